@@ -1,0 +1,71 @@
+#pragma once
+// The Metric base: options + one accumulated State. update/compute/forward/reset/merge and
+// save/load are written here once; a metric only declares its states, folds a batch into a
+// fresh state, and computes a Result from a state.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wasmetrics/core/options.hpp"
+#include "wasmetrics/core/result.hpp"
+#include "wasmetrics/core/state.hpp"
+#include "wasmetrics/core/tensor.hpp"
+
+namespace wasmetrics {
+
+struct MetricSpec;
+
+class Metric {
+ public:
+  explicit Metric(Options options) : options_(std::move(options)) {}
+  Metric(const Metric&) = delete;
+  Metric& operator=(const Metric&) = delete;
+  virtual ~Metric() = default;
+
+  const std::string& name() const { return options_.metric(); }
+  const Options& options() const { return options_; }
+  const MetricSpec* spec() const { return spec_; }
+
+  // Folds a batch into the state. All-or-nothing: a rejected batch leaves the state unchanged.
+  void update(std::span<const TensorView> inputs);
+  // The value over everything accumulated since the last reset (cached until the state changes).
+  const Result& compute();
+  // The value on this batch alone, while the batch is accumulated too (as TorchMetrics: the
+  // batch is accumulated first, so a batch whose own value cannot be computed still counts).
+  Result forward(std::span<const TensorView> inputs);
+  void reset();
+  // Folds another instance's state in (Web Workers, shards). Same metric and options only.
+  void merge(const Metric& other);
+  // Versioned binary blob of the state (see state_blob.hpp for the format).
+  std::vector<std::uint8_t> save_state() const;
+  // Replaces the state with a blob's; refuses a blob of another metric, options or version.
+  void load_state(std::span<const std::uint8_t> blob);
+
+  const State& state();
+  std::uint64_t options_hash() const;
+
+ protected:
+  // Declares the states with their initial values (called for the state and for every batch).
+  virtual State initial_state() const = 0;
+  // Folds one batch into `batch`, a fresh initial_state(). Throw Error on bad input.
+  virtual void update_state(State& batch, std::span<const TensorView> inputs) const = 0;
+  virtual Result compute_state(const State& state) const = 0;
+  // Merges the states declared with Reduction::custom; runs before the other states are merged.
+  virtual void merge_custom(State& /*into*/, const State& /*from*/) const {}
+
+ private:
+  friend std::unique_ptr<Metric> create_metric(const std::string&, const Json&);
+  void ensure_state();
+  void check_input_count(std::span<const TensorView> inputs) const;
+  void fold(const State& batch);
+
+  Options options_;
+  const MetricSpec* spec_ = nullptr;
+  std::optional<State> state_;
+  std::optional<Result> cached_;
+};
+
+}  // namespace wasmetrics

@@ -1,0 +1,186 @@
+#include "wasmetrics/core/options.hpp"
+
+#include <cctype>
+#include <cmath>
+
+#include "wasmetrics/core/error.hpp"
+
+namespace wasmetrics {
+
+std::string_view option_type_name(OptionType t) {
+  switch (t) {
+    case OptionType::boolean: return "boolean";
+    case OptionType::integer: return "integer";
+    case OptionType::number: return "number";
+    case OptionType::string: return "string";
+    case OptionType::number_or_string: return "number_or_string";
+    case OptionType::integer_or_string: return "integer_or_string";
+    case OptionType::number_list: return "number_list";
+    case OptionType::integer_list: return "integer_list";
+  }
+  return "?";
+}
+
+std::string to_snake_case(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string to_camel_case(const std::string& name) {
+  std::string out;
+  bool up = false;
+  for (char c : name) {
+    if (c == '_') { up = true; continue; }
+    out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    up = false;
+  }
+  return out;
+}
+
+namespace {
+
+std::string choices_text(const std::vector<std::string>& choices) {
+  std::string out;
+  for (std::size_t i = 0; i < choices.size(); ++i) out += (i ? ", '" : "'") + choices[i] + "'";
+  return out;
+}
+
+std::string describe(const OptionSpec& s) {
+  std::string out;
+  switch (s.type) {
+    case OptionType::boolean: out = "true or false"; break;
+    case OptionType::integer: out = "an integer"; break;
+    case OptionType::number: out = "a number"; break;
+    case OptionType::string: out = "one of " + choices_text(s.choices); break;
+    case OptionType::number_or_string: out = "a number or one of " + choices_text(s.choices); break;
+    case OptionType::integer_or_string: out = "an integer or one of " + choices_text(s.choices); break;
+    case OptionType::number_list: out = "a number or an array of numbers"; break;
+    case OptionType::integer_list: out = "an integer or an array of integers"; break;
+  }
+  if (s.min || s.max) {
+    out += " in ";
+    out += s.min ? ((s.min_exclusive ? "(" : "[") + Json(*s.min).dump()) : "(-inf";
+    out += ", ";
+    out += s.max ? (Json(*s.max).dump() + "]") : "inf)";
+  }
+  if (s.nullable) out += ", or null";
+  return out;
+}
+
+bool in_range(const OptionSpec& s, double v) {
+  if (!std::isfinite(v)) return false;
+  if (s.min && (s.min_exclusive ? v <= *s.min : v < *s.min)) return false;
+  if (s.max && v > *s.max) return false;
+  return true;
+}
+
+bool is_integral(const Json& v) {
+  if (v.is_number_integer()) return true;
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.0e15;
+  }
+  return false;
+}
+
+bool is_choice(const OptionSpec& s, const Json& v) {
+  if (!v.is_string()) return false;
+  for (auto& c : s.choices) if (c == v.get<std::string>()) return true;
+  return false;
+}
+
+// Returns the normalised value or throws.
+Json check_value(const std::string& metric, const std::string& key, const OptionSpec& s, const Json& v) {
+  auto bad = [&]() -> Json {
+    fail(metric, ": option '", key, "' must be ", describe(s), ", got ", v.dump());
+  };
+  if (v.is_null()) return s.nullable ? v : bad();
+  switch (s.type) {
+    case OptionType::boolean:
+      return v.is_boolean() ? v : bad();
+    case OptionType::integer:
+      if (!is_integral(v) || !in_range(s, v.get<double>())) return bad();
+      return Json(static_cast<std::int64_t>(v.get<double>()));
+    case OptionType::number:
+      if (!v.is_number() || !in_range(s, v.get<double>())) return bad();
+      return Json(v.get<double>());
+    case OptionType::string:
+      return is_choice(s, v) ? v : bad();
+    case OptionType::number_or_string:
+      if (is_choice(s, v)) return v;
+      if (v.is_number() && std::isfinite(v.get<double>()) && in_range(s, v.get<double>())) return Json(v.get<double>());
+      return bad();
+    case OptionType::integer_or_string:
+      if (is_choice(s, v)) return v;
+      if (is_integral(v) && in_range(s, v.get<double>())) return Json(static_cast<std::int64_t>(v.get<double>()));
+      return bad();
+    case OptionType::number_list:
+    case OptionType::integer_list: {
+      bool ints = s.type == OptionType::integer_list;
+      auto ok = [&](const Json& e) { return ints ? is_integral(e) && in_range(s, e.get<double>())
+                                                 : e.is_number() && in_range(s, e.get<double>()); };
+      if (v.is_number()) return ok(v) ? (ints ? Json(v.get<std::int64_t>()) : Json(v.get<double>())) : bad();
+      if (!v.is_array() || v.empty()) return bad();
+      Json out = Json::array();
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!ok(v[i])) fail(metric, ": option '", key, "' element [", i, "] must be ", describe(s), ", got ", v[i].dump());
+        out.push_back(ints ? Json(static_cast<std::int64_t>(v[i].get<double>())) : Json(v[i].get<double>()));
+      }
+      return out;
+    }
+  }
+  return bad();
+}
+
+}  // namespace
+
+Options validate_options(const std::string& metric, const std::vector<OptionSpec>& specs, const Json& given) {
+  Json out = Json::object();
+  for (auto& s : specs) out[s.name] = s.default_value;
+  if (given.is_null()) return Options(metric, std::move(out));
+  if (!given.is_object()) fail(metric, ": options must be an object, got ", given.dump());
+  Json seen = Json::object();
+  for (auto& [key, value] : given.items()) {
+    std::string snake = to_snake_case(key);
+    const OptionSpec* spec = nullptr;
+    for (auto& s : specs) if (s.name == snake) spec = &s;
+    if (!spec) {
+      std::string known;
+      for (auto& s : specs) known += (known.empty() ? "" : ", ") + to_camel_case(s.name);
+      fail(metric, ": unknown option '", key, "'", known.empty() ? std::string(" (it takes no options)") : "; known options: " + known);
+    }
+    if (seen.contains(snake)) fail(metric, ": option '", key, "' given twice (as '", seen[snake].get<std::string>(), "' too)");
+    seen[snake] = key;
+    out[snake] = check_value(metric, key, *spec, value);
+  }
+  return Options(metric, std::move(out));
+}
+
+const Json& Options::raw(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) fail("internal: ", metric_, " has no option '", name, "'");
+  return *it;
+}
+bool Options::is_null(const std::string& name) const { return raw(name).is_null(); }
+bool Options::get_bool(const std::string& name) const { return raw(name).get<bool>(); }
+std::int64_t Options::get_int(const std::string& name) const { return raw(name).get<std::int64_t>(); }
+double Options::get_number(const std::string& name) const { return raw(name).get<double>(); }
+std::string Options::get_string(const std::string& name) const { return raw(name).get<std::string>(); }
+bool Options::is_string(const std::string& name) const { return raw(name).is_string(); }
+std::vector<double> Options::get_numbers(const std::string& name) const {
+  const Json& v = raw(name);
+  if (v.is_number()) return {v.get<double>()};
+  std::vector<double> out;
+  for (auto& e : v) out.push_back(e.get<double>());
+  return out;
+}
+
+}  // namespace wasmetrics

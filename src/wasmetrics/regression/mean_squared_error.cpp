@@ -1,0 +1,81 @@
+// MeanSquaredError: states sum_squared_error [num_outputs] and total, as TorchMetrics
+// (regression/mse.py). RMSE (squared=false) is the root of the accumulated mean, never a mean
+// of per-batch roots.
+#include <cmath>
+
+#include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class MeanSquaredError final : public Metric {
+ public:
+  explicit MeanSquaredError(Options o)
+      : Metric(std::move(o)), squared_(options().get_bool("squared")), num_outputs_(options().get_int("num_outputs")) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("sum_squared_error", Reduction::sum, DType::float64, {num_outputs_});
+    s.add("total", Reduction::sum, DType::int64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    const TensorView& preds = in[0];
+    const TensorView& target = in[1];
+    require_same_shape(name(), "preds", preds, "target", target);
+    // num_outputs == 1 flattens any shape (preds.view(-1)); otherwise rows are [N, num_outputs].
+    std::int64_t rows = preds.numel();
+    if (num_outputs_ > 1) {
+      if (preds.ndim() != 2 || preds.shape[1] != num_outputs_)
+        fail(name(), ": with num_outputs=", num_outputs_, " `preds` must have shape [N, ", num_outputs_, "], got ",
+             shape_str(preds.shape));
+      rows = preds.shape[0];
+    }
+    auto sse = s["sum_squared_error"].as<double>();
+    visit_elements(preds, [&](auto p) {
+      visit_elements(target, [&](auto t) {
+        for (std::size_t i = 0; i < p.size(); ++i) {
+          double d = static_cast<double>(p[i]) - static_cast<double>(t[i]);
+          sse[i % static_cast<std::size_t>(num_outputs_)] += d * d;
+        }
+      });
+    });
+    s["total"].as<std::int64_t>()[0] += rows;
+  }
+
+  Result compute_state(const State& s) const override {
+    auto sse = s["sum_squared_error"].as<double>();
+    double n = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    Tensor out;
+    out.shape = {num_outputs_};
+    for (double v : sse) out.data.push_back(squared_ ? v / n : std::sqrt(v / n));
+    return Result::squeezed(std::move(out));
+  }
+
+ private:
+  bool squared_;
+  std::int64_t num_outputs_;
+};
+
+}  // namespace
+
+MetricSpec mean_squared_error_spec() {
+  return {
+      .name = "MeanSquaredError",
+      .family = "regression",
+      .doc = "Mean squared error (or its root with squared=false), accumulated over all batches.",
+      .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"}},
+      .options = {
+          {.name = "squared", .type = OptionType::boolean, .default_value = true,
+           .doc = "true: MSE; false: RMSE (root of the accumulated mean)"},
+          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
+           .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+      },
+      .make = [](const Options& o) { return std::make_unique<MeanSquaredError>(o); },
+  };
+}
+
+}  // namespace wasmetrics

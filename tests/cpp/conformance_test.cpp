@@ -1,0 +1,133 @@
+// Runs every case of ../shared/conformance/*.json through the native C++ API. A case whose metric
+// is not registered yet is reported as skipped (never passed, never dropped).
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "fixture_io.hpp"
+#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics::testing {
+namespace {
+
+std::string conformance_dir() {
+  if (const char* env = std::getenv("WASMETRICS_CONFORMANCE_DIR")) return env;
+  return WASMETRICS_CONFORMANCE_DIR;
+}
+
+struct CaseRef {
+  std::string file;
+  std::size_t index;
+  std::string id;
+};
+
+const Json& file_cases(const std::string& file) {
+  static std::map<std::string, Json> cache;
+  auto it = cache.find(file);
+  if (it == cache.end()) it = cache.emplace(file, read_json_file(conformance_dir() + "/" + file)["cases"]).first;
+  return it->second;
+}
+
+std::vector<CaseRef> all_cases() {
+  std::vector<CaseRef> out;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto& e : std::filesystem::directory_iterator(conformance_dir(), ec))
+    if (e.path().extension() == ".json") files.push_back(e.path().filename().string());
+  std::sort(files.begin(), files.end());
+  for (auto& f : files) {
+    const Json& cases = file_cases(f);
+    for (std::size_t i = 0; i < cases.size(); ++i) out.push_back({f, i, cases[i]["id"].get<std::string>()});
+  }
+  return out;
+}
+
+bool is_registered(const std::string& name) {
+  for (auto& s : metric_specs())
+    if (s.name == name) return true;
+  return false;
+}
+
+// Inputs of one batch, in the order of the metric's update() arguments (the batch's key order).
+struct Batch {
+  std::vector<OwnedTensor> owned;
+  std::vector<TensorView> views;
+};
+
+Batch read_batch(const Json& b, const MetricSpec& spec) {
+  Batch out;
+  for (auto& in : spec.inputs) {
+    if (!b.contains(in.name)) {
+      if (in.optional) break;
+      throw std::runtime_error("fixture batch lacks input '" + in.name + "'");
+    }
+    out.owned.push_back(tensor_from_json(b[in.name]));
+  }
+  if (out.owned.size() != b.size()) throw std::runtime_error("fixture batch has inputs the registry does not list");
+  for (auto& t : out.owned) out.views.push_back(t.view());
+  return out;
+}
+
+class Conformance : public ::testing::TestWithParam<CaseRef> {};
+
+TEST_P(Conformance, Case) {
+  const Json& c = file_cases(GetParam().file)[GetParam().index];
+  const std::string metric_name = c["metric"];
+  if (!is_registered(metric_name)) GTEST_SKIP() << metric_name << " is not implemented yet";
+  const MetricSpec& spec = find_metric(metric_name);
+  const Json args = c.value("args", Json::object());
+  const bool is_error = c.contains("error");
+  const std::string error_at = c.value("error_at", "");
+  const double atol = c.value("atol", 1e-6), rtol = c.value("rtol", 1e-5);
+
+  if (is_error && error_at == "init") {
+    EXPECT_THROW(create_metric(metric_name, args), Error) << "expected: " << c["error"];
+    return;
+  }
+  auto metric = create_metric(metric_name, args);
+  const bool use_forward = c.contains("forward") && error_at != "compute";
+  const auto& batches = c["batches"];
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    Batch batch = read_batch(batches[i], spec);
+    if (is_error && error_at == "update[" + std::to_string(i) + "]") {
+      if (use_forward) {
+        EXPECT_THROW(metric->forward(batch.views), Error) << "expected: " << c["error"];
+      } else {
+        EXPECT_THROW(metric->update(batch.views), Error) << "expected: " << c["error"];
+      }
+      return;
+    }
+    if (use_forward) {
+      Result r = metric->forward(batch.views);
+      auto diff = compare_result(r, c["forward"][i], atol, rtol, "forward[" + std::to_string(i) + "]");
+      EXPECT_EQ(diff, "");
+    } else {
+      metric->update(batch.views);
+    }
+  }
+  if (is_error) {
+    ASSERT_EQ(error_at, "compute") << "unknown error_at";
+    EXPECT_THROW(metric->compute(), Error) << "expected: " << c["error"];
+    return;
+  }
+  auto diff = compare_result(metric->compute(), c["expected"], atol, rtol, "compute()");
+  EXPECT_EQ(diff, "");
+}
+
+std::string case_name(const ::testing::TestParamInfo<CaseRef>& info) {
+  std::string n = info.param.id;
+  for (auto& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n + "_" + std::to_string(info.index);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, Conformance, ::testing::ValuesIn(all_cases()), case_name);
+
+TEST(ConformanceFixtures, AreFound) {
+  EXPECT_GT(all_cases().size(), 0u) << "no fixtures in " << conformance_dir();
+}
+
+}  // namespace
+}  // namespace wasmetrics::testing
