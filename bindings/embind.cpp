@@ -1,0 +1,141 @@
+// Embind glue, and nothing metric-specific: one generic Metric class made from (name, options
+// JSON) plus the registry listing. The JS layer (npm/src) turns this into classes and tensors.
+// Every entry point converts C++ exceptions into a real JS Error, so the module never aborts.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+using emscripten::val;
+using namespace wasmetrics;
+
+namespace {
+
+[[noreturn]] void throw_js(const std::string& message) { val::global("Error").new_(message).throw_(); }
+
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    throw_js("out of memory in the WebAssembly heap (the state or batch is too large)");
+  } catch (const std::exception& e) {
+    throw_js(e.what());
+  }
+}
+
+// inputs: JS array of [pointer, dtypeCode, shape[]] describing buffers already in the heap.
+std::vector<TensorView> read_inputs(const val& inputs) {
+  std::vector<TensorView> views;
+  const auto n = inputs["length"].as<unsigned>();
+  for (unsigned i = 0; i < n; ++i) {
+    val d = inputs[i];
+    TensorView v;
+    v.data = reinterpret_cast<const void*>(d[0].as<std::uintptr_t>());
+    auto code = d[1].as<int>();
+    if (code < 0 || code >= kDTypeCount) fail("input ", i, ": unknown dtype code ", code);
+    v.dtype = static_cast<DType>(code);
+    val shape = d[2];
+    const auto nd = shape["length"].as<unsigned>();
+    for (unsigned k = 0; k < nd; ++k) v.shape.push_back(static_cast<std::int64_t>(shape[k].as<double>()));
+    views.push_back(std::move(v));
+  }
+  return views;
+}
+
+// Copies out of the heap at once: heap growth would detach any view.
+val to_js(const Result& r) {
+  switch (r.kind) {
+    case Result::Kind::tensor: {
+      val out = val::object();
+      val shape = val::array();
+      for (auto d : r.tensor.shape) shape.call<void>("push", static_cast<double>(d));
+      out.set("shape", shape);
+      out.set("data", val::global("Float64Array")
+                          .new_(emscripten::typed_memory_view(r.tensor.data.size(), r.tensor.data.data())));
+      return out;
+    }
+    case Result::Kind::dict: {
+      val out = val::object();
+      val order = val::array();
+      for (auto& [k, v] : r.fields) {
+        out.set(k, to_js(v));
+        order.call<void>("push", k);
+      }
+      return out;
+    }
+    case Result::Kind::list: {
+      val out = val::array();
+      for (auto& item : r.items) out.call<void>("push", to_js(item));
+      return out;
+    }
+  }
+  return val::undefined();
+}
+
+class JsMetric {
+ public:
+  JsMetric(const std::string& name, const std::string& options_json) {
+    guarded([&] {
+      Json options;
+      try {
+        options = options_json.empty() ? Json::object() : Json::parse(options_json);
+      } catch (const Json::exception&) {
+        fail(name, ": options are not valid JSON");
+      }
+      metric_ = create_metric(name, options);
+      return 0;
+    });
+  }
+
+  void update(val inputs) { guarded([&] { metric_->update(read_inputs(inputs)); return 0; }); }
+  val forward(val inputs) { return guarded([&] { return to_js(metric_->forward(read_inputs(inputs))); }); }
+  val compute() { return guarded([&] { return to_js(metric_->compute()); }); }
+  void reset() { metric_->reset(); }
+  void merge(const JsMetric& other) { guarded([&] { metric_->merge(*other.metric_); return 0; }); }
+  val save_state() {
+    return guarded([&] {
+      auto blob = metric_->save_state();
+      return val::global("Uint8Array").new_(emscripten::typed_memory_view(blob.size(), blob.data()));
+    });
+  }
+  // The blob was copied into the heap by the caller at `ptr`.
+  void load_state(std::uintptr_t ptr, std::size_t size) {
+    guarded([&] {
+      metric_->load_state({reinterpret_cast<const std::uint8_t*>(ptr), size});
+      return 0;
+    });
+  }
+  std::string name() const { return metric_->name(); }
+  std::string options_json() const { return metric_->options().canonical(); }
+  double state_bytes() { return static_cast<double>(metric_->state().byte_size()); }
+
+ private:
+  std::unique_ptr<Metric> metric_;
+};
+
+std::string registry_json_text() { return registry_json().dump(); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(wasmetrics) {
+  emscripten::class_<JsMetric>("NativeMetric")
+      .constructor<const std::string&, const std::string&>()
+      .function("update", &JsMetric::update)
+      .function("forward", &JsMetric::forward)
+      .function("compute", &JsMetric::compute)
+      .function("reset", &JsMetric::reset)
+      .function("merge", &JsMetric::merge)
+      .function("saveState", &JsMetric::save_state)
+      .function("loadState", &JsMetric::load_state)
+      .function("name", &JsMetric::name)
+      .function("optionsJson", &JsMetric::options_json)
+      .function("stateBytes", &JsMetric::state_bytes);
+  emscripten::function("registryJson", &registry_json_text);
+}
