@@ -1,0 +1,44 @@
+# The README's commands: `make demo` (the main job on bundled sample data) and `make test`
+# (everything, from a fresh Debian 12 machine). `make bench` runs the benchmarks.
+SHELL := /bin/bash
+JOBS ?= 2
+export NODE_PATH := /usr/share/nodejs
+THIRD_PARTY := $(CURDIR)/.third_party/include
+
+.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js demo bench clean
+
+all: native npm
+
+deps:
+	@bash scripts/install-deps.sh
+
+native: deps
+	@cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@ninja -C build/native -j$(JOBS)
+
+wasm: wasm-simd wasm-plain
+
+wasm-simd: deps
+	@emcmake cmake -S . -B build/wasm-simd -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_SIMD=ON \
+	  -DWASMETRICS_THIRD_PARTY_INCLUDE=$(THIRD_PARTY) >/dev/null
+	@ninja -C build/wasm-simd -j$(JOBS)
+
+wasm-plain: deps
+	@emcmake cmake -S . -B build/wasm-plain -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_SIMD=OFF \
+	  -DWASMETRICS_THIRD_PARTY_INCLUDE=$(THIRD_PARTY) >/dev/null
+	@ninja -C build/wasm-plain -j$(JOBS)
+
+npm: wasm
+	@node npm/scripts/build.mjs
+
+test: native npm
+	@bash scripts/run-tests.sh
+
+demo: npm
+	@node examples/node/evaluate.mjs
+
+bench: npm
+	@node bench/run.mjs
+
+clean:
+	rm -rf build npm/dist

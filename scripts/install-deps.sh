@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what the build and tests need on Debian 12, only what is missing, so that
+# `make test` works on a fresh machine. Debian packages (apt) and npm packages (npm ci) only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# emscripten: em++ 3.1.6; libxtensor-dev/xtl-dev: the tensor library; nlohmann-json3-dev: options,
+# registry and fixtures as JSON; libgtest-dev: native tests; cmake + ninja-build: the build.
+packages=(emscripten libxtensor-dev xtl-dev nlohmann-json3-dev libgtest-dev cmake ninja-build g++ nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  if [ "$p" = nodejs ] || [ "$p" = npm ]; then
+    command -v "${p/nodejs/node}" >/dev/null 2>&1 || missing+=("$p")
+    continue
+  fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "install-deps: Node $node_major found; wasmetrics needs Node 20 or newer" >&2
+  exit 1
+fi
+
+# em++ must never see /usr/include: a folder of links to the three header-only libraries.
+mkdir -p .third_party/include
+for lib in xtensor xtl nlohmann; do ln -sfn "/usr/include/$lib" ".third_party/include/$lib"; done
+
+# npm packages, exactly as locked; skipped when node_modules matches the lock already.
+if [ -f npm/package-lock.json ]; then
+  stamp=npm/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ npm/package-lock.json -nt "$stamp" ]; then
+    (cd npm && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

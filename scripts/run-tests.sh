@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every suite (GoogleTest natively, node --test on the npm package) and ends with one
+# summary line: "wasmetrics: N passed, N failed, N skipped". Exit status 1 if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+logs=build/test-logs
+mkdir -p "$logs"
+passed=0; failed=0; skipped=0; broken=()
+
+# GoogleTest: skipped conformance cases (metric not implemented yet) are counted, not hidden.
+echo "== native (GoogleTest)"
+./build/native/wasmetrics_tests --gtest_brief=1 >"$logs/native.txt" 2>&1
+native_rc=$?
+grep -E "^\[  FAILED  \]|Failure$|^\S+\.cpp:[0-9]+: Failure" -A4 "$logs/native.txt" | head -80
+n_total=$(sed -nE 's/^\[==========\] ([0-9]+) tests? from .* ran.*/\1/p' "$logs/native.txt" | tail -1)
+n_fail=$(sed -nE 's/^\[  FAILED  \] ([0-9]+) tests?, listed below.*/\1/p' "$logs/native.txt" | tail -1)
+n_skip=$(sed -nE 's/^\[  SKIPPED \] ([0-9]+) tests?, listed below.*/\1/p' "$logs/native.txt" | tail -1)
+n_total=${n_total:-0}; n_fail=${n_fail:-0}; n_skip=${n_skip:-0}
+if [ "$n_total" -eq 0 ] || { [ $native_rc -ne 0 ] && [ "$n_fail" -eq 0 ]; }; then broken+=("native suite did not run (exit $native_rc)"); fi
+echo "   native: $((n_total - n_fail - n_skip)) passed, $n_fail failed, $n_skip skipped"
+passed=$((passed + n_total - n_fail - n_skip)); failed=$((failed + n_fail)); skipped=$((skipped + n_skip))
+
+# node --test: the npm package (both WASM builds), its packaging, and the examples.
+echo "== js (node --test)"
+node --test --test-reporter=tap tests/js/ >"$logs/js.txt" 2>&1
+js_rc=$?
+grep -E "^\s*not ok" -A12 "$logs/js.txt" | head -80
+j_pass=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$logs/js.txt" | tail -1)
+j_fail=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$logs/js.txt" | tail -1)
+j_skip=$(sed -nE 's/^# skipped ([0-9]+)/\1/p' "$logs/js.txt" | tail -1)
+j_todo=$(sed -nE 's/^# todo ([0-9]+)/\1/p' "$logs/js.txt" | tail -1)
+j_pass=${j_pass:-0}; j_fail=${j_fail:-0}; j_skip=$(( ${j_skip:-0} + ${j_todo:-0} ))
+if [ $((j_pass + j_fail)) -eq 0 ] || { [ $js_rc -ne 0 ] && [ "$j_fail" -eq 0 ]; }; then broken+=("js suite did not run (exit $js_rc)"); fi
+echo "   js: $j_pass passed, $j_fail failed, $j_skip skipped"
+passed=$((passed + j_pass)); failed=$((failed + j_fail)); skipped=$((skipped + j_skip))
+
+for b in "${broken[@]}"; do echo "error: $b (see $logs)"; failed=$((failed + 1)); done
+echo "wasmetrics: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
