@@ -6,7 +6,12 @@
 #define WASMETRICS_REGRESSION(X) \
   X(mean_squared_error)
 
-#define WASMETRICS_AGGREGATION(X)
+#define WASMETRICS_AGGREGATION(X) \
+  X(mean_metric) \
+  X(sum_metric) \
+  X(max_metric) \
+  X(min_metric) \
+  X(cat_metric)
 
 #define WASMETRICS_CLASSIFICATION(X)
 

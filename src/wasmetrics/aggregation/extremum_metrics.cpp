@@ -1,0 +1,68 @@
+// MaxMetric and MinMetric: the largest / smallest value of a stream (TorchMetrics aggregation.py).
+// One state each, reduced by max / min, starting at -inf / +inf: nothing accumulated (or only NaN
+// dropped by nan_strategy) gives -inf / +inf (A2). After nan_strategy no NaN reaches the state.
+#include <limits>
+
+#include "wasmetrics/aggregation/nan_handling.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+template <bool IsMax>
+class ExtremumMetric final : public Metric {
+ public:
+  explicit ExtremumMetric(Options o) : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())) {}
+
+ protected:
+  static constexpr const char* kState = IsMax ? "max_value" : "min_value";
+  static constexpr double kInit = IsMax ? -std::numeric_limits<double>::infinity()
+                                        : std::numeric_limits<double>::infinity();
+
+  State initial_state() const override {
+    State s;
+    s.add(kState, IsMax ? Reduction::max : Reduction::min, DType::float64, {}, kInit);
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto b = aggregation::clean_batch(name(), nan_, in[0]);
+    double best = kInit;
+    for (float v : b.values) {
+      const double d = static_cast<double>(v);
+      if (IsMax ? d > best : d < best) best = d;
+    }
+    s[kState].as<double>()[0] = best;
+  }
+
+  Result compute_state(const State& s) const override { return Result::scalar(s[kState].as<double>()[0]); }
+
+ private:
+  aggregation::NanStrategy nan_;
+};
+
+}  // namespace
+
+MetricSpec max_metric_spec() {
+  return {
+      .name = "MaxMetric",
+      .family = "aggregation",
+      .doc = "Largest value of a stream (-inf when nothing was accumulated).",
+      .inputs = {{"value", false, "values, any shape (0-d is a scalar)"}},
+      .options = {aggregation::nan_strategy_option()},
+      .make = [](const Options& o) { return std::make_unique<ExtremumMetric<true>>(o); },
+  };
+}
+
+MetricSpec min_metric_spec() {
+  return {
+      .name = "MinMetric",
+      .family = "aggregation",
+      .doc = "Smallest value of a stream (+inf when nothing was accumulated).",
+      .inputs = {{"value", false, "values, any shape (0-d is a scalar)"}},
+      .options = {aggregation::nan_strategy_option()},
+      .make = [](const Options& o) { return std::make_unique<ExtremumMetric<false>>(o); },
+  };
+}
+
+}  // namespace wasmetrics

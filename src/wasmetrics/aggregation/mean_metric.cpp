@@ -1,0 +1,55 @@
+// MeanMetric: weighted mean Σ(w·x)/Σw over everything accumulated (TorchMetrics aggregation.py).
+// States: mean_value = Σ(w·x) and weight = Σw, both summed (float64 sums of the float32 inputs).
+// Nothing accumulated, or only NaN dropped by nan_strategy, gives 0/0 = NaN (A2).
+#include "wasmetrics/aggregation/nan_handling.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class MeanMetric final : public Metric {
+ public:
+  explicit MeanMetric(Options o) : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("mean_value", Reduction::sum, DType::float64, {});
+    s.add("weight", Reduction::sum, DType::float64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto b = aggregation::clean_batch(name(), nan_, in[0], in.size() > 1 ? &in[1] : nullptr);
+    double sum = 0, weight = 0;
+    for (std::size_t i = 0; i < b.values.size(); ++i) {
+      sum += static_cast<double>(b.values[i]) * static_cast<double>(b.weights[i]);
+      weight += static_cast<double>(b.weights[i]);
+    }
+    s["mean_value"].as<double>()[0] = sum;
+    s["weight"].as<double>()[0] = weight;
+  }
+
+  Result compute_state(const State& s) const override {
+    return Result::scalar(s["mean_value"].as<double>()[0] / s["weight"].as<double>()[0]);
+  }
+
+ private:
+  aggregation::NanStrategy nan_;
+};
+
+}  // namespace
+
+MetricSpec mean_metric_spec() {
+  return {
+      .name = "MeanMetric",
+      .family = "aggregation",
+      .doc = "Weighted mean of a stream of values: sum(weight * value) / sum(weight).",
+      .inputs = {{"value", false, "values, any shape (0-d is a scalar)"},
+                 {"weight", true, "weights, broadcast to value's shape (default 1)"}},
+      .options = {aggregation::nan_strategy_option()},
+      .make = [](const Options& o) { return std::make_unique<MeanMetric>(o); },
+  };
+}
+
+}  // namespace wasmetrics

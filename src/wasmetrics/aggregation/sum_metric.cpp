@@ -1,0 +1,46 @@
+// SumMetric: sum of a stream of values (TorchMetrics aggregation.py). State sum_value, summed in
+// float64 over the float32 inputs. Nothing accumulated gives 0 (A2).
+#include "wasmetrics/aggregation/nan_handling.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class SumMetric final : public Metric {
+ public:
+  explicit SumMetric(Options o) : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("sum_value", Reduction::sum, DType::float64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto b = aggregation::clean_batch(name(), nan_, in[0]);
+    double sum = 0;
+    for (float v : b.values) sum += static_cast<double>(v);
+    s["sum_value"].as<double>()[0] = sum;
+  }
+
+  Result compute_state(const State& s) const override { return Result::scalar(s["sum_value"].as<double>()[0]); }
+
+ private:
+  aggregation::NanStrategy nan_;
+};
+
+}  // namespace
+
+MetricSpec sum_metric_spec() {
+  return {
+      .name = "SumMetric",
+      .family = "aggregation",
+      .doc = "Sum of a stream of values.",
+      .inputs = {{"value", false, "values, any shape (0-d is a scalar)"}},
+      .options = {aggregation::nan_strategy_option()},
+      .make = [](const Options& o) { return std::make_unique<SumMetric>(o); },
+  };
+}
+
+}  // namespace wasmetrics
