@@ -11,7 +11,9 @@
   X(sum_metric) \
   X(max_metric) \
   X(min_metric) \
-  X(cat_metric)
+  X(cat_metric) \
+  X(running_mean) \
+  X(running_sum)
 
 #define WASMETRICS_CLASSIFICATION(X)
 
