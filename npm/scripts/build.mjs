@@ -1,0 +1,484 @@
+#!/usr/bin/env node
+// Builds npm/dist from the two WebAssembly builds (build/wasm-simd, build/wasm-plain):
+//   1. copies wasmetrics.wasm of each build to dist/wasmetrics-{simd,plain}.wasm;
+//   2. turns the Emscripten glue (a classic script) into an ES module;
+//   3. loads each build in Node, reads registryJson(), and generates one class per metric
+//      plus dist/index.d.ts from it (nothing metric-specific is written by hand);
+//   4. bundles src/ + glue + generated classes into dist/index.mjs and dist/index.cjs (esbuild);
+//   5. imports the result and checks that it loads and lists the same metrics.
+// Deterministic (no timestamps, registry order); exits non-zero with a message on any problem.
+//
+// Usage: node npm/scripts/build.mjs [--simd-dir=DIR] [--plain-dir=DIR]   (from anywhere)
+//        node npm/scripts/build.mjs --check   (only verify that dist/ is complete: npm prepack)
+import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const npmDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(npmDir, '..');
+const srcDir = join(npmDir, 'src');
+const distDir = join(npmDir, 'dist');
+const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
+
+const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm'];
+// Names index.mjs exports besides the metric classes: a metric must not take one of them.
+const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics'];
+const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
+  'number_list', 'integer_list'];
+
+class BuildError extends Error {}
+const fail = (message) => {
+  throw new BuildError(message);
+};
+
+function parseArgs(argv) {
+  const args = { check: false, simdDir: join(repoRoot, 'build/wasm-simd'), plainDir: join(repoRoot, 'build/wasm-plain') };
+  for (const a of argv) {
+    if (a === '--check') args.check = true;
+    else if (a.startsWith('--simd-dir=')) args.simdDir = resolve(a.slice('--simd-dir='.length));
+    else if (a.startsWith('--plain-dir=')) args.plainDir = resolve(a.slice('--plain-dir='.length));
+    else fail(`unknown argument ${a}; usage: build.mjs [--simd-dir=DIR] [--plain-dir=DIR] [--check]`);
+  }
+  return args;
+}
+
+function checkDist() {
+  const missing = DIST_FILES.filter((f) => !existsSync(join(distDir, f)));
+  if (missing.length) {
+    fail(`npm/dist is incomplete (missing ${missing.join(', ')}); run \`node npm/scripts/build.mjs\` after building the WASM`);
+  }
+}
+
+function readInputs({ simdDir, plainDir }) {
+  const files = {
+    simdGlue: join(simdDir, 'wasmetrics.js'),
+    simdWasm: join(simdDir, 'wasmetrics.wasm'),
+    plainGlue: join(plainDir, 'wasmetrics.js'),
+    plainWasm: join(plainDir, 'wasmetrics.wasm'),
+  };
+  const missing = Object.values(files).filter((f) => !existsSync(f));
+  if (missing.length) {
+    fail(`missing build output:\n  ${missing.join('\n  ')}\nbuild both WebAssembly variants first `
+      + '(emcmake cmake ... -DWASMETRICS_SIMD=ON|OFF into build/wasm-simd and build/wasm-plain; see npm/HACKING.md)');
+  }
+  const out = {};
+  for (const [k, f] of Object.entries(files)) out[k] = k.endsWith('Glue') ? readFileSync(f, 'utf8') : readFileSync(f);
+  return out;
+}
+
+// The glue ends with a UMD trailer assigning module.exports; inside a bundle that trailer would
+// overwrite the CommonJS bundle's own exports, so it is replaced, not kept beside the export.
+const UMD_TRAILER = /\nif \(typeof exports === 'object' && typeof module === 'object'\)\n\s+module\.exports = createWasmetricsModule;\nelse if \(typeof define === 'function' && define\['amd'\]\)\n\s+define\(\[\], function\(\) \{ return createWasmetricsModule; \}\);\nelse if \(typeof exports === 'object'\)\n\s+exports\["createWasmetricsModule"\] = createWasmetricsModule;\n?$/;
+
+function glueToEsm(glue, where) {
+  if (!/^\s*var createWasmetricsModule = /.test(glue)) fail(`${where}: not an Emscripten MODULARIZE glue exporting createWasmetricsModule`);
+  if (!UMD_TRAILER.test(glue)) fail(`${where}: the glue's UMD trailer was not found (Emscripten output changed?); update glueToEsm()`);
+  return `${glue.replace(UMD_TRAILER, '\n')}export default createWasmetricsModule;\n`;
+}
+
+async function loadRegistry(tmp, glueEsm, wasm, label) {
+  const file = join(tmp, `glue-${label}.mjs`);
+  writeFileSync(file, glueEsm);
+  const create = (await import(pathToFileURL(file).href)).default;
+  const M = await create({ wasmBinary: wasm });
+  for (const name of ['NativeMetric', 'registryJson', '_malloc', '_free', 'HEAPU8']) {
+    if (!(name in M)) fail(`the ${label} build does not export ${name}`);
+  }
+  return JSON.parse(M.registryJson());
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const TS_RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends '
+  + 'false finally for function if import in instanceof new null return super switch this throw true try typeof var '
+  + 'void while with as implements interface let package private protected public static yield arguments eval').split(' '));
+
+function validateRegistry(registry) {
+  if (!registry || !Array.isArray(registry.metrics)) fail('registryJson() has no "metrics" array');
+  const seen = new Set();
+  for (const m of registry.metrics) {
+    const where = `registry entry ${JSON.stringify(m.name)}`;
+    if (typeof m.name !== 'string' || !IDENTIFIER.test(m.name) || TS_RESERVED.has(m.name)) fail(`${where}: not a valid class name`);
+    if (RESERVED_EXPORTS.includes(m.name)) fail(`${where}: collides with the package export ${m.name}`);
+    if (seen.has(m.name)) fail(`${where}: registered twice`);
+    seen.add(m.name);
+    if (!Array.isArray(m.inputs) || !Array.isArray(m.options)) fail(`${where}: inputs/options missing`);
+    for (const o of m.options) {
+      if (!OPTION_TYPES.includes(o.type)) fail(`${where}: option ${o.name} has type '${o.type}' that build.mjs does not know`);
+      if (!IDENTIFIER.test(o.camelName)) fail(`${where}: option camelName ${JSON.stringify(o.camelName)} is not an identifier`);
+    }
+  }
+}
+
+// ---- generated JS -------------------------------------------------------------------------------
+
+const docText = (text) => String(text ?? '').replace(/\*\//g, '*\\/');
+
+function jsdoc(lines, indent = '') {
+  const body = lines.flatMap((l) => docText(l).split('\n'));
+  return [`${indent}/**`, ...body.map((l) => `${indent} *${l ? ` ${l}` : ''}`), `${indent} */`].join('\n');
+}
+
+function generateMetricsModule(registry) {
+  const parts = [
+    '// Generated by npm/scripts/build.mjs from registryJson() of the WebAssembly build. Do not edit.',
+    "import { Metric } from './metric.mjs';",
+    '',
+  ];
+  for (const m of registry.metrics) {
+    parts.push(jsdoc([m.doc, '', ...m.options.map((o) => `@param {object} [options.${o.camelName}] ${o.doc}`)]));
+    parts.push(`export class ${m.name} extends Metric {`);
+    parts.push('  constructor(options) {');
+    parts.push(`    super(${JSON.stringify(m.name)}, options);`);
+    parts.push('  }');
+    parts.push('}', '');
+  }
+  return parts.join('\n');
+}
+
+// ---- generated TypeScript -----------------------------------------------------------------------
+
+function tsOptionType(o) {
+  const literals = (o.choices ?? []).map((c) => JSON.stringify(c));
+  const strings = literals.length ? literals : ['string'];
+  const types = {
+    boolean: ['boolean'],
+    integer: ['number'],
+    number: ['number'],
+    string: strings,
+    number_or_string: ['number', ...strings],
+    integer_or_string: ['number', ...strings],
+    number_list: ['number', 'readonly number[]'],
+    integer_list: ['number', 'readonly number[]'],
+  }[o.type];
+  return [...types, ...(o.nullable ? ['null'] : [])].join(' | ');
+}
+
+function rangeText(o) {
+  if (o.min === undefined && o.max === undefined) return null;
+  const lo = o.min === undefined ? '(-Infinity' : `${o.minExclusive ? '(' : '['}${o.min}`;
+  const hi = o.max === undefined ? 'Infinity)' : `${o.max}]`;
+  return `Range: ${lo}, ${hi}${o.type.startsWith('integer') ? ', integers' : ''}.`;
+}
+
+function paramName(name) {
+  let id = String(name).replace(/[^A-Za-z0-9_$]/g, '_');
+  if (!IDENTIFIER.test(id)) id = `_${id}`;
+  return TS_RESERVED.has(id) ? `${id}_` : id;
+}
+
+const STATIC_DTS = `// Generated by npm/scripts/build.mjs from the registry of the WebAssembly build. Do not edit.
+
+declare global {
+  // Present in lib "esnext.disposable" and @types/node; repeated so that \`using\` type-checks
+  // whatever lib the consumer compiles with.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /** Load the SIMD build (true) or the plain one (false). Default: SIMD where the engine validates it. */
+  simd?: boolean;
+  /** The .wasm file's bytes: nothing is fetched or read. Say which build they are with \`simd\`. */
+  wasmBinary?: ArrayBuffer | ArrayBufferView;
+  /** Where to load the .wasm from: an absolute URL, a path relative to the page, or a file path in Node. */
+  wasmUrl?: string | { readonly href: string };
+  /** Maps the file name ('wasmetrics-simd.wasm' or 'wasmetrics-plain.wasm') and its default URL to where it is served. */
+  locateFile?: (fileName: string, defaultUrl: string) => string | { readonly href: string };
+}
+
+/**
+ * Loads the WebAssembly module; call (and await) it once before creating metrics. Idempotent:
+ * later calls return the same promise; a later call with different options is rejected.
+ */
+export declare function init(options?: InitOptions): Promise<void>;
+
+/** Whether init() loaded the SIMD build. Throws before init(). */
+export declare function simd(): boolean;
+
+/** Element types the core accepts. */
+export type DType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'bool';
+
+export type TypedArrayInput =
+  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
+  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
+
+export type NestedArray<T> = readonly (T | NestedArray<T>)[];
+
+/**
+ * One input tensor: a number or boolean (0-d), a typed array (1-D, its own dtype), nested arrays
+ * (numbers -> float64, booleans -> bool), a {@link Tensor}, or \`{data, shape, dtype?}\` with
+ * row-major data (dtype 'bool' marks a Uint8Array as booleans).
+ */
+export type TensorInput =
+  | number
+  | boolean
+  | bigint
+  | TypedArrayInput
+  | NestedArray<number>
+  | NestedArray<boolean>
+  | NestedArray<bigint>
+  | Tensor
+  | { readonly data: TypedArrayInput | readonly (number | boolean | bigint)[]; readonly shape?: readonly number[]; readonly dtype?: DType };
+
+/** An n-dimensional float64 result, owned by JS (never a view into the WebAssembly heap). */
+export declare class Tensor {
+  constructor(data: Float64Array, shape: readonly number[]);
+  /** Row-major elements. */
+  readonly data: Float64Array;
+  readonly shape: readonly number[];
+  readonly ndim: number;
+  readonly size: number;
+  /** The element at one index per dimension. */
+  get(...index: number[]): number;
+  /** Nested arrays of numbers (a number for a 0-d tensor). */
+  toArray(): number | NestedArray<number>;
+}
+
+/** A 0-d result is a plain number; curves and dicts are objects of results; per-class lists are arrays. */
+export type MetricResult = number | Tensor | { readonly [name: string]: MetricResult } | readonly MetricResult[];
+
+export type OptionType = ${OPTION_TYPES.map((t) => `'${t}'`).join(' | ')};
+
+/** One option of a metric, as listMetrics() reports it. */
+export interface OptionInfo {
+  /** camelCase, as JS passes it. */
+  name: string;
+  /** snake_case, as TorchMetrics spells it (accepted too). */
+  snakeName: string;
+  type: OptionType;
+  default: unknown;
+  choices?: string[];
+  min?: number;
+  max?: number;
+  minExclusive?: boolean;
+  nullable: boolean;
+  doc: string;
+}
+
+export interface InputInfo {
+  name: string;
+  optional: boolean;
+  doc: string;
+}
+
+export interface MetricInfo {
+  name: string;
+  family: string;
+  doc: string;
+  inputs: InputInfo[];
+  options: OptionInfo[];
+}
+
+/** The registered metrics with their inputs and options. Throws before init(). */
+export declare function listMetrics(): MetricInfo[];
+
+/**
+ * Base of every metric. The state lives in the WebAssembly heap: call {@link Metric.dispose}
+ * when done (or declare it with \`using\`); a FinalizationRegistry frees forgotten ones eventually.
+ */
+export declare abstract class Metric {
+  protected constructor(name: string, options?: object);
+  /** The registered name, e.g. "MeanSquaredError". */
+  readonly name: string;
+  /** Every option with its validated value, camelCase keys. */
+  readonly options: Record<string, unknown>;
+  /** Bytes of accumulated state in the WebAssembly heap. */
+  readonly stateBytes: number;
+  /** True after dispose(). */
+  readonly disposed: boolean;
+  /** Folds a batch into the state (inputs in the order of TorchMetrics' update()). */
+  update(...inputs: TensorInput[]): void;
+  /** The value on this batch alone, while the batch is accumulated too. */
+  forward(...inputs: TensorInput[]): MetricResult;
+  /** The value over everything accumulated since construction or reset(). */
+  compute(): MetricResult;
+  reset(): void;
+  /** Folds in the state of another instance of the same metric and options. */
+  merge(other: Metric): void;
+  /** A versioned binary copy of the state. */
+  saveState(): Uint8Array;
+  /** Replaces the state with a saveState() blob of the same metric and options. */
+  loadState(state: Uint8Array | ArrayBuffer): void;
+  /** Frees the native state (idempotent). Any later use throws. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+`;
+
+function generateDts(registry) {
+  const out = [STATIC_DTS];
+  for (const m of registry.metrics) {
+    out.push('');
+    if (m.options.length === 0) {
+      out.push(`/** ${docText(m.name)} takes no options. */`);
+      out.push(`export type ${m.name}Options = Record<string, never>;`);
+    } else {
+      out.push(`/** Options of {@link ${m.name}} (snake_case names are accepted at run time too). */`);
+      out.push(`export interface ${m.name}Options {`);
+      for (const o of m.options) {
+        const lines = [o.doc, ''];
+        const range = rangeText(o);
+        if (range) lines.push(range);
+        lines.push(`@defaultValue ${JSON.stringify(o.default)}`);
+        out.push(jsdoc(lines, '  '));
+        out.push(`  ${o.camelName}?: ${tsOptionType(o)};`);
+      }
+      out.push('}');
+    }
+    const params = m.inputs.map((i) => `${paramName(i.name)}${i.optional ? '?' : ''}: TensorInput`).join(', ');
+    const paramDocs = m.inputs.map((i) => `@param ${paramName(i.name)} ${i.doc}`);
+    out.push(jsdoc([m.doc, '', `Family: ${m.family}.`]));
+    out.push(`export declare class ${m.name} extends Metric {`);
+    out.push(`  constructor(options?: ${m.name}Options);`);
+    out.push(jsdoc(['Folds a batch into the state.', ...paramDocs], '  '));
+    out.push(`  update(${params}): void;`);
+    out.push(jsdoc(['The value on this batch alone, while the batch is accumulated too.', ...paramDocs], '  '));
+    out.push(`  forward(${params}): MetricResult;`);
+    out.push('}');
+  }
+  const names = registry.metrics.map((m) => m.name);
+  out.push('');
+  out.push('export interface MetricOptionsMap {');
+  for (const n of names) out.push(`  ${n}: ${n}Options;`);
+  out.push('}');
+  out.push('');
+  out.push('export interface MetricClassMap {');
+  for (const n of names) out.push(`  ${n}: ${n};`);
+  out.push('}');
+  out.push('');
+  out.push('export type MetricName = keyof MetricClassMap;');
+  out.push('');
+  out.push('/** A metric by its registered name; throws listing the known names if there is none. */');
+  out.push('export declare function createMetric<N extends MetricName>(name: N, options?: MetricOptionsMap[N]): MetricClassMap[N];');
+  out.push('export declare function createMetric(name: string, options?: Record<string, unknown>): Metric;');
+  out.push('');
+  return out.join('\n');
+}
+
+// ---- bundling -----------------------------------------------------------------------------------
+
+function virtualModules(modules) {
+  return {
+    name: 'wasmetrics-virtual-modules',
+    setup(b) {
+      b.onResolve({ filter: /^wasmetrics:/ }, (args) => ({ path: args.path, namespace: 'wasmetrics-virtual' }));
+      b.onLoad({ filter: /.*/, namespace: 'wasmetrics-virtual' }, (args) => {
+        if (!Object.hasOwn(modules, args.path)) return { errors: [{ text: `unknown virtual module ${args.path}` }] };
+        return { contents: modules[args.path], loader: 'js', resolveDir: srcDir };
+      });
+    },
+  };
+}
+
+async function bundle(modules) {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    fail('esbuild is not installed: run `npm ci` in npm/ first');
+  }
+  const common = {
+    entryPoints: [join(srcDir, 'index.mjs')],
+    bundle: true,
+    platform: 'neutral',
+    target: 'es2022',
+    external: ['node:*'],
+    plugins: [virtualModules(modules)],
+    charset: 'utf8',
+    legalComments: 'inline',
+    logLevel: 'silent',
+    absWorkingDir: repoRoot, // source-path comments in the output must not depend on the cwd
+    banner: { js: `// ${pkg.name} ${pkg.version}: built by npm/scripts/build.mjs from npm/src and the WebAssembly build.` },
+  };
+  const builds = [
+    { ...common, format: 'esm', outfile: join(distDir, 'index.mjs') },
+    {
+      ...common,
+      format: 'cjs',
+      outfile: join(distDir, 'index.cjs'),
+      // import.meta does not exist in CommonJS: the shim gives the file URL of index.cjs.
+      define: { 'import.meta.url': 'importMetaUrl' },
+      inject: [join(srcDir, 'cjs-shim.mjs')],
+    },
+  ];
+  for (const options of builds) {
+    const result = await esbuild.build(options);
+    if (result.warnings.length) {
+      const text = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
+      fail(`esbuild warnings for ${options.outfile}:\n${text.join('\n')}`);
+    }
+  }
+}
+
+async function selfCheck(registry) {
+  const expected = registry.metrics.map((m) => m.name).sort();
+  const esm = await import(pathToFileURL(join(distDir, 'index.mjs')).href);
+  const cjs = createRequire(import.meta.url)(join(distDir, 'index.cjs'));
+  for (const [label, lib] of [['index.mjs', esm], ['index.cjs', cjs]]) {
+    await lib.init();
+    const listed = lib.listMetrics().map((m) => m.name).sort();
+    if (JSON.stringify(listed) !== JSON.stringify(expected)) fail(`${label}: listMetrics() differs from the registry`);
+    for (const name of expected) {
+      if (typeof lib[name] !== 'function') fail(`${label} does not export the class ${name}`);
+      const metric = new lib[name]();
+      metric.dispose();
+    }
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.check) {
+    checkDist();
+    return;
+  }
+  const inputs = readInputs(args);
+  const simdGlue = glueToEsm(inputs.simdGlue, 'build/wasm-simd/wasmetrics.js');
+  const plainGlue = glueToEsm(inputs.plainGlue, 'build/wasm-plain/wasmetrics.js');
+  // One glue serves both builds when they are identical; the loader then bundles it once.
+  const sameGlue = simdGlue === plainGlue;
+
+  const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-build-'));
+  let registry;
+  try {
+    registry = await loadRegistry(tmp, plainGlue, inputs.plainWasm, 'plain');
+    const simdRegistry = await loadRegistry(tmp, simdGlue, inputs.simdWasm, 'simd');
+    if (JSON.stringify(registry) !== JSON.stringify(simdRegistry)) {
+      fail('the SIMD and plain builds list different registries: rebuild both from the same sources');
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  validateRegistry(registry);
+
+  // 'wasmetrics:glue' exports glueFor(useSimd) -> the module factory of that build.
+  const modules = sameGlue
+    ? { 'wasmetrics:glue': `${simdGlue}export const glueFor = () => createWasmetricsModule;\n` }
+    : {
+      'wasmetrics:glue-simd': simdGlue,
+      'wasmetrics:glue-plain': plainGlue,
+      'wasmetrics:glue': "import simd from 'wasmetrics:glue-simd';\nimport plain from 'wasmetrics:glue-plain';\n"
+        + 'export const glueFor = (useSimd) => (useSimd ? simd : plain);\n',
+    };
+  modules['wasmetrics:metrics'] = generateMetricsModule(registry);
+
+  rmSync(distDir, { recursive: true, force: true });
+  mkdirSync(distDir, { recursive: true });
+  copyFileSync(join(args.simdDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-simd.wasm'));
+  copyFileSync(join(args.plainDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-plain.wasm'));
+  writeFileSync(join(distDir, 'index.d.ts'), generateDts(registry));
+  await bundle(modules);
+  checkDist();
+  await selfCheck(registry);
+  console.log(`npm/dist: ${registry.metrics.length} metric classes (${registry.metrics.map((m) => m.name).join(', ')}); `
+    + `glue shared by both builds: ${sameGlue}`);
+}
+
+main().catch((e) => {
+  console.error(`build.mjs: ${e instanceof BuildError ? e.message : e.stack}`);
+  process.exit(1);
+});

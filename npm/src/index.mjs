@@ -1,0 +1,18 @@
+// wasmetrics: TorchMetrics-grade metrics computed in WebAssembly.
+// The per-metric classes come from 'wasmetrics:metrics', generated from the registry of the
+// WebAssembly build by scripts/build.mjs; nothing here names a metric.
+import * as generated from 'wasmetrics:metrics';
+import { UnlistedMetric } from './metric.mjs';
+
+export { init, simd } from './loader.mjs';
+export { Tensor } from './tensor.mjs';
+export { Metric, listMetrics } from './metric.mjs';
+export * from 'wasmetrics:metrics';
+
+/** A metric by its registered name, e.g. createMetric('MeanSquaredError', {squared: false}). */
+export function createMetric(name, options) {
+  if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(generated, name)) {
+    return new generated[name](options);
+  }
+  return new UnlistedMetric(name, options); // the core names the known metrics if it is unknown
+}

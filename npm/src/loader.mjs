@@ -1,0 +1,176 @@
+// Loads the WebAssembly module once per JS realm. Explicit states:
+//   idle --init()--> loading --> ready
+//                           \--> failed --init()--> loading (a wrong URL can be corrected)
+// The Emscripten glue is always handed an already compiled module through `instantiateWasm`, so
+// it never fetches or reads a file itself (its own loaders do not work under Node ESM).
+// 'wasmetrics:glue' is made by scripts/build.mjs: one glue when both builds' glues are identical.
+import { glueFor } from 'wasmetrics:glue';
+
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the
+// engine implements WebAssembly SIMD (the same probe as wasm-feature-detect / onnxruntime-web).
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, //                         function section: one function of type 0
+  0x0a, 0x0a, 0x01, 0x08, 0x00, //                   code section: one body, no locals
+  0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x62, 0x0b, //       i32.const 0; i8x16.splat; i8x16.popcnt; end
+]);
+
+const INIT_OPTION_KEYS = ['simd', 'wasmBinary', 'wasmUrl', 'locateFile'];
+const NOT_READY = 'wasmetrics: call `await init()` first';
+
+let state = 'idle'; // 'idle' | 'loading' | 'ready' | 'failed'
+let initPromise = null;
+let initOptions = null;
+let wasmModule = null;
+let loadedSimd = null;
+
+/** True when this engine validates a WebAssembly SIMD module. */
+export function simdSupported() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function isNode() {
+  return typeof process === 'object' && typeof process.versions?.node === 'string';
+}
+
+function sameOptions(a, b) {
+  return INIT_OPTION_KEYS.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Loads the WebAssembly module. Idempotent: every call while loading or after success returns
+ * the same promise. A later call with different options is refused (the module loads once).
+ */
+export function init(options = {}) {
+  if (options === null || typeof options !== 'object') {
+    return Promise.reject(new TypeError(`wasmetrics.init: options must be an object, got ${String(options)}`));
+  }
+  if (state === 'loading' || state === 'ready') {
+    const given = Object.keys(options).length > 0;
+    if (given && !sameOptions(options, initOptions)) {
+      return Promise.reject(new Error(
+        'wasmetrics.init: already initialized with other options; the module loads once per page or process'));
+    }
+    return initPromise;
+  }
+  state = 'loading';
+  initOptions = { ...options };
+  initPromise = load(initOptions).then(
+    ({ module, simd }) => {
+      wasmModule = module;
+      loadedSimd = simd;
+      state = 'ready';
+    },
+    (error) => {
+      state = 'failed';
+      initPromise = null;
+      throw error;
+    },
+  );
+  return initPromise;
+}
+
+/** Which build was loaded: true for the SIMD one. */
+export function simd() {
+  if (state !== 'ready') throw new Error(`${NOT_READY} (simd() tells which build init() loaded)`);
+  return loadedSimd;
+}
+
+/** The Emscripten module; `what` names the caller in the error. */
+export function getWasm(what) {
+  if (state !== 'ready') throw new Error(`${NOT_READY} (before ${what})`);
+  return wasmModule;
+}
+
+async function load(options) {
+  for (const key of Object.keys(options)) {
+    if (!INIT_OPTION_KEYS.includes(key)) {
+      throw new Error(`wasmetrics.init: unknown option '${key}'; known options: ${INIT_OPTION_KEYS.join(', ')}`);
+    }
+  }
+  if (options.simd !== undefined && typeof options.simd !== 'boolean') {
+    throw new TypeError(`wasmetrics.init: option 'simd' must be true or false, got ${String(options.simd)}`);
+  }
+  const supported = simdSupported();
+  const userAsset = options.wasmBinary !== undefined || options.wasmUrl !== undefined;
+  if (options.simd === true && !supported && !userAsset) {
+    throw new Error('wasmetrics.init: {simd: true} but this engine does not support WebAssembly SIMD');
+  }
+  const useSimd = options.simd ?? supported;
+  const compiled = await compileWasm(options, useSimd);
+
+  // The glue reports a failed instantiation only to the console, so race our own rejection.
+  let instantiateFailed;
+  const failure = new Promise((_, reject) => {
+    instantiateFailed = reject;
+  });
+  const ready = glueFor(useSimd)({
+    instantiateWasm(imports, receiveInstance) {
+      WebAssembly.instantiate(compiled, imports).then(
+        (instance) => receiveInstance(instance, compiled),
+        (e) => instantiateFailed(new Error(`wasmetrics.init: instantiating the WebAssembly module failed: ${e.message}`)),
+      );
+      return {}; // exports arrive asynchronously through receiveInstance
+    },
+  });
+  const module = await Promise.race([ready, failure]);
+  return { module, simd: useSimd };
+}
+
+// Written out literally, one per file, so that bundlers (Vite, webpack) see and emit both assets.
+function defaultWasmUrl(useSimd) {
+  return useSimd
+    ? new URL('./wasmetrics-simd.wasm', import.meta.url)
+    : new URL('./wasmetrics-plain.wasm', import.meta.url);
+}
+
+function toBytes(binary) {
+  if (binary instanceof ArrayBuffer) return new Uint8Array(binary);
+  if (ArrayBuffer.isView(binary)) return new Uint8Array(binary.buffer, binary.byteOffset, binary.byteLength);
+  throw new TypeError('wasmetrics.init: option \'wasmBinary\' must be an ArrayBuffer or a typed array');
+}
+
+async function compileWasm(options, useSimd) {
+  if (options.wasmBinary !== undefined) {
+    if (options.wasmBinary instanceof WebAssembly.Module) return options.wasmBinary;
+    return WebAssembly.compile(toBytes(options.wasmBinary));
+  }
+  const fileName = useSimd ? 'wasmetrics-simd.wasm' : 'wasmetrics-plain.wasm';
+  let where = options.wasmUrl;
+  if (where === undefined && options.locateFile) where = options.locateFile(fileName, defaultWasmUrl(useSimd).href);
+  if (where === undefined) where = defaultWasmUrl(useSimd);
+
+  const url = resolveUrl(where);
+  try {
+    if (url === null || url.protocol === 'file:') {
+      // Node (and Bun, Deno): read the file; fetch() does not take file: URLs there.
+      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+      return await WebAssembly.compile(await readFile(url ?? String(where)));
+    }
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    // Streaming compilation needs the application/wasm MIME type; otherwise read the bytes.
+    const type = response.headers.get('content-type') ?? '';
+    if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
+      return await WebAssembly.compileStreaming(response);
+    }
+    return await WebAssembly.compile(await response.arrayBuffer());
+  } catch (e) {
+    throw new Error(`wasmetrics.init: could not load ${url ?? String(where)}: ${e.message}`, { cause: e });
+  }
+}
+
+// A URL object, an absolute URL string, a path relative to the page (browsers), or null for a
+// plain file path in Node.
+function resolveUrl(where) {
+  if (typeof where === 'object' && where !== null && typeof where.href === 'string') return new URL(where.href);
+  const text = String(where);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(text)) return new URL(text);
+  if (isNode() && typeof globalThis.location === 'undefined') return null;
+  return new URL(text, globalThis.location?.href ?? import.meta.url);
+}

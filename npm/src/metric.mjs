@@ -1,0 +1,189 @@
+// The Metric base class: a thin owner of one native (Embind) metric. No metric logic lives here:
+// inputs are converted and copied, calls are forwarded, results are copied out.
+import { getWasm } from './loader.mjs';
+import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
+
+let registryCache = null;
+
+function registry(what) {
+  const M = getWasm(what);
+  if (registryCache === null) {
+    const parsed = JSON.parse(M.registryJson());
+    registryCache = { parsed, byName: new Map(parsed.metrics.map((m) => [m.name, m])) };
+  }
+  return registryCache;
+}
+
+/** The registered metrics: name, family, doc, inputs and options (camelCase names). */
+export function listMetrics() {
+  return registry('listMetrics()').parsed.metrics.map((m) => ({
+    name: m.name,
+    family: m.family,
+    doc: m.doc,
+    inputs: m.inputs.map((i) => ({ ...i })),
+    options: m.options.map(({ name, camelName, ...rest }) => ({
+      name: camelName,
+      snakeName: name,
+      ...structuredClone(rest),
+    })),
+  }));
+}
+
+// The safety net for a metric that was never disposed: delete the native object once the JS
+// wrapper is garbage. The held value is the Embind handle (never the wrapper itself).
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((native) => {
+    if (!native.isDeleted()) native.delete();
+  })
+  : null;
+
+function optionsJson(metricName, options) {
+  if (options === undefined || options === null) return '{}';
+  if (typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+    throw new TypeError(`${metricName}: options must be an object such as {numClasses: 3}, got ${String(options)}`);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+      throw new Error(`${metricName}: option '${key}' holds ${String(value)}; options cannot carry NaN or Infinity`);
+    }
+  }
+  return JSON.stringify(options, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
+}
+
+function blobBytes(blob, where) {
+  if (blob instanceof ArrayBuffer) return new Uint8Array(blob);
+  if (ArrayBuffer.isView(blob)) return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+  throw new TypeError(`${where}: the state must be a Uint8Array (from saveState()) or an ArrayBuffer`);
+}
+
+/**
+ * Base of every metric class. Construct a subclass (`new MeanSquaredError({squared: false})`) or
+ * use `createMetric(name, options)`, after `await init()`. Call `dispose()` when done (or use
+ * `using`): the native state lives in the WebAssembly heap, not in the JS garbage-collected heap.
+ */
+export class Metric {
+  #native;
+  #name;
+  #inputNames;
+  #camelNames;
+
+  constructor(name, options) {
+    if (new.target === Metric) {
+      throw new TypeError('Metric is abstract: use a metric class (new MeanSquaredError()) or createMetric(name, options)');
+    }
+    if (typeof name !== 'string') throw new TypeError(`createMetric: the metric name must be a string, got ${String(name)}`);
+    const M = getWasm(`new ${name}()`);
+    this.#native = new M.NativeMetric(name, optionsJson(name, options)); // throws for unknown names/options
+    this.#name = name;
+    const spec = registry(name).byName.get(name);
+    this.#inputNames = spec.inputs.map((i) => i.name);
+    this.#camelNames = new Map(spec.options.map((o) => [o.name, o.camelName]));
+    finalizer?.register(this, this.#native, this);
+  }
+
+  #alive(method) {
+    if (this.#native === null) {
+      throw new Error(`${this.#name}.${method}: this metric was disposed; create a new one`);
+    }
+    return this.#native;
+  }
+
+  #withInputs(method, inputs, fn) {
+    const native = this.#alive(method);
+    let n = inputs.length;
+    while (n > 0 && inputs[n - 1] === undefined) n--; // trailing optional inputs left out
+    const tensors = [];
+    for (let i = 0; i < n; i++) {
+      const name = this.#inputNames[i] ?? `input ${i}`;
+      tensors.push(toInputTensor(inputs[i], `${this.#name}.${method}: \`${name}\``));
+    }
+    return withHeapTensors(getWasm(`${this.#name}.${method}`), tensors, (descriptors) => fn(native, descriptors));
+  }
+
+  /** The metric's registered name, e.g. "MeanSquaredError". */
+  get name() {
+    return this.#name;
+  }
+
+  /** The validated options, every option present, camelCase keys. */
+  get options() {
+    const snake = JSON.parse(this.#alive('options').optionsJson());
+    return Object.fromEntries(Object.entries(snake).map(([k, v]) => [this.#camelNames.get(k) ?? k, v]));
+  }
+
+  /** Bytes of accumulated state in the WebAssembly heap. */
+  get stateBytes() {
+    return this.#alive('stateBytes').stateBytes();
+  }
+
+  /** True after dispose(). */
+  get disposed() {
+    return this.#native === null;
+  }
+
+  /** Folds a batch into the state. Inputs in the order of the metric's update() arguments. */
+  update(...inputs) {
+    this.#withInputs('update', inputs, (native, d) => native.update(d));
+  }
+
+  /** The value on this batch alone; the batch is accumulated too. */
+  forward(...inputs) {
+    return fromNativeResult(this.#withInputs('forward', inputs, (native, d) => native.forward(d)));
+  }
+
+  /** The value over everything accumulated since construction or the last reset(). */
+  compute() {
+    return fromNativeResult(this.#alive('compute').compute());
+  }
+
+  reset() {
+    this.#alive('reset').reset();
+  }
+
+  /** Folds another instance's state into this one (same metric and options). */
+  merge(other) {
+    const native = this.#alive('merge');
+    if (!(other instanceof Metric)) throw new TypeError(`${this.#name}.merge: expected a metric, got ${String(other)}`);
+    native.merge(other.#alive('merge (the metric merged in)'));
+  }
+
+  /** A versioned binary copy of the state. */
+  saveState() {
+    return this.#alive('saveState').saveState();
+  }
+
+  /** Replaces the state with one from saveState() of the same metric and options. */
+  loadState(blob) {
+    const native = this.#alive('loadState');
+    const bytes = blobBytes(blob, `${this.#name}.loadState`);
+    withHeapBytes(getWasm(`${this.#name}.loadState`), bytes, (ptr, size) => native.loadState(ptr, size));
+  }
+
+  /** Frees the native state. Idempotent; any later use throws. */
+  dispose() {
+    if (this.#native === null) return;
+    finalizer?.unregister(this);
+    const native = this.#native;
+    this.#native = null;
+    native.delete();
+  }
+
+  toString() {
+    return this.#native === null ? `${this.#name} (disposed)` : `${this.#name}(${this.#native.optionsJson()})`;
+  }
+}
+
+if (typeof Symbol.dispose === 'symbol') {
+  // `using m = new MeanSquaredError()` disposes at the end of the block.
+  Object.defineProperty(Metric.prototype, Symbol.dispose, {
+    value: function dispose() {
+      this.dispose();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** A metric without a generated class (a name the wasm knows but this JS build does not). */
+export class UnlistedMetric extends Metric {}
