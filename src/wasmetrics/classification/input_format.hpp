@@ -1,0 +1,92 @@
+#pragma once
+// The "input format" stage shared by every classification metric: validation (shapes, V4, V2, V3,
+// V1 in that order), the logits rule (C3/C4), thresholds (C1, per label), ignore_index and
+// argmax/top-k. It turns one batch of raw (preds, target) into a compact, typed, dtype-free form
+// that the counting kernels read:
+//
+//   binary / multilabel -> LabelCodes:  one byte per element, same [N, L, X] order as the input,
+//                          code = pred | target << 1 (0..3), or kIgnored.
+//   multiclass          -> ClassLabels: target class per position [N, X] (kIgnoredClass where the
+//                          target equals ignore_index) and the k predicted classes per position
+//                          [N, X, k] (argmax for k = 1, best first).
+//
+// X is the product of the extra dimensions "..." (1 when there are none). One allocation per
+// batch, the loops run over typed pointers with the dtype dispatched once outside them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wasmetrics/core/options.hpp"
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/tensor.hpp"
+
+namespace wasmetrics::classification {
+
+enum class Task : std::uint8_t { binary, multiclass, multilabel };
+enum class InputKind : std::uint8_t { auto_detect, probs, logits, labels };
+
+// Where the "are these logits?" test looks (C4): at the whole preds tensor (stat scores, exact
+// match, multilabel confusion matrix) or only at the entries whose target is not ignore_index
+// (binary confusion-matrix family, curves, calibration, hinge).
+enum class LogitsTest : std::uint8_t { whole_tensor, kept_entries };
+
+struct InputFormat {
+  std::string metric;                       // for messages
+  Task task = Task::binary;
+  std::int64_t num_classes = 1;             // multiclass: C; multilabel: L; binary: 1
+  std::vector<double> thresholds;           // binary: 1 value; multilabel: L values
+  std::optional<std::int64_t> ignore_index;
+  std::int64_t top_k = 1;                   // multiclass only
+  bool samplewise = false;                  // needs at least one extra dimension
+  InputKind kind = InputKind::auto_detect;
+  bool validate = true;
+  LogitsTest logits_test = LogitsTest::whole_tensor;
+
+  // Derived once by prepare(): per-label thresholds as float32, and the smallest logit whose
+  // sigmoid (rounded to the preds' type) is > threshold, so a logits batch is thresholded
+  // without a sigmoid per element and with exactly the outcome of `sigmoid(x) > t`.
+  std::vector<float> thr_f32;
+  std::vector<float> cut_f32;   // NaN: no logit passes
+  std::vector<double> cut_f64;
+  void prepare();
+
+  // A string equal for every pair of formats that produce identical formatted batches:
+  // metrics whose formats share this key can share one update (collections).
+  std::string key() const;
+};
+
+struct LabelCodes {
+  static constexpr std::uint8_t kIgnored = 4;
+  std::int64_t n = 0, labels = 1, extra = 1;
+  std::vector<std::uint8_t> code;  // [n, labels, extra]
+};
+
+struct ClassLabels {
+  static constexpr std::int32_t kIgnoredClass = -1;
+  static constexpr std::int32_t kInvalidClass = -2;  // out of range, only with validate_args=false
+  std::int64_t n = 0, extra = 1, k = 1;
+  std::vector<std::int32_t> target;  // [n, extra]
+  std::vector<std::int32_t> preds;   // [n, extra, k]
+};
+
+LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const TensorView& target);
+ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const TensorView& target);
+
+// ---- option schema pieces shared by the classification metrics ----
+OptionSpec threshold_option(Task task);  // number (binary) or number_list (multilabel)
+OptionSpec num_classes_option();
+OptionSpec num_labels_option();
+OptionSpec top_k_option();
+OptionSpec multidim_average_option();
+OptionSpec ignore_index_option();
+OptionSpec validate_args_option();
+OptionSpec input_kind_option(Task task);
+
+// Builds an InputFormat from validated options (those of the schema pieces above that the
+// metric declares). Checks num_classes/num_labels/top_k/threshold length; throws Error.
+InputFormat input_format_from_options(const Options& o, Task task, LogitsTest test);
+
+std::vector<InputSpec> classification_inputs(Task task);
+
+}  // namespace wasmetrics::classification
