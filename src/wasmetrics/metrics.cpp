@@ -15,7 +15,36 @@
   X(running_mean) \
   X(running_sum)
 
-#define WASMETRICS_CLASSIFICATION(X)
+#define WASMETRICS_CLASSIFICATION(X) \
+  X(binary_accuracy) \
+  X(multiclass_accuracy) \
+  X(multilabel_accuracy) \
+  X(binary_precision) \
+  X(multiclass_precision) \
+  X(multilabel_precision) \
+  X(binary_recall) \
+  X(multiclass_recall) \
+  X(multilabel_recall) \
+  X(binary_f1_score) \
+  X(multiclass_f1_score) \
+  X(multilabel_f1_score) \
+  X(binary_fbeta_score) \
+  X(multiclass_fbeta_score) \
+  X(multilabel_fbeta_score) \
+  X(binary_specificity) \
+  X(multiclass_specificity) \
+  X(multilabel_specificity) \
+  X(binary_negative_predictive_value) \
+  X(multiclass_negative_predictive_value) \
+  X(multilabel_negative_predictive_value) \
+  X(binary_hamming_distance) \
+  X(multiclass_hamming_distance) \
+  X(multilabel_hamming_distance) \
+  X(binary_stat_scores) \
+  X(multiclass_stat_scores) \
+  X(multilabel_stat_scores) \
+  X(multiclass_exact_match) \
+  X(multilabel_exact_match)
 
 #define WASMETRICS_METRICS(X) WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)
 

@@ -1,0 +1,47 @@
+#pragma once
+// The stat-score state shared by Accuracy, Precision, Recall, F1/FBeta, Specificity,
+// NegativePredictiveValue, HammingDistance and StatScores (Binary*, Multiclass*, Multilabel*):
+//
+//   tp, fp, tn, fn   int64, one count per class (multiclass), label (multilabel) or 1 (binary)
+//     global (multidim_average='global', average != 'samples'): shape [K], Reduction::sum
+//     per sample (multidim_average='samplewise', or multilabel average='samples'):
+//                    shape [n, K], Reduction::cat (one row per sample, over all batches)
+//
+// The layout depends only on the input format (StatLayout::key()), never on `average` or on
+// which score is computed, so every metric of the family with the same format can share one
+// update. Ignored positions (target == ignore_index) count nowhere.
+#include <cstdint>
+#include <string>
+
+#include "wasmetrics/classification/input_format.hpp"
+#include "wasmetrics/core/result.hpp"
+#include "wasmetrics/core/state.hpp"
+
+namespace wasmetrics::classification {
+
+struct StatLayout {
+  std::int64_t k = 1;       // classes / labels / 1
+  bool per_sample = false;  // cat rows [n, k] instead of sums [k]
+};
+
+void add_stat_states(State& s, const StatLayout& layout);
+// Folds one formatted batch into fresh stat states.
+void count_stats(const LabelCodes& b, const StatLayout& layout, State& s);
+void count_stats(const ClassLabels& b, std::int64_t num_classes, const StatLayout& layout, State& s);
+
+enum class Score : std::uint8_t { stat_scores, accuracy, precision, recall, f1, fbeta, specificity, npv, hamming };
+enum class Average : std::uint8_t { binary, micro, macro, weighted, none, samples };
+
+struct ReduceOptions {
+  Task task = Task::binary;
+  Score score = Score::accuracy;
+  Average average = Average::binary;
+  bool samplewise = false;      // multidim_average='samplewise'
+  double beta = 1.0;
+  double zero_division = 0.0;   // NaN: scikit-learn's np.nan (drops out of averages)
+  std::int64_t top_k = 1;
+};
+
+Result reduce_stats(const State& s, const StatLayout& layout, const ReduceOptions& r);
+
+}  // namespace wasmetrics::classification
