@@ -354,7 +354,9 @@ function generateDts(registry) {
   out.push('');
   out.push('/** A metric by its registered name; throws listing the known names if there is none. */');
   out.push('export declare function createMetric<N extends MetricName>(name: N, options?: MetricOptionsMap[N]): MetricClassMap[N];');
-  out.push('export declare function createMetric(name: string, options?: Record<string, unknown>): Metric;');
+  // Names not known at build time (a newer .wasm) still type-check, but a known name must match
+  // its own options: the fallback overload excludes known names.
+  out.push('export declare function createMetric<S extends string>(name: S & (S extends MetricName ? never : S), options?: Record<string, unknown>): Metric;');
   out.push('');
   return out.join('\n');
 }

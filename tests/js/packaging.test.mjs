@@ -1,0 +1,127 @@
+// The package as a user gets it: `npm pack` in npm/, install the tarball into a fresh project
+// with no network (it has no runtime dependencies), then use it from ESM and from CommonJS in
+// child processes, and type-check a TypeScript consumer against dist/index.d.ts.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { close, fixtureNumber, importPackage, npmDir, readFixtureFiles } from './helpers.mjs';
+
+await importPackage(); // fails clearly if npm/dist is missing
+
+const run = promisify(execFile);
+const npm = (args, cwd) => run('npm', args, { cwd, maxBuffer: 16 << 20, timeout: 300_000 });
+
+const work = mkdtempSync(join(tmpdir(), 'wasmetrics-pack-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+// The first regression fixture case of MeanSquaredError with a value: checked through the package.
+const fixtureCase = readFixtureFiles()
+  .flatMap((f) => f.cases)
+  .find((c) => c.metric === 'MeanSquaredError' && c.expected && c.expected.shape?.length === 0);
+
+// Feeds the case through `lib` and prints the value; the same text for ESM and CommonJS.
+const consumerBody = (caseJson) => `
+  const c = ${caseJson};
+  const num = (v) => (typeof v === 'string' ? Number(v) : v); // "NaN", "Infinity", "-Infinity"
+  // args stay snake_case, as the fixtures spell them: accepted like camelCase.
+  await lib.init();
+  const m = lib.createMetric(c.metric, c.args);
+  if (!(m instanceof lib.MeanSquaredError)) throw new Error('createMetric did not return the class');
+  for (const b of c.batches) m.update(...['preds', 'target'].map((k) => ({ data: b[k].data.map(num), shape: b[k].shape, dtype: b[k].dtype })));
+  console.log(JSON.stringify({ value: m.compute(), simd: lib.simd() }));
+  m.dispose();`;
+
+let packed;
+let consumer;
+
+test('npm pack ships dist/ (both .wasm, ESM, CJS, types), package.json and README only', async () => {
+  const { stdout } = await npm(['pack', '--json', '--pack-destination', work], npmDir);
+  [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+  const files = packed.files.map((f) => f.path).sort();
+  assert.deepEqual(files, ['README.md', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.mjs',
+    'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm', 'package.json']);
+  assert.equal(packed.name, 'wasmetrics');
+});
+
+test('the tarball installs offline into a fresh project', async () => {
+  assert.ok(packed, 'npm pack failed');
+  consumer = join(work, 'consumer');
+  await run('mkdir', ['-p', consumer]);
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  await npm(['install', '--offline', '--no-audit', '--no-fund', join(work, packed.filename)], consumer);
+  assert.ok(existsSync(join(consumer, 'node_modules/wasmetrics/dist/wasmetrics-simd.wasm')));
+});
+
+for (const kind of ['esm', 'cjs']) {
+  test(`import from ${kind === 'esm' ? "ESM: import {init, ...} from 'wasmetrics'" : "CommonJS: require('wasmetrics')"}`, async (t) => {
+    assert.ok(consumer, 'install failed');
+    assert.ok(fixtureCase, 'no MeanSquaredError case in the conformance fixtures');
+    const body = consumerBody(JSON.stringify(fixtureCase));
+    const file = join(consumer, kind === 'esm' ? 'use.mjs' : 'use.cjs');
+    writeFileSync(file, kind === 'esm'
+      ? `import * as lib from 'wasmetrics';\nimport { init, MeanSquaredError } from 'wasmetrics';\n`
+        + `if (typeof init !== 'function' || typeof MeanSquaredError !== 'function') throw new Error('named exports');\n${body}\n`
+      : `const lib = require('wasmetrics');\n(async () => {${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`);
+    const { stdout } = await run(process.execPath, [file], { cwd: consumer });
+    const out = JSON.parse(stdout.trim());
+    const want = fixtureNumber(fixtureCase.expected.data[0]);
+    t.diagnostic(`${fixtureCase.id}: ${out.value} (expected ${want}, simd build: ${out.simd})`);
+    assert.ok(close(out.value, want, fixtureCase.atol ?? 1e-6, fixtureCase.rtol ?? 1e-5), `${out.value} != ${want}`);
+  });
+}
+
+test('the TypeScript declarations type-check a consumer (tsc --noEmit, strict)', async () => {
+  assert.ok(consumer, 'install failed');
+  const tsc = join(npmDir, 'node_modules/typescript/bin/tsc');
+  assert.ok(existsSync(tsc), 'typescript is a devDependency of npm/: run `npm ci` in npm/');
+  writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',
+      lib: ['es2022'], types: [], skipLibCheck: false,
+    },
+    files: ['consumer.mts'],
+  }));
+  writeFileSync(join(consumer, 'consumer.mts'), `
+import { init, simd, createMetric, listMetrics, Metric, Tensor, MeanSquaredError } from 'wasmetrics';
+import type { MeanSquaredErrorOptions, MetricResult, TensorInput, MetricInfo } from 'wasmetrics';
+
+export async function main(): Promise<number> {
+  await init({ simd: false, locateFile: (file: string, url: string) => url + '#' + file });
+  const loadedSimd: boolean = simd();
+  const options: MeanSquaredErrorOptions = { squared: false, numOutputs: 1 };
+  const m = new MeanSquaredError(options);
+  const preds: TensorInput = { data: new Float32Array([1, 2]), shape: [2] };
+  m.update(preds, [[1], [2]]);
+  m.update(new Float64Array([1]), 3);
+  const r: MetricResult = m.forward([true, false], { data: new Uint8Array([1, 0]), shape: [2], dtype: 'bool' });
+  const value = m.compute();
+  const n = typeof value === 'number' ? value : value instanceof Tensor ? value.get(0) : NaN;
+  const same: MeanSquaredError = createMetric('MeanSquaredError', { squared: true });
+  const any: Metric = createMetric('SomeMetricAddedLater', { whatever: 1 });
+  same.merge(m);
+  any.loadState(m.saveState());
+  const infos: MetricInfo[] = listMetrics();
+  m[Symbol.dispose]();
+  same.dispose();
+  // @ts-expect-error squared is a boolean
+  new MeanSquaredError({ squared: 'yes' });
+  // @ts-expect-error unknown option
+  new MeanSquaredError({ nonsense: 1 });
+  // @ts-expect-error numOutputs is a number
+  createMetric('MeanSquaredError', { numOutputs: 'two' });
+  // @ts-expect-error a string is not a tensor
+  m.update('1, 2', [1, 2]);
+  return n + infos.length + (r === undefined ? 0 : 1) + (loadedSimd ? 1 : 0);
+}
+`);
+  try {
+    await run(process.execPath, [tsc, '-p', join(consumer, 'tsconfig.json')], { cwd: consumer });
+  } catch (e) {
+    assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
+  }
+});
