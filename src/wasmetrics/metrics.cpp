@@ -44,7 +44,18 @@
   X(multiclass_stat_scores) \
   X(multilabel_stat_scores) \
   X(multiclass_exact_match) \
-  X(multilabel_exact_match)
+  X(multilabel_exact_match) \
+  X(binary_confusion_matrix) \
+  X(multiclass_confusion_matrix) \
+  X(multilabel_confusion_matrix) \
+  X(binary_jaccard_index) \
+  X(multiclass_jaccard_index) \
+  X(multilabel_jaccard_index) \
+  X(binary_matthews_corr_coef) \
+  X(multiclass_matthews_corr_coef) \
+  X(multilabel_matthews_corr_coef) \
+  X(binary_cohen_kappa) \
+  X(multiclass_cohen_kappa)
 
 #define WASMETRICS_METRICS(X) WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)
 

@@ -1,0 +1,332 @@
+// The confusion-matrix family: ConfusionMatrix (normalize), JaccardIndex, MatthewsCorrCoef and
+// CohenKappa (weights), Binary/Multiclass/Multilabel as TorchMetrics 1.5.2 has them.
+//
+// States:
+//   binary / multilabel: the stat-score state (tp, fp, tn, fn per label, sums; stat_scores.hpp) —
+//     a label's 2x2 matrix is [[tn, fp], [fn, tp]];
+//   multiclass: confmat int64 [C, C] (rows: target, columns: prediction), Reduction::sum.
+// Binary metrics of this family drop ignored entries before the logits test, multilabel ones
+// test the whole tensor (C4).
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/classification/input_format.hpp"
+#include "wasmetrics/classification/stat_scores.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace classification {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+enum class CmKind : std::uint8_t { confusion_matrix, jaccard, mcc, kappa };
+
+// A dense row-major matrix (or a stack of 2x2 matrices for multilabel).
+struct Dense {
+  Shape shape;
+  std::vector<double> v;
+  double& at(std::int64_t r, std::int64_t c, std::int64_t n) { return v[r * n + c]; }
+};
+
+double safe_div(double a, double b, double zd) { return b != 0 ? a / b : zd; }
+
+// TorchMetrics' _matthews_corrcoef_reduce on one square matrix (n x n, row = target).
+double mcc_of(const std::vector<double>& cm, std::int64_t n) {
+  if (n == 2) {
+    const double tn = cm[0], fp = cm[1], fn = cm[2], tp = cm[3];
+    if (tp + tn != 0 && fp + fn == 0) return 1.0;
+    if (tp + tn == 0 && fp + fn != 0) return -1.0;
+  }
+  double c = 0, s = 0, tkpk = 0, pk2 = 0, tk2 = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    double tk = 0, pk = 0;
+    for (std::int64_t j = 0; j < n; ++j) { tk += cm[i * n + j]; pk += cm[j * n + i]; }
+    c += cm[i * n + i];
+    s += tk;
+    tkpk += tk * pk; pk2 += pk * pk; tk2 += tk * tk;
+  }
+  double num = c * s - tkpk;
+  double den = (s * s - pk2) * (s * s - tk2);
+  if (den == 0 && n == 2) {
+    // TorchMetrics' eps formula, in float32 as it computes it
+    const float tn = static_cast<float>(cm[0]), fp = static_cast<float>(cm[1]), fn = static_cast<float>(cm[2]),
+                tp = static_cast<float>(cm[3]);
+    float a = 0, b = 0;
+    if (fn == 0 && tn == 0) { a = tp; b = fp; }
+    else if (fp == 0 && tn == 0) { a = tp; b = fn; }
+    else if (tp == 0 && fn == 0) { a = tn; b = fp; }
+    else if (tp == 0 && fp == 0) { a = tn; b = fn; }
+    const float eps = std::numeric_limits<float>::epsilon();
+    const float fnum = std::sqrt(eps) * (a - b);
+    const float fden = (tp + fp + eps) * (tp + fn + eps) * (tn + fp + eps) * (tn + fn + eps);
+    return static_cast<double>(fnum / std::sqrt(fden));
+  }
+  if (den == 0) return 0.0;
+  return num / std::sqrt(den);
+}
+
+double kappa_of(const std::vector<double>& cm, std::int64_t n, const std::string& weights) {
+  std::vector<double> sum0(static_cast<std::size_t>(n), 0), sum1(static_cast<std::size_t>(n), 0);
+  double total = 0;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < n; ++j) { sum1[i] += cm[i * n + j]; sum0[j] += cm[i * n + j]; total += cm[i * n + j]; }
+  double a = 0, b = 0;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < n; ++j) {
+      double d = static_cast<double>(i - j);
+      double w = weights == "linear" ? std::fabs(d) : weights == "quadratic" ? d * d : (i == j ? 0.0 : 1.0);
+      a += w * cm[i * n + j];
+      b += w * (sum1[i] * sum0[j] / total);
+    }
+  return 1 - a / b;
+}
+
+class ConfusionFamilyMetric final : public Metric {
+ public:
+  ConfusionFamilyMetric(Options o, Task task, CmKind kind) : Metric(std::move(o)), kind_(kind) {
+    const Options& op = options();
+    format_ = input_format_from_options(op, task, task == Task::binary ? LogitsTest::kept_entries
+                                                                       : LogitsTest::whole_tensor);
+    layout_.k = task == Task::binary ? 1 : format_.num_classes;
+    layout_.per_sample = false;
+    const Json& all = op.json();
+    if (all.contains("normalize") && !op.is_null("normalize")) normalize_ = op.get_string("normalize");
+    if (all.contains("weights") && !op.is_null("weights")) weights_ = op.get_string("weights");
+    if (all.contains("average")) average_ = op.is_null("average") ? "none" : op.get_string("average");
+    if (all.contains("zero_division")) {
+      if (op.is_string("zero_division")) {
+        zero_division_ = kNaN;
+      } else {
+        zero_division_ = op.get_number("zero_division");
+        if (zero_division_ != 0 && zero_division_ != 1)
+          fail(name(), ": Expected argument `zero_division` to be 0, 1 or 'nan', but got ", zero_division_, ".");
+      }
+    }
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    if (format_.task == Task::multiclass)
+      s.add("confmat", Reduction::sum, DType::int64, {format_.num_classes, format_.num_classes});
+    else
+      add_stat_states(s, layout_);
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    if (format_.task != Task::multiclass) {
+      count_stats(format_labels(format_, in[0], in[1]), layout_, s);
+      return;
+    }
+    ClassLabels b = format_classes(format_, in[0], in[1]);
+    const std::int64_t C = format_.num_classes;
+    auto cm = s["confmat"].as<std::int64_t>();
+    const std::size_t n = b.target.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t t = b.target[i], p = b.preds[i];
+      if (t < 0 || p < 0) continue;  // ignored (or invalid with validate_args=false)
+      ++cm[static_cast<std::size_t>(t * C + p)];
+    }
+  }
+
+  Result compute_state(const State& s) const override {
+    // the matrices: multiclass [C, C]; binary [2, 2]; multilabel L x [2, 2]
+    const bool mc = format_.task == Task::multiclass;
+    const std::int64_t C = format_.num_classes;
+    std::vector<std::vector<double>> mats;
+    std::int64_t n = 2;
+    if (mc) {
+      n = C;
+      auto cm = s["confmat"].as<std::int64_t>();
+      mats.emplace_back(cm.begin(), cm.end());
+    } else {
+      auto tp = s["tp"].as<std::int64_t>(), fp = s["fp"].as<std::int64_t>(), tn = s["tn"].as<std::int64_t>(),
+           fn = s["fn"].as<std::int64_t>();
+      for (std::int64_t l = 0; l < layout_.k; ++l)
+        mats.push_back({static_cast<double>(tn[l]), static_cast<double>(fp[l]), static_cast<double>(fn[l]),
+                        static_cast<double>(tp[l])});
+    }
+    switch (kind_) {
+      case CmKind::confusion_matrix: return confusion_matrix(mats, n);
+      case CmKind::mcc: {
+        if (format_.task == Task::multilabel) {  // per-label 2x2 matrices summed first
+          std::vector<double> sum(4, 0.0);
+          for (auto& m : mats) for (int i = 0; i < 4; ++i) sum[i] += m[i];
+          return Result::scalar(mcc_of(sum, 2));
+        }
+        return Result::scalar(mcc_of(mats[0], n));
+      }
+      case CmKind::kappa: return Result::scalar(kappa_of(mats[0], n, weights_));
+      case CmKind::jaccard: return jaccard(mats, n);
+    }
+    return Result();
+  }
+
+ private:
+  Result confusion_matrix(std::vector<std::vector<double>>& mats, std::int64_t n) const {
+    Tensor out;
+    for (auto& m : mats) {
+      if (normalize_ == "true" || normalize_ == "pred" || normalize_ == "all") {
+        std::vector<double> norm(m.size());
+        double all = 0;
+        for (double v : m) all += v;
+        for (std::int64_t i = 0; i < n; ++i)
+          for (std::int64_t j = 0; j < n; ++j) {
+            double d = 0;
+            if (normalize_ == "true") for (std::int64_t q = 0; q < n; ++q) d += m[i * n + q];
+            else if (normalize_ == "pred") for (std::int64_t q = 0; q < n; ++q) d += m[q * n + j];
+            else d = all;
+            double v = m[i * n + j] / d;
+            norm[i * n + j] = std::isnan(v) ? 0.0 : v;  // C10: NaN -> 0
+          }
+        m = std::move(norm);
+      }
+      out.data.insert(out.data.end(), m.begin(), m.end());
+    }
+    if (format_.task == Task::multilabel) out.shape = {static_cast<std::int64_t>(mats.size()), 2, 2};
+    else out.shape = {n, n};
+    return Result(std::move(out));
+  }
+
+  Result jaccard(const std::vector<std::vector<double>>& mats, std::int64_t n) const {
+    const double zd = zero_division_;
+    const bool nan_zd = std::isnan(zd);
+    if (format_.task == Task::binary) {
+      const auto& m = mats[0];
+      return Result::scalar(safe_div(m[3], m[1] + m[2] + m[3], zd));
+    }
+    const bool ml = format_.task == Task::multilabel;
+    // per class: num (tp), denom (tp + fp + fn), support, presence
+    const std::int64_t K = ml ? static_cast<std::int64_t>(mats.size()) : n;
+    std::vector<double> num(K), den(K), support(K), seen(K);
+    for (std::int64_t c = 0; c < K; ++c) {
+      if (ml) {
+        const auto& m = mats[c];
+        num[c] = m[3];
+        den[c] = m[3] + m[1] + m[2];
+        support[c] = m[3] + m[2];
+      } else {
+        const auto& m = mats[0];
+        double row = 0, col = 0;
+        for (std::int64_t q = 0; q < n; ++q) { row += m[c * n + q]; col += m[q * n + c]; }
+        num[c] = m[c * n + c];
+        den[c] = row + col - num[c];
+        support[c] = row;
+        seen[c] = row + col;
+      }
+    }
+    const bool ii_in = format_.ignore_index && *format_.ignore_index >= 0 && *format_.ignore_index < K;
+    const std::int64_t ii = ii_in ? *format_.ignore_index : -1;
+    if (average_ == "micro") {
+      double a = 0, b = 0;
+      for (std::int64_t c = 0; c < K; ++c) { a += num[c]; b += den[c]; }
+      if (ii_in) b -= den[ii];
+      return Result::scalar(safe_div(a, b, zd));
+    }
+    std::vector<double> score(K);
+    for (std::int64_t c = 0; c < K; ++c) score[c] = safe_div(num[c], den[c], zd);
+    if (average_ == "none") return Result::squeezed(Tensor::vector(score));
+    std::vector<double> w(K);
+    double wsum = 0;
+    for (std::int64_t c = 0; c < K; ++c) {
+      if (average_ == "weighted") w[c] = support[c];
+      else w[c] = (c == ii || (!ml && seen[c] == 0)) ? 0.0 : 1.0;
+      if (nan_zd && std::isnan(score[c])) w[c] = 0;
+      wsum += w[c];
+    }
+    double out = 0;
+    for (std::int64_t c = 0; c < K; ++c) {
+      if (nan_zd && w[c] == 0) continue;
+      out += w[c] * score[c] / wsum;  // TorchMetrics: NaN when no weight at all
+    }
+    if (wsum == 0) out = kNaN;
+    return Result::scalar(out);
+  }
+
+  CmKind kind_;
+  InputFormat format_;
+  StatLayout layout_;
+  std::string normalize_ = "none";
+  std::string weights_ = "none";
+  std::string average_ = "binary";
+  double zero_division_ = 0;
+};
+
+// ---- schemas ----
+
+OptionSpec normalize_option() {
+  return {.name = "normalize", .type = OptionType::string, .default_value = nullptr,
+          .choices = {"true", "pred", "all", "none"}, .nullable = true,
+          .doc = "'true': rows sum to 1; 'pred': columns sum to 1; 'all': the matrix sums to 1; 'none'/null: counts "
+                 "(a row/column summing to 0 gives zeros)"};
+}
+
+OptionSpec weights_option() {
+  return {.name = "weights", .type = OptionType::string, .default_value = nullptr,
+          .choices = {"linear", "quadratic", "none"}, .nullable = true,
+          .doc = "disagreement weights: null/'none' (unweighted kappa), 'linear' |i-j|, 'quadratic' (i-j)^2"};
+}
+
+OptionSpec jaccard_average_option(Task task) {
+  return {.name = "average", .type = OptionType::string, .default_value = "macro",
+          .choices = {"micro", "macro", "weighted", "none"}, .nullable = true,
+          .doc = std::string("reduction over ") + (task == Task::multilabel ? "labels" : "classes") +
+                 ": 'micro' (pooled intersection over pooled union), 'macro' (mean of per-class IoU" +
+                 (task == Task::multiclass ? ", classes never seen and ignore_index dropped" : "") +
+                 "), 'weighted' (by support), 'none'/null (one IoU per class)"};
+}
+
+OptionSpec jaccard_zero_division_option() {
+  return {.name = "zero_division", .type = OptionType::number_or_string, .default_value = 0, .choices = {"nan"},
+          .doc = "IoU of a class whose union is empty: 0, 1, or 'nan' (the class then drops out of macro/weighted "
+                 "averages)"};
+}
+
+MetricSpec cm_spec(std::string name, Task task, CmKind kind, std::string doc) {
+  std::vector<OptionSpec> opts;
+  if (task == Task::multiclass) opts.push_back(num_classes_option());
+  if (task == Task::multilabel) opts.push_back(num_labels_option());
+  if (task != Task::multiclass) opts.push_back(threshold_option(task));
+  if (kind == CmKind::jaccard && task != Task::binary) opts.push_back(jaccard_average_option(task));
+  opts.push_back(ignore_index_option());
+  if (kind == CmKind::confusion_matrix) opts.push_back(normalize_option());
+  if (kind == CmKind::kappa) opts.push_back(weights_option());
+  opts.push_back(validate_args_option());
+  if (kind == CmKind::jaccard) opts.push_back(jaccard_zero_division_option());
+  opts.push_back(input_kind_option(task));
+  return {
+      .name = std::move(name),
+      .family = "classification",
+      .doc = std::move(doc),
+      .inputs = classification_inputs(task),
+      .options = std::move(opts),
+      .make = [task, kind](const Options& o) { return std::make_unique<ConfusionFamilyMetric>(o, task, kind); },
+  };
+}
+
+}  // namespace
+}  // namespace classification
+
+using classification::CmKind;
+using classification::Task;
+
+#define WASMETRICS_CM_SPEC(id, Name, task, kind, doc) \
+  MetricSpec id##_spec() { return classification::cm_spec(Name, task, kind, doc); }
+
+WASMETRICS_CM_SPEC(binary_confusion_matrix, "BinaryConfusionMatrix", Task::binary, CmKind::confusion_matrix, "2x2 confusion matrix [[tn, fp], [fn, tp]] (rows: target).")
+WASMETRICS_CM_SPEC(multiclass_confusion_matrix, "MulticlassConfusionMatrix", Task::multiclass, CmKind::confusion_matrix, "C x C confusion matrix (rows: target, columns: prediction).")
+WASMETRICS_CM_SPEC(multilabel_confusion_matrix, "MultilabelConfusionMatrix", Task::multilabel, CmKind::confusion_matrix, "One 2x2 confusion matrix [[tn, fp], [fn, tp]] per label.")
+WASMETRICS_CM_SPEC(binary_jaccard_index, "BinaryJaccardIndex", Task::binary, CmKind::jaccard, "Jaccard index (IoU) tp/(tp+fp+fn) of binary predictions.")
+WASMETRICS_CM_SPEC(multiclass_jaccard_index, "MulticlassJaccardIndex", Task::multiclass, CmKind::jaccard, "Jaccard index (IoU) per class from the confusion matrix, averaged.")
+WASMETRICS_CM_SPEC(multilabel_jaccard_index, "MultilabelJaccardIndex", Task::multilabel, CmKind::jaccard, "Jaccard index (IoU) per label, averaged.")
+WASMETRICS_CM_SPEC(binary_matthews_corr_coef, "BinaryMatthewsCorrCoef", Task::binary, CmKind::mcc, "Matthews correlation coefficient of binary predictions.")
+WASMETRICS_CM_SPEC(multiclass_matthews_corr_coef, "MulticlassMatthewsCorrCoef", Task::multiclass, CmKind::mcc, "Matthews correlation coefficient of multiclass predictions.")
+WASMETRICS_CM_SPEC(multilabel_matthews_corr_coef, "MultilabelMatthewsCorrCoef", Task::multilabel, CmKind::mcc, "Matthews correlation coefficient of the summed per-label 2x2 matrices.")
+WASMETRICS_CM_SPEC(binary_cohen_kappa, "BinaryCohenKappa", Task::binary, CmKind::kappa, "Cohen's kappa of binary predictions (optionally weighted).")
+WASMETRICS_CM_SPEC(multiclass_cohen_kappa, "MulticlassCohenKappa", Task::multiclass, CmKind::kappa, "Cohen's kappa of multiclass predictions (optionally linear/quadratic weighted).")
+
+#undef WASMETRICS_CM_SPEC
+
+}  // namespace wasmetrics
