@@ -4,7 +4,17 @@
 
 // One list per family, so that work on different families never edits the same lines.
 #define WASMETRICS_REGRESSION(X) \
-  X(mean_squared_error)
+  X(mean_squared_error) \
+  X(mean_absolute_error) \
+  X(mean_absolute_percentage_error) \
+  X(symmetric_mean_absolute_percentage_error) \
+  X(weighted_mean_absolute_percentage_error) \
+  X(mean_squared_log_error) \
+  X(cosine_similarity) \
+  X(log_cosh_error) \
+  X(tweedie_deviance_score) \
+  X(minkowski_distance) \
+  X(kl_divergence)
 
 #define WASMETRICS_AGGREGATION(X) \
   X(mean_metric) \

@@ -1,0 +1,67 @@
+// LogCoshError: mean of log(cosh(preds - target)) per output, as TorchMetrics
+// (regression/log_cosh.py), states sum_log_cosh_error [num_outputs] and total (rows).
+// log(cosh(d)) is evaluated as |d| + log1p(exp(-2|d|)) - log 2, which equals TorchMetrics'
+// log((exp(d) + exp(-d)) / 2) but does not overflow to +inf for large |d| (|d| > 88 in float32).
+#include <cmath>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/common.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class LogCoshError final : public Metric {
+ public:
+  explicit LogCoshError(Options o) : Metric(std::move(o)), num_outputs_(options().get_int("num_outputs")) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("sum_log_cosh_error", Reduction::sum, DType::float64, {num_outputs_});
+    s.add("total", Reduction::sum, DType::int64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    require_same_shape(name(), "preds", in[0], "target", in[1]);
+    const std::int64_t rows = regression::rows_for_outputs(name(), in[0], num_outputs_);
+    auto sums = s["sum_log_cosh_error"].as<double>();
+    const auto k = static_cast<std::size_t>(num_outputs_);
+    static const double kLog2 = std::log(2.0);
+    regression::for_each_pair(in[0], in[1], [&](std::size_t i, double p, double t) {
+      const double a = std::fabs(p - t);
+      sums[i % k] += a + std::log1p(std::exp(-2.0 * a)) - kLog2;
+    });
+    s["total"].as<std::int64_t>()[0] = rows;
+  }
+
+  Result compute_state(const State& s) const override {
+    auto sums = s["sum_log_cosh_error"].as<double>();
+    const double n = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    Tensor out;
+    out.shape = {num_outputs_};
+    for (double v : sums) out.data.push_back(v / n);
+    return Result::squeezed(std::move(out));
+  }
+
+ private:
+  std::int64_t num_outputs_;
+};
+
+}  // namespace
+
+MetricSpec log_cosh_error_spec() {
+  return {
+      .name = "LogCoshError",
+      .family = "regression",
+      .doc = "Mean of log(cosh(preds - target)), per output.",
+      .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"}},
+      .options = {
+          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
+           .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+      },
+      .make = [](const Options& o) { return std::make_unique<LogCoshError>(o); },
+  };
+}
+
+}  // namespace wasmetrics

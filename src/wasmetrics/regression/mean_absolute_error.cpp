@@ -1,0 +1,70 @@
+// MeanAbsoluteError: states sum_abs_error [num_outputs] and total, as TorchMetrics
+// (regression/mae.py). num_outputs == 1 flattens any shape; otherwise rows are [N, num_outputs].
+#include <cmath>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/common.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class MeanAbsoluteError final : public Metric {
+ public:
+  explicit MeanAbsoluteError(Options o) : Metric(std::move(o)), num_outputs_(options().get_int("num_outputs")) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("sum_abs_error", Reduction::sum, DType::float64, {num_outputs_});
+    s.add("total", Reduction::sum, DType::int64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    const TensorView& preds = in[0];
+    const TensorView& target = in[1];
+    require_same_shape(name(), "preds", preds, "target", target);
+    std::int64_t rows = preds.numel();
+    if (num_outputs_ > 1) {
+      if (preds.ndim() != 2 || preds.shape[1] != num_outputs_)
+        fail(name(), ": with num_outputs=", num_outputs_, " `preds` must have shape [N, ", num_outputs_, "], got ",
+             shape_str(preds.shape));
+      rows = preds.shape[0];
+    }
+    auto sae = s["sum_abs_error"].as<double>();
+    const auto k = static_cast<std::size_t>(num_outputs_);
+    regression::for_each_pair(preds, target, [&](std::size_t i, double p, double t) { sae[i % k] += std::fabs(p - t); });
+    s["total"].as<std::int64_t>()[0] += rows;
+  }
+
+  Result compute_state(const State& s) const override {
+    auto sae = s["sum_abs_error"].as<double>();
+    const double n = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    Tensor out;
+    out.shape = {num_outputs_};
+    for (double v : sae) out.data.push_back(v / n);
+    return Result::squeezed(std::move(out));
+  }
+
+ private:
+  std::int64_t num_outputs_;
+};
+
+}  // namespace
+
+MetricSpec mean_absolute_error_spec() {
+  return {
+      .name = "MeanAbsoluteError",
+      .family = "regression",
+      .doc = "Mean absolute error, accumulated over all batches.",
+      .inputs = {{"preds", false, "predictions, any shape ([N, num_outputs] when num_outputs > 1)"},
+                 {"target", false, "targets, same shape"}},
+      .options = {
+          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
+           .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+      },
+      .make = [](const Options& o) { return std::make_unique<MeanAbsoluteError>(o); },
+  };
+}
+
+}  // namespace wasmetrics

@@ -1,0 +1,53 @@
+// MeanSquaredLogError: mean of (log1p(preds) - log1p(target))² over all elements, as TorchMetrics
+// (regression/log_mse.py). Values below -1 give NaN, which propagates.
+#include <cmath>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/common.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class MeanSquaredLogError final : public Metric {
+ public:
+  using Metric::Metric;
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("sum_squared_log_error", Reduction::sum, DType::float64, {});
+    s.add("total", Reduction::sum, DType::int64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    require_same_shape(name(), "preds", in[0], "target", in[1]);
+    double sum = 0;
+    regression::for_each_pair(in[0], in[1], [&](std::size_t, double p, double t) {
+      const double d = std::log1p(p) - std::log1p(t);
+      sum += d * d;
+    });
+    s["sum_squared_log_error"].as<double>()[0] = sum;
+    s["total"].as<std::int64_t>()[0] = in[1].numel();
+  }
+
+  Result compute_state(const State& s) const override {
+    return Result::scalar(s["sum_squared_log_error"].as<double>()[0] /
+                          static_cast<double>(s["total"].as<std::int64_t>()[0]));
+  }
+};
+
+}  // namespace
+
+MetricSpec mean_squared_log_error_spec() {
+  return {
+      .name = "MeanSquaredLogError",
+      .family = "regression",
+      .doc = "Mean squared error of log1p(preds) against log1p(target), over all elements.",
+      .inputs = {{"preds", false, "predictions, any shape"}, {"target", false, "targets, same shape"}},
+      .options = {},
+      .make = [](const Options& o) { return std::make_unique<MeanSquaredLogError>(o); },
+  };
+}
+
+}  // namespace wasmetrics

@@ -1,0 +1,57 @@
+// MinkowskiDistance: (Σ |preds - targets|^p)^(1/p) over all elements, as TorchMetrics
+// (regression/minkowski.py). `p` has no default there (a required argument) and must be >= 1.
+#include <cmath>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/common.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class MinkowskiDistance final : public Metric {
+ public:
+  explicit MinkowskiDistance(Options o) : Metric(std::move(o)) {
+    if (options().is_null("p"))
+      fail(name(), ": option 'p' is required (a number >= 1; p=1 Manhattan, p=2 Euclidean distance)");
+    p_ = options().get_number("p");
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("minkowski_dist_sum", Reduction::sum, DType::float64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    require_same_shape(name(), "preds", in[0], "targets", in[1]);
+    double sum = 0;
+    regression::for_each_pair(in[0], in[1], [&](std::size_t, double p, double t) { sum += std::pow(std::fabs(p - t), p_); });
+    s["minkowski_dist_sum"].as<double>()[0] = sum;
+  }
+
+  Result compute_state(const State& s) const override {
+    return Result::scalar(std::pow(s["minkowski_dist_sum"].as<double>()[0], 1.0 / p_));
+  }
+
+ private:
+  double p_ = 0;
+};
+
+}  // namespace
+
+MetricSpec minkowski_distance_spec() {
+  return {
+      .name = "MinkowskiDistance",
+      .family = "regression",
+      .doc = "Minkowski distance (sum of |preds - targets|^p)^(1/p) over all elements.",
+      .inputs = {{"preds", false, "predictions, any shape"}, {"targets", false, "targets, same shape"}},
+      .options = {
+          {.name = "p", .type = OptionType::number, .default_value = nullptr, .min = 1,
+           .doc = "required: the order p >= 1 of the norm (1 Manhattan, 2 Euclidean)"},
+      },
+      .make = [](const Options& o) { return std::make_unique<MinkowskiDistance>(o); },
+  };
+}
+
+}  // namespace wasmetrics

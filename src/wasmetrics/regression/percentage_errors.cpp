@@ -1,0 +1,121 @@
+// The percentage errors, as TorchMetrics (regression/mape.py, symmetric_mape.py, wmape.py):
+//   MeanAbsolutePercentageError           mean of |p - t| / max(|t|, eps)
+//   SymmetricMeanAbsolutePercentageError  mean of 2 |p - t| / max(|t| + |p|, eps)
+//   WeightedMeanAbsolutePercentageError   Σ|p - t| / max(Σ|t|, eps)
+// with eps = 1.17e-06 (QUIRKS R4): a zero target gives a huge but finite term, NaN propagates.
+// Inputs of any shape; every element counts once.
+#include <cmath>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/common.hpp"
+
+namespace wasmetrics {
+namespace {
+
+constexpr double kEpsilon = 1.17e-06;
+
+double clamp_min(double v, double lo) { return v < lo ? lo : v; }  // torch.clamp(min=): NaN stays NaN
+
+enum class Kind { mape, smape, wmape };
+
+class PercentageError final : public Metric {
+ public:
+  PercentageError(Options o, Kind kind) : Metric(std::move(o)), kind_(kind) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    if (kind_ == Kind::wmape) {
+      s.add("sum_abs_error", Reduction::sum, DType::float64, {});
+      s.add("sum_scale", Reduction::sum, DType::float64, {});
+    } else {
+      s.add("sum_abs_per_error", Reduction::sum, DType::float64, {});
+      s.add("total", Reduction::sum, DType::int64, {});
+    }
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    const TensorView& preds = in[0];
+    const TensorView& target = in[1];
+    require_same_shape(name(), "preds", preds, "target", target);
+    double a = 0, b = 0;
+    switch (kind_) {
+      case Kind::mape:
+        regression::for_each_pair(preds, target, [&](std::size_t, double p, double t) {
+          a += std::fabs(p - t) / clamp_min(std::fabs(t), kEpsilon);
+        });
+        break;
+      case Kind::smape:
+        regression::for_each_pair(preds, target, [&](std::size_t, double p, double t) {
+          a += std::fabs(p - t) / clamp_min(std::fabs(t) + std::fabs(p), kEpsilon);
+        });
+        a *= 2;
+        break;
+      case Kind::wmape:
+        regression::for_each_pair(preds, target, [&](std::size_t, double p, double t) {
+          a += std::fabs(p - t);
+          b += std::fabs(t);
+        });
+        break;
+    }
+    if (kind_ == Kind::wmape) {
+      s["sum_abs_error"].as<double>()[0] = a;
+      s["sum_scale"].as<double>()[0] = b;
+    } else {
+      s["sum_abs_per_error"].as<double>()[0] = a;
+      s["total"].as<std::int64_t>()[0] = target.numel();
+    }
+  }
+
+  Result compute_state(const State& s) const override {
+    if (kind_ == Kind::wmape)
+      return Result::scalar(s["sum_abs_error"].as<double>()[0] / clamp_min(s["sum_scale"].as<double>()[0], kEpsilon));
+    return Result::scalar(s["sum_abs_per_error"].as<double>()[0] /
+                          static_cast<double>(s["total"].as<std::int64_t>()[0]));
+  }
+
+ private:
+  Kind kind_;
+};
+
+std::vector<InputSpec> inputs() {
+  return {{"preds", false, "predictions, any shape"}, {"target", false, "targets, same shape"}};
+}
+
+}  // namespace
+
+MetricSpec mean_absolute_percentage_error_spec() {
+  return {
+      .name = "MeanAbsolutePercentageError",
+      .family = "regression",
+      .doc = "Mean of |preds - target| / max(|target|, 1.17e-6) over all elements.",
+      .inputs = inputs(),
+      .options = {},
+      .make = [](const Options& o) { return std::make_unique<PercentageError>(o, Kind::mape); },
+  };
+}
+
+MetricSpec symmetric_mean_absolute_percentage_error_spec() {
+  return {
+      .name = "SymmetricMeanAbsolutePercentageError",
+      .family = "regression",
+      .doc = "Mean of 2 |preds - target| / max(|target| + |preds|, 1.17e-6) over all elements.",
+      .inputs = inputs(),
+      .options = {},
+      .make = [](const Options& o) { return std::make_unique<PercentageError>(o, Kind::smape); },
+  };
+}
+
+MetricSpec weighted_mean_absolute_percentage_error_spec() {
+  return {
+      .name = "WeightedMeanAbsolutePercentageError",
+      .family = "regression",
+      .doc = "Sum of |preds - target| over max(sum of |target|, 1.17e-6), over all elements.",
+      .inputs = inputs(),
+      .options = {},
+      .make = [](const Options& o) { return std::make_unique<PercentageError>(o, Kind::wmape); },
+  };
+}
+
+}  // namespace wasmetrics
