@@ -10,9 +10,16 @@
   X(symmetric_mean_absolute_percentage_error) \
   X(weighted_mean_absolute_percentage_error) \
   X(mean_squared_log_error) \
+  X(r2_score) \
+  X(pearson_corr_coef) \
+  X(spearman_corr_coef) \
+  X(kendall_rank_corr_coef) \
+  X(explained_variance) \
   X(cosine_similarity) \
   X(log_cosh_error) \
   X(tweedie_deviance_score) \
+  X(concordance_corr_coef) \
+  X(relative_squared_error) \
   X(minkowski_distance) \
   X(kl_divergence)
 

@@ -1,0 +1,85 @@
+// ExplainedVariance (TorchMetrics regression/explained_variance.py): per output,
+// 1 - Var(target - preds) / Var(target) with population variances from running moments of the
+// residual x = target - preds and y = target (regression/running_moments.hpp). As TorchMetrics:
+// a zero residual variance gives 1, a zero target variance (with a non-zero residual one) gives 0,
+// and "variance_weighted" weighs by the target variances (NaN when they are all zero).
+// The number of outputs is inferred from the input ([N] one, [N, k] k); inputs are 1-D or 2-D.
+#include <cmath>
+#include <utility>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/running_moments.hpp"
+
+namespace wasmetrics {
+namespace {
+
+using regression::Moments;
+
+class ExplainedVariance final : public Metric {
+ public:
+  explicit ExplainedVariance(Options o) : Metric(std::move(o)), multioutput_(options().get_string("multioutput")) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    regression::add_moment_rows(s);
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    require_same_shape(name(), "preds", in[0], "target", in[1]);
+    const auto k = static_cast<std::size_t>(regression::outputs_of(name(), in[0]));
+    regression::append_moment_rows(
+        s, regression::batch_moments(in[0], in[1], k, [](double p, double t) { return std::pair{t - p, t}; }));
+  }
+
+  void merge_custom(State& into, const State& from) const override {
+    regression::prepare_moment_rows_merge(name(), into, from);
+  }
+
+  Result compute_state(const State& s) const override {
+    const std::vector<Moments> m = regression::combine_moment_rows(name(), s);
+    if (m.empty()) return Result::scalar(std::nan(""));  // no update: 0/0 as TorchMetrics
+    const std::size_t k = m.size();
+    std::vector<double> score(k), denominator(k);
+    for (std::size_t j = 0; j < k; ++j) {
+      const double numerator = m[j].m2_x / m[j].n;
+      denominator[j] = m[j].m2_y / m[j].n;
+      if (numerator != 0 && denominator[j] != 0) score[j] = 1.0 - numerator / denominator[j];
+      else if (numerator != 0) score[j] = 0.0;
+      else score[j] = 1.0;
+    }
+    if (multioutput_ == "raw_values") return Result::squeezed(Tensor::vector(std::move(score)));
+    double sum = 0;
+    if (multioutput_ == "uniform_average") {
+      for (double v : score) sum += v;
+      return Result::scalar(sum / static_cast<double>(k));
+    }
+    double denom_sum = 0;
+    for (double v : denominator) denom_sum += v;
+    for (std::size_t j = 0; j < k; ++j) sum += denominator[j] / denom_sum * score[j];
+    return Result::scalar(sum);
+  }
+
+ private:
+  std::string multioutput_;
+};
+
+}  // namespace
+
+MetricSpec explained_variance_spec() {
+  return {
+      .name = "ExplainedVariance",
+      .family = "regression",
+      .doc = "Explained variance 1 - Var(target - preds) / Var(target), per output or averaged.",
+      .inputs = {{"preds", false, "predictions, [N] or [N, outputs]"}, {"target", false, "targets, same shape"}},
+      .options = {
+          {.name = "multioutput", .type = OptionType::string, .default_value = "uniform_average",
+           .choices = {"raw_values", "uniform_average", "variance_weighted"},
+           .doc = "several outputs: one score each, their mean, or their mean weighted by target variance"},
+      },
+      .make = [](const Options& o) { return std::make_unique<ExplainedVariance>(o); },
+  };
+}
+
+}  // namespace wasmetrics

@@ -1,0 +1,186 @@
+#pragma once
+// Merge-stable first and second moments of a pair (x, y), per output column, for the metrics
+// built on means, variances and a covariance: PearsonCorrCoef and ConcordanceCorrCoef (x = preds,
+// y = target), R2Score, ExplainedVariance and RelativeSquaredError (x = target - preds, y = target).
+//
+// A batch's moments come from a corrected two-pass sum (means first, then centred sums); two sets
+// combine with Chan, Golub & LeVeque's pairwise formula. So batches with very different means, and
+// instances merged in any grouping, agree with one pass over all the data up to rounding, where
+// TorchMetrics' sums of raw powers (Σy² - (Σy)²/n) cancel catastrophically.
+//
+// Two ways to keep them in a State:
+//  * outputs fixed at construction (num_outputs): six custom float64 states of shape [k], merged
+//    by merge_moment_states() from the metric's merge_custom();
+//  * outputs inferred from the data (R2Score, ExplainedVariance, whose TorchMetrics states are
+//    scalars that broadcast to the first batch's width): one cat state of rows
+//    (output, n, mean_x, mean_y, m2_x, m2_y, c_xy). The state's value is the per-output Chan
+//    combination of all its rows, so concatenation is a correct merge; merge_custom() calls
+//    prepare_moment_rows_merge(), which rejects a batch of another width and compacts the
+//    accumulated rows to one per output, keeping the state at about 2k rows.
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "wasmetrics/regression/common.hpp"
+
+namespace wasmetrics::regression {
+
+struct Moments {
+  double n = 0;
+  double mean_x = 0, mean_y = 0;
+  double m2_x = 0, m2_y = 0;  // Σ(x - mean_x)², Σ(y - mean_y)²
+  double c_xy = 0;            // Σ(x - mean_x)(y - mean_y)
+
+  // Folds `b` in (Chan et al.). Exact when either side is empty.
+  void merge(const Moments& b) {
+    if (b.n == 0) return;
+    if (n == 0) {
+      *this = b;
+      return;
+    }
+    const double total = n + b.n;
+    const double dx = b.mean_x - mean_x, dy = b.mean_y - mean_y;
+    const double w = n * b.n / total;
+    m2_x += b.m2_x + dx * dx * w;
+    m2_y += b.m2_y + dy * dy * w;
+    c_xy += b.c_xy + dx * dy * w;
+    mean_x += dx * (b.n / total);
+    mean_y += dy * (b.n / total);
+    n = total;
+  }
+};
+
+// Moments of each of the k columns of a batch: element i of `a`/`b` (row-major) belongs to column
+// i % k and gives (x, y) = xy(a[i], b[i]).
+template <class XY>
+std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std::size_t k, XY&& xy) {
+  std::vector<Moments> m(k);
+  const auto rows = static_cast<double>(a.numel() / static_cast<std::int64_t>(k));
+  if (rows == 0) return m;
+  std::vector<double> sx(k, 0.0), sy(k, 0.0);
+  for_each_pair(a, b, [&](std::size_t i, double p, double t) {
+    auto [x, y] = xy(p, t);
+    sx[i % k] += x;
+    sy[i % k] += y;
+  });
+  for (std::size_t j = 0; j < k; ++j) {
+    m[j].n = rows;
+    m[j].mean_x = sx[j] / rows;
+    m[j].mean_y = sy[j] / rows;
+  }
+  std::vector<double> dsx(k, 0.0), dsy(k, 0.0);
+  for_each_pair(a, b, [&](std::size_t i, double p, double t) {
+    auto [x, y] = xy(p, t);
+    Moments& c = m[i % k];
+    const double dx = x - c.mean_x, dy = y - c.mean_y;
+    c.m2_x += dx * dx;
+    c.m2_y += dy * dy;
+    c.c_xy += dx * dy;
+    dsx[i % k] += dx;
+    dsy[i % k] += dy;
+  });
+  for (std::size_t j = 0; j < k; ++j) {  // the corrected two-pass term: removes the mean's rounding
+    m[j].m2_x -= dsx[j] * dsx[j] / rows;
+    m[j].m2_y -= dsy[j] * dsy[j] / rows;
+    m[j].c_xy -= dsx[j] * dsy[j] / rows;
+    if (m[j].m2_x < 0) m[j].m2_x = 0;
+    if (m[j].m2_y < 0) m[j].m2_y = 0;
+  }
+  return m;
+}
+
+// ---- fixed number of outputs: six custom states of shape [k] --------------------------------
+
+inline constexpr const char* kMomentStates[6] = {"n", "mean_x", "mean_y", "m2_x", "m2_y", "c_xy"};
+
+inline void add_moment_states(State& s, std::int64_t k) {
+  for (const char* name : kMomentStates) s.add(name, Reduction::custom, DType::float64, {k});
+}
+
+inline Moments moments_at(const State& s, std::size_t j) {
+  Moments m;
+  double* fields[6] = {&m.n, &m.mean_x, &m.mean_y, &m.m2_x, &m.m2_y, &m.c_xy};
+  for (int f = 0; f < 6; ++f) *fields[f] = s[kMomentStates[f]].as<double>()[j];
+  return m;
+}
+
+inline void store_moments(State& s, std::size_t j, const Moments& m) {
+  const double fields[6] = {m.n, m.mean_x, m.mean_y, m.m2_x, m.m2_y, m.c_xy};
+  for (int f = 0; f < 6; ++f) s[kMomentStates[f]].as<double>()[j] = fields[f];
+}
+
+inline std::vector<Moments> all_moments(const State& s) {
+  std::vector<Moments> out(s["n"].as<double>().size());
+  for (std::size_t j = 0; j < out.size(); ++j) out[j] = moments_at(s, j);
+  return out;
+}
+
+inline void store_all_moments(State& s, const std::vector<Moments>& m) {
+  for (std::size_t j = 0; j < m.size(); ++j) store_moments(s, j, m[j]);
+}
+
+inline void merge_moment_states(State& into, const State& from) {
+  const std::size_t k = into["n"].as<double>().size();
+  for (std::size_t j = 0; j < k; ++j) {
+    Moments m = moments_at(into, j);
+    m.merge(moments_at(from, j));
+    store_moments(into, j, m);
+  }
+}
+
+// ---- outputs inferred from the data: a cat state of moment rows ------------------------------
+
+inline constexpr std::int64_t kMomentRowWidth = 7;  // output, n, mean_x, mean_y, m2_x, m2_y, c_xy
+inline constexpr const char* kMomentRows = "moment_rows";
+
+inline void add_moment_rows(State& s) { s.add(kMomentRows, Reduction::cat, DType::float64, {0, kMomentRowWidth}); }
+
+inline void append_moment_rows(State& s, const std::vector<Moments>& per_output) {
+  for (std::size_t j = 0; j < per_output.size(); ++j) {
+    const Moments& m = per_output[j];
+    const double row[kMomentRowWidth] = {static_cast<double>(j), m.n, m.mean_x, m.mean_y, m.m2_x, m.m2_y, m.c_xy};
+    s[kMomentRows].append(std::span<const double>(row, kMomentRowWidth));
+  }
+}
+
+// The per-output combination of the rows (empty when nothing was accumulated). A row whose output
+// index is not a small non-negative integer, or an output without rows, means a corrupt state.
+inline std::vector<Moments> combine_moment_rows(std::string_view metric, const State& s) {
+  auto v = s[kMomentRows].as<double>();
+  const std::size_t rows = v.size() / kMomentRowWidth;
+  std::size_t k = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double idx = v[r * kMomentRowWidth];
+    if (!(idx >= 0 && idx < static_cast<double>(rows) && std::floor(idx) == idx))
+      fail(metric, ": corrupt state: moment row ", r, " has output index ", idx);
+    k = std::max(k, static_cast<std::size_t>(idx) + 1);
+  }
+  std::vector<Moments> out(k);
+  std::vector<bool> seen(k, false);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double* row = v.data() + r * kMomentRowWidth;
+    const auto j = static_cast<std::size_t>(row[0]);
+    out[j].merge(Moments{row[1], row[2], row[3], row[4], row[5], row[6]});
+    seen[j] = true;
+  }
+  for (std::size_t j = 0; j < k; ++j)
+    if (!seen[j]) fail(metric, ": corrupt state: no moments for output ", j);
+  return out;
+}
+
+// For merge_custom(): refuses to mix data of different widths (before anything changes), then
+// compacts `into` to one row per output; the engine appends `from`'s rows afterwards.
+inline void prepare_moment_rows_merge(std::string_view metric, State& into, const State& from) {
+  std::vector<Moments> mine = combine_moment_rows(metric, into);
+  const std::size_t theirs = combine_moment_rows(metric, from).size();
+  if (!mine.empty() && theirs != 0 && theirs != mine.size())
+    fail(metric, ": the data has ", theirs, " output", theirs == 1 ? "" : "s", " (columns of `preds`) but the data "
+         "accumulated so far has ", mine.size(), "; the number of outputs must stay the same");
+  StateVar& var = into[kMomentRows];
+  var.bytes.clear();
+  var.shape[0] = 0;
+  append_moment_rows(into, mine);
+}
+
+}  // namespace wasmetrics::regression
