@@ -74,7 +74,13 @@
   X(binary_cohen_kappa) \
   X(multiclass_cohen_kappa)
 
-#define WASMETRICS_METRICS(X) WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)
+#define WASMETRICS_SEGMENTATION(X) \
+  X(mean_iou) \
+  X(generalized_dice_score) \
+  X(dice_score)
+
+#define WASMETRICS_METRICS(X) WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X) \
+  WASMETRICS_SEGMENTATION(X)
 
 namespace wasmetrics {
 

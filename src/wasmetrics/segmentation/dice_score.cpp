@@ -1,0 +1,159 @@
+// DiceScore (TorchMetrics >= 1.6 segmentation/dice.py; not in 1.5.2, interface mirrored).
+//
+// Per sample and class: dice = 2|P ∩ T| / (|P| + |T|), NaN when both are empty. Per sample the
+// classes are averaged as `average` says — 'micro': Σ 2|P∩T| / Σ (|P|+|T|); 'macro': mean of the
+// defined (non-NaN) class scores; 'weighted': Σ dice·|T| / Σ |T| over defined scores; 'none': one
+// score per class — then compute() is the mean over samples of the defined values (nanmean).
+// A sample with nothing to score (every class empty in preds and target) is NaN and left out of
+// the mean for every `average` (TorchMetrics 1.6 'weighted' scores it 0 instead).
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/segmentation/seg_common.hpp"
+
+namespace wasmetrics {
+namespace {
+
+using segmentation::SampleCounts;
+using segmentation::SegConfig;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+enum class Average { micro, macro, weighted, none };
+
+class DiceScore final : public Metric {
+ public:
+  explicit DiceScore(Options o)
+      : Metric(std::move(o)),
+        cfg_(segmentation::seg_config(options(), /*allow_soft=*/true, /*min_ndim_index=*/2)),
+        per_sample_(options().get_bool("per_sample")),
+        k_(cfg_.num_included()) {
+    std::string a = options().is_null("average") ? "none" : options().get_string("average");
+    average_ = a == "micro" ? Average::micro : a == "macro" ? Average::macro
+             : a == "weighted" ? Average::weighted : Average::none;
+    width_ = average_ == Average::none ? k_ : 1;
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    if (per_sample_) {
+      s.add("sample_dice", Reduction::cat, DType::float64, {0, width_});
+    } else {
+      // nanmean over samples, per column: sum and count of the defined values.
+      s.add("dice_sum", Reduction::sum, DType::float64, {width_});
+      s.add("dice_count", Reduction::sum, DType::int64, {width_});
+    }
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    std::vector<double> row(static_cast<std::size_t>(width_));
+    segmentation::for_each_sample(cfg_, in[0], in[1], [&](std::int64_t, const SampleCounts& c) {
+      sample_row(c, row);
+      if (per_sample_) {
+        s["sample_dice"].append<double>(row);
+        return;
+      }
+      auto sum = s["dice_sum"].as<double>();
+      auto count = s["dice_count"].as<std::int64_t>();
+      for (std::size_t k = 0; k < row.size(); ++k) {
+        if (std::isnan(row[k])) continue;
+        sum[k] += row[k];
+        count[k] += 1;
+      }
+    });
+  }
+
+  Result compute_state(const State& s) const override {
+    if (per_sample_) {
+      const auto& var = s["sample_dice"];
+      auto rows = var.as<double>();
+      Tensor out;
+      out.data.assign(rows.begin(), rows.end());
+      out.shape = average_ == Average::none ? Shape{var.shape[0], width_} : Shape{var.shape[0]};
+      return Result(std::move(out));
+    }
+    auto sum = s["dice_sum"].as<double>();
+    auto count = s["dice_count"].as<std::int64_t>();
+    std::vector<double> out;
+    for (std::size_t k = 0; k < sum.size(); ++k) out.push_back(count[k] > 0 ? sum[k] / static_cast<double>(count[k]) : kNaN);
+    return Result::squeezed(Tensor::vector(std::move(out)));
+  }
+
+ private:
+  void sample_row(const SampleCounts& c, std::vector<double>& row) const {
+    const std::int64_t first = cfg_.first_class();
+    auto dice = [&](std::int64_t cls) {
+      auto j = static_cast<std::size_t>(cls);
+      double den = c.pred[j] + c.target[j];
+      return den != 0 ? 2.0 * c.inter[j] / den : kNaN;
+    };
+    if (average_ == Average::none) {
+      for (std::int64_t k = 0; k < k_; ++k) row[static_cast<std::size_t>(k)] = dice(k + first);
+      return;
+    }
+    double num = 0, den = 0, sum = 0, support = 0;
+    std::int64_t defined = 0;
+    for (std::int64_t cls = first; cls < cfg_.num_classes; ++cls) {
+      if (!cfg_.averaged(cls)) continue;
+      auto j = static_cast<std::size_t>(cls);
+      num += 2.0 * c.inter[j];
+      den += c.pred[j] + c.target[j];
+      support += c.target[j];
+      double d = dice(cls);
+      if (std::isnan(d)) continue;
+      ++defined;
+      sum += average_ == Average::weighted ? d * c.target[j] : d;
+    }
+    double v = kNaN;
+    if (defined > 0) {
+      switch (average_) {
+        case Average::micro: v = num / den; break;
+        case Average::macro: v = sum / static_cast<double>(defined); break;
+        // Only classes absent from the target but predicted: all weights are 0, the score is 0.
+        case Average::weighted: v = support != 0 ? sum / support : 0.0; break;
+        case Average::none: break;
+      }
+    }
+    row[0] = v;
+  }
+
+  SegConfig cfg_;
+  bool per_sample_;
+  std::int64_t k_;
+  Average average_ = Average::micro;
+  std::int64_t width_ = 1;
+};
+
+}  // namespace
+
+MetricSpec dice_score_spec() {
+  return {
+      .name = "DiceScore",
+      .family = "segmentation",
+      .doc = "Dice score 2|P∩T|/(|P|+|T|) per image and class, averaged over classes as `average` says and over "
+             "images by mean; undefined scores (a class empty in both preds and target) are left out (NaN if none).",
+      .inputs = {{"preds", false, "predictions: [N, C, ...] one-hot masks (integer/bool, or float scores) or [N, ...] "
+                                  "label maps (input_format)"},
+                 {"target", false, "ground truth, same shape and format as preds"}},
+      .options =
+          {
+              segmentation::num_classes_option(),
+              segmentation::include_background_option(),
+              {.name = "average", .type = OptionType::string, .default_value = "micro",
+               .choices = {"micro", "macro", "weighted", "none"}, .nullable = true,
+               .doc = "per image: 'micro' pools the classes' counts; 'macro' is the mean of the classes' scores; "
+                      "'weighted' weighs them by |T|; 'none' (or null) keeps one score per class (shape [C])"},
+              segmentation::input_format_option(),
+              segmentation::ignore_index_option(),
+              {.name = "per_sample", .type = OptionType::boolean, .default_value = false,
+               .doc = "true: compute() returns each image's score in update order, shape [N] (or [N, C] with "
+                      "average 'none'); NaN where the image has nothing to score"},
+          },
+      .make = [](const Options& o) { return std::make_unique<DiceScore>(o); },
+  };
+}
+
+}  // namespace wasmetrics

@@ -1,0 +1,175 @@
+// MeanIoU (TorchMetrics segmentation/mean_iou.py, functional/segmentation/mean_iou.py).
+//
+// Per sample and class: IoU = |P ∩ T| / (|P| + |T| - |P ∩ T|), 0/0 -> 0 (QUIRKS C18).
+// reduction='sample' (TorchMetrics' definition): compute() is the mean of the per-sample IoU over
+// ALL samples — per-class sums of per-sample IoU and a sample count, so the value does not depend
+// on batching (deviation C17: TorchMetrics 1.5.2 divides by the number of update() calls).
+// reduction='dataset' (Cityscapes/VOC): intersection and union summed over every image, then
+// IoU per class; the mean skips classes with an empty union (MulticlassJaccardIndex macro).
+// per_sample=true keeps one row per image (cat state) and returns them in update order.
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/segmentation/seg_common.hpp"
+
+namespace wasmetrics {
+namespace {
+
+using segmentation::SampleCounts;
+using segmentation::SegConfig;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+class MeanIoU final : public Metric {
+ public:
+  explicit MeanIoU(Options o)
+      : Metric(std::move(o)),
+        cfg_(segmentation::seg_config(options(), /*allow_soft=*/false, /*min_ndim_index=*/2)),
+        per_class_(options().get_bool("per_class")),
+        dataset_(options().get_string("reduction") == "dataset"),
+        per_sample_(options().get_bool("per_sample")),
+        k_(cfg_.num_included()) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    if (per_sample_) {
+      // One row per image: per-class IoU ('dataset': NaN where the union is empty).
+      s.add("sample_iou", Reduction::cat, DType::float64, {0, k_});
+    } else if (dataset_) {
+      s.add("intersection", Reduction::sum, DType::float64, {k_});
+      s.add("union", Reduction::sum, DType::float64, {k_});
+    } else {
+      s.add("iou_sum", Reduction::sum, DType::float64, {k_});
+      s.add("samples", Reduction::sum, DType::int64, {});
+    }
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    const std::int64_t first = cfg_.first_class();
+    std::vector<double> row(static_cast<std::size_t>(k_));
+    segmentation::for_each_sample(cfg_, in[0], in[1], [&](std::int64_t, const SampleCounts& c) {
+      for (std::int64_t k = 0; k < k_; ++k) {
+        auto j = static_cast<std::size_t>(k + first);
+        double inter = c.inter[j];
+        double uni = c.pred[j] + c.target[j] - inter;
+        row[static_cast<std::size_t>(k)] = uni != 0 ? inter / uni : (dataset_ ? kNaN : 0.0);
+      }
+      if (per_sample_) {
+        s["sample_iou"].append<double>(row);
+      } else if (dataset_) {
+        auto I = s["intersection"].as<double>();
+        auto U = s["union"].as<double>();
+        for (std::int64_t k = 0; k < k_; ++k) {
+          auto j = static_cast<std::size_t>(k + first);
+          I[static_cast<std::size_t>(k)] += c.inter[j];
+          U[static_cast<std::size_t>(k)] += c.pred[j] + c.target[j] - c.inter[j];
+        }
+      } else {
+        auto sum = s["iou_sum"].as<double>();
+        for (std::size_t k = 0; k < row.size(); ++k) sum[k] += row[k];
+      }
+    });
+    if (!per_sample_ && !dataset_) s["samples"].as<std::int64_t>()[0] += segmentation::batch_size(in[0]);
+  }
+
+  Result compute_state(const State& s) const override {
+    if (per_sample_) return compute_per_sample(s);
+    std::vector<double> per_class(static_cast<std::size_t>(k_));
+    if (dataset_) {
+      auto I = s["intersection"].as<double>();
+      auto U = s["union"].as<double>();
+      for (std::size_t k = 0; k < per_class.size(); ++k) per_class[k] = U[k] != 0 ? I[k] / U[k] : kNaN;
+    } else {
+      auto sum = s["iou_sum"].as<double>();
+      double n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
+      for (std::size_t k = 0; k < per_class.size(); ++k) per_class[k] = n > 0 ? sum[k] / n : kNaN;
+    }
+    if (per_class_) {
+      // 'dataset': a class with an empty union scores 0 (MulticlassJaccardIndex average=None).
+      if (dataset_ && samples_seen(s))
+        for (double& v : per_class) if (std::isnan(v)) v = 0.0;
+      return Result::squeezed(Tensor::vector(std::move(per_class)));
+    }
+    return Result::scalar(class_mean(per_class.data()));
+  }
+
+ private:
+  // Whether any update() was folded in (with none, every value is 0/0 -> NaN, as TorchMetrics).
+  static bool samples_seen(const State& s) { return s.updates > 0; }
+
+  // Mean over the averaged classes ('dataset': those with a non-empty union, NaN if none).
+  double class_mean(const double* v) const {
+    const std::int64_t first = cfg_.first_class();
+    double sum = 0;
+    std::int64_t n = 0;
+    for (std::int64_t k = 0; k < k_; ++k) {
+      if (!cfg_.averaged(k + first)) continue;
+      double x = v[k];
+      if (dataset_ && std::isnan(x)) continue;
+      sum += x;
+      ++n;
+    }
+    return n > 0 ? sum / static_cast<double>(n) : kNaN;
+  }
+
+  Result compute_per_sample(const State& s) const {
+    const auto& var = s["sample_iou"];
+    auto rows = var.as<double>();
+    const std::int64_t n = var.shape[0];
+    Tensor out;
+    if (per_class_) {
+      out.shape = {n, k_};
+      out.data.assign(rows.begin(), rows.end());
+      if (dataset_)
+        for (double& v : out.data) if (std::isnan(v)) v = 0.0;
+      return Result(std::move(out));
+    }
+    out.shape = {n};
+    for (std::int64_t i = 0; i < n; ++i) out.data.push_back(class_mean(rows.data() + i * k_));
+    return Result(std::move(out));
+  }
+
+  SegConfig cfg_;
+  bool per_class_;
+  bool dataset_;
+  bool per_sample_;
+  std::int64_t k_;  // included classes
+};
+
+}  // namespace
+
+MetricSpec mean_iou_spec() {
+  return {
+      .name = "MeanIoU",
+      .family = "segmentation",
+      .doc = "Mean intersection over union of segmentation masks or label maps: per-image IoU averaged over all "
+             "images (TorchMetrics' definition, independent of batching) or, with reduction='dataset', intersections "
+             "and unions summed over the dataset (Cityscapes/VOC); a class with an empty union scores 0 per image "
+             "('sample') or is left out of the class mean ('dataset', per-class value 0; NaN if no class occurs).",
+      .inputs = {{"preds", false, "predictions: [N, C, ...] one-hot masks or [N, ...] label maps (input_format)"},
+                 {"target", false, "ground truth, same shape and format as preds"}},
+      .options =
+          {
+              segmentation::num_classes_option(),
+              segmentation::include_background_option(),
+              {.name = "per_class", .type = OptionType::boolean, .default_value = false,
+               .doc = "true: one IoU per class (shape [C], or [C-1] without background); false: their mean"},
+              segmentation::input_format_option(),
+              segmentation::ignore_index_option(),
+              {.name = "reduction", .type = OptionType::string, .default_value = "sample",
+               .choices = {"sample", "dataset"},
+               .doc = "'sample': mean over images of each image's IoU (an absent class scores 0), as TorchMetrics; "
+                      "'dataset': IoU of intersections and unions summed over all images, classes absent everywhere "
+                      "left out of the mean (equals MulticlassJaccardIndex macro on the same label maps)"},
+              {.name = "per_sample", .type = OptionType::boolean, .default_value = false,
+               .doc = "true: compute() returns each image's value in update order, shape [N] (or [N, C] with "
+                      "per_class), each computed as the metric would on that image alone"},
+          },
+      .make = [](const Options& o) { return std::make_unique<MeanIoU>(o); },
+  };
+}
+
+}  // namespace wasmetrics
