@@ -1,0 +1,300 @@
+// Regression metrics beyond the conformance fixtures: merging instances (shards, Web Workers)
+// equals one instance fed everything, state blobs round-trip, a rejected update changes nothing,
+// and the pair counting of KendallRankCorrCoef agrees with TorchMetrics' all-pairs definition.
+#include <cmath>
+#include <functional>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "fixture_io.hpp"
+#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+using testing::Json;
+
+// Rows of [n, k] float64 data.
+struct Data {
+  std::vector<double> p, t;
+  std::int64_t k = 1;
+  bool flat = true;  // [n] instead of [n, 1] when k == 1
+
+  std::int64_t rows() const { return static_cast<std::int64_t>(p.size()) / k; }
+  Shape shape() const { return flat && k == 1 ? Shape{rows()} : Shape{rows(), k}; }
+  std::vector<TensorView> views() const {
+    return {TensorView{p.data(), DType::float64, shape()}, TensorView{t.data(), DType::float64, shape()}};
+  }
+  Data slice(std::int64_t from, std::int64_t to) const {
+    Data d;
+    d.k = k;
+    d.flat = flat;
+    d.p.assign(p.begin() + from * k, p.begin() + to * k);
+    d.t.assign(t.begin() + from * k, t.begin() + to * k);
+    return d;
+  }
+};
+
+// Correlated data whose two halves have very different means (as the *_trap fixtures), with ties.
+Data make_data(std::int64_t n, std::int64_t k, unsigned seed, bool ties = true) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  Data d;
+  d.k = k;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double offset = i < n / 2 ? -1000.0 : 1000.0;
+    for (std::int64_t j = 0; j < k; ++j) {
+      double t = offset + noise(rng);
+      double p = t + 0.3 * noise(rng) + 0.1 * static_cast<double>(j);
+      if (ties) {
+        t = std::round(t * 4) / 4;
+        p = std::round(p * 4) / 4;
+      }
+      d.t.push_back(t);
+      d.p.push_back(p);
+    }
+  }
+  return d;
+}
+
+std::vector<double> flatten(const Result& r) {
+  if (r.kind == Result::Kind::tensor) return r.tensor.data;
+  std::vector<double> out;
+  for (auto& [name, field] : r.fields) {
+    auto v = flatten(field);
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
+void expect_close(const Result& got, const Result& want, double rtol, const std::string& what) {
+  auto a = flatten(got), b = flatten(want);
+  ASSERT_EQ(a.size(), b.size()) << what;
+  ASSERT_EQ(got.kind, want.kind) << what;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::isnan(b[i])) {
+      EXPECT_TRUE(std::isnan(a[i])) << what << "[" << i << "]";
+      continue;
+    }
+    EXPECT_NEAR(a[i], b[i], rtol * std::max(1.0, std::fabs(b[i]))) << what << "[" << i << "]";
+  }
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+struct Case {
+  std::string metric;
+  Json options;
+  std::int64_t k;
+};
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> c = {
+      {"PearsonCorrCoef", Json::object(), 1},
+      {"PearsonCorrCoef", {{"num_outputs", 3}}, 3},
+      {"ConcordanceCorrCoef", {{"num_outputs", 2}}, 2},
+      {"R2Score", Json::object(), 1},
+      {"R2Score", {{"multioutput", "raw_values"}, {"adjusted", 2}}, 3},
+      {"R2Score", {{"multioutput", "variance_weighted"}}, 3},
+      {"ExplainedVariance", {{"multioutput", "raw_values"}}, 2},
+      {"RelativeSquaredError", {{"num_outputs", 2}, {"squared", false}}, 2},
+      {"SpearmanCorrCoef", Json::object(), 1},
+      {"SpearmanCorrCoef", {{"num_outputs", 2}}, 2},
+      {"KendallRankCorrCoef", Json::object(), 1},
+      {"KendallRankCorrCoef", {{"variant", "c"}, {"t_test", true}, {"num_outputs", 2}}, 2},
+      {"KendallRankCorrCoef", {{"variant", "a"}, {"t_test", true}, {"alternative", "greater"}}, 1},
+  };
+  return c;
+}
+
+std::string label(const Case& c) { return c.metric + c.options.dump(); }
+
+TEST(RegressionMerge, TwoInstancesFedHalvesEqualOneFedAll) {
+  for (const Case& c : cases()) {
+    const Data all = make_data(60, c.k, 7);
+    auto whole = create_metric(c.metric, c.options);
+    whole->update(all.views());
+
+    // Shard A sees the low-mean half in two batches, shard B the high-mean half.
+    auto a = create_metric(c.metric, c.options);
+    auto b = create_metric(c.metric, c.options);
+    const Data a1 = all.slice(0, 10), a2 = all.slice(10, 30), b1 = all.slice(30, 60);
+    a->update(a1.views());
+    a->update(a2.views());
+    b->update(b1.views());
+    a->merge(*b);
+    expect_close(a->compute(), whole->compute(), 1e-10, label(c) + " merged");
+
+    // Merging into an empty instance, and in the other order, gives the same again.
+    auto empty = create_metric(c.metric, c.options);
+    empty->merge(*a);
+    expect_close(empty->compute(), whole->compute(), 1e-10, label(c) + " into empty");
+    auto b_first = create_metric(c.metric, c.options);
+    b_first->update(b1.views());
+    auto a_again = create_metric(c.metric, c.options);
+    a_again->update(a1.views());
+    a_again->update(a2.views());
+    b_first->merge(*a_again);
+    expect_close(b_first->compute(), whole->compute(), 1e-10, label(c) + " other order");
+  }
+}
+
+TEST(RegressionMerge, ManySmallUpdatesEqualOneBigUpdate) {
+  for (const Case& c : cases()) {
+    const Data all = make_data(64, c.k, 11);
+    auto whole = create_metric(c.metric, c.options);
+    whole->update(all.views());
+    auto pieces = create_metric(c.metric, c.options);
+    for (std::int64_t r = 0; r < 64; r += 4) pieces->update(all.slice(r, r + 4).views());
+    expect_close(pieces->compute(), whole->compute(), 1e-10, label(c));
+  }
+}
+
+TEST(RegressionMerge, R2StateStaysSmallOverManyUpdates) {
+  auto m = create_metric("R2Score", {{"multioutput", "raw_values"}});
+  const Data all = make_data(400, 3, 3);
+  for (std::int64_t r = 0; r < 400; r += 2) m->update(all.slice(r, r + 2).views());
+  // One compacted row per output plus the last batch's rows, whatever the number of updates.
+  EXPECT_LE(m->state().byte_size(), 2u * 3u * 7u * sizeof(double));
+  auto whole = create_metric("R2Score", {{"multioutput", "raw_values"}});
+  whole->update(all.views());
+  expect_close(m->compute(), whole->compute(), 1e-10, "R2Score after 200 updates");
+}
+
+TEST(RegressionState, SaveLoadRoundTrip) {
+  for (const Case& c : cases()) {
+    const Data all = make_data(40, c.k, 5);
+    auto m = create_metric(c.metric, c.options);
+    m->update(all.slice(0, 25).views());
+    m->update(all.slice(25, 40).views());
+    const auto blob = m->save_state();
+    auto restored = create_metric(c.metric, c.options);
+    restored->load_state(blob);
+    expect_close(restored->compute(), m->compute(), 0.0, label(c) + " restored");
+    // The restored instance keeps accumulating like the original.
+    const Data more = make_data(10, c.k, 6);
+    m->update(more.views());
+    restored->update(more.views());
+    expect_close(restored->compute(), m->compute(), 0.0, label(c) + " restored, then updated");
+    EXPECT_EQ(restored->save_state(), m->save_state()) << label(c);
+  }
+}
+
+TEST(RegressionState, BlobOfOtherOptionsIsRefused) {
+  auto a = create_metric("KendallRankCorrCoef", {{"variant", "a"}});
+  auto b = create_metric("KendallRankCorrCoef", {{"variant", "b"}});
+  a->update(make_data(10, 1, 1).views());
+  EXPECT_THROW(b->load_state(a->save_state()), Error);
+}
+
+// The engine keeps the state of a batch that update_state() rejects out; R2Score and
+// ExplainedVariance also reject, in merge_custom, a batch whose width differs from the earlier ones.
+TEST(RegressionRejectedUpdate, LeavesComputeUnchanged) {
+  const Data good1 = make_data(20, 1, 1, false);
+  const Data good3 = make_data(20, 3, 2, false);
+
+  auto check = [](const std::string& metric, const Json& options, const Data& good,
+                  const std::vector<TensorView>& bad, const std::string& expect_in_message) {
+    auto m = create_metric(metric, options);
+    m->update(good.views());
+    const Result before = m->compute();
+    const auto blob = m->save_state();
+    const std::string msg = error_of([&] { m->update(bad); });
+    EXPECT_NE(msg.find(metric), std::string::npos) << msg;
+    EXPECT_NE(msg.find(expect_in_message), std::string::npos) << metric << ": " << msg;
+    expect_close(m->compute(), before, 0.0, metric + " after a rejected update");
+    EXPECT_EQ(m->save_state(), blob) << metric;
+    EXPECT_THROW(m->forward(bad), Error) << metric;
+    EXPECT_EQ(m->save_state(), blob) << metric << " after a rejected forward";
+  };
+
+  // R2Score / ExplainedVariance: 3 outputs, then a batch with 2.
+  const Data two = make_data(5, 2, 9, false);
+  check("R2Score", Json::object(), good3, two.views(), "2 outputs");
+  check("ExplainedVariance", Json::object(), good3, two.views(), "2 outputs");
+  // Shapes that differ, or do not fit num_outputs.
+  Data short_target = good1;
+  short_target.t.pop_back();
+  std::vector<TensorView> mismatched = {
+      TensorView{good1.p.data(), DType::float64, {20}}, TensorView{short_target.t.data(), DType::float64, {19}}};
+  check("PearsonCorrCoef", Json::object(), good1, mismatched, "same shape");
+  check("PearsonCorrCoef", {{"num_outputs", 3}}, good3, good1.views(), "num_outputs=3");
+  check("KendallRankCorrCoef", {{"num_outputs", 3}}, good3, good1.views(), "num_outputs=3");
+  // Spearman takes floating point only.
+  std::vector<std::int64_t> ints = {1, 2, 3};
+  std::vector<TensorView> int_views = {TensorView{ints.data(), DType::int64, {3}},
+                                       TensorView{ints.data(), DType::int64, {3}}};
+  check("SpearmanCorrCoef", Json::object(), good1, int_views, "floating point");
+  // Tweedie's domain: power 2 needs positive inputs.
+  Data positive = good1;
+  for (auto& v : positive.p) v = std::fabs(v) + 1;
+  for (auto& v : positive.t) v = std::fabs(v) + 1;
+  Data negative = positive;
+  negative.p[3] = -1;
+  check("TweedieDevianceScore", {{"power", 2}}, positive, negative.views(), "strictly positive");
+}
+
+TEST(RegressionOptions, InvalidOptionsAreRejectedAtConstruction) {
+  auto msg = error_of([] { create_metric("MinkowskiDistance", Json::object()); });
+  EXPECT_NE(msg.find("'p' is required"), std::string::npos) << msg;
+  msg = error_of([] { create_metric("MinkowskiDistance", {{"p", 0.5}}); });
+  EXPECT_NE(msg.find("0.5"), std::string::npos) << msg;
+  msg = error_of([] { create_metric("TweedieDevianceScore", {{"power", 0.5}}); });
+  EXPECT_NE(msg.find("power=0.5"), std::string::npos) << msg;
+  msg = error_of([] { create_metric("KendallRankCorrCoef", {{"t_test", true}, {"alternative", nullptr}}); });
+  EXPECT_NE(msg.find("alternative"), std::string::npos) << msg;
+  EXPECT_NO_THROW(create_metric("KendallRankCorrCoef", {{"t_test", false}, {"alternative", nullptr}}));
+  msg = error_of([] { create_metric("R2Score", {{"adjusted", -1}}); });
+  EXPECT_NE(msg.find("adjusted"), std::string::npos) << msg;
+  msg = error_of([] { create_metric("CosineSimilarity", {{"reduction", "max"}}); });
+  EXPECT_NE(msg.find("got \"max\""), std::string::npos) << msg;
+}
+
+// TorchMetrics counts concordant/discordant pairs over all n² pairs; this checks the O(n log n)
+// counting against that definition, with ties and NaN, through tau-a = (C - D) / (C + D).
+TEST(RegressionKendall, PairCountsMatchAllPairs) {
+  std::mt19937 rng(42);
+  std::uniform_int_distribution<int> small(0, 6);
+  for (int trial = 0; trial < 20; ++trial) {
+    Data d;
+    for (int i = 0; i < 37; ++i) {
+      d.p.push_back(small(rng));
+      d.t.push_back(small(rng));
+    }
+    if (trial % 3 == 0) d.p[5] = NAN;
+    if (trial % 4 == 0) d.t[11] = NAN;
+    long c = 0, dis = 0;
+    for (std::size_t i = 0; i < d.p.size(); ++i)
+      for (std::size_t j = i + 1; j < d.p.size(); ++j) {
+        const double s = (d.p[i] - d.p[j]) * (d.t[i] - d.t[j]);
+        c += s > 0;
+        dis += s < 0;
+      }
+    auto m = create_metric("KendallRankCorrCoef", {{"variant", "a"}});
+    m->update(d.views());
+    const double want = static_cast<double>(c - dis) / static_cast<double>(c + dis);
+    EXPECT_NEAR(m->compute().tensor.data.at(0), want, 1e-12) << "trial " << trial;
+  }
+}
+
+TEST(RegressionCompute, ListStateMetricsNeedAnUpdate) {
+  for (const char* name : {"SpearmanCorrCoef", "KendallRankCorrCoef", "CosineSimilarity"}) {
+    auto m = create_metric(name, Json::object());
+    EXPECT_THROW(m->compute(), Error) << name;
+  }
+  auto r2 = create_metric("R2Score", Json::object());
+  const auto msg = error_of([&] { r2->compute(); });
+  EXPECT_NE(msg.find("at least two samples"), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace wasmetrics
