@@ -79,8 +79,16 @@
   X(generalized_dice_score) \
   X(dice_score)
 
+#define WASMETRICS_DETECTION(X) \
+  X(mean_average_precision) \
+  X(intersection_over_union) \
+  X(generalized_intersection_over_union) \
+  X(distance_intersection_over_union) \
+  X(complete_intersection_over_union)
+
 #define WASMETRICS_METRICS(X) WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X) \
-  WASMETRICS_SEGMENTATION(X)
+  WASMETRICS_SEGMENTATION(X) \
+  WASMETRICS_DETECTION(X)
 
 namespace wasmetrics {
 

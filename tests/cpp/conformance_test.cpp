@@ -56,7 +56,82 @@ struct Batch {
   std::vector<TensorView> views;
 };
 
+// --- Detection adapter -------------------------------------------------------------------------
+// detection.json batches hold `preds`/`target` as JSON arrays of per-image dicts of tensors. The
+// detection metrics take them flat (src/wasmetrics/detection/inputs.hpp): input `<side>_<key>` is key
+// `<key>` of every image of side `pred` (-> "preds") or `target`, concatenated along dim 0, and
+// `<side>_counts` holds each image's number of boxes. A dict lacking a required key contributes
+// nothing (the metric then rejects the batch); an optional input is given when some dict has its key
+// (or a later optional input is given), images without it getting zeros, as TorchMetrics'
+// item.get("iscrowd", zeros_like(labels)) does.
+bool is_detection_batch(const Json& b) { return b.contains("preds") && b["preds"].is_array(); }
+
+Batch read_detection_batch(const Json& b, const MetricSpec& spec) {
+  auto side_of = [](const std::string& name) -> std::pair<std::string, std::string> {
+    auto us = name.find('_');
+    if (us == std::string::npos) throw std::runtime_error("detection input '" + name + "' is not <side>_<key>");
+    std::string side = name.substr(0, us) == "pred" ? "preds" : name.substr(0, us);
+    return {side, name.substr(us + 1)};
+  };
+  auto rows_of = [](const Json& t) -> std::int64_t {
+    auto shape = t.at("shape").get<Shape>();
+    return shape.empty() ? 1 : shape[0];
+  };
+  auto has_key = [&](const std::string& side, const std::string& key) {
+    for (auto& img : b[side])
+      if (img.contains(key)) return true;
+    return false;
+  };
+  // Which inputs to give: every required one; an optional one if its key is present or a later one is given.
+  std::vector<bool> give(spec.inputs.size(), false);
+  bool later = false;
+  for (std::size_t i = spec.inputs.size(); i-- > 0;) {
+    auto [side, key] = side_of(spec.inputs[i].name);
+    give[i] = !spec.inputs[i].optional || later || has_key(side, key);
+    later = later || (spec.inputs[i].optional && give[i]);
+  }
+  Batch out;
+  for (std::size_t i = 0; i < spec.inputs.size(); ++i) {
+    if (!give[i]) break;
+    auto [side, key] = side_of(spec.inputs[i].name);
+    Json t = {{"data", Json::array()}};
+    if (key == "counts") {
+      t["dtype"] = "int64";
+      for (auto& img : b[side]) t["data"].push_back(img.contains("boxes") ? rows_of(img["boxes"]) : 0);
+      t["shape"] = Shape{static_cast<std::int64_t>(t["data"].size())};
+    } else {
+      std::string dtype = (key == "labels" || key == "iscrowd") ? "int64" : "float32";
+      for (auto& img : b[side])
+        if (img.contains(key)) { dtype = img[key]["dtype"]; break; }
+      t["dtype"] = dtype;
+      std::int64_t rows = 0, width = key == "boxes" ? 4 : 1;
+      for (auto& img : b[side]) {
+        if (img.contains(key)) {
+          for (auto& v : img[key]["data"]) t["data"].push_back(v);
+          rows += rows_of(img[key]);
+          auto shape = img[key]["shape"].get<Shape>();
+          if (key == "boxes" && shape.size() == 2) width = shape[1];
+        } else if (spec.inputs[i].optional && img.contains("labels")) {
+          auto n = rows_of(img["labels"]);
+          for (std::int64_t k = 0; k < n; ++k) t["data"].push_back(0);
+          rows += n;
+        }
+      }
+      // Boxes of unequal widths cannot be stacked: hand them over flat for the metric to reject.
+      if (key == "boxes" && rows * width == static_cast<std::int64_t>(t["data"].size()))
+        t["shape"] = Shape{rows, width};
+      else
+        t["shape"] = Shape{static_cast<std::int64_t>(t["data"].size())};
+    }
+    out.owned.push_back(tensor_from_json(t));
+  }
+  for (auto& t : out.owned) out.views.push_back(t.view());
+  return out;
+}
+// --- end of the detection adapter ----------------------------------------------------------------
+
 Batch read_batch(const Json& b, const MetricSpec& spec) {
+  if (is_detection_batch(b)) return read_detection_batch(b, spec);
   Batch out;
   for (auto& in : spec.inputs) {
     if (!b.contains(in.name)) {

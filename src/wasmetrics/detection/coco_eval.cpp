@@ -1,0 +1,323 @@
+#include "wasmetrics/detection/coco_eval.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace wasmetrics::detection {
+
+namespace {
+
+// pycocotools' Params.areaRng / areaRngLbl: all, small, medium, large.
+constexpr std::array<std::array<double, 2>, 4> kAreaRanges = {{
+    {0.0, 1e5 * 1e5}, {0.0, 32.0 * 32.0}, {32.0 * 32.0, 96.0 * 96.0}, {96.0 * 96.0, 1e5 * 1e5}}};
+
+// evaluateImg's result for one (image, category, area range); absent when the image has neither
+// detections nor ground truth of that category (pycocotools' None).
+struct EvalImg {
+  std::int64_t D = 0, G = 0;
+  std::vector<double> dt_scores;        // [D], score order
+  std::vector<std::uint8_t> dt_matched;  // [T, D]
+  std::vector<std::uint8_t> dt_ignore;   // [T, D]
+  std::vector<std::uint8_t> gt_ignore;   // [G]
+};
+
+}  // namespace
+
+double coco_box_iou(const double* d, const double* g, bool crowd) {
+  const double w = std::fmin(d[2] + d[0], g[2] + g[0]) - std::fmax(d[0], g[0]);
+  if (w <= 0) return 0.0;
+  const double h = std::fmin(d[3] + d[1], g[3] + g[1]) - std::fmax(d[1], g[1]);
+  if (h <= 0) return 0.0;
+  const double i = w * h;
+  const double da = d[2] * d[3];
+  const double u = crowd ? da : da + g[2] * g[3] - i;
+  return i / u;
+}
+
+CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& p,
+                             bool keep_ious) {
+  CocoEvalOutput out;
+  const std::int64_t I = data.num_images;
+  const std::int64_t K = static_cast<std::int64_t>(cat_ids.size());
+  const std::int64_t T = static_cast<std::int64_t>(p.iou_thrs.size());
+  const std::int64_t R = static_cast<std::int64_t>(p.rec_thrs.size());
+  const std::int64_t A = 4;
+  const std::int64_t M = static_cast<std::int64_t>(p.max_dets.size());
+  out.T = T; out.R = R; out.K = K; out.A = A; out.M = M;
+  const std::int64_t max_det = M > 0 ? p.max_dets.back() : 0;
+
+  auto cat_index = [&](std::int64_t label) -> std::int64_t {
+    auto it = std::lower_bound(cat_ids.begin(), cat_ids.end(), label);
+    return (it != cat_ids.end() && *it == label) ? it - cat_ids.begin() : -1;
+  };
+
+  // _gts / _dts grouped by (image, category), annotation order kept.
+  std::vector<std::vector<std::int64_t>> gts(static_cast<std::size_t>(I * K)), dts(static_cast<std::size_t>(I * K));
+  for (std::int64_t i = 0; i < I; ++i) {
+    for (std::int64_t g = data.gt_offsets[i]; g < data.gt_offsets[i + 1]; ++g) {
+      auto k = cat_index(data.gt_labels[g]);
+      if (k >= 0) gts[static_cast<std::size_t>(i * K + k)].push_back(g);
+    }
+    for (std::int64_t d = data.det_offsets[i]; d < data.det_offsets[i + 1]; ++d) {
+      auto k = cat_index(data.det_labels[d]);
+      if (k >= 0) dts[static_cast<std::size_t>(i * K + k)].push_back(d);
+    }
+  }
+
+  // evaluate(): evalImgs[k][a][i].
+  std::vector<std::optional<EvalImg>> eval_imgs(static_cast<std::size_t>(K * A * I));
+  if (keep_ious) out.ious.reserve(static_cast<std::size_t>(I * K));
+  std::vector<CocoEvalOutput::Ious> ious_by_img_cat(keep_ious ? static_cast<std::size_t>(I * K) : 0);
+
+  for (std::int64_t k = 0; k < K; ++k) {
+    for (std::int64_t i = 0; i < I; ++i) {
+      const auto& gt = gts[static_cast<std::size_t>(i * K + k)];
+      std::vector<std::int64_t> dt = dts[static_cast<std::size_t>(i * K + k)];
+      if (keep_ious) ious_by_img_cat[static_cast<std::size_t>(i * K + k)] = {i, cat_ids[static_cast<std::size_t>(k)], 0, 0, {}};
+      if (gt.empty() && dt.empty()) continue;
+      // Detections by score, highest first (stable), cut to maxDets[-1].
+      std::stable_sort(dt.begin(), dt.end(), [&](std::int64_t a, std::int64_t b) {
+        return -data.det_scores[a] < -data.det_scores[b];
+      });
+      if (static_cast<std::int64_t>(dt.size()) > max_det) dt.resize(static_cast<std::size_t>(max_det));
+      const std::int64_t D = static_cast<std::int64_t>(dt.size());
+      const std::int64_t G = static_cast<std::int64_t>(gt.size());
+      // computeIoU: [D, G] in the original gt order; maskUtils.iou gives [] when either side is empty.
+      std::vector<double> ious;
+      const bool have_ious = D > 0 && G > 0;
+      if (have_ious) {
+        ious.resize(static_cast<std::size_t>(D * G));
+        for (std::int64_t di = 0; di < D; ++di)
+          for (std::int64_t gi = 0; gi < G; ++gi) {
+            const auto d = dt[static_cast<std::size_t>(di)];
+            const auto g = gt[static_cast<std::size_t>(gi)];
+            const bool crowd = data.gt_crowd[g] != 0;
+            ious[static_cast<std::size_t>(di * G + gi)] =
+                data.iou_fn ? data.iou_fn(d, g, crowd) : coco_box_iou(&data.det_boxes[d * 4], &data.gt_boxes[g * 4], crowd);
+          }
+        if (keep_ious) {
+          auto& rec = ious_by_img_cat[static_cast<std::size_t>(i * K + k)];
+          rec.rows = D; rec.cols = G; rec.values = ious;
+        }
+      }
+      for (std::int64_t a = 0; a < A; ++a) {
+        const auto& rng = kAreaRanges[static_cast<std::size_t>(a)];
+        EvalImg e;
+        e.D = D; e.G = G;
+        // gt ignore flags, then gt sorted with ignored ones last (stable).
+        std::vector<std::uint8_t> g_ign(static_cast<std::size_t>(G));
+        for (std::int64_t gi = 0; gi < G; ++gi) {
+          const auto g = gt[static_cast<std::size_t>(gi)];
+          const double area = data.gt_area[g];
+          g_ign[static_cast<std::size_t>(gi)] = (data.gt_crowd[g] != 0 || area < rng[0] || area > rng[1]) ? 1 : 0;
+        }
+        std::vector<std::int64_t> gtind(static_cast<std::size_t>(G));
+        std::iota(gtind.begin(), gtind.end(), 0);
+        std::stable_sort(gtind.begin(), gtind.end(), [&](std::int64_t x, std::int64_t y) {
+          return g_ign[static_cast<std::size_t>(x)] < g_ign[static_cast<std::size_t>(y)];
+        });
+        e.gt_ignore.resize(static_cast<std::size_t>(G));
+        std::vector<std::uint8_t> crowd(static_cast<std::size_t>(G));
+        for (std::int64_t gi = 0; gi < G; ++gi) {
+          const auto src = gtind[static_cast<std::size_t>(gi)];
+          e.gt_ignore[static_cast<std::size_t>(gi)] = g_ign[static_cast<std::size_t>(src)];
+          crowd[static_cast<std::size_t>(gi)] = data.gt_crowd[gt[static_cast<std::size_t>(src)]] != 0;
+        }
+        e.dt_scores.resize(static_cast<std::size_t>(D));
+        for (std::int64_t di = 0; di < D; ++di) e.dt_scores[static_cast<std::size_t>(di)] = data.det_scores[dt[static_cast<std::size_t>(di)]];
+        e.dt_matched.assign(static_cast<std::size_t>(T * D), 0);
+        e.dt_ignore.assign(static_cast<std::size_t>(T * D), 0);
+        if (have_ious) {
+          std::vector<std::uint8_t> gt_matched(static_cast<std::size_t>(T * G), 0);
+          for (std::int64_t t = 0; t < T; ++t) {
+            for (std::int64_t di = 0; di < D; ++di) {
+              double iou = std::min(p.iou_thrs[static_cast<std::size_t>(t)], 1 - 1e-10);
+              std::int64_t m = -1;
+              for (std::int64_t gi = 0; gi < G; ++gi) {
+                if (gt_matched[static_cast<std::size_t>(t * G + gi)] && !crowd[static_cast<std::size_t>(gi)]) continue;
+                if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1) break;
+                const double v = ious[static_cast<std::size_t>(di * G + gtind[static_cast<std::size_t>(gi)])];
+                if (v < iou) continue;
+                iou = v;
+                m = gi;
+              }
+              if (m == -1) continue;
+              e.dt_ignore[static_cast<std::size_t>(t * D + di)] = e.gt_ignore[static_cast<std::size_t>(m)];
+              e.dt_matched[static_cast<std::size_t>(t * D + di)] = 1;
+              gt_matched[static_cast<std::size_t>(t * G + m)] = 1;
+            }
+          }
+        }
+        // Unmatched detections outside the area range are ignored.
+        for (std::int64_t di = 0; di < D; ++di) {
+          const double area = data.det_area[dt[static_cast<std::size_t>(di)]];
+          const bool outside = area < rng[0] || area > rng[1];
+          if (!outside) continue;
+          for (std::int64_t t = 0; t < T; ++t)
+            if (!e.dt_matched[static_cast<std::size_t>(t * D + di)]) e.dt_ignore[static_cast<std::size_t>(t * D + di)] = 1;
+        }
+        eval_imgs[static_cast<std::size_t>((k * A + a) * I + i)] = std::move(e);
+      }
+    }
+  }
+  if (keep_ious) out.ious = std::move(ious_by_img_cat);
+
+  // accumulate().
+  out.precision.assign(static_cast<std::size_t>(T * R * K * A * M), -1.0);
+  out.recall.assign(static_cast<std::size_t>(T * K * A * M), -1.0);
+  out.scores.assign(static_cast<std::size_t>(T * R * K * A * M), -1.0);
+  auto pidx = [&](std::int64_t t, std::int64_t r, std::int64_t k, std::int64_t a, std::int64_t m) {
+    return static_cast<std::size_t>((((t * R + r) * K + k) * A + a) * M + m);
+  };
+  auto ridx = [&](std::int64_t t, std::int64_t k, std::int64_t a, std::int64_t m) {
+    return static_cast<std::size_t>(((t * K + k) * A + a) * M + m);
+  };
+  const double eps = std::nextafter(1.0, 2.0) - 1.0;  // np.spacing(1)
+  struct Ref { const EvalImg* e; std::int64_t j; };
+  for (std::int64_t k = 0; k < K; ++k) {
+    for (std::int64_t a = 0; a < A; ++a) {
+      std::vector<const EvalImg*> E;
+      for (std::int64_t i = 0; i < I; ++i) {
+        const auto& e = eval_imgs[static_cast<std::size_t>((k * A + a) * I + i)];
+        if (e) E.push_back(&*e);
+      }
+      if (E.empty()) continue;
+      std::int64_t npig = 0;
+      for (auto* e : E)
+        for (auto ig : e->gt_ignore) npig += ig == 0;
+      for (std::int64_t m = 0; m < M; ++m) {
+        const std::int64_t md = std::max<std::int64_t>(p.max_dets[static_cast<std::size_t>(m)], 0);
+        std::vector<Ref> refs;
+        std::vector<double> sc;
+        for (auto* e : E)
+          for (std::int64_t j = 0; j < std::min(e->D, md); ++j) {
+            refs.push_back({e, j});
+            sc.push_back(e->dt_scores[static_cast<std::size_t>(j)]);
+          }
+        if (npig == 0) continue;
+        std::vector<std::size_t> order(refs.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return -sc[x] < -sc[y]; });
+        const std::int64_t nd = static_cast<std::int64_t>(order.size());
+        std::vector<double> rc(static_cast<std::size_t>(nd)), pr(static_cast<std::size_t>(nd));
+        for (std::int64_t t = 0; t < T; ++t) {
+          double tp = 0, fp = 0;
+          for (std::int64_t n = 0; n < nd; ++n) {
+            const Ref& ref = refs[order[static_cast<std::size_t>(n)]];
+            const auto at = static_cast<std::size_t>(t * ref.e->D + ref.j);
+            if (!ref.e->dt_ignore[at]) {
+              if (ref.e->dt_matched[at]) tp += 1; else fp += 1;
+            }
+            rc[static_cast<std::size_t>(n)] = tp / static_cast<double>(npig);
+            pr[static_cast<std::size_t>(n)] = tp / (fp + tp + eps);
+          }
+          out.recall[ridx(t, k, a, m)] = nd ? rc.back() : 0.0;
+          for (std::int64_t n = nd - 1; n > 0; --n)
+            if (pr[static_cast<std::size_t>(n)] > pr[static_cast<std::size_t>(n - 1)])
+              pr[static_cast<std::size_t>(n - 1)] = pr[static_cast<std::size_t>(n)];
+          // q and ss start at 0; the first recall threshold beyond the reached recall stops the fill.
+          bool stopped = false;
+          for (std::int64_t r = 0; r < R; ++r) {
+            double q = 0, ss = 0;
+            if (!stopped) {
+              auto it = std::lower_bound(rc.begin(), rc.end(), p.rec_thrs[static_cast<std::size_t>(r)]);
+              const auto pi = it - rc.begin();
+              if (pi >= nd) {
+                stopped = true;
+              } else {
+                q = pr[static_cast<std::size_t>(pi)];
+                ss = sc[order[static_cast<std::size_t>(pi)]];
+              }
+            }
+            out.precision[pidx(t, r, k, a, m)] = q;
+            out.scores[pidx(t, r, k, a, m)] = ss;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams& p,
+                                      std::optional<std::int64_t> only_category) {
+  auto summarize = [&](bool ap, std::optional<double> iou_thr, std::int64_t area, std::int64_t max_dets) {
+    double sum = 0;
+    std::int64_t n = 0;
+    for (std::int64_t t = 0; t < ev.T; ++t) {
+      if (iou_thr && p.iou_thrs[static_cast<std::size_t>(t)] != *iou_thr) continue;
+      for (std::int64_t m = 0; m < ev.M; ++m) {
+        if (p.max_dets[static_cast<std::size_t>(m)] != max_dets) continue;
+        for (std::int64_t k = 0; k < ev.K; ++k) {
+          if (only_category && *only_category != k) continue;
+          if (ap) {
+            for (std::int64_t r = 0; r < ev.R; ++r) {
+              double v = ev.precision[static_cast<std::size_t>((((t * ev.R + r) * ev.K + k) * ev.A + area) * ev.M + m)];
+              if (v > -1) { sum += v; ++n; }
+            }
+          } else {
+            double v = ev.recall[static_cast<std::size_t>(((t * ev.K + k) * ev.A + area) * ev.M + m)];
+            if (v > -1) { sum += v; ++n; }
+          }
+        }
+      }
+    }
+    return n == 0 ? -1.0 : sum / static_cast<double>(n);
+  };
+  const auto& md = p.max_dets;
+  const std::int64_t m0 = md.size() > 0 ? md[0] : 0, m1 = md.size() > 1 ? md[1] : 0, m2 = md.size() > 2 ? md[2] : 0;
+  return {
+      summarize(true, std::nullopt, 0, 100),  // maxDets=100 hard-coded (QUIRKS D1)
+      summarize(true, 0.5, 0, m2),
+      summarize(true, 0.75, 0, m2),
+      summarize(true, std::nullopt, 1, m2),
+      summarize(true, std::nullopt, 2, m2),
+      summarize(true, std::nullopt, 3, m2),
+      summarize(false, std::nullopt, 0, m0),
+      summarize(false, std::nullopt, 0, m1),
+      summarize(false, std::nullopt, 0, m2),
+      summarize(false, std::nullopt, 1, m2),
+      summarize(false, std::nullopt, 2, m2),
+      summarize(false, std::nullopt, 3, m2),
+  };
+}
+
+std::vector<double> torch_linspace_f32(double start_d, double end_d, std::int64_t steps, int lanes) {
+  // ATen's CPU linspace kernel (RangeFactoriesKernel.cpp): step = (end - start) / (steps - 1) in
+  // float; element idx is start + step * idx in the first half and end - step * (steps - idx - 1) in
+  // the second. Its vectorised loop handles blocks of 2 * lanes elements, each vector of `lanes`
+  // elements being base + j * step from the scalar value of its first element; the tail is scalar.
+  std::vector<double> out;
+  if (steps <= 0) return out;
+  const float start = static_cast<float>(start_d), end = static_cast<float>(end_d);
+  if (steps == 1) return {static_cast<double>(start)};
+  const float step = (end - start) / static_cast<float>(steps - 1);
+  const std::int64_t half = steps / 2;
+  auto scalar = [&](std::int64_t i) {
+    if (i < half) {
+      const float s = step * static_cast<float>(i);
+      return start + s;
+    }
+    const float s = step * static_cast<float>(steps - i - 1);
+    return end - s;
+  };
+  std::vector<float> v(static_cast<std::size_t>(steps));
+  std::int64_t i = 0;
+  if (lanes > 0) {
+    for (; i + 2 * lanes <= steps; i += 2 * lanes) {
+      for (std::int64_t base_idx : {i, i + lanes}) {
+        const float base = scalar(base_idx);
+        for (std::int64_t j = 0; j < lanes; ++j) {
+          const float js = static_cast<float>(j) * step;
+          v[static_cast<std::size_t>(base_idx + j)] = j == 0 ? base : base + js;
+        }
+      }
+    }
+  }
+  for (; i < steps; ++i) v[static_cast<std::size_t>(i)] = scalar(i);
+  out.assign(v.begin(), v.end());
+  return out;
+}
+
+}  // namespace wasmetrics::detection

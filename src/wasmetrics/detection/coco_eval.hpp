@@ -1,0 +1,62 @@
+#pragma once
+// COCO evaluation (pycocotools' COCOeval: evaluate, accumulate, summarize) for bounding boxes and
+// RLE masks, written from its published algorithm. Images are numbered 0..B-1 in input order (the
+// order TorchMetrics gives them); annotations keep their input order within an image.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace wasmetrics::detection {
+
+struct CocoParams {
+  std::vector<double> iou_thrs;      // T
+  std::vector<double> rec_thrs;      // R
+  std::vector<std::int64_t> max_dets;  // M, sorted ascending
+};
+
+// The annotations of all images. Boxes are COCO xywh (float64).
+struct CocoData {
+  std::int64_t num_images = 0;
+  std::vector<std::int64_t> det_offsets;  // [B + 1]
+  std::vector<double> det_boxes;          // [Kd * 4] xywh (bbox) — unused when iou_fn is set
+  std::vector<double> det_scores;         // [Kd]
+  std::vector<std::int64_t> det_labels;   // [Kd]
+  std::vector<double> det_area;           // [Kd]
+  std::vector<std::int64_t> gt_offsets;   // [B + 1]
+  std::vector<double> gt_boxes;           // [Kg * 4] xywh
+  std::vector<std::int64_t> gt_labels;    // [Kg]
+  std::vector<std::uint8_t> gt_crowd;     // [Kg] 0/1
+  std::vector<double> gt_area;            // [Kg] area used for the area ranges
+  // IoU of detection d with ground truth g (global indices) given g's crowd flag; null = box IoU.
+  std::function<double(std::int64_t d, std::int64_t g, bool crowd)> iou_fn;
+};
+
+struct CocoEvalOutput {
+  std::int64_t T = 0, R = 0, K = 0, A = 4, M = 0;
+  std::vector<double> precision;  // [T, R, K, A, M], -1 where there is nothing to evaluate
+  std::vector<double> recall;     // [T, K, A, M]
+  std::vector<double> scores;     // [T, R, K, A, M]
+  // COCOeval.ious in its order (image-major, then category): [D, G] row-major; empty = pycocotools' [].
+  struct Ious { std::int64_t image, category, rows, cols; std::vector<double> values; };
+  std::vector<Ious> ious;
+};
+
+// pycocotools' bbIou for one pair of xywh boxes (crowd: intersection over the detection's area).
+double coco_box_iou(const double* dt, const double* gt, bool crowd);
+
+CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& params,
+                             bool keep_ious);
+
+// COCOeval.summarize()'s 12 stats; `only_category` restricts to one category index (k), as
+// TorchMetrics' per-class loop (params.catIds = [c]) does.
+std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams& params,
+                                      std::optional<std::int64_t> only_category = std::nullopt);
+
+// torch.linspace(start, end, steps) in float32 on CPU (values as float64), as TorchMetrics builds
+// the default IoU and recall thresholds. `lanes`: floats per SIMD vector of the build that ran it
+// (0: the scalar kernel).
+std::vector<double> torch_linspace_f32(double start, double end, std::int64_t steps, int lanes);
+
+}  // namespace wasmetrics::detection

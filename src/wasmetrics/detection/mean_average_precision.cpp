@@ -1,0 +1,274 @@
+// MeanAveragePrecision (TorchMetrics detection/mean_ap.py with the pycocotools backend): COCO mAP/mAR
+// for boxes. Per-image inputs are flat (detection/inputs.hpp). The state keeps every image's
+// annotations as cat states — boxes already converted to COCO xywh the way TorchMetrics converts
+// them — so merging two instances appends one's images after the other's, and compute() is COCOeval
+// on all images in that order (detection/coco_eval.cpp).
+//
+// States (all cat):
+//   det_boxes [Kd, 4] f64 xywh, det_scores [Kd] f64, det_labels [Kd] i64, det_counts [B] i64
+//   gt_boxes [Kg, 4] f64 xywh, gt_labels [Kg] i64, gt_iscrowd [Kg] i64, gt_area [Kg] f64 (0: none
+//   given, the box area is used), gt_counts [B] i64
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/detection/coco_eval.hpp"
+#include "wasmetrics/detection/inputs.hpp"
+
+namespace wasmetrics {
+namespace {
+
+using detection::BoxFormat;
+
+// Floats per SIMD vector of the CPU build that produced TorchMetrics' default recall thresholds
+// (torch.linspace(0, 1, 101) runs ATen's vectorised kernel; see torch_linspace_f32).
+constexpr int kLinspaceLanes = 8;
+
+Result squeeze_result(Tensor t) { return Result::squeezed(std::move(t)); }
+
+void set_field(std::vector<std::pair<std::string, Result>>& fields, const std::string& key, Result value) {
+  for (auto& [k, v] : fields)
+    if (k == key) {  // a Python dict keeps the first position and the last value
+      v = std::move(value);
+      return;
+    }
+  fields.emplace_back(key, std::move(value));
+}
+
+class MeanAveragePrecision final : public Metric {
+ public:
+  explicit MeanAveragePrecision(Options o) : Metric(std::move(o)) {
+    box_format_ = detection::parse_box_format(options().get_string("box_format"));
+    class_metrics_ = options().get_bool("class_metrics");
+    extended_ = options().get_bool("extended_summary");
+    micro_ = options().get_string("average") == "micro";
+    params_.iou_thrs = options().is_null("iou_thresholds") ? detection::torch_linspace_f32(0.5, 0.95, 10, kLinspaceLanes)
+                                                           : options().get_numbers("iou_thresholds");
+    params_.rec_thrs = options().is_null("rec_thresholds") ? detection::torch_linspace_f32(0.0, 1.0, 101, kLinspaceLanes)
+                                                           : options().get_numbers("rec_thresholds");
+    if (options().is_null("max_detection_thresholds")) {
+      params_.max_dets = {1, 10, 100};
+    } else {
+      for (double v : options().get_numbers("max_detection_thresholds")) params_.max_dets.push_back(static_cast<std::int64_t>(v));
+      if (params_.max_dets.size() != 3)
+        fail(name(), ": option 'max_detection_thresholds' must have length 3 when given, got ", params_.max_dets.size(),
+             " value", params_.max_dets.size() == 1 ? "" : "s");
+      std::sort(params_.max_dets.begin(), params_.max_dets.end());
+    }
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("det_boxes", Reduction::cat, DType::float64, {0, 4});
+    s.add("det_scores", Reduction::cat, DType::float64, {0});
+    s.add("det_labels", Reduction::cat, DType::int64, {0});
+    s.add("det_counts", Reduction::cat, DType::int64, {0});
+    s.add("gt_boxes", Reduction::cat, DType::float64, {0, 4});
+    s.add("gt_labels", Reduction::cat, DType::int64, {0});
+    s.add("gt_iscrowd", Reduction::cat, DType::int64, {0});
+    s.add("gt_area", Reduction::cat, DType::float64, {0});
+    s.add("gt_counts", Reduction::cat, DType::int64, {0});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    const std::string& m = name();
+    auto pred = detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
+    auto scores = detection::read_values(m, "pred_scores", in[1], "pred_boxes", pred.total, false);
+    auto pred_labels = detection::read_labels(m, "pred_labels", in[2], "pred_boxes", pred.total);
+    auto target = detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
+    auto target_labels = detection::read_labels(m, "target_labels", in[5], "target_boxes", target.total);
+    detection::require_same_images(m, pred, target);
+    std::vector<std::int64_t> crowd(static_cast<std::size_t>(target.total), 0);
+    if (in.size() > 7) crowd = detection::read_labels(m, "target_iscrowd", in[7], "target_boxes", target.total);
+    std::vector<double> area(static_cast<std::size_t>(target.total), 0.0);
+    if (in.size() > 8) area = detection::read_values(m, "target_area", in[8], "target_boxes", target.total, true);
+
+    s["det_boxes"].append<double>(pred.boxes);
+    s["det_scores"].append<double>(scores);
+    s["det_labels"].append<std::int64_t>(pred_labels);
+    s["det_counts"].append<std::int64_t>(pred.counts);
+    s["gt_boxes"].append<double>(target.boxes);
+    s["gt_labels"].append<std::int64_t>(target_labels);
+    s["gt_iscrowd"].append<std::int64_t>(crowd);
+    s["gt_area"].append<double>(area);
+    s["gt_counts"].append<std::int64_t>(target.counts);
+  }
+
+  Result compute_state(const State& s) const override {
+    auto det_counts = s["det_counts"].as<std::int64_t>();
+    auto gt_counts = s["gt_counts"].as<std::int64_t>();
+    auto det_labels = s["det_labels"].as<std::int64_t>();
+    auto gt_labels = s["gt_labels"].as<std::int64_t>();
+    if (det_counts.size() != gt_counts.size()) fail(name(), ": corrupt state (image counts differ)");
+
+    // _get_classes(): sorted unique labels of detections and ground truth.
+    std::set<std::int64_t> class_set(det_labels.begin(), det_labels.end());
+    class_set.insert(gt_labels.begin(), gt_labels.end());
+    const std::vector<std::int64_t> classes(class_set.begin(), class_set.end());
+
+    std::vector<std::pair<std::string, Result>> fields;
+    const auto& mdt = params_.max_dets;
+    auto stat_names = [&]() {
+      return std::vector<std::string>{"map", "map_50", "map_75", "map_small", "map_medium", "map_large",
+                                      "mar_" + std::to_string(mdt[0]), "mar_" + std::to_string(mdt[1]),
+                                      "mar_" + std::to_string(mdt[2]), "mar_small", "mar_medium", "mar_large"};
+    };
+    auto put_stats = [&](const std::array<double, 12>& stats) {
+      auto names = stat_names();
+      for (std::size_t i = 0; i < 12; ++i) set_field(fields, names[i], Result::scalar(to_f32(stats[i])));
+    };
+
+    const std::int64_t images = static_cast<std::int64_t>(det_counts.size());
+    if (images == 0) {
+      std::array<double, 12> none;
+      none.fill(-1.0);
+      put_stats(none);
+    } else {
+      detection::CocoData data = coco_data(s, micro_);
+      auto ev = detection::coco_evaluate(data, classes, params_, extended_);
+      put_stats(detection::coco_summarize(ev, params_));
+      if (extended_) add_extended(fields, ev);
+      Tensor map_pc, mar_pc;
+      if (class_metrics_) {
+        const detection::CocoEvalOutput* macro = &ev;
+        detection::CocoEvalOutput macro_ev;
+        if (micro_) {
+          macro_ev = detection::coco_evaluate(coco_data(s, false), classes, params_, false);
+          macro = &macro_ev;
+        }
+        for (std::size_t k = 0; k < classes.size(); ++k) {
+          auto st = detection::coco_summarize(*macro, params_, static_cast<std::int64_t>(k));
+          map_pc.data.push_back(to_f32(st[0]));
+          mar_pc.data.push_back(to_f32(st[8]));
+        }
+        map_pc.shape = mar_pc.shape = {static_cast<std::int64_t>(classes.size())};
+      } else {
+        map_pc = Tensor{{-1.0}, {1}};
+        mar_pc = Tensor{{-1.0}, {1}};
+      }
+      set_field(fields, "map_per_class", squeeze_result(std::move(map_pc)));
+      set_field(fields, "mar_" + std::to_string(mdt[2]) + "_per_class", squeeze_result(std::move(mar_pc)));
+    }
+    Tensor cls;
+    for (auto c : classes) cls.data.push_back(static_cast<double>(c));
+    cls.shape = {static_cast<std::int64_t>(classes.size())};
+    set_field(fields, "classes", squeeze_result(std::move(cls)));
+    return Result::dict(std::move(fields));
+  }
+
+ private:
+  static double to_f32(double v) { return static_cast<double>(static_cast<float>(v)); }
+
+  detection::CocoData coco_data(const State& s, bool micro) const {
+    detection::CocoData d;
+    auto det_counts = s["det_counts"].as<std::int64_t>();
+    auto gt_counts = s["gt_counts"].as<std::int64_t>();
+    d.num_images = static_cast<std::int64_t>(det_counts.size());
+    d.det_offsets.assign(1, 0);
+    for (auto c : det_counts) d.det_offsets.push_back(d.det_offsets.back() + c);
+    d.gt_offsets.assign(1, 0);
+    for (auto c : gt_counts) d.gt_offsets.push_back(d.gt_offsets.back() + c);
+    auto db = s["det_boxes"].as<double>();
+    auto gb = s["gt_boxes"].as<double>();
+    d.det_boxes.assign(db.begin(), db.end());
+    d.gt_boxes.assign(gb.begin(), gb.end());
+    auto ds = s["det_scores"].as<double>();
+    d.det_scores.assign(ds.begin(), ds.end());
+    auto dl = s["det_labels"].as<std::int64_t>();
+    auto gl = s["gt_labels"].as<std::int64_t>();
+    // average="micro": every label becomes 0 while the categories stay the classes seen (mean_ap.py).
+    d.det_labels.assign(dl.begin(), dl.end());
+    d.gt_labels.assign(gl.begin(), gl.end());
+    if (micro) {
+      std::fill(d.det_labels.begin(), d.det_labels.end(), 0);
+      std::fill(d.gt_labels.begin(), d.gt_labels.end(), 0);
+    }
+    const std::size_t kd = d.det_scores.size(), kg = d.gt_labels.size();
+    if (d.det_offsets.back() != static_cast<std::int64_t>(kd) || d.gt_offsets.back() != static_cast<std::int64_t>(kg) ||
+        d.det_boxes.size() != kd * 4 || d.gt_boxes.size() != kg * 4 || d.det_labels.size() != kd)
+      fail(name(), ": corrupt state (annotation counts differ)");
+    d.det_area.resize(kd);
+    for (std::size_t i = 0; i < kd; ++i) d.det_area[i] = d.det_boxes[i * 4 + 2] * d.det_boxes[i * 4 + 3];
+    auto crowd = s["gt_iscrowd"].as<std::int64_t>();
+    auto area = s["gt_area"].as<double>();
+    if (crowd.size() != kg || area.size() != kg) fail(name(), ": corrupt state (annotation counts differ)");
+    d.gt_crowd.resize(kg);
+    d.gt_area.resize(kg);
+    for (std::size_t i = 0; i < kg; ++i) {
+      d.gt_crowd[i] = crowd[i] != 0;
+      d.gt_area[i] = area[i] > 0 ? area[i] : d.gt_boxes[i * 4 + 2] * d.gt_boxes[i * 4 + 3];
+    }
+    return d;
+  }
+
+  void add_extended(std::vector<std::pair<std::string, Result>>& fields, const detection::CocoEvalOutput& ev) const {
+    std::vector<std::pair<std::string, Result>> ious;
+    for (auto& rec : ev.ious) {
+      Tensor t;
+      if (rec.rows > 0 && rec.cols > 0) {
+        t.shape = {rec.rows, rec.cols};
+        for (double v : rec.values) t.data.push_back(to_f32(v));
+      } else {
+        t.shape = {0};
+      }
+      ious.emplace_back("(" + std::to_string(rec.image) + ", " + std::to_string(rec.category) + ")", Result(std::move(t)));
+    }
+    set_field(fields, "ious", Result::dict(std::move(ious)));
+    set_field(fields, "precision", squeeze_result(Tensor{ev.precision, {ev.T, ev.R, ev.K, ev.A, ev.M}}));
+    set_field(fields, "recall", squeeze_result(Tensor{ev.recall, {ev.T, ev.K, ev.A, ev.M}}));
+    set_field(fields, "scores", squeeze_result(Tensor{ev.scores, {ev.T, ev.R, ev.K, ev.A, ev.M}}));
+  }
+
+  BoxFormat box_format_;
+  bool class_metrics_, extended_, micro_;
+  detection::CocoParams params_;
+};
+
+}  // namespace
+
+MetricSpec mean_average_precision_spec() {
+  return {
+      .name = "MeanAveragePrecision",
+      .family = "detection",
+      .doc = "COCO mean average precision and recall for boxes (pycocotools semantics), over all images of all batches.",
+      .inputs =
+          {
+              {"pred_boxes", false, "float32/float64 [Kp, 4]: every image's predicted boxes (preds[i].boxes), concatenated in image order, in box_format"},
+              {"pred_scores", false, "float32/float64 [Kp]: their confidence scores (preds[i].scores), concatenated the same way"},
+              {"pred_labels", false, "integer [Kp]: their class labels (preds[i].labels), concatenated the same way"},
+              {"pred_counts", false, "integer [B]: the number of predicted boxes of each image (preds[i].boxes.shape[0]); B = len(preds)"},
+              {"target_boxes", false, "float32/float64 [Kt, 4]: every image's ground-truth boxes (target[i].boxes), concatenated in image order"},
+              {"target_labels", false, "integer [Kt]: their class labels (target[i].labels), concatenated the same way"},
+              {"target_counts", false, "integer [B]: the number of ground-truth boxes of each image; B = len(target) = len(preds)"},
+              {"target_iscrowd", true, "integer/bool [Kt]: crowd flags (target[i].iscrowd, 0 where an image has none); default all 0"},
+              {"target_area", true, "float [Kt]: areas for the COCO area ranges (target[i].area; 0 where none: the box area is used); needs target_iscrowd before it"},
+          },
+      .options =
+          {
+              {.name = "box_format", .type = OptionType::string, .default_value = "xyxy", .choices = {"xyxy", "xywh", "cxcywh"},
+               .doc = "format of the input boxes"},
+              {.name = "iou_type", .type = OptionType::string, .default_value = "bbox", .choices = {"bbox"},
+               .doc = "what is compared: 'bbox' (boxes)"},
+              {.name = "iou_thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
+               .doc = "IoU thresholds; null: COCO's 0.5:0.05:0.95 (float32 values, as torch.linspace gives them)"},
+              {.name = "rec_thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
+               .doc = "recall thresholds; null: COCO's 101 points 0:0.01:1 (float32 values, as torch.linspace gives them)"},
+              {.name = "max_detection_thresholds", .type = OptionType::integer_list, .default_value = nullptr, .min = 0,
+               .nullable = true, .doc = "three max detections per image (sorted); null: [1, 10, 100]. `map` uses 100 (-1 without it)"},
+              {.name = "class_metrics", .type = OptionType::boolean, .default_value = false,
+               .doc = "also return map_per_class and mar_<maxdet>_per_class"},
+              {.name = "extended_summary", .type = OptionType::boolean, .default_value = false,
+               .doc = "also return ious, precision [T,R,K,A,M], recall [T,K,A,M] and scores [T,R,K,A,M]"},
+              {.name = "average", .type = OptionType::string, .default_value = "macro", .choices = {"macro", "micro"},
+               .doc = "macro: mean over classes; micro: every label taken as one class"},
+              {.name = "backend", .type = OptionType::string, .default_value = "pycocotools", .choices = {"pycocotools"},
+               .doc = "the COCO implementation whose numbers are reproduced (pycocotools only)"},
+          },
+      .make = [](const Options& o) { return std::make_unique<MeanAveragePrecision>(o); },
+  };
+}
+
+}  // namespace wasmetrics
