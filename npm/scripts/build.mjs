@@ -22,7 +22,7 @@ const srcDir = join(npmDir, 'src');
 const distDir = join(npmDir, 'dist');
 const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 
-const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm'];
+const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm'];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
 const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics'];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
@@ -472,7 +472,11 @@ async function main() {
   mkdirSync(distDir, { recursive: true });
   copyFileSync(join(args.simdDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-simd.wasm'));
   copyFileSync(join(args.plainDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-plain.wasm'));
-  writeFileSync(join(distDir, 'index.d.ts'), generateDts(registry));
+  // The same declarations twice: TypeScript reads index.d.ts as ESM (package type "module") and
+  // needs a .d.cts to type `require('wasmetrics')` in a CommonJS consumer.
+  const dts = generateDts(registry);
+  writeFileSync(join(distDir, 'index.d.ts'), dts);
+  writeFileSync(join(distDir, 'index.d.cts'), dts);
   await bundle(modules);
   checkDist();
   await selfCheck(registry);

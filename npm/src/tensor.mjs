@@ -84,31 +84,50 @@ function fromNested(value, where, dtype) {
   const data = new DTYPES[kind].Array(shape.reduce((n, d) => n * d, 1));
   const convert = leafConverter(kind, where);
   let k = 0;
-  const walk = (arr, depth, path) => {
+  // `at` is the index of the element being read; error messages copy it, nothing else does
+  // (no allocation per element).
+  const at = [];
+  const plainNumbers = dtype === undefined && kind === 'float64';
+  const walk = (arr, depth) => {
     if (arr.length !== shape[depth]) {
-      throw new Error(`${where} is a ragged nested array: ${indexText(path) || 'the outer array'} has ${arr.length}`
+      throw new Error(`${where} is a ragged nested array: ${indexText(at) || 'the outer array'} has ${arr.length}`
         + ` elements but ${indexText(firstPath.slice(0, depth)) || 'the outer array'} has ${shape[depth]}`);
     }
     const leaves = depth === shape.length - 1;
+    if (leaves && plainNumbers) {
+      // The common case, numbers -> float64, without per-element dispatch; on anything else the
+      // general loop below re-reads the row and reports it.
+      const start = k;
+      let i = 0;
+      for (; i < arr.length; i++) {
+        const v = arr[i];
+        if (typeof v !== 'number') break;
+        data[k++] = v;
+      }
+      if (i === arr.length) return;
+      k = start;
+    }
     for (let i = 0; i < arr.length; i++) {
+      at[depth] = i;
       const v = arr[i];
       if (Array.isArray(v) !== !leaves) {
-        throw new Error(`${where} is a ragged nested array: ${indexText([...path, i])} is `
+        throw new Error(`${where} is a ragged nested array: ${indexText(at)} is `
           + `${Array.isArray(v) ? 'an array' : describe(v)} where ${indexText(firstPath.slice(0, depth + 1))} is `
           + `${leaves ? 'not an array' : 'an array'}`);
       }
       if (leaves) {
-        if (dtype === undefined && leafDtype(v, where, [...path, i]) !== kind) {
-          throw new TypeError(`${where} mixes element kinds: ${indexText([...path, i])} is ${describe(v)} but `
+        if (dtype === undefined && leafDtype(v, where, at) !== kind) {
+          throw new TypeError(`${where} mixes element kinds: ${indexText(at)} is ${describe(v)} but `
             + `${indexText(firstPath)} is ${describe(probe)}`);
         }
-        data[k++] = convert(v, [...path, i]);
+        data[k++] = convert(v, at);
       } else {
-        walk(v, depth + 1, [...path, i]);
+        walk(v, depth + 1);
       }
     }
+    at.length = depth;
   };
-  walk(value, 0, []);
+  walk(value, 0);
   return { data, dtype: kind, shape };
 }
 

@@ -43,7 +43,7 @@ test('npm pack ships dist/ (both .wasm, ESM, CJS, types), package.json and READM
   const { stdout } = await npm(['pack', '--json', '--pack-destination', work], npmDir);
   [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
   const files = packed.files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['README.md', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.mjs',
+  assert.deepEqual(files, ['README.md', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.mjs',
     'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm', 'package.json']);
   assert.equal(packed.name, 'wasmetrics');
 });
@@ -75,7 +75,7 @@ for (const kind of ['esm', 'cjs']) {
   });
 }
 
-test('the TypeScript declarations type-check a consumer (tsc --noEmit, strict)', async () => {
+test('the TypeScript declarations type-check an ESM and a CommonJS consumer (tsc --noEmit, strict)', async () => {
   assert.ok(consumer, 'install failed');
   const tsc = join(npmDir, 'node_modules/typescript/bin/tsc');
   assert.ok(existsSync(tsc), 'typescript is a devDependency of npm/: run `npm ci` in npm/');
@@ -84,8 +84,20 @@ test('the TypeScript declarations type-check a consumer (tsc --noEmit, strict)',
       strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',
       lib: ['es2022'], types: [], skipLibCheck: false,
     },
-    files: ['consumer.mts'],
+    files: ['consumer.mts', 'consumer-cjs.cts'],
   }));
+  // A CommonJS TypeScript consumer resolves the "require" condition (dist/index.d.cts).
+  writeFileSync(join(consumer, 'consumer-cjs.cts'), `
+import { init, createMetric, MeanSquaredError } from 'wasmetrics';
+
+export async function main(): Promise<void> {
+  await init();
+  const m: MeanSquaredError = createMetric('MeanSquaredError', { numOutputs: 2 });
+  m.dispose();
+  // @ts-expect-error squared is a boolean
+  new MeanSquaredError({ squared: 1 });
+}
+`);
   writeFileSync(join(consumer, 'consumer.mts'), `
 import { init, simd, createMetric, listMetrics, Metric, Tensor, MeanSquaredError } from 'wasmetrics';
 import type { MeanSquaredErrorOptions, MetricResult, TensorInput, MetricInfo } from 'wasmetrics';
