@@ -2,6 +2,7 @@
 // all-or-nothing update, box formats, and input validation (errors naming the argument and value).
 #include <cmath>
 #include <functional>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -310,6 +311,63 @@ TEST(DetectionIou, EmptyImagesCountTheirDiagonalZeros) {
   per_class->update(f.iou_views());
   auto msg = error_of([&] { per_class->compute(); });
   EXPECT_NE(msg.find("IndexError"), std::string::npos) << msg;
+}
+
+
+// TorchMetrics' docstring examples (functional/detection/diou.py, ciou.py, giou.py, iou.py and the
+// class examples): the only reference values for DIoU and CIoU, which have no fixtures.
+TEST(DetectionIou, DocstringExamples) {
+  // Three images, one pred and one target each, same label: the mean of the matrix diagonal.
+  std::vector<Image> diag = {
+      {{296.55f, 93.96f, 314.97f, 152.79f}, {}, {0}, {300, 100, 315, 150}, {0}, {}},
+      {{328.94f, 97.05f, 342.49f, 122.98f}, {}, {0}, {330, 100, 350, 125}, {0}, {}},
+      {{356.62f, 95.47f, 372.33f, 147.55f}, {}, {0}, {350, 100, 375, 150}, {0}, {}},
+  };
+  Flat f = flatten(diag);
+  const std::vector<std::pair<std::string, double>> expected = {
+      {"IntersectionOverUnion", 0.5879}, {"GeneralizedIntersectionOverUnion", 0.5638},
+      {"DistanceIntersectionOverUnion", 0.5793}, {"CompleteIntersectionOverUnion", 0.5790}};
+  const std::vector<std::string> keys = {"iou", "giou", "diou", "ciou"};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    auto m = create_metric(expected[i].first, Json::object());
+    m->update(f.iou_views());
+    EXPECT_NEAR(field(m->compute(), keys[i]), expected[i].second, 5e-5) << expected[i].first;
+  }
+  // Two preds (labels 4, 5), one target (label 5): only the same-label pair counts.
+  std::vector<Image> labelled = {
+      {{296.55f, 93.96f, 314.97f, 152.79f, 298.55f, 98.96f, 314.97f, 151.79f}, {}, {4, 5}, {300, 100, 315, 150}, {5}, {}}};
+  Flat g = flatten(labelled);
+  for (auto [metric, key, value] : std::vector<std::tuple<std::string, std::string, double>>{
+           {"IntersectionOverUnion", "iou", 0.8614}, {"DistanceIntersectionOverUnion", "diou", 0.8611},
+           {"CompleteIntersectionOverUnion", "ciou", 0.8611}}) {
+    auto m = create_metric(metric, Json::object());
+    m->update(g.iou_views());
+    EXPECT_NEAR(field(m->compute(), key), value, 5e-5) << metric;
+  }
+  // Class metrics: targets with labels 4 and 5.
+  std::vector<Image> per_class = {{{296.55f, 93.96f, 314.97f, 152.79f, 298.55f, 98.96f, 314.97f, 151.79f}, {}, {4, 5},
+                                   {300, 100, 315, 150, 300, 100, 315, 150}, {4, 5}, {}}};
+  Flat h = flatten(per_class);
+  auto m = create_metric("IntersectionOverUnion", {{"class_metrics", true}});
+  m->update(h.iou_views());
+  const Result& r = m->compute();
+  EXPECT_NEAR(field(r, "iou"), 0.7756, 5e-5);
+  EXPECT_NEAR(field(r, "iou/cl_4"), 0.6898, 5e-5);
+  EXPECT_NEAR(field(r, "iou/cl_5"), 0.8614, 5e-5);
+}
+
+TEST(DetectionMeanAP, DocstringExample) {
+  std::vector<Image> images = {{{258, 41, 606, 285}, {0.536f}, {0}, {214, 41, 562, 285}, {0}, {}}};
+  Flat f = flatten(images);
+  auto m = create_metric("MeanAveragePrecision", Json::object());
+  m->update(f.map_views());
+  const Result& r = m->compute();
+  const std::vector<std::pair<std::string, double>> expected = {
+      {"map", 0.6},       {"map_50", 1.0},     {"map_75", 1.0},      {"map_large", 0.6},  {"map_medium", -1.0},
+      {"map_small", -1.0}, {"mar_1", 0.6},     {"mar_10", 0.6},      {"mar_100", 0.6},    {"mar_large", 0.6},
+      {"mar_medium", -1.0}, {"mar_small", -1.0}, {"map_per_class", -1.0}, {"mar_100_per_class", -1.0}, {"classes", 0.0}};
+  for (auto& [key, value] : expected) EXPECT_NEAR(field(r, key), value, 1e-6) << key;
+  EXPECT_EQ(r.fields.size(), expected.size());
 }
 
 }  // namespace
