@@ -70,7 +70,7 @@ void index_sample(const SegConfig& cfg, const P* p, const T* t, std::int64_t S, 
   std::fill(s.pred.begin(), s.pred.end(), 0);
   std::fill(s.target.begin(), s.target.end(), 0);
   // Returns true when the pixel is a miss of target class tv (pred == ignore_index).
-  auto slow = [&](std::int64_t i, std::int64_t tv, std::int64_t pv) -> bool {
+  auto slow = [&](std::int64_t i, std::int64_t tv, std::int64_t pv) __attribute__((noinline, cold)) -> bool {
     const bool p_ok = static_cast<std::uint64_t>(pv) < uC;
     const bool t_ok = static_cast<std::uint64_t>(tv) < uC;
     if (has_ignore && tv == ig) {
