@@ -286,6 +286,32 @@ TEST(RegressionKendall, PairCountsMatchAllPairs) {
   }
 }
 
+// QUIRKS "Other 0/0 outcomes": a constant input gives NaN (Pearson, Concordance) or the exact-zero
+// branch (R2: 0, ExplainedVariance: 0), also when the constant's sum rounds (0.1 * n) and it comes
+// in batches of different sizes, merged.
+TEST(RegressionCompute, ConstantInputIsExactlyDegenerate) {
+  const Data data = make_data(23, 1, 8, false);
+  Data constant_preds = data, constant_target = data;
+  for (auto& v : constant_preds.p) v = 0.1;
+  for (auto& v : constant_target.t) v = 0.1;
+  auto feed = [](const std::string& metric, const Data& d) {
+    auto a = create_metric(metric, Json::object());
+    auto b = create_metric(metric, Json::object());
+    a->update(d.slice(0, 3).views());
+    a->update(d.slice(3, 10).views());
+    b->update(d.slice(10, 23).views());
+    a->merge(*b);
+    return a->compute().tensor.data.at(0);
+  };
+  EXPECT_TRUE(std::isnan(feed("PearsonCorrCoef", constant_preds)));
+  EXPECT_TRUE(std::isnan(feed("PearsonCorrCoef", constant_target)));
+  EXPECT_TRUE(std::isnan(feed("ConcordanceCorrCoef", constant_target)));
+  EXPECT_EQ(feed("R2Score", constant_target), 0.0);
+  EXPECT_EQ(feed("ExplainedVariance", constant_target), 0.0);
+  EXPECT_EQ(feed("SpearmanCorrCoef", constant_target), 0.0);
+  EXPECT_TRUE(std::isnan(feed("KendallRankCorrCoef", constant_target)));
+}
+
 TEST(RegressionCompute, ListStateMetricsNeedAnUpdate) {
   for (const char* name : {"SpearmanCorrCoef", "KendallRankCorrCoef", "CosineSimilarity"}) {
     auto m = create_metric(name, Json::object());

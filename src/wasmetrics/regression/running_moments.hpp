@@ -17,6 +17,7 @@
 //    combination of all its rows, so concatenation is a correct merge; merge_custom() calls
 //    prepare_moment_rows_merge(), which rejects a batch of another width and compacts the
 //    accumulated rows to one per output, keeping the state at about 2k rows.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string_view>
@@ -59,15 +60,26 @@ std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std
   const auto rows = static_cast<double>(a.numel() / static_cast<std::int64_t>(k));
   if (rows == 0) return m;
   std::vector<double> sx(k, 0.0), sy(k, 0.0);
+  std::vector<double> lo_x(k, INFINITY), hi_x(k, -INFINITY), lo_y(k, INFINITY), hi_y(k, -INFINITY);
   for_each_pair(a, b, [&](std::size_t i, double p, double t) {
     auto [x, y] = xy(p, t);
-    sx[i % k] += x;
-    sy[i % k] += y;
+    const std::size_t j = i % k;
+    sx[j] += x;
+    sy[j] += y;
+    lo_x[j] = std::min(lo_x[j], x);
+    hi_x[j] = std::max(hi_x[j], x);
+    lo_y[j] = std::min(lo_y[j], y);
+    hi_y[j] = std::max(hi_y[j], y);
   });
   for (std::size_t j = 0; j < k; ++j) {
     m[j].n = rows;
     m[j].mean_x = sx[j] / rows;
     m[j].mean_y = sy[j] / rows;
+    // A constant column has exactly its value as mean (Σc/n may round), so its variance is exactly
+    // 0 and constant batches merge without spurious spread: a constant input gives 0/0 = NaN in
+    // Pearson and the exact-zero branches of R2/ExplainedVariance, as TorchMetrics. (NaN: kept.)
+    if (lo_x[j] == hi_x[j] && !std::isnan(m[j].mean_x)) m[j].mean_x = lo_x[j];
+    if (lo_y[j] == hi_y[j] && !std::isnan(m[j].mean_y)) m[j].mean_y = lo_y[j];
   }
   std::vector<double> dsx(k, 0.0), dsy(k, 0.0);
   for_each_pair(a, b, [&](std::size_t i, double p, double t) {
