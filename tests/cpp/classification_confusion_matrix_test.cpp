@@ -1,0 +1,91 @@
+// Confusion-matrix family: shared input format rules (C4), per-label thresholds, merge, rejections.
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+template <class T>
+struct Buf {
+  std::vector<T> v;
+  Shape shape;
+  TensorView view() const { return TensorView{v.data(), dtype_of<T>(), shape}; }
+};
+template <class T>
+Buf<T> buf(std::vector<T> v, Shape shape = {}) {
+  if (shape.empty()) shape = {static_cast<std::int64_t>(v.size())};
+  return Buf<T>{std::move(v), std::move(shape)};
+}
+template <class P, class T>
+void update(Metric& m, const Buf<P>& p, const Buf<T>& t) {
+  std::vector<TensorView> in{p.view(), t.view()};
+  m.update(in);
+}
+
+TEST(ClassificationConfusionMatrix, IgnoredEntriesAndTheLogitsTest) {
+  // probabilities, except a 4.0 at the ignored position: stat scores sigmoid everything (C4),
+  // the binary confusion matrix drops the ignored entry first and thresholds the probabilities
+  auto p = buf<float>({0.2f, 0.7f, 4.0f, 0.4f});
+  auto t = buf<std::int64_t>({0, 1, -1, 1});
+  auto acc = create_metric("BinaryStatScores", {{"ignore_index", -1}});
+  update(*acc, p, t);
+  EXPECT_EQ(acc->compute().tensor.data, (std::vector<double>{2, 1, 0, 0, 2}));  // sigmoid > 0.5 everywhere
+  auto cm = create_metric("BinaryConfusionMatrix", {{"ignore_index", -1}});
+  update(*cm, p, t);
+  ASSERT_EQ(cm->compute().tensor.shape, (Shape{2, 2}));
+  EXPECT_EQ(cm->compute().tensor.data, (std::vector<double>{1, 0, 1, 1}));  // [[tn, fp], [fn, tp]]
+}
+
+TEST(ClassificationConfusionMatrix, PerLabelThresholds) {
+  auto m = create_metric("MultilabelConfusionMatrix", {{"num_labels", 2}, {"threshold", {0.1, 0.9}}});
+  update(*m, buf<float>({0.5f, 0.5f, 0.5f, 0.5f}, {2, 2}), buf<std::int64_t>({1, 1, 0, 0}, {2, 2}));
+  ASSERT_EQ(m->compute().tensor.shape, (Shape{2, 2, 2}));
+  EXPECT_EQ(m->compute().tensor.data, (std::vector<double>{0, 1, 0, 1, 1, 0, 1, 0}));
+  EXPECT_THROW(create_metric("MultilabelJaccardIndex", {{"num_labels", 3}, {"threshold", {0.5, 0.5}}}), Error);
+}
+
+TEST(ClassificationConfusionMatrix, MergeOfHalvesEqualsWhole) {
+  auto p1 = buf<float>({0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f, 0.3f, 0.3f, 0.4f}, {3, 3});
+  auto t1 = buf<std::int64_t>({0, 2, 2});
+  auto p2 = buf<std::int64_t>({1, 1, 0});
+  auto t2 = buf<std::int64_t>({1, 0, 255});
+  for (const char* name : {"MulticlassJaccardIndex", "MulticlassMatthewsCorrCoef", "MulticlassCohenKappa",
+                           "MulticlassConfusionMatrix"}) {
+    Json opts{{"num_classes", 3}, {"ignore_index", 255}};
+    auto whole = create_metric(name, opts);
+    update(*whole, p1, t1);
+    update(*whole, p2, t2);
+    auto a = create_metric(name, opts);
+    auto b = create_metric(name, opts);
+    update(*a, p1, t1);
+    update(*b, p2, t2);
+    a->merge(*b);
+    EXPECT_EQ(a->compute().tensor.data, whole->compute().tensor.data) << name;
+  }
+}
+
+TEST(ClassificationConfusionMatrix, RejectsLabelsOutOfRange) {
+  auto m = create_metric("MulticlassConfusionMatrix", {{"num_classes", 3}});
+  update(*m, buf<std::int64_t>({0, 1}), buf<std::int64_t>({0, 2}));
+  auto before = m->save_state();
+  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 3}), buf<std::int64_t>({0, 2})), Error);  // V1 in preds
+  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 1}), buf<float>({0.0f, 1.5f})), Error);   // V2
+  EXPECT_EQ(m->save_state(), before);
+}
+
+TEST(ClassificationConfusionMatrix, JaccardIgnoreIndexInsideClasses) {
+  // ignore_index 0: class 0 leaves macro and micro (C8)
+  auto m = create_metric("MulticlassJaccardIndex", {{"num_classes", 3}, {"ignore_index", 0}, {"average", "macro"}});
+  update(*m, buf<std::int64_t>({0, 1, 2, 2}), buf<std::int64_t>({1, 1, 2, 0}));
+  // class 0 predicted for a target-1 sample: class 1 IoU 1/2, class 2 IoU 1/1 -> 0.75
+  EXPECT_NEAR(m->compute().tensor.data[0], 0.75, 1e-12);
+}
+
+}  // namespace
+}  // namespace wasmetrics
