@@ -77,7 +77,8 @@
 #define WASMETRICS_SEGMENTATION(X) \
   X(mean_iou) \
   X(generalized_dice_score) \
-  X(dice_score)
+  X(dice_score) \
+  X(hausdorff_distance)
 
 #define WASMETRICS_DETECTION(X) \
   X(mean_average_precision) \

@@ -596,5 +596,212 @@ TEST(SegmentationDiceScore, ImageWithNothingToScoreIsLeftOut) {
   }
 }
 
+
+// ---- HausdorffDistance ----
+namespace hd {
+
+// Brute force, written from the definition: edge = mask pixel with a face neighbour outside the
+// mask or the image; directed distance = max over A of min over B, every pair visited.
+struct Pt {
+  std::vector<std::int64_t> x;
+};
+
+std::vector<Pt> edge_points(const std::vector<std::uint8_t>& m, const Shape& size) {
+  const std::size_t k = size.size();
+  std::int64_t numel = 1;
+  for (auto d : size) numel *= d;
+  auto at = [&](const std::vector<std::int64_t>& c) -> int {
+    std::int64_t idx = 0;
+    for (std::size_t a = 0; a < k; ++a) {
+      if (c[a] < 0 || c[a] >= size[a]) return 0;
+      idx = idx * size[a] + c[a];
+    }
+    return m[static_cast<std::size_t>(idx)];
+  };
+  std::vector<Pt> out;
+  for (std::int64_t i = 0; i < numel; ++i) {
+    std::vector<std::int64_t> c(k);
+    std::int64_t r = i;
+    for (std::size_t a = k; a-- > 0;) {
+      c[a] = r % size[a];
+      r /= size[a];
+    }
+    if (!at(c)) continue;
+    bool edge = false;
+    for (std::size_t a = 0; a < k; ++a)
+      for (int dlt : {-1, 1}) {
+        auto n = c;
+        n[a] += dlt;
+        if (!at(n)) edge = true;
+      }
+    if (edge) out.push_back({c});
+  }
+  return out;
+}
+
+double dist(const Pt& a, const Pt& b, const std::string& metric, const std::vector<double>& sp) {
+  double e = 0, ch = 0, tx = 0;
+  for (std::size_t i = 0; i < a.x.size(); ++i) {
+    double d = std::fabs(static_cast<double>(a.x[i] - b.x[i])) * sp[i];
+    e += d * d;
+    ch = std::max(ch, d);
+    tx += d;
+  }
+  return metric == "euclidean" ? std::sqrt(e) : metric == "chessboard" ? ch : tx;
+}
+
+double directed(const std::vector<Pt>& A, const std::vector<Pt>& B, const std::string& metric,
+                const std::vector<double>& sp) {
+  double h = 0;
+  for (auto& a : A) {
+    double m = INFINITY;
+    for (auto& b : B) m = std::min(m, dist(a, b, metric, sp));
+    h = std::max(h, m);
+  }
+  return h;
+}
+
+// Mean over (sample, class) of the Hausdorff distance of label maps [N, spatial...].
+double reference(const Arr<std::int64_t>& p, const Arr<std::int64_t>& t, std::int64_t C, bool include_bg,
+                 const std::string& metric, const std::vector<double>& sp, bool is_directed) {
+  Shape size(p.shape.begin() + 1, p.shape.end());
+  const std::int64_t N = p.shape[0];
+  const std::int64_t S = static_cast<std::int64_t>(p.v.size()) / N;
+  double sum = 0;
+  std::int64_t count = 0;
+  for (std::int64_t n = 0; n < N; ++n)
+    for (std::int64_t c = include_bg ? 0 : 1; c < C; ++c) {
+      std::vector<std::uint8_t> pm(S), tm(S);
+      for (std::int64_t i = 0; i < S; ++i) {
+        pm[i] = p.v[n * S + i] == c;
+        tm[i] = t.v[n * S + i] == c;
+      }
+      auto A = edge_points(pm, size), B = edge_points(tm, size);
+      if (A.empty() && B.empty()) continue;
+      double h = (A.empty() || B.empty()) ? INFINITY : directed(A, B, metric, sp);
+      if (!is_directed && !A.empty() && !B.empty()) h = std::max(h, directed(B, A, metric, sp));
+      sum += h;
+      ++count;
+    }
+  return sum / static_cast<double>(count);
+}
+
+// Label maps made of a few random boxes per class (blobs with real edges), background 0.
+Arr<std::int64_t> blobs(std::mt19937& rng, const Shape& shape, std::int64_t C) {
+  Arr<std::int64_t> a{std::vector<std::int64_t>(static_cast<std::size_t>(shape_numel(shape)), 0), shape};
+  const std::size_t k = shape.size() - 1;
+  const std::int64_t S = shape_numel(shape) / shape[0];
+  for (std::int64_t n = 0; n < shape[0]; ++n)
+    for (int b = 0; b < 6; ++b) {
+      std::int64_t cls = 1 + static_cast<std::int64_t>(rng() % static_cast<unsigned>(C - 1));
+      std::vector<std::int64_t> lo(k), hi(k);
+      for (std::size_t a2 = 0; a2 < k; ++a2) {
+        std::int64_t d = shape[a2 + 1];
+        lo[a2] = static_cast<std::int64_t>(rng() % static_cast<unsigned>(d));
+        hi[a2] = std::min(d, lo[a2] + 1 + static_cast<std::int64_t>(rng() % static_cast<unsigned>(d / 2 + 1)));
+      }
+      for (std::int64_t i = 0; i < S; ++i) {
+        std::int64_t r = i;
+        bool inside = true;
+        for (std::size_t a2 = k; a2-- > 0;) {
+          std::int64_t c = r % shape[a2 + 1];
+          r /= shape[a2 + 1];
+          inside &= c >= lo[a2] && c < hi[a2];
+        }
+        if (inside) a.v[static_cast<std::size_t>(n * S + i)] = cls;
+      }
+    }
+  return a;
+}
+
+}  // namespace hd
+
+TEST(SegmentationHausdorff, HandComputed) {
+  // 5x5, class 1: preds a 2x2 square at the top left, target the single pixel (4, 3).
+  Arr<std::int64_t> p{std::vector<std::int64_t>(25, 0), {1, 5, 5}}, t{std::vector<std::int64_t>(25, 0), {1, 5, 5}};
+  for (int i : {0, 1, 5, 6}) p.v[i] = 1;
+  t.v[23] = 1;
+  auto run = [&](Json o) {
+    o["num_classes"] = 2;
+    o["input_format"] = "index";
+    auto m = create_metric("HausdorffDistance", o);
+    update(m, p, t);
+    return value(m).data[0];
+  };
+  EXPECT_NEAR(run({}), 5.0, 1e-12);  // (0,0) -> (4,3)
+  EXPECT_NEAR(run({{"distance_metric", "chessboard"}}), 4.0, 1e-12);
+  EXPECT_NEAR(run({{"distance_metric", "taxicab"}}), 7.0, 1e-12);
+  EXPECT_NEAR(run({{"directed", true}}), 5.0, 1e-12);
+  EXPECT_NEAR(run({{"spacing", {2.0, 1.0}}}), std::sqrt(73.0), 1e-12);
+  // target -> preds only: (4,3) -> (1,1)
+  std::swap(p, t);
+  EXPECT_NEAR(run({{"directed", true}}), std::sqrt(13.0), 1e-12);
+  EXPECT_NEAR(run({{"directed", true}, {"distance_metric", "taxicab"}}), 5.0, 1e-12);
+}
+
+TEST(SegmentationHausdorff, EmptyMasks) {
+  // class 1 in both, class 2 only in target, class 3 nowhere.
+  Arr<std::int64_t> p{{1, 1, 0, 0}, {1, 2, 2}}, t{{1, 0, 2, 0}, {1, 2, 2}};
+  auto m = create_metric("HausdorffDistance", {{"num_classes", 3}, {"input_format", "index"}});
+  update(m, p, t);
+  EXPECT_TRUE(std::isinf(value(m).data[0]));
+  auto four = create_metric("HausdorffDistance", {{"num_classes", 4}, {"input_format", "index"}});
+  Arr<std::int64_t> t2{{1, 1, 0, 0}, {1, 2, 2}};
+  update(four, p, t2);  // class 1 equal: 0; classes 2, 3 empty in both: left out
+  EXPECT_EQ(value(four).data[0], 0.0);
+  auto none = create_metric("HausdorffDistance", {{"num_classes", 2}, {"input_format", "index"}});
+  Arr<std::int64_t> zeros{{0, 0, 0, 0}, {1, 2, 2}};
+  update(none, zeros, zeros);
+  EXPECT_TRUE(std::isnan(value(none).data[0]));
+}
+
+TEST(SegmentationHausdorff, MatchesBruteForce) {
+  std::mt19937 rng(31);
+  struct Geo {
+    Shape shape;
+    std::vector<double> spacing;
+  };
+  std::vector<Geo> geos = {{{3, 12, 12}, {}}, {{2, 9, 17}, {0.5, 2.0}}, {{2, 6, 7, 5}, {1.0, 0.7, 1.3}}};
+  for (auto& geo : geos) {
+    auto p = hd::blobs(rng, geo.shape, 4), t = hd::blobs(rng, geo.shape, 4);
+    for (std::string metric : {"euclidean", "chessboard", "taxicab"})
+      for (bool is_directed : {false, true})
+        for (bool bg : {false, true}) {
+          SCOPED_TRACE(shape_str(geo.shape) + " " + metric + (is_directed ? " directed" : "") + (bg ? " bg" : ""));
+          Json o{{"num_classes", 4}, {"input_format", "index"}, {"distance_metric", metric},
+                 {"directed", is_directed}, {"include_background", bg}};
+          if (!geo.spacing.empty()) o["spacing"] = geo.spacing;
+          std::vector<double> sp = geo.spacing.empty() ? std::vector<double>(geo.shape.size() - 1, 1.0) : geo.spacing;
+          double want = hd::reference(p, t, 4, bg, metric, sp, is_directed);
+          auto m = create_metric("HausdorffDistance", o);
+          update(m, slice(p, 0, 1), slice(t, 0, 1));
+          update(m, slice(p, 1, p.shape[0]), slice(t, 1, t.shape[0]));
+          double got = value(m).data[0];
+          if (std::isinf(want)) EXPECT_TRUE(std::isinf(got));
+          else EXPECT_NEAR(got, want, 1e-9);
+          // one-hot input gives the same
+          o["input_format"] = "one-hot";
+          auto oh = create_metric("HausdorffDistance", o);
+          update(oh, one_hot(p, 4), one_hot(t, 4));
+          if (std::isinf(want)) EXPECT_TRUE(std::isinf(value(oh).data[0]));
+          else EXPECT_NEAR(value(oh).data[0], want, 1e-9);
+        }
+  }
+}
+
+TEST(SegmentationHausdorff, Errors) {
+  auto m = create_metric("HausdorffDistance", {{"num_classes", 2}, {"input_format", "index"}, {"spacing", {1.0}}});
+  Arr<std::int64_t> a{{0, 1, 1, 0}, {1, 2, 2}};
+  auto msg = error_of([&] { update(m, a, a); });
+  EXPECT_NE(msg.find("spacing"), std::string::npos) << msg;
+  auto ok = create_metric("HausdorffDistance", {{"num_classes", 2}, {"input_format", "index"}});
+  Arr<std::int64_t> bad{{0, 1, 3, 0}, {1, 2, 2}};
+  msg = error_of([&] { update(ok, a, bad); });
+  EXPECT_NE(msg.find("`target` holds the label 3"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("num_classes=2"), std::string::npos) << msg;
+  msg = error_of([] { create_metric("HausdorffDistance", {{"num_classes", 2}, {"spacing", {1.0, 0.0}}}); });
+  EXPECT_NE(msg.find("spacing"), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace wasmetrics

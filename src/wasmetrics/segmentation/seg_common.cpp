@@ -233,6 +233,12 @@ void check_dtype(const SegConfig& cfg, const char* arg, const TensorView& t) {
 
 }  // namespace
 
+void check_inputs(const SegConfig& cfg, const TensorView& preds, const TensorView& target) {
+  check_shapes(cfg, preds, target);
+  check_dtype(cfg, "preds", preds);
+  check_dtype(cfg, "target", target);
+}
+
 SegConfig seg_config(const Options& o, bool allow_soft, std::int64_t min_ndim_index) {
   SegConfig cfg;
   cfg.metric = o.metric();

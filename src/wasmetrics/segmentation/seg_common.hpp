@@ -56,6 +56,9 @@ SegConfig seg_config(const Options& o, bool allow_soft, std::int64_t min_ndim_in
 void for_each_sample(const SegConfig& cfg, const TensorView& preds, const TensorView& target,
                      const std::function<void(std::int64_t, const SampleCounts&)>& per_sample);
 
+// The shape and dtype checks of for_each_sample alone (no value is read).
+void check_inputs(const SegConfig& cfg, const TensorView& preds, const TensorView& target);
+
 // Number of samples (dim 0) of a batch already validated by for_each_sample.
 inline std::int64_t batch_size(const TensorView& t) { return t.shape.empty() ? 0 : t.shape[0]; }
 
