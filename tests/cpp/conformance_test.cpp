@@ -60,7 +60,7 @@ struct Batch {
 // detection.json batches hold `preds`/`target` as JSON arrays of per-image dicts of tensors. The
 // detection metrics take them flat (src/wasmetrics/detection/inputs.hpp): input `<side>_<key>` is key
 // `<key>` of every image of side `pred` (-> "preds") or `target`, concatenated along dim 0, and
-// `<side>_counts` holds each image's number of boxes. A dict lacking a required key contributes
+// `<side>_counts` holds each image's number of annotations (len(labels)). A dict lacking a required key contributes
 // nothing (the metric then rejects the batch); an optional input is given when some dict has its key
 // (or a later optional input is given), images without it getting zeros, as TorchMetrics'
 // item.get("iscrowd", zeros_like(labels)) does.
@@ -97,31 +97,37 @@ Batch read_detection_batch(const Json& b, const MetricSpec& spec) {
     Json t = {{"data", Json::array()}};
     if (key == "counts") {
       t["dtype"] = "int64";
-      for (auto& img : b[side]) t["data"].push_back(img.contains("boxes") ? rows_of(img["boxes"]) : 0);
+      for (auto& img : b[side]) t["data"].push_back(img.contains("labels") ? rows_of(img["labels"]) : 0);
       t["shape"] = Shape{static_cast<std::int64_t>(t["data"].size())};
     } else {
-      std::string dtype = (key == "labels" || key == "iscrowd") ? "int64" : "float32";
+      std::string dtype = (key == "labels" || key == "iscrowd") ? "int64" : (key == "masks" ? "bool" : "float32");
+      Shape trailing = key == "boxes" ? Shape{4} : Shape{};
       for (auto& img : b[side])
-        if (img.contains(key)) { dtype = img[key]["dtype"]; break; }
+        if (img.contains(key)) {
+          dtype = img[key]["dtype"];
+          auto shape = img[key]["shape"].get<Shape>();
+          if (!shape.empty()) trailing.assign(shape.begin() + 1, shape.end());
+          break;
+        }
       t["dtype"] = dtype;
-      std::int64_t rows = 0, width = key == "boxes" ? 4 : 1;
+      std::int64_t rows = 0;
       for (auto& img : b[side]) {
         if (img.contains(key)) {
           for (auto& v : img[key]["data"]) t["data"].push_back(v);
           rows += rows_of(img[key]);
-          auto shape = img[key]["shape"].get<Shape>();
-          if (key == "boxes" && shape.size() == 2) width = shape[1];
         } else if (spec.inputs[i].optional && img.contains("labels")) {
           auto n = rows_of(img["labels"]);
-          for (std::int64_t k = 0; k < n; ++k) t["data"].push_back(0);
+          for (std::int64_t k = 0; k < n * shape_numel(trailing); ++k) t["data"].push_back(0);
           rows += n;
         }
       }
-      // Boxes of unequal widths cannot be stacked: hand them over flat for the metric to reject.
-      if (key == "boxes" && rows * width == static_cast<std::int64_t>(t["data"].size()))
-        t["shape"] = Shape{rows, width};
-      else
-        t["shape"] = Shape{static_cast<std::int64_t>(t["data"].size())};
+      // [rows, trailing dims of the first image]; pieces that cannot be stacked are handed over flat
+      // for the metric to reject.
+      Shape shape{rows};
+      shape.insert(shape.end(), trailing.begin(), trailing.end());
+      if (shape_numel(shape) != static_cast<std::int64_t>(t["data"].size()))
+        shape = Shape{static_cast<std::int64_t>(t["data"].size())};
+      t["shape"] = shape;
     }
     out.owned.push_back(tensor_from_json(t));
   }

@@ -10,6 +10,7 @@
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/state_blob.hpp"
+#include "wasmetrics/detection/rle.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -368,6 +369,64 @@ TEST(DetectionMeanAP, DocstringExample) {
       {"mar_medium", -1.0}, {"mar_small", -1.0}, {"map_per_class", -1.0}, {"mar_100_per_class", -1.0}, {"classes", 0.0}};
   for (auto& [key, value] : expected) EXPECT_NEAR(field(r, key), value, 1e-6) << key;
   EXPECT_EQ(r.fields.size(), expected.size());
+}
+
+
+TEST(DetectionRle, EncodeDecodeAreaBboxStringAndIou) {
+  // TorchMetrics' segm docstring masks (5 x 5), read column-major as COCO does.
+  const std::vector<std::uint8_t> pred = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  const std::vector<std::uint8_t> target = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+  auto rp = detection::rle_encode(pred.data(), 5, 5);
+  auto rt = detection::rle_encode(target.data(), 5, 5);
+  EXPECT_EQ(rp.counts, (std::vector<std::uint32_t>{11, 2, 3, 2, 7}));
+  EXPECT_EQ(rt.counts, (std::vector<std::uint32_t>{11, 3, 3, 1, 7}));
+  EXPECT_EQ(detection::rle_decode(rp), pred);
+  EXPECT_EQ(detection::rle_decode(rt), target);
+  EXPECT_EQ(detection::rle_area(rp), 4u);
+  EXPECT_EQ(detection::rle_to_bbox(rp), (std::array<double, 4>{2, 1, 2, 2}));
+  EXPECT_EQ(detection::rle_to_bbox(rt), (std::array<double, 4>{2, 1, 2, 3}));
+  EXPECT_EQ(detection::rle_to_string(rp), ";2304");
+  EXPECT_EQ(detection::rle_from_string(";2304", 5, 5).counts, rp.counts);
+  detection::Rle neg{4, 10, {5, 10, 20, 2, 3}};  // a negative delta (2 - 10)
+  EXPECT_EQ(detection::rle_from_string(detection::rle_to_string(neg), 4, 10).counts, neg.counts);
+  EXPECT_DOUBLE_EQ(detection::rle_iou(rp, rt, false), 3.0 / 5.0);
+  EXPECT_DOUBLE_EQ(detection::rle_iou(rp, rt, true), 3.0 / 4.0);  // crowd: over the detection's area
+  const std::vector<std::uint8_t> far = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_DOUBLE_EQ(detection::rle_iou(detection::rle_encode(far.data(), 5, 5), rt, false), 0.0);
+  const std::vector<std::uint8_t> bigger(36, 1);
+  EXPECT_DOUBLE_EQ(detection::rle_iou(detection::rle_encode(bigger.data(), 6, 6), rt, false), -1.0);  // sizes differ
+  const std::vector<std::uint8_t> none(25, 0);
+  auto empty = detection::rle_encode(none.data(), 5, 5);
+  EXPECT_EQ(empty.counts, (std::vector<std::uint32_t>{25}));
+  EXPECT_EQ(detection::rle_area(empty), 0u);
+}
+
+TEST(DetectionMeanAP, SegmDocstringExample) {
+  std::vector<std::uint8_t> pred = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  std::vector<std::uint8_t> target = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+  std::vector<float> no_boxes, score = {0.536f}, area = {0};
+  std::vector<std::int64_t> label = {0}, one = {1}, crowd = {0};
+  std::vector<TensorView> in = {
+      {no_boxes.data(), DType::float32, {0, 4}}, {score.data(), DType::float32, {1}}, {label.data(), DType::int64, {1}},
+      {one.data(), DType::int64, {1}},           {no_boxes.data(), DType::float32, {0, 4}}, {label.data(), DType::int64, {1}},
+      {one.data(), DType::int64, {1}},           {crowd.data(), DType::int64, {1}},     {area.data(), DType::float32, {1}},
+      {pred.data(), DType::bool_, {1, 5, 5}},    {target.data(), DType::bool_, {1, 5, 5}}};
+  auto m = create_metric("MeanAveragePrecision", {{"iou_type", "segm"}});
+  m->update(in);
+  const Result& r = m->compute();
+  // IoU 3/5 matches at 0.5 and 0.55 only (the float32 threshold 0.6 is above 0.6): 2 of 10.
+  const std::vector<std::pair<std::string, double>> expected = {
+      {"map", 0.2},        {"map_50", 1.0},      {"map_75", 0.0},    {"map_large", -1.0}, {"map_medium", -1.0},
+      {"map_small", 0.2},  {"mar_1", 0.2},       {"mar_10", 0.2},    {"mar_100", 0.2},    {"mar_large", -1.0},
+      {"mar_medium", -1.0}, {"mar_small", 0.2}, {"map_per_class", -1.0}, {"mar_100_per_class", -1.0}, {"classes", 0.0}};
+  for (auto& [key, value] : expected) EXPECT_NEAR(field(r, key), value, 1e-6) << key;
+  // Masks other than 0/1 and missing masks are rejected.
+  pred[3] = 2;
+  auto bad = create_metric("MeanAveragePrecision", {{"iou_type", "segm"}});
+  auto msg = error_of([&] { bad->update(in); });
+  EXPECT_NE(msg.find("`pred_masks` must hold 0 and 1 only, got 2 in mask 0"), std::string::npos) << msg;
+  msg = error_of([&] { bad->update(std::span<const TensorView>(in.data(), 9)); });
+  EXPECT_NE(msg.find("needs `pred_masks` and `target_masks`"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -225,10 +225,10 @@ MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info) {
           {
               {"pred_boxes", false, "float32/float64 [Kp, 4]: every image's predicted boxes (preds[i].boxes), concatenated in image order, in box_format"},
               {"pred_labels", false, "integer [Kp]: their class labels (preds[i].labels), concatenated the same way"},
-              {"pred_counts", false, "integer [B]: the number of predicted boxes of each image (preds[i].boxes.shape[0]); B = len(preds)"},
+              {"pred_counts", false, "integer [B]: the number of predictions of each image (len(preds[i].labels)); B = len(preds)"},
               {"target_boxes", false, "float32/float64 [Kt, 4]: every image's ground-truth boxes (target[i].boxes), concatenated in image order"},
               {"target_labels", false, "integer [Kt]: their class labels (target[i].labels), concatenated the same way"},
-              {"target_counts", false, "integer [B]: the number of ground-truth boxes of each image; B = len(target) = len(preds)"},
+              {"target_counts", false, "integer [B]: the number of ground-truth annotations of each image (len(target[i].labels)); B = len(target) = len(preds)"},
           },
       .options =
           {

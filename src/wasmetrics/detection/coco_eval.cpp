@@ -70,8 +70,12 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
   if (keep_ious) out.ious.reserve(static_cast<std::size_t>(I * K));
   std::vector<CocoEvalOutput::Ious> ious_by_img_cat(keep_ious ? static_cast<std::size_t>(I * K) : 0);
 
+  auto evaluated = [&](std::int64_t i) {
+    return data.image_evaluated.empty() || data.image_evaluated[static_cast<std::size_t>(i)] != 0;
+  };
   for (std::int64_t k = 0; k < K; ++k) {
     for (std::int64_t i = 0; i < I; ++i) {
+      if (!evaluated(i)) continue;
       const auto& gt = gts[static_cast<std::size_t>(i * K + k)];
       std::vector<std::int64_t> dt = dts[static_cast<std::size_t>(i * K + k)];
       if (keep_ious) ious_by_img_cat[static_cast<std::size_t>(i * K + k)] = {i, cat_ids[static_cast<std::size_t>(k)], 0, 0, {}};
@@ -161,7 +165,9 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
       }
     }
   }
-  if (keep_ious) out.ious = std::move(ious_by_img_cat);
+  if (keep_ious)
+    for (std::size_t n = 0; n < ious_by_img_cat.size(); ++n)
+      if (evaluated(static_cast<std::int64_t>(n) / K)) out.ious.push_back(std::move(ious_by_img_cat[n]));
 
   // accumulate().
   out.precision.assign(static_cast<std::size_t>(T * R * K * A * M), -1.0);

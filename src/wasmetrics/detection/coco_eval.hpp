@@ -29,6 +29,9 @@ struct CocoData {
   std::vector<std::int64_t> gt_labels;    // [Kg]
   std::vector<std::uint8_t> gt_crowd;     // [Kg] 0/1
   std::vector<double> gt_area;            // [Kg] area used for the area ranges
+  // Images in params.imgIds (empty: all). TorchMetrics leaves images without any mask out of the
+  // segm datasets, so their detections are never scored.
+  std::vector<std::uint8_t> image_evaluated;
   // IoU of detection d with ground truth g (global indices) given g's crowd flag; null = box IoU.
   std::function<double(std::int64_t d, std::int64_t g, bool crowd)> iou_fn;
 };

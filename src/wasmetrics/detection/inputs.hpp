@@ -6,8 +6,9 @@
 //   <side>_<key>    the per-image tensors of that key concatenated along dim 0 in image order
 //                   (boxes [K, 4], scores/labels/iscrowd/area [K]); side is `pred` (TorchMetrics'
 //                   `preds`) or `target`
-//   <side>_counts   [B] integer: the number of boxes of each image (boxes.shape[0]), so that images
-//                   without any box are kept (they matter to COCO and to IoU's D2 rule)
+//   <side>_counts   [B] integer: the number of annotations of each image (len(labels) = boxes.shape[0]
+//                   = masks.shape[0]), so that images without any are kept (they matter to COCO and
+//                   to IoU's D2 rule)
 //
 // pred_counts and target_counts must have the same length B (TorchMetrics: len(preds) == len(target)).
 // Box coordinates are converted here, in the arithmetic of the input dtype (float32 boxes are converted
@@ -37,7 +38,7 @@ inline BoxFormat parse_box_format(const std::string& s) {
 // two non-xyxy formats go through xyxy, as torchvision does (cxcywh -> xywh: w = (cx + w/2) - (cx - w/2)).
 template <class T>
 void convert_box(const T in[4], BoxFormat from, BoxFormat to, T out[4]) {
-  T x1, y1, x2, y2;
+  T x1{}, y1{}, x2{}, y2{};
   if (from == to) {
     for (int i = 0; i < 4; ++i) out[i] = in[i];
     return;
@@ -109,7 +110,7 @@ inline BoxSide read_boxes(std::string_view metric, std::string_view boxes_name, 
       for (int j = 0; j < 4; ++j)
         if (!std::isfinite(static_cast<double>(p[k * 4 + j])))
           fail(metric, ": `", boxes_name, "` must be finite, got ", static_cast<double>(p[k * 4 + j]), " in box ", k);
-      T out[4];
+      T out[4]{};
       convert_box<T>(p + k * 4, from, to, out);
       for (int j = 0; j < 4; ++j) side.boxes[static_cast<std::size_t>(k * 4 + j)] = static_cast<double>(out[j]);
     }

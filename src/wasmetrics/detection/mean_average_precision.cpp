@@ -8,6 +8,8 @@
 //   det_boxes [Kd, 4] f64 xywh, det_scores [Kd] f64, det_labels [Kd] i64, det_counts [B] i64
 //   gt_boxes [Kg, 4] f64 xywh, gt_labels [Kg] i64, gt_iscrowd [Kg] i64, gt_area [Kg] f64 (0: none
 //   given, the box area is used), gt_counts [B] i64
+//   iou_type='segm': det_mask_runs / gt_mask_runs [*] i64 (every mask's COCO RLE run lengths, in
+//   order) and det_mask_info / gt_mask_info [K, 3] i64 (h, w, number of runs); the box states stay empty
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -15,6 +17,7 @@
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/detection/coco_eval.hpp"
 #include "wasmetrics/detection/inputs.hpp"
+#include "wasmetrics/detection/rle.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -43,6 +46,7 @@ class MeanAveragePrecision final : public Metric {
     class_metrics_ = options().get_bool("class_metrics");
     extended_ = options().get_bool("extended_summary");
     micro_ = options().get_string("average") == "micro";
+    segm_ = options().get_string("iou_type") == "segm";
     params_.iou_thrs = options().is_null("iou_thresholds") ? detection::torch_linspace_f32(0.5, 0.95, 10, kLinspaceLanes)
                                                            : options().get_numbers("iou_thresholds");
     params_.rec_thrs = options().is_null("rec_thresholds") ? detection::torch_linspace_f32(0.0, 1.0, 101, kLinspaceLanes)
@@ -70,27 +74,51 @@ class MeanAveragePrecision final : public Metric {
     s.add("gt_iscrowd", Reduction::cat, DType::int64, {0});
     s.add("gt_area", Reduction::cat, DType::float64, {0});
     s.add("gt_counts", Reduction::cat, DType::int64, {0});
+    s.add("det_mask_runs", Reduction::cat, DType::int64, {0});
+    s.add("det_mask_info", Reduction::cat, DType::int64, {0, 3});
+    s.add("gt_mask_runs", Reduction::cat, DType::int64, {0});
+    s.add("gt_mask_info", Reduction::cat, DType::int64, {0, 3});
     return s;
   }
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     const std::string& m = name();
-    auto pred = detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
-    auto scores = detection::read_values(m, "pred_scores", in[1], "pred_boxes", pred.total, false);
-    auto pred_labels = detection::read_labels(m, "pred_labels", in[2], "pred_boxes", pred.total);
-    auto target = detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
-    auto target_labels = detection::read_labels(m, "target_labels", in[5], "target_boxes", target.total);
+    detection::BoxSide pred, target;
+    if (segm_) {
+      // Masks are what is compared; the box inputs may be empty ([0, 4]) and are not used.
+      if (in.size() < 11)
+        fail(m, ": iou_type='segm' needs `pred_masks` and `target_masks` (give target_iscrowd and target_area, ",
+             "zeros for none, before them)");
+      pred.counts = detection::read_counts(m, "pred_counts", in[3]);
+      target.counts = detection::read_counts(m, "target_counts", in[6]);
+      for (auto c : pred.counts) pred.total += c;
+      for (auto c : target.counts) target.total += c;
+      if (in[0].numel() > 0) detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
+      if (in[4].numel() > 0) detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
+    } else {
+      pred = detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
+      target = detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
+    }
+    const char* items = segm_ ? "pred_masks" : "pred_boxes";
+    const char* target_items = segm_ ? "target_masks" : "target_boxes";
+    auto scores = detection::read_values(m, "pred_scores", in[1], items, pred.total, false);
+    auto pred_labels = detection::read_labels(m, "pred_labels", in[2], items, pred.total);
+    auto target_labels = detection::read_labels(m, "target_labels", in[5], target_items, target.total);
     detection::require_same_images(m, pred, target);
     std::vector<std::int64_t> crowd(static_cast<std::size_t>(target.total), 0);
-    if (in.size() > 7) crowd = detection::read_labels(m, "target_iscrowd", in[7], "target_boxes", target.total);
+    if (in.size() > 7) crowd = detection::read_labels(m, "target_iscrowd", in[7], target_items, target.total);
     std::vector<double> area(static_cast<std::size_t>(target.total), 0.0);
-    if (in.size() > 8) area = detection::read_values(m, "target_area", in[8], "target_boxes", target.total, true);
-
-    s["det_boxes"].append<double>(pred.boxes);
+    if (in.size() > 8) area = detection::read_values(m, "target_area", in[8], target_items, target.total, true);
+    if (segm_) {
+      read_masks("pred_masks", in[9], "pred_counts", pred.total, s["det_mask_runs"], s["det_mask_info"]);
+      read_masks("target_masks", in[10], "target_counts", target.total, s["gt_mask_runs"], s["gt_mask_info"]);
+    } else {
+      s["det_boxes"].append<double>(pred.boxes);
+      s["gt_boxes"].append<double>(target.boxes);
+    }
     s["det_scores"].append<double>(scores);
     s["det_labels"].append<std::int64_t>(pred_labels);
     s["det_counts"].append<std::int64_t>(pred.counts);
-    s["gt_boxes"].append<double>(target.boxes);
     s["gt_labels"].append<std::int64_t>(target_labels);
     s["gt_iscrowd"].append<std::int64_t>(crowd);
     s["gt_area"].append<double>(area);
@@ -122,7 +150,14 @@ class MeanAveragePrecision final : public Metric {
     };
 
     const std::int64_t images = static_cast<std::int64_t>(det_counts.size());
-    if (images == 0) {
+    // TorchMetrics' COCO datasets: every image for boxes; for masks only the images with a mask
+    // (mean_ap.py _get_coco_format), and all -1 when either dataset has no image.
+    bool any_pred_image = images > 0, any_target_image = images > 0;
+    if (segm_) {
+      any_pred_image = std::any_of(det_counts.begin(), det_counts.end(), [](std::int64_t c) { return c > 0; });
+      any_target_image = std::any_of(gt_counts.begin(), gt_counts.end(), [](std::int64_t c) { return c > 0; });
+    }
+    if (!any_pred_image || !any_target_image) {
       std::array<double, 12> none;
       none.fill(-1.0);
       put_stats(none);
@@ -175,6 +210,16 @@ class MeanAveragePrecision final : public Metric {
     auto gb = s["gt_boxes"].as<double>();
     d.det_boxes.assign(db.begin(), db.end());
     d.gt_boxes.assign(gb.begin(), gb.end());
+    std::vector<detection::Rle> det_masks, gt_masks;
+    if (segm_) {
+      det_masks = masks_of(s["det_mask_runs"], s["det_mask_info"]);
+      gt_masks = masks_of(s["gt_mask_runs"], s["gt_mask_info"]);
+      // Boxes are not used; placeholders keep the annotation arrays aligned.
+      d.det_boxes.assign(det_masks.size() * 4, 0.0);
+      d.gt_boxes.assign(gt_masks.size() * 4, 0.0);
+      d.image_evaluated.resize(static_cast<std::size_t>(d.num_images));
+      for (std::size_t i = 0; i < gt_counts.size(); ++i) d.image_evaluated[i] = gt_counts[i] > 0;
+    }
     auto ds = s["det_scores"].as<double>();
     d.det_scores.assign(ds.begin(), ds.end());
     auto dl = s["det_labels"].as<std::int64_t>();
@@ -190,8 +235,11 @@ class MeanAveragePrecision final : public Metric {
     if (d.det_offsets.back() != static_cast<std::int64_t>(kd) || d.gt_offsets.back() != static_cast<std::int64_t>(kg) ||
         d.det_boxes.size() != kd * 4 || d.gt_boxes.size() != kg * 4 || d.det_labels.size() != kd)
       fail(name(), ": corrupt state (annotation counts differ)");
+    if (segm_ && (det_masks.size() != kd || gt_masks.size() != kg)) fail(name(), ": corrupt state (mask counts differ)");
     d.det_area.resize(kd);
-    for (std::size_t i = 0; i < kd; ++i) d.det_area[i] = d.det_boxes[i * 4 + 2] * d.det_boxes[i * 4 + 3];
+    for (std::size_t i = 0; i < kd; ++i)
+      d.det_area[i] = segm_ ? static_cast<double>(detection::rle_area(det_masks[i]))
+                            : d.det_boxes[i * 4 + 2] * d.det_boxes[i * 4 + 3];
     auto crowd = s["gt_iscrowd"].as<std::int64_t>();
     auto area = s["gt_area"].as<double>();
     if (crowd.size() != kg || area.size() != kg) fail(name(), ": corrupt state (annotation counts differ)");
@@ -199,9 +247,62 @@ class MeanAveragePrecision final : public Metric {
     d.gt_area.resize(kg);
     for (std::size_t i = 0; i < kg; ++i) {
       d.gt_crowd[i] = crowd[i] != 0;
-      d.gt_area[i] = area[i] > 0 ? area[i] : d.gt_boxes[i * 4 + 2] * d.gt_boxes[i * 4 + 3];
+      const double own = segm_ ? static_cast<double>(detection::rle_area(gt_masks[i]))
+                               : d.gt_boxes[i * 4 + 2] * d.gt_boxes[i * 4 + 3];
+      d.gt_area[i] = area[i] > 0 ? area[i] : own;
+    }
+    if (segm_) {
+      d.iou_fn = [det = std::move(det_masks), gt = std::move(gt_masks)](std::int64_t a, std::int64_t b, bool crowd) {
+        return detection::rle_iou(det[static_cast<std::size_t>(a)], gt[static_cast<std::size_t>(b)], crowd);
+      };
     }
     return d;
+  }
+
+  // Masks [K, H, W] (bool or integer 0/1) to RLE states.
+  void read_masks(const char* arg, const TensorView& t, const char* counts_name, std::int64_t k, StateVar& runs,
+                  StateVar& info) const {
+    if (is_floating(t.dtype))
+      fail(name(), ": `", arg, "` must be a bool or integer 0/1 tensor [K, H, W], got ", dtype_name(t.dtype));
+    const bool empty = k == 0 && t.numel() == 0 && t.ndim() <= 3;
+    if (!empty && (t.ndim() != 3 || t.shape[0] != k))
+      fail(name(), ": `", arg, "` must have shape [K, H, W] with K = the sum of `", counts_name, "` (", k, "), got ",
+           shape_str(t.shape));
+    if (empty) return;
+    const std::int64_t h = t.shape[1], w = t.shape[2];
+    std::vector<std::uint8_t> mask(static_cast<std::size_t>(h * w));
+    visit_elements(t, [&](auto values) {
+      for (std::int64_t n = 0; n < k; ++n) {
+        for (std::int64_t j = 0; j < h * w; ++j) {
+          const auto v = values[static_cast<std::size_t>(n * h * w + j)];
+          if (v != 0 && v != 1)
+            fail(name(), ": `", arg, "` must hold 0 and 1 only, got ", static_cast<double>(v), " in mask ", n);
+          mask[static_cast<std::size_t>(j)] = v != 0;
+        }
+        auto rle = detection::rle_encode(mask.data(), h, w);
+        for (auto c : rle.counts) runs.append<std::int64_t>(static_cast<std::int64_t>(c));
+        const std::int64_t rec[3] = {h, w, static_cast<std::int64_t>(rle.counts.size())};
+        info.append<std::int64_t>(std::span<const std::int64_t>(rec, 3));
+      }
+    });
+  }
+
+  std::vector<detection::Rle> masks_of(const StateVar& runs_var, const StateVar& info_var) const {
+    auto runs = runs_var.as<std::int64_t>();
+    auto info = info_var.as<std::int64_t>();
+    std::vector<detection::Rle> out;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i + 2 < info.size(); i += 3) {
+      detection::Rle r;
+      r.h = info[i];
+      r.w = info[i + 1];
+      const auto n = static_cast<std::size_t>(info[i + 2]);
+      if (at + n > runs.size()) fail(name(), ": corrupt state (mask runs)");
+      for (std::size_t j = 0; j < n; ++j) r.counts.push_back(static_cast<std::uint32_t>(runs[at + j]));
+      at += n;
+      out.push_back(std::move(r));
+    }
+    return out;
   }
 
   void add_extended(std::vector<std::pair<std::string, Result>>& fields, const detection::CocoEvalOutput& ev) const {
@@ -214,7 +315,9 @@ class MeanAveragePrecision final : public Metric {
       } else {
         t.shape = {0};
       }
-      ious.emplace_back("(" + std::to_string(rec.image) + ", " + std::to_string(rec.category) + ")", Result(std::move(t)));
+      std::string key = "(";  // Python's str of the (image_id, category_id) key
+      key.append(std::to_string(rec.image)).append(", ").append(std::to_string(rec.category)).append(")");
+      ious.emplace_back(std::move(key), Result(std::move(t)));
     }
     set_field(fields, "ious", Result::dict(std::move(ious)));
     set_field(fields, "precision", squeeze_result(Tensor{ev.precision, {ev.T, ev.R, ev.K, ev.A, ev.M}}));
@@ -223,7 +326,7 @@ class MeanAveragePrecision final : public Metric {
   }
 
   BoxFormat box_format_;
-  bool class_metrics_, extended_, micro_;
+  bool class_metrics_, extended_, micro_, segm_;
   detection::CocoParams params_;
 };
 
@@ -239,19 +342,21 @@ MetricSpec mean_average_precision_spec() {
               {"pred_boxes", false, "float32/float64 [Kp, 4]: every image's predicted boxes (preds[i].boxes), concatenated in image order, in box_format"},
               {"pred_scores", false, "float32/float64 [Kp]: their confidence scores (preds[i].scores), concatenated the same way"},
               {"pred_labels", false, "integer [Kp]: their class labels (preds[i].labels), concatenated the same way"},
-              {"pred_counts", false, "integer [B]: the number of predicted boxes of each image (preds[i].boxes.shape[0]); B = len(preds)"},
+              {"pred_counts", false, "integer [B]: the number of predictions of each image (len(preds[i].labels)); B = len(preds)"},
               {"target_boxes", false, "float32/float64 [Kt, 4]: every image's ground-truth boxes (target[i].boxes), concatenated in image order"},
               {"target_labels", false, "integer [Kt]: their class labels (target[i].labels), concatenated the same way"},
-              {"target_counts", false, "integer [B]: the number of ground-truth boxes of each image; B = len(target) = len(preds)"},
+              {"target_counts", false, "integer [B]: the number of ground-truth annotations of each image (len(target[i].labels)); B = len(target) = len(preds)"},
               {"target_iscrowd", true, "integer/bool [Kt]: crowd flags (target[i].iscrowd, 0 where an image has none); default all 0"},
-              {"target_area", true, "float [Kt]: areas for the COCO area ranges (target[i].area; 0 where none: the box area is used); needs target_iscrowd before it"},
+              {"target_area", true, "float [Kt]: areas for the COCO area ranges (target[i].area; 0 where none: the box or mask area is used); needs target_iscrowd before it"},
+              {"pred_masks", true, "bool/uint8 [Kp, H, W]: iou_type='segm' only, the predicted masks (preds[i].masks) concatenated (one H x W per update); the box inputs may then be empty [0, 4]"},
+              {"target_masks", true, "bool/uint8 [Kt, H, W]: iou_type='segm' only, the ground-truth masks (target[i].masks) concatenated"},
           },
       .options =
           {
               {.name = "box_format", .type = OptionType::string, .default_value = "xyxy", .choices = {"xyxy", "xywh", "cxcywh"},
                .doc = "format of the input boxes"},
-              {.name = "iou_type", .type = OptionType::string, .default_value = "bbox", .choices = {"bbox"},
-               .doc = "what is compared: 'bbox' (boxes)"},
+              {.name = "iou_type", .type = OptionType::string, .default_value = "bbox", .choices = {"bbox", "segm"},
+               .doc = "what is compared: 'bbox' (boxes) or 'segm' (masks, as COCO RLE)"},
               {.name = "iou_thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
                .doc = "IoU thresholds; null: COCO's 0.5:0.05:0.95 (float32 values, as torch.linspace gives them)"},
               {.name = "rec_thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
