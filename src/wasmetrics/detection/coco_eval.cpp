@@ -65,8 +65,9 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
     }
   }
 
-  // evaluate(): evalImgs[k][a][i].
-  std::vector<std::optional<EvalImg>> eval_imgs(static_cast<std::size_t>(K * A * I));
+  // evaluate(): per (category, area range) the non-None evalImgs, in image order (accumulate() only
+  // ever walks them that way), so memory follows the annotations, not categories x images.
+  std::vector<std::vector<EvalImg>> eval_imgs(static_cast<std::size_t>(K * A));
   if (keep_ious) out.ious.reserve(static_cast<std::size_t>(I * K));
   std::vector<CocoEvalOutput::Ious> ious_by_img_cat(keep_ious ? static_cast<std::size_t>(I * K) : 0);
 
@@ -161,7 +162,7 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
           for (std::int64_t t = 0; t < T; ++t)
             if (!e.dt_matched[static_cast<std::size_t>(t * D + di)]) e.dt_ignore[static_cast<std::size_t>(t * D + di)] = 1;
         }
-        eval_imgs[static_cast<std::size_t>((k * A + a) * I + i)] = std::move(e);
+        eval_imgs[static_cast<std::size_t>(k * A + a)].push_back(std::move(e));
       }
     }
   }
@@ -184,10 +185,7 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
   for (std::int64_t k = 0; k < K; ++k) {
     for (std::int64_t a = 0; a < A; ++a) {
       std::vector<const EvalImg*> E;
-      for (std::int64_t i = 0; i < I; ++i) {
-        const auto& e = eval_imgs[static_cast<std::size_t>((k * A + a) * I + i)];
-        if (e) E.push_back(&*e);
-      }
+      for (const auto& e : eval_imgs[static_cast<std::size_t>(k * A + a)]) E.push_back(&e);
       if (E.empty()) continue;
       std::int64_t npig = 0;
       for (auto* e : E)
