@@ -8,8 +8,65 @@ import { describe, it, test } from 'node:test';
 
 import { camelCaseArgs, compareResult, fixtureTensor, importPackage, readFixtureFiles } from './helpers.mjs';
 
+// Detection batches hold `preds`/`target` as lists of per-image dicts of tensors; the detection
+// metrics take them flat (src/wasmetrics/detection/inputs.hpp): input `<side>_<key>` is key <key>
+// of every image of that side (`pred` -> "preds") concatenated along dim 0, and `<side>_counts`
+// each image's number of boxes. Mirrors the native runner's adapter (tests/cpp/conformance_test.cpp):
+// an optional input is given when some image has its key (or a later optional input is given),
+// images without it getting zeros, as TorchMetrics' item.get("iscrowd", zeros_like(labels)).
+function detectionInputs(batch, spec, where) {
+  const sideOf = (name) => {
+    const us = name.indexOf('_');
+    if (us < 0) throw new Error(`${where}: detection input '${name}' is not <side>_<key>`);
+    const side = name.slice(0, us);
+    return [side === 'pred' ? 'preds' : side, name.slice(us + 1)];
+  };
+  const rowsOf = (t) => (t.shape.length === 0 ? 1 : t.shape[0]);
+  const hasKey = (side, key) => batch[side].some((img) => Object.hasOwn(img, key));
+  const give = new Array(spec.inputs.length).fill(false);
+  let later = false;
+  for (let i = spec.inputs.length - 1; i >= 0; i--) {
+    const [side, key] = sideOf(spec.inputs[i].name);
+    give[i] = !spec.inputs[i].optional || later || hasKey(side, key);
+    later = later || (spec.inputs[i].optional && give[i]);
+  }
+  const inputs = [];
+  for (let i = 0; i < spec.inputs.length && give[i]; i++) {
+    const [side, key] = sideOf(spec.inputs[i].name);
+    const images = batch[side];
+    let t;
+    if (key === 'counts') {
+      const data = images.map((img) => (Object.hasOwn(img, 'boxes') ? rowsOf(img.boxes) : 0));
+      t = { dtype: 'int64', shape: [data.length], data };
+    } else {
+      const first = images.find((img) => Object.hasOwn(img, key));
+      const dtype = first ? first[key].dtype : (key === 'labels' || key === 'iscrowd' ? 'int64' : 'float32');
+      const data = [];
+      let rows = 0;
+      let width = key === 'boxes' ? 4 : 1;
+      for (const img of images) {
+        if (Object.hasOwn(img, key)) {
+          data.push(...img[key].data);
+          rows += rowsOf(img[key]);
+          if (key === 'boxes' && img[key].shape.length === 2) width = img[key].shape[1];
+        } else if (spec.inputs[i].optional && Object.hasOwn(img, 'labels')) {
+          const n = rowsOf(img.labels);
+          for (let k = 0; k < n; k++) data.push(0);
+          rows += n;
+        }
+      }
+      // Boxes of unequal widths cannot be stacked: handed over flat for the metric to reject.
+      const shape = key === 'boxes' && rows * width === data.length ? [rows, width] : [data.length];
+      t = { dtype, shape, data };
+    }
+    inputs.push(fixtureTensor(t, `${where}.${spec.inputs[i].name}`));
+  }
+  return inputs;
+}
+
 // The batch's inputs in the order of the metric's update() arguments (the registry's inputs).
 function batchInputs(batch, spec, where) {
+  if (Array.isArray(batch.preds)) return detectionInputs(batch, spec, where);
   const inputs = [];
   for (const input of spec.inputs) {
     if (!Object.hasOwn(batch, input.name)) {

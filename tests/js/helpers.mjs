@@ -46,7 +46,7 @@ export function fixtureNumber(v) {
 /** A fixture tensor {dtype, shape, data} as the typed array of its dtype, in the API's {data, shape} form. */
 export function fixtureTensor(j, where) {
   if (Array.isArray(j)) {
-    throw new Error(`${where} is a list of per-image dicts (detection); the JS API and the binding have no form for it yet`);
+    throw new Error(`${where} is a list where a tensor {dtype, shape, data} was expected`);
   }
   const numbers = j.data.map(fixtureNumber);
   switch (j.dtype) {

@@ -98,9 +98,17 @@ export async function main(): Promise<void> {
   new MeanSquaredError({ squared: 1 });
 }
 `);
+  // From the registry: a metric with a required option cannot be constructed without options.
+  const lib = await importPackage();
+  await lib.init();
+  const required = lib.listMetrics().find((m) => m.options.some((o) => o.default === null && !o.nullable));
+  const requiredCheck = required
+    ? `// @ts-expect-error ${required.name} has a required option\n  new lib.${required.name}();`
+    : '';
   writeFileSync(join(consumer, 'consumer.mts'), `
 import { init, simd, createMetric, listMetrics, Metric, Tensor, MeanSquaredError } from 'wasmetrics';
 import type { MeanSquaredErrorOptions, MetricResult, TensorInput, MetricInfo } from 'wasmetrics';
+import * as lib from 'wasmetrics';
 
 export async function main(): Promise<number> {
   await init({ simd: false, locateFile: (file: string, url: string) => url + '#' + file });
@@ -128,6 +136,7 @@ export async function main(): Promise<number> {
   createMetric('MeanSquaredError', { numOutputs: 'two' });
   // @ts-expect-error a string is not a tensor
   m.update('1, 2', [1, 2]);
+  ${requiredCheck}
   return n + infos.length + (r === undefined ? 0 : 1) + (loadedSimd ? 1 : 0);
 }
 `);
