@@ -189,7 +189,9 @@ class HausdorffDistance final : public Metric {
   }
 
   void validate_labels(const TensorView& preds, const TensorView& target, std::int64_t count) const {
-    for (auto [t, arg] : {std::pair{&preds, "preds"}, std::pair{&target, "target"}}) {
+    for (const auto& item : {std::pair{&preds, "preds"}, std::pair{&target, "target"}}) {
+      const TensorView* t = item.first;
+      const char* arg = item.second;
       dispatch_dtype(t->dtype, [&](auto tag) {
         using T = decltype(tag);
         const T* v = t->template as<T>();
