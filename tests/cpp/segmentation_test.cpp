@@ -471,6 +471,36 @@ TEST(SegmentationOneHot, EqualsIndexInput) {
   }
 }
 
+TEST(SegmentationOneHot, FloatScoresAreSoftCountsForDiceMetrics) {
+  // GeneralizedDiceScore and DiceScore multiply preds by target (TorchMetrics: preds * target), so
+  // float one-hot inputs are soft counts; 0.0/1.0 floats equal the integer masks.
+  std::mt19937 rng(37);
+  auto t = one_hot(random_maps(rng, 2, 5, 6, 3), 3), p = one_hot(random_maps(rng, 2, 5, 6, 3), 3);
+  auto pf = cast<float>(p);
+  for (std::string name : {"GeneralizedDiceScore", "DiceScore"}) {
+    SCOPED_TRACE(name);
+    Json o{{"num_classes", 3}};
+    auto a = create_metric(name, o), b = create_metric(name, o);
+    update(a, p, t);
+    update(b, pf, t);
+    expect_close(value(b), value(a));
+    auto soft = create_metric(name, o);
+    auto half = pf;
+    for (auto& v : half.v) v *= 0.5f;
+    update(soft, half, t);  // halving preds: 2·I/2 / (|P|/2 + |T|)
+    EXPECT_LT(value(soft).data[0], 1.0);
+    half.v[4] = NAN;
+    auto msg = error_of([&] { update(soft, half, t); });
+    EXPECT_NE(msg.find("`preds` holds a non-finite value"), std::string::npos) << msg;
+  }
+  // DiceScore by hand: one image, one class, preds 0.5 everywhere on 4 pixels, target 2 of them.
+  Arr<float> ph{{0.5f, 0.5f, 0.5f, 0.5f}, {1, 1, 4}};
+  Arr<std::int64_t> th{{1, 1, 0, 0}, {1, 1, 4}};
+  auto d = create_metric("DiceScore", {{"num_classes", 1}});
+  update(d, ph, th);
+  EXPECT_NEAR(value(d).data[0], 2 * 1.0 / (2.0 + 2.0), 1e-12);
+}
+
 // ---- rejected input ----
 
 TEST(SegmentationErrors, OutOfRangeLabelIsRejectedAndStateUnchanged) {
