@@ -146,7 +146,7 @@ MetricSpec dice_score_spec() {
                .choices = {"micro", "macro", "weighted", "none"}, .nullable = true,
                .doc = "per image: 'micro' pools the classes' counts; 'macro' is the mean of the classes' scores; "
                       "'weighted' weighs them by |T|; 'none' (or null) keeps one score per class (shape [C])"},
-              segmentation::input_format_option(),
+              segmentation::input_format_option(/*allow_soft=*/true),
               segmentation::ignore_index_option(),
               {.name = "per_sample", .type = OptionType::boolean, .default_value = false,
                .doc = "true: compute() returns each image's score in update order, shape [N] (or [N, C] with "

@@ -115,7 +115,7 @@ MetricSpec generalized_dice_score_spec() {
                .choices = {"square", "simple", "linear"},
                .doc = "class weight per image: 'square' 1/|T|², 'simple' 1/|T|, 'linear' 1 (plain Dice of pooled "
                       "classes)"},
-              segmentation::input_format_option(),
+              segmentation::input_format_option(/*allow_soft=*/true),
               segmentation::ignore_index_option(),
           },
       .make = [](const Options& o) { return std::make_unique<GeneralizedDiceScore>(o); },

@@ -310,11 +310,12 @@ OptionSpec include_background_option() {
           .doc = "false drops class 0 (the background) from every output and average (kept when num_classes is 1)"};
 }
 
-OptionSpec input_format_option() {
+OptionSpec input_format_option(bool allow_soft) {
   return {.name = "input_format", .type = OptionType::string, .default_value = "one-hot",
           .choices = {"one-hot", "index"},
-          .doc = "'one-hot': preds/target are [N, C, ...] 0/1 masks (integer or bool); 'index': [N, ...] label maps "
-                 "(any integer dtype) holding class ids"};
+          .doc = std::string("'one-hot': preds/target are [N, C, ...] 0/1 masks (integer or bool") +
+                 (allow_soft ? "; float scores count as soft masks" : "") +
+                 "); 'index': [N, ...] label maps (any integer dtype) holding class ids"};
 }
 
 OptionSpec ignore_index_option() {

@@ -65,7 +65,7 @@ inline std::int64_t batch_size(const TensorView& t) { return t.shape.empty() ? 0
 // Option schemas shared by the family.
 OptionSpec num_classes_option();
 OptionSpec include_background_option();
-OptionSpec input_format_option();
+OptionSpec input_format_option(bool allow_soft = false);
 OptionSpec ignore_index_option();
 
 }  // namespace wasmetrics::segmentation
