@@ -256,6 +256,13 @@ TEST(ClassificationStatScores, Float32ThresholdIsStrict) {
   auto z = create_metric("BinaryStatScores", {{"threshold", 0.5}});
   update(*z, buf<float>({0.0f, -0.0f, 1e-30f, 3.0f}), buf<std::int64_t>({0, 0, 1, 1}));  // logits
   EXPECT_EQ(z->compute().tensor.data, (std::vector<double>{1, 0, 2, 1, 2}));
+  // float64 logits: compared in float64
+  auto d = create_metric("BinaryStatScores", {{"threshold", 0.5}});
+  update(*d, buf<double>({0.0, -1e-300, 1e-300, 3.0}), buf<std::int64_t>({0, 0, 1, 1}));
+  EXPECT_EQ(d->compute().tensor.data, (std::vector<double>{1, 0, 2, 1, 2}));
+  auto d3 = create_metric("BinaryStatScores", {{"threshold", 0.3}});
+  update(*d3, buf<double>({0.3, 0.30000000000000004, 0.2}), buf<std::int64_t>({0, 1, 0}));
+  EXPECT_EQ(d3->compute().tensor.data, (std::vector<double>{1, 0, 2, 0, 1}));
 }
 
 }  // namespace

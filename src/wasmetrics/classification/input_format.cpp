@@ -60,8 +60,10 @@ F logit_cut(Sig sig, Thr t) {
   if (!(sig(hi_v) > t)) return std::numeric_limits<F>::quiet_NaN();
   if (sig(lo_v) > t) return -std::numeric_limits<F>::infinity();
   std::int64_t lo = to_key(lo_v), hi = to_key(hi_v);  // sig(lo) <= t < sig(hi)
-  while (hi - lo > 1) {
-    std::int64_t mid = lo + (hi - lo) / 2;
+  // distances in uint64: the key range of float64 spans more than int64 can hold
+  auto gap = [](std::int64_t a, std::int64_t b) { return static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a); };
+  while (gap(lo, hi) > 1) {
+    std::int64_t mid = static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + gap(lo, hi) / 2);
     if (sig(from_key(mid)) > t) hi = mid; else lo = mid;
   }
   return from_key(hi);
