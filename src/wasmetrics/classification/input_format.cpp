@@ -1,7 +1,7 @@
 #include "wasmetrics/classification/input_format.hpp"
 
-#include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <sstream>
 #include <type_traits>
@@ -42,7 +42,8 @@ template <class F, class I, class Sig, class Thr>
 F logit_cut(Sig sig, Thr t) {
   // ordered key <-> value
   auto to_key = [](F v) -> std::int64_t {
-    auto b = std::bit_cast<I>(v);
+    I b;
+    std::memcpy(&b, &v, sizeof b);  // not std::bit_cast: Emscripten 3.1.6's libc++ lacks it
     using U = std::make_unsigned_t<I>;
     constexpr U sign = U(1) << (sizeof(I) * 8 - 1);
     U u = static_cast<U>(b);
@@ -53,7 +54,10 @@ F logit_cut(Sig sig, Thr t) {
     using U = std::make_unsigned_t<I>;
     constexpr U sign = U(1) << (sizeof(I) * 8 - 1);
     U u = k >= 0 ? static_cast<U>(k) : (static_cast<U>(-k) | sign);
-    return std::bit_cast<F>(static_cast<I>(u));
+    I bits = static_cast<I>(u);
+    F out;
+    std::memcpy(&out, &bits, sizeof out);
+    return out;
   };
   F hi_v = std::numeric_limits<F>::max();
   F lo_v = std::numeric_limits<F>::lowest();
