@@ -503,7 +503,8 @@ InputFormat input_format_from_options(const Options& o, Task task, LogitsTest te
         static_cast<std::int64_t>(t.size()) != f.num_classes)
       fail(f.metric, ": option 'threshold' must hold one value per label: expected ", f.num_classes,
            " values (num_labels), got ", t.size());
-    if (t.size() == 1) t.assign(static_cast<std::size_t>(f.num_classes), t[0]);
+    // Copy first: libc++ (Emscripten) reads the fill value after reallocating, so an alias of t[0] dangles.
+    if (t.size() == 1) t = std::vector<double>(static_cast<std::size_t>(f.num_classes), t[0]);
     f.thresholds = std::move(t);
   }
   if (has("ignore_index") && !o.is_null("ignore_index")) f.ignore_index = o.get_int("ignore_index");
