@@ -22,6 +22,8 @@ struct CaseRef {
   std::size_t index;
   std::string id;
 };
+// gtest would otherwise print the struct's raw bytes (padding included) for every case.
+void PrintTo(const CaseRef& c, std::ostream* os) { *os << c.file << ":" << c.id; }
 
 const Json& file_cases(const std::string& file) {
   static std::map<std::string, Json> cache;
