@@ -87,8 +87,14 @@
   X(distance_intersection_over_union) \
   X(complete_intersection_over_union)
 
-#define WASMETRICS_METRICS(X) WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X) \
-  WASMETRICS_SEGMENTATION(X) \
+// Curves, calibration, hinge and ranking metrics (classification, second part).
+#define WASMETRICS_CLASSIFICATION_CURVES(X)
+
+#define WASMETRICS_CLASSIFICATION_OTHER(X)
+
+#define WASMETRICS_METRICS(X)                                                                       \
+  WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
+  WASMETRICS_CLASSIFICATION_CURVES(X) WASMETRICS_CLASSIFICATION_OTHER(X) WASMETRICS_SEGMENTATION(X) \
   WASMETRICS_DETECTION(X)
 
 namespace wasmetrics {
