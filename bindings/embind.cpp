@@ -112,6 +112,9 @@ class JsMetric {
       return 0;
     });
   }
+  // Compute groups: see Metric::state_key.
+  std::string state_key() const { return metric_->state_key(); }
+  val compute_from(JsMetric& source) { return guarded([&] { return to_js(metric_->compute_from(*source.metric_)); }); }
   std::string name() const { return metric_->name(); }
   std::string options_json() const { return metric_->options().canonical(); }
   double state_bytes() { return static_cast<double>(metric_->state().byte_size()); }
@@ -134,6 +137,8 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("merge", &JsMetric::merge)
       .function("saveState", &JsMetric::save_state)
       .function("loadState", &JsMetric::load_state)
+      .function("stateKey", &JsMetric::state_key)
+      .function("computeFrom", &JsMetric::compute_from)
       .function("name", &JsMetric::name)
       .function("optionsJson", &JsMetric::options_json)
       .function("stateBytes", &JsMetric::state_bytes);

@@ -165,3 +165,42 @@ TEST(StateBlob, RefusesOtherOptionsAndCorruption) {
 
 }  // namespace
 }  // namespace wasmetrics
+
+namespace wasmetrics {
+namespace {
+
+TEST(ComputeGroups, StatScoreMetricsWithTheSameInputsShareOneState) {
+  Json opts = {{"num_classes", 3}};
+  auto precision = create_metric("MulticlassPrecision", opts);
+  auto recall = create_metric("MulticlassRecall", opts);
+  auto f1 = create_metric("MulticlassF1Score", {{"num_classes", 3}, {"average", "micro"}});
+  auto other = create_metric("MulticlassF1Score", {{"num_classes", 4}});
+  EXPECT_EQ(precision->state_key(), recall->state_key());
+  EXPECT_EQ(precision->state_key(), f1->state_key());  // `average` only changes the reduction
+  EXPECT_NE(precision->state_key(), other->state_key());
+
+  std::vector<std::int32_t> p{0, 1, 2, 2, 1, 0, 1}, t{0, 2, 2, 1, 1, 0, 0};
+  Shape s{static_cast<std::int64_t>(p.size())};
+  std::vector<TensorView> in{{p.data(), DType::int32, s}, {t.data(), DType::int32, s}};
+  precision->update(in);
+  recall->update(in);
+  f1->update(in);
+  // Recall and F1 computed from Precision's state equal their own.
+  EXPECT_EQ(testing::compare_result(recall->compute_from(*precision), Json{{"shape", recall->compute().tensor.shape},
+                                                                            {"data", recall->compute().tensor.data}},
+                                    0, 0),
+            "");
+  EXPECT_DOUBLE_EQ(f1->compute_from(*precision).tensor.data[0], f1->compute().tensor.data[0]);
+  EXPECT_THROW(other->compute_from(*precision), Error);
+}
+
+TEST(ComputeGroups, DefaultKeysAreUniquePerNameAndOptions) {
+  auto a = create_metric("MeanSquaredError", Json::object());
+  auto b = create_metric("MeanSquaredError", {{"squared", false}});
+  auto c = create_metric("MeanSquaredError", Json::object());
+  EXPECT_NE(a->state_key(), b->state_key());
+  EXPECT_EQ(a->state_key(), c->state_key());
+}
+
+}  // namespace
+}  // namespace wasmetrics

@@ -73,6 +73,11 @@ class StatScoreMetric final : public Metric {
 
   Result compute_state(const State& s) const override { return reduce_stats(s, layout_, reduce_); }
 
+  // Every stat-score metric with the same input format and layout accumulates the same counts.
+  std::string state_key() const override {
+    return "stat_scores|" + format_.key() + "|k=" + std::to_string(layout_.k) + "|ps=" + (layout_.per_sample ? "1" : "0");
+  }
+
  private:
   InputFormat format_;
   ReduceOptions reduce_;

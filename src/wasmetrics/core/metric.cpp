@@ -16,6 +16,15 @@ const State& Metric::state() {
 
 std::uint64_t Metric::options_hash() const { return fnv1a64(options_.canonical()); }
 
+std::string Metric::state_key() const { return name() + "|" + options_.canonical(); }
+
+Result Metric::compute_from(Metric& source) const {
+  if (source.state_key() != state_key())
+    fail("cannot compute ", name(), " from the state of ", source.name(), ": their states differ (", state_key(),
+         " vs ", source.state_key(), ")");
+  return compute_state(source.state());
+}
+
 void Metric::check_input_count(std::span<const TensorView> inputs) const {
   if (!spec_) return;
   std::size_t required = 0;

@@ -47,6 +47,14 @@ class Metric {
   const State& state();
   std::uint64_t options_hash() const;
 
+  // Compute groups: metrics whose state_key() is equal fold every batch into identical states
+  // (e.g. Precision, Recall and F1 with the same task and input options), so a collection
+  // updates one of them and computes the others from its state. The default key is unique to
+  // (name, options); a metric family that shares a state type overrides it.
+  virtual std::string state_key() const;
+  // This metric's value computed from `source`'s state; requires equal state keys.
+  Result compute_from(Metric& source) const;
+
  protected:
   // Declares the states with their initial values (called for the state and for every batch).
   virtual State initial_state() const = 0;
