@@ -30,6 +30,7 @@ wasm-plain: deps
 
 npm: wasm
 	@node npm/scripts/build.mjs
+	@node scripts/gen-metrics-doc.mjs
 
 test: native npm
 	@bash scripts/run-tests.sh
