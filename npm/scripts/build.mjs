@@ -24,7 +24,8 @@ const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 
 const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm'];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
-const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics'];
+const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
+  'evaluateMasks'];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
   'number_list', 'integer_list'];
 
@@ -362,6 +363,8 @@ function generateDts(registry) {
   // its own options: the fallback overload excludes known names.
   out.push('export declare function createMetric<S extends string>(name: S & (S extends MetricName ? never : S), options?: Record<string, unknown>): Metric;');
   out.push('');
+  // Hand-written declarations of the non-generated exports in src/masks.mjs.
+  out.push(readFileSync(join(srcDir, 'masks.d.ts'), 'utf8'));
   return out.join('\n');
 }
 

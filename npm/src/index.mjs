@@ -7,6 +7,7 @@ import { UnlistedMetric } from './metric.mjs';
 export { init, simd } from './loader.mjs';
 export { Tensor } from './tensor.mjs';
 export { Metric, listMetrics } from './metric.mjs';
+export { decodeMask, stackMasks, evaluateMasks } from './masks.mjs';
 export * from 'wasmetrics:metrics';
 
 /** A metric by its registered name, e.g. createMetric('MeanSquaredError', {squared: false}). */
