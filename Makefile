@@ -37,6 +37,13 @@ test: native npm
 
 demo: npm
 	@node examples/node/evaluate.mjs
+	@echo && $(SEG_EXAMPLE)
+
+# The segmentation QA example: predicted vs reference PNG masks in examples/data/masks.
+SEG_EXAMPLE = node examples/segmentation/evaluate.mjs
+.PHONY: seg-example
+seg-example: npm
+	@$(SEG_EXAMPLE)
 
 bench: npm
 	@node bench/run.mjs
