@@ -1,7 +1,8 @@
 // `make demo`: evaluates the bundled sample (examples/data/house_prices.csv: a price model's
 // predictions against true prices) with the npm package, feeding it in batches as a data
-// loader would, and prints a table. Metrics accumulate over all batches; the last column shows
-// what averaging per-batch values would have reported instead (the classic trap).
+// loader over an unshuffled test set would (sorted by price), and prints a table. Metrics
+// accumulate over all batches; the last column shows what averaging per-batch values would
+// have reported instead (the classic trap: R2 and correlations collapse within a price band).
 import {readFileSync} from 'node:fs';
 import {init, createMetric, simd} from '../../npm/dist/index.mjs';
 
@@ -12,11 +13,13 @@ const header = csv[0].split(',');
 const col = (name) => header.indexOf(name);
 const preds = new Float64Array(csv.length - 1);
 const target = new Float64Array(csv.length - 1);
-csv.slice(1).forEach((line, i) => {
-  const f = line.split(',');
-  preds[i] = Number(f[col('predicted_price')]);
-  target[i] = Number(f[col('true_price')]);
-});
+csv.slice(1)
+  .map((line) => line.split(','))
+  .sort((a, b) => Number(a[col('true_price')]) - Number(b[col('true_price')]))
+  .forEach((f, i) => {
+    preds[i] = Number(f[col('predicted_price')]);
+    target[i] = Number(f[col('true_price')]);
+  });
 
 const metrics = [
   ['MeanSquaredError', {}], ['MeanSquaredError', {squared: false}], ['MeanAbsoluteError', {}],
@@ -56,6 +59,7 @@ function fmt(v) {
 }
 
 console.log(`wasmetrics demo: ${preds.length} house-price predictions in batches of ${batchSize} ` +
+            `sorted by price ` +
             `(WebAssembly ${simd() ? 'SIMD' : 'plain'} build)\n`);
 const head = ['metric', 'value (all data)', 'mean of per-batch values'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
