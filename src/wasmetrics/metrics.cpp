@@ -90,7 +90,14 @@
 // Curves, calibration, hinge and ranking metrics (classification, second part).
 #define WASMETRICS_CLASSIFICATION_CURVES(X)
 
-#define WASMETRICS_CLASSIFICATION_OTHER(X)
+#define WASMETRICS_CLASSIFICATION_OTHER(X) \
+  X(binary_calibration_error) \
+  X(multiclass_calibration_error) \
+  X(binary_hinge_loss) \
+  X(multiclass_hinge_loss) \
+  X(multilabel_ranking_average_precision) \
+  X(multilabel_coverage_error) \
+  X(multilabel_ranking_loss)
 
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \

@@ -159,6 +159,12 @@ void fill_codes(const InputFormat& f, const P* p, const T* t, std::int64_t N, st
 
 }  // namespace
 
+void check_finite_preds_integral_target(const InputFormat& f, const TensorView& preds, const TensorView& target) {
+  check_v4_v2(f, preds, target);
+}
+
+std::string format_number(double v) { return fmt_num(v); }
+
 void InputFormat::prepare() {
   thr_f32.clear(); cut_f32.clear(); cut_f64.clear();
   for (double t : thresholds) {

@@ -71,6 +71,13 @@ struct ClassLabels {
 };
 
 LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const TensorView& target);
+
+// V4 (float preds finite) and V2 (float target integral) on one batch's raw inputs, with the
+// messages format_labels/format_classes use; nothing when !f.validate. For metrics that read the
+// scores themselves (calibration, hinge, ranking, legacy Dice).
+void check_finite_preds_integral_target(const InputFormat& f, const TensorView& preds, const TensorView& target);
+// A number as the messages print it ("NaN", "Infinity", 9 significant digits).
+std::string format_number(double v);
 ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const TensorView& target);
 
 // ---- option schema pieces shared by the classification metrics ----

@@ -1,0 +1,137 @@
+// BinaryCalibrationError and MulticlassCalibrationError (TorchMetrics 1.5.2,
+// functional/classification/calibration_error.py). TorchMetrics keeps every confidence and
+// accuracy (cat states) and bins them in compute(); the binning only needs, per bin, the number of
+// samples and the sums of confidence and accuracy, so those are the state:
+//
+//   count, conf_sum, acc_sum   float64 [n_bins + 1], Reduction::sum
+//
+// Bins (C16): torch.bucketize(conf, linspace(0, 1, n_bins + 1), right=True) - 1, i.e. [lo, hi) with
+// a confidence of exactly 1.0 in the extra last bin; the boundaries are in the confidences' dtype
+// (binary: the preds' dtype; multiclass: always float32, TorchMetrics calls .float()). Binary
+// confidence = p (after sigmoid for logits), accuracy = target; multiclass confidence = the top
+// probability (after softmax for logits), accuracy = (argmax == target).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/classification/float_scores.hpp"
+#include "wasmetrics/classification/input_format.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace classification {
+namespace {
+
+class CalibrationErrorMetric final : public Metric {
+ public:
+  CalibrationErrorMetric(Options o, Task task) : Metric(std::move(o)) {
+    format_ = score_format(options(), task, LogitsTest::kept_entries);
+    n_bins_ = options().get_int("n_bins");
+    norm_ = options().get_string("norm");
+    bounds_f32_ = unit_linspace(n_bins_, true);
+    bounds_f64_ = unit_linspace(n_bins_, false);
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("count", Reduction::sum, DType::float64, {n_bins_ + 1});
+    s.add("conf_sum", Reduction::sum, DType::float64, {n_bins_ + 1});
+    s.add("acc_sum", Reduction::sum, DType::float64, {n_bins_ + 1});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto count = s["count"].as<double>();
+    auto conf = s["conf_sum"].as<double>();
+    auto acc = s["acc_sum"].as<double>();
+    auto add = [&](double c, double a, bool f32) {
+      const auto& b = f32 ? bounds_f32_ : bounds_f64_;
+      // right=True: the number of boundaries <= c, minus 1
+      auto idx = static_cast<std::size_t>(std::upper_bound(b.begin(), b.end(), c) - b.begin());
+      if (idx == 0) idx = 1;  // c < 0 cannot happen for probabilities; keep it in bin 0
+      count[idx - 1] += 1;
+      conf[idx - 1] += c;
+      acc[idx - 1] += a;
+    };
+    if (format_.task == Task::binary) {
+      BinaryScores b = binary_scores(format_, in[0], in[1]);
+      for (std::size_t i = 0; i < b.p.size(); ++i) add(b.p[i], b.t[i], b.f32);
+      return;
+    }
+    ClassScores m = multiclass_scores(format_, in[0], in[1]);
+    for (std::int64_t r = 0; r < m.rows; ++r) {
+      const double* row = m.p.data() + r * m.C;
+      std::int64_t best = 0;
+      for (std::int64_t c = 1; c < m.C; ++c)
+        if (row[c] > row[best]) best = c;
+      // confidences.float(): float32 whatever the preds' dtype
+      double confidence = static_cast<double>(static_cast<float>(row[best]));
+      add(confidence, best == m.t[r] ? 1.0 : 0.0, true);
+    }
+  }
+
+  Result compute_state(const State& s) const override {
+    auto count = s["count"].as<double>();
+    auto conf = s["conf_sum"].as<double>();
+    auto acc = s["acc_sum"].as<double>();
+    double total = 0;
+    for (double c : count) total += c;
+    double l1 = 0, l2 = 0, mx = 0;
+    for (std::size_t i = 0; i < count.size(); ++i) {
+      double a = count[i] != 0 ? acc[i] / count[i] : 0.0;  // nan_to_num
+      double c = count[i] != 0 ? conf[i] / count[i] : 0.0;
+      double prop = count[i] / total;                       // NaN when nothing was seen
+      l1 += std::fabs(a - c) * prop;
+      l2 += (a - c) * (a - c) * prop;
+      mx = std::max(mx, std::fabs(a - c));
+    }
+    if (norm_ == "l1") return Result::scalar(l1);
+    if (norm_ == "max") return Result::scalar(mx);
+    return Result::scalar(l2 > 0 ? std::sqrt(l2) : 0.0);
+  }
+
+ private:
+  InputFormat format_;
+  std::int64_t n_bins_ = 15;
+  std::string norm_;
+  std::vector<double> bounds_f32_, bounds_f64_;
+};
+
+MetricSpec calibration_spec(std::string name, Task task, std::string doc) {
+  std::vector<OptionSpec> opts;
+  if (task == Task::multiclass) opts.push_back(num_classes_option());
+  opts.push_back({.name = "n_bins", .type = OptionType::integer, .default_value = 15, .min = 1,
+                  .doc = "number of equal-width confidence bins in [0, 1] (a confidence of exactly 1 gets a bin of its own)"});
+  opts.push_back({.name = "norm", .type = OptionType::string, .default_value = "l1", .choices = {"l1", "l2", "max"},
+                  .doc = "'l1': expected calibration error; 'l2': root mean square calibration error; 'max': maximum "
+                         "calibration error"});
+  opts.push_back(ignore_index_option());
+  opts.push_back(validate_args_option());
+  return {
+      .name = std::move(name),
+      .family = "classification",
+      .doc = std::move(doc),
+      .inputs = task == Task::binary
+                    ? std::vector<InputSpec>{{"preds", false, "[N, ...] probabilities or logits (sigmoid applied)"},
+                                             {"target", false, "[N, ...] 0/1 labels (or ignore_index)"}}
+                    : std::vector<InputSpec>{{"preds", false, "[N, C, ...] probabilities or logits (softmax applied)"},
+                                             {"target", false, "[N, ...] class labels in [0, C) (or ignore_index)"}},
+      .options = std::move(opts),
+      .make = [task](const Options& o) { return std::make_unique<CalibrationErrorMetric>(o, task); },
+  };
+}
+
+}  // namespace
+}  // namespace classification
+
+MetricSpec binary_calibration_error_spec() {
+  return classification::calibration_spec("BinaryCalibrationError", classification::Task::binary,
+                                          "Top-label calibration error (ECE / RMSCE / MCE) of binary probabilities.");
+}
+MetricSpec multiclass_calibration_error_spec() {
+  return classification::calibration_spec("MulticlassCalibrationError", classification::Task::multiclass,
+                                          "Top-label calibration error (ECE / RMSCE / MCE) of multiclass probabilities.");
+}
+
+}  // namespace wasmetrics

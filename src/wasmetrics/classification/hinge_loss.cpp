@@ -1,0 +1,127 @@
+// BinaryHingeLoss and MulticlassHingeLoss (TorchMetrics 1.5.2, functional/classification/hinge.py).
+// Scores are squashed first (C5: sigmoid/softmax under the logits rule), so the hinge is computed
+// on probabilities, in the preds' dtype as TorchMetrics does. States:
+//   measures  float64 [] (binary, crammer-singer) or [C] (one-vs-all), Reduction::sum
+//   total     int64 [] (kept samples / rows), Reduction::sum
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/classification/float_scores.hpp"
+#include "wasmetrics/classification/input_format.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace classification {
+namespace {
+
+// max(0, 1 - margin)[^2] in the preds' dtype.
+inline double hinge_of(double margin, bool squared, bool f32) {
+  if (f32) {
+    float m = std::max(0.0f, 1.0f - static_cast<float>(margin));
+    return static_cast<double>(squared ? m * m : m);
+  }
+  double m = std::max(0.0, 1.0 - margin);
+  return squared ? m * m : m;
+}
+
+class HingeLossMetric final : public Metric {
+ public:
+  HingeLossMetric(Options o, Task task) : Metric(std::move(o)) {
+    format_ = score_format(options(), task, LogitsTest::kept_entries);
+    squared_ = options().get_bool("squared");
+    one_vs_all_ = task == Task::multiclass && options().get_string("multiclass_mode") == "one-vs-all";
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    if (one_vs_all_) s.add("measures", Reduction::sum, DType::float64, {format_.num_classes});
+    else s.add("measures", Reduction::sum, DType::float64, {});
+    s.add("total", Reduction::sum, DType::int64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto measures = s["measures"].as<double>();
+    auto total = s["total"].as<std::int64_t>();
+    if (format_.task == Task::binary) {
+      BinaryScores b = binary_scores(format_, in[0], in[1]);
+      double sum = 0;
+      for (std::size_t i = 0; i < b.p.size(); ++i) sum += hinge_of(b.t[i] ? b.p[i] : -b.p[i], squared_, b.f32);
+      measures[0] += sum;
+      total[0] += static_cast<std::int64_t>(b.p.size());
+      return;
+    }
+    ClassScores m = multiclass_scores(format_, in[0], in[1]);
+    const std::int64_t C = m.C;
+    for (std::int64_t r = 0; r < m.rows; ++r) {
+      const double* row = m.p.data() + r * C;
+      const std::int32_t t = m.t[r];
+      if (one_vs_all_) {
+        for (std::int64_t c = 0; c < C; ++c) measures[c] += hinge_of(c == t ? row[c] : -row[c], squared_, m.f32);
+      } else {
+        double other = -std::numeric_limits<double>::infinity();
+        for (std::int64_t c = 0; c < C; ++c)
+          if (c != t) other = std::max(other, row[c]);
+        double margin = m.f32 ? static_cast<double>(static_cast<float>(row[t]) - static_cast<float>(other)) : row[t] - other;
+        measures[0] += hinge_of(margin, squared_, m.f32);
+      }
+    }
+    total[0] += m.rows;
+  }
+
+  Result compute_state(const State& s) const override {
+    auto measures = s["measures"].as<double>();
+    double total = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    if (!one_vs_all_) return Result::scalar(measures[0] / total);
+    std::vector<double> out(measures.begin(), measures.end());
+    for (double& v : out) v /= total;
+    return Result::squeezed(Tensor::vector(std::move(out)));
+  }
+
+ private:
+  InputFormat format_;
+  bool squared_ = false;
+  bool one_vs_all_ = false;
+};
+
+MetricSpec hinge_spec(std::string name, Task task, std::string doc) {
+  std::vector<OptionSpec> opts;
+  if (task == Task::multiclass) opts.push_back(num_classes_option());
+  opts.push_back({.name = "squared", .type = OptionType::boolean, .default_value = false,
+                  .doc = "true: the squared hinge loss max(0, 1 - margin)^2"});
+  if (task == Task::multiclass)
+    opts.push_back({.name = "multiclass_mode", .type = OptionType::string, .default_value = "crammer-singer",
+                    .choices = {"crammer-singer", "one-vs-all"},
+                    .doc = "'crammer-singer': margin = p[target] - max of the other classes (one value); 'one-vs-all': "
+                           "a binary hinge per class (one value per class)"});
+  opts.push_back(ignore_index_option());
+  opts.push_back(validate_args_option());
+  return {
+      .name = std::move(name),
+      .family = "classification",
+      .doc = std::move(doc),
+      .inputs = task == Task::binary
+                    ? std::vector<InputSpec>{{"preds", false, "[N, ...] probabilities or logits (sigmoid applied)"},
+                                             {"target", false, "[N, ...] 0/1 labels (or ignore_index)"}}
+                    : std::vector<InputSpec>{{"preds", false, "[N, C, ...] probabilities or logits (softmax applied)"},
+                                             {"target", false, "[N, ...] class labels in [0, C) (or ignore_index)"}},
+      .options = std::move(opts),
+      .make = [task](const Options& o) { return std::make_unique<HingeLossMetric>(o, task); },
+  };
+}
+
+}  // namespace
+}  // namespace classification
+
+MetricSpec binary_hinge_loss_spec() {
+  return classification::hinge_spec("BinaryHingeLoss", classification::Task::binary,
+                                    "Mean hinge loss max(0, 1 - y p) of binary probabilities (y = +1 / -1).");
+}
+MetricSpec multiclass_hinge_loss_spec() {
+  return classification::hinge_spec("MulticlassHingeLoss", classification::Task::multiclass,
+                                    "Mean hinge loss of multiclass probabilities (Crammer-Singer or one-vs-all).");
+}
+
+}  // namespace wasmetrics
