@@ -97,7 +97,8 @@
   X(multiclass_hinge_loss) \
   X(multilabel_ranking_average_precision) \
   X(multilabel_coverage_error) \
-  X(multilabel_ranking_loss)
+  X(multilabel_ranking_loss) \
+  X(dice)
 
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
