@@ -98,7 +98,23 @@
   X(multilabel_ranking_average_precision) \
   X(multilabel_coverage_error) \
   X(multilabel_ranking_loss) \
-  X(dice)
+  X(dice) \
+  X(accuracy) \
+  X(precision) \
+  X(recall) \
+  X(f1_score) \
+  X(fbeta_score) \
+  X(specificity) \
+  X(negative_predictive_value) \
+  X(hamming_distance) \
+  X(stat_scores) \
+  X(exact_match) \
+  X(jaccard_index) \
+  X(confusion_matrix) \
+  X(matthews_corr_coef) \
+  X(cohen_kappa) \
+  X(calibration_error) \
+  X(hinge_loss)
 
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
