@@ -25,7 +25,10 @@ const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm'];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
 const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
-  'evaluateMasks'];
+  'evaluateMasks',
+  // collections, composition, wrappers, custom metrics, parallel evaluation (src/collection.d.ts)
+  'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
+  'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker'];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
   'number_list', 'integer_list'];
 
@@ -365,6 +368,9 @@ function generateDts(registry) {
   out.push('');
   // Hand-written declarations of the non-generated exports in src/masks.mjs.
   out.push(readFileSync(join(srcDir, 'masks.d.ts'), 'utf8'));
+  // Hand-written declarations of collections, composition, wrappers, custom metrics and
+  // parallel evaluation (src/collection.mjs and its neighbours).
+  out.push(readFileSync(join(srcDir, 'collection.d.ts'), 'utf8'));
   return out.join('\n');
 }
 

@@ -2,13 +2,23 @@
 // The per-metric classes come from 'wasmetrics:metrics', generated from the registry of the
 // WebAssembly build by scripts/build.mjs; nothing here names a metric.
 import * as generated from 'wasmetrics:metrics';
-import { UnlistedMetric } from './metric.mjs';
+import { Metric, UnlistedMetric } from './metric.mjs';
+import { installOperators } from './compose.mjs';
 
 export { init, simd } from './loader.mjs';
 export { Tensor } from './tensor.mjs';
 export { Metric, listMetrics } from './metric.mjs';
 export { decodeMask, stackMasks, evaluateMasks } from './masks.mjs';
 export * from 'wasmetrics:metrics';
+export { MetricCollection } from './collection.mjs';
+export { CompositionalMetric } from './compose.mjs';
+export { CustomMetric, defineMetric } from './custom.mjs';
+export { BootStrapper, ClasswiseWrapper, MetricTracker, MinMaxMetric, MultitaskWrapper } from './wrappers.mjs';
+export { evaluateParallel } from './parallel.mjs';
+export { serveParallelWorker } from './worker.mjs';
+
+// Every metric gets add, sub, mul, div, pow, abs, neg (and radd, rsub...): see compose.mjs.
+installOperators(Metric);
 
 /** A metric by its registered name, e.g. createMetric('MeanSquaredError', {squared: false}). */
 export function createMetric(name, options) {

@@ -153,6 +153,21 @@ export class Metric {
     return this.#alive('saveState').saveState();
   }
 
+  /**
+   * Compute groups: metrics with equal keys accumulate identical states (e.g. MulticlassPrecision
+   * and MulticlassRecall with the same input options), so one can be computed from another's state.
+   */
+  get stateKey() {
+    return this.#alive('stateKey').stateKey();
+  }
+
+  /** This metric's value computed from `source`'s state; their stateKey must be equal. */
+  computeFrom(source) {
+    const native = this.#alive('computeFrom');
+    if (!(source instanceof Metric)) throw new TypeError(`${this.#name}.computeFrom: expected a metric, got ${String(source)}`);
+    return fromNativeResult(native.computeFrom(source.#alive('computeFrom (the source metric)')));
+  }
+
   /** Replaces the state with one from saveState() of the same metric and options. */
   loadState(blob) {
     const native = this.#alive('loadState');

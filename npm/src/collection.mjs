@@ -1,0 +1,214 @@
+// MetricCollection, as TorchMetrics': several metrics updated with one call, computed to one
+// {name: value} object. Compute groups: metrics whose stateKey is equal accumulate identical
+// states (MulticlassPrecision, Recall, F1Score, Accuracy... with the same input options), so only
+// the first of each group (its leader) is updated; the others are computed from its state.
+import { addDisposeSymbol, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
+import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
+
+/**
+ * Several metrics updated together. `metrics` is `{key: metric}` or an array of metrics (keyed by
+ * their names). The collection owns its metrics: dispose() disposes them.
+ *
+ * Options: `prefix` / `postfix` added to every key of compute() and forward(); `computeGroups`
+ * (default true) updates each group of metrics sharing a state once.
+ *
+ * Inside a collection, a metric that is not the leader of its group is not updated itself: read
+ * values through the collection's compute() (or from `leader`'s state with computeFrom()).
+ */
+export class MetricCollection {
+  #metrics; // Map key -> metric
+  #groups; // [{key (state key or null), members: [key...], leader, scratch}]
+  #prefix;
+  #postfix;
+  #computeGroups;
+  #disposed = false;
+
+  constructor(metrics, { prefix = '', postfix = '', computeGroups = true } = {}) {
+    const where = 'MetricCollection';
+    if (typeof prefix !== 'string' || typeof postfix !== 'string') throw new TypeError(`${where}: prefix and postfix must be strings`);
+    let entries;
+    if (Array.isArray(metrics)) {
+      entries = metrics.map((m, i) => [requireMetricLike(m, `${where}: metrics[${i}]`).name, m]);
+    } else if (metrics !== null && typeof metrics === 'object' && !ArrayBuffer.isView(metrics)) {
+      entries = Object.entries(metrics).map(([k, m]) => [k, requireMetricLike(m, `${where}: metrics.${k}`)]);
+    } else {
+      throw new TypeError(`${where}: expected {name: metric} or an array of metrics, got ${String(metrics)}`);
+    }
+    if (entries.length === 0) throw new Error(`${where}: no metrics given`);
+    const seen = new Set();
+    for (const [key] of entries) {
+      if (seen.has(key)) throw new Error(`${where}: two metrics named '${key}'; pass {name: metric} to name them apart`);
+      seen.add(key);
+    }
+    this.#metrics = new Map(entries);
+    this.#prefix = prefix;
+    this.#postfix = postfix;
+    this.#computeGroups = Boolean(computeGroups);
+    this.#groups = [];
+    const byStateKey = new Map();
+    for (const [key, m] of entries) {
+      const stateKey = this.#computeGroups ? stateKeyOf(m) : null;
+      // The same object twice is one state whatever its key.
+      const existing = stateKey !== null ? byStateKey.get(stateKey)
+        : this.#groups.find((g) => g.leader === m);
+      if (existing) {
+        existing.members.push(key);
+      } else {
+        const group = { key: stateKey, members: [key], leader: m, scratch: null };
+        this.#groups.push(group);
+        if (stateKey !== null) byStateKey.set(stateKey, group);
+      }
+    }
+  }
+
+  get name() {
+    return 'MetricCollection';
+  }
+
+  get prefix() {
+    return this.#prefix;
+  }
+
+  get postfix() {
+    return this.#postfix;
+  }
+
+  get disposed() {
+    return this.#disposed;
+  }
+
+  /** The metrics by key (without prefix/postfix). */
+  get metrics() {
+    return Object.fromEntries(this.#metrics);
+  }
+
+  /** The keys (without prefix/postfix), in order. */
+  keys() {
+    return [...this.#metrics.keys()];
+  }
+
+  /** The compute groups: arrays of keys sharing one state, the first being updated. */
+  get computeGroups() {
+    return this.#groups.map((g) => [...g.members]);
+  }
+
+  #outKey(key) {
+    return `${this.#prefix}${key}${this.#postfix}`;
+  }
+
+  // {outKey: value} in key order. Per group, `first(g)` is the leader's value and `source(g)` the
+  // metric whose state the other members compute from (the same object twice shares the value).
+  #values(first, source) {
+    const values = new Map();
+    for (const g of this.#groups) {
+      const value = first(g);
+      for (const key of g.members) {
+        const m = this.#metrics.get(key);
+        values.set(key, m === g.leader ? value : m.computeFrom(source(g)));
+      }
+    }
+    return Object.fromEntries([...this.#metrics.keys()].map((k) => [this.#outKey(k), values.get(k)]));
+  }
+
+  /** Folds a batch into every metric (once per compute group). */
+  update(...inputs) {
+    checkAlive(this, this.#disposed, 'update');
+    for (const g of this.#groups) g.leader.update(...inputs);
+  }
+
+  /** {key: value on this batch alone}; the batch is accumulated too. */
+  forward(...inputs) {
+    checkAlive(this, this.#disposed, 'forward');
+    const shared = (g) => g.key !== null && g.members.some((k) => this.#metrics.get(k) !== g.leader);
+    for (const g of this.#groups) {
+      if (!shared(g)) continue;
+      // One update into a scratch copy gives the batch state; the leader merges it.
+      g.scratch ??= emptyCopy(g.leader);
+      g.scratch.reset();
+      g.scratch.update(...inputs);
+      g.leader.merge(g.scratch);
+    }
+    return this.#values(
+      (g) => (shared(g) ? g.leader.computeFrom(stateSourceOf(g.scratch)) : g.leader.forward(...inputs)),
+      (g) => stateSourceOf(g.scratch),
+    );
+  }
+
+  /** {key: value} over everything accumulated. */
+  compute() {
+    checkAlive(this, this.#disposed, 'compute');
+    return this.#values((g) => g.leader.compute(), (g) => stateSourceOf(g.leader));
+  }
+
+  reset() {
+    checkAlive(this, this.#disposed, 'reset');
+    for (const m of new Set(this.#metrics.values())) m.reset();
+  }
+
+  // What a blob or a merged collection must agree on: keys, metric configurations, groups.
+  #layoutHash() {
+    return hashText(canonicalJson({
+      groups: this.#groups.map((g) => g.members),
+      metrics: [...this.#metrics].map(([k, m]) => [k, m.name, stateKeyOf(m) ?? String(m)]),
+    }));
+  }
+
+  /** Folds in another collection with the same keys, metrics and groups. */
+  merge(other) {
+    checkAlive(this, this.#disposed, 'merge');
+    checkSameClass(this, other, 'MetricCollection.merge');
+    checkAlive(other, other.#disposed, 'merge (the collection merged in)');
+    if (other.#layoutHash() !== this.#layoutHash()) {
+      throw new Error(`MetricCollection.merge: the collections differ (keys ${this.keys()} vs ${other.keys()}, or their options or groups)`);
+    }
+    this.#groups.forEach((g, i) => g.leader.merge(other.#groups[i].leader));
+  }
+
+  /**
+   * One blob for the collection: a "WMJS" container (blob.mjs) whose header lists the keys of
+   * each compute group and whose sections are the group leaders' own blobs.
+   */
+  saveState() {
+    checkAlive(this, this.#disposed, 'saveState');
+    return encodeBlob(
+      { kind: 'collection', name: 'MetricCollection', optionsHash: this.#layoutHash(), groups: this.computeGroups },
+      this.#groups.map((g) => g.leader.saveState()),
+    );
+  }
+
+  loadState(blob) {
+    checkAlive(this, this.#disposed, 'loadState');
+    const { sections } = decodeBlob(blob, 'MetricCollection.loadState',
+      { kind: 'collection', name: 'MetricCollection', optionsHash: this.#layoutHash() });
+    if (sections.length !== this.#groups.length) {
+      throw new Error(`MetricCollection.loadState: the blob holds ${sections.length} states, expected ${this.#groups.length}`);
+    }
+    // Check every section before changing anything: a refused blob leaves the state unchanged.
+    const before = this.#groups.map((g) => g.leader.saveState());
+    try {
+      this.#groups.forEach((g, i) => g.leader.loadState(sections[i]));
+    } catch (e) {
+      this.#groups.forEach((g, i) => g.leader.loadState(before[i]));
+      throw e;
+    }
+  }
+
+  /** A collection of empty copies of the metrics, with the same prefix, postfix and grouping. */
+  clone() {
+    return new MetricCollection(Object.fromEntries([...this.#metrics].map(([k, m]) => [k, emptyCopy(m)])),
+      { prefix: this.#prefix, postfix: this.#postfix, computeGroups: this.#computeGroups });
+  }
+
+  /** Disposes every metric of the collection. */
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const m of new Set(this.#metrics.values())) m.dispose();
+    for (const g of this.#groups) g.scratch?.dispose();
+  }
+
+  toString() {
+    return `MetricCollection(${this.keys().join(', ')})`;
+  }
+}
+addDisposeSymbol(MetricCollection);

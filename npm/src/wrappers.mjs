@@ -1,0 +1,757 @@
+// Wrappers, as TorchMetrics': ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper and
+// MultitaskWrapper. They hold other metrics (built-in, custom or collections) and add plain JS on
+// top of their values; the metric arithmetic itself stays in the wrapped metrics.
+import { Tensor, toInputTensor, DTYPES } from './tensor.mjs';
+import { addDisposeSymbol, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
+import { canonicalJson, decodeBlob, encodeBlob, hashText, resultFromJson, resultToJson } from './blob.mjs';
+import { installOperators } from './compose.mjs';
+
+const configHash = (value) => hashText(canonicalJson(value));
+const describeMetric = (m) => stateKeyOf(m) ?? String(m);
+
+// ---- ClasswiseWrapper ---------------------------------------------------------------------------
+
+/**
+ * Turns a per-class result (a 1-D Tensor, e.g. MulticlassRecall with average 'none') into
+ * `{<prefix><label><postfix>: number}`. Labels default to the class indices; the prefix defaults to
+ * the metric's name in lower case plus '_' when neither prefix nor postfix is given.
+ */
+export class ClasswiseWrapper {
+  #metric;
+  #labels;
+  #prefix;
+  #postfix;
+  #disposed = false;
+
+  constructor(metric, { labels = null, prefix = null, postfix = null } = {}) {
+    this.#metric = requireMetricLike(metric, 'ClasswiseWrapper');
+    if (labels !== null && (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' && typeof l !== 'number'))) {
+      throw new TypeError('ClasswiseWrapper: labels must be an array of strings, e.g. [\'cat\', \'dog\']');
+    }
+    if (labels !== null && new Set(labels.map(String)).size !== labels.length) throw new Error('ClasswiseWrapper: labels must be distinct');
+    this.#labels = labels?.map(String) ?? null;
+    this.#prefix = prefix ?? (postfix === null ? `${metric.name.toLowerCase()}_` : '');
+    this.#postfix = postfix ?? '';
+  }
+
+  get name() {
+    return `ClasswiseWrapper(${this.#metric.name})`;
+  }
+
+  /** The wrapped metric. */
+  get metric() {
+    return this.#metric;
+  }
+
+  get labels() {
+    return this.#labels === null ? null : [...this.#labels];
+  }
+
+  get disposed() {
+    return this.#disposed;
+  }
+
+  // A wrapper of a grouped metric joins its compute group (see MetricCollection).
+  get stateKey() {
+    return stateKeyOf(this.#metric);
+  }
+
+  get stateSource() {
+    return stateSourceOf(this.#metric);
+  }
+
+  #labelled(value, method) {
+    if (!(value instanceof Tensor) || value.ndim !== 1) {
+      const what = typeof value === 'number' ? 'a number' : value instanceof Tensor ? `a Tensor of shape [${value.shape}]` : 'named results';
+      throw new Error(`${this.name}.${method}: the metric gave ${what}; ClasswiseWrapper needs one value per class `
+        + "(a 1-D result, e.g. average: 'none')");
+    }
+    if (this.#labels !== null && this.#labels.length !== value.size) {
+      throw new Error(`${this.name}.${method}: ${this.#labels.length} labels for ${value.size} classes`);
+    }
+    const labels = this.#labels ?? Array.from(value.data, (_, i) => String(i));
+    return Object.fromEntries(labels.map((l, i) => [`${this.#prefix}${l}${this.#postfix}`, value.data[i]]));
+  }
+
+  update(...inputs) {
+    checkAlive(this, this.#disposed, 'update');
+    this.#metric.update(...inputs);
+  }
+
+  forward(...inputs) {
+    checkAlive(this, this.#disposed, 'forward');
+    return this.#labelled(this.#metric.forward(...inputs), 'forward');
+  }
+
+  compute() {
+    checkAlive(this, this.#disposed, 'compute');
+    return this.#labelled(this.#metric.compute(), 'compute');
+  }
+
+  computeFrom(source) {
+    checkAlive(this, this.#disposed, 'computeFrom');
+    return this.#labelled(this.#metric.computeFrom(stateSourceOf(source)), 'computeFrom');
+  }
+
+  reset() {
+    checkAlive(this, this.#disposed, 'reset');
+    this.#metric.reset();
+  }
+
+  merge(other) {
+    checkAlive(this, this.#disposed, 'merge');
+    checkSameClass(this, other, `${this.name}.merge`);
+    this.#metric.merge(other.#metric);
+  }
+
+  /** The wrapped metric's own blob (the labels are configuration, not state). */
+  saveState() {
+    checkAlive(this, this.#disposed, 'saveState');
+    return this.#metric.saveState();
+  }
+
+  loadState(blob) {
+    checkAlive(this, this.#disposed, 'loadState');
+    this.#metric.loadState(blob);
+  }
+
+  clone() {
+    return new ClasswiseWrapper(emptyCopy(this.#metric), { labels: this.#labels, prefix: this.#prefix, postfix: this.#postfix });
+  }
+
+  /** Disposes the wrapped metric too. */
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#metric.dispose();
+  }
+}
+
+// ---- MinMaxMetric -------------------------------------------------------------------------------
+
+/**
+ * `{raw, max, min}`: the wrapped metric's value and the largest and smallest value it has had at
+ * any compute() or forward() since construction or reset(). The value must be a number.
+ */
+export class MinMaxMetric {
+  #metric;
+  #min = Infinity;
+  #max = -Infinity;
+  #disposed = false;
+
+  constructor(metric) {
+    this.#metric = requireMetricLike(metric, 'MinMaxMetric');
+  }
+
+  get name() {
+    return `MinMaxMetric(${this.#metric.name})`;
+  }
+
+  get metric() {
+    return this.#metric;
+  }
+
+  get disposed() {
+    return this.#disposed;
+  }
+
+  #track(value, method) {
+    if (typeof value !== 'number') throw new Error(`${this.name}.${method}: MinMaxMetric needs a scalar result, got ${String(value)}`);
+    this.#max = Math.max(this.#max, value);
+    this.#min = Math.min(this.#min, value);
+    return { raw: value, max: this.#max, min: this.#min };
+  }
+
+  update(...inputs) {
+    checkAlive(this, this.#disposed, 'update');
+    this.#metric.update(...inputs);
+  }
+
+  /** {raw, max, min} with raw the value on this batch alone (which max and min take in). */
+  forward(...inputs) {
+    checkAlive(this, this.#disposed, 'forward');
+    return this.#track(this.#metric.forward(...inputs), 'forward');
+  }
+
+  compute() {
+    checkAlive(this, this.#disposed, 'compute');
+    return this.#track(this.#metric.compute(), 'compute');
+  }
+
+  reset() {
+    checkAlive(this, this.#disposed, 'reset');
+    this.#metric.reset();
+    this.#min = Infinity;
+    this.#max = -Infinity;
+  }
+
+  merge(other) {
+    checkAlive(this, this.#disposed, 'merge');
+    checkSameClass(this, other, `${this.name}.merge`);
+    this.#metric.merge(other.#metric);
+    this.#min = Math.min(this.#min, other.#min);
+    this.#max = Math.max(this.#max, other.#max);
+  }
+
+  #hash() {
+    return configHash(describeMetric(this.#metric));
+  }
+
+  saveState() {
+    checkAlive(this, this.#disposed, 'saveState');
+    return encodeBlob({ kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash(), min: String(this.#min), max: String(this.#max) },
+      [this.#metric.saveState()]);
+  }
+
+  loadState(blob) {
+    checkAlive(this, this.#disposed, 'loadState');
+    const { header, sections } = decodeBlob(blob, `${this.name}.loadState`, { kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash() });
+    this.#metric.loadState(sections[0]);
+    this.#min = Number(header.min);
+    this.#max = Number(header.max);
+  }
+
+  clone() {
+    return new MinMaxMetric(emptyCopy(this.#metric));
+  }
+
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#metric.dispose();
+  }
+}
+
+// ---- MetricTracker ------------------------------------------------------------------------------
+
+/**
+ * Per-epoch history of a metric (or a MetricCollection). increment() starts an epoch with an
+ * empty copy; update / forward / compute / reset act on the current epoch; computeAll() gives
+ * every epoch's value; bestMetric() the best one (highest if `maximize`, else lowest; NaN ignored).
+ * `maximize` is a boolean, or for a collection an object {key: boolean} or an array in key order.
+ */
+export class MetricTracker {
+  #template;
+  #current = null;
+  #history = [];
+  #maximize;
+  #disposed = false;
+
+  constructor(metric, { maximize = true } = {}) {
+    this.#template = requireMetricLike(metric, 'MetricTracker');
+    if (typeof maximize !== 'boolean' && (maximize === null || typeof maximize !== 'object')) {
+      throw new TypeError('MetricTracker: maximize must be a boolean, an array of booleans or {key: boolean}');
+    }
+    this.#maximize = maximize;
+  }
+
+  get name() {
+    return `MetricTracker(${this.#template.name})`;
+  }
+
+  get disposed() {
+    return this.#disposed;
+  }
+
+  /** Number of epochs started with increment(). */
+  get nSteps() {
+    return this.#history.length + (this.#current === null ? 0 : 1);
+  }
+
+  get maximize() {
+    return this.#maximize;
+  }
+
+  /** Starts a new epoch; the finished one's value is kept in the history and its metric freed. */
+  increment() {
+    checkAlive(this, this.#disposed, 'increment');
+    if (this.#current !== null) {
+      this.#history.push(this.#current.compute());
+      this.#current.dispose();
+    }
+    this.#current = emptyCopy(this.#template);
+  }
+
+  #epoch(method) {
+    checkAlive(this, this.#disposed, method);
+    if (this.#current === null) throw new Error(`${this.name}.${method}: call increment() first to start an epoch`);
+    return this.#current;
+  }
+
+  update(...inputs) {
+    this.#epoch('update').update(...inputs);
+  }
+
+  forward(...inputs) {
+    return this.#epoch('forward').forward(...inputs);
+  }
+
+  /** The current epoch's value. */
+  compute() {
+    return this.#epoch('compute').compute();
+  }
+
+  /** Resets the current epoch. */
+  reset() {
+    this.#epoch('reset').reset();
+  }
+
+  /** Forgets every epoch. */
+  resetAll() {
+    checkAlive(this, this.#disposed, 'resetAll');
+    this.#current?.dispose();
+    this.#current = null;
+    this.#history = [];
+  }
+
+  /** Every epoch's value, oldest first. */
+  computeAll() {
+    return [...this.#history, this.#epoch('computeAll').compute()];
+  }
+
+  #maximizeFor(key, index) {
+    const m = this.#maximize;
+    if (typeof m === 'boolean') return m;
+    const v = Array.isArray(m) ? m[index] : m[key];
+    if (typeof v !== 'boolean') throw new Error(`${this.name}.bestMetric: maximize has no boolean for '${key}'`);
+    return v;
+  }
+
+  static #best(values, maximize) {
+    let step = -1;
+    values.forEach((v, i) => {
+      if (typeof v === 'number' && !Number.isNaN(v) && (step < 0 || (maximize ? v > values[step] : v < values[step]))) step = i;
+    });
+    return { value: step < 0 ? NaN : values[step], step };
+  }
+
+  /**
+   * The best value over the epochs; with {returnStep: true}, {value, step} (step -1 if every value
+   * is NaN). For a collection, an object per key (of values, or {value: {...}, step: {...}}).
+   */
+  bestMetric({ returnStep = false } = {}) {
+    const all = this.computeAll();
+    if (all.every((v) => typeof v === 'number')) {
+      const best = MetricTracker.#best(all, this.#maximizeFor(null, 0));
+      return returnStep ? best : best.value;
+    }
+    if (all.every((v) => v !== null && typeof v === 'object' && !(v instanceof Tensor) && !Array.isArray(v))) {
+      const keys = Object.keys(all[0]);
+      const best = keys.map((k, i) => [k, MetricTracker.#best(all.map((v) => v[k]), this.#maximizeFor(k, i))]);
+      const value = Object.fromEntries(best.map(([k, b]) => [k, b.value]));
+      return returnStep ? { value, step: Object.fromEntries(best.map(([k, b]) => [k, b.step])) } : value;
+    }
+    throw new Error(`${this.name}.bestMetric: needs scalar values (or named scalar values of a collection)`);
+  }
+
+  /** Merges the current epoch of another tracker of the same metric into the current epoch. */
+  merge(other) {
+    checkSameClass(this, other, `${this.name}.merge`);
+    this.#epoch('merge').merge(other.#epoch('merge (the tracker merged in)'));
+  }
+
+  #hash() {
+    return configHash([describeMetric(this.#template), this.#maximize]);
+  }
+
+  /** The history (as JSON in the header) and the current epoch's state. */
+  saveState() {
+    checkAlive(this, this.#disposed, 'saveState');
+    return encodeBlob({
+      kind: 'wrapper',
+      name: 'MetricTracker',
+      optionsHash: this.#hash(),
+      history: this.#history.map((v) => resultToJson(v, Tensor)),
+      started: this.#current !== null,
+    }, this.#current === null ? [] : [this.#current.saveState()]);
+  }
+
+  loadState(blob) {
+    checkAlive(this, this.#disposed, 'loadState');
+    const { header, sections } = decodeBlob(blob, `${this.name}.loadState`, { kind: 'wrapper', name: 'MetricTracker', optionsHash: this.#hash() });
+    let current = null;
+    if (header.started) {
+      current = emptyCopy(this.#template);
+      try {
+        current.loadState(sections[0]);
+      } catch (e) {
+        current.dispose();
+        throw e;
+      }
+    }
+    this.#current?.dispose();
+    this.#current = current;
+    this.#history = header.history.map((v) => resultFromJson(v, Tensor));
+  }
+
+  clone() {
+    return new MetricTracker(emptyCopy(this.#template), { maximize: this.#maximize });
+  }
+
+  /** Disposes the current epoch's metric and the metric given to the constructor. */
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#current?.dispose();
+    this.#template.dispose();
+  }
+}
+
+// ---- BootStrapper -------------------------------------------------------------------------------
+
+// xoshiro128** seeded through splitmix32: small, fast, reproducible in every engine.
+class Rng {
+  constructor(seed) {
+    let s = seed >>> 0;
+    const splitmix = () => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s = Uint32Array.of(splitmix(), splitmix(), splitmix(), splitmix());
+  }
+
+  next() {
+    const s = this.s;
+    const rotl = (x, k) => (x << k) | (x >>> (32 - k));
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1). */
+  uniform() {
+    return this.next() / 4294967296;
+  }
+
+  /** Poisson(1) by Knuth's multiplication method. */
+  poisson1() {
+    let k = 0;
+    let p = this.uniform();
+    while (p > Math.exp(-1)) {
+      k++;
+      p *= this.uniform();
+    }
+    return k;
+  }
+}
+
+// Rows `index` (along dim 0) of one update input, in the input's own form.
+function takeRows(input, index, n, where) {
+  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return input;
+  if (Array.isArray(input)) return index.map((i) => input[i]);
+  if (ArrayBuffer.isView(input)) {
+    const out = new input.constructor(index.length);
+    for (let j = 0; j < index.length; j++) out[j] = input[index[j]];
+    return out;
+  }
+  const t = toInputTensor(input, where);
+  if (t.shape.length === 0) return input;
+  const row = t.shape.slice(1).reduce((a, d) => a * d, 1);
+  const data = new DTYPES[t.dtype].Array(index.length * row);
+  for (let j = 0; j < index.length; j++) data.set(t.data.subarray(index[j] * row, (index[j] + 1) * row), j * row);
+  return { data, shape: [index.length, ...t.shape.slice(1)], dtype: t.dtype };
+}
+
+function rowCount(input, where) {
+  if (Array.isArray(input) || ArrayBuffer.isView(input)) return input.length;
+  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return null;
+  const t = toInputTensor(input, where);
+  return t.shape.length === 0 ? null : t.shape[0];
+}
+
+// Linear interpolation between order statistics, as torch.quantile's default.
+function quantileOf(sorted, q) {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * The mean, std, quantiles (and raw values) of a metric over bootstrap resamples, computed in a
+ * streaming way (Poisson bootstrap): each of `numBootstraps` empty copies of `metric` receives
+ * each sample (row along dim 0 of every input) k ~ Poisson(1) times. `seed` (an integer) makes
+ * the draws reproducible. The metric given is only a template: it is left to the caller.
+ * compute() returns {mean?, std?, quantile?, raw?}: std is the sample standard deviation (n-1),
+ * quantiles interpolate linearly (torch.quantile), raw stacks the values along a first dimension.
+ */
+export class BootStrapper {
+  #copies;
+  #rng;
+  #seed;
+  #config;
+  #disposed = false;
+  #name;
+
+  constructor(metric, { numBootstraps = 10, mean = true, std = true, quantile = null, raw = false, seed = null,
+    samplingStrategy = 'poisson' } = {}) {
+    requireMetricLike(metric, 'BootStrapper');
+    if (!Number.isInteger(numBootstraps) || numBootstraps < 1) throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
+    if (samplingStrategy !== 'poisson') throw new Error(`BootStrapper: samplingStrategy ${JSON.stringify(samplingStrategy)} is not supported; 'poisson' streams, 'multinomial' would need every sample at once`);
+    const qs = quantile === null ? null : [quantile].flat();
+    if (qs !== null && !qs.every((q) => typeof q === 'number' && q >= 0 && q <= 1)) throw new RangeError('BootStrapper: quantile values must be in [0, 1]');
+    if (seed !== null && !Number.isInteger(seed)) throw new TypeError(`BootStrapper: seed must be an integer, got ${seed}`);
+    this.#seed = seed ?? Math.floor(Math.random() * 2 ** 32);
+    this.#rng = new Rng(this.#seed);
+    this.#config = { numBootstraps, mean, std, quantile, raw };
+    this.#name = `BootStrapper(${metric.name})`;
+    this.#copies = Array.from({ length: numBootstraps }, () => emptyCopy(metric));
+  }
+
+  get name() {
+    return this.#name;
+  }
+
+  get disposed() {
+    return this.#disposed;
+  }
+
+  get numBootstraps() {
+    return this.#copies.length;
+  }
+
+  /** The seed in use (drawn at random when none was given). */
+  get seed() {
+    return this.#seed;
+  }
+
+  // The Poisson resample indices for one copy over n samples.
+  #draw(n) {
+    const index = [];
+    for (let i = 0; i < n; i++) for (let k = this.#rng.poisson1(); k > 0; k--) index.push(i);
+    return index;
+  }
+
+  #resamples(method, inputs) {
+    const where = (i) => `${this.#name}.${method}: input ${i}`;
+    const counts = inputs.map((x, i) => rowCount(x, where(i)));
+    const n = counts.find((c) => c !== null);
+    if (n === undefined) throw new Error(`${this.#name}.${method}: no input has a first dimension to resample along`);
+    counts.forEach((c, i) => {
+      if (c !== null && c !== n) throw new Error(`${where(i)} has ${c} rows but input ${counts.indexOf(n)} has ${n}; every input is resampled along dim 0`);
+    });
+    return this.#copies.map(() => {
+      const index = this.#draw(n);
+      return index.length === 0 ? null : inputs.map((x, i) => takeRows(x, index, n, where(i)));
+    });
+  }
+
+  /** Each copy folds in its own Poisson resample of the batch (a copy drawing no sample skips it). */
+  update(...inputs) {
+    checkAlive(this, this.#disposed, 'update');
+    this.#resamples('update', inputs).forEach((args, b) => args && this.#copies[b].update(...args));
+  }
+
+  /** The statistics over the copies' values on this batch alone; the batch is accumulated too. */
+  forward(...inputs) {
+    checkAlive(this, this.#disposed, 'forward');
+    const values = [];
+    this.#resamples('forward', inputs).forEach((args, b) => args && values.push(this.#copies[b].forward(...args)));
+    return this.#summarize(values, 'forward');
+  }
+
+  compute() {
+    checkAlive(this, this.#disposed, 'compute');
+    return this.#summarize(this.#copies.map((c) => c.compute()), 'compute');
+  }
+
+  #summarize(values, method) {
+    if (values.length === 0) throw new Error(`${this.#name}.${method}: no bootstrap copy has received a sample`);
+    const tensor = values[0] instanceof Tensor;
+    const shape = tensor ? values[0].shape : [];
+    if (!values.every((v) => (tensor ? v instanceof Tensor && v.size === values[0].size : typeof v === 'number'))) {
+      throw new Error(`${this.#name}.${method}: the metric must give a number or a Tensor of one shape`);
+    }
+    const size = tensor ? values[0].size : 1;
+    const B = values.length;
+    const column = (j) => values.map((v) => (tensor ? v.data[j] : v));
+    const make = (data, s = shape) => (s.length === 0 ? data[0] : new Tensor(data, s));
+    const out = {};
+    const { mean, std, quantile, raw } = this.#config;
+    const means = Float64Array.from({ length: size }, (_, j) => column(j).reduce((a, v) => a + v, 0) / B);
+    if (mean) out.mean = make(means);
+    if (std) {
+      out.std = make(Float64Array.from({ length: size }, (_, j) => Math.sqrt(column(j).reduce((a, v) => a + (v - means[j]) ** 2, 0) / (B - 1))));
+    }
+    if (quantile !== null) {
+      const qs = [quantile].flat();
+      const data = new Float64Array(qs.length * size);
+      for (let j = 0; j < size; j++) {
+        const sorted = column(j).sort((a, b) => a - b);
+        qs.forEach((q, k) => { data[k * size + j] = quantileOf(sorted, q); });
+      }
+      out.quantile = Array.isArray(quantile) ? new Tensor(data, [qs.length, ...shape]) : make(data);
+    }
+    if (raw) {
+      const data = new Float64Array(B * size);
+      values.forEach((v, b) => (tensor ? data.set(v.data, b * size) : (data[b] = v)));
+      out.raw = new Tensor(data, [B, ...shape]);
+    }
+    return out;
+  }
+
+  reset() {
+    checkAlive(this, this.#disposed, 'reset');
+    for (const c of this.#copies) c.reset();
+  }
+
+  /** Merges another BootStrapper copy by copy (e.g. of another shard, best drawn with another seed). */
+  merge(other) {
+    checkAlive(this, this.#disposed, 'merge');
+    checkSameClass(this, other, `${this.#name}.merge`);
+    if (other.#copies.length !== this.#copies.length) throw new Error(`${this.#name}.merge: ${other.#copies.length} copies vs ${this.#copies.length}`);
+    this.#copies.forEach((c, i) => c.merge(other.#copies[i]));
+  }
+
+  #hash() {
+    return configHash([describeMetric(this.#copies[0]), this.#config]);
+  }
+
+  /** Every copy's state and the random generator's position. */
+  saveState() {
+    checkAlive(this, this.#disposed, 'saveState');
+    return encodeBlob({ kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash(), seed: this.#seed, rng: Array.from(this.#rng.s) },
+      this.#copies.map((c) => c.saveState()));
+  }
+
+  loadState(blob) {
+    checkAlive(this, this.#disposed, 'loadState');
+    const { header, sections } = decodeBlob(blob, `${this.#name}.loadState`, { kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash() });
+    this.#copies.forEach((c, i) => c.loadState(sections[i]));
+    this.#seed = header.seed;
+    this.#rng.s.set(header.rng);
+  }
+
+  /** Empty copies with the same configuration and seed. */
+  clone() {
+    const { numBootstraps, mean, std, quantile, raw } = this.#config;
+    return new BootStrapper(this.#copies[0], { numBootstraps, mean, std, quantile, raw, seed: this.#seed });
+  }
+
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const c of this.#copies) c.dispose();
+  }
+}
+
+// ---- MultitaskWrapper ---------------------------------------------------------------------------
+
+/**
+ * One metric (or collection) per task: update(preds, target) takes `{task: preds}` and
+ * `{task: target}` with exactly the wrapper's tasks; compute() gives `{task: value}` (keys with
+ * `prefix` / `postfix`). Owns its metrics: dispose() disposes them.
+ */
+export class MultitaskWrapper {
+  #tasks;
+  #prefix;
+  #postfix;
+  #disposed = false;
+
+  constructor(taskMetrics, { prefix = '', postfix = '' } = {}) {
+    if (taskMetrics === null || typeof taskMetrics !== 'object' || Array.isArray(taskMetrics) || Object.keys(taskMetrics).length === 0) {
+      throw new TypeError('MultitaskWrapper: expected {task: metric}');
+    }
+    this.#tasks = new Map(Object.entries(taskMetrics).map(([k, m]) => [k, requireMetricLike(m, `MultitaskWrapper: task '${k}'`)]));
+    this.#prefix = prefix;
+    this.#postfix = postfix;
+  }
+
+  get name() {
+    return 'MultitaskWrapper';
+  }
+
+  get disposed() {
+    return this.#disposed;
+  }
+
+  get tasks() {
+    return Object.fromEntries(this.#tasks);
+  }
+
+  #check(method, preds, target) {
+    checkAlive(this, this.#disposed, method);
+    const tasks = [...this.#tasks.keys()];
+    for (const [what, d] of [['preds', preds], ['target', target]]) {
+      if (d === null || typeof d !== 'object' || Array.isArray(d) || ArrayBuffer.isView(d)) {
+        throw new TypeError(`MultitaskWrapper.${method}: \`${what}\` must be {task: input}`);
+      }
+      const keys = Object.keys(d);
+      if (keys.length !== tasks.length || !tasks.every((t) => Object.hasOwn(d, t))) {
+        throw new Error(`MultitaskWrapper.${method}: \`${what}\` has tasks {${keys}}, expected {${tasks}}`);
+      }
+    }
+  }
+
+  #keyed(fn) {
+    return Object.fromEntries([...this.#tasks].map(([t, m]) => [`${this.#prefix}${t}${this.#postfix}`, fn(t, m)]));
+  }
+
+  update(preds, target) {
+    this.#check('update', preds, target);
+    for (const [t, m] of this.#tasks) m.update(preds[t], target[t]);
+  }
+
+  forward(preds, target) {
+    this.#check('forward', preds, target);
+    return this.#keyed((t, m) => m.forward(preds[t], target[t]));
+  }
+
+  compute() {
+    checkAlive(this, this.#disposed, 'compute');
+    return this.#keyed((t, m) => m.compute());
+  }
+
+  reset() {
+    checkAlive(this, this.#disposed, 'reset');
+    for (const m of this.#tasks.values()) m.reset();
+  }
+
+  merge(other) {
+    checkAlive(this, this.#disposed, 'merge');
+    checkSameClass(this, other, 'MultitaskWrapper.merge');
+    if (other.#hash() !== this.#hash()) throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
+    for (const [t, m] of this.#tasks) m.merge(other.#tasks.get(t));
+  }
+
+  #hash() {
+    return configHash([...this.#tasks].map(([t, m]) => [t, describeMetric(m)]));
+  }
+
+  saveState() {
+    checkAlive(this, this.#disposed, 'saveState');
+    return encodeBlob({ kind: 'wrapper', name: 'MultitaskWrapper', optionsHash: this.#hash(), tasks: [...this.#tasks.keys()] },
+      [...this.#tasks.values()].map((m) => m.saveState()));
+  }
+
+  loadState(blob) {
+    checkAlive(this, this.#disposed, 'loadState');
+    const { sections } = decodeBlob(blob, 'MultitaskWrapper.loadState', { kind: 'wrapper', name: 'MultitaskWrapper', optionsHash: this.#hash() });
+    [...this.#tasks.values()].forEach((m, i) => m.loadState(sections[i]));
+  }
+
+  clone() {
+    return new MultitaskWrapper(Object.fromEntries([...this.#tasks].map(([t, m]) => [t, emptyCopy(m)])),
+      { prefix: this.#prefix, postfix: this.#postfix });
+  }
+
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const m of this.#tasks.values()) m.dispose();
+  }
+}
+
+for (const cls of [ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper]) {
+  addDisposeSymbol(cls);
+  installOperators(cls);
+}
