@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # emscripten: em++ 3.1.6; libxtensor-dev/xtl-dev: the tensor library; nlohmann-json3-dev: options,
 # registry and fixtures as JSON; libgtest-dev: native tests; cmake + ninja-build: the build.
-packages=(emscripten libxtensor-dev xtl-dev nlohmann-json3-dev libgtest-dev cmake ninja-build g++ nodejs npm)
+packages=(emscripten libxtensor-dev xtl-dev nlohmann-json3-dev libgtest-dev cmake ninja-build g++ nodejs npm chromium)
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = nodejs ] || [ "$p" = npm ]; then
