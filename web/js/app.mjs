@@ -1,0 +1,703 @@
+// The notebook: Data -> Task and metrics -> Results -> Plots -> Export. Each cell's ▶ re-runs it
+// and the cells below. Parsing and computing happen in Web Workers; this thread only draws.
+// User data (file names, CSV headers, labels) is only ever put in the page as text (textContent).
+import { buildInputs, className, collectColumns, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const Chart = globalThis.Chart;
+
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k === 'dataset') Object.assign(e.dataset, v);
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+// ---- workers -------------------------------------------------------------------------------
+function workerClient(url) {
+  let w = null;
+  let next = 1;
+  const pending = new Map();
+  const start = () => {
+    w = new Worker(url, { type: 'module' });
+    w.onmessage = (e) => {
+      const p = pending.get(e.data.id);
+      if (!p) return;
+      if (e.data.type === 'progress') p.onProgress?.(e.data);
+      else {
+        pending.delete(e.data.id);
+        if (e.data.type === 'done') p.resolve(e.data.result ?? e.data.dataset);
+        else p.reject(new Error(e.data.message));
+      }
+    };
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      for (const p of pending.values()) p.reject(new Error(e.message || 'the worker failed to start'));
+      pending.clear();
+      w.terminate();
+      w = null; // a fresh worker next time: the page keeps working
+    };
+  };
+  return (msg, onProgress) => {
+    if (!w) start();
+    const id = next++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, onProgress });
+      w.postMessage({ id, ...msg });
+    });
+  };
+}
+const parseRequest = workerClient(new URL('./parse-worker.mjs', import.meta.url));
+const computeRequest = workerClient(new URL('./compute-worker.mjs', import.meta.url));
+
+// ---- state ---------------------------------------------------------------------------------
+const state = {
+  sources: { pred: null, target: null }, // File objects (or sample Files)
+  datasets: { pred: null, target: null },
+  collected: null,
+  inputs: null,
+  suggestion: null,
+  task: null,
+  taskByUser: false,
+  registry: null,
+  checked: new Map(), // task -> Set of metric names
+  optionValues: new Map(), // metric name -> {option: raw string}
+  labelThresholds: [],
+  result: null,
+  charts: [],
+  sampleName: null,
+};
+window.__wasmetricsDemo = state; // for the browser test and the curious
+
+const SAMPLES = {
+  animals: ['samples/animals.csv'],
+  tags: ['samples/tags.csv'],
+  spam: ['samples/spam.csv'],
+  houses: ['../examples/data/house_prices.csv'],
+};
+
+// ---- cells ---------------------------------------------------------------------------------
+const ORDER = ['data', 'task', 'results', 'plots', 'export'];
+const RUN = { data: runData, task: runTask, results: runResults, plots: runPlots, export: runExport };
+
+function cellEl(name) {
+  return $(`#cell-${name}`);
+}
+function setError(name, message) {
+  const box = $('.error', cellEl(name));
+  box.hidden = !message;
+  box.textContent = message ?? '';
+  cellEl(name).classList.toggle('failed', Boolean(message));
+}
+
+/** Runs a cell and then every cell below it; stops at the first that fails. */
+async function runFrom(name) {
+  for (const c of ORDER.slice(ORDER.indexOf(name))) {
+    const cell = cellEl(c);
+    cell.classList.remove('done', 'failed');
+    cell.classList.add('running');
+    setError(c, null);
+    try {
+      await RUN[c]();
+      cell.classList.add('done');
+    } catch (e) {
+      setError(c, e.message ?? String(e));
+      cell.classList.remove('running');
+      for (const later of ORDER.slice(ORDER.indexOf(c) + 1)) cellEl(later).classList.remove('done');
+      document.body.dataset.state = 'error';
+      return false;
+    } finally {
+      cell.classList.remove('running');
+    }
+  }
+  document.body.dataset.state = 'ready';
+  return true;
+}
+let queue = Promise.resolve();
+function schedule(name) {
+  document.body.dataset.state = 'busy';
+  queue = queue.then(() => runFrom(name));
+  return queue;
+}
+
+// ---- [1] data ------------------------------------------------------------------------------
+function showProgress(id, done, total, label) {
+  const box = $(id);
+  box.hidden = false;
+  $('progress', box).value = total ? done / total : 0;
+  $('span', box).textContent = label;
+}
+const mb = (b) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MB` : `${(b / 1024).toFixed(1)} KB`);
+
+async function parse(side) {
+  const file = state.sources[side];
+  if (!file) return null;
+  const mode = $('#header-mode').value;
+  const hasHeader = mode === 'auto' ? 'auto' : mode === 'yes';
+  const t0 = performance.now();
+  try {
+    const ds = await parseRequest({ file, hasHeader }, (p) => showProgress('#parse-progress', p.done, p.total, `${file.name}: ${mb(p.done)} of ${mb(p.total)}`));
+    ds.ms = performance.now() - t0;
+    return ds;
+  } catch (e) {
+    throw new Error(`${file.name}: ${e.message}`);
+  }
+}
+
+async function runData() {
+  $('#name-pred').textContent = state.sources.pred ? `${state.sources.pred.name} (${mb(state.sources.pred.size)})` : '';
+  $('#name-target').textContent = state.sources.target ? `${state.sources.target.name} (${mb(state.sources.target.size)})` : '';
+  const out = $('#data-out');
+  out.replaceChildren();
+  state.datasets = { pred: null, target: null };
+  state.collected = null;
+  if (!state.sources.pred) throw new Error('pick or drop a predictions file, or load a sample');
+  try {
+    state.datasets.pred = await parse('pred');
+    state.datasets.target = await parse('target');
+  } finally {
+    $('#parse-progress').hidden = true;
+  }
+  state.collected = collectColumns(state.datasets.pred, state.datasets.target);
+  renderData();
+}
+
+function renderData() {
+  const out = $('#data-out');
+  out.replaceChildren();
+  for (const ds of [state.datasets.pred, state.datasets.target].filter(Boolean)) {
+    const what = ds.kind === 'table' ? `${ds.rows.toLocaleString()} rows × ${ds.columns.length} columns${ds.header ? ', header row' : ', no header row'}`
+      : ds.kind === 'tensor' ? `array of shape [${ds.shape.join(', ')}] (${ds.dtype ?? 'float64'})`
+        : `arrays ${Object.entries(ds.tensors).map(([k, t]) => `${k} [${t.shape.join(', ')}]`).join(', ')}`;
+    out.append(el('p', { class: 'file-summary' }, el('strong', { text: ds.name }), ` — ${what}, ${mb(ds.bytes)}, parsed in ${Math.round(ds.ms)} ms`));
+  }
+  const { columns, tensors } = state.collected;
+  if (Object.keys(tensors).length) out.append(el('p', { class: 'muted', text: `mask arrays: ${Object.entries(tensors).map(([k, t]) => `${k} [${t.shape.join(', ')}]`).join(', ')}` }));
+  if (!columns.length) return;
+  const table = el('table', { class: 'roles' });
+  const head = el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'file' }), el('th', { text: 'role' }), el('th', { text: 'first values' }));
+  table.append(el('thead', {}, head));
+  const body = el('tbody');
+  columns.forEach((c, i) => {
+    const select = el('select', { 'aria-label': `role of ${c.name}`, dataset: { column: String(i) }, onchange: (e) => {
+      c.role = e.target.value;
+      state.taskByUser = false;
+      schedule('task');
+    } }, ...[['pred', 'prediction'], ['target', 'target'], ['id', 'sample id'], ['ignore', 'ignore']].map(([v, t]) => el('option', { value: v, text: t, selected: c.role === v })));
+    const first = Array.from(c.values.subarray(0, 4), (v) => (c.categories ? c.categories[v] : +v.toPrecision(5))).join(', ');
+    body.append(el('tr', {}, el('td', { class: 'colname', text: c.name }), el('td', { class: 'muted', text: c.file }), el('td', {}, select), el('td', { class: 'muted', text: first + (c.values.length > 4 ? ', …' : '') })));
+  });
+  table.append(body);
+  out.append(el('p', { class: 'muted', text: 'Column roles (guessed from the names; change them here):' }), table);
+}
+
+// ---- [2] task and metrics ------------------------------------------------------------------
+async function runTask() {
+  if (!state.collected) throw new Error('no data yet (cell [1])');
+  state.inputs = buildInputs(state.collected);
+  state.suggestion = suggestTask(state.inputs);
+  if (!state.taskByUser || !state.task) state.task = state.suggestion.task;
+  const taskSel = $('#task');
+  taskSel.replaceChildren(...TASKS.map((t) => el('option', { value: t, text: t + (t === state.suggestion.task ? ' (suggested)' : ''), selected: t === state.task })));
+  $('#task-reason').textContent = state.task === state.suggestion.task ? `suggested: ${state.suggestion.reason}` : `you chose ${state.task}; the data suggest ${state.suggestion.task} (${state.suggestion.reason})`;
+  $('#threshold-row').hidden = state.task !== 'binary';
+  renderLabelThresholds();
+  renderPicker();
+}
+
+function taskSizes() {
+  const s = { ...state.suggestion, task: state.task };
+  const { preds, target } = state.inputs;
+  if (state.task === 'multiclass' && !s.numClasses) s.numClasses = Math.max(2, (preds.shape[1] ?? 0), maxOf(target.data) + 1, preds.shape.length === 1 ? maxOf(preds.data) + 1 : 0);
+  if (state.task === 'multilabel' && !s.numLabels) s.numLabels = target.shape[1] ?? 1;
+  if (state.task === 'segmentation' && !s.numClasses) s.numClasses = Math.max(maxOf(target.data), maxOf(preds.data)) + 1;
+  if (state.task === 'regression' && !s.numOutputs) s.numOutputs = target.shape[1] ?? 1;
+  return s;
+}
+function maxOf(a) {
+  let m = -Infinity;
+  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
+  return m;
+}
+
+function renderLabelThresholds() {
+  const box = $('#label-thresholds');
+  box.replaceChildren();
+  box.hidden = state.task !== 'multilabel';
+  if (box.hidden) return;
+  const L = state.inputs.target.shape[1] ?? 1;
+  const names = state.inputs.classNames ?? Array.from({ length: L }, (_, k) => `label ${k}`);
+  if (state.labelThresholds.length !== L) state.labelThresholds = Array(L).fill(0.5);
+  box.append(el('p', { class: 'muted', text: 'Per-label thresholds (a score at or above its label\'s threshold counts as positive):' }));
+  names.forEach((n, k) => box.append(el('label', {}, `${n} `, el('input', { type: 'number', min: 0, max: 1, step: 0.05, value: state.labelThresholds[k], 'aria-label': `threshold of ${n}`,
+    onchange: (e) => {
+      state.labelThresholds[k] = Number(e.target.value);
+      schedule('results');
+    } }))));
+}
+
+function renderPicker() {
+  const box = $('#metric-picker');
+  box.replaceChildren();
+  const { list, checked } = metricsForTask(state.registry, state.task);
+  if (!state.checked.has(state.task)) state.checked.set(state.task, new Set(checked));
+  const chosen = state.checked.get(state.task);
+  const sizes = taskSizes();
+  box.append(el('p', { class: 'muted', text: `Metrics for ${state.task} (${list.length} registered in this build; options come from listMetrics()):` }));
+  const grid = el('div', { class: 'picker' });
+  for (const spec of list) {
+    const fromData = dataOptions(spec, sizes, state.inputs);
+    const cb = el('input', { type: 'checkbox', checked: chosen.has(spec.name), dataset: { metric: spec.name }, onchange: (e) => {
+      if (e.target.checked) chosen.add(spec.name);
+      else chosen.delete(spec.name);
+      schedule('results');
+    } });
+    const opts = el('details', {}, el('summary', { text: 'options' }));
+    const values = state.optionValues.get(spec.name) ?? {};
+    for (const o of spec.options) {
+      if (o.name === 'validateArgs') continue;
+      const current = values[o.name] ?? (o.name in fromData ? String(fromData[o.name]) : '');
+      const onchange = (e) => {
+        const v = state.optionValues.get(spec.name) ?? {};
+        v[o.name] = e.target.value;
+        state.optionValues.set(spec.name, v);
+        if (chosen.has(spec.name)) schedule('results');
+      };
+      let input;
+      if (o.type === 'boolean' || o.choices) {
+        const choices = o.type === 'boolean' ? ['true', 'false'] : o.choices.map(String);
+        input = el('select', { dataset: { option: o.name }, onchange },
+          el('option', { value: '', text: `default (${JSON.stringify(o.default)})` }),
+          ...choices.map((c) => el('option', { value: c, text: c, selected: current === c })));
+      } else {
+        input = el('input', { type: o.type === 'integer' || o.type === 'number' ? 'number' : 'text', step: o.type === 'integer' ? 1 : 'any', value: current,
+          placeholder: o.default === null ? 'none' : String(o.default), dataset: { option: o.name }, onchange });
+      }
+      opts.append(el('label', {}, `${o.name} `, input, o.name in fromData ? el('span', { class: 'fromdata', text: ' from the data' }) : null, el('span', { class: 'odoc', text: o.doc })));
+    }
+    grid.append(el('div', { class: 'metric' }, el('label', {}, cb, ' ', el('strong', { text: spec.name })), el('div', { class: 'doc', text: spec.doc }), spec.options.length ? opts : null));
+  }
+  box.append(grid);
+}
+
+function parseOption(o, raw) {
+  if (raw === '' || raw === undefined) return undefined;
+  if (o.type === 'boolean') return raw === 'true';
+  if (o.type === 'integer') return Number.parseInt(raw, 10);
+  if (o.type === 'number') return Number(raw);
+  if (o.type === 'number_or_string') return raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+  return raw;
+}
+
+function chosenMetrics() {
+  const sizes = taskSizes();
+  const chosen = state.checked.get(state.task) ?? new Set();
+  return state.registry.filter((s) => chosen.has(s.name)).map((spec) => {
+    const options = { ...dataOptions(spec, sizes, state.inputs) };
+    const values = state.optionValues.get(spec.name) ?? {};
+    for (const o of spec.options) {
+      const v = parseOption(o, values[o.name]);
+      if (v !== undefined) options[o.name] = v;
+    }
+    if (state.task === 'binary' && spec.options.some((o) => o.name === 'threshold') && values.threshold === undefined) options.threshold = Number($('#threshold').value);
+    return { name: spec.name, options };
+  });
+}
+
+// ---- [3] results ---------------------------------------------------------------------------
+function fmt(v) {
+  if (typeof v !== 'number') return String(v);
+  if (Number.isNaN(v)) return 'NaN';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toFixed(4);
+}
+function numCell(v) {
+  return el('td', { class: 'num', text: fmt(v), dataset: { value: String(v) } });
+}
+function optionText(options) {
+  return Object.entries(options).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+}
+
+async function runResults() {
+  if (!state.inputs) throw new Error('no task yet (cell [2])');
+  const sizes = taskSizes();
+  const { preds, target } = state.inputs;
+  const job = {
+    task: state.task,
+    preds: { data: preds.data.slice(), shape: preds.shape },
+    target: { data: target.data.slice(), shape: target.shape },
+    metrics: chosenMetrics(),
+    numClasses: sizes.numClasses,
+    threshold: Number($('#threshold').value),
+    thresholds: state.task === 'multilabel' ? state.labelThresholds : null,
+    classNames: state.inputs.classNames,
+    ids: state.inputs.ids,
+  };
+  const out = $('#results-out');
+  try {
+    state.result = await computeRequest({ type: 'run', job }, (p) => showProgress('#compute-progress', p.done, p.total, `computing: batch ${p.done} of ${p.total}`));
+  } catch (e) {
+    state.result = null;
+    out.replaceChildren();
+    throw e;
+  } finally {
+    $('#compute-progress').hidden = true;
+  }
+  state.result.job = { metrics: job.metrics, classNames: job.classNames, thresholds: job.thresholds, threshold: job.threshold };
+  renderResults(out, state.result);
+}
+
+function valueNode(v, names) {
+  if (typeof v === 'number') return [fmt(v), String(v)];
+  if (v && v.shape && v.shape.length === 1) {
+    return [v.data.map((x, k) => `${names?.[k] ?? k}: ${fmt(x)}`).join(', '), JSON.stringify(v.data)];
+  }
+  if (v && v.shape) return [`tensor [${v.shape.join(', ')}]${v.shape.length === 2 && v.shape[0] <= 6 ? ' ' + JSON.stringify(v.data.map((x) => +fmt(x))) : ' (see plots/export)'}`, JSON.stringify(v.data)];
+  if (Array.isArray(v)) return [`list of ${v.length}`, JSON.stringify(v)];
+  if (v && typeof v === 'object') return [Object.entries(v).map(([k, x]) => `${k}: ${valueNode(x, names)[0]}`).join('; '), JSON.stringify(v)];
+  return [String(v), String(v)];
+}
+
+function renderResults(out, r) {
+  out.replaceChildren();
+  out.append(el('p', { class: 'muted', text: `${r.n.toLocaleString()} samples, task ${r.task}, computed by wasmetrics (${r.simd ? 'SIMD' : 'plain'} WebAssembly build) in a worker in ${Math.round(r.ms)} ms.` }));
+  const names = r.perClass?.names;
+  const mt = el('table', { id: 'metrics-table' }, el('thead', {}, el('tr', {}, el('th', { text: 'metric' }), el('th', { text: 'options' }), el('th', { text: 'value' }))));
+  const mb_ = el('tbody');
+  for (const m of r.metrics) {
+    const row = el('tr', { dataset: { metric: m.name } }, el('td', { text: m.name }), el('td', { class: 'muted', text: optionText(m.options) }));
+    if (m.error) row.append(el('td', { class: 'error-cell', text: 'error: ' + m.error }));
+    else if (typeof m.value === 'number') row.append(numCell(m.value));
+    else {
+      const [text, full] = valueNode(m.value, names);
+      row.append(el('td', { text, dataset: { value: full } }));
+    }
+    mb_.append(row);
+  }
+  mt.append(mb_);
+  out.append(el('h3', { text: 'Metrics' }), mt);
+
+  if (r.perClass) {
+    const pc = r.perClass;
+    const cols = [['precision', 'precision'], ['recall', 'recall'], ['f1', 'F1'], ...(pc.iou ? [['iou', 'IoU']] : []), ['support', 'support']];
+    const t = el('table', { id: 'per-class-table' }, el('thead', {}, el('tr', {}, el('th', { text: r.task === 'multilabel' ? 'label' : 'class' }), ...cols.map(([, h]) => el('th', { text: h })))));
+    const body = el('tbody');
+    pc.names.forEach((n, k) => body.append(el('tr', { dataset: { class: String(k) } }, el('td', { text: n }), ...cols.map(([key]) => numCell(pc[key][k])))));
+    t.append(body);
+    if (pc.averages) {
+      const foot = el('tfoot');
+      for (const [avg, label] of [['macro', 'macro average'], ['weighted', 'weighted average'], ['micro', 'micro average']]) {
+        const a = pc.averages[avg];
+        if (a) foot.append(el('tr', { dataset: { average: avg } }, el('td', { text: label }), ...cols.map(([key]) => (key in a ? numCell(a[key]) : el('td')))));
+      }
+      t.append(foot);
+    }
+    out.append(el('h3', { text: r.task === 'multilabel' ? 'Per label' : 'Per class' }), t);
+  }
+
+  if (r.worst?.length) {
+    const hasPT = r.worst[0].target !== undefined;
+    const t = el('table', { id: 'worst-table' }, el('thead', {}, el('tr', {}, el('th', { text: 'sample' }), ...(hasPT ? [el('th', { text: 'target' }), el('th', { text: 'predicted' })] : []), el('th', { text: r.task === 'regression' ? 'absolute error' : 'detail' }))));
+    const body = el('tbody');
+    for (const w of r.worst) {
+      body.append(el('tr', {}, el('td', { text: w.id }), ...(hasPT ? [el('td', { text: w.target }), el('td', { text: w.predicted })] : []),
+        r.task === 'regression' ? numCell(w.score) : el('td', { text: w.detail ?? fmt(w.score) })));
+    }
+    t.append(body);
+    out.append(el('h3', { text: 'Worst samples (for QA)' }), el('p', { class: 'muted', text: worstHow(r.task) }), t);
+  }
+}
+function worstHow(task) {
+  return { regression: 'largest absolute error first', multiclass: 'lowest probability of the true class first (highest log loss); with label predictions, the misclassified ones',
+    binary: 'wrong at the threshold first, then by distance of the score from the target', multilabel: 'most wrong labels first (at their thresholds), then by distance of the scores', segmentation: 'largest share of wrong pixels first' }[task];
+}
+
+// ---- [4] plots -----------------------------------------------------------------------------
+function destroyCharts() {
+  for (const c of state.charts) c.destroy();
+  state.charts = [];
+}
+function plotBox(id, title) {
+  const canvas = el('canvas', { id, role: 'img', 'aria-label': title });
+  const box = el('div', { class: 'plot', dataset: { plot: id } }, el('h3', { text: title }), el('div', { class: 'canvas-box' }, canvas));
+  $('#plots-out').append(box);
+  return canvas;
+}
+const BASE = { animation: false, responsive: true, maintainAspectRatio: false };
+
+async function runPlots() {
+  destroyCharts();
+  $('#plots-out').replaceChildren();
+  const r = state.result;
+  if (!r) throw new Error('no results yet (cell [3])');
+  if (!Chart) throw new Error('the charting library (web/vendor/chart.umd.min.js) did not load: run `node web/scripts/vendor.mjs`');
+  if (r.confusion) {
+    const C = r.confusion.shape[0];
+    const names = r.perClass.names;
+    const data = [];
+    let max = 0;
+    for (let i = 0; i < C; i++) for (let j = 0; j < C; j++) {
+      const v = r.confusion.data[i * C + j];
+      max = Math.max(max, v);
+      data.push({ x: names[j], y: names[i], v });
+    }
+    const canvas = plotBox('plot-confusion', 'Confusion matrix (rows: target, columns: predicted)');
+    state.charts.push(new Chart(canvas, {
+      type: 'matrix',
+      data: { datasets: [{ label: 'count', data,
+        backgroundColor: (c) => `rgba(59, 91, 219, ${0.06 + 0.94 * ((c.raw?.v ?? 0) / (max || 1))})`,
+        borderColor: 'rgba(255,255,255,0.9)', borderWidth: 1,
+        width: ({ chart }) => (chart.chartArea || {}).width / C - 1, height: ({ chart }) => (chart.chartArea || {}).height / C - 1 }] },
+      options: { ...BASE, plugins: { legend: { display: false }, tooltip: { callbacks: { title: () => '', label: (c) => `target ${c.raw.y}, predicted ${c.raw.x}: ${c.raw.v}` } } },
+        scales: { x: { type: 'category', labels: names, offset: true, grid: { display: false }, title: { display: true, text: 'predicted' } },
+          y: { type: 'category', labels: names, offset: true, reverse: false, grid: { display: false }, title: { display: true, text: 'target' } } } },
+      plugins: [{ id: 'cellLabels', afterDatasetsDraw(chart) {
+        if (C > 20) return;
+        const { ctx } = chart;
+        const meta = chart.getDatasetMeta(0);
+        ctx.save();
+        ctx.font = '12px system-ui, sans-serif';
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        meta.data.forEach((cell, k) => {
+          const v = data[k].v;
+          ctx.fillStyle = v / (max || 1) > 0.55 ? '#fff' : '#1d2430';
+          const { x, y, width, height } = cell.getProps(['x', 'y', 'width', 'height']);
+          ctx.fillText(String(v), x + width / 2, y + height / 2);
+        });
+        ctx.restore();
+      } }],
+    }));
+  }
+  if (r.perClass) {
+    const canvas = plotBox('plot-per-class', r.task === 'multilabel' ? 'Per-label scores' : 'Per-class scores');
+    const series = [['precision', '#3b5bdb'], ['recall', '#f59f00'], ['f1', '#2b8a3e'], ...(r.perClass.iou ? [['iou', '#ae3ec9']] : [])];
+    state.charts.push(new Chart(canvas, { type: 'bar',
+      data: { labels: r.perClass.names, datasets: series.map(([k, color]) => ({ label: k === 'f1' ? 'F1' : k === 'iou' ? 'IoU' : k, data: r.perClass[k], backgroundColor: color })) },
+      options: { ...BASE, scales: { y: { min: 0, max: 1 } } } }));
+  }
+  if (r.scatter) {
+    const canvas = plotBox('plot-scatter', 'Predicted against target');
+    const xs = r.scatter.map((p) => p.x);
+    const lo = Math.min(...xs), hi = Math.max(...xs);
+    state.charts.push(new Chart(canvas, { type: 'scatter',
+      data: { datasets: [{ label: 'samples', data: r.scatter, backgroundColor: 'rgba(59,91,219,0.55)', pointRadius: 2.5 },
+        { label: 'predicted = target', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, borderColor: '#c92a2a', pointRadius: 0, borderDash: [5, 4] }] },
+      options: { ...BASE, scales: { x: { title: { display: true, text: 'target' } }, y: { title: { display: true, text: 'predicted' } } } } }));
+  }
+  for (const [k, c] of (r.curves ?? []).entries()) {
+    if (c.error) continue;
+    const canvas = plotBox(`plot-curve-${k}`, `${c.name} curve`);
+    state.charts.push(new Chart(canvas, { type: 'scatter',
+      data: { datasets: [{ label: c.name, data: c.x.map((x, i) => ({ x, y: c.y[i] })), showLine: true, pointRadius: 0, borderColor: '#3b5bdb' }] },
+      options: { ...BASE, scales: { x: { min: 0, max: 1, title: { display: true, text: c.xLabel } }, y: { min: 0, max: 1, title: { display: true, text: c.yLabel } } } } }));
+  }
+  if (!state.charts.length) $('#plots-out').append(el('p', { class: 'muted', text: 'No plot for this task.' }));
+}
+
+// ---- [5] export ----------------------------------------------------------------------------
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+function exportObject() {
+  const r = state.result;
+  return {
+    generator: 'wasmetrics demo',
+    files: [state.datasets.pred?.name, state.datasets.target?.name].filter(Boolean),
+    task: r.task, samples: r.n,
+    metrics: r.metrics.map((m) => ({ name: m.name, options: m.options, ...(m.error ? { error: m.error } : { value: m.value }) })),
+    perClass: r.perClass ?? null, confusionMatrix: r.confusion ?? null, worst: r.worst,
+    thresholds: r.job.thresholds ?? (r.task === 'binary' ? r.job.threshold : null),
+  };
+}
+function csvField(v) {
+  const s = String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+export function resultsCsv(o) {
+  const rows = [['section', 'name', 'key', 'value']];
+  const flat = (prefix, v, push) => {
+    if (typeof v === 'number' || typeof v === 'string') push(prefix, v);
+    else if (v && v.shape) v.data.forEach((x, k) => push(`${prefix}[${k}]`, x));
+    else if (Array.isArray(v)) v.forEach((x, k) => flat(`${prefix}[${k}]`, x, push));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) flat(prefix ? `${prefix}.${k}` : k, x, push);
+  };
+  for (const m of o.metrics) {
+    const name = m.name + (Object.keys(m.options).length ? `(${optionText(m.options)})` : '');
+    if (m.error) rows.push(['metric', name, 'error', m.error]);
+    else flat('', m.value, (key, v) => rows.push(['metric', name, key, v]));
+  }
+  if (o.perClass) {
+    o.perClass.names.forEach((n, k) => {
+      for (const key of ['precision', 'recall', 'f1', 'iou', 'support']) if (o.perClass[key]) rows.push(['per_class', n, key, o.perClass[key][k]]);
+    });
+  }
+  for (const w of o.worst ?? []) rows.push(['worst', w.id, 'score', w.score]);
+  return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+function codeSnippet() {
+  const r = state.result;
+  const lines = [];
+  const cols = state.collected?.columns ?? [];
+  const pc = cols.filter((c) => c.role === 'pred'), tc = cols.filter((c) => c.role === 'target');
+  const files = [...new Set([...pc, ...tc].map((c) => c.file))];
+  lines.push(`// Reproduces this evaluation with the wasmetrics npm package (Node 20+: \`node evaluate.mjs\`).`);
+  lines.push(`import { readFileSync } from 'node:fs';`);
+  lines.push(`import { init, createMetric } from 'wasmetrics';`, '');
+  lines.push('await init();');
+  if (!pc.length) {
+    lines.push('// The masks came from .npy files: load them as {data, shape} with your .npy reader.');
+    lines.push('const preds = { data: /* Float64Array */, shape: ' + JSON.stringify(state.inputs.preds.shape) + ' };');
+    lines.push('const target = { data: /* Float64Array */, shape: ' + JSON.stringify(state.inputs.target.shape) + ' };');
+  } else {
+    lines.push(`// A plain CSV reader (comma-separated, no quoted fields); use papaparse for anything fancier.`);
+    lines.push(`const readCsv = (file) => {`);
+    lines.push(`  const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\\r?\\n/).map((line) => line.split(','));`);
+    lines.push(`  return (name) => rows.map((row) => row[header.indexOf(name)]);`);
+    lines.push(`};`);
+    files.forEach((f, i) => lines.push(`const file${i} = readCsv(${JSON.stringify(f)});`));
+    const ref = (c) => `file${files.indexOf(c.file)}(${JSON.stringify(c.name)})`;
+    const classNames = state.inputs.classNames;
+    if (classNames && [...pc, ...tc].some((c) => c.categories)) lines.push(`const classNames = ${JSON.stringify(classNames)};`);
+    const conv = (c) => (c.categories ? `${ref(c)}.map((s) => classNames.indexOf(s))` : `${ref(c)}.map(Number)`);
+    const stack = (list, name) => {
+      if (list.length === 1) lines.push(`const ${name} = Float64Array.from(${conv(list[0])});`);
+      else {
+        lines.push(`const ${name}Columns = [${list.map(conv).join(', ')}];`);
+        lines.push(`const ${name} = { data: Float64Array.from(${name}Columns[0].flatMap((_, i) => ${name}Columns.map((c) => c[i]))), shape: [${name}Columns[0].length, ${list.length}] };`);
+      }
+    };
+    stack(pc, 'preds');
+    stack(tc, 'target');
+    if (r.task === 'multilabel') {
+      lines.push(`// Per-label thresholds: scores at or above them count as positive.`);
+      lines.push(`const thresholds = ${JSON.stringify(r.job.thresholds)};`);
+      lines.push(`const predLabels = { data: preds.data.map((v, k) => (v >= thresholds[k % ${r.job.thresholds.length}] ? 1 : 0)), shape: preds.shape };`);
+    }
+  }
+  lines.push('');
+  lines.push('const metrics = [');
+  for (const m of r.job.metrics) {
+    const multilabelThresholded = r.task === 'multilabel' && !/AUROC|AveragePrecision|ROC|Curve|Calibration|LogAUC|Hinge/.test(m.name);
+    const opts = multilabelThresholded ? { ...m.options, threshold: 0.5 } : m.options;
+    lines.push(`  [${JSON.stringify(m.name)}, ${JSON.stringify(opts)}${multilabelThresholded ? ', predLabels' : ''}],`);
+  }
+  lines.push('];');
+  lines.push('for (const [name, options, p = preds] of metrics) {');
+  lines.push('  const metric = createMetric(name, options);');
+  lines.push('  metric.update(p, target);');
+  lines.push('  const value = metric.compute();');
+  lines.push('  console.log(name, typeof value === \'number\' ? value : JSON.stringify(value.toArray?.() ?? value));');
+  lines.push('  metric.dispose();');
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+async function runExport() {
+  if (!state.result) throw new Error('no results yet (cell [3])');
+  $('#code code').textContent = codeSnippet();
+  $('#copy-state').textContent = '';
+  const box = $('#export-png');
+  box.replaceChildren();
+  for (const chart of state.charts) {
+    const id = chart.canvas.id;
+    box.append(el('button', { type: 'button', dataset: { png: id }, text: `${id.replace('plot-', '')} as PNG`, onclick: () => chart.canvas.toBlob((b) => download(b, `${id}.png`), 'image/png') }));
+  }
+}
+
+// ---- wiring --------------------------------------------------------------------------------
+function baseName() {
+  return (state.datasets.pred?.name ?? 'results').replace(/\.[^.]*$/, '');
+}
+$('#export-json').addEventListener('click', () => state.result && download(new Blob([JSON.stringify(exportObject(), null, 2)], { type: 'application/json' }), `${baseName()}-metrics.json`));
+$('#export-csv').addEventListener('click', () => state.result && download(new Blob([resultsCsv(exportObject())], { type: 'text/csv' }), `${baseName()}-metrics.csv`));
+$('#copy-code').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText($('#code code').textContent);
+    $('#copy-state').textContent = 'copied';
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents($('#code code'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    $('#copy-state').textContent = 'selected: press Ctrl+C';
+  }
+});
+for (const b of document.querySelectorAll('button[data-run]')) b.addEventListener('click', () => schedule(b.dataset.run));
+$('#task').addEventListener('change', (e) => {
+  state.task = e.target.value;
+  state.taskByUser = true;
+  schedule('task');
+});
+$('#threshold').addEventListener('change', () => schedule('results'));
+$('#header-mode').addEventListener('change', () => schedule('data'));
+$('#clear-target').addEventListener('click', () => {
+  state.sources.target = null;
+  $('#file-target').value = '';
+  schedule('data');
+});
+
+function setFile(side, file) {
+  if (!file) return;
+  state.sources[side] = file;
+  state.taskByUser = false;
+  state.sampleName = null;
+  for (const b of document.querySelectorAll('[data-sample]')) b.classList.remove('active');
+  schedule('data');
+}
+for (const side of ['pred', 'target']) {
+  const input = $(`#file-${side}`);
+  input.addEventListener('change', () => setFile(side, input.files[0]));
+  const drop = $(`#drop-${side}`);
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    setFile(side, e.dataTransfer.files[0]);
+  });
+}
+// Dropping a file anywhere else must not navigate away from the page.
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => e.preventDefault());
+
+async function loadSample(name) {
+  const files = await Promise.all(SAMPLES[name].map(async (url) => {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`sample ${url}: HTTP ${res.status}`);
+    return new File([await res.blob()], url.split('/').pop(), { type: 'text/csv' });
+  }));
+  state.sources = { pred: files[0], target: files[1] ?? null };
+  $('#file-pred').value = '';
+  $('#file-target').value = '';
+  state.taskByUser = false;
+  state.sampleName = name;
+  for (const b of document.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === name);
+  return schedule('data');
+}
+for (const b of document.querySelectorAll('[data-sample]')) b.addEventListener('click', () => loadSample(b.dataset.sample).catch((e) => setError('data', e.message)));
+
+try {
+  const { registry, simd } = await computeRequest({ type: 'registry' });
+  state.registry = registry;
+  $('#status').textContent = `wasmetrics ready: ${registry.length} metrics, ${simd ? 'SIMD' : 'plain'} WebAssembly build, computing in a Web Worker.`;
+  await loadSample(new URLSearchParams(location.search).get('sample') ?? 'animals');
+} catch (e) {
+  $('#status').textContent = `could not start: ${e.message}`;
+  document.body.dataset.state = 'error';
+}

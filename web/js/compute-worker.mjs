@@ -1,0 +1,240 @@
+// Computes everything the Results and Plots cells show, with the npm package, off the main thread.
+// Messages: {id, type: 'registry'} -> the registry (listMetrics()); {id, type: 'run', job} ->
+// progress messages, then {id, type: 'done', result}. Errors come back as {id, type: 'error', message}.
+import { init, createMetric, listMetrics, simd } from '../../npm/dist/index.mjs';
+
+const ready = init();
+const BATCH_ROWS = 65536;
+let registry = null;
+
+/** A result as plain, structured-cloneable data: numbers, {data, shape} tensors, arrays, objects. */
+function plain(v) {
+  if (typeof v === 'number' || v === null || v === undefined) return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v && typeof v.toArray === 'function' && v.shape) return { data: Array.from(v.data), shape: [...v.shape] };
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+function batches(input, rows) {
+  const per = input.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = [];
+  for (let s = 0; s < rows; s += BATCH_ROWS) {
+    const e = Math.min(rows, s + BATCH_ROWS);
+    out.push({ data: input.data.subarray(s * per, e * per), shape: [e - s, ...input.shape.slice(1)] });
+  }
+  return out;
+}
+
+/** Runs one metric over the data in batches (as a data loader would) and returns compute(). */
+function run(name, options, preds, target, onBatch) {
+  const m = createMetric(name, options);
+  try {
+    const pb = batches(preds, preds.shape[0]);
+    const tb = batches(target, target.shape[0]);
+    for (let i = 0; i < pb.length; i++) {
+      m.update(pb[i], tb[i]);
+      onBatch?.();
+    }
+    return plain(m.compute());
+  } finally {
+    m.dispose();
+  }
+}
+
+const SCORE_METRIC = /AUROC|AveragePrecision|ROC|Curve|Calibration|LogAUC|Hinge/;
+
+function labelsOf(preds, numClasses, threshold) {
+  // [N, C] scores -> argmax labels; [N] scores (binary) -> 0/1 at the threshold; labels stay.
+  if (preds.shape.length === 2) {
+    const [n, c] = preds.shape;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let j = 1; j < c; j++) if (preds.data[i * c + j] > preds.data[i * c + best]) best = j;
+      out[i] = best;
+    }
+    return { data: out, shape: [n] };
+  }
+  if (threshold !== undefined) return { data: preds.data.map((v) => (v >= threshold ? 1 : 0)), shape: preds.shape };
+  return preds;
+}
+
+function worst(job, preds, target, labels) {
+  const n = target.shape[0];
+  const K = 10;
+  const score = new Float64Array(n);
+  const rows = [];
+  const { task } = job;
+  if (task === 'regression') {
+    const per = preds.data.length / n;
+    for (let i = 0; i < n; i++) {
+      let e = 0;
+      for (let j = 0; j < per; j++) e += Math.abs(preds.data[i * per + j] - target.data[i * per + j]);
+      score[i] = e;
+    }
+  } else if (task === 'multiclass' && preds.shape.length === 2) {
+    const c = preds.shape[1];
+    for (let i = 0; i < n; i++) score[i] = -Math.log(Math.max(preds.data[i * c + target.data[i]] ?? 0, 1e-12));
+  } else if (task === 'binary' || task === 'multilabel') {
+    const per = preds.data.length / n;
+    for (let i = 0; i < n; i++) {
+      let e = 0;
+      for (let j = 0; j < per; j++) {
+        const k = i * per + j;
+        e += (labels.data[k] !== target.data[k] ? 1 : 0) + Math.abs(preds.data[k] - target.data[k]) / (per + 1);
+      }
+      score[i] = e;
+    }
+  } else {
+    // labels (multiclass labels, segmentation masks): share of wrong pixels/entries
+    const per = target.data.length / n;
+    for (let i = 0; i < n; i++) {
+      let wrong = 0;
+      for (let j = 0; j < per; j++) wrong += labels.data[i * per + j] !== target.data[i * per + j] ? 1 : 0;
+      score[i] = wrong / per;
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]).slice(0, K);
+  const per = preds.data.length / n, tper = target.data.length / n;
+  for (const i of order) {
+    const row = { index: i, id: job.ids ? job.ids[i] : String(i), score: score[i] };
+    if (task === 'segmentation') row.detail = `${(100 * score[i]).toFixed(2)}% of pixels wrong`;
+    else if (task === 'multiclass' && preds.shape.length === 2) {
+      const name = (k) => job.classNames?.[k] ?? String(k);
+      row.target = name(target.data[i]);
+      row.predicted = name(labels.data[i]);
+      row.detail = `p(${row.target}) = ${preds.data[i * per + target.data[i]].toPrecision(3)}`;
+    } else {
+      row.target = Array.from(target.data.subarray(i * tper, (i + 1) * tper), (v) => +v.toPrecision(6)).join(', ');
+      row.predicted = Array.from(preds.data.subarray(i * per, (i + 1) * per), (v) => +v.toPrecision(6)).join(', ');
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+function sample(preds, target, max = 2000) {
+  const n = target.shape[0];
+  const step = Math.max(1, Math.ceil(n / max));
+  const per = preds.data.length / n;
+  const pts = [];
+  for (let i = 0; i < n; i += step) pts.push({ x: target.data[i * per], y: preds.data[i * per] });
+  return pts;
+}
+
+/** Macro, weighted and micro averages of precision, recall and F1, each computed by the package. */
+function averages(prefix, base, preds, target) {
+  const out = {};
+  for (const average of ['macro', 'weighted', 'micro']) {
+    out[average] = {};
+    for (const [key, name] of [['precision', 'Precision'], ['recall', 'Recall'], ['f1', 'F1Score']]) {
+      out[average][key] = run(prefix + name, { ...base, average }, preds, target);
+    }
+  }
+  return out;
+}
+
+function compute(job, post) {
+  const t0 = performance.now();
+  const { task } = job;
+  let preds = job.preds, target = job.target;
+  const n = target.shape[0];
+  const nMetrics = job.metrics.length + 4;
+  let done = 0;
+  const totalBatches = nMetrics * Math.ceil(n / BATCH_ROWS);
+  const tick = () => {
+    done++;
+    if (done % 4 === 0) post({ type: 'progress', done, total: totalBatches });
+  };
+
+  // Multilabel: per-label thresholds binarize the scores once; metrics then use 0.5.
+  let binarized = preds;
+  if (task === 'multilabel') {
+    const L = preds.shape[1];
+    const thr = job.thresholds ?? [];
+    binarized = { data: preds.data.map((v, k) => (v >= (thr[k % L] ?? 0.5) ? 1 : 0)), shape: preds.shape };
+  }
+  const labels = task === 'multilabel' ? binarized : task === 'regression' ? preds : labelsOf(preds, job.numClasses, task === 'binary' ? job.threshold : undefined);
+
+  const metrics = job.metrics.map(({ name, options }) => {
+    try {
+      const useScores = task !== 'multilabel' || SCORE_METRIC.test(name);
+      const opts = task === 'multilabel' && !SCORE_METRIC.test(name) ? { ...options, threshold: 0.5 } : options;
+      return { name, options, value: run(name, opts, useScores ? preds : binarized, target, tick) };
+    } catch (e) {
+      return { name, options, error: e.message };
+    }
+  });
+
+  const out = { task, n, metrics, simd: simd() };
+  const has = (name) => registry.some((m) => m.name === name);
+  if (task === 'multiclass' || task === 'segmentation' || task === 'binary') {
+    const C = task === 'binary' ? 2 : job.numClasses;
+    const o = { numClasses: C, average: 'none' };
+    const lt = { data: labels.data, shape: labels.shape };
+    out.perClass = {
+      names: Array.from({ length: C }, (_, k) => job.classNames?.[k] ?? (task === 'binary' ? ['negative (0)', 'positive (1)'][k] : `class ${k}`)),
+      precision: run('MulticlassPrecision', o, lt, target, tick).data,
+      recall: run('MulticlassRecall', o, lt, target, tick).data,
+      f1: run('MulticlassF1Score', o, lt, target, tick).data,
+    };
+    if (task === 'segmentation') out.perClass.iou = run('MulticlassJaccardIndex', o, lt, target).data;
+    const cm = run('MulticlassConfusionMatrix', { numClasses: C }, lt, target, tick);
+    out.confusion = cm;
+    out.perClass.averages = averages('Multiclass', { numClasses: C }, lt, target);
+    out.perClass.support = Array.from({ length: C }, (_, r) => cm.data.slice(r * C, (r + 1) * C).reduce((a, b) => a + b, 0));
+  } else if (task === 'multilabel') {
+    const L = preds.shape[1];
+    const o = { numLabels: L, average: 'none', threshold: 0.5 };
+    out.perClass = {
+      names: Array.from({ length: L }, (_, k) => job.classNames?.[k] ?? `label ${k}`),
+      precision: run('MultilabelPrecision', o, binarized, target, tick).data,
+      recall: run('MultilabelRecall', o, binarized, target, tick).data,
+      f1: run('MultilabelF1Score', o, binarized, target, tick).data,
+      averages: averages('Multilabel', { numLabels: L, threshold: 0.5 }, binarized, target),
+      support: Array.from({ length: L }, (_, j) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += target.data[i * L + j];
+        return s;
+      }),
+    };
+  } else if (task === 'regression') {
+    out.scatter = sample(preds, target);
+  }
+
+  // Curves, only where this build of the package registers them.
+  out.curves = [];
+  if (task === 'binary') {
+    if (has('BinaryROC')) {
+      try {
+        const r = run('BinaryROC', {}, preds, target);
+        out.curves.push({ name: 'ROC', x: r.fpr.data, y: r.tpr.data, xLabel: 'false positive rate', yLabel: 'true positive rate' });
+      } catch (e) { out.curves.push({ name: 'ROC', error: e.message }); }
+    }
+    if (has('BinaryPrecisionRecallCurve')) {
+      try {
+        const r = run('BinaryPrecisionRecallCurve', {}, preds, target);
+        out.curves.push({ name: 'Precision-recall', x: r.recall.data, y: r.precision.data, xLabel: 'recall', yLabel: 'precision' });
+      } catch (e) { out.curves.push({ name: 'Precision-recall', error: e.message }); }
+    }
+  }
+  out.worst = worst(job, preds, target, labels);
+  out.ms = performance.now() - t0;
+  return out;
+}
+
+self.onmessage = async (event) => {
+  const { id, type, job } = event.data;
+  const post = (msg) => self.postMessage({ id, ...msg });
+  try {
+    await ready;
+    registry ??= listMetrics();
+    if (type === 'registry') post({ type: 'done', result: { registry, simd: simd() } });
+    else if (type === 'run') post({ type: 'done', result: compute(job, post) });
+    else throw new Error(`unknown request ${type}`);
+  } catch (e) {
+    post({ type: 'error', message: e?.message ?? String(e) });
+  }
+};

@@ -1,0 +1,46 @@
+// Regenerates the bundled samples in web/samples (deterministic): `node web/scripts/make-samples.mjs`.
+//   animals.csv  multiclass: id, one probability column per class, and the true class by name
+//   tags.csv     multilabel: id, p_<tag> scores and <tag>_true 0/1 targets for four tags
+//   spam.csv     binary: id, score, label (0/1)
+// The regression sample is examples/data/house_prices.csv, read from there.
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'samples');
+let seed = 20240611;
+const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+const softmax = (z) => {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+};
+const f = (v) => v.toFixed(4);
+
+const classes = ['cat', 'dog', 'bird', 'fish'];
+const skill = [1.6, 1.2, 2.2, 0.7]; // how well the model knows each class
+let lines = ['id,' + classes.join(',') + ',label'];
+for (let i = 0; i < 240; i++) {
+  const t = Math.floor(rand() * 4);
+  const z = classes.map((_, k) => gauss() * 0.9 + (k === t ? skill[t] : 0) + (t === 0 && k === 1 ? 0.9 : 0));
+  lines.push([`img_${String(i).padStart(3, '0')}`, ...softmax(z).map(f), classes[t]].join(','));
+}
+writeFileSync(join(dir, 'animals.csv'), lines.join('\n') + '\n');
+
+const tags = ['outdoor', 'people', 'animal', 'vehicle'];
+lines = ['id,' + tags.map((t) => 'p_' + t).join(',') + ',' + tags.map((t) => t + '_true').join(',')];
+for (let i = 0; i < 150; i++) {
+  const truth = tags.map((_, k) => (rand() < [0.6, 0.4, 0.3, 0.2][k] ? 1 : 0));
+  const p = truth.map((y, k) => 1 / (1 + Math.exp(-(gauss() * 1.2 + (y ? 1.5 : -1.5) - [0, 0.3, 0, 0.8][k]))));
+  lines.push([`photo_${i}`, ...p.map(f), ...truth].join(','));
+}
+writeFileSync(join(dir, 'tags.csv'), lines.join('\n') + '\n');
+
+lines = ['id,score,label'];
+for (let i = 0; i < 200; i++) {
+  const y = rand() < 0.35 ? 1 : 0;
+  lines.push([`msg_${i}`, f(1 / (1 + Math.exp(-(gauss() * 1.3 + (y ? 1.2 : -1.4))))), y].join(','));
+}
+writeFileSync(join(dir, 'spam.csv'), lines.join('\n') + '\n');

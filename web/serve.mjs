@@ -1,0 +1,159 @@
+// The demo's static server: serves the repository root on 127.0.0.1 so that web/index.html can
+// import ../npm/dist/index.mjs (no bundler, no symlinks). Nothing outside the repository is
+// served (`..`, encoded or not, and symlinks leading out are refused), and it listens on the
+// loopback interface only.
+//
+//   node web/serve.mjs [--port 8080] [--once]
+//
+// Interactive (a TTY on stdin and no CI variable): prints the address and serves until Ctrl-C.
+// With --once, in CI, or with stdin not a TTY: prints the address, loads the page and everything
+// it needs once (as a browser would, over HTTP), reports, and exits (0 when all loaded), so that
+// `make demo` never hangs in CI.
+import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.cjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.npy': 'application/octet-stream',
+};
+
+/** The file under `root` a URL path names, or null (outside the root, missing, or hidden). */
+export function resolvePath(root, urlPath) {
+  let path;
+  try {
+    path = decodeURIComponent(urlPath.split('?')[0].split('#')[0]);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0')) return null;
+  const file = resolve(root, '.' + (path.startsWith('/') ? path : '/' + path));
+  if (file !== root && !file.startsWith(root + sep)) return null;
+  // No dot-files or dot-folders (.git, .third_party) and nothing a symlink leads out to.
+  if (file.slice(root.length).split(sep).some((part) => part.startsWith('.'))) return null;
+  let real;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return null;
+  }
+  const realRoot = realpathSync(root);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) return null;
+  return file;
+}
+
+export function createDemoServer(root = repoRoot) {
+  return createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const pathname = new URL(req.url, 'http://127.0.0.1').pathname;
+    if (pathname === '/' || pathname === '/web') {
+      res.writeHead(302, { location: '/web/' }).end();
+      return;
+    }
+    let file = resolvePath(root, pathname);
+    let stat = null;
+    try {
+      stat = file && statSync(file);
+      if (stat && stat.isDirectory()) {
+        file = join(file, 'index.html');
+        stat = statSync(file);
+      }
+    } catch {
+      stat = null;
+    }
+    if (!file || !stat || !stat.isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': stat.size,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  });
+}
+
+export function listen(server, port = 0) {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok(`http://127.0.0.1:${server.address().port}`));
+  });
+}
+
+/** Loads the page and what it needs once, over HTTP; returns a list of problems (empty: fine). */
+export async function checkOnce(origin) {
+  const problems = [];
+  const need = [
+    ['/web/', 'text/html'], ['/web/js/app.mjs', 'text/javascript'], ['/web/js/compute-worker.mjs', 'text/javascript'],
+    ['/web/js/parse-worker.mjs', 'text/javascript'], ['/web/vendor/chart.umd.min.js', 'text/javascript'],
+    ['/web/vendor/papaparse.mjs', 'text/javascript'], ['/npm/dist/index.mjs', 'text/javascript'],
+    ['/npm/dist/wasmetrics-simd.wasm', 'application/wasm'], ['/web/samples/animals.csv', 'text/csv'],
+  ];
+  for (const [path, type] of need) {
+    try {
+      const r = await fetch(origin + path);
+      const got = r.headers.get('content-type') ?? '';
+      if (!r.ok) problems.push(`${path}: HTTP ${r.status}${path.startsWith('/web/vendor') ? ' (run `node web/scripts/vendor.mjs`)' : ''}`);
+      else if (!got.startsWith(type)) problems.push(`${path}: served as ${got}, expected ${type}`);
+      await r.arrayBuffer();
+    } catch (e) {
+      problems.push(`${path}: ${e.message}`);
+    }
+  }
+  const html = await (await fetch(origin + '/web/')).text();
+  if (!/Content-Security-Policy/.test(html)) problems.push('/web/: no Content-Security-Policy meta tag');
+  return problems;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const portArg = args.indexOf('--port');
+  const port = portArg >= 0 ? Number(args[portArg + 1]) : Number(process.env.PORT ?? 8080);
+  const once = args.includes('--once') || Boolean(process.env.CI) || !process.stdin.isTTY;
+  const server = createDemoServer();
+  let origin;
+  try {
+    origin = await listen(server, port);
+  } catch (e) {
+    if (e.code !== 'EADDRINUSE') throw e;
+    origin = await listen(server, 0); // 8080 taken: any free port
+  }
+  console.log(`wasmetrics demo page: ${origin}/web/`);
+  if (once) {
+    const problems = await checkOnce(origin);
+    server.close();
+    if (problems.length) {
+      console.error('the demo page did not load:\n  ' + problems.join('\n  '));
+      process.exit(1);
+    }
+    console.log('checked: the page, its scripts, the package and its .wasm load (not serving: CI or no terminal)');
+  } else {
+    console.log('serving the repository root on 127.0.0.1 only; Ctrl-C to stop');
+    process.on('SIGINT', () => {
+      server.close();
+      process.exit(0);
+    });
+  }
+}
