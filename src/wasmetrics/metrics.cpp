@@ -88,7 +88,31 @@
   X(complete_intersection_over_union)
 
 // Curves, calibration, hinge and ranking metrics (classification, second part).
-#define WASMETRICS_CLASSIFICATION_CURVES(X)
+#define WASMETRICS_CLASSIFICATION_CURVES(X) \
+  X(binary_roc) \
+  X(multiclass_roc) \
+  X(multilabel_roc) \
+  X(binary_precision_recall_curve) \
+  X(multiclass_precision_recall_curve) \
+  X(multilabel_precision_recall_curve) \
+  X(binary_auroc) \
+  X(multiclass_auroc) \
+  X(multilabel_auroc) \
+  X(binary_average_precision) \
+  X(multiclass_average_precision) \
+  X(multilabel_average_precision) \
+  X(binary_recall_at_fixed_precision) \
+  X(multiclass_recall_at_fixed_precision) \
+  X(multilabel_recall_at_fixed_precision) \
+  X(binary_precision_at_fixed_recall) \
+  X(multiclass_precision_at_fixed_recall) \
+  X(multilabel_precision_at_fixed_recall) \
+  X(binary_specificity_at_sensitivity) \
+  X(multiclass_specificity_at_sensitivity) \
+  X(multilabel_specificity_at_sensitivity) \
+  X(binary_sensitivity_at_specificity) \
+  X(multiclass_sensitivity_at_specificity) \
+  X(multilabel_sensitivity_at_specificity)
 
 #define WASMETRICS_CLASSIFICATION_OTHER(X) \
   X(binary_calibration_error) \

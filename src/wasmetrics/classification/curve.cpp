@@ -1,0 +1,645 @@
+#include "wasmetrics/classification/curve.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <sstream>
+#include <type_traits>
+
+#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/kernels/radix_sort.hpp"
+
+namespace wasmetrics::classification {
+namespace {
+
+constexpr std::int64_t kNotALabel = std::numeric_limits<std::int64_t>::min();
+constexpr std::uint8_t kIgnoredTarget = 2;  // multilabel exact state
+
+template <class T>
+inline std::int64_t label_of(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!(v >= -9.0e18 && v <= 9.0e18) || std::floor(v) != v) return kNotALabel;
+    return static_cast<std::int64_t>(v);
+  } else {
+    return static_cast<std::int64_t>(v);
+  }
+}
+
+std::string fmt_num(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  std::ostringstream s;
+  s.precision(9);
+  s << v;
+  return s.str();
+}
+
+std::string ignore_text(const CurveFormat& f) {
+  return f.ignore_index ? " and ignore_index=" + std::to_string(*f.ignore_index) : std::string();
+}
+
+// Target labels as int64 (kNotALabel for a non-integral float), with V2 checked.
+std::vector<std::int64_t> read_target(const CurveFormat& f, const TensorView& target) {
+  std::vector<std::int64_t> out(static_cast<std::size_t>(target.numel()));
+  visit_elements(target, [&](auto t) {
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      std::int64_t v = label_of(t[i]);
+      if (v == kNotALabel && f.validate)
+        fail(f.metric, ": `target` is a float tensor holding the non-integral value ", fmt_num(static_cast<double>(t[i])),
+             " at flat index ", i, "; a target must hold class labels (integers, or floats with integral values)");
+      out[i] = v;
+    }
+  });
+  return out;
+}
+
+// Preds as doubles (V4 checked); f32 tells whether scores live in float32 (float32 or integer preds).
+std::vector<double> read_preds(const CurveFormat& f, const TensorView& preds) {
+  std::vector<double> out(static_cast<std::size_t>(preds.numel()));
+  visit_elements(preds, [&](auto p) {
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      double v = static_cast<double>(p[i]);
+      if (f.validate && !std::isfinite(v))
+        fail(f.metric, ": `preds` holds ", fmt_num(v), " at flat index ", i,
+             "; NaN and +/-Infinity are rejected (float preds must be probabilities or finite logits)");
+      out[i] = v;
+    }
+  });
+  return out;
+}
+
+inline double sigmoid_of(double x, bool f32) {
+  if (f32) return static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(static_cast<float>(x)))));
+  return 1.0 / (1.0 + std::exp(-x));
+}
+
+// The logits decision (C3) over the values `test` selects; throws for input_kind='probs'.
+bool use_logits(const CurveFormat& f, bool any_outside) {
+  if (f.kind == InputKind::logits) return true;
+  if (f.kind == InputKind::probs) {
+    if (any_outside && f.validate) fail(f.metric, ": input_kind='probs' but `preds` holds values outside [0, 1]");
+    return false;
+  }
+  return any_outside;
+}
+
+inline bool outside01(double v) { return !(v >= 0 && v <= 1); }
+
+// Row softmax as torch does it on CPU: max, exp(x - max), sum, times 1/sum (in float32 for float32).
+void softmax_row(double* row, std::int64_t C, bool f32) {
+  if (f32) {
+    float m = static_cast<float>(row[0]);
+    for (std::int64_t c = 1; c < C; ++c) m = std::max(m, static_cast<float>(row[c]));
+    float sum = 0;
+    std::vector<float> e(static_cast<std::size_t>(C));
+    for (std::int64_t c = 0; c < C; ++c) {
+      e[c] = static_cast<float>(std::exp(static_cast<double>(static_cast<float>(row[c]) - m)));
+      sum += e[c];
+    }
+    const float inv = 1.0f / sum;
+    for (std::int64_t c = 0; c < C; ++c) row[c] = e[c] * inv;
+    return;
+  }
+  double m = row[0];
+  for (std::int64_t c = 1; c < C; ++c) m = std::max(m, row[c]);
+  double sum = 0;
+  for (std::int64_t c = 0; c < C; ++c) { row[c] = std::exp(row[c] - m); sum += row[c]; }
+  const double inv = 1.0 / sum;
+  for (std::int64_t c = 0; c < C; ++c) row[c] *= inv;
+}
+
+// How many (sorted) thresholds are <= v: the histogram bin of score v (preds >= threshold, C1).
+inline std::int64_t bin_of(const CurveFormat& f, double v) {
+  const auto& t = f.sorted_thr;
+  const std::int64_t T = static_cast<std::int64_t>(t.size());
+  if (!(v == v)) return 0;  // NaN >= threshold is false
+  if (f.linspace && T >= 2) {
+    std::int64_t g = v <= 0 ? 0 : v >= 1 ? T : static_cast<std::int64_t>(std::floor(v * static_cast<double>(T - 1))) + 1;
+    if (g > T) g = T;
+    while (g < T && static_cast<double>(t[g]) <= v) ++g;
+    while (g > 0 && static_cast<double>(t[g - 1]) > v) --g;
+    return g;
+  }
+  return std::upper_bound(t.begin(), t.end(), v, [](double a, float b) { return a < static_cast<double>(b); }) - t.begin();
+}
+
+}  // namespace
+
+// ---- format / options ----
+
+void CurveFormat::prepare() {
+  const std::size_t T = thresholds.size();
+  sorted_to_given.resize(T);
+  std::iota(sorted_to_given.begin(), sorted_to_given.end(), 0);
+  std::stable_sort(sorted_to_given.begin(), sorted_to_given.end(),
+                   [&](std::int32_t a, std::int32_t b) { return thresholds[a] < thresholds[b]; });
+  sorted_thr.resize(T);
+  for (std::size_t j = 0; j < T; ++j) sorted_thr[j] = thresholds[sorted_to_given[j]];
+}
+
+OptionSpec thresholds_option() {
+  return {.name = "thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
+          .doc = "null: exact curve from every score (state grows with the samples); an integer n >= 2: n thresholds "
+                 "linspace(0, 1, n) in float32; an array of numbers in [0, 1]: those thresholds (binned, constant "
+                 "memory; a score counts as positive at threshold t iff score >= t)"};
+}
+
+OptionSpec curve_input_kind_option(Task task) {
+  return {.name = "input_kind", .type = OptionType::string, .default_value = "auto",
+          .choices = {"auto", "probs", "logits"},
+          .doc = std::string("'auto' (TorchMetrics' rule): float preds are logits (") +
+                 (task == Task::multiclass ? "softmax over classes" : "sigmoid") +
+                 ") if any kept value of that update() call lies outside [0, 1], else probabilities; 'probs': used "
+                 "as given (values outside [0, 1] are an error); 'logits': always " +
+                 (task == Task::multiclass ? "softmax" : "sigmoid") + " first"};
+}
+
+CurveFormat curve_format_from_options(const Options& o, Task task) {
+  CurveFormat f;
+  f.metric = o.metric();
+  f.task = task;
+  const Json& all = o.json();
+  if (task == Task::multiclass) {
+    if (o.is_null("num_classes")) fail(f.metric, ": option 'num_classes' is required");
+    f.classes = o.get_int("num_classes");
+    if (f.classes < 2)
+      fail(f.metric, ": Expected argument `num_classes` to be an integer larger than 1, but got ", f.classes);
+    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2) fail(f.metric, ": option 'num_classes' is too large: ", f.classes);
+  } else if (task == Task::multilabel) {
+    if (o.is_null("num_labels")) fail(f.metric, ": option 'num_labels' is required");
+    f.classes = o.get_int("num_labels");
+    if (f.classes < 2)
+      fail(f.metric, ": Expected argument `num_labels` to be an integer larger than 1, but got ", f.classes);
+  }
+  const Json& thr = o.raw("thresholds");
+  if (thr.is_number()) {
+    double n = thr.get<double>();
+    if (std::floor(n) != n)
+      fail(f.metric, ": Expected argument `thresholds` to either be an integer, list of floats or tensor of floats, "
+           "but got ", thr.dump());
+    if (n < 2)
+      fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ", thr.dump());
+    if (n > 1e7) fail(f.metric, ": option 'thresholds' is too large: ", thr.dump());
+    const std::int64_t T = static_cast<std::int64_t>(n);
+    // torch.linspace(0, 1, T) in float32: start + step*i below the half, end - step*(T-1-i) above
+    const float step = 1.0f / static_cast<float>(T - 1);
+    for (std::int64_t i = 0; i < T; ++i)
+      f.thresholds.push_back(i < T / 2 ? 0.0f + step * static_cast<float>(i)
+                                       : 1.0f - step * static_cast<float>(T - 1 - i));
+    f.binned = true;
+    f.linspace = true;
+  } else if (thr.is_array()) {
+    for (std::size_t i = 0; i < thr.size(); ++i) {
+      double v = thr[i].get<double>();
+      if (!(v >= 0 && v <= 1))
+        fail(f.metric, ": If argument `thresholds` is a list, expected all elements to be floats in the [0,1] range, "
+             "but got ", thr.dump());
+      f.thresholds.push_back(static_cast<float>(v));
+    }
+    f.binned = true;
+  }
+  if (all.contains("ignore_index") && !o.is_null("ignore_index")) f.ignore_index = o.get_int("ignore_index");
+  if (all.contains("validate_args")) f.validate = o.get_bool("validate_args");
+  if (all.contains("input_kind")) {
+    std::string k = o.get_string("input_kind");
+    f.kind = k == "probs" ? InputKind::probs : k == "logits" ? InputKind::logits : InputKind::auto_detect;
+  }
+  f.prepare();
+  return f;
+}
+
+// ---- state ----
+
+State curve_initial_state(const CurveFormat& f) {
+  State s;
+  if (f.binned) {
+    s.add("hist", Reduction::sum, DType::int64,
+          {f.state_classes(), static_cast<std::int64_t>(f.thresholds.size()) + 1, 2});
+    return s;
+  }
+  switch (f.task) {
+    case Task::binary:
+      s.add("scores", Reduction::cat, DType::float32, {0});
+      s.add("target", Reduction::cat, DType::uint8, {0});
+      break;
+    case Task::multiclass:
+      s.add("scores", Reduction::cat, DType::float32, {0, f.classes});
+      s.add("target", Reduction::cat, DType::int32, {0});
+      break;
+    case Task::multilabel:
+      s.add("scores", Reduction::cat, DType::float32, {0, f.classes});
+      s.add("target", Reduction::cat, DType::uint8, {0, f.classes});
+      break;
+  }
+  return s;
+}
+
+void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
+  const std::int64_t K = f.classes;
+  // shapes
+  if (f.task == Task::multiclass) {
+    if (preds.ndim() != target.ndim() + 1)
+      fail(f.metric, ": Expected `preds` to have one more dimension than `target` but got ", preds.ndim(), " and ",
+           target.ndim());
+    if (preds.shape[1] != K)
+      fail(f.metric, ": Expected `preds.shape[1]` to be equal to the number of classes but got ", preds.shape[1], " and ",
+           K, ".");
+    Shape rest(preds.shape.begin() + 2, preds.shape.end());
+    Shape trest(target.shape.begin() + 1, target.shape.end());
+    if (preds.shape[0] != target.shape[0] || rest != trest)
+      fail(f.metric, ": Expected the shape of `preds` should be (N, C, ...) and the shape of `target` should be (N, ...) "
+           "but got ", shape_str(preds.shape), " and ", shape_str(target.shape));
+  } else {
+    if (preds.shape != target.shape)
+      fail(f.metric, ": Predictions and targets are expected to have the same shape, but got ", shape_str(preds.shape),
+           " and ", shape_str(target.shape));
+    if (preds.ndim() < (f.task == Task::multilabel ? 2 : 1))
+      fail(f.metric, ": `preds` and `target` must be ", f.task == Task::multilabel ? "[N, num_labels, ...]" : "[N, ...]",
+           ", got shape ", shape_str(preds.shape));
+    if (f.task == Task::multilabel && preds.shape[1] != K)
+      fail(f.metric, ": Expected both `target.shape[1]` and `preds.shape[1]` to be equal to the number of labels but got ",
+           preds.shape[1], " and expected ", K);
+  }
+  if (!is_floating(preds.dtype) && !f.int_preds_ok)
+    fail(f.metric, ": Expected argument `preds` to be an floating tensor with probability/logit scores, but got tensor "
+         "with dtype ", dtype_name(preds.dtype));
+  const bool f32 = preds.dtype != DType::float64;
+  std::vector<double> p = read_preds(f, preds);        // V4
+  std::vector<std::int64_t> t = read_target(f, target);  // V2
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+  auto ignored = [&](std::int64_t v) { return has_ii && v == ii; };
+  if (f.validate) {
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const std::int64_t v = t[i];
+      if (ignored(v)) continue;
+      if (f.task == Task::multiclass) {
+        if (v < 0 || v >= K)  // V1
+          fail(f.metric, ": Expected `target` to hold class labels in [0, ", K, ")", ignore_text(f), ", but found ", v,
+               " at flat index ", i);
+      } else if (v != 0 && v != 1) {  // V3
+        fail(f.metric, ": Detected the value ", v, " in `target` at flat index ", i, " but expected only the values 0, 1",
+             ignore_text(f));
+      }
+    }
+  }
+
+  const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
+  std::int64_t* hist = f.binned ? s["hist"].as<std::int64_t>().data() : nullptr;
+  auto count = [&](std::int64_t k, double score, int bit) { ++hist[(k * T1 + bin_of(f, score)) * 2 + bit]; };
+
+  if (f.task == Task::binary) {
+    bool outside = false;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (!ignored(t[i]) && outside01(p[i])) { outside = true; break; }
+    const bool logits = use_logits(f, outside);
+    std::vector<float> sc;
+    std::vector<std::uint8_t> tg;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (ignored(t[i])) continue;
+      double v = logits ? sigmoid_of(p[i], f32) : p[i];
+      const int bit = t[i] == 1 ? 1 : 0;
+      if (f.binned) {
+        count(0, f32 ? static_cast<double>(static_cast<float>(v)) : v, bit);
+      } else {
+        sc.push_back(static_cast<float>(v));
+        tg.push_back(static_cast<std::uint8_t>(bit));
+      }
+    }
+    if (!f.binned) {
+      s["scores"].append<float>(sc);
+      s["target"].append<std::uint8_t>(tg);
+    }
+    return;
+  }
+
+  // multiclass / multilabel: rows r = n * X + x, column k at [(n * K + k) * X + x]
+  const std::int64_t N = preds.shape[0];
+  const std::int64_t X = N * K == 0 ? 1 : preds.numel() / (N * K);
+  const std::int64_t R = N * X;
+  std::vector<double> rows(static_cast<std::size_t>(R * K));
+  for (std::int64_t n = 0; n < N; ++n)
+    for (std::int64_t k = 0; k < K; ++k)
+      for (std::int64_t x = 0; x < X; ++x) rows[(n * X + x) * K + k] = p[(n * K + k) * X + x];
+
+  if (f.task == Task::multiclass) {
+    // drop ignored rows first, then the logits test and softmax over the kept rows (C4)
+    std::vector<std::int64_t> kept;
+    kept.reserve(static_cast<std::size_t>(R));
+    for (std::int64_t r = 0; r < R; ++r)
+      if (!ignored(t[r])) kept.push_back(r);
+    bool outside = false;
+    for (std::int64_t r : kept) {
+      for (std::int64_t k = 0; k < K && !outside; ++k) outside = outside01(rows[r * K + k]);
+      if (outside) break;
+    }
+    const bool logits = use_logits(f, outside);
+    std::vector<float> sc;
+    std::vector<std::int32_t> tg;
+    if (!f.binned) { sc.reserve(kept.size() * K); tg.reserve(kept.size()); }
+    for (std::int64_t r : kept) {
+      double* row = rows.data() + r * K;
+      if (logits) softmax_row(row, K, f32);
+      const std::int64_t label = t[r];
+      if (f.binned) {
+        for (std::int64_t k = 0; k < K; ++k) {
+          const double v = f32 ? static_cast<double>(static_cast<float>(row[k])) : row[k];
+          count(f.micro ? 0 : k, v, label == k ? 1 : 0);
+        }
+      } else {
+        for (std::int64_t k = 0; k < K; ++k) sc.push_back(static_cast<float>(row[k]));
+        tg.push_back(label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1);
+      }
+    }
+    if (!f.binned) {
+      s["scores"].append<float>(sc);
+      s["target"].append<std::int32_t>(tg);
+    }
+    return;
+  }
+
+  // multilabel: the logits test looks at the whole tensor, ignored entries included (TorchMetrics'
+  // _multilabel_precision_recall_curve_format applies sigmoid before masking)
+  bool outside = false;
+  for (double v : p)
+    if (outside01(v)) { outside = true; break; }
+  const bool logits = use_logits(f, outside);
+  std::vector<float> sc;
+  std::vector<std::uint8_t> tg;
+  if (!f.binned) { sc.resize(static_cast<std::size_t>(R * K)); tg.resize(static_cast<std::size_t>(R * K)); }
+  for (std::int64_t n = 0; n < N; ++n)
+    for (std::int64_t k = 0; k < K; ++k)
+      for (std::int64_t x = 0; x < X; ++x) {
+        const std::int64_t src = (n * K + k) * X + x;
+        const std::int64_t dst = (n * X + x) * K + k;
+        const double v = logits ? sigmoid_of(p[src], f32) : p[src];
+        const std::int64_t label = t[src];
+        if (f.binned) {
+          if (ignored(label)) continue;
+          count(k, f32 ? static_cast<double>(static_cast<float>(v)) : v, label == 1 ? 1 : 0);
+        } else {
+          sc[dst] = static_cast<float>(v);
+          tg[dst] = ignored(label) ? kIgnoredTarget : label == 1 ? 1 : 0;
+        }
+      }
+  if (!f.binned) {
+    s["scores"].append<float>(sc);
+    s["target"].append<std::uint8_t>(tg);
+  }
+}
+
+// ---- curves ----
+
+namespace {
+
+void build_exact(std::vector<float>& keys, std::vector<std::uint8_t>& labels, ClassCurve& c) {
+  kernels::radix_sort_desc(keys, labels);
+  const std::size_t n = keys.size();
+  double tps = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    tps += labels[i];
+    if (i + 1 == n || keys[i] != keys[i + 1]) {
+      c.tps.push_back(static_cast<float>(tps));
+      c.fps.push_back(static_cast<float>(static_cast<double>(i + 1) - tps));
+      c.thr.push_back(keys[i]);
+    }
+  }
+}
+
+}  // namespace
+
+ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel) {
+  ClassCurve c;
+  const std::int64_t K = f.classes;
+  if (f.binned) {
+    c.binned = true;
+    const std::int64_t T = static_cast<std::int64_t>(f.thresholds.size());
+    const std::int64_t T1 = T + 1;
+    auto h = s["hist"].as<std::int64_t>();
+    std::vector<double> hb(static_cast<std::size_t>(T1 * 2), 0.0);
+    const std::int64_t SK = f.state_classes();
+    for (std::int64_t kk = 0; kk < SK; ++kk) {
+      if (sel == CurveSel::per_class && SK > 1 && kk != k) continue;
+      for (std::int64_t i = 0; i < T1 * 2; ++i) hb[i] += static_cast<double>(h[kk * T1 * 2 + i]);
+    }
+    c.tp.assign(static_cast<std::size_t>(T), 0.0);
+    c.fp.assign(static_cast<std::size_t>(T), 0.0);
+    double sp = 0, sn = 0;  // suffix sums over bins > j
+    for (std::int64_t j = T - 1; j >= 0; --j) {
+      sn += hb[(j + 1) * 2 + 0];
+      sp += hb[(j + 1) * 2 + 1];
+      c.tp[f.sorted_to_given[j]] = sp;
+      c.fp[f.sorted_to_given[j]] = sn;
+    }
+    c.pos = sp + hb[1];
+    c.neg = sn + hb[0];
+    return c;
+  }
+  const StateVar& sv = s["scores"];
+  const StateVar& tv = s["target"];
+  const std::int64_t N = sv.shape[0];
+  std::vector<float> keys;
+  std::vector<std::uint8_t> labels;
+  auto scores = sv.as<float>();
+  if (f.task == Task::binary) {
+    auto tg = tv.as<std::uint8_t>();
+    keys.assign(scores.begin(), scores.end());
+    labels.assign(tg.begin(), tg.end());
+  } else if (f.task == Task::multiclass) {
+    auto tg = tv.as<std::int32_t>();
+    if (sel == CurveSel::micro) {
+      keys.assign(scores.begin(), scores.end());
+      labels.resize(keys.size());
+      for (std::int64_t r = 0; r < N; ++r)
+        for (std::int64_t j = 0; j < K; ++j) labels[r * K + j] = tg[r] == j ? 1 : 0;
+    } else {
+      keys.resize(static_cast<std::size_t>(N));
+      labels.resize(static_cast<std::size_t>(N));
+      bool all_zero = true;
+      for (std::int64_t r = 0; r < N; ++r) {
+        keys[r] = scores[r * K + k];
+        labels[r] = tg[r] == k ? 1 : 0;
+        all_zero = all_zero && tg[r] == 0;
+      }
+      c.recall_ones = all_zero;  // C14: TorchMetrics tests state[1] == 0, i.e. every target is class 0
+    }
+  } else {
+    auto tg = tv.as<std::uint8_t>();
+    for (std::int64_t r = 0; r < N; ++r)
+      for (std::int64_t j = 0; j < K; ++j) {
+        if (sel == CurveSel::per_class && j != k) continue;
+        const std::uint8_t v = tg[r * K + j];
+        if (v == kIgnoredTarget) continue;
+        keys.push_back(scores[r * K + j]);
+        labels.push_back(v);
+      }
+  }
+  if (keys.empty())
+    fail(f.metric, ": compute() needs at least one sample that is not ignored (TorchMetrics raises here too)");
+  if (!(f.task == Task::multiclass && sel == CurveSel::per_class)) {
+    bool any_pos = false;
+    for (auto v : labels) any_pos = any_pos || v != 0;
+    c.recall_ones = !any_pos;
+  }
+  build_exact(keys, labels, c);
+  return c;
+}
+
+namespace {
+inline float safe_div(float a, float b) { return b != 0 ? a / b : 0.0f; }
+}  // namespace
+
+Curve3 prc_points(const ClassCurve& c, const std::vector<float>& given_thr) {
+  Curve3 out;
+  if (c.binned) {
+    const std::size_t T = c.tp.size();
+    for (std::size_t j = 0; j < T; ++j) {
+      const float tp = static_cast<float>(c.tp[j]), fp = static_cast<float>(c.fp[j]);
+      out.a.push_back(safe_div(tp, static_cast<float>(c.tp[j] + c.fp[j])));
+      out.b.push_back(safe_div(tp, static_cast<float>(c.pos)));
+      (void)fp;
+    }
+    out.a.push_back(1.0f);
+    out.b.push_back(0.0f);
+    out.thr = given_thr;
+    return out;
+  }
+  const std::size_t n = c.tps.size();
+  const float last = c.tps[n - 1];
+  for (std::size_t i = n; i-- > 0;) {
+    out.a.push_back(c.tps[i] / (c.tps[i] + c.fps[i]));
+    out.b.push_back(c.recall_ones ? 1.0f : c.tps[i] / last);
+    out.thr.push_back(c.thr[i]);
+  }
+  out.a.push_back(1.0f);
+  out.b.push_back(0.0f);
+  return out;
+}
+
+Curve3 roc_points(const ClassCurve& c, const std::vector<float>& given_thr) {
+  Curve3 out;
+  if (c.binned) {
+    const std::size_t T = c.tp.size();
+    for (std::size_t j = T; j-- > 0;) {
+      out.a.push_back(safe_div(static_cast<float>(c.fp[j]), static_cast<float>(c.neg)));
+      out.b.push_back(safe_div(static_cast<float>(c.tp[j]), static_cast<float>(c.pos)));
+      out.thr.push_back(given_thr[j]);
+    }
+    return out;
+  }
+  const std::size_t n = c.tps.size();
+  const float fl = c.fps[n - 1], tl = c.tps[n - 1];
+  out.a.push_back(0.0f);
+  out.b.push_back(0.0f);
+  out.thr.push_back(1.0f);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.a.push_back(fl <= 0 ? 0.0f : c.fps[i] / fl);
+    out.b.push_back(tl <= 0 ? 0.0f : c.tps[i] / tl);
+    out.thr.push_back(c.thr[i]);
+  }
+  return out;
+}
+
+float trapz_f32(const std::vector<float>& y, const std::vector<float>& x) {
+  double sum = 0;
+  for (std::size_t i = 0; i + 1 < y.size(); ++i) {
+    const float dx = x[i + 1] - x[i];
+    const float s = y[i + 1] + y[i];
+    sum += static_cast<double>(dx * s);
+  }
+  return static_cast<float>(sum) / 2.0f;
+}
+
+float average_precision_f32(const std::vector<float>& precision, const std::vector<float>& recall) {
+  double sum = 0;
+  for (std::size_t i = 0; i + 1 < recall.size(); ++i) sum += static_cast<double>((recall[i + 1] - recall[i]) * precision[i]);
+  return -static_cast<float>(sum);
+}
+
+float binary_auroc_f32(const Curve3& roc, std::optional<double> max_fpr) {
+  const auto& fpr = roc.a;
+  const auto& tpr = roc.b;
+  double fsum = 0, tsum = 0;
+  for (float v : fpr) fsum += v;
+  for (float v : tpr) tsum += v;
+  if (!max_fpr || *max_fpr == 1 || fsum == 0 || tsum == 0) return trapz_f32(tpr, fpr);
+  const float max_area = static_cast<float>(*max_fpr);
+  const std::int64_t n = static_cast<std::int64_t>(fpr.size());
+  // torch.bucketize(max_area, fpr, right=True): how many fpr are <= max_area (fpr ascending)
+  const std::int64_t stop = std::upper_bound(fpr.begin(), fpr.end(), max_area) - fpr.begin();
+  auto at = [&](std::int64_t i) -> std::int64_t {  // python indexing, IndexError as torch raises it
+    if (i >= n || i < -n) fail("IndexError: index ", i, " is out of bounds for dimension 0 with size ", n);
+    return i < 0 ? i + n : i;
+  };
+  const std::int64_t lo = at(stop - 1), hi = at(stop);
+  const float weight = (max_area - fpr[lo]) / (fpr[hi] - fpr[lo]);
+  // torch.lerp
+  const float a = tpr[lo], b = tpr[hi];
+  const float interp_tpr = std::fabs(weight) < 0.5f ? a + weight * (b - a) : b - (b - a) * (1.0f - weight);
+  std::vector<float> f2(fpr.begin(), fpr.begin() + stop), t2(tpr.begin(), tpr.begin() + stop);
+  f2.push_back(max_area);
+  t2.push_back(interp_tpr);
+  const float partial = trapz_f32(t2, f2);
+  const float min_area = 0.5f * (max_area * max_area);
+  return 0.5f * (1.0f + (partial - min_area) / (max_area - min_area));
+}
+
+Result reduce_scores(const std::vector<float>& res, const std::string& average, const std::vector<double>& weights) {
+  if (average == "none") return tensor_f32(res);
+  if (average == "macro") {
+    double sum = 0;
+    std::size_t cnt = 0;
+    for (float v : res)
+      if (!std::isnan(v)) { sum += v; ++cnt; }
+    return Result::scalar(cnt ? static_cast<double>(static_cast<float>(sum / static_cast<double>(cnt)))
+                              : std::numeric_limits<double>::quiet_NaN());
+  }
+  // weighted
+  double wsum = 0;
+  for (std::size_t i = 0; i < res.size(); ++i)
+    if (!std::isnan(res[i])) wsum += static_cast<float>(weights[i]);
+  double out = 0;
+  for (std::size_t i = 0; i < res.size(); ++i) {
+    if (std::isnan(res[i])) continue;
+    const float w = wsum != 0 ? static_cast<float>(weights[i]) / static_cast<float>(wsum) : 0.0f;
+    out += static_cast<double>(res[i] * w);
+  }
+  return Result::scalar(static_cast<double>(static_cast<float>(out)));
+}
+
+std::vector<float> interp_f32(const std::vector<float>& x, const std::vector<float>& xp, const std::vector<float>& fp) {
+  const std::size_t M = xp.size() - 1;
+  std::vector<float> m(M), b(M);
+  for (std::size_t i = 0; i < M; ++i) {
+    m[i] = safe_div(fp[i + 1] - fp[i], xp[i + 1] - xp[i]);
+    if (std::isnan(fp[i + 1] - fp[i]) && xp[i + 1] - xp[i] != 0) m[i] = std::numeric_limits<float>::quiet_NaN();
+    b[i] = fp[i] - m[i] * xp[i];
+  }
+  // count of xp <= x (order-free: a sorted copy, NaN never counts)
+  std::vector<float> sorted;
+  sorted.reserve(xp.size());
+  for (float v : xp)
+    if (!std::isnan(v)) sorted.push_back(v);
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<float> out(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    std::int64_t idx = std::isnan(x[i]) ? 0 : std::upper_bound(sorted.begin(), sorted.end(), x[i]) - sorted.begin();
+    idx -= 1;
+    idx = std::clamp<std::int64_t>(idx, 0, static_cast<std::int64_t>(M) - 1);
+    out[i] = m[idx] * x[i] + b[idx];
+  }
+  return out;
+}
+
+Result tensor_f32(const std::vector<float>& v) {
+  return Result::squeezed(Tensor::vector(std::vector<double>(v.begin(), v.end())));
+}
+
+Result matrix_f32(const std::vector<float>& v, std::int64_t rows, std::int64_t cols) {
+  return Result::squeezed(Tensor{std::vector<double>(v.begin(), v.end()), {rows, cols}});
+}
+
+}  // namespace wasmetrics::classification

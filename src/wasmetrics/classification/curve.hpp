@@ -1,0 +1,97 @@
+#pragma once
+// The one curve state shared by every ROC / precision-recall based metric (ROC,
+// PrecisionRecallCurve, AUROC, AveragePrecision and the four *At* metrics), and the one compute of
+// the per-class curve points from it.
+//
+// States (K = classes of the state: 1 for binary and multiclass average='micro' binned, C or L else):
+//   exact (thresholds=None): cat states of the scores after sigmoid/softmax, as TorchMetrics keeps
+//     preds/target lists:
+//       binary      scores float32 [N],    target uint8 [N]           5 bytes per kept sample
+//       multiclass  scores float32 [N, C], target int32 [N]           4·C + 4 bytes per kept sample
+//       multilabel  scores float32 [N, L], target uint8 [N, L]        5·L bytes per sample
+//                   (2 marks an ignored entry, dropped per label at compute as TorchMetrics does)
+//   binned (thresholds = int n or a list of T values): hist int64 [K, T+1, 2], Reduction::sum:
+//     hist[k][b][t] counts the entries of class k with target bit t whose score is >= exactly b of
+//     the (sorted) thresholds; 16·(T+1)·K bytes. One pass per batch (binary search / direct index per
+//     score); the per-threshold counts of TorchMetrics' confmat [T, K, 2, 2] are suffix sums of it.
+// Float64 preds are kept as float32 scores in the exact state (TorchMetrics keeps float64).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wasmetrics/classification/input_format.hpp"
+#include "wasmetrics/core/options.hpp"
+#include "wasmetrics/core/result.hpp"
+#include "wasmetrics/core/state.hpp"
+#include "wasmetrics/core/tensor.hpp"
+
+namespace wasmetrics::classification {
+
+struct CurveFormat {
+  std::string metric;
+  Task task = Task::binary;
+  std::int64_t classes = 1;                 // C (multiclass), L (multilabel), 1 (binary)
+  bool binned = false;
+  std::vector<float> thresholds;            // binned: float32, in the given order
+  std::optional<std::int64_t> ignore_index;
+  bool validate = true;
+  InputKind kind = InputKind::auto_detect;  // auto | probs | logits
+  bool micro = false;                       // multiclass average='micro': one binary problem
+  bool int_preds_ok = false;                // BinaryAUROC never validates tensors: integer preds pass
+
+  // derived
+  std::vector<float> sorted_thr;            // ascending
+  std::vector<std::int32_t> sorted_to_given;
+  bool linspace = false;                    // thresholds are linspace(0, 1, T): direct index
+  void prepare();
+  std::int64_t state_classes() const { return binned && micro ? 1 : classes; }
+};
+
+// Options shared by the curve metrics.
+OptionSpec thresholds_option();
+OptionSpec curve_input_kind_option(Task task);
+// thresholds, ignore_index, validate_args, input_kind, num_classes/num_labels.
+CurveFormat curve_format_from_options(const Options& o, Task task);
+
+State curve_initial_state(const CurveFormat& f);
+// Validates one batch (shapes, V4, V2, V3, V1, float preds) and folds it into `s`.
+void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target);
+
+// One class's curve data: exact (distinct thresholds descending with cumulative counts, as
+// TorchMetrics' _binary_clf_curve) or binned (counts per threshold, in the given order).
+struct ClassCurve {
+  bool binned = false;
+  std::vector<float> fps, tps, thr;  // exact
+  std::vector<double> tp, fp;        // binned, per given threshold
+  double pos = 0, neg = 0;           // binned totals
+  bool recall_ones = false;          // exact PRC: TorchMetrics' "no positive target" rule
+};
+
+enum class CurveSel { per_class, micro };
+// The curve of class k (per_class) or of the pooled problem (micro: multiclass one-hot flattened,
+// multilabel all labels flattened; binary: the only one). Throws when an exact state is empty.
+ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel);
+
+// Curve points as TorchMetrics returns them (float32 values).
+struct Curve3 {
+  std::vector<float> a, b, thr;  // PRC: precision, recall, thresholds; ROC: fpr, tpr, thresholds
+};
+Curve3 prc_points(const ClassCurve& c, const std::vector<float>& given_thr);
+Curve3 roc_points(const ClassCurve& c, const std::vector<float>& given_thr);
+
+// torch.trapz(y, x) in float32.
+float trapz_f32(const std::vector<float>& y, const std::vector<float>& x);
+// -sum((recall[1:] - recall[:-1]) * precision[:-1]) in float32.
+float average_precision_f32(const std::vector<float>& precision, const std::vector<float>& recall);
+// BinaryAUROC with max_fpr (McClish correction) from ROC points.
+float binary_auroc_f32(const Curve3& roc, std::optional<double> max_fpr);
+// _reduce_auroc / _reduce_average_precision: 'macro', 'weighted', 'none'.
+Result reduce_scores(const std::vector<float>& res, const std::string& average, const std::vector<double>& weights);
+// utilities.compute.interp in float32.
+std::vector<float> interp_f32(const std::vector<float>& x, const std::vector<float>& xp, const std::vector<float>& fp);
+
+Result tensor_f32(const std::vector<float>& v);                              // squeezed 1-D
+Result matrix_f32(const std::vector<float>& v, std::int64_t rows, std::int64_t cols);
+
+}  // namespace wasmetrics::classification
