@@ -371,7 +371,7 @@ function renderResults(out, r) {
   const mt = el('table', { id: 'metrics-table' }, el('thead', {}, el('tr', {}, el('th', { text: 'metric' }), el('th', { text: 'options' }), el('th', { text: 'value' }))));
   const mb_ = el('tbody');
   for (const m of r.metrics) {
-    const row = el('tr', { dataset: { metric: m.name } }, el('td', { text: m.name }), el('td', { class: 'muted', text: optionText(m.options) }));
+    const row = el('tr', { dataset: { metric: m.name, options: JSON.stringify(m.options) } }, el('td', { text: m.name }), el('td', { class: 'muted', text: optionText(m.options) }));
     if (m.error) row.append(el('td', { class: 'error-cell', text: 'error: ' + m.error }));
     else if (typeof m.value === 'number') row.append(numCell(m.value));
     else {

@@ -1,0 +1,295 @@
+// The demo page (web/) in headless Chromium, driven by Playwright (playwright-core from web/'s
+// devDependencies, Debian's /usr/bin/chromium; no browser is downloaded). The page is served by
+// web/serve.mjs on 127.0.0.1; every number shown is checked against the npm package computed here
+// in Node on the same data. Skipped only where /usr/bin/chromium is absent.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+
+import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const webDir = join(repoRoot, 'web');
+const { init, createMetric } = await importPackage();
+await init();
+
+/** A metric's compute() over one batch, as plain data (number, [..], nested arrays, objects). */
+function nodeValue(name, options, preds, target) {
+  const m = createMetric(name, options);
+  try {
+    m.update(preds, target);
+    const v = m.compute();
+    return plain(v);
+  } finally {
+    m.dispose();
+  }
+}
+function plain(v) {
+  if (typeof v === 'number') return v;
+  if (v && v.shape) return Array.from(v.data);
+  if (Array.isArray(v)) return v.map(plain);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+}
+function close(a, b, what) {
+  if (Number.isNaN(a) && Number.isNaN(b)) return;
+  assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: page shows ${a}, the package in Node gives ${b}`);
+}
+function readCsv(file) {
+  const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+  return { header, col: (name) => rows.map((r) => r[header.indexOf(name)]) };
+}
+function stack(columns) {
+  const n = columns[0].length;
+  return { data: Float64Array.from({ length: n * columns.length }, (_, k) => Number(columns[k % columns.length][Math.floor(k / columns.length)])), shape: [n, columns.length] };
+}
+
+test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.skip('no /usr/bin/chromium (apt-get install chromium; scripts/install-deps.sh does)');
+    return;
+  }
+  const requireWeb = createRequire(join(webDir, 'package.json'));
+  let chromium;
+  try {
+    ({ chromium } = requireWeb('playwright-core'));
+  } catch {
+    throw new Error('web/node_modules is missing: run `npm ci` in web/ (scripts/install-deps.sh does)');
+  }
+  execFileSync(process.execPath, [join(webDir, 'scripts/vendor.mjs')], { stdio: 'inherit' });
+  const { createDemoServer, listen, resolvePath } = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
+
+  await t.test('the server refuses paths outside the repository and serves wasm as application/wasm', async () => {
+    assert.equal(resolvePath(repoRoot, '/../etc/passwd'), null);
+    assert.equal(resolvePath(repoRoot, '/%2e%2e/%2e%2e/etc/passwd'), null);
+    assert.equal(resolvePath(repoRoot, '/.git/config'), null);
+    assert.equal(resolvePath(repoRoot, '/web/%00index.html'), null);
+    assert.ok(resolvePath(repoRoot, '/web/index.html'));
+  });
+
+  const server = createDemoServer();
+  const origin = await listen(server, 0);
+  const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-web-'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const foreign = [];
+  const dialogs = [];
+  const pageErrors = [];
+  page.on('request', (r) => {
+    // blob: URLs made by the page (downloads) carry the page's origin: blob:http://127.0.0.1:PORT/uuid
+    if (!r.url().startsWith(origin + '/') && !r.url().startsWith(`blob:${origin}/`)) foreign.push(r.url());
+  });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const settled = async () => {
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+    return page.evaluate(() => document.body.dataset.state);
+  };
+  const shown = () => page.$$eval('#metrics-table tbody tr', (rows) => rows.map((r) => ({
+    name: r.dataset.metric, options: JSON.parse(r.dataset.options), value: r.lastElementChild.dataset.value, error: r.querySelector('.error-cell')?.textContent,
+  })));
+  const checkMetrics = async (preds, target, predsFor = () => preds) => {
+    const rows = await shown();
+    assert.ok(rows.length >= 3, 'at least three metrics shown');
+    for (const r of rows) {
+      assert.equal(r.error, undefined, `${r.name} failed on the page: ${r.error}`);
+      const want = nodeValue(r.name, r.options, predsFor(r), target);
+      const got = JSON.parse(r.value === 'NaN' ? 'null' : r.value) ?? NaN;
+      if (typeof want === 'number') close(got, want, r.name);
+      else assert.deepEqual(JSON.stringify(got), JSON.stringify(want), r.name);
+    }
+    return rows;
+  };
+
+  try {
+    await t.test('opens on the bundled multiclass sample; numbers equal the package in Node; plots drawn', async () => {
+      await page.goto(origin + '/web/');
+      assert.equal(await settled(), 'ready');
+      const csv = readCsv(join(webDir, 'samples/animals.csv'));
+      const classes = ['cat', 'dog', 'bird', 'fish'];
+      const preds = stack(classes.map(csv.col));
+      const target = Float64Array.from(csv.col('label'), (s) => classes.indexOf(s));
+      assert.equal(await page.$eval('#task', (s) => s.value), 'multiclass');
+      const rows = await checkMetrics(preds, target);
+      assert.ok(rows.some((r) => r.name === 'MulticlassAccuracy'));
+      // per-class table: class names from the header, values from the package
+      const perClass = await page.$$eval('#per-class-table tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, ...[...tr.cells].slice(1).map((c) => Number(c.dataset.value))]));
+      assert.deepEqual(perClass.map((r) => r[0]), classes);
+      const precision = nodeValue('MulticlassPrecision', { numClasses: 4, average: 'none' }, preds, target);
+      const f1 = nodeValue('MulticlassF1Score', { numClasses: 4, average: 'none' }, preds, target);
+      perClass.forEach((r, k) => {
+        close(r[1], precision[k], `precision of ${classes[k]}`);
+        close(r[3], f1[k], `F1 of ${classes[k]}`);
+      });
+      const macro = await page.$eval('#per-class-table tfoot tr[data-average="macro"]', (tr) => Number(tr.cells[3].dataset.value));
+      close(macro, nodeValue('MulticlassF1Score', { numClasses: 4 }, preds, target), 'macro F1');
+      // worst samples: the lowest probability of the true class first
+      const worstId = await page.$eval('#worst-table tbody tr td', (td) => td.textContent);
+      const p = (i) => preds.data[i * 4 + target[i]];
+      const worst = [...target.keys()].sort((a, b) => p(a) - p(b))[0];
+      assert.equal(worstId, csv.col('id')[worst]);
+      // plots: the heatmap and the bar chart have coloured pixels
+      for (const id of ['plot-confusion', 'plot-per-class']) {
+        const inked = await page.$eval(`#${id}`, (c) => {
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 240 && d[i + 1] > 240 && d[i + 2] > 240)) n++;
+          return n;
+        });
+        assert.ok(inked > 2000, `${id} is blank (${inked} inked pixels)`);
+      }
+      await page.screenshot({ path: join(tmp, 'animals.png'), fullPage: true });
+    });
+
+    await t.test('export: JSON and CSV equal what is shown, PNG is a PNG, and the code snippet reproduces the numbers in Node', async () => {
+      const rows = await shown();
+      const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+      const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
+      assert.equal(doc.task, 'multiclass');
+      for (const r of rows) close(doc.metrics.find((m) => m.name === r.name).value, Number(r.value), `${r.name} in the JSON export`);
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+      const text = readFileSync(await csv.path(), 'utf8');
+      assert.match(text, /^section,name,key,value\n/);
+      assert.match(text, /per_class,cat,precision,/);
+      const [png] = await Promise.all([page.waitForEvent('download'), page.click('button[data-png="plot-confusion"]')]);
+      assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      // copy as code: run the snippet with the package and the sample file
+      const code = await page.$eval('#code code', (c) => c.textContent);
+      const dir = mkdtempSync(join(tmp, 'snippet-'));
+      copyFileSync(join(webDir, 'samples/animals.csv'), join(dir, 'animals.csv'));
+      writeFileSync(join(dir, 'evaluate.mjs'), code.replace("from 'wasmetrics'", `from ${JSON.stringify(distMjsUrl)}`));
+      const out = execFileSync(process.execPath, ['evaluate.mjs'], { cwd: dir, encoding: 'utf8' });
+      for (const r of rows) {
+        const line = out.split('\n').find((l) => l.startsWith(r.name + ' '));
+        assert.ok(line, `the snippet prints ${r.name}`);
+        close(Number(line.slice(r.name.length + 1)), Number(r.value), `${r.name} from the snippet`);
+      }
+    });
+
+    await t.test('two uploaded files (predictions + targets) give a regression; numbers equal Node', async () => {
+      const csv = readCsv(join(repoRoot, 'examples/data/house_prices.csv'));
+      writeFileSync(join(tmp, 'preds.csv'), 'id,predicted_price\n' + csv.col('id').map((id, i) => `${id},${csv.col('predicted_price')[i]}`).join('\n') + '\n');
+      writeFileSync(join(tmp, 'targets.csv'), 'price\n' + csv.col('true_price').join('\n') + '\n');
+      await page.setInputFiles('#file-pred', join(tmp, 'preds.csv'));
+      await settled();
+      await page.setInputFiles('#file-target', join(tmp, 'targets.csv'));
+      assert.equal(await settled(), 'ready');
+      assert.equal(await page.$eval('#task', (s) => s.value), 'regression');
+      const rows = await checkMetrics(Float64Array.from(csv.col('predicted_price'), Number), Float64Array.from(csv.col('true_price'), Number));
+      assert.ok(rows.some((r) => r.name === 'R2Score'));
+      assert.ok(await page.$('#plot-scatter'), 'a scatter plot for regression');
+      await page.click('#clear-target');
+      await settled();
+    });
+
+    await t.test('multilabel sample: per-label thresholds feed the metrics', async () => {
+      await page.click('button[data-sample="tags"]');
+      assert.equal(await settled(), 'ready');
+      assert.equal(await page.$eval('#task', (s) => s.value), 'multilabel');
+      const tags = ['outdoor', 'people', 'animal', 'vehicle'];
+      const csv = readCsv(join(webDir, 'samples/tags.csv'));
+      const preds = stack(tags.map((g) => csv.col('p_' + g)));
+      const target = stack(tags.map((g) => csv.col(g + '_true')));
+      const thresholds = [0.5, 0.3, 0.5, 0.7];
+      await page.fill('input[aria-label="threshold of people"]', '0.3');
+      await page.dispatchEvent('input[aria-label="threshold of people"]', 'change');
+      await settled();
+      await page.fill('input[aria-label="threshold of vehicle"]', '0.7');
+      await page.dispatchEvent('input[aria-label="threshold of vehicle"]', 'change');
+      assert.equal(await settled(), 'ready');
+      const binarized = { data: preds.data.map((v, k) => (v >= thresholds[k % 4] ? 1 : 0)), shape: preds.shape };
+      await checkMetrics(preds, target, (r) => (/AUROC|AveragePrecision|ROC|Curve|Calibration|LogAUC|Hinge/.test(r.name) ? preds : binarized));
+    });
+
+    await t.test('a corrupt file shows an error and the page keeps working', async () => {
+      writeFileSync(join(tmp, 'broken.npy'), Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 200, 0, 1, 2]));
+      await page.setInputFiles('#file-pred', join(tmp, 'broken.npy'));
+      assert.equal(await settled(), 'error');
+      assert.match(await page.$eval('#cell-data .error', (e) => e.textContent), /broken\.npy: .*(truncated|header)/);
+      writeFileSync(join(tmp, 'ragged.csv'), 'score,label\n0.1,0\n0.2\n');
+      await page.setInputFiles('#file-pred', join(tmp, 'ragged.csv'));
+      assert.equal(await settled(), 'error');
+      assert.match(await page.$eval('#cell-data .error', (e) => e.textContent), /line 3 has 1 field but the header has 2/);
+      await page.click('button[data-sample="spam"]');
+      assert.equal(await settled(), 'ready');
+      assert.equal(await page.$eval('#task', (s) => s.value), 'binary');
+      const csv = readCsv(join(webDir, 'samples/spam.csv'));
+      await checkMetrics(Float64Array.from(csv.col('score'), Number), Float64Array.from(csv.col('label'), Number));
+    });
+
+    await t.test('file names and CSV headers are text, never HTML', async () => {
+      const evil = '<img src=x onerror=alert(1)>.csv';
+      writeFileSync(join(tmp, evil), '<img src=x onerror=alert(2)>,label\n0.9,1\n0.2,0\n0.7,0\n0.4,1\n');
+      await page.setInputFiles('#file-pred', join(tmp, evil));
+      await settled();
+      await page.waitForTimeout(300);
+      assert.deepEqual(dialogs, []);
+      assert.equal(await page.$$eval('main img', (imgs) => imgs.length), 0);
+      assert.match(await page.$eval('#name-pred', (e) => e.textContent), /^<img src=x onerror=alert\(1\)>\.csv/);
+      assert.ok((await page.$$eval('#data-out .colname', (tds) => tds.map((td) => td.textContent))).includes('<img src=x onerror=alert(2)>'));
+    });
+
+    await t.test('a large CSV parses in a worker with progress while the page stays responsive', async () => {
+      const mbWanted = Number(process.env.WASMETRICS_WEB_BIG_MB ?? 40);
+      const file = join(tmp, 'big.csv');
+      const rowsWanted = Math.ceil((mbWanted * 2 ** 20) / 30);
+      await new Promise((resolve, reject) => {
+        const s = createWriteStream(file);
+        s.on('error', reject);
+        s.write('score_a,score_b,score_c,label\n');
+        let i = 0;
+        const more = () => {
+          let ok = true;
+          while (i < rowsWanted && ok) {
+            let chunk = '';
+            for (let k = 0; k < 10000 && i < rowsWanted; k++, i++) {
+              const a = ((i * 7919) % 1000) / 1000, b = ((i * 104729) % 1000) / 1000;
+              chunk += `${a.toFixed(6)},${b.toFixed(6)},${(1 - a).toFixed(6)},${i % 3}\n`;
+            }
+            ok = s.write(chunk);
+          }
+          if (i < rowsWanted) s.once('drain', more);
+          else s.end(resolve);
+        };
+        more();
+      });
+      await page.setInputFiles('#file-pred', file);
+      // While it parses: the progress bar moves and timers on the page's main thread still fire promptly.
+      let sawProgress = false;
+      let worstLag = 0;
+      for (;;) {
+        const st = await page.evaluate(async () => {
+          const t0 = performance.now();
+          await new Promise((r) => setTimeout(r, 0));
+          const box = document.querySelector('#parse-progress');
+          return { lag: performance.now() - t0, progress: !box.hidden ? box.querySelector('progress').value : null, state: document.body.dataset.state };
+        });
+        worstLag = Math.max(worstLag, st.lag);
+        if (st.progress !== null && st.progress > 0 && st.progress < 1) sawProgress = true;
+        if (st.state !== 'busy') break;
+        await page.waitForTimeout(50);
+      }
+      assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
+      assert.ok(sawProgress, 'the progress bar showed a partial value');
+      assert.ok(worstLag < 250, `the page's main thread was blocked for ${Math.round(worstLag)} ms`);
+      assert.match(await page.$eval('#results-out .muted', (p) => p.textContent), new RegExp(`^${rowsWanted.toLocaleString('en-US')} samples`));
+    });
+
+    await t.test('no request left the page\'s origin, no page error', async () => {
+      assert.deepEqual(foreign, []);
+      assert.deepEqual(pageErrors, []);
+    });
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
