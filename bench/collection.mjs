@@ -74,7 +74,7 @@ const SEG_METRICS = {
   hausdorff: { name: 'HausdorffDistance', options: { numClasses: 4, inputFormat: 'index' } },
   miou: { name: 'MeanIoU', options: { numClasses: 4, inputFormat: 'index' } },
 };
-const segBatches = segmentationBatches(2, 16, 2, 96, 96, 4);
+const segBatches = segmentationBatches(2, 8, 2, 96, 96, 4);
 
 function timeOneThread() {
   const coll = new MetricCollection(Object.fromEntries(Object.entries(SEG_METRICS).map(([k, { name, options }]) => [k, createMetric(name, options)])));

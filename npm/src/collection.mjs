@@ -4,6 +4,7 @@
 // the first of each group (its leader) is updated; the others are computed from its state.
 import { addDisposeSymbol, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
 import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
+import { CompositionalMetric } from './compose.mjs';
 
 /**
  * Several metrics updated together. `metrics` is `{key: metric}` or an array of metrics (keyed by
@@ -18,6 +19,7 @@ import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
 export class MetricCollection {
   #metrics; // Map key -> metric
   #groups; // [{key (state key or null), members: [key...], leader, scratch}]
+  #derived; // Map key -> CompositionalMetric whose parts are all entries: computed from their values
   #prefix;
   #postfix;
   #computeGroups;
@@ -45,8 +47,14 @@ export class MetricCollection {
     this.#postfix = postfix;
     this.#computeGroups = Boolean(computeGroups);
     this.#groups = [];
+    // An expression of other entries (`{mse, rmse: mse.pow(0.5)}`) is not updated itself: its
+    // parts are, once, and its value is computed from theirs.
+    const entryMetrics = new Set(entries.map(([, m]) => m));
+    this.#derived = new Map(entries.filter(([, m]) => m instanceof CompositionalMetric
+      && m.parts.every((part) => entryMetrics.has(part))));
     const byStateKey = new Map();
     for (const [key, m] of entries) {
+      if (this.#derived.has(key)) continue;
       const stateKey = this.#computeGroups ? stateKeyOf(m) : null;
       // The same object twice is one state whatever its key.
       const existing = stateKey !== null ? byStateKey.get(stateKey)
@@ -107,6 +115,8 @@ export class MetricCollection {
         values.set(key, m === g.leader ? value : m.computeFrom(source(g)));
       }
     }
+    const keyOf = new Map([...this.#metrics].map(([k, m]) => [m, k]).reverse()); // first key of each object
+    for (const [key, expr] of this.#derived) values.set(key, expr.valueWith((part) => values.get(keyOf.get(part))));
     return Object.fromEntries([...this.#metrics.keys()].map((k) => [this.#outKey(k), values.get(k)]));
   }
 
@@ -142,13 +152,14 @@ export class MetricCollection {
 
   reset() {
     checkAlive(this, this.#disposed, 'reset');
-    for (const m of new Set(this.#metrics.values())) m.reset();
+    for (const [key, m] of this.#metrics) if (!this.#derived.has(key)) m.reset();
   }
 
   // What a blob or a merged collection must agree on: keys, metric configurations, groups.
   #layoutHash() {
     return hashText(canonicalJson({
       groups: this.#groups.map((g) => g.members),
+      derived: [...this.#derived.keys()],
       metrics: [...this.#metrics].map(([k, m]) => [k, m.name, stateKeyOf(m) ?? String(m)]),
     }));
   }
@@ -195,7 +206,14 @@ export class MetricCollection {
 
   /** A collection of empty copies of the metrics, with the same prefix, postfix and grouping. */
   clone() {
-    return new MetricCollection(Object.fromEntries([...this.#metrics].map(([k, m]) => [k, emptyCopy(m)])),
+    const copies = new Map();
+    const copyOf = (m) => {
+      if (!copies.has(m)) copies.set(m, emptyCopy(m));
+      return copies.get(m);
+    };
+    const entries = [...this.#metrics].map(([k, m]) => [k, this.#derived.has(k) ? null : copyOf(m)]);
+    for (const e of entries) if (e[1] === null) e[1] = this.#derived.get(e[0]).clone(copyOf);
+    return new MetricCollection(Object.fromEntries(entries),
       { prefix: this.#prefix, postfix: this.#postfix, computeGroups: this.#computeGroups });
   }
 

@@ -130,6 +130,12 @@ export class CompositionalMetric {
     return elementwise(BINARY[this.#op], value(this.#a), value(this.#b), this.name);
   }
 
+  /** The expression's value given each part's value by `valueOf(part)` (a collection uses it). */
+  valueWith(valueOf) {
+    checkAlive(this, this.#disposed, 'valueWith');
+    return this.#evaluate(valueOf);
+  }
+
   update(...inputs) {
     checkAlive(this, this.#disposed, 'update');
     for (const m of this.#leaves) m.update(...inputs);
@@ -182,9 +188,9 @@ export class CompositionalMetric {
     this.#leaves.forEach((m, i) => m.loadState(sections[i]));
   }
 
-  /** The same expression over empty copies of the parts. */
-  clone() {
-    const copies = new Map(this.#leaves.map((m) => [m, emptyCopy(m)]));
+  /** The same expression over empty copies of the parts (or over `copyOf(part)` for each part). */
+  clone(copyOf = emptyCopy) {
+    const copies = new Map(this.#leaves.map((m) => [m, copyOf(m)]));
     const rebuild = (node) => {
       if (isConstant(node) || node === undefined) return node;
       if (node instanceof CompositionalMetric) return new CompositionalMetric(node.#op, rebuild(node.#a), rebuild(node.#b));

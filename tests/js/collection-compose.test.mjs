@@ -7,7 +7,7 @@ import { importPackage } from './helpers.mjs';
 import { classificationBatches, regressionBatches } from './collection-data.mjs';
 
 const lib = await importPackage();
-const { init, createMetric, CompositionalMetric, MetricCollection, Tensor } = lib;
+const { init, createMetric, CompositionalMetric, MetricCollection, Tensor, defineMetric } = lib;
 await init();
 
 const C = 3;
@@ -119,17 +119,40 @@ test('forward combines the parts\' batch values; reset, merge, saveState/loadSta
   for (const m of [mse, mae, refMse, refMae, fresh, ...copy.parts]) m.dispose();
 });
 
-test('compositions live in a collection; operand errors', () => {
-  const batches = regressionBatches(25, 2, 20);
+test('in a collection, an expression of other entries is computed from them, each updated once', () => {
+  const batches = regressionBatches(25, 3, 20);
+  // Counts rows: a second update with the same batch would double it.
+  const Rows = defineMetric({ name: 'Rows', states: { n: { init: 0 } }, update(state, preds) { state.n += preds.length; }, compute: (state) => state.n });
   const mse = createMetric('MeanSquaredError');
-  const coll = new MetricCollection({ rmse: mse.pow(0.5), mse });
-  for (const b of batches) coll.update(...b);
-  // The collection updates both entries; mse is a part of rmse and an entry: it sees each batch twice,
-  // which leaves a mean unchanged. The values must still agree with each other.
-  const got = coll.compute();
-  assert.equal(got.rmse, got.mse ** 0.5);
+  const sum = new Rows();
+  const coll = new MetricCollection({ rmse: mse.pow(0.5), mse, sum, twice: sum.mul(2), mixed: sum.add(mse) });
+  assert.deepEqual(coll.computeGroups, [['mse'], ['sum']], 'the expressions hold no state of their own');
+  const refMse = createMetric('MeanSquaredError');
+  const refSum = new Rows();
+  for (const [p, t] of batches) {
+    coll.update(p, t);
+    refMse.update(p, t);
+    refSum.update(p, t);
+  }
+  const [m, s] = [refMse.compute(), refSum.compute()];
+  assert.equal(s, batches.length * 20);
+  assert.deepEqual(coll.compute(), { rmse: m ** 0.5, mse: m, sum: s, twice: s * 2, mixed: s + m });
+  const [p0, t0] = batches[0];
+  const f = coll.forward(p0, t0);
+  const [fm, fs] = [refMse.forward(p0, t0), refSum.forward(p0, t0)];
+  assert.deepEqual(f, { rmse: fm ** 0.5, mse: fm, sum: fs, twice: fs * 2, mixed: fs + fm });
+  assert.equal(coll.compute().sum, s + 20);
+  const copy = coll.clone();
+  copy.loadState(coll.saveState());
+  assert.deepEqual(copy.compute(), coll.compute());
+  for (const x of [coll, copy, refMse, refSum]) x.dispose();
+  assert.ok(mse.disposed && sum.disposed);
+});
+
+test('operand errors', () => {
+  const mse = createMetric('MeanSquaredError');
   assert.throws(() => mse.add('x'), /second operand: expected a metric/);
   assert.throws(() => new CompositionalMetric('add', 1, 2), /at least one operand must be a metric/);
   assert.throws(() => new CompositionalMetric('mod', mse, 2), /unknown operator/);
-  coll.dispose();
+  mse.dispose();
 });
