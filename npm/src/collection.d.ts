@@ -351,7 +351,7 @@ export interface EvaluateParallelOptions<K extends string = string> {
   /** Options each worker passes to its own init(). Default: the main thread's SIMD choice. */
   init?: Omit<InitOptions, 'locateFile'>;
   /** The module the workers load (one calling serveParallelWorker()). Default: this package's file. */
-  workerUrl?: string | URL;
+  workerUrl?: string | { readonly href: string };
   /** Batches in flight per worker. @defaultValue 2 */
   inflight?: number;
 }
