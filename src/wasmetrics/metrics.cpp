@@ -138,7 +138,15 @@
   X(matthews_corr_coef) \
   X(cohen_kappa) \
   X(calibration_error) \
-  X(hinge_loss)
+  X(hinge_loss) \
+  X(roc) \
+  X(precision_recall_curve) \
+  X(auroc) \
+  X(average_precision) \
+  X(recall_at_fixed_precision) \
+  X(precision_at_fixed_recall) \
+  X(specificity_at_sensitivity) \
+  X(sensitivity_at_specificity)
 
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \

@@ -30,7 +30,16 @@ namespace wasmetrics {
   X(multilabel_confusion_matrix) X(binary_jaccard_index) X(multiclass_jaccard_index)                           \
   X(multilabel_jaccard_index) X(binary_matthews_corr_coef) X(multiclass_matthews_corr_coef)                    \
   X(multilabel_matthews_corr_coef) X(binary_cohen_kappa) X(multiclass_cohen_kappa) X(binary_calibration_error)  \
-  X(multiclass_calibration_error) X(binary_hinge_loss) X(multiclass_hinge_loss)
+  X(multiclass_calibration_error) X(binary_hinge_loss) X(multiclass_hinge_loss) X(binary_roc) X(multiclass_roc)       \
+  X(multilabel_roc) X(binary_precision_recall_curve) X(multiclass_precision_recall_curve)                      \
+  X(multilabel_precision_recall_curve) X(binary_auroc) X(multiclass_auroc) X(multilabel_auroc)                 \
+  X(binary_average_precision) X(multiclass_average_precision) X(multilabel_average_precision)                  \
+  X(binary_recall_at_fixed_precision) X(multiclass_recall_at_fixed_precision)                                  \
+  X(multilabel_recall_at_fixed_precision) X(binary_precision_at_fixed_recall)                                  \
+  X(multiclass_precision_at_fixed_recall) X(multilabel_precision_at_fixed_recall)                              \
+  X(binary_specificity_at_sensitivity) X(multiclass_specificity_at_sensitivity)                                \
+  X(multilabel_specificity_at_sensitivity) X(binary_sensitivity_at_specificity)                                \
+  X(multiclass_sensitivity_at_specificity) X(multilabel_sensitivity_at_specificity)
 
 #define WASMETRICS_DECLARE_WRAPPED(id) MetricSpec id##_spec();
 WASMETRICS_WRAPPED(WASMETRICS_DECLARE_WRAPPED)
@@ -182,6 +191,21 @@ WASMETRICS_THREE(confusion_matrix, "ConfusionMatrix", confusion_matrix, Json::ob
 WASMETRICS_THREE(jaccard_index, "JaccardIndex", jaccard_index, Json::object(), "Jaccard index (task wrapper).")
 WASMETRICS_THREE(matthews_corr_coef, "MatthewsCorrCoef", matthews_corr_coef, Json::object(),
                  "Matthews correlation coefficient (task wrapper).")
+
+WASMETRICS_THREE(roc, "ROC", roc, Json::object(), "Receiver operating characteristic curve (task wrapper).")
+WASMETRICS_THREE(precision_recall_curve, "PrecisionRecallCurve", precision_recall_curve, Json::object(),
+                 "Precision-recall curve (task wrapper).")
+WASMETRICS_THREE(auroc, "AUROC", auroc, Json::object(), "Area under the ROC curve (task wrapper).")
+WASMETRICS_THREE(average_precision, "AveragePrecision", average_precision, Json::object(),
+                 "Average precision (task wrapper).")
+WASMETRICS_THREE(recall_at_fixed_precision, "RecallAtFixedPrecision", recall_at_fixed_precision, Json::object(),
+                 "Highest recall with precision >= min_precision (task wrapper).")
+WASMETRICS_THREE(precision_at_fixed_recall, "PrecisionAtFixedRecall", precision_at_fixed_recall, Json::object(),
+                 "Highest precision with recall >= min_recall (task wrapper).")
+WASMETRICS_THREE(specificity_at_sensitivity, "SpecificityAtSensitivity", specificity_at_sensitivity, Json::object(),
+                 "Highest specificity with sensitivity >= min_sensitivity (task wrapper).")
+WASMETRICS_THREE(sensitivity_at_specificity, "SensitivityAtSpecificity", sensitivity_at_specificity, Json::object(),
+                 "Highest sensitivity with specificity >= min_specificity (task wrapper).")
 
 #undef WASMETRICS_THREE
 
