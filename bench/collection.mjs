@@ -74,7 +74,7 @@ const SEG_METRICS = {
   hausdorff: { name: 'HausdorffDistance', options: { numClasses: 4, inputFormat: 'index' } },
   miou: { name: 'MeanIoU', options: { numClasses: 4, inputFormat: 'index' } },
 };
-const segBatches = segmentationBatches(2, 8, 2, 96, 96, 4);
+const segBatches = segmentationBatches(2, 12, 2, 128, 128, 4);
 
 function timeOneThread() {
   const coll = new MetricCollection(Object.fromEntries(Object.entries(SEG_METRICS).map(([k, { name, options }]) => [k, createMetric(name, options)])));
@@ -106,13 +106,20 @@ for (let i = 0; i < RUNS; i++) {
   parallel.push(b.t);
 }
 const speedup = median(single) / median(parallel);
+// What the workers' start-up (spawn + load + init) costs: the same call with no batch.
+const startup = [];
+for (let i = 0; i < RUNS; i++) {
+  const t0 = performance.now();
+  await evaluateParallel({ metrics: SEG_METRICS, batches: [], workers: 2 });
+  startup.push(performance.now() - t0);
+}
 
 const result = {
   simd: simd(),
   cores: availableParallelism(),
   runs: RUNS,
   computeGroups: { separateMs: median(separate), collectionMs: median(grouped), ratio: groupRatio },
-  parallel: { oneThreadMs: median(single), twoWorkersMs: median(parallel), speedup },
+  parallel: { oneThreadMs: median(single), twoWorkersMs: median(parallel), speedup, startupMs: median(startup) },
 };
 if (args.json) {
   console.log(JSON.stringify(result));
@@ -121,7 +128,8 @@ if (args.json) {
   console.log(`compute groups: 6 stat-score metrics, ${clsBatches.length} batches of 8192 x ${C} logits`);
   console.log(`  6 separate metrics          ${ms(median(separate))}`);
   console.log(`  one MetricCollection        ${ms(median(grouped))}   ratio ${groupRatio.toFixed(2)}x`);
-  console.log(`parallel: HausdorffDistance + MeanIoU, ${segBatches.length} batches of 2 x 96 x 96 label maps`);
+  console.log(`parallel: HausdorffDistance + MeanIoU, ${segBatches.length} batches of 2 x 128 x 128 label maps`);
   console.log(`  one thread                  ${ms(median(single))}`);
   console.log(`  evaluateParallel, 2 workers ${ms(median(parallel))}   speed-up ${speedup.toFixed(2)}x (worker start-up included)`);
+  console.log(`  of which worker start-up    ${ms(median(startup))}   (evaluateParallel with no batch)`);
 }
