@@ -104,6 +104,7 @@ export async function evaluateParallel({
   if (batches === null || batches === undefined || (typeof batches[Symbol.iterator] !== 'function' && typeof batches[Symbol.asyncIterator] !== 'function')) {
     throw new TypeError('evaluateParallel: batches must be an array, an iterable or an async iterable of batches');
   }
+  if (!Number.isInteger(inflight) || inflight < 1) throw new RangeError(`evaluateParallel: inflight must be a positive integer, got ${inflight}`);
   if (onProgress !== null && typeof onProgress !== 'function') throw new TypeError('evaluateParallel: onProgress must be a function');
   // The main thread's collections: validate names and options before any worker starts.
   const accumulated = new MetricCollection(createMetrics(metrics, 'evaluateParallel'));

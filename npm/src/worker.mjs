@@ -82,8 +82,9 @@ export function serveParallelWorker(port = globalThis) {
   const onMessage = (msg) => {
     queue = queue.then(() => handle(msg)).catch((e) => post({ type: 'error', message: messageOf(e) }));
   };
-  if (typeof port.on === 'function') port.on('message', onMessage); // Node MessagePort
-  else port.addEventListener('message', (event) => onMessage(event.data));
+  if (typeof port?.on === 'function') port.on('message', onMessage); // Node MessagePort
+  else if (typeof port?.addEventListener === 'function') port.addEventListener('message', (event) => onMessage(event.data));
+  else throw new TypeError('serveParallelWorker: pass the port to serve (Node: worker_threads\' parentPort)');
 }
 
 // A browser worker started by evaluateParallel on this very module serves the protocol by itself.

@@ -101,6 +101,7 @@ test('errors: a bad batch names its index; bad metrics fail before any worker st
   await assert.rejects(evaluateParallel({ metrics, batches: 5 }), /batches must be an array/);
   await assert.rejects(evaluateParallel({ metrics, batches: [[1, 2]], workers: 0 }), /workers must be a positive integer/);
   await assert.rejects(evaluateParallel({ metrics, batches: [5] }), /batch 0 must be an array of update arguments/);
+  await assert.rejects(evaluateParallel({ metrics, batches: [], inflight: 0 }), /inflight must be a positive integer/);
   const empty = createMetric('MeanSquaredError');
   assert.deepStrictEqual(await evaluateParallel({ metrics, batches: [] }), { mse: empty.compute() });
   empty.dispose();
