@@ -350,7 +350,11 @@ export interface EvaluateParallelOptions<K extends string = string> {
   exact?: boolean;
   /** Options each worker passes to its own init(). Default: the main thread's SIMD choice. */
   init?: Omit<InitOptions, 'locateFile'>;
-  /** The module the workers load (one calling serveParallelWorker()). Default: this package's file. */
+  /**
+   * The module the workers load. Default: this package's own file. Browsers: a module worker that
+   * calls serveParallelWorker(); Node: a module that exports serveParallelWorker (it is called
+   * with worker_threads' parentPort).
+   */
   workerUrl?: string | { readonly href: string };
   /** Batches in flight per worker. @defaultValue 2 */
   inflight?: number;

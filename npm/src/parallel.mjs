@@ -93,7 +93,8 @@ function defaultWorkerCount() {
  *   single-thread one bit for bit; false lets each worker accumulate its batches and merges one
  *   state per worker (fewer messages; floating-point sums may then differ in the last bits);
  * - `init`: the options each worker passes to its own init() (default: the main thread's SIMD
- *   choice); `workerUrl`: the module workers load (default: this package's own file).
+ *   choice); `workerUrl`: the module workers load (default: this package's own file; in a
+ *   browser a module worker calling serveParallelWorker(), in Node a module exporting it).
  */
 export async function evaluateParallel({
   metrics, batches, workers = defaultWorkerCount(), onProgress = null, copy = false, exact = true,
