@@ -39,3 +39,10 @@ if [ -f npm/package-lock.json ]; then
     (cd npm && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
+# The demo page's dependencies (papaparse, Chart.js, playwright-core for its browser test).
+if [ -f web/package-lock.json ]; then
+  stamp=web/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ web/package-lock.json -nt "$stamp" ]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
