@@ -15,27 +15,9 @@
 namespace wasmetrics::classification {
 namespace {
 
-constexpr std::int64_t kNotALabel = std::numeric_limits<std::int64_t>::min();
 constexpr std::uint8_t kIgnoredTarget = 2;  // multilabel exact state
 
-template <class T>
-inline std::int64_t label_of(T v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!(v >= -9.0e18 && v <= 9.0e18) || std::floor(v) != v) return kNotALabel;
-    return static_cast<std::int64_t>(v);
-  } else {
-    return static_cast<std::int64_t>(v);
-  }
-}
-
-std::string fmt_num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  std::ostringstream s;
-  s.precision(9);
-  s << v;
-  return s.str();
-}
+std::string fmt_num(double v) { return format_number(v); }
 
 std::string ignore_text(const CurveFormat& f) {
   return f.ignore_index ? " and ignore_index=" + std::to_string(*f.ignore_index) : std::string();

@@ -12,19 +12,6 @@
 namespace wasmetrics::classification {
 namespace {
 
-constexpr std::int64_t kNotALabel = std::numeric_limits<std::int64_t>::min();
-
-// A target/preds element as an integer label; kNotALabel for a non-integral or non-finite float.
-template <class T>
-inline std::int64_t label_of(T v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!(v >= -9.0e18 && v <= 9.0e18) || std::floor(v) != v) return kNotALabel;
-    return static_cast<std::int64_t>(v);
-  } else {
-    return static_cast<std::int64_t>(v);
-  }
-}
-
 std::string fmt_num(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";

@@ -12,6 +12,9 @@
 //
 // X is the product of the extra dimensions "..." (1 when there are none). One allocation per
 // batch, the loops run over typed pointers with the dtype dispatched once outside them.
+#include <cmath>
+#include <limits>
+#include <type_traits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +81,18 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
 void check_finite_preds_integral_target(const InputFormat& f, const TensorView& preds, const TensorView& target);
 // A number as the messages print it ("NaN", "Infinity", 9 significant digits).
 std::string format_number(double v);
+
+// A target/preds element as an integer label; kNotALabel for a non-integral or non-finite float.
+inline constexpr std::int64_t kNotALabel = std::numeric_limits<std::int64_t>::min();
+template <class T>
+inline std::int64_t label_of(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!(v >= -9.0e18 && v <= 9.0e18) || std::floor(v) != v) return kNotALabel;
+    return static_cast<std::int64_t>(v);
+  } else {
+    return static_cast<std::int64_t>(v);
+  }
+}
 ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const TensorView& target);
 
 // ---- option schema pieces shared by the classification metrics ----
