@@ -89,9 +89,15 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
     d.dismiss().catch(() => {});
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Settled = ready/error and still so a moment later: an action may queue a follow-up run
+  // (e.g. a sample load re-runs the results cell) just after the first one ends.
   const settled = async () => {
-    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
-    return page.evaluate(() => document.body.dataset.state);
+    for (;;) {
+      await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+      await page.waitForTimeout(200);
+      const state = await page.evaluate(() => document.body.dataset.state);
+      if (state === 'ready' || state === 'error') return state;
+    }
   };
   const shown = () => page.$$eval('#metrics-table tbody tr', (rows) => rows.map((r) => ({
     name: r.dataset.metric, options: JSON.parse(r.dataset.options), value: r.lastElementChild.dataset.value, error: r.querySelector('.error-cell')?.textContent,

@@ -119,10 +119,16 @@ async function runFrom(name) {
   document.body.dataset.state = 'ready';
   return true;
 }
+// body[data-state] is 'busy' from the moment work is asked for until the LAST queued run ends
+// (then 'ready' or 'error'); readers such as the browser tests wait on it.
 let queue = Promise.resolve();
+let pending = 0;
 function schedule(name) {
+  pending++;
   document.body.dataset.state = 'busy';
-  queue = queue.then(() => runFrom(name));
+  queue = queue.then(() => runFrom(name)).finally(() => {
+    if (--pending > 0) document.body.dataset.state = 'busy';
+  });
   return queue;
 }
 
@@ -677,6 +683,7 @@ window.addEventListener('dragover', (e) => e.preventDefault());
 window.addEventListener('drop', (e) => e.preventDefault());
 
 async function loadSample(name) {
+  document.body.dataset.state = 'busy';  // at once: the sample is fetched before the run is queued
   const files = await Promise.all(SAMPLES[name].map(async (url) => {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`sample ${url}: HTTP ${res.status}`);
@@ -690,7 +697,10 @@ async function loadSample(name) {
   for (const b of document.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === name);
   return schedule('data');
 }
-for (const b of document.querySelectorAll('[data-sample]')) b.addEventListener('click', () => loadSample(b.dataset.sample).catch((e) => setError('data', e.message)));
+for (const b of document.querySelectorAll('[data-sample]')) b.addEventListener('click', () => loadSample(b.dataset.sample).catch((e) => {
+  setError('data', e.message);
+  document.body.dataset.state = 'error';
+}));
 
 try {
   const { registry, simd } = await computeRequest({ type: 'registry' });
