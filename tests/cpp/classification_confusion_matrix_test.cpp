@@ -6,22 +6,14 @@
 #include <gtest/gtest.h>
 
 #include "wasmetrics/core/error.hpp"
+#include "test_buffers.hpp"
 #include "wasmetrics/core/registry.hpp"
 
 namespace wasmetrics {
 namespace {
 
-template <class T>
-struct Buf {
-  std::vector<T> v;
-  Shape shape;
-  TensorView view() const { return TensorView{v.data(), dtype_of<T>(), shape}; }
-};
-template <class T>
-Buf<T> buf(std::vector<T> v, Shape shape = {}) {
-  if (shape.empty()) shape = {static_cast<std::int64_t>(v.size())};
-  return Buf<T>{std::move(v), std::move(shape)};
-}
+using testing::Buf;
+using testing::buf;
 template <class P, class T>
 void update(Metric& m, const Buf<P>& p, const Buf<T>& t) {
   std::vector<TensorView> in{p.view(), t.view()};

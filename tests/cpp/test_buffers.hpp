@@ -1,0 +1,24 @@
+#pragma once
+// Typed input buffers for tests: an owned vector plus the TensorView update() takes.
+#include <utility>
+#include <vector>
+
+#include "wasmetrics/core/tensor.hpp"
+
+namespace wasmetrics::testing {
+
+template <class T>
+struct Buf {
+  std::vector<T> v;
+  Shape shape;
+  TensorView view() const { return TensorView{v.data(), dtype_of<T>(), shape}; }
+};
+
+// A buffer of `v`, 1-D unless a shape is given.
+template <class T>
+Buf<T> buf(std::vector<T> v, Shape shape = {}) {
+  if (shape.empty()) shape = {static_cast<std::int64_t>(v.size())};
+  return Buf<T>{std::move(v), std::move(shape)};
+}
+
+}  // namespace wasmetrics::testing
