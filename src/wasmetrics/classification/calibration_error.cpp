@@ -112,11 +112,7 @@ MetricSpec calibration_spec(std::string name, Task task, std::string doc) {
       .name = std::move(name),
       .family = "classification",
       .doc = std::move(doc),
-      .inputs = task == Task::binary
-                    ? std::vector<InputSpec>{{"preds", false, "[N, ...] probabilities or logits (sigmoid applied)"},
-                                             {"target", false, "[N, ...] 0/1 labels (or ignore_index)"}}
-                    : std::vector<InputSpec>{{"preds", false, "[N, C, ...] probabilities or logits (softmax applied)"},
-                                             {"target", false, "[N, ...] class labels in [0, C) (or ignore_index)"}},
+      .inputs = score_inputs(task),
       .options = std::move(opts),
       .make = [task](const Options& o) { return std::make_unique<CalibrationErrorMetric>(o, task); },
   };

@@ -227,4 +227,12 @@ LabelScores multilabel_scores(const InputFormat& f, const TensorView& preds, con
   return out;
 }
 
+std::vector<InputSpec> score_inputs(Task task) {
+  if (task == Task::binary)
+    return {{"preds", false, "[N, ...] probabilities or logits (sigmoid applied)"},
+            {"target", false, "[N, ...] 0/1 labels (or ignore_index)"}};
+  return {{"preds", false, "[N, C, ...] probabilities or logits (softmax applied)"},
+          {"target", false, "[N, ...] class labels in [0, C) (or ignore_index)"}};
+}
+
 }  // namespace wasmetrics::classification

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "wasmetrics/classification/input_format.hpp"
+#include "wasmetrics/core/registry.hpp"
 
 namespace wasmetrics::classification {
 
@@ -47,6 +48,8 @@ LabelScores multilabel_scores(const InputFormat& f, const TensorView& preds, con
 // The InputFormat of these metrics from their validated options (num_classes / num_labels,
 // ignore_index, validate_args); checks num_classes/num_labels >= 2.
 InputFormat score_format(const Options& o, Task task, LogitsTest test);
+// The (preds, target) inputs of a binary or multiclass metric that squashes scores.
+std::vector<InputSpec> score_inputs(Task task);
 
 // sigmoid / softmax as TorchMetrics computes them in the preds' dtype.
 double sigmoid_as(double x, bool f32);
