@@ -116,7 +116,19 @@ class JsMetric {
   std::string state_key() const { return metric_->state_key(); }
   val compute_from(JsMetric& source) { return guarded([&] { return to_js(metric_->compute_from(*source.metric_)); }); }
   std::string name() const { return metric_->name(); }
-  std::string options_json() const { return metric_->options().canonical(); }
+  std::string options_json() const { return metric_->options_json().dump(); }
+  // A query declared in the registry (e.g. best_thresholds), with its options as JSON.
+  val query(const std::string& name, const std::string& args_json) {
+    return guarded([&] {
+      Json args;
+      try {
+        args = args_json.empty() ? Json::object() : Json::parse(args_json);
+      } catch (const Json::exception&) {
+        fail(metric_->name(), ".", name, ": options are not valid JSON");
+      }
+      return to_js(metric_->query(name, args));
+    });
+  }
   double state_bytes() { return static_cast<double>(metric_->state().byte_size()); }
 
  private:
@@ -139,6 +151,7 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("loadState", &JsMetric::load_state)
       .function("stateKey", &JsMetric::state_key)
       .function("computeFrom", &JsMetric::compute_from)
+      .function("query", &JsMetric::query)
       .function("name", &JsMetric::name)
       .function("optionsJson", &JsMetric::options_json)
       .function("stateBytes", &JsMetric::state_bytes);

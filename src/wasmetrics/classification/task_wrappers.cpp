@@ -108,6 +108,18 @@ MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<Task
       o.doc += " (task " + list + " only)";
     }
   }
+  // the variants' queries, each once, saying which tasks have it
+  std::vector<QuerySpec> queries;
+  for (auto& v : variants)
+    for (auto& q : v.spec.queries)
+      if (std::none_of(queries.begin(), queries.end(), [&](const QuerySpec& u) { return u.name == q.name; })) {
+        std::string having;
+        for (auto& w : variants)
+          for (auto& wq : w.spec.queries)
+            if (wq.name == q.name) having += (having.empty() ? "" : ", ") + w.task;
+        queries.push_back(q);
+        queries.back().doc += " (task " + having + ")";
+      }
   std::vector<InputSpec> inputs = variants.front().spec.inputs;
   for (auto& in : inputs) in.doc = "as the task-specific metric's `" + in.name + "`";
   auto make = [name, variants, opts, tasks](const Options& o) -> std::unique_ptr<Metric> {
@@ -142,6 +154,7 @@ MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<Task
       .inputs = std::move(inputs),
       .options = std::move(opts),
       .make = std::move(make),
+      .queries = std::move(queries),
   };
 }
 

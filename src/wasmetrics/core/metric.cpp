@@ -1,5 +1,7 @@
 #include "wasmetrics/core/metric.hpp"
 
+#include "wasmetrics/core/class_labels.hpp"
+#include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/state_blob.hpp"
 
@@ -22,7 +24,45 @@ Result Metric::compute_from(Metric& source) const {
   if (source.state_key() != state_key())
     fail("cannot compute ", name(), " from the state of ", source.name(), ": their states differ (", state_key(),
          " vs ", source.state_key(), ")");
-  return compute_state(source.state());
+  return present(compute_state(source.state()));
+}
+
+bool Metric::results_are_per_class() const {
+  const Json& o = options_.json();
+  if (o.contains("multidim_average") && o["multidim_average"] == "samplewise") return false;
+  if (o.contains("per_sample") && o["per_sample"] == true) return false;
+  return true;
+}
+
+Result Metric::present(Result r) const {
+  if (class_labels_.empty() || !results_are_per_class()) return r;
+  return label_classes(std::move(r), class_labels_);
+}
+
+Json Metric::options_json() const {
+  Json out = options_.json();
+  if (spec_ && has_class_axis(*spec_)) out["labels"] = labels_option_;
+  return out;
+}
+
+Result Metric::query(const std::string& query_name, const Json& args) {
+  const QuerySpec* q = nullptr;
+  if (spec_)
+    for (auto& candidate : spec_->queries)
+      if (candidate.name == query_name) q = &candidate;
+  if (!q) {
+    std::string known;
+    if (spec_)
+      for (auto& candidate : spec_->queries) known += (known.empty() ? "" : ", ") + to_camel_case(candidate.name);
+    fail(name(), " has no query '", query_name, "'", known.empty() ? std::string() : "; it has: " + known);
+  }
+  Options validated = validate_options(name() + "." + to_camel_case(q->name), q->options, args);
+  ensure_state();
+  return present(query_state(q->name, validated, *state_));
+}
+
+Result Metric::query_state(const std::string& query_name, const Options&, const State&) const {
+  fail("internal: ", name(), " declares query '", query_name, "' but does not implement it");
 }
 
 void Metric::check_input_count(std::span<const TensorView> inputs) const {
@@ -53,7 +93,7 @@ void Metric::update(std::span<const TensorView> inputs) {
 
 const Result& Metric::compute() {
   ensure_state();
-  if (!cached_) cached_ = compute_state(*state_);
+  if (!cached_) cached_ = present(compute_state(*state_));
   return *cached_;
 }
 
@@ -63,7 +103,7 @@ Result Metric::forward(std::span<const TensorView> inputs) {
   update_state(batch, inputs);
   batch.updates = 1;
   fold(batch);
-  return compute_state(batch);
+  return present(compute_state(batch));
 }
 
 void Metric::reset() {

@@ -55,6 +55,15 @@ class Metric {
   // This metric's value computed from `source`'s state; requires equal state keys.
   Result compute_from(Metric& source) const;
 
+  // Queries: named read-only analyses of the accumulated state beyond compute(), declared in the
+  // metric's spec with their own option schema (e.g. the curve metrics' best_thresholds).
+  Result query(const std::string& name, const Json& args);
+
+  // Class names given with the `labels` option (see class_labels.hpp); empty when none.
+  const std::vector<std::string>& class_labels() const { return class_labels_; }
+  // The options as given, plus `labels` (which the core keeps outside the state's options).
+  Json options_json() const;
+
  protected:
   // Declares the states with their initial values (called for the state and for every batch).
   virtual State initial_state() const = 0;
@@ -63,17 +72,26 @@ class Metric {
   virtual Result compute_state(const State& state) const = 0;
   // Merges the states declared with Reduction::custom; runs before the other states are merged.
   virtual void merge_custom(State& /*into*/, const State& /*from*/) const {}
+  // Runs a query declared in the spec; `args` are validated against its schema.
+  virtual Result query_state(const std::string& name, const Options& args, const State& state) const;
+  // Whether a [K] result (K classes) is per class, so `labels` name it. False where that axis
+  // holds samples (multidim_average='samplewise', per_sample=true); metrics with other such
+  // results (pooled curves) override it.
+  virtual bool results_are_per_class() const;
 
  private:
   friend std::unique_ptr<Metric> create_metric(const std::string&, const Json&);
   void ensure_state();
   void check_input_count(std::span<const TensorView> inputs) const;
   void fold(const State& batch);
+  Result present(Result r) const;  // names per-class results after class_labels_
 
   Options options_;
   const MetricSpec* spec_ = nullptr;
   std::optional<State> state_;
   std::optional<Result> cached_;
+  Json labels_option_;                      // the `labels` option as given (null: none)
+  std::vector<std::string> class_labels_;  // the names of the per-class results
 };
 
 }  // namespace wasmetrics

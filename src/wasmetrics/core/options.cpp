@@ -17,6 +17,7 @@ std::string_view option_type_name(OptionType t) {
     case OptionType::integer_or_string: return "integer_or_string";
     case OptionType::number_list: return "number_list";
     case OptionType::integer_list: return "integer_list";
+    case OptionType::string_list: return "string_list";
   }
   return "?";
 }
@@ -64,6 +65,7 @@ std::string describe(const OptionSpec& s) {
     case OptionType::integer_or_string: out = "an integer or one of " + choices_text(s.choices); break;
     case OptionType::number_list: out = "a number or an array of numbers"; break;
     case OptionType::integer_list: out = "an integer or an array of integers"; break;
+    case OptionType::string_list: out = "a non-empty array of strings"; break;
   }
   if (s.min || s.max) {
     out += " in ";
@@ -136,6 +138,12 @@ Json check_value(const std::string& metric, const std::string& key, const Option
       }
       return out;
     }
+    case OptionType::string_list: {
+      if (!v.is_array() || v.empty()) return bad();
+      for (std::size_t i = 0; i < v.size(); ++i)
+        if (!v[i].is_string()) fail(metric, ": option '", key, "' element [", i, "] must be a string, got ", v[i].dump());
+      return v;
+    }
   }
   return bad();
 }
@@ -175,6 +183,16 @@ std::int64_t Options::get_int(const std::string& name) const { return raw(name).
 double Options::get_number(const std::string& name) const { return raw(name).get<double>(); }
 std::string Options::get_string(const std::string& name) const { return raw(name).get<std::string>(); }
 bool Options::is_string(const std::string& name) const { return raw(name).is_string(); }
+std::vector<std::string> Options::get_strings(const std::string& name) const {
+  std::vector<std::string> out;
+  for (auto& e : raw(name)) out.push_back(e.get<std::string>());
+  return out;
+}
+Options Options::without(const std::string& name) const {
+  Json values = values_;
+  values.erase(name);
+  return Options(metric_, std::move(values));
+}
 std::vector<double> Options::get_numbers(const std::string& name) const {
   const Json& v = raw(name);
   if (v.is_number()) return {v.get<double>()};

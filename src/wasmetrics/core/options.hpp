@@ -22,6 +22,7 @@ enum class OptionType {
   integer_or_string,
   number_list,       // a number or an array of numbers (per-label thresholds)
   integer_list,
+  string_list,       // a non-empty array of strings (class labels)
 };
 
 std::string_view option_type_name(OptionType t);
@@ -51,11 +52,14 @@ class Options {
   std::string get_string(const std::string& name) const;
   bool is_string(const std::string& name) const;
   std::vector<double> get_numbers(const std::string& name) const;  // a number gives one element
+  std::vector<std::string> get_strings(const std::string& name) const;
   const Json& raw(const std::string& name) const;
   const Json& json() const { return values_; }
   const std::string& metric() const { return metric_; }
   // Sorted-key JSON of every option: identical for equal options, used by state blobs.
   std::string canonical() const { return values_.dump(); }
+  // The same options without `name` (an option the core consumes before the metric sees them).
+  Options without(const std::string& name) const;
 
  private:
   std::string metric_;

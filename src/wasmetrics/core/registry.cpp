@@ -1,5 +1,6 @@
 #include "wasmetrics/core/registry.hpp"
 
+#include "wasmetrics/core/class_labels.hpp"
 #include "wasmetrics/core/state_blob.hpp"
 
 namespace wasmetrics {
@@ -8,7 +9,12 @@ namespace wasmetrics {
 std::vector<MetricSpec> all_metric_specs();
 
 const std::vector<MetricSpec>& metric_specs() {
-  static const std::vector<MetricSpec> specs = all_metric_specs();
+  static const std::vector<MetricSpec> specs = [] {
+    auto all = all_metric_specs();
+    for (auto& s : all)
+      if (has_class_axis(s)) s.options.push_back(class_labels_option());
+    return all;
+  }();
   return specs;
 }
 
@@ -22,27 +28,47 @@ const MetricSpec& find_metric(const std::string& name) {
 
 std::unique_ptr<Metric> create_metric(const std::string& name, const Json& options) {
   const MetricSpec& spec = find_metric(name);
-  auto metric = spec.make(validate_options(spec.name, spec.options, options));
+  Options validated = validate_options(spec.name, spec.options, options);
+  std::vector<std::string> labels;
+  Json labels_option;
+  if (has_class_axis(spec)) {
+    labels = class_labels_from_options(validated);
+    labels_option = validated.raw("labels");
+    validated = validated.without("labels");  // presentation only: not part of the state's options
+  }
+  auto metric = spec.make(validated);
   metric->spec_ = &spec;
+  metric->labels_option_ = std::move(labels_option);
+  metric->class_labels_ = std::move(labels);
   return metric;
 }
+
+namespace {
+Json options_json(const std::vector<OptionSpec>& specs) {
+  Json options = Json::array();
+  for (auto& o : specs) {
+    Json j = {{"name", o.name}, {"camelName", to_camel_case(o.name)}, {"type", option_type_name(o.type)},
+              {"default", o.default_value}, {"nullable", o.nullable}, {"doc", o.doc}};
+    if (!o.choices.empty()) j["choices"] = o.choices;
+    if (o.min) j["min"] = *o.min;
+    if (o.max) j["max"] = *o.max;
+    if (o.min_exclusive) j["minExclusive"] = true;
+    options.push_back(std::move(j));
+  }
+  return options;
+}
+}  // namespace
 
 Json registry_json() {
   Json metrics = Json::array();
   for (auto& s : metric_specs()) {
     Json inputs = Json::array();
     for (auto& in : s.inputs) inputs.push_back({{"name", in.name}, {"optional", in.optional}, {"doc", in.doc}});
-    Json options = Json::array();
-    for (auto& o : s.options) {
-      Json j = {{"name", o.name}, {"camelName", to_camel_case(o.name)}, {"type", option_type_name(o.type)},
-                {"default", o.default_value}, {"nullable", o.nullable}, {"doc", o.doc}};
-      if (!o.choices.empty()) j["choices"] = o.choices;
-      if (o.min) j["min"] = *o.min;
-      if (o.max) j["max"] = *o.max;
-      if (o.min_exclusive) j["minExclusive"] = true;
-      options.push_back(std::move(j));
-    }
-    metrics.push_back({{"name", s.name}, {"family", s.family}, {"doc", s.doc}, {"inputs", inputs}, {"options", options}});
+    Json queries = Json::array();
+    for (auto& q : s.queries)
+      queries.push_back({{"name", q.name}, {"camelName", to_camel_case(q.name)}, {"doc", q.doc}, {"options", options_json(q.options)}});
+    metrics.push_back({{"name", s.name}, {"family", s.family}, {"doc", s.doc}, {"inputs", inputs},
+                       {"options", options_json(s.options)}, {"queries", queries}});
   }
   return {{"metrics", metrics}, {"stateBlobVersion", kStateBlobVersion}};
 }

@@ -17,6 +17,13 @@ struct InputSpec {
   std::string doc;
 };
 
+// A query: a named read-only analysis of a metric's state beyond compute() (Metric::query).
+struct QuerySpec {
+  std::string name;  // snake_case; JS calls it camelCase (best_thresholds -> bestThresholds)
+  std::string doc;
+  std::vector<OptionSpec> options;
+};
+
 struct MetricSpec {
   std::string name;    // TorchMetrics class name
   std::string family;  // regression, aggregation, classification, ...
@@ -24,15 +31,18 @@ struct MetricSpec {
   std::vector<InputSpec> inputs;
   std::vector<OptionSpec> options;
   std::function<std::unique_ptr<Metric>(const Options&)> make;
+  std::vector<QuerySpec> queries = {};
 };
 
-// Every registered metric, in registry order (see src/wasmetrics/metrics.cpp).
+// Every registered metric, in registry order (see src/wasmetrics/metrics.cpp); every metric with
+// a class axis also takes the `labels` option (class_labels.hpp).
 const std::vector<MetricSpec>& metric_specs();
 // Throws Error listing the known names when `name` is not registered.
 const MetricSpec& find_metric(const std::string& name);
 std::unique_ptr<Metric> create_metric(const std::string& name, const Json& options);
 // {"metrics": [{name, family, doc, inputs: [...], options: [{name, camelName, type, default,
-// choices, min, max, minExclusive, nullable, doc}]}], "stateBlobVersion": N}
+// choices, min, max, minExclusive, nullable, doc}], queries: [{name, camelName, doc, options}]}],
+// "stateBlobVersion": N}
 Json registry_json();
 
 }  // namespace wasmetrics
