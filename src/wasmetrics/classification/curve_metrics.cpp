@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "wasmetrics/classification/best_thresholds.hpp"
 #include "wasmetrics/classification/curve.hpp"
 #include "wasmetrics/core/registry.hpp"
 
@@ -198,6 +199,33 @@ class CurveMetric final : public Metric {
     return Result::dict({{vname, tensor_f32(values)}, {"threshold", tensor_f32(thresholds)}});
   }
 
+  // best_thresholds (binary and multilabel): one threshold per label, read off the same curves.
+  Result query_state(const std::string&, const Options& args, const State& s) const override {
+    if (task_ == Task::multiclass)  // reachable through a task wrapper
+      fail(name(), ": bestThresholds is for binary and multilabel metrics; multiclass predictions are an argmax");
+    const ThresholdChoice choice = threshold_choice_from_options(args);
+    const std::int64_t C = task_ == Task::binary ? 1 : format_.classes;
+    std::vector<float> thresholds;
+    std::vector<double> value, precision, recall, specificity;
+    for (std::int64_t k = 0; k < C; ++k) {
+      const ClassCurve c = class_curve(format_, s, k, task_ == Task::binary ? CurveSel::micro : CurveSel::per_class);
+      const BestThreshold b = best_threshold(c, format_.thresholds, choice);
+      thresholds.push_back(b.threshold);
+      value.push_back(b.value);
+      precision.push_back(b.precision);
+      recall.push_back(b.recall);
+      specificity.push_back(b.specificity);
+    }
+    auto column = [](std::vector<double> v) { return Result::squeezed(Tensor::vector(std::move(v))); };
+    return Result::dict({{"threshold", tensor_f32(thresholds)}, {"value", column(value)}, {"precision", column(precision)},
+                         {"recall", column(recall)}, {"specificity", column(specificity)}});
+  }
+
+  // Pooled curves (multiclass average micro/macro) are curve points, not one value per class.
+  bool results_are_per_class() const override {
+    return !((kind_ == CurveKind::prc || kind_ == CurveKind::roc) && (average_ == "micro" || average_ == "macro"));
+  }
+
  private:
   // ROC / PrecisionRecallCurve results: one curve, per-class lists (exact), per-class matrices
   // (binned), or the macro average of the per-class curves.
@@ -321,6 +349,13 @@ MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string d
                 {"target", false, "[N, L, ...] 0/1 labels (or ignore_index)"}};
       break;
   }
+  std::vector<QuerySpec> queries;
+  if (task != Task::multiclass)  // multiclass predictions are an argmax: no threshold to feed back
+    queries.push_back({.name = "best_thresholds",
+                       .doc = "The threshold per label that maximises the criterion on the data accumulated so far, "
+                              "ready to feed back as `threshold` (which predicts preds > threshold); with the value, "
+                              "precision, recall and specificity reached there.",
+                       .options = best_thresholds_options()});
   return {
       .name = std::move(name),
       .family = "classification",
@@ -328,6 +363,7 @@ MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string d
       .inputs = std::move(inputs),
       .options = std::move(opts),
       .make = [task, kind](const Options& o) { return std::make_unique<CurveMetric>(o, task, kind); },
+      .queries = std::move(queries),
   };
 }
 
