@@ -25,9 +25,9 @@ export function renderMetricsDoc(metrics) {
       out.push(`### ${m.name}`, '', esc(m.doc), '', `update(${inputs})`, '');
       for (const i of m.inputs) out.push(`- \`${i.name}\`: ${esc(i.doc)}`);
       out.push('');
-      if (m.options.length) {
-        out.push('| option | type | default | allowed | meaning |', '|---|---|---|---|---|');
-        for (const o of m.options) {
+      const optionTable = (options, head) => {
+        out.push(`| ${head} | type | default | allowed | meaning |`, '|---|---|---|---|---|');
+        for (const o of options) {
           const allowed = [
             o.choices ? o.choices.map((c) => `'${c}'`).join(', ') : '',
             o.min !== undefined ? `${o.minExclusive ? '>' : '>='} ${o.min}` : '',
@@ -37,6 +37,11 @@ export function renderMetricsDoc(metrics) {
           out.push(`| \`${o.name}\` | ${o.type} | ${esc(value(o.default))} | ${esc(allowed)} | ${esc(o.doc)} |`);
         }
         out.push('');
+      };
+      if (m.options.length) optionTable(m.options, 'option');
+      for (const q of m.queries ?? []) {
+        out.push(`\`${q.name}(options)\`: ${esc(q.doc)}`, '');
+        if (q.options.length) optionTable(q.options, `${q.name} option`);
       }
     }
   }

@@ -30,7 +30,11 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'l
   'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
   'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker'];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
-  'number_list', 'integer_list'];
+  'number_list', 'integer_list', 'string_list'];
+
+// Methods of the Metric base class (src/metric.mjs): a generated query method must not shadow one.
+const METRIC_METHODS = ['constructor', 'update', 'forward', 'compute', 'reset', 'merge', 'saveState', 'loadState',
+  'computeFrom', 'query', 'dispose', 'toString'];
 
 class BuildError extends Error {}
 const fail = (message) => {
@@ -108,9 +112,13 @@ function validateRegistry(registry) {
     if (seen.has(m.name)) fail(`${where}: registered twice`);
     seen.add(m.name);
     if (!Array.isArray(m.inputs) || !Array.isArray(m.options)) fail(`${where}: inputs/options missing`);
-    for (const o of m.options) {
+    if (!Array.isArray(m.queries)) fail(`${where}: queries missing`);
+    for (const o of [...m.options, ...m.queries.flatMap((q) => q.options)]) {
       if (!OPTION_TYPES.includes(o.type)) fail(`${where}: option ${o.name} has type '${o.type}' that build.mjs does not know`);
       if (!IDENTIFIER.test(o.camelName)) fail(`${where}: option camelName ${JSON.stringify(o.camelName)} is not an identifier`);
+    }
+    for (const q of m.queries) {
+      if (!IDENTIFIER.test(q.camelName) || METRIC_METHODS.includes(q.camelName)) fail(`${where}: query ${q.name} cannot be a method name`);
     }
   }
 }
@@ -136,6 +144,12 @@ function generateMetricsModule(registry) {
     parts.push('  constructor(options) {');
     parts.push(`    super(${JSON.stringify(m.name)}, options);`);
     parts.push('  }');
+    for (const q of m.queries) {
+      parts.push(jsdoc([q.doc, '', ...q.options.map((o) => `@param {object} [options.${o.camelName}] ${o.doc}`)], '  '));
+      parts.push(`  ${q.camelName}(options) {`);
+      parts.push(`    return this.query(${JSON.stringify(q.name)}, options);`);
+      parts.push('  }');
+    }
     parts.push('}', '');
   }
   return parts.join('\n');
@@ -153,8 +167,9 @@ function tsOptionType(o) {
     string: strings,
     number_or_string: ['number', ...strings],
     integer_or_string: ['number', ...strings],
-    number_list: ['number', 'readonly number[]'],
+    number_list: ['number', 'readonly number[]', 'Readonly<Record<string, number>>'],
     integer_list: ['number', 'readonly number[]'],
+    string_list: ['readonly string[]'],
   }[o.type];
   return [...types, ...(o.nullable ? ['null'] : [])].join(' | ');
 }
@@ -272,12 +287,22 @@ export interface InputInfo {
   doc: string;
 }
 
+/** A named analysis of the state beyond compute(), called as a method of the metric. */
+export interface QueryInfo {
+  /** camelCase: the method name. */
+  name: string;
+  snakeName: string;
+  doc: string;
+  options: OptionInfo[];
+}
+
 export interface MetricInfo {
   name: string;
   family: string;
   doc: string;
   inputs: InputInfo[];
   options: OptionInfo[];
+  queries: QueryInfo[];
 }
 
 /** The registered metrics with their inputs and options. Throws before init(). */
@@ -310,11 +335,24 @@ export declare abstract class Metric {
   saveState(): Uint8Array;
   /** Replaces the state with a saveState() blob of the same metric and options. */
   loadState(state: Uint8Array | ArrayBuffer): void;
+  /** Runs a query the registry declares for this metric (the classes have a method per query, e.g. bestThresholds). */
+  query(name: string, options?: object): MetricResult;
   /** Frees the native state (idempotent). Any later use throws. */
   dispose(): void;
   [Symbol.dispose](): void;
 }
 `;
+
+// The members of an options interface, each with its doc, range and default.
+function optionMembers(options, required) {
+  return options.flatMap((o) => {
+    const lines = [o.doc, ''];
+    const range = rangeText(o);
+    if (range) lines.push(range);
+    lines.push(`@defaultValue ${JSON.stringify(o.default)}`);
+    return [jsdoc(lines, '  '), `  ${o.camelName}${required(o) ? '' : '?'}: ${tsOptionType(o)};`];
+  });
+}
 
 function generateDts(registry) {
   const out = [STATIC_DTS];
@@ -325,16 +363,7 @@ function generateDts(registry) {
       out.push(`export type ${m.name}Options = Record<string, never>;`);
     } else {
       out.push(`/** Options of {@link ${m.name}} (snake_case names are accepted at run time too). */`);
-      out.push(`export interface ${m.name}Options {`);
-      for (const o of m.options) {
-        const lines = [o.doc, ''];
-        const range = rangeText(o);
-        if (range) lines.push(range);
-        lines.push(`@defaultValue ${JSON.stringify(o.default)}`);
-        out.push(jsdoc(lines, '  '));
-        out.push(`  ${o.camelName}${isRequired(o) ? '' : '?'}: ${tsOptionType(o)};`);
-      }
-      out.push('}');
+      out.push(`export interface ${m.name}Options {`, ...optionMembers(m.options, isRequired), '}');
     }
     const params = m.inputs.map((i) => `${paramName(i.name)}${i.optional ? '?' : ''}: TensorInput`).join(', ');
     const paramDocs = m.inputs.map((i) => `@param ${paramName(i.name)} ${i.doc}`);
@@ -345,7 +374,18 @@ function generateDts(registry) {
     out.push(`  update(${params}): void;`);
     out.push(jsdoc(['The value on this batch alone, while the batch is accumulated too.', ...paramDocs], '  '));
     out.push(`  forward(${params}): MetricResult;`);
+    for (const q of m.queries) {
+      const qType = `${m.name}${q.camelName[0].toUpperCase()}${q.camelName.slice(1)}Options`;
+      out.push(jsdoc([q.doc], '  '));
+      out.push(`  ${q.camelName}(options?: ${qType}): MetricResult;`);
+    }
     out.push('}');
+    for (const q of m.queries) {
+      const qType = `${m.name}${q.camelName[0].toUpperCase()}${q.camelName.slice(1)}Options`;
+      out.push(`/** Options of {@link ${m.name}.${q.camelName}}. */`);
+      // a query checks its own required options (they depend on the criterion): all optional here
+      out.push(`export interface ${qType} {`, ...optionMembers(q.options, () => false), '}');
+    }
   }
   const names = registry.metrics.map((m) => m.name);
   out.push('');

@@ -14,18 +14,17 @@ function registry(what) {
   return registryCache;
 }
 
-/** The registered metrics: name, family, doc, inputs and options (camelCase names). */
+const optionInfo = ({ name, camelName, ...rest }) => ({ name: camelName, snakeName: name, ...structuredClone(rest) });
+
+/** The registered metrics: name, family, doc, inputs, options and queries (camelCase names). */
 export function listMetrics() {
   return registry('listMetrics()').parsed.metrics.map((m) => ({
     name: m.name,
     family: m.family,
     doc: m.doc,
     inputs: m.inputs.map((i) => ({ ...i })),
-    options: m.options.map(({ name, camelName, ...rest }) => ({
-      name: camelName,
-      snakeName: name,
-      ...structuredClone(rest),
-    })),
+    options: m.options.map(optionInfo),
+    queries: m.queries.map((q) => ({ name: q.camelName, snakeName: q.name, doc: q.doc, options: q.options.map(optionInfo) })),
   }));
 }
 
@@ -51,6 +50,28 @@ function optionsJson(metricName, options) {
   return JSON.stringify(options, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
+// With `labels`, a per-class list option (e.g. the per-label `threshold`) may be given as an
+// object keyed by label, as bestThresholds() returns it; it becomes the array in label order.
+function listsByLabel(metricName, spec, options) {
+  const labels = options?.labels;
+  if (!Array.isArray(labels)) return options;
+  let out = options;
+  for (const o of spec.options) {
+    if (o.type !== 'number_list') continue;
+    const key = o.camelName in options ? o.camelName : o.name;
+    const value = options[key];
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) continue;
+    const unknown = Object.keys(value).filter((k) => !labels.includes(k));
+    const missing = labels.filter((l) => !Object.hasOwn(value, l));
+    if (unknown.length || missing.length) {
+      throw new Error(`${metricName}: option '${key}' keyed by label must have one value per label in \`labels\``
+        + `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+    }
+    out = { ...out, [key]: labels.map((l) => value[l]) };
+  }
+  return out;
+}
+
 function blobBytes(blob, where) {
   if (blob instanceof ArrayBuffer) return new Uint8Array(blob);
   if (ArrayBuffer.isView(blob)) return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
@@ -74,9 +95,10 @@ export class Metric {
     }
     if (typeof name !== 'string') throw new TypeError(`createMetric: the metric name must be a string, got ${String(name)}`);
     const M = getWasm(`new ${name}()`);
-    this.#native = new M.NativeMetric(name, optionsJson(name, options)); // throws for unknown names/options
-    this.#name = name;
     const spec = registry(name).byName.get(name);
+    // throws for unknown names/options
+    this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options));
+    this.#name = name;
     this.#inputNames = spec.inputs.map((i) => i.name);
     this.#camelNames = new Map(spec.options.map((o) => [o.name, o.camelName]));
     finalizer?.register(this, this.#native, this);
@@ -166,6 +188,15 @@ export class Metric {
     const native = this.#alive('computeFrom');
     if (!(source instanceof Metric)) throw new TypeError(`${this.#name}.computeFrom: expected a metric, got ${String(source)}`);
     return fromNativeResult(native.computeFrom(source.#alive('computeFrom (the source metric)')));
+  }
+
+  /**
+   * A named analysis of the accumulated state beyond compute(), declared in the registry (the
+   * generated classes expose each as a method, e.g. `bestThresholds(options)`).
+   */
+  query(name, options) {
+    const native = this.#alive(name);
+    return fromNativeResult(native.query(name, optionsJson(`${this.#name}.${name}`, options)));
   }
 
   /** Replaces the state with one from saveState() of the same metric and options. */
