@@ -16,11 +16,7 @@ namespace {
 using testing::Buf;
 using testing::buf;
 
-template <class P, class T>
-void update(Metric& m, const Buf<P>& p, const Buf<T>& t) {
-  std::vector<TensorView> in{p.view(), t.view()};
-  m.update(in);
-}
+using testing::update;
 
 const Result& field(const Result& r, const std::string& name) {
   const Result* f = r.field(name);

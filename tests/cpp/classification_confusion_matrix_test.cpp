@@ -14,11 +14,7 @@ namespace {
 
 using testing::Buf;
 using testing::buf;
-template <class P, class T>
-void update(Metric& m, const Buf<P>& p, const Buf<T>& t) {
-  std::vector<TensorView> in{p.view(), t.view()};
-  m.update(in);
-}
+using testing::update;
 
 TEST(ClassificationConfusionMatrix, IgnoredEntriesAndTheLogitsTest) {
   // probabilities, except a 4.0 at the ignored position: stat scores sigmoid everything (C4),

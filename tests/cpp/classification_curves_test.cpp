@@ -21,11 +21,7 @@ namespace {
 
 using testing::Buf;
 using testing::buf;
-template <class P, class T>
-void update(Metric& m, const Buf<P>& p, const Buf<T>& t) {
-  std::vector<TensorView> in{p.view(), t.view()};
-  m.update(in);
-}
+using testing::update;
 
 void flatten(const Result& r, std::vector<double>& out) {
   switch (r.kind) {

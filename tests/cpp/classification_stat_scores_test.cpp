@@ -20,7 +20,8 @@ using testing::Buf;
 using testing::buf;
 
 template <class P, class T>
-Result update(Metric& m, const Buf<P>& p, const Buf<T>& t, bool forward = false) {
+// update() one batch, or forward() it when `forward` is set.
+Result feed(Metric& m, const Buf<P>& p, const Buf<T>& t, bool forward = false) {
   std::vector<TensorView> in{p.view(), t.view()};
   if (forward) return m.forward(in);
   m.update(in);
@@ -40,8 +41,8 @@ TEST(ClassificationStatScores, BatchAveragingTrap) {
   auto t1 = buf<std::int64_t>({0, 0, 0});
   auto p2 = buf<std::int64_t>({1, 1});
   auto t2 = buf<std::int64_t>({1, 1});
-  double f1 = scalar(update(*m, p1, t1, true));  // class 0: 2/3, class 1: 0 (predicted, absent) -> 1/3
-  double f2 = scalar(update(*m, p2, t2, true));  // class 1: 1
+  double f1 = scalar(feed(*m, p1, t1, true));  // class 0: 2/3, class 1: 0 (predicted, absent) -> 1/3
+  double f2 = scalar(feed(*m, p2, t2, true));  // class 1: 1
   double all = scalar(m->compute());             // class 0: 2/3, class 1: 1 -> 5/6
   EXPECT_NEAR(f1, 1.0 / 3.0, 1e-12);
   EXPECT_NEAR(f2, 1.0, 1e-12);
@@ -49,34 +50,34 @@ TEST(ClassificationStatScores, BatchAveragingTrap) {
   EXPECT_GT(std::fabs(all - (f1 + f2) / 2), 1e-3);
 
   auto once = create_metric("MulticlassAccuracy", {{"num_classes", 3}, {"average", "macro"}});
-  update(*once, buf<std::int64_t>({0, 0, 1, 1, 1}), buf<std::int64_t>({0, 0, 0, 1, 1}));
+  feed(*once, buf<std::int64_t>({0, 0, 1, 1, 1}), buf<std::int64_t>({0, 0, 0, 1, 1}));
   EXPECT_DOUBLE_EQ(scalar(once->compute()), all);
 }
 
 TEST(ClassificationStatScores, RejectedUpdateLeavesStateUnchanged) {
   auto m = create_metric("MulticlassF1Score", {{"num_classes", 3}, {"average", "micro"}});
-  update(*m, buf<float>({0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f}, {2, 3}), buf<std::int64_t>({0, 2}));
+  feed(*m, buf<float>({0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f}, {2, 3}), buf<std::int64_t>({0, 2}));
   const double before = scalar(m->compute());
   const auto blob = m->save_state();
   // a label outside [0, 3) is rejected for every average, micro included (V1)
-  EXPECT_THROW(update(*m, buf<float>({0.7f, 0.2f, 0.1f}, {1, 3}), buf<std::int64_t>({5})), Error);
+  EXPECT_THROW(feed(*m, buf<float>({0.7f, 0.2f, 0.1f}, {1, 3}), buf<std::int64_t>({5})), Error);
   // NaN preds (V4), a non-integral float target (V2)
-  EXPECT_THROW(update(*m, buf<float>({NAN, 0.2f, 0.1f}, {1, 3}), buf<std::int64_t>({0})), Error);
-  EXPECT_THROW(update(*m, buf<float>({0.7f, 0.2f, 0.1f}, {1, 3}), buf<float>({0.5f})), Error);
+  EXPECT_THROW(feed(*m, buf<float>({NAN, 0.2f, 0.1f}, {1, 3}), buf<std::int64_t>({0})), Error);
+  EXPECT_THROW(feed(*m, buf<float>({0.7f, 0.2f, 0.1f}, {1, 3}), buf<float>({0.5f})), Error);
   EXPECT_DOUBLE_EQ(scalar(m->compute()), before);
   EXPECT_EQ(m->save_state(), blob);
   // forward() rejects the same way
   auto p = buf<float>({0.7f, 0.2f, 0.1f}, {1, 3});
   auto t = buf<std::int64_t>({-1});
-  EXPECT_THROW(update(*m, p, t, true), Error);
+  EXPECT_THROW(feed(*m, p, t, true), Error);
   EXPECT_EQ(m->save_state(), blob);
 }
 
 TEST(ClassificationStatScores, BinaryTargetOutsideZeroOneRejected) {
   auto m = create_metric("BinaryAccuracy", Json::object());
-  EXPECT_THROW(update(*m, buf<float>({0.2f, 0.9f}), buf<std::int64_t>({0, 2})), Error);  // V3
+  EXPECT_THROW(feed(*m, buf<float>({0.2f, 0.9f}), buf<std::int64_t>({0, 2})), Error);  // V3
   auto ign = create_metric("BinaryAccuracy", {{"ignore_index", 2}});
-  EXPECT_NO_THROW(update(*ign, buf<float>({0.2f, 0.9f}), buf<std::int64_t>({0, 2})));
+  EXPECT_NO_THROW(feed(*ign, buf<float>({0.2f, 0.9f}), buf<std::int64_t>({0, 2})));
   EXPECT_DOUBLE_EQ(scalar(ign->compute()), 1.0);
 }
 
@@ -98,7 +99,7 @@ TEST(ClassificationStatScores, PerLabelThresholdsApplyPerLabel) {
   // label 0 threshold 0.1, label 1 threshold 0.9: preds 0.5 are positive for label 0 only
   auto m = create_metric("MultilabelStatScores",
                          {{"num_labels", 2}, {"threshold", {0.1, 0.9}}, {"average", nullptr}});
-  update(*m, buf<float>({0.5f, 0.5f, 0.5f, 0.5f}, {2, 2}), buf<std::int64_t>({1, 1, 0, 0}, {2, 2}));
+  feed(*m, buf<float>({0.5f, 0.5f, 0.5f, 0.5f}, {2, 2}), buf<std::int64_t>({1, 1, 0, 0}, {2, 2}));
   const Result& r = m->compute();
   ASSERT_EQ(r.tensor.shape, (Shape{2, 5}));
   EXPECT_EQ(r.tensor.data, (std::vector<double>{1, 1, 0, 0, 1, 0, 0, 1, 1, 1}));
@@ -122,12 +123,12 @@ TEST(ClassificationStatScores, MergeOfHalvesEqualsWhole) {
                     Json{{"num_labels", 2}, {"average", "samples"}},
                     Json{{"num_labels", 2}, {"average", "weighted"}, {"zero_division", "nan"}}}) {
     auto whole = create_metric("MultilabelF1Score", opts);
-    update(*whole, p1, t1);
-    update(*whole, p2, t2);
+    feed(*whole, p1, t1);
+    feed(*whole, p2, t2);
     auto a = create_metric("MultilabelF1Score", opts);
     auto b = create_metric("MultilabelF1Score", opts);
-    update(*a, p1, t1);
-    update(*b, p2, t2);
+    feed(*a, p1, t1);
+    feed(*b, p2, t2);
     a->merge(*b);
     expect_same(a->compute(), whole->compute());
   }
@@ -138,12 +139,12 @@ TEST(ClassificationStatScores, MergeOfHalvesEqualsWhole) {
   auto u2 = buf<std::int64_t>({1, 0, 1}, {1, 3});
   Json sw{{"num_classes", 3}, {"multidim_average", "samplewise"}, {"average", "micro"}};
   auto whole = create_metric("MulticlassPrecision", sw);
-  update(*whole, q1, u1);
-  update(*whole, q2, u2);
+  feed(*whole, q1, u1);
+  feed(*whole, q2, u2);
   auto a = create_metric("MulticlassPrecision", sw);
   auto b = create_metric("MulticlassPrecision", sw);
-  update(*a, q1, u1);
-  update(*b, q2, u2);
+  feed(*a, q1, u1);
+  feed(*b, q2, u2);
   a->merge(*b);
   expect_same(a->compute(), whole->compute());
   ASSERT_EQ(whole->compute().tensor.shape, (Shape{3}));
@@ -154,11 +155,11 @@ TEST(ClassificationStatScores, MergeOfHalvesEqualsWhole) {
 TEST(ClassificationStatScores, NegativePredictiveValue) {
   // tp 2, fp 1, tn 3, fn 2 -> NPV 3/5
   auto m = create_metric("BinaryNegativePredictiveValue", Json::object());
-  update(*m, buf<std::int64_t>({1, 1, 1, 0, 0, 0, 0, 0}), buf<std::int64_t>({1, 1, 0, 0, 0, 0, 1, 1}));
+  feed(*m, buf<std::int64_t>({1, 1, 1, 0, 0, 0, 0, 0}), buf<std::int64_t>({1, 1, 0, 0, 0, 0, 1, 1}));
   EXPECT_NEAR(scalar(m->compute()), 0.6, 1e-12);
   // multiclass per class: tn/(tn+fn)
   auto mc = create_metric("MulticlassNegativePredictiveValue", {{"num_classes", 3}, {"average", nullptr}});
-  update(*mc, buf<std::int64_t>({0, 1, 2, 2}), buf<std::int64_t>({0, 2, 2, 1}));
+  feed(*mc, buf<std::int64_t>({0, 1, 2, 2}), buf<std::int64_t>({0, 2, 2, 1}));
   // class 0: tn 3 fn 0 -> 1; class 1: predicted not-1 for samples 0,2,3; target of sample 3 is 1 -> tn 2 fn 1;
   // class 2: predicted not-2 for samples 0,1; target of sample 1 is 2 -> tn 1 fn 1
   const Result& r = mc->compute();
@@ -174,26 +175,26 @@ TEST(ClassificationStatScores, ZeroDivisionNan) {
   auto none = create_metric("MulticlassPrecision", base);
   auto p = buf<std::int64_t>({0, 1, 1, 0});
   auto t = buf<std::int64_t>({0, 1, 0, 0});
-  update(*none, p, t);
+  feed(*none, p, t);
   EXPECT_TRUE(std::isnan(none->compute().tensor.data[2]));
   // class 1 predicted twice, never present -> precision 1/2 ... a NaN class drops out of macro
   Json macro = base;
   macro["average"] = "macro";
   macro["num_classes"] = 3;
   auto m = create_metric("MulticlassPrecision", macro);
-  update(*m, buf<std::int64_t>({0, 0, 2}), buf<std::int64_t>({0, 1, 2}));
+  feed(*m, buf<std::int64_t>({0, 0, 2}), buf<std::int64_t>({0, 1, 2}));
   // class 0: 1/2, class 1: never predicted, present -> 0/0 = NaN (dropped), class 2: 1
   EXPECT_NEAR(scalar(m->compute()), 0.75, 1e-12);
   Json zero = macro;
   zero["zero_division"] = 0;
   auto z = create_metric("MulticlassPrecision", zero);
-  update(*z, buf<std::int64_t>({0, 0, 2}), buf<std::int64_t>({0, 1, 2}));
+  feed(*z, buf<std::int64_t>({0, 0, 2}), buf<std::int64_t>({0, 1, 2}));
   EXPECT_NEAR(scalar(z->compute()), 0.5, 1e-12);
   EXPECT_THROW(create_metric("MulticlassPrecision", {{"num_classes", 3}, {"zero_division", 0.5}}), Error);
   EXPECT_THROW(create_metric("MulticlassPrecision", {{"num_classes", 3}, {"zero_division", "inf"}}), Error);
   // nothing left to average: NaN
   auto b = create_metric("BinaryRecall", {{"zero_division", "nan"}});
-  update(*b, buf<std::int64_t>({0, 1}), buf<std::int64_t>({0, 0}));
+  feed(*b, buf<std::int64_t>({0, 1}), buf<std::int64_t>({0, 0}));
   EXPECT_TRUE(std::isnan(scalar(b->compute())));
 }
 
@@ -201,10 +202,10 @@ TEST(ClassificationStatScores, AverageSamples) {
   // scikit-learn: precision of each sample from its counts over labels, then the mean
   auto m = create_metric("MultilabelPrecision", {{"num_labels", 3}, {"average", "samples"}});
   // sample 0: preds {0, 1}, target {0} -> 1/2; sample 1: preds {2}, target {2} -> 1; sample 2: none -> 0/0 -> 0
-  update(*m, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}), buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
+  feed(*m, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}), buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
   EXPECT_NEAR(scalar(m->compute()), 0.5, 1e-12);
   auto n = create_metric("MultilabelPrecision", {{"num_labels", 3}, {"average", "samples"}, {"zero_division", "nan"}});
-  update(*n, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}), buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
+  feed(*n, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}), buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
   EXPECT_NEAR(scalar(n->compute()), 0.75, 1e-12);
   EXPECT_THROW(create_metric("MultilabelPrecision", {{"num_labels", 3}, {"average", "samples"},
                                                       {"multidim_average", "samplewise"}}),
@@ -217,42 +218,42 @@ TEST(ClassificationStatScores, InputKind) {
   auto p = buf<float>({0.2f, 0.4f, 0.6f, 0.8f});
   auto t = buf<std::int64_t>({0, 0, 1, 1});
   auto a = create_metric("BinaryAccuracy", Json::object());
-  update(*a, p, t);
+  feed(*a, p, t);
   EXPECT_DOUBLE_EQ(scalar(a->compute()), 1.0);
   auto l = create_metric("BinaryAccuracy", {{"input_kind", "logits"}});
-  update(*l, p, t);
+  feed(*l, p, t);
   EXPECT_DOUBLE_EQ(scalar(l->compute()), 0.5);  // sigmoid(x) > 0.5 for every x > 0
   auto pr = create_metric("BinaryAccuracy", {{"input_kind", "probs"}});
-  EXPECT_THROW(update(*pr, buf<float>({0.2f, 1.5f}), buf<std::int64_t>({0, 1})), Error);
+  EXPECT_THROW(feed(*pr, buf<float>({0.2f, 1.5f}), buf<std::int64_t>({0, 1})), Error);
   auto lb = create_metric("BinaryAccuracy", {{"input_kind", "labels"}});
-  update(*lb, buf<float>({0.0f, 1.0f}), buf<std::int64_t>({0, 1}));
+  feed(*lb, buf<float>({0.0f, 1.0f}), buf<std::int64_t>({0, 1}));
   EXPECT_DOUBLE_EQ(scalar(lb->compute()), 1.0);
-  EXPECT_THROW(update(*lb, buf<float>({0.5f}), buf<std::int64_t>({0})), Error);
+  EXPECT_THROW(feed(*lb, buf<float>({0.5f}), buf<std::int64_t>({0})), Error);
 }
 
 TEST(ClassificationStatScores, ValidateArgsFalseIsMemorySafe) {
   auto m = create_metric("MulticlassAccuracy", {{"num_classes", 3}, {"validate_args", false}, {"average", "micro"}});
-  update(*m, buf<std::int64_t>({0, 7, -3, 1}), buf<std::int64_t>({0, 1, 2, 99}));
+  feed(*m, buf<std::int64_t>({0, 7, -3, 1}), buf<std::int64_t>({0, 1, 2, 99}));
   EXPECT_TRUE(std::isfinite(scalar(m->compute())));
   auto b = create_metric("BinaryAccuracy", {{"validate_args", false}});
-  update(*b, buf<float>({NAN, 0.3f}), buf<std::int64_t>({5, 0}));
+  feed(*b, buf<float>({NAN, 0.3f}), buf<std::int64_t>({5, 0}));
   EXPECT_TRUE(std::isfinite(scalar(b->compute())));
 }
 
 TEST(ClassificationStatScores, Float32ThresholdIsStrict) {
   // float32(0.3) > 0.3 is false in float32 (C1); as logits, the cut reproduces sigmoid(x) > t exactly
   auto m = create_metric("BinaryStatScores", {{"threshold", 0.3}});
-  update(*m, buf<float>({0.3f, 0.3000001f, 0.31f}), buf<std::int64_t>({0, 0, 1}));
+  feed(*m, buf<float>({0.3f, 0.3000001f, 0.31f}), buf<std::int64_t>({0, 0, 1}));
   EXPECT_EQ(m->compute().tensor.data, (std::vector<double>{1, 1, 1, 0, 1}));
   auto z = create_metric("BinaryStatScores", {{"threshold", 0.5}});
-  update(*z, buf<float>({0.0f, -0.0f, 1e-30f, 3.0f}), buf<std::int64_t>({0, 0, 1, 1}));  // logits
+  feed(*z, buf<float>({0.0f, -0.0f, 1e-30f, 3.0f}), buf<std::int64_t>({0, 0, 1, 1}));  // logits
   EXPECT_EQ(z->compute().tensor.data, (std::vector<double>{1, 0, 2, 1, 2}));
   // float64 logits: compared in float64
   auto d = create_metric("BinaryStatScores", {{"threshold", 0.5}});
-  update(*d, buf<double>({0.0, -1e-300, 1e-300, 3.0}), buf<std::int64_t>({0, 0, 1, 1}));
+  feed(*d, buf<double>({0.0, -1e-300, 1e-300, 3.0}), buf<std::int64_t>({0, 0, 1, 1}));
   EXPECT_EQ(d->compute().tensor.data, (std::vector<double>{1, 0, 2, 1, 2}));
   auto d3 = create_metric("BinaryStatScores", {{"threshold", 0.3}});
-  update(*d3, buf<double>({0.3, 0.30000000000000004, 0.2}), buf<std::int64_t>({0, 1, 0}));
+  feed(*d3, buf<double>({0.3, 0.30000000000000004, 0.2}), buf<std::int64_t>({0, 1, 0}));
   EXPECT_EQ(d3->compute().tensor.data, (std::vector<double>{1, 0, 2, 0, 1}));
 }
 

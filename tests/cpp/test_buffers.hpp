@@ -1,8 +1,10 @@
 #pragma once
-// Typed input buffers for tests: an owned vector plus the TensorView update() takes.
+// Typed input buffers for tests: an owned vector plus the TensorView update() takes, and a
+// two-input update().
 #include <utility>
 #include <vector>
 
+#include "wasmetrics/core/metric.hpp"
 #include "wasmetrics/core/tensor.hpp"
 
 namespace wasmetrics::testing {
@@ -19,6 +21,13 @@ template <class T>
 Buf<T> buf(std::vector<T> v, Shape shape = {}) {
   if (shape.empty()) shape = {static_cast<std::int64_t>(v.size())};
   return Buf<T>{std::move(v), std::move(shape)};
+}
+
+// Folds one (preds, target) batch into `m`.
+template <class P, class T>
+void update(Metric& m, const Buf<P>& p, const Buf<T>& t) {
+  std::vector<TensorView> in{p.view(), t.view()};
+  m.update(in);
 }
 
 }  // namespace wasmetrics::testing
