@@ -27,6 +27,15 @@ StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape s
     if (shape.empty()) shape.push_back(0);
     shape[0] = 0;
   }
+  // A state this large could not be updated (each update builds a batch state of the same shape)
+  // nor computed within the 4 GB the WebAssembly heap can grow to: an Error instead of an abort.
+  double need = static_cast<double>(dtype_size(dtype));
+  for (auto d : shape) need *= static_cast<double>(d);
+  if (need + static_cast<double>(byte_size()) > static_cast<double>(kMaxStateVarBytes))
+    fail("the state '", v.name, "' of shape ", shape_str(shape), " (", dtype_name(dtype), ") would take ",
+         static_cast<std::uint64_t>(std::min(need, 1.8e19)),
+         " bytes, taking the metric's state over the ", kMaxStateVarBytes,
+         " bytes (1 GiB) a metric state may use; choose smaller options");
   v.shape = std::move(shape);
   v.bytes.resize(static_cast<std::size_t>(v.numel()) * dtype_size(dtype));
   dispatch_dtype(dtype, [&](auto tag) {
