@@ -141,7 +141,7 @@ class JsMetric {
 std::string registry_json_text() { return registry_json().dump(); }
 
 // Bytes malloc has handed out and not taken back (dlmalloc's mallinfo): what leak tests watch.
-double heap_used_bytes() { return static_cast<double>(mallinfo().uordblks); }
+double heap_used_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().uordblks)); }  // int field: > 2 GB wraps
 
 }  // namespace
 

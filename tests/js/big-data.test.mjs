@@ -188,3 +188,28 @@ test('a metric never disposed is freed by the FinalizationRegistry (node --expos
   assert.ok(held - base > 200 * 80000, `200 states should hold 16 MB, held ${held - base} bytes`);
   assert.ok(now - base < 1e6, `after gc ${now - base} bytes still in use (held ${held - base})`);
 });
+
+test('a cat state (SpearmanCorrCoef) that outgrows the 4 GB heap: an Error, state consistent, module usable', () => {
+  // In a child process: the heap grows to 4 GB once and is given back with the process.
+  const script = `
+    const w = await import(${JSON.stringify(distMjsUrl)});
+    await w.init();
+    const chunk = new Float32Array(32 * 2 ** 20).fill(1); // 128 MB per input per update
+    const m = w.createMetric('SpearmanCorrCoef');
+    let accepted = 0, error = null;
+    for (; accepted < 40; accepted++) {
+      try { m.update(chunk, chunk); } catch (e) { error = { isError: e instanceof Error, message: e.message }; break; }
+    }
+    const stateBytes = m.stateBytes;
+    m.dispose();
+    const s = w.createMetric('MeanSquaredError');
+    s.update([1, 2], [1, 4]);
+    console.log(JSON.stringify({ accepted, error, stateBytes, chunkBytes: chunk.byteLength, after: s.compute() }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop());
+  assert.ok(r.error?.isError, `never refused or not an Error: ${JSON.stringify(r)}`);
+  assert.match(r.error.message, /out of memory/);
+  // both cat states (preds, target) hold exactly the accepted updates: nothing half-appended
+  assert.equal(r.stateBytes, 2 * r.accepted * r.chunkBytes);
+  assert.equal(r.after, 2);
+});

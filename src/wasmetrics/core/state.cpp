@@ -1,6 +1,8 @@
 #include "wasmetrics/core/state.hpp"
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
 #include <cmath>
 
 namespace wasmetrics {
@@ -99,6 +101,22 @@ void reduce_elementwise(StateVar& a, const StateVar& b, double wa, double wb) {
 
 void merge_states(State& into, const State& from) {
   if (into.vars().size() != from.vars().size()) fail("cannot merge states: they declare different states");
+  // Every cat state gets its room before anything is appended: when the heap runs out (bad_alloc,
+  // turned into a JS Error by the binding) no state is left longer than its siblings.
+  for (std::size_t k = 0; k < into.vars().size(); ++k) {
+    StateVar& a = into.vars()[k];
+    const StateVar& b = from.vars()[k];
+    if (a.reduction != Reduction::cat || b.reduction != Reduction::cat) continue;
+    const std::size_t need = a.bytes.size() + b.bytes.size();
+    if (need <= a.bytes.capacity()) continue;
+    try {
+      a.bytes.reserve(std::max(need, a.bytes.capacity() * 2));  // geometric, as insert() would
+    } catch (const std::bad_alloc&) {
+      a.bytes.reserve(need);
+    } catch (const std::length_error&) {
+      a.bytes.reserve(need);
+    }
+  }
   for (std::size_t k = 0; k < into.vars().size(); ++k) {
     StateVar& a = into.vars()[k];
     const StateVar& b = from.vars()[k];
