@@ -4,8 +4,11 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <malloc.h>
+
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,8 @@ auto guarded(F&& f) -> decltype(f()) {
     return f();
   } catch (const std::bad_alloc&) {
     throw_js("out of memory in the WebAssembly heap (the state or batch is too large)");
+  } catch (const std::length_error&) {  // a vector asked for more than 4 GB
+    throw_js("out of memory: the state or batch is larger than the 4 GB WebAssembly heap");
   } catch (const std::exception& e) {
     throw_js(e.what());
   }
@@ -90,6 +95,16 @@ class JsMetric {
         fail(name, ": options are not valid JSON");
       }
       metric_ = create_metric(name, options);
+      // The state now, not at the first update: options whose state cannot fit are refused here,
+      // named with their values.
+      try {
+        (void)metric_->state();
+      } catch (const std::bad_alloc&) {
+        fail(name, " with options ", metric_->options().canonical(),
+             ": its state does not fit in the WebAssembly heap; choose smaller options");
+      } catch (const std::exception& e) {
+        fail(name, " with options ", metric_->options().canonical(), ": ", e.what());
+      }
       return 0;
     });
   }
@@ -97,7 +112,7 @@ class JsMetric {
   void update(val inputs) { guarded([&] { metric_->update(read_inputs(inputs)); return 0; }); }
   val forward(val inputs) { return guarded([&] { return to_js(metric_->forward(read_inputs(inputs))); }); }
   val compute() { return guarded([&] { return to_js(metric_->compute()); }); }
-  void reset() { metric_->reset(); }
+  void reset() { guarded([&] { metric_->reset(); return 0; }); }
   void merge(const JsMetric& other) { guarded([&] { metric_->merge(*other.metric_); return 0; }); }
   val save_state() {
     return guarded([&] {
@@ -113,7 +128,7 @@ class JsMetric {
     });
   }
   // Compute groups: see Metric::state_key.
-  std::string state_key() const { return metric_->state_key(); }
+  std::string state_key() const { return guarded([&] { return metric_->state_key(); }); }
   val compute_from(JsMetric& source) { return guarded([&] { return to_js(metric_->compute_from(*source.metric_)); }); }
   std::string name() const { return metric_->name(); }
   std::string options_json() const { return metric_->options_json().dump(); }
@@ -129,13 +144,16 @@ class JsMetric {
       return to_js(metric_->query(name, args));
     });
   }
-  double state_bytes() { return static_cast<double>(metric_->state().byte_size()); }
+  double state_bytes() { return guarded([&] { return static_cast<double>(metric_->state().byte_size()); }); }
 
  private:
   std::unique_ptr<Metric> metric_;
 };
 
 std::string registry_json_text() { return registry_json().dump(); }
+
+// Bytes malloc has handed out and not taken back (dlmalloc's mallinfo): what leak tests watch.
+double heap_used_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().uordblks)); }  // int field: > 2 GB wraps
 
 }  // namespace
 
@@ -156,4 +174,5 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("optionsJson", &JsMetric::options_json)
       .function("stateBytes", &JsMetric::state_bytes);
   emscripten::function("registryJson", &registry_json_text);
+  emscripten::function("heapUsedBytes", &heap_used_bytes);
 }

@@ -58,6 +58,12 @@ export function resolvePath(root, urlPath) {
   return file;
 }
 
+// Sent with every file, next to web/index.html's meta tag (both are enforced): only this origin,
+// plus what a meta tag cannot say (frame-ancestors) and no <base>/<form> redirection.
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+  + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+  + "form-action 'none'; frame-ancestors 'none'";
+
 export function createDemoServer(root = repoRoot) {
   return createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -89,6 +95,7 @@ export function createDemoServer(root = repoRoot) {
       'content-length': stat.size,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

@@ -5,7 +5,7 @@ import * as generated from 'wasmetrics:metrics';
 import { Metric, UnlistedMetric } from './metric.mjs';
 import { installOperators } from './compose.mjs';
 
-export { init, simd } from './loader.mjs';
+export { init, memoryUsage, simd } from './loader.mjs';
 export { Tensor } from './tensor.mjs';
 export { Metric, listMetrics } from './metric.mjs';
 export { decodeMask, stackMasks, evaluateMasks } from './masks.mjs';

@@ -87,6 +87,15 @@ export function getWasm(what) {
   return wasmModule;
 }
 
+/**
+ * The WebAssembly heap: `heapBytes` its current size (it only grows, up to 4 GB), `usedBytes` what
+ * malloc has handed out and not taken back (metric states, result copies). Watch usedBytes for leaks.
+ */
+export function memoryUsage() {
+  const M = getWasm('memoryUsage()');
+  return { heapBytes: M.HEAPU8.length, usedBytes: M.heapUsedBytes() };
+}
+
 async function load(options) {
   for (const key of Object.keys(options)) {
     if (!INIT_OPTION_KEYS.includes(key)) {

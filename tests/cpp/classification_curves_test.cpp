@@ -257,5 +257,27 @@ TEST(ClassificationCurves, ExactStateIsCompact) {
   EXPECT_EQ(b->state().byte_size(), 16u * 12u * 4u);  // 16·(T+1)·C
 }
 
+TEST(ClassificationCurves, ExactStateBudgetRefusesBeforeGrowingAndSuggestsThresholds) {
+  Data d = binary_data(7, 20);  // two halves of 20 samples (about 18 kept), 5 bytes each in the exact state
+  auto m = create_metric("BinaryAUROC", {{"ignore_index", -1}, {"max_state_bytes", 120}});
+  update(*m, d.p1, d.t1);
+  const auto before = values(m->compute());
+  const auto bytes = m->state().byte_size();
+  try {
+    update(*m, d.p2, d.t2);
+    FAIL() << "an update past max_state_bytes was accepted";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("max_state_bytes=120"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("`thresholds: 1000`"), std::string::npos) << msg;
+  }
+  EXPECT_EQ(m->state().byte_size(), bytes);
+  EXPECT_EQ(values(m->compute()), before);
+  // binned thresholds ignore the budget: constant memory
+  auto binned = create_metric("BinaryAUROC", {{"ignore_index", -1}, {"max_state_bytes", 1}, {"thresholds", 11}});
+  update(*binned, d.p1, d.t1);
+  update(*binned, d.p2, d.t2);
+}
+
 }  // namespace
 }  // namespace wasmetrics

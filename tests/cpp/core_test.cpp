@@ -202,5 +202,13 @@ TEST(ComputeGroups, DefaultKeysAreUniquePerNameAndOptions) {
   EXPECT_EQ(a->state_key(), c->state_key());
 }
 
+TEST(State, OptionsWhoseStateCannotFitAreRefusedNamingTheState) {
+  auto msg = error_of([] { create_metric("MulticlassConfusionMatrix", {{"num_classes", 100000}})->state(); });
+  EXPECT_NE(msg.find("'confmat' of shape [100000, 100000]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("1 GiB"), std::string::npos) << msg;
+  msg = error_of([] { create_metric("MulticlassAccuracy", {{"num_classes", 1 << 25}}); });
+  EXPECT_NE(msg.find("num_classes' must be an integer in (-inf, 16777216.0], got 33554432"), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace wasmetrics

@@ -129,6 +129,30 @@ OptionSpec thresholds_option() {
                  "memory; a score counts as positive at threshold t iff score >= t)"};
 }
 
+// 512 MiB of kept scores: the sort at compute() needs a few times that again, and all of it has to
+// fit in the 4 GB the WebAssembly heap can grow to, next to the batch being copied in.
+OptionSpec max_state_bytes_option() {
+  return {.name = "max_state_bytes", .type = OptionType::integer, .default_value = std::int64_t{1} << 29,
+          .min = 1, .max = 3.0 * (1 << 30),
+          .doc = "thresholds=null only: the most bytes the exact state (every kept score) may hold; an update() "
+                 "that would exceed it is rejected with an Error (state unchanged). Default 512 MiB (about 100 "
+                 "million binary samples); binned thresholds need constant memory instead"};
+}
+
+void curve_check_budget(const CurveFormat& f, const State& into, const State& batch) {
+  if (f.binned || f.max_state_bytes <= 0) return;
+  const std::size_t now = into.byte_size();
+  const std::size_t after = now + batch.byte_size();
+  if (after <= static_cast<std::size_t>(f.max_state_bytes)) return;
+  const char* per = f.task == Task::binary ? "5 bytes per kept sample"
+                    : f.task == Task::multiclass ? "4*num_classes+4 bytes per kept sample"
+                                                 : "5*num_labels bytes per sample";
+  fail(f.metric, ": the exact curve state (thresholds=null, ", per, ") would grow from ", now, " to ", after,
+       " bytes, over max_state_bytes=", f.max_state_bytes,
+       "; this update was rejected (state unchanged). Use binned thresholds for constant memory, e.g. "
+       "`thresholds: 1000`, or raise `maxStateBytes` (the WebAssembly heap holds at most 4 GB)");
+}
+
 OptionSpec curve_input_kind_option(Task task) {
   return {.name = "input_kind", .type = OptionType::string, .default_value = "auto",
           .choices = {"auto", "probs", "logits"},
@@ -155,6 +179,7 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
     f.classes = o.get_int("num_labels");
     if (f.classes < 2)
       fail(f.metric, ": Expected argument `num_labels` to be an integer larger than 1, but got ", f.classes);
+    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2) fail(f.metric, ": option 'num_labels' is too large: ", f.classes);
   }
   const Json& thr = o.raw("thresholds");
   if (thr.is_number()) {
@@ -185,6 +210,7 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
   }
   if (all.contains("ignore_index") && !o.is_null("ignore_index")) f.ignore_index = o.get_int("ignore_index");
   if (all.contains("validate_args")) f.validate = o.get_bool("validate_args");
+  if (all.contains("max_state_bytes")) f.max_state_bytes = o.get_int("max_state_bytes");
   if (all.contains("input_kind")) {
     std::string k = o.get_string("input_kind");
     f.kind = k == "probs" ? InputKind::probs : k == "logits" ? InputKind::logits : InputKind::auto_detect;

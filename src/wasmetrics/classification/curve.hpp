@@ -39,6 +39,7 @@ struct CurveFormat {
   InputKind kind = InputKind::auto_detect;  // auto | probs | logits
   bool micro = false;                       // multiclass average='micro': one binary problem
   bool int_preds_ok = false;                // BinaryAUROC never validates tensors: integer preds pass
+  std::int64_t max_state_bytes = 0;         // exact state budget (option max_state_bytes); 0: none
 
   // derived
   std::vector<float> sorted_thr;            // ascending
@@ -50,6 +51,11 @@ struct CurveFormat {
 
 // Options shared by the curve metrics.
 OptionSpec thresholds_option();
+// The exact state's budget: refused with an Error suggesting `thresholds` before the heap runs out.
+OptionSpec max_state_bytes_option();
+// Throws (naming the budget and suggesting `thresholds`) when folding `batch` into `into` would take
+// the exact state over f.max_state_bytes; nothing is changed then.
+void curve_check_budget(const CurveFormat& f, const State& into, const State& batch);
 OptionSpec curve_input_kind_option(Task task);
 // thresholds, ignore_index, validate_args, input_kind, num_classes/num_labels.
 CurveFormat curve_format_from_options(const Options& o, Task task);

@@ -143,6 +143,8 @@ class CurveMetric final : public Metric {
   State initial_state() const override { return curve_initial_state(format_); }
 
   void update_state(State& s, std::span<const TensorView> in) const override { curve_update(format_, s, in[0], in[1]); }
+  // Runs before every fold (update, forward, merge): the exact state's memory budget.
+  void merge_custom(State& into, const State& from) const override { curve_check_budget(format_, into, from); }
 
   Result compute_state(const State& s) const override {
     const std::int64_t C = task_ == Task::binary ? 1 : format_.classes;
@@ -327,6 +329,7 @@ MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string d
                     .doc = "partial AUC over fpr in [0, max_fpr] with McClish correction; as TorchMetrics the range is "
                            "not checked (max_fpr > 1 fails in compute())"});
   opts.push_back(thresholds_option());
+  opts.push_back(max_state_bytes_option());
   if (task != Task::binary &&
       (kind == CurveKind::auroc || kind == CurveKind::ap ||
        (task == Task::multiclass && (kind == CurveKind::prc || kind == CurveKind::roc))))

@@ -418,12 +418,12 @@ OptionSpec threshold_option(Task task) {
 }
 
 OptionSpec num_classes_option() {
-  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr,
+  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .max = 1 << 24,
           .doc = "number of classes (required, >= 2)"};
 }
 
 OptionSpec num_labels_option() {
-  return {.name = "num_labels", .type = OptionType::integer, .default_value = nullptr,
+  return {.name = "num_labels", .type = OptionType::integer, .default_value = nullptr, .max = 1 << 24,
           .doc = "number of labels (required, >= 2)"};
 }
 

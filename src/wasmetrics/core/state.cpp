@@ -1,6 +1,8 @@
 #include "wasmetrics/core/state.hpp"
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
 #include <cmath>
 
 namespace wasmetrics {
@@ -27,6 +29,15 @@ StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape s
     if (shape.empty()) shape.push_back(0);
     shape[0] = 0;
   }
+  // A state this large could not be updated (each update builds a batch state of the same shape)
+  // nor computed within the 4 GB the WebAssembly heap can grow to: an Error instead of an abort.
+  double need = static_cast<double>(dtype_size(dtype));
+  for (auto d : shape) need *= static_cast<double>(d);
+  if (need + static_cast<double>(byte_size()) > static_cast<double>(kMaxStateVarBytes))
+    fail("the state '", v.name, "' of shape ", shape_str(shape), " (", dtype_name(dtype), ") would take ",
+         static_cast<std::uint64_t>(std::min(need, 1.8e19)),
+         " bytes, taking the metric's state over the ", kMaxStateVarBytes,
+         " bytes (1 GiB) a metric state may use; choose smaller options");
   v.shape = std::move(shape);
   v.bytes.resize(static_cast<std::size_t>(v.numel()) * dtype_size(dtype));
   dispatch_dtype(dtype, [&](auto tag) {
@@ -90,6 +101,22 @@ void reduce_elementwise(StateVar& a, const StateVar& b, double wa, double wb) {
 
 void merge_states(State& into, const State& from) {
   if (into.vars().size() != from.vars().size()) fail("cannot merge states: they declare different states");
+  // Every cat state gets its room before anything is appended: when the heap runs out (bad_alloc,
+  // turned into a JS Error by the binding) no state is left longer than its siblings.
+  for (std::size_t k = 0; k < into.vars().size(); ++k) {
+    StateVar& a = into.vars()[k];
+    const StateVar& b = from.vars()[k];
+    if (a.reduction != Reduction::cat || b.reduction != Reduction::cat) continue;
+    const std::size_t need = a.bytes.size() + b.bytes.size();
+    if (need <= a.bytes.capacity()) continue;
+    try {
+      a.bytes.reserve(std::max(need, a.bytes.capacity() * 2));  // geometric, as insert() would
+    } catch (const std::bad_alloc&) {
+      a.bytes.reserve(need);
+    } catch (const std::length_error&) {
+      a.bytes.reserve(need);
+    }
+  }
   for (std::size_t k = 0; k < into.vars().size(); ++k) {
     StateVar& a = into.vars()[k];
     const StateVar& b = from.vars()[k];

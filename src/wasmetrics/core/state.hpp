@@ -60,6 +60,9 @@ struct StateVar {
   }
 };
 
+// The most bytes the fixed-shape variables of one State may take together (cat states start empty).
+inline constexpr std::size_t kMaxStateVarBytes = std::size_t{1} << 30;
+
 class State {
  public:
   // Declares a state of `shape` filled with `init` (cat states start empty along dim 0).

