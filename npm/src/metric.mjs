@@ -14,6 +14,11 @@ function registry(what) {
   return registryCache;
 }
 
+/** The registry entry of one metric (its inputs, options...), as registryJson() lists it. */
+export function metricSpec(name) {
+  return registry(name).byName.get(name);
+}
+
 /** The registered metrics: name, family, doc, inputs and options (camelCase names). */
 export function listMetrics() {
   return registry('listMetrics()').parsed.metrics.map((m) => ({
