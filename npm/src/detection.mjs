@@ -177,6 +177,7 @@ function checkValues(t, n, where, kind) {
 }
 
 const SIDES = { pred: 'preds', target: 'target' };
+const TORCHMETRICS_KEYS = { pred: ['boxes', 'scores', 'labels', 'masks'], target: ['boxes', 'labels', 'iscrowd', 'area', 'masks'] };
 
 /**
  * The flat inputs of a detection metric, in the order of its registry inputs, from TorchMetrics'
@@ -200,6 +201,8 @@ export function flattenDetection(inputs, preds, target, call) {
     new Column(w.key === 'boxes' ? 'boxes' : w.key === 'masks' ? 'masks' : w.key === 'labels' || w.key === 'iscrowd' ? 'int' : 'float')]));
   const counts = { pred: [], target: [] };
   const present = new Set();
+  let maskSize = null; // one H x W for every mask of an update, predicted and ground truth
+  let maskWhere = '';
   for (const side of ['pred', 'target']) {
     const list = side === 'pred' ? preds : target;
     for (let i = 0; i < list.length; i++) {
@@ -208,8 +211,9 @@ export function flattenDetection(inputs, preds, target, call) {
       if (image === null || typeof image !== 'object' || Array.isArray(image) || ArrayBuffer.isView(image)) {
         throw new TypeError(`${where} must be a dict such as {boxes, ${side === 'pred' ? 'scores, ' : ''}labels}, got ${Array.isArray(image) ? 'an array' : String(image)}`);
       }
+      // TorchMetrics' keys a metric does not use (IoU's scores) are ignored as there; others are typos.
       const known = wanted.filter((w) => w.side === side && w.key !== 'counts').map((w) => w.key);
-      const unknown = Object.keys(image).filter((k) => !known.includes(k));
+      const unknown = Object.keys(image).filter((k) => !known.includes(k) && !TORCHMETRICS_KEYS[side].includes(k));
       if (unknown.length) throw new Error(`${where} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`);
       const labels = field(image, 'labels', where, true);
       if (labels.shape.length > 1) throw new Error(`${where}.labels must be 1-D [N], got shape [${labels.shape.join(', ')}]`);
@@ -231,11 +235,12 @@ export function flattenDetection(inputs, preds, target, call) {
           const m = readMasks(image.masks, n, fw);
           if (m) {
             const size = [m.shape[1], m.shape[2]];
-            if (col.maskSize && (col.maskSize[0] !== size[0] || col.maskSize[1] !== size[1])) {
-              throw new Error(`${fw} are ${size[0]} x ${size[1]} but earlier masks of this update are ${col.maskSize[0]} x ${col.maskSize[1]}; `
+            if (maskSize && (maskSize[0] !== size[0] || maskSize[1] !== size[1])) {
+              throw new Error(`${fw} are ${size[0]} x ${size[1]} but ${maskWhere} are ${maskSize[0]} x ${maskSize[1]}; `
                 + 'one update takes masks of one size (update once per image size)');
             }
-            col.maskSize = size;
+            maskSize = size;
+            maskWhere = `${SIDES[side]}[${i}].masks`;
           }
           col.push(m, n);
           continue;
@@ -253,7 +258,7 @@ export function flattenDetection(inputs, preds, target, call) {
           if (!empty && (t.shape.length !== 2 || t.shape[1] !== 4)) throw new Error(`${fw} must have shape [N, 4], got [${t.shape.join(', ')}]`);
           const rows = empty ? 0 : t.shape[0];
           if (rows !== n && !(hasMasks && rows === 0)) {
-            throw new Error(`${fw} has ${rows} boxes but ${where}.labels has ${n} labels`);
+            throw new Error(`${fw} has ${rows} boxes but ${SIDES[side]}[${i}].labels has ${n} labels`);
           }
           if (!FLOAT_DTYPES.has(t.dtype)) throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
           checkValues(t, rows, fw, 'boxes');
@@ -268,8 +273,13 @@ export function flattenDetection(inputs, preds, target, call) {
       }
     }
   }
-  // Boxes are all-or-nothing per side: some images with masks only would misalign them.
+  // Boxes are all-or-nothing per side: some images with masks only would misalign them; so are masks.
   for (const side of ['pred', 'target']) {
+    const masks = columns.get(`${side}_masks`);
+    if (masks && present.has(`${side}_masks`)) {
+      const i = masks.parts.findIndex((p) => p.t === null && p.n > 0);
+      if (i >= 0) throw new Error(`${call}: ${SIDES[side]}[${i}].masks is missing while other images have masks`);
+    }
     const col = columns.get(`${side}_boxes`);
     const total = col.parts.reduce((s, p) => s + p.n, 0);
     const labels = counts[side].reduce((s, c) => s + c, 0);
@@ -287,6 +297,7 @@ export function flattenDetection(inputs, preds, target, call) {
     give[i] = !w.optional || later || present.has(`${w.side}_${w.key}`);
     later = later || (w.optional && give[i]);
   }
+  for (const col of columns.values()) col.maskSize = maskSize;
   const out = [];
   for (let i = 0; i < wanted.length && give[i]; i++) {
     const w = wanted[i];
