@@ -253,6 +253,8 @@ export function flattenDetection(inputs, preds, target, call) {
           continue;
         }
         present.add(`${side}_${key}`);
+        // A flat typed array of 4N coordinates is N boxes (row-major [N, 4]).
+        if (key === 'boxes' && ArrayBuffer.isView(image.boxes) && t.shape.length === 1 && t.data.length === 4 * n) t.shape = [n, 4];
         if (key === 'boxes') {
           const empty = t.data.length === 0 && t.shape.length <= 2;
           if (!empty && (t.shape.length !== 2 || t.shape[1] !== 4)) throw new Error(`${fw} must have shape [N, 4], got [${t.shape.join(', ')}]`);

@@ -177,6 +177,10 @@ test('COCO JSON path == per-image dict path == flat path on the same data', () =
   });
   const dicts = computeWith('MeanAveragePrecision', { ...options, boxFormat: 'xywh' }, [[preds, target]]);
   assertSameResult(coco, dicts, 'COCO vs dicts');
+  // The same dicts with typed arrays: flat Float64Array boxes (4N values), Int32Array labels.
+  const typed = (list) => list.map((img) => Object.fromEntries(Object.entries(img).map(([k, v]) => [k,
+    k === 'boxes' ? Float64Array.from(v.flat()) : k === 'labels' ? Int32Array.from(v) : Float64Array.from(v)])));
+  assertSameResult(computeWith('MeanAveragePrecision', { ...options, boxFormat: 'xywh' }, [[typed(preds), typed(target)]]), dicts, 'typed vs nested');
 
   // Flat: the registry's inputs, concatenated by hand.
   const flat = (list, key, width) => ({ data: Float64Array.from(list.flatMap((img) => img[key].flat())), shape: width ? [list.flatMap((img) => img[key]).length, width] : [list.flatMap((img) => img[key]).length] });
