@@ -56,9 +56,28 @@ test('forward takes per-image dicts too', () => {
   }
 });
 
-// The fixture's images as a COCO pair: image ids 1..B in fixture order, category id = label,
-// boxes xywh (the case's box_format must be xywh: COCO's own).
+// A fixture box as COCO xywh, converted the way TorchMetrics hands boxes to pycocotools
+// (torchvision's box_convert in the boxes' float32 arithmetic, via xyxy; then .tolist()).
+function toXywh(b, format) {
+  const f = Math.fround;
+  let x1;
+  let y1;
+  let x2;
+  let y2;
+  if (format === 'xywh') return b;
+  if (format === 'xyxy') [x1, y1, x2, y2] = b;
+  else {
+    const hw = f(0.5 * b[2]);
+    const hh = f(0.5 * b[3]);
+    [x1, y1, x2, y2] = [f(b[0] - hw), f(b[1] - hh), f(b[0] + hw), f(b[1] + hh)];
+  }
+  return [x1, y1, f(x2 - x1), f(y2 - y1)];
+}
+
+// The fixture's images as a COCO pair: image ids 1..B in fixture order, category id = label, boxes xywh.
 function fixtureAsCoco(c) {
+  const format = c.args.box_format ?? 'xyxy';
+  const box = (t, j) => toXywh(t.boxes.data.slice(j * 4, j * 4 + 4).map((v) => Math.fround(v)), format);
   const images = [];
   const annotations = [];
   const results = [];
@@ -73,12 +92,12 @@ function fixtureAsCoco(c) {
       tl.forEach((label, j) => {
         labels.add(label);
         annotations.push({ id: annotations.length + 1, image_id: imageId, category_id: label,
-          bbox: t.boxes.data.slice(j * 4, j * 4 + 4), iscrowd: t.iscrowd ? t.iscrowd.data[j] : 0,
+          bbox: box(t, j), iscrowd: t.iscrowd ? t.iscrowd.data[j] : 0,
           ...(t.area ? { area: t.area.data[j] } : {}) });
       });
       p.labels.data.forEach((label, j) => {
         labels.add(label);
-        results.push({ image_id: imageId, category_id: label, bbox: p.boxes.data.slice(j * 4, j * 4 + 4), score: p.scores.data[j] });
+        results.push({ image_id: imageId, category_id: label, bbox: box(p, j), score: p.scores.data[j] });
       });
     });
   }
@@ -90,9 +109,9 @@ function fixtureAsCoco(c) {
 const OWN_FIELDS = ['perClass', 'images', 'annotations', 'detections'];
 const withoutOwn = (r) => Object.fromEntries(Object.entries(r).filter(([k]) => !OWN_FIELDS.includes(k)));
 
-test('COCO JSON (ground truth + results files) gives the fixtures\' pycocotools values', () => {
-  const cocoCases = valueCases.filter((c) => c.metric === 'MeanAveragePrecision' && c.args.box_format === 'xywh');
-  assert.ok(cocoCases.length >= 2, 'no xywh MeanAveragePrecision case to write as COCO JSON');
+test('COCO JSON (ground truth + results files) gives the fixtures\' pycocotools values for every bbox mAP case', () => {
+  const cocoCases = valueCases.filter((c) => c.metric === 'MeanAveragePrecision' && (c.args.iou_type ?? 'bbox') === 'bbox');
+  assert.ok(cocoCases.length >= 10, `only ${cocoCases.length} bbox MeanAveragePrecision cases to write as COCO JSON`);
   for (const c of cocoCases) {
     const { gt, results } = fixtureAsCoco(c);
     const { box_format: _, iou_type: __, ...args } = c.args;
