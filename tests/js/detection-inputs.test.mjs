@@ -407,3 +407,15 @@ test('segm: masks as binary arrays, uncompressed RLE and compressed RLE give the
     m.dispose();
   }
 });
+
+test('evaluateParallel shards per-image dict batches over workers; equal to one thread', async () => {
+  const { gt, results } = syntheticCoco(21, 40, [1, 2, 3]);
+  const { preds, target } = readCoco(gt, results);
+  const batches = [];
+  for (let i = 0; i < preds.length; i += 7) batches.push([preds.slice(i, i + 7), target.slice(i, i + 7)]);
+  const options = { boxFormat: 'xywh', classMetrics: true };
+  const want = computeWith('MeanAveragePrecision', options, batches);
+  const got = await lib.evaluateParallel({ metrics: { map: { name: 'MeanAveragePrecision', options } }, batches, workers: 2 });
+  assertSameResult(got.map, want, 'evaluateParallel vs one thread');
+  assertSameResult(want, withoutOwn(evaluateCoco(gt, results)), 'one thread vs evaluateCoco');
+});
