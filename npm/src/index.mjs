@@ -16,6 +16,8 @@ export { CustomMetric, defineMetric } from './custom.mjs';
 export { BootStrapper, ClasswiseWrapper, MetricTracker, MinMaxMetric, MultitaskWrapper } from './wrappers.mjs';
 export { evaluateParallel } from './parallel.mjs';
 export { serveParallelWorker } from './worker.mjs';
+export { DetectionMetric, decodeRle } from './detection.mjs';
+export { readCoco, evaluateCoco } from './coco.mjs';
 
 // Every metric gets add, sub, mul, div, pow, abs, neg (and radd, rsub...): see compose.mjs.
 installOperators(Metric);

@@ -16,6 +16,11 @@ function registry(what) {
 
 const optionInfo = ({ name, camelName, ...rest }) => ({ name: camelName, snakeName: name, ...structuredClone(rest) });
 
+/** The registry entry of one metric (its inputs, options...), as registryJson() lists it. */
+export function metricSpec(name) {
+  return registry(name).byName.get(name);
+}
+
 /** The registered metrics: name, family, doc, inputs, options and queries (camelCase names). */
 export function listMetrics() {
   return registry('listMetrics()').parsed.metrics.map((m) => ({

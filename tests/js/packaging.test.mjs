@@ -137,7 +137,17 @@ export async function main(): Promise<number> {
   // @ts-expect-error a string is not a tensor
   m.update('1, 2', [1, 2]);
   ${requiredCheck}
-  return n + infos.length + (r === undefined ? 0 : 1) + (loadedSimd ? 1 : 0);
+  // Detection: TorchMetrics' per-image dicts and COCO JSON (src/detection.d.ts).
+  const map = new lib.MeanAveragePrecision({ classMetrics: true });
+  map.update([{ boxes: [[0, 0, 1, 1]], scores: new Float32Array([0.5]), labels: [1] }],
+    [{ boxes: { data: new Float64Array(4), shape: [1, 4] }, labels: [1], masks: [{ size: [1, 1], counts: [0, 1] }] }]);
+  const cocoMap: number = lib.evaluateCoco('{}', '[]', { iouThresholds: [0.5] }).perClass[0].map;
+  // @ts-expect-error COCO boxes are xywh
+  lib.evaluateCoco('{}', '[]', { boxFormat: 'xyxy' });
+  // @ts-expect-error labels are required
+  map.update([{ boxes: [[0, 0, 1, 1]], scores: [1] }], []);
+  map.dispose();
+  return cocoMap + n + infos.length + (r === undefined ? 0 : 1) + (loadedSimd ? 1 : 0);
 }
 `);
   try {

@@ -1,0 +1,187 @@
+// COCO JSON (a ground-truth file + a detector's results file) to TorchMetrics' per-image dicts,
+// checked the way pycocotools' COCO()/loadRes() and COCOeval read them, naming what is wrong.
+// Boxes only: polygon segmentation would need pycocotools' polygon rasterisation (frPyObjects),
+// which this package does not have; `segmentation` fields are not read.
+import { MeanAveragePrecision } from 'wasmetrics:metrics';
+
+class CocoError extends Error {}
+
+function parseJson(value, what) {
+  let v = value;
+  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) {
+    const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    v = new TextDecoder('utf-8').decode(bytes);
+  }
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v);
+    } catch (e) {
+      throw new CocoError(`${what} is not valid JSON: ${e.message}`);
+    }
+  }
+  if (v === null || typeof v !== 'object') {
+    throw new CocoError(`${what} must be COCO JSON (a string, bytes or the parsed object), got ${v === null ? 'null' : typeof v}`);
+  }
+  return v;
+}
+
+const show = (v) => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
+function requireId(obj, key, where) {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new CocoError(`${where} must be an object, got ${show(obj)}`);
+  if (!Object.hasOwn(obj, key)) throw new CocoError(`${where}.${key} is missing`);
+  const v = obj[key];
+  if (!Number.isSafeInteger(v)) throw new CocoError(`${where}.${key} must be an integer, got ${show(v)}`);
+  return v;
+}
+
+function requireBbox(obj, where) {
+  if (!Object.hasOwn(obj, 'bbox')) throw new CocoError(`${where}.bbox is missing (only bbox evaluation is supported from COCO JSON)`);
+  const b = obj.bbox;
+  if (!Array.isArray(b) || b.length !== 4 || !b.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new CocoError(`${where}.bbox must be [x, y, width, height] of 4 finite numbers, got ${show(b)}`);
+  }
+  if (b[2] < 0 || b[3] < 0) throw new CocoError(`${where}.bbox has a negative width or height: ${show(b)}`);
+  return b;
+}
+
+function knownList(map) {
+  const ids = [...map.keys()];
+  return ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, ... (${ids.length} in all)` : ids.join(', ');
+}
+
+/**
+ * Reads a COCO ground-truth file and a results file into TorchMetrics-style per-image dicts
+ * (boxes in xywh), images in ascending id order as COCOeval takes them.
+ */
+export function readCoco(groundTruth, results) {
+  const gt = parseJson(groundTruth, 'readCoco: the ground truth');
+  let res = parseJson(results, 'readCoco: the results');
+  if (Array.isArray(gt)) throw new CocoError('readCoco: the ground truth must be an object with images, annotations and categories; got an array (is it a results file?)');
+  for (const key of ['images', 'annotations', 'categories']) {
+    if (!Array.isArray(gt[key])) throw new CocoError(`readCoco: the ground truth has no \`${key}\` array${gt[key] === undefined ? '' : ` (got ${show(gt[key])})`}`);
+  }
+  if (!Array.isArray(res)) {
+    throw new CocoError('readCoco: the results must be an array of {image_id, category_id, bbox, score}'
+      + `${res && Array.isArray(res.annotations) ? ' (got a ground-truth-like object)' : ''}`);
+  }
+
+  const images = new Map(); // id -> index in id order, filled below
+  gt.images.forEach((img, i) => {
+    const id = requireId(img, 'id', `readCoco: ground truth images[${i}]`);
+    if (images.has(id)) throw new CocoError(`readCoco: ground truth images[${i}].id ${id} is a duplicate (also images[${images.get(id)}])`);
+    images.set(id, i);
+  });
+  const categories = new Map();
+  gt.categories.forEach((cat, i) => {
+    const id = requireId(cat, 'id', `readCoco: ground truth categories[${i}]`);
+    if (categories.has(id)) throw new CocoError(`readCoco: ground truth categories[${i}].id ${id} is a duplicate`);
+    categories.set(id, { id, name: typeof cat.name === 'string' ? cat.name : String(id), index: i });
+  });
+  const imageIds = [...images.keys()].sort((a, b) => a - b);
+  const slot = new Map(imageIds.map((id, k) => [id, k]));
+
+  const gtPer = imageIds.map(() => []);
+  const annIds = new Map();
+  gt.annotations.forEach((a, j) => {
+    const where = `readCoco: ground truth annotations[${j}]`;
+    const id = requireId(a, 'id', where);
+    if (annIds.has(id)) throw new CocoError(`${where}.id ${id} is a duplicate (also annotations[${annIds.get(id)}])`);
+    annIds.set(id, j);
+    const imageId = requireId(a, 'image_id', where);
+    if (!images.has(imageId)) throw new CocoError(`${where}.image_id ${imageId} is not in images`);
+    const categoryId = requireId(a, 'category_id', where);
+    if (!categories.has(categoryId)) throw new CocoError(`${where}.category_id ${categoryId} is not in categories (known: ${knownList(categories)})`);
+    const bbox = requireBbox(a, where);
+    let crowd = 0;
+    if (a.iscrowd !== undefined) {
+      if (a.iscrowd !== 0 && a.iscrowd !== 1 && typeof a.iscrowd !== 'boolean') throw new CocoError(`${where}.iscrowd must be 0 or 1, got ${show(a.iscrowd)}`);
+      crowd = Number(a.iscrowd);
+    }
+    let area = 0; // 0: the box area is used (the engine's rule for a missing area)
+    if (a.area !== undefined) {
+      if (typeof a.area !== 'number' || !Number.isFinite(a.area) || a.area < 0) throw new CocoError(`${where}.area must be a finite number >= 0, got ${show(a.area)}`);
+      area = a.area;
+    }
+    gtPer[slot.get(imageId)].push({ bbox, categoryId, crowd, area });
+  });
+
+  const dtPer = imageIds.map(() => []);
+  res.forEach((r, j) => {
+    const where = `readCoco: results[${j}]`;
+    const imageId = requireId(r, 'image_id', where);
+    if (!images.has(imageId)) throw new CocoError(`${where}.image_id ${imageId} is not an image of the ground truth`);
+    const categoryId = requireId(r, 'category_id', where);
+    if (!categories.has(categoryId)) throw new CocoError(`${where}.category_id ${categoryId} is not a category of the ground truth (known: ${knownList(categories)})`);
+    const bbox = requireBbox(r, where);
+    if (!Object.hasOwn(r, 'score')) throw new CocoError(`${where}.score is missing`);
+    if (typeof r.score !== 'number' || !Number.isFinite(r.score)) throw new CocoError(`${where}.score must be a finite number, got ${show(r.score)}`);
+    dtPer[slot.get(imageId)].push({ bbox, categoryId, score: r.score });
+  });
+
+  const boxesOf = (anns) => {
+    const data = new Float64Array(anns.length * 4);
+    anns.forEach((a, k) => data.set(a.bbox, k * 4));
+    return { data, shape: [anns.length, 4] };
+  };
+  const preds = dtPer.map((anns) => ({
+    boxes: boxesOf(anns),
+    scores: Float64Array.from(anns, (a) => a.score),
+    labels: Int32Array.from(anns, (a) => a.categoryId),
+  }));
+  const target = gtPer.map((anns) => ({
+    boxes: boxesOf(anns),
+    labels: Int32Array.from(anns, (a) => a.categoryId),
+    iscrowd: Uint8Array.from(anns, (a) => a.crowd),
+    area: Float64Array.from(anns, (a) => a.area),
+  }));
+  return {
+    imageIds,
+    categories: [...categories.values()].sort((a, b) => a.id - b.id).map(({ id, name }) => ({ id, name })),
+    preds,
+    target,
+    boxFormat: 'xywh',
+  };
+}
+
+const asList = (v) => (typeof v === 'number' ? [v] : Array.from(v.data));
+
+/**
+ * COCO bbox evaluation of a results file against a ground-truth file (pycocotools' COCOeval
+ * numbers): MeanAveragePrecision's result plus `perClass` [{id, name, map, mar}] for every
+ * category that has ground truth or detections, and the counts read.
+ */
+export function evaluateCoco(groundTruth, results, options = {}) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('evaluateCoco: options must be an object');
+  const { iouType = 'bbox', boxFormat, box_format: boxFormatSnake, ...rest } = options;
+  if (iouType !== 'bbox') {
+    throw new CocoError(`evaluateCoco: iouType ${show(iouType)} is not supported from COCO JSON (only 'bbox': polygon `
+      + "segmentation needs rasterisation this package does not have; pass masks to MeanAveragePrecision({iouType: 'segm'}) instead)");
+  }
+  if ((boxFormat ?? boxFormatSnake ?? 'xywh') !== 'xywh') throw new CocoError(`evaluateCoco: COCO boxes are xywh; boxFormat ${show(boxFormat ?? boxFormatSnake)} cannot apply`);
+  const coco = readCoco(groundTruth, results);
+  const metric = new MeanAveragePrecision({ classMetrics: true, ...rest, boxFormat: 'xywh' });
+  try {
+    metric.update(coco.preds, coco.target);
+    const value = metric.compute();
+    const names = new Map(coco.categories.map((c) => [c.id, c.name]));
+    const classes = asList(value.classes);
+    const maxDet = Object.keys(value).find((k) => /^mar_\d+_per_class$/.test(k));
+    const perClassAsked = (rest.classMetrics ?? rest.class_metrics ?? true) === true;
+    const perClass = !perClassAsked || value.map_per_class === undefined
+      ? []
+      : classes.map((id, k) => ({ id, name: names.get(id), map: asList(value.map_per_class)[k], mar: asList(value[maxDet])[k] }));
+    return {
+      ...value,
+      perClass,
+      images: coco.imageIds.length,
+      annotations: coco.target.reduce((s, t) => s + t.labels.length, 0),
+      detections: coco.preds.reduce((s, p) => s + p.labels.length, 0),
+    };
+  } finally {
+    metric.dispose();
+  }
+}
