@@ -94,14 +94,16 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
     assert.ok(n > 1000, `${id} is blank (${n} inked pixels)`);
   };
   /** The curves and reliability bins the page plotted equal the package's in Node. */
-  const checkCurves = async (family, size, preds, target, names) => {
+  const checkCurves = async (family, size, preds, target, names, thresholds = null) => {
     const r = await page.evaluate(() => ({ curves: window.__wasmetricsDemo.result.curves, calibration: window.__wasmetricsDemo.result.calibration }));
     assert.deepEqual(r.curves.map((c) => c.metric), [`${family}ROC`, `${family}PrecisionRecallCurve`]);
     for (const c of r.curves) {
       assert.equal(c.error, undefined, `${c.metric}: ${c.error}`);
-      assert.deepEqual(c.options, { ...size, thresholds: null });
+      assert.deepEqual(c.options, { ...size, thresholds });
       const want = nodeValue(c.metric, c.options, [[preds, target]]);
-      if (family === 'Binary') for (const key of Object.keys(want)) want[key] = [want[key]];
+      // one curve per class: exact curves come as a list, binned ones as a flat [C, T] tensor
+      const perClass = (v) => (Array.isArray(v[0]) ? v : Array.from({ length: names.length }, (_, k) => v.slice((k * v.length) / names.length, ((k + 1) * v.length) / names.length)));
+      for (const key of Object.keys(want)) want[key] = perClass(want[key]);
       const [xKey, yKey] = c.kind === 'roc' ? ['fpr', 'tpr'] : ['recall', 'precision'];
       assert.deepEqual(c.series.map((s) => s.label), names);
       c.series.forEach((s, k) => {
@@ -214,6 +216,23 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       assert.equal(await settled(), 'ready');
       const csv = readCsv(join(webDir, 'samples/spam.csv'));
       await checkCurves('Binary', {}, Float64Array.from(csv.col('score'), Number), Float64Array.from(csv.col('label'), Number), ['positive']);
+    });
+
+    await t.test('past 20000 rows the curves are binned (201 thresholds) and still equal the package', async () => {
+      const n = 20500;
+      const lines = ['p_a,p_b,p_c,label'];
+      const cols = [[], [], []], labels = [];
+      for (let i = 0; i < n; i++) {
+        const a = ((i * 7919) % 1000) / 2000, b = ((i * 104729) % 1000) / 2000;
+        const row = [a, b, 1 - a - b].map((v) => v.toFixed(6));
+        row.forEach((v, k) => cols[k].push(v));
+        labels.push(String((i * 31) % 3));
+        lines.push(`${row.join(',')},${labels[i]}`);
+      }
+      writeFileSync(join(tmp, 'many.csv'), lines.join('\n') + '\n');
+      await page.setInputFiles('#file-pred', join(tmp, 'many.csv'));
+      assert.equal(await settled(), 'ready');
+      await checkCurves('Multiclass', { numClasses: 3 }, stack(cols), Float64Array.from(labels, Number), ['a', 'b', 'c'], 201);
     });
 
     await t.test('PNG masks sample: metrics, per-class table, worst images and plots equal the package', async () => {

@@ -9,7 +9,13 @@ const EXACT_MAX = 20000;
 const BINNED = 201;
 export const CALIBRATION_BINS = 15;
 
-const vectors = (v) => (Array.isArray(v) ? v : [v]).map((t) => t.data);
+// Exact curves come as one tensor per class; binned ones as one [C, T] tensor (as TorchMetrics).
+function vectors(v) {
+  if (Array.isArray(v)) return v.map((t) => t.data);
+  if (v.shape.length === 1) return [v.data];
+  const [c, n] = v.shape;
+  return Array.from({ length: c }, (_, k) => v.data.slice(k * n, (k + 1) * n));
+}
 
 function isProbability(data) {
   for (let i = 0; i < data.length; i++) if (!(data[i] >= 0 && data[i] <= 1)) return false;
