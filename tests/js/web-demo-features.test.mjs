@@ -1,11 +1,12 @@
-// The demo page's curve plots (ROC / PR per class, reliability diagram) and its PNG masks cell, in
+// The demo page's curve plots (ROC / PR per class, reliability diagram), its PNG masks cell and
+// a large CSV parsed while the page keeps drawing frames, in
 // headless Chromium driven by Playwright (playwright-core, Debian's /usr/bin/chromium). Every
 // number the page shows or plots is checked against the npm package run here in Node on the same
 // data; plots must have ink; no request may leave the page's origin. Skipped only where
 // /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -306,6 +307,51 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       await page.dispatchEvent('#masks-num-classes', 'change');
       assert.equal(await settled(), 'ready');
       await checkMasks(NAMES, 255);
+    });
+
+    await t.test('a large CSV: the progress bar advances chunk by chunk and animation frames keep coming between chunks', async () => {
+      // 24 MB = 6 of the parse worker's 4 MB chunks (bench/web-big-csv.mjs runs 200 MB by hand).
+      const file = join(tmp, 'large.csv');
+      const rows = Math.ceil((24 * 2 ** 20) / 29);
+      await new Promise((done, fail) => {
+        const s = createWriteStream(file);
+        s.on('error', fail);
+        s.write('score_a,score_b,label\n');
+        let i = 0;
+        const more = () => {
+          let ok = true;
+          while (i < rows && ok) {
+            let chunk = '';
+            for (let k = 0; k < 10000 && i < rows; k++, i++) chunk += `${(((i * 7919) % 1000) / 1000).toFixed(6)},${(((i * 104729) % 1000) / 1000).toFixed(6)},${i % 2}\n`;
+            ok = s.write(chunk);
+          }
+          if (i < rows) s.once('drain', more);
+          else s.end(done);
+        };
+        more();
+      });
+      await page.evaluate(() => {
+        const p = (window.__probe = { frames: [], progress: [] });
+        const frame = (t) => { p.frames.push(performance.now()); if (!p.stop) requestAnimationFrame(frame); };
+        requestAnimationFrame(frame);
+        const bar = document.querySelector('#parse-progress');
+        new MutationObserver(() => { if (!bar.hidden) p.progress.push([performance.now(), bar.querySelector('progress').value]); })
+          .observe(bar, { attributes: true, subtree: true });
+      });
+      await page.setInputFiles('#file-pred', file);
+      assert.equal(await settled(), 'ready');
+      const probe = await page.evaluate(() => { window.__probe.stop = true; return window.__probe; });
+      const values = [...new Set(probe.progress.map(([, v]) => v))];
+      assert.ok(values.filter((v) => v > 0 && v < 1).length >= 4, `the progress bar advanced in steps: ${values.join(', ')}`);
+      for (let k = 1; k < values.length; k++) assert.ok(values[k] > values[k - 1], 'the progress bar never goes back');
+      // Between the first and the last chunk's progress, the main thread drew frames in most
+      // gaps between chunks: parsing happens in the worker, not here.
+      const first = probe.progress.findIndex(([, v]) => v > 0);
+      const stamps = probe.progress.slice(first).map(([t]) => t);
+      let gapsWithFrames = 0;
+      for (let k = 1; k < stamps.length; k++) if (probe.frames.some((f) => f > stamps[k - 1] && f < stamps[k])) gapsWithFrames++;
+      assert.ok(gapsWithFrames >= (stamps.length - 1) / 2, `frames arrived in ${gapsWithFrames} of ${stamps.length - 1} gaps between progress updates`);
+      assert.match(await page.$eval('#results-out .muted', (e) => e.textContent), new RegExp(`^${rows.toLocaleString('en-US')} samples`));
     });
 
     await t.test('no request left the page\'s origin, no page error', async () => {
