@@ -309,6 +309,23 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       await checkMasks(NAMES, 255);
     });
 
+    await t.test('masks dropped as several files on each side are matched and evaluated', async () => {
+      await page.evaluate(async () => {
+        const drop = async (side, folder, names) => {
+          const dt = new DataTransfer();
+          for (const n of names) dt.items.add(new File([await (await fetch(`../examples/data/masks/${folder}/${n}`)).blob()], n, { type: 'image/png' }));
+          document.querySelector(`#masks-drop-${side}`).dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        };
+        await drop('pred', 'predicted', ['street_01.png', 'street_02.png', 'street_03.png', 'street_04.png']);
+        await new Promise((r) => setTimeout(r, 300));
+        await drop('target', 'reference', ['street_02.png', 'street_03.png', 'street_04.png']);
+      });
+      assert.equal(await settled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
+      assert.match(await page.$eval('#masks-match', (e) => e.textContent), /3 matched pairs/);
+      assert.match(await page.$eval('#masks-only-pred', (e) => e.textContent), /\(1\): street_01$/);
+      await checkMasks(NAMES.slice(1, 4), 255);
+    });
+
     await t.test('a large CSV: the progress bar advances chunk by chunk and animation frames keep coming between chunks', async () => {
       // 24 MB = 6 of the parse worker's 4 MB chunks (bench/web-big-csv.mjs runs 200 MB by hand).
       const file = join(tmp, 'large.csv');

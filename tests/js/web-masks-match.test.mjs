@@ -13,6 +13,7 @@ test('maskKey drops the picked folder\'s name and the extension, keeps sub-folde
   assert.equal(maskKey(file('a.png')), 'a');
   assert.equal(maskKey(file('preds/a.PNG')), 'a');
   assert.equal(maskKey(file('preds/city/a.b.png')), 'city/a.b');
+  assert.equal(maskKey({ name: 'a.png', webkitRelativePath: '', relativePath: 'dropped/city/a.png' }), 'city/a'); // a dropped folder
 });
 
 test('matchMasks pairs by key, reports either side\'s leftovers, non-PNG files and duplicates', () => {

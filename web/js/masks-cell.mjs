@@ -192,7 +192,13 @@ function renderExport(r) {
   $('#masks-code code').textContent = masksCode(r);
 }
 
+// A newer run (files picked again, options changed) supersedes one still computing: only the
+// latest renders and sets body[data-state].
+let generation = 0;
+class Superseded extends Error {}
+
 async function run() {
+  const mine = ++generation;
   setError(null);
   cell.classList.remove('done');
   cell.classList.add('running');
@@ -213,13 +219,15 @@ async function run() {
         $('span', progress).textContent = `${p.done <= m.pairs.length ? 'decoding' : 'evaluating'}: ${p.done} of ${p.total}`;
       });
     } finally {
-      progress.hidden = true;
+      if (mine === generation) progress.hidden = true;
     }
+    if (mine !== generation) throw new Superseded();
     if (!$('#masks-num-classes').value) $('#masks-num-classes').placeholder = `${state.result.numClasses} (inferred)`;
     render(state.result);
     cell.classList.add('done');
     document.body.dataset.state = 'ready';
   } catch (e) {
+    if (e instanceof Superseded || mine !== generation) return;
     state.result = null;
     $('#masks-out').replaceChildren();
     $('#masks-plots').replaceChildren();
@@ -227,8 +235,30 @@ async function run() {
     setError(e.message ?? String(e));
     document.body.dataset.state = 'error';
   } finally {
-    cell.classList.remove('running');
+    if (mine === generation) cell.classList.remove('running');
   }
+}
+
+// A dropped folder: its files, each tagged with its path inside the folder as a picked folder's
+// files are (webkitRelativePath is read-only, so `relativePath`; lib/match.mjs reads either).
+async function droppedFiles(entries) {
+  const out = [];
+  const walk = async (entry) => {
+    if (entry.isFile) {
+      const file = await new Promise((ok, fail) => entry.file(ok, fail));
+      file.relativePath = entry.fullPath.replace(/^\//, '');
+      out.push(file);
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((ok, fail) => reader.readEntries(ok, fail));
+        if (!batch.length) break;
+        for (const child of batch) await walk(child);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry);
+  return out;
 }
 
 for (const side of ['pred', 'target']) {
@@ -243,9 +273,16 @@ for (const side of ['pred', 'target']) {
   }
   const drop = $(`#masks-drop-${side}`);
   drop.addEventListener('dragover', (e) => e.preventDefault());
-  drop.addEventListener('drop', (e) => {
+  drop.addEventListener('drop', async (e) => {
     e.preventDefault();
-    files[side] = [...e.dataTransfer.files];
+    const entries = [...e.dataTransfer.items].map((it) => it.webkitGetAsEntry?.()).filter(Boolean);
+    try {
+      files[side] = entries.some((en) => en.isDirectory) ? await droppedFiles(entries) : [...e.dataTransfer.files];
+    } catch (err) {
+      setError(`could not read the dropped folder: ${err.message}`);
+      return;
+    }
+    state.sample = false;
     $(`#masks-${side}-name`).textContent = `${files[side].length} file(s)`;
     run();
   });

@@ -6,7 +6,8 @@
 
 /** The matching key of a {name, webkitRelativePath?} file. */
 export function maskKey(file) {
-  const rel = file.webkitRelativePath ? file.webkitRelativePath.split('/').slice(1).join('/') : '';
+  const path = file.webkitRelativePath || file.relativePath; // picked folder || dropped folder
+  const rel = path ? path.split('/').slice(1).join('/') : '';
   return (rel || file.name).replace(/\.[^./]*$/, '');
 }
 
@@ -23,7 +24,7 @@ export function matchMasks(predFiles, targetFiles) {
     const m = new Map();
     for (const f of files) {
       if (!isPng(f)) {
-        skipped.push(f.webkitRelativePath || f.name);
+        skipped.push(f.webkitRelativePath || f.relativePath || f.name);
         continue;
       }
       const k = maskKey(f);
