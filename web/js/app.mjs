@@ -1,6 +1,7 @@
 // The notebook: Data -> Task and metrics -> Results -> Plots -> Export. Each cell's ▶ re-runs it
 // and the cells below. Parsing and computing happen in Web Workers; this thread only draws.
 // User data (file names, CSV headers, labels) is only ever put in the page as text (textContent).
+import { calibrationChart, curveChart } from './plots-more.mjs';
 import { buildInputs, className, collectColumns, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -44,12 +45,12 @@ function workerClient(url) {
       w = null; // a fresh worker next time: the page keeps working
     };
   };
-  return (msg, onProgress) => {
+  return (msg, onProgress, transfer = []) => {
     if (!w) start();
     const id = next++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, onProgress });
-      w.postMessage({ id, ...msg });
+      w.postMessage({ id, ...msg }, transfer);
     });
   };
 }
@@ -347,7 +348,10 @@ async function runResults() {
   };
   const out = $('#results-out');
   try {
-    state.result = await computeRequest({ type: 'run', job }, (p) => showProgress('#compute-progress', p.done, p.total, `computing: batch ${p.done} of ${p.total}`));
+    // The job's arrays are fresh copies: moved to the worker, not cloned (a 200 MB CSV's columns
+    // would otherwise be copied once more on this thread).
+    state.result = await computeRequest({ type: 'run', job }, (p) => showProgress('#compute-progress', p.done, p.total, `computing: batch ${p.done} of ${p.total}`),
+      [job.preds.data.buffer, job.target.data.buffer]);
   } catch (e) {
     state.result = null;
     out.replaceChildren();
@@ -497,13 +501,13 @@ async function runPlots() {
         { label: 'predicted = target', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, borderColor: '#c92a2a', pointRadius: 0, borderDash: [5, 4] }] },
       options: { ...BASE, scales: { x: { title: { display: true, text: 'target' } }, y: { title: { display: true, text: 'predicted' } } } } }));
   }
-  for (const [k, c] of (r.curves ?? []).entries()) {
-    if (c.error) continue;
-    const canvas = plotBox(`plot-curve-${k}`, `${c.name} curve`);
-    state.charts.push(new Chart(canvas, { type: 'scatter',
-      data: { datasets: [{ label: c.name, data: c.x.map((x, i) => ({ x, y: c.y[i] })), showLine: true, pointRadius: 0, borderColor: '#3b5bdb' }] },
-      options: { ...BASE, scales: { x: { min: 0, max: 1, title: { display: true, text: c.xLabel } }, y: { min: 0, max: 1, title: { display: true, text: c.yLabel } } } } }));
+  // ROC / PR per class and the reliability diagram (web/js/plots-more.mjs)
+  for (const c of r.curves ?? []) {
+    if (c.error) $('#plots-out').append(el('p', { class: 'muted', text: `${c.name} curve: ${c.error}` }));
+    else state.charts.push(curveChart($('#plots-out'), c));
   }
+  if (r.calibration?.error) $('#plots-out').append(el('p', { class: 'muted', text: `Reliability diagram: ${r.calibration.error}` }));
+  else if (r.calibration) state.charts.push(calibrationChart($('#plots-out'), r.calibration));
   if (!state.charts.length) $('#plots-out').append(el('p', { class: 'muted', text: 'No plot for this task.' }));
 }
 
@@ -524,6 +528,8 @@ function exportObject() {
     task: r.task, samples: r.n,
     metrics: r.metrics.map((m) => ({ name: m.name, options: m.options, ...(m.error ? { error: m.error } : { value: m.value }) })),
     perClass: r.perClass ?? null, confusionMatrix: r.confusion ?? null, worst: r.worst,
+    curves: (r.curves ?? []).map(({ kind, metric, options, series, error }) => ({ kind, metric, options, ...(error ? { error } : { series: series.map(({ label, x, y }) => ({ label, x: Array.from(x), y: Array.from(y) })) }) })),
+    calibration: r.calibration ?? null,
     thresholds: r.job.thresholds ?? (r.task === 'binary' ? r.job.threshold : null),
   };
 }
@@ -550,6 +556,14 @@ export function resultsCsv(o) {
     });
   }
   for (const w of o.worst ?? []) rows.push(['worst', w.id, 'score', w.score]);
+  for (const c of o.curves ?? []) {
+    if (c.error) rows.push(['curve', c.metric, 'error', c.error]);
+    else for (const s of c.series) s.x.forEach((x, i) => rows.push(['curve', `${c.metric} ${s.label}`, `point[${i}]`, `${x} ${s.y[i]}`]));
+  }
+  if (o.calibration && !o.calibration.error) {
+    rows.push(['calibration', o.calibration.metric, 'ece', o.calibration.ece]);
+    for (const b of o.calibration.bins) rows.push(['calibration', `bin ${b.lo}-${b.hi}`, 'count confidence accuracy', `${b.count} ${b.confidence} ${b.accuracy}`]);
+  }
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
@@ -608,6 +622,21 @@ function codeSnippet() {
   lines.push('  console.log(name, typeof value === \'number\' ? value : JSON.stringify(value.toArray?.() ?? value));');
   lines.push('  metric.dispose();');
   lines.push('}');
+  const plotted = (r.curves ?? []).filter((c) => !c.error).map((c) => [c.metric, c.options, false]);
+  if (r.calibration && !r.calibration.error) plotted.push([r.calibration.metric, r.calibration.options, r.calibration.pooled]);
+  if (plotted.length) {
+    lines.push('', '// The plotted curves (one per class/label) and the reliability diagram\'s calibration error.');
+    lines.push('const flat = (t) => ({ data: t.data, shape: [t.data.length] }); // multilabel scores pooled as binary');
+    lines.push('const plots = [');
+    for (const [name, options, pooled] of plotted) lines.push(`  [${JSON.stringify(name)}, ${JSON.stringify(options)}, ${pooled}],`);
+    lines.push('];');
+    lines.push('for (const [name, options, pooled] of plots) {');
+    lines.push('  const metric = createMetric(name, options);');
+    lines.push('  metric.update(pooled ? flat(preds) : preds, pooled ? flat(target) : target);');
+    lines.push('  console.log(name, JSON.stringify(metric.compute(), (k, x) => (x?.shape && x.data ? Array.from(x.data) : x)));');
+    lines.push('  metric.dispose();');
+    lines.push('}');
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -2,6 +2,8 @@
 // Messages: {id, type: 'registry'} -> the registry (listMetrics()); {id, type: 'run', job} ->
 // progress messages, then {id, type: 'done', result}. Errors come back as {id, type: 'error', message}.
 import { init, createMetric, listMetrics, simd } from '../../npm/dist/index.mjs';
+import { calibrationFor, curvesFor } from './curves.mjs';
+import { evaluateMaskJob } from './masks-job.mjs';
 
 const ready = init();
 const BATCH_ROWS = 65536;
@@ -169,7 +171,6 @@ function compute(job, post) {
   });
 
   const out = { task, n, metrics, simd: simd() };
-  const has = (name) => registry.some((m) => m.name === name);
   if (task === 'multiclass' || task === 'segmentation' || task === 'binary') {
     const C = task === 'binary' ? 2 : job.numClasses;
     const o = { numClasses: C, average: 'none' };
@@ -204,22 +205,9 @@ function compute(job, post) {
     out.scatter = sample(preds, target);
   }
 
-  // Curves, only where this build of the package registers them.
-  out.curves = [];
-  if (task === 'binary') {
-    if (has('BinaryROC')) {
-      try {
-        const r = run('BinaryROC', {}, preds, target);
-        out.curves.push({ name: 'ROC', x: r.fpr.data, y: r.tpr.data, xLabel: 'false positive rate', yLabel: 'true positive rate' });
-      } catch (e) { out.curves.push({ name: 'ROC', error: e.message }); }
-    }
-    if (has('BinaryPrecisionRecallCurve')) {
-      try {
-        const r = run('BinaryPrecisionRecallCurve', {}, preds, target);
-        out.curves.push({ name: 'Precision-recall', x: r.recall.data, y: r.precision.data, xLabel: 'recall', yLabel: 'precision' });
-      } catch (e) { out.curves.push({ name: 'Precision-recall', error: e.message }); }
-    }
-  }
+  // ROC and PR curves per class and the reliability diagram (web/js/curves.mjs).
+  out.curves = curvesFor(job, preds, target, run);
+  out.calibration = calibrationFor(job, preds, target, run);
   out.worst = worst(job, preds, target, labels);
   out.ms = performance.now() - t0;
   return out;
@@ -233,6 +221,7 @@ self.onmessage = async (event) => {
     registry ??= listMetrics();
     if (type === 'registry') post({ type: 'done', result: { registry, simd: simd() } });
     else if (type === 'run') post({ type: 'done', result: compute(job, post) });
+    else if (type === 'masks') post({ type: 'done', result: await evaluateMaskJob(job, post) });
     else throw new Error(`unknown request ${type}`);
   } catch (e) {
     post({ type: 'error', message: e?.message ?? String(e) });

@@ -88,7 +88,7 @@ self.onmessage = async (event) => {
     } else if (kind === 'npy') {
       dataset = { kind: 'tensor', ...parseNpy(new Uint8Array(await file.arrayBuffer())) };
     } else {
-      throw new Error('PNG masks are not supported by the demo yet (see `make seg-example` for the package API)');
+      throw new Error('a PNG is a segmentation mask: use the "Segmentation masks (PNG)" cell, which pairs folders of predicted and reference masks by name');
     }
     progress(file.size);
     dataset.name = file.name;

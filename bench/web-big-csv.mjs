@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// The demo page with a large CSV (issue 6: "a 200 MB CSV must not freeze the page"): writes a
+// CSV of N MB (4 columns: three scores and a label) to a temp dir, drops it on the page in
+// headless Chromium, and records while it parses and computes: how often requestAnimationFrame
+// and a 0 ms timer got to run on the main thread (frames per second, longest gap between
+// frames), how the progress bar advanced, parse time and end-to-end time. Run by hand
+// (not in make test); the browser test runs the same path at 40 MB.
+// Usage: node bench/web-big-csv.mjs [--mb=200] [--json]   (after `make npm` and npm ci in web/)
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+const mbWanted = Number(args.mb ?? 200);
+const { chromium } = createRequire(join(repoRoot, 'web/package.json'))('playwright-core');
+execFileSync(process.execPath, [join(repoRoot, 'web/scripts/vendor.mjs')], { stdio: 'inherit' });
+const { createDemoServer, listen } = await import(pathToFileURL(join(repoRoot, 'web/serve.mjs')).href);
+
+const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-big-csv-'));
+const file = join(tmp, 'big.csv');
+const rows = Math.ceil((mbWanted * 2 ** 20) / 29); // 29 bytes a row
+await new Promise((done, fail) => {
+  const s = createWriteStream(file);
+  s.on('error', fail);
+  s.write('score_a,score_b,score_c,label\n');
+  let i = 0;
+  const more = () => {
+    let ok = true;
+    while (i < rows && ok) {
+      let chunk = '';
+      for (let k = 0; k < 10000 && i < rows; k++, i++) {
+        const a = ((i * 7919) % 1000) / 1000, b = ((i * 104729) % 1000) / 1000;
+        chunk += `${a.toFixed(6)},${b.toFixed(6)},${(1 - a).toFixed(6)},${i % 3}\n`;
+      }
+      ok = s.write(chunk);
+    }
+    if (i < rows) s.once('drain', more);
+    else s.end(done);
+  };
+  more();
+});
+
+const server = createDemoServer();
+const origin = await listen(server, 0);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(origin + '/web/');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 120_000 });
+  // Main-thread probes: every animation frame and every 0 ms timer, plus the progress bar's value.
+  await page.evaluate(() => {
+    const p = (window.__probe = { frames: [], timers: [], progress: [], parsedAt: null });
+    const frame = (t) => { p.frames.push(t); if (!p.stop) requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+    const tick = () => { p.timers.push(performance.now()); if (!p.stop) setTimeout(tick, 0); };
+    tick();
+    const bar = document.querySelector('#parse-progress');
+    new MutationObserver(() => {
+      if (!bar.hidden) p.progress.push([performance.now(), bar.querySelector('progress').value]);
+      else if (p.progress.length && p.parsedAt === null) p.parsedAt = performance.now();
+    }).observe(bar, { attributes: true, subtree: true });
+  });
+  const t0 = await page.evaluate(() => (window.__probe.start = performance.now()));
+  await page.setInputFiles('#file-pred', file);
+  await page.waitForFunction(() => document.body.dataset.state !== 'busy', null, { timeout: 1_800_000, polling: 500 });
+  const p = await page.evaluate(() => { window.__probe.stop = true; window.__probe.end = performance.now(); return window.__probe; });
+  const state = await page.evaluate(() => document.body.dataset.state);
+  const errors = await page.$$eval('.cell .error:not([hidden])', (es) => es.map((e) => e.textContent));
+  const gaps = (ts) => ts.slice(1).map((t, i) => t - ts[i]).filter((_, i) => ts[i] >= t0);
+  const parseEnd = p.parsedAt ?? p.end;
+  const inParse = (ts) => ts.filter((t) => t >= t0 && t <= parseEnd);
+  const frameGaps = gaps(inParse(p.frames));
+  const timerGaps = gaps(inParse(p.timers));
+  const pct = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+  const result = {
+    mb: +(statSync(file).size / 2 ** 20).toFixed(1), rows, state, errors,
+    parseSeconds: +((parseEnd - t0) / 1000).toFixed(2), totalSeconds: +((p.end - t0) / 1000).toFixed(2),
+    parseMBps: +(statSync(file).size / 2 ** 20 / ((parseEnd - t0) / 1000)).toFixed(1),
+    progressUpdates: p.progress.length, progressValues: p.progress.filter((_, i, a) => i % Math.ceil(a.length / 8) === 0).map(([, v]) => +v.toFixed(3)),
+    framesDuringParse: frameGaps.length + 1, fpsDuringParse: +((frameGaps.length + 1) / ((parseEnd - t0) / 1000)).toFixed(1),
+    frameGapMs: { median: +pct(frameGaps, 0.5).toFixed(1), p99: +pct(frameGaps, 0.99).toFixed(1), max: +Math.max(...frameGaps).toFixed(1) },
+    // the whole run: parse, compute in the worker, then drawing the results and plots here
+    frameGapWholeRunMs: (() => { const g = gaps(p.frames.filter((t) => t >= t0)); return { p99: +pct(g, 0.99).toFixed(1), max: +Math.max(...g).toFixed(1) }; })(),
+    timerGapMs: { median: +pct(timerGaps, 0.5).toFixed(1), p99: +pct(timerGaps, 0.99).toFixed(1), max: +Math.max(...timerGaps).toFixed(1) },
+    resultLine: await page.$eval('#results-out .muted', (e) => e.textContent).catch(() => null),
+  };
+  console.log(args.json ? JSON.stringify(result) : result);
+} finally {
+  await browser.close();
+  server.close();
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,311 @@
+// The "Segmentation masks (PNG)" cell: predicted and reference label masks picked as folders
+// (webkitdirectory) or as several files, matched by name (web/js/lib/match.mjs), decoded and
+// evaluated in the compute worker by the npm package (web/js/masks-job.mjs): MeanIoU, Jaccard,
+// Dice and pixel accuracy with an ignoreIndex, per-class table, IoU per image, worst images,
+// plots and exports. Self-contained: it uses its own worker and sets body[data-state] like the
+// other cells. User-given names only ever reach the page as text.
+import { matchMasks } from './lib/match.mjs';
+import { barChart, plotBox } from './plots-more.mjs';
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const cell = $('#cell-masks');
+const files = { pred: [], target: [] };
+const state = { result: null, match: null, charts: [], sample: false };
+window.__wasmetricsMasks = state; // for the browser test and the curious
+
+let worker = null;
+let nextId = 1;
+function request(job, onProgress) {
+  worker ??= new Worker(new URL('./compute-worker.mjs', import.meta.url), { type: 'module' });
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const onMessage = (e) => {
+      if (e.data.id !== id) return;
+      if (e.data.type === 'progress') return onProgress(e.data);
+      worker.removeEventListener('message', onMessage);
+      if (e.data.type === 'done') resolve(e.data.result);
+      else reject(new Error(e.data.message));
+    };
+    worker.addEventListener('message', onMessage);
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      worker.terminate();
+      worker = null;
+      reject(new Error(e.message || 'the worker failed'));
+    };
+    worker.postMessage({ id, type: 'masks', job });
+  });
+}
+
+function el(tag, text, props = {}) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = text;
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'dataset') Object.assign(e.dataset, v);
+    else e.setAttribute(k, v);
+  }
+  return e;
+}
+const fmt = (v) => (typeof v !== 'number' ? String(v) : Number.isNaN(v) ? 'NaN' : Number.isInteger(v) ? String(v) : v.toFixed(4));
+const num = (v) => el('td', fmt(v), { class: 'num', dataset: { value: String(v) } });
+const optionText = (o) => Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+
+function setError(message) {
+  const box = $('.error', cell);
+  box.hidden = !message;
+  box.textContent = message ?? '';
+  cell.classList.toggle('failed', Boolean(message));
+}
+function readInt(id, what) {
+  const raw = $(id).value.trim();
+  if (raw === '' || raw === 'none') return null;
+  const v = Number(raw);
+  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${what} must be a non-negative integer or empty, got "${raw}"`);
+  return v;
+}
+
+function renderMatch(m) {
+  const box = $('#masks-match');
+  box.replaceChildren();
+  box.append(el('p', `${m.pairs.length} matched pair${m.pairs.length === 1 ? '' : 's'} of ${files.pred.length} prediction and ${files.target.length} reference file(s).`));
+  const list = (title, names, id) => {
+    if (!names.length) return;
+    const p = el('p', `${title} (${names.length}): `, { class: 'warn', id });
+    p.append(el('span', names.slice(0, 50).join(', ') + (names.length > 50 ? ', …' : ''), { class: 'names' }));
+    box.append(p);
+  };
+  list('Predictions without a reference of the same name, left out', m.onlyPred, 'masks-only-pred');
+  list('References without a prediction of the same name, left out', m.onlyTarget, 'masks-only-target');
+  list('Not .png, skipped', m.skipped, 'masks-skipped');
+  list('Same name twice on one side, first kept', m.duplicates, 'masks-duplicates');
+}
+
+function destroyCharts() {
+  for (const c of state.charts) c.destroy();
+  state.charts = [];
+}
+
+function render(r) {
+  const out = $('#masks-out');
+  out.replaceChildren();
+  out.append(el('p', `${r.numImages} image pairs, ${r.numClasses} classes${r.numClasses === r.inferredNumClasses ? ' (inferred from the labels)' : ` (the labels suggest ${r.inferredNumClasses})`}, ignoreIndex ${r.ignoreIndex ?? 'none'}; computed by wasmetrics in a worker in ${Math.round(r.ms)} ms.`, { class: 'muted' }));
+  const mt = el('table', null, { id: 'masks-metrics' });
+  mt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'metric'), el('th', 'options'), el('th', 'value'));
+  const mb = mt.appendChild(el('tbody'));
+  for (const m of r.metrics) {
+    const tr = el('tr', null, { dataset: { metric: m.name, options: JSON.stringify(m.options) } });
+    tr.append(el('td', m.name), el('td', optionText(m.options), { class: 'muted' }), num(m.value));
+    mb.append(tr);
+  }
+  out.append(el('h3', 'Metrics'), mt);
+
+  const cols = [['iouDataset', 'IoU (dataset)'], ['iouSample', 'IoU (mean over images)'], ['jaccard', 'Jaccard'], ['dice', 'Dice'], ['targetPixels', 'reference pixels'], ['predPixels', 'predicted pixels']];
+  const pt = el('table', null, { id: 'masks-per-class' });
+  pt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'class'), ...cols.map(([, h]) => el('th', h)));
+  const pb = pt.appendChild(el('tbody'));
+  for (const c of r.perClass) {
+    const tr = el('tr', null, { dataset: { class: String(c.id) } });
+    tr.append(el('td', c.name), ...cols.map(([k]) => num(c[k])));
+    pb.append(tr);
+  }
+  out.append(el('h3', 'Per class'), pt);
+
+  const wt = el('table', null, { id: 'masks-worst' });
+  wt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'image'), el('th', 'size'), el('th', 'mean IoU'));
+  const wb = wt.appendChild(el('tbody'));
+  for (const im of r.images.slice(0, 10)) {
+    const tr = el('tr');
+    tr.append(el('td', im.name), el('td', `${im.width}×${im.height}`), num(im.meanIoU));
+    wb.append(tr);
+  }
+  out.append(el('h3', 'Worst images (for QA)'), el('p', 'lowest mean IoU over the classes present in the image first (MeanIoU perSample)', { class: 'muted' }), wt);
+
+  destroyCharts();
+  const plots = $('#masks-plots');
+  plots.replaceChildren();
+  const names = r.perClass.map((c) => c.name);
+  state.charts.push(barChart(plots, 'plot-masks-per-class', 'Per-class IoU and Dice', names,
+    [['IoU (dataset)', r.perClass.map((c) => c.iouDataset)], ['IoU (mean over images)', r.perClass.map((c) => c.iouSample)], ['Dice', r.perClass.map((c) => c.dice)]]));
+  const byIndex = [...r.images].sort((a, b) => a.index - b.index);
+  state.charts.push(barChart(plots, 'plot-iou-per-image', 'Mean IoU per image (input order)', byIndex.map((im) => im.name), [['mean IoU', byIndex.map((im) => im.meanIoU)]]));
+  renderExport(r);
+}
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', null, { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+function csvField(v) {
+  const s = String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+export function masksCsv(r) {
+  const rows = [['section', 'name', 'key', 'value']];
+  for (const m of r.metrics) rows.push(['metric', m.name, optionText(m.options), m.value]);
+  for (const c of r.perClass) for (const k of ['iouDataset', 'iouSample', 'jaccard', 'dice', 'targetPixels', 'predPixels']) rows.push(['per_class', c.name, k, c[k]]);
+  for (const im of r.images) rows.push(['image', im.name, 'meanIoU', im.meanIoU]);
+  return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+}
+export function masksCode(r) {
+  const o = { numClasses: r.numClasses, ignoreIndex: r.ignoreIndex };
+  return [
+    '// Reproduces this evaluation with the wasmetrics npm package (Node 20+: `node evaluate-masks.mjs PRED_DIR REF_DIR`).',
+    "import { readFileSync, readdirSync } from 'node:fs';",
+    "import { join } from 'node:path';",
+    "import { init, createMetric, evaluateMasks } from 'wasmetrics';",
+    '',
+    'await init();',
+    "const [predDir, refDir] = process.argv.slice(2);",
+    "const stem = (f) => f.replace(/\\.png$/i, '');",
+    'const refs = new Map(readdirSync(refDir).filter((f) => /\\.png$/i.test(f)).map((f) => [stem(f), f]));',
+    'const pairs = readdirSync(predDir).filter((f) => /\\.png$/i.test(f) && refs.has(stem(f))).sort()',
+    '  .map((f) => ({ name: stem(f), pred: readFileSync(join(predDir, f)), target: readFileSync(join(refDir, refs.get(stem(f)))) }));',
+    `const metrics = {${r.metrics.map((m) => `\n  ${m.key}: createMetric(${JSON.stringify(m.name)}, ${JSON.stringify(m.options)}),`).join('')}`,
+    `  jaccardPerClass: createMetric('MulticlassJaccardIndex', ${JSON.stringify(r.perClassSpecs.jaccard[1])}),`,
+    `  dicePerClass: createMetric('DiceScore', ${JSON.stringify(r.perClassSpecs.dice[1])}),`,
+    '};',
+    `const report = await evaluateMasks(pairs, { ...${JSON.stringify(o)}, metrics });`,
+    "for (const [key, m] of Object.entries(metrics)) { const v = report.metrics[key]; console.log(key, typeof v === 'number' ? v : Array.from(v.data)); m.dispose(); }",
+    "console.table(report.classes);",
+    "console.log('worst images:', report.images.slice(0, 10).map((im) => `${im.name} ${im.meanIoU}`));",
+    '',
+  ].join('\n');
+}
+function renderExport(r) {
+  const box = $('#masks-export');
+  box.replaceChildren();
+  const button = (text, data, onclick) => {
+    const b = el('button', text, { type: 'button', dataset: data });
+    b.addEventListener('click', onclick);
+    box.append(b, ' ');
+  };
+  button('Results as JSON', { export: 'json' }, () => download(new Blob([JSON.stringify({ generator: 'wasmetrics demo', ...r }, null, 2)], { type: 'application/json' }), 'masks-metrics.json'));
+  button('Results as CSV', { export: 'csv' }, () => download(new Blob([masksCsv(r)], { type: 'text/csv' }), 'masks-metrics.csv'));
+  for (const chart of state.charts) {
+    const id = chart.canvas.id;
+    button(`${id.replace('plot-', '')} as PNG`, { png: id }, () => chart.canvas.toBlob((b) => download(b, `${id}.png`), 'image/png'));
+  }
+  $('#masks-code code').textContent = masksCode(r);
+}
+
+// A newer run (files picked again, options changed) supersedes one still computing: only the
+// latest renders and sets body[data-state].
+let generation = 0;
+class Superseded extends Error {}
+
+async function run() {
+  const mine = ++generation;
+  setError(null);
+  cell.classList.remove('done');
+  cell.classList.add('running');
+  document.body.dataset.state = 'busy';
+  try {
+    const m = matchMasks(files.pred, files.target);
+    state.match = m;
+    renderMatch(m);
+    if (!files.pred.length || !files.target.length) throw new Error('pick the predicted masks and the reference masks (folders or several .png files)');
+    if (!m.pairs.length) throw new Error('no predicted mask has a reference mask of the same name');
+    const job = { pairs: m.pairs, numClasses: readInt('#masks-num-classes', 'numClasses'), ignoreIndex: readInt('#masks-ignore', 'ignoreIndex') };
+    if (job.numClasses !== null && job.numClasses < 1) throw new Error('numClasses must be at least 1');
+    const progress = $('#masks-progress');
+    progress.hidden = false;
+    try {
+      state.result = await request(job, (p) => {
+        $('progress', progress).value = p.done / p.total;
+        $('span', progress).textContent = `${p.done <= m.pairs.length ? 'decoding' : 'evaluating'}: ${p.done} of ${p.total}`;
+      });
+    } finally {
+      if (mine === generation) progress.hidden = true;
+    }
+    if (mine !== generation) throw new Superseded();
+    if (!$('#masks-num-classes').value) $('#masks-num-classes').placeholder = `${state.result.numClasses} (inferred)`;
+    render(state.result);
+    cell.classList.add('done');
+    document.body.dataset.state = 'ready';
+  } catch (e) {
+    if (e instanceof Superseded || mine !== generation) return;
+    state.result = null;
+    $('#masks-out').replaceChildren();
+    $('#masks-plots').replaceChildren();
+    destroyCharts();
+    setError(e.message ?? String(e));
+    document.body.dataset.state = 'error';
+  } finally {
+    if (mine === generation) cell.classList.remove('running');
+  }
+}
+
+// A dropped folder: its files, each tagged with its path inside the folder as a picked folder's
+// files are (webkitRelativePath is read-only, so `relativePath`; lib/match.mjs reads either).
+async function droppedFiles(entries) {
+  const out = [];
+  const walk = async (entry) => {
+    if (entry.isFile) {
+      const file = await new Promise((ok, fail) => entry.file(ok, fail));
+      file.relativePath = entry.fullPath.replace(/^\//, '');
+      out.push(file);
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((ok, fail) => reader.readEntries(ok, fail));
+        if (!batch.length) break;
+        for (const child of batch) await walk(child);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry);
+  return out;
+}
+
+for (const side of ['pred', 'target']) {
+  for (const kind of ['dir', 'files']) {
+    const input = $(`#masks-${side}-${kind}`);
+    input.addEventListener('change', () => {
+      files[side] = [...input.files];
+      state.sample = false;
+      $(`#masks-${side}-name`).textContent = `${files[side].length} file(s)`;
+      run();
+    });
+  }
+  const drop = $(`#masks-drop-${side}`);
+  drop.addEventListener('dragover', (e) => e.preventDefault());
+  drop.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    const entries = [...e.dataTransfer.items].map((it) => it.webkitGetAsEntry?.()).filter(Boolean);
+    try {
+      files[side] = entries.some((en) => en.isDirectory) ? await droppedFiles(entries) : [...e.dataTransfer.files];
+    } catch (err) {
+      setError(`could not read the dropped folder: ${err.message}`);
+      return;
+    }
+    state.sample = false;
+    $(`#masks-${side}-name`).textContent = `${files[side].length} file(s)`;
+    run();
+  });
+}
+$('[data-run="masks"]', cell).addEventListener('click', run);
+for (const id of ['#masks-num-classes', '#masks-ignore']) $(id).addEventListener('change', run);
+
+// The bundled street scenes (examples/data/masks): 8 pairs, void = 255.
+const SAMPLE = ['street_01', 'street_02', 'street_03', 'street_04', 'street_05', 'street_06', 'street_07', 'street_08'];
+$('#masks-sample').addEventListener('click', async () => {
+  document.body.dataset.state = 'busy';
+  try {
+    const get = async (side, n) => new File([await (await fetch(`../examples/data/masks/${side}/${n}.png`)).blob()], `${n}.png`, { type: 'image/png' });
+    files.pred = await Promise.all(SAMPLE.map((n) => get('predicted', n)));
+    files.target = await Promise.all(SAMPLE.map((n) => get('reference', n)));
+    state.sample = true;
+    $('#masks-pred-name').textContent = `${files.pred.length} sample file(s)`;
+    $('#masks-target-name').textContent = `${files.target.length} sample file(s)`;
+    $('#masks-ignore').value = '255';
+    await run();
+  } catch (e) {
+    setError(e.message);
+    document.body.dataset.state = 'error';
+  }
+});
+export { plotBox };
