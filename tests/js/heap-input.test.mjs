@@ -104,3 +104,26 @@ test('memory growth detaches an old view; re-acquiring .data sees the same conte
   assert.equal(m.compute(), ref.compute());
   for (const x of [preds, target, big, m, ref]) x.dispose();
 });
+
+test('benchFloors (the benchmark floors): the SIMD byte sum equals a JS sum (several blocks and a tail); scatter and histogram checksums', async () => {
+  const { benchFloors } = await importPackage();
+  const n = 3 * 65536 + 4099; // three full SIMD blocks of 4096 loads, a partial one, a scalar tail
+  const bytes = allocInput('uint8', [n]);
+  fill(bytes.data, (i) => (i * 131 + 7) & 0xff);
+  let sum = 0;
+  for (const v of bytes.data) sum += v;
+  assert.equal(benchFloors.readSum(bytes), sum);
+  // scatter: sum over cells of count * pred = sum of pred bytes
+  const target = allocInput('uint8', [n]);
+  fill(target.data, (i) => i % 21);
+  assert.equal(benchFloors.scatter(bytes, target), sum);
+  // histogram over 11 bins of scores in [0, 1]: sum of count * (bin * 2 + label)
+  const scores = allocInput('float32', [1000]);
+  const labels = allocInput('uint8', [1000]);
+  fill(scores.data, (i) => (i % 100) / 99);
+  fill(labels.data, (i) => i % 2);
+  let check = 0;
+  for (let i = 0; i < 1000; i++) check += Math.min(10, Math.trunc(scores.data[i] * 10)) * 2 + labels.data[i];
+  assert.equal(benchFloors.histogram(scores, labels, 11), check);
+  for (const x of [bytes, target, scores, labels]) x.dispose();
+});
