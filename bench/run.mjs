@@ -8,7 +8,7 @@
 // rows pass HeapInputs from allocInput, filled before timing.
 // The SIMD build runs here; the plain build runs the same script in a child process (the module
 // loads once per process).
-// Usage: node bench/run.mjs [--scale=S] [--runs=N] [--quick] [--build=both|simd|plain] [--out=DIR]
+// Usage: node bench/run.mjs [--scale=S] [--runs=N] [--quick] [--build=both|simd|plain] [--out=DIR] [--only=w1,w2,...]
 //   --quick = --scale=0.01 --runs=3 (a smoke run in seconds; numbers then mean little)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => {
   return [m[1], m[2] ?? true];
 }));
 for (const k of Object.keys(args)) {
-  if (!['scale', 'runs', 'quick', 'build', 'out'].includes(k)) throw new Error(`bench/run.mjs: unknown option --${k}`);
+  if (!['scale', 'runs', 'quick', 'build', 'out', 'only'].includes(k)) throw new Error(`bench/run.mjs: unknown option --${k}`);
 }
 const SCALE = Number(args.scale ?? (args.quick ? 0.01 : 1));
 const RUNS = Number(args.runs ?? (args.quick ? 3 : 5));
@@ -534,7 +534,8 @@ function w5() {
 const started = new Date();
 console.log(`wasmetrics bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs (plain JS: ${JS_RUNS}), `
   + `node ${process.versions.node}`);
-for (const w of [w1, w2, w3, w4, w5]) {
+const ONLY = args.only ? String(args.only).toLowerCase().split(',') : null;
+for (const w of [w1, w2, w3, w4, w5].filter((f) => !ONLY || ONLY.includes(f.name))) {
   w();
   const name = rows[rows.length - 1].workload;
   console.log(`\n${name}`);
@@ -550,7 +551,7 @@ const met = ratios.filter((r) => r.met).length;
 console.log(`\n${buildName}: ${met} of ${ratios.length} ratio targets met (sink ${sink > 0 ? 'ok' : sink})`);
 
 mkdirSync(OUT, { recursive: true });
-const file = join(OUT, `${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}.json`);
+const file = join(OUT, `${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${ONLY ? `-${ONLY.join('-')}` : ''}.json`);
 writeFileSync(file, `${JSON.stringify({
   build: buildName, scale: SCALE, runs: RUNS, jsRuns: JS_RUNS, node: process.versions.node,
   date: started.toISOString(), rows, ratios, checks,
