@@ -26,6 +26,7 @@ const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasm
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
 const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
   'evaluateMasks',
+  'allocInput', 'HeapInput', 'benchFloors', // zero-copy inputs (src/heap-input.d.ts)
   // collections, composition, wrappers, custom metrics, parallel evaluation (src/collection.d.ts)
   'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
   'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker',
@@ -429,6 +430,7 @@ function generateDts(registry) {
   out.push(readFileSync(join(srcDir, 'collection.d.ts'), 'utf8'));
   // Hand-written declarations of detection inputs and the COCO reader (src/detection.mjs, src/coco.mjs).
   out.push(readFileSync(join(srcDir, 'detection.d.ts'), 'utf8'));
+  out.push(readFileSync(join(srcDir, 'heap-input.d.ts'), 'utf8')); // zero-copy inputs
   return out.join('\n');
 }
 

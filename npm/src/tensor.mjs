@@ -1,7 +1,9 @@
 // Tensors across the boundary: user inputs -> (typed array, dtype, shape) copied into the WASM heap
-// in one bulk copy each; native results -> numbers, Tensors, objects and arrays owned by JS.
+// in one bulk copy each (HeapInputs from allocInput are read in place); native results -> numbers, Tensors, objects and arrays owned by JS.
 
 // Codes shared with bindings/embind.cpp (wasmetrics::DType).
+import { HeapInput } from './heap-input.mjs';
+
 export const DTYPES = Object.freeze({
   float32: { code: 0, Array: Float32Array },
   float64: { code: 1, Array: Float64Array },
@@ -179,6 +181,10 @@ const supportedArrays = 'Float32Array, Float64Array, Int8/16/32Array, BigInt64Ar
  * e.g. "MeanSquaredError.update: `target`".
  */
 export function toInputTensor(value, where) {
+  if (value instanceof HeapInput) {
+    if (value.disposed) throw new Error(`${where}: this HeapInput was disposed; allocate a new one with allocInput()`);
+    return { heap: value, dtype: value.dtype, shape: [...value.shape] };
+  }
   if (typeof value === 'number') return { data: Float64Array.of(value), dtype: 'float64', shape: [] };
   if (typeof value === 'boolean') return { data: Uint8Array.of(value ? 1 : 0), dtype: 'bool', shape: [] };
   if (typeof value === 'bigint') return { data: BigInt64Array.of(value), dtype: 'int64', shape: [] };
@@ -201,6 +207,7 @@ export function withHeapTensors(M, tensors, fn) {
   const pointers = [];
   try {
     const descriptors = tensors.map((t) => {
+      if (t.heap) return [t.heap.pointer('update'), DTYPES[t.dtype].code, t.shape]; // zero-copy: read in place
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       const ptr = M._malloc(Math.max(bytes.length, 1)) >>> 0;
       if (ptr === 0) throw new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`);

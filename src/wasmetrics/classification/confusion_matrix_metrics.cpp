@@ -18,6 +18,40 @@ namespace wasmetrics {
 namespace classification {
 namespace {
 
+// uint8 label maps (preds and target of one shape, W2-style segmentation): one scatter of every
+// (target, pred) byte pair into a 256 x 256 table, the ignore mask folded in when the table is
+// read. Takes the batch only when every target is a class or ignore_index and every pred a class,
+// where the general path (format_classes) counts exactly the same; otherwise it returns false and
+// the general path validates and reports as before.
+bool bincount_uint8_label_maps(const InputFormat& f, const TensorView& preds, const TensorView& target,
+                               std::int64_t* cm) {
+  const std::int64_t C = f.num_classes;
+  if (preds.dtype != DType::uint8 || target.dtype != DType::uint8 || preds.shape != target.shape ||
+      preds.ndim() < 1 || preds.numel() == 0 || f.top_k != 1 || C > 256 ||
+      (f.kind != InputKind::auto_detect && f.kind != InputKind::labels))
+    return false;
+  const auto* p = static_cast<const std::uint8_t*>(preds.data);
+  const auto* t = static_cast<const std::uint8_t*>(target.data);
+  const auto n = static_cast<std::size_t>(preds.numel());
+  std::vector<std::uint32_t> table(256 * 256, 0);
+  for (std::size_t i = 0; i < n; ++i) ++table[(static_cast<std::size_t>(t[i]) << 8) | p[i]];
+  const std::int64_t ii = f.ignore_index.value_or(-1);
+  for (std::int64_t tv = 0; tv < 256; ++tv) {
+    const std::uint32_t* row = table.data() + (tv << 8);
+    const bool ignored = tv == ii, is_class = tv < C;
+    for (std::int64_t pv = 0; pv < 256; ++pv) {
+      if (row[pv] == 0) continue;
+      if ((!ignored && !is_class) || pv >= C) return false;
+    }
+  }
+  for (std::int64_t tv = 0; tv < C; ++tv) {
+    if (tv == ii) continue;
+    const std::uint32_t* row = table.data() + (tv << 8);
+    for (std::int64_t pv = 0; pv < C; ++pv) cm[tv * C + pv] += row[pv];
+  }
+  return true;
+}
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 enum class CmKind : std::uint8_t { confusion_matrix, jaccard, mcc, kappa };
@@ -120,9 +154,10 @@ class ConfusionFamilyMetric final : public Metric {
       count_stats(format_labels(format_, in[0], in[1]), layout_, s);
       return;
     }
+    auto cm = s["confmat"].as<std::int64_t>();
+    if (bincount_uint8_label_maps(format_, in[0], in[1], cm.data())) return;
     ClassLabels b = format_classes(format_, in[0], in[1]);
     const std::int64_t C = format_.num_classes;
-    auto cm = s["confmat"].as<std::int64_t>();
     const std::size_t n = b.target.size();
     for (std::size_t i = 0; i < n; ++i) {
       const std::int32_t t = b.target[i], p = b.preds[i];

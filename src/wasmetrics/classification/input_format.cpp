@@ -108,6 +108,32 @@ void fill_codes(const InputFormat& f, const P* p, const T* t, std::int64_t N, st
                 Mode mode, std::uint8_t* out) {
   const bool has_ii = f.ignore_index.has_value();
   const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+  if (X == 1) {
+    // [N, L] (the common multilabel layout): one loop over rows with a per-label binarizer
+    // table, instead of choosing the binarizer and running a 1-element loop per (n, l).
+    auto run_rows = [&](auto binarize) {
+      for (std::int64_t n = 0, i = 0; n < N; ++n) {
+        for (std::int64_t l = 0; l < L; ++l, ++i) {
+          const std::int64_t tv = label_of(t[i]);
+          out[i] = ((has_ii && tv == ii) || (tv != 0 && tv != 1))
+                       ? LabelCodes::kIgnored
+                       : static_cast<std::uint8_t>((binarize(p[i], l) ? 1 : 0) | (tv << 1));
+        }
+      }
+    };
+    if (mode == Mode::labels || !std::is_floating_point_v<P>) {
+      run_rows([](P v, std::int64_t) { return v != P(0); });
+    } else if constexpr (std::is_same_v<P, float>) {
+      const float* cut = mode == Mode::probs ? f.thr_f32.data() : f.cut_f32.data();
+      if (mode == Mode::probs) run_rows([cut](P v, std::int64_t l) { return v > cut[l]; });
+      else run_rows([cut](P v, std::int64_t l) { return v >= cut[l]; });
+    } else {
+      const double* cut = mode == Mode::probs ? f.thresholds.data() : f.cut_f64.data();
+      if (mode == Mode::probs) run_rows([cut](P v, std::int64_t l) { return static_cast<double>(v) > cut[l]; });
+      else run_rows([cut](P v, std::int64_t l) { return static_cast<double>(v) >= cut[l]; });
+    }
+    return;
+  }
   std::int64_t i = 0;
   for (std::int64_t n = 0; n < N; ++n) {
     for (std::int64_t l = 0; l < L; ++l) {

@@ -49,6 +49,20 @@ void count_stats(const LabelCodes& b, const StatLayout& layout, State& s) {
   const std::int64_t N = b.n, L = b.labels, X = b.extra;
   Counts out(layout.per_sample ? N : 1, L);
   const std::uint8_t* code = b.code.data();
+  if (X == 1 && !layout.per_sample) {
+    // [N, L] codes: one histogram of 5 codes per label over all rows, stored once.
+    std::vector<std::int64_t> h(static_cast<std::size_t>(L) * 5, 0);
+    for (std::int64_t n = 0; n < N; ++n, code += L)
+      for (std::int64_t l = 0; l < L; ++l) ++h[l * 5 + code[l]];
+    for (std::int64_t l = 0; l < L; ++l) {
+      out.c[0][l] += h[l * 5 + 3];  // pred 1, target 1
+      out.c[1][l] += h[l * 5 + 1];  // pred 1, target 0
+      out.c[2][l] += h[l * 5 + 0];  // pred 0, target 0
+      out.c[3][l] += h[l * 5 + 2];  // pred 0, target 1
+    }
+    out.store(s, layout.per_sample);
+    return;
+  }
   for (std::int64_t n = 0; n < N; ++n) {
     const std::int64_t row = layout.per_sample ? n : 0;
     for (std::int64_t l = 0; l < L; ++l) {

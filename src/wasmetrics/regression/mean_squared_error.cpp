@@ -37,6 +37,16 @@ class MeanSquaredError final : public Metric {
     auto sse = s["sum_squared_error"].as<double>();
     visit_elements(preds, [&](auto p) {
       visit_elements(target, [&](auto t) {
+        if (num_outputs_ == 1) {
+          // one output: a register accumulator (same order of additions), no modulo per element
+          double acc = sse[0];
+          for (std::size_t i = 0; i < p.size(); ++i) {
+            double d = static_cast<double>(p[i]) - static_cast<double>(t[i]);
+            acc += d * d;
+          }
+          sse[0] = acc;
+          return;
+        }
         for (std::size_t i = 0; i < p.size(); ++i) {
           double d = static_cast<double>(p[i]) - static_cast<double>(t[i]);
           sse[i % static_cast<std::size_t>(num_outputs_)] += d * d;

@@ -1,0 +1,566 @@
+#!/usr/bin/env node
+// `make bench`: workloads W1-W5 of issue 7 end to end through the npm package (npm/dist), beside,
+// in the same process and on the same bytes, a plain-JS implementation of each metric (what a web
+// developer writes) and the WASM floors (benchFloors: one SIMD read of the bytes, the simple
+// confusion scatter, the radix sort, the one-pass histogram). Medians of --runs runs after one
+// warm-up; prints the ratios of the issue's target table and writes JSON to bench/results/.
+// "copy" rows pass JS typed arrays (copied into the heap inside the timed region); "zero-copy"
+// rows pass HeapInputs from allocInput, filled before timing.
+// The SIMD build runs here; the plain build runs the same script in a child process (the module
+// loads once per process).
+// Usage: node bench/run.mjs [--scale=S] [--runs=N] [--quick] [--build=both|simd|plain] [--out=DIR] [--only=w1,w2,...]
+//   --quick = --scale=0.01 --runs=3 (a smoke run in seconds; numbers then mean little)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { workloadData } from './data.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..');
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => {
+  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+  if (!m) throw new Error(`bench/run.mjs: unknown argument ${a}`);
+  return [m[1], m[2] ?? true];
+}));
+for (const k of Object.keys(args)) {
+  if (!['scale', 'runs', 'quick', 'build', 'out', 'only'].includes(k)) throw new Error(`bench/run.mjs: unknown option --${k}`);
+}
+const SCALE = Number(args.scale ?? (args.quick ? 0.01 : 1));
+const RUNS = Number(args.runs ?? (args.quick ? 3 : 5));
+const BUILD = args.build ?? 'both';
+const OUT = resolve(args.out ?? join(here, 'results'));
+if (!(SCALE > 0) || !(RUNS >= 1) || !['both', 'simd', 'plain'].includes(BUILD)) {
+  throw new Error('bench/run.mjs: --scale must be > 0, --runs >= 1, --build one of both, simd, plain');
+}
+const JS_RUNS = Math.min(RUNS, 3); // the slow plain-JS sorts dominate the wall time otherwise
+
+const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
+const { init, createMetric, MetricCollection, allocInput, benchFloors, simd } = lib;
+await init({ simd: BUILD !== 'plain' });
+const buildName = simd() ? 'simd' : 'plain';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+let sink = 0; // every contender's result lands here so no pass can be optimized away
+
+/** Median milliseconds of fn() over `runs` runs after one warm-up; setup() runs untimed before each. */
+function time(fn, { runs = RUNS, setup } = {}) {
+  const ts = [];
+  let value;
+  for (let r = 0; r <= runs; r++) {
+    setup?.();
+    const t0 = performance.now();
+    value = fn();
+    const t = performance.now() - t0;
+    if (r > 0) ts.push(t);
+  }
+  return { ms: median(ts), value };
+}
+
+const rows = []; // {workload, contender, ms}
+const ratios = []; // {workload, what, value, target, met}
+const checks = []; // plain JS against WASM: the same numbers or the comparison is meaningless
+function row(workload, contender, ms) {
+  rows.push({ workload, contender, ms });
+  return ms;
+}
+function ratio(workload, what, value, op, bound) {
+  const met = op === '<=' ? value <= bound : value >= bound;
+  ratios.push({ workload, what, value, target: `${op} ${bound}`, met });
+}
+const scalarOf = (v) => (typeof v === 'number' ? v : v.data ? v.data.reduce((a, b) => a + b, 0) : NaN);
+function check(workload, what, wasm, js) {
+  const a = scalarOf(wasm);
+  const b = scalarOf(js);
+  checks.push({ workload, what, wasm: a, js: b, agree: Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a)) });
+}
+
+// Splits rows of `width` elements into n batches of views (no copies).
+function batches(array, n, width = 1) {
+  const total = array.length / width;
+  const out = [];
+  for (let b = 0; b < n; b++) {
+    const lo = Math.floor((total * b) / n);
+    const hi = Math.floor((total * (b + 1)) / n);
+    out.push(array.subarray(lo * width, hi * width));
+  }
+  return out;
+}
+function heapCopies(views, dtype, shapeOf) {
+  return views.map((v) => {
+    const h = allocInput(dtype, shapeOf(v));
+    h.data.set(v);
+    return h;
+  });
+}
+const disposeAll = (...lists) => lists.flat().forEach((h) => h.dispose());
+
+// One metric over all batches: create, update each, compute, dispose (all timed).
+function runMetric(name, options, batchInputs) {
+  const m = createMetric(name, options);
+  try {
+    for (const inputs of batchInputs) m.update(...inputs);
+    return m.compute();
+  } finally {
+    m.dispose();
+  }
+}
+function readFloor(...heapLists) {
+  let s = 0;
+  for (const list of heapLists) for (const h of list) s += benchFloors.readSum(h);
+  sink += s;
+  return s;
+}
+function copyAndRead(viewLists, heapLists) {
+  let s = 0;
+  viewLists.forEach((views, i) => views.forEach((v, b) => {
+    heapLists[i][b].data.set(v);
+    s += benchFloors.readSum(heapLists[i][b]);
+  }));
+  sink += s;
+  return s;
+}
+
+// ---- plain JS baselines: straightforward loops, as a web developer would write them -------------
+
+function jsMultilabelCounts(predBatches, targetBatches, L, thresholds) {
+  const tp = new Float64Array(L);
+  const fp = new Float64Array(L);
+  const tn = new Float64Array(L);
+  const fn = new Float64Array(L);
+  for (let b = 0; b < predBatches.length; b++) {
+    const p = predBatches[b];
+    const t = targetBatches[b];
+    for (let i = 0; i < p.length; i += L) {
+      for (let l = 0; l < L; l++) {
+        const yp = p[i + l] >= thresholds[l];
+        const yt = t[i + l] === 1;
+        if (yp && yt) tp[l]++;
+        else if (yp) fp[l]++;
+        else if (yt) fn[l]++;
+        else tn[l]++;
+      }
+    }
+  }
+  return { tp, fp, tn, fn };
+}
+const jsF1Macro = (c) => {
+  let s = 0;
+  for (let l = 0; l < c.tp.length; l++) {
+    const d = 2 * c.tp[l] + c.fp[l] + c.fn[l];
+    s += d ? (2 * c.tp[l]) / d : 0;
+  }
+  return s / c.tp.length;
+};
+const jsAccuracyMicro = (c) => {
+  let ok = 0;
+  let all = 0;
+  for (let l = 0; l < c.tp.length; l++) {
+    ok += c.tp[l] + c.tn[l];
+    all += c.tp[l] + c.tn[l] + c.fp[l] + c.fn[l];
+  }
+  return ok / all;
+};
+const jsStatScores = (c) => {
+  const out = new Float64Array(c.tp.length * 5);
+  for (let l = 0; l < c.tp.length; l++) out.set([c.tp[l], c.fp[l], c.tn[l], c.fn[l], c.tp[l] + c.fn[l]], l * 5);
+  return { data: out };
+};
+
+function jsConfusion(predBatches, targetBatches, C, ignore) {
+  const cm = new Float64Array(C * C);
+  for (let b = 0; b < predBatches.length; b++) {
+    const p = predBatches[b];
+    const t = targetBatches[b];
+    for (let i = 0; i < p.length; i++) {
+      if (t[i] === ignore) continue;
+      cm[t[i] * C + p[i]]++;
+    }
+  }
+  return cm;
+}
+function jsJaccardMacro(cm, C) {
+  let s = 0;
+  for (let c = 0; c < C; c++) {
+    let row = 0;
+    let col = 0;
+    for (let k = 0; k < C; k++) {
+      row += cm[c * C + k];
+      col += cm[k * C + c];
+    }
+    const union = row + col - cm[c * C + c];
+    s += union ? cm[c * C + c] / union : 0;
+  }
+  return s / C;
+}
+
+// Exact binary curve: sort indices by score (descending), sweep distinct thresholds.
+function jsExactCurve(scores, isPositive) {
+  const n = scores.length;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => scores[b] - scores[a]);
+  const tps = [0];
+  const fps = [0];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < n; k++) {
+    if (isPositive(idx[k])) tp++;
+    else fp++;
+    if (k === n - 1 || scores[idx[k + 1]] !== scores[idx[k]]) {
+      tps.push(tp);
+      fps.push(fp);
+    }
+  }
+  return { tps, fps };
+}
+function jsAurocFromCounts(tps, fps) {
+  const P = tps[tps.length - 1];
+  const N = fps[fps.length - 1];
+  let area = 0;
+  for (let k = 1; k < tps.length; k++) area += ((fps[k] - fps[k - 1]) / N) * ((tps[k] + tps[k - 1]) / (2 * P));
+  return area;
+}
+function jsApFromCounts(tps, fps) {
+  const P = tps[tps.length - 1];
+  let ap = 0;
+  for (let k = 1; k < tps.length; k++) ap += ((tps[k] - tps[k - 1]) / P) * (tps[k] / (tps[k] + fps[k]));
+  return ap;
+}
+// Binned curve: a binary search per score into the sorted thresholds, counts per bin, cumsums.
+function jsBinnedCounts(scores, isPositive, thresholds) {
+  const T = thresholds.length;
+  const pos = new Float64Array(T);
+  const neg = new Float64Array(T);
+  for (let i = 0; i < scores.length; i++) {
+    let lo = 0;
+    let hi = T; // number of thresholds <= score
+    const s = scores[i];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (thresholds[mid] <= s) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) continue; // below every threshold: predicted negative everywhere
+    if (isPositive(i)) pos[lo - 1]++;
+    else neg[lo - 1]++;
+  }
+  // tps[k] = positives with score >= thresholds[k]: suffix sums; in decreasing-threshold order.
+  const tps = [0];
+  const fps = [0];
+  let tp = 0;
+  let fp = 0;
+  for (let k = T - 1; k >= 0; k--) {
+    tp += pos[k];
+    fp += neg[k];
+    tps.push(tp);
+    fps.push(fp);
+  }
+  return { tps, fps };
+}
+function withTotals({ tps, fps }, P, N) {
+  // The curve ends at (N, P) even when some scores fall below the lowest threshold.
+  return { tps: [...tps, P], fps: [...fps, N] };
+}
+const linspace = (n) => Array.from({ length: n }, (_, i) => i / (n - 1));
+
+// ---- workloads ---------------------------------------------------------------------------------
+
+function w1() {
+  const W = 'W1 multilabel';
+  const { L, preds, target } = workloadData('w1', SCALE);
+  const pB = batches(preds, 10, L);
+  const tB = batches(target, 10, L);
+  const inputs = pB.map((p, b) => [{ data: p, shape: [p.length / L, L] }, { data: tB[b], shape: [p.length / L, L] }]);
+  const pH = heapCopies(pB, 'float32', (v) => [v.length / L, L]);
+  const tH = heapCopies(tB, 'uint8', (v) => [v.length / L, L]);
+  const heapInputs = pH.map((p, b) => [p, tH[b]]);
+  const read = row(W, 'WASM read floor (SIMD sum of preds+target)', time(() => readFloor(pH, tH)).ms);
+  const perLabel = Array.from({ length: L }, (_, l) => 0.3 + (0.4 * l) / (L - 1));
+  const metrics = [
+    ['MultilabelF1Score', { numLabels: L, average: 'macro' }, (c) => jsF1Macro(c)],
+    ['MultilabelAccuracy', { numLabels: L, average: 'micro' }, (c) => jsAccuracyMicro(c)],
+    ['MultilabelStatScores', { numLabels: L, average: 'none' }, (c) => jsStatScores(c)],
+  ];
+  const half = new Array(L).fill(0.5);
+  let oneMetric = null;
+  for (const [name, options, finish] of metrics) {
+    const copy = time(() => runMetric(name, options, inputs));
+    const zero = time(() => runMetric(name, options, heapInputs));
+    const js = time(() => finish(jsMultilabelCounts(pB, tB, L, half)), { runs: JS_RUNS });
+    row(W, `${name} copy`, copy.ms);
+    row(W, `${name} zero-copy`, zero.ms);
+    row(W, `${name} plain JS`, js.ms);
+    check(W, name, copy.value, js.value);
+    ratio(W, `${name}: copy / read`, copy.ms / read, '<=', 3);
+    ratio(W, `${name}: zero-copy (kernel) / read`, zero.ms / read, '<=', 1.3);
+    ratio(W, `${name}: plain JS / copy`, js.ms / copy.ms, '>=', 5);
+    oneMetric ??= copy.ms;
+  }
+  const coll = time(() => {
+    const c = new MetricCollection(metrics.map(([n, o]) => createMetric(n, o)));
+    try {
+      for (const b of inputs) c.update(...b);
+      return { groups: c.computeGroups.length, value: c.compute() };
+    } finally {
+      c.dispose();
+    }
+  });
+  row(W, `collection of the 3 (${coll.value.groups} compute group(s)) copy`, coll.ms);
+  ratio(W, 'collection of 3 / one metric', coll.ms / oneMetric, '<=', 1.1);
+  const per = time(() => runMetric('MultilabelF1Score', { numLabels: L, threshold: perLabel }, inputs));
+  row(W, 'MultilabelF1Score per-label thresholds copy', per.ms);
+  const perJs = time(() => jsF1Macro(jsMultilabelCounts(pB, tB, L, perLabel)), { runs: JS_RUNS });
+  check(W, 'MultilabelF1Score per-label thresholds', per.value, perJs.value);
+  ratio(W, 'per-label thresholds / one threshold', per.ms / oneMetric, '<=', 1.1);
+  disposeAll(pH, tH);
+}
+
+function w2() {
+  const W = 'W2 segmentation';
+  const { C, HW, pred, target } = workloadData('w2', SCALE);
+  const pB = batches(pred, 4, HW);
+  const tB = batches(target, 4, HW);
+  const shape = (v) => [v.length / HW, HW];
+  const inputs = pB.map((p, b) => [{ data: p, shape: shape(p) }, { data: tB[b], shape: shape(p) }]);
+  const pH = heapCopies(pB, 'uint8', shape);
+  const tH = heapCopies(tB, 'uint8', shape);
+  const heapInputs = pH.map((p, b) => [p, tH[b]]);
+  const scatter = row(W, 'WASM simple scatter pass (no mask)', time(() => {
+    let s = 0;
+    pH.forEach((p, b) => { s += benchFloors.scatter(p, tH[b]); });
+    sink += s;
+  }).ms);
+  row(W, 'WASM read floor (SIMD sum)', time(() => readFloor(pH, tH)).ms);
+  const metrics = [
+    ['MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, (cm) => ({ data: cm })],
+    ['MulticlassJaccardIndex', { numClasses: C, average: 'macro', ignoreIndex: 255 }, (cm) => jsJaccardMacro(cm, C)],
+  ];
+  for (const [name, options, finish] of metrics) {
+    const copy = time(() => runMetric(name, options, inputs));
+    const zero = time(() => runMetric(name, options, heapInputs));
+    const js = time(() => finish(jsConfusion(pB, tB, C, 255)), { runs: JS_RUNS });
+    row(W, `${name} copy`, copy.ms);
+    row(W, `${name} zero-copy`, zero.ms);
+    row(W, `${name} plain JS`, js.ms);
+    check(W, name, copy.value, js.value);
+    ratio(W, `${name}: copy / scatter`, copy.ms / scatter, '<=', 1.5);
+    ratio(W, `${name}: plain JS / copy`, js.ms / copy.ms, '>=', 1.5);
+  }
+  disposeAll(pH, tH);
+}
+
+// Floors of a ranking workload over `keys` float32 scores and uint8 labels already in the heap.
+function rankingFloors(W, scoresH, labelsH, scores, labels) {
+  const sortScores = allocInput('float32', [scores.length]);
+  const sortLabels = allocInput('uint8', [labels.length]);
+  const sort = row(W, 'WASM radix-sort floor (all keys, one sort)', time(() => {
+    sink += benchFloors.radixSort(sortScores, sortLabels);
+  }, {
+    setup: () => {
+      sortScores.data.set(scores);
+      sortLabels.data.set(labels);
+    },
+  }).ms);
+  disposeAll([sortScores, sortLabels]);
+  const hist = row(W, 'WASM 200-bin histogram pass', time(() => {
+    let s = 0;
+    scoresH.forEach((h, b) => { s += benchFloors.histogram(h, labelsH[b], 200); });
+    sink += s;
+  }).ms);
+  return { sort, hist };
+}
+
+function w3() {
+  const W = 'W3 binary ranking';
+  const { scores, target } = workloadData('w3', SCALE);
+  const sB = batches(scores, 10);
+  const tB = batches(target, 10);
+  const inputs = sB.map((s, b) => [s, tB[b]]);
+  const sH = heapCopies(sB, 'float32', (v) => [v.length]);
+  const tH = heapCopies(tB, 'uint8', (v) => [v.length]);
+  const { sort, hist } = rankingFloors(W, sH, tH, scores, target);
+  disposeAll(sH, tH);
+  const P = target.reduce((a, b) => a + b, 0);
+  const N = target.length - P;
+  const isPos = (i) => target[i] === 1;
+  const th = linspace(200);
+  for (const [name, jsOf] of [['BinaryAUROC', jsAurocFromCounts], ['BinaryAveragePrecision', jsApFromCounts]]) {
+    const exact = time(() => runMetric(name, {}, inputs));
+    const exactJs = time(() => {
+      const c = jsExactCurve(scores, isPos);
+      return jsOf(c.tps, c.fps);
+    }, { runs: JS_RUNS });
+    row(W, `${name} exact copy`, exact.ms);
+    row(W, `${name} exact plain JS (index sort)`, exactJs.ms);
+    check(W, `${name} exact`, exact.value, exactJs.value);
+    ratio(W, `${name} exact: copy / radix sort`, exact.ms / sort, '<=', 1.5);
+    ratio(W, `${name} exact: plain JS / copy`, exactJs.ms / exact.ms, '>=', 20);
+    const binned = time(() => runMetric(name, { thresholds: 200 }, inputs));
+    const binnedJs = time(() => {
+      const c = withTotals(jsBinnedCounts(scores, isPos, th), P, N);
+      return jsOf(c.tps, c.fps);
+    }, { runs: JS_RUNS });
+    row(W, `${name} 200 thresholds copy`, binned.ms);
+    row(W, `${name} 200 thresholds plain JS (binary search)`, binnedJs.ms);
+    if (name === 'BinaryAUROC') check(W, `${name} 200 thresholds`, binned.value, binnedJs.value);
+    ratio(W, `${name} binned: copy / histogram`, binned.ms / hist, '<=', 2);
+    ratio(W, `${name} binned: plain JS / copy`, binnedJs.ms / binned.ms, '>=', 2);
+  }
+}
+
+function w4() {
+  const W = 'W4 multiclass ranking';
+  const { N, C, probs, target } = workloadData('w4', SCALE);
+  const pB = batches(probs, 10, C);
+  const tB = batches(target, 10);
+  const inputs = pB.map((p, b) => [{ data: p, shape: [p.length / C, C] }, tB[b]]);
+  // The floors see the same number of keys as the one-vs-rest curves: N x C scores, one label each.
+  const oneHot = new Uint8Array(N * C);
+  for (let i = 0; i < N; i++) oneHot[i * C + target[i]] = 1;
+  const pH = heapCopies(pB, 'float32', (v) => [v.length]);
+  const lH = heapCopies(batches(oneHot, 10, C), 'uint8', (v) => [v.length]);
+  const { sort, hist } = rankingFloors(W, pH, lH, probs, oneHot);
+  disposeAll(pH, lH);
+  const th = linspace(200);
+  const jsMacro = (curveOf) => {
+    let s = 0;
+    for (let c = 0; c < C; c++) {
+      const col = new Float32Array(N);
+      for (let i = 0; i < N; i++) col[i] = probs[i * C + c];
+      const isPos = (i) => target[i] === c;
+      let P = 0;
+      for (let i = 0; i < N; i++) P += isPos(i) ? 1 : 0;
+      const k = curveOf(col, isPos, P, N - P);
+      s += jsAurocFromCounts(k.tps, k.fps);
+    }
+    return s / C;
+  };
+  const exact = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro' }, inputs));
+  const exactJs = time(() => jsMacro((col, isPos) => jsExactCurve(col, isPos)), { runs: JS_RUNS });
+  row(W, 'MulticlassAUROC exact copy', exact.ms);
+  row(W, 'MulticlassAUROC exact plain JS (index sort per class)', exactJs.ms);
+  check(W, 'MulticlassAUROC exact', exact.value, exactJs.value);
+  ratio(W, 'MulticlassAUROC exact: copy / radix sort', exact.ms / sort, '<=', 1.5);
+  ratio(W, 'MulticlassAUROC exact: plain JS / copy', exactJs.ms / exact.ms, '>=', 20);
+  const binned = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro', thresholds: 200 }, inputs));
+  const binnedJs = time(() => jsMacro((col, isPos, P, Nn) => withTotals(jsBinnedCounts(col, isPos, th), P, Nn)),
+    { runs: JS_RUNS });
+  row(W, 'MulticlassAUROC 200 thresholds copy', binned.ms);
+  row(W, 'MulticlassAUROC 200 thresholds plain JS (binary search)', binnedJs.ms);
+  check(W, 'MulticlassAUROC 200 thresholds', binned.value, binnedJs.value);
+  ratio(W, 'MulticlassAUROC binned: copy / histogram', binned.ms / hist, '<=', 2);
+  ratio(W, 'MulticlassAUROC binned: plain JS / copy', binnedJs.ms / binned.ms, '>=', 2);
+}
+
+function w5() {
+  const W = 'W5 regression';
+  const { preds, target } = workloadData('w5', SCALE);
+  const pB = batches(preds, 10);
+  const tB = batches(target, 10);
+  const inputs = pB.map((p, b) => [p, tB[b]]);
+  const pH = heapCopies(pB, 'float32', (v) => [v.length]);
+  const tH = heapCopies(tB, 'float32', (v) => [v.length]);
+  const heapInputs = pH.map((p, b) => [p, tH[b]]);
+  const read = row(W, 'WASM read floor (SIMD sum of preds+target)', time(() => readFloor(pH, tH)).ms);
+  const copyRead = row(W, 'copy into the heap + WASM read', time(() => copyAndRead([pB, tB], [pH, tH])).ms);
+  const js = {
+    MeanSquaredError: () => {
+      let s = 0;
+      let n = 0;
+      for (let b = 0; b < pB.length; b++) {
+        const p = pB[b];
+        const t = tB[b];
+        for (let i = 0; i < p.length; i++) {
+          const d = p[i] - t[i];
+          s += d * d;
+        }
+        n += p.length;
+      }
+      return s / n;
+    },
+    PearsonCorrCoef: () => {
+      let n = 0; let sx = 0; let sy = 0; let sxx = 0; let syy = 0; let sxy = 0;
+      for (let b = 0; b < pB.length; b++) {
+        const p = pB[b];
+        const t = tB[b];
+        for (let i = 0; i < p.length; i++) {
+          const x = p[i];
+          const y = t[i];
+          sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+        }
+        n += p.length;
+      }
+      return (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+    },
+    R2Score: () => {
+      let n = 0; let sy = 0; let syy = 0; let sse = 0;
+      for (let b = 0; b < pB.length; b++) {
+        const p = pB[b];
+        const t = tB[b];
+        for (let i = 0; i < p.length; i++) {
+          const y = t[i];
+          const d = y - p[i];
+          sy += y; syy += y * y; sse += d * d;
+        }
+        n += p.length;
+      }
+      return 1 - sse / (syy - (sy * sy) / n);
+    },
+  };
+  for (const [name, jsFn] of Object.entries(js)) {
+    const copy = time(() => runMetric(name, {}, inputs));
+    const zero = time(() => runMetric(name, {}, heapInputs));
+    const plain = time(jsFn, { runs: JS_RUNS });
+    row(W, `${name} copy`, copy.ms);
+    row(W, `${name} zero-copy`, zero.ms);
+    row(W, `${name} plain JS`, plain.ms);
+    check(W, name, copy.value, plain.value);
+    ratio(W, `${name}: copy / (copy + read)`, copy.ms / copyRead, '<=', 1.3);
+    ratio(W, `${name}: zero-copy / read`, zero.ms / read, '<=', 1.5);
+    ratio(W, `${name}: plain JS / zero-copy`, plain.ms / zero.ms, '>=', 1.8);
+  }
+  disposeAll(pH, tH);
+}
+
+// ---- run, print, write -----------------------------------------------------------------------------
+
+const started = new Date();
+console.log(`wasmetrics bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs (plain JS: ${JS_RUNS}), `
+  + `node ${process.versions.node}`);
+const ONLY = args.only ? String(args.only).toLowerCase().split(',') : null;
+for (const w of [w1, w2, w3, w4, w5].filter((f) => !ONLY || ONLY.includes(f.name))) {
+  w();
+  const name = rows[rows.length - 1].workload;
+  console.log(`\n${name}`);
+  for (const r of rows.filter((x) => x.workload === name)) console.log(`  ${r.ms.toFixed(2).padStart(10)} ms  ${r.contender}`);
+  for (const r of ratios.filter((x) => x.workload === name)) {
+    console.log(`  ${r.value.toFixed(2).padStart(10)} ${r.met ? '  met' : ' MISS'} (${r.target.padEnd(6)})  ${r.what}`);
+  }
+  for (const c of checks.filter((x) => x.workload === name && !x.agree)) {
+    console.log(`  WARNING plain JS and WASM disagree on ${c.what}: ${c.js} vs ${c.wasm}`);
+  }
+}
+const met = ratios.filter((r) => r.met).length;
+console.log(`\n${buildName}: ${met} of ${ratios.length} ratio targets met (sink ${sink > 0 ? 'ok' : sink})`);
+
+mkdirSync(OUT, { recursive: true });
+const file = join(OUT, `${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${ONLY ? `-${ONLY.join('-')}` : ''}.json`);
+writeFileSync(file, `${JSON.stringify({
+  build: buildName, scale: SCALE, runs: RUNS, jsRuns: JS_RUNS, node: process.versions.node,
+  date: started.toISOString(), rows, ratios, checks,
+}, null, 1)}\n`);
+console.log(`wrote ${file}`);
+
+if (BUILD === 'both') {
+  console.log('\n---- the same workloads on the plain (non-SIMD) build, in a child process ----');
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build=plain', `--scale=${SCALE}`,
+    `--runs=${RUNS}`, `--out=${OUT}`], { stdio: 'inherit' });
+  if (child.status !== 0) process.exit(child.status ?? 1);
+}

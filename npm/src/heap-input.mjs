@@ -1,0 +1,120 @@
+// Zero-copy inputs: a buffer allocated in the WebAssembly heap that the caller fills through a
+// typed-array view; Metric.update/forward read it in place instead of copying it in.
+import { getWasm } from './loader.mjs';
+import { DTYPES } from './tensor.mjs';
+
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry(({ M, ptr }) => M._free(ptr))
+  : null;
+
+/**
+ * An input tensor living in the WebAssembly heap. `data` is a fresh typed-array view on every
+ * access: a view kept across another allocation (a new metric, an update, allocInput) may be
+ * detached when the heap grows, so read `data` again after allocating. dispose() frees it.
+ */
+export class HeapInput {
+  #M;
+  #ptr;
+  #dtype;
+  #shape;
+  #length;
+
+  constructor(token, M, dtype, shape, length) {
+    if (token !== HEAP_INPUT_TOKEN) throw new TypeError('HeapInput: use allocInput(dtype, shape)');
+    const bytes = length * DTYPES[dtype].Array.BYTES_PER_ELEMENT;
+    const ptr = M._malloc(Math.max(bytes, 1)) >>> 0;
+    if (ptr === 0) throw new Error(`allocInput: out of memory in the WebAssembly heap allocating ${bytes} bytes`);
+    this.#M = M;
+    this.#ptr = ptr;
+    this.#dtype = dtype;
+    this.#shape = Object.freeze([...shape]);
+    this.#length = length;
+    finalizer?.register(this, { M, ptr }, this);
+  }
+
+  #alive(what) {
+    if (this.#ptr === 0) throw new Error(`HeapInput.${what}: this input was disposed; allocate a new one`);
+    return this.#ptr;
+  }
+
+  /** A view of the buffer over the current heap; read it again after any allocation. */
+  get data() {
+    const ptr = this.#alive('data');
+    return new DTYPES[this.#dtype].Array(this.#M.HEAPU8.buffer, ptr, this.#length);
+  }
+
+  get dtype() {
+    return this.#dtype;
+  }
+
+  get shape() {
+    return this.#shape;
+  }
+
+  get byteLength() {
+    return this.#length * DTYPES[this.#dtype].Array.BYTES_PER_ELEMENT;
+  }
+
+  get disposed() {
+    return this.#ptr === 0;
+  }
+
+  /** Heap address, for the binding; throws once disposed. */
+  pointer(what) {
+    return this.#alive(what);
+  }
+
+  /** Frees the buffer. Idempotent; any later use (data, update) throws. */
+  dispose() {
+    if (this.#ptr === 0) return;
+    finalizer?.unregister(this);
+    this.#M._free(this.#ptr);
+    this.#ptr = 0;
+  }
+}
+
+const HEAP_INPUT_TOKEN = Symbol('HeapInput');
+
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(HeapInput.prototype, Symbol.dispose, {
+    value: function dispose() {
+      this.dispose();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * Allocates an input of `dtype` and `shape` in the WebAssembly heap, after init(). Fill
+ * `input.data`, pass `input` to update()/forward() (read in place, no copy), reuse it for the
+ * next batch, and dispose() it when done.
+ */
+export function allocInput(dtype, shape) {
+  const M = getWasm('allocInput()');
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPES, dtype)) {
+    throw new TypeError(`allocInput: unknown dtype ${JSON.stringify(dtype)}; known: ${Object.keys(DTYPES).join(', ')}`);
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new TypeError(`allocInput: shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? String(shape)}`);
+  }
+  const length = shape.reduce((n, d) => n * d, 1);
+  if (!Number.isSafeInteger(length * 8) || length * DTYPES[dtype].Array.BYTES_PER_ELEMENT > 2 ** 32) {
+    throw new RangeError(`allocInput: shape ${JSON.stringify(shape)} is larger than the 4 GB WebAssembly heap`);
+  }
+  return new HeapInput(HEAP_INPUT_TOKEN, M, dtype, shape, length);
+}
+
+/**
+ * The benchmark's floors (bench/run.mjs), not metrics: the least work over the same heap bytes.
+ * Each takes HeapInputs and returns a checksum. radixSort sorts its inputs in place.
+ */
+export const benchFloors = Object.freeze({
+  readSum: (input) => getWasm('benchFloors').benchReadFloor(input.pointer('readSum'), input.byteLength),
+  scatter: (pred, target) => getWasm('benchFloors').benchScatterFloor(pred.pointer('scatter'), target.pointer('scatter'),
+    Math.min(pred.byteLength, target.byteLength)),
+  radixSort: (scores, labels) => getWasm('benchFloors').benchRadixSortFloor(scores.pointer('radixSort'),
+    labels.pointer('radixSort'), Math.min(scores.byteLength / 4, labels.byteLength)),
+  histogram: (scores, labels, bins) => getWasm('benchFloors').benchHistogramFloor(scores.pointer('histogram'),
+    labels.pointer('histogram'), Math.min(scores.byteLength / 4, labels.byteLength), bins),
+});

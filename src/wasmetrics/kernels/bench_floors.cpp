@@ -1,0 +1,67 @@
+#include "wasmetrics/kernels/bench_floors.hpp"
+
+#include <algorithm>
+#include <span>
+#include <vector>
+
+#include "wasmetrics/kernels/radix_sort.hpp"
+
+#if defined(WASMETRICS_SIMD) && defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
+namespace wasmetrics::kernels {
+
+std::uint64_t read_floor_sum_scalar(const std::uint8_t* bytes, std::size_t n) {
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += bytes[i];
+  return sum;
+}
+
+std::uint64_t read_floor_sum(const std::uint8_t* bytes, std::size_t n) {
+#if defined(WASMETRICS_SIMD) && defined(__wasm_simd128__)
+  // 16 bytes per load, widened pairwise into four u32 lanes; a block of 4096 loads cannot overflow.
+  std::uint64_t total = 0;
+  std::size_t i = 0;
+  while (n - i >= 16) {
+    const std::size_t block_end = i + std::min<std::size_t>((n - i) / 16, 4096) * 16;
+    v128_t acc = wasm_i32x4_splat(0);
+    for (; i < block_end; i += 16) {
+      const v128_t v = wasm_v128_load(bytes + i);
+      acc = wasm_i32x4_add(acc, wasm_u32x4_extadd_pairwise_u16x8(wasm_u16x8_extadd_pairwise_u8x16(v)));
+    }
+    total += static_cast<std::uint64_t>(wasm_u32x4_extract_lane(acc, 0)) + wasm_u32x4_extract_lane(acc, 1)
+             + wasm_u32x4_extract_lane(acc, 2) + wasm_u32x4_extract_lane(acc, 3);
+  }
+  return total + read_floor_sum_scalar(bytes + i, n - i);
+#else
+  return read_floor_sum_scalar(bytes, n);
+#endif
+}
+
+std::uint64_t scatter_floor(const std::uint8_t* pred, const std::uint8_t* target, std::size_t n) {
+  std::vector<std::uint32_t> counts(256 * 256, 0);
+  for (std::size_t i = 0; i < n; ++i) ++counts[target[i] * 256u + pred[i]];
+  std::uint64_t check = 0;
+  for (std::size_t k = 0; k < counts.size(); ++k) check += counts[k] * (k & 0xff);
+  return check;
+}
+
+std::uint64_t radix_sort_floor(float* scores, std::uint8_t* labels, std::size_t n) {
+  radix_sort_desc(std::span<float>(scores, n), std::span<std::uint8_t>(labels, n));
+  return n ? labels[0] + labels[n - 1] : 0;
+}
+
+std::uint64_t histogram_floor(const float* scores, const std::uint8_t* labels, std::size_t n, int bins) {
+  std::vector<std::uint32_t> hist(static_cast<std::size_t>(bins) * 2, 0);
+  const float scale = static_cast<float>(bins - 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int b = std::clamp(static_cast<int>(scores[i] * scale), 0, bins - 1);
+    ++hist[static_cast<std::size_t>(b) * 2 + (labels[i] & 1)];
+  }
+  std::uint64_t check = 0;
+  for (std::size_t k = 0; k < hist.size(); ++k) check += hist[k] * k;
+  return check;
+}
+
+}  // namespace wasmetrics::kernels

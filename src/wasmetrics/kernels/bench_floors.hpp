@@ -1,0 +1,23 @@
+#pragma once
+// Floors for bench/run.mjs: the least work any metric over the same bytes must do (read them once,
+// scatter them once, radix-sort them, bin them once). Not metrics and not in the registry; they
+// return a checksum so the compiler cannot drop the pass.
+#include <cstddef>
+#include <cstdint>
+
+namespace wasmetrics::kernels {
+
+// Sum of every byte (SIMD with WASMETRICS_SIMD, a scalar loop otherwise).
+std::uint64_t read_floor_sum(const std::uint8_t* bytes, std::size_t n);
+std::uint64_t read_floor_sum_scalar(const std::uint8_t* bytes, std::size_t n);
+
+// The simple confusion scatter: counts[target * 256 + pred] += 1, no mask, no checks.
+std::uint64_t scatter_floor(const std::uint8_t* pred, const std::uint8_t* target, std::size_t n);
+
+// Sorts float32 scores descending carrying a uint8 label (kernels::radix_sort_desc), in place.
+std::uint64_t radix_sort_floor(float* scores, std::uint8_t* labels, std::size_t n);
+
+// One pass binning scores in [0, 1] into `bins` equal bins by label: hist[bin * 2 + label].
+std::uint64_t histogram_floor(const float* scores, const std::uint8_t* labels, std::size_t n, int bins);
+
+}  // namespace wasmetrics::kernels

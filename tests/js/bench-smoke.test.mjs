@@ -1,0 +1,35 @@
+// bench/run.mjs at a tiny scale: it runs every workload and writes every row and ratio with
+// finite numbers. No timing is asserted (targets live in bench/, never in a test's pass/fail).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { repoRoot } from './helpers.mjs';
+
+test('bench/run.mjs --scale=0.002: every workload, both builds, finite rows and ratios, JS agrees with WASM', () => {
+  const out = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-'));
+  try {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bench/run.mjs'), '--scale=0.002', '--runs=1', `--out=${out}`],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    assert.equal(r.status, 0, r.stderr);
+    for (const build of ['simd', 'plain']) {
+      const res = JSON.parse(readFileSync(join(out, `${build}-scale0.002.json`), 'utf8'));
+      assert.equal(res.build, build);
+      const workloads = new Set(res.rows.map((x) => x.workload.split(' ')[0]));
+      assert.deepEqual([...workloads], ['W1', 'W2', 'W3', 'W4', 'W5']);
+      for (const x of [...res.rows.map((row) => row.ms), ...res.ratios.map((q) => q.value)]) {
+        assert.ok(Number.isFinite(x) && x >= 0, `${build}: ${x}`);
+      }
+      // 11 (W1) + 4 (W2) + 8 (W3) + 4 (W4) + 9 (W5) ratios of the issue's table
+      assert.equal(res.ratios.length, 36, `${build}: ${res.ratios.map((q) => q.what).join('; ')}`);
+      assert.ok(res.checks.length >= 12);
+      for (const c of res.checks) assert.ok(c.agree, `${build}: plain JS and WASM disagree on ${c.what}: ${c.js} vs ${c.wasm}`);
+      assert.match(r.stdout, new RegExp(`${build}: \\d+ of 36 ratio targets met`));
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
