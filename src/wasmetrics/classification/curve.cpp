@@ -161,10 +161,10 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
     double n = thr.get<double>();
     if (std::floor(n) != n)
       fail(f.metric, ": Expected argument `thresholds` to either be an integer, list of floats or tensor of floats, "
-           "but got ", thr.dump());
+           "but got ", json_text(thr));
     if (n < 2)
-      fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ", thr.dump());
-    if (n > 1e7) fail(f.metric, ": option 'thresholds' is too large: ", thr.dump());
+      fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ", json_text(thr));
+    if (n > 1e7) fail(f.metric, ": option 'thresholds' is too large: ", json_text(thr));
     const std::int64_t T = static_cast<std::int64_t>(n);
     // torch.linspace(0, 1, T) in float32: start + step*i below the half, end - step*(T-1-i) above
     const float step = 1.0f / static_cast<float>(T - 1);
@@ -178,7 +178,7 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
       double v = thr[i].get<double>();
       if (!(v >= 0 && v <= 1))
         fail(f.metric, ": If argument `thresholds` is a list, expected all elements to be floats in the [0,1] range, "
-             "but got ", thr.dump());
+             "but got ", json_text(thr));
       f.thresholds.push_back(static_cast<float>(v));
     }
     f.binned = true;

@@ -27,6 +27,14 @@ StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape s
     if (shape.empty()) shape.push_back(0);
     shape[0] = 0;
   }
+  // Options decide state sizes (num_classes^2 confusion matrices): refuse one the WASM heap
+  // (4 GiB, and every update allocates a second copy) cannot hold, instead of a failed allocation.
+  constexpr double kMaxStateBytes = double(1 << 30);
+  double bytes = static_cast<double>(dtype_size(dtype));
+  for (auto d : shape) bytes *= static_cast<double>(d);
+  if (!(bytes <= kMaxStateBytes))
+    fail("state '", v.name, "' of shape ", shape_str(shape), " would need ", bytes / double(1 << 20),
+         " MiB, more than the 1024 MiB a metric may hold: use fewer classes, labels or thresholds");
   v.shape = std::move(shape);
   v.bytes.resize(static_cast<std::size_t>(v.numel()) * dtype_size(dtype));
   dispatch_dtype(dtype, [&](auto tag) {
