@@ -90,3 +90,10 @@ TEST(FuzzRegression, OversizedStateIsAnError) {
 TEST(FuzzRegression, InvalidUtf8OptionValueIsAnError) {
   EXPECT_THROW(create_metric("MeanSquaredError", {{"squared", std::string("\xff\xfeq")}}), Error);
 }
+
+// fuzz_metrics: legacy Dice took min/max of an empty target when preds were not empty.
+TEST(FuzzRegression, DiceWithEmptyTargetIsRefused) {
+  auto p = buf<float>({0.2f, 0.7f});
+  auto t = buf<std::int64_t>({}, {0});
+  EXPECT_THROW(create_update_compute("Dice", Json::object(), {p.view(), t.view()}), Error);
+}

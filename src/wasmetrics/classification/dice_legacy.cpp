@@ -165,7 +165,9 @@ void DiceMetric::update_state(State& s, std::span<const TensorView> in) const {
   const bool first1 = P.shape[0] == 1;
   const Shape ps = squeezed(P.shape, first1), ts = squeezed(T.shape, first1);
   // _basic_input_validation
-  double tmin = *std::min_element(tv.begin(), tv.end()), tmax = *std::max_element(tv.begin(), tv.end());
+  // An empty target beside non-empty preds reaches here (found by fuzz_metrics); the shape checks refuse it.
+  double tmin = tv.empty() ? 0 : *std::min_element(tv.begin(), tv.end());
+  double tmax = tv.empty() ? 0 : *std::max_element(tv.begin(), tv.end());
   if (tmin < 0) fail(n, ": The `target` has to be a non-negative tensor.");
   double pmin = pv.empty() ? 0 : *std::min_element(pv.begin(), pv.end());
   double pmax = pv.empty() ? 0 : *std::max_element(pv.begin(), pv.end());
