@@ -97,3 +97,15 @@ TEST(FuzzRegression, DiceWithEmptyTargetIsRefused) {
   auto t = buf<std::int64_t>({}, {0});
   EXPECT_THROW(create_update_compute("Dice", Json::object(), {p.view(), t.view()}), Error);
 }
+
+// fuzz_metrics: the exact-curve metrics had the same 1-D preds / scalar target read of preds.shape[1].
+TEST(FuzzRegression, MulticlassCurveWithScalarTargetIsRefused) {
+  auto preds = buf<float>({0.2f, 0.5f, 0.3f});
+  auto target = buf<std::int64_t>({1});
+  target.shape = {};
+  for (const char* name : {"MulticlassROC", "MulticlassAUROC", "MulticlassAveragePrecision"}) {
+    auto m = create_metric(name, {{"numClasses", 3}});
+    TensorView in[] = {preds.view(), target.view()};
+    EXPECT_THROW(m->update(in), Error) << name;
+  }
+}

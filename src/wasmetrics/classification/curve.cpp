@@ -226,6 +226,9 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
     if (preds.ndim() != target.ndim() + 1)
       fail(f.metric, ": Expected `preds` to have one more dimension than `target` but got ", preds.ndim(), " and ",
            target.ndim());
+    if (target.ndim() < 1)  // 1-D preds with a scalar target: no class dimension (found by fuzz_metrics)
+      fail(f.metric, ": Expected the shape of `preds` should be (N, C, ...) and the shape of `target` should be (N, ...) "
+           "but got ", shape_str(preds.shape), " and ", shape_str(target.shape));
     if (preds.shape[1] != K)
       fail(f.metric, ": Expected `preds.shape[1]` to be equal to the number of classes but got ", preds.shape[1], " and ",
            K, ".");
