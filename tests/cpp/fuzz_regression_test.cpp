@@ -109,3 +109,9 @@ TEST(FuzzRegression, MulticlassCurveWithScalarTargetIsRefused) {
     EXPECT_THROW(m->update(in), Error) << name;
   }
 }
+
+// fuzz_metrics: CalibrationError with n_bins = 2^31 allocated 16 GiB of bin bounds at construction.
+TEST(FuzzRegression, HugeCalibrationBinsIsAnError) {
+  EXPECT_THROW(create_metric("BinaryCalibrationError", {{"nBins", 2147483648.0}}), Error);
+  EXPECT_NO_THROW(create_metric("BinaryCalibrationError", {{"nBins", 100}}));
+}
