@@ -406,10 +406,11 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     auto h = s["hist"].as<std::int64_t>();
     std::vector<double> hb(static_cast<std::size_t>(T1 * 2), 0.0);
     const std::int64_t SK = f.state_classes();
-    for (std::int64_t kk = 0; kk < SK; ++kk) {
-      if (sel == CurveSel::per_class && SK > 1 && kk != k) continue;
+    // One class's histogram, or all of them summed (micro). Not a scan of every class per class:
+    // that was O(classes^2) over a per-class curve (1e6 labels: minutes; found by fuzz_metrics).
+    const bool one = sel == CurveSel::per_class && SK > 1;
+    for (std::int64_t kk = one ? k : 0; kk < (one ? k + 1 : SK); ++kk)
       for (std::int64_t i = 0; i < T1 * 2; ++i) hb[i] += static_cast<double>(h[kk * T1 * 2 + i]);
-    }
     c.tp.assign(static_cast<std::size_t>(T), 0.0);
     c.fp.assign(static_cast<std::size_t>(T), 0.0);
     double sp = 0, sn = 0;  // suffix sums over bins > j
