@@ -115,3 +115,11 @@ TEST(FuzzRegression, HugeCalibrationBinsIsAnError) {
   EXPECT_THROW(create_metric("BinaryCalibrationError", {{"nBins", 2147483648.0}}), Error);
   EXPECT_NO_THROW(create_metric("BinaryCalibrationError", {{"nBins", 100}}));
 }
+
+// fuzz_metrics: legacy Dice cast a uint32 label of 4294967295 to an int32 class id (UB).
+TEST(FuzzRegression, DiceWithHugeLabelIsAnError) {
+  auto p = buf<std::uint32_t>({0, 4294967295u});
+  auto t = buf<std::uint32_t>({0, 1});
+  EXPECT_THROW(create_update_compute("Dice", Json::object(), {p.view(), t.view()}), Error);
+  EXPECT_THROW(create_update_compute("Dice", Json::object(), {t.view(), p.view()}), Error);
+}
