@@ -5,7 +5,7 @@ JOBS ?= 2
 export NODE_PATH := /usr/share/nodejs
 THIRD_PARTY := $(CURDIR)/.third_party/include
 
-.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js demo bench clean
+.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js demo bench clean fuzz
 
 all: native npm
 
@@ -49,6 +49,12 @@ seg-example: npm
 
 bench: npm
 	@node bench/run.mjs
+
+# Fuzzing (fuzz/, scripts/fuzz.sh): every target for FUZZ_SECONDS (default 10 minutes) each over
+# its corpus; `make test` runs the same targets for a few seconds each.
+FUZZ_SECONDS ?= 600
+fuzz: npm
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build npm/dist

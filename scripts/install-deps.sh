@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 # emscripten: em++ 3.1.6; libxtensor-dev/xtl-dev: the tensor library; nlohmann-json3-dev: options,
 # registry and fixtures as JSON; libgtest-dev: native tests; cmake + ninja-build: the build.
-packages=(emscripten libxtensor-dev xtl-dev nlohmann-json3-dev libgtest-dev cmake ninja-build g++ nodejs npm chromium)
+# clang-14 + libclang-rt-14-dev: the libFuzzer runtime and sanitizers for the fuzz targets (fuzz/).
+packages=(emscripten libxtensor-dev xtl-dev nlohmann-json3-dev libgtest-dev cmake ninja-build g++ nodejs npm chromium
+          clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = nodejs ] || [ "$p" = npm ]; then

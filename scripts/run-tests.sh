@@ -36,6 +36,16 @@ if [ $((j_pass + j_fail)) -eq 0 ] || { [ $js_rc -ne 0 ] && [ "$j_fail" -eq 0 ]; 
 echo "   js: $j_pass passed, $j_fail failed, $j_skip skipped"
 passed=$((passed + j_pass)); failed=$((failed + j_fail)); skipped=$((skipped + j_skip))
 
+# Fuzzing: each target (fuzz/: libFuzzer on the native core under ASan+UBSan; the JS readers'
+# mutation fuzzer) runs FUZZ_TEST_SECONDS over its committed corpus and counts as one test.
+echo "== fuzz (${FUZZ_TEST_SECONDS:=6} s per target)"
+bash scripts/fuzz.sh "$FUZZ_TEST_SECONDS" >"$logs/fuzz.txt" 2>&1
+f_pass=$(grep -cE '^fuzz [a-z_]+: ok' "$logs/fuzz.txt")
+f_fail=$(grep -cE '^fuzz [a-z_]+: FAILED' "$logs/fuzz.txt")
+grep -E '^fuzz |^   ' "$logs/fuzz.txt" | sed 's/^/   /'
+if [ $((f_pass + f_fail)) -eq 0 ]; then broken+=("fuzz targets did not run"); fi
+passed=$((passed + f_pass)); failed=$((failed + f_fail))
+
 for b in "${broken[@]}"; do echo "error: $b (see $logs)"; failed=$((failed + 1)); done
 echo "wasmetrics: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

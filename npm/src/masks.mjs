@@ -42,6 +42,32 @@ function unpackLowBitDepth(packed, width, height, depth) {
   return out;
 }
 
+// Refuses a PNG whose header claims more pixels than its compressed data can hold, before the
+// decoder allocates them: deflate expands at most ~1032:1, so a 70-byte file claiming 654M x 2
+// pixels (found by fuzz/js/readers.mjs; it took seconds and gigabytes) is corrupt. Also refuses
+// a zero width or height, which PNG forbids.
+function checkClaimedSize(view, name) {
+  const dv = new DataView(view.buffer, view.byteOffset, view.byteLength);
+  const type = (p) => String.fromCharCode(...view.subarray(p + 4, p + 8));
+  const headers = [];
+  let idat = 0;
+  for (let p = 8; p + 8 <= view.length;) { // every chunk, as the decoder walks them
+    const len = dv.getUint32(p);
+    if (type(p) === 'IDAT') idat += Math.min(len, view.length - p - 8);
+    if (type(p) === 'IHDR' && len >= 13 && p + 21 <= view.length) headers.push(p + 8);
+    p += 12 + len;
+  }
+  for (const h of headers) {
+    const width = dv.getUint32(h), height = dv.getUint32(h + 4), depth = view[h + 8], colorType = view[h + 9];
+    if (width === 0 || height === 0) throw new Error(`${name}: the PNG has no pixels (${width}x${height})`);
+    const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType] ?? 4;
+    const rawBytes = height * (1 + Math.ceil((width * depth * channels) / 8));
+    if (rawBytes > 1032 * idat + 1024) {
+      throw new Error(`${name}: the PNG claims ${width}x${height} pixels but holds only ${idat} bytes of image data (corrupt or truncated)`);
+    }
+  }
+}
+
 const COLOUR_NAMES = { 2: 'greyscale with alpha', 3: 'RGB', 4: 'RGBA' };
 
 /**
@@ -52,6 +78,7 @@ const COLOUR_NAMES = { 2: 'greyscale with alpha', 3: 'RGB', 4: 'RGBA' };
  */
 export function decodeMask(bytes, { name = 'mask' } = {}) {
   const view = pngBytes(bytes, name);
+  checkClaimedSize(view, name);
   let png;
   try {
     png = decodePng(view);
@@ -59,6 +86,7 @@ export function decodeMask(bytes, { name = 'mask' } = {}) {
     throw new Error(`${name}: cannot decode the PNG (${e?.message ?? e})`);
   }
   const { width, height, depth } = png;
+  if (!(width > 0 && height > 0)) throw new Error(`${name}: the PNG has no pixels (${width}x${height})`);
   const isPalette = png.palette !== undefined;
   if (png.channels !== 1) {
     throw new Error(`${name}: a label mask must be a greyscale or palette PNG, this one is ${

@@ -51,7 +51,9 @@ class CatMetric final : public Metric {
       k += 1 + static_cast<std::size_t>(nd);
       for (auto d : shape)
         if (d < 0) fail(name(), ": corrupt state (negative dimension)");
-      total += shape_numel(shape);
+      // A loaded blob's records are untrusted: no count may overflow (found by fuzz_state_blob).
+      if (!shape_fits(shape) || __builtin_add_overflow(total, shape_numel(shape), &total))
+        fail(name(), ": corrupt state (shape record ", shape_str(shape), " at ", k, ")");
       if (out.empty()) {
         out = shape;
         continue;
@@ -60,7 +62,7 @@ class CatMetric final : public Metric {
         fail(name(), ": cannot concatenate the accumulated values along dim 0: a batch of shape ", shape_str(shape),
              " does not match the earlier rows of shape ", shape_str(Shape(out.begin() + 1, out.end())),
              " (all batches must have the same trailing dimensions)");
-      out[0] += shape[0];
+      if (__builtin_add_overflow(out[0], shape[0], &out[0])) fail(name(), ": corrupt state (rows overflow)");
     }
     if (total != static_cast<std::int64_t>(values.size()))
       fail(name(), ": corrupt state (", values.size(), " values for ", total, " recorded)");

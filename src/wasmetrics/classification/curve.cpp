@@ -186,10 +186,10 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
     double n = thr.get<double>();
     if (std::floor(n) != n)
       fail(f.metric, ": Expected argument `thresholds` to either be an integer, list of floats or tensor of floats, "
-           "but got ", thr.dump());
+           "but got ", json_text(thr));
     if (n < 2)
-      fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ", thr.dump());
-    if (n > 1e7) fail(f.metric, ": option 'thresholds' is too large: ", thr.dump());
+      fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ", json_text(thr));
+    if (n > 1e7) fail(f.metric, ": option 'thresholds' is too large: ", json_text(thr));
     const std::int64_t T = static_cast<std::int64_t>(n);
     // torch.linspace(0, 1, T) in float32: start + step*i below the half, end - step*(T-1-i) above
     const float step = 1.0f / static_cast<float>(T - 1);
@@ -203,7 +203,7 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
       double v = thr[i].get<double>();
       if (!(v >= 0 && v <= 1))
         fail(f.metric, ": If argument `thresholds` is a list, expected all elements to be floats in the [0,1] range, "
-             "but got ", thr.dump());
+             "but got ", json_text(thr));
       f.thresholds.push_back(static_cast<float>(v));
     }
     f.binned = true;
@@ -252,6 +252,9 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
     if (preds.ndim() != target.ndim() + 1)
       fail(f.metric, ": Expected `preds` to have one more dimension than `target` but got ", preds.ndim(), " and ",
            target.ndim());
+    if (target.ndim() < 1)  // 1-D preds with a scalar target: no class dimension (found by fuzz_metrics)
+      fail(f.metric, ": Expected the shape of `preds` should be (N, C, ...) and the shape of `target` should be (N, ...) "
+           "but got ", shape_str(preds.shape), " and ", shape_str(target.shape));
     if (preds.shape[1] != K)
       fail(f.metric, ": Expected `preds.shape[1]` to be equal to the number of classes but got ", preds.shape[1], " and ",
            K, ".");
@@ -429,10 +432,11 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     auto h = s["hist"].as<std::int64_t>();
     std::vector<double> hb(static_cast<std::size_t>(T1 * 2), 0.0);
     const std::int64_t SK = f.state_classes();
-    for (std::int64_t kk = 0; kk < SK; ++kk) {
-      if (sel == CurveSel::per_class && SK > 1 && kk != k) continue;
+    // One class's histogram, or all of them summed (micro). Not a scan of every class per class:
+    // that was O(classes^2) over a per-class curve (1e6 labels: minutes; found by fuzz_metrics).
+    const bool one = sel == CurveSel::per_class && SK > 1;
+    for (std::int64_t kk = one ? k : 0; kk < (one ? k + 1 : SK); ++kk)
       for (std::int64_t i = 0; i < T1 * 2; ++i) hb[i] += static_cast<double>(h[kk * T1 * 2 + i]);
-    }
     c.tp.assign(static_cast<std::size_t>(T), 0.0);
     c.fp.assign(static_cast<std::size_t>(T), 0.0);
     double sp = 0, sn = 0;  // suffix sums over bins > j

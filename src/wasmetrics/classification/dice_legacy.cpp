@@ -165,7 +165,9 @@ void DiceMetric::update_state(State& s, std::span<const TensorView> in) const {
   const bool first1 = P.shape[0] == 1;
   const Shape ps = squeezed(P.shape, first1), ts = squeezed(T.shape, first1);
   // _basic_input_validation
-  double tmin = *std::min_element(tv.begin(), tv.end()), tmax = *std::max_element(tv.begin(), tv.end());
+  // An empty target beside non-empty preds reaches here (found by fuzz_metrics); the shape checks refuse it.
+  double tmin = tv.empty() ? 0 : *std::min_element(tv.begin(), tv.end());
+  double tmax = tv.empty() ? 0 : *std::max_element(tv.begin(), tv.end());
   if (tmin < 0) fail(n, ": The `target` has to be a non-negative tensor.");
   double pmin = pv.empty() ? 0 : *std::min_element(pv.begin(), pv.end());
   double pmax = pv.empty() ? 0 : *std::max_element(pv.begin(), pv.end());
@@ -236,6 +238,11 @@ void DiceMetric::update_state(State& s, std::span<const TensorView> in) const {
       C = num_classes_ > 0 ? num_classes_ : static_cast<std::int64_t>(std::max(pmax, tmax)) + 1;
     }
     C = std::max<std::int64_t>(2, C);
+    // Labels become int32 class ids and C sizes per-class arrays: a uint32 label of 4294967295
+    // overflowed the cast (found by fuzz_metrics).
+    if (tmax >= (1 << 24) || (!pf && pmax >= (1 << 24)) || C > (1 << 24))
+      fail(n, ": labels must be below ", 1 << 24, ", got a ", !pf && pmax > tmax ? "`preds`" : "`target`", " label of ",
+           std::max(tmax, pf ? 0.0 : pmax));
     X = N ? T.numel() / N : 1;
     tclass.resize(tv.size());
     for (std::size_t i = 0; i < tv.size(); ++i) tclass[i] = static_cast<std::int32_t>(tv[i]);

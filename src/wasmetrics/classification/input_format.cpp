@@ -338,6 +338,10 @@ ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const 
   bool scores;  // preds are [N, C, ...] scores
   if (preds.ndim() == target.ndim() + 1) {
     if (!pf) fail(f.metric, ": If `preds` have one dimension more than `target`, `preds` should be a float tensor.");
+    // 1-D preds with a scalar target have no class dimension to read (found by fuzz_metrics).
+    if (target.ndim() < 1)
+      fail(f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be (N, C, ...), and "
+           "the shape of `target` should be (N, ...); got ", shape_str(preds.shape), " and ", shape_str(target.shape));
     if (preds.shape[1] != C)
       fail(f.metric, ": If `preds` have one dimension more than `target`, `preds.shape[1]` should be equal to number of "
            "classes (", C, "), got preds shape ", shape_str(preds.shape));
@@ -515,6 +519,8 @@ InputFormat input_format_from_options(const Options& o, Task task, LogitsTest te
     f.num_classes = o.get_int("num_labels");
     if (f.num_classes < 2)
       fail(f.metric, ": Expected argument `num_labels` to be an integer larger than 1, but got ", f.num_classes);
+    // Per-label thresholds are allocated below: 2^31 labels would be 16 GiB (found by fuzz_input_format).
+    if (f.num_classes > (1 << 24)) fail(f.metric, ": option 'num_labels' must be at most ", 1 << 24, ", got ", f.num_classes);
   }
   if (task != Task::multiclass) {
     std::vector<double> t = has("threshold") ? o.get_numbers("threshold") : std::vector<double>{0.5};

@@ -102,7 +102,7 @@ bool is_choice(const OptionSpec& s, const Json& v) {
 // Returns the normalised value or throws.
 Json check_value(const std::string& metric, const std::string& key, const OptionSpec& s, const Json& v) {
   auto bad = [&]() -> Json {
-    fail(metric, ": option '", key, "' must be ", describe(s), ", got ", v.dump());
+    fail(metric, ": option '", key, "' must be ", describe(s), ", got ", json_text(v));
   };
   if (v.is_null()) return s.nullable ? v : bad();
   switch (s.type) {
@@ -133,7 +133,7 @@ Json check_value(const std::string& metric, const std::string& key, const Option
       if (!v.is_array() || v.empty()) return bad();
       Json out = Json::array();
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!ok(v[i])) fail(metric, ": option '", key, "' element [", i, "] must be ", describe(s), ", got ", v[i].dump());
+        if (!ok(v[i])) fail(metric, ": option '", key, "' element [", i, "] must be ", describe(s), ", got ", json_text(v[i]));
         out.push_back(ints ? Json(static_cast<std::int64_t>(v[i].get<double>())) : Json(v[i].get<double>()));
       }
       return out;
@@ -154,7 +154,7 @@ Options validate_options(const std::string& metric, const std::vector<OptionSpec
   Json out = Json::object();
   for (auto& s : specs) out[s.name] = s.default_value;
   if (given.is_null()) return Options(metric, std::move(out));
-  if (!given.is_object()) fail(metric, ": options must be an object, got ", given.dump());
+  if (!given.is_object()) fail(metric, ": options must be an object, got ", json_text(given));
   Json seen = Json::object();
   for (auto& [key, value] : given.items()) {
     std::string snake = to_snake_case(key);

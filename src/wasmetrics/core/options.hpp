@@ -66,6 +66,10 @@ class Options {
   Json values_ = Json::object();
 };
 
+// A JSON value as error messages quote it. Invalid UTF-8 in a string (possible from a native
+// caller; JS strings arrive as valid UTF-8) is replaced, so quoting a bad value cannot throw.
+inline std::string json_text(const Json& v) { return v.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 // "numClasses" -> "num_classes"; snake_case passes unchanged.
 std::string to_snake_case(const std::string& name);
 std::string to_camel_case(const std::string& name);

@@ -123,6 +123,7 @@ State decode_state(std::span<const std::uint8_t> blob, const std::string& metric
       d = r.get<std::int64_t>("dims");
       if (d < 0) fail("state blob of ", metric, ": state '", v.name, "' has a negative dimension");
     }
+    if (!shape_fits(shape)) fail("state blob of ", metric, ": state '", v.name, "' has an impossible shape ", shape_str(shape));
     bool rows_ok = v.reduction == Reduction::cat ? std::equal(shape.begin() + 1, shape.end(), v.shape.begin() + 1)
                                                  : shape == v.shape;
     if (!rows_ok) fail("state blob of ", metric, ": state '", v.name, "' has shape ", shape_str(shape));

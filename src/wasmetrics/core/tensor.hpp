@@ -17,6 +17,15 @@ inline std::int64_t shape_numel(const Shape& s) {
   return n;
 }
 
+// Whether every partial product of the dims (zeros counted as 1) fits in int64: a shape read
+// from a state blob may claim [2^62, 0], which holds no data but overflows element counts.
+inline bool shape_fits(const Shape& s) {
+  std::int64_t n = 1;
+  for (auto d : s)
+    if (d < 0 || __builtin_mul_overflow(n, d > 0 ? d : 1, &n)) return false;
+  return true;
+}
+
 inline std::string shape_str(const Shape& s) {
   std::string out = "[";
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -20,6 +20,7 @@ export function parseNpy(bytes) {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
   if (u8.length < 10 || magic.some((b, i) => u8[i] !== b)) throw new Error('not a .npy file (no \\x93NUMPY magic)');
   const major = u8[6];
+  if ((major === 2 || major === 3) && u8.length < 12) throw new Error('.npy header is truncated'); // found by fuzz/js/readers.mjs
   const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   let headerLen, start;
   if (major === 1) [headerLen, start] = [view.getUint16(8, true), 10];

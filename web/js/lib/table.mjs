@@ -121,6 +121,8 @@ export class TableBuilder {
 
   finish() {
     if (!this.columns || this.rows === 0) throw new Error('no data rows');
+    // e.g. JSON records without keys, [{}] (found by fuzz/js/readers.mjs)
+    if (this.columns.length === 0) throw new Error('no data columns');
     return { kind: 'table', rows: this.rows, header: this.header, columns: this.columns.map((c) => c.finish()) };
   }
 }

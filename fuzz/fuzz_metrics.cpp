@@ -1,0 +1,89 @@
+// Every registry metric: create with fuzzer-chosen options, then a fuzzer-chosen sequence of
+// update / forward / compute / merge / save+load / reset over fuzzer-built tensors. The project's
+// Error is the expected way to refuse anything; any other exception, a crash, a sanitizer report
+// or a leak is a finding. After a refused update the state must be byte-identical to before.
+#include <cstdlib>
+#include <memory>
+
+#include "fuzz_common.hpp"
+#include "wasmetrics/core/metric.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+using namespace wasmetrics;
+
+namespace {
+
+std::vector<fuzz::FuzzTensor> fuzz_inputs(FuzzedDataProvider& in, const MetricSpec& spec) {
+  std::size_t count = spec.inputs.size();
+  if (in.ConsumeIntegralInRange<int>(0, 15) == 0) count = in.ConsumeIntegralInRange<std::size_t>(0, 4);
+  else if (count && spec.inputs.back().optional && in.ConsumeBool()) --count;
+  std::vector<fuzz::FuzzTensor> out;
+  for (std::size_t i = 0; i < count; ++i) out.push_back(fuzz::fuzz_tensor(in));
+  return out;
+}
+
+std::vector<TensorView> views(const std::vector<fuzz::FuzzTensor>& ts) {
+  std::vector<TensorView> v;
+  for (auto& t : ts) v.push_back(t.view);
+  return v;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  FuzzedDataProvider in(data, size);
+  const auto& specs = metric_specs();
+  std::string name = in.ConsumeIntegralInRange<int>(0, 63) == 0
+                         ? in.ConsumeRandomLengthString(16)
+                         : specs[in.ConsumeIntegralInRange<std::size_t>(0, specs.size() - 1)].name;
+  std::unique_ptr<Metric> metric, other;
+  const MetricSpec* spec = nullptr;
+  try {
+    spec = &find_metric(name);
+    Json options = fuzz::fuzz_options(in, spec->options);
+    metric = create_metric(name, options);
+    other = create_metric(name, options);
+  } catch (const Error&) {
+    return 0;
+  }
+  int steps = in.ConsumeIntegralInRange<int>(1, 6);
+  for (int s = 0; s < steps && in.remaining_bytes() > 0; ++s) {
+    int op = in.ConsumeIntegralInRange<int>(0, 7);
+    try {
+      if (op <= 3) {  // update (the common case), forward, or an update of the second instance
+        auto ts = fuzz_inputs(in, *spec);
+        auto vs = views(ts);
+        if (op == 3) {
+          other->update(vs);
+          continue;
+        }
+        auto before = metric->save_state();
+        try {
+          if (op == 2) metric->forward(vs);
+          else metric->update(vs);
+        } catch (const Error&) {
+          // All-or-nothing: a refused batch leaves the state exactly as it was.
+          if (metric->save_state() != before) std::abort();
+          throw;
+        }
+      } else if (op == 4) {
+        metric->compute();
+      } else if (op == 5) {
+        metric->merge(*other);
+      } else if (op == 6) {  // a saved state loads into a fresh instance and saves identically
+        auto blob = metric->save_state();
+        auto copy = create_metric(name, metric->options().json());
+        copy->load_state(blob);
+        if (copy->save_state() != blob) std::abort();
+      } else {
+        metric->reset();
+      }
+    } catch (const Error&) {
+    }
+  }
+  try {
+    metric->compute();
+  } catch (const Error&) {
+  }
+  return 0;
+}

@@ -1,0 +1,35 @@
+// Regression tests for what fuzz/js/readers.mjs found in the JS file readers; the inputs are in
+// fuzz/corpus/readers (regress-*).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { repoRoot } from './helpers.mjs';
+
+const { decodeMask } = await import(join(repoRoot, 'npm', 'dist', 'index.mjs'));
+const seed = (name) => readFileSync(join(repoRoot, 'fuzz', 'corpus', 'readers', name));
+
+test('a 70-byte PNG claiming 654M x 2 pixels is refused before decoding (took seconds and GBs)', () => {
+  const start = Date.now();
+  assert.throws(() => decodeMask(seed('regress-huge-claimed-size.png'), { name: 'big.png' }),
+    (e) => e.constructor === Error && /big\.png: the PNG claims 654311426x2 pixels/.test(e.message));
+  assert.ok(Date.now() - start < 1000, 'refused at once');
+});
+
+test('a PNG of zero width is refused, not returned as an empty mask', () => {
+  assert.throws(() => decodeMask(seed('regress-zero-width.png'), { name: 'z.png' }),
+    (e) => e.constructor === Error && /z\.png: the PNG has no pixels/.test(e.message));
+});
+
+test('a version-2 .npy shorter than its 12-byte preamble is an Error, not a RangeError', async () => {
+  const { parseNpy } = await import(join(repoRoot, 'web', 'js', 'lib', 'npy.mjs'));
+  assert.throws(() => parseNpy(new Uint8Array(seed('regress-v2-truncated-header.npy'))),
+    (e) => e.constructor === Error && /truncated/.test(e.message));
+});
+
+test('JSON records without keys ([{}]) are refused, not a table without columns', async () => {
+  const { jsonToDataset } = await import(join(repoRoot, 'web', 'js', 'lib', 'table.mjs'));
+  assert.throws(() => jsonToDataset(JSON.parse(seed('regress-no-columns.json').toString())),
+    (e) => e.constructor === Error && /no data columns/.test(e.message));
+});
