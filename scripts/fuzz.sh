@@ -6,6 +6,9 @@
 # and exits non-zero if any target failed. New corpus units go to build/fuzz/work/<target>
 # (never into the committed corpus); crashing inputs to build/fuzz/artifacts/.
 #   scripts/fuzz.sh [SECONDS]       `make test` runs it short, `make fuzz` with FUZZ_SECONDS
+# FUZZ_SEED=N makes a run reproducible (`make test` sets it, so CI explores the same inputs in the
+# same order as a local run, never a new random stretch that would make the suite flaky); without
+# it each run explores new ground, as `make fuzz` should.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -27,7 +30,7 @@ else
       mkdir -p "$work/$t"
       # -timeout: one input running 20 s is a hang; -rss_limit_mb: ASan doubles the footprint
       # of the largest state a metric may allocate (1 GiB).
-      ./build/fuzz/fuzz_$t -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+      ./build/fuzz/fuzz_$t -max_total_time="$seconds" ${FUZZ_SEED:+-seed=$FUZZ_SEED} -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
         -artifact_prefix="$artifacts/$t-" "$work/$t" "fuzz/corpus/$t" >"$work/$t.log" 2>&1
       rc=$?
       execs=$(sed -nE 's/^stat::number_of_executed_units: ([0-9]+)/\1/p' "$work/$t.log" | tail -1)
@@ -43,7 +46,7 @@ else
 fi
 
 # The JS readers (CSV parse path, NPY, PNG masks): a seeded mutation fuzzer in Node.
-timeout $((seconds * 3 + 60)) node fuzz/js/readers.mjs --seconds "$seconds" --artifacts "$artifacts" >"$work/readers.log" 2>&1
+timeout $((seconds * 3 + 60)) node fuzz/js/readers.mjs --seconds "$seconds" ${FUZZ_SEED:+--seed "$FUZZ_SEED"} --artifacts "$artifacts" >"$work/readers.log" 2>&1
 rc=$?
 summary=$(tail -1 "$work/readers.log")
 if [ $rc -eq 0 ]; then echo "fuzz readers: ok, $summary"; else

@@ -123,3 +123,15 @@ TEST(FuzzRegression, DiceWithHugeLabelIsAnError) {
   EXPECT_THROW(create_update_compute("Dice", Json::object(), {p.view(), t.view()}), Error);
   EXPECT_THROW(create_update_compute("Dice", Json::object(), {t.view(), p.view()}), Error);
 }
+
+// fuzz_metrics (seed 1): MultilabelExactMatch with 2^24 labels bisected the same logit cut of the
+// one threshold for every label (minutes); one bisection per distinct threshold now. Finishing
+// at all is the test: before the fix this ran past any test timeout.
+TEST(FuzzRegression, ManyLabelsShareOneThresholdCut) {
+  auto m = create_metric("MultilabelExactMatch", {{"numLabels", 1 << 24}, {"threshold", 0.3}});
+  auto p = buf<float>(std::vector<float>(1 << 24, 0.5f), {1, 1 << 24});
+  auto t = buf<std::int32_t>(std::vector<std::int32_t>(1 << 24, 1), {1, 1 << 24});
+  TensorView in[] = {p.view(), t.view()};
+  m->update(in);
+  EXPECT_EQ(m->compute().tensor.data[0], 1.0);
+}

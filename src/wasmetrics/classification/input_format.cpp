@@ -1,6 +1,7 @@
 #include "wasmetrics/classification/input_format.hpp"
 
 #include <cmath>
+#include <map>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -180,11 +181,16 @@ std::string format_number(double v) { return fmt_num(v); }
 
 void InputFormat::prepare() {
   thr_f32.clear(); cut_f32.clear(); cut_f64.clear();
+  // One bisection per distinct threshold: a single threshold is repeated for every label, and
+  // there may be 2^24 labels (fuzz_metrics found that bisecting each one took minutes).
+  std::map<double, std::pair<float, double>> cuts;
   for (double t : thresholds) {
     float tf = static_cast<float>(t);
+    auto [it, fresh] = cuts.try_emplace(t);
+    if (fresh) it->second = {logit_cut<float, std::int32_t>(sigmoid_f32, tf), logit_cut<double, std::int64_t>(sigmoid_f64, t)};
     thr_f32.push_back(tf);
-    cut_f32.push_back(logit_cut<float, std::int32_t>(sigmoid_f32, tf));
-    cut_f64.push_back(logit_cut<double, std::int64_t>(sigmoid_f64, t));
+    cut_f32.push_back(it->second.first);
+    cut_f64.push_back(it->second.second);
   }
 }
 
