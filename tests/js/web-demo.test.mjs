@@ -211,8 +211,30 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
       await page.fill('input[aria-label="threshold of vehicle"]', '0.7');
       await page.dispatchEvent('input[aria-label="threshold of vehicle"]', 'change');
       assert.equal(await settled(), 'ready');
-      const binarized = { data: preds.data.map((v, k) => (v >= thresholds[k % 4] ? 1 : 0)), shape: preds.shape };
-      await checkMetrics(preds, target, (r) => (/AUROC|AveragePrecision|ROC|Curve|Calibration|LogAUC|Hinge/.test(r.name) ? preds : binarized));
+      const rows = await checkMetrics(preds, target); // each row's options carry what it ran with
+      const thresholded = rows.filter((r) => Array.isArray(r.options.threshold));
+      assert.ok(thresholded.length >= 2, 'the thresholded multilabel metrics get the per-label threshold array');
+      for (const r of thresholded) assert.deepEqual(r.options.threshold, thresholds, r.name);
+    });
+
+    await t.test('multilabel: "Fill with the best thresholds" puts the package\'s bestThresholds() in the editor', async () => {
+      const tags = ['outdoor', 'people', 'animal', 'vehicle'];
+      const csv = readCsv(join(webDir, 'samples/tags.csv'));
+      const preds = stack(tags.map((g) => csv.col('p_' + g)));
+      const target = stack(tags.map((g) => csv.col(g + '_true')));
+      for (const criterion of ['f1', 'youden']) {
+        await page.selectOption('#best-criterion', criterion);
+        await page.click('#best-thresholds');
+        assert.equal(await settled(), 'ready');
+        const curve = createMetric('MultilabelPrecisionRecallCurve', { numLabels: 4 });
+        curve.update(preds, target);
+        const want = Array.from(curve.bestThresholds({ criterion }).threshold.data);
+        curve.dispose();
+        const got = await page.$$eval('#label-thresholds input', (inputs) => inputs.map((i) => Number(i.value)));
+        assert.deepEqual(got, want, criterion);
+        const rows = await checkMetrics(preds, target);
+        assert.deepEqual(rows.find((r) => r.name === 'MultilabelF1Score')?.options.threshold ?? want, want);
+      }
     });
 
     await t.test('a corrupt file shows an error and the page keeps working', async () => {

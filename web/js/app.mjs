@@ -241,12 +241,43 @@ function renderLabelThresholds() {
   const L = state.inputs.target.shape[1] ?? 1;
   const names = state.inputs.classNames ?? Array.from({ length: L }, (_, k) => `label ${k}`);
   if (state.labelThresholds.length !== L) state.labelThresholds = Array(L).fill(0.5);
-  box.append(el('p', { class: 'muted', text: 'Per-label thresholds (a score at or above its label\'s threshold counts as positive):' }));
-  names.forEach((n, k) => box.append(el('label', {}, `${n} `, el('input', { type: 'number', min: 0, max: 1, step: 0.05, value: state.labelThresholds[k], 'aria-label': `threshold of ${n}`,
+  box.append(el('p', { class: 'muted', text: 'Per-label thresholds (a score above its label\'s threshold counts as positive):' }));
+  names.forEach((n, k) => box.append(el('label', {}, `${n} `, el('input', { type: 'number', min: 0, max: 1, step: 'any', value: state.labelThresholds[k], 'aria-label': `threshold of ${n}`,
     onchange: (e) => {
       state.labelThresholds[k] = Number(e.target.value);
       schedule('results');
     } }))));
+  const criterion = el('select', { id: 'best-criterion', 'aria-label': 'criterion of the best thresholds' },
+    ...[['f1', 'F1'], ['youden', 'Youden\'s J']].map(([v, t]) => el('option', { value: v, text: t })));
+  box.append(el('p', {}, el('button', { type: 'button', id: 'best-thresholds', onclick: () => fillBestThresholds(criterion.value) }, 'Fill with the best thresholds'),
+    ' by ', criterion, el('span', { class: 'muted', text: ' (per label, on these data: bestThresholds() of the package)' })));
+}
+
+// Asks the worker for the package's bestThresholds() on the loaded scores, fills the editor and
+// re-runs the results; queued like every run, so body[data-state] stays true.
+function fillBestThresholds(criterion) {
+  pending++;
+  document.body.dataset.state = 'busy';
+  let filled = false;
+  queue = queue.then(async () => {
+    setError('task', null);
+    try {
+      const { preds, target } = state.inputs;
+      const best = await computeRequest({ type: 'bestThresholds', job: { criterion,
+        preds: { data: preds.data.slice(), shape: preds.shape }, target: { data: target.data.slice(), shape: target.shape } } });
+      state.labelThresholds = Array.from(best.threshold.data);
+      renderLabelThresholds();
+      $('#best-criterion').value = criterion;
+      filled = true;
+    } catch (e) {
+      setError('task', e.message ?? String(e));
+      document.body.dataset.state = 'error';
+    }
+  }).finally(() => {
+    if (--pending > 0) document.body.dataset.state = 'busy';
+    if (filled) schedule('results');
+  });
+  return queue;
 }
 
 function renderPicker() {
@@ -601,23 +632,15 @@ function codeSnippet() {
     };
     stack(pc, 'preds');
     stack(tc, 'target');
-    if (r.task === 'multilabel') {
-      lines.push(`// Per-label thresholds: scores at or above them count as positive.`);
-      lines.push(`const thresholds = ${JSON.stringify(r.job.thresholds)};`);
-      lines.push(`const predLabels = { data: preds.data.map((v, k) => (v >= thresholds[k % ${r.job.thresholds.length}] ? 1 : 0)), shape: preds.shape };`);
-    }
   }
   lines.push('');
   lines.push('const metrics = [');
-  for (const m of r.job.metrics) {
-    const multilabelThresholded = r.task === 'multilabel' && !/AUROC|AveragePrecision|ROC|Curve|Calibration|LogAUC|Hinge/.test(m.name);
-    const opts = multilabelThresholded ? { ...m.options, threshold: 0.5 } : m.options;
-    lines.push(`  [${JSON.stringify(m.name)}, ${JSON.stringify(opts)}${multilabelThresholded ? ', predLabels' : ''}],`);
-  }
+  // the options each metric ran with (multilabel ones carry the per-label threshold array)
+  for (const m of r.metrics) lines.push(`  [${JSON.stringify(m.name)}, ${JSON.stringify(m.options)}],`);
   lines.push('];');
-  lines.push('for (const [name, options, p = preds] of metrics) {');
+  lines.push('for (const [name, options] of metrics) {');
   lines.push('  const metric = createMetric(name, options);');
-  lines.push('  metric.update(p, target);');
+  lines.push('  metric.update(preds, target);');
   lines.push('  const value = metric.compute();');
   lines.push('  console.log(name, typeof value === \'number\' ? value : JSON.stringify(value.toArray?.() ?? value));');
   lines.push('  metric.dispose();');

@@ -1,6 +1,7 @@
 // Computes everything the Results and Plots cells show, with the npm package, off the main thread.
 // Messages: {id, type: 'registry'} -> the registry (listMetrics()); {id, type: 'run', job} ->
-// progress messages, then {id, type: 'done', result}. Errors come back as {id, type: 'error', message}.
+// progress messages, then {id, type: 'done', result}; {id, type: 'bestThresholds', job: {preds,
+// target, criterion}} -> per-label thresholds. Errors come back as {id, type: 'error', message}.
 import { init, createMetric, listMetrics, simd } from '../../npm/dist/index.mjs';
 import { calibrationFor, curvesFor } from './curves.mjs';
 import { evaluateMaskJob } from './masks-job.mjs';
@@ -45,7 +46,6 @@ function run(name, options, preds, target, onBatch) {
   }
 }
 
-const SCORE_METRIC = /AUROC|AveragePrecision|ROC|Curve|Calibration|LogAUC|Hinge/;
 
 function labelsOf(preds, numClasses, threshold) {
   // [N, C] scores -> argmax labels; [N] scores (binary) -> 0/1 at the threshold; labels stay.
@@ -151,22 +151,21 @@ function compute(job, post) {
     if (done % 4 === 0) post({ type: 'progress', done, total: totalBatches });
   };
 
-  // Multilabel: per-label thresholds binarize the scores once; metrics then use 0.5.
-  let binarized = preds;
-  if (task === 'multilabel') {
-    const L = preds.shape[1];
-    const thr = job.thresholds ?? [];
-    binarized = { data: preds.data.map((v, k) => (v >= (thr[k % L] ?? 0.5) ? 1 : 0)), shape: preds.shape };
-  }
+  // Multilabel: the per-label thresholds go to the package as the `threshold` array (it predicts
+  // preds > threshold per label, natively, in the metric's one pass); the 0/1 labels below only
+  // rank the worst samples.
+  const L = task === 'multilabel' ? preds.shape[1] : 0;
+  const thr = task === 'multilabel' ? Array.from({ length: L }, (_, k) => job.thresholds?.[k] ?? 0.5) : null;
+  const binarized = task === 'multilabel' ? { data: preds.data.map((v, k) => (v > thr[k % L] ? 1 : 0)), shape: preds.shape } : preds;
   const labels = task === 'multilabel' ? binarized : task === 'regression' ? preds : labelsOf(preds, job.numClasses, task === 'binary' ? job.threshold : undefined);
+  const takesThreshold = (name) => registry.find((s) => s.name === name)?.options.some((o) => o.name === 'threshold');
 
   const metrics = job.metrics.map(({ name, options }) => {
+    const opts = task === 'multilabel' && takesThreshold(name) ? { ...options, threshold: thr } : options;
     try {
-      const useScores = task !== 'multilabel' || SCORE_METRIC.test(name);
-      const opts = task === 'multilabel' && !SCORE_METRIC.test(name) ? { ...options, threshold: 0.5 } : options;
-      return { name, options, value: run(name, opts, useScores ? preds : binarized, target, tick) };
+      return { name, options: opts, value: run(name, opts, preds, target, tick) };
     } catch (e) {
-      return { name, options, error: e.message };
+      return { name, options: opts, error: e.message };
     }
   });
 
@@ -187,14 +186,13 @@ function compute(job, post) {
     out.perClass.averages = averages('Multiclass', { numClasses: C }, lt, target);
     out.perClass.support = Array.from({ length: C }, (_, r) => cm.data.slice(r * C, (r + 1) * C).reduce((a, b) => a + b, 0));
   } else if (task === 'multilabel') {
-    const L = preds.shape[1];
-    const o = { numLabels: L, average: 'none', threshold: 0.5 };
+    const o = { numLabels: L, average: 'none', threshold: thr };
     out.perClass = {
       names: Array.from({ length: L }, (_, k) => job.classNames?.[k] ?? `label ${k}`),
-      precision: run('MultilabelPrecision', o, binarized, target, tick).data,
-      recall: run('MultilabelRecall', o, binarized, target, tick).data,
-      f1: run('MultilabelF1Score', o, binarized, target, tick).data,
-      averages: averages('Multilabel', { numLabels: L, threshold: 0.5 }, binarized, target),
+      precision: run('MultilabelPrecision', o, preds, target, tick).data,
+      recall: run('MultilabelRecall', o, preds, target, tick).data,
+      f1: run('MultilabelF1Score', o, preds, target, tick).data,
+      averages: averages('Multilabel', { numLabels: L, threshold: thr }, preds, target),
       support: Array.from({ length: L }, (_, j) => {
         let s = 0;
         for (let i = 0; i < n; i++) s += target.data[i * L + j];
@@ -213,6 +211,21 @@ function compute(job, post) {
   return out;
 }
 
+// Per-label thresholds for the threshold editor: the package's bestThresholds() on the
+// multilabel precision-recall curve (exact up to EXACT_ROWS rows, 1000 bins above).
+const EXACT_ROWS = 200_000;
+function bestThresholds({ preds, target, criterion }) {
+  const curve = createMetric('MultilabelPrecisionRecallCurve', { numLabels: preds.shape[1], thresholds: preds.shape[0] > EXACT_ROWS ? 1000 : null });
+  try {
+    const pb = batches(preds, preds.shape[0]);
+    const tb = batches(target, target.shape[0]);
+    for (let i = 0; i < pb.length; i++) curve.update(pb[i], tb[i]);
+    return plain(curve.bestThresholds({ criterion }));
+  } finally {
+    curve.dispose();
+  }
+}
+
 self.onmessage = async (event) => {
   const { id, type, job } = event.data;
   const post = (msg) => self.postMessage({ id, ...msg });
@@ -222,6 +235,7 @@ self.onmessage = async (event) => {
     if (type === 'registry') post({ type: 'done', result: { registry, simd: simd() } });
     else if (type === 'run') post({ type: 'done', result: compute(job, post) });
     else if (type === 'masks') post({ type: 'done', result: await evaluateMaskJob(job, post) });
+    else if (type === 'bestThresholds') post({ type: 'done', result: bestThresholds(job) });
     else throw new Error(`unknown request ${type}`);
   } catch (e) {
     post({ type: 'error', message: e?.message ?? String(e) });
