@@ -6,17 +6,14 @@
 // /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
+import { chromiumOrSkip, launchChromium, readCsv, settledState, stack, startDemoServer, webDir } from './web-harness.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = join(repoRoot, 'web');
 const masksDir = join(repoRoot, 'examples/data/masks');
 const { init, createMetric, decodeMask, evaluateMasks } = await importPackage();
 await init();
@@ -40,33 +37,13 @@ function close(a, b, what, tol = 1e-12) {
   if (Number.isNaN(a) && Number.isNaN(b)) return;
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: page shows ${a}, the package in Node gives ${b}`);
 }
-function readCsv(file) {
-  const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
-  return { header, col: (name) => rows.map((r) => r[header.indexOf(name)]) };
-}
-function stack(columns) {
-  const n = columns[0].length;
-  return { data: Float64Array.from({ length: n * columns.length }, (_, k) => Number(columns[k % columns.length][Math.floor(k / columns.length)])), shape: [n, columns.length] };
-}
 
 test('demo page: curves per class, reliability diagram, PNG masks cell', { timeout: 600_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip('no /usr/bin/chromium (apt-get install chromium; scripts/install-deps.sh does)');
-    return;
-  }
-  const requireWeb = createRequire(join(webDir, 'package.json'));
-  let chromium;
-  try {
-    ({ chromium } = requireWeb('playwright-core'));
-  } catch {
-    throw new Error('web/node_modules is missing: run `npm ci` in web/ (scripts/install-deps.sh does)');
-  }
-  execFileSync(process.execPath, [join(webDir, 'scripts/vendor.mjs')], { stdio: 'inherit' });
-  const { createDemoServer, listen } = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
-  const server = createDemoServer();
-  const origin = await listen(server, 0);
+  const chromium = chromiumOrSkip(t);
+  if (!chromium) return;
+  const { server, origin } = await startDemoServer();
   const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-web-plots-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await launchChromium(chromium);
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const foreign = [];
@@ -75,14 +52,7 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
     if (!r.url().startsWith(origin + '/') && !r.url().startsWith(`blob:${origin}/`)) foreign.push(r.url());
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  const settled = async () => {
-    for (;;) {
-      await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
-      await page.waitForTimeout(200);
-      const state = await page.evaluate(() => document.body.dataset.state);
-      if (state === 'ready' || state === 'error') return state;
-    }
-  };
+  const settled = settledState(page);
   const inked = (id) => page.$eval(`#${id}`, (c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;

@@ -4,17 +4,14 @@
 // in Node on the same data. Skipped only where /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
+import { chromiumOrSkip, launchChromium, readCsv, settledState, stack, startDemoServer, webDir } from './web-harness.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = join(repoRoot, 'web');
 const { init, createMetric } = await importPackage();
 await init();
 
@@ -39,29 +36,11 @@ function close(a, b, what) {
   if (Number.isNaN(a) && Number.isNaN(b)) return;
   assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: page shows ${a}, the package in Node gives ${b}`);
 }
-function readCsv(file) {
-  const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
-  return { header, col: (name) => rows.map((r) => r[header.indexOf(name)]) };
-}
-function stack(columns) {
-  const n = columns[0].length;
-  return { data: Float64Array.from({ length: n * columns.length }, (_, k) => Number(columns[k % columns.length][Math.floor(k / columns.length)])), shape: [n, columns.length] };
-}
 
 test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip('no /usr/bin/chromium (apt-get install chromium; scripts/install-deps.sh does)');
-    return;
-  }
-  const requireWeb = createRequire(join(webDir, 'package.json'));
-  let chromium;
-  try {
-    ({ chromium } = requireWeb('playwright-core'));
-  } catch {
-    throw new Error('web/node_modules is missing: run `npm ci` in web/ (scripts/install-deps.sh does)');
-  }
-  execFileSync(process.execPath, [join(webDir, 'scripts/vendor.mjs')], { stdio: 'inherit' });
-  const { createDemoServer, listen, resolvePath } = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
+  const chromium = chromiumOrSkip(t);
+  if (!chromium) return;
+  const { server, origin, serve: { resolvePath } } = await startDemoServer();
 
   await t.test('the server refuses paths outside the repository and serves wasm as application/wasm', async () => {
     assert.equal(resolvePath(repoRoot, '/../etc/passwd'), null);
@@ -71,10 +50,8 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
     assert.ok(resolvePath(repoRoot, '/web/index.html'));
   });
 
-  const server = createDemoServer();
-  const origin = await listen(server, 0);
   const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-web-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await launchChromium(chromium);
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const foreign = [];
@@ -89,16 +66,7 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
     d.dismiss().catch(() => {});
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  // Settled = ready/error and still so a moment later: an action may queue a follow-up run
-  // (e.g. a sample load re-runs the results cell) just after the first one ends.
-  const settled = async () => {
-    for (;;) {
-      await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
-      await page.waitForTimeout(200);
-      const state = await page.evaluate(() => document.body.dataset.state);
-      if (state === 'ready' || state === 'error') return state;
-    }
-  };
+  const settled = settledState(page);
   const shown = () => page.$$eval('#metrics-table tbody tr', (rows) => rows.map((r) => ({
     name: r.dataset.metric, options: JSON.parse(r.dataset.options), value: r.lastElementChild.dataset.value, error: r.querySelector('.error-cell')?.textContent,
   })));

@@ -4,40 +4,25 @@
 // in Node on the same files, and a broken results file must show the reader's message.
 // Skipped only where /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
-import { importPackage, repoRoot } from './helpers.mjs';
+import { importPackage } from './helpers.mjs';
+import { chromiumOrSkip, launchChromium, settledState, startDemoServer, webDir } from './web-harness.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = join(repoRoot, 'web');
 const { init, evaluateCoco } = await importPackage();
 await init();
 
 const STAT_KEYS = ['map', 'map_50', 'map_75', 'map_small', 'map_medium', 'map_large', 'mar_1', 'mar_10', 'mar_100', 'mar_small', 'mar_medium', 'mar_large'];
 
 test('detection cell of the web demo in headless Chromium', { timeout: 300_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip('no /usr/bin/chromium (apt-get install chromium; scripts/install-deps.sh does)');
-    return;
-  }
-  let chromium;
-  try {
-    ({ chromium } = createRequire(join(webDir, 'package.json'))('playwright-core'));
-  } catch {
-    throw new Error('web/node_modules is missing: run `npm ci` in web/ (scripts/install-deps.sh does)');
-  }
-  execFileSync(process.execPath, [join(webDir, 'scripts/vendor.mjs')], { stdio: 'inherit' });
-  const { createDemoServer, listen } = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
-  const server = createDemoServer();
-  const origin = await listen(server, 0);
+  const chromium = chromiumOrSkip(t);
+  if (!chromium) return;
+  const { server, origin } = await startDemoServer();
   const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-web-coco-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await launchChromium(chromium);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const pageErrors = [];
   const foreign = [];
@@ -46,14 +31,7 @@ test('detection cell of the web demo in headless Chromium', { timeout: 300_000 }
     if (!r.url().startsWith(`${origin}/`)) foreign.push(r.url());
   });
   // The cell is settled when its state is ready/error and stays so a moment.
-  const settled = async () => {
-    for (;;) {
-      await page.waitForFunction(() => ['ready', 'error'].includes(document.getElementById('cell-detection')?.dataset.state), null, { timeout: 120_000 });
-      await page.waitForTimeout(200);
-      const state = await page.$eval('#cell-detection', (c) => c.dataset.state);
-      if (state === 'ready' || state === 'error') return state;
-    }
-  };
+  const settled = settledState(page, '#cell-detection');
   const shown = async () => ({
     summary: Object.fromEntries(await page.$$eval('#coco-summary-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.key, JSON.parse(tr.lastElementChild.dataset.value)]))),
     perClass: await page.$$eval('#coco-per-class-table tbody tr', (trs) => trs.map((tr) => ({

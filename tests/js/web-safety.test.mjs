@@ -3,18 +3,13 @@
 // and never run; the Content-Security-Policy (meta tag and served header) names no remote origin and
 // the browser enforces it; no request leaves the page's origin. Skipped only without /usr/bin/chromium.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
-import { repoRoot } from './helpers.mjs';
+import { chromiumOrSkip, launchChromium, settledState, startDemoServer, webDir } from './web-harness.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = join(repoRoot, 'web');
 // Source expressions that keep a policy on this origin; anything else (a host, https:, *) is remote.
 const LOCAL_SOURCES = new Set(["'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", 'data:', 'blob:']);
 
@@ -38,18 +33,11 @@ test('the CSP meta tag names no remote origin and forbids scripts from strings',
 });
 
 test('page safety in headless Chromium', { timeout: 300_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip('no /usr/bin/chromium (apt-get install chromium; scripts/install-deps.sh does)');
-    return;
-  }
-  const { chromium } = createRequire(join(webDir, 'package.json'))('playwright-core');
-  execFileSync(process.execPath, [join(webDir, 'scripts/vendor.mjs')], { stdio: 'inherit' });
-  const { createDemoServer, listen, CONTENT_SECURITY_POLICY } = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
-
-  const server = createDemoServer();
-  const origin = await listen(server, 0);
+  const chromium = chromiumOrSkip(t);
+  if (!chromium) return;
+  const { server, origin, serve: { CONTENT_SECURITY_POLICY } } = await startDemoServer();
   const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-safety-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await launchChromium(chromium);
   const page = await (await browser.newContext()).newPage();
   // Every request to another origin, and how it ended: Chromium reports a request the CSP blocks
   // too (failed with net::ERR_BLOCKED_BY_CSP); (Playwright says "csp"); only such a blocked one has not left the page.
@@ -69,14 +57,7 @@ test('page safety in headless Chromium', { timeout: 300_000 }, async (t) => {
     dialogs.push(d.message());
     d.dismiss().catch(() => {});
   });
-  const settled = async () => {
-    for (;;) {
-      await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
-      await page.waitForTimeout(200);
-      const state = await page.evaluate(() => document.body.dataset.state);
-      if (state === 'ready' || state === 'error') return state;
-    }
-  };
+  const settled = settledState(page);
 
   try {
     await t.test('the served page carries the same local-only CSP as a header', async () => {
