@@ -53,9 +53,10 @@ struct Moments {
 };
 
 // Moments of each of the k columns of a batch: element i of `a`/`b` (row-major) belongs to column
-// i % k and gives (x, y) = xy(a[i], b[i]).
-template <class XY>
-std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std::size_t k, XY&& xy) {
+// i % k and gives (x, y) = xy(a[i], b[i]). kOneColumn: the column is always 0, so the loops carry
+// no modulo (an integer division per element in WASM); the additions happen in the same order.
+template <bool kOneColumn, class XY>
+std::vector<Moments> batch_moments_impl(const TensorView& a, const TensorView& b, std::size_t k, XY&& xy) {
   std::vector<Moments> m(k);
   const auto rows = static_cast<double>(a.numel() / static_cast<std::int64_t>(k));
   if (rows == 0) return m;
@@ -63,7 +64,7 @@ std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std
   std::vector<double> lo_x(k, INFINITY), hi_x(k, -INFINITY), lo_y(k, INFINITY), hi_y(k, -INFINITY);
   for_each_pair(a, b, [&](std::size_t i, double p, double t) {
     auto [x, y] = xy(p, t);
-    const std::size_t j = i % k;
+    const std::size_t j = kOneColumn ? 0 : i % k;
     sx[j] += x;
     sy[j] += y;
     lo_x[j] = std::min(lo_x[j], x);
@@ -84,13 +85,14 @@ std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std
   std::vector<double> dsx(k, 0.0), dsy(k, 0.0);
   for_each_pair(a, b, [&](std::size_t i, double p, double t) {
     auto [x, y] = xy(p, t);
-    Moments& c = m[i % k];
+    const std::size_t j = kOneColumn ? 0 : i % k;
+    Moments& c = m[j];
     const double dx = x - c.mean_x, dy = y - c.mean_y;
     c.m2_x += dx * dx;
     c.m2_y += dy * dy;
     c.c_xy += dx * dy;
-    dsx[i % k] += dx;
-    dsy[i % k] += dy;
+    dsx[j] += dx;
+    dsy[j] += dy;
   });
   for (std::size_t j = 0; j < k; ++j) {  // the corrected two-pass term: removes the mean's rounding
     m[j].m2_x -= dsx[j] * dsx[j] / rows;
@@ -100,6 +102,11 @@ std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std
     if (m[j].m2_y < 0) m[j].m2_y = 0;
   }
   return m;
+}
+
+template <class XY>
+std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std::size_t k, XY&& xy) {
+  return k == 1 ? batch_moments_impl<true>(a, b, k, xy) : batch_moments_impl<false>(a, b, k, xy);
 }
 
 // ---- fixed number of outputs: six custom states of shape [k] --------------------------------
