@@ -33,3 +33,14 @@ test('JSON records without keys ([{}]) are refused, not a table without columns'
   assert.throws(() => jsonToDataset(JSON.parse(seed('regress-no-columns.json').toString())),
     (e) => e.constructor === Error && /no data columns/.test(e.message));
 });
+
+test('a JSON cell holding an object or array is an Error or text, never a TypeError', async () => {
+  const { jsonToDataset } = await import(join(repoRoot, 'web', 'js', 'lib', 'table.mjs'));
+  const input = JSON.parse(seed('regress-object-cell.json').toString());
+  try {
+    const table = jsonToDataset(input);
+    assert.ok(table && typeof table === 'object');
+  } catch (e) {
+    assert.equal(e.constructor, Error, `${e.constructor.name}: ${e.message}`);
+  }
+});

@@ -9,6 +9,7 @@ export function cellNumber(s) {
   if (typeof s === 'number') return s;
   if (typeof s === 'boolean') return s ? 1 : 0;
   if (s === null || s === undefined) return NaN;
+  if (typeof s !== 'string') return undefined; // a JSON object or array in a cell: not a number
   const t = s.trim();
   if (t === '') return NaN;
   const v = Number(t);
