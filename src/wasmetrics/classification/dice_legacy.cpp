@@ -99,7 +99,7 @@ class DiceMetric final : public Metric {
     std::int64_t kept = 0;
     for (std::int64_t c = 0; c < static_cast<std::int64_t>(tp.size()); ++c) {
       if (ii_ && c == *ii_) continue;
-      if (tp[c] + fp[c] + fn[c] == 0) continue;  // class never seen: dropped
+      if (tp[c] == 0 && fp[c] == 0 && fn[c] == 0) continue;  // class never seen: dropped
       sum += score(tp[c], fp[c], fn[c]);
       ++kept;
     }
@@ -111,7 +111,8 @@ class DiceMetric final : public Metric {
 
  private:
   double score(std::int64_t tp, std::int64_t fp, std::int64_t fn) const {
-    const double den = static_cast<double>(2 * tp + fp + fn);
+    // in double: counts from a loaded state blob may be anything, and int64 sums could overflow
+    const double den = 2.0 * static_cast<double>(tp) + static_cast<double>(fp) + static_cast<double>(fn);
     return den == 0 ? zero_division_ : 2.0 * static_cast<double>(tp) / den;
   }
 
