@@ -4,20 +4,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
 
 const dataDir = join(resolve(dirname(fileURLToPath(import.meta.url))), 'data');
 
-// mulberry32: a small, fast, seedable generator (Math.random cannot be seeded).
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const count = (n, scale) => Math.max(16, Math.round(n * scale));
 

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
@@ -29,16 +30,7 @@ const CLASSES = Number(args.classes ?? 80);
 const RUNS = Number(args.runs ?? 3);
 await init(args.plain ? { simd: false } : {});
 
-function rng(seed) { // mulberry32
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function syntheticCoco() {
   const r = rng(20240611);

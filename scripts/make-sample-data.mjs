@@ -1,17 +1,9 @@
 // Writes the bundled sample data in examples/data/ (deterministic: fixed-seed generator).
 // Run: node scripts/make-sample-data.mjs   (the output is committed; rerun only to change it)
 import {writeFileSync, mkdirSync} from 'node:fs';
+import { mulberry32 } from './lib/mulberry32.mjs';
 
-// mulberry32: a tiny seeded PRNG, so the sample is the same on every machine.
-function rng(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261124);
+const rand = mulberry32(20261124); // seeded: the sample is the same on every machine
 const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
 // House prices (in k€): a model that is good on average and worse on expensive houses.

@@ -16,6 +16,7 @@ import { parseNpy } from '../../web/js/lib/npy.mjs';
 import { TableBuilder, jsonToDataset } from '../../web/js/lib/table.mjs';
 // The built package (npm/dist, made by `make npm`): masks.mjs imports the generated registry.
 import { decodeMask } from '../../npm/dist/index.mjs';
+import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -27,14 +28,7 @@ const seconds = Number(opt('seconds', 10));
 let seed = Number(opt('seed', 20261124)) >>> 0;
 const artifacts = opt('artifacts', 'build/fuzz/artifacts');
 
-// mulberry32: a small seeded PRNG, so a run is reproducible from --seed.
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rand = mulberry32(seed); // seeded: a run is reproducible from --seed
 const below = (n) => Math.floor(rand() * n);
 
 // ---- the readers, and what a well-formed result is -------------------------------------------

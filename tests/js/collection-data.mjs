@@ -1,17 +1,9 @@
 // Seeded batches for the collection / parallel / browser tests and bench/collection.mjs (not a
 // test file itself). Pure JS, no Node API: tests/browser/ imports it too.
+import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
 
-/** mulberry32: a tiny seeded generator of floats in [0, 1). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of floats in [0, 1) (mulberry32). */
+export const rng = mulberry32;
 
 const ints = (r, n, k) => Int32Array.from({ length: n }, () => Math.floor(r() * k));
 

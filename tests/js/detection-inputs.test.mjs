@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { camelCaseArgs, compareResult, fixtureTensor, importPackage, readFixtureFiles } from './helpers.mjs';
+import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
 
 const lib = await importPackage();
 await lib.init();
@@ -126,16 +127,7 @@ test('COCO JSON (ground truth + results files) gives the fixtures\' pycocotools 
 
 // ---- the three input forms on one synthetic data set ----------------------------------------------
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function syntheticCoco(seed, numImages, cats) {
   const r = rng(seed);

@@ -5,16 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
 
 const samples = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'samples');
-let s = 12345;
-const r = () => { // mulberry32
-  s = (s + 0x6d2b79f5) >>> 0;
-  let t = s;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const r = mulberry32(12345);
 const r1 = (v) => Math.round(v * 10) / 10;
 const categories = [{ id: 1, name: 'person', supercategory: 'person' }, { id: 3, name: 'car', supercategory: 'vehicle' },
   { id: 18, name: 'dog', supercategory: 'animal' }];
