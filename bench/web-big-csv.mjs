@@ -6,65 +6,28 @@
 // frames), how the progress bar advanced, parse time and end-to-end time. Run by hand
 // (not in make test); the browser test runs the same path at 40 MB.
 // Usage: node bench/web-big-csv.mjs [--mb=200] [--json]   (after `make npm` and npm ci in web/)
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { chromiumOrSkip, launchChromium, startDemoServer, startMainThreadProbe, writeSyntheticCsv } from '../tests/js/web-harness.mjs';
+
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
 const mbWanted = Number(args.mb ?? 200);
-const { chromium } = createRequire(join(repoRoot, 'web/package.json'))('playwright-core');
-execFileSync(process.execPath, [join(repoRoot, 'web/scripts/vendor.mjs')], { stdio: 'inherit' });
-const { createDemoServer, listen } = await import(pathToFileURL(join(repoRoot, 'web/serve.mjs')).href);
+const chromium = chromiumOrSkip({ skip: (why) => { throw new Error(why); } });
+const { server, origin } = await startDemoServer();
 
 const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-big-csv-'));
 const file = join(tmp, 'big.csv');
 const rows = Math.ceil((mbWanted * 2 ** 20) / 29); // 29 bytes a row
-await new Promise((done, fail) => {
-  const s = createWriteStream(file);
-  s.on('error', fail);
-  s.write('score_a,score_b,score_c,label\n');
-  let i = 0;
-  const more = () => {
-    let ok = true;
-    while (i < rows && ok) {
-      let chunk = '';
-      for (let k = 0; k < 10000 && i < rows; k++, i++) {
-        const a = ((i * 7919) % 1000) / 1000, b = ((i * 104729) % 1000) / 1000;
-        chunk += `${a.toFixed(6)},${b.toFixed(6)},${(1 - a).toFixed(6)},${i % 3}\n`;
-      }
-      ok = s.write(chunk);
-    }
-    if (i < rows) s.once('drain', more);
-    else s.end(done);
-  };
-  more();
-});
+await writeSyntheticCsv(file, rows);
 
-const server = createDemoServer();
-const origin = await listen(server, 0);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await launchChromium(chromium);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(origin + '/web/');
   await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 120_000 });
-  // Main-thread probes: every animation frame and every 0 ms timer, plus the progress bar's value.
-  await page.evaluate(() => {
-    const p = (window.__probe = { frames: [], timers: [], progress: [], parsedAt: null });
-    const frame = (t) => { p.frames.push(t); if (!p.stop) requestAnimationFrame(frame); };
-    requestAnimationFrame(frame);
-    const tick = () => { p.timers.push(performance.now()); if (!p.stop) setTimeout(tick, 0); };
-    tick();
-    const bar = document.querySelector('#parse-progress');
-    new MutationObserver(() => {
-      if (!bar.hidden) p.progress.push([performance.now(), bar.querySelector('progress').value]);
-      else if (p.progress.length && p.parsedAt === null) p.parsedAt = performance.now();
-    }).observe(bar, { attributes: true, subtree: true });
-  });
-  const t0 = await page.evaluate(() => (window.__probe.start = performance.now()));
+  const t0 = await startMainThreadProbe(page, { timers: true });
   await page.setInputFiles('#file-pred', file);
   await page.waitForFunction(() => document.body.dataset.state !== 'busy', null, { timeout: 1_800_000, polling: 500 });
   const p = await page.evaluate(() => { window.__probe.stop = true; window.__probe.end = performance.now(); return window.__probe; });

@@ -6,13 +6,13 @@
 // /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
-import { chromiumOrSkip, launchChromium, readCsv, settledState, stack, startDemoServer, webDir } from './web-harness.mjs';
+import { chromiumOrSkip, launchChromium, readCsv, settledState, stack, startDemoServer, startMainThreadProbe, webDir, writeSyntheticCsv } from './web-harness.mjs';
 
 const masksDir = join(repoRoot, 'examples/data/masks');
 const { init, createMetric, decodeMask, evaluateMasks } = await importPackage();
@@ -300,31 +300,8 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       // 24 MB = 6 of the parse worker's 4 MB chunks (bench/web-big-csv.mjs runs 200 MB by hand).
       const file = join(tmp, 'large.csv');
       const rows = Math.ceil((24 * 2 ** 20) / 29);
-      await new Promise((done, fail) => {
-        const s = createWriteStream(file);
-        s.on('error', fail);
-        s.write('score_a,score_b,label\n');
-        let i = 0;
-        const more = () => {
-          let ok = true;
-          while (i < rows && ok) {
-            let chunk = '';
-            for (let k = 0; k < 10000 && i < rows; k++, i++) chunk += `${(((i * 7919) % 1000) / 1000).toFixed(6)},${(((i * 104729) % 1000) / 1000).toFixed(6)},${i % 2}\n`;
-            ok = s.write(chunk);
-          }
-          if (i < rows) s.once('drain', more);
-          else s.end(done);
-        };
-        more();
-      });
-      await page.evaluate(() => {
-        const p = (window.__probe = { frames: [], progress: [] });
-        const frame = (t) => { p.frames.push(performance.now()); if (!p.stop) requestAnimationFrame(frame); };
-        requestAnimationFrame(frame);
-        const bar = document.querySelector('#parse-progress');
-        new MutationObserver(() => { if (!bar.hidden) p.progress.push([performance.now(), bar.querySelector('progress').value]); })
-          .observe(bar, { attributes: true, subtree: true });
-      });
+      await writeSyntheticCsv(file, rows, { binary: true });
+      await startMainThreadProbe(page);
       await page.setInputFiles('#file-pred', file);
       assert.equal(await settled(), 'ready');
       const probe = await page.evaluate(() => { window.__probe.stop = true; return window.__probe; });

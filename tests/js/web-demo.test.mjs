@@ -4,13 +4,13 @@
 // in Node on the same data. Skipped only where /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
-import { chromiumOrSkip, launchChromium, readCsv, settledState, stack, startDemoServer, webDir } from './web-harness.mjs';
+import { chromiumOrSkip, launchChromium, readCsv, settledState, stack, startDemoServer, webDir, writeSyntheticCsv } from './web-harness.mjs';
 
 const { init, createMetric } = await importPackage();
 await init();
@@ -237,26 +237,7 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
       const mbWanted = Number(process.env.WASMETRICS_WEB_BIG_MB ?? 40);
       const file = join(tmp, 'big.csv');
       const rowsWanted = Math.ceil((mbWanted * 2 ** 20) / 30);
-      await new Promise((resolve, reject) => {
-        const s = createWriteStream(file);
-        s.on('error', reject);
-        s.write('score_a,score_b,score_c,label\n');
-        let i = 0;
-        const more = () => {
-          let ok = true;
-          while (i < rowsWanted && ok) {
-            let chunk = '';
-            for (let k = 0; k < 10000 && i < rowsWanted; k++, i++) {
-              const a = ((i * 7919) % 1000) / 1000, b = ((i * 104729) % 1000) / 1000;
-              chunk += `${a.toFixed(6)},${b.toFixed(6)},${(1 - a).toFixed(6)},${i % 3}\n`;
-            }
-            ok = s.write(chunk);
-          }
-          if (i < rowsWanted) s.once('drain', more);
-          else s.end(resolve);
-        };
-        more();
-      });
+      await writeSyntheticCsv(file, rowsWanted);
       await page.setInputFiles('#file-pred', file);
       // While it parses: the progress bar moves and timers on the page's main thread still fire promptly.
       let sawProgress = false;

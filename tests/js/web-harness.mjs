@@ -1,8 +1,9 @@
 // Shared by the demo page's browser tests (not a test file itself): Playwright's Chromium (Debian's
 // /usr/bin/chromium, never a downloaded browser), the page served as `make demo` serves it, the
-// page's settled state, and the sample CSV readers.
+// page's settled state, the sample CSV readers, and the large-CSV generator and main-thread probe
+// (also used by bench/web-big-csv.mjs).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,4 +65,56 @@ export function readCsv(file) {
 export function stack(columns) {
   const n = columns[0].length;
   return { data: Float64Array.from({ length: n * columns.length }, (_, k) => Number(columns[k % columns.length][Math.floor(k / columns.length)])), shape: [n, columns.length] };
+}
+
+/**
+ * Streams a synthetic CSV of `rows` rows to `file` in 10,000-row chunks (no memory spike at any
+ * size): `score_a,score_b,score_c,label` with 3 classes, or `score_a,score_b,label` binary. Rows
+ * are ~29 bytes (multiclass) or ~20 bytes (binary).
+ */
+export function writeSyntheticCsv(file, rows, { binary = false } = {}) {
+  const row = binary
+    ? (i, a, b) => `${a.toFixed(6)},${b.toFixed(6)},${i % 2}\n`
+    : (i, a, b) => `${a.toFixed(6)},${b.toFixed(6)},${(1 - a).toFixed(6)},${i % 3}\n`;
+  return new Promise((done, fail) => {
+    const s = createWriteStream(file);
+    s.on('error', fail);
+    s.write(binary ? 'score_a,score_b,label\n' : 'score_a,score_b,score_c,label\n');
+    let i = 0;
+    const more = () => {
+      let ok = true;
+      while (i < rows && ok) {
+        let chunk = '';
+        for (let k = 0; k < 10000 && i < rows; k++, i++) chunk += row(i, ((i * 7919) % 1000) / 1000, ((i * 104729) % 1000) / 1000);
+        ok = s.write(chunk);
+      }
+      if (i < rows) s.once('drain', more);
+      else s.end(done);
+    };
+    more();
+  });
+}
+
+/**
+ * Starts recording on the page's main thread, into `window.__probe`: the time of every animation
+ * frame (`frames`), of every 0 ms timer (`timers`, with `timers: true`), and every value the parse
+ * progress bar shows (`progress`: [time, value]) with the time it hid again (`parsedAt`). Set
+ * `window.__probe.stop = true` to end it.
+ */
+export function startMainThreadProbe(page, { timers = false } = {}) {
+  return page.evaluate((withTimers) => {
+    const p = (window.__probe = { frames: [], timers: [], progress: [], parsedAt: null, start: performance.now() });
+    const frame = () => { p.frames.push(performance.now()); if (!p.stop) requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+    if (withTimers) {
+      const tick = () => { p.timers.push(performance.now()); if (!p.stop) setTimeout(tick, 0); };
+      tick();
+    }
+    const bar = document.querySelector('#parse-progress');
+    new MutationObserver(() => {
+      if (!bar.hidden) p.progress.push([performance.now(), bar.querySelector('progress').value]);
+      else if (p.progress.length && p.parsedAt === null) p.parsedAt = performance.now();
+    }).observe(bar, { attributes: true, subtree: true });
+    return p.start;
+  }, timers);
 }
