@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "error_of.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "test_buffers.hpp"
 #include "wasmetrics/core/registry.hpp"
@@ -15,18 +16,10 @@
 namespace wasmetrics {
 namespace {
 
+using testing::error_of;
 using testing::Buf;
 using testing::buf;
 using testing::update;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 const auto kMcPreds = buf<float>({0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f, 0.3f, 0.3f, 0.4f, 0.2f, 0.5f, 0.3f}, {4, 3});
 const auto kMcTarget = buf<std::int64_t>({0, 2, 2, 1});

@@ -2,6 +2,7 @@
 // all-or-nothing update, forward, merge, and the state blob (round trip and every refusal).
 #include <gtest/gtest.h>
 
+#include "error_of.hpp"
 #include "fixture_io.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
@@ -10,16 +11,8 @@
 namespace wasmetrics {
 namespace {
 
+using testing::error_of;
 using testing::Json;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 struct Pair {
   std::vector<float> p, t;

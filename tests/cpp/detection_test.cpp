@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "error_of.hpp"
 #include "fixture_io.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
@@ -15,16 +16,8 @@
 namespace wasmetrics {
 namespace {
 
+using testing::error_of;
 using testing::Json;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // One image: boxes (xyxy unless converted), scores, labels for preds; boxes, labels, iscrowd for target.
 struct Image {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "error_of.hpp"
 #include "fixture_io.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
@@ -14,6 +15,7 @@
 namespace wasmetrics {
 namespace {
 
+using testing::error_of;
 using testing::Json;
 
 // Rows of [n, k] float64 data.
@@ -80,15 +82,6 @@ void expect_close(const Result& got, const Result& want, double rtol, const std:
     }
     EXPECT_NEAR(a[i], b[i], rtol * std::max(1.0, std::fabs(b[i]))) << what << "[" << i << "]";
   }
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 struct Case {

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "error_of.hpp"
 #include "fixture_io.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
@@ -16,16 +17,8 @@
 namespace wasmetrics {
 namespace {
 
+using testing::error_of;
 using testing::Json;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // A typed tensor owned by the test.
 template <class T>
