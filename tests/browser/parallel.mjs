@@ -1,7 +1,7 @@
 // Runs evaluateParallel with 2 Web Workers and compares with single-thread evaluation. The
 // outcome is `window.wasmetricsResult` (a promise) and the page's text, for Playwright or a human.
 import { init, createMetric, evaluateParallel, simd } from '../../npm/dist/index.mjs';
-import { copyBatches, parallelCases } from '../js/collection-data.mjs';
+import { copyBatches, evaluateSingleThread, parallelCases } from '../js/collection-data.mjs';
 
 // Every number as its shortest round-trip text: equal strings mean bit-equal values (NaN too).
 function canonical(value) {
@@ -12,16 +12,7 @@ function canonical(value) {
   });
 }
 
-function singleThread(metrics, batches) {
-  const out = {};
-  for (const [key, { name, options }] of Object.entries(metrics)) {
-    const m = createMetric(name, options);
-    for (const b of batches) m.update(...b);
-    out[key] = m.compute();
-    m.dispose();
-  }
-  return out;
-}
+const singleThread = (metrics, batches) => evaluateSingleThread(createMetric, metrics, batches);
 
 // Counts the Web Workers evaluateParallel starts.
 let workersStarted = 0;

@@ -152,3 +152,18 @@ export function parallelCases(scale = 1) {
     },
   };
 }
+
+/**
+ * The reference evaluateParallel is checked against: each metric of `metrics` ({key: {name,
+ * options}}) on its own, made by `createMetric`, updated with every batch in order on this thread.
+ */
+export function evaluateSingleThread(createMetric, metrics, batches) {
+  const out = {};
+  for (const [key, { name, options }] of Object.entries(metrics)) {
+    const m = createMetric(name, options);
+    for (const b of batches) m.update(...b);
+    out[key] = m.compute();
+    m.dispose();
+  }
+  return out;
+}

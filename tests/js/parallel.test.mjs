@@ -4,23 +4,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { importPackage } from './helpers.mjs';
-import { copyBatches, parallelCases, regressionBatches } from './collection-data.mjs';
+import { copyBatches, evaluateSingleThread, parallelCases, regressionBatches } from './collection-data.mjs';
 
 const lib = await importPackage();
 const { init, createMetric, evaluateParallel } = lib;
 await init();
 
-/** Each metric on its own, updated with every batch in order on this thread. */
-function singleThread(metrics, batches) {
-  const out = {};
-  for (const [key, { name, options }] of Object.entries(metrics)) {
-    const m = createMetric(name, options);
-    for (const b of batches) m.update(...b);
-    out[key] = m.compute();
-    m.dispose();
-  }
-  return out;
-}
+const singleThread = (metrics, batches) => evaluateSingleThread(createMetric, metrics, batches);
 
 for (const [family, { metrics, batches }] of Object.entries(parallelCases())) {
   test(`${family}: 2 workers give exactly the single-thread result`, async () => {
