@@ -353,6 +353,17 @@ function w2() {
     ratio(W, `${name}: copy / scatter`, copy.ms / scatter, '<=', 1.5);
     ratio(W, `${name}: plain JS / copy`, js.ms / copy.ms, '>=', 1.5);
   }
+  // The same maps as uint16 (16-bit PNG masks) take the wider-integer counting path.
+  const inputs16 = inputs.map((b) => b.map(({ data, shape: s }) => ({ data: Uint16Array.from(data), shape: s })));
+  const cm16 = time(() => runMetric('MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, inputs16));
+  row(W, 'MulticlassConfusionMatrix uint16 maps copy', cm16.ms);
+  const pH16 = heapCopies(inputs16.map(([p]) => p.data), 'uint16', shape);
+  const tH16 = heapCopies(inputs16.map(([, t]) => t.data), 'uint16', shape);
+  row(W, 'MulticlassConfusionMatrix uint16 maps zero-copy',
+    time(() => runMetric('MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, pH16.map((p, b) => [p, tH16[b]]))).ms);
+  disposeAll(pH16, tH16);
+  check(W, 'MulticlassConfusionMatrix uint16 maps', cm16.value, { data: jsConfusion(pB, tB, C, 255) });
+  ratio(W, 'MulticlassConfusionMatrix uint16 maps: copy / scatter', cm16.ms / scatter, '<=', 1.5);
   disposeAll(pH, tH);
 }
 

@@ -1,6 +1,7 @@
 // Confusion-matrix family: shared input format rules (C4), per-label thresholds, merge, rejections.
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -73,6 +74,48 @@ TEST(ClassificationConfusionMatrix, JaccardIgnoreIndexInsideClasses) {
   update(*m, buf<std::int64_t>({0, 1, 2, 2}), buf<std::int64_t>({1, 1, 2, 0}));
   // class 0 predicted for a target-1 sample: class 1 IoU 1/2, class 2 IoU 1/1 -> 0.75
   EXPECT_NEAR(m->compute().tensor.data[0], 0.75, 1e-12);
+}
+
+// Integer label maps take a counting fast path (confusion_matrix_metrics.cpp); the same maps as
+// [N, C, P] scores whose argmax is the pred take the general path and are the reference.
+template <class T>
+void expect_label_maps_match_general_path(std::optional<std::int64_t> ignore_index) {
+  constexpr std::int64_t N = 2, C = 5, P = 61;
+  std::vector<T> pred(N * P), target(N * P);
+  std::vector<float> scores(N * C * P, 0.01f);
+  for (std::int64_t i = 0; i < N * P; ++i) {
+    pred[i] = static_cast<T>((i * 3 + i / 7) % C);
+    target[i] = static_cast<T>(ignore_index && i % 11 == 0 ? *ignore_index : (i * 3) % C);
+    scores[((i / P) * C + static_cast<std::int64_t>(pred[i])) * P + i % P] = 0.9f;
+  }
+  Json opts = {{"num_classes", C}};
+  if (ignore_index) opts["ignore_index"] = *ignore_index;
+  for (const char* name : {"MulticlassConfusionMatrix", "MulticlassJaccardIndex"}) {
+    auto fast = create_metric(name, opts), general = create_metric(name, opts);
+    update(*fast, buf<T>(pred, {N, P}), buf<T>(target, {N, P}));
+    std::vector<std::int64_t> t64(target.begin(), target.end());
+    update(*general, buf<float>(scores, {N, C, P}), buf<std::int64_t>(t64, {N, P}));
+    EXPECT_EQ(fast->compute().tensor.data, general->compute().tensor.data) << name << " " << opts.dump();
+  }
+}
+
+TEST(ClassificationConfusionMatrix, IntegerLabelMapsCountAsTheGeneralPath) {
+  expect_label_maps_match_general_path<std::uint8_t>(255);
+  expect_label_maps_match_general_path<std::int8_t>(-1);
+  expect_label_maps_match_general_path<std::int16_t>(std::nullopt);
+  expect_label_maps_match_general_path<std::uint16_t>(65535);
+  expect_label_maps_match_general_path<std::int32_t>(2);  // an ignore_index that is also a class
+  expect_label_maps_match_general_path<std::uint32_t>(255);
+  expect_label_maps_match_general_path<std::int64_t>(-100);
+}
+
+TEST(ClassificationConfusionMatrix, IntegerLabelMapsOutOfRangeFallBackToTheGeneralError) {
+  auto m = create_metric("MulticlassConfusionMatrix", {{"num_classes", 3}, {"ignore_index", 255}});
+  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 1, 3}), buf<std::int64_t>({0, 1, 2})), Error);       // pred 3
+  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 1, 2}), buf<std::int64_t>({0, -1, 2})), Error);      // target -1
+  EXPECT_THROW(update(*m, buf<std::uint16_t>({0, 1, 2}), buf<std::uint16_t>({0, 254, 2})), Error);   // target 254
+  update(*m, buf<std::uint16_t>({0, 1, 2}), buf<std::uint16_t>({0, 255, 2}));
+  EXPECT_EQ(m->compute().tensor.data, (std::vector<double>{1, 0, 0, 0, 0, 0, 0, 0, 1}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 // test the whole tensor (C4).
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "wasmetrics/classification/input_format.hpp"
 #include "wasmetrics/classification/stat_scores.hpp"
@@ -18,21 +19,24 @@ namespace wasmetrics {
 namespace classification {
 namespace {
 
-// uint8 label maps (preds and target of one shape, W2-style segmentation): one scatter of every
-// (target, pred) byte pair into a 256 x 256 table, the ignore mask folded in when the table is
-// read. Takes the batch only when every target is a class or ignore_index and every pred a class,
-// where the general path (format_classes) counts exactly the same; otherwise it returns false and
-// the general path validates and reports as before.
-bool bincount_uint8_label_maps(const InputFormat& f, const TensorView& preds, const TensorView& target,
+// Integer label maps (preds and target of one shape, W2-style segmentation) take one counting pass
+// instead of the general path's widening to int32 class vectors. The batch is taken only when every
+// target is a class or ignore_index and every pred a class, where the general path (format_classes)
+// counts exactly the same; otherwise these return false and the general path validates and reports
+// as before.
+bool is_label_map_batch(const InputFormat& f, const TensorView& preds, const TensorView& target) {
+  return preds.shape == target.shape && preds.ndim() >= 1 && preds.numel() > 0 && f.top_k == 1 &&
+         (f.kind == InputKind::auto_detect || f.kind == InputKind::labels) &&
+         // per-batch counts are uint32 (a wasm32 batch is far below 2^32 elements)
+         static_cast<std::uint64_t>(preds.numel()) <= std::numeric_limits<std::uint32_t>::max();
+}
+
+// uint8: one scatter of every (target, pred) byte pair into a 256 x 256 table; the ignore mask is
+// folded in when the table is read.
+bool bincount_uint8_label_maps(const InputFormat& f, const std::uint8_t* p, const std::uint8_t* t, std::size_t n,
                                std::int64_t* cm) {
   const std::int64_t C = f.num_classes;
-  if (preds.dtype != DType::uint8 || target.dtype != DType::uint8 || preds.shape != target.shape ||
-      preds.ndim() < 1 || preds.numel() == 0 || f.top_k != 1 || C > 256 ||
-      (f.kind != InputKind::auto_detect && f.kind != InputKind::labels))
-    return false;
-  const auto* p = static_cast<const std::uint8_t*>(preds.data);
-  const auto* t = static_cast<const std::uint8_t*>(target.data);
-  const auto n = static_cast<std::size_t>(preds.numel());
+  if (C > 256) return false;
   std::vector<std::uint32_t> table(256 * 256, 0);
   for (std::size_t i = 0; i < n; ++i) ++table[(static_cast<std::size_t>(t[i]) << 8) | p[i]];
   const std::int64_t ii = f.ignore_index.value_or(-1);
@@ -50,6 +54,70 @@ bool bincount_uint8_label_maps(const InputFormat& f, const TensorView& preds, co
     for (std::int64_t pv = 0; pv < C; ++pv) cm[tv * C + pv] += row[pv];
   }
   return true;
+}
+
+// Wider integers (uint16 maps from 16-bit PNGs, int32 from JS, int64): each value maps to a slot
+// — target: its class, C for ignore_index (checked first: an ignore_index below C is not a class),
+// C + 1 for anything else; pred: its class or C — and the slot pair is scattered
+// into a (C + 2) x (C + 1) table. Any count in the invalid row or column sends the batch to the
+// general path. Up to 1024 classes (a 4 MiB table); more take the general path.
+template <class T>
+bool bincount_int_label_maps(const InputFormat& f, const T* p, const T* t, std::size_t n, std::int64_t* cm) {
+  const std::int64_t C = f.num_classes;
+  if (C > 1024) return false;
+  const auto uC = static_cast<std::uint64_t>(C);
+  const std::uint64_t cols = uC + 1;
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = f.ignore_index.value_or(0);
+  const auto target_slot = [&](std::int64_t tv) {
+    return has_ii && tv == ii ? uC : static_cast<std::uint64_t>(tv) < uC ? static_cast<std::uint64_t>(tv) : uC + 1;
+  };
+  const auto pred_slot = [&](std::int64_t pv) { return static_cast<std::uint64_t>(pv) < uC ? static_cast<std::uint64_t>(pv) : uC; };
+  std::vector<std::uint32_t> table((uC + 2) * cols, 0);
+  if constexpr (sizeof(T) <= 2) {
+    // 8/16-bit values: the slots come from two lookup tables over every value of the type (at most
+    // 65536 entries, built once per batch), so the pass is two loads, an add and the increment.
+    constexpr std::size_t kValues = std::size_t{1} << (8 * sizeof(T));
+    using Unsigned = std::make_unsigned_t<T>;
+    std::vector<std::uint32_t> row_of(kValues), col_of(kValues);
+    for (std::size_t u = 0; u < kValues; ++u) {
+      const auto v = static_cast<std::int64_t>(static_cast<T>(static_cast<Unsigned>(u)));
+      row_of[u] = static_cast<std::uint32_t>(target_slot(v) * cols);
+      col_of[u] = static_cast<std::uint32_t>(pred_slot(v));
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      ++table[row_of[static_cast<Unsigned>(t[i])] + col_of[static_cast<Unsigned>(p[i])]];
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      ++table[target_slot(static_cast<std::int64_t>(t[i])) * cols + pred_slot(static_cast<std::int64_t>(p[i]))];
+  }
+  for (std::uint64_t k = 0; k < cols; ++k)
+    if (table[(uC + 1) * cols + k] != 0) return false;  // a target neither a class nor ignore_index
+  for (std::uint64_t r = 0; r <= uC; ++r)
+    if (table[r * cols + uC] != 0) return false;  // a pred that is not a class
+  for (std::uint64_t r = 0; r < uC; ++r)
+    for (std::uint64_t k = 0; k < uC; ++k) cm[r * uC + k] += table[r * cols + k];
+  return true;
+}
+
+bool bincount_label_maps(const InputFormat& f, const TensorView& preds, const TensorView& target, std::int64_t* cm) {
+  if (preds.dtype != target.dtype || !is_label_map_batch(f, preds, target)) return false;
+  const auto n = static_cast<std::size_t>(preds.numel());
+  const auto run = [&]<class T>(T) {
+    return bincount_int_label_maps(f, static_cast<const T*>(preds.data), static_cast<const T*>(target.data), n, cm);
+  };
+  switch (preds.dtype) {
+    case DType::uint8:
+      return bincount_uint8_label_maps(f, static_cast<const std::uint8_t*>(preds.data),
+                                       static_cast<const std::uint8_t*>(target.data), n, cm);
+    case DType::int8: return run(std::int8_t{});
+    case DType::uint16: return run(std::uint16_t{});
+    case DType::int16: return run(std::int16_t{});
+    case DType::int32: return run(std::int32_t{});
+    case DType::uint32: return run(std::uint32_t{});
+    case DType::int64: return run(std::int64_t{});
+    default: return false;  // floats (scores or float labels) and bool: the general path
+  }
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -155,7 +223,7 @@ class ConfusionFamilyMetric final : public Metric {
       return;
     }
     auto cm = s["confmat"].as<std::int64_t>();
-    if (bincount_uint8_label_maps(format_, in[0], in[1], cm.data())) return;
+    if (bincount_label_maps(format_, in[0], in[1], cm.data())) return;
     ClassLabels b = format_classes(format_, in[0], in[1]);
     const std::int64_t C = format_.num_classes;
     const std::size_t n = b.target.size();
