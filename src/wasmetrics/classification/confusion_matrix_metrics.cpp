@@ -101,23 +101,18 @@ bool bincount_int_label_maps(const InputFormat& f, const T* p, const T* t, std::
 }
 
 bool bincount_label_maps(const InputFormat& f, const TensorView& preds, const TensorView& target, std::int64_t* cm) {
-  if (preds.dtype != target.dtype || !is_label_map_batch(f, preds, target)) return false;
+  // floats (scores or float labels) and bool take the general path
+  if (preds.dtype != target.dtype || is_floating(preds.dtype) || preds.dtype == DType::bool_ ||
+      !is_label_map_batch(f, preds, target))
+    return false;
   const auto n = static_cast<std::size_t>(preds.numel());
-  const auto run = [&]<class T>(T) {
-    return bincount_int_label_maps(f, static_cast<const T*>(preds.data), static_cast<const T*>(target.data), n, cm);
-  };
-  switch (preds.dtype) {
-    case DType::uint8:
-      return bincount_uint8_label_maps(f, static_cast<const std::uint8_t*>(preds.data),
-                                       static_cast<const std::uint8_t*>(target.data), n, cm);
-    case DType::int8: return run(std::int8_t{});
-    case DType::uint16: return run(std::uint16_t{});
-    case DType::int16: return run(std::int16_t{});
-    case DType::int32: return run(std::int32_t{});
-    case DType::uint32: return run(std::uint32_t{});
-    case DType::int64: return run(std::int64_t{});
-    default: return false;  // floats (scores or float labels) and bool: the general path
-  }
+  return dispatch_dtype(preds.dtype, [&]<class T>(T) {
+    const auto* p = static_cast<const T*>(preds.data);
+    const auto* t = static_cast<const T*>(target.data);
+    if constexpr (std::is_floating_point_v<T>) return false;
+    else if constexpr (std::is_same_v<T, std::uint8_t>) return bincount_uint8_label_maps(f, p, t, n, cm);
+    else return bincount_int_label_maps(f, p, t, n, cm);
+  });
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
