@@ -572,6 +572,6 @@ console.log(`wrote ${file}`);
 if (BUILD === 'both') {
   console.log('\n---- the same workloads on the plain (non-SIMD) build, in a child process ----');
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build=plain', `--scale=${SCALE}`,
-    `--runs=${RUNS}`, `--out=${OUT}`], { stdio: 'inherit' });
+    `--runs=${RUNS}`, `--out=${OUT}`, ...(ONLY ? [`--only=${ONLY.join(',')}`] : [])], { stdio: 'inherit' });
   if (child.status !== 0) process.exit(child.status ?? 1);
 }
