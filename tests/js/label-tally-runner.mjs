@@ -83,7 +83,7 @@ export async function runLabelTally({ simd }) {
         for (const perLabel of [false, true]) {
           const thr = Array.from({ length: L }, (_, l) => (perLabel ? (l === 0 ? 0 : l === 1 ? 1 : rand()) : 0.5));
           const { p, t } = randomBatch(rand, N, L, thr.map(Math.fround), ignoreByte);
-          // -0 is in [0, 1]; the SIMD pass hands such a batch to the general path (so only some have it)
+          // -0 is in [0, 1]; the fused pass hands such a batch to the general path (so only some have it)
           if (perLabel && ignoreIndex === 7 && N * L > 5) p[5] = -0;
           const extra = ignoreIndex === undefined ? {} : { ignoreIndex };
           const options = optionsOf(L, thr, extra);

@@ -20,35 +20,47 @@ void reset(LabelTally& out, std::int64_t labels) {
   out.target_unexpected = false;
 }
 
-// Adds rows [0, rows) to `out`.
+// Adds rows [0, rows) to `out`: per element one increment of a per-label histogram of the code
+// pred | target << 1 (| 4 when ignored), with the preds compared as bit patterns (for floats in
+// [+0, 1] the order of the bits is the order of the values; anything else raises the flag).
 template <bool kIgnore>
 void tally_rows(const float* p, const std::uint8_t* t, std::int64_t rows, std::int64_t L, const float* thr,
                 unsigned ignore, LabelTally& out) {
-  std::uint64_t* pt = out.pred_and_target.data();
-  std::uint64_t* pp = out.pred.data();
-  std::uint64_t* tt = out.target.data();
-  std::uint64_t* ig = out.ignored.data();
-  bool outside = false;
-  unsigned target_bits = 0;  // OR of every kept target byte: > 1 iff one is neither 0 nor 1
+  constexpr int kBins = kIgnore ? 8 : 4;
+  std::vector<std::uint64_t> hist(static_cast<std::size_t>(L * kBins), 0);
+  std::vector<std::uint32_t> thr_bits(static_cast<std::size_t>(L));
+  for (std::int64_t l = 0; l < L; ++l) {
+    const float v = thr[l] + 0.0f;  // -0 -> +0: the same threshold, and its bits order like the preds'
+    std::memcpy(&thr_bits[l], &v, sizeof v);
+  }
+  std::uint32_t bits_max = 0;  // > bits(1.0f) unless every pred is in [+0, 1]
+  unsigned target_bits = 0;    // OR of every kept target byte: > 1 iff one is neither 0 nor 1
   for (std::int64_t n = 0; n < rows; ++n, p += L, t += L) {
-    for (std::int64_t l = 0; l < L; ++l) {
-      const float v = p[l];
-      unsigned tv = t[l];
-      unsigned pos = v > thr[l] ? 1u : 0u;
-      outside |= !(v >= 0.0f && v <= 1.0f);
+    std::uint64_t* h = hist.data();
+    for (std::int64_t l = 0; l < L; ++l, h += kBins) {
+      std::uint32_t bits;
+      std::memcpy(&bits, p + l, sizeof bits);
+      const unsigned tv = t[l];
+      bits_max = bits > bits_max ? bits : bits_max;
+      unsigned code = (bits > thr_bits[l] ? 1u : 0u) | (tv & 1u) << 1;
       if constexpr (kIgnore) {
-        const unsigned skip = tv == ignore ? 1u : 0u;
-        ig[l] += skip;
-        tv &= skip - 1u;   // 0 when ignored
-        pos &= skip ^ 1u;  // 0 when ignored
+        const bool skip = tv == ignore;
+        target_bits |= skip ? 0u : tv;
+        code = skip ? 4u : code;
+      } else {
+        target_bits |= tv;
       }
-      target_bits |= tv;
-      tt[l] += tv;
-      pt[l] += pos & tv;
-      pp[l] += pos;
+      ++h[code];
     }
   }
-  out.preds_maybe_outside_unit |= outside;
+  for (std::int64_t l = 0; l < L; ++l) {
+    const std::uint64_t* h = hist.data() + l * kBins;
+    out.pred_and_target[l] += h[3];
+    out.pred[l] += h[1] + h[3];
+    out.target[l] += h[2] + h[3];
+    if constexpr (kIgnore) out.ignored[l] += h[4];
+  }
+  out.preds_maybe_outside_unit |= bits_max > 0x3f800000u;  // bits of 1.0f
   out.target_unexpected |= target_bits > 1;
 }
 

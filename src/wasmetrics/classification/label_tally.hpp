@@ -17,7 +17,7 @@ struct LabelTally {
   std::vector<std::uint64_t> pred;             // pred > thr                    (tp + fp)
   std::vector<std::uint64_t> target;           // target == 1                   (tp + fn)
   std::vector<std::uint64_t> ignored;          // target == ignore
-  // Some pred may lie outside [0, 1] (NaN, +/-Inf, logits; the SIMD pass also flags -0.0).
+  // Some pred may lie outside [0, 1] (NaN, +/-Inf, logits; also -0.0, which only the general path takes).
   bool preds_maybe_outside_unit = false;
   // Some target byte is not 0, 1 or `ignore`.
   bool target_unexpected = false;
