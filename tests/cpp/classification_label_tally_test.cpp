@@ -1,7 +1,8 @@
 // The fused binary/multilabel stat-score pass (label_tally.hpp, count_stats_fused) against the
 // general path (format_labels + count_stats) on random batches: odd row counts, label counts that
-// are not multiples of 4 or 16, ignore_index, per-label thresholds, values on the thresholds; and
-// the batches it must refuse (NaN, logits, unexpected targets), which leave the state as it was.
+// are not multiples of 4 or 16, ignore_index, per-label thresholds, values on the thresholds, logits
+// (values on the logit cuts); and the batches it must refuse (NaN, Inf, unexpected targets, -0.0
+// as the only value outside (0, 1]), which leave the state as it was.
 // The native build runs the scalar loop; tests/js/label-tally.test.mjs runs the SIMD one.
 #include <cmath>
 #include <cstdint>
@@ -26,8 +27,9 @@ using classification::StatLayout;
 using classification::Task;
 
 InputFormat format_for(std::int64_t L, std::vector<double> thr, std::optional<std::int64_t> ignore,
-                       bool validate = true) {
+                       bool validate = true, classification::InputKind kind = classification::InputKind::auto_detect) {
   InputFormat f;
+  f.kind = kind;
   f.metric = "LabelTallyTest";
   f.task = L == 1 ? Task::binary : Task::multilabel;
   f.num_classes = L;
@@ -114,14 +116,63 @@ TEST(LabelTally, FusedMatchesGeneralPathOnRandomBatches) {
   EXPECT_EQ(checked, 12 * 4 * 2);
 }
 
+// Logits (auto-detected, or input_kind='logits' on any floats): the second pass against the logit
+// cuts, with preds exactly on a cut, the float neighbours of the cut, 0, -0.0, huge values.
+TEST(LabelTally, LogitsPassMatchesGeneralPath) {
+  std::mt19937 rng(5);
+  using classification::InputKind;
+  const std::int64_t shapes[][2] = {{15, 1}, {4099, 1}, {17, 3}, {1001, 20}, {257, 37}, {5000, 3}};
+  std::int64_t checked = 0;
+  for (auto [N, L] : shapes) {
+    for (auto kind : {InputKind::auto_detect, InputKind::logits}) {
+      for (int ignore_case = 0; ignore_case < 2; ++ignore_case) {
+        std::optional<std::int64_t> ii;
+        int ignore_byte = -1;
+        if (ignore_case == 1) { ii = 255; ignore_byte = 255; }
+        std::vector<double> thr;
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        for (std::int64_t l = 0; l < L; ++l) thr.push_back(l == 0 ? 0.5 : l == 1 ? 0.0 : l == 2 ? 1.0 : u(rng));
+        InputFormat f = format_for(L, thr, ii, true, kind);
+        Batch b = random_batch(rng, N, L, f.thr_f32, ignore_byte);
+        std::uniform_real_distribution<float> wide(-6.0f, 6.0f);
+        std::uniform_int_distribution<int> pick(0, 9);
+        for (std::size_t i = 0; i < b.p.size(); ++i) {
+          const float cut = f.cut_f32[i % static_cast<std::size_t>(L)];
+          const int k = pick(rng);
+          if (k == 0 && std::isfinite(cut)) b.p[i] = cut;
+          else if (k == 1 && std::isfinite(cut)) b.p[i] = std::nextafter(cut, -INFINITY);
+          else if (k == 2) b.p[i] = -0.0f;
+          else if (k == 3) b.p[i] = 3.0e38f;
+          else b.p[i] = wide(rng);
+        }
+        StatLayout layout{.k = L};
+        State s;
+        classification::add_stat_states(s, layout);
+        ASSERT_TRUE(classification::count_stats_fused(f, b.preds(), b.target(), layout, s)) << "N=" << N << " L=" << L;
+        EXPECT_EQ(counts(s), general(f, b)) << "N=" << N << " L=" << L << " ignore case " << ignore_case;
+        ++checked;
+      }
+    }
+  }
+  // input_kind='logits' on probabilities: the sigmoid rule all the same
+  InputFormat f = format_for(4, {0.5}, std::nullopt, true, InputKind::logits);
+  Batch b = random_batch(rng, 99, 4, f.thr_f32, -1);
+  StatLayout layout{.k = 4};
+  State s;
+  classification::add_stat_states(s, layout);
+  ASSERT_TRUE(classification::count_stats_fused(f, b.preds(), b.target(), layout, s));
+  EXPECT_EQ(counts(s), general(f, b));
+  EXPECT_EQ(checked, 6 * 2 * 2);
+}
+
 TEST(LabelTally, TallyCountsEveryKeptPosition) {
   // Direct kernel check on a hand-sized case: 2 rows x 3 labels, ignore 9.
   const std::vector<float> p{0.9f, 0.1f, 0.5f, 0.2f, 0.8f, 0.6f};
   const std::vector<std::uint8_t> t{1, 0, 9, 1, 1, 0};
   const std::vector<float> thr{0.5f, 0.5f, 0.5f};
   classification::LabelTally a, b;
-  classification::tally_labels(p.data(), t.data(), 2, 3, thr.data(), 9, a);
-  classification::tally_labels_scalar(p.data(), t.data(), 2, 3, thr.data(), 9, b);
+  classification::tally_labels(p.data(), t.data(), 2, 3, thr.data(), 9, classification::TallyCompare::probs_greater, a);
+  classification::tally_labels_scalar(p.data(), t.data(), 2, 3, thr.data(), 9, classification::TallyCompare::probs_greater, b);
   for (auto* x : {&a, &b}) {
     EXPECT_EQ(x->pred_and_target, (std::vector<std::uint64_t>{1, 1, 0}));  // 0.9/1; 0.8/1; 0.5 not > 0.5
     EXPECT_EQ(x->pred, (std::vector<std::uint64_t>{1, 1, 1}));             // 0.9; 0.8; 0.6 (0.5 ignored)
@@ -147,12 +198,22 @@ TEST(LabelTally, RefusesBatchesTheGeneralPathMustDecide) {
   Batch nan = random_batch(rng, 37, 5, f.thr_f32, -1);
   nan.p[36 * 5 + 4] = NAN;
   EXPECT_TRUE(refused(f, nan));
+  Batch inf = random_batch(rng, 37, 5, f.thr_f32, -1);
+  inf.p[3] = 2.5f;  // logits, but
+  inf.p[40] = -INFINITY;
+  EXPECT_TRUE(refused(f, inf));
+  EXPECT_TRUE(refused(format_for(5, {0.5}, std::nullopt, true, classification::InputKind::logits), inf));
+  // logits are counted (the logit-cut pass); -0.0 alone is not a logit: the general path
   Batch logits = random_batch(rng, 37, 5, f.thr_f32, -1);
   logits.p[3] = 2.5f;
-  EXPECT_TRUE(refused(f, logits));
-  Batch neg = random_batch(rng, 37, 5, f.thr_f32, -1);
-  neg.p[40] = -0.25f;
-  EXPECT_TRUE(refused(f, neg));
+  EXPECT_FALSE(refused(f, logits));
+  Batch neg_zero = random_batch(rng, 37, 5, f.thr_f32, -1);
+  neg_zero.p[40] = -0.0f;
+  EXPECT_TRUE(refused(f, neg_zero));
+  // input_kind='probs' with a value outside [0, 1]: the general path reports it
+  EXPECT_TRUE(refused(format_for(5, {0.5}, std::nullopt, true, classification::InputKind::probs), logits));
+  // label preds: not this pass's case
+  EXPECT_TRUE(refused(format_for(5, {0.5}, std::nullopt, true, classification::InputKind::labels), neg_zero));
   Batch bad_target = random_batch(rng, 37, 5, f.thr_f32, -1);
   bad_target.t[100] = 2;
   EXPECT_TRUE(refused(f, bad_target));

@@ -3,7 +3,8 @@
 // values with int32 targets) and a JS reference, on random batches with tails: odd row counts,
 // label counts not multiples of 4 or 16, rows wider than one tile (300 labels), more than 255
 // blocks of 16 rows, ignore_index, per-label thresholds, preds exactly on a threshold, 0, 1, -0.
-// Refused batches (NaN, logits, unexpected targets) must fail or count exactly as the general path.
+// Logits (a second pass against the logit cuts) must count as the general path; refused batches
+// (NaN, Inf, unexpected targets) must fail or count exactly as the general path.
 // Run once per build, in its own process: label-tally-simd.test.mjs, label-tally-plain.test.mjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -99,7 +100,36 @@ export async function runLabelTally({ simd }) {
     assert.equal(checked, 13 * 4 * 2);
   });
 
-  test(`${build}: refused batches (NaN, logits, unexpected targets) fail or count as the general path`, () => {
+  test(`${build}: logits (auto-detected, inputKind 'logits') = int32 general path`, () => {
+    const rand = rng(99);
+    let checked = 0;
+    for (const [N, L] of [[15, 1], [4099, 1], [17, 3], [1001, 20], [257, 37], [5000, 3], [40, 300]]) {
+      for (const inputKind of ['auto', 'logits']) {
+        for (const [ignoreIndex, ignoreByte] of [[undefined, -1], [255, 255]]) {
+          const thr = Array.from({ length: L }, (_, l) => (l === 0 ? 0.5 : l === 1 ? 0 : l === 2 ? 1 : rand()));
+          const { p, t } = randomBatch(rand, N, L, thr.map(Math.fround), ignoreByte);
+          for (let i = 0; i < p.length; i++) {
+            const k = Math.floor(rand() * 10);
+            const th = thr[i % L];
+            const logit = Math.fround(Math.log(th / (1 - th))); // near the cut (finite for 0 < th < 1)
+            if (k === 0 && Number.isFinite(logit)) p[i] = logit;
+            else if (k === 1 && Number.isFinite(logit)) p[i] = Math.fround(logit * (1 - 2 ** -23));
+            else if (k === 2) p[i] = -0;
+            else if (k === 3) p[i] = 3e38;
+            else p[i] = rand() * 12 - 6;
+          }
+          const extra = { inputKind, ...(ignoreIndex === undefined ? {} : { ignoreIndex }) };
+          const options = optionsOf(L, thr, extra);
+          const what = `N=${N} L=${L} inputKind=${inputKind} ignoreIndex=${ignoreIndex}`;
+          assert.deepEqual(run(L, options, p, t), run(L, options, p, Int32Array.from(t)), what);
+          checked++;
+        }
+      }
+    }
+    assert.equal(checked, 7 * 2 * 2);
+  });
+
+  test(`${build}: refused batches (NaN, Inf, unexpected targets) fail or count as the general path`, () => {
     const rand = rng(7);
     const L = 21;
     const N = 70;

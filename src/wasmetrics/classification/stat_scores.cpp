@@ -84,7 +84,7 @@ bool count_stats_fused(const InputFormat& f, const TensorView& preds, const Tens
                        const StatLayout& layout, State& s) {
   if (layout.per_sample || f.task == Task::multiclass) return false;
   if (preds.dtype != DType::float32 || target.dtype != DType::uint8) return false;
-  if (f.kind != InputKind::auto_detect && f.kind != InputKind::probs) return false;
+  if (f.kind == InputKind::labels) return false;
   if (preds.shape != target.shape) return false;
   std::int64_t L = 1;
   if (f.task == Task::multilabel) {
@@ -102,10 +102,23 @@ bool count_stats_fused(const InputFormat& f, const TensorView& preds, const Tens
     if (ii >= 2 && ii <= 255) ignore = static_cast<int>(ii);
   }
   const std::int64_t rows = numel / L;
+  const float* p = preds.as<float>();
+  const std::uint8_t* t = target.as<std::uint8_t>();
   LabelTally tally;
-  tally_labels(preds.as<float>(), target.as<std::uint8_t>(), rows, L, f.thr_f32.data(), ignore, tally);
-  // Logits, NaN/Inf or a target to report: the general path decides (and throws) exactly.
-  if (tally.preds_maybe_outside_unit || tally.target_unexpected) return false;
+  bool counted = false;
+  if (f.kind != InputKind::logits) {
+    tally_labels(p, t, rows, L, f.thr_f32.data(), ignore, TallyCompare::probs_greater, tally);
+    if (tally.target_unexpected) return false;  // to report (or to skip, validate_args=false): general path
+    counted = !tally.preds_maybe_outside_unit;
+    if (!counted && f.kind == InputKind::probs) return false;
+  }
+  if (!counted) {
+    // input_kind='logits', or a pred outside [0, 1] (the logits rule): count again against the logit
+    // cuts; NaN/Inf (to report) and a batch whose only "outlier" was -0.0 (probs) go the general way.
+    tally_labels(p, t, rows, L, f.cut_f32.data(), ignore, TallyCompare::logits_greater_equal, tally);
+    if (tally.target_unexpected || tally.preds_not_finite) return false;
+    if (f.kind == InputKind::auto_detect && !tally.preds_outside_unit) return false;
+  }
   auto tp = s["tp"].as<std::int64_t>(), fp = s["fp"].as<std::int64_t>(), tn = s["tn"].as<std::int64_t>(),
        fn = s["fn"].as<std::int64_t>();
   for (std::int64_t l = 0; l < L; ++l) {
