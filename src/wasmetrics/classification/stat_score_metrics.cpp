@@ -68,7 +68,7 @@ class StatScoreMetric final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     if (format_.task == Task::multiclass) count_stats(format_classes(format_, in[0], in[1]), format_.num_classes, layout_, s);
-    else count_stats(format_labels(format_, in[0], in[1]), layout_, s);
+    else if (!count_stats_fused(format_, in[0], in[1], layout_, s)) count_stats(format_labels(format_, in[0], in[1]), layout_, s);
   }
 
   Result compute_state(const State& s) const override { return reduce_stats(s, layout_, reduce_); }

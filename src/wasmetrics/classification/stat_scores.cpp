@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "wasmetrics/classification/label_tally.hpp"
 #include "wasmetrics/core/error.hpp"
 
 namespace wasmetrics::classification {
@@ -77,6 +78,58 @@ void count_stats(const LabelCodes& b, const StatLayout& layout, State& s) {
     }
   }
   out.store(s, layout.per_sample);
+}
+
+bool count_stats_fused(const InputFormat& f, const TensorView& preds, const TensorView& target,
+                       const StatLayout& layout, State& s) {
+  if (layout.per_sample || f.task == Task::multiclass) return false;
+  if (preds.dtype != DType::float32 || target.dtype != DType::uint8) return false;
+  if (f.kind == InputKind::labels) return false;
+  if (preds.shape != target.shape) return false;
+  std::int64_t L = 1;
+  if (f.task == Task::multilabel) {
+    if (preds.ndim() != 2 || preds.shape[1] != f.num_classes) return false;
+    L = f.num_classes;
+  } else if (preds.ndim() < 1) {
+    return false;
+  }
+  const std::int64_t numel = preds.numel();
+  if (numel == 0 || static_cast<std::int64_t>(f.thr_f32.size()) != L || layout.k != L) return false;
+  int ignore = -1;  // an ignore_index no byte can equal changes nothing
+  if (f.ignore_index) {
+    const std::int64_t ii = *f.ignore_index;
+    if (ii == 0 || ii == 1) return false;
+    if (ii >= 2 && ii <= 255) ignore = static_cast<int>(ii);
+  }
+  const std::int64_t rows = numel / L;
+  const float* p = preds.as<float>();
+  const std::uint8_t* t = target.as<std::uint8_t>();
+  LabelTally tally;
+  bool counted = false;
+  if (f.kind != InputKind::logits) {
+    tally_labels(p, t, rows, L, f.thr_f32.data(), ignore, TallyCompare::probs_greater, tally);
+    if (tally.target_unexpected) return false;  // to report (or to skip, validate_args=false): general path
+    counted = !tally.preds_maybe_outside_unit;
+    if (!counted && f.kind == InputKind::probs) return false;
+  }
+  if (!counted) {
+    // input_kind='logits', or a pred outside [0, 1] (the logits rule): count again against the logit
+    // cuts; NaN/Inf (to report) and a batch whose only "outlier" was -0.0 (probs) go the general way.
+    tally_labels(p, t, rows, L, f.cut_f32.data(), ignore, TallyCompare::logits_greater_equal, tally);
+    if (tally.target_unexpected || tally.preds_not_finite) return false;
+    if (f.kind == InputKind::auto_detect && !tally.preds_outside_unit) return false;
+  }
+  auto tp = s["tp"].as<std::int64_t>(), fp = s["fp"].as<std::int64_t>(), tn = s["tn"].as<std::int64_t>(),
+       fn = s["fn"].as<std::int64_t>();
+  for (std::int64_t l = 0; l < L; ++l) {
+    const auto a = static_cast<std::int64_t>(tally.pred_and_target[l]), p = static_cast<std::int64_t>(tally.pred[l]),
+               t = static_cast<std::int64_t>(tally.target[l]), kept = rows - static_cast<std::int64_t>(tally.ignored[l]);
+    tp[l] += a;
+    fp[l] += p - a;
+    fn[l] += t - a;
+    tn[l] += kept - t - p + a;
+  }
+  return true;
 }
 
 void count_stats(const ClassLabels& b, std::int64_t C, const StatLayout& layout, State& s) {

@@ -28,6 +28,13 @@ void add_stat_states(State& s, const StatLayout& layout);
 // Folds one formatted batch into fresh stat states.
 void count_stats(const LabelCodes& b, const StatLayout& layout, State& s);
 void count_stats(const ClassLabels& b, std::int64_t num_classes, const StatLayout& layout, State& s);
+// Binary / multilabel fast path: one fused pass (label_tally.hpp) over float32 preds and uint8
+// targets, [N] or [N, L], global layout; a second pass against the logit cuts when the batch turns
+// out to hold logits. Returns false, with `s` untouched, whenever the batch is not one it provably
+// counts exactly as format_labels + count_stats would (other dtypes or shapes, ignore_index 0/1,
+// label preds, NaN/Inf, unexpected targets): the caller then takes that path.
+bool count_stats_fused(const InputFormat& f, const TensorView& preds, const TensorView& target,
+                       const StatLayout& layout, State& s);
 
 enum class Score : std::uint8_t { stat_scores, accuracy, precision, recall, f1, fbeta, specificity, npv, hamming };
 enum class Average : std::uint8_t { binary, micro, macro, weighted, none, samples };
