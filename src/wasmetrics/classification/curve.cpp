@@ -108,6 +108,124 @@ inline std::int64_t bin_of(const CurveFormat& f, double v) {
   return std::upper_bound(t.begin(), t.end(), v, [](double a, float b) { return a < static_cast<double>(b); }) - t.begin();
 }
 
+// Fast paths for the common dtypes (float32 scores, uint8 / int32 labels): one validating pass over
+// the input as given, then one pass that stores (or bins) the float32 scores; no double / int64
+// copies of the batch. They give exactly the generic path's state; any input the generic path would
+// reject is left to it (it names the first bad value), so errors and their order stay as they are.
+
+inline void count_bin(const CurveFormat& f, std::int64_t* hist, std::int64_t T1, std::int64_t k, float v, int bit) {
+  ++hist[(k * T1 + bin_of(f, static_cast<double>(v))) * 2 + bit];
+}
+
+bool binary_f32_u8_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
+  if (f.task != Task::binary || preds.dtype != DType::float32 || target.dtype != DType::uint8) return false;
+  const float* p = preds.as<float>();
+  const std::uint8_t* t = target.as<std::uint8_t>();
+  const std::size_t n = static_cast<std::size_t>(preds.numel());
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : -1;
+  auto ignored = [&](std::uint8_t v) { return has_ii && static_cast<std::int64_t>(v) == ii; };
+  bool bad = false, outside = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = p[i];
+    if (f.validate && !std::isfinite(v)) bad = true;  // V4
+    if (ignored(t[i])) continue;
+    if (f.validate && t[i] > 1) bad = true;  // V3
+    outside = outside || outside01(static_cast<double>(v));
+  }
+  if (bad) return false;
+  const bool logits = use_logits(f, outside);
+  if (f.binned) {
+    std::int64_t* hist = s["hist"].as<std::int64_t>().data();
+    const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ignored(t[i])) continue;
+      const float v = logits ? static_cast<float>(sigmoid_of(p[i], true)) : p[i];
+      count_bin(f, hist, T1, 0, v, t[i] == 1 ? 1 : 0);
+    }
+    return true;
+  }
+  std::vector<float> sc(n);
+  std::vector<std::uint8_t> tg(n);
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ignored(t[i])) continue;
+    sc[m] = logits ? static_cast<float>(sigmoid_of(p[i], true)) : p[i];
+    tg[m] = t[i] == 1 ? 1 : 0;
+    ++m;
+  }
+  s["scores"].append<float>(std::span<const float>(sc.data(), m));
+  s["target"].append<std::uint8_t>(std::span<const std::uint8_t>(tg.data(), m));
+  return true;
+}
+
+// Row softmax of float32 logits, the same operations as softmax_row(…, f32=true).
+void softmax_row_f32(const float* in, float* out, std::int64_t C) {
+  float m = in[0];
+  for (std::int64_t c = 1; c < C; ++c) m = std::max(m, in[c]);
+  float sum = 0;
+  for (std::int64_t c = 0; c < C; ++c) {
+    out[c] = static_cast<float>(std::exp(static_cast<double>(in[c] - m)));
+    sum += out[c];
+  }
+  const float inv = 1.0f / sum;
+  for (std::int64_t c = 0; c < C; ++c) out[c] = out[c] * inv;
+}
+
+// Multiclass preds float32 [N, C] (no extra dims) with int32 target [N].
+bool multiclass_f32_i32_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
+  if (f.task != Task::multiclass || preds.dtype != DType::float32 || target.dtype != DType::int32 || preds.ndim() != 2)
+    return false;
+  const std::int64_t K = f.classes;
+  const std::int64_t N = preds.shape[0];
+  const float* p = preds.as<float>();
+  const std::int32_t* t = target.as<std::int32_t>();
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+  auto ignored = [&](std::int64_t v) { return has_ii && v == ii; };
+  bool bad = false, outside = false;
+  if (f.validate)
+    for (std::int64_t i = 0; i < N * K; ++i) bad = bad || !std::isfinite(p[i]);  // V4
+  std::int64_t kept = 0;
+  for (std::int64_t r = 0; r < N; ++r) {
+    const std::int64_t v = t[r];
+    if (ignored(v)) continue;
+    if (f.validate && (v < 0 || v >= K)) bad = true;  // V1
+    ++kept;
+    if (!outside)
+      for (std::int64_t k = 0; k < K; ++k) outside = outside || outside01(static_cast<double>(p[r * K + k]));
+  }
+  if (bad) return false;
+  const bool logits = use_logits(f, outside);
+  std::vector<float> row(static_cast<std::size_t>(K));
+  if (f.binned) {
+    std::int64_t* hist = s["hist"].as<std::int64_t>().data();
+    const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
+    for (std::int64_t r = 0; r < N; ++r) {
+      const std::int64_t label = t[r];
+      if (ignored(label)) continue;
+      const float* in = p + r * K;
+      if (logits) { softmax_row_f32(in, row.data(), K); in = row.data(); }
+      for (std::int64_t k = 0; k < K; ++k) count_bin(f, hist, T1, f.micro ? 0 : k, in[k], label == k ? 1 : 0);
+    }
+    return true;
+  }
+  std::vector<float> sc(static_cast<std::size_t>(kept * K));
+  std::vector<std::int32_t> tg(static_cast<std::size_t>(kept));
+  std::int64_t m = 0;
+  for (std::int64_t r = 0; r < N; ++r) {
+    const std::int64_t label = t[r];
+    if (ignored(label)) continue;
+    if (logits) softmax_row_f32(p + r * K, sc.data() + m * K, K);
+    else std::memcpy(sc.data() + m * K, p + r * K, static_cast<std::size_t>(K) * sizeof(float));
+    tg[m] = label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1;
+    ++m;
+  }
+  s["scores"].append<float>(sc);
+  s["target"].append<std::int32_t>(tg);
+  return true;
+}
+
 }  // namespace
 
 // ---- format / options ----
@@ -277,6 +395,8 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
   if (!is_floating(preds.dtype) && !f.int_preds_ok)
     fail(f.metric, ": Expected argument `preds` to be an floating tensor with probability/logit scores, but got tensor "
          "with dtype ", dtype_name(preds.dtype));
+  if (binary_f32_u8_update(f, s, preds, target)) return;
+  if (multiclass_f32_i32_update(f, s, preds, target)) return;
   const bool f32 = preds.dtype != DType::float64;
   std::vector<double> p = read_preds(f, preds);        // V4
   std::vector<std::int64_t> t = read_target(f, target);  // V2
@@ -409,6 +529,13 @@ namespace {
 void build_exact(std::vector<float>& keys, std::vector<std::uint8_t>& labels, ClassCurve& c) {
   kernels::radix_sort_desc(keys, labels);
   const std::size_t n = keys.size();
+  // the curve has one point per distinct score: sized exactly (growth by doubling would peak at
+  // twice its 12 bytes per point, and copy it)
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < n; ++i) distinct += i + 1 == n || keys[i] != keys[i + 1];
+  c.tps.reserve(distinct);
+  c.fps.reserve(distinct);
+  c.thr.reserve(distinct);
   double tps = 0;
   for (std::size_t i = 0; i < n; ++i) {
     tps += labels[i];
@@ -568,6 +695,38 @@ float trapz_f32(const std::vector<float>& y, const std::vector<float>& x) {
 float average_precision_f32(const std::vector<float>& precision, const std::vector<float>& recall) {
   double sum = 0;
   for (std::size_t i = 0; i + 1 < recall.size(); ++i) sum += static_cast<double>((recall[i + 1] - recall[i]) * precision[i]);
+  return -static_cast<float>(sum);
+}
+
+float exact_auroc_f32(const ClassCurve& c) {
+  // roc_points: (0, 0), then (fps[i] / fps.back(), tps[i] / tps.back()); trapz_f32 over them
+  const std::size_t n = c.tps.size();
+  const float fl = c.fps[n - 1], tl = c.tps[n - 1];
+  double sum = 0;
+  float x0 = 0.0f, y0 = 0.0f;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float x1 = fl <= 0 ? 0.0f : c.fps[i] / fl;
+    const float y1 = tl <= 0 ? 0.0f : c.tps[i] / tl;
+    const float dx = x1 - x0;
+    const float s = y1 + y0;
+    sum += static_cast<double>(dx * s);
+    x0 = x1;
+    y0 = y1;
+  }
+  return static_cast<float>(sum) / 2.0f;
+}
+
+float exact_average_precision_f32(const ClassCurve& c) {
+  // prc_points: points i = n-1 .. 0, then (precision 1, recall 0); average_precision_f32 over them
+  const std::size_t n = c.tps.size();
+  const float last = c.tps[n - 1];
+  double sum = 0;
+  for (std::size_t i = n; i-- > 0;) {
+    const float precision = c.tps[i] / (c.tps[i] + c.fps[i]);
+    const float recall = c.recall_ones ? 1.0f : c.tps[i] / last;
+    const float next_recall = i == 0 ? 0.0f : c.recall_ones ? 1.0f : c.tps[i - 1] / last;
+    sum += static_cast<double>((next_recall - recall) * precision);
+  }
   return -static_cast<float>(sum);
 }
 
