@@ -561,6 +561,6 @@ console.log(`wrote ${file}`);
 if (BUILD === 'both') {
   console.log('\n---- the same workloads on the plain (non-SIMD) build, in a child process ----');
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build=plain', `--scale=${SCALE}`,
-    `--runs=${RUNS}`, `--out=${OUT}`], { stdio: 'inherit' });
+    `--runs=${RUNS}`, `--out=${OUT}`, ...(args.only ? [`--only=${args.only}`] : [])], { stdio: 'inherit' });
   if (child.status !== 0) process.exit(child.status ?? 1);
 }

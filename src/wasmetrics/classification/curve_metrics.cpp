@@ -149,14 +149,15 @@ class CurveMetric final : public Metric {
   Result compute_state(const State& s) const override {
     const std::int64_t C = task_ == Task::binary ? 1 : format_.classes;
     const bool pooled = task_ == Task::binary || average_ == "micro";
-    // Exact AUROC / AP need only the area: one class curve at a time, summed without its points.
+    // Exact AUROC / AP need only the area: one class at a time, summed while sweeping its sorted keys.
     if (!format_.binned && (kind_ == CurveKind::ap || (kind_ == CurveKind::auroc && !(task_ == Task::binary && max_fpr_)))) {
       std::vector<float> res;
       std::vector<double> weights;
       for (std::int64_t k = 0; k < (pooled ? 1 : C); ++k) {
-        const ClassCurve c = class_curve(format_, s, k, pooled ? CurveSel::micro : CurveSel::per_class);
-        res.push_back(kind_ == CurveKind::ap ? exact_average_precision_f32(c) : exact_auroc_f32(c));
-        weights.push_back(c.tps.empty() ? 0.0 : c.tps.back());
+        const ExactArea a = exact_area_f32(format_, s, k, pooled ? CurveSel::micro : CurveSel::per_class,
+                                           kind_ == CurveKind::ap);
+        res.push_back(a.value);
+        weights.push_back(a.positives);
       }
       if (pooled) return Result::scalar(res[0]);
       return reduce_scores(res, average_, weights);
