@@ -64,6 +64,7 @@ function time(fn, { runs = RUNS, setup } = {}) {
 }
 
 const rows = []; // {workload, contender, ms}
+let memory = null; // exactCurveMemory(): the child's measurement, as it reported it
 const ratios = []; // {workload, what, value, target, met}
 const checks = []; // plain JS against WASM: the same numbers or the comparison is meaningless
 function row(workload, contender, ms) {
@@ -427,6 +428,20 @@ function w3() {
     ratio(W, `${name} binned: copy / histogram`, binned.ms / hist, '<=', 2);
     ratio(W, `${name} binned: plain JS / copy`, binnedJs.ms / binned.ms, '>=', 2);
   }
+  exactCurveMemory(W);
+}
+
+// Memory of the exact curve (issue 7: state <= 5 B/sample, peak extra at compute <= 21 B/sample),
+// measured in a fresh module so that malloc's high-water mark is not set by other rows.
+function exactCurveMemory(W) {
+  const child = spawnSync(process.execPath, [join(here, 'exact-curve-memory.mjs'), buildName, String(SCALE)],
+    { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`bench/exact-curve-memory.mjs failed: ${child.stderr}`);
+  const mem = JSON.parse(child.stdout.trim().split('\n').pop());
+  ratio(W, 'BinaryAUROC exact: state bytes per sample', mem.stateBytesPerSample, '<=', 5);
+  ratio(W, 'BinaryAUROC exact: peak extra bytes per sample at compute (upper bound)',
+    mem.peakExtraBytesPerSampleAtMost, '<=', 21);
+  memory = mem;
 }
 
 function w4() {
@@ -568,7 +583,7 @@ mkdirSync(OUT, { recursive: true });
 const file = join(OUT, `${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${ONLY ? `-${ONLY.join('-')}` : ''}.json`);
 writeFileSync(file, `${JSON.stringify({
   build: buildName, scale: SCALE, runs: RUNS, jsRuns: JS_RUNS, node: process.versions.node,
-  date: started.toISOString(), rows, ratios, checks,
+  date: started.toISOString(), rows, ratios, checks, exactCurveMemory: memory,
 }, null, 1)}\n`);
 console.log(`wrote ${file}`);
 

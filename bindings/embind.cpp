@@ -155,6 +155,9 @@ std::string registry_json_text() { return registry_json().dump(); }
 
 // Bytes malloc has handed out and not taken back (dlmalloc's mallinfo): what leak tests watch.
 double heap_used_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().uordblks)); }  // int field: > 2 GB wraps
+// The most heap bytes malloc has ever held from the system (dlmalloc's max footprint): a high-water
+// mark that bounds peak memory between two readings (bench/exact-curve-memory.mjs).
+double heap_peak_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().usmblks)); }
 
 }  // namespace
 
@@ -176,6 +179,7 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("stateBytes", &JsMetric::state_bytes);
   emscripten::function("registryJson", &registry_json_text);
   emscripten::function("heapUsedBytes", &heap_used_bytes);
+  emscripten::function("heapPeakBytes", &heap_peak_bytes);
 
   // bench/run.mjs floors (kernels/bench_floors.hpp): pointers into the heap, checksums back.
   emscripten::function("benchReadFloor", +[](std::uintptr_t p, double n) {

@@ -227,7 +227,7 @@ export declare function init(options?: InitOptions): Promise<void>;
 export declare function simd(): boolean;
 
 /** The WebAssembly heap's size and the bytes malloc holds (metric states...). Throws before init(). */
-export declare function memoryUsage(): { heapBytes: number; usedBytes: number };
+export declare function memoryUsage(): { heapBytes: number; usedBytes: number; peakBytes: number };
 
 /** Element types the core accepts. */
 export type DType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'bool';

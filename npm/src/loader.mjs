@@ -90,10 +90,11 @@ export function getWasm(what) {
 /**
  * The WebAssembly heap: `heapBytes` its current size (it only grows, up to 4 GB), `usedBytes` what
  * malloc has handed out and not taken back (metric states, result copies). Watch usedBytes for leaks.
+ * `peakBytes`: the most bytes malloc has ever held from the heap (a high-water mark; never falls).
  */
 export function memoryUsage() {
   const M = getWasm('memoryUsage()');
-  return { heapBytes: M.HEAPU8.length, usedBytes: M.heapUsedBytes() };
+  return { heapBytes: M.HEAPU8.length, usedBytes: M.heapUsedBytes(), peakBytes: M.heapPeakBytes() };
 }
 
 async function load(options) {

@@ -15,6 +15,7 @@
 #include "test_buffers.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/kernels/radix_sort.hpp"
+#include "wasmetrics/classification/curve.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -277,6 +278,165 @@ TEST(ClassificationCurves, ExactStateBudgetRefusesBeforeGrowingAndSuggestsThresh
   auto binned = create_metric("BinaryAUROC", {{"ignore_index", -1}, {"max_state_bytes", 1}, {"thresholds", 11}});
   update(*binned, d.p1, d.t1);
   update(*binned, d.p2, d.t2);
+}
+
+// ---- fast update paths (float32 preds with uint8 / int32 targets) and the area-only compute ----
+
+namespace fast {
+
+template <class T>
+std::vector<T> cast_all(const std::vector<std::int64_t>& v) {
+  return std::vector<T>(v.begin(), v.end());
+}
+
+// The message of the Error an update throws, or "" when it does not throw.
+template <class P, class T>
+std::string update_error(Metric& m, const Buf<P>& p, const Buf<T>& t) {
+  try {
+    update(m, p, t);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace fast
+
+TEST(ClassificationCurves, BinaryFastPathEqualsGenericPath) {
+  std::mt19937 rng(21);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  // probabilities with ties, both zeros, the ends; logits (outside [0, 1]); ignored entries (255)
+  std::vector<float> probs, logits;
+  std::vector<std::int64_t> t;
+  for (int i = 0; i < 500; ++i) {
+    const std::int64_t y = u(rng) < 0.3f ? 1 : 0;
+    probs.push_back(i % 17 == 0 ? -0.0f : i % 19 == 0 ? 0.0f : i % 23 == 0 ? 1.0f
+                    : std::round(std::clamp(u(rng) * 0.8f + (y ? 0.2f : 0.0f), 0.0f, 1.0f) * 40.0f) / 40.0f);
+    logits.push_back(std::round((u(rng) - 0.5f) * 16.0f) / 2.0f + (y ? 0.5f : 0.0f));
+    t.push_back(i % 13 == 4 ? 255 : y);
+  }
+  const std::vector<Json> thresholds{Json(nullptr), Json(11), Json({0.9, 0.1, 0.5, 0.5, 0.0, 1.0, 0.305})};
+  for (const char* name : {"BinaryAUROC", "BinaryAveragePrecision", "BinaryROC", "BinaryPrecisionRecallCurve"})
+    for (const Json& thr : thresholds)
+      for (bool ignore : {false, true})
+        for (const auto* p : {&probs, &logits}) {
+          Json opts{{"thresholds", thr}};
+          std::vector<std::int64_t> tt = t;
+          if (ignore) opts["ignore_index"] = 255;
+          else for (auto& v : tt) v = v == 255 ? 0 : v;
+          auto fast_m = create_metric(name, opts);    // float32 + uint8: the fast path
+          auto generic = create_metric(name, opts);   // float32 + int64: the generic path
+          const auto pb = buf(*p);
+          update(*fast_m, pb, buf(fast::cast_all<std::uint8_t>(tt)));
+          update(*generic, pb, buf(tt));
+          const std::string what = std::string(name) + " " + thr.dump() + (ignore ? " ignore" : "") +
+                                   (p == &logits ? " logits" : " probs");
+          EXPECT_EQ(fast_m->save_state(), generic->save_state()) << what;
+          EXPECT_EQ(values(fast_m->compute()), values(generic->compute())) << what;
+          // bad input: the same error as the generic path, state unchanged
+          const auto before = fast_m->save_state();
+          auto nan = pb;
+          nan.v[7] = std::numeric_limits<float>::quiet_NaN();
+          auto bad_t = tt;
+          bad_t[9] = 3;
+          const std::string e1 = fast::update_error(*fast_m, nan, buf(fast::cast_all<std::uint8_t>(tt)));
+          const std::string e2 = fast::update_error(*fast_m, pb, buf(fast::cast_all<std::uint8_t>(bad_t)));
+          EXPECT_FALSE(e1.empty()) << what;
+          EXPECT_FALSE(e2.empty()) << what;
+          EXPECT_EQ(e1, fast::update_error(*generic, nan, buf(tt))) << what;
+          EXPECT_EQ(e2, fast::update_error(*generic, pb, buf(bad_t))) << what;
+          EXPECT_EQ(fast_m->save_state(), before) << what;
+        }
+  // validate_args=false: NaN scores pass and are kept (or not binned) the same way
+  auto nan_p = probs;
+  nan_p[3] = std::numeric_limits<float>::quiet_NaN();
+  std::vector<std::int64_t> t01 = t;
+  for (auto& v : t01) v = v == 255 ? 1 : v;
+  for (const Json& thr : thresholds) {
+    Json opts{{"thresholds", thr}, {"validate_args", false}};
+    auto a = create_metric("BinaryROC", opts);
+    auto b = create_metric("BinaryROC", opts);
+    update(*a, buf(nan_p), buf(fast::cast_all<std::uint8_t>(t01)));
+    update(*b, buf(nan_p), buf(t01));
+    EXPECT_EQ(a->save_state(), b->save_state()) << thr.dump();
+  }
+}
+
+TEST(ClassificationCurves, MulticlassFastPathEqualsGenericPath) {
+  std::mt19937 rng(22);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  const std::int64_t N = 300, C = 4;
+  std::vector<float> probs, logits;
+  std::vector<std::int64_t> t;
+  for (std::int64_t i = 0; i < N; ++i) {
+    float sum = 0;
+    std::vector<float> row(C);
+    for (auto& v : row) { v = std::round(u(rng) * 10.0f) + 1.0f; sum += v; }
+    for (auto v : row) probs.push_back(v / sum);
+    for (std::int64_t c = 0; c < C; ++c) logits.push_back(std::round((u(rng) - 0.5f) * 12.0f) / 2.0f);
+    t.push_back(i % 7 == 3 ? -1 : static_cast<std::int64_t>(u(rng) * C) % C);
+  }
+  for (const char* name : {"MulticlassAUROC", "MulticlassAveragePrecision", "MulticlassROC"})
+    for (Json thr : {Json(nullptr), Json(9)})
+      for (const char* average : {"macro", "weighted", "none", "micro"}) {
+        const bool roc = std::string(name) == "MulticlassROC";
+        if (roc ? std::string(average) == "weighted" : std::string(average) == "micro") continue;
+        for (const auto* p : {&probs, &logits}) {
+          Json opts{{"num_classes", C}, {"thresholds", thr}, {"ignore_index", -1}, {"average", average}};
+          auto fast_m = create_metric(name, opts);
+          auto generic = create_metric(name, opts);
+          const auto pb = buf(*p, {N, C});
+          update(*fast_m, pb, buf(fast::cast_all<std::int32_t>(t)));
+          update(*generic, pb, buf(t));
+          const std::string what = std::string(name) + " " + thr.dump() + " " + average;
+          EXPECT_EQ(fast_m->save_state(), generic->save_state()) << what;
+          EXPECT_EQ(values(fast_m->compute()), values(generic->compute())) << what;
+          auto bad_t = t;
+          bad_t[5] = C;  // V1
+          const auto before = fast_m->save_state();
+          const std::string e = fast::update_error(*fast_m, pb, buf(fast::cast_all<std::int32_t>(bad_t)));
+          EXPECT_FALSE(e.empty()) << what;
+          EXPECT_EQ(e, fast::update_error(*generic, pb, buf(bad_t))) << what;
+          EXPECT_EQ(fast_m->save_state(), before) << what;
+        }
+      }
+}
+
+// AUROC / AP of exact curves are summed without building the points: they must equal trapz /
+// average precision over the points the ROC / PR curve metrics return.
+TEST(ClassificationCurves, ExactAreaEqualsAreaOfCurvePoints) {
+  for (std::uint32_t seed : {1u, 2u, 3u}) {
+    Data d = binary_data(seed, 400);
+    // all-equal scores, no positives, no negatives, -0.0 next to +0.0
+    std::vector<std::pair<Buf<float>, Buf<std::int64_t>>> cases{
+        {d.p1, d.t1},
+        {buf<float>(std::vector<float>(50, 0.25f)), d.t1},
+        {buf<float>({0.3f, -0.0f, 0.0f, 0.0f, -0.0f, 0.7f}), buf<std::int64_t>({1, 0, 1, 0, 1, 0})},
+        {buf<float>({0.3f, 0.1f, 0.1f}), buf<std::int64_t>({0, 0, 0})},
+        {buf<float>({0.3f, 0.1f, 0.1f}), buf<std::int64_t>({1, 1, 1})},
+    };
+    cases[1].second.v.resize(50);
+    cases[1].second.shape = {50};
+    for (auto& [p, t] : cases) {
+      Json opts{{"ignore_index", -1}};
+      auto auroc = create_metric("BinaryAUROC", opts);
+      auto ap = create_metric("BinaryAveragePrecision", opts);
+      auto roc = create_metric("BinaryROC", opts);
+      auto prc = create_metric("BinaryPrecisionRecallCurve", opts);
+      for (Metric* m : {auroc.get(), ap.get(), roc.get(), prc.get()}) update(*m, p, t);
+      auto f32 = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
+      const Result& r = roc->compute();
+      const Result& pr = prc->compute();
+      const float ref_auroc = classification::trapz_f32(f32(r.field("tpr")->tensor.data), f32(r.field("fpr")->tensor.data));
+      const float ref_ap = classification::average_precision_f32(f32(pr.field("precision")->tensor.data),
+                                                                 f32(pr.field("recall")->tensor.data));
+      const double got_auroc = auroc->compute().tensor.data[0], got_ap = ap->compute().tensor.data[0];
+      if (std::isnan(ref_auroc)) EXPECT_TRUE(std::isnan(got_auroc)) << seed;
+      else EXPECT_EQ(got_auroc, static_cast<double>(ref_auroc)) << seed << " n=" << p.v.size();
+      if (std::isnan(ref_ap)) EXPECT_TRUE(std::isnan(got_ap)) << seed;
+      else EXPECT_EQ(got_ap, static_cast<double>(ref_ap)) << seed << " n=" << p.v.size();
+    }
+  }
 }
 
 }  // namespace

@@ -108,6 +108,150 @@ inline std::int64_t bin_of(const CurveFormat& f, double v) {
   return std::upper_bound(t.begin(), t.end(), v, [](double a, float b) { return a < static_cast<double>(b); }) - t.begin();
 }
 
+// Fast paths for the common dtypes (float32 scores, uint8 / int32 labels): one validating pass over
+// the input as given, then one pass that stores (or bins) the float32 scores; no double / int64
+// copies of the batch. They give exactly the generic path's state; any input the generic path would
+// reject is left to it (it names the first bad value), so errors and their order stay as they are.
+
+// bin_of for a float32 score: the same count of thresholds <= v (the direct index is only a first
+// guess; the comparisons settle it), in float arithmetic. Copied into locals once per batch so the
+// histogram stores cannot make the compiler reload the thresholds.
+struct BinIndex {
+  const float* t;
+  std::int32_t T;  // thresholds <= 1e7
+  bool linspace;
+  float scale;
+  explicit BinIndex(const CurveFormat& f)
+      : t(f.sorted_thr.data()), T(static_cast<std::int32_t>(f.sorted_thr.size())), linspace(f.linspace && T >= 2),
+        scale(static_cast<float>(T - 1)) {}
+  std::int32_t operator()(float v) const {
+    if (!(v == v)) return 0;  // NaN >= threshold is false
+    if (linspace) {
+      std::int32_t g = v <= 0.0f ? 0 : v >= 1.0f ? T : static_cast<std::int32_t>(v * scale) + 1;
+      if (g > T) g = T;
+      while (g < T && t[g] <= v) ++g;
+      while (g > 0 && t[g - 1] > v) --g;
+      return g;
+    }
+    return static_cast<std::int32_t>(std::upper_bound(t, t + T, v) - t);
+  }
+};
+
+inline void count_bin(const BinIndex& bin, std::int64_t* hist, std::int64_t T1, std::int64_t k, float v, int bit) {
+  ++hist[(k * T1 + bin(v)) * 2 + bit];
+}
+
+bool binary_f32_u8_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
+  if (f.task != Task::binary || preds.dtype != DType::float32 || target.dtype != DType::uint8) return false;
+  const float* p = preds.as<float>();
+  const std::uint8_t* t = target.as<std::uint8_t>();
+  const std::size_t n = static_cast<std::size_t>(preds.numel());
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : -1;
+  auto ignored = [&](std::uint8_t v) { return has_ii && static_cast<std::int64_t>(v) == ii; };
+  bool bad = false, outside = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = p[i];
+    if (f.validate && !std::isfinite(v)) bad = true;  // V4
+    if (ignored(t[i])) continue;
+    if (f.validate && t[i] > 1) bad = true;  // V3
+    outside = outside || outside01(static_cast<double>(v));
+  }
+  if (bad) return false;
+  const bool logits = use_logits(f, outside);
+  if (f.binned) {
+    std::int64_t* hist = s["hist"].as<std::int64_t>().data();
+    const BinIndex bin(f);
+    const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ignored(t[i])) continue;
+      const float v = logits ? static_cast<float>(sigmoid_of(p[i], true)) : p[i];
+      count_bin(bin, hist, T1, 0, v, t[i] == 1 ? 1 : 0);
+    }
+    return true;
+  }
+  std::vector<float> sc(n);
+  std::vector<std::uint8_t> tg(n);
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ignored(t[i])) continue;
+    sc[m] = logits ? static_cast<float>(sigmoid_of(p[i], true)) : p[i];
+    tg[m] = t[i] == 1 ? 1 : 0;
+    ++m;
+  }
+  s["scores"].append<float>(std::span<const float>(sc.data(), m));
+  s["target"].append<std::uint8_t>(std::span<const std::uint8_t>(tg.data(), m));
+  return true;
+}
+
+// Row softmax of float32 logits, the same operations as softmax_row(…, f32=true).
+void softmax_row_f32(const float* in, float* out, std::int64_t C) {
+  float m = in[0];
+  for (std::int64_t c = 1; c < C; ++c) m = std::max(m, in[c]);
+  float sum = 0;
+  for (std::int64_t c = 0; c < C; ++c) {
+    out[c] = static_cast<float>(std::exp(static_cast<double>(in[c] - m)));
+    sum += out[c];
+  }
+  const float inv = 1.0f / sum;
+  for (std::int64_t c = 0; c < C; ++c) out[c] = out[c] * inv;
+}
+
+// Multiclass preds float32 [N, C] (no extra dims) with int32 target [N].
+bool multiclass_f32_i32_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
+  if (f.task != Task::multiclass || preds.dtype != DType::float32 || target.dtype != DType::int32 || preds.ndim() != 2)
+    return false;
+  const std::int64_t K = f.classes;
+  const std::int64_t N = preds.shape[0];
+  const float* p = preds.as<float>();
+  const std::int32_t* t = target.as<std::int32_t>();
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+  auto ignored = [&](std::int64_t v) { return has_ii && v == ii; };
+  bool bad = false, outside = false;
+  if (f.validate)
+    for (std::int64_t i = 0; i < N * K; ++i) bad = bad || !std::isfinite(p[i]);  // V4
+  std::int64_t kept = 0;
+  for (std::int64_t r = 0; r < N; ++r) {
+    const std::int64_t v = t[r];
+    if (ignored(v)) continue;
+    if (f.validate && (v < 0 || v >= K)) bad = true;  // V1
+    ++kept;
+    if (!outside)
+      for (std::int64_t k = 0; k < K; ++k) outside = outside || outside01(static_cast<double>(p[r * K + k]));
+  }
+  if (bad) return false;
+  const bool logits = use_logits(f, outside);
+  std::vector<float> row(static_cast<std::size_t>(K));
+  if (f.binned) {
+    std::int64_t* hist = s["hist"].as<std::int64_t>().data();
+    const BinIndex bin(f);
+    const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
+    for (std::int64_t r = 0; r < N; ++r) {
+      const std::int64_t label = t[r];
+      if (ignored(label)) continue;
+      const float* in = p + r * K;
+      if (logits) { softmax_row_f32(in, row.data(), K); in = row.data(); }
+      for (std::int64_t k = 0; k < K; ++k) count_bin(bin, hist, T1, f.micro ? 0 : k, in[k], label == k ? 1 : 0);
+    }
+    return true;
+  }
+  std::vector<float> sc(static_cast<std::size_t>(kept * K));
+  std::vector<std::int32_t> tg(static_cast<std::size_t>(kept));
+  std::int64_t m = 0;
+  for (std::int64_t r = 0; r < N; ++r) {
+    const std::int64_t label = t[r];
+    if (ignored(label)) continue;
+    if (logits) softmax_row_f32(p + r * K, sc.data() + m * K, K);
+    else std::memcpy(sc.data() + m * K, p + r * K, static_cast<std::size_t>(K) * sizeof(float));
+    tg[m] = label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1;
+    ++m;
+  }
+  s["scores"].append<float>(sc);
+  s["target"].append<std::int32_t>(tg);
+  return true;
+}
+
 }  // namespace
 
 // ---- format / options ----
@@ -277,6 +421,8 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
   if (!is_floating(preds.dtype) && !f.int_preds_ok)
     fail(f.metric, ": Expected argument `preds` to be an floating tensor with probability/logit scores, but got tensor "
          "with dtype ", dtype_name(preds.dtype));
+  if (binary_f32_u8_update(f, s, preds, target)) return;
+  if (multiclass_f32_i32_update(f, s, preds, target)) return;
   const bool f32 = preds.dtype != DType::float64;
   std::vector<double> p = read_preds(f, preds);        // V4
   std::vector<std::int64_t> t = read_target(f, target);  // V2
@@ -409,6 +555,13 @@ namespace {
 void build_exact(std::vector<float>& keys, std::vector<std::uint8_t>& labels, ClassCurve& c) {
   kernels::radix_sort_desc(keys, labels);
   const std::size_t n = keys.size();
+  // the curve has one point per distinct score: sized exactly (growth by doubling would peak at
+  // twice its 12 bytes per point, and copy it)
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < n; ++i) distinct += i + 1 == n || keys[i] != keys[i + 1];
+  c.tps.reserve(distinct);
+  c.fps.reserve(distinct);
+  c.thr.reserve(distinct);
   double tps = 0;
   for (std::size_t i = 0; i < n; ++i) {
     tps += labels[i];
@@ -420,11 +573,63 @@ void build_exact(std::vector<float>& keys, std::vector<std::uint8_t>& labels, Cl
   }
 }
 
+// The (score, label) keys of class k (per_class) or of the pooled problem (micro); returns
+// TorchMetrics' "recall is all ones" flag of that curve. Throws when nothing is kept.
+bool gather_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, std::vector<float>& keys,
+                  std::vector<std::uint8_t>& labels) {
+  const std::int64_t K = f.classes;
+  bool recall_ones = false;
+  const StateVar& sv = s["scores"];
+  const StateVar& tv = s["target"];
+  const std::int64_t N = sv.shape[0];
+  auto scores = sv.as<float>();
+  if (f.task == Task::binary) {
+    auto tg = tv.as<std::uint8_t>();
+    keys.assign(scores.begin(), scores.end());
+    labels.assign(tg.begin(), tg.end());
+  } else if (f.task == Task::multiclass) {
+    auto tg = tv.as<std::int32_t>();
+    if (sel == CurveSel::micro) {
+      keys.assign(scores.begin(), scores.end());
+      labels.resize(keys.size());
+      for (std::int64_t r = 0; r < N; ++r)
+        for (std::int64_t j = 0; j < K; ++j) labels[r * K + j] = tg[r] == j ? 1 : 0;
+    } else {
+      keys.resize(static_cast<std::size_t>(N));
+      labels.resize(static_cast<std::size_t>(N));
+      bool all_zero = true;
+      for (std::int64_t r = 0; r < N; ++r) {
+        keys[r] = scores[r * K + k];
+        labels[r] = tg[r] == k ? 1 : 0;
+        all_zero = all_zero && tg[r] == 0;
+      }
+      recall_ones = all_zero;  // C14: TorchMetrics tests state[1] == 0, i.e. every target is class 0
+    }
+  } else {
+    auto tg = tv.as<std::uint8_t>();
+    for (std::int64_t r = 0; r < N; ++r)
+      for (std::int64_t j = 0; j < K; ++j) {
+        if (sel == CurveSel::per_class && j != k) continue;
+        const std::uint8_t v = tg[r * K + j];
+        if (v == kIgnoredTarget) continue;
+        keys.push_back(scores[r * K + j]);
+        labels.push_back(v);
+      }
+  }
+  if (keys.empty())
+    fail(f.metric, ": compute() needs at least one sample that is not ignored (TorchMetrics raises here too)");
+  if (!(f.task == Task::multiclass && sel == CurveSel::per_class)) {
+    bool any_pos = false;
+    for (auto v : labels) any_pos = any_pos || v != 0;
+    recall_ones = !any_pos;
+  }
+  return recall_ones;
+}
+
 }  // namespace
 
 ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel) {
   ClassCurve c;
-  const std::int64_t K = f.classes;
   if (f.binned) {
     c.binned = true;
     const std::int64_t T = static_cast<std::int64_t>(f.thresholds.size());
@@ -450,54 +655,66 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     c.neg = sn + hb[0];
     return c;
   }
-  const StateVar& sv = s["scores"];
-  const StateVar& tv = s["target"];
-  const std::int64_t N = sv.shape[0];
   std::vector<float> keys;
   std::vector<std::uint8_t> labels;
-  auto scores = sv.as<float>();
-  if (f.task == Task::binary) {
-    auto tg = tv.as<std::uint8_t>();
-    keys.assign(scores.begin(), scores.end());
-    labels.assign(tg.begin(), tg.end());
-  } else if (f.task == Task::multiclass) {
-    auto tg = tv.as<std::int32_t>();
-    if (sel == CurveSel::micro) {
-      keys.assign(scores.begin(), scores.end());
-      labels.resize(keys.size());
-      for (std::int64_t r = 0; r < N; ++r)
-        for (std::int64_t j = 0; j < K; ++j) labels[r * K + j] = tg[r] == j ? 1 : 0;
-    } else {
-      keys.resize(static_cast<std::size_t>(N));
-      labels.resize(static_cast<std::size_t>(N));
-      bool all_zero = true;
-      for (std::int64_t r = 0; r < N; ++r) {
-        keys[r] = scores[r * K + k];
-        labels[r] = tg[r] == k ? 1 : 0;
-        all_zero = all_zero && tg[r] == 0;
-      }
-      c.recall_ones = all_zero;  // C14: TorchMetrics tests state[1] == 0, i.e. every target is class 0
-    }
-  } else {
-    auto tg = tv.as<std::uint8_t>();
-    for (std::int64_t r = 0; r < N; ++r)
-      for (std::int64_t j = 0; j < K; ++j) {
-        if (sel == CurveSel::per_class && j != k) continue;
-        const std::uint8_t v = tg[r * K + j];
-        if (v == kIgnoredTarget) continue;
-        keys.push_back(scores[r * K + j]);
-        labels.push_back(v);
-      }
-  }
-  if (keys.empty())
-    fail(f.metric, ": compute() needs at least one sample that is not ignored (TorchMetrics raises here too)");
-  if (!(f.task == Task::multiclass && sel == CurveSel::per_class)) {
-    bool any_pos = false;
-    for (auto v : labels) any_pos = any_pos || v != 0;
-    c.recall_ones = !any_pos;
-  }
+  c.recall_ones = gather_exact(f, s, k, sel, keys, labels);
   build_exact(keys, labels, c);
   return c;
+}
+
+ExactArea exact_area_f32(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision) {
+  std::vector<float> keys;
+  std::vector<std::uint8_t> labels;
+  const bool recall_ones = gather_exact(f, s, k, sel, keys, labels);
+  kernels::radix_sort_desc(keys, labels);
+  const std::size_t n = keys.size();
+  // build_exact's cumulative counts at the end of each run of equal scores (exact in double)
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) total += labels[i];
+  auto run_end = [&](std::size_t i) { return i + 1 == n || keys[i] != keys[i + 1]; };
+  const float tl = static_cast<float>(total);
+  const float fl = static_cast<float>(static_cast<double>(n) - total);
+  ExactArea out{0.0f, static_cast<double>(tl)};
+  double sum = 0;
+  if (!average_precision) {
+    // trapz_f32 over roc_points: (0, 0), then (fps / fps.back(), tps / tps.back()) per run, in order
+    float x0 = 0.0f, y0 = 0.0f;
+    double tps = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      tps += labels[i];
+      if (!run_end(i)) continue;
+      const float tp = static_cast<float>(tps), fp = static_cast<float>(static_cast<double>(i + 1) - tps);
+      const float x1 = fl <= 0 ? 0.0f : fp / fl;
+      const float y1 = tl <= 0 ? 0.0f : tp / tl;
+      const float dx = x1 - x0;
+      const float ys = y1 + y0;
+      sum += static_cast<double>(dx * ys);
+      x0 = x1;
+      y0 = y1;
+    }
+    out.value = static_cast<float>(sum) / 2.0f;
+    return out;
+  }
+  // average_precision_f32 over prc_points: runs from the last to the first, then (precision 1, recall 0)
+  double after = 0;  // positives after index i
+  bool have_prev = false;
+  float prev_precision = 0.0f, prev_recall = 0.0f;
+  for (std::size_t i = n; i-- > 0;) {
+    if (run_end(i)) {
+      const double tps = total - after;
+      const float tp = static_cast<float>(tps), fp = static_cast<float>(static_cast<double>(i + 1) - tps);
+      const float precision = tp / (tp + fp);
+      const float recall = recall_ones ? 1.0f : tp / tl;
+      if (have_prev) sum += static_cast<double>((recall - prev_recall) * prev_precision);
+      prev_precision = precision;
+      prev_recall = recall;
+      have_prev = true;
+    }
+    after += labels[i];
+  }
+  sum += static_cast<double>((0.0f - prev_recall) * prev_precision);
+  out.value = -static_cast<float>(sum);
+  return out;
 }
 
 namespace {

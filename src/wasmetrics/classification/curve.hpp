@@ -90,6 +90,15 @@ Curve3 roc_points(const ClassCurve& c, const std::vector<float>& given_thr);
 float trapz_f32(const std::vector<float>& y, const std::vector<float>& x);
 // -sum((recall[1:] - recall[:-1]) * precision[:-1]) in float32.
 float average_precision_f32(const std::vector<float>& precision, const std::vector<float>& recall);
+// AUROC (trapz_f32 over roc_points) or average precision (average_precision_f32 over prc_points) of
+// the exact curve class_curve(f, s, k, sel) would give, summed in the same order while sweeping the
+// sorted keys: bit-identical, without the curve's 12 bytes per distinct score. `positives` is the
+// curve's last tps (the 'weighted' average's weight).
+struct ExactArea {
+  float value;
+  double positives;
+};
+ExactArea exact_area_f32(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision);
 // BinaryAUROC with max_fpr (McClish correction) from ROC points.
 float binary_auroc_f32(const Curve3& roc, std::optional<double> max_fpr);
 // _reduce_auroc / _reduce_average_precision: 'macro', 'weighted', 'none'.

@@ -149,6 +149,19 @@ class CurveMetric final : public Metric {
   Result compute_state(const State& s) const override {
     const std::int64_t C = task_ == Task::binary ? 1 : format_.classes;
     const bool pooled = task_ == Task::binary || average_ == "micro";
+    // Exact AUROC / AP need only the area: one class at a time, summed while sweeping its sorted keys.
+    if (!format_.binned && (kind_ == CurveKind::ap || (kind_ == CurveKind::auroc && !(task_ == Task::binary && max_fpr_)))) {
+      std::vector<float> res;
+      std::vector<double> weights;
+      for (std::int64_t k = 0; k < (pooled ? 1 : C); ++k) {
+        const ExactArea a = exact_area_f32(format_, s, k, pooled ? CurveSel::micro : CurveSel::per_class,
+                                           kind_ == CurveKind::ap);
+        res.push_back(a.value);
+        weights.push_back(a.positives);
+      }
+      if (pooled) return Result::scalar(res[0]);
+      return reduce_scores(res, average_, weights);
+    }
     // the curves this metric needs: one pooled curve, or one per class
     std::vector<ClassCurve> curves;
     if (pooled) {
