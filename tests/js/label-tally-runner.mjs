@@ -9,19 +9,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
 import { importPackage } from './helpers.mjs';
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32; // deterministic uniform [0, 1) numbers
 
 function randomBatch(rand, N, L, thr, ignoreByte) {
   const p = new Float32Array(N * L);
