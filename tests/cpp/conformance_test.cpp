@@ -153,6 +153,22 @@ Batch read_batch(const Json& b, const MetricSpec& spec) {
   return out;
 }
 
+// The batch keys (in first-seen order) that `spec` does not list as update() inputs: a case that
+// gives a metric an input it does not take yet (weighted.json's `sample_weight` before weights
+// land) is skipped with that reason, like a case whose metric is not registered.
+std::vector<std::string> inputs_not_taken(const Json& batches, const MetricSpec& spec) {
+  std::vector<std::string> out;
+  for (auto& b : batches) {
+    if (is_detection_batch(b)) continue;
+    for (auto& [key, value] : b.items()) {
+      bool listed = false;
+      for (auto& in : spec.inputs) listed = listed || in.name == key;
+      if (!listed && std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
+    }
+  }
+  return out;
+}
+
 class Conformance : public ::testing::TestWithParam<CaseRef> {};
 
 TEST_P(Conformance, Case) {
@@ -160,6 +176,11 @@ TEST_P(Conformance, Case) {
   const std::string metric_name = c["metric"];
   if (!is_registered(metric_name)) GTEST_SKIP() << metric_name << " is not implemented yet";
   const MetricSpec& spec = find_metric(metric_name);
+  if (auto extra = inputs_not_taken(c.value("batches", Json::array()), spec); !extra.empty()) {
+    std::string names;
+    for (auto& e : extra) names += (names.empty() ? "" : ", ") + e;
+    GTEST_SKIP() << metric_name << " does not take input " << names << " yet";
+  }
   const Json args = c.value("args", Json::object());
   const bool is_error = c.contains("error");
   const std::string error_at = c.value("error_at", "");

@@ -24,6 +24,20 @@ struct QuerySpec {
   std::vector<OptionSpec> options;
 };
 
+// A worked example of a metric, in the conformance fixtures' JSON conventions
+// (../shared/conformance/README.md): `args` are the options (snake_case), each batch maps the
+// update() input names to tensors {dtype, shape, data}, `expected` is compute()'s RESULT. Taken
+// from TorchMetrics' docstring examples (or a reference computation); the generic contract test
+// (value, batch split, merge, forward, save/load, rejected update, parallel) runs every example of
+// every metric, and the docs and TypeScript @example blocks are generated from them.
+struct MetricExample {
+  std::string doc;  // one line: what the example shows
+  Json args = Json::object();
+  Json batches = Json::array();
+  Json expected;
+  double atol = 1e-6, rtol = 1e-5;  // a docstring's printed value is rounded: give atol 5e-5 for 4 decimals
+};
+
 struct MetricSpec {
   std::string name;    // TorchMetrics class name
   std::string family;  // regression, aggregation, classification, ...
@@ -32,6 +46,7 @@ struct MetricSpec {
   std::vector<OptionSpec> options;
   std::function<std::unique_ptr<Metric>(const Options&)> make;
   std::vector<QuerySpec> queries = {};
+  std::vector<MetricExample> examples = {};  // at least one; see MetricExample
 };
 
 // Every registered metric, in registry order (see src/wasmetrics/metrics.cpp); every metric with
