@@ -22,7 +22,8 @@ const srcDir = join(npmDir, 'src');
 const distDir = join(npmDir, 'dist');
 const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 
-const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm'];
+const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
+  'THIRD-PARTY-NOTICES.md'];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
 const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
   'evaluateMasks',
@@ -57,6 +58,7 @@ function parseArgs(argv) {
 
 function checkDist() {
   const missing = DIST_FILES.filter((f) => !existsSync(join(distDir, f)));
+  if (!existsSync(join(npmDir, 'LICENSE'))) missing.push('../LICENSE');
   if (missing.length) {
     fail(`npm/dist is incomplete (missing ${missing.join(', ')}); run \`node npm/scripts/build.mjs\` after building the WASM`);
   }
@@ -480,13 +482,34 @@ async function bundle(modules) {
       inject: [join(srcDir, 'cjs-shim.mjs')],
     },
   ];
+  const bundled = new Set();
   for (const options of builds) {
-    const result = await esbuild.build(options);
+    const result = await esbuild.build({ ...options, metafile: true });
     if (result.warnings.length) {
       const text = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
       fail(`esbuild warnings for ${options.outfile}:\n${text.join('\n')}`);
     }
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m) bundled.add(m[1]);
+    }
   }
+  writeThirdPartyNotices([...bundled].sort());
+}
+
+// dist/THIRD-PARTY-NOTICES.md: the licence of every npm package the bundles contain, read from
+// the bundler's own list of inputs, so a new bundled dependency can never ship without its notice.
+function writeThirdPartyNotices(packages) {
+  const parts = ['# Third-party notices', '',
+    `${pkg.name} bundles the following packages into dist/index.mjs and dist/index.cjs.`, ''];
+  for (const name of packages) {
+    const dir = join(npmDir, 'node_modules', name);
+    const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const licenceFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'license'].map((f) => join(dir, f)).find(existsSync);
+    if (!licenceFile) fail(`bundled package ${name} has no LICENSE file to copy into THIRD-PARTY-NOTICES.md`);
+    parts.push(`## ${name} ${meta.version} (${meta.license})`, '', '```', readFileSync(licenceFile, 'utf8').trim(), '```', '');
+  }
+  writeFileSync(join(distDir, 'THIRD-PARTY-NOTICES.md'), parts.join('\n'));
 }
 
 async function selfCheck(registry) {
@@ -552,6 +575,8 @@ async function main() {
   writeFileSync(join(distDir, 'index.d.ts'), dts);
   writeFileSync(join(distDir, 'index.d.cts'), dts);
   await bundle(modules);
+  // npm ships the LICENSE of the package folder: the repository's one licence, copied (not kept twice).
+  copyFileSync(join(repoRoot, 'LICENSE'), join(npmDir, 'LICENSE'));
   checkDist();
   await selfCheck(registry);
   console.log(`npm/dist: ${registry.metrics.length} metric classes (${registry.metrics.map((m) => m.name).join(', ')}); `

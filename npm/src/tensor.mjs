@@ -142,6 +142,7 @@ function fromObject(value, where) {
   }
   let out;
   if (ArrayBuffer.isView(data)) {
+    refuseDetached(data, where);
     const own = typedArrayDtype(data);
     if (own === null) throw new TypeError(`${where}: ${data.constructor.name} is not supported; use ${supportedArrays}`);
     const boolBytes = dtype === 'bool' && (own === 'uint8' || own === 'int8');
@@ -189,6 +190,7 @@ export function toInputTensor(value, where) {
   if (typeof value === 'boolean') return { data: Uint8Array.of(value ? 1 : 0), dtype: 'bool', shape: [] };
   if (typeof value === 'bigint') return { data: BigInt64Array.of(value), dtype: 'int64', shape: [] };
   if (ArrayBuffer.isView(value)) {
+    refuseDetached(value, where);
     const dtype = typedArrayDtype(value);
     if (dtype === null) throw new TypeError(`${where}: ${value.constructor.name} is not supported; use ${supportedArrays}`);
     return { data: value, dtype, shape: [value.length] };
@@ -205,9 +207,20 @@ export function toInputTensor(value, where) {
  */
 export function withHeapTensors(M, tensors, fn) {
   const pointers = [];
+  // A view of the heap itself (HeapInput.data passed as data) would be detached by the mallocs
+  // below if the heap grows: copy it out first.
+  const heapBuffer = M.HEAPU8.buffer;
+  const safe = tensors.map((t) => (!t.heap && t.data.buffer === heapBuffer ? { ...t, data: t.data.slice() } : t));
   try {
-    const descriptors = tensors.map((t) => {
+    const descriptors = safe.map((t) => {
       if (t.heap) return [t.heap.pointer('update'), DTYPES[t.dtype].code, t.shape]; // zero-copy: read in place
+      // Checked again at the copy, after every input was resolved: a getter of a later input may
+      // have resized an earlier input's (resizable) buffer since it was checked.
+      const elements = t.shape.reduce((n, d) => n * d, 1);
+      if (t.data.length !== elements) {
+        throw new Error(`input ${safe.indexOf(t)} changed size during the call: its buffer holds ${t.data.length} elements, `
+          + `its shape ${shapeText(t.shape)} needs ${elements}`);
+      }
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       const ptr = M._malloc(Math.max(bytes.length, 1)) >>> 0;
       if (ptr === 0) throw new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`);
@@ -284,13 +297,34 @@ export class Tensor {
   }
 }
 
+// A view whose ArrayBuffer was detached (transferred, or a WebAssembly heap that grew) reads as
+// empty. ArrayBuffer.prototype.detached where the runtime has it (Node 20 has not); otherwise an
+// empty buffer is probed: constructing a view on a detached buffer throws.
+function refuseDetached(view, where) {
+  if (!isDetached(view)) return;
+  throw new TypeError(`${where}: its typed array's buffer is detached (a view of the WebAssembly heap, such as `
+    + 'HeapInput.data, goes stale when the heap grows): pass the HeapInput from allocInput() itself, not its .data');
+}
+
+function isDetached(view) {
+  const buffer = view.buffer;
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer); // eslint-disable-line no-new
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Native result -> a number (0-d), a Tensor, an object of results or an array of results. */
 export function fromNativeResult(r) {
   if (Array.isArray(r)) return r.map(fromNativeResult);
   if (r.data instanceof Float64Array && Array.isArray(r.shape)) {
     return r.shape.length === 0 ? r.data[0] : new Tensor(r.data, r.shape);
   }
-  const out = {};
-  for (const [name, value] of Object.entries(r)) out[name] = fromNativeResult(value);
-  return out;
+  // Keys can be user class labels ("__proto__", "constructor"): own data properties, never an
+  // assignment that could set the prototype.
+  return Object.fromEntries(Object.entries(r).map(([name, value]) => [name, fromNativeResult(value)]));
 }

@@ -205,3 +205,51 @@ TEST(State, OptionsWhoseStateCannotFitAreRefusedNamingTheState) {
 
 }  // namespace
 }  // namespace wasmetrics
+
+namespace wasmetrics {
+namespace {
+
+// One rule for bool inputs, for every registered metric: a byte other than 0/1 in a bool tensor is
+// refused with the input named, before any metric reads it (issue 16: MeanMetric read 85 as 85).
+TEST(BoolInputs, EveryMetricRefusesBytesOtherThanZeroAndOne) {
+  const std::vector<std::uint8_t> bytes = {0, 1, 85, 1};
+  std::size_t checked = 0;
+  std::string not_constructed;
+  for (auto& spec : metric_specs()) {
+    // Options from the first example (some metrics have required options), else the defaults.
+    std::unique_ptr<Metric> metric;
+    for (const Json& args : {spec.examples.empty() ? Json::object() : spec.examples[0].args, Json::object()}) {
+      try {
+        metric = create_metric(spec.name, args);
+        break;
+      } catch (const Error&) {
+      }
+    }
+    if (!metric) {
+      not_constructed += " " + spec.name;
+      continue;
+    }
+    std::vector<TensorView> inputs;
+    for (auto& in : spec.inputs)
+      if (!in.optional) inputs.push_back(TensorView{bytes.data(), DType::bool_, {4}});
+    auto before = metric->save_state();
+    auto msg = error_of([&] { metric->update(inputs); });
+    EXPECT_NE(msg.find("has dtype bool but holds the byte 85 at flat index 2"), std::string::npos)
+        << spec.name << ": " << msg;
+    EXPECT_NE(msg.find("`" + spec.inputs[0].name + "`"), std::string::npos) << spec.name << ": " << msg;
+    EXPECT_EQ(metric->save_state(), before) << spec.name;
+    ++checked;
+  }
+  // Every metric without required options, or with an example, is checked.
+  EXPECT_GT(checked, metric_specs().size() * 9 / 10) << "not constructed:" << not_constructed;
+}
+
+TEST(BoolInputs, ZeroAndOneBytesAreReadAsNumbers) {
+  const std::vector<std::uint8_t> p = {0, 1, 1, 0}, t = {0, 1, 0, 0};
+  auto mse = create_metric("MeanSquaredError", Json::object());
+  mse->update(std::vector<TensorView>{{p.data(), DType::bool_, {4}}, {t.data(), DType::bool_, {4}}});
+  EXPECT_DOUBLE_EQ(mse->compute().tensor.data.at(0), 0.25);
+}
+
+}  // namespace
+}  // namespace wasmetrics

@@ -127,3 +127,16 @@ test('benchFloors (the benchmark floors): the SIMD byte sum equals a JS sum (sev
   assert.equal(benchFloors.histogram(scores, labels, 11), check);
   for (const x of [bytes, target, scores, labels]) x.dispose();
 });
+
+test('passing allocInput().data kept across a heap growth names the input and says to pass the HeapInput', () => {
+  const h = allocInput('float32', [4]);
+  const stale = h.data;
+  stale.set([1, 2, 3, 4]);
+  const grow = allocInput('uint8', [64 << 20]); // forces the heap to grow: `stale` is detached
+  const m = createMetric('MeanSquaredError');
+  assert.throws(() => m.update(stale, h), (e) => e instanceof TypeError && /`preds`/.test(e.message)
+    && /detached/.test(e.message) && /pass the HeapInput/.test(e.message));
+  m.update(h, h); // the module and the metric still work
+  assert.equal(m.compute(), 0);
+  for (const x of [m, h, grow]) x.dispose();
+});

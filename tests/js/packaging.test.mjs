@@ -3,7 +3,7 @@
 // child processes, and type-check a TypeScript consumer against dist/index.d.ts.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -39,13 +39,27 @@ const consumerBody = (caseJson) => `
 let packed;
 let consumer;
 
-test('npm pack ships dist/ (both .wasm, ESM, CJS, types), package.json and README only', async () => {
+test('npm pack ships dist/ (both .wasm, ESM, CJS, types, third-party notices), package.json, README and LICENSE only', async () => {
   const { stdout } = await npm(['pack', '--json', '--pack-destination', work], npmDir);
   [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
   const files = packed.files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['README.md', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.mjs',
-    'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm', 'package.json']);
+  assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/THIRD-PARTY-NOTICES.md', 'dist/index.cjs', 'dist/index.d.cts',
+    'dist/index.d.ts', 'dist/index.mjs', 'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm', 'package.json']);
   assert.equal(packed.name, 'wasmetrics');
+});
+
+test('the package names its licence, and notices every bundled third-party package with its licence text', () => {
+  const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
+  assert.equal(pkg.license, 'MIT');
+  assert.equal(readFileSync(join(npmDir, 'LICENSE'), 'utf8'), readFileSync(join(npmDir, '../LICENSE'), 'utf8'));
+  const notices = readFileSync(join(npmDir, 'dist/THIRD-PARTY-NOTICES.md'), 'utf8');
+  const bundle = readFileSync(join(npmDir, 'dist/index.mjs'), 'utf8');
+  // fast-png decodes PNG masks; it brings iobuffer and fflate (pako's successor): all MIT.
+  for (const name of ['fast-png', 'iobuffer', 'fflate']) {
+    assert.match(notices, new RegExp(`^## ${name} \\S+ \\(MIT\\)$`, 'm'), `${name} has no notice`);
+    assert.ok(bundle.includes(`node_modules/${name}/`), `${name} is not bundled any more: the notice test is stale`);
+  }
+  assert.match(notices, /Permission is hereby granted/);
 });
 
 test('the tarball installs offline into a fresh project', async () => {

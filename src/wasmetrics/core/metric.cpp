@@ -76,6 +76,25 @@ void Metric::check_input_count(std::span<const TensorView> inputs) const {
   }
 }
 
+// One rule for bool inputs everywhere: a bool element is the byte 0 or 1. Any other byte is refused
+// here, before any metric reads it (regression and aggregation metrics would otherwise read 85 as
+// the number 85 while classification refuses it).
+void Metric::check_bool_inputs(std::span<const TensorView> inputs) const {
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    if (inputs[k].dtype != DType::bool_) continue;
+    const auto* bytes = inputs[k].as<std::uint8_t>();
+    const auto n = static_cast<std::size_t>(inputs[k].numel());
+    std::uint8_t high = 0;
+    for (std::size_t i = 0; i < n; ++i) high |= bytes[i];
+    if ((high & 0xFE) == 0) continue;
+    std::size_t at = 0;
+    while (bytes[at] <= 1) ++at;
+    std::string input = spec_ && k < spec_->inputs.size() ? spec_->inputs[k].name : "input " + std::to_string(k);
+    fail(name(), ": `", input, "` has dtype bool but holds the byte ", static_cast<int>(bytes[at]), " at flat index ",
+         at, " (a bool element is 0 or 1)");
+  }
+}
+
 void Metric::fold(const State& batch) {
   ensure_state();
   merge_custom(*state_, batch);
@@ -85,6 +104,7 @@ void Metric::fold(const State& batch) {
 
 void Metric::update(std::span<const TensorView> inputs) {
   check_input_count(inputs);
+  check_bool_inputs(inputs);
   State batch = initial_state();
   update_state(batch, inputs);  // throws before anything is folded in
   batch.updates = 1;
@@ -99,6 +119,7 @@ const Result& Metric::compute() {
 
 Result Metric::forward(std::span<const TensorView> inputs) {
   check_input_count(inputs);
+  check_bool_inputs(inputs);
   State batch = initial_state();
   update_state(batch, inputs);
   batch.updates = 1;

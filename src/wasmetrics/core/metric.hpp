@@ -83,6 +83,7 @@ class Metric {
   friend std::unique_ptr<Metric> create_metric(const std::string&, const Json&);
   void ensure_state();
   void check_input_count(std::span<const TensorView> inputs) const;
+  void check_bool_inputs(std::span<const TensorView> inputs) const;
   void fold(const State& batch);
   Result present(Result r) const;  // names per-class results after class_labels_
 

@@ -44,8 +44,10 @@ class Writer {
 class Reader {
  public:
   explicit Reader(std::span<const std::uint8_t> b) : bytes(b) {}
-  void need(std::size_t n, const char* what) {
-    if (n > bytes.size() - pos) fail("state blob is truncated: ", what, " runs past its end (", bytes.size(), " bytes)");
+  // 64-bit on purpose: a size field read from the blob must not wrap to a small size_t in wasm32
+  // (a forged 2^32 + k would otherwise pass as k).
+  void need(std::uint64_t n, const char* what) {
+    if (n > static_cast<std::uint64_t>(bytes.size() - pos)) fail("state blob is truncated: ", what, " runs past its end (", bytes.size(), " bytes)");
   }
   template <class T> T get(const char* what) {
     need(sizeof(T), what);

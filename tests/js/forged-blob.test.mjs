@@ -1,0 +1,61 @@
+// Forged native state blobs (issue 16): a checksum proves nothing against a forger, who can
+// recompute it. These tests forge blobs field by field with a correct checksum and expect a clear
+// Error and an unchanged metric. Here: a size field of 2^32 + k bytes, which a 32-bit size_t in
+// WebAssembly used to read as k (the blob loaded, then the metric saved blobs nothing could load).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { importPackage } from './helpers.mjs';
+
+const lib = await importPackage();
+await lib.init();
+
+// FNV-1a 64, the native blob's trailing checksum (src/wasmetrics/core/state_blob.cpp).
+function fnv1a64(bytes) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h;
+}
+
+// Walks the native blob layout (core/state_blob.hpp) and returns the offsets of the first state's
+// dims and byte-size fields.
+function firstStateFields(blob) {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  let at = 8; // magic, version
+  at += 4 + view.getUint32(at, true); // metric name
+  at += 8 + 8 + 4; // options hash, update count, state count
+  at += 4 + view.getUint32(at, true); // state name
+  at += 2; // reduction, dtype
+  const ndim = view.getUint32(at, true);
+  at += 4;
+  const dims = at;
+  at += 8 * ndim;
+  return { view, dims, ndim, size: at };
+}
+
+function reseal(blob) {
+  const body = blob.subarray(0, blob.length - 8);
+  new DataView(blob.buffer, blob.byteOffset).setBigUint64(blob.length - 8, fnv1a64(body), true);
+  return blob;
+}
+
+test('a forged state size of 2^32 + k bytes is refused as truncated, and the metric is unchanged', () => {
+  const m = new lib.CatMetric();
+  m.update({ data: Float32Array.of(1.5), shape: [1] });
+  const blob = new Uint8Array(m.saveState());
+  const { view, dims, ndim, size } = firstStateFields(blob);
+  assert.equal(ndim, 1, 'CatMetric keeps one [n] state');
+  const elementBytes = Number(view.getBigUint64(size, true)) / Number(view.getBigInt64(dims, true));
+  // Claim 2^32 + elementBytes bytes holding (2^32 / elementBytes + 1) elements: consistent with
+  // the shape, but only elementBytes are present.
+  view.setBigInt64(dims, BigInt(2 ** 32 / elementBytes + 1), true);
+  view.setBigUint64(size, BigInt(2 ** 32 + elementBytes), true);
+  const fresh = new lib.CatMetric();
+  fresh.update({ data: Float32Array.of(7), shape: [1] });
+  assert.throws(() => fresh.loadState(reseal(blob)), (e) => e instanceof Error && /truncated|state size/.test(e.message));
+  assert.deepEqual(Array.from(fresh.compute().data ?? [fresh.compute()]), [7]);
+  const again = new lib.CatMetric();
+  again.loadState(fresh.saveState()); // what it saves still loads
+  assert.deepEqual(Array.from(again.compute().data ?? [again.compute()]), [7]);
+  for (const x of [m, fresh, again]) x.dispose();
+});
