@@ -1,7 +1,7 @@
 // Columns of a parsed CSV/JSON table, header detection and numeric cell parsing. Pure functions:
 // used by the parse worker and tested in Node (tests/js/web-lib.test.mjs).
 
-const SPECIAL = new Map([['nan', NaN], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity],
+export const SPECIAL = new Map([['nan', NaN], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity],
   ['infinity', Infinity], ['-infinity', -Infinity], ['true', 1], ['false', 0]]);
 
 /** The number a CSV cell holds, or undefined if it is text. An empty cell is NaN (missing). */
