@@ -85,6 +85,23 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
     }
     await assertInked('plot-roc');
     await assertInked('plot-pr');
+    // legends: each class's AUC / AP from the package; ROC's chance line; PR's prevalence baselines
+    const legends = await page.evaluate(() => Object.fromEntries(['roc', 'pr'].map((k) => [k, window.Chart.getChart(`plot-${k}`).data.datasets.map((d) => ({ label: d.label, data: d.data }))])));
+    const areaOptions = { ...size, thresholds, ...(family === 'Binary' ? {} : { average: 'none' }) };
+    for (const [kind, area, short] of [['roc', 'AUROC', 'AUC'], ['pr', 'AveragePrecision', 'AP']]) {
+      const want = nodeValue(family + area, areaOptions, [[preds, target]]);
+      const values = typeof want === 'number' ? [want] : want;
+      names.forEach((n, k) => assert.equal(legends[kind][k].label, `${n} (${short} ${values[k].toFixed(3)})`, `${kind} legend of ${n}`));
+    }
+    assert.deepEqual(legends.roc.slice(names.length).map((d) => [d.label, d.data]), [['chance (AUC 0.5)', [{ x: 0, y: 0 }, { x: 1, y: 1 }]]]);
+    const n = target.shape?.[0] ?? target.length;
+    names.forEach((name, k) => {
+      let positives = 0;
+      for (let i = 0; i < n; i++) positives += family === 'Multiclass' ? Number(target[i] === k) : Number((target.data ?? target)[i * names.length + k] === 1);
+      const base = legends.pr[names.length + k];
+      close(base.data[0].y, positives / n, `PR baseline of ${name}`, 1e-12);
+      assert.equal(base.label, `${name} baseline (prevalence ${(positives / n).toFixed(3)})`);
+    });
     // reliability diagram: the ECE is the package's, and the bins plotted add up to it
     const cal = r.calibration;
     const pooled = family === 'Multilabel';

@@ -181,6 +181,9 @@ async function runData() {
   out.replaceChildren();
   state.datasets = { pred: null, target: null };
   state.collected = null;
+  state.inputs = null; // nothing below may run on the inputs of earlier data
+  // keep parsed datasets of the current files only
+  for (const f of state.parsed.keys()) if (f !== state.sources.pred && f !== state.sources.target) state.parsed.delete(f);
   if (!state.sources.pred) throw new Error('pick or drop a predictions file, or load a sample');
   try {
     state.datasets.pred = await parse('pred');
@@ -228,6 +231,7 @@ function renderData() {
 
 // ---- [2] task and metrics ------------------------------------------------------------------
 async function runTask() {
+  state.inputs = null;
   if (!state.collected) throw new Error('no data yet (cell [1])');
   state.inputs = buildInputs(state.collected);
   state.suggestion = suggestTask(state.inputs);
@@ -464,7 +468,7 @@ function renderResults(out, r) {
   const mt = el('table', { id: 'metrics-table' }, el('thead', {}, el('tr', {}, el('th', { text: 'metric' }), el('th', { text: 'options' }), el('th', { text: 'value' }))));
   const mb_ = el('tbody');
   for (const m of r.metrics) {
-    const row = el('tr', { dataset: { metric: m.name, options: JSON.stringify(m.options) } }, el('td', { text: m.name }), el('td', { class: 'muted', text: optionText(m.options) }));
+    const row = el('tr', {}, el('td', { text: m.name }), el('td', { class: 'muted', text: optionText(m.options) }));
     if (m.error) row.append(el('td', { class: 'error-cell', text: 'error: ' + m.error }));
     else if (typeof m.value === 'number') row.append(metricCell(m.name, m.value, { options: m.options }));
     else if (m.value?.shape?.length === 1) {
@@ -612,7 +616,9 @@ function exportObject() {
     task: r.task, samples: r.n,
     metrics: r.metrics.map((m) => ({ name: m.name, options: m.options, ...(m.error ? { error: m.error } : { value: m.value }) })),
     perClass: r.perClass ?? null, confusionMatrix: r.confusion ?? null, worst: r.worst,
-    curves: (r.curves ?? []).map(({ kind, metric, options, series, error }) => ({ kind, metric, options, ...(error ? { error } : { series: series.map(({ label, x, y }) => ({ label, x: Array.from(x), y: Array.from(y) })) }) })),
+    curves: (r.curves ?? []).map(({ kind, metric, options, series, error, area }) => ({ kind, metric, options, ...(error ? { error } : {
+      series: series.map(({ label, x, y }) => ({ label, x: Array.from(x), y: Array.from(y) })),
+      area: { ...area, values: series.map((s) => s.area) }, ...(kind === 'pr' ? { prevalence: series.map((s) => s.prevalence) } : {}) }) })),
     calibration: r.calibration ?? null,
     thresholds: r.job.thresholds ?? (r.task === 'binary' ? r.job.threshold : null),
   };

@@ -101,7 +101,7 @@ function render(r) {
   mt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'metric'), el('th', 'options'), el('th', 'value'));
   const mb = mt.appendChild(el('tbody'));
   for (const m of r.metrics) {
-    const tr = el('tr', null, { dataset: { metric: m.name, options: JSON.stringify(m.options) } });
+    const tr = el('tr');
     tr.append(el('td', m.name), el('td', optionText(m.options), { class: 'muted' }), metricCell(m.name, m.value, { options: m.options }));
     mb.append(tr);
   }
