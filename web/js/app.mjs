@@ -6,7 +6,7 @@
 import { codeSnippet } from './code-snippet.mjs';
 import { calibrationChart, curveChart } from './plots-more.mjs';
 import { buildInputs, checkColumns, collectColumns, columnKey, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
-import { $, csvField, download, el, fieldError, fmt, metricCell, modePanel, readNumberField } from './ui.mjs';
+import { $, cellChain, csvField, download, el, fieldError, fmt, metricCell, modePanel, readNumberField } from './ui.mjs';
 
 const Chart = globalThis.Chart;
 const mode = modePanel('classification');
@@ -82,16 +82,6 @@ const ORDER = ['data', 'task', 'results', 'plots', 'export'];
 const RUN = { data: runData, task: runTask, results: runResults, plots: runPlots, export: runExport };
 const TITLES = { data: 'Data [1]', task: 'Task and metrics [2]', results: 'Results [3]', plots: 'Plots [4]', export: 'Export [5]' };
 
-function cellEl(name) {
-  return $(`#cell-${name}`);
-}
-function setError(name, message) {
-  const box = $('.error', cellEl(name));
-  box.hidden = !message;
-  box.textContent = message ?? '';
-  cellEl(name).classList.toggle('failed', Boolean(message));
-}
-
 /** Clears what the cells from `name` down showed: results, plots, summary, exports (disabled). */
 function invalidateFrom(name) {
   const k = ORDER.indexOf(name);
@@ -108,44 +98,10 @@ function invalidateFrom(name) {
   $('#export-png').replaceChildren();
   $('#copy-state').textContent = '';
   for (const b of document.querySelectorAll('#export-json, #export-csv, #copy-code')) b.disabled = true;
-  for (const c of ORDER.slice(k)) cellEl(c).classList.remove('done', 'failed', 'stale');
 }
-
-/** Runs a cell and then every cell below it; stops at the first that fails. */
-async function runFrom(name) {
-  invalidateFrom(name);
-  mode.error(null);
-  for (const c of ORDER.slice(ORDER.indexOf(name))) {
-    const cell = cellEl(c);
-    cell.classList.add('running');
-    setError(c, null);
-    try {
-      await RUN[c]();
-      cell.classList.add('done');
-    } catch (e) {
-      const message = e.message ?? String(e);
-      setError(c, message);
-      mode.error(message, `cell-${c}`, TITLES[c]);
-      for (const later of ORDER.slice(ORDER.indexOf(c) + 1)) cellEl(later).classList.add('stale');
-      return 'error';
-    } finally {
-      cell.classList.remove('running');
-    }
-  }
-  return 'ready';
-}
-// The results area's data-state is 'computing' from the moment work is asked for until the LAST
-// queued run ends (then 'ready' or 'error'); readers such as the browser tests wait on it.
-let queue = Promise.resolve();
-let pending = 0;
-function schedule(name) {
-  pending++;
-  mode.setState('computing');
-  queue = queue.then(() => runFrom(name)).then((end) => {
-    if (--pending === 0) mode.setState(end);
-  });
-  return queue;
-}
+const chain = cellChain(mode, { order: ORDER, titles: TITLES, run: RUN, invalidate: invalidateFrom });
+const schedule = chain.schedule;
+const setError = chain.setError;
 
 // ---- [1] data ------------------------------------------------------------------------------
 function showProgress(id, done, total, label) {
@@ -286,11 +242,7 @@ function renderLabelThresholds() {
 // Asks the worker for the package's bestThresholds() on the loaded scores, fills the editor and
 // re-runs the results; queued like every run, so body[data-state] stays true.
 function fillBestThresholds(criterion) {
-  pending++;
-  mode.setState('computing');
-  let filled = false;
-  let end = 'ready';
-  queue = queue.then(async () => {
+  return chain.enqueue(async () => {
     setError('task', null);
     try {
       const { preds, target } = state.inputs;
@@ -299,17 +251,13 @@ function fillBestThresholds(criterion) {
       state.labelThresholds = Array.from(best.threshold.data);
       renderLabelThresholds();
       $('#best-criterion').value = criterion;
-      filled = true;
     } catch (e) {
       setError('task', e.message ?? String(e));
-      mode.error(e.message ?? String(e), 'cell-task', TITLES.task);
-      end = 'error';
+      return 'error';
     }
-  }).finally(() => {
-    if (filled) schedule('results');
-    if (--pending === 0) mode.setState(end);
+    schedule('results'); // queued behind this: the state stays 'computing' until it ends
+    return 'ready';
   });
-  return queue;
 }
 
 function renderPicker() {
@@ -319,13 +267,18 @@ function renderPicker() {
   if (!state.checked.has(state.task)) state.checked.set(state.task, new Set(checked));
   const chosen = state.checked.get(state.task);
   const sizes = taskSizes();
-  box.append(el('p', { class: 'muted', text: `Metrics for ${state.task} (${list.length} registered in this build; options come from listMetrics()):` }));
+  // Compact: the chosen metrics in one line; the full list (with docs and options) folds open.
+  const chosenLine = () => `Metrics: ${list.filter((m) => chosen.has(m.name)).map((m) => m.name).join(', ') || 'none'} (${chosen.size} of ${list.length}; change)`;
+  const summary = el('summary', { class: 'picker-summary', text: chosenLine() });
+  const fold = el('details', { class: 'picker-fold', open: state.pickerOpen ?? false, ontoggle: (e) => { state.pickerOpen = e.target.open; } }, summary,
+    el('p', { class: 'muted', text: `Metrics for ${state.task} (${list.length} registered in this build; options come from listMetrics()):` }));
   const grid = el('div', { class: 'picker' });
   for (const spec of list) {
     const fromData = dataOptions(spec, sizes, state.inputs);
-    const cb = el('input', { type: 'checkbox', checked: chosen.has(spec.name), dataset: { metric: spec.name }, onchange: (e) => {
+    const cb = el('input', { type: 'checkbox', checked: chosen.has(spec.name), dataset: { pick: spec.name }, onchange: (e) => {
       if (e.target.checked) chosen.add(spec.name);
       else chosen.delete(spec.name);
+      summary.textContent = chosenLine();
       schedule('results');
     } });
     const opts = el('details', { dataset: { metricOptions: spec.name } }, el('summary', { text: 'options' }));
@@ -354,7 +307,8 @@ function renderPicker() {
     }
     grid.append(el('div', { class: 'metric' }, el('label', {}, cb, ' ', el('strong', { text: spec.name })), el('div', { class: 'doc', text: spec.doc }), spec.options.length ? opts : null));
   }
-  box.append(grid);
+  fold.append(grid);
+  box.append(fold);
 }
 
 /** An option field's value; empty means the option's default (shown as the placeholder). */
@@ -743,7 +697,6 @@ async function loadSample(name) {
 }
 for (const b of document.querySelectorAll('[data-sample]')) b.addEventListener('click', () => loadSample(b.dataset.sample).catch((e) => {
   setError('data', e.message);
-  mode.error(e.message, 'cell-data', TITLES.data);
   mode.setState('error');
 }));
 

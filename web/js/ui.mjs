@@ -126,3 +126,55 @@ export function csvField(v) {
   const s = String(v);
   return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/**
+ * A mode's chain of cells (elements `#cell-<name>`, each with an `.error` box): `schedule(name)`
+ * runs that cell and every one below it, after `invalidate(name)` cleared what they showed; the
+ * first failure stops the chain, goes to the panel's banner with a link to the cell, and marks
+ * the cells below stale. Runs are queued one after another; the results area is 'computing' from
+ * the moment one is asked for until the last queued one ends (then 'ready' or 'error').
+ * `enqueue(fn)` queues other work with the same bookkeeping (fn resolves to 'ready' or 'error').
+ */
+export function cellChain(panel, { order, titles, run, invalidate }) {
+  const cellEl = (name) => document.getElementById(`cell-${name}`);
+  let queue = Promise.resolve();
+  let pending = 0;
+  function setError(name, message) {
+    const box = $('.error', cellEl(name));
+    box.hidden = !message;
+    box.textContent = message ?? '';
+    cellEl(name).classList.toggle('failed', Boolean(message));
+    if (message) panel.error(message, `cell-${name}`, titles[name]);
+  }
+  async function runFrom(name) {
+    const from = order.indexOf(name);
+    invalidate(name);
+    for (const c of order.slice(from)) cellEl(c).classList.remove('done', 'failed', 'stale');
+    panel.error(null);
+    for (const c of order.slice(from)) {
+      const cell = cellEl(c);
+      cell.classList.add('running');
+      setError(c, null);
+      try {
+        await run[c]();
+        cell.classList.add('done');
+      } catch (e) {
+        setError(c, e.message ?? String(e));
+        for (const later of order.slice(order.indexOf(c) + 1)) cellEl(later).classList.add('stale');
+        return 'error';
+      } finally {
+        cell.classList.remove('running');
+      }
+    }
+    return 'ready';
+  }
+  function enqueue(fn) {
+    pending++;
+    panel.setState('computing');
+    queue = queue.then(fn).catch(() => 'error').then((end) => {
+      if (--pending === 0) panel.setState(end);
+    });
+    return queue;
+  }
+  return { schedule: (name) => enqueue(() => runFrom(name)), enqueue, setError };
+}
