@@ -117,14 +117,15 @@ export class ColumnBuilder {
       return { ...base, values: this.values.slice(0, n), categories: null, badCells: this.textCells, badCount: this.texts,
         missing: this.missing, missingCount: this.missingCount };
     }
-    // categorical (labels): numbers become categories by their text; empty cells stay missing
+    // categorical (labels): numbers become categories by their text; an empty (or NaN) cell is
+    // the category '' and is listed as missing (every value stays a code of a category)
     const values = new Float64Array(n);
     const missing = [];
     let missingCount = 0;
     for (let i = 0; i < n; i++) {
       if (this.textCodes[i] >= 0) values[i] = this.textCodes[i];
       else if (Number.isNaN(this.values[i])) {
-        values[i] = NaN;
+        values[i] = this.code('');
         missingCount++;
         if (missing.length < MAX_BAD) missing.push({ row: i, text: '' });
       } else values[i] = this.code(String(this.values[i]));
