@@ -26,12 +26,13 @@ const browser = await launchChromium(chromium);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(origin + '/web/');
-  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 120_000 });
+  const results = '[data-results="classification"]'; // the page contract (web/README.md)
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.state === 'ready', results, { timeout: 120_000 });
   const t0 = await startMainThreadProbe(page, { timers: true });
-  await page.setInputFiles('#file-pred', file);
-  await page.waitForFunction(() => document.body.dataset.state !== 'busy', null, { timeout: 1_800_000, polling: 500 });
+  await page.setInputFiles('input[data-input="predictions"]', file);
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.state !== 'computing', results, { timeout: 1_800_000, polling: 500 });
   const p = await page.evaluate(() => { window.__probe.stop = true; window.__probe.end = performance.now(); return window.__probe; });
-  const state = await page.evaluate(() => document.body.dataset.state);
+  const state = await page.$eval(results, (e) => e.dataset.state);
   const errors = await page.$$eval('.cell .error:not([hidden])', (es) => es.map((e) => e.textContent));
   const gaps = (ts) => ts.slice(1).map((t, i) => t - ts[i]).filter((_, i) => ts[i] >= t0);
   const parseEnd = p.parsedAt ?? p.end;

@@ -38,11 +38,11 @@ const below = (n) => Math.floor(rand() * n);
 // chunk boundaries that 4 MiB chunks reach only on big files.
 function parseCsv(text) {
   if (text.slice(0, 1024).includes('\0')) throw new Error('this is a binary file, not CSV text');
-  const table = new TableBuilder();
+  const table = new TableBuilder({ skipBlank: true });
   let error = null;
   Papa.parse(text, {
     chunkSize: 64,
-    skipEmptyLines: 'greedy',
+    skipEmptyLines: false, // TableBuilder skips blank lines, counting them for line numbers
     chunk(results, parser) {
       if (error) return;
       try {

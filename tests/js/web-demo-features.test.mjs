@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
-import { chromiumOrSkip, launchChromium, readCsv, settledState, stack, startDemoServer, startMainThreadProbe, webDir, writeSyntheticCsv } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, readCsv, settledState, showMode, shownMetrics, stack, startDemoServer, startMainThreadProbe, visibleAlerts, webDir, writeSyntheticCsv } from './web-harness.mjs';
 
 const masksDir = join(repoRoot, 'examples/data/masks');
 const { init, createMetric, decodeMask, evaluateMasks } = await importPackage();
@@ -53,6 +53,7 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const settled = settledState(page);
+  const masksSettled = settledState(page, 'segmentation');
   const inked = (id) => page.$eval(`#${id}`, (c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
@@ -84,6 +85,23 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
     }
     await assertInked('plot-roc');
     await assertInked('plot-pr');
+    // legends: each class's AUC / AP from the package; ROC's chance line; PR's prevalence baselines
+    const legends = await page.evaluate(() => Object.fromEntries(['roc', 'pr'].map((k) => [k, window.Chart.getChart(`plot-${k}`).data.datasets.map((d) => ({ label: d.label, data: d.data }))])));
+    const areaOptions = { ...size, thresholds, ...(family === 'Binary' ? {} : { average: 'none' }) };
+    for (const [kind, area, short] of [['roc', 'AUROC', 'AUC'], ['pr', 'AveragePrecision', 'AP']]) {
+      const want = nodeValue(family + area, areaOptions, [[preds, target]]);
+      const values = typeof want === 'number' ? [want] : want;
+      names.forEach((n, k) => assert.equal(legends[kind][k].label, `${n} (${short} ${values[k].toFixed(3)})`, `${kind} legend of ${n}`));
+    }
+    assert.deepEqual(legends.roc.slice(names.length).map((d) => [d.label, d.data]), [['chance (AUC 0.5)', [{ x: 0, y: 0 }, { x: 1, y: 1 }]]]);
+    const n = target.shape?.[0] ?? target.length;
+    names.forEach((name, k) => {
+      let positives = 0;
+      for (let i = 0; i < n; i++) positives += family === 'Multiclass' ? Number(target[i] === k) : Number((target.data ?? target)[i * names.length + k] === 1);
+      const base = legends.pr[names.length + k];
+      close(base.data[0].y, positives / n, `PR baseline of ${name}`, 1e-12);
+      assert.equal(base.label, `${name} baseline (prevalence ${(positives / n).toFixed(3)})`);
+    });
     // reliability diagram: the ECE is the package's, and the bins plotted add up to it
     const cal = r.calibration;
     const pooled = family === 'Multilabel';
@@ -107,7 +125,9 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
   const batch1 = (m) => ({ data: m.data, shape: [1, ...m.shape] });
   const checkMasks = async (names, ignoreIndex) => {
     const pairs = load(names);
-    const rows = await page.$$eval('#masks-metrics tbody tr', (trs) => trs.map((tr) => ({ name: tr.dataset.metric, options: JSON.parse(tr.dataset.options), value: Number(tr.lastElementChild.dataset.value) })));
+    const shown = await shownMetrics(page, 'segmentation');
+    // the metrics table: per-class cells carry data-class, the worst images' MeanIoU no options
+    const rows = shown.filter((m) => m.class === null && m.options).map((m) => ({ name: m.metric, options: m.options, value: m.value }));
     assert.deepEqual(rows.map((r) => r.name), ['MeanIoU', 'MeanIoU', 'MulticlassJaccardIndex', 'DiceScore', 'MulticlassAccuracy']);
     let maxLabel = 0;
     for (const p of pairs) for (const m of [p.pred, p.target]) for (const v of m.data) if (v !== ignoreIndex && v > maxLabel) maxLabel = v;
@@ -201,14 +221,15 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
         lines.push(`${row.join(',')},${labels[i]}`);
       }
       writeFileSync(join(tmp, 'many.csv'), lines.join('\n') + '\n');
-      await page.setInputFiles('#file-pred', join(tmp, 'many.csv'));
+      await page.setInputFiles(input('predictions'), join(tmp, 'many.csv'));
       assert.equal(await settled(), 'ready');
       await checkCurves('Multiclass', { numClasses: 3 }, stack(cols), Float64Array.from(labels, Number), ['a', 'b', 'c'], 201);
     });
 
     await t.test('PNG masks sample: metrics, per-class table, worst images and plots equal the package', async () => {
+      await showMode(page, 'segmentation');
       await page.click('#masks-sample');
-      assert.equal(await settled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
+      assert.equal(await masksSettled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
       await checkMasks(NAMES, 255);
       assert.match(await page.$eval('#masks-match', (e) => e.textContent), /8 matched pairs/);
     });
@@ -243,15 +264,15 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       for (const n of NAMES.slice(0, 6)) copyFileSync(join(masksDir, 'predicted', n), join(predDir, n));
       copyFileSync(join(masksDir, 'predicted', NAMES[0]), join(predDir, 'extra_only_pred.png'));
       writeFileSync(join(predDir, 'notes.txt'), 'not a mask');
-      await page.setInputFiles('#masks-pred-dir', predDir);
-      await settled();
+      await page.setInputFiles(input('masks-pred-folder'), predDir);
+      await masksSettled();
       const targets = [...NAMES.slice(1), 'street_99.png'].map((n) => {
         const f = join(tmp, n);
         copyFileSync(join(masksDir, 'reference', n === 'street_99.png' ? NAMES[0] : n), f);
         return f;
       });
-      await page.setInputFiles('#masks-target-files', targets);
-      assert.equal(await settled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
+      await page.setInputFiles(input('masks-target'), targets);
+      assert.equal(await masksSettled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
       assert.match(await page.$eval('#masks-match', (e) => e.textContent), /5 matched pairs/);
       assert.match(await page.$eval('#masks-only-pred', (e) => e.textContent), /\(2\): extra_only_pred, street_01$/);
       assert.match(await page.$eval('#masks-only-target', (e) => e.textContent), /\(3\): street_07, street_08, street_99$/);
@@ -263,19 +284,21 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       const bad = join(tmp, 'bad');
       mkdirSync(bad);
       writeFileSync(join(bad, 'street_02.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2]));
-      await page.setInputFiles('#masks-pred-files', join(bad, 'street_02.png'));
-      assert.equal(await settled(), 'error');
-      assert.match(await page.$eval('#cell-masks .error', (e) => e.textContent), /street_02 \(prediction\): /);
+      await page.setInputFiles(input('masks-pred'), join(bad, 'street_02.png'));
+      assert.equal(await masksSettled(), 'error');
+      const [alert] = await visibleAlerts(page);
+      assert.match(alert.text, /street_02 \(prediction\): /);
+      assert.equal(alert.link, '#cell-masks');
       // numClasses too small for the labels: the package's error names the file and the pixel
       await page.click('#masks-sample');
-      await settled();
+      await masksSettled();
       await page.fill('#masks-num-classes', '3');
       await page.dispatchEvent('#masks-num-classes', 'change');
-      assert.equal(await settled(), 'error');
+      assert.equal(await masksSettled(), 'error');
       assert.match(await page.$eval('#cell-masks .error', (e) => e.textContent), /street_\d\d: .*label \d+ at pixel .* outside \[0, 3\)/);
       await page.fill('#masks-num-classes', '');
       await page.dispatchEvent('#masks-num-classes', 'change');
-      assert.equal(await settled(), 'ready');
+      assert.equal(await masksSettled(), 'ready');
       await checkMasks(NAMES, 255);
     });
 
@@ -290,7 +313,7 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
         await new Promise((r) => setTimeout(r, 300));
         await drop('target', 'reference', ['street_02.png', 'street_03.png', 'street_04.png']);
       });
-      assert.equal(await settled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
+      assert.equal(await masksSettled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
       assert.match(await page.$eval('#masks-match', (e) => e.textContent), /3 matched pairs/);
       assert.match(await page.$eval('#masks-only-pred', (e) => e.textContent), /\(1\): street_01$/);
       await checkMasks(NAMES.slice(1, 4), 255);
@@ -301,8 +324,9 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       const file = join(tmp, 'large.csv');
       const rows = Math.ceil((24 * 2 ** 20) / 29);
       await writeSyntheticCsv(file, rows, { binary: true });
+      await showMode(page, 'classification');
       await startMainThreadProbe(page);
-      await page.setInputFiles('#file-pred', file);
+      await page.setInputFiles(input('predictions'), file);
       assert.equal(await settled(), 'ready');
       const probe = await page.evaluate(() => { window.__probe.stop = true; return window.__probe; });
       const values = [...new Set(probe.progress.map(([, v]) => v))];

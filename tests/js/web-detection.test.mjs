@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { importPackage } from './helpers.mjs';
-import { chromiumOrSkip, launchChromium, settledState, startDemoServer, webDir } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, showMode, shownMetrics, startDemoServer, visibleAlerts, webDir } from './web-harness.mjs';
 
 const { init, evaluateCoco } = await importPackage();
 await init();
@@ -31,12 +31,16 @@ test('detection cell of the web demo in headless Chromium', { timeout: 300_000 }
     if (!r.url().startsWith(`${origin}/`)) foreign.push(r.url());
   });
   // The cell is settled when its state is ready/error and stays so a moment.
-  const settled = settledState(page, '#cell-detection');
-  const shown = async () => ({
-    summary: Object.fromEntries(await page.$$eval('#coco-summary-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.key, JSON.parse(tr.lastElementChild.dataset.value)]))),
-    perClass: await page.$$eval('#coco-per-class-table tbody tr', (trs) => trs.map((tr) => ({
-      name: tr.cells[0].textContent, id: Number(tr.dataset.id), map: JSON.parse(tr.cells[2].dataset.value), mar: JSON.parse(tr.cells[3].dataset.value) }))),
-  });
+  const settled = settledState(page, 'detection');
+  // By the page contract: [data-metric="MeanAveragePrecision"] cells with data-key, per class data-class.
+  const shown = async () => {
+    const cells = await shownMetrics(page, 'detection');
+    assert.ok(cells.every((c) => c.metric === 'MeanAveragePrecision'));
+    const names = Object.fromEntries(await page.$$eval('#coco-per-class-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.id, tr.cells[0].textContent])));
+    const perClass = cells.filter((c) => c.key === 'map_per_class').map((c) => ({ name: names[c.class], id: Number(c.class), map: c.value,
+      mar: cells.find((x) => x.key === 'mar_100_per_class' && x.class === c.class).value }));
+    return { summary: Object.fromEntries(cells.filter((c) => c.class === null).map((c) => [c.key, c.value])), perClass };
+  };
   const checkAgainstNode = async (gtText, resultsText) => {
     const want = evaluateCoco(gtText, resultsText, { classMetrics: true });
     const got = await shown();
@@ -55,9 +59,10 @@ test('detection cell of the web demo in headless Chromium', { timeout: 300_000 }
 
   try {
     await page.goto(`${origin}/web/`);
-    await settled();
+    assert.equal(await settled(), 'empty', 'the detection mode starts empty');
 
     await t.test('the bundled sample COCO pair: numbers shown == evaluateCoco in Node', async () => {
+      await showMode(page, 'detection');
       await page.click('#coco-sample');
       assert.equal(await settled(), 'ready');
       const gt = readFileSync(join(webDir, 'samples/coco-gt.json'), 'utf8');
@@ -73,9 +78,9 @@ test('detection cell of the web demo in headless Chromium', { timeout: 300_000 }
       const fewer = JSON.stringify(res.filter((_, k) => k % 3 !== 0));
       writeFileSync(join(tmp, 'instances_val.json'), gt);
       writeFileSync(join(tmp, 'detections.json'), fewer);
-      await page.setInputFiles('#coco-file-gt', join(tmp, 'instances_val.json'));
+      await page.setInputFiles(input('coco-gt'), join(tmp, 'instances_val.json'));
       await settled();
-      await page.setInputFiles('#coco-file-results', join(tmp, 'detections.json'));
+      await page.setInputFiles(input('coco-dt'), join(tmp, 'detections.json'));
       assert.equal(await settled(), 'ready');
       await checkAgainstNode(gt, fewer);
     });
@@ -84,11 +89,15 @@ test('detection cell of the web demo in headless Chromium', { timeout: 300_000 }
       const res = JSON.parse(readFileSync(join(webDir, 'samples/coco-results.json'), 'utf8'));
       res[2].category_id = 999;
       writeFileSync(join(tmp, 'bad.json'), JSON.stringify(res));
-      await page.setInputFiles('#coco-file-results', join(tmp, 'bad.json'));
+      await page.setInputFiles(input('coco-dt'), join(tmp, 'bad.json'));
       assert.equal(await settled(), 'error');
-      const message = await page.$eval('#cell-detection .error', (e) => (e.hidden ? '' : e.textContent));
-      assert.match(message, /results\[2\]\.category_id 999 is not a category of the ground truth \(known: 1, 3, 18\)/);
+      const alerts = await visibleAlerts(page);
+      assert.equal(alerts.length, 1, 'one error banner');
+      assert.equal(alerts[0].link, '#cell-detection');
+      assert.match(alerts[0].text, /results\[2\]\.category_id 999 is not a category of the ground truth \(known: 1, 3, 18\)/);
       assert.equal(await page.$$eval('#coco-summary-table', (x) => x.length), 0, 'no stale table next to the error');
+      assert.deepEqual(await shownMetrics(page, 'detection'), [], 'no stale number');
+      assert.equal(await page.$$eval('[data-mode-panel="detection"] [data-summary] [data-metric]', (x) => x.length), 0, 'summary strip cleared');
     });
 
     assert.deepEqual(foreign, [], 'no request leaves the page\'s origin');

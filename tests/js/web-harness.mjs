@@ -40,19 +40,49 @@ export function launchChromium(chromium) {
 }
 
 /**
- * A waiter for a settled state: data-state of `selector` (the page's body, or a cell with its own
- * state) 'ready' or 'error', and still so a moment later (an action may queue a follow-up run
- * just after the first one ends).
+ * A waiter for a settled mode (the page contract, web/README.md): the data-state of the mode's
+ * results area [data-results=mode] is ready, error or empty, and still so a moment later (an
+ * action may queue a follow-up run just after the first one ends). Every action that starts work
+ * sets 'computing' synchronously, so no state of an earlier run is read as the new one's.
  */
-export function settledState(page, selector = 'body') {
+export function settledState(page, mode = 'classification') {
+  const selector = `[data-results="${mode}"]`;
+  const done = ['ready', 'error', 'empty'];
   return async () => {
     for (;;) {
-      await page.waitForFunction((sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.state), selector, { timeout: 120_000 });
+      await page.waitForFunction(([sel, ok]) => ok.includes(document.querySelector(sel)?.dataset.state), [selector, done], { timeout: 120_000 });
       await page.waitForTimeout(200);
       const state = await page.$eval(selector, (e) => e.dataset.state);
-      if (state === 'ready' || state === 'error') return state;
+      if (done.includes(state)) return state;
     }
   };
+}
+
+/** Clicks the mode switch's button for `mode` ([data-mode=mode]). */
+export const showMode = (page, mode) => page.click(`button[data-mode="${mode}"]`);
+
+/** The input of a role ([data-input=role]). */
+export const input = (role) => `input[data-input="${role}"]`;
+
+/**
+ * The results a mode shows, per the contract: every [data-metric] element in its results area
+ * with its data-value parsed (NaN kept), data-class, data-average, data-key and data-options.
+ */
+export function shownMetrics(page, mode = 'classification') {
+  return page.$$eval(`[data-results="${mode}"] [data-metric]`, (els) => els.map((e) => ({
+    metric: e.dataset.metric,
+    value: /^(NaN|-?Infinity)$/.test(e.dataset.value) ? Number(e.dataset.value) : JSON.parse(e.dataset.value),
+    class: e.dataset.class ?? null,
+    average: e.dataset.average ?? null,
+    key: e.dataset.key ?? null,
+    options: e.dataset.options ? JSON.parse(e.dataset.options) : null,
+  })));
+}
+
+/** The visible role="alert" elements' text (the contract: at most one, the mode's banner). */
+export function visibleAlerts(page) {
+  return page.$$eval('[role="alert"]', (els) => els.filter((e) => e.offsetParent !== null).map((e) => ({
+    text: e.textContent, link: e.querySelector('a[href^="#"]')?.getAttribute('href') ?? null })));
 }
 
 /** A simple comma-separated sample file: its header and a column getter. */

@@ -9,8 +9,8 @@ import { repoRoot } from './helpers.mjs';
 
 const lib = (f) => import(pathToFileURL(join(repoRoot, 'web/js/lib', f)).href);
 const { parseNpy, writeNpy } = await lib('npy.mjs');
-const { cellNumber, detectHeader, jsonToDataset, TableBuilder } = await lib('table.mjs');
-const { buildInputs, className, collectColumns, suggestTask } = await lib('task.mjs');
+const { cellNumber, detectHeader, jsonToDataset, rowPlace, TableBuilder } = await lib('table.mjs');
+const { buildInputs, checkColumns, className, collectColumns, guessRole, suggestTask } = await lib('task.mjs');
 
 /** A .npy file by hand: header dict text and raw data bytes. */
 function npy(header, data, major = 1) {
@@ -78,11 +78,11 @@ test('CSV cells and header detection', () => {
 
 test('TableBuilder: text columns become categories; ragged rows are an error naming the line', () => {
   const t = new TableBuilder();
-  t.add([['score', 'label'], ['0.5', '1'], ['0.25', 'x']]);
+  t.add([['score', 'label'], ['0.5', 'cat'], ['0.25', 'dog'], ['0.75', 'cat']]);
   const d = t.finish();
   assert.equal(d.header, true);
-  assert.deepEqual(Array.from(d.columns[0].values), [0.5, 0.25]);
-  assert.deepEqual(d.columns[1].categories, ['1', 'x']);
+  assert.deepEqual(Array.from(d.columns[0].values), [0.5, 0.25, 0.75]);
+  assert.deepEqual(d.columns[1].categories, ['cat', 'dog']);
   const bad = new TableBuilder();
   assert.throws(() => bad.add([['a', 'b'], ['1', '2'], ['3']]), /line 3 has 1 field but the header has 2/);
 });
@@ -118,4 +118,74 @@ test('class names from column names; text labels mapped to them', () => {
   assert.deepEqual(inputs.classNames, ['cat', 'dog']);
   assert.deepEqual(Array.from(inputs.target.data), [1, 0]);
   assert.throws(() => buildInputs(collectColumns(table(['cat', [0.9]], ['dog', [0.1]], ['label', [0], ['bird']]))), /not the class names/);
+});
+
+// Issue 15: the defects seen on the demo page, at the level of the pure helpers (the browser
+// tests in web-demo-defects.test.mjs check the page itself).
+const csvTable = (text, hasHeader = 'auto') => {
+  const t = new TableBuilder({ skipBlank: true });
+  t.add(text.split('\n').map((l) => l.split(',')), hasHeader);
+  return { ...t.finish(), name: 'f.csv', format: 'csv' };
+};
+
+test('pandas: an unnamed first column 0..n-1 is a sample id; a header 0..C-1 is a header', () => {
+  // pd.DataFrame({'p_a':..., 'p_b':..., 'label':...}).to_csv(): an index column with an empty name
+  const indexed = csvTable(',p_a,p_b,label\n0,0.9,0.1,0\n1,0.2,0.8,1\n2,0.6,0.4,0\n');
+  const { columns } = collectColumns({ ...indexed, name: 'p.csv' }, null);
+  assert.deepEqual(columns.map((c) => c.role), ['id', 'pred', 'pred', 'target']);
+  // a named column holding 0..n-1 is not taken for an index
+  assert.equal(guessRole({ name: 'score', unnamed: false, values: Float64Array.from([0, 1, 2]), categories: null }, 0), 'pred');
+  // pd.DataFrame(proba).to_csv(index=False) and pd.DataFrame(proba).to_csv()
+  for (const text of ['0,1,2\n0.2,0.3,0.5\n0.1,0.1,0.8\n', ',0,1,2\n0,0.2,0.3,0.5\n1,0.1,0.1,0.8\n']) {
+    const d = csvTable(text);
+    assert.equal(d.header, true, text);
+    assert.equal(d.rows, 2, text);
+  }
+  // a headerless file of integer labels that happens to start 0,1,2 keeps its first row
+  assert.equal(detectHeader([['0', '1', '2'], ['1', '2', '0'], ['2', '0', '1']]), false);
+});
+
+test('sklearn names: y_true/y_test are targets; y_pred, y_score, y_prob, y_proba, y_hat are predictions', () => {
+  const col = (name) => ({ name, values: Float64Array.from([0.1, 0.9]), categories: null });
+  for (const n of ['y_true', 'y_test', 'y', 'target', 'label', 'labels', 'cat_true', 'target_cat']) assert.equal(guessRole(col(n)), 'target', n);
+  for (const n of ['y_score', 'y_pred', 'y_prob', 'y_proba', 'y_hat', 'y:hat', 'score']) assert.equal(guessRole(col(n)), 'pred', n);
+});
+
+test('bad cells: text, empty and NaN cells are listed by line and column, not turned into categories', () => {
+  const d = csvTable('score,label\n0.5,1\n\n0.25,oops\n0.75,0\n,1\n0.1,nan\n');
+  assert.equal(d.columns[1].categories, null, 'one text cell does not make the label column categorical');
+  const { columns } = collectColumns({ ...d, name: 'f.csv' }, null);
+  const { errors } = checkColumns({ columns });
+  assert.equal(errors.length, 2, errors.join('\n'));
+  assert.match(errors[0], /column "score" \(f\.csv\): 1 bad cell: line 6: empty/);
+  assert.match(errors[1], /column "label" \(f\.csv\): 2 bad cells: line 4: "oops" is not a number; line 7: nan \(not a number\)/);
+  assert.equal(rowPlace(d, 0), 'line 2');
+  // a column that is not used (role ignore) is not checked
+  columns[1].role = 'ignore';
+  assert.equal(checkColumns({ columns }).errors.length, 1);
+  // JSON: records are counted from 0
+  const j = { ...jsonToDataset([{ p: 0.2, y: 0 }, { p: null, y: 1 }]), name: 'r.json' };
+  assert.match(checkColumns(collectColumns(j, null)).errors[0], /column "p" \(r\.json\): 1 bad cell: record 1: empty/);
+  // arrays: NaN entries by row
+  const a = { kind: 'tensor', data: Float64Array.from([0.1, NaN, 0.3]), shape: [3], name: 'p.npy', format: 'npy' };
+  const tg = { kind: 'tensor', data: Float64Array.from([0, 1, 1]), shape: [3], name: 't.npy', format: 'npy' };
+  assert.match(checkColumns(collectColumns(a, tg)).errors[0], /column "pred" \(p\.npy\): 1 bad cell: row 1: NaN/);
+});
+
+test('data warnings: 1-based labels, rows not summing to 1, id-like score columns; one error for 1-based labels', () => {
+  const oneBased = csvTable('p_a,p_b,p_c,p_d,label\n0.7,0.1,0.1,0.1,1\n0.1,0.7,0.1,0.1,2\n0.1,0.1,0.7,0.1,3\n0.1,0.1,0.1,0.7,4\n');
+  const cols = collectColumns({ ...oneBased, name: 'f.csv' }, null);
+  const { errors, warnings } = checkColumns(cols);
+  assert.deepEqual(errors, []);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /run 1\.\.4 with 4 score columns: they look 1-based/);
+  assert.throws(() => suggestTask(buildInputs(cols)), /target labels run 1\.\.4 but 4 score columns mean classes 0\.\.3 \(they look 1-based/);
+  const notSoftmax = csvTable('p_a,p_b,label\n0.5,0.4,0\n0.5,0.5,1\n');
+  const w2 = checkColumns(collectColumns({ ...notSoftmax, name: 'f.csv' }, null)).warnings;
+  assert.equal(w2.length, 1);
+  assert.match(w2[0], /1 of 2 rows of the 2 score columns do not sum to 1 \(line 2 sums to 0\.9\)/);
+  const idLike = csvTable('row_no,p_a,p_b,label\n17,0.5,0.5,0\n3,0.2,0.8,1\n9,0.9,0.1,0\n');
+  const w3 = checkColumns(collectColumns({ ...idLike, name: 'f.csv' }, null)).warnings;
+  assert.equal(w3.length, 1, w3.join('\n'));
+  assert.match(w3[0], /column "row_no" \(f\.csv\) holds distinct integers 3\.\.17 beside probability columns: it looks like a sample id/);
 });

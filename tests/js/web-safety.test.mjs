@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { chromiumOrSkip, launchChromium, settledState, startDemoServer, webDir } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, webDir } from './web-harness.mjs';
 
 // Source expressions that keep a policy on this origin; anything else (a host, https:, *) is remote.
 const LOCAL_SOURCES = new Set(["'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", 'data:', 'blob:']);
@@ -82,7 +82,7 @@ test('page safety in headless Chromium', { timeout: 300_000 }, async (t) => {
       const rows = Array.from({ length: 40 }, (_, i) => `${((i * 37) % 100) / 100},${i % 2},${(i * 13) % 7}`);
       const path = join(tmp, fileName);
       writeFileSync(path, headers.join(',') + '\n' + rows.join('\n') + '\n');
-      await page.setInputFiles('#file-pred', path);
+      await page.setInputFiles(input('predictions'), path);
       await settled();
       await page.waitForTimeout(500); // an onerror of a broken <img> fires asynchronously
       assert.deepEqual(dialogs, [], 'no alert() ran');

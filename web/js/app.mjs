@@ -1,24 +1,15 @@
-// The notebook: Data -> Task and metrics -> Results -> Plots -> Export. Each cell's ▶ re-runs it
-// and the cells below. Parsing and computing happen in Web Workers; this thread only draws.
+// The Classification / regression mode: Data -> Task and metrics -> Results -> Plots -> Export.
+// Each cell's ▶ re-runs it and the cells below; any run first invalidates every cell from it down
+// (results, plots and exports cleared, exports disabled), so nothing stale outlives a change or a
+// failure. Parsing and computing happen in Web Workers; this thread only draws.
 // User data (file names, CSV headers, labels) is only ever put in the page as text (textContent).
+import { codeSnippet } from './code-snippet.mjs';
 import { calibrationChart, curveChart } from './plots-more.mjs';
-import { buildInputs, className, collectColumns, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
+import { buildInputs, checkColumns, collectColumns, columnKey, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
+import { $, cellChain, csvField, download, el, fieldError, fmt, metricCell, modePanel, readNumberField } from './ui.mjs';
 
-const $ = (sel, root = document) => root.querySelector(sel);
 const Chart = globalThis.Chart;
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k === 'dataset') Object.assign(e.dataset, v);
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return e;
-}
+const mode = modePanel('classification');
 
 // ---- workers -------------------------------------------------------------------------------
 function workerClient(url) {
@@ -61,6 +52,9 @@ const computeRequest = workerClient(new URL('./compute-worker.mjs', import.meta.
 const state = {
   sources: { pred: null, target: null }, // File objects (or sample Files)
   datasets: { pred: null, target: null },
+  parsed: new Map(), // File -> {headerMode, dataset}: a re-run of the Data cell does not parse again
+  roles: new Map(), // columnKey -> role the user chose
+  checks: null, // checkColumns(): {errors, warnings}
   collected: null,
   inputs: null,
   suggestion: null,
@@ -86,52 +80,28 @@ const SAMPLES = {
 // ---- cells ---------------------------------------------------------------------------------
 const ORDER = ['data', 'task', 'results', 'plots', 'export'];
 const RUN = { data: runData, task: runTask, results: runResults, plots: runPlots, export: runExport };
+const TITLES = { data: 'Data [1]', task: 'Task and metrics [2]', results: 'Results [3]', plots: 'Plots [4]', export: 'Export [5]' };
 
-function cellEl(name) {
-  return $(`#cell-${name}`);
-}
-function setError(name, message) {
-  const box = $('.error', cellEl(name));
-  box.hidden = !message;
-  box.textContent = message ?? '';
-  cellEl(name).classList.toggle('failed', Boolean(message));
-}
-
-/** Runs a cell and then every cell below it; stops at the first that fails. */
-async function runFrom(name) {
-  for (const c of ORDER.slice(ORDER.indexOf(name))) {
-    const cell = cellEl(c);
-    cell.classList.remove('done', 'failed');
-    cell.classList.add('running');
-    setError(c, null);
-    try {
-      await RUN[c]();
-      cell.classList.add('done');
-    } catch (e) {
-      setError(c, e.message ?? String(e));
-      cell.classList.remove('running');
-      for (const later of ORDER.slice(ORDER.indexOf(c) + 1)) cellEl(later).classList.remove('done');
-      document.body.dataset.state = 'error';
-      return false;
-    } finally {
-      cell.classList.remove('running');
-    }
+/** Clears what the cells from `name` down showed: results, plots, summary, exports (disabled). */
+function invalidateFrom(name) {
+  const k = ORDER.indexOf(name);
+  if (k <= ORDER.indexOf('results')) {
+    state.result = null;
+    $('#results-out').replaceChildren();
+    mode.summary([]);
   }
-  document.body.dataset.state = 'ready';
-  return true;
+  if (k <= ORDER.indexOf('plots')) {
+    destroyCharts();
+    $('#plots-out').replaceChildren();
+  }
+  $('#code code').textContent = '';
+  $('#export-png').replaceChildren();
+  $('#copy-state').textContent = '';
+  for (const b of document.querySelectorAll('#export-json, #export-csv, #copy-code')) b.disabled = true;
 }
-// body[data-state] is 'busy' from the moment work is asked for until the LAST queued run ends
-// (then 'ready' or 'error'); readers such as the browser tests wait on it.
-let queue = Promise.resolve();
-let pending = 0;
-function schedule(name) {
-  pending++;
-  document.body.dataset.state = 'busy';
-  queue = queue.then(() => runFrom(name)).finally(() => {
-    if (--pending > 0) document.body.dataset.state = 'busy';
-  });
-  return queue;
-}
+const chain = cellChain(mode, { order: ORDER, titles: TITLES, run: RUN, invalidate: invalidateFrom });
+const schedule = chain.schedule;
+const setError = chain.setError;
 
 // ---- [1] data ------------------------------------------------------------------------------
 function showProgress(id, done, total, label) {
@@ -145,12 +115,15 @@ const mb = (b) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MB` : `${(b / 1
 async function parse(side) {
   const file = state.sources[side];
   if (!file) return null;
-  const mode = $('#header-mode').value;
-  const hasHeader = mode === 'auto' ? 'auto' : mode === 'yes';
+  const headerMode = $('#header-mode').value;
+  const cached = state.parsed.get(file);
+  if (cached?.headerMode === headerMode) return cached.dataset;
+  const hasHeader = headerMode === 'auto' ? 'auto' : headerMode === 'yes';
   const t0 = performance.now();
   try {
     const ds = await parseRequest({ file, hasHeader }, (p) => showProgress('#parse-progress', p.done, p.total, `${file.name}: ${mb(p.done)} of ${mb(p.total)}`));
     ds.ms = performance.now() - t0;
+    state.parsed.set(file, { headerMode, dataset: ds });
     return ds;
   } catch (e) {
     throw new Error(`${file.name}: ${e.message}`);
@@ -164,6 +137,9 @@ async function runData() {
   out.replaceChildren();
   state.datasets = { pred: null, target: null };
   state.collected = null;
+  state.inputs = null; // nothing below may run on the inputs of earlier data
+  // keep parsed datasets of the current files only
+  for (const f of state.parsed.keys()) if (f !== state.sources.pred && f !== state.sources.target) state.parsed.delete(f);
   if (!state.sources.pred) throw new Error('pick or drop a predictions file, or load a sample');
   try {
     state.datasets.pred = await parse('pred');
@@ -171,8 +147,11 @@ async function runData() {
   } finally {
     $('#parse-progress').hidden = true;
   }
-  state.collected = collectColumns(state.datasets.pred, state.datasets.target);
+  state.collected = collectColumns(state.datasets.pred, state.datasets.target, state.roles);
+  state.checks = checkColumns(state.collected);
   renderData();
+  // Bad cells stop here, listed by line and column, before anything is computed.
+  if (state.checks.errors.length) throw new Error(`bad cells in the data:\n${state.checks.errors.join('\n')}`);
 }
 
 function renderData() {
@@ -185,6 +164,8 @@ function renderData() {
     out.append(el('p', { class: 'file-summary' }, el('strong', { text: ds.name }), ` — ${what}, ${mb(ds.bytes)}, parsed in ${Math.round(ds.ms)} ms`));
   }
   const { columns, tensors } = state.collected;
+  const { warnings } = state.checks;
+  if (warnings.length) out.append(el('ul', { class: 'warn', id: 'data-warnings' }, ...warnings.map((w) => el('li', { text: w }))));
   if (Object.keys(tensors).length) out.append(el('p', { class: 'muted', text: `mask arrays: ${Object.entries(tensors).map(([k, t]) => `${k} [${t.shape.join(', ')}]`).join(', ')}` }));
   if (!columns.length) return;
   const table = el('table', { class: 'roles' });
@@ -192,12 +173,12 @@ function renderData() {
   table.append(el('thead', {}, head));
   const body = el('tbody');
   columns.forEach((c, i) => {
-    const select = el('select', { 'aria-label': `role of ${c.name}`, dataset: { column: String(i) }, onchange: (e) => {
-      c.role = e.target.value;
+    const select = el('select', { 'aria-label': `role of ${c.name}`, dataset: { column: String(i), role: c.role }, onchange: (e) => {
+      state.roles.set(columnKey(c), e.target.value);
       state.taskByUser = false;
-      schedule('task');
+      schedule('data'); // the Data cell checks the columns that now count
     } }, ...[['pred', 'prediction'], ['target', 'target'], ['id', 'sample id'], ['ignore', 'ignore']].map(([v, t]) => el('option', { value: v, text: t, selected: c.role === v })));
-    const first = Array.from(c.values.subarray(0, 4), (v) => (c.categories ? c.categories[v] : +v.toPrecision(5))).join(', ');
+    const first = Array.from(c.values.subarray(0, 4), (v) => (c.categories ? c.categories[v] ?? '' : +v.toPrecision(5))).join(', ');
     body.append(el('tr', {}, el('td', { class: 'colname', text: c.name }), el('td', { class: 'muted', text: c.file }), el('td', {}, select), el('td', { class: 'muted', text: first + (c.values.length > 4 ? ', …' : '') })));
   });
   table.append(body);
@@ -206,6 +187,7 @@ function renderData() {
 
 // ---- [2] task and metrics ------------------------------------------------------------------
 async function runTask() {
+  state.inputs = null;
   if (!state.collected) throw new Error('no data yet (cell [1])');
   state.inputs = buildInputs(state.collected);
   state.suggestion = suggestTask(state.inputs);
@@ -214,8 +196,14 @@ async function runTask() {
   taskSel.replaceChildren(...TASKS.map((t) => el('option', { value: t, text: t + (t === state.suggestion.task ? ' (suggested)' : ''), selected: t === state.task })));
   $('#task-reason').textContent = state.task === state.suggestion.task ? `suggested: ${state.suggestion.reason}` : `you chose ${state.task}; the data suggest ${state.suggestion.task} (${state.suggestion.reason})`;
   $('#threshold-row').hidden = state.task !== 'binary';
+  fieldError($('#threshold'), null);
   renderLabelThresholds();
   renderPicker();
+}
+
+/** The binary decision threshold; an empty or bad field is an error on the field, never 0. */
+function readThreshold() {
+  return readNumberField($('#threshold'), 'the decision threshold', { min: 0, max: 1 });
 }
 
 function taskSizes() {
@@ -243,10 +231,8 @@ function renderLabelThresholds() {
   if (state.labelThresholds.length !== L) state.labelThresholds = Array(L).fill(0.5);
   box.append(el('p', { class: 'muted', text: 'Per-label thresholds (a score above its label\'s threshold counts as positive):' }));
   names.forEach((n, k) => box.append(el('label', {}, `${n} `, el('input', { type: 'number', min: 0, max: 1, step: 'any', value: state.labelThresholds[k], 'aria-label': `threshold of ${n}`,
-    onchange: (e) => {
-      state.labelThresholds[k] = Number(e.target.value);
-      schedule('results');
-    } }))));
+    id: `label-threshold-${k}`, dataset: { label: String(k) },
+    onchange: () => schedule('results') }))));
   const criterion = el('select', { id: 'best-criterion', 'aria-label': 'criterion of the best thresholds' },
     ...[['f1', 'F1'], ['youden', 'Youden\'s J']].map(([v, t]) => el('option', { value: v, text: t })));
   box.append(el('p', {}, el('button', { type: 'button', id: 'best-thresholds', onclick: () => fillBestThresholds(criterion.value) }, 'Fill with the best thresholds'),
@@ -256,10 +242,7 @@ function renderLabelThresholds() {
 // Asks the worker for the package's bestThresholds() on the loaded scores, fills the editor and
 // re-runs the results; queued like every run, so body[data-state] stays true.
 function fillBestThresholds(criterion) {
-  pending++;
-  document.body.dataset.state = 'busy';
-  let filled = false;
-  queue = queue.then(async () => {
+  return chain.enqueue(async () => {
     setError('task', null);
     try {
       const { preds, target } = state.inputs;
@@ -268,16 +251,13 @@ function fillBestThresholds(criterion) {
       state.labelThresholds = Array.from(best.threshold.data);
       renderLabelThresholds();
       $('#best-criterion').value = criterion;
-      filled = true;
     } catch (e) {
       setError('task', e.message ?? String(e));
-      document.body.dataset.state = 'error';
+      return 'error';
     }
-  }).finally(() => {
-    if (--pending > 0) document.body.dataset.state = 'busy';
-    if (filled) schedule('results');
+    schedule('results'); // queued behind this: the state stays 'computing' until it ends
+    return 'ready';
   });
-  return queue;
 }
 
 function renderPicker() {
@@ -287,21 +267,27 @@ function renderPicker() {
   if (!state.checked.has(state.task)) state.checked.set(state.task, new Set(checked));
   const chosen = state.checked.get(state.task);
   const sizes = taskSizes();
-  box.append(el('p', { class: 'muted', text: `Metrics for ${state.task} (${list.length} registered in this build; options come from listMetrics()):` }));
+  // Compact: the chosen metrics in one line; the full list (with docs and options) folds open.
+  const chosenLine = () => `Metrics: ${list.filter((m) => chosen.has(m.name)).map((m) => m.name).join(', ') || 'none'} (${chosen.size} of ${list.length}; change)`;
+  const summary = el('summary', { class: 'picker-summary', text: chosenLine() });
+  const fold = el('details', { class: 'picker-fold', open: state.pickerOpen ?? false, ontoggle: (e) => { state.pickerOpen = e.target.open; } }, summary,
+    el('p', { class: 'muted', text: `Metrics for ${state.task} (${list.length} registered in this build; options come from listMetrics()):` }));
   const grid = el('div', { class: 'picker' });
   for (const spec of list) {
     const fromData = dataOptions(spec, sizes, state.inputs);
-    const cb = el('input', { type: 'checkbox', checked: chosen.has(spec.name), dataset: { metric: spec.name }, onchange: (e) => {
+    const cb = el('input', { type: 'checkbox', checked: chosen.has(spec.name), dataset: { pick: spec.name }, onchange: (e) => {
       if (e.target.checked) chosen.add(spec.name);
       else chosen.delete(spec.name);
+      summary.textContent = chosenLine();
       schedule('results');
     } });
-    const opts = el('details', {}, el('summary', { text: 'options' }));
+    const opts = el('details', { dataset: { metricOptions: spec.name } }, el('summary', { text: 'options' }));
     const values = state.optionValues.get(spec.name) ?? {};
     for (const o of spec.options) {
       if (o.name === 'validateArgs') continue;
       const current = values[o.name] ?? (o.name in fromData ? String(fromData[o.name]) : '');
       const onchange = (e) => {
+        fieldError(e.target, null);
         const v = state.optionValues.get(spec.name) ?? {};
         v[o.name] = e.target.value;
         state.optionValues.set(spec.name, v);
@@ -321,16 +307,30 @@ function renderPicker() {
     }
     grid.append(el('div', { class: 'metric' }, el('label', {}, cb, ' ', el('strong', { text: spec.name })), el('div', { class: 'doc', text: spec.doc }), spec.options.length ? opts : null));
   }
-  box.append(grid);
+  fold.append(grid);
+  box.append(fold);
 }
 
-function parseOption(o, raw) {
-  if (raw === '' || raw === undefined) return undefined;
-  if (o.type === 'boolean') return raw === 'true';
-  if (o.type === 'integer') return Number.parseInt(raw, 10);
-  if (o.type === 'number') return Number(raw);
-  if (o.type === 'number_or_string') return raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
-  return raw;
+/** An option field's value; empty means the option's default (shown as the placeholder). */
+function parseOption(spec, o, raw) {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const t = raw.trim();
+  if (o.type === 'boolean') return t === 'true';
+  if (o.type === 'integer' || o.type === 'number') {
+    const v = Number(t);
+    if (!Number.isFinite(v) || (o.type === 'integer' && !Number.isInteger(v))) {
+      const message = `${spec.name} ${o.name} must be ${o.type === 'integer' ? 'an integer' : 'a number'}, got "${t}"`;
+      const input = document.querySelector(`#metric-picker [data-metric-options="${spec.name}"] [data-option="${o.name}"]`);
+      if (input) {
+        fieldError(input, message);
+        input.closest('details').open = true;
+      }
+      throw new Error(message);
+    }
+    return v;
+  }
+  if (o.type === 'number_or_string') return !Number.isNaN(Number(t)) ? Number(t) : t;
+  return t;
 }
 
 function chosenMetrics() {
@@ -340,40 +340,52 @@ function chosenMetrics() {
     const options = { ...dataOptions(spec, sizes, state.inputs) };
     const values = state.optionValues.get(spec.name) ?? {};
     for (const o of spec.options) {
-      const v = parseOption(o, values[o.name]);
+      const v = parseOption(spec, o, values[o.name]);
       if (v !== undefined) options[o.name] = v;
     }
-    if (state.task === 'binary' && spec.options.some((o) => o.name === 'threshold') && values.threshold === undefined) options.threshold = Number($('#threshold').value);
+    if (state.task === 'binary' && spec.options.some((o) => o.name === 'threshold') && options.threshold === undefined) options.threshold = readThreshold();
     return { name: spec.name, options };
   });
 }
 
 // ---- [3] results ---------------------------------------------------------------------------
-function fmt(v) {
-  if (typeof v !== 'number') return String(v);
-  if (Number.isNaN(v)) return 'NaN';
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
-  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toFixed(4);
-}
 function numCell(v) {
   return el('td', { class: 'num', text: fmt(v), dataset: { value: String(v) } });
 }
-function optionText(options) {
+export function optionText(options) {
   return Object.entries(options).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+}
+
+function readLabelThresholds() {
+  if (state.task !== 'multilabel') return null;
+  const inputs = [...document.querySelectorAll('#label-thresholds input[data-label]')];
+  let failed = null;
+  state.labelThresholds = inputs.map((input) => {
+    try {
+      return readNumberField(input, input.getAttribute('aria-label'), { min: 0, max: 1 });
+    } catch (e) {
+      failed ??= e;
+      return NaN;
+    }
+  });
+  if (failed) throw failed;
+  return state.labelThresholds;
 }
 
 async function runResults() {
   if (!state.inputs) throw new Error('no task yet (cell [2])');
   const sizes = taskSizes();
   const { preds, target } = state.inputs;
+  const threshold = state.task === 'binary' ? readThreshold() : null;
+  const thresholds = readLabelThresholds();
   const job = {
     task: state.task,
     preds: { data: preds.data.slice(), shape: preds.shape },
     target: { data: target.data.slice(), shape: target.shape },
     metrics: chosenMetrics(),
     numClasses: sizes.numClasses,
-    threshold: Number($('#threshold').value),
-    thresholds: state.task === 'multilabel' ? state.labelThresholds : null,
+    threshold,
+    thresholds,
     classNames: state.inputs.classNames,
     ids: state.inputs.ids,
   };
@@ -383,15 +395,13 @@ async function runResults() {
     // would otherwise be copied once more on this thread).
     state.result = await computeRequest({ type: 'run', job }, (p) => showProgress('#compute-progress', p.done, p.total, `computing: batch ${p.done} of ${p.total}`),
       [job.preds.data.buffer, job.target.data.buffer]);
-  } catch (e) {
-    state.result = null;
-    out.replaceChildren();
-    throw e;
   } finally {
     $('#compute-progress').hidden = true;
   }
   state.result.job = { metrics: job.metrics, classNames: job.classNames, thresholds: job.thresholds, threshold: job.threshold };
   renderResults(out, state.result);
+  mode.summary(state.result.metrics.filter((m) => typeof m.value === 'number').slice(0, 4)
+    .map((m) => ({ label: m.name, metric: m.name, value: m.value, options: m.options })));
 }
 
 function valueNode(v, names) {
@@ -412,12 +422,18 @@ function renderResults(out, r) {
   const mt = el('table', { id: 'metrics-table' }, el('thead', {}, el('tr', {}, el('th', { text: 'metric' }), el('th', { text: 'options' }), el('th', { text: 'value' }))));
   const mb_ = el('tbody');
   for (const m of r.metrics) {
-    const row = el('tr', { dataset: { metric: m.name, options: JSON.stringify(m.options) } }, el('td', { text: m.name }), el('td', { class: 'muted', text: optionText(m.options) }));
+    const row = el('tr', {}, el('td', { text: m.name }), el('td', { class: 'muted', text: optionText(m.options) }));
     if (m.error) row.append(el('td', { class: 'error-cell', text: 'error: ' + m.error }));
-    else if (typeof m.value === 'number') row.append(numCell(m.value));
-    else {
+    else if (typeof m.value === 'number') row.append(metricCell(m.name, m.value, { options: m.options }));
+    else if (m.value?.shape?.length === 1) {
+      // a value per class: one element each, with its class index
+      const td = el('td', { dataset: { metric: m.name, value: JSON.stringify(m.value.data), options: JSON.stringify(m.options) } });
+      m.value.data.forEach((x, k) => td.append(k ? ', ' : '', `${names?.[k] ?? k}: `,
+        el('span', { class: 'num', text: fmt(x), dataset: { metric: m.name, class: String(k), value: String(x) } })));
+      row.append(td);
+    } else {
       const [text, full] = valueNode(m.value, names);
-      row.append(el('td', { text, dataset: { value: full } }));
+      row.append(el('td', { text, dataset: { metric: m.name, value: full, options: JSON.stringify(m.options) } }));
     }
     mb_.append(row);
   }
@@ -427,15 +443,18 @@ function renderResults(out, r) {
   if (r.perClass) {
     const pc = r.perClass;
     const cols = [['precision', 'precision'], ['recall', 'recall'], ['f1', 'F1'], ...(pc.iou ? [['iou', 'IoU']] : []), ['support', 'support']];
+    // the package's metric behind each column (average 'none' per class; the averages below)
+    const metricOf = { precision: `${pc.family}Precision`, recall: `${pc.family}Recall`, f1: `${pc.family}F1Score`, iou: 'MulticlassJaccardIndex' };
+    const cell = (key, v, extra) => (metricOf[key] ? metricCell(metricOf[key], v, extra) : el('td', { class: 'num', text: fmt(v), dataset: { value: String(v), count: key } }));
     const t = el('table', { id: 'per-class-table' }, el('thead', {}, el('tr', {}, el('th', { text: r.task === 'multilabel' ? 'label' : 'class' }), ...cols.map(([, h]) => el('th', { text: h })))));
     const body = el('tbody');
-    pc.names.forEach((n, k) => body.append(el('tr', { dataset: { class: String(k) } }, el('td', { text: n }), ...cols.map(([key]) => numCell(pc[key][k])))));
+    pc.names.forEach((n, k) => body.append(el('tr', { dataset: { class: String(k) } }, el('td', { text: n }), ...cols.map(([key]) => cell(key, pc[key][k], { class: String(k) })))));
     t.append(body);
     if (pc.averages) {
       const foot = el('tfoot');
       for (const [avg, label] of [['macro', 'macro average'], ['weighted', 'weighted average'], ['micro', 'micro average']]) {
         const a = pc.averages[avg];
-        if (a) foot.append(el('tr', { dataset: { average: avg } }, el('td', { text: label }), ...cols.map(([key]) => (key in a ? numCell(a[key]) : el('td')))));
+        if (a) foot.append(el('tr', { dataset: { average: avg } }, el('td', { text: label }), ...cols.map(([key]) => (key in a ? cell(key, a[key], { average: avg }) : el('td')))));
       }
       t.append(foot);
     }
@@ -543,14 +562,6 @@ async function runPlots() {
 }
 
 // ---- [5] export ----------------------------------------------------------------------------
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 function exportObject() {
   const r = state.result;
   return {
@@ -559,14 +570,12 @@ function exportObject() {
     task: r.task, samples: r.n,
     metrics: r.metrics.map((m) => ({ name: m.name, options: m.options, ...(m.error ? { error: m.error } : { value: m.value }) })),
     perClass: r.perClass ?? null, confusionMatrix: r.confusion ?? null, worst: r.worst,
-    curves: (r.curves ?? []).map(({ kind, metric, options, series, error }) => ({ kind, metric, options, ...(error ? { error } : { series: series.map(({ label, x, y }) => ({ label, x: Array.from(x), y: Array.from(y) })) }) })),
+    curves: (r.curves ?? []).map(({ kind, metric, options, series, error, area }) => ({ kind, metric, options, ...(error ? { error } : {
+      series: series.map(({ label, x, y }) => ({ label, x: Array.from(x), y: Array.from(y) })),
+      area: { ...area, values: series.map((s) => s.area) }, ...(kind === 'pr' ? { prevalence: series.map((s) => s.prevalence) } : {}) }) })),
     calibration: r.calibration ?? null,
     thresholds: r.job.thresholds ?? (r.task === 'binary' ? r.job.threshold : null),
   };
-}
-function csvField(v) {
-  const s = String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 export function resultsCsv(o) {
   const rows = [['section', 'name', 'key', 'value']];
@@ -598,75 +607,11 @@ export function resultsCsv(o) {
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
-function codeSnippet() {
-  const r = state.result;
-  const lines = [];
-  const cols = state.collected?.columns ?? [];
-  const pc = cols.filter((c) => c.role === 'pred'), tc = cols.filter((c) => c.role === 'target');
-  const files = [...new Set([...pc, ...tc].map((c) => c.file))];
-  lines.push(`// Reproduces this evaluation with the wasmetrics npm package (Node 20+: \`node evaluate.mjs\`).`);
-  lines.push(`import { readFileSync } from 'node:fs';`);
-  lines.push(`import { init, createMetric } from 'wasmetrics';`, '');
-  lines.push('await init();');
-  if (!pc.length) {
-    lines.push('// The masks came from .npy files: load them as {data, shape} with your .npy reader.');
-    lines.push('const preds = { data: /* Float64Array */, shape: ' + JSON.stringify(state.inputs.preds.shape) + ' };');
-    lines.push('const target = { data: /* Float64Array */, shape: ' + JSON.stringify(state.inputs.target.shape) + ' };');
-  } else {
-    lines.push(`// A plain CSV reader (comma-separated, no quoted fields); use papaparse for anything fancier.`);
-    lines.push(`const readCsv = (file) => {`);
-    lines.push(`  const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\\r?\\n/).map((line) => line.split(','));`);
-    lines.push(`  return (name) => rows.map((row) => row[header.indexOf(name)]);`);
-    lines.push(`};`);
-    files.forEach((f, i) => lines.push(`const file${i} = readCsv(${JSON.stringify(f)});`));
-    const ref = (c) => `file${files.indexOf(c.file)}(${JSON.stringify(c.name)})`;
-    const classNames = state.inputs.classNames;
-    if (classNames && [...pc, ...tc].some((c) => c.categories)) lines.push(`const classNames = ${JSON.stringify(classNames)};`);
-    const conv = (c) => (c.categories ? `${ref(c)}.map((s) => classNames.indexOf(s))` : `${ref(c)}.map(Number)`);
-    const stack = (list, name) => {
-      if (list.length === 1) lines.push(`const ${name} = Float64Array.from(${conv(list[0])});`);
-      else {
-        lines.push(`const ${name}Columns = [${list.map(conv).join(', ')}];`);
-        lines.push(`const ${name} = { data: Float64Array.from(${name}Columns[0].flatMap((_, i) => ${name}Columns.map((c) => c[i]))), shape: [${name}Columns[0].length, ${list.length}] };`);
-      }
-    };
-    stack(pc, 'preds');
-    stack(tc, 'target');
-  }
-  lines.push('');
-  lines.push('const metrics = [');
-  // the options each metric ran with (multilabel ones carry the per-label threshold array)
-  for (const m of r.metrics) lines.push(`  [${JSON.stringify(m.name)}, ${JSON.stringify(m.options)}],`);
-  lines.push('];');
-  lines.push('for (const [name, options] of metrics) {');
-  lines.push('  const metric = createMetric(name, options);');
-  lines.push('  metric.update(preds, target);');
-  lines.push('  const value = metric.compute();');
-  lines.push('  console.log(name, typeof value === \'number\' ? value : JSON.stringify(value.toArray?.() ?? value));');
-  lines.push('  metric.dispose();');
-  lines.push('}');
-  const plotted = (r.curves ?? []).filter((c) => !c.error).map((c) => [c.metric, c.options, false]);
-  if (r.calibration && !r.calibration.error) plotted.push([r.calibration.metric, r.calibration.options, r.calibration.pooled]);
-  if (plotted.length) {
-    lines.push('', '// The plotted curves (one per class/label) and the reliability diagram\'s calibration error.');
-    lines.push('const flat = (t) => ({ data: t.data, shape: [t.data.length] }); // multilabel scores pooled as binary');
-    lines.push('const plots = [');
-    for (const [name, options, pooled] of plotted) lines.push(`  [${JSON.stringify(name)}, ${JSON.stringify(options)}, ${pooled}],`);
-    lines.push('];');
-    lines.push('for (const [name, options, pooled] of plots) {');
-    lines.push('  const metric = createMetric(name, options);');
-    lines.push('  metric.update(pooled ? flat(preds) : preds, pooled ? flat(target) : target);');
-    lines.push('  console.log(name, JSON.stringify(metric.compute(), (k, x) => (x?.shape && x.data ? Array.from(x.data) : x)));');
-    lines.push('  metric.dispose();');
-    lines.push('}');
-  }
-  return lines.join('\n') + '\n';
-}
-
 async function runExport() {
   if (!state.result) throw new Error('no results yet (cell [3])');
-  $('#code code').textContent = codeSnippet();
+  $('#code code').textContent = codeSnippet(state.result, state.collected, state.inputs);
   $('#copy-state').textContent = '';
+  for (const b of document.querySelectorAll('#export-json, #export-csv, #copy-code')) b.disabled = false;
   const box = $('#export-png');
   box.replaceChildren();
   for (const chart of state.charts) {
@@ -710,6 +655,7 @@ $('#clear-target').addEventListener('click', () => {
 function setFile(side, file) {
   if (!file) return;
   state.sources[side] = file;
+  state.roles.clear(); // roles chosen for the old file's columns do not carry over
   state.taskByUser = false;
   state.sampleName = null;
   for (const b of document.querySelectorAll('[data-sample]')) b.classList.remove('active');
@@ -735,7 +681,7 @@ window.addEventListener('dragover', (e) => e.preventDefault());
 window.addEventListener('drop', (e) => e.preventDefault());
 
 async function loadSample(name) {
-  document.body.dataset.state = 'busy';  // at once: the sample is fetched before the run is queued
+  mode.setState('computing'); // at once: the sample is fetched before the run is queued
   const files = await Promise.all(SAMPLES[name].map(async (url) => {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`sample ${url}: HTTP ${res.status}`);
@@ -751,9 +697,10 @@ async function loadSample(name) {
 }
 for (const b of document.querySelectorAll('[data-sample]')) b.addEventListener('click', () => loadSample(b.dataset.sample).catch((e) => {
   setError('data', e.message);
-  document.body.dataset.state = 'error';
+  mode.setState('error');
 }));
 
+mode.setState('computing'); // before the page's load event: the first sample is on its way
 try {
   const { registry, simd } = await computeRequest({ type: 'registry' });
   state.registry = registry;
@@ -761,5 +708,6 @@ try {
   await loadSample(new URLSearchParams(location.search).get('sample') ?? 'animals');
 } catch (e) {
   $('#status').textContent = `could not start: ${e.message}`;
-  document.body.dataset.state = 'error';
+  mode.error(`could not start: ${e.message}`);
+  mode.setState('error');
 }

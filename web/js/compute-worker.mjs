@@ -47,6 +47,19 @@ function run(name, options, preds, target, onBatch) {
 }
 
 
+/**
+ * Binary 0/1 predictions by TorchMetrics' rule, the one the package applies: scores outside
+ * [0, 1] are logits (sigmoid first), and a score counts positive when score > threshold (a score
+ * exactly on the threshold is negative). compute() checks these labels against the package's
+ * BinaryConfusionMatrix, so the per-class table, the confusion matrix and the worst samples can
+ * never use another rule than the metrics table.
+ */
+export function binaryLabels(data, threshold) {
+  let probabilities = true;
+  for (let i = 0; i < data.length; i++) if (!(data[i] >= 0 && data[i] <= 1)) probabilities = false;
+  return data.map((v) => ((probabilities ? v : 1 / (1 + Math.exp(-v))) > threshold ? 1 : 0));
+}
+
 function labelsOf(preds, numClasses, threshold) {
   // [N, C] scores -> argmax labels; [N] scores (binary) -> 0/1 at the threshold; labels stay.
   if (preds.shape.length === 2) {
@@ -59,7 +72,7 @@ function labelsOf(preds, numClasses, threshold) {
     }
     return { data: out, shape: [n] };
   }
-  if (threshold !== undefined) return { data: preds.data.map((v) => (v >= threshold ? 1 : 0)), shape: preds.shape };
+  if (threshold !== undefined) return { data: binaryLabels(preds.data, threshold), shape: preds.shape };
   return preds;
 }
 
@@ -175,19 +188,27 @@ function compute(job, post) {
     const o = { numClasses: C, average: 'none' };
     const lt = { data: labels.data, shape: labels.shape };
     out.perClass = {
+      family: 'Multiclass',
       names: Array.from({ length: C }, (_, k) => job.classNames?.[k] ?? (task === 'binary' ? ['negative (0)', 'positive (1)'][k] : `class ${k}`)),
       precision: run('MulticlassPrecision', o, lt, target, tick).data,
       recall: run('MulticlassRecall', o, lt, target, tick).data,
       f1: run('MulticlassF1Score', o, lt, target, tick).data,
     };
     if (task === 'segmentation') out.perClass.iou = run('MulticlassJaccardIndex', o, lt, target).data;
-    const cm = run('MulticlassConfusionMatrix', { numClasses: C }, lt, target, tick);
+    let cm = run('MulticlassConfusionMatrix', { numClasses: C }, lt, target, tick);
+    if (task === 'binary') {
+      // the package's own confusion matrix at the threshold: the table below must agree with it
+      const pkg = run('BinaryConfusionMatrix', { threshold: job.threshold }, preds, target);
+      if (pkg.data.some((v, k) => v !== cm.data[k])) throw new Error(`the 0/1 predictions at threshold ${job.threshold} disagree with the package's BinaryConfusionMatrix (${JSON.stringify(pkg.data)} vs ${JSON.stringify(cm.data)})`);
+      cm = pkg;
+    }
     out.confusion = cm;
     out.perClass.averages = averages('Multiclass', { numClasses: C }, lt, target);
     out.perClass.support = Array.from({ length: C }, (_, r) => cm.data.slice(r * C, (r + 1) * C).reduce((a, b) => a + b, 0));
   } else if (task === 'multilabel') {
     const o = { numLabels: L, average: 'none', threshold: thr };
     out.perClass = {
+      family: 'Multilabel',
       names: Array.from({ length: L }, (_, k) => job.classNames?.[k] ?? `label ${k}`),
       precision: run('MultilabelPrecision', o, preds, target, tick).data,
       recall: run('MultilabelRecall', o, preds, target, tick).data,

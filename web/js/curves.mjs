@@ -51,13 +51,30 @@ export function curvesFor(job, preds, target, run) {
     try {
       const v = run(name, options, preds, target);
       const xs = vectors(v[xKey]), ys = vectors(v[yKey]);
+      // the area in the legend, from the package with the curve's own thresholds: AUROC for ROC,
+      // average precision for PR (whose chance level is the prevalence of the class)
+      const area = kind === 'roc' ? 'AUROC' : 'AveragePrecision';
+      const areaOptions = { ...size, thresholds, ...(family === 'Binary' ? {} : { average: 'none' }) };
+      const areaValue = run(family + area, areaOptions, preds, target);
+      const areas = typeof areaValue === 'number' ? [areaValue] : areaValue.data;
+      const prevalence = kind === 'pr' ? prevalences(task, target, names.length) : null;
       out.push({ kind, name: title, metric: name, options, xLabel, yLabel, binned: thresholds !== null,
-        series: names.map((label, k) => ({ label, x: xs[k], y: ys[k] })) });
+        area: { metric: family + area, options: areaOptions, name: kind === 'roc' ? 'AUC' : 'AP' },
+        series: names.map((label, k) => ({ label, x: xs[k], y: ys[k], area: areas[k], ...(prevalence ? { prevalence: prevalence[k] } : {}) })) });
     } catch (e) {
       out.push({ kind, name: title, metric: name, options, error: e.message });
     }
   }
   return out;
+}
+
+/** Share of positives per class (multiclass: target == k; binary/multilabel: target 1 per column). */
+function prevalences(task, target, C) {
+  const n = target.shape[0];
+  const out = new Float64Array(C);
+  if (task === 'multiclass') for (let i = 0; i < n; i++) out[target.data[i]] += 1 / n;
+  else for (let i = 0; i < n; i++) for (let k = 0; k < C; k++) out[k] += (target.data[i * C + k] === 1 ? 1 : 0) / n;
+  return Array.from(out);
 }
 
 /**

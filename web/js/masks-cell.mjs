@@ -2,13 +2,14 @@
 // (webkitdirectory) or as several files, matched by name (web/js/lib/match.mjs), decoded and
 // evaluated in the compute worker by the npm package (web/js/masks-job.mjs): MeanIoU, Jaccard,
 // Dice and pixel accuracy with an ignoreIndex, per-class table, IoU per image, worst images,
-// plots and exports. Self-contained: it uses its own worker and sets body[data-state] like the
-// other cells. User-given names only ever reach the page as text.
+// plots and exports. The Segmentation mode's module: its own worker, its panel's data-state and
+// banner (web/js/ui.mjs). User-given names only ever reach the page as text.
 import { matchMasks } from './lib/match.mjs';
 import { barChart, plotBox } from './plots-more.mjs';
+import { $, csvField, download, fieldError, fmt as fmtNumber, metricCell, modePanel, readNumberField } from './ui.mjs';
 
-const $ = (sel, root = document) => root.querySelector(sel);
 const cell = $('#cell-masks');
+const mode = modePanel('segmentation');
 const files = { pred: [], target: [] };
 const state = { result: null, match: null, charts: [], sample: false };
 window.__wasmetricsMasks = state; // for the browser test and the curious
@@ -46,8 +47,7 @@ function el(tag, text, props = {}) {
   }
   return e;
 }
-const fmt = (v) => (typeof v !== 'number' ? String(v) : Number.isNaN(v) ? 'NaN' : Number.isInteger(v) ? String(v) : v.toFixed(4));
-const num = (v) => el('td', fmt(v), { class: 'num', dataset: { value: String(v) } });
+const num = (v, key) => el('td', fmtNumber(v), { class: 'num', dataset: { value: String(v), ...(key ? { count: key } : {}) } });
 const optionText = (o) => Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
 
 function setError(message) {
@@ -55,13 +55,21 @@ function setError(message) {
   box.hidden = !message;
   box.textContent = message ?? '';
   cell.classList.toggle('failed', Boolean(message));
+  mode.error(message, 'cell-masks', 'Segmentation masks [1]');
 }
-function readInt(id, what) {
-  const raw = $(id).value.trim();
-  if (raw === '' || raw === 'none') return null;
-  const v = Number(raw);
-  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${what} must be a non-negative integer or empty, got "${raw}"`);
-  return v;
+/** numClasses: empty means inferred from the labels (the placeholder says so). */
+function readNumClasses() {
+  const input = $('#masks-num-classes');
+  if (input.value.trim() === '') {
+    fieldError(input, null);
+    return null;
+  }
+  return readNumberField(input, 'numClasses', { min: 1, max: 65536, integer: true });
+}
+/** ignoreIndex: a label, or "none"; an empty field is an error, never a silent "none". */
+function readIgnoreIndex() {
+  const v = readNumberField($('#masks-ignore'), 'ignoreIndex', { min: 0, max: 65535, integer: true, allow: ['none'] });
+  return v === 'none' ? null : v;
 }
 
 function renderMatch(m) {
@@ -93,8 +101,8 @@ function render(r) {
   mt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'metric'), el('th', 'options'), el('th', 'value'));
   const mb = mt.appendChild(el('tbody'));
   for (const m of r.metrics) {
-    const tr = el('tr', null, { dataset: { metric: m.name, options: JSON.stringify(m.options) } });
-    tr.append(el('td', m.name), el('td', optionText(m.options), { class: 'muted' }), num(m.value));
+    const tr = el('tr');
+    tr.append(el('td', m.name), el('td', optionText(m.options), { class: 'muted' }), metricCell(m.name, m.value, { options: m.options }));
     mb.append(tr);
   }
   out.append(el('h3', 'Metrics'), mt);
@@ -103,9 +111,12 @@ function render(r) {
   const pt = el('table', null, { id: 'masks-per-class' });
   pt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'class'), ...cols.map(([, h]) => el('th', h)));
   const pb = pt.appendChild(el('tbody'));
+  // the package's metric behind each per-class column (pixel counts are counts)
+  const metricOf = { iouDataset: 'MeanIoU', iouSample: 'MeanIoU', jaccard: 'MulticlassJaccardIndex', dice: 'DiceScore' };
+  const optionsOf = { iouDataset: r.meanIoUSpecs?.dataset, iouSample: r.meanIoUSpecs?.sample, jaccard: r.perClassSpecs.jaccard[1], dice: r.perClassSpecs.dice[1] };
   for (const c of r.perClass) {
     const tr = el('tr', null, { dataset: { class: String(c.id) } });
-    tr.append(el('td', c.name), ...cols.map(([k]) => num(c[k])));
+    tr.append(el('td', c.name), ...cols.map(([k]) => (metricOf[k] ? metricCell(metricOf[k], c[k], { class: String(c.id), options: optionsOf[k] }) : num(c[k], k))));
     pb.append(tr);
   }
   out.append(el('h3', 'Per class'), pt);
@@ -115,7 +126,7 @@ function render(r) {
   const wb = wt.appendChild(el('tbody'));
   for (const im of r.images.slice(0, 10)) {
     const tr = el('tr');
-    tr.append(el('td', im.name), el('td', `${im.width}×${im.height}`), num(im.meanIoU));
+    tr.append(el('td', im.name), el('td', `${im.width}×${im.height}`), metricCell('MeanIoU', im.meanIoU, { image: im.name }));
     wb.append(tr);
   }
   out.append(el('h3', 'Worst images (for QA)'), el('p', 'lowest mean IoU over the classes present in the image first (MeanIoU perSample)', { class: 'muted' }), wt);
@@ -129,19 +140,20 @@ function render(r) {
   const byIndex = [...r.images].sort((a, b) => a.index - b.index);
   state.charts.push(barChart(plots, 'plot-iou-per-image', 'Mean IoU per image (input order)', byIndex.map((im) => im.name), [['mean IoU', byIndex.map((im) => im.meanIoU)]]));
   renderExport(r);
+  const headline = (key) => r.metrics.find((m) => m.key === key);
+  mode.summary(['meanIoU', 'diceMacro', 'pixelAccuracy'].map(headline).filter(Boolean)
+    .map((m) => ({ label: `${m.name}${m.key === 'meanIoU' ? ' (per image)' : ''}`, metric: m.name, value: m.value, options: m.options })));
 }
 
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', null, { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-function csvField(v) {
-  const s = String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** Clears results, plots, summary and exports: nothing of an earlier run survives a new one. */
+function invalidate() {
+  state.result = null;
+  $('#masks-out').replaceChildren();
+  $('#masks-plots').replaceChildren();
+  $('#masks-export').replaceChildren();
+  $('#masks-code code').textContent = '';
+  destroyCharts();
+  mode.summary([]);
 }
 export function masksCsv(r) {
   const rows = [['section', 'name', 'key', 'value']];
@@ -200,17 +212,17 @@ class Superseded extends Error {}
 async function run() {
   const mine = ++generation;
   setError(null);
+  invalidate();
   cell.classList.remove('done');
   cell.classList.add('running');
-  document.body.dataset.state = 'busy';
+  mode.setState('computing');
   try {
     const m = matchMasks(files.pred, files.target);
     state.match = m;
     renderMatch(m);
     if (!files.pred.length || !files.target.length) throw new Error('pick the predicted masks and the reference masks (folders or several .png files)');
     if (!m.pairs.length) throw new Error('no predicted mask has a reference mask of the same name');
-    const job = { pairs: m.pairs, numClasses: readInt('#masks-num-classes', 'numClasses'), ignoreIndex: readInt('#masks-ignore', 'ignoreIndex') };
-    if (job.numClasses !== null && job.numClasses < 1) throw new Error('numClasses must be at least 1');
+    const job = { pairs: m.pairs, numClasses: readNumClasses(), ignoreIndex: readIgnoreIndex() };
     const progress = $('#masks-progress');
     progress.hidden = false;
     try {
@@ -225,15 +237,12 @@ async function run() {
     if (!$('#masks-num-classes').value) $('#masks-num-classes').placeholder = `${state.result.numClasses} (inferred)`;
     render(state.result);
     cell.classList.add('done');
-    document.body.dataset.state = 'ready';
+    mode.setState('ready');
   } catch (e) {
     if (e instanceof Superseded || mine !== generation) return;
-    state.result = null;
-    $('#masks-out').replaceChildren();
-    $('#masks-plots').replaceChildren();
-    destroyCharts();
+    invalidate();
     setError(e.message ?? String(e));
-    document.body.dataset.state = 'error';
+    mode.setState('error');
   } finally {
     if (mine === generation) cell.classList.remove('running');
   }
@@ -293,7 +302,7 @@ for (const id of ['#masks-num-classes', '#masks-ignore']) $(id).addEventListener
 // The bundled street scenes (examples/data/masks): 8 pairs, void = 255.
 const SAMPLE = ['street_01', 'street_02', 'street_03', 'street_04', 'street_05', 'street_06', 'street_07', 'street_08'];
 $('#masks-sample').addEventListener('click', async () => {
-  document.body.dataset.state = 'busy';
+  mode.setState('computing');
   try {
     const get = async (side, n) => new File([await (await fetch(`../examples/data/masks/${side}/${n}.png`)).blob()], `${n}.png`, { type: 'image/png' });
     files.pred = await Promise.all(SAMPLE.map((n) => get('predicted', n)));
@@ -305,7 +314,7 @@ $('#masks-sample').addEventListener('click', async () => {
     await run();
   } catch (e) {
     setError(e.message);
-    document.body.dataset.state = 'error';
+    mode.setState('error');
   }
 });
 export { plotBox };

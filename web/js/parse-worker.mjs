@@ -30,16 +30,18 @@ function transferables(ds) {
 
 function parseCsv(file, hasHeader, progress) {
   return new Promise((resolve, reject) => {
-    const table = new TableBuilder();
+    const table = new TableBuilder({ skipBlank: true });
+    let delimiter = null;
     let failed = false;
     Papa.parse(file, {
       chunkSize: CHUNK,
-      skipEmptyLines: 'greedy',
+      skipEmptyLines: false, // blank lines are skipped by TableBuilder, which counts them for line numbers
       chunk(results, parser) {
         try {
           if (results.errors.length && results.errors[0].type === 'Quotes') {
             throw new Error(`row ${results.errors[0].row + 1}: ${results.errors[0].message}`);
           }
+          delimiter ??= results.meta.delimiter;
           table.add(results.data, hasHeader);
           progress(results.meta.cursor);
         } catch (e) {
@@ -51,7 +53,7 @@ function parseCsv(file, hasHeader, progress) {
       complete() {
         if (failed) return;
         try {
-          resolve(table.finish());
+          resolve({ ...table.finish(), format: 'csv', delimiter });
         } catch (e) {
           reject(e);
         }
@@ -84,9 +86,9 @@ self.onmessage = async (event) => {
       } catch (e) {
         throw new Error(`invalid JSON: ${e.message}`);
       }
-      dataset = jsonToDataset(doc);
+      dataset = { ...jsonToDataset(doc), format: 'json' };
     } else if (kind === 'npy') {
-      dataset = { kind: 'tensor', ...parseNpy(new Uint8Array(await file.arrayBuffer())) };
+      dataset = { kind: 'tensor', ...parseNpy(new Uint8Array(await file.arrayBuffer())), format: 'npy' };
     } else {
       throw new Error('a PNG is a segmentation mask: use the "Segmentation masks (PNG)" cell, which pairs folders of predicted and reference masks by name');
     }

@@ -24,12 +24,22 @@ export function plotBox(container, id, title) {
   return canvas;
 }
 
-/** One chart per curve kind ('roc', 'pr') with one line per class or label. */
+/**
+ * One chart per curve kind ('roc', 'pr') with one line per class or label, its area (AUC or AP,
+ * from the package) in the legend; ROC gets the chance diagonal, PR each class's prevalence (the
+ * precision of a random ranking) as a dashed baseline.
+ */
 export function curveChart(container, curve) {
   const id = `plot-${curve.kind}`;
   const canvas = plotBox(container, id, `${curve.name} curve${curve.series.length > 1 ? ' per class' : ''} (${curve.metric}${curve.binned ? ', 201 thresholds' : ', exact'})`);
+  const lines = curve.series.map((s, k) => ({ label: `${s.label} (${curve.area.name} ${s.area.toFixed(3)})`, data: Array.from(s.x, (x, i) => ({ x, y: s.y[i] })),
+    showLine: true, pointRadius: 0, borderWidth: 1.5, borderColor: colour(k), backgroundColor: colour(k) }));
+  const baselines = curve.kind === 'roc'
+    ? [{ label: 'chance (AUC 0.5)', data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], showLine: true, pointRadius: 0, borderWidth: 1, borderDash: [5, 4], borderColor: '#868e96', backgroundColor: '#868e96' }]
+    : curve.series.map((s, k) => ({ label: `${s.label} baseline (prevalence ${s.prevalence.toFixed(3)})`, data: [{ x: 0, y: s.prevalence }, { x: 1, y: s.prevalence }],
+      showLine: true, pointRadius: 0, borderWidth: 1, borderDash: [5, 4], borderColor: colour(k), backgroundColor: colour(k) }));
   return new Chart(canvas, { type: 'scatter',
-    data: { datasets: curve.series.map((s, k) => ({ label: s.label, data: Array.from(s.x, (x, i) => ({ x, y: s.y[i] })), showLine: true, pointRadius: 0, borderWidth: 1.5, borderColor: colour(k), backgroundColor: colour(k) })) },
+    data: { datasets: [...lines, ...baselines] },
     options: { ...BASE, scales: { x: { min: 0, max: 1, title: { display: true, text: curve.xLabel } }, y: { min: 0, max: 1, title: { display: true, text: curve.yLabel } } } } });
 }
 

@@ -4,7 +4,7 @@
 // data and returns BigInt arrays for int64 labels; this one does all of that in ~100 lines and is
 // tested in tests/js/web-lib.test.mjs against hand-made files of every dtype.
 
-const DTYPES = {
+export const DTYPES = {
   b1: [1, Uint8Array, 'bool'], i1: [1, Int8Array], u1: [1, Uint8Array], i2: [2, Int16Array], u2: [2, Uint16Array],
   i4: [4, Int32Array], u4: [4, Uint32Array], i8: [8, BigInt64Array], u8: [8, BigUint64Array],
   f4: [4, Float32Array], f8: [8, Float64Array],
@@ -52,7 +52,7 @@ export function parseNpy(bytes) {
   return { data, shape, dtype: dtypeName ?? data.constructor.name.replace('Array', '').toLowerCase() };
 }
 
-function fortranToC(data, shape) {
+export function fortranToC(data, shape) {
   const out = new data.constructor(data.length);
   const n = shape.length;
   const fStride = new Array(n);

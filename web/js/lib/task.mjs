@@ -1,14 +1,31 @@
 // From parsed datasets to metric inputs: column roles, the task suggested by the data, class
 // names, and the default metric choice. Pure functions, tested in Node (tests/js/web-lib.test.mjs).
 
+import { rowPlace } from './table.mjs';
+
 export const TASKS = ['binary', 'multiclass', 'multilabel', 'regression', 'segmentation'];
 
 const ID_RE = /^(id|idx|index|key|name|file|filename|path|sample|sample_id|image|image_id|row)$/i;
-const TARGET_RE = /^(targets?|labels?|y|y_?true|true|truth|gt|ground_?truth|class|actual)$|^(target|true|gt|label|y)[_:.\-]|[_:.\-](true|target|gt|label)$/i;
+// Target names: y, y_true, y_test, target(s), label(s), ... and prefixed/suffixed forms such as
+// target_cat or cat_true. sklearn's prediction names (y_pred, y_score, y_prob, y_proba, y_hat)
+// are predictions: the "y_" prefix alone says nothing.
+const TARGET_RE = /^(targets?|labels?|y|y_?true|y_?test|y_?gt|y_?label|y_?target|true|truth|gt|ground_?truth|class|actual)$|^(target|true|gt|label)[_:.\-]|[_:.\-](true|target|gt|label)$/i;
 
-/** 'id' | 'target' | 'pred' | 'ignore' for a column of the predictions file (targets file: see collectColumns). */
-export function guessRole(column) {
+/** Whether the values are exactly 0, 1, ..., n-1 (a pandas index). */
+export function isRowIndex(values) {
+  if (values.length < 2) return false;
+  for (let i = 0; i < values.length; i++) if (values[i] !== i) return false;
+  return true;
+}
+
+/**
+ * 'id' | 'target' | 'pred' | 'ignore' for a column of the predictions file (targets file: see
+ * collectColumns). `position` is the column's place in its table: an unnamed first column holding
+ * 0..n-1 is the index pandas' to_csv() writes, a sample id.
+ */
+export function guessRole(column, position = -1) {
   if (ID_RE.test(column.name)) return 'id';
+  if (position === 0 && column.unnamed && !column.categories && isRowIndex(column.values)) return 'id';
   if (TARGET_RE.test(column.name)) return 'target';
   if (column.categories) return column.categories.length === column.values.length ? 'id' : 'ignore';
   return 'pred';
@@ -21,46 +38,121 @@ export function className(columnName) {
     .replace(/(?<=.)[_:.\-](prob|proba|score|pred|true|target|gt|label)$/i, '');
 }
 
-function tensorColumns(t, file, base) {
-  if (t.shape.length === 1) return [{ name: base, values: Float64Array.from(t.data, Number), categories: null, file }];
+// A column of a 1-D or 2-D array; `source` says where it came from (for "Copy as code").
+function tensorColumns(t, file, base, source) {
+  if (t.shape.length === 1) return [{ name: base, values: Float64Array.from(t.data, Number), categories: null, file, source: { ...source, col: null } }];
   const [n, c] = t.shape;
   return Array.from({ length: c }, (_, j) => {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = Number(t.data[i * c + j]);
-    return { name: `${base}_${j}`, values, categories: null, file };
+    return { name: `${base}_${j}`, values, categories: null, file, source: { ...source, col: j } };
   });
 }
 
+/** The key a column's role is remembered by when the user changes it. */
+export const columnKey = (c) => `${c.file}\u0000${c.name}`;
+
 /**
- * The columns (with a default role each) and the >= 3-D tensors of the two datasets.
+ * The columns (with a default role each) and the >= 3-D tensors of the two datasets. Every column
+ * carries `source` (format, file, and the column's place in it) and its dataset (`ds`) for
+ * messages naming lines.
  * @param preds a dataset from the parse worker (table | tensor | tensors), with `.name` the file name
  * @param target the targets file's dataset, or null when the predictions file has target columns
+ * @param roles a Map of columnKey -> role the user chose (kept across re-runs)
  */
-export function collectColumns(preds, target) {
+export function collectColumns(preds, target, roles = new Map()) {
   const columns = [];
   const tensors = {};
   const add = (ds, side) => {
     if (!ds) return;
+    const base = { format: ds.format ?? 'csv', layout: ds.layout ?? null, file: ds.name, delimiter: ds.delimiter ?? ',', header: ds.header ?? false };
     if (ds.kind === 'table') {
-      for (const c of ds.columns) {
-        let role = guessRole(c);
+      ds.columns.forEach((c, j) => {
+        let role = guessRole(c, j);
         if (side === 'target' && role === 'pred') role = 'target';
-        columns.push({ ...c, file: ds.name, role });
-      }
+        columns.push({ ...c, file: ds.name, role, ds, source: { ...base, col: j, key: c.name } });
+      });
     } else if (ds.kind === 'tensor') {
-      if (ds.shape.length >= 3) tensors[side] = ds;
-      else for (const c of tensorColumns(ds, ds.name, side)) columns.push({ ...c, role: side });
+      if (ds.shape.length >= 3) tensors[side] = { ...ds, source: { ...base, col: null } };
+      else for (const c of tensorColumns(ds, ds.name, side, base)) columns.push({ ...c, role: side, ds });
     } else if (ds.kind === 'tensors') {
       for (const [key, t] of Object.entries(ds.tensors)) {
         const role = TARGET_RE.test(key) ? 'target' : side;
-        if (t.shape.length >= 3) tensors[role] = { ...t, name: ds.name };
-        else for (const c of tensorColumns(t, ds.name, key)) columns.push({ ...c, role: ID_RE.test(key) ? 'id' : role });
+        if (t.shape.length >= 3) tensors[role] = { ...t, name: ds.name, source: { ...base, key, col: null } };
+        else for (const c of tensorColumns(t, ds.name, key, { ...base, key })) columns.push({ ...c, role: ID_RE.test(key) ? 'id' : role, ds });
       }
     }
   };
   add(preds, 'pred');
   add(target, 'target');
+  for (const c of columns) c.role = roles.get(columnKey(c)) ?? c.role;
   return { columns, tensors };
+}
+
+const where = (c, row) => (c.ds?.kind === 'table' ? rowPlace(c.ds, row) : `row ${row}`);
+
+/**
+ * What the Data cell reports before anything is computed, for the prediction and target columns:
+ * `errors` (bad cells by line and column: text in a numeric column, empty, NaN; a label column
+ * with empty cells) and `warnings` (1-based labels, probability rows not summing to 1, score
+ * columns that look like ids).
+ */
+export function checkColumns({ columns }) {
+  const errors = [], warnings = [];
+  const used = columns.filter((c) => c.role === 'pred' || c.role === 'target');
+  for (const c of used) {
+    const what = `column "${c.name}" (${c.file})`;
+    const bad = [...(c.badCells ?? []).map((b) => ({ ...b, why: `"${b.text}" is not a number` })),
+      ...(c.missing ?? []).map((b) => ({ ...b, why: b.text === '' ? 'empty' : `${b.text} (not a number)` }))];
+    let count = (c.badCount ?? 0) + (c.missingCount ?? 0);
+    if (!c.badCells) {
+      // a column of an array (.npy, JSON): its NaN entries
+      for (let i = 0; i < c.values.length; i++) {
+        if (!Number.isNaN(c.values[i])) continue;
+        if (bad.length < 20) bad.push({ row: i, why: 'NaN' });
+        count++;
+      }
+    }
+    if (count) {
+      bad.sort((a, b) => a.row - b.row);
+      errors.push(`${what}: ${count} bad cell${count === 1 ? '' : 's'}: ${bad.slice(0, 10).map((b) => `${where(c, b.row)}: ${b.why}`).join('; ')}${count > 10 ? '; …' : ''}`);
+    }
+  }
+  if (errors.length) return { errors, warnings };
+
+  const pc = used.filter((c) => c.role === 'pred'), tc = used.filter((c) => c.role === 'target');
+  const inUnit = (c) => { const [lo, hi] = range(c.values); return lo >= 0 && hi <= 1; };
+  // score columns that look like ids: integers outside [0, 1], all different, beside probability columns
+  if (pc.length > 1) {
+    for (const c of pc) {
+      if (c.categories || inUnit(c) || !isIntegral(c.values) || !pc.some((o) => o !== c && inUnit(o))) continue;
+      if (new Set(c.values).size === c.values.length) {
+        const [lo, hi] = range(c.values);
+        warnings.push(`column "${c.name}" (${c.file}) holds distinct integers ${lo}..${hi} beside probability columns: it looks like a sample id, not a score; give it the role "sample id"`);
+      }
+    }
+  }
+  if (tc.length === 1 && !tc[0].categories && pc.length > 1 && isIntegral(tc[0].values)) {
+    const t = tc[0];
+    const [tlo, thi] = range(t.values);
+    const P = pc.length;
+    if (tlo >= 1 && thi === P) warnings.push(`the labels of "${t.name}" run ${tlo}..${thi} with ${P} score columns: they look 1-based, and TorchMetrics counts classes from 0 (subtract 1 from the labels)`);
+    const scores = pc.filter((c) => !c.categories);
+    if (scores.length === P && scores.every(inUnit)) {
+      let off = 0, first = -1, firstSum = 0;
+      const n = t.values.length;
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (const c of scores) sum += c.values[i];
+        if (Math.abs(sum - 1) > 1e-3) {
+          if (first < 0) [first, firstSum] = [i, sum];
+          off++;
+        }
+      }
+      if (off) warnings.push(`${off} of ${n} rows of the ${P} score columns do not sum to 1 (${where(scores[0], first)} sums to ${+firstSum.toPrecision(6)}): they are not softmax probabilities; TorchMetrics uses such scores as they are`);
+    }
+  }
+  return { errors, warnings };
 }
 
 function isIntegral(values) {
@@ -117,6 +209,7 @@ export function buildInputs({ columns, tensors }) {
       if (!cats.every((s) => names.includes(s))) throw new Error(`"${c.name}" holds labels (${cats.slice(0, 3).join(', ')}…) that are not the class names ${names.join(', ')}`);
       index = cats.map((s) => names.indexOf(s));
     }
+    c.labelIndex = Object.fromEntries(cats.map((s, k) => [s, index[k]])); // for "Copy as code"
     return c.values.map((code) => index[code]);
   };
   const textCols = [...pc, ...tc].filter((c) => c.categories);
@@ -153,7 +246,11 @@ export function suggestTask(inputs) {
   const [plo, phi] = range(preds.data);
   if (T === 1 && P > 1) {
     if (!tInt) throw new Error(`the target column holds fractional values but there are ${P} score columns`);
-    return { task: 'multiclass', numClasses: Math.max(P, thi + 1), reason: `${P} score columns and one integer target` };
+    if (tlo < 0 || thi >= P) {
+      const oneBased = tlo >= 1 && thi === P ? ' (they look 1-based: subtract 1)' : '';
+      throw new Error(`the target labels run ${tlo}..${thi} but ${P} score columns mean classes 0..${P - 1}${oneBased}`);
+    }
+    return { task: 'multiclass', numClasses: P, reason: `${P} score columns and one integer target` };
   }
   if (T === 1 && P === 1) {
     const pInt = isIntegral(preds.data);
