@@ -236,5 +236,30 @@ TEST(AudioSdr, FilterLengthOneIsTheCosineRatio) {
   EXPECT_NEAR(scalar_of(m->compute()), 10 * std::log10(cos2 / (1 - cos2)), 1e-9);
 }
 
+// Every example of these families (the registry's docs and the generic contract test read them)
+// gives its expected value when its batches are fed.
+TEST(ImageAudioExamples, GiveTheirExpectedValues) {
+  int checked = 0;
+  for (const MetricSpec& spec : metric_specs()) {
+    if (spec.family != "image" && spec.family != "audio" && spec.family != "shape" && spec.name != "CriticalSuccessIndex")
+      continue;
+    ASSERT_FALSE(spec.examples.empty()) << spec.name << " has no example";
+    for (const MetricExample& ex : spec.examples) {
+      auto m = create_metric(spec.name, ex.args);
+      for (const Json& b : ex.batches) {
+        std::vector<testing::OwnedTensor> owned;
+        for (const InputSpec& in : spec.inputs)
+          if (b.contains(in.name)) owned.push_back(testing::tensor_from_json(b[in.name]));
+        std::vector<TensorView> views;
+        for (auto& t : owned) views.push_back(t.view());
+        m->update(views);
+      }
+      EXPECT_EQ(testing::compare_result(m->compute(), ex.expected, ex.atol, ex.rtol, spec.name), "") << ex.doc;
+      ++checked;
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "none of these metrics is registered yet";
+}
+
 }  // namespace
 }  // namespace wasmetrics
