@@ -60,7 +60,7 @@ std::string describe(const OptionSpec& s) {
     case OptionType::boolean: out = "true or false"; break;
     case OptionType::integer: out = "an integer"; break;
     case OptionType::number: out = "a number"; break;
-    case OptionType::string: out = "one of " + choices_text(s.choices); break;
+    case OptionType::string: out = s.choices.empty() ? "a string" : "one of " + choices_text(s.choices); break;
     case OptionType::number_or_string: out = "a number or one of " + choices_text(s.choices); break;
     case OptionType::integer_or_string: out = "an integer or one of " + choices_text(s.choices); break;
     case OptionType::number_list: out = "a number or an array of numbers"; break;
@@ -93,8 +93,11 @@ bool is_integral(const Json& v) {
   return false;
 }
 
+// A string option without choices takes any string: the metric checks it where TorchMetrics does
+// (e.g. PeakSignalNoiseRatio's `reduction` at compute(), PermutationInvariantTraining's `mode` at update()).
 bool is_choice(const OptionSpec& s, const Json& v) {
   if (!v.is_string()) return false;
+  if (s.type == OptionType::string && s.choices.empty()) return true;
   for (auto& c : s.choices) if (c == v.get<std::string>()) return true;
   return false;
 }

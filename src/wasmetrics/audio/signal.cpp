@@ -1,0 +1,200 @@
+#include "wasmetrics/audio/signal.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/core/inputs.hpp"
+
+namespace wasmetrics::audio {
+
+Signals read_signals(const TensorView& t) {
+  Signals s;
+  s.values = to_doubles(t);
+  s.length = t.ndim() ? t.shape.back() : 1;
+  return s;
+}
+
+double eps_of(DType preds_dtype) {
+  return preds_dtype == DType::float64 ? std::numeric_limits<double>::epsilon()
+                                       : static_cast<double>(std::numeric_limits<float>::epsilon());
+}
+
+namespace {
+
+double mean(std::span<const double> x) {
+  double s = 0;
+  for (double v : x) s += v;
+  return s / static_cast<double>(x.size());
+}
+
+}  // namespace
+
+double snr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps) {
+  const double mp = zero_mean ? mean(p) : 0.0, mt = zero_mean ? mean(t) : 0.0;
+  double signal = 0, noise = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const double tv = t[i] - mt, nv = tv - (p[i] - mp);
+    signal += tv * tv;
+    noise += nv * nv;
+  }
+  return 10.0 * std::log10((signal + eps) / (noise + eps));
+}
+
+double si_sdr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps) {
+  const double mp = zero_mean ? mean(p) : 0.0, mt = zero_mean ? mean(t) : 0.0;
+  double pt = 0, tt = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    pt += (p[i] - mp) * (t[i] - mt);
+    tt += (t[i] - mt) * (t[i] - mt);
+  }
+  const double alpha = (pt + eps) / (tt + eps);
+  double signal = 0, noise = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const double scaled = alpha * (t[i] - mt), nv = scaled - (p[i] - mp);
+    signal += scaled * scaled;
+    noise += nv * nv;
+  }
+  return 10.0 * std::log10((signal + eps) / (noise + eps));
+}
+
+double sa_sdr(std::span<const double> p, std::span<const double> t, std::int64_t len, bool scale_invariant,
+              bool zero_mean, double eps) {
+  const auto n = static_cast<std::size_t>(len);
+  const std::size_t spk = n ? p.size() / n : 0;
+  std::vector<double> pc(p.begin(), p.end()), tc(t.begin(), t.end());
+  if (zero_mean)
+    for (std::size_t s = 0; s < spk; ++s) {
+      const double mp = mean(p.subspan(s * n, n)), mt = mean(t.subspan(s * n, n));
+      for (std::size_t i = 0; i < n; ++i) {
+        pc[s * n + i] -= mp;
+        tc[s * n + i] -= mt;
+      }
+    }
+  double alpha = 1.0;
+  if (scale_invariant) {
+    double pt = 0, tt = 0;
+    for (std::size_t i = 0; i < pc.size(); ++i) {
+      pt += pc[i] * tc[i];
+      tt += tc[i] * tc[i];
+    }
+    alpha = (pt + eps) / (tt + eps);
+  }
+  double signal = 0, distortion = 0;
+  for (std::size_t i = 0; i < pc.size(); ++i) {
+    const double tv = alpha * tc[i], dv = tv - pc[i];
+    signal += tv * tv;
+    distortion += dv * dv;
+  }
+  return 10.0 * std::log10((signal + eps) / (distortion + eps));
+}
+
+bool solve_symmetric_toeplitz(std::span<const double> r, std::span<const double> b, std::vector<double>& x) {
+  // Levinson: forward vectors f (T_k f = e_0) give the solution x of T_k x = b_k, one order at a time.
+  const std::size_t n = r.size();
+  x.assign(n, 0.0);
+  if (n == 0) return true;
+  if (r[0] == 0.0) return false;
+  std::vector<double> f(n, 0.0), f_next(n, 0.0);
+  f[0] = 1.0 / r[0];
+  x[0] = b[0] / r[0];
+  for (std::size_t k = 1; k < n; ++k) {
+    double ef = 0;  // error of the extended forward vector
+    for (std::size_t i = 0; i < k; ++i) ef += r[k - i] * f[i];
+    const double denom = 1.0 - ef * ef;
+    if (denom == 0.0 || !std::isfinite(denom)) return false;
+    // symmetric T: the backward vector is f reversed
+    for (std::size_t i = 0; i <= k; ++i) {
+      const double fi = i < k ? f[i] : 0.0;
+      const double bi = i > 0 ? f[k - i] : 0.0;
+      f_next[i] = (fi - ef * bi) / denom;
+    }
+    std::copy(f_next.begin(), f_next.begin() + static_cast<std::ptrdiff_t>(k) + 1, f.begin());
+    double ex = 0;  // error of x extended by a zero
+    for (std::size_t i = 0; i < k; ++i) ex += r[k - i] * x[i];
+    const double c = b[k] - ex;
+    for (std::size_t i = 0; i <= k; ++i) x[i] += c * f[k - i];
+  }
+  return true;
+}
+
+namespace {
+
+// Gaussian elimination with partial pivoting on the dense Toeplitz matrix (singular leading minors).
+std::vector<double> solve_dense(std::span<const double> r, std::span<const double> b) {
+  const std::size_t n = r.size();
+  std::vector<double> a(n * n), x(b.begin(), b.end());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) a[i * n + j] = r[i > j ? i - j : j - i];
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t piv = c;
+    for (std::size_t i = c + 1; i < n; ++i)
+      if (std::fabs(a[i * n + c]) > std::fabs(a[piv * n + c])) piv = i;
+    if (piv != c) {
+      for (std::size_t j = 0; j < n; ++j) std::swap(a[c * n + j], a[piv * n + j]);
+      std::swap(x[c], x[piv]);
+    }
+    for (std::size_t i = c + 1; i < n; ++i) {
+      const double m = a[i * n + c] / a[c * n + c];
+      for (std::size_t j = c; j < n; ++j) a[i * n + j] -= m * a[c * n + j];
+      x[i] -= m * x[c];
+    }
+  }
+  for (std::size_t c = n; c-- > 0;) {
+    for (std::size_t j = c + 1; j < n; ++j) x[c] -= a[c * n + j] * x[j];
+    x[c] /= a[c * n + c];
+  }
+  return x;
+}
+
+// Circular correlation c[k] = sum_n a[n] b[(n + k) mod n_fft] of zero-padded signals, k < count:
+// what irfft(conj(A) B)[:count] gives for an FFT length n_fft >= 2 len - 1.
+std::vector<double> correlation(std::span<const double> a, std::span<const double> b, std::int64_t n_fft,
+                                std::int64_t count) {
+  const auto len = static_cast<std::int64_t>(a.size());
+  std::vector<double> c(static_cast<std::size_t>(count), 0.0);
+  for (std::int64_t k = 0; k < count; ++k) {
+    double s = 0;
+    for (std::int64_t n = 0; n < len; ++n) {
+      const std::int64_t m = (n + k) % n_fft;
+      if (m < len) s += a[static_cast<std::size_t>(n)] * b[static_cast<std::size_t>(m)];
+    }
+    c[static_cast<std::size_t>(k)] = s;
+  }
+  return c;
+}
+
+}  // namespace
+
+double sdr(std::span<const double> p, std::span<const double> t, const SdrParams& prm) {
+  const std::size_t n = p.size();
+  std::vector<double> pc(p.begin(), p.end()), tc(t.begin(), t.end());
+  if (prm.zero_mean) {
+    const double mp = mean(p), mt = mean(t);
+    for (std::size_t i = 0; i < n; ++i) {
+      pc[i] -= mp;
+      tc[i] -= mt;
+    }
+  }
+  auto normalise = [](std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x * x;
+    const double norm = std::max(std::sqrt(s), 1e-6);
+    for (double& x : v) x /= norm;
+  };
+  normalise(tc);
+  normalise(pc);
+  std::int64_t n_fft = 1;
+  while (n_fft < 2 * static_cast<std::int64_t>(n) - 1) n_fft *= 2;
+  const std::int64_t taps = std::min(prm.filter_length, n_fft);
+  std::vector<double> r0 = correlation(tc, tc, n_fft, taps);
+  const std::vector<double> b = correlation(tc, pc, n_fft, taps);
+  if (prm.load_diag) r0[0] += *prm.load_diag;
+  std::vector<double> x;
+  if (!solve_symmetric_toeplitz(r0, b, x)) x = solve_dense(r0, b);
+  double coh = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) coh += b[i] * x[i];
+  return 10.0 * std::log10(coh / (1.0 - coh));
+}
+
+}  // namespace wasmetrics::audio

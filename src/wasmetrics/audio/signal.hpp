@@ -1,0 +1,51 @@
+#pragma once
+// Per-signal ratios of TorchMetrics' functional audio metrics (functional/audio/snr.py, sdr.py),
+// on one signal (or one group of signals) at a time, in float64. `eps` is
+// torch.finfo(preds.dtype).eps, which keeps identical and all-zero inputs finite (IA4).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "wasmetrics/core/tensor.hpp"
+
+namespace wasmetrics::audio {
+
+// The inputs' values as float64 rows of their last axis: rows() x length().
+struct Signals {
+  std::vector<double> values;
+  std::int64_t length = 0;
+  std::size_t rows() const { return length ? values.size() / static_cast<std::size_t>(length) : 0; }
+  std::span<const double> row(std::size_t i) const {
+    return {values.data() + i * static_cast<std::size_t>(length), static_cast<std::size_t>(length)};
+  }
+};
+Signals read_signals(const TensorView& t);
+// torch.finfo(dtype).eps of preds' dtype (integers count as float32).
+double eps_of(DType preds_dtype);
+
+// 10 log10((sum t^2 + eps) / (sum (t - p)^2 + eps)), the means removed first with zero_mean.
+double snr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps);
+// Scale-invariant SDR: t scaled by alpha = (<p, t> + eps) / (<t, t> + eps).
+double si_sdr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps);
+// Source-aggregated SDR over `spk` signals of one sample (rows of p and t, each `len` long).
+double sa_sdr(std::span<const double> p, std::span<const double> t, std::int64_t len, bool scale_invariant,
+              bool zero_mean, double eps);
+
+struct SdrParams {
+  std::int64_t filter_length = 512;
+  bool zero_mean = false;
+  std::optional<double> load_diag;
+};
+// SDR with a distortion filter of filter_length taps: the normalised Wiener-Hopf system
+// R x = b (R the target's symmetric Toeplitz auto-correlation, b the cross-correlation) solved
+// by Levinson recursion; 10 log10(c / (1 - c)) with c = <b, x>.
+double sdr(std::span<const double> p, std::span<const double> t, const SdrParams& params);
+
+// Solves T x = b for the symmetric Toeplitz T with first column r (Levinson recursion, O(n^2)).
+// Returns false when a leading minor is singular (the caller falls back to elimination).
+bool solve_symmetric_toeplitz(std::span<const double> r, std::span<const double> b, std::vector<double>& x);
+
+}  // namespace wasmetrics::audio

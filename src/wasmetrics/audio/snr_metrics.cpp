@@ -1,0 +1,187 @@
+// SignalNoiseRatio, ScaleInvariantSignalNoiseRatio, ScaleInvariantSignalDistortionRatio,
+// ComplexScaleInvariantSignalNoiseRatio and SourceAggregatedSignalDistortionRatio (audio/snr.py,
+// audio/sdr.py): one value per signal along the last axis (per sample for SA-SDR), averaged over
+// every signal fed.
+#include <cmath>
+#include <functional>
+
+#include "wasmetrics/audio/mean_of_values.hpp"
+#include "wasmetrics/audio/signal.hpp"
+#include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+using audio::Signals;
+
+// The ratio of each pair of rows (signals along the last axis).
+using RowRatio = std::function<double(std::span<const double>, std::span<const double>, double eps)>;
+
+std::vector<double> row_values(std::string_view metric, std::span<const TensorView> in, const RowRatio& ratio) {
+  require_same_shape(metric, "preds", in[0], "target", in[1]);
+  const Signals p = audio::read_signals(in[0]), t = audio::read_signals(in[1]);
+  const double eps = audio::eps_of(in[0].dtype);
+  std::vector<double> out(p.rows());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = ratio(p.row(i), t.row(i), eps);
+  return out;
+}
+
+class RowRatioMetric final : public audio::MeanOfValues {
+ public:
+  RowRatioMetric(Options o, std::function<std::vector<double>(const Metric&, std::span<const TensorView>)> f)
+      : MeanOfValues(std::move(o)), f_(std::move(f)) {}
+
+ protected:
+  std::vector<double> batch_values(std::span<const TensorView> in) const override { return f_(*this, in); }
+
+ private:
+  std::function<std::vector<double>(const Metric&, std::span<const TensorView>)> f_;
+};
+
+std::vector<InputSpec> signal_inputs(std::string shape) {
+  return {{"preds", false, "estimated signals, " + shape}, {"target", false, "reference signals, same shape"}};
+}
+
+OptionSpec zero_mean_option() {
+  return {.name = "zero_mean", .type = OptionType::boolean, .default_value = false,
+          .doc = "subtract each signal's mean first"};
+}
+
+// TorchMetrics' docstring signal: preds [2.5, 0.0, 2.0, 8.0], target [3.0, -0.5, 2.0, 7.0].
+Json docstring_batch() {
+  return Json::parse(R"([{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]},
+                          "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}])");
+}
+
+MetricExample docstring_example(double value, Json args = Json::object()) {
+  return {.doc = "TorchMetrics' docstring example", .args = std::move(args), .batches = docstring_batch(),
+          .expected = {{"shape", Json::array()}, {"data", {value}}}, .atol = 5e-5};
+}
+
+}  // namespace
+
+MetricSpec signal_noise_ratio_spec() {
+  return {
+      .name = "SignalNoiseRatio",
+      .family = "audio",
+      .doc = "Signal-to-noise ratio (dB) of each signal along the last axis, averaged over all signals.",
+      .inputs = signal_inputs("[..., time]"),
+      .options = {zero_mean_option()},
+      .make = [](const Options& o) {
+        const bool zm = o.get_bool("zero_mean");
+        return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
+          return row_values(m.name(), in, [zm](auto p, auto t, double eps) { return audio::snr(p, t, zm, eps); });
+        });
+      },
+      .examples = {docstring_example(16.1805)},
+  };
+}
+
+MetricSpec scale_invariant_signal_noise_ratio_spec() {
+  return {
+      .name = "ScaleInvariantSignalNoiseRatio",
+      .family = "audio",
+      .doc = "Scale-invariant SNR (dB): SI-SDR of the zero-mean signals, averaged over all signals.",
+      .inputs = signal_inputs("[..., time]"),
+      .options = {},
+      .make = [](const Options& o) {
+        return std::make_unique<RowRatioMetric>(o, [](const Metric& m, std::span<const TensorView> in) {
+          return row_values(m.name(), in, [](auto p, auto t, double eps) { return audio::si_sdr(p, t, true, eps); });
+        });
+      },
+      .examples = {docstring_example(15.0918)},
+  };
+}
+
+MetricSpec scale_invariant_signal_distortion_ratio_spec() {
+  return {
+      .name = "ScaleInvariantSignalDistortionRatio",
+      .family = "audio",
+      .doc = "Scale-invariant signal-to-distortion ratio (dB), averaged over all signals.",
+      .inputs = signal_inputs("[..., time]"),
+      .options = {zero_mean_option()},
+      .make = [](const Options& o) {
+        const bool zm = o.get_bool("zero_mean");
+        return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
+          return row_values(m.name(), in, [zm](auto p, auto t, double eps) { return audio::si_sdr(p, t, zm, eps); });
+        });
+      },
+      .examples = {docstring_example(18.4030)},
+  };
+}
+
+MetricSpec complex_scale_invariant_signal_noise_ratio_spec() {
+  return {
+      .name = "ComplexScaleInvariantSignalNoiseRatio",
+      .family = "audio",
+      .doc = "C-SI-SNR (dB) of complex spectrograms given as [..., freq, time, 2] (real, imaginary).",
+      .inputs = signal_inputs("[..., freq, time, 2]"),
+      .options = {zero_mean_option()},
+      .make = [](const Options& o) {
+        const bool zm = o.get_bool("zero_mean");
+        return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
+          for (auto& t : in)
+            if (t.ndim() < 3 || t.shape.back() != 2)
+              fail(m.name(), ": `preds` and `target` must have the shape [..., frequency, time, 2], got ",
+                   shape_str(in[0].shape), " and ", shape_str(in[1].shape));
+          require_same_shape(m.name(), "preds", in[0], "target", in[1]);
+          // one signal per spectrogram: freq, time and (real, imaginary) flattened
+          std::vector<TensorView> flat(in.begin(), in.end());
+          for (auto& t : flat) {
+            const std::int64_t per = t.shape[t.shape.size() - 3] * t.shape[t.shape.size() - 2] * 2;
+            t.shape.resize(t.shape.size() - 3);
+            t.shape.push_back(per);
+          }
+          return row_values(m.name(), flat, [zm](auto p, auto t, double eps) { return audio::si_sdr(p, t, zm, eps); });
+        });
+      },
+      .examples = {{
+          .doc = "identical spectrograms: finite, set by float32 eps (10 log10((sum t^2 + eps) / eps))",
+          .batches = Json::parse(R"([{"preds": {"dtype": "float32", "shape": [1, 1, 2, 2], "data": [1.0, 0.0, 0.0, 1.0]},
+                                      "target": {"dtype": "float32", "shape": [1, 1, 2, 2], "data": [1.0, 0.0, 0.0, 1.0]}}])"),
+          .expected = {{"shape", Json::array()}, {"data", {10.0 * std::log10((2.0 + 1.1920928955078125e-07) / 1.1920928955078125e-07)}}},
+          .atol = 1e-3,
+      }},
+  };
+}
+
+MetricSpec source_aggregated_signal_distortion_ratio_spec() {
+  return {
+      .name = "SourceAggregatedSignalDistortionRatio",
+      .family = "audio",
+      .doc = "SA-SDR (dB): one ratio over all speakers of each sample, averaged over samples.",
+      .inputs = signal_inputs("[..., spk, time]"),
+      .options = {{.name = "scale_invariant", .type = OptionType::boolean, .default_value = true,
+                   .doc = "scale the targets by one common factor first"},
+                  zero_mean_option()},
+      .make = [](const Options& o) {
+        const bool si = o.get_bool("scale_invariant"), zm = o.get_bool("zero_mean");
+        return std::make_unique<RowRatioMetric>(o, [si, zm](const Metric& m, std::span<const TensorView> in) {
+          require_same_shape(m.name(), "preds", in[0], "target", in[1]);
+          if (in[0].ndim() < 2)
+            fail(m.name(), ": `preds` and `target` must have the shape [..., spk, time], got ", shape_str(in[0].shape));
+          const std::int64_t len = in[0].shape.back();
+          std::vector<TensorView> flat(in.begin(), in.end());
+          for (auto& t : flat) {
+            const std::int64_t per = t.shape[t.shape.size() - 2] * len;
+            t.shape.resize(t.shape.size() - 2);
+            t.shape.push_back(per);
+          }
+          return row_values(m.name(), flat, [si, zm, len](auto p, auto t, double eps) {
+            return audio::sa_sdr(p, t, len, si, zm, eps);
+          });
+        });
+      },
+      .examples = {{
+          .doc = "two speakers, not scale-invariant: 10 log10(sum t^2 / sum (t - p)^2) = 10 log10(39 / 1)",
+          .args = {{"scale_invariant", false}},
+          .batches = Json::parse(R"([{"preds": {"dtype": "float64", "shape": [1, 2, 2], "data": [1.0, 2.0, 3.0, 4.0]},
+                                      "target": {"dtype": "float64", "shape": [1, 2, 2], "data": [1.0, 2.0, 3.0, 5.0]}}])"),
+          .expected = {{"shape", Json::array()}, {"data", {10.0 * std::log10(39.0)}}},
+          .atol = 1e-6,
+      }},
+  };
+}
+
+}  // namespace wasmetrics

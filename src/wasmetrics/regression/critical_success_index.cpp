@@ -1,0 +1,126 @@
+// CriticalSuccessIndex (regression/csi.py): hits / (hits + misses + false alarms) of the events
+// `value >= threshold` (compared in the inputs' dtype: float32 and integer inputs against
+// float32(threshold)); 0/0 is 0. State: three int64 counts, or with keep_sequence_dim three
+// int64 vectors, one value per index of that axis per update() (concatenated, not summed: IA6).
+#include <cstdint>
+#include <type_traits>
+
+#include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class CriticalSuccessIndex final : public Metric {
+ public:
+  explicit CriticalSuccessIndex(Options o) : Metric(std::move(o)), threshold_(options().get_number("threshold")) {
+    if (!options().is_null("keep_sequence_dim")) {
+      keep_ = options().get_int("keep_sequence_dim");
+      if (keep_ < 0) fail(name(), ": `keep_sequence_dim` must be a non-negative integer, got ", keep_);
+    }
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    for (const char* k : {"hits", "misses", "false_alarms"}) {
+      if (keep_ < 0) s.add(k, Reduction::sum, DType::int64, {});
+      else s.add(k, Reduction::cat, DType::int64, {0});
+    }
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    require_same_shape(name(), "preds", in[0], "target", in[1]);
+    const TensorView& p = in[0];
+    if (keep_ >= 0 && keep_ >= p.ndim())
+      fail(name(), ": `keep_sequence_dim` must be in [0, ", p.ndim(), ") for inputs of shape ", shape_str(p.shape),
+           ", got ", keep_);
+    // one counter triple per index of the kept axis (a single one without it)
+    std::int64_t inner = 1, len = 1;
+    if (keep_ >= 0) {
+      len = p.shape[static_cast<std::size_t>(keep_)];
+      for (std::size_t a = static_cast<std::size_t>(keep_) + 1; a < p.shape.size(); ++a) inner *= p.shape[a];
+    }
+    std::vector<std::int64_t> hits(static_cast<std::size_t>(len)), misses(hits), false_alarms(hits);
+    const std::vector<bool> pe = events(p), te = events(in[1]);
+    for (std::size_t i = 0; i < pe.size(); ++i) {
+      const auto k = static_cast<std::size_t>((static_cast<std::int64_t>(i) / inner) % len);
+      hits[k] += pe[i] && te[i];
+      misses[k] += !pe[i] && te[i];
+      false_alarms[k] += pe[i] && !te[i];
+    }
+    if (keep_ < 0) {
+      s["hits"].as<std::int64_t>()[0] = hits[0];
+      s["misses"].as<std::int64_t>()[0] = misses[0];
+      s["false_alarms"].as<std::int64_t>()[0] = false_alarms[0];
+      return;
+    }
+    s["hits"].append(std::span<const std::int64_t>(hits));
+    s["misses"].append(std::span<const std::int64_t>(misses));
+    s["false_alarms"].append(std::span<const std::int64_t>(false_alarms));
+  }
+
+  Result compute_state(const State& s) const override {
+    auto h = s["hits"].as<std::int64_t>(), m = s["misses"].as<std::int64_t>(), f = s["false_alarms"].as<std::int64_t>();
+    if (keep_ >= 0 && s.updates == 0)
+      fail(name(), ": compute() needs at least one update() first (no values to concatenate)");
+    std::vector<double> out(h.size());
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const auto denom = h[i] + m[i] + f[i];
+      out[i] = denom == 0 ? 0.0 : static_cast<double>(h[i]) / static_cast<double>(denom);
+    }
+    if (keep_ < 0) return Result::scalar(out[0]);
+    return Result::squeezed(Tensor::vector(std::move(out)));
+  }
+
+ private:
+  std::vector<bool> events(const TensorView& t) const {
+    std::vector<bool> out(static_cast<std::size_t>(t.numel()));
+    visit_elements(t, [&](auto v) {
+      using T = typename decltype(v)::value_type;
+      if constexpr (std::is_same_v<T, double>) {
+        for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i] >= threshold_;
+      } else {
+        const auto thr = static_cast<float>(threshold_);
+        for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<float>(v[i]) >= thr;
+      }
+    });
+    return out;
+  }
+
+  double threshold_;
+  std::int64_t keep_ = -1;
+};
+
+}  // namespace
+
+MetricSpec critical_success_index_spec() {
+  return {
+      .name = "CriticalSuccessIndex",
+      .family = "regression",
+      .doc = "Critical success index (threat score) of the events value >= threshold, over all batches.",
+      .inputs = {{"preds", false, "predicted values, any shape (e.g. [N, H, W] or [N, S, H, W])"},
+                 {"target", false, "observed values, same shape"}},
+      .options = {
+          {.name = "threshold", .type = OptionType::number, .default_value = nullptr,
+           .doc = "a value counts as an event when it is >= threshold (required)"},
+          {.name = "keep_sequence_dim", .type = OptionType::integer, .default_value = nullptr, .nullable = true,
+           .doc = "keep this axis: one score per index of it and per batch, concatenated; null: one score"},
+      },
+      .make = [](const Options& o) {
+        if (o.is_null("threshold")) fail("CriticalSuccessIndex: `threshold` is required");
+        return std::make_unique<CriticalSuccessIndex>(o);
+      },
+      .examples = {{
+          .doc = "TorchMetrics' docstring example",
+          .args = {{"threshold", 0.5}},
+          .batches = Json::parse(R"([{"preds": {"dtype": "float32", "shape": [2, 2], "data": [0.2, 0.7, 0.9, 0.3]},
+                                      "target": {"dtype": "float32", "shape": [2, 2], "data": [0.4, 0.2, 0.8, 0.6]}}])"),
+          .expected = Json::parse(R"({"shape": [], "data": [0.3333]})"),
+          .atol = 5e-5,
+      }},
+  };
+}
+
+}  // namespace wasmetrics
