@@ -148,9 +148,6 @@
   X(specificity_at_sensitivity) \
   X(sensitivity_at_specificity)
 
-// The image, audio, shape and extra regression lists below pass every public fixture case natively;
-// they join WASMETRICS_METRICS once the same cases pass in both WASM builds (add
-// `WASMETRICS_IMAGE(X) WASMETRICS_AUDIO(X) WASMETRICS_SHAPE(X) WASMETRICS_REGRESSION_EXTRA(X)` there).
 #define WASMETRICS_IMAGE(X) \
   X(peak_signal_noise_ratio) \
   X(structural_similarity_index_measure) \
@@ -183,7 +180,8 @@
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
   WASMETRICS_CLASSIFICATION_CURVES(X) WASMETRICS_CLASSIFICATION_OTHER(X) WASMETRICS_SEGMENTATION(X) \
-  WASMETRICS_DETECTION(X)
+  WASMETRICS_DETECTION(X) WASMETRICS_IMAGE(X) WASMETRICS_AUDIO(X) WASMETRICS_SHAPE(X)                \
+  WASMETRICS_REGRESSION_EXTRA(X)
 
 namespace wasmetrics {
 
