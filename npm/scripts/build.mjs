@@ -32,7 +32,9 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'l
   'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
   'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker',
   // detection inputs and COCO JSON (src/detection.d.ts)
-  'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco'];
+  'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco',
+  // trec_eval files and run comparison (src/trec.d.ts)
+  'readQrels', 'readRun', 'trecInputs', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest'];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
   'number_list', 'integer_list', 'string_list'];
 
@@ -433,6 +435,7 @@ function generateDts(registry) {
   // Hand-written declarations of detection inputs and the COCO reader (src/detection.mjs, src/coco.mjs).
   out.push(readFileSync(join(srcDir, 'detection.d.ts'), 'utf8'));
   out.push(readFileSync(join(srcDir, 'heap-input.d.ts'), 'utf8')); // zero-copy inputs
+  out.push(readFileSync(join(srcDir, 'trec.d.ts'), 'utf8')); // trec_eval files, paired tests (src/trec.mjs)
   return out.join('\n');
 }
 

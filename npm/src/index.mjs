@@ -19,6 +19,7 @@ export { evaluateParallel } from './parallel.mjs';
 export { serveParallelWorker } from './worker.mjs';
 export { DetectionMetric, decodeRle } from './detection.mjs';
 export { readCoco, evaluateCoco } from './coco.mjs';
+export { readQrels, readRun, trecInputs, TrecFormatError, pairedTTest, pairedRandomizationTest } from './trec.mjs';
 
 // Every metric gets add, sub, mul, div, pow, abs, neg (and radd, rsub...): see compose.mjs.
 installOperators(Metric);

@@ -177,10 +177,32 @@
 #define WASMETRICS_REGRESSION_EXTRA(X) \
   X(critical_success_index)
 
-#define WASMETRICS_METRICS(X)                                                                       \
-  WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
-  WASMETRICS_CLASSIFICATION_CURVES(X) WASMETRICS_CLASSIFICATION_OTHER(X) WASMETRICS_SEGMENTATION(X) \
-  WASMETRICS_DETECTION(X) WASMETRICS_IMAGE(X) WASMETRICS_AUDIO(X) WASMETRICS_SHAPE(X)                \
+#define WASMETRICS_RETRIEVAL(X) \
+  X(retrieval_map) \
+  X(retrieval_mrr) \
+  X(retrieval_precision) \
+  X(retrieval_recall) \
+  X(retrieval_fall_out) \
+  X(retrieval_hit_rate) \
+  X(retrieval_r_precision) \
+  X(retrieval_normalized_dcg) \
+  X(retrieval_auroc) \
+  X(retrieval_precision_recall_curve) \
+  X(retrieval_recall_at_fixed_precision)
+
+// Every family, one line each (a new family adds one line here).
+#define WASMETRICS_METRICS(X) \
+  WASMETRICS_REGRESSION(X) \
+  WASMETRICS_AGGREGATION(X) \
+  WASMETRICS_CLASSIFICATION(X) \
+  WASMETRICS_CLASSIFICATION_CURVES(X) \
+  WASMETRICS_CLASSIFICATION_OTHER(X) \
+  WASMETRICS_SEGMENTATION(X) \
+  WASMETRICS_DETECTION(X) \
+  WASMETRICS_RETRIEVAL(X) \
+  WASMETRICS_IMAGE(X) \
+  WASMETRICS_AUDIO(X) \
+  WASMETRICS_SHAPE(X) \
   WASMETRICS_REGRESSION_EXTRA(X)
 
 namespace wasmetrics {

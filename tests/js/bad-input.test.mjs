@@ -14,6 +14,8 @@ const wasmetrics = await importPackage();
 const f32 = (a, shape) => ({ data: Float32Array.from(a), shape: shape ?? [a.length] });
 const i32 = (a, shape) => ({ data: Int32Array.from(a), shape: shape ?? [a.length] });
 const boxes = (a) => f32(a, [a.length / 4, 4]);
+const bool = (a) => ({ data: Uint8Array.from(a), dtype: 'bool', shape: [a.length] });
+const i64 = (a) => ({ data: BigInt64Array.from(a, BigInt), shape: [a.length] });
 
 // Per metric: its options, one good batch, bad batches and bad options. `expect` holds the
 // patterns the message must match: the argument's name and the offending value.
@@ -220,6 +222,21 @@ const TABLE = [
     badOptions: [
       ['iouType unknown', { iouType: 'polygon' }, [/iouType/, /polygon/]],
       ['unknown option', { iou_thresh: [0.5] }, [/'iou_thresh'/]],
+    ],
+  },
+  {
+    family: 'retrieval', metric: 'RetrievalPrecision', options: {},
+    good: [f32([0.9, 0.2, 0.5]), bool([1, 0, 1]), i64([0, 0, 1])],
+    badInputs: [
+      ['int32 query ids', [f32([0.9]), bool([1]), i32([0])], [/`indexes`/, /int64/, /int32/]],
+      ['NaN score', [f32([0.9, NaN]), bool([1, 0]), i64([0, 0])], [/`preds`/, /NaN/]],
+      ['non-binary target', [f32([0.9]), i32([2]), i64([0])], [/`target`/, /got 2\b/]],
+      ['mismatched lengths', [f32([0.9, 0.1]), bool([1, 0, 1]), i64([0, 0, 0])], [/`indexes`, `preds` and `target`/, /\[2\]/, /\[3\]/]],
+      ['empty batch (TorchMetrics refuses it too)', [f32([]), bool([]), i64([])], [/non-empty/, /0 rows/]],
+    ],
+    badOptions: [
+      ['topK 0', { topK: 0 }, [/topK/, /got 0/]],
+      ['aggregation unknown', { aggregation: 'sum' }, [/aggregation/, /sum/]],
     ],
   },
 ];

@@ -1,0 +1,206 @@
+// trec_eval files and run comparison, in plain JS (no WASM): read qrels and run files into the
+// (preds, target, indexes) rows the Retrieval* metrics take, and compare two runs query by query
+// with a paired t-test or a seeded paired randomisation test.
+
+export class TrecFormatError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'TrecFormatError';
+  }
+}
+
+function lines(text, what) {
+  if (typeof text !== 'string') throw new TypeError(`${what}: expected the file's text (a string), got ${typeof text}`);
+  return text.split(/\r?\n/);
+}
+
+/**
+ * Reads a qrels file: one judgment per line, `query iteration document relevance` (whitespace
+ * separated; the iteration column is ignored; relevance an integer, <= 0 is not relevant).
+ * Blank lines are skipped. Returns Map<query, Map<document, relevance>>. Throws TrecFormatError
+ * naming the line for a wrong column count, a non-integer relevance or a document judged twice.
+ */
+export function readQrels(text) {
+  const out = new Map();
+  lines(text, 'readQrels').forEach((line, i) => {
+    if (!line.trim()) return;
+    const f = line.trim().split(/\s+/);
+    const at = `qrels line ${i + 1}`;
+    if (f.length !== 4) throw new TrecFormatError(`${at}: expected 4 columns (query iteration document relevance), got ${f.length}: ${JSON.stringify(line)}`);
+    const [query, , doc, relText] = f;
+    if (!/^[+-]?\d+$/.test(relText)) throw new TrecFormatError(`${at}: relevance must be an integer, got ${JSON.stringify(relText)}`);
+    if (!out.has(query)) out.set(query, new Map());
+    const judged = out.get(query);
+    if (judged.has(doc)) throw new TrecFormatError(`${at}: document ${JSON.stringify(doc)} of query ${JSON.stringify(query)} is judged twice`);
+    judged.set(doc, Number(relText));
+  });
+  return out;
+}
+
+/**
+ * Reads a run file: one retrieved document per line, `query Q0 document rank score tag`
+ * (whitespace separated; Q0 and tag are not checked; rank an integer, score a finite number).
+ * Returns Map<query, Array<{doc, rank, score}>> in file order. As trec_eval, the ranking is by
+ * score (rank only documents the file). Throws TrecFormatError naming the line for a wrong
+ * column count, a bad rank or score, or a document listed twice for one query.
+ */
+export function readRun(text) {
+  const out = new Map();
+  const seen = new Map();
+  lines(text, 'readRun').forEach((line, i) => {
+    if (!line.trim()) return;
+    const f = line.trim().split(/\s+/);
+    const at = `run line ${i + 1}`;
+    if (f.length !== 6) throw new TrecFormatError(`${at}: expected 6 columns (query Q0 document rank score tag), got ${f.length}: ${JSON.stringify(line)}`);
+    const [query, , doc, rankText, scoreText] = f;
+    if (!/^[+-]?\d+$/.test(rankText)) throw new TrecFormatError(`${at}: rank must be an integer, got ${JSON.stringify(rankText)}`);
+    const score = Number(scoreText);
+    if (scoreText === '' || !Number.isFinite(score)) throw new TrecFormatError(`${at}: score must be a finite number, got ${JSON.stringify(scoreText)}`);
+    if (!out.has(query)) {
+      out.set(query, []);
+      seen.set(query, new Set());
+    }
+    if (seen.get(query).has(doc)) throw new TrecFormatError(`${at}: document ${JSON.stringify(doc)} is listed twice for query ${JSON.stringify(query)}`);
+    seen.get(query).add(doc);
+    out.get(query).push({ doc, rank: Number(rankText), score });
+  });
+  return out;
+}
+
+/**
+ * The rows of a run against its qrels, ready for `metric.update(preds, target, indexes)`:
+ * `{preds: Float32Array, target: Int32Array, indexes: BigInt64Array, queries: string[]}`, where
+ * indexes[i] is the position of the row's query in `queries` (the judged queries, sorted as
+ * trec_eval sorts them: by string). Only judged queries count (trec_eval's default); a judged
+ * query absent from the run still counts through its relevant documents. A retrieved document
+ * without a judgment is not relevant. Relevant documents missing from the run are not retrieved:
+ * every query is first padded to `depth` rows (default: the largest number of documents a query
+ * retrieved) with non-relevant filler rows (score -3.4e38), then they are added with score
+ * -Infinity, so a cut `topK <= depth` never reaches them while recall still counts them (and a
+ * filler counts as a non-relevant document, as trec_eval's P@k counts missing ranks).
+ * `relevance` is the judged value clipped at 0 (graded, for RetrievalNormalizedDCG); pass
+ * `{binary: true}` for 0/1 (relevance >= `minRelevance`, default 1).
+ */
+export function trecInputs(qrels, run, { binary = false, minRelevance = 1, depth } = {}) {
+  if (!(qrels instanceof Map) || !(run instanceof Map)) throw new TypeError('trecInputs(qrels, run): pass the Maps readQrels() and readRun() return');
+  const queries = [...qrels.keys()].sort();
+  const maxDepth = Math.max(1, ...queries.map((q) => (run.get(q) ?? []).length));
+  const rows = depth ?? maxDepth;
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`trecInputs: depth must be a positive integer, got ${depth}`);
+  const preds = []; const target = []; const indexes = [];
+  const rel = (r) => (binary ? (r >= minRelevance ? 1 : 0) : Math.max(0, r));
+  const push = (score, t, qi) => { preds.push(score); target.push(t); indexes.push(BigInt(qi)); };
+  queries.forEach((q, qi) => {
+    const judged = qrels.get(q);
+    const retrieved = new Set();
+    for (const { doc, score } of run.get(q) ?? []) {
+      retrieved.add(doc);
+      push(score, rel(judged.get(doc) ?? 0), qi);
+    }
+    const missing = [...judged].filter(([doc, r]) => !retrieved.has(doc) && rel(r) > 0);
+    if (!missing.length) return;
+    for (let k = retrieved.size; k < rows; k++) push(-3.4e38, 0, qi);
+    for (const [, r] of missing) push(-Infinity, rel(r), qi);
+  });
+  return { preds: Float32Array.from(preds), target: Int32Array.from(target), indexes: BigInt64Array.from(indexes), queries };
+}
+
+function pairs(a, b, what) {
+  const x = Array.from(a ?? [], Number); const y = Array.from(b ?? [], Number);
+  if (x.length !== y.length) throw new RangeError(`${what}: the two runs have ${x.length} and ${y.length} per-query values; pair them by query first`);
+  if (x.length < 2) throw new RangeError(`${what}: needs at least 2 paired queries, got ${x.length}`);
+  const bad = x.findIndex((v, i) => !Number.isFinite(v) || !Number.isFinite(y[i]));
+  if (bad >= 0) throw new RangeError(`${what}: query ${bad} has a non-finite value (${x[bad]}, ${y[bad]}); drop skipped (NaN) queries first`);
+  return x.map((v, i) => v - y[i]);
+}
+
+// Regularized incomplete beta I_x(a, b) (Numerical Recipes' continued fraction).
+function betacf(a, b, x) {
+  const eps = 3e-16; const tiny = 1e-300;
+  let c = 1; let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d; h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < eps) break;
+  }
+  return h;
+}
+function lgamma(z) {
+  // Lanczos approximation (g = 7), accurate to ~1e-15 for z > 0.5
+  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lgamma(1 - z);
+  z -= 1;
+  let x = g[0];
+  for (let i = 1; i < 9; i++) x += g[i] / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x);
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betacf(a, b, x)) / a : 1 - (front * betacf(b, a, 1 - x)) / b;
+}
+
+/**
+ * Paired two-sided t-test on per-query values of two runs (same queries, same order, e.g. the
+ * `values` of two metrics' perQuery()). Returns {meanDifference, t, df, pValue}. Identical runs
+ * give t = 0, pValue = 1; a constant non-zero difference gives t = ±Infinity, pValue = 0.
+ */
+export function pairedTTest(a, b) {
+  const d = pairs(a, b, 'pairedTTest');
+  const n = d.length;
+  const mean = d.reduce((s, v) => s + v, 0) / n;
+  const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  const df = n - 1;
+  if (variance === 0) return { meanDifference: mean, t: mean === 0 ? 0 : Math.sign(mean) * Infinity, df, pValue: mean === 0 ? 1 : 0 };
+  const t = mean / Math.sqrt(variance / n);
+  const pValue = incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return { meanDifference: mean, t, df, pValue };
+}
+
+/**
+ * Paired randomisation (permutation) test, two-sided: under the null hypothesis each query's two
+ * values are exchangeable, so the sign of each difference is flipped at random `trials` times
+ * (a seeded generator: the same seed gives the same p-value). Returns {meanDifference, pValue,
+ * trials}, pValue = (1 + #{|permuted mean| >= |observed mean|}) / (1 + trials).
+ */
+export function pairedRandomizationTest(a, b, { trials = 10000, seed = 1 } = {}) {
+  const d = pairs(a, b, 'pairedRandomizationTest');
+  if (!Number.isSafeInteger(trials) || trials < 1) throw new RangeError(`pairedRandomizationTest: trials must be a positive integer, got ${trials}`);
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`pairedRandomizationTest: seed must be an integer, got ${seed}`);
+  let s = seed >>> 0;
+  const next = () => { // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0);
+  };
+  const n = d.length;
+  const observed = Math.abs(d.reduce((x, v) => x + v, 0));
+  const tolerance = 1e-12 * (1 + observed);
+  let atLeast = 0;
+  for (let k = 0; k < trials; k++) {
+    let sum = 0;
+    for (let i = 0; i < n; i += 32) {
+      const bits = next();
+      for (let j = i; j < Math.min(n, i + 32); j++) sum += (bits >>> (j - i)) & 1 ? d[j] : -d[j];
+    }
+    if (Math.abs(sum) >= observed - tolerance) atLeast++;
+  }
+  return { meanDifference: d.reduce((x, v) => x + v, 0) / n, pValue: (1 + atLeast) / (1 + trials), trials };
+}

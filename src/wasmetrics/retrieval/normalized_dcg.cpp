@@ -1,0 +1,70 @@
+// RetrievalNormalizedDCG (TorchMetrics functional/retrieval/ndcg.py): graded relevance; documents
+// with tied scores share the mean gain of their group over the discounts of the positions they
+// occupy (as scikit-learn's ndcg_score), so the value does not depend on the order of ties. The
+// ideal DCG ranks the targets themselves. Discounts 1 / log2(rank + 1), zero beyond top_k.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "wasmetrics/retrieval/retrieval_metric.hpp"
+
+namespace wasmetrics {
+namespace retrieval {
+namespace {
+
+class NormalizedDCG final : public RetrievalMetric {
+ public:
+  explicit NormalizedDCG(Options o) : RetrievalMetric(std::move(o), true) {
+    if (!options().is_null("top_k")) top_k_ = options().get_int("top_k");
+  }
+
+ protected:
+  float query_value(const QueryRows& q) const override {
+    const std::size_t n = q.size();
+    const std::size_t k = top_k_ ? std::min(n, static_cast<std::size_t>(top_k_)) : n;
+    auto discount = [&](std::size_t i) { return i < k ? 1.0 / std::log2(static_cast<double>(i) + 2.0) : 0.0; };
+    double gain = 0;
+    for (std::size_t a = 0; a < n && a < k;) {  // groups starting beyond k have zero discount
+      std::size_t b = a + 1;
+      while (b < n && q.scores[b] == q.scores[a]) ++b;
+      double group_gain = 0, group_discount = 0;
+      for (std::size_t i = a; i < b; ++i) {
+        group_gain += q.target[i];
+        group_discount += discount(i);
+      }
+      gain += group_gain / static_cast<double>(b - a) * group_discount;
+      a = b;
+    }
+    std::vector<float> ideal(q.target.begin(), q.target.end());
+    std::sort(ideal.begin(), ideal.end(), std::greater<float>());
+    double best = 0;
+    for (std::size_t i = 0; i < k; ++i) best += discount(i) * ideal[i];
+    return best == 0 ? 0.0f : static_cast<float>(gain / best);
+  }
+
+ private:
+  std::int64_t top_k_ = 0;
+};
+
+}  // namespace
+}  // namespace retrieval
+
+MetricSpec retrieval_normalized_dcg_spec() {
+  using namespace retrieval;
+  return {.name = "RetrievalNormalizedDCG",
+          .family = "retrieval",
+          .doc = "Normalized discounted cumulative gain@k per query, graded relevance, tied scores averaged (as "
+                 "scikit-learn's ndcg_score); aggregated over queries." + memory_doc(true),
+          .inputs = retrieval_inputs(true),
+          .options = {empty_target_action_option("neg", false), ignore_index_option(), top_k_option(),
+                      aggregation_option()},
+          .make = [](const Options& o) { return std::make_unique<NormalizedDCG>(o); },
+          .queries = {per_query_spec()},
+          .examples = {{.doc = "TorchMetrics' docstring example: two queries",
+                        .batches = example_batch({0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2}, {0, 0, 1, 0, 1, 0, 1},
+                                                 {0, 0, 0, 1, 1, 1, 1}),
+                        .expected = {{"shape", Json::array()}, {"data", {0.8467}}},
+                        .atol = 5e-5}}};
+}
+
+}  // namespace wasmetrics

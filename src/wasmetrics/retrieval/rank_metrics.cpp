@@ -1,0 +1,84 @@
+// RetrievalMAP and RetrievalMRR (TorchMetrics functional/retrieval/average_precision.py,
+// reciprocal_rank.py): read the ranks of the relevant documents among a query's top k.
+// Their top_k is checked lazily, as TorchMetrics does (QUIRKS-text-retrieval TR5): 0 means every
+// document, and k = min(top_k, documents) must be a non-negative integer when a query is scored.
+#include <cmath>
+
+#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/retrieval/retrieval_metric.hpp"
+
+namespace wasmetrics {
+namespace retrieval {
+namespace {
+
+class RankMetric final : public RetrievalMetric {
+ public:
+  RankMetric(Options o, bool reciprocal_rank) : RetrievalMetric(std::move(o), false), mrr_(reciprocal_rank) {
+    if (!options().is_null("top_k")) top_k_ = options().get_number("top_k");
+  }
+
+ protected:
+  float query_value(const QueryRows& q) const override {
+    const std::size_t k = documents_considered(q.size());
+    if (mrr_) {
+      for (std::size_t i = 0; i < k; ++i)
+        if (q.target[i] > 0) return 1.0f / (static_cast<float>(i) + 1.0f);
+      return 0.0f;
+    }
+    // mean over the relevant documents in the top k of (their rank among them) / (their rank)
+    double sum = 0;
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < k; ++i)
+      if (q.target[i] > 0) sum += static_cast<double>(static_cast<float>(++found) / static_cast<float>(i + 1));
+    return found ? static_cast<float>(sum / static_cast<double>(found)) : 0.0f;
+  }
+
+ private:
+  // `top_k or n`, then min(top_k, n) as torch.topk receives it.
+  std::size_t documents_considered(std::size_t n) const {
+    if (top_k_ == 0) return n;
+    const double k = std::min(top_k_, static_cast<double>(n));
+    if (k != std::floor(k))
+      fail(name(), ": `top_k` must be an integer to select the top documents of a query with ", n,
+           " documents, got ", top_k_);
+    if (k < 0) fail(name(), ": `top_k` must not be negative (selected index k out of range), got ", top_k_);
+    return static_cast<std::size_t>(k);
+  }
+
+  bool mrr_;
+  double top_k_ = 0;  // 0 (or null): every document
+};
+
+MetricSpec rank_spec(std::string name, bool mrr, std::string doc, double expected) {
+  return {.name = std::move(name),
+          .family = "retrieval",
+          .doc = std::move(doc) + memory_doc(false),
+          .inputs = retrieval_inputs(false),
+          .options = {empty_target_action_option("neg", false), ignore_index_option(), lax_top_k_option(),
+                      aggregation_option()},
+          .make = [mrr](const Options& o) { return std::make_unique<RankMetric>(o, mrr); },
+          .queries = {per_query_spec()},
+          .examples = {{.doc = "TorchMetrics' docstring example: two queries",
+                        .batches = example_batch({0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2}, {0, 0, 1, 0, 1, 0, 1},
+                                                 {0, 0, 0, 1, 1, 1, 1}),
+                        .expected = {{"shape", Json::array()}, {"data", {expected}}},
+                        .atol = 5e-5}}};
+}
+
+}  // namespace
+}  // namespace retrieval
+
+MetricSpec retrieval_map_spec() {
+  return retrieval::rank_spec("RetrievalMAP", false,
+                              "Mean average precision: per query, the mean precision at the rank of each relevant "
+                              "document in the top k; aggregated over queries.",
+                              0.7917);
+}
+MetricSpec retrieval_mrr_spec() {
+  return retrieval::rank_spec("RetrievalMRR", true,
+                              "Mean reciprocal rank: per query, 1 / the rank of the first relevant document in the "
+                              "top k (0 if none); aggregated over queries.",
+                              0.75);
+}
+
+}  // namespace wasmetrics

@@ -1,0 +1,199 @@
+#include "wasmetrics/retrieval/retrieval_metric.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/core/error.hpp"
+
+namespace wasmetrics::retrieval {
+
+OptionSpec empty_target_action_option(const char* default_value, bool negatives) {
+  const std::string what = negatives ? "negative" : "positive";
+  return {.name = "empty_target_action", .type = OptionType::string, .default_value = default_value,
+          .choices = {"neg", "pos", "skip", "error"},
+          .doc = "a query without a " + what + " target scores 0 (neg) or 1 (pos), is left out (skip; all left "
+                 "out: 0), or makes compute() throw (error)"};
+}
+
+OptionSpec ignore_index_option() {
+  return {.name = "ignore_index", .type = OptionType::integer, .default_value = nullptr, .nullable = true,
+          .doc = "rows whose target equals this value are dropped at update"};
+}
+
+OptionSpec aggregation_option() {
+  return {.name = "aggregation", .type = OptionType::string, .default_value = "mean",
+          .choices = {"mean", "median", "min", "max"},
+          .doc = "how the per-query values are combined; median is torch.median (the lower middle value)"};
+}
+
+OptionSpec top_k_option() {
+  return {.name = "top_k", .type = OptionType::integer, .default_value = nullptr, .min = 1, .nullable = true,
+          .doc = "only the k highest-scored documents of each query count (null: all)"};
+}
+
+OptionSpec lax_top_k_option() {
+  return {.name = "top_k", .type = OptionType::number, .default_value = nullptr, .nullable = true,
+          .doc = "only the k highest-scored documents of each query count (null or 0: all). As TorchMetrics, the "
+                 "value is not checked at construction: a negative or non-integer k fails in compute() when a "
+                 "query has more documents than k"};
+}
+
+OptionSpec adaptive_k_option(const char* k_name) {
+  return {.name = "adaptive_k", .type = OptionType::boolean, .default_value = false,
+          .doc = std::string("a query with fewer documents than ") + k_name + " divides by its document count "
+                 "instead of by " + k_name};
+}
+
+OptionSpec max_k_option() {
+  return {.name = "max_k", .type = OptionType::integer, .default_value = nullptr, .min = 1, .nullable = true,
+          .doc = "the curve covers k = 1..max_k (null: the document count of the largest query)"};
+}
+
+std::vector<InputSpec> retrieval_inputs(bool graded) {
+  return {{"preds", false, "[N, ...] float scores (cast to float32)"},
+          {"target", false, graded ? "[N, ...] graded relevance (bool, integer or float)"
+                                   : "[N, ...] relevance 0/1 (bool or integer; or ignore_index)"},
+          {"indexes", false, "[N, ...] int64 query id of each row; a query's rows may come in any batch"}};
+}
+
+QuerySpec per_query_spec() {
+  return {.name = "per_query",
+          .doc = "Per-query values with their query ids (ascending): indexes, documents, relevant (positive "
+                 "targets) and the values compute() aggregates; a query left out by empty_target_action='skip' "
+                 "has NaN. Query ids must lie within +-2^53 (exact in a JS number).",
+          .options = {}};
+}
+
+std::string memory_doc(bool graded) {
+  return graded ? " State: 16 bytes per row (float32 score, float32 relevance, int64 query id)."
+                : " State: 13 bytes per row (float32 score, uint8 relevance, int64 query id).";
+}
+
+float aggregate(std::vector<float>& v, Aggregation a) {
+  switch (a) {
+    case Aggregation::mean: {
+      double sum = 0;
+      for (float x : v) sum += x;
+      return static_cast<float>(sum / static_cast<double>(v.size()));
+    }
+    case Aggregation::median: {
+      auto mid = v.begin() + static_cast<std::ptrdiff_t>((v.size() - 1) / 2);
+      std::nth_element(v.begin(), mid, v.end());
+      return *mid;
+    }
+    case Aggregation::min: return *std::min_element(v.begin(), v.end());
+    case Aggregation::max: return *std::max_element(v.begin(), v.end());
+  }
+  return 0.0f;
+}
+
+namespace {
+
+EmptyAction parse_empty(const std::string& s) {
+  if (s == "pos") return EmptyAction::pos;
+  if (s == "skip") return EmptyAction::skip;
+  if (s == "error") return EmptyAction::error;
+  return EmptyAction::neg;
+}
+
+Aggregation parse_aggregation(const std::string& s) {
+  if (s == "median") return Aggregation::median;
+  if (s == "min") return Aggregation::min;
+  if (s == "max") return Aggregation::max;
+  return Aggregation::mean;
+}
+
+}  // namespace
+
+RetrievalMetric::RetrievalMetric(Options o, bool graded, bool negatives)
+    : Metric(std::move(o)),
+      empty_(parse_empty(options().get_string("empty_target_action"))),
+      aggregation_(parse_aggregation(options().get_string("aggregation"))),
+      negatives_(negatives) {
+  format_.metric = name();
+  format_.graded = graded;
+  if (!options().is_null("ignore_index")) format_.ignore_index = options().get_int("ignore_index");
+}
+
+GroupedRows RetrievalMetric::grouped(const State& s) const {
+  if (row_count(s) == 0) fail(name(), ": compute() needs at least one update() first (no rows accumulated)");
+  return group_by_query(s, name());
+}
+
+bool RetrievalMetric::is_empty(const QueryRows& q) const {
+  double sum = 0;
+  for (float t : q.target) sum += negatives_ ? 1.0 - t : t;
+  if (sum != 0) return false;
+  if (empty_ == EmptyAction::error)
+    fail(name(), ": `compute` method was provided with a query with no ", negatives_ ? "negative" : "positive",
+         " target (query id ", q.id, ", empty_target_action='error')");
+  return true;
+}
+
+std::optional<float> RetrievalMetric::empty_value() const {
+  if (empty_ == EmptyAction::pos) return 1.0f;
+  if (empty_ == EmptyAction::neg) return 0.0f;
+  return std::nullopt;
+}
+
+Result RetrievalMetric::compute_state(const State& s) const {
+  const GroupedRows g = grouped(s);
+  std::vector<float> values;
+  values.reserve(g.queries());
+  for (std::size_t q = 0; q < g.queries(); ++q) {
+    const QueryRows rows = g.query(q);
+    if (is_empty(rows)) {
+      if (auto v = empty_value()) values.push_back(*v);
+    } else {
+      values.push_back(query_value(rows));
+    }
+  }
+  return Result::scalar(values.empty() ? 0.0 : static_cast<double>(aggregate(values, aggregation_)));
+}
+
+std::vector<std::pair<std::string, Result>> query_columns(const GroupedRows& g, const std::string& metric) {
+  std::vector<double> ids, docs, relevant;
+  constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  for (std::size_t q = 0; q < g.queries(); ++q) {
+    const QueryRows rows = g.query(q);
+    if (rows.id > kExact || rows.id < -kExact)
+      fail(metric, ".perQuery: query id ", rows.id, " is beyond +-2^53 and cannot be returned exactly as a number");
+    ids.push_back(static_cast<double>(rows.id));
+    docs.push_back(static_cast<double>(rows.size()));
+    double r = 0;
+    for (float t : rows.target) r += t > 0 ? 1 : 0;
+    relevant.push_back(r);
+  }
+  return {{"indexes", Result(Tensor::vector(std::move(ids)))},
+          {"documents", Result(Tensor::vector(std::move(docs)))},
+          {"relevant", Result(Tensor::vector(std::move(relevant)))}};
+}
+
+Result RetrievalMetric::query_state(const std::string&, const Options&, const State& s) const {
+  const GroupedRows g = grouped(s);
+  auto fields = query_columns(g, name());
+  std::vector<double> values;
+  for (std::size_t q = 0; q < g.queries(); ++q) {
+    const QueryRows rows = g.query(q);
+    if (is_empty(rows)) {
+      auto v = empty_value();
+      values.push_back(v ? static_cast<double>(*v) : std::numeric_limits<double>::quiet_NaN());
+    } else {
+      values.push_back(static_cast<double>(query_value(rows)));
+    }
+  }
+  fields.emplace_back("values", Result(Tensor::vector(std::move(values))));
+  return Result::dict(std::move(fields));
+}
+
+Json example_batch(const std::vector<double>& preds, const std::vector<int>& target, const std::vector<int>& indexes) {
+  const auto n = static_cast<std::int64_t>(preds.size());
+  Json t = Json::array();
+  for (int v : target) t.push_back(v != 0);
+  return Json::array({Json{{"preds", {{"dtype", "float32"}, {"shape", {n}}, {"data", preds}}},
+                           {"target", {{"dtype", "bool"}, {"shape", {n}}, {"data", t}}},
+                           {"indexes", {{"dtype", "int64"}, {"shape", {n}}, {"data", indexes}}}}});
+}
+
+}  // namespace wasmetrics::retrieval

@@ -1,0 +1,74 @@
+#pragma once
+// The base of every retrieval metric (TorchMetrics' RetrievalMetric, retrieval/base.py): keeps the
+// rows (rows.hpp), groups them by query once at compute (grouping.hpp), scores each query, applies
+// empty_target_action to queries without a positive (RetrievalFallOut: without a negative)
+// target, and aggregates the per-query values (mean, median, min, max).
+//
+// Every metric also answers the query `per_query`: the per-query values with the query ids.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wasmetrics/core/metric.hpp"
+#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/retrieval/grouping.hpp"
+#include "wasmetrics/retrieval/rows.hpp"
+
+namespace wasmetrics::retrieval {
+
+enum class EmptyAction { neg, pos, skip, error };
+enum class Aggregation { mean, median, min, max };
+
+// Option schemas shared by the family.
+OptionSpec empty_target_action_option(const char* default_value, bool negatives);
+OptionSpec ignore_index_option();
+OptionSpec aggregation_option();
+OptionSpec top_k_option();      // a positive integer or null (validated at construction)
+OptionSpec lax_top_k_option();  // RetrievalMAP / RetrievalMRR: any number (TR5, checked at compute)
+OptionSpec adaptive_k_option(const char* k_name);
+OptionSpec max_k_option();
+std::vector<InputSpec> retrieval_inputs(bool graded);
+QuerySpec per_query_spec();
+// How the family's state grows, appended to each metric's doc line.
+std::string memory_doc(bool graded);
+
+// TorchMetrics' aggregation of float32 values: mean (float32 result), torch.median (lower middle
+// value), min, max. `values` must be non-empty; it may be reordered.
+float aggregate(std::vector<float>& values, Aggregation a);
+
+class RetrievalMetric : public Metric {
+ public:
+  // `negatives`: a query is empty when it has no negative target (RetrievalFallOut).
+  RetrievalMetric(Options o, bool graded, bool negatives = false);
+
+ protected:
+  State initial_state() const override { return rows_initial_state(format_); }
+  void update_state(State& s, std::span<const TensorView> in) const override { rows_update(format_, s, in); }
+  Result compute_state(const State& s) const override;
+  Result query_state(const std::string& name, const Options& args, const State& s) const override;
+
+  // The value of one query that has a positive (negative) target, as TorchMetrics' _metric, in
+  // float32 as TorchMetrics computes it.
+  virtual float query_value(const QueryRows& q) const = 0;
+
+  // Grouped rows; throws when nothing was accumulated.
+  GroupedRows grouped(const State& s) const;
+  // Whether the query is empty for empty_target_action; throws for 'error' when it is.
+  bool is_empty(const QueryRows& q) const;
+  // 1 (pos), 0 (neg), or nullopt (skip) for an empty query.
+  std::optional<float> empty_value() const;
+
+  RowFormat format_;
+  EmptyAction empty_;
+  Aggregation aggregation_;
+  bool negatives_;
+};
+
+// Per-query columns shared by the per_query answers: query ids (as exact doubles: ids beyond
+// +-2^53 are refused), number of documents and of relevant documents.
+std::vector<std::pair<std::string, Result>> query_columns(const GroupedRows& g, const std::string& metric);
+
+// The doc's example batch of TorchMetrics' docstrings in the fixtures' JSON form.
+Json example_batch(const std::vector<double>& preds, const std::vector<int>& target, const std::vector<int>& indexes);
+
+}  // namespace wasmetrics::retrieval

@@ -1,0 +1,101 @@
+// trec_eval readers and run comparison (npm/src/trec.mjs) through the package: small qrels and run
+// files, broken ones, relevant documents missing from the run, and the paired tests against exact
+// references (Cauchy tail for df = 1, full sign-flip enumeration for the randomisation test).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { importPackage } from './helpers.mjs';
+
+const wm = await importPackage();
+await wm.init();
+
+const QRELS = `q1 0 d1 1
+q1 0 d2 0
+q1 0 d3 2
+q2 0 d7 1
+
+q3 0 d9 0
+`;
+// q1: d3 (relevant) first, d2 (judged 0), d5 (unjudged); d1 (relevant) is missing from the run.
+// q2 is judged but absent from the run; q9 is in the run but not judged (left out).
+const RUN = `q1 Q0 d2 2 0.5 tag
+q1 Q0 d3 1 0.9 tag
+q1 Q0 d5 3 0.1 tag
+q9 Q0 d1 1 0.3 tag
+`;
+
+test('readQrels / readRun read the files; trecInputs lines them up for the Retrieval metrics', () => {
+  const qrels = wm.readQrels(QRELS);
+  assert.deepEqual([...qrels.keys()], ['q1', 'q2', 'q3']);
+  assert.equal(qrels.get('q1').get('d3'), 2);
+  const run = wm.readRun(RUN);
+  assert.deepEqual(run.get('q1').map((r) => r.doc), ['d2', 'd3', 'd5']);
+  const rows = wm.trecInputs(qrels, run, { binary: true });
+  assert.deepEqual(rows.queries, ['q1', 'q2', 'q3']);
+  // depth 3 (q1 retrieved 3): q1 = three retrieved + d1 not retrieved; q2 = three fillers + d7 not
+  // retrieved; q3: nothing relevant, nothing retrieved, no rows
+  assert.deepEqual(Array.from(rows.target), [0, 1, 0, 1, 0, 0, 0, 1]);
+  assert.deepEqual(Array.from(rows.indexes, Number), [0, 0, 0, 0, 1, 1, 1, 1]);
+  assert.equal(rows.preds[3], -Infinity);
+  // Recall@3: q1 1/2 (d1 was not retrieved), q2 0 (nothing retrieved): mean 0.25; P@3 q1 1/3, q2 0
+  const recall = new wm.RetrievalRecall({ topK: 3 });
+  recall.update(rows.preds, rows.target, rows.indexes);
+  assert.ok(Math.abs(recall.compute() - 0.25) < 1e-7);
+  const pq = recall.perQuery();
+  assert.deepEqual(Array.from(pq.values.data), [0.5, 0]);
+  recall.dispose();
+  const precision = new wm.RetrievalPrecision({ topK: 3 });
+  precision.update(rows.preds, rows.target, rows.indexes);
+  assert.ok(Math.abs(precision.compute() - 1 / 6) < 1e-7);
+  precision.dispose();
+  assert.throws(() => wm.trecInputs(qrels, run, { depth: 0 }), /depth/);
+  // graded relevance for NDCG: d3 keeps its 2
+  assert.deepEqual(Array.from(wm.trecInputs(qrels, run).target), [0, 2, 0, 1, 0, 0, 0, 1]);
+});
+
+test('broken files are TrecFormatErrors naming the line', () => {
+  const cases = [
+    [() => wm.readQrels('q1 0 d1\n'), /qrels line 1: expected 4 columns/],
+    [() => wm.readQrels('q1 0 d1 1\nq1 0 d2 high\n'), /qrels line 2: relevance must be an integer, got "high"/],
+    [() => wm.readQrels('q1 0 d1 1\nq1 0 d1 0\n'), /qrels line 2: document "d1" of query "q1" is judged twice/],
+    [() => wm.readRun('q1 Q0 d1 1 0.5\n'), /run line 1: expected 6 columns/],
+    [() => wm.readRun('q1 Q0 d1 first 0.5 t\n'), /run line 1: rank must be an integer/],
+    [() => wm.readRun('q1 Q0 d1 1 NaN t\n'), /run line 1: score must be a finite number, got "NaN"/],
+    [() => wm.readRun('q1 Q0 d1 1 0.5 t\nq1 Q0 d1 2 0.4 t\n'), /run line 2: document "d1" is listed twice for query "q1"/],
+  ];
+  for (const [f, pattern] of cases) assert.throws(f, (e) => e instanceof wm.TrecFormatError && pattern.test(e.message));
+  assert.throws(() => wm.readRun(42), TypeError);
+  assert.throws(() => wm.trecInputs({}, new Map()), TypeError);
+});
+
+test('pairedTTest: df = 1 follows the Cauchy tail exactly; identical runs give p = 1', () => {
+  for (const t of [0.5, 1, 3, 12.706]) {
+    // two differences x, y with (x + y) / |x - y| = t
+    const x = (t + 1) / 2; const y = (t - 1) / 2;
+    const r = wm.pairedTTest([x, y], [0, 0]);
+    assert.ok(Math.abs(r.t - t) < 1e-12);
+    const want = 1 - (2 / Math.PI) * Math.atan(t);
+    assert.ok(Math.abs(r.pValue - want) < 1e-10, `t=${t}: ${r.pValue} vs ${want}`);
+  }
+  assert.equal(wm.pairedTTest([0.3, 0.4, 0.5], [0.3, 0.4, 0.5]).pValue, 1);
+  assert.throws(() => wm.pairedTTest([1, 2], [1]), /2 and 1/);
+  assert.throws(() => wm.pairedTTest([1, NaN], [1, 2]), /non-finite/);
+});
+
+test('pairedRandomizationTest: seeded (same seed, same p) and close to the exact sign-flip p-value', () => {
+  const a = [0.5, 0.62, 0.7, 0.41, 0.9, 0.3, 0.55, 0.8];
+  const b = [0.4, 0.65, 0.5, 0.35, 0.7, 0.35, 0.5, 0.6];
+  const d = a.map((v, i) => v - b[i]);
+  const observed = Math.abs(d.reduce((s, v) => s + v, 0));
+  let atLeast = 0;
+  for (let mask = 0; mask < 1 << d.length; mask++) {
+    const s = d.reduce((acc, v, i) => acc + ((mask >> i) & 1 ? v : -v), 0);
+    if (Math.abs(s) >= observed - 1e-12) atLeast++;
+  }
+  const exact = atLeast / (1 << d.length);
+  const r1 = wm.pairedRandomizationTest(a, b, { trials: 20000, seed: 7 });
+  const r2 = wm.pairedRandomizationTest(a, b, { trials: 20000, seed: 7 });
+  assert.equal(r1.pValue, r2.pValue);
+  assert.ok(Math.abs(r1.pValue - exact) < 0.01, `${r1.pValue} vs exact ${exact}`);
+  assert.notEqual(wm.pairedRandomizationTest(a, b, { trials: 20000, seed: 8 }).pValue, r1.pValue);
+  assert.throws(() => wm.pairedRandomizationTest(a, b, { trials: 0 }), /trials/);
+});
