@@ -148,6 +148,35 @@
   X(specificity_at_sensitivity) \
   X(sensitivity_at_specificity)
 
+// Association between two nominal labelings (TorchMetrics nominal/).
+#define WASMETRICS_NOMINAL(X) \
+  X(cramers_v) \
+  X(tschuprows_t) \
+  X(pearsons_contingency_coefficient) \
+  X(theils_u) \
+  X(fleiss_kappa)
+
+#define WASMETRICS_CLUSTERING(X) \
+  X(mutual_info_score) \
+  X(normalized_mutual_info_score) \
+  X(adjusted_mutual_info_score) \
+  X(rand_score) \
+  X(adjusted_rand_score) \
+  X(fowlkes_mallows_index) \
+  X(homogeneity_score) \
+  X(completeness_score) \
+  X(v_measure_score) \
+  X(calinski_harabasz_score) \
+  X(davies_bouldin_score) \
+  X(dunn_index)
+
+// Inter-annotator agreement (float64 definitions; not in TorchMetrics).
+#define WASMETRICS_AGREEMENT(X) \
+  X(krippendorff_alpha) \
+  X(cohen_kappa_raters) \
+  X(fleiss_kappa_raters) \
+  X(scotts_pi)
+
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
   WASMETRICS_CLASSIFICATION_CURVES(X) WASMETRICS_CLASSIFICATION_OTHER(X) WASMETRICS_SEGMENTATION(X) \
