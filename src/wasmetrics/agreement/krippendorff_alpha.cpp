@@ -13,7 +13,7 @@
 // coders × values² rows, whatever the number of units. `coders` (custom) checks that every update
 // has the same number of columns.
 #include <algorithm>
-#include <bit>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -48,14 +48,15 @@ class Xoshiro256 {
       w = z ^ (z >> 31);
     }
   }
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t next() {
-    const std::uint64_t result = std::rotl(s_[1] * 5, 7) * 9, t = s_[1] << 17;
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9, t = s_[1] << 17;
     s_[2] ^= s_[0];
     s_[3] ^= s_[1];
     s_[1] ^= s_[2];
     s_[0] ^= s_[3];
     s_[2] ^= t;
-    s_[3] = std::rotl(s_[3], 45);
+    s_[3] = rotl(s_[3], 45);
     return result;
   }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
@@ -64,8 +65,18 @@ class Xoshiro256 {
   std::uint64_t s_[4];
 };
 
-std::int64_t value_key(double v) { return std::bit_cast<std::int64_t>(v == 0 ? 0.0 : v); }  // -0.0 is 0.0
-double key_value(std::int64_t k) { return std::bit_cast<double>(k); }
+// A value's float64 bit pattern as a key, -0.0 as 0.0 (memcpy: Emscripten's libc++ has no std::bit_cast).
+std::int64_t value_key(double v) {
+  if (v == 0) v = 0.0;
+  std::int64_t k;
+  std::memcpy(&k, &v, sizeof k);
+  return k;
+}
+double key_value(std::int64_t k) {
+  double v;
+  std::memcpy(&v, &k, sizeof v);
+  return v;
+}
 
 class KrippendorffAlpha final : public Metric {
  public:
