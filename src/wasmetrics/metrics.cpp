@@ -156,6 +156,9 @@
   X(theils_u) \
   X(fleiss_kappa)
 
+// VMeasureScore (clustering/extrinsic_metrics.cpp) passes every case but clustering_err_vmeasure_beta_int,
+// which expects TorchMetrics' refusal of the Python int `beta=1`: JSON and JS numbers cannot tell 1 from
+// 1.0, so it cannot pass through the npm package; left out until that case is settled.
 #define WASMETRICS_CLUSTERING(X) \
   X(mutual_info_score) \
   X(normalized_mutual_info_score) \
@@ -165,7 +168,6 @@
   X(fowlkes_mallows_index) \
   X(homogeneity_score) \
   X(completeness_score) \
-  X(v_measure_score) \
   X(calinski_harabasz_score) \
   X(davies_bouldin_score) \
   X(dunn_index)
@@ -175,12 +177,14 @@
   X(krippendorff_alpha) \
   X(cohen_kappa_raters) \
   X(fleiss_kappa_raters) \
-  X(scotts_pi)
+  X(scotts_pi) \
+  X(cohen_kappa_matrix) \
+  X(majority_vote)
 
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
   WASMETRICS_CLASSIFICATION_CURVES(X) WASMETRICS_CLASSIFICATION_OTHER(X) WASMETRICS_SEGMENTATION(X) \
-  WASMETRICS_DETECTION(X)
+  WASMETRICS_DETECTION(X) WASMETRICS_NOMINAL(X) WASMETRICS_CLUSTERING(X) WASMETRICS_AGREEMENT(X)
 
 namespace wasmetrics {
 
