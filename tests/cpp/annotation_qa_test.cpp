@@ -286,3 +286,34 @@ TEST(MajorityVote, ReportsTiesAndKeepsUnitOrderAcrossBatches) {
 
 }  // namespace
 }  // namespace wasmetrics
+
+#include "fixture_io.hpp"
+
+namespace wasmetrics {
+namespace {
+
+// Every documented example of the nominal, clustering and agreement metrics gives its value (the
+// generic contract test runs them further: splits, merges, save/load).
+TEST(AnnotationQaExamples, GiveTheirDocumentedValues) {
+  int checked = 0;
+  for (const auto& spec : metric_specs()) {
+    if (spec.family != "nominal" && spec.family != "clustering" && spec.family != "agreement") continue;
+    EXPECT_FALSE(spec.examples.empty()) << spec.name;
+    for (const auto& ex : spec.examples) {
+      auto m = create_metric(spec.name, ex.args);
+      for (const auto& b : ex.batches) {
+        std::vector<testing::OwnedTensor> owned;
+        for (const auto& in : spec.inputs) owned.push_back(testing::tensor_from_json(b.at(in.name)));
+        std::vector<TensorView> views;
+        for (auto& t : owned) views.push_back(t.view());
+        m->update(views);
+      }
+      EXPECT_EQ(testing::compare_result(m->compute(), ex.expected, ex.atol, ex.rtol, spec.name), "") << ex.doc;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 22);
+}
+
+}  // namespace
+}  // namespace wasmetrics

@@ -195,9 +195,9 @@ MetricSpec fleiss_kappa_raters_spec() {
       .inputs = {ratings_input("[units, raters] class indices, no missing rating")},
       .options = {num_classes_option()},
       .make = [](const Options& o) { return std::make_unique<FleissKappaRaters>(o); },
-      .examples = {{.doc = "units [0, 0, 0] and [0, 0, 1]: (2/3 - 5/9) / (4/9) = 1/4",
+      .examples = {{.doc = "units [0, 0, 0] and [1, 1, 0]: P = (1, 1/3), p = (4/6, 2/6); (2/3 - 5/9) / (4/9) = 1/4",
                     .args = {{"num_classes", 2}},
-                    .batches = Json::array({{{"ratings", example_tensor("int64", {2, 3}, {0, 0, 0, 0, 0, 1})}}}),
+                    .batches = Json::array({{{"ratings", example_tensor("int64", {2, 3}, {0, 0, 0, 1, 1, 0})}}}),
                     .expected = example_scalar(0.25)}},
   };
 }
