@@ -1,0 +1,218 @@
+// Beyond one agreement number, for annotation QA:
+//  - CohenKappaMatrix: Cohen's kappa of every pair of raters (columns) — which annotator disagrees
+//    with whom. A missing rating (NaN) leaves the unit out of that rater's pairs only. State: sparse
+//    rows (rater a, rater b, class of a, class of b, count) for a < b (cat int64 [K, 5],
+//    core/keyed_counts.hpp): at most R(R-1)/2 · C² rows, whatever the number of units.
+//  - MajorityVote: each unit's consensus label by majority vote over its present ratings, with ties
+//    reported (the smallest tied class is given, `tied` is 1) and the winner's share of the votes.
+//    The result is per unit, so the state is too: one row (label, tied, support) per unit, 24 B.
+#include <cmath>
+#include <limits>
+
+#include "wasmetrics/agreement/cohen_kappa.hpp"
+#include "wasmetrics/agreement/ratings.hpp"
+#include "wasmetrics/core/example_tensor.hpp"
+#include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/keyed_counts.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::int64_t required_classes(const std::string& metric, const Options& o) {
+  if (o.is_null("num_classes")) fail(metric, ": option 'num_classes' is required");
+  return o.get_int("num_classes");
+}
+
+// Class indices with NaN kept as missing (-1); anything else invalid is rejected.
+std::vector<std::int64_t> indices_or_missing(const std::string& metric, const TensorView& r, std::int64_t classes) {
+  agreement::require_matrix(metric, r);
+  std::vector<std::int64_t> out;
+  out.reserve(static_cast<std::size_t>(r.numel()));
+  const auto coders = static_cast<std::size_t>(r.shape[1]);
+  visit_elements(r, [&](auto v) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const double x = static_cast<double>(v[i]);
+      if (std::isnan(x)) {
+        out.push_back(-1);
+        continue;
+      }
+      if (!(x >= 0 && x < static_cast<double>(classes) && x == std::floor(x)))
+        fail(metric, ": `ratings` must be integer class indices in [0, ", classes, ") or NaN (missing), got ", x,
+             " at unit ", i / coders, ", coder ", i % coders);
+      out.push_back(static_cast<std::int64_t>(x));
+    }
+  });
+  return out;
+}
+
+class CohenKappaMatrix final : public Metric {
+ public:
+  explicit CohenKappaMatrix(Options o) : Metric(std::move(o)), classes_(required_classes(name(), options())) {
+    if (!options().is_null("weights")) weights_ = options().get_string("weights");
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("pairs", Reduction::cat, DType::int64, {0, 5});
+    agreement::declare_coders(s);
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto labels = indices_or_missing(name(), in[0], classes_);
+    const std::int64_t units = in[0].shape[0], raters = in[0].shape[1];
+    if (raters < 2) fail(name(), " needs at least 2 coders (columns), got ", raters);
+    std::vector<std::int64_t> rows;
+    for (std::int64_t u = 0; u < units; ++u)
+      for (std::int64_t a = 0; a < raters; ++a)
+        for (std::int64_t b = a + 1; b < raters; ++b) {
+          const auto la = labels[static_cast<std::size_t>(u * raters + a)], lb = labels[static_cast<std::size_t>(u * raters + b)];
+          if (la >= 0 && lb >= 0) rows.insert(rows.end(), {a, b, la, lb, 1});
+        }
+    append_keyed_counts(s["pairs"], compacted_rows(rows, 5));
+    agreement::set_coders(s, raters);
+  }
+
+  void merge_custom(State& into, const State& from) const override {
+    agreement::merge_coders(name(), into, from);
+    compact_keyed_counts(into["pairs"]);
+  }
+
+  Result compute_state(const State& s) const override {
+    const auto raters = static_cast<std::size_t>(s["coders"].as<std::int64_t>()[0]);
+    const auto c = static_cast<std::size_t>(classes_);
+    std::vector<std::int64_t> tables(raters * raters * c * c, 0);  // [a, b, class a, class b]
+    auto rows = read_keyed_counts(s["pairs"]);
+    for (std::size_t i = 0; i < rows.size(); i += 5) {
+      const auto a = static_cast<std::size_t>(rows[i]), b = static_cast<std::size_t>(rows[i + 1]);
+      tables[((a * raters + b) * c + static_cast<std::size_t>(rows[i + 2])) * c + static_cast<std::size_t>(rows[i + 3])] += rows[i + 4];
+    }
+    Tensor out;
+    out.shape = {static_cast<std::int64_t>(raters), static_cast<std::int64_t>(raters)};
+    out.data.assign(raters * raters, 1.0);
+    for (std::size_t a = 0; a < raters; ++a)
+      for (std::size_t b = a + 1; b < raters; ++b) {
+        std::span<const std::int64_t> table(tables.data() + (a * raters + b) * c * c, c * c);
+        const double k = agreement::cohen_kappa(table, c, weights_);
+        out.data[a * raters + b] = out.data[b * raters + a] = k;
+      }
+    return Result(std::move(out));
+  }
+
+  bool results_are_per_class() const override { return false; }
+
+ private:
+  std::int64_t classes_;
+  std::string weights_;
+};
+
+class MajorityVote final : public Metric {
+ public:
+  explicit MajorityVote(Options o) : Metric(std::move(o)), classes_(required_classes(name(), options())) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("units", Reduction::cat, DType::float64, {0, 3});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto labels = indices_or_missing(name(), in[0], classes_);
+    const std::int64_t units = in[0].shape[0], raters = in[0].shape[1];
+    std::vector<std::int64_t> votes(static_cast<std::size_t>(classes_));
+    std::vector<double> rows;
+    rows.reserve(static_cast<std::size_t>(units * 3));
+    for (std::int64_t u = 0; u < units; ++u) {
+      std::fill(votes.begin(), votes.end(), 0);
+      std::int64_t present = 0;
+      for (std::int64_t r = 0; r < raters; ++r)
+        if (auto l = labels[static_cast<std::size_t>(u * raters + r)]; l >= 0) {
+          ++votes[static_cast<std::size_t>(l)];
+          ++present;
+        }
+      std::size_t best = 0;
+      int at_best = 0;
+      for (std::size_t k = 0; k < votes.size(); ++k) {
+        if (votes[k] > votes[best]) best = k, at_best = 1;
+        else if (votes[k] == votes[best]) ++at_best;
+      }
+      if (present == 0) {
+        rows.insert(rows.end(), {kNaN, 0.0, kNaN});
+        continue;
+      }
+      rows.insert(rows.end(), {static_cast<double>(best), at_best > 1 ? 1.0 : 0.0,
+                               static_cast<double>(votes[best]) / static_cast<double>(present)});
+    }
+    s["units"].append<double>(rows);
+  }
+
+  Result compute_state(const State& s) const override {
+    auto rows = s["units"].as<double>();
+    const std::size_t n = rows.size() / 3;
+    std::vector<double> labels(n), tied(n), support(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      labels[i] = rows[3 * i];
+      tied[i] = rows[3 * i + 1];
+      support[i] = rows[3 * i + 2];
+    }
+    return Result::dict({{"labels", Result(Tensor::vector(std::move(labels)))},
+                         {"tied", Result(Tensor::vector(std::move(tied)))},
+                         {"support", Result(Tensor::vector(std::move(support)))}});
+  }
+
+  bool results_are_per_class() const override { return false; }
+
+ private:
+  std::int64_t classes_;
+};
+
+OptionSpec num_classes_option() {
+  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
+          .doc = "number of classes; ratings are class indices in [0, num_classes)"};
+}
+
+}  // namespace
+
+MetricSpec cohen_kappa_matrix_spec() {
+  // Reference computation: raters 0 and 1 agree on every unit (kappa 1); rater 2 gives A = [0, 1, 1, 0]
+  // against B = [0, 1, 0, 0] (kappa 1/2, see CohenKappaRaters).
+  return {
+      .name = "CohenKappaMatrix",
+      .family = "agreement",
+      .doc = "Cohen's kappa of every pair of raters (columns) as an [R, R] matrix; NaN ratings are left out pairwise.",
+      .inputs = {{"ratings", false, "[units, raters] class indices, NaN for a missing rating"}},
+      .options = {num_classes_option(),
+                  {.name = "weights", .type = OptionType::string, .default_value = nullptr,
+                   .choices = {"linear", "quadratic"}, .nullable = true,
+                   .doc = "null: every disagreement weighs 1; 'linear': |i - j|; 'quadratic': (i - j)²"}},
+      .make = [](const Options& o) { return std::make_unique<CohenKappaMatrix>(o); },
+      .examples = {{.doc = "raters 0 and 1 identical (1), rater 2 against them: 1/2",
+                    .args = {{"num_classes", 2}},
+                    .batches = Json::array({{{"ratings", example_tensor("float64", {4, 3}, {0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0})}}}),
+                    .expected = {{"shape", {3, 3}}, {"data", {1.0, 1.0, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 1.0}}}}},
+  };
+}
+
+MetricSpec majority_vote_spec() {
+  return {
+      .name = "MajorityVote",
+      .family = "agreement",
+      .doc = "Consensus label per unit by majority vote, with ties reported and the winner's share of the votes.",
+      .inputs = {{"ratings", false, "[units, raters] class indices, NaN for a missing rating"}},
+      .options = {num_classes_option()},
+      .make = [](const Options& o) { return std::make_unique<MajorityVote>(o); },
+      .examples = {{.doc = "a clear majority, a tie (smallest class given, tied = 1), one missing rating",
+                    .args = {{"num_classes", 3}},
+                    .batches = Json::array({{{"ratings", example_tensor("float64", {3, 3}, {2, 2, 0, 1, 0, 2, 1, 1, "NaN"})}}}),
+                    .expected = {{"labels", {{"shape", {3}}, {"data", {2, 0, 1}}}},
+                                 {"tied", {{"shape", {3}}, {"data", {0, 1, 0}}}},
+                                 {"support", {{"shape", {3}}, {"data", {2.0 / 3, 1.0 / 3, 1.0}}}}}}},
+  };
+}
+
+}  // namespace wasmetrics

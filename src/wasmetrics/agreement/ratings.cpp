@@ -1,0 +1,49 @@
+#include "wasmetrics/agreement/ratings.hpp"
+
+#include <cmath>
+
+#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/inputs.hpp"
+
+namespace wasmetrics::agreement {
+
+void require_matrix(const std::string& metric, const TensorView& ratings) {
+  if (ratings.ndim() != 2)
+    fail(metric, ": `ratings` must be a 2-D matrix [units, coders], got ", ratings.ndim(), "-D (shape ",
+         shape_str(ratings.shape), ")");
+}
+
+std::vector<std::int64_t> class_indices(const std::string& metric, const TensorView& ratings, std::int64_t num_classes) {
+  require_matrix(metric, ratings);
+  std::vector<std::int64_t> out;
+  out.reserve(static_cast<std::size_t>(ratings.numel()));
+  visit_elements(ratings, [&](auto v) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const double x = static_cast<double>(v[i]);
+      if (std::isnan(x))
+        fail(metric, " does not accept missing ratings: `ratings` has NaN at unit ", i / ratings.shape[1], ", coder ",
+             i % ratings.shape[1]);
+      if (!(x >= 0 && x < static_cast<double>(num_classes) && x == std::floor(x)))
+        fail(metric, ": `ratings` must be integer class indices in [0, ", num_classes, "), got ", x, " at unit ",
+             i / ratings.shape[1], ", coder ", i % ratings.shape[1]);
+      out.push_back(static_cast<std::int64_t>(x));
+    }
+  });
+  return out;
+}
+
+void declare_coders(State& s) { s.add("coders", Reduction::custom, DType::int64, {}); }
+
+void set_coders(State& s, std::int64_t coders) { s["coders"].as<std::int64_t>()[0] = coders; }
+
+void merge_coders(const std::string& metric, State& into, const State& from) {
+  auto& mine = into["coders"].as<std::int64_t>()[0];
+  const auto theirs = from["coders"].as<std::int64_t>()[0];
+  if (theirs == 0) return;
+  if (mine != 0 && mine != theirs)
+    fail(metric, ": every update must rate with the same number of coders (columns): this one has ", theirs,
+         ", the earlier ones ", mine);
+  mine = theirs;
+}
+
+}  // namespace wasmetrics::agreement

@@ -1,0 +1,26 @@
+#pragma once
+// Shared input handling of the inter-annotator agreement metrics: `ratings` is a [units, coders]
+// matrix (rows units, columns coders), float (NaN = missing) or integer.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wasmetrics/core/state.hpp"
+#include "wasmetrics/core/tensor.hpp"
+
+namespace wasmetrics::agreement {
+
+// Rejects anything but a 2-D matrix.
+void require_matrix(const std::string& metric, const TensorView& ratings);
+
+// The class indices of a complete ratings matrix (row-major [units, coders]); rejects a missing
+// (NaN) rating, a non-integer, negative or >= num_classes one.
+std::vector<std::int64_t> class_indices(const std::string& metric, const TensorView& ratings, std::int64_t num_classes);
+
+// State `coders` (int64 [], custom): the number of columns every update had (0: none yet).
+// merge_coders() refuses, before anything changes, to fold in updates with another number.
+void declare_coders(State& s);
+void set_coders(State& s, std::int64_t coders);
+void merge_coders(const std::string& metric, State& into, const State& from);
+
+}  // namespace wasmetrics::agreement

@@ -1,0 +1,39 @@
+#pragma once
+// Inputs of the intrinsic clustering metrics (CalinskiHarabaszScore, DaviesBouldinScore,
+// DunnIndex): `data` [N, D] floating point and `labels` [N] integer cluster ids. Problems are
+// recorded and raised at compute(), as TorchMetrics validates there (deferred_error.hpp).
+//
+// `widths` (cat int64 [K, 2], keyed counts: (D, number of updates)) remembers every D seen, so
+// updates of different widths are an error at compute (TorchMetrics' torch.cat would fail there).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wasmetrics/core/state.hpp"
+#include "wasmetrics/core/tensor.hpp"
+
+namespace wasmetrics::clustering {
+
+void declare_intrinsic_common(State& s);
+
+struct IntrinsicBatch {
+  bool ok = false;  // false: a problem was recorded, nothing else to add
+  std::int64_t rows = 0, width = 0;
+  std::vector<double> data;            // [rows, width]
+  std::vector<std::int64_t> labels;    // [rows]
+};
+
+// Reads one batch, records a problem (and returns ok=false) or records its width.
+IntrinsicBatch read_intrinsic_batch(State& s, const TensorView& data, const TensorView& labels);
+
+// After raise_recorded_problem: the one width of every update (0 when nothing was added); throws
+// when updates had different widths.
+std::int64_t common_width(const std::string& metric, const State& s);
+
+// TorchMetrics' _validate_intrinsic_labels_to_samples.
+void require_cluster_count(const std::string& metric, std::int64_t clusters, std::int64_t samples);
+
+// The p-norm of a vector (p = +inf: the largest absolute value).
+double p_norm(const double* v, std::int64_t n, double p);
+
+}  // namespace wasmetrics::clustering
