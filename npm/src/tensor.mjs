@@ -3,6 +3,7 @@
 
 // Codes shared with bindings/embind.cpp (wasmetrics::DType).
 import { HeapInput } from './heap-input.mjs';
+import { textDescriptor } from './text.mjs';
 
 export const DTYPES = Object.freeze({
   float32: { code: 0, Array: Float32Array },
@@ -200,13 +201,14 @@ export function toInputTensor(value, where) {
 }
 
 /**
- * Copies each tensor into the heap (one malloc + one set per input), calls fn with the binding's
+ * Copies each tensor (or text input, see text.mjs) into the heap (one malloc + one set per input), calls fn with the binding's
  * descriptors [pointer, dtypeCode, shape], and frees everything whatever happens.
  */
 export function withHeapTensors(M, tensors, fn) {
   const pointers = [];
   try {
     const descriptors = tensors.map((t) => {
+      if (t.text) return textDescriptor(M, t.text, pointers); // strings: one UTF-8 buffer + offsets
       if (t.heap) return [t.heap.pointer('update'), DTYPES[t.dtype].code, t.shape]; // zero-copy: read in place
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       const ptr = M._malloc(Math.max(bytes.length, 1)) >>> 0;

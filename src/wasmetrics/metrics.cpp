@@ -148,10 +148,14 @@
   X(specificity_at_sensitivity) \
   X(sensitivity_at_specificity)
 
+// Text (text/): string inputs (core/text_view.hpp). A metric is listed once every case of it
+// passes natively and in both WASM builds.
+#define WASMETRICS_TEXT(X)
+
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
   WASMETRICS_CLASSIFICATION_CURVES(X) WASMETRICS_CLASSIFICATION_OTHER(X) WASMETRICS_SEGMENTATION(X) \
-  WASMETRICS_DETECTION(X)
+  WASMETRICS_DETECTION(X) WASMETRICS_TEXT(X)
 
 namespace wasmetrics {
 
