@@ -150,7 +150,21 @@
 
 // Text (text/): string inputs (core/text_view.hpp). A metric is listed once every case of it
 // passes natively and in both WASM builds.
-#define WASMETRICS_TEXT(X)
+#define WASMETRICS_TEXT(X) \
+  X(word_error_rate) \
+  X(char_error_rate) \
+  X(match_error_rate) \
+  X(word_info_lost) \
+  X(word_info_preserved) \
+  X(edit_distance) \
+  X(bleu_score) \
+  X(sacre_bleu_score) \
+  X(chrf_score) \
+  X(translation_edit_rate) \
+  X(extended_edit_distance) \
+  X(rouge_score) \
+  X(squad) \
+  X(perplexity)
 
 #define WASMETRICS_METRICS(X)                                                                       \
   WASMETRICS_REGRESSION(X) WASMETRICS_AGGREGATION(X) WASMETRICS_CLASSIFICATION(X)                   \
