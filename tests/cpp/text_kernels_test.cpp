@@ -66,6 +66,17 @@ TEST(TextLevenshtein, BitParallelEqualsDp) {
   EXPECT_EQ(scratch.levenshtein(three, empty), 3);
 }
 
+TEST(TextLcs, BitParallelEqualsDp) {
+  std::mt19937 rng(5);
+  kernels::LevenshteinScratch scratch;
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t na = rng() % 200, nb = rng() % 200;
+    const std::uint32_t alphabet = 1 + rng() % (trial % 2 ? 4 : 50);
+    auto a = random_ids(rng, na, alphabet), b = random_ids(rng, nb, alphabet);
+    ASSERT_EQ(scratch.lcs(a, b), kernels::lcs_dp(a, b)) << na << " x " << nb << " alphabet " << alphabet;
+  }
+}
+
 TEST(TextLevenshtein, BeamEqualsDpWhenThePathStaysInTheBeam) {
   std::mt19937 rng(11);
   std::vector<std::int64_t> scratch;

@@ -20,14 +20,22 @@ std::int64_t levenshtein_dp(std::span<const std::uint32_t> a, std::span<const st
   return row[b.size()];
 }
 
-std::int64_t LevenshteinScratch::levenshtein(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
-  // The pattern (bits) is the shorter sequence: fewer blocks per column.
-  if (a.size() < b.size()) std::swap(a, b);
-  const std::span<const std::uint32_t> pattern = b, text = a;
-  const std::size_t m = pattern.size();
-  if (m == 0) return static_cast<std::int64_t>(text.size());
-  const std::size_t blocks = (m + 63) / 64;
+std::int64_t lcs_dp(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+  std::vector<std::int64_t> row(b.size() + 1, 0);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::int64_t diag = 0;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::int64_t up = row[j];
+      row[j] = a[i - 1] == b[j - 1] ? diag + 1 : std::max(up, row[j - 1]);
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
 
+std::size_t LevenshteinScratch::build_peq(std::span<const std::uint32_t> pattern, std::span<const std::uint32_t> text) {
+  const std::size_t m = pattern.size();
+  const std::size_t blocks = (m + 63) / 64;
   std::uint32_t max_id = 0;
   for (auto id : pattern) max_id = std::max(max_id, id);
   for (auto id : text) max_id = std::max(max_id, id);
@@ -43,6 +51,52 @@ std::int64_t LevenshteinScratch::levenshtein(std::span<const std::uint32_t> a, s
     }
     peq_[static_cast<std::size_t>(slot) * blocks + i / 64] |= std::uint64_t{1} << (i % 64);
   }
+  return blocks;
+}
+
+void LevenshteinScratch::clear_peq() {
+  for (auto id : symbols_) slot_of_id_[id] = -1;
+}
+
+std::int64_t LevenshteinScratch::lcs(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+  if (a.size() < b.size()) std::swap(a, b);
+  const std::span<const std::uint32_t> pattern = b, text = a;
+  const std::size_t m = pattern.size();
+  if (m == 0) return 0;
+  const std::size_t blocks = build_peq(pattern, text);
+  vp_.assign(blocks, ~std::uint64_t{0});
+  for (std::uint32_t c : text) {
+    const std::int32_t slot = slot_of_id_[c];
+    if (slot < 0) continue;  // U = 0: V unchanged
+    const std::uint64_t* eq = &peq_[static_cast<std::size_t>(slot) * blocks];
+    std::uint64_t carry = 0;
+    for (std::size_t k = 0; k < blocks; ++k) {
+      const std::uint64_t v = vp_[k], u = v & eq[k];
+      std::uint64_t sum = v + u;
+      std::uint64_t c1 = sum < v;
+      sum += carry;
+      c1 |= sum < carry;
+      carry = c1;
+      vp_[k] = sum | (v & ~u);
+    }
+  }
+  std::int64_t zeros = 0;
+  for (std::size_t k = 0; k < blocks; ++k) {
+    const std::size_t bits = k + 1 == blocks ? m - 64 * k : 64;
+    const std::uint64_t mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+    zeros += static_cast<std::int64_t>(bits) - __builtin_popcountll(vp_[k] & mask);
+  }
+  clear_peq();
+  return zeros;
+}
+
+std::int64_t LevenshteinScratch::levenshtein(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+  // The pattern (bits) is the shorter sequence: fewer blocks per column.
+  if (a.size() < b.size()) std::swap(a, b);
+  const std::span<const std::uint32_t> pattern = b, text = a;
+  const std::size_t m = pattern.size();
+  if (m == 0) return static_cast<std::int64_t>(text.size());
+  const std::size_t blocks = build_peq(pattern, text);
   vp_.assign(blocks, ~std::uint64_t{0});
   vn_.assign(blocks, 0);
   const std::uint64_t last_bit = std::uint64_t{1} << ((m - 1) % 64);
@@ -73,7 +127,7 @@ std::int64_t LevenshteinScratch::levenshtein(std::span<const std::uint32_t> a, s
       vn_[k] = hp & d0;
     }
   }
-  for (auto id : symbols_) slot_of_id_[id] = -1;
+  clear_peq();
   return score;
 }
 

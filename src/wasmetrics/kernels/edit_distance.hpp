@@ -15,8 +15,14 @@ namespace wasmetrics::kernels {
 class LevenshteinScratch {
  public:
   std::int64_t levenshtein(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
+  // Length of a longest common subsequence, bit-parallel (Allison-Dix / Hyyro): with U = V & eq
+  // a subset of V, V' = (V + U) | (V - U) needs only the addition's carries across blocks.
+  std::int64_t lcs(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
 
  private:
+  // Fills peq_ for `pattern` (one mask per 64-symbol block per distinct id); returns the blocks.
+  std::size_t build_peq(std::span<const std::uint32_t> pattern, std::span<const std::uint32_t> text);
+  void clear_peq();
   std::vector<std::int32_t> slot_of_id_;  // id -> row of peq_ (-1: not in the pattern)
   std::vector<std::uint64_t> peq_;        // per pattern symbol, one mask per 64-symbol block
   std::vector<std::uint32_t> symbols_;    // the pattern's distinct ids (to reset slot_of_id_)
@@ -24,6 +30,7 @@ class LevenshteinScratch {
 };
 
 std::int64_t levenshtein_dp(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
+std::int64_t lcs_dp(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
 
 // TorchMetrics' _LevenshteinEditDistance(reference, op_substitute=sub)(prediction)[0]: insert and
 // delete cost 1; rows i of the prediction only fill the cells j within the beam around

@@ -3,13 +3,14 @@
 // sample against its references (accumulate="best": the reference with the best F-measure of the
 // FIRST key, reported for every key (TR8); "avg": the mean over references), averaged over samples.
 // Tokens: lowercase, runs of [a-z0-9]; with use_stemmer, nltk's Porter stemmer on tokens longer
-// than 3. rougeLsum splits texts into sentences after . ! ? followed by whitespace (what nltk's
+// than 3. ROUGE-L's LCS is bit-parallel (kernels/edit_distance.hpp). rougeLsum splits texts into sentences after . ! ? followed by whitespace (what nltk's
 // Punkt does on texts without abbreviations). State: per key and score the sum over samples,
 // and the sample count (exact merge; the result is their mean).
 #include <map>
 
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/utf8.hpp"
+#include "wasmetrics/kernels/edit_distance.hpp"
 #include "wasmetrics/text/ngrams.hpp"
 #include "wasmetrics/text/porter_stemmer.hpp"
 #include "wasmetrics/text/text_inputs.hpp"
@@ -92,19 +93,6 @@ std::vector<std::vector<std::int32_t>> lcs_table(std::span<const std::uint32_t> 
   return t;
 }
 
-std::int64_t lcs_length(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
-  std::vector<std::int32_t> row(b.size() + 1, 0);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::int32_t diag = 0;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::int32_t up = row[j];
-      row[j] = a[i - 1] == b[j - 1] ? diag + 1 : std::max(up, row[j - 1]);
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // rougeLsum: union LCS of each target sentence with every pred sentence; hits counted against
 // the token budgets of both texts (rouge_score's _summary_level_lcs).
 Score rouge_lsum(const Tokens& pred, const Tokens& target) {
@@ -172,11 +160,12 @@ class Rouge final : public Metric {
     return s;
   }
 
-  Score score(int code, const Tokens& pred, const Tokens& target, text::NgramCounter& counter) const {
+  Score score(int code, const Tokens& pred, const Tokens& target, text::NgramCounter& counter,
+              kernels::LevenshteinScratch& lcs) const {
     if (code == kLsum) return rouge_lsum(pred, target);
     if (code == kL) {
       if (pred.ids.empty() || target.ids.empty()) return {};
-      return scores(static_cast<double>(lcs_length(pred.ids, target.ids)), static_cast<double>(pred.ids.size()),
+      return scores(static_cast<double>(lcs.lcs(pred.ids, target.ids)), static_cast<double>(pred.ids.size()),
                     static_cast<double>(target.ids.size()));
     }
     const auto n = static_cast<std::size_t>(code);
@@ -196,6 +185,7 @@ class Rouge final : public Metric {
     const std::size_t n = std::min(preds.size(), target.size());
     Tokenizer tokenizer(stem_);
     text::NgramCounter counter;
+    kernels::LevenshteinScratch lcs;  // bit-parallel LCS (ROUGE-L)
     Tokens pred, ref;
     std::vector<std::vector<Score>> per_ref;  // [reference][key]
     std::vector<Score> sums(keys_.size());
@@ -206,7 +196,7 @@ class Rouge final : public Metric {
       per_ref.assign(k, std::vector<Score>(keys_.size()));
       for (std::size_t r = 0; r < k; ++r) {
         tokenizer.read(target.at(j, r), lsum_, ref);
-        for (std::size_t q = 0; q < keys_.size(); ++q) per_ref[r][q] = score(codes_[q], pred, ref, counter);
+        for (std::size_t q = 0; q < keys_.size(); ++q) per_ref[r][q] = score(codes_[q], pred, ref, counter, lcs);
       }
       for (std::size_t q = 0; q < keys_.size(); ++q) {
         Score chosen;
