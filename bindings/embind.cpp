@@ -36,12 +36,37 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
-// inputs: JS array of [pointer, dtypeCode, shape[]] describing buffers already in the heap.
+// Text descriptor (npm/src/text.mjs): [bytesPointer, -1, kindCode, offsetsPointer, count,
+// groupsPointer, ngroups, depth]: one UTF-8 buffer and its uint32 offsets, already in the heap.
+constexpr int kTextCode = -1;
+
+TensorView read_text(const val& d, unsigned i) {
+  auto kind = d[2].as<int>();
+  if (kind < 1 || kind > 3) fail("input ", i, ": unknown text kind ", kind);
+  TextView t;
+  t.bytes = reinterpret_cast<const char*>(d[0].as<std::uintptr_t>());
+  t.offsets = reinterpret_cast<const std::uint32_t*>(d[3].as<std::uintptr_t>());
+  t.count = d[4].as<unsigned>();
+  t.groups = reinterpret_cast<const std::uint32_t*>(d[5].as<std::uintptr_t>());
+  t.ngroups = d[6].as<unsigned>();
+  t.depth = d[7].as<int>();
+  const bool grouped = t.depth == 2 || kind == static_cast<int>(InputKind::records);
+  if (grouped && !t.groups) fail("input ", i, ": a list of lists without group offsets");
+  if (!grouped) t.groups = nullptr;
+  return TensorView::of_text(static_cast<InputKind>(kind), t);
+}
+
+// inputs: JS array of [pointer, dtypeCode, shape[]] describing buffers already in the heap
+// (or text descriptors, see read_text).
 std::vector<TensorView> read_inputs(const val& inputs) {
   std::vector<TensorView> views;
   const auto n = inputs["length"].as<unsigned>();
   for (unsigned i = 0; i < n; ++i) {
     val d = inputs[i];
+    if (d[1].as<int>() == kTextCode) {
+      views.push_back(read_text(d, i));
+      continue;
+    }
     TensorView v;
     v.data = reinterpret_cast<const void*>(d[0].as<std::uintptr_t>());
     auto code = d[1].as<int>();

@@ -23,7 +23,8 @@ export function renderMetricsDoc(metrics) {
     for (const m of metrics.filter((x) => x.family === family)) {
       const inputs = m.inputs.map((i) => `\`${i.name}${i.optional ? '?' : ''}\``).join(', ');
       out.push(`### ${m.name}`, '', esc(m.doc), '', `update(${inputs})`, '');
-      for (const i of m.inputs) out.push(`- \`${i.name}\`: ${esc(i.doc)}`);
+      const kindText = { text: ' (text)', text_lists: ' (lists of references)', records: ' (dicts)' };
+      for (const i of m.inputs) out.push(`- \`${i.name}\`${kindText[i.kind] ?? ''}: ${esc(i.doc)}`);
       out.push('');
       const optionTable = (options, head) => {
         out.push(`| ${head} | type | default | allowed | meaning |`, '|---|---|---|---|---|');

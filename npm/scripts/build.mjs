@@ -178,7 +178,7 @@ function tsOptionType(o) {
     integer_or_string: ['number', ...strings],
     number_list: ['number', 'readonly number[]', 'Readonly<Record<string, number>>'],
     integer_list: ['number', 'readonly number[]'],
-    string_list: ['readonly string[]'],
+    string_list: literals.length ? [...literals, `readonly (${literals.join(' | ')})[]`] : ['readonly string[]'],
   }[o.type];
   return [...types, ...(o.nullable ? ['null'] : [])].join(' | ');
 }
@@ -258,6 +258,17 @@ export type TensorInput =
   | Tensor
   | { readonly data: TypedArrayInput | readonly (number | boolean | bigint)[]; readonly shape?: readonly number[]; readonly dtype?: DType };
 
+/**
+ * Text inputs (the text metrics): a string is one sample, an array of strings a batch. The whole
+ * batch is encoded into the WebAssembly heap as one UTF-8 buffer; characters are counted as
+ * Python counts them (code points).
+ */
+export type TextInput = string | readonly string[];
+/** References: one list of reference strings per sample (a string stands for a list of one). */
+export type TextListsInput = string | readonly (string | readonly string[])[];
+/** Dict inputs (SQuAD): one object or an array of them. */
+export type RecordsInput = object | readonly object[];
+
 /** An n-dimensional float64 result, owned by JS (never a view into the WebAssembly heap). */
 export declare class Tensor {
   constructor(data: Float64Array, shape: readonly number[]);
@@ -297,6 +308,10 @@ export interface InputInfo {
   name: string;
   optional: boolean;
   doc: string;
+  /** What the input takes: a tensor, text ({@link TextInput}), references ({@link TextListsInput}) or dicts. */
+  kind: 'tensor' | 'text' | 'text_lists' | 'records';
+  /** records: the key paths each dict must have (nested keys joined with '.'). */
+  fields?: string[];
 }
 
 /** A named analysis of the state beyond compute(), called as a method of the metric. */
@@ -335,9 +350,9 @@ export declare abstract class Metric {
   /** True after dispose(). */
   readonly disposed: boolean;
   /** Folds a batch into the state (inputs in the order of TorchMetrics' update()). */
-  update(...inputs: TensorInput[]): void;
+  update(...inputs: (TensorInput | TextListsInput | RecordsInput)[]): void;
   /** The value on this batch alone, while the batch is accumulated too. */
-  forward(...inputs: TensorInput[]): MetricResult;
+  forward(...inputs: (TensorInput | TextListsInput | RecordsInput)[]): MetricResult;
   /** The value over everything accumulated since construction or reset(). */
   compute(): MetricResult;
   reset(): void;
@@ -377,7 +392,8 @@ function generateDts(registry) {
       out.push(`/** Options of {@link ${m.name}} (snake_case names are accepted at run time too). */`);
       out.push(`export interface ${m.name}Options {`, ...optionMembers(m.options, isRequired), '}');
     }
-    const params = m.inputs.map((i) => `${paramName(i.name)}${i.optional ? '?' : ''}: TensorInput`).join(', ');
+    const inputType = { tensor: 'TensorInput', text: 'TextInput', text_lists: 'TextListsInput', records: 'RecordsInput' };
+    const params = m.inputs.map((i) => `${paramName(i.name)}${i.optional ? '?' : ''}: ${inputType[i.kind ?? 'tensor']}`).join(', ');
     const paramDocs = m.inputs.map((i) => `@param ${paramName(i.name)} ${i.doc}`);
     out.push(jsdoc([m.doc, '', `Family: ${m.family}.`]));
     out.push(`export declare class ${m.name} extends Metric {`);

@@ -2,6 +2,7 @@
 // inputs are converted and copied, calls are forwarded, results are copied out.
 import { getWasm } from './loader.mjs';
 import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
+import { toTextInput } from './text.mjs';
 
 let registryCache = null;
 
@@ -92,6 +93,7 @@ export class Metric {
   #native;
   #name;
   #inputNames;
+  #inputKinds;
   #camelNames;
 
   constructor(name, options) {
@@ -105,6 +107,7 @@ export class Metric {
     this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options));
     this.#name = name;
     this.#inputNames = spec.inputs.map((i) => i.name);
+    this.#inputKinds = spec.inputs.map((i) => i.kind ?? 'tensor');
     this.#camelNames = new Map(spec.options.map((o) => [o.name, o.camelName]));
     finalizer?.register(this, this.#native, this);
   }
@@ -123,7 +126,9 @@ export class Metric {
     const tensors = [];
     for (let i = 0; i < n; i++) {
       const name = this.#inputNames[i] ?? `input ${i}`;
-      tensors.push(toInputTensor(inputs[i], `${this.#name}.${method}: \`${name}\``));
+      const where = `${this.#name}.${method}: \`${name}\``;
+      const kind = this.#inputKinds[i] ?? 'tensor';
+      tensors.push(kind === 'tensor' ? toInputTensor(inputs[i], where) : toTextInput(inputs[i], kind, where));
     }
     return withHeapTensors(getWasm(`${this.#name}.${method}`), tensors, (descriptors) => fn(native, descriptors));
   }

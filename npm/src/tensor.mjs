@@ -3,6 +3,7 @@
 
 // Codes shared with bindings/embind.cpp (wasmetrics::DType).
 import { HeapInput } from './heap-input.mjs';
+import { textDescriptor } from './text.mjs';
 
 export const DTYPES = Object.freeze({
   float32: { code: 0, Array: Float32Array },
@@ -202,7 +203,7 @@ export function toInputTensor(value, where) {
 }
 
 /**
- * Copies each tensor into the heap (one malloc + one set per input), calls fn with the binding's
+ * Copies each tensor (or text input, see text.mjs) into the heap (one malloc + one set per input), calls fn with the binding's
  * descriptors [pointer, dtypeCode, shape], and frees everything whatever happens.
  */
 export function withHeapTensors(M, tensors, fn) {
@@ -210,9 +211,10 @@ export function withHeapTensors(M, tensors, fn) {
   // A view of the heap itself (HeapInput.data passed as data) would be detached by the mallocs
   // below if the heap grows: copy it out first.
   const heapBuffer = M.HEAPU8.buffer;
-  const safe = tensors.map((t) => (!t.heap && t.data.buffer === heapBuffer ? { ...t, data: t.data.slice() } : t));
+  const safe = tensors.map((t) => (!t.heap && !t.text && t.data.buffer === heapBuffer ? { ...t, data: t.data.slice() } : t));
   try {
     const descriptors = safe.map((t) => {
+      if (t.text) return textDescriptor(M, t.text, pointers); // strings: one UTF-8 buffer + offsets
       if (t.heap) return [t.heap.pointer('update'), DTYPES[t.dtype].code, t.shape]; // zero-copy: read in place
       // Checked again at the copy, after every input was resolved: a getter of a later input may
       // have resized an earlier input's (resizable) buffer since it was checked.

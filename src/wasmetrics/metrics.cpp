@@ -224,6 +224,25 @@
   X(cohen_kappa_matrix) \
   X(majority_vote)
 
+// Text (text/): string inputs (core/text_view.hpp). A metric is listed once every case of it
+// passes natively and in both WASM builds.
+#define WASMETRICS_TEXT(X) \
+  X(word_error_rate) \
+  X(char_error_rate) \
+  X(match_error_rate) \
+  X(word_info_lost) \
+  X(word_info_preserved) \
+  X(edit_distance) \
+  X(bleu_score) \
+  X(sacre_bleu_score) \
+  X(chrf_score) \
+  X(translation_edit_rate) \
+  X(extended_edit_distance) \
+  X(rouge_score) \
+  X(squad) \
+  X(perplexity)
+
+
 namespace wasmetrics {
 
 // Every family, one line each (a new family adds one line here).
@@ -242,7 +261,8 @@ namespace wasmetrics {
   WASMETRICS_REGRESSION_EXTRA(X) \
   WASMETRICS_NOMINAL(X) \
   WASMETRICS_CLUSTERING(X) \
-  WASMETRICS_AGREEMENT(X)
+  WASMETRICS_AGREEMENT(X) \
+  WASMETRICS_TEXT(X)
 
 #define WASMETRICS_DECLARE(id) MetricSpec id##_spec();
 WASMETRICS_METRICS(WASMETRICS_DECLARE)

@@ -55,8 +55,39 @@ bool is_registered(const std::string& name) {
 // Inputs of one batch, in the order of the metric's update() arguments (the batch's key order).
 struct Batch {
   std::vector<OwnedTensor> owned;
+  std::vector<OwnedText> owned_text;
   std::vector<TensorView> views;
 };
+
+bool takes_text(const MetricSpec& spec) {
+  for (auto& in : spec.inputs)
+    if (in.kind != InputKind::tensor) return true;
+  return false;
+}
+
+// Text metrics (FORMAT-text-retrieval.md): a tensor object is a tensor, any other JSON value (a
+// string, a list of strings, lists of references, SQuAD's dicts) is read by the input's kind.
+Batch read_text_batch(const Json& b, const MetricSpec& spec) {
+  Batch out;
+  out.owned_text.reserve(spec.inputs.size());
+  out.owned.reserve(spec.inputs.size());
+  for (auto& in : spec.inputs) {
+    if (!b.contains(in.name)) {
+      if (in.optional) break;
+      throw std::runtime_error("fixture batch lacks input '" + in.name + "'");
+    }
+    if (is_tensor_json(b[in.name])) {
+      out.owned.push_back(tensor_from_json(b[in.name]));
+      out.views.push_back(out.owned.back().view());
+    } else {
+      if (in.kind == InputKind::tensor) throw std::runtime_error("fixture input '" + in.name + "' is not a tensor object");
+      out.owned_text.push_back(text_from_json(b[in.name], in.kind));
+      out.views.push_back(out.owned_text.back().view());
+    }
+  }
+  if (out.views.size() != b.size()) throw std::runtime_error("fixture batch has inputs the registry does not list");
+  return out;
+}
 
 // --- Detection adapter -------------------------------------------------------------------------
 // detection.json batches hold `preds`/`target` as JSON arrays of per-image dicts of tensors. The
@@ -139,6 +170,7 @@ Batch read_detection_batch(const Json& b, const MetricSpec& spec) {
 // --- end of the detection adapter ----------------------------------------------------------------
 
 Batch read_batch(const Json& b, const MetricSpec& spec) {
+  if (takes_text(spec)) return read_text_batch(b, spec);
   if (is_detection_batch(b)) return read_detection_batch(b, spec);
   Batch out;
   for (auto& in : spec.inputs) {

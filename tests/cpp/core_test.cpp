@@ -215,7 +215,12 @@ TEST(BoolInputs, EveryMetricRefusesBytesOtherThanZeroAndOne) {
   const std::vector<std::uint8_t> bytes = {0, 1, 85, 1};
   std::size_t checked = 0;
   std::string not_constructed;
+  std::size_t tensor_only = 0;
   for (auto& spec : metric_specs()) {
+    bool all_tensors = true;
+    for (auto& in : spec.inputs) all_tensors = all_tensors && in.kind == InputKind::tensor;
+    if (!all_tensors) continue;  // string inputs are refused by kind first (text metrics)
+    ++tensor_only;
     // Options from the first example (some metrics have required options), else the defaults.
     std::unique_ptr<Metric> metric;
     for (const Json& args : {spec.examples.empty() ? Json::object() : spec.examples[0].args, Json::object()}) {
@@ -241,7 +246,7 @@ TEST(BoolInputs, EveryMetricRefusesBytesOtherThanZeroAndOne) {
     ++checked;
   }
   // Every metric without required options, or with an example, is checked.
-  EXPECT_GT(checked, metric_specs().size() * 9 / 10) << "not constructed:" << not_constructed;
+  EXPECT_GT(checked, tensor_only * 9 / 10) << "not constructed:" << not_constructed;
 }
 
 TEST(BoolInputs, ZeroAndOneBytesAreReadAsNumbers) {

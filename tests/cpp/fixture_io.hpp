@@ -59,6 +59,84 @@ inline OwnedTensor tensor_from_json(const Json& j) {
   return t;
 }
 
+// An owned batch of strings that a text TensorView can point at, read from a fixture's plain JSON
+// value as FORMAT-text-retrieval.md says (a string, an array of strings, an array of arrays of
+// strings, or SQuAD's dicts), in the layout the JS layer builds (npm/src/text.mjs).
+struct OwnedText {
+  std::string bytes;
+  std::vector<std::uint32_t> offsets{0};
+  std::vector<std::uint32_t> groups{0};
+  int depth = 1;
+  InputKind kind = InputKind::text;
+
+  void push(const std::string& s) {
+    bytes += s;
+    offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
+  }
+  void close_group() { groups.push_back(static_cast<std::uint32_t>(offsets.size() - 1)); }
+  TensorView view() const {
+    TextView t{bytes.data(), offsets.data(), offsets.size() - 1, nullptr, 0, depth};
+    if (depth == 2 || kind == InputKind::records) {
+      t.groups = groups.data();
+      t.ngroups = groups.size() - 1;
+    }
+    return TensorView::of_text(kind, t);
+  }
+};
+
+// A dict flattened to (key path, value) string pairs: nested keys joined with '.', a list value
+// repeating its path per element, numbers/booleans/null as JSON text.
+inline void flatten_record(const Json& v, const std::string& path, OwnedText& out) {
+  if (v.is_object()) {
+    for (auto& [k, x] : v.items()) flatten_record(x, path.empty() ? k : path + "." + k, out);
+  } else if (v.is_array()) {
+    for (auto& x : v) flatten_record(x, path, out);
+  } else {
+    out.push(path);
+    out.push(v.is_string() ? v.get<std::string>() : v.dump());
+  }
+}
+
+// A tensor object is exactly {dtype, shape, data} (FORMAT-text-retrieval.md); anything else is plain data.
+inline bool is_tensor_json(const Json& j) {
+  return j.is_object() && j.size() == 3 && j.contains("dtype") && j.contains("shape") && j.contains("data");
+}
+
+inline OwnedText text_from_json(const Json& j, InputKind kind) {
+  OwnedText t;
+  t.kind = kind;
+  auto str = [](const Json& v) {
+    if (!v.is_string()) throw std::runtime_error("fixture: expected a string, got " + v.dump());
+    return v.get<std::string>();
+  };
+  if (kind == InputKind::records) {
+    t.depth = j.is_array() ? 1 : 0;
+    for (auto& rec : j.is_array() ? j : Json::array({j})) {
+      flatten_record(rec, "", t);
+      t.close_group();
+    }
+    return t;
+  }
+  if (j.is_string()) {
+    t.depth = 0;
+    t.push(j.get<std::string>());
+    return t;
+  }
+  if (!j.is_array()) throw std::runtime_error("fixture: expected strings, got " + j.dump());
+  bool nested = false;
+  for (auto& v : j) nested = nested || v.is_array();
+  t.depth = nested ? 2 : 1;
+  for (auto& v : j) {
+    if (v.is_array()) {
+      for (auto& s : v) t.push(str(s));
+    } else {
+      t.push(str(v));
+    }
+    t.close_group();
+  }
+  return t;
+}
+
 inline bool close(double a, double b, double atol, double rtol) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
   if (a == b) return true;

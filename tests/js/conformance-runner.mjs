@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 
-import { camelCaseArgs, compareResult, fixtureTensor, importPackage, readFixtureFiles } from './helpers.mjs';
+import { camelCaseArgs, compareResult, fixtureTensor, importPackage, isFixtureTensor, readFixtureFiles } from './helpers.mjs';
 
 // Detection batches hold `preds`/`target` as lists of per-image dicts of tensors; the detection
 // metrics take them flat (src/wasmetrics/detection/inputs.hpp): input `<side>_<key>` is key <key>
@@ -64,8 +64,28 @@ function detectionInputs(batch, spec, where) {
   return inputs;
 }
 
+// Text metrics (FORMAT-text-retrieval.md): a tensor object is a tensor, any other JSON value (a
+// string, a list of strings, lists of references, SQuAD's dicts) is passed to update() as it is,
+// for the package to convert by the input's kind (npm/src/text.mjs). Mirrors the native runner.
+function textInputs(batch, spec, where) {
+  const inputs = [];
+  for (const input of spec.inputs) {
+    if (!Object.hasOwn(batch, input.name)) {
+      if (input.optional) break;
+      throw new Error(`${where}: fixture batch lacks input '${input.name}'`);
+    }
+    const value = batch[input.name];
+    inputs.push(isFixtureTensor(value) ? fixtureTensor(value, `${where}.${input.name}`) : value);
+  }
+  if (inputs.length !== Object.keys(batch).length) {
+    throw new Error(`${where}: fixture batch has inputs the registry does not list (${Object.keys(batch)})`);
+  }
+  return inputs;
+}
+
 // The batch's inputs in the order of the metric's update() arguments (the registry's inputs).
 function batchInputs(batch, spec, where) {
+  if (spec.inputs.some((i) => (i.kind ?? 'tensor') !== 'tensor')) return textInputs(batch, spec, where);
   if (Array.isArray(batch.preds)) return detectionInputs(batch, spec, where);
   const inputs = [];
   for (const input of spec.inputs) {

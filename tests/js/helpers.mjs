@@ -43,6 +43,15 @@ export function fixtureNumber(v) {
   throw new Error(`fixture: not a number: ${JSON.stringify(v)}`);
 }
 
+/**
+ * Whether a fixture's JSON value is a tensor object: exactly the keys dtype, shape and data
+ * (FORMAT-text-retrieval.md); anything else (strings, lists of strings, dicts) is plain data.
+ */
+export function isFixtureTensor(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 3
+    && Object.hasOwn(v, 'dtype') && Object.hasOwn(v, 'shape') && Object.hasOwn(v, 'data');
+}
+
 /** A fixture tensor {dtype, shape, data} as the typed array of its dtype, in the API's {data, shape} form. */
 export function fixtureTensor(j, where) {
   if (Array.isArray(j)) {

@@ -74,6 +74,14 @@ void Metric::check_input_count(std::span<const TensorView> inputs) const {
     for (auto& in : spec_->inputs) names += (names.empty() ? "" : ", ") + in.name + (in.optional ? "?" : "");
     fail(name(), ".update expects (", names, "), got ", inputs.size(), " input", inputs.size() == 1 ? "" : "s");
   }
+  // A string batch where a tensor is due (or the reverse) is refused here, once for every metric.
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const InputSpec& in = spec_->inputs[i];
+    if ((in.kind == InputKind::tensor) != !inputs[i].is_text() ||
+        (in.kind == InputKind::records) != (inputs[i].kind == InputKind::records))
+      fail(name(), ": `", in.name, "` must be ", describe_input_kind(in.kind), ", got ",
+           describe_input_kind(inputs[i].kind));
+  }
 }
 
 // One rule for bool inputs everywhere: a bool element is the byte 0 or 1. Any other byte is refused
@@ -81,7 +89,7 @@ void Metric::check_input_count(std::span<const TensorView> inputs) const {
 // the number 85 while classification refuses it).
 void Metric::check_bool_inputs(std::span<const TensorView> inputs) const {
   for (std::size_t k = 0; k < inputs.size(); ++k) {
-    if (inputs[k].dtype != DType::bool_) continue;
+    if (inputs[k].is_text() || inputs[k].dtype != DType::bool_) continue;
     const auto* bytes = inputs[k].as<std::uint8_t>();
     const auto n = static_cast<std::size_t>(inputs[k].numel());
     std::uint8_t high = 0;

@@ -65,7 +65,10 @@ std::string describe(const OptionSpec& s) {
     case OptionType::integer_or_string: out = "an integer or one of " + choices_text(s.choices); break;
     case OptionType::number_list: out = "a number or an array of numbers"; break;
     case OptionType::integer_list: out = "an integer or an array of integers"; break;
-    case OptionType::string_list: out = "a non-empty array of strings"; break;
+    case OptionType::string_list:
+      out = s.choices.empty() ? "a non-empty array of strings"
+                              : "one of " + choices_text(s.choices) + " or a non-empty array of them";
+      break;
   }
   if (s.min || s.max) {
     out += " in ";
@@ -142,9 +145,16 @@ Json check_value(const std::string& metric, const std::string& key, const Option
       return out;
     }
     case OptionType::string_list: {
+      // With choices (ROUGEScore's rouge_keys), a lone string is a list of one and every element
+      // must be a choice; without (class labels), any non-empty array of strings.
+      if (!s.choices.empty() && v.is_string()) return is_choice(s, v) ? Json::array({v}) : bad();
       if (!v.is_array() || v.empty()) return bad();
-      for (std::size_t i = 0; i < v.size(); ++i)
+      for (std::size_t i = 0; i < v.size(); ++i) {
         if (!v[i].is_string()) fail(metric, ": option '", key, "' element [", i, "] must be a string, got ", v[i].dump());
+        if (!s.choices.empty() && !is_choice(s, v[i]))
+          fail(metric, ": option '", key, "' element [", i, "] must be one of ", choices_text(s.choices), ", got ",
+               json_text(v[i]));
+      }
       return v;
     }
   }

@@ -63,7 +63,11 @@ Json registry_json() {
   Json metrics = Json::array();
   for (auto& s : metric_specs()) {
     Json inputs = Json::array();
-    for (auto& in : s.inputs) inputs.push_back({{"name", in.name}, {"optional", in.optional}, {"doc", in.doc}});
+    for (auto& in : s.inputs) {
+      Json j = {{"name", in.name}, {"optional", in.optional}, {"doc", in.doc}, {"kind", input_kind_name(in.kind)}};
+      if (!in.fields.empty()) j["fields"] = in.fields;
+      inputs.push_back(std::move(j));
+    }
     Json queries = Json::array();
     for (auto& q : s.queries)
       queries.push_back({{"name", q.name}, {"camelName", to_camel_case(q.name)}, {"doc", q.doc}, {"options", options_json(q.options)}});

@@ -15,6 +15,8 @@ struct InputSpec {
   std::string name;       // the keyword name of TorchMetrics' update() argument
   bool optional = false;
   std::string doc;
+  InputKind kind = InputKind::tensor;  // what JS converts the value to (text_view.hpp)
+  std::vector<std::string> fields = {};  // records: the key paths a dict must have (docs, types)
 };
 
 // A query: a named read-only analysis of a metric's state beyond compute() (Metric::query).

@@ -1,11 +1,13 @@
 #pragma once
-// TensorView: a borrowed, typed, row-major block of memory (an update() input).
+// TensorView: a borrowed, typed, row-major block of memory (an update() input), or, with kind
+// text/text_lists/records, a borrowed batch of strings (`text`, see text_view.hpp).
 // Tensor: an owned float64 result. Results are float64 because JS numbers are.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "wasmetrics/core/dtype.hpp"
+#include "wasmetrics/core/text_view.hpp"
 
 namespace wasmetrics {
 
@@ -39,7 +41,18 @@ struct TensorView {
   const void* data = nullptr;
   DType dtype = DType::float32;
   Shape shape;
+  InputKind kind = InputKind::tensor;  // anything but tensor: `text` holds the input, data is unused
+  TextView text;
 
+  static TensorView of_text(InputKind k, TextView t) {
+    TensorView v;
+    v.kind = k;
+    v.text = t;
+    v.dtype = DType::uint8;
+    v.shape = {static_cast<std::int64_t>(t.size())};
+    return v;
+  }
+  bool is_text() const { return kind != InputKind::tensor; }
   std::int64_t numel() const { return shape_numel(shape); }
   std::int64_t ndim() const { return static_cast<std::int64_t>(shape.size()); }
   template <class T> const T* as() const { return static_cast<const T*>(data); }

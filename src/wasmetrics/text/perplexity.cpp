@@ -1,0 +1,90 @@
+// Perplexity (TorchMetrics functional/text/perplexity.py): exp of the mean negative log
+// probability of each target token under softmax(logits), over every token not equal to
+// `ignore_index`. State: the summed negative log probability and the token count (sums).
+#include <cmath>
+
+#include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/registry.hpp"
+
+namespace wasmetrics {
+namespace {
+
+class Perplexity final : public Metric {
+ public:
+  explicit Perplexity(Options o)
+      : Metric(std::move(o)), has_ignore_(!options().is_null("ignore_index")),
+        ignore_index_(has_ignore_ ? options().get_int("ignore_index") : 0) {}
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("total_log_probs", Reduction::sum, DType::float64, {});
+    s.add("count", Reduction::sum, DType::int64, {});
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    const TensorView& preds = in[0];
+    const TensorView& target = in[1];
+    if (preds.ndim() != 3)
+      fail(name(), ": `preds` must be 3-D [batch_size, seq_len, vocab_size], got shape ", shape_str(preds.shape));
+    if (target.ndim() != 2) fail(name(), ": `target` must be 2-D [batch_size, seq_len], got shape ", shape_str(target.shape));
+    if (preds.shape[0] != target.shape[0] || preds.shape[1] != target.shape[1])
+      fail(name(), ": `preds` and `target` must agree in their first two dimensions, got ", shape_str(preds.shape),
+           " and ", shape_str(target.shape));
+    require_floating(name(), "preds", preds);
+    if (target.dtype != DType::int64) fail(name(), ": `target` must be an int64 tensor, got ", dtype_name(target.dtype));
+    const std::int64_t vocab = preds.shape[2];
+    const std::int64_t tokens = target.numel();
+    const auto* labels = target.as<std::int64_t>();
+    double total = 0;
+    std::int64_t count = 0;
+    visit_floats(name(), "preds", preds, [&](auto logits) {
+      for (std::int64_t i = 0; i < tokens; ++i) {
+        std::int64_t label = labels[i];
+        if (has_ignore_ && label == ignore_index_) continue;
+        if (label < 0 || label >= vocab)
+          fail(name(), ": `target` holds ", label, ", outside [0, ", vocab, ") (vocab_size) and not ignore_index");
+        // -log softmax(row)[label] = logsumexp(row) - row[label], with the row's max taken out
+        auto row = logits.subspan(static_cast<std::size_t>(i * vocab), static_cast<std::size_t>(vocab));
+        double top = -INFINITY;
+        for (auto v : row) top = std::max(top, static_cast<double>(v));
+        double sum = 0;
+        for (auto v : row) sum += std::exp(static_cast<double>(v) - top);
+        total += std::log(sum) + top - static_cast<double>(row[static_cast<std::size_t>(label)]);
+        ++count;
+      }
+    });
+    s["total_log_probs"].as<double>()[0] += total;
+    s["count"].as<std::int64_t>()[0] += count;
+  }
+
+  Result compute_state(const State& s) const override {
+    return Result::scalar(std::exp(s["total_log_probs"].as<double>()[0] / static_cast<double>(s["count"].as<std::int64_t>()[0])));
+  }
+
+ private:
+  bool has_ignore_;
+  std::int64_t ignore_index_;
+};
+
+}  // namespace
+
+MetricSpec perplexity_spec() {
+  return {
+      .name = "Perplexity",
+      .family = "text",
+      .doc = "Perplexity of a language model: exp of the mean negative log-likelihood of the target tokens.",
+      .inputs = {{"preds", false, "logits, float [batch_size, seq_len, vocab_size]"},
+                 {"target", false, "token ids, int64 [batch_size, seq_len]"}},
+      .options = {{.name = "ignore_index", .type = OptionType::integer, .default_value = nullptr, .nullable = true,
+                   .doc = "target value whose tokens are left out"}},
+      .make = [](const Options& o) { return std::make_unique<Perplexity>(o); },
+      .examples = {{.doc = "uniform logits over 4 tokens: perplexity 4",
+                    .batches = Json::array({{{"preds", {{"dtype", "float32"}, {"shape", {1, 2, 4}}, {"data", {0, 0, 0, 0, 1, 1, 1, 1}}}},
+                                             {"target", {{"dtype", "int64"}, {"shape", {1, 2}}, {"data", {3, 0}}}}}}),
+                    .expected = {{"shape", Json::array()}, {"data", {4.0}}}}},
+  };
+}
+
+}  // namespace wasmetrics
