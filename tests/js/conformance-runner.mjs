@@ -65,7 +65,7 @@ function detectionInputs(batch, spec, where) {
 }
 
 // The batch's inputs in the order of the metric's update() arguments (the registry's inputs).
-function batchInputs(batch, spec, where) {
+export function batchInputs(batch, spec, where) {
   if (Array.isArray(batch.preds)) return detectionInputs(batch, spec, where);
   const inputs = [];
   for (const input of spec.inputs) {
