@@ -3,6 +3,7 @@
 // a build carries the current one. Usage: node scripts/gen-metrics-doc.mjs [--check]
 import {readFileSync, writeFileSync} from 'node:fs';
 import {init, listMetrics} from '../npm/dist/index.mjs';
+import {exampleCode} from './lib/example-code.mjs';
 
 export function renderMetricsDoc(metrics) {
   const families = [...new Set(metrics.map((m) => m.family))];
@@ -26,6 +27,9 @@ export function renderMetricsDoc(metrics) {
       const kindText = { text: ' (text)', text_lists: ' (lists of references)', records: ' (dicts)' };
       for (const i of m.inputs) out.push(`- \`${i.name}\`${kindText[i.kind] ?? ''}: ${esc(i.doc)}`);
       out.push('');
+      // the registry's first example, checked by the contract test (tests/cpp/contract_test.cpp)
+      const example = (m.examples ?? [])[0];
+      if (example) out.push(`Example (${esc(example.doc)}):`, '', '```js', ...exampleCode(m, example), '```', '');
       const optionTable = (options, head) => {
         out.push(`| ${head} | type | default | allowed | meaning |`, '|---|---|---|---|---|');
         for (const o of options) {

@@ -10,6 +10,7 @@
 //
 // Usage: node npm/scripts/build.mjs [--simd-dir=DIR] [--plain-dir=DIR]   (from anywhere)
 //        node npm/scripts/build.mjs --check   (only verify that dist/ is complete: npm prepack)
+import { exampleCode } from '../../scripts/lib/example-code.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -323,6 +324,30 @@ export interface QueryInfo {
   options: OptionInfo[];
 }
 
+/** A tensor in the conformance fixtures' JSON form (non-finite numbers as "NaN", "Infinity", "-Infinity"). */
+export interface ExampleTensor {
+  dtype: 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool';
+  shape: number[];
+  data: Array<number | boolean | string>;
+}
+
+/** A compute() value in the fixtures' JSON form: a tensor {shape, data}, named results, or a list. */
+export type ExampleResult = { shape: number[]; data: Array<number | string> } | { [name: string]: ExampleResult } | ExampleResult[];
+
+/** A worked example of a metric, checked by the contract test (the @example blocks come from it). */
+export interface MetricExample {
+  doc: string;
+  /** Constructor options, snake_case as in TorchMetrics. */
+  args: Record<string, unknown>;
+  /** update() calls in order: input name -> tensor (detection: preds/target as lists of per-image dicts). */
+  batches: Array<Record<string, ExampleTensor | Array<Record<string, ExampleTensor>>>>;
+  /** compute() after every batch. */
+  expected: ExampleResult;
+  /** Comparison: |got - expected| <= atol + rtol * |expected|, NaN equal to NaN. */
+  atol: number;
+  rtol: number;
+}
+
 export interface MetricInfo {
   name: string;
   family: string;
@@ -330,6 +355,9 @@ export interface MetricInfo {
   inputs: InputInfo[];
   options: OptionInfo[];
   queries: QueryInfo[];
+  /** How the value depends on batching: 'rows' (any split, shards merged in any order), 'ordered' (row order matters), 'updates' (each update() call is a unit). */
+  batching: 'rows' | 'ordered' | 'updates';
+  examples: MetricExample[];
 }
 
 /** The registered metrics with their inputs and options. Throws before init(). */
@@ -395,7 +423,10 @@ function generateDts(registry) {
     const inputType = { tensor: 'TensorInput', text: 'TextInput', text_lists: 'TextListsInput', records: 'RecordsInput' };
     const params = m.inputs.map((i) => `${paramName(i.name)}${i.optional ? '?' : ''}: ${inputType[i.kind ?? 'tensor']}`).join(', ');
     const paramDocs = m.inputs.map((i) => `@param ${paramName(i.name)} ${i.doc}`);
-    out.push(jsdoc([m.doc, '', `Family: ${m.family}.`]));
+    // the registry's first example (the one the contract test checks) as an @example block
+    const example = (m.examples ?? [])[0];
+    const exampleLines = example ? ['', '@example', example.doc, '```ts', ...exampleCode(m, example), '```'] : [];
+    out.push(jsdoc([m.doc, '', `Family: ${m.family}.`, ...exampleLines]));
     out.push(`export declare class ${m.name} extends Metric {`);
     out.push(`  constructor(options${m.options.some(isRequired) ? '' : '?'}: ${m.name}Options);`);
     out.push(jsdoc(['Folds a batch into the state.', ...paramDocs], '  '));

@@ -31,6 +31,10 @@ export function listMetrics() {
     inputs: m.inputs.map((i) => ({ ...i })),
     options: m.options.map(optionInfo),
     queries: m.queries.map((q) => ({ name: q.camelName, snakeName: q.name, doc: q.doc, options: q.options.map(optionInfo) })),
+    batching: m.batching,
+    // worked examples in the conformance fixtures' JSON conventions (snake_case args, batches of
+    // {dtype, shape, data} tensors keyed by update() input, expected RESULT): a fresh copy per call
+    examples: structuredClone(m.examples ?? []),
   }));
 }
 
@@ -95,6 +99,7 @@ export class Metric {
   #inputNames;
   #inputKinds;
   #camelNames;
+  #task = null; // the `task` given to a task wrapper (see the constructor)
 
   constructor(name, options) {
     if (new.target === Metric) {
@@ -106,6 +111,9 @@ export class Metric {
     // throws for unknown names/options
     this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options));
     this.#name = name;
+    // A task wrapper (Accuracy, ...) makes the task-specific metric, whose options lack `task`:
+    // kept here so that `options` (and `new m.constructor(m.options)`) name the task again.
+    this.#task = spec?.options.some((o) => o.name === 'task') && options && typeof options === 'object' ? options.task ?? null : null;
     this.#inputNames = spec.inputs.map((i) => i.name);
     this.#inputKinds = spec.inputs.map((i) => i.kind ?? 'tensor');
     this.#camelNames = new Map(spec.options.map((o) => [o.name, o.camelName]));
@@ -141,7 +149,9 @@ export class Metric {
   /** The validated options, every option present, camelCase keys. */
   get options() {
     const snake = JSON.parse(this.#alive('options').optionsJson());
-    return Object.fromEntries(Object.entries(snake).map(([k, v]) => [this.#camelNames.get(k) ?? k, v]));
+    const out = Object.fromEntries(Object.entries(snake).map(([k, v]) => [this.#camelNames.get(k) ?? k, v]));
+    if (this.#task !== null && !Object.hasOwn(out, 'task')) return { task: this.#task, ...out };
+    return out;
   }
 
   /** Bytes of accumulated state in the WebAssembly heap. */

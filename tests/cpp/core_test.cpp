@@ -52,6 +52,19 @@ TEST(Options, CamelAndSnakeCaseAreTheSameOption) {
   EXPECT_NE(msg.find("given twice"), std::string::npos) << msg;
 }
 
+// zero_division was stored as 0 by default and 0.0 when given: equal options hashed differently,
+// so blobs, merges and compute groups refused each other. Defaults are normalised like given values.
+TEST(Options, GivenAtTheirDefaultsEqualOmitted) {
+  auto omitted = create_metric("MulticlassF1Score", {{"num_classes", 3}});
+  auto given = create_metric("MulticlassF1Score", {{"num_classes", 3}, {"zero_division", 0}, {"average", "macro"}});
+  EXPECT_EQ(given->options().canonical(), omitted->options().canonical());
+  EXPECT_EQ(given->options_hash(), omitted->options_hash());
+  EXPECT_NO_THROW(given->load_state(omitted->save_state()));
+  EXPECT_EQ(given->state_key(), omitted->state_key());
+  auto other = create_metric("MulticlassF1Score", {{"num_classes", 3}, {"zero_division", 1}});
+  EXPECT_NE(other->options_hash(), omitted->options_hash());
+}
+
 TEST(Registry, UnknownMetricListsKnownOnes) {
   auto msg = error_of([] { create_metric("MeanSquareError", Json::object()); });
   EXPECT_NE(msg.find("unknown metric 'MeanSquareError'"), std::string::npos) << msg;

@@ -1,6 +1,7 @@
-// Regression metrics beyond the conformance fixtures: merging instances (shards, Web Workers)
-// equals one instance fed everything, state blobs round-trip, a rejected update changes nothing,
-// and the pair counting of KendallRankCorrCoef agrees with TorchMetrics' all-pairs definition.
+// Regression metrics beyond the conformance fixtures and the contract test (contract_test.cpp:
+// merge, split, save/load for every metric's examples): R2's compacted state, a rejected update
+// that changes nothing, and the pair counting of KendallRankCorrCoef against TorchMetrics'
+// all-pairs definition.
 #include <cmath>
 #include <functional>
 #include <random>
@@ -84,74 +85,6 @@ void expect_close(const Result& got, const Result& want, double rtol, const std:
   }
 }
 
-struct Case {
-  std::string metric;
-  Json options;
-  std::int64_t k;
-};
-
-const std::vector<Case>& cases() {
-  static const std::vector<Case> c = {
-      {"PearsonCorrCoef", Json::object(), 1},
-      {"PearsonCorrCoef", {{"num_outputs", 3}}, 3},
-      {"ConcordanceCorrCoef", {{"num_outputs", 2}}, 2},
-      {"R2Score", Json::object(), 1},
-      {"R2Score", {{"multioutput", "raw_values"}, {"adjusted", 2}}, 3},
-      {"R2Score", {{"multioutput", "variance_weighted"}}, 3},
-      {"ExplainedVariance", {{"multioutput", "raw_values"}}, 2},
-      {"RelativeSquaredError", {{"num_outputs", 2}, {"squared", false}}, 2},
-      {"SpearmanCorrCoef", Json::object(), 1},
-      {"SpearmanCorrCoef", {{"num_outputs", 2}}, 2},
-      {"KendallRankCorrCoef", Json::object(), 1},
-      {"KendallRankCorrCoef", {{"variant", "c"}, {"t_test", true}, {"num_outputs", 2}}, 2},
-      {"KendallRankCorrCoef", {{"variant", "a"}, {"t_test", true}, {"alternative", "greater"}}, 1},
-  };
-  return c;
-}
-
-std::string label(const Case& c) { return c.metric + c.options.dump(); }
-
-TEST(RegressionMerge, TwoInstancesFedHalvesEqualOneFedAll) {
-  for (const Case& c : cases()) {
-    const Data all = make_data(60, c.k, 7);
-    auto whole = create_metric(c.metric, c.options);
-    whole->update(all.views());
-
-    // Shard A sees the low-mean half in two batches, shard B the high-mean half.
-    auto a = create_metric(c.metric, c.options);
-    auto b = create_metric(c.metric, c.options);
-    const Data a1 = all.slice(0, 10), a2 = all.slice(10, 30), b1 = all.slice(30, 60);
-    a->update(a1.views());
-    a->update(a2.views());
-    b->update(b1.views());
-    a->merge(*b);
-    expect_close(a->compute(), whole->compute(), 1e-10, label(c) + " merged");
-
-    // Merging into an empty instance, and in the other order, gives the same again.
-    auto empty = create_metric(c.metric, c.options);
-    empty->merge(*a);
-    expect_close(empty->compute(), whole->compute(), 1e-10, label(c) + " into empty");
-    auto b_first = create_metric(c.metric, c.options);
-    b_first->update(b1.views());
-    auto a_again = create_metric(c.metric, c.options);
-    a_again->update(a1.views());
-    a_again->update(a2.views());
-    b_first->merge(*a_again);
-    expect_close(b_first->compute(), whole->compute(), 1e-10, label(c) + " other order");
-  }
-}
-
-TEST(RegressionMerge, ManySmallUpdatesEqualOneBigUpdate) {
-  for (const Case& c : cases()) {
-    const Data all = make_data(64, c.k, 11);
-    auto whole = create_metric(c.metric, c.options);
-    whole->update(all.views());
-    auto pieces = create_metric(c.metric, c.options);
-    for (std::int64_t r = 0; r < 64; r += 4) pieces->update(all.slice(r, r + 4).views());
-    expect_close(pieces->compute(), whole->compute(), 1e-10, label(c));
-  }
-}
-
 TEST(RegressionMerge, R2StateStaysSmallOverManyUpdates) {
   auto m = create_metric("R2Score", {{"multioutput", "raw_values"}});
   const Data all = make_data(400, 3, 3);
@@ -161,25 +94,6 @@ TEST(RegressionMerge, R2StateStaysSmallOverManyUpdates) {
   auto whole = create_metric("R2Score", {{"multioutput", "raw_values"}});
   whole->update(all.views());
   expect_close(m->compute(), whole->compute(), 1e-10, "R2Score after 200 updates");
-}
-
-TEST(RegressionState, SaveLoadRoundTrip) {
-  for (const Case& c : cases()) {
-    const Data all = make_data(40, c.k, 5);
-    auto m = create_metric(c.metric, c.options);
-    m->update(all.slice(0, 25).views());
-    m->update(all.slice(25, 40).views());
-    const auto blob = m->save_state();
-    auto restored = create_metric(c.metric, c.options);
-    restored->load_state(blob);
-    expect_close(restored->compute(), m->compute(), 0.0, label(c) + " restored");
-    // The restored instance keeps accumulating like the original.
-    const Data more = make_data(10, c.k, 6);
-    m->update(more.views());
-    restored->update(more.views());
-    expect_close(restored->compute(), m->compute(), 0.0, label(c) + " restored, then updated");
-    EXPECT_EQ(restored->save_state(), m->save_state()) << label(c);
-  }
 }
 
 TEST(RegressionState, BlobOfOtherOptionsIsRefused) {

@@ -168,6 +168,30 @@ test('dispose(): idempotent, Symbol.dispose, and any later use throws a clear Er
   assert.equal(d.disposed, true);
 });
 
+test('options given at their defaults equal options omitted: zeroDivision 0 vs 0.0 (copies, collections, workers)', async () => {
+  const { MulticlassF1Score, MulticlassAccuracy, MetricCollection, evaluateParallel } = lib;
+  const preds = Int32Array.of(0, 1, 2, 2, 1);
+  const target = Int32Array.of(0, 2, 2, 1, 1);
+  const f1 = new MulticlassF1Score({ numClasses: 3 });
+  f1.update(preds, target);
+  const explicit = new MulticlassF1Score({ numClasses: 3, zeroDivision: 0 });
+  assert.deepEqual(explicit.options, f1.options);
+  explicit.loadState(f1.saveState());
+  assert.equal(explicit.compute(), f1.compute());
+  const copy = new f1.constructor(f1.options);
+  copy.loadState(f1.saveState());
+  assert.equal(copy.compute(), f1.compute());
+  const coll = new MetricCollection({ f1: new MulticlassF1Score({ numClasses: 3 }), acc: new MulticlassAccuracy({ numClasses: 3 }) });
+  const value = coll.forward(preds, target);
+  assert.equal(value.f1, f1.compute());
+  const clone = coll.clone();
+  clone.loadState(coll.saveState());
+  assert.deepEqual(clone.compute(), coll.compute());
+  const metrics = { f1: { name: 'MulticlassF1Score', options: { numClasses: 3 } } };
+  assert.deepEqual(await evaluateParallel({ metrics, batches: [[preds, target], [preds, target]], workers: 2 }), { f1: f1.compute() });
+  for (const m of [f1, explicit, copy, coll, clone]) m.dispose();
+});
+
 test('saveState/loadState round trip; a blob of another metric or options is refused', () => {
   const a = new MeanSquaredError({ squared: false });
   a.update([1, 2, 3], [2, 2, 5]);

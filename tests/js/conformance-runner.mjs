@@ -84,7 +84,7 @@ function textInputs(batch, spec, where) {
 }
 
 // The batch's inputs in the order of the metric's update() arguments (the registry's inputs).
-function batchInputs(batch, spec, where) {
+export function batchInputs(batch, spec, where) {
   if (spec.inputs.some((i) => (i.kind ?? 'tensor') !== 'tensor')) return textInputs(batch, spec, where);
   if (Array.isArray(batch.preds)) return detectionInputs(batch, spec, where);
   const inputs = [];

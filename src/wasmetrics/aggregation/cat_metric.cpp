@@ -87,6 +87,10 @@ MetricSpec cat_metric_spec() {
       .inputs = {{"value", false, "values, any shape (0-d is a scalar); batches share their trailing dims"}},
       .options = {aggregation::nan_strategy_option()},
       .make = [](const Options& o) { return std::make_unique<CatMetric>(o); },
+      .batching = Batching::ordered,
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: CatMetric()", "args": {}, "batches": [{"value": {"dtype": "int64", "shape": [], "data": [1]}}, {"value": {"dtype": "int64", "shape": [2], "data": [2, 3]}}], "expected": {"shape": [3], "data": [1, 2, 3]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -51,6 +51,9 @@ MetricSpec max_metric_spec() {
       .inputs = {{"value", false, "values, any shape (0-d is a scalar)"}},
       .options = {aggregation::nan_strategy_option()},
       .make = [](const Options& o) { return std::make_unique<ExtremumMetric<true>>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MaxMetric()", "args": {}, "batches": [{"value": {"dtype": "int64", "shape": [], "data": [1]}}, {"value": {"dtype": "int64", "shape": [2], "data": [2, 3]}}], "expected": {"shape": [], "data": [3]}, "atol": 5e-05}
+      ])json"),
   };
 }
 
@@ -62,6 +65,9 @@ MetricSpec min_metric_spec() {
       .inputs = {{"value", false, "values, any shape (0-d is a scalar)"}},
       .options = {aggregation::nan_strategy_option()},
       .make = [](const Options& o) { return std::make_unique<ExtremumMetric<false>>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MinMetric()", "args": {}, "batches": [{"value": {"dtype": "int64", "shape": [], "data": [1]}}, {"value": {"dtype": "int64", "shape": [2], "data": [2, 3]}}], "expected": {"shape": [], "data": [1]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -49,6 +49,9 @@ MetricSpec mean_metric_spec() {
                  {"weight", true, "weights, broadcast to value's shape (default 1)"}},
       .options = {aggregation::nan_strategy_option()},
       .make = [](const Options& o) { return std::make_unique<MeanMetric>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MeanMetric()", "args": {}, "batches": [{"value": {"dtype": "int64", "shape": [], "data": [1]}}, {"value": {"dtype": "int64", "shape": [2], "data": [2, 3]}}], "expected": {"shape": [], "data": [2]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

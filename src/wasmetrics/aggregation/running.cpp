@@ -91,6 +91,10 @@ MetricSpec running_mean_spec() {
                  {"weight", true, "weights, broadcast to value's shape (default 1)"}},
       .options = {window_option(), aggregation::nan_strategy_option()},
       .make = [](const Options& o) { return std::make_unique<RunningAggregate<true>>(o); },
+      .batching = Batching::updates,
+      .examples = examples_from_json(R"json([
+        {"doc": "mean of the values of the last 2 update() calls", "args": {"window": 2}, "batches": [{"value": {"dtype": "float64", "shape": [2], "data": [1.0, 2.0]}}, {"value": {"dtype": "float64", "shape": [1], "data": [3.0]}}, {"value": {"dtype": "float64", "shape": [2], "data": [4.0, 5.0]}}], "expected": {"shape": [], "data": [4.0]}}
+      ])json"),
   };
 }
 
@@ -102,6 +106,10 @@ MetricSpec running_sum_spec() {
       .inputs = {{"value", false, "values, any shape (0-d is a scalar)"}},
       .options = {window_option(), aggregation::nan_strategy_option()},
       .make = [](const Options& o) { return std::make_unique<RunningAggregate<false>>(o); },
+      .batching = Batching::updates,
+      .examples = examples_from_json(R"json([
+        {"doc": "sum of the last 2 update() calls", "args": {"window": 2}, "batches": [{"value": {"dtype": "float64", "shape": [2], "data": [1.0, 2.0]}}, {"value": {"dtype": "float64", "shape": [1], "data": [3.0]}}, {"value": {"dtype": "float64", "shape": [2], "data": [4.0, 5.0]}}], "expected": {"shape": [], "data": [12]}}
+      ])json"),
   };
 }
 

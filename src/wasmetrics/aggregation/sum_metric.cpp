@@ -40,6 +40,9 @@ MetricSpec sum_metric_spec() {
       .inputs = {{"value", false, "values, any shape (0-d is a scalar)"}},
       .options = {aggregation::nan_strategy_option()},
       .make = [](const Options& o) { return std::make_unique<SumMetric>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: SumMetric()", "args": {}, "batches": [{"value": {"dtype": "int64", "shape": [], "data": [1]}}, {"value": {"dtype": "int64", "shape": [2], "data": [2, 3]}}], "expected": {"shape": [], "data": [6]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -98,7 +98,7 @@ class CalibrationErrorMetric final : public Metric {
   std::vector<double> bounds_f32_, bounds_f64_;
 };
 
-MetricSpec calibration_spec(std::string name, Task task, std::string doc) {
+MetricSpec calibration_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   opts.push_back({.name = "n_bins", .type = OptionType::integer, .default_value = 15, .min = 1, .max = 1e6,  // 2^31 bins allocated 16 GiB, 1e7 took seconds per update (fuzz_metrics)
@@ -115,6 +115,7 @@ MetricSpec calibration_spec(std::string name, Task task, std::string doc) {
       .inputs = score_inputs(task),
       .options = std::move(opts),
       .make = [task](const Options& o) { return std::make_unique<CalibrationErrorMetric>(o, task); },
+      .examples = std::move(examples),
   };
 }
 
@@ -123,11 +124,21 @@ MetricSpec calibration_spec(std::string name, Task task, std::string doc) {
 
 MetricSpec binary_calibration_error_spec() {
   return classification::calibration_spec("BinaryCalibrationError", classification::Task::binary,
-                                          "Top-label calibration error (ECE / RMSCE / MCE) of binary probabilities.");
+                                          "Top-label calibration error (ECE / RMSCE / MCE) of binary probabilities.",
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: BinaryCalibrationError(n_bins=2, norm='l1')", "args": {"n_bins": 2, "norm": "l1"}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.29]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: BinaryCalibrationError(n_bins=2, norm='l2')", "args": {"n_bins": 2, "norm": "l2"}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.2918]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: BinaryCalibrationError(n_bins=2, norm='max')", "args": {"n_bins": 2, "norm": "max"}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.3167]}, "atol": 5e-05}
+      ])json"));
 }
 MetricSpec multiclass_calibration_error_spec() {
   return classification::calibration_spec("MulticlassCalibrationError", classification::Task::multiclass,
-                                          "Top-label calibration error (ECE / RMSCE / MCE) of multiclass probabilities.");
+                                          "Top-label calibration error (ECE / RMSCE / MCE) of multiclass probabilities.",
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MulticlassCalibrationError(num_classes=3, n_bins=3, norm='l1')", "args": {"num_classes": 3, "n_bins": 3, "norm": "l1"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.2]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: MulticlassCalibrationError(num_classes=3, n_bins=3, norm='l2')", "args": {"num_classes": 3, "n_bins": 3, "norm": "l2"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.2082]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: MulticlassCalibrationError(num_classes=3, n_bins=3, norm='max')", "args": {"num_classes": 3, "n_bins": 3, "norm": "max"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.2333]}, "atol": 5e-05}
+      ])json"));
 }
 
 }  // namespace wasmetrics

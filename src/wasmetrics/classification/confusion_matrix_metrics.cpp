@@ -17,6 +17,10 @@
 
 namespace wasmetrics {
 namespace classification {
+
+// confusion_matrix_examples.cpp: the examples of the metrics declared here, by name
+std::vector<MetricExample> confusion_matrix_examples(const std::string& name);
+
 namespace {
 
 // Integer label maps (preds and target of one shape, W2-style segmentation) take one counting pass
@@ -383,6 +387,7 @@ OptionSpec jaccard_zero_division_option() {
 }
 
 MetricSpec cm_spec(std::string name, Task task, CmKind kind, std::string doc) {
+  auto examples = confusion_matrix_examples(name);
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   if (task == Task::multilabel) opts.push_back(num_labels_option());
@@ -401,6 +406,7 @@ MetricSpec cm_spec(std::string name, Task task, CmKind kind, std::string doc) {
       .inputs = classification_inputs(task),
       .options = std::move(opts),
       .make = [task, kind](const Options& o) { return std::make_unique<ConfusionFamilyMetric>(o, task, kind); },
+      .examples = std::move(examples),
   };
 }
 

@@ -11,6 +11,10 @@
 
 namespace wasmetrics {
 namespace classification {
+
+// curve_examples.cpp: the examples of the metrics declared here, by name
+std::vector<MetricExample> curve_examples(const std::string& name);
+
 namespace {
 
 enum class CurveKind : std::uint8_t { prc, roc, auroc, ap, r_at_p, p_at_r, spec_at_sens, sens_at_spec };
@@ -331,6 +335,7 @@ std::string state_doc(Task task) {
 }
 
 MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string doc) {
+  auto examples = curve_examples(name);
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   if (task == Task::multilabel) opts.push_back(num_labels_option());
@@ -380,6 +385,7 @@ MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string d
       .options = std::move(opts),
       .make = [task, kind](const Options& o) { return std::make_unique<CurveMetric>(o, task, kind); },
       .queries = std::move(queries),
+      .examples = std::move(examples),
   };
 }
 

@@ -418,6 +418,9 @@ MetricSpec dice_spec() {
                .doc = "with float scores: the top_k highest classes count as predicted (must be < C)"},
           },
       .make = [](const Options& o) { return std::make_unique<DiceMetric>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: Dice(average='micro')", "args": {"average": "micro"}, "batches": [{"preds": {"dtype": "int64", "shape": [4], "data": [2, 0, 2, 1]}, "target": {"dtype": "int64", "shape": [4], "data": [1, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.25]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -86,7 +86,7 @@ class HingeLossMetric final : public Metric {
   bool one_vs_all_ = false;
 };
 
-MetricSpec hinge_spec(std::string name, Task task, std::string doc) {
+MetricSpec hinge_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   opts.push_back({.name = "squared", .type = OptionType::boolean, .default_value = false,
@@ -105,6 +105,7 @@ MetricSpec hinge_spec(std::string name, Task task, std::string doc) {
       .inputs = score_inputs(task),
       .options = std::move(opts),
       .make = [task](const Options& o) { return std::make_unique<HingeLossMetric>(o, task); },
+      .examples = std::move(examples),
   };
 }
 
@@ -113,11 +114,20 @@ MetricSpec hinge_spec(std::string name, Task task, std::string doc) {
 
 MetricSpec binary_hinge_loss_spec() {
   return classification::hinge_spec("BinaryHingeLoss", classification::Task::binary,
-                                    "Mean hinge loss max(0, 1 - y p) of binary probabilities (y = +1 / -1).");
+                                    "Mean hinge loss max(0, 1 - y p) of binary probabilities (y = +1 / -1).",
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: BinaryHingeLoss()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.69]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: BinaryHingeLoss(squared=True)", "args": {"squared": true}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.6905]}, "atol": 5e-05}
+      ])json"));
 }
 MetricSpec multiclass_hinge_loss_spec() {
   return classification::hinge_spec("MulticlassHingeLoss", classification::Task::multiclass,
-                                    "Mean hinge loss of multiclass probabilities (Crammer-Singer or one-vs-all).");
+                                    "Mean hinge loss of multiclass probabilities (Crammer-Singer or one-vs-all).",
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MulticlassHingeLoss(num_classes=3)", "args": {"num_classes": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.9125]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: MulticlassHingeLoss(num_classes=3, squared=True)", "args": {"num_classes": 3, "squared": true}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [1.1131]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: MulticlassHingeLoss(num_classes=3, multiclass_mode='one-vs-all')", "args": {"num_classes": 3, "multiclass_mode": "one-vs-all"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [3], "data": [0.875, 1.125, 1.1]}, "atol": 5e-05}
+      ])json"));
 }
 
 }  // namespace wasmetrics

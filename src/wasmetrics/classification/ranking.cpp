@@ -127,7 +127,7 @@ class RankingMetric final : public Metric {
   RankKind kind_;
 };
 
-MetricSpec ranking_spec(std::string name, RankKind kind, std::string doc) {
+MetricSpec ranking_spec(std::string name, RankKind kind, std::string doc, std::vector<MetricExample> examples) {
   return {
       .name = std::move(name),
       .family = "classification",
@@ -136,6 +136,7 @@ MetricSpec ranking_spec(std::string name, RankKind kind, std::string doc) {
                  {"target", false, "[N, L, ...] 0/1 labels (or ignore_index)"}},
       .options = {num_labels_option(), ignore_index_option(), validate_args_option()},
       .make = [kind](const Options& o) { return std::make_unique<RankingMetric>(o, kind); },
+      .examples = std::move(examples),
   };
 }
 
@@ -146,15 +147,24 @@ using classification::RankKind;
 
 MetricSpec multilabel_ranking_average_precision_spec() {
   return classification::ranking_spec("MultilabelRankingAveragePrecision", RankKind::average_precision,
-                                      "Label ranking average precision of multilabel scores (best 1).");
+                                      "Label ranking average precision of multilabel scores (best 1).",
+      examples_from_json(R"json([
+        {"doc": "label ranking average precision of 3 samples", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [0.7777777778]}}
+      ])json"));
 }
 MetricSpec multilabel_coverage_error_spec() {
   return classification::ranking_spec("MultilabelCoverageError", RankKind::coverage,
-                                      "How many top-ranked labels are needed to cover every true label, on average.");
+                                      "How many top-ranked labels are needed to cover every true label, on average.",
+      examples_from_json(R"json([
+        {"doc": "mean over samples of the worst rank of a true label", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [2.3333333333]}}
+      ])json"));
 }
 MetricSpec multilabel_ranking_loss_spec() {
   return classification::ranking_spec("MultilabelRankingLoss", RankKind::loss,
-                                      "Fraction of (relevant, irrelevant) label pairs ranked the wrong way, per sample.");
+                                      "Fraction of (relevant, irrelevant) label pairs ranked the wrong way, per sample.",
+      examples_from_json(R"json([
+        {"doc": "fraction of (true, false) label pairs ranked the wrong way, averaged over samples", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [0.3333333333]}}
+      ])json"));
 }
 
 }  // namespace wasmetrics

@@ -11,6 +11,10 @@
 
 namespace wasmetrics {
 namespace classification {
+
+// stat_score_examples.cpp: the examples of the metrics declared here, by name
+std::vector<MetricExample> stat_score_examples(const std::string& name);
+
 namespace {
 
 bool has_option(const Options& o, const char* name) { return o.json().contains(name); }
@@ -189,6 +193,7 @@ OptionSpec beta_option() {
 }
 
 MetricSpec stat_spec(std::string name, Task task, Score score, std::string doc) {
+  auto examples = stat_score_examples(name);
   std::vector<OptionSpec> opts;
   if (score == Score::fbeta) opts.push_back(beta_option());
   if (task == Task::multiclass) {
@@ -212,10 +217,12 @@ MetricSpec stat_spec(std::string name, Task task, Score score, std::string doc) 
       .inputs = classification_inputs(task),
       .options = std::move(opts),
       .make = [task, score](const Options& o) { return std::make_unique<StatScoreMetric>(o, task, score); },
+      .examples = std::move(examples),
   };
 }
 
 MetricSpec exact_match_spec(std::string name, Task task, std::string doc) {
+  auto examples = stat_score_examples(name);
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   else { opts.push_back(num_labels_option()); opts.push_back(threshold_option(task)); }
@@ -230,6 +237,7 @@ MetricSpec exact_match_spec(std::string name, Task task, std::string doc) {
       .inputs = classification_inputs(task),
       .options = std::move(opts),
       .make = [task](const Options& o) { return std::make_unique<ExactMatchMetric>(o, task); },
+      .examples = std::move(examples),
   };
 }
 

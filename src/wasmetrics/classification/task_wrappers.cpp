@@ -120,6 +120,19 @@ MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<Task
         queries.push_back(q);
         queries.back().doc += " (task " + having + ")";
       }
+  // examples: each variant's first, through the wrapper (task set; an option whose wrapper default
+  // differs from the variant's is given the variant's default, so the expected value still holds)
+  std::vector<MetricExample> examples;
+  for (auto& v : variants) {
+    if (v.spec.examples.empty()) continue;
+    MetricExample e = v.spec.examples.front();
+    e.args["task"] = v.task;
+    for (auto& own : v.spec.options)
+      if (defaults.contains(own.name) && !e.args.contains(own.name) && defaults[own.name] != own.default_value)
+        e.args[own.name] = own.default_value;
+    e.doc = "task='" + v.task + "': " + e.doc;
+    examples.push_back(std::move(e));
+  }
   std::vector<InputSpec> inputs = variants.front().spec.inputs;
   for (auto& in : inputs) in.doc = "as the task-specific metric's `" + in.name + "`";
   auto make = [name, variants, opts, tasks](const Options& o) -> std::unique_ptr<Metric> {
@@ -155,6 +168,7 @@ MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<Task
       .options = std::move(opts),
       .make = std::move(make),
       .queries = std::move(queries),
+      .examples = std::move(examples),
   };
 }
 

@@ -41,7 +41,12 @@ Result Metric::present(Result r) const {
 
 Json Metric::options_json() const {
   Json out = options_.json();
-  if (spec_ && has_class_axis(*spec_)) out["labels"] = labels_option_;
+  // the metric's own spec: a task wrapper (spec_) makes e.g. BinaryAccuracy, which takes no labels
+  const MetricSpec* own = spec_;
+  if (spec_ && spec_->name != name())
+    for (auto& s : metric_specs())
+      if (s.name == name()) own = &s;
+  if (own && has_class_axis(*own)) out["labels"] = labels_option_;
   return out;
 }
 

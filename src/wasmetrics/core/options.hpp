@@ -74,6 +74,10 @@ inline std::string json_text(const Json& v) { return v.dump(-1, ' ', false, Json
 std::string to_snake_case(const std::string& name);
 std::string to_camel_case(const std::string& name);
 
+// The schema's default as validate_options stores it (0 of a number option becomes 0.0). A default
+// outside its own schema is returned as is (a spec bug that the contract test reports).
+Json canonical_default(const std::string& metric, const OptionSpec& spec);
+
 // Validates `given` (camelCase or snake_case keys) against `specs`; throws Error naming the option.
 Options validate_options(const std::string& metric, const std::vector<OptionSpec>& specs, const Json& given);
 

@@ -11,8 +11,14 @@ std::vector<MetricSpec> all_metric_specs();
 const std::vector<MetricSpec>& metric_specs() {
   static const std::vector<MetricSpec> specs = [] {
     auto all = all_metric_specs();
-    for (auto& s : all)
+    for (auto& s : all) {
       if (has_class_axis(s)) s.options.push_back(class_labels_option());
+      // defaults as validate_options stores them, so the schema, registry_json and the options of
+      // an instance agree (0 of a number option is 0.0 everywhere)
+      for (auto& o : s.options) o.default_value = canonical_default(s.name, o);
+      for (auto& q : s.queries)
+        for (auto& o : q.options) o.default_value = canonical_default(s.name, o);
+    }
     return all;
   }();
   return specs;
@@ -43,6 +49,27 @@ std::unique_ptr<Metric> create_metric(const std::string& name, const Json& optio
   return metric;
 }
 
+std::vector<MetricExample> examples_from_json(std::string_view json) {
+  const Json parsed = Json::parse(json);
+  if (!parsed.is_array()) throw std::runtime_error("examples: expected a JSON array");
+  std::vector<MetricExample> out;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    const Json& e = parsed[i];
+    for (const char* key : {"doc", "batches", "expected"})
+      if (!e.contains(key)) throw std::runtime_error("examples[" + std::to_string(i) + "] lacks '" + key + "'");
+    for (auto& [key, value] : e.items())
+      if (key != "doc" && key != "args" && key != "batches" && key != "expected" && key != "atol" && key != "rtol")
+        throw std::runtime_error("examples[" + std::to_string(i) + "] has unknown key '" + key + "'");
+    out.push_back({.doc = e["doc"].get<std::string>(),
+                   .args = e.value("args", Json::object()),
+                   .batches = e["batches"],
+                   .expected = e["expected"],
+                   .atol = e.value("atol", 1e-6),
+                   .rtol = e.value("rtol", 1e-5)});
+  }
+  return out;
+}
+
 namespace {
 Json options_json(const std::vector<OptionSpec>& specs) {
   Json options = Json::array();
@@ -71,8 +98,14 @@ Json registry_json() {
     Json queries = Json::array();
     for (auto& q : s.queries)
       queries.push_back({{"name", q.name}, {"camelName", to_camel_case(q.name)}, {"doc", q.doc}, {"options", options_json(q.options)}});
+    Json examples = Json::array();
+    for (auto& e : s.examples)
+      examples.push_back({{"doc", e.doc}, {"args", e.args}, {"batches", e.batches}, {"expected", e.expected},
+                          {"atol", e.atol}, {"rtol", e.rtol}});
     metrics.push_back({{"name", s.name}, {"family", s.family}, {"doc", s.doc}, {"inputs", inputs},
-                       {"options", options_json(s.options)}, {"queries", queries}});
+                       {"options", options_json(s.options)}, {"queries", queries},
+                       {"batching", s.batching == Batching::rows ? "rows" : s.batching == Batching::ordered ? "ordered" : "updates"},
+                       {"examples", examples}});
   }
   return {{"metrics", metrics}, {"stateBlobVersion", kStateBlobVersion}};
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wasmetrics/core/metric.hpp"
@@ -40,6 +41,17 @@ struct MetricExample {
   double atol = 1e-6, rtol = 1e-5;  // a docstring's printed value is rounded: give atol 5e-5 for 4 decimals
 };
 
+// Examples written as JSON text, an array of {doc, args, batches, expected, atol?, rtol?} (what the
+// specs' `.examples` fields hold); throws std::runtime_error naming the bad entry.
+std::vector<MetricExample> examples_from_json(std::string_view json);
+
+// How a metric's value depends on the way its rows come in (what the contract test checks).
+enum class Batching {
+  rows,     // any split of the rows into update() calls, and shards merged in any order, give the same value
+  ordered,  // rows split anywhere, but order matters: shards merge in stream order (CatMetric)
+  updates,  // each update() call is a unit (Running*: the last `window` calls); shards merge in order
+};
+
 struct MetricSpec {
   std::string name;    // TorchMetrics class name
   std::string family;  // regression, aggregation, classification, ...
@@ -48,6 +60,7 @@ struct MetricSpec {
   std::vector<OptionSpec> options;
   std::function<std::unique_ptr<Metric>(const Options&)> make;
   std::vector<QuerySpec> queries = {};
+  Batching batching = Batching::rows;
   std::vector<MetricExample> examples = {};  // at least one; see MetricExample
 };
 
@@ -58,7 +71,8 @@ const std::vector<MetricSpec>& metric_specs();
 const MetricSpec& find_metric(const std::string& name);
 std::unique_ptr<Metric> create_metric(const std::string& name, const Json& options);
 // {"metrics": [{name, family, doc, inputs: [...], options: [{name, camelName, type, default,
-// choices, min, max, minExclusive, nullable, doc}], queries: [{name, camelName, doc, options}]}],
+// choices, min, max, minExclusive, nullable, doc}], queries: [{name, camelName, doc, options}],
+// batching: "rows" | "ordered" | "updates", examples: [{doc, args, batches, expected, atol, rtol}]}],
 // "stateBlobVersion": N}
 Json registry_json();
 

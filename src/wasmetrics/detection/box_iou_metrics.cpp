@@ -215,7 +215,7 @@ class BoxIouMetric final : public Metric {
   bool class_metrics_, respect_labels_;
 };
 
-MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info) {
+MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info, std::vector<MetricExample> examples) {
   const std::string key = info.key;
   return {
       .name = name,
@@ -242,6 +242,7 @@ MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info) {
                .doc = "only pairs of the same label count; false: every pred x target pair"},
           },
       .make = [info](const Options& o) { return std::make_unique<BoxIouMetric>(o, info); },
+      .examples = std::move(examples),
   };
 }
 
@@ -250,25 +251,38 @@ MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info) {
 MetricSpec intersection_over_union_spec() {
   return box_iou_spec("IntersectionOverUnion",
                       "Mean IoU over all same-label (pred, target) box pairs of all images (TorchMetrics' averaging).",
-                      {IouKind::iou, "iou", -1.0});
+                      {IouKind::iou, "iou", -1.0},
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: IntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"iou": {"shape": [], "data": [0.8614]}}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: IntersectionOverUnion(class_metrics=True)", "args": {"class_metrics": true}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [300.0, 100.0, 315.0, 150.0, 300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}]}], "expected": {"iou": {"shape": [], "data": [0.7756]}, "iou/cl_4": {"shape": [], "data": [0.6898]}, "iou/cl_5": {"shape": [], "data": [0.8614]}}, "atol": 5e-05}
+      ])json"));
 }
 
 MetricSpec generalized_intersection_over_union_spec() {
   return box_iou_spec("GeneralizedIntersectionOverUnion",
                       "Mean generalized IoU over all same-label (pred, target) box pairs of all images.",
-                      {IouKind::giou, "giou", -1.0});
+                      {IouKind::giou, "giou", -1.0},
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: GeneralizedIntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "scores": {"dtype": "float32", "shape": [2], "data": [0.236, 0.56]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"giou": {"shape": [], "data": [0.8613]}}, "atol": 5e-05}
+      ])json"));
 }
 
 MetricSpec distance_intersection_over_union_spec() {
   return box_iou_spec("DistanceIntersectionOverUnion",
                       "Mean distance IoU over all same-label (pred, target) box pairs of all images.",
-                      {IouKind::diou, "diou", -1.0});
+                      {IouKind::diou, "diou", -1.0},
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: DistanceIntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "scores": {"dtype": "float32", "shape": [2], "data": [0.236, 0.56]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"diou": {"shape": [], "data": [0.8611]}}, "atol": 5e-05}
+      ])json"));
 }
 
 MetricSpec complete_intersection_over_union_spec() {
   return box_iou_spec("CompleteIntersectionOverUnion",
                       "Mean complete IoU over all same-label (pred, target) box pairs of all images.",
-                      {IouKind::ciou, "ciou", -2.0});
+                      {IouKind::ciou, "ciou", -2.0},
+      examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: CompleteIntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "scores": {"dtype": "float32", "shape": [2], "data": [0.236, 0.56]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"ciou": {"shape": [], "data": [0.8611]}}, "atol": 5e-05}
+      ])json"));
 }
 
 }  // namespace wasmetrics

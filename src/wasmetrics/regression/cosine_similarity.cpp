@@ -85,6 +85,9 @@ MetricSpec cosine_similarity_spec() {
            .nullable = true, .doc = "over rows: 'sum', 'mean', or 'none'/null for one value per row"},
       },
       .make = [](const Options& o) { return std::make_unique<CosineSimilarity>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: CosineSimilarity(reduction='mean')", "args": {"reduction": "mean"}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 2], "data": [0, 1, 0, 1]}, "target": {"dtype": "int64", "shape": [2, 2], "data": [0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.8536]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -79,6 +79,10 @@ MetricSpec explained_variance_spec() {
            .doc = "several outputs: one score each, their mean, or their mean weighted by target variance"},
       },
       .make = [](const Options& o) { return std::make_unique<ExplainedVariance>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: ExplainedVariance()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.9572]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: ExplainedVariance(multioutput='raw_values')", "args": {"multioutput": "raw_values"}, "batches": [{"preds": {"dtype": "int64", "shape": [3, 2], "data": [0, 2, -1, 2, 8, -5]}, "target": {"dtype": "float32", "shape": [3, 2], "data": [0.5, 1.0, -1.0, 1.0, 7.0, -6.0]}}], "expected": {"shape": [2], "data": [0.9677, 1]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -222,6 +222,11 @@ MetricSpec kendall_rank_corr_coef_spec() {
            .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
       },
       .make = [](const Options& o) { return std::make_unique<KendallRankCorrCoef>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: KendallRankCorrCoef()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 1.0]}}], "expected": {"shape": [], "data": [0.3333]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: KendallRankCorrCoef(num_outputs=2)", "args": {"num_outputs": 2}, "batches": [{"preds": {"dtype": "float32", "shape": [2, 2], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [2, 2], "data": [3.0, -0.5, 2.0, 1.0]}}], "expected": {"shape": [2], "data": [1, 1]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: KendallRankCorrCoef(t_test=True, alternative='two-sided')", "args": {"t_test": true, "alternative": "two-sided"}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 1.0]}}], "expected": {"tau": {"shape": [], "data": [0.3333]}, "p_value": {"shape": [], "data": [0.4969]}}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -95,6 +95,9 @@ MetricSpec kl_divergence_spec() {
            .nullable = true, .doc = "over rows: 'mean', 'sum', or 'none'/null for one value per row"},
       },
       .make = [](const Options& o) { return std::make_unique<KLDivergence>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: KLDivergence()", "args": {}, "batches": [{"p": {"dtype": "float32", "shape": [1, 3], "data": [0.36, 0.48, 0.16]}, "q": {"dtype": "float32", "shape": [1, 3], "data": [0.3333333333333333, 0.3333333333333333, 0.3333333333333333]}}], "expected": {"shape": [], "data": [0.0853]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

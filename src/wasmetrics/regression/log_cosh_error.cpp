@@ -61,6 +61,10 @@ MetricSpec log_cosh_error_spec() {
            .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
       },
       .make = [](const Options& o) { return std::make_unique<LogCoshError>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: LogCoshError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [3.0, 5.0, 2.5, 7.0]}, "target": {"dtype": "float32", "shape": [4], "data": [2.5, 5.0, 4.0, 8.0]}}], "expected": {"shape": [], "data": [0.3523]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: LogCoshError(num_outputs=3)", "args": {"num_outputs": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [2, 3], "data": [3.0, 5.0, 1.2, -2.1, 2.5, 7.0]}, "target": {"dtype": "float32", "shape": [2, 3], "data": [2.5, 5.0, 1.3, 0.3, 4.0, 8.0]}}], "expected": {"shape": [3], "data": [0.9176, 0.4277, 0.2194]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

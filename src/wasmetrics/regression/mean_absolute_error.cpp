@@ -64,6 +64,10 @@ MetricSpec mean_absolute_error_spec() {
            .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
       },
       .make = [](const Options& o) { return std::make_unique<MeanAbsoluteError>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MeanAbsoluteError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.5]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: MeanAbsoluteError(num_outputs=3)", "args": {"num_outputs": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [2, 3], "data": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0]}, "target": {"dtype": "float32", "shape": [2, 3], "data": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]}}], "expected": {"shape": [3], "data": [1, 2, 3]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

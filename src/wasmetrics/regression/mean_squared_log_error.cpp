@@ -47,6 +47,9 @@ MetricSpec mean_squared_log_error_spec() {
       .inputs = {{"preds", false, "predictions, any shape"}, {"target", false, "targets, same shape"}},
       .options = {},
       .make = [](const Options& o) { return std::make_unique<MeanSquaredLogError>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MeanSquaredLogError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [3.0, 5.0, 2.5, 7.0]}, "target": {"dtype": "float32", "shape": [4], "data": [2.5, 5.0, 4.0, 8.0]}}], "expected": {"shape": [], "data": [0.0397]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -51,6 +51,9 @@ MetricSpec minkowski_distance_spec() {
            .doc = "required: the order p >= 1 of the norm (1 Manhattan, 2 Euclidean)"},
       },
       .make = [](const Options& o) { return std::make_unique<MinkowskiDistance>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MinkowskiDistance(p=3)", "args": {"p": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [6.1, 2.11, 3.1, 5.6]}, "targets": {"dtype": "float32", "shape": [4], "data": [1.0, 2.8, 3.5, 4.5]}}], "expected": {"shape": [], "data": [5.122]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

@@ -99,6 +99,10 @@ MetricSpec pearson_corr_coef_spec() {
       .inputs = correlation_inputs(),
       .options = correlation_options(),
       .make = [](const Options& o) { return std::make_unique<PearsonCorrCoef>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: PearsonCorrCoef()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.9849]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: PearsonCorrCoef(num_outputs=2)", "args": {"num_outputs": 2}, "batches": [{"preds": {"dtype": "float32", "shape": [2, 2], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [2, 2], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [2], "data": [1, 1]}, "atol": 5e-05}
+      ])json"),
   };
 }
 
@@ -110,6 +114,10 @@ MetricSpec concordance_corr_coef_spec() {
       .inputs = correlation_inputs(),
       .options = correlation_options(),
       .make = [](const Options& o) { return std::make_unique<ConcordanceCorrCoef>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: ConcordanceCorrCoef()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.9777]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: ConcordanceCorrCoef(num_outputs=2)", "args": {"num_outputs": 2}, "batches": [{"preds": {"dtype": "float32", "shape": [2, 2], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [2, 2], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [2], "data": [0.7273, 0.9887]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

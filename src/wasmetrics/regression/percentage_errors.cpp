@@ -93,6 +93,9 @@ MetricSpec mean_absolute_percentage_error_spec() {
       .inputs = inputs(),
       .options = {},
       .make = [](const Options& o) { return std::make_unique<PercentageError>(o, Kind::mape); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: MeanAbsolutePercentageError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [3], "data": [0.9, 15.0, 1200000.0]}, "target": {"dtype": "float32", "shape": [3], "data": [1.0, 10.0, 1000000.0]}}], "expected": {"shape": [], "data": [0.2667]}, "atol": 5e-05}
+      ])json"),
   };
 }
 
@@ -104,6 +107,9 @@ MetricSpec symmetric_mean_absolute_percentage_error_spec() {
       .inputs = inputs(),
       .options = {},
       .make = [](const Options& o) { return std::make_unique<PercentageError>(o, Kind::smape); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: SymmetricMeanAbsolutePercentageError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [3], "data": [0.9, 15.0, 1200000.0]}, "target": {"dtype": "float32", "shape": [3], "data": [1.0, 10.0, 1000000.0]}}], "expected": {"shape": [], "data": [0.229]}, "atol": 5e-05}
+      ])json"),
   };
 }
 
@@ -115,6 +121,9 @@ MetricSpec weighted_mean_absolute_percentage_error_spec() {
       .inputs = inputs(),
       .options = {},
       .make = [](const Options& o) { return std::make_unique<PercentageError>(o, Kind::wmape); },
+      .examples = examples_from_json(R"json([
+        {"doc": "sum |preds - target| / sum |target|", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [3.0, 5.0, 2.5, 7.0]}, "target": {"dtype": "float32", "shape": [4], "data": [2.5, 5.0, 4.0, 8.0]}}], "expected": {"shape": [], "data": [0.1538461538]}}
+      ])json"),
   };
 }
 

@@ -125,6 +125,10 @@ MetricSpec spearman_corr_coef_spec() {
            .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
       },
       .make = [](const Options& o) { return std::make_unique<SpearmanCorrCoef>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: SpearmanCorrCoef()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [1]}, "atol": 5e-05},
+        {"doc": "TorchMetrics 1.5.2 docstring: SpearmanCorrCoef(num_outputs=2)", "args": {"num_outputs": 2}, "batches": [{"preds": {"dtype": "float32", "shape": [2, 2], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [2, 2], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [2], "data": [1, 1]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

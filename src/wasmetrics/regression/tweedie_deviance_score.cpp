@@ -97,6 +97,9 @@ MetricSpec tweedie_deviance_score_spec() {
            .doc = "Tweedie power: <= 0, or >= 1 (0 < power < 1 is undefined)"},
       },
       .make = [](const Options& o) { return std::make_unique<TweedieDevianceScore>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "TorchMetrics 1.5.2 docstring: TweedieDevianceScore(power=2)", "args": {"power": 2}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [4.0, 3.0, 2.0, 1.0]}, "targets": {"dtype": "float32", "shape": [4], "data": [1.0, 2.0, 3.0, 4.0]}}], "expected": {"shape": [], "data": [1.2083]}, "atol": 5e-05}
+      ])json"),
   };
 }
 

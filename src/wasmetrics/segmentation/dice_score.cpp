@@ -153,6 +153,10 @@ MetricSpec dice_score_spec() {
                       "average 'none'); NaN where the image has nothing to score"},
           },
       .make = [](const Options& o) { return std::make_unique<DiceScore>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "label maps, micro: the classes' counts pooled per image, averaged over images", "args": {"num_classes": 3, "input_format": "index"}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 1, 1, 1, 2, 0, 2, 2, 0, 0, 0, 1]}, "target": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 0, 1, 1, 2, 2, 2, 2, 2, 0, 0, 1]}}], "expected": {"shape": [], "data": [0.75]}},
+        {"doc": "average=None: one Dice per class, averaged over images", "args": {"num_classes": 3, "input_format": "index", "average": "none"}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 1, 1, 1, 2, 0, 2, 2, 0, 0, 0, 1]}, "target": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 0, 1, 1, 2, 2, 2, 2, 2, 0, 0, 1]}}], "expected": {"shape": [3], "data": [0.65, 0.9, 0.7333333333]}}
+      ])json"),
   };
 }
 

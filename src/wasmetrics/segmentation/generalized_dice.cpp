@@ -119,6 +119,9 @@ MetricSpec generalized_dice_score_spec() {
               segmentation::ignore_index_option(),
           },
       .make = [](const Options& o) { return std::make_unique<GeneralizedDiceScore>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "label maps, square weights: per-image generalized Dice averaged over images", "args": {"num_classes": 3, "input_format": "index"}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 1, 1, 1, 2, 0, 2, 2, 0, 0, 0, 1]}, "target": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 0, 1, 1, 2, 2, 2, 2, 2, 0, 0, 1]}}], "expected": {"shape": [], "data": [0.7858880779]}}
+      ])json"),
   };
 }
 

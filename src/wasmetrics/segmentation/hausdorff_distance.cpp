@@ -261,6 +261,9 @@ MetricSpec hausdorff_distance_spec() {
               segmentation::input_format_option(),
           },
       .make = [](const Options& o) { return std::make_unique<HausdorffDistance>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "one-pixel masks: the distance between the pixels, averaged over images", "args": {"num_classes": 2, "input_format": "index"}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 3, 4], "data": [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]}, "target": {"dtype": "int64", "shape": [2, 3, 4], "data": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]}}], "expected": {"shape": [], "data": [1.8027756377]}}
+      ])json"),
   };
 }
 

@@ -169,6 +169,10 @@ MetricSpec mean_iou_spec() {
                       "per_class), each computed as the metric would on that image alone"},
           },
       .make = [](const Options& o) { return std::make_unique<MeanIoU>(o); },
+      .examples = examples_from_json(R"json([
+        {"doc": "label maps: per-image IoU averaged over classes and images", "args": {"num_classes": 3, "input_format": "index"}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 1, 1, 1, 2, 0, 2, 2, 0, 0, 0, 1]}, "target": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 0, 1, 1, 2, 2, 2, 2, 2, 0, 0, 1]}}], "expected": {"shape": [], "data": [0.6388888889]}},
+        {"doc": "per_class: each class's IoU averaged over images", "args": {"num_classes": 3, "input_format": "index", "per_class": true}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 1, 1, 1, 2, 0, 2, 2, 0, 0, 0, 1]}, "target": {"dtype": "int64", "shape": [2, 2, 3], "data": [0, 0, 1, 1, 2, 2, 2, 2, 2, 0, 0, 1]}}], "expected": {"shape": [3], "data": [0.5, 0.8333333333, 0.5833333333]}}
+      ])json"),
   };
 }
 
