@@ -39,7 +39,7 @@ demo: npm
 	@node examples/node/evaluate.mjs
 	@echo && $(SEG_EXAMPLE)
 	@node web/scripts/vendor.mjs
-	@echo && node web/serve.mjs   # serves the page until Ctrl-C; with CI set or no TTY: checks it loads once, exits
+	@echo && node web/serve.mjs   # serves the page until stopped (also without a TTY); with CI set: checks it loads once, exits
 
 # The segmentation QA example: predicted vs reference PNG masks in examples/data/masks.
 SEG_EXAMPLE = node examples/segmentation/evaluate.mjs
