@@ -50,8 +50,8 @@ seg-example: npm
 bench: npm
 	@node bench/run.mjs
 
-# Fuzzing (fuzz/, scripts/fuzz.sh): every target for FUZZ_SECONDS (default 10 minutes) each over
-# its corpus; `make test` runs the same targets for a few seconds each.
+# Fuzzing (fuzz/, scripts/fuzz.sh): explores every target for FUZZ_SECONDS (default 10 minutes)
+# each, from its committed corpus; `make test` only replays the committed corpus (fuzz.sh --replay).
 FUZZ_SECONDS ?= 600
 fuzz: npm
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
