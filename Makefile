@@ -39,7 +39,7 @@ demo: npm
 	@node examples/node/evaluate.mjs
 	@echo && $(SEG_EXAMPLE)
 	@node web/scripts/vendor.mjs
-	@echo && node web/serve.mjs   # serves the page until Ctrl-C; with CI set or no TTY: checks it loads once, exits
+	@echo && node web/serve.mjs   # serves the page until stopped (also without a TTY); with CI set: checks it loads once, exits
 
 # The segmentation QA example: predicted vs reference PNG masks in examples/data/masks.
 SEG_EXAMPLE = node examples/segmentation/evaluate.mjs
@@ -50,8 +50,8 @@ seg-example: npm
 bench: npm
 	@node bench/run.mjs
 
-# Fuzzing (fuzz/, scripts/fuzz.sh): every target for FUZZ_SECONDS (default 10 minutes) each over
-# its corpus; `make test` runs the same targets for a few seconds each.
+# Fuzzing (fuzz/, scripts/fuzz.sh): explores every target for FUZZ_SECONDS (default 10 minutes)
+# each, from its committed corpus; `make test` only replays the committed corpus (fuzz.sh --replay).
 FUZZ_SECONDS ?= 600
 fuzz: npm
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)

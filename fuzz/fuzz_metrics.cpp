@@ -2,6 +2,9 @@
 // update / forward / compute / merge / save+load / reset over fuzzer-built tensors. The project's
 // Error is the expected way to refuse anything; any other exception, a crash, a sanitizer report
 // or a leak is a finding. After a refused update the state must be byte-identical to before.
+// WASMETRICS_FUZZ_TRACE=1 prints what a unit does (metric, options, each step with its inputs and
+// time), to turn a slow or failing unit into a regression test.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -29,6 +32,26 @@ std::vector<TensorView> views(const std::vector<fuzz::FuzzTensor>& ts) {
   return v;
 }
 
+const bool tracing = std::getenv("WASMETRICS_FUZZ_TRACE") != nullptr;
+
+std::string describe(const std::vector<TensorView>& vs) {
+  std::string out;
+  for (auto& v : vs) out += (out.empty() ? "" : ", ") + std::string(dtype_name(v.dtype)) + shape_str(v.shape);
+  return "(" + out + ")";
+}
+
+// Prints one step and its duration when tracing.
+struct TraceStep {
+  const char* op;
+  std::string detail;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  ~TraceStep() {
+    if (!tracing) return;
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "  %s%s: %.1f ms\n", op, detail.c_str(), ms);
+  }
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -49,6 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // covered by tests/js/big-data.test.mjs; here they would only be reported as slow units.
     // (Building the state is also where a state over the cap is refused, as the binding does.)
     if (metric->state().byte_size() > (64u << 20)) return 0;
+    if (tracing) std::fprintf(stderr, "%s %s, state %zu bytes\n", name.c_str(), metric->options().canonical().c_str(), metric->state().byte_size());
   } catch (const Error&) {
     return 0;
   }
@@ -60,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (op <= 3) {  // update (the common case), forward, or an update of the second instance
         auto ts = fuzz_inputs(in, *spec);
         auto vs = views(ts);
+        TraceStep trace{op == 3 ? "update(other)" : op == 2 ? "forward" : "update", describe(vs)};
         if (op == 3) {
           other->update(vs);
           continue;
@@ -90,10 +115,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           throw;
         }
       } else if (op == 4) {
+        TraceStep trace{"compute", ""};
         metric->compute();
       } else if (op == 5) {
+        TraceStep trace{"merge", ""};
         metric->merge(*other);
       } else if (op == 6) {  // a saved state loads into a fresh instance and saves identically
+        TraceStep trace{"save/load", ""};
         auto blob = metric->save_state();
         auto copy = create_metric(name, metric->options().json());
         copy->load_state(blob);
@@ -102,12 +130,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           std::abort();
         }
       } else {
+        TraceStep trace{"reset", ""};
         metric->reset();
       }
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      if (tracing) std::fprintf(stderr, "  refused: %s\n", e.what());
     }
   }
   try {
+    TraceStep trace{"final compute", ""};
     metric->compute();
   } catch (const Error&) {
   }

@@ -1,14 +1,16 @@
 // The demo's static server: serves the repository root on 127.0.0.1 so that web/index.html can
 // import ../npm/dist/index.mjs (no bundler, no symlinks). Nothing outside the repository is
-// served (`..`, encoded or not, and symlinks leading out are refused), and it listens on the
-// loopback interface only.
+// served (`..`, encoded or not, and symlinks leading out are refused), it listens on the
+// loopback interface only, and it answers only requests whose Host is 127.0.0.1 or localhost
+// (with the bound port): a page on another site that points its own name at 127.0.0.1 (DNS
+// rebinding) gets 403. A request line it cannot parse gets 400; nothing a client sends can stop it.
 //
-//   node web/serve.mjs [--port 8080] [--once]
+//   node web/serve.mjs [--port 8080] [--check]
 //
-// Interactive (a TTY on stdin and no CI variable): prints the address and serves until Ctrl-C.
-// With --once, in CI, or with stdin not a TTY: prints the address, loads the page and everything
-// it needs once (as a browser would, over HTTP), reports, and exits (0 when all loaded), so that
-// `make demo` never hangs in CI.
+// Serves until stopped (Ctrl-C, SIGTERM, SIGHUP), with or without a terminal: `make demo &`,
+// nohup and `| tee` keep serving. With --check (or --once), or with the CI variable set, it
+// instead loads the page and everything it needs once (as a browser would, over HTTP), reports,
+// and exits (0 when all loaded), so that `make demo` never hangs in CI.
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
@@ -64,13 +66,67 @@ export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'w
   + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
   + "form-action 'none'; frame-ancestors 'none'";
 
+// The Host names the demo answers to; any other name reaching 127.0.0.1 is a DNS rebinding.
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+/** Whether a Host header names this server: 127.0.0.1 or localhost, with its bound port. */
+export function isLocalHost(host, port) {
+  if (typeof host !== 'string') return false;
+  const m = /^([^:]+)(?::(\d+))?$/.exec(host.trim().toLowerCase());
+  if (!m || !LOCAL_HOSTS.has(m[1].replace(/\.$/, ''))) return false;
+  return m[2] === undefined ? port === 80 : Number(m[2]) === port;
+}
+
+/**
+ * A request target split into {authority, path}: origin-form "/x?y" has authority null,
+ * absolute-form "http://host:port/x" the text of its host:port (never parsed as a URL: a port
+ * like 99999 must not throw); path is the decoded-later pathname. null if neither form.
+ */
+export function requestTarget(target) {
+  if (typeof target !== 'string') return null;
+  let authority = null;
+  let rest = target;
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/is.exec(target);
+  if (absolute) {
+    authority = absolute[1];
+    rest = absolute[2] || '/';
+  }
+  if (!rest.startsWith('/')) return null;
+  try {
+    return { authority, path: new URL('http://127.0.0.1' + rest).pathname }; // '//x' stays a path
+  } catch {
+    return null;
+  }
+}
+
+const refuse = (res, status, text) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text + '\n');
+
 export function createDemoServer(root = repoRoot) {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (e) { // a bug here must cost one request, never the server
+      console.error(`web/serve.mjs: ${req.method} ${req.url}: ${e?.stack ?? e}`);
+      if (!res.headersSent) refuse(res, 500, 'internal error');
+      else res.destroy();
+    }
+  });
+  const handle = (req, res) => {
+    const port = server.address()?.port;
+    const target = requestTarget(req.url);
+    if (!isLocalHost(req.headers.host, port) || (target?.authority != null && !isLocalHost(target.authority, port))) {
+      refuse(res, 403, 'this server answers only to http://127.0.0.1 and http://localhost on its own port');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = new URL(req.url, 'http://127.0.0.1').pathname;
+    if (target === null) {
+      refuse(res, 400, 'bad request target');
+      return;
+    }
+    const pathname = target.path;
     if (pathname === '/' || pathname === '/web') {
       res.writeHead(302, { location: '/web/' }).end();
       return;
@@ -97,9 +153,15 @@ export function createDemoServer(root = repoRoot) {
       'x-content-type-options': 'nosniff',
       'content-security-policy': CONTENT_SECURITY_POLICY,
     });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
-  });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy()); // e.g. the file vanished after the stat
+    stream.pipe(res);
+  };
+  return server;
 }
 
 export function listen(server, port = 0) {
@@ -138,7 +200,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const portArg = args.indexOf('--port');
   const port = portArg >= 0 ? Number(args[portArg + 1]) : Number(process.env.PORT ?? 8080);
-  const once = args.includes('--once') || Boolean(process.env.CI) || !process.stdin.isTTY;
+  // One-shot load check only when asked (--check; --once is its old name) or in CI; never
+  // because stdin is not a terminal (`make demo &`, nohup, `| tee` must keep serving).
+  const check = args.includes('--check') || args.includes('--once') || Boolean(process.env.CI);
   const server = createDemoServer();
   let origin;
   try {
@@ -148,19 +212,22 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     origin = await listen(server, 0); // 8080 taken: any free port
   }
   console.log(`wasmetrics demo page: ${origin}/web/`);
-  if (once) {
+  if (check) {
     const problems = await checkOnce(origin);
     server.close();
     if (problems.length) {
       console.error('the demo page did not load:\n  ' + problems.join('\n  '));
       process.exit(1);
     }
-    console.log('checked: the page, its scripts, the package and its .wasm load (not serving: CI or no terminal)');
+    console.log(`checked: the page, its scripts, the package and its .wasm load (not serving: ${process.env.CI ? 'CI is set' : '--check'})`);
   } else {
-    console.log('serving the repository root on 127.0.0.1 only; Ctrl-C to stop');
-    process.on('SIGINT', () => {
+    console.log('serving the repository root on 127.0.0.1 only, until stopped (Ctrl-C)');
+    const stop = (signal) => {
+      console.log(`${signal}: stopping`);
       server.close();
+      server.closeAllConnections?.();
       process.exit(0);
-    });
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
   }
 }

@@ -328,6 +328,14 @@ export declare class MultitaskWrapper implements MetricLike {
 }
 export interface MultitaskWrapper extends Composable {}
 
+/** The part of an AbortSignal that evaluateParallel uses (declared here: no DOM or Node types needed). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** What {@link evaluateParallel} takes. */
 export interface EvaluateParallelOptions<K extends string = string> {
   /** The metrics by key: registered names and their options. */
@@ -339,8 +347,8 @@ export interface EvaluateParallelOptions<K extends string = string> {
   /** Called after each batch is folded in; total is undefined for iterators. */
   onProgress?: (done: number, total: number | undefined) => void;
   /**
-   * false (default): each batch's typed-array buffers are transferred to a worker, so the caller's
-   * arrays are detached (length 0) afterwards; true: they are copied.
+   * @deprecated Ignored: the caller's typed arrays are always copied (only each view's bytes) and
+   * the copies transferred, so the batches stay usable and can be evaluated again.
    */
   copy?: boolean;
   /**
@@ -358,11 +366,24 @@ export interface EvaluateParallelOptions<K extends string = string> {
   workerUrl?: string | { readonly href: string };
   /** Batches in flight per worker. @defaultValue 2 */
   inflight?: number;
+  /**
+   * How long a worker that owes an answer (loading the package, a batch, its final state) may send
+   * nothing before the call rejects and every worker is terminated; catches a worker that hung,
+   * ran out of memory or was closed without an event. Infinity: no timeout (errors and, in Node,
+   * exits are still reported at once). @defaultValue 60000
+   */
+  timeoutMs?: number;
+  /** An AbortSignal that cancels the call: it rejects with an Error named 'AbortError' (cause: the signal's reason). */
+  signal?: AbortSignalLike;
+  /** Node only (worker_threads' resourceLimits), e.g. { maxOldGenerationSizeMb: 512 }; browsers ignore it. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
 }
 
 /**
  * Evaluates metrics over batches on Web Workers (browsers) or worker_threads (Node); returns
- * `{key: value}` equal to updating the same metrics with every batch on one thread.
+ * `{key: value}` equal to updating the same metrics with every batch on one thread. Always
+ * settles: a failed batch, a worker that errs, exits or stays silent for `timeoutMs`, or an
+ * aborted `signal` rejects with an Error and terminates every worker of the call.
  */
 export declare function evaluateParallel<K extends string>(options: EvaluateParallelOptions<K>): Promise<Record<K, MetricResult>>;
 

@@ -17,7 +17,11 @@ import { init } from './loader.mjs';
 import { UnlistedMetric } from './metric.mjs';
 import { MetricCollection } from './collection.mjs';
 
+// The name evaluateParallel gives a Web Worker started on this package's own module, which then
+// serves by itself (bottom of this file). A worker on a custom workerUrl gets another name, so
+// that its own serveParallelWorker() call is the only one.
 export const WORKER_NAME = 'wasmetrics-parallel';
+export const CUSTOM_WORKER_NAME = 'wasmetrics-parallel-custom';
 
 /** Builds {key: metric} from {key: {name, options}} (the registry's names and options). */
 export function createMetrics(specs, where) {
@@ -47,7 +51,14 @@ const messageOf = (e) => (e instanceof Error ? e.message : String(e));
  * `import {serveParallelWorker} from 'wasmetrics'; serveParallelWorker();` — pass its URL to
  * evaluateParallel as `workerUrl`.
  */
+const servedPorts = new WeakSet();
+
 export function serveParallelWorker(port = globalThis) {
+  // Serving one port twice would answer every message twice.
+  if (port !== null && typeof port === 'object') {
+    if (servedPorts.has(port)) return;
+    servedPorts.add(port);
+  }
   let collection = null;
   let exact = true;
   let queue = Promise.resolve(); // messages are handled one at a time, in order

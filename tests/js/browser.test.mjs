@@ -1,4 +1,5 @@
-// evaluateParallel in Chromium with 2 Web Workers (tests/browser/parallel.html), through
+// evaluateParallel in Chromium with 2 Web Workers (tests/browser/parallel.html): equal to one
+// thread, and every failure (a worker that throws, closes, never answers; abort) rejects; through
 // playwright-core (a devDependency of npm/) driving Debian's /usr/bin/chromium: no browser is
 // downloaded. The repository is served by a tiny HTTP server on 127.0.0.1. Skipped only when
 // /usr/bin/chromium is absent (scripts/install-deps.sh installs it).
@@ -31,7 +32,7 @@ function serveRepo() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-test('evaluateParallel with 2 Web Workers in Chromium equals single-thread, every family', { timeout: 180_000 }, async (t) => {
+test('evaluateParallel with 2 Web Workers in Chromium equals single-thread, every family; failures reject', { timeout: 180_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
     t.skip(`${CHROMIUM} is absent (apt-get install chromium; scripts/install-deps.sh does it)`);
     return;
@@ -58,8 +59,19 @@ test('evaluateParallel with 2 Web Workers in Chromium equals single-thread, ever
       assert.ok(r.equal, `${family}: parallel ${r.got} != single-thread ${r.want}`);
       assert.equal(r.workers, 2, `${family}: 2 Web Workers started`);
       assert.equal(r.progress, r.total, `${family}: progress reached the total`);
-      assert.ok(r.detached, `${family}: the batches' buffers were transferred`);
+      assert.ok(r.intact, `${family}: the caller's batches are intact after the call`);
     }
+    const f = result.failures;
+    assert.deepEqual(f.fixtureNormal, { value: f.want }, 'the misbehaving-worker fixture serves correctly in normal mode');
+    assert.match(f.throwBatch.error ?? '', /^evaluateParallel: worker \d failed while working on batch \d: .*boom: the worker threw/);
+    assert.match(f.closeOnStart.error ?? '', /^evaluateParallel: worker \d sent nothing for 1500 ms while loading the package \(timeoutMs/);
+    assert.match(f.closeOnBatch.error ?? '', /^evaluateParallel: worker \d sent nothing for 5000 ms while working on batch \d \(timeoutMs/);
+    assert.match(f.silent.error ?? '', /^evaluateParallel: worker \d sent nothing for 1500 ms while loading the package/);
+    assert.equal(f.abort.name, 'AbortError');
+    assert.match(f.abort.error, /^evaluateParallel: aborted/);
+    assert.match(f.badBatch.error ?? '', /^evaluateParallel: batch 2: .*MeanSquaredError/);
+    assert.deepEqual(f.afterwards, { value: f.want }, 'a call after the failures works');
+    assert.deepEqual(f.sameBatchesAgain, { value: f.want }, 'the same batches evaluate again');
   } finally {
     await browser.close();
     server.close();
