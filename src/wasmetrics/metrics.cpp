@@ -119,6 +119,11 @@
   X(multiclass_calibration_error) \
   X(binary_hinge_loss) \
   X(multiclass_hinge_loss) \
+  X(binary_brier_score) \
+  X(multiclass_brier_score) \
+  X(multilabel_brier_score) \
+  X(binary_log_loss) \
+  X(multiclass_log_loss) \
   X(multilabel_ranking_average_precision) \
   X(multilabel_coverage_error) \
   X(multilabel_ranking_loss) \

@@ -86,7 +86,7 @@ TEST(Metric, InputCountIsChecked) {
   Pair a{{1, 2}, {1, 3}};
   auto v = a.views();
   auto msg = error_of([&] { m->update(std::span<const TensorView>(v.data(), 1)); });
-  EXPECT_NE(msg.find("expects (preds, target), got 1 input"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("expects (preds, target, sample_weight?), got 1 input"), std::string::npos) << msg;
 }
 
 TEST(Metric, RejectedUpdateLeavesStateUnchanged) {

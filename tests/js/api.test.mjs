@@ -93,7 +93,7 @@ test('input errors name the metric, the method and the argument', () => {
   assert.throws(() => m.update('1, 2', [1, 2]), /`preds` must be a number, a typed array/);
   // wrong input count (the core names the expected inputs)
   assert.throws(() => m.update([1, 2]), /preds, target/);
-  assert.throws(() => m.update([1], [1], [1]), /preds, target/);
+  assert.throws(() => m.update([1], [1], [1], [1]), /preds, target, sample_weight/);
   // shapes the core refuses
   assert.throws(() => m.update([1, 2, 3], [1, 2]), (e) => e instanceof Error && /preds/.test(e.message));
   // the module and the metric stay usable, and rejected batches left no trace
@@ -133,7 +133,7 @@ test('createMetric returns the generated class; listMetrics has camelCase option
     }
   }
   const entry = metrics.find((x) => x.name === 'MeanSquaredError');
-  assert.deepEqual(entry.inputs.map((i) => i.name), ['preds', 'target']);
+  assert.deepEqual(entry.inputs.map((i) => i.name), ['preds', 'target', 'sample_weight']);
   assert.ok(entry.options.some((o) => o.name === 'numOutputs' && o.snakeName === 'num_outputs'));
   entry.options.length = 0; // a copy: mutating it changes nothing
   assert.ok(listMetrics().find((x) => x.name === 'MeanSquaredError').options.length > 0);

@@ -92,7 +92,8 @@ const TABLE = [
       ['-Infinity preds', [f32([-Infinity, 0.8]), i32([0, 1])], [/`preds`/, /-Infinity/]],
       ['target 2', [f32([0.1, 0.8]), i32([2, 1])], [/`target`/, /value 2\b/]],
       ['target -1 (no ignoreIndex)', [f32([0.1, 0.8]), i32([-1, 1])], [/`target`/, /value -1\b/]],
-      ['too many inputs', [f32([0.1]), i32([1]), i32([1])], [/preds, target/]],
+      ['too many inputs', [f32([0.1]), i32([1]), f32([1]), i32([1])], [/preds, target, sample_weight/]],
+      ['negative sample_weight', [f32([0.1, 0.8]), i32([0, 1]), f32([1, -2])], [/`sample_weight`/, /-2/]],
     ],
     badOptions: [
       ['threshold 1.5', { threshold: 1.5 }, [/threshold/, /1\.5/]],

@@ -14,6 +14,8 @@
 #include "wasmetrics/classification/input_format.hpp"
 #include "wasmetrics/classification/stat_scores.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace classification {
@@ -217,6 +219,26 @@ class ConfusionFamilyMetric final : public Metric {
   }
 
   void update_state(State& s, std::span<const TensorView> in) const override {
+    if (const TensorView* w = sample_weight_of(in)) {
+      // weighted: the general formatting path, cells as float64 sums of the rows' weights
+      promote_counts_to_float64(s);  // the weighted layout (core/weighted_state.hpp)
+      if (format_.task != Task::multiclass) {
+        LabelCodes b = format_labels(format_, in[0], in[1]);
+        count_stats_weighted(b, read_sample_weight(name(), *w, b.n), layout_, s);
+        return;
+      }
+      ClassLabels b = format_classes(format_, in[0], in[1]);
+      const std::vector<double> wv = read_sample_weight(name(), *w, b.n);
+      auto cm = s["confmat"].as<double>();
+      const std::int64_t C = format_.num_classes;
+      for (std::int64_t n = 0; n < b.n; ++n)
+        for (std::int64_t x = 0; x < b.extra; ++x) {
+          const std::int32_t t = b.target[n * b.extra + x], p = b.preds[n * b.extra + x];
+          if (t < 0 || p < 0) continue;  // ignored (or invalid with validate_args=false)
+          cm[static_cast<std::size_t>(t * C + p)] += wv[static_cast<std::size_t>(n)];
+        }
+      return;
+    }
     if (format_.task != Task::multiclass) {
       count_stats(format_labels(format_, in[0], in[1]), layout_, s);
       return;
@@ -241,14 +263,11 @@ class ConfusionFamilyMetric final : public Metric {
     std::int64_t n = 2;
     if (mc) {
       n = C;
-      auto cm = s["confmat"].as<std::int64_t>();
-      mats.emplace_back(cm.begin(), cm.end());
+      mats.push_back(counts_of(s["confmat"]));  // int64 counts, or float64 weighted sums
     } else {
-      auto tp = s["tp"].as<std::int64_t>(), fp = s["fp"].as<std::int64_t>(), tn = s["tn"].as<std::int64_t>(),
-           fn = s["fn"].as<std::int64_t>();
-      for (std::int64_t l = 0; l < layout_.k; ++l)
-        mats.push_back({static_cast<double>(tn[l]), static_cast<double>(fp[l]), static_cast<double>(fn[l]),
-                        static_cast<double>(tp[l])});
+      const std::vector<double> tp = counts_of(s["tp"]), fp = counts_of(s["fp"]), tn = counts_of(s["tn"]),
+                                fn = counts_of(s["fn"]);
+      for (std::int64_t l = 0; l < layout_.k; ++l) mats.push_back({tn[l], fp[l], fn[l], tp[l]});
     }
     switch (kind_) {
       case CmKind::confusion_matrix: return confusion_matrix(mats, n);
@@ -403,7 +422,7 @@ MetricSpec cm_spec(std::string name, Task task, CmKind kind, std::string doc) {
       .name = std::move(name),
       .family = "classification",
       .doc = std::move(doc),
-      .inputs = classification_inputs(task),
+      .inputs = with_sample_weight(classification_inputs(task)),
       .options = std::move(opts),
       .make = [task, kind](const Options& o) { return std::make_unique<ConfusionFamilyMetric>(o, task, kind); },
       .examples = std::move(examples),

@@ -10,6 +10,8 @@
 
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/kernels/radix_sort.hpp"
 
 namespace wasmetrics::classification {
@@ -395,7 +397,9 @@ State curve_initial_state(const CurveFormat& f) {
   return s;
 }
 
-void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
+
+void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target,
+                  const TensorView* sample_weight) {
   const std::int64_t K = f.classes;
   // shapes
   if (f.task == Task::multiclass) {
@@ -427,8 +431,26 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
   if (!is_floating(preds.dtype) && !f.int_preds_ok)
     fail(f.metric, ": Expected argument `preds` to be an floating tensor with probability/logit scores, but got tensor "
          "with dtype ", dtype_name(preds.dtype));
-  if (binary_f32_u8_update(f, s, preds, target)) return;
-  if (multiclass_f32_i32_update(f, s, preds, target)) return;
+  // Sample weights (one per row of preds, N = preds.shape[0]): read after the shape checks; the
+  // state is then in the weighted layout (float64 hist, or a float32 weight beside each kept row).
+  std::vector<double> row_weight;
+  if (sample_weight) {
+    if (preds.ndim() < 1) fail(f.metric, ": `sample_weight` needs `preds` of shape [N, ...], got a scalar");
+    row_weight = read_sample_weight(f.metric, *sample_weight, preds.shape[0]);
+    // the batch state (fresh) in the weighted layout (weighted_state.hpp)
+    if (f.binned) promote_counts_to_float64(s);
+    else if (!s.find(kSampleWeightState)) s.add(kSampleWeightState, Reduction::cat, DType::float32, {0});
+  } else {
+    if (binary_f32_u8_update(f, s, preds, target)) return;
+    if (multiclass_f32_i32_update(f, s, preds, target)) return;
+  }
+  const bool weighted = sample_weight != nullptr;
+  // elements (binary) or rows (multiclass / multilabel, n * X + x) per row of preds
+  const std::int64_t N0 = preds.shape.empty() ? 1 : preds.shape[0];
+  const std::int64_t per_n = N0 == 0 ? 1 : (f.task == Task::binary ? preds.numel() / N0
+                                                                    : (K == 0 ? 1 : preds.numel() / (N0 * K)));
+  std::vector<float> kept_weight;  // exact state: one weight per appended row
+  auto weight_of = [&](std::int64_t element_or_row) { return row_weight[static_cast<std::size_t>(element_or_row / per_n)]; };
   const bool f32 = preds.dtype != DType::float64;
   std::vector<double> p = read_preds(f, preds);        // V4
   std::vector<std::int64_t> t = read_target(f, target);  // V2
@@ -451,8 +473,17 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
   }
 
   const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
-  std::int64_t* hist = f.binned ? s["hist"].as<std::int64_t>().data() : nullptr;
-  auto count = [&](std::int64_t k, double score, int bit) { ++hist[(k * T1 + bin_of(f, score)) * 2 + bit]; };
+  std::int64_t* hist = f.binned && !weighted ? s["hist"].as<std::int64_t>().data() : nullptr;
+  double* whist = f.binned && weighted ? s["hist"].as<double>().data() : nullptr;
+  // `at`: the element (binary) or row index whose weight counts
+  auto count = [&](std::int64_t k, double score, int bit, std::int64_t at) {
+    const std::int64_t cell = (k * T1 + bin_of(f, score)) * 2 + bit;
+    if (weighted) whist[cell] += weight_of(at);
+    else ++hist[cell];
+  };
+  auto append_weights = [&]() {
+    if (weighted && !f.binned) s[kSampleWeightState].append<float>(kept_weight);
+  };
 
   if (f.task == Task::binary) {
     bool outside = false;
@@ -466,15 +497,17 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
       double v = logits ? sigmoid_of(p[i], f32) : p[i];
       const int bit = t[i] == 1 ? 1 : 0;
       if (f.binned) {
-        count(0, f32 ? static_cast<double>(static_cast<float>(v)) : v, bit);
+        count(0, f32 ? static_cast<double>(static_cast<float>(v)) : v, bit, static_cast<std::int64_t>(i));
       } else {
         sc.push_back(static_cast<float>(v));
         tg.push_back(static_cast<std::uint8_t>(bit));
+        if (weighted) kept_weight.push_back(static_cast<float>(weight_of(static_cast<std::int64_t>(i))));
       }
     }
     if (!f.binned) {
       s["scores"].append<float>(sc);
       s["target"].append<std::uint8_t>(tg);
+      append_weights();
     }
     return;
   }
@@ -510,16 +543,18 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
       if (f.binned) {
         for (std::int64_t k = 0; k < K; ++k) {
           const double v = f32 ? static_cast<double>(static_cast<float>(row[k])) : row[k];
-          count(f.micro ? 0 : k, v, label == k ? 1 : 0);
+          count(f.micro ? 0 : k, v, label == k ? 1 : 0, r);
         }
       } else {
         for (std::int64_t k = 0; k < K; ++k) sc.push_back(static_cast<float>(row[k]));
         tg.push_back(label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1);
+        if (weighted) kept_weight.push_back(static_cast<float>(weight_of(r)));
       }
     }
     if (!f.binned) {
       s["scores"].append<float>(sc);
       s["target"].append<std::int32_t>(tg);
+      append_weights();
     }
     return;
   }
@@ -542,7 +577,7 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
         const std::int64_t label = t[src];
         if (f.binned) {
           if (ignored(label)) continue;
-          count(k, f32 ? static_cast<double>(static_cast<float>(v)) : v, label == 1 ? 1 : 0);
+          count(k, f32 ? static_cast<double>(static_cast<float>(v)) : v, label == 1 ? 1 : 0, n * X + x);
         } else {
           sc[dst] = static_cast<float>(v);
           tg[dst] = ignored(label) ? kIgnoredTarget : label == 1 ? 1 : 0;
@@ -551,6 +586,10 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
   if (!f.binned) {
     s["scores"].append<float>(sc);
     s["target"].append<std::uint8_t>(tg);
+    if (weighted) {
+      for (std::int64_t r = 0; r < R; ++r) kept_weight.push_back(static_cast<float>(weight_of(r)));
+      append_weights();
+    }
   }
 }
 
@@ -632,6 +671,68 @@ bool gather_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel
   return recall_ones;
 }
 
+// Weighted exact curve (the state has a `weight` beside each row): the (score, label, weight)
+// triples of class k (per_class) or of the pooled problem (micro), rows of weight 0 dropped (they
+// make no threshold, as scikit-learn drops them), sorted by score descending; tps / fps are the
+// cumulative sums of the weights (in double) at the end of each run of equal scores.
+void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, ClassCurve& c) {
+  const std::int64_t K = f.classes;
+  const StateVar& sv = s["scores"];
+  const std::int64_t N = sv.shape[0];
+  auto scores = sv.as<float>();
+  auto weight = s[kSampleWeightState].as<float>();
+  std::vector<float> keys, wts;
+  std::vector<std::uint8_t> labels;
+  auto keep = [&](float key, std::uint8_t label, float w) {
+    if (w == 0) return;
+    keys.push_back(key);
+    labels.push_back(label);
+    wts.push_back(w);
+  };
+  bool any_kept = false;
+  if (f.task == Task::binary) {
+    auto tg = s["target"].as<std::uint8_t>();
+    for (std::int64_t r = 0; r < N; ++r) keep(scores[r], tg[r], weight[r]);
+    any_kept = N > 0;
+  } else if (f.task == Task::multiclass) {
+    auto tg = s["target"].as<std::int32_t>();
+    for (std::int64_t r = 0; r < N; ++r)
+      for (std::int64_t j = 0; j < K; ++j)
+        if (sel == CurveSel::micro || j == k) keep(scores[r * K + j], tg[r] == j ? 1 : 0, weight[r]);
+    any_kept = N > 0;
+  } else {
+    auto tg = s["target"].as<std::uint8_t>();
+    for (std::int64_t r = 0; r < N; ++r)
+      for (std::int64_t j = 0; j < K; ++j) {
+        if (sel == CurveSel::per_class && j != k) continue;
+        const std::uint8_t v = tg[r * K + j];
+        if (v == kIgnoredTarget) continue;
+        any_kept = true;
+        keep(scores[r * K + j], v, weight[r]);
+      }
+  }
+  if (!any_kept)
+    fail(f.metric, ": compute() needs at least one sample that is not ignored (TorchMetrics raises here too)");
+  if (keys.empty())
+    fail(f.metric, ": compute() needs at least one sample of weight > 0 (every sample_weight so far is 0)");
+  std::vector<std::uint32_t> order(keys.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] > keys[b]; });
+  double tps = 0, fps = 0;
+  bool any_pos = false;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::uint32_t o = order[i];
+    const double w = wts[o];
+    if (labels[o]) { tps += w; any_pos = true; } else { fps += w; }
+    if (i + 1 == order.size() || keys[o] != keys[order[i + 1]]) {
+      c.tps.push_back(static_cast<float>(tps));
+      c.fps.push_back(static_cast<float>(fps));
+      c.thr.push_back(keys[o]);
+    }
+  }
+  c.recall_ones = !any_pos;
+}
+
 }  // namespace
 
 ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel) {
@@ -640,7 +741,7 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     c.binned = true;
     const std::int64_t T = static_cast<std::int64_t>(f.thresholds.size());
     const std::int64_t T1 = T + 1;
-    auto h = s["hist"].as<std::int64_t>();
+    const std::vector<double> h = counts_of(s["hist"]);  // int64 counts, or float64 weighted sums
     std::vector<double> hb(static_cast<std::size_t>(T1 * 2), 0.0);
     const std::int64_t SK = f.state_classes();
     // One class's histogram, or all of them summed (micro). Not a scan of every class per class:
@@ -659,6 +760,10 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     }
     c.pos = sp + hb[1];
     c.neg = sn + hb[0];
+    return c;
+  }
+  if (s.find(kSampleWeightState)) {
+    build_weighted_exact(f, s, k, sel, c);
     return c;
   }
   std::vector<float> keys;

@@ -10,6 +10,9 @@
 //       multiclass  scores float32 [N, C], target int32 [N]           4·C + 4 bytes per kept sample
 //       multilabel  scores float32 [N, L], target uint8 [N, L]        5·L bytes per sample
 //                   (2 marks an ignored entry, dropped per label at compute as TorchMetrics does)
+//   weighted (core/weighted_state.hpp; after an update with sample_weight): exact states also keep
+//     sample_weight float32 [N] beside the rows (4 more bytes per row); binned hists hold float64
+//     sums of weights.
 //   binned (thresholds = int n or a list of T values): hist int64 [K, T+1, 2], Reduction::sum:
 //     hist[k][b][t] counts the entries of class k with target bit t whose score is >= exactly b of
 //     the (sorted) thresholds; 16·(T+1)·K bytes. One pass per batch (binary search / direct index per
@@ -61,8 +64,10 @@ OptionSpec curve_input_kind_option(Task task);
 CurveFormat curve_format_from_options(const Options& o, Task task);
 
 State curve_initial_state(const CurveFormat& f);
-// Validates one batch (shapes, V4, V2, V3, V1, float preds) and folds it into `s`.
-void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target);
+// Validates one batch (shapes, V4, V2, V3, V1, float preds) and folds it into `s` (a fresh state).
+// With `sample_weight` ([N], one per row of preds) `s` is turned into the weighted layout.
+void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target,
+                  const TensorView* sample_weight = nullptr);
 
 // One class's curve data: exact (distinct thresholds descending with cumulative counts, as
 // TorchMetrics' _binary_clf_curve) or binned (counts per threshold, in the given order).

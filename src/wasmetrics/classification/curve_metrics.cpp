@@ -8,6 +8,8 @@
 #include "wasmetrics/classification/best_thresholds.hpp"
 #include "wasmetrics/classification/curve.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace classification {
@@ -146,7 +148,9 @@ class CurveMetric final : public Metric {
  protected:
   State initial_state() const override { return curve_initial_state(format_); }
 
-  void update_state(State& s, std::span<const TensorView> in) const override { curve_update(format_, s, in[0], in[1]); }
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    curve_update(format_, s, in[0], in[1], sample_weight_of(in));
+  }
   // Runs before every fold (update, forward, merge): the exact state's memory budget.
   void merge_custom(State& into, const State& from) const override { curve_check_budget(format_, into, from); }
 
@@ -154,7 +158,8 @@ class CurveMetric final : public Metric {
     const std::int64_t C = task_ == Task::binary ? 1 : format_.classes;
     const bool pooled = task_ == Task::binary || average_ == "micro";
     // Exact AUROC / AP need only the area: one class at a time, summed while sweeping its sorted keys.
-    if (!format_.binned && (kind_ == CurveKind::ap || (kind_ == CurveKind::auroc && !(task_ == Task::binary && max_fpr_)))) {
+    // (Weighted exact states take the curve path below: the cumulative sums of weights.)
+    if (!format_.binned && !s.find(kSampleWeightState) && (kind_ == CurveKind::ap || (kind_ == CurveKind::auroc && !(task_ == Task::binary && max_fpr_)))) {
       std::vector<float> res;
       std::vector<double> weights;
       for (std::int64_t k = 0; k < (pooled ? 1 : C); ++k) {
@@ -370,6 +375,7 @@ MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string d
                 {"target", false, "[N, L, ...] 0/1 labels (or ignore_index)"}};
       break;
   }
+  inputs.push_back(sample_weight_input());
   std::vector<QuerySpec> queries;
   if (task != Task::multiclass)  // multiclass predictions are an argmax: no threshold to feed back
     queries.push_back({.name = "best_thresholds",

@@ -8,6 +8,8 @@
 #include "wasmetrics/classification/input_format.hpp"
 #include "wasmetrics/classification/stat_scores.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace classification {
@@ -71,6 +73,18 @@ class StatScoreMetric final : public Metric {
   }
 
   void update_state(State& s, std::span<const TensorView> in) const override {
+    if (const TensorView* w = sample_weight_of(in)) {
+      // weighted: the general formatting path, counts as float64 sums of the rows' weights
+      promote_counts_to_float64(s);  // the weighted layout (core/weighted_state.hpp)
+      if (format_.task == Task::multiclass) {
+        ClassLabels b = format_classes(format_, in[0], in[1]);
+        count_stats_weighted(b, format_.num_classes, read_sample_weight(name(), *w, b.n), layout_, s);
+      } else {
+        LabelCodes b = format_labels(format_, in[0], in[1]);
+        count_stats_weighted(b, read_sample_weight(name(), *w, b.n), layout_, s);
+      }
+      return;
+    }
     if (format_.task == Task::multiclass) count_stats(format_classes(format_, in[0], in[1]), format_.num_classes, layout_, s);
     else if (!count_stats_fused(format_, in[0], in[1], layout_, s)) count_stats(format_labels(format_, in[0], in[1]), layout_, s);
   }
@@ -214,7 +228,7 @@ MetricSpec stat_spec(std::string name, Task task, Score score, std::string doc) 
       .name = std::move(name),
       .family = "classification",
       .doc = std::move(doc),
-      .inputs = classification_inputs(task),
+      .inputs = with_sample_weight(classification_inputs(task)),
       .options = std::move(opts),
       .make = [task, score](const Options& o) { return std::make_unique<StatScoreMetric>(o, task, score); },
       .examples = std::move(examples),

@@ -6,6 +6,7 @@
 
 #include "wasmetrics/classification/label_tally.hpp"
 #include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics::classification {
 
@@ -179,6 +180,82 @@ void count_stats(const ClassLabels& b, std::int64_t C, const StatLayout& layout,
   out.store(s, layout.per_sample);
 }
 
+// ---- weighted counts ----
+
+namespace {
+
+// A batch's weighted counts: global -> added to the [k] float64 sums; per sample -> appended rows.
+struct WeightedCounts {
+  std::int64_t rows, k;
+  std::vector<double> c[4];  // tp, fp, tn, fn, each [rows, k]
+  WeightedCounts(std::int64_t r, std::int64_t kk) : rows(r), k(kk) {
+    for (auto& v : c) v.assign(static_cast<std::size_t>(r * kk), 0.0);
+  }
+  void store(State& s, bool per_sample) const {
+    for (int j = 0; j < 4; ++j) {
+      StateVar& var = s[kNames[j]];
+      if (per_sample) {
+        var.append(std::span<const double>(c[j]));
+      } else {
+        auto dst = var.as<double>();
+        for (std::int64_t i = 0; i < k; ++i) dst[i] += c[j][i];
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void count_stats_weighted(const LabelCodes& b, std::span<const double> w, const StatLayout& layout, State& s) {
+  const std::int64_t N = b.n, L = b.labels, X = b.extra;
+  WeightedCounts out(layout.per_sample ? N : 1, L);
+  constexpr int kSlot[4] = {2, 1, 3, 0};  // code (pred | target << 1) -> tn, fp, fn, tp
+  for (std::int64_t n = 0; n < N; ++n) {
+    const double wn = w[static_cast<std::size_t>(n)];
+    const std::int64_t row = layout.per_sample ? n : 0;
+    for (std::int64_t l = 0; l < L; ++l) {
+      const std::uint8_t* cp = b.code.data() + (n * L + l) * X;
+      for (std::int64_t x = 0; x < X; ++x)
+        if (cp[x] != LabelCodes::kIgnored) out.c[kSlot[cp[x]]][row * L + l] += wn;
+    }
+  }
+  out.store(s, layout.per_sample);
+}
+
+void count_stats_weighted(const ClassLabels& b, std::int64_t C, std::span<const double> w, const StatLayout& layout,
+                          State& s) {
+  const std::int64_t N = b.n, X = b.extra, K = b.k;
+  const std::int64_t rows = layout.per_sample ? N : 1;
+  WeightedCounts out(rows, C);
+  std::vector<double> valid(static_cast<std::size_t>(rows), 0.0);
+  for (std::int64_t n = 0; n < N; ++n) {
+    const double wn = w[static_cast<std::size_t>(n)];
+    const std::int64_t row = layout.per_sample ? n : 0;
+    double* tp = out.c[0].data() + row * C;
+    double* fp = out.c[1].data() + row * C;
+    double* fn = out.c[3].data() + row * C;
+    const std::int32_t* t = b.target.data() + n * X;
+    const std::int32_t* p = b.preds.data() + n * X * K;
+    for (std::int64_t x = 0; x < X; ++x) {
+      const std::int32_t tv = t[x];
+      if (tv == ClassLabels::kIgnoredClass) continue;
+      valid[static_cast<std::size_t>(row)] += wn;
+      bool hit = false;
+      for (std::int64_t j = 0; j < K; ++j) {
+        const std::int32_t c = p[x * K + j];
+        if (c == tv) { tp[c] += wn; hit = true; } else if (c >= 0) { fp[c] += wn; }
+      }
+      if (!hit && tv >= 0) fn[tv] += wn;
+    }
+  }
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t c = 0; c < C; ++c) {
+      const std::int64_t i = r * C + c;
+      out.c[2][i] = valid[static_cast<std::size_t>(r)] - out.c[0][i] - out.c[1][i] - out.c[3][i];
+    }
+  out.store(s, layout.per_sample);
+}
+
 // ---- reduction ----
 
 namespace {
@@ -214,7 +291,7 @@ bool uses_top_k(Score s) {
 }
 
 struct RowView {
-  const std::int64_t* tp; const std::int64_t* fp; const std::int64_t* tn; const std::int64_t* fn;
+  const double* tp; const double* fp; const double* tn; const double* fn;
 };
 
 // Reduces one row (k classes) to a scalar by micro/macro/weighted/binary.
@@ -252,8 +329,9 @@ double reduce_row(const ReduceOptions& r, const RowView& v, std::int64_t k) {
 }  // namespace
 
 Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptions& r) {
-  auto tp = st["tp"].as<std::int64_t>(), fp = st["fp"].as<std::int64_t>(), tn = st["tn"].as<std::int64_t>(),
-       fn = st["fn"].as<std::int64_t>();
+  // int64 counts, or float64 sums of sample weights (weighted layout), read as doubles
+  const std::vector<double> tp = counts_of(st["tp"]), fp = counts_of(st["fp"]), tn = counts_of(st["tn"]),
+                            fn = counts_of(st["fn"]);
   const std::int64_t K = layout.k;
   const std::int64_t R = layout.per_sample ? st["tp"].shape[0] : 1;
   auto row = [&](std::int64_t i) { return RowView{tp.data() + i * K, fp.data() + i * K, tn.data() + i * K, fn.data() + i * K}; };
@@ -264,11 +342,11 @@ Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptio
     auto vals = [&](std::int64_t i, std::int64_t c, int j) -> double {
       const std::int64_t at = i * K + c;
       switch (j) {
-        case 0: return static_cast<double>(tp[at]);
-        case 1: return static_cast<double>(fp[at]);
-        case 2: return static_cast<double>(tn[at]);
-        case 3: return static_cast<double>(fn[at]);
-        default: return static_cast<double>(tp[at] + fn[at]);
+        case 0: return tp[at];
+        case 1: return fp[at];
+        case 2: return tn[at];
+        case 3: return fn[at];
+        default: return tp[at] + fn[at];
       }
     };
     Tensor out;
@@ -282,7 +360,7 @@ Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptio
       if (r.average == Average::weighted) {
         double W = 0;
         if (r.task == Task::multilabel && layout.per_sample && r.samplewise) {
-          for (std::int64_t q = 0; q < R * K; ++q) W += static_cast<double>(tp[q] + fn[q]);  // TorchMetrics: w.sum()
+          for (std::int64_t q = 0; q < R * K; ++q) W += tp[q] + fn[q];  // TorchMetrics: w.sum()
         } else {
           for (std::int64_t c = 0; c < K; ++c) W += vals(i, c, 4);
         }

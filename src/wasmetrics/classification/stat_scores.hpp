@@ -2,7 +2,7 @@
 // The stat-score state shared by Accuracy, Precision, Recall, F1/FBeta, Specificity,
 // NegativePredictiveValue, HammingDistance and StatScores (Binary*, Multiclass*, Multilabel*):
 //
-//   tp, fp, tn, fn   int64, one count per class (multiclass), label (multilabel) or 1 (binary)
+//   tp, fp, tn, fn   int64 (float64 sums of sample weights once weighted), one count per class (multiclass), label (multilabel) or 1 (binary)
 //     global (multidim_average='global', average != 'samples'): shape [K], Reduction::sum
 //     per sample (multidim_average='samplewise', or multilabel average='samples'):
 //                    shape [n, K], Reduction::cat (one row per sample, over all batches)
@@ -11,6 +11,7 @@
 // which score is computed, so every metric of the family with the same format can share one
 // update. Ignored positions (target == ignore_index) count nowhere.
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "wasmetrics/classification/input_format.hpp"
@@ -25,6 +26,11 @@ struct StatLayout {
 };
 
 void add_stat_states(State& s, const StatLayout& layout);
+// Weighted layout (core/weighted_state.hpp): the same states as float64 sums of sample weights.
+// count_stats_weighted folds a batch whose row n (of b.n) weighs w[n] into such states.
+void count_stats_weighted(const LabelCodes& b, std::span<const double> w, const StatLayout& layout, State& s);
+void count_stats_weighted(const ClassLabels& b, std::int64_t num_classes, std::span<const double> w,
+                          const StatLayout& layout, State& s);
 // Folds one formatted batch into fresh stat states.
 void count_stats(const LabelCodes& b, const StatLayout& layout, State& s);
 void count_stats(const ClassLabels& b, std::int64_t num_classes, const StatLayout& layout, State& s);

@@ -1,9 +1,12 @@
 #include "wasmetrics/core/state.hpp"
 
+#include "wasmetrics/core/weighted_state.hpp"
+
 #include <algorithm>
 #include <new>
 #include <stdexcept>
 #include <cmath>
+#include <optional>
 
 namespace wasmetrics {
 
@@ -97,9 +100,54 @@ void reduce_elementwise(StateVar& a, const StateVar& b, double wa, double wb) {
   }
 }
 
+// The weighted layout (weighted_state.hpp): whether `s` keeps per-row sample weights, and adds
+// them (weight 1 for each row it holds) when it does not.
+bool has_row_weights(const State& s) { return s.find(kSampleWeightState) != nullptr; }
+
+void add_unit_row_weights(State& s) {
+  StateVar& w = s.add(kSampleWeightState, Reduction::cat, DType::float32, {0});
+  w.append<float>(std::vector<float>(static_cast<std::size_t>(cat_rows(s)), 1.0f));
+}
+
+// Brings `into` and `from` to one layout when only one of them is weighted: `into` is converted in
+// place (same value), `from` through a copy in `converted` (returned, or &from when it needs none).
+const State* align_weighted_layouts(State& into, const State& from, std::optional<State>& converted) {
+  const bool into_rows = has_row_weights(into), from_rows = has_row_weights(from);
+  bool from_needs = into_rows && !from_rows, into_needs = from_rows && !into_rows;
+  for (std::size_t k = 0; k < std::min(into.vars().size(), from.vars().size()); ++k) {
+    const DType a = into.vars()[k].dtype, b = from.vars()[k].dtype;
+    if (a == DType::int64 && b == DType::float64) into_needs = true;
+    if (a == DType::float64 && b == DType::int64) from_needs = true;
+  }
+  if (into_needs) {
+    for (std::size_t k = 0; k < std::min(into.vars().size(), from.vars().size()); ++k)
+      if (into.vars()[k].dtype == DType::int64 && from.vars()[k].dtype == DType::float64) {
+        State one;  // promote just this state
+        one.vars().push_back(std::move(into.vars()[k]));
+        promote_counts_to_float64(one);
+        into.vars()[k] = std::move(one.vars()[0]);
+      }
+    if (from_rows && !into_rows) add_unit_row_weights(into);
+  }
+  if (!from_needs) return &from;
+  converted = from;
+  State& c = *converted;
+  for (std::size_t k = 0; k < std::min(into.vars().size(), c.vars().size()); ++k)
+    if (into.vars()[k].dtype == DType::float64 && c.vars()[k].dtype == DType::int64) {
+      State one;
+      one.vars().push_back(std::move(c.vars()[k]));
+      promote_counts_to_float64(one);
+      c.vars()[k] = std::move(one.vars()[0]);
+    }
+  if (into_rows && !from_rows) add_unit_row_weights(c);
+  return &c;
+}
+
 }  // namespace
 
-void merge_states(State& into, const State& from) {
+void merge_states(State& into, const State& from_given) {
+  std::optional<State> converted;
+  const State& from = *align_weighted_layouts(into, from_given, converted);
   if (into.vars().size() != from.vars().size()) fail("cannot merge states: they declare different states");
   // Every cat state gets its room before anything is appended: when the heap runs out (bad_alloc,
   // turned into a JS Error by the binding) no state is left longer than its siblings.

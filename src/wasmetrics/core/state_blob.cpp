@@ -1,5 +1,7 @@
 #include "wasmetrics/core/state_blob.hpp"
 
+#include "wasmetrics/core/weighted_state.hpp"
+
 #include <cstring>
 
 #include "wasmetrics/core/error.hpp"
@@ -111,11 +113,20 @@ State decode_state(std::span<const std::uint8_t> blob, const std::string& metric
   State out = layout;
   out.updates = r.get<std::int64_t>("update count");
   auto n = r.get<std::uint32_t>("state count");
-  if (n != out.vars().size()) fail("state blob of ", metric, " has ", n, " states, expected ", out.vars().size());
+  // A state saved in the weighted layout (weighted_state.hpp) has one more state, `sample_weight`
+  // (per-row weights, last), and float64 where the layout declares int64 counts.
+  const std::size_t declared = out.vars().size();
+  const bool row_weights = n == declared + 1;
+  if (row_weights) out.add(kSampleWeightState, Reduction::cat, DType::float32, {0});
+  if (n != out.vars().size()) fail("state blob of ", metric, " has ", n, " states, expected ", declared);
   for (auto& v : out.vars()) {
     auto sname = r.get_string("state name");
     auto red = r.get<std::uint8_t>("reduction");
     auto dt = r.get<std::uint8_t>("dtype");
+    if (v.dtype == DType::int64 && dt == static_cast<std::uint8_t>(DType::float64)) {
+      v.dtype = DType::float64;  // weighted counts
+      v.bytes.assign(v.bytes.size(), std::byte{0});
+    }
     if (sname != v.name || red != static_cast<std::uint8_t>(v.reduction) || dt != static_cast<std::uint8_t>(v.dtype))
       fail("state blob of ", metric, ": state '", sname, "' does not match the expected '", v.name, "'");
     auto ndim = r.get<std::uint32_t>("ndim");
@@ -142,6 +153,9 @@ State decode_state(std::span<const std::uint8_t> blob, const std::string& metric
     r.pos += nbytes;
   }
   if (r.pos != r.bytes.size()) fail("state blob of ", metric, " has ", r.bytes.size() - r.pos, " trailing bytes");
+  if (row_weights && out[kSampleWeightState].shape[0] != cat_rows(out))
+    fail("state blob of ", metric, ": state '", kSampleWeightState, "' has ", out[kSampleWeightState].shape[0],
+         " rows for ", cat_rows(out), " kept rows");
   return out;
 }
 

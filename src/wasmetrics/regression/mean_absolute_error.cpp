@@ -3,7 +3,8 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
-#include "wasmetrics/regression/common.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/regression/weighted_sums.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -31,6 +32,12 @@ class MeanAbsoluteError final : public Metric {
              shape_str(preds.shape));
       rows = preds.shape[0];
     }
+    if (const TensorView* w = sample_weight_of(in)) {
+      promote_counts_to_float64(s);  // total: the sum of the weights (core/weighted_state.hpp)
+      regression::add_weighted_errors(name(), preds, target, *w, num_outputs_, s["sum_abs_error"].as<double>(),
+                                      s["total"].as<double>()[0], [](double d) { return std::fabs(d); });
+      return;
+    }
     auto sae = s["sum_abs_error"].as<double>();
     const auto k = static_cast<std::size_t>(num_outputs_);
     regression::for_each_pair(preds, target, [&](std::size_t i, double p, double t) { sae[i % k] += std::fabs(p - t); });
@@ -39,7 +46,7 @@ class MeanAbsoluteError final : public Metric {
 
   Result compute_state(const State& s) const override {
     auto sae = s["sum_abs_error"].as<double>();
-    const double n = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    const double n = count_at(s["total"], 0);
     Tensor out;
     out.shape = {num_outputs_};
     for (double v : sae) out.data.push_back(v / n);
@@ -58,7 +65,7 @@ MetricSpec mean_absolute_error_spec() {
       .family = "regression",
       .doc = "Mean absolute error, accumulated over all batches.",
       .inputs = {{"preds", false, "predictions, any shape ([N, num_outputs] when num_outputs > 1)"},
-                 {"target", false, "targets, same shape"}},
+                 {"target", false, "targets, same shape"}, sample_weight_input()},
       .options = {
           {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
            .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},

@@ -5,6 +5,8 @@
 
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/regression/weighted_sums.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -34,6 +36,13 @@ class MeanSquaredError final : public Metric {
              shape_str(preds.shape));
       rows = preds.shape[0];
     }
+    if (const TensorView* w = sample_weight_of(in)) {
+      // weighted: sum w·err² and the total weight (every element of a row weighs the row's weight)
+      promote_counts_to_float64(s);  // total: the sum of the weights (core/weighted_state.hpp)
+      regression::add_weighted_errors(name(), preds, target, *w, num_outputs_, s["sum_squared_error"].as<double>(),
+                                      s["total"].as<double>()[0], [](double d) { return d * d; });
+      return;
+    }
     auto sse = s["sum_squared_error"].as<double>();
     visit_elements(preds, [&](auto p) {
       visit_elements(target, [&](auto t) {
@@ -58,7 +67,7 @@ class MeanSquaredError final : public Metric {
 
   Result compute_state(const State& s) const override {
     auto sse = s["sum_squared_error"].as<double>();
-    double n = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    const double n = count_at(s["total"], 0);
     Tensor out;
     out.shape = {num_outputs_};
     for (double v : sse) out.data.push_back(squared_ ? v / n : std::sqrt(v / n));
@@ -77,7 +86,8 @@ MetricSpec mean_squared_error_spec() {
       .name = "MeanSquaredError",
       .family = "regression",
       .doc = "Mean squared error (or its root with squared=false), accumulated over all batches.",
-      .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"}},
+      .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"},
+                 sample_weight_input()},
       .options = {
           {.name = "squared", .type = OptionType::boolean, .default_value = true,
            .doc = "true: MSE; false: RMSE (root of the accumulated mean)"},

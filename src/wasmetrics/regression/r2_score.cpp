@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/weighted_sums.hpp"
 #include "wasmetrics/regression/running_moments.hpp"
 
 namespace wasmetrics {
@@ -33,8 +34,14 @@ class R2Score final : public Metric {
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     const auto k = static_cast<std::size_t>(regression::outputs_of(name(), in[0]));
-    regression::append_moment_rows(
-        s, regression::batch_moments(in[0], in[1], k, [](double p, double t) { return std::pair{t - p, t}; }));
+    auto residual_and_target = [](double p, double t) { return std::pair{t - p, t}; };
+    if (const TensorView* w = sample_weight_of(in)) {
+      // weighted means and variances (scikit-learn's sample_weight); n is the sum of the weights
+      const std::vector<double> wv = read_sample_weight(name(), *w, in[0].shape[0]);
+      regression::append_moment_rows(s, regression::weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
+      return;
+    }
+    regression::append_moment_rows(s, regression::batch_moments(in[0], in[1], k, residual_and_target));
   }
 
   void merge_custom(State& into, const State& from) const override {
@@ -85,7 +92,8 @@ MetricSpec r2_score_spec() {
       .name = "R2Score",
       .family = "regression",
       .doc = "Coefficient of determination R², optionally adjusted, per output or averaged.",
-      .inputs = {{"preds", false, "predictions, [N] or [N, outputs]"}, {"target", false, "targets, same shape"}},
+      .inputs = {{"preds", false, "predictions, [N] or [N, outputs]"}, {"target", false, "targets, same shape"},
+                 sample_weight_input()},
       .options = {
           {.name = "num_outputs", .type = OptionType::integer, .default_value = nullptr, .min = 1, .nullable = true,
            .doc = "deprecated and ignored (as in TorchMetrics): the number of outputs is taken from the input"},

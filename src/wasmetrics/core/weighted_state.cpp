@@ -1,0 +1,39 @@
+#include "wasmetrics/core/weighted_state.hpp"
+
+#include <string_view>
+
+namespace wasmetrics {
+
+void promote_counts_to_float64(State& s) {
+  for (auto& v : s.vars()) {
+    if (v.dtype != DType::int64) continue;
+    std::vector<std::byte> bytes(v.bytes.size());
+    auto src = v.as<std::int64_t>();
+    auto* dst = reinterpret_cast<double*>(bytes.data());
+    for (std::size_t i = 0; i < src.size(); ++i) dst[i] = static_cast<double>(src[i]);
+    v.bytes = std::move(bytes);
+    v.dtype = DType::float64;
+  }
+}
+
+double count_at(const StateVar& v, std::size_t i) {
+  if (v.dtype == DType::float64) return v.as<double>()[i];
+  return static_cast<double>(v.as<std::int64_t>()[i]);
+}
+
+std::vector<double> counts_of(const StateVar& v) {
+  if (v.dtype == DType::float64) {
+    auto d = v.as<double>();
+    return {d.begin(), d.end()};
+  }
+  auto d = v.as<std::int64_t>();
+  return {d.begin(), d.end()};
+}
+
+std::int64_t cat_rows(const State& s) {
+  for (auto& v : s.vars())
+    if (v.reduction == Reduction::cat && v.name != kSampleWeightState) return v.shape.empty() ? 0 : v.shape[0];
+  return 0;
+}
+
+}  // namespace wasmetrics
