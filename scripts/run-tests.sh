@@ -47,7 +47,7 @@ passed=$((passed + j_pass)); failed=$((failed + j_fail)); skipped=$((skipped + j
 # mutation fuzzer) replays its committed corpus, every unit once (fuzz/corpus holds every input
 # that ever failed), and counts as one test. No exploration here: new random inputs could make the
 # suite flaky and slow; `make fuzz FUZZ_SECONDS=N` explores. A unit may take FUZZ_UNIT_TIMEOUT
-# seconds (default 60; a committed unit should need under 2 s, fuzz.sh --measure) before it is a hang.
+# seconds (default 60; each committed unit needs < 0.5 s CPU: fuzz.sh --measure) before it is a hang.
 echo "== fuzz (replay of the committed corpus)"
 bash scripts/fuzz.sh --replay >"$logs/fuzz.txt" 2>&1
 f_pass=$(grep -cE '^fuzz [a-z_]+: ok' "$logs/fuzz.txt")
