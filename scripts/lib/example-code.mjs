@@ -34,6 +34,12 @@ function tensorCode(t) {
   return `{ data: ${array}, shape: ${literal(t.shape)} }`;
 }
 
+const isTensor = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+  && Object.keys(v).length === 3 && 'dtype' in v && 'shape' in v && 'data' in v;
+// Detection batches are lists of per-image dicts of tensors (text batches are lists of strings).
+const isDetectionBatch = (batch) => Array.isArray(batch.preds) && batch.preds.length > 0
+  && batch.preds.every((img) => img !== null && typeof img === 'object' && Object.values(img).every(isTensor));
+
 // Detection: TorchMetrics' lists of per-image dicts, each tensor as nested arrays.
 function detectionCode(images) {
   return literal(images.map((img) => Object.fromEntries(Object.entries(img).map(([k, t]) => [k, nest(t.data.map(fixtureNumber), t.shape)]))));
@@ -63,9 +69,10 @@ export function exampleCode(metric, example) {
   const args = Object.fromEntries(Object.entries(example.args ?? {}).map(([k, v]) => [camel(k), v]));
   const lines = [`const metric = new ${metric.name}(${Object.keys(args).length ? literal(args) : ''});`];
   for (const batch of example.batches) {
-    const inputs = Array.isArray(batch.preds)
+    const inputs = isDetectionBatch(batch)
       ? [detectionCode(batch.preds), detectionCode(batch.target)]
-      : metric.inputs.filter((i) => Object.hasOwn(batch, i.name)).map((i) => tensorCode(batch[i.name]));
+      : metric.inputs.filter((i) => Object.hasOwn(batch, i.name))
+        .map((i) => (isTensor(batch[i.name]) ? tensorCode(batch[i.name]) : literal(batch[i.name]))); // text: as given
     lines.push(`metric.update(${inputs.join(', ')});`);
   }
   lines.push(`metric.compute(); // ${resultText(example.expected)}`);
