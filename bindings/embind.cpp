@@ -93,13 +93,16 @@ val to_js(const Result& r) {
       return out;
     }
     case Result::Kind::dict: {
-      val out = val::object();
-      val order = val::array();
+      // Object.fromEntries defines own data properties: a key that is a user's class label such
+      // as "__proto__" must not become an assignment that replaces the object's prototype.
+      val entries = val::array();
       for (auto& [k, v] : r.fields) {
-        out.set(k, to_js(v));
-        order.call<void>("push", k);
+        val pair = val::array();
+        pair.call<void>("push", k);
+        pair.call<void>("push", to_js(v));
+        entries.call<void>("push", pair);
       }
-      return out;
+      return val::global("Object").call<val>("fromEntries", entries);
     }
     case Result::Kind::list: {
       val out = val::array();

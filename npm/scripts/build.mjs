@@ -357,6 +357,8 @@ export interface MetricInfo {
   queries: QueryInfo[];
   /** How the value depends on batching: 'rows' (any split, shards merged in any order), 'ordered' (row order matters), 'updates' (each update() call is a unit). */
   batching: 'rows' | 'ordered' | 'updates';
+  /** false where update() accepts inputs with different numbers of rows, as TorchMetrics does (text zips pairs; clustering raises at compute()). */
+  rejectsMismatchedRows: boolean;
   examples: MetricExample[];
 }
 
@@ -378,9 +380,9 @@ export declare abstract class Metric {
   /** True after dispose(). */
   readonly disposed: boolean;
   /** Folds a batch into the state (inputs in the order of TorchMetrics' update()). */
-  update(...inputs: (TensorInput | TextListsInput | RecordsInput)[]): void;
+  update(...inputs: (TensorInput | TextListsInput | RecordsInput | undefined)[]): void; // undefined: an optional input left out
   /** The value on this batch alone, while the batch is accumulated too. */
-  forward(...inputs: (TensorInput | TextListsInput | RecordsInput)[]): MetricResult;
+  forward(...inputs: (TensorInput | TextListsInput | RecordsInput | undefined)[]): MetricResult;
   /** The value over everything accumulated since construction or reset(). */
   compute(): MetricResult;
   reset(): void;

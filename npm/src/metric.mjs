@@ -32,6 +32,7 @@ export function listMetrics() {
     options: m.options.map(optionInfo),
     queries: m.queries.map((q) => ({ name: q.camelName, snakeName: q.name, doc: q.doc, options: q.options.map(optionInfo) })),
     batching: m.batching,
+    rejectsMismatchedRows: m.rejectsMismatchedRows,
     // worked examples in the conformance fixtures' JSON conventions (snake_case args, batches of
     // {dtype, shape, data} tensors keyed by update() input, expected RESULT): a fresh copy per call
     examples: structuredClone(m.examples ?? []),

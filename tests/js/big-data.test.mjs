@@ -177,7 +177,9 @@ test('a metric never disposed is freed by the FinalizationRegistry (node --expos
     })();
     const held = w.memoryUsage().usedBytes;
     let now = held;
-    for (let round = 0; round < 50 && now - base > 1e6; round++) {
+    // V8 may keep a few of the most recent objects alive (feedback vectors, handles): GC promises
+    // no single finalization, so the safety net must reclaim at least 90% of the forgotten states.
+    for (let round = 0; round < 500 && now - base > 0.1 * (held - base); round++) { // finalizers run as tasks: on a busy machine it takes more rounds
       globalThis.gc();
       await new Promise((r) => setTimeout(r, 10));
       now = w.memoryUsage().usedBytes;
@@ -186,7 +188,7 @@ test('a metric never disposed is freed by the FinalizationRegistry (node --expos
   const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
   const { base, held, now } = JSON.parse(out.trim().split('\n').pop());
   assert.ok(held - base > 200 * 80000, `200 states should hold 16 MB, held ${held - base} bytes`);
-  assert.ok(now - base < 1e6, `after gc ${now - base} bytes still in use (held ${held - base})`);
+  assert.ok(now - base < 0.1 * (held - base), `after gc ${now - base} bytes still in use (held ${held - base})`);
 });
 
 test('a cat state (SpearmanCorrCoef) that outgrows the 4 GB heap: an Error, state consistent, module usable', () => {

@@ -36,27 +36,28 @@ function detectionInputs(batch, spec, where) {
     const images = batch[side];
     let t;
     if (key === 'counts') {
-      const data = images.map((img) => (Object.hasOwn(img, 'boxes') ? rowsOf(img.boxes) : 0));
+      const data = images.map((img) => (Object.hasOwn(img, 'labels') ? rowsOf(img.labels) : 0)); // as the native adapter
       t = { dtype: 'int64', shape: [data.length], data };
     } else {
       const first = images.find((img) => Object.hasOwn(img, key));
       const dtype = first ? first[key].dtype : (key === 'labels' || key === 'iscrowd' ? 'int64' : 'float32');
+      // Trailing dims from the first image that has the key (boxes [4], masks [H, W]), as the native adapter.
+      const trailing = first && first[key].shape.length > 0 ? first[key].shape.slice(1) : (key === 'boxes' ? [4] : []);
+      const width = trailing.reduce((a, d) => a * d, 1);
       const data = [];
       let rows = 0;
-      let width = key === 'boxes' ? 4 : 1;
       for (const img of images) {
         if (Object.hasOwn(img, key)) {
           data.push(...img[key].data);
           rows += rowsOf(img[key]);
-          if (key === 'boxes' && img[key].shape.length === 2) width = img[key].shape[1];
         } else if (spec.inputs[i].optional && Object.hasOwn(img, 'labels')) {
           const n = rowsOf(img.labels);
-          for (let k = 0; k < n; k++) data.push(0);
+          for (let k = 0; k < n * width; k++) data.push(0);
           rows += n;
         }
       }
-      // Boxes of unequal widths cannot be stacked: handed over flat for the metric to reject.
-      const shape = key === 'boxes' && rows * width === data.length ? [rows, width] : [data.length];
+      // Pieces that cannot be stacked (boxes of unequal widths) are handed over flat for the metric to reject.
+      const shape = rows * width === data.length ? [rows, ...trailing] : [data.length];
       t = { dtype, shape, data };
     }
     inputs.push(fixtureTensor(t, `${where}.${spec.inputs[i].name}`));

@@ -40,7 +40,10 @@ export function serveParallelWorker(port = globalThis) {
     });
     return;
   }
-  if (mode === 'silent') return;
+  if (mode === 'silent') { // listen and ignore: a Node worker thread with no listener would exit (code 0)
+    listen(port, () => {});
+    return;
+  }
   const hoard = [];
   listen(port, (msg) => {
     if (msg.type === 'start') {

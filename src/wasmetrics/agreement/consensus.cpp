@@ -206,6 +206,7 @@ MetricSpec majority_vote_spec() {
       .inputs = {{"ratings", false, "[units, raters] class indices, NaN for a missing rating"}},
       .options = {num_classes_option()},
       .make = [](const Options& o) { return std::make_unique<MajorityVote>(o); },
+      .batching = Batching::ordered,  // one result per unit/sample, in update order
       .examples = {{.doc = "a clear majority, a tie (smallest class given, tied = 1), one missing rating",
                     .args = {{"num_classes", 3}},
                     .batches = Json::array({{{"ratings", example_tensor("float64", {3, 3}, {2, 2, 0, 1, 0, 2, 1, 1, "NaN"})}}}),

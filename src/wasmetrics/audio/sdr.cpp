@@ -55,6 +55,7 @@ MetricSpec signal_distortion_ratio_spec() {
            .doc = "added to the auto-correlation's diagonal (regularises the solve)"},
       },
       .make = [](const Options& o) { return std::make_unique<SignalDistortionRatio>(o); },
+      .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {{
           .doc = "filter_length 1: the SDR is 10 log10(cos^2 / (1 - cos^2)) of the angle between the signals, "
                  "here 10 log10(121 / 5)",

@@ -74,6 +74,7 @@ MetricSpec signal_noise_ratio_spec() {
           return row_values(m.name(), in, [zm](auto p, auto t, double eps) { return audio::snr(p, t, zm, eps); });
         });
       },
+      .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {docstring_example(16.1805)},
   };
 }
@@ -90,6 +91,7 @@ MetricSpec scale_invariant_signal_noise_ratio_spec() {
           return row_values(m.name(), in, [](auto p, auto t, double eps) { return audio::si_sdr(p, t, true, eps); });
         });
       },
+      .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {docstring_example(15.0918)},
   };
 }
@@ -107,6 +109,7 @@ MetricSpec scale_invariant_signal_distortion_ratio_spec() {
           return row_values(m.name(), in, [zm](auto p, auto t, double eps) { return audio::si_sdr(p, t, zm, eps); });
         });
       },
+      .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {docstring_example(18.4030)},
   };
 }

@@ -105,6 +105,7 @@ Json registry_json() {
     metrics.push_back({{"name", s.name}, {"family", s.family}, {"doc", s.doc}, {"inputs", inputs},
                        {"options", options_json(s.options)}, {"queries", queries},
                        {"batching", s.batching == Batching::rows ? "rows" : s.batching == Batching::ordered ? "ordered" : "updates"},
+                       {"rejectsMismatchedRows", s.rejects_mismatched_rows},
                        {"examples", examples}});
   }
   return {{"metrics", metrics}, {"stateBlobVersion", kStateBlobVersion}};

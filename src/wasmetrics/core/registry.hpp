@@ -61,6 +61,10 @@ struct MetricSpec {
   std::function<std::unique_ptr<Metric>(const Options&)> make;
   std::vector<QuerySpec> queries = {};
   Batching batching = Batching::rows;
+  // false where TorchMetrics accepts a batch whose inputs have different numbers of rows (text
+  // zips the pairs; clustering raises only at compute()): the contract test's rejected update is
+  // then one input too many.
+  bool rejects_mismatched_rows = true;
   std::vector<MetricExample> examples = {};  // at least one; see MetricExample
 };
 

@@ -128,7 +128,7 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
     auto [p, t] = read_pair(name(), in);
     const std::size_t spatial = p.dimension() - 2;
     std::vector<std::int64_t> ks = params_.kernel_size;
-    if (ks.size() == 1) ks.assign(spatial, ks[0]);
+    if (ks.size() == 1) ks = std::vector<std::int64_t>(spatial, ks.front());  // never assign(n, ks[0]): self-reference
     const auto scales = static_cast<std::int64_t>(betas_.size());
     const std::int64_t h = in[0].shape[in[0].shape.size() - 2], w = in[0].shape.back();
     const std::int64_t need = std::int64_t{1} << std::min<std::int64_t>(scales, 62);

@@ -67,7 +67,8 @@ SsimBatch ssim_batch(std::string_view metric, xt::xarray<double> preds, xt::xarr
                      const SsimParams& prm, bool want_cs, bool want_map) {
   const std::size_t spatial = preds.dimension() - 2;
   auto expand = [&](auto v) {
-    if (v.size() == 1) v.assign(spatial, v[0]);
+    // A copy first: assign(n, v[0]) passes a reference into the vector it frees (UB; wrong in libc++).
+    if (v.size() == 1) v = decltype(v)(spatial, v.front());
     return v;
   };
   const std::vector<std::int64_t> ks = expand(prm.kernel_size);

@@ -84,6 +84,7 @@ MetricSpec edit_distance_spec() {
            .nullable = true, .doc = "mean or sum over samples, or none/null: one distance per sample"},
       },
       .make = [](const Options& o) { return std::make_unique<EditDistance>(o); },
+      .batching = Batching::ordered,  // one result per unit/sample, in update order
       .examples = {
           {.doc = "TorchMetrics' docstring example",
            .batches = Json::array({{{"preds", {"rain"}}, {"target", {"shine"}}}}),
