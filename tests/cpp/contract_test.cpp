@@ -71,7 +71,8 @@ bool splittable(const Json& batches) {
     }
     std::int64_t rows = -1;
     for (auto& [key, t] : b.items()) {
-      if (!first.contains(key) || !t.is_object()) return false;
+      // only tensors have rows to split (a text input may be one string, or a SQuAD dict)
+      if (!first.contains(key) || !t.is_object() || !t.contains("shape")) return false;
       auto shape = t.at("shape").get<Shape>();
       auto shape0 = first[key].at("shape").get<Shape>();
       if (shape.empty() || shape.size() != shape0.size() || t.at("dtype") != first[key].at("dtype")) return false;

@@ -41,7 +41,8 @@ export function splittable(batches) {
     let rows = -1;
     for (const [key, t] of Object.entries(b)) {
       const t0 = first[key];
-      if (!t0 || Array.isArray(t) || t.shape.length === 0 || t.shape.length !== t0.shape.length || t.dtype !== t0.dtype) return false;
+      // only tensors have rows to split (a text input may be one string, or a SQuAD dict)
+      if (!t0 || t === null || typeof t !== 'object' || Array.isArray(t) || !Array.isArray(t.shape) || t.shape.length === 0 || t.shape.length !== t0.shape.length || t.dtype !== t0.dtype) return false;
       if (t.shape.slice(1).some((d, i) => d !== t0.shape[i + 1])) return false;
       if (rows >= 0 && t.shape[0] !== rows) return false;
       rows = t.shape[0];
