@@ -326,16 +326,10 @@ TEST_P(Contract, Example) {
   // 6. a rejected update: a clear Error; state, blob and the next compute() unchanged
   {
     BadBatch bad = spec.rejects_mismatched_rows ? bad_batch(ex.batches) : BadBatch{ex.batches[0], true};
-    std::vector<OwnedTensor> owned;
-    std::vector<TensorView> views;
-    if (bad.extra_input) {
-      Batch b = read_batch(bad.batch, spec);
-      owned = std::move(b.owned);
-      while (owned.size() <= spec.inputs.size()) owned.push_back(owned.front());
-    } else {
-      owned = read_batch(bad.batch, spec).owned;
-    }
-    for (auto& t : owned) views.push_back(t.view());
+    Batch read = read_batch(bad.batch, spec);  // owns the tensors and texts the views point into
+    std::vector<TensorView> views = read.views;
+    if (bad.extra_input)
+      while (views.size() <= spec.inputs.size()) views.push_back(views.front());
     for (const char* method : {"update", "forward"}) {
       std::string message;
       try {

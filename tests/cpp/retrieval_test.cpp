@@ -149,7 +149,10 @@ TEST(RetrievalUpdate, RejectedBatchLeavesStateAndNamesTheProblem) {
   Rows nan_pred{{std::nanf("")}, {1}, {1}};
   EXPECT_NE(error_of([&] { feed(*m, nan_pred, 0, 1); }).find("NaN"), std::string::npos);
   Rows two{{0.5f}, {2}, {1}};
-  EXPECT_NE(error_of([&] { feed(*m, two, 0, 1); }).find("binary"), std::string::npos);
+  // a bool target byte of 2 is refused by the engine's one bool rule, an integer 2 by the metric
+  const auto two_msg = error_of([&] { feed(*m, two, 0, 1); });
+  EXPECT_TRUE(two_msg.find("binary") != std::string::npos || two_msg.find("holds the byte 2") != std::string::npos)
+      << two_msg;
   EXPECT_EQ(m->compute().tensor.data[0], before);
   auto empty = create_metric("RetrievalRecall", Json::object());
   EXPECT_NE(error_of([&] { empty->compute(); }).find("update"), std::string::npos);
