@@ -69,20 +69,6 @@ std::u32string space_around(std::u32string_view s, bool (*pred)(char32_t)) {
   return out;
 }
 
-template <class First, class Second, class Emit>
-std::u32string sub_pairs(std::u32string_view s, First first, Second second, Emit emit) {
-  std::u32string out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (i + 1 < s.size() && first(s[i]) && second(s[i + 1])) {
-      emit(out, s[i], s[i + 1]);
-      i += 2;
-    } else {
-      out.push_back(s[i++]);
-    }
-  }
-  return out;
-}
 
 bool digit(char32_t c) { return c >= '0' && c <= '9'; }
 
@@ -101,13 +87,13 @@ std::u32string normalize_general_and_western(std::u32string s) {
   if (s.size() >= 2 && s.compare(s.size() - 2, 2, U"'s") == 0) s.replace(s.size() - 2, 2, U" 's");
   auto dot_comma = [](char32_t c) { return c == U'.' || c == U','; };
   auto not_digit = [](char32_t c) { return !digit(c); };
-  s = sub_pairs(s, not_digit, dot_comma, [](std::u32string& o, char32_t a, char32_t b) {
+  s = text::sub_pairs(s, not_digit, dot_comma, [](std::u32string& o, char32_t a, char32_t b) {
     o.push_back(a); o.push_back(U' '); o.push_back(b); o.push_back(U' ');
   });
-  s = sub_pairs(s, dot_comma, not_digit, [](std::u32string& o, char32_t a, char32_t b) {
+  s = text::sub_pairs(s, dot_comma, not_digit, [](std::u32string& o, char32_t a, char32_t b) {
     o.push_back(U' '); o.push_back(a); o.push_back(U' '); o.push_back(b);
   });
-  s = sub_pairs(s, digit, [](char32_t c) { return c == U'-'; }, [](std::u32string& o, char32_t a, char32_t b) {
+  s = text::sub_pairs(s, digit, [](char32_t c) { return c == U'-'; }, [](std::u32string& o, char32_t a, char32_t b) {
     o.push_back(a); o.push_back(U' '); o.push_back(b); o.push_back(U' ');
   });
   return s;

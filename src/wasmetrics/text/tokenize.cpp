@@ -39,22 +39,6 @@ std::u32string join_words(std::u32string_view s) {
   return out;
 }
 
-// re.sub of a two-character pattern (a)(b) -> `replace`, scanning left to right without overlap.
-template <class First, class Second, class Emit>
-std::u32string sub_pairs(std::u32string_view s, First first, Second second, Emit emit) {
-  std::u32string out;
-  out.reserve(s.size() + 8);
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (i + 1 < s.size() && first(s[i]) && second(s[i + 1])) {
-      emit(out, s[i], s[i + 1]);
-      i += 2;
-    } else {
-      out.push_back(s[i++]);
-    }
-  }
-  return out;
-}
 
 // _SacreBLEUTokenizer._tokenize_regex (13a and zh).
 std::u32string tokenize_regex(std::u32string_view line) {

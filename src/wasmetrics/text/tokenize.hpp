@@ -41,4 +41,22 @@ class TokenIds {
 enum class SacreTokenizer { none, t13a, zh, intl, chars };
 std::u32string sacrebleu_tokenize(std::u32string_view line, SacreTokenizer t);
 
+// re.sub of a two-character pattern (a)(b) -> `emit`, scanning left to right without overlap
+// (shared by the SacreBLEU tokenizers and TER's normalisation).
+template <class First, class Second, class Emit>
+std::u32string sub_pairs(std::u32string_view s, First first, Second second, Emit emit) {
+  std::u32string out;
+  out.reserve(s.size() + 8);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (i + 1 < s.size() && first(s[i]) && second(s[i + 1])) {
+      emit(out, s[i], s[i + 1]);
+      i += 2;
+    } else {
+      out.push_back(s[i++]);
+    }
+  }
+  return out;
+}
+
 }  // namespace wasmetrics::text
