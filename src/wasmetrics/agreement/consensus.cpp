@@ -19,12 +19,10 @@
 namespace wasmetrics {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using agreement::num_classes_option;
+using agreement::required_classes;
 
-std::int64_t required_classes(const std::string& metric, const Options& o) {
-  if (o.is_null("num_classes")) fail(metric, ": option 'num_classes' is required");
-  return o.get_int("num_classes");
-}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Class indices with NaN kept as missing (-1); anything else invalid is rejected.
 std::vector<std::int64_t> indices_or_missing(const std::string& metric, const TensorView& r, std::int64_t classes) {
@@ -170,11 +168,6 @@ class MajorityVote final : public Metric {
  private:
   std::int64_t classes_;
 };
-
-OptionSpec num_classes_option() {
-  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
-          .doc = "number of classes; ratings are class indices in [0, num_classes)"};
-}
 
 }  // namespace
 

@@ -19,10 +19,8 @@
 namespace wasmetrics {
 namespace {
 
-std::int64_t required_classes(const std::string& metric, const Options& o) {
-  if (o.is_null("num_classes")) fail(metric, ": option 'num_classes' is required");
-  return o.get_int("num_classes");
-}
+using agreement::num_classes_option;
+using agreement::required_classes;
 
 enum class PairStatistic { cohen, scott };
 
@@ -138,11 +136,6 @@ class FleissKappaRaters final : public Metric {
  private:
   std::int64_t classes_;
 };
-
-OptionSpec num_classes_option() {
-  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
-          .doc = "number of classes; ratings are class indices in [0, num_classes)"};
-}
 
 InputSpec ratings_input(const char* doc) { return {"ratings", false, doc}; }
 

@@ -7,6 +7,16 @@
 
 namespace wasmetrics::agreement {
 
+OptionSpec num_classes_option() {
+  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
+          .doc = "number of classes; ratings are class indices in [0, num_classes)"};
+}
+
+std::int64_t required_classes(const std::string& metric, const Options& o) {
+  if (o.is_null("num_classes")) fail(metric, ": option 'num_classes' is required");
+  return o.get_int("num_classes");
+}
+
 void require_matrix(const std::string& metric, const TensorView& ratings) {
   if (ratings.ndim() != 2)
     fail(metric, ": `ratings` must be a 2-D matrix [units, coders], got ", ratings.ndim(), "-D (shape ",

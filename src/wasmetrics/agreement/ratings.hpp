@@ -5,10 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "wasmetrics/core/options.hpp"
 #include "wasmetrics/core/state.hpp"
 #include "wasmetrics/core/tensor.hpp"
 
 namespace wasmetrics::agreement {
+
+// Option `num_classes` (required: no default), and its value for `metric` (an error when missing).
+OptionSpec num_classes_option();
+std::int64_t required_classes(const std::string& metric, const Options& o);
 
 // Rejects anything but a 2-D matrix.
 void require_matrix(const std::string& metric, const TensorView& ratings);
