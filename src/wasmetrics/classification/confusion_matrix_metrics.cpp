@@ -121,7 +121,7 @@ bool bincount_label_maps(const InputFormat& f, const TensorView& preds, const Te
   });
 }
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kUndefinedScore = std::numeric_limits<double>::quiet_NaN();
 
 enum class CmKind : std::uint8_t { confusion_matrix, jaccard, mcc, kappa };
 
@@ -132,7 +132,7 @@ struct Dense {
   double& at(std::int64_t r, std::int64_t c, std::int64_t n) { return v[r * n + c]; }
 };
 
-double safe_div(double a, double b, double zd) { return b != 0 ? a / b : zd; }
+double divide_or(double a, double b, double zd) { return b != 0 ? a / b : zd; }
 
 // TorchMetrics' _matthews_corrcoef_reduce on one square matrix (n x n, row = target).
 double mcc_of(const std::vector<double>& cm, std::int64_t n) {
@@ -199,7 +199,7 @@ class ConfusionFamilyMetric final : public Metric {
     if (all.contains("average")) average_ = op.is_null("average") ? "none" : op.get_string("average");
     if (all.contains("zero_division")) {
       if (op.is_string("zero_division")) {
-        zero_division_ = kNaN;
+        zero_division_ = kUndefinedScore;
       } else {
         zero_division_ = op.get_number("zero_division");
         if (zero_division_ != 0 && zero_division_ != 1)
@@ -316,7 +316,7 @@ class ConfusionFamilyMetric final : public Metric {
     const bool nan_zd = std::isnan(zd);
     if (format_.task == Task::binary) {
       const auto& m = mats[0];
-      return Result::scalar(safe_div(m[3], m[1] + m[2] + m[3], zd));
+      return Result::scalar(divide_or(m[3], m[1] + m[2] + m[3], zd));
     }
     const bool ml = format_.task == Task::multilabel;
     // per class: num (tp), denom (tp + fp + fn), support, presence
@@ -344,10 +344,10 @@ class ConfusionFamilyMetric final : public Metric {
       double a = 0, b = 0;
       for (std::int64_t c = 0; c < K; ++c) { a += num[c]; b += den[c]; }
       if (ii_in) b -= den[ii];
-      return Result::scalar(safe_div(a, b, zd));
+      return Result::scalar(divide_or(a, b, zd));
     }
     std::vector<double> score(K);
-    for (std::int64_t c = 0; c < K; ++c) score[c] = safe_div(num[c], den[c], zd);
+    for (std::int64_t c = 0; c < K; ++c) score[c] = divide_or(num[c], den[c], zd);
     if (average_ == "none") return Result::squeezed(Tensor::vector(score));
     std::vector<double> w(K);
     double wsum = 0;
@@ -362,7 +362,7 @@ class ConfusionFamilyMetric final : public Metric {
       if (nan_zd && w[c] == 0) continue;
       out += w[c] * score[c] / wsum;  // TorchMetrics: NaN when no weight at all
     }
-    if (wsum == 0) out = kNaN;
+    if (wsum == 0) out = kUndefinedScore;
     return Result::scalar(out);
   }
 

@@ -19,9 +19,7 @@ namespace {
 
 constexpr std::uint8_t kIgnoredTarget = 2;  // multilabel exact state
 
-std::string fmt_num(double v) { return format_number(v); }
-
-std::string ignore_text(const CurveFormat& f) {
+std::string ignore_index_text(const CurveFormat& f) {
   return f.ignore_index ? " and ignore_index=" + std::to_string(*f.ignore_index) : std::string();
 }
 
@@ -32,7 +30,7 @@ std::vector<std::int64_t> read_target(const CurveFormat& f, const TensorView& ta
     for (std::size_t i = 0; i < t.size(); ++i) {
       std::int64_t v = label_of(t[i]);
       if (v == kNotALabel && f.validate)
-        fail(f.metric, ": `target` is a float tensor holding the non-integral value ", fmt_num(static_cast<double>(t[i])),
+        fail(f.metric, ": `target` is a float tensor holding the non-integral value ", format_number(static_cast<double>(t[i])),
              " at flat index ", i, "; a target must hold class labels (integers, or floats with integral values)");
       out[i] = v;
     }
@@ -47,7 +45,7 @@ std::vector<double> read_preds(const CurveFormat& f, const TensorView& preds) {
     for (std::size_t i = 0; i < p.size(); ++i) {
       double v = static_cast<double>(p[i]);
       if (f.validate && !std::isfinite(v))
-        fail(f.metric, ": `preds` holds ", fmt_num(v), " at flat index ", i,
+        fail(f.metric, ": `preds` holds ", format_number(v), " at flat index ", i,
              "; NaN and +/-Infinity are rejected (float preds must be probabilities or finite logits)");
       out[i] = v;
     }
@@ -463,11 +461,11 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
       if (ignored(v)) continue;
       if (f.task == Task::multiclass) {
         if (v < 0 || v >= K)  // V1
-          fail(f.metric, ": Expected `target` to hold class labels in [0, ", K, ")", ignore_text(f), ", but found ", v,
+          fail(f.metric, ": Expected `target` to hold class labels in [0, ", K, ")", ignore_index_text(f), ", but found ", v,
                " at flat index ", i);
       } else if (v != 0 && v != 1) {  // V3
         fail(f.metric, ": Detected the value ", v, " in `target` at flat index ", i, " but expected only the values 0, 1",
-             ignore_text(f));
+             ignore_index_text(f));
       }
     }
   }

@@ -30,7 +30,7 @@ std::vector<std::int64_t> target_labels(const TensorView& target) {
   });
 }
 
-std::string ignore_text(const InputFormat& f) {
+std::string ignore_index_text(const InputFormat& f) {
   return f.ignore_index ? " and ignore_index=" + std::to_string(*f.ignore_index) : std::string();
 }
 
@@ -47,7 +47,7 @@ void check_binary_target(const InputFormat& f, const std::vector<std::int64_t>& 
     std::int64_t v = t[i];
     if (v != 0 && v != 1 && !(f.ignore_index && v == *f.ignore_index))
       fail(f.metric, ": Detected the value ", format_number(raw.at(static_cast<std::int64_t>(i))),
-           " in `target` at flat index ", i, " but expected only the values 0, 1", ignore_text(f));
+           " in `target` at flat index ", i, " but expected only the values 0, 1", ignore_index_text(f));
   }
 }
 
@@ -157,7 +157,7 @@ ClassScores multiclass_scores(const InputFormat& f, const TensorView& preds, con
   for (std::size_t i = 0; i < t.size(); ++i) {            // V1
     if (has_ii && t[i] == *f.ignore_index) continue;
     if (t[i] < 0 || t[i] >= C)
-      fail(f.metric, ": Expected `target` to hold class labels in [0, ", C, ")", ignore_text(f), ", but found ",
+      fail(f.metric, ": Expected `target` to hold class labels in [0, ", C, ")", ignore_index_text(f), ", but found ",
            format_number(target.at(static_cast<std::int64_t>(i))), " at flat index ", i);
   }
   ClassScores out;
