@@ -18,7 +18,7 @@ namespace {
 using segmentation::SampleCounts;
 using segmentation::SegConfig;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kUndefinedDice = std::numeric_limits<double>::quiet_NaN();
 
 enum class Average { micro, macro, weighted, none };
 
@@ -78,7 +78,7 @@ class DiceScore final : public Metric {
     auto sum = s["dice_sum"].as<double>();
     auto count = s["dice_count"].as<std::int64_t>();
     std::vector<double> out;
-    for (std::size_t k = 0; k < sum.size(); ++k) out.push_back(count[k] > 0 ? sum[k] / static_cast<double>(count[k]) : kNaN);
+    for (std::size_t k = 0; k < sum.size(); ++k) out.push_back(count[k] > 0 ? sum[k] / static_cast<double>(count[k]) : kUndefinedDice);
     return Result::squeezed(Tensor::vector(std::move(out)));
   }
 
@@ -88,7 +88,7 @@ class DiceScore final : public Metric {
     auto dice = [&](std::int64_t cls) {
       auto j = static_cast<std::size_t>(cls);
       double den = c.pred[j] + c.target[j];
-      return den != 0 ? 2.0 * c.inter[j] / den : kNaN;
+      return den != 0 ? 2.0 * c.inter[j] / den : kUndefinedDice;
     };
     if (average_ == Average::none) {
       for (std::int64_t k = 0; k < k_; ++k) row[static_cast<std::size_t>(k)] = dice(k + first);
@@ -107,7 +107,7 @@ class DiceScore final : public Metric {
       ++defined;
       sum += average_ == Average::weighted ? d * c.target[j] : d;
     }
-    double v = kNaN;
+    double v = kUndefinedDice;
     if (defined > 0) {
       switch (average_) {
         case Average::micro: v = num / den; break;
