@@ -11,18 +11,13 @@
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/utf8.hpp"
 #include "wasmetrics/text/text_inputs.hpp"
+#include "wasmetrics/text/tokenize.hpp"
 #include "wasmetrics/text/unicode.hpp"
 
 namespace wasmetrics {
 namespace {
 
-void replace_all(std::u32string& s, std::u32string_view from, std::u32string_view to) {
-  std::size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::u32string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
-}
+using text::replace_all;
 
 std::u32string rstrip(std::u32string s) {
   while (!s.empty() && text::is_python_whitespace(s.back())) s.pop_back();

@@ -47,13 +47,7 @@ bool asian_spaced(char32_t c) {
          asian_punctuation(c) || full_width_punctuation(c);
 }
 
-void replace_all(std::u32string& s, std::u32string_view from, std::u32string_view to) {
-  std::size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::u32string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
-}
+using text::replace_all;
 
 std::u32string space_around(std::u32string_view s, bool (*pred)(char32_t)) {
   std::u32string out;

@@ -71,14 +71,6 @@ std::u32string tokenize_regex(std::u32string_view line) {
   return join_words(s);
 }
 
-void replace_all(std::u32string& s, std::u32string_view from, std::u32string_view to) {
-  std::size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::u32string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
-}
-
 // _UCODE_RANGES as Python compares them: "\u20000" is the two characters U+2000 '0', so that
 // range (and "\u2f800".."\u2fa1d") holds the single characters after U+2000 up to U+2A6D (and
 // after U+2F80 up to U+2FA1), not the CJK extension the comment names. Kept as TorchMetrics has it.
@@ -98,6 +90,14 @@ bool is_chinese_char(char32_t c) {
 }
 
 }  // namespace
+
+void replace_all(std::u32string& s, std::u32string_view from, std::u32string_view to) {
+  std::size_t pos = 0;
+  while ((pos = s.find(from, pos)) != std::u32string::npos) {
+    s.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+}
 
 std::u32string sacrebleu_tokenize(std::u32string_view line, SacreTokenizer t) {
   switch (t) {

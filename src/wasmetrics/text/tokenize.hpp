@@ -13,6 +13,8 @@ namespace wasmetrics::text {
 void split_whitespace(std::u32string_view s, std::vector<std::u32string_view>& out);
 // Python's str.strip().
 std::u32string_view strip(std::u32string_view s);
+// Python's str.replace(from, to), in place.
+void replace_all(std::u32string& s, std::u32string_view from, std::u32string_view to);
 
 // Owning interner for tokens that tokenization produced (they are not views of the input).
 class TokenIds {
