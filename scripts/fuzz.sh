@@ -50,7 +50,7 @@ if ! command -v clang++-14 >/dev/null 2>&1; then
   echo "fuzz: clang++-14 not found (Debian clang-14 + libclang-rt-14-dev; scripts/install-deps.sh installs them)"
   for t in "${targets[@]}"; do echo "fuzz $t: FAILED (not built: no clang++-14)"; done
   failed=3
-elif ! { CXX=clang++-14 cmake -S fuzz -B build/fuzz -G Ninja >/dev/null && ninja -C build/fuzz -j"${JOBS:-2}" >"$work/build.log" 2>&1; }; then
+elif ! { CXX=clang++-14 cmake -S fuzz -B build/fuzz -G Ninja -DWASMETRICS_UNITY="${WASMETRICS_UNITY:-ON}" >/dev/null && ninja -C build/fuzz -j"${JOBS:-2}" >"$work/build.log" 2>&1; }; then
   tail -20 "$work/build.log"
   for t in "${targets[@]}"; do echo "fuzz $t: FAILED (build failed, see $work/build.log)"; done
   failed=3
