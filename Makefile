@@ -9,7 +9,7 @@ export WASMETRICS_UNITY := $(UNITY)
 export NODE_PATH := /usr/share/nodejs
 THIRD_PARTY := $(CURDIR)/.third_party/include
 
-.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js demo bench clean fuzz
+.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js demo bench clean fuzz lint
 
 all: native npm
 
@@ -53,6 +53,10 @@ seg-example: npm
 
 bench: npm
 	@node bench/run.mjs
+
+# clang-format, Prettier and ESLint checks (scripts/lint.sh); scripts/format.sh applies the formatters.
+lint: deps
+	@bash scripts/lint.sh
 
 # Fuzzing (fuzz/, scripts/fuzz.sh): explores every target for FUZZ_SECONDS (default 10 minutes)
 # each, from its committed corpus; `make test` only replays the committed corpus (fuzz.sh --replay).

@@ -4,11 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# emscripten: em++ 3.1.6; libxtensor-dev/xtl-dev: the tensor library; nlohmann-json3-dev: options,
+# emscripten: em++ 3.1.6; libxtensor-dev/xtl-dev: the tensor library; libhwy-dev: Google Highway, the
+# SIMD layer of kernels/ (native: libhwy; WASM: its headers only); nlohmann-json3-dev: options,
 # registry and fixtures as JSON; libgtest-dev: native tests; cmake + ninja-build: the build.
 # clang-14 + libclang-rt-14-dev: the libFuzzer runtime and sanitizers for the fuzz targets (fuzz/).
-packages=(emscripten libxtensor-dev xtl-dev nlohmann-json3-dev libgtest-dev cmake ninja-build g++ nodejs npm chromium
-          clang-14 libclang-rt-14-dev)
+# clang-format: `make lint` (with Prettier and ESLint from tools/lint, below).
+packages=(emscripten libxtensor-dev xtl-dev libhwy-dev nlohmann-json3-dev libgtest-dev cmake ninja-build g++ nodejs npm chromium
+          clang-14 libclang-rt-14-dev clang-format)
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = nodejs ] || [ "$p" = npm ]; then
@@ -30,9 +32,10 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# em++ must never see /usr/include: a folder of links to the three header-only libraries.
+# em++ must never see /usr/include: a folder of links to the header-only libraries (and Highway's
+# headers, which the WASM builds use without libhwy).
 mkdir -p .third_party/include
-for lib in xtensor xtl nlohmann; do ln -sfn "/usr/include/$lib" ".third_party/include/$lib"; done
+for lib in xtensor xtl nlohmann hwy; do ln -sfn "/usr/include/$lib" ".third_party/include/$lib"; done
 
 # npm packages, exactly as locked; skipped when node_modules matches the lock already.
 if [ -f npm/package-lock.json ]; then
@@ -46,5 +49,12 @@ if [ -f web/package-lock.json ]; then
   stamp=web/node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ web/package-lock.json -nt "$stamp" ]; then
     (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+# `make lint`'s Prettier and ESLint (tools/lint/package.json, exactly as locked).
+if [ -f tools/lint/package-lock.json ]; then
+  stamp=tools/lint/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ tools/lint/package-lock.json -nt "$stamp" ]; then
+    (cd tools/lint && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -1,16 +1,49 @@
 #pragma once
-// Shared by the regression metrics: element access as double (converted block by block, so a
-// kernel is compiled once, not once per pair of dtypes), TorchMetrics' rules for [N] /
+// Shared by the regression metrics: the inputs as xtensor expressions (visit_rows_pair), the
+// kernels' fast path (with_float_buffers), element access as double (converted block by block, so
+// a loop is compiled once, not once per pair of dtypes), TorchMetrics' rules for [N] /
 // [N, num_outputs] inputs, and the "no samples yet" error of its list-state metrics.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include <xtensor/xtensor.hpp>
+
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/state.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics::regression {
+
+// `t` as a [numel / k, k] float64 tensor: a copy, for integer or mixed-dtype inputs, so that an
+// expression over two inputs is instantiated once rather than once per pair of dtypes.
+inline xt::xtensor<double, 2> rows_as_double(const TensorView& t, std::size_t k) {
+  return dispatch_dtype(t.dtype, [&](auto tag) {
+    return xt::xtensor<double, 2>(xt::cast<double>(adapt_rows<decltype(tag)>(t, k)));
+  });
+}
+
+// Calls f(A, B) with `a` and `b` as [rows, k] xtensor expressions: adaptors over the buffers (no
+// copy) when both are float32 or both float64, else float64 copies (rows_as_double). Callers
+// convert elements with xt::cast<double> where they compute.
+template <class F>
+decltype(auto) visit_rows_pair(const TensorView& a, const TensorView& b, std::size_t k, F&& f) {
+  if (a.dtype == b.dtype && a.dtype == DType::float32) return f(adapt_rows<float>(a, k), adapt_rows<float>(b, k));
+  if (a.dtype == b.dtype && a.dtype == DType::float64) return f(adapt_rows<double>(a, k), adapt_rows<double>(b, k));
+  return f(rows_as_double(a, k), rows_as_double(b, k));
+}
+
+// The kernels' fast path (kernels/regression_sums.hpp): calls f(p, t, n) with the raw buffers
+// when `a` and `b` are both float32 or both float64 and returns true; false otherwise.
+template <class F>
+bool with_float_buffers(const TensorView& a, const TensorView& b, F&& f) {
+  if (a.dtype != b.dtype || !is_floating(a.dtype)) return false;
+  const auto n = static_cast<std::size_t>(a.numel());
+  if (a.dtype == DType::float32) f(a.as<float>(), b.as<float>(), n);
+  else f(a.as<double>(), b.as<double>(), n);
+  return true;
+}
 
 // Copies `count` elements of `t`, starting at element `offset`, into `out` as double.
 inline void read_doubles(const TensorView& t, std::size_t offset, std::size_t count, double* out) {

@@ -37,7 +37,7 @@ class ExplainedVariance final : public Metric {
       regression::append_moment_rows(s, regression::weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
       return;
     }
-    regression::append_moment_rows(s, regression::batch_moments(in[0], in[1], k, residual_and_target));
+    regression::append_moment_rows(s, regression::batch_moments(in[0], in[1], k, kernels::PairForm::residual));
   }
 
   void merge_custom(State& into, const State& from) const override {

@@ -4,7 +4,8 @@
 
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
-#include "wasmetrics/regression/weighted_sums.hpp"
+#include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/regression/error_sums.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -22,26 +23,7 @@ class MeanAbsoluteError final : public Metric {
   }
 
   void update_state(State& s, std::span<const TensorView> in) const override {
-    const TensorView& preds = in[0];
-    const TensorView& target = in[1];
-    require_same_shape(name(), "preds", preds, "target", target);
-    std::int64_t rows = preds.numel();
-    if (num_outputs_ > 1) {
-      if (preds.ndim() != 2 || preds.shape[1] != num_outputs_)
-        fail(name(), ": with num_outputs=", num_outputs_, " `preds` must have shape [N, ", num_outputs_, "], got ",
-             shape_str(preds.shape));
-      rows = preds.shape[0];
-    }
-    if (const TensorView* w = sample_weight_of(in)) {
-      promote_counts_to_float64(s);  // total: the sum of the weights (core/weighted_state.hpp)
-      regression::add_weighted_errors(name(), preds, target, *w, num_outputs_, s["sum_abs_error"].as<double>(),
-                                      s["total"].as<double>()[0], [](double d) { return std::fabs(d); });
-      return;
-    }
-    auto sae = s["sum_abs_error"].as<double>();
-    const auto k = static_cast<std::size_t>(num_outputs_);
-    regression::for_each_pair(preds, target, [&](std::size_t i, double p, double t) { sae[i % k] += std::fabs(p - t); });
-    s["total"].as<std::int64_t>()[0] += rows;
+    regression::add_error_sums(name(), s, in, num_outputs_, regression::ErrorKind::absolute, "sum_abs_error");
   }
 
   Result compute_state(const State& s) const override {

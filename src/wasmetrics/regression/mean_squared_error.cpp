@@ -3,10 +3,10 @@
 // of per-batch roots.
 #include <cmath>
 
-#include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
-#include "wasmetrics/regression/weighted_sums.hpp"
+#include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/regression/error_sums.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -25,44 +25,7 @@ class MeanSquaredError final : public Metric {
   }
 
   void update_state(State& s, std::span<const TensorView> in) const override {
-    const TensorView& preds = in[0];
-    const TensorView& target = in[1];
-    require_same_shape(name(), "preds", preds, "target", target);
-    // num_outputs == 1 flattens any shape (preds.view(-1)); otherwise rows are [N, num_outputs].
-    std::int64_t rows = preds.numel();
-    if (num_outputs_ > 1) {
-      if (preds.ndim() != 2 || preds.shape[1] != num_outputs_)
-        fail(name(), ": with num_outputs=", num_outputs_, " `preds` must have shape [N, ", num_outputs_, "], got ",
-             shape_str(preds.shape));
-      rows = preds.shape[0];
-    }
-    if (const TensorView* w = sample_weight_of(in)) {
-      // weighted: sum w·err² and the total weight (every element of a row weighs the row's weight)
-      promote_counts_to_float64(s);  // total: the sum of the weights (core/weighted_state.hpp)
-      regression::add_weighted_errors(name(), preds, target, *w, num_outputs_, s["sum_squared_error"].as<double>(),
-                                      s["total"].as<double>()[0], [](double d) { return d * d; });
-      return;
-    }
-    auto sse = s["sum_squared_error"].as<double>();
-    visit_elements(preds, [&](auto p) {
-      visit_elements(target, [&](auto t) {
-        if (num_outputs_ == 1) {
-          // one output: a register accumulator (same order of additions), no modulo per element
-          double acc = sse[0];
-          for (std::size_t i = 0; i < p.size(); ++i) {
-            double d = static_cast<double>(p[i]) - static_cast<double>(t[i]);
-            acc += d * d;
-          }
-          sse[0] = acc;
-          return;
-        }
-        for (std::size_t i = 0; i < p.size(); ++i) {
-          double d = static_cast<double>(p[i]) - static_cast<double>(t[i]);
-          sse[i % static_cast<std::size_t>(num_outputs_)] += d * d;
-        }
-      });
-    });
-    s["total"].as<std::int64_t>()[0] += rows;
+    regression::add_error_sums(name(), s, in, num_outputs_, regression::ErrorKind::squared, "sum_squared_error");
   }
 
   Result compute_state(const State& s) const override {

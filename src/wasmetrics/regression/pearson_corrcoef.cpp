@@ -34,7 +34,7 @@ class CorrelationBase : public Metric {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     regression::rows_for_outputs(name(), in[0], num_outputs_);
     auto m = regression::batch_moments(in[0], in[1], static_cast<std::size_t>(num_outputs_),
-                                       [](double p, double t) { return std::pair{p, t}; });
+                                       kernels::PairForm::identity);
     regression::store_all_moments(s, m);
   }
 

@@ -31,7 +31,7 @@ class RelativeSquaredError final : public Metric {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     regression::rows_for_outputs(name(), in[0], num_outputs_);
     regression::store_all_moments(s, regression::batch_moments(in[0], in[1], static_cast<std::size_t>(num_outputs_),
-                                                               [](double p, double t) { return std::pair{t - p, t}; }));
+                                                               kernels::PairForm::residual));
   }
 
   void merge_custom(State& into, const State& from) const override { regression::merge_moment_states(into, from); }

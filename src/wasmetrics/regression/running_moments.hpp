@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wasmetrics/kernels/regression_sums.hpp"
 #include "wasmetrics/regression/common.hpp"
 
 namespace wasmetrics::regression {
@@ -53,61 +54,9 @@ struct Moments {
 };
 
 // Moments of each of the k columns of a batch: element i of `a`/`b` (row-major) belongs to column
-// i % k and gives (x, y) = xy(a[i], b[i]). kOneColumn: the column is always 0, so the loops carry
-// no modulo (an integer division per element in WASM); the additions happen in the same order.
-template <bool kOneColumn, class XY>
-std::vector<Moments> batch_moments_impl(const TensorView& a, const TensorView& b, std::size_t k, XY&& xy) {
-  std::vector<Moments> m(k);
-  const auto rows = static_cast<double>(a.numel() / static_cast<std::int64_t>(k));
-  if (rows == 0) return m;
-  std::vector<double> sx(k, 0.0), sy(k, 0.0);
-  std::vector<double> lo_x(k, INFINITY), hi_x(k, -INFINITY), lo_y(k, INFINITY), hi_y(k, -INFINITY);
-  for_each_pair(a, b, [&](std::size_t i, double p, double t) {
-    auto [x, y] = xy(p, t);
-    const std::size_t j = kOneColumn ? 0 : i % k;
-    sx[j] += x;
-    sy[j] += y;
-    lo_x[j] = std::min(lo_x[j], x);
-    hi_x[j] = std::max(hi_x[j], x);
-    lo_y[j] = std::min(lo_y[j], y);
-    hi_y[j] = std::max(hi_y[j], y);
-  });
-  for (std::size_t j = 0; j < k; ++j) {
-    m[j].n = rows;
-    m[j].mean_x = sx[j] / rows;
-    m[j].mean_y = sy[j] / rows;
-    // A constant column has exactly its value as mean (Σc/n may round), so its variance is exactly
-    // 0 and constant batches merge without spurious spread: a constant input gives 0/0 = NaN in
-    // Pearson and the exact-zero branches of R2/ExplainedVariance, as TorchMetrics. (NaN: kept.)
-    if (lo_x[j] == hi_x[j] && !std::isnan(m[j].mean_x)) m[j].mean_x = lo_x[j];
-    if (lo_y[j] == hi_y[j] && !std::isnan(m[j].mean_y)) m[j].mean_y = lo_y[j];
-  }
-  std::vector<double> dsx(k, 0.0), dsy(k, 0.0);
-  for_each_pair(a, b, [&](std::size_t i, double p, double t) {
-    auto [x, y] = xy(p, t);
-    const std::size_t j = kOneColumn ? 0 : i % k;
-    Moments& c = m[j];
-    const double dx = x - c.mean_x, dy = y - c.mean_y;
-    c.m2_x += dx * dx;
-    c.m2_y += dy * dy;
-    c.c_xy += dx * dy;
-    dsx[j] += dx;
-    dsy[j] += dy;
-  });
-  for (std::size_t j = 0; j < k; ++j) {  // the corrected two-pass term: removes the mean's rounding
-    m[j].m2_x -= dsx[j] * dsx[j] / rows;
-    m[j].m2_y -= dsy[j] * dsy[j] / rows;
-    m[j].c_xy -= dsx[j] * dsy[j] / rows;
-    if (m[j].m2_x < 0) m[j].m2_x = 0;
-    if (m[j].m2_y < 0) m[j].m2_y = 0;
-  }
-  return m;
-}
-
-template <class XY>
-std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std::size_t k, XY&& xy) {
-  return k == 1 ? batch_moments_impl<true>(a, b, k, xy) : batch_moments_impl<false>(a, b, k, xy);
-}
+// i % k and gives (x, y) = (a[i], b[i]) or, with PairForm::residual, (b[i] - a[i], b[i])
+// (regression/batch_moments.cpp: the kernels for one float column, xtensor reductions otherwise).
+std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std::size_t k, kernels::PairForm form);
 
 // ---- fixed number of outputs: six custom states of shape [k] --------------------------------
 

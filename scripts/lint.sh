@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make lint`: checks, changes nothing. clang-format (.clang-format) over the C++, Prettier
+# (tools/lint/prettier.config.mjs) and ESLint (tools/lint/eslint.config.mjs) over the JavaScript.
+# scripts/format.sh applies the formatters. Exit status: non-zero when any check fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lint-files.sh
+status=0
+
+mapfile -t cpp < <(cpp_files)
+if ! clang-format --dry-run --Werror "${cpp[@]}" 2>/tmp/wasmetrics-clang-format.log; then
+  places=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' /tmp/wasmetrics-clang-format.log)
+  echo "lint: clang-format: $(wc -l <<<"$places") places in $(cut -d: -f1 <<<"$places" | sort -u | wc -l) files" \
+    "differ (scripts/format.sh fixes them)"
+  status=1
+fi
+
+mapfile -t js < <(js_files)
+if ! "$LINT_BIN/prettier" --config tools/lint/prettier.config.mjs --ignore-path .prettierignore --check \
+  --log-level warn "${js[@]}"; then
+  echo "lint: prettier: the files above differ (scripts/format.sh fixes them)"
+  status=1
+fi
+if ! "$LINT_BIN/eslint" --config tools/lint/eslint.config.mjs --no-warn-ignored "${js[@]}"; then
+  echo "lint: eslint: the problems above need fixing by hand"
+  status=1
+fi
+
+[ "$status" -eq 0 ] && echo "lint: clang-format, prettier, eslint: clean"
+exit "$status"

@@ -1,0 +1,48 @@
+#pragma once
+// An input TensorView seen through xtensor: xt::adapt over the caller's buffer (no copy), with the
+// view's shape, row-major, read-only. Metrics handle tensors with xtensor's vocabulary on these
+// (views, xt::sum along an axis, broadcasting); kernels/ takes the raw pointer where a hot loop
+// needs it. Kept out of tensor.hpp so that only the files that use xtensor pay for its headers.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <xtensor/xadapt.hpp>
+
+#include "wasmetrics/core/inputs.hpp"
+
+namespace wasmetrics {
+
+using XtShape = std::vector<std::size_t>;
+
+inline XtShape xt_shape_of(const Shape& s) { return XtShape(s.begin(), s.end()); }
+
+// The elements of `t` (whose dtype must be T) as an N-D xtensor expression of t's shape.
+template <class T>
+auto adapt(const TensorView& t) {
+  return xt::adapt(t.as<T>(), static_cast<std::size_t>(t.numel()), xt::no_ownership(), xt_shape_of(t.shape));
+}
+
+// The elements of `t` as a [numel / columns, columns] matrix (row-major), e.g. [N] or [N, k]
+// inputs seen as rows × outputs. `columns` must divide numel (callers check shapes first).
+template <class T>
+auto adapt_rows(const TensorView& t, std::size_t columns) {
+  const auto n = static_cast<std::size_t>(t.numel());
+  return xt::adapt(t.as<T>(), n, xt::no_ownership(), XtShape{columns ? n / columns : 0, columns});
+}
+
+// Calls f(adaptor) with `t` adapted in its own element type (one dtype switch, outside the loops).
+template <class F>
+decltype(auto) visit_adapted(const TensorView& t, F&& f) {
+  return dispatch_dtype(t.dtype, [&](auto tag) { return f(adapt<decltype(tag)>(t)); });
+}
+
+// Calls f(adaptor) for float32/float64 tensors; any other dtype is an error naming the argument.
+template <class F>
+decltype(auto) visit_adapted_floats(std::string_view metric, std::string_view name, const TensorView& t, F&& f) {
+  require_floating(metric, name, t);
+  if (t.dtype == DType::float32) return f(adapt<float>(t));
+  return f(adapt<double>(t));
+}
+
+}  // namespace wasmetrics

@@ -1,0 +1,16 @@
+#pragma once
+// How a kernel reaches its Highway code. Natively every target the compiler can generate is
+// built (foreach_target.h) and the best one the CPU supports is picked at run time, so that
+// GoogleTest can also run each target (HWY_EXPORT_AND_TEST_P). WASM has one target fixed at
+// compile time (WASM with -msimd128, EMU128 without), so it calls it statically and needs no
+// libhwy at link time (HWY_DYNAMIC_DISPATCH reads libhwy's chosen-target table).
+#if defined(__EMSCRIPTEN__)
+#ifndef HWY_COMPILE_ONLY_STATIC
+#define HWY_COMPILE_ONLY_STATIC 1
+#endif
+#define WASMETRICS_HWY_EXPORT(fn) static_assert(true, "")
+#define WASMETRICS_HWY_CALL(fn) HWY_STATIC_DISPATCH(fn)
+#else
+#define WASMETRICS_HWY_EXPORT(fn) HWY_EXPORT(fn)
+#define WASMETRICS_HWY_CALL(fn) HWY_DYNAMIC_DISPATCH(fn)
+#endif

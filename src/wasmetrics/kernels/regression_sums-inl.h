@@ -1,0 +1,264 @@
+// Per-target code of kernels/regression_sums (Highway): included once per target by
+// regression_sums.cpp and by its test through foreach_target.h, hence this guard instead of
+// #pragma once.
+#if defined(WASMETRICS_KERNELS_REGRESSION_SUMS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef WASMETRICS_KERNELS_REGRESSION_SUMS_INL_H_
+#undef WASMETRICS_KERNELS_REGRESSION_SUMS_INL_H_
+#else
+#define WASMETRICS_KERNELS_REGRESSION_SUMS_INL_H_
+#endif
+
+#include <cstddef>
+#include <type_traits>
+
+#include "hwy/highway.h"
+#include "wasmetrics/kernels/regression_sums.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace wasmetrics {
+namespace kernels {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// The float64 vector ops the kernels use. Highway 1.0.3's WASM target has no float64 arithmetic
+// (HWY_HAVE_FLOAT64 is 0 there) although WASM SIMD128 has f64x2: on that target they are written
+// with its intrinsics; everywhere else they are Highway's own.
+#if HWY_TARGET == HWY_WASM
+using VecF64 = hn::Vec128<double>;
+HWY_INLINE VecF64 F64Add(VecF64 a, VecF64 b) { return VecF64{wasm_f64x2_add(a.raw, b.raw)}; }
+HWY_INLINE VecF64 F64Sub(VecF64 a, VecF64 b) { return VecF64{wasm_f64x2_sub(a.raw, b.raw)}; }
+HWY_INLINE VecF64 F64Mul(VecF64 a, VecF64 b) { return VecF64{wasm_f64x2_mul(a.raw, b.raw)}; }
+HWY_INLINE VecF64 F64Abs(VecF64 a) { return VecF64{wasm_f64x2_abs(a.raw)}; }
+HWY_INLINE VecF64 F64Min(VecF64 a, VecF64 b) { return VecF64{wasm_f64x2_pmin(a.raw, b.raw)}; }
+HWY_INLINE VecF64 F64Max(VecF64 a, VecF64 b) { return VecF64{wasm_f64x2_pmax(a.raw, b.raw)}; }
+template <class D>
+HWY_INLINE VecF64 F64Set(D, double x) { return VecF64{wasm_f64x2_splat(x)}; }
+template <class D>
+HWY_INLINE VecF64 F64Zero(D d) { return F64Set(d, 0.0); }
+template <class D>
+HWY_INLINE double F64SumOfLanes(D, VecF64 v) {
+  return wasm_f64x2_extract_lane(v.raw, 0) + wasm_f64x2_extract_lane(v.raw, 1);
+}
+template <class D>
+HWY_INLINE double F64MinOfLanes(D, VecF64 v) {
+  const double a = wasm_f64x2_extract_lane(v.raw, 0), b = wasm_f64x2_extract_lane(v.raw, 1);
+  return b < a ? b : a;
+}
+template <class D>
+HWY_INLINE double F64MaxOfLanes(D, VecF64 v) {
+  const double a = wasm_f64x2_extract_lane(v.raw, 0), b = wasm_f64x2_extract_lane(v.raw, 1);
+  return b > a ? b : a;
+}
+template <class D, class T>
+HWY_INLINE VecF64 LoadF64(D, const T* HWY_RESTRICT p) {
+  if constexpr (std::is_same_v<T, double>) return VecF64{wasm_v128_load(p)};
+  else return VecF64{wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p))};
+}
+#else
+template <class V>
+HWY_INLINE V F64Add(V a, V b) { return hn::Add(a, b); }
+template <class V>
+HWY_INLINE V F64Sub(V a, V b) { return hn::Sub(a, b); }
+template <class V>
+HWY_INLINE V F64Mul(V a, V b) { return hn::Mul(a, b); }
+template <class V>
+HWY_INLINE V F64Abs(V a) { return hn::Abs(a); }
+template <class V>
+HWY_INLINE V F64Min(V a, V b) { return hn::Min(a, b); }
+template <class V>
+HWY_INLINE V F64Max(V a, V b) { return hn::Max(a, b); }
+template <class D>
+HWY_INLINE hn::Vec<D> F64Set(D d, double x) { return hn::Set(d, x); }
+template <class D>
+HWY_INLINE hn::Vec<D> F64Zero(D d) { return hn::Zero(d); }
+template <class D>
+HWY_INLINE double F64SumOfLanes(D d, hn::Vec<D> v) { return hn::GetLane(hn::SumOfLanes(d, v)); }
+template <class D>
+HWY_INLINE double F64MinOfLanes(D d, hn::Vec<D> v) { return hn::GetLane(hn::MinOfLanes(d, v)); }
+template <class D>
+HWY_INLINE double F64MaxOfLanes(D d, hn::Vec<D> v) { return hn::GetLane(hn::MaxOfLanes(d, v)); }
+// Lanes(d) elements of p as float64 (float32 is loaded at half width and widened).
+template <class D, class T>
+HWY_INLINE hn::Vec<D> LoadF64(D d, const T* HWY_RESTRICT p) {
+  if constexpr (std::is_same_v<T, double>) {
+    return hn::LoadU(d, p);
+  } else {
+    const hn::Rebind<float, D> df;
+    return hn::PromoteTo(d, hn::LoadU(df, p));
+  }
+}
+#endif
+
+// The per-element terms, each as a vector op and its scalar twin for the tail. Functors rather
+// than lambdas: HWY_BEFORE_NAMESPACE's target attributes reach their member functions.
+struct SquaredDiff {
+  template <class V>
+  HWY_INLINE V operator()(V p, V t) const {
+    const V d = F64Sub(p, t);
+    return F64Mul(d, d);
+  }
+  static double scalar(double p, double t) { return (p - t) * (p - t); }
+};
+struct AbsDiff {
+  template <class V>
+  HWY_INLINE V operator()(V p, V t) const { return F64Abs(F64Sub(p, t)); }
+  static double scalar(double p, double t) { return p < t ? t - p : p - t; }
+};
+
+// Σ term(p[i], t[i]) with four vector accumulators: the additions form four independent chains
+// (a float64 add's latency, not its throughput, bounds a single chain).
+template <class T, class Term>
+HWY_INLINE double SumTerms(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, size_t n, Term term) {
+  const hn::ScalableTag<double> d;
+  const size_t N = hn::Lanes(d);
+  auto a0 = F64Zero(d), a1 = F64Zero(d), a2 = F64Zero(d), a3 = F64Zero(d);
+  size_t i = 0;
+  if (n >= 4 * N) {
+    for (; i <= n - 4 * N; i += 4 * N) {
+      a0 = F64Add(a0, term(LoadF64(d, p + i), LoadF64(d, t + i)));
+      a1 = F64Add(a1, term(LoadF64(d, p + i + N), LoadF64(d, t + i + N)));
+      a2 = F64Add(a2, term(LoadF64(d, p + i + 2 * N), LoadF64(d, t + i + 2 * N)));
+      a3 = F64Add(a3, term(LoadF64(d, p + i + 3 * N), LoadF64(d, t + i + 3 * N)));
+    }
+  }
+  for (; i + N <= n; i += N) a0 = F64Add(a0, term(LoadF64(d, p + i), LoadF64(d, t + i)));
+  double tail = 0;  // fewer than N elements left: no masked load reads past the buffer's end
+  for (; i < n; ++i) tail += Term::scalar(static_cast<double>(p[i]), static_cast<double>(t[i]));
+  return F64SumOfLanes(d, F64Add(F64Add(a0, a1), F64Add(a2, a3))) + tail;
+}
+
+// x of the pair (x, y = t): p, or the residual t - p. A template flag, not a branch per vector.
+template <bool kResidual, class V>
+HWY_INLINE V PairX(V p, V t) {
+  if constexpr (kResidual) return F64Sub(t, p);
+  else return p;
+}
+template <bool kResidual>
+HWY_INLINE double PairXScalar(double p, double t) {
+  return kResidual ? t - p : p;
+}
+
+template <bool kResidual, class T>
+HWY_INLINE PairSums PairSumsImpl(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, size_t n) {
+  const hn::ScalableTag<double> d;
+  const size_t N = hn::Lanes(d);
+  PairSums r;
+  size_t i = 0;
+  if (n >= 2 * N) {
+    auto sx0 = F64Zero(d), sx1 = F64Zero(d), sy0 = F64Zero(d), sy1 = F64Zero(d);
+    const auto y = LoadF64(d, t);
+    const auto x = PairX<kResidual>(LoadF64(d, p), y);
+    auto lo_x = x, hi_x = x, lo_y = y, hi_y = y;
+    for (; i <= n - 2 * N; i += 2 * N) {
+      auto y0 = LoadF64(d, t + i), y1 = LoadF64(d, t + i + N);
+      const auto x0 = PairX<kResidual>(LoadF64(d, p + i), y0);
+      const auto x1 = PairX<kResidual>(LoadF64(d, p + i + N), y1);
+      sx0 = F64Add(sx0, x0);
+      sx1 = F64Add(sx1, x1);
+      sy0 = F64Add(sy0, y0);
+      sy1 = F64Add(sy1, y1);
+      lo_x = F64Min(lo_x, F64Min(x0, x1));
+      hi_x = F64Max(hi_x, F64Max(x0, x1));
+      lo_y = F64Min(lo_y, F64Min(y0, y1));
+      hi_y = F64Max(hi_y, F64Max(y0, y1));
+    }
+    r.sum_x = F64SumOfLanes(d, F64Add(sx0, sx1));
+    r.sum_y = F64SumOfLanes(d, F64Add(sy0, sy1));
+    r.min_x = F64MinOfLanes(d, lo_x);
+    r.max_x = F64MaxOfLanes(d, hi_x);
+    r.min_y = F64MinOfLanes(d, lo_y);
+    r.max_y = F64MaxOfLanes(d, hi_y);
+  }
+  for (; i < n; ++i) {
+    const double y = static_cast<double>(t[i]);
+    const double x = PairXScalar<kResidual>(static_cast<double>(p[i]), y);
+    r.sum_x += x;
+    r.sum_y += y;
+    if (i == 0 || x < r.min_x) r.min_x = x;
+    if (i == 0 || x > r.max_x) r.max_x = x;
+    if (i == 0 || y < r.min_y) r.min_y = y;
+    if (i == 0 || y > r.max_y) r.max_y = y;
+  }
+  return r;
+}
+
+template <bool kResidual, class T>
+HWY_INLINE CenteredSums CenteredSumsImpl(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, size_t n, double mean_x,
+                                         double mean_y) {
+  const hn::ScalableTag<double> d;
+  const size_t N = hn::Lanes(d);
+  const auto mx = F64Set(d, mean_x), my = F64Set(d, mean_y);
+  auto m2x0 = F64Zero(d), m2y0 = F64Zero(d), cxy0 = F64Zero(d), dx0 = F64Zero(d), dy0 = F64Zero(d);
+  auto m2x1 = m2x0, m2y1 = m2x0, cxy1 = m2x0, dx1 = m2x0, dy1 = m2x0;
+  size_t i = 0;
+  if (n >= 2 * N) {
+    for (; i <= n - 2 * N; i += 2 * N) {
+      auto y0 = LoadF64(d, t + i), y1 = LoadF64(d, t + i + N);
+      const auto x0 = PairX<kResidual>(LoadF64(d, p + i), y0);
+      const auto x1 = PairX<kResidual>(LoadF64(d, p + i + N), y1);
+      const auto ex0 = F64Sub(x0, mx), ey0 = F64Sub(y0, my);
+      const auto ex1 = F64Sub(x1, mx), ey1 = F64Sub(y1, my);
+      m2x0 = F64Add(m2x0, F64Mul(ex0, ex0));
+      m2y0 = F64Add(m2y0, F64Mul(ey0, ey0));
+      cxy0 = F64Add(cxy0, F64Mul(ex0, ey0));
+      dx0 = F64Add(dx0, ex0);
+      dy0 = F64Add(dy0, ey0);
+      m2x1 = F64Add(m2x1, F64Mul(ex1, ex1));
+      m2y1 = F64Add(m2y1, F64Mul(ey1, ey1));
+      cxy1 = F64Add(cxy1, F64Mul(ex1, ey1));
+      dx1 = F64Add(dx1, ex1);
+      dy1 = F64Add(dy1, ey1);
+    }
+  }
+  CenteredSums r;
+  r.m2_x = F64SumOfLanes(d, F64Add(m2x0, m2x1));
+  r.m2_y = F64SumOfLanes(d, F64Add(m2y0, m2y1));
+  r.c_xy = F64SumOfLanes(d, F64Add(cxy0, cxy1));
+  r.d_x = F64SumOfLanes(d, F64Add(dx0, dx1));
+  r.d_y = F64SumOfLanes(d, F64Add(dy0, dy1));
+  for (; i < n; ++i) {
+    const double y = static_cast<double>(t[i]);
+    const double x = PairXScalar<kResidual>(static_cast<double>(p[i]), y);
+    const double dx = x - mean_x, dy = y - mean_y;
+    r.m2_x += dx * dx;
+    r.m2_y += dy * dy;
+    r.c_xy += dx * dy;
+    r.d_x += dx;
+    r.d_y += dy;
+  }
+  return r;
+}
+
+// One named, non-template function per kernel and dtype: what HWY_EXPORT dispatches to. `inline`:
+// the kernel's .cpp and its test both compile this header.
+inline HWY_NOINLINE double SumSquaredDiffF32(const float* p, const float* t, size_t n) {
+  return SumTerms(p, t, n, SquaredDiff());
+}
+inline HWY_NOINLINE double SumSquaredDiffF64(const double* p, const double* t, size_t n) {
+  return SumTerms(p, t, n, SquaredDiff());
+}
+inline HWY_NOINLINE double SumAbsDiffF32(const float* p, const float* t, size_t n) { return SumTerms(p, t, n, AbsDiff()); }
+inline HWY_NOINLINE double SumAbsDiffF64(const double* p, const double* t, size_t n) { return SumTerms(p, t, n, AbsDiff()); }
+inline HWY_NOINLINE PairSums PairSumsF32(const float* p, const float* t, size_t n, PairForm form) {
+  return form == PairForm::residual ? PairSumsImpl<true>(p, t, n) : PairSumsImpl<false>(p, t, n);
+}
+inline HWY_NOINLINE PairSums PairSumsF64(const double* p, const double* t, size_t n, PairForm form) {
+  return form == PairForm::residual ? PairSumsImpl<true>(p, t, n) : PairSumsImpl<false>(p, t, n);
+}
+inline HWY_NOINLINE CenteredSums CenteredSumsF32(const float* p, const float* t, size_t n, PairForm form, double mean_x,
+                                          double mean_y) {
+  return form == PairForm::residual ? CenteredSumsImpl<true>(p, t, n, mean_x, mean_y)
+                                    : CenteredSumsImpl<false>(p, t, n, mean_x, mean_y);
+}
+inline HWY_NOINLINE CenteredSums CenteredSumsF64(const double* p, const double* t, size_t n, PairForm form, double mean_x,
+                                          double mean_y) {
+  return form == PairForm::residual ? CenteredSumsImpl<true>(p, t, n, mean_x, mean_y)
+                                    : CenteredSumsImpl<false>(p, t, n, mean_x, mean_y);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace kernels
+}  // namespace wasmetrics
+HWY_AFTER_NAMESPACE();
+
+#endif  // include guard per target

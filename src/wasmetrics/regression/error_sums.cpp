@@ -1,0 +1,55 @@
+#include "wasmetrics/regression/error_sums.hpp"
+
+#include <cmath>
+
+#include <xtensor/xmath.hpp>
+#include <xtensor/xreducer.hpp>
+
+#include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/kernels/regression_sums.hpp"
+#include "wasmetrics/regression/common.hpp"
+#include "wasmetrics/regression/weighted_sums.hpp"
+
+namespace wasmetrics::regression {
+
+void add_error_sums(std::string_view metric, State& s, std::span<const TensorView> in, std::int64_t num_outputs,
+                    ErrorKind kind, const char* sum_state) {
+  const TensorView& preds = in[0];
+  const TensorView& target = in[1];
+  require_same_shape(metric, "preds", preds, "target", target);
+  std::int64_t rows = preds.numel();  // num_outputs == 1 flattens any shape (preds.view(-1))
+  if (num_outputs > 1) {
+    if (preds.ndim() != 2 || preds.shape[1] != num_outputs)
+      fail(metric, ": with num_outputs=", num_outputs, " `preds` must have shape [N, ", num_outputs, "], got ",
+           shape_str(preds.shape));
+    rows = preds.shape[0];
+  }
+  const bool squared = kind == ErrorKind::squared;
+  if (const TensorView* w = sample_weight_of(in)) {
+    // weighted: sum w·err and the total weight (every element of a row weighs the row's weight)
+    promote_counts_to_float64(s);  // total: the sum of the weights (core/weighted_state.hpp)
+    auto err = [squared](double d) { return squared ? d * d : std::fabs(d); };
+    add_weighted_errors(metric, preds, target, *w, num_outputs, s[sum_state].as<double>(), s["total"].as<double>()[0],
+                        err);
+    return;
+  }
+  auto sums = s[sum_state].as<double>();
+  const auto k = static_cast<std::size_t>(num_outputs);
+  // One output over float buffers is the hot path (bench W5): the SIMD kernels, several
+  // accumulators. Anything else is an xtensor reduction over rows, in row order per output.
+  const bool kernel = k == 1 && with_float_buffers(preds, target, [&](const auto* p, const auto* t, std::size_t n) {
+                        sums[0] += squared ? kernels::sum_squared_diff(p, t, n) : kernels::sum_abs_diff(p, t, n);
+                      });
+  if (!kernel) {
+    visit_rows_pair(preds, target, k, [&](const auto& P, const auto& T) {
+      const auto diff = xt::cast<double>(P) - xt::cast<double>(T);
+      const xt::xtensor<double, 1> per_output = squared ? xt::xtensor<double, 1>(xt::sum(xt::square(diff), {0}))
+                                                         : xt::xtensor<double, 1>(xt::sum(xt::abs(diff), {0}));
+      xt::adapt(sums.data(), k, xt::no_ownership(), XtShape{k}) += per_output;
+    });
+  }
+  s["total"].as<std::int64_t>()[0] += rows;
+}
+
+}  // namespace wasmetrics::regression
