@@ -102,7 +102,8 @@ MetricSpec calibration_spec(std::string name, Task task, std::string doc, std::v
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   opts.push_back({.name = "n_bins", .type = OptionType::integer, .default_value = 15, .min = 1, .max = 1e6,  // 2^31 bins allocated 16 GiB, 1e7 took seconds per update (fuzz_metrics)
-                  .doc = "number of equal-width confidence bins in [0, 1] (a confidence of exactly 1 gets a bin of its own)"});
+                  .doc = "number of equal-width confidence bins in [0, 1] (a confidence of exactly 1 gets a bin of its own; "
+                         "at most 1e6: every update and compute() walks the bins)"});
   opts.push_back({.name = "norm", .type = OptionType::string, .default_value = "l1", .choices = {"l1", "l2", "max"},
                   .doc = "'l1': expected calibration error; 'l2': root mean square calibration error; 'max': maximum "
                          "calibration error"});

@@ -18,6 +18,7 @@ namespace wasmetrics::classification {
 namespace {
 
 constexpr std::uint8_t kIgnoredTarget = 2;  // multilabel exact state
+constexpr std::int64_t kMaxThresholds = 100'000;  // binned curves: bins per class (1e7 took 30 s to compute)
 
 std::string ignore_index_text(const CurveFormat& f) {
   return f.ignore_index ? " and ignore_index=" + std::to_string(*f.ignore_index) : std::string();
@@ -339,7 +340,9 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
            "but got ", json_text(thr));
     if (n < 2)
       fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ", json_text(thr));
-    if (n > 1e7) fail(f.metric, ": option 'thresholds' is too large: ", json_text(thr));
+    if (n > kMaxThresholds)
+      fail(f.metric, ": option 'thresholds' must be at most ", kMaxThresholds, " (each threshold is a bin of every class's "
+           "histogram, updated and scanned at every compute(); thresholds=null gives the exact curve), got ", json_text(thr));
     const std::int64_t T = static_cast<std::int64_t>(n);
     // torch.linspace(0, 1, T) in float32: start + step*i below the half, end - step*(T-1-i) above
     const float step = 1.0f / static_cast<float>(T - 1);
@@ -349,6 +352,10 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
     f.binned = true;
     f.linspace = true;
   } else if (thr.is_array()) {
+    if (thr.size() > static_cast<std::size_t>(kMaxThresholds))
+      fail(f.metric, ": option 'thresholds' may list at most ", kMaxThresholds, " values (each threshold is a bin of every "
+           "class's histogram, updated and scanned at every compute(); thresholds=null gives the exact curve), got ",
+           thr.size());
     for (std::size_t i = 0; i < thr.size(); ++i) {
       double v = thr[i].get<double>();
       if (!(v >= 0 && v <= 1))

@@ -455,7 +455,8 @@ OptionSpec threshold_option(Task task) {
 
 OptionSpec num_classes_option() {
   return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .max = 1 << 24,
-          .doc = "number of classes (required, >= 2)"};
+          .doc = "number of classes (required, >= 2; at most 2^24: states and results hold a value per class, "
+                 "confusion matrices one per pair of classes)"};
 }
 
 OptionSpec num_labels_option() {

@@ -108,7 +108,13 @@ bool is_choice(const OptionSpec& s, const Json& v) {
 // Returns the normalised value or throws.
 Json check_value(const std::string& metric, const std::string& key, const OptionSpec& s, const Json& v) {
   auto bad = [&]() -> Json {
-    fail(metric, ": option '", key, "' must be ", describe(s), ", got ", json_text(v));
+    // Above a cap: the option's doc says why the cap is there (work or memory it scales).
+    auto above = [&](const Json& e) { return s.max && e.is_number() && e.get<double>() > *s.max; };
+    bool capped = above(v);
+    if (v.is_array())
+      for (auto& e : v) capped = capped || above(e);
+    fail(metric, ": option '", key, "' must be ", describe(s), ", got ", json_text(v),
+         capped && !s.doc.empty() ? " (" + key + ": " + s.doc + ")" : std::string());
   };
   if (v.is_null()) return s.nullable ? v : bad();
   switch (s.type) {

@@ -2,7 +2,10 @@
 
 #include "wasmetrics/core/weighted_state.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "wasmetrics/core/error.hpp"
 
@@ -68,6 +71,77 @@ class Reader {
   std::span<const std::uint8_t> bytes;
   std::size_t pos = 0;
 };
+
+// The element of `v` at `i` as a double, whatever its dtype.
+double element(const StateVar& v, std::size_t i) {
+  double x = 0;
+  dispatch_dtype(v.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    x = static_cast<double>(v.template as<T>()[i]);
+  });
+  return x;
+}
+
+std::int64_t rows_of(const StateVar& v) { return v.shape.empty() ? 0 : v.shape[0]; }
+
+// Per-sample cat states that always hold one row per kept sample, by the names metrics give them:
+// a forger who shortens one makes compute() pair the wrong rows (or read past the end).
+constexpr std::string_view kSampleRowStates[] = {"preds", "scores", "target", "indexes", kSampleWeightState};
+constexpr std::string_view kPerSampleCounts[] = {"tp", "fp", "tn", "fn"};  // samplewise stat scores
+
+// What a state promises beyond its declared shapes, checked on every blob: a checksum proves nothing
+// against a forger. `layout` is the metric's initial state (its declared dtypes).
+void check_state_values(const State& s, const State& layout, const std::string& metric) {
+  auto refuse = [&](const StateVar& v, auto&&... why) {
+    fail("state blob of ", metric, ": state '", v.name, "' ", why..., " (no metric could have saved it)");
+  };
+  auto named = [](const auto& names, const std::string& name) {
+    return std::find(std::begin(names), std::end(names), name) != std::end(names);
+  };
+  if (s.updates < 0) fail("state blob of ", metric, ": its update count is negative (", s.updates, ")");
+  const StateVar* rows_ref = nullptr;    // the first per-sample row state
+  const StateVar* counts_ref = nullptr;  // the first per-sample count state
+  for (std::size_t k = 0; k < s.vars().size(); ++k) {
+    const StateVar& v = s.vars()[k];
+    const bool declared = k < layout.vars().size();
+    // Counts: the states declared int64 other than cat (float64 when weighted), the per-sample stat
+    // scores, and the row weights: finite and never negative.
+    const bool count = (declared && v.reduction != Reduction::cat && layout.vars()[k].dtype == DType::int64) ||
+                       (v.reduction == Reduction::cat && v.dtype == DType::int64 && named(kPerSampleCounts, v.name)) ||
+                       v.name == kSampleWeightState;
+    if (count) {
+      const auto n = static_cast<std::size_t>(v.numel());
+      for (std::size_t i = 0; i < n; ++i) {
+        const double x = element(v, i);
+        if (!(x >= 0 && std::isfinite(x))) refuse(v, "holds counts, but element ", i, " is ", x, " (a count is finite and >= 0)");
+      }
+    }
+    if (v.reduction != Reduction::cat) continue;
+    for (auto* group : {&rows_ref, &counts_ref}) {
+      const bool member = group == &rows_ref ? named(kSampleRowStates, v.name) : named(kPerSampleCounts, v.name);
+      if (!member) continue;
+      if (*group && rows_of(**group) != rows_of(v))
+        refuse(v, "has ", rows_of(v), " rows but '", (*group)->name, "' has ", rows_of(**group), " (one row per sample in both)");
+      if (!*group) *group = &v;
+    }
+  }
+  // Class targets beside per-class scores (the exact curves): a class index in [0, C), or -1 for a
+  // dropped row; 0/1 labels (2 marks an ignored multilabel entry).
+  const StateVar* scores = s.find("scores");
+  const StateVar* target = s.find("target");
+  if (scores && target && scores->reduction == Reduction::cat && target->reduction == Reduction::cat) {
+    const bool classes = target->dtype == DType::int32 && target->shape.size() == 1 && scores->shape.size() == 2;
+    const double lo = classes ? -1 : 0;
+    const double hi = classes ? static_cast<double>(scores->shape[1]) - 1 : target->dtype == DType::uint8 ? 2 : 1;
+    if (classes || target->dtype == DType::uint8) {
+      const auto n = static_cast<std::size_t>(target->numel());
+      for (std::size_t i = 0; i < n; ++i) {
+        const double x = element(*target, i);
+        if (!(x >= lo && x <= hi)) refuse(*target, "element ", i, " is ", x, ", outside [", lo, ", ", hi, "]");
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -153,6 +227,7 @@ State decode_state(std::span<const std::uint8_t> blob, const std::string& metric
     r.pos += nbytes;
   }
   if (r.pos != r.bytes.size()) fail("state blob of ", metric, " has ", r.bytes.size() - r.pos, " trailing bytes");
+  check_state_values(out, layout, metric);
   if (row_weights && out[kSampleWeightState].shape[0] != cat_rows(out))
     fail("state blob of ", metric, ": state '", kSampleWeightState, "' has ", out[kSampleWeightState].shape[0],
          " rows for ", cat_rows(out), " kept rows");

@@ -28,6 +28,10 @@ using detection::BoxFormat;
 // (torch.linspace(0, 1, 101) runs ATen's vectorised kernel; see torch_linspace_f32).
 constexpr int kLinspaceLanes = 8;
 
+// Caps on the work-scaling list options (COCO uses 10 IoU and 101 recall thresholds).
+constexpr std::size_t kMaxIouThresholds = 1000;
+constexpr std::size_t kMaxRecThresholds = 100000;
+
 Result squeeze_result(Tensor t) { return Result::squeezed(std::move(t)); }
 
 void set_field(std::vector<std::pair<std::string, Result>>& fields, const std::string& key, Result value) {
@@ -51,6 +55,14 @@ class MeanAveragePrecision final : public Metric {
                                                            : options().get_numbers("iou_thresholds");
     params_.rec_thrs = options().is_null("rec_thresholds") ? detection::torch_linspace_f32(0.0, 1.0, 101, kLinspaceLanes)
                                                            : options().get_numbers("rec_thresholds");
+    // compute() fills a precision table of every IoU threshold x recall threshold x class x area x
+    // max-detections cell, and matches every image once per IoU threshold: caps, not surprises.
+    if (params_.iou_thrs.size() > kMaxIouThresholds)
+      fail(name(), ": option 'iou_thresholds' may list at most ", kMaxIouThresholds, " values (each one is a full matching "
+           "pass over every image at compute()), got ", params_.iou_thrs.size());
+    if (params_.rec_thrs.size() > kMaxRecThresholds)
+      fail(name(), ": option 'rec_thresholds' may list at most ", kMaxRecThresholds, " values (each one is a column of the "
+           "precision table compute() fills for every class and IoU threshold), got ", params_.rec_thrs.size());
     if (options().is_null("max_detection_thresholds")) {
       params_.max_dets = {1, 10, 100};
     } else {

@@ -160,9 +160,10 @@ MetricSpec chrf_score_spec() {
       .inputs = {{"preds", false, "hypotheses: a string or a list of strings", InputKind::text},
                  {"target", false, "references: one list of reference strings per hypothesis", InputKind::text_lists}},
       .options = {
-          {.name = "n_char_order", .type = OptionType::integer, .default_value = 6, .min = 1, .doc = "largest character n-gram order"},
-          {.name = "n_word_order", .type = OptionType::integer, .default_value = 2, .min = 0,
-           .doc = "largest word n-gram order (0: chrF, 2: chrF++)"},
+          {.name = "n_char_order", .type = OptionType::integer, .default_value = 6, .min = 1, .max = 100,
+           .doc = "largest character n-gram order (at most 100: each order is one more pass over every sentence)"},
+          {.name = "n_word_order", .type = OptionType::integer, .default_value = 2, .min = 0, .max = 100,
+           .doc = "largest word n-gram order (0: chrF, 2: chrF++; at most 100: each order is one more pass over every sentence)"},
           {.name = "beta", .type = OptionType::number, .default_value = 2.0, .min = 0,
            .doc = "weight of recall against precision"},
           {.name = "lowercase", .type = OptionType::boolean, .default_value = false, .doc = "compare lowercased text"},
