@@ -49,6 +49,7 @@ seg-example: npm
 
 bench: npm
 	@node bench/run.mjs
+	@node bench/text-retrieval.mjs
 
 # Fuzzing (fuzz/, scripts/fuzz.sh): explores every target for FUZZ_SECONDS (default 10 minutes)
 # each, from its committed corpus; `make test` only replays the committed corpus (fuzz.sh --replay).
