@@ -53,6 +53,7 @@ seg-example: npm
 
 bench: npm
 	@node bench/run.mjs
+	@node bench/text-retrieval.mjs
 
 # clang-format, Prettier and ESLint checks (scripts/lint.sh); scripts/format.sh applies the formatters.
 lint: deps

@@ -13,7 +13,8 @@ export declare function readRun(text: string): Map<string, { doc: string; rank: 
  * The (preds, target, indexes) rows of a run against its qrels for the Retrieval* metrics; judged
  * queries only, sorted by id (`queries[indexes[i]]` is row i's query). Relevant documents missing
  * from the run are not retrieved: the query is padded to `depth` rows with non-relevant fillers,
- * then they follow with score -Infinity, so no cut topK <= depth reaches them.
+ * then they follow with score -Infinity, so no cut topK <= depth reaches them. Without a cut, pass
+ * `negInfNotRetrieved: true` to the metric for trec_eval's numbers (map, recip_rank, Rprec, ndcg).
  */
 export declare function trecInputs(
   qrels: Map<string, Map<string, number>>,

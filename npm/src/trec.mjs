@@ -77,7 +77,9 @@ export function readRun(text) {
  * every query is first padded to `depth` rows (default: the largest number of documents a query
  * retrieved) with non-relevant filler rows (score -3.4e38), then they are added with score
  * -Infinity, so a cut `topK <= depth` never reaches them while recall still counts them (and a
- * filler counts as a non-relevant document, as trec_eval's P@k counts missing ranks).
+ * filler counts as a non-relevant document, as trec_eval's P@k counts missing ranks). Without a
+ * cut, give the metric `negInfNotRetrieved: true` for trec_eval's numbers (map, recip_rank, Rprec,
+ * ndcg, set_recall): the -Infinity rows then count in the totals but hold no rank.
  * `relevance` is the judged value clipped at 0 (graded, for RetrievalNormalizedDCG); pass
  * `{binary: true}` for 0/1 (relevance >= `minRelevance`, default 1).
  */

@@ -17,6 +17,7 @@
 #include "test_buffers.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/retrieval/grouping.hpp"
+#include "wasmetrics/retrieval/retrieval_metric.hpp"
 
 namespace wasmetrics::testing {
 namespace {
@@ -168,6 +169,54 @@ TEST(RetrievalUpdate, FractionalFloatTargetIsRefusedForBinaryMetricsButGradedFor
   auto ndcg = create_metric("RetrievalNormalizedDCG", Json::object());
   ndcg->update(in);
   EXPECT_NEAR(ndcg->compute().tensor.data[0], 1.0, 1e-6);  // ranked ideally
+}
+
+// trec_eval's view of relevant documents missing from a run (rows scored -Infinity, as
+// trecInputs adds them): with neg_inf_not_retrieved they count in the totals but hold no rank.
+// Query 0 retrieves [relevant, not, relevant] and misses 2 relevant documents (R = 4); query 1
+// retrieves one non-relevant document and misses its only relevant one. Values worked by hand
+// from trec_eval's definitions (map, recip_rank, Rprec, set_recall, set_P, ndcg).
+TEST(RetrievalNotRetrieved, MissingRelevantDocumentsCountAsTrecEvalCountsThem) {
+  const float inf = std::numeric_limits<float>::infinity();
+  Rows r{{0.9f, 0.8f, 0.7f, -inf, -inf, 0.5f, -inf}, {1, 0, 1, 1, 1, 0, 1}, {0, 0, 0, 0, 0, 1, 1}};
+  auto value = [&](const char* name, Json options) {
+    auto m = create_metric(name, options);
+    feed(*m, r, 0, r.preds.size());
+    return m->compute().tensor.data[0];
+  };
+  const Json trec{{"neg_inf_not_retrieved", true}};
+  const double ap0 = (1.0 + 2.0 / 3.0) / 4.0;
+  EXPECT_NEAR(value("RetrievalMAP", trec), (ap0 + 0.0) / 2, 1e-6);
+  // TorchMetrics' reading ranks them last: ranks 4 and 5 of query 0, rank 2 of query 1.
+  EXPECT_NEAR(value("RetrievalMAP", Json::object()), ((1.0 + 2.0 / 3.0 + 3.0 / 4.0 + 4.0 / 5.0) / 4.0 + 0.5) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalMRR", trec), (1.0 + 0.0) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalMRR", Json::object()), (1.0 + 0.5) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalRPrecision", trec), (2.0 / 4.0 + 0.0) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalRecall", trec), (2.0 / 4.0 + 0.0) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalRecall", Json::object()), 1.0, 1e-6);
+  EXPECT_NEAR(value("RetrievalPrecision", trec), (2.0 / 3.0 + 0.0) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalHitRate", trec), 0.5, 1e-6);
+  // P@2 divides by 2 however many were retrieved; ranked last, query 1's missing document would be
+  // its 2nd (trecInputs pads each query to the run's depth so that no cut reaches them).
+  EXPECT_NEAR(value("RetrievalPrecision", Json{{"top_k", 2}, {"neg_inf_not_retrieved", true}}), (0.5 + 0.0) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalPrecision", Json{{"top_k", 2}}), (0.5 + 0.5) / 2, 1e-6);
+  const double dcg0 = 1.0 + 1.0 / std::log2(4.0);
+  const double ideal0 = 1.0 + 1.0 / std::log2(3.0) + 1.0 / std::log2(4.0) + 1.0 / std::log2(5.0);
+  EXPECT_NEAR(value("RetrievalNormalizedDCG", trec), (dcg0 / ideal0 + 0.0) / 2, 1e-6);
+  EXPECT_NEAR(value("RetrievalNormalizedDCG", Json{{"top_k", 2}, {"neg_inf_not_retrieved", true}}),
+              (1.0 / (1.0 + 1.0 / std::log2(3.0)) + 0.0) / 2, 1e-6);
+}
+
+TEST(RetrievalRowCap, RefusesRowsOverTheCapNamingIt) {
+  EXPECT_EQ(error_of([] { retrieval::check_row_cap("RetrievalMAP", 7, 5, 12); }), "");
+  const std::string msg = error_of([] { retrieval::check_row_cap("RetrievalMAP", 10, 5, 12); });
+  EXPECT_NE(msg.find("RetrievalMAP"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("limit of 12 rows"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("kMaxRetrievalRows"), std::string::npos) << msg;
+  // The cap leaves room for the 10 million rows, and a state at the cap computes in 4 GiB
+  // (13-16 bytes per row kept, ~28 more while compute() groups).
+  EXPECT_GE(retrieval::kMaxRetrievalRows, 10'000'000);
+  EXPECT_LE(static_cast<double>(retrieval::kMaxRetrievalRows) * (16 + 28), 4.0 * (1 << 30));
 }
 
 // Each retrieval spec's docstring examples give their documented value (the generic contract test

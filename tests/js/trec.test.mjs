@@ -52,6 +52,30 @@ test('readQrels / readRun read the files; trecInputs lines them up for the Retri
   assert.deepEqual(Array.from(wm.trecInputs(qrels, run).target), [0, 2, 0, 1, 0, 0, 0, 1]);
 });
 
+test("negInfNotRetrieved: trec_eval's map / recip_rank / Rprec / ndcg without a cut", () => {
+  const rows = wm.trecInputs(wm.readQrels(QRELS), wm.readRun(RUN), { binary: true });
+  const value = (Cls, options) => {
+    const m = new Cls(options);
+    m.update(rows.preds, rows.target, rows.indexes);
+    const v = m.perQuery().values.data;
+    m.dispose();
+    return Array.from(v);
+  };
+  const close = (a, b) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `${a} vs ${b}`));
+  const trec = { negInfNotRetrieved: true };
+  // q1 ranks d3 (rel), d2, d5 and misses d1 (R = 2): map 1/2, recip_rank 1, Rprec 1/2; q2 retrieved
+  // nothing: 0 everywhere (trec_eval's per-query values; q3 has no relevant document: left out by
+  // trec_eval, empty_target_action 'neg' scores it 0 here, and it has no rows at all).
+  close(value(wm.RetrievalMAP, trec), [0.5, 0]);
+  close(value(wm.RetrievalMRR, trec), [1, 0]);
+  close(value(wm.RetrievalRPrecision, trec), [0.5, 0]);
+  // ndcg: DCG 1 (d3 at rank 1), ideal 1 + 1/log2(3)
+  close(value(wm.RetrievalNormalizedDCG, { ...trec }), [1 / (1 + 1 / Math.log2(3)), 0]);
+  // TorchMetrics' reading ranks the missing documents after the padding: d1 at rank 4 of q1
+  close(value(wm.RetrievalMAP, {}), [(1 + 2 / 4) / 2, 1 / 4]);
+  assert.throws(() => new wm.RetrievalAUROC(trec), /neg_inf_not_retrieved|negInfNotRetrieved/);
+});
+
 test('broken files are TrecFormatErrors naming the line', () => {
   const cases = [
     [() => wm.readQrels('q1 0 d1\n'), /qrels line 1: expected 4 columns/],

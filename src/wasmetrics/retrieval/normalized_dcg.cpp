@@ -20,9 +20,13 @@ class NormalizedDCG final : public RetrievalMetric {
 
  protected:
   float query_value(const QueryRows& q) const override {
-    const std::size_t n = q.size();
+    // The gain reads the ranked rows (all unless neg_inf_not_retrieved), the ideal every row.
+    const std::size_t n = ranked(q), all = q.size();
     const std::size_t k = top_k_ ? std::min(n, static_cast<std::size_t>(top_k_)) : n;
-    auto discount = [&](std::size_t i) { return i < k ? 1.0 / std::log2(static_cast<double>(i) + 2.0) : 0.0; };
+    const std::size_t ideal_k = top_k_ ? std::min(all, static_cast<std::size_t>(top_k_)) : all;
+    auto discount = [](std::size_t i, std::size_t cut) {
+      return i < cut ? 1.0 / std::log2(static_cast<double>(i) + 2.0) : 0.0;
+    };
     double gain = 0;
     for (std::size_t a = 0; a < n && a < k;) {  // groups starting beyond k have zero discount
       std::size_t b = a + 1;
@@ -30,7 +34,7 @@ class NormalizedDCG final : public RetrievalMetric {
       double group_gain = 0, group_discount = 0;
       for (std::size_t i = a; i < b; ++i) {
         group_gain += q.target[i];
-        group_discount += discount(i);
+        group_discount += discount(i, k);
       }
       gain += group_gain / static_cast<double>(b - a) * group_discount;
       a = b;
@@ -38,7 +42,7 @@ class NormalizedDCG final : public RetrievalMetric {
     std::vector<float> ideal(q.target.begin(), q.target.end());
     std::sort(ideal.begin(), ideal.end(), std::greater<float>());
     double best = 0;
-    for (std::size_t i = 0; i < k; ++i) best += discount(i) * ideal[i];
+    for (std::size_t i = 0; i < ideal_k; ++i) best += discount(i, ideal_k) * ideal[i];
     return best == 0 ? 0.0f : static_cast<float>(gain / best);
   }
 
@@ -57,7 +61,7 @@ MetricSpec retrieval_normalized_dcg_spec() {
                  "scikit-learn's ndcg_score); aggregated over queries." + memory_doc(true),
           .inputs = retrieval_inputs(true),
           .options = {empty_target_action_option("neg", false), ignore_index_option(), top_k_option(),
-                      aggregation_option()},
+                      aggregation_option(), not_retrieved_option()},
           .make = [](const Options& o) { return std::make_unique<NormalizedDCG>(o); },
           .queries = {per_query_spec()},
           .examples = {{.doc = "TorchMetrics' docstring example: two queries",

@@ -19,7 +19,7 @@ class RankMetric final : public RetrievalMetric {
 
  protected:
   float query_value(const QueryRows& q) const override {
-    const std::size_t k = documents_considered(q.size());
+    const std::size_t k = documents_considered(ranked(q));
     if (mrr_) {
       for (std::size_t i = 0; i < k; ++i)
         if (q.target[i] > 0) return 1.0f / (static_cast<float>(i) + 1.0f);
@@ -30,7 +30,12 @@ class RankMetric final : public RetrievalMetric {
     std::size_t found = 0;
     for (std::size_t i = 0; i < k; ++i)
       if (q.target[i] > 0) sum += static_cast<double>(static_cast<float>(++found) / static_cast<float>(i + 1));
-    return found ? static_cast<float>(sum / static_cast<double>(found)) : 0.0f;
+    // Relevant documents that hold no rank (neg_inf_not_retrieved) add precision 0 to the mean
+    // when no cut applies: trec_eval's map.
+    std::size_t relevant = found;
+    if (top_k_ == 0)
+      for (std::size_t i = k; i < q.size(); ++i) relevant += q.target[i] > 0 ? 1 : 0;
+    return relevant ? static_cast<float>(sum / static_cast<double>(relevant)) : 0.0f;
   }
 
  private:
@@ -55,7 +60,7 @@ MetricSpec rank_spec(std::string name, bool mrr, std::string doc, double expecte
           .doc = std::move(doc) + memory_doc(false),
           .inputs = retrieval_inputs(false),
           .options = {empty_target_action_option("neg", false), ignore_index_option(), lax_top_k_option(),
-                      aggregation_option()},
+                      aggregation_option(), not_retrieved_option()},
           .make = [mrr](const Options& o) { return std::make_unique<RankMetric>(o, mrr); },
           .queries = {per_query_spec()},
           .examples = {{.doc = "TorchMetrics' docstring example: two queries",

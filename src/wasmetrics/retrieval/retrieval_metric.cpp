@@ -50,6 +50,14 @@ OptionSpec max_k_option() {
           .doc = "the curve covers k = 1..max_k (null: the document count of the largest query)"};
 }
 
+OptionSpec not_retrieved_option() {
+  return {.name = "neg_inf_not_retrieved", .type = OptionType::boolean, .default_value = false,
+          .doc = "rows scored -Infinity are documents the run did not retrieve (trecInputs adds the relevant "
+                 "documents missing from a run so): they count in the query's totals (relevant documents, "
+                 "nDCG's ideal ranking) but hold no rank, as trec_eval counts them (e.g. MAP without top_k is "
+                 "trec_eval's map). false: they are ranked last, as TorchMetrics ranks them"};
+}
+
 std::vector<InputSpec> retrieval_inputs(bool graded) {
   return {{"preds", false, "[N, ...] float scores (cast to float32)"},
           {"target", false, graded ? "[N, ...] graded relevance (bool, integer or float)"
@@ -114,6 +122,26 @@ RetrievalMetric::RetrievalMetric(Options o, bool graded, bool negatives)
   format_.metric = name();
   format_.graded = graded;
   if (!options().is_null("ignore_index")) format_.ignore_index = options().get_int("ignore_index");
+  if (options().json().contains("neg_inf_not_retrieved")) not_retrieved_ = options().get_bool("neg_inf_not_retrieved");
+}
+
+void check_row_cap(const std::string& metric, std::int64_t have, std::int64_t adding, std::int64_t cap) {
+  if (have + adding > cap)
+    fail(metric, ": keeping ", adding, " more rows would take the state to ", have + adding,
+         " rows, over the limit of ", cap, " rows per metric (kMaxRetrievalRows: the state and compute()'s "
+         "workspace must fit in WebAssembly's 4 GiB); split the evaluation (e.g. by query) or compute() and "
+         "reset() first");
+}
+
+void RetrievalMetric::merge_custom(State& into, const State& from) const {
+  check_row_cap(name(), row_count(into), row_count(from));
+}
+
+std::size_t RetrievalMetric::ranked(const QueryRows& q) const {
+  std::size_t r = q.size();
+  if (not_retrieved_)
+    while (r > 0 && q.scores[r - 1] == -std::numeric_limits<float>::infinity()) --r;
+  return r;
 }
 
 GroupedRows RetrievalMetric::grouped(const State& s) const {

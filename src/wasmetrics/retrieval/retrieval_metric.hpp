@@ -27,6 +27,10 @@ OptionSpec top_k_option();      // a positive integer or null (validated at cons
 OptionSpec lax_top_k_option();  // RetrievalMAP / RetrievalMRR: any number (TR5, checked at compute)
 OptionSpec adaptive_k_option(const char* k_name);
 OptionSpec max_k_option();
+// neg_inf_not_retrieved: rows scored -Infinity are documents the run did not retrieve (trecInputs
+// adds the relevant ones missing from a run so): they count in a query's totals (relevant
+// documents, nDCG's ideal ranking) but hold no rank, as trec_eval counts them.
+OptionSpec not_retrieved_option();
 std::vector<InputSpec> retrieval_inputs(bool graded);
 QuerySpec per_query_spec();
 // How the family's state grows, appended to each metric's doc line.
@@ -35,6 +39,14 @@ std::string memory_doc(bool graded);
 // TorchMetrics' aggregation of float32 values: mean (float32 result), torch.median (lower middle
 // value), min, max. `values` must be non-empty; it may be reordered.
 float aggregate(std::vector<float>& values, Aggregation a);
+
+// The most rows one metric keeps (13-16 bytes each in the state, about as much again while
+// compute() groups them): chosen so that a full state still computes within WebAssembly's 4 GiB.
+// An update or merge that would pass it is refused, the state unchanged.
+inline constexpr std::int64_t kMaxRetrievalRows = std::int64_t{1} << 26;
+// Throws, naming the cap, when `have` + `adding` rows pass `cap`.
+void check_row_cap(const std::string& metric, std::int64_t have, std::int64_t adding,
+                   std::int64_t cap = kMaxRetrievalRows);
 
 class RetrievalMetric : public Metric {
  public:
@@ -46,6 +58,8 @@ class RetrievalMetric : public Metric {
   void update_state(State& s, std::span<const TensorView> in) const override { rows_update(format_, s, in); }
   Result compute_state(const State& s) const override;
   Result query_state(const std::string& name, const Options& args, const State& s) const override;
+  // Refuses a fold that would take the rows over kMaxRetrievalRows (runs before anything merges).
+  void merge_custom(State& into, const State& from) const override;
 
   // The value of one query that has a positive (negative) target, as TorchMetrics' _metric, in
   // float32 as TorchMetrics computes it.
@@ -57,6 +71,10 @@ class RetrievalMetric : public Metric {
   bool is_empty(const QueryRows& q) const;
   // 1 (pos), 0 (neg), or nullopt (skip) for an empty query.
   std::optional<float> empty_value() const;
+  // The rows of `q` that hold a rank: all of them, or with neg_inf_not_retrieved those scored
+  // above -Infinity (a prefix: rows are sorted by score, descending).
+  std::size_t ranked(const QueryRows& q) const;
+  bool not_retrieved_ = false;  // neg_inf_not_retrieved
 
   RowFormat format_;
   EmptyAction empty_;

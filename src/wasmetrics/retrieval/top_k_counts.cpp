@@ -31,21 +31,24 @@ class TopKCountMetric final : public RetrievalMetric {
 
  protected:
   float query_value(const QueryRows& q) const override {
-    const std::size_t n = q.size();
+    // Counts in the top k read the ranked rows only (all rows unless neg_inf_not_retrieved);
+    // totals read every row.
+    const std::size_t n = ranked(q);
+    const QueryRows top{q.id, q.scores.first(n), q.target.first(n)};
     std::size_t k = top_k_ ? static_cast<std::size_t>(top_k_) : n;
     switch (kind_) {
       case CountKind::precision:
         if (adaptive_ && k > n) k = n;
-        return static_cast<float>(count_in_top(q, k)) / static_cast<float>(k);
+        return k ? static_cast<float>(count_in_top(top, k)) / static_cast<float>(k) : 0.0f;
       case CountKind::recall:
-        return static_cast<float>(count_in_top(q, k)) / static_cast<float>(total(q));
+        return static_cast<float>(count_in_top(top, k)) / static_cast<float>(total(q));
       case CountKind::fall_out:
-        return static_cast<float>(count_in_top(q, k, true)) / static_cast<float>(total(q, true));
+        return static_cast<float>(count_in_top(top, k, true)) / static_cast<float>(total(q, true));
       case CountKind::hit_rate:
-        return count_in_top(q, k) > 0 ? 1.0f : 0.0f;
+        return count_in_top(top, k) > 0 ? 1.0f : 0.0f;
       case CountKind::r_precision: {
         const double r = total(q);
-        return static_cast<float>(count_in_top(q, static_cast<std::size_t>(r))) / static_cast<float>(r);
+        return static_cast<float>(count_in_top(top, static_cast<std::size_t>(r))) / static_cast<float>(r);
       }
     }
     return 0.0f;
@@ -73,6 +76,7 @@ MetricSpec count_spec(std::string name, CountKind kind, std::string doc, MetricE
   if (kind != CountKind::r_precision) opts.push_back(top_k_option());
   if (kind == CountKind::precision) opts.push_back(adaptive_k_option("top_k"));
   opts.push_back(aggregation_option());
+  opts.push_back(not_retrieved_option());
   return {.name = std::move(name),
           .family = "retrieval",
           .doc = std::move(doc) + memory_doc(false),

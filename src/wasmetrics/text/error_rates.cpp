@@ -5,11 +5,14 @@
 // keep the same sums and share one state (a collection updates it once).
 // TorchMetrics' quirks kept: preds/target of different lengths are zipped (extras ignored, TR6);
 // MER/WIL/WIP count hits as max(len) - errors (TR4).
+// Each also answers the query `alignment`: the per-pair edit alignment of given pairs (words or
+// characters, as the metric counts them), see text/alignment.hpp.
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/utf8.hpp"
 #include "wasmetrics/kernels/edit_distance.hpp"
+#include "wasmetrics/text/alignment.hpp"
 #include "wasmetrics/text/text_inputs.hpp"
 #include "wasmetrics/text/token_interner.hpp"
 
@@ -92,7 +95,87 @@ class ErrorRate final : public Metric {
     return Result::scalar(0);
   }
 
+  // Stateless: aligns the pairs given in `args` (the accumulated counts hold no text).
+  Result query_state(const std::string&, const Options& args, const State&) const override {
+    const std::string what = name() + ".alignment";
+    if (args.is_null("preds") || args.is_null("target"))
+      fail(what, ": give `preds` and `target`, arrays of strings of one length");
+    const std::vector<std::string> preds = args.get_strings("preds"), target = args.get_strings("target");
+    if (preds.size() != target.size())
+      fail(what, ": `preds` and `target` must have the same length, got ", preds.size(), " and ", target.size());
+    const bool chars = rate_ == Rate::cer;
+    std::vector<Result> pairs;
+    text::WordInterner words;
+    text::CodePointInterner code_points;
+    for (std::size_t i = 0; i < preds.size(); ++i) {
+      const Tokens p = tokens(what, "preds", i, preds[i], chars, words, code_points);
+      const Tokens t = tokens(what, "target", i, target[i], chars, words, code_points);
+      const text::Alignment a = text::align_tokens(p.ids, t.ids, what);
+      std::vector<double> ops;
+      for (const auto& c : a.chunks)
+        for (std::size_t v : {static_cast<std::size_t>(c.op), c.target_start, c.target_end, c.pred_start, c.pred_end})
+          ops.push_back(static_cast<double>(v));
+      auto count = [](std::int64_t v) { return Result::scalar(static_cast<double>(v)); };
+      pairs.push_back(Result::dict({{"hits", count(a.hits)},
+                                    {"substitutions", count(a.substitutions)},
+                                    {"insertions", count(a.insertions)},
+                                    {"deletions", count(a.deletions)},
+                                    {"ops", Result(Tensor{std::move(ops), {static_cast<std::int64_t>(a.chunks.size()), 5}})},
+                                    {"target_spans", spans(t)},
+                                    {"preds_spans", spans(p)}}));
+    }
+    return Result::list(std::move(pairs));
+  }
+
  private:
+  // A string's tokens as ids, with each token's [start, end) in UTF-16 code units (JS string
+  // indices), so a caller can highlight them in the string it passed.
+  struct Tokens {
+    std::vector<std::uint32_t> ids;
+    std::vector<double> spans;  // start, end per token
+  };
+
+  static Tokens tokens(const std::string& what, const char* input, std::size_t row, std::string_view s, bool chars,
+                       text::WordInterner& words, text::CodePointInterner& code_points) {
+    std::u32string decoded;
+    if (!utf8_decode_append(s, decoded)) fail(what, ": `", input, "`[", row, "] is not valid UTF-8");
+    Tokens out;
+    // UTF-16 position of every code point boundary (one more than code points).
+    std::vector<double> utf16(decoded.size() + 1, 0.0);
+    for (std::size_t k = 0; k < decoded.size(); ++k) utf16[k + 1] = utf16[k] + (decoded[k] >= 0x10000 ? 2 : 1);
+    if (chars) {
+      for (std::size_t k = 0; k < decoded.size(); ++k) {
+        out.ids.push_back(code_points.id(decoded[k]));
+        out.spans.insert(out.spans.end(), {utf16[k], utf16[k + 1]});
+      }
+      return out;
+    }
+    std::vector<std::string_view> split;
+    text::split_whitespace(s, split);
+    // Byte offset -> code point index, walking the string once alongside the tokens.
+    std::size_t byte = 0, cp = 0;
+    auto code_point_at = [&](std::size_t target_byte) {
+      const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+      while (byte < target_byte) {
+        char32_t c = 0;
+        byte += static_cast<std::size_t>(utf8_next(b + byte, b + s.size(), c));
+        ++cp;
+      }
+      return cp;
+    };
+    for (std::string_view w : split) {
+      const auto start = static_cast<std::size_t>(w.data() - s.data());
+      out.ids.push_back(words.id(w));
+      const double a = utf16[code_point_at(start)];
+      out.spans.insert(out.spans.end(), {a, utf16[code_point_at(start + w.size())]});
+    }
+    return out;
+  }
+
+  static Result spans(const Tokens& t) {
+    return Result(Tensor{t.spans, {static_cast<std::int64_t>(t.ids.size()), 2}});
+  }
+
   Rate rate_;
 };
 
@@ -110,6 +193,23 @@ MetricExample docstring_example(double value) {
           .atol = 5e-5};
 }
 
+QuerySpec alignment_query(bool chars) {
+  const std::string unit = chars ? "character (code point)" : "word (str.split())";
+  return {.name = "alignment",
+          .doc = "Per-pair edit alignment of the given pairs at the " + unit + " level, what a reviewer "
+                 "checks (jiwer's process_words/process_characters); it does not read or change the "
+                 "accumulated state. One entry per pair: hits, substitutions, insertions, deletions (their "
+                 "S + D + I is the edit distance the metric counts; among minimum-edit alignments the one "
+                 "with the most hits), ops [K, 5] rows (op: 0 equal, 1 substitute, 2 insert, 3 delete; "
+                 "target_start, target_end, pred_start, pred_end; token ranges, end exclusive), "
+                 "target_spans and preds_spans [T, 2] (each token's start and end in UTF-16 code units, "
+                 "JS string indices). In JS, alignTranscripts() gives the same with names and token text.",
+          .options = {{.name = "preds", .type = OptionType::string_list, .default_value = nullptr, .nullable = true,
+                       .doc = "the transcriptions to align"},
+                      {.name = "target", .type = OptionType::string_list, .default_value = nullptr,
+                       .nullable = true, .doc = "their references, one per transcription"}}};
+}
+
 MetricSpec error_rate_spec(std::string name, std::string doc, Rate rate, double example) {
   return {
       .name = std::move(name),
@@ -118,6 +218,7 @@ MetricSpec error_rate_spec(std::string name, std::string doc, Rate rate, double 
       .inputs = transcription_inputs(),
       .options = {},
       .make = [rate](const Options& o) { return std::make_unique<ErrorRate>(o, rate); },
+      .queries = {alignment_query(rate == Rate::cer)},
       // TorchMetrics accepts preds/target of different lengths in update() (text: pairs are zipped;
       // clustering: raised at compute()), so the contract test rejects one input too many instead.
       .rejects_mismatched_rows = false,

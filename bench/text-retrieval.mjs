@@ -1,0 +1,251 @@
+#!/usr/bin/env node
+// Text and retrieval families side by side with TorchMetrics 1.5.2 (issues 21 and 22), on the same
+// data in one run: workloads generated here from fixed seeds (bench/data/, gitignored), timed
+// through the npm package (npm/dist) and, in a child process, through TorchMetrics on CPU
+// (bench/torchmetrics_bench.py; float32 scores). Each contender: construct, every batch update(),
+// compute(), as a user would run it; median of --runs runs after one warm-up. The two values are
+// compared (a disagreement prints a WARNING). When TorchMetrics cannot be imported (as in CI) its
+// rows print "skipped: TorchMetrics not available" and the package's rows still run.
+//   T1 WER / CER on 100,000 sentence pairs (8-20 words), 10 batches
+//   T2 BLEU / chrF on 10,000 segments (15-30 words, one reference), 10 batches
+//   T3 ROUGE-L on 10,000 summaries (40-80 words), 10 batches
+//   R1 the 11 retrieval metrics on 10,000,000 rows over 100,000 queries (100 documents each,
+//      30% relevant, graded 0-3 for nDCG), 10 batches of 1,000,000 rows in random query order
+// TorchMetrics runs from source: put TorchMetrics' and lightning-utilities' src/ on PYTHONPATH
+// (python3 with torch, numpy, packaging, typing_extensions, or the interpreter named by $PYTHON;
+// see bench/README.md).
+// Usage: node bench/text-retrieval.mjs [--scale=S] [--runs=N] [--quick] [--only=t1,r1] [--plain] [--out=DIR]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..');
+const args = Object.fromEntries(process.argv.slice(2).map((a) => {
+  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+  if (!m || !['scale', 'runs', 'quick', 'only', 'plain', 'out'].includes(m[1])) throw new Error(`bench/text-retrieval.mjs: unknown argument ${a}`);
+  return [m[1], m[2] ?? true];
+}));
+const SCALE = Number(args.scale ?? (args.quick ? 0.01 : 1));
+const RUNS = Number(args.runs ?? (args.quick ? 1 : 3));
+const ONLY = args.only ? String(args.only).toLowerCase().split(',') : null;
+const OUT = resolve(args.out ?? join(here, 'results'));
+if (!(SCALE > 0) || !(RUNS >= 1)) throw new Error('bench/text-retrieval.mjs: --scale must be > 0 and --runs >= 1');
+
+const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
+await lib.init({ simd: !args.plain });
+const buildName = lib.simd() ? 'simd' : 'plain';
+
+// ---- data ---------------------------------------------------------------------------------------
+
+const count = (n) => Math.max(16, Math.round(n * SCALE));
+const dataDir = join(here, 'data', `text-retrieval-scale${SCALE}`);
+
+function vocabulary(r, size) {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const words = new Set();
+  while (words.size < size) {
+    const len = 2 + Math.floor(r() * 8);
+    let w = '';
+    for (let i = 0; i < len; i++) w += letters[Math.floor(r() * 26)];
+    words.add(w);
+  }
+  return [...words];
+}
+
+// Sentences of Zipf-distributed words; a hypothesis edits ~20% of its reference's words.
+function sentencePairs(seed, n, minWords, maxWords) {
+  const r = mulberry32(seed);
+  const vocab = vocabulary(r, 5000);
+  const word = () => vocab[Math.min(vocab.length - 1, Math.floor(Math.exp(r() * Math.log(vocab.length)) - 1))];
+  const preds = []; const target = [];
+  for (let i = 0; i < n; i++) {
+    const ref = [];
+    const len = minWords + Math.floor(r() * (maxWords - minWords + 1));
+    for (let k = 0; k < len; k++) ref.push(word());
+    const hyp = [];
+    for (const w of ref) {
+      const x = r();
+      if (x < 0.1) hyp.push(word()); // substitution
+      else if (x < 0.15) continue; // deletion
+      else if (x < 0.2) hyp.push(w, word()); // insertion
+      else hyp.push(w);
+    }
+    preds.push(hyp.join(' '));
+    target.push(ref.join(' '));
+  }
+  return { preds, target };
+}
+
+function retrievalRows(seed, queries, perQuery) {
+  const r = mulberry32(seed);
+  const n = queries * perQuery;
+  const preds = new Float32Array(n); const target = new Uint8Array(n); const graded = new Uint8Array(n);
+  const indexes = new BigInt64Array(n);
+  // rows in a random order (a query's rows spread over every batch)
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    const t = order[i]; order[i] = order[j]; order[j] = t;
+  }
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    const relevant = r() < 0.3;
+    target[k] = relevant ? 1 : 0;
+    graded[k] = relevant ? 1 + Math.floor(r() * 3) : 0;
+    preds[k] = Math.fround(r() * 0.7 + (relevant ? 0.3 : 0));
+    indexes[k] = BigInt(Math.floor(i / perQuery));
+  }
+  return { preds, target, graded, indexes };
+}
+
+const GENERATORS = {
+  t1: () => sentencePairs(21, count(100_000), 8, 20),
+  t2: () => sentencePairs(22, count(10_000), 15, 30),
+  t3: () => sentencePairs(23, count(10_000), 40, 80),
+  r1: () => retrievalRows(24, count(100_000), 100),
+};
+
+// Cached as JSON (text) or raw little-endian arrays (retrieval): what the Python side reads too.
+function workload(name) {
+  const meta = join(dataDir, `${name}.json`);
+  if (!existsSync(meta)) {
+    mkdirSync(dataDir, { recursive: true });
+    const data = GENERATORS[name]();
+    if (name.startsWith('t')) {
+      writeFileSync(meta, JSON.stringify(data));
+    } else {
+      const arrays = {};
+      for (const [k, v] of Object.entries(data)) {
+        writeFileSync(join(dataDir, `${name}.${k}.bin`), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+        arrays[k] = [v.constructor.name, v.length];
+      }
+      writeFileSync(meta, JSON.stringify({ arrays }));
+    }
+  }
+  const parsed = JSON.parse(readFileSync(meta, 'utf8'));
+  if (!parsed.arrays) return parsed;
+  const out = {};
+  for (const [k, [type]] of Object.entries(parsed.arrays)) {
+    const bytes = readFileSync(join(dataDir, `${name}.${k}.bin`));
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    out[k] = new globalThis[type](copy.buffer);
+  }
+  return out;
+}
+
+const BATCHES = 10;
+const slices = (v, b) => {
+  const size = Math.ceil(v.length / b);
+  return Array.from({ length: b }, (_, i) => v.slice(i * size, (i + 1) * size)).filter((s) => s.length);
+};
+
+// ---- what runs --------------------------------------------------------------------------------------
+
+// [workload, TorchMetrics class, options (snake_case, as TorchMetrics takes them), result key,
+// share]: `share` < 1 runs both contenders on that leading share of the workload's pairs only,
+// where TorchMetrics' pure-Python loops (CER's character DP, chrF's n-gram dicts) would take hours
+// at full size; the ratio is still on identical data.
+const text = (w, cls, options = {}, key, share = 1) => ({ w, cls, options, key, share, graded: false });
+const ret = (cls, options = {}, graded = false) => ({ w: 'r1', cls, options, share: 1, graded });
+const CASES = [
+  text('t1', 'WordErrorRate'), text('t1', 'CharErrorRate', {}, undefined, 0.02),
+  text('t2', 'BLEUScore'), text('t2', 'CHRFScore', {}, undefined, 0.1),
+  text('t3', 'ROUGEScore', { rouge_keys: 'rougeL' }, 'rougeL_fmeasure'),
+  ret('RetrievalMAP'), ret('RetrievalMRR'), ret('RetrievalPrecision', { top_k: 10 }), ret('RetrievalRecall', { top_k: 10 }),
+  ret('RetrievalFallOut', { top_k: 10 }), ret('RetrievalHitRate', { top_k: 10 }), ret('RetrievalRPrecision'),
+  ret('RetrievalNormalizedDCG', { top_k: 10 }, true), ret('RetrievalAUROC'),
+  ret('RetrievalPrecisionRecallCurve', { max_k: 10 }), ret('RetrievalRecallAtFixedPrecision', { min_precision: 0.5, max_k: 10 }),
+].filter((c) => !ONLY || ONLY.includes(c.w));
+
+const camel = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const scalarOf = (v, key) => {
+  if (typeof v === 'number') return v;
+  if (key && v[key] !== undefined) return typeof v[key] === 'number' ? v[key] : v[key].data[0];
+  const first = Object.values(v)[0]; // curves: the first value of the first output
+  return typeof first === 'number' ? first : first.data[0];
+};
+
+const share = (c, data) => (c.share === 1 ? data : {
+  preds: data.preds.slice(0, Math.ceil(data.preds.length * c.share)),
+  target: data.target.slice(0, Math.ceil(data.target.length * c.share)),
+});
+
+function timeWasm(c, all) {
+  const data = share(c, all);
+  const p = slices(data.preds, BATCHES);
+  const inputs = c.w === 'r1'
+    ? slices(c.graded ? data.graded : data.target, BATCHES).map((t, b) => {
+      data.indexSlices ??= slices(data.indexes, BATCHES);
+      return [p[b], t, data.indexSlices[b]];
+    })
+    : slices(data.target, BATCHES).map((t, b) => [p[b], t]);
+  const ts = [];
+  let value;
+  for (let r = 0; r <= RUNS; r++) {
+    const t0 = performance.now();
+    const m = lib.createMetric(c.cls, camel(c.options));
+    for (const batch of inputs) m.update(...batch);
+    value = scalarOf(m.compute(), c.key);
+    m.dispose();
+    if (r > 0) ts.push(performance.now() - t0); // run 0 warms up
+  }
+  return { ms: median(ts), value };
+}
+
+function timeTorchMetrics(cases) {
+  const script = join(here, 'torchmetrics_bench.py');
+  const spec = cases.map((c) => ({ workload: c.w, cls: c.cls, options: c.options, key: c.key ?? null, graded: c.graded,
+    share: c.share }));
+  const res = spawnSync(process.env.PYTHON || 'python3', [script, dataDir, String(RUNS), String(BATCHES)], {
+    input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  if (res.error || res.status !== 0) return { skipped: `python3 failed (${res.error?.message ?? `exit ${res.status}`})` };
+  const out = JSON.parse(res.stdout.trim().split('\n').pop());
+  return out.available ? out : { skipped: `TorchMetrics not available (${out.reason})` };
+}
+
+// ---- run ------------------------------------------------------------------------------------------
+
+const started = new Date();
+const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+console.log(`wasmetrics text/retrieval bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, `
+  + `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`);
+const rows = [];
+for (const w of [...new Set(CASES.map((c) => c.w))]) {
+  const cases = CASES.filter((c) => c.w === w);
+  const data = workload(w);
+  // Both contenders per workload back to back, so each ratio comes from one stretch of machine load.
+  const wasm = cases.map((c) => timeWasm(c, data));
+  const tm = timeTorchMetrics(cases);
+  console.log(`\n${w.toUpperCase()} (${w === 'r1' ? `${data.preds.length} rows` : `${data.preds.length} pairs`})`);
+  if (tm.skipped) console.log(`  skipped: ${tm.skipped}`);
+  cases.forEach((c, i) => {
+    const t = tm.skipped ? null : tm.results[i];
+    const ratio = t ? t.ms / wasm[i].ms : null;
+    const agree = t ? Math.abs(t.value - wasm[i].value) <= 1e-4 * Math.max(1, Math.abs(t.value)) : null;
+    const items = Math.ceil(data.preds.length * c.share);
+    rows.push({ workload: w, metric: c.cls, options: c.options, items, wasmMs: wasm[i].ms, torchmetricsMs: t?.ms ?? null, ratio,
+      wasmValue: wasm[i].value, torchmetricsValue: t?.value ?? null, agree });
+    const opts = (Object.keys(c.options).length ? ` ${JSON.stringify(c.options)}` : '')
+      + (c.share < 1 ? ` (first ${items} pairs)` : '');
+    console.log(`  ${c.cls}${opts}: wasmetrics ${wasm[i].ms.toFixed(1)} ms`
+      + (t ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(1)}x${ratio >= 5 ? '' : ' (target >= 5x MISSED)'}` : ''));
+    if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
+  });
+}
+mkdirSync(OUT, { recursive: true });
+const file = join(OUT, `text-retrieval-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}.json`);
+writeFileSync(file, `${JSON.stringify({ build: buildName, scale: SCALE, runs: RUNS, node: process.versions.node,
+  date: started.toISOString(), loadavgStart: load, loadavgEnd: loadavg().map((x) => x.toFixed(1)).join(' '), rows }, null, 1)}\n`);
+console.log(`\nload average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}; wrote ${file}`);
