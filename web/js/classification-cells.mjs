@@ -466,7 +466,7 @@ function renderResults(out, r) {
     const cell = (key, v, extra) => (metricOf[key] ? metricCell(metricOf[key], v, extra) : el('td', { class: 'num', text: fmt(v), dataset: { value: String(v), count: key } }));
     const t = el('table', { id: 'per-class-table' }, el('thead', {}, el('tr', {}, el('th', { text: r.task === 'multilabel' ? 'label' : 'class' }), ...cols.map(([, h]) => el('th', { text: h })))));
     const body = el('tbody');
-    pc.names.forEach((n, k) => body.append(el('tr', { dataset: { class: String(k) } }, el('td', { text: n }), ...cols.map(([key]) => cell(key, pc[key][k], { class: String(k) })))));
+    pc.names.forEach((n, k) => body.append(el('tr', { dataset: { class: String(k) } }, el('td', { text: n }), ...cols.map(([key]) => cell(key, pc[key][k], { class: String(k), options: pc.options, computedOn: pc.input })))));
     t.append(body);
     if (pc.averages) {
       const foot = el('tfoot');

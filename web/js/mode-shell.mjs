@@ -72,7 +72,17 @@ function notebook(mode, panelEl) {
     const shown = el('span', { class: 'drop-file', dataset: { fileName: inp.role } });
     fileInputs[inp.role] = { input, shown };
     input.addEventListener('change', () => input.files[0] && pickFile(inp.role, input.files[0]));
-    const drop = el('label', { class: 'drop' }, el('span', { class: 'drop-title', text: inp.label }, inp.optional ? el('small', { text: ' (optional)' }) : null),
+    const clear = inp.optional ? el('button', { type: 'button', dataset: { clear: inp.role }, text: 'clear', onclick: (e) => {
+      e.preventDefault();
+      if (!files[inp.role]) return;
+      delete files[inp.role];
+      input.value = '';
+      sample = null;
+      showFileNames();
+      save();
+      run();
+    } }) : null;
+    const drop = el('label', { class: 'drop' }, el('span', { class: 'drop-title', text: inp.label }, inp.optional ? el('small', { text: ' (optional) ' }) : null, clear),
       el('span', { class: 'drop-hint', text: inp.hint ?? '' }), input, shown);
     drop.addEventListener('dragover', (e) => e.preventDefault());
     drop.addEventListener('drop', (e) => {

@@ -1,6 +1,7 @@
 // The Agreement mode (issue 19): one ratings file -> do the annotators agree, and where not?
 // A wide table (one row per item, one column per annotator, empty cell = missing) or a long
-// table (item, annotator, label rows, columns named by the header, any order), CSV or TSV.
+// table (item, annotator, label rows, columns named by the header, any order), CSV or TSV; or
+// Label Studio's JSON export (tasks with several annotations, one `choices` result each).
 // Shows the counts, Krippendorff's alpha (level of measurement chosen; ordinal/interval/ratio only
 // for numeric labels) with its bootstrap interval, Fleiss' kappa, Cohen's kappa of every pair
 // and their mean, each annotator's agreement with the majority, the label distribution per
@@ -13,9 +14,47 @@ const ITEM = /^(item|unit|id|item_id|task|task_id|example|sample|doc|document|te
 const RATER = /^(annotator|rater|coder|labeler|labeller|user|worker|judge|annotator_id|rater_id|user_id|worker_id)$/i;
 const LABEL = /^(label|rating|value|class|category|answer|choice|annotation)$/i;
 
-/** The ratings of a file: items × annotators, labels (sorted; numeric when every label is a number). */
+/**
+ * Label Studio's JSON export (tasks, each with its `annotations`): (item, annotator, label, where)
+ * rows from each annotation's `choices` result; cancelled annotations are left out. Items are the
+ * task ids, annotators the `completed_by` user (email, else id).
+ */
+export function labelStudioRows(doc, fileName) {
+  const tasks = Array.isArray(doc) ? doc : [doc];
+  const rows = [];
+  tasks.forEach((task, t) => {
+    const at = `${fileName}, task ${t + 1}${task?.id !== undefined ? ` (id ${task.id})` : ''}`;
+    if (!task || typeof task !== 'object' || !Array.isArray(task.annotations)) throw new Error(`${at}: not a Label Studio task (no "annotations" list)`);
+    task.annotations.forEach((a, k) => {
+      if (a?.was_cancelled) return;
+      const by = a?.completed_by;
+      const user = by && typeof by === 'object' ? by.email ?? by.id : by;
+      if (user === undefined || user === null) throw new Error(`${at}, annotation ${k + 1}: no "completed_by" user`);
+      const choices = (a.result ?? []).filter((r) => r?.type === 'choices');
+      if (choices.length === 0) return; // an annotation without a choice is a missing rating
+      const picked = choices[0].value?.choices;
+      if (!Array.isArray(picked) || picked.length !== 1) throw new Error(`${at}, annotation ${k + 1}: ${Array.isArray(picked) ? `${picked.length} choices` : 'no choices'}; agreement needs exactly one label per annotation`);
+      rows.push([String(task.id ?? t + 1), String(user), String(picked[0]), `task ${t + 1}, annotation ${k + 1}`]);
+    });
+  });
+  return rows;
+}
+
+/**
+ * The ratings of a file: items × annotators, labels (sorted; numeric when every label is a
+ * number). A CSV/TSV (wide or long table), or Label Studio's JSON export.
+ */
 export function readRatings(text, fileName = 'the file') {
-  const { header, rows, line } = readTable(text, fileName);
+  const json = /^\s*[[{]/.test(text.replace(/^\uFEFF/, ''));
+  let doc = null;
+  if (json) {
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${fileName}: not valid JSON (${e.message})`);
+    }
+  }
+  const { header, rows, line } = json ? { header: [], rows: [], line: null } : readTable(text, fileName);
   const col = (re) => header.findIndex((h) => re.test(h));
   const [ci, cr, cl] = [col(ITEM), col(RATER), col(LABEL)];
   const cells = new Map(); // item -> Map(annotator -> label string)
@@ -30,7 +69,10 @@ export function readRatings(text, fileName = 'the file') {
     m.set(rater, label);
   };
   let format;
-  if (ci >= 0 && cr >= 0 && cl >= 0 && header.length <= 4) {
+  if (json) {
+    format = 'Label Studio';
+    for (const [item, rater, label, where] of labelStudioRows(doc, fileName)) add(item, rater, label, where);
+  } else if (ci >= 0 && cr >= 0 && cl >= 0 && header.length <= 4) {
     format = 'long';
     rows.forEach((r, i) => {
       if (r[ci] === '' || r[cr] === '') throw new Error(`${fileName}, line ${line(i)}: empty ${r[ci] === '' ? `"${header[ci]}"` : `"${header[cr]}"`}`);
@@ -89,12 +131,13 @@ export default {
   name: 'agreement',
   title: 'Agreement (annotators)',
   label: 'Inter-annotator agreement',
-  about: 'One ratings file: a wide table (one row per item, one column per annotator, an empty cell is a missing rating) or a long table with columns item, annotator, label (any order). CSV or TSV.',
-  inputs: [{ role: 'ratings', label: 'Ratings', hint: 'CSV/TSV, wide or long', accept: '.csv,.tsv,.txt' }],
+  about: 'One ratings file: a wide table (one row per item, one column per annotator, an empty cell is a missing rating) or a long table with columns item, annotator, label (any order), CSV or TSV; or Label Studio\'s JSON export (one choice per annotation).',
+  inputs: [{ role: 'ratings', label: 'Ratings', hint: 'CSV/TSV, wide or long; or a Label Studio JSON export', accept: '.csv,.tsv,.txt,.json' }],
   options: [{ name: 'level', label: 'Krippendorff\'s alpha, level of measurement', choices: LEVELS, default: 'nominal' }],
   samples: [
     { name: 'sentiment-long', label: 'Sentiment, 4 annotators (long CSV)', files: { ratings: 'samples/agreement-long.csv' } },
     { name: 'severity-wide', label: 'Severity 1–5, 3 raters (wide CSV)', files: { ratings: 'samples/agreement-wide.csv' } },
+    { name: 'labelstudio', label: 'Animal photos (Label Studio JSON export)', files: { ratings: 'samples/agreement-labelstudio.json' } },
   ],
 
   async evaluate(files, wasmetrics, { level = 'nominal' } = {}) {
@@ -147,7 +190,7 @@ export default {
   render(r, out, { ms, simd }) {
     const C = r.labels.length;
     const kOpts = { levelOfMeasurement: r.level };
-    out.replaceChildren(el('p', { class: 'muted', text: `${r.file}: ${r.format} table, ${r.ratings} ratings (${r.missing} missing); computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    out.replaceChildren(el('p', { class: 'muted', text: `${r.file}: ${r.format}${r.format === 'Label Studio' ? ' export' : ' table'}, ${r.ratings} ratings (${r.missing} missing); computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
     const count = (what, v) => el('td', { class: 'num', text: String(v), dataset: { value: String(v), count: what } });
     out.append(el('h3', { text: 'Overview' }), table('agreement-overview', ['', 'value'], [
       ['items', count('items', r.items)], ['annotators', count('annotators', r.annotators.length)], ['labels', count('labels', C)],

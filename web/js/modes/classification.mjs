@@ -113,11 +113,13 @@ export default {
 
   /**
    * The package's value for a number the page shows (the page contract's [data-metric] cell), or
-   * undefined for one this cannot recompute alone: the metrics table's cells carry their options
-   * (data-options), so they are recomputed from the file; per-class cells pick their class.
+   * undefined for one this cannot recompute alone: the metrics table's and the per-class table's
+   * cells carry their options (data-options), so they are recomputed from the file (a per-class
+   * cell picks its class); the averages rows and a binary task's per-class cells are not.
    */
   async expected(cell, files, wasmetrics) {
-    if (!cell.options) return undefined;
+    // per-class cells of a binary task ran on the 0/1 labels at the threshold (data-computed-on="labels")
+    if (!cell.options || cell.computedOn === 'labels') return undefined;
     const { preds, target } = await inputsOf(files);
     const m = wasmetrics.createMetric(cell.metric, cell.options);
     try {

@@ -1,7 +1,8 @@
 // The Text mode (issue 21): reference/hypothesis pairs -> corpus scores (WER, CER, MER, WIL,
 // WIP, BLEU, SacreBLEU, chrF, TER, ROUGE) and the pairs sorted worst first (WER and CER per
 // pair). One file: CSV/TSV with a hypothesis column and one or more reference columns (named by
-// the header), or JSON Lines with the same keys (a reference key may hold a list). All numbers
+// the header), or JSON Lines with the same keys (a reference key may hold a list); or two plain-text
+// files, hypotheses and references, one sentence a line, paired by line. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
 import { computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
@@ -10,7 +11,21 @@ const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|
 const REF = /^(ref|reference|references|target|gold|truth|label|expected)([ _-]?\d+)?$/i;
 const ID = /^(id|index|utt|utterance|utterance_id|segment|segment_id|sent_id|pair)$/i;
 
-/** The pairs of a file: ids, hypotheses, and a list of references per pair. */
+/** Two plain-text files, one sentence a line, paired by line (blank last line ignored). */
+function readLinePairs(hyps, refs) {
+  const lines = (f) => f.text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '').split(/\r?\n/);
+  const [h, r] = [lines(hyps), lines(refs)];
+  if (h.length !== r.length) throw new Error(`${hyps.name} has ${h.length} lines but ${refs.name} has ${r.length}: the files pair line by line`);
+  return { ids: h.map((_, i) => `line ${i + 1}`), preds: h, refs: r.map((x) => [x]) };
+}
+
+/** The pairs of the mode's files: ids, hypotheses, and a list of references per pair. */
+export function pairsOf(files) {
+  const main = files['text-pairs'];
+  return files['text-references'] ? readLinePairs(main, files['text-references']) : readPairs(main.text, main.name);
+}
+
+/** The pairs of one file: ids, hypotheses, and a list of references per pair. */
 export function readPairs(text, fileName = 'the file') {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (/\.jsonl$/i.test(fileName) || trimmed.startsWith('{')) {
@@ -78,15 +93,19 @@ export default {
   name: 'text',
   title: 'Text (WER, BLEU, …)',
   label: 'Text metrics: transcripts and translations',
-  about: 'One file of hypothesis/reference pairs: CSV or TSV with a hypothesis column (hyp, hypothesis, prediction, …) and one or more reference columns (ref, reference, target, ref_2, …), or JSON Lines with those keys (a reference key may hold a list).',
-  inputs: [{ role: 'text-pairs', label: 'Pairs', hint: 'CSV, TSV or JSONL', accept: '.csv,.tsv,.txt,.jsonl,.json' }],
+  about: 'One file of hypothesis/reference pairs: CSV or TSV with a hypothesis column (hyp, hypothesis, prediction, …) and one or more reference columns (ref, reference, target, ref_2, …), or JSON Lines with those keys (a reference key may hold a list). Or two plain-text files, hypotheses and references, one sentence a line.',
+  inputs: [
+    { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json' },
+    { role: 'text-references', label: 'References, one a line', hint: 'plain text, paired with the hypotheses by line', accept: '.txt', optional: true },
+  ],
   samples: [
     { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
     { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
+    { name: 'lines', label: 'Subtitles (two .txt files, by line)', files: { 'text-pairs': 'samples/text-hyp.txt', 'text-references': 'samples/text-ref.txt' } },
   ],
 
   async evaluate(files, wasmetrics) {
-    const p = readPairs(files['text-pairs'].text, files['text-pairs'].name);
+    const p = pairsOf(files);
     const corpus = CORPUS.map(([metric, options, key, label]) => {
       try {
         return { metric, options, key, label, value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) };
@@ -98,7 +117,7 @@ export default {
     const perPair = n <= MAX_PER_PAIR ? p.preds.map((_, i) => ({ index: i, id: p.ids[i], hyp: p.preds[i], ref: p.refs[i][0],
       ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) })) : null;
     perPair?.sort((a, b) => b.WordErrorRate - a.WordErrorRate || b.CharErrorRate - a.CharErrorRate || a.index - b.index);
-    return { file: files['text-pairs'].name, pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst: perPair?.slice(0, 20) ?? null, perPairLimit: MAX_PER_PAIR };
+    return { file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst: perPair?.slice(0, 20) ?? null, perPairLimit: MAX_PER_PAIR };
   },
 
   render(r, out, { ms, simd }) {
@@ -124,7 +143,7 @@ export default {
 
   /** The package's value for a shown cell: its metric on the whole file, or on its one pair. */
   async expected(cell, files, wasmetrics) {
-    const p = readPairs(files['text-pairs'].text, files['text-pairs'].name);
+    const p = pairsOf(files);
     const pair = cell.pair === undefined ? undefined : Number(cell.pair);
     return pick(computeMetric(wasmetrics, cell.metric, cell.options, inputsFor(p, cell.metric, pair)), cell.key);
   },
