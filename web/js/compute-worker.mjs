@@ -2,7 +2,7 @@
 // Messages: {id, type: 'registry'} -> the registry (listMetrics()); {id, type: 'run', job} ->
 // progress messages, then {id, type: 'done', result}; {id, type: 'bestThresholds', job: {preds,
 // target, criterion}} -> per-label thresholds. Errors come back as {id, type: 'error', message}.
-import { init, createMetric, listMetrics, simd } from '../../npm/dist/index.mjs';
+import { init, createMetric, evaluateParallel, listMetrics, simd } from '../../npm/dist/index.mjs';
 import { calibrationFor, curvesFor } from './curves.mjs';
 import { evaluateMaskJob } from './masks-job.mjs';
 
@@ -46,6 +46,23 @@ function run(name, options, preds, target, onBatch) {
   }
 }
 
+
+/**
+ * The metrics table of a large input on `workers` Web Workers (the package's evaluateParallel,
+ * equal to one thread by its contract), when the page asked for it (classification-cells.mjs
+ * decides: web/README.md "Parallel evaluation"). Any failure -> null: the caller runs the metrics
+ * one by one on this thread, which also gives each failing metric its own message.
+ */
+async function metricsInParallel(specs, preds, target, workers) {
+  const pb = batches(preds, preds.shape[0]);
+  const tb = batches(target, target.shape[0]);
+  try {
+    const res = await evaluateParallel({ metrics: Object.fromEntries(specs.map((m, k) => [`m${k}`, m])), batches: pb.map((p, i) => [p, tb[i]]), workers, copy: true });
+    return Object.assign(specs.map((m, k) => ({ ...m, value: plain(res[`m${k}`]) })), { workers });
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Binary 0/1 predictions by TorchMetrics' rule, the one the package applies: scores outside
@@ -151,7 +168,7 @@ function averages(prefix, base, preds, target) {
   return out;
 }
 
-function compute(job, post) {
+async function compute(job, post) {
   const t0 = performance.now();
   const { task } = job;
   let preds = job.preds, target = job.target;
@@ -173,16 +190,17 @@ function compute(job, post) {
   const labels = task === 'multilabel' ? binarized : task === 'regression' ? preds : labelsOf(preds, job.numClasses, task === 'binary' ? job.threshold : undefined);
   const takesThreshold = (name) => registry.find((s) => s.name === name)?.options.some((o) => o.name === 'threshold');
 
-  const metrics = job.metrics.map(({ name, options }) => {
-    const opts = task === 'multilabel' && takesThreshold(name) ? { ...options, threshold: thr } : options;
+  const specs = job.metrics.map(({ name, options }) => ({ name, options: task === 'multilabel' && takesThreshold(name) ? { ...options, threshold: thr } : options }));
+  const tMetrics = performance.now();
+  const metrics = (job.parallel && await metricsInParallel(specs, preds, target, job.parallel.workers)) || specs.map(({ name, options }) => {
     try {
-      return { name, options: opts, value: run(name, opts, preds, target, tick) };
+      return { name, options, value: run(name, options, preds, target, tick) };
     } catch (e) {
-      return { name, options: opts, error: e.message };
+      return { name, options, error: e.message };
     }
   });
 
-  const out = { task, n, metrics, simd: simd() };
+  const out = { task, n, metrics, simd: simd(), metricsMs: performance.now() - tMetrics, workers: metrics.workers ?? 1 };
   if (task === 'multiclass' || task === 'segmentation' || task === 'binary') {
     const C = task === 'binary' ? 2 : job.numClasses;
     const o = { numClasses: C, average: 'none' };
@@ -195,6 +213,9 @@ function compute(job, post) {
       f1: run('MulticlassF1Score', o, lt, target, tick).data,
     };
     if (task === 'segmentation') out.perClass.iou = run('MulticlassJaccardIndex', o, lt, target).data;
+    // what the per-class columns ran with, for the page's data-options: binary runs on its 0/1 labels
+    out.perClass.options = o;
+    out.perClass.input = task === 'binary' ? 'labels' : 'preds';
     let cm = run('MulticlassConfusionMatrix', { numClasses: C }, lt, target, tick);
     if (task === 'binary') {
       // the package's own confusion matrix at the threshold: the table below must agree with it
@@ -209,6 +230,8 @@ function compute(job, post) {
     const o = { numLabels: L, average: 'none', threshold: thr };
     out.perClass = {
       family: 'Multilabel',
+      options: o,
+      input: 'preds',
       names: Array.from({ length: L }, (_, k) => job.classNames?.[k] ?? `label ${k}`),
       precision: run('MultilabelPrecision', o, preds, target, tick).data,
       recall: run('MultilabelRecall', o, preds, target, tick).data,
@@ -254,7 +277,7 @@ self.onmessage = async (event) => {
     await ready;
     registry ??= listMetrics();
     if (type === 'registry') post({ type: 'done', result: { registry, simd: simd() } });
-    else if (type === 'run') post({ type: 'done', result: compute(job, post) });
+    else if (type === 'run') post({ type: 'done', result: await compute(job, post) });
     else if (type === 'masks') post({ type: 'done', result: await evaluateMaskJob(job, post) });
     else if (type === 'bestThresholds') post({ type: 'done', result: bestThresholds(job) });
     else throw new Error(`unknown request ${type}`);

@@ -35,7 +35,7 @@ cell.innerHTML = `
   <div class="cell-body">
     <p class="muted">A COCO ground-truth file (images, annotations, categories) and a detector's results file
       (an array of {image_id, category_id, bbox, score}) give pycocotools' COCOeval numbers for boxes.</p>
-    <div class="samples">Sample: <button type="button" id="coco-sample">Small COCO pair (3 classes)</button></div>
+    <div class="samples">Sample: <button type="button" id="coco-sample" data-sample="coco-small">Small COCO pair (3 classes)</button></div>
     <div class="drops">
       <label class="drop"><span class="drop-title">Ground truth</span><span class="drop-hint">instances_*.json</span>
         <input type="file" id="coco-file-gt" data-input="coco-gt" accept=".json,application/json"><span class="drop-file" id="coco-name-gt"></span></label>

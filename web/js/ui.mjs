@@ -65,11 +65,11 @@ export function modePanel(mode) {
       banner.append(el('strong', { text: 'Error' }), ` in ${cellTitle}: `, el('span', { class: 'banner-text', text: message }));
       if (cellId) banner.append(' ', el('a', { href: `#${cellId}`, 'data-cell-link': cellId, text: `go to ${cellTitle}` }));
     },
-    /** The summary strip: [{label, metric, value, options}] or [] to clear it. */
+    /** The summary strip: [{label, metric, value, options, dataset}] or [] to clear it (dataset: more data-* of the cell). */
     summary(items) {
       summary.replaceChildren(...items.map((it) => el('div', { class: 'headline' },
         el('span', { class: 'headline-label', text: it.label }),
-        el('span', { class: 'headline-value', text: fmt(it.value), dataset: { metric: it.metric, value: String(it.value), ...(it.options ? { options: JSON.stringify(it.options) } : {}) } }))));
+        el('span', { class: 'headline-value', text: fmt(it.value), dataset: { metric: it.metric, value: String(it.value), ...(it.options ? { options: JSON.stringify(it.options) } : {}), ...(it.dataset ?? {}) } }))));
       summary.hidden = items.length === 0;
     },
   };
@@ -121,11 +121,8 @@ export function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** A CSV field, quoted when needed; a leading = + - @ is quoted too (no formula injection). */
-export function csvField(v) {
-  const s = String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+// CSV fields live in their own module (csv.mjs): one place for the export escaping rules.
+export { csvField } from './csv.mjs';
 
 /**
  * A mode's chain of cells (elements `#cell-<name>`, each with an `.error` box): `schedule(name)`

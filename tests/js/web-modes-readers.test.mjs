@@ -1,0 +1,58 @@
+// The readers of the demo page's Agreement and Text modes (web/js/modes/), in Node: each input
+// format on a small file, and broken files get an error naming the line, record or task.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import { webDir } from './web-harness.mjs';
+
+const { readRatings } = await import(pathToFileURL(join(webDir, 'js/modes/agreement.mjs')).href);
+const { readPairs, pairsOf } = await import(pathToFileURL(join(webDir, 'js/modes/text.mjs')).href);
+
+test('agreement: wide, long and Label Studio files give the same ratings matrix', () => {
+  const wide = readRatings('item,a,b,c\nx,pos,pos,\ny,neg,pos,neg\n', 'w.csv');
+  const long = readRatings('label,annotator,item\npos,a,x\npos,b,x\nneg,a,y\npos,b,y\nneg,c,y\n', 'l.csv');
+  const task = (id, votes) => ({ id, annotations: votes.map(([u, l]) => ({ completed_by: { id: u, email: u }, result: [{ type: 'choices', value: { choices: [l] } }] })) });
+  const ls = readRatings(JSON.stringify([task('x', [['a', 'pos'], ['b', 'pos']]), task('y', [['a', 'neg'], ['b', 'pos'], ['c', 'neg']])]), 'ls.json');
+  for (const [d, format] of [[wide, 'wide'], [long, 'long'], [ls, 'Label Studio']]) {
+    assert.equal(d.format, format);
+    assert.deepEqual(d.items, ['x', 'y']);
+    assert.deepEqual(d.annotators, ['a', 'b', 'c']);
+    assert.deepEqual(d.labels, ['neg', 'pos']);
+    assert.deepEqual(Array.from(d.classes), [1, 1, NaN, 0, 1, 0]);
+    assert.equal(d.values, null, 'text labels have no numeric values');
+  }
+  const numeric = readRatings('a\tb\n1\t2\n10\t\n', 'n.tsv');
+  assert.deepEqual(numeric.labels, ['1', '2', '10'], 'numeric labels sort as numbers');
+  assert.deepEqual(Array.from(numeric.values), [1, 2, 10, NaN]);
+});
+
+test('agreement: broken files name the line, task or what is missing', () => {
+  assert.throws(() => readRatings('item,annotator,label\nx,a,pos\nx,a,neg\n', 'l.csv'), /l\.csv, line 3: a rated item "x" twice/);
+  assert.throws(() => readRatings('item,a,b\nx,1\n', 'w.csv'), /w\.csv, line 2: 2 fields, but the header has 3/);
+  assert.throws(() => readRatings('item,a\nx,1\n', 'w.csv'), /at least two annotator columns/);
+  assert.throws(() => readRatings('item,a,b\nx,,\n', 'w.csv'), /no ratings/);
+  assert.throws(() => readRatings('[{"id":7,"annotations":[{"result":[]}]}]', 'ls.json'), /ls\.json, task 1 \(id 7\), annotation 1: no "completed_by"/);
+  assert.throws(() => readRatings('[{"id":7}]', 'ls.json'), /task 1 \(id 7\): not a Label Studio task/);
+  assert.throws(() => readRatings('[{', 'ls.json'), /ls\.json: not valid JSON/);
+});
+
+test('text: CSV/TSV columns, JSON Lines with lists of references, two files by line', () => {
+  const tsv = readPairs('id\treference\thypothesis\nu1\ta b c\ta b\n', 'p.tsv');
+  assert.deepEqual(tsv, { ids: ['u1'], preds: ['a b'], refs: [['a b c']] });
+  const csv = readPairs('hyp,ref_1,ref_2\n"x, y",x y,\nz,z,zz\n', 'p.csv');
+  assert.deepEqual(csv.refs, [['x y'], ['z', 'zz']], 'an empty extra reference is left out');
+  assert.deepEqual(csv.preds, ['x, y', 'z']);
+  const jsonl = readPairs('{"hypothesis": "é a", "references": ["é b", "a"]}\n\n{"pred": "c", "target": "c"}\n', 'p.jsonl');
+  assert.deepEqual(jsonl.refs, [['é b', 'a'], ['c']]);
+  const lines = pairsOf({ 'text-pairs': { name: 'h.txt', text: 'a b\nc\n' }, 'text-references': { name: 'r.txt', text: 'a\nc d\n' } });
+  assert.deepEqual(lines, { ids: ['line 1', 'line 2'], preds: ['a b', 'c'], refs: [['a'], ['c d']] });
+});
+
+test('text: broken files name the line', () => {
+  assert.throws(() => readPairs('{"hyp": "a", "ref": "b"}\n{"hyp": "a"}\n', 'p.jsonl'), /p\.jsonl, line 2: needs a hypothesis key .* it has hyp/);
+  assert.throws(() => readPairs('{"hyp": "a", "ref": "b"}\nnot json\n', 'p.jsonl'), /p\.jsonl, line 2: not a JSON object/);
+  assert.throws(() => readPairs('text,other\na,b\n', 'p.csv'), /needs a hypothesis column/);
+  assert.throws(() => pairsOf({ 'text-pairs': { name: 'h.txt', text: 'a\nb\nc\n' }, 'text-references': { name: 'r.txt', text: 'a\nb\n' } }), /h\.txt has 3 lines but r\.txt has 2/);
+});

@@ -1,0 +1,271 @@
+// Mounts one mode (a file of web/js/modes/, web/README.md "Modes") in its panel. A mode either
+// draws its own cells (`markup` + `mount(panel)`), or is a notebook of the shared shape, built
+// here from what it declares:
+//   [1] Input:   its sample buttons (button[data-sample]), one file input per declared input
+//                (input[data-input=role]), its options (select/input[data-option=name])
+//   [2] Results: mode.render(result, out) draws what mode.evaluate(files, wasmetrics, options)
+//                returned; evaluate runs in a Web Worker (mode-worker.mjs) with the npm package
+//   [3] Export:  results as JSON and CSV (mode.csvRows), enabled only while the results are shown
+// Every action that starts work sets the results area's data-state to 'computing' at once; any
+// change or failure clears the results, summary and exports first (nothing stale outlives it).
+// The inputs' names, the sample and the options are kept in sessionStorage: a reload restores
+// them, re-reads a sample, and asks for files the browser cannot re-read.
+import { csvText } from './csv.mjs';
+import { download, el, fieldError, modePanel } from './ui.mjs';
+
+export async function mountMode(mode, panelEl) {
+  if (mode.mount) {
+    if (mode.markup) panelEl.insertAdjacentHTML('beforeend', mode.markup);
+    return mode.mount(panelEl);
+  }
+  return notebook(mode, panelEl);
+}
+
+// ---- the worker: one per notebook mode, started on first use --------------------------------
+function modeWorker(name) {
+  let w = null;
+  let next = 1;
+  const pending = new Map();
+  return (msg) => {
+    if (!w) {
+      w = new Worker(new URL('./mode-worker.mjs', import.meta.url), { type: 'module' });
+      w.onmessage = ({ data }) => {
+        const p = pending.get(data.id);
+        if (!p) return;
+        pending.delete(data.id);
+        if (data.type === 'done') p.resolve(data);
+        else p.reject(new Error(data.message));
+      };
+      w.onerror = (e) => {
+        e.preventDefault?.();
+        for (const p of pending.values()) p.reject(new Error(e.message || 'the worker failed'));
+        pending.clear();
+        w.terminate();
+        w = null; // a fresh worker next time: the page keeps working
+      };
+    }
+    const id = next++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.postMessage({ id, mode: name, ...msg });
+    });
+  };
+}
+
+function notebook(mode, panelEl) {
+  const { name } = mode;
+  let panel = null; // modePanel(name), once the results area is in place
+  const storeKey = `wasmetrics-demo:${name}`;
+  const request = modeWorker(name);
+  const files = {}; // role -> {name, text}
+  let sample = null;
+  let result = null;
+  let generation = 0; // the run that owns the panel
+  let loads = 0; // the sample load that owns `files`
+  let started = false;
+
+  // ---- [1] input ----
+  const inputCell = el('section', { class: 'cell', id: `cell-${name}-input`, dataset: { cell: 'input' } });
+  const fileInputs = {};
+  const drops = mode.inputs.map((inp) => {
+    const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '' });
+    const shown = el('span', { class: 'drop-file', dataset: { fileName: inp.role } });
+    fileInputs[inp.role] = { input, shown };
+    input.addEventListener('change', () => input.files[0] && pickFile(inp.role, input.files[0]));
+    const clear = inp.optional ? el('button', { type: 'button', dataset: { clear: inp.role }, text: 'clear', onclick: (e) => {
+      e.preventDefault();
+      if (!files[inp.role]) return;
+      delete files[inp.role];
+      input.value = '';
+      sample = null;
+      showFileNames();
+      save();
+      run();
+    } }) : null;
+    const drop = el('label', { class: 'drop' }, el('span', { class: 'drop-title', text: inp.label }, inp.optional ? el('small', { text: ' (optional) ' }) : null, clear),
+      el('span', { class: 'drop-hint', text: inp.hint ?? '' }), input, shown);
+    drop.addEventListener('dragover', (e) => e.preventDefault());
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      if (e.dataTransfer.files[0]) pickFile(inp.role, e.dataTransfer.files[0]);
+    });
+    return drop;
+  });
+  const optionFields = {};
+  const options = (mode.options ?? []).map((o) => {
+    const id = `${name}-option-${o.name}`;
+    const field = o.choices
+      ? el('select', { id, dataset: { option: o.name } }, ...o.choices.map((c) => el('option', { value: String(c), text: String(c), selected: String(c) === String(o.default) })))
+      : el('input', { id, dataset: { option: o.name }, type: 'text', size: 10, value: o.default ?? '' });
+    optionFields[o.name] = field;
+    field.addEventListener('change', () => {
+      save();
+      run();
+    });
+    return el('span', { class: 'opt' }, el('label', { for: id, text: `${o.label ?? o.name} ` }), field, ' ');
+  });
+  const prompt = el('p', { class: 'warn', dataset: { restorePrompt: '' }, hidden: true });
+  const inputError = el('div', { class: 'error', hidden: true });
+  inputCell.append(
+    el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[1]' }), el('h2', { text: mode.inputTitle ?? 'Input' }),
+      el('button', { type: 'button', class: 'run', dataset: { run: 'input' }, text: '▶ Run', onclick: () => run() })),
+    el('div', { class: 'cell-body' },
+      mode.about ? el('p', { class: 'muted', text: mode.about }) : null,
+      el('div', { class: 'samples' }, 'Samples: ', ...mode.samples.map((s) => el('button', { type: 'button', dataset: { sample: s.name }, text: s.label, onclick: () => loadSample(s.name) }))),
+      el('div', { class: 'drops' }, ...drops),
+      options.length ? el('p', { class: 'opts' }, ...options) : null,
+      prompt, inputError));
+
+  // ---- [2] results, [3] export ----
+  const out = el('div', { class: 'out', id: `${name}-out` });
+  const resultsCell = el('section', { class: 'cell', id: `cell-${name}-results`, dataset: { cell: 'results' } },
+    el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[2]' }), el('h2', { text: 'Results' })),
+    el('div', { class: 'cell-body' }, out));
+  const jsonButton = el('button', { type: 'button', dataset: { export: 'json' }, disabled: true, text: 'Results as JSON', onclick: () => result && download(new Blob([JSON.stringify(result, null, 2)], { type: 'application/json' }), `${baseName()}-${name}.json`) });
+  const csvButton = el('button', { type: 'button', dataset: { export: 'csv' }, disabled: true, text: 'Results as CSV', onclick: () => result && download(new Blob([csvText(mode.csvRows(result))], { type: 'text/csv' }), `${baseName()}-${name}.csv`) });
+  const exportCell = el('section', { class: 'cell', id: `cell-${name}-export`, dataset: { cell: 'export' } },
+    el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[3]' }), el('h2', { text: 'Export' })),
+    el('div', { class: 'cell-body' }, el('p', { class: 'buttons' }, jsonButton, ' ', csvButton)));
+  const resultsArea = el('div', { dataset: { results: name, state: 'empty' } }, resultsCell, exportCell);
+  panelEl.append(inputCell, resultsArea);
+  panel = modePanel(name);
+
+  const baseName = () => (sample ?? Object.values(files)[0]?.name ?? name).replace(/\.[^.]*$/, '');
+  function invalidate() {
+    result = null;
+    out.replaceChildren();
+    panel.summary([]);
+    jsonButton.disabled = true;
+    csvButton.disabled = true;
+  }
+  function setError(message) {
+    inputError.hidden = !message;
+    inputError.textContent = message ?? '';
+    inputCell.classList.toggle('failed', Boolean(message));
+    panel.error(message, inputCell.id, `${mode.inputTitle ?? 'Input'} [1]`);
+  }
+  function readOptions() {
+    const o = {};
+    for (const spec of mode.options ?? []) {
+      const field = optionFields[spec.name];
+      let v = field.value;
+      if (spec.type === 'number') {
+        const raw = v.trim();
+        v = Number(raw);
+        const bad = raw === '' ? `${spec.label ?? spec.name} is empty: type a number` : !Number.isFinite(v) ? `${spec.label ?? spec.name} must be a number, got "${raw}"` : null;
+        fieldError(field, bad);
+        if (bad) throw new Error(bad);
+      }
+      o[spec.name] = v;
+    }
+    return o;
+  }
+  function save() {
+    try {
+      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, f.name])),
+        options: Object.fromEntries(Object.entries(optionFields).map(([k, f]) => [k, f.value])) }));
+    } catch { /* storage off: nothing is restored, nothing breaks */ }
+  }
+
+  async function run() {
+    const mine = ++generation;
+    started = true;
+    panel.setState('computing');
+    invalidate();
+    setError(null);
+    resultsCell.classList.remove('done', 'failed');
+    const missing = mode.inputs.filter((i) => !i.optional && !files[i.role]);
+    if (missing.length) {
+      setError(`pick ${missing.map((i) => i.label).join(' and ')}, or load a sample`);
+      panel.setState('empty');
+      return;
+    }
+    try {
+      const opts = readOptions();
+      resultsCell.classList.add('running');
+      const { result: r, ms, simd } = await request({ files, options: opts });
+      if (mine !== generation) return; // a newer run owns the panel
+      result = r;
+      const summary = mode.render(r, out, { ms, simd });
+      panel.summary(summary ?? []);
+      jsonButton.disabled = false;
+      csvButton.disabled = false;
+      resultsCell.classList.add('done');
+      panel.setState('ready');
+    } catch (e) {
+      if (mine !== generation) return;
+      invalidate();
+      setError(e.message ?? String(e));
+      panel.setState('error');
+    } finally {
+      if (mine === generation) resultsCell.classList.remove('running');
+    }
+  }
+
+  function showFileNames() {
+    for (const [role, { shown }] of Object.entries(fileInputs)) shown.textContent = files[role]?.name ?? '';
+    for (const b of inputCell.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === sample);
+  }
+  async function pickFile(role, file) {
+    panel.setState('computing');
+    const mine = ++loads;
+    const text = await file.text();
+    if (mine !== loads) return;
+    files[role] = { name: file.name, text };
+    sample = null;
+    prompt.hidden = true;
+    showFileNames();
+    save();
+    return run();
+  }
+  async function loadSample(sampleName) {
+    panel.setState('computing'); // at once: the files are fetched before the run starts
+    const s = mode.samples.find((x) => x.name === sampleName);
+    const mine = ++loads;
+    const fetched = {};
+    try {
+      for (const [role, url] of Object.entries(s.files)) {
+        const res = await fetch(new URL(`../${url}`, import.meta.url));
+        if (!res.ok) throw new Error(`the sample file ${url}: HTTP ${res.status}`);
+        fetched[role] = { name: url.split('/').pop(), text: await res.text() };
+      }
+      if (mine !== loads) return; // a later pick or sample won
+      for (const k of Object.keys(files)) delete files[k];
+      for (const [role, f] of Object.entries(fetched)) {
+        files[role] = f;
+        fileInputs[role].input.value = '';
+      }
+    } catch (e) {
+      if (mine !== loads) return;
+      invalidate();
+      setError(e.message);
+      panel.setState('error');
+      return;
+    }
+    sample = sampleName;
+    prompt.hidden = true;
+    showFileNames();
+    save();
+    return run();
+  }
+
+  // Restore the last inputs and options (this tab's session); else the first sample, once shown.
+  let saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(storeKey) ?? 'null');
+  } catch { /* nothing to restore */ }
+  for (const [k, v] of Object.entries(saved?.options ?? {})) if (optionFields[k] && v !== undefined) optionFields[k].value = v;
+  const begin = () => {
+    if (started) return;
+    started = true;
+    if (saved?.sample && mode.samples.some((s) => s.name === saved.sample)) loadSample(saved.sample);
+    else if (saved && Object.keys(saved.files ?? {}).length) {
+      prompt.hidden = false;
+      prompt.textContent = `Last time: ${Object.entries(saved.files).map(([r, f]) => `${f} (${mode.inputs.find((i) => i.role === r)?.label ?? r})`).join(', ')}. `
+        + 'The browser cannot re-read files after a reload: pick them again (the options are restored).';
+      panel.setState('empty');
+    } else loadSample(mode.samples[0].name);
+  };
+  if (!panelEl.hidden) begin();
+  else document.querySelector(`button[data-mode="${name}"]`)?.addEventListener('click', begin, { once: true });
+}

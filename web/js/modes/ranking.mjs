@@ -1,0 +1,122 @@
+// The Ranking mode (issue 22): a TREC qrels file and one or two run files -> MAP, MRR, NDCG@k,
+// P@k and R@k of each run, the per-query table (run A against run B, sorted by the difference),
+// and a paired comparison of the two runs (paired t-test, paired randomisation test). Files are
+// read by the npm package's readQrels / readRun / trecInputs (trec_eval's formats; a relevant
+// document missing from a run counts as not retrieved), the numbers computed by its Retrieval*
+// metrics (evaluate runs in a Web Worker, mode-worker.mjs).
+import { computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
+import { el, fmt } from '../ui.mjs';
+
+const RUNS = [['run-a', 'A'], ['run-b', 'B']];
+// [metric, takes the cut-off, graded relevance]
+const METRICS = [
+  ['RetrievalMAP', false, false, 'MAP'],
+  ['RetrievalMRR', false, false, 'MRR'],
+  ['RetrievalNormalizedDCG', true, true, 'NDCG@k'],
+  ['RetrievalPrecision', true, false, 'P@k'],
+  ['RetrievalRecall', true, false, 'R@k'],
+];
+const COMPARED = ['RetrievalMAP', 'RetrievalNormalizedDCG']; // per query and in the paired tests
+const RANDOMIZATION = { trials: 10000, seed: 1 };
+
+function read(wasmetrics, files) {
+  const parse = (role, fn) => {
+    try {
+      return fn(files[role].text);
+    } catch (e) {
+      throw new Error(`${files[role].name}: ${e.message}`);
+    }
+  };
+  const qrels = parse('qrels', wasmetrics.readQrels);
+  const runs = RUNS.filter(([role]) => files[role]).map(([role, tag]) => {
+    const run = parse(role, wasmetrics.readRun);
+    const unjudged = [...run.keys()].filter((q) => !qrels.has(q));
+    return { role, tag, name: files[role].name, run, unjudged, graded: wasmetrics.trecInputs(qrels, run), binary: wasmetrics.trecInputs(qrels, run, { binary: true }) };
+  });
+  return { qrels, runs };
+}
+const optionsOf = (metric, k) => (METRICS.find(([m]) => m === metric)[1] ? { topK: k } : {});
+const inputsOf = (run, metric) => {
+  const t = METRICS.find(([m]) => m === metric)[2] ? run.graded : run.binary;
+  return [t.preds, t.target, t.indexes];
+};
+/** A run's per-query values of a metric, in the order of its `queries` (trecInputs sorts them). */
+function perQuery(wasmetrics, run, metric, k) {
+  const r = computeMetric(wasmetrics, metric, optionsOf(metric, k), inputsOf(run, metric), { name: 'per_query', options: {} });
+  const byIndex = new Map(r.indexes.map((q, i) => [q, r.values[i]]));
+  return run.graded.queries.map((_, qi) => byIndex.get(qi) ?? NaN);
+}
+
+export default {
+  name: 'ranking',
+  title: 'Ranking (TREC runs)',
+  label: 'Retrieval and ranking: TREC qrels and runs',
+  about: 'A qrels file (query iteration document relevance) and one or two runs (query Q0 document rank score tag), as trec_eval reads them. With two runs, each query\'s scores are compared and tested for a significant difference.',
+  inputs: [
+    { role: 'qrels', label: 'Qrels', hint: 'relevance judgments', accept: '.txt,.qrels,.tsv' },
+    { role: 'run-a', label: 'Run A', hint: 'a system\'s ranking', accept: '.txt,.run,.tsv' },
+    { role: 'run-b', label: 'Run B', hint: 'a second system, to compare', accept: '.txt,.run,.tsv', optional: true },
+  ],
+  options: [{ name: 'k', label: 'cut-off k', choices: [5, 10, 20, 100], default: 10 }],
+  samples: [{ name: 'two-runs', label: 'Search: BM25 against a reranker (12 queries)', files: { qrels: 'samples/ranking.qrels', 'run-a': 'samples/ranking-bm25.run', 'run-b': 'samples/ranking-rerank.run' } }],
+
+  async evaluate(files, wasmetrics, { k = '10' } = {}) {
+    const cut = Number(k);
+    const { qrels, runs } = read(wasmetrics, files);
+    const queries = runs[0].graded.queries;
+    const scores = runs.map((run) => ({ tag: run.tag, name: run.name, unjudged: run.unjudged.length,
+      metrics: METRICS.map(([metric, , , label]) => ({ metric, label: label.replace('k', String(cut)), options: optionsOf(metric, cut), value: computeMetric(wasmetrics, metric, optionsOf(metric, cut), inputsOf(run, metric)) })),
+      perQuery: Object.fromEntries(COMPARED.map((m) => [m, perQuery(wasmetrics, run, m, cut)])) }));
+    const comparison = runs.length === 2 ? COMPARED.map((metric) => {
+      const [a, b] = scores.map((s) => s.perQuery[metric]);
+      return { metric, options: optionsOf(metric, cut), tTest: wasmetrics.pairedTTest(b, a), randomization: { ...wasmetrics.pairedRandomizationTest(b, a, RANDOMIZATION), seed: RANDOMIZATION.seed } };
+    }) : null;
+    return { k: cut, judgedQueries: qrels.size, queries, runs: scores, comparison };
+  },
+
+  render(r, out, { ms, simd }) {
+    const two = r.runs.length === 2;
+    out.replaceChildren(el('p', { class: 'muted', text: `${r.judgedQueries} judged queries; ${r.runs.map((s) => `run ${s.tag}: ${s.name}${s.unjudged ? ` (${s.unjudged} queries without judgments, left out)` : ''}`).join('; ')}. Computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    out.append(el('h3', { text: 'Scores' }), table('ranking-scores', ['metric', ...r.runs.map((s) => `run ${s.tag}`)], r.runs[0].metrics.map((m, j) => [
+      m.label, ...r.runs.map((s) => resultCell('td', { metric: s.metrics[j].metric, value: s.metrics[j].value, options: s.metrics[j].options, extra: { run: s.tag } }))])));
+    if (r.comparison) {
+      out.append(el('h3', { text: 'Run B against run A (paired over queries)' }), table('ranking-tests', ['metric', 'mean difference (B − A)', 't', 'p (paired t-test)', `p (randomisation, ${RANDOMIZATION.trials} trials, seed ${RANDOMIZATION.seed})`], r.comparison.map((c) => {
+        const cell = (key, value) => resultCell('td', { metric: c.metric, value, options: c.options, key, extra: { run: 'B-A' } });
+        return [c.metric === 'RetrievalMAP' ? 'AP' : `NDCG@${r.k}`, cell('tTest.meanDifference', c.tTest.meanDifference), cell('tTest.t', c.tTest.t), cell('tTest.pValue', c.tTest.pValue), cell('randomization.pValue', c.randomization.pValue)];
+      })));
+    }
+    const order = r.queries.map((_, i) => i);
+    const key = two ? (i) => r.runs[1].perQuery.RetrievalNormalizedDCG[i] - r.runs[0].perQuery.RetrievalNormalizedDCG[i] : (i) => r.runs[0].perQuery.RetrievalNormalizedDCG[i];
+    order.sort((x, y) => key(x) - key(y) || x - y);
+    out.append(el('h3', { text: two ? `Per query (largest loss of B against A in NDCG@${r.k} first)` : `Per query (worst NDCG@${r.k} first)` }),
+      table('ranking-per-query', ['query', ...r.runs.flatMap((s) => [`AP ${s.tag}`, `NDCG@${r.k} ${s.tag}`]), ...(two ? ['NDCG difference'] : [])], order.map((i) => [
+        r.queries[i],
+        ...r.runs.flatMap((s) => COMPARED.map((m) => resultCell('td', { metric: m, value: s.perQuery[m][i], options: r.runs[0].metrics.find((x) => x.metric === m).options, key: `query.${r.queries[i]}`, extra: { run: s.tag } }))),
+        ...(two ? [el('td', { class: 'num', text: fmt(key(i)), dataset: { value: String(key(i)), count: 'difference' } })] : [])])));
+    const head = (tag, metric) => r.runs.find((s) => s.tag === tag).metrics.find((m) => m.metric === metric);
+    return r.runs.flatMap((s) => ['RetrievalMAP', 'RetrievalNormalizedDCG'].map((metric) => {
+      const m = head(s.tag, metric);
+      return { label: `${m.label} (${s.tag})`, metric, value: m.value, options: m.options, dataset: { run: s.tag } };
+    }));
+  },
+
+  csvRows(r) {
+    return [['query', ...r.runs.flatMap((s) => COMPARED.map((m) => `${m} ${s.tag}`))],
+      ...r.queries.map((q, i) => [q, ...r.runs.flatMap((s) => COMPARED.map((m) => s.perQuery[m][i]))])];
+  },
+
+  /** The package's value for a shown cell: its metric (or per-query value, or paired test) on the same files. */
+  async expected(cell, files, wasmetrics) {
+    const { runs } = read(wasmetrics, files);
+    const k = cell.options.topK ?? 10;
+    const runOf = (tag) => runs.find((s) => s.tag === tag);
+    if (cell.run === 'B-A') {
+      const [a, b] = ['A', 'B'].map((tag) => perQuery(wasmetrics, runOf(tag), cell.metric, k));
+      const [test, field] = cell.key.split('.');
+      return (test === 'tTest' ? wasmetrics.pairedTTest(b, a) : wasmetrics.pairedRandomizationTest(b, a, RANDOMIZATION))[field];
+    }
+    const run = runOf(cell.run);
+    if (cell.key?.startsWith('query.')) return perQuery(wasmetrics, run, cell.metric, k)[run.graded.queries.indexOf(cell.key.slice(6))];
+    return pick(computeMetric(wasmetrics, cell.metric, cell.options, inputsOf(run, cell.metric)), cell.key);
+  },
+};

@@ -1,0 +1,150 @@
+// The Text mode (issue 21): reference/hypothesis pairs -> corpus scores (WER, CER, MER, WIL,
+// WIP, BLEU, SacreBLEU, chrF, TER, ROUGE) and the pairs sorted worst first (WER and CER per
+// pair). One file: CSV/TSV with a hypothesis column and one or more reference columns (named by
+// the header), or JSON Lines with the same keys (a reference key may hold a list); or two plain-text
+// files, hypotheses and references, one sentence a line, paired by line. All numbers
+// come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
+import { computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { el, fmt } from '../ui.mjs';
+
+const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
+const REF = /^(ref|reference|references|target|gold|truth|label|expected)([ _-]?\d+)?$/i;
+const ID = /^(id|index|utt|utterance|utterance_id|segment|segment_id|sent_id|pair)$/i;
+
+/** Two plain-text files, one sentence a line, paired by line (blank last line ignored). */
+function readLinePairs(hyps, refs) {
+  const lines = (f) => f.text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '').split(/\r?\n/);
+  const [h, r] = [lines(hyps), lines(refs)];
+  if (h.length !== r.length) throw new Error(`${hyps.name} has ${h.length} lines but ${refs.name} has ${r.length}: the files pair line by line`);
+  return { ids: h.map((_, i) => `line ${i + 1}`), preds: h, refs: r.map((x) => [x]) };
+}
+
+/** The pairs of the mode's files: ids, hypotheses, and a list of references per pair. */
+export function pairsOf(files) {
+  const main = files['text-pairs'];
+  return files['text-references'] ? readLinePairs(main, files['text-references']) : readPairs(main.text, main.name);
+}
+
+/** The pairs of one file: ids, hypotheses, and a list of references per pair. */
+export function readPairs(text, fileName = 'the file') {
+  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+  if (/\.jsonl$/i.test(fileName) || trimmed.startsWith('{')) {
+    const out = { ids: [], preds: [], refs: [] };
+    text.split(/\r?\n/).forEach((line, k) => {
+      if (!line.trim()) return;
+      let o;
+      try {
+        o = JSON.parse(line);
+      } catch (e) {
+        throw new Error(`${fileName}, line ${k + 1}: not a JSON object (${e.message})`);
+      }
+      const keys = Object.keys(o ?? {});
+      const hk = keys.find((x) => HYP.test(x));
+      const rk = keys.filter((x) => REF.test(x));
+      if (!hk || !rk.length) throw new Error(`${fileName}, line ${k + 1}: needs a hypothesis key (hyp, hypothesis, prediction, …) and a reference key (ref, reference, target, …); it has ${keys.join(', ') || 'none'}`);
+      const refs = rk.flatMap((x) => (Array.isArray(o[x]) ? o[x] : [o[x]]));
+      if (typeof o[hk] !== 'string' || refs.some((r) => typeof r !== 'string')) throw new Error(`${fileName}, line ${k + 1}: the hypothesis and references must be strings`);
+      out.ids.push(String(o[keys.find((x) => ID.test(x))] ?? out.ids.length + 1));
+      out.preds.push(o[hk]);
+      out.refs.push(refs);
+    });
+    if (!out.preds.length) throw new Error(`${fileName}: no lines`);
+    return out;
+  }
+  const { header, rows } = readTable(text, fileName);
+  const hc = header.findIndex((h) => HYP.test(h));
+  const rcs = header.map((h, j) => j).filter((j) => REF.test(header[j]));
+  const ic = header.findIndex((h) => ID.test(h));
+  if (hc < 0 || !rcs.length) throw new Error(`${fileName}: needs a hypothesis column (hyp, hypothesis, prediction, …) and a reference column (ref, reference, target, ref_2, …); the header is ${header.join(', ')}`);
+  return {
+    ids: rows.map((r, i) => (ic >= 0 ? r[ic] : String(i + 1))),
+    preds: rows.map((r) => r[hc]),
+    refs: rows.map((r) => rcs.map((j) => r[j]).filter((s, k) => k === 0 || s !== '')), // extra references may be empty
+  };
+}
+
+// The corpus metrics: [metric, options, key into its result, label, inputs kind]. 'first': the
+// first reference per pair (error rates compare with one reference); 'lists': every reference.
+const CORPUS = [
+  ['WordErrorRate', {}, null, 'WER', 'first'],
+  ['CharErrorRate', {}, null, 'CER', 'first'],
+  ['MatchErrorRate', {}, null, 'MER', 'first'],
+  ['WordInfoLost', {}, null, 'WIL', 'first'],
+  ['WordInfoPreserved', {}, null, 'WIP', 'first'],
+  ['BLEUScore', {}, null, 'BLEU', 'lists'],
+  ['SacreBLEUScore', { tokenize: '13a' }, null, 'SacreBLEU (13a)', 'lists'],
+  ['CHRFScore', {}, null, 'chrF++ (chrF with word bigrams)', 'lists'],
+  ['TranslationEditRate', {}, null, 'TER', 'lists'],
+  ['ROUGEScore', {}, 'rouge1_fmeasure', 'ROUGE-1 F', 'lists'],
+  ['ROUGEScore', {}, 'rouge2_fmeasure', 'ROUGE-2 F', 'lists'],
+  ['ROUGEScore', {}, 'rougeL_fmeasure', 'ROUGE-L F', 'lists'],
+];
+const KINDS = Object.fromEntries(CORPUS.map(([m, , , , kind]) => [m, kind]));
+const PER_PAIR = ['WordErrorRate', 'CharErrorRate'];
+const MAX_PER_PAIR = 5000; // one small metric per pair: a per-pair table beyond this is not worth its time
+
+function inputsFor(p, metric, pair) {
+  const preds = pair === undefined ? p.preds : [p.preds[pair]];
+  const refs = pair === undefined ? p.refs : [p.refs[pair]];
+  return KINDS[metric] === 'first' ? [preds, refs.map((r) => r[0])] : [preds, refs];
+}
+
+export default {
+  name: 'text',
+  title: 'Text (WER, BLEU, …)',
+  label: 'Text metrics: transcripts and translations',
+  about: 'One file of hypothesis/reference pairs: CSV or TSV with a hypothesis column (hyp, hypothesis, prediction, …) and one or more reference columns (ref, reference, target, ref_2, …), or JSON Lines with those keys (a reference key may hold a list). Or two plain-text files, hypotheses and references, one sentence a line.',
+  inputs: [
+    { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json' },
+    { role: 'text-references', label: 'References, one a line', hint: 'plain text, paired with the hypotheses by line', accept: '.txt', optional: true },
+  ],
+  samples: [
+    { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
+    { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
+    { name: 'lines', label: 'Subtitles (two .txt files, by line)', files: { 'text-pairs': 'samples/text-hyp.txt', 'text-references': 'samples/text-ref.txt' } },
+  ],
+
+  async evaluate(files, wasmetrics) {
+    const p = pairsOf(files);
+    const corpus = CORPUS.map(([metric, options, key, label]) => {
+      try {
+        return { metric, options, key, label, value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) };
+      } catch (e) {
+        return { metric, options, key, label, error: e.message };
+      }
+    });
+    const n = p.preds.length;
+    const perPair = n <= MAX_PER_PAIR ? p.preds.map((_, i) => ({ index: i, id: p.ids[i], hyp: p.preds[i], ref: p.refs[i][0],
+      ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) })) : null;
+    perPair?.sort((a, b) => b.WordErrorRate - a.WordErrorRate || b.CharErrorRate - a.CharErrorRate || a.index - b.index);
+    return { file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst: perPair?.slice(0, 20) ?? null, perPairLimit: MAX_PER_PAIR };
+  },
+
+  render(r, out, { ms, simd }) {
+    out.replaceChildren(el('p', { class: 'muted', text: `${r.file}: ${r.pairs} pairs, up to ${r.references} reference(s) each; computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms. Error rates use the first reference; BLEU, chrF, TER and ROUGE use all.` }));
+    out.append(el('h3', { text: 'Corpus scores' }), table('text-corpus', ['metric', 'options', 'value'], r.corpus.map((c) => [
+      c.label, JSON.stringify(c.options) === '{}' ? '' : JSON.stringify(c.options),
+      c.error ? el('td', { class: 'error-text', text: c.error }) : resultCell('td', { metric: c.metric, value: c.value, options: c.options, key: c.key })])));
+    if (r.worst) {
+      out.append(el('h3', { text: 'Worst pairs (highest WER first)' }), table('text-worst', ['pair', 'hypothesis', 'reference', 'WER', 'CER'], r.worst.map((w) => [
+        w.id, w.hyp, w.ref,
+        resultCell('td', { metric: 'WordErrorRate', value: w.WordErrorRate, options: {}, extra: { pair: String(w.index) } }),
+        resultCell('td', { metric: 'CharErrorRate', value: w.CharErrorRate, options: {}, extra: { pair: String(w.index) } })])));
+    } else out.append(el('p', { class: 'muted', text: `More than ${r.perPairLimit} pairs: the per-pair table is left out.` }));
+    const head = (m, key) => r.corpus.find((c) => c.metric === m && c.key === key && !c.error);
+    return [['WordErrorRate', null, 'WER'], ['CharErrorRate', null, 'CER'], ['SacreBLEUScore', null, 'SacreBLEU'], ['CHRFScore', null, 'chrF']]
+      .map(([m, key, label]) => [head(m, key), label]).filter(([c]) => c).map(([c, label]) => ({ label, metric: c.metric, value: c.value, options: c.options }));
+  },
+
+  csvRows(r) {
+    return [['section', 'name', 'key', 'value'], ...r.corpus.map((c) => ['corpus', c.metric, c.key ?? '', c.error ?? c.value]),
+      ...(r.worst ?? []).flatMap((w) => PER_PAIR.map((m) => ['pair', w.id, m, w[m]]))];
+  },
+
+  /** The package's value for a shown cell: its metric on the whole file, or on its one pair. */
+  async expected(cell, files, wasmetrics) {
+    const p = pairsOf(files);
+    const pair = cell.pair === undefined ? undefined : Number(cell.pair);
+    return pick(computeMetric(wasmetrics, cell.metric, cell.options, inputsFor(p, cell.metric, pair)), cell.key);
+  },
+};
