@@ -4,7 +4,9 @@
 //   2. turns the Emscripten glue (a classic script) into an ES module;
 //   3. loads each build in Node, reads registryJson(), and generates one class per metric
 //      plus dist/index.d.ts from it (nothing metric-specific is written by hand);
-//   4. bundles src/ + glue + generated classes into dist/index.mjs and dist/index.cjs (esbuild);
+//   4. bundles src/ + glue + generated classes into dist/index.mjs, dist/index.cjs and
+//      dist/index.browser.mjs (esbuild; each with its own 'wasmetrics:platform', src/platform*.mjs),
+//      and writes dist/worker.mjs, the browser build's evaluateParallel worker;
 //   5. imports the result and checks that it loads and lists the same metrics.
 // Deterministic (no timestamps, registry order); exits non-zero with a message on any problem.
 //
@@ -23,12 +25,12 @@ const srcDir = join(npmDir, 'src');
 const distDir = join(npmDir, 'dist');
 const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 
-const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
+const DIST_FILES = ['index.mjs', 'index.cjs', 'index.browser.mjs', 'worker.mjs', 'bench.mjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
   'THIRD-PARTY-NOTICES.md'];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
 const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
   'evaluateMasks',
-  'allocInput', 'HeapInput', 'benchFloors', // zero-copy inputs (src/heap-input.d.ts)
+  'allocInput', 'HeapInput', // zero-copy inputs (src/heap-input.d.ts)
   // collections, composition, wrappers, custom metrics, parallel evaluation (src/collection.d.ts)
   'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
   'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker',
@@ -490,10 +492,12 @@ function generateDts(registry) {
 
 // ---- bundling -----------------------------------------------------------------------------------
 
-function virtualModules(modules) {
+// platformFile: the src/platform*.mjs this bundle gets as 'wasmetrics:platform' (see platform.mjs).
+function virtualModules(modules, platformFile) {
   return {
     name: 'wasmetrics-virtual-modules',
     setup(b) {
+      b.onResolve({ filter: /^wasmetrics:platform$/ }, () => ({ path: join(srcDir, platformFile) }));
       b.onResolve({ filter: /^wasmetrics:/ }, (args) => ({ path: args.path, namespace: 'wasmetrics-virtual' }));
       b.onLoad({ filter: /.*/, namespace: 'wasmetrics-virtual' }, (args) => {
         if (!Object.hasOwn(modules, args.path)) return { errors: [{ text: `unknown virtual module ${args.path}` }] };
@@ -516,7 +520,6 @@ async function bundle(modules) {
     platform: 'neutral',
     target: 'es2022',
     external: ['node:*'],
-    plugins: [virtualModules(modules)],
     charset: 'utf8',
     legalComments: 'inline',
     logLevel: 'silent',
@@ -524,10 +527,25 @@ async function bundle(modules) {
     banner: { js: `// ${pkg.name} ${pkg.version}: built by npm/scripts/build.mjs from npm/src and the WebAssembly build.` },
   };
   const builds = [
-    { ...common, format: 'esm', outfile: join(distDir, 'index.mjs') },
+    { ...common, format: 'esm', outfile: join(distDir, 'index.mjs'), plugins: [virtualModules(modules, 'platform.mjs')] },
+    {
+      ...common,
+      format: 'esm',
+      outfile: join(distDir, 'index.browser.mjs'),
+      plugins: [virtualModules(modules, 'platform-browser.mjs')],
+    },
+    // bench/run.mjs's entry (src/bench.mjs): not shipped (package.json "files" leaves it out).
+    {
+      ...common,
+      entryPoints: [join(srcDir, 'bench.mjs')],
+      format: 'esm',
+      outfile: join(distDir, 'bench.mjs'),
+      plugins: [virtualModules(modules, 'platform.mjs')],
+    },
     {
       ...common,
       format: 'cjs',
+      plugins: [virtualModules(modules, 'platform-node.mjs')],
       outfile: join(distDir, 'index.cjs'),
       // import.meta does not exist in CommonJS: the shim gives the file URL of index.cjs.
       define: { 'import.meta.url': 'importMetaUrl' },
@@ -541,19 +559,27 @@ async function bundle(modules) {
       const text = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
       fail(`esbuild warnings for ${options.outfile}:\n${text.join('\n')}`);
     }
+    if (options.outfile.endsWith('.browser.mjs')) {
+      const nodeImport = Object.values(result.metafile.outputs).flatMap((o) => o.imports).find((i) => i.path.startsWith('node:'));
+      if (nodeImport) fail(`${options.outfile} imports ${nodeImport.path}: browser bundlers cannot resolve it`);
+    }
+    if (options.outfile.endsWith('bench.mjs')) continue; // not shipped: no notices needed
     for (const input of Object.keys(result.metafile.inputs)) {
       const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
       if (m) bundled.add(m[1]);
     }
   }
   writeThirdPartyNotices([...bundled].sort());
+  // Not bundled: Vite and webpack bundle it themselves from `new Worker(new URL('./worker.mjs', ...))`.
+  writeFileSync(join(distDir, 'worker.mjs'), `// ${pkg.name} ${pkg.version}: evaluateParallel's Web Worker in the browser build.\n`
+    + "import { serveParallelWorker } from './index.browser.mjs';\n\nserveParallelWorker(globalThis);\n");
 }
 
 // dist/THIRD-PARTY-NOTICES.md: the licence of every npm package the bundles contain, read from
 // the bundler's own list of inputs, so a new bundled dependency can never ship without its notice.
 function writeThirdPartyNotices(packages) {
   const parts = ['# Third-party notices', '',
-    `${pkg.name} bundles the following packages into dist/index.mjs and dist/index.cjs.`, ''];
+    `${pkg.name} bundles the following packages into dist/index.mjs, dist/index.browser.mjs and dist/index.cjs.`, ''];
   for (const name of packages) {
     const dir = join(npmDir, 'node_modules', name);
     const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));

@@ -26,12 +26,3 @@ export declare class HeapInput {
 
 /** Allocates a zero-copy input of `dtype` and `shape` in the WebAssembly heap (after init()). */
 export declare function allocInput(dtype: DType, shape: readonly number[]): HeapInput;
-
-/** The floors bench/run.mjs compares against (not metrics): each returns a checksum. */
-export declare const benchFloors: {
-  readonly readSum: (input: HeapInput) => number;
-  readonly scatter: (pred: HeapInput, target: HeapInput) => number;
-  /** Sorts scores (float32) descending in place, carrying labels (uint8). */
-  readonly radixSort: (scores: HeapInput, labels: HeapInput) => number;
-  readonly histogram: (scores: HeapInput, labels: HeapInput, bins: number) => number;
-};
