@@ -7,6 +7,7 @@ import { installOperators } from './compose.mjs';
 
 export { init, memoryUsage, simd } from './loader.mjs';
 export { Tensor } from './tensor.mjs';
+export { WasmetricsError } from './errors.mjs';
 export { allocInput, HeapInput } from './heap-input.mjs';
 export { Metric, listMetrics } from './metric.mjs';
 export { decodeMask, stackMasks, evaluateMasks } from './masks.mjs';

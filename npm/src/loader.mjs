@@ -6,6 +6,7 @@
 // 'wasmetrics:glue' is made by scripts/build.mjs: one glue when both builds' glues are identical.
 import { glueFor } from 'wasmetrics:glue';
 import { readFileBytes } from 'wasmetrics:platform';
+import { WasmetricsError, wasmetricsError } from './errors.mjs';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the
 // engine implements WebAssembly SIMD (the same probe as wasm-feature-detect / onnxruntime-web).
@@ -78,13 +79,13 @@ export function init(options = {}) {
 
 /** Which build was loaded: true for the SIMD one. */
 export function simd() {
-  if (state !== 'ready') throw new Error(`${NOT_READY} (simd() tells which build init() loaded)`);
+  if (state !== 'ready') throw wasmetricsError('E_NOT_INITIALIZED', `${NOT_READY} (simd() tells which build init() loaded)`);
   return loadedSimd;
 }
 
 /** The Emscripten module; `what` names the caller in the error. */
 export function getWasm(what) {
-  if (state !== 'ready') throw new Error(`${NOT_READY} (before ${what})`);
+  if (state !== 'ready') throw wasmetricsError('E_NOT_INITIALIZED', `${NOT_READY} (before ${what})`);
   return wasmModule;
 }
 
@@ -121,6 +122,7 @@ async function load(options) {
     instantiateFailed = reject;
   });
   const ready = glueFor(useSimd)({
+    WasmetricsError, // the binding throws it (bindings/embind.cpp, throw_js)
     instantiateWasm(imports, receiveInstance) {
       WebAssembly.instantiate(compiled, imports).then(
         (instance) => receiveInstance(instance, compiled),
