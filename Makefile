@@ -9,7 +9,7 @@ export WASMETRICS_UNITY := $(UNITY)
 export NODE_PATH := /usr/share/nodejs
 THIRD_PARTY := $(CURDIR)/.third_party/include
 
-.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js demo bench clean fuzz lint
+.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js test-consumers demo bench clean fuzz lint
 
 all: native npm
 
@@ -38,6 +38,11 @@ npm: wasm
 
 test: native npm
 	@bash scripts/run-tests.sh
+
+# The consumer matrix alone (it is part of `make test` too): the packed tarball with Jest (CJS, ESM)
+# and Vite, webpack, esbuild, Rollup builds in headless Chromium. About 35 s of CPU.
+test-consumers: npm
+	@node --test tests/js/consumers.test.mjs
 
 demo: npm
 	@node examples/node/evaluate.mjs

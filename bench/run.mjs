@@ -38,7 +38,8 @@ if (!(SCALE > 0) || !(RUNS >= 1) || !['both', 'simd', 'plain'].includes(BUILD)) 
 }
 const JS_RUNS = Math.min(RUNS, 3); // the slow plain-JS sorts dominate the wall time otherwise
 
-const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
+// dist/bench.mjs: the package (dist/index.mjs's code) plus benchFloors; built beside it, not shipped.
+const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/bench.mjs')).href);
 const { init, createMetric, MetricCollection, allocInput, benchFloors, simd } = lib;
 await init({ simd: BUILD !== 'plain' });
 const buildName = simd() ? 'simd' : 'plain';

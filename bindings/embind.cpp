@@ -6,34 +6,53 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "error_codes.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/kernels/bench_floors.hpp"
 
 using emscripten::val;
 using namespace wasmetrics;
+using wasmetrics::bindings::ErrorCode;
 
 namespace {
 
-[[noreturn]] void throw_js(const std::string& message) { val::global("Error").new_(message).throw_(); }
+// A WasmetricsError (handed over by npm/src/loader.mjs as Module.WasmetricsError; a plain Error
+// when the module is loaded without it) with its stable `code` and the metric's name.
+[[noreturn]] void throw_js(ErrorCode code, const std::string& metric, const std::string& message) {
+  val ctor = val::module_property("WasmetricsError");
+  val error = ctor.isUndefined() ? val::global("Error").new_(message) : ctor.new_(message);
+  error.set("code", val(bindings::error_code_name(code)));
+  if (!metric.empty()) error.set("metric", val(metric));
+  error.throw_();
+}
 
+// Runs one entry point: a refusal becomes a JS error with the entry point's code (what the core
+// refused follows from where: options at construction, inputs in update...), running out of heap
+// is E_OUT_OF_MEMORY wherever it happens.
 template <class F>
-auto guarded(F&& f) -> decltype(f()) {
+auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    throw_js("out of memory in the WebAssembly heap (the state or batch is too large)");
+    throw_js(ErrorCode::E_OUT_OF_MEMORY, metric, "out of memory in the WebAssembly heap (the state or batch is too large)");
   } catch (const std::length_error&) {  // a vector asked for more than 4 GB
-    throw_js("out of memory: the state or batch is larger than the 4 GB WebAssembly heap");
+    throw_js(ErrorCode::E_OUT_OF_MEMORY, metric, "out of memory: the state or batch is larger than the 4 GB WebAssembly heap");
   } catch (const std::exception& e) {
-    throw_js(e.what());
+    throw_js(code, metric, e.what());
   }
+}
+
+bool is_registered(const std::string& name) {
+  const auto& specs = metric_specs();
+  return std::any_of(specs.begin(), specs.end(), [&](const MetricSpec& s) { return s.name == name; });
 }
 
 // Text descriptor (npm/src/text.mjs): [bytesPointer, -1, kindCode, offsetsPointer, count,
@@ -116,7 +135,7 @@ val to_js(const Result& r) {
 class JsMetric {
  public:
   JsMetric(const std::string& name, const std::string& options_json) {
-    guarded([&] {
+    guarded(is_registered(name) ? ErrorCode::E_OPTION : ErrorCode::E_UNKNOWN_METRIC, name, [&] {
       Json options;
       try {
         options = options_json.empty() ? Json::object() : Json::parse(options_json);
@@ -129,8 +148,8 @@ class JsMetric {
       try {
         (void)metric_->state();
       } catch (const std::bad_alloc&) {
-        fail(name, " with options ", metric_->options().canonical(),
-             ": its state does not fit in the WebAssembly heap; choose smaller options");
+        throw_js(ErrorCode::E_OUT_OF_MEMORY, name, name + " with options " + metric_->options().canonical() +
+                 ": its state does not fit in the WebAssembly heap; choose smaller options");
       } catch (const std::exception& e) {
         fail(name, " with options ", metric_->options().canonical(), ": ", e.what());
       }
@@ -138,32 +157,38 @@ class JsMetric {
     });
   }
 
-  void update(val inputs) { guarded([&] { metric_->update(read_inputs(inputs)); return 0; }); }
-  val forward(val inputs) { return guarded([&] { return to_js(metric_->forward(read_inputs(inputs))); }); }
-  val compute() { return guarded([&] { return to_js(metric_->compute()); }); }
-  void reset() { guarded([&] { metric_->reset(); return 0; }); }
-  void merge(const JsMetric& other) { guarded([&] { metric_->merge(*other.metric_); return 0; }); }
+  void update(val inputs) { guarded(ErrorCode::E_INPUT, name(), [&] { metric_->update(read_inputs(inputs)); return 0; }); }
+  val forward(val inputs) {
+    return guarded(ErrorCode::E_INPUT, name(), [&] { return to_js(metric_->forward(read_inputs(inputs))); });
+  }
+  val compute() { return guarded(ErrorCode::E_COMPUTE, name(), [&] { return to_js(metric_->compute()); }); }
+  void reset() { guarded(ErrorCode::E_INTERNAL, name(), [&] { metric_->reset(); return 0; }); }
+  void merge(const JsMetric& other) {
+    guarded(ErrorCode::E_STATE_MISMATCH, name(), [&] { metric_->merge(*other.metric_); return 0; });
+  }
   val save_state() {
-    return guarded([&] {
+    return guarded(ErrorCode::E_INTERNAL, name(), [&] {
       auto blob = metric_->save_state();
       return val::global("Uint8Array").new_(emscripten::typed_memory_view(blob.size(), blob.data()));
     });
   }
   // The blob was copied into the heap by the caller at `ptr`.
   void load_state(std::uintptr_t ptr, std::size_t size) {
-    guarded([&] {
+    guarded(ErrorCode::E_STATE_BLOB, name(), [&] {
       metric_->load_state({reinterpret_cast<const std::uint8_t*>(ptr), size});
       return 0;
     });
   }
   // Compute groups: see Metric::state_key.
-  std::string state_key() const { return guarded([&] { return metric_->state_key(); }); }
-  val compute_from(JsMetric& source) { return guarded([&] { return to_js(metric_->compute_from(*source.metric_)); }); }
+  std::string state_key() const { return guarded(ErrorCode::E_INTERNAL, name(), [&] { return metric_->state_key(); }); }
+  val compute_from(JsMetric& source) {
+    return guarded(ErrorCode::E_STATE_MISMATCH, name(), [&] { return to_js(metric_->compute_from(*source.metric_)); });
+  }
   std::string name() const { return metric_->name(); }
   std::string options_json() const { return metric_->options_json().dump(); }
   // A query declared in the registry (e.g. best_thresholds), with its options as JSON.
   val query(const std::string& name, const std::string& args_json) {
-    return guarded([&] {
+    return guarded(ErrorCode::E_QUERY, this->name(), [&] {
       Json args;
       try {
         args = args_json.empty() ? Json::object() : Json::parse(args_json);
@@ -173,13 +198,22 @@ class JsMetric {
       return to_js(metric_->query(name, args));
     });
   }
-  double state_bytes() { return guarded([&] { return static_cast<double>(metric_->state().byte_size()); }); }
+  double state_bytes() { return guarded(ErrorCode::E_INTERNAL, name(), [&] { return static_cast<double>(metric_->state().byte_size()); }); }
 
  private:
   std::unique_ptr<Metric> metric_;
 };
 
 std::string registry_json_text() { return registry_json().dump(); }
+
+// [{code, doc}] of bindings/error_codes.hpp, for npm/scripts/build.mjs (types and docs).
+std::string error_codes_json() {
+  Json out = Json::array();
+#define WASMETRICS_ERROR_CODE_JSON(code, doc) out.push_back({{"code", #code}, {"doc", doc}});
+  WASMETRICS_ERROR_CODES(WASMETRICS_ERROR_CODE_JSON)
+#undef WASMETRICS_ERROR_CODE_JSON
+  return out.dump();
+}
 
 // Bytes malloc has handed out and not taken back (dlmalloc's mallinfo): what leak tests watch.
 double heap_used_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().uordblks)); }  // int field: > 2 GB wraps
@@ -206,6 +240,7 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("optionsJson", &JsMetric::options_json)
       .function("stateBytes", &JsMetric::state_bytes);
   emscripten::function("registryJson", &registry_json_text);
+  emscripten::function("errorCodesJson", &error_codes_json);
   emscripten::function("heapUsedBytes", &heap_used_bytes);
   emscripten::function("heapPeakBytes", &heap_peak_bytes);
 

@@ -37,24 +37,14 @@ fi
 mkdir -p .third_party/include
 for lib in xtensor xtl nlohmann hwy; do ln -sfn "/usr/include/$lib" ".third_party/include/$lib"; done
 
-# npm packages, exactly as locked; skipped when node_modules matches the lock already.
-if [ -f npm/package-lock.json ]; then
-  stamp=npm/node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ npm/package-lock.json -nt "$stamp" ]; then
-    (cd npm && npm ci --no-audit --no-fund --loglevel=error)
+# npm packages, exactly as locked; skipped when node_modules matches the lock already:
+# npm/ (the package's build and tests), web/ (the demo page: papaparse, Chart.js, playwright-core),
+# tests/consumers/ (the bundlers and Jest of the consumer matrix, tests/js/consumers.test.mjs),
+# tools/lint/ (`make lint`'s Prettier and ESLint).
+for dir in npm web tests/consumers tools/lint; do
+  [ -f "$dir/package-lock.json" ] || continue
+  stamp=$dir/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-fi
-# The demo page's dependencies (papaparse, Chart.js, playwright-core for its browser test).
-if [ -f web/package-lock.json ]; then
-  stamp=web/node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ web/package-lock.json -nt "$stamp" ]; then
-    (cd web && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-fi
-# `make lint`'s Prettier and ESLint (tools/lint/package.json, exactly as locked).
-if [ -f tools/lint/package-lock.json ]; then
-  stamp=tools/lint/node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ tools/lint/package-lock.json -nt "$stamp" ]; then
-    (cd tools/lint && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-fi
+done

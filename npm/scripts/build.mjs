@@ -4,7 +4,9 @@
 //   2. turns the Emscripten glue (a classic script) into an ES module;
 //   3. loads each build in Node, reads registryJson(), and generates one class per metric
 //      plus dist/index.d.ts from it (nothing metric-specific is written by hand);
-//   4. bundles src/ + glue + generated classes into dist/index.mjs and dist/index.cjs (esbuild);
+//   4. bundles src/ + glue + generated classes into dist/index.mjs, dist/index.cjs and
+//      dist/index.browser.mjs (esbuild; each with its own 'wasmetrics:platform', src/platform*.mjs),
+//      and writes dist/worker.mjs, the browser build's evaluateParallel worker;
 //   5. imports the result and checks that it loads and lists the same metrics.
 // Deterministic (no timestamps, registry order); exits non-zero with a message on any problem.
 //
@@ -23,12 +25,12 @@ const srcDir = join(npmDir, 'src');
 const distDir = join(npmDir, 'dist');
 const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 
-const DIST_FILES = ['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
+const DIST_FILES = ['index.mjs', 'index.node.mjs', 'index.cjs', 'index.browser.mjs', 'worker.mjs', 'bench.mjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
   'THIRD-PARTY-NOTICES.md'];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
-const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
+const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
   'evaluateMasks',
-  'allocInput', 'HeapInput', 'benchFloors', // zero-copy inputs (src/heap-input.d.ts)
+  'allocInput', 'HeapInput', // zero-copy inputs (src/heap-input.d.ts)
   // collections, composition, wrappers, custom metrics, parallel evaluation (src/collection.d.ts)
   'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
   'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker',
@@ -100,10 +102,11 @@ async function loadRegistry(tmp, glueEsm, wasm, label) {
   writeFileSync(file, glueEsm);
   const create = (await import(pathToFileURL(file).href)).default;
   const M = await create({ wasmBinary: wasm });
-  for (const name of ['NativeMetric', 'registryJson', '_malloc', '_free', 'HEAPU8']) {
+  for (const name of ['NativeMetric', 'registryJson', 'errorCodesJson', '_malloc', '_free', 'HEAPU8']) {
     if (!(name in M)) fail(`the ${label} build does not export ${name}`);
   }
-  return JSON.parse(M.registryJson());
+  // errorCodes: [{code, doc}] of bindings/error_codes.hpp (WasmetricsError's codes)
+  return { ...JSON.parse(M.registryJson()), errorCodes: JSON.parse(M.errorCodesJson()) };
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -412,8 +415,29 @@ function optionMembers(options, required) {
   });
 }
 
+// WasmetricsError and the union of its codes, from the binding's one list (bindings/error_codes.hpp).
+function errorDts(errorCodes) {
+  return [
+    '',
+    '/** The stable codes of {@link WasmetricsError} (bindings/error_codes.hpp): branch on these, not on messages. */',
+    'export type WasmetricsErrorCode =',
+    ...errorCodes.map((e, i) => `  /** ${docText(e.doc)} */\n  | '${e.code}'${i === errorCodes.length - 1 ? ';' : ''}`),
+    '',
+    '/** What the engine refuses, and use before init() or after dispose(): an Error with a stable `code`. */',
+    'export declare class WasmetricsError extends Error {',
+    '  /** Every code with its one line of text. */',
+    '  static readonly codes: { readonly [C in WasmetricsErrorCode]: string };',
+    '  constructor(message: string, details?: { code?: WasmetricsErrorCode; metric?: string; cause?: unknown });',
+    "  name: 'WasmetricsError';",
+    '  readonly code: WasmetricsErrorCode;',
+    '  /** The registered name of the metric that raised it, when one did. */',
+    '  readonly metric?: string;',
+    '}',
+  ].join('\n');
+}
+
 function generateDts(registry) {
-  const out = [STATIC_DTS];
+  const out = [STATIC_DTS, errorDts(registry.errorCodes)];
   for (const m of registry.metrics) {
     out.push('');
     if (m.options.length === 0) {
@@ -473,9 +497,8 @@ function generateDts(registry) {
   out.push('/** A metric by its registered name; throws listing the known names if there is none. */');
   out.push('export declare function createMetric<N extends MetricName>(name: N, ...options: {} extends MetricOptionsMap[N]');
   out.push('  ? [options?: MetricOptionsMap[N]] : [options: MetricOptionsMap[N]]): MetricClassMap[N];');
-  // Names not known at build time (a newer .wasm) still type-check, but a known name must match
-  // its own options: the fallback overload excludes known names.
-  out.push('export declare function createMetric<S extends string>(name: S & (S extends MetricName ? never : S), options?: Record<string, unknown>): Metric;');
+  // No catch-all overload: a misspelled name must not compile (issue 18). A name this build does
+  // not know (a newer .wasm) is passed as `name as MetricName`, at the caller's own risk.
   out.push('');
   // Hand-written declarations of the non-generated exports in src/masks.mjs.
   out.push(readFileSync(join(srcDir, 'masks.d.ts'), 'utf8'));
@@ -492,10 +515,12 @@ function generateDts(registry) {
 
 // ---- bundling -----------------------------------------------------------------------------------
 
-function virtualModules(modules) {
+// platformFile: the src/platform*.mjs this bundle gets as 'wasmetrics:platform' (see platform.mjs).
+function virtualModules(modules, platformFile) {
   return {
     name: 'wasmetrics-virtual-modules',
     setup(b) {
+      b.onResolve({ filter: /^wasmetrics:platform$/ }, () => ({ path: join(srcDir, platformFile) }));
       b.onResolve({ filter: /^wasmetrics:/ }, (args) => ({ path: args.path, namespace: 'wasmetrics-virtual' }));
       b.onLoad({ filter: /.*/, namespace: 'wasmetrics-virtual' }, (args) => {
         if (!Object.hasOwn(modules, args.path)) return { errors: [{ text: `unknown virtual module ${args.path}` }] };
@@ -518,7 +543,6 @@ async function bundle(modules) {
     platform: 'neutral',
     target: 'es2022',
     external: ['node:*'],
-    plugins: [virtualModules(modules)],
     charset: 'utf8',
     legalComments: 'inline',
     logLevel: 'silent',
@@ -526,10 +550,25 @@ async function bundle(modules) {
     banner: { js: `// ${pkg.name} ${pkg.version}: built by npm/scripts/build.mjs from npm/src and the WebAssembly build.` },
   };
   const builds = [
-    { ...common, format: 'esm', outfile: join(distDir, 'index.mjs') },
+    { ...common, format: 'esm', outfile: join(distDir, 'index.mjs'), plugins: [virtualModules(modules, 'platform.mjs')] },
+    {
+      ...common,
+      format: 'esm',
+      outfile: join(distDir, 'index.browser.mjs'),
+      plugins: [virtualModules(modules, 'platform-browser.mjs')],
+    },
+    // bench/run.mjs's entry (src/bench.mjs): not shipped (package.json "files" leaves it out).
+    {
+      ...common,
+      entryPoints: [join(srcDir, 'bench.mjs')],
+      format: 'esm',
+      outfile: join(distDir, 'bench.mjs'),
+      plugins: [virtualModules(modules, 'platform.mjs')],
+    },
     {
       ...common,
       format: 'cjs',
+      plugins: [virtualModules(modules, 'platform-node.mjs')],
       outfile: join(distDir, 'index.cjs'),
       // import.meta does not exist in CommonJS: the shim gives the file URL of index.cjs.
       define: { 'import.meta.url': 'importMetaUrl' },
@@ -543,19 +582,40 @@ async function bundle(modules) {
       const text = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
       fail(`esbuild warnings for ${options.outfile}:\n${text.join('\n')}`);
     }
+    if (options.outfile.endsWith('.browser.mjs')) {
+      const nodeImport = Object.values(result.metafile.outputs).flatMap((o) => o.imports).find((i) => i.path.startsWith('node:'));
+      if (nodeImport) fail(`${options.outfile} imports ${nodeImport.path}: browser bundlers cannot resolve it`);
+    }
+    if (options.outfile.endsWith('bench.mjs')) continue; // not shipped: no notices needed
     for (const input of Object.keys(result.metafile.inputs)) {
       const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
       if (m) bundled.add(m[1]);
     }
   }
   writeThirdPartyNotices([...bundled].sort());
+  writeNodeEsmEntry();
+  // Not bundled: Vite and webpack bundle it themselves from `new Worker(new URL('./worker.mjs', ...))`.
+  writeFileSync(join(distDir, 'worker.mjs'), `// ${pkg.name} ${pkg.version}: evaluateParallel's Web Worker in the browser build.\n`
+    + "import { serveParallelWorker } from './index.browser.mjs';\n\nserveParallelWorker(globalThis);\n");
+}
+
+// dist/index.node.mjs, Node's `import` entry: dist/index.cjs re-exported by name, so that `import`
+// and `require` in one process share one module instance (one init(), metrics that merge across
+// both) instead of loading two copies of the package.
+function writeNodeEsmEntry() {
+  const names = Object.keys(createRequire(import.meta.url)(join(distDir, 'index.cjs')));
+  const bad = names.find((n) => !IDENTIFIER.test(n) || TS_RESERVED.has(n));
+  if (bad) fail(`index.cjs exports ${bad}, which cannot be re-exported by name`);
+  writeFileSync(join(distDir, 'index.node.mjs'), `// ${pkg.name} ${pkg.version}: Node's import entry; the package itself is index.cjs (one module instance).\n`
+    + "import lib from './index.cjs';\n\n"
+    + `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = lib;\n`);
 }
 
 // dist/THIRD-PARTY-NOTICES.md: the licence of every npm package the bundles contain, read from
 // the bundler's own list of inputs, so a new bundled dependency can never ship without its notice.
 function writeThirdPartyNotices(packages) {
   const parts = ['# Third-party notices', '',
-    `${pkg.name} bundles the following packages into dist/index.mjs and dist/index.cjs.`, ''];
+    `${pkg.name} bundles the following packages into dist/index.mjs, dist/index.browser.mjs and dist/index.cjs.`, ''];
   for (const name of packages) {
     const dir = join(npmDir, 'node_modules', name);
     const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -618,16 +678,30 @@ async function main() {
         + 'export const glueFor = (useSimd) => (useSimd ? simd : plain);\n',
     };
   modules['wasmetrics:metrics'] = generateMetricsModule(registry);
+  // What a metric instance needs of its registry entry (src/metric.mjs, metricSpec), compact:
+  // [inputs, options], each a space-separated list; an input is name[=kind][?] (kind when not a
+  // tensor, ? when optional), an option its snake_case name, + '#' for a number_list. camelName is
+  // derived (checked here). listMetrics() still reads the full registry from the engine.
+  const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+  modules['wasmetrics:specs'] = `export default ${JSON.stringify(Object.fromEntries(registry.metrics.map((m) => {
+    for (const o of m.options) if (camel(o.name) !== o.camelName) fail(`${m.name}: option ${o.name} is not camelCased as ${o.camelName}`);
+    return [m.name, [
+      m.inputs.map((i) => `${i.name}${(i.kind ?? 'tensor') === 'tensor' ? '' : `=${i.kind}`}${i.optional ? '?' : ''}`).join(' '),
+      m.options.map((o) => `${o.name}${o.type === 'number_list' ? '#' : ''}`).join(' '),
+    ]];
+  })))};\n`;
+  modules['wasmetrics:error-codes'] = `export default Object.freeze(${JSON.stringify(
+    Object.fromEntries(registry.errorCodes.map((e) => [e.code, e.doc])), null, 2)});\n`;
 
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
   copyFileSync(join(args.simdDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-simd.wasm'));
   copyFileSync(join(args.plainDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-plain.wasm'));
-  // The same declarations twice: TypeScript reads index.d.ts as ESM (package type "module") and
-  // needs a .d.cts to type `require('wasmetrics')` in a CommonJS consumer.
-  const dts = generateDts(registry);
-  writeFileSync(join(distDir, 'index.d.ts'), dts);
-  writeFileSync(join(distDir, 'index.d.cts'), dts);
+  // The declarations once, in index.d.cts: a CommonJS consumer's `require('wasmetrics')` needs
+  // them there (under node16 resolution a .d.cts cannot re-export an ESM .d.ts), while an ESM
+  // .d.ts may re-export a CommonJS one, so index.d.ts (the package is "type": "module") is one line.
+  writeFileSync(join(distDir, 'index.d.cts'), generateDts(registry));
+  writeFileSync(join(distDir, 'index.d.ts'), "// The declarations are in index.d.cts (one copy for ESM and CommonJS consumers).\nexport * from './index.cjs';\n");
   await bundle(modules);
   // npm ships the LICENSE of the package folder: the repository's one licence, copied (not kept twice).
   copyFileSync(join(repoRoot, 'LICENSE'), join(npmDir, 'LICENSE'));

@@ -10,11 +10,11 @@
  * Freeing: dispose() (or `using`) frees the buffer at once; later `data` or update() throws.
  * A forgotten HeapInput is freed when garbage-collected, but do not rely on it.
  */
-export declare class HeapInput {
+export declare class HeapInput<D extends DType = DType> {
   private constructor();
-  /** A fresh view of the buffer on the current heap. */
-  readonly data: Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array;
-  readonly dtype: DType;
+  /** A fresh view of the buffer on the current heap: the typed array of `dtype`. */
+  readonly data: HeapArrayOf<D>;
+  readonly dtype: D;
   readonly shape: readonly number[];
   readonly byteLength: number;
   readonly disposed: boolean;
@@ -24,14 +24,22 @@ export declare class HeapInput {
   [Symbol.dispose](): void;
 }
 
-/** Allocates a zero-copy input of `dtype` and `shape` in the WebAssembly heap (after init()). */
-export declare function allocInput(dtype: DType, shape: readonly number[]): HeapInput;
+/** The typed array each dtype is stored as (bool: one byte, 0 or 1). */
+export interface HeapArrayMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int8: Int8Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint8: Uint8Array;
+  uint16: Uint16Array;
+  uint32: Uint32Array;
+  bool: Uint8Array;
+}
 
-/** The floors bench/run.mjs compares against (not metrics): each returns a checksum. */
-export declare const benchFloors: {
-  readonly readSum: (input: HeapInput) => number;
-  readonly scatter: (pred: HeapInput, target: HeapInput) => number;
-  /** Sorts scores (float32) descending in place, carrying labels (uint8). */
-  readonly radixSort: (scores: HeapInput, labels: HeapInput) => number;
-  readonly histogram: (scores: HeapInput, labels: HeapInput, bins: number) => number;
-};
+/** The typed array of a dtype (a union when D is). */
+export type HeapArrayOf<D extends DType> = HeapArrayMap[D];
+
+/** Allocates a zero-copy input of `dtype` and `shape` in the WebAssembly heap (after init()). */
+export declare function allocInput<D extends DType>(dtype: D, shape: readonly number[]): HeapInput<D>;

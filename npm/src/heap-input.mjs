@@ -107,7 +107,8 @@ export function allocInput(dtype, shape) {
 
 /**
  * The benchmark's floors (bench/run.mjs), not metrics: the least work over the same heap bytes.
- * Each takes HeapInputs and returns a checksum. radixSort sorts its inputs in place.
+ * Each takes HeapInputs and returns a checksum. radixSort sorts its inputs in place. Exported by
+ * the internal entry src/bench.mjs (dist/bench.mjs, not shipped), never by the package.
  */
 export const benchFloors = Object.freeze({
   readSum: (input) => getWasm('benchFloors').benchReadFloor(input.pointer('readSum'), input.byteLength),

@@ -7,7 +7,8 @@ import { installOperators } from './compose.mjs';
 
 export { init, memoryUsage, simd } from './loader.mjs';
 export { Tensor } from './tensor.mjs';
-export { allocInput, HeapInput, benchFloors } from './heap-input.mjs';
+export { WasmetricsError } from './errors.mjs';
+export { allocInput, HeapInput } from './heap-input.mjs';
 export { Metric, listMetrics } from './metric.mjs';
 export { decodeMask, stackMasks, evaluateMasks } from './masks.mjs';
 export * from 'wasmetrics:metrics';

@@ -5,6 +5,8 @@
 // it never fetches or reads a file itself (its own loaders do not work under Node ESM).
 // 'wasmetrics:glue' is made by scripts/build.mjs: one glue when both builds' glues are identical.
 import { glueFor } from 'wasmetrics:glue';
+import { readFileBytes } from 'wasmetrics:platform';
+import { WasmetricsError, wasmetricsError } from './errors.mjs';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the
 // engine implements WebAssembly SIMD (the same probe as wasm-feature-detect / onnxruntime-web).
@@ -77,13 +79,13 @@ export function init(options = {}) {
 
 /** Which build was loaded: true for the SIMD one. */
 export function simd() {
-  if (state !== 'ready') throw new Error(`${NOT_READY} (simd() tells which build init() loaded)`);
+  if (state !== 'ready') throw wasmetricsError('E_NOT_INITIALIZED', `${NOT_READY} (simd() tells which build init() loaded)`);
   return loadedSimd;
 }
 
 /** The Emscripten module; `what` names the caller in the error. */
 export function getWasm(what) {
-  if (state !== 'ready') throw new Error(`${NOT_READY} (before ${what})`);
+  if (state !== 'ready') throw wasmetricsError('E_NOT_INITIALIZED', `${NOT_READY} (before ${what})`);
   return wasmModule;
 }
 
@@ -120,6 +122,7 @@ async function load(options) {
     instantiateFailed = reject;
   });
   const ready = glueFor(useSimd)({
+    WasmetricsError, // the binding throws it (bindings/embind.cpp, throw_js)
     instantiateWasm(imports, receiveInstance) {
       WebAssembly.instantiate(compiled, imports).then(
         (instance) => receiveInstance(instance, compiled),
@@ -159,8 +162,7 @@ async function compileWasm(options, useSimd) {
   try {
     if (url === null || url.protocol === 'file:') {
       // Node (and Bun, Deno): read the file; fetch() does not take file: URLs there.
-      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
-      return await WebAssembly.compile(await readFile(url ?? String(where)));
+      return await WebAssembly.compile(await readFileBytes(url ?? String(where)));
     }
     const response = await fetch(url, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
@@ -176,11 +178,11 @@ async function compileWasm(options, useSimd) {
 }
 
 // A URL object, an absolute URL string, a path relative to the page (browsers), or null for a
-// plain file path in Node.
+// plain file path in Node. (No bare import.meta.url: webpack would inline the build's file path.)
 function resolveUrl(where) {
   if (typeof where === 'object' && where !== null && typeof where.href === 'string') return new URL(where.href);
   const text = String(where);
   if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(text)) return new URL(text);
   if (isNode() && typeof globalThis.location === 'undefined') return null;
-  return new URL(text, globalThis.location?.href ?? import.meta.url);
+  return new URL(text, globalThis.location?.href ?? defaultWasmUrl(false).href);
 }

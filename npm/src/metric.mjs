@@ -3,6 +3,8 @@
 import { getWasm } from './loader.mjs';
 import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
 import { toTextInput } from './text.mjs';
+import { wasmetricsError } from './errors.mjs';
+import SPECS from 'wasmetrics:specs';
 
 let registryCache = null;
 
@@ -17,9 +19,35 @@ function registry(what) {
 
 const optionInfo = ({ name, camelName, ...rest }) => ({ name: camelName, snakeName: name, ...structuredClone(rest) });
 
-/** The registry entry of one metric (its inputs, options...), as registryJson() lists it. */
+/**
+ * What a metric instance needs of its registry entry (inputs; options' names and types), from the
+ * table scripts/build.mjs generates ('wasmetrics:specs'): creating a metric never builds the whole
+ * registry JSON in the engine (hundreds of ms). A name the engine knows but this build does not
+ * falls back to registryJson().
+ */
 export function metricSpec(name) {
-  return registry(name).byName.get(name);
+  if (!Object.hasOwn(SPECS, name)) return registry(name).byName.get(name);
+  let spec = decodedSpecs.get(name);
+  if (!spec) decodedSpecs.set(name, spec = decodeSpec(SPECS[name]));
+  return spec;
+}
+
+const decodedSpecs = new Map();
+const words = (text) => (text === '' ? [] : text.split(' '));
+const camelCase = (snake) => snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+
+// [inputs, options] as scripts/build.mjs writes them: 'name[=kind][?] ...', 'snake_name[#] ...'
+function decodeSpec([inputs, options]) {
+  return {
+    inputs: words(inputs).map((w) => {
+      const m = /^([^=?]+)(?:=([a-z_]+))?(\?)?$/.exec(w);
+      return { name: m[1], kind: m[2] ?? 'tensor', optional: m[3] === '?' };
+    }),
+    options: words(options).map((w) => {
+      const name = w.replace(/#$/, '');
+      return { name, camelName: camelCase(name), type: w.endsWith('#') ? 'number_list' : 'other' };
+    }),
+  };
 }
 
 /** The registered metrics: name, family, doc, inputs, options and queries (camelCase names). */
@@ -108,7 +136,7 @@ export class Metric {
     }
     if (typeof name !== 'string') throw new TypeError(`createMetric: the metric name must be a string, got ${String(name)}`);
     const M = getWasm(`new ${name}()`);
-    const spec = registry(name).byName.get(name);
+    const spec = metricSpec(name);
     // throws for unknown names/options
     this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options));
     this.#name = name;
@@ -123,7 +151,7 @@ export class Metric {
 
   #alive(method) {
     if (this.#native === null) {
-      throw new Error(`${this.#name}.${method}: this metric was disposed; create a new one`);
+      throw wasmetricsError('E_DISPOSED', `${this.#name}.${method}: this metric was disposed; create a new one`, this.#name);
     }
     return this.#native;
   }

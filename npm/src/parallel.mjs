@@ -6,6 +6,7 @@
 // code 0 included), a worker that stays silent for `timeoutMs` while it owes an answer, or the
 // caller's AbortSignal rejects the promise and tears the whole pool down.
 import { getWasm, simd } from './loader.mjs';
+import { nodeWorkerClass, packageUrl, startDefaultWebWorker } from 'wasmetrics:platform';
 import { MetricCollection } from './collection.mjs';
 import { CUSTOM_WORKER_NAME, WORKER_NAME, createMetrics } from './worker.mjs';
 
@@ -35,7 +36,7 @@ load.then((lib) => lib.serveParallelWorker(parentPort),
  */
 async function spawnWorker(workerUrl, custom, { onMessage, onFailure, onExit }, resourceLimits) {
   if (isNode()) {
-    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
+    const Worker = await nodeWorkerClass();
     const w = new Worker(NODE_WORKER_SOURCE, {
       eval: true, workerData: { url: String(workerUrl) }, ...(resourceLimits ? { resourceLimits } : {}),
     });
@@ -45,7 +46,9 @@ async function spawnWorker(workerUrl, custom, { onMessage, onFailure, onExit }, 
     w.on('exit', onExit);
     return { post: (msg, transfer) => w.postMessage(msg, transfer), terminate: () => w.terminate() };
   }
-  const w = new Worker(workerUrl, { type: 'module', name: custom ? CUSTOM_WORKER_NAME : WORKER_NAME });
+  // The browser build's dedicated worker module (platform-browser.mjs), else this bundle by name.
+  const w = (!custom && startDefaultWebWorker())
+    || new Worker(workerUrl, { type: 'module', name: custom ? CUSTOM_WORKER_NAME : WORKER_NAME });
   w.onmessage = (e) => onMessage(e.data);
   w.onerror = (e) => {
     e.preventDefault?.();
@@ -137,8 +140,8 @@ export async function evaluateParallel({
   }
   const iterator = typeof batches[Symbol.asyncIterator] === 'function' ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
   const start = { type: 'start', init: initOptions ?? { simd: simd() }, metrics, exact };
-  const url = String(workerUrl?.href ?? workerUrl ?? import.meta.url);
-  const custom = url !== import.meta.url;
+  const custom = workerUrl !== undefined && workerUrl !== null;
+  const url = custom ? String(workerUrl.href ?? workerUrl) : packageUrl();
   const call = new Call({ total, onProgress, exact, inflight, timeoutMs, accumulated, scratch, iterator });
   const onAbort = () => call.fail(abortError(signal));
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -106,20 +106,23 @@ test('memory growth detaches an old view; re-acquiring .data sees the same conte
 });
 
 test('benchFloors (the benchmark floors): the SIMD byte sum equals a JS sum (several blocks and a tail); scatter and histogram checksums', async () => {
-  const { benchFloors } = await importPackage();
+  // the internal bench entry: the same code as index.mjs plus benchFloors (not in the package's API)
+  const { benchFloors, allocInput: benchAlloc, init: benchInit } = await import(new URL('../../npm/dist/bench.mjs', import.meta.url).href);
+  assert.equal((await importPackage()).benchFloors, undefined, 'benchFloors is in the public API');
+  await benchInit(); // its own bundle, so its own module instance: inputs allocated in that heap
   const n = 3 * 65536 + 4099; // three full SIMD blocks of 4096 loads, a partial one, a scalar tail
-  const bytes = allocInput('uint8', [n]);
+  const bytes = benchAlloc('uint8', [n]);
   fill(bytes.data, (i) => (i * 131 + 7) & 0xff);
   let sum = 0;
   for (const v of bytes.data) sum += v;
   assert.equal(benchFloors.readSum(bytes), sum);
   // scatter: sum over cells of count * pred = sum of pred bytes
-  const target = allocInput('uint8', [n]);
+  const target = benchAlloc('uint8', [n]);
   fill(target.data, (i) => i % 21);
   assert.equal(benchFloors.scatter(bytes, target), sum);
   // histogram over 11 bins of scores in [0, 1]: sum of count * (bin * 2 + label)
-  const scores = allocInput('float32', [1000]);
-  const labels = allocInput('uint8', [1000]);
+  const scores = benchAlloc('float32', [1000]);
+  const labels = benchAlloc('uint8', [1000]);
   fill(scores.data, (i) => (i % 100) / 99);
   fill(labels.data, (i) => i % 2);
   let check = 0;

@@ -39,13 +39,19 @@ const consumerBody = (caseJson) => `
 let packed;
 let consumer;
 
-test('npm pack ships dist/ (both .wasm, ESM, CJS, types, third-party notices), package.json, README and LICENSE only', async () => {
+test('npm pack ships dist/ (both .wasm, ESM, CJS, the browser build and its worker, types, third-party notices), package.json, README and LICENSE only', async () => {
   const { stdout } = await npm(['pack', '--json', '--pack-destination', work], npmDir);
   [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
   const files = packed.files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/THIRD-PARTY-NOTICES.md', 'dist/index.cjs', 'dist/index.d.cts',
-    'dist/index.d.ts', 'dist/index.mjs', 'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm', 'package.json']);
+  // not dist/bench.mjs: bench/run.mjs's internal entry (benchFloors) stays out of the package
+  assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/THIRD-PARTY-NOTICES.md', 'dist/index.browser.mjs', 'dist/index.cjs',
+    'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.node.mjs', 'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm',
+    'dist/worker.mjs', 'package.json']);
   assert.equal(packed.name, 'wasmetrics');
+  // the declarations ship once: index.d.ts re-exports index.d.cts
+  const size = (f) => packed.files.find((x) => x.path === f).size;
+  assert.ok(size('dist/index.d.ts') < 200, `index.d.ts is ${size('dist/index.d.ts')} bytes: a second copy of the declarations?`);
+  assert.ok(size('dist/index.d.cts') > 10_000);
 });
 
 test('the package names its licence, and notices every bundled third-party package with its licence text', () => {
@@ -88,6 +94,28 @@ for (const kind of ['esm', 'cjs']) {
     assert.ok(close(out.value, want, fixtureCase.atol ?? 1e-6, fixtureCase.rtol ?? 1e-5), `${out.value} != ${want}`);
   });
 }
+
+test('import and require in one Node process share one module instance: one init(), metrics merge across both', async () => {
+  assert.ok(consumer, 'install failed');
+  const file = join(consumer, 'both.mjs');
+  writeFileSync(file, `import { createRequire } from 'node:module';
+import * as esm from 'wasmetrics';
+const cjs = createRequire(import.meta.url)('wasmetrics');
+await esm.init();
+const a = new esm.MeanSquaredError();
+const b = new cjs.MeanSquaredError(); // no init() of its own: the same module
+a.update(new Float32Array([1, 2]), new Float32Array([1, 4]));
+b.update(new Float32Array([3]), new Float32Array([0]));
+a.merge(b);
+const one = new esm.MeanSquaredError();
+one.update(new Float32Array([1, 2, 3]), new Float32Array([1, 4, 0]));
+console.log(JSON.stringify({ sameClass: esm.Metric === cjs.Metric, merged: a.compute(), oneMetric: one.compute() }));
+`);
+  const { stdout } = await run(process.execPath, [file], { cwd: consumer });
+  const out = JSON.parse(stdout.trim());
+  assert.equal(out.sameClass, true);
+  assert.equal(out.merged, out.oneMetric);
+});
 
 test('the TypeScript declarations type-check an ESM and a CommonJS consumer (tsc --noEmit, strict)', async () => {
   assert.ok(consumer, 'install failed');
@@ -136,7 +164,9 @@ export async function main(): Promise<number> {
   const value = m.compute();
   const n = typeof value === 'number' ? value : value instanceof Tensor ? value.get(0) : NaN;
   const same: MeanSquaredError = createMetric('MeanSquaredError', { squared: true });
-  const any: Metric = createMetric('SomeMetricAddedLater', { whatever: 1 });
+  // @ts-expect-error a misspelled metric name does not compile
+  createMetric('MeanSquaredErorr');
+  const any: Metric = createMetric('MeanAbsoluteError');
   same.merge(m);
   any.loadState(m.saveState());
   const infos: MetricInfo[] = listMetrics();
@@ -161,7 +191,26 @@ export async function main(): Promise<number> {
   // @ts-expect-error labels are required
   map.update([{ boxes: [[0, 0, 1, 1]], scores: [1] }], []);
   map.dispose();
-  return cocoMap + n + infos.length + (r === undefined ? 0 : 1) + (loadedSimd ? 1 : 0);
+  // allocInput is typed by its dtype (the README's example under --strict)
+  const heapF32 = lib.allocInput('float32', [2]);
+  const f32: Float32Array = heapF32.data;
+  f32.set([1, 2]);
+  const heapI64 = lib.allocInput('int64', [1]);
+  const big: BigInt64Array = heapI64.data;
+  // @ts-expect-error a float32 input is not a BigInt64Array
+  const wrong: BigInt64Array = heapF32.data;
+  // @ts-expect-error not a dtype
+  lib.allocInput('float16', [2]);
+  // WasmetricsError: codes are a closed union
+  let said = '';
+  try { m.compute(); } catch (e) {
+    if (e instanceof lib.WasmetricsError && e.code === 'E_DISPOSED') said = (e.metric ?? '') + lib.WasmetricsError.codes.E_DISPOSED;
+    // @ts-expect-error not a code
+    if (e instanceof lib.WasmetricsError && e.code === 'E_NO_SUCH_CODE') said = e.message;
+  }
+  heapF32.dispose();
+  heapI64.dispose();
+  return said.length + big.length + wrong.length + cocoMap + n + infos.length + (r === undefined ? 0 : 1) + (loadedSimd ? 1 : 0);
 }
 `);
   try {
