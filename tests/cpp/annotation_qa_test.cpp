@@ -67,6 +67,21 @@ TEST(ExtrinsicClustering, MergeInAnyOrderEqualsOneInstance) {
   }
 }
 
+// TorchMetrics refuses the Python int `beta=1`; here 1 is the number 1.0 (QUIRKS.md C2), so it gives
+// the default's value, and a non-positive beta is refused at construction as TorchMetrics does.
+TEST(VMeasureScore, IntegerBetaIsTheNumberAndNonPositiveIsRefused) {
+  std::mt19937 rng(3);
+  auto p = random_ids(rng, 200, 0, 5), t = random_ids(rng, 200, 0, 3);
+  auto as_int = create_metric("VMeasureScore", Json::parse(R"({"beta": 1})"));
+  auto as_default = create_metric("VMeasureScore", Json::object());
+  auto as_two = create_metric("VMeasureScore", Json::parse(R"({"beta": 2.0})"));
+  for (auto* m : {as_int.get(), as_default.get(), as_two.get()}) testing::update(*m, buf(p), buf(t));
+  EXPECT_EQ(value_of(*as_int), value_of(*as_default));
+  EXPECT_NE(value_of(*as_two), value_of(*as_default));
+  EXPECT_THROW(create_metric("VMeasureScore", Json::parse(R"({"beta": 0})")), Error);
+  EXPECT_THROW(create_metric("VMeasureScore", Json::parse(R"({"beta": -0.5})")), Error);
+}
+
 TEST(ExtrinsicClustering, BadIdsAreReportedAtCompute) {
   auto m = create_metric("MutualInfoScore", Json::object());
   auto p = buf(std::vector<float>{0, 1, 1});

@@ -6,10 +6,19 @@
 //  - MajorityVote: each unit's consensus label by majority vote over its present ratings, with ties
 //    reported (the smallest tied class is given, `tied` is 1) and the winner's share of the votes.
 //    The result is per unit, so the state is too: one row (label, tied, support) per unit, 24 B.
+//  - DawidSkene: consensus by Dawid & Skene's EM (agreement/dawid_skene.hpp): each unit's posterior
+//    over the true classes, and each rater's confusion matrix and accuracy. EM needs every rating
+//    again on each round, so the state keeps them: 8 B per rating (int64, -1 missing), in unit order.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xsort.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/agreement/cohen_kappa.hpp"
+#include "wasmetrics/agreement/dawid_skene.hpp"
 #include "wasmetrics/agreement/ratings.hpp"
 #include "wasmetrics/core/example_tensor.hpp"
 #include "wasmetrics/core/inputs.hpp"
@@ -171,6 +180,70 @@ class MajorityVote final : public Metric {
   std::int64_t classes_;
 };
 
+class DawidSkene final : public Metric {
+ public:
+  explicit DawidSkene(Options o) : Metric(std::move(o)) {
+    em_.num_classes = required_classes(name(), options());
+    em_.max_iterations = options().get_int("max_iterations");
+    em_.tolerance = options().get_number("tolerance");
+    em_.smoothing = options().get_number("smoothing");
+  }
+
+ protected:
+  State initial_state() const override {
+    State s;
+    s.add("ratings", Reduction::cat, DType::int64, {0});  // [units × coders] flat, row-major, -1 missing
+    agreement::declare_coders(s);
+    return s;
+  }
+
+  void update_state(State& s, std::span<const TensorView> in) const override {
+    auto labels = indices_or_missing(name(), in[0], em_.num_classes);
+    if (in[0].shape[1] < 1) fail(name(), ": `ratings` needs at least one coder (column), got shape ", shape_str(in[0].shape));
+    s["ratings"].append<std::int64_t>(labels);
+    agreement::set_coders(s, in[0].shape[1]);
+  }
+
+  void merge_custom(State& into, const State& from) const override { agreement::merge_coders(name(), into, from); }
+
+  Result compute_state(const State& s) const override {
+    const auto labels = s["ratings"].as<std::int64_t>();
+    const std::int64_t raters = s["coders"].as<std::int64_t>()[0];
+    if (std::none_of(labels.begin(), labels.end(), [](std::int64_t l) { return l >= 0; }))
+      fail(name(), ": no rating to fit (every unit is missing all its ratings, or nothing was updated)");
+    const auto units = static_cast<std::int64_t>(labels.size()) / raters;
+    const auto fit = agreement::fit_dawid_skene(labels, units, raters, em_);
+    std::vector<double> consensus(static_cast<std::size_t>(units), kNaN);
+    for (std::size_t u = 0; u < consensus.size(); ++u) {
+      bool rated = false;
+      for (std::int64_t r = 0; r < raters; ++r) rated = rated || labels[u * static_cast<std::size_t>(raters) + static_cast<std::size_t>(r)] >= 0;
+      if (rated) consensus[u] = static_cast<double>(xt::argmax(xt::view(fit.posteriors, u, xt::all()))());
+    }
+    std::vector<double> accuracy(static_cast<std::size_t>(raters));  // Σ_j p_j π_k[j, j]
+    for (std::size_t r = 0; r < accuracy.size(); ++r)
+      accuracy[r] = xt::sum(fit.priors * xt::diagonal(xt::view(fit.confusion, r, xt::all(), xt::all())))();
+    auto tensor_of = [](const auto& x) {
+      Tensor t;
+      t.shape.assign(x.shape().begin(), x.shape().end());
+      t.data.assign(x.begin(), x.end());
+      return Result(std::move(t));
+    };
+    return Result::dict({{"labels", Result(Tensor::vector(std::move(consensus)))},
+                         {"posteriors", tensor_of(fit.posteriors)},
+                         {"priors", tensor_of(fit.priors)},
+                         {"confusion", tensor_of(fit.confusion)},
+                         {"rater_accuracy", Result(Tensor::vector(std::move(accuracy)))},
+                         {"iterations", Result::scalar(static_cast<double>(fit.iterations))},
+                         {"converged", Result::scalar(fit.converged ? 1.0 : 0.0)},
+                         {"log_likelihood", Result::scalar(fit.log_likelihood)}});
+  }
+
+  bool results_are_per_class() const override { return false; }
+
+ private:
+  agreement::DawidSkeneOptions em_;
+};
+
 OptionSpec num_classes_option() {
   return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
           .doc = "number of classes; ratings are class indices in [0, num_classes)"};
@@ -213,6 +286,44 @@ MetricSpec majority_vote_spec() {
                     .expected = {{"labels", {{"shape", {3}}, {"data", {2, 0, 1}}}},
                                  {"tied", {{"shape", {3}}, {"data", {0, 1, 0}}}},
                                  {"support", {{"shape", {3}}, {"data", {2.0 / 3, 1.0 / 3, 1.0}}}}}}},
+  };
+}
+
+MetricSpec dawid_skene_spec() {
+  // Reference computation (one EM round, no smoothing), ratings [[0,0,0], [1,1,1], [0,0,1], [1,1,0]]:
+  // the start is the vote shares (1, 0), (0, 1), (2/3, 1/3), (1/3, 2/3); the M step gives p = (1/2, 1/2),
+  // raters 0 and 1 π = [[5/6, 1/6], [1/6, 5/6]], rater 2 π = [[2/3, 1/3], [1/3, 2/3]]; the E step gives
+  // unit 0: (25/36 · 2/3, 1/36 · 1/3) ∝ (50, 1) and unit 2: (25/36 · 1/3, 1/36 · 2/3) ∝ (25, 2);
+  // P(ratings of unit 0) = (50 + 1)/216, of unit 2 (25 + 2)/216.
+  const double a = 50.0 / 51, b = 25.0 / 27;
+  return {
+      .name = "DawidSkene",
+      .family = "agreement",
+      .doc = "Consensus labels by Dawid & Skene's EM: per-unit posteriors, each rater's confusion matrix and accuracy.",
+      .inputs = {{"ratings", false, "[units, raters] class indices, NaN for a missing rating"}},
+      .options = {num_classes_option(),
+                  {.name = "max_iterations", .type = OptionType::integer, .default_value = 100, .min = 1, .max = 10000,
+                   .doc = "most EM rounds (one M step and one E step each)"},
+                  {.name = "tolerance", .type = OptionType::number, .default_value = 1e-6, .min = 0.0,
+                   .doc = "stop once no posterior moves by more than this in a round"},
+                  {.name = "smoothing", .type = OptionType::number, .default_value = 0.01, .min = 0.0,
+                   .doc = "pseudo-count added to every confusion cell, so a label never seen for a class does not rule the class out; 0: maximum likelihood"}},
+      .make = [](const Options& o) { return std::make_unique<DawidSkene>(o); },
+      .batching = Batching::ordered,  // one posterior per unit, in update order
+      .examples = {{.doc = "one EM round by hand from the vote shares: raters 0 and 1 agree, rater 2 dissents twice",
+                    .args = {{"num_classes", 2}, {"max_iterations", 1}, {"smoothing", 0.0}},
+                    .batches = Json::array({{{"ratings", example_tensor("float64", {4, 3}, {0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0})}}}),
+                    .expected = {{"labels", {{"shape", {4}}, {"data", {0, 1, 0, 1}}}},
+                                 {"posteriors", {{"shape", {4, 2}}, {"data", {a, 1 - a, 1 - a, a, b, 1 - b, 1 - b, b}}}},
+                                 {"priors", {{"shape", {2}}, {"data", {0.5, 0.5}}}},
+                                 {"confusion", {{"shape", {3, 2, 2}},
+                                                {"data", {5.0 / 6, 1.0 / 6, 1.0 / 6, 5.0 / 6, 5.0 / 6, 1.0 / 6, 1.0 / 6, 5.0 / 6,
+                                                          2.0 / 3, 1.0 / 3, 1.0 / 3, 2.0 / 3}}}},
+                                 {"rater_accuracy", {{"shape", {3}}, {"data", {5.0 / 6, 5.0 / 6, 2.0 / 3}}}},
+                                 {"iterations", example_scalar(1)},
+                                 {"converged", example_scalar(0)},
+                                 {"log_likelihood", example_scalar(2 * std::log(51.0 / 216) + 2 * std::log(27.0 / 216))}},
+                    .atol = 1e-12, .rtol = 1e-12}},
   };
 }
 
