@@ -38,7 +38,10 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric',
   'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco',
   // trec_eval files and run comparison (src/trec.d.ts)
   'readQrels', 'readRun', 'trecInputs', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest',
-  'alignTranscripts']; // transcription alignment (src/alignment.d.ts)
+  'alignTranscripts', // transcription alignment (src/alignment.d.ts)
+  // annotation files -> ratings matrix (src/annotations.d.ts)
+  'readWideCsv', 'readLongCsv', 'readWideJson', 'readWideNpy', 'readLabelStudio', 'readCvatXml', 'readRatings', 'detectRatingsFormat',
+  'AnnotationFormatError'];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
   'number_list', 'integer_list', 'string_list'];
 
@@ -510,6 +513,7 @@ function generateDts(registry) {
   out.push(readFileSync(join(srcDir, 'heap-input.d.ts'), 'utf8')); // zero-copy inputs
   out.push(readFileSync(join(srcDir, 'trec.d.ts'), 'utf8')); // trec_eval files, paired tests (src/trec.mjs)
   out.push(readFileSync(join(srcDir, 'alignment.d.ts'), 'utf8')); // transcription alignment (src/alignment.mjs)
+  out.push(readFileSync(join(srcDir, 'annotations.d.ts'), 'utf8')); // annotation files (src/annotations.mjs)
   return out.join('\n');
 }
 

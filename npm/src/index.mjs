@@ -22,6 +22,7 @@ export { DetectionMetric, decodeRle } from './detection.mjs';
 export { readCoco, evaluateCoco } from './coco.mjs';
 export { readQrels, readRun, trecInputs, TrecFormatError, pairedTTest, pairedRandomizationTest } from './trec.mjs';
 export { alignTranscripts } from './alignment.mjs';
+export { readWideCsv, readLongCsv, readWideJson, readWideNpy, readLabelStudio, readCvatXml, readRatings, detectRatingsFormat, AnnotationFormatError } from './annotations.mjs';
 
 // Every metric gets add, sub, mul, div, pow, abs, neg (and radd, rsub...): see compose.mjs.
 installOperators(Metric);

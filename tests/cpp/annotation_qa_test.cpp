@@ -67,6 +67,21 @@ TEST(ExtrinsicClustering, MergeInAnyOrderEqualsOneInstance) {
   }
 }
 
+// TorchMetrics refuses the Python int `beta=1`; here 1 is the number 1.0 (QUIRKS.md C2), so it gives
+// the default's value, and a non-positive beta is refused at construction as TorchMetrics does.
+TEST(VMeasureScore, IntegerBetaIsTheNumberAndNonPositiveIsRefused) {
+  std::mt19937 rng(3);
+  auto p = random_ids(rng, 200, 0, 5), t = random_ids(rng, 200, 0, 3);
+  auto as_int = create_metric("VMeasureScore", Json::parse(R"({"beta": 1})"));
+  auto as_default = create_metric("VMeasureScore", Json::object());
+  auto as_two = create_metric("VMeasureScore", Json::parse(R"({"beta": 2.0})"));
+  for (auto* m : {as_int.get(), as_default.get(), as_two.get()}) testing::update(*m, buf(p), buf(t));
+  EXPECT_EQ(value_of(*as_int), value_of(*as_default));
+  EXPECT_NE(value_of(*as_two), value_of(*as_default));
+  EXPECT_THROW(create_metric("VMeasureScore", Json::parse(R"({"beta": 0})")), Error);
+  EXPECT_THROW(create_metric("VMeasureScore", Json::parse(R"({"beta": -0.5})")), Error);
+}
+
 TEST(ExtrinsicClustering, BadIdsAreReportedAtCompute) {
   auto m = create_metric("MutualInfoScore", Json::object());
   auto p = buf(std::vector<float>{0, 1, 1});
@@ -231,6 +246,82 @@ TEST(KrippendorffAlphaBootstrap, SeededReproducibleAndAroundAlpha) {
   EXPECT_EQ(a.field("pairs_per_resample")->tensor.data[0], 240);
   // The bootstrap mean sits near alpha (resampling the coincidences keeps D_o's expectation).
   EXPECT_NEAR(a.field("bootstrap_mean")->tensor.data[0], alpha, 0.02);
+}
+
+TEST(KrippendorffAlphaBootstrap, ShareBelowAMinimumMatchesTheInterval) {
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<int> noise(0, 9);
+  std::vector<double> r(120 * 3);
+  for (std::size_t u = 0; u < 120; ++u)
+    for (std::size_t c = 0; c < 3; ++c) r[u * 3 + c] = noise(rng) < 6 ? static_cast<double>(u % 3) : noise(rng) % 3;
+  auto m = create_metric("KrippendorffAlpha", Json::object());
+  std::vector<TensorView> in{TensorView{r.data(), DType::float64, {120, 3}}};
+  m->update(in);
+  auto ci = query_of(*m, "bootstrap", Json{{"n_resamples", 4000}, {"seed", 1}});
+  const double lo = ci.field("lower")->tensor.data[0], hi = ci.field("upper")->tensor.data[0];
+  // The default minimums are Krippendorff's 0.667 and 0.8.
+  EXPECT_EQ(ci.field("min_alpha")->tensor.data, (std::vector<double>{0.667, 0.8}));
+  // The 95% interval's ends are the 2.5% and 97.5% quantiles of the same resamples: the share strictly
+  // below an end is at most that, the share at or below it at least (resampled alphas tie often).
+  const double eps = 1e-9;
+  auto q = query_of(*m, "bootstrap", Json{{"n_resamples", 4000}, {"seed", 1}, {"min_alpha", {-1.0, lo, lo + eps, hi, hi + eps, 1.0}}});
+  const auto& below = q.field("p_below")->tensor.data;
+  ASSERT_EQ(below.size(), 6u);
+  EXPECT_EQ(below[0], 0.0);
+  EXPECT_LE(below[1], 0.025 + 1e-12);
+  EXPECT_GE(below[2], 0.025 - 1e-12);
+  EXPECT_LE(below[3], 0.975 + 1e-12);
+  EXPECT_GE(below[4], 0.975 - 1e-12);
+  EXPECT_GT(below[3], below[2]);
+  EXPECT_EQ(below[5], 1.0);
+  EXPECT_THROW(query_of(*m, "bootstrap", Json{{"min_alpha", {2.0}}}), Error);
+}
+
+// 4 units x 3 raters: [0 0 0], [0 0 1], [1 2 -], [2 2 1] (worked by hand below).
+std::vector<double> small_panel() { return {0, 0, 0, 0, 0, 1, 1, 2, NAN, 2, 2, 1}; }
+
+TEST(CohenKappaMatrix, RawAgreementAndAgreementWithTheOthersMajority) {
+  auto r = small_panel();
+  auto m = create_metric("CohenKappaMatrix", Json{{"num_classes", 3}});
+  std::vector<TensorView> in{TensorView{r.data(), DType::float64, {4, 3}}};
+  m->update(in);
+  const Result a = m->query("agreement", Json::object());
+  // Pairs (0,1): same on units 0, 1, 3 of 4; (0,2) and (1,2): same on unit 0 of the 3 both rated.
+  EXPECT_EQ(a.field("raw_agreement")->tensor.data,
+            (std::vector<double>{1, 0.75, 1.0 / 3, 0.75, 1, 1.0 / 3, 1.0 / 3, 1.0 / 3, 1}));
+  // Rater 0: the others agree on 0 at unit 0 (agrees), say 2 at unit 2 (disagrees), tie at units 1 and 3.
+  // Rater 2: the others' majority is 0, 0, 2 at units 0, 1, 3: agrees once.
+  EXPECT_EQ(a.field("with_consensus")->tensor.data, (std::vector<double>{0.5, 0.5, 1.0 / 3}));
+  EXPECT_EQ(a.field("consensus_units")->tensor.data, (std::vector<double>{2, 2, 3}));
+  EXPECT_EQ(a.field("no_majority_units")->tensor.data, (std::vector<double>{2, 2, 0}));
+  // Split into two updates and merged: the same.
+  auto b = create_metric("CohenKappaMatrix", Json{{"num_classes", 3}}), c = create_metric("CohenKappaMatrix", Json{{"num_classes", 3}});
+  std::vector<TensorView> first{TensorView{r.data(), DType::float64, {1, 3}}}, rest{TensorView{r.data() + 3, DType::float64, {3, 3}}};
+  b->update(rest);
+  c->update(first);
+  c->merge(*b);
+  EXPECT_EQ(c->query("agreement", Json::object()).field("with_consensus")->tensor.data,
+            a.field("with_consensus")->tensor.data);
+}
+
+TEST(MajorityVote, EntropyAndTheMostContestedUnitsFirst) {
+  auto r = small_panel();
+  auto m = create_metric("MajorityVote", Json{{"num_classes", 3}});
+  std::vector<TensorView> in{TensorView{r.data(), DType::float64, {4, 3}}};
+  m->update(in);
+  const double h = std::log2(3.0) - 2.0 / 3;  // votes (2/3, 1/3)
+  const auto& entropy = m->compute().field("entropy")->tensor.data;
+  ASSERT_EQ(entropy.size(), 4u);
+  EXPECT_EQ(entropy[0], 0.0);
+  EXPECT_NEAR(entropy[1], h, 1e-15);
+  EXPECT_NEAR(entropy[2], 1.0, 1e-15);
+  EXPECT_NEAR(entropy[3], h, 1e-15);
+  const Result top = m->query("most_contested", Json{{"k", 3}});
+  // Unit 2 (a 1-1 tie) first; units 1 and 3 tie on entropy and dissent: unit order.
+  EXPECT_EQ(top.field("units")->tensor.data, (std::vector<double>{2, 1, 3}));
+  EXPECT_NEAR(top.field("dissent")->tensor.data[0], 0.5, 1e-15);
+  EXPECT_NEAR(top.field("dissent")->tensor.data[1], 1.0 / 3, 1e-15);
+  EXPECT_EQ(m->query("most_contested", Json::object()).field("units")->tensor.data, (std::vector<double>{2, 1, 3, 0}));
 }
 
 TEST(CohenKappaMatrix, PairsEqualCohenKappaRatersAndSkipMissing) {

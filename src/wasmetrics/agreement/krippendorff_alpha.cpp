@@ -179,11 +179,19 @@ class KrippendorffAlpha final : public Metric {
     double mean = 0;
     for (double a : alphas) mean += a;
     mean /= static_cast<double>(alphas.size());
+    // Hayes & Krippendorff's q: the share of resampled alphas below each smallest acceptable alpha.
+    const auto minimums = args.get_numbers("min_alpha");
+    std::vector<double> below;
+    for (double m : minimums)
+      below.push_back(static_cast<double>(std::lower_bound(alphas.begin(), alphas.end(), m) - alphas.begin()) /
+                      static_cast<double>(alphas.size()));
     return Result::dict({{"alpha", Result::scalar(alpha)},
                          {"lower", Result::scalar(quantile((1 - level) / 2))},
                          {"upper", Result::scalar(quantile(1 - (1 - level) / 2))},
                          {"bootstrap_mean", Result::scalar(mean)},
-                         {"pairs_per_resample", Result::scalar(static_cast<double>(pairs))}});
+                         {"pairs_per_resample", Result::scalar(static_cast<double>(pairs))},
+                         {"min_alpha", Result(Tensor::vector(minimums))},
+                         {"p_below", Result(Tensor::vector(std::move(below)))}});
   }
 
  private:
@@ -282,13 +290,16 @@ MetricSpec krippendorff_alpha_spec() {
             .doc = "a value that marks a missing rating (besides NaN); null: only NaN"}},
       .make = [](const Options& o) { return std::make_unique<KrippendorffAlpha>(o); },
       .queries = {{.name = "bootstrap",
-                   .doc = "Hayes & Krippendorff's bootstrap of alpha: {alpha, lower, upper, bootstrap_mean, pairs_per_resample}, seeded",
+                   .doc = "Hayes & Krippendorff's bootstrap of alpha: {alpha, lower, upper, bootstrap_mean, pairs_per_resample, min_alpha, p_below}, seeded",
                    .options = {{.name = "n_resamples", .type = OptionType::integer, .default_value = 1000, .min = 1,
                                 .max = 1000000, .doc = "number of resamples"},
                                {.name = "confidence_level", .type = OptionType::number, .default_value = 0.95,
                                 .min = 0.0, .max = 1.0, .min_exclusive = true, .doc = "coverage of the percentile interval"},
                                {.name = "seed", .type = OptionType::integer, .default_value = 0, .min = 0,
-                                .doc = "seed of the resampling; the same seed gives the same interval"}}}},
+                                .doc = "seed of the resampling; the same seed gives the same interval"},
+                               {.name = "min_alpha", .type = OptionType::number_list, .default_value = Json::array({0.667, 0.8}),
+                                .min = -1.0, .max = 1.0,
+                                .doc = "smallest acceptable alphas: p_below[i] is the share of resampled alphas below min_alpha[i]"}}}},
       .examples = {{.doc = "two coders, three units, one disagreement: alpha = 4/9",
                     .args = {{"level_of_measurement", "nominal"}},
                     .batches = Json::array({{{"ratings", example_tensor("float64", {3, 2}, {0, 0, 1, 1, 0, 1})}}}),
