@@ -3,7 +3,8 @@
 // data in one run: workloads generated here from fixed seeds (bench/data/, gitignored), timed
 // through the npm package (npm/dist) and, in a child process, through TorchMetrics on CPU
 // (bench/torchmetrics_bench.py; float32 scores). Each contender: construct, every batch update(),
-// compute(), as a user would run it; median of --runs runs after one warm-up. The two values are
+// compute(), as a user would run it; median of --runs runs after one warm-up. WER/CER also
+// against the plain-JS loop a page would otherwise write. The two values are
 // compared (a disagreement prints a WARNING). When TorchMetrics cannot be imported (as in CI) its
 // rows print "skipped: TorchMetrics not available" and the package's rows still run.
 //   T1 WER / CER on 100,000 sentence pairs (8-20 words), 10 batches
@@ -203,6 +204,42 @@ function timeWasm(c, all) {
   return { ms: median(ts), value };
 }
 
+// The loop a page would otherwise hand-write (jiwer-style): split, a two-row Levenshtein DP per
+// pair over words (WER; split on JS whitespace) or UTF-16 units of code points (CER).
+function plainJsErrorRate(preds, target, chars) {
+  let errors = 0; let total = 0;
+  let prev = new Int32Array(0); let cur = new Int32Array(0);
+  for (let i = 0; i < preds.length; i++) {
+    const a = chars ? [...preds[i]] : preds[i].split(/\s+/).filter(Boolean);
+    const b = chars ? [...target[i]] : target[i].split(/\s+/).filter(Boolean);
+    if (prev.length < b.length + 1) { prev = new Int32Array(b.length + 1); cur = new Int32Array(b.length + 1); }
+    for (let j = 0; j <= b.length; j++) prev[j] = j;
+    for (let x = 1; x <= a.length; x++) {
+      cur[0] = x;
+      for (let j = 1; j <= b.length; j++) {
+        cur[j] = a[x - 1] === b[j - 1] ? prev[j - 1] : 1 + Math.min(prev[j - 1], prev[j], cur[j - 1]);
+      }
+      const t = prev; prev = cur; cur = t;
+    }
+    errors += prev[b.length];
+    total += b.length;
+  }
+  return errors / total;
+}
+
+function timePlainJs(c, all) {
+  if (c.cls !== 'WordErrorRate' && c.cls !== 'CharErrorRate') return null;
+  const data = share(c, all);
+  const ts = [];
+  let value;
+  for (let r = 0; r <= RUNS; r++) {
+    const t0 = performance.now();
+    value = plainJsErrorRate(data.preds, data.target, c.cls === 'CharErrorRate');
+    if (r > 0) ts.push(performance.now() - t0);
+  }
+  return { ms: median(ts), value };
+}
+
 function timeTorchMetrics(cases) {
   const script = join(here, 'torchmetrics_bench.py');
   const spec = cases.map((c) => ({ workload: c.w, cls: c.cls, options: c.options, key: c.key ?? null, graded: c.graded,
@@ -222,11 +259,16 @@ const load = loadavg().map((x) => x.toFixed(1)).join(' ');
 console.log(`wasmetrics text/retrieval bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, `
   + `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`);
 const rows = [];
-for (const w of [...new Set(CASES.map((c) => c.w))]) {
+// Every workload is generated (or read from the cache) before anything is timed: generating in
+// the timed process leaves garbage that the first timed rows would pay for.
+const workloads = [...new Set(CASES.map((c) => c.w))];
+const loaded = Object.fromEntries(workloads.map((w) => [w, workload(w)]));
+for (const w of workloads) {
   const cases = CASES.filter((c) => c.w === w);
-  const data = workload(w);
+  const data = loaded[w];
   // Both contenders per workload back to back, so each ratio comes from one stretch of machine load.
   const wasm = cases.map((c) => timeWasm(c, data));
+  const plain = cases.map((c) => timePlainJs(c, data));
   const tm = timeTorchMetrics(cases);
   console.log(`\n${w.toUpperCase()} (${w === 'r1' ? `${data.preds.length} rows` : `${data.preds.length} pairs`})`);
   if (tm.skipped) console.log(`  skipped: ${tm.skipped}`);
@@ -236,11 +278,16 @@ for (const w of [...new Set(CASES.map((c) => c.w))]) {
     const agree = t ? Math.abs(t.value - wasm[i].value) <= 1e-4 * Math.max(1, Math.abs(t.value)) : null;
     const items = Math.ceil(data.preds.length * c.share);
     rows.push({ workload: w, metric: c.cls, options: c.options, items, wasmMs: wasm[i].ms, torchmetricsMs: t?.ms ?? null, ratio,
-      wasmValue: wasm[i].value, torchmetricsValue: t?.value ?? null, agree });
+      wasmValue: wasm[i].value, torchmetricsValue: t?.value ?? null, agree,
+      plainJsMs: plain[i]?.ms ?? null, plainJsValue: plain[i]?.value ?? null });
     const opts = (Object.keys(c.options).length ? ` ${JSON.stringify(c.options)}` : '')
       + (c.share < 1 ? ` (first ${items} pairs)` : '');
     console.log(`  ${c.cls}${opts}: wasmetrics ${wasm[i].ms.toFixed(1)} ms`
       + (t ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(1)}x${ratio >= 5 ? '' : ' (target >= 5x MISSED)'}` : ''));
+    if (plain[i]) {
+      console.log(`    plain JS (two-row DP) ${plain[i].ms.toFixed(1)} ms, ${(plain[i].ms / wasm[i].ms).toFixed(1)}x the package`);
+      if (Math.abs(plain[i].value - wasm[i].value) > 1e-9) console.log(`  WARNING ${c.cls}: plain JS ${plain[i].value} vs wasmetrics ${wasm[i].value}`);
+    }
     if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
   });
 }
