@@ -4,7 +4,7 @@
 // read by the npm package's readQrels / readRun / trecInputs (trec_eval's formats; a relevant
 // document missing from a run counts as not retrieved), the numbers computed by its Retrieval*
 // metrics (evaluate runs in a Web Worker, mode-worker.mjs).
-import { computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
+import { codeSnippet, computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
 
 const RUNS = [['run-a', 'A'], ['run-b', 'B']];
@@ -98,6 +98,24 @@ export default {
       const m = head(s.tag, metric);
       return { label: `${m.label} (${s.tag})`, metric, value: m.value, options: m.options, dataset: { run: s.tag } };
     }));
+  },
+
+  /** A Node script printing the numbers shown (readQrels/readRun/trecInputs of the package), for "Copy as code". */
+  code(r, files) {
+    return codeSnippet({ title: 'Ranking', files, helpers: [read, optionsOf, inputsOf, perQuery], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
+const k = ${r.k};
+const { runs } = read(wasmetrics, files);
+for (const run of runs) {
+  for (const [metric] of METRICS) cells.push({ metric, options: optionsOf(metric, k), run: run.tag, value: computeMetric(wasmetrics, metric, optionsOf(metric, k), inputsOf(run, metric)) });
+  for (const metric of COMPARED) perQuery(wasmetrics, run, metric, k).forEach((value, i) => cells.push({ metric, options: optionsOf(metric, k), run: run.tag, key: 'query.' + run.graded.queries[i], value }));
+}
+if (runs.length === 2) for (const metric of COMPARED) {
+  const [a, b] = runs.map((run) => perQuery(wasmetrics, run, metric, k));
+  const tTest = wasmetrics.pairedTTest(b, a);
+  const randomization = wasmetrics.pairedRandomizationTest(b, a, RANDOMIZATION);
+  for (const key of ['tTest.meanDifference', 'tTest.t', 'tTest.pValue', 'randomization.pValue']) cells.push({ metric, options: optionsOf(metric, k), run: 'B-A', key, value: pick({ tTest, randomization }, key) });
+}
+` });
   },
 
   csvRows(r) {
