@@ -64,7 +64,7 @@ export default {
     const cut = Number(k);
     const { qrels, runs } = read(wasmetrics, files);
     const queries = runs[0].graded.queries;
-    const scores = runs.map((run) => ({ tag: run.tag, name: run.name, unjudged: run.unjudged.length,
+    const scores = runs.map((run) => ({ tag: run.tag, name: run.name, unjudged: run.unjudged, missing: queries.filter((q) => !run.run.has(q)),
       metrics: METRICS.map(([metric, , , label]) => ({ metric, label: label.replace('k', String(cut)), options: optionsOf(metric, cut), value: computeMetric(wasmetrics, metric, optionsOf(metric, cut), inputsOf(run, metric)) })),
       perQuery: Object.fromEntries(COMPARED.map((m) => [m, perQuery(wasmetrics, run, m, cut)])) }));
     const comparison = runs.length === 2 ? COMPARED.map((metric) => {
@@ -76,7 +76,12 @@ export default {
 
   render(r, out, { ms, simd }) {
     const two = r.runs.length === 2;
-    out.replaceChildren(el('p', { class: 'muted', text: `${r.judgedQueries} judged queries; ${r.runs.map((s) => `run ${s.tag}: ${s.name}${s.unjudged ? ` (${s.unjudged} queries without judgments, left out)` : ''}`).join('; ')}. Computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    out.replaceChildren(el('p', { class: 'muted', text: `${r.judgedQueries} judged queries; ${r.runs.map((s) => `run ${s.tag}: ${s.name}`).join('; ')}. Computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    const some = (qs) => `${qs.slice(0, 8).join(', ')}${qs.length > 8 ? `, … (${qs.length})` : ''}`;
+    const warnings = r.runs.flatMap((s) => [
+      ...(s.unjudged.length ? [`run ${s.tag} (${s.name}) ranks ${s.unjudged.length} queries the qrels do not judge, left out: ${some(s.unjudged)}`] : []),
+      ...(s.missing.length ? [`run ${s.tag} (${s.name}) has no line for ${s.missing.length} judged queries, counted as retrieving nothing: ${some(s.missing)}`] : [])]);
+    if (warnings.length) out.append(el('ul', { class: 'warn', dataset: { warnings: '' } }, ...warnings.map((w) => el('li', { text: w }))));
     out.append(el('h3', { text: 'Scores' }), table('ranking-scores', ['metric', ...r.runs.map((s) => `run ${s.tag}`)], r.runs[0].metrics.map((m, j) => [
       m.label, ...r.runs.map((s) => resultCell('td', { metric: s.metrics[j].metric, value: s.metrics[j].value, options: s.metrics[j].options, extra: { run: s.tag } }))])));
     if (r.comparison) {
