@@ -1,30 +1,30 @@
 // Accessibility and phone width of the demo page (web/), each mode with results shown, in headless
 // Chromium (tests/js/web-harness.mjs): axe-core (web/'s devDependencies) finds no critical or
-// serious violation, and at 390x844 nothing scrolls sideways. Skipped only where
+// serious violation in the light and the dark theme (prefers-color-scheme), and at 390x844
+// nothing scrolls sideways. Every mode of the registry (web/js/modes/registry.mjs) is visited. Skipped only where
 // /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 import { chromiumOrSkip, launchChromium, settledState, showMode, startDemoServer, webDir } from './web-harness.mjs';
 
 const axeSource = readFileSync(createRequire(join(webDir, 'package.json')).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Loads each mode's sample and waits for its results. */
+const { MODES } = await import(pathToFileURL(join(webDir, 'js/modes/registry.mjs')).href);
+
+/** Every registered mode with its first sample's results shown. */
 async function showEveryMode(page, visit) {
-  const settled = (mode) => settledState(page, mode)();
-  assert.equal(await settled('classification'), 'ready');
-  await visit('classification');
-  await showMode(page, 'segmentation');
-  await page.click('#masks-sample');
-  assert.equal(await settled('segmentation'), 'ready');
-  await visit('segmentation');
-  await showMode(page, 'detection');
-  await page.click('#coco-sample');
-  assert.equal(await settled('detection'), 'ready');
-  await visit('detection');
+  for (const mode of MODES) {
+    await showMode(page, mode);
+    await settledState(page, mode)(); // a mode may load a sample when first shown
+    await page.click(`[data-mode-panel="${mode}"] button[data-sample]`);
+    assert.equal(await settledState(page, mode)(), 'ready', mode);
+    await visit(mode);
+  }
 }
 
 test('demo page: accessibility and phone width', { timeout: 300_000 }, async (t) => {
@@ -33,8 +33,8 @@ test('demo page: accessibility and phone width', { timeout: 300_000 }, async (t)
   const { server, origin } = await startDemoServer();
   const browser = await launchChromium(chromium);
   try {
-    await t.test('axe-core: no critical or serious violation in any mode', async () => {
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    for (const colorScheme of ['light', 'dark']) await t.test(`axe-core: no critical or serious violation in any mode (${colorScheme} theme)`, async () => {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme })).newPage();
       await page.goto(origin + '/web/');
       await page.evaluate(axeSource); // through the DevTools protocol: the page's CSP stays as it is
       const found = [];

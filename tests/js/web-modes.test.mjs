@@ -94,6 +94,7 @@ test('every mode: every number shown for every sample equals the npm package in 
           assert.equal(await settledState(page, name)(), 'ready');
           assert.deepEqual(await visibleAlerts(page), []);
           const { shown, checked } = await checkCells(page, mode, sampleFiles(sample), `${name}/${sample.name}`);
+          if (mode.code) assert.match(await page.$eval(`[data-mode-panel="${name}"] pre[data-code] code`, (c) => c.textContent), /from 'wasmetrics'[\s\S]*console\.log/, 'copy as code is filled (tests/js/web-modes-code.test.mjs runs it)');
           t.diagnostic(`${name}/${sample.name}: ${checked} of ${shown} numbers shown recomputed by the package`);
         });
       }

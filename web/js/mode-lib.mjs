@@ -75,3 +75,30 @@ export function table(id, head, rows) {
     el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { text: h })))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => (c instanceof Node ? c : el('td', { text: typeof c === 'number' ? fmt(c) : String(c ?? '') })))))));
 }
+
+/**
+ * A "Copy as code" Node script: the helpers' own source (functions and constants of the mode and
+ * of this file, so the script reads the files exactly as the page does), then `body`, which fills
+ * `cells` ({metric, options, key, ..., value}: the page contract's fields) and the script prints
+ * them as JSON (NaN and infinities as strings). `files`: {role: file name}, read from the
+ * current directory into {role: {name, text}}.
+ */
+export function codeSnippet({ title, files, helpers = [], consts = {}, body }) {
+  const all = [splitCsv, readTable, plain, pick, computeMetric, ...helpers];
+  return [
+    `// ${title}: reproduces the wasmetrics demo page's numbers in Node (npm install wasmetrics).`,
+    '// Reads the same files from the current directory, the same way the page does.',
+    "import { readFileSync } from 'node:fs';",
+    "import * as wasmetrics from 'wasmetrics';",
+    '',
+    ...Object.entries(consts).map(([k, v]) => `const ${k} = ${v instanceof RegExp ? String(v) : JSON.stringify(v)};`),
+    ...all.map((f) => (/^(async )?function/.test(String(f)) ? String(f) : `const ${f.name} = ${f};`)),
+    '',
+    'await wasmetrics.init();',
+    `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, name]) => [role, { name, text: readFileSync(name, 'utf8') }]));`,
+    'const cells = [];',
+    body.trim(),
+    "console.log(JSON.stringify(cells, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));",
+    '',
+  ].join('\n');
+}

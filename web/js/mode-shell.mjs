@@ -5,7 +5,8 @@
 //                (input[data-input=role]), its options (select/input[data-option=name])
 //   [2] Results: mode.render(result, out) draws what mode.evaluate(files, wasmetrics, options)
 //                returned; evaluate runs in a Web Worker (mode-worker.mjs) with the npm package
-//   [3] Export:  results as JSON and CSV (mode.csvRows), enabled only while the results are shown
+//   [3] Export:  results as JSON and CSV (mode.csvRows) and "Copy as code" (mode.code: a Node
+//                script printing the same numbers), enabled only while the results are shown
 // Every action that starts work sets the results area's data-state to 'computing' at once; any
 // change or failure clears the results, summary and exports first (nothing stale outlives it).
 // The inputs' names, the sample and the options are kept in sessionStorage: a reload restores
@@ -123,9 +124,23 @@ function notebook(mode, panelEl) {
     el('div', { class: 'cell-body' }, out));
   const jsonButton = el('button', { type: 'button', dataset: { export: 'json' }, disabled: true, text: 'Results as JSON', onclick: () => result && download(new Blob([JSON.stringify(result, null, 2)], { type: 'application/json' }), `${baseName()}-${name}.json`) });
   const csvButton = el('button', { type: 'button', dataset: { export: 'csv' }, disabled: true, text: 'Results as CSV', onclick: () => result && download(new Blob([csvText(mode.csvRows(result))], { type: 'text/csv' }), `${baseName()}-${name}.csv`) });
+  // "Copy as code": a Node script that reads the same files as the page and prints its numbers
+  const code = el('code');
+  const copyState = el('span', { class: 'muted' });
+  const copyButton = el('button', { type: 'button', dataset: { copyCode: '' }, disabled: true, text: 'Copy', onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(code.textContent);
+      copyState.textContent = 'copied';
+    } catch {
+      getSelection().selectAllChildren(code);
+      copyState.textContent = 'selected: press Ctrl+C';
+    }
+  } });
   const exportCell = el('section', { class: 'cell', id: `cell-${name}-export`, dataset: { cell: 'export' } },
     el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[3]' }), el('h2', { text: 'Export' })),
-    el('div', { class: 'cell-body' }, el('p', { class: 'buttons' }, jsonButton, ' ', csvButton)));
+    el('div', { class: 'cell-body' }, el('p', { class: 'buttons' }, jsonButton, ' ', csvButton),
+      mode.code ? el('h3', {}, 'Copy as code ', copyButton, ' ', copyState) : null,
+      mode.code ? el('pre', { tabindex: '0', 'aria-label': 'code that reproduces these results', dataset: { code: name } }, code) : null));
   const resultsArea = el('div', { dataset: { results: name, state: 'empty' } }, resultsCell, exportCell);
   panelEl.append(inputCell, resultsArea);
   panel = modePanel(name);
@@ -137,6 +152,9 @@ function notebook(mode, panelEl) {
     panel.summary([]);
     jsonButton.disabled = true;
     csvButton.disabled = true;
+    copyButton.disabled = true;
+    code.textContent = '';
+    copyState.textContent = '';
   }
   function setError(message) {
     inputError.hidden = !message;
@@ -190,6 +208,10 @@ function notebook(mode, panelEl) {
       panel.summary(summary ?? []);
       jsonButton.disabled = false;
       csvButton.disabled = false;
+      if (mode.code) {
+        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, f.name])), opts);
+        copyButton.disabled = false;
+      }
       resultsCell.classList.add('done');
       panel.setState('ready');
     } catch (e) {

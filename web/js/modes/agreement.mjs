@@ -7,7 +7,7 @@
 // and their mean, each annotator's agreement with the majority, the label distribution per
 // annotator and the most contested items (MajorityVote, ties reported). All numbers come from the
 // npm package (evaluate runs in a Web Worker, mode-worker.mjs).
-import { computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
 
 const ITEM = /^(item|unit|id|item_id|task|task_id|example|sample|doc|document|text_id)$/i;
@@ -218,6 +218,21 @@ export default {
       ...(typeof r.fleiss === 'number' ? [{ label: 'Fleiss\' kappa', metric: 'FleissKappaRaters', value: r.fleiss, options: { numClasses: C }, dataset: { subset: 'complete' } }] : []),
       { label: 'mean pairwise Cohen\'s kappa', metric: 'CohenKappaMatrix', value: r.meanCohen, options: { numClasses: C }, dataset: { key: 'meanPairwise' } },
     ];
+  },
+
+  /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
+  code(r, files) {
+    return codeSnippet({ title: 'Agreement', files, helpers: [labelStudioRows, readRatings, inputsFor], consts: { ITEM, RATER, LABEL, BOOTSTRAP }, body: `
+const d = readRatings(files.ratings.text, files.ratings.name);
+const C = d.labels.length;
+const kOpts = { levelOfMeasurement: ${JSON.stringify(r.level)} };
+const ratings = (metric, subset) => inputsFor(d, metric, subset);
+cells.push({ metric: 'KrippendorffAlpha', options: kOpts, value: computeMetric(wasmetrics, 'KrippendorffAlpha', kOpts, ratings('KrippendorffAlpha')) });
+const boot = computeMetric(wasmetrics, 'KrippendorffAlpha', kOpts, ratings('KrippendorffAlpha'), { name: 'bootstrap', options: BOOTSTRAP });
+for (const key of ['lower', 'upper']) cells.push({ metric: 'KrippendorffAlpha', options: kOpts, key, query: 'bootstrap', queryOptions: BOOTSTRAP, value: boot[key] });
+${r.completeItems ? "cells.push({ metric: 'FleissKappaRaters', options: { numClasses: C }, subset: 'complete', value: computeMetric(wasmetrics, 'FleissKappaRaters', { numClasses: C }, ratings('FleissKappaRaters', 'complete')) }); // items rated by everyone" : '// no item is rated by every annotator: no Fleiss kappa'}
+for (const metric of ['CohenKappaMatrix', 'MajorityVote']) cells.push({ metric, options: { numClasses: C }, value: computeMetric(wasmetrics, metric, { numClasses: C }, ratings(metric)) });
+` });
   },
 
   csvRows(r) {

@@ -4,7 +4,7 @@
 // read by the npm package's readQrels / readRun / trecInputs (trec_eval's formats; a relevant
 // document missing from a run counts as not retrieved), the numbers computed by its Retrieval*
 // metrics (evaluate runs in a Web Worker, mode-worker.mjs).
-import { computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
+import { codeSnippet, computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
 
 const RUNS = [['run-a', 'A'], ['run-b', 'B']];
@@ -64,7 +64,7 @@ export default {
     const cut = Number(k);
     const { qrels, runs } = read(wasmetrics, files);
     const queries = runs[0].graded.queries;
-    const scores = runs.map((run) => ({ tag: run.tag, name: run.name, unjudged: run.unjudged.length,
+    const scores = runs.map((run) => ({ tag: run.tag, name: run.name, unjudged: run.unjudged, missing: queries.filter((q) => !run.run.has(q)),
       metrics: METRICS.map(([metric, , , label]) => ({ metric, label: label.replace('k', String(cut)), options: optionsOf(metric, cut), value: computeMetric(wasmetrics, metric, optionsOf(metric, cut), inputsOf(run, metric)) })),
       perQuery: Object.fromEntries(COMPARED.map((m) => [m, perQuery(wasmetrics, run, m, cut)])) }));
     const comparison = runs.length === 2 ? COMPARED.map((metric) => {
@@ -76,7 +76,12 @@ export default {
 
   render(r, out, { ms, simd }) {
     const two = r.runs.length === 2;
-    out.replaceChildren(el('p', { class: 'muted', text: `${r.judgedQueries} judged queries; ${r.runs.map((s) => `run ${s.tag}: ${s.name}${s.unjudged ? ` (${s.unjudged} queries without judgments, left out)` : ''}`).join('; ')}. Computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    out.replaceChildren(el('p', { class: 'muted', text: `${r.judgedQueries} judged queries; ${r.runs.map((s) => `run ${s.tag}: ${s.name}`).join('; ')}. Computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    const some = (qs) => `${qs.slice(0, 8).join(', ')}${qs.length > 8 ? `, … (${qs.length})` : ''}`;
+    const warnings = r.runs.flatMap((s) => [
+      ...(s.unjudged.length ? [`run ${s.tag} (${s.name}) ranks ${s.unjudged.length} queries the qrels do not judge, left out: ${some(s.unjudged)}`] : []),
+      ...(s.missing.length ? [`run ${s.tag} (${s.name}) has no line for ${s.missing.length} judged queries, counted as retrieving nothing: ${some(s.missing)}`] : [])]);
+    if (warnings.length) out.append(el('ul', { class: 'warn', dataset: { warnings: '' } }, ...warnings.map((w) => el('li', { text: w }))));
     out.append(el('h3', { text: 'Scores' }), table('ranking-scores', ['metric', ...r.runs.map((s) => `run ${s.tag}`)], r.runs[0].metrics.map((m, j) => [
       m.label, ...r.runs.map((s) => resultCell('td', { metric: s.metrics[j].metric, value: s.metrics[j].value, options: s.metrics[j].options, extra: { run: s.tag } }))])));
     if (r.comparison) {
@@ -98,6 +103,24 @@ export default {
       const m = head(s.tag, metric);
       return { label: `${m.label} (${s.tag})`, metric, value: m.value, options: m.options, dataset: { run: s.tag } };
     }));
+  },
+
+  /** A Node script printing the numbers shown (readQrels/readRun/trecInputs of the package), for "Copy as code". */
+  code(r, files) {
+    return codeSnippet({ title: 'Ranking', files, helpers: [read, optionsOf, inputsOf, perQuery], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
+const k = ${r.k};
+const { runs } = read(wasmetrics, files);
+for (const run of runs) {
+  for (const [metric] of METRICS) cells.push({ metric, options: optionsOf(metric, k), run: run.tag, value: computeMetric(wasmetrics, metric, optionsOf(metric, k), inputsOf(run, metric)) });
+  for (const metric of COMPARED) perQuery(wasmetrics, run, metric, k).forEach((value, i) => cells.push({ metric, options: optionsOf(metric, k), run: run.tag, key: 'query.' + run.graded.queries[i], value }));
+}
+if (runs.length === 2) for (const metric of COMPARED) {
+  const [a, b] = runs.map((run) => perQuery(wasmetrics, run, metric, k));
+  const tTest = wasmetrics.pairedTTest(b, a);
+  const randomization = wasmetrics.pairedRandomizationTest(b, a, RANDOMIZATION);
+  for (const key of ['tTest.meanDifference', 'tTest.t', 'tTest.pValue', 'randomization.pValue']) cells.push({ metric, options: optionsOf(metric, k), run: 'B-A', key, value: pick({ tTest, randomization }, key) });
+}
+` });
   },
 
   csvRows(r) {

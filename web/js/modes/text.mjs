@@ -4,7 +4,7 @@
 // the header), or JSON Lines with the same keys (a reference key may hold a list); or two plain-text
 // files, hypotheses and references, one sentence a line, paired by line. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
-import { computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
 
 const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
@@ -134,6 +134,15 @@ export default {
     const head = (m, key) => r.corpus.find((c) => c.metric === m && c.key === key && !c.error);
     return [['WordErrorRate', null, 'WER'], ['CharErrorRate', null, 'CER'], ['SacreBLEUScore', null, 'SacreBLEU'], ['CHRFScore', null, 'chrF']]
       .map(([m, key, label]) => [head(m, key), label]).filter(([c]) => c).map(([c, label]) => ({ label, metric: c.metric, value: c.value, options: c.options }));
+  },
+
+  /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
+  code(r, files) {
+    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, KINDS, CORPUS, PER_PAIR }, body: `
+const p = pairsOf(files);
+for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
+${r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
+` });
   },
 
   csvRows(r) {
