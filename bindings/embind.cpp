@@ -113,10 +113,20 @@ val to_js(const Result& r) {
   return val::undefined();
 }
 
+// Entry points take JS strings as `val`, read inside guarded(): an Embind std::string argument is
+// a buffer the JS glue mallocs and frees only after a normal return, so every refused call would
+// leak it (56+ bytes per refused constructor, until the heap ran out: issue 16, item 7).
+std::string text_arg(const val& v, const char* what) {
+  if (!v.isString()) fail(what, " must be a string");
+  return v.as<std::string>();
+}
+
 class JsMetric {
  public:
-  JsMetric(const std::string& name, const std::string& options_json) {
+  JsMetric(val name_arg, val options_arg) {
     guarded([&] {
+      const std::string name = text_arg(name_arg, "the metric name");
+      const std::string options_json = options_arg.isUndefined() ? std::string() : text_arg(options_arg, "the options JSON");
       Json options;
       try {
         options = options_json.empty() ? Json::object() : Json::parse(options_json);
@@ -162,8 +172,10 @@ class JsMetric {
   std::string name() const { return metric_->name(); }
   std::string options_json() const { return metric_->options_json().dump(); }
   // A query declared in the registry (e.g. best_thresholds), with its options as JSON.
-  val query(const std::string& name, const std::string& args_json) {
+  val query(val name_arg, val args_arg) {
     return guarded([&] {
+      const std::string name = text_arg(name_arg, "the query name");
+      const std::string args_json = args_arg.isUndefined() ? std::string() : text_arg(args_arg, "the query options JSON");
       Json args;
       try {
         args = args_json.empty() ? Json::object() : Json::parse(args_json);
@@ -191,7 +203,7 @@ double heap_peak_bytes() { return static_cast<double>(static_cast<unsigned>(mall
 
 EMSCRIPTEN_BINDINGS(wasmetrics) {
   emscripten::class_<JsMetric>("NativeMetric")
-      .constructor<const std::string&, const std::string&>()
+      .constructor<val, val>()
       .function("update", &JsMetric::update)
       .function("forward", &JsMetric::forward)
       .function("compute", &JsMetric::compute)
