@@ -411,6 +411,10 @@ export class MetricTracker {
 
 // ---- BootStrapper -------------------------------------------------------------------------------
 
+// A cap on the copies: TorchMetrics defaults to 10; beyond some thousands the spread estimate
+// does not improve, while the work and memory keep growing with every copy.
+const MAX_BOOTSTRAPS = 10_000;
+
 // xoshiro128** seeded through splitmix32: small, fast, reproducible in every engine.
 class Rng {
   constructor(seed) {
@@ -508,6 +512,10 @@ export class BootStrapper {
     samplingStrategy = 'poisson' } = {}) {
     requireMetricLike(metric, 'BootStrapper');
     if (!Number.isInteger(numBootstraps) || numBootstraps < 1) throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
+    if (numBootstraps > MAX_BOOTSTRAPS) {
+      throw new RangeError(`BootStrapper: numBootstraps must be at most ${MAX_BOOTSTRAPS}, got ${numBootstraps}: each bootstrap is a `
+        + 'full copy of the metric, updated on every batch (memory and time grow with the count; 1e6 blocked a page for 40 s)');
+    }
     if (samplingStrategy !== 'poisson') throw new Error(`BootStrapper: samplingStrategy ${JSON.stringify(samplingStrategy)} is not supported; 'poisson' streams, 'multinomial' would need every sample at once`);
     const qs = quantile === null ? null : [quantile].flat();
     if (qs !== null && !qs.every((q) => typeof q === 'number' && q >= 0 && q <= 1)) throw new RangeError('BootStrapper: quantile values must be in [0, 1]');
