@@ -10,6 +10,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "wasmetrics/core/error.hpp"
@@ -21,19 +22,37 @@ using namespace wasmetrics;
 
 namespace {
 
-[[noreturn]] void throw_js(const std::string& message) { val::global("Error").new_(message).throw_(); }
+// Errors cross the boundary as values: every entry point returns normally and the JS glue
+// (npm/src/loader.mjs) reads takeError() after each call and throws there. A JS exception thrown
+// through WebAssembly frames never restores the shadow stack pointer they moved: 16 bytes per
+// refused call, and 327,680 refused calls exhausted the 5 MB stack (issue 16, item 7).
+std::string g_error;
+bool g_failed = false;
+
+val take_error() {
+  if (!g_failed) return val::null();
+  val message(g_error);
+  g_failed = false;
+  g_error.clear();
+  g_error.shrink_to_fit();
+  return message;
+}
 
 template <class F>
 auto guarded(F&& f) -> decltype(f()) {
+  using R = decltype(f());
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    throw_js("out of memory in the WebAssembly heap (the state or batch is too large)");
+    g_error = "out of memory in the WebAssembly heap (the state or batch is too large)";
   } catch (const std::length_error&) {  // a vector asked for more than 4 GB
-    throw_js("out of memory: the state or batch is larger than the 4 GB WebAssembly heap");
+    g_error = "out of memory: the state or batch is larger than the 4 GB WebAssembly heap";
   } catch (const std::exception& e) {
-    throw_js(e.what());
+    g_error = e.what();
   }
+  g_failed = true;
+  if constexpr (std::is_same_v<R, val>) return val::undefined();
+  else if constexpr (!std::is_void_v<R>) return R{};
 }
 
 // Text descriptor (npm/src/text.mjs): [bytesPointer, -1, kindCode, offsetsPointer, count,
@@ -218,6 +237,7 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("optionsJson", &JsMetric::options_json)
       .function("stateBytes", &JsMetric::state_bytes);
   emscripten::function("registryJson", &registry_json_text);
+  emscripten::function("takeError", &take_error);
   emscripten::function("heapUsedBytes", &heap_used_bytes);
   emscripten::function("heapPeakBytes", &heap_peak_bytes);
 

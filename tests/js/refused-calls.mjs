@@ -35,6 +35,8 @@ export function measureRefusedCalls(w, n) {
       try {
         call();
       } catch (e) {
+        // A trap (RuntimeError, "Aborted()") is the module dying, not a refusal.
+        if (e instanceof WebAssembly.RuntimeError || /Abort/.test(e.message)) throw new Error(`${kind}: the module trapped: ${e.message}`);
         message = e.message;
         return;
       }

@@ -23,3 +23,21 @@ test(`${CALLS} refused calls of each kind keep the heap flat, and the module kee
   assert.equal(m.compute(), 2);
   m.dispose();
 });
+
+// Each refused call also used to leave 16 bytes of the 5 MB WebAssembly stack behind (a JS exception
+// thrown through wasm frames never restores the stack pointer): the 327,680th refused call trapped.
+test('340,000 refused updates (past what the stack held) and the module keeps working', () => {
+  const m = new w.MeanSquaredError();
+  for (let i = 0; i < 340_000; i++) {
+    try {
+      m.update([1, 2, 3], [1, 2]);
+      assert.fail('accepted');
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError || /Abort/.test(e.message)) assert.fail(`trapped at refused call ${i}: ${e.message}`);
+    }
+  }
+  m.update([1, 2], [1, 4]);
+  assert.equal(m.compute(), 2);
+  m.dispose();
+});
+
