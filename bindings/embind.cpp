@@ -11,6 +11,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "error_codes.hpp"
@@ -24,14 +25,34 @@ using wasmetrics::bindings::ErrorCode;
 
 namespace {
 
-// A WasmetricsError (handed over by npm/src/loader.mjs as Module.WasmetricsError; a plain Error
-// when the module is loaded without it) with its stable `code` and the metric's name.
-[[noreturn]] void throw_js(ErrorCode code, const std::string& metric, const std::string& message) {
-  val ctor = val::module_property("WasmetricsError");
-  val error = ctor.isUndefined() ? val::global("Error").new_(message) : ctor.new_(message);
-  error.set("code", val(bindings::error_code_name(code)));
-  if (!metric.empty()) error.set("metric", val(metric));
-  error.throw_();
+// Errors cross the boundary as values: every entry point returns normally and the JS glue
+// (npm/src/loader.mjs) reads takeError() after each call and throws a WasmetricsError there, with
+// the stable `code` and the metric's name. A JS exception thrown through WebAssembly frames never
+// restores the shadow stack pointer they moved: 16 bytes per refused call, and 327,680 refused
+// calls exhausted the 5 MB stack (issue 16, item 7).
+struct PendingError {
+  bool failed = false;
+  ErrorCode code = ErrorCode::E_INTERNAL;
+  std::string metric, message;
+};
+PendingError g_error;
+
+// A refusal whose code is not the entry point's (running out of heap while building a state).
+struct CodedError : std::runtime_error {
+  CodedError(ErrorCode c, const std::string& what) : std::runtime_error(what), code(c) {}
+  ErrorCode code;
+};
+
+// {message, code, metric} of the last refused call, or null; clears it.
+val take_error() {
+  if (!g_error.failed) return val::null();
+  val out = val::object();
+  out.set("message", val(g_error.message));
+  out.set("code", val(bindings::error_code_name(g_error.code)));
+  if (!g_error.metric.empty()) out.set("metric", val(g_error.metric));
+  g_error = PendingError{};
+  return out;
+}
 }
 
 // Runs one entry point: a refusal becomes a JS error with the entry point's code (what the core
@@ -39,15 +60,21 @@ namespace {
 // is E_OUT_OF_MEMORY wherever it happens.
 template <class F>
 auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) {
+  using R = decltype(f());
+  auto refuse = [&](ErrorCode c, std::string message) { g_error = {.failed = true, .code = c, .metric = metric, .message = std::move(message)}; };
   try {
     return f();
+  } catch (const CodedError& e) {
+    refuse(e.code, e.what());
   } catch (const std::bad_alloc&) {
-    throw_js(ErrorCode::E_OUT_OF_MEMORY, metric, "out of memory in the WebAssembly heap (the state or batch is too large)");
+    refuse(ErrorCode::E_OUT_OF_MEMORY, "out of memory in the WebAssembly heap (the state or batch is too large)");
   } catch (const std::length_error&) {  // a vector asked for more than 4 GB
-    throw_js(ErrorCode::E_OUT_OF_MEMORY, metric, "out of memory: the state or batch is larger than the 4 GB WebAssembly heap");
+    refuse(ErrorCode::E_OUT_OF_MEMORY, "out of memory: the state or batch is larger than the 4 GB WebAssembly heap");
   } catch (const std::exception& e) {
-    throw_js(code, metric, e.what());
+    refuse(code, e.what());
   }
+  if constexpr (std::is_same_v<R, val>) return val::undefined();
+  else if constexpr (!std::is_void_v<R>) return R{};
 }
 
 bool is_registered(const std::string& name) {
@@ -132,10 +159,21 @@ val to_js(const Result& r) {
   return val::undefined();
 }
 
+// Entry points take JS strings as `val`, read inside guarded(): an Embind std::string argument is
+// a buffer the JS glue mallocs and frees only after a normal return, so every refused call would
+// leak it (56+ bytes per refused constructor, until the heap ran out: issue 16, item 7).
+std::string text_arg(const val& v, const char* what) {
+  if (!v.isString()) fail(what, " must be a string");
+  return v.as<std::string>();
+}
+
 class JsMetric {
  public:
-  JsMetric(const std::string& name, const std::string& options_json) {
+  JsMetric(val name_arg, val options_arg) {
+    const std::string name = name_arg.isString() ? name_arg.as<std::string>() : std::string();
     guarded(is_registered(name) ? ErrorCode::E_OPTION : ErrorCode::E_UNKNOWN_METRIC, name, [&] {
+      if (!name_arg.isString()) fail("the metric name must be a string");
+      const std::string options_json = options_arg.isUndefined() ? std::string() : text_arg(options_arg, "the options JSON");
       Json options;
       try {
         options = options_json.empty() ? Json::object() : Json::parse(options_json);
@@ -148,8 +186,8 @@ class JsMetric {
       try {
         (void)metric_->state();
       } catch (const std::bad_alloc&) {
-        throw_js(ErrorCode::E_OUT_OF_MEMORY, name, name + " with options " + metric_->options().canonical() +
-                 ": its state does not fit in the WebAssembly heap; choose smaller options");
+        throw CodedError(ErrorCode::E_OUT_OF_MEMORY, name + " with options " + metric_->options().canonical() +
+                                                         ": its state does not fit in the WebAssembly heap; choose smaller options");
       } catch (const std::exception& e) {
         fail(name, " with options ", metric_->options().canonical(), ": ", e.what());
       }
@@ -187,8 +225,10 @@ class JsMetric {
   std::string name() const { return metric_->name(); }
   std::string options_json() const { return metric_->options_json().dump(); }
   // A query declared in the registry (e.g. best_thresholds), with its options as JSON.
-  val query(const std::string& name, const std::string& args_json) {
+  val query(val name_arg, val args_arg) {
     return guarded(ErrorCode::E_QUERY, this->name(), [&] {
+      const std::string name = text_arg(name_arg, "the query name");
+      const std::string args_json = args_arg.isUndefined() ? std::string() : text_arg(args_arg, "the query options JSON");
       Json args;
       try {
         args = args_json.empty() ? Json::object() : Json::parse(args_json);
@@ -225,7 +265,7 @@ double heap_peak_bytes() { return static_cast<double>(static_cast<unsigned>(mall
 
 EMSCRIPTEN_BINDINGS(wasmetrics) {
   emscripten::class_<JsMetric>("NativeMetric")
-      .constructor<const std::string&, const std::string&>()
+      .constructor<val, val>()
       .function("update", &JsMetric::update)
       .function("forward", &JsMetric::forward)
       .function("compute", &JsMetric::compute)
@@ -241,6 +281,7 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("stateBytes", &JsMetric::state_bytes);
   emscripten::function("registryJson", &registry_json_text);
   emscripten::function("errorCodesJson", &error_codes_json);
+  emscripten::function("takeError", &take_error);
   emscripten::function("heapUsedBytes", &heap_used_bytes);
   emscripten::function("heapPeakBytes", &heap_peak_bytes);
 

@@ -94,7 +94,9 @@ export function decodeBlob(blob, where, expected) {
   }
   const sections = [];
   let at = 12 + headLength;
+  if (header.sections !== undefined && !Array.isArray(header.sections)) refuse('its section list is not an array');
   for (const length of header.sections ?? []) {
+    if (!Number.isSafeInteger(length) || length < 0) refuse(`a section length ${JSON.stringify(length)} is not a byte count`);
     if (at + length > end) refuse('a section runs past the end');
     sections.push(bytes.slice(at, at + length)); // own copies: callers may keep them
     at += length;

@@ -272,7 +272,7 @@ export interface MetricTracker extends Composable {}
 
 /** Options of {@link BootStrapper}. */
 export interface BootStrapperOptions {
-  /** Number of bootstrap copies. @defaultValue 10 */
+  /** Number of bootstrap copies, 1 to 10,000 (each is a full copy of the metric). @defaultValue 10 */
   numBootstraps?: number;
   /** Report the mean over copies. @defaultValue true */
   mean?: boolean;

@@ -2,7 +2,7 @@
 // {name: value} object. Compute groups: metrics whose stateKey is equal accumulate identical
 // states (MulticlassPrecision, Recall, F1Score, Accuracy... with the same input options), so only
 // the first of each group (its leader) is updated; the others are computed from its state.
-import { addDisposeSymbol, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
+import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
 import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
 import { CompositionalMetric } from './compose.mjs';
 
@@ -123,23 +123,31 @@ export class MetricCollection {
   /** Folds a batch into every metric (once per compute group). */
   update(...inputs) {
     checkAlive(this, this.#disposed, 'update');
-    for (const g of this.#groups) g.leader.update(...inputs);
+    allOrNothing(this.#groups.map((g) => g.leader), (m) => m.update(...inputs));
   }
 
   /** {key: value on this batch alone}; the batch is accumulated too. */
   forward(...inputs) {
     checkAlive(this, this.#disposed, 'forward');
     const shared = (g) => g.key !== null && g.members.some((k) => this.#metrics.get(k) !== g.leader);
+    // First the shared groups' batch states, in scratch copies (nothing accumulated changes yet)...
     for (const g of this.#groups) {
       if (!shared(g)) continue;
-      // One update into a scratch copy gives the batch state; the leader merges it.
       g.scratch ??= emptyCopy(g.leader);
       g.scratch.reset();
       g.scratch.update(...inputs);
-      g.leader.merge(g.scratch);
     }
+    // ...then every leader takes the batch, all or nothing: a shared group's leader merges its
+    // scratch copy, the others forward the batch.
+    const firsts = allOrNothing(this.#groups.map((g) => g.leader), (m, i) => {
+      const g = this.#groups[i];
+      if (!shared(g)) return m.forward(...inputs);
+      m.merge(g.scratch);
+      return undefined;
+    });
+    const first = new Map(this.#groups.map((g, i) => [g, firsts[i]]));
     return this.#values(
-      (g) => (shared(g) ? g.leader.computeFrom(stateSourceOf(g.scratch)) : g.leader.forward(...inputs)),
+      (g) => (shared(g) ? g.leader.computeFrom(stateSourceOf(g.scratch)) : first.get(g)),
       (g) => stateSourceOf(g.scratch),
     );
   }
@@ -172,7 +180,7 @@ export class MetricCollection {
     if (other.#layoutHash() !== this.#layoutHash()) {
       throw new Error(`MetricCollection.merge: the collections differ (keys ${this.keys()} vs ${other.keys()}, or their options or groups)`);
     }
-    this.#groups.forEach((g, i) => g.leader.merge(other.#groups[i].leader));
+    allOrNothing(this.#groups.map((g) => g.leader), (m, i) => m.merge(other.#groups[i].leader));
   }
 
   /**

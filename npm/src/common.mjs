@@ -62,3 +62,57 @@ export function addDisposeSymbol(cls) {
     });
   }
 }
+
+// Scratch copies for allOrNothing, one per built-in metric that took part in a call.
+const scratchCopies = new WeakMap();
+
+function scratchOf(m) {
+  let s = scratchCopies.get(m);
+  if (s === undefined) {
+    s = emptyCopy(m);
+    scratchCopies.set(m, s);
+  } else {
+    s.reset();
+  }
+  return s;
+}
+
+/**
+ * Makes one call on every part of a wrapper or composite so that a refusal by any part changes
+ * none of them (README: a rejected call leaves the state unchanged). `call(m, i)` makes part i's
+ * share of the call on `m` and returns its value; the values come back in part order.
+ * A built-in metric takes its share on an empty scratch copy first (which checks the batch, blob
+ * or merge without touching the part); once every part has accepted, it merges that copy in
+ * (`replaces`: the call is made again on the part, for loadState). Other parts (wrappers, custom
+ * metrics) are saved before their call and restored if a later part refuses.
+ */
+export function allOrNothing(parts, call, { replaces = false } = {}) {
+  if (parts.length <= 1) return parts.map((m, i) => call(m, i));
+  const values = new Array(parts.length);
+  const staged = parts.map((m) => m instanceof Metric);
+  const scratch = new Array(parts.length);
+  const saved = [];
+  try {
+    parts.forEach((m, i) => {
+      if (!staged[i]) return;
+      scratch[i] = scratchOf(m);
+      values[i] = call(scratch[i], i);
+    });
+    parts.forEach((m, i) => {
+      if (staged[i]) return;
+      saved.push([m, m.saveState()]);
+      values[i] = call(m, i);
+    });
+  } catch (e) {
+    for (const [m, blob] of saved.reverse()) m.loadState(blob);
+    for (const s of scratch) s?.reset();
+    throw e;
+  }
+  parts.forEach((m, i) => {
+    if (!staged[i]) return;
+    if (replaces) call(m, i);
+    else m.merge(scratch[i]);
+    scratch[i].reset();
+  });
+  return values;
+}

@@ -4,7 +4,7 @@
 // Values combine element-wise: numbers, Tensors of equal shape (or a Tensor with a number), and
 // objects / arrays of those key by key.
 import { Tensor } from './tensor.mjs';
-import { addDisposeSymbol, checkAlive, checkSameClass, emptyCopy, requireMetricLike } from './common.mjs';
+import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike } from './common.mjs';
 import { decodeBlob, encodeBlob, hashText } from './blob.mjs';
 
 const BINARY = {
@@ -138,14 +138,15 @@ export class CompositionalMetric {
 
   update(...inputs) {
     checkAlive(this, this.#disposed, 'update');
-    for (const m of this.#leaves) m.update(...inputs);
+    allOrNothing(this.#leaves, (m) => m.update(...inputs));
   }
 
   /** The expression of the parts' values on this batch alone; the batch is accumulated too. */
   forward(...inputs) {
     checkAlive(this, this.#disposed, 'forward');
-    const values = new Map(this.#leaves.map((m) => [m, m.forward(...inputs)]));
-    return this.#evaluate((m) => values.get(m));
+    const values = allOrNothing(this.#leaves, (m) => m.forward(...inputs));
+    const valueOf = new Map(this.#leaves.map((m, i) => [m, values[i]]));
+    return this.#evaluate((m) => valueOf.get(m));
   }
 
   compute() {
@@ -166,7 +167,7 @@ export class CompositionalMetric {
     if (other.name !== this.name || other.#leaves.length !== this.#leaves.length) {
       throw new Error(`${this.name}.merge: cannot merge a different expression, ${other.name}`);
     }
-    this.#leaves.forEach((m, i) => m.merge(other.#leaves[i]));
+    allOrNothing(this.#leaves, (m, i) => m.merge(other.#leaves[i]));
   }
 
   #hash() {
@@ -185,7 +186,7 @@ export class CompositionalMetric {
     const { sections } = decodeBlob(blob, `${this.name}.loadState`,
       { kind: 'composition', name: 'CompositionalMetric', optionsHash: this.#hash() });
     if (sections.length !== this.#leaves.length) throw new Error(`${this.name}.loadState: the blob holds ${sections.length} parts, expected ${this.#leaves.length}`);
-    this.#leaves.forEach((m, i) => m.loadState(sections[i]));
+    allOrNothing(this.#leaves, (m, i) => m.loadState(sections[i]), { replaces: true });
   }
 
   /** The same expression over empty copies of the parts (or over `copyOf(part)` for each part). */

@@ -227,6 +227,9 @@ export class CustomMetric {
       if (values.length !== length) throw new Error(`${where}: refusing the state blob: state '${key}' has ${values.length} values, expected ${length}`);
       state[key] = s.kind === 'number' ? values[0] : s.kind === 'vector' ? Float64Array.from(values) : Array.from(values);
     });
+    if (!Number.isSafeInteger(header.updates) || header.updates < 0) {
+      throw new Error(`${where}: refusing the state blob: its update count ${JSON.stringify(header.updates)} is not a non-negative integer`);
+    }
     this.#state = state;
     this.#updates = header.updates;
   }

@@ -6,7 +6,7 @@
 // 'wasmetrics:glue' is made by scripts/build.mjs: one glue when both builds' glues are identical.
 import { glueFor } from 'wasmetrics:glue';
 import { readFileBytes } from 'wasmetrics:platform';
-import { WasmetricsError, wasmetricsError } from './errors.mjs';
+import { wasmetricsError } from './errors.mjs';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the
 // engine implements WebAssembly SIMD (the same probe as wasm-feature-detect / onnxruntime-web).
@@ -122,7 +122,6 @@ async function load(options) {
     instantiateFailed = reject;
   });
   const ready = glueFor(useSimd)({
-    WasmetricsError, // the binding throws it (bindings/embind.cpp, throw_js)
     instantiateWasm(imports, receiveInstance) {
       WebAssembly.instantiate(compiled, imports).then(
         (instance) => receiveInstance(instance, compiled),
@@ -132,7 +131,39 @@ async function load(options) {
     },
   });
   const module = await Promise.race([ready, failure]);
+  throwErrorsInJs(module);
   return { module, simd: useSimd };
+}
+
+// The engine reports a refused call as a value (takeError(), bindings/embind.cpp) and the error is
+// thrown here, in JS: a JS exception thrown through WebAssembly frames leaks the stack they moved
+// (16 bytes per refused call; 327,680 refused calls broke the module).
+function throwErrorsInJs(module) {
+  const { NativeMetric, takeError } = module;
+  // takeError() is {message, code, metric} of the refused call (codes: bindings/error_codes.hpp).
+  const toError = ({ message, code, metric }) => wasmetricsError(code, message, metric);
+  const check = () => {
+    const refused = takeError();
+    if (refused !== null) throw toError(refused);
+  };
+  for (const key of Object.getOwnPropertyNames(NativeMetric.prototype)) {
+    const method = NativeMetric.prototype[key];
+    if (key === 'constructor' || typeof method !== 'function' || key === 'delete' || key.startsWith('is') || key === 'clone') continue;
+    NativeMetric.prototype[key] = function checked(...args) {
+      const out = method.apply(this, args);
+      check();
+      return out;
+    };
+  }
+  module.NativeMetric = function CheckedNativeMetric(...args) {
+    const native = new NativeMetric(...args);
+    const refused = takeError();
+    if (refused !== null) {
+      native.delete();
+      throw toError(refused);
+    }
+    return native;
+  };
 }
 
 // Written out literally, one per file, so that bundlers (Vite, webpack) see and emit both assets.

@@ -2,7 +2,7 @@
 // MultitaskWrapper. They hold other metrics (built-in, custom or collections) and add plain JS on
 // top of their values; the metric arithmetic itself stays in the wrapped metrics.
 import { Tensor, toInputTensor, DTYPES } from './tensor.mjs';
-import { addDisposeSymbol, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
+import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
 import { canonicalJson, decodeBlob, encodeBlob, hashText, resultFromJson, resultToJson } from './blob.mjs';
 import { installOperators } from './compose.mjs';
 
@@ -205,10 +205,17 @@ export class MinMaxMetric {
 
   loadState(blob) {
     checkAlive(this, this.#disposed, 'loadState');
-    const { header, sections } = decodeBlob(blob, `${this.name}.loadState`, { kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash() });
+    const where = `${this.name}.loadState`;
+    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash() });
+    const [min, max] = [header.min, header.max].map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
+    const fresh = min === Infinity && max === -Infinity;
+    const nan = header.min === 'NaN' || header.max === 'NaN'; // a NaN value makes both NaN from then on
+    if (sections.length !== 1 || (!fresh && !nan && !(min <= max))) {
+      throw new Error(`${where}: refusing the state blob: min ${JSON.stringify(header.min)} and max ${JSON.stringify(header.max)} are not a seen range`);
+    }
     this.#metric.loadState(sections[0]);
-    this.#min = Number(header.min);
-    this.#max = Number(header.max);
+    this.#min = min;
+    this.#max = max;
   }
 
   clone() {
@@ -368,7 +375,12 @@ export class MetricTracker {
 
   loadState(blob) {
     checkAlive(this, this.#disposed, 'loadState');
-    const { header, sections } = decodeBlob(blob, `${this.name}.loadState`, { kind: 'wrapper', name: 'MetricTracker', optionsHash: this.#hash() });
+    const where = `${this.name}.loadState`;
+    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'MetricTracker', optionsHash: this.#hash() });
+    if (!Array.isArray(header.history) || typeof header.started !== 'boolean' || sections.length !== (header.started ? 1 : 0)) {
+      throw new Error(`${where}: refusing the state blob: its history, epoch flag and sections do not agree`);
+    }
+    const history = header.history.map((v) => resultFromJson(v, Tensor));
     let current = null;
     if (header.started) {
       current = emptyCopy(this.#template);
@@ -381,7 +393,7 @@ export class MetricTracker {
     }
     this.#current?.dispose();
     this.#current = current;
-    this.#history = header.history.map((v) => resultFromJson(v, Tensor));
+    this.#history = history;
   }
 
   clone() {
@@ -398,6 +410,10 @@ export class MetricTracker {
 }
 
 // ---- BootStrapper -------------------------------------------------------------------------------
+
+// A cap on the copies: TorchMetrics defaults to 10; beyond some thousands the spread estimate
+// does not improve, while the work and memory keep growing with every copy.
+const MAX_BOOTSTRAPS = 10_000;
 
 // xoshiro128** seeded through splitmix32: small, fast, reproducible in every engine.
 class Rng {
@@ -496,6 +512,10 @@ export class BootStrapper {
     samplingStrategy = 'poisson' } = {}) {
     requireMetricLike(metric, 'BootStrapper');
     if (!Number.isInteger(numBootstraps) || numBootstraps < 1) throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
+    if (numBootstraps > MAX_BOOTSTRAPS) {
+      throw new RangeError(`BootStrapper: numBootstraps must be at most ${MAX_BOOTSTRAPS}, got ${numBootstraps}: each bootstrap is a `
+        + 'full copy of the metric, updated on every batch (memory and time grow with the count; 1e6 blocked a page for 40 s)');
+    }
     if (samplingStrategy !== 'poisson') throw new Error(`BootStrapper: samplingStrategy ${JSON.stringify(samplingStrategy)} is not supported; 'poisson' streams, 'multinomial' would need every sample at once`);
     const qs = quantile === null ? null : [quantile].flat();
     if (qs !== null && !qs.every((q) => typeof q === 'number' && q >= 0 && q <= 1)) throw new RangeError('BootStrapper: quantile values must be in [0, 1]');
@@ -548,15 +568,27 @@ export class BootStrapper {
   /** Each copy folds in its own Poisson resample of the batch (a copy drawing no sample skips it). */
   update(...inputs) {
     checkAlive(this, this.#disposed, 'update');
-    this.#resamples('update', inputs).forEach((args, b) => args && this.#copies[b].update(...args));
+    this.#eachCopy('update', inputs, (c, args) => c.update(...args));
+  }
+
+  // Each copy that draws samples takes `call` with its resample; all or nothing, the generator too.
+  #eachCopy(method, inputs, call) {
+    const position = Uint32Array.from(this.#rng.s);
+    try {
+      const draws = this.#resamples(method, inputs);
+      const taking = this.#copies.filter((_, b) => draws[b] !== null);
+      const args = draws.filter((a) => a !== null);
+      return allOrNothing(taking, (c, i) => call(c, args[i]));
+    } catch (e) {
+      this.#rng.s.set(position);
+      throw e;
+    }
   }
 
   /** The statistics over the copies' values on this batch alone; the batch is accumulated too. */
   forward(...inputs) {
     checkAlive(this, this.#disposed, 'forward');
-    const values = [];
-    this.#resamples('forward', inputs).forEach((args, b) => args && values.push(this.#copies[b].forward(...args)));
-    return this.#summarize(values, 'forward');
+    return this.#summarize(this.#eachCopy('forward', inputs, (c, args) => c.forward(...args)), 'forward');
   }
 
   compute() {
@@ -609,7 +641,7 @@ export class BootStrapper {
     checkAlive(this, this.#disposed, 'merge');
     checkSameClass(this, other, `${this.#name}.merge`);
     if (other.#copies.length !== this.#copies.length) throw new Error(`${this.#name}.merge: ${other.#copies.length} copies vs ${this.#copies.length}`);
-    this.#copies.forEach((c, i) => c.merge(other.#copies[i]));
+    allOrNothing(this.#copies, (c, i) => c.merge(other.#copies[i]));
   }
 
   #hash() {
@@ -625,8 +657,16 @@ export class BootStrapper {
 
   loadState(blob) {
     checkAlive(this, this.#disposed, 'loadState');
-    const { header, sections } = decodeBlob(blob, `${this.#name}.loadState`, { kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash() });
-    this.#copies.forEach((c, i) => c.loadState(sections[i]));
+    const where = `${this.#name}.loadState`;
+    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash() });
+    const uint32 = (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32;
+    if (!uint32(header.seed)) throw new Error(`${where}: refusing the state blob: seed ${JSON.stringify(header.seed)} is not a 32-bit unsigned integer`);
+    // xoshiro128**'s state: four 32-bit words, not all zero (an all-zero state only ever draws 0).
+    if (!Array.isArray(header.rng) || header.rng.length !== 4 || !header.rng.every(uint32) || header.rng.every((v) => v === 0)) {
+      throw new Error(`${where}: refusing the state blob: rng ${JSON.stringify(header.rng)} is not a generator state (four 32-bit words, not all zero)`);
+    }
+    if (sections.length !== this.#copies.length) throw new Error(`${where}: refusing the state blob: ${sections.length} copies, expected ${this.#copies.length}`);
+    allOrNothing(this.#copies, (c, i) => c.loadState(sections[i]), { replaces: true });
     this.#seed = header.seed;
     this.#rng.s.set(header.rng);
   }
@@ -698,12 +738,17 @@ export class MultitaskWrapper {
 
   update(preds, target) {
     this.#check('update', preds, target);
-    for (const [t, m] of this.#tasks) m.update(preds[t], target[t]);
+    allOrNothing([...this.#tasks.values()], (m, i) => m.update(preds[this.#taskAt(i)], target[this.#taskAt(i)]));
   }
 
   forward(preds, target) {
     this.#check('forward', preds, target);
-    return this.#keyed((t, m) => m.forward(preds[t], target[t]));
+    const values = allOrNothing([...this.#tasks.values()], (m, i) => m.forward(preds[this.#taskAt(i)], target[this.#taskAt(i)]));
+    return this.#keyed((t) => values[[...this.#tasks.keys()].indexOf(t)]);
+  }
+
+  #taskAt(i) {
+    return [...this.#tasks.keys()][i];
   }
 
   compute() {
@@ -720,7 +765,7 @@ export class MultitaskWrapper {
     checkAlive(this, this.#disposed, 'merge');
     checkSameClass(this, other, 'MultitaskWrapper.merge');
     if (other.#hash() !== this.#hash()) throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
-    for (const [t, m] of this.#tasks) m.merge(other.#tasks.get(t));
+    allOrNothing([...this.#tasks.values()], (m, i) => m.merge(other.#tasks.get(this.#taskAt(i))));
   }
 
   #hash() {
@@ -736,7 +781,8 @@ export class MultitaskWrapper {
   loadState(blob) {
     checkAlive(this, this.#disposed, 'loadState');
     const { sections } = decodeBlob(blob, 'MultitaskWrapper.loadState', { kind: 'wrapper', name: 'MultitaskWrapper', optionsHash: this.#hash() });
-    [...this.#tasks.values()].forEach((m, i) => m.loadState(sections[i]));
+    if (sections.length !== this.#tasks.size) throw new Error(`MultitaskWrapper.loadState: refusing the state blob: ${sections.length} tasks, expected ${this.#tasks.size}`);
+    allOrNothing([...this.#tasks.values()], (m, i) => m.loadState(sections[i]), { replaces: true });
   }
 
   clone() {

@@ -177,8 +177,8 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       close(doc.calibration.ece, r.calibration.ece, 'ECE in the JSON export');
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
       const text = readFileSync(await csv.path(), 'utf8');
-      assert.ok(text.includes(`calibration,MulticlassCalibrationError,ece,${r.calibration.ece}\n`));
-      assert.ok(text.includes(`curve,MulticlassROC cat,point[1],${r.curves[0].series[0].x[1]} ${r.curves[0].series[0].y[1]}\n`));
+      assert.ok(text.includes(`"calibration","MulticlassCalibrationError","ece","${r.calibration.ece}"\n`));
+      assert.ok(text.includes(`"curve","MulticlassROC cat","point[1]","${r.curves[0].series[0].x[1]} ${r.curves[0].series[0].y[1]}"\n`));
       for (const id of ['plot-roc', 'plot-pr', 'plot-calibration']) {
         const [png] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-png="${id}"]`)]);
         assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${id} as PNG`);
@@ -242,7 +242,7 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       assert.deepEqual(doc.images.map((im) => im.name), r.images.map((im) => im.name));
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#masks-export button[data-export="csv"]')]);
       const text = readFileSync(await csv.path(), 'utf8');
-      assert.ok(text.includes(`image,${r.images[0].name},meanIoU,${r.images[0].meanIoU}\n`));
+      assert.ok(text.includes(`"image","${r.images[0].name}","meanIoU","${r.images[0].meanIoU}"\n`));
       for (const id of ['plot-masks-per-class', 'plot-iou-per-image']) {
         const [png] = await Promise.all([page.waitForEvent('download'), page.click(`#masks-export button[data-png="${id}"]`)]);
         assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${id} as PNG`);

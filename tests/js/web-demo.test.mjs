@@ -133,8 +133,9 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
       for (const r of rows) close(doc.metrics.find((m) => m.name === r.name).value, r.value, `${r.name} in the JSON export`);
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
       const text = readFileSync(await csv.path(), 'utf8');
-      assert.match(text, /^section,name,key,value\n/);
-      assert.match(text, /per_class,cat,precision,/);
+      // Every field quoted (OWASP CSV injection; tests/js/web-safety.test.mjs)
+      assert.match(text, /^"section","name","key","value"\n/);
+      assert.match(text, /"per_class","cat","precision",/);
       const [png] = await Promise.all([page.waitForEvent('download'), page.click('button[data-png="plot-confusion"]')]);
       assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
       // copy as code: run the snippet with the package and the sample file

