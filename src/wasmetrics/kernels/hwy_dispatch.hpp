@@ -2,7 +2,7 @@
 // How a kernel reaches its Highway code. Natively every target the compiler can generate is
 // built (foreach_target.h) and the best one the CPU supports is picked at run time, so that
 // GoogleTest can also run each target (HWY_EXPORT_AND_TEST_P). WASM has one target fixed at
-// compile time (WASM with -msimd128, EMU128 without), so it calls it statically and needs no
+// compile time (WASM with -msimd128, SCALAR without), so it calls it statically and needs no
 // libhwy at link time (HWY_DYNAMIC_DISPATCH reads libhwy's chosen-target table).
 #if defined(__EMSCRIPTEN__)
 #if defined(__wasm_simd128__)
