@@ -30,12 +30,12 @@ class CatMetric final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0]);
-    if (b.values.empty()) return;
+    if (b.values.size() == 0) return;
     if (b.shape.empty()) b.shape = {1};
     auto& shapes = s["shapes"];
     shapes.append<std::int64_t>(static_cast<std::int64_t>(b.shape.size()));
     shapes.append<std::int64_t>(std::span<const std::int64_t>(b.shape));
-    s["value"].append<float>(std::span<const float>(b.values));
+    s["value"].append<float>(std::span<const float>(b.values.data(), b.values.size()));
   }
 
   Result compute_state(const State& s) const override {

@@ -27,6 +27,8 @@ class ExtremumMetric final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0]);
+    // A loop, not xt::amax: it keeps the state's rules exactly (the first of equal values wins, so
+    // 0.0 before -0.0 stays 0.0) and an empty batch (every entry NaN and dropped) gives ±inf.
     double best = kInit;
     for (float v : b.values) {
       const double d = static_cast<double>(v);

@@ -21,13 +21,9 @@ class MeanMetric final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0], in.size() > 1 ? &in[1] : nullptr);
-    double sum = 0, weight = 0;
-    for (std::size_t i = 0; i < b.values.size(); ++i) {
-      sum += static_cast<double>(b.values[i]) * static_cast<double>(b.weights[i]);
-      weight += static_cast<double>(b.weights[i]);
-    }
-    s["mean_value"].as<double>()[0] = sum;
-    s["weight"].as<double>()[0] = weight;
+    const aggregation::BatchSums sums = aggregation::batch_sums(b);
+    s["mean_value"].as<double>()[0] = sums.weighted;
+    s["weight"].as<double>()[0] = sums.weight;
   }
 
   Result compute_state(const State& s) const override {

@@ -19,13 +19,22 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
+
+#include <xtensor/xbroadcast.hpp>
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xindex_view.hpp>
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xreducer.hpp>
+#include <xtensor/xtensor.hpp>
 
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/options.hpp"
 #include "wasmetrics/core/tensor.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics::aggregation {
 
@@ -57,112 +66,78 @@ inline OptionSpec nan_strategy_option() {
                  "yet), a number replaces each NaN entry"};
 }
 
-// One batch after NaN handling: float32 values, their weights (1 where no weight was given) and the
-// shape the values have (the input's, or [n] when NaN entries were dropped).
+// One batch after NaN handling: float32 values, their weights (1 where no weight was given),
+// flattened row-major, and the shape the values have (the input's, or [n] when NaN entries were
+// dropped).
 struct CleanBatch {
-  std::vector<float> values;
-  std::vector<float> weights;
+  xt::xtensor<float, 1> values;
+  xt::xtensor<float, 1> weights;
   Shape shape;
 };
 
-namespace detail {
-
-template <class T>
-constexpr bool is_nan(T x) {
-  if constexpr (std::is_floating_point_v<T>) return x != x;
-  else return false;
+// Σ value·weight and Σ weight of a clean batch in float64, in element order (with unit weights
+// the first is exactly Σ value).
+struct BatchSums {
+  double weighted = 0, weight = 0;
+};
+inline BatchSums batch_sums(const CleanBatch& b) {
+  const auto w = xt::cast<double>(b.weights);
+  return {xt::sum(xt::cast<double>(b.values) * w)(), xt::sum(w)()};
 }
 
-// For each element of a tensor of shape `to`, the flat index of the element of `from` that
-// torch.broadcast_to(from, to) shows there. Throws when `from` cannot be broadcast to `to`.
-inline std::vector<std::size_t> broadcast_indices(std::string_view metric, std::string_view from_name,
-                                                  const Shape& from, std::string_view to_name, const Shape& to) {
-  auto bad = [&] {
+// torch.broadcast_to's rule (trailing dims align; each of `from` equals the target's or is 1, and
+// `from` has no more dims): checked here so that the error names the arguments.
+inline void require_broadcastable(std::string_view metric, std::string_view from_name, const Shape& from,
+                                  std::string_view to_name, const Shape& to) {
+  bool ok = from.size() <= to.size();
+  for (std::size_t k = 0; ok && k < from.size(); ++k) {
+    const std::int64_t d = from[from.size() - 1 - k];
+    ok = d == 1 || d == to[to.size() - 1 - k];
+  }
+  if (!ok)
     fail(metric, ": `", from_name, "` of shape ", shape_str(from), " cannot be broadcast to the shape ",
          shape_str(to), " of `", to_name, "`");
-  };
-  if (from.size() > to.size()) bad();
-  const std::size_t nd = to.size(), lead = to.size() - from.size();
-  std::vector<std::int64_t> stride(nd, 0);  // stride of `from` along each dim of `to` (0: broadcast)
-  std::int64_t s = 1;
-  for (std::size_t k = nd; k-- > lead;) {
-    std::int64_t d = from[k - lead];
-    if (d != to[k] && d != 1) bad();
-    stride[k] = d == 1 ? 0 : s;
-    s *= d;
-  }
-  const auto n = static_cast<std::size_t>(shape_numel(to));
-  std::vector<std::size_t> out(n);
-  std::vector<std::int64_t> idx(nd, 0);
-  std::int64_t pos = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = static_cast<std::size_t>(pos);
-    for (std::size_t k = nd; k-- > 0;) {  // odometer over `to`, last dim fastest
-      if (++idx[k] < to[k]) { pos += stride[k]; break; }
-      pos -= stride[k] * (to[k] - 1);
-      idx[k] = 0;
-    }
-  }
-  return out;
 }
 
-}  // namespace detail
-
 // Reads `value` (any dtype, any shape; 0-d is a scalar) and the optional `weight` (broadcast to
-// value's shape) and applies the NaN strategy. Throws before anything is accumulated.
+// value's shape) and applies the NaN strategy. NaN is tested on the input as given, before the
+// cast to float32. Throws before anything is accumulated.
 inline CleanBatch clean_batch(std::string_view metric, const NanStrategy& strategy, const TensorView& value,
                               const TensorView* weight = nullptr) {
   const auto n = static_cast<std::size_t>(value.numel());
-  std::vector<float> v(n), w(n, 1.0f);
-  std::vector<char> v_nan(n, 0), w_nan(n, 0);
-  bool any_nan = false;
-  visit_elements(value, [&](auto x) {
-    for (std::size_t i = 0; i < n; ++i) {
-      v_nan[i] = detail::is_nan(x[i]);
-      any_nan |= static_cast<bool>(v_nan[i]);
-      v[i] = static_cast<float>(x[i]);
-    }
+  CleanBatch out;
+  xt::xtensor<bool, 1> v_nan, w_nan = xt::zeros<bool>({n});
+  dispatch_dtype(value.dtype, [&](auto tag) {
+    const auto x = adapt_flat<decltype(tag)>(value);
+    out.values = xt::cast<float>(x);
+    v_nan = xt::isnan(x);
   });
+  out.weights = xt::ones<float>({n});
   if (weight) {
-    const auto where = detail::broadcast_indices(metric, "weight", weight->shape, "value", value.shape);
-    visit_elements(*weight, [&](auto x) {
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto e = x[where[i]];
-        w_nan[i] = detail::is_nan(e);
-        any_nan |= static_cast<bool>(w_nan[i]);
-        w[i] = static_cast<float>(e);
-      }
+    require_broadcastable(metric, "weight", weight->shape, "value", value.shape);
+    dispatch_dtype(weight->dtype, [&](auto tag) {
+      const auto x = xt::flatten(xt::broadcast(adapt<decltype(tag)>(*weight), xt_shape_of(value.shape)));
+      out.weights = xt::cast<float>(x);
+      w_nan = xt::isnan(x);
     });
   }
-
-  CleanBatch out;
-  if (!any_nan) {
-    out.values = std::move(v);
-    out.weights = std::move(w);
-    out.shape = value.shape;
-    return out;
-  }
+  out.shape = value.shape;
+  if (!xt::any(v_nan) && !xt::any(w_nan)) return out;
   switch (strategy.policy) {
     case NanPolicy::error:
       fail(metric, ": Encountered `nan` values in tensor (`", weight ? "value` or `weight" : "value",
            "`) with nan_strategy='error'");
     case NanPolicy::warn:  // no warning channel yet: same as ignore
-    case NanPolicy::ignore:
-      for (std::size_t i = 0; i < n; ++i) {
-        if (v_nan[i] || w_nan[i]) continue;
-        out.values.push_back(v[i]);
-        out.weights.push_back(w[i]);
-      }
+    case NanPolicy::ignore: {
+      const xt::xtensor<bool, 1> keep = !(v_nan || w_nan);
+      out.values = xt::filter(out.values, keep);
+      out.weights = xt::filter(out.weights, keep);
       out.shape = {static_cast<std::int64_t>(out.values.size())};
       return out;
+    }
     case NanPolicy::impute:
-      for (std::size_t i = 0; i < n; ++i) {
-        if (v_nan[i]) v[i] = strategy.impute_value;
-        if (w_nan[i]) w[i] = strategy.impute_value;
-      }
-      out.values = std::move(v);
-      out.weights = std::move(w);
-      out.shape = value.shape;
+      out.values = xt::where(v_nan, strategy.impute_value, out.values);
+      out.weights = xt::where(w_nan, strategy.impute_value, out.weights);
       return out;
   }
   return out;

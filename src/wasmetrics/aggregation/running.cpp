@@ -40,13 +40,8 @@ class RunningAggregate final : public Metric {
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView* weight = IsMean && in.size() > 1 ? &in[1] : nullptr;
     auto b = aggregation::clean_batch(name(), nan_, in[0], weight);
-    double sum = 0, total_weight = 0;
-    for (std::size_t i = 0; i < b.values.size(); ++i) {
-      const double w = IsMean ? static_cast<double>(b.weights[i]) : 1.0;
-      sum += static_cast<double>(b.values[i]) * w;
-      total_weight += w;
-    }
-    const double row[2] = {sum, total_weight};
+    const aggregation::BatchSums sums = aggregation::batch_sums(b);  // RunningSum has no weight: all 1
+    const double row[2] = {sums.weighted, sums.weight};
     s["rows"].append<double>(std::span<const double>(row, 2));
   }
 

@@ -19,9 +19,7 @@ class SumMetric final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0]);
-    double sum = 0;
-    for (float v : b.values) sum += static_cast<double>(v);
-    s["sum_value"].as<double>()[0] = sum;
+    s["sum_value"].as<double>()[0] = aggregation::batch_sums(b).weighted;
   }
 
   Result compute_state(const State& s) const override { return Result::scalar(s["sum_value"].as<double>()[0]); }

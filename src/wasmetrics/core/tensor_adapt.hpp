@@ -23,6 +23,13 @@ auto adapt(const TensorView& t) {
   return xt::adapt(t.as<T>(), static_cast<std::size_t>(t.numel()), xt::no_ownership(), xt_shape_of(t.shape));
 }
 
+// The elements of `t` flattened to 1-D (row-major), whatever its shape (0-d: one element).
+template <class T>
+auto adapt_flat(const TensorView& t) {
+  const auto n = static_cast<std::size_t>(t.numel());
+  return xt::adapt(t.as<T>(), n, xt::no_ownership(), XtShape{n});
+}
+
 // The elements of `t` as a [numel / columns, columns] matrix (row-major), e.g. [N] or [N, k]
 // inputs seen as rows × outputs. `columns` must divide numel (callers check shapes first).
 template <class T>
