@@ -53,7 +53,6 @@ val take_error() {
   g_error = PendingError{};
   return out;
 }
-}
 
 // Runs one entry point: a refusal becomes a JS error with the entry point's code (what the core
 // refused follows from where: options at construction, inputs in update...), running out of heap
