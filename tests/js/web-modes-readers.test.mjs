@@ -8,13 +8,15 @@ import { pathToFileURL } from 'node:url';
 import { webDir } from './web-harness.mjs';
 
 const { readRatings } = await import(pathToFileURL(join(webDir, 'js/modes/agreement.mjs')).href);
+const wasmetrics = await import(pathToFileURL(join(webDir, '../npm/dist/index.mjs')).href);
+await wasmetrics.init();
 const { readPairs, pairsOf } = await import(pathToFileURL(join(webDir, 'js/modes/text.mjs')).href);
 
-test('agreement: wide, long and Label Studio files give the same ratings matrix', () => {
-  const wide = readRatings('item,a,b,c\nx,pos,pos,\ny,neg,pos,neg\n', 'w.csv');
-  const long = readRatings('label,annotator,item\npos,a,x\npos,b,x\nneg,a,y\npos,b,y\nneg,c,y\n', 'l.csv');
+test('agreement: wide, long and Label Studio files give the same ratings matrix (the package\'s readRatings)', () => {
+  const wide = readRatings('item,a,b,c\nx,pos,pos,\ny,neg,pos,neg\n', 'w.csv', wasmetrics);
+  const long = readRatings('label,annotator,item\npos,a,x\npos,b,x\nneg,a,y\npos,b,y\nneg,c,y\n', 'l.csv', wasmetrics);
   const task = (id, votes) => ({ id, annotations: votes.map(([u, l]) => ({ completed_by: { id: u, email: u }, result: [{ type: 'choices', value: { choices: [l] } }] })) });
-  const ls = readRatings(JSON.stringify([task('x', [['a', 'pos'], ['b', 'pos']]), task('y', [['a', 'neg'], ['b', 'pos'], ['c', 'neg']])]), 'ls.json');
+  const ls = readRatings(JSON.stringify([task('x', [['a', 'pos'], ['b', 'pos']]), task('y', [['a', 'neg'], ['b', 'pos'], ['c', 'neg']])]), 'ls.json', wasmetrics);
   for (const [d, format] of [[wide, 'wide'], [long, 'long'], [ls, 'Label Studio']]) {
     assert.equal(d.format, format);
     assert.deepEqual(d.items, ['x', 'y']);
@@ -22,20 +24,20 @@ test('agreement: wide, long and Label Studio files give the same ratings matrix'
     assert.deepEqual(d.labels, ['neg', 'pos']);
     assert.deepEqual(Array.from(d.classes), [1, 1, NaN, 0, 1, 0]);
     assert.equal(d.values, null, 'text labels have no numeric values');
+    assert.deepEqual([d.U, d.R], [2, 3]);
   }
-  const numeric = readRatings('a\tb\n1\t2\n10\t\n', 'n.tsv');
+  const numeric = readRatings('item\ta\tb\nu\t1\t2\nv\t10\t\n', 'n.tsv', wasmetrics);
   assert.deepEqual(numeric.labels, ['1', '2', '10'], 'numeric labels sort as numbers');
   assert.deepEqual(Array.from(numeric.values), [1, 2, 10, NaN]);
 });
 
-test('agreement: broken files name the line, task or what is missing', () => {
-  assert.throws(() => readRatings('item,annotator,label\nx,a,pos\nx,a,neg\n', 'l.csv'), /l\.csv, line 3: a rated item "x" twice/);
-  assert.throws(() => readRatings('item,a,b\nx,1\n', 'w.csv'), /w\.csv, line 2: 2 fields, but the header has 3/);
-  assert.throws(() => readRatings('item,a\nx,1\n', 'w.csv'), /at least two annotator columns/);
-  assert.throws(() => readRatings('item,a,b\nx,,\n', 'w.csv'), /no ratings/);
-  assert.throws(() => readRatings('[{"id":7,"annotations":[{"result":[]}]}]', 'ls.json'), /ls\.json, task 1 \(id 7\), annotation 1: no "completed_by"/);
-  assert.throws(() => readRatings('[{"id":7}]', 'ls.json'), /task 1 \(id 7\): not a Label Studio task/);
-  assert.throws(() => readRatings('[{', 'ls.json'), /ls\.json: not valid JSON/);
+test('agreement: broken files name the file and the line, task or what is missing', () => {
+  assert.throws(() => readRatings('item,annotator,label\nx,a,pos\nx,a,neg\n', 'l.csv', wasmetrics), /^Error: l\.csv: .*line 3/);
+  assert.throws(() => readRatings('item,a,b\nx,1\n', 'w.csv', wasmetrics), /^Error: w\.csv: .*line 2/);
+  assert.throws(() => readRatings('item,a\nx,1\n', 'w.csv', wasmetrics), /w\.csv: 1 annotator; agreement needs at least two/);
+  assert.throws(() => readRatings('item,a,b\nx,,\n', 'w.csv', wasmetrics), /w\.csv: no ratings/);
+  assert.throws(() => readRatings('[{"id":7,"annotations":[{"result":[]}]}]', 'ls.json', wasmetrics), /^Error: ls\.json: /);
+  assert.throws(() => readRatings('[{', 'ls.json', wasmetrics), /^Error: ls\.json: /);
 });
 
 test('text: CSV/TSV columns, JSON Lines with lists of references, two files by line', () => {

@@ -1,114 +1,35 @@
 // The Agreement mode (issue 19): one ratings file -> do the annotators agree, and where not?
-// A wide table (one row per item, one column per annotator, empty cell = missing) or a long
-// table (item, annotator, label rows, columns named by the header, any order), CSV or TSV; or
-// Label Studio's JSON export (tasks with several annotations, one `choices` result each).
+// Any format the package's readRatings reads (wide or long CSV/TSV, Label Studio's JSON export,
+// CVAT XML, a wide JSON table): the page has no reader of its own.
 // Shows the counts, Krippendorff's alpha (level of measurement chosen; ordinal/interval/ratio only
 // for numeric labels) with its bootstrap interval, Fleiss' kappa, Cohen's kappa of every pair
 // and their mean, each annotator's agreement with the majority, the label distribution per
 // annotator and the most contested items (MajorityVote, ties reported). All numbers come from the
 // npm package (evaluate runs in a Web Worker, mode-worker.mjs).
-import { codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { codeSnippet, computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
 
-const ITEM = /^(item|unit|id|item_id|task|task_id|example|sample|doc|document|text_id)$/i;
-const RATER = /^(annotator|rater|coder|labeler|labeller|user|worker|judge|annotator_id|rater_id|user_id|worker_id)$/i;
-const LABEL = /^(label|rating|value|class|category|answer|choice|annotation)$/i;
+// The package's readRatings formats, as the page names them.
+const FORMAT_NAMES = { wide: 'wide', long: 'long', 'label-studio': 'Label Studio', cvat: 'CVAT XML', 'wide-json': 'JSON', npy: '.npy' };
 
 /**
- * Label Studio's JSON export (tasks, each with its `annotations`): (item, annotator, label, where)
- * rows from each annotation's `choices` result; cancelled annotations are left out. Items are the
- * task ids, annotators the `completed_by` user (email, else id).
+ * The ratings of a file, read by the package's readRatings (wide or long CSV/TSV, Label Studio's
+ * JSON export, CVAT XML, a wide JSON table): items × annotators as class indices (NaN = missing),
+ * the labels (numeric ones sorted by value, with their numbers in `values`). Errors name the file.
  */
-export function labelStudioRows(doc, fileName) {
-  const tasks = Array.isArray(doc) ? doc : [doc];
-  const rows = [];
-  tasks.forEach((task, t) => {
-    const at = `${fileName}, task ${t + 1}${task?.id !== undefined ? ` (id ${task.id})` : ''}`;
-    if (!task || typeof task !== 'object' || !Array.isArray(task.annotations)) throw new Error(`${at}: not a Label Studio task (no "annotations" list)`);
-    task.annotations.forEach((a, k) => {
-      if (a?.was_cancelled) return;
-      const by = a?.completed_by;
-      const user = by && typeof by === 'object' ? by.email ?? by.id : by;
-      if (user === undefined || user === null) throw new Error(`${at}, annotation ${k + 1}: no "completed_by" user`);
-      const choices = (a.result ?? []).filter((r) => r?.type === 'choices');
-      if (choices.length === 0) return; // an annotation without a choice is a missing rating
-      const picked = choices[0].value?.choices;
-      if (!Array.isArray(picked) || picked.length !== 1) throw new Error(`${at}, annotation ${k + 1}: ${Array.isArray(picked) ? `${picked.length} choices` : 'no choices'}; agreement needs exactly one label per annotation`);
-      rows.push([String(task.id ?? t + 1), String(user), String(picked[0]), `task ${t + 1}, annotation ${k + 1}`]);
-    });
-  });
-  return rows;
-}
-
-/**
- * The ratings of a file: items × annotators, labels (sorted; numeric when every label is a
- * number). A CSV/TSV (wide or long table), or Label Studio's JSON export.
- */
-export function readRatings(text, fileName = 'the file') {
-  const json = /^\s*[[{]/.test(text.replace(/^\uFEFF/, ''));
-  let doc = null;
-  if (json) {
-    try {
-      doc = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${fileName}: not valid JSON (${e.message})`);
-    }
+export function readRatings(text, fileName, wasmetrics) {
+  let format, table;
+  try {
+    format = wasmetrics.detectRatingsFormat(text);
+    table = wasmetrics.readRatings(text, { format });
+  } catch (e) {
+    throw new Error(`${fileName}: ${e.message}`);
   }
-  const { header, rows, line } = json ? { header: [], rows: [], line: null } : readTable(text, fileName);
-  const col = (re) => header.findIndex((h) => re.test(h));
-  const [ci, cr, cl] = [col(ITEM), col(RATER), col(LABEL)];
-  const cells = new Map(); // item -> Map(annotator -> label string)
-  const items = [];
-  const annotators = [];
-  const seen = { items: new Set(), annotators: new Set() };
-  const add = (item, rater, label, where) => {
-    if (!seen.items.has(item)) seen.items.add(item), items.push(item), cells.set(item, new Map());
-    if (!seen.annotators.has(rater)) seen.annotators.add(rater), annotators.push(rater);
-    const m = cells.get(item);
-    if (m.has(rater) && m.get(rater) !== label) throw new Error(`${fileName}, ${where}: ${rater} rated item "${item}" twice ("${m.get(rater)}" and "${label}")`);
-    m.set(rater, label);
-  };
-  let format;
-  if (json) {
-    format = 'Label Studio';
-    for (const [item, rater, label, where] of labelStudioRows(doc, fileName)) add(item, rater, label, where);
-  } else if (ci >= 0 && cr >= 0 && cl >= 0 && header.length <= 4) {
-    format = 'long';
-    rows.forEach((r, i) => {
-      if (r[ci] === '' || r[cr] === '') throw new Error(`${fileName}, line ${line(i)}: empty ${r[ci] === '' ? `"${header[ci]}"` : `"${header[cr]}"`}`);
-      if (r[cl] !== '') add(r[ci], r[cr], r[cl], `line ${line(i)}`);
-    });
-  } else {
-    format = 'wide';
-    const idCol = ci >= 0 ? ci : -1;
-    const raterCols = header.map((h, j) => j).filter((j) => j !== idCol);
-    if (raterCols.length < 2) throw new Error(`${fileName}: a wide table needs at least two annotator columns (or a long table with columns item, annotator, label); the header is ${header.join(', ')}`);
-    rows.forEach((r, i) => {
-      const item = idCol >= 0 ? r[idCol] : String(i + 1);
-      if (seen.items.has(item)) throw new Error(`${fileName}, line ${line(i)}: item "${item}" appears twice`);
-      seen.items.add(item), items.push(item), cells.set(item, new Map());
-      for (const j of raterCols) if (r[j] !== '') cells.get(item).set(header[j], r[j]);
-    });
-    for (const j of raterCols) annotators.push(header[j]);
-  }
-  const labelSet = new Set();
-  for (const m of cells.values()) for (const v of m.values()) labelSet.add(v);
-  if (labelSet.size === 0) throw new Error(`${fileName}: no ratings (every cell is empty)`);
-  if (annotators.length < 2) throw new Error(`${fileName}: ${annotators.length} annotator; agreement needs at least two`);
-  const numeric = [...labelSet].every((s) => /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s));
-  const labels = [...labelSet].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
-  const index = new Map(labels.map((l, k) => [l, k]));
-  const U = items.length;
-  const R = annotators.length;
-  const classes = new Float64Array(U * R).fill(NaN); // class indices, NaN = missing
-  const values = new Float64Array(U * R).fill(NaN); // the labels' numbers (numeric labels only)
-  items.forEach((it, u) => annotators.forEach((a, r) => {
-    const v = cells.get(it).get(a);
-    if (v === undefined) return;
-    classes[u * R + r] = index.get(v);
-    if (numeric) values[u * R + r] = Number(v);
-  }));
-  return { format, items, annotators, labels, numeric, classes, values: numeric ? values : null, U, R };
+  const [U, R] = table.ratings.shape;
+  if (table.count === 0) throw new Error(`${fileName}: no ratings (every cell is empty)`);
+  if (R < 2) throw new Error(`${fileName}: ${R} annotator; agreement needs at least two`);
+  return { format: FORMAT_NAMES[format] ?? format, items: table.items, annotators: table.annotators, labels: table.labels,
+    numeric: table.values !== null, classes: table.ratings.data, values: table.values?.data ?? null, U, R };
 }
 
 const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'];
@@ -131,8 +52,8 @@ export default {
   name: 'agreement',
   title: 'Agreement (annotators)',
   label: 'Inter-annotator agreement',
-  about: 'One ratings file: a wide table (one row per item, one column per annotator, an empty cell is a missing rating) or a long table with columns item, annotator, label (any order), CSV or TSV; or Label Studio\'s JSON export (one choice per annotation).',
-  inputs: [{ role: 'ratings', label: 'Ratings', hint: 'CSV/TSV, wide or long; or a Label Studio JSON export', accept: '.csv,.tsv,.txt,.json' }],
+  about: 'One ratings file, read by the package\'s readRatings: a wide table (the first column the item, one column per annotator, an empty cell is a missing rating) or a long table with columns item, annotator, label (any order), CSV or TSV; Label Studio\'s JSON export (one choice per annotation); a CVAT XML export; or a wide JSON table.',
+  inputs: [{ role: 'ratings', label: 'Ratings', hint: 'CSV/TSV, wide or long; a Label Studio JSON or CVAT XML export', accept: '.csv,.tsv,.txt,.json,.xml' }],
   options: [{ name: 'level', label: 'Krippendorff\'s alpha, level of measurement', choices: LEVELS, default: 'nominal' }],
   samples: [
     { name: 'sentiment-long', label: 'Sentiment, 4 annotators (long CSV)', files: { ratings: 'samples/agreement-long.csv' } },
@@ -141,7 +62,7 @@ export default {
   ],
 
   async evaluate(files, wasmetrics, { level = 'nominal' } = {}) {
-    const d = readRatings(files.ratings.text, files.ratings.name);
+    const d = readRatings(files.ratings.text, files.ratings.name, wasmetrics);
     if (level !== 'nominal' && !d.numeric) throw new Error(`the ${level} level of measurement needs numeric labels; these labels are text (${d.labels.slice(0, 4).join(', ')}…): choose nominal`);
     const C = d.labels.length;
     const run = (metric, options, { subset, key, query } = {}) => pick(computeMetric(wasmetrics, metric, options, inputsFor(d, metric, subset), query), key);
@@ -190,7 +111,7 @@ export default {
   render(r, out, { ms, simd }) {
     const C = r.labels.length;
     const kOpts = { levelOfMeasurement: r.level };
-    out.replaceChildren(el('p', { class: 'muted', text: `${r.file}: ${r.format}${r.format === 'Label Studio' ? ' export' : ' table'}, ${r.ratings} ratings (${r.missing} missing); computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    out.replaceChildren(el('p', { class: 'muted', text: `${r.file}: ${r.format}${/Studio|CVAT/.test(r.format) ? ' export' : ' table'}, ${r.ratings} ratings (${r.missing} missing); computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
     const count = (what, v) => el('td', { class: 'num', text: String(v), dataset: { value: String(v), count: what } });
     out.append(el('h3', { text: 'Overview' }), table('agreement-overview', ['', 'value'], [
       ['items', count('items', r.items)], ['annotators', count('annotators', r.annotators.length)], ['labels', count('labels', C)],
@@ -222,8 +143,8 @@ export default {
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Agreement', files, helpers: [labelStudioRows, readRatings, inputsFor], consts: { ITEM, RATER, LABEL, BOOTSTRAP }, body: `
-const d = readRatings(files.ratings.text, files.ratings.name);
+    return codeSnippet({ title: 'Agreement', files, helpers: [readRatings, inputsFor], consts: { FORMAT_NAMES, BOOTSTRAP }, body: `
+const d = readRatings(files.ratings.text, files.ratings.name, wasmetrics);
 const C = d.labels.length;
 const kOpts = { levelOfMeasurement: ${JSON.stringify(r.level)} };
 const ratings = (metric, subset) => inputsFor(d, metric, subset);
@@ -241,7 +162,7 @@ for (const metric of ['CohenKappaMatrix', 'MajorityVote']) cells.push({ metric, 
 
   /** The package's value for a shown cell: its metric and options on the same file's ratings. */
   async expected(cell, files, wasmetrics) {
-    const d = readRatings(files.ratings.text, files.ratings.name);
+    const d = readRatings(files.ratings.text, files.ratings.name, wasmetrics);
     const query = cell.query ? { name: cell.query, options: cell.queryOptions } : null;
     const value = computeMetric(wasmetrics, cell.metric, cell.options, inputsFor(d, cell.metric, cell.subset), query);
     if (cell.key === 'meanPairwise') {
