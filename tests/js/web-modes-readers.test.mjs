@@ -10,7 +10,7 @@ import { webDir } from './web-harness.mjs';
 const { readRatings } = await import(pathToFileURL(join(webDir, 'js/modes/agreement.mjs')).href);
 const wasmetrics = await import(pathToFileURL(join(webDir, '../npm/dist/index.mjs')).href);
 await wasmetrics.init();
-const { readPairs, pairsOf } = await import(pathToFileURL(join(webDir, 'js/modes/text.mjs')).href);
+const { readPairs, pairsOf, alignedRuns, werHistogram, readCues } = await import(pathToFileURL(join(webDir, 'js/modes/text.mjs')).href);
 
 test('agreement: wide, long and Label Studio files give the same ratings matrix (the package\'s readRatings)', () => {
   const wide = readRatings('item,a,b,c\nx,pos,pos,\ny,neg,pos,neg\n', 'w.csv', wasmetrics);
@@ -57,4 +57,34 @@ test('text: broken files name the line', () => {
   assert.throws(() => readPairs('{"hyp": "a", "ref": "b"}\nnot json\n', 'p.jsonl'), /p\.jsonl, line 2: not a JSON object/);
   assert.throws(() => readPairs('text,other\na,b\n', 'p.csv'), /needs a hypothesis column/);
   assert.throws(() => pairsOf({ 'text-pairs': { name: 'h.txt', text: 'a\nb\nc\n' }, 'text-references': { name: 'r.txt', text: 'a\nb\n' } }), /h\.txt has 3 lines but r\.txt has 2/);
+});
+
+test('text: the worst pairs\' alignment runs rebuild both sentences, and the WER histogram counts every pair', () => {
+  const target = 'the cat sat on the mat';
+  const preds = 'the bat sat on mat today';
+  const a = wasmetrics.alignTranscripts(preds, target, { unit: 'word' });
+  const runs = alignedRuns(a);
+  const side = (k) => runs.filter((x) => x[k]).map((x) => x[k]).join(' ');
+  assert.equal(side('ref'), target);
+  assert.equal(side('hyp'), preds);
+  assert.deepEqual(runs.map((x) => x.type), ['equal', 'substitute', 'equal', 'delete', 'equal', 'insert']);
+  const wer = new wasmetrics.WordErrorRate();
+  wer.update([preds], [target]);
+  assert.equal(a.errors / 6, wer.compute(), 'the alignment\'s errors are the edit distance WER counts');
+  wer.dispose();
+  const bins = werHistogram([0, 0.05, 0.1, 0.99, 1, 1.5, Infinity]);
+  assert.equal(bins.length, 11);
+  assert.deepEqual(bins.map((b) => b.count), [2, 1, 0, 0, 0, 0, 0, 0, 0, 1, 3]);
+});
+
+test('text: SRT and WebVTT cues pair by order; markup and timing lines are not words', () => {
+  const srt = '1\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Hello</i>\r\nthere\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\n{\\an8}Bye\r\n';
+  const vtt = 'WEBVTT\n\nNOTE a comment\n\nintro\n00:01.000 --> 00:02.000 line:90%\n<v Ann>Hello there\n\n00:03.000 --> 00:04.000\nbye now\n';
+  assert.deepEqual(readCues(srt, 'a.srt'), [{ id: '1', text: 'Hello there' }, { id: '2', text: 'Bye' }]);
+  assert.deepEqual(readCues(vtt, 'b.vtt'), [{ id: 'intro', text: 'Hello there' }, { id: 'cue 2', text: 'bye now' }]);
+  const p = pairsOf({ 'text-pairs': { name: 'a.srt', text: srt }, 'text-references': { name: 'b.vtt', text: vtt } });
+  assert.deepEqual(p.preds, ['Hello there', 'Bye']);
+  assert.deepEqual(p.refs, [['Hello there'], ['bye now']]);
+  assert.throws(() => readCues('just text\n', 'c.srt'), /c\.srt: no subtitle cues/);
+  assert.throws(() => pairsOf({ 'text-pairs': { name: 'a.srt', text: srt }, 'text-references': { name: 'b.vtt', text: 'WEBVTT\n\n00:01.000 --> 00:02.000\nx\n' } }), /a\.srt has 2 cues but b\.vtt has 1/);
 });

@@ -2,7 +2,9 @@
 // WIP, BLEU, SacreBLEU, chrF, TER, ROUGE) and the pairs sorted worst first (WER and CER per
 // pair). One file: CSV/TSV with a hypothesis column and one or more reference columns (named by
 // the header), or JSON Lines with the same keys (a reference key may hold a list); or two plain-text
-// files, hypotheses and references, one sentence a line, paired by line. All numbers
+// files, hypotheses and references, one sentence a line, paired by line; or two subtitle files
+// (SRT/WebVTT), paired cue by cue. The worst pairs are shown aligned word by word (the package's
+// alignTranscripts), with a histogram of the per-pair WER. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
 import { codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
@@ -19,10 +21,43 @@ function readLinePairs(hyps, refs) {
   return { ids: h.map((_, i) => `line ${i + 1}`), preds: h, refs: r.map((x) => [x]) };
 }
 
+const SUBTITLES = /\.(srt|vtt)$/i;
+
+/**
+ * The cues of an SRT or WebVTT file, in order: {id, text} (the cue's lines joined by a space,
+ * markup such as <i> or {\\an8} removed). A cue is a block with a timing line (`-->`).
+ */
+export function readCues(text, fileName = 'the file') {
+  const blocks = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  const cues = [];
+  let line = 1;
+  for (const block of blocks) {
+    const lines = block.split('\n');
+    const at = lines.findIndex((l) => l.includes('-->'));
+    if (at >= 0) {
+      if (at > 1) throw new Error(`${fileName}, line ${line + at}: a timing line must be a cue's first or second line`);
+      const words = lines.slice(at + 1).join(' ').replace(/<[^>]*>|\{\\[^}]*\}/g, '').replace(/\s+/g, ' ').trim();
+      cues.push({ id: at === 1 ? lines[0].trim() : `cue ${cues.length + 1}`, text: words });
+    }
+    line += lines.length + 1;
+  }
+  if (!cues.length) throw new Error(`${fileName}: no subtitle cues (no line with -->)`);
+  return cues;
+}
+
+/** Two subtitle files paired by cue, in order. */
+function readCuePairs(hyps, refs) {
+  const [h, r] = [readCues(hyps.text, hyps.name), readCues(refs.text, refs.name)];
+  if (h.length !== r.length) throw new Error(`${hyps.name} has ${h.length} cues but ${refs.name} has ${r.length}: the files pair cue by cue`);
+  return { ids: r.map((c) => c.id), preds: h.map((c) => c.text), refs: r.map((c) => [c.text]) };
+}
+
 /** The pairs of the mode's files: ids, hypotheses, and a list of references per pair. */
 export function pairsOf(files) {
   const main = files['text-pairs'];
-  return files['text-references'] ? readLinePairs(main, files['text-references']) : readPairs(main.text, main.name);
+  const refs = files['text-references'];
+  if (!refs) return readPairs(main.text, main.name);
+  return SUBTITLES.test(main.name) && SUBTITLES.test(refs.name) ? readCuePairs(main, refs) : readLinePairs(main, refs);
 }
 
 /** The pairs of one file: ids, hypotheses, and a list of references per pair. */
@@ -83,6 +118,23 @@ const KINDS = Object.fromEntries(CORPUS.map(([m, , , , kind]) => [m, kind]));
 const PER_PAIR = ['WordErrorRate', 'CharErrorRate'];
 const MAX_PER_PAIR = 5000; // one small metric per pair: a per-pair table beyond this is not worth its time
 
+/**
+ * One pair's alignment (the package's alignTranscripts) as runs to show: equal words, a
+ * substitution (reference words → hypothesis words), a deletion (reference words the hypothesis
+ * lacks), an insertion (hypothesis words the reference lacks).
+ */
+export function alignedRuns(a) {
+  const words = (tokens, from, to) => tokens.slice(from, to).map((t) => t.text).join(' ');
+  return a.ops.map((op) => ({ type: op.type, ref: words(a.targetTokens, op.targetStart, op.targetEnd), hyp: words(a.predsTokens, op.predStart, op.predEnd) }));
+}
+
+/** Per-pair WERs counted in bins of 0.1 from 0 to 1, and a last bin for WER ≥ 1 (insertions). */
+export function werHistogram(values) {
+  const counts = new Array(11).fill(0);
+  for (const v of values) counts[Number.isFinite(v) ? Math.min(10, Math.floor(v * 10 + 1e-9)) : 10]++;
+  return counts.map((count, k) => ({ label: k < 10 ? `${(k / 10).toFixed(1)}–${((k + 1) / 10).toFixed(1)}` : '≥ 1.0', count }));
+}
+
 function inputsFor(p, metric, pair) {
   const preds = pair === undefined ? p.preds : [p.preds[pair]];
   const refs = pair === undefined ? p.refs : [p.refs[pair]];
@@ -93,15 +145,16 @@ export default {
   name: 'text',
   title: 'Text (WER, BLEU, …)',
   label: 'Text metrics: transcripts and translations',
-  about: 'One file of hypothesis/reference pairs: CSV or TSV with a hypothesis column (hyp, hypothesis, prediction, …) and one or more reference columns (ref, reference, target, ref_2, …), or JSON Lines with those keys (a reference key may hold a list). Or two plain-text files, hypotheses and references, one sentence a line.',
+  about: 'One file of hypothesis/reference pairs: CSV or TSV with a hypothesis column (hyp, hypothesis, prediction, …) and one or more reference columns (ref, reference, target, ref_2, …), or JSON Lines with those keys (a reference key may hold a list). Or two plain-text files, hypotheses and references, one sentence a line; or two subtitle files (SRT or WebVTT), paired cue by cue.',
   inputs: [
-    { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json' },
-    { role: 'text-references', label: 'References, one a line', hint: 'plain text, paired with the hypotheses by line', accept: '.txt', optional: true },
+    { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json,.srt,.vtt' },
+    { role: 'text-references', label: 'References, one a line (or subtitles)', hint: 'plain text paired with the hypotheses by line, or SRT/WebVTT paired by cue', accept: '.txt,.srt,.vtt', optional: true },
   ],
   samples: [
     { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
     { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
     { name: 'lines', label: 'Subtitles (two .txt files, by line)', files: { 'text-pairs': 'samples/text-hyp.txt', 'text-references': 'samples/text-ref.txt' } },
+    { name: 'cues', label: 'Subtitles (SRT against WebVTT, by cue)', files: { 'text-pairs': 'samples/subtitles-asr.srt', 'text-references': 'samples/subtitles-ref.vtt' } },
   ],
 
   async evaluate(files, wasmetrics) {
@@ -116,8 +169,14 @@ export default {
     const n = p.preds.length;
     const perPair = n <= MAX_PER_PAIR ? p.preds.map((_, i) => ({ index: i, id: p.ids[i], hyp: p.preds[i], ref: p.refs[i][0],
       ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) })) : null;
+    const histogram = perPair ? werHistogram(perPair.map((x) => x.WordErrorRate)) : null;
     perPair?.sort((a, b) => b.WordErrorRate - a.WordErrorRate || b.CharErrorRate - a.CharErrorRate || a.index - b.index);
-    return { file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst: perPair?.slice(0, 20) ?? null, perPairLimit: MAX_PER_PAIR };
+    const worst = perPair?.slice(0, 20) ?? null;
+    if (worst) {
+      const alignments = wasmetrics.alignTranscripts(worst.map((w) => w.hyp), worst.map((w) => w.ref), { unit: 'word' });
+      worst.forEach((w, k) => Object.assign(w, { runs: alignedRuns(alignments[k]), errors: alignments[k].errors }));
+    }
+    return { histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
   },
 
   render(r, out, { ms, simd }) {
@@ -130,6 +189,16 @@ export default {
         w.id, w.hyp, w.ref,
         resultCell('td', { metric: 'WordErrorRate', value: w.WordErrorRate, options: {}, extra: { pair: String(w.index) } }),
         resultCell('td', { metric: 'CharErrorRate', value: w.CharErrorRate, options: {}, extra: { pair: String(w.index) } })])));
+      const run = (x) => (x.type === 'equal' ? el('span', { text: `${x.ref} ` })
+        : el('span', { class: `align-${x.type}`, title: x.type },
+          ...(x.ref ? [el('del', { text: x.ref })] : []), ...(x.hyp ? [el('ins', { text: x.hyp })] : []), ' '));
+      out.append(el('h3', { text: 'Alignment of the worst pairs (words)' }),
+        el('p', { class: 'muted', text: 'struck through: reference words the hypothesis replaced or missed; underlined: the hypothesis words put in their place or added' }),
+        ...r.worst.map((w) => el('p', { class: 'alignment', dataset: { pair: String(w.index) } },
+          el('b', { text: `${w.id} (${w.errors} error${w.errors === 1 ? '' : 's'}): ` }), ...w.runs.map(run))));
+      const most = Math.max(1, ...r.histogram.map((b) => b.count));
+      out.append(el('h3', { text: 'Per-pair WER' }), table('text-wer-histogram', ['WER', 'pairs', ''], r.histogram.map((b) => [b.label, String(b.count),
+        el('td', {}, Object.assign(el('span', { class: 'hbar' }), { style: `width: ${Math.round((160 * b.count) / most)}px` }))])));
     } else out.append(el('p', { class: 'muted', text: `More than ${r.perPairLimit} pairs: the per-pair table is left out.` }));
     const head = (m, key) => r.corpus.find((c) => c.metric === m && c.key === key && !c.error);
     return [['WordErrorRate', null, 'WER'], ['CharErrorRate', null, 'CER'], ['SacreBLEUScore', null, 'SacreBLEU'], ['CHRFScore', null, 'chrF']]
@@ -138,7 +207,7 @@ export default {
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, KINDS, CORPUS, PER_PAIR }, body: `
+    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, CORPUS, PER_PAIR }, body: `
 const p = pairsOf(files);
 for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
 ${r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
