@@ -244,7 +244,9 @@ class Call {
       // Let a generator run its finally blocks; its own errors are not ours to report.
       try {
         Promise.resolve(this.iterator.return?.()).catch(() => {});
-      } catch {}
+      } catch {
+        // a synchronous throw from return() is the generator's own error too
+      }
     }
   }
 

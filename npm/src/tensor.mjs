@@ -313,7 +313,7 @@ function isDetached(view) {
   if (typeof buffer.detached === 'boolean') return buffer.detached;
   if (buffer.byteLength !== 0) return false;
   try {
-    new Uint8Array(buffer); // eslint-disable-line no-new
+    new Uint8Array(buffer);
     return false;
   } catch {
     return true;

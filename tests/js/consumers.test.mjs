@@ -64,12 +64,6 @@ const cpuAtStart = process.cpuUsage();
 const wallAtStart = Date.now();
 let childCpuMs = 0; // tools run as child processes (npm, Jest) report their own CPU time
 
-async function timed(file, args, options) {
-  const started = process.hrtime.bigint();
-  const result = await run(file, args, { maxBuffer: 32 << 20, timeout: 300_000, ...options });
-  return { ...result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
-}
-
 // A throwaway project: its files, a package.json, and the tarball installed offline.
 async function project(name, files, packageJson = {}) {
   const dir = join(work, name);

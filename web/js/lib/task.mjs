@@ -9,7 +9,7 @@ const ID_RE = /^(id|idx|index|key|name|file|filename|path|sample|sample_id|image
 // Target names: y, y_true, y_test, target(s), label(s), ... and prefixed/suffixed forms such as
 // target_cat or cat_true. sklearn's prediction names (y_pred, y_score, y_prob, y_proba, y_hat)
 // are predictions: the "y_" prefix alone says nothing.
-const TARGET_RE = /^(targets?|labels?|y|y_?true|y_?test|y_?gt|y_?label|y_?target|true|truth|gt|ground_?truth|class|actual)$|^(target|true|gt|label)[_:.\-]|[_:.\-](true|target|gt|label)$/i;
+const TARGET_RE = /^(targets?|labels?|y|y_?true|y_?test|y_?gt|y_?label|y_?target|true|truth|gt|ground_?truth|class|actual)$|^(target|true|gt|label)[_:.-]|[_:.-](true|target|gt|label)$/i;
 
 /** Whether the values are exactly 0, 1, ..., n-1 (a pandas index). */
 export function isRowIndex(values) {
@@ -34,8 +34,8 @@ export function guessRole(column, position = -1) {
 /** A class name from a column name: p_cat, prob_cat, cat_prob, pred_cat -> cat; target_cat -> cat. */
 export function className(columnName) {
   return columnName
-    .replace(/^(p|prob|proba|probs|pred|preds|score|scores|logit|logits|target|true|gt|label|y)[_:.\-](?=.)/i, '')
-    .replace(/(?<=.)[_:.\-](prob|proba|score|pred|true|target|gt|label)$/i, '');
+    .replace(/^(p|prob|proba|probs|pred|preds|score|scores|logit|logits|target|true|gt|label|y)[_:.-](?=.)/i, '')
+    .replace(/(?<=.)[_:.-](prob|proba|score|pred|true|target|gt|label)$/i, '');
 }
 
 // A column of a 1-D or 2-D array; `source` says where it came from (for "Copy as code").
