@@ -4,7 +4,7 @@
 // failure. Parsing and computing happen in Web Workers; this thread only draws.
 // User data (file names, CSV headers, labels) is only ever put in the page as text (textContent).
 import { codeSnippet } from './code-snippet.mjs';
-import { calibrationChart, curveChart } from './plots-more.mjs';
+import { calibrationChart, curveChart, lowest, matrixImage, MAX_BAR_CLASSES } from './plots-more.mjs';
 import { buildInputs, checkColumns, collectColumns, columnKey, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
 import { $, cellChain, csvField, download, el, fieldError, fmt, metricCell, modePanel, readNumberField } from './ui.mjs';
 
@@ -157,6 +157,8 @@ async function runData() {
   if (state.checks.errors.length) throw new Error(`bad cells in the data:\n${state.checks.errors.join('\n')}`);
 }
 
+const ROLE_ROWS = 40;
+
 function renderData() {
   const out = $('#data-out');
   out.replaceChildren();
@@ -175,17 +177,28 @@ function renderData() {
   const head = el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'file' }), el('th', { text: 'role' }), el('th', { text: 'first values' }));
   table.append(el('thead', {}, head));
   const body = el('tbody');
-  columns.forEach((c, i) => {
+  const roleRow = (c, i) => {
     const select = el('select', { 'aria-label': `role of ${c.name}`, dataset: { column: String(i), role: c.role }, onchange: (e) => {
       state.roles.set(columnKey(c), e.target.value);
       state.taskByUser = false;
       schedule('data'); // the Data cell checks the columns that now count
     } }, ...[['pred', 'prediction'], ['target', 'target'], ['id', 'sample id'], ['ignore', 'ignore']].map(([v, t]) => el('option', { value: v, text: t, selected: c.role === v })));
     const first = Array.from(c.values.subarray(0, 4), (v) => (c.categories ? c.categories[v] ?? '' : +v.toPrecision(5))).join(', ');
-    body.append(el('tr', {}, el('td', { class: 'colname', text: c.name }), el('td', { class: 'muted', text: c.file }), el('td', {}, select), el('td', { class: 'muted', text: first + (c.values.length > 4 ? ', …' : '') })));
-  });
+    return el('tr', {}, el('td', { class: 'colname', text: c.name }), el('td', { class: 'muted', text: c.file }), el('td', {}, select), el('td', { class: 'muted', text: first + (c.values.length > 4 ? ', …' : '') }));
+  };
+  // A wide score matrix (hundreds of classes) would be hundreds of rows of selects built and laid
+  // out on the main thread: the first ROLE_ROWS are shown, the rest are built when asked for.
+  body.append(...columns.slice(0, ROLE_ROWS).map(roleRow));
   table.append(body);
   out.append(el('p', { class: 'muted', text: 'Column roles (guessed from the names; change them here):' }), table);
+  if (columns.length > ROLE_ROWS) {
+    const rest = columns.length - ROLE_ROWS;
+    const more = el('button', { type: 'button', id: 'more-columns', onclick: () => {
+      body.append(...columns.slice(ROLE_ROWS).map((c, k) => roleRow(c, ROLE_ROWS + k)));
+      more.remove();
+    } }, `Show the other ${rest.toLocaleString('en-US')} columns`);
+    out.append(el('p', {}, more));
+  }
 }
 
 // ---- [2] task and metrics ------------------------------------------------------------------
@@ -515,7 +528,11 @@ async function runPlots() {
   const r = state.result;
   if (!r) throw new Error('no results yet (cell [3])');
   if (!Chart) throw new Error('the charting library (web/vendor/chart.umd.min.js) did not load: run `node web/scripts/vendor.mjs`');
-  if (r.confusion) {
+  if (r.confusion && r.confusion.shape[0] > MAX_BAR_CLASSES) {
+    const C = r.confusion.shape[0];
+    state.charts.push(matrixImage($('#plots-out'), 'plot-confusion', `Confusion matrix of ${C.toLocaleString('en-US')} classes, one pixel per cell, darker is more (rows: target, columns: predicted)`,
+      r.confusion.data, C));
+  } else if (r.confusion) {
     const C = r.confusion.shape[0];
     const names = r.perClass.names;
     const data = [];
@@ -554,10 +571,15 @@ async function runPlots() {
     }));
   }
   if (r.perClass) {
-    const canvas = plotBox('plot-per-class', r.task === 'multilabel' ? 'Per-label scores' : 'Per-class scores');
+    const what = r.task === 'multilabel' ? 'label' : 'class';
+    const all = r.perClass.names.length;
+    // Many classes: the MAX_BAR_CLASSES with the lowest F1, in class order.
+    const shown = all > MAX_BAR_CLASSES ? lowest([...Array(all).keys()], MAX_BAR_CLASSES, (k) => r.perClass.f1[k]) : [...Array(all).keys()];
+    const canvas = plotBox('plot-per-class', all > MAX_BAR_CLASSES ? `Per-${what} scores of the ${MAX_BAR_CLASSES} ${what === 'label' ? 'labels' : 'classes'} with the lowest F1 of ${all.toLocaleString('en-US')}`
+      : r.task === 'multilabel' ? 'Per-label scores' : 'Per-class scores');
     const series = [['precision', '#3b5bdb'], ['recall', '#f59f00'], ['f1', '#2b8a3e'], ...(r.perClass.iou ? [['iou', '#ae3ec9']] : [])];
     state.charts.push(new Chart(canvas, { type: 'bar',
-      data: { labels: r.perClass.names, datasets: series.map(([k, color]) => ({ label: k === 'f1' ? 'F1' : k === 'iou' ? 'IoU' : k, data: r.perClass[k], backgroundColor: color })) },
+      data: { labels: shown.map((k) => r.perClass.names[k]), datasets: series.map(([k, color]) => ({ label: k === 'f1' ? 'F1' : k === 'iou' ? 'IoU' : k, data: shown.map((c) => r.perClass[k][c]), backgroundColor: color })) },
       options: { ...BASE, scales: { y: { min: 0, max: 1 } } } }));
   }
   if (r.scatter) {

@@ -3,6 +3,7 @@
 // {id, type: 'progress', done, total} and then {id, type: 'done', dataset} or {id, type: 'error', message}.
 import Papa from '../vendor/papaparse.mjs';
 import { parseNpy } from './lib/npy.mjs';
+import { checkColumnCount, checkDatasetShape } from './lib/limits.mjs';
 import { jsonToDataset, TableBuilder } from './lib/table.mjs';
 
 const CHUNK = 4 << 20;
@@ -43,6 +44,7 @@ function parseCsv(file, hasHeader, progress) {
           }
           delimiter ??= results.meta.delimiter;
           table.add(results.data, hasHeader);
+          if (table.columns) checkColumnCount(table.columns.length); // before parsing the rest
           progress(results.meta.cursor);
         } catch (e) {
           failed = true;
@@ -92,6 +94,7 @@ self.onmessage = async (event) => {
     } else {
       throw new Error('a PNG is a segmentation mask: use the "Segmentation masks (PNG)" cell, which pairs folders of predicted and reference masks by name');
     }
+    checkDatasetShape(dataset);
     progress(file.size);
     dataset.name = file.name;
     dataset.bytes = file.size;

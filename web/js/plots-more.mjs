@@ -31,7 +31,12 @@ export function plotBox(container, id, title) {
  */
 export function curveChart(container, curve) {
   const id = `plot-${curve.kind}`;
-  const canvas = plotBox(container, id, `${curve.name} curve${curve.series.length > 1 ? ' per class' : ''} (${curve.metric}${curve.binned ? ', 201 thresholds' : ', exact'})`);
+  // With many classes a line each is unreadable and slow to draw: the MAX_CURVES lowest areas.
+  const all = curve.series.length;
+  const series = all > MAX_CURVES ? lowest(curve.series, MAX_CURVES, (s) => s.area) : curve.series;
+  const which = all > MAX_CURVES ? ` for the ${MAX_CURVES} classes with the lowest ${curve.area.name} of ${all.toLocaleString('en-US')}` : all > 1 ? ' per class' : '';
+  const canvas = plotBox(container, id, `${curve.name} curve${which} (${curve.metric}${curve.binned ? ', 201 thresholds' : ', exact'})`);
+  curve = { ...curve, series };
   const lines = curve.series.map((s, k) => ({ label: `${s.label} (${curve.area.name} ${s.area.toFixed(3)})`, data: Array.from(s.x, (x, i) => ({ x, y: s.y[i] })),
     showLine: true, pointRadius: 0, borderWidth: 1.5, borderColor: colour(k), backgroundColor: colour(k) }));
   const baselines = curve.kind === 'roc'
@@ -41,6 +46,38 @@ export function curveChart(container, curve) {
   return new Chart(canvas, { type: 'scatter',
     data: { datasets: [...lines, ...baselines] },
     options: { ...BASE, scales: { x: { min: 0, max: 1, title: { display: true, text: curve.xLabel } }, y: { min: 0, max: 1, title: { display: true, text: curve.yLabel } } } } });
+}
+
+/** Beyond this many classes a chart shows the worst ones only (and says so in its title). */
+export const MAX_CURVES = 10;
+export const MAX_BAR_CLASSES = 30;
+
+/** The `n` items with the lowest key (NaN last), in their original order. */
+export function lowest(items, n, key) {
+  const rank = items.map((item, k) => [Number.isNaN(key(item)) ? Infinity : key(item), k]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return rank.slice(0, n).map(([, k]) => k).sort((a, b) => a - b).map((k) => items[k]);
+}
+
+/**
+ * A C×C matrix drawn as an image, one pixel per cell (scaled without smoothing): for many classes,
+ * where a chart element per cell (C² of them) would take the page minutes to draw. Returns an
+ * object with canvas and destroy() like a chart.
+ */
+export function matrixImage(container, id, title, matrix, size) {
+  const canvas = plotBox(container, id, title);
+  canvas.width = size;
+  canvas.height = size;
+  canvas.classList.add('matrix-image');
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(size, size);
+  let max = 0;
+  for (let i = 0; i < size * size; i++) max = Math.max(max, matrix[i]);
+  for (let i = 0; i < size * size; i++) {
+    const t = max > 0 ? matrix[i] / max : 0; // white → #3b5bdb
+    image.data.set([255 - (255 - 59) * t, 255 - (255 - 91) * t, 255 - (255 - 219) * t, 255], 4 * i);
+  }
+  ctx.putImageData(image, 0, 0);
+  return { canvas, destroy() {} }; // like a chart: the Export cell offers every canvas as PNG
 }
 
 /** Reliability diagram: accuracy per confidence bin as bars at the bins' mean confidence, and the diagonal. */
