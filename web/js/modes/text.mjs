@@ -98,23 +98,36 @@ export function readPairs(text, fileName = 'the file') {
   };
 }
 
-// The corpus metrics: [metric, options, key into its result, label, inputs kind]. 'first': the
-// first reference per pair (error rates compare with one reference); 'lists': every reference.
+// The corpus metrics the picker offers: [id, metric, options, key into its result, label, inputs
+// kind, picked by default]. 'first': the first reference per pair (error rates compare with one
+// reference); 'lists': every reference. Every text metric the package registers with text inputs
+// is here (tests/js/web-page-extras.test.mjs checks it against listMetrics()).
 const CORPUS = [
-  ['WordErrorRate', {}, null, 'WER', 'first'],
-  ['CharErrorRate', {}, null, 'CER', 'first'],
-  ['MatchErrorRate', {}, null, 'MER', 'first'],
-  ['WordInfoLost', {}, null, 'WIL', 'first'],
-  ['WordInfoPreserved', {}, null, 'WIP', 'first'],
-  ['BLEUScore', {}, null, 'BLEU', 'lists'],
-  ['SacreBLEUScore', { tokenize: '13a' }, null, 'SacreBLEU (13a)', 'lists'],
-  ['CHRFScore', {}, null, 'chrF++ (chrF with word bigrams)', 'lists'],
-  ['TranslationEditRate', {}, null, 'TER', 'lists'],
-  ['ROUGEScore', {}, 'rouge1_fmeasure', 'ROUGE-1 F', 'lists'],
-  ['ROUGEScore', {}, 'rouge2_fmeasure', 'ROUGE-2 F', 'lists'],
-  ['ROUGEScore', {}, 'rougeL_fmeasure', 'ROUGE-L F', 'lists'],
+  ['wer', 'WordErrorRate', {}, null, 'WER', 'first', true],
+  ['cer', 'CharErrorRate', {}, null, 'CER', 'first', true],
+  ['mer', 'MatchErrorRate', {}, null, 'MER', 'first', true],
+  ['wil', 'WordInfoLost', {}, null, 'WIL', 'first', true],
+  ['wip', 'WordInfoPreserved', {}, null, 'WIP', 'first', true],
+  ['edit', 'EditDistance', {}, null, 'edit distance (characters, mean per pair)', 'first', false],
+  ['bleu', 'BLEUScore', {}, null, 'BLEU', 'lists', true],
+  ['sacrebleu', 'SacreBLEUScore', { tokenize: '13a' }, null, 'SacreBLEU (13a)', 'lists', true],
+  ['sacrebleu-intl', 'SacreBLEUScore', { tokenize: 'intl' }, null, 'SacreBLEU (intl)', 'lists', false],
+  ['sacrebleu-char', 'SacreBLEUScore', { tokenize: 'char' }, null, 'SacreBLEU (char)', 'lists', false],
+  ['chrf++', 'CHRFScore', {}, null, 'chrF++ (chrF with word bigrams)', 'lists', true],
+  ['chrf', 'CHRFScore', { nWordOrder: 0 }, null, 'chrF (characters only)', 'lists', false],
+  ['ter', 'TranslationEditRate', {}, null, 'TER', 'lists', true],
+  ['eed', 'ExtendedEditDistance', {}, null, 'EED (extended edit distance)', 'lists', false],
+  ['rouge1', 'ROUGEScore', {}, 'rouge1_fmeasure', 'ROUGE-1 F', 'lists', true],
+  ['rouge2', 'ROUGEScore', {}, 'rouge2_fmeasure', 'ROUGE-2 F', 'lists', true],
+  ['rougeL', 'ROUGEScore', {}, 'rougeL_fmeasure', 'ROUGE-L F', 'lists', true],
+  ['rougeLsum', 'ROUGEScore', {}, 'rougeLsum_fmeasure', 'ROUGE-Lsum F', 'lists', false],
 ];
-const KINDS = Object.fromEntries(CORPUS.map(([m, , , , kind]) => [m, kind]));
+const KINDS = Object.fromEntries(CORPUS.map(([, m, , , , kind]) => [m, kind]));
+/** The picked corpus metrics, in the picker's order (all the defaults when `picked` is absent). */
+const pickedCorpus = (picked) => {
+  const ids = typeof picked === 'string' ? picked.split(',') : picked;
+  return CORPUS.filter(([id, , , , , , on]) => (ids ? ids.includes(id) : on));
+};
 const PER_PAIR = ['WordErrorRate', 'CharErrorRate'];
 const MAX_PER_PAIR = 5000; // one small metric per pair: a per-pair table beyond this is not worth its time
 
@@ -150,6 +163,7 @@ export default {
     { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json,.srt,.vtt' },
     { role: 'text-references', label: 'References, one a line (or subtitles)', hint: 'plain text paired with the hypotheses by line, or SRT/WebVTT paired by cue', accept: '.txt,.srt,.vtt', optional: true },
   ],
+  options: [{ name: 'metrics', label: 'Corpus metrics', multiple: true, choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })), default: CORPUS.filter((c) => c[6]).map(([id]) => id) }],
   samples: [
     { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
     { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
@@ -157,9 +171,11 @@ export default {
     { name: 'cues', label: 'Subtitles (SRT against WebVTT, by cue)', files: { 'text-pairs': 'samples/subtitles-asr.srt', 'text-references': 'samples/subtitles-ref.vtt' } },
   ],
 
-  async evaluate(files, wasmetrics) {
+  async evaluate(files, wasmetrics, { metrics } = {}, { progress = () => {} } = {}) {
     const p = pairsOf(files);
-    const corpus = CORPUS.map(([metric, options, key, label]) => {
+    const picked = pickedCorpus(metrics);
+    const corpus = picked.map(([, metric, options, key, label], j) => {
+      progress(j / (picked.length + 1), `${label}`);
       try {
         return { metric, options, key, label, value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) };
       } catch (e) {
@@ -167,6 +183,7 @@ export default {
       }
     });
     const n = p.preds.length;
+    progress(picked.length / (picked.length + 1), 'WER and CER per pair');
     const perPair = n <= MAX_PER_PAIR ? p.preds.map((_, i) => ({ index: i, id: p.ids[i], hyp: p.preds[i], ref: p.refs[i][0],
       ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) })) : null;
     const histogram = perPair ? werHistogram(perPair.map((x) => x.WordErrorRate)) : null;
@@ -207,7 +224,7 @@ export default {
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, CORPUS, PER_PAIR }, body: `
+    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) }, body: `
 const p = pairsOf(files);
 for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
 ${r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
