@@ -59,15 +59,15 @@ test('page extras: PNG exports, progress bar, metric picker, several CVAT files,
   try {
     await page.goto(`${origin}/web/`);
 
-    await t.test('every chart of the Ranking and Agreement modes downloads as a PNG of its canvas size', async () => {
-      for (const [mode, sample] of [['ranking', 'two-runs'], ['agreement', 'sentiment-long']]) {
+    await t.test('every chart of the Ranking, Agreement and Text modes downloads as a PNG of its canvas size', async () => {
+      for (const [mode, sample, least] of [['ranking', 'two-runs', 2], ['agreement', 'sentiment-long', 2], ['text', 'asr', 1]]) {
         await showMode(page, mode);
         await settledState(page, mode)();
         await page.click(`[data-mode-panel="${mode}"] button[data-sample="${sample}"]`);
         assert.equal(await settledState(page, mode)(), 'ready');
         const buttons = page.locator(`[data-mode-panel="${mode}"] button[data-export="png"]`);
         const n = await buttons.count();
-        assert.ok(n >= 2, `${mode}: ${n} PNG buttons`);
+        assert.ok(n >= least, `${mode}: ${n} PNG buttons`);
         for (let k = 0; k < n; k++) {
           const id = await buttons.nth(k).getAttribute('data-plot');
           const size = await page.$eval(`canvas#${id}`, (c) => ({ width: c.width, height: c.height }));
@@ -124,6 +124,10 @@ test('page extras: PNG exports, progress bar, metric picker, several CVAT files,
       assert.equal(await page.locator('[data-mode-panel="text"] [data-metric]').count(), 0);
       await page.check('[data-mode-panel="text"] input[data-option="metrics"][value="wer"]');
       assert.equal(await settledState(page, 'text')(), 'ready');
+      assert.deepEqual(await shown(), ['WordErrorRate{}']);
+      await page.reload(); // the picked metrics are restored with the sample
+      assert.equal(await settledState(page, 'text')(), 'ready');
+      assert.deepEqual(await page.$$eval('[data-mode-panel="text"] input[data-option="metrics"]:checked', (bs) => bs.map((b) => b.value)), ['wer']);
       assert.deepEqual(await shown(), ['WordErrorRate{}']);
     });
 

@@ -6,7 +6,7 @@
 // (SRT/WebVTT), paired cue by cue. The worst pairs are shown aligned word by word (the package's
 // alignTranscripts), with a histogram of the per-pair WER. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
-import { codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { chartCell, codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
 
 const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
@@ -216,6 +216,12 @@ export default {
       const most = Math.max(1, ...r.histogram.map((b) => b.count));
       out.append(el('h3', { text: 'Per-pair WER' }), table('text-wer-histogram', ['WER', 'pairs', ''], r.histogram.map((b) => [b.label, String(b.count),
         el('td', {}, Object.assign(el('span', { class: 'hbar' }), { style: `width: ${Math.round((160 * b.count) / most)}px` }))])));
+      const plots = el('div', { class: 'plots' });
+      out.append(plots);
+      chartCell(plots, { id: 'text-wer-histogram-plot', title: 'Pairs by WER', fileName: 'text-wer-histogram.png', config: {
+        type: 'bar',
+        data: { labels: r.histogram.map((b) => b.label), datasets: [{ label: 'pairs', data: r.histogram.map((b) => b.count), backgroundColor: '#3b5bdb' }] },
+        options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'WER' } }, y: { title: { display: true, text: 'pairs' }, ticks: { precision: 0 } } } } } });
     } else out.append(el('p', { class: 'muted', text: `More than ${r.perPairLimit} pairs: the per-pair table is left out.` }));
     const head = (m, key) => r.corpus.find((c) => c.metric === m && c.key === key && !c.error);
     return [['WordErrorRate', null, 'WER'], ['CharErrorRate', null, 'CER'], ['SacreBLEUScore', null, 'SacreBLEU'], ['CHRFScore', null, 'chrF']]
