@@ -88,3 +88,12 @@ test('text: SRT and WebVTT cues pair by order; markup and timing lines are not w
   assert.throws(() => readCues('just text\n', 'c.srt'), /c\.srt: no subtitle cues/);
   assert.throws(() => pairsOf({ 'text-pairs': { name: 'a.srt', text: srt }, 'text-references': { name: 'b.vtt', text: 'WEBVTT\n\n00:01.000 --> 00:02.000\nx\n' } }), /a\.srt has 2 cues but b\.vtt has 1/);
 });
+
+test('text: a file that is not UTF-8 is an error naming its first bad line', () => {
+  // Latin-1 "café" (0xE9) on line 3, decoded as the browser's file.text() decodes: UTF-8
+  const latin1 = new TextDecoder('utf-8').decode(Uint8Array.from(Buffer.from('hyp,ref\na b,a b\ncaf\xe9 x,cafe x\n', 'latin1')));
+  assert.throws(() => pairsOf({ 'text-pairs': { name: 'l1.csv', text: latin1 } }), /l1\.csv, line 3: not UTF-8 text/);
+  const utf16 = new TextDecoder('utf-8').decode(Uint8Array.from(Buffer.from('\ufeffa b\n', 'utf16le')));
+  assert.throws(() => pairsOf({ 'text-pairs': { name: 'h.txt', text: 'a b\n' }, 'text-references': { name: 'r16.txt', text: utf16 } }), /r16\.txt, line 1: not UTF-8/);
+  assert.equal(pairsOf({ 'text-pairs': { name: 'ok.csv', text: 'hyp,ref\ncafé,café\n' } }).preds[0], 'café');
+});

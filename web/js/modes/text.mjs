@@ -52,10 +52,23 @@ function readCuePairs(hyps, refs) {
   return { ids: r.map((c) => c.id), preds: h.map((c) => c.text), refs: r.map((c) => [c.text]) };
 }
 
+/**
+ * A file the browser decoded as UTF-8 with U+FFFD in it had bytes that are not UTF-8 (Latin-1,
+ * UTF-16, ...): the metrics would count replacement characters, so it is an error naming the line.
+ */
+function requireUtf8(file) {
+  const at = file.text.indexOf('\uFFFD');
+  if (at < 0) return;
+  const line = file.text.slice(0, at).split('\n').length;
+  throw new Error(`${file.name}, line ${line}: not UTF-8 text (bytes a UTF-8 decoder cannot read, shown as U+FFFD); save the file as UTF-8`);
+}
+
 /** The pairs of the mode's files: ids, hypotheses, and a list of references per pair. */
 export function pairsOf(files) {
   const main = files['text-pairs'];
   const refs = files['text-references'];
+  requireUtf8(main);
+  if (refs) requireUtf8(refs);
   if (!refs) return readPairs(main.text, main.name);
   return SUBTITLES.test(main.name) && SUBTITLES.test(refs.name) ? readCuePairs(main, refs) : readLinePairs(main, refs);
 }
@@ -230,7 +243,7 @@ export default {
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) }, body: `
+    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, requireUtf8, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) }, body: `
 const p = pairsOf(files);
 for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
 ${r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
