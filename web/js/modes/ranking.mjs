@@ -87,13 +87,18 @@ export default {
   options: [{ name: 'k', label: 'cut-off k', choices: [5, 10, 20, 100], default: 10 }],
   samples: [{ name: 'two-runs', label: 'Search: BM25 against a reranker (12 queries)', files: { qrels: 'samples/ranking.qrels', 'run-a': 'samples/ranking-bm25.run', 'run-b': 'samples/ranking-rerank.run' } }],
 
-  async evaluate(files, wasmetrics, { k = '10' } = {}) {
+  async evaluate(files, wasmetrics, { k = '10' } = {}, { progress = () => {} } = {}) {
     const cut = Number(k);
+    progress(0, 'reading the qrels and runs');
     const { qrels, runs } = read(wasmetrics, files);
     const queries = runs[0].graded.queries;
-    const scores = runs.map((run) => ({ tag: run.tag, name: run.name, unjudged: run.unjudged, missing: queries.filter((q) => !run.run.has(q)),
-      metrics: METRICS.map(([metric, , , label]) => ({ metric, label: label.replace('k', String(cut)), options: optionsOf(metric, cut), value: computeMetric(wasmetrics, metric, optionsOf(metric, cut), inputsOf(run, metric)) })),
-      perQuery: Object.fromEntries(COMPARED.map((m) => [m, perQuery(wasmetrics, run, m, cut)])) }));
+    const scores = runs.map((run, j) => {
+      progress((j + 1) / (runs.length + 2), `run ${run.tag}`);
+      return { tag: run.tag, name: run.name, unjudged: run.unjudged, missing: queries.filter((q) => !run.run.has(q)),
+        metrics: METRICS.map(([metric, , , label]) => ({ metric, label: label.replace('k', String(cut)), options: optionsOf(metric, cut), value: computeMetric(wasmetrics, metric, optionsOf(metric, cut), inputsOf(run, metric)) })),
+        perQuery: Object.fromEntries(COMPARED.map((m) => [m, perQuery(wasmetrics, run, m, cut)])) };
+    });
+    progress((runs.length + 1) / (runs.length + 2), 'paired tests');
     const comparison = runs.length === 2 ? COMPARED.map((metric) => {
       const [a, b] = scores.map((s) => s.perQuery[metric]);
       return { metric, options: optionsOf(metric, cut), tTest: wasmetrics.pairedTTest(b, a), randomization: { ...wasmetrics.pairedRandomizationTest(b, a, RANDOMIZATION), seed: RANDOMIZATION.seed } };
