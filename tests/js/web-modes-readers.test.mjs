@@ -1,13 +1,14 @@
 // The readers of the demo page's Agreement and Text modes (web/js/modes/), in Node: each input
 // format on a small file, and broken files get an error naming the line, record or task.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { webDir } from './web-harness.mjs';
 
-const { readRatings } = await import(pathToFileURL(join(webDir, 'js/modes/agreement.mjs')).href);
+const { readRatings, readRatingFiles } = await import(pathToFileURL(join(webDir, 'js/modes/agreement.mjs')).href);
 const wasmetrics = await import(pathToFileURL(join(webDir, '../npm/dist/index.mjs')).href);
 await wasmetrics.init();
 const { readPairs, pairsOf, alignedRuns, werHistogram, readCues } = await import(pathToFileURL(join(webDir, 'js/modes/text.mjs')).href);
@@ -96,4 +97,18 @@ test('text: a file that is not UTF-8 is an error naming its first bad line', () 
   const utf16 = new TextDecoder('utf-8').decode(Uint8Array.from(Buffer.from('\ufeffa b\n', 'utf16le')));
   assert.throws(() => pairsOf({ 'text-pairs': { name: 'h.txt', text: 'a b\n' }, 'text-references': { name: 'r16.txt', text: utf16 } }), /r16\.txt, line 1: not UTF-8/);
   assert.equal(pairsOf({ 'text-pairs': { name: 'ok.csv', text: 'hyp,ref\ncafé,café\n' } }).preds[0], 'café');
+});
+
+test('agreement: several CVAT exports are one annotator each (by assignee, else by file name); other files are refused', () => {
+  const file = (n) => ({ name: `cvat-street-${n}.xml`, text: readFileSync(join(webDir, `samples/cvat-street-${n}.xml`), 'utf8') });
+  const three = readRatingFiles(['ana', 'ben', 'chen'].map(file), wasmetrics);
+  assert.deepEqual(three.annotators, ['ana', 'ben', 'chen']);
+  assert.equal(three.U, 16);
+  assert.match(three.format, /3 files, annotators named by export/);
+  // the same export twice: its assignee cannot name both, the file names do
+  const twice = readRatingFiles([file('ana'), { ...file('ana'), name: 'ana-again.xml' }], wasmetrics);
+  assert.deepEqual(twice.annotators, ['cvat-street-ana', 'ana-again']);
+  assert.match(twice.format, /named by file/);
+  assert.throws(() => readRatingFiles([file('ana'), { name: 'w.csv', text: 'item,a,b\nx,1,2\n' }], wasmetrics), /w\.csv: a wide file; several files are read as CVAT XML exports/);
+  assert.throws(() => readRatingFiles([file('ana'), { name: 'bad.xml', text: '<annotations><image name="x"><tag/></image></annotations>' }], wasmetrics), /bad\.xml/);
 });

@@ -77,7 +77,8 @@ function notebook(mode, panelEl) {
     const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '', multiple: Boolean(inp.multiple) });
     const shown = el('span', { class: 'drop-file', dataset: { fileName: inp.role } });
     fileInputs[inp.role] = { input, shown, multiple: Boolean(inp.multiple) };
-    input.addEventListener('change', () => input.files[0] && pickFile(inp.role, [...input.files]));
+    const picked = (list) => (inp.multiple ? [...list] : [list[0]]); // a single input reads one file, even of several dropped
+    input.addEventListener('change', () => input.files[0] && pickFile(inp.role, picked(input.files)));
     const clear = inp.optional ? el('button', { type: 'button', dataset: { clear: inp.role }, text: 'clear', onclick: (e) => {
       e.preventDefault();
       if (!files[inp.role]) return;
@@ -93,7 +94,7 @@ function notebook(mode, panelEl) {
     drop.addEventListener('dragover', (e) => e.preventDefault());
     drop.addEventListener('drop', (e) => {
       e.preventDefault();
-      if (e.dataTransfer.files[0]) pickFile(inp.role, [...e.dataTransfer.files]);
+      if (e.dataTransfer.files[0]) pickFile(inp.role, picked(e.dataTransfer.files));
     });
     return drop;
   });

@@ -29,10 +29,15 @@ export function readRatings(text, fileName, wasmetrics) {
   } catch (e) {
     throw new Error(`${fileName}: ${e.message}`);
   }
+  return ratingsFrom(table, FORMAT_NAMES[format] ?? format, fileName);
+}
+
+/** A package RatingTable as the mode uses it; `what` (the file names) starts its errors. */
+function ratingsFrom(table, format, what) {
   const [U, R] = table.ratings.shape;
-  if (table.count === 0) throw new Error(`${fileName}: no ratings (every cell is empty)`);
-  if (R < 2) throw new Error(`${fileName}: ${R} annotator; agreement needs at least two`);
-  return { format: FORMAT_NAMES[format] ?? format, items: table.items, annotators: table.annotators, labels: table.labels,
+  if (table.count === 0) throw new Error(`${what}: no ratings (every cell is empty)`);
+  if (R < 2) throw new Error(`${what}: ${R} annotator; agreement needs at least two`);
+  return { format, items: table.items, annotators: table.annotators, labels: table.labels,
     numeric: table.values !== null, classes: table.ratings.data, values: table.values?.data ?? null, U, R };
 }
 
@@ -68,11 +73,7 @@ export function readRatingFiles(files, wasmetrics) {
       throw byName(e2);
     }
   }
-  const [U, R] = table.ratings.shape;
-  const what = list.map((f) => f.name).join(', ');
-  if (table.count === 0) throw new Error(`${what}: no ratings (no image has a tag)`);
-  return { format: `CVAT XML (${list.length} files, annotators named by ${byFile ? 'file' : 'export'})`, items: table.items, annotators: table.annotators, labels: table.labels,
-    numeric: table.values !== null, classes: table.ratings.data, values: table.values?.data ?? null, U, R };
+  return ratingsFrom(table, `CVAT XML (${list.length} files, annotators named by ${byFile ? 'file' : 'export'})`, list.map((f) => f.name).join(', '));
 }
 
 const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'];
@@ -226,7 +227,7 @@ export default {
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Agreement', files, helpers: [readRatings, readRatingFiles, inputsFor], consts: { FORMAT_NAMES, BOOTSTRAP }, body: `
+    return codeSnippet({ title: 'Agreement', files, helpers: [readRatings, ratingsFrom, readRatingFiles, inputsFor], consts: { FORMAT_NAMES, BOOTSTRAP }, body: `
 const d = readRatingFiles(files.ratings, wasmetrics);
 const C = d.labels.length;
 const kOpts = { levelOfMeasurement: ${JSON.stringify(r.level)} };
