@@ -129,6 +129,25 @@ test('page extras: PNG exports, progress bar, metric picker, several CVAT files,
       assert.equal(await settledState(page, 'text')(), 'ready');
       assert.deepEqual(await page.$$eval('[data-mode-panel="text"] input[data-option="metrics"]:checked', (bs) => bs.map((b) => b.value)), ['wer']);
       assert.deepEqual(await shown(), ['WordErrorRate{}']);
+      // a pair chosen by id: its WER and CER (the package's, on that pair alone) and its alignment
+      await page.click('[data-mode-panel="text"] button[data-sample="asr"]');
+      assert.equal(await settledState(page, 'text')(), 'ready');
+      await page.fill('[data-mode-panel="text"] [data-option="pair"]', 'utt-01');
+      await page.press('[data-mode-panel="text"] [data-option="pair"]', 'Enter');
+      assert.equal(await settledState(page, 'text')(), 'ready');
+      const [, ref, hyp] = readFileSync(join(webDir, 'samples/text-asr.tsv'), 'utf8').split('\n')[1].split('\t');
+      const wer = new wasmetrics.WordErrorRate();
+      wer.update([hyp], [ref]);
+      assert.equal(await page.$eval('#text-chosen [data-metric="WordErrorRate"]', (e) => Number(e.dataset.value)), wer.compute());
+      wer.dispose();
+      assert.equal(await page.$eval('[data-chosen] del', (e) => e.textContent), 'lights');
+      await page.fill('[data-mode-panel="text"] [data-option="pair"]', 'no-such-pair');
+      await page.press('[data-mode-panel="text"] [data-option="pair"]', 'Enter');
+      assert.equal(await settledState(page, 'text')(), 'error');
+      assert.match(await page.$eval('[data-mode-panel="text"] [data-banner]', (b) => b.textContent), /no pair "no-such-pair"/);
+      await page.fill('[data-mode-panel="text"] [data-option="pair"]', '');
+      await page.press('[data-mode-panel="text"] [data-option="pair"]', 'Enter');
+      assert.equal(await settledState(page, 'text')(), 'ready');
     });
 
     await t.test('Agreement: several CVAT exports picked together are one annotator each', async () => {

@@ -161,6 +161,17 @@ export function werHistogram(values) {
   return counts.map((count, k) => ({ label: k < 10 ? `${(k / 10).toFixed(1)}–${((k + 1) / 10).toFixed(1)}` : '≥ 1.0', count }));
 }
 
+/** The pair a user asked to see (by id): its WER, CER and word alignment; null when none is asked. */
+function chosenPair(p, pair, wasmetrics) {
+  const id = String(pair ?? '').trim();
+  if (!id) return null;
+  const i = p.ids.indexOf(id);
+  if (i < 0) throw new Error(`align the pair with id: no pair "${id}" in the file (its ids: ${p.ids.slice(0, 5).join(', ')}${p.ids.length > 5 ? ', …' : ''})`);
+  const [a] = wasmetrics.alignTranscripts([p.preds[i]], [p.refs[i][0]], { unit: 'word' });
+  return { index: i, id, hyp: p.preds[i], ref: p.refs[i][0], runs: alignedRuns(a), errors: a.errors,
+    ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) };
+}
+
 function inputsFor(p, metric, pair) {
   const preds = pair === undefined ? p.preds : [p.preds[pair]];
   const refs = pair === undefined ? p.refs : [p.refs[pair]];
@@ -176,7 +187,7 @@ export default {
     { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json,.srt,.vtt' },
     { role: 'text-references', label: 'References, one a line (or subtitles)', hint: 'plain text paired with the hypotheses by line, or SRT/WebVTT paired by cue', accept: '.txt,.srt,.vtt', optional: true },
   ],
-  options: [{ name: 'metrics', label: 'Corpus metrics', multiple: true, choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })), default: CORPUS.filter((c) => c[6]).map(([id]) => id) }],
+  options: [{ name: 'pair', label: 'align the pair with id', default: '' }, { name: 'metrics', label: 'Corpus metrics', multiple: true, choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })), default: CORPUS.filter((c) => c[6]).map(([id]) => id) }],
   samples: [
     { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
     { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
@@ -184,8 +195,9 @@ export default {
     { name: 'cues', label: 'Subtitles (SRT against WebVTT, by cue)', files: { 'text-pairs': 'samples/subtitles-asr.srt', 'text-references': 'samples/subtitles-ref.vtt' } },
   ],
 
-  async evaluate(files, wasmetrics, { metrics } = {}, { progress = () => {} } = {}) {
+  async evaluate(files, wasmetrics, { metrics, pair = '' } = {}, { progress = () => {} } = {}) {
     const p = pairsOf(files);
+    const chosen = chosenPair(p, pair, wasmetrics);
     const picked = pickedCorpus(metrics);
     const corpus = picked.map(([, metric, options, key, label], j) => {
       progress(j / (picked.length + 1), `${label}`);
@@ -206,7 +218,7 @@ export default {
       const alignments = wasmetrics.alignTranscripts(worst.map((w) => w.hyp), worst.map((w) => w.ref), { unit: 'word' });
       worst.forEach((w, k) => Object.assign(w, { runs: alignedRuns(alignments[k]), errors: alignments[k].errors }));
     }
-    return { histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
+    return { chosen, histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
   },
 
   render(r, out, { ms, simd }) {
@@ -214,14 +226,21 @@ export default {
     out.append(el('h3', { text: 'Corpus scores' }), table('text-corpus', ['metric', 'options', 'value'], r.corpus.map((c) => [
       c.label, JSON.stringify(c.options) === '{}' ? '' : JSON.stringify(c.options),
       c.error ? el('td', { class: 'error-text', text: c.error }) : resultCell('td', { metric: c.metric, value: c.value, options: c.options, key: c.key })])));
+    const run = (x) => (x.type === 'equal' ? el('span', { text: `${x.ref} ` })
+      : el('span', { class: `align-${x.type}`, title: x.type },
+        ...(x.ref ? [el('del', { text: x.ref })] : []), ...(x.hyp ? [el('ins', { text: x.hyp })] : []), ' '));
+    if (r.chosen) {
+      const c = r.chosen;
+      out.append(el('h3', { text: `Pair ${c.id}` }), table('text-chosen', ['hypothesis', 'reference', 'WER', 'CER'], [[c.hyp, c.ref,
+        resultCell('td', { metric: 'WordErrorRate', value: c.WordErrorRate, options: {}, extra: { pair: String(c.index) } }),
+        resultCell('td', { metric: 'CharErrorRate', value: c.CharErrorRate, options: {}, extra: { pair: String(c.index) } })]]),
+      el('p', { class: 'alignment', dataset: { pair: String(c.index), chosen: '' } }, el('b', { text: `${c.id} (${c.errors} error${c.errors === 1 ? '' : 's'}): ` }), ...c.runs.map(run)));
+    }
     if (r.worst) {
       out.append(el('h3', { text: 'Worst pairs (highest WER first)' }), table('text-worst', ['pair', 'hypothesis', 'reference', 'WER', 'CER'], r.worst.map((w) => [
         w.id, w.hyp, w.ref,
         resultCell('td', { metric: 'WordErrorRate', value: w.WordErrorRate, options: {}, extra: { pair: String(w.index) } }),
         resultCell('td', { metric: 'CharErrorRate', value: w.CharErrorRate, options: {}, extra: { pair: String(w.index) } })])));
-      const run = (x) => (x.type === 'equal' ? el('span', { text: `${x.ref} ` })
-        : el('span', { class: `align-${x.type}`, title: x.type },
-          ...(x.ref ? [el('del', { text: x.ref })] : []), ...(x.hyp ? [el('ins', { text: x.hyp })] : []), ' '));
       out.append(el('h3', { text: 'Alignment of the worst pairs (words)' }),
         el('p', { class: 'muted', text: 'struck through: reference words the hypothesis replaced or missed; underlined: the hypothesis words put in their place or added' }),
         ...r.worst.map((w) => el('p', { class: 'alignment', dataset: { pair: String(w.index) } },
@@ -246,7 +265,7 @@ export default {
     return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, requireUtf8, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) }, body: `
 const p = pairsOf(files);
 for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
-${r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
+${r.chosen || r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
 ` });
   },
 
