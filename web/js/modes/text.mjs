@@ -7,7 +7,7 @@
 // alignTranscripts), with a histogram of the per-pair WER. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
 import { chartCell, codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
-import { el, fmt } from '../ui.mjs';
+import { el } from '../ui.mjs';
 
 const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
 const REF = /^(ref|reference|references|target|gold|truth|label|expected)([ _-]?\d+)?$/i;
