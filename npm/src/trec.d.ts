@@ -15,11 +15,14 @@ export declare function readRun(text: string): Map<string, { doc: string; rank: 
  * from the run are not retrieved: the query is padded to `depth` rows with non-relevant fillers,
  * then they follow with score -Infinity, so no cut topK <= depth reaches them. Without a cut, pass
  * `negInfNotRetrieved: true` to the metric for trec_eval's numbers (map, recip_rank, Rprec, ndcg).
+ * `ties: 'docno'` (default): trec_eval's order (score descending, then document id descending)
+ * with the rank as the score in `preds`; `'keep'`: the run's scores in file order (the metrics'
+ * own tie rule: NDCG averages ties).
  */
 export declare function trecInputs(
   qrels: Map<string, Map<string, number>>,
   run: Map<string, { doc: string; score: number }[]>,
-  options?: { binary?: boolean; minRelevance?: number; depth?: number },
+  options?: { binary?: boolean; minRelevance?: number; depth?: number; ties?: 'docno' | 'keep' },
 ): { preds: Float32Array; target: Int32Array; indexes: BigInt64Array; queries: string[] };
 
 /** Paired two-sided t-test over per-query values of two runs (same queries, same order). */

@@ -82,29 +82,65 @@ export function readRun(text) {
  * ndcg, set_recall): the -Infinity rows then count in the totals but hold no rank.
  * `relevance` is the judged value clipped at 0 (graded, for RetrievalNormalizedDCG); pass
  * `{binary: true}` for 0/1 (relevance >= `minRelevance`, default 1).
+ *
+ * Tied scores (`ties`): trec_eval ranks a query's documents by score (a double) descending and
+ * breaks ties by document id, descending in byte order (form_res_rels.c, comp_sim_docno); the
+ * file's rank column is ignored. With `ties: 'docno'` (the default) the rows come in that order
+ * and `preds` are not the run's scores but the rank as a score (n, n-1, ..., 1 for a query's n
+ * retrieved documents), so every metric, NDCG included, sees trec_eval's order, and two scores
+ * that differ only beyond float32's precision stay apart. `ties: 'keep'` gives the run's scores
+ * (as float32) in file order: the metrics' own rule (TorchMetrics'), where NDCG averages the gain
+ * over tied documents and the other metrics rank ties in the order the rows arrive.
  */
-export function trecInputs(qrels, run, { binary = false, minRelevance = 1, depth } = {}) {
+export function trecInputs(qrels, run, { binary = false, minRelevance = 1, depth, ties = 'docno' } = {}) {
   if (!(qrels instanceof Map) || !(run instanceof Map)) throw new TypeError('trecInputs(qrels, run): pass the Maps readQrels() and readRun() return');
   const queries = [...qrels.keys()].sort();
   const maxDepth = Math.max(1, ...queries.map((q) => (run.get(q) ?? []).length));
   const rows = depth ?? maxDepth;
   if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`trecInputs: depth must be a positive integer, got ${depth}`);
+  if (ties !== 'docno' && ties !== 'keep') throw new RangeError(`trecInputs: ties must be 'docno' (trec_eval's order) or 'keep' (the run's scores), got ${JSON.stringify(ties)}`);
+  if (ties === 'docno' && maxDepth > MAX_RANK_SCORE) throw new RangeError(`trecInputs: a query retrieves ${maxDepth} documents; ranks as float32 scores are exact up to ${MAX_RANK_SCORE}: pass ties: 'keep'`);
   const preds = []; const target = []; const indexes = [];
   const rel = (r) => (binary ? (r >= minRelevance ? 1 : 0) : Math.max(0, r));
   const push = (score, t, qi) => { preds.push(score); target.push(t); indexes.push(BigInt(qi)); };
   queries.forEach((q, qi) => {
     const judged = qrels.get(q);
     const retrieved = new Set();
-    for (const { doc, score } of run.get(q) ?? []) {
+    const ranked = ties === 'docno' ? trecOrder(run.get(q) ?? []) : run.get(q) ?? [];
+    ranked.forEach(({ doc, score }, i) => {
       retrieved.add(doc);
-      push(score, rel(judged.get(doc) ?? 0), qi);
-    }
+      push(ties === 'docno' ? ranked.length - i : score, rel(judged.get(doc) ?? 0), qi);
+    });
     const missing = [...judged].filter(([doc, r]) => !retrieved.has(doc) && rel(r) > 0);
     if (!missing.length) return;
     for (let k = retrieved.size; k < rows; k++) push(-3.4e38, 0, qi);
     for (const [, r] of missing) push(-Infinity, rel(r), qi);
   });
   return { preds: Float32Array.from(preds), target: Int32Array.from(target), indexes: BigInt64Array.from(indexes), queries };
+}
+
+// Ranks n, n-1, ..., 1 as float32 scores are exact (and distinct) up to 2^24.
+const MAX_RANK_SCORE = 2 ** 24;
+
+/**
+ * Byte order of two strings' UTF-8 (C's strcmp, as trec_eval compares document ids). UTF-16 code
+ * unit order is the same except around surrogate pairs (code points above U+FFFF).
+ */
+function compareBytes(a, b) {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  const [x, y] = [ENCODER.encode(a), ENCODER.encode(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+const SURROGATE = /[\uD800-\uDFFF]/;
+const ENCODER = new TextEncoder();
+
+/**
+ * A query's retrieved documents in trec_eval's order: score descending, ties by document id
+ * descending (byte order).
+ */
+function trecOrder(docs) {
+  return [...docs].sort((p, q) => (q.score - p.score) || compareBytes(q.doc, p.doc));
 }
 
 function pairs(a, b, what) {

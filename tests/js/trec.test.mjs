@@ -31,11 +31,18 @@ test('readQrels / readRun read the files; trecInputs lines them up for the Retri
   assert.deepEqual(run.get('q1').map((r) => r.doc), ['d2', 'd3', 'd5']);
   const rows = wm.trecInputs(qrels, run, { binary: true });
   assert.deepEqual(rows.queries, ['q1', 'q2', 'q3']);
-  // depth 3 (q1 retrieved 3): q1 = three retrieved + d1 not retrieved; q2 = three fillers + d7 not
-  // retrieved; q3: nothing relevant, nothing retrieved, no rows
-  assert.deepEqual(Array.from(rows.target), [0, 1, 0, 1, 0, 0, 0, 1]);
+  // depth 3 (q1 retrieved 3): q1 = three retrieved in trec_eval's order (d3 0.9, d2 0.5, d5 0.1)
+  // + d1 not retrieved; q2 = three fillers + d7 not retrieved; q3: nothing relevant, nothing
+  // retrieved, no rows. preds: the rank as a score (3, 2, 1), the fillers, -Infinity.
+  assert.deepEqual(Array.from(rows.target), [1, 0, 0, 1, 0, 0, 0, 1]);
   assert.deepEqual(Array.from(rows.indexes, Number), [0, 0, 0, 0, 1, 1, 1, 1]);
+  assert.deepEqual(Array.from(rows.preds.subarray(0, 3)), [3, 2, 1]);
   assert.equal(rows.preds[3], -Infinity);
+  // ties: 'keep': the run's scores in file order (d2, d3, d5)
+  const kept = wm.trecInputs(qrels, run, { binary: true, ties: 'keep' });
+  assert.deepEqual(Array.from(kept.target), [0, 1, 0, 1, 0, 0, 0, 1]);
+  assert.deepEqual(Array.from(kept.preds.subarray(0, 3)), Array.from(Float32Array.of(0.5, 0.9, 0.1)));
+  assert.throws(() => wm.trecInputs(qrels, run, { ties: 'random' }), /ties must be 'docno'.*got "random"/);
   // Recall@3: q1 1/2 (d1 was not retrieved), q2 0 (nothing retrieved): mean 0.25; P@3 q1 1/3, q2 0
   const recall = new wm.RetrievalRecall({ topK: 3 });
   recall.update(rows.preds, rows.target, rows.indexes);
@@ -49,7 +56,52 @@ test('readQrels / readRun read the files; trecInputs lines them up for the Retri
   precision.dispose();
   assert.throws(() => wm.trecInputs(qrels, run, { depth: 0 }), /depth/);
   // graded relevance for NDCG: d3 keeps its 2
-  assert.deepEqual(Array.from(wm.trecInputs(qrels, run).target), [0, 2, 0, 1, 0, 0, 0, 1]);
+  assert.deepEqual(Array.from(wm.trecInputs(qrels, run).target), [2, 0, 0, 1, 0, 0, 0, 1]);
+});
+
+// Tied scores, worked by hand with trec_eval's rule (form_res_rels.c: score descending as a double,
+// then document id descending in byte order; the rank column is ignored).
+test("tied scores: trecInputs orders them as trec_eval does (document id descending), 'keep' as the metrics do", () => {
+  const qrels = wm.readQrels(['t1 0 a 2', 't1 0 b 0', 't1 0 c 1', 't1 0 d 0',
+    't2 0 y 1', 't2 0 z 0',
+    't3 0 \u{1F600} 1', 't3 0 \uFB01 0'].join('\n'));
+  const run = wm.readRun([
+    // t1: a, b, c tie at 1.0 -> trec_eval ranks c, b, a, then d
+    't1 Q0 a 1 1.0 r', 't1 Q0 b 2 1.0 r', 't1 Q0 c 3 1.0 r', 't1 Q0 d 4 0.5 r',
+    // t2: 0.30000001 > 0.3 as doubles (trec_eval: y first), equal as float32
+    't2 Q0 z 1 0.3 r', 't2 Q0 y 2 0.30000001 r',
+    // t3: a tie; UTF-8 bytes F0.. (emoji) > EF.. (U+FB01), though UTF-16 orders them the other way
+    't3 Q0 \uFB01 1 2 r', 't3 Q0 \u{1F600} 2 2 r'].join('\n'));
+  assert.equal(Math.fround(0.3), Math.fround(0.30000001), 'the t2 case needs scores equal in float32');
+  const perQuery = (Cls, options, rows) => {
+    const m = new Cls(options);
+    try {
+      m.update(rows.preds, rows.target, rows.indexes);
+      return Array.from(m.perQuery().values.data);
+    } finally {
+      m.dispose();
+    }
+  };
+  const close = (a, b) => assert.ok(a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-6), `${a} vs ${b}`);
+  // binary at relevance >= 2: only t1's a (rank 3 in trec_eval's order), t2's y (rank 1), t3's emoji (rank 1)
+  const strict = { binary: true, minRelevance: 2 };
+  const docno = wm.trecInputs(qrels, run, strict);
+  close(perQuery(wm.RetrievalMRR, {}, docno), [1 / 3, 0, 0]); // t2, t3: nothing at relevance 2
+  const trecBinary = wm.trecInputs(qrels, run, { binary: true });
+  // relevance >= 1: t1 ranks c (rel), b, a (rel), d: AP (1 + 2/3) / 2; t2 y first: 1; t3 emoji first: 1
+  close(perQuery(wm.RetrievalMAP, {}, trecBinary), [(1 + 2 / 3) / 2, 1, 1]);
+  close(perQuery(wm.RetrievalMRR, {}, trecBinary), [1, 1, 1]);
+  // graded NDCG, no tie averaging: t1 gains c 1, b 0, a 2, d 0: DCG 1 + 2/log2(4) = 2; ideal 2 + 1/log2(3)
+  const graded = wm.trecInputs(qrels, run);
+  close(perQuery(wm.RetrievalNormalizedDCG, {}, graded).slice(0, 1), [2 / (2 + 1 / Math.log2(3))]);
+  // 'keep': the metrics' rule. t1 in file order a, b, c: MRR at relevance >= 2 is 1; t2: z first
+  // (float32 tie, file order): RR 1/2; t3: U+FB01 first: RR 1/2
+  const kept = wm.trecInputs(qrels, run, { ...strict, ties: 'keep' });
+  close(perQuery(wm.RetrievalMRR, {}, kept), [1, 0, 0]);
+  close(perQuery(wm.RetrievalMRR, {}, wm.trecInputs(qrels, run, { binary: true, ties: 'keep' })), [1, 1 / 2, 1 / 2]);
+  // and NDCG averages the tied group's gain (2 + 0 + 1) / 3 over ranks 1-3 (TorchMetrics, scikit-learn)
+  const tied = (1 + 1 / Math.log2(3) + 1 / 2) * 1;
+  close(perQuery(wm.RetrievalNormalizedDCG, {}, wm.trecInputs(qrels, run, { ties: 'keep' })).slice(0, 1), [tied / (2 + 1 / Math.log2(3))]);
 });
 
 test("negInfNotRetrieved: trec_eval's map / recip_rank / Rprec / ndcg without a cut", () => {

@@ -30,12 +30,17 @@ for (const name of MODES) {
       try {
         const files = {};
         const names = {};
-        for (const [role, url] of Object.entries(sample.files)) {
-          names[role] = url.split('/').pop();
-          copyFileSync(join(webDir, url), join(dir, names[role]));
-          files[role] = { name: names[role], text: readFileSync(join(webDir, url), 'utf8') };
+        const copy = (url) => {
+          const base = url.split('/').pop();
+          copyFileSync(join(webDir, url), join(dir, base));
+          return { name: base, text: readFileSync(join(webDir, url), 'utf8') };
+        };
+        for (const [role, url] of Object.entries(sample.files)) { // a file, or a list for a `multiple` input
+          files[role] = Array.isArray(url) ? url.map(copy) : copy(url);
+          names[role] = Array.isArray(url) ? files[role].map((f) => f.name) : files[role].name;
         }
-        const options = Object.fromEntries((mode.options ?? []).map((o) => [o.name, String(o.default)]));
+        // as the page reads them: a select's value is a string, a checkbox group's a list
+        const options = Object.fromEntries((mode.options ?? []).map((o) => [o.name, o.multiple ? o.default : String(o.default)]));
         {
           const result = await mode.evaluate(files, wasmetrics, options);
           const script = mode.code(result, names, options);

@@ -1,13 +1,14 @@
 // The readers of the demo page's Agreement and Text modes (web/js/modes/), in Node: each input
 // format on a small file, and broken files get an error naming the line, record or task.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { webDir } from './web-harness.mjs';
 
-const { readRatings } = await import(pathToFileURL(join(webDir, 'js/modes/agreement.mjs')).href);
+const { readRatings, readRatingFiles } = await import(pathToFileURL(join(webDir, 'js/modes/agreement.mjs')).href);
 const wasmetrics = await import(pathToFileURL(join(webDir, '../npm/dist/index.mjs')).href);
 await wasmetrics.init();
 const { readPairs, pairsOf, alignedRuns, werHistogram, readCues } = await import(pathToFileURL(join(webDir, 'js/modes/text.mjs')).href);
@@ -87,4 +88,27 @@ test('text: SRT and WebVTT cues pair by order; markup and timing lines are not w
   assert.deepEqual(p.refs, [['Hello there'], ['bye now']]);
   assert.throws(() => readCues('just text\n', 'c.srt'), /c\.srt: no subtitle cues/);
   assert.throws(() => pairsOf({ 'text-pairs': { name: 'a.srt', text: srt }, 'text-references': { name: 'b.vtt', text: 'WEBVTT\n\n00:01.000 --> 00:02.000\nx\n' } }), /a\.srt has 2 cues but b\.vtt has 1/);
+});
+
+test('text: a file that is not UTF-8 is an error naming its first bad line', () => {
+  // Latin-1 "café" (0xE9) on line 3, decoded as the browser's file.text() decodes: UTF-8
+  const latin1 = new TextDecoder('utf-8').decode(Uint8Array.from(Buffer.from('hyp,ref\na b,a b\ncaf\xe9 x,cafe x\n', 'latin1')));
+  assert.throws(() => pairsOf({ 'text-pairs': { name: 'l1.csv', text: latin1 } }), /l1\.csv, line 3: not UTF-8 text/);
+  const utf16 = new TextDecoder('utf-8').decode(Uint8Array.from(Buffer.from('\ufeffa b\n', 'utf16le')));
+  assert.throws(() => pairsOf({ 'text-pairs': { name: 'h.txt', text: 'a b\n' }, 'text-references': { name: 'r16.txt', text: utf16 } }), /r16\.txt, line 1: not UTF-8/);
+  assert.equal(pairsOf({ 'text-pairs': { name: 'ok.csv', text: 'hyp,ref\ncafé,café\n' } }).preds[0], 'café');
+});
+
+test('agreement: several CVAT exports are one annotator each (by assignee, else by file name); other files are refused', () => {
+  const file = (n) => ({ name: `cvat-street-${n}.xml`, text: readFileSync(join(webDir, `samples/cvat-street-${n}.xml`), 'utf8') });
+  const three = readRatingFiles(['ana', 'ben', 'chen'].map(file), wasmetrics);
+  assert.deepEqual(three.annotators, ['ana', 'ben', 'chen']);
+  assert.equal(three.U, 16);
+  assert.match(three.format, /3 files, annotators named by export/);
+  // the same export twice: its assignee cannot name both, the file names do
+  const twice = readRatingFiles([file('ana'), { ...file('ana'), name: 'ana-again.xml' }], wasmetrics);
+  assert.deepEqual(twice.annotators, ['cvat-street-ana', 'ana-again']);
+  assert.match(twice.format, /named by file/);
+  assert.throws(() => readRatingFiles([file('ana'), { name: 'w.csv', text: 'item,a,b\nx,1,2\n' }], wasmetrics), /w\.csv: a wide file; several files are read as CVAT XML exports/);
+  assert.throws(() => readRatingFiles([file('ana'), { name: 'bad.xml', text: '<annotations><image name="x"><tag/></image></annotations>' }], wasmetrics), /bad\.xml/);
 });

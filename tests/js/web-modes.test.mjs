@@ -130,7 +130,7 @@ test('a notebook mode survives a reload: sample and options restored, numbers re
     // every notebook mode with an option: choose its last sample and a non-default option value
     for (const name of MODES) {
       const mode = await modeOf(name);
-      const option = mode.options?.find((o) => o.choices);
+      const option = mode.options?.find((o) => o.choices && !o.multiple); // a select (a checkbox group has no selectOption)
       if (mode.mount || !option) continue;
       const sample = mode.samples.at(-1);
       const choice = option.choices.find((c) => String(c) !== String(option.default));

@@ -2,7 +2,8 @@
 // package's results into plain values, and the result cells of the page contract. Importable in
 // the page, in a Web Worker and in Node (no DOM work at import).
 import { splitCsv } from './lib/csv-lite.mjs';
-import { el, fmt } from './ui.mjs';
+import { plotBox } from './plots-more.mjs';
+import { el, fmt, pngButton } from './ui.mjs';
 
 /**
  * A CSV/TSV text as {header, rows, line(i)}: the delimiter is a tab when the first line has one;
@@ -80,8 +81,8 @@ export function table(id, head, rows) {
  * A "Copy as code" Node script: the helpers' own source (functions and constants of the mode and
  * of this file, so the script reads the files exactly as the page does), then `body`, which fills
  * `cells` ({metric, options, key, ..., value}: the page contract's fields) and the script prints
- * them as JSON (NaN and infinities as strings). `files`: {role: file name}, read from the
- * current directory into {role: {name, text}}.
+ * them as JSON (NaN and infinities as strings). `files`: {role: file name, or a list of names},
+ * read from the current directory into {role: {name, text}} (or a list of them).
  */
 export function codeSnippet({ title, files, helpers = [], consts = {}, body }) {
   const all = [splitCsv, readTable, plain, pick, computeMetric, ...helpers];
@@ -95,10 +96,23 @@ export function codeSnippet({ title, files, helpers = [], consts = {}, body }) {
     ...all.map((f) => (/^(async )?function/.test(String(f)) ? String(f) : `const ${f.name} = ${f};`)),
     '',
     'await wasmetrics.init();',
-    `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, name]) => [role, { name, text: readFileSync(name, 'utf8') }]));`,
+    'const readNamed = (name) => ({ name, text: readFileSync(name, \'utf8\') });',
+    `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, name]) => [role, Array.isArray(name) ? name.map(readNamed) : readNamed(name)]));`,
     'const cells = [];',
     body.trim(),
     "console.log(JSON.stringify(cells, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));",
     '',
   ].join('\n');
+}
+
+/**
+ * A Chart.js chart (window.Chart, vendored) in a .plot box of `container`, with a "PNG" button
+ * (ui.mjs pngButton: button[data-export="png"][data-plot=id]) saving it as `fileName` (default
+ * `<id>.png`). `config` is Chart.js's {type, data, options}; no animation, sized by its box.
+ * Call from render() (the page), never from evaluate() (the worker has no DOM). Returns the chart.
+ */
+export function chartCell(container, { id, title, config, fileName = `${id}.png` }) {
+  const canvas = plotBox(container, id, title);
+  canvas.closest('.plot').prepend(pngButton(canvas, fileName));
+  return new globalThis.Chart(canvas, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options } });
 }

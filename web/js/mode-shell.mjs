@@ -2,9 +2,13 @@
 // draws its own cells (`markup` + `mount(panel)`), or is a notebook of the shared shape, built
 // here from what it declares:
 //   [1] Input:   its sample buttons (button[data-sample]), one file input per declared input
-//                (input[data-input=role]), its options (select/input[data-option=name])
+//                (input[data-input=role]; `multiple: true` takes several files, given to the
+//                mode as a list), its options (select/input[data-option=name]; an option with
+//                `multiple: true` is a group of checkboxes, input[data-option=name][value=choice],
+//                whose value is the list of checked choices, `default` a list)
 //   [2] Results: mode.render(result, out) draws what mode.evaluate(files, wasmetrics, options)
 //                returned; evaluate runs in a Web Worker (mode-worker.mjs) with the npm package
+//                and may report its progress (shown in the cell's role="progressbar")
 //   [3] Export:  results as JSON and CSV (mode.csvRows) and "Copy as code" (mode.code: a Node
 //                script printing the same numbers), enabled only while the results are shown
 // Every action that starts work sets the results area's data-state to 'computing' at once; any
@@ -12,7 +16,7 @@
 // The inputs' names, the sample and the options are kept in sessionStorage: a reload restores
 // them, re-reads a sample, and asks for files the browser cannot re-read.
 import { csvText } from './csv.mjs';
-import { download, el, fieldError, modePanel } from './ui.mjs';
+import { download, el, fieldError, modePanel, progressBar } from './ui.mjs';
 
 export async function mountMode(mode, panelEl) {
   if (mode.mount) {
@@ -27,12 +31,13 @@ function modeWorker(name) {
   let w = null;
   let next = 1;
   const pending = new Map();
-  return (msg) => {
+  return (msg, onProgress = () => {}) => {
     if (!w) {
       w = new Worker(new URL('./mode-worker.mjs', import.meta.url), { type: 'module' });
       w.onmessage = ({ data }) => {
         const p = pending.get(data.id);
         if (!p) return;
+        if (data.type === 'progress') return p.onProgress(data.fraction, data.step);
         pending.delete(data.id);
         if (data.type === 'done') p.resolve(data);
         else p.reject(new Error(data.message));
@@ -47,7 +52,7 @@ function modeWorker(name) {
     }
     const id = next++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, onProgress });
       w.postMessage({ id, mode: name, ...msg });
     });
   };
@@ -58,7 +63,7 @@ function notebook(mode, panelEl) {
   let panel = null; // modePanel(name), once the results area is in place
   const storeKey = `wasmetrics-demo:${name}`;
   const request = modeWorker(name);
-  const files = {}; // role -> {name, text}
+  const files = {}; // role -> {name, text}, or a list of them for a `multiple` input
   let sample = null;
   let result = null;
   let generation = 0; // the run that owns the panel
@@ -69,10 +74,11 @@ function notebook(mode, panelEl) {
   const inputCell = el('section', { class: 'cell', id: `cell-${name}-input`, dataset: { cell: 'input' } });
   const fileInputs = {};
   const drops = mode.inputs.map((inp) => {
-    const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '' });
+    const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '', multiple: Boolean(inp.multiple) });
     const shown = el('span', { class: 'drop-file', dataset: { fileName: inp.role } });
-    fileInputs[inp.role] = { input, shown };
-    input.addEventListener('change', () => input.files[0] && pickFile(inp.role, input.files[0]));
+    fileInputs[inp.role] = { input, shown, multiple: Boolean(inp.multiple) };
+    const picked = (list) => (inp.multiple ? [...list] : [list[0]]); // a single input reads one file, even of several dropped
+    input.addEventListener('change', () => input.files[0] && pickFile(inp.role, picked(input.files)));
     const clear = inp.optional ? el('button', { type: 'button', dataset: { clear: inp.role }, text: 'clear', onclick: (e) => {
       e.preventDefault();
       if (!files[inp.role]) return;
@@ -88,13 +94,14 @@ function notebook(mode, panelEl) {
     drop.addEventListener('dragover', (e) => e.preventDefault());
     drop.addEventListener('drop', (e) => {
       e.preventDefault();
-      if (e.dataTransfer.files[0]) pickFile(inp.role, e.dataTransfer.files[0]);
+      if (e.dataTransfer.files[0]) pickFile(inp.role, picked(e.dataTransfer.files));
     });
     return drop;
   });
   const optionFields = {};
   const options = (mode.options ?? []).map((o) => {
     const id = `${name}-option-${o.name}`;
+    if (o.multiple) return checkboxes(o, id);
     const field = o.choices
       ? el('select', { id, dataset: { option: o.name } }, ...o.choices.map((c) => el('option', { value: String(c), text: String(c), selected: String(c) === String(o.default) })))
       : el('input', { id, dataset: { option: o.name }, type: 'text', size: 10, value: o.default ?? '' });
@@ -105,6 +112,32 @@ function notebook(mode, panelEl) {
     });
     return el('span', { class: 'opt' }, el('label', { for: id, text: `${o.label ?? o.name} ` }), field, ' ');
   });
+  // A multiple-choice option: a fieldset of checkboxes; optionFields keeps an object with the
+  // same `value` (a list) and change events as a select's.
+  function checkboxes(o, id) {
+    const chosen = new Set((o.default ?? []).map(String));
+    const boxes = o.choices.map((c) => {
+      const value = String(c.value ?? c);
+      return el('label', { class: 'check' }, el('input', { type: 'checkbox', dataset: { option: o.name }, value, checked: chosen.has(value) }), ` ${c.label ?? value} `);
+    });
+    const fieldset = el('fieldset', { id, class: 'opt-group' }, el('legend', { text: o.label ?? o.name }), ...boxes);
+    const inputs = boxes.map((b) => b.firstChild);
+    optionFields[o.name] = {
+      fieldset,
+      get value() {
+        return inputs.filter((i) => i.checked).map((i) => i.value);
+      },
+      set value(list) {
+        const on = new Set([list].flat().map(String));
+        for (const i of inputs) i.checked = on.has(i.value);
+      },
+    };
+    fieldset.addEventListener('change', () => {
+      save();
+      run();
+    });
+    return fieldset;
+  }
   const prompt = el('p', { class: 'warn', dataset: { restorePrompt: '' }, hidden: true });
   const inputError = el('div', { class: 'error', hidden: true });
   inputCell.append(
@@ -114,14 +147,15 @@ function notebook(mode, panelEl) {
       mode.about ? el('p', { class: 'muted', text: mode.about }) : null,
       el('div', { class: 'samples' }, 'Samples: ', ...mode.samples.map((s) => el('button', { type: 'button', dataset: { sample: s.name }, text: s.label, onclick: () => loadSample(s.name) }))),
       el('div', { class: 'drops' }, ...drops),
-      options.length ? el('p', { class: 'opts' }, ...options) : null,
+      options.length ? el('div', { class: 'opts' }, ...options) : null,
       prompt, inputError));
 
   // ---- [2] results, [3] export ----
   const out = el('div', { class: 'out', id: `${name}-out` });
+  const progress = progressBar(`${mode.title ?? name}: progress`);
   const resultsCell = el('section', { class: 'cell', id: `cell-${name}-results`, dataset: { cell: 'results' } },
     el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[2]' }), el('h2', { text: 'Results' })),
-    el('div', { class: 'cell-body' }, out));
+    el('div', { class: 'cell-body' }, progress.el, out));
   const jsonButton = el('button', { type: 'button', dataset: { export: 'json' }, disabled: true, text: 'Results as JSON', onclick: () => result && download(new Blob([JSON.stringify(result, null, 2)], { type: 'application/json' }), `${baseName()}-${name}.json`) });
   const csvButton = el('button', { type: 'button', dataset: { export: 'csv' }, disabled: true, text: 'Results as CSV', onclick: () => result && download(new Blob([csvText(mode.csvRows(result))], { type: 'text/csv' }), `${baseName()}-${name}.csv`) });
   // "Copy as code": a Node script that reads the same files as the page and prints its numbers
@@ -145,7 +179,8 @@ function notebook(mode, panelEl) {
   panelEl.append(inputCell, resultsArea);
   panel = modePanel(name);
 
-  const baseName = () => (sample ?? Object.values(files)[0]?.name ?? name).replace(/\.[^.]*$/, '');
+  const nameOf = (f) => (Array.isArray(f) ? f.map((x) => x.name) : f.name); // a file's name, a list's names
+  const baseName = () => (sample ?? [Object.values(files)[0] ?? []].flat()[0]?.name ?? name).replace(/\.[^.]*$/, '');
   function invalidate() {
     result = null;
     out.replaceChildren();
@@ -167,6 +202,11 @@ function notebook(mode, panelEl) {
     for (const spec of mode.options ?? []) {
       const field = optionFields[spec.name];
       let v = field.value;
+      if (spec.multiple) {
+        const bad = v.length ? null : `${spec.label ?? spec.name}: choose at least one`;
+        fieldError(field.fieldset, bad);
+        if (bad) throw new Error(bad);
+      }
       if (spec.type === 'number') {
         const raw = v.trim();
         v = Number(raw);
@@ -180,7 +220,7 @@ function notebook(mode, panelEl) {
   }
   function save() {
     try {
-      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, f.name])),
+      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, nameOf(f)])),
         options: Object.fromEntries(Object.entries(optionFields).map(([k, f]) => [k, f.value])) }));
     } catch { /* storage off: nothing is restored, nothing breaks */ }
   }
@@ -201,7 +241,7 @@ function notebook(mode, panelEl) {
     try {
       const opts = readOptions();
       resultsCell.classList.add('running');
-      const { result: r, ms, simd } = await request({ files, options: opts });
+      const { result: r, ms, simd } = await request({ files, options: opts }, (fraction, step) => mine === generation && progress.set(fraction, step));
       if (mine !== generation) return; // a newer run owns the panel
       result = r;
       const summary = mode.render(r, out, { ms, simd });
@@ -209,7 +249,7 @@ function notebook(mode, panelEl) {
       jsonButton.disabled = false;
       csvButton.disabled = false;
       if (mode.code) {
-        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, f.name])), opts);
+        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, nameOf(f)])), opts);
         copyButton.disabled = false;
       }
       resultsCell.classList.add('done');
@@ -220,20 +260,23 @@ function notebook(mode, panelEl) {
       setError(e.message ?? String(e));
       panel.setState('error');
     } finally {
-      if (mine === generation) resultsCell.classList.remove('running');
+      if (mine === generation) {
+        resultsCell.classList.remove('running');
+        progress.hide();
+      }
     }
   }
 
   function showFileNames() {
-    for (const [role, { shown }] of Object.entries(fileInputs)) shown.textContent = files[role]?.name ?? '';
+    for (const [role, { shown }] of Object.entries(fileInputs)) shown.textContent = files[role] ? [nameOf(files[role])].flat().join(', ') : '';
     for (const b of inputCell.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === sample);
   }
-  async function pickFile(role, file) {
+  async function pickFile(role, picked) {
     panel.setState('computing');
     const mine = ++loads;
-    const text = await file.text();
+    const read = await Promise.all(picked.map(async (f) => ({ name: f.name, text: await f.text() })));
     if (mine !== loads) return;
-    files[role] = { name: file.name, text };
+    files[role] = fileInputs[role].multiple ? read : read[0];
     sample = null;
     prompt.hidden = true;
     showFileNames();
@@ -246,11 +289,12 @@ function notebook(mode, panelEl) {
     const mine = ++loads;
     const fetched = {};
     try {
-      for (const [role, url] of Object.entries(s.files)) {
+      const one = async (url) => {
         const res = await fetch(new URL(`../${url}`, import.meta.url));
         if (!res.ok) throw new Error(`the sample file ${url}: HTTP ${res.status}`);
-        fetched[role] = { name: url.split('/').pop(), text: await res.text() };
-      }
+        return { name: url.split('/').pop(), text: await res.text() };
+      };
+      for (const [role, url] of Object.entries(s.files)) fetched[role] = Array.isArray(url) ? await Promise.all(url.map(one)) : await one(url);
       if (mine !== loads) return; // a later pick or sample won
       for (const k of Object.keys(files)) delete files[k];
       for (const [role, f] of Object.entries(fetched)) {

@@ -1,6 +1,8 @@
 // The worker of the notebook modes (mode-shell.mjs): {id, mode, files, options} -> the mode's
 // evaluate(files, wasmetrics, options) computed with the npm package, off the page's thread.
-// Answers {id, type: 'done', result, ms, simd} or {id, type: 'error', message}.
+// Answers {id, type: 'done', result, ms, simd} or {id, type: 'error', message}; before that, any
+// number of {id, type: 'progress', fraction, step}: evaluate's 4th argument is
+// {progress(fraction, step)} (fraction in [0, 1]; posted at most every 100 ms, and always at a new step).
 import * as wasmetrics from '../../npm/dist/index.mjs';
 
 const ready = wasmetrics.init();
@@ -13,7 +15,16 @@ self.onmessage = async ({ data }) => {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`no mode "${name}"`);
     if (!modes.has(name)) modes.set(name, (await import(`./modes/${name}.mjs`)).default);
     const t0 = performance.now();
-    const result = await modes.get(name).evaluate(files, wasmetrics, options);
+    let last = 0;
+    let lastStep = null;
+    const progress = (fraction, step = '') => {
+      const now = performance.now();
+      if (step === lastStep && now - last < 100) return;
+      last = now;
+      lastStep = step;
+      self.postMessage({ id, type: 'progress', fraction, step });
+    };
+    const result = await modes.get(name).evaluate(files, wasmetrics, options, { progress });
     self.postMessage({ id, type: 'done', result, ms: performance.now() - t0, simd: wasmetrics.simd() });
   } catch (e) {
     self.postMessage({ id, type: 'error', message: e.message ?? String(e) });

@@ -121,6 +121,56 @@ export function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * A canvas (a Chart.js chart's) as a PNG Blob of the canvas's own pixel size, drawn over an opaque
+ * `background` (charts are transparent; the page shows them on white in both themes).
+ */
+export function canvasPng(canvas, { background = '#ffffff' } = {}) {
+  const flat = document.createElement('canvas');
+  flat.width = canvas.width;
+  flat.height = canvas.height;
+  const g = flat.getContext('2d');
+  g.fillStyle = background;
+  g.fillRect(0, 0, flat.width, flat.height);
+  g.drawImage(canvas, 0, 0);
+  return new Promise((resolve, reject) => flat.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the chart as PNG'))), 'image/png'));
+}
+
+/**
+ * A "PNG" button downloading `canvas` as `fileName` (button[data-export="png"][data-plot=canvas id]).
+ * Put it next to the chart; it goes when the chart goes (the results are redrawn).
+ */
+export function pngButton(canvas, fileName) {
+  const what = canvas.getAttribute('aria-label') ?? canvas.id;
+  return el('button', { type: 'button', class: 'png', dataset: { export: 'png', plot: canvas.id }, 'aria-label': `download ${what} as PNG`, text: 'PNG',
+    onclick: async () => download(await canvasPng(canvas), fileName) });
+}
+
+/**
+ * The progress of a long computation: one element with role="progressbar" (aria-valuenow 0-100,
+ * aria-valuetext the step) and a line of text; hidden until set(). `set(fraction, text)` shows
+ * it, `hide()` hides it. mode-shell.mjs gives each notebook mode one, fed by the worker.
+ */
+export function progressBar(label) {
+  const bar = el('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' }, el('span', { class: 'bar-fill' }));
+  const text = el('span', { class: 'bar-text' });
+  const box = el('div', { class: 'progress', dataset: { progress: '' }, hidden: true }, bar, text);
+  return {
+    el: box,
+    set(fraction, step = '') {
+      const pct = Math.round(100 * Math.min(1, Math.max(0, fraction)));
+      bar.setAttribute('aria-valuenow', String(pct));
+      bar.setAttribute('aria-valuetext', step ? `${pct}%: ${step}` : `${pct}%`);
+      bar.firstChild.style.width = `${pct}%`;
+      text.textContent = step ? `${step} (${pct}%)` : `${pct}%`;
+      box.hidden = false;
+    },
+    hide() {
+      box.hidden = true;
+    },
+  };
+}
+
 // CSV fields live in their own module (csv.mjs): one place for the export escaping rules.
 export { csvField } from './csv.mjs';
 

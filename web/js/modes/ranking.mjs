@@ -1,10 +1,12 @@
 // The Ranking mode (issue 22): a TREC qrels file and one or two run files -> MAP, MRR, NDCG@k,
 // P@k and R@k of each run, the per-query table (run A against run B, sorted by the difference),
-// and a paired comparison of the two runs (paired t-test, paired randomisation test). Files are
+// and a paired comparison of the two runs (paired t-test, paired randomisation test) with two plots:
+// each query's score in run A against run B, and the per-query differences sorted. Files are
 // read by the npm package's readQrels / readRun / trecInputs (trec_eval's formats; a relevant
-// document missing from a run counts as not retrieved), the numbers computed by its Retrieval*
+// document missing from a run counts as not retrieved; tied scores in trec_eval's order, by
+// document id), the numbers computed by its Retrieval*
 // metrics (evaluate runs in a Web Worker, mode-worker.mjs).
-import { codeSnippet, computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
+import { chartCell, codeSnippet, computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
 import { el, fmt } from '../ui.mjs';
 
 const RUNS = [['run-a', 'A'], ['run-b', 'B']];
@@ -47,6 +49,31 @@ function perQuery(wasmetrics, run, metric, k) {
   return run.graded.queries.map((_, qi) => byIndex.get(qi) ?? NaN);
 }
 
+/**
+ * Run A against run B, query by query: a scatter of each query's AP and NDCG@k (A across, B up;
+ * above the diagonal B is better), and the NDCG@k differences B − A sorted, one bar a query.
+ */
+function plots(r, out) {
+  const [A, B] = r.runs;
+  const box = el('div', { class: 'plots' });
+  out.append(el('h3', { text: 'Per query: run A against run B' }), box);
+  const colours = { RetrievalMAP: '#f59f00', RetrievalNormalizedDCG: '#3b5bdb' };
+  const name = (m) => (m === 'RetrievalMAP' ? 'AP' : `NDCG@${r.k}`);
+  chartCell(box, { id: 'ranking-scatter', title: `Per-query AP and NDCG@${r.k}: run A (across) against run B (up)`, fileName: `ranking-scatter-at-${r.k}.png`, config: {
+    type: 'scatter',
+    data: { datasets: [
+      ...COMPARED.map((m) => ({ label: name(m), data: r.queries.map((q, i) => ({ x: A.perQuery[m][i], y: B.perQuery[m][i], q })), backgroundColor: colours[m], borderColor: colours[m] })),
+      { label: 'B = A', data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], showLine: true, borderColor: '#868e96', borderDash: [5, 4], pointRadius: 0 },
+    ] },
+    options: { plugins: { tooltip: { callbacks: { label: (c) => (c.raw.q === undefined ? '' : `query ${c.raw.q}: ${c.dataset.label} A ${c.raw.x.toFixed(3)}, B ${c.raw.y.toFixed(3)}`) } } },
+      scales: { x: { min: 0, max: 1, title: { display: true, text: `run A (${A.name})` } }, y: { min: 0, max: 1, title: { display: true, text: `run B (${B.name})` } } } } } });
+  const diff = r.queries.map((q, i) => ({ q, d: B.perQuery.RetrievalNormalizedDCG[i] - A.perQuery.RetrievalNormalizedDCG[i] })).sort((x, y) => x.d - y.d || (x.q < y.q ? -1 : 1));
+  chartCell(box, { id: 'ranking-difference', title: `NDCG@${r.k} of run B − run A per query, sorted`, fileName: `ranking-difference-at-${r.k}.png`, config: {
+    type: 'bar',
+    data: { labels: diff.map((x) => x.q), datasets: [{ label: `NDCG@${r.k} B − A`, data: diff.map((x) => x.d), backgroundColor: diff.map((x) => (x.d < 0 ? '#c92a2a' : '#2b8a3e')) }] },
+    options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'query (largest loss of B first)' } }, y: { title: { display: true, text: 'difference' } } } } } });
+}
+
 export default {
   name: 'ranking',
   title: 'Ranking (TREC runs)',
@@ -60,13 +87,18 @@ export default {
   options: [{ name: 'k', label: 'cut-off k', choices: [5, 10, 20, 100], default: 10 }],
   samples: [{ name: 'two-runs', label: 'Search: BM25 against a reranker (12 queries)', files: { qrels: 'samples/ranking.qrels', 'run-a': 'samples/ranking-bm25.run', 'run-b': 'samples/ranking-rerank.run' } }],
 
-  async evaluate(files, wasmetrics, { k = '10' } = {}) {
+  async evaluate(files, wasmetrics, { k = '10' } = {}, { progress = () => {} } = {}) {
     const cut = Number(k);
+    progress(0, 'reading the qrels and runs');
     const { qrels, runs } = read(wasmetrics, files);
     const queries = runs[0].graded.queries;
-    const scores = runs.map((run) => ({ tag: run.tag, name: run.name, unjudged: run.unjudged, missing: queries.filter((q) => !run.run.has(q)),
-      metrics: METRICS.map(([metric, , , label]) => ({ metric, label: label.replace('k', String(cut)), options: optionsOf(metric, cut), value: computeMetric(wasmetrics, metric, optionsOf(metric, cut), inputsOf(run, metric)) })),
-      perQuery: Object.fromEntries(COMPARED.map((m) => [m, perQuery(wasmetrics, run, m, cut)])) }));
+    const scores = runs.map((run, j) => {
+      progress((j + 1) / (runs.length + 2), `run ${run.tag}`);
+      return { tag: run.tag, name: run.name, unjudged: run.unjudged, missing: queries.filter((q) => !run.run.has(q)),
+        metrics: METRICS.map(([metric, , , label]) => ({ metric, label: label.replace('k', String(cut)), options: optionsOf(metric, cut), value: computeMetric(wasmetrics, metric, optionsOf(metric, cut), inputsOf(run, metric)) })),
+        perQuery: Object.fromEntries(COMPARED.map((m) => [m, perQuery(wasmetrics, run, m, cut)])) };
+    });
+    progress((runs.length + 1) / (runs.length + 2), 'paired tests');
     const comparison = runs.length === 2 ? COMPARED.map((metric) => {
       const [a, b] = scores.map((s) => s.perQuery[metric]);
       return { metric, options: optionsOf(metric, cut), tTest: wasmetrics.pairedTTest(b, a), randomization: { ...wasmetrics.pairedRandomizationTest(b, a, RANDOMIZATION), seed: RANDOMIZATION.seed } };
@@ -90,6 +122,7 @@ export default {
         return [c.metric === 'RetrievalMAP' ? 'AP' : `NDCG@${r.k}`, cell('tTest.meanDifference', c.tTest.meanDifference), cell('tTest.t', c.tTest.t), cell('tTest.pValue', c.tTest.pValue), cell('randomization.pValue', c.randomization.pValue)];
       })));
     }
+    if (two) plots(r, out);
     const order = r.queries.map((_, i) => i);
     const key = two ? (i) => r.runs[1].perQuery.RetrievalNormalizedDCG[i] - r.runs[0].perQuery.RetrievalNormalizedDCG[i] : (i) => r.runs[0].perQuery.RetrievalNormalizedDCG[i];
     order.sort((x, y) => key(x) - key(y) || x - y);

@@ -6,7 +6,7 @@
 // (SRT/WebVTT), paired cue by cue. The worst pairs are shown aligned word by word (the package's
 // alignTranscripts), with a histogram of the per-pair WER. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
-import { codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { chartCell, codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
 import { el } from '../ui.mjs';
 
 const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
@@ -52,10 +52,23 @@ function readCuePairs(hyps, refs) {
   return { ids: r.map((c) => c.id), preds: h.map((c) => c.text), refs: r.map((c) => [c.text]) };
 }
 
+/**
+ * A file the browser decoded as UTF-8 with U+FFFD in it had bytes that are not UTF-8 (Latin-1,
+ * UTF-16, ...): the metrics would count replacement characters, so it is an error naming the line.
+ */
+function requireUtf8(file) {
+  const at = file.text.indexOf('\uFFFD');
+  if (at < 0) return;
+  const line = file.text.slice(0, at).split('\n').length;
+  throw new Error(`${file.name}, line ${line}: not UTF-8 text (bytes a UTF-8 decoder cannot read, shown as U+FFFD); save the file as UTF-8`);
+}
+
 /** The pairs of the mode's files: ids, hypotheses, and a list of references per pair. */
 export function pairsOf(files) {
   const main = files['text-pairs'];
   const refs = files['text-references'];
+  requireUtf8(main);
+  if (refs) requireUtf8(refs);
   if (!refs) return readPairs(main.text, main.name);
   return SUBTITLES.test(main.name) && SUBTITLES.test(refs.name) ? readCuePairs(main, refs) : readLinePairs(main, refs);
 }
@@ -98,23 +111,36 @@ export function readPairs(text, fileName = 'the file') {
   };
 }
 
-// The corpus metrics: [metric, options, key into its result, label, inputs kind]. 'first': the
-// first reference per pair (error rates compare with one reference); 'lists': every reference.
+// The corpus metrics the picker offers: [id, metric, options, key into its result, label, inputs
+// kind, picked by default]. 'first': the first reference per pair (error rates compare with one
+// reference); 'lists': every reference. Every text metric the package registers with text inputs
+// is here (tests/js/web-page-extras.test.mjs checks it against listMetrics()).
 const CORPUS = [
-  ['WordErrorRate', {}, null, 'WER', 'first'],
-  ['CharErrorRate', {}, null, 'CER', 'first'],
-  ['MatchErrorRate', {}, null, 'MER', 'first'],
-  ['WordInfoLost', {}, null, 'WIL', 'first'],
-  ['WordInfoPreserved', {}, null, 'WIP', 'first'],
-  ['BLEUScore', {}, null, 'BLEU', 'lists'],
-  ['SacreBLEUScore', { tokenize: '13a' }, null, 'SacreBLEU (13a)', 'lists'],
-  ['CHRFScore', {}, null, 'chrF++ (chrF with word bigrams)', 'lists'],
-  ['TranslationEditRate', {}, null, 'TER', 'lists'],
-  ['ROUGEScore', {}, 'rouge1_fmeasure', 'ROUGE-1 F', 'lists'],
-  ['ROUGEScore', {}, 'rouge2_fmeasure', 'ROUGE-2 F', 'lists'],
-  ['ROUGEScore', {}, 'rougeL_fmeasure', 'ROUGE-L F', 'lists'],
+  ['wer', 'WordErrorRate', {}, null, 'WER', 'first', true],
+  ['cer', 'CharErrorRate', {}, null, 'CER', 'first', true],
+  ['mer', 'MatchErrorRate', {}, null, 'MER', 'first', true],
+  ['wil', 'WordInfoLost', {}, null, 'WIL', 'first', true],
+  ['wip', 'WordInfoPreserved', {}, null, 'WIP', 'first', true],
+  ['edit', 'EditDistance', {}, null, 'edit distance (characters, mean per pair)', 'first', false],
+  ['bleu', 'BLEUScore', {}, null, 'BLEU', 'lists', true],
+  ['sacrebleu', 'SacreBLEUScore', { tokenize: '13a' }, null, 'SacreBLEU (13a)', 'lists', true],
+  ['sacrebleu-intl', 'SacreBLEUScore', { tokenize: 'intl' }, null, 'SacreBLEU (intl)', 'lists', false],
+  ['sacrebleu-char', 'SacreBLEUScore', { tokenize: 'char' }, null, 'SacreBLEU (char)', 'lists', false],
+  ['chrf++', 'CHRFScore', {}, null, 'chrF++ (chrF with word bigrams)', 'lists', true],
+  ['chrf', 'CHRFScore', { nWordOrder: 0 }, null, 'chrF (characters only)', 'lists', false],
+  ['ter', 'TranslationEditRate', {}, null, 'TER', 'lists', true],
+  ['eed', 'ExtendedEditDistance', {}, null, 'EED (extended edit distance)', 'lists', false],
+  ['rouge1', 'ROUGEScore', {}, 'rouge1_fmeasure', 'ROUGE-1 F', 'lists', true],
+  ['rouge2', 'ROUGEScore', {}, 'rouge2_fmeasure', 'ROUGE-2 F', 'lists', true],
+  ['rougeL', 'ROUGEScore', {}, 'rougeL_fmeasure', 'ROUGE-L F', 'lists', true],
+  ['rougeLsum', 'ROUGEScore', {}, 'rougeLsum_fmeasure', 'ROUGE-Lsum F', 'lists', false],
 ];
-const KINDS = Object.fromEntries(CORPUS.map(([m, , , , kind]) => [m, kind]));
+const KINDS = Object.fromEntries(CORPUS.map(([, m, , , , kind]) => [m, kind]));
+/** The picked corpus metrics, in the picker's order (all the defaults when `picked` is absent). */
+const pickedCorpus = (picked) => {
+  const ids = typeof picked === 'string' ? picked.split(',') : picked;
+  return CORPUS.filter(([id, , , , , , on]) => (ids ? ids.includes(id) : on));
+};
 const PER_PAIR = ['WordErrorRate', 'CharErrorRate'];
 const MAX_PER_PAIR = 5000; // one small metric per pair: a per-pair table beyond this is not worth its time
 
@@ -135,6 +161,17 @@ export function werHistogram(values) {
   return counts.map((count, k) => ({ label: k < 10 ? `${(k / 10).toFixed(1)}–${((k + 1) / 10).toFixed(1)}` : '≥ 1.0', count }));
 }
 
+/** The pair a user asked to see (by id): its WER, CER and word alignment; null when none is asked. */
+function chosenPair(p, pair, wasmetrics) {
+  const id = String(pair ?? '').trim();
+  if (!id) return null;
+  const i = p.ids.indexOf(id);
+  if (i < 0) throw new Error(`align the pair with id: no pair "${id}" in the file (its ids: ${p.ids.slice(0, 5).join(', ')}${p.ids.length > 5 ? ', …' : ''})`);
+  const [a] = wasmetrics.alignTranscripts([p.preds[i]], [p.refs[i][0]], { unit: 'word' });
+  return { index: i, id, hyp: p.preds[i], ref: p.refs[i][0], runs: alignedRuns(a), errors: a.errors,
+    ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) };
+}
+
 function inputsFor(p, metric, pair) {
   const preds = pair === undefined ? p.preds : [p.preds[pair]];
   const refs = pair === undefined ? p.refs : [p.refs[pair]];
@@ -150,6 +187,7 @@ export default {
     { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json,.srt,.vtt' },
     { role: 'text-references', label: 'References, one a line (or subtitles)', hint: 'plain text paired with the hypotheses by line, or SRT/WebVTT paired by cue', accept: '.txt,.srt,.vtt', optional: true },
   ],
+  options: [{ name: 'pair', label: 'align the pair with id', default: '' }, { name: 'metrics', label: 'Corpus metrics', multiple: true, choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })), default: CORPUS.filter((c) => c[6]).map(([id]) => id) }],
   samples: [
     { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
     { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
@@ -157,9 +195,12 @@ export default {
     { name: 'cues', label: 'Subtitles (SRT against WebVTT, by cue)', files: { 'text-pairs': 'samples/subtitles-asr.srt', 'text-references': 'samples/subtitles-ref.vtt' } },
   ],
 
-  async evaluate(files, wasmetrics) {
+  async evaluate(files, wasmetrics, { metrics, pair = '' } = {}, { progress = () => {} } = {}) {
     const p = pairsOf(files);
-    const corpus = CORPUS.map(([metric, options, key, label]) => {
+    const chosen = chosenPair(p, pair, wasmetrics);
+    const picked = pickedCorpus(metrics);
+    const corpus = picked.map(([, metric, options, key, label], j) => {
+      progress(j / (picked.length + 1), `${label}`);
       try {
         return { metric, options, key, label, value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) };
       } catch (e) {
@@ -167,6 +208,7 @@ export default {
       }
     });
     const n = p.preds.length;
+    progress(picked.length / (picked.length + 1), 'WER and CER per pair');
     const perPair = n <= MAX_PER_PAIR ? p.preds.map((_, i) => ({ index: i, id: p.ids[i], hyp: p.preds[i], ref: p.refs[i][0],
       ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) })) : null;
     const histogram = perPair ? werHistogram(perPair.map((x) => x.WordErrorRate)) : null;
@@ -176,7 +218,7 @@ export default {
       const alignments = wasmetrics.alignTranscripts(worst.map((w) => w.hyp), worst.map((w) => w.ref), { unit: 'word' });
       worst.forEach((w, k) => Object.assign(w, { runs: alignedRuns(alignments[k]), errors: alignments[k].errors }));
     }
-    return { histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
+    return { chosen, histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
   },
 
   render(r, out, { ms, simd }) {
@@ -184,14 +226,21 @@ export default {
     out.append(el('h3', { text: 'Corpus scores' }), table('text-corpus', ['metric', 'options', 'value'], r.corpus.map((c) => [
       c.label, JSON.stringify(c.options) === '{}' ? '' : JSON.stringify(c.options),
       c.error ? el('td', { class: 'error-text', text: c.error }) : resultCell('td', { metric: c.metric, value: c.value, options: c.options, key: c.key })])));
+    const run = (x) => (x.type === 'equal' ? el('span', { text: `${x.ref} ` })
+      : el('span', { class: `align-${x.type}`, title: x.type },
+        ...(x.ref ? [el('del', { text: x.ref })] : []), ...(x.hyp ? [el('ins', { text: x.hyp })] : []), ' '));
+    if (r.chosen) {
+      const c = r.chosen;
+      out.append(el('h3', { text: `Pair ${c.id}` }), table('text-chosen', ['hypothesis', 'reference', 'WER', 'CER'], [[c.hyp, c.ref,
+        resultCell('td', { metric: 'WordErrorRate', value: c.WordErrorRate, options: {}, extra: { pair: String(c.index) } }),
+        resultCell('td', { metric: 'CharErrorRate', value: c.CharErrorRate, options: {}, extra: { pair: String(c.index) } })]]),
+      el('p', { class: 'alignment', dataset: { pair: String(c.index), chosen: '' } }, el('b', { text: `${c.id} (${c.errors} error${c.errors === 1 ? '' : 's'}): ` }), ...c.runs.map(run)));
+    }
     if (r.worst) {
       out.append(el('h3', { text: 'Worst pairs (highest WER first)' }), table('text-worst', ['pair', 'hypothesis', 'reference', 'WER', 'CER'], r.worst.map((w) => [
         w.id, w.hyp, w.ref,
         resultCell('td', { metric: 'WordErrorRate', value: w.WordErrorRate, options: {}, extra: { pair: String(w.index) } }),
         resultCell('td', { metric: 'CharErrorRate', value: w.CharErrorRate, options: {}, extra: { pair: String(w.index) } })])));
-      const run = (x) => (x.type === 'equal' ? el('span', { text: `${x.ref} ` })
-        : el('span', { class: `align-${x.type}`, title: x.type },
-          ...(x.ref ? [el('del', { text: x.ref })] : []), ...(x.hyp ? [el('ins', { text: x.hyp })] : []), ' '));
       out.append(el('h3', { text: 'Alignment of the worst pairs (words)' }),
         el('p', { class: 'muted', text: 'struck through: reference words the hypothesis replaced or missed; underlined: the hypothesis words put in their place or added' }),
         ...r.worst.map((w) => el('p', { class: 'alignment', dataset: { pair: String(w.index) } },
@@ -199,6 +248,12 @@ export default {
       const most = Math.max(1, ...r.histogram.map((b) => b.count));
       out.append(el('h3', { text: 'Per-pair WER' }), table('text-wer-histogram', ['WER', 'pairs', ''], r.histogram.map((b) => [b.label, String(b.count),
         el('td', {}, Object.assign(el('span', { class: 'hbar' }), { style: `width: ${Math.round((160 * b.count) / most)}px` }))])));
+      const plots = el('div', { class: 'plots' });
+      out.append(plots);
+      chartCell(plots, { id: 'text-wer-histogram-plot', title: 'Pairs by WER', fileName: 'text-wer-histogram.png', config: {
+        type: 'bar',
+        data: { labels: r.histogram.map((b) => b.label), datasets: [{ label: 'pairs', data: r.histogram.map((b) => b.count), backgroundColor: '#3b5bdb' }] },
+        options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'WER' } }, y: { title: { display: true, text: 'pairs' }, ticks: { precision: 0 } } } } } });
     } else out.append(el('p', { class: 'muted', text: `More than ${r.perPairLimit} pairs: the per-pair table is left out.` }));
     const head = (m, key) => r.corpus.find((c) => c.metric === m && c.key === key && !c.error);
     return [['WordErrorRate', null, 'WER'], ['CharErrorRate', null, 'CER'], ['SacreBLEUScore', null, 'SacreBLEU'], ['CHRFScore', null, 'chrF']]
@@ -207,10 +262,10 @@ export default {
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, CORPUS, PER_PAIR }, body: `
+    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, requireUtf8, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) }, body: `
 const p = pairsOf(files);
 for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
-${r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
+${r.chosen || r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
 ` });
   },
 
