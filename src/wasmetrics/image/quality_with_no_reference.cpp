@@ -56,9 +56,15 @@ class QualityWithNoReference final : public Metric {
 
 MetricSpec quality_with_no_reference_spec() {
   std::vector<OptionSpec> options{
-      {.name = "alpha", .type = OptionType::number, .default_value = 1.0, .min = 0.0,
+      {.name = "alpha",
+       .type = OptionType::number,
+       .default_value = 1.0,
+       .min = 0.0,
        .doc = "weight of the spectral distortion term (1 - D_lambda)"},
-      {.name = "beta", .type = OptionType::number, .default_value = 1.0, .min = 0.0,
+      {.name = "beta",
+       .type = OptionType::number,
+       .default_value = 1.0,
+       .min = 0.0,
        .doc = "weight of the spatial distortion term (1 - D_s)"},
   };
   for (auto& o : image::spatial_distortion_options()) options.push_back(o);
@@ -69,15 +75,19 @@ MetricSpec quality_with_no_reference_spec() {
       .inputs = image::pansharpening_inputs(),
       .options = options,
       .make = [](const Options& o) { return std::make_unique<QualityWithNoReference>(o); },
-      .examples = {
-          {.doc = "preds/pan [2, 2, 24, 24], ms/pan_lr [2, 2, 12, 12], element i = ((i a + b) % m) / m with (a, b, m) = (37, 0, 97), (53, 11, 89), (29, 5, 83), (61, 7, 101) for preds, pan, ms, pan_lr; TorchMetrics' docstring uses torch.rand, so the value is TorchMetrics 1.5.2 run here in float64 (its per-band buffer is float32: atol 1e-6)",
-           .batches = image::pansharpening_example_batches(),
-           .expected = {{"shape", Json::array()}, {"data", {0.904585361481}}}},
-          {.doc = "the same with alpha 0.5, beta 2",
-           .args = {{"alpha", 0.5}, {"beta", 2.0}},
-           .batches = image::pansharpening_example_batches(),
-           .expected = {{"shape", Json::array()}, {"data", {0.915461778641}}}},
-      },
+      .examples =
+          {
+              {.doc = "preds/pan [2, 2, 24, 24], ms/pan_lr [2, 2, 12, 12], element i = ((i a + b) % m) / m with (a, b, "
+                      "m) = (37, 0, 97), (53, 11, 89), (29, 5, 83), (61, 7, 101) for preds, pan, ms, pan_lr; "
+                      "TorchMetrics' docstring uses torch.rand, so the value is TorchMetrics 1.5.2 run here in float64 "
+                      "(its per-band buffer is float32: atol 1e-6)",
+               .batches = image::pansharpening_example_batches(),
+               .expected = {{"shape", Json::array()}, {"data", {0.904585361481}}}},
+              {.doc = "the same with alpha 0.5, beta 2",
+               .args = {{"alpha", 0.5}, {"beta", 2.0}},
+               .batches = image::pansharpening_example_batches(),
+               .expected = {{"shape", Json::array()}, {"data", {0.915461778641}}}},
+          },
   };
 }
 

@@ -41,10 +41,14 @@ class RelativeAverageSpectralError final : public Metric {
     require_floating(name(), "preds", preds);
     require_floating(name(), "target", target);
     std::int64_t problem = kRaseOk;
-    if (preds.dtype != target.dtype) problem = kRaseDtype;
-    else if (preds.shape != target.shape) problem = kRaseShape;
-    else if (preds.ndim() != 4) problem = kRaseNot4d;
-    else if (image::half_window_crop(window_) >= std::min(preds.shape[2], preds.shape[3])) problem = kRaseWindow;
+    if (preds.dtype != target.dtype)
+      problem = kRaseDtype;
+    else if (preds.shape != target.shape)
+      problem = kRaseShape;
+    else if (preds.ndim() != 4)
+      problem = kRaseNot4d;
+    else if (image::half_window_crop(window_) >= std::min(preds.shape[2], preds.shape[3]))
+      problem = kRaseWindow;
     if (problem != kRaseOk) {
       auto e = s["deferred_error"].as<std::int64_t>();
       e[0] = problem;
@@ -56,10 +60,12 @@ class RelativeAverageSpectralError final : public Metric {
     }
     const xt::xarray<double> p = image::read_values(preds, preds.dtype), t = image::read_values(target, target.dtype);
     const double area = static_cast<double>(window_ * window_);
-    image::add_summed_maps(s, "rmse_map", xt::sum(image::windowed_rmse_map(name(), p, t, window_), {0}), preds.shape[0]);
-    image::add_summed_maps(s, "target_mean",
-                           xt::sum(image::separable_filter(name(), t, image::uniform_window_filters(window_)), {0}) / area,
+    image::add_summed_maps(s, "rmse_map", xt::sum(image::windowed_rmse_map(name(), p, t, window_), {0}),
                            preds.shape[0]);
+    image::add_summed_maps(
+        s, "target_mean",
+        xt::sum(image::separable_filter(name(), t, image::uniform_window_filters(window_)), {0}) / area,
+        preds.shape[0]);
   }
 
   void merge_custom(State& into, const State& from) const override {
@@ -80,8 +86,8 @@ class RelativeAverageSpectralError final : public Metric {
     // rase_map[crop:-crop, crop:-crop]: empty (NaN mean, as torch) when crop is 0
     const auto h = static_cast<std::int64_t>(rase_map.shape()[0]), w = static_cast<std::int64_t>(rase_map.shape()[1]);
     const std::int64_t crop = image::half_window_crop(window_);
-    const xt::xarray<double> kept =
-        xt::strided_view(rase_map, {xt::range(crop, std::max(crop, h - crop)), xt::range(crop, std::max(crop, w - crop))});
+    const xt::xarray<double> kept = xt::strided_view(
+        rase_map, {xt::range(crop, std::max(crop, h - crop)), xt::range(crop, std::max(crop, w - crop))});
     return Result::scalar(kept.size() == 0 ? std::nan("") : xt::mean(kept)());
   }
 
@@ -89,13 +95,17 @@ class RelativeAverageSpectralError final : public Metric {
   void raise_deferred(std::span<const std::int64_t> e) const {
     const std::string preds = shape_str({e[1], e[2], e[3], e[4]}), target = shape_str({e[5], e[6], e[7], e[8]});
     switch (e[0]) {
-      case kRaseDtype: fail(name(), ": `preds` and `target` must have the same dtype");
-      case kRaseShape: fail(name(), ": `preds` and `target` must have the same shape, got ", preds, " and ", target);
-      case kRaseNot4d: fail(name(), ": expected `preds` and `target` to have BxCxHxW shape");
+      case kRaseDtype:
+        fail(name(), ": `preds` and `target` must have the same dtype");
+      case kRaseShape:
+        fail(name(), ": `preds` and `target` must have the same shape, got ", preds, " and ", target);
+      case kRaseNot4d:
+        fail(name(), ": expected `preds` and `target` to have BxCxHxW shape");
       case kRaseWindow:
         fail(name(), ": round(window_size / 2) = ", image::half_window_crop(window_),
              " must be smaller than the image size ", std::min(e[3], e[4]));
-            default: return;
+      default:
+        return;
     }
   }
 
@@ -108,9 +118,14 @@ MetricSpec relative_average_spectral_error_spec() {
   return {
       .name = "RelativeAverageSpectralError",
       .family = "image",
-      .doc = "RASE: 100 / mean(target) times the channel-RMS of the sliding-window RMSE, averaged over the cropped map.",
-      .inputs = {{"preds", false, "predicted images [N, C, H, W]"}, {"target", false, "target images, same shape and dtype"}},
-      .options = {{.name = "window_size", .type = OptionType::integer, .default_value = 8, .min = 1,
+      .doc =
+          "RASE: 100 / mean(target) times the channel-RMS of the sliding-window RMSE, averaged over the cropped map.",
+      .inputs = {{"preds", false, "predicted images [N, C, H, W]"},
+                 {"target", false, "target images, same shape and dtype"}},
+      .options = {{.name = "window_size",
+                   .type = OptionType::integer,
+                   .default_value = 8,
+                   .min = 1,
                    .doc = "side of the sliding window; round(window_size / 2) must be below the image size"}},
       .make = [](const Options& o) { return std::make_unique<RelativeAverageSpectralError>(o); },
       .rejects_mismatched_rows = false,  // TorchMetrics only stores in update(): shapes are refused at compute()

@@ -32,7 +32,8 @@ struct HighPassKernel {
 std::vector<std::size_t> scc_mirrored_axis(std::int64_t n, std::int64_t before, std::int64_t after) {
   if (after == 0) after = n;
   std::vector<std::size_t> idx;
-  for (std::int64_t i = -before; i < n + after; ++i) idx.push_back(static_cast<std::size_t>(image::symmetric_index(i, n)));
+  for (std::int64_t i = -before; i < n + after; ++i)
+    idx.push_back(static_cast<std::size_t>(image::symmetric_index(i, n)));
   return idx;
 }
 
@@ -40,11 +41,13 @@ std::vector<std::size_t> scc_mirrored_axis(std::int64_t n, std::int64_t before, 
 // mirrored by floor((k - 1) / 2) before and ceil((k - 1) / 2) after on each axis.
 xt::xarray<double> scc_high_pass(const xt::xarray<double>& x, const HighPassKernel& k) {
   const auto h = static_cast<std::int64_t>(x.shape()[2]), w = static_cast<std::int64_t>(x.shape()[3]);
-  const auto rows = scc_mirrored_axis(h, (k.kh - 1) / 2, k.kh / 2), cols = scc_mirrored_axis(w, (k.kw - 1) / 2, k.kw / 2);
+  const auto rows = scc_mirrored_axis(h, (k.kh - 1) / 2, k.kh / 2),
+             cols = scc_mirrored_axis(w, (k.kw - 1) / 2, k.kw / 2);
   if (rows.size() < static_cast<std::size_t>(k.kh) || cols.size() < static_cast<std::size_t>(k.kw))
     fail("SpatialCorrelationCoefficient: `high_pass_filter` (", k.kh, "x", k.kw, ") is larger than the padded image");
   const xt::xarray<double> padded = xt::view(x, xt::all(), xt::all(), xt::keep(rows), xt::keep(cols));
-  const std::size_t oh = rows.size() - static_cast<std::size_t>(k.kh) + 1, ow = cols.size() - static_cast<std::size_t>(k.kw) + 1;
+  const std::size_t oh = rows.size() - static_cast<std::size_t>(k.kh) + 1,
+                    ow = cols.size() - static_cast<std::size_t>(k.kw) + 1;
   xt::xarray<double> out = xt::zeros<double>({x.shape()[0], x.shape()[1], oh, ow});
   for (std::int64_t a = 0; a < k.kh; ++a)
     for (std::int64_t b = 0; b < k.kw; ++b) {
@@ -63,7 +66,8 @@ xt::xarray<double> scc_band_map(const xt::xarray<double>& p, const xt::xarray<do
   // zero padding, ceil((ws - 1) / 2) before and floor after, then the valid window_size box mean
   const auto before = static_cast<std::size_t>(window / 2), after = static_cast<std::size_t>((window - 1) / 2);
   const std::vector<std::vector<std::size_t>> pads{{0, 0}, {0, 0}, {before, after}, {before, after}};
-  const std::vector<image::AxisFilter> box{{0, image::uniform_kernel_1d(window)}, {0, image::uniform_kernel_1d(window)}};
+  const std::vector<image::AxisFilter> box{{0, image::uniform_kernel_1d(window)},
+                                           {0, image::uniform_kernel_1d(window)}};
   auto mean = [&](const xt::xarray<double>& x) {
     return image::separable_filter("SpatialCorrelationCoefficient", xt::pad(x, pads), box);
   };
@@ -82,7 +86,8 @@ class SpatialCorrelationCoefficient final : public Metric {
       kernel_.taps = options().get_numbers("high_pass_filter");
       const auto side = static_cast<std::int64_t>(std::lround(std::sqrt(static_cast<double>(kernel_.taps.size()))));
       if (side * side != static_cast<std::int64_t>(kernel_.taps.size()))
-        fail(name(), ": `high_pass_filter` must hold the k x k values of a square kernel, got ", kernel_.taps.size(), " values");
+        fail(name(), ": `high_pass_filter` must hold the k x k values of a square kernel, got ", kernel_.taps.size(),
+             " values");
       kernel_.kh = kernel_.kw = side;
     }
   }
@@ -104,8 +109,8 @@ class SpatialCorrelationCoefficient final : public Metric {
     if (window_ <= 0) fail(name(), ": expected `window_size` to be a positive integer, got ", window_);
     const std::int64_t h = in[0].shape[in[0].ndim() - 2], w = in[0].shape[in[0].ndim() - 1];
     if (window_ > h || window_ > w)
-      fail(name(), ": expected `window_size` to be less than or equal to the size of the image, got window_size ", window_,
-           " and image size ", h, "x", w);
+      fail(name(), ": expected `window_size` to be less than or equal to the size of the image, got window_size ",
+           window_, " and image size ", h, "x", w);
     // TorchMetrics' _scc_update casts target to preds' dtype, then both to float32
     xt::xarray<double> p = image::read_values(in[0], DType::float32), t = image::read_values(in[1], DType::float32);
     if (in[0].ndim() == 3) {
@@ -148,12 +153,19 @@ MetricSpec spatial_correlation_coefficient_spec() {
       .doc = "SCC: the windowed correlation of the high-pass filtered images, averaged over pixels, bands and images.",
       .inputs = {{"preds", false, "predicted images [N, C, H, W] or [N, H, W]"},
                  {"target", false, "target images, same shape (cast to preds' dtype)"}},
-      .options = {
-          {.name = "high_pass_filter", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
-           .doc = "the k x k high-pass kernel as flat row-major values; null: [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]"},
-          {.name = "window_size", .type = OptionType::integer, .default_value = 8,
-           .doc = "side of the local window; positive and at most the image size (checked in update)"},
-      },
+      .options =
+          {
+              {.name = "high_pass_filter",
+               .type = OptionType::number_list,
+               .default_value = nullptr,
+               .nullable = true,
+               .doc = "the k x k high-pass kernel as flat row-major values; null: [[-1, -1, -1], [-1, 8, -1], [-1, -1, "
+                      "-1]]"},
+              {.name = "window_size",
+               .type = OptionType::integer,
+               .default_value = 8,
+               .doc = "side of the local window; positive and at most the image size (checked in update)"},
+          },
       .make = [](const Options& o) { return std::make_unique<SpatialCorrelationCoefficient>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "two 1x8x8 images, element i of preds ((37 i) % 97) / 97, of target ((37 i + 3 (i // 8)) % 97) / 97 (window 3); TorchMetrics' docstring uses torch.randn, so the value is a float64 numpy computation of the rule (TorchMetrics 1.5.2, which computes in float32: 0.0658848)", "args": {"window_size": 3},

@@ -40,12 +40,21 @@ std::vector<InputSpec> pansharpening_inputs() {
 
 std::vector<OptionSpec> spatial_distortion_options() {
   return {
-      {.name = "norm_order", .type = OptionType::integer, .default_value = 1, .min = 1,
+      {.name = "norm_order",
+       .type = OptionType::integer,
+       .default_value = 1,
+       .min = 1,
        .doc = "order of the norm applied on the difference"},
-      {.name = "window_size", .type = OptionType::integer, .default_value = 7, .min = 1,
+      {.name = "window_size",
+       .type = OptionType::integer,
+       .default_value = 7,
+       .min = 1,
        .doc = "window size of TorchMetrics' pan degradation; must be smaller than the ms image"},
-      {.name = "reduction", .type = OptionType::string, .default_value = "elementwise_mean",
-       .choices = {"elementwise_mean", "sum", "none"}, .doc = "how the per-band values are reduced (none: one per band)"},
+      {.name = "reduction",
+       .type = OptionType::string,
+       .default_value = "elementwise_mean",
+       .choices = {"elementwise_mean", "sum", "none"},
+       .doc = "how the per-band values are reduced (none: one per band)"},
   };
 }
 
@@ -72,8 +81,9 @@ void check_pansharpening_inputs(std::string_view metric, std::span<const TensorV
   const TensorView &preds = in[0], &ms = in[1];
   if (in.size() < 3) fail(metric, ": expected `target` to have key `pan` (the high-resolution panchromatic image)");
   if (in.size() < 4)
-    fail(metric, ": `pan_lr` is required (TorchMetrics derives it from `pan` with torchvision's resize, which is not"
-                 " reproduced here)");
+    fail(metric,
+         ": `pan_lr` is required (TorchMetrics derives it from `pan` with torchvision's resize, which is not"
+         " reproduced here)");
   const TensorView &pan = in[2], &pan_lr = in[3];
   require_floating(metric, "preds", preds);
   if (preds.ndim() != 4) fail(metric, ": expected `preds` to have BxCxHxW shape, got ", shape_str(preds.shape));
@@ -89,20 +99,20 @@ void check_pansharpening_inputs(std::string_view metric, std::span<const TensorV
            shape_str(preds.shape), " and ", shape_str(t->shape));
   }
   if (pan.shape[2] != preds.shape[2] || pan.shape[3] != preds.shape[3])
-    fail(metric, ": expected `preds` and `pan` to have the same height and width, got ", shape_str(preds.shape), " and ",
-         shape_str(pan.shape));
+    fail(metric, ": expected `preds` and `pan` to have the same height and width, got ", shape_str(preds.shape),
+         " and ", shape_str(pan.shape));
   const char* axis[] = {"height", "width"};
   for (std::size_t a = 2; a < 4; ++a)
     if (preds.shape[a] % ms.shape[a] != 0)
-      fail(metric, ": expected ", axis[a - 2], " of `preds` to be multiple of ", axis[a - 2], " of `ms`, got preds: ",
-           preds.shape[a], " and ms: ", ms.shape[a]);
+      fail(metric, ": expected ", axis[a - 2], " of `preds` to be multiple of ", axis[a - 2],
+           " of `ms`, got preds: ", preds.shape[a], " and ms: ", ms.shape[a]);
   if (pan_lr.shape[2] != ms.shape[2] || pan_lr.shape[3] != ms.shape[3])
     fail(metric, ": expected `ms` and `pan_lr` to have the same height and width, got ", shape_str(ms.shape), " and ",
          shape_str(pan_lr.shape));
 }
 
 void declare_spatial_distortion(State& s) {
-  declare_summed_maps(s, "band_uqi");                       // [C, 4, 1]: m1 sum, count, m2 sum, count
+  declare_summed_maps(s, "band_uqi");                                 // [C, 4, 1]: m1 sum, count, m2 sum, count
   s.add("image_sizes", Reduction::cat, DType::int64, {0, kSizeRow});  // distinct (ms h, ms w, H, W)
 }
 
@@ -133,9 +143,12 @@ void compact_spatial_distortion(State& s) {
   for (std::size_t r = 0; r < rows.size(); r += kSizeRow) {
     bool seen = false;
     for (std::size_t k = 0; k < kept.size() && !seen; k += kSizeRow)
-      seen = std::equal(kept.begin() + static_cast<std::ptrdiff_t>(k), kept.begin() + static_cast<std::ptrdiff_t>(k + kSizeRow),
+      seen = std::equal(kept.begin() + static_cast<std::ptrdiff_t>(k),
+                        kept.begin() + static_cast<std::ptrdiff_t>(k + kSizeRow),
                         rows.begin() + static_cast<std::ptrdiff_t>(r));
-    if (!seen) kept.insert(kept.end(), rows.begin() + static_cast<std::ptrdiff_t>(r), rows.begin() + static_cast<std::ptrdiff_t>(r + kSizeRow));
+    if (!seen)
+      kept.insert(kept.end(), rows.begin() + static_cast<std::ptrdiff_t>(r),
+                  rows.begin() + static_cast<std::ptrdiff_t>(r + kSizeRow));
   }
   sizes.bytes.resize(kept.size() * sizeof(std::int64_t));
   std::copy(kept.begin(), kept.end(), sizes.as<std::int64_t>().begin());
@@ -147,8 +160,9 @@ std::vector<double> spatial_distortion_terms(std::string_view metric, const Stat
   auto sizes = s["image_sizes"].as<std::int64_t>();
   for (std::size_t r = kSizeRow; r < sizes.size(); r += kSizeRow)
     if (!std::equal(sizes.begin(), sizes.begin() + kSizeRow, sizes.begin() + static_cast<std::ptrdiff_t>(r)))
-      fail(metric, ": cannot score images of different sizes together (ms ", sizes[0], "x", sizes[1], ", preds ", sizes[2],
-           "x", sizes[3], " and ms ", sizes[r], "x", sizes[r + 1], ", preds ", sizes[r + 2], "x", sizes[r + 3], ")");
+      fail(metric, ": cannot score images of different sizes together (ms ", sizes[0], "x", sizes[1], ", preds ",
+           sizes[2], "x", sizes[3], " and ms ", sizes[r], "x", sizes[r + 1], ", preds ", sizes[r + 2], "x",
+           sizes[r + 3], ")");
   const SummedMaps band = sum_maps(metric, s, "band_uqi");
   if (window_size >= sizes[0] || window_size >= sizes[1])
     fail(metric, ": expected `window_size` to be smaller than dimension of `ms`, got window_size: ", window_size,

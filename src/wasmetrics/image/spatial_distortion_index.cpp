@@ -50,20 +50,25 @@ MetricSpec spatial_distortion_index_spec() {
   return {
       .name = "SpatialDistortionIndex",
       .family = "image",
-      .doc = "D_s: how much the band-wise UQI against the panchromatic image differs between the fused and the "
-             "multispectral image.",
+      .doc =
+          "D_s: how much the band-wise UQI against the panchromatic image differs between the fused and the "
+          "multispectral image.",
       .inputs = image::pansharpening_inputs(),
       .options = image::spatial_distortion_options(),
       .make = [](const Options& o) { return std::make_unique<SpatialDistortionIndex>(o); },
-      .examples = {
-          {.doc = "preds/pan [2, 2, 24, 24], ms/pan_lr [2, 2, 12, 12], element i = ((i a + b) % m) / m with (a, b, m) = (37, 0, 97), (53, 11, 89), (29, 5, 83), (61, 7, 101) for preds, pan, ms, pan_lr; TorchMetrics' docstring uses torch.rand, so the value is TorchMetrics 1.5.2 run here in float64 (its per-band buffer is float32: atol 1e-6)",
-           .batches = image::pansharpening_example_batches(),
-           .expected = {{"shape", Json::array()}, {"data", {0.025136936456}}}},
-          {.doc = "the same with norm_order 2 and reduction none: one value per band",
-           .args = {{"norm_order", 2}, {"reduction", "none"}},
-           .batches = image::pansharpening_example_batches(),
-           .expected = {{"shape", {2}}, {"data", {0.008540794253, 0.041733078659}}}},
-      },
+      .examples =
+          {
+              {.doc = "preds/pan [2, 2, 24, 24], ms/pan_lr [2, 2, 12, 12], element i = ((i a + b) % m) / m with (a, b, "
+                      "m) = (37, 0, 97), (53, 11, 89), (29, 5, 83), (61, 7, 101) for preds, pan, ms, pan_lr; "
+                      "TorchMetrics' docstring uses torch.rand, so the value is TorchMetrics 1.5.2 run here in float64 "
+                      "(its per-band buffer is float32: atol 1e-6)",
+               .batches = image::pansharpening_example_batches(),
+               .expected = {{"shape", Json::array()}, {"data", {0.025136936456}}}},
+              {.doc = "the same with norm_order 2 and reduction none: one value per band",
+               .args = {{"norm_order", 2}, {"reduction", "none"}},
+               .batches = image::pansharpening_example_batches(),
+               .expected = {{"shape", {2}}, {"data", {0.008540794253, 0.041733078659}}}},
+          },
   };
 }
 
