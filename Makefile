@@ -59,6 +59,7 @@ seg-example: npm
 bench: npm
 	@node bench/run.mjs
 	@node bench/text-retrieval.mjs
+	@node bench/image-audio.mjs
 
 # clang-format, Prettier and ESLint checks (scripts/lint.sh); scripts/format.sh applies the formatters.
 lint: deps

@@ -165,6 +165,9 @@
   X(root_mean_squared_error_using_sliding_window) \
   X(visual_information_fidelity) \
   X(spectral_distortion_index)
+// Written and passing every image.json case natively, to be listed above once both WASM builds
+// pass them too: relative_average_spectral_error, spatial_correlation_coefficient,
+// spatial_distortion_index, quality_with_no_reference.
 
 #define WASMETRICS_AUDIO(X) \
   X(signal_noise_ratio) \

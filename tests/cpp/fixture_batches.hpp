@@ -125,18 +125,40 @@ inline Batch read_detection_batch(const Json& b, const MetricSpec& spec) {
 }
 // --- end of the detection adapter ----------------------------------------------------------------
 
-inline Batch read_batch(const Json& b, const MetricSpec& spec) {
-  if (takes_text(spec)) return read_text_batch(b, spec);
-  if (is_detection_batch(b)) return read_detection_batch(b, spec);
+// FORMAT-image-audio.md: a batch value that is an object but not a tensor is a dict of named inputs
+// (SpatialDistortionIndex's `target` {ms, pan, pan_lr}); the metric takes its keys as inputs.
+inline bool has_dict_inputs(const Json& b) {
+  for (auto& [key, value] : b.items())
+    if (value.is_object() && !is_tensor_json(value)) return true;
+  return false;
+}
+inline Json flatten_dict_inputs(const Json& b) {
+  Json out = Json::object();
+  for (auto& [key, value] : b.items())
+    if (value.is_object() && !is_tensor_json(value)) {
+      for (auto& [k, v] : value.items()) out[k] = v;
+    } else {
+      out[key] = value;
+    }
+  return out;
+}
+
+inline Batch read_batch(const Json& given, const MetricSpec& spec) {
+  if (takes_text(spec)) return read_text_batch(given, spec);
+  if (is_detection_batch(given)) return read_detection_batch(given, spec);
+  const bool from_dict = has_dict_inputs(given);
+  const Json b = from_dict ? flatten_dict_inputs(given) : given;
   Batch out;
   for (auto& in : spec.inputs) {
     if (!b.contains(in.name)) {
-      if (in.optional) break;
+      // a dict lacking a key (D_s `target` without `pan`): the inputs before it, for the metric to refuse
+      if (in.optional || from_dict) break;
       throw std::runtime_error("fixture batch lacks input '" + in.name + "'");
     }
     out.owned.push_back(tensor_from_json(b[in.name]));
   }
-  if (out.owned.size() != b.size()) throw std::runtime_error("fixture batch has inputs the registry does not list");
+  if (out.owned.size() != b.size() && !from_dict)
+    throw std::runtime_error("fixture batch has inputs the registry does not list");
   for (auto& t : out.owned) out.views.push_back(t.view());
   return out;
 }
@@ -146,8 +168,9 @@ inline Batch read_batch(const Json& b, const MetricSpec& spec) {
 // land) is skipped with that reason, like a case whose metric is not registered.
 inline std::vector<std::string> inputs_not_taken(const Json& batches, const MetricSpec& spec) {
   std::vector<std::string> out;
-  for (auto& b : batches) {
-    if (is_detection_batch(b)) continue;
+  for (auto& given : batches) {
+    if (is_detection_batch(given)) continue;
+    const Json b = flatten_dict_inputs(given);
     for (auto& [key, value] : b.items()) {
       bool listed = false;
       for (auto& in : spec.inputs) listed = listed || in.name == key;

@@ -84,22 +84,45 @@ function textInputs(batch, spec, where) {
   return inputs;
 }
 
+// FORMAT-image-audio.md: a batch value that is an object but not a tensor is a dict of named inputs
+// (SpatialDistortionIndex's `target` {ms, pan, pan_lr}); the metric takes its keys as inputs.
+// Mirrors the native runner.
+const isDictInput = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !isFixtureTensor(v);
+function flattenDictInputs(batch) {
+  const out = {};
+  for (const [key, value] of Object.entries(batch)) {
+    if (isDictInput(value)) Object.assign(out, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
 // The batch's inputs in the order of the metric's update() arguments (the registry's inputs).
-export function batchInputs(batch, spec, where) {
-  if (spec.inputs.some((i) => (i.kind ?? 'tensor') !== 'tensor')) return textInputs(batch, spec, where);
-  if (Array.isArray(batch.preds)) return detectionInputs(batch, spec, where);
+export function batchInputs(given, spec, where) {
+  if (spec.inputs.some((i) => (i.kind ?? 'tensor') !== 'tensor')) return textInputs(given, spec, where);
+  if (Array.isArray(given.preds)) return detectionInputs(given, spec, where);
+  const fromDict = Object.values(given).some(isDictInput);
+  const batch = fromDict ? flattenDictInputs(given) : given;
   const inputs = [];
   for (const input of spec.inputs) {
     if (!Object.hasOwn(batch, input.name)) {
-      if (input.optional) break;
+      // a dict lacking a key (D_s `target` without `pan`): the inputs before it, for the metric to refuse
+      if (input.optional || fromDict) break;
       throw new Error(`${where}: fixture batch lacks input '${input.name}'`);
     }
     inputs.push(fixtureTensor(batch[input.name], `${where}.${input.name}`));
   }
-  if (inputs.length !== Object.keys(batch).length) {
+  if (inputs.length !== Object.keys(batch).length && !fromDict) {
     throw new Error(`${where}: fixture batch has inputs the registry does not list (${Object.keys(batch)})`);
   }
   return inputs;
+}
+
+// FORMAT-image-audio.md: a tensor argument (SpatialCorrelationCoefficient's `high_pass_filter`) is a
+// tensor object; options hold numbers, so the product takes its row-major values (a square kernel).
+// Mirrors the native runner.
+function tensorArgsAsValues(args = {}) {
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, isFixtureTensor(v) ? v.data : v]));
 }
 
 // The batch keys that `spec` does not list as update() inputs: a case that gives a metric an
@@ -110,7 +133,7 @@ export function inputsNotTaken(batches, spec) {
   const out = new Set();
   for (const b of batches) {
     if (Array.isArray(b.preds)) continue;
-    for (const key of Object.keys(b)) if (!listed.has(key)) out.add(key);
+    for (const key of Object.keys(flattenDictInputs(b))) if (!listed.has(key)) out.add(key);
   }
   return [...out];
 }
@@ -133,7 +156,7 @@ function pythonIntRefusal(lib, c, spec) {
 }
 
 function runCase(lib, c, spec) {
-  const args = camelCaseArgs(c.args);
+  const args = camelCaseArgs(tensorArgsAsValues(c.args));
   const atol = c.atol ?? 1e-6;
   const rtol = c.rtol ?? 1e-5;
   const isError = Object.hasOwn(c, 'error');

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <xtensor/xmath.hpp>
+
 #include "wasmetrics/core/error.hpp"
 
 namespace wasmetrics::image {
@@ -83,6 +85,12 @@ xt::xarray<double> separable_filter(std::string_view metric, const xt::xarray<do
     cur = std::move(next);
   }
   return cur;
+}
+
+xt::xarray<double> windowed_rmse_map(std::string_view metric, const xt::xarray<double>& preds,
+                                     const xt::xarray<double>& target, std::int64_t window_size) {
+  const xt::xarray<double> squared = xt::square(target - preds);
+  return xt::sqrt(separable_filter(metric, squared, uniform_window_filters(window_size)));
 }
 
 }  // namespace wasmetrics::image

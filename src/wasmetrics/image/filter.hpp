@@ -36,6 +36,12 @@ xt::xarray<double> separable_filter(std::string_view metric, const xt::xarray<do
 // mirrored with the edge repeated, window_size / 2 before and the rest after (same size out).
 std::vector<AxisFilter> uniform_window_filters(std::int64_t window_size);
 
+// TorchMetrics' _rmse_sw_update map: sqrt of the window_size box mean (uniform_window_filters) of
+// (target - preds)^2, same shape as the inputs [N, C, H, W]. Shared by
+// RootMeanSquaredErrorUsingSlidingWindow and RelativeAverageSpectralError.
+xt::xarray<double> windowed_rmse_map(std::string_view metric, const xt::xarray<double>& preds,
+                                     const xt::xarray<double>& target, std::int64_t window_size);
+
 // Python's round(window_size / 2) (halves to even: 3 -> 2, 5 -> 2, 7 -> 4), the border the
 // sliding-window metrics crop.
 inline std::int64_t half_window_crop(std::int64_t window_size) {

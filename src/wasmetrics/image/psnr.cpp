@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include <xtensor/xmath.hpp>
 
@@ -38,6 +39,23 @@ std::vector<double> sum_over_axes(const xt::xarray<double>& x, const std::vector
   return out;
 }
 
+// Elements [from, from + n) of `t` as float64, rounded through float32 unless `t` is float64 (what
+// image::read_values gives, a chunk at a time).
+void read_chunk(const TensorView& t, std::size_t from, std::size_t n, double* out) {
+  dispatch_dtype(t.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* src = t.as<T>() + from;
+    if constexpr (std::is_same_v<T, double>) {
+      std::copy(src, src + n, out);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<double>(static_cast<float>(src[i]));
+    }
+  });
+}
+
+// A clamp bound as torch.clamp applies it to a tensor of `dtype` (rounded to float32 for float32).
+double clamp_bound(double v, DType dtype) { return dtype == DType::float64 ? v : static_cast<double>(static_cast<float>(v)); }
+
 class PeakSignalNoiseRatio final : public Metric {
  public:
   explicit PeakSignalNoiseRatio(Options o) : Metric(std::move(o)) {
@@ -68,6 +86,7 @@ class PeakSignalNoiseRatio final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
+    if (dims_.empty()) return add_totals(s, in[0], in[1]);
     xt::xarray<double> p = image::read_values(in[0], image::float_dtype_of(in[0]));
     xt::xarray<double> t = image::read_values(in[1], image::float_dtype_of(in[1]));
     if (range_.clamp) {
@@ -75,16 +94,6 @@ class PeakSignalNoiseRatio final : public Metric {
       image::clamp_in_place(t, range_.lo, range_.hi, image::float_dtype_of(in[1]));
     }
     xt::xarray<double> sq = xt::square(p - t);
-    if (dims_.empty()) {
-      if (!range_.given) {
-        if (t.size() == 0) fail(name(), ": `target` is empty, its range cannot be taken (give `data_range`)");
-        s["min_target"].as<double>()[0] = std::min(0.0, xt::amin(t)());
-        s["max_target"].as<double>()[0] = std::max(0.0, xt::amax(t)());
-      }
-      s["sum_squared_error"].as<double>()[0] = xt::sum(sq)();
-      s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(t.size());
-      return;
-    }
     std::vector<std::size_t> axes;
     double count = 1;
     for (auto d : dims_) {
@@ -100,6 +109,42 @@ class PeakSignalNoiseRatio final : public Metric {
     s["sum_squared_error"].append(std::span<const double>(sse));
     std::vector<double> counts(sse.size(), count);
     s["total"].append(std::span<const double>(counts));
+  }
+
+  // dim null: one pass over both buffers, a chunk at a time (sum of squared errors, the target's
+  // min and max), with no float64 copy of the inputs (the images can be large: bench/README).
+  void add_totals(State& s, const TensorView& preds, const TensorView& target) const {
+    const auto n = static_cast<std::size_t>(target.numel());
+    if (!range_.given && n == 0) fail(name(), ": `target` is empty, its range cannot be taken (give `data_range`)");
+    const double p_lo = clamp_bound(range_.lo, image::float_dtype_of(preds)), p_hi = clamp_bound(range_.hi, image::float_dtype_of(preds));
+    const double t_lo = clamp_bound(range_.lo, image::float_dtype_of(target)), t_hi = clamp_bound(range_.hi, image::float_dtype_of(target));
+    constexpr std::size_t kChunk = 4096;
+    std::vector<double> p(kChunk), t(kChunk);
+    double sse = 0, lo = 0, hi = 0;  // the range states start at 0 (IA3)
+    for (std::size_t from = 0; from < n; from += kChunk) {
+      const std::size_t m = std::min(kChunk, n - from);
+      read_chunk(preds, from, m, p.data());
+      read_chunk(target, from, m, t.data());
+      for (std::size_t i = 0; i < m; ++i) {
+        double pv = p[i], tv = t[i];
+        if (range_.clamp) {  // torch.clamp: min first, then max
+          pv = pv < p_lo ? p_lo : pv;
+          pv = pv > p_hi ? p_hi : pv;
+          tv = tv < t_lo ? t_lo : tv;
+          tv = tv > t_hi ? t_hi : tv;
+        }
+        const double d = pv - tv;
+        sse += d * d;
+        lo = tv < lo ? tv : lo;
+        hi = tv > hi ? tv : hi;
+      }
+    }
+    if (!range_.given) {
+      s["min_target"].as<double>()[0] = lo;
+      s["max_target"].as<double>()[0] = hi;
+    }
+    s["sum_squared_error"].as<double>()[0] = sse;
+    s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(n);
   }
 
   Result compute_state(const State& s) const override {

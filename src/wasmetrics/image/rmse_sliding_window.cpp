@@ -35,8 +35,7 @@ class RootMeanSquaredErrorUsingSlidingWindow final : public Metric {
     if (crop >= h || crop >= w)
       fail(name(), ": round(window_size / 2) = ", crop, " must be smaller than the image size ", std::min(h, w));
     const xt::xarray<double> p = image::read_values(in[0], in[0].dtype), t = image::read_values(in[1], in[1].dtype);
-    const xt::xarray<double> rmse =
-        xt::sqrt(image::separable_filter(name(), xt::xarray<double>(xt::square(t - p)), image::uniform_window_filters(window_)));
+    const xt::xarray<double> rmse = image::windowed_rmse_map(name(), p, t, window_);
     // x[:, :, crop:-crop, crop:-crop] (empty when crop is 0: NaN, as TorchMetrics)
     const xt::xarray<double> kept = xt::strided_view(
         rmse, {xt::all(), xt::all(), xt::range(crop, std::max(crop, h - crop)), xt::range(crop, std::max(crop, w - crop))});
