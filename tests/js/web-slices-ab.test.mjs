@@ -4,12 +4,14 @@
 // metric). Every number is checked against the npm package in Node, recomputed here from the CSV
 // rows (a slice's rows picked here; the tests called on the files' columns).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { importPackage } from './helpers.mjs';
+import { distMjsUrl, importPackage } from './helpers.mjs';
 import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, visibleAlerts, webDir } from './web-harness.mjs';
 
 const wm = await importPackage();
@@ -101,6 +103,23 @@ test('Classification: slices by a column and model B against model A, every numb
     close(field('bootstrap', 'interval.0').value, bs.interval[0], 'bootstrap interval low');
     close(field('bootstrap', 'interval.1').value, bs.interval[1], 'bootstrap interval high');
     for (const c of compare.filter((x) => x.key?.endsWith('pValue'))) assert.ok(c.value > 0 && c.value <= 1, `${c.key} ${c.value}`);
+
+    // "Copy as code" prints the same per-slice numbers (SlicedMetric in Node, the file read as the page did)
+    const dir = mkdtempSync(join(tmpdir(), 'wasmetrics-slices-'));
+    try {
+      copyFileSync(join(webDir, 'samples/tickets.csv'), join(dir, 'tickets.csv'));
+      const code = await page.$eval('#code code', (c) => c.textContent);
+      writeFileSync(join(dir, 'evaluate.mjs'), code.replace("from 'wasmetrics'", `from ${JSON.stringify(distMjsUrl)}`));
+      const printed = execFileSync(process.execPath, ['evaluate.mjs'], { cwd: dir, encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('slice channel '));
+      assert.equal(printed.length, cells.length, 'one printed line per slice cell');
+      for (const c of cells) {
+        const line = printed.find((l) => l.startsWith(`slice channel ${c.slice} `) && l.split(' ')[4] === c.metric);
+        assert.ok(line, `the snippet prints ${c.metric} on ${c.slice}`);
+        close(Number(line.split(' ')[5]), c.value, `snippet ${c.metric} on ${c.slice}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     // another focus metric: the bootstrap and the order follow it
     const other = await page.$$eval('#focus-metric option', (os) => os.map((o) => o.value));
