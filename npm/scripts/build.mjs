@@ -34,6 +34,7 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric',
   // collections, composition, wrappers, custom metrics, parallel evaluation (src/collection.d.ts)
   'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
   'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker',
+  'SlicedMetric', 'mcnemarTest', 'delongTest', 'pairedBootstrap', // sliced evaluation, paired tests (src/sliced.d.ts)
   // detection inputs and COCO JSON (src/detection.d.ts)
   'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco',
   // trec_eval files and run comparison (src/trec.d.ts)
@@ -512,6 +513,7 @@ function generateDts(registry) {
   out.push(readFileSync(join(srcDir, 'detection.d.ts'), 'utf8'));
   out.push(readFileSync(join(srcDir, 'heap-input.d.ts'), 'utf8')); // zero-copy inputs
   out.push(readFileSync(join(srcDir, 'trec.d.ts'), 'utf8')); // trec_eval files, paired tests (src/trec.mjs)
+  out.push(readFileSync(join(srcDir, 'sliced.d.ts'), 'utf8')); // SlicedMetric, mcnemarTest, delongTest, pairedBootstrap
   out.push(readFileSync(join(srcDir, 'alignment.d.ts'), 'utf8')); // transcription alignment (src/alignment.mjs)
   out.push(readFileSync(join(srcDir, 'annotations.d.ts'), 'utf8')); // annotation files (src/annotations.mjs)
   return out.join('\n');

@@ -16,6 +16,8 @@ export { MetricCollection } from './collection.mjs';
 export { CompositionalMetric } from './compose.mjs';
 export { CustomMetric, defineMetric } from './custom.mjs';
 export { BootStrapper, ClasswiseWrapper, MetricTracker, MinMaxMetric, MultitaskWrapper } from './wrappers.mjs';
+export { SlicedMetric } from './sliced.mjs';
+export { mcnemarTest, delongTest, pairedBootstrap } from './paired.mjs';
 export { evaluateParallel } from './parallel.mjs';
 export { serveParallelWorker } from './worker.mjs';
 export { DetectionMetric, decodeRle } from './detection.mjs';

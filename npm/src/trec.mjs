@@ -1,6 +1,7 @@
 // trec_eval files and run comparison, in plain JS (no WASM): read qrels and run files into the
 // (preds, target, indexes) rows the Retrieval* metrics take, and compare two runs query by query
 // with a paired t-test or a seeded paired randomisation test.
+import { incompleteBeta } from './distributions.mjs';
 
 export class TrecFormatError extends Error {
   constructor(message) {
@@ -150,47 +151,6 @@ function pairs(a, b, what) {
   const bad = x.findIndex((v, i) => !Number.isFinite(v) || !Number.isFinite(y[i]));
   if (bad >= 0) throw new RangeError(`${what}: query ${bad} has a non-finite value (${x[bad]}, ${y[bad]}); drop skipped (NaN) queries first`);
   return x.map((v, i) => v - y[i]);
-}
-
-// Regularized incomplete beta I_x(a, b) (Numerical Recipes' continued fraction).
-function betacf(a, b, x) {
-  const eps = 3e-16; const tiny = 1e-300;
-  let c = 1; let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d; h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < eps) break;
-  }
-  return h;
-}
-function lgamma(z) {
-  // Lanczos approximation (g = 7), accurate to ~1e-15 for z > 0.5
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lgamma(1 - z);
-  z -= 1;
-  let x = g[0];
-  for (let i = 1; i < 9; i++) x += g[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x);
-}
-function incompleteBeta(x, a, b) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betacf(a, b, x)) / a : 1 - (front * betacf(b, a, 1 - x)) / b;
 }
 
 /**

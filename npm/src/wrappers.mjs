@@ -415,8 +415,8 @@ export class MetricTracker {
 // does not improve, while the work and memory keep growing with every copy.
 const MAX_BOOTSTRAPS = 10_000;
 
-// xoshiro128** seeded through splitmix32: small, fast, reproducible in every engine.
-class Rng {
+// xoshiro128** seeded through splitmix32: small, fast, reproducible in every engine (also pairedBootstrap's).
+export class Rng {
   constructor(seed) {
     let s = seed >>> 0;
     const splitmix = () => {
@@ -460,8 +460,8 @@ class Rng {
   }
 }
 
-// Rows `index` (along dim 0) of one update input, in the input's own form.
-function takeRows(input, index, n, where) {
+// Rows `index` (along dim 0) of one update input, in the input's own form (also SlicedMetric's).
+export function takeRows(input, index, n, where) {
   if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return input;
   if (Array.isArray(input)) return index.map((i) => input[i]);
   if (ArrayBuffer.isView(input)) {
@@ -477,7 +477,8 @@ function takeRows(input, index, n, where) {
   return { data, shape: [index.length, ...t.shape.slice(1)], dtype: t.dtype };
 }
 
-function rowCount(input, where) {
+/** The rows (dim 0) of one update input, or null for a scalar. */
+export function rowCount(input, where) {
   if (Array.isArray(input) || ArrayBuffer.isView(input)) return input.length;
   if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return null;
   const t = toInputTensor(input, where);
@@ -485,7 +486,7 @@ function rowCount(input, where) {
 }
 
 // Linear interpolation between order statistics, as torch.quantile's default.
-function quantileOf(sorted, q) {
+export function quantileOf(sorted, q) {
   const pos = q * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);

@@ -6,6 +6,7 @@
 import { codeSnippet } from './code-snippet.mjs';
 import { calibrationChart, curveChart, lowest, matrixImage, MAX_BAR_CLASSES } from './plots-more.mjs';
 import { buildInputs, checkColumns, collectColumns, columnKey, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
+import { defaultSliceColumn, lowerIsBetter, sliceCandidates, sliceKeys } from './lib/compare.mjs';
 import { $, cellChain, csvField, download, el, fieldError, fmt, metricCell, modePanel, readNumberField } from './ui.mjs';
 
 const Chart = globalThis.Chart;
@@ -53,8 +54,12 @@ registryLoaded.catch(() => {}); // reported where it is awaited below
 
 // ---- state ---------------------------------------------------------------------------------
 const state = {
-  sources: { pred: null, target: null }, // File objects (or sample Files)
-  datasets: { pred: null, target: null },
+  sources: { pred: null, target: null, b: null }, // File objects (or sample Files); b: model B's predictions
+  datasets: { pred: null, target: null, b: null },
+  inputsB: null, // model B's preds, shaped as model A's
+  sliceBy: null, // the slice column's name, or null
+  sliceByUser: false,
+  focus: null, // the metric the slices are ordered by and the A/B bootstrap runs on
   parsed: new Map(), // File -> {headerMode, dataset}: a re-run of the Data cell does not parse again
   roles: new Map(), // columnKey -> role the user chose
   checks: null, // checkColumns(): {errors, warnings}
@@ -78,6 +83,7 @@ const SAMPLES = {
   tags: ['samples/tags.csv'],
   spam: ['samples/spam.csv'],
   houses: ['../examples/data/house_prices.csv'],
+  tickets: ['samples/tickets.csv', null, 'samples/tickets-b.csv'], // predictions, targets, model B
 };
 
 // ---- cells ---------------------------------------------------------------------------------
@@ -136,17 +142,19 @@ async function parse(side) {
 async function runData() {
   $('#name-pred').textContent = state.sources.pred ? `${state.sources.pred.name} (${mb(state.sources.pred.size)})` : '';
   $('#name-target').textContent = state.sources.target ? `${state.sources.target.name} (${mb(state.sources.target.size)})` : '';
+  $('#name-b').textContent = state.sources.b ? `${state.sources.b.name} (${mb(state.sources.b.size)})` : '';
   const out = $('#data-out');
   out.replaceChildren();
-  state.datasets = { pred: null, target: null };
+  state.datasets = { pred: null, target: null, b: null };
   state.collected = null;
   state.inputs = null; // nothing below may run on the inputs of earlier data
   // keep parsed datasets of the current files only
-  for (const f of state.parsed.keys()) if (f !== state.sources.pred && f !== state.sources.target) state.parsed.delete(f);
+  for (const f of state.parsed.keys()) if (f !== state.sources.pred && f !== state.sources.target && f !== state.sources.b) state.parsed.delete(f);
   if (!state.sources.pred) throw new Error('pick or drop a predictions file, or load a sample');
   try {
     state.datasets.pred = await parse('pred');
     state.datasets.target = await parse('target');
+    state.datasets.b = await parse('b');
   } finally {
     $('#parse-progress').hidden = true;
   }
@@ -162,7 +170,7 @@ const ROLE_ROWS = 40;
 function renderData() {
   const out = $('#data-out');
   out.replaceChildren();
-  for (const ds of [state.datasets.pred, state.datasets.target].filter(Boolean)) {
+  for (const ds of [state.datasets.pred, state.datasets.target, state.datasets.b].filter(Boolean)) {
     const what = ds.kind === 'table' ? `${ds.rows.toLocaleString()} rows × ${ds.columns.length} columns${ds.header ? ', header row' : ', no header row'}`
       : ds.kind === 'tensor' ? `array of shape [${ds.shape.join(', ')}] (${ds.dtype ?? 'float64'})`
         : `arrays ${Object.entries(ds.tensors).map(([k, t]) => `${k} [${t.shape.join(', ')}]`).join(', ')}`;
@@ -206,6 +214,7 @@ async function runTask() {
   state.inputs = null;
   if (!state.collected) throw new Error('no data yet (cell [1])');
   state.inputs = buildInputs(state.collected);
+  state.inputsB = state.datasets.b ? modelBInputs() : null;
   state.suggestion = suggestTask(state.inputs);
   if (!state.taskByUser || !state.task) state.task = state.suggestion.task;
   const taskSel = $('#task');
@@ -215,6 +224,37 @@ async function runTask() {
   fieldError($('#threshold'), null);
   renderLabelThresholds();
   renderPicker();
+  renderSliceRow();
+}
+
+/** Model B's predictions: its prediction columns beside model A's targets, checked to match A's shape. */
+function modelBInputs() {
+  const b = collectColumns(state.datasets.b, null, state.roles).columns.filter((c) => c.role === 'pred');
+  const targets = state.collected.columns.filter((c) => c.role === 'target');
+  const name = state.datasets.b.name;
+  if (!b.length) throw new Error(`model B (${name}) has no prediction column`);
+  const n = state.inputs.preds.shape[0];
+  if (b[0].values.length !== n) throw new Error(`model B (${name}) has ${b[0].values.length} rows but model A's predictions have ${n}: both models must be scored on the same rows`);
+  const preds = buildInputs({ columns: [...b, ...targets], tensors: {} }).preds;
+  const a = state.inputs.preds;
+  if (preds.shape.join() !== a.shape.join()) {
+    throw new Error(`model B (${state.datasets.b.name}) has predictions of shape [${preds.shape}] but model A's are [${a.shape}]: give both models' predictions for the same rows, in the same columns`);
+  }
+  return preds;
+}
+
+/** The "Slice by" and focus-metric selects: the candidate columns, and the metrics chosen. */
+function renderSliceRow() {
+  const candidates = sliceCandidates(state.collected.columns);
+  if (!state.sliceByUser || !candidates.some((c) => c.name === state.sliceBy)) state.sliceBy = defaultSliceColumn(state.collected.columns);
+  $('#slice-by').replaceChildren(el('option', { value: '', text: candidates.length ? 'none' : 'none (no column to slice by)' }),
+    ...candidates.map((c) => el('option', { value: c.name, text: `${c.name} (${new Set(c.values).size} values)`, selected: c.name === state.sliceBy })));
+  renderFocus();
+}
+function renderFocus() {
+  const chosen = [...(state.checked.get(state.task) ?? [])];
+  if (!chosen.includes(state.focus)) state.focus = chosen[0] ?? null;
+  $('#focus-metric').replaceChildren(...chosen.map((n) => el('option', { value: n, text: n, selected: n === state.focus })));
 }
 
 /** The binary decision threshold; an empty or bad field is an error on the field, never 0. */
@@ -295,6 +335,7 @@ function renderPicker() {
       if (e.target.checked) chosen.add(spec.name);
       else chosen.delete(spec.name);
       summary.textContent = chosenLine();
+      renderFocus();
       schedule('results');
     } });
     const opts = el('details', { dataset: { metricOptions: spec.name } }, el('summary', { text: 'options' }));
@@ -418,20 +459,29 @@ async function runResults() {
     classNames: state.inputs.classNames,
     ids: state.inputs.ids,
     parallel: parallelPlan(target.shape[0]),
+    slice: sliceJob(),
+    predsB: state.inputsB && { data: state.inputsB.data.slice(), shape: state.inputsB.shape },
+    focus: state.focus,
   };
   const out = $('#results-out');
   try {
     // The job's arrays are fresh copies: moved to the worker, not cloned (a 200 MB CSV's columns
     // would otherwise be copied once more on this thread).
     state.result = await computeRequest({ type: 'run', job }, (p) => showProgress('#compute-progress', p.done, p.total, `computing: batch ${p.done} of ${p.total}`),
-      [job.preds.data.buffer, job.target.data.buffer]);
+      [job.preds.data.buffer, job.target.data.buffer, ...(job.predsB ? [job.predsB.data.buffer] : [])]);
   } finally {
     $('#compute-progress').hidden = true;
   }
-  state.result.job = { metrics: job.metrics, classNames: job.classNames, thresholds: job.thresholds, threshold: job.threshold };
+  state.result.job = { metrics: job.metrics, classNames: job.classNames, thresholds: job.thresholds, threshold: job.threshold, focus: job.focus };
   renderResults(out, state.result);
   mode.summary(state.result.metrics.filter((m) => typeof m.value === 'number').slice(0, 4)
     .map((m) => ({ label: m.name, metric: m.name, value: m.value, options: m.options })));
+}
+
+/** The slice column's keys, one per row, or null when the page does not slice. */
+function sliceJob() {
+  const column = state.sliceBy && state.collected.columns.find((c) => c.name === state.sliceBy);
+  return column ? { column: column.name, keys: sliceKeys(column) } : null;
 }
 
 function valueNode(v, names) {
@@ -470,6 +520,8 @@ function renderResults(out, r) {
   }
   mt.append(mb_);
   out.append(el('h3', { text: 'Metrics' }), mt);
+  if (r.slices) renderSlices(out, r);
+  if (r.compare) renderCompare(out, r);
 
   if (r.perClass) {
     const pc = r.perClass;
@@ -504,6 +556,68 @@ function renderResults(out, r) {
     out.append(el('h3', { text: 'Worst samples (for QA)' }), el('p', { class: 'muted', text: worstHow(r.task) }), t);
   }
 }
+/** The metric the slices are ordered by (the focus metric, else the first that ran on every slice). */
+function sliceFocus(r) {
+  const ok = r.slices.metrics.filter((m) => !m.error);
+  return ok.find((m) => m.name === r.job.focus) ?? ok[0] ?? null;
+}
+
+/** Slices worst first by the focus metric (empty and NaN values last). */
+function slicesWorstFirst(focus) {
+  const lower = lowerIsBetter(focus.name);
+  const bad = (v) => typeof v !== 'number' || Number.isNaN(v);
+  return [...focus.slices].sort((a, b) => (bad(a.value) - bad(b.value)) || (lower ? b.value - a.value : a.value - b.value));
+}
+
+function renderSlices(out, r) {
+  const { column, metrics } = r.slices;
+  const focus = sliceFocus(r);
+  out.append(el('h3', { text: `By ${column}` }));
+  if (!focus) {
+    out.append(el('p', { class: 'error-cell', text: `no metric could be computed per ${column}: ${metrics.map((m) => `${m.name}: ${m.error}`).join('; ')}` }));
+    return;
+  }
+  const ok = metrics.filter((m) => !m.error);
+  out.append(el('p', { class: 'muted', text: `${focus.slices.length} slices, worst ${focus.name} first (${lowerIsBetter(focus.name) ? 'highest' : 'lowest'} first); each metric computed on the slice's rows alone (the package's SlicedMetric).` }));
+  const t = el('table', { id: 'slice-table' }, el('thead', {}, el('tr', {}, el('th', { text: column }), el('th', { text: 'rows' }), ...ok.map((m) => el('th', { text: m.name })))));
+  const body = el('tbody');
+  for (const s of slicesWorstFirst(focus)) {
+    const key = JSON.stringify(s.key);
+    body.append(el('tr', { dataset: { slice: key } }, el('td', { text: String(s.key) }), el('td', { class: 'num', text: String(s.count), dataset: { value: String(s.count), count: 'rows' } }),
+      ...ok.map((m) => {
+        const v = m.slices.find((x) => x.key === s.key)?.value;
+        return typeof v === 'number' ? metricCell(m.name, v, { options: m.options, slice: key, sliceBy: column }) : el('td', { class: 'muted', text: v === null ? 'no rows' : 'not a number' });
+      })));
+  }
+  t.append(body);
+  out.append(t); // .out scrolls a wide table sideways
+  const failed = metrics.filter((m) => m.error);
+  if (failed.length) out.append(el('p', { class: 'muted', text: `not per slice: ${failed.map((m) => `${m.name} (${m.error})`).join('; ')}` }));
+}
+
+function renderCompare(out, r) {
+  out.append(el('h3', { text: 'Model B against model A' }));
+  if (r.compare.error) {
+    out.append(el('p', { class: 'error-cell', text: `the comparison failed: ${r.compare.error}` }));
+    return;
+  }
+  const t = el('table', { id: 'compare-table' }, el('thead', {}, el('tr', {}, ...['metric', 'model A', 'model B', 'B − A', 'test', 'statistic', 'p-value', '95% interval of B − A'].map((h) => el('th', { text: h })))));
+  const body = el('tbody');
+  for (const c of r.compare.tests) {
+    const field = (k) => (k in c.fields ? metricCell(c.name, c.fields[k], { options: c.options, run: 'B-A', key: `${c.test}.${k}` }) : el('td', { class: 'muted', text: '—' }));
+    // the interval's two ends in one cell: spans carrying the same data-* as a metric cell
+    const end = (k) => {
+      const td = field(k);
+      return el('span', { class: 'num', text: td.textContent, dataset: { ...td.dataset } });
+    };
+    const interval = 'interval.0' in c.fields ? el('td', {}, '[', end('interval.0'), ', ', end('interval.1'), ']') : el('td', { class: 'muted', text: '—' });
+    body.append(el('tr', { dataset: { test: c.test } }, el('td', { text: c.name }), metricCell(c.name, c.a, { options: c.options, run: 'A' }), metricCell(c.name, c.b, { options: c.options, run: 'B' }),
+      field('difference'), el('td', { text: c.label }), field('statistic'), field('pValue'), interval));
+  }
+  t.append(body);
+  out.append(el('p', { class: 'muted', text: `${r.compare.n.toLocaleString()} rows scored by both models; two-sided p-values.` }), t);
+}
+
 function worstHow(task) {
   return { regression: 'largest absolute error first', multiclass: 'lowest probability of the true class first (highest log loss); with label predictions, the misclassified ones',
     binary: 'wrong at the threshold first, then by distance of the score from the target', multilabel: 'most wrong labels first (at their thresholds), then by distance of the scores', segmentation: 'largest share of wrong pixels first' }[task];
@@ -591,6 +705,14 @@ async function runPlots() {
         { label: 'predicted = target', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, borderColor: '#c92a2a', pointRadius: 0, borderDash: [5, 4] }] },
       options: { ...BASE, scales: { x: { title: { display: true, text: 'target' } }, y: { title: { display: true, text: 'predicted' } } } } }));
   }
+  const focus = r.slices && sliceFocus(r);
+  if (focus) {
+    const rows = slicesWorstFirst(focus).filter((s) => typeof s.value === 'number');
+    const canvas = plotBox('plot-slices', `${focus.name} per ${r.slices.column} (worst first)`);
+    state.charts.push(new Chart(canvas, { type: 'bar',
+      data: { labels: rows.map((s) => `${s.key} (${s.count})`), datasets: [{ label: focus.name, data: rows.map((s) => s.value), backgroundColor: '#3b5bdb' }] },
+      options: { ...BASE, plugins: { legend: { display: false } } } }));
+  }
   // ROC / PR per class and the reliability diagram (web/js/plots-more.mjs)
   for (const c of r.curves ?? []) {
     if (c.error) $('#plots-out').append(el('p', { class: 'muted', text: `${c.name} curve: ${c.error}` }));
@@ -614,6 +736,8 @@ function exportObject() {
       series: series.map(({ label, x, y }) => ({ label, x: Array.from(x), y: Array.from(y) })),
       area: { ...area, values: series.map((s) => s.area) }, ...(kind === 'pr' ? { prevalence: series.map((s) => s.prevalence) } : {}) }) })),
     calibration: r.calibration ?? null,
+    slices: r.slices ?? null,
+    comparison: r.compare ?? null,
     thresholds: r.job.thresholds ?? (r.task === 'binary' ? r.job.threshold : null),
   };
 }
@@ -636,6 +760,8 @@ export function resultsCsv(o) {
     });
   }
   for (const w of o.worst ?? []) rows.push(['worst', w.id, 'score', w.score]);
+  for (const m of o.slices?.metrics ?? []) for (const s of m.slices ?? []) rows.push(['slice', `${m.name} ${o.slices.column}=${s.key}`, `value (rows ${s.count})`, s.value ?? '']);
+  for (const c of o.comparison?.tests ?? []) for (const [k, v] of Object.entries({ a: c.a, b: c.b, ...c.fields })) rows.push(['compare', `${c.name} ${c.test}`, k, v]);
   for (const c of o.curves ?? []) {
     if (c.error) rows.push(['curve', c.metric, 'error', c.error]);
     else for (const s of c.series) s.x.forEach((x, i) => rows.push(['curve', `${c.metric} ${s.label}`, `point[${i}]`, `${x} ${s.y[i]}`]));
@@ -691,6 +817,20 @@ $('#clear-target').addEventListener('click', () => {
   $('#file-target').value = '';
   schedule('data');
 });
+$('#clear-b').addEventListener('click', () => {
+  state.sources.b = null;
+  $('#file-b').value = '';
+  schedule('data');
+});
+$('#slice-by').addEventListener('change', (e) => {
+  state.sliceBy = e.target.value || null;
+  state.sliceByUser = true;
+  schedule('results');
+});
+$('#focus-metric').addEventListener('change', (e) => {
+  state.focus = e.target.value;
+  schedule('results');
+});
 
 function setFile(side, file) {
   if (!file) return;
@@ -701,7 +841,7 @@ function setFile(side, file) {
   for (const b of mode.panel.querySelectorAll('[data-sample]')) b.classList.remove('active');
   schedule('data');
 }
-for (const side of ['pred', 'target']) {
+for (const side of ['pred', 'target', 'b']) {
   const input = $(`#file-${side}`);
   input.addEventListener('change', () => setFile(side, input.files[0]));
   const drop = $(`#drop-${side}`);
@@ -724,13 +864,16 @@ async function loadSample(name) {
   mode.setState('computing'); // at once: the sample is fetched before the run is queued
   await registryLoaded; // a sample picked while the module loads waits for it (the cells need the registry)
   const files = await Promise.all(SAMPLES[name].map(async (url) => {
+    if (!url) return null;
     const res = await fetch(url);
     if (!res.ok) throw new Error(`sample ${url}: HTTP ${res.status}`);
     return new File([await res.blob()], url.split('/').pop(), { type: 'text/csv' });
   }));
-  state.sources = { pred: files[0], target: files[1] ?? null };
+  state.sources = { pred: files[0], target: files[1] ?? null, b: files[2] ?? null };
   $('#file-pred').value = '';
   $('#file-target').value = '';
+  $('#file-b').value = '';
+  state.sliceByUser = false;
   state.taskByUser = false;
   state.sampleName = name;
   for (const b of mode.panel.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === name);

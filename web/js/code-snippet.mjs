@@ -71,10 +71,18 @@ export function codeSnippet(result, collected) {
     }
   }
 
+  // the slice column (the page's "Slice by"): the page's keys are a text column's trimmed text,
+  // an integer column's numbers, other numbers as text
+  const sliceColumn = result.slices && columns.find((c) => c.name === result.slices.column);
+  const sliceKeysExpr = sliceColumn && (sliceColumn.categories
+    ? `${cellsExpr(sliceColumn)}.map((s) => String(s ?? '').trim())`
+    : `${cellsExpr(sliceColumn)}.map(cellNumber).map((v) => (Number.isSafeInteger(v) ? v : String(v)))`);
+  if (sliceColumn) helpers.add('number');
+
   const out = [
     '// Reproduces this evaluation with the wasmetrics npm package (Node 20+: `node evaluate.mjs`, next to the data files).',
     "import { readFileSync } from 'node:fs';",
-    "import { init, createMetric } from 'wasmetrics';",
+    `import { init, createMetric${sliceColumn ? ', SlicedMetric' : ''} } from 'wasmetrics';`,
     '',
     'await init();',
     '',
@@ -105,6 +113,21 @@ export function codeSnippet(result, collected) {
   out.push("  console.log(name, typeof value === 'number' ? value : JSON.stringify(value.toArray?.() ?? value));");
   out.push('  metric.dispose();');
   out.push('}');
+  if (sliceColumn) {
+    out.push('', `// Per slice of ${J(sliceColumn.name)} (the page's slices table): one SlicedMetric per metric, one pass.`);
+    out.push(`const sliceKeys = ${sliceKeysExpr};`);
+    out.push('for (const [name, options] of metrics) {');
+    out.push('  const sliced = new SlicedMetric(createMetric(name, options));');
+    out.push('  try {');
+    out.push('    sliced.update(preds, target, sliceKeys);');
+    out.push(`    for (const s of sliced.compute().slices) console.log('slice', ${J(sliceColumn.name)}, JSON.stringify(s.key), s.count, name, typeof s.value === 'number' ? s.value : JSON.stringify(s.value));`);
+    out.push('  } catch (e) {');
+    out.push("    console.log('slice', name, 'error:', e.message);");
+    out.push('  } finally {');
+    out.push('    sliced.dispose();');
+    out.push('  }');
+    out.push('}');
+  }
   const plotted = (result.curves ?? []).filter((c) => !c.error).map((c) => [c.metric, c.options, false]);
   if (result.calibration && !result.calibration.error) plotted.push([result.calibration.metric, result.calibration.options, result.calibration.pooled]);
   if (plotted.length) {

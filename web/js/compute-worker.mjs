@@ -2,9 +2,13 @@
 // Messages: {id, type: 'registry'} -> the registry (listMetrics()); {id, type: 'run', job} ->
 // progress messages, then {id, type: 'done', result}; {id, type: 'bestThresholds', job: {preds,
 // target, criterion}} -> per-label thresholds. Errors come back as {id, type: 'error', message}.
-import { init, createMetric, evaluateParallel, listMetrics, simd } from '../../npm/dist/index.mjs';
+import * as wasmetrics from '../../npm/dist/index.mjs';
+import { binaryLabels, compareModels, predictedLabels } from './lib/compare.mjs';
 import { calibrationFor, curvesFor } from './curves.mjs';
 import { evaluateMaskJob } from './masks-job.mjs';
+
+const { init, createMetric, evaluateParallel, listMetrics, simd, SlicedMetric } = wasmetrics;
+export { binaryLabels };
 
 const ready = init();
 const BATCH_ROWS = 65536;
@@ -62,35 +66,6 @@ async function metricsInParallel(specs, preds, target, workers) {
   } catch {
     return null;
   }
-}
-
-/**
- * Binary 0/1 predictions by TorchMetrics' rule, the one the package applies: scores outside
- * [0, 1] are logits (sigmoid first), and a score counts positive when score > threshold (a score
- * exactly on the threshold is negative). compute() checks these labels against the package's
- * BinaryConfusionMatrix, so the per-class table, the confusion matrix and the worst samples can
- * never use another rule than the metrics table.
- */
-export function binaryLabels(data, threshold) {
-  let probabilities = true;
-  for (let i = 0; i < data.length; i++) if (!(data[i] >= 0 && data[i] <= 1)) probabilities = false;
-  return data.map((v) => ((probabilities ? v : 1 / (1 + Math.exp(-v))) > threshold ? 1 : 0));
-}
-
-function labelsOf(preds, numClasses, threshold) {
-  // [N, C] scores -> argmax labels; [N] scores (binary) -> 0/1 at the threshold; labels stay.
-  if (preds.shape.length === 2) {
-    const [n, c] = preds.shape;
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let j = 1; j < c; j++) if (preds.data[i * c + j] > preds.data[i * c + best]) best = j;
-      out[i] = best;
-    }
-    return { data: out, shape: [n] };
-  }
-  if (threshold !== undefined) return { data: binaryLabels(preds.data, threshold), shape: preds.shape };
-  return preds;
 }
 
 function worst(job, preds, target, labels) {
@@ -187,7 +162,7 @@ async function compute(job, post) {
   const L = task === 'multilabel' ? preds.shape[1] : 0;
   const thr = task === 'multilabel' ? Array.from({ length: L }, (_, k) => job.thresholds?.[k] ?? 0.5) : null;
   const binarized = task === 'multilabel' ? { data: preds.data.map((v, k) => (v > thr[k % L] ? 1 : 0)), shape: preds.shape } : preds;
-  const labels = task === 'multilabel' ? binarized : task === 'regression' ? preds : labelsOf(preds, job.numClasses, task === 'binary' ? job.threshold : undefined);
+  const labels = task === 'multilabel' ? binarized : task === 'regression' ? preds : predictedLabels(preds, task === 'binary' ? job.threshold : undefined);
   const takesThreshold = (name) => registry.find((s) => s.name === name)?.options.some((o) => o.name === 'threshold');
 
   const specs = job.metrics.map(({ name, options }) => ({ name, options: task === 'multilabel' && takesThreshold(name) ? { ...options, threshold: thr } : options }));
@@ -251,8 +226,41 @@ async function compute(job, post) {
   out.curves = curvesFor(job, preds, target, run);
   out.calibration = calibrationFor(job, preds, target, run);
   out.worst = worst(job, preds, target, labels);
+  const scalar = metrics.filter((m) => typeof m.value === 'number');
+  if (job.slice) out.slices = slicesFor(job.slice, scalar, preds, target);
+  if (job.predsB) {
+    const focus = scalar.find((m) => m.name === job.focus) ?? scalar[0] ?? null;
+    try {
+      out.compare = compareModels(wasmetrics, { task, preds, predsB: job.predsB, target, threshold: job.threshold, numClasses: job.numClasses,
+        focus: focus && { name: focus.name, options: focus.options } }, (name, options, p) => run(name, options, p, target));
+    } catch (e) {
+      out.compare = { error: e.message };
+    }
+  }
   out.ms = performance.now() - t0;
   return out;
+}
+
+/**
+ * Every scalar metric of the table per slice of `slice.keys` (one key per row), each with the
+ * package's SlicedMetric (one pass over the rows for all slices); a metric that fails on a slice
+ * (e.g. a class missing from it) reports its error instead of values.
+ */
+function slicesFor(slice, metrics, preds, target) {
+  return {
+    column: slice.column,
+    metrics: metrics.map(({ name, options }) => {
+      const m = new SlicedMetric(createMetric(name, options));
+      try {
+        m.update(preds, target, slice.keys);
+        return { name, options, ...plain(m.compute()) };
+      } catch (e) {
+        return { name, options, error: e.message };
+      } finally {
+        m.dispose();
+      }
+    }),
+  };
 }
 
 // Per-label thresholds for the threshold editor: the package's bestThresholds() on the

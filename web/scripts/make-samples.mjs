@@ -2,6 +2,7 @@
 //   animals.csv  multiclass: id, one probability column per class, and the true class by name
 //   tags.csv     multilabel: id, p_<tag> scores and <tag>_true 0/1 targets for four tags
 //   spam.csv     binary: id, score, label (0/1)
+//   tickets.csv, tickets-b.csv  binary A/B with a slice column (below)
 // The regression sample is examples/data/house_prices.csv, read from there.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,3 +45,23 @@ for (let i = 0; i < 200; i++) {
   lines.push([`msg_${i}`, f(1 / (1 + Math.exp(-(gauss() * 1.3 + (y ? 1.2 : -1.4))))), y].join(','));
 }
 writeFileSync(join(dir, 'spam.csv'), lines.join('\n') + '\n');
+
+// tickets.csv + tickets-b.csv: a binary A/B pair with a slice column (issue 24): id, channel
+// (email, chat, phone, web: the model is weakest on phone), label, score of model A; model B's
+// scores for the same tickets, a little better on chat and phone.
+const channels = ['email', 'chat', 'phone', 'web'];
+const skillA = [1.5, 1.2, 0.5, 1.4];
+const skillB = [1.5, 1.6, 0.9, 1.4];
+lines = ['id,channel,label,score'];
+const linesB = ['id,score'];
+for (let i = 0; i < 300; i++) {
+  const c = Math.floor(rand() * 4);
+  const y = rand() < 0.4 ? 1 : 0;
+  const shared = gauss();
+  const zA = shared * 0.8 + gauss() * 0.6 + (y ? skillA[c] : -skillA[c]);
+  const zB = shared * 0.8 + gauss() * 0.6 + (y ? skillB[c] : -skillB[c]);
+  lines.push([`t_${i}`, channels[c], y, f(1 / (1 + Math.exp(-zA)))].join(','));
+  linesB.push([`t_${i}`, f(1 / (1 + Math.exp(-zB)))].join(','));
+}
+writeFileSync(join(dir, 'tickets.csv'), lines.join('\n') + '\n');
+writeFileSync(join(dir, 'tickets-b.csv'), linesB.join('\n') + '\n');
