@@ -2,9 +2,13 @@
 // draws its own cells (`markup` + `mount(panel)`), or is a notebook of the shared shape, built
 // here from what it declares:
 //   [1] Input:   its sample buttons (button[data-sample]), one file input per declared input
-//                (input[data-input=role]), its options (select/input[data-option=name])
+//                (input[data-input=role]), its options (select/input[data-option=name]); an
+//                input with `multiple` takes several files (and, with `folder`, a folder too:
+//                input[data-input=role-folder]) as a list, one with `binary` is read as bytes
 //   [2] Results: mode.render(result, out) draws what mode.evaluate(files, wasmetrics, options)
-//                returned; evaluate runs in a Web Worker (mode-worker.mjs) with the npm package
+//                returned; evaluate runs in a Web Worker (mode-worker.mjs) with the npm package;
+//                render's third argument has call(name, args): the mode's calls[name] run in
+//                the worker on the same files (e.g. one pair's details, drawn on demand)
 //   [3] Export:  results as JSON and CSV (mode.csvRows) and "Copy as code" (mode.code: a Node
 //                script printing the same numbers), enabled only while the results are shown
 // Every action that starts work sets the results area's data-state to 'computing' at once; any
@@ -23,6 +27,14 @@ export async function mountMode(mode, panelEl) {
 }
 
 // ---- the worker: one per notebook mode, started on first use --------------------------------
+// A picked file as the modes get it: {name, text} or, for a binary input, {name, bytes}; a file
+// picked in a folder also has its relativePath ("folder/sub/a.png": lib/match.mjs pairs by it).
+async function readPicked(file, binary) {
+  const relativePath = file.webkitRelativePath || file.relativePath || undefined;
+  return { name: file.name, ...(relativePath ? { relativePath } : {}), ...(binary ? { bytes: await file.arrayBuffer() } : { text: await file.text() }) };
+}
+const namesOf = (f) => (Array.isArray(f) ? f.map((x) => x.relativePath ?? x.name) : f.name);
+
 function modeWorker(name) {
   let w = null;
   let next = 1;
@@ -69,10 +81,13 @@ function notebook(mode, panelEl) {
   const inputCell = el('section', { class: 'cell', id: `cell-${name}-input`, dataset: { cell: 'input' } });
   const fileInputs = {};
   const drops = mode.inputs.map((inp) => {
-    const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '' });
+    const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '', multiple: Boolean(inp.multiple) });
     const shown = el('span', { class: 'drop-file', dataset: { fileName: inp.role } });
-    fileInputs[inp.role] = { input, shown };
-    input.addEventListener('change', () => input.files[0] && pickFile(inp.role, input.files[0]));
+    const pick = (list) => list.length && pickFile(inp.role, inp.multiple ? [...list] : list[0]);
+    const folder = inp.folder ? el('input', { type: 'file', id: `${name}-folder-${inp.role}`, dataset: { input: `${inp.role}-folder` }, webkitdirectory: true, multiple: true, 'aria-label': `${inp.label}: a folder` }) : null;
+    folder?.addEventListener('change', () => pick(folder.files));
+    fileInputs[inp.role] = { input, shown, folder };
+    input.addEventListener('change', () => pick(input.files));
     const clear = inp.optional ? el('button', { type: 'button', dataset: { clear: inp.role }, text: 'clear', onclick: (e) => {
       e.preventDefault();
       if (!files[inp.role]) return;
@@ -84,11 +99,11 @@ function notebook(mode, panelEl) {
       run();
     } }) : null;
     const drop = el('label', { class: 'drop' }, el('span', { class: 'drop-title', text: inp.label }, inp.optional ? el('small', { text: ' (optional) ' }) : null, clear),
-      el('span', { class: 'drop-hint', text: inp.hint ?? '' }), input, shown);
+      el('span', { class: 'drop-hint', text: inp.hint ?? '' }), input, folder ? el('span', { class: 'drop-hint' }, 'or a folder: ', folder) : null, shown);
     drop.addEventListener('dragover', (e) => e.preventDefault());
     drop.addEventListener('drop', (e) => {
       e.preventDefault();
-      if (e.dataTransfer.files[0]) pickFile(inp.role, e.dataTransfer.files[0]);
+      pick(e.dataTransfer.files);
     });
     return drop;
   });
@@ -180,7 +195,7 @@ function notebook(mode, panelEl) {
   }
   function save() {
     try {
-      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, f.name])),
+      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, namesOf(f)])),
         options: Object.fromEntries(Object.entries(optionFields).map(([k, f]) => [k, f.value])) }));
     } catch { /* storage off: nothing is restored, nothing breaks */ }
   }
@@ -204,12 +219,17 @@ function notebook(mode, panelEl) {
       const { result: r, ms, simd } = await request({ files, options: opts });
       if (mine !== generation) return; // a newer run owns the panel
       result = r;
-      const summary = mode.render(r, out, { ms, simd });
+      const call = async (fn, args) => {
+        const answer = await request({ call: fn, args, options: opts });
+        if (mine !== generation) throw new Error('superseded by a newer run');
+        return answer.result;
+      };
+      const summary = mode.render(r, out, { ms, simd, call });
       panel.summary(summary ?? []);
       jsonButton.disabled = false;
       csvButton.disabled = false;
       if (mode.code) {
-        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, f.name])), opts);
+        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, namesOf(f)])), opts);
         copyButton.disabled = false;
       }
       resultsCell.classList.add('done');
@@ -225,15 +245,19 @@ function notebook(mode, panelEl) {
   }
 
   function showFileNames() {
-    for (const [role, { shown }] of Object.entries(fileInputs)) shown.textContent = files[role]?.name ?? '';
+    for (const [role, { shown }] of Object.entries(fileInputs)) {
+      const f = files[role];
+      shown.textContent = Array.isArray(f) ? `${f.length} file${f.length === 1 ? '' : 's'}: ${f.slice(0, 3).map((x) => x.name).join(', ')}${f.length > 3 ? ', …' : ''}` : f?.name ?? '';
+    }
     for (const b of inputCell.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === sample);
   }
   async function pickFile(role, file) {
     panel.setState('computing');
     const mine = ++loads;
-    const text = await file.text();
+    const binary = mode.inputs.find((i) => i.role === role)?.binary;
+    const picked = Array.isArray(file) ? await Promise.all(file.map((f) => readPicked(f, binary))) : await readPicked(file, binary);
     if (mine !== loads) return;
-    files[role] = { name: file.name, text };
+    files[role] = picked;
     sample = null;
     prompt.hidden = true;
     showFileNames();
@@ -246,16 +270,21 @@ function notebook(mode, panelEl) {
     const mine = ++loads;
     const fetched = {};
     try {
-      for (const [role, url] of Object.entries(s.files)) {
+      const one = async (url, binary) => {
         const res = await fetch(new URL(`../${url}`, import.meta.url));
         if (!res.ok) throw new Error(`the sample file ${url}: HTTP ${res.status}`);
-        fetched[role] = { name: url.split('/').pop(), text: await res.text() };
+        return { name: url.split('/').pop(), ...(binary ? { bytes: await res.arrayBuffer() } : { text: await res.text() }) };
+      };
+      for (const [role, url] of Object.entries(s.files)) {
+        const binary = mode.inputs.find((i) => i.role === role)?.binary;
+        fetched[role] = Array.isArray(url) ? await Promise.all(url.map((u) => one(u, binary))) : await one(url, binary);
       }
       if (mine !== loads) return; // a later pick or sample won
       for (const k of Object.keys(files)) delete files[k];
       for (const [role, f] of Object.entries(fetched)) {
         files[role] = f;
         fileInputs[role].input.value = '';
+        if (fileInputs[role].folder) fileInputs[role].folder.value = '';
       }
     } catch (e) {
       if (mine !== loads) return;
@@ -283,7 +312,7 @@ function notebook(mode, panelEl) {
     if (saved?.sample && mode.samples.some((s) => s.name === saved.sample)) loadSample(saved.sample);
     else if (saved && Object.keys(saved.files ?? {}).length) {
       prompt.hidden = false;
-      prompt.textContent = `Last time: ${Object.entries(saved.files).map(([r, f]) => `${f} (${mode.inputs.find((i) => i.role === r)?.label ?? r})`).join(', ')}. `
+      prompt.textContent = `Last time: ${Object.entries(saved.files).map(([r, f]) => `${Array.isArray(f) ? `${f.length} files` : f} (${mode.inputs.find((i) => i.role === r)?.label ?? r})`).join(', ')}. `
         + 'The browser cannot re-read files after a reload: pick them again (the options are restored).';
       panel.setState('empty');
     } else loadSample(mode.samples[0].name);
