@@ -12,8 +12,8 @@ import { el, fmt } from '../ui.mjs';
 const EST = 'images-estimate', REF = 'images-reference';
 const METRICS = [['PeakSignalNoiseRatio', 'PSNR (dB)'], ['StructuralSimilarityIndexMeasure', 'SSIM'], ['MultiScaleStructuralSimilarityIndexMeasure', 'MS-SSIM']];
 
-/** The picked files paired by name and decoded by the package: {match, pairs: [{name, est, ref, preds, target, dataRange}]}. */
-function readPairs(wasmetrics, files) {
+/** The picked files paired by name (lib/match.mjs), not read yet: throws when no name is on both sides. */
+function matchFiles(files) {
   const est = files[EST] ?? [], ref = files[REF] ?? [];
   const match = matchMasks(est, ref, isImageFile);
   if (!match.pairs.length) {
@@ -22,12 +22,14 @@ function readPairs(wasmetrics, files) {
     if (match.onlyPred.length) what.push(`estimates without a reference: ${match.onlyPred.slice(0, 10).join(', ')}`);
     throw new Error(`no image pairs: ${what.join('; ')}`);
   }
+  return match;
+}
+
+/** One matched pair decoded by the package (alpha left out) and checked: {name, est, ref, preds, target, dataRange}. */
+function readPair(wasmetrics, p) {
   const read = (f) => wasmetrics.readImage(f.bytes, { name: f.relativePath ?? f.name, alpha: 'drop' });
-  const pairs = match.pairs.map((p) => {
-    const e = read(p.pred), r = read(p.target);
-    return { name: p.name, est: e, ref: r, ...wasmetrics.imagePair(e, r) };
-  });
-  return { match, pairs };
+  const e = read(p.pred), r = read(p.target);
+  return { name: p.name, est: e, ref: r, ...wasmetrics.imagePair(e, r) };
 }
 
 /** A metric's options on a pair: the data range of the bit depth. */
@@ -45,18 +47,37 @@ function pairValue(wasmetrics, metric, pair) {
   }
 }
 
-/** A metric updated with every pair it applies to: the dataset's value (null if the data ranges differ or no pair applies). */
-function datasetValue(wasmetrics, metric, pairs, rows) {
-  const ranges = new Set(pairs.map((p) => p.dataRange));
-  if (ranges.size !== 1) return null;
-  const used = pairs.filter((_, i) => rows[i][metric].value !== null);
-  if (!used.length) return null;
-  const m = wasmetrics.createMetric(metric, datasetOptionsOf(metric, pairs[0].dataRange));
+/**
+ * Every pair, one at a time (only one pair's pixels in memory): its PSNR, SSIM, MS-SSIM, and
+ * the same metrics updated with every pair they apply to, for the dataset (none when the pairs'
+ * data ranges differ). {match, rows: [{name, ..., values}], dataset: {metric: {value, options, count} | null}, ranges}
+ */
+function evaluatePairs(wasmetrics, files) {
+  const match = matchFiles(files);
+  const totals = {}; // metric -> {m, count}, created with the first pair's data range
+  const ranges = new Set();
+  const rows = [];
   try {
-    for (const p of used) m.update(p.preds, p.target);
-    return { value: m.compute(), options: datasetOptionsOf(metric, pairs[0].dataRange), count: used.length };
+    for (const matched of match.pairs) {
+      const p = readPair(wasmetrics, matched);
+      ranges.add(p.dataRange);
+      const values = Object.fromEntries(METRICS.map(([metric]) => [metric, pairValue(wasmetrics, metric, p)]));
+      if (ranges.size === 1) {
+        for (const [metric] of METRICS) {
+          if (values[metric].value === null) continue;
+          totals[metric] ??= { m: wasmetrics.createMetric(metric, datasetOptionsOf(metric, p.dataRange)), count: 0, options: datasetOptionsOf(metric, p.dataRange) };
+          totals[metric].m.update(p.preds, p.target);
+          totals[metric].count++;
+        }
+      }
+      rows.push({ name: p.name, estimate: p.est.name, reference: p.ref.name, width: p.ref.width, height: p.ref.height, channels: p.ref.shape[0],
+        bitDepth: Math.max(p.est.bitDepth, p.ref.bitDepth), dataRange: p.dataRange, formats: `${p.est.format}/${p.ref.format}`, ...values });
+    }
+    const dataset = Object.fromEntries(METRICS.map(([metric]) => [metric, ranges.size === 1 && totals[metric]
+      ? { value: totals[metric].m.compute(), options: totals[metric].options, count: totals[metric].count } : null]));
+    return { match, rows, dataset, ranges: [...ranges] };
   } finally {
-    m.dispose();
+    for (const t of Object.values(totals)) t.m.dispose();
   }
 }
 
@@ -75,9 +96,9 @@ function displayPixels(img) {
 
 /** The chosen pair's SSIM with its map (return_full_image), the map averaged over channels, and both images to draw. */
 function pairDetail(wasmetrics, files, name) {
-  const { pairs } = readPairs(wasmetrics, files);
-  const p = pairs.find((x) => x.name === name);
-  if (!p) throw new Error(`no pair named ${name}`);
+  const matched = matchFiles(files).pairs.find((x) => x.name === name);
+  if (!matched) throw new Error(`no pair named ${name}`);
+  const p = readPair(wasmetrics, matched); // this pair only
   const options = { dataRange: p.dataRange, returnFullImage: true };
   const m = wasmetrics.createMetric('StructuralSimilarityIndexMeasure', options);
   try {
@@ -104,6 +125,7 @@ function rampColour(v) {
 }
 function canvasOf(width, height, rgba, label) {
   const c = el('canvas', { width, height, role: 'img', 'aria-label': label });
+  if (width < 320) c.style.width = `${width * Math.ceil(320 / width)}px`; // small images drawn larger (pixelated)
   c.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
   return c;
 }
@@ -143,14 +165,9 @@ export default {
     [REF]: ['samples/images/reference/harbour.png', 'samples/images/reference/icon.png', 'samples/images/reference/texture.png'] } }],
 
   evaluate(files, wasmetrics) {
-    const { match, pairs } = readPairs(wasmetrics, files);
-    const rows = pairs.map((p) => Object.fromEntries(METRICS.map(([metric]) => [metric, pairValue(wasmetrics, metric, p)])));
-    const images = pairs.map((p, i) => ({ name: p.name, estimate: p.est.name, reference: p.ref.name, width: p.ref.width, height: p.ref.height, channels: p.ref.shape[0],
-      bitDepth: Math.max(p.est.bitDepth, p.ref.bitDepth), dataRange: p.dataRange, formats: `${p.est.format}/${p.ref.format}`, ...rows[i] }));
+    const { match, rows, dataset, ranges } = evaluatePairs(wasmetrics, files);
     // worst SSIM first (ties by name)
-    images.sort((a, b) => a.StructuralSimilarityIndexMeasure.value - b.StructuralSimilarityIndexMeasure.value || a.name.localeCompare(b.name));
-    const dataset = Object.fromEntries(METRICS.map(([metric]) => [metric, datasetValue(wasmetrics, metric, pairs, rows)]));
-    const ranges = [...new Set(pairs.map((p) => p.dataRange))];
+    const images = rows.sort((a, b) => a.StructuralSimilarityIndexMeasure.value - b.StructuralSimilarityIndexMeasure.value || a.name.localeCompare(b.name));
     return { images, dataset, ranges, unmatched: { estimates: match.onlyPred, references: match.onlyTarget, skipped: match.skipped, duplicates: match.duplicates },
       detail: pairDetail(wasmetrics, files, images[0].name) };
   },
@@ -204,21 +221,17 @@ export default {
 
   /** A Node script printing the numbers shown: the same files decoded and paired by the package, the same metrics. */
   code(r, files) {
-    return codeSnippet({ title: 'Image pairs', files, helpers: [maskKey, matchMasks, isImageFile, readPairs, optionsOf, datasetOptionsOf, pairValue, datasetValue],
+    return codeSnippet({ title: 'Image pairs', files, helpers: [maskKey, matchMasks, isImageFile, matchFiles, readPair, optionsOf, datasetOptionsOf, pairValue, evaluatePairs],
       consts: { EST, REF, METRICS }, body: `
-const { pairs } = readPairs(wasmetrics, files);
-const rows = pairs.map((p) => Object.fromEntries(METRICS.map(([metric]) => [metric, pairValue(wasmetrics, metric, p)])));
-pairs.forEach((p, i) => { for (const [metric] of METRICS) if (rows[i][metric].value !== null) cells.push({ metric, options: optionsOf(metric, p.dataRange), pair: p.name, value: rows[i][metric].value }); });
-for (const [metric] of METRICS) {
-  const d = datasetValue(wasmetrics, metric, pairs, rows);
-  if (d) cells.push({ metric, options: d.options, scope: 'dataset', value: d.value });
-}
+const { rows, dataset } = evaluatePairs(wasmetrics, files);
+for (const row of rows) for (const [metric] of METRICS) if (row[metric].value !== null) cells.push({ metric, options: optionsOf(metric, row.dataRange), pair: row.name, value: row[metric].value });
+for (const [metric] of METRICS) if (dataset[metric]) cells.push({ metric, options: dataset[metric].options, scope: 'dataset', value: dataset[metric].value });
 ` });
   },
 
   /** The package's value for a shown cell: the metric on that pair, or updated with every pair. */
   async expected(cell, files, wasmetrics) {
-    const { pairs } = readPairs(wasmetrics, files);
+    const pairs = matchFiles(files).pairs.map((p) => readPair(wasmetrics, p));
     if (cell.pair !== undefined) {
       const p = pairs.find((x) => x.name === cell.pair);
       return pick(computeMetric(wasmetrics, cell.metric, cell.options, [p.preds, p.target]), cell.key);
