@@ -182,7 +182,7 @@ export default {
     const waveBox = el('div', { class: 'waves', dataset: { waves: '' } });
     const show = (f) => drawWaves(waveBox, f, r.waves[f.name]);
     out.append(el('h3', { text: 'Per file (worst SI-SDR first; the mean over the channels)' }), table('audio-per-file',
-      ['file', 'rate', 'channels', 'seconds', ...METRICS.map(([, l]) => l), ...(anyPit ? ['PIT SI-SDR (dB)', 'estimate channel per reference'] : []), ''], r.files.map((f) => [
+      ['file', 'rate', 'channels', 'seconds', ...METRICS.map(([, l]) => l), ...(anyPit ? ['PIT SI-SDR (dB)', 'estimate channel per reference'] : []), 'view'], r.files.map((f) => [
         f.name, `${f.sampleRate} Hz`, String(f.channels), f.seconds.toFixed(2),
         ...METRICS.map(([metric]) => resultCell('td', { metric, value: f.values[metric], options: {}, extra: { pair: f.name, perm: f.perm } })),
         ...(anyPit ? [f.pit === null ? '—' : resultCell('td', { metric: PIT, value: f.pit, options: PIT_OPTIONS, extra: { pair: f.name } }),

@@ -203,7 +203,7 @@ export default {
         detailBox.removeAttribute('aria-busy');
       }
     };
-    out.append(el('h3', { text: 'Per pair (worst SSIM first)' }), table('images-per-pair', ['pair', 'size', 'bits', ...METRICS.map(([, l]) => l), ''], r.images.map((x) => [
+    out.append(el('h3', { text: 'Per pair (worst SSIM first)' }), table('images-per-pair', ['pair', 'size', 'bits', ...METRICS.map(([, l]) => l), 'view'], r.images.map((x) => [
       x.name, `${x.width}×${x.height}×${x.channels}`, String(x.bitDepth),
       ...METRICS.map(([metric]) => (x[metric].value === null ? el('td', { text: '—', title: x[metric].why })
         : resultCell('td', { metric, value: x[metric].value, options: optionsOf(metric, x.dataRange), extra: { pair: x.name } }))),
