@@ -18,8 +18,8 @@ const SOURCES = 'sources: best permutation (PIT)', IN_ORDER = 'channels in order
 const MAX_PERMUTED = 6; // 720 permutations; more sources: PIT's value only
 const WAVE_WIDTH = 480; // envelope columns drawn per channel
 
-/** The picked files paired by name, read and checked by the package: [{name, est, ref, preds, target}]. */
-function readPairs(wasmetrics, files) {
+/** The picked files paired by name (lib/match.mjs), not read yet: throws when no name is on both sides. */
+function matchFiles(files) {
   const est = files[EST] ?? [], ref = files[REF] ?? [];
   const match = matchMasks(est, ref, isWavFile);
   if (!match.pairs.length) {
@@ -28,12 +28,14 @@ function readPairs(wasmetrics, files) {
     if (match.onlyPred.length) what.push(`estimates without a reference: ${match.onlyPred.slice(0, 10).join(', ')}`);
     throw new Error(`no WAV pairs: ${what.join('; ')}`);
   }
+  return match;
+}
+
+/** One matched pair read by the package's readWav and checked by audioPair: {name, est, ref, preds, target, sampleRate}. */
+function readPair(wasmetrics, p) {
   const read = (f) => wasmetrics.readWav(f.bytes, { name: f.relativePath ?? f.name });
-  const pairs = match.pairs.map((p) => {
-    const e = read(p.pred), r = read(p.target);
-    return { name: p.name, est: e, ref: r, ...wasmetrics.audioPair(e, r) };
-  });
-  return { match, pairs };
+  const e = read(p.pred), r = read(p.target);
+  return { name: p.name, est: e, ref: r, ...wasmetrics.audioPair(e, r) };
 }
 
 /** Every order of 0..n-1, in lexicographic order (itertools.permutations' order). */
@@ -100,6 +102,33 @@ function envelope(signal, width) {
   return out;
 }
 
+/**
+ * Every pair, one at a time (one pair's samples in memory): PIT and its permutation when the
+ * channels are sources, the metrics of the file, its waveforms, and each metric updated with
+ * every file (the estimate in the order used) for the dataset, over all signals.
+ */
+function evaluateFiles(wasmetrics, files, asSources) {
+  const match = matchFiles(files);
+  const totals = METRICS.map(([metric]) => wasmetrics.createMetric(metric, {}));
+  const rows = [];
+  const waves = {};
+  try {
+    for (const matched of match.pairs) {
+      const p = readPair(wasmetrics, matched);
+      const [c, t] = p.target.shape;
+      const pit = asSources && c > 1 ? pitOf(wasmetrics, p) : null;
+      const preds = pit?.perm ? permuted(p.preds, pit.perm) : p.preds;
+      totals.forEach((m) => m.update(preds, p.target));
+      rows.push({ name: p.name, estimate: p.est.name, reference: p.ref.name, sampleRate: p.sampleRate, channels: c, frames: t, seconds: t / p.sampleRate,
+        pit: pit?.value ?? null, perm: pit?.perm ?? null, values: fileValues(wasmetrics, p, pit?.perm) });
+      waves[p.name] = { ref: p.ref.channelData.map((x) => envelope(x, WAVE_WIDTH)), est: p.est.channelData.map((x) => envelope(x, WAVE_WIDTH)) };
+    }
+    return { match, rows, waves, dataset: Object.fromEntries(METRICS.map(([metric], i) => [metric, totals[i].compute()])) };
+  } finally {
+    totals.forEach((m) => m.dispose());
+  }
+}
+
 function drawWave(canvas, env, colour) {
   const g = canvas.getContext('2d');
   const { width, height } = canvas;
@@ -145,25 +174,7 @@ export default {
     [REF]: ['samples/audio/reference/duet.wav', 'samples/audio/reference/speech.wav'] } }],
 
   evaluate(files, wasmetrics, { channels = SOURCES } = {}) {
-    const { match, pairs } = readPairs(wasmetrics, files);
-    const asSources = channels === SOURCES;
-    const rows = pairs.map((p) => {
-      const c = p.target.shape[0];
-      const pit = asSources && c > 1 ? pitOf(wasmetrics, p) : null;
-      return { name: p.name, estimate: p.est.name, reference: p.ref.name, sampleRate: p.sampleRate, channels: c, frames: p.target.shape[1],
-        seconds: p.target.shape[1] / p.sampleRate, pit: pit?.value ?? null, perm: pit?.perm ?? null, values: fileValues(wasmetrics, p, pit?.perm) };
-    });
-    // the dataset: each metric updated with every file (the estimate in the order shown), over all signals
-    const dataset = Object.fromEntries(METRICS.map(([metric]) => {
-      const m = wasmetrics.createMetric(metric, {});
-      try {
-        pairs.forEach((p, i) => m.update(rows[i].perm ? permuted(p.preds, rows[i].perm) : p.preds, p.target));
-        return [metric, m.compute()];
-      } finally {
-        m.dispose();
-      }
-    }));
-    const waves = Object.fromEntries(pairs.map((p) => [p.name, { ref: p.ref.channelData.map((x) => envelope(x, WAVE_WIDTH)), est: p.est.channelData.map((x) => envelope(x, WAVE_WIDTH)) }]));
+    const { match, rows, waves, dataset } = evaluateFiles(wasmetrics, files, channels === SOURCES);
     rows.sort((a, b) => a.values.ScaleInvariantSignalDistortionRatio - b.values.ScaleInvariantSignalDistortionRatio || a.name.localeCompare(b.name));
     return { channels, files: rows, dataset, waves, unmatched: { estimates: match.onlyPred, references: match.onlyTarget, skipped: match.skipped, duplicates: match.duplicates } };
   },
@@ -200,23 +211,15 @@ export default {
 
   /** A Node script printing the numbers shown: the same files read and paired by the package, the same metrics. */
   code(r, files) {
-    return codeSnippet({ title: 'Audio', files, helpers: [maskKey, matchMasks, isWavFile, readPairs, permutations, permuted, pitOf, fileValues],
-      consts: { EST, REF, METRICS, PIT, PIT_OPTIONS, MAX_PERMUTED }, body: `
+    return codeSnippet({ title: 'Audio', files, helpers: [maskKey, matchMasks, isWavFile, matchFiles, readPair, permutations, permuted, pitOf, fileValues, envelope, evaluateFiles],
+      consts: { EST, REF, METRICS, PIT, PIT_OPTIONS, MAX_PERMUTED, WAVE_WIDTH }, body: `
 const asSources = ${JSON.stringify(r.channels === SOURCES)}; // several channels: sources matched by PIT, or channels in order
-const { pairs } = readPairs(wasmetrics, files);
-const perms = pairs.map((p) => {
-  if (!asSources || p.target.shape[0] < 2) return null;
-  const pit = pitOf(wasmetrics, p);
-  cells.push({ metric: PIT, options: PIT_OPTIONS, pair: p.name, value: pit.value, permutation: pit.perm });
-  return pit.perm;
-});
-pairs.forEach((p, i) => { for (const [metric, value] of Object.entries(fileValues(wasmetrics, p, perms[i]))) cells.push({ metric, options: {}, pair: p.name, perm: perms[i], value }); });
-for (const [metric] of METRICS) {
-  const m = wasmetrics.createMetric(metric, {});
-  pairs.forEach((p, i) => m.update(perms[i] ? permuted(p.preds, perms[i]) : p.preds, p.target));
-  cells.push({ metric, options: {}, scope: 'dataset', channels: asSources ? 'pit' : 'in-order', value: m.compute() });
-  m.dispose();
+const { rows, dataset } = evaluateFiles(wasmetrics, files, asSources);
+for (const f of rows) {
+  if (f.pit !== null) cells.push({ metric: PIT, options: PIT_OPTIONS, pair: f.name, value: f.pit, permutation: f.perm });
+  for (const [metric, value] of Object.entries(f.values)) cells.push({ metric, options: {}, pair: f.name, perm: f.perm, value });
 }
+for (const [metric, value] of Object.entries(dataset)) cells.push({ metric, options: {}, scope: 'dataset', channels: asSources ? 'pit' : 'in-order', value });
 ` });
   },
 
@@ -225,7 +228,7 @@ for (const [metric] of METRICS) {
    * be PIT's: the SI-SDR of the estimate in that order must equal PermutationInvariantTraining's value.
    */
   async expected(cell, files, wasmetrics) {
-    const { pairs } = readPairs(wasmetrics, files);
+    const pairs = matchFiles(files).pairs.map((p) => readPair(wasmetrics, p));
     const sources = cell.channels === 'pit';
     const shownPerm = typeof cell.perm === 'string' ? JSON.parse(cell.perm) : cell.perm ?? null; // data-perm on the page, a list in the script
     const permOf = (p) => (cell.pair !== undefined ? shownPerm : sources && p.target.shape[0] > 1 ? pitOf(wasmetrics, p).perm : null);
