@@ -89,7 +89,7 @@ else
   done
 fi
 
-# The JS readers (CSV parse path, NPY, PNG masks): a seeded mutation fuzzer in Node. Its limit
+# The JS readers (CSV parse path, NPY, PNG masks and images, JPEG, WAV): a seeded mutation fuzzer in Node. Its limit
 # per input (2 s) is CPU time, so a busy machine does not turn a slow wall clock into a finding.
 log="$work/readers.log"
 case $mode in

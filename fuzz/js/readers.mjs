@@ -1,10 +1,12 @@
 // A seeded mutation fuzzer for the file readers the JS side owns, which libFuzzer cannot reach:
 // the demo's CSV path (papaparse + TableBuilder, as web/js/parse-worker.mjs drives them) and JSON
 // path, its NumPy reader (web/js/lib/npy.mjs) and the package's PNG mask decoder
-// (npm/src/masks.mjs, through npm/dist). Inputs are the committed corpus (fuzz/corpus/readers) mutated: bit flips,
+// (npm/src/masks.mjs, through npm/dist), image reader (PNG and JPEG, npm/src/images.mjs) and WAV
+// reader (npm/src/wav.mjs). Inputs are the committed corpus (fuzz/corpus/readers) mutated: bit flips,
 // interesting bytes, inserted/deleted/duplicated chunks, truncation, splices, CSV tokens, and for
 // PNG a repair of every chunk's CRC so mutations reach the decoder behind the checksums.
-// Each reader must return a well-formed result or throw a plain Error with a message; another
+// Each reader must return a well-formed result or throw a plain Error (the package's decoders: a
+// MediaFormatError) with a message; another
 // exception type, a malformed result or an input taking over 2 s of CPU time (not wall time: a
 // busy machine must not make a finding) is a finding: the input is written to --artifacts and
 // the run fails.
@@ -16,7 +18,7 @@ import Papa from '../../web/node_modules/papaparse/papaparse.js';
 import { parseNpy } from '../../web/js/lib/npy.mjs';
 import { TableBuilder, jsonToDataset } from '../../web/js/lib/table.mjs';
 // The built package (npm/dist, made by `make npm`): masks.mjs imports the generated registry.
-import { decodeMask } from '../../npm/dist/index.mjs';
+import { decodeMask, readImage, readWav } from '../../npm/dist/index.mjs';
 import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -105,14 +107,41 @@ const READERS = {
     check: (r) => checkTensor(r) ?? (typeof r.dtype === 'string' ? null : 'no dtype'),
   },
   png: {
-    read: (b) => decodeMask(b, { name: 'fuzz.png' }),
-    check: (m) => {
-      if (!(m.data instanceof Uint8Array || m.data instanceof Uint16Array)) return 'mask data is not Uint8/Uint16';
-      if (!isShape(m.shape) || m.shape.length !== 2 || m.shape[0] < 1 || m.shape[1] < 1) return `mask shape [${m.shape}]`;
-      return m.data.length === m.shape[0] * m.shape[1] ? null : `mask of ${m.shape} holds ${m.data.length} values`;
+    // as an image (any colour type), then as a label mask (which refuses colour PNGs by design)
+    read: (b) => {
+      const image = readImage(b, { name: 'fuzz.png' });
+      try {
+        return { image, mask: decodeMask(b, { name: 'fuzz.png' }) };
+      } catch (e) {
+        if (/a label mask must be a greyscale or palette PNG/.test(e?.message)) return { image, mask: null };
+        throw e;
+      }
+    },
+    check: ({ image, mask }) => {
+      const bad = checkImage(image);
+      if (bad || !mask) return bad;
+      if (!(mask.data instanceof Uint8Array || mask.data instanceof Uint16Array)) return 'mask data is not Uint8/Uint16';
+      if (!isShape(mask.shape) || mask.shape.length !== 2 || mask.shape[0] < 1 || mask.shape[1] < 1) return `mask shape [${mask.shape}]`;
+      return mask.data.length === mask.shape[0] * mask.shape[1] ? null : `mask of ${mask.shape} holds ${mask.data.length} values`;
+    },
+  },
+  jpg: { read: (b) => readImage(b, { name: 'fuzz.jpg' }), check: checkImage },
+  wav: {
+    read: (b) => readWav(b, { name: 'fuzz.wav' }),
+    check: (w) => {
+      if (!(w.data instanceof Float32Array) || !isShape(w.shape) || w.shape.length !== 2) return `wav shape [${w.shape}]`;
+      if (w.data.length !== w.shape[0] * w.shape[1] || w.channelData.length !== w.shape[0]) return `wav of ${w.shape} holds ${w.data.length} values`;
+      return w.sampleRate > 0 ? null : `sample rate ${w.sampleRate}`;
     },
   },
 };
+
+function checkImage(m) {
+  if (!(m.data instanceof Float32Array)) return 'image data is not Float32Array';
+  if (!isShape(m.shape) || m.shape.length !== 3 || m.shape.some((d) => d < 1)) return `image shape [${m.shape}]`;
+  if (m.data.length !== m.shape[0] * m.shape[1] * m.shape[2]) return `image of ${m.shape} holds ${m.data.length} values`;
+  return m.dataRange > 0 ? null : `data range ${m.dataRange}`;
+}
 
 // ---- mutations ---------------------------------------------------------------------------------
 
@@ -192,7 +221,7 @@ function runOne(kind, bytes) {
     problem = reader.check(result);
     if (problem) problem = `malformed result: ${problem}`;
   } catch (e) {
-    if (!(e instanceof Error) || e.constructor !== Error) problem = `threw ${e?.constructor?.name ?? typeof e}: ${e?.message ?? e}`;
+    if (!(e instanceof Error) || (e.constructor !== Error && e.name !== 'MediaFormatError')) problem = `threw ${e?.constructor?.name ?? typeof e}: ${e?.message ?? e}`;
     else if (!e.message) problem = 'threw an Error without a message';
   }
   const used = process.cpuUsage(start);
@@ -203,7 +232,7 @@ function runOne(kind, bytes) {
 }
 
 const corpusDir = join(here, '..', 'corpus', 'readers');
-const kindOf = (file) => ({ '.csv': 'csv', '.json': 'json', '.npy': 'npy', '.png': 'png' })[extname(file)];
+const kindOf = (file) => ({ '.csv': 'csv', '.json': 'json', '.npy': 'npy', '.png': 'png', '.jpg': 'jpg', '.wav': 'wav' })[extname(file)];
 const corpus = readdirSync(corpusDir).filter(kindOf).sort().map((f) => ({ file: f, kind: kindOf(f), bytes: new Uint8Array(readFileSync(join(corpusDir, f))) }));
 if (corpus.length === 0) throw new Error(`no seeds in ${corpusDir}`);
 

@@ -3,70 +3,8 @@
 // the registered MeanIoU metric. Works the same in Node (Buffer, Uint8Array) and in browsers
 // (ArrayBuffer, File/Blob). No metric logic here: every IoU comes from the WebAssembly core; this
 // file only decodes, checks inputs so that errors can name the file, and batches.
-/*! The PNG decoder bundled here: fast-png (MIT, (c) 2015 Michaël Zasso) with its dependencies
- *  fflate (MIT, (c) Arjun Barrett) and iobuffer (MIT, (c) 2015 Michaël Zasso). */
-import { decode as decodePng } from 'fast-png';
 import * as generated from 'wasmetrics:metrics';
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-function pngBytes(bytes, name) {
-  let view;
-  if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && bytes instanceof SharedArrayBuffer)) {
-    view = new Uint8Array(bytes);
-  } else if (ArrayBuffer.isView(bytes)) {
-    view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength); // Buffer, Uint8Array, DataView
-  } else {
-    throw new TypeError(`${name}: expected the PNG file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${
-      bytes === null ? 'null' : typeof bytes === 'object' ? `a ${bytes.constructor?.name ?? 'object'}` : typeof bytes}`);
-  }
-  if (view.length < 8 || PNG_SIGNATURE.some((b, i) => view[i] !== b)) {
-    throw new Error(`${name}: not a PNG file (no PNG signature)`);
-  }
-  return view;
-}
-
-// Rows of 1-, 2- or 4-bit samples, each row padded to a whole byte, as one value per byte.
-function unpackLowBitDepth(packed, width, height, depth) {
-  const out = new Uint8Array(width * height);
-  const rowBytes = Math.ceil((width * depth) / 8);
-  const perByte = 8 / depth;
-  const mask = (1 << depth) - 1;
-  for (let y = 0; y < height; y++) {
-    const row = y * rowBytes;
-    for (let x = 0; x < width; x++) {
-      const byte = packed[row + Math.floor(x / perByte)];
-      out[y * width + x] = (byte >> (8 - depth * ((x % perByte) + 1))) & mask;
-    }
-  }
-  return out;
-}
-
-// Refuses a PNG whose header claims more pixels than its compressed data can hold, before the
-// decoder allocates them: deflate expands at most ~1032:1, so a 70-byte file claiming 654M x 2
-// pixels (found by fuzz/js/readers.mjs; it took seconds and gigabytes) is corrupt. Also refuses
-// a zero width or height, which PNG forbids.
-function checkClaimedSize(view, name) {
-  const dv = new DataView(view.buffer, view.byteOffset, view.byteLength);
-  const type = (p) => String.fromCharCode(...view.subarray(p + 4, p + 8));
-  const headers = [];
-  let idat = 0;
-  for (let p = 8; p + 8 <= view.length;) { // every chunk, as the decoder walks them
-    const len = dv.getUint32(p);
-    if (type(p) === 'IDAT') idat += Math.min(len, view.length - p - 8);
-    if (type(p) === 'IHDR' && len >= 13 && p + 21 <= view.length) headers.push(p + 8);
-    p += 12 + len;
-  }
-  for (const h of headers) {
-    const width = dv.getUint32(h), height = dv.getUint32(h + 4), depth = view[h + 8], colorType = view[h + 9];
-    if (width === 0 || height === 0) throw new Error(`${name}: the PNG has no pixels (${width}x${height})`);
-    const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType] ?? 4;
-    const rawBytes = height * (1 + Math.ceil((width * depth * channels) / 8));
-    if (rawBytes > 1032 * idat + 1024) {
-      throw new Error(`${name}: the PNG claims ${width}x${height} pixels but holds only ${idat} bytes of image data (corrupt or truncated)`);
-    }
-  }
-}
+import { decodePngChecked, pngBytes, unpackLowBitDepth } from './png.mjs';
 
 const COLOUR_NAMES = { 2: 'greyscale with alpha', 3: 'RGB', 4: 'RGBA' };
 
@@ -77,16 +15,8 @@ const COLOUR_NAMES = { 2: 'greyscale with alpha', 3: 'RGB', 4: 'RGBA' };
  * stores one class id per pixel. `name` (e.g. the file name) is used in every error message.
  */
 export function decodeMask(bytes, { name = 'mask' } = {}) {
-  const view = pngBytes(bytes, name);
-  checkClaimedSize(view, name);
-  let png;
-  try {
-    png = decodePng(view);
-  } catch (e) {
-    throw new Error(`${name}: cannot decode the PNG (${e?.message ?? e})`);
-  }
+  const png = decodePngChecked(pngBytes(bytes, name), name);
   const { width, height, depth } = png;
-  if (!(width > 0 && height > 0)) throw new Error(`${name}: the PNG has no pixels (${width}x${height})`);
   const isPalette = png.palette !== undefined;
   if (png.channels !== 1) {
     throw new Error(`${name}: a label mask must be a greyscale or palette PNG, this one is ${

@@ -66,6 +66,9 @@ test('the package names its licence, and notices every bundled third-party packa
     assert.ok(bundle.includes(`node_modules/${name}/`), `${name} is not bundled any more: the notice test is stale`);
   }
   assert.match(notices, /Permission is hereby granted/);
+  // jpeg-js decodes JPEG images (readImage): BSD-3-Clause.
+  assert.match(notices, /^## jpeg-js \S+ \(BSD-3-Clause\)$/m, 'jpeg-js has no notice');
+  assert.ok(bundle.includes('node_modules/jpeg-js/'), 'jpeg-js is not bundled any more: the notice test is stale');
 });
 
 test('the tarball installs offline into a fresh project', async () => {

@@ -4,7 +4,7 @@
 // the same check the browser test applies to the numbers the page shows. Generic over the modes.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -30,14 +30,20 @@ for (const name of MODES) {
       try {
         const files = {};
         const names = {};
-        const copy = (url) => {
-          const base = url.split('/').pop();
-          copyFileSync(join(webDir, url), join(dir, base));
-          return { name: base, text: readFileSync(join(webDir, url), 'utf8') };
+        const one = (url, to) => {
+          const bytes = readFileSync(join(webDir, url));
+          copyFileSync(join(webDir, url), to);
+          return { name: url.split('/').pop(), text: bytes.toString('utf8'), bytes: new Uint8Array(bytes) };
         };
-        for (const [role, url] of Object.entries(sample.files)) { // a file, or a list for a `multiple` input
-          files[role] = Array.isArray(url) ? url.map(copy) : copy(url);
-          names[role] = Array.isArray(url) ? files[role].map((f) => f.name) : files[role].name;
+        for (const [role, url] of Object.entries(sample.files)) {
+          if (Array.isArray(url)) { // a list input: its files in the folder named after the role (mode-lib.mjs codeSnippet)
+            mkdirSync(join(dir, role));
+            files[role] = url.map((u) => one(u, join(dir, role, u.split('/').pop())));
+            names[role] = files[role].map((f) => f.name);
+          } else {
+            names[role] = url.split('/').pop();
+            files[role] = one(url, join(dir, names[role]));
+          }
         }
         // as the page reads them: a select's value is a string, a checkbox group's a list
         const options = Object.fromEntries((mode.options ?? []).map((o) => [o.name, o.multiple ? o.default : String(o.default)]));

@@ -2,13 +2,16 @@
 // draws its own cells (`markup` + `mount(panel)`), or is a notebook of the shared shape, built
 // here from what it declares:
 //   [1] Input:   its sample buttons (button[data-sample]), one file input per declared input
-//                (input[data-input=role]; `multiple: true` takes several files, given to the
-//                mode as a list), its options (select/input[data-option=name]; an option with
-//                `multiple: true` is a group of checkboxes, input[data-option=name][value=choice],
-//                whose value is the list of checked choices, `default` a list)
+//                (input[data-input=role]), its options (select/input[data-option=name]; an
+//                option with `multiple: true` is a group of checkboxes, input[data-option=name]
+//                [value=choice], whose value is the list of checked choices, `default` a list);
+//                an input with `multiple` takes several files (and, with `folder`, a folder too:
+//                input[data-input=role-folder]) as a list, one with `binary` is read as bytes
 //   [2] Results: mode.render(result, out) draws what mode.evaluate(files, wasmetrics, options)
 //                returned; evaluate runs in a Web Worker (mode-worker.mjs) with the npm package
-//                and may report its progress (shown in the cell's role="progressbar")
+//                and may report its progress (shown in the cell's role="progressbar");
+//                render's third argument has call(name, args): the mode's calls[name] run in
+//                the worker on the same files (e.g. one pair's details, drawn on demand)
 //   [3] Export:  results as JSON and CSV (mode.csvRows) and "Copy as code" (mode.code: a Node
 //                script printing the same numbers), enabled only while the results are shown
 // Every action that starts work sets the results area's data-state to 'computing' at once; any
@@ -27,6 +30,14 @@ export async function mountMode(mode, panelEl) {
 }
 
 // ---- the worker: one per notebook mode, started on first use --------------------------------
+// A picked file as the modes get it: {name, text} or, for a binary input, {name, bytes}; a file
+// picked in a folder also has its relativePath ("folder/sub/a.png": lib/match.mjs pairs by it).
+async function readPicked(file, binary) {
+  const relativePath = file.webkitRelativePath || file.relativePath || undefined;
+  return { name: file.name, ...(relativePath ? { relativePath } : {}), ...(binary ? { bytes: await file.arrayBuffer() } : { text: await file.text() }) };
+}
+const namesOf = (f) => (Array.isArray(f) ? f.map((x) => x.relativePath ?? x.name) : f.name);
+
 function modeWorker(name) {
   let w = null;
   let next = 1;
@@ -76,9 +87,11 @@ function notebook(mode, panelEl) {
   const drops = mode.inputs.map((inp) => {
     const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '', multiple: Boolean(inp.multiple) });
     const shown = el('span', { class: 'drop-file', dataset: { fileName: inp.role } });
-    fileInputs[inp.role] = { input, shown, multiple: Boolean(inp.multiple) };
-    const picked = (list) => (inp.multiple ? [...list] : [list[0]]); // a single input reads one file, even of several dropped
-    input.addEventListener('change', () => input.files[0] && pickFile(inp.role, picked(input.files)));
+    const pick = (list) => list.length && pickFile(inp.role, inp.multiple ? [...list] : list[0]);
+    const folder = inp.folder ? el('input', { type: 'file', id: `${name}-folder-${inp.role}`, dataset: { input: `${inp.role}-folder` }, webkitdirectory: true, multiple: true, 'aria-label': `${inp.label}: a folder` }) : null;
+    folder?.addEventListener('change', () => pick(folder.files));
+    fileInputs[inp.role] = { input, shown, folder };
+    input.addEventListener('change', () => pick(input.files));
     const clear = inp.optional ? el('button', { type: 'button', dataset: { clear: inp.role }, text: 'clear', onclick: (e) => {
       e.preventDefault();
       if (!files[inp.role]) return;
@@ -90,11 +103,11 @@ function notebook(mode, panelEl) {
       run();
     } }) : null;
     const drop = el('label', { class: 'drop' }, el('span', { class: 'drop-title', text: inp.label }, inp.optional ? el('small', { text: ' (optional) ' }) : null, clear),
-      el('span', { class: 'drop-hint', text: inp.hint ?? '' }), input, shown);
+      el('span', { class: 'drop-hint', text: inp.hint ?? '' }), input, folder ? el('span', { class: 'drop-hint' }, 'or a folder: ', folder) : null, shown);
     drop.addEventListener('dragover', (e) => e.preventDefault());
     drop.addEventListener('drop', (e) => {
       e.preventDefault();
-      if (e.dataTransfer.files[0]) pickFile(inp.role, picked(e.dataTransfer.files));
+      pick(e.dataTransfer.files);
     });
     return drop;
   });
@@ -179,7 +192,6 @@ function notebook(mode, panelEl) {
   panelEl.append(inputCell, resultsArea);
   panel = modePanel(name);
 
-  const nameOf = (f) => (Array.isArray(f) ? f.map((x) => x.name) : f.name); // a file's name, a list's names
   const baseName = () => (sample ?? [Object.values(files)[0] ?? []].flat()[0]?.name ?? name).replace(/\.[^.]*$/, '');
   function invalidate() {
     result = null;
@@ -220,7 +232,7 @@ function notebook(mode, panelEl) {
   }
   function save() {
     try {
-      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, nameOf(f)])),
+      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, namesOf(f)])),
         options: Object.fromEntries(Object.entries(optionFields).map(([k, f]) => [k, f.value])) }));
     } catch { /* storage off: nothing is restored, nothing breaks */ }
   }
@@ -244,12 +256,17 @@ function notebook(mode, panelEl) {
       const { result: r, ms, simd } = await request({ files, options: opts }, (fraction, step) => mine === generation && progress.set(fraction, step));
       if (mine !== generation) return; // a newer run owns the panel
       result = r;
-      const summary = mode.render(r, out, { ms, simd });
+      const call = async (fn, args) => {
+        const answer = await request({ call: fn, args, options: opts });
+        if (mine !== generation) throw new Error('superseded by a newer run');
+        return answer.result;
+      };
+      const summary = mode.render(r, out, { ms, simd, call });
       panel.summary(summary ?? []);
       jsonButton.disabled = false;
       csvButton.disabled = false;
       if (mode.code) {
-        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, nameOf(f)])), opts);
+        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, namesOf(f)])), opts);
         copyButton.disabled = false;
       }
       resultsCell.classList.add('done');
@@ -268,15 +285,19 @@ function notebook(mode, panelEl) {
   }
 
   function showFileNames() {
-    for (const [role, { shown }] of Object.entries(fileInputs)) shown.textContent = files[role] ? [nameOf(files[role])].flat().join(', ') : '';
+    for (const [role, { shown }] of Object.entries(fileInputs)) {
+      const f = files[role];
+      shown.textContent = Array.isArray(f) ? `${f.length} file${f.length === 1 ? '' : 's'}: ${f.slice(0, 3).map((x) => x.name).join(', ')}${f.length > 3 ? ', …' : ''}` : f?.name ?? '';
+    }
     for (const b of inputCell.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === sample);
   }
-  async function pickFile(role, picked) {
+  async function pickFile(role, file) {
     panel.setState('computing');
     const mine = ++loads;
-    const read = await Promise.all(picked.map(async (f) => ({ name: f.name, text: await f.text() })));
+    const binary = mode.inputs.find((i) => i.role === role)?.binary;
+    const picked = Array.isArray(file) ? await Promise.all(file.map((f) => readPicked(f, binary))) : await readPicked(file, binary);
     if (mine !== loads) return;
-    files[role] = fileInputs[role].multiple ? read : read[0];
+    files[role] = picked;
     sample = null;
     prompt.hidden = true;
     showFileNames();
@@ -289,17 +310,21 @@ function notebook(mode, panelEl) {
     const mine = ++loads;
     const fetched = {};
     try {
-      const one = async (url) => {
+      const one = async (url, binary) => {
         const res = await fetch(new URL(`../${url}`, import.meta.url));
         if (!res.ok) throw new Error(`the sample file ${url}: HTTP ${res.status}`);
-        return { name: url.split('/').pop(), text: await res.text() };
+        return { name: url.split('/').pop(), ...(binary ? { bytes: await res.arrayBuffer() } : { text: await res.text() }) };
       };
-      for (const [role, url] of Object.entries(s.files)) fetched[role] = Array.isArray(url) ? await Promise.all(url.map(one)) : await one(url);
+      for (const [role, url] of Object.entries(s.files)) {
+        const binary = mode.inputs.find((i) => i.role === role)?.binary;
+        fetched[role] = Array.isArray(url) ? await Promise.all(url.map((u) => one(u, binary))) : await one(url, binary);
+      }
       if (mine !== loads) return; // a later pick or sample won
       for (const k of Object.keys(files)) delete files[k];
       for (const [role, f] of Object.entries(fetched)) {
         files[role] = f;
         fileInputs[role].input.value = '';
+        if (fileInputs[role].folder) fileInputs[role].folder.value = '';
       }
     } catch (e) {
       if (mine !== loads) return;
@@ -327,7 +352,7 @@ function notebook(mode, panelEl) {
     if (saved?.sample && mode.samples.some((s) => s.name === saved.sample)) loadSample(saved.sample);
     else if (saved && Object.keys(saved.files ?? {}).length) {
       prompt.hidden = false;
-      prompt.textContent = `Last time: ${Object.entries(saved.files).map(([r, f]) => `${f} (${mode.inputs.find((i) => i.role === r)?.label ?? r})`).join(', ')}. `
+      prompt.textContent = `Last time: ${Object.entries(saved.files).map(([r, f]) => `${Array.isArray(f) ? `${f.length} files` : f} (${mode.inputs.find((i) => i.role === r)?.label ?? r})`).join(', ')}. `
         + 'The browser cannot re-read files after a reload: pick them again (the options are restored).';
       panel.setState('empty');
     } else loadSample(mode.samples[0].name);

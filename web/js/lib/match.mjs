@@ -16,14 +16,15 @@ const isPng = (f) => /\.png$/i.test(f.name);
 /**
  * {pairs: [{name, pred, target}] in key order, onlyPred: [names], onlyTarget: [names],
  *  skipped: [names that are not .png], duplicates: [keys seen twice on one side]}.
+ * `accept(file)` says which files take part (default: .png); the others are `skipped`.
  */
-export function matchMasks(predFiles, targetFiles) {
+export function matchMasks(predFiles, targetFiles, accept = isPng) {
   const skipped = [];
   const duplicates = [];
   const index = (files) => {
     const m = new Map();
     for (const f of files) {
-      if (!isPng(f)) {
+      if (!accept(f)) {
         skipped.push(f.webkitRelativePath || f.relativePath || f.name);
         continue;
       }
