@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, visibleAlerts } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, showMode, startDemoServer, visibleAlerts } from './web-harness.mjs';
 
 const { writeNpy } = await import(new URL('../../web/js/lib/npy.mjs', import.meta.url).href);
 const { MAX_COLUMNS } = await import(new URL('../../web/js/lib/limits.mjs', import.meta.url).href);
@@ -85,6 +85,18 @@ test('issue 16 item 9: wide and empty inputs in the page', { timeout: 600_000 },
         assert.ok(charts[id].datasets <= 2 * MAX_CURVES, `${id}: ${charts[id].datasets} datasets`);
       }
       assert.ok(charts['plot-roc'] || charts['plot-pr'], 'a curve chart is drawn');
+    });
+    await t.test('Agreement with a crowd of annotators: no R × R pair table, the mean still shown', async () => {
+      await showMode(page, 'agreement');
+      const raters = 60;
+      const rows = Array.from({ length: 30 }, (_, i) => [`item${i}`, ...Array.from({ length: raters }, (_, k) => ['cat', 'dog', 'bird'][(i + (k % 7 === 0 ? 1 : 0)) % 3])].join(','));
+      const f = join(tmp, 'crowd.csv');
+      writeFileSync(f, `item,${Array.from({ length: raters }, (_, k) => `ann${k}`).join(',')}\n${rows.join('\n')}\n`);
+      await page.setInputFiles(input('ratings'), f);
+      assert.equal(await settledState(page, 'agreement')(), 'ready', JSON.stringify(await visibleAlerts(page)));
+      assert.equal(await page.$$eval('#agreement-pairs', (x) => x.length), 0);
+      assert.match(await page.$eval('[data-results="agreement"] [data-note="pairs-not-drawn"]', (p) => p.textContent), /60 annotators: the pair table is drawn for at most 40/);
+      assert.equal(await page.$$eval('[data-results="agreement"] [data-metric="CohenKappaMatrix"][data-key="meanPairwise"]', (x) => x.length), 1);
     });
     assert.deepEqual(errors, []);
   } finally {

@@ -76,6 +76,7 @@ export function readRatingFiles(files, wasmetrics) {
   return ratingsFrom(table, `CVAT XML (${list.length} files, annotators named by ${byFile ? 'file' : 'export'})`, list.map((f) => f.name).join(', '));
 }
 
+const MAX_PAIR_TABLE = 40;
 const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'];
 const BOOTSTRAP = { nResamples: 1000, confidenceLevel: 0.95, seed: 0 };
 
@@ -184,7 +185,12 @@ export default {
       [`Fleiss' kappa (${r.completeItems} items rated by everyone)`, typeof r.fleiss === 'number' ? resultCell('td', { metric: 'FleissKappaRaters', value: r.fleiss, options: { numClasses: C }, extra: { subset: 'complete' } }) : (r.fleiss?.error ?? 'no item rated by every annotator')],
       ['mean pairwise Cohen\'s kappa', resultCell('td', { metric: 'CohenKappaMatrix', value: r.meanCohen, options: { numClasses: C }, key: 'meanPairwise' })],
     ]));
-    out.append(el('h3', { text: 'Cohen\'s kappa of every pair' }), el('p', { class: 'muted', text: 'cell colour: kappa from -1 (red) through 0 to 1 (blue); pairs without a shared item are NaN' }),
+    // R² cells: beyond MAX_PAIR_TABLE annotators (a crowd) the table would be unreadable and slow to
+    // lay out on the page's thread; the JSON export keeps the whole matrix.
+    if (r.annotators.length > MAX_PAIR_TABLE) {
+      out.append(el('h3', { text: 'Cohen\'s kappa of every pair' }), el('p', { class: 'muted', dataset: { note: 'pairs-not-drawn' },
+        text: `${r.annotators.length.toLocaleString('en-US')} annotators: the pair table is drawn for at most ${MAX_PAIR_TABLE}; the mean is above and every pair is in the JSON export` }));
+    } else out.append(el('h3', { text: 'Cohen\'s kappa of every pair' }), el('p', { class: 'muted', text: 'cell colour: kappa from -1 (red) through 0 to 1 (blue); pairs without a shared item are NaN' }),
       table('agreement-pairs', ['', ...r.annotators], r.cohen.map((row, a) => [r.annotators[a], ...row.map((v, b) => {
         const td = resultCell('td', { metric: 'CohenKappaMatrix', value: v, options: { numClasses: C }, key: `${a}.${b}` });
         if (Number.isFinite(v)) td.style.background = v >= 0 ? `rgba(59, 91, 219, ${0.6 * v})` : `rgba(201, 42, 42, ${-0.6 * v})`;
