@@ -16,7 +16,7 @@
 
 #include "error_codes.hpp"
 #include "wasmetrics/core/error.hpp"
-#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/registry_lean.hpp"
 #include "wasmetrics/kernels/bench_floors.hpp"
 
 using emscripten::val;
@@ -76,10 +76,7 @@ auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) 
   else if constexpr (!std::is_void_v<R>) return R{};
 }
 
-bool is_registered(const std::string& name) {
-  const auto& specs = metric_specs();
-  return std::any_of(specs.begin(), specs.end(), [&](const MetricSpec& s) { return s.name == name; });
-}
+bool is_registered(const std::string& name) { return lean_metric_spec(name) != nullptr; }
 
 // Text descriptor (npm/src/text.mjs): [bytesPointer, -1, kindCode, offsetsPointer, count,
 // groupsPointer, ngroups, depth]: one UTF-8 buffer and its uint32 offsets, already in the heap.
