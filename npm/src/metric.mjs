@@ -33,6 +33,13 @@ export function metricSpec(name) {
 }
 
 const decodedSpecs = new Map();
+let specIndex = null;
+// A metric's position in the registry ('wasmetrics:specs' is in registry order), or -1: the engine
+// then builds only that metric's spec to create it (it checks the name; a stale table is harmless).
+function registryIndex(name) {
+  specIndex ??= new Map(Object.keys(SPECS).map((n, i) => [n, i]));
+  return specIndex.get(name) ?? -1;
+}
 const words = (text) => (text === '' ? [] : text.split(' '));
 const camelCase = (snake) => snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
@@ -141,7 +148,7 @@ export class Metric {
     const M = getWasm(`new ${name}()`);
     const spec = metricSpec(name);
     // throws for unknown names/options
-    this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options));
+    this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options), registryIndex(name));
     this.#name = name;
     // A task wrapper (Accuracy, ...) makes the task-specific metric, whose options lack `task`:
     // kept here so that `options` (and `new m.constructor(m.options)`) name the task again.

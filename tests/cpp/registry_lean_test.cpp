@@ -39,3 +39,29 @@ TEST(RegistryLean, CreatedMetricsPointAtTheirSpec) {
 
 }  // namespace
 }  // namespace wasmetrics
+
+namespace wasmetrics {
+namespace {
+
+TEST(RegistryLean, ByPositionBuildsTheSpecAtThatPosition) {
+  const auto& all = metric_specs();
+  for (std::size_t i = 0; i < all.size(); i += 17) {
+    const MetricSpec* s = lean_metric_spec_at(i, all[i].name);
+    ASSERT_NE(s, nullptr) << all[i].name;
+    EXPECT_EQ(s->name, all[i].name);
+    EXPECT_EQ(s->options.size(), all[i].options.size()) << all[i].name;
+  }
+  EXPECT_EQ(lean_metric_spec_at(0, "NotAtZero"), nullptr);
+  // once the full registry exists (metric_specs() above), the position is not needed
+  ASSERT_NE(lean_metric_spec_at(all.size(), all[0].name), nullptr);
+  EXPECT_EQ(lean_metric_spec_at(all.size(), all[0].name)->name, all[0].name);
+  auto m = create_metric_at(0, all[0].name, Json::object());
+  EXPECT_EQ(m->name(), all[0].name);
+  // a wrong position falls back to the name
+  auto mse = create_metric_at(3, "MeanSquaredError", Json::object());
+  EXPECT_EQ(mse->name(), "MeanSquaredError");
+  EXPECT_THROW(create_metric_at(0, "MeanSquaredErorr", Json::object()), Error);
+}
+
+}  // namespace
+}  // namespace wasmetrics
