@@ -16,7 +16,7 @@
 
 #include "error_codes.hpp"
 #include "wasmetrics/core/error.hpp"
-#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/registry_lean.hpp"
 #include "wasmetrics/kernels/bench_floors.hpp"
 
 using emscripten::val;
@@ -76,9 +76,10 @@ auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) 
   else if constexpr (!std::is_void_v<R>) return R{};
 }
 
-bool is_registered(const std::string& name) {
-  const auto& specs = metric_specs();
-  return std::any_of(specs.begin(), specs.end(), [&](const MetricSpec& s) { return s.name == name; });
+// `index`: the metric's position in the registry as the JS layer knows it (-1: unknown), so that
+// creating one metric builds only its spec (registry_lean.hpp).
+bool is_registered(const std::string& name, int index) {
+  return (index >= 0 && lean_metric_spec_at(static_cast<std::size_t>(index), name)) || lean_metric_spec(name) != nullptr;
 }
 
 // Text descriptor (npm/src/text.mjs): [bytesPointer, -1, kindCode, offsetsPointer, count,
@@ -168,9 +169,11 @@ std::string text_arg(const val& v, const char* what) {
 
 class JsMetric {
  public:
-  JsMetric(val name_arg, val options_arg) {
+  JsMetric(val name_arg, val options_arg) : JsMetric(name_arg, options_arg, val(-1)) {}
+  JsMetric(val name_arg, val options_arg, val index_arg) {
     const std::string name = name_arg.isString() ? name_arg.as<std::string>() : std::string();
-    guarded(is_registered(name) ? ErrorCode::E_OPTION : ErrorCode::E_UNKNOWN_METRIC, name, [&] {
+    const int index = index_arg.isNumber() ? index_arg.as<int>() : -1;
+    guarded(is_registered(name, index) ? ErrorCode::E_OPTION : ErrorCode::E_UNKNOWN_METRIC, name, [&] {
       if (!name_arg.isString()) fail("the metric name must be a string");
       const std::string options_json = options_arg.isUndefined() ? std::string() : text_arg(options_arg, "the options JSON");
       Json options;
@@ -179,7 +182,7 @@ class JsMetric {
       } catch (const Json::exception&) {
         fail(name, ": options are not valid JSON");
       }
-      metric_ = create_metric(name, options);
+      metric_ = index >= 0 ? create_metric_at(static_cast<std::size_t>(index), name, options) : create_metric(name, options);
       // The state now, not at the first update: options whose state cannot fit are refused here,
       // named with their values.
       try {
@@ -265,6 +268,7 @@ double heap_peak_bytes() { return static_cast<double>(static_cast<unsigned>(mall
 EMSCRIPTEN_BINDINGS(wasmetrics) {
   emscripten::class_<JsMetric>("NativeMetric")
       .constructor<val, val>()
+      .constructor<val, val, val>()
       .function("update", &JsMetric::update)
       .function("forward", &JsMetric::forward)
       .function("compute", &JsMetric::compute)

@@ -13,6 +13,7 @@
 // Usage: node npm/scripts/build.mjs [--simd-dir=DIR] [--plain-dir=DIR]   (from anywhere)
 //        node npm/scripts/build.mjs --check   (only verify that dist/ is complete: npm prepack)
 import { exampleCode } from '../../scripts/lib/example-code.mjs';
+import { resultType, tsResultTypes } from './result-types.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -297,6 +298,16 @@ export declare class Tensor {
 /** A 0-d result is a plain number; curves and dicts are objects of results; per-class lists are arrays. */
 export type MetricResult = number | Tensor | { readonly [name: string]: MetricResult } | readonly MetricResult[];
 
+/** The keys of options \`O\` that a metric's options \`T\` do not have, as \`never\`: an unknown option is an error. */
+export type NoExtraOptions<O, T> = { readonly [K in Exclude<keyof O, keyof T>]: never };
+/** The options of \`T\` without a default. */
+export type RequiredOptions<T> = { [K in keyof T as {} extends Pick<T, K> ? never : K]: T[K] };
+/**
+ * A metric's result type: \`Narrow\` unless one of the options \`K\` that reshape it is given (e.g.
+ * MeanSquaredError is a number unless numOutputs is given, then number | Tensor).
+ */
+export type ShapedResult<O, K extends PropertyKey, Narrow, Wide> = [Extract<keyof O, K>] extends [never] ? Narrow : Wide;
+
 export type OptionType = ${OPTION_TYPES.map((t) => `'${t}'`).join(' | ')};
 
 /** One option of a metric, as listMetrics() reports it. */
@@ -444,6 +455,7 @@ function errorDts(errorCodes) {
 
 function generateDts(registry) {
   const out = [STATIC_DTS, errorDts(registry.errorCodes)];
+  const results = new Map(registry.metrics.map((m) => [m.name, tsResultTypes(resultType(m))]));
   for (const m of registry.metrics) {
     out.push('');
     if (m.options.length === 0) {
@@ -460,8 +472,15 @@ function generateDts(registry) {
     const example = (m.examples ?? [])[0];
     const exampleLines = example ? ['', '@example', example.doc, '```ts', ...exampleCode(m, example), '```'] : [];
     out.push(jsdoc([m.doc, '', `Family: ${m.family}.`, ...exampleLines]));
-    out.push(`export declare class ${m.name} extends Metric {`);
-    out.push(`  constructor(options${m.options.some(isRequired) ? '' : '?'}: ${m.name}Options);`);
+    // compute()'s type from the registry (npm/scripts/result-types.mjs): when options reshape the
+    // result, an interface generic in it and a constructor that picks it from the options given.
+    const result = results.get(m.name);
+    const shaped = result.shapedBy.length > 0;
+    const R = shaped ? 'R' : result.wide;
+    out.push(shaped
+      ? `export interface ${m.name}<R extends ${result.wide} = ${result.wide}> extends Metric {`
+      : `export declare class ${m.name} extends Metric {`);
+    if (!shaped) out.push(`  constructor(options${m.options.some(isRequired) ? '' : '?'}: ${m.name}Options);`);
     out.push(jsdoc(['Folds a batch into the state.', ...paramDocs], '  '));
     if (m.family === 'detection') {
       // TorchMetrics' form first: one dict per image (src/detection.d.ts).
@@ -470,17 +489,30 @@ function generateDts(registry) {
       out.push(jsdoc(['Folds a batch of images into the state (TorchMetrics\' lists of per-image dicts).', ...perImage], '  '));
       out.push('  update(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[]): void;');
       out.push(jsdoc(['The value on this batch of images alone, while it is accumulated too.', ...perImage], '  '));
-      out.push('  forward(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[]): MetricResult;');
+      out.push(`  forward(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[]): ${R};`);
     }
     out.push(`  update(${params}): void;`);
     out.push(jsdoc(['The value on this batch alone, while the batch is accumulated too.', ...paramDocs], '  '));
-    out.push(`  forward(${params}): MetricResult;`);
+    out.push(`  forward(${params}): ${R};`);
+    out.push(jsdoc(['The value over everything accumulated since construction or reset().'], '  '));
+    out.push(`  compute(): ${R};`);
+    out.push(`  computeFrom(source: Metric): ${R};`);
     for (const q of m.queries) {
       const qType = `${m.name}${q.camelName[0].toUpperCase()}${q.camelName.slice(1)}Options`;
       out.push(jsdoc([q.doc], '  '));
       out.push(`  ${q.camelName}(options?: ${qType}): MetricResult;`);
     }
     out.push('}');
+    if (shaped) {
+      const keys = result.shapedBy.map((k) => `'${k}'`).join(' | ');
+      out.push(`/** ${docText(m.name)}: compute() is ${docText(result.narrow)} unless ${result.shapedBy.join(' or ')} is given. */`);
+      out.push(`export declare const ${m.name}: {`);
+      const required = m.options.some(isRequired); // then no default for O: options must be given
+      out.push(`  new <const O extends ${m.name}Options${required ? '' : ' = {}'}>(options${required ? '' : '?'}: O & NoExtraOptions<O, ${m.name}Options>): `
+        + `${m.name}<ShapedResult<O, ${keys}, ${result.narrow}, ${result.wide}>>;`);
+      out.push(`  readonly prototype: ${m.name};`);
+      out.push('};');
+    }
     for (const q of m.queries) {
       const qType = `${m.name}${q.camelName[0].toUpperCase()}${q.camelName.slice(1)}Options`;
       out.push(`/** Options of {@link ${m.name}.${q.camelName}}. */`);
@@ -500,9 +532,21 @@ function generateDts(registry) {
   out.push('');
   out.push('export type MetricName = keyof MetricClassMap;');
   out.push('');
+  out.push('/** The options that reshape each metric\'s result (never: none). */');
+  out.push('export interface MetricShapedBy {');
+  for (const n of names) out.push(`  ${n}: ${results.get(n).shapedBy.map((k) => `'${k}'`).join(' | ') || 'never'};`);
+  out.push('}');
+  out.push('');
+  out.push('/** Each metric with its result when no reshaping option is given. */');
+  out.push('export interface MetricNarrowMap {');
+  for (const n of names) out.push(`  ${n}: ${results.get(n).shapedBy.length ? `${n}<${results.get(n).narrow}>` : n};`);
+  out.push('}');
+  out.push('');
   out.push('/** A metric by its registered name; throws listing the known names if there is none. */');
-  out.push('export declare function createMetric<N extends MetricName>(name: N, ...options: {} extends MetricOptionsMap[N]');
-  out.push('  ? [options?: MetricOptionsMap[N]] : [options: MetricOptionsMap[N]]): MetricClassMap[N];');
+  out.push('export declare function createMetric<N extends MetricName, const O extends Partial<MetricOptionsMap[N]> = {}>(name: N, ...options: {} extends MetricOptionsMap[N]');
+  out.push('  ? [options?: O & NoExtraOptions<O, MetricOptionsMap[N]>]');
+  out.push('  : [options: O & NoExtraOptions<O, MetricOptionsMap[N]> & RequiredOptions<MetricOptionsMap[N]>])');
+  out.push('  : ShapedResult<O, MetricShapedBy[N], MetricNarrowMap[N], MetricClassMap[N]>;');
   // No catch-all overload: a misspelled name must not compile (issue 18). A name this build does
   // not know (a newer .wasm) is passed as `name as MetricName`, at the caller's own risk.
   out.push('');

@@ -22,3 +22,17 @@ export function wasmetricsError(code, message, metric) {
   if (!Object.hasOwn(ERROR_CODES, code)) throw new Error(`wasmetrics: unknown error code ${code}`);
   return new WasmetricsError(message, { code, metric });
 }
+
+/**
+ * Tags an error the JS layer raises itself (a TypeError for an argument of the wrong type, a
+ * ragged array...) with a code of the list and the metric, keeping its class (TypeError stays a
+ * TypeError); an error that already has a code is left as it is. Returns it.
+ */
+export function withCode(error, code, metric) {
+  if (!Object.hasOwn(ERROR_CODES, code)) throw new Error(`wasmetrics: unknown error code ${code}`);
+  if (error instanceof Error && error.code === undefined) {
+    error.code = code;
+    if (metric !== undefined) error.metric = metric;
+  }
+  return error;
+}

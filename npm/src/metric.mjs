@@ -3,7 +3,7 @@
 import { getWasm } from './loader.mjs';
 import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
 import { toTextInput } from './text.mjs';
-import { wasmetricsError } from './errors.mjs';
+import { wasmetricsError, withCode } from './errors.mjs';
 import SPECS from 'wasmetrics:specs';
 
 let registryCache = null;
@@ -33,6 +33,13 @@ export function metricSpec(name) {
 }
 
 const decodedSpecs = new Map();
+let specIndex = null;
+// A metric's position in the registry ('wasmetrics:specs' is in registry order), or -1: the engine
+// then builds only that metric's spec to create it (it checks the name; a stale table is harmless).
+function registryIndex(name) {
+  specIndex ??= new Map(Object.keys(SPECS).map((n, i) => [n, i]));
+  return specIndex.get(name) ?? -1;
+}
 const words = (text) => (text === '' ? [] : text.split(' '));
 const camelCase = (snake) => snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
@@ -75,15 +82,16 @@ const finalizer = typeof FinalizationRegistry === 'function'
   })
   : null;
 
-function optionsJson(metricName, options) {
+// code: E_OPTION for a metric's options, E_QUERY for a query's; `metric` names the metric in the error.
+function optionsJson(metricName, options, code = 'E_OPTION', metric = metricName) {
   if (options === undefined || options === null) return '{}';
   if (typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
-    throw new TypeError(`${metricName}: options must be an object such as {numClasses: 3}, got ${String(options)}`);
+    throw withCode(new TypeError(`${metricName}: options must be an object such as {numClasses: 3}, got ${String(options)}`), code, metric);
   }
   for (const [key, value] of Object.entries(options)) {
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => typeof v === 'number' && !Number.isFinite(v))) {
-      throw new Error(`${metricName}: option '${key}' holds ${String(value)}; options cannot carry NaN or Infinity`);
+      throw withCode(new Error(`${metricName}: option '${key}' holds ${String(value)}; options cannot carry NaN or Infinity`), code, metric);
     }
   }
   return JSON.stringify(options, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
@@ -103,18 +111,18 @@ function listsByLabel(metricName, spec, options) {
     const unknown = Object.keys(value).filter((k) => !labels.includes(k));
     const missing = labels.filter((l) => !Object.hasOwn(value, l));
     if (unknown.length || missing.length) {
-      throw new Error(`${metricName}: option '${key}' keyed by label must have one value per label in \`labels\``
-        + `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+      throw withCode(new Error(`${metricName}: option '${key}' keyed by label must have one value per label in \`labels\``
+        + `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`), 'E_OPTION', metricName);
     }
     out = { ...out, [key]: labels.map((l) => value[l]) };
   }
   return out;
 }
 
-function blobBytes(blob, where) {
+function blobBytes(blob, where, metric) {
   if (blob instanceof ArrayBuffer) return new Uint8Array(blob);
   if (ArrayBuffer.isView(blob)) return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
-  throw new TypeError(`${where}: the state must be a Uint8Array (from saveState()) or an ArrayBuffer`);
+  throw withCode(new TypeError(`${where}: the state must be a Uint8Array (from saveState()) or an ArrayBuffer`), 'E_STATE_BLOB', metric);
 }
 
 /**
@@ -132,13 +140,15 @@ export class Metric {
 
   constructor(name, options) {
     if (new.target === Metric) {
-      throw new TypeError('Metric is abstract: use a metric class (new MeanSquaredError()) or createMetric(name, options)');
+      throw withCode(new TypeError('Metric is abstract: use a metric class (new MeanSquaredError()) or createMetric(name, options)'), 'E_UNKNOWN_METRIC');
     }
-    if (typeof name !== 'string') throw new TypeError(`createMetric: the metric name must be a string, got ${String(name)}`);
+    if (typeof name !== 'string') {
+      throw withCode(new TypeError(`createMetric: the metric name must be a string, got ${String(name)}`), 'E_UNKNOWN_METRIC');
+    }
     const M = getWasm(`new ${name}()`);
     const spec = metricSpec(name);
     // throws for unknown names/options
-    this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options));
+    this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options), registryIndex(name));
     this.#name = name;
     // A task wrapper (Accuracy, ...) makes the task-specific metric, whose options lack `task`:
     // kept here so that `options` (and `new m.constructor(m.options)`) name the task again.
@@ -165,7 +175,11 @@ export class Metric {
       const name = this.#inputNames[i] ?? `input ${i}`;
       const where = `${this.#name}.${method}: \`${name}\``;
       const kind = this.#inputKinds[i] ?? 'tensor';
-      tensors.push(kind === 'tensor' ? toInputTensor(inputs[i], where) : toTextInput(inputs[i], kind, where));
+      try {
+        tensors.push(kind === 'tensor' ? toInputTensor(inputs[i], where) : toTextInput(inputs[i], kind, where));
+      } catch (e) {
+        throw withCode(e, 'E_INPUT', this.#name); // a wrong type, a ragged array...: refused before the engine
+      }
     }
     return withHeapTensors(getWasm(`${this.#name}.${method}`), tensors, (descriptors) => fn(native, descriptors));
   }
@@ -215,7 +229,9 @@ export class Metric {
   /** Folds another instance's state into this one (same metric and options). */
   merge(other) {
     const native = this.#alive('merge');
-    if (!(other instanceof Metric)) throw new TypeError(`${this.#name}.merge: expected a metric, got ${String(other)}`);
+    if (!(other instanceof Metric)) {
+      throw withCode(new TypeError(`${this.#name}.merge: expected a metric, got ${String(other)}`), 'E_STATE_MISMATCH', this.#name);
+    }
     native.merge(other.#alive('merge (the metric merged in)'));
   }
 
@@ -235,7 +251,9 @@ export class Metric {
   /** This metric's value computed from `source`'s state; their stateKey must be equal. */
   computeFrom(source) {
     const native = this.#alive('computeFrom');
-    if (!(source instanceof Metric)) throw new TypeError(`${this.#name}.computeFrom: expected a metric, got ${String(source)}`);
+    if (!(source instanceof Metric)) {
+      throw withCode(new TypeError(`${this.#name}.computeFrom: expected a metric, got ${String(source)}`), 'E_STATE_MISMATCH', this.#name);
+    }
     return fromNativeResult(native.computeFrom(source.#alive('computeFrom (the source metric)')));
   }
 
@@ -245,13 +263,13 @@ export class Metric {
    */
   query(name, options) {
     const native = this.#alive(name);
-    return fromNativeResult(native.query(name, optionsJson(`${this.#name}.${name}`, options)));
+    return fromNativeResult(native.query(name, optionsJson(`${this.#name}.${name}`, options, 'E_QUERY', this.#name)));
   }
 
   /** Replaces the state with one from saveState() of the same metric and options. */
   loadState(blob) {
     const native = this.#alive('loadState');
-    const bytes = blobBytes(blob, `${this.#name}.loadState`);
+    const bytes = blobBytes(blob, `${this.#name}.loadState`, this.#name);
     withHeapBytes(getWasm(`${this.#name}.loadState`), bytes, (ptr, size) => native.loadState(ptr, size));
   }
 

@@ -2,6 +2,8 @@
 // X(<id>) line below. Everything else (Embind, JS classes, TypeScript, docs) reads the registry.
 #include "wasmetrics/core/registry.hpp"
 
+#include <span>
+
 // One list per family, so that work on different families never edits the same lines.
 #define WASMETRICS_REGRESSION(X) \
   X(mean_squared_error) \
@@ -276,6 +278,17 @@ namespace wasmetrics {
 #define WASMETRICS_DECLARE(id) MetricSpec id##_spec();
 WASMETRICS_METRICS(WASMETRICS_DECLARE)
 #undef WASMETRICS_DECLARE
+
+// The same list as functions, none called: creating one metric builds only its own spec
+// (registry.cpp, lean_metric_spec_at).
+std::span<MetricSpec (*const)()> metric_spec_functions() {
+  static constexpr MetricSpec (*table[])() = {
+#define WASMETRICS_FUNCTION(id) &id##_spec,
+      WASMETRICS_METRICS(WASMETRICS_FUNCTION)
+#undef WASMETRICS_FUNCTION
+  };
+  return table;
+}
 
 std::vector<MetricSpec> all_metric_specs() {
   std::vector<MetricSpec> out;

@@ -102,3 +102,38 @@ test('E_NOT_INITIALIZED: a metric before init() (fresh process)', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
   assert.deepEqual(JSON.parse(stdout), { code: 'E_NOT_INITIALIZED', isClass: true });
 });
+
+// Refusals the JS layer makes before the engine keep their class (TypeError...) and carry a code.
+function throwsJsCode(fn, ErrorClass, code, metric) {
+  let caught;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof ErrorClass, `${caught?.name}: ${caught?.message} is not a ${ErrorClass.name}`);
+  assert.equal(caught.code, code, `${caught.code}: ${caught.message}`);
+  assert.ok(Object.hasOwn(WasmetricsError.codes, caught.code));
+  if (metric !== undefined) assert.equal(caught.metric, metric);
+}
+
+test('JS-side TypeErrors carry codes too: inputs, options, merge, blobs', () => {
+  const m = new MeanSquaredError();
+  try {
+    throwsJsCode(() => m.update('1, 2', f32(1, 2)), TypeError, 'E_INPUT', 'MeanSquaredError');
+    throwsJsCode(() => m.update([[1, 2], [3]], [[1, 2], [3, 4]]), Error, 'E_INPUT', 'MeanSquaredError');
+    throwsJsCode(() => new MeanSquaredError(42), TypeError, 'E_OPTION', 'MeanSquaredError');
+    throwsJsCode(() => new MeanSquaredError({ numOutputs: NaN }), Error, 'E_OPTION', 'MeanSquaredError');
+    throwsJsCode(() => m.merge({}), TypeError, 'E_STATE_MISMATCH', 'MeanSquaredError');
+    throwsJsCode(() => m.computeFrom(null), TypeError, 'E_STATE_MISMATCH', 'MeanSquaredError');
+    throwsJsCode(() => m.loadState('blob'), TypeError, 'E_STATE_BLOB', 'MeanSquaredError');
+    throwsJsCode(() => createMetric(42), TypeError, 'E_UNKNOWN_METRIC');
+    // the state is unchanged by a refused update
+    m.update(f32(1, 2), f32(1, 4));
+    const before = m.compute();
+    throwsJsCode(() => m.update(f32(1), { data: [1, 2], shape: [3] }), Error, 'E_INPUT', 'MeanSquaredError');
+    assert.equal(m.compute(), before);
+  } finally {
+    m.dispose();
+  }
+});

@@ -2,7 +2,7 @@
 
 #include "wasmetrics/core/class_labels.hpp"
 #include "wasmetrics/core/error.hpp"
-#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/registry_lean.hpp"
 #include "wasmetrics/core/state_blob.hpp"
 
 namespace wasmetrics {
@@ -44,8 +44,7 @@ Json Metric::options_json() const {
   // the metric's own spec: a task wrapper (spec_) makes e.g. BinaryAccuracy, which takes no labels
   const MetricSpec* own = spec_;
   if (spec_ && spec_->name != name())
-    for (auto& s : metric_specs())
-      if (s.name == name()) own = &s;
+    if (const MetricSpec* registered = lean_metric_spec(name())) own = registered;
   if (own && has_class_axis(*own)) out["labels"] = labels_option_;
   return out;
 }

@@ -1,39 +1,131 @@
-#include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/registry_lean.hpp"
 
 #include "wasmetrics/core/class_labels.hpp"
 #include "wasmetrics/core/state_blob.hpp"
 
+#include <atomic>
+#include <mutex>
+#include <span>
+#include <unordered_map>
+#include <utility>
+
 namespace wasmetrics {
 
-// Defined in src/wasmetrics/metrics.cpp: the one list of metrics.
+// Defined in src/wasmetrics/metrics.cpp: the one list of metrics, built, and as functions.
 std::vector<MetricSpec> all_metric_specs();
+std::span<MetricSpec (*const)()> metric_spec_functions();
 
-const std::vector<MetricSpec>& metric_specs() {
-  static const std::vector<MetricSpec> specs = [] {
-    auto all = all_metric_specs();
-    for (auto& s : all) {
-      if (has_class_axis(s)) s.options.push_back(class_labels_option());
-      // defaults as validate_options stores them, so the schema, registry_json and the options of
-      // an instance agree (0 of a number option is 0.0 everywhere)
-      for (auto& o : s.options) o.default_value = canonical_default(s.name, o);
-      for (auto& q : s.queries)
-        for (auto& o : q.options) o.default_value = canonical_default(s.name, o);
-    }
-    return all;
-  }();
-  return specs;
+namespace {
+
+// Creating a metric needs its name, inputs, options and factory, never its examples; parsing every
+// metric's example JSON (hundreds of KB) was most of the first metric's construction in
+// WebAssembly (issue 18). So creation reads a "lean" registry built while examples_from_json
+// returns nothing; the full one (metric_specs(): listMetrics(), the docs, the tests) is built on
+// first request, and creation then reads it instead.
+thread_local bool t_skip_examples = false;
+
+void complete_spec(MetricSpec& s) {
+  if (has_class_axis(s)) s.options.push_back(class_labels_option());
+  // defaults as validate_options stores them, so the schema, registry_json and the options of
+  // an instance agree (0 of a number option is 0.0 everywhere)
+  for (auto& o : s.options) o.default_value = canonical_default(s.name, o);
+  for (auto& q : s.queries)
+    for (auto& o : q.options) o.default_value = canonical_default(s.name, o);
+}
+
+std::vector<MetricSpec> build_specs(bool with_examples) {
+  struct Restore {
+    bool saved = t_skip_examples;
+    ~Restore() { t_skip_examples = saved; }
+  } restore;
+  t_skip_examples = !with_examples;
+  auto all = all_metric_specs();
+  for (auto& s : all) complete_spec(s);
+  return all;
+}
+
+// Name -> spec of one registry, built once with it.
+struct SpecIndex {
+  explicit SpecIndex(std::vector<MetricSpec> all) : specs(std::move(all)) {
+    for (auto& s : specs) by_name.emplace(s.name, &s);
+  }
+  SpecIndex(const SpecIndex&) = delete;  // by_name points into specs
+  std::vector<MetricSpec> specs;
+  std::unordered_map<std::string_view, const MetricSpec*> by_name;
+  const MetricSpec* find(std::string_view name) const {
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : it->second;
+  }
+};
+
+std::atomic<const SpecIndex*> g_full{nullptr};
+
+const SpecIndex& full_index() {
+  static const SpecIndex index(build_specs(true));
+  g_full.store(&index);
+  return index;
+}
+
+const SpecIndex& lean_index() {
+  if (const SpecIndex* full = g_full.load()) return *full;
+  static const SpecIndex index(build_specs(false));
+  return index;
+}
+
+}  // namespace
+
+const std::vector<MetricSpec>& metric_specs() { return full_index().specs; }
+
+const MetricSpec* lean_metric_spec(std::string_view name) { return lean_index().find(name); }
+
+const MetricSpec* lean_metric_spec_at(std::size_t index, std::string_view name) {
+  if (const SpecIndex* full = g_full.load()) return full->find(name);
+  const auto functions = metric_spec_functions();
+  if (index >= functions.size()) return nullptr;
+  // one slot per metric, built on first use; never freed (metrics point at their spec)
+  static std::mutex mutex;
+  static std::vector<std::unique_ptr<const MetricSpec>> built(functions.size());
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!built[index]) {
+    struct Restore {
+      bool saved = t_skip_examples;
+      ~Restore() { t_skip_examples = saved; }
+    } restore;
+    t_skip_examples = true;
+    auto spec = std::make_unique<MetricSpec>(functions[index]());
+    complete_spec(*spec);
+    built[index] = std::move(spec);
+  }
+  return built[index]->name == name ? built[index].get() : nullptr;
 }
 
 const MetricSpec& find_metric(const std::string& name) {
-  for (auto& s : metric_specs())
-    if (s.name == name) return s;
+  if (const MetricSpec* s = full_index().find(name)) return *s;
   std::string known;
   for (auto& s : metric_specs()) known += (known.empty() ? "" : ", ") + s.name;
   fail("unknown metric '", name, "'; known metrics: ", known);
 }
 
+namespace {
+// create_metric_at's position, read by create_metric (the one friend of Metric that sets its spec)
+thread_local std::size_t t_index_hint = static_cast<std::size_t>(-1);
+}  // namespace
+
+std::unique_ptr<Metric> create_metric_at(std::size_t index, const std::string& name, const Json& options) {
+  struct Restore {
+    std::size_t saved = t_index_hint;
+    ~Restore() { t_index_hint = saved; }
+  } restore;
+  t_index_hint = index;
+  return create_metric(name, options);
+}
+
 std::unique_ptr<Metric> create_metric(const std::string& name, const Json& options) {
-  const MetricSpec& spec = find_metric(name);
+  // the hint is for this call only, not for metrics a task wrapper's make() creates
+  const std::size_t hint = std::exchange(t_index_hint, static_cast<std::size_t>(-1));
+  const MetricSpec* found = hint != static_cast<std::size_t>(-1) ? lean_metric_spec_at(hint, name) : nullptr;
+  if (!found) found = lean_metric_spec(name);
+  const MetricSpec& spec = found ? *found : find_metric(name);  // find_metric names the known ones
   Options validated = validate_options(spec.name, spec.options, options);
   std::vector<std::string> labels;
   Json labels_option;
@@ -50,6 +142,7 @@ std::unique_ptr<Metric> create_metric(const std::string& name, const Json& optio
 }
 
 std::vector<MetricExample> examples_from_json(std::string_view json) {
+  if (t_skip_examples) return {};  // the lean registry (see build_specs)
   const Json parsed = Json::parse(json);
   if (!parsed.is_array()) throw std::runtime_error("examples: expected a JSON array");
   std::vector<MetricExample> out;
