@@ -166,10 +166,11 @@
   X(peak_signal_noise_ratio_with_blocked_effect) \
   X(root_mean_squared_error_using_sliding_window) \
   X(visual_information_fidelity) \
-  X(spectral_distortion_index)
-// Written and passing every image.json case natively, to be listed above once both WASM builds
-// pass them too: relative_average_spectral_error, spatial_correlation_coefficient,
-// spatial_distortion_index, quality_with_no_reference.
+  X(spectral_distortion_index) \
+  X(relative_average_spectral_error) \
+  X(spatial_correlation_coefficient) \
+  X(spatial_distortion_index) \
+  X(quality_with_no_reference)
 
 #define WASMETRICS_AUDIO(X) \
   X(signal_noise_ratio) \
