@@ -20,7 +20,7 @@ test('every detection_qa case from JSON text', { skip }, () => {
     const m = createMetric(c.metric, camelCaseArgs(c.args));
     try {
       m.update(JSON.stringify(gt), JSON.stringify(dt));
-      const diff = compareResult(m.compute(), c.expected, c.atol, c.rtol);
+      const diff = compareResult(m.compute(), c.expected, c.atol, c.rtol, lib.Tensor, `${c.id}: compute()`);
       assert.equal(diff, '', `${c.id}: ${diff}`);
     } finally {
       m.dispose();
