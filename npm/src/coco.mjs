@@ -1,7 +1,7 @@
 // COCO JSON (a ground-truth file + a detector's results file) to TorchMetrics' per-image dicts,
 // checked the way pycocotools' COCO()/loadRes() and COCOeval read them, naming what is wrong.
-// Boxes only: polygon segmentation would need pycocotools' polygon rasterisation (frPyObjects),
-// which this package does not have; `segmentation` fields are not read.
+// Boxes only here; `segmentation` fields are not read. Polygons, RLE and keypoints from COCO JSON
+// are read by the COCOSegmPolygons, COCOKeypoints and COCOMatches metrics (JSON text inputs).
 import { MeanAveragePrecision } from 'wasmetrics:metrics';
 
 class CocoError extends Error {}
@@ -158,8 +158,9 @@ export function evaluateCoco(groundTruth, results, options = {}) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('evaluateCoco: options must be an object');
   const { iouType = 'bbox', boxFormat, box_format: boxFormatSnake, ...rest } = options;
   if (iouType !== 'bbox') {
-    throw new CocoError(`evaluateCoco: iouType ${show(iouType)} is not supported from COCO JSON (only 'bbox': polygon `
-      + "segmentation needs rasterisation this package does not have; pass masks to MeanAveragePrecision({iouType: 'segm'}) instead)");
+    throw new CocoError(`evaluateCoco: iouType ${show(iouType)} is not supported here (only 'bbox'); for polygons, RLE `
+      + 'and keypoints in COCO JSON use the COCOSegmPolygons and COCOKeypoints metrics (COCOeval\'s own stats), '
+      + 'and COCOMatches for the per-object matching');
   }
   if ((boxFormat ?? boxFormatSnake ?? 'xywh') !== 'xywh') throw new CocoError(`evaluateCoco: COCO boxes are xywh; boxFormat ${show(boxFormat ?? boxFormatSnake)} cannot apply`);
   const coco = readCoco(groundTruth, results);

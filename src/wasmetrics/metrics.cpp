@@ -87,7 +87,10 @@
   X(intersection_over_union) \
   X(generalized_intersection_over_union) \
   X(distance_intersection_over_union) \
-  X(complete_intersection_over_union)
+  X(complete_intersection_over_union) \
+  X(coco_segm_polygons) \
+  X(coco_keypoints) \
+  X(coco_matches)
 
 // Curves, calibration, hinge and ranking metrics (classification, second part).
 #define WASMETRICS_CLASSIFICATION_CURVES(X) \

@@ -109,6 +109,13 @@ inline OwnedText text_from_json(const Json& j, InputKind kind) {
     if (!v.is_string()) throw std::runtime_error("fixture: expected a string, got " + v.dump());
     return v.get<std::string>();
   };
+  // A `text` input given a JSON document (an object, or a list of objects: a COCO file) takes it
+  // as its JSON text, one string (FORMAT-qa.md's detection_qa batches; npm: JSON.stringify).
+  if (kind == InputKind::text && (j.is_object() || (j.is_array() && !j.empty() && j[0].is_object()))) {
+    t.depth = 0;
+    t.push(j.dump());
+    return t;
+  }
   if (kind == InputKind::records) {
     t.depth = j.is_array() ? 1 : 0;
     for (auto& rec : j.is_array() ? j : Json::array({j})) {

@@ -76,7 +76,11 @@ function textInputs(batch, spec, where) {
       throw new Error(`${where}: fixture batch lacks input '${input.name}'`);
     }
     const value = batch[input.name];
-    inputs.push(isFixtureTensor(value) ? fixtureTensor(value, `${where}.${input.name}`) : value);
+    // A `text` input given a JSON document (an object, or a list of objects: a COCO file) takes its
+    // JSON text, as the package's COCO metrics expect. Mirrors the native runner.
+    const document = (input.kind ?? 'tensor') === 'text' && value !== null && typeof value === 'object'
+      && !isFixtureTensor(value) && (!Array.isArray(value) || (value.length > 0 && typeof value[0] === 'object' && value[0] !== null));
+    inputs.push(isFixtureTensor(value) ? fixtureTensor(value, `${where}.${input.name}`) : document ? JSON.stringify(value) : value);
   }
   if (inputs.length !== Object.keys(batch).length) {
     throw new Error(`${where}: fixture batch has inputs the registry does not list (${Object.keys(batch)})`);

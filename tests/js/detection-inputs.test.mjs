@@ -253,7 +253,7 @@ test('COCO JSON: what is wrong is named (entry, field, value)', () => {
     assert.throws(() => evaluateCoco(d.gt, d.results), message, what);
   }
   assert.throws(() => evaluateCoco('{"images": [', '[]'), /the ground truth is not valid JSON/);
-  assert.throws(() => evaluateCoco(base().gt, base().results, { iouType: 'segm' }), /iouType "segm" is not supported from COCO JSON/);
+  assert.throws(() => evaluateCoco(base().gt, base().results, { iouType: 'segm' }), /iouType "segm" is not supported here.*COCOSegmPolygons/);
   assert.throws(() => evaluateCoco(base().gt, base().results, { boxFormat: 'xyxy' }), /COCO boxes are xywh/);
   // Images without ground truth and without detections are kept (they count for pycocotools only
   // through their detections): an empty results file evaluates (all ground truth missed).

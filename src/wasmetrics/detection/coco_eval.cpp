@@ -8,12 +8,8 @@ namespace wasmetrics::detection {
 
 namespace {
 
-// pycocotools' Params.areaRng / areaRngLbl: all, small, medium, large.
-constexpr std::array<std::array<double, 2>, 4> kAreaRanges = {{
-    {0.0, 1e5 * 1e5}, {0.0, 32.0 * 32.0}, {32.0 * 32.0, 96.0 * 96.0}, {96.0 * 96.0, 1e5 * 1e5}}};
-
-// evaluateImg's result for one (image, category, area range); absent when the image has neither
-// detections nor ground truth of that category (pycocotools' None).
+// evaluateImg's result for one (image, category, area range) as accumulate() reads it; absent when
+// the image has neither detections nor ground truth of that category (pycocotools' None).
 struct EvalImg {
   std::int64_t D = 0, G = 0;
   std::vector<double> dt_scores;        // [D], score order
@@ -21,6 +17,127 @@ struct EvalImg {
   std::vector<std::uint8_t> dt_ignore;   // [T, D]
   std::vector<std::uint8_t> gt_ignore;   // [G]
 };
+
+// _gts / _dts grouped by (image, category), annotation order kept: [I * K] lists of global indices.
+struct Grouped {
+  std::vector<std::vector<std::int64_t>> gts, dts;
+};
+
+Grouped group_by_image_category(const CocoData& data, const std::vector<std::int64_t>& cat_ids) {
+  const std::int64_t I = data.num_images, K = static_cast<std::int64_t>(cat_ids.size());
+  auto cat_index = [&](std::int64_t label) -> std::int64_t {
+    auto it = std::lower_bound(cat_ids.begin(), cat_ids.end(), label);
+    return (it != cat_ids.end() && *it == label) ? it - cat_ids.begin() : -1;
+  };
+  Grouped g;
+  g.gts.resize(static_cast<std::size_t>(I * K));
+  g.dts.resize(static_cast<std::size_t>(I * K));
+  for (std::int64_t i = 0; i < I; ++i) {
+    for (std::int64_t n = data.gt_offsets[i]; n < data.gt_offsets[i + 1]; ++n) {
+      auto k = cat_index(data.gt_labels[n]);
+      if (k >= 0) g.gts[static_cast<std::size_t>(i * K + k)].push_back(n);
+    }
+    for (std::int64_t d = data.det_offsets[i]; d < data.det_offsets[i + 1]; ++d) {
+      auto k = cat_index(data.det_labels[d]);
+      if (k >= 0) g.dts[static_cast<std::size_t>(i * K + k)].push_back(d);
+    }
+  }
+  return g;
+}
+
+// computeIoU / computeOks for one (image, category): the detections by score, highest first
+// (stable), cut to maxDet; ious [D, G] in the original gt order, empty when either side is (pycocotools' []).
+struct PairIous {
+  std::vector<std::int64_t> dt;
+  std::vector<double> ious;
+};
+
+PairIous pair_ious(const CocoData& data, const std::vector<std::int64_t>& gt, std::vector<std::int64_t> dt,
+                   std::int64_t max_det) {
+  std::stable_sort(dt.begin(), dt.end(), [&](std::int64_t a, std::int64_t b) {
+    return -data.det_scores[a] < -data.det_scores[b];
+  });
+  if (static_cast<std::int64_t>(dt.size()) > max_det) dt.resize(static_cast<std::size_t>(max_det));
+  PairIous out;
+  const std::int64_t D = static_cast<std::int64_t>(dt.size()), G = static_cast<std::int64_t>(gt.size());
+  if (D > 0 && G > 0) {
+    out.ious.resize(static_cast<std::size_t>(D * G));
+    for (std::int64_t di = 0; di < D; ++di)
+      for (std::int64_t gi = 0; gi < G; ++gi) {
+        const auto d = dt[static_cast<std::size_t>(di)];
+        const auto g = gt[static_cast<std::size_t>(gi)];
+        const bool crowd = data.gt_crowd[g] != 0;
+        out.ious[static_cast<std::size_t>(di * G + gi)] =
+            data.iou_fn ? data.iou_fn(d, g, crowd) : coco_box_iou(&data.det_boxes[d * 4], &data.gt_boxes[g * 4], crowd);
+      }
+  }
+  out.dt = std::move(dt);
+  return out;
+}
+
+// evaluateImg's matching for one area range.
+ImageMatch match_image(const CocoData& data, const std::vector<std::int64_t>& gt, const PairIous& pair,
+                       const std::array<double, 2>& rng, const std::vector<double>& iou_thrs) {
+  ImageMatch e;
+  const std::int64_t T = static_cast<std::int64_t>(iou_thrs.size());
+  const std::int64_t D = static_cast<std::int64_t>(pair.dt.size()), G = static_cast<std::int64_t>(gt.size());
+  // gt ignore flags, then gt sorted with ignored ones last (stable).
+  std::vector<std::uint8_t> g_ign(static_cast<std::size_t>(G));
+  for (std::int64_t gi = 0; gi < G; ++gi) {
+    const auto g = gt[static_cast<std::size_t>(gi)];
+    const double area = data.gt_area[g];
+    const bool ignored = data.gt_crowd[g] != 0 || (!data.gt_ignore.empty() && data.gt_ignore[g] != 0);
+    g_ign[static_cast<std::size_t>(gi)] = (ignored || area < rng[0] || area > rng[1]) ? 1 : 0;
+  }
+  std::vector<std::int64_t> gtind(static_cast<std::size_t>(G));
+  std::iota(gtind.begin(), gtind.end(), 0);
+  std::stable_sort(gtind.begin(), gtind.end(), [&](std::int64_t x, std::int64_t y) {
+    return g_ign[static_cast<std::size_t>(x)] < g_ign[static_cast<std::size_t>(y)];
+  });
+  e.dt = pair.dt;
+  e.gt.resize(static_cast<std::size_t>(G));
+  e.gt_ignore.resize(static_cast<std::size_t>(G));
+  std::vector<std::uint8_t> crowd(static_cast<std::size_t>(G));
+  for (std::int64_t gi = 0; gi < G; ++gi) {
+    const auto src = gtind[static_cast<std::size_t>(gi)];
+    e.gt[static_cast<std::size_t>(gi)] = gt[static_cast<std::size_t>(src)];
+    e.gt_ignore[static_cast<std::size_t>(gi)] = g_ign[static_cast<std::size_t>(src)];
+    crowd[static_cast<std::size_t>(gi)] = data.gt_crowd[gt[static_cast<std::size_t>(src)]] != 0;
+  }
+  e.dt_match.assign(static_cast<std::size_t>(T * D), -1);
+  e.gt_match.assign(static_cast<std::size_t>(T * G), -1);
+  e.dt_ignore.assign(static_cast<std::size_t>(T * D), 0);
+  if (!pair.ious.empty()) {
+    for (std::int64_t t = 0; t < T; ++t) {
+      for (std::int64_t di = 0; di < D; ++di) {
+        double iou = std::min(iou_thrs[static_cast<std::size_t>(t)], 1 - 1e-10);
+        std::int64_t m = -1;
+        for (std::int64_t gi = 0; gi < G; ++gi) {
+          // a matched gt takes no other detection, unless it is a crowd
+          if (e.gt_match[static_cast<std::size_t>(t * G + gi)] >= 0 && !crowd[static_cast<std::size_t>(gi)]) continue;
+          // matched to a regular gt already: the ignored ones (last) cannot replace it
+          if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1) break;
+          const double v = pair.ious[static_cast<std::size_t>(di * G + gtind[static_cast<std::size_t>(gi)])];
+          if (v < iou) continue;
+          iou = v;
+          m = gi;
+        }
+        if (m == -1) continue;
+        e.dt_ignore[static_cast<std::size_t>(t * D + di)] = e.gt_ignore[static_cast<std::size_t>(m)];
+        e.dt_match[static_cast<std::size_t>(t * D + di)] = m;
+        e.gt_match[static_cast<std::size_t>(t * G + m)] = di;
+      }
+    }
+  }
+  // Unmatched detections outside the area range are ignored.
+  for (std::int64_t di = 0; di < D; ++di) {
+    const double area = data.det_area[pair.dt[static_cast<std::size_t>(di)]];
+    if (!(area < rng[0] || area > rng[1])) continue;
+    for (std::int64_t t = 0; t < T; ++t)
+      if (e.dt_match[static_cast<std::size_t>(t * D + di)] < 0) e.dt_ignore[static_cast<std::size_t>(t * D + di)] = 1;
+  }
+  return e;
+}
 
 }  // namespace
 
@@ -42,33 +159,16 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
   const std::int64_t K = static_cast<std::int64_t>(cat_ids.size());
   const std::int64_t T = static_cast<std::int64_t>(p.iou_thrs.size());
   const std::int64_t R = static_cast<std::int64_t>(p.rec_thrs.size());
-  const std::int64_t A = 4;
+  const std::int64_t A = static_cast<std::int64_t>(p.area_ranges.size());
   const std::int64_t M = static_cast<std::int64_t>(p.max_dets.size());
   out.T = T; out.R = R; out.K = K; out.A = A; out.M = M;
   const std::int64_t max_det = M > 0 ? p.max_dets.back() : 0;
 
-  auto cat_index = [&](std::int64_t label) -> std::int64_t {
-    auto it = std::lower_bound(cat_ids.begin(), cat_ids.end(), label);
-    return (it != cat_ids.end() && *it == label) ? it - cat_ids.begin() : -1;
-  };
-
-  // _gts / _dts grouped by (image, category), annotation order kept.
-  std::vector<std::vector<std::int64_t>> gts(static_cast<std::size_t>(I * K)), dts(static_cast<std::size_t>(I * K));
-  for (std::int64_t i = 0; i < I; ++i) {
-    for (std::int64_t g = data.gt_offsets[i]; g < data.gt_offsets[i + 1]; ++g) {
-      auto k = cat_index(data.gt_labels[g]);
-      if (k >= 0) gts[static_cast<std::size_t>(i * K + k)].push_back(g);
-    }
-    for (std::int64_t d = data.det_offsets[i]; d < data.det_offsets[i + 1]; ++d) {
-      auto k = cat_index(data.det_labels[d]);
-      if (k >= 0) dts[static_cast<std::size_t>(i * K + k)].push_back(d);
-    }
-  }
+  const auto grouped = group_by_image_category(data, cat_ids);
 
   // evaluate(): per (category, area range) the non-None evalImgs, in image order (accumulate() only
   // ever walks them that way), so memory follows the annotations, not categories x images.
   std::vector<std::vector<EvalImg>> eval_imgs(static_cast<std::size_t>(K * A));
-  if (keep_ious) out.ious.reserve(static_cast<std::size_t>(I * K));
   std::vector<CocoEvalOutput::Ious> ious_by_img_cat(keep_ious ? static_cast<std::size_t>(I * K) : 0);
 
   auto evaluated = [&](std::int64_t i) {
@@ -77,91 +177,27 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
   for (std::int64_t k = 0; k < K; ++k) {
     for (std::int64_t i = 0; i < I; ++i) {
       if (!evaluated(i)) continue;
-      const auto& gt = gts[static_cast<std::size_t>(i * K + k)];
-      std::vector<std::int64_t> dt = dts[static_cast<std::size_t>(i * K + k)];
+      const auto& gt = grouped.gts[static_cast<std::size_t>(i * K + k)];
+      const auto& dts = grouped.dts[static_cast<std::size_t>(i * K + k)];
       if (keep_ious) ious_by_img_cat[static_cast<std::size_t>(i * K + k)] = {i, cat_ids[static_cast<std::size_t>(k)], 0, 0, {}};
-      if (gt.empty() && dt.empty()) continue;
-      // Detections by score, highest first (stable), cut to maxDets[-1].
-      std::stable_sort(dt.begin(), dt.end(), [&](std::int64_t a, std::int64_t b) {
-        return -data.det_scores[a] < -data.det_scores[b];
-      });
-      if (static_cast<std::int64_t>(dt.size()) > max_det) dt.resize(static_cast<std::size_t>(max_det));
-      const std::int64_t D = static_cast<std::int64_t>(dt.size());
+      if (gt.empty() && dts.empty()) continue;
+      const PairIous pair = pair_ious(data, gt, dts, max_det);
+      const std::int64_t D = static_cast<std::int64_t>(pair.dt.size());
       const std::int64_t G = static_cast<std::int64_t>(gt.size());
-      // computeIoU: [D, G] in the original gt order; maskUtils.iou gives [] when either side is empty.
-      std::vector<double> ious;
-      const bool have_ious = D > 0 && G > 0;
-      if (have_ious) {
-        ious.resize(static_cast<std::size_t>(D * G));
-        for (std::int64_t di = 0; di < D; ++di)
-          for (std::int64_t gi = 0; gi < G; ++gi) {
-            const auto d = dt[static_cast<std::size_t>(di)];
-            const auto g = gt[static_cast<std::size_t>(gi)];
-            const bool crowd = data.gt_crowd[g] != 0;
-            ious[static_cast<std::size_t>(di * G + gi)] =
-                data.iou_fn ? data.iou_fn(d, g, crowd) : coco_box_iou(&data.det_boxes[d * 4], &data.gt_boxes[g * 4], crowd);
-          }
-        if (keep_ious) {
-          auto& rec = ious_by_img_cat[static_cast<std::size_t>(i * K + k)];
-          rec.rows = D; rec.cols = G; rec.values = ious;
-        }
+      if (keep_ious && !pair.ious.empty()) {
+        auto& rec = ious_by_img_cat[static_cast<std::size_t>(i * K + k)];
+        rec.rows = D; rec.cols = G; rec.values = pair.ious;
       }
       for (std::int64_t a = 0; a < A; ++a) {
-        const auto& rng = kAreaRanges[static_cast<std::size_t>(a)];
+        ImageMatch m = match_image(data, gt, pair, p.area_ranges[static_cast<std::size_t>(a)], p.iou_thrs);
         EvalImg e;
         e.D = D; e.G = G;
-        // gt ignore flags, then gt sorted with ignored ones last (stable).
-        std::vector<std::uint8_t> g_ign(static_cast<std::size_t>(G));
-        for (std::int64_t gi = 0; gi < G; ++gi) {
-          const auto g = gt[static_cast<std::size_t>(gi)];
-          const double area = data.gt_area[g];
-          g_ign[static_cast<std::size_t>(gi)] = (data.gt_crowd[g] != 0 || area < rng[0] || area > rng[1]) ? 1 : 0;
-        }
-        std::vector<std::int64_t> gtind(static_cast<std::size_t>(G));
-        std::iota(gtind.begin(), gtind.end(), 0);
-        std::stable_sort(gtind.begin(), gtind.end(), [&](std::int64_t x, std::int64_t y) {
-          return g_ign[static_cast<std::size_t>(x)] < g_ign[static_cast<std::size_t>(y)];
-        });
-        e.gt_ignore.resize(static_cast<std::size_t>(G));
-        std::vector<std::uint8_t> crowd(static_cast<std::size_t>(G));
-        for (std::int64_t gi = 0; gi < G; ++gi) {
-          const auto src = gtind[static_cast<std::size_t>(gi)];
-          e.gt_ignore[static_cast<std::size_t>(gi)] = g_ign[static_cast<std::size_t>(src)];
-          crowd[static_cast<std::size_t>(gi)] = data.gt_crowd[gt[static_cast<std::size_t>(src)]] != 0;
-        }
+        e.gt_ignore = std::move(m.gt_ignore);
+        e.dt_ignore = std::move(m.dt_ignore);
         e.dt_scores.resize(static_cast<std::size_t>(D));
-        for (std::int64_t di = 0; di < D; ++di) e.dt_scores[static_cast<std::size_t>(di)] = data.det_scores[dt[static_cast<std::size_t>(di)]];
-        e.dt_matched.assign(static_cast<std::size_t>(T * D), 0);
-        e.dt_ignore.assign(static_cast<std::size_t>(T * D), 0);
-        if (have_ious) {
-          std::vector<std::uint8_t> gt_matched(static_cast<std::size_t>(T * G), 0);
-          for (std::int64_t t = 0; t < T; ++t) {
-            for (std::int64_t di = 0; di < D; ++di) {
-              double iou = std::min(p.iou_thrs[static_cast<std::size_t>(t)], 1 - 1e-10);
-              std::int64_t m = -1;
-              for (std::int64_t gi = 0; gi < G; ++gi) {
-                if (gt_matched[static_cast<std::size_t>(t * G + gi)] && !crowd[static_cast<std::size_t>(gi)]) continue;
-                if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1) break;
-                const double v = ious[static_cast<std::size_t>(di * G + gtind[static_cast<std::size_t>(gi)])];
-                if (v < iou) continue;
-                iou = v;
-                m = gi;
-              }
-              if (m == -1) continue;
-              e.dt_ignore[static_cast<std::size_t>(t * D + di)] = e.gt_ignore[static_cast<std::size_t>(m)];
-              e.dt_matched[static_cast<std::size_t>(t * D + di)] = 1;
-              gt_matched[static_cast<std::size_t>(t * G + m)] = 1;
-            }
-          }
-        }
-        // Unmatched detections outside the area range are ignored.
-        for (std::int64_t di = 0; di < D; ++di) {
-          const double area = data.det_area[dt[static_cast<std::size_t>(di)]];
-          const bool outside = area < rng[0] || area > rng[1];
-          if (!outside) continue;
-          for (std::int64_t t = 0; t < T; ++t)
-            if (!e.dt_matched[static_cast<std::size_t>(t * D + di)]) e.dt_ignore[static_cast<std::size_t>(t * D + di)] = 1;
-        }
+        for (std::int64_t di = 0; di < D; ++di) e.dt_scores[static_cast<std::size_t>(di)] = data.det_scores[pair.dt[static_cast<std::size_t>(di)]];
+        e.dt_matched.resize(m.dt_match.size());
+        for (std::size_t n = 0; n < m.dt_match.size(); ++n) e.dt_matched[n] = m.dt_match[n] >= 0;
         eval_imgs[static_cast<std::size_t>(k * A + a)].push_back(std::move(e));
       }
     }
@@ -244,30 +280,40 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
   return out;
 }
 
-std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams& p,
-                                      std::optional<std::int64_t> only_category) {
-  auto summarize = [&](bool ap, std::optional<double> iou_thr, std::int64_t area, std::int64_t max_dets) {
-    double sum = 0;
-    std::int64_t n = 0;
-    for (std::int64_t t = 0; t < ev.T; ++t) {
-      if (iou_thr && p.iou_thrs[static_cast<std::size_t>(t)] != *iou_thr) continue;
-      for (std::int64_t m = 0; m < ev.M; ++m) {
-        if (p.max_dets[static_cast<std::size_t>(m)] != max_dets) continue;
-        for (std::int64_t k = 0; k < ev.K; ++k) {
-          if (only_category && *only_category != k) continue;
-          if (ap) {
-            for (std::int64_t r = 0; r < ev.R; ++r) {
-              double v = ev.precision[static_cast<std::size_t>((((t * ev.R + r) * ev.K + k) * ev.A + area) * ev.M + m)];
-              if (v > -1) { sum += v; ++n; }
-            }
-          } else {
-            double v = ev.recall[static_cast<std::size_t>(((t * ev.K + k) * ev.A + area) * ev.M + m)];
+namespace {
+
+// _summarize(ap, iouThr, areaRng, maxDets): the mean of the cells > -1, -1 when there is none.
+double summarize_one(const CocoEvalOutput& ev, const CocoParams& p, bool ap, std::optional<double> iou_thr,
+                     std::int64_t area, std::int64_t max_dets, std::optional<std::int64_t> only_category) {
+  double sum = 0;
+  std::int64_t n = 0;
+  for (std::int64_t t = 0; t < ev.T; ++t) {
+    if (iou_thr && p.iou_thrs[static_cast<std::size_t>(t)] != *iou_thr) continue;
+    for (std::int64_t m = 0; m < ev.M; ++m) {
+      if (p.max_dets[static_cast<std::size_t>(m)] != max_dets) continue;
+      for (std::int64_t k = 0; k < ev.K; ++k) {
+        if (only_category && *only_category != k) continue;
+        if (ap) {
+          for (std::int64_t r = 0; r < ev.R; ++r) {
+            double v = ev.precision[static_cast<std::size_t>((((t * ev.R + r) * ev.K + k) * ev.A + area) * ev.M + m)];
             if (v > -1) { sum += v; ++n; }
           }
+        } else {
+          double v = ev.recall[static_cast<std::size_t>(((t * ev.K + k) * ev.A + area) * ev.M + m)];
+          if (v > -1) { sum += v; ++n; }
         }
       }
     }
-    return n == 0 ? -1.0 : sum / static_cast<double>(n);
+  }
+  return n == 0 ? -1.0 : sum / static_cast<double>(n);
+}
+
+}  // namespace
+
+std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams& p,
+                                      std::optional<std::int64_t> only_category) {
+  auto summarize = [&](bool ap, std::optional<double> iou_thr, std::int64_t area, std::int64_t max_dets) {
+    return summarize_one(ev, p, ap, iou_thr, area, max_dets, only_category);
   };
   const auto& md = p.max_dets;
   const std::int64_t m0 = md.size() > 0 ? md[0] : 0, m1 = md.size() > 1 ? md[1] : 0, m2 = md.size() > 2 ? md[2] : 0;
@@ -285,6 +331,59 @@ std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams
       summarize(false, std::nullopt, 2, m2),
       summarize(false, std::nullopt, 3, m2),
   };
+}
+
+std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& p) {
+  // areas: 0 all, 1 medium, 2 large (setKpParams); maxDets=20 hard-coded as in _summarizeKps.
+  auto s = [&](bool ap, std::optional<double> iou_thr, std::int64_t area) {
+    return summarize_one(ev, p, ap, iou_thr, area, 20, std::nullopt);
+  };
+  return {s(true, std::nullopt, 0), s(true, 0.5, 0), s(true, 0.75, 0), s(true, std::nullopt, 1), s(true, std::nullopt, 2),
+          s(false, std::nullopt, 0), s(false, 0.5, 0), s(false, 0.75, 0), s(false, std::nullopt, 1), s(false, std::nullopt, 2)};
+}
+
+std::vector<ImageMatch> coco_match_images(const CocoData& data, const std::vector<std::int64_t>& cat_ids,
+                                          const CocoParams& p, std::size_t area) {
+  const std::int64_t I = data.num_images, K = static_cast<std::int64_t>(cat_ids.size());
+  const std::int64_t max_det = p.max_dets.empty() ? 0 : p.max_dets.back();
+  const auto grouped = group_by_image_category(data, cat_ids);
+  std::vector<ImageMatch> out;
+  for (std::int64_t i = 0; i < I; ++i)
+    for (std::int64_t k = 0; k < K; ++k) {
+      const auto& gt = grouped.gts[static_cast<std::size_t>(i * K + k)];
+      const auto& dts = grouped.dts[static_cast<std::size_t>(i * K + k)];
+      if (gt.empty() && dts.empty()) continue;
+      ImageMatch m = match_image(data, gt, pair_ious(data, gt, dts, max_det), p.area_ranges[area], p.iou_thrs);
+      m.image = i;
+      m.category = k;
+      out.push_back(std::move(m));
+    }
+  return out;
+}
+
+std::vector<double> numpy_linspace(double start, double stop, std::int64_t num) {
+  std::vector<double> out(static_cast<std::size_t>(std::max<std::int64_t>(num, 0)));
+  if (num == 1) out[0] = start;
+  if (num <= 1) return out;
+  const double step = (stop - start) / static_cast<double>(num - 1);
+  for (std::int64_t i = 0; i < num; ++i) out[static_cast<std::size_t>(i)] = static_cast<double>(i) * step + start;
+  out.back() = stop;
+  return out;
+}
+
+CocoParams coco_detection_params() {
+  CocoParams p;
+  p.iou_thrs = numpy_linspace(0.5, 0.95, 10);
+  p.rec_thrs = numpy_linspace(0.0, 1.0, 101);
+  p.max_dets = {1, 10, 100};
+  return p;
+}
+
+CocoParams coco_keypoint_params() {
+  CocoParams p = coco_detection_params();
+  p.max_dets = {20};
+  p.area_ranges = {{0.0, 1e5 * 1e5}, {32.0 * 32.0, 96.0 * 96.0}, {96.0 * 96.0, 1e5 * 1e5}};
+  return p;
 }
 
 std::vector<double> torch_linspace_f32(double start_d, double end_d, std::int64_t steps, int lanes) {

@@ -14,7 +14,16 @@ struct CocoParams {
   std::vector<double> iou_thrs;      // T
   std::vector<double> rec_thrs;      // R
   std::vector<std::int64_t> max_dets;  // M, sorted ascending
+  // Params.areaRng: all, small, medium, large for bbox/segm; keypoints use all, medium, large.
+  std::vector<std::array<double, 2>> area_ranges = {
+      {0.0, 1e5 * 1e5}, {0.0, 32.0 * 32.0}, {32.0 * 32.0, 96.0 * 96.0}, {96.0 * 96.0, 1e5 * 1e5}};
 };
+
+// COCOeval's own defaults (Params.setDetParams / setKpParams): np.linspace thresholds in float64.
+CocoParams coco_detection_params();
+CocoParams coco_keypoint_params();
+// np.linspace(start, stop, num): start + i * step, the last value exactly stop.
+std::vector<double> numpy_linspace(double start, double stop, std::int64_t num);
 
 // The annotations of all images. Boxes are COCO xywh (float64).
 struct CocoData {
@@ -29,6 +38,7 @@ struct CocoData {
   std::vector<std::int64_t> gt_labels;    // [Kg]
   std::vector<std::uint8_t> gt_crowd;     // [Kg] 0/1
   std::vector<double> gt_area;            // [Kg] area used for the area ranges
+  std::vector<std::uint8_t> gt_ignore;    // [Kg] ignored besides crowds (keypoints: none labelled); empty = none
   // Images in params.imgIds (empty: all). TorchMetrics leaves images without any mask out of the
   // segm datasets, so their detections are never scored.
   std::vector<std::uint8_t> image_evaluated;
@@ -46,6 +56,23 @@ struct CocoEvalOutput {
   std::vector<Ious> ious;
 };
 
+// evaluateImg for one (image, category, area range): detections in score order (at most maxDet),
+// ground truths with the ignored ones last; matches are positions in those orders, -1 for none.
+struct ImageMatch {
+  std::int64_t image = 0, category = 0;  // image index, category index
+  std::vector<std::int64_t> dt;          // [D] global detection indices, score order
+  std::vector<std::int64_t> gt;          // [G] global ground-truth indices, ignored last
+  std::vector<std::uint8_t> gt_ignore;   // [G]
+  std::vector<std::int64_t> dt_match;    // [T, D] position in gt, -1 unmatched
+  std::vector<std::int64_t> gt_match;    // [T, G] position in dt, -1 missed
+  std::vector<std::uint8_t> dt_ignore;   // [T, D]
+};
+
+// Every (image, category) that has a detection or a ground truth, image-major, matched at each of
+// params.iou_thrs within params.area_ranges[area] and the first params.max_dets.back() detections.
+std::vector<ImageMatch> coco_match_images(const CocoData& data, const std::vector<std::int64_t>& cat_ids,
+                                          const CocoParams& params, std::size_t area);
+
 // pycocotools' bbIou for one pair of xywh boxes (crowd: intersection over the detection's area).
 double coco_box_iou(const double* dt, const double* gt, bool crowd);
 
@@ -56,6 +83,10 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
 // TorchMetrics' per-class loop (params.catIds = [c]) does.
 std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams& params,
                                       std::optional<std::int64_t> only_category = std::nullopt);
+
+// COCOeval.summarize() for iouType 'keypoints' (_summarizeKps): 10 stats at maxDets 20 over
+// areas all, medium, large.
+std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& params);
 
 // torch.linspace(start, end, steps) in float32 on CPU (values as float64), as TorchMetrics builds
 // the default IoU and recall thresholds. `lanes`: floats per SIMD vector of the build that ran it

@@ -26,6 +26,12 @@ std::array<double, 4> rle_to_bbox(const Rle& r);
 // pycocotools' rleIou for one pair: 0 when the bounding boxes do not overlap, -1 when the sizes
 // differ, else intersection / union (crowd: intersection / area(dt)).
 double rle_iou(const Rle& dt, const Rle& gt, bool crowd);
+// pycocotools' rleMerge: the union (or, with `intersect`, the intersection) of masks of one size;
+// no masks, or masks of different sizes, give the empty 0 x 0 RLE as pycocotools does.
+Rle rle_merge(const std::vector<Rle>& rles, bool intersect);
+// pycocotools' rleFrPoly: the polygon of `k` points (x0, y0, x1, y1, ...) rasterised on an h x w
+// grid exactly as COCO does it (edges walked on a 5x upsampled grid, crossings kept per column).
+Rle rle_from_polygon(const double* xy, std::size_t k, std::int64_t h, std::int64_t w);
 // COCO's compressed string form ("counts" of a compressed RLE) and back.
 std::string rle_to_string(const Rle& r);
 Rle rle_from_string(const std::string& s, std::int64_t h, std::int64_t w);
