@@ -85,7 +85,9 @@
   X(intersection_over_union) \
   X(generalized_intersection_over_union) \
   X(distance_intersection_over_union) \
-  X(complete_intersection_over_union)
+  X(complete_intersection_over_union) \
+  X(panoptic_quality) \
+  X(modified_panoptic_quality)
 
 // Curves, calibration, hinge and ranking metrics (classification, second part).
 #define WASMETRICS_CLASSIFICATION_CURVES(X) \

@@ -99,7 +99,7 @@ MetricSpec panoptic_quality_spec() {
                             "([C, 3] with return_sq_and_rq); a category seen nowhere reads 0"});
   return {
       .name = "PanopticQuality",
-      .family = "detection",
+      .family = "panoptic",
       .doc = "Panoptic quality (Kirillov et al.): per category, the IoU sum of matched segments (IoU > 0.5) over "
              "TP + FP/2 + FN/2, averaged over the categories seen; void and unknown categories as TorchMetrics.",
       .inputs = panoptic_inputs(),
@@ -116,7 +116,7 @@ MetricSpec panoptic_quality_spec() {
 MetricSpec modified_panoptic_quality_spec() {
   return {
       .name = "ModifiedPanopticQuality",
-      .family = "detection",
+      .family = "panoptic",
       .doc = "Modified panoptic quality (Porzi et al., Seamless Scene Segmentation): things as PanopticQuality, each "
              "stuff category as the IoU sum of all overlapping segments over the number of target segments.",
       .inputs = panoptic_inputs(),
