@@ -90,7 +90,9 @@
   X(complete_intersection_over_union) \
   X(coco_segm_polygons) \
   X(coco_keypoints) \
-  X(coco_matches)
+  X(coco_matches) \
+  X(panoptic_quality) \
+  X(modified_panoptic_quality)
 
 // Curves, calibration, hinge and ranking metrics (classification, second part).
 #define WASMETRICS_CLASSIFICATION_CURVES(X) \

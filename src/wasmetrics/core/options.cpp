@@ -64,7 +64,10 @@ std::string describe(const OptionSpec& s) {
     case OptionType::number_or_string: out = "a number or one of " + choices_text(s.choices); break;
     case OptionType::integer_or_string: out = "an integer or one of " + choices_text(s.choices); break;
     case OptionType::number_list: out = "a number or an array of numbers"; break;
-    case OptionType::integer_list: out = "an integer or an array of integers"; break;
+    case OptionType::integer_list:
+      out = s.default_value.is_array() && s.default_value.empty() ? "an integer or an array of integers (may be empty)"
+                                                                  : "an integer or an array of integers";
+      break;
     case OptionType::string_list:
       out = s.choices.empty() ? "a non-empty array of strings"
                               : "one of " + choices_text(s.choices) + " or a non-empty array of them";
@@ -142,7 +145,9 @@ Json check_value(const std::string& metric, const std::string& key, const Option
       auto ok = [&](const Json& e) { return ints ? is_integral(e) && in_range(s, e.get<double>())
                                                  : e.is_number() && in_range(s, e.get<double>()); };
       if (v.is_number()) return ok(v) ? (ints ? Json(v.get<std::int64_t>()) : Json(v.get<double>())) : bad();
-      if (!v.is_array() || v.empty()) return bad();
+      // An empty list is a value only where the default is one (PanopticQuality's `things`: none).
+      const bool empty_allowed = s.default_value.is_array() && s.default_value.empty();
+      if (!v.is_array() || (v.empty() && !empty_allowed)) return bad();
       Json out = Json::array();
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (!ok(v[i])) fail(metric, ": option '", key, "' element [", i, "] must be ", describe(s), ", got ", json_text(v[i]));
