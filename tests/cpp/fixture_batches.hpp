@@ -125,17 +125,25 @@ inline Batch read_detection_batch(const Json& b, const MetricSpec& spec) {
 }
 // --- end of the detection adapter ----------------------------------------------------------------
 
-// FORMAT-image-audio.md: a batch value that is an object but not a tensor is a dict of named inputs
-// (SpatialDistortionIndex's `target` {ms, pan, pan_lr}); the metric takes its keys as inputs.
-inline bool has_dict_inputs(const Json& b) {
+// FORMAT-image-audio.md: a batch value that is an object but not a tensor, under a key the metric
+// does not take, is a dict of named inputs (SpatialDistortionIndex's `target` {ms, pan, pan_lr});
+// the metric takes its keys as inputs. Under a key it takes (SQuAD's dicts, COCO files as JSON
+// text) it is that input's value.
+inline bool is_dict_input(const std::string& key, const Json& value, const MetricSpec& spec) {
+  if (!value.is_object() || is_tensor_json(value)) return false;
+  for (auto& in : spec.inputs)
+    if (in.name == key) return false;
+  return true;
+}
+inline bool has_dict_inputs(const Json& b, const MetricSpec& spec) {
   for (auto& [key, value] : b.items())
-    if (value.is_object() && !is_tensor_json(value)) return true;
+    if (is_dict_input(key, value, spec)) return true;
   return false;
 }
-inline Json flatten_dict_inputs(const Json& b) {
+inline Json flatten_dict_inputs(const Json& b, const MetricSpec& spec) {
   Json out = Json::object();
   for (auto& [key, value] : b.items())
-    if (value.is_object() && !is_tensor_json(value)) {
+    if (is_dict_input(key, value, spec)) {
       for (auto& [k, v] : value.items()) out[k] = v;
     } else {
       out[key] = value;
@@ -146,8 +154,8 @@ inline Json flatten_dict_inputs(const Json& b) {
 inline Batch read_batch(const Json& given, const MetricSpec& spec) {
   if (takes_text(spec)) return read_text_batch(given, spec);
   if (is_detection_batch(given)) return read_detection_batch(given, spec);
-  const bool from_dict = has_dict_inputs(given);
-  const Json b = from_dict ? flatten_dict_inputs(given) : given;
+  const bool from_dict = has_dict_inputs(given, spec);
+  const Json b = from_dict ? flatten_dict_inputs(given, spec) : given;
   Batch out;
   for (auto& in : spec.inputs) {
     if (!b.contains(in.name)) {
@@ -170,7 +178,7 @@ inline std::vector<std::string> inputs_not_taken(const Json& batches, const Metr
   std::vector<std::string> out;
   for (auto& given : batches) {
     if (is_detection_batch(given)) continue;
-    const Json b = flatten_dict_inputs(given);
+    const Json b = flatten_dict_inputs(given, spec);
     for (auto& [key, value] : b.items()) {
       bool listed = false;
       for (auto& in : spec.inputs) listed = listed || in.name == key;

@@ -88,14 +88,16 @@ function textInputs(batch, spec, where) {
   return inputs;
 }
 
-// FORMAT-image-audio.md: a batch value that is an object but not a tensor is a dict of named inputs
-// (SpatialDistortionIndex's `target` {ms, pan, pan_lr}); the metric takes its keys as inputs.
-// Mirrors the native runner.
-const isDictInput = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !isFixtureTensor(v);
-function flattenDictInputs(batch) {
+// FORMAT-image-audio.md: a batch value that is an object but not a tensor, under a key the metric
+// does not take, is a dict of named inputs (SpatialDistortionIndex's `target` {ms, pan, pan_lr});
+// the metric takes its keys as inputs. Under a key it takes (SQuAD's dicts, COCO files as JSON
+// text) it is that input's value. Mirrors the native runner.
+const isDictValue = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !isFixtureTensor(v);
+const isDictInput = (key, v, spec) => isDictValue(v) && !spec.inputs.some((i) => i.name === key);
+function flattenDictInputs(batch, spec) {
   const out = {};
   for (const [key, value] of Object.entries(batch)) {
-    if (isDictInput(value)) Object.assign(out, value);
+    if (isDictInput(key, value, spec)) Object.assign(out, value);
     else out[key] = value;
   }
   return out;
@@ -105,8 +107,8 @@ function flattenDictInputs(batch) {
 export function batchInputs(given, spec, where) {
   if (spec.inputs.some((i) => (i.kind ?? 'tensor') !== 'tensor')) return textInputs(given, spec, where);
   if (Array.isArray(given.preds)) return detectionInputs(given, spec, where);
-  const fromDict = Object.values(given).some(isDictInput);
-  const batch = fromDict ? flattenDictInputs(given) : given;
+  const fromDict = Object.entries(given).some(([key, value]) => isDictInput(key, value, spec));
+  const batch = fromDict ? flattenDictInputs(given, spec) : given;
   const inputs = [];
   for (const input of spec.inputs) {
     if (!Object.hasOwn(batch, input.name)) {
@@ -137,7 +139,7 @@ export function inputsNotTaken(batches, spec) {
   const out = new Set();
   for (const b of batches) {
     if (Array.isArray(b.preds)) continue;
-    for (const key of Object.keys(flattenDictInputs(b))) if (!listed.has(key)) out.add(key);
+    for (const key of Object.keys(flattenDictInputs(b, spec))) if (!listed.has(key)) out.add(key);
   }
   return [...out];
 }
