@@ -9,7 +9,7 @@ export WASMETRICS_UNITY := $(UNITY)
 export NODE_PATH := /usr/share/nodejs
 THIRD_PARTY := $(CURDIR)/.third_party/include
 
-.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js test-consumers demo bench clean fuzz lint
+.PHONY: all deps native native-check wasm wasm-simd wasm-plain npm test test-native test-js test-consumers demo bench clean fuzz lint
 
 all: native npm
 
@@ -19,6 +19,14 @@ deps:
 native: deps
 	@cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_UNITY=$(UNITY) >/dev/null
 	@ninja -C build/native -j$(JOBS)
+
+# `make test`'s native build (build/native-check): clang++-14 at -O1 with ASan+UBSan. The GoogleTest
+# suites and the fuzz corpus replay (fuzz_replay_*: the fuzz targets with a plain main()) run on
+# this one build of the core; `make native` stays the Release build for everything else.
+CHECK_FLAGS = -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DWASMETRICS_SANITIZE=ON
+native-check: deps
+	@cmake -S . -B build/native-check -G Ninja $(CHECK_FLAGS) -DWASMETRICS_UNITY=$(UNITY) >/dev/null
+	@ninja -C build/native-check -j$(JOBS)
 
 wasm: wasm-simd wasm-plain
 
@@ -36,7 +44,7 @@ npm: wasm
 	@node npm/scripts/build.mjs
 	@node scripts/gen-metrics-doc.mjs
 
-test: native npm
+test: native-check npm
 	@bash scripts/run-tests.sh
 
 # The consumer matrix alone (it is part of `make test` too): the packed tarball with Jest (CJS, ESM)
