@@ -9,25 +9,38 @@ export WASMETRICS_UNITY := $(UNITY)
 export NODE_PATH := /usr/share/nodejs
 THIRD_PARTY := $(CURDIR)/.third_party/include
 
-.PHONY: all deps native wasm wasm-simd wasm-plain npm test test-native test-js test-consumers demo bench clean fuzz lint
+.PHONY: all deps build-deps native native-check wasm wasm-simd wasm-plain npm test test-native test-js test-consumers demo bench clean fuzz lint
 
 all: native npm
 
+# `make deps`: everything, with `make lint`'s Prettier and ESLint; the builds (and so `make test`)
+# install only what they use.
 deps:
+	@WASMETRICS_LINT_DEPS=1 bash scripts/install-deps.sh
+
+build-deps:
 	@bash scripts/install-deps.sh
 
-native: deps
+native: build-deps
 	@cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_UNITY=$(UNITY) >/dev/null
 	@ninja -C build/native -j$(JOBS)
 
+# `make test`'s native build (build/native-check): clang++-14 at -O1 with ASan+UBSan. The GoogleTest
+# suites and the fuzz corpus replay (fuzz_replay_*: the fuzz targets with a plain main()) run on
+# this one build of the core; `make native` stays the Release build for everything else.
+CHECK_FLAGS = -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DWASMETRICS_SANITIZE=ON
+native-check: build-deps
+	@cmake -S . -B build/native-check -G Ninja $(CHECK_FLAGS) -DWASMETRICS_UNITY=$(UNITY) >/dev/null
+	@ninja -C build/native-check -j$(JOBS)
+
 wasm: wasm-simd wasm-plain
 
-wasm-simd: deps
+wasm-simd: build-deps
 	@emcmake cmake -S . -B build/wasm-simd -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_SIMD=ON -DWASMETRICS_UNITY=$(UNITY) \
 	  -DWASMETRICS_THIRD_PARTY_INCLUDE=$(THIRD_PARTY) >/dev/null
 	@ninja -C build/wasm-simd -j$(JOBS)
 
-wasm-plain: deps
+wasm-plain: build-deps
 	@emcmake cmake -S . -B build/wasm-plain -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_SIMD=OFF -DWASMETRICS_UNITY=$(UNITY) \
 	  -DWASMETRICS_THIRD_PARTY_INCLUDE=$(THIRD_PARTY) >/dev/null
 	@ninja -C build/wasm-plain -j$(JOBS)
@@ -36,7 +49,7 @@ npm: wasm
 	@node npm/scripts/build.mjs
 	@node scripts/gen-metrics-doc.mjs
 
-test: native npm
+test: native-check npm
 	@bash scripts/run-tests.sh
 
 # The consumer matrix alone (it is part of `make test` too): the packed tarball with Jest (CJS, ESM)

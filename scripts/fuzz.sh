@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The fuzz targets: the libFuzzer targets of fuzz/ (native core under ASan+UBSan, built with
-# clang++-14 into build/fuzz) and the Node mutation fuzzer of the JS file readers.
+# The fuzz targets: the libFuzzer targets of fuzz/ (native core under ASan+UBSan) and the Node
+# mutation fuzzer of the JS file readers.
 #
 #   scripts/fuzz.sh --replay     `make test`: run every committed corpus unit (fuzz/corpus/<target>)
-#                                once, no exploration. A unit may take FUZZ_UNIT_TIMEOUT seconds
-#                                (default 60) before it counts as a hang: a committed unit should run
-#                                in under 2 s under ASan on an idle core (`--measure` checks), so
-#                                the budget holds on a machine 30 times slower or busier.
+#                                once, no exploration, through build/native-check/fuzz_replay_<target>
+#                                (`make native-check`: the target's code with a plain main(),
+#                                fuzz/replay_main.cpp, on the ASan+UBSan build the native tests use,
+#                                so no build of its own). A unit may take FUZZ_UNIT_TIMEOUT seconds
+#                                (default 60) of CPU time before it counts as a hang: a committed unit
+#                                should run in under 2 s under ASan on an idle core (`--measure`
+#                                checks), and CPU time does not stretch on a busy machine.
+#   Exploring and measuring use libFuzzer, built with clang++-14 into build/fuzz:
 #   scripts/fuzz.sh SECONDS      `make fuzz`: explore each target for SECONDS (default 600 from
 #                                the Makefile's FUZZ_SECONDS) from the committed corpus; a unit over
 #                                20 s is a hang. FUZZ_SEED=N makes a run reproducible.
@@ -43,10 +47,20 @@ report() { # TARGET RC LOG OK-TEXT
   fi
 }
 
-# The slowest unit of a replay log: "N ms (unit)", from libFuzzer's "Executed UNIT in N ms".
-slowest() { sed -nE 's/^Executed (.*) in ([0-9]+) ms$/\2 \1/p' "$1" | sort -n | tail -1 | awk '{ sub(".*/", "", $2); printf "%s ms (%s)", $1, $2 }'; }
-
-if ! command -v clang++-14 >/dev/null 2>&1; then
+if [ $mode = replay ]; then
+  check=${NATIVE_CHECK_DIR:-build/native-check}
+  for t in "${targets[@]}"; do
+    log="$work/$t.log"
+    units=(fuzz/corpus/"$t"/*)
+    if [ ! -x "$check/fuzz_replay_$t" ]; then
+      echo "fuzz $t: FAILED (not built: $check/fuzz_replay_$t; make native-check builds it)"
+      failed=$((failed + 1))
+      continue
+    fi
+    FUZZ_UNIT_CPU_SECONDS=$unit_timeout "$check/fuzz_replay_$t" "${units[@]}" >"$log" 2>&1
+    report "$t" $? "$log" "${#units[@]} corpus units replayed, $(sed -nE 's/^replayed [0-9]+ units, //p' "$log")"
+  done
+elif ! command -v clang++-14 >/dev/null 2>&1; then
   echo "fuzz: clang++-14 not found (Debian clang-14 + libclang-rt-14-dev; scripts/install-deps.sh installs them)"
   for t in "${targets[@]}"; do echo "fuzz $t: FAILED (not built: no clang++-14)"; done
   failed=3
@@ -59,10 +73,6 @@ else
     log="$work/$t.log"
     units=(fuzz/corpus/"$t"/*)
     case $mode in
-      replay)
-        # Files (not folders) as arguments: libFuzzer runs each once and does not explore.
-        ./build/fuzz/fuzz_$t -timeout="$unit_timeout" -rss_limit_mb=4096 -artifact_prefix="$artifacts/$t-" "${units[@]}" >"$log" 2>&1
-        report "$t" $? "$log" "${#units[@]} corpus units replayed, slowest $(slowest "$log")" ;;
       measure)
         : >"$log"; rm -f "$log.failures"
         for u in "${units[@]}"; do

@@ -40,8 +40,11 @@ for lib in xtensor xtl nlohmann hwy; do ln -sfn "/usr/include/$lib" ".third_part
 # npm packages, exactly as locked; skipped when node_modules matches the lock already:
 # npm/ (the package's build and tests), web/ (the demo page: papaparse, Chart.js, playwright-core),
 # tests/consumers/ (the bundlers and Jest of the consumer matrix, tests/js/consumers.test.mjs),
-# tools/lint/ (`make lint`'s Prettier and ESLint).
-for dir in npm web tests/consumers tools/lint; do
+# tools/lint/ (Prettier and ESLint: only for `make lint`, which sets WASMETRICS_LINT_DEPS=1; the
+# tests never use them).
+dirs=(npm web tests/consumers)
+[ "${WASMETRICS_LINT_DEPS:-0}" = 1 ] && dirs+=(tools/lint)
+for dir in "${dirs[@]}"; do
   [ -f "$dir/package-lock.json" ] || continue
   stamp=$dir/node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then

@@ -20,14 +20,14 @@ phase() { # NAME COMMAND...: runs it, appends "NAME cpu wall exit" to phases.txt
   printf '%-28s %8.1f s CPU %8.1f s wall  exit %d\n' "$name" "$(echo "$user + $sys" | bc)" "$wall" "$rc" | tee -a "$out/phases.txt"
 }
 phase deps bash scripts/install-deps.sh
-phase build-native bash -c "cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_UNITY=$WASMETRICS_UNITY >/dev/null && ninja -C build/native -j2"
+# as the Makefile's native-check: clang++-14 -O1, ASan+UBSan; the tests and the fuzz replay drivers
+phase build-native-check bash -c "cmake -S . -B build/native-check -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release '-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG' -DWASMETRICS_SANITIZE=ON -DWASMETRICS_UNITY=$WASMETRICS_UNITY >/dev/null && ninja -C build/native-check -j2"
 for b in simd plain; do
   flag=ON; [ $b = plain ] && flag=OFF
   phase "build-wasm-$b" bash -c "emcmake cmake -S . -B build/wasm-$b -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_SIMD=$flag -DWASMETRICS_UNITY=$WASMETRICS_UNITY -DWASMETRICS_THIRD_PARTY_INCLUDE=$tp >/dev/null && ninja -C build/wasm-$b -j2"
 done
 phase npm-dist bash -c "node npm/scripts/build.mjs && node scripts/gen-metrics-doc.mjs"
-phase test-native ./build/native/wasmetrics_tests --gtest_brief=1
+phase test-native ./build/native-check/wasmetrics_tests --gtest_brief=1
 for f in tests/js/*.test.mjs; do phase "js-$(basename "$f" .test.mjs)" node --test --test-reporter=tap "$f"; done
-phase build-fuzz bash -c "CXX=clang++-14 cmake -S fuzz -B build/fuzz -G Ninja -DWASMETRICS_UNITY=$WASMETRICS_UNITY >/dev/null && ninja -C build/fuzz -j2"
 phase fuzz-replay bash scripts/fuzz.sh --replay
 awk '{ cpu += $2; wall += $5 } END { printf "%-28s %8.1f s CPU %8.1f s wall\n", "total", cpu, wall }' "$out/phases.txt" | tee -a "$out/phases.txt"

@@ -19,7 +19,7 @@
 // updates, options at their defaults, reset/dispose, MetricCollection) run in the SIMD build only.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
@@ -413,7 +413,12 @@ export async function runContract({ simd, scope = 'all' }) {
     }
   });
 
-  const nativeFile = join(repoRoot, 'build', 'native', 'contract-blobs.json');
+  // `make test` runs the native contract test in build/native-check (ASan+UBSan), `make native`
+  // in build/native: the newer of the two files is the last native run's.
+  const nativeFile = ['native-check', 'native']
+    .map((dir) => join(repoRoot, 'build', dir, 'contract-blobs.json'))
+    .filter((f) => existsSync(f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? join(repoRoot, 'build', 'native', 'contract-blobs.json');
   test(`[${build}] native blobs (GoogleTest contract test) load here with the same values`, (t) => {
     if (!existsSync(nativeFile)) {
       t.skip(`${nativeFile} is missing: run the native contract test first`);
