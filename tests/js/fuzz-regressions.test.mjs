@@ -7,20 +7,20 @@ import { test } from 'node:test';
 
 import { repoRoot } from './helpers.mjs';
 
-const { decodeMask } = await import(join(repoRoot, 'npm', 'dist', 'index.mjs'));
+const { decodeMask, MediaFormatError } = await import(join(repoRoot, 'npm', 'dist', 'index.mjs'));
 const seed = (name) => readFileSync(join(repoRoot, 'fuzz', 'corpus', 'readers', name));
 
 test('a 70-byte PNG claiming 654M x 2 pixels is refused before decoding (took seconds and GBs)', () => {
   const start = process.cpuUsage(); // CPU time, not wall time: a busy machine must not fail this
   assert.throws(() => decodeMask(seed('regress-huge-claimed-size.png'), { name: 'big.png' }),
-    (e) => e.constructor === Error && /big\.png: the PNG claims 654311426x2 pixels/.test(e.message));
+    (e) => e.constructor === MediaFormatError && /big\.png: the PNG claims 654311426x2 pixels/.test(e.message));
   const used = process.cpuUsage(start);
   assert.ok(used.user + used.system < 1e6, 'refused at once (under 1 s of CPU)');
 });
 
 test('a PNG of zero width is refused, not returned as an empty mask', () => {
   assert.throws(() => decodeMask(seed('regress-zero-width.png'), { name: 'z.png' }),
-    (e) => e.constructor === Error && /z\.png: the PNG has no pixels/.test(e.message));
+    (e) => e.constructor === MediaFormatError && /z\.png: the PNG has no pixels/.test(e.message));
 });
 
 test('a version-2 .npy shorter than its 12-byte preamble is an Error, not a RangeError', async () => {
