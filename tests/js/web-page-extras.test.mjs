@@ -156,7 +156,7 @@ test('page extras: PNG exports, progress bar, metric picker, several CVAT files,
       await page.setInputFiles('[data-mode-panel="agreement"] input[data-input="ratings"]', names.map((n) => join(webDir, `samples/cvat-street-${n}.xml`)));
       assert.equal(await settledState(page, 'agreement')(), 'ready');
       assert.deepEqual(await page.$$eval('#agreement-annotators tbody tr td:first-child', (tds) => tds.map((td) => td.textContent)), names);
-      assert.equal(await page.$eval('[data-file-name="ratings"]', (e) => e.textContent), names.map((n) => `cvat-street-${n}.xml`).join(', '));
+      assert.equal(await page.$eval('[data-file-name="ratings"]', (e) => e.textContent), `3 files: ${names.map((n) => `cvat-street-${n}.xml`).join(', ')}`);
       // a non-CVAT file among several is an error naming it
       await page.setInputFiles('[data-mode-panel="agreement"] input[data-input="ratings"]', [join(webDir, 'samples/cvat-street-ana.xml'), join(webDir, 'samples/agreement-long.csv')]);
       assert.equal(await settledState(page, 'agreement')(), 'error');
