@@ -10,6 +10,21 @@ export declare function readQrels(text: string): Map<string, Map<string, number>
 export declare function readRun(text: string): Map<string, { doc: string; rank: number; score: number }[]>;
 
 /**
+ * A ranking as one CSV/TSV table with a header naming query (query/qid), document
+ * (document/doc/docid/docno), score and relevance (relevance/rel/label) columns; an empty
+ * relevance is an unjudged document. Returns the qrels and the run as readQrels/readRun do.
+ */
+export declare function readTrecCsv(text: string): {
+  qrels: Map<string, Map<string, number>>;
+  run: Map<string, { doc: string; rank: number; score: number }[]>;
+};
+
+/** A query's retrieved documents in trec_eval's order (score descending, ties by document id descending), rank from 1. */
+export declare function trecRanking(
+  run: Map<string, { doc: string; score: number }[]>, query: string,
+): { doc: string; score: number; rank: number }[];
+
+/**
  * The (preds, target, indexes) rows of a run against its qrels for the Retrieval* metrics; judged
  * queries only, sorted by id (`queries[indexes[i]]` is row i's query). Relevant documents missing
  * from the run are not retrieved: the query is padded to `depth` rows with non-relevant fillers,

@@ -144,6 +144,66 @@ function trecOrder(docs) {
   return [...docs].sort((p, q) => (q.score - p.score) || compareBytes(q.doc, p.doc));
 }
 
+/**
+ * A query's retrieved documents as trec_eval ranks them (score descending, ties by document id
+ * descending in byte order; the file's rank column ignored): [{doc, score, rank}], rank from 1.
+ * A query the run does not hold gives [].
+ */
+export function trecRanking(run, query) {
+  if (!(run instanceof Map)) throw new TypeError('trecRanking(run, query): pass the Map readRun() returns');
+  return trecOrder(run.get(query) ?? []).map(({ doc, score }, i) => ({ doc, score, rank: i + 1 }));
+}
+
+const CSV_COLUMNS = {
+  query: ['query', 'qid', 'query_id', 'topic'],
+  doc: ['document', 'doc', 'docid', 'doc_id', 'docno'],
+  score: ['score', 'sim', 'similarity'],
+  relevance: ['relevance', 'rel', 'label', 'judgment', 'judgement'],
+};
+
+/**
+ * A ranking as one table: CSV or TSV (the delimiter is the header's: tab if it has one, else
+ * comma) with a header naming a query, a document, a score and a relevance column (query/qid,
+ * document/doc/docid/docno, score, relevance/rel/label; any order, other columns ignored). Each
+ * row is a retrieved document with its score; an empty relevance is an unjudged document.
+ * Returns {qrels, run} as readQrels() and readRun() do (the run's ranks are the row order per
+ * query), for trecInputs(). Throws TrecFormatError naming the line for a missing column, a bad
+ * score or relevance, or a document listed twice for a query. Fields are not quoted.
+ */
+export function readTrecCsv(text) {
+  const rows = lines(text, 'readTrecCsv');
+  const headerAt = rows.findIndex((l) => l.trim() !== '');
+  if (headerAt < 0) throw new TrecFormatError('readTrecCsv: the file is empty');
+  const delimiter = rows[headerAt].includes('\t') ? '\t' : ',';
+  const header = rows[headerAt].split(delimiter).map((h) => h.trim().toLowerCase());
+  const at = Object.fromEntries(Object.entries(CSV_COLUMNS).map(([key, names]) => [key, header.findIndex((h) => names.includes(h))]));
+  const absent = Object.entries(at).filter(([, i]) => i < 0).map(([key]) => CSV_COLUMNS[key].join('/'));
+  if (absent.length) throw new TrecFormatError(`readTrecCsv line ${headerAt + 1}: the header needs a column for ${absent.join(', ')}; it has ${header.join(', ')}`);
+  const qrels = new Map();
+  const run = new Map();
+  for (let i = headerAt + 1; i < rows.length; i++) {
+    if (!rows[i].trim()) continue;
+    const f = rows[i].split(delimiter).map((x) => x.trim());
+    const where = `readTrecCsv line ${i + 1}`;
+    if (f.length !== header.length) throw new TrecFormatError(`${where}: ${f.length} fields, the header has ${header.length}`);
+    const [query, doc, scoreText, relText] = [f[at.query], f[at.doc], f[at.score], f[at.relevance]];
+    if (!query || !doc) throw new TrecFormatError(`${where}: empty ${query ? 'document' : 'query'}`);
+    const score = Number(scoreText);
+    if (scoreText === '' || !Number.isFinite(score)) throw new TrecFormatError(`${where}: score must be a finite number, got ${JSON.stringify(scoreText)}`);
+    if (relText !== '' && !/^[+-]?\d+$/.test(relText)) throw new TrecFormatError(`${where}: relevance must be an integer (or empty: unjudged), got ${JSON.stringify(relText)}`);
+    if (!run.has(query)) run.set(query, []);
+    const docs = run.get(query);
+    if (docs.some((d) => d.doc === doc)) throw new TrecFormatError(`${where}: document ${JSON.stringify(doc)} is listed twice for query ${JSON.stringify(query)}`);
+    docs.push({ doc, rank: docs.length + 1, score });
+    if (relText !== '') {
+      if (!qrels.has(query)) qrels.set(query, new Map());
+      qrels.get(query).set(doc, Number(relText));
+    }
+  }
+  if (!run.size) throw new TrecFormatError('readTrecCsv: no rows after the header');
+  return { qrels, run };
+}
+
 function pairs(a, b, what) {
   const x = Array.from(a ?? [], Number); const y = Array.from(b ?? [], Number);
   if (x.length !== y.length) throw new RangeError(`${what}: the two runs have ${x.length} and ${y.length} per-query values; pair them by query first`);

@@ -175,3 +175,34 @@ test('pairedRandomizationTest: seeded (same seed, same p) and close to the exact
   assert.notEqual(wm.pairedRandomizationTest(a, b, { trials: 20000, seed: 8 }).pValue, r1.pValue);
   assert.throws(() => wm.pairedRandomizationTest(a, b, { trials: 0 }), /trials/);
 });
+
+test('readTrecCsv: one table (query, document, score, relevance) gives the qrels and the run; trecRanking orders as trec_eval', () => {
+  const csv = 'qid\tdocno\tscore\trel\textra\nq1\tb\t2.5\t1\tx\nq1\ta\t2.5\t\tx\nq1\tc\t9\t0\tx\n\nq2\td\t1\t2\tx\n';
+  const { qrels, run } = wm.readTrecCsv(csv);
+  assert.deepEqual([...qrels.get('q1')], [['b', 1], ['c', 0]], 'an empty relevance is unjudged');
+  assert.deepEqual([...qrels.get('q2')], [['d', 2]]);
+  assert.deepEqual(run.get('q1').map((d) => [d.doc, d.rank, d.score]), [['b', 1, 2.5], ['a', 2, 2.5], ['c', 3, 9]]);
+  // trec_eval's order: score descending, the tie of a and b by document id descending
+  assert.deepEqual(wm.trecRanking(run, 'q1').map((d) => [d.doc, d.rank]), [['c', 1], ['b', 2], ['a', 3]]);
+  assert.deepEqual(wm.trecRanking(run, 'nope'), []);
+  // the same numbers as the two trec_eval files holding the same lines
+  const fromFiles = wm.trecInputs(wm.readQrels('q1 0 b 1\nq1 0 c 0\nq2 0 d 2\n'), wm.readRun('q1 Q0 b 1 2.5 t\nq1 Q0 a 2 2.5 t\nq1 Q0 c 3 9 t\nq2 Q0 d 1 1 t\n'));
+  const fromCsv = wm.trecInputs(qrels, run);
+  for (const k of ['preds', 'target', 'indexes', 'queries']) assert.deepEqual(Array.from(fromCsv[k]), Array.from(fromFiles[k]), k);
+  const comma = wm.readTrecCsv('query,document,score,relevance\nq,x,1,1\n');
+  assert.equal(comma.run.get('q')[0].doc, 'x');
+});
+
+test('readTrecCsv: broken tables are TrecFormatErrors naming the line', () => {
+  const bad = [
+    ['query,document,relevance\nq,x,1\n', /line 1: the header needs a column for score\/sim\/similarity/],
+    ['query,document,score,relevance\nq,x,high,1\n', /line 2: score must be a finite number, got "high"/],
+    ['query,document,score,relevance\nq,x,1,yes\n', /line 2: relevance must be an integer/],
+    ['query,document,score,relevance\nq,x,1,1\nq,x,2,0\n', /line 3: document "x" is listed twice for query "q"/],
+    ['query,document,score,relevance\nq,x,1\n', /line 2: 3 fields, the header has 4/],
+    ['query,document,score,relevance\n', /no rows after the header/],
+    ['', /the file is empty/],
+  ];
+  for (const [text, re] of bad) assert.throws(() => wm.readTrecCsv(text), (e) => e instanceof wm.TrecFormatError && re.test(e.message), JSON.stringify(text));
+  assert.throws(() => wm.trecRanking({}, 'q'), TypeError);
+});

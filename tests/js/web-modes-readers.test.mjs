@@ -112,3 +112,39 @@ test('agreement: several CVAT exports are one annotator each (by assignee, else 
   assert.throws(() => readRatingFiles([file('ana'), { name: 'w.csv', text: 'item,a,b\nx,1,2\n' }], wasmetrics), /w\.csv: a wide file; several files are read as CVAT XML exports/);
   assert.throws(() => readRatingFiles([file('ana'), { name: 'bad.xml', text: '<annotations><image name="x"><tag/></image></annotations>' }], wasmetrics), /bad\.xml/);
 });
+
+test('agreement: a wide NumPy .npy (bytes, as the page reads its input) gives the wide CSV\'s ratings', () => {
+  const csv = readRatingFiles({ name: 'agreement-wide.csv', text: readFileSync(join(webDir, 'samples/agreement-wide.csv'), 'utf8') }, wasmetrics);
+  const bytes = readFileSync(join(webDir, 'samples/agreement-wide.npy'));
+  const npy = readRatingFiles({ name: 'agreement-wide.npy', bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, wasmetrics);
+  assert.equal(npy.format, '.npy');
+  assert.deepEqual([npy.U, npy.R], [csv.U, csv.R]);
+  assert.deepEqual(Array.from(npy.values), Array.from(csv.values), 'the same numeric ratings, NaN where missing');
+  // a text file given as bytes is decoded as UTF-8, a broken .npy names the file
+  const asBytes = readRatingFiles({ name: 'w.csv', bytes: new TextEncoder().encode('item,a,b\nx,1,2\ny,2,2\n').buffer }, wasmetrics);
+  assert.equal(asBytes.format, 'wide');
+  assert.throws(() => readRatingFiles({ name: 'cut.npy', bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 100) }, wasmetrics), /^Error: cut\.npy: readWideNpy: the data is truncated/);
+});
+
+test('ranking: a run as one CSV table, and the worst queries with their top documents in trec_eval\'s order', async () => {
+  const { default: ranking } = await import(pathToFileURL(join(webDir, 'js/modes/ranking.mjs')).href);
+  const file = (rel) => ({ name: rel.split('/').pop(), text: readFileSync(join(webDir, rel), 'utf8') });
+  const r = await ranking.evaluate({ 'run-a': file('samples/ranking-bm25.csv') }, wasmetrics, { k: '5' });
+  const { qrels, run } = wasmetrics.readTrecCsv(file('samples/ranking-bm25.csv').text);
+  assert.deepEqual(r.queries, [...qrels.keys()].sort());
+  assert.equal(r.worst.length, 5);
+  const ndcg = (q) => r.runs[0].perQuery.RetrievalNormalizedDCG[r.queries.indexOf(q)];
+  for (let i = 1; i < r.worst.length; i++) assert.ok(ndcg(r.worst[i - 1].query) <= ndcg(r.worst[i].query), 'worst NDCG first');
+  for (const w of r.worst) {
+    const top = wasmetrics.trecRanking(run, w.query).slice(0, 5);
+    assert.deepEqual(w.runs[0].docs.map((d) => d.doc), top.map((d) => d.doc));
+    for (const d of w.runs[0].docs) assert.equal(d.relevance, qrels.get(w.query).get(d.doc) ?? null);
+  }
+  // two run files and a qrels file: the worst are B's largest losses against A
+  const two = await ranking.evaluate({ qrels: file('samples/ranking.qrels'), 'run-a': file('samples/ranking-bm25.run'), 'run-b': file('samples/ranking-rerank.run') }, wasmetrics, { k: '10' });
+  const loss = (q) => { const i = two.queries.indexOf(q); return two.runs[1].perQuery.RetrievalNormalizedDCG[i] - two.runs[0].perQuery.RetrievalNormalizedDCG[i]; };
+  for (let i = 1; i < two.worst.length; i++) assert.ok(loss(two.worst[i - 1].query) <= loss(two.worst[i].query));
+  assert.equal(two.worst[0].runs.length, 2);
+  // a run file without qrels has no judgments: an error naming what to give
+  await assert.rejects(ranking.evaluate({ 'run-a': file('samples/ranking-bm25.run') }, wasmetrics, {}), /no judgments: give a qrels file, or run A as a CSV\/TSV table with query, document, score and relevance columns \(ranking-bm25\.run is a run file\)/);
+});

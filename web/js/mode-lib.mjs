@@ -82,7 +82,7 @@ export function table(id, head, rows) {
  * of this file, so the script reads the files exactly as the page does), then `body`, which fills
  * `cells` ({metric, options, key, ..., value}: the page contract's fields) and the script prints
  * them as JSON (NaN and infinities as strings). `files`: {role: file name}, read from the
- * current directory into {role: {name, text}}; {role: [file names]} (a list input) are read from
+ * current directory into {role: {name, text, bytes}}; {role: [file names]} (a list input) are read from
  * the folder <role>/ into lists of {name, relativePath?, text, bytes}.
  */
 export function codeSnippet({ title, files, helpers = [], consts = {}, body }) {
@@ -101,9 +101,11 @@ export function codeSnippet({ title, files, helpers = [], consts = {}, body }) {
       // a list input's files are read from the folder named after its role, by their names on the
       // page (a picked folder's files by their path in it, which pairs them as on the page)
       `// The files of a list input are in the folder named after it: ${Object.keys(files).filter((r) => Array.isArray(files[r])).map((r) => `${r}/`).join(', ')}.`,
-      "const read = (path, relativePath) => { const b = readFileSync(path); return { name: path.split('/').pop(), ...(relativePath ? { relativePath } : {}), text: b.toString('utf8'), bytes: new Uint8Array(b) }; };",
-      `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, f]) => [role, Array.isArray(f) ? f.map((n) => read(\`\${role}/\${n}\`, n.includes('/') ? n : undefined)) : read(f)]));`,
-    ] : [`const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, name]) => [role, { name, text: readFileSync(name, 'utf8') }]));`]),
+      "const readInputFile = (path, relativePath) => { const b = readFileSync(path); return { name: path.split('/').pop(), ...(relativePath ? { relativePath } : {}), text: b.toString('utf8'), bytes: new Uint8Array(b) }; };",
+      `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, f]) => [role, Array.isArray(f) ? f.map((n) => readInputFile(\`\${role}/\${n}\`, n.includes('/') ? n : undefined)) : readInputFile(f)]));`,
+    ] : [ // the bytes too: a mode may take binary files (the Agreement mode's .npy)
+      "const readInputFile = (name) => { const b = readFileSync(name); return { name, text: b.toString('utf8'), bytes: new Uint8Array(b) }; };",
+      `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, name]) => [role, readInputFile(name)]));`]),
     'const cells = [];',
     body.trim(),
     "console.log(JSON.stringify(cells, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));",

@@ -65,3 +65,24 @@ for (let i = 0; i < 300; i++) {
 }
 writeFileSync(join(dir, 'tickets.csv'), lines.join('\n') + '\n');
 writeFileSync(join(dir, 'tickets-b.csv'), linesB.join('\n') + '\n');
+
+// The Agreement mode's .npy sample: the wide severity table (agreement-wide.csv, hand-written) as
+// a float64 [items, raters] array, NaN where a rater gave no rating (what numpy.save writes).
+{
+  const { readFileSync } = await import('node:fs');
+  const { writeNpy } = await import('../js/lib/npy.mjs');
+  const rows = readFileSync(join(dir, 'agreement-wide.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(1));
+  const data = Float64Array.from(rows.flat(), (v) => (v === '' ? NaN : Number(v)));
+  writeFileSync(join(dir, 'agreement-wide.npy'), writeNpy(data, [rows.length, rows[0].length]));
+}
+
+// The Ranking mode's table sample: the BM25 run with each document's judgment from the qrels
+// (empty where unjudged) as one CSV (query, document, score, relevance), the form a notebook
+// export takes.
+{
+  const { readFileSync } = await import('node:fs');
+  const words = (file) => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const judged = new Map(words('ranking.qrels').map(([q, , doc, rel]) => [`${q} ${doc}`, rel]));
+  const rows = words('ranking-bm25.run').map(([q, , doc, , score]) => [q, doc, score, judged.get(`${q} ${doc}`) ?? ''].join(','));
+  writeFileSync(join(dir, 'ranking-bm25.csv'), ['query,document,score,relevance', ...rows].join('\n') + '\n');
+}

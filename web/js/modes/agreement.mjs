@@ -20,6 +20,7 @@ const FORMAT_NAMES = { wide: 'wide', long: 'long', 'label-studio': 'Label Studio
  * The ratings of a file, read by the package's readRatings (wide or long CSV/TSV, Label Studio's
  * JSON export, CVAT XML, a wide JSON table): items × annotators as class indices (NaN = missing),
  * the labels (numeric ones sorted by value, with their numbers in `values`). Errors name the file.
+ * `text`: the file's text, or a .npy file's bytes.
  */
 export function readRatings(text, fileName, wasmetrics) {
   let format, table;
@@ -41,18 +42,28 @@ function ratingsFrom(table, format, what) {
     numeric: table.values !== null, classes: table.ratings.data, values: table.values?.data ?? null, U, R };
 }
 
+// The input is read as bytes (a wide .npy table is binary): a file with NumPy's magic stays bytes
+// for the package's readWideNpy, any other is UTF-8 text. A file given as text is kept as it is.
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+function asTextOrNpy(f) {
+  if (f.bytes === undefined) return f;
+  const u8 = new Uint8Array(f.bytes);
+  if (NPY_MAGIC.every((b, k) => u8[k] === b)) return { name: f.name, npy: u8 };
+  return { name: f.name, text: f.text ?? new TextDecoder('utf-8').decode(u8) };
+}
+
 /**
  * The ratings of the mode's input: one file (any format readRatings reads) or several CVAT XML
  * exports, one per annotator (the package's readCvatXml; annotators are the exports' assignees,
  * or the file names when an export names none or two name the same). Errors name the file.
  */
 export function readRatingFiles(files, wasmetrics) {
-  const list = [files].flat();
-  if (list.length === 1) return readRatings(list[0].text, list[0].name, wasmetrics);
+  const list = [files].flat().map(asTextOrNpy);
+  if (list.length === 1) return readRatings(list[0].npy ?? list[0].text, list[0].name, wasmetrics);
   for (const f of list) {
     let format;
     try {
-      format = wasmetrics.detectRatingsFormat(f.text);
+      format = wasmetrics.detectRatingsFormat(f.npy ?? f.text);
     } catch (e) {
       throw new Error(`${f.name}: ${e.message}`);
     }
@@ -97,12 +108,13 @@ export default {
   name: 'agreement',
   title: 'Agreement (annotators)',
   label: 'Inter-annotator agreement',
-  about: 'One ratings file, read by the package\'s readRatings: a wide table (the first column the item, one column per annotator, an empty cell is a missing rating) or a long table with columns item, annotator, label (any order), CSV or TSV; Label Studio\'s JSON export (one choice per annotation); a CVAT XML export; or a wide JSON table.',
-  inputs: [{ role: 'ratings', label: 'Ratings', hint: 'CSV/TSV, wide or long; a Label Studio JSON export; CVAT XML exports (one file per annotator: pick them together)', accept: '.csv,.tsv,.txt,.json,.xml', multiple: true }],
+  about: 'One ratings file, read by the package\'s readRatings: a wide table (the first column the item, one column per annotator, an empty cell is a missing rating) or a long table with columns item, annotator, label (any order), CSV or TSV; Label Studio\'s JSON export (one choice per annotation); a CVAT XML export; a wide JSON table; or a wide NumPy .npy array [items, annotators] of numeric labels (NaN missing).',
+  inputs: [{ role: 'ratings', label: 'Ratings', hint: 'CSV/TSV, wide or long; a Label Studio JSON export; CVAT XML exports (one file per annotator: pick them together); a wide NumPy .npy [items, annotators]', accept: '.csv,.tsv,.txt,.json,.xml,.npy', multiple: true, binary: true }],
   options: [{ name: 'level', label: 'Krippendorff\'s alpha, level of measurement', choices: LEVELS, default: 'nominal' }],
   samples: [
     { name: 'sentiment-long', label: 'Sentiment, 4 annotators (long CSV)', files: { ratings: 'samples/agreement-long.csv' } },
     { name: 'severity-wide', label: 'Severity 1–5, 3 raters (wide CSV)', files: { ratings: 'samples/agreement-wide.csv' } },
+    { name: 'severity-npy', label: 'Severity 1–5, 3 raters (wide NumPy .npy)', files: { ratings: 'samples/agreement-wide.npy' } },
     { name: 'labelstudio', label: 'Animal photos (Label Studio JSON export)', files: { ratings: 'samples/agreement-labelstudio.json' } },
     { name: 'cvat', label: 'Street photos, 3 CVAT exports (one per annotator)', files: { ratings: ['samples/cvat-street-ana.xml', 'samples/cvat-street-ben.xml', 'samples/cvat-street-chen.xml'] } },
   ],
@@ -160,7 +172,7 @@ export default {
     const differ = [];
     for (let u = 0; u < d.U; u++) if (!Number.isNaN(ds.labels[u]) && ds.labels[u] !== vote.labels[u]) differ.push(u);
     return {
-      format: d.format, file: files.ratings.name, items: d.U, annotators: d.annotators, labels: d.labels, numeric: d.numeric, ratings, missing: d.U * d.R - ratings,
+      format: d.format, file: [files.ratings].flat().map((f) => f.name).join(', '), items: d.U, annotators: d.annotators, labels: d.labels, numeric: d.numeric, ratings, missing: d.U * d.R - ratings,
       level, alpha, bootstrap: { ...BOOTSTRAP, lower: boot.lower, upper: boot.upper }, fleiss, completeItems: complete,
       cohen, meanCohen: pairs ? sum / pairs : NaN, perAnnotator,
       contested: order.slice(0, 15).map((u) => ({ index: u, item: d.items[u], tied: vote.tied[u], support: vote.support[u], consensus: d.labels[vote.labels[u]], ratings: ratingsOf(u) })),
@@ -233,7 +245,7 @@ export default {
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Agreement', files, helpers: [readRatings, ratingsFrom, readRatingFiles, inputsFor], consts: { FORMAT_NAMES, BOOTSTRAP }, body: `
+    return codeSnippet({ title: 'Agreement', files, helpers: [readRatings, ratingsFrom, asTextOrNpy, readRatingFiles, inputsFor], consts: { FORMAT_NAMES, BOOTSTRAP, NPY_MAGIC }, body: `
 const d = readRatingFiles(files.ratings, wasmetrics);
 const C = d.labels.length;
 const kOpts = { levelOfMeasurement: ${JSON.stringify(r.level)} };

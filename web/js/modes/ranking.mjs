@@ -20,6 +20,16 @@ const METRICS = [
 ];
 const COMPARED = ['RetrievalMAP', 'RetrievalNormalizedDCG']; // per query and in the paired tests
 const RANDOMIZATION = { trials: 10000, seed: 1 };
+const WORST_QUERIES = 5;
+
+// A run given as one table (CSV/TSV with a header naming query, document, score, relevance
+// columns: the package's readTrecCsv) rather than a trec_eval run file: its first line names a
+// query and a score column.
+function isRankingTable(text) {
+  const head = text.slice(0, 4096).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const names = head.split(head.includes('\t') ? '\t' : ',').map((h) => h.trim().toLowerCase());
+  return names.length >= 4 && names.includes('score') && names.some((n) => ['query', 'qid', 'query_id', 'topic'].includes(n));
+}
 
 function read(wasmetrics, files) {
   const parse = (role, fn) => {
@@ -29,9 +39,13 @@ function read(wasmetrics, files) {
       throw new Error(`${files[role].name}: ${e.message}`);
     }
   };
-  const qrels = parse('qrels', wasmetrics.readQrels);
+  const tables = Object.fromEntries(RUNS.filter(([role]) => files[role] && isRankingTable(files[role].text)).map(([role]) => [role, parse(role, wasmetrics.readTrecCsv)]));
+  // the judgments: the qrels file, else run A's table's relevance column
+  if (!files.qrels && !tables['run-a']) throw new Error(`no judgments: give a qrels file, or run A as a CSV/TSV table with query, document, score and relevance columns (${files['run-a']?.name ?? 'run A'} is a run file)`);
+  const qrels = files.qrels ? parse('qrels', wasmetrics.readQrels) : tables['run-a'].qrels;
+  if (!qrels.size) throw new Error(`${files['run-a'].name}: no row has a relevance: nothing is judged`);
   const runs = RUNS.filter(([role]) => files[role]).map(([role, tag]) => {
-    const run = parse(role, wasmetrics.readRun);
+    const run = tables[role]?.run ?? parse(role, wasmetrics.readRun);
     const unjudged = [...run.keys()].filter((q) => !qrels.has(q));
     return { role, tag, name: files[role].name, run, unjudged, graded: wasmetrics.trecInputs(qrels, run), binary: wasmetrics.trecInputs(qrels, run, { binary: true }) };
   });
@@ -78,14 +92,17 @@ export default {
   name: 'ranking',
   title: 'Ranking (TREC runs)',
   label: 'Retrieval and ranking: TREC qrels and runs',
-  about: 'A qrels file (query iteration document relevance) and one or two runs (query Q0 document rank score tag), as trec_eval reads them. With two runs, each query\'s scores are compared and tested for a significant difference.',
+  about: 'A qrels file (query iteration document relevance) and one or two runs (query Q0 document rank score tag), as trec_eval reads them; or a run as one CSV/TSV table with query, document, score and relevance columns (its relevance column then serves as the qrels). With two runs, each query\'s scores are compared and tested for a significant difference; the worst queries are listed with their top documents.',
   inputs: [
-    { role: 'qrels', label: 'Qrels', hint: 'relevance judgments', accept: '.txt,.qrels,.tsv' },
-    { role: 'run-a', label: 'Run A', hint: 'a system\'s ranking', accept: '.txt,.run,.tsv' },
-    { role: 'run-b', label: 'Run B', hint: 'a second system, to compare', accept: '.txt,.run,.tsv', optional: true },
+    { role: 'qrels', label: 'Qrels', hint: 'relevance judgments (not needed when run A is a table with a relevance column)', accept: '.txt,.qrels,.tsv', optional: true },
+    { role: 'run-a', label: 'Run A', hint: 'a system\'s ranking: a run file, or a CSV/TSV with query, document, score, relevance columns', accept: '.txt,.run,.tsv,.csv' },
+    { role: 'run-b', label: 'Run B', hint: 'a second system, to compare (run file or table)', accept: '.txt,.run,.tsv,.csv', optional: true },
   ],
   options: [{ name: 'k', label: 'cut-off k', choices: [5, 10, 20, 100], default: 10 }],
-  samples: [{ name: 'two-runs', label: 'Search: BM25 against a reranker (12 queries)', files: { qrels: 'samples/ranking.qrels', 'run-a': 'samples/ranking-bm25.run', 'run-b': 'samples/ranking-rerank.run' } }],
+  samples: [
+    { name: 'two-runs', label: 'Search: BM25 against a reranker (12 queries)', files: { qrels: 'samples/ranking.qrels', 'run-a': 'samples/ranking-bm25.run', 'run-b': 'samples/ranking-rerank.run' } },
+    { name: 'table', label: 'Search: BM25 as one CSV (query, document, score, relevance)', files: { 'run-a': 'samples/ranking-bm25.csv' } },
+  ],
 
   async evaluate(files, wasmetrics, { k = '10' } = {}, { progress = () => {} } = {}) {
     const cut = Number(k);
@@ -103,7 +120,15 @@ export default {
       const [a, b] = scores.map((s) => s.perQuery[metric]);
       return { metric, options: optionsOf(metric, cut), tTest: wasmetrics.pairedTTest(b, a), randomization: { ...wasmetrics.pairedRandomizationTest(b, a, RANDOMIZATION), seed: RANDOMIZATION.seed } };
     }) : null;
-    return { k: cut, judgedQueries: qrels.size, queries, runs: scores, comparison };
+    // The worst queries (largest loss of B against A in NDCG@k, or worst NDCG@k of A), with each
+    // run's top documents in trec_eval's order and their judgments: what a reviewer reads first.
+    const loss = (i) => (scores.length === 2 ? scores[1].perQuery.RetrievalNormalizedDCG[i] - scores[0].perQuery.RetrievalNormalizedDCG[i] : scores[0].perQuery.RetrievalNormalizedDCG[i]);
+    const worst = queries.map((q, i) => i).sort((x, y) => loss(x) - loss(y) || x - y).slice(0, WORST_QUERIES).map((i) => ({
+      query: queries[i],
+      runs: runs.map((run) => ({ tag: run.tag, docs: wasmetrics.trecRanking(run.run, queries[i]).slice(0, cut).map((d) => ({ ...d, relevance: qrels.get(queries[i])?.get(d.doc) ?? null })) })),
+      relevant: [...(qrels.get(queries[i]) ?? [])].filter(([, rel]) => rel > 0).length,
+    }));
+    return { k: cut, judgedQueries: qrels.size, queries, runs: scores, comparison, worst };
   },
 
   render(r, out, { ms, simd }) {
@@ -131,6 +156,18 @@ export default {
         r.queries[i],
         ...r.runs.flatMap((s) => COMPARED.map((m) => resultCell('td', { metric: m, value: s.perQuery[m][i], options: r.runs[0].metrics.find((x) => x.metric === m).options, key: `query.${r.queries[i]}`, extra: { run: s.tag } }))),
         ...(two ? [el('td', { class: 'num', text: fmt(key(i)), dataset: { value: String(key(i)), count: 'difference' } })] : [])])));
+    out.append(el('h3', { text: `The ${r.worst.length} worst queries: their top ${r.k} documents` }),
+      el('p', { class: 'muted', text: `${two ? 'largest loss of B against A' : 'lowest'} in NDCG@${r.k} first; documents in trec_eval's order (score, then document id); relevance from the judgments, "–" unjudged` }));
+    for (const w of r.worst) {
+      const depth = Math.max(...w.runs.map((x) => x.docs.length), 0);
+      out.append(el('h4', { text: `query ${w.query} (${w.relevant} relevant documents judged)` }),
+        table(`ranking-worst-${w.query}`, ['rank', ...w.runs.flatMap((x) => [`run ${x.tag}: document`, 'score', 'relevance'])], Array.from({ length: depth }, (_, i) => [
+          String(i + 1), ...w.runs.flatMap((x) => {
+            const d = x.docs[i];
+            if (!d) return ['', '', ''];
+            return [d.doc, fmt(d.score), el('td', { class: d.relevance > 0 ? 'num relevant' : 'num', text: d.relevance === null ? '–' : String(d.relevance), dataset: { relevance: d.relevance === null ? '' : String(d.relevance) } })];
+          })])));
+    }
     const head = (tag, metric) => r.runs.find((s) => s.tag === tag).metrics.find((m) => m.metric === metric);
     return r.runs.flatMap((s) => ['RetrievalMAP', 'RetrievalNormalizedDCG'].map((metric) => {
       const m = head(s.tag, metric);
@@ -140,7 +177,7 @@ export default {
 
   /** A Node script printing the numbers shown (readQrels/readRun/trecInputs of the package), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Ranking', files, helpers: [read, optionsOf, inputsOf, perQuery], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
+    return codeSnippet({ title: 'Ranking', files, helpers: [isRankingTable, read, optionsOf, inputsOf, perQuery], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
 const k = ${r.k};
 const { runs } = read(wasmetrics, files);
 for (const run of runs) {
