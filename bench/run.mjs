@@ -11,7 +11,7 @@
 // Usage: node bench/run.mjs [--scale=S] [--runs=N] [--quick] [--build=both|simd|plain] [--out=DIR] [--only=w1,w2,...]
 //   --quick = --scale=0.01 --runs=3 (a smoke run in seconds; numbers then mean little)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -21,24 +21,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
+import { loadPackage, sideBySideArgs } from './side-by-side-cli.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
-const args = Object.fromEntries(process.argv.slice(2).map((a) => {
-  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-  if (!m || !['scale', 'runs', 'quick', 'only', 'plain', 'out'].includes(m[1])) throw new Error(`bench/text-retrieval.mjs: unknown argument ${a}`);
-  return [m[1], m[2] ?? true];
-}));
-const SCALE = Number(args.scale ?? (args.quick ? 0.01 : 1));
-const RUNS = Number(args.runs ?? (args.quick ? 1 : 3));
-const ONLY = args.only ? String(args.only).toLowerCase().split(',') : null;
-const OUT = resolve(args.out ?? join(here, 'results'));
-if (!(SCALE > 0) || !(RUNS >= 1)) throw new Error('bench/text-retrieval.mjs: --scale must be > 0 and --runs >= 1');
-
-const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
-await lib.init({ simd: !args.plain });
+const { args, scale: SCALE, runs: RUNS, only: ONLY, out: OUT } = sideBySideArgs('bench/text-retrieval.mjs', { here, quickScale: 0.01 });
+const lib = await loadPackage(repoRoot, args);
 const buildName = lib.simd() ? 'simd' : 'plain';
 
 // ---- data ---------------------------------------------------------------------------------------
