@@ -14,14 +14,13 @@
 // --smoke (tests/js/bench-image-audio-smoke.test.mjs) shrinks the sizes too: 3 x 192 x 192 images
 // (MS-SSIM's smallest for its defaults) and 0.5 s clips.
 // Usage: node bench/image-audio.mjs [--scale=S] [--runs=N] [--quick] [--smoke] [--only=i1,a1] [--plain] [--out=DIR]
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
-import { loadPackage, sideBySideArgs } from './side-by-side-cli.mjs';
+import { loadPackage, runTorchMetrics, sideBySideArgs } from './side-by-side.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -155,12 +154,7 @@ function timeWasm(c, batches) {
 function timeTorchMetrics(cases) {
   const script = join(here, 'torchmetrics_image_audio_bench.py');
   const spec = cases.map((c) => ({ workload: c.w, cls: c.cls, options: c.options }));
-  const res = spawnSync(process.env.PYTHON || 'python3', [script, dataDir, String(RUNS), String(BATCHES)], {
-    input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  if (res.error || res.status !== 0) return { skipped: `python3 failed (${res.error?.message ?? `exit ${res.status}`})` };
-  const out = JSON.parse(res.stdout.trim().split('\n').pop());
-  return out.available ? out : { skipped: `TorchMetrics not available (${out.reason})` };
+  return runTorchMetrics(script, [dataDir, String(RUNS), String(BATCHES)], spec);
 }
 
 // ---- run ------------------------------------------------------------------------------------------

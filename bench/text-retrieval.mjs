@@ -16,14 +16,13 @@
 // (python3 with torch, numpy, packaging, typing_extensions, or the interpreter named by $PYTHON;
 // see bench/README.md).
 // Usage: node bench/text-retrieval.mjs [--scale=S] [--runs=N] [--quick] [--only=t1,r1] [--plain] [--out=DIR]
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
-import { loadPackage, sideBySideArgs } from './side-by-side-cli.mjs';
+import { loadPackage, runTorchMetrics, sideBySideArgs } from './side-by-side.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -234,12 +233,7 @@ function timeTorchMetrics(cases) {
   const script = join(here, 'torchmetrics_bench.py');
   const spec = cases.map((c) => ({ workload: c.w, cls: c.cls, options: c.options, key: c.key ?? null, graded: c.graded,
     share: c.share }));
-  const res = spawnSync(process.env.PYTHON || 'python3', [script, dataDir, String(RUNS), String(BATCHES)], {
-    input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  if (res.error || res.status !== 0) return { skipped: `python3 failed (${res.error?.message ?? `exit ${res.status}`})` };
-  const out = JSON.parse(res.stdout.trim().split('\n').pop());
-  return out.available ? out : { skipped: `TorchMetrics not available (${out.reason})` };
+  return runTorchMetrics(script, [dataDir, String(RUNS), String(BATCHES)], spec);
 }
 
 // ---- run ------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-// The command line of the side-by-side benches against TorchMetrics (bench/text-retrieval.mjs,
-// bench/image-audio.mjs): --scale=S --runs=N --quick --only=a,b --plain --out=DIR, plus the flags
-// a bench adds; and the npm package (npm/dist) loaded in the build asked for.
+// What the side-by-side benches against TorchMetrics share (bench/text-retrieval.mjs,
+// bench/image-audio.mjs): their command line (--scale=S --runs=N --quick --only=a,b --plain
+// --out=DIR, plus the flags a bench adds), the npm package (npm/dist) loaded in the build asked
+// for, and the TorchMetrics side run in a child process.
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -23,4 +25,18 @@ export async function loadPackage(repoRoot, args) {
   const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
   await lib.init({ simd: !args.plain });
   return lib;
+}
+
+/**
+ * Runs a bench's TorchMetrics script (`$PYTHON`, default python3) with `args`, the cases as JSON on
+ * stdin; its last stdout line is the JSON answer. {skipped: why} when Python fails or TorchMetrics
+ * cannot be imported.
+ */
+export function runTorchMetrics(script, args, spec) {
+  const res = spawnSync(process.env.PYTHON || 'python3', [script, ...args], {
+    input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  if (res.error || res.status !== 0) return { skipped: `python3 failed (${res.error?.message ?? `exit ${res.status}`})` };
+  const out = JSON.parse(res.stdout.trim().split('\n').pop());
+  return out.available ? out : { skipped: `TorchMetrics not available (${out.reason})` };
 }
