@@ -39,7 +39,7 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric',
   // detection inputs and COCO JSON (src/detection.d.ts)
   'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco',
   // trec_eval files and run comparison (src/trec.d.ts)
-  'readQrels', 'readRun', 'readTrecCsv', 'trecInputs', 'trecRanking', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest',
+  'readQrels', 'readRun', 'readTrecCsv', 'isTrecCsv', 'trecInputs', 'trecRanking', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest',
   'alignTranscripts', // transcription alignment (src/alignment.d.ts)
   // annotation files -> ratings matrix (src/annotations.d.ts)
   'readWideCsv', 'readLongCsv', 'readWideJson', 'readWideNpy', 'readLabelStudio', 'readCvatXml', 'readRatings', 'detectRatingsFormat',

@@ -19,6 +19,9 @@ export declare function readTrecCsv(text: string): {
   run: Map<string, { doc: string; rank: number; score: number }[]>;
 };
 
+/** Whether `text` is a ranking table for readTrecCsv (a header naming a query and a score column), not a run file. */
+export declare function isTrecCsv(text: string): boolean;
+
 /** A query's retrieved documents in trec_eval's order (score descending, ties by document id descending), rank from 1. */
 export declare function trecRanking(
   run: Map<string, { doc: string; score: number }[]>, query: string,

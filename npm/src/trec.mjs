@@ -162,6 +162,16 @@ const CSV_COLUMNS = {
 };
 
 /**
+ * Whether a file is a ranking table for readTrecCsv rather than a trec_eval run file: its first
+ * line is a header naming a query and a score column (comma- or tab-separated).
+ */
+export function isTrecCsv(text) {
+  const head = String(text).slice(0, 4096).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const names = head.split(head.includes('\t') ? '\t' : ',').map((h) => h.trim().toLowerCase());
+  return names.some((n) => CSV_COLUMNS.query.includes(n)) && names.some((n) => CSV_COLUMNS.score.includes(n));
+}
+
+/**
  * A ranking as one table: CSV or TSV (the delimiter is the header's: tab if it has one, else
  * comma) with a header naming a query, a document, a score and a relevance column (query/qid,
  * document/doc/docid/docno, score, relevance/rel/label; any order, other columns ignored). Each

@@ -189,6 +189,10 @@ test('readTrecCsv: one table (query, document, score, relevance) gives the qrels
   const fromFiles = wm.trecInputs(wm.readQrels('q1 0 b 1\nq1 0 c 0\nq2 0 d 2\n'), wm.readRun('q1 Q0 b 1 2.5 t\nq1 Q0 a 2 2.5 t\nq1 Q0 c 3 9 t\nq2 Q0 d 1 1 t\n'));
   const fromCsv = wm.trecInputs(qrels, run);
   for (const k of ['preds', 'target', 'indexes', 'queries']) assert.deepEqual(Array.from(fromCsv[k]), Array.from(fromFiles[k]), k);
+  assert.equal(wm.isTrecCsv(csv), true);
+  assert.equal(wm.isTrecCsv('\nquery,document,score,relevance\n'), true);
+  assert.equal(wm.isTrecCsv('q1 Q0 doc1 1 2.5 run\n'), false, 'a trec_eval run file');
+  assert.equal(wm.isTrecCsv('q1\tQ0\tdoc1\t1\t2.5\trun\n'), false, 'a tab-separated run file');
   const comma = wm.readTrecCsv('query,document,score,relevance\nq,x,1,1\n');
   assert.equal(comma.run.get('q')[0].doc, 'x');
 });

@@ -8,16 +8,12 @@ export const MAX_COLUMNS = 2048;
 
 const plural = (n, what) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 
-function refuseWidth(columns, what) {
+/** Refuses a table as soon as its header row is known (a CSV's first chunk). */
+export function checkColumnCount(columns, what = 'the file') {
   if (columns > MAX_COLUMNS) {
     throw new Error(`${what} has ${plural(columns, 'column')}: the page takes at most ${MAX_COLUMNS.toLocaleString('en-US')} ` +
       '(one score column per class or label, plus target and id columns); evaluate wider data with the npm package');
   }
-}
-
-/** Refuses a table as soon as its header row is known (a CSV's first chunk). */
-export function checkColumnCount(columns, what = 'the file') {
-  refuseWidth(columns, what);
 }
 
 /**
@@ -28,10 +24,10 @@ export function checkDatasetShape(dataset, what = 'the file') {
   const tensor = (t, name) => {
     if (t.shape.length === 0) throw new Error(`${name} is a single number (shape ()), not one value per sample`);
     if (t.shape[0] === 0) throw new Error(`${name} has shape (${t.shape.join(', ')}): no samples`);
-    if (t.shape.length === 2) refuseWidth(t.shape[1], name);
+    if (t.shape.length === 2) checkColumnCount(t.shape[1], name);
   };
   if (dataset.kind === 'table') {
-    refuseWidth(dataset.columns.length, what);
+    checkColumnCount(dataset.columns.length, what);
   } else if (dataset.kind === 'tensor') {
     tensor(dataset, what);
   } else if (dataset.kind === 'tensors') {

@@ -22,15 +22,6 @@ const COMPARED = ['RetrievalMAP', 'RetrievalNormalizedDCG']; // per query and in
 const RANDOMIZATION = { trials: 10000, seed: 1 };
 const WORST_QUERIES = 5;
 
-// A run given as one table (CSV/TSV with a header naming query, document, score, relevance
-// columns: the package's readTrecCsv) rather than a trec_eval run file: its first line names a
-// query and a score column.
-function isRankingTable(text) {
-  const head = text.slice(0, 4096).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
-  const names = head.split(head.includes('\t') ? '\t' : ',').map((h) => h.trim().toLowerCase());
-  return names.length >= 4 && names.includes('score') && names.some((n) => ['query', 'qid', 'query_id', 'topic'].includes(n));
-}
-
 function read(wasmetrics, files) {
   const parse = (role, fn) => {
     try {
@@ -39,7 +30,7 @@ function read(wasmetrics, files) {
       throw new Error(`${files[role].name}: ${e.message}`);
     }
   };
-  const tables = Object.fromEntries(RUNS.filter(([role]) => files[role] && isRankingTable(files[role].text)).map(([role]) => [role, parse(role, wasmetrics.readTrecCsv)]));
+  const tables = Object.fromEntries(RUNS.filter(([role]) => files[role] && wasmetrics.isTrecCsv(files[role].text)).map(([role]) => [role, parse(role, wasmetrics.readTrecCsv)]));
   // the judgments: the qrels file, else run A's table's relevance column
   if (!files.qrels && !tables['run-a']) throw new Error(`no judgments: give a qrels file, or run A as a CSV/TSV table with query, document, score and relevance columns (${files['run-a']?.name ?? 'run A'} is a run file)`);
   const qrels = files.qrels ? parse('qrels', wasmetrics.readQrels) : tables['run-a'].qrels;
@@ -177,7 +168,7 @@ export default {
 
   /** A Node script printing the numbers shown (readQrels/readRun/trecInputs of the package), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Ranking', files, helpers: [isRankingTable, read, optionsOf, inputsOf, perQuery], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
+    return codeSnippet({ title: 'Ranking', files, helpers: [read, optionsOf, inputsOf, perQuery], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
 const k = ${r.k};
 const { runs } = read(wasmetrics, files);
 for (const run of runs) {
