@@ -173,9 +173,10 @@ function scalarOf(value, select, where) {
  * percentile interval of the resampled differences at 1 - alpha, interpolated as torch.quantile),
  * standardError (their standard deviation), pValue (two-sided: min(1, 2 min(1 + #{d <= 0}, 1 +
  * #{d >= 0}) / (B + 1)) over the B finite differences), numBootstraps, dropped (resamples whose
- * difference was not finite, e.g. a class missing), seed, alpha}.
+ * difference was not finite, e.g. a class missing), seed, alpha}. `onProgress(done, total)` is
+ * called after each resample (a long bootstrap in a worker can report how far it is).
  */
-export function pairedBootstrap(metric, inputsA, inputsB, { numBootstraps = 1000, seed = 0, alpha = 0.05, select = null } = {}) {
+export function pairedBootstrap(metric, inputsA, inputsB, { numBootstraps = 1000, seed = 0, alpha = 0.05, select = null, onProgress = null } = {}) {
   const where = 'pairedBootstrap';
   requireMetricLike(metric, where);
   if (!Array.isArray(inputsA) || !Array.isArray(inputsB)) throw new TypeError(`${where}: inputsA and inputsB must be arrays of update() arguments, e.g. [preds, target]`);
@@ -185,6 +186,7 @@ export function pairedBootstrap(metric, inputsA, inputsB, { numBootstraps = 1000
   if (!Number.isSafeInteger(seed)) throw new TypeError(`${where}: seed must be an integer, got ${seed}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`${where}: alpha must be in (0, 1), got ${alpha}`);
   if (select !== null && typeof select !== 'function') throw new TypeError(`${where}: select must be a function from the metric's value to a number`);
+  if (onProgress !== null && typeof onProgress !== 'function') throw new TypeError(`${where}: onProgress must be a function (done, total)`);
   const counts = [...inputsA, ...inputsB].map((x, i) => rowCount(x, `${where}: input ${i}`)).filter((c) => c !== null);
   const n = counts[0];
   if (n === undefined || counts.some((c) => c !== n)) throw new RangeError(`${where}: every input must have the same number of rows (dim 0), got ${counts.join(', ')}`);
@@ -206,6 +208,7 @@ export function pairedBootstrap(metric, inputsA, inputsB, { numBootstraps = 1000
       const take = (inputs) => inputs.map((x, k) => takeRows(x, index, n, `${where}: input ${k}`));
       const d = valueOn(take(inputsB)) - valueOn(take(inputsA));
       if (Number.isFinite(d)) differences.push(d);
+      onProgress?.(r + 1, numBootstraps);
     }
     const B = differences.length;
     const dropped = numBootstraps - B;

@@ -133,6 +133,8 @@ export interface PairedBootstrapOptions {
   alpha?: number;
   /** Picks a number from a non-scalar value (a Tensor, a collection's object). */
   select?: ((value: any) => number) | null;
+  /** Called after each resample with the resamples done and numBootstraps. */
+  onProgress?: ((done: number, total: number) => void) | null;
 }
 
 /** What {@link pairedBootstrap} returns; difference = valueB - valueA. */

@@ -58,6 +58,28 @@ for (const c of refs.delong) {
   });
 }
 
+// pROC's documented DeLong results on its aSAH data (tests/data/paired/proc-asah/README.md):
+// roc.test(roc(outcome, x), roc(outcome, y)) tests AUC(x) - AUC(y), so x is our model B.
+const asahDir = join(repoRoot, 'tests/data/paired/proc-asah');
+const asahRows = readFileSync(join(asahDir, 'aSAH.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+const asahHead = asahRows.shift();
+const asahColumn = (name) => Float64Array.from(asahRows, (r) => Number(r[asahHead.indexOf(name)]));
+const asahPoor = Int32Array.from(asahRows, (r) => (r[asahHead.indexOf('outcome')] === 'Poor' ? 1 : 0));
+const proc = JSON.parse(readFileSync(join(asahDir, 'expected.json'), 'utf8'));
+for (const c of proc.rocTest) {
+  test(`delongTest: pROC's ${c.call} on aSAH (113 patients)`, () => {
+    assert.equal(asahRows.length, 113);
+    const r = delongTest(asahColumn(c.y), asahColumn(c.x), asahPoor);
+    assert.equal(r.positives, 41);
+    close(r.z, c.statistic, 'Z', 1e-10);
+    close(r.pValue, c.pValue, 'p-value', 1e-10);
+    close(r.interval[0], c.interval[0], 'interval low', 1e-10);
+    close(r.interval[1], c.interval[1], 'interval high', 1e-10);
+    close(r.varianceA, proc.variance[c.y], `var(roc(outcome, ${c.y}))`, 1e-10);
+    close(r.varianceB, proc.variance[c.x], `var(roc(outcome, ${c.x}))`, 1e-10);
+  });
+}
+
 test('delongTest: AUCs equal the package\'s BinaryAUROC; swapping the models flips the sign', () => {
   const c = refs.delong[1];
   for (const [scores, key] of [[c.scoresA, 'aucA'], [c.scoresB, 'aucB']]) {
@@ -120,5 +142,18 @@ test('pairedBootstrap: its standard error of an AUROC difference is near DeLong\
   close(r.difference, d.difference, 'difference', 1e-6);
   const ratio = r.standardError / Math.sqrt(d.variance);
   assert.ok(ratio > 0.85 && ratio < 1.15, `bootstrap SE / DeLong SE = ${ratio}`);
+  m.dispose();
+});
+
+test('pairedBootstrap: onProgress gets every resample in order and changes no number', () => {
+  const c = refs.bootstrap[0];
+  const m = createMetric('BinaryAccuracy');
+  const t = Int32Array.from(c.target);
+  const [a, b] = [[Float32Array.from(c.predsA), t], [Float32Array.from(c.predsB), t]];
+  const calls = [];
+  const withProgress = pairedBootstrap(m, a, b, { numBootstraps: 30, seed: 2, onProgress: (done, total) => calls.push([done, total]) });
+  assert.deepEqual(calls, Array.from({ length: 30 }, (_, i) => [i + 1, 30]));
+  assert.deepEqual(withProgress, pairedBootstrap(m, a, b, { numBootstraps: 30, seed: 2 }));
+  assert.throws(() => pairedBootstrap(m, a, b, { onProgress: 'yes' }), /onProgress must be a function/);
   m.dispose();
 });
