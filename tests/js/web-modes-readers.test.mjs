@@ -42,15 +42,17 @@ test('agreement: broken files name the file and the line, task or what is missin
 });
 
 test('text: CSV/TSV columns, JSON Lines with lists of references, two files by line', () => {
-  const tsv = readPairs('id\treference\thypothesis\nu1\ta b c\ta b\n', 'p.tsv');
-  assert.deepEqual(tsv, { ids: ['u1'], preds: ['a b'], refs: [['a b c']] });
+  const tsv = readPairs('id\treference\thypothesis\tspeaker\nu1\ta b c\ta b\tana\n', 'p.tsv');
+  assert.deepEqual(tsv, { ids: ['u1'], preds: ['a b'], refs: [['a b c']], columns: { speaker: ['ana'] } }, 'the other columns are kept (slice by column)');
   const csv = readPairs('hyp,ref_1,ref_2\n"x, y",x y,\nz,z,zz\n', 'p.csv');
   assert.deepEqual(csv.refs, [['x y'], ['z', 'zz']], 'an empty extra reference is left out');
   assert.deepEqual(csv.preds, ['x, y', 'z']);
   const jsonl = readPairs('{"hypothesis": "é a", "references": ["é b", "a"]}\n\n{"pred": "c", "target": "c"}\n', 'p.jsonl');
   assert.deepEqual(jsonl.refs, [['é b', 'a'], ['c']]);
+  const keyed = readPairs('{"hyp": "a", "ref": "a", "source": "web"}\n{"hyp": "b", "ref": "c", "n": 2}\n', 'p.jsonl');
+  assert.deepEqual(keyed.columns, { source: ['web', ''], n: ['', '2'] }, 'other keys as columns, empty where a line lacks one');
   const lines = pairsOf({ 'text-pairs': { name: 'h.txt', text: 'a b\nc\n' }, 'text-references': { name: 'r.txt', text: 'a\nc d\n' } });
-  assert.deepEqual(lines, { ids: ['line 1', 'line 2'], preds: ['a b', 'c'], refs: [['a'], ['c d']] });
+  assert.deepEqual(lines, { ids: ['line 1', 'line 2'], preds: ['a b', 'c'], refs: [['a'], ['c d']], columns: {} });
 });
 
 test('text: broken files name the line', () => {

@@ -108,15 +108,28 @@ test('Classification: slices by a column and model B against model A, every numb
     const dir = mkdtempSync(join(tmpdir(), 'wasmetrics-slices-'));
     try {
       copyFileSync(join(webDir, 'samples/tickets.csv'), join(dir, 'tickets.csv'));
+      copyFileSync(join(webDir, 'samples/tickets-b.csv'), join(dir, 'tickets-b.csv'));
       const code = await page.$eval('#code code', (c) => c.textContent);
       writeFileSync(join(dir, 'evaluate.mjs'), code.replace("from 'wasmetrics'", `from ${JSON.stringify(distMjsUrl)}`));
-      const printed = execFileSync(process.execPath, ['evaluate.mjs'], { cwd: dir, encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('slice channel '));
+      const output = execFileSync(process.execPath, ['evaluate.mjs'], { cwd: dir, encoding: 'utf8' }).split('\n');
+      const printed = output.filter((l) => l.startsWith('slice channel '));
       assert.equal(printed.length, cells.length, 'one printed line per slice cell');
       for (const c of cells) {
         const line = printed.find((l) => l.startsWith(`slice channel ${c.slice} `) && l.split(' ')[4] === c.metric);
         assert.ok(line, `the snippet prints ${c.metric} on ${c.slice}`);
         close(Number(line.split(' ')[5]), c.value, `snippet ${c.metric} on ${c.slice}`);
       }
+      // and model B against model A: every number of the comparison table (McNemar, DeLong, bootstrap)
+      const compared = new Map(output.filter((l) => l.startsWith('compare ')).map((l) => {
+        const [, test, field, v] = l.split(' ');
+        return [`${test} ${field}`, Number(v)];
+      }));
+      for (const c of compare) {
+        const k = c.run === 'B-A' ? `${c.row} ${c.key.slice(c.row.length + 1)}` : `${c.row} ${c.run}`;
+        assert.ok(compared.has(k), `the snippet prints the comparison's ${k}`);
+        close(compared.get(k), c.value, `snippet ${k}`);
+      }
+      assert.equal(compared.size, compare.length, 'one printed line per comparison cell');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,8 @@
 import { codeSnippet } from './code-snippet.mjs';
 import { calibrationChart, curveChart, lowest, matrixImage, MAX_BAR_CLASSES } from './plots-more.mjs';
 import { buildInputs, checkColumns, collectColumns, columnKey, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
-import { defaultSliceColumn, lowerIsBetter, sliceCandidates, sliceKeys } from './lib/compare.mjs';
+import { defaultSliceColumn, sliceCandidates, sliceKeys } from './lib/compare.mjs';
+import { sliceChart, sliceFocus, sliceTable } from './slices.mjs';
 import { $, cellChain, csvField, download, el, fieldError, fmt, metricCell, modePanel, readNumberField } from './ui.mjs';
 
 const Chart = globalThis.Chart;
@@ -467,7 +468,7 @@ async function runResults() {
   try {
     // The job's arrays are fresh copies: moved to the worker, not cloned (a 200 MB CSV's columns
     // would otherwise be copied once more on this thread).
-    state.result = await computeRequest({ type: 'run', job }, (p) => showProgress('#compute-progress', p.done, p.total, `computing: batch ${p.done} of ${p.total}`),
+    state.result = await computeRequest({ type: 'run', job }, (p) => showProgress('#compute-progress', p.done, p.total, p.step === 'bootstrap' ? `model B against A: bootstrap resample ${p.done} of ${p.total}` : `computing: batch ${p.done} of ${p.total}`),
       [job.preds.data.buffer, job.target.data.buffer, ...(job.predsB ? [job.predsB.data.buffer] : [])]);
   } finally {
     $('#compute-progress').hidden = true;
@@ -557,42 +558,11 @@ function renderResults(out, r) {
   }
 }
 /** The metric the slices are ordered by (the focus metric, else the first that ran on every slice). */
-function sliceFocus(r) {
-  const ok = r.slices.metrics.filter((m) => !m.error);
-  return ok.find((m) => m.name === r.job.focus) ?? ok[0] ?? null;
-}
-
-/** Slices worst first by the focus metric (empty and NaN values last). */
-function slicesWorstFirst(focus) {
-  const lower = lowerIsBetter(focus.name);
-  const bad = (v) => typeof v !== 'number' || Number.isNaN(v);
-  return [...focus.slices].sort((a, b) => (bad(a.value) - bad(b.value)) || (lower ? b.value - a.value : a.value - b.value));
-}
+const focusOf = (r) => sliceFocus(r.slices, r.job.focus);
 
 function renderSlices(out, r) {
-  const { column, metrics } = r.slices;
-  const focus = sliceFocus(r);
-  out.append(el('h3', { text: `By ${column}` }));
-  if (!focus) {
-    out.append(el('p', { class: 'error-cell', text: `no metric could be computed per ${column}: ${metrics.map((m) => `${m.name}: ${m.error}`).join('; ')}` }));
-    return;
-  }
-  const ok = metrics.filter((m) => !m.error);
-  out.append(el('p', { class: 'muted', text: `${focus.slices.length} slices, worst ${focus.name} first (${lowerIsBetter(focus.name) ? 'highest' : 'lowest'} first); each metric computed on the slice's rows alone (the package's SlicedMetric).` }));
-  const t = el('table', { id: 'slice-table' }, el('thead', {}, el('tr', {}, el('th', { text: column }), el('th', { text: 'rows' }), ...ok.map((m) => el('th', { text: m.name })))));
-  const body = el('tbody');
-  for (const s of slicesWorstFirst(focus)) {
-    const key = JSON.stringify(s.key);
-    body.append(el('tr', { dataset: { slice: key } }, el('td', { text: String(s.key) }), el('td', { class: 'num', text: String(s.count), dataset: { value: String(s.count), count: 'rows' } }),
-      ...ok.map((m) => {
-        const v = m.slices.find((x) => x.key === s.key)?.value;
-        return typeof v === 'number' ? metricCell(m.name, v, { options: m.options, slice: key, sliceBy: column }) : el('td', { class: 'muted', text: v === null ? 'no rows' : 'not a number' });
-      })));
-  }
-  t.append(body);
-  out.append(t); // .out scrolls a wide table sideways
-  const failed = metrics.filter((m) => m.error);
-  if (failed.length) out.append(el('p', { class: 'muted', text: `not per slice: ${failed.map((m) => `${m.name} (${m.error})`).join('; ')}` }));
+  // .out scrolls a wide table sideways
+  out.append(...sliceTable(r.slices, focusOf(r), (m, v, key) => metricCell(m.name, v, { options: m.options, slice: key, sliceBy: r.slices.column })));
 }
 
 function renderCompare(out, r) {
@@ -705,13 +675,10 @@ async function runPlots() {
         { label: 'predicted = target', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, borderColor: '#c92a2a', pointRadius: 0, borderDash: [5, 4] }] },
       options: { ...BASE, scales: { x: { title: { display: true, text: 'target' } }, y: { title: { display: true, text: 'predicted' } } } } }));
   }
-  const focus = r.slices && sliceFocus(r);
+  const focus = r.slices && focusOf(r);
   if (focus) {
-    const rows = slicesWorstFirst(focus).filter((s) => typeof s.value === 'number');
-    const canvas = plotBox('plot-slices', `${focus.name} per ${r.slices.column} (worst first)`);
-    state.charts.push(new Chart(canvas, { type: 'bar',
-      data: { labels: rows.map((s) => `${s.key} (${s.count})`), datasets: [{ label: focus.name, data: rows.map((s) => s.value), backgroundColor: '#3b5bdb' }] },
-      options: { ...BASE, plugins: { legend: { display: false } } } }));
+    const { title, config } = sliceChart(r.slices, focus);
+    state.charts.push(new Chart(plotBox('plot-slices', title), { ...config, options: { ...BASE, ...config.options } }));
   }
   // ROC / PR per class and the reliability diagram (web/js/plots-more.mjs)
   for (const c of r.curves ?? []) {
@@ -775,7 +742,8 @@ export function resultsCsv(o) {
 
 async function runExport() {
   if (!state.result) throw new Error('no results yet (cell [3])');
-  $('#code code').textContent = codeSnippet(state.result, state.collected, state.inputs);
+  const columnsB = state.datasets.b ? collectColumns(state.datasets.b, null, state.roles).columns.filter((c) => c.role === 'pred') : null;
+  $('#code code').textContent = codeSnippet(state.result, state.collected, state.inputs, columnsB);
   $('#copy-state').textContent = '';
   for (const b of document.querySelectorAll('#export-json, #export-csv, #copy-code')) b.disabled = false;
   const box = $('#export-png');

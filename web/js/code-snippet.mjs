@@ -6,12 +6,16 @@
 // runs it in Node for each format.
 import { splitCsv } from './lib/csv-lite.mjs';
 import { DTYPES, fortranToC, parseNpy } from './lib/npy.mjs';
+import { binaryLabels, BOOTSTRAP_SEED as BOOTSTRAP_SEED_IN_SNIPPET, correctness, predictedLabels } from './lib/compare.mjs';
 import { cellNumber, SPECIAL } from './lib/table.mjs';
 
 const J = JSON.stringify;
 
-/** The Node script for `result` (compute worker), the columns/tensors and inputs the page used. */
-export function codeSnippet(result, collected) {
+/**
+ * The Node script for `result` (compute worker), the columns/tensors and inputs the page used,
+ * and model B's prediction columns (`columnsB`) when the page compared two models.
+ */
+export function codeSnippet(result, collected, inputs, columnsB = null) {
   const helpers = new Set();
   const lines = [];
   const files = new Map(); // file name -> variable
@@ -56,13 +60,15 @@ export function codeSnippet(result, collected) {
 
   const { columns, tensors } = collected;
   const body = [];
+  // model B: its prediction columns, read as model A's are (the comparison needs column inputs)
+  const compare = result.compare && !result.compare.error && columnsB?.length && !tensors.pred && !tensors.target ? result.compare : null;
   if (tensors.pred || tensors.target) {
     for (const [name, t] of [['preds', tensors.pred], ['target', tensors.target]]) {
       body.push(`const ${name}T = ${tensorExpr(t.source)};`, `const ${name} = { data: Float64Array.from(${name}T.data, Number), shape: ${name}T.shape };`);
     }
   } else {
     const pc = columns.filter((c) => c.role === 'pred'), tc = columns.filter((c) => c.role === 'target');
-    for (const [name, list] of [['preds', pc], ['target', tc]]) {
+    for (const [name, list] of [['preds', pc], ['target', tc], ...(compare ? [['predsB', columnsB]] : [])]) {
       if (list.length === 1) body.push(`const ${name} = Float64Array.from(${valuesExpr(list[0])});`);
       else {
         helpers.add('stack');
@@ -82,7 +88,7 @@ export function codeSnippet(result, collected) {
   const out = [
     '// Reproduces this evaluation with the wasmetrics npm package (Node 20+: `node evaluate.mjs`, next to the data files).',
     "import { readFileSync } from 'node:fs';",
-    `import { init, createMetric${sliceColumn ? ', SlicedMetric' : ''} } from 'wasmetrics';`,
+    `import { init, createMetric${sliceColumn ? ', SlicedMetric' : ''}${compare ? ', mcnemarTest, delongTest, pairedBootstrap' : ''} } from 'wasmetrics';`,
     '',
     'await init();',
     '',
@@ -128,6 +134,7 @@ export function codeSnippet(result, collected) {
     out.push('  }');
     out.push('}');
   }
+  if (compare) out.push('', ...compareLines(compare));
   const plotted = (result.curves ?? []).filter((c) => !c.error).map((c) => [c.metric, c.options, false]);
   if (result.calibration && !result.calibration.error) plotted.push([result.calibration.metric, result.calibration.options, result.calibration.pooled]);
   if (plotted.length) {
@@ -144,4 +151,35 @@ export function codeSnippet(result, collected) {
     out.push('}');
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * The A/B comparison's lines (the page's #compare-table): model B against model A with the same
+ * tests, options and seed as the page (lib/compare.mjs's compareModels), printed as
+ * `compare <test> <key> <value>` with keys as the page's data-key shows them.
+ */
+function compareLines(compare) {
+  const out = ["// Model B against model A (the page's comparison table): McNemar, DeLong, paired bootstrap.",
+    '// The per-row correctness McNemar counts: the page\'s label rule (TorchMetrics\': score > threshold, logits through a sigmoid; argmax).',
+    binaryLabels.toString(), predictedLabels.toString(), correctness.toString(),
+    'const asTensor = (x) => (ArrayBuffer.isView(x) ? { data: x, shape: [x.length] } : x);',
+    'const [tA, tB, tT] = [preds, predsB, target].map(asTensor);',
+    'const valueOf = (name, options, p) => { const m = createMetric(name, options); m.update(p, target); const v = m.compute(); m.dispose(); return v; };'];
+  for (const t of compare.tests) {
+    out.push(`console.log('compare ${t.test} A', valueOf(${J(t.name)}, ${J(t.options)}, preds));`, `console.log('compare ${t.test} B', valueOf(${J(t.name)}, ${J(t.options)}, predsB));`);
+    if (t.test === 'mcnemar') {
+      const threshold = t.name === 'BinaryAccuracy' ? t.options.threshold ?? 0.5 : null;
+      out.push('{', `  const r = mcnemarTest(correctness(tA, tT, ${J(threshold)}), correctness(tB, tT, ${J(threshold)}));`,
+        `  console.log('compare mcnemar difference', valueOf(${J(t.name)}, ${J(t.options)}, predsB) - valueOf(${J(t.name)}, ${J(t.options)}, preds));`,
+        "  console.log('compare mcnemar statistic', r.statistic);", "  console.log('compare mcnemar pValue', r.pValue);", '}');
+    } else if (t.test === 'delong') {
+      out.push('{', '  const r = delongTest(tA.data, tB.data, tT.data);',
+        "  for (const [k, v] of [['difference', r.difference], ['statistic', r.z], ['pValue', r.pValue], ['interval.0', r.interval[0]], ['interval.1', r.interval[1]]]) console.log('compare delong', k, v);", '}');
+    } else if (t.test === 'bootstrap') {
+      out.push('{', `  const m = createMetric(${J(t.name)}, ${J(t.options)});`,
+        `  const r = pairedBootstrap(m, [preds, target], [predsB, target], { numBootstraps: ${t.numBootstraps}, seed: ${BOOTSTRAP_SEED_IN_SNIPPET} });`, '  m.dispose();',
+        "  for (const [k, v] of [['difference', r.difference], ['pValue', r.pValue], ['interval.0', r.interval[0]], ['interval.1', r.interval[1]]]) console.log('compare bootstrap', k, v);", '}');
+    }
+  }
+  return out;
 }

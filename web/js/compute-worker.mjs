@@ -6,8 +6,9 @@ import * as wasmetrics from '../../npm/dist/index.mjs';
 import { binaryLabels, compareModels, predictedLabels } from './lib/compare.mjs';
 import { calibrationFor, curvesFor } from './curves.mjs';
 import { evaluateMaskJob } from './masks-job.mjs';
+import { slicedMetrics } from './slices.mjs';
 
-const { init, createMetric, evaluateParallel, listMetrics, simd, SlicedMetric } = wasmetrics;
+const { init, createMetric, evaluateParallel, listMetrics, simd } = wasmetrics;
 export { binaryLabels };
 
 const ready = init();
@@ -232,7 +233,9 @@ async function compute(job, post) {
     const focus = scalar.find((m) => m.name === job.focus) ?? scalar[0] ?? null;
     try {
       out.compare = compareModels(wasmetrics, { task, preds, predsB: job.predsB, target, threshold: job.threshold, numClasses: job.numClasses,
-        focus: focus && { name: focus.name, options: focus.options } }, (name, options, p) => run(name, options, p, target));
+        focus: focus && { name: focus.name, options: focus.options } }, (name, options, p) => run(name, options, p, target),
+        // the bootstrap's resamples as progress (every 1%): at 1M rows it is most of the run
+        (done, total) => (done === total || done % Math.max(1, Math.floor(total / 100)) === 0) && post({ type: 'progress', done, total, step: 'bootstrap' }));
     } catch (e) {
       out.compare = { error: e.message };
     }
@@ -241,26 +244,9 @@ async function compute(job, post) {
   return out;
 }
 
-/**
- * Every scalar metric of the table per slice of `slice.keys` (one key per row), each with the
- * package's SlicedMetric (one pass over the rows for all slices); a metric that fails on a slice
- * (e.g. a class missing from it) reports its error instead of values.
- */
+/** Every scalar metric of the table per slice of `slice.keys` (one key per row): slices.mjs, the package's SlicedMetric. */
 function slicesFor(slice, metrics, preds, target) {
-  return {
-    column: slice.column,
-    metrics: metrics.map(({ name, options }) => {
-      const m = new SlicedMetric(createMetric(name, options));
-      try {
-        m.update(preds, target, slice.keys);
-        return { name, options, ...plain(m.compute()) };
-      } catch (e) {
-        return { name, options, error: e.message };
-      } finally {
-        m.dispose();
-      }
-    }),
-  };
+  return slicedMetrics(wasmetrics, slice.column, slice.keys, metrics.map(({ name, options }) => ({ name, options, inputs: [preds, target] })));
 }
 
 // Per-label thresholds for the threshold editor: the package's bestThresholds() on the

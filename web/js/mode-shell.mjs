@@ -2,7 +2,8 @@
 // draws its own cells (`markup` + `mount(panel)`), or is a notebook of the shared shape, built
 // here from what it declares:
 //   [1] Input:   its sample buttons (button[data-sample]), one file input per declared input
-//                (input[data-input=role]), its options (select/input[data-option=name]; an
+//                (input[data-input=role]), its options (select/input[data-option=name]: a
+//                select's choices may grow with the result's optionChoices[name]; an
 //                option with `multiple: true` is a group of checkboxes, input[data-option=name]
 //                [value=choice], whose value is the list of checked choices, `default` a list);
 //                an input with `multiple` takes several files (and, with `folder`, a folder too:
@@ -230,6 +231,18 @@ function notebook(mode, panelEl) {
     }
     return o;
   }
+  // A select whose choices come from the files (e.g. "Slice by column"): the declared choices, then
+  // the result's optionChoices[name]; the value chosen stays chosen (added if the file lacks it).
+  function fillChoices(choices = {}) {
+    for (const [optionName, list] of Object.entries(choices ?? {})) {
+      const spec = mode.options?.find((o) => o.name === optionName);
+      const field = optionFields[optionName];
+      if (!spec?.choices || !field || field.tagName !== 'SELECT') continue;
+      const value = field.value;
+      const all = [...new Set([...spec.choices.map(String), ...list.map(String), value])];
+      field.replaceChildren(...all.map((c) => el('option', { value: c, text: c, selected: c === value })));
+    }
+  }
   function save() {
     try {
       sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, namesOf(f)])),
@@ -261,6 +274,7 @@ function notebook(mode, panelEl) {
         if (mine !== generation) throw new Error('superseded by a newer run');
         return answer.result;
       };
+      fillChoices(r.optionChoices);
       const summary = mode.render(r, out, { ms, simd, call });
       panel.summary(summary ?? []);
       jsonButton.disabled = false;
@@ -345,7 +359,12 @@ function notebook(mode, panelEl) {
   try {
     saved = JSON.parse(sessionStorage.getItem(storeKey) ?? 'null');
   } catch { /* nothing to restore */ }
-  for (const [k, v] of Object.entries(saved?.options ?? {})) if (optionFields[k] && v !== undefined) optionFields[k].value = v;
+  for (const [k, v] of Object.entries(saved?.options ?? {})) {
+    if (!optionFields[k] || v === undefined) continue;
+    // a choice that came from the last files (optionChoices) is not in the select yet
+    if (optionFields[k].tagName === 'SELECT' && ![...optionFields[k].options].some((o) => o.value === String(v))) optionFields[k].append(el('option', { value: String(v), text: String(v) }));
+    optionFields[k].value = v;
+  }
   const begin = () => {
     if (started) return;
     started = true;

@@ -78,11 +78,13 @@ writeFileSync(join(dir, 'tickets-b.csv'), linesB.join('\n') + '\n');
 
 // The Ranking mode's table sample: the BM25 run with each document's judgment from the qrels
 // (empty where unjudged) as one CSV (query, document, score, relevance), the form a notebook
-// export takes.
+// export takes, plus a query-level column (topic: the first six queries are news questions, the
+// others product searches) for the "slice by" option.
 {
   const { readFileSync } = await import('node:fs');
   const words = (file) => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
   const judged = new Map(words('ranking.qrels').map(([q, , doc, rel]) => [`${q} ${doc}`, rel]));
-  const rows = words('ranking-bm25.run').map(([q, , doc, , score]) => [q, doc, score, judged.get(`${q} ${doc}`) ?? ''].join(','));
-  writeFileSync(join(dir, 'ranking-bm25.csv'), ['query,document,score,relevance', ...rows].join('\n') + '\n');
+  const topic = (q) => (Number(q.slice(1)) <= 106 ? 'news' : 'products');
+  const rows = words('ranking-bm25.run').map(([q, , doc, , score]) => [q, doc, score, judged.get(`${q} ${doc}`) ?? '', topic(q)].join(','));
+  writeFileSync(join(dir, 'ranking-bm25.csv'), ['query,document,score,relevance,topic', ...rows].join('\n') + '\n');
 }

@@ -80,9 +80,10 @@ export function accuracySpec(task, { threshold, numClasses }) {
  * Model B against model A on the same rows, with the package `wm`: `value(name, options, preds)`
  * computes one metric on all rows. Returns {tests: [{metric, options, a, b, test, fields}], n}:
  * McNemar on accuracy (binary, multiclass), DeLong on BinaryAUROC (binary), a paired bootstrap of
- * `focus` (any scalar metric). Fields are {key: number} with keys as the page's data-key shows them.
+ * `focus` (any scalar metric), reporting each resample to `progress(done, total)`. Fields are
+ * {key: number} with keys as the page's data-key shows them.
  */
-export function compareModels(wm, { task, preds, predsB, target, threshold, numClasses, focus }, value) {
+export function compareModels(wm, { task, preds, predsB, target, threshold, numClasses, focus }, value, progress = null) {
   const n = target.shape[0];
   const tests = [];
   const acc = accuracySpec(task, { threshold, numClasses });
@@ -108,7 +109,7 @@ export function compareModels(wm, { task, preds, predsB, target, threshold, numC
     const numBootstraps = bootstrapCount(n);
     const m = wm.createMetric(focus.name, focus.options);
     try {
-      const r = wm.pairedBootstrap(m, [preds, target], [predsB, target], { numBootstraps, seed: BOOTSTRAP_SEED });
+      const r = wm.pairedBootstrap(m, [preds, target], [predsB, target], { numBootstraps, seed: BOOTSTRAP_SEED, onProgress: progress });
       tests.push({ ...focus, a: r.valueA, b: r.valueB, test: 'bootstrap', numBootstraps, label: `paired bootstrap (${numBootstraps} resamples, seed ${BOOTSTRAP_SEED}, 95% percentile interval)`,
         fields: { difference: r.difference, pValue: r.pValue, 'interval.0': r.interval[0], 'interval.1': r.interval[1] } });
     } finally {

@@ -6,7 +6,8 @@
 // document missing from a run counts as not retrieved; tied scores in trec_eval's order, by
 // document id), the numbers computed by its Retrieval*
 // metrics (evaluate runs in a Web Worker, mode-worker.mjs).
-import { chartCell, codeSnippet, computeMetric, pick, resultCell, table } from '../mode-lib.mjs';
+import { chartCell, codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { chooseSliceColumn, rowsAt, sliceChart, sliceColumns, sliceFocus, sliceOption, sliceTable, slicedMetrics } from '../slices.mjs';
 import { el, fmt } from '../ui.mjs';
 
 const RUNS = [['run-a', 'A'], ['run-b', 'B']];
@@ -42,6 +43,38 @@ function read(wasmetrics, files) {
   });
   return { qrels, runs };
 }
+/**
+ * The query-level columns of run A's table ({name: {query: value}}): the columns other than the
+ * query column whose value is the same on every row of a query (a topic, a source), which the
+ * "Slice by column" option can slice the queries by. The query column is the one whose values
+ * are the run's queries row for row (no copy of the package's list of column names).
+ */
+function queryColumns(text, run) {
+  const { header, rows } = readTable(text, 'run A');
+  const isQueryColumn = (j) => {
+    const counts = new Map();
+    for (const r of rows) counts.set(r[j], (counts.get(r[j]) ?? 0) + 1);
+    return counts.size === run.size && [...run].every(([query, docs]) => counts.get(query) === docs.length);
+  };
+  const q = header.findIndex((_, j) => isQueryColumn(j));
+  if (q < 0) return {};
+  const out = {};
+  header.forEach((name, j) => {
+    if (j === q) return;
+    const byQuery = new Map();
+    for (const r of rows) {
+      if (byQuery.has(r[q]) && byQuery.get(r[q]) !== r[j]) return;
+      byQuery.set(r[q], r[j]);
+    }
+    out[name] = Object.fromEntries(byQuery);
+  });
+  return out;
+}
+/** A run's per-row slice keys (trecInputs' rows) for a query-level column. */
+const rowSliceKeys = (inputs, byQuery) => Array.from(inputs.indexes, (qi) => byQuery[inputs.queries[Number(qi)]] ?? '(not in the table)');
+/** queryColumns as {name: [value per judged query]}: what sliceColumns counts. */
+const perQueryColumns = (columns, queries) => Object.fromEntries(Object.entries(columns).map(([name, byQuery]) => [name, queries.map((q) => byQuery[q] ?? '(not in the table)')]));
+
 const optionsOf = (metric, k) => (METRICS.find(([m]) => m === metric)[1] ? { topK: k } : {});
 const inputsOf = (run, metric) => {
   const t = METRICS.find(([m]) => m === metric)[2] ? run.graded : run.binary;
@@ -79,6 +112,16 @@ function plots(r, out) {
     options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'query (largest loss of B first)' } }, y: { title: { display: true, text: 'difference' } } } } } });
 }
 
+/** Run A's scores per slice of queries: the table and bar chart (slices.mjs), worst NDCG@k first. */
+function renderSlices(slices, out) {
+  const focus = sliceFocus(slices, 'RetrievalNormalizedDCG');
+  out.append(...sliceTable(slices, focus, (m, v, key) => resultCell('td', { metric: m.name, value: v, options: m.options, extra: { run: 'A', slice: key, sliceBy: slices.column } })));
+  if (!focus) return;
+  const plots = el('div', { class: 'plots' });
+  out.append(el('p', { class: 'muted', text: `run A; a query's rows all go to its ${slices.column}'s slice` }), plots);
+  chartCell(plots, { id: 'slice-plot', fileName: `ranking-${focus.label.replace(/\W+/g, '-')}-per-${slices.column}.png`, ...sliceChart(slices, focus) });
+}
+
 export default {
   name: 'ranking',
   title: 'Ranking (TREC runs)',
@@ -89,17 +132,23 @@ export default {
     { role: 'run-a', label: 'Run A', hint: 'a system\'s ranking: a run file, or a CSV/TSV with query, document, score, relevance columns', accept: '.txt,.run,.tsv,.csv' },
     { role: 'run-b', label: 'Run B', hint: 'a second system, to compare (run file or table)', accept: '.txt,.run,.tsv,.csv', optional: true },
   ],
-  options: [{ name: 'k', label: 'cut-off k', choices: [5, 10, 20, 100], default: 10 }],
+  options: [{ name: 'k', label: 'cut-off k', choices: [5, 10, 20, 100], default: 10 }, sliceOption],
   samples: [
     { name: 'two-runs', label: 'Search: BM25 against a reranker (12 queries)', files: { qrels: 'samples/ranking.qrels', 'run-a': 'samples/ranking-bm25.run', 'run-b': 'samples/ranking-rerank.run' } },
     { name: 'table', label: 'Search: BM25 as one CSV (query, document, score, relevance)', files: { 'run-a': 'samples/ranking-bm25.csv' } },
   ],
 
-  async evaluate(files, wasmetrics, { k = '10' } = {}, { progress = () => {} } = {}) {
+  async evaluate(files, wasmetrics, { k = '10', sliceBy } = {}, { progress = () => {} } = {}) {
     const cut = Number(k);
     progress(0, 'reading the qrels and runs');
     const { qrels, runs } = read(wasmetrics, files);
     const queries = runs[0].graded.queries;
+    // slices: a query-level column of run A's table, every metric of run A per slice
+    const columns = wasmetrics.isTrecCsv(files['run-a'].text) ? queryColumns(files['run-a'].text, runs[0].run) : {};
+    const perQueryCols = perQueryColumns(columns, queries);
+    const column = chooseSliceColumn(perQueryCols, sliceBy);
+    const slices = column ? slicedMetrics(wasmetrics, column, rowSliceKeys(runs[0].graded, columns[column]), METRICS.map(([metric, , , label]) => ({
+      name: metric, options: optionsOf(metric, cut), label: label.replace('k', String(cut)), inputs: inputsOf(runs[0], metric) }))) : null;
     const scores = runs.map((run, j) => {
       progress((j + 1) / (runs.length + 2), `run ${run.tag}`);
       return { tag: run.tag, name: run.name, unjudged: run.unjudged, missing: queries.filter((q) => !run.run.has(q)),
@@ -119,7 +168,7 @@ export default {
       runs: runs.map((run) => ({ tag: run.tag, docs: wasmetrics.trecRanking(run.run, queries[i]).slice(0, cut).map((d) => ({ ...d, relevance: qrels.get(queries[i])?.get(d.doc) ?? null })) })),
       relevant: [...(qrels.get(queries[i]) ?? [])].filter(([, rel]) => rel > 0).length,
     }));
-    return { k: cut, judgedQueries: qrels.size, queries, runs: scores, comparison, worst };
+    return { optionChoices: { sliceBy: sliceColumns(perQueryCols) }, slices, k: cut, judgedQueries: qrels.size, queries, runs: scores, comparison, worst };
   },
 
   render(r, out, { ms, simd }) {
@@ -138,6 +187,7 @@ export default {
         return [c.metric === 'RetrievalMAP' ? 'AP' : `NDCG@${r.k}`, cell('tTest.meanDifference', c.tTest.meanDifference), cell('tTest.t', c.tTest.t), cell('tTest.pValue', c.tTest.pValue), cell('randomization.pValue', c.randomization.pValue)];
       })));
     }
+    if (r.slices) renderSlices(r.slices, out);
     if (two) plots(r, out);
     const order = r.queries.map((_, i) => i);
     const key = two ? (i) => r.runs[1].perQuery.RetrievalNormalizedDCG[i] - r.runs[0].perQuery.RetrievalNormalizedDCG[i] : (i) => r.runs[0].perQuery.RetrievalNormalizedDCG[i];
@@ -168,9 +218,23 @@ export default {
 
   /** A Node script printing the numbers shown (readQrels/readRun/trecInputs of the package), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Ranking', files, helpers: [read, optionsOf, inputsOf, perQuery], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
+    return codeSnippet({ title: 'Ranking', files, helpers: [read, optionsOf, inputsOf, perQuery, queryColumns, rowSliceKeys], consts: { RUNS, METRICS, COMPARED, RANDOMIZATION }, body: `
 const k = ${r.k};
 const { runs } = read(wasmetrics, files);
+${r.slices ? `// run A per ${r.slices.column} (the page's slices table): one SlicedMetric per metric, one pass
+const sliceBy = ${JSON.stringify(r.slices.column)};
+const sliceKeys = rowSliceKeys(runs[0].graded, queryColumns(files['run-a'].text, runs[0].run)[sliceBy]);
+for (const [metric] of METRICS) {
+  const sliced = new wasmetrics.SlicedMetric(wasmetrics.createMetric(metric, optionsOf(metric, k)));
+  try {
+    sliced.update(...inputsOf(runs[0], metric), sliceKeys);
+    for (const s of plain(sliced.compute()).slices) cells.push({ metric, options: optionsOf(metric, k), run: 'A', slice: JSON.stringify(s.key), sliceBy, count: s.count, value: s.value });
+  } catch (e) {
+    console.error(metric, 'per slice:', e.message); // the page shows it under the slices table
+  } finally {
+    sliced.dispose();
+  }
+}` : ''}
 for (const run of runs) {
   for (const [metric] of METRICS) cells.push({ metric, options: optionsOf(metric, k), run: run.tag, value: computeMetric(wasmetrics, metric, optionsOf(metric, k), inputsOf(run, metric)) });
   for (const metric of COMPARED) perQuery(wasmetrics, run, metric, k).forEach((value, i) => cells.push({ metric, options: optionsOf(metric, k), run: run.tag, key: 'query.' + run.graded.queries[i], value }));
@@ -186,12 +250,20 @@ if (runs.length === 2) for (const metric of COMPARED) {
 
   csvRows(r) {
     return [['query', ...r.runs.flatMap((s) => COMPARED.map((m) => `${m} ${s.tag}`))],
-      ...r.queries.map((q, i) => [q, ...r.runs.flatMap((s) => COMPARED.map((m) => s.perQuery[m][i]))])];
+      ...r.queries.map((q, i) => [q, ...r.runs.flatMap((s) => COMPARED.map((m) => s.perQuery[m][i]))]),
+      ...(r.slices?.metrics ?? []).flatMap((m) => (m.slices ?? []).map((s) => [`run A ${r.slices.column}=${s.key} (${s.count} rows)`, m.name, s.value ?? '']))];
   },
 
   /** The package's value for a shown cell: its metric (or per-query value, or paired test) on the same files. */
   async expected(cell, files, wasmetrics) {
     const { runs } = read(wasmetrics, files);
+    if (cell.slice !== undefined) { // run A's rows of the slice's queries picked here, the metric run on them alone
+      const byQuery = queryColumns(files['run-a'].text, runs[0].run)[cell.sliceBy];
+      const key = JSON.parse(cell.slice);
+      const keys = rowSliceKeys(runs[0].graded, byQuery);
+      const idx = keys.flatMap((x, i) => (x === key ? [i] : []));
+      return computeMetric(wasmetrics, cell.metric, cell.options, inputsOf(runs[0], cell.metric).map((x) => rowsAt(x, idx)));
+    }
     const k = cell.options.topK ?? 10;
     const runOf = (tag) => runs.find((s) => s.tag === tag);
     if (cell.run === 'B-A') {

@@ -7,6 +7,7 @@
 // alignTranscripts), with a histogram of the per-pair WER. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
 import { chartCell, codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
+import { chooseSliceColumn, rowsAt, sliceChart, sliceColumns, sliceFocus, sliceOption, sliceTable, slicedMetrics } from '../slices.mjs';
 import { el } from '../ui.mjs';
 
 const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
@@ -18,7 +19,7 @@ function readLinePairs(hyps, refs) {
   const lines = (f) => f.text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '').split(/\r?\n/);
   const [h, r] = [lines(hyps), lines(refs)];
   if (h.length !== r.length) throw new Error(`${hyps.name} has ${h.length} lines but ${refs.name} has ${r.length}: the files pair line by line`);
-  return { ids: h.map((_, i) => `line ${i + 1}`), preds: h, refs: r.map((x) => [x]) };
+  return { ids: h.map((_, i) => `line ${i + 1}`), preds: h, refs: r.map((x) => [x]), columns: {} };
 }
 
 const SUBTITLES = /\.(srt|vtt)$/i;
@@ -49,7 +50,7 @@ export function readCues(text, fileName = 'the file') {
 function readCuePairs(hyps, refs) {
   const [h, r] = [readCues(hyps.text, hyps.name), readCues(refs.text, refs.name)];
   if (h.length !== r.length) throw new Error(`${hyps.name} has ${h.length} cues but ${refs.name} has ${r.length}: the files pair cue by cue`);
-  return { ids: r.map((c) => c.id), preds: h.map((c) => c.text), refs: r.map((c) => [c.text]) };
+  return { ids: r.map((c) => c.id), preds: h.map((c) => c.text), refs: r.map((c) => [c.text]), columns: {} };
 }
 
 /**
@@ -73,11 +74,15 @@ export function pairsOf(files) {
   return SUBTITLES.test(main.name) && SUBTITLES.test(refs.name) ? readCuePairs(main, refs) : readLinePairs(main, refs);
 }
 
-/** The pairs of one file: ids, hypotheses, and a list of references per pair. */
+/**
+ * The pairs of one file: ids, hypotheses, a list of references per pair, and the file's other
+ * columns (JSON Lines: other keys with a text or number value) as {name: [text per pair]}, which
+ * the "Slice by column" option can slice the pairs by (a speaker, a source).
+ */
 export function readPairs(text, fileName = 'the file') {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (/\.jsonl$/i.test(fileName) || trimmed.startsWith('{')) {
-    const out = { ids: [], preds: [], refs: [] };
+    const out = { ids: [], preds: [], refs: [], columns: {} };
     text.split(/\r?\n/).forEach((line, k) => {
       if (!line.trim()) return;
       let o;
@@ -92,6 +97,9 @@ export function readPairs(text, fileName = 'the file') {
       if (!hk || !rk.length) throw new Error(`${fileName}, line ${k + 1}: needs a hypothesis key (hyp, hypothesis, prediction, …) and a reference key (ref, reference, target, …); it has ${keys.join(', ') || 'none'}`);
       const refs = rk.flatMap((x) => (Array.isArray(o[x]) ? o[x] : [o[x]]));
       if (typeof o[hk] !== 'string' || refs.some((r) => typeof r !== 'string')) throw new Error(`${fileName}, line ${k + 1}: the hypothesis and references must be strings`);
+      const other = keys.filter((x) => x !== hk && !rk.includes(x) && !ID.test(x) && ['string', 'number', 'boolean'].includes(typeof o[x]));
+      for (const x of other) (out.columns[x] ??= new Array(out.ids.length).fill('')).push(String(o[x]));
+      for (const x of Object.keys(out.columns)) if (!other.includes(x)) out.columns[x].push(''); // a key missing from this line
       out.ids.push(String(o[keys.find((x) => ID.test(x))] ?? out.ids.length + 1));
       out.preds.push(o[hk]);
       out.refs.push(refs);
@@ -108,6 +116,7 @@ export function readPairs(text, fileName = 'the file') {
     ids: rows.map((r, i) => (ic >= 0 ? r[ic] : String(i + 1))),
     preds: rows.map((r) => r[hc]),
     refs: rows.map((r) => rcs.map((j) => r[j]).filter((s, k) => k === 0 || s !== '')), // extra references may be empty
+    columns: Object.fromEntries(header.map((h, j) => [h, j]).filter(([, j]) => j !== hc && j !== ic && !rcs.includes(j)).map(([h, j]) => [h, rows.map((r) => r[j])])),
   };
 }
 
@@ -178,6 +187,16 @@ function inputsFor(p, metric, pair) {
   return KINDS[metric] === 'first' ? [preds, refs.map((r) => r[0])] : [preds, refs];
 }
 
+/** The per-slice table and bar chart (slices.mjs), ordered by WER when it was picked. */
+function renderSlices(slices, out) {
+  const focus = sliceFocus(slices, 'WordErrorRate');
+  out.append(...sliceTable(slices, focus, (m, v, key) => resultCell('td', { metric: m.name, value: v, options: m.options, key: m.key, extra: { slice: key, sliceBy: slices.column } })));
+  if (!focus) return;
+  const plots = el('div', { class: 'plots' });
+  out.append(plots);
+  chartCell(plots, { id: 'slice-plot', fileName: `text-${focus.label.replace(/\W+/g, '-')}-per-${slices.column}.png`, ...sliceChart(slices, focus) });
+}
+
 export default {
   name: 'text',
   title: 'Text (WER, BLEU, …)',
@@ -187,7 +206,7 @@ export default {
     { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json,.srt,.vtt' },
     { role: 'text-references', label: 'References, one a line (or subtitles)', hint: 'plain text paired with the hypotheses by line, or SRT/WebVTT paired by cue', accept: '.txt,.srt,.vtt', optional: true },
   ],
-  options: [{ name: 'pair', label: 'align the pair with id', default: '' }, { name: 'metrics', label: 'Corpus metrics', multiple: true, choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })), default: CORPUS.filter((c) => c[6]).map(([id]) => id) }],
+  options: [sliceOption, { name: 'pair', label: 'align the pair with id', default: '' }, { name: 'metrics', label: 'Corpus metrics', multiple: true, choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })), default: CORPUS.filter((c) => c[6]).map(([id]) => id) }],
   samples: [
     { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
     { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
@@ -195,8 +214,9 @@ export default {
     { name: 'cues', label: 'Subtitles (SRT against WebVTT, by cue)', files: { 'text-pairs': 'samples/subtitles-asr.srt', 'text-references': 'samples/subtitles-ref.vtt' } },
   ],
 
-  async evaluate(files, wasmetrics, { metrics, pair = '' } = {}, { progress = () => {} } = {}) {
+  async evaluate(files, wasmetrics, { metrics, pair = '', sliceBy } = {}, { progress = () => {} } = {}) {
     const p = pairsOf(files);
+    const column = chooseSliceColumn(p.columns, sliceBy);
     const chosen = chosenPair(p, pair, wasmetrics);
     const picked = pickedCorpus(metrics);
     const corpus = picked.map(([, metric, options, key, label], j) => {
@@ -218,7 +238,9 @@ export default {
       const alignments = wasmetrics.alignTranscripts(worst.map((w) => w.hyp), worst.map((w) => w.ref), { unit: 'word' });
       worst.forEach((w, k) => Object.assign(w, { runs: alignedRuns(alignments[k]), errors: alignments[k].errors }));
     }
-    return { chosen, histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
+    if (column) progress(1, `per ${column}`);
+    const slices = column ? slicedMetrics(wasmetrics, column, p.columns[column], picked.map(([, name, options, key, label]) => ({ name, options, key, label, inputs: inputsFor(p, name) }))) : null;
+    return { optionChoices: { sliceBy: sliceColumns(p.columns) }, slices, chosen, histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
   },
 
   render(r, out, { ms, simd }) {
@@ -255,6 +277,7 @@ export default {
         data: { labels: r.histogram.map((b) => b.label), datasets: [{ label: 'pairs', data: r.histogram.map((b) => b.count), backgroundColor: '#3b5bdb' }] },
         options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'WER' } }, y: { title: { display: true, text: 'pairs' }, ticks: { precision: 0 } } } } } });
     } else out.append(el('p', { class: 'muted', text: `More than ${r.perPairLimit} pairs: the per-pair table is left out.` }));
+    if (r.slices) renderSlices(r.slices, out);
     const head = (m, key) => r.corpus.find((c) => c.metric === m && c.key === key && !c.error);
     return [['WordErrorRate', null, 'WER'], ['CharErrorRate', null, 'CER'], ['SacreBLEUScore', null, 'SacreBLEU'], ['CHRFScore', null, 'chrF']]
       .map(([m, key, label]) => [head(m, key), label]).filter(([c]) => c).map(([c, label]) => ({ label, metric: c.metric, value: c.value, options: c.options }));
@@ -265,18 +288,38 @@ export default {
     return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, requireUtf8, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) }, body: `
 const p = pairsOf(files);
 for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
+${r.slices ? `// per ${r.slices.column} (the page's slices table): one SlicedMetric per metric, one pass
+const sliceBy = ${JSON.stringify(r.slices.column)};
+for (const [metric, options, key] of CORPUS) {
+  const sliced = new wasmetrics.SlicedMetric(wasmetrics.createMetric(metric, options));
+  try {
+    sliced.update(...inputsFor(p, metric), p.columns[sliceBy]);
+    for (const s of plain(sliced.compute()).slices) cells.push({ metric, options, ...(key ? { key } : {}), slice: JSON.stringify(s.key), sliceBy, count: s.count, value: pick(s.value, key) });
+  } catch (e) {
+    console.error(metric, 'per slice:', e.message); // the page shows it under the slices table
+  } finally {
+    sliced.dispose();
+  }
+}` : ''}
 ${r.chosen || r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
 ` });
   },
 
   csvRows(r) {
     return [['section', 'name', 'key', 'value'], ...r.corpus.map((c) => ['corpus', c.metric, c.key ?? '', c.error ?? c.value]),
-      ...(r.worst ?? []).flatMap((w) => PER_PAIR.map((m) => ['pair', w.id, m, w[m]]))];
+      ...(r.worst ?? []).flatMap((w) => PER_PAIR.map((m) => ['pair', w.id, m, w[m]])),
+      ...(r.slices?.metrics ?? []).flatMap((m) => (m.slices ?? []).map((s) => [`slice ${r.slices.column}=${s.key} (${s.count} pairs)`, m.name, m.key ?? '', s.value ?? '']))];
   },
 
   /** The package's value for a shown cell: its metric on the whole file, or on its one pair. */
   async expected(cell, files, wasmetrics) {
     const p = pairsOf(files);
+    if (cell.slice !== undefined) { // the slice's pairs picked here, the metric run on them alone
+      const key = JSON.parse(cell.slice);
+      const idx = p.columns[cell.sliceBy].flatMap((k, i) => (k === key ? [i] : []));
+      const [preds, target] = inputsFor(p, cell.metric);
+      return pick(computeMetric(wasmetrics, cell.metric, cell.options, [rowsAt(preds, idx), rowsAt(target, idx)]), cell.key);
+    }
     const pair = cell.pair === undefined ? undefined : Number(cell.pair);
     return pick(computeMetric(wasmetrics, cell.metric, cell.options, inputsFor(p, cell.metric, pair)), cell.key);
   },
