@@ -17,7 +17,7 @@ export default {
     { role: 'masks-images-folder', label: 'Images (folder)', optional: true },
     { role: 'masks-class-names', label: 'Class names file', accept: '.txt,.json,.csv', optional: true },
   ],
-  samples: [{ name: 'streets', label: 'Street scenes (sample)', files: {
+  samples: [{ name: 'streets', label: 'Street scenes (masks only)', files: {
     'masks-pred': STREETS.map((n) => `../examples/data/masks/predicted/${n}.png`),
     'masks-target': STREETS.map((n) => `../examples/data/masks/reference/${n}.png`) } },
   { name: 'streets-photos', label: 'Street scenes with photos and class names', files: {
@@ -29,7 +29,7 @@ export default {
   <section class="cell" id="cell-masks" data-cell="masks">
     <div class="cell-head"><span class="idx">[1]</span><h2>Segmentation masks (PNG)</h2><button type="button" class="run" data-run="masks" title="Re-run this cell">▶ Run</button></div>
     <div class="cell-body">
-      <p class="muted">Label masks (greyscale or palette PNG, one class id per pixel): pick a folder or several files on each side; files are paired by name. <button type="button" id="masks-sample" data-sample="streets">Street scenes (sample)</button> <button type="button" id="masks-sample-photos" data-sample="streets-photos">Street scenes with photos and class names</button></p>
+      <p class="muted">Label masks (greyscale or palette PNG, one class id per pixel): pick a folder or several files on each side; files are paired by name. <button type="button" id="masks-sample-photos" data-sample="streets-photos">Street scenes with photos and class names</button> <button type="button" id="masks-sample" data-sample="streets">Street scenes (masks only)</button></p>
       <div class="drops">
         <div class="drop" id="masks-drop-pred">
           <span class="drop-title">Predicted masks</span>
