@@ -347,10 +347,12 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       assert.match(await page.$eval('#masks-code code', (c) => c.textContent), /classNames: \["background","sky","road","building","car","person"\]/);
 
       // a names file as a label map: names where given, ids elsewhere
-      writeFileSync(join(tmp, 'labels.json'), JSON.stringify({ 0: 'void-ish', 4: 'vehicle' }));
+      writeFileSync(join(tmp, 'labels.json'), JSON.stringify({ 0: 'void-ish', 4: '<img src=x onerror="window.__pwned=1">car' }));
       await page.setInputFiles(input('masks-class-names'), join(tmp, 'labels.json'));
       assert.equal(await masksSettled(), 'ready');
-      assert.deepEqual(await page.$$eval('#masks-per-class tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent)), ['void-ish', '1', '2', '3', 'vehicle', '5']);
+      assert.deepEqual(await page.$$eval('#masks-per-class tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent)), ['void-ish', '1', '2', '3', '<img src=x onerror="window.__pwned=1">car', '5']);
+      assert.equal(await page.locator('#cell-masks img').count(), 0, 'a name is text, never HTML');
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
       // a broken names file: an error on the field, no stale numbers
       writeFileSync(join(tmp, 'bad-names.json'), '{"road": 1}');
       await page.setInputFiles(input('masks-class-names'), join(tmp, 'bad-names.json'));
