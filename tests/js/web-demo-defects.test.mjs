@@ -218,7 +218,7 @@ test('issue 15: the demo page\'s defects, in headless Chromium', { timeout: 600_
       for (const [pred, targetFile, p] of [['records.json', null, preds], ['columns.json', null, preds], ['nested.json', 'nested-labels.json', preds],
         ['probs.npy', 'labels.npy', f32], ['probs.npy', 'labels.csv', f32], ['scores.tsv', null, preds]]) {
         assert.equal(await load(join(dir, pred), targetFile && join(dir, targetFile)), 'ready', pred);
-        const shown = (await shownMetrics(page)).filter((m) => m.options && m.class === null);
+        const shown = (await shownMetrics(page)).filter((m) => m.table === 'metrics-table' && m.options && m.class === null);
         assert.ok(shown.length >= 3);
         for (const m of shown) close(m.value, nodeValue(m.metric, m.options, p, target), `${m.metric} on ${pred}`);
         const code = await page.$eval('#code code', (c) => c.textContent);

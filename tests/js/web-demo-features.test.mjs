@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
-import { chromiumOrSkip, input, launchChromium, readCsv, settledState, showMode, shownMetrics, stack, startDemoServer, startMainThreadProbe, visibleAlerts, webDir, writeSyntheticCsv } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, readCsv, settledState, showMode, stack, startDemoServer, startMainThreadProbe, visibleAlerts, webDir, writeSyntheticCsv } from './web-harness.mjs';
 
 const masksDir = join(repoRoot, 'examples/data/masks');
 const { init, createMetric, decodeMask, evaluateMasks } = await importPackage();
@@ -125,9 +125,9 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
   const batch1 = (m) => ({ data: m.data, shape: [1, ...m.shape] });
   const checkMasks = async (names, ignoreIndex) => {
     const pairs = load(names);
-    const shown = await shownMetrics(page, 'segmentation');
-    // the metrics table: per-class cells carry data-class, the worst images' MeanIoU no options
-    const rows = shown.filter((m) => m.class === null && m.options).map((m) => ({ name: m.metric, options: m.options, value: m.value }));
+    // the metrics table (per-class cells carry data-class, the worst images' MeanIoU data-image)
+    const shown = await page.$$eval('#masks-metrics [data-metric]', (els) => els.map((e) => ({ metric: e.dataset.metric, options: JSON.parse(e.dataset.options), value: Number(e.dataset.value) })));
+    const rows = shown.map((m) => ({ name: m.metric, options: m.options, value: m.value }));
     assert.deepEqual(rows.map((r) => r.name), ['MeanIoU', 'MeanIoU', 'MulticlassJaccardIndex', 'DiceScore', 'MulticlassAccuracy']);
     let maxLabel = 0;
     for (const p of pairs) for (const m of [p.pred, p.target]) for (const v of m.data) if (v !== ignoreIndex && v > maxLabel) maxLabel = v;
@@ -317,6 +317,59 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
       assert.match(await page.$eval('#masks-match', (e) => e.textContent), /3 matched pairs/);
       assert.match(await page.$eval('#masks-only-pred', (e) => e.textContent), /\(1\): street_01$/);
       await checkMasks(NAMES.slice(1, 4), 255);
+    });
+
+    await t.test('masks with the scenes\' images and class names: names in the tables, the worst images drawn with their masks', async () => {
+      await page.click('#masks-sample-photos');
+      assert.equal(await masksSettled(), 'ready', await page.$eval('#cell-masks .error', (e) => e.textContent));
+      const names = readFileSync(join(webDir, 'samples/streets/class-names.txt'), 'utf8').trim().split('\n');
+      const { report } = await checkMasks(NAMES, 255); // the same numbers as without images
+      assert.deepEqual(await page.$$eval('#masks-per-class tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent)), names, 'class names in the per-class table');
+      assert.deepEqual(await page.evaluate(() => window.Chart.getChart('plot-masks-per-class').data.labels), names, 'and in the chart');
+      assert.match(await page.$eval('#masks-images-matched', (e) => e.textContent), /^8 of 8 pairs have an image/);
+      // the 6 worst, in the worst-first order, each image | reference | prediction
+      assert.deepEqual(await page.$$eval('#masks-overlays figure', (fs) => fs.map((f) => f.dataset.image)), report.images.slice(0, 6).map((im) => im.name));
+      const panels = await page.$eval('#masks-overlay-0', (c) => {
+        const ctx = c.getContext('2d');
+        const w = (c.width - 12) / 3;
+        const grab = (k) => Array.from(ctx.getImageData(k * (w + 6), 16, w, c.height - 16).data);
+        return [grab(0), grab(1), grab(2)];
+      });
+      const differing = (a, b) => a.filter((v, i) => v !== b[i]).length;
+      assert.ok(differing(panels[0], panels[1]) > panels[0].length / 4, 'the reference mask is drawn over the image');
+      assert.ok(differing(panels[1], panels[2]) > 0, 'the worst image\'s prediction differs from its reference');
+      assert.ok(new Set(panels[0]).size > 20, 'the image is drawn');
+      const legend = await page.$$eval('#cell-masks ul.legend li', (lis) => lis.map((li) => li.textContent.trim()));
+      assert.ok(legend.length >= 3 && legend.every((n) => names.includes(n)), `a legend of the classes by name: ${legend}`);
+      const [png] = await Promise.all([page.waitForEvent('download'), page.click('button[data-export="png"][data-plot="masks-overlay-0"]')]);
+      assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      // the code snippet passes the names on
+      assert.match(await page.$eval('#masks-code code', (c) => c.textContent), /classNames: \["background","sky","road","building","car","person"\]/);
+
+      // a names file as a label map: names where given, ids elsewhere
+      writeFileSync(join(tmp, 'labels.json'), JSON.stringify({ 0: 'void-ish', 4: '<img src=x onerror="window.__pwned=1">car' }));
+      await page.setInputFiles(input('masks-class-names'), join(tmp, 'labels.json'));
+      assert.equal(await masksSettled(), 'ready');
+      assert.deepEqual(await page.$$eval('#masks-per-class tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent)), ['void-ish', '1', '2', '3', '<img src=x onerror="window.__pwned=1">car', '5']);
+      assert.equal(await page.locator('#cell-masks img').count(), 0, 'a name is text, never HTML');
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      // a broken names file: an error on the field, no stale numbers
+      writeFileSync(join(tmp, 'bad-names.json'), '{"road": 1}');
+      await page.setInputFiles(input('masks-class-names'), join(tmp, 'bad-names.json'));
+      assert.equal(await masksSettled(), 'error');
+      assert.match((await visibleAlerts(page))[0].text, /bad-names\.json: "road" is not a class id/);
+      assert.equal(await page.$eval('#masks-class-names', (e) => e.getAttribute('aria-invalid')), 'true');
+      assert.equal(await page.locator('[data-results="segmentation"] [data-metric]').count(), 0);
+      // an image whose size is not its masks': named, not drawn
+      await page.fill('#masks-class-names', '');
+      const shots = join(tmp, 'shots');
+      mkdirSync(shots);
+      for (const n of NAMES) copyFileSync(join(webDir, 'samples/streets', n), join(shots, n));
+      copyFileSync(join(webDir, 'samples/streets/street_07.png'), join(shots, report.images[0].name + '.png')); // 48x32 for a 64x48 scene
+      await page.setInputFiles(input('masks-images'), NAMES.map((n) => join(shots, n)));
+      assert.equal(await masksSettled(), 'ready');
+      assert.match(await page.$eval('#masks-overlays', (e) => e.textContent), new RegExp(`${report.images[0].name}: ${report.images[0].name}\\.png is 48×32, the masks are 64×48: not overlaid`));
+      assert.equal(await page.locator('#masks-overlays figure').count(), 5);
     });
 
     await t.test('a large CSV: the progress bar advances chunk by chunk and animation frames keep coming between chunks', async () => {

@@ -71,7 +71,7 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
   const shown = async () => {
     const errors = await page.$$eval('#metrics-table tbody tr', (rows) => rows.map((r) => r.querySelector('.error-cell')?.textContent).filter(Boolean));
     assert.deepEqual(errors, [], 'no metric failed on the page');
-    return (await shownMetrics(page)).filter((m) => m.options && m.class === null).map((m) => ({ name: m.metric, options: m.options, value: m.value }));
+    return (await shownMetrics(page)).filter((m) => m.table === 'metrics-table' && m.options && m.class === null).map((m) => ({ name: m.metric, options: m.options, value: m.value }));
   };
   const checkMetrics = async (preds, target, predsFor = () => preds) => {
     const rows = await shown();

@@ -66,7 +66,7 @@ export const input = (role) => `input[data-input="${role}"]`;
 
 /**
  * The results a mode shows, per the contract: every [data-metric] element in its results area
- * with its data-value parsed (NaN kept), data-class, data-average, data-key and data-options.
+ * with its data-value parsed (NaN kept), data-class, data-average, data-key, data-options and its table's id.
  */
 export function shownMetrics(page, mode = 'classification') {
   return page.$$eval(`[data-results="${mode}"] [data-metric]`, (els) => els.map((e) => ({
@@ -76,6 +76,7 @@ export function shownMetrics(page, mode = 'classification') {
     average: e.dataset.average ?? null,
     key: e.dataset.key ?? null,
     options: e.dataset.options ? JSON.parse(e.dataset.options) : null,
+    table: e.closest('table')?.id || null, // where it is shown: #metrics-table, #per-class-table, a plot's values, ...
   })));
 }
 

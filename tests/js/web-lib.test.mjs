@@ -189,3 +189,18 @@ test('data warnings: 1-based labels, rows not summing to 1, id-like score column
   assert.equal(w3.length, 1, w3.join('\n'));
   assert.match(w3[0], /column "row_no" \(f\.csv\) holds distinct integers 3\.\.17 beside probability columns: it looks like a sample id/);
 });
+
+test('class names: typed (commas or lines), a names file (lines, JSON list, {id: name}); bad JSON named', async () => {
+  const { classNamesText, parseClassNames } = await lib('class-names.mjs');
+  assert.equal(parseClassNames('  '), null);
+  assert.deepEqual(parseClassNames('background, sky ,road'), ['background', 'sky', 'road']);
+  assert.deepEqual(parseClassNames('\uFEFFbackground\r\nsky, blue\nroad\n'), ['background', 'sky, blue', 'road']);
+  assert.deepEqual(parseClassNames('["a", "b", 3]'), ['a', 'b', '3']);
+  const map = parseClassNames('{"0": "void", "2": "road"}');
+  assert.deepEqual([map.length, map[0], map[1], map[2]], [3, 'void', undefined, 'road']);
+  assert.throws(() => parseClassNames('{"x": "a"}', 'names.json'), /names\.json: "x" is not a class id/);
+  assert.throws(() => parseClassNames('[1, 2', 'names.json'), /names\.json: not valid JSON/);
+  assert.throws(() => parseClassNames('{"a": 1', 'names.json'), /names\.json: not valid JSON/);
+  assert.equal(classNamesText(['a', 'b']), 'a, b');
+  assert.deepEqual(parseClassNames(classNamesText(['a', 'b, c'])), ['a', 'b, c'], 'a name with a comma survives the field');
+});

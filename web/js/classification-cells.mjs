@@ -4,7 +4,7 @@
 // failure. Parsing and computing happen in Web Workers; this thread only draws.
 // User data (file names, CSV headers, labels) is only ever put in the page as text (textContent).
 import { codeSnippet } from './code-snippet.mjs';
-import { calibrationChart, curveChart, lowest, matrixImage, MAX_BAR_CLASSES } from './plots-more.mjs';
+import { calibrationChart, curveChart, lowest, matrixImage, MAX_BAR_CLASSES, MAX_CURVES } from './plots-more.mjs';
 import { buildInputs, checkColumns, collectColumns, columnKey, dataOptions, metricsForTask, suggestTask, TASKS } from './lib/task.mjs';
 import { defaultSliceColumn, sliceCandidates, sliceKeys } from './lib/compare.mjs';
 import { sliceChart, sliceFocus, sliceTable } from './slices.mjs';
@@ -532,13 +532,13 @@ function renderResults(out, r) {
     const cell = (key, v, extra) => (metricOf[key] ? metricCell(metricOf[key], v, extra) : el('td', { class: 'num', text: fmt(v), dataset: { value: String(v), count: key } }));
     const t = el('table', { id: 'per-class-table' }, el('thead', {}, el('tr', {}, el('th', { text: r.task === 'multilabel' ? 'label' : 'class' }), ...cols.map(([, h]) => el('th', { text: h })))));
     const body = el('tbody');
-    pc.names.forEach((n, k) => body.append(el('tr', { dataset: { class: String(k) } }, el('td', { text: n }), ...cols.map(([key]) => cell(key, pc[key][k], { class: String(k), options: pc.options, computedOn: pc.input })))));
+    pc.names.forEach((n, k) => body.append(el('tr', { dataset: { class: String(k) } }, el('td', { text: n }), ...cols.map(([key]) => cell(key, pc[key][k], { class: String(k), options: pc.options, computedOn: pc.input, threshold: pc.threshold })))));
     t.append(body);
     if (pc.averages) {
       const foot = el('tfoot');
       for (const [avg, label] of [['macro', 'macro average'], ['weighted', 'weighted average'], ['micro', 'micro average']]) {
         const a = pc.averages[avg];
-        if (a) foot.append(el('tr', { dataset: { average: avg } }, el('td', { text: label }), ...cols.map(([key]) => (key in a ? cell(key, a[key], { average: avg }) : el('td')))));
+        if (a) foot.append(el('tr', { dataset: { average: avg } }, el('td', { text: label }), ...cols.map(([key]) => (key in a ? cell(key, a[key], { average: avg, options: pc.averageOptions && { ...pc.averageOptions, average: avg }, computedOn: pc.input, threshold: pc.threshold }) : el('td')))));
       }
       t.append(foot);
     }
@@ -680,14 +680,52 @@ async function runPlots() {
     const { title, config } = sliceChart(r.slices, focus);
     state.charts.push(new Chart(plotBox('plot-slices', title), { ...config, options: { ...BASE, ...config.options } }));
   }
+  if (r.confusion && r.confusionSpec) plotValues('confusion', confusionValues(r));
   // ROC / PR per class and the reliability diagram (web/js/plots-more.mjs)
   for (const c of r.curves ?? []) {
     if (c.error) $('#plots-out').append(el('p', { class: 'muted', text: `${c.name} curve: ${c.error}` }));
-    else state.charts.push(curveChart($('#plots-out'), c));
+    else {
+      state.charts.push(curveChart($('#plots-out'), c));
+      plotValues(`${c.kind}-areas`, curveAreas(c));
+    }
   }
   if (r.calibration?.error) $('#plots-out').append(el('p', { class: 'muted', text: `Reliability diagram: ${r.calibration.error}` }));
-  else if (r.calibration) state.charts.push(calibrationChart($('#plots-out'), r.calibration));
+  else if (r.calibration) {
+    state.charts.push(calibrationChart($('#plots-out'), r.calibration));
+    plotValues('calibration', calibrationValues(r.calibration));
+  }
   if (!state.charts.length) $('#plots-out').append(el('p', { class: 'muted', text: 'No plot for this task.' }));
+}
+
+// The charts' text alternatives (a <details> table under each): the numbers they draw, each a
+// result cell of the page contract (data-metric, data-options, data-key or data-class).
+function plotValues(id, { summary, head, rows }) {
+  const table = el('table', { id: `${id}-values` }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { text: h, scope: 'col' })))),
+    el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((c, k) => (c instanceof Node ? c : el(k ? 'td' : 'th', { text: String(c), ...(k ? {} : { scope: 'row' }) })))))));
+  $('#plots-out').append(el('details', { class: 'plot-values' }, el('summary', { text: summary }), el('div', { class: 'table-scroll' }, table)));
+}
+/** The confusion matrix's counts (the package's matrix on the inputs as given), up to MAX_BAR_CLASSES classes. */
+function confusionValues(r) {
+  const C = r.confusion.shape[0];
+  const names = r.perClass.names;
+  const { metric, options } = r.confusionSpec;
+  const n = Math.min(C, MAX_BAR_CLASSES);
+  return { summary: `Confusion matrix counts${C > n ? ` (the first ${n} of ${C} classes)` : ''} (rows: target, columns: predicted)`, head: ['target \\ predicted', ...names.slice(0, n)],
+    rows: names.slice(0, n).map((name, i) => [name, ...Array.from({ length: n }, (_, j) => metricCell(metric, r.confusion.data[i * C + j], { options, key: `${i}.${j}` }))]) };
+}
+/** A curve's areas (AUC or AP per class, the legend's numbers), for the classes it draws. */
+function curveAreas(c) {
+  const all = c.series.map((s, k) => ({ ...s, k }));
+  const shown = all.length > MAX_CURVES ? lowest(all, MAX_CURVES, (s) => s.area) : all;
+  return { summary: `${c.name} curve: ${c.area.name} per ${all.length > 1 ? 'class' : 'curve'} (${c.area.metric})`, head: ['', c.area.name],
+    rows: shown.map((s) => [s.label, metricCell(c.area.metric, s.area, { options: c.area.options, ...(all.length > 1 ? { class: String(s.k) } : {}) })]) };
+}
+/** The reliability diagram's calibration error, and its bins (counts and means, not metric outputs). */
+function calibrationValues(cal) {
+  const ece = metricCell(cal.metric, cal.ece, { options: cal.options, ...(cal.pooled ? { computedOn: 'pooled' } : {}) });
+  return { summary: `Reliability diagram: ${cal.metric} and the bins`, head: ['bin', 'samples', 'mean confidence', 'accuracy'],
+    rows: [['calibration error (ECE)', ece, '', ''], ...cal.bins.map((b) => [`${fmt(b.lo)}–${fmt(b.hi)}`, el('td', { class: 'num', text: String(b.count), dataset: { value: String(b.count), count: 'samples' } }),
+      el('td', { class: 'num', text: fmt(b.confidence), dataset: { value: String(b.confidence), count: 'mean confidence' } }), el('td', { class: 'num', text: fmt(b.accuracy), dataset: { value: String(b.accuracy), count: 'accuracy' } })])] };
 }
 
 // ---- [5] export ----------------------------------------------------------------------------

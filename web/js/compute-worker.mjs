@@ -192,6 +192,7 @@ async function compute(job, post) {
     // what the per-class columns ran with, for the page's data-options: binary runs on its 0/1 labels
     out.perClass.options = o;
     out.perClass.input = task === 'binary' ? 'labels' : 'preds';
+    if (task === 'binary') out.perClass.threshold = job.threshold; // the labels are preds > threshold
     let cm = run('MulticlassConfusionMatrix', { numClasses: C }, lt, target, tick);
     if (task === 'binary') {
       // the package's own confusion matrix at the threshold: the table below must agree with it
@@ -200,7 +201,10 @@ async function compute(job, post) {
       cm = pkg;
     }
     out.confusion = cm;
+    // the package's metric behind the matrix, on the inputs as given (probabilities: its own argmax)
+    out.confusionSpec = task === 'binary' ? { metric: 'BinaryConfusionMatrix', options: { threshold: job.threshold } } : { metric: 'MulticlassConfusionMatrix', options: { numClasses: C } };
     out.perClass.averages = averages('Multiclass', { numClasses: C }, lt, target);
+    out.perClass.averageOptions = { numClasses: C };
     out.perClass.support = Array.from({ length: C }, (_, r) => cm.data.slice(r * C, (r + 1) * C).reduce((a, b) => a + b, 0));
   } else if (task === 'multilabel') {
     const o = { numLabels: L, average: 'none', threshold: thr };
@@ -213,6 +217,7 @@ async function compute(job, post) {
       recall: run('MultilabelRecall', o, preds, target, tick).data,
       f1: run('MultilabelF1Score', o, preds, target, tick).data,
       averages: averages('Multilabel', { numLabels: L, threshold: thr }, preds, target),
+      averageOptions: { numLabels: L, threshold: thr },
       support: Array.from({ length: L }, (_, j) => {
         let s = 0;
         for (let i = 0; i < n; i++) s += target.data[i * L + j];

@@ -189,14 +189,24 @@ export default {
    * cell picks its class); the averages rows and a binary task's per-class cells are not.
    */
   async expected(cell, files, wasmetrics) {
-    // per-class cells of a binary task ran on the 0/1 labels at the threshold (data-computed-on="labels")
-    if (!cell.options || cell.computedOn === 'labels') return undefined;
+    // per-class cells of a binary task ran on the 0/1 labels at the threshold (data-computed-on="labels",
+    // data-threshold): recomputed on preds > threshold, the package's rule
+    if (!cell.options || (cell.computedOn === 'labels' && cell.threshold === undefined)) return undefined;
     if (cell.slice !== undefined || cell.run !== undefined) return expectedExtra(cell, files, wasmetrics);
-    const { preds, target } = await inputsOf(files);
+    const inputs = await inputsOf(files);
+    const { target } = inputs;
+    const threshold = Number(cell.threshold);
+    const preds = cell.computedOn === 'labels' ? { data: Float64Array.from(inputs.preds.data, (v) => (v > threshold ? 1 : 0)), shape: inputs.preds.shape } : inputs.preds;
+    // the reliability diagram of a multilabel task pools every (sample, label) score as binary
+    const flat = (x) => (cell.computedOn === 'pooled' ? [x.data, [x.data.length]] : [x.data, x.shape]);
     const m = wasmetrics.createMetric(cell.metric, cell.options);
     try {
-      m.update(new wasmetrics.Tensor(preds.data, preds.shape), new wasmetrics.Tensor(target.data, target.shape));
-      return m.compute();
+      m.update(new wasmetrics.Tensor(...flat(preds)), new wasmetrics.Tensor(...flat(target)));
+      const v = m.compute();
+      // a cell of a matrix (the confusion matrix's "target.predicted")
+      if (cell.key === undefined) return v;
+      const { pick, plain } = await import('../mode-lib.mjs');
+      return pick(plain(v), cell.key);
     } finally {
       m.dispose?.();
     }
