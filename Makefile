@@ -49,7 +49,11 @@ npm: wasm
 	@node npm/scripts/build.mjs
 	@node scripts/gen-metrics-doc.mjs
 
-test: native-check npm
+# The three builds are independent, so they run side by side: each build's serial tail (its link,
+# wasm-opt) overlaps the others' compiles, and on a machine busy with other work more runnable
+# jobs get a larger share of it. Then every suite runs (scripts/run-tests.sh).
+test: build-deps
+	@$(MAKE) --no-print-directory -j3 native-check npm
 	@bash scripts/run-tests.sh
 
 # The consumer matrix alone (it is part of `make test` too): the packed tarball with Jest (CJS, ESM)

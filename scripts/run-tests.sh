@@ -35,8 +35,11 @@ sed -nE 's/^skip: (.*)$/   skipped, \1/p' <<<"$counts"
 passed=$((passed + n_pass)); failed=$((failed + n_fail)); skipped=$((skipped + n_skip))
 
 # node --test: the npm package (both WASM builds), its packaging, and the examples.
+# Test files run JS_JOBS at a time (default: one per core, at least 2; node's own default is one
+# fewer than the cores, so one at a time on a 2-core machine). No test depends on wall-clock time.
 echo "== js (node --test)"
-node --test --test-reporter=tap tests/js/ >"$logs/js.txt" 2>&1
+js_jobs=${JS_JOBS:-$(nproc)}; [ "$js_jobs" -ge 2 ] || js_jobs=2
+node --test --test-concurrency="$js_jobs" --test-reporter=tap tests/js/ >"$logs/js.txt" 2>&1
 js_rc=$?
 grep -E "^\s*not ok" -A12 "$logs/js.txt" | head -80
 j_pass=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$logs/js.txt" | tail -1)

@@ -3,7 +3,7 @@
 // time compute() takes on a large state in WebAssembly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { importPackage } from './helpers.mjs';
+import { importPackage, withCpuSeconds } from './helpers.mjs';
 
 const wm = await importPackage();
 await wm.init();
@@ -95,15 +95,13 @@ test('the curve metrics return named tensors; empty_target_action=error throws i
   strict.dispose();
 });
 
-test('compute() over 1,000,000 rows of 10,000 queries takes well under a few seconds', () => {
+test('compute() over 1,000,000 rows of 10,000 queries takes well under a few seconds of CPU', () => {
   const data = rows(1_000_000, 10_000, 3);
   const m = new wm.RetrievalMAP();
   m.update(data.preds, data.target, data.indexes);
-  const t0 = performance.now();
-  const v = m.compute();
-  const ms = performance.now() - t0;
+  const [v, seconds] = withCpuSeconds(() => m.compute());
   assert.ok(v > 0 && v < 1);
-  assert.ok(ms < 5000, `compute took ${ms.toFixed(0)} ms`);
-  console.log(`# RetrievalMAP compute, 1e6 rows / 1e4 queries (${wm.simd() ? 'simd' : 'plain'} build): ${ms.toFixed(0)} ms`);
+  assert.ok(seconds < 5, `compute took ${seconds.toFixed(2)} s of CPU`);
+  console.log(`# RetrievalMAP compute, 1e6 rows / 1e4 queries (${wm.simd() ? 'simd' : 'plain'} build): ${seconds.toFixed(2)} s of CPU`);
   m.dispose();
 });
