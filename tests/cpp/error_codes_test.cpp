@@ -50,9 +50,9 @@ const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 TEST(ErrorCodes, NamesAreUniqueAndWellFormed) {
   std::set<std::string> names;
-#define CHECK_CODE(code, doc)                                   \
-  EXPECT_TRUE(names.insert(#code).second) << #code;             \
-  EXPECT_STREQ(error_code_name(ErrorCode::code), #code);        \
+#define CHECK_CODE(code, doc)                            \
+  EXPECT_TRUE(names.insert(#code).second) << #code;      \
+  EXPECT_STREQ(error_code_name(ErrorCode::code), #code); \
   EXPECT_GT(std::string(doc).size(), 10u) << #code << " has no line of text";
   WASMETRICS_ERROR_CODES(CHECK_CODE)
 #undef CHECK_CODE
@@ -67,8 +67,11 @@ TEST(ErrorCodes, UnknownMetricAndOptions) {
   // the shared classification option checks name the option
   expect_code([] { create_metric("MulticlassAccuracy", {{"num_classes", 1}}); }, ErrorCode::E_OPTION, "num_classes");
   expect_code([] { create_metric("MulticlassAccuracy", Json::object()); }, ErrorCode::E_OPTION, "num_classes");
-  expect_code([] { create_metric("MulticlassAccuracy", {{"num_classes", 3}, {"labels", {"a", "b"}}}); },
-              ErrorCode::E_OPTION, "labels");
+  expect_code(
+      [] {
+        create_metric("MulticlassAccuracy", {{"num_classes", 3}, {"labels", {"a", "b"}}});
+      },
+      ErrorCode::E_OPTION, "labels");
   // a metric's own untagged check of its options is E_OPTION too
   expect_code([] { create_metric("TweedieDevianceScore", {{"power", 0.5}}); }, ErrorCode::E_OPTION);
 }
@@ -125,9 +128,7 @@ TEST(ErrorCodes, ComputeQueryStateBlobStateMismatch) {
 }
 
 TEST(ErrorCodes, TagUntaggedKeepsATagAndTheArgument) {
-  Caught kept = caught([] {
-    tag_untagged(ErrorCode::E_INPUT, [] { fail_as(ErrorCode::E_SHAPE, "preds", "x"); });
-  });
+  Caught kept = caught([] { tag_untagged(ErrorCode::E_INPUT, [] { fail_as(ErrorCode::E_SHAPE, "preds", "x"); }); });
   EXPECT_EQ(kept.code, ErrorCode::E_SHAPE);
   EXPECT_EQ(kept.argument, "preds");
   Caught tagged = caught([] { tag_untagged(ErrorCode::E_INPUT, [] { fail("y"); }); });

@@ -18,21 +18,21 @@
 
 // E_DISPOSED and E_NOT_INITIALIZED are raised by the JS layer only, E_OUT_OF_MEMORY by the binding
 // (std::bad_alloc); the others by the core.
-#define WASMETRICS_ERROR_CODES(X)                                                                             \
-  X(E_UNKNOWN_METRIC, "no metric is registered under this name")                                              \
-  X(E_OPTION, "an option is unknown, of the wrong type, out of its range, or inconsistent with another")      \
+#define WASMETRICS_ERROR_CODES(X)                                                                                   \
+  X(E_UNKNOWN_METRIC, "no metric is registered under this name")                                                    \
+  X(E_OPTION, "an option is unknown, of the wrong type, out of its range, or inconsistent with another")            \
   X(E_INPUT, "an update() or forward() input is refused: its count, kind, length or values (the message names it)") \
-  X(E_SHAPE, "an input's shape or number of dimensions is refused, or two inputs' shapes disagree")          \
-  X(E_DTYPE, "an input's dtype is refused (e.g. integers where float scores are needed)")                    \
-  X(E_LABEL_RANGE, "a class label or index in an input lies outside its valid range")                        \
-  X(E_NON_FINITE, "an input holds NaN or an infinity where finite values are needed")                        \
-  X(E_COMPUTE, "compute() cannot produce a value from the accumulated state (e.g. too few samples)")         \
-  X(E_QUERY, "a query's name is unknown, or it cannot answer from the accumulated state")                   \
-  X(E_STATE_BLOB, "a state blob is corrupt, truncated, or saved by another metric or other options")        \
-  X(E_STATE_MISMATCH, "merge() or computeFrom() of metrics whose metric or options differ")                 \
-  X(E_OUT_OF_MEMORY, "the WebAssembly heap cannot hold the state or the batch")                              \
-  X(E_DISPOSED, "the metric was used after dispose()")                                                       \
-  X(E_NOT_INITIALIZED, "the package was used before `await init()` resolved")                                \
+  X(E_SHAPE, "an input's shape or number of dimensions is refused, or two inputs' shapes disagree")                 \
+  X(E_DTYPE, "an input's dtype is refused (e.g. integers where float scores are needed)")                           \
+  X(E_LABEL_RANGE, "a class label or index in an input lies outside its valid range")                               \
+  X(E_NON_FINITE, "an input holds NaN or an infinity where finite values are needed")                               \
+  X(E_COMPUTE, "compute() cannot produce a value from the accumulated state (e.g. too few samples)")                \
+  X(E_QUERY, "a query's name is unknown, or it cannot answer from the accumulated state")                           \
+  X(E_STATE_BLOB, "a state blob is corrupt, truncated, or saved by another metric or other options")                \
+  X(E_STATE_MISMATCH, "merge() or computeFrom() of metrics whose metric or options differ")                         \
+  X(E_OUT_OF_MEMORY, "the WebAssembly heap cannot hold the state or the batch")                                     \
+  X(E_DISPOSED, "the metric was used after dispose()")                                                              \
+  X(E_NOT_INITIALIZED, "the package was used before `await init()` resolved")                                       \
   X(E_INTERNAL, "a failure the engine does not expect (reset, saveState...): a bug, please report it")
 
 namespace wasmetrics {

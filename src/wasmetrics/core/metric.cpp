@@ -23,8 +23,8 @@ std::string Metric::state_key() const { return name() + "|" + options_.canonical
 
 Result Metric::compute_from(Metric& source) const {
   if (source.state_key() != state_key())
-    fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot compute ", name(), " from the state of ", source.name(), ": their states differ (", state_key(),
-         " vs ", source.state_key(), ")");
+    fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot compute ", name(), " from the state of ", source.name(),
+            ": their states differ (", state_key(), " vs ", source.state_key(), ")");
   return tag_untagged(ErrorCode::E_COMPUTE, [&] { return present(compute_state(source.state())); });
 }
 
@@ -59,7 +59,8 @@ Result Metric::query(const std::string& query_name, const Json& args) {
     std::string known;
     if (spec_)
       for (auto& candidate : spec_->queries) known += (known.empty() ? "" : ", ") + to_camel_case(candidate.name);
-    fail_as(ErrorCode::E_QUERY, "", name(), " has no query '", query_name, "'", known.empty() ? std::string() : "; it has: " + known);
+    fail_as(ErrorCode::E_QUERY, "", name(), " has no query '", query_name, "'",
+            known.empty() ? std::string() : "; it has: " + known);
   }
   // a query's options are the query's refusal (E_QUERY), as the JS layer's own checks say
   Options validated;
@@ -84,7 +85,8 @@ void Metric::check_input_count(std::span<const TensorView> inputs) const {
   if (inputs.size() < required || inputs.size() > spec_->inputs.size()) {
     std::string names;
     for (auto& in : spec_->inputs) names += (names.empty() ? "" : ", ") + in.name + (in.optional ? "?" : "");
-    fail_as(ErrorCode::E_INPUT, "", name(), ".update expects (", names, "), got ", inputs.size(), " input", inputs.size() == 1 ? "" : "s");
+    fail_as(ErrorCode::E_INPUT, "", name(), ".update expects (", names, "), got ", inputs.size(), " input",
+            inputs.size() == 1 ? "" : "s");
   }
   // A string batch where a tensor is due (or the reverse) is refused here, once for every metric.
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -92,7 +94,7 @@ void Metric::check_input_count(std::span<const TensorView> inputs) const {
     if ((in.kind == InputKind::tensor) != !inputs[i].is_text() ||
         (in.kind == InputKind::records) != (inputs[i].kind == InputKind::records))
       fail_as(ErrorCode::E_DTYPE, in.name, name(), ": `", in.name, "` must be ", describe_input_kind(in.kind), ", got ",
-           describe_input_kind(inputs[i].kind));
+              describe_input_kind(inputs[i].kind));
   }
 }
 
@@ -110,8 +112,8 @@ void Metric::check_bool_inputs(std::span<const TensorView> inputs) const {
     std::size_t at = 0;
     while (bytes[at] <= 1) ++at;
     std::string input = spec_ && k < spec_->inputs.size() ? spec_->inputs[k].name : "input " + std::to_string(k);
-    fail_as(ErrorCode::E_INPUT, input, name(), ": `", input, "` has dtype bool but holds the byte ", static_cast<int>(bytes[at]), " at flat index ",
-         at, " (a bool element is 0 or 1)");
+    fail_as(ErrorCode::E_INPUT, input, name(), ": `", input, "` has dtype bool but holds the byte ",
+            static_cast<int>(bytes[at]), " at flat index ", at, " (a bool element is 0 or 1)");
   }
 }
 
@@ -162,8 +164,8 @@ void Metric::reset() {
 void Metric::merge(const Metric& other) {
   if (other.name() != name()) fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot merge ", other.name(), " into ", name());
   if (other.options_.canonical() != options_.canonical())
-    fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot merge ", name(), " instances with different options: ", options_.canonical(), " vs ",
-         other.options_.canonical());
+    fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot merge ", name(),
+            " instances with different options: ", options_.canonical(), " vs ", other.options_.canonical());
   if (!other.state_) return;  // nothing accumulated there
   tag_untagged(ErrorCode::E_STATE_MISMATCH, [&] { fold(*other.state_); });
 }
@@ -174,8 +176,8 @@ std::vector<std::uint8_t> Metric::save_state() const {
 }
 
 void Metric::load_state(std::span<const std::uint8_t> blob) {
-  State decoded =
-      tag_untagged(ErrorCode::E_STATE_BLOB, [&] { return decode_state(blob, name(), options_hash(), initial_state()); });
+  State decoded = tag_untagged(ErrorCode::E_STATE_BLOB,
+                               [&] { return decode_state(blob, name(), options_hash(), initial_state()); });
   state_ = std::move(decoded);
   cached_.reset();
 }
