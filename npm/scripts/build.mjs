@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { deflateSync } from 'node:zlib';
 
 const npmDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(npmDir, '..');
@@ -769,10 +770,13 @@ async function main() {
       m.options.map((o) => `${o.name}${o.type === 'number_list' ? '#' : ''}`).join(' '),
     ]];
   })))};\n`;
-  // listMetrics()'s registry: the engine's registryJson() text, parsed on first use (src/metric.mjs)
+  // listMetrics()'s registry: the engine's registryJson(), zlib-compressed (1.1 MB of JSON, most of
+  // it examples, would have quadrupled each bundle) as base64, inflated and parsed on first use
+  // (src/metric.mjs; fflate is bundled already, for PNG masks).
   const registryOnly = { ...registry };
   delete registryOnly.errorCodes;
-  modules['wasmetrics:registry'] = `export default ${JSON.stringify(JSON.stringify(registryOnly))};\n`;
+  const registryZlib = deflateSync(Buffer.from(JSON.stringify(registryOnly)), { level: 9 }).toString('base64');
+  modules['wasmetrics:registry'] = `export default ${JSON.stringify(registryZlib)};\n`;
   modules['wasmetrics:error-codes'] = `export default Object.freeze(${JSON.stringify(
     Object.fromEntries(registry.errorCodes.map((e) => [e.code, e.doc])), null, 2)});\n`;
 

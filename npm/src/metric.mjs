@@ -5,17 +5,20 @@ import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from 
 import { toTextInput } from './text.mjs';
 import { wasmetricsError, withCode } from './errors.mjs';
 import SPECS from 'wasmetrics:specs';
-import REGISTRY_JSON from 'wasmetrics:registry';
+import { strFromU8, unzlibSync } from 'fflate';
+import REGISTRY_ZLIB from 'wasmetrics:registry';
 
 let registryCache = null;
 
 // The full registry (every spec with its examples) as scripts/build.mjs read it from the engine's
-// registryJson(), shipped as JSON text and parsed on first use: building it in the engine took
-// most of a second (every spec, every example parsed, ~300 KB copied out through Embind).
+// registryJson(), shipped zlib-compressed (base64) and inflated and parsed on first use: building
+// it in the engine took most of a second (every spec, every example parsed, ~1 MB copied out
+// through Embind).
 function registry(what) {
   getWasm(what); // the package's rule: init() first
   if (registryCache === null) {
-    const parsed = JSON.parse(REGISTRY_JSON);
+    const zlib = Uint8Array.from(atob(REGISTRY_ZLIB), (c) => c.charCodeAt(0));
+    const parsed = JSON.parse(strFromU8(unzlibSync(zlib)));
     registryCache = { parsed, byName: new Map(parsed.metrics.map((m) => [m.name, m])) };
   }
   return registryCache;
