@@ -14,14 +14,14 @@
 #include <type_traits>
 #include <vector>
 
-#include "error_codes.hpp"
 #include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/registry_lean.hpp"
 #include "wasmetrics/kernels/bench_floors.hpp"
 
 using emscripten::val;
 using namespace wasmetrics;
-using wasmetrics::bindings::ErrorCode;
+using wasmetrics::ErrorCode;
 
 namespace {
 
@@ -33,38 +33,36 @@ namespace {
 struct PendingError {
   bool failed = false;
   ErrorCode code = ErrorCode::E_INTERNAL;
-  std::string metric, message;
+  std::string metric, argument, message;
 };
 PendingError g_error;
-
-// A refusal whose code is not the entry point's (running out of heap while building a state).
-struct CodedError : std::runtime_error {
-  CodedError(ErrorCode c, const std::string& what) : std::runtime_error(what), code(c) {}
-  ErrorCode code;
-};
 
 // {message, code, metric} of the last refused call, or null; clears it.
 val take_error() {
   if (!g_error.failed) return val::null();
   val out = val::object();
   out.set("message", val(g_error.message));
-  out.set("code", val(bindings::error_code_name(g_error.code)));
+  out.set("code", val(error_code_name(g_error.code)));
   if (!g_error.metric.empty()) out.set("metric", val(g_error.metric));
+  if (!g_error.argument.empty()) out.set("argument", val(g_error.argument));
   g_error = PendingError{};
   return out;
 }
 
-// Runs one entry point: a refusal becomes a JS error with the entry point's code (what the core
-// refused follows from where: options at construction, inputs in update...), running out of heap
-// is E_OUT_OF_MEMORY wherever it happens.
+// Runs one entry point: a refusal becomes a JS error with the code the core tagged it with
+// (core/error.hpp: E_SHAPE, E_LABEL_RANGE...), else the entry point's code (what the core refused
+// follows from where: options at construction, inputs in update...); running out of heap is
+// E_OUT_OF_MEMORY wherever it happens.
 template <class F>
 auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) {
   using R = decltype(f());
-  auto refuse = [&](ErrorCode c, std::string message) { g_error = {.failed = true, .code = c, .metric = metric, .message = std::move(message)}; };
+  auto refuse = [&](ErrorCode c, std::string message, std::string argument = {}) {
+    g_error = {.failed = true, .code = c, .metric = metric, .argument = std::move(argument), .message = std::move(message)};
+  };
   try {
     return f();
   } catch (const CodedError& e) {
-    refuse(e.code, e.what());
+    refuse(e.code(), e.what(), e.argument());
   } catch (const std::bad_alloc&) {
     refuse(ErrorCode::E_OUT_OF_MEMORY, "out of memory in the WebAssembly heap (the state or batch is too large)");
   } catch (const std::length_error&) {  // a vector asked for more than 4 GB
@@ -116,7 +114,7 @@ std::vector<TensorView> read_inputs(const val& inputs) {
     TensorView v;
     v.data = reinterpret_cast<const void*>(d[0].as<std::uintptr_t>());
     auto code = d[1].as<int>();
-    if (code < 0 || code >= kDTypeCount) fail("input ", i, ": unknown dtype code ", code);
+    if (code < 0 || code >= kDTypeCount) fail_as(ErrorCode::E_DTYPE, "", "input ", i, ": unknown dtype code ", code);
     v.dtype = static_cast<DType>(code);
     val shape = d[2];
     const auto nd = shape["length"].as<unsigned>();
@@ -188,8 +186,8 @@ class JsMetric {
       try {
         (void)metric_->state();
       } catch (const std::bad_alloc&) {
-        throw CodedError(ErrorCode::E_OUT_OF_MEMORY, name + " with options " + metric_->options().canonical() +
-                                                         ": its state does not fit in the WebAssembly heap; choose smaller options");
+        fail_as(ErrorCode::E_OUT_OF_MEMORY, "", name, " with options ", metric_->options().canonical(),
+                ": its state does not fit in the WebAssembly heap; choose smaller options");
       } catch (const std::exception& e) {
         fail(name, " with options ", metric_->options().canonical(), ": ", e.what());
       }
@@ -248,7 +246,7 @@ class JsMetric {
 
 std::string registry_json_text() { return registry_json().dump(); }
 
-// [{code, doc}] of bindings/error_codes.hpp, for npm/scripts/build.mjs (types and docs).
+// [{code, doc}] of core/error.hpp's list, for npm/scripts/build.mjs (types and docs).
 std::string error_codes_json() {
   Json out = Json::array();
 #define WASMETRICS_ERROR_CODE_JSON(code, doc) out.push_back({{"code", #code}, {"doc", doc}});

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { deflateSync } from 'node:zlib';
 
 const npmDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(npmDir, '..');
@@ -26,7 +27,7 @@ const srcDir = join(npmDir, 'src');
 const distDir = join(npmDir, 'dist');
 const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 
-const DIST_FILES = ['index.mjs', 'index.node.mjs', 'index.cjs', 'index.browser.mjs', 'worker.mjs', 'bench.mjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
+const DIST_FILES = ['index.mjs', 'index.node.mjs', 'node-bridge.cjs', 'index.cjs', 'index.browser.mjs', 'worker.mjs', 'bench.mjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
   'THIRD-PARTY-NOTICES.md'];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
 const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
@@ -112,7 +113,7 @@ async function loadRegistry(tmp, glueEsm, wasm, label) {
   for (const name of ['NativeMetric', 'registryJson', 'errorCodesJson', '_malloc', '_free', 'HEAPU8']) {
     if (!(name in M)) fail(`the ${label} build does not export ${name}`);
   }
-  // errorCodes: [{code, doc}] of bindings/error_codes.hpp (WasmetricsError's codes)
+  // errorCodes: [{code, doc}] of src/wasmetrics/core/error_code.hpp (WasmetricsError's codes)
   return { ...JSON.parse(M.registryJson()), errorCodes: JSON.parse(M.errorCodesJson()) };
 }
 
@@ -436,11 +437,11 @@ function optionMembers(options, required) {
   });
 }
 
-// WasmetricsError and the union of its codes, from the binding's one list (bindings/error_codes.hpp).
+// WasmetricsError and the union of its codes, from the engine's one list (src/wasmetrics/core/error_code.hpp).
 function errorDts(errorCodes) {
   return [
     '',
-    '/** The stable codes of {@link WasmetricsError} (bindings/error_codes.hpp): branch on these, not on messages. */',
+    '/** The stable codes of {@link WasmetricsError} (src/wasmetrics/core/error_code.hpp): branch on these, not on messages. */',
     'export type WasmetricsErrorCode =',
     ...errorCodes.map((e, i) => `  /** ${docText(e.doc)} */\n  | '${e.code}'${i === errorCodes.length - 1 ? ';' : ''}`),
     '',
@@ -448,13 +449,29 @@ function errorDts(errorCodes) {
     'export declare class WasmetricsError extends Error {',
     '  /** Every code with its one line of text. */',
     '  static readonly codes: { readonly [C in WasmetricsErrorCode]: string };',
-    '  constructor(message: string, details?: { code?: WasmetricsErrorCode; metric?: string; cause?: unknown });',
+    '  constructor(message: string, details?: { code?: WasmetricsErrorCode; metric?: string; argument?: string; cause?: unknown });',
     "  name: 'WasmetricsError';",
     '  readonly code: WasmetricsErrorCode;',
     '  /** The registered name of the metric that raised it, when one did. */',
     '  readonly metric?: string;',
+    '  /** The input or option at fault (camelCase), when the engine names one. */',
+    '  readonly argument?: string;',
     '}',
   ].join('\n');
+}
+
+// The npm README's table of error codes, regenerated from the engine's list (the text between the
+// '<!-- error-codes:' marker and the next blank line); the file is rewritten only when it differs.
+function writeErrorCodeTable(errorCodes) {
+  const readmePath = join(npmDir, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = readme.indexOf('<!-- error-codes:');
+  if (start < 0) fail('npm/README.md has no <!-- error-codes: --> marker');
+  const markerEnd = readme.indexOf('\n', start) + 1;
+  const end = readme.indexOf('\n\n', markerEnd);
+  const table = ['| code | meaning |', '|---|---|', ...errorCodes.map((e) => `| \`${e.code}\` | ${e.doc} |`)].join('\n');
+  const updated = readme.slice(0, markerEnd) + table + readme.slice(end);
+  if (updated !== readme) writeFileSync(readmePath, updated);
 }
 
 function generateDts(registry) {
@@ -658,13 +675,19 @@ async function bundle(modules) {
 
 // dist/index.node.mjs, Node's `import` entry: dist/index.cjs re-exported by name, so that `import`
 // and `require` in one process share one module instance (one init(), metrics that merge across
-// both) instead of loading two copies of the package.
+// both) instead of loading two copies of the package. It imports index.cjs through node-bridge.cjs,
+// three lines that hand index.cjs's exports on in a form Node's cjs-module-lexer does not follow:
+// an ESM import of CommonJS lexes the imported file for its export names, and lexing the 430 KB
+// bundle cost ~0.1 s of CPU at every start (issue 18); the names are listed here anyway. Bundlers
+// follow the bridge's require() as they followed the import.
 function writeNodeEsmEntry() {
   const names = Object.keys(createRequire(import.meta.url)(join(distDir, 'index.cjs')));
   const bad = names.find((n) => !IDENTIFIER.test(n) || TS_RESERVED.has(n));
   if (bad) fail(`index.cjs exports ${bad}, which cannot be re-exported by name`);
+  writeFileSync(join(distDir, 'node-bridge.cjs'), `// ${pkg.name} ${pkg.version}: index.cjs for index.node.mjs, without Node lexing index.cjs again.\n`
+    + "'use strict';\n\nconst lib = require('./index.cjs');\n\nmodule.exports = lib;\n");
   writeFileSync(join(distDir, 'index.node.mjs'), `// ${pkg.name} ${pkg.version}: Node's import entry; the package itself is index.cjs (one module instance).\n`
-    + "import lib from './index.cjs';\n\n"
+    + "import lib from './node-bridge.cjs';\n\n"
     + `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = lib;\n`);
 }
 
@@ -747,6 +770,13 @@ async function main() {
       m.options.map((o) => `${o.name}${o.type === 'number_list' ? '#' : ''}`).join(' '),
     ]];
   })))};\n`;
+  // listMetrics()'s registry: the engine's registryJson(), zlib-compressed (1.1 MB of JSON, most of
+  // it examples, would have quadrupled each bundle) as base64, inflated and parsed on first use
+  // (src/metric.mjs; fflate is bundled already, for PNG masks).
+  const registryOnly = { ...registry };
+  delete registryOnly.errorCodes;
+  const registryZlib = deflateSync(Buffer.from(JSON.stringify(registryOnly)), { level: 9 }).toString('base64');
+  modules['wasmetrics:registry'] = `export default ${JSON.stringify(registryZlib)};\n`;
   modules['wasmetrics:error-codes'] = `export default Object.freeze(${JSON.stringify(
     Object.fromEntries(registry.errorCodes.map((e) => [e.code, e.doc])), null, 2)});\n`;
 
@@ -758,6 +788,7 @@ async function main() {
   // them there (under node16 resolution a .d.cts cannot re-export an ESM .d.ts), while an ESM
   // .d.ts may re-export a CommonJS one, so index.d.ts (the package is "type": "module") is one line.
   writeFileSync(join(distDir, 'index.d.cts'), generateDts(registry));
+  writeErrorCodeTable(registry.errorCodes);
   writeFileSync(join(distDir, 'index.d.ts'), "// The declarations are in index.d.cts (one copy for ESM and CommonJS consumers).\nexport * from './index.cjs';\n");
   await bundle(modules);
   // npm ships the LICENSE of the package folder: the repository's one licence, copied (not kept twice).

@@ -1,5 +1,6 @@
 // Zero-copy inputs: a buffer allocated in the WebAssembly heap that the caller fills through a
 // typed-array view; Metric.update/forward read it in place instead of copying it in.
+import { withCode } from './errors.mjs';
 import { getWasm } from './loader.mjs';
 import { DTYPES } from './tensor.mjs';
 
@@ -23,7 +24,7 @@ export class HeapInput {
     if (token !== HEAP_INPUT_TOKEN) throw new TypeError('HeapInput: use allocInput(dtype, shape)');
     const bytes = length * DTYPES[dtype].Array.BYTES_PER_ELEMENT;
     const ptr = M._malloc(Math.max(bytes, 1)) >>> 0;
-    if (ptr === 0) throw new Error(`allocInput: out of memory in the WebAssembly heap allocating ${bytes} bytes`);
+    if (ptr === 0) throw withCode(new Error(`allocInput: out of memory in the WebAssembly heap allocating ${bytes} bytes`), 'E_OUT_OF_MEMORY');
     this.#M = M;
     this.#ptr = ptr;
     this.#dtype = dtype;
@@ -99,8 +100,9 @@ export function allocInput(dtype, shape) {
     throw new TypeError(`allocInput: shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? String(shape)}`);
   }
   const length = shape.reduce((n, d) => n * d, 1);
-  if (!Number.isSafeInteger(length * 8) || length * DTYPES[dtype].Array.BYTES_PER_ELEMENT > 2 ** 32) {
-    throw new RangeError(`allocInput: shape ${JSON.stringify(shape)} is larger than the 4 GB WebAssembly heap`);
+  // 2 ** 32 bytes would reach malloc as 0 (its size argument is a 32-bit integer)
+  if (!Number.isSafeInteger(length * 8) || length * DTYPES[dtype].Array.BYTES_PER_ELEMENT >= 2 ** 32) {
+    throw withCode(new RangeError(`allocInput: shape ${JSON.stringify(shape)} is larger than the 4 GB WebAssembly heap`), 'E_OUT_OF_MEMORY');
   }
   return new HeapInput(HEAP_INPUT_TOKEN, M, dtype, shape, length);
 }

@@ -6,6 +6,7 @@
 // 'wasmetrics:glue' is made by scripts/build.mjs: one glue when both builds' glues are identical.
 import { glueFor } from 'wasmetrics:glue';
 import { readFileBytes } from 'wasmetrics:platform';
+import SPECS from 'wasmetrics:specs';
 import { wasmetricsError } from './errors.mjs';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the
@@ -140,18 +141,25 @@ async function load(options) {
 // (16 bytes per refused call; 327,680 refused calls broke the module).
 function throwErrorsInJs(module) {
   const { NativeMetric, takeError } = module;
-  // takeError() is {message, code, metric} of the refused call (codes: bindings/error_codes.hpp).
-  const toError = ({ message, code, metric }) => wasmetricsError(code, message, metric);
-  const check = () => {
+  // takeError() is {message, code, metric, argument} of the refused call (codes:
+  // src/wasmetrics/core/error_code.hpp), its option names as the engine spells them; the caller's
+  // options JSON says which snake_case names the caller wrote (kept as written).
+  const toError = ({ message, code, metric, argument }, optionsText) => {
+    const written = snakeKeys(optionsText);
+    const jsName = (name) => (written.has(name) ? name : camelCase(name));
+    return wasmetricsError(code, jsOptionNames(message, metric, jsName), metric, argument === undefined ? undefined : jsName(argument));
+  };
+  const optionsOf = new WeakMap(); // native metric -> the options JSON it was created with
+  const check = (native) => {
     const refused = takeError();
-    if (refused !== null) throw toError(refused);
+    if (refused !== null) throw toError(refused, optionsOf.get(native));
   };
   for (const key of Object.getOwnPropertyNames(NativeMetric.prototype)) {
     const method = NativeMetric.prototype[key];
     if (key === 'constructor' || typeof method !== 'function' || key === 'delete' || key.startsWith('is') || key === 'clone') continue;
     NativeMetric.prototype[key] = function checked(...args) {
       const out = method.apply(this, args);
-      check();
+      check(this);
       return out;
     };
   }
@@ -160,10 +168,38 @@ function throwErrorsInJs(module) {
     const refused = takeError();
     if (refused !== null) {
       native.delete();
-      throw toError(refused);
+      throw toError(refused, args[1]);
     }
+    if (typeof args[1] === 'string' && args[1].includes('_')) optionsOf.set(native, args[1]);
     return native;
   };
+}
+
+const camelCase = (snake) => snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+const optionNames = new Map();
+
+// The snake_case option names a caller wrote in its options JSON.
+function snakeKeys(optionsText) {
+  if (typeof optionsText !== 'string' || !optionsText.includes('_')) return new Set();
+  try {
+    return new Set(Object.keys(JSON.parse(optionsText)).filter((k) => k.includes('_')));
+  } catch {
+    return new Set();
+  }
+}
+
+// The engine names a metric's options as TorchMetrics spells them (num_classes); a JS caller wrote
+// numClasses, so an error message says numClasses (jsName keeps a name the caller wrote in
+// snake_case). 'wasmetrics:specs' lists each metric's options.
+function jsOptionNames(message, metric, jsName) {
+  if (typeof message !== 'string' || !Object.hasOwn(SPECS, metric ?? '')) return message;
+  let pattern = optionNames.get(metric);
+  if (pattern === undefined) {
+    const snake = SPECS[metric][1].split(' ').map((w) => w.replace(/#$/, '')).filter((n) => n.includes('_'));
+    pattern = snake.length ? new RegExp(`(?<![A-Za-z0-9_])(${snake.join('|')})(?![A-Za-z0-9_])`, 'g') : null;
+    optionNames.set(metric, pattern);
+  }
+  return pattern === null ? message : message.replace(pattern, jsName);
 }
 
 // Written out literally, one per file, so that bundlers (Vite, webpack) see and emit both assets.

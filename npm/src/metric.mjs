@@ -5,13 +5,20 @@ import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from 
 import { toTextInput } from './text.mjs';
 import { wasmetricsError, withCode } from './errors.mjs';
 import SPECS from 'wasmetrics:specs';
+import { strFromU8, unzlibSync } from 'fflate';
+import REGISTRY_ZLIB from 'wasmetrics:registry';
 
 let registryCache = null;
 
+// The full registry (every spec with its examples) as scripts/build.mjs read it from the engine's
+// registryJson(), shipped zlib-compressed (base64) and inflated and parsed on first use: building
+// it in the engine took most of a second (every spec, every example parsed, ~1 MB copied out
+// through Embind).
 function registry(what) {
-  const M = getWasm(what);
+  getWasm(what); // the package's rule: init() first
   if (registryCache === null) {
-    const parsed = JSON.parse(M.registryJson());
+    const zlib = Uint8Array.from(atob(REGISTRY_ZLIB), (c) => c.charCodeAt(0));
+    const parsed = JSON.parse(strFromU8(unzlibSync(zlib)));
     registryCache = { parsed, byName: new Map(parsed.metrics.map((m) => [m.name, m])) };
   }
   return registryCache;
@@ -21,9 +28,8 @@ const optionInfo = ({ name, camelName, ...rest }) => ({ name: camelName, snakeNa
 
 /**
  * What a metric instance needs of its registry entry (inputs; options' names and types), from the
- * table scripts/build.mjs generates ('wasmetrics:specs'): creating a metric never builds the whole
- * registry JSON in the engine (hundreds of ms). A name the engine knows but this build does not
- * falls back to registryJson().
+ * table scripts/build.mjs generates ('wasmetrics:specs'): creating a metric never parses the whole
+ * registry. A name not in the table falls back to the registry (which has no more names: undefined).
  */
 export function metricSpec(name) {
   if (!Object.hasOwn(SPECS, name)) return registry(name).byName.get(name);

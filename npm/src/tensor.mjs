@@ -2,6 +2,7 @@
 // in one bulk copy each (HeapInputs from allocInput are read in place); native results -> numbers, Tensors, objects and arrays owned by JS.
 
 // Codes shared with bindings/embind.cpp (wasmetrics::DType).
+import { withCode } from './errors.mjs';
 import { HeapInput } from './heap-input.mjs';
 import { textDescriptor } from './text.mjs';
 
@@ -44,8 +45,8 @@ const indexText = (path) => path.map((i) => `[${i}]`).join('');
 
 function checkShape(shape, where) {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new TypeError(`${where}: shape must be an array of non-negative integers, got ${describe(shape)}`
-      + (Array.isArray(shape) ? ` ${JSON.stringify(shape)}` : ''));
+    throw withCode(new TypeError(`${where}: shape must be an array of non-negative integers, got ${describe(shape)}`
+      + (Array.isArray(shape) ? ` ${JSON.stringify(shape)}` : '')), 'E_SHAPE');
   }
   return shape.reduce((n, d) => n * d, 1);
 }
@@ -93,8 +94,8 @@ function fromNested(value, where, dtype) {
   const plainNumbers = dtype === undefined && kind === 'float64';
   const walk = (arr, depth) => {
     if (arr.length !== shape[depth]) {
-      throw new Error(`${where} is a ragged nested array: ${indexText(at) || 'the outer array'} has ${arr.length}`
-        + ` elements but ${indexText(firstPath.slice(0, depth)) || 'the outer array'} has ${shape[depth]}`);
+      throw withCode(new Error(`${where} is a ragged nested array: ${indexText(at) || 'the outer array'} has ${arr.length}`
+        + ` elements but ${indexText(firstPath.slice(0, depth)) || 'the outer array'} has ${shape[depth]}`), 'E_SHAPE');
     }
     const leaves = depth === shape.length - 1;
     if (leaves && plainNumbers) {
@@ -114,9 +115,9 @@ function fromNested(value, where, dtype) {
       at[depth] = i;
       const v = arr[i];
       if (Array.isArray(v) !== !leaves) {
-        throw new Error(`${where} is a ragged nested array: ${indexText(at)} is `
+        throw withCode(new Error(`${where} is a ragged nested array: ${indexText(at)} is `
           + `${Array.isArray(v) ? 'an array' : describe(v)} where ${indexText(firstPath.slice(0, depth + 1))} is `
-          + `${leaves ? 'not an array' : 'an array'}`);
+          + `${leaves ? 'not an array' : 'an array'}`), 'E_SHAPE');
       }
       if (leaves) {
         if (dtype === undefined && leafDtype(v, where, at) !== kind) {
@@ -139,17 +140,17 @@ function fromObject(value, where) {
   const shape = value.shape === undefined && ArrayBuffer.isView(data) ? [data.length] : value.shape;
   const size = checkShape(shape, where);
   if (dtype !== undefined && !Object.hasOwn(DTYPES, dtype)) {
-    throw new TypeError(`${where}: unknown dtype ${JSON.stringify(dtype)}; known: ${Object.keys(DTYPES).join(', ')}`);
+    throw withCode(new TypeError(`${where}: unknown dtype ${JSON.stringify(dtype)}; known: ${Object.keys(DTYPES).join(', ')}`), 'E_DTYPE');
   }
   let out;
   if (ArrayBuffer.isView(data)) {
     refuseDetached(data, where);
     const own = typedArrayDtype(data);
-    if (own === null) throw new TypeError(`${where}: ${data.constructor.name} is not supported; use ${supportedArrays}`);
+    if (own === null) throw withCode(new TypeError(`${where}: ${data.constructor.name} is not supported; use ${supportedArrays}`), 'E_DTYPE');
     const boolBytes = dtype === 'bool' && (own === 'uint8' || own === 'int8');
     if (dtype !== undefined && dtype !== own && !boolBytes) {
-      throw new TypeError(`${where}: dtype '${dtype}' does not match its data, a ${data.constructor.name} (${own});`
-        + ' convert the data or leave dtype out');
+      throw withCode(new TypeError(`${where}: dtype '${dtype}' does not match its data, a ${data.constructor.name} (${own});`
+        + ' convert the data or leave dtype out'), 'E_DTYPE');
     }
     out = { data, dtype: dtype ?? own, shape: [...shape] };
   } else if (Array.isArray(data)) {
@@ -170,7 +171,7 @@ function fromObject(value, where) {
     throw new TypeError(`${where}: data must be a typed array or an array of numbers, got ${describe(data)}`);
   }
   if (out.data.length !== size) {
-    throw new Error(`${where} has ${out.data.length} elements but shape ${shapeText(shape)} needs ${size}`);
+    throw withCode(new Error(`${where} has ${out.data.length} elements but shape ${shapeText(shape)} needs ${size}`), 'E_SHAPE');
   }
   return out;
 }
@@ -225,7 +226,7 @@ export function withHeapTensors(M, tensors, fn) {
       }
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       const ptr = M._malloc(Math.max(bytes.length, 1)) >>> 0;
-      if (ptr === 0) throw new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`);
+      if (ptr === 0) throw withCode(new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`), 'E_OUT_OF_MEMORY');
       pointers.push(ptr);
       M.HEAPU8.set(bytes, ptr); // read HEAPU8 after malloc: growing memory replaces the view
       return [ptr, DTYPES[t.dtype].code, t.shape];
@@ -239,7 +240,7 @@ export function withHeapTensors(M, tensors, fn) {
 /** Copies bytes into the heap and calls fn(pointer, length); frees in any case. */
 export function withHeapBytes(M, bytes, fn) {
   const ptr = M._malloc(Math.max(bytes.length, 1)) >>> 0;
-  if (ptr === 0) throw new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`);
+  if (ptr === 0) throw withCode(new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`), 'E_OUT_OF_MEMORY');
   try {
     M.HEAPU8.set(bytes, ptr);
     return fn(ptr, bytes.length);

@@ -4,6 +4,8 @@
 // one at a time. Lists of references add a second level of offsets (groups). Layout and kinds:
 // src/wasmetrics/core/text_view.hpp; the binding reads the descriptor in bindings/embind.cpp.
 
+import { withCode } from './errors.mjs';
+
 export const TEXT_KINDS = Object.freeze({ text: 1, text_lists: 2, records: 3 });
 const TEXT_CODE = -1; // the descriptor's dtype slot: a text input, not a tensor
 
@@ -80,7 +82,7 @@ const encoder = new TextEncoder();
 
 function heapAlloc(M, bytes, pointers) {
   const ptr = M._malloc(Math.max(bytes, 1)) >>> 0;
-  if (ptr === 0) throw new Error(`out of memory in the WebAssembly heap copying ${bytes} bytes of text`);
+  if (ptr === 0) throw withCode(new Error(`out of memory in the WebAssembly heap copying ${bytes} bytes of text`), 'E_OUT_OF_MEMORY');
   pointers.push(ptr);
   return ptr;
 }

@@ -78,11 +78,11 @@ test('exact curve state over its maxStateBytes budget: Error suggesting threshol
     m.update(scores, labels);
     ref.update(scores, labels);
     assert.throws(() => m.update(scores, labels), (e) => e instanceof Error
-      && /max_state_bytes=5000/.test(e.message) && /thresholds: 1000/.test(e.message) && /maxStateBytes/.test(e.message));
-    assert.throws(() => m.forward(scores, labels), /max_state_bytes/);
+      && /maxStateBytes=5000/.test(e.message) && /thresholds: 1000/.test(e.message) && !/max_state_bytes/.test(e.message));
+    assert.throws(() => m.forward(scores, labels), /maxStateBytes/);
     const other = createMetric('BinaryAUROC', { maxStateBytes: budget });
     other.update(scores, labels);
-    assert.throws(() => m.merge(other), /max_state_bytes/, 'merge is held to the budget too');
+    assert.throws(() => m.merge(other), /maxStateBytes/, 'merge is held to the budget too');
     other.dispose();
     assert.equal(m.stateBytes, 3000);
     assert.equal(m.compute(), ref.compute());

@@ -52,7 +52,7 @@ test('a bad record is refused by name and leaves the state unchanged', { skip },
   try {
     const kgt = { images: [{ id: 1 }], categories: [{ id: 1 }], annotations: [{ id: 1, image_id: 1, category_id: 1, area: 100, bbox: [0, 0, 10, 10], num_keypoints: 2, keypoints: [1, 1, 2, 3, 3, 2] }] };
     assert.throws(() => k.update(JSON.stringify(kgt), JSON.stringify([{ image_id: 1, category_id: 1, score: 1, keypoints: [1, 1, 1] }])),
-      /dt\[0\]\.keypoints. has 1 keypoints, but there are 2 kpt_oks_sigmas/);
+      /dt\[0\]\.keypoints. has 1 keypoints, but there are 2 kptOksSigmas/);
     assert.throws(() => k.update(JSON.stringify(kgt), JSON.stringify([{ image_id: 1, category_id: 1, score: 1, keypoints: [1, 1, 1, 2] }])),
       /triples/);
   } finally {

@@ -1,6 +1,7 @@
-// WasmetricsError codes (bindings/error_codes.hpp, issue 18): each refusal carries its stable code
-// and the metric's name; checked by code, never by wording. The README's table must list exactly
-// the binding's codes.
+// WasmetricsError codes (src/wasmetrics/core/error_code.hpp, issue 18): each refusal carries its
+// stable code, the metric's name and the argument at fault; checked by code, never by wording. Every
+// code but E_INTERNAL (a bug by definition) is produced by a real call here. The README's table
+// must list exactly the engine's codes (scripts/build.mjs writes it).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,8 +15,8 @@ const lib = await importPackage();
 const { WasmetricsError, createMetric, MeanSquaredError, MulticlassAccuracy } = lib;
 await lib.init();
 
-// Runs fn, expects a WasmetricsError with `code` (and `metric` when given).
-function throwsCode(fn, code, metric) {
+// Runs fn, expects a WasmetricsError with `code` (and `metric`, `argument` when given).
+function throwsCode(fn, code, metric, argument) {
   let caught;
   try {
     fn();
@@ -30,6 +31,7 @@ function throwsCode(fn, code, metric) {
   assert.ok(Object.hasOwn(WasmetricsError.codes, caught.code));
   assert.ok(caught.message.length > 0);
   if (metric !== undefined) assert.equal(caught.metric, metric);
+  if (argument !== undefined) assert.equal(caught.argument, argument, caught.message);
   return caught;
 }
 
@@ -64,9 +66,62 @@ test('E_INPUT: a batch the engine refuses; the state is unchanged', () => {
   const m = new MeanSquaredError();
   m.update(f32(1, 2), f32(1, 4));
   const before = m.compute();
-  throwsCode(() => m.update(f32(1, 2, 3), f32(1, 2)), 'E_INPUT', 'MeanSquaredError');
-  throwsCode(() => m.forward(f32(1, 2, 3), f32(1, 2)), 'E_INPUT', 'MeanSquaredError');
+  // a metric's own check of its values (untagged in the engine: the entry point's code)
+  const tweedie = new lib.TweedieDevianceScore({ power: 1 });
+  throwsCode(() => tweedie.update(f32(1, 2), f32(-1, 2)), 'E_INPUT', 'TweedieDevianceScore');
+  throwsCode(() => tweedie.forward(f32(1, 2), f32(-1, 2)), 'E_INPUT', 'TweedieDevianceScore');
+  tweedie.dispose();
+  // a bool input holding a byte other than 0 or 1 (the engine's one rule for bools)
+  throwsCode(() => m.update({ data: new Uint8Array([1, 2]), shape: [2], dtype: 'bool' }, f32(1, 2)), 'E_INPUT',
+    'MeanSquaredError', 'preds');
   assert.equal(m.compute(), before);
+  m.dispose();
+});
+
+test('E_SHAPE, E_DTYPE, E_LABEL_RANGE, E_NON_FINITE from the shared input checks, naming the input; state unchanged', () => {
+  const acc = new MulticlassAccuracy({ numClasses: 3 });
+  acc.update(Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 1]));
+  const before = acc.compute();
+  throwsCode(() => acc.update(Int32Array.from([0, 1]), Int32Array.from([0, 1, 2])), 'E_SHAPE', 'MulticlassAccuracy', 'preds');
+  throwsCode(() => acc.update({ data: Int32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]), shape: [3, 3] }, Int32Array.from([0, 1, 2])),
+    'E_DTYPE', 'MulticlassAccuracy', 'preds');
+  throwsCode(() => acc.update(Int32Array.from([0, 1, 2]), Int32Array.from([0, 5, 2])), 'E_LABEL_RANGE', 'MulticlassAccuracy', 'target');
+  throwsCode(() => acc.forward({ data: Float32Array.from([0.2, 0.3, 0.5, NaN, 0.5, 0.5, 0.1, 0.1, 0.8]), shape: [3, 3] },
+    Int32Array.from([0, 1, 2])), 'E_NON_FINITE', 'MulticlassAccuracy', 'preds');
+  assert.equal(acc.compute(), before);
+  acc.dispose();
+  const binary = new lib.BinaryAccuracy();
+  throwsCode(() => binary.update(f32(0.5, Infinity), Int32Array.from([0, 1])), 'E_NON_FINITE', 'BinaryAccuracy', 'preds');
+  throwsCode(() => binary.update(f32(0.5, 0.2), Int32Array.from([0, 2])), 'E_LABEL_RANGE', 'BinaryAccuracy', 'target');
+  binary.dispose();
+});
+
+test('E_OPTION names the option in camelCase, as a JS caller writes it, in `argument` and in the message', () => {
+  const e = throwsCode(() => new MulticlassAccuracy({ numClasses: 1 }), 'E_OPTION', 'MulticlassAccuracy', 'numClasses');
+  assert.doesNotMatch(e.message, /num_classes/);
+  assert.match(e.message, /numClasses/);
+  const missing = throwsCode(() => new MulticlassAccuracy(), 'E_OPTION', 'MulticlassAccuracy', 'numClasses');
+  assert.doesNotMatch(missing.message, /num_classes/);
+  throwsCode(() => new MulticlassAccuracy({ numClasses: 3, topK: 4 }), 'E_OPTION', 'MulticlassAccuracy', 'topK');
+  throwsCode(() => new MulticlassAccuracy({ numClasses: 3, labels: ['a', 'b'] }), 'E_OPTION', 'MulticlassAccuracy', 'labels');
+  // a metric's own check of its options (untagged in the engine)
+  throwsCode(() => new lib.TweedieDevianceScore({ power: 0.5 }), 'E_OPTION', 'TweedieDevianceScore');
+});
+
+test('E_COMPUTE: compute() with too few samples', () => {
+  const r2 = new lib.R2Score();
+  r2.update(f32(1), f32(1));
+  throwsCode(() => r2.compute(), 'E_COMPUTE', 'R2Score');
+  r2.dispose();
+});
+
+test('E_OUT_OF_MEMORY: a heap input the WebAssembly heap cannot hold', () => {
+  throwsJsCode(() => lib.allocInput('uint8', [2 ** 32 - 1]), Error, 'E_OUT_OF_MEMORY');
+  throwsJsCode(() => lib.allocInput('uint8', [2 ** 32]), RangeError, 'E_OUT_OF_MEMORY');
+  // the module is usable afterwards
+  const m = new MeanSquaredError();
+  m.update(f32(1, 2), f32(1, 4));
+  assert.equal(m.compute(), 2);
   m.dispose();
 });
 
@@ -121,7 +176,8 @@ test('JS-side TypeErrors carry codes too: inputs, options, merge, blobs', () => 
   const m = new MeanSquaredError();
   try {
     throwsJsCode(() => m.update('1, 2', f32(1, 2)), TypeError, 'E_INPUT', 'MeanSquaredError');
-    throwsJsCode(() => m.update([[1, 2], [3]], [[1, 2], [3, 4]]), Error, 'E_INPUT', 'MeanSquaredError');
+    throwsJsCode(() => m.update([[1, 2], [3]], [[1, 2], [3, 4]]), Error, 'E_SHAPE', 'MeanSquaredError');
+    throwsJsCode(() => m.update({ data: Float32Array.from([1, 2]), dtype: 'int32' }, f32(1, 2)), TypeError, 'E_DTYPE', 'MeanSquaredError');
     throwsJsCode(() => new MeanSquaredError(42), TypeError, 'E_OPTION', 'MeanSquaredError');
     throwsJsCode(() => new MeanSquaredError({ numOutputs: NaN }), Error, 'E_OPTION', 'MeanSquaredError');
     throwsJsCode(() => m.merge({}), TypeError, 'E_STATE_MISMATCH', 'MeanSquaredError');
@@ -131,7 +187,7 @@ test('JS-side TypeErrors carry codes too: inputs, options, merge, blobs', () => 
     // the state is unchanged by a refused update
     m.update(f32(1, 2), f32(1, 4));
     const before = m.compute();
-    throwsJsCode(() => m.update(f32(1), { data: [1, 2], shape: [3] }), Error, 'E_INPUT', 'MeanSquaredError');
+    throwsJsCode(() => m.update(f32(1), { data: [1, 2], shape: [3] }), Error, 'E_SHAPE', 'MeanSquaredError');
     assert.equal(m.compute(), before);
   } finally {
     m.dispose();

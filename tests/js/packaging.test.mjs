@@ -45,7 +45,7 @@ test('npm pack ships dist/ (both .wasm, ESM, CJS, the browser build and its work
   const files = packed.files.map((f) => f.path).sort();
   // not dist/bench.mjs: bench/run.mjs's internal entry (benchFloors) stays out of the package
   assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/THIRD-PARTY-NOTICES.md', 'dist/index.browser.mjs', 'dist/index.cjs',
-    'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.node.mjs', 'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm',
+    'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.node.mjs', 'dist/node-bridge.cjs', 'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm',
     'dist/worker.mjs', 'package.json']);
   assert.equal(packed.name, 'wasmetrics');
   // the declarations ship once: index.d.ts re-exports index.d.cts

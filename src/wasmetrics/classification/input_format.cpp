@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/inputs.hpp"
 
 namespace wasmetrics::classification {
@@ -76,7 +77,7 @@ template <class T>
 void check_finite_preds(const InputFormat& f, const T* p, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i)
     if (!std::isfinite(p[i]))
-      fail(f.metric, ": `preds` holds ", fmt_num(static_cast<double>(p[i])), " at flat index ", i,
+      fail_as(ErrorCode::E_NON_FINITE, "preds", f.metric, ": `preds` holds ", fmt_num(static_cast<double>(p[i])), " at flat index ", i,
            "; NaN and +/-Infinity are rejected (float preds must be probabilities or finite logits)");
 }
 
@@ -84,7 +85,7 @@ template <class T>
 void check_integral_target(const InputFormat& f, const T* t, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i)
     if (label_of(t[i]) == kNotALabel)
-      fail(f.metric, ": `target` is a float tensor holding the non-integral value ", fmt_num(static_cast<double>(t[i])),
+      fail_as(ErrorCode::E_INPUT, "target", f.metric, ": `target` is a float tensor holding the non-integral value ", fmt_num(static_cast<double>(t[i])),
            " at flat index ", i, "; a target must hold class labels (integers, or floats with integral values)");
 }
 
@@ -209,26 +210,26 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
   const bool ml = f.task == Task::multilabel;
   // shapes (as TorchMetrics)
   if (preds.shape != target.shape)
-    fail(f.metric, ": Predictions and targets are expected to have the same shape, but got ", shape_str(preds.shape),
+    fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": Predictions and targets are expected to have the same shape, but got ", shape_str(preds.shape),
          " and ", shape_str(target.shape));
   if (ml) {
     if (preds.ndim() < 2)
-      fail(f.metric, ": `preds` and `target` must be [N, num_labels, ...], got shape ", shape_str(preds.shape));
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": `preds` and `target` must be [N, num_labels, ...], got shape ", shape_str(preds.shape));
     if (preds.shape[1] != f.num_classes)
-      fail(f.metric, ": Expected both `target.shape[1]` and `preds.shape[1]` to be equal to the number of labels but got ",
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": Expected both `target.shape[1]` and `preds.shape[1]` to be equal to the number of labels but got ",
            preds.shape[1], " and expected ", f.num_classes);
     if (f.samplewise && preds.ndim() < 3)
-      fail(f.metric, ": Expected input to be at least 3D when multidim_average is set to `samplewise`, got shape ",
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": Expected input to be at least 3D when multidim_average is set to `samplewise`, got shape ",
            shape_str(preds.shape));
   } else {
-    if (preds.ndim() < 1) fail(f.metric, ": `preds` and `target` must be at least 1-D [N, ...], got a scalar");
+    if (preds.ndim() < 1) fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": `preds` and `target` must be at least 1-D [N, ...], got a scalar");
     if (f.samplewise && preds.ndim() < 2)
-      fail(f.metric, ": Expected input to be at least 2D when multidim_average is set to `samplewise`, got shape ",
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": Expected input to be at least 2D when multidim_average is set to `samplewise`, got shape ",
            shape_str(preds.shape));
   }
   const bool pf = is_floating(preds.dtype);
   if (!pf && (f.kind == InputKind::probs || f.kind == InputKind::logits))
-    fail(f.metric, ": input_kind='", f.kind == InputKind::probs ? "probs" : "logits",
+    fail_as(ErrorCode::E_DTYPE, "preds", f.metric, ": input_kind='", f.kind == InputKind::probs ? "probs" : "logits",
          "' needs float `preds`, got ", dtype_name(preds.dtype));
 
   check_v4_v2(f, preds, target);  // V4, V2
@@ -250,7 +251,7 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
       for (std::size_t i = 0; i < t.size(); ++i) {
         std::int64_t v = label_of(t[i]);
         if (v != 0 && v != 1 && !(has_ii && v == ii))
-          fail(f.metric, ": Detected the value ", fmt_num(static_cast<double>(t[i])), " in `target` at flat index ", i,
+          fail_as(ErrorCode::E_LABEL_RANGE, "target", f.metric, ": Detected the value ", fmt_num(static_cast<double>(t[i])), " in `target` at flat index ", i,
                " but expected only the values 0, 1", ignore_text(f));
       }
     });
@@ -275,7 +276,7 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
       });
       if (f.kind == InputKind::probs) {
         if (outside && f.validate)
-          fail(f.metric, ": input_kind='probs' but `preds` holds values outside [0, 1]");
+          fail_as(ErrorCode::E_INPUT, "preds", f.metric, ": input_kind='probs' but `preds` holds values outside [0, 1]");
         mode = Mode::probs;
       } else {
         mode = outside ? Mode::logits : Mode::probs;
@@ -286,7 +287,7 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
     visit_elements(preds, [&](auto p) {
       for (std::size_t i = 0; i < p.size(); ++i)
         if (!(p[i] == 0 || p[i] == 1))
-          fail(f.metric, ": Detected the value ", fmt_num(static_cast<double>(p[i])), " in `preds` at flat index ", i,
+          fail_as(ErrorCode::E_LABEL_RANGE, "preds", f.metric, ": Detected the value ", fmt_num(static_cast<double>(p[i])), " in `preds` at flat index ", i,
                " but expected only the values 0 and 1 since `preds` is a label tensor");
     });
   }
@@ -343,52 +344,52 @@ ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const 
   const bool pf = is_floating(preds.dtype);
   bool scores;  // preds are [N, C, ...] scores
   if (preds.ndim() == target.ndim() + 1) {
-    if (!pf) fail(f.metric, ": If `preds` have one dimension more than `target`, `preds` should be a float tensor.");
+    if (!pf) fail_as(ErrorCode::E_DTYPE, "preds", f.metric, ": If `preds` have one dimension more than `target`, `preds` should be a float tensor.");
     // 1-D preds with a scalar target have no class dimension to read (found by fuzz_metrics).
     if (target.ndim() < 1)
-      fail(f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be (N, C, ...), and "
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be (N, C, ...), and "
            "the shape of `target` should be (N, ...); got ", shape_str(preds.shape), " and ", shape_str(target.shape));
     if (preds.shape[1] != C)
-      fail(f.metric, ": If `preds` have one dimension more than `target`, `preds.shape[1]` should be equal to number of "
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": If `preds` have one dimension more than `target`, `preds.shape[1]` should be equal to number of "
            "classes (", C, "), got preds shape ", shape_str(preds.shape));
     Shape rest(preds.shape.begin() + 2, preds.shape.end());
     Shape trest(target.shape.begin() + (target.ndim() ? 1 : 0), target.shape.end());
     if (target.ndim() < 1 || rest != trest || preds.shape[0] != target.shape[0])
-      fail(f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be (N, C, ...), and "
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be (N, C, ...), and "
            "the shape of `target` should be (N, ...); got ", shape_str(preds.shape), " and ", shape_str(target.shape));
     if (f.samplewise && preds.ndim() < 3)
-      fail(f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be at least 3D when "
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be at least 3D when "
            "multidim_average is set to `samplewise`");
     if (f.kind == InputKind::labels)
-      fail(f.metric, ": input_kind='labels' needs `preds` of the same shape as `target`, got ", shape_str(preds.shape),
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": input_kind='labels' needs `preds` of the same shape as `target`, got ", shape_str(preds.shape),
            " and ", shape_str(target.shape));
     scores = true;
   } else if (preds.ndim() == target.ndim()) {
     if (preds.shape != target.shape)
-      fail(f.metric, ": The `preds` and `target` should have the same shape, got `preds` with shape=",
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": The `preds` and `target` should have the same shape, got `preds` with shape=",
            shape_str(preds.shape), " and `target` with shape=", shape_str(target.shape), ".");
-    if (preds.ndim() < 1) fail(f.metric, ": `preds` and `target` must be at least 1-D [N, ...], got scalars");
+    if (preds.ndim() < 1) fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": `preds` and `target` must be at least 1-D [N, ...], got scalars");
     if (f.samplewise && preds.ndim() < 2)
-      fail(f.metric, ": When `preds` and `target` have the same shape, the shape of `preds` should be at least 2D when "
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": When `preds` and `target` have the same shape, the shape of `preds` should be at least 2D when "
            "multidim_average is set to `samplewise`");
     if (f.kind == InputKind::probs || f.kind == InputKind::logits)
-      fail(f.metric, ": input_kind='", f.kind == InputKind::probs ? "probs" : "logits",
+      fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": input_kind='", f.kind == InputKind::probs ? "probs" : "logits",
            "' needs `preds` of shape [N, C, ...] (one more dimension than `target`), got ", shape_str(preds.shape),
            " and ", shape_str(target.shape));
     scores = false;
   } else {
-    fail(f.metric, ": Either `preds` and `target` both should have the (same) shape (N, ...), or `target` should be "
+    fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": Either `preds` and `target` both should have the (same) shape (N, ...), or `target` should be "
          "(N, ...) and `preds` should be (N, C, ...); got ", shape_str(preds.shape), " and ", shape_str(target.shape));
   }
   if (f.top_k > 1 && !scores)
-    fail(f.metric, ": top_k=", f.top_k, " needs `preds` of scores, shape [N, C, ...]; got label preds of shape ",
+    fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": top_k=", f.top_k, " needs `preds` of scores, shape [N, C, ...]; got label preds of shape ",
          shape_str(preds.shape));
 
   check_v4_v2(f, preds, target);  // V4, V2
   if (scores && f.kind == InputKind::probs && f.validate) {
     visit_elements(preds, [&](auto p) {
       for (auto v : p)
-        if (!(v >= 0 && v <= 1)) fail(f.metric, ": input_kind='probs' but `preds` holds ", fmt_num(v), ", outside [0, 1]");
+        if (!(v >= 0 && v <= 1)) fail_as(ErrorCode::E_INPUT, "preds", f.metric, ": input_kind='probs' but `preds` holds ", fmt_num(v), ", outside [0, 1]");
     });
   }
 
@@ -410,7 +411,7 @@ ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const 
       if (has_ii && v == ii) { out.target[i] = ClassLabels::kIgnoredClass; continue; }
       if (v < 0 || v >= C) {
         if (f.validate)
-          fail(f.metric, ": Expected `target` to hold class labels in [0, ", C, ")", ignore_text(f), ", but found ",
+          fail_as(ErrorCode::E_LABEL_RANGE, "target", f.metric, ": Expected `target` to hold class labels in [0, ", C, ")", ignore_text(f), ", but found ",
                fmt_num(static_cast<double>(t[i])), " at flat index ", i);
         out.target[i] = ClassLabels::kInvalidClass;
         continue;
@@ -429,7 +430,7 @@ ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const 
         std::int64_t v = label_of(p[i]);
         if (v < 0 || v >= C) {
           if (f.validate && !(has_ii && v == ii))
-            fail(f.metric, ": Expected `preds` to hold class labels in [0, ", C, ")", ignore_text(f), ", but found ",
+            fail_as(ErrorCode::E_LABEL_RANGE, "preds", f.metric, ": Expected `preds` to hold class labels in [0, ", C, ")", ignore_text(f), ", but found ",
                  fmt_num(static_cast<double>(p[i])), " at flat index ", i);
           out.preds[i] = ClassLabels::kInvalidClass;
           continue;
@@ -509,31 +510,31 @@ InputFormat input_format_from_options(const Options& o, Task task, LogitsTest te
   const Json& all = o.json();
   auto has = [&](const char* k) { return all.contains(k); };
   if (task == Task::multiclass) {
-    if (o.is_null("num_classes")) fail(f.metric, ": option 'num_classes' is required");
+    if (o.is_null("num_classes")) fail_as(ErrorCode::E_OPTION, "num_classes", f.metric, ": option 'num_classes' is required");
     f.num_classes = o.get_int("num_classes");
     if (f.num_classes < 2)
-      fail(f.metric, ": Expected argument `num_classes` to be an integer larger than 1, but got ", f.num_classes);
+      fail_as(ErrorCode::E_OPTION, "num_classes", f.metric, ": Expected argument `num_classes` to be an integer larger than 1, but got ", f.num_classes);
     if (f.num_classes > std::numeric_limits<std::int32_t>::max() / 2)
-      fail(f.metric, ": option 'num_classes' is too large: ", f.num_classes);
+      fail_as(ErrorCode::E_OPTION, "num_classes", f.metric, ": option 'num_classes' is too large: ", f.num_classes);
     if (has("top_k")) {
       f.top_k = o.get_int("top_k");
       if (f.top_k > f.num_classes)
-        fail(f.metric, ": Expected argument `top_k` to be smaller or equal to `num_classes` but got ", f.top_k, " and ",
+        fail_as(ErrorCode::E_OPTION, "top_k", f.metric, ": Expected argument `top_k` to be smaller or equal to `num_classes` but got ", f.top_k, " and ",
              f.num_classes);
     }
   } else if (task == Task::multilabel) {
-    if (o.is_null("num_labels")) fail(f.metric, ": option 'num_labels' is required");
+    if (o.is_null("num_labels")) fail_as(ErrorCode::E_OPTION, "num_labels", f.metric, ": option 'num_labels' is required");
     f.num_classes = o.get_int("num_labels");
     if (f.num_classes < 2)
-      fail(f.metric, ": Expected argument `num_labels` to be an integer larger than 1, but got ", f.num_classes);
+      fail_as(ErrorCode::E_OPTION, "num_labels", f.metric, ": Expected argument `num_labels` to be an integer larger than 1, but got ", f.num_classes);
     // Per-label thresholds are allocated below: 2^31 labels would be 16 GiB (found by fuzz_input_format).
-    if (f.num_classes > (1 << 24)) fail(f.metric, ": option 'num_labels' must be at most ", 1 << 24, ", got ", f.num_classes);
+    if (f.num_classes > (1 << 24)) fail_as(ErrorCode::E_OPTION, "num_labels", f.metric, ": option 'num_labels' must be at most ", 1 << 24, ", got ", f.num_classes);
   }
   if (task != Task::multiclass) {
     std::vector<double> t = has("threshold") ? o.get_numbers("threshold") : std::vector<double>{0.5};
     if (o.raw("threshold").is_array() && task == Task::multilabel &&
         static_cast<std::int64_t>(t.size()) != f.num_classes)
-      fail(f.metric, ": option 'threshold' must hold one value per label: expected ", f.num_classes,
+      fail_as(ErrorCode::E_OPTION, "threshold", f.metric, ": option 'threshold' must hold one value per label: expected ", f.num_classes,
            " values (num_labels), got ", t.size());
     // Copy first: libc++ (Emscripten) reads the fill value after reallocating, so an alias of t[0] dangles.
     if (t.size() == 1) t = std::vector<double>(static_cast<std::size_t>(f.num_classes), t[0]);

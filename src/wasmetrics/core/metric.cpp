@@ -2,6 +2,7 @@
 
 #include "wasmetrics/core/class_labels.hpp"
 #include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/registry_lean.hpp"
 #include "wasmetrics/core/state_blob.hpp"
 
@@ -22,9 +23,9 @@ std::string Metric::state_key() const { return name() + "|" + options_.canonical
 
 Result Metric::compute_from(Metric& source) const {
   if (source.state_key() != state_key())
-    fail("cannot compute ", name(), " from the state of ", source.name(), ": their states differ (", state_key(),
-         " vs ", source.state_key(), ")");
-  return present(compute_state(source.state()));
+    fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot compute ", name(), " from the state of ", source.name(),
+            ": their states differ (", state_key(), " vs ", source.state_key(), ")");
+  return tag_untagged(ErrorCode::E_COMPUTE, [&] { return present(compute_state(source.state())); });
 }
 
 bool Metric::results_are_per_class() const {
@@ -58,11 +59,19 @@ Result Metric::query(const std::string& query_name, const Json& args) {
     std::string known;
     if (spec_)
       for (auto& candidate : spec_->queries) known += (known.empty() ? "" : ", ") + to_camel_case(candidate.name);
-    fail(name(), " has no query '", query_name, "'", known.empty() ? std::string() : "; it has: " + known);
+    fail_as(ErrorCode::E_QUERY, "", name(), " has no query '", query_name, "'",
+            known.empty() ? std::string() : "; it has: " + known);
   }
-  Options validated = validate_options(name() + "." + to_camel_case(q->name), q->options, args);
+  // a query's options are the query's refusal (E_QUERY), as the JS layer's own checks say
+  Options validated;
+  try {
+    validated = validate_options(name() + "." + to_camel_case(q->name), q->options, args);
+  } catch (const Error& e) {
+    const auto* coded = dynamic_cast<const CodedError*>(&e);
+    throw CodedError(e.what(), ErrorCode::E_QUERY, coded ? coded->argument() : "");
+  }
   ensure_state();
-  return present(query_state(q->name, validated, *state_));
+  return tag_untagged(ErrorCode::E_QUERY, [&] { return present(query_state(q->name, validated, *state_)); });
 }
 
 Result Metric::query_state(const std::string& query_name, const Options&, const State&) const {
@@ -76,15 +85,16 @@ void Metric::check_input_count(std::span<const TensorView> inputs) const {
   if (inputs.size() < required || inputs.size() > spec_->inputs.size()) {
     std::string names;
     for (auto& in : spec_->inputs) names += (names.empty() ? "" : ", ") + in.name + (in.optional ? "?" : "");
-    fail(name(), ".update expects (", names, "), got ", inputs.size(), " input", inputs.size() == 1 ? "" : "s");
+    fail_as(ErrorCode::E_INPUT, "", name(), ".update expects (", names, "), got ", inputs.size(), " input",
+            inputs.size() == 1 ? "" : "s");
   }
   // A string batch where a tensor is due (or the reverse) is refused here, once for every metric.
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const InputSpec& in = spec_->inputs[i];
     if ((in.kind == InputKind::tensor) != !inputs[i].is_text() ||
         (in.kind == InputKind::records) != (inputs[i].kind == InputKind::records))
-      fail(name(), ": `", in.name, "` must be ", describe_input_kind(in.kind), ", got ",
-           describe_input_kind(inputs[i].kind));
+      fail_as(ErrorCode::E_DTYPE, in.name, name(), ": `", in.name, "` must be ", describe_input_kind(in.kind), ", got ",
+              describe_input_kind(inputs[i].kind));
   }
 }
 
@@ -102,8 +112,8 @@ void Metric::check_bool_inputs(std::span<const TensorView> inputs) const {
     std::size_t at = 0;
     while (bytes[at] <= 1) ++at;
     std::string input = spec_ && k < spec_->inputs.size() ? spec_->inputs[k].name : "input " + std::to_string(k);
-    fail(name(), ": `", input, "` has dtype bool but holds the byte ", static_cast<int>(bytes[at]), " at flat index ",
-         at, " (a bool element is 0 or 1)");
+    fail_as(ErrorCode::E_INPUT, input, name(), ": `", input, "` has dtype bool but holds the byte ",
+            static_cast<int>(bytes[at]), " at flat index ", at, " (a bool element is 0 or 1)");
   }
 }
 
@@ -115,28 +125,35 @@ void Metric::fold(const State& batch) {
 }
 
 void Metric::update(std::span<const TensorView> inputs) {
-  check_input_count(inputs);
-  check_bool_inputs(inputs);
-  State batch = initial_state();
-  update_state(batch, inputs);  // throws before anything is folded in
-  batch.updates = 1;
+  // a refusal that does not say which it is (a metric's own check) is E_INPUT
+  State batch = tag_untagged(ErrorCode::E_INPUT, [&] {
+    check_input_count(inputs);
+    check_bool_inputs(inputs);
+    State b = initial_state();
+    update_state(b, inputs);  // throws before anything is folded in
+    b.updates = 1;
+    return b;
+  });
   fold(batch);
 }
 
 const Result& Metric::compute() {
   ensure_state();
-  if (!cached_) cached_ = present(compute_state(*state_));
+  if (!cached_) cached_ = tag_untagged(ErrorCode::E_COMPUTE, [&] { return present(compute_state(*state_)); });
   return *cached_;
 }
 
 Result Metric::forward(std::span<const TensorView> inputs) {
-  check_input_count(inputs);
-  check_bool_inputs(inputs);
-  State batch = initial_state();
-  update_state(batch, inputs);
-  batch.updates = 1;
+  State batch = tag_untagged(ErrorCode::E_INPUT, [&] {
+    check_input_count(inputs);
+    check_bool_inputs(inputs);
+    State b = initial_state();
+    update_state(b, inputs);
+    b.updates = 1;
+    return b;
+  });
   fold(batch);
-  return present(compute_state(batch));
+  return tag_untagged(ErrorCode::E_COMPUTE, [&] { return present(compute_state(batch)); });
 }
 
 void Metric::reset() {
@@ -145,12 +162,12 @@ void Metric::reset() {
 }
 
 void Metric::merge(const Metric& other) {
-  if (other.name() != name()) fail("cannot merge ", other.name(), " into ", name());
+  if (other.name() != name()) fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot merge ", other.name(), " into ", name());
   if (other.options_.canonical() != options_.canonical())
-    fail("cannot merge ", name(), " instances with different options: ", options_.canonical(), " vs ",
-         other.options_.canonical());
+    fail_as(ErrorCode::E_STATE_MISMATCH, "", "cannot merge ", name(),
+            " instances with different options: ", options_.canonical(), " vs ", other.options_.canonical());
   if (!other.state_) return;  // nothing accumulated there
-  fold(*other.state_);
+  tag_untagged(ErrorCode::E_STATE_MISMATCH, [&] { fold(*other.state_); });
 }
 
 std::vector<std::uint8_t> Metric::save_state() const {
@@ -159,7 +176,8 @@ std::vector<std::uint8_t> Metric::save_state() const {
 }
 
 void Metric::load_state(std::span<const std::uint8_t> blob) {
-  State decoded = decode_state(blob, name(), options_hash(), initial_state());
+  State decoded = tag_untagged(ErrorCode::E_STATE_BLOB,
+                               [&] { return decode_state(blob, name(), options_hash(), initial_state()); });
   state_ = std::move(decoded);
   cached_.reset();
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/error_code.hpp"
 
 namespace wasmetrics {
 
@@ -116,7 +117,7 @@ Json check_value(const std::string& metric, const std::string& key, const Option
     bool capped = above(v);
     if (v.is_array())
       for (auto& e : v) capped = capped || above(e);
-    fail(metric, ": option '", key, "' must be ", describe(s), ", got ", json_text(v),
+    fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' must be ", describe(s), ", got ", json_text(v),
          capped && !s.doc.empty() ? " (" + key + ": " + s.doc + ")" : std::string());
   };
   if (v.is_null()) return s.nullable ? v : bad();
@@ -150,7 +151,7 @@ Json check_value(const std::string& metric, const std::string& key, const Option
       if (!v.is_array() || (v.empty() && !empty_allowed)) return bad();
       Json out = Json::array();
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!ok(v[i])) fail(metric, ": option '", key, "' element [", i, "] must be ", describe(s), ", got ", json_text(v[i]));
+        if (!ok(v[i])) fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be ", describe(s), ", got ", json_text(v[i]));
         out.push_back(ints ? Json(static_cast<std::int64_t>(v[i].get<double>())) : Json(v[i].get<double>()));
       }
       return out;
@@ -161,9 +162,9 @@ Json check_value(const std::string& metric, const std::string& key, const Option
       if (!s.choices.empty() && v.is_string()) return is_choice(s, v) ? Json::array({v}) : bad();
       if (!v.is_array() || v.empty()) return bad();
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_string()) fail(metric, ": option '", key, "' element [", i, "] must be a string, got ", v[i].dump());
+        if (!v[i].is_string()) fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be a string, got ", v[i].dump());
         if (!s.choices.empty() && !is_choice(s, v[i]))
-          fail(metric, ": option '", key, "' element [", i, "] must be one of ", choices_text(s.choices), ", got ",
+          fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be one of ", choices_text(s.choices), ", got ",
                json_text(v[i]));
       }
       return v;
@@ -190,7 +191,7 @@ Options validate_options(const std::string& metric, const std::vector<OptionSpec
   Json out = Json::object();
   for (auto& s : specs) out[s.name] = canonical_default(metric, s);
   if (given.is_null()) return Options(metric, std::move(out));
-  if (!given.is_object()) fail(metric, ": options must be an object, got ", json_text(given));
+  if (!given.is_object()) fail_as(ErrorCode::E_OPTION, "", metric, ": options must be an object, got ", json_text(given));
   Json seen = Json::object();
   for (auto& [key, value] : given.items()) {
     std::string snake = to_snake_case(key);
@@ -199,9 +200,9 @@ Options validate_options(const std::string& metric, const std::vector<OptionSpec
     if (!spec) {
       std::string known;
       for (auto& s : specs) known += (known.empty() ? "" : ", ") + to_camel_case(s.name);
-      fail(metric, ": unknown option '", key, "'", known.empty() ? std::string(" (it takes no options)") : "; known options: " + known);
+      fail_as(ErrorCode::E_OPTION, key, metric, ": unknown option '", key, "'", known.empty() ? std::string(" (it takes no options)") : "; known options: " + known);
     }
-    if (seen.contains(snake)) fail(metric, ": option '", key, "' given twice (as '", seen[snake].get<std::string>(), "' too)");
+    if (seen.contains(snake)) fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' given twice (as '", seen[snake].get<std::string>(), "' too)");
     seen[snake] = key;
     out[snake] = check_value(metric, key, *spec, value);
   }

@@ -1,6 +1,7 @@
 #include "wasmetrics/core/registry_lean.hpp"
 
 #include "wasmetrics/core/class_labels.hpp"
+#include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/state_blob.hpp"
 
 #include <atomic>
@@ -103,7 +104,7 @@ const MetricSpec& find_metric(const std::string& name) {
   if (const MetricSpec* s = full_index().find(name)) return *s;
   std::string known;
   for (auto& s : metric_specs()) known += (known.empty() ? "" : ", ") + s.name;
-  fail("unknown metric '", name, "'; known metrics: ", known);
+  fail_as(ErrorCode::E_UNKNOWN_METRIC, "", "unknown metric '", name, "'; known metrics: ", known);
 }
 
 namespace {
@@ -134,7 +135,8 @@ std::unique_ptr<Metric> create_metric(const std::string& name, const Json& optio
     labels_option = validated.raw("labels");
     validated = validated.without("labels");  // presentation only: not part of the state's options
   }
-  auto metric = spec.make(validated);
+  // a metric's own checks of its options (num_classes > 1...) say E_OPTION unless they say more
+  auto metric = tag_untagged(ErrorCode::E_OPTION, [&] { return spec.make(validated); });
   metric->spec_ = &spec;
   metric->labels_option_ = std::move(labels_option);
   metric->class_labels_ = std::move(labels);
