@@ -59,3 +59,65 @@ test('a forged state size of 2^32 + k bytes is refused as truncated, and the met
   assert.deepEqual(Array.from(again.compute().data ?? [again.compute()]), [7]);
   for (const x of [m, fresh, again]) x.dispose();
 });
+
+// Every state of a native blob: name, dtype code, dims and the offset of its bytes.
+function blobStates(blob) {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  let at = 8;
+  at += 4 + view.getUint32(at, true);
+  at += 8 + 8;
+  const count = view.getUint32(at, true);
+  at += 4;
+  const states = {};
+  for (let k = 0; k < count; k++) {
+    const nameLength = view.getUint32(at, true);
+    const name = new TextDecoder().decode(blob.subarray(at + 4, at + 4 + nameLength));
+    at += 4 + nameLength;
+    const dtype = view.getUint8(at + 1);
+    at += 2;
+    const ndim = view.getUint32(at, true);
+    at += 4;
+    const dims = [];
+    for (let d = 0; d < ndim; d++) dims.push(Number(view.getBigInt64(at + 8 * d, true)));
+    at += 8 * ndim;
+    const bytes = Number(view.getBigUint64(at, true));
+    at += 8;
+    states[name] = { dtype, dims, offset: at, bytes };
+    at += bytes;
+  }
+  return { view, states };
+}
+
+// Cross-field totals (core/state_invariants.hpp), one metric per kind of invariant: a forged blob
+// whose totals disagree, checksum recomputed, is refused naming the state, and the metric is
+// unchanged.
+const { batchInputs } = await import('./conformance-runner.mjs');
+const forgeries = [
+  // at_most: a float64 sum above its float64 bound
+  { metric: 'BLEUScore', state: 'numerator', forge: (s, v) => v.setFloat64(s.numerator.offset, v.getFloat64(s.denominator.offset, true) + 1, true) },
+  { metric: 'MeanIoU', state: 'intersection', forge: (s, v) => v.setFloat64(s.intersection.offset, v.getFloat64(s.union.offset, true) + 1, true) },
+  // sum_is_rows: a per-image count one more than the boxes it counts
+  { metric: 'IntersectionOverUnion', state: 'pred_counts', forge: (s, v) => v.setBigInt64(s.pred_counts.offset, v.getBigInt64(s.pred_counts.offset, true) + 1n, true) },
+];
+for (const { metric, state, forge } of forgeries) {
+  test(`a ${metric} blob whose '${state}' total disagrees with its sibling states is refused, the metric unchanged`, () => {
+    const spec = lib.listMetrics().find((m) => m.name === metric);
+    const ex = spec.examples[0];
+    const fed = () => {
+      const m = lib.createMetric(metric, ex.args);
+      for (let i = 0; i < ex.batches.length; i++) m.update(...batchInputs(ex.batches[i], spec, `batches[${i}]`));
+      return m;
+    };
+    const source = fed();
+    const blob = new Uint8Array(source.saveState());
+    const { view, states } = blobStates(blob);
+    assert.ok(states[state] && states[state].bytes > 0, `${metric} keeps a non-empty '${state}'`);
+    forge(states, view);
+    const receiver = fed();
+    const before = new Uint8Array(receiver.saveState());
+    assert.throws(() => receiver.loadState(reseal(blob)), (e) => e instanceof Error && e.message.includes(`'${state}'`));
+    assert.deepEqual(new Uint8Array(receiver.saveState()), before);
+    source.dispose();
+    receiver.dispose();
+  });
+}
