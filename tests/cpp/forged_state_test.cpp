@@ -6,7 +6,10 @@
 //     scores, row weights): negative, NaN, inf;
 //   * per-sample cat states (preds/scores/target/indexes/sample_weight; tp/fp/tn/fn): one row short;
 //   * class targets beside per-class scores (exact curves): past the class count, below -1;
-//   * the update count: negative.
+//   * the update count: negative;
+//   * cross-field totals (core/state_invariants.hpp): every declared invariant a state is under,
+//     broken by one (a sum bound exceeded, a count total one more than the rows it counts, an image
+//     row missing), for every metric whose example accumulates such a state.
 #include <cmath>
 #include <limits>
 #include <set>
@@ -17,6 +20,7 @@
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/state_blob.hpp"
+#include "wasmetrics/core/state_invariants.hpp"
 
 namespace wasmetrics::testing {
 namespace {
@@ -45,9 +49,19 @@ bool one_of(const std::string& name, std::initializer_list<const char*> names) {
 }
 
 struct Tally {
-  int forged = 0, counts = 0, rows = 0, targets = 0;
+  int forged = 0, counts = 0, rows = 0, targets = 0, totals = 0;
   std::set<std::string> metrics;
+  std::set<std::size_t> invariants;  // indices into state_invariants() that were broken and refused
 };
+
+double first_of(const StateVar& v) {
+  double x = 0;
+  dispatch_dtype(v.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    x = static_cast<double>(v.template as<T>()[0]);
+  });
+  return x;
+}
 
 // Loads `forged` (re-encoded, so its checksum is right) into `m` and expects a refusal naming
 // `state`, with `m` unchanged.
@@ -116,22 +130,62 @@ void forge_every_kind(Metric& m, const State& layout, Tally& tally) {
       ++tally.targets;
     }
   }
+  // Cross-field totals: each declared invariant this state is under, broken by one.
+  const auto& invariants = state_invariants();
+  for (std::size_t j = 0; j < invariants.size(); ++j) {
+    const StateInvariant& inv = invariants[j];
+    if (!invariant_applies(inv, healthy)) continue;
+    State forged = healthy;
+    StateVar& a = forged[inv.subject];
+    if (a.numel() == 0) continue;  // nothing accumulated there
+    std::string what;
+    switch (inv.kind) {
+      case InvariantKind::at_most:
+        set_first(a, first_of(forged[inv.others[0]]) + 1);
+        what = std::string(inv.subject) + "[0] above '" + std::string(inv.others[0]) + "'[0]";
+        break;
+      case InvariantKind::sum_is_rows:
+        set_first(a, first_of(a) + 1);
+        what = std::string(inv.subject) + " counting one more row than its siblings hold";
+        break;
+      case InvariantKind::same_rows:
+        a.bytes.resize(a.bytes.size() - a.bytes.size() / static_cast<std::size_t>(a.shape[0]));
+        a.shape[0] -= 1;
+        what = std::string(inv.subject) + " one image row short";
+        break;
+    }
+    expect_refused(m, forged, "'" + std::string(inv.subject) + "'", what, tally);
+    ++tally.totals;
+    tally.invariants.insert(j);
+  }
 }
 
 TEST(ForgedState, EveryStateKindOfEveryMetricRefusesImpossibleValues) {
   Tally tally;
   for (auto& spec : metric_specs()) {
-    for (auto& ex : spec.examples) {
-      std::unique_ptr<Metric> m;
-      try {
-        m = fed(spec, ex);
-      } catch (const std::exception&) {
-        continue;  // an example the contract test reports; nothing to forge here
+    for (auto& given : spec.examples) {
+      // the example as given, and with each choice of each option that has choices (some states
+      // exist only under one, e.g. MeanIoU's intersection/union under reduction='dataset')
+      std::vector<MetricExample> variants{given};
+      for (auto& o : spec.options)
+        for (auto& choice : o.choices)
+          if (!given.args.contains(o.name) || given.args[o.name] != choice) {
+            MetricExample v = given;
+            v.args[o.name] = choice;
+            variants.push_back(std::move(v));
+          }
+      for (auto& ex : variants) {
+        std::unique_ptr<Metric> m;
+        try {
+          m = fed(spec, ex);
+        } catch (const std::exception&) {
+          continue;  // options or batches this variant refuses; nothing to forge here
+        }
+        // The healthy state loads (the checks refuse no real state).
+        const auto blob = m->save_state();
+        EXPECT_NO_THROW(m->load_state(blob)) << spec.name << ": " << ex.doc << " " << ex.args.dump();
+        forge_every_kind(*m, create_metric(spec.name, ex.args)->state(), tally);
       }
-      // The healthy state loads (the checks refuse no real state).
-      const auto blob = m->save_state();
-      EXPECT_NO_THROW(m->load_state(blob)) << spec.name << ": " << ex.doc;
-      forge_every_kind(*m, create_metric(spec.name, ex.args)->state(), tally);
     }
   }
   // The forgeries reached every kind, in many metrics.
@@ -139,8 +193,12 @@ TEST(ForgedState, EveryStateKindOfEveryMetricRefusesImpossibleValues) {
   EXPECT_GT(tally.rows, 10);
   EXPECT_GT(tally.targets, 5);
   EXPECT_GT(tally.metrics.size(), 50u);
-  std::printf("[ forged   ] %d forged blobs over %zu metrics (%d counts, %d rows, %d class targets)\n", tally.forged,
-              tally.metrics.size(), tally.counts, tally.rows, tally.targets);
+  // every declared cross-field invariant was broken in some metric's state (none is dead)
+  for (std::size_t j = 0; j < state_invariants().size(); ++j)
+    EXPECT_TRUE(tally.invariants.count(j)) << "invariant on '" << state_invariants()[j].subject
+                                           << "' applies to no example's state";
+  std::printf("[ forged   ] %d forged blobs over %zu metrics (%d counts, %d rows, %d class targets, %d cross-field totals)\n",
+              tally.forged, tally.metrics.size(), tally.counts, tally.rows, tally.targets, tally.totals);
 }
 
 // A forged blob must not poison a healthy metric through merge: it is refused at load, so the

@@ -53,7 +53,7 @@ namespace {
 
 // One candidate: predicting positive the samples counted in (tp, fp).
 struct Point {
-  float threshold;
+  double threshold;
   double tp, fp;
 };
 
@@ -86,6 +86,12 @@ float between(float lower, float upper) {
   return mid < upper ? mid : below(upper);
 }
 
+// The same in float64 (the scores of a float64 state).
+double between(double lower, double upper) {
+  const double mid = 0.5 * lower + 0.5 * upper;
+  return mid < upper ? mid : std::nextafter(upper, -std::numeric_limits<double>::infinity());
+}
+
 // Candidates from the most to the least conservative, each with its feedable threshold; sets the
 // totals of positives and negatives.
 std::vector<Point> candidates(const ClassCurve& c, const std::vector<float>& given_thr, double& pos, double& neg) {
@@ -103,9 +109,10 @@ std::vector<Point> candidates(const ClassCurve& c, const std::vector<float>& giv
   neg = n ? c.fps[n - 1] : 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     // scores are probabilities: the next lower distinct score, or 0 below the lowest
-    const float lower = i + 1 < n ? c.thr[i + 1] : 0.0f;
-    if (!(c.thr[i] > 0.0f) || !(lower >= 0.0f)) continue;
-    pts.push_back({between(lower, c.thr[i]), c.tps[i], c.fps[i]});
+    const double lower = i + 1 < n ? c.thr[i + 1] : 0.0;
+    if (!(c.thr[i] > 0.0) || !(lower >= 0.0)) continue;
+    const double t = c.f64 ? between(lower, c.thr[i]) : between(static_cast<float>(lower), static_cast<float>(c.thr[i]));
+    pts.push_back({t, c.tps[i], c.fps[i]});
   }
   return pts;
 }
@@ -117,7 +124,7 @@ BestThreshold best_threshold(const ClassCurve& curve, const std::vector<float>& 
   const std::vector<Point> pts = candidates(curve, given_thr, pos, neg);
   // "predict nothing" (threshold 1) first: a later point must beat it strictly, so ties keep the
   // more conservative threshold.
-  Point best{1.0f, 0.0, 0.0};
+  Point best{1.0, 0.0, 0.0};
   Scored best_score = score(choice, 0.0, 0.0, pos, neg);
   for (const Point& p : pts) {
     const Scored s = score(choice, p.tp, p.fp, pos, neg);

@@ -5,8 +5,9 @@
 //
 // The threshold is returned ready to feed back as the `threshold` option of the stat-score
 // metrics, which predict `preds > threshold` (strict) while curve points count `score >= t`:
-//   exact curves:  halfway (in float32) between the deciding score and the next lower distinct
-//                  score, so `preds > threshold` reproduces the reported counts on the data seen;
+//   exact curves:  halfway (in the scores' precision: float32, or float64 for a float64 state)
+//                  between the deciding score and the next lower distinct score, so
+//                  `preds > threshold` reproduces the reported counts on the data seen;
 //   binned curves: the largest float32 below the bin threshold t (`preds > it` == `preds >= t`).
 // Candidates whose threshold would fall below 0 are skipped; "predict nothing" (threshold 1) is
 // the fallback when no point beats it (or none meets the required precision / recall).
@@ -26,7 +27,7 @@ struct ThresholdChoice {
 };
 
 struct BestThreshold {
-  float threshold = 1.0f;
+  double threshold = 1.0;
   double value = 0;  // the criterion: F-beta, J, recall (min_precision) or precision (min_recall)
   double precision = 0, recall = 0, specificity = 0;  // at the threshold; 0 where undefined
 };

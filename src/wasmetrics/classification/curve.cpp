@@ -259,6 +259,37 @@ bool multiclass_f32_i32_update(const CurveFormat& f, State& s, const TensorView&
   return true;
 }
 
+// A batch's kept scores at the input's precision (curve.hpp): float32 for float32 and integer preds,
+// float64 for float64 preds, appended to the fresh batch state's `scores` (then float64).
+class KeptScores {
+ public:
+  explicit KeptScores(bool f32) : f32_(f32) {}
+  void reserve(std::size_t n) { f32_ ? f_.reserve(n) : d_.reserve(n); }
+  void resize(std::size_t n) { f32_ ? f_.resize(n) : d_.resize(n); }
+  void push_back(double v) {
+    if (f32_) f_.push_back(static_cast<float>(v));
+    else d_.push_back(v);
+  }
+  void set(std::size_t i, double v) {
+    if (f32_) f_[i] = static_cast<float>(v);
+    else d_[i] = v;
+  }
+  void append_to(State& s) const {
+    StateVar& v = s[kKeptScoresState];
+    if (f32_) {
+      v.append<float>(f_);
+      return;
+    }
+    promote_to_float64(v);  // still empty: the batch state is fresh
+    v.append<double>(d_);
+  }
+
+ private:
+  bool f32_;
+  std::vector<float> f_;
+  std::vector<double> d_;
+};
+
 }  // namespace
 
 // ---- format / options ----
@@ -293,11 +324,16 @@ OptionSpec max_state_bytes_option() {
 void curve_check_budget(const CurveFormat& f, const State& into, const State& batch) {
   if (f.binned || f.max_state_bytes <= 0) return;
   const std::size_t now = into.byte_size();
-  const std::size_t after = now + batch.byte_size();
+  std::size_t after = now + batch.byte_size();
+  // merge_states promotes float32 kept scores meeting float64 ones (weighted_state.hpp): count them
+  // at 8 bytes
+  const StateVar* a = into.find(kKeptScoresState);
+  const StateVar* b = batch.find(kKeptScoresState);
+  if (a && b && a->dtype != b->dtype) after += (a->dtype == DType::float32 ? a : b)->bytes.size();
   if (after <= static_cast<std::size_t>(f.max_state_bytes)) return;
-  const char* per = f.task == Task::binary ? "5 bytes per kept sample"
-                    : f.task == Task::multiclass ? "4*num_classes+4 bytes per kept sample"
-                                                 : "5*num_labels bytes per sample";
+  const char* per = f.task == Task::binary ? "5 bytes per kept sample, 9 for float64 preds"
+                    : f.task == Task::multiclass ? "4*num_classes+4 bytes per kept sample, 8*num_classes+4 for float64 preds"
+                                                 : "5*num_labels bytes per sample, 9*num_labels for float64 preds";
   fail(f.metric, ": the exact curve state (thresholds=null, ", per, ") would grow from ", now, " to ", after,
        " bytes, over max_state_bytes=", f.max_state_bytes,
        "; this update was rejected (state unchanged). Use binned thresholds for constant memory, e.g. "
@@ -495,7 +531,7 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
     for (std::size_t i = 0; i < p.size(); ++i)
       if (!ignored(t[i]) && outside01(p[i])) { outside = true; break; }
     const bool logits = use_logits(f, outside);
-    std::vector<float> sc;
+    KeptScores sc(f32);
     std::vector<std::uint8_t> tg;
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (ignored(t[i])) continue;
@@ -504,13 +540,13 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
       if (f.binned) {
         count(0, f32 ? static_cast<double>(static_cast<float>(v)) : v, bit, static_cast<std::int64_t>(i));
       } else {
-        sc.push_back(static_cast<float>(v));
+        sc.push_back(v);
         tg.push_back(static_cast<std::uint8_t>(bit));
         if (weighted) kept_weight.push_back(static_cast<float>(weight_of(static_cast<std::int64_t>(i))));
       }
     }
     if (!f.binned) {
-      s["scores"].append<float>(sc);
+      sc.append_to(s);
       s["target"].append<std::uint8_t>(tg);
       append_weights();
     }
@@ -538,7 +574,7 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
       if (outside) break;
     }
     const bool logits = use_logits(f, outside);
-    std::vector<float> sc;
+    KeptScores sc(f32);
     std::vector<std::int32_t> tg;
     if (!f.binned) { sc.reserve(kept.size() * K); tg.reserve(kept.size()); }
     for (std::int64_t r : kept) {
@@ -551,13 +587,13 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
           count(f.micro ? 0 : k, v, label == k ? 1 : 0, r);
         }
       } else {
-        for (std::int64_t k = 0; k < K; ++k) sc.push_back(static_cast<float>(row[k]));
+        for (std::int64_t k = 0; k < K; ++k) sc.push_back(row[k]);
         tg.push_back(label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1);
         if (weighted) kept_weight.push_back(static_cast<float>(weight_of(r)));
       }
     }
     if (!f.binned) {
-      s["scores"].append<float>(sc);
+      sc.append_to(s);
       s["target"].append<std::int32_t>(tg);
       append_weights();
     }
@@ -570,7 +606,7 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
   for (double v : p)
     if (outside01(v)) { outside = true; break; }
   const bool logits = use_logits(f, outside);
-  std::vector<float> sc;
+  KeptScores sc(f32);
   std::vector<std::uint8_t> tg;
   if (!f.binned) { sc.resize(static_cast<std::size_t>(R * K)); tg.resize(static_cast<std::size_t>(R * K)); }
   for (std::int64_t n = 0; n < N; ++n)
@@ -584,12 +620,12 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
           if (ignored(label)) continue;
           count(k, f32 ? static_cast<double>(static_cast<float>(v)) : v, label == 1 ? 1 : 0, n * X + x);
         } else {
-          sc[dst] = static_cast<float>(v);
+          sc.set(static_cast<std::size_t>(dst), v);
           tg[dst] = ignored(label) ? kIgnoredTarget : label == 1 ? 1 : 0;
         }
       }
   if (!f.binned) {
-    s["scores"].append<float>(sc);
+    sc.append_to(s);
     s["target"].append<std::uint8_t>(tg);
     if (weighted) {
       for (std::int64_t r = 0; r < R; ++r) kept_weight.push_back(static_cast<float>(weight_of(r)));
@@ -602,7 +638,7 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
 
 namespace {
 
-void build_exact(std::vector<float>& keys, std::vector<std::uint8_t>& labels, ClassCurve& c) {
+template <class T> void build_exact(std::vector<T>& keys, std::vector<std::uint8_t>& labels, ClassCurve& c) {
   kernels::radix_sort_desc(keys, labels);
   const std::size_t n = keys.size();
   // the curve has one point per distinct score: sized exactly (growth by doubling would peak at
@@ -618,21 +654,24 @@ void build_exact(std::vector<float>& keys, std::vector<std::uint8_t>& labels, Cl
     if (i + 1 == n || keys[i] != keys[i + 1]) {
       c.tps.push_back(static_cast<float>(tps));
       c.fps.push_back(static_cast<float>(static_cast<double>(i + 1) - tps));
-      c.thr.push_back(keys[i]);
+      c.thr.push_back(static_cast<double>(keys[i]));
     }
   }
+  c.f64 = std::is_same_v<T, double>;
 }
 
 // The (score, label) keys of class k (per_class) or of the pooled problem (micro); returns
 // TorchMetrics' "recall is all ones" flag of that curve. Throws when nothing is kept.
-bool gather_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, std::vector<float>& keys,
+// T: the state's score type (float, or double for a float64 state).
+template <class T>
+bool gather_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, std::vector<T>& keys,
                   std::vector<std::uint8_t>& labels) {
   const std::int64_t K = f.classes;
   bool recall_ones = false;
   const StateVar& sv = s["scores"];
   const StateVar& tv = s["target"];
   const std::int64_t N = sv.shape[0];
-  auto scores = sv.as<float>();
+  auto scores = sv.as<T>();
   if (f.task == Task::binary) {
     auto tg = tv.as<std::uint8_t>();
     keys.assign(scores.begin(), scores.end());
@@ -680,15 +719,17 @@ bool gather_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel
 // triples of class k (per_class) or of the pooled problem (micro), rows of weight 0 dropped (they
 // make no threshold, as scikit-learn drops them), sorted by score descending; tps / fps are the
 // cumulative sums of the weights (in double) at the end of each run of equal scores.
+template <class T>
 void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, ClassCurve& c) {
   const std::int64_t K = f.classes;
   const StateVar& sv = s["scores"];
   const std::int64_t N = sv.shape[0];
-  auto scores = sv.as<float>();
+  auto scores = sv.as<T>();
   auto weight = s[kSampleWeightState].as<float>();
-  std::vector<float> keys, wts;
+  std::vector<T> keys;
+  std::vector<float> wts;
   std::vector<std::uint8_t> labels;
-  auto keep = [&](float key, std::uint8_t label, float w) {
+  auto keep = [&](T key, std::uint8_t label, float w) {
     if (w == 0) return;
     keys.push_back(key);
     labels.push_back(label);
@@ -732,11 +773,25 @@ void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, 
     if (i + 1 == order.size() || keys[o] != keys[order[i + 1]]) {
       c.tps.push_back(static_cast<float>(tps));
       c.fps.push_back(static_cast<float>(fps));
-      c.thr.push_back(keys[o]);
+      c.thr.push_back(static_cast<double>(keys[o]));
     }
   }
   c.recall_ones = !any_pos;
+  c.f64 = std::is_same_v<T, double>;
 }
+
+template <class T> void exact_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, ClassCurve& c) {
+  if (s.find(kSampleWeightState)) {
+    build_weighted_exact<T>(f, s, k, sel, c);
+    return;
+  }
+  std::vector<T> keys;
+  std::vector<std::uint8_t> labels;
+  c.recall_ones = gather_exact(f, s, k, sel, keys, labels);
+  build_exact(keys, labels, c);
+}
+
+bool float64_scores(const State& s) { return s[kKeptScoresState].dtype == DType::float64; }
 
 }  // namespace
 
@@ -767,19 +822,16 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     c.neg = sn + hb[0];
     return c;
   }
-  if (s.find(kSampleWeightState)) {
-    build_weighted_exact(f, s, k, sel, c);
-    return c;
-  }
-  std::vector<float> keys;
-  std::vector<std::uint8_t> labels;
-  c.recall_ones = gather_exact(f, s, k, sel, keys, labels);
-  build_exact(keys, labels, c);
+  if (float64_scores(s)) exact_curve<double>(f, s, k, sel, c);
+  else exact_curve<float>(f, s, k, sel, c);
   return c;
 }
 
-ExactArea exact_area_f32(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision) {
-  std::vector<float> keys;
+namespace {
+
+template <class T>
+ExactArea exact_area(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision) {
+  std::vector<T> keys;
   std::vector<std::uint8_t> labels;
   const bool recall_ones = gather_exact(f, s, k, sel, keys, labels);
   kernels::radix_sort_desc(keys, labels);
@@ -833,6 +885,13 @@ ExactArea exact_area_f32(const CurveFormat& f, const State& s, std::int64_t k, C
   return out;
 }
 
+}  // namespace
+
+ExactArea exact_area_f32(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision) {
+  if (float64_scores(s)) return exact_area<double>(f, s, k, sel, average_precision);
+  return exact_area<float>(f, s, k, sel, average_precision);
+}
+
 namespace {
 inline float safe_div(float a, float b) { return b != 0 ? a / b : 0.0f; }
 }  // namespace
@@ -849,7 +908,7 @@ Curve3 prc_points(const ClassCurve& c, const std::vector<float>& given_thr) {
     }
     out.a.push_back(1.0f);
     out.b.push_back(0.0f);
-    out.thr = given_thr;
+    out.thr.assign(given_thr.begin(), given_thr.end());
     return out;
   }
   const std::size_t n = c.tps.size();
@@ -879,7 +938,7 @@ Curve3 roc_points(const ClassCurve& c, const std::vector<float>& given_thr) {
   const float fl = c.fps[n - 1], tl = c.tps[n - 1];
   out.a.push_back(0.0f);
   out.b.push_back(0.0f);
-  out.thr.push_back(1.0f);
+  out.thr.push_back(1.0);
   for (std::size_t i = 0; i < n; ++i) {
     out.a.push_back(fl <= 0 ? 0.0f : c.fps[i] / fl);
     out.b.push_back(tl <= 0 ? 0.0f : c.tps[i] / tl);
@@ -982,6 +1041,8 @@ std::vector<float> interp_f32(const std::vector<float>& x, const std::vector<flo
 Result tensor_f32(const std::vector<float>& v) {
   return Result::squeezed(Tensor::vector(std::vector<double>(v.begin(), v.end())));
 }
+
+Result tensor_f64(const std::vector<double>& v) { return Result::squeezed(Tensor::vector(v)); }
 
 Result matrix_f32(const std::vector<float>& v, std::int64_t rows, std::int64_t cols) {
   return Result::squeezed(Tensor{std::vector<double>(v.begin(), v.end()), {rows, cols}});

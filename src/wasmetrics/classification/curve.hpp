@@ -17,7 +17,13 @@
 //     hist[k][b][t] counts the entries of class k with target bit t whose score is >= exactly b of
 //     the (sorted) thresholds; 16·(T+1)·K bytes. One pass per batch (binary search / direct index per
 //     score); the per-threshold counts of TorchMetrics' confmat [T, K, 2, 2] are suffix sums of it.
-// Float64 preds are kept as float32 scores in the exact state (TorchMetrics keeps float64).
+// Precision of the exact state's scores: float32 for float32 (and integer) preds; float64 for
+// float64 preds (core/weighted_state.hpp, kKeptScoresState), as TorchMetrics keeps the input's dtype:
+// float64 scores closer than float32's resolution stay distinct thresholds (binary 9 bytes per kept
+// sample, multiclass 8·C+4, multilabel 9·L). Once a float64 batch is folded in (update, merge or a
+// loaded blob) the whole state is float64: the float32 scores are promoted exactly, as torch.cat
+// promotes. Curve values (fpr, tpr, precision, recall, areas) are float32 either way, as in
+// TorchMetrics; thresholds are the kept scores, so float64 ones for a float64 state.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,7 +79,9 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
 // TorchMetrics' _binary_clf_curve) or binned (counts per threshold, in the given order).
 struct ClassCurve {
   bool binned = false;
-  std::vector<float> fps, tps, thr;  // exact
+  bool f64 = false;                  // exact: the scores (thr) came from a float64 state
+  std::vector<float> fps, tps;       // exact
+  std::vector<double> thr;           // exact: the distinct scores (float32 values unless f64)
   std::vector<double> tp, fp;        // binned, per given threshold
   double pos = 0, neg = 0;           // binned totals
   bool recall_ones = false;          // exact PRC: TorchMetrics' "no positive target" rule
@@ -86,7 +94,8 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
 
 // Curve points as TorchMetrics returns them (float32 values).
 struct Curve3 {
-  std::vector<float> a, b, thr;  // PRC: precision, recall, thresholds; ROC: fpr, tpr, thresholds
+  std::vector<float> a, b;    // PRC: precision, recall; ROC: fpr, tpr
+  std::vector<double> thr;    // thresholds (float32 values unless the state is float64)
 };
 Curve3 prc_points(const ClassCurve& c, const std::vector<float>& given_thr);
 Curve3 roc_points(const ClassCurve& c, const std::vector<float>& given_thr);
@@ -112,6 +121,7 @@ Result reduce_scores(const std::vector<float>& res, const std::string& average, 
 std::vector<float> interp_f32(const std::vector<float>& x, const std::vector<float>& xp, const std::vector<float>& fp);
 
 Result tensor_f32(const std::vector<float>& v);                              // squeezed 1-D
+Result tensor_f64(const std::vector<double>& v);                             // squeezed 1-D
 Result matrix_f32(const std::vector<float>& v, std::int64_t rows, std::int64_t cols);
 
 }  // namespace wasmetrics::classification

@@ -21,7 +21,7 @@ namespace {
 
 enum class CurveKind : std::uint8_t { prc, roc, auroc, ap, r_at_p, p_at_r, spec_at_sens, sens_at_spec };
 
-constexpr float kNoThreshold = 1000000.0f;  // TorchMetrics' threshold when no point qualifies
+constexpr double kNoThreshold = 1000000.0;  // TorchMetrics' threshold when no point qualifies
 
 const char* min_option_name(CurveKind k) {
   switch (k) {
@@ -36,7 +36,7 @@ const char* min_option_name(CurveKind k) {
 // (value, threshold) of one class for the *At* metrics.
 struct AtResult {
   float value = 0;
-  float threshold = kNoThreshold;
+  double threshold = kNoThreshold;  // a kept score: float64 for a float64 state
 };
 
 [[noreturn]] void index_error(std::int64_t n) {
@@ -55,21 +55,22 @@ AtResult recall_at_precision(const Curve3& c, float min_p) {
     if (p[i] >= min_p) idx.push_back(i);
   AtResult out;
   if (!idx.empty()) {
-    const std::vector<const std::vector<float>*> cols{&r, &p, &t};
-    for (auto* col : cols) {
-      float mx = -std::numeric_limits<float>::infinity();
+    // keeps the indices where `col` is largest; false once one is left
+    auto narrow = [&](const auto& col) {
+      double mx = -std::numeric_limits<double>::infinity();
       bool nan = false;
       for (auto i : idx) {
-        if (std::isnan((*col)[i])) nan = true;
-        mx = std::max(mx, (*col)[i]);
+        if (std::isnan(col[i])) nan = true;
+        mx = std::max(mx, static_cast<double>(col[i]));
       }
       if (nan) index_error(0);  // torch: max is NaN, nothing equals it, [0] of an empty index
       std::vector<std::size_t> z;
       for (auto i : idx)
-        if ((*col)[i] == mx) z.push_back(i);
+        if (static_cast<double>(col[i]) == mx) z.push_back(i);
       idx = z;
-      if (idx.size() < 2) break;
-    }
+      return idx.size() >= 2;
+    };
+    if (narrow(r) && narrow(p)) narrow(t);
     out.value = r[idx[0]];
     out.threshold = t[idx[0]];
   }
@@ -84,7 +85,7 @@ AtResult precision_at_recall(const Curve3& c, float min_r) {
   const auto& t = c.thr;
   const std::size_t L = std::min({p.size(), r.size(), t.size()});
   auto greater = [&](std::size_t a, std::size_t b) {
-    const float x[3] = {p[a], r[a], t[a]}, y[3] = {p[b], r[b], t[b]};
+    const double x[3] = {p[a], r[a], t[a]}, y[3] = {p[b], r[b], t[b]};
     for (int k = 0; k < 3; ++k) {
       if (x[k] == y[k]) continue;
       return x[k] > y[k];
@@ -109,7 +110,7 @@ AtResult precision_at_recall(const Curve3& c, float min_r) {
 
 // _specificity_at_sensitivity / _sensitivity_at_specificity: argmax (first; NaN is a maximum) of
 // `value` among points whose `cond` >= min.
-AtResult best_where(const std::vector<float>& value, const std::vector<float>& cond, const std::vector<float>& thr,
+AtResult best_where(const std::vector<float>& value, const std::vector<float>& cond, const std::vector<double>& thr,
                     float min_v) {
   AtResult out;
   bool found = false;
@@ -202,7 +203,8 @@ class CurveMetric final : public Metric {
       }
       default: break;
     }
-    std::vector<float> values, thresholds;
+    std::vector<float> values;
+    std::vector<double> thresholds;
     for (auto& p : pts) {
       AtResult r;
       if (kind_ == CurveKind::r_at_p) {
@@ -220,7 +222,7 @@ class CurveMetric final : public Metric {
     }
     const char* vname = kind_ == CurveKind::r_at_p ? "recall" : kind_ == CurveKind::p_at_r ? "precision"
                         : kind_ == CurveKind::spec_at_sens ? "specificity" : "sensitivity";
-    return Result::dict({{vname, tensor_f32(values)}, {"threshold", tensor_f32(thresholds)}});
+    return Result::dict({{vname, tensor_f32(values)}, {"threshold", tensor_f64(thresholds)}});
   }
 
   // best_thresholds (binary and multilabel): one threshold per label, read off the same curves.
@@ -229,7 +231,7 @@ class CurveMetric final : public Metric {
       fail(name(), ": bestThresholds is for binary and multilabel metrics; multiclass predictions are an argmax");
     const ThresholdChoice choice = threshold_choice_from_options(args);
     const std::int64_t C = task_ == Task::binary ? 1 : format_.classes;
-    std::vector<float> thresholds;
+    std::vector<double> thresholds;
     std::vector<double> value, precision, recall, specificity;
     for (std::int64_t k = 0; k < C; ++k) {
       const ClassCurve c = class_curve(format_, s, k, task_ == Task::binary ? CurveSel::micro : CurveSel::per_class);
@@ -241,7 +243,7 @@ class CurveMetric final : public Metric {
       specificity.push_back(b.specificity);
     }
     auto column = [](std::vector<double> v) { return Result::squeezed(Tensor::vector(std::move(v))); };
-    return Result::dict({{"threshold", tensor_f32(thresholds)}, {"value", column(value)}, {"precision", column(precision)},
+    return Result::dict({{"threshold", tensor_f64(thresholds)}, {"value", column(value)}, {"precision", column(precision)},
                          {"recall", column(recall)}, {"specificity", column(specificity)}});
   }
 
@@ -257,15 +259,16 @@ class CurveMetric final : public Metric {
     const bool roc = kind_ == CurveKind::roc;
     const char* n0 = roc ? "fpr" : "precision";
     const char* n1 = roc ? "tpr" : "recall";
-    if (pooled) return Result::dict({{n0, tensor_f32(pts[0].a)}, {n1, tensor_f32(pts[0].b)}, {"thresholds", tensor_f32(pts[0].thr)}});
+    if (pooled) return Result::dict({{n0, tensor_f32(pts[0].a)}, {n1, tensor_f32(pts[0].b)}, {"thresholds", tensor_f64(pts[0].thr)}});
     const std::int64_t C = static_cast<std::int64_t>(pts.size());
     if (average_ == "macro") {
-      std::vector<float> thr, xs;
+      std::vector<double> thr;
+      std::vector<float> xs;
       for (auto& p : pts) {
         thr.insert(thr.end(), p.thr.begin(), p.thr.end());
         xs.insert(xs.end(), p.a.begin(), p.a.end());
       }
-      auto nan_last = [](float a, float b) { return std::isnan(b) ? !std::isnan(a) : a < b; };
+      auto nan_last = [](auto a, auto b) { return std::isnan(b) ? !std::isnan(a) : a < b; };
       std::stable_sort(thr.begin(), thr.end(), nan_last);
       if (roc) std::reverse(thr.begin(), thr.end());  // descending, NaN first as torch sorts it
       std::stable_sort(xs.begin(), xs.end(), nan_last);
@@ -275,7 +278,7 @@ class CurveMetric final : public Metric {
         for (std::size_t i = 0; i < ys.size(); ++i) ys[i] += y[i];
       }
       for (auto& v : ys) v /= static_cast<float>(C);
-      return Result::dict({{n0, tensor_f32(xs)}, {n1, tensor_f32(ys)}, {"thresholds", tensor_f32(thr)}});
+      return Result::dict({{n0, tensor_f32(xs)}, {n1, tensor_f32(ys)}, {"thresholds", tensor_f64(thr)}});
     }
     if (format_.binned) {
       const std::int64_t W = static_cast<std::int64_t>(pts[0].a.size());
@@ -284,13 +287,13 @@ class CurveMetric final : public Metric {
         a.insert(a.end(), p.a.begin(), p.a.end());
         b.insert(b.end(), p.b.begin(), p.b.end());
       }
-      return Result::dict({{n0, matrix_f32(a, C, W)}, {n1, matrix_f32(b, C, W)}, {"thresholds", tensor_f32(pts[0].thr)}});
+      return Result::dict({{n0, matrix_f32(a, C, W)}, {n1, matrix_f32(b, C, W)}, {"thresholds", tensor_f64(pts[0].thr)}});
     }
     std::vector<Result> a, b, t;
     for (auto& p : pts) {
       a.push_back(tensor_f32(p.a));
       b.push_back(tensor_f32(p.b));
-      t.push_back(tensor_f32(p.thr));
+      t.push_back(tensor_f64(p.thr));
     }
     return Result::dict({{n0, Result::list(std::move(a))}, {n1, Result::list(std::move(b))}, {"thresholds", Result::list(std::move(t))}});
   }
@@ -332,9 +335,9 @@ OptionSpec min_option(CurveKind kind) {
 
 std::string state_doc(Task task) {
   switch (task) {
-    case Task::binary: return " State: exact 5 bytes per kept sample; binned 16·(T+1) bytes.";
-    case Task::multiclass: return " State: exact 4·C+4 bytes per kept sample; binned 16·(T+1)·C bytes (16·(T+1) for average='micro' curves).";
-    case Task::multilabel: return " State: exact 5·L bytes per sample; binned 16·(T+1)·L bytes.";
+    case Task::binary: return " State: exact 5 bytes per kept sample (9 for float64 preds, kept in float64); binned 16·(T+1) bytes.";
+    case Task::multiclass: return " State: exact 4·C+4 bytes per kept sample (8·C+4 for float64 preds, kept in float64); binned 16·(T+1)·C bytes (16·(T+1) for average='micro' curves).";
+    case Task::multilabel: return " State: exact 5·L bytes per sample (9·L for float64 preds, kept in float64); binned 16·(T+1)·L bytes.";
   }
   return "";
 }

@@ -118,6 +118,11 @@ const State* align_weighted_layouts(State& into, const State& from, std::optiona
     const DType a = into.vars()[k].dtype, b = from.vars()[k].dtype;
     if (a == DType::int64 && b == DType::float64) into_needs = true;
     if (a == DType::float64 && b == DType::int64) from_needs = true;
+    // kept scores (weighted_state.hpp): float32 meeting float64 is promoted, on either side
+    if (may_hold_float64(into.vars()[k]) && may_hold_float64(from.vars()[k]) && a != b) {
+      if (a == DType::float32) promote_to_float64(into.vars()[k]);
+      else from_needs = true;
+    }
   }
   if (into_needs) {
     for (std::size_t k = 0; k < std::min(into.vars().size(), from.vars().size()); ++k)
@@ -139,6 +144,9 @@ const State* align_weighted_layouts(State& into, const State& from, std::optiona
       promote_counts_to_float64(one);
       c.vars()[k] = std::move(one.vars()[0]);
     }
+  for (std::size_t k = 0; k < std::min(into.vars().size(), c.vars().size()); ++k)
+    if (may_hold_float64(into.vars()[k]) && may_hold_float64(c.vars()[k]) && into.vars()[k].dtype == DType::float64)
+      promote_to_float64(c.vars()[k]);
   if (into_rows && !from_rows) add_unit_row_weights(c);
   return &c;
 }

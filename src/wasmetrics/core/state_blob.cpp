@@ -1,5 +1,6 @@
 #include "wasmetrics/core/state_blob.hpp"
 
+#include "wasmetrics/core/state_invariants.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
 
 #include <algorithm>
@@ -200,6 +201,8 @@ State decode_state(std::span<const std::uint8_t> blob, const std::string& metric
     if (v.dtype == DType::int64 && dt == static_cast<std::uint8_t>(DType::float64)) {
       v.dtype = DType::float64;  // weighted counts
       v.bytes.assign(v.bytes.size(), std::byte{0});
+    } else if (may_hold_float64(v) && dt == static_cast<std::uint8_t>(DType::float64)) {
+      v.dtype = DType::float64;  // kept scores of float64 preds (empty: a cat state)
     }
     if (sname != v.name || red != static_cast<std::uint8_t>(v.reduction) || dt != static_cast<std::uint8_t>(v.dtype))
       fail("state blob of ", metric, ": state '", sname, "' does not match the expected '", v.name, "'");
@@ -228,6 +231,7 @@ State decode_state(std::span<const std::uint8_t> blob, const std::string& metric
   }
   if (r.pos != r.bytes.size()) fail("state blob of ", metric, " has ", r.bytes.size() - r.pos, " trailing bytes");
   check_state_values(out, layout, metric);
+  check_state_invariants(out, metric);  // totals that must agree across states (state_invariants.hpp)
   if (row_weights && out[kSampleWeightState].shape[0] != cat_rows(out))
     fail("state blob of ", metric, ": state '", kSampleWeightState, "' has ", out[kSampleWeightState].shape[0],
          " rows for ", cat_rows(out), " kept rows");

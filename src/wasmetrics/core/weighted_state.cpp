@@ -16,6 +16,21 @@ void promote_counts_to_float64(State& s) {
   }
 }
 
+bool may_hold_float64(const StateVar& declared) {
+  return declared.reduction == Reduction::cat && declared.name == kKeptScoresState &&
+         (declared.dtype == DType::float32 || declared.dtype == DType::float64);
+}
+
+void promote_to_float64(StateVar& v) {
+  if (v.dtype != DType::float32) return;
+  auto src = v.as<float>();
+  std::vector<std::byte> bytes(src.size() * sizeof(double));
+  auto* dst = reinterpret_cast<double*>(bytes.data());
+  for (std::size_t i = 0; i < src.size(); ++i) dst[i] = static_cast<double>(src[i]);
+  v.bytes = std::move(bytes);
+  v.dtype = DType::float64;
+}
+
 double count_at(const StateVar& v, std::size_t i) {
   if (v.dtype == DType::float64) return v.as<double>()[i];
   return static_cast<double>(v.as<std::int64_t>()[i]);

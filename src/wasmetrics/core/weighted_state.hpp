@@ -8,6 +8,12 @@
 // The engine mixes the layouts (core/state.cpp merge_states, core/state_blob.cpp decode_state): an
 // int64 state meeting its float64 twin is promoted, and a side without `sample_weight` counts each
 // of its rows with weight 1. So weighted and unweighted updates, merges and blobs combine freely.
+//
+// The float64 layout of kept scores (exact curves, thresholds=None): their cat state `scores`
+// (kKeptScoresState) is declared float32, the compact state for float32 preds, and holds float64
+// once float64 preds were folded in (TorchMetrics keeps the input's dtype: float64 scores closer
+// than float32's resolution must stay distinct). Mixed updates, merges and blobs promote the float32
+// side to float64 (exact; torch.cat promotes alike), never the reverse.
 #include <cstddef>
 #include <vector>
 
@@ -16,6 +22,14 @@
 namespace wasmetrics {
 
 inline constexpr const char* kSampleWeightState = "sample_weight";
+
+inline constexpr const char* kKeptScoresState = "scores";
+
+// Whether `declared` (a state as the metric declares it) may hold float64: the float32 cat state
+// kKeptScoresState. Only such a state is widened by merge and accepted as float64 in a blob.
+bool may_hold_float64(const StateVar& declared);
+// A float32 state turned into float64 with the same values.
+void promote_to_float64(StateVar& v);
 
 // Turns every int64 state into float64 with the same values (exact up to 2^53).
 void promote_counts_to_float64(State& s);

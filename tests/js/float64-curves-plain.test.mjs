@@ -1,0 +1,4 @@
+// Float64 exact curves through the npm package, plain build (see float64-curves-runner.mjs).
+import { runFloat64Curves } from './float64-curves-runner.mjs';
+
+await runFloat64Curves({ simd: false });
