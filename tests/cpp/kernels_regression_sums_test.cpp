@@ -54,22 +54,29 @@ void CheckSums(bool integers) {
   for (std::size_t n : test_data::lengths()) {
     const auto p = test_data::values<T>(n, 1 + static_cast<unsigned>(n), integers);
     const auto t = test_data::values<T>(n, 1000 + static_cast<unsigned>(n), integers);
-    double sq, ab;
+    double sq, ab, ss;
+    // integer data, alpha and means keep every term and partial sum exact
+    const double alpha = integers ? 2.0 : 0.37, mean_p = integers ? 1.0 : 0.25, mean_t = integers ? -3.0 : -0.5;
     if constexpr (std::is_same_v<T, float>) {
       sq = SumSquaredDiffF32(p.data(), t.data(), n);
       ab = SumAbsDiffF32(p.data(), t.data(), n);
+      ss = SumScaledSquaredDiffF32(p.data(), t.data(), n, alpha, mean_p, mean_t);
     } else {
       sq = SumSquaredDiffF64(p.data(), t.data(), n);
       ab = SumAbsDiffF64(p.data(), t.data(), n);
+      ss = SumScaledSquaredDiffF64(p.data(), t.data(), n, alpha, mean_p, mean_t);
     }
     const double sq_ref = scalar::sum_squared_diff(p.data(), t.data(), n);
     const double ab_ref = scalar::sum_abs_diff(p.data(), t.data(), n);
+    const double ss_ref = scalar::sum_scaled_squared_diff(p.data(), t.data(), n, alpha, mean_p, mean_t);
     if (integers) {
       EXPECT_EQ(sq, sq_ref) << "n=" << n;
       EXPECT_EQ(ab, ab_ref) << "n=" << n;
+      EXPECT_EQ(ss, ss_ref) << "n=" << n;
     } else {
       EXPECT_NEAR(sq, sq_ref, test_data::reorder_bound(n, sq_ref)) << "n=" << n;
       EXPECT_NEAR(ab, ab_ref, test_data::reorder_bound(n, ab_ref)) << "n=" << n;
+      EXPECT_NEAR(ss, ss_ref, test_data::reorder_bound(n, ss_ref)) << "n=" << n;
     }
   }
 }
@@ -160,6 +167,8 @@ TEST(RegressionSumsKernel, DispatchedEntryPoints) {
   const auto t = test_data::values<float>(1001, 4, true);
   EXPECT_EQ(sum_squared_diff(p.data(), t.data(), p.size()), scalar::sum_squared_diff(p.data(), t.data(), p.size()));
   EXPECT_EQ(sum_abs_diff(p.data(), t.data(), p.size()), scalar::sum_abs_diff(p.data(), t.data(), p.size()));
+  EXPECT_EQ(sum_scaled_squared_diff(p.data(), t.data(), p.size(), 3.0, 1.0, -2.0),
+            scalar::sum_scaled_squared_diff(p.data(), t.data(), p.size(), 3.0, 1.0, -2.0));
   EXPECT_EQ(pair_sums(p.data(), t.data(), p.size(), PairForm::residual).sum_x,
             scalar::pair_sums(p.data(), t.data(), p.size(), PairForm::residual).sum_x);
   EXPECT_EQ(centered_sums(p.data(), t.data(), p.size(), PairForm::identity, 1, 2).c_xy,

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/kernels/fft.hpp"
+#include "wasmetrics/kernels/regression_sums.hpp"
 
 namespace wasmetrics::audio {
 
@@ -28,34 +31,49 @@ double mean(std::span<const double> x) {
   return s / static_cast<double>(x.size());
 }
 
-}  // namespace
+// The means to remove (zero with zero_mean false).
+template <class T>
+std::pair<double, double> means_of(std::span<const T> p, std::span<const T> t, bool zero_mean) {
+  if (!zero_mean) return {0.0, 0.0};
+  const auto n = static_cast<double>(p.size());
+  if (p.empty()) return {0.0 / n, 0.0 / n};
+  const kernels::PairSums s = kernels::pair_sums(p.data(), t.data(), p.size(), kernels::PairForm::identity);
+  return {s.sum_x / n, s.sum_y / n};
+}
 
-double snr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps) {
-  const double mp = zero_mean ? mean(p) : 0.0, mt = zero_mean ? mean(t) : 0.0;
-  double signal = 0, noise = 0;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const double tv = t[i] - mt, nv = tv - (p[i] - mp);
-    signal += tv * tv;
-    noise += nv * nv;
-  }
+template <class T>
+double snr_of(std::span<const T> p, std::span<const T> t, bool zero_mean, double eps) {
+  const auto [mp, mt] = means_of(p, t, zero_mean);
+  const double signal =
+      kernels::centered_sums(p.data(), t.data(), p.size(), kernels::PairForm::identity, mp, mt).m2_y;
+  const double noise = kernels::sum_scaled_squared_diff(p.data(), t.data(), p.size(), 1.0, mp, mt);
   return 10.0 * std::log10((signal + eps) / (noise + eps));
 }
 
-double si_sdr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps) {
-  const double mp = zero_mean ? mean(p) : 0.0, mt = zero_mean ? mean(t) : 0.0;
-  double pt = 0, tt = 0;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    pt += (p[i] - mp) * (t[i] - mt);
-    tt += (t[i] - mt) * (t[i] - mt);
-  }
-  const double alpha = (pt + eps) / (tt + eps);
-  double signal = 0, noise = 0;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const double scaled = alpha * (t[i] - mt), nv = scaled - (p[i] - mp);
-    signal += scaled * scaled;
-    noise += nv * nv;
-  }
+template <class T>
+double si_sdr_of(std::span<const T> p, std::span<const T> t, bool zero_mean, double eps) {
+  const auto [mp, mt] = means_of(p, t, zero_mean);
+  const kernels::CenteredSums s =
+      kernels::centered_sums(p.data(), t.data(), p.size(), kernels::PairForm::identity, mp, mt);
+  const double alpha = (s.c_xy + eps) / (s.m2_y + eps);
+  const double signal = alpha * alpha * s.m2_y;
+  const double noise = kernels::sum_scaled_squared_diff(p.data(), t.data(), p.size(), alpha, mp, mt);
   return 10.0 * std::log10((signal + eps) / (noise + eps));
+}
+
+}  // namespace
+
+double snr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps) {
+  return snr_of(p, t, zero_mean, eps);
+}
+double snr(std::span<const float> p, std::span<const float> t, bool zero_mean, double eps) {
+  return snr_of(p, t, zero_mean, eps);
+}
+double si_sdr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps) {
+  return si_sdr_of(p, t, zero_mean, eps);
+}
+double si_sdr(std::span<const float> p, std::span<const float> t, bool zero_mean, double eps) {
+  return si_sdr_of(p, t, zero_mean, eps);
 }
 
 double sa_sdr(std::span<const double> p, std::span<const double> t, std::int64_t len, bool scale_invariant,
@@ -147,24 +165,47 @@ std::vector<double> solve_dense(std::span<const double> r, std::span<const doubl
   return x;
 }
 
-// Circular correlation c[k] = sum_n a[n] b[(n + k) mod n_fft] of zero-padded signals, k < count:
-// what irfft(conj(A) B)[:count] gives for an FFT length n_fft >= 2 len - 1.
-std::vector<double> correlation(std::span<const double> a, std::span<const double> b, std::int64_t n_fft,
-                                std::int64_t count) {
-  const auto len = static_cast<std::int64_t>(a.size());
-  std::vector<double> c(static_cast<std::size_t>(count), 0.0);
-  for (std::int64_t k = 0; k < count; ++k) {
-    double s = 0;
-    for (std::int64_t n = 0; n < len; ++n) {
-      const std::int64_t m = (n + k) % n_fft;
-      if (m < len) s += a[static_cast<std::size_t>(n)] * b[static_cast<std::size_t>(m)];
-    }
-    c[static_cast<std::size_t>(k)] = s;
-  }
-  return c;
-}
-
 }  // namespace
+
+Correlations fft_correlations(std::span<const double> t, std::span<const double> p, std::int64_t n_fft,
+                              std::int64_t count) {
+  // One complex FFT of z = t + i p gives both spectra: T[k] = (Z[k] + conj Z[-k]) / 2 and
+  // P[k] = (Z[k] - conj Z[-k]) / 2i. |T|^2 and conj(T) P are spectra of real sequences, so one
+  // inverse FFT of |T|^2 + i conj(T) P returns the auto-correlation as its real part and the
+  // cross-correlation as its imaginary part (what irfft gives for each, as TorchMetrics takes them).
+  const auto n = static_cast<std::size_t>(n_fft);
+  std::vector<double> re(n, 0.0), im(n, 0.0);
+  std::copy(t.begin(), t.end(), re.begin());
+  std::copy(p.begin(), p.end(), im.begin());
+  kernels::fft_forward_bit_reversed(re.data(), im.data(), n);
+  const std::uint32_t* rev = kernels::bit_reversal_table(n);
+  // position of frequency k is rev[k]; rev is its own inverse
+  auto combine = [](double ar, double ai, double cr, double ci, double& wr, double& wi) {
+    // a = Z[k], c = Z[-k]: T = (a + conj c) / 2, P = (a - conj c) / 2i
+    const double tr = 0.5 * (ar + cr), ti = 0.5 * (ai - ci);
+    const double pr = 0.5 * (ai + ci), pi = -0.5 * (ar - cr);
+    const double r = tr * tr + ti * ti;           // |T|^2
+    const double br = tr * pr + ti * pi, bi = tr * pi - ti * pr;  // conj(T) P
+    wr = r - bi;                                  // |T|^2 + i conj(T) P
+    wi = br;
+  };
+  for (std::size_t pos = 0; pos < n; ++pos) {
+    const std::size_t k = rev[pos], neg = rev[(n - k) & (n - 1)];
+    if (neg < pos) continue;  // done with its pair
+    const double ar = re[pos], ai = im[pos], cr = re[neg], ci = im[neg];
+    combine(ar, ai, cr, ci, re[pos], im[pos]);
+    if (neg != pos) combine(cr, ci, ar, ai, re[neg], im[neg]);
+  }
+  kernels::fft_inverse_from_bit_reversed(re.data(), im.data(), n);
+  const auto c = static_cast<std::size_t>(count);
+  Correlations out{std::vector<double>(c), std::vector<double>(c)};
+  const double scale = 1.0 / static_cast<double>(n);
+  for (std::size_t k = 0; k < c; ++k) {
+    out.auto_corr[k] = re[k] * scale;
+    out.cross_corr[k] = im[k] * scale;
+  }
+  return out;
+}
 
 double sdr(std::span<const double> p, std::span<const double> t, const SdrParams& prm) {
   const std::size_t n = p.size();
@@ -187,8 +228,7 @@ double sdr(std::span<const double> p, std::span<const double> t, const SdrParams
   std::int64_t n_fft = 1;
   while (n_fft < 2 * static_cast<std::int64_t>(n) - 1) n_fft *= 2;
   const std::int64_t taps = std::min(prm.filter_length, n_fft);
-  std::vector<double> r0 = correlation(tc, tc, n_fft, taps);
-  const std::vector<double> b = correlation(tc, pc, n_fft, taps);
+  auto [r0, b] = fft_correlations(tc, pc, n_fft, taps);
   if (prm.load_diag) r0[0] += *prm.load_diag;
   std::vector<double> x;
   if (!solve_symmetric_toeplitz(r0, b, x)) x = solve_dense(r0, b);

@@ -27,9 +27,13 @@ Signals read_signals(const TensorView& t);
 double eps_of(DType preds_dtype);
 
 // 10 log10((sum t^2 + eps) / (sum (t - p)^2 + eps)), the means removed first with zero_mean.
+// float32 and float64 signals are read as they are (SIMD sums in float64, kernels/regression_sums).
 double snr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps);
-// Scale-invariant SDR: t scaled by alpha = (<p, t> + eps) / (<t, t> + eps).
+double snr(std::span<const float> p, std::span<const float> t, bool zero_mean, double eps);
+// Scale-invariant SDR: t scaled by alpha = (<p, t> + eps) / (<t, t> + eps); one pass for <p, t>
+// and <t, t>, one for the noise energy sum (alpha t - p)^2 (taken from the samples, not expanded).
 double si_sdr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps);
+double si_sdr(std::span<const float> p, std::span<const float> t, bool zero_mean, double eps);
 // Source-aggregated SDR over `spk` signals of one sample (rows of p and t, each `len` long).
 double sa_sdr(std::span<const double> p, std::span<const double> t, std::int64_t len, bool scale_invariant,
               bool zero_mean, double eps);
@@ -43,6 +47,15 @@ struct SdrParams {
 // R x = b (R the target's symmetric Toeplitz auto-correlation, b the cross-correlation) solved
 // by Levinson recursion; 10 log10(c / (1 - c)) with c = <b, x>.
 double sdr(std::span<const double> p, std::span<const double> t, const SdrParams& params);
+
+// The first `count` lags of the circular auto-correlation of t and cross-correlation of t and p,
+// zero-padded to n_fft (a power of two): c[k] = sum_n t[n] p[(n + k) mod n_fft], computed by FFT
+// as TorchMetrics does (irfft(|T|^2), irfft(conj(T) P)). count <= n_fft, t and p at most n_fft long.
+struct Correlations {
+  std::vector<double> auto_corr, cross_corr;
+};
+Correlations fft_correlations(std::span<const double> t, std::span<const double> p, std::int64_t n_fft,
+                              std::int64_t count);
 
 // Solves T x = b for the symmetric Toeplitz T with first column r (Levinson recursion, O(n^2)).
 // Returns false when a leading minor is singular (the caller falls back to elimination).

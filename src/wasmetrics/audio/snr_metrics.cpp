@@ -15,15 +15,26 @@ namespace {
 
 using audio::Signals;
 
-// The ratio of each pair of rows (signals along the last axis).
-using RowRatio = std::function<double(std::span<const double>, std::span<const double>, double eps)>;
-
-std::vector<double> row_values(std::string_view metric, std::span<const TensorView> in, const RowRatio& ratio) {
+// The ratio of each pair of rows (signals along the last axis): `ratio(p, t, eps)` on spans of
+// float or double. float32 and float64 inputs are read where they are; other dtypes as float64.
+template <class Ratio>
+std::vector<double> row_values(std::string_view metric, std::span<const TensorView> in, const Ratio& ratio) {
   require_same_shape(metric, "preds", in[0], "target", in[1]);
-  const Signals p = audio::read_signals(in[0]), t = audio::read_signals(in[1]);
   const double eps = audio::eps_of(in[0].dtype);
-  std::vector<double> out(p.rows());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = ratio(p.row(i), t.row(i), eps);
+  const auto len = static_cast<std::size_t>(in[0].ndim() ? in[0].shape.back() : 1);
+  const std::size_t rows = len ? static_cast<std::size_t>(in[0].numel()) / len : 0;
+  std::vector<double> out(rows);
+  auto each_row = [&](const auto* p, const auto* t) {
+    for (std::size_t i = 0; i < rows; ++i) out[i] = ratio(std::span(p + i * len, len), std::span(t + i * len, len), eps);
+  };
+  if (in[0].dtype == DType::float32 && in[1].dtype == DType::float32) {
+    each_row(in[0].as<float>(), in[1].as<float>());
+  } else if (in[0].dtype == DType::float64 && in[1].dtype == DType::float64) {
+    each_row(in[0].as<double>(), in[1].as<double>());
+  } else {
+    const Signals p = audio::read_signals(in[0]), t = audio::read_signals(in[1]);
+    each_row(p.values.data(), t.values.data());
+  }
   return out;
 }
 
@@ -172,7 +183,8 @@ MetricSpec source_aggregated_signal_distortion_ratio_spec() {
             t.shape.push_back(per);
           }
           return row_values(m.name(), flat, [si, zm, len](auto p, auto t, double eps) {
-            return audio::sa_sdr(p, t, len, si, zm, eps);
+            const std::vector<double> pd(p.begin(), p.end()), td(t.begin(), t.end());  // sa_sdr reads float64
+            return audio::sa_sdr(pd, td, len, si, zm, eps);
           });
         });
       },

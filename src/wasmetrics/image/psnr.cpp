@@ -11,6 +11,7 @@
 
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/image/common.hpp"
+#include "wasmetrics/kernels/regression_sums.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -118,6 +119,15 @@ class PeakSignalNoiseRatio final : public Metric {
     if (!range_.given && n == 0) fail(name(), ": `target` is empty, its range cannot be taken (give `data_range`)");
     const double p_lo = clamp_bound(range_.lo, image::float_dtype_of(preds)), p_hi = clamp_bound(range_.hi, image::float_dtype_of(preds));
     const double t_lo = clamp_bound(range_.lo, image::float_dtype_of(target)), t_hi = clamp_bound(range_.hi, image::float_dtype_of(target));
+    if (range_.given && !range_.clamp && preds.dtype == target.dtype &&
+        (preds.dtype == DType::float32 || preds.dtype == DType::float64)) {
+      // the common case (a data_range, float images): only the sum of squared errors, SIMD
+      s["sum_squared_error"].as<double>()[0] =
+          preds.dtype == DType::float32 ? kernels::sum_squared_diff(preds.as<float>(), target.as<float>(), n)
+                                        : kernels::sum_squared_diff(preds.as<double>(), target.as<double>(), n);
+      s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(n);
+      return;
+    }
     constexpr std::size_t kChunk = 4096;
     std::vector<double> p(kChunk), t(kChunk);
     double sse = 0, lo = 0, hi = 0;  // the range states start at 0 (IA3)

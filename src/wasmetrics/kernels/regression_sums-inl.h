@@ -104,6 +104,21 @@ struct AbsDiff {
   HWY_INLINE V operator()(V p, V t) const { return F64Abs(F64Sub(p, t)); }
   static double scalar(double p, double t) { return p < t ? t - p : p - t; }
 };
+// (alpha (t - mean_t) - (p - mean_p))^2: SI-SDR's noise energy, straight from the samples (the
+// expansion alpha^2 Σt² - 2 alpha Σpt + Σp² cancels when p is close to alpha t).
+struct ScaledSquaredDiff {
+  double alpha, mean_p, mean_t;
+  template <class V>
+  HWY_INLINE V operator()(V p, V t) const {
+    const hn::ScalableTag<double> d;
+    const V e = F64Sub(F64Mul(F64Set(d, alpha), F64Sub(t, F64Set(d, mean_t))), F64Sub(p, F64Set(d, mean_p)));
+    return F64Mul(e, e);
+  }
+  double scalar(double p, double t) const {
+    const double e = alpha * (t - mean_t) - (p - mean_p);
+    return e * e;
+  }
+};
 
 // Σ term(p[i], t[i]) with four vector accumulators: the additions form four independent chains
 // (a float64 add's latency, not its throughput, bounds a single chain).
@@ -123,7 +138,7 @@ HWY_INLINE double SumTerms(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, siz
   }
   for (; i + N <= n; i += N) a0 = F64Add(a0, term(LoadF64(d, p + i), LoadF64(d, t + i)));
   double tail = 0;  // fewer than N elements left: no masked load reads past the buffer's end
-  for (; i < n; ++i) tail += Term::scalar(static_cast<double>(p[i]), static_cast<double>(t[i]));
+  for (; i < n; ++i) tail += term.scalar(static_cast<double>(p[i]), static_cast<double>(t[i]));
   return F64SumOfLanes(d, F64Add(F64Add(a0, a1), F64Add(a2, a3))) + tail;
 }
 
@@ -239,6 +254,14 @@ inline HWY_NOINLINE double SumSquaredDiffF64(const double* p, const double* t, s
 }
 inline HWY_NOINLINE double SumAbsDiffF32(const float* p, const float* t, size_t n) { return SumTerms(p, t, n, AbsDiff()); }
 inline HWY_NOINLINE double SumAbsDiffF64(const double* p, const double* t, size_t n) { return SumTerms(p, t, n, AbsDiff()); }
+inline HWY_NOINLINE double SumScaledSquaredDiffF32(const float* p, const float* t, size_t n, double alpha,
+                                                  double mean_p, double mean_t) {
+  return SumTerms(p, t, n, ScaledSquaredDiff{alpha, mean_p, mean_t});
+}
+inline HWY_NOINLINE double SumScaledSquaredDiffF64(const double* p, const double* t, size_t n, double alpha,
+                                                  double mean_p, double mean_t) {
+  return SumTerms(p, t, n, ScaledSquaredDiff{alpha, mean_p, mean_t});
+}
 inline HWY_NOINLINE PairSums PairSumsF32(const float* p, const float* t, size_t n, PairForm form) {
   return form == PairForm::residual ? PairSumsImpl<true>(p, t, n) : PairSumsImpl<false>(p, t, n);
 }

@@ -15,6 +15,8 @@ WASMETRICS_HWY_EXPORT(SumSquaredDiffF32);
 WASMETRICS_HWY_EXPORT(SumSquaredDiffF64);
 WASMETRICS_HWY_EXPORT(SumAbsDiffF32);
 WASMETRICS_HWY_EXPORT(SumAbsDiffF64);
+WASMETRICS_HWY_EXPORT(SumScaledSquaredDiffF32);
+WASMETRICS_HWY_EXPORT(SumScaledSquaredDiffF64);
 WASMETRICS_HWY_EXPORT(PairSumsF32);
 WASMETRICS_HWY_EXPORT(PairSumsF64);
 WASMETRICS_HWY_EXPORT(CenteredSumsF32);
@@ -29,6 +31,14 @@ double sum_squared_diff(const double* p, const double* t, std::size_t n) {
 double sum_abs_diff(const float* p, const float* t, std::size_t n) { return WASMETRICS_HWY_CALL(SumAbsDiffF32)(p, t, n); }
 double sum_abs_diff(const double* p, const double* t, std::size_t n) {
   return WASMETRICS_HWY_CALL(SumAbsDiffF64)(p, t, n);
+}
+double sum_scaled_squared_diff(const float* p, const float* t, std::size_t n, double alpha, double mean_p,
+                               double mean_t) {
+  return WASMETRICS_HWY_CALL(SumScaledSquaredDiffF32)(p, t, n, alpha, mean_p, mean_t);
+}
+double sum_scaled_squared_diff(const double* p, const double* t, std::size_t n, double alpha, double mean_p,
+                               double mean_t) {
+  return WASMETRICS_HWY_CALL(SumScaledSquaredDiffF64)(p, t, n, alpha, mean_p, mean_t);
 }
 PairSums pair_sums(const float* p, const float* t, std::size_t n, PairForm form) {
   return WASMETRICS_HWY_CALL(PairSumsF32)(p, t, n, form);

@@ -1,5 +1,5 @@
 #pragma once
-// The regression metrics' hot sums over a pair of equally long float buffers, accumulated in
+// The regression (and audio) metrics' hot sums over a pair of equally long float buffers, accumulated in
 // float64 (Google Highway: SIMD on every target, several accumulators, so the sum is not one
 // serial chain of additions). `scalar::` holds the one-accumulator twins the tests compare with.
 #include <cstddef>
@@ -27,6 +27,11 @@ double sum_squared_diff(const float* p, const float* t, std::size_t n);
 double sum_squared_diff(const double* p, const double* t, std::size_t n);
 double sum_abs_diff(const float* p, const float* t, std::size_t n);
 double sum_abs_diff(const double* p, const double* t, std::size_t n);
+// Σ(alpha (t - mean_t) - (p - mean_p))²: the audio metrics' scale-invariant noise energy.
+double sum_scaled_squared_diff(const float* p, const float* t, std::size_t n, double alpha, double mean_p,
+                               double mean_t);
+double sum_scaled_squared_diff(const double* p, const double* t, std::size_t n, double alpha, double mean_p,
+                               double mean_t);
 // n >= 1 for pair_sums (the extremes of nothing are undefined).
 PairSums pair_sums(const float* p, const float* t, std::size_t n, PairForm form);
 PairSums pair_sums(const double* p, const double* t, std::size_t n, PairForm form);
@@ -50,6 +55,15 @@ double sum_abs_diff(const T* p, const T* t, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double d = static_cast<double>(p[i]) - static_cast<double>(t[i]);
     s += d < 0 ? -d : d;
+  }
+  return s;
+}
+template <class T>
+double sum_scaled_squared_diff(const T* p, const T* t, std::size_t n, double alpha, double mean_p, double mean_t) {
+  double s = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double e = alpha * (static_cast<double>(t[i]) - mean_t) - (static_cast<double>(p[i]) - mean_p);
+    s += e * e;
   }
   return s;
 }
