@@ -16,7 +16,7 @@
 // TorchMetrics runs from source: put TorchMetrics' and lightning-utilities' src/ on PYTHONPATH
 // (python3 with torch, numpy, packaging, typing_extensions, or the interpreter named by $PYTHON;
 // see bench/README.md).
-// Usage: node bench/text-retrieval.mjs [--scale=S] [--runs=N] [--quick] [--only=t1,r1] [--plain] [--out=DIR]
+// Usage: node bench/text-retrieval.mjs [--scale=S] [--runs=N] [--quick] [--only=t1,r1] [--plain] [--full] [--out=DIR]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +27,7 @@ import { loadPackage, runTorchMetrics, sideBySideArgs } from './side-by-side.mjs
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
-const { args, scale: SCALE, runs: RUNS, only: ONLY, out: OUT } = sideBySideArgs('bench/text-retrieval.mjs', { here, quickScale: 0.01 });
+const { args, scale: SCALE, runs: RUNS, only: ONLY, out: OUT } = sideBySideArgs('bench/text-retrieval.mjs', { here, quickScale: 0.01, extraFlags: ['full'] });
 const lib = await loadPackage(repoRoot, args);
 const buildName = lib.simd() ? 'simd' : 'plain';
 
@@ -143,7 +143,8 @@ const slices = (v, b) => {
 // share]: `share` < 1 runs both contenders on that leading share of the workload's pairs only,
 // where TorchMetrics' pure-Python loops (CER's character DP, chrF's n-gram dicts) would take hours
 // at full size; the ratio is still on identical data.
-const text = (w, cls, options = {}, key, share = 1) => ({ w, cls, options, key, share, graded: false });
+// --full runs every case on its whole workload (CER and chrF included: tens of minutes).
+const text = (w, cls, options = {}, key, share = 1) => ({ w, cls, options, key, share: args.full ? 1 : share, graded: false });
 const ret = (cls, options = {}, graded = false) => ({ w: 'r1', cls, options, share: 1, graded });
 const CASES = [
   text('t1', 'WordErrorRate'), text('t1', 'CharErrorRate', {}, undefined, 0.02),
