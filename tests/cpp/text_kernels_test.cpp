@@ -1,7 +1,9 @@
 // The text family's building blocks: UTF-8 decoding counted as Python counts code points, Python's
 // str.split(), the bit-parallel Levenshtein against its DP twin, exact n-gram overlaps, the
 // sacrebleu tokenizers and the Porter stemmer on hand-checked words.
+#include <map>
 #include <random>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +12,7 @@
 #include "wasmetrics/text/ngrams.hpp"
 #include "wasmetrics/text/porter_stemmer.hpp"
 #include "wasmetrics/text/text_inputs.hpp"
+#include "wasmetrics/text/token_interner.hpp"
 #include "wasmetrics/text/tokenize.hpp"
 #include "wasmetrics/text/unicode.hpp"
 
@@ -43,6 +46,37 @@ TEST(TextSplit, MatchesPythonStrSplit) {
   w.clear();
   text::split_whitespace("\xE2\x80\x8B", w);  // ZERO WIDTH SPACE is not whitespace for Python
   EXPECT_EQ(w.size(), 1u);
+}
+
+// The word metrics' one-pass split + intern gives str.split()'s words, equal words one id, distinct
+// words distinct ids (random strings over ASCII and Unicode letters and whitespace, enough distinct
+// words to grow the table several times).
+TEST(TextWordInterner, SplitIdsEqualsSplitThenIntern) {
+  const std::vector<std::string> pieces = {"a", "b", "ab", "ba", "caf\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x98\x80", "\xC2\xA1",
+                                           "\xE2\x80\x8B", "\xE1\x9A\x81", "\xE3\x80\x81", " ", "\t", "\n", "\x1F",
+                                           "\xC2\xA0", "\xC2\x85", "\xE3\x80\x80", "\xE2\x80\x83", "\xE2\x80\xA8", "\xE1\x9A\x80"};
+  std::mt19937 rng(11);
+  std::vector<std::string> strings(3000);
+  for (auto& s : strings)
+    for (std::size_t k = rng() % 40; k > 0; --k) s += pieces[rng() % pieces.size()];
+  text::WordInterner interner;
+  std::map<std::string, std::uint32_t> seen;
+  std::set<std::uint32_t> ids;
+  for (const auto& s : strings) {
+    std::vector<std::string_view> words;
+    text::split_whitespace(s, words);
+    std::vector<std::uint32_t> got;
+    interner.split_ids(s, got);
+    ASSERT_EQ(got.size(), words.size()) << s;
+    for (std::size_t k = 0; k < words.size(); ++k) {
+      auto [it, fresh] = seen.try_emplace(std::string(words[k]), got[k]);
+      EXPECT_EQ(it->second, got[k]) << words[k];
+      if (fresh) EXPECT_TRUE(ids.insert(got[k]).second) << "two words share id " << got[k];
+      EXPECT_EQ(interner.id(words[k]), got[k]);
+    }
+  }
+  EXPECT_EQ(interner.size(), seen.size());
+  EXPECT_GT(seen.size(), 1000u);
 }
 
 std::vector<std::uint32_t> random_ids(std::mt19937& rng, std::size_t n, std::uint32_t alphabet) {

@@ -90,6 +90,26 @@ std::int64_t LevenshteinScratch::lcs(std::span<const std::uint32_t> a, std::span
   return zeros;
 }
 
+// Patterns of up to 64 symbols (sentences in words): one machine word per column, no carries
+// between blocks, the state in registers.
+std::int64_t LevenshteinScratch::levenshtein_one_block(std::size_t m, std::span<const std::uint32_t> text) const {
+  const std::uint64_t last_bit = std::uint64_t{1} << (m - 1);
+  std::uint64_t vp = ~std::uint64_t{0}, vn = 0;
+  std::int64_t score = static_cast<std::int64_t>(m);
+  for (std::uint32_t c : text) {
+    const std::int32_t slot = slot_of_id_[c];
+    const std::uint64_t x = (slot < 0 ? 0 : peq_[static_cast<std::size_t>(slot)]) | vn;
+    const std::uint64_t d0 = (((x & vp) + vp) ^ vp) | x;
+    std::uint64_t hp = vn | ~(d0 | vp);
+    const std::uint64_t hn = vp & d0;
+    score += (hp & last_bit) ? 1 : (hn & last_bit) ? -1 : 0;
+    hp = (hp << 1) | 1;  // row 0 grows by one per column
+    vp = (hn << 1) | ~(d0 | hp);
+    vn = hp & d0;
+  }
+  return score;
+}
+
 std::int64_t LevenshteinScratch::levenshtein(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
   // The pattern (bits) is the shorter sequence: fewer blocks per column.
   if (a.size() < b.size()) std::swap(a, b);
@@ -97,6 +117,11 @@ std::int64_t LevenshteinScratch::levenshtein(std::span<const std::uint32_t> a, s
   const std::size_t m = pattern.size();
   if (m == 0) return static_cast<std::int64_t>(text.size());
   const std::size_t blocks = build_peq(pattern, text);
+  if (blocks == 1) {
+    const std::int64_t d = levenshtein_one_block(m, text);
+    clear_peq();
+    return d;
+  }
   vp_.assign(blocks, ~std::uint64_t{0});
   vn_.assign(blocks, 0);
   const std::uint64_t last_bit = std::uint64_t{1} << ((m - 1) % 64);

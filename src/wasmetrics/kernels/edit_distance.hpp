@@ -23,6 +23,7 @@ class LevenshteinScratch {
   // Fills peq_ for `pattern` (one mask per 64-symbol block per distinct id); returns the blocks.
   std::size_t build_peq(std::span<const std::uint32_t> pattern, std::span<const std::uint32_t> text);
   void clear_peq();
+  std::int64_t levenshtein_one_block(std::size_t m, std::span<const std::uint32_t> text) const;
   std::vector<std::int32_t> slot_of_id_;  // id -> row of peq_ (-1: not in the pattern)
   std::vector<std::uint64_t> peq_;        // per pattern symbol, one mask per 64-symbol block
   std::vector<std::uint32_t> symbols_;    // the pattern's distinct ids (to reset slot_of_id_)

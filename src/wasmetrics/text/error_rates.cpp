@@ -59,17 +59,12 @@ class ErrorRate final : public Metric {
         add();
       }
     } else {
-      text::WordInterner ids;
-      std::vector<std::string_view> words;
-      auto to_ids = [&](std::string_view s, std::vector<std::uint32_t>& out) {
-        words.clear();
-        text::split_whitespace(s, words);
-        out.clear();
-        for (auto w : words) out.push_back(ids.id(w));
-      };
+      text::WordInterner ids;  // splits and interns in one pass over each string
       for (std::size_t i = 0; i < n; ++i) {
-        to_ids(preds[i], p_ids);
-        to_ids(target[i], t_ids);
+        p_ids.clear();
+        ids.split_ids(preds[i], p_ids);
+        t_ids.clear();
+        ids.split_ids(target[i], t_ids);
         add();
       }
     }

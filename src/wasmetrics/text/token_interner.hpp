@@ -10,17 +10,28 @@
 
 namespace wasmetrics::text {
 
-// Words as views into the batch's buffer (the views must outlive the interner).
+// Words as views into the batch's buffer (the views must outlive the interner). An open-addressing
+// table over byte spans: no per-word allocation, and split_ids() interns each word of Python's
+// str.split() in the same pass over the UTF-8 bytes that finds it (the word metrics' hot path).
 class WordInterner {
  public:
-  std::uint32_t id(std::string_view word) {
-    auto [it, inserted] = ids_.try_emplace(word, static_cast<std::uint32_t>(ids_.size()));
-    return it->second;
-  }
-  std::size_t size() const { return ids_.size(); }
+  WordInterner();
+  std::uint32_t id(std::string_view word) { return id(word, hash(word)); }
+  // Appends the ids of s.split() to `out` (s: valid UTF-8, checked when the input was read).
+  void split_ids(std::string_view s, std::vector<std::uint32_t>& out);
+  std::size_t size() const { return words_.size(); }
 
  private:
-  std::unordered_map<std::string_view, std::uint32_t> ids_;
+  static std::uint32_t hash(std::string_view word);
+  std::uint32_t id(std::string_view word, std::uint32_t h);
+  void grow();
+  struct Slot {
+    std::uint32_t hash;
+    std::uint32_t id;  // kEmpty: free
+  };
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  std::vector<Slot> slots_;  // power-of-two size, at most half full
+  std::vector<std::string_view> words_;  // by id
 };
 
 // Code points: ASCII maps to itself (0..127), anything else gets the next id from 128 on.
