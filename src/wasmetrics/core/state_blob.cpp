@@ -73,16 +73,6 @@ class Reader {
   std::size_t pos = 0;
 };
 
-// The element of `v` at `i` as a double, whatever its dtype.
-double element(const StateVar& v, std::size_t i) {
-  double x = 0;
-  dispatch_dtype(v.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    x = static_cast<double>(v.template as<T>()[i]);
-  });
-  return x;
-}
-
 std::int64_t rows_of(const StateVar& v) { return v.shape.empty() ? 0 : v.shape[0]; }
 
 // Per-sample cat states that always hold one row per kept sample, by the names metrics give them:
@@ -113,7 +103,7 @@ void check_state_values(const State& s, const State& layout, const std::string& 
     if (count) {
       const auto n = static_cast<std::size_t>(v.numel());
       for (std::size_t i = 0; i < n; ++i) {
-        const double x = element(v, i);
+        const double x = state_element(v, i);
         if (!(x >= 0 && std::isfinite(x))) refuse(v, "holds counts, but element ", i, " is ", x, " (a count is finite and >= 0)");
       }
     }
@@ -137,7 +127,7 @@ void check_state_values(const State& s, const State& layout, const std::string& 
     if (classes || target->dtype == DType::uint8) {
       const auto n = static_cast<std::size_t>(target->numel());
       for (std::size_t i = 0; i < n; ++i) {
-        const double x = element(*target, i);
+        const double x = state_element(*target, i);
         if (!(x >= lo && x <= hi)) refuse(*target, "element ", i, " is ", x, ", outside [", lo, ", ", hi, "]");
       }
     }

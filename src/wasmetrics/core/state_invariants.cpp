@@ -7,6 +7,15 @@
 
 namespace wasmetrics {
 
+double state_element(const StateVar& v, std::size_t i) {
+  double x = 0;
+  dispatch_dtype(v.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    x = static_cast<double>(v.template as<T>()[i]);
+  });
+  return x;
+}
+
 const std::vector<StateInvariant>& state_invariants() {
   using K = InvariantKind;
   static const std::vector<StateInvariant> table = {
@@ -39,15 +48,6 @@ bool invariant_applies(const StateInvariant& inv, const State& s) {
 
 namespace {
 
-double invariant_element(const StateVar& v, std::size_t i) {
-  double x = 0;
-  dispatch_dtype(v.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    x = static_cast<double>(v.template as<T>()[i]);
-  });
-  return x;
-}
-
 std::int64_t invariant_rows(const StateVar& v) { return v.shape.empty() ? 1 : v.shape[0]; }
 
 }  // namespace
@@ -64,7 +64,7 @@ void check_state_invariants(const State& s, const std::string& metric) {
         const StateVar& b = s[inv.others[0]];
         if (a.numel() != b.numel()) refuse("has ", a.numel(), " elements but '", b.name, "' has ", b.numel());
         for (std::size_t i = 0; i < static_cast<std::size_t>(a.numel()); ++i) {
-          const double x = invariant_element(a, i), y = invariant_element(b, i);
+          const double x = state_element(a, i), y = state_element(b, i);
           // float sums may round a bound that is reached exactly (IoUs of a partition summing to 1)
           // one ulp over: a relative slack of 1e-9, far below any forged excess of a whole unit
           if (!(x <= y + 1e-9 * std::max(1.0, std::fabs(y)))) refuse("element ", i, " is ", x, ", more than '", b.name, "' element ", i, " = ", y);

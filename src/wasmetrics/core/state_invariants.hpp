@@ -42,6 +42,10 @@ struct StateInvariant {
   std::string_view why;                  // said in the refusal
 };
 
+// The element of `v` at flat index `i` as a double, whatever its dtype (the blob checks read states
+// of every dtype through this one function).
+double state_element(const StateVar& v, std::size_t i);
+
 // Every declared invariant.
 const std::vector<StateInvariant>& state_invariants();
 // Whether `s` declares every state `inv` names (so the invariant applies to it).

@@ -28,17 +28,20 @@ const Twiddles& twiddles(std::size_t n) {
   return tw;
 }
 
+// The transform of length 1 (nothing to do) or 2 (one butterfly, its twiddle 1): the same in
+// both directions, so it ends the recursion of both.
+inline void butterfly2(double* re, double* im, std::size_t n) {
+  if (n < 2) return;
+  const double ar = re[0], ai = im[0];
+  re[0] = ar + re[1];
+  im[0] = ai + im[1];
+  re[1] = ar - re[1];
+  im[1] = ai - im[1];
+}
+
 void forward(double* __restrict re, double* __restrict im, std::size_t n, const double* __restrict wr,
              const double* __restrict wi) {
-  if (n == 1) return;
-  if (n == 2) {
-    const double ar = re[0], ai = im[0];
-    re[0] = ar + re[1];
-    im[0] = ai + im[1];
-    re[1] = ar - re[1];
-    im[1] = ai - im[1];
-    return;
-  }
+  if (n <= 2) return butterfly2(re, im, n);
   const std::size_t m = n / 2;
   double* __restrict re2 = re + m;
   double* __restrict im2 = im + m;
@@ -56,15 +59,7 @@ void forward(double* __restrict re, double* __restrict im, std::size_t n, const 
 
 void inverse(double* __restrict re, double* __restrict im, std::size_t n, const double* __restrict wr,
              const double* __restrict wi) {
-  if (n == 1) return;
-  if (n == 2) {
-    const double ar = re[0], ai = im[0];
-    re[0] = ar + re[1];
-    im[0] = ai + im[1];
-    re[1] = ar - re[1];
-    im[1] = ai - im[1];
-    return;
-  }
+  if (n <= 2) return butterfly2(re, im, n);
   const std::size_t m = n / 2;
   double* __restrict re2 = re + m;
   double* __restrict im2 = im + m;
