@@ -9,7 +9,7 @@ export WASMETRICS_UNITY := $(UNITY)
 export NODE_PATH := /usr/share/nodejs
 THIRD_PARTY := $(CURDIR)/.third_party/include
 
-.PHONY: all deps build-deps native native-check wasm wasm-simd wasm-plain npm test test-native test-js test-consumers demo bench clean fuzz lint
+.PHONY: all deps build-deps test-deps native native-check wasm wasm-simd wasm-plain npm test test-native test-js test-consumers demo bench clean fuzz lint
 
 all: native npm
 
@@ -20,6 +20,10 @@ deps:
 
 build-deps:
 	@bash scripts/install-deps.sh
+
+# What only the tests use (the consumer matrix's bundlers and Jest): installed beside the builds.
+test-deps: build-deps
+	@WASMETRICS_NPM_DIRS=tests/consumers bash scripts/install-deps.sh
 
 native: build-deps
 	@cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_UNITY=$(UNITY) >/dev/null
@@ -51,14 +55,15 @@ npm: wasm
 
 # The three builds are independent, so they run side by side: each build's serial tail (its link,
 # wasm-opt) overlaps the others' compiles, and on a machine busy with other work more runnable
-# jobs get a larger share of it. Then every suite runs (scripts/run-tests.sh).
+# jobs get a larger share of it. The tests' own npm packages install meanwhile. Then every suite
+# runs (scripts/run-tests.sh).
 test: build-deps
-	@$(MAKE) --no-print-directory -j3 native-check npm
+	@$(MAKE) --no-print-directory -j4 native-check npm test-deps
 	@bash scripts/run-tests.sh
 
 # The consumer matrix alone (it is part of `make test` too): the packed tarball with Jest (CJS, ESM)
 # and Vite, webpack, esbuild, Rollup builds in headless Chromium. About 35 s of CPU.
-test-consumers: npm
+test-consumers: npm test-deps
 	@node --test tests/js/consumers.test.mjs
 
 demo: npm

@@ -4,6 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# WASMETRICS_NPM_DIRS="a b": only these folders' npm packages (`make test-deps`, which runs beside
+# the builds: it must not touch the apt packages or the .third_party links they read).
+npm_ci_dirs() {
+  for dir in "$@"; do
+    [ -f "$dir/package-lock.json" ] || continue
+    stamp=$dir/node_modules/.package-lock.json
+    if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+}
+if [ -n "${WASMETRICS_NPM_DIRS:-}" ]; then
+  read -r -a only <<<"$WASMETRICS_NPM_DIRS"
+  npm_ci_dirs "${only[@]}"
+  exit 0
+fi
+
 # emscripten: em++ 3.1.6; libxtensor-dev/xtl-dev: the tensor library; libhwy-dev: Google Highway, the
 # SIMD layer of kernels/ (native: libhwy; WASM: its headers only); nlohmann-json3-dev: options,
 # registry and fixtures as JSON; libgtest-dev: native tests; cmake + ninja-build: the build.
@@ -41,13 +58,8 @@ for lib in xtensor xtl nlohmann hwy; do ln -sfn "/usr/include/$lib" ".third_part
 # npm/ (the package's build and tests), web/ (the demo page: papaparse, Chart.js, playwright-core),
 # tests/consumers/ (the bundlers and Jest of the consumer matrix, tests/js/consumers.test.mjs),
 # tools/lint/ (Prettier and ESLint: only for `make lint`, which sets WASMETRICS_LINT_DEPS=1; the
-# tests never use them).
-dirs=(npm web tests/consumers)
-[ "${WASMETRICS_LINT_DEPS:-0}" = 1 ] && dirs+=(tools/lint)
-for dir in "${dirs[@]}"; do
-  [ -f "$dir/package-lock.json" ] || continue
-  stamp=$dir/node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-done
+# tests never use them). tests/consumers is installed by `make test-deps` (WASMETRICS_NPM_DIRS, above)
+# while the builds run, and by `make deps`.
+dirs=(npm web)
+[ "${WASMETRICS_LINT_DEPS:-0}" = 1 ] && dirs+=(tests/consumers tools/lint)
+npm_ci_dirs "${dirs[@]}"
