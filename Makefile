@@ -33,9 +33,10 @@ native: build-deps
 # suites and the fuzz corpus replay (fuzz_replay_*: the fuzz targets with a plain main()) run on
 # this one build of the core; `make native` stays the Release build for everything else.
 CHECK_FLAGS = -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DWASMETRICS_SANITIZE=ON
+CHECK_JOBS ?= $(JOBS)
 native-check: build-deps
 	@cmake -S . -B build/native-check -G Ninja $(CHECK_FLAGS) -DWASMETRICS_UNITY=$(UNITY) >/dev/null
-	@ninja -C build/native-check -j$(JOBS)
+	@ninja -C build/native-check -j$(CHECK_JOBS)
 
 wasm: wasm-simd wasm-plain
 
@@ -55,10 +56,11 @@ npm: wasm
 
 # The three builds are independent, so they run side by side: each build's serial tail (its link,
 # wasm-opt) overlaps the others' compiles, and on a machine busy with other work more runnable
-# jobs get a larger share of it. The tests' own npm packages install meanwhile. Then every suite
-# runs (scripts/run-tests.sh).
+# jobs get a larger share of it. native-check has the most work (the sanitized core and every test
+# file), so it gets twice the jobs and is not left to finish alone. The tests' own npm packages
+# install meanwhile. Then every suite runs (scripts/run-tests.sh).
 test: build-deps
-	@$(MAKE) --no-print-directory -j4 native-check npm test-deps
+	@$(MAKE) --no-print-directory -j4 native-check npm test-deps CHECK_JOBS=$$(( 2 * $(JOBS) ))
 	@bash scripts/run-tests.sh
 
 # The consumer matrix alone (it is part of `make test` too): the packed tarball with Jest (CJS, ESM)
