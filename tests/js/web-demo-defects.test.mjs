@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage } from './helpers.mjs';
-import { chromiumOrSkip, input, launchChromium, settledState, showMode, shownMetrics, startDemoServer, visibleAlerts } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, showMode, shownMetrics, startDemoServer, visibleAlerts, openedState } from './web-harness.mjs';
 
 const { init, createMetric } = await importPackage();
 await init();
@@ -89,7 +89,7 @@ test('issue 15: the demo page\'s defects, in headless Chromium', { timeout: 600_
 
   try {
     await page.goto(origin + '/web/');
-    assert.equal(await settled(), 'ready');
+    assert.equal(await openedState(page), 'ready');
 
     await t.test('1. pandas to_csv(): the unnamed index column is a sample id; a header 0..C-1 is a header', async () => {
       const { probs, labels, preds, target } = tenClasses();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
-import { chromiumOrSkip, input, launchChromium, readCsv, settledState, showMode, stack, startDemoServer, startMainThreadProbe, visibleAlerts, webDir, writeSyntheticCsv } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, readCsv, settledState, showMode, stack, startDemoServer, startMainThreadProbe, visibleAlerts, webDir, writeSyntheticCsv, openedState } from './web-harness.mjs';
 
 const masksDir = join(repoRoot, 'examples/data/masks');
 const { init, createMetric, decodeMask, evaluateMasks } = await importPackage();
@@ -161,7 +161,7 @@ test('demo page: curves per class, reliability diagram, PNG masks cell', { timeo
   try {
     await t.test('multiclass sample: ROC and PR per class and the reliability diagram equal the package', async () => {
       await page.goto(origin + '/web/');
-      assert.equal(await settled(), 'ready');
+      assert.equal(await openedState(page), 'ready');
       const csv = readCsv(join(webDir, 'samples/animals.csv'));
       const classes = ['cat', 'dog', 'bird', 'fish'];
       const preds = stack(classes.map(csv.col));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { distMjsUrl, importPackage, repoRoot } from './helpers.mjs';
-import { chromiumOrSkip, input, launchChromium, readCsv, settledState, shownMetrics, stack, startDemoServer, visibleAlerts, webDir, writeSyntheticCsv } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, readCsv, settledState, shownMetrics, stack, startDemoServer, visibleAlerts, webDir, writeSyntheticCsv, openedState } from './web-harness.mjs';
 
 const { init, createMetric } = await importPackage();
 await init();
@@ -87,7 +87,7 @@ test('web demo in headless Chromium', { timeout: 600_000 }, async (t) => {
   try {
     await t.test('opens on the bundled multiclass sample; numbers equal the package in Node; plots drawn', async () => {
       await page.goto(origin + '/web/');
-      assert.equal(await settled(), 'ready');
+      assert.equal(await openedState(page), 'ready');
       const csv = readCsv(join(webDir, 'samples/animals.csv'));
       const classes = ['cat', 'dog', 'bird', 'fish'];
       const preds = stack(classes.map(csv.col));

@@ -58,6 +58,17 @@ export function settledState(page, mode = 'classification') {
   };
 }
 
+/**
+ * Right after page.goto(): the page opens on a bundled sample, so the mode's results settle on
+ * 'ready' (or 'error') once the module has loaded and the sample is computed; 'empty' is only the
+ * moment before that, however long the machine takes to get there.
+ */
+export async function openedState(page, mode = 'classification') {
+  const selector = `[data-results="${mode}"]`;
+  await page.waitForFunction((sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.state), selector, { timeout: 120_000 });
+  return settledState(page, mode)();
+}
+
 /** Clicks the mode switch's button for `mode` ([data-mode=mode]). */
 export const showMode = (page, mode) => page.click(`button[data-mode="${mode}"]`);
 

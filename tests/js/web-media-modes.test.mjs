@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { importPackage } from './helpers.mjs';
-import { chromiumOrSkip, launchChromium, settledState, showMode, startDemoServer, visibleAlerts, webDir } from './web-harness.mjs';
+import { chromiumOrSkip, launchChromium, settledState, showMode, startDemoServer, visibleAlerts, webDir, openedState } from './web-harness.mjs';
 
 const wasmetrics = await importPackage();
 await wasmetrics.init();
@@ -34,7 +34,7 @@ test('Image-pair and Audio modes in a browser', { timeout: 600_000 }, async (t) 
   try {
     await page.goto(`${origin}/web/?mode=images`);
     const imagesReady = settledState(page, 'images');
-    assert.equal(await imagesReady(), 'ready');
+    assert.equal(await openedState(page, 'images'), 'ready');
 
     await t.test('images: picked file lists are paired by name; another pair shown on demand has the package\'s SSIM', async () => {
       const est = ['samples/images/estimate/harbour.jpg', 'samples/images/estimate/texture.png'];

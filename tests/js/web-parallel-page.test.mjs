@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { chromiumOrSkip, input, launchChromium, settledState, shownMetrics, startDemoServer, writeSyntheticCsv } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, shownMetrics, startDemoServer, writeSyntheticCsv, openedState } from './web-harness.mjs';
 
 test('demo page: the metrics table on 2 Web Workers equals one thread', { timeout: 600_000 }, async (t) => {
   const chromium = chromiumOrSkip(t);
@@ -26,7 +26,7 @@ test('demo page: the metrics table on 2 Web Workers equals one thread', { timeou
     for (const parallel of ['off', '2']) {
       await page.goto(`${origin}/web/?mode=classification&parallel=${parallel}`);
       const settled = settledState(page, 'classification');
-      assert.equal(await settled(), 'ready');
+      assert.equal(await openedState(page), 'ready');
       await page.setInputFiles(input('predictions'), file);
       assert.equal(await settled(), 'ready');
       const line = await page.$eval('#results-out [data-metrics-ms]', (e) => ({ workers: e.dataset.workers, text: e.textContent }));

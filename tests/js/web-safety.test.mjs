@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { splitCsv } from '../../web/js/lib/csv-lite.mjs';
-import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, visibleAlerts, webDir } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, visibleAlerts, webDir, openedState } from './web-harness.mjs';
 
 // Source expressions that keep a policy on this origin; anything else (a host, https:, *) is remote.
 const LOCAL_SOURCES = new Set(["'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", 'data:', 'blob:']);
@@ -70,7 +70,7 @@ test('page safety in headless Chromium', { timeout: 300_000 }, async (t) => {
     });
 
     await page.goto(origin + '/web/');
-    await settled();
+    await openedState(page);
     // Canaries: what injected markup would do if it ran.
     await page.evaluate(() => {
       window.__pwned = [];

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { distMjsUrl, importPackage } from './helpers.mjs';
-import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, visibleAlerts, webDir } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, startDemoServer, visibleAlerts, webDir, openedState } from './web-harness.mjs';
 
 const wm = await importPackage();
 await wm.init();
@@ -55,7 +55,7 @@ test('Classification: slices by a column and model B against model A, every numb
   const settled = settledState(page);
   try {
     await page.goto(`${origin}/web/?mode=classification`);
-    await settled(); // the mode's first sample
+    await openedState(page); // the mode's first sample
     await page.click('[data-mode-panel="classification"] button[data-sample="tickets"]');
     assert.equal(await settled(), 'ready');
     assert.deepEqual(await visibleAlerts(page), []);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { chromiumOrSkip, input, launchChromium, settledState, showMode, startDemoServer, visibleAlerts } from './web-harness.mjs';
+import { chromiumOrSkip, input, launchChromium, settledState, showMode, startDemoServer, visibleAlerts, openedState } from './web-harness.mjs';
 
 const { writeNpy } = await import(new URL('../../web/js/lib/npy.mjs', import.meta.url).href);
 const { MAX_COLUMNS } = await import(new URL('../../web/js/lib/limits.mjs', import.meta.url).href);
@@ -38,7 +38,7 @@ test('issue 16 item 9: wide and empty inputs in the page', { timeout: 600_000 },
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${origin}/web/`);
     const settled = settledState(page, 'classification');
-    await settled();
+    await openedState(page);
     const load = async (name, content) => {
       const f = join(tmp, name);
       writeFileSync(f, content);
