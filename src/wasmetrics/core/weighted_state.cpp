@@ -4,16 +4,24 @@
 
 namespace wasmetrics {
 
+namespace {
+
+// `v`'s elements, stored as T, rewritten as float64 (exact for float32; int64 counts up to 2^53).
+template <class T>
+void widen_to_float64(StateVar& v) {
+  auto src = v.as<T>();
+  std::vector<std::byte> bytes(src.size() * sizeof(double));
+  auto* dst = reinterpret_cast<double*>(bytes.data());
+  for (std::size_t i = 0; i < src.size(); ++i) dst[i] = static_cast<double>(src[i]);
+  v.bytes = std::move(bytes);
+  v.dtype = DType::float64;
+}
+
+}  // namespace
+
 void promote_counts_to_float64(State& s) {
-  for (auto& v : s.vars()) {
-    if (v.dtype != DType::int64) continue;
-    std::vector<std::byte> bytes(v.bytes.size());
-    auto src = v.as<std::int64_t>();
-    auto* dst = reinterpret_cast<double*>(bytes.data());
-    for (std::size_t i = 0; i < src.size(); ++i) dst[i] = static_cast<double>(src[i]);
-    v.bytes = std::move(bytes);
-    v.dtype = DType::float64;
-  }
+  for (auto& v : s.vars())
+    if (v.dtype == DType::int64) widen_to_float64<std::int64_t>(v);
 }
 
 bool may_hold_float64(const StateVar& declared) {
@@ -22,13 +30,7 @@ bool may_hold_float64(const StateVar& declared) {
 }
 
 void promote_to_float64(StateVar& v) {
-  if (v.dtype != DType::float32) return;
-  auto src = v.as<float>();
-  std::vector<std::byte> bytes(src.size() * sizeof(double));
-  auto* dst = reinterpret_cast<double*>(bytes.data());
-  for (std::size_t i = 0; i < src.size(); ++i) dst[i] = static_cast<double>(src[i]);
-  v.bytes = std::move(bytes);
-  v.dtype = DType::float64;
+  if (v.dtype == DType::float32) widen_to_float64<float>(v);
 }
 
 double count_at(const StateVar& v, std::size_t i) {
