@@ -21,9 +21,10 @@ deps:
 build-deps:
 	@bash scripts/install-deps.sh
 
-# What only the tests use (the consumer matrix's bundlers and Jest): installed beside the builds.
+# What only the tests use (the consumer matrix's bundlers and Jest; Prettier and ESLint for the lint
+# check that `make test` starts with): installed beside the builds.
 test-deps: build-deps
-	@WASMETRICS_NPM_DIRS=tests/consumers bash scripts/install-deps.sh
+	@WASMETRICS_NPM_DIRS="tests/consumers tools/lint" bash scripts/install-deps.sh
 
 native: build-deps
 	@cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMETRICS_UNITY=$(UNITY) >/dev/null

@@ -8,6 +8,7 @@ source scripts/lint-files.sh
 mapfile -t cpp < <(cpp_files)
 clang-format -i "${cpp[@]}"
 mapfile -t js < <(js_files)
+mapfile -t ts < <(ts_files)
 "$LINT_BIN/prettier" --config tools/lint/prettier.config.mjs --ignore-path .prettierignore --write \
-  --log-level warn "${js[@]}"
-echo "format: ${#cpp[@]} C++ and ${#js[@]} JavaScript files formatted"
+  --log-level warn "${js[@]}" "${ts[@]}"
+echo "format: ${#cpp[@]} C++ and ${#js[@]} JavaScript + ${#ts[@]} declaration files formatted"

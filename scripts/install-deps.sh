@@ -57,8 +57,8 @@ for lib in xtensor xtl nlohmann hwy; do ln -sfn "/usr/include/$lib" ".third_part
 # npm packages, exactly as locked; skipped when node_modules matches the lock already:
 # npm/ (the package's build and tests), web/ (the demo page: papaparse, Chart.js, playwright-core),
 # tests/consumers/ (the bundlers and Jest of the consumer matrix, tests/js/consumers.test.mjs),
-# tools/lint/ (Prettier and ESLint: only for `make lint`, which sets WASMETRICS_LINT_DEPS=1; the
-# tests never use them). tests/consumers is installed by `make test-deps` (WASMETRICS_NPM_DIRS, above)
+# tools/lint/ (Prettier and ESLint, for `make lint` and the lint check `make test` starts with).
+# tests/consumers and tools/lint are installed by `make test-deps` (WASMETRICS_NPM_DIRS, above)
 # while the builds run, and by `make deps`.
 dirs=(npm web)
 [ "${WASMETRICS_LINT_DEPS:-0}" = 1 ] && dirs+=(tests/consumers tools/lint)

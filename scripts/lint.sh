@@ -16,8 +16,9 @@ if ! clang-format --dry-run --Werror "${cpp[@]}" 2>/tmp/wasmetrics-clang-format.
 fi
 
 mapfile -t js < <(js_files)
+mapfile -t ts < <(ts_files)
 if ! "$LINT_BIN/prettier" --config tools/lint/prettier.config.mjs --ignore-path .prettierignore --check \
-  --log-level warn "${js[@]}"; then
+  --log-level warn "${js[@]}" "${ts[@]}"; then
   echo "lint: prettier: the files above differ (scripts/format.sh fixes them)"
   status=1
 fi

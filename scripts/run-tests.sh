@@ -11,6 +11,12 @@ passed=0; failed=0; skipped=0; broken=()
 native=${NATIVE_CHECK_DIR:-build/native-check}
 export UBSAN_OPTIONS=print_stacktrace=1
 
+# Lint first (scripts/lint.sh: clang-format, Prettier, ESLint; about a minute of CPU): one test,
+# failed when any formatter or ESLint finding differs. scripts/format.sh applies the formatters.
+echo "== lint (clang-format, prettier, eslint)"
+if bash scripts/lint.sh >"$logs/lint.txt" 2>&1; then passed=$((passed + 1)); echo "   lint: clean"
+else failed=$((failed + 1)); tail -40 "$logs/lint.txt" | sed 's/^/   /'; fi
+
 # GoogleTest, counted from its JSON report (scripts/lib/gtest-count.mjs), never from console text.
 # The counting is first checked on a binary with a known outcome (1 passed, 1 failed, 1 skipped).
 # Skipped conformance cases (metric not registered, or an input it does not take yet) are counted

@@ -20,7 +20,12 @@ export default [
     },
   },
   {
-    files: ['**/*.cjs'],
+    files: ['**/*.cjs', 'tests/consumers/projects/jest-cjs/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
+  },
+  {
+    // The consumer matrix's Jest projects: Jest's globals (test, expect), as a user's tests have them.
+    files: ['tests/consumers/projects/jest-*/**'],
+    languageOptions: { globals: { ...globals.jest } },
   },
 ];
