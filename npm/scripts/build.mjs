@@ -39,6 +39,8 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric',
   'SlicedMetric', 'mcnemarTest', 'delongTest', 'pairedBootstrap', // sliced evaluation, paired tests (src/sliced.d.ts)
   // detection inputs and COCO JSON (src/detection.d.ts)
   'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco',
+  // object annotations in YOLO, Pascal VOC and CVAT files -> COCO (src/detection-importers.d.ts)
+  'readYolo', 'readYoloClasses', 'readPascalVoc', 'readCvatImages', 'cocoResults', 'imageSize',
   // trec_eval files and run comparison (src/trec.d.ts)
   'readQrels', 'readRun', 'readTrecCsv', 'isTrecCsv', 'trecInputs', 'trecRanking', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest',
   'alignTranscripts', // transcription alignment (src/alignment.d.ts)
@@ -578,6 +580,7 @@ function generateDts(registry) {
   out.push(readFileSync(join(srcDir, 'collection.d.ts'), 'utf8'));
   // Hand-written declarations of detection inputs and the COCO reader (src/detection.mjs, src/coco.mjs).
   out.push(readFileSync(join(srcDir, 'detection.d.ts'), 'utf8'));
+  out.push(readFileSync(join(srcDir, 'detection-importers.d.ts'), 'utf8')); // YOLO, VOC, CVAT -> COCO
   out.push(readFileSync(join(srcDir, 'heap-input.d.ts'), 'utf8')); // zero-copy inputs
   out.push(readFileSync(join(srcDir, 'trec.d.ts'), 'utf8')); // trec_eval files, paired tests (src/trec.mjs)
   out.push(readFileSync(join(srcDir, 'sliced.d.ts'), 'utf8')); // SlicedMetric, mcnemarTest, delongTest, pairedBootstrap
