@@ -124,31 +124,29 @@ export function reviewCell(out, r, { call, hasImages }) {
       .filter((x) => x.list.length)
       .sort((a, b) => b.list.length - a.list.length || a.im.id - b.im.id);
     problems = shown.flatMap((x, i) => x.list.map((p) => ({ i, side: p.side, id: p.o.id })));
-    const rows = shown
-      .slice(0, MAX_ROWS)
-      .map((x, i) =>
+    const rows = shown.slice(0, MAX_ROWS).map((x, i) =>
+      el(
+        'tr',
+        { dataset: { image: String(x.im.id) } },
         el(
-          'tr',
-          { dataset: { image: String(x.im.id) } },
-          el(
-            'td',
-            {},
-            el('button', {
-              type: 'button',
-              class: 'link',
-              text: x.im.file_name,
-              onclick: () => go(problems.findIndex((p) => p.i === i)),
-            }),
-          ),
-          el('td', {
-            class: 'num',
-            text: String(x.list.length),
-            dataset: { value: String(x.list.length), count: 'problems' },
+          'td',
+          {},
+          el('button', {
+            type: 'button',
+            class: 'link',
+            text: x.im.file_name,
+            onclick: () => go(problems.findIndex((p) => p.i === i)),
           }),
-          el('td', { class: 'num', text: String(x.list.filter((p) => p.side === 'ref').length) }),
-          el('td', { class: 'num', text: String(x.list.filter((p) => p.side === 'cand').length) }),
         ),
-      );
+        el('td', {
+          class: 'num',
+          text: String(x.list.length),
+          dataset: { value: String(x.list.length), count: 'problems' },
+        }),
+        el('td', { class: 'num', text: String(x.list.filter((p) => p.side === 'ref').length) }),
+        el('td', { class: 'num', text: String(x.list.filter((p) => p.side === 'cand').length) }),
+      ),
+    );
     listBox.replaceChildren(
       el('p', {
         class: 'muted',
@@ -219,6 +217,16 @@ export function reviewCell(out, r, { call, hasImages }) {
       } catch (e) {
         note = e.message;
       }
+    }
+    try {
+      const geo = await call('geometry', { imageId: im.id });
+      if (current !== im) return;
+      for (const side of ['ref', 'cand']) {
+        const byId = new Map(geo[side].map((o) => [o.id, o]));
+        for (const o of im[side]) Object.assign(o, byId.get(o.id) ?? {});
+      }
+    } catch (e) {
+      note = `${note ? `${note}; ` : ''}${e.message}`;
     }
     draw(g, im, scale);
     const sel2 = selected && (selected.side === 'ref' ? im.ref : im.cand).find((o) => o.id === selected.id);

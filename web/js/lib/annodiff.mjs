@@ -154,9 +154,24 @@ export function cocoMatches(wasmetrics, gt, dt, compare) {
     d = d.filter((a) => ids.has(a.category_id));
     if (n !== 17) options = { ...options, kptOksSigmas: Array(n).fill(0.1) };
   }
+  // only the fields the comparison reads go to the package (a 50,000-object file parses much faster)
+  const keep =
+    { bbox: ['bbox'], segm: ['bbox', 'segmentation'], keypoints: ['bbox', 'keypoints', 'num_keypoints'] }[compare] ??
+    [];
+  const slim = (a, fields) => {
+    const o = {};
+    for (const k of fields) if (a[k] !== undefined) o[k] = a[k];
+    for (const k of keep) if (a[k] !== undefined) o[k] = a[k];
+    return o;
+  };
+  const gtText = JSON.stringify({
+    ...g,
+    annotations: g.annotations.map((a) => slim(a, ['id', 'image_id', 'category_id', 'iscrowd', 'area'])),
+  });
+  const dtText = JSON.stringify(d.map((a) => slim(a, ['image_id', 'category_id', 'score'])));
   const m = wasmetrics.createMetric('COCOMatches', options);
   try {
-    m.update(JSON.stringify(g), JSON.stringify(d));
+    m.update(gtText, dtText);
     const list = m.compute();
     const flat = (t) => (typeof t === 'number' ? [t] : Array.from(t.data));
     const rows = (t) => {
@@ -341,4 +356,83 @@ export function classCounts(diff, categories) {
     return { ...n, precision, recall, f1: (2 * n.tp) / (2 * n.tp + n.fp + n.fn) };
   };
   return { perClass: categories.map((c) => ({ id: c.id, name: c.name, ...rates(per.get(c.id)) })), all: rates(all) };
+}
+
+/** Outcome and error-kind codes of packDiff's columns. */
+export const OUTCOMES = ['matched', 'missed', 'fp', 'ignored', 'unevaluated'];
+export const KINDS = ['', 'missed', 'wrong class', 'duplicate', 'localisation', 'background'];
+
+/**
+ * diffObjects' images as the worker posts them: the images' fields and, per side, one column
+ * (a plain number list) per object field, geometry left out — 100,000 objects cross to the page
+ * as a few lists instead of 100,000 objects (which took seconds to copy on the page's thread).
+ */
+export function packDiff(diff) {
+  const columns = () => ({
+    image: [],
+    id: [],
+    cat: [],
+    outcome: [],
+    kind: [],
+    iou: [],
+    partner: [],
+    score: [],
+    x: [],
+    y: [],
+    w: [],
+    h: [],
+  });
+  const [ref, cand] = [columns(), columns()];
+  diff.images.forEach((im, i) => {
+    for (const [col, list] of [
+      [ref, im.ref],
+      [cand, im.cand],
+    ]) {
+      for (const o of list) {
+        col.image.push(i);
+        col.id.push(o.id);
+        col.cat.push(o.categoryId);
+        col.outcome.push(OUTCOMES.indexOf(o.outcome));
+        col.kind.push(KINDS.indexOf(o.kind));
+        col.iou.push(o.iou ?? NaN);
+        col.partner.push(o.partner ?? -1);
+        col.score.push(o.score ?? NaN);
+        const b = o.bbox ?? [NaN, NaN, NaN, NaN];
+        col.x.push(b[0]);
+        col.y.push(b[1]);
+        col.w.push(b[2]);
+        col.h.push(b[3]);
+      }
+    }
+  });
+  const images = diff.images.map(({ id, file_name: fileName, width, height, problems }) => ({
+    id,
+    file_name: fileName,
+    width,
+    height,
+    problems,
+  }));
+  return { images, ref, cand };
+}
+
+/** packDiff's columns back into per-image {ref, cand} object lists (without geometry). */
+export function unpackDiff(packed) {
+  const images = packed.images.map((im) => ({ ...im, ref: [], cand: [] }));
+  for (const side of ['ref', 'cand']) {
+    const c = packed[side];
+    for (let k = 0; k < c.id.length; k++) {
+      const o = {
+        id: c.id[k],
+        categoryId: c.cat[k],
+        outcome: OUTCOMES[c.outcome[k]],
+        kind: KINDS[c.kind[k]],
+        iou: Number.isNaN(c.iou[k]) || c.iou[k] === null ? null : c.iou[k],
+        partner: c.partner[k] === -1 ? null : c.partner[k],
+        bbox: Number.isNaN(c.x[k]) || c.x[k] === null ? null : [c.x[k], c.y[k], c.w[k], c.h[k]],
+      };
+      if (c.score[k] !== null && !Number.isNaN(c.score[k])) o.score = c.score[k];
+      images[c.image[k]][side].push(o);
+    }
+  }
+  return images;
 }

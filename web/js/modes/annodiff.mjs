@@ -6,7 +6,16 @@
 // has them, TIDE's error breakdown (tideErrors) and the detection confusion matrix
 // (detectionConfusionMatrix). The review cell (annodiff-view.mjs) lists the images by number of
 // problems and draws both sets.
-import { alignPair, boxIou, classCounts, cocoMatches, diffObjects, readAnnotationSide } from '../lib/annodiff.mjs';
+import {
+  alignPair,
+  boxIou,
+  classCounts,
+  cocoMatches,
+  diffObjects,
+  packDiff,
+  readAnnotationSide,
+  unpackDiff,
+} from '../lib/annodiff.mjs';
 import { reviewCell } from '../annodiff-view.mjs';
 import { chartCell, codeSnippet, plain, resultCell, table } from '../mode-lib.mjs';
 import { download, el, fmt } from '../ui.mjs';
@@ -42,13 +51,16 @@ function parseSize(text) {
 }
 
 /** Both sides read and aligned, the package's matching, every object's outcome and the counts. */
-function diffPair(files, wasmetrics, { compare = 'bbox', iou = '0.5', imageSize = '' } = {}) {
+function diffPair(files, wasmetrics, { compare = 'bbox', iou = '0.5', imageSize = '' } = {}, progress = () => {}) {
   const images = files.images ?? [];
   const size = parseSize(imageSize);
   const ref = readAnnotationSide(files.reference, wasmetrics, { what: 'reference', images, imageSize: size });
+  progress(0.1, 'reading the candidate');
   const cand = readAnnotationSide(files.candidate, wasmetrics, { what: 'candidate', images, imageSize: size });
+  progress(0.2, 'matching (COCOMatches)');
   const pair = alignPair(ref, cand);
   const matched = cocoMatches(wasmetrics, pair.gt, pair.dt, compare);
+  progress(0.45, 'outcomes per object');
   const diff = diffObjects(matched.gt, matched.dt, matched.entries, iou);
   const counts = classCounts(diff, matched.gt.categories);
   return { ref, cand, pair, matched, diff, counts };
@@ -91,7 +103,6 @@ function extrasOf(wasmetrics, gt, dt, iou) {
       dAP: { ...t.dAP },
       dAPSpecial: { ...t.dAPSpecial },
       options: tideOptions(iou),
-      preds: t.preds.map((im) => im.map((p) => p.type)),
     };
   }
   if (has('detectionConfusionMatrix')) {
@@ -105,6 +116,7 @@ function extrasOf(wasmetrics, gt, dt, iou) {
 /** Outcome rows of every problem (missed, false positive) for the CSV export. */
 function problemRows(r) {
   const names = new Map(r.categories.map((c) => [c.id, c.name]));
+  const images = unpackDiff(r.diff);
   const rows = [
     [
       'image_id',
@@ -124,7 +136,7 @@ function problemRows(r) {
       'height',
     ],
   ];
-  for (const im of r.images) {
+  for (const im of images) {
     for (const [side, list] of [
       ['reference', im.ref],
       ['candidate', im.cand],
@@ -153,8 +165,8 @@ function problemRows(r) {
 
 /** The flagged objects as a COCO file (a re-annotation queue): each problem with its outcome. */
 function flaggedCoco(r) {
-  const flagged = r.images.filter((im) => im.problems > 0);
-  const offset = Math.max(0, ...r.images.flatMap((im) => im.ref.map((o) => o.id)));
+  const flagged = r.diff.images.filter((im) => im.problems > 0);
+  const offset = r.diff.images.reduce((m, im) => im.ref.reduce((n, o) => Math.max(n, o.id), m), 0);
   const annotations = [];
   for (const im of flagged) {
     for (const [side, list] of [
@@ -196,6 +208,17 @@ function flaggedCoco(r) {
     annotations,
     categories: r.categories,
   };
+}
+
+// The worker's last diff (geometry included), for the calls that follow a run (geometry, flagged).
+let last = null;
+function lastDiff(files, wasmetrics, options) {
+  const { compare = 'bbox', iou = '0.5', imageSize = '' } = options ?? {};
+  if (last?.key !== JSON.stringify({ compare, iou, imageSize })) {
+    const { matched, diff } = diffPair(files, wasmetrics, { compare, iou, imageSize });
+    last = { key: JSON.stringify({ compare, iou, imageSize }), diff, compare, iou, categories: matched.gt.categories };
+  }
+  return last;
 }
 
 const stemOf = (n) =>
@@ -260,15 +283,15 @@ export default {
 
   async evaluate(files, wasmetrics, options = {}, { progress = () => {} } = {}) {
     const { compare = 'bbox', iou = '0.5' } = options;
-    progress(0, 'reading both sets and matching (COCOMatches)');
-    const { ref, cand, pair, matched, diff, counts } = diffPair(files, wasmetrics, options);
+    progress(0, 'reading the reference');
+    const { ref, cand, pair, matched, diff, counts } = diffPair(files, wasmetrics, options, progress);
     progress(0.5, 'mAP');
     const map = mapOf(wasmetrics, matched.gt, matched.dt, compare, matched.options);
     progress(0.7, 'TIDE and the confusion matrix');
     const extras =
       compare === 'bbox' ? extrasOf(wasmetrics, matched.gt, matched.dt, iou) : { tide: null, confusion: null };
     progress(0.9, 'the review list');
-    return {
+    const result = {
       compare,
       iou,
       formats: { reference: ref.format, candidate: cand.format },
@@ -286,12 +309,34 @@ export default {
       confusion: extras.confusion,
       tideAvailable: typeof wasmetrics.tideErrors === 'function',
       confusionAvailable: typeof wasmetrics.detectionConfusionMatrix === 'function',
-      images: diff.images,
+      diff: packDiff(diff),
       hasImages: (files.images ?? []).length > 0,
     };
+    last = {
+      key: JSON.stringify({ compare, iou, imageSize: options.imageSize ?? '' }),
+      diff,
+      compare,
+      iou,
+      categories: result.categories,
+    };
+    return result;
   },
 
   calls: {
+    /** The polygons and keypoints of one image's objects (the results posted to the page leave geometry out). */
+    geometry(files, wasmetrics, options, { imageId }) {
+      const im = lastDiff(files, wasmetrics, options).diff.images.find((x) => x.id === imageId);
+      const of = (o) => ({
+        id: o.id,
+        ...(o.polygons ? { polygons: o.polygons } : {}),
+        ...(o.keypoints ? { keypoints: o.keypoints } : {}),
+      });
+      return im ? { ref: im.ref.map(of), cand: im.cand.map(of) } : { ref: [], cand: [] };
+    },
+    /** The flagged objects as a COCO file, with their geometry. */
+    flagged(files, wasmetrics, options) {
+      return flaggedCoco(lastDiff(files, wasmetrics, options));
+    },
     /** One image decoded by the package's readImage as 8-bit RGBA for the viewer (matched by name without extension). */
     image(files, wasmetrics, options, { fileName }) {
       const f = (files.images ?? []).find((x) => stemOf(x.relativePath ?? x.name) === stemOf(fileName));
@@ -318,12 +363,13 @@ export default {
 
   render(r, out, { ms, simd, call }) {
     const n = r.counts.all;
+    const images = unpackDiff(r.diff);
     out.replaceChildren(
       el('p', {
         class: 'muted',
         id: 'annodiff-read',
         text:
-          `Reference: ${r.formats.reference}; candidate: ${r.formats.candidate}. ${r.images.length} images, ${n.ref} reference and ${n.cand} candidate objects compared (${r.compare}, IoU ${r.iou})` +
+          `Reference: ${r.formats.reference}; candidate: ${r.formats.candidate}. ${images.length} images, ${n.ref} reference and ${n.cand} candidate objects compared (${r.compare}, IoU ${r.iou})` +
           `${r.added.images ? `; ${r.added.images} candidate image(s) not in the reference` : ''}${r.added.categories ? `; ${r.added.categories} candidate class(es) not in the reference` : ''}. Computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.`,
       }),
     );
@@ -409,7 +455,7 @@ export default {
     });
     tideCell(r, out);
     confusionCell(r, out);
-    reviewCell(out, r, { call, hasImages: r.hasImages });
+    reviewCell(out, { ...r, images }, { call, hasImages: r.hasImages });
     out.append(
       el('h3', { text: 'Flagged objects' }),
       el(
@@ -419,9 +465,9 @@ export default {
           type: 'button',
           dataset: { export: 'flagged-coco' },
           text: 'Flagged objects as COCO JSON',
-          onclick: () =>
+          onclick: async () =>
             download(
-              new Blob([JSON.stringify(flaggedCoco(r))], { type: 'application/json' }),
+              new Blob([JSON.stringify(await call('flagged'))], { type: 'application/json' }),
               `annodiff-flagged-iou-${r.iou}.json`,
             ),
         }),
