@@ -152,7 +152,7 @@ function polygonAnnotation(flat, extra) {
 /** The class names of a YOLO classes file: one a line (classes.txt, obj.names), or data.yaml's `names`. */
 export function readYoloClasses(text, file = 'classes') {
   const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const m = /^names\s*:\s*(.*)$/m.exec(t);
+  const m = /^names[ \t]*:[ \t]*(.*)$/m.exec(t);
   if (!m)
     return t
       .split(/\r?\n/)

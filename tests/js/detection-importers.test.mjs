@@ -148,7 +148,7 @@ test('Pascal VOC: boxes, difficult objects, categories as met or given', () => {
   assert.equal(crowd.annotations[0].category_id, 2, 'dog is the second class given');
   assert.throws(
     () => readPascalVoc(folder('voc', '.xml'), { classes: ['dog'] }),
-    /000001\.xml, <object> 2 \(line 8\): class "person" is not in the classes given/,
+    /000001\.xml, <object> 2 \(line 9\): class "person" is not in the classes given/,
   );
 });
 
