@@ -38,17 +38,25 @@ function packageCounts(gt, dt) {
   try {
     m.update(JSON.stringify(gt), JSON.stringify(dt));
     const per = new Map();
+    const flat = (v) => (typeof v === 'number' ? [v] : Array.from(v.data)); // a scalar comes back as a number
     for (const e of m.compute()) {
-      const cat = e.category_id.data[0];
+      const [cat] = flat(e.category_id);
       const c = per.get(cat) ?? { tp: 0, fp: 0, fn: 0 };
-      const D = e.dt_ids.data.length;
-      const G = e.gt_ids.data.length;
+      const [dtIds, gtIds, dtIgnore, dtMatches, gtIgnore, gtMatches] = [
+        e.dt_ids,
+        e.gt_ids,
+        e.dt_ignore,
+        e.dt_matches,
+        e.gt_ignore,
+        e.gt_matches,
+      ].map(flat);
+      const [D, G] = [dtIds.length, gtIds.length];
       for (let k = 0; k < D; k++) {
-        if (e.dt_ignore.data[k]) continue; // row 0: IoU 0.5
-        if (e.dt_matches.data[k]) c.tp++;
+        if (dtIgnore[k]) continue; // row 0 of [2, D]: IoU 0.5
+        if (dtMatches[k]) c.tp++;
         else c.fp++;
       }
-      for (let k = 0; k < G; k++) if (!e.gt_ignore.data[k] && !e.gt_matches.data[k]) c.fn++;
+      for (let k = 0; k < G; k++) if (!gtIgnore[k] && !gtMatches[k]) c.fn++;
       per.set(cat, c);
     }
     return per;
@@ -96,7 +104,11 @@ test(
       await page.setInputFiles(input('candidate'), candPath);
       await settled();
       await page.setInputFiles(input('reference'), refPath);
-      assert.equal(await settled(), 'ready', `uploaded pair computed (${(await visibleAlerts(page)).join(' | ')})`);
+      assert.equal(
+        await settled(),
+        'ready',
+        `uploaded pair computed (${(await visibleAlerts(page)).map((a) => a.text).join(' | ')})`,
+      );
       assert.match(
         await page.textContent('#annodiff-read'),
         /Reference: COCO; candidate: COCO\. 10 images, 56 reference and 59 candidate objects/,
@@ -205,7 +217,7 @@ test(
       writeFileSync(broken, readFileSync(join(webDir, '../tests/data/detection/broken/cvat-two-points.xml'), 'utf8'));
       await page.setInputFiles(input('candidate'), broken);
       assert.equal(await settled(), 'error');
-      const alerts = (await visibleAlerts(page)).join(' | ');
+      const alerts = (await visibleAlerts(page)).map((a) => a.text).join(' | ');
       assert.match(
         alerts,
         /candidate: readCvatImages: broken\.xml, image "frame_000\.png", <polygon> line 16: a polygon needs at least 3 points/,
