@@ -58,19 +58,24 @@ export function reviewCell(out, r, { call, hasImages }) {
     width: 640,
     height: 480,
     role: 'img',
+    style: 'display:block;max-width:100%;height:auto;border:1px solid var(--line)',
     'aria-label': 'the selected image with both sets of objects',
   });
   const caption = el('p', { class: 'muted', id: 'annodiff-viewer-caption', 'aria-live': 'polite' });
   const objectsBox = el('div', { class: 'table-scroll' });
+  // colour swatches carry no text (the labels keep the page's text colour: contrast)
+  const swatch = (c) => el('span', { class: 'swatch', 'aria-hidden': 'true', style: `background-color:${c}` });
   const legend = el(
-    'p',
-    { class: 'legend' },
-    'Reference: solid; candidate: dashed. ',
-    ...Object.entries(OUTCOME_COLOURS)
-      .filter(([k]) => k !== 'unevaluated')
-      .map(([k, c]) =>
-        el('span', { class: 'key', style: `color:${c}`, text: `■ ${k === 'fp' ? 'false positive' : k} ` }),
-      ),
+    'div',
+    {},
+    el('p', { class: 'muted', text: 'Reference objects: solid lines; candidate objects: dashed.' }),
+    el(
+      'ul',
+      { class: 'legend' },
+      ...Object.entries(OUTCOME_COLOURS)
+        .filter(([k]) => k !== 'unevaluated')
+        .map(([k, c]) => el('li', {}, swatch(c), ` ${k === 'fp' ? 'false positive' : k}`)),
+    ),
   );
   const prev = el('button', { type: 'button', dataset: { nav: 'previous-problem' }, text: '◀ previous problem (p)' });
   const next = el('button', { type: 'button', dataset: { nav: 'next-problem' }, text: 'next problem (n) ▶' });
@@ -197,7 +202,7 @@ export function reviewCell(out, r, { call, hasImages }) {
     for (const tr of listBox.querySelectorAll('tr[data-image]'))
       tr.classList.toggle('active', tr.dataset.image === String(im.id));
     const [w, h] = [im.width || 640, im.height || 480];
-    const scale = Math.min(1, 720 / w);
+    const scale = Math.min(3, 720 / w); // small images drawn larger, large ones fitted
     canvas.width = Math.round(w * scale);
     canvas.height = Math.round(h * scale);
     const g = canvas.getContext('2d');
@@ -259,7 +264,8 @@ export function reviewCell(out, r, { call, hasImages }) {
       }
       if (o.bbox) g.strokeRect(o.bbox[0], o.bbox[1], o.bbox[2], o.bbox[3]);
       if (o.keypoints) keypoints(g, o.keypoints, cats.get(o.categoryId)?.skeleton, scale);
-      if (o.bbox) {
+      if (o.bbox && (chosen || colourKey(o) !== 'matched')) {
+        // labels on problems and the selected object only: matched pairs would bury them
         const label = `${side === 'ref' ? 'R' : 'C'} ${names.get(o.categoryId) ?? o.categoryId}${o.iou !== null && o.iou !== undefined ? ` ${o.iou.toFixed(2)}` : ''}`;
         g.fillText(
           label,
@@ -287,7 +293,10 @@ export function reviewCell(out, r, { call, hasImages }) {
         el(
           'td',
           {},
-          el('span', { style: `color:${OUTCOME_COLOURS[colourKey(o)]}`, text: '■ ' }),
+          el('span', {
+            'aria-hidden': 'true',
+            style: `display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;background-color:${OUTCOME_COLOURS[colourKey(o)]}`,
+          }),
           o.outcome === 'fp' ? 'false positive' : o.outcome,
         ),
         el('td', { text: o.kind }),

@@ -350,7 +350,7 @@ export default {
       } catch (e) {
         return { problem: e.message };
       }
-      const [c, w, h] = im.shape;
+      const [c, h, w] = im.shape; // channel-first [C, H, W]
       const rgba = new Uint8ClampedArray(w * h * 4);
       const scale = 255 / im.dataRange;
       for (let i = 0; i < w * h; i++) {
