@@ -58,12 +58,16 @@ export function readAnnotationSide(list, wasmetrics, { what, images = [], imageS
     const isClasses = (f) => /^(classes|obj)\.(txt|names)$|\.ya?ml$/i.test(named(f).split('/').pop());
     const classFile = txt.find(isClasses);
     if (!classFile)
-      throw new Error(`${what}: a YOLO folder needs its classes file (classes.txt, obj.names or data.yaml)`);
+      throw new Error(
+        `${what}: ${txt.map(named).slice(0, 3).join(', ')}${txt.length > 3 ? ', ...' : ''}: a YOLO folder needs its classes file (classes.txt, obj.names or data.yaml) beside the label files`,
+      );
     const labels = txt.filter((f) => !isClasses(f) && ext(f) === 'txt');
     const sized = images.length ? { images } : imageSize ? { imageSize } : {};
     return { format: 'YOLO', coco: wrap(() => wasmetrics.readYolo(labels, { classes: classFile.text, ...sized })) };
   }
-  throw new Error(`${what}: no annotation file (COCO .json, Pascal VOC or CVAT .xml, YOLO .txt with classes.txt)`);
+  throw new Error(
+    `${what}: ${files.map(named).slice(0, 3).join(', ') || 'no file'}: not an annotation file (COCO .json, Pascal VOC or CVAT .xml, YOLO .txt with classes.txt)`,
+  );
 }
 
 /**
