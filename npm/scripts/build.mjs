@@ -39,14 +39,14 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric',
   'SlicedMetric', 'mcnemarTest', 'delongTest', 'pairedBootstrap', // sliced evaluation, paired tests (src/sliced.d.ts)
   // detection inputs and COCO JSON (src/detection.d.ts)
   'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco',
-  // object annotations in YOLO, Pascal VOC and CVAT files -> COCO (src/detection-importers.d.ts)
-  'readYolo', 'readYoloClasses', 'readPascalVoc', 'readCvatImages', 'cocoResults', 'imageSize',
   // trec_eval files and run comparison (src/trec.d.ts)
   'readQrels', 'readRun', 'readTrecCsv', 'isTrecCsv', 'trecInputs', 'trecRanking', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest',
   'alignTranscripts', // transcription alignment (src/alignment.d.ts)
   // annotation files -> ratings matrix (src/annotations.d.ts)
   'readWideCsv', 'readLongCsv', 'readWideJson', 'readWideNpy', 'readLabelStudio', 'readCvatXml', 'readRatings', 'detectRatingsFormat',
   'AnnotationFormatError',
+  // object annotations in YOLO, Pascal VOC and CVAT files -> COCO (src/detection-importers.d.ts)
+  'readYolo', 'readYoloClasses', 'readPascalVoc', 'readCvatImages', 'cocoResults', 'imageSize',
   'readImage', 'imagePair', 'readWav', 'audioPair', 'MediaFormatError', // image and WAV files (src/media.d.ts)
 ];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
@@ -580,12 +580,12 @@ function generateDts(registry) {
   out.push(readFileSync(join(srcDir, 'collection.d.ts'), 'utf8'));
   // Hand-written declarations of detection inputs and the COCO reader (src/detection.mjs, src/coco.mjs).
   out.push(readFileSync(join(srcDir, 'detection.d.ts'), 'utf8'));
-  out.push(readFileSync(join(srcDir, 'detection-importers.d.ts'), 'utf8')); // YOLO, VOC, CVAT -> COCO
   out.push(readFileSync(join(srcDir, 'heap-input.d.ts'), 'utf8')); // zero-copy inputs
   out.push(readFileSync(join(srcDir, 'trec.d.ts'), 'utf8')); // trec_eval files, paired tests (src/trec.mjs)
   out.push(readFileSync(join(srcDir, 'sliced.d.ts'), 'utf8')); // SlicedMetric, mcnemarTest, delongTest, pairedBootstrap
   out.push(readFileSync(join(srcDir, 'alignment.d.ts'), 'utf8')); // transcription alignment (src/alignment.mjs)
   out.push(readFileSync(join(srcDir, 'annotations.d.ts'), 'utf8')); // annotation files (src/annotations.mjs)
+  out.push(readFileSync(join(srcDir, 'detection-importers.d.ts'), 'utf8')); // YOLO, VOC, CVAT -> COCO
   out.push(readFileSync(join(srcDir, 'media.d.ts'), 'utf8')); // image and WAV files (src/images.mjs, src/wav.mjs)
   return out.join('\n');
 }
