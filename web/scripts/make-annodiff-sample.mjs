@@ -185,6 +185,53 @@ writeFileSync(
 );
 writeFileSync(join(out, 'candidate.json'), `${JSON.stringify(results)}\n`);
 if (png) {
+  // the same pair in two other tools' formats (the second sample: the page's importers at work):
+  // the reference as a CVAT for images export (each object a <polygon>: its extent is the box),
+  // the candidate as a YOLO folder (class cx cy w h confidence, normalised; classes.txt)
+  const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const xml = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<annotations>',
+    '  <version>1.1</version>',
+    '  <meta>',
+    '    <task>',
+    '      <name>annodiff sample</name>',
+    '      <labels>',
+    ...categories.map((c) => `        <label><name>${esc(c.name)}</name><type>polygon</type></label>`),
+    '      </labels>',
+    '    </task>',
+    '  </meta>',
+  ];
+  for (const im of images) {
+    xml.push(`  <image id="${im.id - 1}" name="${esc(im.file_name)}" width="${W}" height="${H}">`);
+    for (const a of annotations.filter((x) => x.image_id === im.id)) {
+      const p = a.segmentation[0];
+      const pts = [];
+      for (let k = 0; k < p.length; k += 2) pts.push(`${p[k]},${p[k + 1]}`);
+      xml.push(
+        `    <polygon label="${esc(categories.find((c) => c.id === a.category_id).name)}" occluded="0" source="manual" points="${pts.join(';')}" z_order="0"></polygon>`,
+      );
+    }
+    xml.push('  </image>');
+  }
+  xml.push('</annotations>');
+  writeFileSync(join(out, 'reference-cvat.xml'), `${xml.join('\n')}\n`);
+  mkdirSync(join(out, 'yolo'), { recursive: true });
+  writeFileSync(join(out, 'yolo', 'classes.txt'), `${categories.map((c) => c.name).join('\n')}\n`);
+  const clamp = (v) => Math.min(1, Math.max(0, v));
+  const f6 = (v) => clamp(v).toFixed(6);
+  for (const im of images) {
+    const lines = results
+      .filter((x) => x.image_id === im.id)
+      .map((x) => {
+        const [bx, by, bw, bh] = x.bbox;
+        return `${categories.findIndex((c) => c.id === x.category_id)} ${f6((bx + bw / 2) / W)} ${f6((by + bh / 2) / H)} ${f6(bw / W)} ${f6(bh / H)} ${x.score}`;
+      });
+    writeFileSync(
+      join(out, 'yolo', im.file_name.replace(/\.png$/, '.txt')),
+      lines.length ? `${lines.join('\n')}\n` : '',
+    );
+  }
   mkdirSync(join(out, 'images'), { recursive: true });
   for (const im of images) writeFileSync(join(out, 'images', im.file_name), scenePng(im.id));
 }

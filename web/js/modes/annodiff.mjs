@@ -279,6 +279,22 @@ export default {
         ),
       },
     },
+    {
+      // the same pair through the importers: the reference a CVAT export, the candidate a YOLO folder
+      name: 'annodiff-cvat-yolo',
+      label: 'The same as a CVAT export vs a YOLO folder',
+      files: {
+        reference: ['samples/annodiff/reference-cvat.xml'],
+        candidate: [
+          'samples/annodiff/yolo/classes.txt',
+          ...Array.from({ length: 10 }, (_, i) => `samples/annodiff/yolo/scene_${String(i + 1).padStart(5, '0')}.txt`),
+        ],
+        images: Array.from(
+          { length: 10 },
+          (_, i) => `samples/annodiff/images/scene_${String(i + 1).padStart(5, '0')}.png`,
+        ),
+      },
+    },
   ],
 
   async evaluate(files, wasmetrics, options = {}, { progress = () => {} } = {}) {
