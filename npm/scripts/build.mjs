@@ -45,6 +45,8 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric',
   // annotation files -> ratings matrix (src/annotations.d.ts)
   'readWideCsv', 'readLongCsv', 'readWideJson', 'readWideNpy', 'readLabelStudio', 'readCvatXml', 'readRatings', 'detectRatingsFormat',
   'AnnotationFormatError',
+  // object annotations in YOLO, Pascal VOC and CVAT files -> COCO (src/detection-importers.d.ts)
+  'readYolo', 'readYoloClasses', 'readPascalVoc', 'readCvatImages', 'cocoResults', 'imageSize',
   'readImage', 'imagePair', 'readWav', 'audioPair', 'MediaFormatError', // image and WAV files (src/media.d.ts)
 ];
 const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
@@ -583,6 +585,7 @@ function generateDts(registry) {
   out.push(readFileSync(join(srcDir, 'sliced.d.ts'), 'utf8')); // SlicedMetric, mcnemarTest, delongTest, pairedBootstrap
   out.push(readFileSync(join(srcDir, 'alignment.d.ts'), 'utf8')); // transcription alignment (src/alignment.mjs)
   out.push(readFileSync(join(srcDir, 'annotations.d.ts'), 'utf8')); // annotation files (src/annotations.mjs)
+  out.push(readFileSync(join(srcDir, 'detection-importers.d.ts'), 'utf8')); // YOLO, VOC, CVAT -> COCO
   out.push(readFileSync(join(srcDir, 'media.d.ts'), 'utf8')); // image and WAV files (src/images.mjs, src/wav.mjs)
   return out.join('\n');
 }

@@ -12,6 +12,8 @@ export declare class AnnotationFormatError extends Error {
   readonly record?: string;
   /** The column, attribute or JSON field at fault. */
   readonly field?: string;
+  /** The file at fault (the object-annotation importers: readYolo, readPascalVoc, readCvatImages). */
+  readonly file?: string;
 }
 
 /**
