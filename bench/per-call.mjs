@@ -37,7 +37,10 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 let sink = 0;
-/** Median over RUNS blocks (after one warm-up block) of the time of one fn() call, in µs. */
+/**
+ * The time of one fn() call in µs over RUNS blocks (after one warm-up block): the median, and the
+ * best block (on a busy machine the one least disturbed by other processes).
+ */
 function perCall(fn, calls = CALLS) {
   const ts = [];
   for (let r = 0; r <= RUNS; r++) {
@@ -46,7 +49,7 @@ function perCall(fn, calls = CALLS) {
     const t = ((performance.now() - t0) * 1000) / calls;
     if (r > 0) ts.push(t);
   }
-  return median(ts);
+  return { median: median(ts), best: Math.min(...ts) };
 }
 /** Median milliseconds of fn() over RUNS runs after one warm-up. */
 function timeMs(fn) {
@@ -60,8 +63,9 @@ function timeMs(fn) {
   return { ms: median(ts), value };
 }
 
-const rows = []; // {what, value, unit}
-const row = (what, value, unit) => rows.push({ what, value, unit });
+const rows = []; // {what, value, unit, best?}
+const row = (what, value, unit) =>
+  rows.push(typeof value === 'number' ? { what, value, unit } : { what, value: value.median, best: value.best, unit });
 
 // A deterministic generator (xorshift32), so both builds see the same bytes.
 function random(seed) {
@@ -200,7 +204,10 @@ for (const [name, { options, inputs }] of Object.entries(metrics)) {
 console.log(
   `wasmetrics per-call bench: ${buildName} build, median of ${RUNS} blocks of ${CALLS} calls, node ${process.versions.node}`,
 );
-for (const r of rows) console.log(`  ${r.value.toFixed(2).padStart(10)} ${r.unit.padEnd(2)}  ${r.what}`);
+for (const r of rows) {
+  const best = r.best === undefined ? '' : ` (best block ${r.best.toFixed(2)})`;
+  console.log(`  ${r.value.toFixed(2).padStart(10)} ${r.unit.padEnd(2)}  ${r.what}${best}`);
+}
 mkdirSync(OUT, { recursive: true });
 const file = join(OUT, `per-call-${buildName}.json`);
 writeFileSync(
