@@ -83,6 +83,8 @@ seg-example: npm
 
 bench: npm
 	@node bench/run.mjs
+	@node bench/per-call.mjs
+	@node bench/browser.mjs
 	@node bench/text-retrieval.mjs
 	@node bench/image-audio.mjs
 

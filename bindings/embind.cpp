@@ -36,6 +36,9 @@ struct PendingError {
   std::string metric, argument, message;
 };
 PendingError g_error;
+// 1 while g_error holds a refusal: the JS glue reads this byte after every call (a heap read, no
+// call into the module) and calls takeError() only when it is set.
+std::uint8_t g_error_flag = 0;
 
 // {message, code, metric} of the last refused call, or null; clears it.
 val take_error() {
@@ -46,6 +49,7 @@ val take_error() {
   if (!g_error.metric.empty()) out.set("metric", val(g_error.metric));
   if (!g_error.argument.empty()) out.set("argument", val(g_error.argument));
   g_error = PendingError{};
+  g_error_flag = 0;
   return out;
 }
 
@@ -58,6 +62,7 @@ auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) 
   using R = decltype(f());
   auto refuse = [&](ErrorCode c, std::string message, std::string argument = {}) {
     g_error = {.failed = true, .code = c, .metric = metric, .argument = std::move(argument), .message = std::move(message)};
+    g_error_flag = 1;
   };
   try {
     return f();
@@ -120,6 +125,25 @@ std::vector<TensorView> read_inputs(const val& inputs) {
     const auto nd = shape["length"].as<unsigned>();
     for (unsigned k = 0; k < nd; ++k) v.shape.push_back(static_cast<std::int64_t>(shape[k].as<double>()));
     views.push_back(std::move(v));
+  }
+  return views;
+}
+
+// Flat descriptors (npm/src/tensor.mjs, tensor inputs only): per input [pointer, dtypeCode, ndim,
+// dim 0, ...] as float64 in the heap at `at`. Read as plain memory: the `val` descriptors above
+// cost a call into JS per field and per dimension (per-call overhead, issue 25).
+std::vector<TensorView> read_flat_inputs(std::uintptr_t at, unsigned count) {
+  const double* d = reinterpret_cast<const double*>(at);
+  std::vector<TensorView> views(count);
+  for (unsigned i = 0; i < count; ++i) {
+    TensorView& v = views[i];
+    v.data = reinterpret_cast<const void*>(static_cast<std::uintptr_t>(*d++));
+    const auto code = static_cast<int>(*d++);
+    if (code < 0 || code >= kDTypeCount) fail_as(ErrorCode::E_DTYPE, "", "input ", i, ": unknown dtype code ", code);
+    v.dtype = static_cast<DType>(code);
+    const auto nd = static_cast<unsigned>(*d++);
+    v.shape.resize(nd);
+    for (unsigned k = 0; k < nd; ++k) v.shape[k] = static_cast<std::int64_t>(*d++);
   }
   return views;
 }
@@ -195,38 +219,67 @@ class JsMetric {
     });
   }
 
-  void update(val inputs) { guarded(ErrorCode::E_INPUT, name(), [&] { metric_->update(read_inputs(inputs)); return 0; }); }
-  val forward(val inputs) {
-    return guarded(ErrorCode::E_INPUT, name(), [&] { return to_js(metric_->forward(read_inputs(inputs))); });
+  void update(val inputs) {
+    guarded(ErrorCode::E_INPUT, metric_name(), [&] {
+      metric_->update(read_inputs(inputs));
+      return 0;
+    });
   }
-  val compute() { return guarded(ErrorCode::E_COMPUTE, name(), [&] { return to_js(metric_->compute()); }); }
-  void reset() { guarded(ErrorCode::E_INTERNAL, name(), [&] { metric_->reset(); return 0; }); }
+  val forward(val inputs) {
+    return guarded(ErrorCode::E_INPUT, metric_name(), [&] { return to_js(metric_->forward(read_inputs(inputs))); });
+  }
+  void update_flat(std::uintptr_t at, unsigned count) {
+    guarded(ErrorCode::E_INPUT, metric_name(), [&] {
+      metric_->update(read_flat_inputs(at, count));
+      return 0;
+    });
+  }
+  val forward_flat(std::uintptr_t at, unsigned count) {
+    return guarded(ErrorCode::E_INPUT, metric_name(),
+                   [&] { return to_js(metric_->forward(read_flat_inputs(at, count))); });
+  }
+  val compute() {
+    return guarded(ErrorCode::E_COMPUTE, metric_name(), [&] { return to_js(metric_->compute()); });
+  }
+  void reset() {
+    guarded(ErrorCode::E_INTERNAL, metric_name(), [&] {
+      metric_->reset();
+      return 0;
+    });
+  }
   void merge(const JsMetric& other) {
-    guarded(ErrorCode::E_STATE_MISMATCH, name(), [&] { metric_->merge(*other.metric_); return 0; });
+    guarded(ErrorCode::E_STATE_MISMATCH, metric_name(), [&] {
+      metric_->merge(*other.metric_);
+      return 0;
+    });
   }
   val save_state() {
-    return guarded(ErrorCode::E_INTERNAL, name(), [&] {
+    return guarded(ErrorCode::E_INTERNAL, metric_name(), [&] {
       auto blob = metric_->save_state();
       return val::global("Uint8Array").new_(emscripten::typed_memory_view(blob.size(), blob.data()));
     });
   }
   // The blob was copied into the heap by the caller at `ptr`.
   void load_state(std::uintptr_t ptr, std::size_t size) {
-    guarded(ErrorCode::E_STATE_BLOB, name(), [&] {
+    guarded(ErrorCode::E_STATE_BLOB, metric_name(), [&] {
       metric_->load_state({reinterpret_cast<const std::uint8_t*>(ptr), size});
       return 0;
     });
   }
   // Compute groups: see Metric::state_key.
-  std::string state_key() const { return guarded(ErrorCode::E_INTERNAL, name(), [&] { return metric_->state_key(); }); }
+  std::string state_key() const {
+    return guarded(ErrorCode::E_INTERNAL, metric_name(), [&] { return metric_->state_key(); });
+  }
   val compute_from(JsMetric& source) {
-    return guarded(ErrorCode::E_STATE_MISMATCH, name(), [&] { return to_js(metric_->compute_from(*source.metric_)); });
+    return guarded(ErrorCode::E_STATE_MISMATCH, metric_name(),
+                   [&] { return to_js(metric_->compute_from(*source.metric_)); });
   }
   std::string name() const { return metric_->name(); }
+  const std::string& metric_name() const { return metric_->name(); }  // no copy per call (guarded's)
   std::string options_json() const { return metric_->options_json().dump(); }
   // A query declared in the registry (e.g. best_thresholds), with its options as JSON.
   val query(val name_arg, val args_arg) {
-    return guarded(ErrorCode::E_QUERY, this->name(), [&] {
+    return guarded(ErrorCode::E_QUERY, metric_name(), [&] {
       const std::string name = text_arg(name_arg, "the query name");
       const std::string args_json = args_arg.isUndefined() ? std::string() : text_arg(args_arg, "the query options JSON");
       Json args;
@@ -238,7 +291,10 @@ class JsMetric {
       return to_js(metric_->query(name, args));
     });
   }
-  double state_bytes() { return guarded(ErrorCode::E_INTERNAL, name(), [&] { return static_cast<double>(metric_->state().byte_size()); }); }
+  double state_bytes() {
+    return guarded(ErrorCode::E_INTERNAL, metric_name(),
+                   [&] { return static_cast<double>(metric_->state().byte_size()); });
+  }
 
  private:
   std::unique_ptr<Metric> metric_;
@@ -269,6 +325,8 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .constructor<val, val, val>()
       .function("update", &JsMetric::update)
       .function("forward", &JsMetric::forward)
+      .function("updateFlat", &JsMetric::update_flat)
+      .function("forwardFlat", &JsMetric::forward_flat)
       .function("compute", &JsMetric::compute)
       .function("reset", &JsMetric::reset)
       .function("merge", &JsMetric::merge)
@@ -283,6 +341,8 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
   emscripten::function("registryJson", &registry_json_text);
   emscripten::function("errorCodesJson", &error_codes_json);
   emscripten::function("takeError", &take_error);
+  emscripten::function(
+      "errorFlagPointer", +[]() { return reinterpret_cast<std::uintptr_t>(&g_error_flag); });
   emscripten::function("heapUsedBytes", &heap_used_bytes);
   emscripten::function("heapPeakBytes", &heap_peak_bytes);
 

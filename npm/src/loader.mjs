@@ -150,7 +150,9 @@ function throwErrorsInJs(module) {
     return wasmetricsError(code, jsOptionNames(message, metric, jsName), metric, argument === undefined ? undefined : jsName(argument));
   };
   const optionsOf = new WeakMap(); // native metric -> the options JSON it was created with
+  const flagAt = module.errorFlagPointer(); // a byte set while a refusal waits in takeError()
   const check = (native) => {
+    if (module.HEAPU8[flagAt] === 0) return;
     const refused = takeError();
     if (refused !== null) throw toError(refused, optionsOf.get(native));
   };
@@ -165,7 +167,7 @@ function throwErrorsInJs(module) {
   }
   module.NativeMetric = function CheckedNativeMetric(...args) {
     const native = new NativeMetric(...args);
-    const refused = takeError();
+    const refused = module.HEAPU8[flagAt] === 0 ? null : takeError();
     if (refused !== null) {
       native.delete();
       throw toError(refused, args[1]);

@@ -205,7 +205,8 @@ export function toInputTensor(value, where) {
 
 /**
  * Copies each tensor (or text input, see text.mjs) into the heap (one malloc + one set per input), calls fn with the binding's
- * descriptors [pointer, dtypeCode, shape], and frees everything whatever happens.
+ * descriptors [pointer, dtypeCode, shape] and, when every input is a tensor, the pointer of the same
+ * descriptors flat in the heap (else 0), and frees everything whatever happens.
  */
 export function withHeapTensors(M, tensors, fn) {
   const pointers = [];
@@ -231,10 +232,30 @@ export function withHeapTensors(M, tensors, fn) {
       M.HEAPU8.set(bytes, ptr); // read HEAPU8 after malloc: growing memory replaces the view
       return [ptr, DTYPES[t.dtype].code, t.shape];
     });
-    return fn(descriptors);
+    return fn(descriptors, safe.some((t) => t.text) ? 0 : flatDescriptors(M, descriptors, pointers));
   } finally {
     for (const ptr of pointers) M._free(ptr);
   }
+}
+
+// The same tensor descriptors as float64s in the heap, [pointer, dtypeCode, ndim, dims...] per input
+// (the binding's updateFlat/forwardFlat read them as plain memory instead of through a JS call per
+// field): its pointer, freed with the inputs.
+function flatDescriptors(M, descriptors, pointers) {
+  let size = 0;
+  for (const d of descriptors) size += 3 + d[2].length;
+  const ptr = M._malloc(Math.max(size, 1) * 8) >>> 0;
+  if (ptr === 0) throw withCode(new Error('out of memory in the WebAssembly heap'), 'E_OUT_OF_MEMORY');
+  pointers.push(ptr);
+  const f64 = new Float64Array(M.HEAPU8.buffer, ptr, size); // after the malloc: growing memory replaces the buffer
+  let k = 0;
+  for (const [p, code, shape] of descriptors) {
+    f64[k++] = p;
+    f64[k++] = code;
+    f64[k++] = shape.length;
+    for (const dim of shape) f64[k++] = dim;
+  }
+  return ptr;
 }
 
 /** Copies bytes into the heap and calls fn(pointer, length); frees in any case. */

@@ -2,7 +2,7 @@
 // finite numbers. No timing is asserted (targets live in bench/, never in a test's pass/fail).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -30,6 +30,49 @@ test('bench/run.mjs --scale=0.002: every workload, both builds, finite rows and 
       assert.match(r.stdout, new RegExp(`${build}: \\d+ of 39 ratio targets met`));
       const mem = res.exactCurveMemory;
       assert.ok(mem && mem.samples > 0 && Number.isFinite(mem.peakExtraBytesPerSampleAtMost), `${build}: ${JSON.stringify(mem)}`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench/per-call.mjs --quick: every per-call row of both builds exists and is finite', () => {
+  const out = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-'));
+  try {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bench/per-call.mjs'), '--quick', '--calls=20', `--out=${out}`],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /WARNING/);
+    for (const build of ['simd', 'plain']) {
+      const res = JSON.parse(readFileSync(join(out, `per-call-${build}.json`), 'utf8'));
+      assert.equal(res.build, build);
+      const whats = res.rows.map((x) => x.what);
+      for (const name of ['MeanSquaredError', 'MulticlassConfusionMatrix', 'MultilabelF1Score', 'BinaryAccuracy']) {
+        for (const kind of ['create + dispose', 'update', 'compute']) {
+          assert.ok(whats.some((w) => w.startsWith(`${name}: ${kind}`)), `${build}: no row ${name}: ${kind}`);
+        }
+      }
+      assert.ok(whats.includes('4 x 512 x 512 confusion matrix: plain JS / package'));
+      assert.ok(whats.includes('200k x 20 MultilabelF1Score: plain JS / package'));
+      for (const x of res.rows) assert.ok(Number.isFinite(x.value) && x.value > 0, `${build}: ${x.what} = ${x.value}`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench/browser.mjs at a tiny scale: W1, W3 and W5 rows in Chromium and Node, finite, equal values', (t) => {
+  if (!existsSync('/usr/bin/chromium')) return t.skip('no /usr/bin/chromium');
+  const out = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-'));
+  try {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bench/browser.mjs'), '--scale=0.0005', '--runs=1', `--out=${out}`],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const res = JSON.parse(readFileSync(join(out, 'browser-scale0.0005.json'), 'utf8'));
+    assert.deepEqual([...new Set(res.rows.map((x) => x.workload.split(' ')[0]))], ['W1', 'W3', 'W5']);
+    for (const x of res.rows) {
+      for (const v of [x.nodeMs, x.browserMs, x.ratio]) assert.ok(Number.isFinite(v) && v >= 0, `${x.contender}: ${v}`);
+      assert.ok(x.agree, `${x.contender}: Chromium and Node values differ`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
