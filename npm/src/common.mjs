@@ -51,18 +51,6 @@ export function checkSameClass(self, other, where) {
   }
 }
 
-export function addDisposeSymbol(cls) {
-  if (typeof Symbol.dispose === 'symbol') {
-    Object.defineProperty(cls.prototype, Symbol.dispose, {
-      value: function dispose() {
-        this.dispose();
-      },
-      writable: true,
-      configurable: true,
-    });
-  }
-}
-
 // Scratch copies for allOrNothing, one per built-in metric that took part in a call.
 const scratchCopies = new WeakMap();
 

@@ -2,10 +2,12 @@
 // their reductions, fold a batch into the state, compute from the state. The engine's rules hold
 // here too: each batch is folded into a *fresh* state first and merged second, so a throwing
 // update() leaves the state unchanged, forward() is compute() on the batch state, and merge(),
-// saveState() and loadState() work without metric-specific code.
-import { addDisposeSymbol, checkAlive, checkSameClass } from './common.mjs';
-import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
+// saveState() and loadState() work without metric-specific code. The protocol (alive checks,
+// same-class merge, the blob's kind, name and options hash) is JsMetric's (js-metric.mjs).
+import { checkSameClass } from './common.mjs';
+import { canonicalJson, hashText } from './blob.mjs';
 import { installOperators } from './compose.mjs';
+import { JsMetric } from './js-metric.mjs';
 
 const REDUCTIONS = ['sum', 'mean', 'min', 'max', 'cat'];
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -53,13 +55,13 @@ function combine(reduce, x, y, wx, wy) {
 /**
  * The base of classes made by defineMetric(). Not constructed directly.
  */
-export class CustomMetric {
+export class CustomMetric extends JsMetric {
   #state;
   #updates = 0;
   #options;
-  #disposed = false;
 
   constructor(options = {}) {
+    super();
     if (new.target === CustomMetric || !new.target.definition) {
       throw new TypeError('CustomMetric is abstract: make a class with defineMetric({...})');
     }
@@ -83,8 +85,13 @@ export class CustomMetric {
     return this.#options;
   }
 
-  get disposed() {
-    return this.#disposed;
+  // No parts: the state is this metric's own (every hook below is overridden).
+  get stateParts() {
+    return [];
+  }
+
+  get blobType() {
+    return { kind: 'custom', name: this.name };
   }
 
   /** Number of update() calls folded in (it weights the 'mean' reduction). */
@@ -99,10 +106,10 @@ export class CustomMetric {
 
   /** Metrics of the same definition and options accumulate the same state. */
   get stateKey() {
-    return `js:${this.#def.name}|${this.#optionsHash()}`;
+    return `js:${this.#def.name}|${this.configHash()}`;
   }
 
-  #optionsHash() {
+  configHash() {
     return hashText(canonicalJson({ options: this.#options, states: this.#def.layout }));
   }
 
@@ -146,45 +153,37 @@ export class CustomMetric {
     return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, typeof v === 'number' ? v : v.slice()]));
   }
 
-  /** Folds a batch into the state. Inputs are passed to the definition's update() as given. */
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
+  // update(): inputs are passed to the definition's update() as given.
+  updateState(inputs) {
     this.#fold(this.#batchState('update', inputs), 1);
   }
 
-  /** The value on this batch alone; the batch is accumulated too. */
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
+  forwardState(inputs) {
     const batch = this.#batchState('forward', inputs);
     this.#fold(this.#copy(batch), 1);
     return this.#def.compute.call(this, batch);
   }
 
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
+  computeState() {
     return this.#def.compute.call(this, this.#copy(this.#state));
   }
 
   /** This metric's value from another instance's state (same definition and options). */
   computeFrom(source) {
-    checkAlive(this, this.#disposed, 'computeFrom');
+    this.assertAlive('computeFrom');
     checkSameClass(this, source, `${this.name}.computeFrom`);
     if (source.stateKey !== this.stateKey) throw new Error(`${this.name}.computeFrom: the source has other options`);
     return this.#def.compute.call(this, source.#copy(source.#state));
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
+  resetState() {
     this.#state = fresh(this.#def.states);
     this.#updates = 0;
   }
 
-  /** Folds in another instance's state (same definition and options). */
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
-    checkAlive(other, other.#disposed, 'merge (the metric merged in)');
-    if (other.#optionsHash() !== this.#optionsHash()) {
+  // merge(): another instance's state (same definition and options).
+  mergeState(other) {
+    if (other.configHash() !== this.configHash()) {
       throw new Error(`${this.name}.merge: cannot merge instances with different options: `
         + `${canonicalJson(this.#options)} vs ${canonicalJson(other.#options)}`);
     }
@@ -196,25 +195,21 @@ export class CustomMetric {
    * the options hash, the update count and each state's reduction and length, and whose sections
    * are the states as float64 bytes (exact, NaN and -0 included).
    */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    const entries = Object.entries(this.#def.states);
-    return encodeBlob({
-      kind: 'custom',
-      name: this.name,
-      optionsHash: this.#optionsHash(),
+  blobHeader() {
+    return {
       updates: this.#updates,
-      states: entries.map(([key, s]) => ({ name: key, reduce: s.reduce, kind: s.kind })),
-    }, entries.map(([key]) => {
-      const v = this.#state[key];
-      return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v);
-    }));
+      states: Object.entries(this.#def.states).map(([key, s]) => ({ name: key, reduce: s.reduce, kind: s.kind })),
+    };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'custom', name: this.name, optionsHash: this.#optionsHash() });
+  saveSections() {
+    return Object.keys(this.#def.states).map((key) => {
+      const v = this.#state[key];
+      return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v);
+    });
+  }
+
+  loadSections(header, sections, where) {
     const entries = Object.entries(this.#def.states);
     const state = {};
     entries.forEach(([key, s], i) => {
@@ -239,15 +234,10 @@ export class CustomMetric {
     return new this.constructor(this.#options);
   }
 
-  dispose() {
-    this.#disposed = true;
-  }
-
   toString() {
     return `${this.name}(${canonicalJson(this.#options)})`;
   }
 }
-addDisposeSymbol(CustomMetric);
 installOperators(CustomMetric);
 
 /**

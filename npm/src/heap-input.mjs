@@ -1,5 +1,6 @@
 // Zero-copy inputs: a buffer allocated in the WebAssembly heap that the caller fills through a
 // typed-array view; Metric.update/forward read it in place instead of copying it in.
+import { addDisposeSymbol } from './dispose-symbol.mjs';
 import { withCode } from './errors.mjs';
 import { getWasm } from './loader.mjs';
 import { DTYPES } from './tensor.mjs';
@@ -76,15 +77,7 @@ export class HeapInput {
 
 const HEAP_INPUT_TOKEN = Symbol('HeapInput');
 
-if (typeof Symbol.dispose === 'symbol') {
-  Object.defineProperty(HeapInput.prototype, Symbol.dispose, {
-    value: function dispose() {
-      this.dispose();
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+addDisposeSymbol(HeapInput);
 
 /**
  * Allocates an input of `dtype` and `shape` in the WebAssembly heap, after init(). Fill

@@ -4,6 +4,7 @@ import { getWasm } from './loader.mjs';
 import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
 import { toTextInput } from './text.mjs';
 import { wasmetricsError, withCode } from './errors.mjs';
+import { addDisposeSymbol } from './dispose-symbol.mjs';
 import SPECS from 'wasmetrics:specs';
 import { strFromU8, unzlibSync } from 'fflate';
 import REGISTRY_ZLIB from 'wasmetrics:registry';
@@ -293,16 +294,7 @@ export class Metric {
   }
 }
 
-if (typeof Symbol.dispose === 'symbol') {
-  // `using m = new MeanSquaredError()` disposes at the end of the block.
-  Object.defineProperty(Metric.prototype, Symbol.dispose, {
-    value: function dispose() {
-      this.dispose();
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+addDisposeSymbol(Metric); // `using m = new MeanSquaredError()` disposes at the end of the block
 
 /** A metric without a generated class (a name the wasm knows but this JS build does not). */
 export class UnlistedMetric extends Metric {}

@@ -6,7 +6,7 @@
 import { binomialHalfCdf, chi2Sf, normalQuantile, normalSf } from './distributions.mjs';
 import { emptyCopy, requireMetricLike } from './common.mjs';
 import { Tensor } from './tensor.mjs';
-import { Rng, quantileOf, rowCount, takeRows } from './wrappers.mjs';
+import { Rng, quantileOf, rowCount, takeRows } from './resample.mjs';
 
 // Below this many discordant pairs, mcnemarTest's exact: 'auto' uses the exact binomial test
 // (the usual rule of thumb: the chi-square approximation is poor for b + c < 25).

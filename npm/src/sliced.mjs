@@ -6,9 +6,10 @@
 // pass over the keys (a counting sort into per-slice row lists) and one gather per input, the
 // same order of work as the copy into the WASM heap that each update makes anyway. The metric
 // arithmetic stays in the wrapped metrics.
-import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf } from './common.mjs';
-import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
-import { rowCount, takeRows } from './wrappers.mjs';
+import { allOrNothing, emptyCopy, requireMetricLike, stateKeyOf } from './common.mjs';
+import { canonicalJson, hashText } from './blob.mjs';
+import { JsMetric } from './js-metric.mjs';
+import { rowCount, takeRows } from './resample.mjs';
 
 // A cap on the slices: each is a full copy of the metric. A slice column of unique row ids is a
 // mistake that would otherwise make one WASM metric per row.
@@ -66,14 +67,14 @@ function readKeys(keys, where) {
  * give a fresh one); each slice is an empty copy of it. Mergeable (slices of both sides, created
  * where missing) and saveable as one blob. A refused update changes nothing, no slice is created.
  */
-export class SlicedMetric {
+export class SlicedMetric extends JsMetric {
   #overall;
   #slices = new Map(); // key -> {metric, count}
   #declared;
   #maxSlices;
-  #disposed = false;
 
   constructor(metric, { keys = [], maxSlices = DEFAULT_MAX_SLICES } = {}) {
+    super();
     requireMetricLike(metric, 'SlicedMetric');
     if (!Number.isSafeInteger(maxSlices) || maxSlices < 1 || maxSlices > MAX_MAX_SLICES) {
       throw new RangeError(`SlicedMetric: maxSlices must be an integer from 1 to ${MAX_MAX_SLICES}, got ${maxSlices}`);
@@ -97,8 +98,13 @@ export class SlicedMetric {
     return this.#overall;
   }
 
-  get disposed() {
-    return this.#disposed;
+  // The overall metric, then each slice's in key order (the blob's sections).
+  get stateParts() {
+    return [this.#overall, ...this.keys.map((k) => this.#slices.get(k).metric)];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'SlicedMetric' };
   }
 
   get maxSlices() {
@@ -152,7 +158,6 @@ export class SlicedMetric {
 
   // One call on the overall metric and on every slice in the batch, all or nothing (new slices too).
   #apply(method, inputs) {
-    checkAlive(this, this.#disposed, method);
     const parts = this.#route(method, inputs);
     const created = parts.filter((p) => !this.#slices.has(p.key)).map((p) => [p.key, emptyCopy(this.#overall)]);
     const newMetric = new Map(created);
@@ -169,19 +174,18 @@ export class SlicedMetric {
     return { overall: values[0], slices: parts.map((p, i) => ({ key: p.key, value: values[i + 1], count: p.count })).sort((a, b) => compareSliceKeys(a.key, b.key)) };
   }
 
-  /** Folds the rows into the overall metric and each row into its slice; the last argument is the slice keys. */
-  update(...inputs) {
+  // update(): the rows into the overall metric and each row into its slice; the last argument is the slice keys.
+  updateState(inputs) {
     this.#apply('update', inputs);
   }
 
-  /** The batch's own values (`{overall, slices}`, only the slices in the batch); accumulated too. */
-  forward(...inputs) {
+  // forward(): the batch's own values (`{overall, slices}`, only the slices in the batch); accumulated too.
+  forwardState(inputs) {
     return this.#apply('forward', inputs);
   }
 
-  /** `{overall, slices: [{key, value, count}]}`, slices sorted by key; value null for an empty slice. */
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
+  // compute(): `{overall, slices: [{key, value, count}]}`, slices sorted by key; value null for an empty slice.
+  computeState() {
     return {
       overall: this.#overall.compute(),
       slices: this.keys.map((key) => {
@@ -191,9 +195,8 @@ export class SlicedMetric {
     };
   }
 
-  /** Empties every slice; slices not declared with `keys` are dropped. */
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
+  // reset() empties every slice; slices not declared with `keys` are dropped.
+  resetState() {
     this.#overall.reset();
     for (const [key, s] of [...this.#slices]) {
       if (this.#declared.includes(key)) {
@@ -206,17 +209,14 @@ export class SlicedMetric {
     }
   }
 
-  #hash() {
+  configHash() {
     // the name too: metrics of one compute group (BinaryAccuracy, BinaryF1Score) share a stateKey
     return hashText(canonicalJson([this.#overall.name, stateKeyOf(this.#overall) ?? String(this.#overall)]));
   }
 
-  /** Merges another SlicedMetric of the same metric: slice by slice, adding the slices it lacks. */
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
-    checkAlive(other, other.#disposed, 'merge (the metric merged in)');
-    if (other.#hash() !== this.#hash()) throw new Error(`${this.name}.merge: the other SlicedMetric wraps another metric (${other.name})`);
+  // merge(): another SlicedMetric of the same metric, slice by slice, adding the slices it lacks.
+  mergeState(other) {
+    if (other.configHash() !== this.configHash()) throw new Error(`${this.name}.merge: the other SlicedMetric wraps another metric (${other.name})`);
     const theirs = [...other.#slices];
     const fresh = theirs.filter(([k]) => !this.#slices.has(k));
     if (this.#slices.size + fresh.length > this.#maxSlices) {
@@ -234,23 +234,13 @@ export class SlicedMetric {
     for (const [k, s] of theirs) this.#slices.get(k).count += s.count;
   }
 
-  /** One blob: the keys and row counts in the header, the overall state and each slice's state. */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
+  // The blob: the keys and row counts in the header, the overall state and each slice's state.
+  blobHeader() {
     const keys = this.keys;
-    return encodeBlob({
-      kind: 'wrapper',
-      name: 'SlicedMetric',
-      optionsHash: this.#hash(),
-      keys,
-      counts: keys.map((k) => this.#slices.get(k).count),
-    }, [this.#overall.saveState(), ...keys.map((k) => this.#slices.get(k).metric.saveState())]);
+    return { keys, counts: keys.map((k) => this.#slices.get(k).count) };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'SlicedMetric', optionsHash: this.#hash() });
+  loadSections(header, sections, where) {
     const { keys, counts } = header;
     const refuse = (why) => {
       throw new Error(`${where}: refusing the state blob: ${why}`);
@@ -280,14 +270,10 @@ export class SlicedMetric {
     return new SlicedMetric(emptyCopy(this.#overall), { keys: this.#declared, maxSlices: this.#maxSlices });
   }
 
-  /** Disposes the overall metric and every slice. */
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  // dispose(): the overall metric and every slice.
+  disposeParts() {
     this.#overall.dispose();
     for (const s of this.#slices.values()) s.metric.dispose();
     this.#slices.clear();
   }
 }
-
-addDisposeSymbol(SlicedMetric);

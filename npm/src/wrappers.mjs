@@ -1,10 +1,13 @@
 // Wrappers, as TorchMetrics': ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper and
 // MultitaskWrapper. They hold other metrics (built-in, custom or collections) and add plain JS on
-// top of their values; the metric arithmetic itself stays in the wrapped metrics.
-import { Tensor, toInputTensor, DTYPES } from './tensor.mjs';
-import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
-import { canonicalJson, decodeBlob, encodeBlob, hashText, resultFromJson, resultToJson } from './blob.mjs';
+// top of their values; the metric arithmetic itself stays in the wrapped metrics. The protocol
+// (dispose, merge, save/load, all or nothing over the parts) is JsMetric's (js-metric.mjs).
+import { Tensor } from './tensor.mjs';
+import { allOrNothing, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
+import { canonicalJson, hashText, resultFromJson, resultToJson } from './blob.mjs';
 import { installOperators } from './compose.mjs';
+import { JsMetric } from './js-metric.mjs';
+import { Rng, quantileOf, rowCount, takeRows } from './resample.mjs';
 
 const configHash = (value) => hashText(canonicalJson(value));
 const describeMetric = (m) => stateKeyOf(m) ?? String(m);
@@ -16,14 +19,14 @@ const describeMetric = (m) => stateKeyOf(m) ?? String(m);
  * `{<prefix><label><postfix>: number}`. Labels default to the class indices; the prefix defaults to
  * the metric's name in lower case plus '_' when neither prefix nor postfix is given.
  */
-export class ClasswiseWrapper {
+export class ClasswiseWrapper extends JsMetric {
   #metric;
   #labels;
   #prefix;
   #postfix;
-  #disposed = false;
 
   constructor(metric, { labels = null, prefix = null, postfix = null } = {}) {
+    super();
     this.#metric = requireMetricLike(metric, 'ClasswiseWrapper');
     if (labels !== null && (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' && typeof l !== 'number'))) {
       throw new TypeError('ClasswiseWrapper: labels must be an array of strings, e.g. [\'cat\', \'dog\']');
@@ -47,8 +50,8 @@ export class ClasswiseWrapper {
     return this.#labels === null ? null : [...this.#labels];
   }
 
-  get disposed() {
-    return this.#disposed;
+  get stateParts() {
+    return [this.#metric];
   }
 
   // A wrapper of a grouped metric joins its compute group (see MetricCollection).
@@ -73,57 +76,26 @@ export class ClasswiseWrapper {
     return Object.fromEntries(labels.map((l, i) => [`${this.#prefix}${l}${this.#postfix}`, value.data[i]]));
   }
 
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
-    this.#metric.update(...inputs);
-  }
-
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
-    return this.#labelled(this.#metric.forward(...inputs), 'forward');
-  }
-
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#labelled(this.#metric.compute(), 'compute');
+  combineValues([value], method) {
+    return this.#labelled(value, method);
   }
 
   computeFrom(source) {
-    checkAlive(this, this.#disposed, 'computeFrom');
+    this.assertAlive('computeFrom');
     return this.#labelled(this.#metric.computeFrom(stateSourceOf(source)), 'computeFrom');
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    this.#metric.reset();
-  }
-
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
-    this.#metric.merge(other.#metric);
-  }
-
-  /** The wrapped metric's own blob (the labels are configuration, not state). */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
+  // The wrapped metric's own blob (the labels are configuration, not state).
+  encodeState() {
     return this.#metric.saveState();
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
+  decodeState(blob) {
     this.#metric.loadState(blob);
   }
 
   clone() {
     return new ClasswiseWrapper(emptyCopy(this.#metric), { labels: this.#labels, prefix: this.#prefix, postfix: this.#postfix });
-  }
-
-  /** Disposes the wrapped metric too. */
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#metric.dispose();
   }
 }
 
@@ -133,13 +105,13 @@ export class ClasswiseWrapper {
  * `{raw, max, min}`: the wrapped metric's value and the largest and smallest value it has had at
  * any compute() or forward() since construction or reset(). The value must be a number.
  */
-export class MinMaxMetric {
+export class MinMaxMetric extends JsMetric {
   #metric;
   #min = Infinity;
   #max = -Infinity;
-  #disposed = false;
 
   constructor(metric) {
+    super();
     this.#metric = requireMetricLike(metric, 'MinMaxMetric');
   }
 
@@ -151,8 +123,12 @@ export class MinMaxMetric {
     return this.#metric;
   }
 
-  get disposed() {
-    return this.#disposed;
+  get stateParts() {
+    return [this.#metric];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'MinMaxMetric' };
   }
 
   #track(value, method) {
@@ -162,70 +138,45 @@ export class MinMaxMetric {
     return { raw: value, max: this.#max, min: this.#min };
   }
 
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
-    this.#metric.update(...inputs);
+  // {raw, max, min}; forward()'s raw is the value on this batch alone (which max and min take in).
+  combineValues([value], method) {
+    return this.#track(value, method);
   }
 
-  /** {raw, max, min} with raw the value on this batch alone (which max and min take in). */
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
-    return this.#track(this.#metric.forward(...inputs), 'forward');
-  }
-
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#track(this.#metric.compute(), 'compute');
-  }
-
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    this.#metric.reset();
+  resetState() {
+    super.resetState();
     this.#min = Infinity;
     this.#max = -Infinity;
   }
 
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
-    this.#metric.merge(other.#metric);
+  mergeState(other) {
+    super.mergeState(other);
     this.#min = Math.min(this.#min, other.#min);
     this.#max = Math.max(this.#max, other.#max);
   }
 
-  #hash() {
+  configHash() {
     return configHash(describeMetric(this.#metric));
   }
 
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({ kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash(), min: String(this.#min), max: String(this.#max) },
-      [this.#metric.saveState()]);
+  blobHeader() {
+    return { min: String(this.#min), max: String(this.#max) };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash() });
+  loadSections(header, sections, where) {
     const [min, max] = [header.min, header.max].map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
     const fresh = min === Infinity && max === -Infinity;
     const nan = header.min === 'NaN' || header.max === 'NaN'; // a NaN value makes both NaN from then on
-    if (sections.length !== 1 || (!fresh && !nan && !(min <= max))) {
+    if (!fresh && !nan && !(min <= max)) {
       throw new Error(`${where}: refusing the state blob: min ${JSON.stringify(header.min)} and max ${JSON.stringify(header.max)} are not a seen range`);
     }
-    this.#metric.loadState(sections[0]);
+    super.loadSections(header, sections, where);
     this.#min = min;
     this.#max = max;
   }
 
   clone() {
     return new MinMaxMetric(emptyCopy(this.#metric));
-  }
-
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#metric.dispose();
   }
 }
 
@@ -237,14 +188,14 @@ export class MinMaxMetric {
  * every epoch's value; bestMetric() the best one (highest if `maximize`, else lowest; NaN ignored).
  * `maximize` is a boolean, or for a collection an object {key: boolean} or an array in key order.
  */
-export class MetricTracker {
+export class MetricTracker extends JsMetric {
   #template;
   #current = null;
   #history = [];
   #maximize;
-  #disposed = false;
 
   constructor(metric, { maximize = true } = {}) {
+    super();
     this.#template = requireMetricLike(metric, 'MetricTracker');
     if (typeof maximize !== 'boolean' && (maximize === null || typeof maximize !== 'object')) {
       throw new TypeError('MetricTracker: maximize must be a boolean, an array of booleans or {key: boolean}');
@@ -256,8 +207,13 @@ export class MetricTracker {
     return `MetricTracker(${this.#template.name})`;
   }
 
-  get disposed() {
-    return this.#disposed;
+  // The current epoch's metric: what update/forward/compute/reset/merge act on and the blob holds.
+  get stateParts() {
+    return this.#current === null ? [] : [this.#current];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'MetricTracker' };
   }
 
   /** Number of epochs started with increment(). */
@@ -271,7 +227,7 @@ export class MetricTracker {
 
   /** Starts a new epoch; the finished one's value is kept in the history and its metric freed. */
   increment() {
-    checkAlive(this, this.#disposed, 'increment');
+    this.assertAlive('increment');
     if (this.#current !== null) {
       this.#history.push(this.#current.compute());
       this.#current.dispose();
@@ -280,32 +236,30 @@ export class MetricTracker {
   }
 
   #epoch(method) {
-    checkAlive(this, this.#disposed, method);
     if (this.#current === null) throw new Error(`${this.name}.${method}: call increment() first to start an epoch`);
     return this.#current;
   }
 
-  update(...inputs) {
+  updateState(inputs) {
     this.#epoch('update').update(...inputs);
   }
 
-  forward(...inputs) {
+  forwardState(inputs) {
     return this.#epoch('forward').forward(...inputs);
   }
 
-  /** The current epoch's value. */
-  compute() {
+  // compute(): the current epoch's value; reset(): resets the current epoch.
+  computeState() {
     return this.#epoch('compute').compute();
   }
 
-  /** Resets the current epoch. */
-  reset() {
+  resetState() {
     this.#epoch('reset').reset();
   }
 
   /** Forgets every epoch. */
   resetAll() {
-    checkAlive(this, this.#disposed, 'resetAll');
+    this.assertAlive('resetAll');
     this.#current?.dispose();
     this.#current = null;
     this.#history = [];
@@ -313,6 +267,7 @@ export class MetricTracker {
 
   /** Every epoch's value, oldest first. */
   computeAll() {
+    this.assertAlive('computeAll');
     return [...this.#history, this.#epoch('computeAll').compute()];
   }
 
@@ -351,32 +306,21 @@ export class MetricTracker {
     throw new Error(`${this.name}.bestMetric: needs scalar values (or named scalar values of a collection)`);
   }
 
-  /** Merges the current epoch of another tracker of the same metric into the current epoch. */
-  merge(other) {
-    checkSameClass(this, other, `${this.name}.merge`);
+  // merge(): the current epoch of another tracker of the same metric into the current epoch.
+  mergeState(other) {
     this.#epoch('merge').merge(other.#epoch('merge (the tracker merged in)'));
   }
 
-  #hash() {
+  configHash() {
     return configHash([describeMetric(this.#template), this.#maximize]);
   }
 
-  /** The history (as JSON in the header) and the current epoch's state. */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({
-      kind: 'wrapper',
-      name: 'MetricTracker',
-      optionsHash: this.#hash(),
-      history: this.#history.map((v) => resultToJson(v, Tensor)),
-      started: this.#current !== null,
-    }, this.#current === null ? [] : [this.#current.saveState()]);
+  // The history (as JSON in the header) and the current epoch's state.
+  blobHeader() {
+    return { history: this.#history.map((v) => resultToJson(v, Tensor)), started: this.#current !== null };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'MetricTracker', optionsHash: this.#hash() });
+  loadSections(header, sections, where) {
     if (!Array.isArray(header.history) || typeof header.started !== 'boolean' || sections.length !== (header.started ? 1 : 0)) {
       throw new Error(`${where}: refusing the state blob: its history, epoch flag and sections do not agree`);
     }
@@ -400,10 +344,8 @@ export class MetricTracker {
     return new MetricTracker(emptyCopy(this.#template), { maximize: this.#maximize });
   }
 
-  /** Disposes the current epoch's metric and the metric given to the constructor. */
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  // dispose(): the current epoch's metric and the metric given to the constructor.
+  disposeParts() {
     this.#current?.dispose();
     this.#template.dispose();
   }
@@ -415,84 +357,6 @@ export class MetricTracker {
 // does not improve, while the work and memory keep growing with every copy.
 const MAX_BOOTSTRAPS = 10_000;
 
-// xoshiro128** seeded through splitmix32: small, fast, reproducible in every engine (also pairedBootstrap's).
-export class Rng {
-  constructor(seed) {
-    let s = seed >>> 0;
-    const splitmix = () => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s = Uint32Array.of(splitmix(), splitmix(), splitmix(), splitmix());
-  }
-
-  next() {
-    const s = this.s;
-    const rotl = (x, k) => (x << k) | (x >>> (32 - k));
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
-  }
-
-  /** Uniform in [0, 1). */
-  uniform() {
-    return this.next() / 4294967296;
-  }
-
-  /** Poisson(1) by Knuth's multiplication method. */
-  poisson1() {
-    let k = 0;
-    let p = this.uniform();
-    while (p > Math.exp(-1)) {
-      k++;
-      p *= this.uniform();
-    }
-    return k;
-  }
-}
-
-// Rows `index` (along dim 0) of one update input, in the input's own form (also SlicedMetric's).
-export function takeRows(input, index, n, where) {
-  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return input;
-  if (Array.isArray(input)) return index.map((i) => input[i]);
-  if (ArrayBuffer.isView(input)) {
-    const out = new input.constructor(index.length);
-    for (let j = 0; j < index.length; j++) out[j] = input[index[j]];
-    return out;
-  }
-  const t = toInputTensor(input, where);
-  if (t.shape.length === 0) return input;
-  const row = t.shape.slice(1).reduce((a, d) => a * d, 1);
-  const data = new DTYPES[t.dtype].Array(index.length * row);
-  for (let j = 0; j < index.length; j++) data.set(t.data.subarray(index[j] * row, (index[j] + 1) * row), j * row);
-  return { data, shape: [index.length, ...t.shape.slice(1)], dtype: t.dtype };
-}
-
-/** The rows (dim 0) of one update input, or null for a scalar. */
-export function rowCount(input, where) {
-  if (Array.isArray(input) || ArrayBuffer.isView(input)) return input.length;
-  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return null;
-  const t = toInputTensor(input, where);
-  return t.shape.length === 0 ? null : t.shape[0];
-}
-
-// Linear interpolation between order statistics, as torch.quantile's default.
-export function quantileOf(sorted, q) {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 /**
  * The mean, std, quantiles (and raw values) of a metric over bootstrap resamples, computed in a
  * streaming way (Poisson bootstrap): each of `numBootstraps` empty copies of `metric` receives
@@ -501,16 +365,16 @@ export function quantileOf(sorted, q) {
  * compute() returns {mean?, std?, quantile?, raw?}: std is the sample standard deviation (n-1),
  * quantiles interpolate linearly (torch.quantile), raw stacks the values along a first dimension.
  */
-export class BootStrapper {
+export class BootStrapper extends JsMetric {
   #copies;
   #rng;
   #seed;
   #config;
-  #disposed = false;
   #name;
 
   constructor(metric, { numBootstraps = 10, mean = true, std = true, quantile = null, raw = false, seed = null,
     samplingStrategy = 'poisson' } = {}) {
+    super();
     requireMetricLike(metric, 'BootStrapper');
     if (!Number.isInteger(numBootstraps) || numBootstraps < 1) throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
     if (numBootstraps > MAX_BOOTSTRAPS) {
@@ -532,8 +396,12 @@ export class BootStrapper {
     return this.#name;
   }
 
-  get disposed() {
-    return this.#disposed;
+  get stateParts() {
+    return this.#copies;
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'BootStrapper' };
   }
 
   get numBootstraps() {
@@ -566,9 +434,8 @@ export class BootStrapper {
     });
   }
 
-  /** Each copy folds in its own Poisson resample of the batch (a copy drawing no sample skips it). */
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
+  // update(): each copy folds in its own Poisson resample of the batch (a copy drawing no sample skips it).
+  updateState(inputs) {
     this.#eachCopy('update', inputs, (c, args) => c.update(...args));
   }
 
@@ -586,15 +453,13 @@ export class BootStrapper {
     }
   }
 
-  /** The statistics over the copies' values on this batch alone; the batch is accumulated too. */
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
+  // forward(): the statistics over the copies' values on this batch alone; the batch is accumulated too.
+  forwardState(inputs) {
     return this.#summarize(this.#eachCopy('forward', inputs, (c, args) => c.forward(...args)), 'forward');
   }
 
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#summarize(this.#copies.map((c) => c.compute()), 'compute');
+  combineValues(values, method) {
+    return this.#summarize(values, method);
   }
 
   #summarize(values, method) {
@@ -632,42 +497,29 @@ export class BootStrapper {
     return out;
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    for (const c of this.#copies) c.reset();
-  }
-
-  /** Merges another BootStrapper copy by copy (e.g. of another shard, best drawn with another seed). */
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.#name}.merge`);
+  // merge(): copy by copy (e.g. another shard's BootStrapper, best drawn with another seed).
+  mergeState(other) {
     if (other.#copies.length !== this.#copies.length) throw new Error(`${this.#name}.merge: ${other.#copies.length} copies vs ${this.#copies.length}`);
-    allOrNothing(this.#copies, (c, i) => c.merge(other.#copies[i]));
+    super.mergeState(other);
   }
 
-  #hash() {
+  configHash() {
     return configHash([describeMetric(this.#copies[0]), this.#config]);
   }
 
-  /** Every copy's state and the random generator's position. */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({ kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash(), seed: this.#seed, rng: Array.from(this.#rng.s) },
-      this.#copies.map((c) => c.saveState()));
+  // Every copy's state and the random generator's position.
+  blobHeader() {
+    return { seed: this.#seed, rng: Array.from(this.#rng.s) };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.#name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash() });
+  loadSections(header, sections, where) {
     const uint32 = (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32;
     if (!uint32(header.seed)) throw new Error(`${where}: refusing the state blob: seed ${JSON.stringify(header.seed)} is not a 32-bit unsigned integer`);
     // xoshiro128**'s state: four 32-bit words, not all zero (an all-zero state only ever draws 0).
     if (!Array.isArray(header.rng) || header.rng.length !== 4 || !header.rng.every(uint32) || header.rng.every((v) => v === 0)) {
       throw new Error(`${where}: refusing the state blob: rng ${JSON.stringify(header.rng)} is not a generator state (four 32-bit words, not all zero)`);
     }
-    if (sections.length !== this.#copies.length) throw new Error(`${where}: refusing the state blob: ${sections.length} copies, expected ${this.#copies.length}`);
-    allOrNothing(this.#copies, (c, i) => c.loadState(sections[i]), { replaces: true });
+    super.loadSections(header, sections, where);
     this.#seed = header.seed;
     this.#rng.s.set(header.rng);
   }
@@ -676,12 +528,6 @@ export class BootStrapper {
   clone() {
     const { numBootstraps, mean, std, quantile, raw } = this.#config;
     return new BootStrapper(this.#copies[0], { numBootstraps, mean, std, quantile, raw, seed: this.#seed });
-  }
-
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    for (const c of this.#copies) c.dispose();
   }
 }
 
@@ -692,13 +538,13 @@ export class BootStrapper {
  * `{task: target}` with exactly the wrapper's tasks; compute() gives `{task: value}` (keys with
  * `prefix` / `postfix`). Owns its metrics: dispose() disposes them.
  */
-export class MultitaskWrapper {
+export class MultitaskWrapper extends JsMetric {
   #tasks;
   #prefix;
   #postfix;
-  #disposed = false;
 
   constructor(taskMetrics, { prefix = '', postfix = '' } = {}) {
+    super();
     if (taskMetrics === null || typeof taskMetrics !== 'object' || Array.isArray(taskMetrics) || Object.keys(taskMetrics).length === 0) {
       throw new TypeError('MultitaskWrapper: expected {task: metric}');
     }
@@ -711,16 +557,19 @@ export class MultitaskWrapper {
     return 'MultitaskWrapper';
   }
 
-  get disposed() {
-    return this.#disposed;
-  }
-
   get tasks() {
     return Object.fromEntries(this.#tasks);
   }
 
+  get stateParts() {
+    return [...this.#tasks.values()];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'MultitaskWrapper' };
+  }
+
   #check(method, preds, target) {
-    checkAlive(this, this.#disposed, method);
     const tasks = [...this.#tasks.keys()];
     for (const [what, d] of [['preds', preds], ['target', target]]) {
       if (d === null || typeof d !== 'object' || Array.isArray(d) || ArrayBuffer.isView(d)) {
@@ -733,72 +582,43 @@ export class MultitaskWrapper {
     }
   }
 
-  #keyed(fn) {
-    return Object.fromEntries([...this.#tasks].map(([t, m]) => [`${this.#prefix}${t}${this.#postfix}`, fn(t, m)]));
+  // update(preds, target) / forward(preds, target): each task's metric takes its own entries.
+  #eachTask(method, [preds, target]) {
+    this.#check(method, preds, target);
+    const tasks = [...this.#tasks.keys()];
+    return allOrNothing(this.stateParts, (m, i) => m[method](preds[tasks[i]], target[tasks[i]]));
   }
 
-  update(preds, target) {
-    this.#check('update', preds, target);
-    allOrNothing([...this.#tasks.values()], (m, i) => m.update(preds[this.#taskAt(i)], target[this.#taskAt(i)]));
+  updateState(inputs) {
+    this.#eachTask('update', inputs);
   }
 
-  forward(preds, target) {
-    this.#check('forward', preds, target);
-    const values = allOrNothing([...this.#tasks.values()], (m, i) => m.forward(preds[this.#taskAt(i)], target[this.#taskAt(i)]));
-    return this.#keyed((t) => values[[...this.#tasks.keys()].indexOf(t)]);
+  forwardState(inputs) {
+    return this.combineValues(this.#eachTask('forward', inputs));
   }
 
-  #taskAt(i) {
-    return [...this.#tasks.keys()][i];
+  // {task: value}, keys with prefix and postfix; the values in task order.
+  combineValues(values) {
+    return Object.fromEntries([...this.#tasks.keys()].map((t, i) => [`${this.#prefix}${t}${this.#postfix}`, values[i]]));
   }
 
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#keyed((t, m) => m.compute());
+  mergeState(other) {
+    if (other.configHash() !== this.configHash()) throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
+    super.mergeState(other);
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    for (const m of this.#tasks.values()) m.reset();
-  }
-
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, 'MultitaskWrapper.merge');
-    if (other.#hash() !== this.#hash()) throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
-    allOrNothing([...this.#tasks.values()], (m, i) => m.merge(other.#tasks.get(this.#taskAt(i))));
-  }
-
-  #hash() {
+  configHash() {
     return configHash([...this.#tasks].map(([t, m]) => [t, describeMetric(m)]));
   }
 
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({ kind: 'wrapper', name: 'MultitaskWrapper', optionsHash: this.#hash(), tasks: [...this.#tasks.keys()] },
-      [...this.#tasks.values()].map((m) => m.saveState()));
-  }
-
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const { sections } = decodeBlob(blob, 'MultitaskWrapper.loadState', { kind: 'wrapper', name: 'MultitaskWrapper', optionsHash: this.#hash() });
-    if (sections.length !== this.#tasks.size) throw new Error(`MultitaskWrapper.loadState: refusing the state blob: ${sections.length} tasks, expected ${this.#tasks.size}`);
-    allOrNothing([...this.#tasks.values()], (m, i) => m.loadState(sections[i]), { replaces: true });
+  blobHeader() {
+    return { tasks: [...this.#tasks.keys()] };
   }
 
   clone() {
     return new MultitaskWrapper(Object.fromEntries([...this.#tasks].map(([t, m]) => [t, emptyCopy(m)])),
       { prefix: this.#prefix, postfix: this.#postfix });
   }
-
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    for (const m of this.#tasks.values()) m.dispose();
-  }
 }
 
-for (const cls of [ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper]) {
-  addDisposeSymbol(cls);
-  installOperators(cls);
-}
+for (const cls of [ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper]) installOperators(cls);
