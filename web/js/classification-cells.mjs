@@ -9,46 +9,19 @@ import { buildInputs, checkColumns, collectColumns, columnKey, dataOptions, metr
 import { defaultSliceColumn, sliceCandidates, sliceKeys } from './lib/compare.mjs';
 import { sliceChart, sliceFocus, sliceTable } from './slices.mjs';
 import { $, cellChain, csvField, download, el, fieldError, fmt, metricCell, modePanel, readNumberField } from './ui.mjs';
+import { workerClient } from './worker-client.mjs';
 
 const Chart = globalThis.Chart;
 const mode = modePanel('classification');
 
 // ---- workers -------------------------------------------------------------------------------
-function workerClient(url) {
-  let w = null;
-  let next = 1;
-  const pending = new Map();
-  const start = () => {
-    w = new Worker(url, { type: 'module' });
-    w.onmessage = (e) => {
-      const p = pending.get(e.data.id);
-      if (!p) return;
-      if (e.data.type === 'progress') p.onProgress?.(e.data);
-      else {
-        pending.delete(e.data.id);
-        if (e.data.type === 'done') p.resolve(e.data.result ?? e.data.dataset);
-        else p.reject(new Error(e.data.message));
-      }
-    };
-    w.onerror = (e) => {
-      e.preventDefault?.();
-      for (const p of pending.values()) p.reject(new Error(e.message || 'the worker failed to start'));
-      pending.clear();
-      w.terminate();
-      w = null; // a fresh worker next time: the page keeps working
-    };
-  };
-  return (msg, onProgress, transfer = []) => {
-    if (!w) start();
-    const id = next++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject, onProgress });
-      w.postMessage({ id, ...msg }, transfer);
-    });
-  };
-}
-const parseRequest = workerClient(new URL('./parse-worker.mjs', import.meta.url));
-const computeRequest = workerClient(new URL('./compute-worker.mjs', import.meta.url));
+// Each request resolves to the worker's answer: its result (compute) or dataset (parse).
+const answers = (url) => {
+  const request = workerClient(url);
+  return (msg, onProgress, transfer) => request(msg, onProgress, transfer).then((done) => done.result ?? done.dataset);
+};
+const parseRequest = answers(new URL('./parse-worker.mjs', import.meta.url));
+const computeRequest = answers(new URL('./compute-worker.mjs', import.meta.url));
 // The package's registry, asked for at once; anything that computes waits for it.
 const registryLoaded = computeRequest({ type: 'registry' });
 registryLoaded.catch(() => {}); // reported where it is awaited below

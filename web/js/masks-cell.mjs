@@ -11,6 +11,7 @@ import { classNamesText, parseClassNames } from './lib/class-names.mjs';
 import { maskKey, matchMasks } from './lib/match.mjs';
 import { barChart, plotBox } from './plots-more.mjs';
 import { $, csvField, download, fieldError, fmt as fmtNumber, metricCell, modePanel, pngButton, readNumberField } from './ui.mjs';
+import { workerClient } from './worker-client.mjs';
 
 const cell = $('#cell-masks');
 const mode = modePanel('segmentation');
@@ -18,29 +19,8 @@ const files = { pred: [], target: [], images: [] };
 const state = { result: null, match: null, charts: [], sample: false };
 window.__wasmetricsMasks = state; // for the browser test and the curious
 
-let worker = null;
-let nextId = 1;
-function request(job, onProgress) {
-  worker ??= new Worker(new URL('./compute-worker.mjs', import.meta.url), { type: 'module' });
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const onMessage = (e) => {
-      if (e.data.id !== id) return;
-      if (e.data.type === 'progress') return onProgress(e.data);
-      worker.removeEventListener('message', onMessage);
-      if (e.data.type === 'done') resolve(e.data.result);
-      else reject(new Error(e.data.message));
-    };
-    worker.addEventListener('message', onMessage);
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      worker.terminate();
-      worker = null;
-      reject(new Error(e.message || 'the worker failed'));
-    };
-    worker.postMessage({ id, type: 'masks', job });
-  });
-}
+const computeRequest = workerClient(new URL('./compute-worker.mjs', import.meta.url));
+const request = (job, onProgress) => computeRequest({ type: 'masks', job }, onProgress).then((done) => done.result);
 
 function el(tag, text, props = {}) {
   const e = document.createElement(tag);

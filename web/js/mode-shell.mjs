@@ -21,6 +21,7 @@
 // them, re-reads a sample, and asks for files the browser cannot re-read.
 import { csvText } from './csv.mjs';
 import { download, el, fieldError, modePanel, progressBar } from './ui.mjs';
+import { workerClient } from './worker-client.mjs';
 
 export async function mountMode(mode, panelEl) {
   if (mode.mount) {
@@ -40,34 +41,8 @@ async function readPicked(file, binary) {
 const namesOf = (f) => (Array.isArray(f) ? f.map((x) => x.relativePath ?? x.name) : f.name);
 
 function modeWorker(name) {
-  let w = null;
-  let next = 1;
-  const pending = new Map();
-  return (msg, onProgress = () => {}) => {
-    if (!w) {
-      w = new Worker(new URL('./mode-worker.mjs', import.meta.url), { type: 'module' });
-      w.onmessage = ({ data }) => {
-        const p = pending.get(data.id);
-        if (!p) return;
-        if (data.type === 'progress') return p.onProgress(data.fraction, data.step);
-        pending.delete(data.id);
-        if (data.type === 'done') p.resolve(data);
-        else p.reject(new Error(data.message));
-      };
-      w.onerror = (e) => {
-        e.preventDefault?.();
-        for (const p of pending.values()) p.reject(new Error(e.message || 'the worker failed'));
-        pending.clear();
-        w.terminate();
-        w = null; // a fresh worker next time: the page keeps working
-      };
-    }
-    const id = next++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject, onProgress });
-      w.postMessage({ id, mode: name, ...msg });
-    });
-  };
+  const request = workerClient(new URL('./mode-worker.mjs', import.meta.url));
+  return (msg, onProgress = () => {}) => request({ mode: name, ...msg }, (p) => onProgress(p.fraction, p.step));
 }
 
 function notebook(mode, panelEl) {
