@@ -28,7 +28,8 @@ export class MetricCollection extends JsMetric {
   constructor(metrics, { prefix = '', postfix = '', computeGroups = true } = {}) {
     super();
     const where = 'MetricCollection';
-    if (typeof prefix !== 'string' || typeof postfix !== 'string') throw new TypeError(`${where}: prefix and postfix must be strings`);
+    if (typeof prefix !== 'string' || typeof postfix !== 'string')
+      throw new TypeError(`${where}: prefix and postfix must be strings`);
     let entries;
     if (Array.isArray(metrics)) {
       entries = metrics.map((m, i) => [requireMetricLike(m, `${where}: metrics[${i}]`).name, m]);
@@ -40,7 +41,8 @@ export class MetricCollection extends JsMetric {
     if (entries.length === 0) throw new Error(`${where}: no metrics given`);
     const seen = new Set();
     for (const [key] of entries) {
-      if (seen.has(key)) throw new Error(`${where}: two metrics named '${key}'; pass {name: metric} to name them apart`);
+      if (seen.has(key))
+        throw new Error(`${where}: two metrics named '${key}'; pass {name: metric} to name them apart`);
       seen.add(key);
     }
     this.#metrics = new Map(entries);
@@ -51,15 +53,15 @@ export class MetricCollection extends JsMetric {
     // An expression of other entries (`{mse, rmse: mse.pow(0.5)}`) is not updated itself: its
     // parts are, once, and its value is computed from theirs.
     const entryMetrics = new Set(entries.map(([, m]) => m));
-    this.#derived = new Map(entries.filter(([, m]) => m instanceof CompositionalMetric
-      && m.parts.every((part) => entryMetrics.has(part))));
+    this.#derived = new Map(
+      entries.filter(([, m]) => m instanceof CompositionalMetric && m.parts.every((part) => entryMetrics.has(part))),
+    );
     const byStateKey = new Map();
     for (const [key, m] of entries) {
       if (this.#derived.has(key)) continue;
       const stateKey = this.#computeGroups ? stateKeyOf(m) : null;
       // The same object twice is one state whatever its key.
-      const existing = stateKey !== null ? byStateKey.get(stateKey)
-        : this.#groups.find((g) => g.leader === m);
+      const existing = stateKey !== null ? byStateKey.get(stateKey) : this.#groups.find((g) => g.leader === m);
       if (existing) {
         existing.members.push(key);
       } else {
@@ -122,7 +124,11 @@ export class MetricCollection extends JsMetric {
       }
     }
     const keyOf = new Map([...this.#metrics].map(([k, m]) => [m, k]).reverse()); // first key of each object
-    for (const [key, expr] of this.#derived) values.set(key, expr.valueWith((part) => values.get(keyOf.get(part))));
+    for (const [key, expr] of this.#derived)
+      values.set(
+        key,
+        expr.valueWith((part) => values.get(keyOf.get(part))),
+      );
     return Object.fromEntries([...this.#metrics.keys()].map((k) => [this.#outKey(k), values.get(k)]));
   }
 
@@ -139,12 +145,15 @@ export class MetricCollection extends JsMetric {
     }
     // ...then every leader takes the batch, all or nothing: a shared group's leader merges its
     // scratch copy, the others forward the batch.
-    const firsts = allOrNothing(this.#groups.map((g) => g.leader), (m, i) => {
-      const g = this.#groups[i];
-      if (!shared(g)) return m.forward(...inputs);
-      m.merge(g.scratch);
-      return undefined;
-    });
+    const firsts = allOrNothing(
+      this.#groups.map((g) => g.leader),
+      (m, i) => {
+        const g = this.#groups[i];
+        if (!shared(g)) return m.forward(...inputs);
+        m.merge(g.scratch);
+        return undefined;
+      },
+    );
     const first = new Map(this.#groups.map((g, i) => [g, firsts[i]]));
     return this.#values(
       (g) => (shared(g) ? g.leader.computeFrom(stateSourceOf(g.scratch)) : first.get(g)),
@@ -154,7 +163,10 @@ export class MetricCollection extends JsMetric {
 
   // compute(): {key: value} over everything accumulated.
   computeState() {
-    return this.#values((g) => g.leader.compute(), (g) => stateSourceOf(g.leader));
+    return this.#values(
+      (g) => g.leader.compute(),
+      (g) => stateSourceOf(g.leader),
+    );
   }
 
   resetState() {
@@ -163,17 +175,21 @@ export class MetricCollection extends JsMetric {
 
   // What a blob or a merged collection must agree on: keys, metric configurations, groups.
   configHash() {
-    return hashText(canonicalJson({
-      groups: this.#groups.map((g) => g.members),
-      derived: [...this.#derived.keys()],
-      metrics: [...this.#metrics].map(([k, m]) => [k, m.name, stateKeyOf(m) ?? String(m)]),
-    }));
+    return hashText(
+      canonicalJson({
+        groups: this.#groups.map((g) => g.members),
+        derived: [...this.#derived.keys()],
+        metrics: [...this.#metrics].map(([k, m]) => [k, m.name, stateKeyOf(m) ?? String(m)]),
+      }),
+    );
   }
 
   // merge(): another collection with the same keys, metrics and groups, leader by leader.
   mergeState(other) {
     if (other.configHash() !== this.configHash()) {
-      throw new Error(`MetricCollection.merge: the collections differ (keys ${this.keys()} vs ${other.keys()}, or their options or groups)`);
+      throw new Error(
+        `MetricCollection.merge: the collections differ (keys ${this.keys()} vs ${other.keys()}, or their options or groups)`,
+      );
     }
     super.mergeState(other);
   }
@@ -193,8 +209,11 @@ export class MetricCollection extends JsMetric {
     };
     const entries = [...this.#metrics].map(([k, m]) => [k, this.#derived.has(k) ? null : copyOf(m)]);
     for (const e of entries) if (e[1] === null) e[1] = this.#derived.get(e[0]).clone(copyOf);
-    return new MetricCollection(Object.fromEntries(entries),
-      { prefix: this.#prefix, postfix: this.#postfix, computeGroups: this.#computeGroups });
+    return new MetricCollection(Object.fromEntries(entries), {
+      prefix: this.#prefix,
+      postfix: this.#postfix,
+      computeGroups: this.#computeGroups,
+    });
   }
 
   // dispose(): every metric of the collection.

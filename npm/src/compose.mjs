@@ -29,13 +29,24 @@ function shapeEqual(a, b) {
 export function elementwise(f, x, y, where) {
   if (typeof x === 'number' && typeof y === 'number') return f(x, y);
   if (x instanceof Tensor || y instanceof Tensor) {
-    if (typeof x === 'number') return new Tensor(y.data.map((v) => f(x, v)), y.shape);
-    if (typeof y === 'number') return new Tensor(x.data.map((v) => f(v, y)), x.shape);
+    if (typeof x === 'number')
+      return new Tensor(
+        y.data.map((v) => f(x, v)),
+        y.shape,
+      );
+    if (typeof y === 'number')
+      return new Tensor(
+        x.data.map((v) => f(v, y)),
+        x.shape,
+      );
     if (x instanceof Tensor && y instanceof Tensor) {
       if (!shapeEqual(x.shape, y.shape)) {
         throw new Error(`${where}: cannot combine tensors of shapes [${x.shape}] and [${y.shape}]`);
       }
-      return new Tensor(x.data.map((v, i) => f(v, y.data[i])), x.shape);
+      return new Tensor(
+        x.data.map((v, i) => f(v, y.data[i])),
+        x.shape,
+      );
     }
   }
   if (Array.isArray(x) || Array.isArray(y)) {
@@ -79,7 +90,9 @@ export class CompositionalMetric extends JsMetric {
     super();
     const where = `CompositionalMetric(${op})`;
     if (!Object.hasOwn(BINARY, op) && !Object.hasOwn(UNARY, op)) {
-      throw new Error(`${where}: unknown operator; known: ${[...Object.keys(BINARY), ...Object.keys(UNARY)].join(', ')}`);
+      throw new Error(
+        `${where}: unknown operator; known: ${[...Object.keys(BINARY), ...Object.keys(UNARY)].join(', ')}`,
+      );
     }
     this.#op = op;
     this.#a = checkOperand(a, `${where}: the first operand`);
@@ -169,7 +182,8 @@ export class CompositionalMetric extends JsMetric {
     const copies = new Map(this.#leaves.map((m) => [m, copyOf(m)]));
     const rebuild = (node) => {
       if (isConstant(node) || node === undefined) return node;
-      if (node instanceof CompositionalMetric) return new CompositionalMetric(node.#op, rebuild(node.#a), rebuild(node.#b));
+      if (node instanceof CompositionalMetric)
+        return new CompositionalMetric(node.#op, rebuild(node.#a), rebuild(node.#b));
       return copies.get(node);
     };
     return rebuild(this);
@@ -186,29 +200,53 @@ export class CompositionalMetric extends JsMetric {
 /** The operator methods every metric gets: add, sub, mul, div, pow (with r-variants), abs, neg. */
 export const OPERATORS = {
   /** this + other (a metric, a number or a Tensor). */
-  add(other) { return new CompositionalMetric('add', this, other); },
+  add(other) {
+    return new CompositionalMetric('add', this, other);
+  },
   /** other + this. */
-  radd(other) { return new CompositionalMetric('add', other, this); },
+  radd(other) {
+    return new CompositionalMetric('add', other, this);
+  },
   /** this - other. */
-  sub(other) { return new CompositionalMetric('sub', this, other); },
+  sub(other) {
+    return new CompositionalMetric('sub', this, other);
+  },
   /** other - this, e.g. `m.rsub(1)` for 1 - m. */
-  rsub(other) { return new CompositionalMetric('sub', other, this); },
+  rsub(other) {
+    return new CompositionalMetric('sub', other, this);
+  },
   /** this * other. */
-  mul(other) { return new CompositionalMetric('mul', this, other); },
+  mul(other) {
+    return new CompositionalMetric('mul', this, other);
+  },
   /** other * this. */
-  rmul(other) { return new CompositionalMetric('mul', other, this); },
+  rmul(other) {
+    return new CompositionalMetric('mul', other, this);
+  },
   /** this / other. */
-  div(other) { return new CompositionalMetric('div', this, other); },
+  div(other) {
+    return new CompositionalMetric('div', this, other);
+  },
   /** other / this. */
-  rdiv(other) { return new CompositionalMetric('div', other, this); },
+  rdiv(other) {
+    return new CompositionalMetric('div', other, this);
+  },
   /** this ** other. */
-  pow(other) { return new CompositionalMetric('pow', this, other); },
+  pow(other) {
+    return new CompositionalMetric('pow', this, other);
+  },
   /** other ** this. */
-  rpow(other) { return new CompositionalMetric('pow', other, this); },
+  rpow(other) {
+    return new CompositionalMetric('pow', other, this);
+  },
   /** |this|. */
-  abs() { return new CompositionalMetric('abs', this); },
+  abs() {
+    return new CompositionalMetric('abs', this);
+  },
   /** -this. */
-  neg() { return new CompositionalMetric('neg', this); },
+  neg() {
+    return new CompositionalMetric('neg', this);
+  },
 };
 
 /** Gives a class's instances the operator methods (without overwriting methods it has). */

@@ -15,13 +15,16 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 // A state declaration -> {kind: 'number' | 'vector' | 'cat', reduce, init}.
 function parseStates(metricName, states) {
   if (states === null || typeof states !== 'object' || Object.keys(states).length === 0) {
-    throw new TypeError(`defineMetric(${metricName}): \`states\` must be an object such as {sse: {init: 0, reduce: 'sum'}}`);
+    throw new TypeError(
+      `defineMetric(${metricName}): \`states\` must be an object such as {sse: {init: 0, reduce: 'sum'}}`,
+    );
   }
   const out = {};
   for (const [key, decl] of Object.entries(states)) {
     const where = `defineMetric(${metricName}): state '${key}'`;
     const reduce = decl?.reduce ?? 'sum';
-    if (!REDUCTIONS.includes(reduce)) throw new Error(`${where}: unknown reduce ${JSON.stringify(reduce)}; known: ${REDUCTIONS.join(', ')}`);
+    if (!REDUCTIONS.includes(reduce))
+      throw new Error(`${where}: unknown reduce ${JSON.stringify(reduce)}; known: ${REDUCTIONS.join(', ')}`);
     const init = decl?.init;
     if (reduce === 'cat') {
       if (init !== undefined && !(Array.isArray(init) && init.length === 0)) {
@@ -31,7 +34,8 @@ function parseStates(metricName, states) {
     } else if (typeof init === 'number') {
       out[key] = { kind: 'number', reduce, init };
     } else if (Array.isArray(init) || init instanceof Float64Array) {
-      if (!Array.from(init).every((v) => typeof v === 'number')) throw new TypeError(`${where}: init must hold numbers`);
+      if (!Array.from(init).every((v) => typeof v === 'number'))
+        throw new TypeError(`${where}: init must hold numbers`);
       out[key] = { kind: 'vector', reduce, init: Float64Array.from(init) };
     } else {
       throw new TypeError(`${where}: init must be a number or an array of numbers, got ${String(init)}`);
@@ -40,15 +44,24 @@ function parseStates(metricName, states) {
   return out;
 }
 
-const fresh = (states) => Object.fromEntries(Object.entries(states).map(([k, s]) => [k,
-  s.kind === 'number' ? s.init : s.kind === 'vector' ? Float64Array.from(s.init) : []]));
+const fresh = (states) =>
+  Object.fromEntries(
+    Object.entries(states).map(([k, s]) => [
+      k,
+      s.kind === 'number' ? s.init : s.kind === 'vector' ? Float64Array.from(s.init) : [],
+    ]),
+  );
 
 function combine(reduce, x, y, wx, wy) {
   switch (reduce) {
-    case 'sum': return x + y;
-    case 'min': return Math.min(x, y);
-    case 'max': return Math.max(x, y);
-    default: return wx + wy === 0 ? x : (x * wx + y * wy) / (wx + wy); // mean, weighted by updates
+    case 'sum':
+      return x + y;
+    case 'min':
+      return Math.min(x, y);
+    case 'max':
+      return Math.max(x, y);
+    default:
+      return wx + wy === 0 ? x : (x * wx + y * wy) / (wx + wy); // mean, weighted by updates
   }
 }
 
@@ -122,12 +135,17 @@ export class CustomMetric extends JsMetric {
     }
     for (const [key, s] of Object.entries(this.#def.states)) {
       const v = batch[key];
-      const bad = s.kind === 'number' ? typeof v !== 'number'
-        : s.kind === 'vector' ? !(v instanceof Float64Array || Array.isArray(v)) || v.length !== s.init.length
-          : !Array.isArray(v) && !ArrayBuffer.isView(v);
+      const bad =
+        s.kind === 'number'
+          ? typeof v !== 'number'
+          : s.kind === 'vector'
+            ? !(v instanceof Float64Array || Array.isArray(v)) || v.length !== s.init.length
+            : !Array.isArray(v) && !ArrayBuffer.isView(v);
       if (bad) {
-        throw new TypeError(`${this.name}.${method}: update() left state '${key}' as ${String(v)}; `
-          + `it must stay ${s.kind === 'number' ? 'a number' : s.kind === 'vector' ? `an array of ${s.init.length} numbers` : 'an array'}`);
+        throw new TypeError(
+          `${this.name}.${method}: update() left state '${key}' as ${String(v)}; ` +
+            `it must stay ${s.kind === 'number' ? 'a number' : s.kind === 'vector' ? `an array of ${s.init.length} numbers` : 'an array'}`,
+        );
       }
       if (s.kind === 'vector') batch[key] = Float64Array.from(v);
       if (s.kind === 'cat') batch[key] = Array.from(v);
@@ -142,7 +160,10 @@ export class CustomMetric extends JsMetric {
       const into = this.#state[key];
       const from = batch[key];
       if (s.kind === 'number') this.#state[key] = combine(s.reduce, into, from, this.#updates, batchUpdates);
-      else if (s.kind === 'vector') into.forEach((v, i) => { into[i] = combine(s.reduce, v, from[i], this.#updates, batchUpdates); });
+      else if (s.kind === 'vector')
+        into.forEach((v, i) => {
+          into[i] = combine(s.reduce, v, from[i], this.#updates, batchUpdates);
+        });
       else for (const v of from) into.push(v);
     }
     this.#updates += batchUpdates;
@@ -184,8 +205,10 @@ export class CustomMetric extends JsMetric {
   // merge(): another instance's state (same definition and options).
   mergeState(other) {
     if (other.configHash() !== this.configHash()) {
-      throw new Error(`${this.name}.merge: cannot merge instances with different options: `
-        + `${canonicalJson(this.#options)} vs ${canonicalJson(other.#options)}`);
+      throw new Error(
+        `${this.name}.merge: cannot merge instances with different options: ` +
+          `${canonicalJson(this.#options)} vs ${canonicalJson(other.#options)}`,
+      );
     }
     this.#fold(other.#copy(other.#state), other.#updates);
   }
@@ -214,16 +237,29 @@ export class CustomMetric extends JsMetric {
     const state = {};
     entries.forEach(([key, s], i) => {
       const d = header.states?.[i];
-      if (!d || d.name !== key || d.reduce !== s.reduce || d.kind !== s.kind || !sections[i] || sections[i].length % 8) {
+      if (
+        !d ||
+        d.name !== key ||
+        d.reduce !== s.reduce ||
+        d.kind !== s.kind ||
+        !sections[i] ||
+        sections[i].length % 8
+      ) {
         throw new Error(`${where}: refusing the state blob: its states do not match this definition at '${key}'`);
       }
       const values = new Float64Array(sections[i].buffer, sections[i].byteOffset, sections[i].length / 8);
       const length = s.kind === 'number' ? 1 : s.kind === 'vector' ? s.init.length : values.length;
-      if (values.length !== length) throw new Error(`${where}: refusing the state blob: state '${key}' has ${values.length} values, expected ${length}`);
-      state[key] = s.kind === 'number' ? values[0] : s.kind === 'vector' ? Float64Array.from(values) : Array.from(values);
+      if (values.length !== length)
+        throw new Error(
+          `${where}: refusing the state blob: state '${key}' has ${values.length} values, expected ${length}`,
+        );
+      state[key] =
+        s.kind === 'number' ? values[0] : s.kind === 'vector' ? Float64Array.from(values) : Array.from(values);
     });
     if (!Number.isSafeInteger(header.updates) || header.updates < 0) {
-      throw new Error(`${where}: refusing the state blob: its update count ${JSON.stringify(header.updates)} is not a non-negative integer`);
+      throw new Error(
+        `${where}: refusing the state blob: its update count ${JSON.stringify(header.updates)} is not a non-negative integer`,
+      );
     }
     this.#state = state;
     this.#updates = header.updates;
@@ -257,10 +293,13 @@ installOperators(CustomMetric);
  * called with `this` being the metric (this.options holds the constructor's options).
  */
 export function defineMetric(definition) {
-  if (definition === null || typeof definition !== 'object') throw new TypeError('defineMetric: expected {name, states, update, compute}');
+  if (definition === null || typeof definition !== 'object')
+    throw new TypeError('defineMetric: expected {name, states, update, compute}');
   const { name, update, compute } = definition;
-  if (typeof name !== 'string' || !IDENT.test(name)) throw new TypeError(`defineMetric: name must be an identifier, got ${String(name)}`);
-  if (typeof update !== 'function') throw new TypeError(`defineMetric(${name}): update(state, ...inputs) must be a function`);
+  if (typeof name !== 'string' || !IDENT.test(name))
+    throw new TypeError(`defineMetric: name must be an identifier, got ${String(name)}`);
+  if (typeof update !== 'function')
+    throw new TypeError(`defineMetric(${name}): update(state, ...inputs) must be a function`);
   if (typeof compute !== 'function') throw new TypeError(`defineMetric(${name}): compute(state) must be a function`);
   const states = parseStates(name, definition.states);
   const layout = Object.entries(states).map(([k, s]) => [k, s.reduce, s.kind, s.kind === 'vector' ? s.init.length : 0]);

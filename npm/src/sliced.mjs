@@ -27,11 +27,14 @@ export function compareSliceKeys(a, b) {
 function normalizeKey(k, where) {
   if (typeof k === 'string') return k;
   if (typeof k === 'bigint') {
-    if (k < BigInt(Number.MIN_SAFE_INTEGER) || k > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${where}: slice key ${k}n is not a safe integer`);
+    if (k < BigInt(Number.MIN_SAFE_INTEGER) || k > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new RangeError(`${where}: slice key ${k}n is not a safe integer`);
     return Number(k);
   }
   if (typeof k === 'number' && Number.isSafeInteger(k)) return Object.is(k, -0) ? 0 : k;
-  throw new TypeError(`${where}: slice keys must be integers or strings, got ${typeof k === 'number' ? k : describeKey(k) ?? typeof k}`);
+  throw new TypeError(
+    `${where}: slice keys must be integers or strings, got ${typeof k === 'number' ? k : (describeKey(k) ?? typeof k)}`,
+  );
 }
 
 // The slice keys of a batch as an array of ints/strings (one per row).
@@ -44,7 +47,9 @@ function readKeys(keys, where) {
     }
     list = keys.data;
   } else {
-    throw new TypeError(`${where}: the last update() argument must be the slice keys, one int or string per row (an array or typed array), got ${keys === null ? 'null' : typeof keys}`);
+    throw new TypeError(
+      `${where}: the last update() argument must be the slice keys, one int or string per row (an array or typed array), got ${keys === null ? 'null' : typeof keys}`,
+    );
   }
   const out = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
@@ -79,10 +84,12 @@ export class SlicedMetric extends JsMetric {
     if (!Number.isSafeInteger(maxSlices) || maxSlices < 1 || maxSlices > MAX_MAX_SLICES) {
       throw new RangeError(`SlicedMetric: maxSlices must be an integer from 1 to ${MAX_MAX_SLICES}, got ${maxSlices}`);
     }
-    if (!Array.isArray(keys)) throw new TypeError('SlicedMetric: keys must be an array of the slice keys to report even when empty');
+    if (!Array.isArray(keys))
+      throw new TypeError('SlicedMetric: keys must be an array of the slice keys to report even when empty');
     const declared = readKeys(keys, 'SlicedMetric: keys');
     if (new Set(declared).size !== declared.length) throw new Error('SlicedMetric: keys must be distinct');
-    if (declared.length > maxSlices) throw new RangeError(`SlicedMetric: ${declared.length} keys declared but maxSlices is ${maxSlices}`);
+    if (declared.length > maxSlices)
+      throw new RangeError(`SlicedMetric: ${declared.length} keys declared but maxSlices is ${maxSlices}`);
     this.#overall = metric;
     this.#maxSlices = maxSlices;
     this.#declared = declared;
@@ -119,13 +126,19 @@ export class SlicedMetric extends JsMetric {
   // Splits a batch by slice: [{key, inputs, count}] in first-seen order, every input gathered once.
   #route(method, inputs) {
     const where = `${this.name}.${method}`;
-    if (inputs.length < 2) throw new Error(`${where}: expected the metric's inputs followed by the slice keys, e.g. update(preds, target, groups)`);
+    if (inputs.length < 2)
+      throw new Error(
+        `${where}: expected the metric's inputs followed by the slice keys, e.g. update(preds, target, groups)`,
+      );
     const metricInputs = inputs.slice(0, -1);
     const keys = readKeys(inputs[inputs.length - 1], `${where}: slice keys`);
     const n = keys.length;
     metricInputs.forEach((x, i) => {
       const c = rowCount(x, `${where}: input ${i}`);
-      if (c !== null && c !== n) throw new RangeError(`${where}: input ${i} has ${c} rows but the slice keys are ${n}; give one key per row (dim 0)`);
+      if (c !== null && c !== n)
+        throw new RangeError(
+          `${where}: input ${i} has ${c} rows but the slice keys are ${n}; give one key per row (dim 0)`,
+        );
     });
     const order = new Map(); // key -> slot
     const slot = new Int32Array(n);
@@ -142,8 +155,10 @@ export class SlicedMetric extends JsMetric {
     }
     const fresh = [...order.keys()].filter((k) => !this.#slices.has(k));
     if (this.#slices.size + fresh.length > this.#maxSlices) {
-      throw new RangeError(`${where}: this batch would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices} `
-        + `(new keys such as ${fresh.slice(0, 3).map(describeKey).join(', ')}); is the slice column an id? raise maxSlices if not`);
+      throw new RangeError(
+        `${where}: this batch would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices} ` +
+          `(new keys such as ${fresh.slice(0, 3).map(describeKey).join(', ')}); is the slice column an id? raise maxSlices if not`,
+      );
     }
     if (order.size === 1) return [{ key: keys[0], inputs: metricInputs, count: n }];
     const rows = counts.map((c) => new Array(c));
@@ -170,8 +185,15 @@ export class SlicedMetric extends JsMetric {
       throw e;
     }
     for (const [key, metric] of created) this.#slices.set(key, { metric, count: 0 });
-    parts.forEach((p) => { this.#slices.get(p.key).count += p.count; });
-    return { overall: values[0], slices: parts.map((p, i) => ({ key: p.key, value: values[i + 1], count: p.count })).sort((a, b) => compareSliceKeys(a.key, b.key)) };
+    parts.forEach((p) => {
+      this.#slices.get(p.key).count += p.count;
+    });
+    return {
+      overall: values[0],
+      slices: parts
+        .map((p, i) => ({ key: p.key, value: values[i + 1], count: p.count }))
+        .sort((a, b) => compareSliceKeys(a.key, b.key)),
+    };
   }
 
   // update(): the rows into the overall metric and each row into its slice; the last argument is the slice keys.
@@ -216,11 +238,14 @@ export class SlicedMetric extends JsMetric {
 
   // merge(): another SlicedMetric of the same metric, slice by slice, adding the slices it lacks.
   mergeState(other) {
-    if (other.configHash() !== this.configHash()) throw new Error(`${this.name}.merge: the other SlicedMetric wraps another metric (${other.name})`);
+    if (other.configHash() !== this.configHash())
+      throw new Error(`${this.name}.merge: the other SlicedMetric wraps another metric (${other.name})`);
     const theirs = [...other.#slices];
     const fresh = theirs.filter(([k]) => !this.#slices.has(k));
     if (this.#slices.size + fresh.length > this.#maxSlices) {
-      throw new RangeError(`${this.name}.merge: the merge would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices}`);
+      throw new RangeError(
+        `${this.name}.merge: the merge would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices}`,
+      );
     }
     const created = new Map(fresh.map(([k]) => [k, emptyCopy(this.#overall)]));
     const metrics = [this.#overall, ...theirs.map(([k]) => created.get(k) ?? this.#slices.get(k).metric)];
@@ -245,10 +270,16 @@ export class SlicedMetric extends JsMetric {
     const refuse = (why) => {
       throw new Error(`${where}: refusing the state blob: ${why}`);
     };
-    if (!Array.isArray(keys) || !Array.isArray(counts) || keys.length !== counts.length || sections.length !== keys.length + 1) {
+    if (
+      !Array.isArray(keys) ||
+      !Array.isArray(counts) ||
+      keys.length !== counts.length ||
+      sections.length !== keys.length + 1
+    ) {
       refuse('its keys, row counts and sections do not agree');
     }
-    if (!keys.every((k) => typeof k === 'string' || Number.isSafeInteger(k)) || new Set(keys).size !== keys.length) refuse('its slice keys are not distinct ints or strings');
+    if (!keys.every((k) => typeof k === 'string' || Number.isSafeInteger(k)) || new Set(keys).size !== keys.length)
+      refuse('its slice keys are not distinct ints or strings');
     if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0)) refuse('a row count is not a non-negative integer');
     const all = new Set([...keys, ...this.#declared]);
     if (all.size > this.#maxSlices) refuse(`it has ${all.size} slices, more than maxSlices ${this.#maxSlices}`);
@@ -262,7 +293,8 @@ export class SlicedMetric extends JsMetric {
     }
     for (const s of this.#slices.values()) s.metric.dispose();
     this.#slices = new Map(keys.map((k, i) => [k, { metric: loaded.get(k), count: counts[i] }]));
-    for (const k of this.#declared) if (!this.#slices.has(k)) this.#slices.set(k, { metric: emptyCopy(this.#overall), count: 0 });
+    for (const k of this.#declared)
+      if (!this.#slices.has(k)) this.#slices.set(k, { metric: emptyCopy(this.#overall), count: 0 });
   }
 
   /** An empty SlicedMetric with the same metric configuration, declared keys and cap. */

@@ -28,10 +28,14 @@ export class ClasswiseWrapper extends JsMetric {
   constructor(metric, { labels = null, prefix = null, postfix = null } = {}) {
     super();
     this.#metric = requireMetricLike(metric, 'ClasswiseWrapper');
-    if (labels !== null && (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' && typeof l !== 'number'))) {
-      throw new TypeError('ClasswiseWrapper: labels must be an array of strings, e.g. [\'cat\', \'dog\']');
+    if (
+      labels !== null &&
+      (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' && typeof l !== 'number'))
+    ) {
+      throw new TypeError("ClasswiseWrapper: labels must be an array of strings, e.g. ['cat', 'dog']");
     }
-    if (labels !== null && new Set(labels.map(String)).size !== labels.length) throw new Error('ClasswiseWrapper: labels must be distinct');
+    if (labels !== null && new Set(labels.map(String)).size !== labels.length)
+      throw new Error('ClasswiseWrapper: labels must be distinct');
     this.#labels = labels?.map(String) ?? null;
     this.#prefix = prefix ?? (postfix === null ? `${metric.name.toLowerCase()}_` : '');
     this.#postfix = postfix ?? '';
@@ -65,9 +69,16 @@ export class ClasswiseWrapper extends JsMetric {
 
   #labelled(value, method) {
     if (!(value instanceof Tensor) || value.ndim !== 1) {
-      const what = typeof value === 'number' ? 'a number' : value instanceof Tensor ? `a Tensor of shape [${value.shape}]` : 'named results';
-      throw new Error(`${this.name}.${method}: the metric gave ${what}; ClasswiseWrapper needs one value per class `
-        + "(a 1-D result, e.g. average: 'none')");
+      const what =
+        typeof value === 'number'
+          ? 'a number'
+          : value instanceof Tensor
+            ? `a Tensor of shape [${value.shape}]`
+            : 'named results';
+      throw new Error(
+        `${this.name}.${method}: the metric gave ${what}; ClasswiseWrapper needs one value per class ` +
+          "(a 1-D result, e.g. average: 'none')",
+      );
     }
     if (this.#labels !== null && this.#labels.length !== value.size) {
       throw new Error(`${this.name}.${method}: ${this.#labels.length} labels for ${value.size} classes`);
@@ -95,7 +106,11 @@ export class ClasswiseWrapper extends JsMetric {
   }
 
   clone() {
-    return new ClasswiseWrapper(emptyCopy(this.#metric), { labels: this.#labels, prefix: this.#prefix, postfix: this.#postfix });
+    return new ClasswiseWrapper(emptyCopy(this.#metric), {
+      labels: this.#labels,
+      prefix: this.#prefix,
+      postfix: this.#postfix,
+    });
   }
 }
 
@@ -132,7 +147,8 @@ export class MinMaxMetric extends JsMetric {
   }
 
   #track(value, method) {
-    if (typeof value !== 'number') throw new Error(`${this.name}.${method}: MinMaxMetric needs a scalar result, got ${String(value)}`);
+    if (typeof value !== 'number')
+      throw new Error(`${this.name}.${method}: MinMaxMetric needs a scalar result, got ${String(value)}`);
     this.#max = Math.max(this.#max, value);
     this.#min = Math.min(this.#min, value);
     return { raw: value, max: this.#max, min: this.#min };
@@ -164,11 +180,15 @@ export class MinMaxMetric extends JsMetric {
   }
 
   loadSections(header, sections, where) {
-    const [min, max] = [header.min, header.max].map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
+    const [min, max] = [header.min, header.max].map((v) =>
+      typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN,
+    );
     const fresh = min === Infinity && max === -Infinity;
     const nan = header.min === 'NaN' || header.max === 'NaN'; // a NaN value makes both NaN from then on
     if (!fresh && !nan && !(min <= max)) {
-      throw new Error(`${where}: refusing the state blob: min ${JSON.stringify(header.min)} and max ${JSON.stringify(header.max)} are not a seen range`);
+      throw new Error(
+        `${where}: refusing the state blob: min ${JSON.stringify(header.min)} and max ${JSON.stringify(header.max)} are not a seen range`,
+      );
     }
     super.loadSections(header, sections, where);
     this.#min = min;
@@ -282,7 +302,8 @@ export class MetricTracker extends JsMetric {
   static #best(values, maximize) {
     let step = -1;
     values.forEach((v, i) => {
-      if (typeof v === 'number' && !Number.isNaN(v) && (step < 0 || (maximize ? v > values[step] : v < values[step]))) step = i;
+      if (typeof v === 'number' && !Number.isNaN(v) && (step < 0 || (maximize ? v > values[step] : v < values[step])))
+        step = i;
     });
     return { value: step < 0 ? NaN : values[step], step };
   }
@@ -299,7 +320,13 @@ export class MetricTracker extends JsMetric {
     }
     if (all.every((v) => v !== null && typeof v === 'object' && !(v instanceof Tensor) && !Array.isArray(v))) {
       const keys = Object.keys(all[0]);
-      const best = keys.map((k, i) => [k, MetricTracker.#best(all.map((v) => v[k]), this.#maximizeFor(k, i))]);
+      const best = keys.map((k, i) => [
+        k,
+        MetricTracker.#best(
+          all.map((v) => v[k]),
+          this.#maximizeFor(k, i),
+        ),
+      ]);
       const value = Object.fromEntries(best.map(([k, b]) => [k, b.value]));
       return returnStep ? { value, step: Object.fromEntries(best.map(([k, b]) => [k, b.step])) } : value;
     }
@@ -321,7 +348,11 @@ export class MetricTracker extends JsMetric {
   }
 
   loadSections(header, sections, where) {
-    if (!Array.isArray(header.history) || typeof header.started !== 'boolean' || sections.length !== (header.started ? 1 : 0)) {
+    if (
+      !Array.isArray(header.history) ||
+      typeof header.started !== 'boolean' ||
+      sections.length !== (header.started ? 1 : 0)
+    ) {
       throw new Error(`${where}: refusing the state blob: its history, epoch flag and sections do not agree`);
     }
     const history = header.history.map((v) => resultFromJson(v, Tensor));
@@ -372,19 +403,37 @@ export class BootStrapper extends JsMetric {
   #config;
   #name;
 
-  constructor(metric, { numBootstraps = 10, mean = true, std = true, quantile = null, raw = false, seed = null,
-    samplingStrategy = 'poisson' } = {}) {
+  constructor(
+    metric,
+    {
+      numBootstraps = 10,
+      mean = true,
+      std = true,
+      quantile = null,
+      raw = false,
+      seed = null,
+      samplingStrategy = 'poisson',
+    } = {},
+  ) {
     super();
     requireMetricLike(metric, 'BootStrapper');
-    if (!Number.isInteger(numBootstraps) || numBootstraps < 1) throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
+    if (!Number.isInteger(numBootstraps) || numBootstraps < 1)
+      throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
     if (numBootstraps > MAX_BOOTSTRAPS) {
-      throw new RangeError(`BootStrapper: numBootstraps must be at most ${MAX_BOOTSTRAPS}, got ${numBootstraps}: each bootstrap is a `
-        + 'full copy of the metric, updated on every batch (memory and time grow with the count; 1e6 blocked a page for 40 s)');
+      throw new RangeError(
+        `BootStrapper: numBootstraps must be at most ${MAX_BOOTSTRAPS}, got ${numBootstraps}: each bootstrap is a ` +
+          'full copy of the metric, updated on every batch (memory and time grow with the count; 1e6 blocked a page for 40 s)',
+      );
     }
-    if (samplingStrategy !== 'poisson') throw new Error(`BootStrapper: samplingStrategy ${JSON.stringify(samplingStrategy)} is not supported; 'poisson' streams, 'multinomial' would need every sample at once`);
+    if (samplingStrategy !== 'poisson')
+      throw new Error(
+        `BootStrapper: samplingStrategy ${JSON.stringify(samplingStrategy)} is not supported; 'poisson' streams, 'multinomial' would need every sample at once`,
+      );
     const qs = quantile === null ? null : [quantile].flat();
-    if (qs !== null && !qs.every((q) => typeof q === 'number' && q >= 0 && q <= 1)) throw new RangeError('BootStrapper: quantile values must be in [0, 1]');
-    if (seed !== null && !Number.isInteger(seed)) throw new TypeError(`BootStrapper: seed must be an integer, got ${seed}`);
+    if (qs !== null && !qs.every((q) => typeof q === 'number' && q >= 0 && q <= 1))
+      throw new RangeError('BootStrapper: quantile values must be in [0, 1]');
+    if (seed !== null && !Number.isInteger(seed))
+      throw new TypeError(`BootStrapper: seed must be an integer, got ${seed}`);
     this.#seed = seed ?? Math.floor(Math.random() * 2 ** 32);
     this.#rng = new Rng(this.#seed);
     this.#config = { numBootstraps, mean, std, quantile, raw };
@@ -426,7 +475,10 @@ export class BootStrapper extends JsMetric {
     const n = counts.find((c) => c !== null);
     if (n === undefined) throw new Error(`${this.#name}.${method}: no input has a first dimension to resample along`);
     counts.forEach((c, i) => {
-      if (c !== null && c !== n) throw new Error(`${where(i)} has ${c} rows but input ${counts.indexOf(n)} has ${n}; every input is resampled along dim 0`);
+      if (c !== null && c !== n)
+        throw new Error(
+          `${where(i)} has ${c} rows but input ${counts.indexOf(n)} has ${n}; every input is resampled along dim 0`,
+        );
     });
     return this.#copies.map(() => {
       const index = this.#draw(n);
@@ -455,7 +507,10 @@ export class BootStrapper extends JsMetric {
 
   // forward(): the statistics over the copies' values on this batch alone; the batch is accumulated too.
   forwardState(inputs) {
-    return this.#summarize(this.#eachCopy('forward', inputs, (c, args) => c.forward(...args)), 'forward');
+    return this.#summarize(
+      this.#eachCopy('forward', inputs, (c, args) => c.forward(...args)),
+      'forward',
+    );
   }
 
   combineValues(values, method) {
@@ -478,14 +533,20 @@ export class BootStrapper extends JsMetric {
     const means = Float64Array.from({ length: size }, (_, j) => column(j).reduce((a, v) => a + v, 0) / B);
     if (mean) out.mean = make(means);
     if (std) {
-      out.std = make(Float64Array.from({ length: size }, (_, j) => Math.sqrt(column(j).reduce((a, v) => a + (v - means[j]) ** 2, 0) / (B - 1))));
+      out.std = make(
+        Float64Array.from({ length: size }, (_, j) =>
+          Math.sqrt(column(j).reduce((a, v) => a + (v - means[j]) ** 2, 0) / (B - 1)),
+        ),
+      );
     }
     if (quantile !== null) {
       const qs = [quantile].flat();
       const data = new Float64Array(qs.length * size);
       for (let j = 0; j < size; j++) {
         const sorted = column(j).sort((a, b) => a - b);
-        qs.forEach((q, k) => { data[k * size + j] = quantileOf(sorted, q); });
+        qs.forEach((q, k) => {
+          data[k * size + j] = quantileOf(sorted, q);
+        });
       }
       out.quantile = Array.isArray(quantile) ? new Tensor(data, [qs.length, ...shape]) : make(data);
     }
@@ -499,7 +560,8 @@ export class BootStrapper extends JsMetric {
 
   // merge(): copy by copy (e.g. another shard's BootStrapper, best drawn with another seed).
   mergeState(other) {
-    if (other.#copies.length !== this.#copies.length) throw new Error(`${this.#name}.merge: ${other.#copies.length} copies vs ${this.#copies.length}`);
+    if (other.#copies.length !== this.#copies.length)
+      throw new Error(`${this.#name}.merge: ${other.#copies.length} copies vs ${this.#copies.length}`);
     super.mergeState(other);
   }
 
@@ -514,10 +576,20 @@ export class BootStrapper extends JsMetric {
 
   loadSections(header, sections, where) {
     const uint32 = (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32;
-    if (!uint32(header.seed)) throw new Error(`${where}: refusing the state blob: seed ${JSON.stringify(header.seed)} is not a 32-bit unsigned integer`);
+    if (!uint32(header.seed))
+      throw new Error(
+        `${where}: refusing the state blob: seed ${JSON.stringify(header.seed)} is not a 32-bit unsigned integer`,
+      );
     // xoshiro128**'s state: four 32-bit words, not all zero (an all-zero state only ever draws 0).
-    if (!Array.isArray(header.rng) || header.rng.length !== 4 || !header.rng.every(uint32) || header.rng.every((v) => v === 0)) {
-      throw new Error(`${where}: refusing the state blob: rng ${JSON.stringify(header.rng)} is not a generator state (four 32-bit words, not all zero)`);
+    if (
+      !Array.isArray(header.rng) ||
+      header.rng.length !== 4 ||
+      !header.rng.every(uint32) ||
+      header.rng.every((v) => v === 0)
+    ) {
+      throw new Error(
+        `${where}: refusing the state blob: rng ${JSON.stringify(header.rng)} is not a generator state (four 32-bit words, not all zero)`,
+      );
     }
     super.loadSections(header, sections, where);
     this.#seed = header.seed;
@@ -545,10 +617,17 @@ export class MultitaskWrapper extends JsMetric {
 
   constructor(taskMetrics, { prefix = '', postfix = '' } = {}) {
     super();
-    if (taskMetrics === null || typeof taskMetrics !== 'object' || Array.isArray(taskMetrics) || Object.keys(taskMetrics).length === 0) {
+    if (
+      taskMetrics === null ||
+      typeof taskMetrics !== 'object' ||
+      Array.isArray(taskMetrics) ||
+      Object.keys(taskMetrics).length === 0
+    ) {
       throw new TypeError('MultitaskWrapper: expected {task: metric}');
     }
-    this.#tasks = new Map(Object.entries(taskMetrics).map(([k, m]) => [k, requireMetricLike(m, `MultitaskWrapper: task '${k}'`)]));
+    this.#tasks = new Map(
+      Object.entries(taskMetrics).map(([k, m]) => [k, requireMetricLike(m, `MultitaskWrapper: task '${k}'`)]),
+    );
     this.#prefix = prefix;
     this.#postfix = postfix;
   }
@@ -571,7 +650,10 @@ export class MultitaskWrapper extends JsMetric {
 
   #check(method, preds, target) {
     const tasks = [...this.#tasks.keys()];
-    for (const [what, d] of [['preds', preds], ['target', target]]) {
+    for (const [what, d] of [
+      ['preds', preds],
+      ['target', target],
+    ]) {
       if (d === null || typeof d !== 'object' || Array.isArray(d) || ArrayBuffer.isView(d)) {
         throw new TypeError(`MultitaskWrapper.${method}: \`${what}\` must be {task: input}`);
       }
@@ -599,11 +681,14 @@ export class MultitaskWrapper extends JsMetric {
 
   // {task: value}, keys with prefix and postfix; the values in task order.
   combineValues(values) {
-    return Object.fromEntries([...this.#tasks.keys()].map((t, i) => [`${this.#prefix}${t}${this.#postfix}`, values[i]]));
+    return Object.fromEntries(
+      [...this.#tasks.keys()].map((t, i) => [`${this.#prefix}${t}${this.#postfix}`, values[i]]),
+    );
   }
 
   mergeState(other) {
-    if (other.configHash() !== this.configHash()) throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
+    if (other.configHash() !== this.configHash())
+      throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
     super.mergeState(other);
   }
 
@@ -616,9 +701,12 @@ export class MultitaskWrapper extends JsMetric {
   }
 
   clone() {
-    return new MultitaskWrapper(Object.fromEntries([...this.#tasks].map(([t, m]) => [t, emptyCopy(m)])),
-      { prefix: this.#prefix, postfix: this.#postfix });
+    return new MultitaskWrapper(Object.fromEntries([...this.#tasks].map(([t, m]) => [t, emptyCopy(m)])), {
+      prefix: this.#prefix,
+      postfix: this.#postfix,
+    });
   }
 }
 
-for (const cls of [ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper]) installOperators(cls);
+for (const cls of [ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper])
+  installOperators(cls);
