@@ -197,56 +197,28 @@ export class CompositionalMetric extends JsMetric {
   }
 }
 
-/** The operator methods every metric gets: add, sub, mul, div, pow (with r-variants), abs, neg. */
+// The operator methods every metric gets, one per operator of BINARY (with its reflected twin:
+// a.radd(b) is b + a, so `m.rsub(1)` is 1 - m) and of UNARY; their docs are in collection.d.ts.
+const binary = (op) =>
+  function (other) {
+    return new CompositionalMetric(op, this, other);
+  };
+const reflected = (op) =>
+  function (other) {
+    return new CompositionalMetric(op, other, this);
+  };
+const unary = (op) =>
+  function () {
+    return new CompositionalMetric(op, this);
+  };
 export const OPERATORS = {
-  /** this + other (a metric, a number or a Tensor). */
-  add(other) {
-    return new CompositionalMetric('add', this, other);
-  },
-  /** other + this. */
-  radd(other) {
-    return new CompositionalMetric('add', other, this);
-  },
-  /** this - other. */
-  sub(other) {
-    return new CompositionalMetric('sub', this, other);
-  },
-  /** other - this, e.g. `m.rsub(1)` for 1 - m. */
-  rsub(other) {
-    return new CompositionalMetric('sub', other, this);
-  },
-  /** this * other. */
-  mul(other) {
-    return new CompositionalMetric('mul', this, other);
-  },
-  /** other * this. */
-  rmul(other) {
-    return new CompositionalMetric('mul', other, this);
-  },
-  /** this / other. */
-  div(other) {
-    return new CompositionalMetric('div', this, other);
-  },
-  /** other / this. */
-  rdiv(other) {
-    return new CompositionalMetric('div', other, this);
-  },
-  /** this ** other. */
-  pow(other) {
-    return new CompositionalMetric('pow', this, other);
-  },
-  /** other ** this. */
-  rpow(other) {
-    return new CompositionalMetric('pow', other, this);
-  },
-  /** |this|. */
-  abs() {
-    return new CompositionalMetric('abs', this);
-  },
-  /** -this. */
-  neg() {
-    return new CompositionalMetric('neg', this);
-  },
+  ...Object.fromEntries(
+    Object.keys(BINARY).flatMap((op) => [
+      [op, binary(op)],
+      [`r${op}`, reflected(op)],
+    ]),
+  ),
+  ...Object.fromEntries(Object.keys(UNARY).map((op) => [op, unary(op)])),
 };
 
 /** Gives a class's instances the operator methods (without overwriting methods it has). */
