@@ -25,7 +25,8 @@ const DTYPE_ARRAYS = {
 export const DTYPES = Object.freeze(
   Object.fromEntries(
     Object.entries(DTYPE_CODES).map(([name, code]) => {
-      if (!Object.hasOwn(DTYPE_ARRAYS, name)) throw new Error(`wasmetrics: the core's dtype ${name} has no typed array in tensor.mjs`);
+      if (!Object.hasOwn(DTYPE_ARRAYS, name))
+        throw new Error(`wasmetrics: the core's dtype ${name} has no typed array in tensor.mjs`);
       return [name, Object.freeze({ code, Array: DTYPE_ARRAYS[name] })];
     }),
   ),
@@ -57,8 +58,13 @@ const indexText = (path) => path.map((i) => `[${i}]`).join('');
 
 function checkShape(shape, where) {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw withCode(new TypeError(`${where}: shape must be an array of non-negative integers, got ${describe(shape)}`
-      + (Array.isArray(shape) ? ` ${JSON.stringify(shape)}` : '')), 'E_SHAPE');
+    throw withCode(
+      new TypeError(
+        `${where}: shape must be an array of non-negative integers, got ${describe(shape)}` +
+          (Array.isArray(shape) ? ` ${JSON.stringify(shape)}` : ''),
+      ),
+      'E_SHAPE',
+    );
   }
   return shape.reduce((n, d) => n * d, 1);
 }
@@ -106,8 +112,13 @@ function fromNested(value, where, dtype) {
   const plainNumbers = dtype === undefined && kind === 'float64';
   const walk = (arr, depth) => {
     if (arr.length !== shape[depth]) {
-      throw withCode(new Error(`${where} is a ragged nested array: ${indexText(at) || 'the outer array'} has ${arr.length}`
-        + ` elements but ${indexText(firstPath.slice(0, depth)) || 'the outer array'} has ${shape[depth]}`), 'E_SHAPE');
+      throw withCode(
+        new Error(
+          `${where} is a ragged nested array: ${indexText(at) || 'the outer array'} has ${arr.length}` +
+            ` elements but ${indexText(firstPath.slice(0, depth)) || 'the outer array'} has ${shape[depth]}`,
+        ),
+        'E_SHAPE',
+      );
     }
     const leaves = depth === shape.length - 1;
     if (leaves && plainNumbers) {
@@ -127,14 +138,21 @@ function fromNested(value, where, dtype) {
       at[depth] = i;
       const v = arr[i];
       if (Array.isArray(v) !== !leaves) {
-        throw withCode(new Error(`${where} is a ragged nested array: ${indexText(at)} is `
-          + `${Array.isArray(v) ? 'an array' : describe(v)} where ${indexText(firstPath.slice(0, depth + 1))} is `
-          + `${leaves ? 'not an array' : 'an array'}`), 'E_SHAPE');
+        throw withCode(
+          new Error(
+            `${where} is a ragged nested array: ${indexText(at)} is ` +
+              `${Array.isArray(v) ? 'an array' : describe(v)} where ${indexText(firstPath.slice(0, depth + 1))} is ` +
+              `${leaves ? 'not an array' : 'an array'}`,
+          ),
+          'E_SHAPE',
+        );
       }
       if (leaves) {
         if (dtype === undefined && leafDtype(v, where, at) !== kind) {
-          throw new TypeError(`${where} mixes element kinds: ${indexText(at)} is ${describe(v)} but `
-            + `${indexText(firstPath)} is ${describe(probe)}`);
+          throw new TypeError(
+            `${where} mixes element kinds: ${indexText(at)} is ${describe(v)} but ` +
+              `${indexText(firstPath)} is ${describe(probe)}`,
+          );
         }
         data[k++] = convert(v, at);
       } else {
@@ -152,17 +170,29 @@ function fromObject(value, where) {
   const shape = value.shape === undefined && ArrayBuffer.isView(data) ? [data.length] : value.shape;
   const size = checkShape(shape, where);
   if (dtype !== undefined && !Object.hasOwn(DTYPES, dtype)) {
-    throw withCode(new TypeError(`${where}: unknown dtype ${JSON.stringify(dtype)}; known: ${Object.keys(DTYPES).join(', ')}`), 'E_DTYPE');
+    throw withCode(
+      new TypeError(`${where}: unknown dtype ${JSON.stringify(dtype)}; known: ${Object.keys(DTYPES).join(', ')}`),
+      'E_DTYPE',
+    );
   }
   let out;
   if (ArrayBuffer.isView(data)) {
     refuseDetached(data, where);
     const own = typedArrayDtype(data);
-    if (own === null) throw withCode(new TypeError(`${where}: ${data.constructor.name} is not supported; use ${supportedArrays}`), 'E_DTYPE');
+    if (own === null)
+      throw withCode(
+        new TypeError(`${where}: ${data.constructor.name} is not supported; use ${supportedArrays}`),
+        'E_DTYPE',
+      );
     const boolBytes = dtype === 'bool' && (own === 'uint8' || own === 'int8');
     if (dtype !== undefined && dtype !== own && !boolBytes) {
-      throw withCode(new TypeError(`${where}: dtype '${dtype}' does not match its data, a ${data.constructor.name} (${own});`
-        + ' convert the data or leave dtype out'), 'E_DTYPE');
+      throw withCode(
+        new TypeError(
+          `${where}: dtype '${dtype}' does not match its data, a ${data.constructor.name} (${own});` +
+            ' convert the data or leave dtype out',
+        ),
+        'E_DTYPE',
+      );
     }
     out = { data, dtype: dtype ?? own, shape: [...shape] };
   } else if (Array.isArray(data)) {
@@ -174,7 +204,9 @@ function fromObject(value, where) {
     const typed = new DTYPES[kind].Array(data.length);
     for (let i = 0; i < data.length; i++) {
       if (dtype === undefined && leafDtype(data[i], where, [i]) !== kind) {
-        throw new TypeError(`${where}: data mixes element kinds: [${i}] is ${describe(data[i])}, [0] is ${describe(data[0])}`);
+        throw new TypeError(
+          `${where}: data mixes element kinds: [${i}] is ${describe(data[i])}, [0] is ${describe(data[0])}`,
+        );
       }
       typed[i] = convert(data[i], [i]);
     }
@@ -183,7 +215,10 @@ function fromObject(value, where) {
     throw new TypeError(`${where}: data must be a typed array or an array of numbers, got ${describe(data)}`);
   }
   if (out.data.length !== size) {
-    throw withCode(new Error(`${where} has ${out.data.length} elements but shape ${shapeText(shape)} needs ${size}`), 'E_SHAPE');
+    throw withCode(
+      new Error(`${where} has ${out.data.length} elements but shape ${shapeText(shape)} needs ${size}`),
+      'E_SHAPE',
+    );
   }
   return out;
 }
@@ -206,13 +241,16 @@ export function toInputTensor(value, where) {
   if (ArrayBuffer.isView(value)) {
     refuseDetached(value, where);
     const dtype = typedArrayDtype(value);
-    if (dtype === null) throw new TypeError(`${where}: ${value.constructor.name} is not supported; use ${supportedArrays}`);
+    if (dtype === null)
+      throw new TypeError(`${where}: ${value.constructor.name} is not supported; use ${supportedArrays}`);
     return { data: value, dtype, shape: [value.length] };
   }
   if (Array.isArray(value)) return fromNested(value, where);
   if (value instanceof Tensor) return { data: value.data, dtype: 'float64', shape: [...value.shape] };
   if (value !== null && typeof value === 'object' && 'data' in value) return fromObject(value, where);
-  throw new TypeError(`${where} must be a number, a typed array, nested arrays or {data, shape}, got ${describe(value)}`);
+  throw new TypeError(
+    `${where} must be a number, a typed array, nested arrays or {data, shape}, got ${describe(value)}`,
+  );
 }
 
 /**
@@ -224,7 +262,9 @@ export function withHeapTensors(M, tensors, fn) {
   // A view of the heap itself (HeapInput.data passed as data) would be detached by the mallocs
   // below if the heap grows: copy it out first.
   const heapBuffer = M.HEAPU8.buffer;
-  const safe = tensors.map((t) => (!t.heap && !t.text && t.data.buffer === heapBuffer ? { ...t, data: t.data.slice() } : t));
+  const safe = tensors.map((t) =>
+    !t.heap && !t.text && t.data.buffer === heapBuffer ? { ...t, data: t.data.slice() } : t,
+  );
   try {
     const descriptors = safe.map((t) => {
       if (t.text) return textDescriptor(M, t.text, pointers); // strings: one UTF-8 buffer + offsets
@@ -233,12 +273,18 @@ export function withHeapTensors(M, tensors, fn) {
       // have resized an earlier input's (resizable) buffer since it was checked.
       const elements = t.shape.reduce((n, d) => n * d, 1);
       if (t.data.length !== elements) {
-        throw new Error(`input ${safe.indexOf(t)} changed size during the call: its buffer holds ${t.data.length} elements, `
-          + `its shape ${shapeText(t.shape)} needs ${elements}`);
+        throw new Error(
+          `input ${safe.indexOf(t)} changed size during the call: its buffer holds ${t.data.length} elements, ` +
+            `its shape ${shapeText(t.shape)} needs ${elements}`,
+        );
       }
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       const ptr = M._malloc(Math.max(bytes.length, 1)) >>> 0;
-      if (ptr === 0) throw withCode(new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`), 'E_OUT_OF_MEMORY');
+      if (ptr === 0)
+        throw withCode(
+          new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`),
+          'E_OUT_OF_MEMORY',
+        );
       pointers.push(ptr);
       M.HEAPU8.set(bytes, ptr); // read HEAPU8 after malloc: growing memory replaces the view
       return [ptr, DTYPES[t.dtype].code, t.shape];
@@ -252,7 +298,8 @@ export function withHeapTensors(M, tensors, fn) {
 /** Copies bytes into the heap and calls fn(pointer, length); frees in any case. */
 export function withHeapBytes(M, bytes, fn) {
   const ptr = M._malloc(Math.max(bytes.length, 1)) >>> 0;
-  if (ptr === 0) throw withCode(new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`), 'E_OUT_OF_MEMORY');
+  if (ptr === 0)
+    throw withCode(new Error(`out of memory in the WebAssembly heap copying ${bytes.length} bytes`), 'E_OUT_OF_MEMORY');
   try {
     M.HEAPU8.set(bytes, ptr);
     return fn(ptr, bytes.length);
@@ -266,7 +313,8 @@ export class Tensor {
   constructor(data, shape) {
     if (!(data instanceof Float64Array)) throw new TypeError('Tensor: data must be a Float64Array');
     const size = checkShape(shape, 'Tensor');
-    if (data.length !== size) throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeText(shape)} needs ${size}`);
+    if (data.length !== size)
+      throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeText(shape)} needs ${size}`);
     this.data = data;
     this.shape = Object.freeze([...shape]);
   }
@@ -282,13 +330,17 @@ export class Tensor {
   /** The element at the given indices (one per dimension). */
   get(...index) {
     if (index.length !== this.shape.length) {
-      throw new RangeError(`Tensor.get: expected ${this.shape.length} indices for shape ${shapeText(this.shape)}, got ${index.length}`);
+      throw new RangeError(
+        `Tensor.get: expected ${this.shape.length} indices for shape ${shapeText(this.shape)}, got ${index.length}`,
+      );
     }
     let offset = 0;
     for (let d = 0; d < index.length; d++) {
       const i = index[d];
       if (!Number.isInteger(i) || i < 0 || i >= this.shape[d]) {
-        throw new RangeError(`Tensor.get: index ${String(i)} is out of range for dimension ${d} of shape ${shapeText(this.shape)}`);
+        throw new RangeError(
+          `Tensor.get: index ${String(i)} is out of range for dimension ${d} of shape ${shapeText(this.shape)}`,
+        );
       }
       offset = offset * this.shape[d] + i;
     }
@@ -317,8 +369,10 @@ export class Tensor {
 // empty buffer is probed: constructing a view on a detached buffer throws.
 function refuseDetached(view, where) {
   if (!isDetached(view)) return;
-  throw new TypeError(`${where}: its typed array's buffer is detached (a view of the WebAssembly heap, such as `
-    + 'HeapInput.data, goes stale when the heap grows): pass the HeapInput from allocInput() itself, not its .data');
+  throw new TypeError(
+    `${where}: its typed array's buffer is detached (a view of the WebAssembly heap, such as ` +
+      'HeapInput.data, goes stale when the heap grows): pass the HeapInput from allocInput() itself, not its .data',
+  );
 }
 
 function isDetached(view) {
