@@ -219,23 +219,25 @@ function notebook(mode, panelEl) {
     el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[2]' }), el('h2', { text: 'Results' })),
     el('div', { class: 'cell-body' }, progress.el, out),
   );
-  const jsonButton = el('button', {
-    type: 'button',
-    dataset: { export: 'json' },
-    disabled: true,
-    text: 'Results as JSON',
-    onclick: () =>
-      result &&
-      download(new Blob([JSON.stringify(result, null, 2)], { type: 'application/json' }), `${baseName()}-${name}.json`),
-  });
-  const csvButton = el('button', {
-    type: 'button',
-    dataset: { export: 'csv' },
-    disabled: true,
-    text: 'Results as CSV',
-    onclick: () =>
-      result && download(new Blob([csvText(mode.csvRows(result))], { type: 'text/csv' }), `${baseName()}-${name}.csv`),
-  });
+  // An export of the results shown (disabled until there are some): `blob(result)` is the file.
+  const exportButton = (kind, text, blob) =>
+    el('button', {
+      type: 'button',
+      dataset: { export: kind },
+      disabled: true,
+      text,
+      onclick: () => result && download(blob(result), `${baseName()}-${name}.${kind}`),
+    });
+  const jsonButton = exportButton(
+    'json',
+    'Results as JSON',
+    (r) => new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }),
+  );
+  const csvButton = exportButton(
+    'csv',
+    'Results as CSV',
+    (r) => new Blob([csvText(mode.csvRows(r))], { type: 'text/csv' }),
+  );
   // "Copy as code": a Node script that reads the same files as the page and prints its numbers
   const code = el('code');
   const copyState = el('span', { class: 'muted' });
