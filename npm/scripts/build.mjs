@@ -14,6 +14,7 @@
 //        node npm/scripts/build.mjs --check   (only verify that dist/ is complete: npm prepack)
 import { exampleCode } from '../../scripts/lib/example-code.mjs';
 import { resultType, tsResultTypes } from './result-types.mjs';
+import { readDtypeCodes } from './dtype-codes.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -252,8 +253,8 @@ export declare function simd(): boolean;
 /** The WebAssembly heap's size and the bytes malloc holds (metric states...). Throws before init(). */
 export declare function memoryUsage(): { heapBytes: number; usedBytes: number; peakBytes: number };
 
-/** Element types the core accepts. */
-export type DType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'bool';
+/** Element types the core accepts (src/wasmetrics/core/dtype.hpp). */
+export type DType = @DTYPE_UNION@;
 
 export type TypedArrayInput =
   | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
@@ -476,8 +477,8 @@ function writeErrorCodeTable(errorCodes) {
   if (updated !== readme) writeFileSync(readmePath, updated);
 }
 
-function generateDts(registry) {
-  const out = [STATIC_DTS, errorDts(registry.errorCodes)];
+function generateDts(registry, dtypes) {
+  const out = [STATIC_DTS.replace('@DTYPE_UNION@', dtypes.map((d) => `'${d.name}'`).join(' | ')), errorDts(registry.errorCodes)];
   const results = new Map(registry.metrics.map((m) => [m.name, tsResultTypes(resultType(m))]));
   for (const m of registry.metrics) {
     out.push('');
@@ -782,6 +783,10 @@ async function main() {
   modules['wasmetrics:registry'] = `export default ${JSON.stringify(registryZlib)};\n`;
   modules['wasmetrics:error-codes'] = `export default Object.freeze(${JSON.stringify(
     Object.fromEntries(registry.errorCodes.map((e) => [e.code, e.doc])), null, 2)});\n`;
+  // The element types' codes ({name: code}, src/tensor.mjs), from their one list in C++ (dtype.hpp).
+  const dtypes = readDtypeCodes();
+  modules['wasmetrics:dtypes'] = `export default Object.freeze(${JSON.stringify(
+    Object.fromEntries(dtypes.map((d) => [d.name, d.code])))});\n`;
 
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
@@ -790,7 +795,7 @@ async function main() {
   // The declarations once, in index.d.cts: a CommonJS consumer's `require('wasmetrics')` needs
   // them there (under node16 resolution a .d.cts cannot re-export an ESM .d.ts), while an ESM
   // .d.ts may re-export a CommonJS one, so index.d.ts (the package is "type": "module") is one line.
-  writeFileSync(join(distDir, 'index.d.cts'), generateDts(registry));
+  writeFileSync(join(distDir, 'index.d.cts'), generateDts(registry, dtypes));
   writeErrorCodeTable(registry.errorCodes);
   writeFileSync(join(distDir, 'index.d.ts'), "// The declarations are in index.d.cts (one copy for ESM and CommonJS consumers).\nexport * from './index.cjs';\n");
   await bundle(modules);

@@ -2,20 +2,24 @@
 // ---- Collections, composition, wrappers, custom metrics, parallel evaluation --------------------
 // (appended by npm/scripts/build.mjs from npm/src/collection.d.ts)
 
+/** The calls of a metric that do not depend on its value's type (MetricLike, JsMetric). */
+interface StateCalls {
+  readonly name: string;
+  update(...inputs: any[]): void;
+  reset(): void;
+  saveState(): Uint8Array;
+  loadState(state: Uint8Array | ArrayBuffer): void;
+  dispose(): void;
+}
+
 /**
  * What collections, compositions and wrappers accept: a built-in metric, a custom one
  * ({@link defineMetric}), or one of those classes themselves.
  */
-export interface MetricLike {
-  readonly name: string;
-  update(...inputs: any[]): void;
+export interface MetricLike extends StateCalls {
   forward(...inputs: any[]): any;
   compute(): any;
-  reset(): void;
   merge(other: any): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
-  dispose(): void;
 }
 
 /** An operand of metric arithmetic: a metric, a number or a Tensor. */
@@ -59,6 +63,26 @@ export interface Metric extends Composable {
   computeFrom(source: Metric): MetricResult;
 }
 
+/**
+ * The protocol every class below shares (npm/src/js-metric.mjs): `R` is what forward() and
+ * compute() return, `Self` what merge() takes. Not exported: the classes extend it.
+ */
+declare abstract class JsMetric<R, Self> implements MetricLike {
+  /** True after dispose() (idempotent; any later use throws). */
+  readonly disposed: boolean;
+  /** The value on this batch alone; the batch is accumulated too. */
+  forward(...inputs: any[]): R;
+  /** The value over everything accumulated. */
+  compute(): R;
+  /** Folds in another instance of the same class and configuration. */
+  merge(other: Self): void;
+  [Symbol.dispose](): void;
+}
+declare interface JsMetric<R, Self> extends StateCalls {}
+// A declaration file exports every top-level declaration unless it has an export statement: this
+// one keeps StateCalls and JsMetric local (only what is marked `export` is the package's API).
+export {};
+
 /** Options of {@link MetricCollection}. */
 export interface MetricCollectionOptions {
   /** Prepended to every key of compute() and forward(). */
@@ -74,12 +98,11 @@ export interface MetricCollectionOptions {
  * stateKey form a compute group: only the first is updated, the others are computed from its
  * state. Owns its metrics: dispose() disposes them. saveState() is one blob for the collection.
  */
-export declare class MetricCollection implements MetricLike, Composable {
+export declare class MetricCollection extends JsMetric<Record<string, MetricResult>, MetricCollection> implements Composable {
   constructor(metrics: Record<string, MetricLike> | readonly MetricLike[], options?: MetricCollectionOptions);
   readonly name: 'MetricCollection';
   readonly prefix: string;
   readonly postfix: string;
-  readonly disposed: boolean;
   /** The metrics by key (without prefix/postfix). */
   readonly metrics: Record<string, MetricLike>;
   /** The compute groups: arrays of keys sharing one state, the first being the one updated. */
@@ -87,37 +110,21 @@ export declare class MetricCollection implements MetricLike, Composable {
   keys(): string[];
   update(...inputs: TensorInput[]): void;
   forward(...inputs: TensorInput[]): Record<string, MetricResult>;
-  compute(): Record<string, MetricResult>;
-  reset(): void;
-  merge(other: MetricCollection): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   /** A collection of empty copies with the same prefix, postfix and grouping. */
   clone(): MetricCollection;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface MetricCollection extends Composable {}
 
 /** Built by the operator methods (`a.add(b)`...); does not own its parts. */
-export declare class CompositionalMetric implements MetricLike {
+export declare class CompositionalMetric extends JsMetric<MetricResult, CompositionalMetric> {
   constructor(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'abs' | 'neg', a: Operand, b?: Operand);
   /** The expression, e.g. "(MulticlassPrecision + MulticlassRecall)". */
   readonly name: string;
   /** The distinct metrics of the expression, each updated once per update(). */
   readonly parts: MetricLike[];
-  readonly disposed: boolean;
-  update(...inputs: any[]): void;
-  forward(...inputs: any[]): MetricResult;
-  compute(): MetricResult;
-  reset(): void;
-  merge(other: CompositionalMetric): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): CompositionalMetric;
   /** Marks the composition unusable; the parts are the caller's to dispose. */
   dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface CompositionalMetric extends Composable {}
 
@@ -145,28 +152,18 @@ export interface MetricDefinition<S extends Record<string, CustomStateDecl>, I e
 }
 
 /** The base of classes made by {@link defineMetric}. */
-export declare abstract class CustomMetric implements MetricLike {
+export declare abstract class CustomMetric extends JsMetric<any, CustomMetric> {
   constructor(options?: Record<string, unknown>);
-  readonly name: string;
   /** The constructor's options (frozen), visible to update() and compute() as this.options. */
   readonly options: Readonly<Record<string, unknown>>;
-  readonly disposed: boolean;
   /** Number of update() calls folded in. */
   readonly updates: number;
   readonly stateBytes: number;
   readonly stateKey: string;
-  update(...inputs: any[]): void;
-  forward(...inputs: any[]): any;
-  compute(): any;
   computeFrom(source: CustomMetric): any;
-  reset(): void;
-  merge(other: CustomMetric): void;
   /** A "WMJS" blob: JSON header (version, metric name, options hash, states) + float64 states. */
   saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): this;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface CustomMetric extends Composable {}
 
@@ -194,41 +191,19 @@ export interface ClasswiseWrapperOptions {
 }
 
 /** `{<prefix><label><postfix>: number}` from a per-class (1-D) result. Owns the wrapped metric. */
-export declare class ClasswiseWrapper implements MetricLike {
+export declare class ClasswiseWrapper extends JsMetric<Record<string, number>, ClasswiseWrapper> {
   constructor(metric: MetricLike, options?: ClasswiseWrapperOptions);
-  readonly name: string;
   readonly metric: MetricLike;
   readonly labels: string[] | null;
-  readonly disposed: boolean;
-  update(...inputs: any[]): void;
-  forward(...inputs: any[]): Record<string, number>;
-  compute(): Record<string, number>;
-  reset(): void;
-  merge(other: ClasswiseWrapper): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): ClasswiseWrapper;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface ClasswiseWrapper extends Composable {}
 
 /** `{raw, max, min}`: the value and its extremes over compute()/forward() calls. Owns the metric. */
-export declare class MinMaxMetric implements MetricLike {
+export declare class MinMaxMetric extends JsMetric<{ raw: number; max: number; min: number }, MinMaxMetric> {
   constructor(metric: MetricLike);
-  readonly name: string;
   readonly metric: MetricLike;
-  readonly disposed: boolean;
-  update(...inputs: any[]): void;
-  forward(...inputs: any[]): { raw: number; max: number; min: number };
-  compute(): { raw: number; max: number; min: number };
-  reset(): void;
-  merge(other: MinMaxMetric): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): MinMaxMetric;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface MinMaxMetric extends Composable {}
 
@@ -239,17 +214,13 @@ export interface MetricTrackerOptions {
 }
 
 /** Per-epoch history of a metric or collection. Owns the metric given. */
-export declare class MetricTracker implements MetricLike {
+export declare class MetricTracker extends JsMetric<any, MetricTracker> {
   constructor(metric: MetricLike, options?: MetricTrackerOptions);
-  readonly name: string;
-  readonly disposed: boolean;
   /** Epochs started with increment(). */
   readonly nSteps: number;
   readonly maximize: boolean | readonly boolean[] | Record<string, boolean>;
   /** Starts an epoch (an empty copy of the metric); the previous epoch's value goes to the history. */
   increment(): void;
-  update(...inputs: any[]): void;
-  forward(...inputs: any[]): any;
   /** The current epoch's value. */
   compute(): any;
   /** Resets the current epoch. */
@@ -261,12 +232,7 @@ export declare class MetricTracker implements MetricLike {
   /** The best value over epochs (NaN ignored); with returnStep, `{value, step}`. Per key for a collection. */
   bestMetric(options?: { returnStep?: false }): number | Record<string, number>;
   bestMetric(options: { returnStep: true }): { value: number | Record<string, number>; step: number | Record<string, number> };
-  merge(other: MetricTracker): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): MetricTracker;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface MetricTracker extends Composable {}
 
@@ -289,42 +255,26 @@ export interface BootStrapperOptions {
 }
 
 /** Mean / std / quantiles of a metric over Poisson bootstrap resamples of the rows (dim 0) of every input. */
-export declare class BootStrapper implements MetricLike {
+export declare class BootStrapper extends JsMetric<
+  { mean?: number | Tensor; std?: number | Tensor; quantile?: number | Tensor; raw?: Tensor },
+  BootStrapper
+> {
   /** `metric` is a template: the copies are empty copies of it; it stays the caller's. */
   constructor(metric: MetricLike, options?: BootStrapperOptions);
-  readonly name: string;
-  readonly disposed: boolean;
   readonly numBootstraps: number;
   readonly seed: number;
-  update(...inputs: any[]): void;
-  forward(...inputs: any[]): { mean?: number | Tensor; std?: number | Tensor; quantile?: number | Tensor; raw?: Tensor };
-  compute(): { mean?: number | Tensor; std?: number | Tensor; quantile?: number | Tensor; raw?: Tensor };
-  reset(): void;
-  merge(other: BootStrapper): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): BootStrapper;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface BootStrapper extends Composable {}
 
 /** One metric per task: update({task: preds}, {task: target}); compute() gives {task: value}. Owns its metrics. */
-export declare class MultitaskWrapper implements MetricLike {
+export declare class MultitaskWrapper extends JsMetric<Record<string, any>, MultitaskWrapper> {
   constructor(taskMetrics: Record<string, MetricLike>, options?: { prefix?: string; postfix?: string });
   readonly name: 'MultitaskWrapper';
-  readonly disposed: boolean;
   readonly tasks: Record<string, MetricLike>;
   update(preds: Record<string, any>, target: Record<string, any>): void;
   forward(preds: Record<string, any>, target: Record<string, any>): Record<string, any>;
-  compute(): Record<string, any>;
-  reset(): void;
-  merge(other: MultitaskWrapper): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): MultitaskWrapper;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 export interface MultitaskWrapper extends Composable {}
 

@@ -2,9 +2,10 @@
 // {name: value} object. Compute groups: metrics whose stateKey is equal accumulate identical
 // states (MulticlassPrecision, Recall, F1Score, Accuracy... with the same input options), so only
 // the first of each group (its leader) is updated; the others are computed from its state.
-import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
-import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
+import { allOrNothing, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
+import { canonicalJson, hashText } from './blob.mjs';
 import { CompositionalMetric } from './compose.mjs';
+import { JsMetric } from './js-metric.mjs';
 
 /**
  * Several metrics updated together. `metrics` is `{key: metric}` or an array of metrics (keyed by
@@ -16,18 +17,19 @@ import { CompositionalMetric } from './compose.mjs';
  * Inside a collection, a metric that is not the leader of its group is not updated itself: read
  * values through the collection's compute() (or from `leader`'s state with computeFrom()).
  */
-export class MetricCollection {
+export class MetricCollection extends JsMetric {
   #metrics; // Map key -> metric
   #groups; // [{key (state key or null), members: [key...], leader, scratch}]
   #derived; // Map key -> CompositionalMetric whose parts are all entries: computed from their values
   #prefix;
   #postfix;
   #computeGroups;
-  #disposed = false;
 
   constructor(metrics, { prefix = '', postfix = '', computeGroups = true } = {}) {
+    super();
     const where = 'MetricCollection';
-    if (typeof prefix !== 'string' || typeof postfix !== 'string') throw new TypeError(`${where}: prefix and postfix must be strings`);
+    if (typeof prefix !== 'string' || typeof postfix !== 'string')
+      throw new TypeError(`${where}: prefix and postfix must be strings`);
     let entries;
     if (Array.isArray(metrics)) {
       entries = metrics.map((m, i) => [requireMetricLike(m, `${where}: metrics[${i}]`).name, m]);
@@ -39,7 +41,8 @@ export class MetricCollection {
     if (entries.length === 0) throw new Error(`${where}: no metrics given`);
     const seen = new Set();
     for (const [key] of entries) {
-      if (seen.has(key)) throw new Error(`${where}: two metrics named '${key}'; pass {name: metric} to name them apart`);
+      if (seen.has(key))
+        throw new Error(`${where}: two metrics named '${key}'; pass {name: metric} to name them apart`);
       seen.add(key);
     }
     this.#metrics = new Map(entries);
@@ -50,15 +53,15 @@ export class MetricCollection {
     // An expression of other entries (`{mse, rmse: mse.pow(0.5)}`) is not updated itself: its
     // parts are, once, and its value is computed from theirs.
     const entryMetrics = new Set(entries.map(([, m]) => m));
-    this.#derived = new Map(entries.filter(([, m]) => m instanceof CompositionalMetric
-      && m.parts.every((part) => entryMetrics.has(part))));
+    this.#derived = new Map(
+      entries.filter(([, m]) => m instanceof CompositionalMetric && m.parts.every((part) => entryMetrics.has(part))),
+    );
     const byStateKey = new Map();
     for (const [key, m] of entries) {
       if (this.#derived.has(key)) continue;
       const stateKey = this.#computeGroups ? stateKeyOf(m) : null;
       // The same object twice is one state whatever its key.
-      const existing = stateKey !== null ? byStateKey.get(stateKey)
-        : this.#groups.find((g) => g.leader === m);
+      const existing = stateKey !== null ? byStateKey.get(stateKey) : this.#groups.find((g) => g.leader === m);
       if (existing) {
         existing.members.push(key);
       } else {
@@ -81,8 +84,13 @@ export class MetricCollection {
     return this.#postfix;
   }
 
-  get disposed() {
-    return this.#disposed;
+  // The group leaders: the metrics updated, merged and saved (one blob section each).
+  get stateParts() {
+    return this.#groups.map((g) => g.leader);
+  }
+
+  get blobType() {
+    return { kind: 'collection', name: 'MetricCollection' };
   }
 
   /** The metrics by key (without prefix/postfix). */
@@ -116,19 +124,17 @@ export class MetricCollection {
       }
     }
     const keyOf = new Map([...this.#metrics].map(([k, m]) => [m, k]).reverse()); // first key of each object
-    for (const [key, expr] of this.#derived) values.set(key, expr.valueWith((part) => values.get(keyOf.get(part))));
+    for (const [key, expr] of this.#derived)
+      values.set(
+        key,
+        expr.valueWith((part) => values.get(keyOf.get(part))),
+      );
     return Object.fromEntries([...this.#metrics.keys()].map((k) => [this.#outKey(k), values.get(k)]));
   }
 
-  /** Folds a batch into every metric (once per compute group). */
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
-    allOrNothing(this.#groups.map((g) => g.leader), (m) => m.update(...inputs));
-  }
-
-  /** {key: value on this batch alone}; the batch is accumulated too. */
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
+  // update(): every metric once per compute group (JsMetric's default over the leaders).
+  // forward(): {key: value on this batch alone}; the batch is accumulated too.
+  forwardState(inputs) {
     const shared = (g) => g.key !== null && g.members.some((k) => this.#metrics.get(k) !== g.leader);
     // First the shared groups' batch states, in scratch copies (nothing accumulated changes yet)...
     for (const g of this.#groups) {
@@ -139,12 +145,15 @@ export class MetricCollection {
     }
     // ...then every leader takes the batch, all or nothing: a shared group's leader merges its
     // scratch copy, the others forward the batch.
-    const firsts = allOrNothing(this.#groups.map((g) => g.leader), (m, i) => {
-      const g = this.#groups[i];
-      if (!shared(g)) return m.forward(...inputs);
-      m.merge(g.scratch);
-      return undefined;
-    });
+    const firsts = allOrNothing(
+      this.#groups.map((g) => g.leader),
+      (m, i) => {
+        const g = this.#groups[i];
+        if (!shared(g)) return m.forward(...inputs);
+        m.merge(g.scratch);
+        return undefined;
+      },
+    );
     const first = new Map(this.#groups.map((g, i) => [g, firsts[i]]));
     return this.#values(
       (g) => (shared(g) ? g.leader.computeFrom(stateSourceOf(g.scratch)) : first.get(g)),
@@ -152,64 +161,43 @@ export class MetricCollection {
     );
   }
 
-  /** {key: value} over everything accumulated. */
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#values((g) => g.leader.compute(), (g) => stateSourceOf(g.leader));
+  // compute(): {key: value} over everything accumulated.
+  computeState() {
+    return this.#values(
+      (g) => g.leader.compute(),
+      (g) => stateSourceOf(g.leader),
+    );
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
+  resetState() {
     for (const [key, m] of this.#metrics) if (!this.#derived.has(key)) m.reset();
   }
 
   // What a blob or a merged collection must agree on: keys, metric configurations, groups.
-  #layoutHash() {
-    return hashText(canonicalJson({
-      groups: this.#groups.map((g) => g.members),
-      derived: [...this.#derived.keys()],
-      metrics: [...this.#metrics].map(([k, m]) => [k, m.name, stateKeyOf(m) ?? String(m)]),
-    }));
-  }
-
-  /** Folds in another collection with the same keys, metrics and groups. */
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, 'MetricCollection.merge');
-    checkAlive(other, other.#disposed, 'merge (the collection merged in)');
-    if (other.#layoutHash() !== this.#layoutHash()) {
-      throw new Error(`MetricCollection.merge: the collections differ (keys ${this.keys()} vs ${other.keys()}, or their options or groups)`);
-    }
-    allOrNothing(this.#groups.map((g) => g.leader), (m, i) => m.merge(other.#groups[i].leader));
-  }
-
-  /**
-   * One blob for the collection: a "WMJS" container (blob.mjs) whose header lists the keys of
-   * each compute group and whose sections are the group leaders' own blobs.
-   */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob(
-      { kind: 'collection', name: 'MetricCollection', optionsHash: this.#layoutHash(), groups: this.computeGroups },
-      this.#groups.map((g) => g.leader.saveState()),
+  configHash() {
+    return hashText(
+      canonicalJson({
+        groups: this.#groups.map((g) => g.members),
+        derived: [...this.#derived.keys()],
+        metrics: [...this.#metrics].map(([k, m]) => [k, m.name, stateKeyOf(m) ?? String(m)]),
+      }),
     );
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const { sections } = decodeBlob(blob, 'MetricCollection.loadState',
-      { kind: 'collection', name: 'MetricCollection', optionsHash: this.#layoutHash() });
-    if (sections.length !== this.#groups.length) {
-      throw new Error(`MetricCollection.loadState: the blob holds ${sections.length} states, expected ${this.#groups.length}`);
+  // merge(): another collection with the same keys, metrics and groups, leader by leader.
+  mergeState(other) {
+    if (other.configHash() !== this.configHash()) {
+      throw new Error(
+        `MetricCollection.merge: the collections differ (keys ${this.keys()} vs ${other.keys()}, or their options or groups)`,
+      );
     }
-    // Check every section before changing anything: a refused blob leaves the state unchanged.
-    const before = this.#groups.map((g) => g.leader.saveState());
-    try {
-      this.#groups.forEach((g, i) => g.leader.loadState(sections[i]));
-    } catch (e) {
-      this.#groups.forEach((g, i) => g.leader.loadState(before[i]));
-      throw e;
-    }
+    super.mergeState(other);
+  }
+
+  // The blob: a "WMJS" container (blob.mjs) whose header lists the keys of each compute group and
+  // whose sections are the group leaders' own blobs.
+  blobHeader() {
+    return { groups: this.computeGroups };
   }
 
   /** A collection of empty copies of the metrics, with the same prefix, postfix and grouping. */
@@ -221,14 +209,15 @@ export class MetricCollection {
     };
     const entries = [...this.#metrics].map(([k, m]) => [k, this.#derived.has(k) ? null : copyOf(m)]);
     for (const e of entries) if (e[1] === null) e[1] = this.#derived.get(e[0]).clone(copyOf);
-    return new MetricCollection(Object.fromEntries(entries),
-      { prefix: this.#prefix, postfix: this.#postfix, computeGroups: this.#computeGroups });
+    return new MetricCollection(Object.fromEntries(entries), {
+      prefix: this.#prefix,
+      postfix: this.#postfix,
+      computeGroups: this.#computeGroups,
+    });
   }
 
-  /** Disposes every metric of the collection. */
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  // dispose(): every metric of the collection.
+  disposeParts() {
     for (const m of new Set(this.#metrics.values())) m.dispose();
     for (const g of this.#groups) g.scratch?.dispose();
   }
@@ -237,4 +226,3 @@ export class MetricCollection {
     return `MetricCollection(${this.keys().join(', ')})`;
   }
 }
-addDisposeSymbol(MetricCollection);

@@ -13,7 +13,12 @@ export function isMetricLike(m) {
 
 export function requireMetricLike(m, where) {
   if (!isMetricLike(m)) {
-    const what = m === null ? 'null' : typeof m === 'object' ? `an object (${m.constructor?.name ?? 'no prototype'})` : `${typeof m} ${String(m)}`;
+    const what =
+      m === null
+        ? 'null'
+        : typeof m === 'object'
+          ? `an object (${m.constructor?.name ?? 'no prototype'})`
+          : `${typeof m} ${String(m)}`;
     throw new TypeError(`${where}: expected a metric (update, compute, merge, saveState...), got ${what}`);
   }
   return m;
@@ -47,19 +52,9 @@ export function checkAlive(obj, disposed, method) {
 
 export function checkSameClass(self, other, where) {
   if (!(other instanceof self.constructor)) {
-    throw new TypeError(`${where}: expected another ${self.constructor.name}, got ${other?.constructor?.name ?? String(other)}`);
-  }
-}
-
-export function addDisposeSymbol(cls) {
-  if (typeof Symbol.dispose === 'symbol') {
-    Object.defineProperty(cls.prototype, Symbol.dispose, {
-      value: function dispose() {
-        this.dispose();
-      },
-      writable: true,
-      configurable: true,
-    });
+    throw new TypeError(
+      `${where}: expected another ${self.constructor.name}, got ${other?.constructor?.name ?? String(other)}`,
+    );
   }
 }
 

@@ -4,8 +4,9 @@
 // Values combine element-wise: numbers, Tensors of equal shape (or a Tensor with a number), and
 // objects / arrays of those key by key.
 import { Tensor } from './tensor.mjs';
-import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike } from './common.mjs';
-import { decodeBlob, encodeBlob, hashText } from './blob.mjs';
+import { emptyCopy, requireMetricLike } from './common.mjs';
+import { hashText } from './blob.mjs';
+import { JsMetric } from './js-metric.mjs';
 
 const BINARY = {
   add: (x, y) => x + y,
@@ -28,13 +29,24 @@ function shapeEqual(a, b) {
 export function elementwise(f, x, y, where) {
   if (typeof x === 'number' && typeof y === 'number') return f(x, y);
   if (x instanceof Tensor || y instanceof Tensor) {
-    if (typeof x === 'number') return new Tensor(y.data.map((v) => f(x, v)), y.shape);
-    if (typeof y === 'number') return new Tensor(x.data.map((v) => f(v, y)), x.shape);
+    if (typeof x === 'number')
+      return new Tensor(
+        y.data.map((v) => f(x, v)),
+        y.shape,
+      );
+    if (typeof y === 'number')
+      return new Tensor(
+        x.data.map((v) => f(v, y)),
+        x.shape,
+      );
     if (x instanceof Tensor && y instanceof Tensor) {
       if (!shapeEqual(x.shape, y.shape)) {
         throw new Error(`${where}: cannot combine tensors of shapes [${x.shape}] and [${y.shape}]`);
       }
-      return new Tensor(x.data.map((v, i) => f(v, y.data[i])), x.shape);
+      return new Tensor(
+        x.data.map((v, i) => f(v, y.data[i])),
+        x.shape,
+      );
     }
   }
   if (Array.isArray(x) || Array.isArray(y)) {
@@ -68,17 +80,19 @@ function checkOperand(v, where) {
  * Build it with the operator methods: `a.add(b)`, `a.sub(1)`, `a.mul(b).abs()`, `a.rsub(1)` for
  * `1 - a`. It does not own its parts: dispose() leaves them alone.
  */
-export class CompositionalMetric {
+export class CompositionalMetric extends JsMetric {
   #op;
   #a;
   #b;
   #leaves;
-  #disposed = false;
 
   constructor(op, a, b) {
+    super();
     const where = `CompositionalMetric(${op})`;
     if (!Object.hasOwn(BINARY, op) && !Object.hasOwn(UNARY, op)) {
-      throw new Error(`${where}: unknown operator; known: ${[...Object.keys(BINARY), ...Object.keys(UNARY)].join(', ')}`);
+      throw new Error(
+        `${where}: unknown operator; known: ${[...Object.keys(BINARY), ...Object.keys(UNARY)].join(', ')}`,
+      );
     }
     this.#op = op;
     this.#a = checkOperand(a, `${where}: the first operand`);
@@ -112,8 +126,12 @@ export class CompositionalMetric {
     return [...this.#leaves];
   }
 
-  get disposed() {
-    return this.#disposed;
+  get stateParts() {
+    return this.#leaves;
+  }
+
+  get blobType() {
+    return { kind: 'composition', name: 'CompositionalMetric' };
   }
 
   // Evaluates the expression with `valueOf(leaf)` giving each part's value.
@@ -132,61 +150,31 @@ export class CompositionalMetric {
 
   /** The expression's value given each part's value by `valueOf(part)` (a collection uses it). */
   valueWith(valueOf) {
-    checkAlive(this, this.#disposed, 'valueWith');
+    this.assertAlive('valueWith');
     return this.#evaluate(valueOf);
   }
 
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
-    allOrNothing(this.#leaves, (m) => m.update(...inputs));
-  }
-
-  /** The expression of the parts' values on this batch alone; the batch is accumulated too. */
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
-    const values = allOrNothing(this.#leaves, (m) => m.forward(...inputs));
+  // forward() and compute(): the expression of the parts' values (forward's: on this batch alone).
+  combineValues(values) {
     const valueOf = new Map(this.#leaves.map((m, i) => [m, values[i]]));
     return this.#evaluate((m) => valueOf.get(m));
   }
 
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    const values = new Map(this.#leaves.map((m) => [m, m.compute()]));
-    return this.#evaluate((m) => values.get(m));
-  }
-
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    for (const m of this.#leaves) m.reset();
-  }
-
-  /** Merges another composition of the same shape, part by part. */
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
+  // merge(): another composition of the same shape, part by part.
+  mergeState(other) {
     if (other.name !== this.name || other.#leaves.length !== this.#leaves.length) {
       throw new Error(`${this.name}.merge: cannot merge a different expression, ${other.name}`);
     }
-    allOrNothing(this.#leaves, (m, i) => m.merge(other.#leaves[i]));
+    super.mergeState(other);
   }
 
-  #hash() {
+  configHash() {
     return hashText(this.name);
   }
 
-  /** One blob holding every part's state. */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({ kind: 'composition', name: 'CompositionalMetric', optionsHash: this.#hash(), expression: this.name },
-      this.#leaves.map((m) => m.saveState()));
-  }
-
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const { sections } = decodeBlob(blob, `${this.name}.loadState`,
-      { kind: 'composition', name: 'CompositionalMetric', optionsHash: this.#hash() });
-    if (sections.length !== this.#leaves.length) throw new Error(`${this.name}.loadState: the blob holds ${sections.length} parts, expected ${this.#leaves.length}`);
-    allOrNothing(this.#leaves, (m, i) => m.loadState(sections[i]), { replaces: true });
+  // One blob holding every part's state.
+  blobHeader() {
+    return { expression: this.name };
   }
 
   /** The same expression over empty copies of the parts (or over `copyOf(part)` for each part). */
@@ -194,49 +182,43 @@ export class CompositionalMetric {
     const copies = new Map(this.#leaves.map((m) => [m, copyOf(m)]));
     const rebuild = (node) => {
       if (isConstant(node) || node === undefined) return node;
-      if (node instanceof CompositionalMetric) return new CompositionalMetric(node.#op, rebuild(node.#a), rebuild(node.#b));
+      if (node instanceof CompositionalMetric)
+        return new CompositionalMetric(node.#op, rebuild(node.#a), rebuild(node.#b));
       return copies.get(node);
     };
     return rebuild(this);
   }
 
-  /** Marks this composition unusable. The parts are not disposed: they belong to the caller. */
-  dispose() {
-    this.#disposed = true;
-  }
+  // dispose() marks this composition unusable. The parts are not disposed: they belong to the caller.
+  disposeParts() {}
 
   toString() {
     return this.name;
   }
 }
-addDisposeSymbol(CompositionalMetric);
 
-/** The operator methods every metric gets: add, sub, mul, div, pow (with r-variants), abs, neg. */
+// The operator methods every metric gets, one per operator of BINARY (with its reflected twin:
+// a.radd(b) is b + a, so `m.rsub(1)` is 1 - m) and of UNARY; their docs are in collection.d.ts.
+const binary = (op) =>
+  function (other) {
+    return new CompositionalMetric(op, this, other);
+  };
+const reflected = (op) =>
+  function (other) {
+    return new CompositionalMetric(op, other, this);
+  };
+const unary = (op) =>
+  function () {
+    return new CompositionalMetric(op, this);
+  };
 export const OPERATORS = {
-  /** this + other (a metric, a number or a Tensor). */
-  add(other) { return new CompositionalMetric('add', this, other); },
-  /** other + this. */
-  radd(other) { return new CompositionalMetric('add', other, this); },
-  /** this - other. */
-  sub(other) { return new CompositionalMetric('sub', this, other); },
-  /** other - this, e.g. `m.rsub(1)` for 1 - m. */
-  rsub(other) { return new CompositionalMetric('sub', other, this); },
-  /** this * other. */
-  mul(other) { return new CompositionalMetric('mul', this, other); },
-  /** other * this. */
-  rmul(other) { return new CompositionalMetric('mul', other, this); },
-  /** this / other. */
-  div(other) { return new CompositionalMetric('div', this, other); },
-  /** other / this. */
-  rdiv(other) { return new CompositionalMetric('div', other, this); },
-  /** this ** other. */
-  pow(other) { return new CompositionalMetric('pow', this, other); },
-  /** other ** this. */
-  rpow(other) { return new CompositionalMetric('pow', other, this); },
-  /** |this|. */
-  abs() { return new CompositionalMetric('abs', this); },
-  /** -this. */
-  neg() { return new CompositionalMetric('neg', this); },
+  ...Object.fromEntries(
+    Object.keys(BINARY).flatMap((op) => [
+      [op, binary(op)],
+      [`r${op}`, reflected(op)],
+    ]),
+  ),
+  ...Object.fromEntries(Object.keys(UNARY).map((op) => [op, unary(op)])),
 };
 
 /** Gives a class's instances the operator methods (without overwriting methods it has). */

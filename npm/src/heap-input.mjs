@@ -1,12 +1,12 @@
 // Zero-copy inputs: a buffer allocated in the WebAssembly heap that the caller fills through a
 // typed-array view; Metric.update/forward read it in place instead of copying it in.
+import { addDisposeSymbol } from './dispose-symbol.mjs';
 import { withCode } from './errors.mjs';
 import { getWasm } from './loader.mjs';
 import { DTYPES } from './tensor.mjs';
 
-const finalizer = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry(({ M, ptr }) => M._free(ptr))
-  : null;
+const finalizer =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(({ M, ptr }) => M._free(ptr)) : null;
 
 /**
  * An input tensor living in the WebAssembly heap. `data` is a fresh typed-array view on every
@@ -24,7 +24,11 @@ export class HeapInput {
     if (token !== HEAP_INPUT_TOKEN) throw new TypeError('HeapInput: use allocInput(dtype, shape)');
     const bytes = length * DTYPES[dtype].Array.BYTES_PER_ELEMENT;
     const ptr = M._malloc(Math.max(bytes, 1)) >>> 0;
-    if (ptr === 0) throw withCode(new Error(`allocInput: out of memory in the WebAssembly heap allocating ${bytes} bytes`), 'E_OUT_OF_MEMORY');
+    if (ptr === 0)
+      throw withCode(
+        new Error(`allocInput: out of memory in the WebAssembly heap allocating ${bytes} bytes`),
+        'E_OUT_OF_MEMORY',
+      );
     this.#M = M;
     this.#ptr = ptr;
     this.#dtype = dtype;
@@ -76,15 +80,7 @@ export class HeapInput {
 
 const HEAP_INPUT_TOKEN = Symbol('HeapInput');
 
-if (typeof Symbol.dispose === 'symbol') {
-  Object.defineProperty(HeapInput.prototype, Symbol.dispose, {
-    value: function dispose() {
-      this.dispose();
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+addDisposeSymbol(HeapInput);
 
 /**
  * Allocates an input of `dtype` and `shape` in the WebAssembly heap, after init(). Fill
@@ -97,12 +93,17 @@ export function allocInput(dtype, shape) {
     throw new TypeError(`allocInput: unknown dtype ${JSON.stringify(dtype)}; known: ${Object.keys(DTYPES).join(', ')}`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new TypeError(`allocInput: shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? String(shape)}`);
+    throw new TypeError(
+      `allocInput: shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? String(shape)}`,
+    );
   }
   const length = shape.reduce((n, d) => n * d, 1);
   // 2 ** 32 bytes would reach malloc as 0 (its size argument is a 32-bit integer)
   if (!Number.isSafeInteger(length * 8) || length * DTYPES[dtype].Array.BYTES_PER_ELEMENT >= 2 ** 32) {
-    throw withCode(new RangeError(`allocInput: shape ${JSON.stringify(shape)} is larger than the 4 GB WebAssembly heap`), 'E_OUT_OF_MEMORY');
+    throw withCode(
+      new RangeError(`allocInput: shape ${JSON.stringify(shape)} is larger than the 4 GB WebAssembly heap`),
+      'E_OUT_OF_MEMORY',
+    );
   }
   return new HeapInput(HEAP_INPUT_TOKEN, M, dtype, shape, length);
 }
@@ -114,10 +115,23 @@ export function allocInput(dtype, shape) {
  */
 export const benchFloors = Object.freeze({
   readSum: (input) => getWasm('benchFloors').benchReadFloor(input.pointer('readSum'), input.byteLength),
-  scatter: (pred, target) => getWasm('benchFloors').benchScatterFloor(pred.pointer('scatter'), target.pointer('scatter'),
-    Math.min(pred.byteLength, target.byteLength)),
-  radixSort: (scores, labels) => getWasm('benchFloors').benchRadixSortFloor(scores.pointer('radixSort'),
-    labels.pointer('radixSort'), Math.min(scores.byteLength / 4, labels.byteLength)),
-  histogram: (scores, labels, bins) => getWasm('benchFloors').benchHistogramFloor(scores.pointer('histogram'),
-    labels.pointer('histogram'), Math.min(scores.byteLength / 4, labels.byteLength), bins),
+  scatter: (pred, target) =>
+    getWasm('benchFloors').benchScatterFloor(
+      pred.pointer('scatter'),
+      target.pointer('scatter'),
+      Math.min(pred.byteLength, target.byteLength),
+    ),
+  radixSort: (scores, labels) =>
+    getWasm('benchFloors').benchRadixSortFloor(
+      scores.pointer('radixSort'),
+      labels.pointer('radixSort'),
+      Math.min(scores.byteLength / 4, labels.byteLength),
+    ),
+  histogram: (scores, labels, bins) =>
+    getWasm('benchFloors').benchHistogramFloor(
+      scores.pointer('histogram'),
+      labels.pointer('histogram'),
+      Math.min(scores.byteLength / 4, labels.byteLength),
+      bins,
+    ),
 });

@@ -4,6 +4,7 @@ import { getWasm } from './loader.mjs';
 import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
 import { toTextInput } from './text.mjs';
 import { wasmetricsError, withCode } from './errors.mjs';
+import { addDisposeSymbol } from './dispose-symbol.mjs';
 import SPECS from 'wasmetrics:specs';
 import { strFromU8, unzlibSync } from 'fflate';
 import REGISTRY_ZLIB from 'wasmetrics:registry';
@@ -34,7 +35,7 @@ const optionInfo = ({ name, camelName, ...rest }) => ({ name: camelName, snakeNa
 export function metricSpec(name) {
   if (!Object.hasOwn(SPECS, name)) return registry(name).byName.get(name);
   let spec = decodedSpecs.get(name);
-  if (!spec) decodedSpecs.set(name, spec = decodeSpec(SPECS[name]));
+  if (!spec) decodedSpecs.set(name, (spec = decodeSpec(SPECS[name])));
   return spec;
 }
 
@@ -71,7 +72,12 @@ export function listMetrics() {
     doc: m.doc,
     inputs: m.inputs.map((i) => ({ ...i })),
     options: m.options.map(optionInfo),
-    queries: m.queries.map((q) => ({ name: q.camelName, snakeName: q.name, doc: q.doc, options: q.options.map(optionInfo) })),
+    queries: m.queries.map((q) => ({
+      name: q.camelName,
+      snakeName: q.name,
+      doc: q.doc,
+      options: q.options.map(optionInfo),
+    })),
     batching: m.batching,
     rejectsMismatchedRows: m.rejectsMismatchedRows,
     // worked examples in the conformance fixtures' JSON conventions (snake_case args, batches of
@@ -82,22 +88,31 @@ export function listMetrics() {
 
 // The safety net for a metric that was never disposed: delete the native object once the JS
 // wrapper is garbage. The held value is the Embind handle (never the wrapper itself).
-const finalizer = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry((native) => {
-    if (!native.isDeleted()) native.delete();
-  })
-  : null;
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((native) => {
+        if (!native.isDeleted()) native.delete();
+      })
+    : null;
 
 // code: E_OPTION for a metric's options, E_QUERY for a query's; `metric` names the metric in the error.
 function optionsJson(metricName, options, code = 'E_OPTION', metric = metricName) {
   if (options === undefined || options === null) return '{}';
   if (typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
-    throw withCode(new TypeError(`${metricName}: options must be an object such as {numClasses: 3}, got ${String(options)}`), code, metric);
+    throw withCode(
+      new TypeError(`${metricName}: options must be an object such as {numClasses: 3}, got ${String(options)}`),
+      code,
+      metric,
+    );
   }
   for (const [key, value] of Object.entries(options)) {
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => typeof v === 'number' && !Number.isFinite(v))) {
-      throw withCode(new Error(`${metricName}: option '${key}' holds ${String(value)}; options cannot carry NaN or Infinity`), code, metric);
+      throw withCode(
+        new Error(`${metricName}: option '${key}' holds ${String(value)}; options cannot carry NaN or Infinity`),
+        code,
+        metric,
+      );
     }
   }
   return JSON.stringify(options, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
@@ -117,8 +132,14 @@ function listsByLabel(metricName, spec, options) {
     const unknown = Object.keys(value).filter((k) => !labels.includes(k));
     const missing = labels.filter((l) => !Object.hasOwn(value, l));
     if (unknown.length || missing.length) {
-      throw withCode(new Error(`${metricName}: option '${key}' keyed by label must have one value per label in \`labels\``
-        + `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`), 'E_OPTION', metricName);
+      throw withCode(
+        new Error(
+          `${metricName}: option '${key}' keyed by label must have one value per label in \`labels\`` +
+            `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+        ),
+        'E_OPTION',
+        metricName,
+      );
     }
     out = { ...out, [key]: labels.map((l) => value[l]) };
   }
@@ -128,7 +149,11 @@ function listsByLabel(metricName, spec, options) {
 function blobBytes(blob, where, metric) {
   if (blob instanceof ArrayBuffer) return new Uint8Array(blob);
   if (ArrayBuffer.isView(blob)) return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
-  throw withCode(new TypeError(`${where}: the state must be a Uint8Array (from saveState()) or an ArrayBuffer`), 'E_STATE_BLOB', metric);
+  throw withCode(
+    new TypeError(`${where}: the state must be a Uint8Array (from saveState()) or an ArrayBuffer`),
+    'E_STATE_BLOB',
+    metric,
+  );
 }
 
 /**
@@ -146,19 +171,32 @@ export class Metric {
 
   constructor(name, options) {
     if (new.target === Metric) {
-      throw withCode(new TypeError('Metric is abstract: use a metric class (new MeanSquaredError()) or createMetric(name, options)'), 'E_UNKNOWN_METRIC');
+      throw withCode(
+        new TypeError('Metric is abstract: use a metric class (new MeanSquaredError()) or createMetric(name, options)'),
+        'E_UNKNOWN_METRIC',
+      );
     }
     if (typeof name !== 'string') {
-      throw withCode(new TypeError(`createMetric: the metric name must be a string, got ${String(name)}`), 'E_UNKNOWN_METRIC');
+      throw withCode(
+        new TypeError(`createMetric: the metric name must be a string, got ${String(name)}`),
+        'E_UNKNOWN_METRIC',
+      );
     }
     const M = getWasm(`new ${name}()`);
     const spec = metricSpec(name);
     // throws for unknown names/options
-    this.#native = new M.NativeMetric(name, optionsJson(name, spec ? listsByLabel(name, spec, options) : options), registryIndex(name));
+    this.#native = new M.NativeMetric(
+      name,
+      optionsJson(name, spec ? listsByLabel(name, spec, options) : options),
+      registryIndex(name),
+    );
     this.#name = name;
     // A task wrapper (Accuracy, ...) makes the task-specific metric, whose options lack `task`:
     // kept here so that `options` (and `new m.constructor(m.options)`) name the task again.
-    this.#task = spec?.options.some((o) => o.name === 'task') && options && typeof options === 'object' ? options.task ?? null : null;
+    this.#task =
+      spec?.options.some((o) => o.name === 'task') && options && typeof options === 'object'
+        ? (options.task ?? null)
+        : null;
     this.#inputNames = spec.inputs.map((i) => i.name);
     this.#inputKinds = spec.inputs.map((i) => i.kind ?? 'tensor');
     this.#camelNames = new Map(spec.options.map((o) => [o.name, o.camelName]));
@@ -167,7 +205,11 @@ export class Metric {
 
   #alive(method) {
     if (this.#native === null) {
-      throw wasmetricsError('E_DISPOSED', `${this.#name}.${method}: this metric was disposed; create a new one`, this.#name);
+      throw wasmetricsError(
+        'E_DISPOSED',
+        `${this.#name}.${method}: this metric was disposed; create a new one`,
+        this.#name,
+      );
     }
     return this.#native;
   }
@@ -238,7 +280,11 @@ export class Metric {
   merge(other) {
     const native = this.#alive('merge');
     if (!(other instanceof Metric)) {
-      throw withCode(new TypeError(`${this.#name}.merge: expected a metric, got ${String(other)}`), 'E_STATE_MISMATCH', this.#name);
+      throw withCode(
+        new TypeError(`${this.#name}.merge: expected a metric, got ${String(other)}`),
+        'E_STATE_MISMATCH',
+        this.#name,
+      );
     }
     native.merge(other.#alive('merge (the metric merged in)'));
   }
@@ -260,7 +306,11 @@ export class Metric {
   computeFrom(source) {
     const native = this.#alive('computeFrom');
     if (!(source instanceof Metric)) {
-      throw withCode(new TypeError(`${this.#name}.computeFrom: expected a metric, got ${String(source)}`), 'E_STATE_MISMATCH', this.#name);
+      throw withCode(
+        new TypeError(`${this.#name}.computeFrom: expected a metric, got ${String(source)}`),
+        'E_STATE_MISMATCH',
+        this.#name,
+      );
     }
     return fromNativeResult(native.computeFrom(source.#alive('computeFrom (the source metric)')));
   }
@@ -295,16 +345,7 @@ export class Metric {
   }
 }
 
-if (typeof Symbol.dispose === 'symbol') {
-  // `using m = new MeanSquaredError()` disposes at the end of the block.
-  Object.defineProperty(Metric.prototype, Symbol.dispose, {
-    value: function dispose() {
-      this.dispose();
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+addDisposeSymbol(Metric); // `using m = new MeanSquaredError()` disposes at the end of the block
 
 /** A metric without a generated class (a name the wasm knows but this JS build does not). */
 export class UnlistedMetric extends Metric {}

@@ -6,22 +6,26 @@
 import { binomialHalfCdf, chi2Sf, normalQuantile, normalSf } from './distributions.mjs';
 import { emptyCopy, requireMetricLike } from './common.mjs';
 import { Tensor } from './tensor.mjs';
-import { Rng, quantileOf, rowCount, takeRows } from './wrappers.mjs';
+import { Rng, quantileOf, rowCount, takeRows } from './resample.mjs';
 
 // Below this many discordant pairs, mcnemarTest's exact: 'auto' uses the exact binomial test
 // (the usual rule of thumb: the chi-square approximation is poor for b + c < 25).
 const EXACT_BELOW = 25;
 
 function flags(values, what, where) {
-  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw new TypeError(`${where}: \`${what}\` must be an array of booleans or 0/1 (one per row)`);
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values))
+    throw new TypeError(`${where}: \`${what}\` must be an array of booleans or 0/1 (one per row)`);
   return Array.from(values, (v, i) => {
     if (v === true || v === 1 || v === 1n) return true;
     if (v === false || v === 0 || v === 0n) return false;
-    throw new RangeError(`${where}: \`${what}\`[${i}] is ${String(v)}; expected a boolean or 0/1 (whether the model got the row right)`);
+    throw new RangeError(
+      `${where}: \`${what}\`[${i}] is ${String(v)}; expected a boolean or 0/1 (whether the model got the row right)`,
+    );
   });
 }
 
-const isTable = (t) => Array.isArray(t) && t.length === 2 && t.every((r) => (Array.isArray(r) || ArrayBuffer.isView(r)) && r.length === 2);
+const isTable = (t) =>
+  Array.isArray(t) && t.length === 2 && t.every((r) => (Array.isArray(r) || ArrayBuffer.isView(r)) && r.length === 2);
 
 /**
  * McNemar's test on paired correctness, with statsmodels' conventions (`mcnemar(table, exact,
@@ -37,26 +41,46 @@ export function mcnemarTest(first, second, options) {
   const where = 'mcnemarTest';
   let table;
   let opts = options;
-  if (isTable(first) && (second === undefined || (second !== null && typeof second === 'object' && !Array.isArray(second) && !ArrayBuffer.isView(second)))) {
+  if (
+    isTable(first) &&
+    (second === undefined ||
+      (second !== null && typeof second === 'object' && !Array.isArray(second) && !ArrayBuffer.isView(second)))
+  ) {
     opts = second;
     table = first.map((r) => Array.from(r, Number));
-    if (!table.flat().every((v) => Number.isSafeInteger(v) && v >= 0)) throw new RangeError(`${where}: the table must hold non-negative integer counts, got ${JSON.stringify(table)}`);
+    if (!table.flat().every((v) => Number.isSafeInteger(v) && v >= 0))
+      throw new RangeError(`${where}: the table must hold non-negative integer counts, got ${JSON.stringify(table)}`);
   } else {
     const a = flags(first, 'correctA', where);
     const b = flags(second, 'correctB', where);
-    if (a.length !== b.length) throw new RangeError(`${where}: correctA has ${a.length} rows and correctB ${b.length}; the two models must be scored on the same rows`);
-    table = [[0, 0], [0, 0]];
+    if (a.length !== b.length)
+      throw new RangeError(
+        `${where}: correctA has ${a.length} rows and correctB ${b.length}; the two models must be scored on the same rows`,
+      );
+    table = [
+      [0, 0],
+      [0, 0],
+    ];
     for (let i = 0; i < a.length; i++) table[a[i] ? 0 : 1][b[i] ? 0 : 1]++;
   }
   const { exact = 'auto', correction = true } = opts ?? {};
-  if (exact !== true && exact !== false && exact !== 'auto') throw new TypeError(`${where}: exact must be true, false or 'auto', got ${String(exact)}`);
-  if (typeof correction !== 'boolean') throw new TypeError(`${where}: correction must be a boolean, got ${String(correction)}`);
+  if (exact !== true && exact !== false && exact !== 'auto')
+    throw new TypeError(`${where}: exact must be true, false or 'auto', got ${String(exact)}`);
+  if (typeof correction !== 'boolean')
+    throw new TypeError(`${where}: correction must be a boolean, got ${String(correction)}`);
   const onlyA = table[0][1];
   const onlyB = table[1][0];
   const discordant = onlyA + onlyB;
   const useExact = exact === 'auto' ? discordant < EXACT_BELOW : exact;
   const n = table.flat().reduce((s, v) => s + v, 0);
-  const base = { table, onlyA, onlyB, n, accuracyA: n === 0 ? NaN : (table[0][0] + onlyA) / n, accuracyB: n === 0 ? NaN : (table[0][0] + onlyB) / n };
+  const base = {
+    table,
+    onlyA,
+    onlyB,
+    n,
+    accuracyA: n === 0 ? NaN : (table[0][0] + onlyA) / n,
+    accuracyB: n === 0 ? NaN : (table[0][0] + onlyB) / n,
+  };
   if (useExact) {
     const statistic = Math.min(onlyA, onlyB);
     return { ...base, method: 'exact', statistic, pValue: Math.min(1, 2 * binomialHalfCdf(statistic, discordant)) };
@@ -67,10 +91,12 @@ export function mcnemarTest(first, second, options) {
 }
 
 function numbers(values, what, where) {
-  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw new TypeError(`${where}: \`${what}\` must be an array of numbers (one per row)`);
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values))
+    throw new TypeError(`${where}: \`${what}\` must be an array of numbers (one per row)`);
   const out = Float64Array.from(values, Number);
   const bad = out.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new RangeError(`${where}: \`${what}\`[${bad}] is ${String(values[bad])}; scores must be finite numbers`);
+  if (bad >= 0)
+    throw new RangeError(`${where}: \`${what}\`[${bad}] is ${String(values[bad])}; scores must be finite numbers`);
   return out;
 }
 
@@ -131,11 +157,16 @@ export function delongTest(scoresA, scoresB, target, { alpha = 0.05 } = {}) {
   const b = numbers(scoresB, 'scoresB', where);
   const positive = flags(target, 'target', where);
   if (a.length !== b.length || a.length !== positive.length) {
-    throw new RangeError(`${where}: scoresA has ${a.length} rows, scoresB ${b.length} and target ${positive.length}; the two models must be scored on the same rows`);
+    throw new RangeError(
+      `${where}: scoresA has ${a.length} rows, scoresB ${b.length} and target ${positive.length}; the two models must be scored on the same rows`,
+    );
   }
   const m = positive.filter(Boolean).length;
   const n = positive.length - m;
-  if (m < 2 || n < 2) throw new RangeError(`${where}: needs at least 2 positive and 2 negative rows, got ${m} positive and ${n} negative`);
+  if (m < 2 || n < 2)
+    throw new RangeError(
+      `${where}: needs at least 2 positive and 2 negative rows, got ${m} positive and ${n} negative`,
+    );
   const A = placements(a, positive);
   const B = placements(b, positive);
   const varianceA = covariance(A.v10, A.v10) / m + covariance(A.v01, A.v01) / n;
@@ -149,8 +180,19 @@ export function delongTest(scoresA, scoresB, target, { alpha = 0.05 } = {}) {
   const pValue = Number.isFinite(z) ? 2 * normalSf(Math.abs(z)) : 0;
   const half = normalQuantile(1 - alpha / 2) * Math.sqrt(variance);
   return {
-    aucA: A.auc, aucB: B.auc, difference, varianceA, varianceB, covariance: cov, variance, z, pValue,
-    interval: [difference - half, difference + half], alpha, positives: m, negatives: n,
+    aucA: A.auc,
+    aucB: B.auc,
+    difference,
+    varianceA,
+    varianceB,
+    covariance: cov,
+    variance,
+    z,
+    pValue,
+    interval: [difference - half, difference + half],
+    alpha,
+    positives: m,
+    negatives: n,
   };
 }
 
@@ -160,7 +202,9 @@ function scalarOf(value, select, where) {
   const v = select === null ? value : select(value);
   if (typeof v === 'number') return v;
   if (v instanceof Tensor && v.size === 1) return v.data[0];
-  throw new TypeError(`${where}: the metric's value must be a number (give \`select\` to pick one from ${v instanceof Tensor ? `a Tensor of shape [${v.shape}]` : 'named results'})`);
+  throw new TypeError(
+    `${where}: the metric's value must be a number (give \`select\` to pick one from ${v instanceof Tensor ? `a Tensor of shape [${v.shape}]` : 'named results'})`,
+  );
 }
 
 /**
@@ -176,20 +220,31 @@ function scalarOf(value, select, where) {
  * difference was not finite, e.g. a class missing), seed, alpha}. `onProgress(done, total)` is
  * called after each resample (a long bootstrap in a worker can report how far it is).
  */
-export function pairedBootstrap(metric, inputsA, inputsB, { numBootstraps = 1000, seed = 0, alpha = 0.05, select = null, onProgress = null } = {}) {
+export function pairedBootstrap(
+  metric,
+  inputsA,
+  inputsB,
+  { numBootstraps = 1000, seed = 0, alpha = 0.05, select = null, onProgress = null } = {},
+) {
   const where = 'pairedBootstrap';
   requireMetricLike(metric, where);
-  if (!Array.isArray(inputsA) || !Array.isArray(inputsB)) throw new TypeError(`${where}: inputsA and inputsB must be arrays of update() arguments, e.g. [preds, target]`);
+  if (!Array.isArray(inputsA) || !Array.isArray(inputsB))
+    throw new TypeError(`${where}: inputsA and inputsB must be arrays of update() arguments, e.g. [preds, target]`);
   if (!Number.isSafeInteger(numBootstraps) || numBootstraps < 1 || numBootstraps > MAX_BOOTSTRAPS) {
-    throw new RangeError(`${where}: numBootstraps must be an integer from 1 to ${MAX_BOOTSTRAPS}, got ${numBootstraps}`);
+    throw new RangeError(
+      `${where}: numBootstraps must be an integer from 1 to ${MAX_BOOTSTRAPS}, got ${numBootstraps}`,
+    );
   }
   if (!Number.isSafeInteger(seed)) throw new TypeError(`${where}: seed must be an integer, got ${seed}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`${where}: alpha must be in (0, 1), got ${alpha}`);
-  if (select !== null && typeof select !== 'function') throw new TypeError(`${where}: select must be a function from the metric's value to a number`);
-  if (onProgress !== null && typeof onProgress !== 'function') throw new TypeError(`${where}: onProgress must be a function (done, total)`);
+  if (select !== null && typeof select !== 'function')
+    throw new TypeError(`${where}: select must be a function from the metric's value to a number`);
+  if (onProgress !== null && typeof onProgress !== 'function')
+    throw new TypeError(`${where}: onProgress must be a function (done, total)`);
   const counts = [...inputsA, ...inputsB].map((x, i) => rowCount(x, `${where}: input ${i}`)).filter((c) => c !== null);
   const n = counts[0];
-  if (n === undefined || counts.some((c) => c !== n)) throw new RangeError(`${where}: every input must have the same number of rows (dim 0), got ${counts.join(', ')}`);
+  if (n === undefined || counts.some((c) => c !== n))
+    throw new RangeError(`${where}: every input must have the same number of rows (dim 0), got ${counts.join(', ')}`);
   if (n === 0) throw new RangeError(`${where}: no rows to resample`);
   const copy = emptyCopy(metric);
   try {
@@ -212,7 +267,10 @@ export function pairedBootstrap(metric, inputsA, inputsB, { numBootstraps = 1000
     }
     const B = differences.length;
     const dropped = numBootstraps - B;
-    if (B === 0) throw new Error(`${where}: no resample gave a finite difference (${dropped} dropped); is a class missing from the rows?`);
+    if (B === 0)
+      throw new Error(
+        `${where}: no resample gave a finite difference (${dropped} dropped); is a class missing from the rows?`,
+      );
     differences.sort((x, y) => x - y);
     const mean = differences.reduce((s, v) => s + v, 0) / B;
     const standardError = B > 1 ? Math.sqrt(differences.reduce((s, v) => s + (v - mean) ** 2, 0) / (B - 1)) : NaN;

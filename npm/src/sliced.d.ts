@@ -41,10 +41,8 @@ export interface SlicedResult<V = MetricResult> {
  * m.update(preds, target, ['web', 'scan', 'web', ...]);
  * m.compute(); // {overall: 0.8, slices: [{key: 'scan', value: 0.75, count: 40}, ...]}
  */
-export declare class SlicedMetric<V = MetricResult> implements MetricLike {
+export declare class SlicedMetric<V = MetricResult> extends JsMetric<SlicedResult<V>, SlicedMetric<V>> {
   constructor(metric: MetricLike, options?: SlicedMetricOptions);
-  readonly name: string;
-  readonly disposed: boolean;
   /** The overall metric (every row). */
   readonly metric: MetricLike;
   readonly maxSlices: number;
@@ -54,15 +52,9 @@ export declare class SlicedMetric<V = MetricResult> implements MetricLike {
   update(...inputsThenKeys: any[]): void;
   /** The batch's own values (only its slices); the batch is accumulated too. */
   forward(...inputsThenKeys: any[]): SlicedResult<V>;
-  compute(): SlicedResult<V>;
   /** Empties every slice; slices not declared with `keys` are dropped. */
   reset(): void;
-  merge(other: SlicedMetric<V>): void;
-  saveState(): Uint8Array;
-  loadState(state: Uint8Array | ArrayBuffer): void;
   clone(): SlicedMetric<V>;
-  dispose(): void;
-  [Symbol.dispose](): void;
 }
 
 /** Options of {@link mcnemarTest}. */

@@ -6,9 +6,10 @@
 // pass over the keys (a counting sort into per-slice row lists) and one gather per input, the
 // same order of work as the copy into the WASM heap that each update makes anyway. The metric
 // arithmetic stays in the wrapped metrics.
-import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf } from './common.mjs';
-import { canonicalJson, decodeBlob, encodeBlob, hashText } from './blob.mjs';
-import { rowCount, takeRows } from './wrappers.mjs';
+import { allOrNothing, emptyCopy, requireMetricLike, stateKeyOf } from './common.mjs';
+import { canonicalJson, hashText } from './blob.mjs';
+import { JsMetric } from './js-metric.mjs';
+import { rowCount, takeRows } from './resample.mjs';
 
 // A cap on the slices: each is a full copy of the metric. A slice column of unique row ids is a
 // mistake that would otherwise make one WASM metric per row.
@@ -26,11 +27,14 @@ export function compareSliceKeys(a, b) {
 function normalizeKey(k, where) {
   if (typeof k === 'string') return k;
   if (typeof k === 'bigint') {
-    if (k < BigInt(Number.MIN_SAFE_INTEGER) || k > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${where}: slice key ${k}n is not a safe integer`);
+    if (k < BigInt(Number.MIN_SAFE_INTEGER) || k > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new RangeError(`${where}: slice key ${k}n is not a safe integer`);
     return Number(k);
   }
   if (typeof k === 'number' && Number.isSafeInteger(k)) return Object.is(k, -0) ? 0 : k;
-  throw new TypeError(`${where}: slice keys must be integers or strings, got ${typeof k === 'number' ? k : describeKey(k) ?? typeof k}`);
+  throw new TypeError(
+    `${where}: slice keys must be integers or strings, got ${typeof k === 'number' ? k : (describeKey(k) ?? typeof k)}`,
+  );
 }
 
 // The slice keys of a batch as an array of ints/strings (one per row).
@@ -43,7 +47,9 @@ function readKeys(keys, where) {
     }
     list = keys.data;
   } else {
-    throw new TypeError(`${where}: the last update() argument must be the slice keys, one int or string per row (an array or typed array), got ${keys === null ? 'null' : typeof keys}`);
+    throw new TypeError(
+      `${where}: the last update() argument must be the slice keys, one int or string per row (an array or typed array), got ${keys === null ? 'null' : typeof keys}`,
+    );
   }
   const out = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
@@ -66,22 +72,24 @@ function readKeys(keys, where) {
  * give a fresh one); each slice is an empty copy of it. Mergeable (slices of both sides, created
  * where missing) and saveable as one blob. A refused update changes nothing, no slice is created.
  */
-export class SlicedMetric {
+export class SlicedMetric extends JsMetric {
   #overall;
   #slices = new Map(); // key -> {metric, count}
   #declared;
   #maxSlices;
-  #disposed = false;
 
   constructor(metric, { keys = [], maxSlices = DEFAULT_MAX_SLICES } = {}) {
+    super();
     requireMetricLike(metric, 'SlicedMetric');
     if (!Number.isSafeInteger(maxSlices) || maxSlices < 1 || maxSlices > MAX_MAX_SLICES) {
       throw new RangeError(`SlicedMetric: maxSlices must be an integer from 1 to ${MAX_MAX_SLICES}, got ${maxSlices}`);
     }
-    if (!Array.isArray(keys)) throw new TypeError('SlicedMetric: keys must be an array of the slice keys to report even when empty');
+    if (!Array.isArray(keys))
+      throw new TypeError('SlicedMetric: keys must be an array of the slice keys to report even when empty');
     const declared = readKeys(keys, 'SlicedMetric: keys');
     if (new Set(declared).size !== declared.length) throw new Error('SlicedMetric: keys must be distinct');
-    if (declared.length > maxSlices) throw new RangeError(`SlicedMetric: ${declared.length} keys declared but maxSlices is ${maxSlices}`);
+    if (declared.length > maxSlices)
+      throw new RangeError(`SlicedMetric: ${declared.length} keys declared but maxSlices is ${maxSlices}`);
     this.#overall = metric;
     this.#maxSlices = maxSlices;
     this.#declared = declared;
@@ -97,8 +105,13 @@ export class SlicedMetric {
     return this.#overall;
   }
 
-  get disposed() {
-    return this.#disposed;
+  // The overall metric, then each slice's in key order (the blob's sections).
+  get stateParts() {
+    return [this.#overall, ...this.keys.map((k) => this.#slices.get(k).metric)];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'SlicedMetric' };
   }
 
   get maxSlices() {
@@ -113,13 +126,19 @@ export class SlicedMetric {
   // Splits a batch by slice: [{key, inputs, count}] in first-seen order, every input gathered once.
   #route(method, inputs) {
     const where = `${this.name}.${method}`;
-    if (inputs.length < 2) throw new Error(`${where}: expected the metric's inputs followed by the slice keys, e.g. update(preds, target, groups)`);
+    if (inputs.length < 2)
+      throw new Error(
+        `${where}: expected the metric's inputs followed by the slice keys, e.g. update(preds, target, groups)`,
+      );
     const metricInputs = inputs.slice(0, -1);
     const keys = readKeys(inputs[inputs.length - 1], `${where}: slice keys`);
     const n = keys.length;
     metricInputs.forEach((x, i) => {
       const c = rowCount(x, `${where}: input ${i}`);
-      if (c !== null && c !== n) throw new RangeError(`${where}: input ${i} has ${c} rows but the slice keys are ${n}; give one key per row (dim 0)`);
+      if (c !== null && c !== n)
+        throw new RangeError(
+          `${where}: input ${i} has ${c} rows but the slice keys are ${n}; give one key per row (dim 0)`,
+        );
     });
     const order = new Map(); // key -> slot
     const slot = new Int32Array(n);
@@ -136,8 +155,10 @@ export class SlicedMetric {
     }
     const fresh = [...order.keys()].filter((k) => !this.#slices.has(k));
     if (this.#slices.size + fresh.length > this.#maxSlices) {
-      throw new RangeError(`${where}: this batch would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices} `
-        + `(new keys such as ${fresh.slice(0, 3).map(describeKey).join(', ')}); is the slice column an id? raise maxSlices if not`);
+      throw new RangeError(
+        `${where}: this batch would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices} ` +
+          `(new keys such as ${fresh.slice(0, 3).map(describeKey).join(', ')}); is the slice column an id? raise maxSlices if not`,
+      );
     }
     if (order.size === 1) return [{ key: keys[0], inputs: metricInputs, count: n }];
     const rows = counts.map((c) => new Array(c));
@@ -152,7 +173,6 @@ export class SlicedMetric {
 
   // One call on the overall metric and on every slice in the batch, all or nothing (new slices too).
   #apply(method, inputs) {
-    checkAlive(this, this.#disposed, method);
     const parts = this.#route(method, inputs);
     const created = parts.filter((p) => !this.#slices.has(p.key)).map((p) => [p.key, emptyCopy(this.#overall)]);
     const newMetric = new Map(created);
@@ -165,23 +185,29 @@ export class SlicedMetric {
       throw e;
     }
     for (const [key, metric] of created) this.#slices.set(key, { metric, count: 0 });
-    parts.forEach((p) => { this.#slices.get(p.key).count += p.count; });
-    return { overall: values[0], slices: parts.map((p, i) => ({ key: p.key, value: values[i + 1], count: p.count })).sort((a, b) => compareSliceKeys(a.key, b.key)) };
+    parts.forEach((p) => {
+      this.#slices.get(p.key).count += p.count;
+    });
+    return {
+      overall: values[0],
+      slices: parts
+        .map((p, i) => ({ key: p.key, value: values[i + 1], count: p.count }))
+        .sort((a, b) => compareSliceKeys(a.key, b.key)),
+    };
   }
 
-  /** Folds the rows into the overall metric and each row into its slice; the last argument is the slice keys. */
-  update(...inputs) {
+  // update(): the rows into the overall metric and each row into its slice; the last argument is the slice keys.
+  updateState(inputs) {
     this.#apply('update', inputs);
   }
 
-  /** The batch's own values (`{overall, slices}`, only the slices in the batch); accumulated too. */
-  forward(...inputs) {
+  // forward(): the batch's own values (`{overall, slices}`, only the slices in the batch); accumulated too.
+  forwardState(inputs) {
     return this.#apply('forward', inputs);
   }
 
-  /** `{overall, slices: [{key, value, count}]}`, slices sorted by key; value null for an empty slice. */
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
+  // compute(): `{overall, slices: [{key, value, count}]}`, slices sorted by key; value null for an empty slice.
+  computeState() {
     return {
       overall: this.#overall.compute(),
       slices: this.keys.map((key) => {
@@ -191,9 +217,8 @@ export class SlicedMetric {
     };
   }
 
-  /** Empties every slice; slices not declared with `keys` are dropped. */
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
+  // reset() empties every slice; slices not declared with `keys` are dropped.
+  resetState() {
     this.#overall.reset();
     for (const [key, s] of [...this.#slices]) {
       if (this.#declared.includes(key)) {
@@ -206,21 +231,21 @@ export class SlicedMetric {
     }
   }
 
-  #hash() {
+  configHash() {
     // the name too: metrics of one compute group (BinaryAccuracy, BinaryF1Score) share a stateKey
     return hashText(canonicalJson([this.#overall.name, stateKeyOf(this.#overall) ?? String(this.#overall)]));
   }
 
-  /** Merges another SlicedMetric of the same metric: slice by slice, adding the slices it lacks. */
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
-    checkAlive(other, other.#disposed, 'merge (the metric merged in)');
-    if (other.#hash() !== this.#hash()) throw new Error(`${this.name}.merge: the other SlicedMetric wraps another metric (${other.name})`);
+  // merge(): another SlicedMetric of the same metric, slice by slice, adding the slices it lacks.
+  mergeState(other) {
+    if (other.configHash() !== this.configHash())
+      throw new Error(`${this.name}.merge: the other SlicedMetric wraps another metric (${other.name})`);
     const theirs = [...other.#slices];
     const fresh = theirs.filter(([k]) => !this.#slices.has(k));
     if (this.#slices.size + fresh.length > this.#maxSlices) {
-      throw new RangeError(`${this.name}.merge: the merge would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices}`);
+      throw new RangeError(
+        `${this.name}.merge: the merge would make ${this.#slices.size + fresh.length} slices, more than maxSlices ${this.#maxSlices}`,
+      );
     }
     const created = new Map(fresh.map(([k]) => [k, emptyCopy(this.#overall)]));
     const metrics = [this.#overall, ...theirs.map(([k]) => created.get(k) ?? this.#slices.get(k).metric)];
@@ -234,31 +259,27 @@ export class SlicedMetric {
     for (const [k, s] of theirs) this.#slices.get(k).count += s.count;
   }
 
-  /** One blob: the keys and row counts in the header, the overall state and each slice's state. */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
+  // The blob: the keys and row counts in the header, the overall state and each slice's state.
+  blobHeader() {
     const keys = this.keys;
-    return encodeBlob({
-      kind: 'wrapper',
-      name: 'SlicedMetric',
-      optionsHash: this.#hash(),
-      keys,
-      counts: keys.map((k) => this.#slices.get(k).count),
-    }, [this.#overall.saveState(), ...keys.map((k) => this.#slices.get(k).metric.saveState())]);
+    return { keys, counts: keys.map((k) => this.#slices.get(k).count) };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'SlicedMetric', optionsHash: this.#hash() });
+  loadSections(header, sections, where) {
     const { keys, counts } = header;
     const refuse = (why) => {
       throw new Error(`${where}: refusing the state blob: ${why}`);
     };
-    if (!Array.isArray(keys) || !Array.isArray(counts) || keys.length !== counts.length || sections.length !== keys.length + 1) {
+    if (
+      !Array.isArray(keys) ||
+      !Array.isArray(counts) ||
+      keys.length !== counts.length ||
+      sections.length !== keys.length + 1
+    ) {
       refuse('its keys, row counts and sections do not agree');
     }
-    if (!keys.every((k) => typeof k === 'string' || Number.isSafeInteger(k)) || new Set(keys).size !== keys.length) refuse('its slice keys are not distinct ints or strings');
+    if (!keys.every((k) => typeof k === 'string' || Number.isSafeInteger(k)) || new Set(keys).size !== keys.length)
+      refuse('its slice keys are not distinct ints or strings');
     if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0)) refuse('a row count is not a non-negative integer');
     const all = new Set([...keys, ...this.#declared]);
     if (all.size > this.#maxSlices) refuse(`it has ${all.size} slices, more than maxSlices ${this.#maxSlices}`);
@@ -272,7 +293,8 @@ export class SlicedMetric {
     }
     for (const s of this.#slices.values()) s.metric.dispose();
     this.#slices = new Map(keys.map((k, i) => [k, { metric: loaded.get(k), count: counts[i] }]));
-    for (const k of this.#declared) if (!this.#slices.has(k)) this.#slices.set(k, { metric: emptyCopy(this.#overall), count: 0 });
+    for (const k of this.#declared)
+      if (!this.#slices.has(k)) this.#slices.set(k, { metric: emptyCopy(this.#overall), count: 0 });
   }
 
   /** An empty SlicedMetric with the same metric configuration, declared keys and cap. */
@@ -280,14 +302,10 @@ export class SlicedMetric {
     return new SlicedMetric(emptyCopy(this.#overall), { keys: this.#declared, maxSlices: this.#maxSlices });
   }
 
-  /** Disposes the overall metric and every slice. */
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  // dispose(): the overall metric and every slice.
+  disposeParts() {
     this.#overall.dispose();
     for (const s of this.#slices.values()) s.metric.dispose();
     this.#slices.clear();
   }
 }
-
-addDisposeSymbol(SlicedMetric);

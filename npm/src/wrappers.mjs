@@ -1,10 +1,13 @@
 // Wrappers, as TorchMetrics': ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper and
 // MultitaskWrapper. They hold other metrics (built-in, custom or collections) and add plain JS on
-// top of their values; the metric arithmetic itself stays in the wrapped metrics.
-import { Tensor, toInputTensor, DTYPES } from './tensor.mjs';
-import { addDisposeSymbol, allOrNothing, checkAlive, checkSameClass, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
-import { canonicalJson, decodeBlob, encodeBlob, hashText, resultFromJson, resultToJson } from './blob.mjs';
+// top of their values; the metric arithmetic itself stays in the wrapped metrics. The protocol
+// (dispose, merge, save/load, all or nothing over the parts) is JsMetric's (js-metric.mjs).
+import { Tensor } from './tensor.mjs';
+import { allOrNothing, emptyCopy, requireMetricLike, stateKeyOf, stateSourceOf } from './common.mjs';
+import { canonicalJson, hashText, resultFromJson, resultToJson } from './blob.mjs';
 import { installOperators } from './compose.mjs';
+import { JsMetric } from './js-metric.mjs';
+import { Rng, quantileOf, rowCount, takeRows } from './resample.mjs';
 
 const configHash = (value) => hashText(canonicalJson(value));
 const describeMetric = (m) => stateKeyOf(m) ?? String(m);
@@ -16,19 +19,23 @@ const describeMetric = (m) => stateKeyOf(m) ?? String(m);
  * `{<prefix><label><postfix>: number}`. Labels default to the class indices; the prefix defaults to
  * the metric's name in lower case plus '_' when neither prefix nor postfix is given.
  */
-export class ClasswiseWrapper {
+export class ClasswiseWrapper extends JsMetric {
   #metric;
   #labels;
   #prefix;
   #postfix;
-  #disposed = false;
 
   constructor(metric, { labels = null, prefix = null, postfix = null } = {}) {
+    super();
     this.#metric = requireMetricLike(metric, 'ClasswiseWrapper');
-    if (labels !== null && (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' && typeof l !== 'number'))) {
-      throw new TypeError('ClasswiseWrapper: labels must be an array of strings, e.g. [\'cat\', \'dog\']');
+    if (
+      labels !== null &&
+      (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' && typeof l !== 'number'))
+    ) {
+      throw new TypeError("ClasswiseWrapper: labels must be an array of strings, e.g. ['cat', 'dog']");
     }
-    if (labels !== null && new Set(labels.map(String)).size !== labels.length) throw new Error('ClasswiseWrapper: labels must be distinct');
+    if (labels !== null && new Set(labels.map(String)).size !== labels.length)
+      throw new Error('ClasswiseWrapper: labels must be distinct');
     this.#labels = labels?.map(String) ?? null;
     this.#prefix = prefix ?? (postfix === null ? `${metric.name.toLowerCase()}_` : '');
     this.#postfix = postfix ?? '';
@@ -47,8 +54,8 @@ export class ClasswiseWrapper {
     return this.#labels === null ? null : [...this.#labels];
   }
 
-  get disposed() {
-    return this.#disposed;
+  get stateParts() {
+    return [this.#metric];
   }
 
   // A wrapper of a grouped metric joins its compute group (see MetricCollection).
@@ -62,9 +69,16 @@ export class ClasswiseWrapper {
 
   #labelled(value, method) {
     if (!(value instanceof Tensor) || value.ndim !== 1) {
-      const what = typeof value === 'number' ? 'a number' : value instanceof Tensor ? `a Tensor of shape [${value.shape}]` : 'named results';
-      throw new Error(`${this.name}.${method}: the metric gave ${what}; ClasswiseWrapper needs one value per class `
-        + "(a 1-D result, e.g. average: 'none')");
+      const what =
+        typeof value === 'number'
+          ? 'a number'
+          : value instanceof Tensor
+            ? `a Tensor of shape [${value.shape}]`
+            : 'named results';
+      throw new Error(
+        `${this.name}.${method}: the metric gave ${what}; ClasswiseWrapper needs one value per class ` +
+          "(a 1-D result, e.g. average: 'none')",
+      );
     }
     if (this.#labels !== null && this.#labels.length !== value.size) {
       throw new Error(`${this.name}.${method}: ${this.#labels.length} labels for ${value.size} classes`);
@@ -73,57 +87,30 @@ export class ClasswiseWrapper {
     return Object.fromEntries(labels.map((l, i) => [`${this.#prefix}${l}${this.#postfix}`, value.data[i]]));
   }
 
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
-    this.#metric.update(...inputs);
-  }
-
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
-    return this.#labelled(this.#metric.forward(...inputs), 'forward');
-  }
-
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#labelled(this.#metric.compute(), 'compute');
+  combineValues([value], method) {
+    return this.#labelled(value, method);
   }
 
   computeFrom(source) {
-    checkAlive(this, this.#disposed, 'computeFrom');
+    this.assertAlive('computeFrom');
     return this.#labelled(this.#metric.computeFrom(stateSourceOf(source)), 'computeFrom');
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    this.#metric.reset();
-  }
-
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
-    this.#metric.merge(other.#metric);
-  }
-
-  /** The wrapped metric's own blob (the labels are configuration, not state). */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
+  // The wrapped metric's own blob (the labels are configuration, not state).
+  encodeState() {
     return this.#metric.saveState();
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
+  decodeState(blob) {
     this.#metric.loadState(blob);
   }
 
   clone() {
-    return new ClasswiseWrapper(emptyCopy(this.#metric), { labels: this.#labels, prefix: this.#prefix, postfix: this.#postfix });
-  }
-
-  /** Disposes the wrapped metric too. */
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#metric.dispose();
+    return new ClasswiseWrapper(emptyCopy(this.#metric), {
+      labels: this.#labels,
+      prefix: this.#prefix,
+      postfix: this.#postfix,
+    });
   }
 }
 
@@ -133,13 +120,13 @@ export class ClasswiseWrapper {
  * `{raw, max, min}`: the wrapped metric's value and the largest and smallest value it has had at
  * any compute() or forward() since construction or reset(). The value must be a number.
  */
-export class MinMaxMetric {
+export class MinMaxMetric extends JsMetric {
   #metric;
   #min = Infinity;
   #max = -Infinity;
-  #disposed = false;
 
   constructor(metric) {
+    super();
     this.#metric = requireMetricLike(metric, 'MinMaxMetric');
   }
 
@@ -151,81 +138,65 @@ export class MinMaxMetric {
     return this.#metric;
   }
 
-  get disposed() {
-    return this.#disposed;
+  get stateParts() {
+    return [this.#metric];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'MinMaxMetric' };
   }
 
   #track(value, method) {
-    if (typeof value !== 'number') throw new Error(`${this.name}.${method}: MinMaxMetric needs a scalar result, got ${String(value)}`);
+    if (typeof value !== 'number')
+      throw new Error(`${this.name}.${method}: MinMaxMetric needs a scalar result, got ${String(value)}`);
     this.#max = Math.max(this.#max, value);
     this.#min = Math.min(this.#min, value);
     return { raw: value, max: this.#max, min: this.#min };
   }
 
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
-    this.#metric.update(...inputs);
+  // {raw, max, min}; forward()'s raw is the value on this batch alone (which max and min take in).
+  combineValues([value], method) {
+    return this.#track(value, method);
   }
 
-  /** {raw, max, min} with raw the value on this batch alone (which max and min take in). */
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
-    return this.#track(this.#metric.forward(...inputs), 'forward');
-  }
-
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#track(this.#metric.compute(), 'compute');
-  }
-
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    this.#metric.reset();
+  resetState() {
+    super.resetState();
     this.#min = Infinity;
     this.#max = -Infinity;
   }
 
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.name}.merge`);
-    this.#metric.merge(other.#metric);
+  mergeState(other) {
+    super.mergeState(other);
     this.#min = Math.min(this.#min, other.#min);
     this.#max = Math.max(this.#max, other.#max);
   }
 
-  #hash() {
+  configHash() {
     return configHash(describeMetric(this.#metric));
   }
 
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({ kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash(), min: String(this.#min), max: String(this.#max) },
-      [this.#metric.saveState()]);
+  blobHeader() {
+    return { min: String(this.#min), max: String(this.#max) };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'MinMaxMetric', optionsHash: this.#hash() });
-    const [min, max] = [header.min, header.max].map((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN));
+  loadSections(header, sections, where) {
+    const [min, max] = [header.min, header.max].map((v) =>
+      typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN,
+    );
     const fresh = min === Infinity && max === -Infinity;
     const nan = header.min === 'NaN' || header.max === 'NaN'; // a NaN value makes both NaN from then on
-    if (sections.length !== 1 || (!fresh && !nan && !(min <= max))) {
-      throw new Error(`${where}: refusing the state blob: min ${JSON.stringify(header.min)} and max ${JSON.stringify(header.max)} are not a seen range`);
+    if (!fresh && !nan && !(min <= max)) {
+      throw new Error(
+        `${where}: refusing the state blob: min ${JSON.stringify(header.min)} and max ${JSON.stringify(header.max)} are not a seen range`,
+      );
     }
-    this.#metric.loadState(sections[0]);
+    super.loadSections(header, sections, where);
     this.#min = min;
     this.#max = max;
   }
 
   clone() {
     return new MinMaxMetric(emptyCopy(this.#metric));
-  }
-
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#metric.dispose();
   }
 }
 
@@ -237,14 +208,14 @@ export class MinMaxMetric {
  * every epoch's value; bestMetric() the best one (highest if `maximize`, else lowest; NaN ignored).
  * `maximize` is a boolean, or for a collection an object {key: boolean} or an array in key order.
  */
-export class MetricTracker {
+export class MetricTracker extends JsMetric {
   #template;
   #current = null;
   #history = [];
   #maximize;
-  #disposed = false;
 
   constructor(metric, { maximize = true } = {}) {
+    super();
     this.#template = requireMetricLike(metric, 'MetricTracker');
     if (typeof maximize !== 'boolean' && (maximize === null || typeof maximize !== 'object')) {
       throw new TypeError('MetricTracker: maximize must be a boolean, an array of booleans or {key: boolean}');
@@ -256,8 +227,13 @@ export class MetricTracker {
     return `MetricTracker(${this.#template.name})`;
   }
 
-  get disposed() {
-    return this.#disposed;
+  // The current epoch's metric: what update/forward/compute/reset/merge act on and the blob holds.
+  get stateParts() {
+    return this.#current === null ? [] : [this.#current];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'MetricTracker' };
   }
 
   /** Number of epochs started with increment(). */
@@ -271,7 +247,7 @@ export class MetricTracker {
 
   /** Starts a new epoch; the finished one's value is kept in the history and its metric freed. */
   increment() {
-    checkAlive(this, this.#disposed, 'increment');
+    this.assertAlive('increment');
     if (this.#current !== null) {
       this.#history.push(this.#current.compute());
       this.#current.dispose();
@@ -280,32 +256,30 @@ export class MetricTracker {
   }
 
   #epoch(method) {
-    checkAlive(this, this.#disposed, method);
     if (this.#current === null) throw new Error(`${this.name}.${method}: call increment() first to start an epoch`);
     return this.#current;
   }
 
-  update(...inputs) {
+  updateState(inputs) {
     this.#epoch('update').update(...inputs);
   }
 
-  forward(...inputs) {
+  forwardState(inputs) {
     return this.#epoch('forward').forward(...inputs);
   }
 
-  /** The current epoch's value. */
-  compute() {
+  // compute(): the current epoch's value; reset(): resets the current epoch.
+  computeState() {
     return this.#epoch('compute').compute();
   }
 
-  /** Resets the current epoch. */
-  reset() {
+  resetState() {
     this.#epoch('reset').reset();
   }
 
   /** Forgets every epoch. */
   resetAll() {
-    checkAlive(this, this.#disposed, 'resetAll');
+    this.assertAlive('resetAll');
     this.#current?.dispose();
     this.#current = null;
     this.#history = [];
@@ -313,6 +287,7 @@ export class MetricTracker {
 
   /** Every epoch's value, oldest first. */
   computeAll() {
+    this.assertAlive('computeAll');
     return [...this.#history, this.#epoch('computeAll').compute()];
   }
 
@@ -327,7 +302,8 @@ export class MetricTracker {
   static #best(values, maximize) {
     let step = -1;
     values.forEach((v, i) => {
-      if (typeof v === 'number' && !Number.isNaN(v) && (step < 0 || (maximize ? v > values[step] : v < values[step]))) step = i;
+      if (typeof v === 'number' && !Number.isNaN(v) && (step < 0 || (maximize ? v > values[step] : v < values[step])))
+        step = i;
     });
     return { value: step < 0 ? NaN : values[step], step };
   }
@@ -344,40 +320,39 @@ export class MetricTracker {
     }
     if (all.every((v) => v !== null && typeof v === 'object' && !(v instanceof Tensor) && !Array.isArray(v))) {
       const keys = Object.keys(all[0]);
-      const best = keys.map((k, i) => [k, MetricTracker.#best(all.map((v) => v[k]), this.#maximizeFor(k, i))]);
+      const best = keys.map((k, i) => [
+        k,
+        MetricTracker.#best(
+          all.map((v) => v[k]),
+          this.#maximizeFor(k, i),
+        ),
+      ]);
       const value = Object.fromEntries(best.map(([k, b]) => [k, b.value]));
       return returnStep ? { value, step: Object.fromEntries(best.map(([k, b]) => [k, b.step])) } : value;
     }
     throw new Error(`${this.name}.bestMetric: needs scalar values (or named scalar values of a collection)`);
   }
 
-  /** Merges the current epoch of another tracker of the same metric into the current epoch. */
-  merge(other) {
-    checkSameClass(this, other, `${this.name}.merge`);
+  // merge(): the current epoch of another tracker of the same metric into the current epoch.
+  mergeState(other) {
     this.#epoch('merge').merge(other.#epoch('merge (the tracker merged in)'));
   }
 
-  #hash() {
+  configHash() {
     return configHash([describeMetric(this.#template), this.#maximize]);
   }
 
-  /** The history (as JSON in the header) and the current epoch's state. */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({
-      kind: 'wrapper',
-      name: 'MetricTracker',
-      optionsHash: this.#hash(),
-      history: this.#history.map((v) => resultToJson(v, Tensor)),
-      started: this.#current !== null,
-    }, this.#current === null ? [] : [this.#current.saveState()]);
+  // The history (as JSON in the header) and the current epoch's state.
+  blobHeader() {
+    return { history: this.#history.map((v) => resultToJson(v, Tensor)), started: this.#current !== null };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'MetricTracker', optionsHash: this.#hash() });
-    if (!Array.isArray(header.history) || typeof header.started !== 'boolean' || sections.length !== (header.started ? 1 : 0)) {
+  loadSections(header, sections, where) {
+    if (
+      !Array.isArray(header.history) ||
+      typeof header.started !== 'boolean' ||
+      sections.length !== (header.started ? 1 : 0)
+    ) {
       throw new Error(`${where}: refusing the state blob: its history, epoch flag and sections do not agree`);
     }
     const history = header.history.map((v) => resultFromJson(v, Tensor));
@@ -400,10 +375,8 @@ export class MetricTracker {
     return new MetricTracker(emptyCopy(this.#template), { maximize: this.#maximize });
   }
 
-  /** Disposes the current epoch's metric and the metric given to the constructor. */
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  // dispose(): the current epoch's metric and the metric given to the constructor.
+  disposeParts() {
     this.#current?.dispose();
     this.#template.dispose();
   }
@@ -415,84 +388,6 @@ export class MetricTracker {
 // does not improve, while the work and memory keep growing with every copy.
 const MAX_BOOTSTRAPS = 10_000;
 
-// xoshiro128** seeded through splitmix32: small, fast, reproducible in every engine (also pairedBootstrap's).
-export class Rng {
-  constructor(seed) {
-    let s = seed >>> 0;
-    const splitmix = () => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s = Uint32Array.of(splitmix(), splitmix(), splitmix(), splitmix());
-  }
-
-  next() {
-    const s = this.s;
-    const rotl = (x, k) => (x << k) | (x >>> (32 - k));
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
-  }
-
-  /** Uniform in [0, 1). */
-  uniform() {
-    return this.next() / 4294967296;
-  }
-
-  /** Poisson(1) by Knuth's multiplication method. */
-  poisson1() {
-    let k = 0;
-    let p = this.uniform();
-    while (p > Math.exp(-1)) {
-      k++;
-      p *= this.uniform();
-    }
-    return k;
-  }
-}
-
-// Rows `index` (along dim 0) of one update input, in the input's own form (also SlicedMetric's).
-export function takeRows(input, index, n, where) {
-  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return input;
-  if (Array.isArray(input)) return index.map((i) => input[i]);
-  if (ArrayBuffer.isView(input)) {
-    const out = new input.constructor(index.length);
-    for (let j = 0; j < index.length; j++) out[j] = input[index[j]];
-    return out;
-  }
-  const t = toInputTensor(input, where);
-  if (t.shape.length === 0) return input;
-  const row = t.shape.slice(1).reduce((a, d) => a * d, 1);
-  const data = new DTYPES[t.dtype].Array(index.length * row);
-  for (let j = 0; j < index.length; j++) data.set(t.data.subarray(index[j] * row, (index[j] + 1) * row), j * row);
-  return { data, shape: [index.length, ...t.shape.slice(1)], dtype: t.dtype };
-}
-
-/** The rows (dim 0) of one update input, or null for a scalar. */
-export function rowCount(input, where) {
-  if (Array.isArray(input) || ArrayBuffer.isView(input)) return input.length;
-  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return null;
-  const t = toInputTensor(input, where);
-  return t.shape.length === 0 ? null : t.shape[0];
-}
-
-// Linear interpolation between order statistics, as torch.quantile's default.
-export function quantileOf(sorted, q) {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 /**
  * The mean, std, quantiles (and raw values) of a metric over bootstrap resamples, computed in a
  * streaming way (Poisson bootstrap): each of `numBootstraps` empty copies of `metric` receives
@@ -501,26 +396,44 @@ export function quantileOf(sorted, q) {
  * compute() returns {mean?, std?, quantile?, raw?}: std is the sample standard deviation (n-1),
  * quantiles interpolate linearly (torch.quantile), raw stacks the values along a first dimension.
  */
-export class BootStrapper {
+export class BootStrapper extends JsMetric {
   #copies;
   #rng;
   #seed;
   #config;
-  #disposed = false;
   #name;
 
-  constructor(metric, { numBootstraps = 10, mean = true, std = true, quantile = null, raw = false, seed = null,
-    samplingStrategy = 'poisson' } = {}) {
+  constructor(
+    metric,
+    {
+      numBootstraps = 10,
+      mean = true,
+      std = true,
+      quantile = null,
+      raw = false,
+      seed = null,
+      samplingStrategy = 'poisson',
+    } = {},
+  ) {
+    super();
     requireMetricLike(metric, 'BootStrapper');
-    if (!Number.isInteger(numBootstraps) || numBootstraps < 1) throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
+    if (!Number.isInteger(numBootstraps) || numBootstraps < 1)
+      throw new RangeError(`BootStrapper: numBootstraps must be a positive integer, got ${numBootstraps}`);
     if (numBootstraps > MAX_BOOTSTRAPS) {
-      throw new RangeError(`BootStrapper: numBootstraps must be at most ${MAX_BOOTSTRAPS}, got ${numBootstraps}: each bootstrap is a `
-        + 'full copy of the metric, updated on every batch (memory and time grow with the count; 1e6 blocked a page for 40 s)');
+      throw new RangeError(
+        `BootStrapper: numBootstraps must be at most ${MAX_BOOTSTRAPS}, got ${numBootstraps}: each bootstrap is a ` +
+          'full copy of the metric, updated on every batch (memory and time grow with the count; 1e6 blocked a page for 40 s)',
+      );
     }
-    if (samplingStrategy !== 'poisson') throw new Error(`BootStrapper: samplingStrategy ${JSON.stringify(samplingStrategy)} is not supported; 'poisson' streams, 'multinomial' would need every sample at once`);
+    if (samplingStrategy !== 'poisson')
+      throw new Error(
+        `BootStrapper: samplingStrategy ${JSON.stringify(samplingStrategy)} is not supported; 'poisson' streams, 'multinomial' would need every sample at once`,
+      );
     const qs = quantile === null ? null : [quantile].flat();
-    if (qs !== null && !qs.every((q) => typeof q === 'number' && q >= 0 && q <= 1)) throw new RangeError('BootStrapper: quantile values must be in [0, 1]');
-    if (seed !== null && !Number.isInteger(seed)) throw new TypeError(`BootStrapper: seed must be an integer, got ${seed}`);
+    if (qs !== null && !qs.every((q) => typeof q === 'number' && q >= 0 && q <= 1))
+      throw new RangeError('BootStrapper: quantile values must be in [0, 1]');
+    if (seed !== null && !Number.isInteger(seed))
+      throw new TypeError(`BootStrapper: seed must be an integer, got ${seed}`);
     this.#seed = seed ?? Math.floor(Math.random() * 2 ** 32);
     this.#rng = new Rng(this.#seed);
     this.#config = { numBootstraps, mean, std, quantile, raw };
@@ -532,8 +445,12 @@ export class BootStrapper {
     return this.#name;
   }
 
-  get disposed() {
-    return this.#disposed;
+  get stateParts() {
+    return this.#copies;
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'BootStrapper' };
   }
 
   get numBootstraps() {
@@ -558,7 +475,10 @@ export class BootStrapper {
     const n = counts.find((c) => c !== null);
     if (n === undefined) throw new Error(`${this.#name}.${method}: no input has a first dimension to resample along`);
     counts.forEach((c, i) => {
-      if (c !== null && c !== n) throw new Error(`${where(i)} has ${c} rows but input ${counts.indexOf(n)} has ${n}; every input is resampled along dim 0`);
+      if (c !== null && c !== n)
+        throw new Error(
+          `${where(i)} has ${c} rows but input ${counts.indexOf(n)} has ${n}; every input is resampled along dim 0`,
+        );
     });
     return this.#copies.map(() => {
       const index = this.#draw(n);
@@ -566,9 +486,8 @@ export class BootStrapper {
     });
   }
 
-  /** Each copy folds in its own Poisson resample of the batch (a copy drawing no sample skips it). */
-  update(...inputs) {
-    checkAlive(this, this.#disposed, 'update');
+  // update(): each copy folds in its own Poisson resample of the batch (a copy drawing no sample skips it).
+  updateState(inputs) {
     this.#eachCopy('update', inputs, (c, args) => c.update(...args));
   }
 
@@ -586,15 +505,16 @@ export class BootStrapper {
     }
   }
 
-  /** The statistics over the copies' values on this batch alone; the batch is accumulated too. */
-  forward(...inputs) {
-    checkAlive(this, this.#disposed, 'forward');
-    return this.#summarize(this.#eachCopy('forward', inputs, (c, args) => c.forward(...args)), 'forward');
+  // forward(): the statistics over the copies' values on this batch alone; the batch is accumulated too.
+  forwardState(inputs) {
+    return this.#summarize(
+      this.#eachCopy('forward', inputs, (c, args) => c.forward(...args)),
+      'forward',
+    );
   }
 
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#summarize(this.#copies.map((c) => c.compute()), 'compute');
+  combineValues(values, method) {
+    return this.#summarize(values, method);
   }
 
   #summarize(values, method) {
@@ -613,14 +533,20 @@ export class BootStrapper {
     const means = Float64Array.from({ length: size }, (_, j) => column(j).reduce((a, v) => a + v, 0) / B);
     if (mean) out.mean = make(means);
     if (std) {
-      out.std = make(Float64Array.from({ length: size }, (_, j) => Math.sqrt(column(j).reduce((a, v) => a + (v - means[j]) ** 2, 0) / (B - 1))));
+      out.std = make(
+        Float64Array.from({ length: size }, (_, j) =>
+          Math.sqrt(column(j).reduce((a, v) => a + (v - means[j]) ** 2, 0) / (B - 1)),
+        ),
+      );
     }
     if (quantile !== null) {
       const qs = [quantile].flat();
       const data = new Float64Array(qs.length * size);
       for (let j = 0; j < size; j++) {
         const sorted = column(j).sort((a, b) => a - b);
-        qs.forEach((q, k) => { data[k * size + j] = quantileOf(sorted, q); });
+        qs.forEach((q, k) => {
+          data[k * size + j] = quantileOf(sorted, q);
+        });
       }
       out.quantile = Array.isArray(quantile) ? new Tensor(data, [qs.length, ...shape]) : make(data);
     }
@@ -632,42 +558,40 @@ export class BootStrapper {
     return out;
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    for (const c of this.#copies) c.reset();
+  // merge(): copy by copy (e.g. another shard's BootStrapper, best drawn with another seed).
+  mergeState(other) {
+    if (other.#copies.length !== this.#copies.length)
+      throw new Error(`${this.#name}.merge: ${other.#copies.length} copies vs ${this.#copies.length}`);
+    super.mergeState(other);
   }
 
-  /** Merges another BootStrapper copy by copy (e.g. of another shard, best drawn with another seed). */
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, `${this.#name}.merge`);
-    if (other.#copies.length !== this.#copies.length) throw new Error(`${this.#name}.merge: ${other.#copies.length} copies vs ${this.#copies.length}`);
-    allOrNothing(this.#copies, (c, i) => c.merge(other.#copies[i]));
-  }
-
-  #hash() {
+  configHash() {
     return configHash([describeMetric(this.#copies[0]), this.#config]);
   }
 
-  /** Every copy's state and the random generator's position. */
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({ kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash(), seed: this.#seed, rng: Array.from(this.#rng.s) },
-      this.#copies.map((c) => c.saveState()));
+  // Every copy's state and the random generator's position.
+  blobHeader() {
+    return { seed: this.#seed, rng: Array.from(this.#rng.s) };
   }
 
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const where = `${this.#name}.loadState`;
-    const { header, sections } = decodeBlob(blob, where, { kind: 'wrapper', name: 'BootStrapper', optionsHash: this.#hash() });
+  loadSections(header, sections, where) {
     const uint32 = (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32;
-    if (!uint32(header.seed)) throw new Error(`${where}: refusing the state blob: seed ${JSON.stringify(header.seed)} is not a 32-bit unsigned integer`);
+    if (!uint32(header.seed))
+      throw new Error(
+        `${where}: refusing the state blob: seed ${JSON.stringify(header.seed)} is not a 32-bit unsigned integer`,
+      );
     // xoshiro128**'s state: four 32-bit words, not all zero (an all-zero state only ever draws 0).
-    if (!Array.isArray(header.rng) || header.rng.length !== 4 || !header.rng.every(uint32) || header.rng.every((v) => v === 0)) {
-      throw new Error(`${where}: refusing the state blob: rng ${JSON.stringify(header.rng)} is not a generator state (four 32-bit words, not all zero)`);
+    if (
+      !Array.isArray(header.rng) ||
+      header.rng.length !== 4 ||
+      !header.rng.every(uint32) ||
+      header.rng.every((v) => v === 0)
+    ) {
+      throw new Error(
+        `${where}: refusing the state blob: rng ${JSON.stringify(header.rng)} is not a generator state (four 32-bit words, not all zero)`,
+      );
     }
-    if (sections.length !== this.#copies.length) throw new Error(`${where}: refusing the state blob: ${sections.length} copies, expected ${this.#copies.length}`);
-    allOrNothing(this.#copies, (c, i) => c.loadState(sections[i]), { replaces: true });
+    super.loadSections(header, sections, where);
     this.#seed = header.seed;
     this.#rng.s.set(header.rng);
   }
@@ -676,12 +600,6 @@ export class BootStrapper {
   clone() {
     const { numBootstraps, mean, std, quantile, raw } = this.#config;
     return new BootStrapper(this.#copies[0], { numBootstraps, mean, std, quantile, raw, seed: this.#seed });
-  }
-
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    for (const c of this.#copies) c.dispose();
   }
 }
 
@@ -692,17 +610,24 @@ export class BootStrapper {
  * `{task: target}` with exactly the wrapper's tasks; compute() gives `{task: value}` (keys with
  * `prefix` / `postfix`). Owns its metrics: dispose() disposes them.
  */
-export class MultitaskWrapper {
+export class MultitaskWrapper extends JsMetric {
   #tasks;
   #prefix;
   #postfix;
-  #disposed = false;
 
   constructor(taskMetrics, { prefix = '', postfix = '' } = {}) {
-    if (taskMetrics === null || typeof taskMetrics !== 'object' || Array.isArray(taskMetrics) || Object.keys(taskMetrics).length === 0) {
+    super();
+    if (
+      taskMetrics === null ||
+      typeof taskMetrics !== 'object' ||
+      Array.isArray(taskMetrics) ||
+      Object.keys(taskMetrics).length === 0
+    ) {
       throw new TypeError('MultitaskWrapper: expected {task: metric}');
     }
-    this.#tasks = new Map(Object.entries(taskMetrics).map(([k, m]) => [k, requireMetricLike(m, `MultitaskWrapper: task '${k}'`)]));
+    this.#tasks = new Map(
+      Object.entries(taskMetrics).map(([k, m]) => [k, requireMetricLike(m, `MultitaskWrapper: task '${k}'`)]),
+    );
     this.#prefix = prefix;
     this.#postfix = postfix;
   }
@@ -711,18 +636,24 @@ export class MultitaskWrapper {
     return 'MultitaskWrapper';
   }
 
-  get disposed() {
-    return this.#disposed;
-  }
-
   get tasks() {
     return Object.fromEntries(this.#tasks);
   }
 
+  get stateParts() {
+    return [...this.#tasks.values()];
+  }
+
+  get blobType() {
+    return { kind: 'wrapper', name: 'MultitaskWrapper' };
+  }
+
   #check(method, preds, target) {
-    checkAlive(this, this.#disposed, method);
     const tasks = [...this.#tasks.keys()];
-    for (const [what, d] of [['preds', preds], ['target', target]]) {
+    for (const [what, d] of [
+      ['preds', preds],
+      ['target', target],
+    ]) {
       if (d === null || typeof d !== 'object' || Array.isArray(d) || ArrayBuffer.isView(d)) {
         throw new TypeError(`MultitaskWrapper.${method}: \`${what}\` must be {task: input}`);
       }
@@ -733,72 +664,49 @@ export class MultitaskWrapper {
     }
   }
 
-  #keyed(fn) {
-    return Object.fromEntries([...this.#tasks].map(([t, m]) => [`${this.#prefix}${t}${this.#postfix}`, fn(t, m)]));
+  // update(preds, target) / forward(preds, target): each task's metric takes its own entries.
+  #eachTask(method, [preds, target]) {
+    this.#check(method, preds, target);
+    const tasks = [...this.#tasks.keys()];
+    return allOrNothing(this.stateParts, (m, i) => m[method](preds[tasks[i]], target[tasks[i]]));
   }
 
-  update(preds, target) {
-    this.#check('update', preds, target);
-    allOrNothing([...this.#tasks.values()], (m, i) => m.update(preds[this.#taskAt(i)], target[this.#taskAt(i)]));
+  updateState(inputs) {
+    this.#eachTask('update', inputs);
   }
 
-  forward(preds, target) {
-    this.#check('forward', preds, target);
-    const values = allOrNothing([...this.#tasks.values()], (m, i) => m.forward(preds[this.#taskAt(i)], target[this.#taskAt(i)]));
-    return this.#keyed((t) => values[[...this.#tasks.keys()].indexOf(t)]);
+  forwardState(inputs) {
+    return this.combineValues(this.#eachTask('forward', inputs));
   }
 
-  #taskAt(i) {
-    return [...this.#tasks.keys()][i];
+  // {task: value}, keys with prefix and postfix; the values in task order.
+  combineValues(values) {
+    return Object.fromEntries(
+      [...this.#tasks.keys()].map((t, i) => [`${this.#prefix}${t}${this.#postfix}`, values[i]]),
+    );
   }
 
-  compute() {
-    checkAlive(this, this.#disposed, 'compute');
-    return this.#keyed((t, m) => m.compute());
+  mergeState(other) {
+    if (other.configHash() !== this.configHash())
+      throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
+    super.mergeState(other);
   }
 
-  reset() {
-    checkAlive(this, this.#disposed, 'reset');
-    for (const m of this.#tasks.values()) m.reset();
-  }
-
-  merge(other) {
-    checkAlive(this, this.#disposed, 'merge');
-    checkSameClass(this, other, 'MultitaskWrapper.merge');
-    if (other.#hash() !== this.#hash()) throw new Error('MultitaskWrapper.merge: the wrappers have different tasks or metrics');
-    allOrNothing([...this.#tasks.values()], (m, i) => m.merge(other.#tasks.get(this.#taskAt(i))));
-  }
-
-  #hash() {
+  configHash() {
     return configHash([...this.#tasks].map(([t, m]) => [t, describeMetric(m)]));
   }
 
-  saveState() {
-    checkAlive(this, this.#disposed, 'saveState');
-    return encodeBlob({ kind: 'wrapper', name: 'MultitaskWrapper', optionsHash: this.#hash(), tasks: [...this.#tasks.keys()] },
-      [...this.#tasks.values()].map((m) => m.saveState()));
-  }
-
-  loadState(blob) {
-    checkAlive(this, this.#disposed, 'loadState');
-    const { sections } = decodeBlob(blob, 'MultitaskWrapper.loadState', { kind: 'wrapper', name: 'MultitaskWrapper', optionsHash: this.#hash() });
-    if (sections.length !== this.#tasks.size) throw new Error(`MultitaskWrapper.loadState: refusing the state blob: ${sections.length} tasks, expected ${this.#tasks.size}`);
-    allOrNothing([...this.#tasks.values()], (m, i) => m.loadState(sections[i]), { replaces: true });
+  blobHeader() {
+    return { tasks: [...this.#tasks.keys()] };
   }
 
   clone() {
-    return new MultitaskWrapper(Object.fromEntries([...this.#tasks].map(([t, m]) => [t, emptyCopy(m)])),
-      { prefix: this.#prefix, postfix: this.#postfix });
-  }
-
-  dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    for (const m of this.#tasks.values()) m.dispose();
+    return new MultitaskWrapper(Object.fromEntries([...this.#tasks].map(([t, m]) => [t, emptyCopy(m)])), {
+      prefix: this.#prefix,
+      postfix: this.#postfix,
+    });
   }
 }
 
-for (const cls of [ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper]) {
-  addDisposeSymbol(cls);
+for (const cls of [ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper])
   installOperators(cls);
-}

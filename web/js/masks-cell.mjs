@@ -10,7 +10,18 @@
 import { classNamesText, parseClassNames } from './lib/class-names.mjs';
 import { maskKey, matchMasks } from './lib/match.mjs';
 import { barChart, plotBox } from './plots-more.mjs';
-import { $, csvField, download, fieldError, fmt as fmtNumber, metricCell, modePanel, pngButton, readNumberField } from './ui.mjs';
+import {
+  $,
+  csvField,
+  download,
+  fieldError,
+  fmt as fmtNumber,
+  metricCell,
+  modePanel,
+  pngButton,
+  readNumberField,
+} from './ui.mjs';
+import { workerClient } from './worker-client.mjs';
 
 const cell = $('#cell-masks');
 const mode = modePanel('segmentation');
@@ -18,29 +29,8 @@ const files = { pred: [], target: [], images: [] };
 const state = { result: null, match: null, charts: [], sample: false };
 window.__wasmetricsMasks = state; // for the browser test and the curious
 
-let worker = null;
-let nextId = 1;
-function request(job, onProgress) {
-  worker ??= new Worker(new URL('./compute-worker.mjs', import.meta.url), { type: 'module' });
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const onMessage = (e) => {
-      if (e.data.id !== id) return;
-      if (e.data.type === 'progress') return onProgress(e.data);
-      worker.removeEventListener('message', onMessage);
-      if (e.data.type === 'done') resolve(e.data.result);
-      else reject(new Error(e.data.message));
-    };
-    worker.addEventListener('message', onMessage);
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      worker.terminate();
-      worker = null;
-      reject(new Error(e.message || 'the worker failed'));
-    };
-    worker.postMessage({ id, type: 'masks', job });
-  });
-}
+const computeRequest = workerClient(new URL('./compute-worker.mjs', import.meta.url));
+const request = (job, onProgress) => computeRequest({ type: 'masks', job }, onProgress).then((done) => done.result);
 
 function el(tag, text, props = {}) {
   const e = document.createElement(tag);
@@ -51,8 +41,12 @@ function el(tag, text, props = {}) {
   }
   return e;
 }
-const num = (v, key) => el('td', fmtNumber(v), { class: 'num', dataset: { value: String(v), ...(key ? { count: key } : {}) } });
-const optionText = (o) => Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+const num = (v, key) =>
+  el('td', fmtNumber(v), { class: 'num', dataset: { value: String(v), ...(key ? { count: key } : {}) } });
+const optionText = (o) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
 
 function setError(message) {
   const box = $('.error', cell);
@@ -104,7 +98,12 @@ function readIgnoreIndex() {
 function renderMatch(m) {
   const box = $('#masks-match');
   box.replaceChildren();
-  box.append(el('p', `${m.pairs.length} matched pair${m.pairs.length === 1 ? '' : 's'} of ${files.pred.length} prediction and ${files.target.length} reference file(s).`));
+  box.append(
+    el(
+      'p',
+      `${m.pairs.length} matched pair${m.pairs.length === 1 ? '' : 's'} of ${files.pred.length} prediction and ${files.target.length} reference file(s).`,
+    ),
+  );
   const list = (title, names, id) => {
     if (!names.length) return;
     const p = el('p', `${title} (${names.length}): `, { class: 'warn', id });
@@ -117,7 +116,11 @@ function renderMatch(m) {
   list('Same name twice on one side, first kept', m.duplicates, 'masks-duplicates');
   if (files.images.length) {
     const { byName, unpaired } = pairImages(m.pairs);
-    box.append(el('p', `${Object.keys(byName).length} of ${m.pairs.length} pairs have an image.`, { id: 'masks-images-matched' }));
+    box.append(
+      el('p', `${Object.keys(byName).length} of ${m.pairs.length} pairs have an image.`, {
+        id: 'masks-images-matched',
+      }),
+    );
     list('Images without a mask pair of the same name, not shown', unpaired, 'masks-images-unpaired');
   }
 }
@@ -130,27 +133,61 @@ function destroyCharts() {
 function render(r) {
   const out = $('#masks-out');
   out.replaceChildren();
-  out.append(el('p', `${r.numImages} image pairs, ${r.numClasses} classes${r.numClasses === r.inferredNumClasses ? ' (inferred from the labels)' : ` (the labels suggest ${r.inferredNumClasses})`}, ignoreIndex ${r.ignoreIndex ?? 'none'}; computed by wasmetrics in a worker in ${Math.round(r.ms)} ms.`, { class: 'muted' }));
+  out.append(
+    el(
+      'p',
+      `${r.numImages} image pairs, ${r.numClasses} classes${r.numClasses === r.inferredNumClasses ? ' (inferred from the labels)' : ` (the labels suggest ${r.inferredNumClasses})`}, ignoreIndex ${r.ignoreIndex ?? 'none'}; computed by wasmetrics in a worker in ${Math.round(r.ms)} ms.`,
+      { class: 'muted' },
+    ),
+  );
   const mt = el('table', null, { id: 'masks-metrics' });
   mt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'metric'), el('th', 'options'), el('th', 'value'));
   const mb = mt.appendChild(el('tbody'));
   for (const m of r.metrics) {
     const tr = el('tr');
-    tr.append(el('td', m.name), el('td', optionText(m.options), { class: 'muted' }), metricCell(m.name, m.value, { options: m.options }));
+    tr.append(
+      el('td', m.name),
+      el('td', optionText(m.options), { class: 'muted' }),
+      metricCell(m.name, m.value, { options: m.options }),
+    );
     mb.append(tr);
   }
   out.append(el('h3', 'Metrics'), mt);
 
-  const cols = [['iouDataset', 'IoU (dataset)'], ['iouSample', 'IoU (mean over images)'], ['jaccard', 'Jaccard'], ['dice', 'Dice'], ['targetPixels', 'reference pixels'], ['predPixels', 'predicted pixels']];
+  const cols = [
+    ['iouDataset', 'IoU (dataset)'],
+    ['iouSample', 'IoU (mean over images)'],
+    ['jaccard', 'Jaccard'],
+    ['dice', 'Dice'],
+    ['targetPixels', 'reference pixels'],
+    ['predPixels', 'predicted pixels'],
+  ];
   const pt = el('table', null, { id: 'masks-per-class' });
-  pt.appendChild(el('thead')).appendChild(el('tr')).append(el('th', 'class'), ...cols.map(([, h]) => el('th', h)));
+  pt.appendChild(el('thead'))
+    .appendChild(el('tr'))
+    .append(el('th', 'class'), ...cols.map(([, h]) => el('th', h)));
   const pb = pt.appendChild(el('tbody'));
   // the package's metric behind each per-class column (pixel counts are counts)
-  const metricOf = { iouDataset: 'MeanIoU', iouSample: 'MeanIoU', jaccard: 'MulticlassJaccardIndex', dice: 'DiceScore' };
-  const optionsOf = { iouDataset: r.meanIoUSpecs?.dataset, iouSample: r.meanIoUSpecs?.sample, jaccard: r.perClassSpecs.jaccard[1], dice: r.perClassSpecs.dice[1] };
+  const metricOf = {
+    iouDataset: 'MeanIoU',
+    iouSample: 'MeanIoU',
+    jaccard: 'MulticlassJaccardIndex',
+    dice: 'DiceScore',
+  };
+  const optionsOf = {
+    iouDataset: r.meanIoUSpecs?.dataset,
+    iouSample: r.meanIoUSpecs?.sample,
+    jaccard: r.perClassSpecs.jaccard[1],
+    dice: r.perClassSpecs.dice[1],
+  };
   for (const c of r.perClass) {
     const tr = el('tr', null, { dataset: { class: String(c.id) } });
-    tr.append(el('td', c.name), ...cols.map(([k]) => (metricOf[k] ? metricCell(metricOf[k], c[k], { class: String(c.id), options: optionsOf[k] }) : num(c[k], k))));
+    tr.append(
+      el('td', c.name),
+      ...cols.map(([k]) =>
+        metricOf[k] ? metricCell(metricOf[k], c[k], { class: String(c.id), options: optionsOf[k] }) : num(c[k], k),
+      ),
+    );
     pb.append(tr);
   }
   out.append(el('h3', 'Per class'), pt);
@@ -160,25 +197,62 @@ function render(r) {
   const wb = wt.appendChild(el('tbody'));
   for (const im of r.images.slice(0, 10)) {
     const tr = el('tr');
-    tr.append(el('td', im.name), el('td', `${im.width}×${im.height}`), metricCell('MeanIoU', im.meanIoU, { image: im.name, options: r.meanIoUSpecs.image }));
+    tr.append(
+      el('td', im.name),
+      el('td', `${im.width}×${im.height}`),
+      metricCell('MeanIoU', im.meanIoU, { image: im.name, options: r.meanIoUSpecs.image }),
+    );
     wb.append(tr);
   }
-  out.append(el('h3', 'Worst images (for QA)'), el('p', 'lowest mean IoU over the classes present in the image first (MeanIoU of each image alone)', { class: 'muted' }), wt);
+  out.append(
+    el('h3', 'Worst images (for QA)'),
+    el('p', 'lowest mean IoU over the classes present in the image first (MeanIoU of each image alone)', {
+      class: 'muted',
+    }),
+    wt,
+  );
   if (r.overlays.length) renderOverlays(r, out);
-  else out.append(el('p', 'Give the images too (paired with the masks by name) to see the worst ones with the masks over them.', { class: 'muted' }));
+  else
+    out.append(
+      el('p', 'Give the images too (paired with the masks by name) to see the worst ones with the masks over them.', {
+        class: 'muted',
+      }),
+    );
 
   destroyCharts();
   const plots = $('#masks-plots');
   plots.replaceChildren();
   const names = r.perClass.map((c) => c.name);
-  state.charts.push(barChart(plots, 'plot-masks-per-class', 'Per-class IoU and Dice', names,
-    [['IoU (dataset)', r.perClass.map((c) => c.iouDataset)], ['IoU (mean over images)', r.perClass.map((c) => c.iouSample)], ['Dice', r.perClass.map((c) => c.dice)]]));
+  state.charts.push(
+    barChart(plots, 'plot-masks-per-class', 'Per-class IoU and Dice', names, [
+      ['IoU (dataset)', r.perClass.map((c) => c.iouDataset)],
+      ['IoU (mean over images)', r.perClass.map((c) => c.iouSample)],
+      ['Dice', r.perClass.map((c) => c.dice)],
+    ]),
+  );
   const byIndex = [...r.images].sort((a, b) => a.index - b.index);
-  state.charts.push(barChart(plots, 'plot-iou-per-image', 'Mean IoU per image (input order)', byIndex.map((im) => im.name), [['mean IoU', byIndex.map((im) => im.meanIoU)]]));
+  state.charts.push(
+    barChart(
+      plots,
+      'plot-iou-per-image',
+      'Mean IoU per image (input order)',
+      byIndex.map((im) => im.name),
+      [['mean IoU', byIndex.map((im) => im.meanIoU)]],
+    ),
+  );
   renderExport(r);
   const headline = (key) => r.metrics.find((m) => m.key === key);
-  mode.summary(['meanIoU', 'diceMacro', 'pixelAccuracy'].map(headline).filter(Boolean)
-    .map((m) => ({ label: `${m.name}${m.key === 'meanIoU' ? ' (per image)' : ''}`, metric: m.name, value: m.value, options: m.options })));
+  mode.summary(
+    ['meanIoU', 'diceMacro', 'pixelAccuracy']
+      .map(headline)
+      .filter(Boolean)
+      .map((m) => ({
+        label: `${m.name}${m.key === 'meanIoU' ? ' (per image)' : ''}`,
+        metric: m.name,
+        value: m.value,
+        options: m.options,
+      })),
+  );
 }
 
 /** Clears results, plots, summary and exports: nothing of an earlier run survives a new one. */
@@ -194,7 +268,9 @@ function invalidate() {
 export function masksCsv(r) {
   const rows = [['section', 'name', 'key', 'value']];
   for (const m of r.metrics) rows.push(['metric', m.name, optionText(m.options), m.value]);
-  for (const c of r.perClass) for (const k of ['iouDataset', 'iouSample', 'jaccard', 'dice', 'targetPixels', 'predPixels']) rows.push(['per_class', c.name, k, c[k]]);
+  for (const c of r.perClass)
+    for (const k of ['iouDataset', 'iouSample', 'jaccard', 'dice', 'targetPixels', 'predPixels'])
+      rows.push(['per_class', c.name, k, c[k]]);
   for (const im of r.images) rows.push(['image', im.name, 'meanIoU', im.meanIoU]);
   return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
@@ -207,7 +283,7 @@ export function masksCode(r) {
     "import { init, createMetric, evaluateMasks } from 'wasmetrics';",
     '',
     'await init();',
-    "const [predDir, refDir] = process.argv.slice(2);",
+    'const [predDir, refDir] = process.argv.slice(2);',
     "const stem = (f) => f.replace(/\\.png$/i, '');",
     'const refs = new Map(readdirSync(refDir).filter((f) => /\\.png$/i.test(f)).map((f) => [stem(f), f]));',
     'const pairs = readdirSync(predDir).filter((f) => /\\.png$/i.test(f) && refs.has(stem(f))).sort()',
@@ -218,7 +294,7 @@ export function masksCode(r) {
     '};',
     `const report = await evaluateMasks(pairs, { ...${JSON.stringify(o)},${r.classNames ? ` classNames: ${JSON.stringify(r.classNames)},` : ''} metrics });`,
     "for (const [key, m] of Object.entries(metrics)) { const v = report.metrics[key]; console.log(key, typeof v === 'number' ? v : Array.from(v.data)); m.dispose(); }",
-    "console.table(report.classes);",
+    'console.table(report.classes);',
     "console.log('worst images:', report.images.slice(0, 10).map((im) => `${im.name} ${im.meanIoU}`));",
     '',
   ].join('\n');
@@ -232,12 +308,22 @@ function renderExport(r) {
     box.append(b, ' ');
   };
   // the overlays' pixels stay out of the JSON (their names and problems stay in)
-  const json = { generator: 'wasmetrics demo', ...r, overlays: r.overlays.map(({ name, file, problem }) => ({ name, file, ...(problem ? { problem } : {}) })) };
-  button('Results as JSON', { export: 'json' }, () => download(new Blob([JSON.stringify(json, null, 2)], { type: 'application/json' }), 'masks-metrics.json'));
-  button('Results as CSV', { export: 'csv' }, () => download(new Blob([masksCsv(r)], { type: 'text/csv' }), 'masks-metrics.csv'));
+  const json = {
+    generator: 'wasmetrics demo',
+    ...r,
+    overlays: r.overlays.map(({ name, file, problem }) => ({ name, file, ...(problem ? { problem } : {}) })),
+  };
+  button('Results as JSON', { export: 'json' }, () =>
+    download(new Blob([JSON.stringify(json, null, 2)], { type: 'application/json' }), 'masks-metrics.json'),
+  );
+  button('Results as CSV', { export: 'csv' }, () =>
+    download(new Blob([masksCsv(r)], { type: 'text/csv' }), 'masks-metrics.csv'),
+  );
   for (const chart of state.charts) {
     const id = chart.canvas.id;
-    button(`${id.replace('plot-', '')} as PNG`, { png: id }, () => chart.canvas.toBlob((b) => download(b, `${id}.png`), 'image/png'));
+    button(`${id.replace('plot-', '')} as PNG`, { png: id }, () =>
+      chart.canvas.toBlob((b) => download(b, `${id}.png`), 'image/png'),
+    );
   }
   $('#masks-code code').textContent = masksCode(r);
 }
@@ -258,15 +344,23 @@ async function run() {
     const m = matchMasks(files.pred, files.target);
     state.match = m;
     renderMatch(m);
-    if (!files.pred.length || !files.target.length) throw new Error('pick the predicted masks and the reference masks (folders or several .png files)');
+    if (!files.pred.length || !files.target.length)
+      throw new Error('pick the predicted masks and the reference masks (folders or several .png files)');
     if (!m.pairs.length) throw new Error('no predicted mask has a reference mask of the same name');
-    const job = { pairs: m.pairs, numClasses: readNumClasses(), ignoreIndex: readIgnoreIndex(), classNames: readClassNames(), images: pairImages(m.pairs).byName };
+    const job = {
+      pairs: m.pairs,
+      numClasses: readNumClasses(),
+      ignoreIndex: readIgnoreIndex(),
+      classNames: readClassNames(),
+      images: pairImages(m.pairs).byName,
+    };
     const progress = $('#masks-progress');
     progress.hidden = false;
     try {
       state.result = await request(job, (p) => {
         $('progress', progress).value = p.done / p.total;
-        $('span', progress).textContent = `${p.done <= m.pairs.length ? 'decoding' : 'evaluating'}: ${p.done} of ${p.total}`;
+        $('span', progress).textContent =
+          `${p.done <= m.pairs.length ? 'decoding' : 'evaluating'}: ${p.done} of ${p.total}`;
       });
     } finally {
       if (mine === generation) progress.hidden = true;
@@ -375,8 +469,10 @@ async function loadSample(withPhotos) {
     files.images = withPhotos ? await Promise.all(SAMPLE.map((n) => get(`samples/streets/${n}.png`, `${n}.png`))) : [];
     const names = withPhotos ? await (await get('samples/streets/class-names.txt', 'class-names.txt')).text() : '';
     state.sample = true;
-    for (const side of ['pred', 'target', 'images']) $(`#masks-${side}-name`).textContent = files[side].length ? `${files[side].length} sample file(s)` : '';
-    for (const b of cell.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === (withPhotos ? 'streets-photos' : 'streets'));
+    for (const side of ['pred', 'target', 'images'])
+      $(`#masks-${side}-name`).textContent = files[side].length ? `${files[side].length} sample file(s)` : '';
+    for (const b of cell.querySelectorAll('[data-sample]'))
+      b.classList.toggle('active', b.dataset.sample === (withPhotos ? 'streets-photos' : 'streets'));
     $('#masks-ignore').value = '255';
     $('#masks-names-file').value = '';
     $('#masks-class-names').value = classNamesText(parseClassNames(names) ?? []);
@@ -390,8 +486,28 @@ $('#masks-sample').addEventListener('click', () => loadSample(false));
 $('#masks-sample-photos').addEventListener('click', () => loadSample(true));
 
 // Class colours of the overlays (and their legend): distinct, readable over photos.
-const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
-  '#393b79', '#e6550d', '#31a354', '#843c39', '#7b4173', '#fdd0a2', '#a1d99b', '#9ecae1', '#fcbba1', '#dadaeb'];
+const CLASS_COLOURS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#e6550d',
+  '#31a354',
+  '#843c39',
+  '#7b4173',
+  '#fdd0a2',
+  '#a1d99b',
+  '#9ecae1',
+  '#fcbba1',
+  '#dadaeb',
+];
 const classColour = (id) => CLASS_COLOURS[id % CLASS_COLOURS.length];
 const rgbOf = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 
@@ -414,7 +530,11 @@ function renderOverlays(r, out) {
     const [pw, ph] = [Math.round(w * scale * down), Math.round(h * scale * down)];
     const label = 16;
     const gap = 6;
-    const canvas = el('canvas', null, { id: `masks-overlay-${i}`, role: 'img', 'aria-label': `${o.name}: the image, the reference mask over it and the predicted mask over it` });
+    const canvas = el('canvas', null, {
+      id: `masks-overlay-${i}`,
+      role: 'img',
+      'aria-label': `${o.name}: the image, the reference mask over it and the predicted mask over it`,
+    });
     canvas.width = 3 * pw + 2 * gap;
     canvas.height = ph + label;
     const ctx = canvas.getContext('2d');
@@ -442,14 +562,21 @@ function renderOverlays(r, out) {
     ctx.imageSmoothingEnabled = down < 1;
     ctx.fillStyle = '#000000';
     ctx.font = '12px sans-serif';
-    [[null, 'image'], [o.target, 'reference'], [o.pred, 'prediction']].forEach(([labels, title], k) => {
+    [
+      [null, 'image'],
+      [o.target, 'reference'],
+      [o.pred, 'prediction'],
+    ].forEach(([labels, title], k) => {
       ctx.drawImage(layer(labels), k * (pw + gap), label, pw, ph);
       ctx.fillText(title, k * (pw + gap) + 2, 12);
     });
     const im = r.images.find((x) => x.name === o.name);
     const figure = el('figure', null, { class: 'overlay', dataset: { image: o.name } });
-    figure.append(pngButton(canvas, `masks-overlay-${o.name.replace(/[^\w.-]+/g, '_')}.png`), canvas,
-      el('figcaption', `${o.name} (${o.file}): mean IoU ${fmtNumber(im?.meanIoU)}; image · reference · prediction`));
+    figure.append(
+      pngButton(canvas, `masks-overlay-${o.name.replace(/[^\w.-]+/g, '_')}.png`),
+      canvas,
+      el('figcaption', `${o.name} (${o.file}): mean IoU ${fmtNumber(im?.meanIoU)}; image · reference · prediction`),
+    );
     box.append(figure);
   });
   const names = new Map(r.perClass.map((c) => [c.id, c.name]));

@@ -21,6 +21,7 @@
 // them, re-reads a sample, and asks for files the browser cannot re-read.
 import { csvText } from './csv.mjs';
 import { download, el, fieldError, modePanel, progressBar } from './ui.mjs';
+import { workerClient } from './worker-client.mjs';
 
 export async function mountMode(mode, panelEl) {
   if (mode.mount) {
@@ -35,39 +36,17 @@ export async function mountMode(mode, panelEl) {
 // picked in a folder also has its relativePath ("folder/sub/a.png": lib/match.mjs pairs by it).
 async function readPicked(file, binary) {
   const relativePath = file.webkitRelativePath || file.relativePath || undefined;
-  return { name: file.name, ...(relativePath ? { relativePath } : {}), ...(binary ? { bytes: await file.arrayBuffer() } : { text: await file.text() }) };
+  return {
+    name: file.name,
+    ...(relativePath ? { relativePath } : {}),
+    ...(binary ? { bytes: await file.arrayBuffer() } : { text: await file.text() }),
+  };
 }
 const namesOf = (f) => (Array.isArray(f) ? f.map((x) => x.relativePath ?? x.name) : f.name);
 
 function modeWorker(name) {
-  let w = null;
-  let next = 1;
-  const pending = new Map();
-  return (msg, onProgress = () => {}) => {
-    if (!w) {
-      w = new Worker(new URL('./mode-worker.mjs', import.meta.url), { type: 'module' });
-      w.onmessage = ({ data }) => {
-        const p = pending.get(data.id);
-        if (!p) return;
-        if (data.type === 'progress') return p.onProgress(data.fraction, data.step);
-        pending.delete(data.id);
-        if (data.type === 'done') p.resolve(data);
-        else p.reject(new Error(data.message));
-      };
-      w.onerror = (e) => {
-        e.preventDefault?.();
-        for (const p of pending.values()) p.reject(new Error(e.message || 'the worker failed'));
-        pending.clear();
-        w.terminate();
-        w = null; // a fresh worker next time: the page keeps working
-      };
-    }
-    const id = next++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject, onProgress });
-      w.postMessage({ id, mode: name, ...msg });
-    });
-  };
+  const request = workerClient(new URL('./mode-worker.mjs', import.meta.url));
+  return (msg, onProgress = () => {}) => request({ mode: name, ...msg }, (p) => onProgress(p.fraction, p.step));
 }
 
 function notebook(mode, panelEl) {
@@ -86,25 +65,59 @@ function notebook(mode, panelEl) {
   const inputCell = el('section', { class: 'cell', id: `cell-${name}-input`, dataset: { cell: 'input' } });
   const fileInputs = {};
   const drops = mode.inputs.map((inp) => {
-    const input = el('input', { type: 'file', id: `${name}-file-${inp.role}`, dataset: { input: inp.role }, accept: inp.accept ?? '', multiple: Boolean(inp.multiple) });
+    const input = el('input', {
+      type: 'file',
+      id: `${name}-file-${inp.role}`,
+      dataset: { input: inp.role },
+      accept: inp.accept ?? '',
+      multiple: Boolean(inp.multiple),
+    });
     const shown = el('span', { class: 'drop-file', dataset: { fileName: inp.role } });
     const pick = (list) => list.length && pickFile(inp.role, inp.multiple ? [...list] : list[0]);
-    const folder = inp.folder ? el('input', { type: 'file', id: `${name}-folder-${inp.role}`, dataset: { input: `${inp.role}-folder` }, webkitdirectory: true, multiple: true, 'aria-label': `${inp.label}: a folder` }) : null;
+    const folder = inp.folder
+      ? el('input', {
+          type: 'file',
+          id: `${name}-folder-${inp.role}`,
+          dataset: { input: `${inp.role}-folder` },
+          webkitdirectory: true,
+          multiple: true,
+          'aria-label': `${inp.label}: a folder`,
+        })
+      : null;
     folder?.addEventListener('change', () => pick(folder.files));
     fileInputs[inp.role] = { input, shown, folder };
     input.addEventListener('change', () => pick(input.files));
-    const clear = inp.optional ? el('button', { type: 'button', dataset: { clear: inp.role }, text: 'clear', onclick: (e) => {
-      e.preventDefault();
-      if (!files[inp.role]) return;
-      delete files[inp.role];
-      input.value = '';
-      sample = null;
-      showFileNames();
-      save();
-      run();
-    } }) : null;
-    const drop = el('label', { class: 'drop' }, el('span', { class: 'drop-title', text: inp.label }, inp.optional ? el('small', { text: ' (optional) ' }) : null, clear),
-      el('span', { class: 'drop-hint', text: inp.hint ?? '' }), input, folder ? el('span', { class: 'drop-hint' }, 'or a folder: ', folder) : null, shown);
+    const clear = inp.optional
+      ? el('button', {
+          type: 'button',
+          dataset: { clear: inp.role },
+          text: 'clear',
+          onclick: (e) => {
+            e.preventDefault();
+            if (!files[inp.role]) return;
+            delete files[inp.role];
+            input.value = '';
+            sample = null;
+            showFileNames();
+            save();
+            run();
+          },
+        })
+      : null;
+    const drop = el(
+      'label',
+      { class: 'drop' },
+      el(
+        'span',
+        { class: 'drop-title', text: inp.label },
+        inp.optional ? el('small', { text: ' (optional) ' }) : null,
+        clear,
+      ),
+      el('span', { class: 'drop-hint', text: inp.hint ?? '' }),
+      input,
+      folder ? el('span', { class: 'drop-hint' }, 'or a folder: ', folder) : null,
+      shown,
+    );
     drop.addEventListener('dragover', (e) => e.preventDefault());
     drop.addEventListener('drop', (e) => {
       e.preventDefault();
@@ -117,7 +130,13 @@ function notebook(mode, panelEl) {
     const id = `${name}-option-${o.name}`;
     if (o.multiple) return checkboxes(o, id);
     const field = o.choices
-      ? el('select', { id, dataset: { option: o.name } }, ...o.choices.map((c) => el('option', { value: String(c), text: String(c), selected: String(c) === String(o.default) })))
+      ? el(
+          'select',
+          { id, dataset: { option: o.name } },
+          ...o.choices.map((c) =>
+            el('option', { value: String(c), text: String(c), selected: String(c) === String(o.default) }),
+          ),
+        )
       : el('input', { id, dataset: { option: o.name }, type: 'text', size: 10, value: o.default ?? '' });
     optionFields[o.name] = field;
     field.addEventListener('change', () => {
@@ -132,7 +151,12 @@ function notebook(mode, panelEl) {
     const chosen = new Set((o.default ?? []).map(String));
     const boxes = o.choices.map((c) => {
       const value = String(c.value ?? c);
-      return el('label', { class: 'check' }, el('input', { type: 'checkbox', dataset: { option: o.name }, value, checked: chosen.has(value) }), ` ${c.label ?? value} `);
+      return el(
+        'label',
+        { class: 'check' },
+        el('input', { type: 'checkbox', dataset: { option: o.name }, value, checked: chosen.has(value) }),
+        ` ${c.label ?? value} `,
+      );
     });
     const fieldset = el('fieldset', { id, class: 'opt-group' }, el('legend', { text: o.label ?? o.name }), ...boxes);
     const inputs = boxes.map((b) => b.firstChild);
@@ -155,40 +179,101 @@ function notebook(mode, panelEl) {
   const prompt = el('p', { class: 'warn', dataset: { restorePrompt: '' }, hidden: true });
   const inputError = el('div', { class: 'error', hidden: true });
   inputCell.append(
-    el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[1]' }), el('h2', { text: mode.inputTitle ?? 'Input' }),
-      el('button', { type: 'button', class: 'run', dataset: { run: 'input' }, text: '▶ Run', onclick: () => run() })),
-    el('div', { class: 'cell-body' },
+    el(
+      'div',
+      { class: 'cell-head' },
+      el('span', { class: 'idx', text: '[1]' }),
+      el('h2', { text: mode.inputTitle ?? 'Input' }),
+      el('button', { type: 'button', class: 'run', dataset: { run: 'input' }, text: '▶ Run', onclick: () => run() }),
+    ),
+    el(
+      'div',
+      { class: 'cell-body' },
       mode.about ? el('p', { class: 'muted', text: mode.about }) : null,
-      el('div', { class: 'samples' }, 'Samples: ', ...mode.samples.map((s) => el('button', { type: 'button', dataset: { sample: s.name }, text: s.label, onclick: () => loadSample(s.name) }))),
+      el(
+        'div',
+        { class: 'samples' },
+        'Samples: ',
+        ...mode.samples.map((s) =>
+          el('button', {
+            type: 'button',
+            dataset: { sample: s.name },
+            text: s.label,
+            onclick: () => loadSample(s.name),
+          }),
+        ),
+      ),
       el('div', { class: 'drops' }, ...drops),
       options.length ? el('div', { class: 'opts' }, ...options) : null,
-      prompt, inputError));
+      prompt,
+      inputError,
+    ),
+  );
 
   // ---- [2] results, [3] export ----
   const out = el('div', { class: 'out', id: `${name}-out` });
   const progress = progressBar(`${mode.title ?? name}: progress`);
-  const resultsCell = el('section', { class: 'cell', id: `cell-${name}-results`, dataset: { cell: 'results' } },
+  const resultsCell = el(
+    'section',
+    { class: 'cell', id: `cell-${name}-results`, dataset: { cell: 'results' } },
     el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[2]' }), el('h2', { text: 'Results' })),
-    el('div', { class: 'cell-body' }, progress.el, out));
-  const jsonButton = el('button', { type: 'button', dataset: { export: 'json' }, disabled: true, text: 'Results as JSON', onclick: () => result && download(new Blob([JSON.stringify(result, null, 2)], { type: 'application/json' }), `${baseName()}-${name}.json`) });
-  const csvButton = el('button', { type: 'button', dataset: { export: 'csv' }, disabled: true, text: 'Results as CSV', onclick: () => result && download(new Blob([csvText(mode.csvRows(result))], { type: 'text/csv' }), `${baseName()}-${name}.csv`) });
+    el('div', { class: 'cell-body' }, progress.el, out),
+  );
+  // An export of the results shown (disabled until there are some): `blob(result)` is the file.
+  const exportButton = (kind, text, blob) =>
+    el('button', {
+      type: 'button',
+      dataset: { export: kind },
+      disabled: true,
+      text,
+      onclick: () => result && download(blob(result), `${baseName()}-${name}.${kind}`),
+    });
+  const jsonButton = exportButton(
+    'json',
+    'Results as JSON',
+    (r) => new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }),
+  );
+  const csvButton = exportButton(
+    'csv',
+    'Results as CSV',
+    (r) => new Blob([csvText(mode.csvRows(r))], { type: 'text/csv' }),
+  );
   // "Copy as code": a Node script that reads the same files as the page and prints its numbers
   const code = el('code');
   const copyState = el('span', { class: 'muted' });
-  const copyButton = el('button', { type: 'button', dataset: { copyCode: '' }, disabled: true, text: 'Copy', onclick: async () => {
-    try {
-      await navigator.clipboard.writeText(code.textContent);
-      copyState.textContent = 'copied';
-    } catch {
-      getSelection().selectAllChildren(code);
-      copyState.textContent = 'selected: press Ctrl+C';
-    }
-  } });
-  const exportCell = el('section', { class: 'cell', id: `cell-${name}-export`, dataset: { cell: 'export' } },
+  const copyButton = el('button', {
+    type: 'button',
+    dataset: { copyCode: '' },
+    disabled: true,
+    text: 'Copy',
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(code.textContent);
+        copyState.textContent = 'copied';
+      } catch {
+        getSelection().selectAllChildren(code);
+        copyState.textContent = 'selected: press Ctrl+C';
+      }
+    },
+  });
+  const exportCell = el(
+    'section',
+    { class: 'cell', id: `cell-${name}-export`, dataset: { cell: 'export' } },
     el('div', { class: 'cell-head' }, el('span', { class: 'idx', text: '[3]' }), el('h2', { text: 'Export' })),
-    el('div', { class: 'cell-body' }, el('p', { class: 'buttons' }, jsonButton, ' ', csvButton),
+    el(
+      'div',
+      { class: 'cell-body' },
+      el('p', { class: 'buttons' }, jsonButton, ' ', csvButton),
       mode.code ? el('h3', {}, 'Copy as code ', copyButton, ' ', copyState) : null,
-      mode.code ? el('pre', { tabindex: '0', 'aria-label': 'code that reproduces these results', dataset: { code: name } }, code) : null));
+      mode.code
+        ? el(
+            'pre',
+            { tabindex: '0', 'aria-label': 'code that reproduces these results', dataset: { code: name } },
+            code,
+          )
+        : null,
+    ),
+  );
   const resultsArea = el('div', { dataset: { results: name, state: 'empty' } }, resultsCell, exportCell);
   panelEl.append(inputCell, resultsArea);
   panel = modePanel(name);
@@ -223,7 +308,12 @@ function notebook(mode, panelEl) {
       if (spec.type === 'number') {
         const raw = v.trim();
         v = Number(raw);
-        const bad = raw === '' ? `${spec.label ?? spec.name} is empty: type a number` : !Number.isFinite(v) ? `${spec.label ?? spec.name} must be a number, got "${raw}"` : null;
+        const bad =
+          raw === ''
+            ? `${spec.label ?? spec.name} is empty: type a number`
+            : !Number.isFinite(v)
+              ? `${spec.label ?? spec.name} must be a number, got "${raw}"`
+              : null;
         fieldError(field, bad);
         if (bad) throw new Error(bad);
       }
@@ -245,9 +335,17 @@ function notebook(mode, panelEl) {
   }
   function save() {
     try {
-      sessionStorage.setItem(storeKey, JSON.stringify({ sample, files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, namesOf(f)])),
-        options: Object.fromEntries(Object.entries(optionFields).map(([k, f]) => [k, f.value])) }));
-    } catch { /* storage off: nothing is restored, nothing breaks */ }
+      sessionStorage.setItem(
+        storeKey,
+        JSON.stringify({
+          sample,
+          files: Object.fromEntries(Object.entries(files).map(([r, f]) => [r, namesOf(f)])),
+          options: Object.fromEntries(Object.entries(optionFields).map(([k, f]) => [k, f.value])),
+        }),
+      );
+    } catch {
+      /* storage off: nothing is restored, nothing breaks */
+    }
   }
 
   async function run() {
@@ -266,7 +364,14 @@ function notebook(mode, panelEl) {
     try {
       const opts = readOptions();
       resultsCell.classList.add('running');
-      const { result: r, ms, simd } = await request({ files, options: opts }, (fraction, step) => mine === generation && progress.set(fraction, step));
+      const {
+        result: r,
+        ms,
+        simd,
+      } = await request(
+        { files, options: opts },
+        (fraction, step) => mine === generation && progress.set(fraction, step),
+      );
       if (mine !== generation) return; // a newer run owns the panel
       result = r;
       const call = async (fn, args) => {
@@ -280,7 +385,11 @@ function notebook(mode, panelEl) {
       jsonButton.disabled = false;
       csvButton.disabled = false;
       if (mode.code) {
-        code.textContent = mode.code(r, Object.fromEntries(Object.entries(files).map(([role, f]) => [role, namesOf(f)])), opts);
+        code.textContent = mode.code(
+          r,
+          Object.fromEntries(Object.entries(files).map(([role, f]) => [role, namesOf(f)])),
+          opts,
+        );
         copyButton.disabled = false;
       }
       resultsCell.classList.add('done');
@@ -301,15 +410,23 @@ function notebook(mode, panelEl) {
   function showFileNames() {
     for (const [role, { shown }] of Object.entries(fileInputs)) {
       const f = files[role];
-      shown.textContent = Array.isArray(f) ? `${f.length} file${f.length === 1 ? '' : 's'}: ${f.slice(0, 3).map((x) => x.name).join(', ')}${f.length > 3 ? ', …' : ''}` : f?.name ?? '';
+      shown.textContent = Array.isArray(f)
+        ? `${f.length} file${f.length === 1 ? '' : 's'}: ${f
+            .slice(0, 3)
+            .map((x) => x.name)
+            .join(', ')}${f.length > 3 ? ', …' : ''}`
+        : (f?.name ?? '');
     }
-    for (const b of inputCell.querySelectorAll('[data-sample]')) b.classList.toggle('active', b.dataset.sample === sample);
+    for (const b of inputCell.querySelectorAll('[data-sample]'))
+      b.classList.toggle('active', b.dataset.sample === sample);
   }
   async function pickFile(role, file) {
     panel.setState('computing');
     const mine = ++loads;
     const binary = mode.inputs.find((i) => i.role === role)?.binary;
-    const picked = Array.isArray(file) ? await Promise.all(file.map((f) => readPicked(f, binary))) : await readPicked(file, binary);
+    const picked = Array.isArray(file)
+      ? await Promise.all(file.map((f) => readPicked(f, binary)))
+      : await readPicked(file, binary);
     if (mine !== loads) return;
     files[role] = picked;
     sample = null;
@@ -327,7 +444,10 @@ function notebook(mode, panelEl) {
       const one = async (url, binary) => {
         const res = await fetch(new URL(`../${url}`, import.meta.url));
         if (!res.ok) throw new Error(`the sample file ${url}: HTTP ${res.status}`);
-        return { name: url.split('/').pop(), ...(binary ? { bytes: await res.arrayBuffer() } : { text: await res.text() }) };
+        return {
+          name: url.split('/').pop(),
+          ...(binary ? { bytes: await res.arrayBuffer() } : { text: await res.text() }),
+        };
       };
       for (const [role, url] of Object.entries(s.files)) {
         const binary = mode.inputs.find((i) => i.role === role)?.binary;
@@ -358,11 +478,14 @@ function notebook(mode, panelEl) {
   let saved = null;
   try {
     saved = JSON.parse(sessionStorage.getItem(storeKey) ?? 'null');
-  } catch { /* nothing to restore */ }
+  } catch {
+    /* nothing to restore */
+  }
   for (const [k, v] of Object.entries(saved?.options ?? {})) {
     if (!optionFields[k] || v === undefined) continue;
     // a choice that came from the last files (optionChoices) is not in the select yet
-    if (optionFields[k].tagName === 'SELECT' && ![...optionFields[k].options].some((o) => o.value === String(v))) optionFields[k].append(el('option', { value: String(v), text: String(v) }));
+    if (optionFields[k].tagName === 'SELECT' && ![...optionFields[k].options].some((o) => o.value === String(v)))
+      optionFields[k].append(el('option', { value: String(v), text: String(v) }));
     optionFields[k].value = v;
   }
   const begin = () => {
@@ -371,8 +494,14 @@ function notebook(mode, panelEl) {
     if (saved?.sample && mode.samples.some((s) => s.name === saved.sample)) loadSample(saved.sample);
     else if (saved && Object.keys(saved.files ?? {}).length) {
       prompt.hidden = false;
-      prompt.textContent = `Last time: ${Object.entries(saved.files).map(([r, f]) => `${Array.isArray(f) ? `${f.length} files` : f} (${mode.inputs.find((i) => i.role === r)?.label ?? r})`).join(', ')}. `
-        + 'The browser cannot re-read files after a reload: pick them again (the options are restored).';
+      prompt.textContent =
+        `Last time: ${Object.entries(saved.files)
+          .map(
+            ([r, f]) =>
+              `${Array.isArray(f) ? `${f.length} files` : f} (${mode.inputs.find((i) => i.role === r)?.label ?? r})`,
+          )
+          .join(', ')}. ` +
+        'The browser cannot re-read files after a reload: pick them again (the options are restored).';
       panel.setState('empty');
     } else loadSample(mode.samples[0].name);
   };
