@@ -137,18 +137,26 @@ const median = (xs) => {
 };
 const scalarOf = (v) => (typeof v === 'number' ? v : v.data[0]);
 
+// Wall time and the process's CPU time (user + system, all threads) of each run: on a shared
+// machine the wall time of a niced run swings with the other work (bench/README, SI-SDR), CPU time
+// far less, so both are reported and each contender's CPU ratio beside the wall ratio.
 function timeWasm(c, batches) {
-  const ts = [];
+  const ts = [], cpu = [];
   let value;
   for (let r = 0; r <= RUNS; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const m = lib.createMetric(c.cls, camel(c.options));
     for (const batch of r > 0 ? batches : batches.slice(0, 1)) m.update(...batch);
     value = scalarOf(m.compute());
     m.dispose();
-    if (r > 0) ts.push(performance.now() - t0); // run 0 warms up
+    if (r > 0) { // run 0 warms up
+      ts.push(performance.now() - t0);
+      const used = process.cpuUsage(c0);
+      cpu.push((used.user + used.system) / 1000);
+    }
   }
-  return { ms: median(ts), value };
+  return { ms: median(ts), cpuMs: median(cpu), runsMs: ts, value };
 }
 
 function timeTorchMetrics(cases) {
@@ -180,11 +188,14 @@ for (const w of workloads) {
   cases.forEach((c, i) => {
     const t = tm.skipped ? null : tm.results[i];
     const ratio = t ? t.ms / wasm[i].ms : null;
+    const cpuRatio = t?.cpu_ms != null ? t.cpu_ms / wasm[i].cpuMs : null;
     const agree = t ? Math.abs(t.value - wasm[i].value) <= 1e-4 * Math.max(1, Math.abs(t.value)) : null;
     rows.push({ workload: w, metric: c.cls, options: c.options, items: data.shape[0], wasmMs: wasm[i].ms,
-      torchmetricsMs: t?.ms ?? null, ratio, wasmValue: wasm[i].value, torchmetricsValue: t?.value ?? null, agree });
+      torchmetricsMs: t?.ms ?? null, ratio, wasmCpuMs: wasm[i].cpuMs, torchmetricsCpuMs: t?.cpu_ms ?? null, cpuRatio,
+      wasmRunsMs: wasm[i].runsMs, torchmetricsRunsMs: t?.runs_ms ?? null, wasmValue: wasm[i].value, torchmetricsValue: t?.value ?? null, agree });
     console.log(`  ${c.cls}: wasmetrics ${wasm[i].ms.toFixed(1)} ms (${wasm[i].value.toFixed(6)})`
-      + (t ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x${ratio >= TARGET ? '' : ` (target >= ${TARGET}x MISSED)`}` : ''));
+      + (t ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x${ratio >= TARGET ? '' : ` (target >= ${TARGET}x MISSED)`}` : '')
+      + ` | CPU ${wasm[i].cpuMs.toFixed(1)} ms` + (cpuRatio != null ? ` vs ${t.cpu_ms.toFixed(1)} ms, ${cpuRatio.toFixed(2)}x` : ''));
     if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
   });
 }

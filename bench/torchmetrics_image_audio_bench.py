@@ -4,7 +4,7 @@ Reads the cases (JSON on stdin: workload, class, options) and the data the JS si
 (bench/data/image-audio-scale*/: WORKLOAD.{preds,target}.bin float32 and WORKLOAD.json with the
 shape), runs each case as a user would (construct, update every batch, compute), median of `runs`
 runs after one warm-up on the first batch, and prints one JSON line:
-{"available": true, "results": [{"ms", "value"}...]} or {"available": false, "reason"} when torch
+{"available": true, "results": [{"ms", "cpu_ms", "runs_ms", "value"}...]} or {"available": false, "reason"} when torch
 or TorchMetrics cannot be imported (TorchMetrics runs from source, as for torchmetrics_bench.py).
 Usage: python3 bench/torchmetrics_image_audio_bench.py DATA_DIR RUNS BATCHES < cases.json
 """
@@ -46,9 +46,9 @@ def main():
         inputs = workload(c["workload"])
         family = torchmetrics.image if c["workload"].startswith("i") else torchmetrics.audio
         cls = getattr(family, c["cls"])
-        times, value = [], None
+        times, cpu, value = [], [], None
         for r in range(runs + 1):  # run 0 warms up on the first batch only
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             m = cls(**c["options"])
             for batch in inputs if r > 0 else inputs[:1]:
                 m.update(*batch)
@@ -56,8 +56,10 @@ def main():
             t = (time.perf_counter() - t0) * 1000
             if r > 0:
                 times.append(t)
+                cpu.append((time.process_time() - c0) * 1000)  # CPU time of the process, all threads
             value = float(out.flatten()[0])
-        results.append({"ms": statistics.median(times), "value": value})
+        results.append({"ms": statistics.median(times), "cpu_ms": statistics.median(cpu), "runs_ms": times,
+                        "value": value})
         print(f"  TorchMetrics {c['cls']}: {statistics.median(times):.1f} ms", file=sys.stderr, flush=True)
     print(json.dumps({"available": True, "version": torchmetrics.__version__, "torch": torch.__version__,
                       "results": results}))

@@ -15,6 +15,7 @@
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/image/filter.hpp"
+#include "wasmetrics/image/ssim_rows.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -53,6 +54,55 @@ TEST(ImageFilter, SeparablePassesEqualTheDirect2DCorrelation) {
         EXPECT_NEAR(got(0, 0, r, c), want, 1e-12) << "symmetric=" << symmetric << " at " << r << "," << c;
       }
   }
+}
+
+// The row-by-row SSIM (image/ssim_rows) against whole filtered images (separable_filter and the
+// map expression as xtensor arrays): the same arithmetic in the same order, so equal to the bit.
+TEST(ImageSsimRows, EqualsTheFilteredImagesToTheBit) {
+  const std::size_t n = 2, c = 3, h = 17, w = 23;
+  xt::xarray<double> p = xt::xarray<double>::from_shape({n, c, h, w}), t = p;
+  auto vp = random_values(p.size(), 11), vt = random_values(p.size(), 12);
+  std::copy(vp.begin(), vp.end(), p.begin());
+  std::copy(vt.begin(), vt.end(), t.begin());
+  const double c1 = 1e-4, c2 = 9e-4;
+  const std::vector<std::vector<image::AxisFilter>> windows{
+      {{5, image::gaussian_kernel_1d(11, 1.5)}, {5, image::gaussian_kernel_1d(11, 1.5)}},
+      {{3, image::uniform_kernel_1d(7)}, {2, image::uniform_kernel_1d(5)}},
+      {{0, image::uniform_kernel_1d(1)}, {1, image::gaussian_kernel_1d(3, 0.5)}}};  // pad 0 on one axis
+  for (const auto& f : windows) {
+    ASSERT_TRUE(image::ssim_rows_applies(p, f));
+    auto filtered = [&](const xt::xarray<double>& x) { return image::separable_filter("test", x, f); };
+    const xt::xarray<double> mu_p = filtered(p), mu_t = filtered(t), e_pp = filtered(p * p), e_tt = filtered(t * t),
+                             e_pt = filtered(p * t);
+    const xt::xarray<double> mu_pp = mu_p * mu_p, mu_tt = mu_t * mu_t, mu_pt = mu_p * mu_t;
+    const xt::xarray<double> upper = 2.0 * (e_pt - mu_pt) + c2;
+    const xt::xarray<double> lower = xt::maximum(e_pp - mu_pp, 0.0) + xt::maximum(e_tt - mu_tt, 0.0) + c2;
+    const xt::xarray<double> map = ((2.0 * mu_pt + c1) * upper) / ((mu_pp + mu_tt + c1) * lower);
+    const xt::xarray<double> cs_map = upper / lower;
+    const image::SsimRowsOut got = image::ssim_rows(p, t, f, c1, c2, true, true);
+    ASSERT_EQ(got.map.shape(), map.shape());
+    for (std::size_t k = 0; k < map.size(); ++k) ASSERT_EQ(got.map.data()[k], map.data()[k]) << k;
+    const std::size_t ho = map.shape()[2], wo = map.shape()[3];
+    const std::size_t r0 = f[0].pad, r1 = std::max<std::size_t>(r0, ho - f[0].pad);
+    const std::size_t c0 = f[1].pad, c1e = std::max<std::size_t>(c0, wo - f[1].pad);
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = 0, cs = 0;
+      for (std::size_t k = 0; k < c * ho * wo; ++k) s += map.data()[i * c * ho * wo + k];
+      for (std::size_t ch = 0; ch < c; ++ch)
+        for (std::size_t r = r0; r < r1; ++r)
+          for (std::size_t col = c0; col < c1e; ++col) cs += cs_map(i, ch, r, col);
+      EXPECT_EQ(got.ssim[i], s / static_cast<double>(c * ho * wo));
+      const double cs_mean = cs / static_cast<double>(c * (r1 - r0) * (c1e - c0));
+      if (std::isnan(cs_mean))
+        EXPECT_TRUE(std::isnan(got.cs[i]));
+      else
+        EXPECT_EQ(got.cs[i], cs_mean);
+    }
+  }
+  // a padding as large as the axis is left to separable_filter (which reports it)
+  EXPECT_FALSE(
+      image::ssim_rows_applies(xt::xarray<double>::from_shape({1, 1, 4, 4}),
+                               {{5, image::gaussian_kernel_1d(11, 1.5)}, {5, image::gaussian_kernel_1d(11, 1.5)}}));
 }
 
 TEST(ImageFilter, PaddingMustBeSmallerThanTheAxis) {
@@ -121,7 +171,8 @@ std::vector<Case> sum_state_cases() {
       {"PeakSignalNoiseRatio", Json::object(), {4, 1, 8, 8}},
       {"StructuralSimilarityIndexMeasure", {{"data_range", 1.0}}, {4, 2, 12, 12}},
       {"MultiScaleStructuralSimilarityIndexMeasure",
-       {{"data_range", 1.0}, {"betas", {0.5, 0.5}}, {"kernel_size", 5}, {"sigma", 0.6}}, {4, 1, 16, 16}},
+       {{"data_range", 1.0}, {"betas", {0.5, 0.5}}, {"kernel_size", 5}, {"sigma", 0.6}},
+       {4, 1, 16, 16}},
       {"UniversalImageQualityIndex", {{"kernel_size", {5, 5}}, {"sigma", {1.0, 1.0}}}, {4, 1, 12, 12}},
       {"SpectralAngleMapper", Json::object(), {4, 3, 6, 6}},
       {"TotalVariation", Json::object(), {4, 2, 6, 6}, 1},
@@ -168,7 +219,8 @@ TEST(ImageAudioState, SplitsMergesAndBlobsEqualOneUpdate) {
     if (!is_registered(c.metric)) continue;
     ++checked;
     Inputs in{{}, c.shape};
-    for (int i = 0; i < c.inputs; ++i) in.data.push_back(random_values(static_cast<std::size_t>(shape_numel(c.shape)), ++seed));
+    for (int i = 0; i < c.inputs; ++i)
+      in.data.push_back(random_values(static_cast<std::size_t>(shape_numel(c.shape)), ++seed));
     std::vector<std::vector<double>> keep;
     auto whole = create_metric(c.metric, c.args);
     whole->update(in.views(0, 4, keep));
@@ -194,9 +246,11 @@ TEST(ImageAudioState, SplitsMergesAndBlobsEqualOneUpdate) {
     std::vector<double> bad(7, 0.5);
     std::vector<TensorView> bad_in(static_cast<std::size_t>(c.inputs), TensorView{bad.data(), DType::float64, {7}});
     if (c.metric != "SignalNoiseRatio" && c.metric != "ScaleInvariantSignalDistortionRatio" &&
-        c.metric != "SignalDistortionRatio" && c.metric != "CriticalSuccessIndex" && c.metric != "PeakSignalNoiseRatio") {
+        c.metric != "SignalDistortionRatio" && c.metric != "CriticalSuccessIndex" &&
+        c.metric != "PeakSignalNoiseRatio") {
       EXPECT_THROW(loaded->update(bad_in), Error) << c.metric;
-      EXPECT_NEAR(scalar_of(loaded->compute()), want, 1e-9 * std::max(1.0, std::fabs(want))) << c.metric << " after reject";
+      EXPECT_NEAR(scalar_of(loaded->compute()), want, 1e-9 * std::max(1.0, std::fabs(want)))
+          << c.metric << " after reject";
     }
   }
   if (checked == 0) GTEST_SKIP() << "none of these metrics is registered yet";
@@ -204,8 +258,8 @@ TEST(ImageAudioState, SplitsMergesAndBlobsEqualOneUpdate) {
 
 TEST(ImageAudioState, PerImageStatesKeepOneValuePerImage) {
   // reduction none keeps 8 bytes per image (SSIM, ERGAS, TV), not the images
-  for (std::string metric : {"StructuralSimilarityIndexMeasure", "ErrorRelativeGlobalDimensionlessSynthesis",
-                             "TotalVariation"}) {
+  for (std::string metric :
+       {"StructuralSimilarityIndexMeasure", "ErrorRelativeGlobalDimensionlessSynthesis", "TotalVariation"}) {
     if (!is_registered(metric)) GTEST_SKIP() << metric << " is not registered yet";
     auto m = create_metric(metric, {{"reduction", "none"}});
     Shape shape{5, 3, 16, 16};
@@ -241,7 +295,8 @@ TEST(AudioSdr, FilterLengthOneIsTheCosineRatio) {
 TEST(ImageAudioExamples, GiveTheirExpectedValues) {
   int checked = 0;
   for (const MetricSpec& spec : metric_specs()) {
-    if (spec.family != "image" && spec.family != "audio" && spec.family != "shape" && spec.name != "CriticalSuccessIndex")
+    if (spec.family != "image" && spec.family != "audio" && spec.family != "shape" &&
+        spec.name != "CriticalSuccessIndex")
       continue;
     ASSERT_FALSE(spec.examples.empty()) << spec.name << " has no example";
     for (const MetricExample& ex : spec.examples) {

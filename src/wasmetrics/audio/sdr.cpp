@@ -23,12 +23,24 @@ class SignalDistortionRatio final : public audio::MeanOfValues {
  protected:
   std::vector<double> batch_values(std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
-    const audio::Signals p = audio::read_signals(in[0]), t = audio::read_signals(in[1]);
-    std::vector<double> out(p.rows());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i] = audio::sdr(p.row(i), t.row(i), params_);
-      if (in[0].dtype != DType::float64) out[i] = static_cast<float>(out[i]);  // TorchMetrics returns preds' dtype
+    const auto len = static_cast<std::size_t>(in[0].ndim() ? in[0].shape.back() : 1);
+    const std::size_t rows = len ? static_cast<std::size_t>(in[0].numel()) / len : 0;
+    std::vector<double> out(rows);
+    // float32/float64 signals are read where they are, one at a time (no float64 copy of the batch)
+    auto each_row = [&](const auto* p, const auto* t) {
+      for (std::size_t i = 0; i < rows; ++i)
+        out[i] = audio::sdr(std::span(p + i * len, len), std::span(t + i * len, len), params_);
+    };
+    if (in[0].dtype == DType::float32 && in[1].dtype == DType::float32) {
+      each_row(in[0].as<float>(), in[1].as<float>());
+    } else if (in[0].dtype == DType::float64 && in[1].dtype == DType::float64) {
+      each_row(in[0].as<double>(), in[1].as<double>());
+    } else {
+      const audio::Signals p = audio::read_signals(in[0]), t = audio::read_signals(in[1]);
+      each_row(p.values.data(), t.values.data());
     }
+    if (in[0].dtype != DType::float64)
+      for (double& v : out) v = static_cast<float>(v);  // TorchMetrics returns preds' dtype
     return out;
   }
 
@@ -43,17 +55,31 @@ MetricSpec signal_distortion_ratio_spec() {
       .name = "SignalDistortionRatio",
       .family = "audio",
       .doc = "Signal-to-distortion ratio (dB) with a filter_length-tap distortion filter, averaged over signals.",
-      .inputs = {{"preds", false, "estimated signals, [..., time]"}, {"target", false, "reference signals, same shape"}},
-      .options = {
-          {.name = "use_cg_iter", .type = OptionType::integer, .default_value = nullptr, .min = 1, .nullable = true,
-           .doc = "accepted for compatibility; the system is always solved exactly (Levinson recursion)"},
-          {.name = "filter_length", .type = OptionType::integer, .default_value = 512, .min = 1,
-           .doc = "taps of the allowed distortion filter"},
-          {.name = "zero_mean", .type = OptionType::boolean, .default_value = false,
-           .doc = "subtract each signal's mean first"},
-          {.name = "load_diag", .type = OptionType::number, .default_value = nullptr, .nullable = true,
-           .doc = "added to the auto-correlation's diagonal (regularises the solve)"},
-      },
+      .inputs = {{"preds", false, "estimated signals, [..., time]"},
+                 {"target", false, "reference signals, same shape"}},
+      .options =
+          {
+              {.name = "use_cg_iter",
+               .type = OptionType::integer,
+               .default_value = nullptr,
+               .min = 1,
+               .nullable = true,
+               .doc = "accepted for compatibility; the system is always solved exactly (Levinson recursion)"},
+              {.name = "filter_length",
+               .type = OptionType::integer,
+               .default_value = 512,
+               .min = 1,
+               .doc = "taps of the allowed distortion filter"},
+              {.name = "zero_mean",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "subtract each signal's mean first"},
+              {.name = "load_diag",
+               .type = OptionType::number,
+               .default_value = nullptr,
+               .nullable = true,
+               .doc = "added to the auto-correlation's diagonal (regularises the solve)"},
+          },
       .make = [](const Options& o) { return std::make_unique<SignalDistortionRatio>(o); },
       .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {{

@@ -44,8 +44,7 @@ std::pair<double, double> means_of(std::span<const T> p, std::span<const T> t, b
 template <class T>
 double snr_of(std::span<const T> p, std::span<const T> t, bool zero_mean, double eps) {
   const auto [mp, mt] = means_of(p, t, zero_mean);
-  const double signal =
-      kernels::centered_sums(p.data(), t.data(), p.size(), kernels::PairForm::identity, mp, mt).m2_y;
+  const double signal = kernels::centered_sums(p.data(), t.data(), p.size(), kernels::PairForm::identity, mp, mt).m2_y;
   const double noise = kernels::sum_scaled_squared_diff(p.data(), t.data(), p.size(), 1.0, mp, mt);
   return 10.0 * std::log10((signal + eps) / (noise + eps));
 }
@@ -184,9 +183,9 @@ Correlations fft_correlations(std::span<const double> t, std::span<const double>
     // a = Z[k], c = Z[-k]: T = (a + conj c) / 2, P = (a - conj c) / 2i
     const double tr = 0.5 * (ar + cr), ti = 0.5 * (ai - ci);
     const double pr = 0.5 * (ai + ci), pi = -0.5 * (ar - cr);
-    const double r = tr * tr + ti * ti;           // |T|^2
+    const double r = tr * tr + ti * ti;                           // |T|^2
     const double br = tr * pr + ti * pi, bi = tr * pi - ti * pr;  // conj(T) P
-    wr = r - bi;                                  // |T|^2 + i conj(T) P
+    wr = r - bi;                                                  // |T|^2 + i conj(T) P
     wi = br;
   };
   for (std::size_t pos = 0; pos < n; ++pos) {
@@ -207,11 +206,14 @@ Correlations fft_correlations(std::span<const double> t, std::span<const double>
   return out;
 }
 
-double sdr(std::span<const double> p, std::span<const double> t, const SdrParams& prm) {
+namespace {
+
+template <class T>
+double sdr_of(std::span<const T> p, std::span<const T> t, const SdrParams& prm) {
   const std::size_t n = p.size();
   std::vector<double> pc(p.begin(), p.end()), tc(t.begin(), t.end());
   if (prm.zero_mean) {
-    const double mp = mean(p), mt = mean(t);
+    const double mp = mean(pc), mt = mean(tc);
     for (std::size_t i = 0; i < n; ++i) {
       pc[i] -= mp;
       tc[i] -= mt;
@@ -236,5 +238,10 @@ double sdr(std::span<const double> p, std::span<const double> t, const SdrParams
   for (std::size_t i = 0; i < b.size(); ++i) coh += b[i] * x[i];
   return 10.0 * std::log10(coh / (1.0 - coh));
 }
+
+}  // namespace
+
+double sdr(std::span<const double> p, std::span<const double> t, const SdrParams& prm) { return sdr_of(p, t, prm); }
+double sdr(std::span<const float> p, std::span<const float> t, const SdrParams& prm) { return sdr_of(p, t, prm); }
 
 }  // namespace wasmetrics::audio

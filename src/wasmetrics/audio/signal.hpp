@@ -46,7 +46,11 @@ struct SdrParams {
 // SDR with a distortion filter of filter_length taps: the normalised Wiener-Hopf system
 // R x = b (R the target's symmetric Toeplitz auto-correlation, b the cross-correlation) solved
 // by Levinson recursion; 10 log10(c / (1 - c)) with c = <b, x>.
+// float32 signals are widened one signal at a time. Memory while a signal of n samples is computed:
+// its float64 copies (16 n bytes) and the FFT buffers (16 n_fft bytes, n_fft the power of two
+// >= 2n - 1: 32-64 n bytes), so ~3 MB for 4 s at 16 kHz, whatever the batch size.
 double sdr(std::span<const double> p, std::span<const double> t, const SdrParams& params);
+double sdr(std::span<const float> p, std::span<const float> t, const SdrParams& params);
 
 // The first `count` lags of the circular auto-correlation of t and cross-correlation of t and p,
 // zero-padded to n_fft (a power of two): c[k] = sum_n t[n] p[(n + k) mod n_fft], computed by FFT

@@ -8,16 +8,23 @@
 #include <xtensor/xstrided_view.hpp>
 
 #include "wasmetrics/image/filter.hpp"
+#include "wasmetrics/image/ssim_rows.hpp"
 
 namespace wasmetrics::image {
 
 std::vector<OptionSpec> ssim_window_options() {
   return {
-      {.name = "gaussian_kernel", .type = OptionType::boolean, .default_value = true,
+      {.name = "gaussian_kernel",
+       .type = OptionType::boolean,
+       .default_value = true,
        .doc = "true: Gaussian window of size int(3.5 sigma + 0.5) * 2 + 1; false: uniform window of kernel_size"},
-      {.name = "sigma", .type = OptionType::number_list, .default_value = 1.5,
+      {.name = "sigma",
+       .type = OptionType::number_list,
+       .default_value = 1.5,
        .doc = "Gaussian standard deviation, one number or one per spatial axis"},
-      {.name = "kernel_size", .type = OptionType::integer_list, .default_value = 11,
+      {.name = "kernel_size",
+       .type = OptionType::integer_list,
+       .default_value = 11,
        .doc = "uniform window size (odd), one number or one per spatial axis; must be odd with a Gaussian too"},
       data_range_option("the value range: a number, [min, max] (inputs are clamped), or null: the larger of "
                         "preds' and target's max - min in each batch"),
@@ -100,6 +107,15 @@ SsimBatch ssim_batch(std::string_view metric, xt::xarray<double> preds, xt::xarr
     filters[a].taps = prm.gaussian ? gaussian_kernel_1d(len, sigma[a]) : uniform_kernel_1d(len);
     filters[a].pad = (spatial == 3 && a == 2) ? (ks[a] - 1) / 2 : (len - 1) / 2;
   }
+  if (ssim_rows_applies(preds, filters)) {  // 2-D images: all five moments row by row, no filtered images
+    SsimRowsOut rows = ssim_rows(preds, target, filters, c1, c2, want_cs, want_map);
+    SsimBatch out;
+    out.ssim = std::move(rows.ssim);
+    out.cs = std::move(rows.cs);
+    if (want_map) out.map = std::move(rows.map);
+    return out;
+  }
+  // volumes (and inputs whose padding separable_filter refuses, for its error)
   auto filtered = [&](const xt::xarray<double>& x) { return separable_filter(metric, x, filters); };
   const xt::xarray<double> mu_p = filtered(preds), mu_t = filtered(target);
   const xt::xarray<double> e_pp = filtered(preds * preds), e_tt = filtered(target * target);
