@@ -4,6 +4,14 @@
 #include <cstring>
 #include <limits>
 
+// Scalar on purpose (clang's auto-vectorizer; gcc leaves such loops scalar): a vectorized binning
+// loop extracts every lane for its scattered increment.
+#if defined(__clang__)
+#define WASMETRICS_SCALAR_LOOP _Pragma("clang loop vectorize(disable) interleave(disable)")
+#else
+#define WASMETRICS_SCALAR_LOOP
+#endif
+
 namespace wasmetrics::kernels {
 
 std::uint32_t max_bits_f32(const float* p, std::size_t n) {
@@ -49,6 +57,7 @@ std::int32_t ThresholdBins::search(float v) const {
 BinnedChecks bin_binary(const ThresholdBins& bins, const float* p, const std::uint8_t* t, std::size_t n,
                         std::uint32_t* hist) {
   std::uint32_t max_bits = 0, max_target = 0;
+  WASMETRICS_SCALAR_LOOP
   for (std::size_t i = 0; i < n; ++i) {
     const float v = p[i];
     std::uint32_t u;
@@ -71,6 +80,7 @@ BinnedChecks bin_multiclass(const ThresholdBins& bins, const float* p, const std
     const auto u_label = static_cast<std::uint32_t>(t[r]);
     max_target = u_label > max_target ? u_label : max_target;
     const float* row = p + r * static_cast<std::size_t>(K);
+    WASMETRICS_SCALAR_LOOP
     for (std::int64_t k = 0; k < K; ++k) {
       const float v = row[k];
       std::uint32_t u;
