@@ -11,11 +11,11 @@
 
 #include <gtest/gtest.h>
 
-#include "wasmetrics/core/error.hpp"
 #include "test_buffers.hpp"
+#include "wasmetrics/classification/curve.hpp"
+#include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/kernels/radix_sort.hpp"
-#include "wasmetrics/classification/curve.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -26,9 +26,15 @@ using testing::update;
 
 void flatten(const Result& r, std::vector<double>& out) {
   switch (r.kind) {
-    case Result::Kind::tensor: out.insert(out.end(), r.tensor.data.begin(), r.tensor.data.end()); break;
-    case Result::Kind::dict: for (auto& f : r.fields) flatten(f.second, out); break;
-    case Result::Kind::list: for (auto& i : r.items) flatten(i, out); break;
+    case Result::Kind::tensor:
+      out.insert(out.end(), r.tensor.data.begin(), r.tensor.data.end());
+      break;
+    case Result::Kind::dict:
+      for (auto& f : r.fields) flatten(f.second, out);
+      break;
+    case Result::Kind::list:
+      for (auto& i : r.items) flatten(i, out);
+      break;
   }
 }
 std::vector<double> values(const Result& r) {
@@ -71,19 +77,26 @@ TEST(CurvesRadix, EqualsStableSortWithTiesZerosAndNegatives) {
     const int n = round * 97 + 1;
     for (int i = 0; i < n; ++i) {
       int c = pick(rng);
-      if (c == 0) keys.push_back(0.0f);
-      else if (c == 1) keys.push_back(-0.0f);
-      else if (c == 2) keys.push_back(0.5f);  // ties
-      else if (c == 3) keys.push_back(-1.25f);
-      else if (c == 4) keys.push_back(std::numeric_limits<float>::denorm_min() * static_cast<float>(pick(rng) - 5));
-      else keys.push_back(u(rng));
+      if (c == 0)
+        keys.push_back(0.0f);
+      else if (c == 1)
+        keys.push_back(-0.0f);
+      else if (c == 2)
+        keys.push_back(0.5f);  // ties
+      else if (c == 3)
+        keys.push_back(-1.25f);
+      else if (c == 4)
+        keys.push_back(std::numeric_limits<float>::denorm_min() * static_cast<float>(pick(rng) - 5));
+      else
+        keys.push_back(u(rng));
     }
     check_radix_against_stable_sort(keys);
   }
   check_radix_against_stable_sort({});
   check_radix_against_stable_sort({1.0f});
   check_radix_against_stable_sort({std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
-                                   std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(), 0.0f, -0.0f});
+                                   std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(), 0.0f,
+                                   -0.0f});
   // probabilities: the top byte is shared, its pass is skipped
   std::uniform_real_distribution<float> p(0.0f, 1.0f);
   std::vector<float> probs(5000);
@@ -157,16 +170,23 @@ TEST(ClassificationCurves, MergeOfHalvesEqualsWholeExactAndBinned) {
   auto l1 = buf(std::vector<std::int64_t>(lt.begin(), lt.begin() + 60), {20, 3});
   auto l2 = buf(std::vector<std::int64_t>(lt.begin() + 60, lt.end()), {20, 3});
   for (Json thr : {Json(nullptr), Json(7)}) {
-    for (auto [name, ml] : {std::pair{"MulticlassAUROC", false}, std::pair{"MulticlassROC", false},
-                            std::pair{"MultilabelAveragePrecision", true}, std::pair{"MultilabelPrecisionRecallCurve", true}}) {
+    for (auto [name, ml] :
+         {std::pair{"MulticlassAUROC", false}, std::pair{"MulticlassROC", false},
+          std::pair{"MultilabelAveragePrecision", true}, std::pair{"MultilabelPrecisionRecallCurve", true}}) {
       Json opts{{ml ? "num_labels" : "num_classes", 3}, {"thresholds", thr}};
       auto whole = create_metric(name, opts);
       auto a = create_metric(name, opts);
       auto b = create_metric(name, opts);
       if (ml) {
-        update(*whole, p1, l1); update(*whole, p2, l2); update(*a, p1, l1); update(*b, p2, l2);
+        update(*whole, p1, l1);
+        update(*whole, p2, l2);
+        update(*a, p1, l1);
+        update(*b, p2, l2);
       } else {
-        update(*whole, p1, c1); update(*whole, p2, c2); update(*a, p1, c1); update(*b, p2, c2);
+        update(*whole, p1, c1);
+        update(*whole, p2, c2);
+        update(*a, p1, c1);
+        update(*b, p2, c2);
       }
       a->merge(*b);
       EXPECT_EQ(values(a->compute()), values(whole->compute())) << name << " " << thr.dump();
@@ -252,7 +272,8 @@ TEST(ClassificationCurves, ExactStateIsCompact) {
   auto m = create_metric("BinaryAUROC", {{"ignore_index", -1}});
   Data d = binary_data(1, 100);
   update(*m, d.p1, d.t1);
-  const auto kept = static_cast<std::size_t>(std::count_if(d.t1.v.begin(), d.t1.v.end(), [](auto v) { return v != -1; }));
+  const auto kept =
+      static_cast<std::size_t>(std::count_if(d.t1.v.begin(), d.t1.v.end(), [](auto v) { return v != -1; }));
   EXPECT_EQ(m->state().byte_size(), 5u * kept);  // float32 score + uint8 target per kept sample
   auto b = create_metric("MulticlassROC", {{"num_classes", 4}, {"thresholds", 11}});
   EXPECT_EQ(b->state().byte_size(), 16u * 12u * 4u);  // 16·(T+1)·C
@@ -310,8 +331,11 @@ TEST(ClassificationCurves, BinaryFastPathEqualsGenericPath) {
   std::vector<std::int64_t> t;
   for (int i = 0; i < 500; ++i) {
     const std::int64_t y = u(rng) < 0.3f ? 1 : 0;
-    probs.push_back(i % 17 == 0 ? -0.0f : i % 19 == 0 ? 0.0f : i % 23 == 0 ? 1.0f
-                    : std::round(std::clamp(u(rng) * 0.8f + (y ? 0.2f : 0.0f), 0.0f, 1.0f) * 40.0f) / 40.0f);
+    probs.push_back(i % 17 == 0   ? -0.0f
+                    : i % 19 == 0 ? 0.0f
+                    : i % 23 == 0
+                        ? 1.0f
+                        : std::round(std::clamp(u(rng) * 0.8f + (y ? 0.2f : 0.0f), 0.0f, 1.0f) * 40.0f) / 40.0f);
     logits.push_back(std::round((u(rng) - 0.5f) * 16.0f) / 2.0f + (y ? 0.5f : 0.0f));
     t.push_back(i % 13 == 4 ? 255 : y);
   }
@@ -322,15 +346,17 @@ TEST(ClassificationCurves, BinaryFastPathEqualsGenericPath) {
         for (const auto* p : {&probs, &logits}) {
           Json opts{{"thresholds", thr}};
           std::vector<std::int64_t> tt = t;
-          if (ignore) opts["ignore_index"] = 255;
-          else for (auto& v : tt) v = v == 255 ? 0 : v;
-          auto fast_m = create_metric(name, opts);    // float32 + uint8: the fast path
-          auto generic = create_metric(name, opts);   // float32 + int64: the generic path
+          if (ignore)
+            opts["ignore_index"] = 255;
+          else
+            for (auto& v : tt) v = v == 255 ? 0 : v;
+          auto fast_m = create_metric(name, opts);   // float32 + uint8: the fast path
+          auto generic = create_metric(name, opts);  // float32 + int64: the generic path
           const auto pb = buf(*p);
           update(*fast_m, pb, buf(fast::cast_all<std::uint8_t>(tt)));
           update(*generic, pb, buf(tt));
-          const std::string what = std::string(name) + " " + thr.dump() + (ignore ? " ignore" : "") +
-                                   (p == &logits ? " logits" : " probs");
+          const std::string what =
+              std::string(name) + " " + thr.dump() + (ignore ? " ignore" : "") + (p == &logits ? " logits" : " probs");
           EXPECT_EQ(fast_m->save_state(), generic->save_state()) << what;
           EXPECT_EQ(values(fast_m->compute()), values(generic->compute())) << what;
           // bad input: the same error as the generic path, state unchanged
@@ -371,35 +397,50 @@ TEST(ClassificationCurves, MulticlassFastPathEqualsGenericPath) {
   for (std::int64_t i = 0; i < N; ++i) {
     float sum = 0;
     std::vector<float> row(C);
-    for (auto& v : row) { v = std::round(u(rng) * 10.0f) + 1.0f; sum += v; }
+    for (auto& v : row) {
+      v = std::round(u(rng) * 10.0f) + 1.0f;
+      sum += v;
+    }
     for (auto v : row) probs.push_back(v / sum);
     for (std::int64_t c = 0; c < C; ++c) logits.push_back(std::round((u(rng) - 0.5f) * 12.0f) / 2.0f);
     t.push_back(i % 7 == 3 ? -1 : static_cast<std::int64_t>(u(rng) * C) % C);
   }
+  // rows labelled ignore_index (-1), or none (the exact fast path copies such batches as they are)
+  std::vector<std::int64_t> t_kept = t;
+  for (auto& v : t_kept) v = v < 0 ? 2 : v;
   for (const char* name : {"MulticlassAUROC", "MulticlassAveragePrecision", "MulticlassROC"})
-    for (Json thr : {Json(nullptr), Json(9)})
-      for (const char* average : {"macro", "weighted", "none", "micro"}) {
-        const bool roc = std::string(name) == "MulticlassROC";
-        if (roc ? std::string(average) == "weighted" : std::string(average) == "micro") continue;
-        for (const auto* p : {&probs, &logits}) {
-          Json opts{{"num_classes", C}, {"thresholds", thr}, {"ignore_index", -1}, {"average", average}};
-          auto fast_m = create_metric(name, opts);
-          auto generic = create_metric(name, opts);
-          const auto pb = buf(*p, {N, C});
-          update(*fast_m, pb, buf(fast::cast_all<std::int32_t>(t)));
-          update(*generic, pb, buf(t));
-          const std::string what = std::string(name) + " " + thr.dump() + " " + average;
-          EXPECT_EQ(fast_m->save_state(), generic->save_state()) << what;
-          EXPECT_EQ(values(fast_m->compute()), values(generic->compute())) << what;
-          auto bad_t = t;
-          bad_t[5] = C;  // V1
-          const auto before = fast_m->save_state();
-          const std::string e = fast::update_error(*fast_m, pb, buf(fast::cast_all<std::int32_t>(bad_t)));
-          EXPECT_FALSE(e.empty()) << what;
-          EXPECT_EQ(e, fast::update_error(*generic, pb, buf(bad_t))) << what;
-          EXPECT_EQ(fast_m->save_state(), before) << what;
+    for (Json thr : {Json(nullptr), Json(9), Json({0.9, 0.1, 0.5, 0.0, 1.0, 0.25})})
+      for (const char* average : {"macro", "weighted", "none", "micro"})
+        for (const auto* tp : {&t, &t_kept}) {
+          const auto& t = *tp;
+          const bool roc = std::string(name) == "MulticlassROC";
+          if (roc ? std::string(average) == "weighted" : std::string(average) == "micro") continue;
+          for (const auto* p : {&probs, &logits}) {
+            Json opts{{"num_classes", C}, {"thresholds", thr}, {"ignore_index", -1}, {"average", average}};
+            auto fast_m = create_metric(name, opts);
+            auto generic = create_metric(name, opts);
+            const auto pb = buf(*p, {N, C});
+            update(*fast_m, pb, buf(fast::cast_all<std::int32_t>(t)));
+            update(*generic, pb, buf(t));
+            const std::string what = std::string(name) + " " + thr.dump() + " " + average;
+            EXPECT_EQ(fast_m->save_state(), generic->save_state()) << what;
+            EXPECT_EQ(values(fast_m->compute()), values(generic->compute())) << what;
+            auto bad_t = t;
+            bad_t[5] = C;  // V1
+            const auto before = fast_m->save_state();
+            const std::string e = fast::update_error(*fast_m, pb, buf(fast::cast_all<std::int32_t>(bad_t)));
+            EXPECT_FALSE(e.empty()) << what;
+            EXPECT_EQ(e, fast::update_error(*generic, pb, buf(bad_t))) << what;
+            // NaN in row 3 (labelled ignore_index in t): V4 still applies to it
+            auto nan_p = *p;
+            nan_p[3 * C + 1] = std::numeric_limits<float>::quiet_NaN();
+            const std::string e4 =
+                fast::update_error(*fast_m, buf(nan_p, {N, C}), buf(fast::cast_all<std::int32_t>(t)));
+            EXPECT_FALSE(e4.empty()) << what;
+            EXPECT_EQ(e4, fast::update_error(*generic, buf(nan_p, {N, C}), buf(t))) << what;
+            EXPECT_EQ(fast_m->save_state(), before) << what;
+          }
         }
-      }
 }
 
 // AUROC / AP of exact curves are summed without building the points: they must equal trapz /
@@ -427,14 +468,19 @@ TEST(ClassificationCurves, ExactAreaEqualsAreaOfCurvePoints) {
       auto f32 = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
       const Result& r = roc->compute();
       const Result& pr = prc->compute();
-      const float ref_auroc = classification::trapz_f32(f32(r.field("tpr")->tensor.data), f32(r.field("fpr")->tensor.data));
+      const float ref_auroc =
+          classification::trapz_f32(f32(r.field("tpr")->tensor.data), f32(r.field("fpr")->tensor.data));
       const float ref_ap = classification::average_precision_f32(f32(pr.field("precision")->tensor.data),
                                                                  f32(pr.field("recall")->tensor.data));
       const double got_auroc = auroc->compute().tensor.data[0], got_ap = ap->compute().tensor.data[0];
-      if (std::isnan(ref_auroc)) EXPECT_TRUE(std::isnan(got_auroc)) << seed;
-      else EXPECT_EQ(got_auroc, static_cast<double>(ref_auroc)) << seed << " n=" << p.v.size();
-      if (std::isnan(ref_ap)) EXPECT_TRUE(std::isnan(got_ap)) << seed;
-      else EXPECT_EQ(got_ap, static_cast<double>(ref_ap)) << seed << " n=" << p.v.size();
+      if (std::isnan(ref_auroc))
+        EXPECT_TRUE(std::isnan(got_auroc)) << seed;
+      else
+        EXPECT_EQ(got_auroc, static_cast<double>(ref_auroc)) << seed << " n=" << p.v.size();
+      if (std::isnan(ref_ap))
+        EXPECT_TRUE(std::isnan(got_ap)) << seed;
+      else
+        EXPECT_EQ(got_ap, static_cast<double>(ref_ap)) << seed << " n=" << p.v.size();
     }
   }
 }

@@ -7,17 +7,19 @@
 #include <numeric>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/kernels/curve_batch.hpp"
 #include "wasmetrics/kernels/radix_sort.hpp"
 
 namespace wasmetrics::classification {
 namespace {
 
-constexpr std::uint8_t kIgnoredTarget = 2;  // multilabel exact state
+constexpr std::uint8_t kIgnoredTarget = 2;        // multilabel exact state
 constexpr std::int64_t kMaxThresholds = 100'000;  // binned curves: bins per class (1e7 took 30 s to compute)
 
 std::string ignore_index_text(const CurveFormat& f) {
@@ -31,8 +33,9 @@ std::vector<std::int64_t> read_target(const CurveFormat& f, const TensorView& ta
     for (std::size_t i = 0; i < t.size(); ++i) {
       std::int64_t v = label_of(t[i]);
       if (v == kNotALabel && f.validate)
-        fail(f.metric, ": `target` is a float tensor holding the non-integral value ", format_number(static_cast<double>(t[i])),
-             " at flat index ", i, "; a target must hold class labels (integers, or floats with integral values)");
+        fail(f.metric, ": `target` is a float tensor holding the non-integral value ",
+             format_number(static_cast<double>(t[i])), " at flat index ", i,
+             "; a target must hold class labels (integers, or floats with integral values)");
       out[i] = v;
     }
   });
@@ -89,7 +92,10 @@ void softmax_row(double* row, std::int64_t C, bool f32) {
   double m = row[0];
   for (std::int64_t c = 1; c < C; ++c) m = std::max(m, row[c]);
   double sum = 0;
-  for (std::int64_t c = 0; c < C; ++c) { row[c] = std::exp(row[c] - m); sum += row[c]; }
+  for (std::int64_t c = 0; c < C; ++c) {
+    row[c] = std::exp(row[c] - m);
+    sum += row[c];
+  }
   const double inv = 1.0 / sum;
   for (std::int64_t c = 0; c < C; ++c) row[c] *= inv;
 }
@@ -100,162 +106,106 @@ inline std::int64_t bin_of(const CurveFormat& f, double v) {
   const std::int64_t T = static_cast<std::int64_t>(t.size());
   if (!(v == v)) return 0;  // NaN >= threshold is false
   if (f.linspace && T >= 2) {
-    std::int64_t g = v <= 0 ? 0 : v >= 1 ? T : static_cast<std::int64_t>(std::floor(v * static_cast<double>(T - 1))) + 1;
+    std::int64_t g = v <= 0   ? 0
+                     : v >= 1 ? T
+                              : static_cast<std::int64_t>(std::floor(v * static_cast<double>(T - 1))) + 1;
     if (g > T) g = T;
     while (g < T && static_cast<double>(t[g]) <= v) ++g;
     while (g > 0 && static_cast<double>(t[g - 1]) > v) --g;
     return g;
   }
-  return std::upper_bound(t.begin(), t.end(), v, [](double a, float b) { return a < static_cast<double>(b); }) - t.begin();
+  return std::upper_bound(t.begin(), t.end(), v, [](double a, float b) { return a < static_cast<double>(b); }) -
+         t.begin();
 }
 
-// Fast paths for the common dtypes (float32 scores, uint8 / int32 labels): one validating pass over
-// the input as given, then one pass that stores (or bins) the float32 scores; no double / int64
-// copies of the batch. They give exactly the generic path's state; any input the generic path would
-// reject is left to it (it names the first bad value), so errors and their order stay as they are.
+// Fast paths for the common case: float32 probabilities in [+0, 1] with uint8 (binary) or int32
+// (multiclass [N, C]) targets in range. One pass checks the batch (kernels/curve_batch: the largest
+// float bit pattern and the largest target) and, binned, counts it into a local histogram at the
+// same time; exact batches are then copied into the state as they are. Anything else (logits,
+// NaN, a bad or ignored target, another dtype or shape) returns false before the state is touched
+// and takes the general path, which gives the same state and reports errors as before.
 
-// bin_of for a float32 score: the same count of thresholds <= v (the direct index is only a first
-// guess; the comparisons settle it), in float arithmetic. Copied into locals once per batch so the
-// histogram stores cannot make the compiler reload the thresholds.
-struct BinIndex {
-  const float* t;
-  std::int32_t T;  // thresholds <= 1e7
-  bool linspace;
-  float scale;
-  explicit BinIndex(const CurveFormat& f)
-      : t(f.sorted_thr.data()), T(static_cast<std::int32_t>(f.sorted_thr.size())), linspace(f.linspace && T >= 2),
-        scale(static_cast<float>(T - 1)) {}
-  std::int32_t operator()(float v) const {
-    if (!(v == v)) return 0;  // NaN >= threshold is false
-    if (linspace) {
-      std::int32_t g = v <= 0.0f ? 0 : v >= 1.0f ? T : static_cast<std::int32_t>(static_cast<double>(v) * static_cast<double>(scale)) + 1;
-      if (g > T) g = T;
-      while (g < T && t[g] <= v) ++g;
-      while (g > 0 && t[g - 1] > v) --g;
-      return g;
-    }
-    return static_cast<std::int32_t>(std::upper_bound(t, t + T, v) - t);
+// ignore_index could equal a valid label (0 or 1 binary, 0..C-1 multiclass): the general path
+// drops those rows.
+bool ignore_hits_labels(const CurveFormat& f, std::int64_t labels) {
+  return f.ignore_index && *f.ignore_index >= 0 && *f.ignore_index < labels;
+}
+
+// Adds a batch's local counts to the state's int64 histogram.
+void add_counts(State& s, const std::vector<std::int64_t>& counts) {
+  std::int64_t* hist = s["hist"].as<std::int64_t>().data();
+  for (std::size_t i = 0; i < counts.size(); ++i) hist[i] += counts[i];
+}
+
+// Runs a fused binning pass over [0, n) in chunks whose uint32 counters cannot overflow, summing
+// them into `counts`; false as soon as a chunk is not the common case.
+template <class Pass>
+bool bin_in_chunks(std::size_t n, std::size_t per_item, std::vector<std::int64_t>& counts, Pass pass) {
+  constexpr std::size_t kChunkElements = std::size_t{1} << 30;
+  std::vector<std::uint32_t> local(counts.size());
+  const std::size_t chunk = std::max<std::size_t>(1, kChunkElements / std::max<std::size_t>(per_item, 1));
+  for (std::size_t at = 0; at < n; at += chunk) {
+    std::fill(local.begin(), local.end(), 0u);
+    if (!pass(at, std::min(chunk, n - at), local.data())) return false;
+    for (std::size_t i = 0; i < local.size(); ++i) counts[i] += local[i];
   }
-};
-
-inline void count_bin(const BinIndex& bin, std::int64_t* hist, std::int64_t T1, std::int64_t k, float v, int bit) {
-  ++hist[(k * T1 + bin(v)) * 2 + bit];
+  return true;
 }
 
 bool binary_f32_u8_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
   if (f.task != Task::binary || preds.dtype != DType::float32 || target.dtype != DType::uint8) return false;
+  if (f.kind == InputKind::logits || ignore_hits_labels(f, 2)) return false;
   const float* p = preds.as<float>();
   const std::uint8_t* t = target.as<std::uint8_t>();
   const std::size_t n = static_cast<std::size_t>(preds.numel());
-  const bool has_ii = f.ignore_index.has_value();
-  const std::int64_t ii = has_ii ? *f.ignore_index : -1;
-  auto ignored = [&](std::uint8_t v) { return has_ii && static_cast<std::int64_t>(v) == ii; };
-  bool bad = false, outside = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    const float v = p[i];
-    if (f.validate && !std::isfinite(v)) bad = true;  // V4
-    if (ignored(t[i])) continue;
-    if (f.validate && t[i] > 1) bad = true;  // V3
-    outside = outside || outside01(static_cast<double>(v));
-  }
-  if (bad) return false;
-  const bool logits = use_logits(f, outside);
   if (f.binned) {
-    std::int64_t* hist = s["hist"].as<std::int64_t>().data();
-    const BinIndex bin(f);
-    const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (ignored(t[i])) continue;
-      const float v = logits ? static_cast<float>(sigmoid_of(p[i], true)) : p[i];
-      count_bin(bin, hist, T1, 0, v, t[i] == 1 ? 1 : 0);
-    }
+    const kernels::ThresholdBins bins(f.sorted_thr, f.linspace);
+    std::vector<std::int64_t> counts((f.sorted_thr.size() + 1) * 2, 0);
+    const bool ok = bin_in_chunks(n, 1, counts, [&](std::size_t at, std::size_t m, std::uint32_t* local) {
+      const kernels::BinnedChecks c = kernels::bin_binary(bins, p + at, t + at, m, local);
+      return c.max_bits <= kernels::kOneF32Bits && c.max_target <= 1;
+    });
+    if (!ok) return false;
+    add_counts(s, counts);
     return true;
   }
-  std::vector<float> sc(n);
-  std::vector<std::uint8_t> tg(n);
-  std::size_t m = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (ignored(t[i])) continue;
-    sc[m] = logits ? static_cast<float>(sigmoid_of(p[i], true)) : p[i];
-    tg[m] = t[i] == 1 ? 1 : 0;
-    ++m;
-  }
-  s["scores"].append<float>(std::span<const float>(sc.data(), m));
-  s["target"].append<std::uint8_t>(std::span<const std::uint8_t>(tg.data(), m));
+  if (kernels::max_bits_f32(p, n) > kernels::kOneF32Bits || kernels::max_u8(t, n) > 1) return false;
+  s["scores"].append<float>(std::span<const float>(p, n));
+  s["target"].append<std::uint8_t>(std::span<const std::uint8_t>(t, n));
   return true;
-}
-
-// Row softmax of float32 logits, the same operations as softmax_row(…, f32=true).
-void softmax_row_f32(const float* in, float* out, std::int64_t C) {
-  float m = in[0];
-  for (std::int64_t c = 1; c < C; ++c) m = std::max(m, in[c]);
-  float sum = 0;
-  for (std::int64_t c = 0; c < C; ++c) {
-    out[c] = static_cast<float>(std::exp(static_cast<double>(in[c] - m)));
-    sum += out[c];
-  }
-  const float inv = 1.0f / sum;
-  for (std::int64_t c = 0; c < C; ++c) out[c] = out[c] * inv;
 }
 
 // Multiclass preds float32 [N, C] (no extra dims) with int32 target [N].
 bool multiclass_f32_i32_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target) {
   if (f.task != Task::multiclass || preds.dtype != DType::float32 || target.dtype != DType::int32 || preds.ndim() != 2)
     return false;
-#ifdef __wasm_simd128__
-  // Binned: measured slower than the generic path in the SIMD build only (W4, 1M x 10, 200
-  // thresholds: 102 vs 73 ms; plain build 55 vs 69 ms). Disabling vectorization of its loops and a
-  // float64 bin guess did not change it; cause not found. Both paths give the same state.
-  if (f.binned) return false;
-#endif
   const std::int64_t K = f.classes;
-  const std::int64_t N = preds.shape[0];
+  if (f.kind == InputKind::logits || ignore_hits_labels(f, K)) return false;
+  const std::size_t N = static_cast<std::size_t>(preds.shape[0]);
   const float* p = preds.as<float>();
   const std::int32_t* t = target.as<std::int32_t>();
-  const bool has_ii = f.ignore_index.has_value();
-  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
-  auto ignored = [&](std::int64_t v) { return has_ii && v == ii; };
-  bool bad = false, outside = false;
-  if (f.validate)
-    for (std::int64_t i = 0; i < N * K; ++i) bad = bad || !std::isfinite(p[i]);  // V4
-  std::int64_t kept = 0;
-  for (std::int64_t r = 0; r < N; ++r) {
-    const std::int64_t v = t[r];
-    if (ignored(v)) continue;
-    if (f.validate && (v < 0 || v >= K)) bad = true;  // V1
-    ++kept;
-    if (!outside)
-      for (std::int64_t k = 0; k < K; ++k) outside = outside || outside01(static_cast<double>(p[r * K + k]));
-  }
-  if (bad) return false;
-  const bool logits = use_logits(f, outside);
-  std::vector<float> row(static_cast<std::size_t>(K));
   if (f.binned) {
-    std::int64_t* hist = s["hist"].as<std::int64_t>().data();
-    const BinIndex bin(f);
-    const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
-    for (std::int64_t r = 0; r < N; ++r) {
-      const std::int64_t label = t[r];
-      if (ignored(label)) continue;
-      const float* in = p + r * K;
-      if (logits) { softmax_row_f32(in, row.data(), K); in = row.data(); }
-      for (std::int64_t k = 0; k < K; ++k) count_bin(bin, hist, T1, f.micro ? 0 : k, in[k], label == k ? 1 : 0);
-    }
+    const kernels::ThresholdBins bins(f.sorted_thr, f.linspace);
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(f.state_classes()) * (f.sorted_thr.size() + 1) * 2, 0);
+    const bool has_ii = f.ignore_index.has_value();
+    const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+    const bool ok =
+        bin_in_chunks(N, static_cast<std::size_t>(K), counts, [&](std::size_t at, std::size_t m, std::uint32_t* local) {
+          const kernels::BinnedChecks c =
+              kernels::bin_multiclass(bins, p + at * K, t + at, m, K, f.micro, has_ii, ii, local);
+          return c.max_bits <= kernels::kOneF32Bits && c.max_target < static_cast<std::uint32_t>(K);
+        });
+    // the preds of ignored rows are not binned but must pass V4 all the same
+    if (!ok || (has_ii && kernels::max_bits_f32(p, N * K) > kernels::kOneF32Bits)) return false;
+    add_counts(s, counts);
     return true;
   }
-  std::vector<float> sc(static_cast<std::size_t>(kept * K));
-  std::vector<std::int32_t> tg(static_cast<std::size_t>(kept));
-  std::int64_t m = 0;
-  for (std::int64_t r = 0; r < N; ++r) {
-    const std::int64_t label = t[r];
-    if (ignored(label)) continue;
-    if (logits) softmax_row_f32(p + r * K, sc.data() + m * K, K);
-    else std::memcpy(sc.data() + m * K, p + r * K, static_cast<std::size_t>(K) * sizeof(float));
-    tg[m] = label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1;
-    ++m;
-  }
-  s["scores"].append<float>(sc);
-  s["target"].append<std::int32_t>(tg);
+  // a row labelled ignore_index (outside [0, C) here) fails the range check: general path
+  if (kernels::max_bits_f32(p, N * K) > kernels::kOneF32Bits ||
+      kernels::max_as_u32(t, N) >= static_cast<std::uint32_t>(K))
+    return false;
+  s["scores"].append<float>(std::span<const float>(p, N * K));
+  s["target"].append<std::int32_t>(std::span<const std::int32_t>(t, N));
   return true;
 }
 
@@ -267,12 +217,16 @@ class KeptScores {
   void reserve(std::size_t n) { f32_ ? f_.reserve(n) : d_.reserve(n); }
   void resize(std::size_t n) { f32_ ? f_.resize(n) : d_.resize(n); }
   void push_back(double v) {
-    if (f32_) f_.push_back(static_cast<float>(v));
-    else d_.push_back(v);
+    if (f32_)
+      f_.push_back(static_cast<float>(v));
+    else
+      d_.push_back(v);
   }
   void set(std::size_t i, double v) {
-    if (f32_) f_[i] = static_cast<float>(v);
-    else d_[i] = v;
+    if (f32_)
+      f_[i] = static_cast<float>(v);
+    else
+      d_[i] = v;
   }
   void append_to(State& s) const {
     StateVar& v = s[kKeptScoresState];
@@ -305,20 +259,28 @@ void CurveFormat::prepare() {
 }
 
 OptionSpec thresholds_option() {
-  return {.name = "thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
-          .doc = "null: exact curve from every score (state grows with the samples); an integer n >= 2: n thresholds "
-                 "linspace(0, 1, n) in float32; an array of numbers in [0, 1]: those thresholds (binned, constant "
-                 "memory; a score counts as positive at threshold t iff score >= t)"};
+  return {.name = "thresholds",
+          .type = OptionType::number_list,
+          .default_value = nullptr,
+          .nullable = true,
+          .doc =
+              "null: exact curve from every score (state grows with the samples); an integer n >= 2: n thresholds "
+              "linspace(0, 1, n) in float32; an array of numbers in [0, 1]: those thresholds (binned, constant "
+              "memory; a score counts as positive at threshold t iff score >= t)"};
 }
 
 // 512 MiB of kept scores: the sort at compute() needs a few times that again, and all of it has to
 // fit in the 4 GB the WebAssembly heap can grow to, next to the batch being copied in.
 OptionSpec max_state_bytes_option() {
-  return {.name = "max_state_bytes", .type = OptionType::integer, .default_value = std::int64_t{1} << 29,
-          .min = 1, .max = 3.0 * (1 << 30),
-          .doc = "thresholds=null only: the most bytes the exact state (every kept score) may hold; an update() "
-                 "that would exceed it is rejected with an Error (state unchanged). Default 512 MiB (about 100 "
-                 "million binary samples); binned thresholds need constant memory instead"};
+  return {.name = "max_state_bytes",
+          .type = OptionType::integer,
+          .default_value = std::int64_t{1} << 29,
+          .min = 1,
+          .max = 3.0 * (1 << 30),
+          .doc =
+              "thresholds=null only: the most bytes the exact state (every kept score) may hold; an update() "
+              "that would exceed it is rejected with an Error (state unchanged). Default 512 MiB (about 100 "
+              "million binary samples); binned thresholds need constant memory instead"};
 }
 
 void curve_check_budget(const CurveFormat& f, const State& into, const State& batch) {
@@ -332,8 +294,9 @@ void curve_check_budget(const CurveFormat& f, const State& into, const State& ba
   if (a && b && a->dtype != b->dtype) after += (a->dtype == DType::float32 ? a : b)->bytes.size();
   if (after <= static_cast<std::size_t>(f.max_state_bytes)) return;
   const char* per = f.task == Task::binary ? "5 bytes per kept sample, 9 for float64 preds"
-                    : f.task == Task::multiclass ? "4*num_classes+4 bytes per kept sample, 8*num_classes+4 for float64 preds"
-                                                 : "5*num_labels bytes per sample, 9*num_labels for float64 preds";
+                    : f.task == Task::multiclass
+                        ? "4*num_classes+4 bytes per kept sample, 8*num_classes+4 for float64 preds"
+                        : "5*num_labels bytes per sample, 9*num_labels for float64 preds";
   fail(f.metric, ": the exact curve state (thresholds=null, ", per, ") would grow from ", now, " to ", after,
        " bytes, over max_state_bytes=", f.max_state_bytes,
        "; this update was rejected (state unchanged). Use binned thresholds for constant memory, e.g. "
@@ -341,7 +304,9 @@ void curve_check_budget(const CurveFormat& f, const State& into, const State& ba
 }
 
 OptionSpec curve_input_kind_option(Task task) {
-  return {.name = "input_kind", .type = OptionType::string, .default_value = "auto",
+  return {.name = "input_kind",
+          .type = OptionType::string,
+          .default_value = "auto",
           .choices = {"auto", "probs", "logits"},
           .doc = std::string("'auto' (TorchMetrics' rule): float preds are logits (") +
                  (task == Task::multiclass ? "softmax over classes" : "sigmoid") +
@@ -360,25 +325,32 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
     f.classes = o.get_int("num_classes");
     if (f.classes < 2)
       fail(f.metric, ": Expected argument `num_classes` to be an integer larger than 1, but got ", f.classes);
-    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2) fail(f.metric, ": option 'num_classes' is too large: ", f.classes);
+    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2)
+      fail(f.metric, ": option 'num_classes' is too large: ", f.classes);
   } else if (task == Task::multilabel) {
     if (o.is_null("num_labels")) fail(f.metric, ": option 'num_labels' is required");
     f.classes = o.get_int("num_labels");
     if (f.classes < 2)
       fail(f.metric, ": Expected argument `num_labels` to be an integer larger than 1, but got ", f.classes);
-    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2) fail(f.metric, ": option 'num_labels' is too large: ", f.classes);
+    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2)
+      fail(f.metric, ": option 'num_labels' is too large: ", f.classes);
   }
   const Json& thr = o.raw("thresholds");
   if (thr.is_number()) {
     double n = thr.get<double>();
     if (std::floor(n) != n)
-      fail(f.metric, ": Expected argument `thresholds` to either be an integer, list of floats or tensor of floats, "
-           "but got ", json_text(thr));
+      fail(f.metric,
+           ": Expected argument `thresholds` to either be an integer, list of floats or tensor of floats, "
+           "but got ",
+           json_text(thr));
     if (n < 2)
-      fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ", json_text(thr));
+      fail(f.metric, ": If argument `thresholds` is an integer, expected it to be larger than 1, but got ",
+           json_text(thr));
     if (n > kMaxThresholds)
-      fail(f.metric, ": option 'thresholds' must be at most ", kMaxThresholds, " (each threshold is a bin of every class's "
-           "histogram, updated and scanned at every compute(); thresholds=null gives the exact curve), got ", json_text(thr));
+      fail(f.metric, ": option 'thresholds' must be at most ", kMaxThresholds,
+           " (each threshold is a bin of every class's "
+           "histogram, updated and scanned at every compute(); thresholds=null gives the exact curve), got ",
+           json_text(thr));
     const std::int64_t T = static_cast<std::int64_t>(n);
     // torch.linspace(0, 1, T) in float32: start + step*i below the half, end - step*(T-1-i) above
     const float step = 1.0f / static_cast<float>(T - 1);
@@ -389,14 +361,17 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
     f.linspace = true;
   } else if (thr.is_array()) {
     if (thr.size() > static_cast<std::size_t>(kMaxThresholds))
-      fail(f.metric, ": option 'thresholds' may list at most ", kMaxThresholds, " values (each threshold is a bin of every "
+      fail(f.metric, ": option 'thresholds' may list at most ", kMaxThresholds,
+           " values (each threshold is a bin of every "
            "class's histogram, updated and scanned at every compute(); thresholds=null gives the exact curve), got ",
            thr.size());
     for (std::size_t i = 0; i < thr.size(); ++i) {
       double v = thr[i].get<double>();
       if (!(v >= 0 && v <= 1))
-        fail(f.metric, ": If argument `thresholds` is a list, expected all elements to be floats in the [0,1] range, "
-             "but got ", json_text(thr));
+        fail(f.metric,
+             ": If argument `thresholds` is a list, expected all elements to be floats in the [0,1] range, "
+             "but got ",
+             json_text(thr));
       f.thresholds.push_back(static_cast<float>(v));
     }
     f.binned = true;
@@ -438,177 +413,229 @@ State curve_initial_state(const CurveFormat& f) {
   return s;
 }
 
+// ---- update: the steps of curve_update ----
 
-void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target,
-                  const TensorView* sample_weight) {
+namespace {
+
+// Shapes (preds [N, C, ...] with target [N, ...] for multiclass; equal shapes otherwise) and the
+// float dtype of preds.
+void check_update_shapes(const CurveFormat& f, const TensorView& preds, const TensorView& target) {
   const std::int64_t K = f.classes;
-  // shapes
   if (f.task == Task::multiclass) {
     if (preds.ndim() != target.ndim() + 1)
       fail(f.metric, ": Expected `preds` to have one more dimension than `target` but got ", preds.ndim(), " and ",
            target.ndim());
     if (target.ndim() < 1)  // 1-D preds with a scalar target: no class dimension (found by fuzz_metrics)
-      fail(f.metric, ": Expected the shape of `preds` should be (N, C, ...) and the shape of `target` should be (N, ...) "
-           "but got ", shape_str(preds.shape), " and ", shape_str(target.shape));
+      fail(f.metric,
+           ": Expected the shape of `preds` should be (N, C, ...) and the shape of `target` should be (N, ...) "
+           "but got ",
+           shape_str(preds.shape), " and ", shape_str(target.shape));
     if (preds.shape[1] != K)
-      fail(f.metric, ": Expected `preds.shape[1]` to be equal to the number of classes but got ", preds.shape[1], " and ",
-           K, ".");
+      fail(f.metric, ": Expected `preds.shape[1]` to be equal to the number of classes but got ", preds.shape[1],
+           " and ", K, ".");
     Shape rest(preds.shape.begin() + 2, preds.shape.end());
     Shape trest(target.shape.begin() + 1, target.shape.end());
     if (preds.shape[0] != target.shape[0] || rest != trest)
-      fail(f.metric, ": Expected the shape of `preds` should be (N, C, ...) and the shape of `target` should be (N, ...) "
-           "but got ", shape_str(preds.shape), " and ", shape_str(target.shape));
+      fail(f.metric,
+           ": Expected the shape of `preds` should be (N, C, ...) and the shape of `target` should be (N, ...) "
+           "but got ",
+           shape_str(preds.shape), " and ", shape_str(target.shape));
   } else {
     if (preds.shape != target.shape)
       fail(f.metric, ": Predictions and targets are expected to have the same shape, but got ", shape_str(preds.shape),
            " and ", shape_str(target.shape));
     if (preds.ndim() < (f.task == Task::multilabel ? 2 : 1))
-      fail(f.metric, ": `preds` and `target` must be ", f.task == Task::multilabel ? "[N, num_labels, ...]" : "[N, ...]",
-           ", got shape ", shape_str(preds.shape));
+      fail(f.metric, ": `preds` and `target` must be ",
+           f.task == Task::multilabel ? "[N, num_labels, ...]" : "[N, ...]", ", got shape ", shape_str(preds.shape));
     if (f.task == Task::multilabel && preds.shape[1] != K)
-      fail(f.metric, ": Expected both `target.shape[1]` and `preds.shape[1]` to be equal to the number of labels but got ",
+      fail(f.metric,
+           ": Expected both `target.shape[1]` and `preds.shape[1]` to be equal to the number of labels but got ",
            preds.shape[1], " and expected ", K);
   }
   if (!is_floating(preds.dtype) && !f.int_preds_ok)
-    fail(f.metric, ": Expected argument `preds` to be an floating tensor with probability/logit scores, but got tensor "
-         "with dtype ", dtype_name(preds.dtype));
-  // Sample weights (one per row of preds, N = preds.shape[0]): read after the shape checks; the
-  // state is then in the weighted layout (float64 hist, or a float32 weight beside each kept row).
-  std::vector<double> row_weight;
-  if (sample_weight) {
-    if (preds.ndim() < 1) fail(f.metric, ": `sample_weight` needs `preds` of shape [N, ...], got a scalar");
-    row_weight = read_sample_weight(f.metric, *sample_weight, preds.shape[0]);
-    // the batch state (fresh) in the weighted layout (weighted_state.hpp)
-    if (f.binned) promote_counts_to_float64(s);
-    else if (!s.find(kSampleWeightState)) s.add(kSampleWeightState, Reduction::cat, DType::float32, {0});
-  } else {
-    if (binary_f32_u8_update(f, s, preds, target)) return;
-    if (multiclass_f32_i32_update(f, s, preds, target)) return;
-  }
-  const bool weighted = sample_weight != nullptr;
-  // elements (binary) or rows (multiclass / multilabel, n * X + x) per row of preds
-  const std::int64_t N0 = preds.shape.empty() ? 1 : preds.shape[0];
-  const std::int64_t per_n = N0 == 0 ? 1 : (f.task == Task::binary ? preds.numel() / N0
-                                                                    : (K == 0 ? 1 : preds.numel() / (N0 * K)));
-  std::vector<float> kept_weight;  // exact state: one weight per appended row
-  auto weight_of = [&](std::int64_t element_or_row) { return row_weight[static_cast<std::size_t>(element_or_row / per_n)]; };
-  const bool f32 = preds.dtype != DType::float64;
-  std::vector<double> p = read_preds(f, preds);        // V4
-  std::vector<std::int64_t> t = read_target(f, target);  // V2
-  const bool has_ii = f.ignore_index.has_value();
-  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
-  auto ignored = [&](std::int64_t v) { return has_ii && v == ii; };
-  if (f.validate) {
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      const std::int64_t v = t[i];
-      if (ignored(v)) continue;
-      if (f.task == Task::multiclass) {
-        if (v < 0 || v >= K)  // V1
-          fail(f.metric, ": Expected `target` to hold class labels in [0, ", K, ")", ignore_index_text(f), ", but found ", v,
-               " at flat index ", i);
-      } else if (v != 0 && v != 1) {  // V3
-        fail(f.metric, ": Detected the value ", v, " in `target` at flat index ", i, " but expected only the values 0, 1",
-             ignore_index_text(f));
-      }
+    fail(f.metric,
+         ": Expected argument `preds` to be an floating tensor with probability/logit scores, but got tensor "
+         "with dtype ",
+         dtype_name(preds.dtype));
+}
+
+// V1 (multiclass labels in [0, C)) / V3 (binary and multilabel targets 0 or 1), ignored labels aside.
+void check_target_values(const CurveFormat& f, const std::vector<std::int64_t>& t) {
+  if (!f.validate) return;
+  const std::int64_t K = f.classes;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::int64_t v = t[i];
+    if (f.ignore_index && v == *f.ignore_index) continue;
+    if (f.task == Task::multiclass) {
+      if (v < 0 || v >= K)
+        fail(f.metric, ": Expected `target` to hold class labels in [0, ", K, ")", ignore_index_text(f), ", but found ",
+             v, " at flat index ", i);
+    } else if (v != 0 && v != 1) {
+      fail(f.metric, ": Detected the value ", v, " in `target` at flat index ", i, " but expected only the values 0, 1",
+           ignore_index_text(f));
     }
   }
+}
 
-  const std::int64_t T1 = static_cast<std::int64_t>(f.thresholds.size()) + 1;
-  std::int64_t* hist = f.binned && !weighted ? s["hist"].as<std::int64_t>().data() : nullptr;
-  double* whist = f.binned && weighted ? s["hist"].as<double>().data() : nullptr;
-  // `at`: the element (binary) or row index whose weight counts
-  auto count = [&](std::int64_t k, double score, int bit, std::int64_t at) {
-    const std::int64_t cell = (k * T1 + bin_of(f, score)) * 2 + bit;
-    if (weighted) whist[cell] += weight_of(at);
-    else ++hist[cell];
-  };
-  auto append_weights = [&]() {
-    if (weighted && !f.binned) s[kSampleWeightState].append<float>(kept_weight);
-  };
-
-  if (f.task == Task::binary) {
-    bool outside = false;
-    for (std::size_t i = 0; i < p.size(); ++i)
-      if (!ignored(t[i]) && outside01(p[i])) { outside = true; break; }
-    const bool logits = use_logits(f, outside);
-    KeptScores sc(f32);
-    std::vector<std::uint8_t> tg;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      if (ignored(t[i])) continue;
-      double v = logits ? sigmoid_of(p[i], f32) : p[i];
-      const int bit = t[i] == 1 ? 1 : 0;
-      if (f.binned) {
-        count(0, f32 ? static_cast<double>(static_cast<float>(v)) : v, bit, static_cast<std::int64_t>(i));
-      } else {
-        sc.push_back(v);
-        tg.push_back(static_cast<std::uint8_t>(bit));
-        if (weighted) kept_weight.push_back(static_cast<float>(weight_of(static_cast<std::int64_t>(i))));
-      }
+// Where the general path puts a batch: the fresh batch state `s`, binned (one count, or one
+// sample weight, per (class, bin, target bit)) or exact (kept scores and targets, and one weight
+// per kept row when weighted). `row_weight` holds one weight per row of preds (empty: unweighted).
+class GeneralBatch {
+ public:
+  GeneralBatch(const CurveFormat& f, State& s, const TensorView& preds, bool weighted, std::vector<double> row_weight)
+      : scores(preds.dtype != DType::float64),
+        f_(f),
+        s_(s),
+        weighted_(weighted),
+        row_weight_(std::move(row_weight)),
+        T1_(static_cast<std::int64_t>(f.thresholds.size()) + 1),
+        preds_f32_(preds.dtype != DType::float64) {
+    // elements (binary) or rows (multiclass / multilabel, n * X + x) per row of preds
+    const std::int64_t N0 = preds.shape.empty() ? 1 : preds.shape[0];
+    const std::int64_t K = f.classes;
+    per_n_ = N0 == 0 ? 1 : (f.task == Task::binary ? preds.numel() / N0 : (K == 0 ? 1 : preds.numel() / (N0 * K)));
+    if (f.binned) {
+      if (weighted_)
+        whist_ = s["hist"].as<double>().data();
+      else
+        hist_ = s["hist"].as<std::int64_t>().data();
     }
-    if (!f.binned) {
-      sc.append_to(s);
-      s["target"].append<std::uint8_t>(tg);
-      append_weights();
-    }
-    return;
+  }
+  bool f32() const { return preds_f32_; }
+  bool ignored(std::int64_t label) const { return f_.ignore_index && label == *f_.ignore_index; }
+  // binned: one score of class k with target bit `bit`; `at` is the element (binary) or row whose
+  // weight counts
+  void count(std::int64_t k, double score, int bit, std::int64_t at) {
+    const std::int64_t cell = (k * T1_ + bin_of(f_, score)) * 2 + bit;
+    if (weighted_)
+      whist_[cell] += weight_of(at);
+    else
+      ++hist_[cell];
+  }
+  // exact, weighted: the weight of one kept row
+  void keep_weight(std::int64_t at) {
+    if (weighted_) kept_weight_.push_back(static_cast<float>(weight_of(at)));
+  }
+  // exact: the kept scores, the targets and the kept rows' weights into the state
+  template <class Target>
+  void append(const std::vector<Target>& tg) {
+    scores.append_to(s_);
+    s_["target"].append<Target>(tg);
+    if (weighted_) s_[kSampleWeightState].append<float>(kept_weight_);
   }
 
-  // multiclass / multilabel: rows r = n * X + x, column k at [(n * K + k) * X + x]
-  const std::int64_t N = preds.shape[0];
-  const std::int64_t X = N * K == 0 ? 1 : preds.numel() / (N * K);
-  const std::int64_t R = N * X;
-  std::vector<double> rows(static_cast<std::size_t>(R * K));
+  KeptScores scores;
+
+ private:
+  double weight_of(std::int64_t element_or_row) const {
+    return row_weight_[static_cast<std::size_t>(element_or_row / per_n_)];
+  }
+  const CurveFormat& f_;
+  State& s_;
+  bool weighted_;
+  std::vector<double> row_weight_;
+  std::int64_t T1_;
+  bool preds_f32_;
+  std::int64_t per_n_ = 1;
+  std::int64_t* hist_ = nullptr;
+  double* whist_ = nullptr;
+  std::vector<float> kept_weight_;
+};
+
+void update_binary(const CurveFormat& f, GeneralBatch& b, const std::vector<double>& p,
+                   const std::vector<std::int64_t>& t) {
+  bool outside = false;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (!b.ignored(t[i]) && outside01(p[i])) {
+      outside = true;
+      break;
+    }
+  const bool logits = use_logits(f, outside);
+  const bool f32 = b.f32();
+  std::vector<std::uint8_t> tg;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (b.ignored(t[i])) continue;
+    const double v = logits ? sigmoid_of(p[i], f32) : p[i];
+    const int bit = t[i] == 1 ? 1 : 0;
+    if (f.binned) {
+      b.count(0, f32 ? static_cast<double>(static_cast<float>(v)) : v, bit, static_cast<std::int64_t>(i));
+    } else {
+      b.scores.push_back(v);
+      tg.push_back(static_cast<std::uint8_t>(bit));
+      b.keep_weight(static_cast<std::int64_t>(i));
+    }
+  }
+  if (!f.binned) b.append(tg);
+}
+
+// rows[(n * X + x) * K + k] = p[(n * K + k) * X + x]: preds [N, K, X...] as rows x classes.
+std::vector<double> class_rows(const std::vector<double>& p, std::int64_t N, std::int64_t K, std::int64_t X) {
+  std::vector<double> rows(static_cast<std::size_t>(N * X * K));
   for (std::int64_t n = 0; n < N; ++n)
     for (std::int64_t k = 0; k < K; ++k)
       for (std::int64_t x = 0; x < X; ++x) rows[(n * X + x) * K + k] = p[(n * K + k) * X + x];
+  return rows;
+}
 
-  if (f.task == Task::multiclass) {
-    // drop ignored rows first, then the logits test and softmax over the kept rows (C4)
-    std::vector<std::int64_t> kept;
-    kept.reserve(static_cast<std::size_t>(R));
-    for (std::int64_t r = 0; r < R; ++r)
-      if (!ignored(t[r])) kept.push_back(r);
-    bool outside = false;
-    for (std::int64_t r : kept) {
-      for (std::int64_t k = 0; k < K && !outside; ++k) outside = outside01(rows[r * K + k]);
-      if (outside) break;
-    }
-    const bool logits = use_logits(f, outside);
-    KeptScores sc(f32);
-    std::vector<std::int32_t> tg;
-    if (!f.binned) { sc.reserve(kept.size() * K); tg.reserve(kept.size()); }
-    for (std::int64_t r : kept) {
-      double* row = rows.data() + r * K;
-      if (logits) softmax_row(row, K, f32);
-      const std::int64_t label = t[r];
-      if (f.binned) {
-        for (std::int64_t k = 0; k < K; ++k) {
-          const double v = f32 ? static_cast<double>(static_cast<float>(row[k])) : row[k];
-          count(f.micro ? 0 : k, v, label == k ? 1 : 0, r);
-        }
-      } else {
-        for (std::int64_t k = 0; k < K; ++k) sc.push_back(row[k]);
-        tg.push_back(label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1);
-        if (weighted) kept_weight.push_back(static_cast<float>(weight_of(r)));
-      }
-    }
-    if (!f.binned) {
-      sc.append_to(s);
-      s["target"].append<std::int32_t>(tg);
-      append_weights();
-    }
-    return;
+void update_multiclass(const CurveFormat& f, GeneralBatch& b, const std::vector<double>& p,
+                       const std::vector<std::int64_t>& t, std::int64_t N, std::int64_t X) {
+  const std::int64_t K = f.classes;
+  const std::int64_t R = N * X;
+  std::vector<double> rows = class_rows(p, N, K, X);
+  // drop ignored rows first, then the logits test and softmax over the kept rows (C4)
+  std::vector<std::int64_t> kept;
+  kept.reserve(static_cast<std::size_t>(R));
+  for (std::int64_t r = 0; r < R; ++r)
+    if (!b.ignored(t[r])) kept.push_back(r);
+  bool outside = false;
+  for (std::int64_t r : kept) {
+    for (std::int64_t k = 0; k < K && !outside; ++k) outside = outside01(rows[r * K + k]);
+    if (outside) break;
   }
+  const bool logits = use_logits(f, outside);
+  const bool f32 = b.f32();
+  std::vector<std::int32_t> tg;
+  if (!f.binned) {
+    b.scores.reserve(kept.size() * K);
+    tg.reserve(kept.size());
+  }
+  for (std::int64_t r : kept) {
+    double* row = rows.data() + r * K;
+    if (logits) softmax_row(row, K, f32);
+    const std::int64_t label = t[r];
+    if (f.binned) {
+      for (std::int64_t k = 0; k < K; ++k) {
+        const double v = f32 ? static_cast<double>(static_cast<float>(row[k])) : row[k];
+        b.count(f.micro ? 0 : k, v, label == k ? 1 : 0, r);
+      }
+    } else {
+      for (std::int64_t k = 0; k < K; ++k) b.scores.push_back(row[k]);
+      tg.push_back(label >= 0 && label < K ? static_cast<std::int32_t>(label) : -1);
+      b.keep_weight(r);
+    }
+  }
+  if (!f.binned) b.append(tg);
+}
 
-  // multilabel: the logits test looks at the whole tensor, ignored entries included (TorchMetrics'
+void update_multilabel(const CurveFormat& f, GeneralBatch& b, const std::vector<double>& p,
+                       const std::vector<std::int64_t>& t, std::int64_t N, std::int64_t X) {
+  const std::int64_t K = f.classes;
+  const std::int64_t R = N * X;
+  // the logits test looks at the whole tensor, ignored entries included (TorchMetrics'
   // _multilabel_precision_recall_curve_format applies sigmoid before masking)
   bool outside = false;
   for (double v : p)
-    if (outside01(v)) { outside = true; break; }
+    if (outside01(v)) {
+      outside = true;
+      break;
+    }
   const bool logits = use_logits(f, outside);
-  KeptScores sc(f32);
+  const bool f32 = b.f32();
   std::vector<std::uint8_t> tg;
-  if (!f.binned) { sc.resize(static_cast<std::size_t>(R * K)); tg.resize(static_cast<std::size_t>(R * K)); }
+  if (!f.binned) {
+    b.scores.resize(static_cast<std::size_t>(R * K));
+    tg.resize(static_cast<std::size_t>(R * K));
+  }
   for (std::int64_t n = 0; n < N; ++n)
     for (std::int64_t k = 0; k < K; ++k)
       for (std::int64_t x = 0; x < X; ++x) {
@@ -617,102 +644,144 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
         const double v = logits ? sigmoid_of(p[src], f32) : p[src];
         const std::int64_t label = t[src];
         if (f.binned) {
-          if (ignored(label)) continue;
-          count(k, f32 ? static_cast<double>(static_cast<float>(v)) : v, label == 1 ? 1 : 0, n * X + x);
+          if (b.ignored(label)) continue;
+          b.count(k, f32 ? static_cast<double>(static_cast<float>(v)) : v, label == 1 ? 1 : 0, n * X + x);
         } else {
-          sc.set(static_cast<std::size_t>(dst), v);
-          tg[dst] = ignored(label) ? kIgnoredTarget : label == 1 ? 1 : 0;
+          b.scores.set(static_cast<std::size_t>(dst), v);
+          tg[dst] = b.ignored(label) ? kIgnoredTarget : label == 1 ? 1 : 0;
         }
       }
   if (!f.binned) {
-    sc.append_to(s);
-    s["target"].append<std::uint8_t>(tg);
-    if (weighted) {
-      for (std::int64_t r = 0; r < R; ++r) kept_weight.push_back(static_cast<float>(weight_of(r)));
-      append_weights();
-    }
+    for (std::int64_t r = 0; r < R; ++r) b.keep_weight(r);
+    b.append(tg);
   }
+}
+
+}  // namespace
+
+void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target,
+                  const TensorView* sample_weight) {
+  check_update_shapes(f, preds, target);
+  // Sample weights (one per row of preds, N = preds.shape[0]): read after the shape checks; the
+  // state is then in the weighted layout (float64 hist, or a float32 weight beside each kept row).
+  std::vector<double> row_weight;
+  if (sample_weight) {
+    if (preds.ndim() < 1) fail(f.metric, ": `sample_weight` needs `preds` of shape [N, ...], got a scalar");
+    row_weight = read_sample_weight(f.metric, *sample_weight, preds.shape[0]);
+    // the batch state (fresh) in the weighted layout (weighted_state.hpp)
+    if (f.binned)
+      promote_counts_to_float64(s);
+    else if (!s.find(kSampleWeightState))
+      s.add(kSampleWeightState, Reduction::cat, DType::float32, {0});
+  } else {
+    if (binary_f32_u8_update(f, s, preds, target)) return;
+    if (multiclass_f32_i32_update(f, s, preds, target)) return;
+  }
+  const std::vector<double> p = read_preds(f, preds);          // V4
+  const std::vector<std::int64_t> t = read_target(f, target);  // V2
+  check_target_values(f, t);                                   // V1 / V3
+  GeneralBatch b(f, s, preds, sample_weight != nullptr, std::move(row_weight));
+  if (f.task == Task::binary) return update_binary(f, b, p, t);
+  // multiclass / multilabel: rows r = n * X + x, column k at [(n * K + k) * X + x]
+  const std::int64_t N = preds.shape[0];
+  const std::int64_t K = f.classes;
+  const std::int64_t X = N * K == 0 ? 1 : preds.numel() / (N * K);
+  if (f.task == Task::multiclass) return update_multiclass(f, b, p, t, N, X);
+  update_multilabel(f, b, p, t, N, X);
 }
 
 // ---- curves ----
 
 namespace {
 
-template <class T> void build_exact(std::vector<T>& keys, std::vector<std::uint8_t>& labels, ClassCurve& c) {
-  kernels::radix_sort_desc(keys, labels);
-  const std::size_t n = keys.size();
-  // the curve has one point per distinct score: sized exactly (growth by doubling would peak at
-  // twice its 12 bytes per point, and copy it)
+// The sorted (score, label) pairs of one exact curve: class k (per_class) or the pooled problem
+// (micro), gathered out of the state straight into descending radix keys (the gather is the
+// sort's histogram pass), then sorted. T: the state's score type (float, or double for a float64
+// state).
+template <class T>
+struct SortedExact {
+  kernels::DescKeys<kernels::DescKeyOf<T>> pairs;
+  double positives = 0;      // labels that are 1
+  bool recall_ones = false;  // TorchMetrics' "recall is all ones" flag of this curve
+  T score(std::size_t i) const { return kernels::score_of_desc_key(pairs.keys()[i]); }
+  // i is the last pair of its run of equal scores (float compare, as the curve's distinct thresholds)
+  bool run_end(std::size_t i) const { return i + 1 == pairs.size() || score(i) != score(i + 1); }
+};
+
+// Throws when nothing is kept.
+template <class T>
+SortedExact<T> sorted_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel) {
+  SortedExact<T> out;
+  auto& pairs = out.pairs;
+  const std::int64_t K = f.classes;
+  const StateVar& sv = s["scores"];
+  const StateVar& tv = s["target"];
+  const std::size_t N = static_cast<std::size_t>(sv.shape[0]);
+  const T* scores = sv.as<T>().data();
+  std::size_t m = 0;  // pairs kept
+  if (f.task == Task::binary) {
+    const std::uint8_t* tg = tv.as<std::uint8_t>().data();
+    pairs.resize(N);
+    for (std::size_t i = 0; i < N; ++i) pairs.put(i, kernels::desc_key(scores[i]), tg[i]);
+    m = N;
+  } else if (f.task == Task::multiclass) {
+    const std::int32_t* tg = tv.as<std::int32_t>().data();
+    if (sel == CurveSel::micro) {
+      pairs.resize(N * static_cast<std::size_t>(K));
+      for (std::size_t r = 0; r < N; ++r)
+        for (std::int64_t j = 0; j < K; ++j, ++m) pairs.put(m, kernels::desc_key(scores[m]), tg[r] == j ? 1 : 0);
+    } else {
+      pairs.resize(N);
+      bool all_zero = true;
+      for (std::size_t r = 0; r < N; ++r) {
+        pairs.put(r, kernels::desc_key(scores[r * K + k]), tg[r] == k ? 1 : 0);
+        all_zero = all_zero && tg[r] == 0;
+      }
+      m = N;
+      out.recall_ones = all_zero;  // C14: TorchMetrics tests state[1] == 0, i.e. every target is class 0
+    }
+  } else {
+    const std::uint8_t* tg = tv.as<std::uint8_t>().data();
+    const bool one = sel == CurveSel::per_class;
+    pairs.resize(one ? N : N * static_cast<std::size_t>(K));
+    for (std::size_t r = 0; r < N; ++r)
+      for (std::int64_t j = one ? k : 0; j < (one ? k + 1 : K); ++j) {
+        const std::uint8_t v = tg[r * K + j];
+        if (v == kIgnoredTarget) continue;
+        pairs.put(m++, kernels::desc_key(scores[r * K + j]), v);
+      }
+    pairs.truncate(m);
+  }
+  if (m == 0)
+    fail(f.metric, ": compute() needs at least one sample that is not ignored (TorchMetrics raises here too)");
+  for (std::uint8_t v : pairs.labels()) out.positives += v;
+  if (!(f.task == Task::multiclass && sel == CurveSel::per_class)) out.recall_ones = out.positives == 0;
+  pairs.sort();
+  return out;
+}
+
+// TorchMetrics' _binary_clf_curve: one point per distinct score, with the cumulative counts there.
+template <class T>
+void build_exact(const SortedExact<T>& e, ClassCurve& c) {
+  const std::size_t n = e.pairs.size();
+  const auto& labels = e.pairs.labels();
+  // sized exactly (growth by doubling would peak at twice its 12 bytes per point, and copy it)
   std::size_t distinct = 0;
-  for (std::size_t i = 0; i < n; ++i) distinct += i + 1 == n || keys[i] != keys[i + 1];
+  for (std::size_t i = 0; i < n; ++i) distinct += e.run_end(i);
   c.tps.reserve(distinct);
   c.fps.reserve(distinct);
   c.thr.reserve(distinct);
   double tps = 0;
   for (std::size_t i = 0; i < n; ++i) {
     tps += labels[i];
-    if (i + 1 == n || keys[i] != keys[i + 1]) {
+    if (e.run_end(i)) {
       c.tps.push_back(static_cast<float>(tps));
       c.fps.push_back(static_cast<float>(static_cast<double>(i + 1) - tps));
-      c.thr.push_back(static_cast<double>(keys[i]));
+      c.thr.push_back(static_cast<double>(e.score(i)));
     }
   }
+  c.recall_ones = e.recall_ones;
   c.f64 = std::is_same_v<T, double>;
-}
-
-// The (score, label) keys of class k (per_class) or of the pooled problem (micro); returns
-// TorchMetrics' "recall is all ones" flag of that curve. Throws when nothing is kept.
-// T: the state's score type (float, or double for a float64 state).
-template <class T>
-bool gather_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, std::vector<T>& keys,
-                  std::vector<std::uint8_t>& labels) {
-  const std::int64_t K = f.classes;
-  bool recall_ones = false;
-  const StateVar& sv = s["scores"];
-  const StateVar& tv = s["target"];
-  const std::int64_t N = sv.shape[0];
-  auto scores = sv.as<T>();
-  if (f.task == Task::binary) {
-    auto tg = tv.as<std::uint8_t>();
-    keys.assign(scores.begin(), scores.end());
-    labels.assign(tg.begin(), tg.end());
-  } else if (f.task == Task::multiclass) {
-    auto tg = tv.as<std::int32_t>();
-    if (sel == CurveSel::micro) {
-      keys.assign(scores.begin(), scores.end());
-      labels.resize(keys.size());
-      for (std::int64_t r = 0; r < N; ++r)
-        for (std::int64_t j = 0; j < K; ++j) labels[r * K + j] = tg[r] == j ? 1 : 0;
-    } else {
-      keys.resize(static_cast<std::size_t>(N));
-      labels.resize(static_cast<std::size_t>(N));
-      bool all_zero = true;
-      for (std::int64_t r = 0; r < N; ++r) {
-        keys[r] = scores[r * K + k];
-        labels[r] = tg[r] == k ? 1 : 0;
-        all_zero = all_zero && tg[r] == 0;
-      }
-      recall_ones = all_zero;  // C14: TorchMetrics tests state[1] == 0, i.e. every target is class 0
-    }
-  } else {
-    auto tg = tv.as<std::uint8_t>();
-    for (std::int64_t r = 0; r < N; ++r)
-      for (std::int64_t j = 0; j < K; ++j) {
-        if (sel == CurveSel::per_class && j != k) continue;
-        const std::uint8_t v = tg[r * K + j];
-        if (v == kIgnoredTarget) continue;
-        keys.push_back(scores[r * K + j]);
-        labels.push_back(v);
-      }
-  }
-  if (keys.empty())
-    fail(f.metric, ": compute() needs at least one sample that is not ignored (TorchMetrics raises here too)");
-  if (!(f.task == Task::multiclass && sel == CurveSel::per_class)) {
-    bool any_pos = false;
-    for (auto v : labels) any_pos = any_pos || v != 0;
-    recall_ones = !any_pos;
-  }
-  return recall_ones;
 }
 
 // Weighted exact curve (the state has a `weight` beside each row): the (score, label, weight)
@@ -769,7 +838,12 @@ void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, 
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::uint32_t o = order[i];
     const double w = wts[o];
-    if (labels[o]) { tps += w; any_pos = true; } else { fps += w; }
+    if (labels[o]) {
+      tps += w;
+      any_pos = true;
+    } else {
+      fps += w;
+    }
     if (i + 1 == order.size() || keys[o] != keys[order[i + 1]]) {
       c.tps.push_back(static_cast<float>(tps));
       c.fps.push_back(static_cast<float>(fps));
@@ -780,15 +854,13 @@ void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, 
   c.f64 = std::is_same_v<T, double>;
 }
 
-template <class T> void exact_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, ClassCurve& c) {
+template <class T>
+void exact_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, ClassCurve& c) {
   if (s.find(kSampleWeightState)) {
     build_weighted_exact<T>(f, s, k, sel, c);
     return;
   }
-  std::vector<T> keys;
-  std::vector<std::uint8_t> labels;
-  c.recall_ones = gather_exact(f, s, k, sel, keys, labels);
-  build_exact(keys, labels, c);
+  build_exact(sorted_exact<T>(f, s, k, sel), c);
 }
 
 bool float64_scores(const State& s) { return s[kKeptScoresState].dtype == DType::float64; }
@@ -822,8 +894,10 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     c.neg = sn + hb[0];
     return c;
   }
-  if (float64_scores(s)) exact_curve<double>(f, s, k, sel, c);
-  else exact_curve<float>(f, s, k, sel, c);
+  if (float64_scores(s))
+    exact_curve<double>(f, s, k, sel, c);
+  else
+    exact_curve<float>(f, s, k, sel, c);
   return c;
 }
 
@@ -831,15 +905,13 @@ namespace {
 
 template <class T>
 ExactArea exact_area(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision) {
-  std::vector<T> keys;
-  std::vector<std::uint8_t> labels;
-  const bool recall_ones = gather_exact(f, s, k, sel, keys, labels);
-  kernels::radix_sort_desc(keys, labels);
-  const std::size_t n = keys.size();
+  const SortedExact<T> e = sorted_exact<T>(f, s, k, sel);
+  const std::size_t n = e.pairs.size();
+  const auto& labels = e.pairs.labels();
+  const bool recall_ones = e.recall_ones;
   // build_exact's cumulative counts at the end of each run of equal scores (exact in double)
-  double total = 0;
-  for (std::size_t i = 0; i < n; ++i) total += labels[i];
-  auto run_end = [&](std::size_t i) { return i + 1 == n || keys[i] != keys[i + 1]; };
+  const double total = e.positives;
+  auto run_end = [&](std::size_t i) { return e.run_end(i); };
   const float tl = static_cast<float>(total);
   const float fl = static_cast<float>(static_cast<double>(n) - total);
   ExactArea out{0.0f, static_cast<double>(tl)};
@@ -959,7 +1031,8 @@ float trapz_f32(const std::vector<float>& y, const std::vector<float>& x) {
 
 float average_precision_f32(const std::vector<float>& precision, const std::vector<float>& recall) {
   double sum = 0;
-  for (std::size_t i = 0; i + 1 < recall.size(); ++i) sum += static_cast<double>((recall[i + 1] - recall[i]) * precision[i]);
+  for (std::size_t i = 0; i + 1 < recall.size(); ++i)
+    sum += static_cast<double>((recall[i + 1] - recall[i]) * precision[i]);
   return -static_cast<float>(sum);
 }
 
@@ -997,7 +1070,10 @@ Result reduce_scores(const std::vector<float>& res, const std::string& average, 
     double sum = 0;
     std::size_t cnt = 0;
     for (float v : res)
-      if (!std::isnan(v)) { sum += v; ++cnt; }
+      if (!std::isnan(v)) {
+        sum += v;
+        ++cnt;
+      }
     return Result::scalar(cnt ? static_cast<double>(static_cast<float>(sum / static_cast<double>(cnt)))
                               : std::numeric_limits<double>::quiet_NaN());
   }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "wasmetrics/core/error.hpp"
@@ -38,56 +39,53 @@ double double_from_order_key(std::uint64_t k) {
 
 namespace {
 
-inline std::uint32_t order_key(float v) { return float_order_key(v); }
-inline std::uint64_t order_key(double v) { return double_order_key(v); }
-inline float from_order_key(std::uint32_t k) { return float_from_order_key(k); }
-inline double from_order_key(std::uint64_t k) { return double_from_order_key(k); }
-
-// Key-sized loads and stores through memcpy: the keys' float storage doubles as a sort buffer of
-// order keys without breaking strict aliasing (compiles to plain loads and stores).
-template <class U> inline U load_key(const std::byte* base, std::size_t i) {
+// Key-sized loads and stores through memcpy: the float storage of radix_sort_desc's keys doubles
+// as a buffer of descending keys without breaking strict aliasing (plain loads and stores).
+template <class U>
+inline U load_key(const std::byte* base, std::size_t i) {
   U v;
   std::memcpy(&v, base + sizeof(U) * i, sizeof(U));
   return v;
 }
-template <class U> inline void store_key(std::byte* base, std::size_t i, U v) { std::memcpy(base + sizeof(U) * i, &v, sizeof(U)); }
+template <class U>
+inline void store_key(std::byte* base, std::size_t i, U v) {
+  std::memcpy(base + sizeof(U) * i, &v, sizeof(U));
+}
 
-template <class F, class U> void sort_desc(std::span<F> keys, std::span<std::uint8_t> payload) {
-  if (keys.size() != payload.size()) fail("internal: radix_sort_desc: ", keys.size(), " keys, ", payload.size(), " payloads");
-  constexpr int kBytes = sizeof(U);
-  const std::size_t n = keys.size();
-  if (n < 2) return;
-  // Descending order = ascending order of the complemented key. The keys are turned into order
-  // keys in place, so the only scratch is one more key buffer and one payload buffer.
-  std::byte* const kbuf = reinterpret_cast<std::byte*>(keys.data());
-  std::array<std::array<std::size_t, 256>, kBytes> hist{};
-  for (std::size_t i = 0; i < n; ++i) {
-    const U d = static_cast<U>(~order_key(keys[i]));
-    store_key<U>(kbuf, i, d);
-    for (int b = 0; b < kBytes; ++b) ++hist[b][(d >> (8 * b)) & 0xffu];
-  }
-  std::vector<U> k2;
-  std::vector<std::uint8_t> p2;
-  std::byte* src = kbuf;
+// The scatter passes of an LSD radix sort over n keys at `keys` (bytes of U) with their labels,
+// given every digit's histogram. A digit every key shares skips its pass; the scratch buffers are
+// allocated at the first pass that runs. Returns the buffers holding the sorted pairs (`keys` and
+// `labels`, or the scratch ones, which then stay alive in `key_scratch` / `label_scratch`).
+template <class U, class Hist>
+std::pair<std::byte*, std::uint8_t*> scatter_passes(std::byte* keys, std::uint8_t* labels, std::size_t n,
+                                                    const Hist& hist, std::vector<U>& key_scratch,
+                                                    std::vector<std::uint8_t>& label_scratch) {
+  std::byte* src = keys;
   std::byte* dst = nullptr;
-  std::uint8_t* psrc = payload.data();
+  std::uint8_t* psrc = labels;
   std::uint8_t* pdst = nullptr;
-  for (int b = 0; b < kBytes; ++b) {
-    auto& h = hist[b];
+  for (std::size_t b = 0; b < hist.size(); ++b) {
+    const auto& h = hist[b];
     bool trivial = false;
     for (std::size_t v = 0; v < 256; ++v)
-      if (h[v] == n) { trivial = true; break; }
+      if (h[v] == n) {
+        trivial = true;
+        break;
+      }
     if (trivial) continue;
-    if (k2.empty()) {
-      k2.resize(n);
-      p2.resize(n);
-      dst = reinterpret_cast<std::byte*>(k2.data());
-      pdst = p2.data();
+    if (key_scratch.empty()) {
+      key_scratch.resize(n);
+      label_scratch.resize(n);
+      dst = reinterpret_cast<std::byte*>(key_scratch.data());
+      pdst = label_scratch.data();
     }
     std::array<std::size_t, 256> offset;
     std::size_t sum = 0;
-    for (std::size_t v = 0; v < 256; ++v) { offset[v] = sum; sum += h[v]; }
-    const int shift = 8 * b;
+    for (std::size_t v = 0; v < 256; ++v) {
+      offset[v] = sum;
+      sum += h[v];
+    }
+    const int shift = 8 * static_cast<int>(b);
     for (std::size_t i = 0; i < n; ++i) {
       const U d = load_key<U>(src, i);
       const std::size_t o = offset[(d >> shift) & 0xffu]++;
@@ -97,13 +95,62 @@ template <class F, class U> void sort_desc(std::span<F> keys, std::span<std::uin
     std::swap(src, dst);
     std::swap(psrc, pdst);
   }
-  for (std::size_t i = 0; i < n; ++i) keys[i] = from_order_key(static_cast<U>(~load_key<U>(src, i)));
+  return {src, psrc};
+}
+
+template <class F>
+void sort_desc(std::span<F> keys, std::span<std::uint8_t> payload) {
+  using U = DescKeyOf<F>;
+  if (keys.size() != payload.size())
+    fail("internal: radix_sort_desc: ", keys.size(), " keys, ", payload.size(), " payloads");
+  constexpr int kBytes = sizeof(U);
+  const std::size_t n = keys.size();
+  if (n < 2) return;
+  // The keys are turned into descending keys in place, so the only scratch is one more key buffer
+  // and one payload buffer.
+  std::byte* const kbuf = reinterpret_cast<std::byte*>(keys.data());
+  std::array<std::array<std::size_t, 256>, kBytes> hist{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const U d = desc_key(keys[i]);
+    store_key<U>(kbuf, i, d);
+    for (int b = 0; b < kBytes; ++b) ++hist[b][(d >> (8 * b)) & 0xffu];
+  }
+  std::vector<U> k2;
+  std::vector<std::uint8_t> p2;
+  const auto [src, psrc] = scatter_passes<U>(kbuf, payload.data(), n, hist, k2, p2);
+  for (std::size_t i = 0; i < n; ++i) keys[i] = score_of_desc_key(load_key<U>(src, i));
   if (psrc != payload.data()) std::memcpy(payload.data(), psrc, n);
 }
 
 }  // namespace
 
-void radix_sort_desc(std::span<float> keys, std::span<std::uint8_t> payload) { sort_desc<float, std::uint32_t>(keys, payload); }
-void radix_sort_desc(std::span<double> keys, std::span<std::uint8_t> payload) { sort_desc<double, std::uint64_t>(keys, payload); }
+void radix_sort_desc(std::span<float> keys, std::span<std::uint8_t> payload) { sort_desc<float>(keys, payload); }
+void radix_sort_desc(std::span<double> keys, std::span<std::uint8_t> payload) { sort_desc<double>(keys, payload); }
+
+template <class U>
+void DescKeys<U>::resize(std::size_t n) {
+  // uint32 digit counts: a curve's keys are bounded by the state budget (max_state_bytes <= 3 GiB)
+  if (n > 0xffffffffu) fail("internal: DescKeys: ", n, " keys (at most 2^32 - 1)");
+  keys_.resize(n);
+  labels_.resize(n);
+}
+
+template <class U>
+void DescKeys<U>::sort() {
+  const std::size_t n = keys_.size();
+  if (n < 2) return;
+  std::vector<U> key_scratch;
+  std::vector<std::uint8_t> label_scratch;
+  const auto [src, psrc] = scatter_passes<U>(reinterpret_cast<std::byte*>(keys_.data()), labels_.data(), n, hist_,
+                                             key_scratch, label_scratch);
+  if (psrc != labels_.data()) {  // an odd number of passes ran: the scratch buffers hold the result
+    keys_.swap(key_scratch);
+    labels_.swap(label_scratch);
+  }
+  (void)src;
+}
+
+template class DescKeys<std::uint32_t>;
+template class DescKeys<std::uint64_t>;
 
 }  // namespace wasmetrics::kernels
