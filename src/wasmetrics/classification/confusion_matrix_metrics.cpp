@@ -7,9 +7,15 @@
 //   multiclass: confmat int64 [C, C] (rows: target, columns: prediction), Reduction::sum.
 // Binary metrics of this family drop ignored entries before the logits test, multilabel ones
 // test the whole tensor (C4).
+#include <array>
 #include <cmath>
 #include <limits>
 #include <type_traits>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xreducer.hpp>
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
 
 #include "wasmetrics/classification/input_format.hpp"
 #include "wasmetrics/classification/stat_scores.hpp"
@@ -318,22 +324,20 @@ class ConfusionFamilyMetric final : public Metric {
     Tensor out;
     for (auto& m : mats) {
       if (normalize_ == "true" || normalize_ == "pred" || normalize_ == "all") {
-        std::vector<double> norm(m.size());
-        double all = 0;
-        for (double v : m) all += v;
-        for (std::int64_t i = 0; i < n; ++i)
-          for (std::int64_t j = 0; j < n; ++j) {
-            double d = 0;
-            if (normalize_ == "true")
-              for (std::int64_t q = 0; q < n; ++q) d += m[i * n + q];
-            else if (normalize_ == "pred")
-              for (std::int64_t q = 0; q < n; ++q) d += m[q * n + j];
-            else
-              d = all;
-            double v = m[i * n + j] / d;
-            norm[i * n + j] = std::isnan(v) ? 0.0 : v;  // C10: NaN -> 0
-          }
-        m = std::move(norm);
+        const auto un = static_cast<std::size_t>(n);
+        const auto a = xt::adapt(m, std::array<std::size_t, 2>{un, un});
+        xt::xtensor<double, 2> norm;
+        if (normalize_ == "true") {
+          const xt::xtensor<double, 1> rows = xt::sum(a, {1});  // per target class
+          norm = a / xt::view(rows, xt::all(), xt::newaxis());
+        } else if (normalize_ == "pred") {
+          const xt::xtensor<double, 1> cols = xt::sum(a, {0});  // per predicted class
+          norm = a / xt::view(cols, xt::newaxis(), xt::all());
+        } else {
+          norm = a / xt::sum(a)();
+        }
+        m.assign(norm.begin(), norm.end());
+        for (double& v : m) v = std::isnan(v) ? 0.0 : v;  // C10: NaN -> 0
       }
       out.data.insert(out.data.end(), m.begin(), m.end());
     }
