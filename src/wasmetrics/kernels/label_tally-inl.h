@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
-#include "hwy/aligned_allocator.h"
 #include "hwy/highway.h"
 #include "wasmetrics/kernels/label_tally.hpp"
 
@@ -60,8 +60,9 @@ void TallyBlocks(const float* HWY_RESTRICT p, const std::uint8_t* HWY_RESTRICT t
   const std::int64_t blocks = rows / N;
   const std::int64_t stride = N * L;  // elements per block
   const std::int64_t tile = std::min(L, std::max<std::int64_t>(1, 4096 / N));
-  auto thr_v = hwy::AllocateAligned<float>(static_cast<std::size_t>(tile * N));
-  auto acc = hwy::AllocateAligned<std::uint8_t>(static_cast<std::size_t>(kCounters * tile * N));
+  // (std::vector and unaligned loads: hwy::AllocateAligned needs libhwy, which WASM builds do not link)
+  std::vector<float> thr_v(static_cast<std::size_t>(tile * N));
+  std::vector<std::uint8_t> acc(static_cast<std::size_t>(kCounters * tile * N));
   const V8 ignore_v = hn::Set(d8, static_cast<std::uint8_t>(ignore < 0 ? 0 : ignore));
   // u32 max of the preds' bits (probs: > bits(1.0f) unless all in [+0, 1]; logits: of |pred|'s
   // bits, >= bits(Infinity) iff NaN or +/-Infinity)
@@ -82,12 +83,12 @@ void TallyBlocks(const float* HWY_RESTRICT p, const std::uint8_t* HWY_RESTRICT t
       for (std::int64_t g = 0; g < gn; ++g)
         for (std::int64_t k = 0, l = (N * (g0 + g)) % L; k < N; ++k, l = l + 1 == L ? 0 : l + 1)
           thr_v[static_cast<std::size_t>(g * N + k)] = thr[l];
-      std::fill(acc.get(), acc.get() + kCounters * gn * N, std::uint8_t{0});
+      std::fill(acc.data(), acc.data() + kCounters * gn * N, std::uint8_t{0});
       const float* pb = p + b0 * stride + N * g0;
       const std::uint8_t* tb = t + b0 * stride + N * g0;
       for (std::int64_t b = 0; b < nb; ++b, pb += stride, tb += stride) {
-        const float* th = thr_v.get();
-        std::uint8_t* c = acc.get();
+        const float* th = thr_v.data();
+        std::uint8_t* c = acc.data();
         for (std::int64_t g = 0; g < gn; ++g, th += N, c += kCounters * N) {
           const float* pg = pb + N * g;
           const VF f0 = hn::LoadU(df, pg), f1 = hn::LoadU(df, pg + NF), f2 = hn::LoadU(df, pg + 2 * NF),
@@ -99,57 +100,55 @@ void TallyBlocks(const float* HWY_RESTRICT p, const std::uint8_t* HWY_RESTRICT t
             bits_max = hn::Max(bits_max, hn::Max(hn::Max(a0, a1), hn::Max(a2, a3)));
             lo = hn::Min(lo, hn::Min(hn::Min(f0, f1), hn::Min(f2, f3)));
             hi = hn::Max(hi, hn::Max(hn::Max(f0, f1), hn::Max(f2, f3)));
-            pos = MasksToBytes(d8, hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f0, hn::Load(df, th)))),
-                               hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f1, hn::Load(df, th + NF)))),
-                               hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f2, hn::Load(df, th + 2 * NF)))),
-                               hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f3, hn::Load(df, th + 3 * NF)))));
+            pos = MasksToBytes(d8, hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f0, hn::LoadU(df, th)))),
+                               hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f1, hn::LoadU(df, th + NF)))),
+                               hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f2, hn::LoadU(df, th + 2 * NF)))),
+                               hn::BitCast(d32, hn::VecFromMask(df, hn::Ge(f3, hn::LoadU(df, th + 3 * NF)))));
           } else {
             bits_max = hn::Max(bits_max, hn::Max(hn::Max(hn::BitCast(d32, f0), hn::BitCast(d32, f1)),
                                                  hn::Max(hn::BitCast(d32, f2), hn::BitCast(d32, f3))));
-            pos = MasksToBytes(d8, hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f0, hn::Load(df, th)))),
-                               hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f1, hn::Load(df, th + NF)))),
-                               hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f2, hn::Load(df, th + 2 * NF)))),
-                               hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f3, hn::Load(df, th + 3 * NF)))));
+            pos = MasksToBytes(d8, hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f0, hn::LoadU(df, th)))),
+                               hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f1, hn::LoadU(df, th + NF)))),
+                               hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f2, hn::LoadU(df, th + 2 * NF)))),
+                               hn::BitCast(d32, hn::VecFromMask(df, hn::Gt(f3, hn::LoadU(df, th + 3 * NF)))));
           }
           V8 tv = hn::LoadU(d8, tb + N * g);
           if constexpr (kIgnore) {
             const V8 skip = hn::VecFromMask(d8, hn::Eq(tv, ignore_v));
-            hn::Store(hn::Sub(hn::Load(d8, c + 3 * N), skip), d8, c + 3 * N);
+            hn::StoreU(hn::Sub(hn::LoadU(d8, c + 3 * N), skip), d8, c + 3 * N);
             tv = hn::AndNot(skip, tv);
             pos = hn::AndNot(skip, pos);
           }
           target_max = hn::Max(target_max, tv);
-          hn::Store(hn::Add(hn::Load(d8, c), hn::And(pos, tv)), d8, c);
-          hn::Store(hn::Sub(hn::Load(d8, c + N), pos), d8, c + N);
-          hn::Store(hn::Add(hn::Load(d8, c + 2 * N), tv), d8, c + 2 * N);
+          hn::StoreU(hn::Add(hn::LoadU(d8, c), hn::And(pos, tv)), d8, c);
+          hn::StoreU(hn::Sub(hn::LoadU(d8, c + N), pos), d8, c + N);
+          hn::StoreU(hn::Add(hn::LoadU(d8, c + 2 * N), tv), d8, c + 2 * N);
         }
       }
       for (std::int64_t g = 0; g < gn; ++g) {
-        const std::uint8_t* c = acc.get() + kCounters * g * N;
+        const std::uint8_t* c = acc.data() + kCounters * g * N;
         for (std::int64_t k = 0, l = (N * (g0 + g)) % L; k < N; ++k, l = l + 1 == L ? 0 : l + 1)
           for (int j = 0; j < kCounters; ++j) totals[j][l] += c[j * N + k];
       }
     }
   }
-  auto lanes32 = hwy::AllocateAligned<std::uint32_t>(static_cast<std::size_t>(NF));
-  hn::Store(bits_max, d32, lanes32.get());
-  const std::uint32_t bits_top = *std::max_element(lanes32.get(), lanes32.get() + NF);
+  alignas(64) std::uint32_t lanes32[64];  // up to 64 lanes of 32 bits on every target (2048-bit vectors)
+  hn::Store(bits_max, d32, lanes32);
+  const std::uint32_t bits_top = *std::max_element(lanes32, lanes32 + NF);
   if constexpr (kLogits) {
     out.preds_not_finite |= bits_top >= 0x7f800000u;  // bits of Infinity
-    auto mn = hwy::AllocateAligned<float>(static_cast<std::size_t>(NF));
-    auto mx = hwy::AllocateAligned<float>(static_cast<std::size_t>(NF));
-    hn::Store(lo, df, mn.get());
-    hn::Store(hi, df, mx.get());
+    alignas(64) float mn[64], mx[64];
+    hn::Store(lo, df, mn);
+    hn::Store(hi, df, mx);
     // (NaN makes these meaningless, but then preds_not_finite is set)
-    out.preds_outside_unit |=
-        *std::min_element(mn.get(), mn.get() + NF) < 0.0f || *std::max_element(mx.get(), mx.get() + NF) > 1.0f;
+    out.preds_outside_unit |= *std::min_element(mn, mn + NF) < 0.0f || *std::max_element(mx, mx + NF) > 1.0f;
   } else {
     constexpr std::uint32_t kOneBits = 0x3f800000u;  // 1.0f; +0 .. 1 are the bit patterns 0 .. kOneBits
     out.preds_maybe_outside_unit |= bits_top > kOneBits;
   }
-  auto tm = hwy::AllocateAligned<std::uint8_t>(static_cast<std::size_t>(N));
-  hn::Store(target_max, d8, tm.get());
-  out.target_unexpected |= *std::max_element(tm.get(), tm.get() + N) > 1;
+  alignas(64) std::uint8_t tm[256];
+  hn::Store(target_max, d8, tm);
+  out.target_unexpected |= *std::max_element(tm, tm + N) > 1;
   if (!kLogits && (out.preds_maybe_outside_unit || out.target_unexpected)) return;  // stopped early
   const std::int64_t done = blocks * N;
   scalar::tally_add(p + done * L, t + done * L, rows - done, L, thr, ignore,
