@@ -3,7 +3,8 @@
 // are not multiples of 4 or 16, ignore_index, per-label thresholds, values on the thresholds, logits
 // (values on the logit cuts); and the batches it must refuse (NaN, Inf, unexpected targets, -0.0
 // as the only value outside (0, 1]), which leave the state as it was.
-// The native build runs the scalar loop; tests/js/label-tally.test.mjs runs the SIMD one.
+// The native build runs the best Highway target of the CPU (kernels_label_tally_test.cpp runs every
+// target against the scalar twin); tests/js/label-tally-{simd,plain}.test.mjs run the WASM ones.
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -14,10 +15,10 @@
 
 #include "test_buffers.hpp"
 #include "wasmetrics/classification/input_format.hpp"
-#include "wasmetrics/classification/label_tally.hpp"
 #include "wasmetrics/classification/stat_scores.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/kernels/label_tally.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -82,8 +83,8 @@ std::vector<std::int64_t> general(const InputFormat& f, const Batch& b) {
 
 TEST(LabelTally, FusedMatchesGeneralPathOnRandomBatches) {
   std::mt19937 rng(7);
-  const std::int64_t shapes[][2] = {{1, 1}, {15, 1}, {4099, 1}, {1, 2}, {17, 3}, {33, 4}, {1001, 20},
-                                    {4111, 20}, {257, 37}, {16, 16}, {31, 5}, {5000, 3}};
+  const std::int64_t shapes[][2] = {{1, 1},     {15, 1},    {4099, 1}, {1, 2},   {17, 3}, {33, 4},
+                                    {1001, 20}, {4111, 20}, {257, 37}, {16, 16}, {31, 5}, {5000, 3}};
   std::int64_t checked = 0;
   for (auto [N, L] : shapes) {
     for (int ignore_case = 0; ignore_case < 4; ++ignore_case) {
@@ -91,8 +92,14 @@ TEST(LabelTally, FusedMatchesGeneralPathOnRandomBatches) {
       std::optional<std::int64_t> ii;
       int ignore_byte = -1;
       if (ignore_case == 1) ii = -1;
-      if (ignore_case == 2) { ii = 255; ignore_byte = 255; }
-      if (ignore_case == 3) { ii = 7; ignore_byte = 7; }
+      if (ignore_case == 2) {
+        ii = 255;
+        ignore_byte = 255;
+      }
+      if (ignore_case == 3) {
+        ii = 7;
+        ignore_byte = 7;
+      }
       for (bool per_label : {false, true}) {
         std::vector<double> thr{0.5};
         if (per_label) {
@@ -107,8 +114,8 @@ TEST(LabelTally, FusedMatchesGeneralPathOnRandomBatches) {
         classification::add_stat_states(s, layout);
         ASSERT_TRUE(classification::count_stats_fused(f, b.preds(), b.target(), layout, s))
             << "N=" << N << " L=" << L << " ignore case " << ignore_case;
-        EXPECT_EQ(counts(s), general(f, b)) << "N=" << N << " L=" << L << " ignore case " << ignore_case
-                                            << " per-label " << per_label;
+        EXPECT_EQ(counts(s), general(f, b))
+            << "N=" << N << " L=" << L << " ignore case " << ignore_case << " per-label " << per_label;
         ++checked;
       }
     }
@@ -128,7 +135,10 @@ TEST(LabelTally, LogitsPassMatchesGeneralPath) {
       for (int ignore_case = 0; ignore_case < 2; ++ignore_case) {
         std::optional<std::int64_t> ii;
         int ignore_byte = -1;
-        if (ignore_case == 1) { ii = 255; ignore_byte = 255; }
+        if (ignore_case == 1) {
+          ii = 255;
+          ignore_byte = 255;
+        }
         std::vector<double> thr;
         std::uniform_real_distribution<double> u(0.0, 1.0);
         for (std::int64_t l = 0; l < L; ++l) thr.push_back(l == 0 ? 0.5 : l == 1 ? 0.0 : l == 2 ? 1.0 : u(rng));
@@ -139,11 +149,16 @@ TEST(LabelTally, LogitsPassMatchesGeneralPath) {
         for (std::size_t i = 0; i < b.p.size(); ++i) {
           const float cut = f.cut_f32[i % static_cast<std::size_t>(L)];
           const int k = pick(rng);
-          if (k == 0 && std::isfinite(cut)) b.p[i] = cut;
-          else if (k == 1 && std::isfinite(cut)) b.p[i] = std::nextafter(cut, -INFINITY);
-          else if (k == 2) b.p[i] = -0.0f;
-          else if (k == 3) b.p[i] = 3.0e38f;
-          else b.p[i] = wide(rng);
+          if (k == 0 && std::isfinite(cut))
+            b.p[i] = cut;
+          else if (k == 1 && std::isfinite(cut))
+            b.p[i] = std::nextafter(cut, -INFINITY);
+          else if (k == 2)
+            b.p[i] = -0.0f;
+          else if (k == 3)
+            b.p[i] = 3.0e38f;
+          else
+            b.p[i] = wide(rng);
         }
         StatLayout layout{.k = L};
         State s;
@@ -170,9 +185,9 @@ TEST(LabelTally, TallyCountsEveryKeptPosition) {
   const std::vector<float> p{0.9f, 0.1f, 0.5f, 0.2f, 0.8f, 0.6f};
   const std::vector<std::uint8_t> t{1, 0, 9, 1, 1, 0};
   const std::vector<float> thr{0.5f, 0.5f, 0.5f};
-  classification::LabelTally a, b;
-  classification::tally_labels(p.data(), t.data(), 2, 3, thr.data(), 9, classification::TallyCompare::probs_greater, a);
-  classification::tally_labels_scalar(p.data(), t.data(), 2, 3, thr.data(), 9, classification::TallyCompare::probs_greater, b);
+  kernels::LabelTally a, b;
+  kernels::tally_labels(p.data(), t.data(), 2, 3, thr.data(), 9, kernels::TallyCompare::probs_greater, a);
+  kernels::scalar::tally_labels(p.data(), t.data(), 2, 3, thr.data(), 9, kernels::TallyCompare::probs_greater, b);
   for (auto* x : {&a, &b}) {
     EXPECT_EQ(x->pred_and_target, (std::vector<std::uint64_t>{1, 1, 0}));  // 0.9/1; 0.8/1; 0.5 not > 0.5
     EXPECT_EQ(x->pred, (std::vector<std::uint64_t>{1, 1, 1}));             // 0.9; 0.8; 0.6 (0.5 ignored)

@@ -7,15 +7,22 @@
 //   multiclass: confmat int64 [C, C] (rows: target, columns: prediction), Reduction::sum.
 // Binary metrics of this family drop ignored entries before the logits test, multilabel ones
 // test the whole tensor (C4).
+#include <array>
 #include <cmath>
 #include <limits>
 #include <type_traits>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xreducer.hpp>
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
 
 #include "wasmetrics/classification/input_format.hpp"
 #include "wasmetrics/classification/stat_scores.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/kernels/confusion_scatter.hpp"
 
 namespace wasmetrics {
 namespace classification {
@@ -43,8 +50,8 @@ bool bincount_uint8_label_maps(const InputFormat& f, const std::uint8_t* p, cons
                                std::int64_t* cm) {
   const std::int64_t C = f.num_classes;
   if (C > 256) return false;
-  std::vector<std::uint32_t> table(256 * 256, 0);
-  for (std::size_t i = 0; i < n; ++i) ++table[(static_cast<std::size_t>(t[i]) << 8) | p[i]];
+  std::vector<std::uint32_t> table(kernels::kBytePairBins, 0);
+  kernels::scatter_byte_pairs(p, t, n, table.data());
   const std::int64_t ii = f.ignore_index.value_or(-1);
   for (std::int64_t tv = 0; tv < 256; ++tv) {
     const std::uint32_t* row = table.data() + (tv << 8);
@@ -78,7 +85,9 @@ bool bincount_int_label_maps(const InputFormat& f, const T* p, const T* t, std::
   const auto target_slot = [&](std::int64_t tv) {
     return has_ii && tv == ii ? uC : static_cast<std::uint64_t>(tv) < uC ? static_cast<std::uint64_t>(tv) : uC + 1;
   };
-  const auto pred_slot = [&](std::int64_t pv) { return static_cast<std::uint64_t>(pv) < uC ? static_cast<std::uint64_t>(pv) : uC; };
+  const auto pred_slot = [&](std::int64_t pv) {
+    return static_cast<std::uint64_t>(pv) < uC ? static_cast<std::uint64_t>(pv) : uC;
+  };
   std::vector<std::uint32_t> table((uC + 2) * cols, 0);
   if constexpr (sizeof(T) <= 2) {
     // 8/16-bit values: the slots come from two lookup tables over every value of the type (at most
@@ -115,9 +124,12 @@ bool bincount_label_maps(const InputFormat& f, const TensorView& preds, const Te
   return dispatch_dtype(preds.dtype, [&]<class T>(T) {
     const auto* p = static_cast<const T*>(preds.data);
     const auto* t = static_cast<const T*>(target.data);
-    if constexpr (std::is_floating_point_v<T>) return false;
-    else if constexpr (std::is_same_v<T, std::uint8_t>) return bincount_uint8_label_maps(f, p, t, n, cm);
-    else return bincount_int_label_maps(f, p, t, n, cm);
+    if constexpr (std::is_floating_point_v<T>)
+      return false;
+    else if constexpr (std::is_same_v<T, std::uint8_t>)
+      return bincount_uint8_label_maps(f, p, t, n, cm);
+    else
+      return bincount_int_label_maps(f, p, t, n, cm);
   });
 }
 
@@ -144,10 +156,15 @@ double mcc_of(const std::vector<double>& cm, std::int64_t n) {
   double c = 0, s = 0, tkpk = 0, pk2 = 0, tk2 = 0;
   for (std::int64_t i = 0; i < n; ++i) {
     double tk = 0, pk = 0;
-    for (std::int64_t j = 0; j < n; ++j) { tk += cm[i * n + j]; pk += cm[j * n + i]; }
+    for (std::int64_t j = 0; j < n; ++j) {
+      tk += cm[i * n + j];
+      pk += cm[j * n + i];
+    }
     c += cm[i * n + i];
     s += tk;
-    tkpk += tk * pk; pk2 += pk * pk; tk2 += tk * tk;
+    tkpk += tk * pk;
+    pk2 += pk * pk;
+    tk2 += tk * tk;
   }
   double num = c * s - tkpk;
   double den = (s * s - pk2) * (s * s - tk2);
@@ -156,10 +173,19 @@ double mcc_of(const std::vector<double>& cm, std::int64_t n) {
     const float tn = static_cast<float>(cm[0]), fp = static_cast<float>(cm[1]), fn = static_cast<float>(cm[2]),
                 tp = static_cast<float>(cm[3]);
     float a = 0, b = 0;
-    if (fn == 0 && tn == 0) { a = tp; b = fp; }
-    else if (fp == 0 && tn == 0) { a = tp; b = fn; }
-    else if (tp == 0 && fn == 0) { a = tn; b = fp; }
-    else if (tp == 0 && fp == 0) { a = tn; b = fn; }
+    if (fn == 0 && tn == 0) {
+      a = tp;
+      b = fp;
+    } else if (fp == 0 && tn == 0) {
+      a = tp;
+      b = fn;
+    } else if (tp == 0 && fn == 0) {
+      a = tn;
+      b = fp;
+    } else if (tp == 0 && fp == 0) {
+      a = tn;
+      b = fn;
+    }
     const float eps = std::numeric_limits<float>::epsilon();
     const float fnum = std::sqrt(eps) * (a - b);
     const float fden = (tp + fp + eps) * (tp + fn + eps) * (tn + fp + eps) * (tn + fn + eps);
@@ -173,7 +199,11 @@ double kappa_of(const std::vector<double>& cm, std::int64_t n, const std::string
   std::vector<double> sum0(static_cast<std::size_t>(n), 0), sum1(static_cast<std::size_t>(n), 0);
   double total = 0;
   for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t j = 0; j < n; ++j) { sum1[i] += cm[i * n + j]; sum0[j] += cm[i * n + j]; total += cm[i * n + j]; }
+    for (std::int64_t j = 0; j < n; ++j) {
+      sum1[i] += cm[i * n + j];
+      sum0[j] += cm[i * n + j];
+      total += cm[i * n + j];
+    }
   double a = 0, b = 0;
   for (std::int64_t i = 0; i < n; ++i)
     for (std::int64_t j = 0; j < n; ++j) {
@@ -189,8 +219,8 @@ class ConfusionFamilyMetric final : public Metric {
  public:
   ConfusionFamilyMetric(Options o, Task task, CmKind kind) : Metric(std::move(o)), kind_(kind) {
     const Options& op = options();
-    format_ = input_format_from_options(op, task, task == Task::binary ? LogitsTest::kept_entries
-                                                                       : LogitsTest::whole_tensor);
+    format_ =
+        input_format_from_options(op, task, task == Task::binary ? LogitsTest::kept_entries : LogitsTest::whole_tensor);
     layout_.k = task == Task::binary ? 1 : format_.num_classes;
     layout_.per_sample = false;
     const Json& all = op.json();
@@ -270,17 +300,21 @@ class ConfusionFamilyMetric final : public Metric {
       for (std::int64_t l = 0; l < layout_.k; ++l) mats.push_back({tn[l], fp[l], fn[l], tp[l]});
     }
     switch (kind_) {
-      case CmKind::confusion_matrix: return confusion_matrix(mats, n);
+      case CmKind::confusion_matrix:
+        return confusion_matrix(mats, n);
       case CmKind::mcc: {
         if (format_.task == Task::multilabel) {  // per-label 2x2 matrices summed first
           std::vector<double> sum(4, 0.0);
-          for (auto& m : mats) for (int i = 0; i < 4; ++i) sum[i] += m[i];
+          for (auto& m : mats)
+            for (int i = 0; i < 4; ++i) sum[i] += m[i];
           return Result::scalar(mcc_of(sum, 2));
         }
         return Result::scalar(mcc_of(mats[0], n));
       }
-      case CmKind::kappa: return Result::scalar(kappa_of(mats[0], n, weights_));
-      case CmKind::jaccard: return jaccard(mats, n);
+      case CmKind::kappa:
+        return Result::scalar(kappa_of(mats[0], n, weights_));
+      case CmKind::jaccard:
+        return jaccard(mats, n);
     }
     return Result();
   }
@@ -290,24 +324,27 @@ class ConfusionFamilyMetric final : public Metric {
     Tensor out;
     for (auto& m : mats) {
       if (normalize_ == "true" || normalize_ == "pred" || normalize_ == "all") {
-        std::vector<double> norm(m.size());
-        double all = 0;
-        for (double v : m) all += v;
-        for (std::int64_t i = 0; i < n; ++i)
-          for (std::int64_t j = 0; j < n; ++j) {
-            double d = 0;
-            if (normalize_ == "true") for (std::int64_t q = 0; q < n; ++q) d += m[i * n + q];
-            else if (normalize_ == "pred") for (std::int64_t q = 0; q < n; ++q) d += m[q * n + j];
-            else d = all;
-            double v = m[i * n + j] / d;
-            norm[i * n + j] = std::isnan(v) ? 0.0 : v;  // C10: NaN -> 0
-          }
-        m = std::move(norm);
+        const auto un = static_cast<std::size_t>(n);
+        const auto a = xt::adapt(m, std::array<std::size_t, 2>{un, un});
+        xt::xtensor<double, 2> norm;
+        if (normalize_ == "true") {
+          const xt::xtensor<double, 1> rows = xt::sum(a, {1});  // per target class
+          norm = a / xt::view(rows, xt::all(), xt::newaxis());
+        } else if (normalize_ == "pred") {
+          const xt::xtensor<double, 1> cols = xt::sum(a, {0});  // per predicted class
+          norm = a / xt::view(cols, xt::newaxis(), xt::all());
+        } else {
+          norm = a / xt::sum(a)();
+        }
+        m.assign(norm.begin(), norm.end());
+        for (double& v : m) v = std::isnan(v) ? 0.0 : v;  // C10: NaN -> 0
       }
       out.data.insert(out.data.end(), m.begin(), m.end());
     }
-    if (format_.task == Task::multilabel) out.shape = {static_cast<std::int64_t>(mats.size()), 2, 2};
-    else out.shape = {n, n};
+    if (format_.task == Task::multilabel)
+      out.shape = {static_cast<std::int64_t>(mats.size()), 2, 2};
+    else
+      out.shape = {n, n};
     return Result(std::move(out));
   }
 
@@ -331,7 +368,10 @@ class ConfusionFamilyMetric final : public Metric {
       } else {
         const auto& m = mats[0];
         double row = 0, col = 0;
-        for (std::int64_t q = 0; q < n; ++q) { row += m[c * n + q]; col += m[q * n + c]; }
+        for (std::int64_t q = 0; q < n; ++q) {
+          row += m[c * n + q];
+          col += m[q * n + c];
+        }
         num[c] = m[c * n + c];
         den[c] = row + col - num[c];
         support[c] = row;
@@ -342,7 +382,10 @@ class ConfusionFamilyMetric final : public Metric {
     const std::int64_t ii = ii_in ? *format_.ignore_index : -1;
     if (average_ == "micro") {
       double a = 0, b = 0;
-      for (std::int64_t c = 0; c < K; ++c) { a += num[c]; b += den[c]; }
+      for (std::int64_t c = 0; c < K; ++c) {
+        a += num[c];
+        b += den[c];
+      }
       if (ii_in) b -= den[ii];
       return Result::scalar(divide_or(a, b, zd));
     }
@@ -352,8 +395,10 @@ class ConfusionFamilyMetric final : public Metric {
     std::vector<double> w(K);
     double wsum = 0;
     for (std::int64_t c = 0; c < K; ++c) {
-      if (average_ == "weighted") w[c] = support[c];
-      else w[c] = (c == ii || (!ml && seen[c] == 0)) ? 0.0 : 1.0;
+      if (average_ == "weighted")
+        w[c] = support[c];
+      else
+        w[c] = (c == ii || (!ml && seen[c] == 0)) ? 0.0 : 1.0;
       if (nan_zd && std::isnan(score[c])) w[c] = 0;
       wsum += w[c];
     }
@@ -378,21 +423,31 @@ class ConfusionFamilyMetric final : public Metric {
 // ---- schemas ----
 
 OptionSpec normalize_option() {
-  return {.name = "normalize", .type = OptionType::string, .default_value = nullptr,
-          .choices = {"true", "pred", "all", "none"}, .nullable = true,
-          .doc = "'true': rows sum to 1; 'pred': columns sum to 1; 'all': the matrix sums to 1; 'none'/null: counts "
-                 "(a row/column summing to 0 gives zeros)"};
+  return {.name = "normalize",
+          .type = OptionType::string,
+          .default_value = nullptr,
+          .choices = {"true", "pred", "all", "none"},
+          .nullable = true,
+          .doc =
+              "'true': rows sum to 1; 'pred': columns sum to 1; 'all': the matrix sums to 1; 'none'/null: counts "
+              "(a row/column summing to 0 gives zeros)"};
 }
 
 OptionSpec weights_option() {
-  return {.name = "weights", .type = OptionType::string, .default_value = nullptr,
-          .choices = {"linear", "quadratic", "none"}, .nullable = true,
+  return {.name = "weights",
+          .type = OptionType::string,
+          .default_value = nullptr,
+          .choices = {"linear", "quadratic", "none"},
+          .nullable = true,
           .doc = "disagreement weights: null/'none' (unweighted kappa), 'linear' |i-j|, 'quadratic' (i-j)^2"};
 }
 
 OptionSpec jaccard_average_option(Task task) {
-  return {.name = "average", .type = OptionType::string, .default_value = "macro",
-          .choices = {"micro", "macro", "weighted", "none"}, .nullable = true,
+  return {.name = "average",
+          .type = OptionType::string,
+          .default_value = "macro",
+          .choices = {"micro", "macro", "weighted", "none"},
+          .nullable = true,
           .doc = std::string("reduction over ") + (task == Task::multilabel ? "labels" : "classes") +
                  ": 'micro' (pooled intersection over pooled union), 'macro' (mean of per-class IoU" +
                  (task == Task::multiclass ? ", classes never seen and ignore_index dropped" : "") +
@@ -400,9 +455,13 @@ OptionSpec jaccard_average_option(Task task) {
 }
 
 OptionSpec jaccard_zero_division_option() {
-  return {.name = "zero_division", .type = OptionType::number_or_string, .default_value = 0, .choices = {"nan"},
-          .doc = "IoU of a class whose union is empty: 0, 1, or 'nan' (the class then drops out of macro/weighted "
-                 "averages)"};
+  return {.name = "zero_division",
+          .type = OptionType::number_or_string,
+          .default_value = 0,
+          .choices = {"nan"},
+          .doc =
+              "IoU of a class whose union is empty: 0, 1, or 'nan' (the class then drops out of macro/weighted "
+              "averages)"};
 }
 
 MetricSpec cm_spec(std::string name, Task task, CmKind kind, std::string doc) {
@@ -438,17 +497,28 @@ using classification::Task;
 #define WASMETRICS_CM_SPEC(id, Name, task, kind, doc) \
   MetricSpec id##_spec() { return classification::cm_spec(Name, task, kind, doc); }
 
-WASMETRICS_CM_SPEC(binary_confusion_matrix, "BinaryConfusionMatrix", Task::binary, CmKind::confusion_matrix, "2x2 confusion matrix [[tn, fp], [fn, tp]] (rows: target).")
-WASMETRICS_CM_SPEC(multiclass_confusion_matrix, "MulticlassConfusionMatrix", Task::multiclass, CmKind::confusion_matrix, "C x C confusion matrix (rows: target, columns: prediction).")
-WASMETRICS_CM_SPEC(multilabel_confusion_matrix, "MultilabelConfusionMatrix", Task::multilabel, CmKind::confusion_matrix, "One 2x2 confusion matrix [[tn, fp], [fn, tp]] per label.")
-WASMETRICS_CM_SPEC(binary_jaccard_index, "BinaryJaccardIndex", Task::binary, CmKind::jaccard, "Jaccard index (IoU) tp/(tp+fp+fn) of binary predictions.")
-WASMETRICS_CM_SPEC(multiclass_jaccard_index, "MulticlassJaccardIndex", Task::multiclass, CmKind::jaccard, "Jaccard index (IoU) per class from the confusion matrix, averaged.")
-WASMETRICS_CM_SPEC(multilabel_jaccard_index, "MultilabelJaccardIndex", Task::multilabel, CmKind::jaccard, "Jaccard index (IoU) per label, averaged.")
-WASMETRICS_CM_SPEC(binary_matthews_corr_coef, "BinaryMatthewsCorrCoef", Task::binary, CmKind::mcc, "Matthews correlation coefficient of binary predictions.")
-WASMETRICS_CM_SPEC(multiclass_matthews_corr_coef, "MulticlassMatthewsCorrCoef", Task::multiclass, CmKind::mcc, "Matthews correlation coefficient of multiclass predictions.")
-WASMETRICS_CM_SPEC(multilabel_matthews_corr_coef, "MultilabelMatthewsCorrCoef", Task::multilabel, CmKind::mcc, "Matthews correlation coefficient of the summed per-label 2x2 matrices.")
-WASMETRICS_CM_SPEC(binary_cohen_kappa, "BinaryCohenKappa", Task::binary, CmKind::kappa, "Cohen's kappa of binary predictions (optionally weighted).")
-WASMETRICS_CM_SPEC(multiclass_cohen_kappa, "MulticlassCohenKappa", Task::multiclass, CmKind::kappa, "Cohen's kappa of multiclass predictions (optionally linear/quadratic weighted).")
+WASMETRICS_CM_SPEC(binary_confusion_matrix, "BinaryConfusionMatrix", Task::binary, CmKind::confusion_matrix,
+                   "2x2 confusion matrix [[tn, fp], [fn, tp]] (rows: target).")
+WASMETRICS_CM_SPEC(multiclass_confusion_matrix, "MulticlassConfusionMatrix", Task::multiclass, CmKind::confusion_matrix,
+                   "C x C confusion matrix (rows: target, columns: prediction).")
+WASMETRICS_CM_SPEC(multilabel_confusion_matrix, "MultilabelConfusionMatrix", Task::multilabel, CmKind::confusion_matrix,
+                   "One 2x2 confusion matrix [[tn, fp], [fn, tp]] per label.")
+WASMETRICS_CM_SPEC(binary_jaccard_index, "BinaryJaccardIndex", Task::binary, CmKind::jaccard,
+                   "Jaccard index (IoU) tp/(tp+fp+fn) of binary predictions.")
+WASMETRICS_CM_SPEC(multiclass_jaccard_index, "MulticlassJaccardIndex", Task::multiclass, CmKind::jaccard,
+                   "Jaccard index (IoU) per class from the confusion matrix, averaged.")
+WASMETRICS_CM_SPEC(multilabel_jaccard_index, "MultilabelJaccardIndex", Task::multilabel, CmKind::jaccard,
+                   "Jaccard index (IoU) per label, averaged.")
+WASMETRICS_CM_SPEC(binary_matthews_corr_coef, "BinaryMatthewsCorrCoef", Task::binary, CmKind::mcc,
+                   "Matthews correlation coefficient of binary predictions.")
+WASMETRICS_CM_SPEC(multiclass_matthews_corr_coef, "MulticlassMatthewsCorrCoef", Task::multiclass, CmKind::mcc,
+                   "Matthews correlation coefficient of multiclass predictions.")
+WASMETRICS_CM_SPEC(multilabel_matthews_corr_coef, "MultilabelMatthewsCorrCoef", Task::multilabel, CmKind::mcc,
+                   "Matthews correlation coefficient of the summed per-label 2x2 matrices.")
+WASMETRICS_CM_SPEC(binary_cohen_kappa, "BinaryCohenKappa", Task::binary, CmKind::kappa,
+                   "Cohen's kappa of binary predictions (optionally weighted).")
+WASMETRICS_CM_SPEC(multiclass_cohen_kappa, "MulticlassCohenKappa", Task::multiclass, CmKind::kappa,
+                   "Cohen's kappa of multiclass predictions (optionally linear/quadratic weighted).")
 
 #undef WASMETRICS_CM_SPEC
 

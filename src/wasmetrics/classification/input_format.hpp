@@ -13,11 +13,11 @@
 // X is the product of the extra dimensions "..." (1 when there are none). One allocation per
 // batch, the loops run over typed pointers with the dtype dispatched once outside them.
 #include <cmath>
-#include <limits>
-#include <type_traits>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "wasmetrics/core/options.hpp"
@@ -35,13 +35,13 @@ enum class InputKind : std::uint8_t { auto_detect, probs, logits, labels };
 enum class LogitsTest : std::uint8_t { whole_tensor, kept_entries };
 
 struct InputFormat {
-  std::string metric;                       // for messages
+  std::string metric;  // for messages
   Task task = Task::binary;
-  std::int64_t num_classes = 1;             // multiclass: C; multilabel: L; binary: 1
-  std::vector<double> thresholds;           // binary: 1 value; multilabel: L values
+  std::int64_t num_classes = 1;    // multiclass: C; multilabel: L; binary: 1
+  std::vector<double> thresholds;  // binary: 1 value; multilabel: L values
   std::optional<std::int64_t> ignore_index;
-  std::int64_t top_k = 1;                   // multiclass only
-  bool samplewise = false;                  // needs at least one extra dimension
+  std::int64_t top_k = 1;   // multiclass only
+  bool samplewise = false;  // needs at least one extra dimension
   InputKind kind = InputKind::auto_detect;
   bool validate = true;
   LogitsTest logits_test = LogitsTest::whole_tensor;
@@ -50,7 +50,7 @@ struct InputFormat {
   // sigmoid (rounded to the preds' type) is > threshold, so a logits batch is thresholded
   // without a sigmoid per element and with exactly the outcome of `sigmoid(x) > t`.
   std::vector<float> thr_f32;
-  std::vector<float> cut_f32;   // NaN: no logit passes
+  std::vector<float> cut_f32;  // NaN: no logit passes
   std::vector<double> cut_f64;
   void prepare();
 
@@ -94,6 +94,52 @@ inline std::int64_t label_of(T v) {
   }
 }
 ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const TensorView& target);
+
+// The k best classes along dim 1 of [N, C, X] scores, per (n, x): out[(n * X + x) * k + j], higher
+// score first, lower class first on ties (format_classes' top_k, legacy Dice's top_k).
+template <class P>
+void top_classes(const P* p, std::int64_t N, std::int64_t C, std::int64_t X, std::int64_t k, std::int32_t* out) {
+  if (k == 1) {
+    std::vector<P> best(static_cast<std::size_t>(X));
+    for (std::int64_t n = 0; n < N; ++n) {
+      const P* base = p + n * C * X;
+      std::int32_t* o = out + n * X;
+      for (std::int64_t x = 0; x < X; ++x) {
+        best[x] = base[x];
+        o[x] = 0;
+      }
+      for (std::int64_t c = 1; c < C; ++c) {
+        const P* row = base + c * X;
+        for (std::int64_t x = 0; x < X; ++x)
+          if (row[x] > best[x]) {
+            best[x] = row[x];
+            o[x] = static_cast<std::int32_t>(c);
+          }
+      }
+    }
+    return;
+  }
+  // top-k per position: k best, higher score first, lower class index first on ties
+  std::vector<P> vals(static_cast<std::size_t>(k));
+  for (std::int64_t n = 0; n < N; ++n) {
+    for (std::int64_t x = 0; x < X; ++x) {
+      std::int32_t* o = out + (n * X + x) * k;
+      std::int64_t filled = 0;
+      for (std::int64_t c = 0; c < C; ++c) {
+        P v = p[(n * C + c) * X + x];
+        if (filled == k && !(v > vals[k - 1])) continue;
+        std::int64_t j = filled < k ? filled++ : k - 1;
+        while (j > 0 && v > vals[j - 1]) {
+          vals[j] = vals[j - 1];
+          o[j] = o[j - 1];
+          --j;
+        }
+        vals[j] = v;
+        o[j] = static_cast<std::int32_t>(c);
+      }
+    }
+  }
+}
 
 // ---- option schema pieces shared by the classification metrics ----
 OptionSpec threshold_option(Task task);  // number (binary) or number_list (multilabel)

@@ -4,9 +4,9 @@
 #include <limits>
 #include <vector>
 
-#include "wasmetrics/classification/label_tally.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/kernels/label_tally.hpp"
 
 namespace wasmetrics::classification {
 
@@ -17,8 +17,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void add_stat_states(State& s, const StatLayout& layout) {
   for (const char* name : kNames) {
-    if (layout.per_sample) s.add(name, Reduction::cat, DType::int64, {0, layout.k});
-    else s.add(name, Reduction::sum, DType::int64, {layout.k});
+    if (layout.per_sample)
+      s.add(name, Reduction::cat, DType::int64, {0, layout.k});
+    else
+      s.add(name, Reduction::sum, DType::int64, {layout.k});
   }
 }
 
@@ -105,10 +107,10 @@ bool count_stats_fused(const InputFormat& f, const TensorView& preds, const Tens
   const std::int64_t rows = numel / L;
   const float* p = preds.as<float>();
   const std::uint8_t* t = target.as<std::uint8_t>();
-  LabelTally tally;
+  kernels::LabelTally tally;
   bool counted = false;
   if (f.kind != InputKind::logits) {
-    tally_labels(p, t, rows, L, f.thr_f32.data(), ignore, TallyCompare::probs_greater, tally);
+    kernels::tally_labels(p, t, rows, L, f.thr_f32.data(), ignore, kernels::TallyCompare::probs_greater, tally);
     if (tally.target_unexpected) return false;  // to report (or to skip, validate_args=false): general path
     counted = !tally.preds_maybe_outside_unit;
     if (!counted && f.kind == InputKind::probs) return false;
@@ -116,7 +118,7 @@ bool count_stats_fused(const InputFormat& f, const TensorView& preds, const Tens
   if (!counted) {
     // input_kind='logits', or a pred outside [0, 1] (the logits rule): count again against the logit
     // cuts; NaN/Inf (to report) and a batch whose only "outlier" was -0.0 (probs) go the general way.
-    tally_labels(p, t, rows, L, f.cut_f32.data(), ignore, TallyCompare::logits_greater_equal, tally);
+    kernels::tally_labels(p, t, rows, L, f.cut_f32.data(), ignore, kernels::TallyCompare::logits_greater_equal, tally);
     if (tally.target_unexpected || tally.preds_not_finite) return false;
     if (f.kind == InputKind::auto_detect && !tally.preds_outside_unit) return false;
   }
@@ -124,7 +126,8 @@ bool count_stats_fused(const InputFormat& f, const TensorView& preds, const Tens
        fn = s["fn"].as<std::int64_t>();
   for (std::int64_t l = 0; l < L; ++l) {
     const auto a = static_cast<std::int64_t>(tally.pred_and_target[l]), p = static_cast<std::int64_t>(tally.pred[l]),
-               t = static_cast<std::int64_t>(tally.target[l]), kept = rows - static_cast<std::int64_t>(tally.ignored[l]);
+               t = static_cast<std::int64_t>(tally.target[l]),
+               kept = rows - static_cast<std::int64_t>(tally.ignored[l]);
     tp[l] += a;
     fp[l] += p - a;
     fn[l] += t - a;
@@ -152,7 +155,10 @@ void count_stats(const ClassLabels& b, std::int64_t C, const StatLayout& layout,
         if (tv == ClassLabels::kIgnoredClass) continue;
         ++v;
         const std::int32_t pv = p[x];
-        if (pv == tv) { ++tp[tv]; continue; }
+        if (pv == tv) {
+          ++tp[tv];
+          continue;
+        }
         if (tv >= 0) ++fn[tv];
         if (pv >= 0) ++fp[pv];
       }
@@ -165,7 +171,12 @@ void count_stats(const ClassLabels& b, std::int64_t C, const StatLayout& layout,
         bool hit = false;
         for (std::int64_t j = 0; j < K; ++j) {
           const std::int32_t c = p[x * K + j];
-          if (c == tv) { ++tp[c]; hit = true; } else { ++fp[c]; }
+          if (c == tv) {
+            ++tp[c];
+            hit = true;
+          } else {
+            ++fp[c];
+          }
         }
         if (!hit && tv >= 0) ++fn[tv];
       }
@@ -243,7 +254,12 @@ void count_stats_weighted(const ClassLabels& b, std::int64_t C, std::span<const 
       bool hit = false;
       for (std::int64_t j = 0; j < K; ++j) {
         const std::int32_t c = p[x * K + j];
-        if (c == tv) { tp[c] += wn; hit = true; } else if (c >= 0) { fp[c] += wn; }
+        if (c == tv) {
+          tp[c] += wn;
+          hit = true;
+        } else if (c >= 0) {
+          fp[c] += wn;
+        }
       }
       if (!hit && tv >= 0) fn[tv] += wn;
     }
@@ -271,16 +287,21 @@ double score_of(const ReduceOptions& r, bool multiclass, double tp, double fp, d
       return multiclass ? safe_div(tp, tp + fn, 0) : safe_div(tp + tn, tp + tn + fp + fn, 0);
     case Score::hamming:
       return 1 - (multiclass ? safe_div(tp, tp + fn, 0) : safe_div(tp + tn, tp + tn + fp + fn, 0));
-    case Score::precision: return safe_div(tp, tp + fp, zd);
-    case Score::recall: return safe_div(tp, tp + fn, zd);
+    case Score::precision:
+      return safe_div(tp, tp + fp, zd);
+    case Score::recall:
+      return safe_div(tp, tp + fn, zd);
     case Score::f1:
     case Score::fbeta: {
       const double b2 = r.score == Score::f1 ? 1.0 : r.beta * r.beta;
       return safe_div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, zd);
     }
-    case Score::specificity: return safe_div(tn, tn + fp, 0);
-    case Score::npv: return safe_div(tn, tn + fn, zd);
-    case Score::stat_scores: break;
+    case Score::specificity:
+      return safe_div(tn, tn + fp, 0);
+    case Score::npv:
+      return safe_div(tn, tn + fn, zd);
+    case Score::stat_scores:
+      break;
   }
   return kNaN;
 }
@@ -291,7 +312,10 @@ bool uses_top_k(Score s) {
 }
 
 struct RowView {
-  const double* tp; const double* fp; const double* tn; const double* fn;
+  const double* tp;
+  const double* fp;
+  const double* tn;
+  const double* fn;
 };
 
 // Reduces one row (k classes) to a scalar by micro/macro/weighted/binary.
@@ -299,7 +323,12 @@ double reduce_row(const ReduceOptions& r, const RowView& v, std::int64_t k) {
   const bool mc = r.task == Task::multiclass;
   if (r.average == Average::binary || r.average == Average::micro || r.average == Average::samples) {
     double tp = 0, fp = 0, tn = 0, fn = 0;
-    for (std::int64_t c = 0; c < k; ++c) { tp += v.tp[c]; fp += v.fp[c]; tn += v.tn[c]; fn += v.fn[c]; }
+    for (std::int64_t c = 0; c < k; ++c) {
+      tp += v.tp[c];
+      fp += v.fp[c];
+      tn += v.tn[c];
+      fn += v.fn[c];
+    }
     return score_of(r, mc && r.average == Average::micro, tp, fp, tn, fn);
   }
   // macro / weighted (_adjust_weights_safe_divide)
@@ -312,9 +341,12 @@ double reduce_row(const ReduceOptions& r, const RowView& v, std::int64_t k) {
                  tn = static_cast<double>(v.tn[c]), fn = static_cast<double>(v.fn[c]);
     s[c] = score_of(r, mc, tp, fp, tn, fn);
     double wc;
-    if (r.average == Average::weighted) wc = tp + fn;
-    else if (mc && (top_k == 1 ? tp + fp + fn == 0 : tp + fn == 0)) wc = 0;
-    else wc = 1;
+    if (r.average == Average::weighted)
+      wc = tp + fn;
+    else if (mc && (top_k == 1 ? tp + fp + fn == 0 : tp + fn == 0))
+      wc = 0;
+    else
+      wc = 1;
     if (nan_zd && std::isnan(s[c])) wc = 0;  // scikit-learn: a NaN score drops out of the average
     w[c] = wc;
     wsum += wc;
@@ -334,7 +366,9 @@ Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptio
                             fn = counts_of(st["fn"]);
   const std::int64_t K = layout.k;
   const std::int64_t R = layout.per_sample ? st["tp"].shape[0] : 1;
-  auto row = [&](std::int64_t i) { return RowView{tp.data() + i * K, fp.data() + i * K, tn.data() + i * K, fn.data() + i * K}; };
+  auto row = [&](std::int64_t i) {
+    return RowView{tp.data() + i * K, fp.data() + i * K, tn.data() + i * K, fn.data() + i * K};
+  };
   const bool nan_zd = std::isnan(r.zero_division);
 
   if (r.score == Score::stat_scores) {
@@ -342,11 +376,16 @@ Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptio
     auto vals = [&](std::int64_t i, std::int64_t c, int j) -> double {
       const std::int64_t at = i * K + c;
       switch (j) {
-        case 0: return tp[at];
-        case 1: return fp[at];
-        case 2: return tn[at];
-        case 3: return fn[at];
-        default: return tp[at] + fn[at];
+        case 0:
+          return tp[at];
+        case 1:
+          return fp[at];
+        case 2:
+          return tn[at];
+        case 3:
+          return fn[at];
+        default:
+          return tp[at] + fn[at];
       }
     };
     Tensor out;
@@ -394,7 +433,8 @@ Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptio
     out.shape.push_back(5);
     if (r.task == Task::binary) {  // binary stat scores are .squeeze()d
       Shape sq;
-      for (auto d : out.shape) if (d != 1) sq.push_back(d);
+      for (auto d : out.shape)
+        if (d != 1) sq.push_back(d);
       out.shape = sq;
     }
     return Result::squeezed(std::move(out));

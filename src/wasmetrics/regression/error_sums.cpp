@@ -18,13 +18,8 @@ void add_error_sums(std::string_view metric, State& s, std::span<const TensorVie
   const TensorView& preds = in[0];
   const TensorView& target = in[1];
   require_same_shape(metric, "preds", preds, "target", target);
-  std::int64_t rows = preds.numel();  // num_outputs == 1 flattens any shape (preds.view(-1))
-  if (num_outputs > 1) {
-    if (preds.ndim() != 2 || preds.shape[1] != num_outputs)
-      fail(metric, ": with num_outputs=", num_outputs, " `preds` must have shape [N, ", num_outputs, "], got ",
-           shape_str(preds.shape));
-    rows = preds.shape[0];
-  }
+  // num_outputs == 1 flattens any shape (preds.view(-1)); more outputs take [N, num_outputs] only
+  const std::int64_t rows = num_outputs > 1 ? rows_for_outputs(metric, preds, num_outputs) : preds.numel();
   const bool squared = kind == ErrorKind::squared;
   if (const TensorView* w = sample_weight_of(in)) {
     // weighted: sum w·err and the total weight (every element of a row weighs the row's weight)
