@@ -25,6 +25,8 @@ export { evaluateParallel } from './parallel.mjs';
 export { serveParallelWorker } from './worker.mjs';
 export { DetectionMetric, decodeRle } from './detection.mjs';
 export { readCoco, evaluateCoco } from './coco.mjs';
+export { tideErrors } from './tide.mjs';
+export { detectionConfusionMatrix } from './detection-confusion.mjs';
 export { readQrels, readRun, readTrecCsv, isTrecCsv, trecInputs, trecRanking, TrecFormatError, pairedTTest, pairedRandomizationTest } from './trec.mjs';
 export { alignTranscripts } from './alignment.mjs';
 export { readWideCsv, readLongCsv, readWideJson, readWideNpy, readLabelStudio, readCvatXml, readRatings, detectRatingsFormat, AnnotationFormatError } from './annotations.mjs';
