@@ -168,3 +168,24 @@ export interface DetectionConfusionMatrix {
 
 /** The detection confusion matrix YOLO-family tools print, at a chosen IoU and score threshold. */
 export declare function detectionConfusionMatrix(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[], options?: DetectionConfusionMatrixOptions): DetectionConfusionMatrix;
+
+// ---- COCO RLE functions (npm/src/rle.mjs; pycocotools' mask API, run by the engine) ----
+
+/** A compressed COCO RLE as pycocotools' encode returns it. */
+export interface CompressedCocoRle {
+  readonly size: [number, number];
+  readonly counts: string;
+}
+
+/** A binary [height, width] mask (nonzero = 1) as a compressed COCO RLE. Needs init(). */
+export declare function rleEncode(mask: TensorInput): CompressedCocoRle;
+/** A COCO RLE (compressed or not) as a row-major [height, width] 0/1 mask. */
+export declare function rleDecode(rle: CocoRle): { data: Uint8Array; shape: [number, number] };
+/** Foreground pixels of a COCO RLE. */
+export declare function rleArea(rle: CocoRle): number;
+/** [x, y, width, height] of a COCO RLE's foreground (pycocotools' toBbox); zeros when empty. */
+export declare function rleToBbox(rle: CocoRle): [number, number, number, number];
+/** [D][G] mask IoU (pycocotools' iou); a crowd ground truth gives intersection over the detection's area. RLEs must share one size. */
+export declare function rleIou(dt: readonly CocoRle[], gt: readonly CocoRle[], iscrowd?: readonly (number | boolean)[] | null): number[][];
+/** COCO polygons (one object's parts, [[x0, y0, x1, y1, ...], ...]) rasterised as pycocotools does, parts merged: one RLE. */
+export declare function rleFrPoly(polygons: readonly (readonly number[])[], height: number, width: number): CompressedCocoRle;

@@ -27,6 +27,7 @@ export { DetectionMetric, decodeRle } from './detection.mjs';
 export { readCoco, evaluateCoco } from './coco.mjs';
 export { tideErrors } from './tide.mjs';
 export { detectionConfusionMatrix } from './detection-confusion.mjs';
+export { rleEncode, rleDecode, rleArea, rleToBbox, rleIou, rleFrPoly } from './rle.mjs';
 export { readQrels, readRun, readTrecCsv, isTrecCsv, trecInputs, trecRanking, TrecFormatError, pairedTTest, pairedRandomizationTest } from './trec.mjs';
 export { alignTranscripts } from './alignment.mjs';
 export { readWideCsv, readLongCsv, readWideJson, readWideNpy, readLabelStudio, readCvatXml, readRatings, detectRatingsFormat, AnnotationFormatError } from './annotations.mjs';
