@@ -7,8 +7,14 @@ export interface CocoRle {
   readonly counts: string | readonly number[];
 }
 
-/** An image's masks: a binary [N, H, W] tensor, or N COCO RLEs of one size. */
-export type DetectionMasks = TensorInput | readonly CocoRle[];
+/** A COCO polygon segmentation (one object's parts) with its image's [height, width], rasterised as pycocotools does. */
+export interface CocoPolygonMask {
+  readonly polygons: readonly (readonly number[])[];
+  readonly size: readonly [number, number] | readonly number[];
+}
+
+/** An image's masks: a binary [N, H, W] tensor, or N COCO RLEs / polygon masks of one size. */
+export type DetectionMasks = TensorInput | readonly (CocoRle | CocoPolygonMask)[];
 
 /** One image's predictions, as TorchMetrics' `preds[i]` (N boxes; all per-box fields have length N). */
 export interface DetectionPrediction {

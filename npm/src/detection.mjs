@@ -5,6 +5,7 @@
 // annotations. This module only reshapes and checks, naming the image and the field; the metric
 // itself validates the flat tensors again.
 import { Metric, metricSpec } from './metric.mjs';
+import { rleFrPoly } from './rle.mjs';
 import { toInputTensor } from './tensor.mjs';
 
 const FLOAT_DTYPES = new Set(['float32', 'float64']);
@@ -67,6 +68,15 @@ export function decodeRle(rle, where = 'decodeRle') {
 }
 
 const isRle = (v) => v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && 'counts' in v && 'size' in v;
+// A COCO polygon segmentation with its image size: {polygons: [[x0, y0, x1, y1, ...], ...], size: [h, w]}.
+const isPolygonMask = (v) => v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && 'polygons' in v && 'size' in v;
+
+// Polygons rasterised as pycocotools does (rleFrPoly, parts merged) into a COCO RLE.
+function polygonRle(mask, where) {
+  const size = mask.size;
+  if (!Array.isArray(size) || size.length !== 2) throw new TypeError(`${where}.size must be [height, width], got ${JSON.stringify(size)}`);
+  return rleFrPoly(mask.polygons, size[0], size[1]);
+}
 
 // Per-field reader of one image: the tensor, its leading size and checks, errors naming the field.
 function field(image, key, where, required) {
@@ -90,7 +100,10 @@ function checkPerBox(t, n, where, kind) {
 }
 
 // Masks of one image: [N, H, W] binary tensor, or an array of N COCO RLEs.
-function readMasks(value, n, where) {
+function readMasks(given, n, where) {
+  const value = Array.isArray(given) && given.some(isPolygonMask)
+    ? given.map((m, k) => (isPolygonMask(m) ? polygonRle(m, `${where}[${k}]`) : m))
+    : given;
   if (Array.isArray(value) && value.length > 0 && value.every(isRle)) {
     const [h, w] = value[0].size ?? [];
     const data = new Uint8Array(n * h * w);

@@ -15,16 +15,40 @@ const cases = (readFixtureFiles().find((f) => f.file === 'detection_qa.json')?.c
   (c) => c.metric === 'COCOSegmPolygons' && !Object.hasOwn(c, 'error'),
 );
 const numpyLinspace = (a, b, n) => Array.from({ length: n }, (_, i) => (i === n - 1 ? b : i * ((b - a) / (n - 1)) + a));
-const STATS = ['map', 'map_50', 'map_75', 'map_small', 'map_medium', 'map_large', 'mar_1', 'mar_10', 'mar_100', 'mar_small', 'mar_medium', 'mar_large'];
+const STATS = [
+  'map',
+  'map_50',
+  'map_75',
+  'map_small',
+  'map_medium',
+  'map_large',
+  'mar_1',
+  'mar_10',
+  'mar_100',
+  'mar_small',
+  'mar_medium',
+  'mar_large',
+];
 
-// One COCO annotation's segmentation as an RLE on its image (polygons merged as annToRLE does).
-const maskOf = (seg, image) => (Array.isArray(seg) ? rleFrPoly(seg, image.height, image.width) : seg);
+// One COCO annotation's segmentation as an RLE on its image (polygons merged as annToRLE does), or
+// (`polygonsAsGiven`) the polygons themselves with the image size, for MeanAveragePrecision to rasterise.
+let polygonsAsGiven = false;
+const maskOf = (seg, image) => {
+  if (!Array.isArray(seg)) return seg;
+  return polygonsAsGiven
+    ? { polygons: seg, size: [image.height, image.width] }
+    : rleFrPoly(seg, image.height, image.width);
+};
 
 function asPerImageDicts({ gt, dt }) {
   const images = [...gt.images].sort((a, b) => a.id - b.id);
   const preds = images.map((im) => {
     const ds = dt.filter((d) => d.image_id === im.id);
-    return { masks: ds.map((d) => maskOf(d.segmentation, im)), scores: ds.map((d) => d.score), labels: ds.map((d) => d.category_id) };
+    return {
+      masks: ds.map((d) => maskOf(d.segmentation, im)),
+      scores: ds.map((d) => d.score),
+      labels: ds.map((d) => d.category_id),
+    };
   });
   const target = images.map((im) => {
     const as = gt.annotations.filter((a) => a.image_id === im.id);
@@ -38,7 +62,7 @@ function asPerImageDicts({ gt, dt }) {
   return { preds, target };
 }
 
-test('MeanAveragePrecision segm = COCOSegmPolygons on the fixture inputs', { skip: cases.length ? false : 'no COCOSegmPolygons cases' }, () => {
+const checkAll = () => {
   assert.ok(cases.length >= 5, `only ${cases.length} cases`);
   for (const c of cases) {
     assert.equal(c.batches.length, 1, `${c.id}: one batch expected`);
@@ -60,5 +84,37 @@ test('MeanAveragePrecision segm = COCOSegmPolygons on the fixture inputs', { ski
     } finally {
       m.dispose();
     }
+  }
+};
+const skip = cases.length ? false : 'no COCOSegmPolygons cases';
+
+test(
+  'MeanAveragePrecision segm = COCOSegmPolygons on the fixture inputs (masks as RLE from rleFrPoly)',
+  { skip },
+  () => {
+    polygonsAsGiven = false;
+    checkAll();
+  },
+);
+
+test('MeanAveragePrecision segm takes COCO polygons directly ({polygons, size} per object)', { skip }, () => {
+  polygonsAsGiven = true;
+  try {
+    checkAll();
+  } finally {
+    polygonsAsGiven = false;
+  }
+  const m = new MeanAveragePrecision({ iouType: 'segm' });
+  try {
+    assert.throws(
+      () =>
+        m.update(
+          [{ masks: [{ polygons: [[1, 1, 5, 1]], size: [7, 6] }], scores: [1], labels: [0] }],
+          [{ masks: [], labels: [] }],
+        ),
+      /rleFrPoly: `polygons\[0\]` must have at least 3 points/,
+    );
+  } finally {
+    m.dispose();
   }
 });
