@@ -8,17 +8,18 @@
 // One deliberate difference: older ultralytics releases skip the unmatched detections of an image
 // where nothing matched at all; here every unmatched detection is a false positive.
 import { wasmetricsError } from './errors.mjs';
-import { cocoBoxIou, numberOption, optionsObject, readDetectionImages } from './detection-objects.mjs';
+import { iouMatrix, numberOption, optionsObject, readDetectionImages } from './detection-objects.mjs';
 
 const FN = 'detectionConfusionMatrix';
 const NORMALIZE = [null, 'true', 'pred', 'all'];
 
 // ultralytics' matching of one image: [{gt, det, iou}] after both de-duplications.
-function matchImage(dets, gts, iouThreshold) {
+function matchImage(dets, gts, iouThreshold, iouType) {
   let pairs = [];
+  const ious = iouMatrix(dets, gts, false, iouType);
   gts.forEach((g, i) =>
     dets.forEach((d, j) => {
-      const iou = cocoBoxIou(d.box, g.box, false);
+      const iou = ious[j][i];
       if (iou > iouThreshold) pairs.push({ gt: i, det: j, iou });
     }),
   );
@@ -82,7 +83,8 @@ export function detectionConfusionMatrix(preds, target, options) {
       'normalize',
     );
   }
-  const images = readDetectionImages(FN, preds, target, opts.boxFormat ?? 'xyxy');
+  const iouType = opts.iouType ?? 'bbox';
+  const images = readDetectionImages(FN, preds, target, opts.boxFormat ?? 'xyxy', iouType);
   const classes = classList(images, opts.classes);
   const C = classes.length;
   const slot = new Map(classes.map((c, k) => [c, k]));
@@ -114,7 +116,7 @@ export function detectionConfusionMatrix(preds, target, options) {
       if (d.score > scoreThreshold) used.push(j);
     });
     const dets = used.map((j) => image.dets[j]);
-    for (const { gt, det } of matchImage(dets, image.gts, iouThreshold)) {
+    for (const { gt, det } of matchImage(dets, image.gts, iouThreshold, iouType)) {
       const j = used[det];
       targetOut[gt].pred = j;
       targetOut[gt].row = predsOut[j].label;

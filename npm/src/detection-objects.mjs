@@ -4,9 +4,11 @@
 // arrays with boxes in COCO's xywh, and pycocotools' box IoU. Bad input throws a WasmetricsError
 // naming the image and the field.
 import { wasmetricsError } from './errors.mjs';
+import { rleFrPoly, rleIou } from './rle.mjs';
 import { toInputTensor } from './tensor.mjs';
 
 const BOX_FORMATS = ['xyxy', 'xywh', 'cxcywh'];
+const IOU_TYPES = ['bbox', 'segm'];
 
 /** Throws a WasmetricsError of `code` for `fn`, naming `argument`. */
 export function inputError(fn, code, message, argument) {
@@ -97,6 +99,35 @@ function readBoxes(fn, image, n, where, format) {
   return boxes;
 }
 
+// iouType 'segm': one COCO RLE or {polygons, size} per object (polygons rasterised by rleFrPoly).
+function readMasks(fn, image, n, where) {
+  const masks = image.masks;
+  if (!Array.isArray(masks) || masks.length !== n) {
+    throw inputError(
+      fn,
+      'E_SHAPE',
+      `${where}.masks must list one COCO RLE or {polygons, size} per label (${n}), got ${Array.isArray(masks) ? masks.length : typeof masks}`,
+      `${where}.masks`,
+    );
+  }
+  return masks.map((m, k) => {
+    if (m !== null && typeof m === 'object' && 'polygons' in m) {
+      if (!Array.isArray(m.size) || m.size.length !== 2)
+        throw inputError(fn, 'E_INPUT', `${where}.masks[${k}].size must be [height, width]`, `${where}.masks`);
+      return rleFrPoly(m.polygons, m.size[0], m.size[1]);
+    }
+    if (m === null || typeof m !== 'object' || !('counts' in m) || !('size' in m)) {
+      throw inputError(
+        fn,
+        'E_INPUT',
+        `${where}.masks[${k}] must be a COCO RLE {size, counts} or {polygons, size}`,
+        `${where}.masks`,
+      );
+    }
+    return m;
+  });
+}
+
 function labelCount(fn, image, where) {
   if (image === null || typeof image !== 'object' || Array.isArray(image))
     throw inputError(fn, 'E_INPUT', `${where} must be a dict {boxes, labels, ...}`, where);
@@ -107,7 +138,15 @@ function labelCount(fn, image, where) {
  * Reads TorchMetrics-style per-image lists into [{dets: [{box, score, label}], gts: [{box, label,
  * crowd}]}], one per image; boxes become xywh. Throws a WasmetricsError naming what is wrong.
  */
-export function readDetectionImages(fn, preds, target, boxFormat = 'xyxy') {
+export function readDetectionImages(fn, preds, target, boxFormat = 'xyxy', iouType = 'bbox') {
+  if (!IOU_TYPES.includes(iouType)) {
+    throw wasmetricsError(
+      'E_OPTION',
+      `${fn}: option 'iouType' must be 'bbox' or 'segm', got ${JSON.stringify(iouType)}`,
+      fn,
+      'iouType',
+    );
+  }
   if (!BOX_FORMATS.includes(boxFormat)) {
     throw wasmetricsError(
       'E_OPTION',
@@ -140,12 +179,16 @@ export function readDetectionImages(fn, preds, target, boxFormat = 'xyxy') {
     const pw = `preds[${i}]`;
     const tw = `target[${i}]`;
     const plabels = labelCount(fn, p, pw);
-    const pboxes = readBoxes(fn, p, plabels.length, pw, boxFormat);
+    const segm = iouType === 'segm';
+    const pboxes = segm ? readMasks(fn, p, plabels.length, pw) : readBoxes(fn, p, plabels.length, pw, boxFormat);
     const scores = readColumn(fn, p, 'scores', plabels.length, pw);
     const tlabels = labelCount(fn, target[i], tw);
-    const tboxes = readBoxes(fn, target[i], tlabels.length, tw, boxFormat);
+    const tboxes = segm
+      ? readMasks(fn, target[i], tlabels.length, tw)
+      : readBoxes(fn, target[i], tlabels.length, tw, boxFormat);
     const crowd = readColumn(fn, target[i], 'iscrowd', tlabels.length, tw, { integer: true, required: false });
     return {
+      // `box`: xywh (bbox) or a COCO RLE (segm), whatever iouMatrix compares.
       dets: plabels.map((label, k) => ({ box: pboxes[k], score: scores[k], label })),
       gts: tlabels.map((label, k) => ({ box: tboxes[k], label, crowd: crowd !== null && crowd[k] !== 0 })),
     };
@@ -164,6 +207,21 @@ export function cocoBoxIou(dt, gt, crowd = false) {
   const i = w * h;
   const u = crowd ? dt[2] * dt[3] : dt[2] * dt[3] + gt[2] * gt[3] - i;
   return u > 0 ? i / u : 0;
+}
+
+/**
+ * [D][G] IoU of detections and ground truths as readDetectionImages gives them: pycocotools' box
+ * IoU, or its mask IoU (the engine's, needs init()) for iouType 'segm'; `crowd`: intersection
+ * over the detection's area.
+ */
+export function iouMatrix(dets, gts, crowd, iouType = 'bbox') {
+  if (iouType !== 'segm' || dets.length === 0 || gts.length === 0)
+    return dets.map((d) => gts.map((g) => cocoBoxIou(d.box, g.box, crowd)));
+  return rleIou(
+    dets.map((d) => d.box),
+    gts.map((g) => g.box),
+    gts.map(() => (crowd ? 1 : 0)),
+  );
 }
 
 /** Reads a number option in [0, 1] (or any positive integer with `integer`). */

@@ -94,6 +94,8 @@ export declare function evaluateCoco(groundTruth: CocoJson, results: CocoJson, o
 export interface DetectionObjectsOptions {
   /** Box layout of `boxes`: 'xyxy' (default), 'xywh' (COCO, readCoco's output) or 'cxcywh'. */
   boxFormat?: 'xyxy' | 'xywh' | 'cxcywh';
+  /** 'bbox' (default): `boxes`; 'segm': `masks`, one COCO RLE or {polygons, size} per object (mask IoU by the engine: needs init()). */
+  iouType?: 'bbox' | 'segm';
 }
 
 /** TIDE's error types: classification, localisation, both, duplicate, background, missed. */
@@ -143,7 +145,7 @@ export interface TideResult {
 
 /**
  * TIDE's error breakdown (Bolya et al. 2020, the tidecv package's rules) of detections against
- * ground truth, boxes only. Throws a WasmetricsError (E_INPUT, E_SHAPE, E_OPTION) naming the field.
+ * ground truth, by box or mask IoU. Throws a WasmetricsError (E_INPUT, E_SHAPE, E_OPTION) naming the field.
  */
 export declare function tideErrors(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[], options?: TideOptions): TideResult;
 

@@ -15,7 +15,7 @@
 //   fixing dupe/bkg/both removes the detection; fixing miss removes the ground truth;
 // - AP per class: 101-point interpolated, as COCO; mAP the mean over classes with detections or
 //   ground truth. tidecv prints AP and dAP in percent; here they are fractions.
-import { cocoBoxIou, numberOption, optionsObject, readDetectionImages } from './detection-objects.mjs';
+import { iouMatrix, numberOption, optionsObject, readDetectionImages } from './detection-objects.mjs';
 
 const FN = 'tideErrors';
 export const TIDE_ERROR_TYPES = ['cls', 'loc', 'both', 'dupe', 'bkg', 'miss'];
@@ -138,7 +138,7 @@ function evaluateImage(image, ctx, out) {
     .slice()
     .sort((a, b) => b.score - a.score)
     .slice(0, maxDets);
-  const iou = kept.map((d) => gts.map((g) => cocoBoxIou(d.box, g.box, false)));
+  const iou = iouMatrix(kept, gts, false, ctx.iouType);
   const sameClass = (p, g) => kept[p].label === gts[g].label;
   const buffer = iou.map((row, p) => row.map((v, g) => (sameClass(p, g) ? v : 0)));
   kept.forEach((d, p) => {
@@ -154,11 +154,12 @@ function evaluateImage(image, ctx, out) {
       for (const row of buffer) row[g] = 0;
     }
   });
-  for (const region of crowds) {
-    kept.forEach((d) => {
-      if (!d.used && cocoBoxIou(d.box, region.box, true) > fg && region.label === d.label) d.used = null;
+  const crowdIou = iouMatrix(kept, crowds, true, ctx.iouType);
+  crowds.forEach((region, r) => {
+    kept.forEach((d, p) => {
+      if (!d.used && crowdIou[p][r] > fg && region.label === d.label) d.used = null;
     });
-  }
+  });
 
   kept.forEach((d, p) => {
     const record = out.preds[d.index];
@@ -236,8 +237,19 @@ export function tideErrors(preds, target, options) {
   const fg = numberOption(FN, opts, 'iouThreshold', 0.5);
   const bg = numberOption(FN, opts, 'backgroundThreshold', 0.1);
   const maxDets = numberOption(FN, opts, 'maxDetections', 100, { integer: true });
-  const images = readDetectionImages(FN, preds, target, opts.boxFormat ?? 'xyxy');
-  const ctx = { fg, bg, maxDets, ap: new ApData(), errors: [], falseNegatives: new Map(), nextGtId: 0, nextDetId: 0 };
+  const iouType = opts.iouType ?? 'bbox';
+  const images = readDetectionImages(FN, preds, target, opts.boxFormat ?? 'xyxy', iouType);
+  const ctx = {
+    iouType,
+    fg,
+    bg,
+    maxDets,
+    ap: new ApData(),
+    errors: [],
+    falseNegatives: new Map(),
+    nextGtId: 0,
+    nextDetId: 0,
+  };
   const perImage = images.map((image) => {
     const out = { preds: new Array(image.dets.length), target: new Array(image.gts.length) };
     evaluateImage(image, ctx, out);

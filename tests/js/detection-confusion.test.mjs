@@ -183,3 +183,31 @@ test('images without ground truth or detections; bad input', () => {
   refuses(() => detectionConfusionMatrix(preds, target, { scoreThreshold: -1 }), 'E_OPTION', /scoreThreshold/);
   refuses(() => detectionConfusionMatrix(preds, [{ labels: [1] }], XYWH), 'E_INPUT', /target\[0\]\.boxes is missing/);
 });
+
+test('masks (iouType segm)', async () => {
+  await lib.init(); // mask IoU runs in the engine
+  // 4 x 4: gt (class 1) the left two columns; a class-2 detection on it (IoU 1): cell (2, 1); a
+  // class-1 detection on one pixel of the right half: no overlap, background column.
+  const grid = (cells) => {
+    const m = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+    for (const [y, x] of cells) m[y][x] = 1;
+    return lib.rleEncode(m);
+  };
+  const left = grid(
+    [0, 1, 2, 3].flatMap((y) => [
+      [y, 0],
+      [y, 1],
+    ]),
+  );
+  const r = detectionConfusionMatrix(
+    [{ masks: [left, grid([[0, 3]])], scores: [0.9, 0.8], labels: [2, 1] }],
+    [{ masks: [left], labels: [1] }],
+    { iouType: 'segm' },
+  );
+  assert.deepEqual(r.classes, [1, 2]);
+  assert.deepEqual(r.counts, [
+    [0, 0, 1],
+    [1, 0, 0],
+    [0, 0, 0],
+  ]);
+});

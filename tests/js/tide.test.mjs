@@ -302,3 +302,65 @@ test('readCoco output goes straight in (labels are the category ids)', () => {
   assert.deepEqual(r.counts, { ...ZERO, cls: 1 });
   close(r.dAP.cls, 0.5, 'dAP.cls');
 });
+
+test('masks (iouType segm): a cls and a loc error on the same object, the better-scored claims it', async () => {
+  await lib.init(); // mask IoU runs in the engine
+  // 4 x 4 image. gt A (class 1): the left two columns (8 pixels); gt B (class 2): the right two.
+  // d0 class 1 = A (.9): TP. d1 class 1 = B (.8): IoU 1 with another class: cls on B.
+  // d2 class 2 = 2 pixels of B (.7): IoU 2/8 = 0.25 in [0.1, 0.5]: loc on B.
+  // B is claimed (fixable); the claim goes to the best score among its cls/loc errors: d1.
+  // AP: class 1 [TP .9, FP .8] -> 1; class 2 [FP .7], 1 gt -> 0; mAP 0.5.
+  // Fix cls: d1 becomes class 2's TP (.8) above d2's FP -> class 2 = 1: mAP 1, dAP 0.5.
+  // Fix loc: d2 does not hold B's claim, so it is removed: class 2 has nothing, 0: dAP 0.
+  // Special: FP -> class 1 already has its TP first: 0. FN -> B removed, but class 2 keeps d2's
+  // FP, so it stays in the mean at AP 0: 0.
+  const grid = (cells) => {
+    const m = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+    for (const [y, x] of cells) m[y][x] = 1;
+    return lib.rleEncode(m);
+  };
+  const cols = (a, b) => [0, 1, 2, 3].flatMap((y) => [a, b].map((x) => [y, x]));
+  const A = grid(cols(0, 1));
+  const B = grid(cols(2, 3));
+  const r = tideErrors(
+    [
+      {
+        masks: [
+          A,
+          B,
+          grid([
+            [0, 2],
+            [1, 2],
+          ]),
+        ],
+        scores: [0.9, 0.8, 0.7],
+        labels: [1, 1, 2],
+      },
+    ],
+    [{ masks: [A, B], labels: [1, 2] }],
+    { iouType: 'segm' },
+  );
+  checkAll(r, { ap: 0.5, counts: { cls: 1, loc: 1 }, dAP: { cls: 0.5 }, falsePositive: 0, falseNegative: 0 });
+  assert.deepEqual(
+    r.preds[0].map((p) => [p.type, p.gt]),
+    [
+      ['tp', 0],
+      ['cls', 1],
+      ['loc', 1],
+    ],
+  );
+  assert.deepEqual(
+    r.target[0].map((t) => t.type),
+    ['tp', 'fixable'],
+  );
+  // The same scene from COCO polygons ({polygons, size}): the square (1,1)-(5,5) covers 4 x 4 pixels.
+  const sq = { polygons: [[1, 1, 5, 1, 5, 5, 1, 5]], size: [7, 6] };
+  const p = tideErrors([{ masks: [sq], scores: [1], labels: [3] }], [{ masks: [sq], labels: [3] }], {
+    iouType: 'segm',
+  });
+  assert.deepEqual(p.preds[0], [{ type: 'tp', ignored: false, gt: 0, iou: 1 }]);
+  assert.throws(
+    () => tideErrors([{ masks: [A], scores: [1], labels: [1] }], [{ masks: [], labels: [1] }], { iouType: 'segm' }),
+    (e) => e instanceof WasmetricsError && /target\[0\]\.masks must list one COCO RLE/.test(e.message),
+  );
+});
