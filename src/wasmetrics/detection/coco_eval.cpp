@@ -12,7 +12,7 @@ namespace {
 // the image has neither detections nor ground truth of that category (pycocotools' None).
 struct EvalImg {
   std::int64_t D = 0, G = 0;
-  std::vector<double> dt_scores;        // [D], score order
+  std::vector<double> dt_scores;         // [D], score order
   std::vector<std::uint8_t> dt_matched;  // [T, D]
   std::vector<std::uint8_t> dt_ignore;   // [T, D]
   std::vector<std::uint8_t> gt_ignore;   // [G]
@@ -54,9 +54,8 @@ struct PairIous {
 
 PairIous pair_ious(const CocoData& data, const std::vector<std::int64_t>& gt, std::vector<std::int64_t> dt,
                    std::int64_t max_det) {
-  std::stable_sort(dt.begin(), dt.end(), [&](std::int64_t a, std::int64_t b) {
-    return -data.det_scores[a] < -data.det_scores[b];
-  });
+  std::stable_sort(dt.begin(), dt.end(),
+                   [&](std::int64_t a, std::int64_t b) { return -data.det_scores[a] < -data.det_scores[b]; });
   if (static_cast<std::int64_t>(dt.size()) > max_det) dt.resize(static_cast<std::size_t>(max_det));
   PairIous out;
   const std::int64_t D = static_cast<std::int64_t>(dt.size()), G = static_cast<std::int64_t>(gt.size());
@@ -116,7 +115,8 @@ ImageMatch match_image(const CocoData& data, const std::vector<std::int64_t>& gt
           // a matched gt takes no other detection, unless it is a crowd
           if (e.gt_match[static_cast<std::size_t>(t * G + gi)] >= 0 && !crowd[static_cast<std::size_t>(gi)]) continue;
           // matched to a regular gt already: the ignored ones (last) cannot replace it
-          if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1) break;
+          if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1)
+            break;
           const double v = pair.ious[static_cast<std::size_t>(di * G + gtind[static_cast<std::size_t>(gi)])];
           if (v < iou) continue;
           iou = v;
@@ -345,11 +345,17 @@ double summarize_one(const CocoEvalOutput& ev, const CocoParams& p, bool ap, std
         if (ap) {
           for (std::int64_t r = 0; r < ev.R; ++r) {
             double v = ev.precision[static_cast<std::size_t>((((t * ev.R + r) * ev.K + k) * ev.A + area) * ev.M + m)];
-            if (v > -1) { sum += v; ++n; }
+            if (v > -1) {
+              sum += v;
+              ++n;
+            }
           }
         } else {
           double v = ev.recall[static_cast<std::size_t>(((t * ev.K + k) * ev.A + area) * ev.M + m)];
-          if (v > -1) { sum += v; ++n; }
+          if (v > -1) {
+            sum += v;
+            ++n;
+          }
         }
       }
     }
@@ -368,27 +374,24 @@ std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams
   const std::int64_t m0 = md.size() > 0 ? md[0] : 0, m1 = md.size() > 1 ? md[1] : 0, m2 = md.size() > 2 ? md[2] : 0;
   return {
       summarize(true, std::nullopt, 0, 100),  // maxDets=100 hard-coded (QUIRKS D1)
-      summarize(true, 0.5, 0, m2),
-      summarize(true, 0.75, 0, m2),
-      summarize(true, std::nullopt, 1, m2),
-      summarize(true, std::nullopt, 2, m2),
-      summarize(true, std::nullopt, 3, m2),
-      summarize(false, std::nullopt, 0, m0),
-      summarize(false, std::nullopt, 0, m1),
-      summarize(false, std::nullopt, 0, m2),
-      summarize(false, std::nullopt, 1, m2),
-      summarize(false, std::nullopt, 2, m2),
+      summarize(true, 0.5, 0, m2),           summarize(true, 0.75, 0, m2),
+      summarize(true, std::nullopt, 1, m2),  summarize(true, std::nullopt, 2, m2),
+      summarize(true, std::nullopt, 3, m2),  summarize(false, std::nullopt, 0, m0),
+      summarize(false, std::nullopt, 0, m1), summarize(false, std::nullopt, 0, m2),
+      summarize(false, std::nullopt, 1, m2), summarize(false, std::nullopt, 2, m2),
       summarize(false, std::nullopt, 3, m2),
   };
 }
 
-std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& p) {
-  // areas: 0 all, 1 medium, 2 large (setKpParams); maxDets=20 hard-coded as in _summarizeKps.
+std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& p, std::int64_t max_det,
+                                                std::optional<std::int64_t> only_category) {
+  // areas: 0 all, 1 medium, 2 large (setKpParams)
   auto s = [&](bool ap, std::optional<double> iou_thr, std::int64_t area) {
-    return summarize_one(ev, p, ap, iou_thr, area, 20, std::nullopt);
+    return summarize_one(ev, p, ap, iou_thr, area, max_det, only_category);
   };
-  return {s(true, std::nullopt, 0), s(true, 0.5, 0), s(true, 0.75, 0), s(true, std::nullopt, 1), s(true, std::nullopt, 2),
-          s(false, std::nullopt, 0), s(false, 0.5, 0), s(false, 0.75, 0), s(false, std::nullopt, 1), s(false, std::nullopt, 2)};
+  return {s(true, std::nullopt, 0),  s(true, 0.5, 0),           s(true, 0.75, 0), s(true, std::nullopt, 1),
+          s(true, std::nullopt, 2),  s(false, std::nullopt, 0), s(false, 0.5, 0), s(false, 0.75, 0),
+          s(false, std::nullopt, 1), s(false, std::nullopt, 2)};
 }
 
 std::vector<ImageMatch> coco_match_images(const CocoData& data, const std::vector<std::int64_t>& cat_ids,
