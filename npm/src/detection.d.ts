@@ -26,6 +26,8 @@ export interface DetectionPrediction {
   readonly labels: TensorInput;
   /** iouType 'segm': the predicted masks. */
   readonly masks?: DetectionMasks;
+  /** iouType 'keypoints' (MeanAveragePrecision): [N, K, 3] x, y, visibility (or COCO's flat [N, 3K]); boxes may then be left out (a detection's box is its keypoints' extent). */
+  readonly keypoints?: TensorInput;
 }
 
 /** One image's ground truth, as TorchMetrics' `target[i]`. */
@@ -40,6 +42,8 @@ export interface DetectionTarget {
   readonly area?: TensorInput;
   /** iouType 'segm': the ground-truth masks. */
   readonly masks?: DetectionMasks;
+  /** iouType 'keypoints' (MeanAveragePrecision): [N, K, 3] (visibility 0: not labelled; an object without labelled keypoints is ignored); boxes are required. */
+  readonly keypoints?: TensorInput;
 }
 
 /** Base class of the detection metrics: update/forward also take lists of per-image dicts. */
