@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <memory>
 #include <new>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -17,6 +18,7 @@
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/registry_lean.hpp"
+#include "wasmetrics/detection/rle_api.hpp"
 #include "wasmetrics/kernels/bench_floors.hpp"
 
 using emscripten::val;
@@ -317,6 +319,54 @@ double heap_used_bytes() { return static_cast<double>(static_cast<unsigned>(mall
 // mark that bounds peak memory between two readings (bench/exact-curve-memory.mjs).
 double heap_peak_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().usmblks)); }
 
+// pycocotools' mask API for the package's rle* functions (npm/src/rle.mjs, detection/rle_api.hpp):
+// arguments and results as JSON text; the mask of rleEncode and the result of rleDecode as bytes.
+std::string rle_call(const std::string& fn, const std::string& args_json) {
+  return guarded(ErrorCode::E_INPUT, fn, [&] {
+    Json a;
+    try {
+      a = Json::parse(args_json);
+    } catch (const Json::exception&) {
+      fail(fn, ": the arguments are not valid JSON");
+    }
+    Json out;
+    if (fn == "rleArea") {
+      out = detection::rle_api_area(a["rle"]);
+    } else if (fn == "rleToBbox") {
+      out = detection::rle_api_to_bbox(a["rle"]);
+    } else if (fn == "rleIou") {
+      out = detection::rle_api_iou(a["dt"], a["gt"], a["iscrowd"]);
+    } else if (fn == "rleFrPoly") {
+      out = detection::rle_api_from_polygons(a["polygons"], a["height"].get<std::int64_t>(),
+                                             a["width"].get<std::int64_t>());
+    } else {
+      fail("unknown RLE function ", fn);
+    }
+    return out.dump();
+  });
+}
+
+std::string rle_encode_call(std::uintptr_t mask, double h, double w) {
+  return guarded(ErrorCode::E_INPUT, "rleEncode", [&] {
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(mask),
+                                              static_cast<std::size_t>(h * w));
+    return detection::rle_api_encode(bytes, static_cast<std::int64_t>(h), static_cast<std::int64_t>(w)).dump();
+  });
+}
+
+val rle_decode_call(const std::string& rle_json) {
+  return guarded(ErrorCode::E_INPUT, "rleDecode", [&] {
+    Json rle;
+    try {
+      rle = Json::parse(rle_json);
+    } catch (const Json::exception&) {
+      fail("rleDecode: the RLE is not valid JSON");
+    }
+    const auto mask = detection::rle_api_decode(rle);
+    return val::global("Uint8Array").new_(emscripten::typed_memory_view(mask.size(), mask.data()));
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(wasmetrics) {
@@ -345,6 +395,9 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       "errorFlagPointer", +[]() { return reinterpret_cast<std::uintptr_t>(&g_error_flag); });
   emscripten::function("heapUsedBytes", &heap_used_bytes);
   emscripten::function("heapPeakBytes", &heap_peak_bytes);
+  emscripten::function("rleCall", &rle_call);
+  emscripten::function("rleEncode", &rle_encode_call);
+  emscripten::function("rleDecode", &rle_decode_call);
 
   // bench/run.mjs floors (kernels/bench_floors.hpp): pointers into the heap, checksums back.
   emscripten::function("benchReadFloor", +[](std::uintptr_t p, double n) {

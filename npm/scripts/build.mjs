@@ -39,7 +39,8 @@ const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric',
   'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker',
   'SlicedMetric', 'mcnemarTest', 'delongTest', 'pairedBootstrap', // sliced evaluation, paired tests (src/sliced.d.ts)
   // detection inputs and COCO JSON (src/detection.d.ts)
-  'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco',
+  'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco', 'tideErrors', 'detectionConfusionMatrix',
+  'rleEncode', 'rleDecode', 'rleArea', 'rleToBbox', 'rleIou', 'rleFrPoly',
   // trec_eval files and run comparison (src/trec.d.ts)
   'readQrels', 'readRun', 'readTrecCsv', 'isTrecCsv', 'trecInputs', 'trecRanking', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest',
   'alignTranscripts', // transcription alignment (src/alignment.d.ts)

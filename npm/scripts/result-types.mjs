@@ -13,11 +13,18 @@
 
 // Declared result types, by metric name: where the examples do not show every form.
 export const RESULT_TYPES = {
-  // classMetrics=true fills the per-class fields with one value per class
+  // classMetrics=true fills the per-class fields with one value per class; iouType 'keypoints'
+  // returns COCOeval's 10 keypoint stats instead of the 12 box/mask ones
   MeanAveragePrecision: {
-    fields: Object.fromEntries(['map', 'map_50', 'map_75', 'map_small', 'map_medium', 'map_large', 'mar_1', 'mar_10', 'mar_100',
-      'mar_small', 'mar_medium', 'mar_large'].map((k) => [k, 'number'])
-      .concat(['map_per_class', 'mar_100_per_class', 'classes'].map((k) => [k, { oneOf: ['number', 'Tensor'] }]))),
+    oneOf: [
+      [['map', 'map_50', 'map_75', 'map_small', 'map_medium', 'map_large', 'mar_1', 'mar_10', 'mar_100', 'mar_small',
+        'mar_medium', 'mar_large'], 'mar_100_per_class'],
+      [['map', 'map_50', 'map_75', 'map_medium', 'map_large', 'mar', 'mar_50', 'mar_75', 'mar_medium', 'mar_large'],
+        'mar_per_class'],
+    ].map(([stats, marPerClass]) => ({
+      fields: Object.fromEntries(stats.map((k) => [k, 'number'])
+        .concat(['map_per_class', marPerClass, 'classes'].map((k) => [k, { oneOf: ['number', 'Tensor'] }]))),
+    })),
   },
   // one field per rouge key and score (rougeKeys chooses them)
   ROUGEScore: { fields: {}, open: 'number' },

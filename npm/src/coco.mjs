@@ -149,9 +149,22 @@ export function readCoco(groundTruth, results) {
 
 const asList = (v) => (typeof v === 'number' ? [v] : Array.from(v.data));
 
+// np.linspace(start, stop, num) in float64 as numpy computes it (i * step + start, the last value
+// exactly stop): COCOeval's Params thresholds. MeanAveragePrecision's defaults are TorchMetrics'
+// torch.linspace float32 values instead, which move a match sitting on a threshold.
+function numpyLinspace(start, stop, num) {
+  const step = (stop - start) / (num - 1);
+  return Array.from({ length: num }, (_, i) => (i === num - 1 ? stop : i * step + start));
+}
+
+/** COCOeval's default IoU thresholds (.5:.05:.95) and recall thresholds (0:.01:1), float64. */
+export const COCO_IOU_THRESHOLDS = Object.freeze(numpyLinspace(0.5, 0.95, 10));
+export const COCO_REC_THRESHOLDS = Object.freeze(numpyLinspace(0, 1, 101));
+
 /**
- * COCO bbox evaluation of a results file against a ground-truth file (pycocotools' COCOeval
- * numbers): MeanAveragePrecision's result plus `perClass` [{id, name, map, mar}] for every
+ * COCO bbox evaluation of a results file against a ground-truth file, with COCOeval's own float64
+ * IoU and recall thresholds (np.linspace; MeanAveragePrecision keeps TorchMetrics' float32
+ * torch.linspace ones): MeanAveragePrecision's result plus `perClass` [{id, name, map, mar}] for every
  * category that has ground truth or detections, and the counts read.
  */
 export function evaluateCoco(groundTruth, results, options = {}) {
@@ -164,7 +177,12 @@ export function evaluateCoco(groundTruth, results, options = {}) {
   }
   if ((boxFormat ?? boxFormatSnake ?? 'xywh') !== 'xywh') throw new CocoError(`evaluateCoco: COCO boxes are xywh; boxFormat ${show(boxFormat ?? boxFormatSnake)} cannot apply`);
   const coco = readCoco(groundTruth, results);
-  const metric = new MeanAveragePrecision({ classMetrics: true, ...rest, boxFormat: 'xywh' });
+  // COCOeval's own thresholds unless the caller gives others (null or absent: COCOeval's).
+  const iouThresholds = rest.iouThresholds ?? rest.iou_thresholds ?? [...COCO_IOU_THRESHOLDS];
+  const recThresholds = rest.recThresholds ?? rest.rec_thresholds ?? [...COCO_REC_THRESHOLDS];
+  delete rest.iou_thresholds;
+  delete rest.rec_thresholds;
+  const metric = new MeanAveragePrecision({ classMetrics: true, ...rest, iouThresholds, recThresholds, boxFormat: 'xywh' });
   try {
     metric.update(coco.preds, coco.target);
     const value = metric.compute();

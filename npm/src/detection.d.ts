@@ -7,8 +7,14 @@ export interface CocoRle {
   readonly counts: string | readonly number[];
 }
 
-/** An image's masks: a binary [N, H, W] tensor, or N COCO RLEs of one size. */
-export type DetectionMasks = TensorInput | readonly CocoRle[];
+/** A COCO polygon segmentation (one object's parts) with its image's [height, width], rasterised as pycocotools does. */
+export interface CocoPolygonMask {
+  readonly polygons: readonly (readonly number[])[];
+  readonly size: readonly [number, number] | readonly number[];
+}
+
+/** An image's masks: a binary [N, H, W] tensor, or N COCO RLEs / polygon masks of one size. */
+export type DetectionMasks = TensorInput | readonly (CocoRle | CocoPolygonMask)[];
 
 /** One image's predictions, as TorchMetrics' `preds[i]` (N boxes; all per-box fields have length N). */
 export interface DetectionPrediction {
@@ -20,6 +26,8 @@ export interface DetectionPrediction {
   readonly labels: TensorInput;
   /** iouType 'segm': the predicted masks. */
   readonly masks?: DetectionMasks;
+  /** iouType 'keypoints' (MeanAveragePrecision): [N, K, 3] x, y, visibility (or COCO's flat [N, 3K]); boxes may then be left out (a detection's box is its keypoints' extent). */
+  readonly keypoints?: TensorInput;
 }
 
 /** One image's ground truth, as TorchMetrics' `target[i]`. */
@@ -34,6 +42,8 @@ export interface DetectionTarget {
   readonly area?: TensorInput;
   /** iouType 'segm': the ground-truth masks. */
   readonly masks?: DetectionMasks;
+  /** iouType 'keypoints' (MeanAveragePrecision): [N, K, 3] (visibility 0: not labelled; an object without labelled keypoints is ignored); boxes are required. */
+  readonly keypoints?: TensorInput;
 }
 
 /** Base class of the detection metrics: update/forward also take lists of per-image dicts. */
@@ -81,3 +91,113 @@ export interface CocoEvaluation {
 
 /** COCO bbox mAP (pycocotools' COCOeval numbers) of a results file against a ground-truth file. */
 export declare function evaluateCoco(groundTruth: CocoJson, results: CocoJson, options?: EvaluateCocoOptions): CocoEvaluation;
+
+// ---- Object-level errors: TIDE and the detection confusion matrix (npm/src/tide.mjs, npm/src/detection-confusion.mjs) ----
+
+/** Per-image inputs of {@link tideErrors} and {@link detectionConfusionMatrix}: MeanAveragePrecision's. */
+export interface DetectionObjectsOptions {
+  /** Box layout of `boxes`: 'xyxy' (default), 'xywh' (COCO, readCoco's output) or 'cxcywh'. */
+  boxFormat?: 'xyxy' | 'xywh' | 'cxcywh';
+  /** 'bbox' (default): `boxes`; 'segm': `masks`, one COCO RLE or {polygons, size} per object (mask IoU by the engine: needs init()). */
+  iouType?: 'bbox' | 'segm';
+}
+
+/** TIDE's error types: classification, localisation, both, duplicate, background, missed. */
+export type TideErrorType = 'cls' | 'loc' | 'both' | 'dupe' | 'bkg' | 'miss';
+
+export interface TideOptions extends DetectionObjectsOptions {
+  /** Foreground IoU: a match needs IoU >= this (TIDE's pos_threshold). Default 0.5. */
+  iouThreshold?: number;
+  /** Background IoU: a detection overlapping no ground truth above this is `bkg`. Default 0.1. */
+  backgroundThreshold?: number;
+  /** Detections kept per image, highest scores first. Default 100. */
+  maxDetections?: number;
+}
+
+export interface TideDetection {
+  /** 'tp' matched; a TIDE error type otherwise; 'dropped' beyond maxDetections (not evaluated). */
+  readonly type: 'tp' | Exclude<TideErrorType, 'miss'> | 'dropped';
+  /** Matched a crowd region: not a false positive for AP (tidecv still gives it an error type). */
+  readonly ignored: boolean;
+  /** Index in target[i] of the matched ground truth (tp) or the one the error refers to (cls, loc, dupe); -1 otherwise. */
+  readonly gt: number;
+  /** Best IoU with a same-class (non-crowd) ground truth. */
+  readonly iou: number;
+}
+
+export interface TideGroundTruth {
+  /** 'tp' matched; 'miss' missed; 'fixable' unmatched but claimed by a cls/loc error; 'ignored' crowd. */
+  readonly type: 'tp' | 'miss' | 'fixable' | 'ignored';
+  /** Index in preds[i] of the matching detection, -1 if none. */
+  readonly pred: number;
+}
+
+export interface TideResult {
+  /** TIDE's mAP at iouThreshold (101-point, mean over classes), a fraction (tidecv prints x100); NaN without any class. */
+  readonly ap: number;
+  /** Number of errors of each type. */
+  readonly counts: Readonly<Record<TideErrorType, number>>;
+  /** AP gained by fixing only the errors of each type (>= 0, as tidecv), a fraction. */
+  readonly dAP: Readonly<Record<TideErrorType, number>>;
+  /** tidecv's special errors: AP gained with every false positive scored below every true positive; with every missed ground truth removed. */
+  readonly dAPSpecial: { readonly falsePositive: number; readonly falseNegative: number };
+  /** Per image, per input detection (input order). */
+  readonly preds: TideDetection[][];
+  /** Per image, per input ground truth (input order). */
+  readonly target: TideGroundTruth[][];
+}
+
+/**
+ * TIDE's error breakdown (Bolya et al. 2020, the tidecv package's rules) of detections against
+ * ground truth, by box or mask IoU. Throws a WasmetricsError (E_INPUT, E_SHAPE, E_OPTION) naming the field.
+ */
+export declare function tideErrors(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[], options?: TideOptions): TideResult;
+
+export interface DetectionConfusionMatrixOptions extends DetectionObjectsOptions {
+  /** Pairs need IoU > this. Default 0.45 (ultralytics). */
+  iouThreshold?: number;
+  /** Detections need score > this. Default 0.25 (ultralytics). */
+  scoreThreshold?: number;
+  /** Row/column order of the class labels; default the sorted labels seen. Another label throws (E_LABEL_RANGE). */
+  classes?: readonly number[];
+  /** null: counts; 'true': each column sums to 1 (YOLO's plot); 'pred': each row; 'all': the whole matrix. */
+  normalize?: null | 'true' | 'pred' | 'all';
+}
+
+export interface DetectionConfusionMatrix {
+  /** The C class labels, in row/column order. */
+  readonly classes: number[];
+  /** [C + 1][C + 1]: rows predicted class, columns true class; the last row and column are background. */
+  readonly matrix: number[][];
+  /** The counts (matrix before normalisation). */
+  readonly counts: number[][];
+  readonly normalize: null | 'true' | 'pred' | 'all';
+  /** Per image, per detection: matched ground truth (-1 none) and its cell; row -1 below scoreThreshold. */
+  readonly preds: { readonly gt: number; readonly row: number; readonly col: number }[][];
+  /** Per image, per ground truth: matching detection (-1 none) and its cell. */
+  readonly target: { readonly pred: number; readonly row: number; readonly col: number }[][];
+}
+
+/** The detection confusion matrix YOLO-family tools print, at a chosen IoU and score threshold. */
+export declare function detectionConfusionMatrix(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[], options?: DetectionConfusionMatrixOptions): DetectionConfusionMatrix;
+
+// ---- COCO RLE functions (npm/src/rle.mjs; pycocotools' mask API, run by the engine) ----
+
+/** A compressed COCO RLE as pycocotools' encode returns it. */
+export interface CompressedCocoRle {
+  readonly size: [number, number];
+  readonly counts: string;
+}
+
+/** A binary [height, width] mask (nonzero = 1) as a compressed COCO RLE. Needs init(). */
+export declare function rleEncode(mask: TensorInput): CompressedCocoRle;
+/** A COCO RLE (compressed or not) as a row-major [height, width] 0/1 mask. */
+export declare function rleDecode(rle: CocoRle): { data: Uint8Array; shape: [number, number] };
+/** Foreground pixels of a COCO RLE. */
+export declare function rleArea(rle: CocoRle): number;
+/** [x, y, width, height] of a COCO RLE's foreground (pycocotools' toBbox); zeros when empty. */
+export declare function rleToBbox(rle: CocoRle): [number, number, number, number];
+/** [D][G] mask IoU (pycocotools' iou); a crowd ground truth gives intersection over the detection's area. RLEs must share one size. */
+export declare function rleIou(dt: readonly CocoRle[], gt: readonly CocoRle[], iscrowd?: readonly (number | boolean)[] | null): number[][];
+/** COCO polygons (one object's parts, [[x0, y0, x1, y1, ...], ...]) rasterised as pycocotools does, parts merged: one RLE. */
+export declare function rleFrPoly(polygons: readonly (readonly number[])[], height: number, width: number): CompressedCocoRle;

@@ -1,10 +1,12 @@
 // Detection inputs as TorchMetrics takes them: update(preds, target) with one dict per image
-// (preds[i] = {boxes, scores, labels, masks?}, target[i] = {boxes, labels, iscrowd?, area?, masks?}).
+// (preds[i] = {boxes, scores, labels, masks?, keypoints?}, target[i] = {boxes, labels, iscrowd?, area?, masks?,
+// keypoints?}).
 // The engine takes them flat (src/wasmetrics/detection/inputs.hpp): `<side>_<key>` is key <key> of
 // every image of that side concatenated in image order, `<side>_counts` each image's number of
 // annotations. This module only reshapes and checks, naming the image and the field; the metric
 // itself validates the flat tensors again.
 import { Metric, metricSpec } from './metric.mjs';
+import { rleFrPoly } from './rle.mjs';
 import { toInputTensor } from './tensor.mjs';
 
 const FLOAT_DTYPES = new Set(['float32', 'float64']);
@@ -67,6 +69,15 @@ export function decodeRle(rle, where = 'decodeRle') {
 }
 
 const isRle = (v) => v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && 'counts' in v && 'size' in v;
+// A COCO polygon segmentation with its image size: {polygons: [[x0, y0, x1, y1, ...], ...], size: [h, w]}.
+const isPolygonMask = (v) => v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && 'polygons' in v && 'size' in v;
+
+// Polygons rasterised as pycocotools does (rleFrPoly, parts merged) into a COCO RLE.
+function polygonRle(mask, where) {
+  const size = mask.size;
+  if (!Array.isArray(size) || size.length !== 2) throw new TypeError(`${where}.size must be [height, width], got ${JSON.stringify(size)}`);
+  return rleFrPoly(mask.polygons, size[0], size[1]);
+}
 
 // Per-field reader of one image: the tensor, its leading size and checks, errors naming the field.
 function field(image, key, where, required) {
@@ -90,7 +101,10 @@ function checkPerBox(t, n, where, kind) {
 }
 
 // Masks of one image: [N, H, W] binary tensor, or an array of N COCO RLEs.
-function readMasks(value, n, where) {
+function readMasks(given, n, where) {
+  const value = Array.isArray(given) && given.some(isPolygonMask)
+    ? given.map((m, k) => (isPolygonMask(m) ? polygonRle(m, `${where}[${k}]`) : m))
+    : given;
   if (Array.isArray(value) && value.length > 0 && value.every(isRle)) {
     const [h, w] = value[0].size ?? [];
     const data = new Uint8Array(n * h * w);
@@ -123,7 +137,23 @@ function readMasks(value, n, where) {
   return { data, shape: t.shape };
 }
 
-// Concatenates one key of every image. `kind`: 'boxes' | 'float' | 'int' | 'masks'.
+// Keypoints of one image: [N, K, 3] (x, y, visibility per keypoint), or COCO's flat [N, 3K] lists.
+function readKeypoints(given, n, where) {
+  const t = toInputTensor(given, where);
+  if (n === 0 && t.data.length === 0) return null;
+  if (t.shape.length === 2 && t.shape[0] === n && t.shape[1] % 3 === 0) t.shape = [n, t.shape[1] / 3, 3];
+  if (t.shape.length !== 3 || t.shape[0] !== n || t.shape[2] !== 3) {
+    throw new Error(`${where} must have shape [N, K, 3] (x, y, visibility of K keypoints) or [N, 3K] with N = ${n} (one per label), got [${t.shape.join(', ')}]`);
+  }
+  if (!FLOAT_DTYPES.has(t.dtype) && !Array.isArray(given)) throw new TypeError(`${where} must be float32 or float64 (or numbers), got ${t.dtype}`);
+  for (let i = 0; i < t.data.length; i++) {
+    const v = Number(t.data[i]);
+    if (!Number.isFinite(v)) throw new Error(`${where} must be finite, got ${v} in object ${Math.floor(i / (3 * t.shape[1]))}`);
+  }
+  return t;
+}
+
+// Concatenates one key of every image. `kind`: 'boxes' | 'float' | 'int' | 'masks' | 'keypoints'.
 class Column {
   constructor(kind) {
     this.kind = kind;
@@ -148,6 +178,16 @@ class Column {
         at += n * h * w;
       }
       return { data, dtype: 'uint8', shape: [total, h, w] };
+    }
+    if (this.kind === 'keypoints') {
+      const k = this.parts.find((p) => p.t)?.t.shape[1] ?? 0;
+      const data = new Float64Array(total * k * 3);
+      let at = 0;
+      for (const { t, n } of this.parts) {
+        if (t) for (let i = 0; i < n * k * 3; i++) data[at + i] = Number(t.data[i]);
+        at += n * k * 3;
+      }
+      return { data, shape: [total, k, 3] };
     }
     const width = this.kind === 'boxes' ? 4 : 1;
     const Out = this.kind === 'int' ? Int32Array : (this.kind === 'boxes' && this.float32 ? Float32Array : Float64Array);
@@ -178,6 +218,7 @@ function checkValues(t, n, where, kind) {
 
 const SIDES = { pred: 'preds', target: 'target' };
 const TORCHMETRICS_KEYS = { pred: ['boxes', 'scores', 'labels', 'masks'], target: ['boxes', 'labels', 'iscrowd', 'area', 'masks'] };
+const COLUMN_KINDS = { boxes: 'boxes', masks: 'masks', keypoints: 'keypoints', labels: 'int', iscrowd: 'int' };
 
 /**
  * The flat inputs of a detection metric, in the order of its registry inputs, from TorchMetrics'
@@ -198,11 +239,12 @@ export function flattenDetection(inputs, preds, target, call) {
   });
   const has = (side, key) => wanted.some((w) => w.side === side && w.key === key);
   const columns = new Map(wanted.filter((w) => w.key !== 'counts').map((w) => [`${w.side}_${w.key}`,
-    new Column(w.key === 'boxes' ? 'boxes' : w.key === 'masks' ? 'masks' : w.key === 'labels' || w.key === 'iscrowd' ? 'int' : 'float')]));
+    new Column(COLUMN_KINDS[w.key] ?? 'float')]));
   const counts = { pred: [], target: [] };
   const present = new Set();
   let maskSize = null; // one H x W for every mask of an update, predicted and ground truth
   let maskWhere = '';
+  let keypointsWhere = ''; // every object of an update has the same number of keypoints
   for (const side of ['pred', 'target']) {
     const list = side === 'pred' ? preds : target;
     for (let i = 0; i < list.length; i++) {
@@ -223,6 +265,8 @@ export function flattenDetection(inputs, preds, target, call) {
       counts[side].push(n);
       columns.get(`${side}_labels`).push(labels, n);
       const hasMasks = has(side, 'masks') && image.masks !== undefined;
+      // keypoints place a detection (its box is their extent, as COCO.loadRes); ground truths keep their boxes
+      const boxesOptional = hasMasks || (side === 'pred' && has(side, 'keypoints') && image.keypoints !== undefined);
       for (const { key } of wanted.filter((w) => w.side === side && !['counts', 'labels'].includes(w.key))) {
         const col = columns.get(`${side}_${key}`);
         const fw = `${where}.${key}`;
@@ -245,8 +289,21 @@ export function flattenDetection(inputs, preds, target, call) {
           col.push(m, n);
           continue;
         }
+        if (key === 'keypoints') {
+          const t = image.keypoints === undefined ? null : readKeypoints(image.keypoints, n, fw);
+          if (image.keypoints !== undefined) present.add(`${side}_${key}`);
+          if (t) {
+            const first = columns.get('pred_keypoints').parts.concat(columns.get('target_keypoints').parts).find((p) => p.t);
+            if (first && first.t.shape[1] !== t.shape[1]) {
+              throw new Error(`${fw} has ${t.shape[1]} keypoints per object but ${keypointsWhere} has ${first.t.shape[1]}`);
+            }
+            if (!first) keypointsWhere = `${SIDES[side]}[${i}].keypoints`;
+          }
+          col.push(t, n);
+          continue;
+        }
         // boxes may be left out for masks (iou_type 'segm'); scores are required where the metric has them.
-        const required = key === 'scores' || (key === 'boxes' && !hasMasks);
+        const required = key === 'scores' || (key === 'boxes' && !boxesOptional);
         const t = field(image, key, where, required);
         if (t === null) {
           col.push(null, key === 'boxes' ? 0 : n);
@@ -259,7 +316,7 @@ export function flattenDetection(inputs, preds, target, call) {
           const empty = t.data.length === 0 && t.shape.length <= 2;
           if (!empty && (t.shape.length !== 2 || t.shape[1] !== 4)) throw new Error(`${fw} must have shape [N, 4], got [${t.shape.join(', ')}]`);
           const rows = empty ? 0 : t.shape[0];
-          if (rows !== n && !(hasMasks && rows === 0)) {
+          if (rows !== n && !(boxesOptional && rows === 0)) {
             throw new Error(`${fw} has ${rows} boxes but ${SIDES[side]}[${i}].labels has ${n} labels`);
           }
           if (!FLOAT_DTYPES.has(t.dtype)) throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
@@ -275,12 +332,13 @@ export function flattenDetection(inputs, preds, target, call) {
       }
     }
   }
-  // Boxes are all-or-nothing per side: some images with masks only would misalign them; so are masks.
+  // Boxes are all-or-nothing per side: some images with masks only would misalign them; so are masks and keypoints.
   for (const side of ['pred', 'target']) {
-    const masks = columns.get(`${side}_masks`);
-    if (masks && present.has(`${side}_masks`)) {
-      const i = masks.parts.findIndex((p) => p.t === null && p.n > 0);
-      if (i >= 0) throw new Error(`${call}: ${SIDES[side]}[${i}].masks is missing while other images have masks`);
+    for (const key of ['masks', 'keypoints']) {
+      const col = columns.get(`${side}_${key}`);
+      if (!col || !present.has(`${side}_${key}`)) continue;
+      const i = col.parts.findIndex((p) => p.t === null && p.n > 0);
+      if (i >= 0) throw new Error(`${call}: ${SIDES[side]}[${i}].${key} is missing while other images have ${key}`);
     }
     const col = columns.get(`${side}_boxes`);
     const total = col.parts.reduce((s, p) => s + p.n, 0);

@@ -8,6 +8,7 @@
 #include "wasmetrics/detection/coco_json.hpp"
 #include "wasmetrics/detection/oks.hpp"
 #include "wasmetrics/detection/rle.hpp"
+#include "wasmetrics/detection/rle_api.hpp"
 
 namespace wasmetrics::detection {
 namespace {
@@ -74,6 +75,50 @@ TEST(CocoRle, SegmentationChecksNameTheRecord) {
   // an uncompressed RLE keeps its own size
   const Json ok = Json::parse(R"({"counts": [3, 5], "size": [2, 4]})");
   EXPECT_EQ(rle_area(coco_segmentation_to_rle("M", "x", ok, 9, 9)), 5u);
+}
+
+TEST(CocoRleApi, EncodeDecodeAreaBboxIou) {
+  // [[0, 1], [1, 1]] read down the columns: 0, 1 | 1, 1 -> runs [1, 3] -> "13" (5 bits a char, +48).
+  const std::uint8_t mask[] = {0, 1, 1, 1};
+  const Json rle = rle_api_encode(mask, 2, 2);
+  EXPECT_EQ(rle.dump(), R"({"counts":"13","size":[2,2]})");
+  EXPECT_EQ(rle_api_decode(rle), std::vector<std::uint8_t>(mask, mask + 4));
+  // The same RLE uncompressed reads the same.
+  EXPECT_EQ(rle_api_decode(Json::parse(R"({"size": [2, 2], "counts": [1, 3]})")),
+            std::vector<std::uint8_t>(mask, mask + 4));
+  EXPECT_EQ(rle_api_area(rle), 3.0);
+  EXPECT_EQ(rle_api_to_bbox(rle).dump(), "[0.0,0.0,2.0,2.0]");
+  // Against the full 2 x 2 mask: 3 / 4; as a crowd, intersection over the detection's area 3 / 3.
+  const std::uint8_t full[] = {1, 1, 1, 1};
+  const Json dts = Json::array({rle}), gts = Json::array({rle_api_encode(full, 2, 2)});
+  EXPECT_EQ(rle_api_iou(dts, gts, Json()).dump(), "[[0.75]]");
+  EXPECT_EQ(rle_api_iou(dts, gts, Json::array({1})).dump(), "[[1.0]]");
+  // The square (1,1)-(5,5) on 7 x 6 (see PolygonSquareCoversThePixelsInside): 16 pixels; a part
+  // inside it changes nothing once merged.
+  EXPECT_EQ(rle_api_area(rle_api_from_polygons(Json::parse("[[1, 1, 5, 1, 5, 5, 1, 5]]"), 7, 6)), 16.0);
+  EXPECT_EQ(
+      rle_api_area(rle_api_from_polygons(Json::parse("[[1, 1, 5, 1, 5, 5, 1, 5], [1, 1, 3, 1, 3, 3, 1, 3]]"), 7, 6)),
+      16.0);
+}
+
+TEST(CocoRleApi, BadInputNamesTheFunctionAndArgument) {
+  auto has = [](const std::string& error, const char* part) { return error.find(part) != std::string::npos; };
+  EXPECT_TRUE(has(error_of([] { rle_api_area(Json::parse(R"({"size": [2, 2], "counts": [1, 2]})")); }),
+                  "must add up to h * w = 4"));
+  EXPECT_TRUE(has(error_of([] { rle_api_area(Json::parse(R"({"size": [2, 2], "counts": "1!"})")); }),
+                  "rleArea: `rle.counts` is not a compressed COCO RLE"));
+  EXPECT_TRUE(has(error_of([] { rle_api_area(Json::parse("[1, 3]")); }), "rleArea: `rle` must be a COCO RLE"));
+  const std::uint8_t m[] = {1, 1, 1};
+  EXPECT_TRUE(has(error_of([&] { rle_api_encode(m, 2, 2); }), "rleEncode: `mask` has 3 values"));
+  const Json a = Json::parse(R"([{"size": [2, 2], "counts": [4]}])"),
+             b = Json::parse(R"([{"size": [1, 4], "counts": [4]}])");
+  EXPECT_TRUE(has(error_of([&] { rle_api_iou(a, b, Json()); }), "rleIou: `dt[0]` is 2 x 2 but `gt[0]` is 1 x 4"));
+  EXPECT_TRUE(has(error_of([&] {
+                    rle_api_iou(a, a, Json::array({1, 0}));
+                  }),
+                  "rleIou: `iscrowd` must list one flag per ground truth (1)"));
+  EXPECT_TRUE(has(error_of([] { rle_api_from_polygons(Json::parse("[[1, 1, 5, 1]]"), 7, 6); }),
+                  "rleFrPoly: `polygons[0]` must have at least 3 points"));
 }
 
 TEST(CocoOks, ExactAndShiftedKeypoints) {

@@ -17,6 +17,11 @@ const valueCases = detectionCases.filter((c) => !Object.hasOwn(c, 'error'));
 // A fixture image dict {key: {dtype, shape, data}} in the API's tensor forms.
 const imageDict = (img, where) => Object.fromEntries(Object.entries(img).map(([k, v]) => [k, fixtureTensor(v, `${where}.${k}`)]));
 
+// COCOeval's Params thresholds, np.linspace in float64 (numpy: i * step + start, the last exactly stop),
+// written here independently of npm/src/coco.mjs.
+const numpyLinspace = (a, b, n) => Array.from({ length: n }, (_, i) => (i === n - 1 ? b : i * ((b - a) / (n - 1)) + a));
+const COCO_THRESHOLDS = { iouThresholds: numpyLinspace(0.5, 0.95, 10), recThresholds: numpyLinspace(0, 1, 101) };
+
 function computeWith(name, args, batches) {
   const m = createMetric(name, args);
   try {
@@ -110,7 +115,7 @@ function fixtureAsCoco(c) {
 const OWN_FIELDS = ['perClass', 'images', 'annotations', 'detections'];
 const withoutOwn = (r) => Object.fromEntries(Object.entries(r).filter(([k]) => !OWN_FIELDS.includes(k)));
 
-test('COCO JSON (ground truth + results files) gives the fixtures\' pycocotools values for every bbox mAP case', () => {
+test('COCO JSON (ground truth + results files) read by readCoco gives the fixtures\' values for every bbox mAP case; evaluateCoco = COCOeval\'s thresholds', () => {
   const cocoCases = valueCases.filter((c) => c.metric === 'MeanAveragePrecision' && (c.args.iou_type ?? 'bbox') === 'bbox');
   assert.ok(cocoCases.length >= 10, `only ${cocoCases.length} bbox MeanAveragePrecision cases to write as COCO JSON`);
   for (const c of cocoCases) {
@@ -118,11 +123,37 @@ test('COCO JSON (ground truth + results files) gives the fixtures\' pycocotools 
     const { box_format: _, iou_type: __, ...args } = c.args;
     const options = { classMetrics: false, ...camelCaseArgs(args) };
     for (const [gtIn, resIn] of [[gt, results], [JSON.stringify(gt), new TextEncoder().encode(JSON.stringify(results))]]) {
-      const got = withoutOwn(evaluateCoco(gtIn, resIn, options));
-      const diff = compareResult(got, c.expected, c.atol ?? 1e-6, c.rtol ?? 1e-5, lib.Tensor, `${c.id} as COCO JSON`);
+      // The fixtures are TorchMetrics' (torch.linspace float32 thresholds unless the case gives some):
+      // MeanAveragePrecision on readCoco's dicts.
+      const { preds, target } = readCoco(gtIn, resIn);
+      const viaDicts = computeWith('MeanAveragePrecision', { ...options, boxFormat: 'xywh' }, [[preds, target]]);
+      const diff = compareResult(viaDicts, c.expected, c.atol ?? 1e-6, c.rtol ?? 1e-5, lib.Tensor, `${c.id} as COCO JSON`);
       assert.equal(diff, '', diff);
+      // evaluateCoco: the same with COCOeval's float64 thresholds where the case gives none.
+      const coco = { iouThresholds: options.iouThresholds ?? COCO_THRESHOLDS.iouThresholds, recThresholds: options.recThresholds ?? COCO_THRESHOLDS.recThresholds };
+      const want = computeWith('MeanAveragePrecision', { ...options, ...coco, boxFormat: 'xywh' }, [[preds, target]]);
+      assertSameResult(withoutOwn(evaluateCoco(gtIn, resIn, options)), want, `${c.id}: evaluateCoco`);
     }
   }
+});
+
+test('evaluateCoco uses COCOeval\'s float64 thresholds, MeanAveragePrecision TorchMetrics\' float32 ones', () => {
+  // One gt [0,0,20,10] (area 200) and one detection [0,0,11,10] inside it: IoU = 110/200 = 0.55,
+  // exactly COCOeval's second threshold np.linspace(.5, .95, 10)[1] = 0.55 (a match needs IoU >= t),
+  // while TorchMetrics' torch.linspace float32 value is 0.550000011920929 > 0.55.
+  // COCOeval: matched at 0.5 and 0.55, not above: AP 1, 1, 0 x 8 -> map 0.2.
+  // TorchMetrics: matched at 0.5 only -> map 0.1.
+  const gt = { images: [{ id: 1 }], categories: [{ id: 1 }], annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 20, 10] }] };
+  const results = [{ image_id: 1, category_id: 1, bbox: [0, 0, 11, 10], score: 0.9 }];
+  assert.equal(COCO_THRESHOLDS.iouThresholds[1], 110 / 200);
+  // (Results are float32, as TorchMetrics' tensors: compared at 1e-6.)
+  const coco = evaluateCoco(gt, results);
+  assert.ok(Math.abs(coco.map - 0.2) < 1e-6, `evaluateCoco map ${coco.map}, expected 0.2`);
+  const { preds, target } = readCoco(gt, results);
+  const tm = computeWith('MeanAveragePrecision', { boxFormat: 'xywh' }, [[preds, target]]);
+  assert.ok(Math.abs(tm.map - 0.1) < 1e-6, `MeanAveragePrecision map ${tm.map}, expected 0.1`);
+  // Thresholds given explicitly are used as given by both.
+  assert.ok(Math.abs(evaluateCoco(gt, results, { iouThresholds: [0.55] }).map - 1) < 1e-6);
 });
 
 // ---- the three input forms on one synthetic data set ----------------------------------------------
@@ -173,7 +204,7 @@ function assertSameResult(a, b, what) {
 
 test('COCO JSON path == per-image dict path == flat path on the same data', () => {
   const { gt, results } = syntheticCoco(7, 60, [1, 3, 8, 12]);
-  const options = { classMetrics: true, iouThresholds: [0.5, 0.75] };
+  const options = { classMetrics: true, iouThresholds: [0.5, 0.75], recThresholds: COCO_THRESHOLDS.recThresholds };
   const coco = withoutOwn(evaluateCoco(gt, results, options));
 
   // Per-image dicts written independently of readCoco: nested arrays, images in id order.
@@ -409,5 +440,6 @@ test('evaluateParallel shards per-image dict batches over workers; equal to one 
   const want = computeWith('MeanAveragePrecision', options, batches);
   const got = await lib.evaluateParallel({ metrics: { map: { name: 'MeanAveragePrecision', options } }, batches, workers: 2 });
   assertSameResult(got.map, want, 'evaluateParallel vs one thread');
-  assertSameResult(want, withoutOwn(evaluateCoco(gt, results)), 'one thread vs evaluateCoco');
+  const wantCoco = computeWith('MeanAveragePrecision', { ...options, ...COCO_THRESHOLDS }, batches);
+  assertSameResult(wantCoco, withoutOwn(evaluateCoco(gt, results)), 'one thread (COCOeval thresholds) vs evaluateCoco');
 });

@@ -12,7 +12,7 @@ namespace {
 // the image has neither detections nor ground truth of that category (pycocotools' None).
 struct EvalImg {
   std::int64_t D = 0, G = 0;
-  std::vector<double> dt_scores;        // [D], score order
+  std::vector<double> dt_scores;         // [D], score order
   std::vector<std::uint8_t> dt_matched;  // [T, D]
   std::vector<std::uint8_t> dt_ignore;   // [T, D]
   std::vector<std::uint8_t> gt_ignore;   // [G]
@@ -54,9 +54,8 @@ struct PairIous {
 
 PairIous pair_ious(const CocoData& data, const std::vector<std::int64_t>& gt, std::vector<std::int64_t> dt,
                    std::int64_t max_det) {
-  std::stable_sort(dt.begin(), dt.end(), [&](std::int64_t a, std::int64_t b) {
-    return -data.det_scores[a] < -data.det_scores[b];
-  });
+  std::stable_sort(dt.begin(), dt.end(),
+                   [&](std::int64_t a, std::int64_t b) { return -data.det_scores[a] < -data.det_scores[b]; });
   if (static_cast<std::int64_t>(dt.size()) > max_det) dt.resize(static_cast<std::size_t>(max_det));
   PairIous out;
   const std::int64_t D = static_cast<std::int64_t>(dt.size()), G = static_cast<std::int64_t>(gt.size());
@@ -116,7 +115,8 @@ ImageMatch match_image(const CocoData& data, const std::vector<std::int64_t>& gt
           // a matched gt takes no other detection, unless it is a crowd
           if (e.gt_match[static_cast<std::size_t>(t * G + gi)] >= 0 && !crowd[static_cast<std::size_t>(gi)]) continue;
           // matched to a regular gt already: the ignored ones (last) cannot replace it
-          if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1) break;
+          if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1)
+            break;
           const double v = pair.ious[static_cast<std::size_t>(di * G + gtind[static_cast<std::size_t>(gi)])];
           if (v < iou) continue;
           iou = v;
@@ -152,61 +152,136 @@ double coco_box_iou(const double* d, const double* g, bool crowd) {
   return i / u;
 }
 
-CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& p,
-                             bool keep_ious) {
-  CocoEvalOutput out;
-  const std::int64_t I = data.num_images;
-  const std::int64_t K = static_cast<std::int64_t>(cat_ids.size());
-  const std::int64_t T = static_cast<std::int64_t>(p.iou_thrs.size());
-  const std::int64_t R = static_cast<std::int64_t>(p.rec_thrs.size());
+namespace {
+
+// evaluateImg's result as accumulate() keeps it: the detections' scores and, per IoU threshold,
+// matched / ignored flags.
+EvalImg eval_img(const CocoData& data, const PairIous& pair, std::int64_t G, ImageMatch m) {
+  EvalImg e;
+  e.D = static_cast<std::int64_t>(pair.dt.size());
+  e.G = G;
+  e.gt_ignore = std::move(m.gt_ignore);
+  e.dt_ignore = std::move(m.dt_ignore);
+  e.dt_scores.resize(pair.dt.size());
+  for (std::size_t di = 0; di < pair.dt.size(); ++di) e.dt_scores[di] = data.det_scores[pair.dt[di]];
+  e.dt_matched.resize(m.dt_match.size());
+  for (std::size_t n = 0; n < m.dt_match.size(); ++n) e.dt_matched[n] = m.dt_match[n] >= 0;
+  return e;
+}
+
+// evaluate(): per (category k, area range a) at [k * A + a], the non-None evalImgs in image order
+// (accumulate() only ever walks them that way), so memory follows the annotations, not categories
+// x images. `ious`, when given, receives COCOeval.ious for every evaluated (image, category).
+std::vector<std::vector<EvalImg>> evaluate_images(const CocoData& data, const std::vector<std::int64_t>& cat_ids,
+                                                  const CocoParams& p, std::vector<CocoEvalOutput::Ious>* ious) {
+  const std::int64_t I = data.num_images, K = static_cast<std::int64_t>(cat_ids.size());
   const std::int64_t A = static_cast<std::int64_t>(p.area_ranges.size());
-  const std::int64_t M = static_cast<std::int64_t>(p.max_dets.size());
-  out.T = T; out.R = R; out.K = K; out.A = A; out.M = M;
-  const std::int64_t max_det = M > 0 ? p.max_dets.back() : 0;
-
+  const std::int64_t max_det = p.max_dets.empty() ? 0 : p.max_dets.back();
   const auto grouped = group_by_image_category(data, cat_ids);
-
-  // evaluate(): per (category, area range) the non-None evalImgs, in image order (accumulate() only
-  // ever walks them that way), so memory follows the annotations, not categories x images.
   std::vector<std::vector<EvalImg>> eval_imgs(static_cast<std::size_t>(K * A));
-  std::vector<CocoEvalOutput::Ious> ious_by_img_cat(keep_ious ? static_cast<std::size_t>(I * K) : 0);
-
+  std::vector<CocoEvalOutput::Ious> by_img_cat(ious ? static_cast<std::size_t>(I * K) : 0);
   auto evaluated = [&](std::int64_t i) {
     return data.image_evaluated.empty() || data.image_evaluated[static_cast<std::size_t>(i)] != 0;
   };
   for (std::int64_t k = 0; k < K; ++k) {
     for (std::int64_t i = 0; i < I; ++i) {
       if (!evaluated(i)) continue;
-      const auto& gt = grouped.gts[static_cast<std::size_t>(i * K + k)];
-      const auto& dts = grouped.dts[static_cast<std::size_t>(i * K + k)];
-      if (keep_ious) ious_by_img_cat[static_cast<std::size_t>(i * K + k)] = {i, cat_ids[static_cast<std::size_t>(k)], 0, 0, {}};
+      const auto at = static_cast<std::size_t>(i * K + k);
+      const auto& gt = grouped.gts[at];
+      const auto& dts = grouped.dts[at];
+      if (ious) by_img_cat[at] = {i, cat_ids[static_cast<std::size_t>(k)], 0, 0, {}};
       if (gt.empty() && dts.empty()) continue;
       const PairIous pair = pair_ious(data, gt, dts, max_det);
-      const std::int64_t D = static_cast<std::int64_t>(pair.dt.size());
-      const std::int64_t G = static_cast<std::int64_t>(gt.size());
-      if (keep_ious && !pair.ious.empty()) {
-        auto& rec = ious_by_img_cat[static_cast<std::size_t>(i * K + k)];
-        rec.rows = D; rec.cols = G; rec.values = pair.ious;
-      }
-      for (std::int64_t a = 0; a < A; ++a) {
-        ImageMatch m = match_image(data, gt, pair, p.area_ranges[static_cast<std::size_t>(a)], p.iou_thrs);
-        EvalImg e;
-        e.D = D; e.G = G;
-        e.gt_ignore = std::move(m.gt_ignore);
-        e.dt_ignore = std::move(m.dt_ignore);
-        e.dt_scores.resize(static_cast<std::size_t>(D));
-        for (std::int64_t di = 0; di < D; ++di) e.dt_scores[static_cast<std::size_t>(di)] = data.det_scores[pair.dt[static_cast<std::size_t>(di)]];
-        e.dt_matched.resize(m.dt_match.size());
-        for (std::size_t n = 0; n < m.dt_match.size(); ++n) e.dt_matched[n] = m.dt_match[n] >= 0;
-        eval_imgs[static_cast<std::size_t>(k * A + a)].push_back(std::move(e));
-      }
+      const auto G = static_cast<std::int64_t>(gt.size());
+      if (ious && !pair.ious.empty())
+        by_img_cat[at] = {i, cat_ids[static_cast<std::size_t>(k)], static_cast<std::int64_t>(pair.dt.size()), G,
+                          pair.ious};
+      for (std::int64_t a = 0; a < A; ++a)
+        eval_imgs[static_cast<std::size_t>(k * A + a)].push_back(eval_img(
+            data, pair, G, match_image(data, gt, pair, p.area_ranges[static_cast<std::size_t>(a)], p.iou_thrs)));
     }
   }
-  if (keep_ious)
-    for (std::size_t n = 0; n < ious_by_img_cat.size(); ++n)
-      if (evaluated(static_cast<std::int64_t>(n) / K)) out.ious.push_back(std::move(ious_by_img_cat[n]));
+  if (ious)
+    for (std::size_t n = 0; n < by_img_cat.size(); ++n)
+      if (evaluated(static_cast<std::int64_t>(n) / K)) ious->push_back(std::move(by_img_cat[n]));
+  return eval_imgs;
+}
 
-  // accumulate().
+// accumulate()'s pooled detections of one (category, area range) at one maxDet: the first maxDet
+// of every image, in descending score order (stable, image order among equal scores).
+struct Pooled {
+  struct Ref {
+    const EvalImg* e;
+    std::int64_t j;
+  };
+  std::vector<Ref> refs;       // score order
+  std::vector<double> scores;  // score order
+};
+
+Pooled pool_detections(const std::vector<EvalImg>& E, std::int64_t max_det) {
+  std::vector<Pooled::Ref> refs;
+  std::vector<double> sc;
+  for (const auto& e : E)
+    for (std::int64_t j = 0; j < std::min(e.D, max_det); ++j) {
+      refs.push_back({&e, j});
+      sc.push_back(e.dt_scores[static_cast<std::size_t>(j)]);
+    }
+  std::vector<std::size_t> order(refs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return -sc[x] < -sc[y]; });
+  Pooled out;
+  for (auto o : order) {
+    out.refs.push_back(refs[o]);
+    out.scores.push_back(sc[o]);
+  }
+  return out;
+}
+
+// One IoU threshold t of accumulate(): the recall reached, and precision (made non-increasing) and
+// score sampled at the recall thresholds — q and ss stay 0 from the first recall threshold beyond
+// the reached recall on.
+struct ThresholdCurve {
+  double recall = 0;
+  std::vector<double> precision, scores;  // [R]
+};
+
+ThresholdCurve curve_at_threshold(const Pooled& pooled, std::int64_t t, std::int64_t npig,
+                                  const std::vector<double>& rec_thrs) {
+  const double eps = std::nextafter(1.0, 2.0) - 1.0;  // np.spacing(1)
+  const auto nd = pooled.refs.size();
+  std::vector<double> rc(nd), pr(nd);
+  double tp = 0, fp = 0;
+  for (std::size_t n = 0; n < nd; ++n) {
+    const auto& ref = pooled.refs[n];
+    const auto at = static_cast<std::size_t>(t * ref.e->D + ref.j);
+    if (!ref.e->dt_ignore[at]) {
+      if (ref.e->dt_matched[at])
+        tp += 1;
+      else
+        fp += 1;
+    }
+    rc[n] = tp / static_cast<double>(npig);
+    pr[n] = tp / (fp + tp + eps);
+  }
+  for (std::size_t n = nd; n-- > 1;)
+    if (pr[n] > pr[n - 1]) pr[n - 1] = pr[n];
+  ThresholdCurve out;
+  out.recall = nd ? rc.back() : 0.0;
+  out.precision.assign(rec_thrs.size(), 0.0);
+  out.scores.assign(rec_thrs.size(), 0.0);
+  for (std::size_t r = 0; r < rec_thrs.size(); ++r) {
+    const auto pi = static_cast<std::size_t>(std::lower_bound(rc.begin(), rc.end(), rec_thrs[r]) - rc.begin());
+    if (pi >= nd) break;
+    out.precision[r] = pr[pi];
+    out.scores[r] = pooled.scores[pi];
+  }
+  return out;
+}
+
+// accumulate(): precision, recall and scores of every (t, r, k, a, m) cell, -1 where a (category,
+// area range) has no evalImg or no ground truth that is not ignored.
+void accumulate(const std::vector<std::vector<EvalImg>>& eval_imgs, const CocoParams& p, CocoEvalOutput& out) {
+  const std::int64_t T = out.T, R = out.R, K = out.K, A = out.A, M = out.M;
   out.precision.assign(static_cast<std::size_t>(T * R * K * A * M), -1.0);
   out.recall.assign(static_cast<std::size_t>(T * K * A * M), -1.0);
   out.scores.assign(static_cast<std::size_t>(T * R * K * A * M), -1.0);
@@ -216,67 +291,41 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
   auto ridx = [&](std::int64_t t, std::int64_t k, std::int64_t a, std::int64_t m) {
     return static_cast<std::size_t>(((t * K + k) * A + a) * M + m);
   };
-  const double eps = std::nextafter(1.0, 2.0) - 1.0;  // np.spacing(1)
-  struct Ref { const EvalImg* e; std::int64_t j; };
   for (std::int64_t k = 0; k < K; ++k) {
     for (std::int64_t a = 0; a < A; ++a) {
-      std::vector<const EvalImg*> E;
-      for (const auto& e : eval_imgs[static_cast<std::size_t>(k * A + a)]) E.push_back(&e);
-      if (E.empty()) continue;
+      const auto& E = eval_imgs[static_cast<std::size_t>(k * A + a)];
       std::int64_t npig = 0;
-      for (auto* e : E)
-        for (auto ig : e->gt_ignore) npig += ig == 0;
+      for (const auto& e : E)
+        for (auto ig : e.gt_ignore) npig += ig == 0;
+      if (E.empty() || npig == 0) continue;
       for (std::int64_t m = 0; m < M; ++m) {
-        const std::int64_t md = std::max<std::int64_t>(p.max_dets[static_cast<std::size_t>(m)], 0);
-        std::vector<Ref> refs;
-        std::vector<double> sc;
-        for (auto* e : E)
-          for (std::int64_t j = 0; j < std::min(e->D, md); ++j) {
-            refs.push_back({e, j});
-            sc.push_back(e->dt_scores[static_cast<std::size_t>(j)]);
-          }
-        if (npig == 0) continue;
-        std::vector<std::size_t> order(refs.size());
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return -sc[x] < -sc[y]; });
-        const std::int64_t nd = static_cast<std::int64_t>(order.size());
-        std::vector<double> rc(static_cast<std::size_t>(nd)), pr(static_cast<std::size_t>(nd));
+        const Pooled pooled = pool_detections(E, std::max<std::int64_t>(p.max_dets[static_cast<std::size_t>(m)], 0));
         for (std::int64_t t = 0; t < T; ++t) {
-          double tp = 0, fp = 0;
-          for (std::int64_t n = 0; n < nd; ++n) {
-            const Ref& ref = refs[order[static_cast<std::size_t>(n)]];
-            const auto at = static_cast<std::size_t>(t * ref.e->D + ref.j);
-            if (!ref.e->dt_ignore[at]) {
-              if (ref.e->dt_matched[at]) tp += 1; else fp += 1;
-            }
-            rc[static_cast<std::size_t>(n)] = tp / static_cast<double>(npig);
-            pr[static_cast<std::size_t>(n)] = tp / (fp + tp + eps);
-          }
-          out.recall[ridx(t, k, a, m)] = nd ? rc.back() : 0.0;
-          for (std::int64_t n = nd - 1; n > 0; --n)
-            if (pr[static_cast<std::size_t>(n)] > pr[static_cast<std::size_t>(n - 1)])
-              pr[static_cast<std::size_t>(n - 1)] = pr[static_cast<std::size_t>(n)];
-          // q and ss start at 0; the first recall threshold beyond the reached recall stops the fill.
-          bool stopped = false;
+          const ThresholdCurve c = curve_at_threshold(pooled, t, npig, p.rec_thrs);
+          out.recall[ridx(t, k, a, m)] = c.recall;
           for (std::int64_t r = 0; r < R; ++r) {
-            double q = 0, ss = 0;
-            if (!stopped) {
-              auto it = std::lower_bound(rc.begin(), rc.end(), p.rec_thrs[static_cast<std::size_t>(r)]);
-              const auto pi = it - rc.begin();
-              if (pi >= nd) {
-                stopped = true;
-              } else {
-                q = pr[static_cast<std::size_t>(pi)];
-                ss = sc[order[static_cast<std::size_t>(pi)]];
-              }
-            }
-            out.precision[pidx(t, r, k, a, m)] = q;
-            out.scores[pidx(t, r, k, a, m)] = ss;
+            out.precision[pidx(t, r, k, a, m)] = c.precision[static_cast<std::size_t>(r)];
+            out.scores[pidx(t, r, k, a, m)] = c.scores[static_cast<std::size_t>(r)];
           }
         }
       }
     }
   }
+}
+
+}  // namespace
+
+// COCOeval.evaluate() then accumulate().
+CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& p,
+                             bool keep_ious) {
+  CocoEvalOutput out;
+  out.T = static_cast<std::int64_t>(p.iou_thrs.size());
+  out.R = static_cast<std::int64_t>(p.rec_thrs.size());
+  out.K = static_cast<std::int64_t>(cat_ids.size());
+  out.A = static_cast<std::int64_t>(p.area_ranges.size());
+  out.M = static_cast<std::int64_t>(p.max_dets.size());
+  const auto eval_imgs = evaluate_images(data, cat_ids, p, keep_ious ? &out.ious : nullptr);
+  accumulate(eval_imgs, p, out);
   return out;
 }
 
@@ -296,11 +345,17 @@ double summarize_one(const CocoEvalOutput& ev, const CocoParams& p, bool ap, std
         if (ap) {
           for (std::int64_t r = 0; r < ev.R; ++r) {
             double v = ev.precision[static_cast<std::size_t>((((t * ev.R + r) * ev.K + k) * ev.A + area) * ev.M + m)];
-            if (v > -1) { sum += v; ++n; }
+            if (v > -1) {
+              sum += v;
+              ++n;
+            }
           }
         } else {
           double v = ev.recall[static_cast<std::size_t>(((t * ev.K + k) * ev.A + area) * ev.M + m)];
-          if (v > -1) { sum += v; ++n; }
+          if (v > -1) {
+            sum += v;
+            ++n;
+          }
         }
       }
     }
@@ -319,27 +374,24 @@ std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams
   const std::int64_t m0 = md.size() > 0 ? md[0] : 0, m1 = md.size() > 1 ? md[1] : 0, m2 = md.size() > 2 ? md[2] : 0;
   return {
       summarize(true, std::nullopt, 0, 100),  // maxDets=100 hard-coded (QUIRKS D1)
-      summarize(true, 0.5, 0, m2),
-      summarize(true, 0.75, 0, m2),
-      summarize(true, std::nullopt, 1, m2),
-      summarize(true, std::nullopt, 2, m2),
-      summarize(true, std::nullopt, 3, m2),
-      summarize(false, std::nullopt, 0, m0),
-      summarize(false, std::nullopt, 0, m1),
-      summarize(false, std::nullopt, 0, m2),
-      summarize(false, std::nullopt, 1, m2),
-      summarize(false, std::nullopt, 2, m2),
+      summarize(true, 0.5, 0, m2),           summarize(true, 0.75, 0, m2),
+      summarize(true, std::nullopt, 1, m2),  summarize(true, std::nullopt, 2, m2),
+      summarize(true, std::nullopt, 3, m2),  summarize(false, std::nullopt, 0, m0),
+      summarize(false, std::nullopt, 0, m1), summarize(false, std::nullopt, 0, m2),
+      summarize(false, std::nullopt, 1, m2), summarize(false, std::nullopt, 2, m2),
       summarize(false, std::nullopt, 3, m2),
   };
 }
 
-std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& p) {
-  // areas: 0 all, 1 medium, 2 large (setKpParams); maxDets=20 hard-coded as in _summarizeKps.
+std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& p, std::int64_t max_det,
+                                                std::optional<std::int64_t> only_category) {
+  // areas: 0 all, 1 medium, 2 large (setKpParams)
   auto s = [&](bool ap, std::optional<double> iou_thr, std::int64_t area) {
-    return summarize_one(ev, p, ap, iou_thr, area, 20, std::nullopt);
+    return summarize_one(ev, p, ap, iou_thr, area, max_det, only_category);
   };
-  return {s(true, std::nullopt, 0), s(true, 0.5, 0), s(true, 0.75, 0), s(true, std::nullopt, 1), s(true, std::nullopt, 2),
-          s(false, std::nullopt, 0), s(false, 0.5, 0), s(false, 0.75, 0), s(false, std::nullopt, 1), s(false, std::nullopt, 2)};
+  return {s(true, std::nullopt, 0),  s(true, 0.5, 0),           s(true, 0.75, 0), s(true, std::nullopt, 1),
+          s(true, std::nullopt, 2),  s(false, std::nullopt, 0), s(false, 0.5, 0), s(false, 0.75, 0),
+          s(false, std::nullopt, 1), s(false, std::nullopt, 2)};
 }
 
 std::vector<ImageMatch> coco_match_images(const CocoData& data, const std::vector<std::int64_t>& cat_ids,

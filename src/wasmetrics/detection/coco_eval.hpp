@@ -11,8 +11,8 @@
 namespace wasmetrics::detection {
 
 struct CocoParams {
-  std::vector<double> iou_thrs;      // T
-  std::vector<double> rec_thrs;      // R
+  std::vector<double> iou_thrs;        // T
+  std::vector<double> rec_thrs;        // R
   std::vector<std::int64_t> max_dets;  // M, sorted ascending
   // Params.areaRng: all, small, medium, large for bbox/segm; keypoints use all, medium, large.
   std::vector<std::array<double, 2>> area_ranges = {
@@ -52,7 +52,10 @@ struct CocoEvalOutput {
   std::vector<double> recall;     // [T, K, A, M]
   std::vector<double> scores;     // [T, R, K, A, M]
   // COCOeval.ious in its order (image-major, then category): [D, G] row-major; empty = pycocotools' [].
-  struct Ious { std::int64_t image, category, rows, cols; std::vector<double> values; };
+  struct Ious {
+    std::int64_t image, category, rows, cols;
+    std::vector<double> values;
+  };
   std::vector<Ious> ious;
 };
 
@@ -84,9 +87,11 @@ CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_
 std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams& params,
                                       std::optional<std::int64_t> only_category = std::nullopt);
 
-// COCOeval.summarize() for iouType 'keypoints' (_summarizeKps): 10 stats at maxDets 20 over
-// areas all, medium, large.
-std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& params);
+// COCOeval.summarize() for iouType 'keypoints' (_summarizeKps): 10 stats at `max_det` (COCOeval
+// hard-codes 20) over areas all, medium, large; `only_category` as in coco_summarize.
+std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const CocoParams& params,
+                                                std::int64_t max_det = 20,
+                                                std::optional<std::int64_t> only_category = std::nullopt);
 
 // torch.linspace(start, end, steps) in float32 on CPU (values as float64), as TorchMetrics builds
 // the default IoU and recall thresholds. `lanes`: floats per SIMD vector of the build that ran it

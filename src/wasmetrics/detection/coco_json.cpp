@@ -7,6 +7,7 @@
 #include <string>
 
 #include "wasmetrics/core/error.hpp"
+#include "wasmetrics/detection/oks.hpp"
 
 namespace wasmetrics::detection {
 
@@ -34,7 +35,8 @@ double number(std::string_view metric, const std::string& where, const Json& v) 
 std::int64_t integer(std::string_view metric, const std::string& where, const Json& v) {
   if (v.is_number_integer()) return v.get<std::int64_t>();
   const double d = number(metric, where, v);
-  if (d != std::floor(d) || std::fabs(d) > 9.007199254740992e15) fail(metric, ": `", where, "` must be an integer, got ", v.dump());
+  if (d != std::floor(d) || std::fabs(d) > 9.007199254740992e15)
+    fail(metric, ": `", where, "` must be an integer, got ", v.dump());
   return static_cast<std::int64_t>(d);
 }
 
@@ -72,10 +74,12 @@ void check_image_size(std::string_view metric, std::string_view where, std::int6
 }
 
 void check_polygon(std::string_view metric, std::string_view where, const std::vector<double>& xy) {
-  if (xy.size() % 2 != 0) fail(metric, ": `", where, "` must hold x, y pairs, got an odd number of values (", xy.size(), ")");
+  if (xy.size() % 2 != 0)
+    fail(metric, ": `", where, "` must hold x, y pairs, got an odd number of values (", xy.size(), ")");
   if (xy.size() < 6) fail(metric, ": `", where, "` must have at least 3 points, got ", xy.size() / 2);
   for (double v : xy)
-    if (!(std::fabs(v) <= kMaxCoordinate)) fail(metric, ": `", where, "` has a coordinate out of range (|v| <= 1e8): ", v);
+    if (!(std::fabs(v) <= kMaxCoordinate))
+      fail(metric, ": `", where, "` has a coordinate out of range (|v| <= 1e8): ", v);
 }
 
 Rle rle_from_counts(std::string_view metric, std::string_view where, const std::vector<std::int64_t>& counts,
@@ -111,9 +115,11 @@ Rle coco_segmentation_to_rle(std::string_view metric, std::string_view where, co
     }
     return rle_merge(parts, false);
   }
-  if (!seg.is_object()) fail(metric, ": `", where, "` must be a list of polygons or an RLE {counts, size}, got ", seg.dump().substr(0, 60));
+  if (!seg.is_object())
+    fail(metric, ": `", where, "` must be a list of polygons or an RLE {counts, size}, got ", seg.dump().substr(0, 60));
   const auto& size = field(metric, where, seg, "size");
-  if (!size.is_array() || size.size() != 2) fail(metric, ": `", where, ".size` must be [height, width], got ", size.dump());
+  if (!size.is_array() || size.size() != 2)
+    fail(metric, ": `", where, ".size` must be [height, width], got ", size.dump());
   const std::int64_t rh = integer(metric, wh + ".size[0]", size[0]), rw = integer(metric, wh + ".size[1]", size[1]);
   const auto& counts = field(metric, where, seg, "counts");
   if (counts.is_string()) {
@@ -125,7 +131,8 @@ Rle coco_segmentation_to_rle(std::string_view metric, std::string_view where, co
   if (!counts.is_array()) fail(metric, ": `", where, ".counts` must be a list of run lengths or a compressed string");
   std::vector<std::int64_t> c;
   c.reserve(counts.size());
-  for (std::size_t i = 0; i < counts.size(); ++i) c.push_back(integer(metric, wh + ".counts[" + std::to_string(i) + "]", counts[i]));
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    c.push_back(integer(metric, wh + ".counts[" + std::to_string(i) + "]", counts[i]));
   return rle_from_counts(metric, where, c, rh, rw);
 }
 
@@ -169,7 +176,9 @@ CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::stri
   }
   std::sort(out.categories.begin(), out.categories.end());
   out.categories.erase(std::unique(out.categories.begin(), out.categories.end()), out.categories.end());
-  auto known_category = [&](std::int64_t c) { return std::binary_search(out.categories.begin(), out.categories.end(), c); };
+  auto known_category = [&](std::int64_t c) {
+    return std::binary_search(out.categories.begin(), out.categories.end(), c);
+  };
 
   // Annotations are read in file order, then stably grouped by image.
   struct Ann {
@@ -187,7 +196,8 @@ CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::stri
   };
   auto read_keypoints = [&](const std::string& w, const Json& a) {
     auto kp = numbers(metric, w + ".keypoints", field(metric, w, a, "keypoints"));
-    if (kp.size() % 3 != 0) fail(metric, ": `", w, ".keypoints` must hold x, y, v triples, got ", kp.size(), " numbers");
+    if (kp.size() % 3 != 0)
+      fail(metric, ": `", w, ".keypoints` must hold x, y, v triples, got ", kp.size(), " numbers");
     if (kp.size() / 3 != num_kpts)
       fail(metric, ": `", w, ".keypoints` has ", kp.size() / 3, " keypoints, but there are ", num_kpts,
            " kpt_oks_sigmas (one per keypoint)");
@@ -223,10 +233,14 @@ CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::stri
   if (!dt.empty()) {
     const Json& first = dt[0];
     if (!first.is_object()) fail(metric, ": `dt[0]` must be an object");
-    if (first.contains("bbox") && !(first["bbox"].is_array() && first["bbox"].empty())) branch = Branch::bbox;
-    else if (first.contains("segmentation")) branch = Branch::segm;
-    else if (first.contains("keypoints")) branch = Branch::keypoints;
-    else fail(metric, ": `dt[0]` has none of `bbox`, `segmentation`, `keypoints`");
+    if (first.contains("bbox") && !(first["bbox"].is_array() && first["bbox"].empty()))
+      branch = Branch::bbox;
+    else if (first.contains("segmentation"))
+      branch = Branch::segm;
+    else if (first.contains("keypoints"))
+      branch = Branch::keypoints;
+    else
+      fail(metric, ": `dt[0]` has none of `bbox`, `segmentation`, `keypoints`");
   }
   std::vector<Ann> dts;
   for (std::size_t i = 0; i < dt.size(); ++i) {
@@ -234,7 +248,8 @@ CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::stri
     const Json& a = dt[i];
     if (!a.is_object()) fail(metric, ": `", w, "` must be an object");
     const Image& img = image_of(w, a, "results must be for images of the ground truth");
-    Ann d{img.index, static_cast<std::int64_t>(i) + 1, integer(metric, w + ".category_id", field(metric, w, a, "category_id"))};
+    Ann d{img.index, static_cast<std::int64_t>(i) + 1,
+          integer(metric, w + ".category_id", field(metric, w, a, "category_id"))};
     d.score = number(metric, w + ".score", field(metric, w, a, "score"));
     if (type == CocoIouType::segm) {
       if (img.h == 0) fail(metric, ": `", w, "` is on an image without height and width");
@@ -246,7 +261,9 @@ CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::stri
       std::copy(b.begin(), b.end(), d.box.begin());
     }
     switch (branch) {
-      case Branch::bbox: d.area = d.box[2] * d.box[3]; break;
+      case Branch::bbox:
+        d.area = d.box[2] * d.box[3];
+        break;
       case Branch::segm: {
         const Rle r = type == CocoIouType::segm
                           ? d.mask
@@ -259,13 +276,8 @@ CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::stri
         // area and box from the extent of every keypoint (labelled or not), as loadRes does
         auto kp = d.kp.empty() ? numbers(metric, w + ".keypoints", field(metric, w, a, "keypoints")) : d.kp;
         if (kp.size() < 3) fail(metric, ": `", w, ".keypoints` must have at least one keypoint");
-        double x0 = kp[0], x1 = kp[0], y0 = kp[1], y1 = kp[1];
-        for (std::size_t k = 0; k + 2 < kp.size(); k += 3) {
-          x0 = std::min(x0, kp[k]); x1 = std::max(x1, kp[k]);
-          y0 = std::min(y0, kp[k + 1]); y1 = std::max(y1, kp[k + 1]);
-        }
-        d.area = (x1 - x0) * (y1 - y0);
-        d.box = {x0, y0, x1 - x0, y1 - y0};
+        d.box = keypoint_extent_box(kp.data(), kp.size() / 3);
+        d.area = d.box[2] * d.box[3];
         break;
       }
     }

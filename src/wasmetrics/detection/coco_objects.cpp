@@ -16,7 +16,7 @@
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/detection/coco_eval.hpp"
 #include "wasmetrics/detection/coco_json.hpp"
-#include "wasmetrics/detection/oks.hpp"
+#include "wasmetrics/detection/oks_options.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -34,12 +34,7 @@ std::string_view text_input(std::string_view metric, std::string_view name, cons
 class CocoObjectMetric : public Metric {
  public:
   CocoObjectMetric(Options o, CocoIouType type) : Metric(std::move(o)), type_(type) {
-    if (type_ == CocoIouType::keypoints) {
-      sigmas_ = options().is_null("kpt_oks_sigmas") ? detection::coco_keypoint_sigmas() : options().get_numbers("kpt_oks_sigmas");
-      if (sigmas_.empty()) fail(name(), ": option 'kpt_oks_sigmas' must list one sigma per keypoint, got none");
-      for (double s : sigmas_)
-        if (!(s > 0) || !std::isfinite(s)) fail(name(), ": option 'kpt_oks_sigmas' must hold positive finite numbers, got ", s);
-    }
+    if (type_ == CocoIouType::keypoints) sigmas_ = detection::read_oks_sigmas(name(), options());
   }
 
  protected:
@@ -138,13 +133,8 @@ class CocoObjectMetric : public Metric {
       // COCOeval ignores a ground truth without labelled keypoints (num_keypoints 0)
       for (auto n : take("gt_num_keypoints", kg, std::int64_t{})) d.gt_ignore.push_back(n == 0);
       const std::size_t kp = sigmas_.size() * 3;
-      auto gk = take("gt_keypoints", kg * kp, double{});
-      auto dk = take("det_keypoints", kd * kp, double{});
-      d.iou_fn = [gk = std::move(gk), dk = std::move(dk), gb = d.gt_boxes, ga = d.gt_area, sig = sigmas_, kp](
-                     std::int64_t a, std::int64_t b, bool) {
-        return detection::keypoint_oks(&dk[static_cast<std::size_t>(a) * kp], &gk[static_cast<std::size_t>(b) * kp],
-                                       sig.size(), &gb[static_cast<std::size_t>(b) * 4], ga[static_cast<std::size_t>(b)], sig);
-      };
+      d.iou_fn = detection::oks_similarity(take("det_keypoints", kd * kp, double{}),
+                                           take("gt_keypoints", kg * kp, double{}), d.gt_boxes, d.gt_area, sigmas_);
     } else if (type_ == CocoIouType::segm) {
       auto gm = masks_of(s, "gt", kg), dm = masks_of(s, "det", kd);
       d.iou_fn = [gm = std::move(gm), dm = std::move(dm)](std::int64_t a, std::int64_t b, bool crowd) {
@@ -186,7 +176,8 @@ class CocoObjectMetric : public Metric {
 Tensor vector_tensor(const std::vector<double>& v, Shape shape) { return Tensor{v, std::move(shape)}; }
 
 Result stats_result(const double* v, std::size_t n) {
-  return Result::dict({{"stats", Result(vector_tensor(std::vector<double>(v, v + n), {static_cast<std::int64_t>(n)}))}});
+  return Result::dict(
+      {{"stats", Result(vector_tensor(std::vector<double>(v, v + n), {static_cast<std::int64_t>(n)}))}});
 }
 
 class COCOSegmPolygons final : public CocoObjectMetric {
@@ -197,7 +188,8 @@ class COCOSegmPolygons final : public CocoObjectMetric {
   Result compute_state(const State& s) const override {
     const auto prep = prepare(s);
     const auto params = detection::coco_detection_params();
-    const auto stats = detection::coco_summarize(detection::coco_evaluate(prep.data, prep.cat_ids, params, false), params);
+    const auto stats =
+        detection::coco_summarize(detection::coco_evaluate(prep.data, prep.cat_ids, params, false), params);
     return stats_result(stats.data(), stats.size());
   }
 };
@@ -251,7 +243,8 @@ class COCOMatches final : public CocoObjectMetric {
       for (auto ig : m.dt_ignore) dt_ignore.push_back(ig);
       items.push_back(Result::dict({
           {"image_id", Result(Tensor::scalar(static_cast<double>(prep.image_ids[static_cast<std::size_t>(m.image)])))},
-          {"category_id", Result(Tensor::scalar(static_cast<double>(prep.cat_ids[static_cast<std::size_t>(m.category)])))},
+          {"category_id",
+           Result(Tensor::scalar(static_cast<double>(prep.cat_ids[static_cast<std::size_t>(m.category)])))},
           {"dt_ids", Result(vector_tensor(dt_ids, {D}))},
           {"dt_scores", Result(vector_tensor(dt_scores, {D}))},
           {"gt_ids", Result(vector_tensor(gt_ids, {G}))},
@@ -266,15 +259,12 @@ class COCOMatches final : public CocoObjectMetric {
 };
 
 const std::vector<InputSpec> kCocoInputs = {
-    {"gt", false, "COCO ground truth as JSON text: {images, annotations, categories} (a COCO annotation file)", InputKind::text},
-    {"dt", false, "COCO results as JSON text: [{image_id, category_id, score, bbox | segmentation | keypoints}] (a results file)",
+    {"gt", false, "COCO ground truth as JSON text: {images, annotations, categories} (a COCO annotation file)",
+     InputKind::text},
+    {"dt", false,
+     "COCO results as JSON text: [{image_id, category_id, score, bbox | segmentation | keypoints}] (a results file)",
      InputKind::text},
 };
-
-OptionSpec sigmas_option() {
-  return {.name = "kpt_oks_sigmas", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
-          .doc = "one OKS sigma per keypoint; null: the 17 COCO person sigmas"};
-}
 
 }  // namespace
 
@@ -282,14 +272,16 @@ MetricSpec coco_segm_polygons_spec() {
   return {
       .name = "COCOSegmPolygons",
       .family = "detection",
-      .doc = "pycocotools COCOeval segm stats (12: AP, AP50, AP75, AP S/M/L, AR@1/10/100, AR S/M/L) from COCO JSON: "
-             "polygons rasterised and RLE read exactly as pycocotools does, float64 thresholds.",
+      .doc =
+          "pycocotools COCOeval segm stats (12: AP, AP50, AP75, AP S/M/L, AR@1/10/100, AR S/M/L) from COCO JSON: "
+          "polygons rasterised and RLE read exactly as pycocotools does, float64 thresholds.",
       .inputs = kCocoInputs,
       .options = {},
       .make = [](const Options& o) { return std::make_unique<COCOSegmPolygons>(o); },
       .batching = Batching::updates,
       .rejects_mismatched_rows = false,
-      .examples = examples_from_json(R"json([{"doc": "Hand-worked: one polygon found exactly (score 0.9), one missed, one false positive (0.8): AP = 51/101 at every IoU, AR 0.5; both objects small", "args": {}, "batches": [{"gt": {"images": [{"id": 1, "height": 10, "width": 10}], "categories": [{"id": 1, "name": "shape"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 16.0, "bbox": [1, 1, 4, 4], "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 4.0, "bbox": [7, 7, 2, 2], "segmentation": [[7, 7, 9, 7, 9, 9, 7, 9]]}]}, "dt": [{"image_id": 1, "category_id": 1, "score": 0.9, "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"image_id": 1, "category_id": 1, "score": 0.8, "segmentation": [[6, 0, 9, 0, 9, 3, 6, 3]]}]}], "expected": {"stats": {"shape": [12], "data": [0.504950495049505, 0.504950495049505, 0.504950495049505, 0.504950495049505, -1, -1, 0.5, 0.5, 0.5, 0.5, -1, -1]}}, "atol": 1e-12}])json"),
+      .examples = examples_from_json(
+          R"json([{"doc": "Hand-worked: one polygon found exactly (score 0.9), one missed, one false positive (0.8): AP = 51/101 at every IoU, AR 0.5; both objects small", "args": {}, "batches": [{"gt": {"images": [{"id": 1, "height": 10, "width": 10}], "categories": [{"id": 1, "name": "shape"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 16.0, "bbox": [1, 1, 4, 4], "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 4.0, "bbox": [7, 7, 2, 2], "segmentation": [[7, 7, 9, 7, 9, 9, 7, 9]]}]}, "dt": [{"image_id": 1, "category_id": 1, "score": 0.9, "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"image_id": 1, "category_id": 1, "score": 0.8, "segmentation": [[6, 0, 9, 0, 9, 3, 6, 3]]}]}], "expected": {"stats": {"shape": [12], "data": [0.504950495049505, 0.504950495049505, 0.504950495049505, 0.504950495049505, -1, -1, 0.5, 0.5, 0.5, 0.5, -1, -1]}}, "atol": 1e-12}])json"),
   };
 }
 
@@ -297,14 +289,16 @@ MetricSpec coco_keypoints_spec() {
   return {
       .name = "COCOKeypoints",
       .family = "detection",
-      .doc = "pycocotools COCOeval keypoints stats (10: AP, AP50, AP75, AP M/L, AR, AR50, AR75, AR M/L) from COCO JSON, "
-             "by object keypoint similarity (OKS) with per-keypoint sigmas.",
+      .doc =
+          "pycocotools COCOeval keypoints stats (10: AP, AP50, AP75, AP M/L, AR, AR50, AR75, AR M/L) from COCO JSON, "
+          "by object keypoint similarity (OKS) with per-keypoint sigmas.",
       .inputs = kCocoInputs,
-      .options = {sigmas_option()},
+      .options = {detection::kpt_oks_sigmas_option()},
       .make = [](const Options& o) { return std::make_unique<COCOKeypoints>(o); },
       .batching = Batching::updates,
       .rejects_mismatched_rows = false,
-      .examples = examples_from_json(R"json([{"doc": "Hand-worked, 3 keypoints with sigma 0.1: detection 1 exact (OKS 1), detection 2 shifted 4 px on a 400 px^2 person (OKS exp(-0.5) = 0.607: a match at 0.5-0.6 only)", "args": {"kpt_oks_sigmas": [0.1, 0.1, 0.1]}, "batches": [{"gt": {"images": [{"id": 1}], "categories": [{"id": 1, "name": "person"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 400.0, "bbox": [10, 10, 20, 20], "num_keypoints": 3, "keypoints": [10, 10, 2, 20, 20, 2, 30, 30, 2]}, {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 400.0, "bbox": [100, 100, 20, 1], "num_keypoints": 3, "keypoints": [100, 100, 2, 110, 100, 2, 120, 100, 2]}]}, "dt": [{"image_id": 1, "category_id": 1, "score": 0.9, "keypoints": [10, 10, 1, 20, 20, 1, 30, 30, 1]}, {"image_id": 1, "category_id": 1, "score": 0.8, "keypoints": [104, 100, 1, 114, 100, 1, 124, 100, 1]}]}], "expected": {"stats": {"shape": [10], "data": [0.6534653465346535, 1, 0.504950495049505, -1, -1, 0.65, 1, 0.5, -1, -1]}}, "atol": 1e-12}])json"),
+      .examples = examples_from_json(
+          R"json([{"doc": "Hand-worked, 3 keypoints with sigma 0.1: detection 1 exact (OKS 1), detection 2 shifted 4 px on a 400 px^2 person (OKS exp(-0.5) = 0.607: a match at 0.5-0.6 only)", "args": {"kpt_oks_sigmas": [0.1, 0.1, 0.1]}, "batches": [{"gt": {"images": [{"id": 1}], "categories": [{"id": 1, "name": "person"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 400.0, "bbox": [10, 10, 20, 20], "num_keypoints": 3, "keypoints": [10, 10, 2, 20, 20, 2, 30, 30, 2]}, {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 400.0, "bbox": [100, 100, 20, 1], "num_keypoints": 3, "keypoints": [100, 100, 2, 110, 100, 2, 120, 100, 2]}]}, "dt": [{"image_id": 1, "category_id": 1, "score": 0.9, "keypoints": [10, 10, 1, 20, 20, 1, 30, 30, 1]}, {"image_id": 1, "category_id": 1, "score": 0.8, "keypoints": [104, 100, 1, 114, 100, 1, 124, 100, 1]}]}], "expected": {"stats": {"shape": [10], "data": [0.6534653465346535, 1, 0.504950495049505, -1, -1, 0.65, 1, 0.5, -1, -1]}}, "atol": 1e-12}])json"),
   };
 }
 
@@ -312,16 +306,21 @@ MetricSpec coco_matches_spec() {
   return {
       .name = "COCOMatches",
       .family = "detection",
-      .doc = "pycocotools evaluateImg's per-image, per-category matching (IoU/OKS 0.5 and 0.75, area all, 100 "
-             "detections): matched ids, scores and ignore flags, for bbox, segm or keypoints.",
+      .doc =
+          "pycocotools evaluateImg's per-image, per-category matching (IoU/OKS 0.5 and 0.75, area all, 100 "
+          "detections): matched ids, scores and ignore flags, for bbox, segm or keypoints.",
       .inputs = kCocoInputs,
-      .options = {{.name = "iou_type", .type = OptionType::string, .default_value = "bbox",
-                   .choices = {"bbox", "segm", "keypoints"}, .doc = "what is compared: boxes, masks (polygons/RLE) or keypoints (OKS)"},
-                  sigmas_option()},
+      .options = {{.name = "iou_type",
+                   .type = OptionType::string,
+                   .default_value = "bbox",
+                   .choices = {"bbox", "segm", "keypoints"},
+                   .doc = "what is compared: boxes, masks (polygons/RLE) or keypoints (OKS)"},
+                  detection::kpt_oks_sigmas_option()},
       .make = [](const Options& o) { return std::make_unique<COCOMatches>(o); },
       .batching = Batching::updates,
       .rejects_mismatched_rows = false,
-      .examples = examples_from_json(R"json([{"doc": "Hand-worked: the same polygons matched as evaluateImg does (detection 1 takes ground truth 1 at IoU 0.5 and 0.75; detection 2 and ground truth 2 stay unmatched)", "args": {"iou_type": "segm"}, "batches": [{"gt": {"images": [{"id": 1, "height": 10, "width": 10}], "categories": [{"id": 1, "name": "shape"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 16.0, "bbox": [1, 1, 4, 4], "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 4.0, "bbox": [7, 7, 2, 2], "segmentation": [[7, 7, 9, 7, 9, 9, 7, 9]]}]}, "dt": [{"image_id": 1, "category_id": 1, "score": 0.9, "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"image_id": 1, "category_id": 1, "score": 0.8, "segmentation": [[6, 0, 9, 0, 9, 3, 6, 3]]}]}], "expected": [{"image_id": {"shape": [], "data": [1]}, "category_id": {"shape": [], "data": [1]}, "dt_ids": {"shape": [2], "data": [1, 2]}, "dt_scores": {"shape": [2], "data": [0.9, 0.8]}, "gt_ids": {"shape": [2], "data": [1, 2]}, "gt_ignore": {"shape": [2], "data": [0, 0]}, "dt_matches": {"shape": [2, 2], "data": [1, 0, 1, 0]}, "gt_matches": {"shape": [2, 2], "data": [1, 0, 1, 0]}, "dt_ignore": {"shape": [2, 2], "data": [0, 0, 0, 0]}}], "atol": 1e-12}])json"),
+      .examples = examples_from_json(
+          R"json([{"doc": "Hand-worked: the same polygons matched as evaluateImg does (detection 1 takes ground truth 1 at IoU 0.5 and 0.75; detection 2 and ground truth 2 stay unmatched)", "args": {"iou_type": "segm"}, "batches": [{"gt": {"images": [{"id": 1, "height": 10, "width": 10}], "categories": [{"id": 1, "name": "shape"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 16.0, "bbox": [1, 1, 4, 4], "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 4.0, "bbox": [7, 7, 2, 2], "segmentation": [[7, 7, 9, 7, 9, 9, 7, 9]]}]}, "dt": [{"image_id": 1, "category_id": 1, "score": 0.9, "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]]}, {"image_id": 1, "category_id": 1, "score": 0.8, "segmentation": [[6, 0, 9, 0, 9, 3, 6, 3]]}]}], "expected": [{"image_id": {"shape": [], "data": [1]}, "category_id": {"shape": [], "data": [1]}, "dt_ids": {"shape": [2], "data": [1, 2]}, "dt_scores": {"shape": [2], "data": [0.9, 0.8]}, "gt_ids": {"shape": [2], "data": [1, 2]}, "gt_ignore": {"shape": [2], "data": [0, 0]}, "dt_matches": {"shape": [2, 2], "data": [1, 0, 1, 0]}, "gt_matches": {"shape": [2, 2], "data": [1, 0, 1, 0]}, "dt_ignore": {"shape": [2, 2], "data": [0, 0, 0, 0]}}], "atol": 1e-12}])json"),
   };
 }
 

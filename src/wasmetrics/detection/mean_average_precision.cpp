@@ -10,6 +10,10 @@
 //   given, the box area is used), gt_counts [B] i64
 //   iou_type='segm': det_mask_runs / gt_mask_runs [*] i64 (every mask's COCO RLE run lengths, in
 //   order) and det_mask_info / gt_mask_info [K, 3] i64 (h, w, number of runs); the box states stay empty
+//   iou_type='keypoints': det_keypoints / gt_keypoints [K * N, 3] f64 (x, y, v of N keypoints per
+//   object); det_boxes hold the keypoint extent (COCO.loadRes), gt_boxes the given boxes
+// Keypoints are COCOeval's iouType 'keypoints' (OKS, detection/oks.hpp), as COCOKeypoints computes
+// them: a ground truth without labelled keypoints is ignored, and the 10 keypoint stats are returned.
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -17,6 +21,7 @@
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/detection/coco_eval.hpp"
 #include "wasmetrics/detection/inputs.hpp"
+#include "wasmetrics/detection/oks_options.hpp"
 #include "wasmetrics/detection/rle.hpp"
 
 namespace wasmetrics {
@@ -51,23 +56,39 @@ class MeanAveragePrecision final : public Metric {
     extended_ = options().get_bool("extended_summary");
     micro_ = options().get_string("average") == "micro";
     segm_ = options().get_string("iou_type") == "segm";
-    params_.iou_thrs = options().is_null("iou_thresholds") ? detection::torch_linspace_f32(0.5, 0.95, 10, kLinspaceLanes)
-                                                           : options().get_numbers("iou_thresholds");
-    params_.rec_thrs = options().is_null("rec_thresholds") ? detection::torch_linspace_f32(0.0, 1.0, 101, kLinspaceLanes)
-                                                           : options().get_numbers("rec_thresholds");
+    keypoints_ = options().get_string("iou_type") == "keypoints";
+    if (keypoints_) {
+      // COCOeval's setKpParams: areas all, medium, large and one max detections value (20).
+      sigmas_ = detection::read_oks_sigmas(name(), options());
+      params_.area_ranges = detection::coco_keypoint_params().area_ranges;
+    }
+    params_.iou_thrs = options().is_null("iou_thresholds")
+                           ? detection::torch_linspace_f32(0.5, 0.95, 10, kLinspaceLanes)
+                           : options().get_numbers("iou_thresholds");
+    params_.rec_thrs = options().is_null("rec_thresholds")
+                           ? detection::torch_linspace_f32(0.0, 1.0, 101, kLinspaceLanes)
+                           : options().get_numbers("rec_thresholds");
     // compute() fills a precision table of every IoU threshold x recall threshold x class x area x
     // max-detections cell, and matches every image once per IoU threshold: caps, not surprises.
     if (params_.iou_thrs.size() > kMaxIouThresholds)
-      fail(name(), ": option 'iou_thresholds' may list at most ", kMaxIouThresholds, " values (each one is a full matching "
-           "pass over every image at compute()), got ", params_.iou_thrs.size());
+      fail(name(), ": option 'iou_thresholds' may list at most ", kMaxIouThresholds,
+           " values (each one is a full matching "
+           "pass over every image at compute()), got ",
+           params_.iou_thrs.size());
     if (params_.rec_thrs.size() > kMaxRecThresholds)
-      fail(name(), ": option 'rec_thresholds' may list at most ", kMaxRecThresholds, " values (each one is a column of the "
-           "precision table compute() fills for every class and IoU threshold), got ", params_.rec_thrs.size());
+      fail(name(), ": option 'rec_thresholds' may list at most ", kMaxRecThresholds,
+           " values (each one is a column of the "
+           "precision table compute() fills for every class and IoU threshold), got ",
+           params_.rec_thrs.size());
     if (options().is_null("max_detection_thresholds")) {
-      params_.max_dets = {1, 10, 100};
+      params_.max_dets = keypoints_ ? std::vector<std::int64_t>{20} : std::vector<std::int64_t>{1, 10, 100};
     } else {
-      for (double v : options().get_numbers("max_detection_thresholds")) params_.max_dets.push_back(static_cast<std::int64_t>(v));
-      if (params_.max_dets.size() != 3)
+      for (double v : options().get_numbers("max_detection_thresholds"))
+        params_.max_dets.push_back(static_cast<std::int64_t>(v));
+      if (keypoints_ && params_.max_dets.size() != 1)
+        fail(name(), ": option 'max_detection_thresholds' must have length 1 with iou_type='keypoints' (COCOeval's ",
+             "keypoint stats use one max detections value), got ", params_.max_dets.size(), " values");
+      if (!keypoints_ && params_.max_dets.size() != 3)
         fail(name(), ": option 'max_detection_thresholds' must have length 3 when given, got ", params_.max_dets.size(),
              " value", params_.max_dets.size() == 1 ? "" : "s");
       std::sort(params_.max_dets.begin(), params_.max_dets.end());
@@ -90,6 +111,8 @@ class MeanAveragePrecision final : public Metric {
     s.add("det_mask_info", Reduction::cat, DType::int64, {0, 3});
     s.add("gt_mask_runs", Reduction::cat, DType::int64, {0});
     s.add("gt_mask_info", Reduction::cat, DType::int64, {0, 3});
+    s.add("det_keypoints", Reduction::cat, DType::float64, {0, 3});
+    s.add("gt_keypoints", Reduction::cat, DType::float64, {0, 3});
     return s;
   }
 
@@ -105,13 +128,26 @@ class MeanAveragePrecision final : public Metric {
       target.counts = detection::read_counts(m, "target_counts", in[6]);
       for (auto c : pred.counts) pred.total += c;
       for (auto c : target.counts) target.total += c;
-      if (in[0].numel() > 0) detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
-      if (in[4].numel() > 0) detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
+      if (in[0].numel() > 0)
+        detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
+      if (in[4].numel() > 0)
+        detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
+    } else if (keypoints_) {
+      // Detections are placed by their keypoints (pred boxes may be empty [0, 4] and are not used);
+      // ground truths need their boxes (OKS of a ground truth without labelled keypoints).
+      if (in.size() < 13)
+        fail(m, ": iou_type='keypoints' needs `pred_keypoints` and `target_keypoints` (give target_iscrowd, ",
+             "target_area, pred_masks and target_masks, empty or zeros for none, before them)");
+      pred.counts = detection::read_counts(m, "pred_counts", in[3]);
+      for (auto c : pred.counts) pred.total += c;
+      if (in[0].numel() > 0)
+        detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
+      target = detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
     } else {
       pred = detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
       target = detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
     }
-    const char* items = segm_ ? "pred_masks" : "pred_boxes";
+    const char* items = segm_ ? "pred_masks" : keypoints_ ? "pred_keypoints" : "pred_boxes";
     const char* target_items = segm_ ? "target_masks" : "target_boxes";
     auto scores = detection::read_values(m, "pred_scores", in[1], items, pred.total, false);
     auto pred_labels = detection::read_labels(m, "pred_labels", in[2], items, pred.total);
@@ -124,6 +160,19 @@ class MeanAveragePrecision final : public Metric {
     if (segm_) {
       read_masks("pred_masks", in[9], "pred_counts", pred.total, s["det_mask_runs"], s["det_mask_info"]);
       read_masks("target_masks", in[10], "target_counts", target.total, s["gt_mask_runs"], s["gt_mask_info"]);
+    } else if (keypoints_) {
+      auto det_kp = read_keypoints("pred_keypoints", in[11], "pred_counts", pred.total);
+      auto gt_kp = read_keypoints("target_keypoints", in[12], "target_counts", target.total);
+      const std::size_t n = sigmas_.size();
+      std::vector<double> det_boxes;
+      for (std::int64_t k = 0; k < pred.total; ++k) {
+        const auto box = detection::keypoint_extent_box(&det_kp[static_cast<std::size_t>(k) * n * 3], n);
+        det_boxes.insert(det_boxes.end(), box.begin(), box.end());
+      }
+      s["det_boxes"].append<double>(det_boxes);
+      s["gt_boxes"].append<double>(target.boxes);
+      s["det_keypoints"].append<double>(det_kp);
+      s["gt_keypoints"].append<double>(gt_kp);
     } else {
       s["det_boxes"].append<double>(pred.boxes);
       s["gt_boxes"].append<double>(target.boxes);
@@ -152,14 +201,30 @@ class MeanAveragePrecision final : public Metric {
     std::vector<std::pair<std::string, Result>> fields;
     const auto& mdt = params_.max_dets;
     auto stat_names = [&]() {
-      return std::vector<std::string>{"map", "map_50", "map_75", "map_small", "map_medium", "map_large",
-                                      "mar_" + std::to_string(mdt[0]), "mar_" + std::to_string(mdt[1]),
-                                      "mar_" + std::to_string(mdt[2]), "mar_small", "mar_medium", "mar_large"};
+      return std::vector<std::string>{"map",
+                                      "map_50",
+                                      "map_75",
+                                      "map_small",
+                                      "map_medium",
+                                      "map_large",
+                                      "mar_" + std::to_string(mdt[0]),
+                                      "mar_" + std::to_string(mdt[1]),
+                                      "mar_" + std::to_string(mdt[2]),
+                                      "mar_small",
+                                      "mar_medium",
+                                      "mar_large"};
     };
     auto put_stats = [&](const std::array<double, 12>& stats) {
       auto names = stat_names();
       for (std::size_t i = 0; i < 12; ++i) set_field(fields, names[i], Result::scalar(to_f32(stats[i])));
     };
+    // COCOeval's _summarizeKps: AP and AR over all thresholds, at 0.5 and 0.75, medium and large.
+    static const char* const kKeypointStats[10] = {"map", "map_50", "map_75", "map_medium", "map_large",
+                                                   "mar", "mar_50", "mar_75", "mar_medium", "mar_large"};
+    auto put_keypoint_stats = [&](const std::array<double, 10>& stats) {
+      for (std::size_t i = 0; i < 10; ++i) set_field(fields, kKeypointStats[i], Result::scalar(to_f32(stats[i])));
+    };
+    const std::string mar_per_class = keypoints_ ? "mar_per_class" : "mar_" + std::to_string(mdt.back()) + "_per_class";
 
     const std::int64_t images = static_cast<std::int64_t>(det_counts.size());
     // TorchMetrics' COCO datasets: every image for boxes; for masks only the images with a mask
@@ -172,11 +237,17 @@ class MeanAveragePrecision final : public Metric {
     if (!any_pred_image || !any_target_image) {
       std::array<double, 12> none;
       none.fill(-1.0);
-      put_stats(none);
+      if (keypoints_)
+        put_keypoint_stats({-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0});
+      else
+        put_stats(none);
     } else {
       detection::CocoData data = coco_data(s, micro_);
       auto ev = detection::coco_evaluate(data, classes, params_, extended_);
-      put_stats(detection::coco_summarize(ev, params_));
+      if (keypoints_)
+        put_keypoint_stats(detection::coco_summarize_keypoints(ev, params_, mdt.back()));
+      else
+        put_stats(detection::coco_summarize(ev, params_));
       if (extended_) add_extended(fields, ev);
       Tensor map_pc, mar_pc;
       if (class_metrics_) {
@@ -187,9 +258,16 @@ class MeanAveragePrecision final : public Metric {
           macro = &macro_ev;
         }
         for (std::size_t k = 0; k < classes.size(); ++k) {
-          auto st = detection::coco_summarize(*macro, params_, static_cast<std::int64_t>(k));
-          map_pc.data.push_back(to_f32(st[0]));
-          mar_pc.data.push_back(to_f32(st[8]));
+          const auto only = static_cast<std::int64_t>(k);
+          if (keypoints_) {
+            auto st = detection::coco_summarize_keypoints(*macro, params_, mdt.back(), only);
+            map_pc.data.push_back(to_f32(st[0]));
+            mar_pc.data.push_back(to_f32(st[5]));
+          } else {
+            auto st = detection::coco_summarize(*macro, params_, only);
+            map_pc.data.push_back(to_f32(st[0]));
+            mar_pc.data.push_back(to_f32(st[8]));
+          }
         }
         map_pc.shape = mar_pc.shape = {static_cast<std::int64_t>(classes.size())};
       } else {
@@ -197,7 +275,7 @@ class MeanAveragePrecision final : public Metric {
         mar_pc = Tensor{{-1.0}, {1}};
       }
       set_field(fields, "map_per_class", squeeze_result(std::move(map_pc)));
-      set_field(fields, "mar_" + std::to_string(mdt[2]) + "_per_class", squeeze_result(std::move(mar_pc)));
+      set_field(fields, mar_per_class, squeeze_result(std::move(mar_pc)));
     }
     Tensor cls;
     for (auto c : classes) cls.data.push_back(static_cast<double>(c));
@@ -247,7 +325,8 @@ class MeanAveragePrecision final : public Metric {
     if (d.det_offsets.back() != static_cast<std::int64_t>(kd) || d.gt_offsets.back() != static_cast<std::int64_t>(kg) ||
         d.det_boxes.size() != kd * 4 || d.gt_boxes.size() != kg * 4 || d.det_labels.size() != kd)
       fail(name(), ": corrupt state (annotation counts differ)");
-    if (segm_ && (det_masks.size() != kd || gt_masks.size() != kg)) fail(name(), ": corrupt state (mask counts differ)");
+    if (segm_ && (det_masks.size() != kd || gt_masks.size() != kg))
+      fail(name(), ": corrupt state (mask counts differ)");
     d.det_area.resize(kd);
     for (std::size_t i = 0; i < kd; ++i)
       d.det_area[i] = segm_ ? static_cast<double>(detection::rle_area(det_masks[i]))
@@ -259,9 +338,24 @@ class MeanAveragePrecision final : public Metric {
     d.gt_area.resize(kg);
     for (std::size_t i = 0; i < kg; ++i) {
       d.gt_crowd[i] = crowd[i] != 0;
-      const double own = segm_ ? static_cast<double>(detection::rle_area(gt_masks[i]))
-                               : d.gt_boxes[i * 4 + 2] * d.gt_boxes[i * 4 + 3];
+      const double own =
+          segm_ ? static_cast<double>(detection::rle_area(gt_masks[i])) : d.gt_boxes[i * 4 + 2] * d.gt_boxes[i * 4 + 3];
       d.gt_area[i] = area[i] > 0 ? area[i] : own;
+    }
+    if (keypoints_) {
+      // COCOeval ignores a ground truth without labelled keypoints (num_keypoints 0: no v > 0).
+      auto gk = s["gt_keypoints"].as<double>();
+      auto dk = s["det_keypoints"].as<double>();
+      const std::size_t per = sigmas_.size() * 3;
+      if (gk.size() != kg * per || dk.size() != kd * per) fail(name(), ": corrupt state (keypoint counts differ)");
+      d.gt_ignore.resize(kg);
+      for (std::size_t i = 0; i < kg; ++i) {
+        bool labelled = false;
+        for (std::size_t j = 0; j < sigmas_.size(); ++j) labelled = labelled || gk[i * per + 3 * j + 2] > 0;
+        d.gt_ignore[i] = !labelled;
+      }
+      d.iou_fn =
+          detection::oks_similarity({dk.begin(), dk.end()}, {gk.begin(), gk.end()}, d.gt_boxes, d.gt_area, sigmas_);
     }
     if (segm_) {
       d.iou_fn = [det = std::move(det_masks), gt = std::move(gt_masks)](std::int64_t a, std::int64_t b, bool crowd) {
@@ -297,6 +391,27 @@ class MeanAveragePrecision final : public Metric {
         info.append<std::int64_t>(std::span<const std::int64_t>(rec, 3));
       }
     });
+  }
+
+  // Keypoints [K, N, 3] (x, y, v; N = one per kpt_oks_sigmas entry), floating and finite, flat.
+  std::vector<double> read_keypoints(const char* arg, const TensorView& t, const char* counts_name,
+                                     std::int64_t k) const {
+    const auto n = static_cast<std::int64_t>(sigmas_.size());
+    if (!is_floating(t.dtype))
+      fail(name(), ": `", arg, "` must be a floating point tensor [K, N, 3] (x, y, visibility), got ",
+           dtype_name(t.dtype));
+    const bool empty = k == 0 && t.numel() == 0 && t.ndim() <= 3;
+    if (!empty && (t.ndim() != 3 || t.shape[0] != k || t.shape[1] != n || t.shape[2] != 3))
+      fail(name(), ": `", arg, "` must have shape [K, N, 3] with K = the sum of `", counts_name, "` (", k,
+           ") and N = ", n, " (one keypoint per kpt_oks_sigmas entry), got ", shape_str(t.shape));
+    std::vector<double> out(static_cast<std::size_t>(empty ? 0 : t.numel()));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = t.at(static_cast<std::int64_t>(i));
+      if (!std::isfinite(out[i]))
+        fail(name(), ": `", arg, "` must be finite, got ", out[i], " in object ",
+             static_cast<std::int64_t>(i) / (3 * n));
+    }
+    return out;
   }
 
   std::vector<detection::Rle> masks_of(const StateVar& runs_var, const StateVar& info_var) const {
@@ -338,8 +453,9 @@ class MeanAveragePrecision final : public Metric {
   }
 
   BoxFormat box_format_;
-  bool class_metrics_, extended_, micro_, segm_;
+  bool class_metrics_, extended_, micro_, segm_, keypoints_ = false;
   detection::CocoParams params_;
+  std::vector<double> sigmas_;  // iou_type='keypoints' only
 };
 
 }  // namespace
@@ -348,47 +464,104 @@ MetricSpec mean_average_precision_spec() {
   return {
       .name = "MeanAveragePrecision",
       .family = "detection",
-      .doc = "COCO mean average precision and recall for boxes (pycocotools semantics), over all images of all batches.",
+      .doc =
+          "COCO mean average precision and recall for boxes, masks or keypoints (pycocotools semantics), over all "
+          "images of all batches.",
       .inputs =
           {
-              {"pred_boxes", false, "float32/float64 [Kp, 4]: every image's predicted boxes (preds[i].boxes), concatenated in image order, in box_format"},
-              {"pred_scores", false, "float32/float64 [Kp]: their confidence scores (preds[i].scores), concatenated the same way"},
+              {"pred_boxes", false,
+               "float32/float64 [Kp, 4]: every image's predicted boxes (preds[i].boxes), concatenated in image order, "
+               "in box_format"},
+              {"pred_scores", false,
+               "float32/float64 [Kp]: their confidence scores (preds[i].scores), concatenated the same way"},
               {"pred_labels", false, "integer [Kp]: their class labels (preds[i].labels), concatenated the same way"},
-              {"pred_counts", false, "integer [B]: the number of predictions of each image (len(preds[i].labels)); B = len(preds)"},
-              {"target_boxes", false, "float32/float64 [Kt, 4]: every image's ground-truth boxes (target[i].boxes), concatenated in image order"},
-              {"target_labels", false, "integer [Kt]: their class labels (target[i].labels), concatenated the same way"},
-              {"target_counts", false, "integer [B]: the number of ground-truth annotations of each image (len(target[i].labels)); B = len(target) = len(preds)"},
-              {"target_iscrowd", true, "integer/bool [Kt]: crowd flags (target[i].iscrowd, 0 where an image has none); default all 0"},
-              {"target_area", true, "float [Kt]: areas for the COCO area ranges (target[i].area; 0 where none: the box or mask area is used); needs target_iscrowd before it"},
-              {"pred_masks", true, "bool/uint8 [Kp, H, W]: iou_type='segm' only, the predicted masks (preds[i].masks) concatenated (one H x W per update); the box inputs may then be empty [0, 4]"},
-              {"target_masks", true, "bool/uint8 [Kt, H, W]: iou_type='segm' only, the ground-truth masks (target[i].masks) concatenated"},
+              {"pred_counts", false,
+               "integer [B]: the number of predictions of each image (len(preds[i].labels)); B = len(preds)"},
+              {"target_boxes", false,
+               "float32/float64 [Kt, 4]: every image's ground-truth boxes (target[i].boxes), concatenated in image "
+               "order"},
+              {"target_labels", false,
+               "integer [Kt]: their class labels (target[i].labels), concatenated the same way"},
+              {"target_counts", false,
+               "integer [B]: the number of ground-truth annotations of each image (len(target[i].labels)); B = "
+               "len(target) = len(preds)"},
+              {"target_iscrowd", true,
+               "integer/bool [Kt]: crowd flags (target[i].iscrowd, 0 where an image has none); default all 0"},
+              {"target_area", true,
+               "float [Kt]: areas for the COCO area ranges (target[i].area; 0 where none: the box or mask area is "
+               "used); needs target_iscrowd before it"},
+              {"pred_masks", true,
+               "bool/uint8 [Kp, H, W]: iou_type='segm' only, the predicted masks (preds[i].masks) concatenated (one H "
+               "x W per update); the box inputs may then be empty [0, 4]"},
+              {"target_masks", true,
+               "bool/uint8 [Kt, H, W]: iou_type='segm' only, the ground-truth masks (target[i].masks) concatenated"},
+              {"pred_keypoints", true,
+               "float [Kp, N, 3]: iou_type='keypoints' only, the predicted keypoints (preds[i].keypoints: x, y, "
+               "visibility; N = len(kpt_oks_sigmas)) concatenated; the pred box input may then be empty [0, 4] (a "
+               "detection's box and area are its keypoints' extent, as COCO.loadRes)"},
+              {"target_keypoints", true,
+               "float [Kt, N, 3]: iou_type='keypoints' only, the ground-truth keypoints (target[i].keypoints; "
+               "visibility 0 = not labelled, an object without labelled keypoints is ignored) concatenated; target "
+               "boxes are required"},
           },
       .options =
           {
-              {.name = "box_format", .type = OptionType::string, .default_value = "xyxy", .choices = {"xyxy", "xywh", "cxcywh"},
+              {.name = "box_format",
+               .type = OptionType::string,
+               .default_value = "xyxy",
+               .choices = {"xyxy", "xywh", "cxcywh"},
                .doc = "format of the input boxes"},
-              {.name = "iou_type", .type = OptionType::string, .default_value = "bbox", .choices = {"bbox", "segm"},
-               .doc = "what is compared: 'bbox' (boxes) or 'segm' (masks, as COCO RLE)"},
-              {.name = "iou_thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
+              {.name = "iou_type",
+               .type = OptionType::string,
+               .default_value = "bbox",
+               .choices = {"bbox", "segm", "keypoints"},
+               .doc = "what is compared: 'bbox' (boxes), 'segm' (masks, as COCO RLE) or 'keypoints' (OKS, COCOeval's "
+                      "keypoint stats: map, map_50, map_75, map_medium, map_large, mar, mar_50, mar_75, mar_medium, "
+                      "mar_large)"},
+              {.name = "iou_thresholds",
+               .type = OptionType::number_list,
+               .default_value = nullptr,
+               .nullable = true,
                .doc = "IoU thresholds; null: COCO's 0.5:0.05:0.95 (float32 values, as torch.linspace gives them)"},
-              {.name = "rec_thresholds", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
-               .doc = "recall thresholds; null: COCO's 101 points 0:0.01:1 (float32 values, as torch.linspace gives them)"},
-              {.name = "max_detection_thresholds", .type = OptionType::integer_list, .default_value = nullptr, .min = 0,
-               .nullable = true, .doc = "three max detections per image (sorted); null: [1, 10, 100]. `map` uses 100 (-1 without it)"},
-              {.name = "class_metrics", .type = OptionType::boolean, .default_value = false,
+              {.name = "rec_thresholds",
+               .type = OptionType::number_list,
+               .default_value = nullptr,
+               .nullable = true,
+               .doc = "recall thresholds; null: COCO's 101 points 0:0.01:1 (float32 values, as torch.linspace gives "
+                      "them)"},
+              {.name = "max_detection_thresholds",
+               .type = OptionType::integer_list,
+               .default_value = nullptr,
+               .min = 0,
+               .nullable = true,
+               .doc = "three max detections per image (sorted); null: [1, 10, 100]. `map` uses 100 (-1 without it). "
+                      "iou_type='keypoints': one value; null: [20]"},
+              {.name = "class_metrics",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "also return map_per_class and mar_<maxdet>_per_class"},
-              {.name = "extended_summary", .type = OptionType::boolean, .default_value = false,
+              {.name = "extended_summary",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "also return ious, precision [T,R,K,A,M], recall [T,K,A,M] and scores [T,R,K,A,M]"},
-              {.name = "average", .type = OptionType::string, .default_value = "macro", .choices = {"macro", "micro"},
+              {.name = "average",
+               .type = OptionType::string,
+               .default_value = "macro",
+               .choices = {"macro", "micro"},
                .doc = "macro: mean over classes; micro: every label taken as one class"},
-              {.name = "backend", .type = OptionType::string, .default_value = "pycocotools", .choices = {"pycocotools"},
+              {.name = "backend",
+               .type = OptionType::string,
+               .default_value = "pycocotools",
+               .choices = {"pycocotools"},
                .doc = "the COCO implementation whose numbers are reproduced (pycocotools only)"},
+              detection::kpt_oks_sigmas_option(),
           },
       .make = [](const Options& o) { return std::make_unique<MeanAveragePrecision>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: MeanAveragePrecision()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [258.0, 41.0, 606.0, 285.0]}, "scores": {"dtype": "float32", "shape": [1], "data": [0.536]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [214.0, 41.0, 562.0, 285.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}]}], "expected": {"classes": {"shape": [], "data": [0]}, "map": {"shape": [], "data": [0.6]}, "map_50": {"shape": [], "data": [1]}, "map_75": {"shape": [], "data": [1]}, "map_large": {"shape": [], "data": [0.6]}, "map_medium": {"shape": [], "data": [-1]}, "map_per_class": {"shape": [], "data": [-1]}, "map_small": {"shape": [], "data": [-1]}, "mar_1": {"shape": [], "data": [0.6]}, "mar_10": {"shape": [], "data": [0.6]}, "mar_100": {"shape": [], "data": [0.6]}, "mar_100_per_class": {"shape": [], "data": [-1]}, "mar_large": {"shape": [], "data": [0.6]}, "mar_medium": {"shape": [], "data": [-1]}, "mar_small": {"shape": [], "data": [-1]}}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: MeanAveragePrecision(iou_type='bbox')", "args": {"iou_type": "bbox"}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [258.0, 41.0, 606.0, 285.0]}, "scores": {"dtype": "float32", "shape": [1], "data": [0.536]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [214.0, 41.0, 562.0, 285.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}]}], "expected": {"classes": {"shape": [], "data": [0]}, "map": {"shape": [], "data": [0.6]}, "map_50": {"shape": [], "data": [1]}, "map_75": {"shape": [], "data": [1]}, "map_large": {"shape": [], "data": [0.6]}, "map_medium": {"shape": [], "data": [-1]}, "map_per_class": {"shape": [], "data": [-1]}, "map_small": {"shape": [], "data": [-1]}, "mar_1": {"shape": [], "data": [0.6]}, "mar_10": {"shape": [], "data": [0.6]}, "mar_100": {"shape": [], "data": [0.6]}, "mar_100_per_class": {"shape": [], "data": [-1]}, "mar_large": {"shape": [], "data": [0.6]}, "mar_medium": {"shape": [], "data": [-1]}, "mar_small": {"shape": [], "data": [-1]}}, "atol": 5e-05},
-        {"doc": "TorchMetrics 1.5.2 docstring: MeanAveragePrecision(iou_type='segm')", "args": {"iou_type": "segm"}, "batches": [{"preds": [{"masks": {"dtype": "bool", "shape": [1, 5, 5], "data": [false, false, false, false, false, false, false, true, true, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false]}, "scores": {"dtype": "float32", "shape": [1], "data": [0.536]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}], "target": [{"masks": {"dtype": "bool", "shape": [1, 5, 5], "data": [false, false, false, false, false, false, false, true, false, false, false, false, true, true, false, false, false, true, false, false, false, false, false, false, false]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}]}], "expected": {"classes": {"shape": [], "data": [0]}, "map": {"shape": [], "data": [0.2]}, "map_50": {"shape": [], "data": [1]}, "map_75": {"shape": [], "data": [0]}, "map_large": {"shape": [], "data": [-1]}, "map_medium": {"shape": [], "data": [-1]}, "map_per_class": {"shape": [], "data": [-1]}, "map_small": {"shape": [], "data": [0.2]}, "mar_1": {"shape": [], "data": [0.2]}, "mar_10": {"shape": [], "data": [0.2]}, "mar_100": {"shape": [], "data": [0.2]}, "mar_100_per_class": {"shape": [], "data": [-1]}, "mar_large": {"shape": [], "data": [-1]}, "mar_medium": {"shape": [], "data": [-1]}, "mar_small": {"shape": [], "data": [0.2]}}, "atol": 5e-05}
+        {"doc": "TorchMetrics 1.5.2 docstring: MeanAveragePrecision(iou_type='segm')", "args": {"iou_type": "segm"}, "batches": [{"preds": [{"masks": {"dtype": "bool", "shape": [1, 5, 5], "data": [false, false, false, false, false, false, false, true, true, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false]}, "scores": {"dtype": "float32", "shape": [1], "data": [0.536]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}], "target": [{"masks": {"dtype": "bool", "shape": [1, 5, 5], "data": [false, false, false, false, false, false, false, true, false, false, false, false, true, true, false, false, false, true, false, false, false, false, false, false, false]}, "labels": {"dtype": "int64", "shape": [1], "data": [0]}}]}], "expected": {"classes": {"shape": [], "data": [0]}, "map": {"shape": [], "data": [0.2]}, "map_50": {"shape": [], "data": [1]}, "map_75": {"shape": [], "data": [0]}, "map_large": {"shape": [], "data": [-1]}, "map_medium": {"shape": [], "data": [-1]}, "map_per_class": {"shape": [], "data": [-1]}, "map_small": {"shape": [], "data": [0.2]}, "mar_1": {"shape": [], "data": [0.2]}, "mar_10": {"shape": [], "data": [0.2]}, "mar_100": {"shape": [], "data": [0.2]}, "mar_100_per_class": {"shape": [], "data": [-1]}, "mar_large": {"shape": [], "data": [-1]}, "mar_medium": {"shape": [], "data": [-1]}, "mar_small": {"shape": [], "data": [0.2]}}, "atol": 5e-05},
+        {"doc": "Hand-worked, 3 keypoints with sigma 0.1 (COCOKeypoints' example as tensors): detection 1 exact (OKS 1), detection 2 shifted 4 px on a 400 px^2 person (OKS exp(-0.5) = 0.607: a match at IoU thresholds 0.5-0.6 only): map = (3 + 7 * 51/101) / 10", "args": {"iou_type": "keypoints", "kpt_oks_sigmas": [0.1, 0.1, 0.1], "box_format": "xywh"}, "batches": [{"preds": [{"keypoints": {"dtype": "float32", "shape": [2, 3, 3], "data": [10, 10, 1, 20, 20, 1, 30, 30, 1, 104, 100, 1, 114, 100, 1, 124, 100, 1]}, "scores": {"dtype": "float32", "shape": [2], "data": [0.9, 0.8]}, "labels": {"dtype": "int64", "shape": [2], "data": [1, 1]}}], "target": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [10, 10, 20, 20, 100, 100, 20, 1]}, "labels": {"dtype": "int64", "shape": [2], "data": [1, 1]}, "area": {"dtype": "float32", "shape": [2], "data": [400, 400]}, "keypoints": {"dtype": "float32", "shape": [2, 3, 3], "data": [10, 10, 2, 20, 20, 2, 30, 30, 2, 100, 100, 2, 110, 100, 2, 120, 100, 2]}}]}], "expected": {"classes": {"shape": [], "data": [1]}, "map": {"shape": [], "data": [0.6534653465346535]}, "map_50": {"shape": [], "data": [1]}, "map_75": {"shape": [], "data": [0.504950495049505]}, "map_medium": {"shape": [], "data": [-1]}, "map_large": {"shape": [], "data": [-1]}, "mar": {"shape": [], "data": [0.65]}, "mar_50": {"shape": [], "data": [1]}, "mar_75": {"shape": [], "data": [0.5]}, "mar_medium": {"shape": [], "data": [-1]}, "mar_large": {"shape": [], "data": [-1]}, "map_per_class": {"shape": [], "data": [-1]}, "mar_per_class": {"shape": [], "data": [-1]}}, "atol": 1e-06}
       ])json"),
   };
 }

@@ -1,15 +1,19 @@
 #pragma once
 // Object keypoint similarity (pycocotools' COCOeval.computeOks) for one detection and one ground
 // truth of K keypoints (x, y, v triples).
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace wasmetrics::detection {
 
 // The 17 COCO person keypoint sigmas (COCOeval's Params.kpt_oks_sigmas).
 inline std::vector<double> coco_keypoint_sigmas() {
-  return {.26 / 10.0, .25 / 10.0, .25 / 10.0, .35 / 10.0, .35 / 10.0, .79 / 10.0, .79 / 10.0, .72 / 10.0, .72 / 10.0,
+  return {.26 / 10.0, .25 / 10.0, .25 / 10.0,  .35 / 10.0,  .35 / 10.0, .79 / 10.0, .79 / 10.0, .72 / 10.0, .72 / 10.0,
           .62 / 10.0, .62 / 10.0, 1.07 / 10.0, 1.07 / 10.0, .87 / 10.0, .87 / 10.0, .89 / 10.0, .89 / 10.0};
 }
 
@@ -59,6 +63,35 @@ inline double keypoint_oks(const double* dt, const double* gt, std::size_t k, co
     terms.push_back(std::exp(-e));
   }
   return numpy_sum(terms) / static_cast<double>(terms.size());
+}
+
+// A detection's xywh box from the extent of all its k keypoints (labelled or not), as COCO.loadRes
+// completes keypoint results; its area is w * h.
+inline std::array<double, 4> keypoint_extent_box(const double* kp, std::size_t k) {
+  double x0 = kp[0], x1 = kp[0], y0 = kp[1], y1 = kp[1];
+  for (std::size_t j = 0; j < k; ++j) {
+    x0 = std::min(x0, kp[3 * j]);
+    x1 = std::max(x1, kp[3 * j]);
+    y0 = std::min(y0, kp[3 * j + 1]);
+    y1 = std::max(y1, kp[3 * j + 1]);
+  }
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// COCOeval's similarity for iouType 'keypoints' between detection a and ground truth b (global
+// indices): keypoints [K * k * 3] per side, the ground truths' xywh boxes and areas. Crowds play no
+// part in OKS (they are ignored ground truths instead).
+inline std::function<double(std::int64_t, std::int64_t, bool)> oks_similarity(std::vector<double> det_keypoints,
+                                                                              std::vector<double> gt_keypoints,
+                                                                              std::vector<double> gt_boxes,
+                                                                              std::vector<double> gt_area,
+                                                                              std::vector<double> sigmas) {
+  const std::size_t per = sigmas.size() * 3;
+  return [dk = std::move(det_keypoints), gk = std::move(gt_keypoints), gb = std::move(gt_boxes),
+          ga = std::move(gt_area), sig = std::move(sigmas), per](std::int64_t a, std::int64_t b, bool) {
+    const auto d = static_cast<std::size_t>(a), g = static_cast<std::size_t>(b);
+    return keypoint_oks(&dk[d * per], &gk[g * per], sig.size(), &gb[g * 4], ga[g], sig);
+  };
 }
 
 }  // namespace wasmetrics::detection
