@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "wasmetrics/core/error.hpp"
 #include "test_buffers.hpp"
+#include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 
 namespace wasmetrics {
@@ -44,8 +44,8 @@ TEST(ClassificationConfusionMatrix, MergeOfHalvesEqualsWhole) {
   auto t1 = buf<std::int64_t>({0, 2, 2});
   auto p2 = buf<std::int64_t>({1, 1, 0});
   auto t2 = buf<std::int64_t>({1, 0, 255});
-  for (const char* name : {"MulticlassJaccardIndex", "MulticlassMatthewsCorrCoef", "MulticlassCohenKappa",
-                           "MulticlassConfusionMatrix"}) {
+  for (const char* name :
+       {"MulticlassJaccardIndex", "MulticlassMatthewsCorrCoef", "MulticlassCohenKappa", "MulticlassConfusionMatrix"}) {
     Json opts{{"num_classes", 3}, {"ignore_index", 255}};
     auto whole = create_metric(name, opts);
     update(*whole, p1, t1);
@@ -77,10 +77,11 @@ TEST(ClassificationConfusionMatrix, JaccardIgnoreIndexInsideClasses) {
 }
 
 // Integer label maps take a counting fast path (confusion_matrix_metrics.cpp); the same maps as
-// [N, C, P] scores whose argmax is the pred take the general path and are the reference.
+// [N, C, P] scores whose argmax is the pred take the general path and are the reference. uint8 maps
+// count directly up to 4096 pixels a batch and through the 256 x 256 table above: P picks which.
 template <class T>
-void expect_label_maps_match_general_path(std::optional<std::int64_t> ignore_index) {
-  constexpr std::int64_t N = 2, C = 5, P = 61;
+void expect_label_maps_match_general_path(std::optional<std::int64_t> ignore_index, std::int64_t P = 61) {
+  constexpr std::int64_t N = 2, C = 5;
   std::vector<T> pred(N * P), target(N * P);
   std::vector<float> scores(N * C * P, 0.01f);
   for (std::int64_t i = 0; i < N * P; ++i) {
@@ -101,6 +102,9 @@ void expect_label_maps_match_general_path(std::optional<std::int64_t> ignore_ind
 
 TEST(ClassificationConfusionMatrix, IntegerLabelMapsCountAsTheGeneralPath) {
   expect_label_maps_match_general_path<std::uint8_t>(255);
+  expect_label_maps_match_general_path<std::uint8_t>(255, 2500);  // 5000 pixels: the table
+  expect_label_maps_match_general_path<std::uint8_t>(0);          // an ignore_index that is a class
+  expect_label_maps_match_general_path<std::uint8_t>(0, 2500);
   expect_label_maps_match_general_path<std::int8_t>(-1);
   expect_label_maps_match_general_path<std::int16_t>(std::nullopt);
   expect_label_maps_match_general_path<std::uint16_t>(65535);
@@ -111,9 +115,11 @@ TEST(ClassificationConfusionMatrix, IntegerLabelMapsCountAsTheGeneralPath) {
 
 TEST(ClassificationConfusionMatrix, IntegerLabelMapsOutOfRangeFallBackToTheGeneralError) {
   auto m = create_metric("MulticlassConfusionMatrix", {{"num_classes", 3}, {"ignore_index", 255}});
-  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 1, 3}), buf<std::int64_t>({0, 1, 2})), Error);       // pred 3
-  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 1, 2}), buf<std::int64_t>({0, -1, 2})), Error);      // target -1
-  EXPECT_THROW(update(*m, buf<std::uint16_t>({0, 1, 2}), buf<std::uint16_t>({0, 254, 2})), Error);   // target 254
+  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 1, 3}), buf<std::int64_t>({0, 1, 2})), Error);      // pred 3
+  EXPECT_THROW(update(*m, buf<std::int64_t>({0, 1, 2}), buf<std::int64_t>({0, -1, 2})), Error);     // target -1
+  EXPECT_THROW(update(*m, buf<std::uint16_t>({0, 1, 2}), buf<std::uint16_t>({0, 254, 2})), Error);  // target 254
+  EXPECT_THROW(update(*m, buf<std::uint8_t>({0, 1, 3}), buf<std::uint8_t>({0, 1, 2})), Error);      // pred 3
+  EXPECT_THROW(update(*m, buf<std::uint8_t>({0, 1, 2}), buf<std::uint8_t>({0, 254, 2})), Error);    // target 254
   update(*m, buf<std::uint16_t>({0, 1, 2}), buf<std::uint16_t>({0, 255, 2}));
   EXPECT_EQ(m->compute().tensor.data, (std::vector<double>{1, 0, 0, 0, 0, 0, 0, 0, 1}));
 }

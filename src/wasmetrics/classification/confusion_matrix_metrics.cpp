@@ -46,10 +46,25 @@ bool is_label_map_batch(const InputFormat& f, const TensorView& preds, const Ten
 
 // uint8: one scatter of every (target, pred) byte pair into a 256 x 256 table; the ignore mask is
 // folded in when the table is read.
+// Small batches (an annotation tool's per-object update) skip the table: zeroing and reading its
+// 64 Ki cells would cost more than the pixels. Checked first, then counted, so a rejected batch
+// leaves cm untouched.
+constexpr std::size_t kDirectScatterMax = 4096;
+bool bincount_uint8_pairs_direct(const InputFormat& f, const std::uint8_t* p, const std::uint8_t* t, std::size_t n,
+                                 std::int64_t* cm) {
+  const std::int64_t C = f.num_classes, ii = f.ignore_index.value_or(-1);
+  for (std::size_t i = 0; i < n; ++i)
+    if (p[i] >= C || (t[i] != ii && t[i] >= C)) return false;
+  for (std::size_t i = 0; i < n; ++i)
+    if (t[i] != ii) cm[t[i] * C + p[i]] += 1;
+  return true;
+}
+
 bool bincount_uint8_label_maps(const InputFormat& f, const std::uint8_t* p, const std::uint8_t* t, std::size_t n,
                                std::int64_t* cm) {
   const std::int64_t C = f.num_classes;
   if (C > 256) return false;
+  if (n <= kDirectScatterMax) return bincount_uint8_pairs_direct(f, p, t, n, cm);
   std::vector<std::uint32_t> table(kernels::kBytePairBins, 0);
   kernels::scatter_byte_pairs(p, t, n, table.data());
   const std::int64_t ii = f.ignore_index.value_or(-1);
