@@ -390,7 +390,21 @@ export interface MetricInfo {
   /** false where update() accepts inputs with different numbers of rows, as TorchMetrics does (text zips pairs; clustering raises at compute()). */
   rejectsMismatchedRows: boolean;
   examples: MetricExample[];
+  /**
+   * What compute() returns, where the registry declares it (else null: the forms of the examples'
+   * values): 'number', 'Tensor', {fields, open?}, {list}, {oneOf}, or {default, shapedBy, otherwise}.
+   */
+  result: ResultDescriptor | null;
 }
+
+/** A result form as the registry declares it (see {@link MetricInfo.result}). */
+export type ResultDescriptor =
+  | 'number'
+  | 'Tensor'
+  | { readonly oneOf: readonly ResultDescriptor[] }
+  | { readonly list: ResultDescriptor }
+  | { readonly fields: { readonly [name: string]: ResultDescriptor }; readonly open?: ResultDescriptor }
+  | { readonly default: ResultDescriptor; readonly shapedBy: readonly string[]; readonly otherwise: ResultDescriptor };
 
 /** The registered metrics with their inputs and options. Throws before init(). */
 export declare function listMetrics(): MetricInfo[];

@@ -6,12 +6,13 @@
 // e.g. per-class keys), or {default: d, shapedBy: [option, ...], otherwise: d}: d unless one of
 // those options is given (e.g. MeanSquaredError is a number unless numOutputs is given).
 //
-// Derived from the registry's examples: the forms of their `expected` values; options whose
-// examples give another form than the examples that leave every option at its default are the
-// `shapedBy` options. Where the examples do not show every form, RESULT_TYPES below declares it
-// (and options that usually reshape a result, SHAPING_OPTIONS, widen a derived type).
+// The registry's `result` (MetricSpec::result, src/wasmetrics/core/registry.hpp) where a metric
+// declares it. Otherwise derived from the registry's examples: the forms of their `expected` values;
+// options whose examples give another form than the examples that leave every option at its default
+// are the `shapedBy` options (and options that usually reshape a result, SHAPING_OPTIONS, widen a
+// derived type).
 
-// Declared result types, by metric name: where the examples do not show every form.
+// Declared here until the metric's spec declares its `result` (detection/ is another owner's).
 export const RESULT_TYPES = {
   // classMetrics=true fills the per-class fields with one value per class; iouType 'keypoints'
   // returns COCOeval's 10 keypoint stats instead of the 12 box/mask ones
@@ -26,8 +27,6 @@ export const RESULT_TYPES = {
         .concat(['map_per_class', marPerClass, 'classes'].map((k) => [k, { oneOf: ['number', 'Tensor'] }]))),
     })),
   },
-  // one field per rouge key and score (rougeKeys chooses them)
-  ROUGEScore: { fields: {}, open: 'number' },
 };
 
 // Options that make a number a per-class / per-output / per-sample tensor when given.
@@ -77,6 +76,7 @@ function sameValue(a, b) {
 
 /** The result descriptor of a registry entry (listMetrics() or registryJson() form, with examples). */
 export function resultType(metric) {
+  if (metric.result !== undefined && metric.result !== null) return metric.result;
   if (Object.hasOwn(RESULT_TYPES, metric.name)) return RESULT_TYPES[metric.name];
   const examples = metric.examples ?? [];
   if (examples.length === 0) return null;

@@ -83,6 +83,8 @@ export function listMetrics() {
     // worked examples in the conformance fixtures' JSON conventions (snake_case args, batches of
     // {dtype, shape, data} tensors keyed by update() input, expected RESULT): a fresh copy per call
     examples: structuredClone(m.examples ?? []),
+    // what compute() returns where the registry declares it (npm/scripts/result-types.mjs's form)
+    result: structuredClone(m.result ?? null),
   }));
 }
 

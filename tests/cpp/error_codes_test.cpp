@@ -107,6 +107,36 @@ TEST(ErrorCodes, InputShapeDtypeLabelRangeNonFinite) {
   EXPECT_EQ(acc->save_state(), fresh->save_state());
 }
 
+// The shared checks of core/inputs.hpp and core/sample_weight.hpp tag their refusals and name the
+// argument (as the metric's inputs name it).
+TEST(ErrorCodes, SharedInputChecks) {
+  auto mse = create_metric("MeanSquaredError", Json::object());
+  auto p3 = buf<float>({1, 2, 3}), t2 = buf<float>({1, 2});
+  expect_code([&] { testing::update(*mse, p3, t2); }, ErrorCode::E_SHAPE, "preds");  // require_same_shape
+
+  auto pearson = create_metric("PearsonCorrCoef", Json::object());
+  auto ints = buf<std::int32_t>({1, 2, 3});
+  expect_code([&] { testing::update(*pearson, ints, p3); }, ErrorCode::E_DTYPE, "preds");  // require_floating
+  expect_code([&] { testing::update(*pearson, p3, ints); }, ErrorCode::E_DTYPE, "target");
+
+  auto acc = create_metric("BinaryAccuracy", Json::object());
+  auto preds = buf<float>({0.2f, 0.8f, 0.6f});
+  auto target = buf<std::int32_t>({0, 1, 1});
+  auto weigh = [&](const auto& w) {
+    std::vector<TensorView> in{preds.view(), target.view(), w.view()};
+    acc->update(in);
+  };
+  expect_code([&] { weigh(buf<double>({1, 1})); }, ErrorCode::E_SHAPE, "sample_weight");
+  expect_code([&] { weigh(buf<double>({1, kNaN, 1})); }, ErrorCode::E_NON_FINITE, "sample_weight");
+  expect_code(
+      [&] {
+        weigh(buf<double>({1, std::numeric_limits<double>::infinity(), 1}));
+      },
+      ErrorCode::E_NON_FINITE, "sample_weight");
+  expect_code([&] { weigh(buf<double>({1, -1, 1})); }, ErrorCode::E_INPUT, "sample_weight");
+  weigh(buf<double>({1, 0, 2}));  // accepted
+}
+
 TEST(ErrorCodes, ComputeQueryStateBlobStateMismatch) {
   auto r2 = create_metric("R2Score", Json::object());
   auto one = buf<float>({1});

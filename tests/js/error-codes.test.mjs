@@ -96,6 +96,25 @@ test('E_SHAPE, E_DTYPE, E_LABEL_RANGE, E_NON_FINITE from the shared input checks
   binary.dispose();
 });
 
+test('core/inputs.hpp and core/sample_weight.hpp checks: E_SHAPE, E_DTYPE, E_NON_FINITE, the input camelCased', () => {
+  const mse = new MeanSquaredError();
+  throwsCode(() => mse.update(f32(1, 2, 3), f32(1, 2)), 'E_SHAPE', 'MeanSquaredError', 'preds');
+  mse.dispose();
+  const pearson = new lib.PearsonCorrCoef();
+  throwsCode(() => pearson.update(Int32Array.from([1, 2, 3]), f32(1, 2, 3)), 'E_DTYPE', 'PearsonCorrCoef', 'preds');
+  pearson.dispose();
+  const acc = new lib.BinaryAccuracy();
+  acc.update(f32(0.2, 0.8, 0.6), Int32Array.from([0, 1, 1]), Float64Array.from([1, 0, 2]));
+  const before = acc.compute();
+  const weighted = (w) => () => acc.update(f32(0.2, 0.8, 0.6), Int32Array.from([0, 1, 1]), w);
+  throwsCode(weighted(Float64Array.from([1, 1])), 'E_SHAPE', 'BinaryAccuracy', 'sampleWeight');
+  throwsCode(weighted(Float64Array.from([1, NaN, 1])), 'E_NON_FINITE', 'BinaryAccuracy', 'sampleWeight');
+  throwsCode(weighted(Float64Array.from([1, -Infinity, 1])), 'E_NON_FINITE', 'BinaryAccuracy', 'sampleWeight');
+  throwsCode(weighted(Float64Array.from([1, -1, 1])), 'E_INPUT', 'BinaryAccuracy', 'sampleWeight');
+  assert.equal(acc.compute(), before);
+  acc.dispose();
+});
+
 test('E_OPTION names the option in camelCase, as a JS caller writes it, in `argument` and in the message', () => {
   const e = throwsCode(() => new MulticlassAccuracy({ numClasses: 1 }), 'E_OPTION', 'MulticlassAccuracy', 'numClasses');
   assert.doesNotMatch(e.message, /num_classes/);

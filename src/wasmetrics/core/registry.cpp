@@ -202,6 +202,7 @@ Json registry_json() {
                        {"batching", s.batching == Batching::rows ? "rows" : s.batching == Batching::ordered ? "ordered" : "updates"},
                        {"rejectsMismatchedRows", s.rejects_mismatched_rows},
                        {"examples", examples}});
+    if (!s.result.is_null()) metrics.back()["result"] = s.result;
   }
   return {{"metrics", metrics}, {"stateBlobVersion", kStateBlobVersion}};
 }

@@ -65,6 +65,10 @@ struct MetricSpec {
   // zips the pairs; clustering raises only at compute()): the contract test's rejected update is
   // then one input too many.
   bool rejects_mismatched_rows = true;
+  // What compute() returns, in npm/scripts/result-types.mjs's descriptor form ("number", "Tensor",
+  // {"fields": {...}, "open": d}, {"list": d}, {"oneOf": [...]}, {"default": d, "shapedBy": [...],
+  // "otherwise": d}); the npm types are generated from it. null: the forms of the examples' values.
+  Json result = nullptr;
   std::vector<MetricExample> examples = {};  // at least one; see MetricExample
 };
 
@@ -76,7 +80,8 @@ const MetricSpec& find_metric(const std::string& name);
 std::unique_ptr<Metric> create_metric(const std::string& name, const Json& options);
 // {"metrics": [{name, family, doc, inputs: [...], options: [{name, camelName, type, default,
 // choices, min, max, minExclusive, nullable, doc}], queries: [{name, camelName, doc, options}],
-// batching: "rows" | "ordered" | "updates", examples: [{doc, args, batches, expected, atol, rtol}]}],
+// batching: "rows" | "ordered" | "updates", examples: [{doc, args, batches, expected, atol, rtol}],
+// result (where declared)}],
 // "stateBlobVersion": N}
 Json registry_json();
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
 
@@ -26,15 +26,20 @@ inline std::vector<InputSpec> with_sample_weight(std::vector<InputSpec> inputs) 
 }
 
 // The weights of a batch of `rows` rows as doubles; throws (naming the value and its index) on a
-// shape other than [rows], a negative, NaN or infinite weight.
+// shape other than [rows] (E_SHAPE), a NaN or infinite weight (E_NON_FINITE), a negative one (E_INPUT).
 inline std::vector<double> read_sample_weight(std::string_view metric, const TensorView& w, std::int64_t rows) {
   if (w.ndim() != 1 || w.shape[0] != rows)
-    fail(metric, ": `sample_weight` must have shape [", rows, "] (one weight per row of `preds`), got shape ",
-         shape_str(w.shape));
+    fail_as(ErrorCode::E_SHAPE, "sample_weight", metric, ": `sample_weight` must have shape [", rows,
+            "] (one weight per row of `preds`), got shape ", shape_str(w.shape));
   std::vector<double> out = to_doubles(w);
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (!(out[i] >= 0) || !std::isfinite(out[i]))
-      fail(metric, ": `sample_weight` holds ", out[i], " at index ", i, "; weights must be finite and >= 0");
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!std::isfinite(out[i]))
+      fail_as(ErrorCode::E_NON_FINITE, "sample_weight", metric, ": `sample_weight` holds ", out[i], " at index ", i,
+              "; weights must be finite and >= 0");
+    if (!(out[i] >= 0))
+      fail_as(ErrorCode::E_INPUT, "sample_weight", metric, ": `sample_weight` holds ", out[i], " at index ", i,
+              "; weights must be finite and >= 0");
+  }
   return out;
 }
 

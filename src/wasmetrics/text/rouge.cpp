@@ -262,6 +262,8 @@ MetricSpec rouge_score_spec() {
       // TorchMetrics accepts preds/target of different lengths in update() (text: pairs are zipped;
       // clustering: raised at compute()), so the contract test rejects one input too many instead.
       .rejects_mismatched_rows = false,
+      // one field per ROUGE key and score, as rouge_keys chooses them
+      .result = {{"fields", Json::object()}, {"open", "number"}},
       .examples = {{.doc = "TorchMetrics' docstring example (rouge1 and rougeL)",
                     .args = {{"rouge_keys", {"rouge1", "rougeL"}}},
                     .batches = Json::array({{{"preds", "My name is John"}, {"target", "Is your name John"}}}),
