@@ -19,7 +19,12 @@ const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).hre
 const { init, createMetric, MetricCollection, evaluateParallel, simd } = lib;
 await init();
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? true]),
+);
 const RUNS = Number(args.runs ?? 7);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -30,8 +35,12 @@ const ms = (x) => `${x.toFixed(1).padStart(8)} ms`;
 // ---- 1. compute groups ---------------------------------------------------------------------------
 const C = 10;
 const STAT_SCORES = [
-  ['MulticlassAccuracy', {}], ['MulticlassPrecision', {}], ['MulticlassRecall', {}],
-  ['MulticlassF1Score', {}], ['MulticlassSpecificity', {}], ['MulticlassFBetaScore', { beta: 2 }],
+  ['MulticlassAccuracy', {}],
+  ['MulticlassPrecision', {}],
+  ['MulticlassRecall', {}],
+  ['MulticlassF1Score', {}],
+  ['MulticlassSpecificity', {}],
+  ['MulticlassFBetaScore', { beta: 2 }],
 ].map(([name, o]) => [name, { numClasses: C, ...o }]);
 const clsBatches = classificationBatches(1, 30, 8192, C);
 
@@ -47,7 +56,8 @@ function timeSeparate() {
 
 function timeCollection() {
   const coll = new MetricCollection(STAT_SCORES.map(([n, o]) => createMetric(n, o)));
-  if (coll.computeGroups.length !== 1) throw new Error(`expected one compute group, got ${JSON.stringify(coll.computeGroups)}`);
+  if (coll.computeGroups.length !== 1)
+    throw new Error(`expected one compute group, got ${JSON.stringify(coll.computeGroups)}`);
   const t0 = performance.now();
   for (const b of clsBatches) coll.update(...b);
   const values = Object.values(coll.compute());
@@ -63,7 +73,8 @@ const grouped = [];
 for (let i = 0; i < RUNS; i++) {
   const a = timeSeparate();
   const b = timeCollection();
-  if (JSON.stringify(a.values) !== JSON.stringify(b.values)) throw new Error('the collection and the separate metrics disagree');
+  if (JSON.stringify(a.values) !== JSON.stringify(b.values))
+    throw new Error('the collection and the separate metrics disagree');
   separate.push(a.t);
   grouped.push(b.t);
 }
@@ -77,7 +88,9 @@ const SEG_METRICS = {
 const segBatches = segmentationBatches(2, 12, 2, 128, 128, 4);
 
 function timeOneThread() {
-  const coll = new MetricCollection(Object.fromEntries(Object.entries(SEG_METRICS).map(([k, { name, options }]) => [k, createMetric(name, options)])));
+  const coll = new MetricCollection(
+    Object.fromEntries(Object.entries(SEG_METRICS).map(([k, { name, options }]) => [k, createMetric(name, options)])),
+  );
   const batches = copyBatches(segBatches);
   const t0 = performance.now();
   for (const b of batches) coll.update(...b);
@@ -124,12 +137,16 @@ const result = {
 if (args.json) {
   console.log(JSON.stringify(result));
 } else {
-  console.log(`wasmetrics bench/collection.mjs (SIMD build: ${result.simd}, ${result.cores} cores, median of ${RUNS} runs)`);
+  console.log(
+    `wasmetrics bench/collection.mjs (SIMD build: ${result.simd}, ${result.cores} cores, median of ${RUNS} runs)`,
+  );
   console.log(`compute groups: 6 stat-score metrics, ${clsBatches.length} batches of 8192 x ${C} logits`);
   console.log(`  6 separate metrics          ${ms(median(separate))}`);
   console.log(`  one MetricCollection        ${ms(median(grouped))}   ratio ${groupRatio.toFixed(2)}x`);
   console.log(`parallel: HausdorffDistance + MeanIoU, ${segBatches.length} batches of 2 x 128 x 128 label maps`);
   console.log(`  one thread                  ${ms(median(single))}`);
-  console.log(`  evaluateParallel, 2 workers ${ms(median(parallel))}   speed-up ${speedup.toFixed(2)}x (worker start-up included)`);
+  console.log(
+    `  evaluateParallel, 2 workers ${ms(median(parallel))}   speed-up ${speedup.toFixed(2)}x (worker start-up included)`,
+  );
   console.log(`  of which worker start-up    ${ms(median(startup))}   (evaluateParallel with no batch)`);
 }

@@ -72,7 +72,7 @@ const GENERATORS = {
         max = Math.max(max, logits[c]);
       }
       let sum = 0;
-      for (let c = 0; c < C; c++) sum += (logits[c] = Math.exp(logits[c] - max));
+      for (let c = 0; c < C; c++) sum += logits[c] = Math.exp(logits[c] - max);
       for (let c = 0; c < C; c++) probs[i * C + c] = logits[c] / sum;
     }
     return { N, C, probs, target };

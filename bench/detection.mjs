@@ -23,7 +23,12 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
 const { init, readCoco, MeanAveragePrecision, simd } = lib;
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? true]),
+);
 const IMAGES = Number(args.images ?? 5000);
 const DETS = Number(args.dets ?? 100);
 const CLASSES = Number(args.classes ?? 80);
@@ -57,28 +62,48 @@ function syntheticCoco() {
       const b = box();
       const cat = catIds[Math.floor(r() * CLASSES)];
       gts.push({ b, cat });
-      annotations.push({ id: annotations.length + 1, image_id: id, category_id: cat, bbox: b, area: round(b[2] * b[3] * 0.7),
-        iscrowd: r() < 0.01 ? 1 : 0 });
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: id,
+        category_id: cat,
+        bbox: b,
+        area: round(b[2] * b[3] * 0.7),
+        iscrowd: r() < 0.01 ? 1 : 0,
+      });
     }
     for (let j = 0; j < DETS; j++) {
       let b;
       let cat;
-      if (j < gts.length * 3 && gts.length) { // near a ground-truth box, sometimes with the wrong class
+      if (j < gts.length * 3 && gts.length) {
+        // near a ground-truth box, sometimes with the wrong class
         const g = gts[j % gts.length];
         const s = 0.15 * (1 + j / gts.length);
-        b = [round(g.b[0] + (r() - 0.5) * s * g.b[2]), round(g.b[1] + (r() - 0.5) * s * g.b[3]),
-          round(g.b[2] * (1 + (r() - 0.5) * s)), round(g.b[3] * (1 + (r() - 0.5) * s))];
+        b = [
+          round(g.b[0] + (r() - 0.5) * s * g.b[2]),
+          round(g.b[1] + (r() - 0.5) * s * g.b[3]),
+          round(g.b[2] * (1 + (r() - 0.5) * s)),
+          round(g.b[3] * (1 + (r() - 0.5) * s)),
+        ];
         cat = r() < 0.85 ? g.cat : catIds[Math.floor(r() * CLASSES)];
       } else {
         b = box();
         cat = catIds[Math.floor(r() * CLASSES)];
       }
       const near = j < gts.length * 3 && gts.length > 0; // confident near the ground truth, less so elsewhere
-      results.push({ image_id: id, category_id: cat, bbox: b, score: Math.round((near ? 0.3 + 0.7 * r() : 0.5 * r()) * 1000) / 1000 });
+      results.push({
+        image_id: id,
+        category_id: cat,
+        bbox: b,
+        score: Math.round((near ? 0.3 + 0.7 * r() : 0.5 * r()) * 1000) / 1000,
+      });
     }
   }
   return {
-    gtText: JSON.stringify({ images, annotations, categories: catIds.map((id) => ({ id, name: `class_${id}`, supercategory: 'x' })) }),
+    gtText: JSON.stringify({
+      images,
+      annotations,
+      categories: catIds.map((id) => ({ id, name: `class_${id}`, supercategory: 'x' })),
+    }),
     resText: JSON.stringify(results),
     annotations: annotations.length,
     detections: results.length,
@@ -95,8 +120,10 @@ if (!args.child) {
     writeFileSync(join(dir, 'gt.json'), data.gtText);
     writeFileSync(join(dir, 'results.json'), data.resText);
     const passed = process.argv.slice(2).filter((a) => !a.startsWith('--child'));
-    const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), `--child=${dir}`, ...passed],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), `--child=${dir}`, ...passed], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     process.stdout.write(args.json ? `${JSON.stringify({ ...JSON.parse(text), generateMs: genMs })}\n` : text);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -139,23 +166,37 @@ const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(
 const total = med.parse + med.read + med.update + med.compute;
 const maxRssMB = process.resourceUsage().maxRSS / 1024;
 const out = {
-  images: IMAGES, detections: data.detections, annotations: data.annotations, classes: CLASSES,
-  simd: simd(), runs: RUNS, medianMs: med, totalMs: total, stateMB: stateBytes / 2 ** 20, peakRssMB: maxRssMB,
+  images: IMAGES,
+  detections: data.detections,
+  annotations: data.annotations,
+  classes: CLASSES,
+  simd: simd(),
+  runs: RUNS,
+  medianMs: med,
+  totalMs: total,
+  stateMB: stateBytes / 2 ** 20,
+  peakRssMB: maxRssMB,
   jsonMB: (data.gtText.length + data.resText.length) / 2 ** 20,
-  map: value.map, map_50: value.map_50, map_75: value.map_75,
+  map: value.map,
+  map_50: value.map_50,
+  map_75: value.map_75,
 };
 if (args.json) {
   console.log(JSON.stringify(out));
 } else {
   const f = (x) => `${(x / 1000).toFixed(2).padStart(7)} s`;
-  console.log(`COCO bbox evaluation, ${IMAGES} images x ${DETS} detections x ${CLASSES} classes `
-    + `(${data.detections} detections, ${data.annotations} ground-truth boxes, ${out.jsonMB.toFixed(1)} MB of JSON), `
-    + `${simd() ? 'SIMD' : 'plain'} build, median of ${RUNS}:`);
+  console.log(
+    `COCO bbox evaluation, ${IMAGES} images x ${DETS} detections x ${CLASSES} classes ` +
+      `(${data.detections} detections, ${data.annotations} ground-truth boxes, ${out.jsonMB.toFixed(1)} MB of JSON), ` +
+      `${simd() ? 'SIMD' : 'plain'} build, median of ${RUNS}:`,
+  );
   console.log(`  parse JSON   ${f(med.parse)}`);
   console.log(`  readCoco     ${f(med.read)}`);
   console.log(`  update       ${f(med.update)}`);
   console.log(`  compute      ${f(med.compute)}   (COCOeval: evaluate + accumulate + summarize, per-class on)`);
   console.log(`  total        ${f(total)}`);
-  console.log(`  state ${out.stateMB.toFixed(1)} MB in the WebAssembly heap; peak RSS of the evaluating process ${maxRssMB.toFixed(0)} MB`);
+  console.log(
+    `  state ${out.stateMB.toFixed(1)} MB in the WebAssembly heap; peak RSS of the evaluating process ${maxRssMB.toFixed(0)} MB`,
+  );
   console.log(`  map ${value.map.toFixed(4)}, map_50 ${value.map_50.toFixed(4)}, map_75 ${value.map_75.toFixed(4)}`);
 }

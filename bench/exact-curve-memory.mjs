@@ -23,15 +23,17 @@ const stateBytes = m.stateBytes;
 const value = m.compute();
 const after = lib.memoryUsage();
 m.dispose();
-console.log(JSON.stringify({
-  samples: n,
-  stateBytesPerSample: stateBytes / n,
-  usedBeforeCompute: before.usedBytes,
-  peakBeforeCompute: before.peakBytes,
-  peakAfterCompute: after.peakBytes,
-  // the bound is only informative when compute() pushed the high-water mark up
-  peakExtraBytesPerSampleAtMost: (Math.max(after.peakBytes, before.peakBytes) - before.usedBytes) / n,
-  raisedPeak: after.peakBytes > before.peakBytes,
-  heapGrowthBytesPerSample: (after.heapBytes - before.heapBytes) / n,
-  value,
-}));
+console.log(
+  JSON.stringify({
+    samples: n,
+    stateBytesPerSample: stateBytes / n,
+    usedBeforeCompute: before.usedBytes,
+    peakBeforeCompute: before.peakBytes,
+    peakAfterCompute: after.peakBytes,
+    // the bound is only informative when compute() pushed the high-water mark up
+    peakExtraBytesPerSampleAtMost: (Math.max(after.peakBytes, before.peakBytes) - before.usedBytes) / n,
+    raisedPeak: after.peakBytes > before.peakBytes,
+    heapGrowthBytesPerSample: (after.heapBytes - before.heapBytes) / n,
+    value,
+  }),
+);

@@ -24,7 +24,13 @@ import { loadPackage, runTorchMetrics, sideBySideArgs } from './side-by-side.mjs
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
-const { args, scale: SCALE, runs: RUNS, only: ONLY, out: OUT } = sideBySideArgs('bench/image-audio.mjs', { here, quickScale: 0.125, extraFlags: ['smoke'] });
+const {
+  args,
+  scale: SCALE,
+  runs: RUNS,
+  only: ONLY,
+  out: OUT,
+} = sideBySideArgs('bench/image-audio.mjs', { here, quickScale: 0.125, extraFlags: ['smoke'] });
 const lib = await loadPackage(repoRoot, args);
 const buildName = lib.simd() ? 'simd' : 'plain';
 
@@ -42,17 +48,28 @@ const dataDir = join(here, 'data', `image-audio-scale${SCALE}${SMOKE ? '-smoke' 
 function imagePairs(seed, n, c, h, w) {
   const r = mulberry32(seed);
   const size = n * c * h * w;
-  const preds = new Float32Array(size); const target = new Float32Array(size);
+  const preds = new Float32Array(size);
+  const target = new Float32Array(size);
   for (let img = 0; img < n * c; img++) {
-    const fx = 2 + r() * 20; const fy = 2 + r() * 20; const phase = r() * 6.28; const shift = 0.05 + r() * 0.1;
+    const fx = 2 + r() * 20;
+    const fy = 2 + r() * 20;
+    const phase = r() * 6.28;
+    const shift = 0.05 + r() * 0.1;
     const base = img * h * w;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
-        const v = 0.5 + 0.25 * Math.sin((fx * x) / w * 6.28 + phase) * Math.cos((fy * y) / h * 6.28);
+        const v = 0.5 + 0.25 * Math.sin(((fx * x) / w) * 6.28 + phase) * Math.cos(((fy * y) / h) * 6.28);
         const t = Math.min(1, Math.max(0, v + 0.1 * (r() - 0.5)));
         target[base + y * w + x] = t;
-        preds[base + y * w + x] = Math.min(1, Math.max(0, 0.5 + 0.25 * Math.sin((fx * x) / w * 6.28 + phase + shift)
-          * Math.cos((fy * y) / h * 6.28) + 0.15 * (r() - 0.5)));
+        preds[base + y * w + x] = Math.min(
+          1,
+          Math.max(
+            0,
+            0.5 +
+              0.25 * Math.sin(((fx * x) / w) * 6.28 + phase + shift) * Math.cos(((fy * y) / h) * 6.28) +
+              0.15 * (r() - 0.5),
+          ),
+        );
       }
     }
   }
@@ -63,15 +80,20 @@ function imagePairs(seed, n, c, h, w) {
 // noise and a short echo: SI-SDR around 10-15 dB.
 function audioClips(seed, n, samples, rate) {
   const r = mulberry32(seed);
-  const preds = new Float32Array(n * samples); const target = new Float32Array(n * samples);
+  const preds = new Float32Array(n * samples);
+  const target = new Float32Array(n * samples);
   for (let k = 0; k < n; k++) {
-    const f0 = 100 + r() * 300; const vib = r() * 5;
+    const f0 = 100 + r() * 300;
+    const vib = r() * 5;
     const base = k * samples;
     for (let i = 0; i < samples; i++) {
       const t = i / rate;
       const f = f0 * (1 + 0.01 * Math.sin(6.28 * vib * t));
-      target[base + i] = 0.5 * Math.sin(6.28 * f * t) + 0.25 * Math.sin(12.56 * f * t) + 0.1 * Math.sin(18.84 * f * t)
-        + 0.01 * (r() - 0.5);
+      target[base + i] =
+        0.5 * Math.sin(6.28 * f * t) +
+        0.25 * Math.sin(12.56 * f * t) +
+        0.1 * Math.sin(18.84 * f * t) +
+        0.01 * (r() - 0.5);
     }
     for (let i = 0; i < samples; i++) {
       const echo = i >= 160 ? 0.3 * target[base + i - 160] : 0;
@@ -130,7 +152,8 @@ const CASES = [
   { w: 'a1', cls: 'SignalDistortionRatio', options: {} },
 ].filter((c) => !ONLY || ONLY.includes(c.w));
 
-const camel = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
+const camel = (o) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -141,7 +164,8 @@ const scalarOf = (v) => (typeof v === 'number' ? v : v.data[0]);
 // machine the wall time of a niced run swings with the other work (bench/README, SI-SDR), CPU time
 // far less, so both are reported and each contender's CPU ratio beside the wall ratio.
 function timeWasm(c, batches) {
-  const ts = [], cpu = [];
+  const ts = [],
+    cpu = [];
   let value;
   for (let r = 0; r <= RUNS; r++) {
     const t0 = performance.now();
@@ -150,7 +174,8 @@ function timeWasm(c, batches) {
     for (const batch of r > 0 ? batches : batches.slice(0, 1)) m.update(...batch);
     value = scalarOf(m.compute());
     m.dispose();
-    if (r > 0) { // run 0 warms up
+    if (r > 0) {
+      // run 0 warms up
       ts.push(performance.now() - t0);
       const used = process.cpuUsage(c0);
       cpu.push((used.user + used.system) / 1000);
@@ -169,9 +194,13 @@ function timeTorchMetrics(cases) {
 
 const TARGET = 3;
 const started = new Date();
-const load = loadavg().map((x) => x.toFixed(1)).join(' ');
-console.log(`wasmetrics image/audio bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, `
-  + `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`);
+const load = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ');
+console.log(
+  `wasmetrics image/audio bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, ` +
+    `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`,
+);
 const rows = [];
 const workloads = [...new Set(CASES.map((c) => c.w))];
 const loaded = Object.fromEntries(workloads.map((w) => [w, workload(w)]));
@@ -182,7 +211,10 @@ for (const w of workloads) {
   // Both contenders per workload back to back, so each ratio comes from one stretch of machine load.
   const wasm = cases.map((c) => timeWasm(c, batches));
   const tm = timeTorchMetrics(cases);
-  const what = w === 'i1' ? `${data.shape[0]} images ${data.shape.slice(1).join('x')}` : `${data.shape[0]} clips of ${data.shape[1]} samples`;
+  const what =
+    w === 'i1'
+      ? `${data.shape[0]} images ${data.shape.slice(1).join('x')}`
+      : `${data.shape[0]} clips of ${data.shape[1]} samples`;
   console.log(`\n${w.toUpperCase()} (${what})`);
   if (tm.skipped) console.log(`  skipped: ${tm.skipped}`);
   cases.forEach((c, i) => {
@@ -190,17 +222,58 @@ for (const w of workloads) {
     const ratio = t ? t.ms / wasm[i].ms : null;
     const cpuRatio = t?.cpu_ms != null ? t.cpu_ms / wasm[i].cpuMs : null;
     const agree = t ? Math.abs(t.value - wasm[i].value) <= 1e-4 * Math.max(1, Math.abs(t.value)) : null;
-    rows.push({ workload: w, metric: c.cls, options: c.options, items: data.shape[0], wasmMs: wasm[i].ms,
-      torchmetricsMs: t?.ms ?? null, ratio, wasmCpuMs: wasm[i].cpuMs, torchmetricsCpuMs: t?.cpu_ms ?? null, cpuRatio,
-      wasmRunsMs: wasm[i].runsMs, torchmetricsRunsMs: t?.runs_ms ?? null, wasmValue: wasm[i].value, torchmetricsValue: t?.value ?? null, agree });
-    console.log(`  ${c.cls}: wasmetrics ${wasm[i].ms.toFixed(1)} ms (${wasm[i].value.toFixed(6)})`
-      + (t ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x${ratio >= TARGET ? '' : ` (target >= ${TARGET}x MISSED)`}` : '')
-      + ` | CPU ${wasm[i].cpuMs.toFixed(1)} ms` + (cpuRatio != null ? ` vs ${t.cpu_ms.toFixed(1)} ms, ${cpuRatio.toFixed(2)}x` : ''));
+    rows.push({
+      workload: w,
+      metric: c.cls,
+      options: c.options,
+      items: data.shape[0],
+      wasmMs: wasm[i].ms,
+      torchmetricsMs: t?.ms ?? null,
+      ratio,
+      wasmCpuMs: wasm[i].cpuMs,
+      torchmetricsCpuMs: t?.cpu_ms ?? null,
+      cpuRatio,
+      wasmRunsMs: wasm[i].runsMs,
+      torchmetricsRunsMs: t?.runs_ms ?? null,
+      wasmValue: wasm[i].value,
+      torchmetricsValue: t?.value ?? null,
+      agree,
+    });
+    console.log(
+      `  ${c.cls}: wasmetrics ${wasm[i].ms.toFixed(1)} ms (${wasm[i].value.toFixed(6)})` +
+        (t
+          ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x${ratio >= TARGET ? '' : ` (target >= ${TARGET}x MISSED)`}`
+          : '') +
+        ` | CPU ${wasm[i].cpuMs.toFixed(1)} ms` +
+        (cpuRatio != null ? ` vs ${t.cpu_ms.toFixed(1)} ms, ${cpuRatio.toFixed(2)}x` : ''),
+    );
     if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
   });
 }
 mkdirSync(OUT, { recursive: true });
 const file = join(OUT, `image-audio-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${SMOKE ? '-smoke' : ''}.json`);
-writeFileSync(file, `${JSON.stringify({ build: buildName, scale: SCALE, smoke: SMOKE, runs: RUNS, node: process.versions.node,
-  date: started.toISOString(), loadavgStart: load, loadavgEnd: loadavg().map((x) => x.toFixed(1)).join(' '), rows }, null, 1)}\n`);
-console.log(`\nload average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}; wrote ${file}`);
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      build: buildName,
+      scale: SCALE,
+      smoke: SMOKE,
+      runs: RUNS,
+      node: process.versions.node,
+      date: started.toISOString(),
+      loadavgStart: load,
+      loadavgEnd: loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' '),
+      rows,
+    },
+    null,
+    1,
+  )}\n`,
+);
+console.log(
+  `\nload average at the end ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}; wrote ${file}`,
+);

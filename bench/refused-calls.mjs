@@ -13,7 +13,9 @@ let failed = false;
 for (const { kind, growth } of measureRefusedCalls(w, calls)) {
   const ok = growth <= 65536;
   failed ||= !ok;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${kind}: ${calls} refused calls, in-use heap ${growth >= 0 ? '+' : ''}${growth} bytes`);
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} ${kind}: ${calls} refused calls, in-use heap ${growth >= 0 ? '+' : ''}${growth} bytes`,
+  );
 }
 const m = new w.MeanSquaredError();
 m.update([1, 2], [1, 4]);

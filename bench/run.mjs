@@ -21,13 +21,16 @@ import { workloadData } from './data.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => {
-  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-  if (!m) throw new Error(`bench/run.mjs: unknown argument ${a}`);
-  return [m[1], m[2] ?? true];
-}));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new Error(`bench/run.mjs: unknown argument ${a}`);
+    return [m[1], m[2] ?? true];
+  }),
+);
 for (const k of Object.keys(args)) {
-  if (!['scale', 'runs', 'quick', 'build', 'out', 'only'].includes(k)) throw new Error(`bench/run.mjs: unknown option --${k}`);
+  if (!['scale', 'runs', 'quick', 'build', 'out', 'only'].includes(k))
+    throw new Error(`bench/run.mjs: unknown option --${k}`);
 }
 const SCALE = Number(args.scale ?? (args.quick ? 0.01 : 1));
 const RUNS = Number(args.runs ?? (args.quick ? 3 : 5));
@@ -121,10 +124,12 @@ function readFloor(...heapLists) {
 }
 function copyAndRead(viewLists, heapLists) {
   let s = 0;
-  viewLists.forEach((views, i) => views.forEach((v, b) => {
-    heapLists[i][b].data.set(v);
-    s += benchFloors.readSum(heapLists[i][b]);
-  }));
+  viewLists.forEach((views, i) =>
+    views.forEach((v, b) => {
+      heapLists[i][b].data.set(v);
+      s += benchFloors.readSum(heapLists[i][b]);
+    }),
+  );
   sink += s;
   return s;
 }
@@ -279,7 +284,10 @@ function w1() {
   const { L, preds, target } = workloadData('w1', SCALE);
   const pB = batches(preds, 10, L);
   const tB = batches(target, 10, L);
-  const inputs = pB.map((p, b) => [{ data: p, shape: [p.length / L, L] }, { data: tB[b], shape: [p.length / L, L] }]);
+  const inputs = pB.map((p, b) => [
+    { data: p, shape: [p.length / L, L] },
+    { data: tB[b], shape: [p.length / L, L] },
+  ]);
   const pH = heapCopies(pB, 'float32', (v) => [v.length / L, L]);
   const tH = heapCopies(tB, 'uint8', (v) => [v.length / L, L]);
   const heapInputs = pH.map((p, b) => [p, tH[b]]);
@@ -333,15 +341,24 @@ function w2() {
   const pB = batches(pred, 4, HW);
   const tB = batches(target, 4, HW);
   const shape = (v) => [v.length / HW, HW];
-  const inputs = pB.map((p, b) => [{ data: p, shape: shape(p) }, { data: tB[b], shape: shape(p) }]);
+  const inputs = pB.map((p, b) => [
+    { data: p, shape: shape(p) },
+    { data: tB[b], shape: shape(p) },
+  ]);
   const pH = heapCopies(pB, 'uint8', shape);
   const tH = heapCopies(tB, 'uint8', shape);
   const heapInputs = pH.map((p, b) => [p, tH[b]]);
-  const scatter = row(W, 'WASM simple scatter pass (no mask)', time(() => {
-    let s = 0;
-    pH.forEach((p, b) => { s += benchFloors.scatter(p, tH[b]); });
-    sink += s;
-  }).ms);
+  const scatter = row(
+    W,
+    'WASM simple scatter pass (no mask)',
+    time(() => {
+      let s = 0;
+      pH.forEach((p, b) => {
+        s += benchFloors.scatter(p, tH[b]);
+      });
+      sink += s;
+    }).ms,
+  );
   row(W, 'WASM read floor (SIMD sum)', time(() => readFloor(pH, tH)).ms);
   const metrics = [
     ['MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, (cm) => ({ data: cm })],
@@ -362,10 +379,27 @@ function w2() {
   const inputs16 = inputs.map((b) => b.map(({ data, shape: s }) => ({ data: Uint16Array.from(data), shape: s })));
   const cm16 = time(() => runMetric('MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, inputs16));
   row(W, 'MulticlassConfusionMatrix uint16 maps copy', cm16.ms);
-  const pH16 = heapCopies(inputs16.map(([p]) => p.data), 'uint16', shape);
-  const tH16 = heapCopies(inputs16.map(([, t]) => t.data), 'uint16', shape);
-  row(W, 'MulticlassConfusionMatrix uint16 maps zero-copy',
-    time(() => runMetric('MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, pH16.map((p, b) => [p, tH16[b]]))).ms);
+  const pH16 = heapCopies(
+    inputs16.map(([p]) => p.data),
+    'uint16',
+    shape,
+  );
+  const tH16 = heapCopies(
+    inputs16.map(([, t]) => t.data),
+    'uint16',
+    shape,
+  );
+  row(
+    W,
+    'MulticlassConfusionMatrix uint16 maps zero-copy',
+    time(() =>
+      runMetric(
+        'MulticlassConfusionMatrix',
+        { numClasses: C, ignoreIndex: 255 },
+        pH16.map((p, b) => [p, tH16[b]]),
+      ),
+    ).ms,
+  );
   disposeAll(pH16, tH16);
   check(W, 'MulticlassConfusionMatrix uint16 maps', cm16.value, { data: jsConfusion(pB, tB, C, 255) });
   ratio(W, 'MulticlassConfusionMatrix uint16 maps: copy / scatter', cm16.ms / scatter, '<=', 1.5);
@@ -376,20 +410,33 @@ function w2() {
 function rankingFloors(W, scoresH, labelsH, scores, labels) {
   const sortScores = allocInput('float32', [scores.length]);
   const sortLabels = allocInput('uint8', [labels.length]);
-  const sort = row(W, 'WASM radix-sort floor (all keys, one sort)', time(() => {
-    sink += benchFloors.radixSort(sortScores, sortLabels);
-  }, {
-    setup: () => {
-      sortScores.data.set(scores);
-      sortLabels.data.set(labels);
-    },
-  }).ms);
+  const sort = row(
+    W,
+    'WASM radix-sort floor (all keys, one sort)',
+    time(
+      () => {
+        sink += benchFloors.radixSort(sortScores, sortLabels);
+      },
+      {
+        setup: () => {
+          sortScores.data.set(scores);
+          sortLabels.data.set(labels);
+        },
+      },
+    ).ms,
+  );
   disposeAll([sortScores, sortLabels]);
-  const hist = row(W, 'WASM 200-bin histogram pass', time(() => {
-    let s = 0;
-    scoresH.forEach((h, b) => { s += benchFloors.histogram(h, labelsH[b], 200); });
-    sink += s;
-  }).ms);
+  const hist = row(
+    W,
+    'WASM 200-bin histogram pass',
+    time(() => {
+      let s = 0;
+      scoresH.forEach((h, b) => {
+        s += benchFloors.histogram(h, labelsH[b], 200);
+      });
+      sink += s;
+    }).ms,
+  );
   return { sort, hist };
 }
 
@@ -407,22 +454,31 @@ function w3() {
   const N = target.length - P;
   const isPos = (i) => target[i] === 1;
   const th = linspace(200);
-  for (const [name, jsOf] of [['BinaryAUROC', jsAurocFromCounts], ['BinaryAveragePrecision', jsApFromCounts]]) {
+  for (const [name, jsOf] of [
+    ['BinaryAUROC', jsAurocFromCounts],
+    ['BinaryAveragePrecision', jsApFromCounts],
+  ]) {
     const exact = time(() => runMetric(name, {}, inputs));
-    const exactJs = time(() => {
-      const c = jsExactCurve(scores, isPos);
-      return jsOf(c.tps, c.fps);
-    }, { runs: JS_RUNS });
+    const exactJs = time(
+      () => {
+        const c = jsExactCurve(scores, isPos);
+        return jsOf(c.tps, c.fps);
+      },
+      { runs: JS_RUNS },
+    );
     row(W, `${name} exact copy`, exact.ms);
     row(W, `${name} exact plain JS (index sort)`, exactJs.ms);
     check(W, `${name} exact`, exact.value, exactJs.value);
     ratio(W, `${name} exact: copy / radix sort`, exact.ms / sort, '<=', 1.5);
     ratio(W, `${name} exact: plain JS / copy`, exactJs.ms / exact.ms, '>=', 20);
     const binned = time(() => runMetric(name, { thresholds: 200 }, inputs));
-    const binnedJs = time(() => {
-      const c = withTotals(jsBinnedCounts(scores, isPos, th), P, N);
-      return jsOf(c.tps, c.fps);
-    }, { runs: JS_RUNS });
+    const binnedJs = time(
+      () => {
+        const c = withTotals(jsBinnedCounts(scores, isPos, th), P, N);
+        return jsOf(c.tps, c.fps);
+      },
+      { runs: JS_RUNS },
+    );
     row(W, `${name} 200 thresholds copy`, binned.ms);
     row(W, `${name} 200 thresholds plain JS (binary search)`, binnedJs.ms);
     if (name === 'BinaryAUROC') check(W, `${name} 200 thresholds`, binned.value, binnedJs.value);
@@ -435,13 +491,19 @@ function w3() {
 // Memory of the exact curve (issue 7: state <= 5 B/sample, peak extra at compute <= 21 B/sample),
 // measured in a fresh module so that malloc's high-water mark is not set by other rows.
 function exactCurveMemory(W) {
-  const child = spawnSync(process.execPath, [join(here, 'exact-curve-memory.mjs'), buildName, String(SCALE)],
-    { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [join(here, 'exact-curve-memory.mjs'), buildName, String(SCALE)], {
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`bench/exact-curve-memory.mjs failed: ${child.stderr}`);
   const mem = JSON.parse(child.stdout.trim().split('\n').pop());
   ratio(W, 'BinaryAUROC exact: state bytes per sample', mem.stateBytesPerSample, '<=', 5);
-  ratio(W, 'BinaryAUROC exact: peak extra bytes per sample at compute (upper bound)',
-    mem.peakExtraBytesPerSampleAtMost, '<=', 21);
+  ratio(
+    W,
+    'BinaryAUROC exact: peak extra bytes per sample at compute (upper bound)',
+    mem.peakExtraBytesPerSampleAtMost,
+    '<=',
+    21,
+  );
   memory = mem;
 }
 
@@ -480,8 +542,9 @@ function w4() {
   ratio(W, 'MulticlassAUROC exact: copy / radix sort', exact.ms / sort, '<=', 1.5);
   ratio(W, 'MulticlassAUROC exact: plain JS / copy', exactJs.ms / exact.ms, '>=', 20);
   const binned = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro', thresholds: 200 }, inputs));
-  const binnedJs = time(() => jsMacro((col, isPos, P, Nn) => withTotals(jsBinnedCounts(col, isPos, th), P, Nn)),
-    { runs: JS_RUNS });
+  const binnedJs = time(() => jsMacro((col, isPos, P, Nn) => withTotals(jsBinnedCounts(col, isPos, th), P, Nn)), {
+    runs: JS_RUNS,
+  });
   row(W, 'MulticlassAUROC 200 thresholds copy', binned.ms);
   row(W, 'MulticlassAUROC 200 thresholds plain JS (binary search)', binnedJs.ms);
   check(W, 'MulticlassAUROC 200 thresholds', binned.value, binnedJs.value);
@@ -516,28 +579,42 @@ function w5() {
       return s / n;
     },
     PearsonCorrCoef: () => {
-      let n = 0; let sx = 0; let sy = 0; let sxx = 0; let syy = 0; let sxy = 0;
+      let n = 0;
+      let sx = 0;
+      let sy = 0;
+      let sxx = 0;
+      let syy = 0;
+      let sxy = 0;
       for (let b = 0; b < pB.length; b++) {
         const p = pB[b];
         const t = tB[b];
         for (let i = 0; i < p.length; i++) {
           const x = p[i];
           const y = t[i];
-          sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+          sx += x;
+          sy += y;
+          sxx += x * x;
+          syy += y * y;
+          sxy += x * y;
         }
         n += p.length;
       }
       return (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
     },
     R2Score: () => {
-      let n = 0; let sy = 0; let syy = 0; let sse = 0;
+      let n = 0;
+      let sy = 0;
+      let syy = 0;
+      let sse = 0;
       for (let b = 0; b < pB.length; b++) {
         const p = pB[b];
         const t = tB[b];
         for (let i = 0; i < p.length; i++) {
           const y = t[i];
           const d = y - p[i];
-          sy += y; syy += y * y; sse += d * d;
+          sy += y;
+          syy += y * y;
+          sse += d * d;
         }
         n += p.length;
       }
@@ -562,14 +639,17 @@ function w5() {
 // ---- run, print, write -----------------------------------------------------------------------------
 
 const started = new Date();
-console.log(`wasmetrics bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs (plain JS: ${JS_RUNS}), `
-  + `node ${process.versions.node}`);
+console.log(
+  `wasmetrics bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs (plain JS: ${JS_RUNS}), ` +
+    `node ${process.versions.node}`,
+);
 const ONLY = args.only ? String(args.only).toLowerCase().split(',') : null;
 for (const w of [w1, w2, w3, w4, w5].filter((f) => !ONLY || ONLY.includes(f.name))) {
   w();
   const name = rows[rows.length - 1].workload;
   console.log(`\n${name}`);
-  for (const r of rows.filter((x) => x.workload === name)) console.log(`  ${r.ms.toFixed(2).padStart(10)} ms  ${r.contender}`);
+  for (const r of rows.filter((x) => x.workload === name))
+    console.log(`  ${r.ms.toFixed(2).padStart(10)} ms  ${r.contender}`);
   for (const r of ratios.filter((x) => x.workload === name)) {
     console.log(`  ${r.value.toFixed(2).padStart(10)} ${r.met ? '  met' : ' MISS'} (${r.target.padEnd(6)})  ${r.what}`);
   }
@@ -582,15 +662,40 @@ console.log(`\n${buildName}: ${met} of ${ratios.length} ratio targets met (sink 
 
 mkdirSync(OUT, { recursive: true });
 const file = join(OUT, `${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${ONLY ? `-${ONLY.join('-')}` : ''}.json`);
-writeFileSync(file, `${JSON.stringify({
-  build: buildName, scale: SCALE, runs: RUNS, jsRuns: JS_RUNS, node: process.versions.node,
-  date: started.toISOString(), rows, ratios, checks, exactCurveMemory: memory,
-}, null, 1)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      build: buildName,
+      scale: SCALE,
+      runs: RUNS,
+      jsRuns: JS_RUNS,
+      node: process.versions.node,
+      date: started.toISOString(),
+      rows,
+      ratios,
+      checks,
+      exactCurveMemory: memory,
+    },
+    null,
+    1,
+  )}\n`,
+);
 console.log(`wrote ${file}`);
 
 if (BUILD === 'both') {
   console.log('\n---- the same workloads on the plain (non-SIMD) build, in a child process ----');
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build=plain', `--scale=${SCALE}`,
-    `--runs=${RUNS}`, `--out=${OUT}`, ...(ONLY ? [`--only=${ONLY.join(',')}`] : [])], { stdio: 'inherit' });
+  const child = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      '--build=plain',
+      `--scale=${SCALE}`,
+      `--runs=${RUNS}`,
+      `--out=${OUT}`,
+      ...(ONLY ? [`--only=${ONLY.join(',')}`] : []),
+    ],
+    { stdio: 'inherit' },
+  );
   if (child.status !== 0) process.exit(child.status ?? 1);
 }

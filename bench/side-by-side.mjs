@@ -9,15 +9,23 @@ import { pathToFileURL } from 'node:url';
 /** {args, scale, runs, only, out} from process.argv; an unknown flag or a bad number throws. */
 export function sideBySideArgs(script, { here, quickScale, extraFlags = [] }) {
   const known = ['scale', 'runs', 'quick', 'only', 'plain', 'out', ...extraFlags];
-  const args = Object.fromEntries(process.argv.slice(2).map((a) => {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m || !known.includes(m[1])) throw new Error(`${script}: unknown argument ${a}`);
-    return [m[1], m[2] ?? true];
-  }));
+  const args = Object.fromEntries(
+    process.argv.slice(2).map((a) => {
+      const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+      if (!m || !known.includes(m[1])) throw new Error(`${script}: unknown argument ${a}`);
+      return [m[1], m[2] ?? true];
+    }),
+  );
   const scale = Number(args.scale ?? (args.quick ? quickScale : 1));
   const runs = Number(args.runs ?? (args.quick ? 1 : 3));
   if (!(scale > 0) || !(runs >= 1)) throw new Error(`${script}: --scale must be > 0 and --runs >= 1`);
-  return { args, scale, runs, only: args.only ? String(args.only).toLowerCase().split(',') : null, out: resolve(args.out ?? join(here, 'results')) };
+  return {
+    args,
+    scale,
+    runs,
+    only: args.only ? String(args.only).toLowerCase().split(',') : null,
+    out: resolve(args.out ?? join(here, 'results')),
+  };
 }
 
 /** The package from npm/dist, initialised with the SIMD build unless --plain. */
@@ -34,9 +42,13 @@ export async function loadPackage(repoRoot, args) {
  */
 export function runTorchMetrics(script, args, spec) {
   const res = spawnSync(process.env.PYTHON || 'python3', [script, ...args], {
-    input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['pipe', 'pipe', 'inherit'],
+    input: JSON.stringify(spec),
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  if (res.error || res.status !== 0) return { skipped: `python3 failed (${res.error?.message ?? `exit ${res.status}`})` };
+  if (res.error || res.status !== 0)
+    return { skipped: `python3 failed (${res.error?.message ?? `exit ${res.status}`})` };
   const out = JSON.parse(res.stdout.trim().split('\n').pop());
   return out.available ? out : { skipped: `TorchMetrics not available (${out.reason})` };
 }

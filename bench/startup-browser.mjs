@@ -27,20 +27,31 @@ const RUNS = Number(args.runs ?? 7);
 const BUDGET_WARM_MS = 300;
 const REVISIT_AFTER_MS = Number(args['revisit-after'] ?? 0);
 
-const chromium = chromiumOrSkip({ skip: (why) => { throw new Error(why); } });
+const chromium = chromiumOrSkip({
+  skip: (why) => {
+    throw new Error(why);
+  },
+});
 // npm/dist, plus an empty page to run the probe in
 const server = createServer(async (req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (path === '/') {
-    res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-cache' }).end('<!doctype html><title>startup</title>');
+    res
+      .writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-cache' })
+      .end('<!doctype html><title>startup</title>');
     return;
   }
   const file = join(distDir, path.replace(/^\/dist\//, ''));
   if (!path.startsWith('/dist/') || !file.startsWith(distDir)) return res.writeHead(404).end();
   try {
     const [body, info] = await Promise.all([readFile(file), stat(file)]);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cache-Control': 'public, max-age=3600', 'Last-Modified': info.mtime.toUTCString() }).end(body);
+    res
+      .writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'public, max-age=3600',
+        'Last-Modified': info.mtime.toUTCString(),
+      })
+      .end(body);
   } catch {
     res.writeHead(404).end();
   }
@@ -96,10 +107,14 @@ try {
 }
 const fmt = (runs) => {
   const m = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
-  return `import ${m.import.toFixed(0)} ms, init ${m.init.toFixed(0)} ms, first compute ${m.firstCompute.toFixed(1)} ms; `
-    + `import -> first value ${m.total.toFixed(0)} ms; then listMetrics() ${m.listMetrics.toFixed(0)} ms`;
+  return (
+    `import ${m.import.toFixed(0)} ms, init ${m.init.toFixed(0)} ms, first compute ${m.firstCompute.toFixed(1)} ms; ` +
+    `import -> first value ${m.total.toFixed(0)} ms; then listMetrics() ${m.listMetrics.toFixed(0)} ms`
+  );
 };
 const warmTotal = median(warm.map((r) => r.total));
-console.log(`Chromium startup (index.browser.mjs, median of ${RUNS} runs, revisits ${REVISIT_AFTER_MS} ms apart):\n  cold: ${fmt(cold)}\n  warm: ${fmt(warm)} `
-  + `(budget ${BUDGET_WARM_MS} ms warm: ${warmTotal <= BUDGET_WARM_MS ? 'met' : 'NOT met'})\n  third visit: ${fmt(third)}\n`
-  + `  load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
+console.log(
+  `Chromium startup (index.browser.mjs, median of ${RUNS} runs, revisits ${REVISIT_AFTER_MS} ms apart):\n  cold: ${fmt(cold)}\n  warm: ${fmt(warm)} ` +
+    `(budget ${BUDGET_WARM_MS} ms warm: ${warmTotal <= BUDGET_WARM_MS ? 'met' : 'NOT met'})\n  third visit: ${fmt(third)}\n` +
+    `  load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+);

@@ -45,8 +45,10 @@ for (let i = 0; i < RUNS; i++) {
   runs.push(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' })));
 }
 const out = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
-console.log(`startup (${ENTRY}, median of ${RUNS} fresh processes): import ${out.import.toFixed(0)} ms, `
-  + `init ${out.init.toFixed(0)} ms, first compute ${out.firstCompute.toFixed(1)} ms; `
-  + `import -> first value ${out.total.toFixed(0)} ms (budget ${BUDGET_MS} ms: ${out.total <= BUDGET_MS ? 'met' : 'NOT met'}), `
-  + `process CPU to first value ${out.cpu.toFixed(0)} ms; then listMetrics() ${out.listMetrics.toFixed(0)} ms; `
-  + `load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
+console.log(
+  `startup (${ENTRY}, median of ${RUNS} fresh processes): import ${out.import.toFixed(0)} ms, ` +
+    `init ${out.init.toFixed(0)} ms, first compute ${out.firstCompute.toFixed(1)} ms; ` +
+    `import -> first value ${out.total.toFixed(0)} ms (budget ${BUDGET_MS} ms: ${out.total <= BUDGET_MS ? 'met' : 'NOT met'}), ` +
+    `process CPU to first value ${out.cpu.toFixed(0)} ms; then listMetrics() ${out.listMetrics.toFixed(0)} ms; ` +
+    `load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+);

@@ -27,7 +27,13 @@ import { loadPackage, runTorchMetrics, sideBySideArgs } from './side-by-side.mjs
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
-const { args, scale: SCALE, runs: RUNS, only: ONLY, out: OUT } = sideBySideArgs('bench/text-retrieval.mjs', { here, quickScale: 0.01, extraFlags: ['full'] });
+const {
+  args,
+  scale: SCALE,
+  runs: RUNS,
+  only: ONLY,
+  out: OUT,
+} = sideBySideArgs('bench/text-retrieval.mjs', { here, quickScale: 0.01, extraFlags: ['full'] });
 const lib = await loadPackage(repoRoot, args);
 const buildName = lib.simd() ? 'simd' : 'plain';
 
@@ -53,7 +59,8 @@ function sentencePairs(seed, n, minWords, maxWords) {
   const r = mulberry32(seed);
   const vocab = vocabulary(r, 5000);
   const word = () => vocab[Math.min(vocab.length - 1, Math.floor(Math.exp(r() * Math.log(vocab.length)) - 1))];
-  const preds = []; const target = [];
+  const preds = [];
+  const target = [];
   for (let i = 0; i < n; i++) {
     const ref = [];
     const len = minWords + Math.floor(r() * (maxWords - minWords + 1));
@@ -61,9 +68,12 @@ function sentencePairs(seed, n, minWords, maxWords) {
     const hyp = [];
     for (const w of ref) {
       const x = r();
-      if (x < 0.1) hyp.push(word()); // substitution
-      else if (x < 0.15) continue; // deletion
-      else if (x < 0.2) hyp.push(w, word()); // insertion
+      if (x < 0.1)
+        hyp.push(word()); // substitution
+      else if (x < 0.15)
+        continue; // deletion
+      else if (x < 0.2)
+        hyp.push(w, word()); // insertion
       else hyp.push(w);
     }
     preds.push(hyp.join(' '));
@@ -75,14 +85,18 @@ function sentencePairs(seed, n, minWords, maxWords) {
 function retrievalRows(seed, queries, perQuery) {
   const r = mulberry32(seed);
   const n = queries * perQuery;
-  const preds = new Float32Array(n); const target = new Uint8Array(n); const graded = new Uint8Array(n);
+  const preds = new Float32Array(n);
+  const target = new Uint8Array(n);
+  const graded = new Uint8Array(n);
   const indexes = new BigInt64Array(n);
   // rows in a random order (a query's rows spread over every batch)
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
-    const t = order[i]; order[i] = order[j]; order[j] = t;
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
   }
   for (let k = 0; k < n; k++) {
     const i = order[k];
@@ -144,19 +158,36 @@ const slices = (v, b) => {
 // where TorchMetrics' pure-Python loops (CER's character DP, chrF's n-gram dicts) would take hours
 // at full size; the ratio is still on identical data.
 // --full runs every case on its whole workload (CER and chrF included: tens of minutes).
-const text = (w, cls, options = {}, key, share = 1) => ({ w, cls, options, key, share: args.full ? 1 : share, graded: false });
+const text = (w, cls, options = {}, key, share = 1) => ({
+  w,
+  cls,
+  options,
+  key,
+  share: args.full ? 1 : share,
+  graded: false,
+});
 const ret = (cls, options = {}, graded = false) => ({ w: 'r1', cls, options, share: 1, graded });
 const CASES = [
-  text('t1', 'WordErrorRate'), text('t1', 'CharErrorRate', {}, undefined, 0.02),
-  text('t2', 'BLEUScore'), text('t2', 'CHRFScore', {}, undefined, 0.1),
+  text('t1', 'WordErrorRate'),
+  text('t1', 'CharErrorRate', {}, undefined, 0.02),
+  text('t2', 'BLEUScore'),
+  text('t2', 'CHRFScore', {}, undefined, 0.1),
   text('t3', 'ROUGEScore', { rouge_keys: 'rougeL' }, 'rougeL_fmeasure'),
-  ret('RetrievalMAP'), ret('RetrievalMRR'), ret('RetrievalPrecision', { top_k: 10 }), ret('RetrievalRecall', { top_k: 10 }),
-  ret('RetrievalFallOut', { top_k: 10 }), ret('RetrievalHitRate', { top_k: 10 }), ret('RetrievalRPrecision'),
-  ret('RetrievalNormalizedDCG', { top_k: 10 }, true), ret('RetrievalAUROC'),
-  ret('RetrievalPrecisionRecallCurve', { max_k: 10 }), ret('RetrievalRecallAtFixedPrecision', { min_precision: 0.5, max_k: 10 }),
+  ret('RetrievalMAP'),
+  ret('RetrievalMRR'),
+  ret('RetrievalPrecision', { top_k: 10 }),
+  ret('RetrievalRecall', { top_k: 10 }),
+  ret('RetrievalFallOut', { top_k: 10 }),
+  ret('RetrievalHitRate', { top_k: 10 }),
+  ret('RetrievalRPrecision'),
+  ret('RetrievalNormalizedDCG', { top_k: 10 }, true),
+  ret('RetrievalAUROC'),
+  ret('RetrievalPrecisionRecallCurve', { max_k: 10 }),
+  ret('RetrievalRecallAtFixedPrecision', { min_precision: 0.5, max_k: 10 }),
 ].filter((c) => !ONLY || ONLY.includes(c.w));
 
-const camel = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
+const camel = (o) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -168,20 +199,24 @@ const scalarOf = (v, key) => {
   return typeof first === 'number' ? first : first.data[0];
 };
 
-const share = (c, data) => (c.share === 1 ? data : {
-  preds: data.preds.slice(0, Math.ceil(data.preds.length * c.share)),
-  target: data.target.slice(0, Math.ceil(data.target.length * c.share)),
-});
+const share = (c, data) =>
+  c.share === 1
+    ? data
+    : {
+        preds: data.preds.slice(0, Math.ceil(data.preds.length * c.share)),
+        target: data.target.slice(0, Math.ceil(data.target.length * c.share)),
+      };
 
 function timeWasm(c, all) {
   const data = share(c, all);
   const p = slices(data.preds, BATCHES);
-  const inputs = c.w === 'r1'
-    ? slices(c.graded ? data.graded : data.target, BATCHES).map((t, b) => {
-      data.indexSlices ??= slices(data.indexes, BATCHES);
-      return [p[b], t, data.indexSlices[b]];
-    })
-    : slices(data.target, BATCHES).map((t, b) => [p[b], t]);
+  const inputs =
+    c.w === 'r1'
+      ? slices(c.graded ? data.graded : data.target, BATCHES).map((t, b) => {
+          data.indexSlices ??= slices(data.indexes, BATCHES);
+          return [p[b], t, data.indexSlices[b]];
+        })
+      : slices(data.target, BATCHES).map((t, b) => [p[b], t]);
   const ts = [];
   let value;
   for (let r = 0; r <= RUNS; r++) {
@@ -199,19 +234,26 @@ function timeWasm(c, all) {
 // package's). WER/CER (jiwer-style): split, a two-row Levenshtein DP per pair over words (split on
 // JS whitespace) or the UTF-16 units of code points.
 function plainJsErrorRate(preds, target, chars) {
-  let errors = 0; let total = 0;
-  let prev = new Int32Array(0); let cur = new Int32Array(0);
+  let errors = 0;
+  let total = 0;
+  let prev = new Int32Array(0);
+  let cur = new Int32Array(0);
   for (let i = 0; i < preds.length; i++) {
     const a = chars ? [...preds[i]] : preds[i].split(/\s+/).filter(Boolean);
     const b = chars ? [...target[i]] : target[i].split(/\s+/).filter(Boolean);
-    if (prev.length < b.length + 1) { prev = new Int32Array(b.length + 1); cur = new Int32Array(b.length + 1); }
+    if (prev.length < b.length + 1) {
+      prev = new Int32Array(b.length + 1);
+      cur = new Int32Array(b.length + 1);
+    }
     for (let j = 0; j <= b.length; j++) prev[j] = j;
     for (let x = 1; x <= a.length; x++) {
       cur[0] = x;
       for (let j = 1; j <= b.length; j++) {
         cur[j] = a[x - 1] === b[j - 1] ? prev[j - 1] : 1 + Math.min(prev[j - 1], prev[j], cur[j - 1]);
       }
-      const t = prev; prev = cur; cur = t;
+      const t = prev;
+      prev = cur;
+      cur = t;
     }
     errors += prev[b.length];
     total += b.length;
@@ -234,7 +276,8 @@ function countNgrams(tokens, maxN, sep) {
 
 // Clipped matches of two count Maps, and the total of the first.
 function clipped(hyp, ref) {
-  let match = 0; let total = 0;
+  let match = 0;
+  let total = 0;
   for (const [k, c] of hyp) {
     total += c;
     const r = ref.get(k);
@@ -245,15 +288,21 @@ function clipped(hyp, ref) {
 
 // Corpus BLEU-4 (TorchMetrics' BLEUScore defaults: str.split() tokens, one reference, no smoothing).
 function plainJsBleu(preds, target, maxN = 4) {
-  const num = new Float64Array(maxN); const den = new Float64Array(maxN);
-  let predLen = 0; let refLen = 0;
+  const num = new Float64Array(maxN);
+  const den = new Float64Array(maxN);
+  let predLen = 0;
+  let refLen = 0;
   for (let i = 0; i < preds.length; i++) {
-    const p = preds[i].split(/\s+/).filter(Boolean); const t = target[i].split(/\s+/).filter(Boolean);
-    predLen += p.length; refLen += t.length;
-    const pc = countNgrams(p, maxN, ' '); const tc = countNgrams(t, maxN, ' ');
+    const p = preds[i].split(/\s+/).filter(Boolean);
+    const t = target[i].split(/\s+/).filter(Boolean);
+    predLen += p.length;
+    refLen += t.length;
+    const pc = countNgrams(p, maxN, ' ');
+    const tc = countNgrams(t, maxN, ' ');
     for (let n = 0; n < maxN; n++) {
       const [m, total] = clipped(pc[n], tc[n]);
-      num[n] += m; den[n] += total;
+      num[n] += m;
+      den[n] += total;
     }
   }
   if (Math.min(...num) === 0) return 0;
@@ -279,12 +328,16 @@ function chrfWords(s) {
 }
 function plainJsChrf(preds, target, charOrder = 6, wordOrder = 2, beta = 2) {
   const orders = charOrder + wordOrder;
-  const match = new Float64Array(orders); const hypTotal = new Float64Array(orders); const refTotal = new Float64Array(orders);
+  const match = new Float64Array(orders);
+  const hypTotal = new Float64Array(orders);
+  const refTotal = new Float64Array(orders);
   const add = (hyp, ref, offset, maxN, sep) => {
-    const hc = countNgrams(hyp, maxN, sep); const rc = countNgrams(ref, maxN, sep);
+    const hc = countNgrams(hyp, maxN, sep);
+    const rc = countNgrams(ref, maxN, sep);
     for (let n = 0; n < maxN; n++) {
       const [m, h] = clipped(hc[n], rc[n]);
-      match[offset + n] += m; hypTotal[offset + n] += h;
+      match[offset + n] += m;
+      hypTotal[offset + n] += h;
       for (const c of rc[n].values()) refTotal[offset + n] += c;
     }
   };
@@ -294,7 +347,8 @@ function plainJsChrf(preds, target, charOrder = 6, wordOrder = 2, beta = 2) {
   }
   let sum = 0;
   for (let n = 0; n < orders; n++) {
-    const p = hypTotal[n] > 0 ? match[n] / hypTotal[n] : 0; const r = refTotal[n] > 0 ? match[n] / refTotal[n] : 0;
+    const p = hypTotal[n] > 0 ? match[n] / hypTotal[n] : 0;
+    const r = refTotal[n] > 0 ? match[n] / refTotal[n] : 0;
     sum += ((1 + beta ** 2) * p * r) / Math.max(beta ** 2 * p + r, 1e-16);
   }
   return sum / orders;
@@ -303,20 +357,35 @@ function plainJsChrf(preds, target, charOrder = 6, wordOrder = 2, beta = 2) {
 // ROUGE-L F-measure averaged over summaries (ROUGEScore's default normalisation: lower case,
 // non-alphanumerics to spaces), the LCS by a two-row DP.
 function plainJsRougeL(preds, target) {
-  const tokens = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(/\s+/).filter(Boolean);
-  let sum = 0; let prev = new Int32Array(0); let cur = new Int32Array(0);
+  const tokens = (s) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
+  let sum = 0;
+  let prev = new Int32Array(0);
+  let cur = new Int32Array(0);
   for (let i = 0; i < preds.length; i++) {
-    const a = tokens(preds[i]); const b = tokens(target[i]);
+    const a = tokens(preds[i]);
+    const b = tokens(target[i]);
     if (!a.length || !b.length) continue;
-    if (prev.length < b.length + 1) { prev = new Int32Array(b.length + 1); cur = new Int32Array(b.length + 1); }
+    if (prev.length < b.length + 1) {
+      prev = new Int32Array(b.length + 1);
+      cur = new Int32Array(b.length + 1);
+    }
     prev.fill(0);
     for (let x = 1; x <= a.length; x++) {
       cur[0] = 0;
-      for (let j = 1; j <= b.length; j++) cur[j] = a[x - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
-      const t = prev; prev = cur; cur = t;
+      for (let j = 1; j <= b.length; j++)
+        cur[j] = a[x - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+      const t = prev;
+      prev = cur;
+      cur = t;
     }
     const lcs = prev[b.length];
-    const p = lcs / a.length; const r = lcs / b.length;
+    const p = lcs / a.length;
+    const r = lcs / b.length;
     if (p + r > 0) sum += (2 * p * r) / (p + r);
   }
   return sum / preds.length;
@@ -346,17 +415,27 @@ function timePlainJs(c, all) {
 
 function timeTorchMetrics(cases) {
   const script = join(here, 'torchmetrics_bench.py');
-  const spec = cases.map((c) => ({ workload: c.w, cls: c.cls, options: c.options, key: c.key ?? null, graded: c.graded,
-    share: c.share }));
+  const spec = cases.map((c) => ({
+    workload: c.w,
+    cls: c.cls,
+    options: c.options,
+    key: c.key ?? null,
+    graded: c.graded,
+    share: c.share,
+  }));
   return runTorchMetrics(script, [dataDir, String(RUNS), String(BATCHES)], spec);
 }
 
 // ---- run ------------------------------------------------------------------------------------------
 
 const started = new Date();
-const load = loadavg().map((x) => x.toFixed(1)).join(' ');
-console.log(`wasmetrics text/retrieval bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, `
-  + `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`);
+const load = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ');
+console.log(
+  `wasmetrics text/retrieval bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, ` +
+    `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`,
+);
 const rows = [];
 // Every workload is generated (or read from the cache) before anything is timed: generating in
 // the timed process leaves garbage that the first timed rows would pay for.
@@ -376,22 +455,62 @@ for (const w of workloads) {
     const ratio = t ? t.ms / wasm[i].ms : null;
     const agree = t ? Math.abs(t.value - wasm[i].value) <= 1e-4 * Math.max(1, Math.abs(t.value)) : null;
     const items = Math.ceil(data.preds.length * c.share);
-    rows.push({ workload: w, metric: c.cls, options: c.options, items, wasmMs: wasm[i].ms, torchmetricsMs: t?.ms ?? null, ratio,
-      wasmValue: wasm[i].value, torchmetricsValue: t?.value ?? null, agree,
-      plainJsMs: plain[i]?.ms ?? null, plainJsValue: plain[i]?.value ?? null });
-    const opts = (Object.keys(c.options).length ? ` ${JSON.stringify(c.options)}` : '')
-      + (c.share < 1 ? ` (first ${items} pairs)` : '');
-    console.log(`  ${c.cls}${opts}: wasmetrics ${wasm[i].ms.toFixed(1)} ms`
-      + (t ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(1)}x${ratio >= 5 ? '' : ' (target >= 5x MISSED)'}` : ''));
+    rows.push({
+      workload: w,
+      metric: c.cls,
+      options: c.options,
+      items,
+      wasmMs: wasm[i].ms,
+      torchmetricsMs: t?.ms ?? null,
+      ratio,
+      wasmValue: wasm[i].value,
+      torchmetricsValue: t?.value ?? null,
+      agree,
+      plainJsMs: plain[i]?.ms ?? null,
+      plainJsValue: plain[i]?.value ?? null,
+    });
+    const opts =
+      (Object.keys(c.options).length ? ` ${JSON.stringify(c.options)}` : '') +
+      (c.share < 1 ? ` (first ${items} pairs)` : '');
+    console.log(
+      `  ${c.cls}${opts}: wasmetrics ${wasm[i].ms.toFixed(1)} ms` +
+        (t
+          ? `, TorchMetrics ${t.ms.toFixed(1)} ms, ratio ${ratio.toFixed(1)}x${ratio >= 5 ? '' : ' (target >= 5x MISSED)'}`
+          : ''),
+    );
     if (plain[i]) {
-      console.log(`    plain JS ${plain[i].ms.toFixed(1)} ms: the package is ${(plain[i].ms / wasm[i].ms).toFixed(1)}x faster`);
-      if (Math.abs(plain[i].value - wasm[i].value) > 1e-9 * Math.max(1, Math.abs(wasm[i].value))) console.log(`  WARNING ${c.cls}: plain JS ${plain[i].value} vs wasmetrics ${wasm[i].value}`);
+      console.log(
+        `    plain JS ${plain[i].ms.toFixed(1)} ms: the package is ${(plain[i].ms / wasm[i].ms).toFixed(1)}x faster`,
+      );
+      if (Math.abs(plain[i].value - wasm[i].value) > 1e-9 * Math.max(1, Math.abs(wasm[i].value)))
+        console.log(`  WARNING ${c.cls}: plain JS ${plain[i].value} vs wasmetrics ${wasm[i].value}`);
     }
     if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
   });
 }
 mkdirSync(OUT, { recursive: true });
 const file = join(OUT, `text-retrieval-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}.json`);
-writeFileSync(file, `${JSON.stringify({ build: buildName, scale: SCALE, runs: RUNS, node: process.versions.node,
-  date: started.toISOString(), loadavgStart: load, loadavgEnd: loadavg().map((x) => x.toFixed(1)).join(' '), rows }, null, 1)}\n`);
-console.log(`\nload average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}; wrote ${file}`);
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      build: buildName,
+      scale: SCALE,
+      runs: RUNS,
+      node: process.versions.node,
+      date: started.toISOString(),
+      loadavgStart: load,
+      loadavgEnd: loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' '),
+      rows,
+    },
+    null,
+    1,
+  )}\n`,
+);
+console.log(
+  `\nload average at the end ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}; wrote ${file}`,
+);

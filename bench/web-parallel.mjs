@@ -15,7 +15,11 @@ import { chromiumOrSkip, launchChromium, startDemoServer, writeSyntheticCsv } fr
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const sizes = (args.rows ?? '100000,400000,1600000').split(',').map(Number);
 const workerCounts = (args.workers ?? '2,4').split(',').map(Number);
-const chromium = chromiumOrSkip({ skip: (why) => { throw new Error(why); } });
+const chromium = chromiumOrSkip({
+  skip: (why) => {
+    throw new Error(why);
+  },
+});
 const { server, origin } = await startDemoServer();
 const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-parallel-'));
 const browser = await launchChromium(chromium);
@@ -30,11 +34,25 @@ try {
     const line = [rows];
     for (const parallel of ['off', ...workerCounts]) {
       await page.goto(`${origin}/web/?mode=classification&parallel=${parallel}`);
-      await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.state === 'ready', results, { timeout: 300_000 });
+      await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.state === 'ready', results, {
+        timeout: 300_000,
+      });
       await page.setInputFiles('input[data-input="predictions"]', file);
-      await page.waitForFunction((sel) => document.querySelector(sel).dataset.state !== 'computing', results, { timeout: 1_800_000, polling: 500 });
-      const r = await page.$eval('#results-out [data-metrics-ms]', (e) => ({ ms: Number(e.dataset.metricsMs), workers: Number(e.dataset.workers) })).catch(() => null);
-      line.push(r ? `${Math.round(r.ms)}${parallel !== 'off' && r.workers === 1 ? ' (fell back to one thread)' : ''}` : 'failed');
+      await page.waitForFunction((sel) => document.querySelector(sel).dataset.state !== 'computing', results, {
+        timeout: 1_800_000,
+        polling: 500,
+      });
+      const r = await page
+        .$eval('#results-out [data-metrics-ms]', (e) => ({
+          ms: Number(e.dataset.metricsMs),
+          workers: Number(e.dataset.workers),
+        }))
+        .catch(() => null);
+      line.push(
+        r
+          ? `${Math.round(r.ms)}${parallel !== 'off' && r.workers === 1 ? ' (fell back to one thread)' : ''}`
+          : 'failed',
+      );
     }
     console.log(line.join('\t'));
   }

@@ -63,7 +63,8 @@ template <class F>
 auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) {
   using R = decltype(f());
   auto refuse = [&](ErrorCode c, std::string message, std::string argument = {}) {
-    g_error = {.failed = true, .code = c, .metric = metric, .argument = std::move(argument), .message = std::move(message)};
+    g_error = {
+        .failed = true, .code = c, .metric = metric, .argument = std::move(argument), .message = std::move(message)};
     g_error_flag = 1;
   };
   try {
@@ -77,14 +78,17 @@ auto guarded(ErrorCode code, const std::string& metric, F&& f) -> decltype(f()) 
   } catch (const std::exception& e) {
     refuse(code, e.what());
   }
-  if constexpr (std::is_same_v<R, val>) return val::undefined();
-  else if constexpr (!std::is_void_v<R>) return R{};
+  if constexpr (std::is_same_v<R, val>)
+    return val::undefined();
+  else if constexpr (!std::is_void_v<R>)
+    return R{};
 }
 
 // `index`: the metric's position in the registry as the JS layer knows it (-1: unknown), so that
 // creating one metric builds only its spec (registry_lean.hpp).
 bool is_registered(const std::string& name, int index) {
-  return (index >= 0 && lean_metric_spec_at(static_cast<std::size_t>(index), name)) || lean_metric_spec(name) != nullptr;
+  return (index >= 0 && lean_metric_spec_at(static_cast<std::size_t>(index), name)) ||
+         lean_metric_spec(name) != nullptr;
 }
 
 // Text descriptor (npm/src/text.mjs): [bytesPointer, -1, kindCode, offsetsPointer, count,
@@ -158,8 +162,9 @@ val to_js(const Result& r) {
       val shape = val::array();
       for (auto d : r.tensor.shape) shape.call<void>("push", static_cast<double>(d));
       out.set("shape", shape);
-      out.set("data", val::global("Float64Array")
-                          .new_(emscripten::typed_memory_view(r.tensor.data.size(), r.tensor.data.data())));
+      out.set(
+          "data",
+          val::global("Float64Array").new_(emscripten::typed_memory_view(r.tensor.data.size(), r.tensor.data.data())));
       return out;
     }
     case Result::Kind::dict: {
@@ -199,14 +204,16 @@ class JsMetric {
     const int index = index_arg.isNumber() ? index_arg.as<int>() : -1;
     guarded(is_registered(name, index) ? ErrorCode::E_OPTION : ErrorCode::E_UNKNOWN_METRIC, name, [&] {
       if (!name_arg.isString()) fail("the metric name must be a string");
-      const std::string options_json = options_arg.isUndefined() ? std::string() : text_arg(options_arg, "the options JSON");
+      const std::string options_json =
+          options_arg.isUndefined() ? std::string() : text_arg(options_arg, "the options JSON");
       Json options;
       try {
         options = options_json.empty() ? Json::object() : Json::parse(options_json);
       } catch (const Json::exception&) {
         fail(name, ": options are not valid JSON");
       }
-      metric_ = index >= 0 ? create_metric_at(static_cast<std::size_t>(index), name, options) : create_metric(name, options);
+      metric_ =
+          index >= 0 ? create_metric_at(static_cast<std::size_t>(index), name, options) : create_metric(name, options);
       // The state now, not at the first update: options whose state cannot fit are refused here,
       // named with their values.
       try {
@@ -283,7 +290,8 @@ class JsMetric {
   val query(val name_arg, val args_arg) {
     return guarded(ErrorCode::E_QUERY, metric_name(), [&] {
       const std::string name = text_arg(name_arg, "the query name");
-      const std::string args_json = args_arg.isUndefined() ? std::string() : text_arg(args_arg, "the query options JSON");
+      const std::string args_json =
+          args_arg.isUndefined() ? std::string() : text_arg(args_arg, "the query options JSON");
       Json args;
       try {
         args = args_json.empty() ? Json::object() : Json::parse(args_json);
@@ -314,7 +322,9 @@ std::string error_codes_json() {
 }
 
 // Bytes malloc has handed out and not taken back (dlmalloc's mallinfo): what leak tests watch.
-double heap_used_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().uordblks)); }  // int field: > 2 GB wraps
+double heap_used_bytes() {
+  return static_cast<double>(static_cast<unsigned>(mallinfo().uordblks));
+}  // int field: > 2 GB wraps
 // The most heap bytes malloc has ever held from the system (dlmalloc's max footprint): a high-water
 // mark that bounds peak memory between two readings (bench/exact-curve-memory.mjs).
 double heap_peak_bytes() { return static_cast<double>(static_cast<unsigned>(mallinfo().usmblks)); }
@@ -400,19 +410,26 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
   emscripten::function("rleDecode", &rle_decode_call);
 
   // bench/run.mjs floors (kernels/bench_floors.hpp): pointers into the heap, checksums back.
-  emscripten::function("benchReadFloor", +[](std::uintptr_t p, double n) {
-    return static_cast<double>(kernels::read_floor_sum(reinterpret_cast<const std::uint8_t*>(p), static_cast<std::size_t>(n)));
-  });
-  emscripten::function("benchScatterFloor", +[](std::uintptr_t pred, std::uintptr_t target, double n) {
-    return static_cast<double>(kernels::scatter_floor(reinterpret_cast<const std::uint8_t*>(pred),
-                                                      reinterpret_cast<const std::uint8_t*>(target), static_cast<std::size_t>(n)));
-  });
-  emscripten::function("benchRadixSortFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n) {
-    return static_cast<double>(kernels::radix_sort_floor(reinterpret_cast<float*>(scores),
-                                                         reinterpret_cast<std::uint8_t*>(labels), static_cast<std::size_t>(n)));
-  });
-  emscripten::function("benchHistogramFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n, int bins) {
-    return static_cast<double>(kernels::histogram_floor(reinterpret_cast<const float*>(scores),
-                                                        reinterpret_cast<const std::uint8_t*>(labels), static_cast<std::size_t>(n), bins));
-  });
+  emscripten::function(
+      "benchReadFloor", +[](std::uintptr_t p, double n) {
+        return static_cast<double>(
+            kernels::read_floor_sum(reinterpret_cast<const std::uint8_t*>(p), static_cast<std::size_t>(n)));
+      });
+  emscripten::function(
+      "benchScatterFloor", +[](std::uintptr_t pred, std::uintptr_t target, double n) {
+        return static_cast<double>(kernels::scatter_floor(reinterpret_cast<const std::uint8_t*>(pred),
+                                                          reinterpret_cast<const std::uint8_t*>(target),
+                                                          static_cast<std::size_t>(n)));
+      });
+  emscripten::function(
+      "benchRadixSortFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n) {
+        return static_cast<double>(kernels::radix_sort_floor(
+            reinterpret_cast<float*>(scores), reinterpret_cast<std::uint8_t*>(labels), static_cast<std::size_t>(n)));
+      });
+  emscripten::function(
+      "benchHistogramFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n, int bins) {
+        return static_cast<double>(kernels::histogram_floor(reinterpret_cast<const float*>(scores),
+                                                            reinterpret_cast<const std::uint8_t*>(labels),
+                                                            static_cast<std::size_t>(n), bins));
+      });
 }

@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (c.target.size() != static_cast<std::size_t>(c.n * c.extra)) std::abort();
       if (c.preds.size() != static_cast<std::size_t>(c.n * c.extra * c.k)) std::abort();
       for (auto t : c.target)
-        if (t != ClassLabels::kIgnoredClass && t != ClassLabels::kInvalidClass && (t < 0 || t >= f.num_classes)) std::abort();
+        if (t != ClassLabels::kIgnoredClass && t != ClassLabels::kInvalidClass && (t < 0 || t >= f.num_classes))
+          std::abort();
       for (auto p : c.preds)
         if (p != ClassLabels::kInvalidClass && (p < 0 || p >= f.num_classes)) std::abort();
     } else {

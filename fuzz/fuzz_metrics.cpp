@@ -19,8 +19,10 @@ namespace {
 
 std::vector<fuzz::FuzzTensor> fuzz_inputs(FuzzedDataProvider& in, const MetricSpec& spec) {
   std::size_t count = spec.inputs.size();
-  if (in.ConsumeIntegralInRange<int>(0, 15) == 0) count = in.ConsumeIntegralInRange<std::size_t>(0, 4);
-  else if (count && spec.inputs.back().optional && in.ConsumeBool()) --count;
+  if (in.ConsumeIntegralInRange<int>(0, 15) == 0)
+    count = in.ConsumeIntegralInRange<std::size_t>(0, 4);
+  else if (count && spec.inputs.back().optional && in.ConsumeBool())
+    --count;
   std::vector<fuzz::FuzzTensor> out;
   for (std::size_t i = 0; i < count; ++i) out.push_back(fuzz::fuzz_tensor(in));
   return out;
@@ -72,7 +74,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // covered by tests/js/big-data.test.mjs; here they would only be reported as slow units.
     // (Building the state is also where a state over the cap is refused, as the binding does.)
     if (metric->state().byte_size() > (64u << 20)) return 0;
-    if (tracing) std::fprintf(stderr, "%s %s, state %zu bytes\n", name.c_str(), metric->options().canonical().c_str(), metric->state().byte_size());
+    if (tracing)
+      std::fprintf(stderr, "%s %s, state %zu bytes\n", name.c_str(), metric->options().canonical().c_str(),
+                   metric->state().byte_size());
   } catch (const Error&) {
     return 0;
   }
@@ -91,8 +95,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         auto before = metric->save_state();
         try {
-          if (op == 2) metric->forward(vs);
-          else metric->update(vs);
+          if (op == 2)
+            metric->forward(vs);
+          else
+            metric->update(vs);
         } catch (const Error& e) {
           // All-or-nothing: a refused batch leaves the state exactly as it was. A forward() folds
           // the batch in before computing its value (as TorchMetrics), so when only that value
@@ -108,8 +114,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
           }
           if (metric->save_state() != expected) {
-            std::fprintf(stderr, "a rejected %s changed the state: %s %s (%s)\n", op == 2 ? "forward" : "update", name.c_str(),
-                         metric->options().canonical().c_str(), e.what());
+            std::fprintf(stderr, "a rejected %s changed the state: %s %s (%s)\n", op == 2 ? "forward" : "update",
+                         name.c_str(), metric->options().canonical().c_str(), e.what());
             std::abort();
           }
           throw;
@@ -126,7 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto copy = create_metric(name, metric->options().json());
         copy->load_state(blob);
         if (copy->save_state() != blob) {
-          std::fprintf(stderr, "save/load round trip differs: %s %s\n", name.c_str(), metric->options().canonical().c_str());
+          std::fprintf(stderr, "save/load round trip differs: %s %s\n", name.c_str(),
+                       metric->options().canonical().c_str());
           std::abort();
         }
       } else {

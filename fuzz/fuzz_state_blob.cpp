@@ -1,7 +1,7 @@
 // State-blob loading. Input: byte 0 picks a registry metric, byte 1 says whether to repair the
 // trailing checksum (so mutations reach the decoder behind it), bytes 2-3 a little-endian length
-// L, then L bytes of options JSON, then the blob. The seeds (make_seeds.cpp) are real blobs. A blob must be rejected with Error or load into a
-// state that computes (or refuses with Error) and saves back to the same bytes.
+// L, then L bytes of options JSON, then the blob. The seeds (make_seeds.cpp) are real blobs. A blob must be rejected
+// with Error or load into a state that computes (or refuses with Error) and saves back to the same bytes.
 #include <cstdlib>
 
 #include "fuzz_common.hpp"
@@ -13,7 +13,7 @@ using namespace wasmetrics;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 4) return 0;
-    const auto& specs = metric_specs();
+  const auto& specs = metric_specs();
   const MetricSpec& spec = specs[data[0] % specs.size()];
   bool repair_checksum = data[1] & 1;
 

@@ -28,8 +28,10 @@ int main(int argc, char** argv) {
     return b;
   };
   const Json candidates[] = {
-      Json::object(), {{"task", "binary"}}, {{"num_classes", 3}}, {{"task", "multiclass"}, {"num_classes", 3}},
-      {{"num_labels", 3}}, {{"task", "multilabel"}, {"num_labels", 3}}, {{"num_outputs", 1}}, {{"num_classes", 2}},
+      Json::object(),       {{"task", "binary"}},
+      {{"num_classes", 3}}, {{"task", "multiclass"}, {"num_classes", 3}},
+      {{"num_labels", 3}},  {{"task", "multilabel"}, {"num_labels", 3}},
+      {{"num_outputs", 1}}, {{"num_classes", 2}},
   };
   std::vector<float> probs = {0.2f, 0.8f, 0.6f, 0.1f, 0.3f, 0.9f, 0.4f, 0.5f, 0.7f, 0.05f, 0.15f, 0.25f};
   std::vector<std::int64_t> labels = {0, 1, 1, 0, 2, 1, 0, 2, 1, 1, 0, 2};

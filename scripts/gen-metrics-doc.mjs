@@ -1,9 +1,9 @@
 // Writes docs/METRICS.md from the registry (through the built npm package), so the docs table
 // never disagrees with the code: `make npm` rewrites it on every build, and a commit made after
 // a build carries the current one. Usage: node scripts/gen-metrics-doc.mjs [--check]
-import {readFileSync, writeFileSync} from 'node:fs';
-import {init, listMetrics} from '../npm/dist/index.mjs';
-import {exampleCode} from './lib/example-code.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { init, listMetrics } from '../npm/dist/index.mjs';
+import { exampleCode } from './lib/example-code.mjs';
 
 export function renderMetricsDoc(metrics) {
   const families = [...new Set(metrics.map((m) => m.family))];
@@ -38,7 +38,9 @@ export function renderMetricsDoc(metrics) {
             o.min !== undefined ? `${o.minExclusive ? '>' : '>='} ${o.min}` : '',
             o.max !== undefined ? `<= ${o.max}` : '',
             o.nullable ? 'null' : '',
-          ].filter(Boolean).join('; ');
+          ]
+            .filter(Boolean)
+            .join('; ');
           out.push(`| \`${o.name}\` | ${o.type} | ${esc(value(o.default))} | ${esc(allowed)} | ${esc(o.doc)} |`);
         }
         out.push('');

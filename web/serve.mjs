@@ -48,7 +48,13 @@ export function resolvePath(root, urlPath) {
   const file = resolve(root, '.' + (path.startsWith('/') ? path : '/' + path));
   if (file !== root && !file.startsWith(root + sep)) return null;
   // No dot-files or dot-folders (.git, .third_party) and nothing a symlink leads out to.
-  if (file.slice(root.length).split(sep).some((part) => part.startsWith('.'))) return null;
+  if (
+    file
+      .slice(root.length)
+      .split(sep)
+      .some((part) => part.startsWith('.'))
+  )
+    return null;
   let real;
   try {
     real = realpathSync(file);
@@ -62,9 +68,10 @@ export function resolvePath(root, urlPath) {
 
 // Sent with every file, next to web/index.html's meta tag (both are enforced): only this origin,
 // plus what a meta tag cannot say (frame-ancestors) and no <base>/<form> redirection.
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-  + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-  + "form-action 'none'; frame-ancestors 'none'";
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; " +
+  "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'none'";
 
 // The Host names the demo answers to; any other name reaching 127.0.0.1 is a DNS rebinding.
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
@@ -99,13 +106,15 @@ export function requestTarget(target) {
   }
 }
 
-const refuse = (res, status, text) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text + '\n');
+const refuse = (res, status, text) =>
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text + '\n');
 
 export function createDemoServer(root = repoRoot) {
   const server = createServer((req, res) => {
     try {
       handle(req, res);
-    } catch (e) { // a bug here must cost one request, never the server
+    } catch (e) {
+      // a bug here must cost one request, never the server
       console.error(`web/serve.mjs: ${req.method} ${req.url}: ${e?.stack ?? e}`);
       if (!res.headersSent) refuse(res, 500, 'internal error');
       else res.destroy();
@@ -175,16 +184,24 @@ export function listen(server, port = 0) {
 export async function checkOnce(origin) {
   const problems = [];
   const need = [
-    ['/web/', 'text/html'], ['/web/js/app.mjs', 'text/javascript'], ['/web/js/compute-worker.mjs', 'text/javascript'],
-    ['/web/js/parse-worker.mjs', 'text/javascript'], ['/web/vendor/chart.umd.min.js', 'text/javascript'],
-    ['/web/vendor/papaparse.mjs', 'text/javascript'], ['/npm/dist/index.mjs', 'text/javascript'],
-    ['/npm/dist/wasmetrics-simd.wasm', 'application/wasm'], ['/web/samples/animals.csv', 'text/csv'],
+    ['/web/', 'text/html'],
+    ['/web/js/app.mjs', 'text/javascript'],
+    ['/web/js/compute-worker.mjs', 'text/javascript'],
+    ['/web/js/parse-worker.mjs', 'text/javascript'],
+    ['/web/vendor/chart.umd.min.js', 'text/javascript'],
+    ['/web/vendor/papaparse.mjs', 'text/javascript'],
+    ['/npm/dist/index.mjs', 'text/javascript'],
+    ['/npm/dist/wasmetrics-simd.wasm', 'application/wasm'],
+    ['/web/samples/animals.csv', 'text/csv'],
   ];
   for (const [path, type] of need) {
     try {
       const r = await fetch(origin + path);
       const got = r.headers.get('content-type') ?? '';
-      if (!r.ok) problems.push(`${path}: HTTP ${r.status}${path.startsWith('/web/vendor') ? ' (run `node web/scripts/vendor.mjs`)' : ''}`);
+      if (!r.ok)
+        problems.push(
+          `${path}: HTTP ${r.status}${path.startsWith('/web/vendor') ? ' (run `node web/scripts/vendor.mjs`)' : ''}`,
+        );
       else if (!got.startsWith(type)) problems.push(`${path}: served as ${got}, expected ${type}`);
       await r.arrayBuffer();
     } catch (e) {
@@ -219,7 +236,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       console.error('the demo page did not load:\n  ' + problems.join('\n  '));
       process.exit(1);
     }
-    console.log(`checked: the page, its scripts, the package and its .wasm load (not serving: ${process.env.CI ? 'CI is set' : '--check'})`);
+    console.log(
+      `checked: the page, its scripts, the package and its .wasm load (not serving: ${process.env.CI ? 'CI is set' : '--check'})`,
+    );
   } else {
     console.log('serving the repository root on 127.0.0.1 only, until stopped (Ctrl-C)');
     const stop = (signal) => {

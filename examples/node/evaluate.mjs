@@ -3,17 +3,20 @@
 // loader over an unshuffled test set would (sorted by price), and prints a table. Metrics
 // accumulate over all batches; the last column shows what averaging per-batch values would
 // have reported instead (the classic trap: R2 and correlations collapse within a price band).
-import {readFileSync} from 'node:fs';
-import {init, createMetric, simd} from '../../npm/dist/index.mjs';
+import { readFileSync } from 'node:fs';
+import { init, createMetric, simd } from '../../npm/dist/index.mjs';
 
 await init();
 
-const csv = readFileSync(new URL('../data/house_prices.csv', import.meta.url), 'utf8').trim().split('\n');
+const csv = readFileSync(new URL('../data/house_prices.csv', import.meta.url), 'utf8')
+  .trim()
+  .split('\n');
 const header = csv[0].split(',');
 const col = (name) => header.indexOf(name);
 const preds = new Float64Array(csv.length - 1);
 const target = new Float64Array(csv.length - 1);
-csv.slice(1)
+csv
+  .slice(1)
   .map((line) => line.split(','))
   .sort((a, b) => Number(a[col('true_price')]) - Number(b[col('true_price')]))
   .forEach((f, i) => {
@@ -22,12 +25,23 @@ csv.slice(1)
   });
 
 const metrics = [
-  ['MeanSquaredError', {}], ['MeanSquaredError', {squared: false}], ['MeanAbsoluteError', {}],
-  ['MeanAbsolutePercentageError', {}], ['SymmetricMeanAbsolutePercentageError', {}],
-  ['WeightedMeanAbsolutePercentageError', {}], ['MeanSquaredLogError', {}], ['R2Score', {}],
-  ['ExplainedVariance', {}], ['PearsonCorrCoef', {}], ['SpearmanCorrCoef', {}], ['KendallRankCorrCoef', {}],
-  ['ConcordanceCorrCoef', {}], ['LogCoshError', {}], ['RelativeSquaredError', {}],
-  ['TweedieDevianceScore', {power: 2}], ['MinkowskiDistance', {p: 3}],
+  ['MeanSquaredError', {}],
+  ['MeanSquaredError', { squared: false }],
+  ['MeanAbsoluteError', {}],
+  ['MeanAbsolutePercentageError', {}],
+  ['SymmetricMeanAbsolutePercentageError', {}],
+  ['WeightedMeanAbsolutePercentageError', {}],
+  ['MeanSquaredLogError', {}],
+  ['R2Score', {}],
+  ['ExplainedVariance', {}],
+  ['PearsonCorrCoef', {}],
+  ['SpearmanCorrCoef', {}],
+  ['KendallRankCorrCoef', {}],
+  ['ConcordanceCorrCoef', {}],
+  ['LogCoshError', {}],
+  ['RelativeSquaredError', {}],
+  ['TweedieDevianceScore', { power: 2 }],
+  ['MinkowskiDistance', { p: 3 }],
 ];
 const batchSize = 100;
 const rows = [];
@@ -41,7 +55,8 @@ for (const [name, options] of metrics) {
   }
   const perBatch = [];
   for (let start = 0; start < preds.length; start += batchSize) {
-    const p = preds.subarray(start, start + batchSize), t = target.subarray(start, start + batchSize);
+    const p = preds.subarray(start, start + batchSize),
+      t = target.subarray(start, start + batchSize);
     perBatch.push(metric.forward(p, t));
   }
   const value = metric.compute();
@@ -51,16 +66,20 @@ for (const [name, options] of metrics) {
 }
 
 function label(name, options) {
-  const o = Object.entries(options).map(([k, v]) => `${k}=${v}`).join(', ');
+  const o = Object.entries(options)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return o ? `${name}(${o})` : name;
 }
 function fmt(v) {
   return typeof v === 'number' ? v.toPrecision(6) : String(v);
 }
 
-console.log(`wasmetrics demo: ${preds.length} house-price predictions in batches of ${batchSize} ` +
-            `sorted by price ` +
-            `(WebAssembly ${simd() ? 'SIMD' : 'plain'} build)\n`);
+console.log(
+  `wasmetrics demo: ${preds.length} house-price predictions in batches of ${batchSize} ` +
+    `sorted by price ` +
+    `(WebAssembly ${simd() ? 'SIMD' : 'plain'} build)\n`,
+);
 const head = ['metric', 'value (all data)', 'mean of per-batch values'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');

@@ -48,8 +48,14 @@ async function matchFolders(refDir, predDir) {
   const noPred = refs.filter((f) => !preds.has(f));
   const noRef = [...preds].filter((f) => !refs.includes(f));
   if (noPred.length || noRef.length) {
-    throw new Error([noPred.length && `no prediction for ${noPred.join(', ')} (in ${predDir})`,
-      noRef.length && `no reference for ${noRef.join(', ')} (in ${refDir})`].filter(Boolean).join('; '));
+    throw new Error(
+      [
+        noPred.length && `no prediction for ${noPred.join(', ')} (in ${predDir})`,
+        noRef.length && `no reference for ${noRef.join(', ')} (in ${refDir})`,
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
   }
   if (refs.length === 0) throw new Error(`no PNG files in ${refDir}`);
   return refs;
@@ -66,7 +72,11 @@ async function* readPairs(refDir, predDir, names) {
 function table(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const right = head.map((_, i) => rows.every((r) => /^(-?[0-9.]+|n\/a|absent)$/.test(r[i])));
-  const line = (r) => r.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -82,13 +92,34 @@ const report = await evaluateMasks(readPairs(args.refDir, args.predDir, names), 
 });
 
 const where = (d) => basename(d);
-console.log(`wasmetrics segmentation QA: ${report.numImages} images, ${where(args.predDir)}/ against ${where(args.refDir)}/ `
-  + `(${report.numClasses} classes, void ${report.ignoreIndex ?? 'none'}; WebAssembly ${simd() ? 'SIMD' : 'plain'} build)\n`);
-console.log(table(['class', 'IoU % (dataset)', 'IoU % (mean of images)', 'reference px', 'predicted px'],
-  report.classes.map((c) => [`${c.id} ${c.name}`, c.present ? pct(c.iouDataset) : 'absent', pct(c.iouSample),
-    String(c.targetPixels), String(c.predPixels)])));
-console.log(`\nmean IoU, dataset (intersections/unions summed over images, Cityscapes/VOC): ${pct(report.meanIoU.dataset)} %`);
-console.log(`mean IoU, sample  (per-image IoU averaged, absent classes 0, TorchMetrics): ${pct(report.meanIoU.sample)} %\n`);
+console.log(
+  `wasmetrics segmentation QA: ${report.numImages} images, ${where(args.predDir)}/ against ${where(args.refDir)}/ ` +
+    `(${report.numClasses} classes, void ${report.ignoreIndex ?? 'none'}; WebAssembly ${simd() ? 'SIMD' : 'plain'} build)\n`,
+);
+console.log(
+  table(
+    ['class', 'IoU % (dataset)', 'IoU % (mean of images)', 'reference px', 'predicted px'],
+    report.classes.map((c) => [
+      `${c.id} ${c.name}`,
+      c.present ? pct(c.iouDataset) : 'absent',
+      pct(c.iouSample),
+      String(c.targetPixels),
+      String(c.predPixels),
+    ]),
+  ),
+);
+console.log(
+  `\nmean IoU, dataset (intersections/unions summed over images, Cityscapes/VOC): ${pct(report.meanIoU.dataset)} %`,
+);
+console.log(
+  `mean IoU, sample  (per-image IoU averaged, absent classes 0, TorchMetrics): ${pct(report.meanIoU.sample)} %\n`,
+);
 console.log(`${Math.min(args.worst, report.images.length)} worst images (mean IoU over the classes each image has):`);
-console.log(table(['rank', 'image', 'size', 'mean IoU %'],
-  report.images.slice(0, args.worst).map((im, i) => [String(i + 1), im.name, `${im.width}x${im.height}`, pct(im.meanIoU)])));
+console.log(
+  table(
+    ['rank', 'image', 'size', 'mean IoU %'],
+    report.images
+      .slice(0, args.worst)
+      .map((im, i) => [String(i + 1), im.name, `${im.width}x${im.height}`, pct(im.meanIoU)]),
+  ),
+);

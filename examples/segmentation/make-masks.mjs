@@ -68,8 +68,14 @@ function withVoidBoundaries(labels, w, h) {
     for (let x = 0; x < w; x++) {
       const c = labels[y * w + x];
       if (c < 4) continue;
-      const edge = [[1, 0], [-1, 0], [0, 1], [0, -1]].some(([dx, dy]) => {
-        const u = x + dx, v = y + dy;
+      const edge = [
+        [1, 0],
+        [-1, 0],
+        [0, 1],
+        [0, -1],
+      ].some(([dx, dy]) => {
+        const u = x + dx,
+          v = y + dy;
         return u >= 0 && v >= 0 && u < w && v < h && labels[v * w + u] !== c;
       });
       if (edge) out[y * w + x] = VOID;
@@ -90,7 +96,8 @@ function predictScene(r, scene) {
       .map((b) => ({ ...b, x0: jitter(b.x0), x1: jitter(b.x1), y0: jitter(b.y0), y1: jitter(b.y1) })),
   };
   for (let k = int(r, 0, 2); k > 0; k--) {
-    const x0 = int(r, 0, scene.w - 6), y0 = int(r, 0, scene.h - 6);
+    const x0 = int(r, 0, scene.w - 6),
+      y0 = int(r, 0, scene.h - 6);
     pred.rects.push({ cls: int(r, 0, 5), x0, x1: x0 + int(r, 2, 5), y0, y1: y0 + int(r, 2, 5) });
   }
   return render(pred);
@@ -109,8 +116,10 @@ const VOC = vocPalette(256);
 
 function encode(labels, w, h, format) {
   if (format === 'grey8') return writePng({ width: w, height: h, data: labels, colorType: 'grey', bitDepth: 8 });
-  if (format === 'grey16') return writePng({ width: w, height: h, data: Uint16Array.from(labels), colorType: 'grey', bitDepth: 16 });
-  if (format === 'palette8') return writePng({ width: w, height: h, data: labels, colorType: 'palette', bitDepth: 8, palette: VOC });
+  if (format === 'grey16')
+    return writePng({ width: w, height: h, data: Uint16Array.from(labels), colorType: 'grey', bitDepth: 16 });
+  if (format === 'palette8')
+    return writePng({ width: w, height: h, data: labels, colorType: 'palette', bitDepth: 8, palette: VOC });
   throw new Error(format);
 }
 

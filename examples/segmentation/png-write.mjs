@@ -37,7 +37,8 @@ const COLOR_TYPES = { grey: [0, 1], rgb: [2, 3], palette: [3, 1], rgba: [6, 4] }
 export function writePng({ width, height, data, colorType = 'grey', bitDepth = 8, palette }) {
   const [code, channels] = COLOR_TYPES[colorType] ?? [];
   if (code === undefined) throw new Error(`writePng: unknown colorType ${colorType}`);
-  if (data.length !== width * height * channels) throw new Error(`writePng: ${data.length} samples for ${width}x${height}x${channels}`);
+  if (data.length !== width * height * channels)
+    throw new Error(`writePng: ${data.length} samples for ${width}x${height}x${channels}`);
   const max = 2 ** bitDepth - 1;
   const rowBytes = Math.ceil((width * channels * bitDepth) / 8);
   const raw = Buffer.alloc(height * (rowBytes + 1)); // filter byte 0 (None) before each row
@@ -45,7 +46,8 @@ export function writePng({ width, height, data, colorType = 'grey', bitDepth = 8
     const row = y * (rowBytes + 1) + 1;
     for (let x = 0; x < width * channels; x++) {
       const v = data[y * width * channels + x];
-      if (!Number.isInteger(v) || v < 0 || v > max) throw new Error(`writePng: sample ${v} does not fit ${bitDepth} bits`);
+      if (!Number.isInteger(v) || v < 0 || v > max)
+        throw new Error(`writePng: sample ${v} does not fit ${bitDepth} bits`);
       if (bitDepth === 16) raw.writeUInt16BE(v, row + 2 * x);
       else if (bitDepth === 8) raw[row + x] = v;
       else raw[row + Math.floor((x * bitDepth) / 8)] |= v << (8 - bitDepth - ((x * bitDepth) % 8));
@@ -67,7 +69,10 @@ export function writePng({ width, height, data, colorType = 'grey', bitDepth = 8
 export function vocPalette(n = 256) {
   const bit = (v, i) => (v >> i) & 1;
   return Array.from({ length: n }, (_, i) => {
-    let r = 0, g = 0, b = 0, c = i;
+    let r = 0,
+      g = 0,
+      b = 0,
+      c = i;
     for (let j = 0; j < 8; j++) {
       r |= bit(c, 0) << (7 - j);
       g |= bit(c, 1) << (7 - j);

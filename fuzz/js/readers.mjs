@@ -73,10 +73,13 @@ function checkTable(t) {
   if (!Array.isArray(t.columns) || t.columns.length < 1) return 'table without columns';
   for (const c of t.columns) {
     if (typeof c.name !== 'string') return 'column without a name';
-    if (!(c.values instanceof Float64Array) || c.values.length !== t.rows) return `column ${c.name}: ${c.values?.length} values for ${t.rows} rows`;
+    if (!(c.values instanceof Float64Array) || c.values.length !== t.rows)
+      return `column ${c.name}: ${c.values?.length} values for ${t.rows} rows`;
     if (c.categories !== null) {
-      if (!Array.isArray(c.categories) || !c.categories.every((s) => typeof s === 'string')) return `column ${c.name}: bad categories`;
-      if (!c.values.every((v) => Number.isInteger(v) && v >= 0 && v < c.categories.length)) return `column ${c.name}: a code outside its categories`;
+      if (!Array.isArray(c.categories) || !c.categories.every((s) => typeof s === 'string'))
+        return `column ${c.name}: bad categories`;
+      if (!c.values.every((v) => Number.isInteger(v) && v >= 0 && v < c.categories.length))
+        return `column ${c.name}: a code outside its categories`;
     }
   }
   return null;
@@ -99,8 +102,14 @@ const READERS = {
       }
       return jsonToDataset(doc);
     },
-    check: (d) => d.kind === 'table' ? checkTable(d) : d.kind === 'tensor' ? checkTensor(d)
-      : d.kind === 'tensors' ? Object.values(d.tensors).map(checkTensor).find(Boolean) ?? null : `unknown kind ${d.kind}`,
+    check: (d) =>
+      d.kind === 'table'
+        ? checkTable(d)
+        : d.kind === 'tensor'
+          ? checkTensor(d)
+          : d.kind === 'tensors'
+            ? (Object.values(d.tensors).map(checkTensor).find(Boolean) ?? null)
+            : `unknown kind ${d.kind}`,
   },
   npy: {
     read: (b) => parseNpy(b),
@@ -120,17 +129,23 @@ const READERS = {
     check: ({ image, mask }) => {
       const bad = checkImage(image);
       if (bad || !mask) return bad;
-      if (!(mask.data instanceof Uint8Array || mask.data instanceof Uint16Array)) return 'mask data is not Uint8/Uint16';
-      if (!isShape(mask.shape) || mask.shape.length !== 2 || mask.shape[0] < 1 || mask.shape[1] < 1) return `mask shape [${mask.shape}]`;
-      return mask.data.length === mask.shape[0] * mask.shape[1] ? null : `mask of ${mask.shape} holds ${mask.data.length} values`;
+      if (!(mask.data instanceof Uint8Array || mask.data instanceof Uint16Array))
+        return 'mask data is not Uint8/Uint16';
+      if (!isShape(mask.shape) || mask.shape.length !== 2 || mask.shape[0] < 1 || mask.shape[1] < 1)
+        return `mask shape [${mask.shape}]`;
+      return mask.data.length === mask.shape[0] * mask.shape[1]
+        ? null
+        : `mask of ${mask.shape} holds ${mask.data.length} values`;
     },
   },
   jpg: { read: (b) => readImage(b, { name: 'fuzz.jpg' }), check: checkImage },
   wav: {
     read: (b) => readWav(b, { name: 'fuzz.wav' }),
     check: (w) => {
-      if (!(w.data instanceof Float32Array) || !isShape(w.shape) || w.shape.length !== 2) return `wav shape [${w.shape}]`;
-      if (w.data.length !== w.shape[0] * w.shape[1] || w.channelData.length !== w.shape[0]) return `wav of ${w.shape} holds ${w.data.length} values`;
+      if (!(w.data instanceof Float32Array) || !isShape(w.shape) || w.shape.length !== 2)
+        return `wav shape [${w.shape}]`;
+      if (w.data.length !== w.shape[0] * w.shape[1] || w.channelData.length !== w.shape[0])
+        return `wav of ${w.shape} holds ${w.data.length} values`;
       return w.sampleRate > 0 ? null : `sample rate ${w.sampleRate}`;
     },
   },
@@ -139,15 +154,43 @@ const READERS = {
 function checkImage(m) {
   if (!(m.data instanceof Float32Array)) return 'image data is not Float32Array';
   if (!isShape(m.shape) || m.shape.length !== 3 || m.shape.some((d) => d < 1)) return `image shape [${m.shape}]`;
-  if (m.data.length !== m.shape[0] * m.shape[1] * m.shape[2]) return `image of ${m.shape} holds ${m.data.length} values`;
+  if (m.data.length !== m.shape[0] * m.shape[1] * m.shape[2])
+    return `image of ${m.shape} holds ${m.data.length} values`;
   return m.dataRange > 0 ? null : `data range ${m.dataRange}`;
 }
 
 // ---- mutations ---------------------------------------------------------------------------------
 
 const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0x2c, 0x0a, 0x0d, 0x22, 0x27, 0x28, 0x29, 0x2d, 0x2e, 0x30, 0x39, 0x65];
-const TOKENS = [',', '\n', '\r\n', '"', '""', 'nan', 'inf', '-Infinity', '1e309', '-0', '0x1f', ' ', '\t', ';', 'true',
-  '9007199254740993', '[', ']', '{', '}', ':', 'null', "'shape': (", "'descr': '<f8'", 'True', '(0,', '4294967295,'];
+const TOKENS = [
+  ',',
+  '\n',
+  '\r\n',
+  '"',
+  '""',
+  'nan',
+  'inf',
+  '-Infinity',
+  '1e309',
+  '-0',
+  '0x1f',
+  ' ',
+  '\t',
+  ';',
+  'true',
+  '9007199254740993',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  'null',
+  "'shape': (",
+  "'descr': '<f8'",
+  'True',
+  '(0,',
+  '4294967295,',
+];
 
 function crc32(bytes) {
   let c = ~0;
@@ -175,32 +218,49 @@ function mutate(input, corpus, kind) {
   for (let r = 0; r < rounds; r++) {
     const pos = b.length ? below(b.length) : 0;
     switch (below(9)) {
-      case 0: if (b.length) b[pos] ^= 1 << below(8); break;
-      case 1: if (b.length) b[pos] = INTERESTING[below(INTERESTING.length)]; break;
-      case 2: { // delete a chunk
+      case 0:
+        if (b.length) b[pos] ^= 1 << below(8);
+        break;
+      case 1:
+        if (b.length) b[pos] = INTERESTING[below(INTERESTING.length)];
+        break;
+      case 2: {
+        // delete a chunk
         const n = 1 + below(Math.min(16, b.length || 1));
         b = Uint8Array.from([...b.subarray(0, pos), ...b.subarray(pos + n)]);
         break;
       }
-      case 3: { // duplicate a chunk
+      case 3: {
+        // duplicate a chunk
         const n = 1 + below(32);
         b = Uint8Array.from([...b.subarray(0, pos), ...b.subarray(pos, pos + n), ...b.subarray(pos)]);
         break;
       }
-      case 4: b = b.subarray(0, below(b.length + 1)); break; // truncate
-      case 5: { // splice with another corpus file of any kind
+      case 4:
+        b = b.subarray(0, below(b.length + 1));
+        break; // truncate
+      case 5: {
+        // splice with another corpus file of any kind
         const other = corpus[below(corpus.length)].bytes;
         const at = below(other.length + 1);
         b = Uint8Array.from([...b.subarray(0, pos), ...other.subarray(at, at + 1 + below(64))]);
         break;
       }
-      case 6: { // insert a token
+      case 6: {
+        // insert a token
         const t = Buffer.from(TOKENS[below(TOKENS.length)]);
         b = Uint8Array.from([...b.subarray(0, pos), ...t, ...b.subarray(pos)]);
         break;
       }
-      case 7: if (b.length >= 4) new DataView(b.buffer, b.byteOffset).setUint32(below(b.length - 3), [0, 0xffffffff, 0x7fffffff, 1 + below(70000)][below(4)]); break;
-      default: if (b.length) b[pos] = below(256);
+      case 7:
+        if (b.length >= 4)
+          new DataView(b.buffer, b.byteOffset).setUint32(
+            below(b.length - 3),
+            [0, 0xffffffff, 0x7fffffff, 1 + below(70000)][below(4)],
+          );
+        break;
+      default:
+        if (b.length) b[pos] = below(256);
     }
     if (b.length > 1 << 16) b = b.subarray(0, 1 << 16);
   }
@@ -221,7 +281,8 @@ function runOne(kind, bytes) {
     problem = reader.check(result);
     if (problem) problem = `malformed result: ${problem}`;
   } catch (e) {
-    if (!(e instanceof Error) || (e.constructor !== Error && e.name !== 'MediaFormatError')) problem = `threw ${e?.constructor?.name ?? typeof e}: ${e?.message ?? e}`;
+    if (!(e instanceof Error) || (e.constructor !== Error && e.name !== 'MediaFormatError'))
+      problem = `threw ${e?.constructor?.name ?? typeof e}: ${e?.message ?? e}`;
     else if (!e.message) problem = 'threw an Error without a message';
   }
   const used = process.cpuUsage(start);
@@ -232,8 +293,12 @@ function runOne(kind, bytes) {
 }
 
 const corpusDir = join(here, '..', 'corpus', 'readers');
-const kindOf = (file) => ({ '.csv': 'csv', '.json': 'json', '.npy': 'npy', '.png': 'png', '.jpg': 'jpg', '.wav': 'wav' })[extname(file)];
-const corpus = readdirSync(corpusDir).filter(kindOf).sort().map((f) => ({ file: f, kind: kindOf(f), bytes: new Uint8Array(readFileSync(join(corpusDir, f))) }));
+const kindOf = (file) =>
+  ({ '.csv': 'csv', '.json': 'json', '.npy': 'npy', '.png': 'png', '.jpg': 'jpg', '.wav': 'wav' })[extname(file)];
+const corpus = readdirSync(corpusDir)
+  .filter(kindOf)
+  .sort()
+  .map((f) => ({ file: f, kind: kindOf(f), bytes: new Uint8Array(readFileSync(join(corpusDir, f))) }));
 if (corpus.length === 0) throw new Error(`no seeds in ${corpusDir}`);
 
 const findings = [];
@@ -245,19 +310,24 @@ const report = (kind, bytes, problem) => {
   console.log(`FINDING ${kind}: ${problem} (input written to ${path})`);
 };
 
-if (args.length) { // replay files given on the command line
+if (args.length) {
+  // replay files given on the command line
   for (const f of args) {
     const problem = runOne(kindOf(f), new Uint8Array(readFileSync(f)));
     console.log(`${f}: ${problem ?? 'ok'}`);
     if (problem) findings.push(problem);
   }
-  console.log(findings.length ? `${findings.length} finding(s)`
-    : `${args.length} files replayed, slowest ${slowest.toFixed(0)} ms CPU, no findings`);
+  console.log(
+    findings.length
+      ? `${findings.length} finding(s)`
+      : `${args.length} files replayed, slowest ${slowest.toFixed(0)} ms CPU, no findings`,
+  );
   process.exit(findings.length ? 1 : 0);
 }
 
 let execs = 0;
-for (const s of corpus) { // every seed as it is first
+for (const s of corpus) {
+  // every seed as it is first
   const problem = runOne(s.kind, s.bytes);
   execs++;
   if (problem) report(s.kind, s.bytes, problem);
@@ -272,7 +342,11 @@ while (Date.now() < deadline && findings.length < 10) {
   perKind[s.kind] = (perKind[s.kind] ?? 0) + 1;
   if (problem) report(s.kind, bytes, problem);
 }
-console.log(`per reader: ${Object.entries(perKind).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+console.log(
+  `per reader: ${Object.entries(perKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ')}`,
+);
 if (findings.length) {
   console.log(`${findings.length} finding(s)`);
   process.exit(1);

@@ -28,35 +28,124 @@ const srcDir = join(npmDir, 'src');
 const distDir = join(npmDir, 'dist');
 const pkg = JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8'));
 
-const DIST_FILES = ['index.mjs', 'index.node.mjs', 'node-bridge.cjs', 'index.cjs', 'index.browser.mjs', 'worker.mjs', 'bench.mjs', 'index.d.ts', 'index.d.cts', 'wasmetrics-simd.wasm', 'wasmetrics-plain.wasm',
-  'THIRD-PARTY-NOTICES.md'];
+const DIST_FILES = [
+  'index.mjs',
+  'index.node.mjs',
+  'node-bridge.cjs',
+  'index.cjs',
+  'index.browser.mjs',
+  'worker.mjs',
+  'bench.mjs',
+  'index.d.ts',
+  'index.d.cts',
+  'wasmetrics-simd.wasm',
+  'wasmetrics-plain.wasm',
+  'THIRD-PARTY-NOTICES.md',
+];
 // Names index.mjs exports besides the metric classes: a metric must not take one of them.
-const RESERVED_EXPORTS = ['init', 'simd', 'Tensor', 'WasmetricsError', 'Metric', 'createMetric', 'listMetrics', 'decodeMask', 'stackMasks',
+const RESERVED_EXPORTS = [
+  'init',
+  'simd',
+  'Tensor',
+  'WasmetricsError',
+  'Metric',
+  'createMetric',
+  'listMetrics',
+  'decodeMask',
+  'stackMasks',
   'evaluateMasks',
-  'allocInput', 'HeapInput', // zero-copy inputs (src/heap-input.d.ts)
+  'allocInput',
+  'HeapInput', // zero-copy inputs (src/heap-input.d.ts)
   // collections, composition, wrappers, custom metrics, parallel evaluation (src/collection.d.ts)
-  'MetricCollection', 'CompositionalMetric', 'CustomMetric', 'defineMetric', 'ClasswiseWrapper', 'MinMaxMetric',
-  'MetricTracker', 'BootStrapper', 'MultitaskWrapper', 'evaluateParallel', 'serveParallelWorker',
-  'SlicedMetric', 'mcnemarTest', 'delongTest', 'pairedBootstrap', // sliced evaluation, paired tests (src/sliced.d.ts)
+  'MetricCollection',
+  'CompositionalMetric',
+  'CustomMetric',
+  'defineMetric',
+  'ClasswiseWrapper',
+  'MinMaxMetric',
+  'MetricTracker',
+  'BootStrapper',
+  'MultitaskWrapper',
+  'evaluateParallel',
+  'serveParallelWorker',
+  'SlicedMetric',
+  'mcnemarTest',
+  'delongTest',
+  'pairedBootstrap', // sliced evaluation, paired tests (src/sliced.d.ts)
   // detection inputs and COCO JSON (src/detection.d.ts)
-  'DetectionMetric', 'decodeRle', 'readCoco', 'evaluateCoco', 'tideErrors', 'detectionConfusionMatrix',
-  'rleEncode', 'rleDecode', 'rleArea', 'rleToBbox', 'rleIou', 'rleFrPoly',
+  'DetectionMetric',
+  'decodeRle',
+  'readCoco',
+  'evaluateCoco',
+  'tideErrors',
+  'detectionConfusionMatrix',
+  'rleEncode',
+  'rleDecode',
+  'rleArea',
+  'rleToBbox',
+  'rleIou',
+  'rleFrPoly',
   // trec_eval files and run comparison (src/trec.d.ts)
-  'readQrels', 'readRun', 'readTrecCsv', 'isTrecCsv', 'trecInputs', 'trecRanking', 'TrecFormatError', 'pairedTTest', 'pairedRandomizationTest',
+  'readQrels',
+  'readRun',
+  'readTrecCsv',
+  'isTrecCsv',
+  'trecInputs',
+  'trecRanking',
+  'TrecFormatError',
+  'pairedTTest',
+  'pairedRandomizationTest',
   'alignTranscripts', // transcription alignment (src/alignment.d.ts)
   // annotation files -> ratings matrix (src/annotations.d.ts)
-  'readWideCsv', 'readLongCsv', 'readWideJson', 'readWideNpy', 'readLabelStudio', 'readCvatXml', 'readRatings', 'detectRatingsFormat',
+  'readWideCsv',
+  'readLongCsv',
+  'readWideJson',
+  'readWideNpy',
+  'readLabelStudio',
+  'readCvatXml',
+  'readRatings',
+  'detectRatingsFormat',
   'AnnotationFormatError',
   // object annotations in YOLO, Pascal VOC and CVAT files -> COCO (src/detection-importers.d.ts)
-  'readYolo', 'readYoloClasses', 'readPascalVoc', 'readCvatImages', 'cocoResults', 'imageSize',
-  'readImage', 'imagePair', 'readWav', 'audioPair', 'MediaFormatError', // image and WAV files (src/media.d.ts)
+  'readYolo',
+  'readYoloClasses',
+  'readPascalVoc',
+  'readCvatImages',
+  'cocoResults',
+  'imageSize',
+  'readImage',
+  'imagePair',
+  'readWav',
+  'audioPair',
+  'MediaFormatError', // image and WAV files (src/media.d.ts)
 ];
-const OPTION_TYPES = ['boolean', 'integer', 'number', 'string', 'number_or_string', 'integer_or_string',
-  'number_list', 'integer_list', 'string_list'];
+const OPTION_TYPES = [
+  'boolean',
+  'integer',
+  'number',
+  'string',
+  'number_or_string',
+  'integer_or_string',
+  'number_list',
+  'integer_list',
+  'string_list',
+];
 
 // Methods of the Metric base class (src/metric.mjs): a generated query method must not shadow one.
-const METRIC_METHODS = ['constructor', 'update', 'forward', 'compute', 'reset', 'merge', 'saveState', 'loadState',
-  'computeFrom', 'query', 'dispose', 'toString'];
+const METRIC_METHODS = [
+  'constructor',
+  'update',
+  'forward',
+  'compute',
+  'reset',
+  'merge',
+  'saveState',
+  'loadState',
+  'computeFrom',
+  'query',
+  'dispose',
+  'toString',
+];
 
 class BuildError extends Error {}
 const fail = (message) => {
@@ -64,7 +153,11 @@ const fail = (message) => {
 };
 
 function parseArgs(argv) {
-  const args = { check: false, simdDir: join(repoRoot, 'build/wasm-simd'), plainDir: join(repoRoot, 'build/wasm-plain') };
+  const args = {
+    check: false,
+    simdDir: join(repoRoot, 'build/wasm-simd'),
+    plainDir: join(repoRoot, 'build/wasm-plain'),
+  };
   for (const a of argv) {
     if (a === '--check') args.check = true;
     else if (a.startsWith('--simd-dir=')) args.simdDir = resolve(a.slice('--simd-dir='.length));
@@ -78,7 +171,9 @@ function checkDist() {
   const missing = DIST_FILES.filter((f) => !existsSync(join(distDir, f)));
   if (!existsSync(join(npmDir, 'LICENSE'))) missing.push('../LICENSE');
   if (missing.length) {
-    fail(`npm/dist is incomplete (missing ${missing.join(', ')}); run \`node npm/scripts/build.mjs\` after building the WASM`);
+    fail(
+      `npm/dist is incomplete (missing ${missing.join(', ')}); run \`node npm/scripts/build.mjs\` after building the WASM`,
+    );
   }
 }
 
@@ -91,8 +186,10 @@ function readInputs({ simdDir, plainDir }) {
   };
   const missing = Object.values(files).filter((f) => !existsSync(f));
   if (missing.length) {
-    fail(`missing build output:\n  ${missing.join('\n  ')}\nbuild both WebAssembly variants first `
-      + '(emcmake cmake ... -DWASMETRICS_SIMD=ON|OFF into build/wasm-simd and build/wasm-plain; see npm/HACKING.md)');
+    fail(
+      `missing build output:\n  ${missing.join('\n  ')}\nbuild both WebAssembly variants first ` +
+        '(emcmake cmake ... -DWASMETRICS_SIMD=ON|OFF into build/wasm-simd and build/wasm-plain; see npm/HACKING.md)',
+    );
   }
   const out = {};
   for (const [k, f] of Object.entries(files)) out[k] = k.endsWith('Glue') ? readFileSync(f, 'utf8') : readFileSync(f);
@@ -101,11 +198,14 @@ function readInputs({ simdDir, plainDir }) {
 
 // The glue ends with a UMD trailer assigning module.exports; inside a bundle that trailer would
 // overwrite the CommonJS bundle's own exports, so it is replaced, not kept beside the export.
-const UMD_TRAILER = /\nif \(typeof exports === 'object' && typeof module === 'object'\)\n\s+module\.exports = createWasmetricsModule;\nelse if \(typeof define === 'function' && define\['amd'\]\)\n\s+define\(\[\], function\(\) \{ return createWasmetricsModule; \}\);\nelse if \(typeof exports === 'object'\)\n\s+exports\["createWasmetricsModule"\] = createWasmetricsModule;\n?$/;
+const UMD_TRAILER =
+  /\nif \(typeof exports === 'object' && typeof module === 'object'\)\n\s+module\.exports = createWasmetricsModule;\nelse if \(typeof define === 'function' && define\['amd'\]\)\n\s+define\(\[\], function\(\) \{ return createWasmetricsModule; \}\);\nelse if \(typeof exports === 'object'\)\n\s+exports\["createWasmetricsModule"\] = createWasmetricsModule;\n?$/;
 
 function glueToEsm(glue, where) {
-  if (!/^\s*var createWasmetricsModule = /.test(glue)) fail(`${where}: not an Emscripten MODULARIZE glue exporting createWasmetricsModule`);
-  if (!UMD_TRAILER.test(glue)) fail(`${where}: the glue's UMD trailer was not found (Emscripten output changed?); update glueToEsm()`);
+  if (!/^\s*var createWasmetricsModule = /.test(glue))
+    fail(`${where}: not an Emscripten MODULARIZE glue exporting createWasmetricsModule`);
+  if (!UMD_TRAILER.test(glue))
+    fail(`${where}: the glue's UMD trailer was not found (Emscripten output changed?); update glueToEsm()`);
   return `${glue.replace(UMD_TRAILER, '\n')}export default createWasmetricsModule;\n`;
 }
 
@@ -122,27 +222,35 @@ async function loadRegistry(tmp, glueEsm, wasm, label) {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const TS_RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends '
-  + 'false finally for function if import in instanceof new null return super switch this throw true try typeof var '
-  + 'void while with as implements interface let package private protected public static yield arguments eval').split(' '));
+const TS_RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends ' +
+    'false finally for function if import in instanceof new null return super switch this throw true try typeof var ' +
+    'void while with as implements interface let package private protected public static yield arguments eval'
+  ).split(' '),
+);
 
 function validateRegistry(registry) {
   if (!registry || !Array.isArray(registry.metrics)) fail('registryJson() has no "metrics" array');
   const seen = new Set();
   for (const m of registry.metrics) {
     const where = `registry entry ${JSON.stringify(m.name)}`;
-    if (typeof m.name !== 'string' || !IDENTIFIER.test(m.name) || TS_RESERVED.has(m.name)) fail(`${where}: not a valid class name`);
+    if (typeof m.name !== 'string' || !IDENTIFIER.test(m.name) || TS_RESERVED.has(m.name))
+      fail(`${where}: not a valid class name`);
     if (RESERVED_EXPORTS.includes(m.name)) fail(`${where}: collides with the package export ${m.name}`);
     if (seen.has(m.name)) fail(`${where}: registered twice`);
     seen.add(m.name);
     if (!Array.isArray(m.inputs) || !Array.isArray(m.options)) fail(`${where}: inputs/options missing`);
     if (!Array.isArray(m.queries)) fail(`${where}: queries missing`);
     for (const o of [...m.options, ...m.queries.flatMap((q) => q.options)]) {
-      if (!OPTION_TYPES.includes(o.type)) fail(`${where}: option ${o.name} has type '${o.type}' that build.mjs does not know`);
-      if (!IDENTIFIER.test(o.camelName)) fail(`${where}: option camelName ${JSON.stringify(o.camelName)} is not an identifier`);
+      if (!OPTION_TYPES.includes(o.type))
+        fail(`${where}: option ${o.name} has type '${o.type}' that build.mjs does not know`);
+      if (!IDENTIFIER.test(o.camelName))
+        fail(`${where}: option camelName ${JSON.stringify(o.camelName)} is not an identifier`);
     }
     for (const q of m.queries) {
-      if (!IDENTIFIER.test(q.camelName) || METRIC_METHODS.includes(q.camelName)) fail(`${where}: query ${q.name} cannot be a method name`);
+      if (!IDENTIFIER.test(q.camelName) || METRIC_METHODS.includes(q.camelName))
+        fail(`${where}: query ${q.name} cannot be a method name`);
     }
   }
 }
@@ -175,7 +283,9 @@ function generateMetricsModule(registry) {
     parts.push(`    super(${JSON.stringify(m.name)}, options);`);
     parts.push('  }');
     for (const q of m.queries) {
-      parts.push(jsdoc([q.doc, '', ...q.options.map((o) => `@param {object} [options.${o.camelName}] ${o.doc}`)], '  '));
+      parts.push(
+        jsdoc([q.doc, '', ...q.options.map((o) => `@param {object} [options.${o.camelName}] ${o.doc}`)], '  '),
+      );
       parts.push(`  ${q.camelName}(options) {`);
       parts.push(`    return this.query(${JSON.stringify(q.name)}, options);`);
       parts.push('  }');
@@ -487,13 +597,18 @@ function writeErrorCodeTable(errorCodes) {
   if (start < 0) fail('npm/README.md has no <!-- error-codes: --> marker');
   const markerEnd = readme.indexOf('\n', start) + 1;
   const end = readme.indexOf('\n\n', markerEnd);
-  const table = ['| code | meaning |', '|---|---|', ...errorCodes.map((e) => `| \`${e.code}\` | ${e.doc} |`)].join('\n');
+  const table = ['| code | meaning |', '|---|---|', ...errorCodes.map((e) => `| \`${e.code}\` | ${e.doc} |`)].join(
+    '\n',
+  );
   const updated = readme.slice(0, markerEnd) + table + readme.slice(end);
   if (updated !== readme) writeFileSync(readmePath, updated);
 }
 
 function generateDts(registry, dtypes) {
-  const out = [STATIC_DTS.replace('@DTYPE_UNION@', dtypes.map((d) => `'${d.name}'`).join(' | ')), errorDts(registry.errorCodes)];
+  const out = [
+    STATIC_DTS.replace('@DTYPE_UNION@', dtypes.map((d) => `'${d.name}'`).join(' | ')),
+    errorDts(registry.errorCodes),
+  ];
   const results = new Map(registry.metrics.map((m) => [m.name, tsResultTypes(resultType(m))]));
   for (const m of registry.metrics) {
     out.push('');
@@ -504,8 +619,15 @@ function generateDts(registry, dtypes) {
       out.push(`/** Options of {@link ${m.name}} (snake_case names are accepted at run time too). */`);
       out.push(`export interface ${m.name}Options {`, ...optionMembers(m.options, isRequired), '}');
     }
-    const inputType = { tensor: 'TensorInput', text: 'TextInput', text_lists: 'TextListsInput', records: 'RecordsInput' };
-    const params = m.inputs.map((i) => `${paramName(i.name)}${i.optional ? '?' : ''}: ${inputType[i.kind ?? 'tensor']}`).join(', ');
+    const inputType = {
+      tensor: 'TensorInput',
+      text: 'TextInput',
+      text_lists: 'TextListsInput',
+      records: 'RecordsInput',
+    };
+    const params = m.inputs
+      .map((i) => `${paramName(i.name)}${i.optional ? '?' : ''}: ${inputType[i.kind ?? 'tensor']}`)
+      .join(', ');
     const paramDocs = m.inputs.map((i) => `@param ${paramName(i.name)} ${i.doc}`);
     // the registry's first example (the one the contract test checks) as an @example block
     const example = (m.examples ?? [])[0];
@@ -516,16 +638,22 @@ function generateDts(registry, dtypes) {
     const result = results.get(m.name);
     const shaped = result.shapedBy.length > 0;
     const R = shaped ? 'R' : result.wide;
-    out.push(shaped
-      ? `export interface ${m.name}<R extends ${result.wide} = ${result.wide}> extends Metric {`
-      : `export declare class ${m.name} extends Metric {`);
+    out.push(
+      shaped
+        ? `export interface ${m.name}<R extends ${result.wide} = ${result.wide}> extends Metric {`
+        : `export declare class ${m.name} extends Metric {`,
+    );
     if (!shaped) out.push(`  constructor(options${m.options.some(isRequired) ? '' : '?'}: ${m.name}Options);`);
     out.push(jsdoc(['Folds a batch into the state.', ...paramDocs], '  '));
     if (perImageDetection(m)) {
       // TorchMetrics' form first: one dict per image (src/detection.d.ts).
-      const perImage = ['@param preds one dict per image: boxes, scores, labels (masks for iouType \'segm\')',
-        '@param target one dict per image: boxes, labels, iscrowd?, area? (masks for iouType \'segm\')'];
-      out.push(jsdoc(['Folds a batch of images into the state (TorchMetrics\' lists of per-image dicts).', ...perImage], '  '));
+      const perImage = [
+        "@param preds one dict per image: boxes, scores, labels (masks for iouType 'segm')",
+        "@param target one dict per image: boxes, labels, iscrowd?, area? (masks for iouType 'segm')",
+      ];
+      out.push(
+        jsdoc(["Folds a batch of images into the state (TorchMetrics' lists of per-image dicts).", ...perImage], '  '),
+      );
       out.push('  update(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[]): void;');
       out.push(jsdoc(['The value on this batch of images alone, while it is accumulated too.', ...perImage], '  '));
       out.push(`  forward(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[]): ${R};`);
@@ -544,11 +672,15 @@ function generateDts(registry, dtypes) {
     out.push('}');
     if (shaped) {
       const keys = result.shapedBy.map((k) => `'${k}'`).join(' | ');
-      out.push(`/** ${docText(m.name)}: compute() is ${docText(result.narrow)} unless ${result.shapedBy.join(' or ')} is given. */`);
+      out.push(
+        `/** ${docText(m.name)}: compute() is ${docText(result.narrow)} unless ${result.shapedBy.join(' or ')} is given. */`,
+      );
       out.push(`export declare const ${m.name}: {`);
       const required = m.options.some(isRequired); // then no default for O: options must be given
-      out.push(`  new <const O extends ${m.name}Options${required ? '' : ' = {}'}>(options${required ? '' : '?'}: O & NoExtraOptions<O, ${m.name}Options>): `
-        + `${m.name}<ShapedResult<O, ${keys}, ${result.narrow}, ${result.wide}>>;`);
+      out.push(
+        `  new <const O extends ${m.name}Options${required ? '' : ' = {}'}>(options${required ? '' : '?'}: O & NoExtraOptions<O, ${m.name}Options>): ` +
+          `${m.name}<ShapedResult<O, ${keys}, ${result.narrow}, ${result.wide}>>;`,
+      );
       out.push(`  readonly prototype: ${m.name};`);
       out.push('};');
     }
@@ -571,9 +703,17 @@ function generateDts(registry, dtypes) {
   out.push('');
   out.push('export type MetricName = keyof MetricClassMap;');
   out.push('');
-  out.push('/** The options that reshape each metric\'s result (never: none). */');
+  out.push("/** The options that reshape each metric's result (never: none). */");
   out.push('export interface MetricShapedBy {');
-  for (const n of names) out.push(`  ${n}: ${results.get(n).shapedBy.map((k) => `'${k}'`).join(' | ') || 'never'};`);
+  for (const n of names)
+    out.push(
+      `  ${n}: ${
+        results
+          .get(n)
+          .shapedBy.map((k) => `'${k}'`)
+          .join(' | ') || 'never'
+      };`,
+    );
   out.push('}');
   out.push('');
   out.push('/** Each metric with its result when no reshaping option is given. */');
@@ -582,7 +722,9 @@ function generateDts(registry, dtypes) {
   out.push('}');
   out.push('');
   out.push('/** A metric by its registered name; throws listing the known names if there is none. */');
-  out.push('export declare function createMetric<N extends MetricName, const O extends Partial<MetricOptionsMap[N]> = {}>(name: N, ...options: {} extends MetricOptionsMap[N]');
+  out.push(
+    'export declare function createMetric<N extends MetricName, const O extends Partial<MetricOptionsMap[N]> = {}>(name: N, ...options: {} extends MetricOptionsMap[N]',
+  );
   out.push('  ? [options?: O & NoExtraOptions<O, MetricOptionsMap[N]>]');
   out.push('  : [options: O & NoExtraOptions<O, MetricOptionsMap[N]> & RequiredOptions<MetricOptionsMap[N]>])');
   out.push('  : ShapedResult<O, MetricShapedBy[N], MetricNarrowMap[N], MetricClassMap[N]>;');
@@ -640,10 +782,17 @@ async function bundle(modules) {
     legalComments: 'inline',
     logLevel: 'silent',
     absWorkingDir: repoRoot, // source-path comments in the output must not depend on the cwd
-    banner: { js: `// ${pkg.name} ${pkg.version}: built by npm/scripts/build.mjs from npm/src and the WebAssembly build.` },
+    banner: {
+      js: `// ${pkg.name} ${pkg.version}: built by npm/scripts/build.mjs from npm/src and the WebAssembly build.`,
+    },
   };
   const builds = [
-    { ...common, format: 'esm', outfile: join(distDir, 'index.mjs'), plugins: [virtualModules(modules, 'platform.mjs')] },
+    {
+      ...common,
+      format: 'esm',
+      outfile: join(distDir, 'index.mjs'),
+      plugins: [virtualModules(modules, 'platform.mjs')],
+    },
     {
       ...common,
       format: 'esm',
@@ -676,7 +825,9 @@ async function bundle(modules) {
       fail(`esbuild warnings for ${options.outfile}:\n${text.join('\n')}`);
     }
     if (options.outfile.endsWith('.browser.mjs')) {
-      const nodeImport = Object.values(result.metafile.outputs).flatMap((o) => o.imports).find((i) => i.path.startsWith('node:'));
+      const nodeImport = Object.values(result.metafile.outputs)
+        .flatMap((o) => o.imports)
+        .find((i) => i.path.startsWith('node:'));
       if (nodeImport) fail(`${options.outfile} imports ${nodeImport.path}: browser bundlers cannot resolve it`);
     }
     if (options.outfile.endsWith('bench.mjs')) continue; // not shipped: no notices needed
@@ -688,8 +839,11 @@ async function bundle(modules) {
   writeThirdPartyNotices([...bundled].sort());
   writeNodeEsmEntry();
   // Not bundled: Vite and webpack bundle it themselves from `new Worker(new URL('./worker.mjs', ...))`.
-  writeFileSync(join(distDir, 'worker.mjs'), `// ${pkg.name} ${pkg.version}: evaluateParallel's Web Worker in the browser build.\n`
-    + "import { serveParallelWorker } from './index.browser.mjs';\n\nserveParallelWorker(globalThis);\n");
+  writeFileSync(
+    join(distDir, 'worker.mjs'),
+    `// ${pkg.name} ${pkg.version}: evaluateParallel's Web Worker in the browser build.\n` +
+      "import { serveParallelWorker } from './index.browser.mjs';\n\nserveParallelWorker(globalThis);\n",
+  );
 }
 
 // dist/index.node.mjs, Node's `import` entry: dist/index.cjs re-exported by name, so that `import`
@@ -703,24 +857,43 @@ function writeNodeEsmEntry() {
   const names = Object.keys(createRequire(import.meta.url)(join(distDir, 'index.cjs')));
   const bad = names.find((n) => !IDENTIFIER.test(n) || TS_RESERVED.has(n));
   if (bad) fail(`index.cjs exports ${bad}, which cannot be re-exported by name`);
-  writeFileSync(join(distDir, 'node-bridge.cjs'), `// ${pkg.name} ${pkg.version}: index.cjs for index.node.mjs, without Node lexing index.cjs again.\n`
-    + "'use strict';\n\nconst lib = require('./index.cjs');\n\nmodule.exports = lib;\n");
-  writeFileSync(join(distDir, 'index.node.mjs'), `// ${pkg.name} ${pkg.version}: Node's import entry; the package itself is index.cjs (one module instance).\n`
-    + "import lib from './node-bridge.cjs';\n\n"
-    + `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = lib;\n`);
+  writeFileSync(
+    join(distDir, 'node-bridge.cjs'),
+    `// ${pkg.name} ${pkg.version}: index.cjs for index.node.mjs, without Node lexing index.cjs again.\n` +
+      "'use strict';\n\nconst lib = require('./index.cjs');\n\nmodule.exports = lib;\n",
+  );
+  writeFileSync(
+    join(distDir, 'index.node.mjs'),
+    `// ${pkg.name} ${pkg.version}: Node's import entry; the package itself is index.cjs (one module instance).\n` +
+      "import lib from './node-bridge.cjs';\n\n" +
+      `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = lib;\n`,
+  );
 }
 
 // dist/THIRD-PARTY-NOTICES.md: the licence of every npm package the bundles contain, read from
 // the bundler's own list of inputs, so a new bundled dependency can never ship without its notice.
 function writeThirdPartyNotices(packages) {
-  const parts = ['# Third-party notices', '',
-    `${pkg.name} bundles the following packages into dist/index.mjs, dist/index.browser.mjs and dist/index.cjs.`, ''];
+  const parts = [
+    '# Third-party notices',
+    '',
+    `${pkg.name} bundles the following packages into dist/index.mjs, dist/index.browser.mjs and dist/index.cjs.`,
+    '',
+  ];
   for (const name of packages) {
     const dir = join(npmDir, 'node_modules', name);
     const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const licenceFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'license'].map((f) => join(dir, f)).find(existsSync);
+    const licenceFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'license']
+      .map((f) => join(dir, f))
+      .find(existsSync);
     if (!licenceFile) fail(`bundled package ${name} has no LICENSE file to copy into THIRD-PARTY-NOTICES.md`);
-    parts.push(`## ${name} ${meta.version} (${meta.license})`, '', '```', readFileSync(licenceFile, 'utf8').trim(), '```', '');
+    parts.push(
+      `## ${name} ${meta.version} (${meta.license})`,
+      '',
+      '```',
+      readFileSync(licenceFile, 'utf8').trim(),
+      '```',
+      '',
+    );
   }
   writeFileSync(join(distDir, 'THIRD-PARTY-NOTICES.md'), parts.join('\n'));
 }
@@ -729,9 +902,15 @@ async function selfCheck(registry) {
   const expected = registry.metrics.map((m) => m.name).sort();
   const esm = await import(pathToFileURL(join(distDir, 'index.mjs')).href);
   const cjs = createRequire(import.meta.url)(join(distDir, 'index.cjs'));
-  for (const [label, lib] of [['index.mjs', esm], ['index.cjs', cjs]]) {
+  for (const [label, lib] of [
+    ['index.mjs', esm],
+    ['index.cjs', cjs],
+  ]) {
     await lib.init();
-    const listed = lib.listMetrics().map((m) => m.name).sort();
+    const listed = lib
+      .listMetrics()
+      .map((m) => m.name)
+      .sort();
     if (JSON.stringify(listed) !== JSON.stringify(expected)) fail(`${label}: listMetrics() differs from the registry`);
     for (const name of expected) {
       // Not constructed: some metrics have required options (no default).
@@ -771,24 +950,35 @@ async function main() {
   const modules = sameGlue
     ? { 'wasmetrics:glue': `${simdGlue}export const glueFor = () => createWasmetricsModule;\n` }
     : {
-      'wasmetrics:glue-simd': simdGlue,
-      'wasmetrics:glue-plain': plainGlue,
-      'wasmetrics:glue': "import simd from 'wasmetrics:glue-simd';\nimport plain from 'wasmetrics:glue-plain';\n"
-        + 'export const glueFor = (useSimd) => (useSimd ? simd : plain);\n',
-    };
+        'wasmetrics:glue-simd': simdGlue,
+        'wasmetrics:glue-plain': plainGlue,
+        'wasmetrics:glue':
+          "import simd from 'wasmetrics:glue-simd';\nimport plain from 'wasmetrics:glue-plain';\n" +
+          'export const glueFor = (useSimd) => (useSimd ? simd : plain);\n',
+      };
   modules['wasmetrics:metrics'] = generateMetricsModule(registry);
   // What a metric instance needs of its registry entry (src/metric.mjs, metricSpec), compact:
   // [inputs, options], each a space-separated list; an input is name[=kind][?] (kind when not a
   // tensor, ? when optional), an option its snake_case name, + '#' for a number_list. camelName is
   // derived (checked here). listMetrics() still reads the full registry from the engine.
   const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-  modules['wasmetrics:specs'] = `export default ${JSON.stringify(Object.fromEntries(registry.metrics.map((m) => {
-    for (const o of m.options) if (camel(o.name) !== o.camelName) fail(`${m.name}: option ${o.name} is not camelCased as ${o.camelName}`);
-    return [m.name, [
-      m.inputs.map((i) => `${i.name}${(i.kind ?? 'tensor') === 'tensor' ? '' : `=${i.kind}`}${i.optional ? '?' : ''}`).join(' '),
-      m.options.map((o) => `${o.name}${o.type === 'number_list' ? '#' : ''}`).join(' '),
-    ]];
-  })))};\n`;
+  modules['wasmetrics:specs'] = `export default ${JSON.stringify(
+    Object.fromEntries(
+      registry.metrics.map((m) => {
+        for (const o of m.options)
+          if (camel(o.name) !== o.camelName) fail(`${m.name}: option ${o.name} is not camelCased as ${o.camelName}`);
+        return [
+          m.name,
+          [
+            m.inputs
+              .map((i) => `${i.name}${(i.kind ?? 'tensor') === 'tensor' ? '' : `=${i.kind}`}${i.optional ? '?' : ''}`)
+              .join(' '),
+            m.options.map((o) => `${o.name}${o.type === 'number_list' ? '#' : ''}`).join(' '),
+          ],
+        ];
+      }),
+    ),
+  )};\n`;
   // listMetrics()'s registry: the engine's registryJson(), zlib-compressed (1.1 MB of JSON, most of
   // it examples, would have quadrupled each bundle) as base64, inflated and parsed on first use
   // (src/metric.mjs; fflate is bundled already, for PNG masks).
@@ -797,11 +987,15 @@ async function main() {
   const registryZlib = deflateSync(Buffer.from(JSON.stringify(registryOnly)), { level: 9 }).toString('base64');
   modules['wasmetrics:registry'] = `export default ${JSON.stringify(registryZlib)};\n`;
   modules['wasmetrics:error-codes'] = `export default Object.freeze(${JSON.stringify(
-    Object.fromEntries(registry.errorCodes.map((e) => [e.code, e.doc])), null, 2)});\n`;
+    Object.fromEntries(registry.errorCodes.map((e) => [e.code, e.doc])),
+    null,
+    2,
+  )});\n`;
   // The element types' codes ({name: code}, src/tensor.mjs), from their one list in C++ (dtype.hpp).
   const dtypes = readDtypeCodes();
   modules['wasmetrics:dtypes'] = `export default Object.freeze(${JSON.stringify(
-    Object.fromEntries(dtypes.map((d) => [d.name, d.code])))});\n`;
+    Object.fromEntries(dtypes.map((d) => [d.name, d.code])),
+  )});\n`;
 
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
@@ -812,14 +1006,19 @@ async function main() {
   // .d.ts may re-export a CommonJS one, so index.d.ts (the package is "type": "module") is one line.
   writeFileSync(join(distDir, 'index.d.cts'), generateDts(registry, dtypes));
   writeErrorCodeTable(registry.errorCodes);
-  writeFileSync(join(distDir, 'index.d.ts'), "// The declarations are in index.d.cts (one copy for ESM and CommonJS consumers).\nexport * from './index.cjs';\n");
+  writeFileSync(
+    join(distDir, 'index.d.ts'),
+    "// The declarations are in index.d.cts (one copy for ESM and CommonJS consumers).\nexport * from './index.cjs';\n",
+  );
   await bundle(modules);
   // npm ships the LICENSE of the package folder: the repository's one licence, copied (not kept twice).
   copyFileSync(join(repoRoot, 'LICENSE'), join(npmDir, 'LICENSE'));
   checkDist();
   await selfCheck(registry);
-  console.log(`npm/dist: ${registry.metrics.length} metric classes (${registry.metrics.map((m) => m.name).join(', ')}); `
-    + `glue shared by both builds: ${sameGlue}`);
+  console.log(
+    `npm/dist: ${registry.metrics.length} metric classes (${registry.metrics.map((m) => m.name).join(', ')}); ` +
+      `glue shared by both builds: ${sameGlue}`,
+  );
 }
 
 main().catch((e) => {

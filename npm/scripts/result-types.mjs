@@ -18,13 +18,33 @@ export const RESULT_TYPES = {
   // returns COCOeval's 10 keypoint stats instead of the 12 box/mask ones
   MeanAveragePrecision: {
     oneOf: [
-      [['map', 'map_50', 'map_75', 'map_small', 'map_medium', 'map_large', 'mar_1', 'mar_10', 'mar_100', 'mar_small',
-        'mar_medium', 'mar_large'], 'mar_100_per_class'],
-      [['map', 'map_50', 'map_75', 'map_medium', 'map_large', 'mar', 'mar_50', 'mar_75', 'mar_medium', 'mar_large'],
-        'mar_per_class'],
+      [
+        [
+          'map',
+          'map_50',
+          'map_75',
+          'map_small',
+          'map_medium',
+          'map_large',
+          'mar_1',
+          'mar_10',
+          'mar_100',
+          'mar_small',
+          'mar_medium',
+          'mar_large',
+        ],
+        'mar_100_per_class',
+      ],
+      [
+        ['map', 'map_50', 'map_75', 'map_medium', 'map_large', 'mar', 'mar_50', 'mar_75', 'mar_medium', 'mar_large'],
+        'mar_per_class',
+      ],
     ].map(([stats, marPerClass]) => ({
-      fields: Object.fromEntries(stats.map((k) => [k, 'number'])
-        .concat(['map_per_class', marPerClass, 'classes'].map((k) => [k, { oneOf: ['number', 'Tensor'] }]))),
+      fields: Object.fromEntries(
+        stats
+          .map((k) => [k, 'number'])
+          .concat(['map_per_class', marPerClass, 'classes'].map((k) => [k, { oneOf: ['number', 'Tensor'] }])),
+      ),
     })),
   },
 };
@@ -62,8 +82,14 @@ export function union(ds) {
     const names = [...new Set(dicts.flatMap((d) => Object.keys(d.fields)))];
     const everywhere = names.filter((n) => dicts.every((d) => Object.hasOwn(d.fields, n)));
     const fields = Object.fromEntries(everywhere.map((n) => [n, union(dicts.map((d) => d.fields[n]))]));
-    const rest = [...dicts.flatMap((d) => Object.entries(d.fields).filter(([n]) => !everywhere.includes(n)).map(([, v]) => v)),
-      ...dicts.filter((d) => d.open).map((d) => d.open)];
+    const rest = [
+      ...dicts.flatMap((d) =>
+        Object.entries(d.fields)
+          .filter(([n]) => !everywhere.includes(n))
+          .map(([, v]) => v),
+      ),
+      ...dicts.filter((d) => d.open).map((d) => d.open),
+    ];
     out.push(rest.length ? { fields, open: union(rest) } : { fields });
   }
   const unique = [...new Map(out.map((d) => [key(d), d])).values()];
@@ -82,13 +108,18 @@ export function resultType(metric) {
   if (examples.length === 0) return null;
   const optionNamed = (n) => metric.options.find((o) => (o.snakeName ?? o.name) === n);
   // options an example sets away from its default (required options, without a default, do not count)
-  const givenOptions = (e) => Object.entries(e.args ?? {}).filter(([n, v]) => {
-    const o = optionNamed(n);
-    return o && !(o.default === null && !o.nullable) && !sameValue(v, o.default);
-  }).map(([n]) => n);
+  const givenOptions = (e) =>
+    Object.entries(e.args ?? {})
+      .filter(([n, v]) => {
+        const o = optionNamed(n);
+        return o && !(o.default === null && !o.nullable) && !sameValue(v, o.default);
+      })
+      .map(([n]) => n);
   const all = union(examples.map((e) => formOf(e.expected)));
   const plain = examples.filter((e) => givenOptions(e).length === 0);
-  const shaping = Object.entries(SHAPING_OPTIONS).filter(([n, applies]) => optionNamed(n) && applies(optionNamed(n))).map(([n]) => n);
+  const shaping = Object.entries(SHAPING_OPTIONS)
+    .filter(([n, applies]) => optionNamed(n) && applies(optionNamed(n)))
+    .map(([n]) => n);
   if (plain.length === 0) return shaping.length && all === 'number' ? { oneOf: ['number', 'Tensor'] } : all;
   const base = union(plain.map((e) => formOf(e.expected)));
   const covered = (d) => members(base).some((b) => key(b) === key(d));
@@ -109,7 +140,12 @@ const tsKey = (k) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : JSON.stringify(
 export function tsType(d) {
   if (d === null) return 'MetricResult';
   if (typeof d === 'string') return d;
-  if (d.oneOf) return d.oneOf.map((m) => (typeof m === 'object' && m.oneOf === undefined && m.fields === undefined ? `(${tsType(m)})` : tsType(m))).join(' | ');
+  if (d.oneOf)
+    return d.oneOf
+      .map((m) =>
+        typeof m === 'object' && m.oneOf === undefined && m.fields === undefined ? `(${tsType(m)})` : tsType(m),
+      )
+      .join(' | ');
   if (d.list) return `readonly (${tsType(d.list)})[]`;
   if (d.fields) {
     const props = Object.entries(d.fields).map(([k, v]) => `readonly ${tsKey(k)}: ${tsType(v)}`);
@@ -140,8 +176,11 @@ export function matchesResultType(value, d, isTensor, options = {}) {
   if (d.list) return Array.isArray(value) && value.every((v) => matchesResultType(v, d.list, isTensor));
   if (d.fields) {
     if (value === null || typeof value !== 'object' || Array.isArray(value) || isTensor(value)) return false;
-    for (const [k, v] of Object.entries(d.fields)) if (!Object.hasOwn(value, k) || !matchesResultType(value[k], v, isTensor)) return false;
-    return Object.entries(value).every(([k, v]) => Object.hasOwn(d.fields, k) || (d.open !== undefined && matchesResultType(v, d.open, isTensor)));
+    for (const [k, v] of Object.entries(d.fields))
+      if (!Object.hasOwn(value, k) || !matchesResultType(value[k], v, isTensor)) return false;
+    return Object.entries(value).every(
+      ([k, v]) => Object.hasOwn(d.fields, k) || (d.open !== undefined && matchesResultType(v, d.open, isTensor)),
+    );
   }
   if (d.default) {
     const given = d.shapedBy.some((n) => options[n] !== undefined || options[camel(n)] !== undefined);

@@ -40,7 +40,13 @@ export interface TranscriptAlignment {
  * Python's str.split() finds them) or character by character (`unit: 'char'`, code points).
  * Two strings give one alignment; two arrays of one length give one per pair. Needs init() first.
  */
-export declare function alignTranscripts(preds: string, target: string, options?: { unit?: 'word' | 'char' }): TranscriptAlignment;
 export declare function alignTranscripts(
-  preds: readonly string[], target: readonly string[], options?: { unit?: 'word' | 'char' },
+  preds: string,
+  target: string,
+  options?: { unit?: 'word' | 'char' },
+): TranscriptAlignment;
+export declare function alignTranscripts(
+  preds: readonly string[],
+  target: readonly string[],
+  options?: { unit?: 'word' | 'char' },
 ): TranscriptAlignment[];

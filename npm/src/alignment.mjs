@@ -13,13 +13,16 @@ function asList(value, what) {
     if (bad >= 0) throw new TypeError(`alignTranscripts: ${what}[${bad}] must be a string, got ${typeof value[bad]}`);
     return value;
   }
-  throw new TypeError(`alignTranscripts: ${what} must be a string or an array of strings, got ${value === null ? 'null' : typeof value}`);
+  throw new TypeError(
+    `alignTranscripts: ${what} must be a string or an array of strings, got ${value === null ? 'null' : typeof value}`,
+  );
 }
 
 function tokens(text, spans) {
   const out = [];
   for (let i = 0; i < spans.shape[0]; i++) {
-    const start = spans.data[2 * i]; const end = spans.data[2 * i + 1];
+    const start = spans.data[2 * i];
+    const end = spans.data[2 * i + 1];
     out.push({ text: text.slice(start, end), start, end });
   }
   return out;
@@ -52,10 +55,15 @@ function named(raw, pred, target) {
  * one alignment, two arrays of one length an array of them. Needs init() first.
  */
 export function alignTranscripts(preds, target, { unit = 'word' } = {}) {
-  if (unit !== 'word' && unit !== 'char') throw new RangeError(`alignTranscripts: unit must be 'word' or 'char', got ${JSON.stringify(unit)}`);
+  if (unit !== 'word' && unit !== 'char')
+    throw new RangeError(`alignTranscripts: unit must be 'word' or 'char', got ${JSON.stringify(unit)}`);
   const single = typeof preds === 'string' && typeof target === 'string';
-  const p = asList(preds, 'preds'); const t = asList(target, 'target');
-  if (p.length !== t.length) throw new RangeError(`alignTranscripts: preds and target must have the same length, got ${p.length} and ${t.length}`);
+  const p = asList(preds, 'preds');
+  const t = asList(target, 'target');
+  if (p.length !== t.length)
+    throw new RangeError(
+      `alignTranscripts: preds and target must have the same length, got ${p.length} and ${t.length}`,
+    );
   if (p.length === 0) return [];
   const metric = new UnlistedMetric(unit === 'char' ? 'CharErrorRate' : 'WordErrorRate');
   try {

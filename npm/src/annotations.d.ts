@@ -82,13 +82,19 @@ export declare function readLongCsv(text: string, options?: LongCsvOptions): Rat
  * A wide table as JSON: rows `{item, <annotator>: label}` (item key `itemKey`, default "item") or
  * arrays of labels (items and annotators named by index); null, "" or an absent key is missing.
  */
-export declare function readWideJson(json: string | unknown[], options?: RatingReaderOptions & { itemKey?: string }): RatingTable;
+export declare function readWideJson(
+  json: string | unknown[],
+  options?: RatingReaderOptions & { itemKey?: string },
+): RatingTable;
 
 /**
  * A wide table as a NumPy .npy file: a 2-D numeric [items, annotators] array (f4 f8 i1 i2 i4 i8 u1
  * u2 u4 u8, little-endian, C or Fortran order); NaN or `missingValue` is missing; named by index.
  */
-export declare function readWideNpy(bytes: ArrayBuffer | ArrayBufferView, options?: RatingReaderOptions & { missingValue?: number }): RatingTable;
+export declare function readWideNpy(
+  bytes: ArrayBuffer | ArrayBufferView,
+  options?: RatingReaderOptions & { missingValue?: number },
+): RatingTable;
 
 /**
  * Label Studio's JSON export: tasks are items (by `id`), `completed_by` the annotator (user id, or
@@ -114,5 +120,7 @@ export declare function detectRatingsFormat(file: string | ArrayBuffer | ArrayBu
 /** Any of the formats above, detected from the file unless `format` names it. */
 export declare function readRatings(
   file: string | ArrayBuffer | ArrayBufferView,
-  options?: WideCsvOptions & LongCsvOptions & LabelStudioOptions & { itemKey?: string; missingValue?: number; format?: RatingsFormat },
+  options?: WideCsvOptions &
+    LongCsvOptions &
+    LabelStudioOptions & { itemKey?: string; missingValue?: number; format?: RatingsFormat },
 ): RatingTable;

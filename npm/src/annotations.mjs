@@ -18,7 +18,8 @@ export class AnnotationFormatError extends Error {
 const quote = (s) => JSON.stringify(s);
 
 function requireText(text, fn) {
-  if (typeof text !== 'string') throw new TypeError(`${fn}: expected the file's text (a string), got ${text === null ? 'null' : typeof text}`);
+  if (typeof text !== 'string')
+    throw new TypeError(`${fn}: expected the file's text (a string), got ${text === null ? 'null' : typeof text}`);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 BOM (Excel's CSV) is not data
 }
 
@@ -52,7 +53,10 @@ class TableBuilder {
     const key = i * 16777216 + a; // exact below 2^53: up to 2^29 items of 2^24 annotators
     const before = this.seen.get(key);
     if (before) {
-      throw new AnnotationFormatError(`${where.text}: annotator ${quote(annotator)} already rated item ${quote(item)} (${before.text})`, where);
+      throw new AnnotationFormatError(
+        `${where.text}: annotator ${quote(annotator)} already rated item ${quote(item)} (${before.text})`,
+        where,
+      );
     }
     this.seen.set(key, where);
     this.cells.push([i, a, label, where]);
@@ -70,7 +74,10 @@ class TableBuilder {
     for (const [i, a, label, where] of this.cells) {
       const k = index.get(keyOf(label));
       if (k === undefined) {
-        throw new AnnotationFormatError(`${where.text}: label ${quote(label)} is not one of the labels given (${labels.map(quote).join(', ')})`, where);
+        throw new AnnotationFormatError(
+          `${where.text}: label ${quote(label)} is not one of the labels given (${labels.map(quote).join(', ')})`,
+          where,
+        );
       }
       ratings[i * shape[1] + a] = k;
       if (values) values[i * shape[1] + a] = Number(label);
@@ -138,7 +145,10 @@ function parseCsv(text, delimiter, fn) {
         i += 1;
         const next = text[i];
         if (next !== undefined && next !== delimiter && next !== '\n' && next !== '\r') {
-          throw new AnnotationFormatError(`${fn}: line ${line}: unexpected ${quote(next)} after a closing quote`, { line, text: `line ${line}` });
+          throw new AnnotationFormatError(`${fn}: line ${line}: unexpected ${quote(next)} after a closing quote`, {
+            line,
+            text: `line ${line}`,
+          });
         }
         continue;
       }
@@ -165,7 +175,8 @@ function parseCsv(text, delimiter, fn) {
       i += 1;
     }
   }
-  if (quoted) throw new AnnotationFormatError(`${fn}: line ${quoteLine}: a quoted field is never closed`, { line: quoteLine });
+  if (quoted)
+    throw new AnnotationFormatError(`${fn}: line ${quoteLine}: a quoted field is never closed`, { line: quoteLine });
   if (field !== '' || fields.length > 0) endRow();
   return rows;
 }
@@ -178,7 +189,13 @@ function sniffDelimiter(text) {
 
 function csvTable(text, options, fn) {
   const delimiter = options.delimiter ?? sniffDelimiter(text);
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+  if (
+    typeof delimiter !== 'string' ||
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r'
+  ) {
     throw new TypeError(`${fn}: option delimiter must be one character other than a quote or a line break`);
   }
   const rows = parseCsv(text, delimiter, fn);
@@ -186,13 +203,23 @@ function csvTable(text, options, fn) {
   const [header, ...body] = rows;
   const names = header.fields.map((f) => f.trim());
   names.forEach((n, k) => {
-    if (n === '') throw new AnnotationFormatError(`${fn}: line ${header.line}: column ${k + 1} of the header has no name`, { line: header.line });
+    if (n === '')
+      throw new AnnotationFormatError(`${fn}: line ${header.line}: column ${k + 1} of the header has no name`, {
+        line: header.line,
+      });
     const first = names.indexOf(n);
-    if (first !== k) throw new AnnotationFormatError(`${fn}: line ${header.line}: column name ${quote(n)} appears twice (columns ${first + 1} and ${k + 1})`, { line: header.line, field: n });
+    if (first !== k)
+      throw new AnnotationFormatError(
+        `${fn}: line ${header.line}: column name ${quote(n)} appears twice (columns ${first + 1} and ${k + 1})`,
+        { line: header.line, field: n },
+      );
   });
   for (const r of body) {
     if (r.fields.length !== names.length) {
-      throw new AnnotationFormatError(`${fn}: line ${r.line}: expected ${names.length} fields (as the header), got ${r.fields.length}`, { line: r.line });
+      throw new AnnotationFormatError(
+        `${fn}: line ${r.line}: expected ${names.length} fields (as the header), got ${r.fields.length}`,
+        { line: r.line },
+      );
     }
   }
   return { names, header, body };
@@ -200,7 +227,8 @@ function csvTable(text, options, fn) {
 
 function missingSet(options, fn) {
   const missing = options.missing ?? [''];
-  if (!Array.isArray(missing) || !missing.every((m) => typeof m === 'string')) throw new TypeError(`${fn}: option missing must be an array of strings`);
+  if (!Array.isArray(missing) || !missing.every((m) => typeof m === 'string'))
+    throw new TypeError(`${fn}: option missing must be an array of strings`);
   return new Set(missing.map((m) => m.trim()));
 }
 
@@ -208,19 +236,36 @@ function columnOf(names, wanted, aliases, header, fn, role) {
   if (wanted !== undefined) {
     if (typeof wanted !== 'string') throw new TypeError(`${fn}: option ${role}Column must be a column name (a string)`);
     const k = names.indexOf(wanted);
-    if (k < 0) throw new AnnotationFormatError(`${fn}: line ${header.line}: no column ${quote(wanted)} (${role}Column); the header has ${names.map(quote).join(', ')}`, { line: header.line, field: wanted });
+    if (k < 0)
+      throw new AnnotationFormatError(
+        `${fn}: line ${header.line}: no column ${quote(wanted)} (${role}Column); the header has ${names.map(quote).join(', ')}`,
+        { line: header.line, field: wanted },
+      );
     return k;
   }
   const lower = names.map((n) => n.toLowerCase());
   const k = lower.findIndex((n) => aliases.includes(n));
   if (k < 0) {
-    throw new AnnotationFormatError(`${fn}: line ${header.line}: no ${role} column (looked for ${aliases.map(quote).join(', ')}; give ${role}Column); the header has ${names.map(quote).join(', ')}`, { line: header.line, field: role });
+    throw new AnnotationFormatError(
+      `${fn}: line ${header.line}: no ${role} column (looked for ${aliases.map(quote).join(', ')}; give ${role}Column); the header has ${names.map(quote).join(', ')}`,
+      { line: header.line, field: role },
+    );
   }
   return k;
 }
 
 const ITEM_NAMES = ['item', 'item_id', 'itemid', 'unit', 'unit_id', 'task', 'task_id', 'image', 'id'];
-const ANNOTATOR_NAMES = ['annotator', 'annotator_id', 'rater', 'rater_id', 'coder', 'user', 'user_id', 'worker', 'worker_id'];
+const ANNOTATOR_NAMES = [
+  'annotator',
+  'annotator_id',
+  'rater',
+  'rater_id',
+  'coder',
+  'user',
+  'user_id',
+  'worker',
+  'worker_id',
+];
 const LABEL_NAMES = ['label', 'rating', 'class', 'category', 'answer', 'choice', 'value'];
 
 /**
@@ -235,24 +280,40 @@ export function readWideCsv(text, options = {}) {
   const itemCol = options.itemColumn === undefined ? 0 : columnOf(names, options.itemColumn, [], header, fn, 'item');
   let raterCols;
   if (options.annotators !== undefined) {
-    if (!Array.isArray(options.annotators) || options.annotators.length === 0) throw new TypeError(`${fn}: option annotators must be a non-empty array of column names`);
+    if (!Array.isArray(options.annotators) || options.annotators.length === 0)
+      throw new TypeError(`${fn}: option annotators must be a non-empty array of column names`);
     raterCols = options.annotators.map((a) => columnOf(names, a, [], header, fn, 'annotator'));
   } else {
     raterCols = names.map((_, k) => k).filter((k) => k !== itemCol);
   }
-  if (raterCols.length === 0) throw new AnnotationFormatError(`${fn}: line ${header.line}: no annotator columns besides the item column`, { line: header.line });
+  if (raterCols.length === 0)
+    throw new AnnotationFormatError(`${fn}: line ${header.line}: no annotator columns besides the item column`, {
+      line: header.line,
+    });
   const missing = missingSet(options, fn);
   const table = new TableBuilder(options, fn);
   for (const k of raterCols) table.annotator(names[k]); // every column is an annotator, even an empty one
   for (const r of body) {
     const item = r.fields[itemCol].trim();
-    if (item === '') throw new AnnotationFormatError(`${fn}: line ${r.line}: the item id (column ${quote(names[itemCol])}) is empty`, { line: r.line, field: names[itemCol] });
-    if (table.items.has(item)) throw new AnnotationFormatError(`${fn}: line ${r.line}: item ${quote(item)} has a second row`, { line: r.line, field: names[itemCol] });
+    if (item === '')
+      throw new AnnotationFormatError(`${fn}: line ${r.line}: the item id (column ${quote(names[itemCol])}) is empty`, {
+        line: r.line,
+        field: names[itemCol],
+      });
+    if (table.items.has(item))
+      throw new AnnotationFormatError(`${fn}: line ${r.line}: item ${quote(item)} has a second row`, {
+        line: r.line,
+        field: names[itemCol],
+      });
     table.item(item);
     for (const k of raterCols) {
       const label = r.fields[k].trim();
       if (missing.has(label)) continue;
-      table.add(item, names[k], label, { line: r.line, field: names[k], text: `${fn}: line ${r.line}, column ${quote(names[k])}` });
+      table.add(item, names[k], label, {
+        line: r.line,
+        field: names[k],
+        text: `${fn}: line ${r.line}, column ${quote(names[k])}`,
+      });
     }
   }
   return table.build();
@@ -277,8 +338,16 @@ export function readLongCsv(text, options = {}) {
     const item = r.fields[itemCol].trim();
     const rater = r.fields[raterCol].trim();
     const label = r.fields[labelCol].trim();
-    if (item === '') throw new AnnotationFormatError(`${at}: the item id (column ${quote(names[itemCol])}) is empty`, { line: r.line, field: names[itemCol] });
-    if (rater === '') throw new AnnotationFormatError(`${at}: the annotator (column ${quote(names[raterCol])}) is empty`, { line: r.line, field: names[raterCol] });
+    if (item === '')
+      throw new AnnotationFormatError(`${at}: the item id (column ${quote(names[itemCol])}) is empty`, {
+        line: r.line,
+        field: names[itemCol],
+      });
+    if (rater === '')
+      throw new AnnotationFormatError(`${at}: the annotator (column ${quote(names[raterCol])}) is empty`, {
+        line: r.line,
+        field: names[raterCol],
+      });
     table.item(item);
     table.annotator(rater);
     if (missing.has(label)) continue;
@@ -320,56 +389,97 @@ function labelStudioAnnotator(annotation) {
 export function readLabelStudio(json, options = {}) {
   const fn = 'readLabelStudio';
   const tasks = typeof json === 'string' ? parseJson(requireText(json, fn), fn) : json;
-  if (!Array.isArray(tasks)) throw new AnnotationFormatError(`${fn}: expected the export's list of tasks (a JSON array), got ${tasks === null ? 'null' : typeof tasks}`, { record: '' });
+  if (!Array.isArray(tasks))
+    throw new AnnotationFormatError(
+      `${fn}: expected the export's list of tasks (a JSON array), got ${tasks === null ? 'null' : typeof tasks}`,
+      { record: '' },
+    );
   const fromName = options.fromName;
-  if (fromName !== undefined && typeof fromName !== 'string') throw new TypeError(`${fn}: option fromName must be a string`);
+  if (fromName !== undefined && typeof fromName !== 'string')
+    throw new TypeError(`${fn}: option fromName must be a string`);
   const controls = new Set();
   const table = new TableBuilder(options, fn);
   const found = [];
   tasks.forEach((task, t) => {
     const rec = `task[${t}]`;
-    if (!task || typeof task !== 'object' || Array.isArray(task)) throw new AnnotationFormatError(`${fn}: ${rec} is not an object`, { record: rec });
-    if (typeof task.id !== 'number' && typeof task.id !== 'string') throw new AnnotationFormatError(`${fn}: ${rec} has no id`, { record: rec, field: 'id' });
+    if (!task || typeof task !== 'object' || Array.isArray(task))
+      throw new AnnotationFormatError(`${fn}: ${rec} is not an object`, { record: rec });
+    if (typeof task.id !== 'number' && typeof task.id !== 'string')
+      throw new AnnotationFormatError(`${fn}: ${rec} has no id`, { record: rec, field: 'id' });
     const item = String(task.id);
     table.item(item);
     const annotations = task.annotations ?? task.completions ?? [];
-    if (!Array.isArray(annotations)) throw new AnnotationFormatError(`${fn}: ${rec} (id ${item}): annotations must be a list`, { record: rec, field: 'annotations' });
+    if (!Array.isArray(annotations))
+      throw new AnnotationFormatError(`${fn}: ${rec} (id ${item}): annotations must be a list`, {
+        record: rec,
+        field: 'annotations',
+      });
     annotations.forEach((a, k) => {
       const arec = `${rec} (id ${item}).annotations[${k}]`;
-      if (!a || typeof a !== 'object') throw new AnnotationFormatError(`${fn}: ${arec} is not an object`, { record: arec });
+      if (!a || typeof a !== 'object')
+        throw new AnnotationFormatError(`${fn}: ${arec} is not an object`, { record: arec });
       if (a.was_cancelled === true) return;
       const annotator = labelStudioAnnotator(a);
-      if (annotator === null) throw new AnnotationFormatError(`${fn}: ${arec}: completed_by names no user`, { record: arec, field: 'completed_by' });
+      if (annotator === null)
+        throw new AnnotationFormatError(`${fn}: ${arec}: completed_by names no user`, {
+          record: arec,
+          field: 'completed_by',
+        });
       table.annotator(annotator);
-      if (!Array.isArray(a.result)) throw new AnnotationFormatError(`${fn}: ${arec}: result must be a list`, { record: arec, field: 'result' });
+      if (!Array.isArray(a.result))
+        throw new AnnotationFormatError(`${fn}: ${arec}: result must be a list`, { record: arec, field: 'result' });
       a.result.forEach((r, j) => {
         const rrec = `${arec}.result[${j}]`;
-        if (!r || typeof r !== 'object') throw new AnnotationFormatError(`${fn}: ${rrec} is not an object`, { record: rrec });
+        if (!r || typeof r !== 'object')
+          throw new AnnotationFormatError(`${fn}: ${rrec} is not an object`, { record: rrec });
         if (r.type !== 'choices' && r.type !== 'rating') return; // regions, text areas: not a label of the item
         controls.add(r.from_name);
         if (fromName !== undefined && r.from_name !== fromName) return;
         const value = r.value ?? {};
         let label;
         if (r.type === 'choices') {
-          if (!Array.isArray(value.choices) || value.choices.length === 0) throw new AnnotationFormatError(`${fn}: ${rrec}: value.choices must be a non-empty list`, { record: rrec, field: 'value.choices' });
-          if (value.choices.length > 1) throw new AnnotationFormatError(`${fn}: ${rrec}: ${value.choices.length} choices (${value.choices.map(quote).join(', ')}); an item takes one label per annotator`, { record: rrec, field: 'value.choices' });
+          if (!Array.isArray(value.choices) || value.choices.length === 0)
+            throw new AnnotationFormatError(`${fn}: ${rrec}: value.choices must be a non-empty list`, {
+              record: rrec,
+              field: 'value.choices',
+            });
+          if (value.choices.length > 1)
+            throw new AnnotationFormatError(
+              `${fn}: ${rrec}: ${value.choices.length} choices (${value.choices.map(quote).join(', ')}); an item takes one label per annotator`,
+              { record: rrec, field: 'value.choices' },
+            );
           label = value.choices[0];
         } else {
           label = value.rating;
-          if (typeof label !== 'number' || !Number.isFinite(label)) throw new AnnotationFormatError(`${fn}: ${rrec}: value.rating must be a number`, { record: rrec, field: 'value.rating' });
+          if (typeof label !== 'number' || !Number.isFinite(label))
+            throw new AnnotationFormatError(`${fn}: ${rrec}: value.rating must be a number`, {
+              record: rrec,
+              field: 'value.rating',
+            });
         }
-        if (typeof label !== 'string' && typeof label !== 'number') throw new AnnotationFormatError(`${fn}: ${rrec}: the label must be a string`, { record: rrec, field: 'value.choices' });
+        if (typeof label !== 'string' && typeof label !== 'number')
+          throw new AnnotationFormatError(`${fn}: ${rrec}: the label must be a string`, {
+            record: rrec,
+            field: 'value.choices',
+          });
         found.push({ item, annotator, label: String(label), from: r.from_name, rec: rrec });
       });
     });
   });
   if (fromName === undefined && controls.size > 1) {
-    throw new AnnotationFormatError(`${fn}: the export has several classification controls (${[...controls].map(quote).join(', ')}); choose one with fromName`, { field: 'from_name' });
+    throw new AnnotationFormatError(
+      `${fn}: the export has several classification controls (${[...controls].map(quote).join(', ')}); choose one with fromName`,
+      { field: 'from_name' },
+    );
   }
   if (fromName !== undefined && !controls.has(fromName) && controls.size > 0) {
-    throw new AnnotationFormatError(`${fn}: no result comes from control ${quote(fromName)}; the export has ${[...controls].map(quote).join(', ')}`, { field: 'from_name' });
+    throw new AnnotationFormatError(
+      `${fn}: no result comes from control ${quote(fromName)}; the export has ${[...controls].map(quote).join(', ')}`,
+      { field: 'from_name' },
+    );
   }
-  for (const f of found) table.add(f.item, f.annotator, f.label, { record: f.rec, field: 'value', text: `${fn}: ${f.rec}` });
+  for (const f of found)
+    table.add(f.item, f.annotator, f.label, { record: f.rec, field: 'value', text: `${fn}: ${f.rec}` });
   return table.build();
 }
 
@@ -494,29 +604,51 @@ export function readCvatXml(files, options = {}) {
     const given = typeof entry === 'object' && entry !== null ? entry : { text: entry };
     const file = list.length > 1 ? `file ${f}` : 'file';
     const doc = parseXml(requireText(given.text, fn), `${fn}: ${file}`);
-    if (doc.name !== 'annotations') throw new AnnotationFormatError(`${fn}: ${file}: line ${doc.line}: the root element is <${doc.name}>, not <annotations> (export as "CVAT for images 1.1")`, { line: doc.line });
+    if (doc.name !== 'annotations')
+      throw new AnnotationFormatError(
+        `${fn}: ${file}: line ${doc.line}: the root element is <${doc.name}>, not <annotations> (export as "CVAT for images 1.1")`,
+        { line: doc.line },
+      );
     const annotator = given.annotator ?? cvatAnnotator(doc);
     if (typeof annotator !== 'string' || annotator === '') {
-      throw new AnnotationFormatError(`${fn}: ${file}: <meta> names no assignee or owner; give the annotator ({text, annotator})`, { field: 'annotator' });
+      throw new AnnotationFormatError(
+        `${fn}: ${file}: <meta> names no assignee or owner; give the annotator ({text, annotator})`,
+        { field: 'annotator' },
+      );
     }
     if (table.annotators.has(annotator) && given.annotator === undefined) {
-      throw new AnnotationFormatError(`${fn}: ${file}: annotator ${quote(annotator)} already has a file; give each file its annotator ({text, annotator})`, { field: 'annotator' });
+      throw new AnnotationFormatError(
+        `${fn}: ${file}: annotator ${quote(annotator)} already has a file; give each file its annotator ({text, annotator})`,
+        { field: 'annotator' },
+      );
     }
     table.annotator(annotator);
     for (const image of doc.children) {
       if (image.name !== 'image') continue;
       const at = `${fn}: ${file}: line ${image.line}`;
       const item = image.attrs.name ?? image.attrs.id;
-      if (item === undefined || item === '') throw new AnnotationFormatError(`${at}: <image> has neither name nor id`, { line: image.line, field: 'name' });
+      if (item === undefined || item === '')
+        throw new AnnotationFormatError(`${at}: <image> has neither name nor id`, { line: image.line, field: 'name' });
       table.item(item);
       const tags = image.children.filter((c) => c.name === 'tag');
       if (tags.length > 1) {
-        throw new AnnotationFormatError(`${at}: image ${quote(item)} has ${tags.length} tags (lines ${tags.map((t) => t.line).join(', ')}); an item takes one label per annotator`, { line: tags[1].line, field: 'tag' });
+        throw new AnnotationFormatError(
+          `${at}: image ${quote(item)} has ${tags.length} tags (lines ${tags.map((t) => t.line).join(', ')}); an item takes one label per annotator`,
+          { line: tags[1].line, field: 'tag' },
+        );
       }
       if (tags.length === 0) continue;
       const label = tags[0].attrs.label;
-      if (label === undefined || label === '') throw new AnnotationFormatError(`${fn}: ${file}: line ${tags[0].line}: <tag> has no label`, { line: tags[0].line, field: 'label' });
-      table.add(item, annotator, label, { line: tags[0].line, field: 'label', text: `${fn}: ${file}: line ${tags[0].line}` });
+      if (label === undefined || label === '')
+        throw new AnnotationFormatError(`${fn}: ${file}: line ${tags[0].line}: <tag> has no label`, {
+          line: tags[0].line,
+          field: 'label',
+        });
+      table.add(item, annotator, label, {
+        line: tags[0].line,
+        field: 'label',
+        text: `${fn}: ${file}: line ${tags[0].line}`,
+      });
     }
   });
   return table.build();
@@ -533,21 +665,31 @@ export function readCvatXml(files, options = {}) {
 export function readWideJson(json, options = {}) {
   const fn = 'readWideJson';
   const rows = typeof json === 'string' ? parseJson(requireText(json, fn), fn) : json;
-  if (!Array.isArray(rows)) throw new AnnotationFormatError(`${fn}: expected a list of rows (a JSON array), got ${rows === null ? 'null' : typeof rows}`, { record: '' });
+  if (!Array.isArray(rows))
+    throw new AnnotationFormatError(
+      `${fn}: expected a list of rows (a JSON array), got ${rows === null ? 'null' : typeof rows}`,
+      { record: '' },
+    );
   const itemKey = options.itemKey ?? 'item';
   const table = new TableBuilder(options, fn);
   const label = (v, rec, field) => {
     if (v === null || v === undefined || v === '') return null;
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     if (typeof v === 'string') return v;
-    throw new AnnotationFormatError(`${fn}: ${rec}: label ${JSON.stringify(v)} is neither a string nor a finite number`, { record: rec, field });
+    throw new AnnotationFormatError(
+      `${fn}: ${rec}: label ${JSON.stringify(v)} is neither a string nor a finite number`,
+      { record: rec, field },
+    );
   };
   if (rows.length > 0 && Array.isArray(rows[0])) {
     const width = rows[0].length;
     for (let a = 0; a < width; a++) table.annotator(String(a));
     rows.forEach((row, i) => {
       const rec = `row[${i}]`;
-      if (!Array.isArray(row) || row.length !== width) throw new AnnotationFormatError(`${fn}: ${rec}: expected an array of ${width} labels (as row[0])`, { record: rec });
+      if (!Array.isArray(row) || row.length !== width)
+        throw new AnnotationFormatError(`${fn}: ${rec}: expected an array of ${width} labels (as row[0])`, {
+          record: rec,
+        });
       table.item(String(i));
       row.forEach((v, a) => {
         const l = label(v, `${rec}[${a}]`, String(a));
@@ -557,15 +699,24 @@ export function readWideJson(json, options = {}) {
     return table.build();
   }
   rows.forEach((row, i) => {
-    if (!row || typeof row !== 'object' || Array.isArray(row)) throw new AnnotationFormatError(`${fn}: row[${i}] is not an object`, { record: `row[${i}]` });
+    if (!row || typeof row !== 'object' || Array.isArray(row))
+      throw new AnnotationFormatError(`${fn}: row[${i}] is not an object`, { record: `row[${i}]` });
     for (const k of Object.keys(row)) if (k !== itemKey) table.annotator(k);
   });
   rows.forEach((row, i) => {
     const rec = `row[${i}]`;
     const id = Object.hasOwn(row, itemKey) ? row[itemKey] : i;
-    if (typeof id !== 'string' && typeof id !== 'number') throw new AnnotationFormatError(`${fn}: ${rec}: ${itemKey} must be a string or a number`, { record: rec, field: itemKey });
+    if (typeof id !== 'string' && typeof id !== 'number')
+      throw new AnnotationFormatError(`${fn}: ${rec}: ${itemKey} must be a string or a number`, {
+        record: rec,
+        field: itemKey,
+      });
     const item = String(id);
-    if (table.items.has(item)) throw new AnnotationFormatError(`${fn}: ${rec}: item ${quote(item)} has a second row`, { record: rec, field: itemKey });
+    if (table.items.has(item))
+      throw new AnnotationFormatError(`${fn}: ${rec}: item ${quote(item)} has a second row`, {
+        record: rec,
+        field: itemKey,
+      });
     table.item(item);
     for (const [k, v] of Object.entries(row)) {
       if (k === itemKey) continue;
@@ -576,7 +727,18 @@ export function readWideJson(json, options = {}) {
   return table.build();
 }
 
-const NPY_TYPES = { f4: Float32Array, f8: Float64Array, i1: Int8Array, i2: Int16Array, i4: Int32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array, i8: BigInt64Array, u8: BigUint64Array };
+const NPY_TYPES = {
+  f4: Float32Array,
+  f8: Float64Array,
+  i1: Int8Array,
+  i2: Int16Array,
+  i4: Int32Array,
+  u1: Uint8Array,
+  u2: Uint16Array,
+  u4: Uint32Array,
+  i8: BigInt64Array,
+  u8: BigUint64Array,
+};
 
 /**
  * A wide table as a NumPy `.npy` file: a 2-D numeric array [items, annotators] of labels (any of
@@ -585,10 +747,16 @@ const NPY_TYPES = { f4: Float32Array, f8: Float64Array, i1: Int8Array, i2: Int16
  */
 export function readWideNpy(bytes, options = {}) {
   const fn = 'readWideNpy';
-  const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+  const u8 =
+    bytes instanceof ArrayBuffer
+      ? new Uint8Array(bytes)
+      : ArrayBuffer.isView(bytes)
+        ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        : null;
   if (!u8) throw new TypeError(`${fn}: expected the file's bytes (an ArrayBuffer or a Uint8Array)`);
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (u8.length < 10 || magic.some((b, k) => u8[k] !== b)) throw new AnnotationFormatError(`${fn}: not a .npy file (no \\x93NUMPY magic)`, { field: 'magic' });
+  if (u8.length < 10 || magic.some((b, k) => u8[k] !== b))
+    throw new AnnotationFormatError(`${fn}: not a .npy file (no \\x93NUMPY magic)`, { field: 'magic' });
   const major = u8[6];
   const headerLen = major === 1 ? u8[8] | (u8[9] << 8) : u8[8] | (u8[9] << 8) | (u8[10] << 16) | (u8[11] << 24);
   const start = major === 1 ? 10 : 12;
@@ -596,17 +764,36 @@ export function readWideNpy(bytes, options = {}) {
   const descr = /'descr':\s*'([<>|=])([a-z])(\d+)'/.exec(header);
   const fortran = /'fortran_order':\s*True/.test(header);
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header);
-  if (!descr || !shape) throw new AnnotationFormatError(`${fn}: unreadable header ${JSON.stringify(header.trim())}`, { field: 'header' });
+  if (!descr || !shape)
+    throw new AnnotationFormatError(`${fn}: unreadable header ${JSON.stringify(header.trim())}`, { field: 'header' });
   const code = descr[2] + descr[3];
   const Type = NPY_TYPES[code];
-  if (!Type) throw new AnnotationFormatError(`${fn}: dtype ${descr[1]}${code} is not a numeric type this reader takes`, { field: 'descr' });
-  if (descr[1] === '>' && Type.BYTES_PER_ELEMENT > 1) throw new AnnotationFormatError(`${fn}: big-endian data (${descr[1]}${code}) is not supported; save little-endian`, { field: 'descr' });
-  const dims = shape[1].split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
-  if (dims.length !== 2) throw new AnnotationFormatError(`${fn}: expected a 2-D array [items, annotators], got shape (${shape[1].trim()})`, { field: 'shape' });
+  if (!Type)
+    throw new AnnotationFormatError(`${fn}: dtype ${descr[1]}${code} is not a numeric type this reader takes`, {
+      field: 'descr',
+    });
+  if (descr[1] === '>' && Type.BYTES_PER_ELEMENT > 1)
+    throw new AnnotationFormatError(
+      `${fn}: big-endian data (${descr[1]}${code}) is not supported; save little-endian`,
+      { field: 'descr' },
+    );
+  const dims = shape[1]
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '')
+    .map(Number);
+  if (dims.length !== 2)
+    throw new AnnotationFormatError(`${fn}: expected a 2-D array [items, annotators], got shape (${shape[1].trim()})`, {
+      field: 'shape',
+    });
   const [rows, cols] = dims;
   const offset = start + headerLen;
   const need = rows * cols * Type.BYTES_PER_ELEMENT;
-  if (u8.length - offset < need) throw new AnnotationFormatError(`${fn}: the data is truncated: ${u8.length - offset} bytes for ${rows} x ${cols} ${code} values (${need} bytes)`, { field: 'data' });
+  if (u8.length - offset < need)
+    throw new AnnotationFormatError(
+      `${fn}: the data is truncated: ${u8.length - offset} bytes for ${rows} x ${cols} ${code} values (${need} bytes)`,
+      { field: 'data' },
+    );
   const data = new Type(u8.slice(offset, offset + need).buffer);
   const missing = options.missingValue;
   const table = new TableBuilder(options, fn);
@@ -616,7 +803,8 @@ export function readWideNpy(bytes, options = {}) {
     for (let a = 0; a < cols; a++) {
       const v = Number(data[fortran ? a * rows + i : i * cols + a]);
       if (Number.isNaN(v) || v === missing) continue;
-      if (!Number.isFinite(v)) throw new AnnotationFormatError(`${fn}: value ${v} at [${i}, ${a}] is not a label`, { record: `[${i}, ${a}]` });
+      if (!Number.isFinite(v))
+        throw new AnnotationFormatError(`${fn}: value ${v} at [${i}, ${a}] is not a label`, { record: `[${i}, ${a}]` });
       table.add(String(i), String(a), String(v), { record: `[${i}, ${a}]`, text: `${fn}: [${i}, ${a}]` });
     }
   }
@@ -641,7 +829,13 @@ export function detectRatingsFormat(text) {
     } catch {
       return 'label-studio'; // the reader reports the JSON error with its line
     }
-    const isRowList = Array.isArray(first) || (first && typeof first === 'object' && !('annotations' in first) && !('completions' in first) && !('data' in first));
+    const isRowList =
+      Array.isArray(first) ||
+      (first &&
+        typeof first === 'object' &&
+        !('annotations' in first) &&
+        !('completions' in first) &&
+        !('data' in first));
     return isRowList ? 'wide-json' : 'label-studio';
   }
   const header = parseCsv(head.slice(0, head.search(/\r?\n|$/)), sniffDelimiter(head), 'detectRatingsFormat')[0];
@@ -655,12 +849,21 @@ export function readRatings(text, options = {}) {
   const format = options.format ?? detectRatingsFormat(text);
   const { format: _, ...rest } = options;
   switch (format) {
-    case 'wide': return readWideCsv(text, rest);
-    case 'long': return readLongCsv(text, rest);
-    case 'label-studio': return readLabelStudio(text, rest);
-    case 'cvat': return readCvatXml(text, rest);
-    case 'wide-json': return readWideJson(text, rest);
-    case 'npy': return readWideNpy(text, rest);
-    default: throw new TypeError(`readRatings: format must be 'wide', 'long', 'label-studio', 'cvat', 'wide-json' or 'npy', got ${quote(format)}`);
+    case 'wide':
+      return readWideCsv(text, rest);
+    case 'long':
+      return readLongCsv(text, rest);
+    case 'label-studio':
+      return readLabelStudio(text, rest);
+    case 'cvat':
+      return readCvatXml(text, rest);
+    case 'wide-json':
+      return readWideJson(text, rest);
+    case 'npy':
+      return readWideNpy(text, rest);
+    default:
+      throw new TypeError(
+        `readRatings: format must be 'wide', 'long', 'label-studio', 'cvat', 'wide-json' or 'npy', got ${quote(format)}`,
+      );
   }
 }

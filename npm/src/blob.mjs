@@ -29,9 +29,15 @@ export const hashText = (text) => fnv1a32(text).toString(16).padStart(8, '0');
 
 /** JSON with sorted object keys: the canonical form hashed into optionsHash. */
 export function canonicalJson(value) {
-  return JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)
-    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-    : v));
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
 }
 
 export function blobBytes(blob, where) {
@@ -90,13 +96,16 @@ export function decodeBlob(blob, where, expected) {
     refuse(`it holds the state of ${header.name} (${header.kind}), not of ${expected.name} (${expected.kind})`);
   }
   if (expected.optionsHash !== undefined && header.optionsHash !== expected.optionsHash) {
-    refuse(`it was saved with other options or members (options hash ${header.optionsHash}, this one has ${expected.optionsHash})`);
+    refuse(
+      `it was saved with other options or members (options hash ${header.optionsHash}, this one has ${expected.optionsHash})`,
+    );
   }
   const sections = [];
   let at = 12 + headLength;
   if (header.sections !== undefined && !Array.isArray(header.sections)) refuse('its section list is not an array');
   for (const length of header.sections ?? []) {
-    if (!Number.isSafeInteger(length) || length < 0) refuse(`a section length ${JSON.stringify(length)} is not a byte count`);
+    if (!Number.isSafeInteger(length) || length < 0)
+      refuse(`a section length ${JSON.stringify(length)} is not a byte count`);
     if (at + length > end) refuse('a section runs past the end');
     sections.push(bytes.slice(at, at + length)); // own copies: callers may keep them
     at += length;

@@ -20,7 +20,9 @@ function parseJson(value, what) {
     }
   }
   if (v === null || typeof v !== 'object') {
-    throw new CocoError(`${what} must be COCO JSON (a string, bytes or the parsed object), got ${v === null ? 'null' : typeof v}`);
+    throw new CocoError(
+      `${what} must be COCO JSON (a string, bytes or the parsed object), got ${v === null ? 'null' : typeof v}`,
+    );
   }
   return v;
 }
@@ -31,7 +33,8 @@ const show = (v) => {
 };
 
 function requireId(obj, key, where) {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new CocoError(`${where} must be an object, got ${show(obj)}`);
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+    throw new CocoError(`${where} must be an object, got ${show(obj)}`);
   if (!Object.hasOwn(obj, key)) throw new CocoError(`${where}.${key} is missing`);
   const v = obj[key];
   if (!Number.isSafeInteger(v)) throw new CocoError(`${where}.${key} must be an integer, got ${show(v)}`);
@@ -39,7 +42,8 @@ function requireId(obj, key, where) {
 }
 
 function requireBbox(obj, where) {
-  if (!Object.hasOwn(obj, 'bbox')) throw new CocoError(`${where}.bbox is missing (only bbox evaluation is supported from COCO JSON)`);
+  if (!Object.hasOwn(obj, 'bbox'))
+    throw new CocoError(`${where}.bbox is missing (only bbox evaluation is supported from COCO JSON)`);
   const b = obj.bbox;
   if (!Array.isArray(b) || b.length !== 4 || !b.every((x) => typeof x === 'number' && Number.isFinite(x))) {
     throw new CocoError(`${where}.bbox must be [x, y, width, height] of 4 finite numbers, got ${show(b)}`);
@@ -60,19 +64,30 @@ function knownList(map) {
 export function readCoco(groundTruth, results) {
   const gt = parseJson(groundTruth, 'readCoco: the ground truth');
   let res = parseJson(results, 'readCoco: the results');
-  if (Array.isArray(gt)) throw new CocoError('readCoco: the ground truth must be an object with images, annotations and categories; got an array (is it a results file?)');
+  if (Array.isArray(gt))
+    throw new CocoError(
+      'readCoco: the ground truth must be an object with images, annotations and categories; got an array (is it a results file?)',
+    );
   for (const key of ['images', 'annotations', 'categories']) {
-    if (!Array.isArray(gt[key])) throw new CocoError(`readCoco: the ground truth has no \`${key}\` array${gt[key] === undefined ? '' : ` (got ${show(gt[key])})`}`);
+    if (!Array.isArray(gt[key]))
+      throw new CocoError(
+        `readCoco: the ground truth has no \`${key}\` array${gt[key] === undefined ? '' : ` (got ${show(gt[key])})`}`,
+      );
   }
   if (!Array.isArray(res)) {
-    throw new CocoError('readCoco: the results must be an array of {image_id, category_id, bbox, score}'
-      + `${res && Array.isArray(res.annotations) ? ' (got a ground-truth-like object)' : ''}`);
+    throw new CocoError(
+      'readCoco: the results must be an array of {image_id, category_id, bbox, score}' +
+        `${res && Array.isArray(res.annotations) ? ' (got a ground-truth-like object)' : ''}`,
+    );
   }
 
   const images = new Map(); // id -> index in id order, filled below
   gt.images.forEach((img, i) => {
     const id = requireId(img, 'id', `readCoco: ground truth images[${i}]`);
-    if (images.has(id)) throw new CocoError(`readCoco: ground truth images[${i}].id ${id} is a duplicate (also images[${images.get(id)}])`);
+    if (images.has(id))
+      throw new CocoError(
+        `readCoco: ground truth images[${i}].id ${id} is a duplicate (also images[${images.get(id)}])`,
+      );
     images.set(id, i);
   });
   const categories = new Map();
@@ -94,16 +109,19 @@ export function readCoco(groundTruth, results) {
     const imageId = requireId(a, 'image_id', where);
     if (!images.has(imageId)) throw new CocoError(`${where}.image_id ${imageId} is not in images`);
     const categoryId = requireId(a, 'category_id', where);
-    if (!categories.has(categoryId)) throw new CocoError(`${where}.category_id ${categoryId} is not in categories (known: ${knownList(categories)})`);
+    if (!categories.has(categoryId))
+      throw new CocoError(`${where}.category_id ${categoryId} is not in categories (known: ${knownList(categories)})`);
     const bbox = requireBbox(a, where);
     let crowd = 0;
     if (a.iscrowd !== undefined) {
-      if (a.iscrowd !== 0 && a.iscrowd !== 1 && typeof a.iscrowd !== 'boolean') throw new CocoError(`${where}.iscrowd must be 0 or 1, got ${show(a.iscrowd)}`);
+      if (a.iscrowd !== 0 && a.iscrowd !== 1 && typeof a.iscrowd !== 'boolean')
+        throw new CocoError(`${where}.iscrowd must be 0 or 1, got ${show(a.iscrowd)}`);
       crowd = Number(a.iscrowd);
     }
     let area = 0; // 0: the box area is used (the engine's rule for a missing area)
     if (a.area !== undefined) {
-      if (typeof a.area !== 'number' || !Number.isFinite(a.area) || a.area < 0) throw new CocoError(`${where}.area must be a finite number >= 0, got ${show(a.area)}`);
+      if (typeof a.area !== 'number' || !Number.isFinite(a.area) || a.area < 0)
+        throw new CocoError(`${where}.area must be a finite number >= 0, got ${show(a.area)}`);
       area = a.area;
     }
     gtPer[slot.get(imageId)].push({ bbox, categoryId, crowd, area });
@@ -115,10 +133,14 @@ export function readCoco(groundTruth, results) {
     const imageId = requireId(r, 'image_id', where);
     if (!images.has(imageId)) throw new CocoError(`${where}.image_id ${imageId} is not an image of the ground truth`);
     const categoryId = requireId(r, 'category_id', where);
-    if (!categories.has(categoryId)) throw new CocoError(`${where}.category_id ${categoryId} is not a category of the ground truth (known: ${knownList(categories)})`);
+    if (!categories.has(categoryId))
+      throw new CocoError(
+        `${where}.category_id ${categoryId} is not a category of the ground truth (known: ${knownList(categories)})`,
+      );
     const bbox = requireBbox(r, where);
     if (!Object.hasOwn(r, 'score')) throw new CocoError(`${where}.score is missing`);
-    if (typeof r.score !== 'number' || !Number.isFinite(r.score)) throw new CocoError(`${where}.score must be a finite number, got ${show(r.score)}`);
+    if (typeof r.score !== 'number' || !Number.isFinite(r.score))
+      throw new CocoError(`${where}.score must be a finite number, got ${show(r.score)}`);
     dtPer[slot.get(imageId)].push({ bbox, categoryId, score: r.score });
   });
 
@@ -168,21 +190,33 @@ export const COCO_REC_THRESHOLDS = Object.freeze(numpyLinspace(0, 1, 101));
  * category that has ground truth or detections, and the counts read.
  */
 export function evaluateCoco(groundTruth, results, options = {}) {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('evaluateCoco: options must be an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new TypeError('evaluateCoco: options must be an object');
   const { iouType = 'bbox', boxFormat, box_format: boxFormatSnake, ...rest } = options;
   if (iouType !== 'bbox') {
-    throw new CocoError(`evaluateCoco: iouType ${show(iouType)} is not supported here (only 'bbox'); for polygons, RLE `
-      + 'and keypoints in COCO JSON use the COCOSegmPolygons and COCOKeypoints metrics (COCOeval\'s own stats), '
-      + 'and COCOMatches for the per-object matching');
+    throw new CocoError(
+      `evaluateCoco: iouType ${show(iouType)} is not supported here (only 'bbox'); for polygons, RLE ` +
+        "and keypoints in COCO JSON use the COCOSegmPolygons and COCOKeypoints metrics (COCOeval's own stats), " +
+        'and COCOMatches for the per-object matching',
+    );
   }
-  if ((boxFormat ?? boxFormatSnake ?? 'xywh') !== 'xywh') throw new CocoError(`evaluateCoco: COCO boxes are xywh; boxFormat ${show(boxFormat ?? boxFormatSnake)} cannot apply`);
+  if ((boxFormat ?? boxFormatSnake ?? 'xywh') !== 'xywh')
+    throw new CocoError(
+      `evaluateCoco: COCO boxes are xywh; boxFormat ${show(boxFormat ?? boxFormatSnake)} cannot apply`,
+    );
   const coco = readCoco(groundTruth, results);
   // COCOeval's own thresholds unless the caller gives others (null or absent: COCOeval's).
   const iouThresholds = rest.iouThresholds ?? rest.iou_thresholds ?? [...COCO_IOU_THRESHOLDS];
   const recThresholds = rest.recThresholds ?? rest.rec_thresholds ?? [...COCO_REC_THRESHOLDS];
   delete rest.iou_thresholds;
   delete rest.rec_thresholds;
-  const metric = new MeanAveragePrecision({ classMetrics: true, ...rest, iouThresholds, recThresholds, boxFormat: 'xywh' });
+  const metric = new MeanAveragePrecision({
+    classMetrics: true,
+    ...rest,
+    iouThresholds,
+    recThresholds,
+    boxFormat: 'xywh',
+  });
   try {
     metric.update(coco.preds, coco.target);
     const value = metric.compute();
@@ -190,9 +224,15 @@ export function evaluateCoco(groundTruth, results, options = {}) {
     const classes = asList(value.classes);
     const maxDet = Object.keys(value).find((k) => /^mar_\d+_per_class$/.test(k));
     const perClassAsked = (rest.classMetrics ?? rest.class_metrics ?? true) === true;
-    const perClass = !perClassAsked || value.map_per_class === undefined
-      ? []
-      : classes.map((id, k) => ({ id, name: names.get(id), map: asList(value.map_per_class)[k], mar: asList(value[maxDet])[k] }));
+    const perClass =
+      !perClassAsked || value.map_per_class === undefined
+        ? []
+        : classes.map((id, k) => ({
+            id,
+            name: names.get(id),
+            map: asList(value.map_per_class)[k],
+            mar: asList(value[maxDet])[k],
+          }));
     return {
       ...value,
       perClass,

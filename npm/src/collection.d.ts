@@ -1,4 +1,3 @@
-
 // ---- Collections, composition, wrappers, custom metrics, parallel evaluation --------------------
 // (appended by npm/scripts/build.mjs from npm/src/collection.d.ts)
 
@@ -98,7 +97,10 @@ export interface MetricCollectionOptions {
  * stateKey form a compute group: only the first is updated, the others are computed from its
  * state. Owns its metrics: dispose() disposes them. saveState() is one blob for the collection.
  */
-export declare class MetricCollection extends JsMetric<Record<string, MetricResult>, MetricCollection> implements Composable {
+export declare class MetricCollection
+  extends JsMetric<Record<string, MetricResult>, MetricCollection>
+  implements Composable
+{
   constructor(metrics: Record<string, MetricLike> | readonly MetricLike[], options?: MetricCollectionOptions);
   readonly name: 'MetricCollection';
   readonly prefix: string;
@@ -169,7 +171,9 @@ export interface CustomMetric extends Composable {}
 
 /** A class of custom metric instances. */
 export interface CustomMetricClass<I extends any[], R> {
-  new (options?: Record<string, unknown>): CustomMetric & { update(...inputs: I): void; forward(...inputs: I): R; compute(): R };
+  new (
+    options?: Record<string, unknown>,
+  ): CustomMetric & { update(...inputs: I): void; forward(...inputs: I): R; compute(): R };
   readonly definition: { readonly name: string };
 }
 
@@ -179,7 +183,8 @@ export interface CustomMetricClass<I extends any[], R> {
  * update / forward / compute / reset / merge / saveState / loadState like the built-in metrics.
  */
 export declare function defineMetric<S extends Record<string, CustomStateDecl>, I extends any[], R>(
-  definition: MetricDefinition<S, I, R>): CustomMetricClass<I, R>;
+  definition: MetricDefinition<S, I, R>,
+): CustomMetricClass<I, R>;
 
 /** Options of {@link ClasswiseWrapper}. */
 export interface ClasswiseWrapperOptions {
@@ -231,7 +236,10 @@ export declare class MetricTracker extends JsMetric<any, MetricTracker> {
   computeAll(): any[];
   /** The best value over epochs (NaN ignored); with returnStep, `{value, step}`. Per key for a collection. */
   bestMetric(options?: { returnStep?: false }): number | Record<string, number>;
-  bestMetric(options: { returnStep: true }): { value: number | Record<string, number>; step: number | Record<string, number> };
+  bestMetric(options: { returnStep: true }): {
+    value: number | Record<string, number>;
+    step: number | Record<string, number>;
+  };
   clone(): MetricTracker;
 }
 export interface MetricTracker extends Composable {}
@@ -326,7 +334,12 @@ export interface EvaluateParallelOptions<K extends string = string> {
   /** An AbortSignal that cancels the call: it rejects with an Error named 'AbortError' (cause: the signal's reason). */
   signal?: AbortSignalLike;
   /** Node only (worker_threads' resourceLimits), e.g. { maxOldGenerationSizeMb: 512 }; browsers ignore it. */
-  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
+  resourceLimits?: {
+    maxOldGenerationSizeMb?: number;
+    maxYoungGenerationSizeMb?: number;
+    codeRangeSizeMb?: number;
+    stackSizeMb?: number;
+  };
 }
 
 /**
@@ -335,7 +348,9 @@ export interface EvaluateParallelOptions<K extends string = string> {
  * settles: a failed batch, a worker that errs, exits or stays silent for `timeoutMs`, or an
  * aborted `signal` rejects with an Error and terminates every worker of the call.
  */
-export declare function evaluateParallel<K extends string>(options: EvaluateParallelOptions<K>): Promise<Record<K, MetricResult>>;
+export declare function evaluateParallel<K extends string>(
+  options: EvaluateParallelOptions<K>,
+): Promise<Record<K, MetricResult>>;
 
 /**
  * Serves evaluateParallel's worker protocol (for a custom worker script: pass its URL as

@@ -50,7 +50,10 @@ export interface CocoObjects {
  * The image's {width, height} from its PNG or JPEG header (nothing is decoded); null for another
  * format. Throws on a PNG or JPEG cut short before its size.
  */
-export declare function imageSize(bytes: ArrayBuffer | ArrayBufferView, name?: string): { width: number; height: number } | null;
+export declare function imageSize(
+  bytes: ArrayBuffer | ArrayBufferView,
+  name?: string,
+): { width: number; height: number } | null;
 
 /** A YOLO classes file's names: one a line (classes.txt, obj.names), or data.yaml's `names` (list or `0: name` block). */
 export declare function readYoloClasses(text: string, file?: string): string[];
@@ -62,38 +65,50 @@ export declare function readYoloClasses(text: string, file?: string): string[];
  * headers, else from `imageSize`. Class k is category k + 1. Throws AnnotationFormatError naming
  * the file and line (`a.txt, line 3: class 7 is not in the classes file (2 classes: 0..1)`).
  */
-export declare function readYolo(labels: readonly AnnotationFile[], options: {
-  /** The class names, or a classes.txt / data.yaml text. */
-  classes: readonly string[] | string;
-  /** The images (PNG or JPEG bytes) whose headers give the sizes. */
-  images?: readonly AnnotationFile[];
-  /** The size of every image, when the images are not given. */
-  imageSize?: { width: number; height: number };
-}): CocoObjects;
+export declare function readYolo(
+  labels: readonly AnnotationFile[],
+  options: {
+    /** The class names, or a classes.txt / data.yaml text. */
+    classes: readonly string[] | string;
+    /** The images (PNG or JPEG bytes) whose headers give the sizes. */
+    images?: readonly AnnotationFile[];
+    /** The size of every image, when the images are not given. */
+    imageSize?: { width: number; height: number };
+  },
+): CocoObjects;
 
 /**
  * Pascal VOC XML files (one per image) into COCO; boxes as given (xmin, ymin, xmax - xmin, ymax -
  * ymin). Throws AnnotationFormatError naming the file, the <object> and the line.
  */
-export declare function readPascalVoc(files: readonly AnnotationFile[], options?: {
-  /** The category order (ids 1..C); an object of another class is then an error. Default: as met. */
-  classes?: readonly string[];
-  /** <difficult>1 objects become iscrowd 1 (ignored by the COCO matching, as VOC ignores them). */
-  difficultAsCrowd?: boolean;
-}): CocoObjects;
+export declare function readPascalVoc(
+  files: readonly AnnotationFile[],
+  options?: {
+    /** The category order (ids 1..C); an object of another class is then an error. Default: as met. */
+    classes?: readonly string[];
+    /** <difficult>1 objects become iscrowd 1 (ignored by the COCO matching, as VOC ignores them). */
+    difficultAsCrowd?: boolean;
+  },
+): CocoObjects;
 
 /**
  * "CVAT for images 1.1" XML exports into COCO: <box> as boxes, <polygon> as polygons, <points> as
  * keypoints; other shapes are counted in `skipped`. Categories: the export's labels in order.
  * Throws AnnotationFormatError naming the file, the image and the element's line.
  */
-export declare function readCvatImages(files: AnnotationFile | readonly AnnotationFile[], options?: { classes?: readonly string[] }): CocoObjects;
+export declare function readCvatImages(
+  files: AnnotationFile | readonly AnnotationFile[],
+  options?: { classes?: readonly string[] },
+): CocoObjects;
 
 /**
  * A COCO object's annotations as a results list (image_id, category_id, score, bbox and any
  * segmentation / keypoints): the candidate side of a comparison. Missing scores become `score` (1).
  */
-export declare function cocoResults(coco: { annotations: readonly Partial<CocoObject>[] }, options?: { score?: number }): {
+export declare function cocoResults(
+  coco: { annotations: readonly Partial<CocoObject>[] },
+  options?: { score?: number },
+): {
   image_id: number;
   category_id: number;
   score: number;

@@ -60,7 +60,12 @@ export interface CocoDataset {
   readonly imageIds: number[];
   readonly categories: { id: number; name: string }[];
   readonly preds: { boxes: { data: Float64Array; shape: [number, 4] }; scores: Float64Array; labels: Int32Array }[];
-  readonly target: { boxes: { data: Float64Array; shape: [number, 4] }; labels: Int32Array; iscrowd: Uint8Array; area: Float64Array }[];
+  readonly target: {
+    boxes: { data: Float64Array; shape: [number, 4] };
+    labels: Int32Array;
+    iscrowd: Uint8Array;
+    area: Float64Array;
+  }[];
   readonly boxFormat: 'xywh';
 }
 
@@ -90,7 +95,11 @@ export interface CocoEvaluation {
 }
 
 /** COCO bbox mAP (pycocotools' COCOeval numbers) of a results file against a ground-truth file. */
-export declare function evaluateCoco(groundTruth: CocoJson, results: CocoJson, options?: EvaluateCocoOptions): CocoEvaluation;
+export declare function evaluateCoco(
+  groundTruth: CocoJson,
+  results: CocoJson,
+  options?: EvaluateCocoOptions,
+): CocoEvaluation;
 
 // ---- Object-level errors: TIDE and the detection confusion matrix (npm/src/tide.mjs, npm/src/detection-confusion.mjs) ----
 
@@ -151,7 +160,11 @@ export interface TideResult {
  * TIDE's error breakdown (Bolya et al. 2020, the tidecv package's rules) of detections against
  * ground truth, by box or mask IoU. Throws a WasmetricsError (E_INPUT, E_SHAPE, E_OPTION) naming the field.
  */
-export declare function tideErrors(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[], options?: TideOptions): TideResult;
+export declare function tideErrors(
+  preds: readonly DetectionPrediction[],
+  target: readonly DetectionTarget[],
+  options?: TideOptions,
+): TideResult;
 
 export interface DetectionConfusionMatrixOptions extends DetectionObjectsOptions {
   /** Pairs need IoU > this. Default 0.45 (ultralytics). */
@@ -179,7 +192,11 @@ export interface DetectionConfusionMatrix {
 }
 
 /** The detection confusion matrix YOLO-family tools print, at a chosen IoU and score threshold. */
-export declare function detectionConfusionMatrix(preds: readonly DetectionPrediction[], target: readonly DetectionTarget[], options?: DetectionConfusionMatrixOptions): DetectionConfusionMatrix;
+export declare function detectionConfusionMatrix(
+  preds: readonly DetectionPrediction[],
+  target: readonly DetectionTarget[],
+  options?: DetectionConfusionMatrixOptions,
+): DetectionConfusionMatrix;
 
 // ---- COCO RLE functions (npm/src/rle.mjs; pycocotools' mask API, run by the engine) ----
 
@@ -198,6 +215,14 @@ export declare function rleArea(rle: CocoRle): number;
 /** [x, y, width, height] of a COCO RLE's foreground (pycocotools' toBbox); zeros when empty. */
 export declare function rleToBbox(rle: CocoRle): [number, number, number, number];
 /** [D][G] mask IoU (pycocotools' iou); a crowd ground truth gives intersection over the detection's area. RLEs must share one size. */
-export declare function rleIou(dt: readonly CocoRle[], gt: readonly CocoRle[], iscrowd?: readonly (number | boolean)[] | null): number[][];
+export declare function rleIou(
+  dt: readonly CocoRle[],
+  gt: readonly CocoRle[],
+  iscrowd?: readonly (number | boolean)[] | null,
+): number[][];
 /** COCO polygons (one object's parts, [[x0, y0, x1, y1, ...], ...]) rasterised as pycocotools does, parts merged: one RLE. */
-export declare function rleFrPoly(polygons: readonly (readonly number[])[], height: number, width: number): CompressedCocoRle;
+export declare function rleFrPoly(
+  polygons: readonly (readonly number[])[],
+  height: number,
+  width: number,
+): CompressedCocoRle;

@@ -25,12 +25,13 @@ function rleCountsFromString(s, where) {
     while (more) {
       if (p >= s.length) throw new Error(`${where}: corrupt compressed RLE (string ends inside a run)`);
       const c = s.charCodeAt(p) - 48;
-      if (c < 0 || c > 63) throw new Error(`${where}: corrupt compressed RLE (character ${JSON.stringify(s[p])} at ${p})`);
+      if (c < 0 || c > 63)
+        throw new Error(`${where}: corrupt compressed RLE (character ${JSON.stringify(s[p])} at ${p})`);
       x |= (c & 0x1f) << (5 * k);
       more = (c & 0x20) !== 0;
       p++;
       k++;
-      if (!more && (c & 0x10)) x |= -1 << (5 * k);
+      if (!more && c & 0x10) x |= -1 << (5 * k);
     }
     if (counts.length > 2) x += counts[counts.length - 2];
     counts.push(x);
@@ -43,21 +44,30 @@ function rleCountsFromString(s, where) {
  * COCO runs go down the columns (column-major), zeros first.
  */
 export function decodeRle(rle, where = 'decodeRle') {
-  if (rle === null || typeof rle !== 'object' || !Array.isArray(rle.size) || rle.size.length !== 2
-    || !rle.size.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new TypeError(`${where}: an RLE needs size [height, width] of non-negative integers, got ${JSON.stringify(rle?.size)}`);
+  if (
+    rle === null ||
+    typeof rle !== 'object' ||
+    !Array.isArray(rle.size) ||
+    rle.size.length !== 2 ||
+    !rle.size.every((d) => Number.isSafeInteger(d) && d >= 0)
+  ) {
+    throw new TypeError(
+      `${where}: an RLE needs size [height, width] of non-negative integers, got ${JSON.stringify(rle?.size)}`,
+    );
   }
   const [h, w] = rle.size;
   let counts;
   if (typeof rle.counts === 'string') counts = rleCountsFromString(rle.counts, where);
   else if (Array.isArray(rle.counts) || ArrayBuffer.isView(rle.counts)) counts = Array.from(rle.counts, Number);
-  else throw new TypeError(`${where}: RLE counts must be a string (compressed) or an array of run lengths (uncompressed)`);
+  else
+    throw new TypeError(`${where}: RLE counts must be a string (compressed) or an array of run lengths (uncompressed)`);
   const out = new Uint8Array(h * w);
   let at = 0;
   let value = 0;
   for (let i = 0; i < counts.length; i++, value ^= 1) {
     const run = counts[i];
-    if (!Number.isSafeInteger(run) || run < 0) throw new Error(`${where}: RLE run ${i} is ${run}, not a non-negative integer`);
+    if (!Number.isSafeInteger(run) || run < 0)
+      throw new Error(`${where}: RLE run ${i} is ${run}, not a non-negative integer`);
     if (at + run > h * w) throw new Error(`${where}: RLE runs cover more than size ${h} x ${w} = ${h * w} pixels`);
     if (value) {
       for (let j = at; j < at + run; j++) out[(j % h) * w + Math.floor(j / h)] = 1;
@@ -70,12 +80,14 @@ export function decodeRle(rle, where = 'decodeRle') {
 
 const isRle = (v) => v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && 'counts' in v && 'size' in v;
 // A COCO polygon segmentation with its image size: {polygons: [[x0, y0, x1, y1, ...], ...], size: [h, w]}.
-const isPolygonMask = (v) => v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && 'polygons' in v && 'size' in v;
+const isPolygonMask = (v) =>
+  v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && 'polygons' in v && 'size' in v;
 
 // Polygons rasterised as pycocotools does (rleFrPoly, parts merged) into a COCO RLE.
 function polygonRle(mask, where) {
   const size = mask.size;
-  if (!Array.isArray(size) || size.length !== 2) throw new TypeError(`${where}.size must be [height, width], got ${JSON.stringify(size)}`);
+  if (!Array.isArray(size) || size.length !== 2)
+    throw new TypeError(`${where}.size must be [height, width], got ${JSON.stringify(size)}`);
   return rleFrPoly(mask.polygons, size[0], size[1]);
 }
 
@@ -94,7 +106,10 @@ function rowsOf(t) {
 
 function checkPerBox(t, n, where, kind) {
   const ok = (t.shape.length === 1 && t.shape[0] === n) || (n === 0 && t.data.length === 0 && t.shape.length <= 1);
-  if (!ok) throw new Error(`${where} must have one value per box (shape [${n}], as labels), got shape [${t.shape.join(', ')}]`);
+  if (!ok)
+    throw new Error(
+      `${where} must have one value per box (shape [${n}], as labels), got shape [${t.shape.join(', ')}]`,
+    );
   if (kind === 'int' && !INT_DTYPES.has(t.dtype) && t.dtype !== 'float64') {
     throw new TypeError(`${where} must hold integers, got ${t.dtype}`);
   }
@@ -102,9 +117,10 @@ function checkPerBox(t, n, where, kind) {
 
 // Masks of one image: [N, H, W] binary tensor, or an array of N COCO RLEs.
 function readMasks(given, n, where) {
-  const value = Array.isArray(given) && given.some(isPolygonMask)
-    ? given.map((m, k) => (isPolygonMask(m) ? polygonRle(m, `${where}[${k}]`) : m))
-    : given;
+  const value =
+    Array.isArray(given) && given.some(isPolygonMask)
+      ? given.map((m, k) => (isPolygonMask(m) ? polygonRle(m, `${where}[${k}]`) : m))
+      : given;
   if (Array.isArray(value) && value.length > 0 && value.every(isRle)) {
     const [h, w] = value[0].size ?? [];
     const data = new Uint8Array(n * h * w);
@@ -121,7 +137,9 @@ function readMasks(given, n, where) {
   const t = toInputTensor(value, where);
   if (n === 0 && t.data.length === 0) return null;
   if (t.shape.length !== 3 || t.shape[0] !== n) {
-    throw new Error(`${where} must have shape [N, H, W] with N = ${n} (one mask per label), got [${t.shape.join(', ')}]`);
+    throw new Error(
+      `${where} must have shape [N, H, W] with N = ${n} (one mask per label), got [${t.shape.join(', ')}]`,
+    );
   }
   if (FLOAT_DTYPES.has(t.dtype) && !Array.isArray(value)) {
     throw new TypeError(`${where} must be a bool or integer 0/1 tensor (or COCO RLEs), got ${t.dtype}`);
@@ -143,12 +161,16 @@ function readKeypoints(given, n, where) {
   if (n === 0 && t.data.length === 0) return null;
   if (t.shape.length === 2 && t.shape[0] === n && t.shape[1] % 3 === 0) t.shape = [n, t.shape[1] / 3, 3];
   if (t.shape.length !== 3 || t.shape[0] !== n || t.shape[2] !== 3) {
-    throw new Error(`${where} must have shape [N, K, 3] (x, y, visibility of K keypoints) or [N, 3K] with N = ${n} (one per label), got [${t.shape.join(', ')}]`);
+    throw new Error(
+      `${where} must have shape [N, K, 3] (x, y, visibility of K keypoints) or [N, 3K] with N = ${n} (one per label), got [${t.shape.join(', ')}]`,
+    );
   }
-  if (!FLOAT_DTYPES.has(t.dtype) && !Array.isArray(given)) throw new TypeError(`${where} must be float32 or float64 (or numbers), got ${t.dtype}`);
+  if (!FLOAT_DTYPES.has(t.dtype) && !Array.isArray(given))
+    throw new TypeError(`${where} must be float32 or float64 (or numbers), got ${t.dtype}`);
   for (let i = 0; i < t.data.length; i++) {
     const v = Number(t.data[i]);
-    if (!Number.isFinite(v)) throw new Error(`${where} must be finite, got ${v} in object ${Math.floor(i / (3 * t.shape[1]))}`);
+    if (!Number.isFinite(v))
+      throw new Error(`${where} must be finite, got ${v} in object ${Math.floor(i / (3 * t.shape[1]))}`);
   }
   return t;
 }
@@ -190,7 +212,7 @@ class Column {
       return { data, shape: [total, k, 3] };
     }
     const width = this.kind === 'boxes' ? 4 : 1;
-    const Out = this.kind === 'int' ? Int32Array : (this.kind === 'boxes' && this.float32 ? Float32Array : Float64Array);
+    const Out = this.kind === 'int' ? Int32Array : this.kind === 'boxes' && this.float32 ? Float32Array : Float64Array;
     const data = new Out(total * width);
     let at = 0;
     for (const { t, n } of this.parts) {
@@ -208,7 +230,9 @@ function checkValues(t, n, where, kind) {
   for (let i = 0; i < n * width; i++) {
     const v = Number(t.data[i]);
     if (!Number.isFinite(v)) {
-      throw new Error(`${where} must be finite, got ${v}${kind === 'boxes' ? ` in box ${Math.floor(i / 4)}` : ` at ${i}`}`);
+      throw new Error(
+        `${where} must be finite, got ${v}${kind === 'boxes' ? ` in box ${Math.floor(i / 4)}` : ` at ${i}`}`,
+      );
     }
     if (kind === 'int' && (!Number.isInteger(v) || Math.abs(v) > 2147483647)) {
       throw new Error(`${where} must hold 32-bit integers, got ${v} at ${i}`);
@@ -217,7 +241,10 @@ function checkValues(t, n, where, kind) {
 }
 
 const SIDES = { pred: 'preds', target: 'target' };
-const TORCHMETRICS_KEYS = { pred: ['boxes', 'scores', 'labels', 'masks'], target: ['boxes', 'labels', 'iscrowd', 'area', 'masks'] };
+const TORCHMETRICS_KEYS = {
+  pred: ['boxes', 'scores', 'labels', 'masks'],
+  target: ['boxes', 'labels', 'iscrowd', 'area', 'masks'],
+};
 const COLUMN_KINDS = { boxes: 'boxes', masks: 'masks', keypoints: 'keypoints', labels: 'int', iscrowd: 'int' };
 
 /**
@@ -225,21 +252,31 @@ const COLUMN_KINDS = { boxes: 'boxes', masks: 'masks', keypoints: 'keypoints', l
  * lists of per-image dicts. `inputs` is the registry's input list; `call` names the method in errors.
  */
 export function flattenDetection(inputs, preds, target, call) {
-  for (const [name, list] of [['preds', preds], ['target', target]]) {
+  for (const [name, list] of [
+    ['preds', preds],
+    ['target', target],
+  ]) {
     if (!Array.isArray(list)) {
-      throw new TypeError(`${call}: \`${name}\` must be a list of per-image dicts (one per image), got ${list === null ? 'null' : typeof list}`);
+      throw new TypeError(
+        `${call}: \`${name}\` must be a list of per-image dicts (one per image), got ${list === null ? 'null' : typeof list}`,
+      );
     }
   }
   if (preds.length !== target.length) {
-    throw new Error(`${call}: \`preds\` and \`target\` must have one dict per image each, got ${preds.length} and ${target.length}`);
+    throw new Error(
+      `${call}: \`preds\` and \`target\` must have one dict per image each, got ${preds.length} and ${target.length}`,
+    );
   }
   const wanted = inputs.map((i) => {
     const us = i.name.indexOf('_');
     return { side: i.name.slice(0, us), key: i.name.slice(us + 1), optional: i.optional };
   });
   const has = (side, key) => wanted.some((w) => w.side === side && w.key === key);
-  const columns = new Map(wanted.filter((w) => w.key !== 'counts').map((w) => [`${w.side}_${w.key}`,
-    new Column(COLUMN_KINDS[w.key] ?? 'float')]));
+  const columns = new Map(
+    wanted
+      .filter((w) => w.key !== 'counts')
+      .map((w) => [`${w.side}_${w.key}`, new Column(COLUMN_KINDS[w.key] ?? 'float')]),
+  );
   const counts = { pred: [], target: [] };
   const present = new Set();
   let maskSize = null; // one H x W for every mask of an update, predicted and ground truth
@@ -251,14 +288,20 @@ export function flattenDetection(inputs, preds, target, call) {
       const where = `${call}: ${SIDES[side]}[${i}]`;
       const image = list[i];
       if (image === null || typeof image !== 'object' || Array.isArray(image) || ArrayBuffer.isView(image)) {
-        throw new TypeError(`${where} must be a dict such as {boxes, ${side === 'pred' ? 'scores, ' : ''}labels}, got ${Array.isArray(image) ? 'an array' : String(image)}`);
+        throw new TypeError(
+          `${where} must be a dict such as {boxes, ${side === 'pred' ? 'scores, ' : ''}labels}, got ${Array.isArray(image) ? 'an array' : String(image)}`,
+        );
       }
       // TorchMetrics' keys a metric does not use (IoU's scores) are ignored as there; others are typos.
       const known = wanted.filter((w) => w.side === side && w.key !== 'counts').map((w) => w.key);
       const unknown = Object.keys(image).filter((k) => !known.includes(k) && !TORCHMETRICS_KEYS[side].includes(k));
-      if (unknown.length) throw new Error(`${where} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`);
+      if (unknown.length)
+        throw new Error(
+          `${where} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`,
+        );
       const labels = field(image, 'labels', where, true);
-      if (labels.shape.length > 1) throw new Error(`${where}.labels must be 1-D [N], got shape [${labels.shape.join(', ')}]`);
+      if (labels.shape.length > 1)
+        throw new Error(`${where}.labels must be 1-D [N], got shape [${labels.shape.join(', ')}]`);
       const n = rowsOf(labels);
       checkPerBox(labels, n, `${where}.labels`, 'int');
       checkValues(labels, n, `${where}.labels`, 'int');
@@ -280,8 +323,10 @@ export function flattenDetection(inputs, preds, target, call) {
           if (m) {
             const size = [m.shape[1], m.shape[2]];
             if (maskSize && (maskSize[0] !== size[0] || maskSize[1] !== size[1])) {
-              throw new Error(`${fw} are ${size[0]} x ${size[1]} but ${maskWhere} are ${maskSize[0]} x ${maskSize[1]}; `
-                + 'one update takes masks of one size (update once per image size)');
+              throw new Error(
+                `${fw} are ${size[0]} x ${size[1]} but ${maskWhere} are ${maskSize[0]} x ${maskSize[1]}; ` +
+                  'one update takes masks of one size (update once per image size)',
+              );
             }
             maskSize = size;
             maskWhere = `${SIDES[side]}[${i}].masks`;
@@ -293,9 +338,14 @@ export function flattenDetection(inputs, preds, target, call) {
           const t = image.keypoints === undefined ? null : readKeypoints(image.keypoints, n, fw);
           if (image.keypoints !== undefined) present.add(`${side}_${key}`);
           if (t) {
-            const first = columns.get('pred_keypoints').parts.concat(columns.get('target_keypoints').parts).find((p) => p.t);
+            const first = columns
+              .get('pred_keypoints')
+              .parts.concat(columns.get('target_keypoints').parts)
+              .find((p) => p.t);
             if (first && first.t.shape[1] !== t.shape[1]) {
-              throw new Error(`${fw} has ${t.shape[1]} keypoints per object but ${keypointsWhere} has ${first.t.shape[1]}`);
+              throw new Error(
+                `${fw} has ${t.shape[1]} keypoints per object but ${keypointsWhere} has ${first.t.shape[1]}`,
+              );
             }
             if (!first) keypointsWhere = `${SIDES[side]}[${i}].keypoints`;
           }
@@ -311,21 +361,25 @@ export function flattenDetection(inputs, preds, target, call) {
         }
         present.add(`${side}_${key}`);
         // A flat typed array of 4N coordinates is N boxes (row-major [N, 4]).
-        if (key === 'boxes' && ArrayBuffer.isView(image.boxes) && t.shape.length === 1 && t.data.length === 4 * n) t.shape = [n, 4];
+        if (key === 'boxes' && ArrayBuffer.isView(image.boxes) && t.shape.length === 1 && t.data.length === 4 * n)
+          t.shape = [n, 4];
         if (key === 'boxes') {
           const empty = t.data.length === 0 && t.shape.length <= 2;
-          if (!empty && (t.shape.length !== 2 || t.shape[1] !== 4)) throw new Error(`${fw} must have shape [N, 4], got [${t.shape.join(', ')}]`);
+          if (!empty && (t.shape.length !== 2 || t.shape[1] !== 4))
+            throw new Error(`${fw} must have shape [N, 4], got [${t.shape.join(', ')}]`);
           const rows = empty ? 0 : t.shape[0];
           if (rows !== n && !(boxesOptional && rows === 0)) {
             throw new Error(`${fw} has ${rows} boxes but ${SIDES[side]}[${i}].labels has ${n} labels`);
           }
-          if (!FLOAT_DTYPES.has(t.dtype)) throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
+          if (!FLOAT_DTYPES.has(t.dtype))
+            throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
           checkValues(t, rows, fw, 'boxes');
           col.push(t, rows);
         } else {
           const kind = key === 'iscrowd' ? 'int' : 'float';
           checkPerBox(t, n, fw, kind);
-          if (key === 'scores' && !FLOAT_DTYPES.has(t.dtype)) throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
+          if (key === 'scores' && !FLOAT_DTYPES.has(t.dtype))
+            throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
           checkValues(t, n, fw, kind);
           col.push(t, n);
         }
@@ -345,7 +399,9 @@ export function flattenDetection(inputs, preds, target, call) {
     const labels = counts[side].reduce((s, c) => s + c, 0);
     if (total !== 0 && total !== labels) {
       const i = col.parts.findIndex((p, k) => p.n !== counts[side][k]);
-      throw new Error(`${call}: ${SIDES[side]}[${i}] has no boxes while other images have some; give boxes for every image or none (masks only)`);
+      throw new Error(
+        `${call}: ${SIDES[side]}[${i}] has no boxes while other images have some; give boxes for every image or none (masks only)`,
+      );
     }
   }
   // An optional input is given when some image has it, or a later optional input is given

@@ -20,17 +20,37 @@ function jpegFrame(view, name) {
   for (let p = 2; p + 4 <= view.length;) {
     if (view[p] !== 0xff) throw mediaError(name, 'corrupt', `not a valid JPEG (no marker at byte ${p})`);
     const marker = view[p + 1];
-    if (marker === 0xff) { p++; continue; } // fill byte
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { p += 2; continue; }
+    if (marker === 0xff) {
+      p++;
+      continue;
+    } // fill byte
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      p += 2;
+      continue;
+    }
     const len = (view[p + 2] << 8) | view[p + 3];
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
       if (p + 10 > view.length) break;
-      const frame = { precision: view[p + 4], height: (view[p + 5] << 8) | view[p + 6], width: (view[p + 7] << 8) | view[p + 8], components: view[p + 9] };
+      const frame = {
+        precision: view[p + 4],
+        height: (view[p + 5] << 8) | view[p + 6],
+        width: (view[p + 7] << 8) | view[p + 8],
+        components: view[p + 9],
+      };
       if (![0xc0, 0xc1, 0xc2].includes(marker)) {
-        throw mediaError(name, 'unsupported', `this JPEG uses ${marker === 0xc3 || marker === 0xc7 || marker === 0xcb || marker === 0xcf ? 'lossless' : 'arithmetic'} coding (SOF${marker - 0xc0}), which is not supported: save it as a baseline or progressive JPEG, or as PNG`);
+        throw mediaError(
+          name,
+          'unsupported',
+          `this JPEG uses ${marker === 0xc3 || marker === 0xc7 || marker === 0xcb || marker === 0xcf ? 'lossless' : 'arithmetic'} coding (SOF${marker - 0xc0}), which is not supported: save it as a baseline or progressive JPEG, or as PNG`,
+        );
       }
-      if (frame.precision !== 8) throw mediaError(name, 'unsupported', `${frame.precision}-bit JPEGs are not supported (8-bit only): save it as a 16-bit PNG`);
+      if (frame.precision !== 8)
+        throw mediaError(
+          name,
+          'unsupported',
+          `${frame.precision}-bit JPEGs are not supported (8-bit only): save it as a 16-bit PNG`,
+        );
       return frame;
     }
     p += 2 + len;
@@ -43,14 +63,26 @@ function decodeJpeg(view, name) {
   let img;
   try {
     // tolerantDecoding off: a truncated file is an error, never grey rows filled in silently
-    img = decodeJpegJs(view, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: 250, maxMemoryUsageInMB: 2048 });
+    img = decodeJpegJs(view, {
+      useTArray: true,
+      formatAsRGBA: false,
+      tolerantDecoding: false,
+      maxResolutionInMP: 250,
+      maxMemoryUsageInMB: 2048,
+    });
   } catch (e) {
     // no end-of-image marker (FF D9) near the end: the file was cut short
     const ended = view.subarray(Math.max(0, view.length - 32)).some((b, i, tail) => b === 0xff && tail[i + 1] === 0xd9);
-    throw mediaError(name, ended ? 'corrupt' : 'truncated', `cannot decode the JPEG (${ended ? '' : 'truncated: no end-of-image marker; '}${e?.message ?? e})`);
+    throw mediaError(
+      name,
+      ended ? 'corrupt' : 'truncated',
+      `cannot decode the JPEG (${ended ? '' : 'truncated: no end-of-image marker; '}${e?.message ?? e})`,
+    );
   }
-  if (!(img.width > 0 && img.height > 0)) throw mediaError(name, 'corrupt', `the JPEG has no pixels (${img.width}x${img.height})`);
-  if (frame.components === 1) { // jpeg-js repeats the grey value in R, G and B
+  if (!(img.width > 0 && img.height > 0))
+    throw mediaError(name, 'corrupt', `the JPEG has no pixels (${img.width}x${img.height})`);
+  if (frame.components === 1) {
+    // jpeg-js repeats the grey value in R, G and B
     const grey = new Uint8Array(img.width * img.height);
     for (let i = 0; i < grey.length; i++) grey[i] = img.data[3 * i];
     return { width: img.width, height: img.height, channels: 1, depth: 8, data: grey };
@@ -68,7 +100,11 @@ function decodePng(view, name) {
   let { data, depth, channels } = png;
   if (depth < 8) data = unpackLowBitDepth(data, width, height, depth, channels);
   if (data.length !== width * height * channels) {
-    throw mediaError(name, 'corrupt', `decoded ${data.length} values for a ${width}x${height} image of ${channels} channels`);
+    throw mediaError(
+      name,
+      'corrupt',
+      `decoded ${data.length} values for a ${width}x${height} image of ${channels} channels`,
+    );
   }
   return { width, height, channels, depth, data, palette: false };
 }
@@ -78,7 +114,8 @@ function decodePng(view, name) {
  * float32 samples, as the image metrics take them. See index.d.ts (readImage) for the options.
  */
 export function readImage(bytes, { name = 'image', dataRange, alpha = 'keep' } = {}) {
-  if (alpha !== 'keep' && alpha !== 'drop') throw new TypeError(`${name}: alpha must be 'keep' or 'drop', got ${JSON.stringify(alpha)}`);
+  if (alpha !== 'keep' && alpha !== 'drop')
+    throw new TypeError(`${name}: alpha must be 'keep' or 'drop', got ${JSON.stringify(alpha)}`);
   if (dataRange !== undefined && !(typeof dataRange === 'number' && dataRange > 0 && Number.isFinite(dataRange))) {
     throw new TypeError(`${name}: dataRange must be a positive number, got ${JSON.stringify(dataRange)}`);
   }
@@ -100,8 +137,15 @@ export function readImage(bytes, { name = 'image', dataRange, alpha = 'keep' } =
     for (let i = 0, j = c; i < plane; i++, j += channels) out[i] = src[j];
   }
   return {
-    name, format, data, shape: [kept, height, width], width, height,
-    colorType: COLOR_TYPES[kept], palette: Boolean(img.palette), bitDepth: depth,
+    name,
+    format,
+    data,
+    shape: [kept, height, width],
+    width,
+    height,
+    colorType: COLOR_TYPES[kept],
+    palette: Boolean(img.palette),
+    bitDepth: depth,
     dataRange: dataRange ?? 2 ** depth - 1,
   };
 }
@@ -120,11 +164,18 @@ export function imagePair(estimate, reference) {
     throw mismatch(`the sizes differ: ${size(estimate)} and ${size(reference)}`);
   }
   if (estimate.shape[0] !== reference.shape[0]) {
-    throw mismatch(`the channels differ: ${estimate.colorType} (${estimate.shape[0]}) and ${reference.colorType} (${reference.shape[0]})${
-      /alpha|rgba/.test(estimate.colorType + reference.colorType) ? "; read both with {alpha: 'drop'} to compare the colours only" : ''}`);
+    throw mismatch(
+      `the channels differ: ${estimate.colorType} (${estimate.shape[0]}) and ${reference.colorType} (${reference.shape[0]})${
+        /alpha|rgba/.test(estimate.colorType + reference.colorType)
+          ? "; read both with {alpha: 'drop'} to compare the colours only"
+          : ''
+      }`,
+    );
   }
   if (estimate.dataRange !== reference.dataRange) {
-    throw mismatch(`the data ranges differ: ${estimate.dataRange} (${estimate.bitDepth}-bit) and ${reference.dataRange} (${reference.bitDepth}-bit); give both the same dataRange`);
+    throw mismatch(
+      `the data ranges differ: ${estimate.dataRange} (${estimate.bitDepth}-bit) and ${reference.dataRange} (${reference.bitDepth}-bit); give both the same dataRange`,
+    );
   }
   return {
     preds: { data: estimate.data, shape: [1, ...estimate.shape] },

@@ -28,10 +28,37 @@ export { readCoco, evaluateCoco } from './coco.mjs';
 export { tideErrors } from './tide.mjs';
 export { detectionConfusionMatrix } from './detection-confusion.mjs';
 export { rleEncode, rleDecode, rleArea, rleToBbox, rleIou, rleFrPoly } from './rle.mjs';
-export { readQrels, readRun, readTrecCsv, isTrecCsv, trecInputs, trecRanking, TrecFormatError, pairedTTest, pairedRandomizationTest } from './trec.mjs';
+export {
+  readQrels,
+  readRun,
+  readTrecCsv,
+  isTrecCsv,
+  trecInputs,
+  trecRanking,
+  TrecFormatError,
+  pairedTTest,
+  pairedRandomizationTest,
+} from './trec.mjs';
 export { alignTranscripts } from './alignment.mjs';
-export { readWideCsv, readLongCsv, readWideJson, readWideNpy, readLabelStudio, readCvatXml, readRatings, detectRatingsFormat, AnnotationFormatError } from './annotations.mjs';
-export { readYolo, readYoloClasses, readPascalVoc, readCvatImages, cocoResults, imageSize } from './detection-importers.mjs';
+export {
+  readWideCsv,
+  readLongCsv,
+  readWideJson,
+  readWideNpy,
+  readLabelStudio,
+  readCvatXml,
+  readRatings,
+  detectRatingsFormat,
+  AnnotationFormatError,
+} from './annotations.mjs';
+export {
+  readYolo,
+  readYoloClasses,
+  readPascalVoc,
+  readCvatImages,
+  cocoResults,
+  imageSize,
+} from './detection-importers.mjs';
 
 // Every metric gets add, sub, mul, div, pow, abs, neg (and radd, rsub...): see compose.mjs.
 installOperators(Metric);

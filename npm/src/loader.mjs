@@ -12,11 +12,37 @@ import { wasmetricsError } from './errors.mjs';
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the
 // engine implements WebAssembly SIMD (the same probe as wasm-feature-detect / onnxruntime-web).
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type section: () -> v128
-  0x03, 0x02, 0x01, 0x00, //                         function section: one function of type 0
-  0x0a, 0x0a, 0x01, 0x08, 0x00, //                   code section: one body, no locals
-  0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x62, 0x0b, //       i32.const 0; i8x16.splat; i8x16.popcnt; end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version 1
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, //       type section: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, //                         function section: one function of type 0
+  0x0a,
+  0x0a,
+  0x01,
+  0x08,
+  0x00, //                   code section: one body, no locals
+  0x41,
+  0x00,
+  0xfd,
+  0x0f,
+  0xfd,
+  0x62,
+  0x0b, //       i32.const 0; i8x16.splat; i8x16.popcnt; end
 ]);
 
 const INIT_OPTION_KEYS = ['simd', 'wasmBinary', 'wasmUrl', 'locateFile'];
@@ -56,8 +82,9 @@ export function init(options = {}) {
   if (state === 'loading' || state === 'ready') {
     const given = Object.keys(options).length > 0;
     if (given && !sameOptions(options, initOptions)) {
-      return Promise.reject(new Error(
-        'wasmetrics.init: already initialized with other options; the module loads once per page or process'));
+      return Promise.reject(
+        new Error('wasmetrics.init: already initialized with other options; the module loads once per page or process'),
+      );
     }
     return initPromise;
   }
@@ -80,7 +107,8 @@ export function init(options = {}) {
 
 /** Which build was loaded: true for the SIMD one. */
 export function simd() {
-  if (state !== 'ready') throw wasmetricsError('E_NOT_INITIALIZED', `${NOT_READY} (simd() tells which build init() loaded)`);
+  if (state !== 'ready')
+    throw wasmetricsError('E_NOT_INITIALIZED', `${NOT_READY} (simd() tells which build init() loaded)`);
   return loadedSimd;
 }
 
@@ -126,7 +154,8 @@ async function load(options) {
     instantiateWasm(imports, receiveInstance) {
       WebAssembly.instantiate(compiled, imports).then(
         (instance) => receiveInstance(instance, compiled),
-        (e) => instantiateFailed(new Error(`wasmetrics.init: instantiating the WebAssembly module failed: ${e.message}`)),
+        (e) =>
+          instantiateFailed(new Error(`wasmetrics.init: instantiating the WebAssembly module failed: ${e.message}`)),
       );
       return {}; // exports arrive asynchronously through receiveInstance
     },
@@ -147,7 +176,12 @@ function throwErrorsInJs(module) {
   const toError = ({ message, code, metric, argument }, optionsText) => {
     const written = snakeKeys(optionsText);
     const jsName = (name) => (written.has(name) ? name : camelCase(name));
-    return wasmetricsError(code, jsOptionNames(message, metric, jsName), metric, argument === undefined ? undefined : jsName(argument));
+    return wasmetricsError(
+      code,
+      jsOptionNames(message, metric, jsName),
+      metric,
+      argument === undefined ? undefined : jsName(argument),
+    );
   };
   const optionsOf = new WeakMap(); // native metric -> the options JSON it was created with
   const flagAt = module.errorFlagPointer(); // a byte set while a refusal waits in takeError()
@@ -158,7 +192,14 @@ function throwErrorsInJs(module) {
   };
   for (const key of Object.getOwnPropertyNames(NativeMetric.prototype)) {
     const method = NativeMetric.prototype[key];
-    if (key === 'constructor' || typeof method !== 'function' || key === 'delete' || key.startsWith('is') || key === 'clone') continue;
+    if (
+      key === 'constructor' ||
+      typeof method !== 'function' ||
+      key === 'delete' ||
+      key.startsWith('is') ||
+      key === 'clone'
+    )
+      continue;
     NativeMetric.prototype[key] = function checked(...args) {
       const out = method.apply(this, args);
       check(this);
@@ -197,7 +238,10 @@ function jsOptionNames(message, metric, jsName) {
   if (typeof message !== 'string' || !Object.hasOwn(SPECS, metric ?? '')) return message;
   let pattern = optionNames.get(metric);
   if (pattern === undefined) {
-    const snake = SPECS[metric][1].split(' ').map((w) => w.replace(/#$/, '')).filter((n) => n.includes('_'));
+    const snake = SPECS[metric][1]
+      .split(' ')
+      .map((w) => w.replace(/#$/, ''))
+      .filter((n) => n.includes('_'));
     pattern = snake.length ? new RegExp(`(?<![A-Za-z0-9_])(${snake.join('|')})(?![A-Za-z0-9_])`, 'g') : null;
     optionNames.set(metric, pattern);
   }
@@ -214,7 +258,7 @@ function defaultWasmUrl(useSimd) {
 function toBytes(binary) {
   if (binary instanceof ArrayBuffer) return new Uint8Array(binary);
   if (ArrayBuffer.isView(binary)) return new Uint8Array(binary.buffer, binary.byteOffset, binary.byteLength);
-  throw new TypeError('wasmetrics.init: option \'wasmBinary\' must be an ArrayBuffer or a typed array');
+  throw new TypeError("wasmetrics.init: option 'wasmBinary' must be an ArrayBuffer or a typed array");
 }
 
 async function compileWasm(options, useSimd) {

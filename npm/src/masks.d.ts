@@ -36,7 +36,10 @@ export declare function decodeMask(bytes: PngBytes, options?: { name?: string })
  * Stacks [H, W] label maps of one size into an [N, H, W] tensor, copying each once; the element
  * type is the widest of the inputs (uint8 < uint16 < int32). Throws if the sizes differ.
  */
-export declare function stackMasks(masks: readonly LabelMap[]): { data: Uint8Array | Uint16Array | Int32Array; shape: [number, number, number] };
+export declare function stackMasks(masks: readonly LabelMap[]): {
+  data: Uint8Array | Uint16Array | Int32Array;
+  shape: [number, number, number];
+};
 
 /** A mask as evaluateMasks() takes it: PNG bytes, a File/Blob, or a decoded label map. */
 export type MaskSource = PngBytes | { arrayBuffer(): Promise<ArrayBuffer> } | LabelMap;
@@ -119,4 +122,6 @@ export interface MaskReport<M extends Record<string, Metric> = Record<string, Me
  * that is not ignoreIndex (the value and pixel given).
  */
 export declare function evaluateMasks<M extends Record<string, Metric> = Record<string, Metric>>(
-  pairs: Iterable<MaskPair> | AsyncIterable<MaskPair>, options: EvaluateMasksOptions<M>): Promise<MaskReport<M>>;
+  pairs: Iterable<MaskPair> | AsyncIterable<MaskPair>,
+  options: EvaluateMasksOptions<M>,
+): Promise<MaskReport<M>>;

@@ -19,12 +19,16 @@ export function decodeMask(bytes, { name = 'mask' } = {}) {
   const { width, height, depth } = png;
   const isPalette = png.palette !== undefined;
   if (png.channels !== 1) {
-    throw new Error(`${name}: a label mask must be a greyscale or palette PNG, this one is ${
-      COLOUR_NAMES[png.channels] ?? `${png.channels}-channel`} (${depth}-bit); save it with one class id per pixel`);
+    throw new Error(
+      `${name}: a label mask must be a greyscale or palette PNG, this one is ${
+        COLOUR_NAMES[png.channels] ?? `${png.channels}-channel`
+      } (${depth}-bit); save it with one class id per pixel`,
+    );
   }
   let data = png.data;
   if (depth < 8) data = unpackLowBitDepth(data, width, height, depth);
-  else if (depth === 8 && !(data instanceof Uint8Array)) data = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  else if (depth === 8 && !(data instanceof Uint8Array))
+    data = new Uint8Array(data.buffer, data.byteOffset, data.length);
   if (data.length !== width * height) {
     throw new Error(`${name}: decoded ${data.length} values for a ${width}x${height} image`);
   }
@@ -38,12 +42,22 @@ const shapeText = (shape) => `${shape[1]}x${shape[0]}`; // width x height, as im
 function labelMap(value, name, side) {
   if (value && typeof value === 'object' && 'data' in value && 'shape' in value && !ArrayBuffer.isView(value)) {
     const { data, shape } = value;
-    const ok = data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof Uint16Array
-      || data instanceof Int32Array;
-    if (!ok) throw new TypeError(`${name}: the ${side} label map's data must be a Uint8Array, Uint16Array or Int32Array`);
-    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isSafeInteger(d) && d > 0)
-        || shape[0] * shape[1] !== data.length) {
-      throw new Error(`${name}: the ${side} label map needs shape [H, W] matching its ${data.length} values, got ${JSON.stringify(shape)}`);
+    const ok =
+      data instanceof Uint8Array ||
+      data instanceof Uint8ClampedArray ||
+      data instanceof Uint16Array ||
+      data instanceof Int32Array;
+    if (!ok)
+      throw new TypeError(`${name}: the ${side} label map's data must be a Uint8Array, Uint16Array or Int32Array`);
+    if (
+      !Array.isArray(shape) ||
+      shape.length !== 2 ||
+      !shape.every((d) => Number.isSafeInteger(d) && d > 0) ||
+      shape[0] * shape[1] !== data.length
+    ) {
+      throw new Error(
+        `${name}: the ${side} label map needs shape [H, W] matching its ${data.length} values, got ${JSON.stringify(shape)}`,
+      );
     }
     return { data, shape, name: value.name ?? name };
   }
@@ -55,12 +69,15 @@ function labelMap(value, name, side) {
  * The element type is the widest of the inputs (uint8 < uint16 < int32). Sizes must agree.
  */
 export function stackMasks(masks) {
-  if (!Array.isArray(masks) || masks.length === 0) throw new TypeError('stackMasks: expected a non-empty array of masks');
+  if (!Array.isArray(masks) || masks.length === 0)
+    throw new TypeError('stackMasks: expected a non-empty array of masks');
   const [h, w] = masks[0].shape;
   let rank = 0;
   for (const m of masks) {
     if (m.shape[0] !== h || m.shape[1] !== w) {
-      throw new Error(`stackMasks: ${m.name ?? 'a mask'} is ${shapeText(m.shape)} but ${masks[0].name ?? 'the first mask'} is ${shapeText([h, w])}`);
+      throw new Error(
+        `stackMasks: ${m.name ?? 'a mask'} is ${shapeText(m.shape)} but ${masks[0].name ?? 'the first mask'} is ${shapeText([h, w])}`,
+      );
     }
     rank = Math.max(rank, m.data instanceof Int32Array ? 2 : m.data instanceof Uint16Array ? 1 : 0);
   }
@@ -84,8 +101,12 @@ function checkLabels(mask, side, file, numClasses, ignoreIndex) {
   if (i < 0) return;
   const [, w] = mask.shape;
   const v = mask.data[i];
-  throw new Error(`${file}: ${side} label ${v} at pixel (x=${i % w}, y=${Math.floor(i / w)}) is outside [0, ${numClasses})`
-    + (ignoreIndex === null || ignoreIndex === undefined ? ' and no ignoreIndex is set' : ` and is not the ignoreIndex ${ignoreIndex}`));
+  throw new Error(
+    `${file}: ${side} label ${v} at pixel (x=${i % w}, y=${Math.floor(i / w)}) is outside [0, ${numClasses})` +
+      (ignoreIndex === null || ignoreIndex === undefined
+        ? ' and no ignoreIndex is set'
+        : ` and is not the ignoreIndex ${ignoreIndex}`),
+  );
 }
 
 async function resolveInput(value) {
@@ -123,7 +144,15 @@ function countSupport(target, pred, ignore, targetCount, predCount) {
  * IoU, worst first.
  */
 export async function evaluateMasks(pairs, options = {}) {
-  const { numClasses, ignoreIndex = null, includeBackground = true, classNames, batchSize = 16, onProgress, metrics = {} } = options;
+  const {
+    numClasses,
+    ignoreIndex = null,
+    includeBackground = true,
+    classNames,
+    batchSize = 16,
+    onProgress,
+    metrics = {},
+  } = options;
   if (!Number.isSafeInteger(numClasses) || numClasses < 1) {
     throw new TypeError(`evaluateMasks: numClasses must be a positive integer, got ${String(numClasses)}`);
   }
@@ -133,7 +162,11 @@ export async function evaluateMasks(pairs, options = {}) {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new TypeError(`evaluateMasks: batchSize must be a positive integer, got ${String(batchSize)}`);
   }
-  if (pairs === null || pairs === undefined || (typeof pairs[Symbol.iterator] !== 'function' && typeof pairs[Symbol.asyncIterator] !== 'function')) {
+  if (
+    pairs === null ||
+    pairs === undefined ||
+    (typeof pairs[Symbol.iterator] !== 'function' && typeof pairs[Symbol.asyncIterator] !== 'function')
+  ) {
     throw new TypeError('evaluateMasks: pairs must be an array (or iterable) of {name, pred, target}');
   }
   const { MeanIoU } = generated;
@@ -170,7 +203,9 @@ export async function evaluateMasks(pairs, options = {}) {
       const target = labelMap(await resolveInput(pair.target), `${name} (reference)`, 'reference');
       const pred = labelMap(await resolveInput(pair.pred), `${name} (prediction)`, 'predicted');
       if (pred.shape[0] !== target.shape[0] || pred.shape[1] !== target.shape[1]) {
-        throw new Error(`${name}: the predicted mask is ${shapeText(pred.shape)} but the reference mask is ${shapeText(target.shape)}`);
+        throw new Error(
+          `${name}: the predicted mask is ${shapeText(pred.shape)} but the reference mask is ${shapeText(target.shape)}`,
+        );
       }
       checkLabels(target, 'reference', name, numClasses, ignoreIndex);
       checkLabels(pred, 'predicted', name, numClasses, ignoreIndex);
@@ -187,7 +222,9 @@ export async function evaluateMasks(pairs, options = {}) {
     if (images.length === 0) throw new Error('evaluateMasks: no mask pairs were given');
 
     const perImage = own.perImage.compute();
-    images.forEach((im, i) => { im.meanIoU = perImage.data[i]; });
+    images.forEach((im, i) => {
+      im.meanIoU = perImage.data[i];
+    });
     const first = includeBackground || numClasses === 1 ? 0 : 1;
     const classIds = Array.from({ length: numClasses - first }, (_, k) => k + first);
     const vector = (r) => (typeof r === 'number' ? [r] : Array.from(r.data));
@@ -210,8 +247,9 @@ export async function evaluateMasks(pairs, options = {}) {
       })),
       meanIoU: { dataset: own.meanDataset.compute(), sample: own.meanSample.compute() },
       // Worst first; images with nothing to score (NaN: every pixel void) last; ties by input order.
-      images: images.sort((a, b) => (Number.isNaN(a.meanIoU) - Number.isNaN(b.meanIoU))
-        || (a.meanIoU - b.meanIoU) || (a.index - b.index)),
+      images: images.sort(
+        (a, b) => Number.isNaN(a.meanIoU) - Number.isNaN(b.meanIoU) || a.meanIoU - b.meanIoU || a.index - b.index,
+      ),
       metrics: extra,
     };
   } finally {

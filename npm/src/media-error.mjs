@@ -21,8 +21,12 @@ export const mediaError = (file, problem, text) => new MediaFormatError(`${file}
 
 /** The bytes of a file as a Uint8Array view (Node's Buffer, a Uint8Array, an ArrayBuffer, a DataView). */
 export function fileBytes(bytes, name, what) {
-  if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && bytes instanceof SharedArrayBuffer)) return new Uint8Array(bytes);
+  if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && bytes instanceof SharedArrayBuffer))
+    return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw new TypeError(`${name}: expected the ${what} file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${
-    bytes === null ? 'null' : typeof bytes === 'object' ? `a ${bytes.constructor?.name ?? 'object'}` : typeof bytes}`);
+  throw new TypeError(
+    `${name}: expected the ${what} file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${
+      bytes === null ? 'null' : typeof bytes === 'object' ? `a ${bytes.constructor?.name ?? 'object'}` : typeof bytes
+    }`,
+  );
 }

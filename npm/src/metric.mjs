@@ -231,7 +231,9 @@ export class Metric {
         throw withCode(e, 'E_INPUT', this.#name); // a wrong type, a ragged array...: refused before the engine
       }
     }
-    return withHeapTensors(getWasm(`${this.#name}.${method}`), tensors, (descriptors, flat) => fn(native, descriptors, flat));
+    return withHeapTensors(getWasm(`${this.#name}.${method}`), tensors, (descriptors, flat) =>
+      fn(native, descriptors, flat),
+    );
   }
 
   /** The metric's registered name, e.g. "MeanSquaredError". */
@@ -259,13 +261,17 @@ export class Metric {
 
   /** Folds a batch into the state. Inputs in the order of the metric's update() arguments. */
   update(...inputs) {
-    this.#withInputs('update', inputs, (native, d, flat) => (flat ? native.updateFlat(flat, d.length) : native.update(d)));
+    this.#withInputs('update', inputs, (native, d, flat) =>
+      flat ? native.updateFlat(flat, d.length) : native.update(d),
+    );
   }
 
   /** The value on this batch alone; the batch is accumulated too. */
   forward(...inputs) {
     return fromNativeResult(
-      this.#withInputs('forward', inputs, (native, d, flat) => (flat ? native.forwardFlat(flat, d.length) : native.forward(d))),
+      this.#withInputs('forward', inputs, (native, d, flat) =>
+        flat ? native.forwardFlat(flat, d.length) : native.forward(d),
+      ),
     );
   }
 

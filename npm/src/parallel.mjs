@@ -15,8 +15,8 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 // setTimeout fires at once beyond 2^31 - 1 ms: longer timeouts (about 25 days) mean none.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const isNode = () => typeof process === 'object' && typeof process.versions?.node === 'string'
-  && typeof globalThis.Worker !== 'function';
+const isNode = () =>
+  typeof process === 'object' && typeof process.versions?.node === 'string' && typeof globalThis.Worker !== 'function';
 
 // Node: a worker that imports the package by URL (dist/index.mjs or dist/index.cjs) and serves.
 const NODE_WORKER_SOURCE = `
@@ -38,7 +38,9 @@ async function spawnWorker(workerUrl, custom, { onMessage, onFailure, onExit }, 
   if (isNode()) {
     const Worker = await nodeWorkerClass();
     const w = new Worker(NODE_WORKER_SOURCE, {
-      eval: true, workerData: { url: String(workerUrl) }, ...(resourceLimits ? { resourceLimits } : {}),
+      eval: true,
+      workerData: { url: String(workerUrl) },
+      ...(resourceLimits ? { resourceLimits } : {}),
     });
     w.on('message', onMessage);
     w.on('messageerror', () => onFailure('a message from the worker could not be deserialized'));
@@ -47,8 +49,9 @@ async function spawnWorker(workerUrl, custom, { onMessage, onFailure, onExit }, 
     return { post: (msg, transfer) => w.postMessage(msg, transfer), terminate: () => w.terminate() };
   }
   // The browser build's dedicated worker module (platform-browser.mjs), else this bundle by name.
-  const w = (!custom && startDefaultWebWorker())
-    || new Worker(workerUrl, { type: 'module', name: custom ? CUSTOM_WORKER_NAME : WORKER_NAME });
+  const w =
+    (!custom && startDefaultWebWorker()) ||
+    new Worker(workerUrl, { type: 'module', name: custom ? CUSTOM_WORKER_NAME : WORKER_NAME });
   w.onmessage = (e) => onMessage(e.data);
   w.onerror = (e) => {
     e.preventDefault?.();
@@ -73,11 +76,13 @@ function copyBatch(args, index) {
       try {
         bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
       } catch {
-        throw new TypeError(`evaluateParallel: batch ${index}: ${where} is a typed array whose ArrayBuffer is detached `
-          + '(transferred elsewhere): its data are gone');
+        throw new TypeError(
+          `evaluateParallel: batch ${index}: ${where} is a typed array whose ArrayBuffer is detached ` +
+            '(transferred elsewhere): its data are gone',
+        );
       }
       transfer.push(bytes.buffer);
-      const Type = v instanceof DataView ? DataView : globalThis[v[Symbol.toStringTag]] ?? Uint8Array;
+      const Type = v instanceof DataView ? DataView : (globalThis[v[Symbol.toStringTag]] ?? Uint8Array);
       return new Type(bytes.buffer);
     }
     if (Array.isArray(v)) return v.map((x, i) => visit(x, `${where}[${i}]`));
@@ -108,21 +113,41 @@ function abortError(signal) {
  * collection.d.ts (EvaluateParallelOptions) and the package README.
  */
 export async function evaluateParallel({
-  metrics, batches, workers = defaultWorkerCount(), onProgress = null, exact = true,
-  init: initOptions = undefined, workerUrl = undefined, inflight = 2, timeoutMs = DEFAULT_TIMEOUT_MS,
-  signal = undefined, resourceLimits = undefined,
+  metrics,
+  batches,
+  workers = defaultWorkerCount(),
+  onProgress = null,
+  exact = true,
+  init: initOptions = undefined,
+  workerUrl = undefined,
+  inflight = 2,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  signal = undefined,
+  resourceLimits = undefined,
 } = {}) {
   getWasm('evaluateParallel()');
-  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`evaluateParallel: workers must be a positive integer, got ${workers}`);
-  if (batches === null || batches === undefined || (typeof batches[Symbol.iterator] !== 'function' && typeof batches[Symbol.asyncIterator] !== 'function')) {
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(`evaluateParallel: workers must be a positive integer, got ${workers}`);
+  if (
+    batches === null ||
+    batches === undefined ||
+    (typeof batches[Symbol.iterator] !== 'function' && typeof batches[Symbol.asyncIterator] !== 'function')
+  ) {
     throw new TypeError('evaluateParallel: batches must be an array, an iterable or an async iterable of batches');
   }
-  if (!Number.isInteger(inflight) || inflight < 1) throw new RangeError(`evaluateParallel: inflight must be a positive integer, got ${inflight}`);
-  if (onProgress !== null && typeof onProgress !== 'function') throw new TypeError('evaluateParallel: onProgress must be a function');
+  if (!Number.isInteger(inflight) || inflight < 1)
+    throw new RangeError(`evaluateParallel: inflight must be a positive integer, got ${inflight}`);
+  if (onProgress !== null && typeof onProgress !== 'function')
+    throw new TypeError('evaluateParallel: onProgress must be a function');
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-    throw new RangeError(`evaluateParallel: timeoutMs must be a positive number of milliseconds (Infinity: no timeout), got ${timeoutMs}`);
+    throw new RangeError(
+      `evaluateParallel: timeoutMs must be a positive number of milliseconds (Infinity: no timeout), got ${timeoutMs}`,
+    );
   }
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
+  if (
+    signal !== undefined &&
+    (signal === null || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')
+  ) {
     throw new TypeError('evaluateParallel: signal must be an AbortSignal');
   }
   if (signal?.aborted) throw abortError(signal);
@@ -130,7 +155,8 @@ export async function evaluateParallel({
   const accumulated = new MetricCollection(createMetrics(metrics, 'evaluateParallel'));
   const scratch = accumulated.clone();
   const total = Array.isArray(batches) ? batches.length : undefined;
-  if (total === 0) { // nothing to shard: no worker needed
+  if (total === 0) {
+    // nothing to shard: no worker needed
     try {
       return accumulated.compute();
     } finally {
@@ -138,7 +164,8 @@ export async function evaluateParallel({
       accumulated.dispose();
     }
   }
-  const iterator = typeof batches[Symbol.asyncIterator] === 'function' ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
+  const iterator =
+    typeof batches[Symbol.asyncIterator] === 'function' ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
   const start = { type: 'start', init: initOptions ?? { simd: simd() }, metrics, exact };
   const custom = workerUrl !== undefined && workerUrl !== null;
   const url = custom ? String(workerUrl.href ?? workerUrl) : packageUrl();
@@ -188,17 +215,21 @@ class Call {
   }
 
   handlers(k) {
-    const guard = (fn) => (...args) => {
-      if (this.settled) return;
-      try {
-        fn(...args);
-      } catch (e) {
-        this.fail(e);
-      }
-    };
+    const guard =
+      (fn) =>
+      (...args) => {
+        if (this.settled) return;
+        try {
+          fn(...args);
+        } catch (e) {
+          this.fail(e);
+        }
+      };
     return {
       onMessage: guard((msg) => this.onMessage(k, msg)),
-      onFailure: guard((message) => this.fail(new Error(`evaluateParallel: worker ${k} failed while ${this.owed(k)}: ${message}`))),
+      onFailure: guard((message) =>
+        this.fail(new Error(`evaluateParallel: worker ${k} failed while ${this.owed(k)}: ${message}`)),
+      ),
       onExit: guard((code) => {
         const w = this.pool[k];
         if (w && w.final !== null && w.batches.size === 0) return; // done with its part
@@ -232,8 +263,16 @@ class Call {
     w.timer = null;
     const owes = !w.ready || w.batches.size > 0 || (w.finishing && w.final === null);
     if (!owes || this.settled || !(this.timeoutMs <= MAX_TIMER_MS)) return;
-    w.timer = setTimeout(() => this.fail(new Error(`evaluateParallel: worker ${k} sent nothing for ${this.timeoutMs} ms while `
-      + `${this.owed(k)} (timeoutMs; the worker may have died, run out of memory or hung)`)), this.timeoutMs);
+    w.timer = setTimeout(
+      () =>
+        this.fail(
+          new Error(
+            `evaluateParallel: worker ${k} sent nothing for ${this.timeoutMs} ms while ` +
+              `${this.owed(k)} (timeoutMs; the worker may have died, run out of memory or hung)`,
+          ),
+        ),
+      this.timeoutMs,
+    );
   }
 
   fail(e) {
@@ -298,8 +337,11 @@ class Call {
       }
       return;
     } else if (msg?.type === 'error') {
-      throw new Error(msg.index === undefined ? `evaluateParallel: worker ${k} failed: ${msg.message}`
-        : `evaluateParallel: batch ${msg.index}: ${msg.message}`);
+      throw new Error(
+        msg.index === undefined
+          ? `evaluateParallel: worker ${k} failed: ${msg.message}`
+          : `evaluateParallel: batch ${msg.index}: ${msg.message}`,
+      );
     } else {
       throw new Error(`evaluateParallel: worker ${k} sent an unexpected message ${JSON.stringify(msg?.type ?? msg)}`);
     }
@@ -328,7 +370,10 @@ class Call {
         }
         const index = this.nextIndex++;
         const batch = item.value;
-        if (!Array.isArray(batch)) throw new TypeError(`evaluateParallel: batch ${index} must be an array of update arguments, got ${String(batch)}`);
+        if (!Array.isArray(batch))
+          throw new TypeError(
+            `evaluateParallel: batch ${index} must be an array of update arguments, got ${String(batch)}`,
+          );
         const { args, transfer } = copyBatch(batch, index);
         this.pool[k].batches.add(index);
         this.post(k, { type: 'batch', index, args }, transfer);
@@ -348,7 +393,8 @@ class Call {
       this.succeed(this.accumulated.compute());
       return;
     }
-    this.pool.forEach((w, k) => { // each answers with its 'final' state
+    this.pool.forEach((w, k) => {
+      // each answers with its 'final' state
       w.finishing = true;
       this.post(k, { type: 'finish' });
     });

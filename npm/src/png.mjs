@@ -42,19 +42,27 @@ function checkClaimedSize(view, name) {
   const type = (p) => String.fromCharCode(...view.subarray(p + 4, p + 8));
   const headers = [];
   let idat = 0;
-  for (let p = 8; p + 8 <= view.length;) { // every chunk, as the decoder walks them
+  for (let p = 8; p + 8 <= view.length;) {
+    // every chunk, as the decoder walks them
     const len = dv.getUint32(p);
     if (type(p) === 'IDAT') idat += Math.min(len, view.length - p - 8);
     if (type(p) === 'IHDR' && len >= 13 && p + 21 <= view.length) headers.push(p + 8);
     p += 12 + len;
   }
   for (const h of headers) {
-    const width = dv.getUint32(h), height = dv.getUint32(h + 4), depth = view[h + 8], colorType = view[h + 9];
+    const width = dv.getUint32(h),
+      height = dv.getUint32(h + 4),
+      depth = view[h + 8],
+      colorType = view[h + 9];
     if (width === 0 || height === 0) throw mediaError(name, 'corrupt', `the PNG has no pixels (${width}x${height})`);
     const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType] ?? 4;
     const rawBytes = height * (1 + Math.ceil((width * depth * channels) / 8));
     if (rawBytes > 1032 * idat + 1024) {
-      throw mediaError(name, 'truncated', `the PNG claims ${width}x${height} pixels but holds only ${idat} bytes of image data (corrupt or truncated)`);
+      throw mediaError(
+        name,
+        'truncated',
+        `the PNG claims ${width}x${height} pixels but holds only ${idat} bytes of image data (corrupt or truncated)`,
+      );
     }
   }
 }
@@ -72,9 +80,14 @@ export function decodePngChecked(view, name) {
     // no IEND chunk near the end: the file was cut short
     const tail = String.fromCharCode(...view.subarray(Math.max(0, view.length - 64)));
     const short = !tail.includes('IEND');
-    throw mediaError(name, short ? 'truncated' : 'corrupt', `cannot decode the PNG (${short ? 'truncated: no IEND chunk; ' : ''}${e?.message ?? e})`);
+    throw mediaError(
+      name,
+      short ? 'truncated' : 'corrupt',
+      `cannot decode the PNG (${short ? 'truncated: no IEND chunk; ' : ''}${e?.message ?? e})`,
+    );
   }
-  if (!(png.width > 0 && png.height > 0)) throw mediaError(name, 'corrupt', `the PNG has no pixels (${png.width}x${png.height})`);
+  if (!(png.width > 0 && png.height > 0))
+    throw mediaError(name, 'corrupt', `the PNG has no pixels (${png.width}x${png.height})`);
   return png;
 }
 

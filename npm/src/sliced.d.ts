@@ -1,4 +1,3 @@
-
 // ---- Sliced evaluation and paired model comparison ---------------------------------------------
 // (appended by npm/scripts/build.mjs from npm/src/sliced.d.ts: src/sliced.mjs, src/paired.mjs)
 
@@ -6,8 +5,17 @@
 export type SliceKey = number | string;
 
 /** Slice keys of a batch, one per row. */
-export type SliceKeys = readonly SliceKey[] | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array
-  | Float64Array | BigInt64Array | { data: ArrayBufferView; shape?: readonly number[] };
+export type SliceKeys =
+  | readonly SliceKey[]
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | Float64Array
+  | BigInt64Array
+  | { data: ArrayBufferView; shape?: readonly number[] };
 
 /** Options of {@link SlicedMetric}. */
 export interface SlicedMetricOptions {
@@ -85,7 +93,11 @@ export interface McNemarResult {
  * McNemar's test, statsmodels' conventions: per-row correctness of two models on the same rows
  * (booleans or 0/1), or the 2x2 table [[both right, only A right], [only B right, both wrong]].
  */
-export declare function mcnemarTest(correctA: ArrayLike<boolean | number>, correctB: ArrayLike<boolean | number>, options?: McNemarOptions): McNemarResult;
+export declare function mcnemarTest(
+  correctA: ArrayLike<boolean | number>,
+  correctB: ArrayLike<boolean | number>,
+  options?: McNemarOptions,
+): McNemarResult;
 export declare function mcnemarTest(table: readonly (readonly number[])[], options?: McNemarOptions): McNemarResult;
 
 /** What {@link delongTest} returns; difference = aucB - aucA. */
@@ -112,8 +124,12 @@ export interface DeLongResult {
  * DeLong's test for two correlated binary AUROCs (Sun & Xu 2014's O(n log n) algorithm): the same
  * rows scored by two models, target 0/1. Needs at least 2 positive and 2 negative rows.
  */
-export declare function delongTest(scoresA: ArrayLike<number>, scoresB: ArrayLike<number>, target: ArrayLike<boolean | number>,
-  options?: { alpha?: number }): DeLongResult;
+export declare function delongTest(
+  scoresA: ArrayLike<number>,
+  scoresB: ArrayLike<number>,
+  target: ArrayLike<boolean | number>,
+  options?: { alpha?: number },
+): DeLongResult;
 
 /** Options of {@link pairedBootstrap}. */
 export interface PairedBootstrapOptions {
@@ -151,5 +167,9 @@ export interface PairedBootstrapResult {
  * each model's update() arguments, e.g. [predsA, target] and [predsB, target]; both are resampled
  * with the same row indices. `metric` is a template and stays the caller's.
  */
-export declare function pairedBootstrap(metric: MetricLike, inputsA: readonly any[], inputsB: readonly any[],
-  options?: PairedBootstrapOptions): PairedBootstrapResult;
+export declare function pairedBootstrap(
+  metric: MetricLike,
+  inputsA: readonly any[],
+  inputsB: readonly any[],
+  options?: PairedBootstrapOptions,
+): PairedBootstrapResult;

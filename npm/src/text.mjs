@@ -27,7 +27,10 @@ function flattenRecord(value, path, strings) {
   } else if (isRecord(value)) {
     for (const [k, v] of Object.entries(value)) flattenRecord(v, path === '' ? k : `${path}.${k}`, strings);
   } else {
-    strings.push(path, typeof value === 'string' ? value : typeof value === 'bigint' ? String(value) : JSON.stringify(value) ?? 'null');
+    strings.push(
+      path,
+      typeof value === 'string' ? value : typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? 'null'),
+    );
   }
 }
 
@@ -42,7 +45,9 @@ export function toTextInput(value, kind, where) {
   if (kind === 'records') {
     const records = Array.isArray(value) ? value : [value];
     if (!records.every(isRecord)) {
-      throw new TypeError(`${where} must be a dict or an array of dicts, got ${describe(Array.isArray(value) ? records.find((r) => !isRecord(r)) : value)}`);
+      throw new TypeError(
+        `${where} must be a dict or an array of dicts, got ${describe(Array.isArray(value) ? records.find((r) => !isRecord(r)) : value)}`,
+      );
     }
     depth = Array.isArray(value) ? 1 : 0;
     groups = new Uint32Array(records.length + 1);
@@ -63,16 +68,22 @@ export function toTextInput(value, kind, where) {
         strings.push(v);
       } else if (nested && Array.isArray(v)) {
         for (let k = 0; k < v.length; k++) {
-          if (typeof v[k] !== 'string') throw new TypeError(`${where}[${j}][${k}] must be a string, got ${describe(v[k])}`);
+          if (typeof v[k] !== 'string')
+            throw new TypeError(`${where}[${j}][${k}] must be a string, got ${describe(v[k])}`);
           strings.push(v[k]);
         }
       } else {
-        throw new TypeError(`${where}[${j}] must be a string${kind === 'text_lists' ? ' or an array of strings' : ''}, got ${describe(v)}`);
+        throw new TypeError(
+          `${where}[${j}] must be a string${kind === 'text_lists' ? ' or an array of strings' : ''}, got ${describe(v)}`,
+        );
       }
       if (nested) groups[j + 1] = strings.length;
     }
   } else {
-    const wanted = kind === 'text_lists' ? 'a string, an array of strings or an array of arrays of strings' : 'a string or an array of strings';
+    const wanted =
+      kind === 'text_lists'
+        ? 'a string, an array of strings or an array of arrays of strings'
+        : 'a string or an array of strings';
     throw new TypeError(`${where} must be ${wanted}, got ${describe(value)}`);
   }
   return { text: { kind, depth, strings, groups } };
@@ -82,7 +93,11 @@ const encoder = new TextEncoder();
 
 function heapAlloc(M, bytes, pointers) {
   const ptr = M._malloc(Math.max(bytes, 1)) >>> 0;
-  if (ptr === 0) throw withCode(new Error(`out of memory in the WebAssembly heap copying ${bytes} bytes of text`), 'E_OUT_OF_MEMORY');
+  if (ptr === 0)
+    throw withCode(
+      new Error(`out of memory in the WebAssembly heap copying ${bytes} bytes of text`),
+      'E_OUT_OF_MEMORY',
+    );
   pointers.push(ptr);
   return ptr;
 }
@@ -102,10 +117,20 @@ export function textDescriptor(M, { kind, depth, strings, groups }, pointers) {
   const heap = M.HEAPU8; // after every malloc: growing memory replaces the view
   let pos = 0;
   for (let i = 0; i < strings.length; i++) {
-    if (strings[i].length) pos += encoder.encodeInto(strings[i], heap.subarray(bytesPtr + pos, bytesPtr + capacity)).written;
+    if (strings[i].length)
+      pos += encoder.encodeInto(strings[i], heap.subarray(bytesPtr + pos, bytesPtr + capacity)).written;
     offsets[i + 1] = pos;
   }
   new Uint32Array(heap.buffer, offsetsPtr, offsets.length).set(offsets);
   if (groups) new Uint32Array(heap.buffer, groupsPtr, groups.length).set(groups);
-  return [bytesPtr, TEXT_CODE, TEXT_KINDS[kind], offsetsPtr, strings.length, groupsPtr, groups ? groups.length - 1 : 0, depth];
+  return [
+    bytesPtr,
+    TEXT_CODE,
+    TEXT_KINDS[kind],
+    offsetsPtr,
+    strings.length,
+    groupsPtr,
+    groups ? groups.length - 1 : 0,
+    depth,
+  ];
 }

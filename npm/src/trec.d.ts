@@ -24,7 +24,8 @@ export declare function isTrecCsv(text: string): boolean;
 
 /** A query's retrieved documents in trec_eval's order (score descending, ties by document id descending), rank from 1. */
 export declare function trecRanking(
-  run: Map<string, { doc: string; score: number }[]>, query: string,
+  run: Map<string, { doc: string; score: number }[]>,
+  query: string,
 ): { doc: string; score: number; rank: number }[];
 
 /**
@@ -45,10 +46,13 @@ export declare function trecInputs(
 
 /** Paired two-sided t-test over per-query values of two runs (same queries, same order). */
 export declare function pairedTTest(
-  a: ArrayLike<number>, b: ArrayLike<number>,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
 ): { meanDifference: number; t: number; df: number; pValue: number };
 
 /** Paired two-sided randomisation test (random sign flips; seeded, so repeatable). */
 export declare function pairedRandomizationTest(
-  a: ArrayLike<number>, b: ArrayLike<number>, options?: { trials?: number; seed?: number },
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  options?: { trials?: number; seed?: number },
 ): { meanDifference: number; pValue: number; trials: number };

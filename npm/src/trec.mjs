@@ -27,12 +27,19 @@ export function readQrels(text) {
     if (!line.trim()) return;
     const f = line.trim().split(/\s+/);
     const at = `qrels line ${i + 1}`;
-    if (f.length !== 4) throw new TrecFormatError(`${at}: expected 4 columns (query iteration document relevance), got ${f.length}: ${JSON.stringify(line)}`);
+    if (f.length !== 4)
+      throw new TrecFormatError(
+        `${at}: expected 4 columns (query iteration document relevance), got ${f.length}: ${JSON.stringify(line)}`,
+      );
     const [query, , doc, relText] = f;
-    if (!/^[+-]?\d+$/.test(relText)) throw new TrecFormatError(`${at}: relevance must be an integer, got ${JSON.stringify(relText)}`);
+    if (!/^[+-]?\d+$/.test(relText))
+      throw new TrecFormatError(`${at}: relevance must be an integer, got ${JSON.stringify(relText)}`);
     if (!out.has(query)) out.set(query, new Map());
     const judged = out.get(query);
-    if (judged.has(doc)) throw new TrecFormatError(`${at}: document ${JSON.stringify(doc)} of query ${JSON.stringify(query)} is judged twice`);
+    if (judged.has(doc))
+      throw new TrecFormatError(
+        `${at}: document ${JSON.stringify(doc)} of query ${JSON.stringify(query)} is judged twice`,
+      );
     judged.set(doc, Number(relText));
   });
   return out;
@@ -52,16 +59,24 @@ export function readRun(text) {
     if (!line.trim()) return;
     const f = line.trim().split(/\s+/);
     const at = `run line ${i + 1}`;
-    if (f.length !== 6) throw new TrecFormatError(`${at}: expected 6 columns (query Q0 document rank score tag), got ${f.length}: ${JSON.stringify(line)}`);
+    if (f.length !== 6)
+      throw new TrecFormatError(
+        `${at}: expected 6 columns (query Q0 document rank score tag), got ${f.length}: ${JSON.stringify(line)}`,
+      );
     const [query, , doc, rankText, scoreText] = f;
-    if (!/^[+-]?\d+$/.test(rankText)) throw new TrecFormatError(`${at}: rank must be an integer, got ${JSON.stringify(rankText)}`);
+    if (!/^[+-]?\d+$/.test(rankText))
+      throw new TrecFormatError(`${at}: rank must be an integer, got ${JSON.stringify(rankText)}`);
     const score = Number(scoreText);
-    if (scoreText === '' || !Number.isFinite(score)) throw new TrecFormatError(`${at}: score must be a finite number, got ${JSON.stringify(scoreText)}`);
+    if (scoreText === '' || !Number.isFinite(score))
+      throw new TrecFormatError(`${at}: score must be a finite number, got ${JSON.stringify(scoreText)}`);
     if (!out.has(query)) {
       out.set(query, []);
       seen.set(query, new Set());
     }
-    if (seen.get(query).has(doc)) throw new TrecFormatError(`${at}: document ${JSON.stringify(doc)} is listed twice for query ${JSON.stringify(query)}`);
+    if (seen.get(query).has(doc))
+      throw new TrecFormatError(
+        `${at}: document ${JSON.stringify(doc)} is listed twice for query ${JSON.stringify(query)}`,
+      );
     seen.get(query).add(doc);
     out.get(query).push({ doc, rank: Number(rankText), score });
   });
@@ -94,20 +109,34 @@ export function readRun(text) {
  * over tied documents and the other metrics rank ties in the order the rows arrive.
  */
 export function trecInputs(qrels, run, { binary = false, minRelevance = 1, depth, ties = 'docno' } = {}) {
-  if (!(qrels instanceof Map) || !(run instanceof Map)) throw new TypeError('trecInputs(qrels, run): pass the Maps readQrels() and readRun() return');
+  if (!(qrels instanceof Map) || !(run instanceof Map))
+    throw new TypeError('trecInputs(qrels, run): pass the Maps readQrels() and readRun() return');
   const queries = [...qrels.keys()].sort();
   const maxDepth = Math.max(1, ...queries.map((q) => (run.get(q) ?? []).length));
   const rows = depth ?? maxDepth;
-  if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`trecInputs: depth must be a positive integer, got ${depth}`);
-  if (ties !== 'docno' && ties !== 'keep') throw new RangeError(`trecInputs: ties must be 'docno' (trec_eval's order) or 'keep' (the run's scores), got ${JSON.stringify(ties)}`);
-  if (ties === 'docno' && maxDepth > MAX_RANK_SCORE) throw new RangeError(`trecInputs: a query retrieves ${maxDepth} documents; ranks as float32 scores are exact up to ${MAX_RANK_SCORE}: pass ties: 'keep'`);
-  const preds = []; const target = []; const indexes = [];
+  if (!Number.isSafeInteger(rows) || rows < 1)
+    throw new RangeError(`trecInputs: depth must be a positive integer, got ${depth}`);
+  if (ties !== 'docno' && ties !== 'keep')
+    throw new RangeError(
+      `trecInputs: ties must be 'docno' (trec_eval's order) or 'keep' (the run's scores), got ${JSON.stringify(ties)}`,
+    );
+  if (ties === 'docno' && maxDepth > MAX_RANK_SCORE)
+    throw new RangeError(
+      `trecInputs: a query retrieves ${maxDepth} documents; ranks as float32 scores are exact up to ${MAX_RANK_SCORE}: pass ties: 'keep'`,
+    );
+  const preds = [];
+  const target = [];
+  const indexes = [];
   const rel = (r) => (binary ? (r >= minRelevance ? 1 : 0) : Math.max(0, r));
-  const push = (score, t, qi) => { preds.push(score); target.push(t); indexes.push(BigInt(qi)); };
+  const push = (score, t, qi) => {
+    preds.push(score);
+    target.push(t);
+    indexes.push(BigInt(qi));
+  };
   queries.forEach((q, qi) => {
     const judged = qrels.get(q);
     const retrieved = new Set();
-    const ranked = ties === 'docno' ? trecOrder(run.get(q) ?? []) : run.get(q) ?? [];
+    const ranked = ties === 'docno' ? trecOrder(run.get(q) ?? []) : (run.get(q) ?? []);
     ranked.forEach(({ doc, score }, i) => {
       retrieved.add(doc);
       push(ties === 'docno' ? ranked.length - i : score, rel(judged.get(doc) ?? 0), qi);
@@ -117,7 +146,12 @@ export function trecInputs(qrels, run, { binary = false, minRelevance = 1, depth
     for (let k = retrieved.size; k < rows; k++) push(-3.4e38, 0, qi);
     for (const [, r] of missing) push(-Infinity, rel(r), qi);
   });
-  return { preds: Float32Array.from(preds), target: Int32Array.from(target), indexes: BigInt64Array.from(indexes), queries };
+  return {
+    preds: Float32Array.from(preds),
+    target: Int32Array.from(target),
+    indexes: BigInt64Array.from(indexes),
+    queries,
+  };
 }
 
 // Ranks n, n-1, ..., 1 as float32 scores are exact (and distinct) up to 2^24.
@@ -141,7 +175,7 @@ const ENCODER = new TextEncoder();
  * descending (byte order).
  */
 function trecOrder(docs) {
-  return [...docs].sort((p, q) => (q.score - p.score) || compareBytes(q.doc, p.doc));
+  return [...docs].sort((p, q) => q.score - p.score || compareBytes(q.doc, p.doc));
 }
 
 /**
@@ -166,7 +200,11 @@ const CSV_COLUMNS = {
  * line is a header naming a query and a score column (comma- or tab-separated).
  */
 export function isTrecCsv(text) {
-  const head = String(text).slice(0, 4096).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const head =
+    String(text)
+      .slice(0, 4096)
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '') ?? '';
   const names = head.split(head.includes('\t') ? '\t' : ',').map((h) => h.trim().toLowerCase());
   return names.some((n) => CSV_COLUMNS.query.includes(n)) && names.some((n) => CSV_COLUMNS.score.includes(n));
 }
@@ -186,24 +224,39 @@ export function readTrecCsv(text) {
   if (headerAt < 0) throw new TrecFormatError('readTrecCsv: the file is empty');
   const delimiter = rows[headerAt].includes('\t') ? '\t' : ',';
   const header = rows[headerAt].split(delimiter).map((h) => h.trim().toLowerCase());
-  const at = Object.fromEntries(Object.entries(CSV_COLUMNS).map(([key, names]) => [key, header.findIndex((h) => names.includes(h))]));
-  const absent = Object.entries(at).filter(([, i]) => i < 0).map(([key]) => CSV_COLUMNS[key].join('/'));
-  if (absent.length) throw new TrecFormatError(`readTrecCsv line ${headerAt + 1}: the header needs a column for ${absent.join(', ')}; it has ${header.join(', ')}`);
+  const at = Object.fromEntries(
+    Object.entries(CSV_COLUMNS).map(([key, names]) => [key, header.findIndex((h) => names.includes(h))]),
+  );
+  const absent = Object.entries(at)
+    .filter(([, i]) => i < 0)
+    .map(([key]) => CSV_COLUMNS[key].join('/'));
+  if (absent.length)
+    throw new TrecFormatError(
+      `readTrecCsv line ${headerAt + 1}: the header needs a column for ${absent.join(', ')}; it has ${header.join(', ')}`,
+    );
   const qrels = new Map();
   const run = new Map();
   for (let i = headerAt + 1; i < rows.length; i++) {
     if (!rows[i].trim()) continue;
     const f = rows[i].split(delimiter).map((x) => x.trim());
     const where = `readTrecCsv line ${i + 1}`;
-    if (f.length !== header.length) throw new TrecFormatError(`${where}: ${f.length} fields, the header has ${header.length}`);
+    if (f.length !== header.length)
+      throw new TrecFormatError(`${where}: ${f.length} fields, the header has ${header.length}`);
     const [query, doc, scoreText, relText] = [f[at.query], f[at.doc], f[at.score], f[at.relevance]];
     if (!query || !doc) throw new TrecFormatError(`${where}: empty ${query ? 'document' : 'query'}`);
     const score = Number(scoreText);
-    if (scoreText === '' || !Number.isFinite(score)) throw new TrecFormatError(`${where}: score must be a finite number, got ${JSON.stringify(scoreText)}`);
-    if (relText !== '' && !/^[+-]?\d+$/.test(relText)) throw new TrecFormatError(`${where}: relevance must be an integer (or empty: unjudged), got ${JSON.stringify(relText)}`);
+    if (scoreText === '' || !Number.isFinite(score))
+      throw new TrecFormatError(`${where}: score must be a finite number, got ${JSON.stringify(scoreText)}`);
+    if (relText !== '' && !/^[+-]?\d+$/.test(relText))
+      throw new TrecFormatError(
+        `${where}: relevance must be an integer (or empty: unjudged), got ${JSON.stringify(relText)}`,
+      );
     if (!run.has(query)) run.set(query, []);
     const docs = run.get(query);
-    if (docs.some((d) => d.doc === doc)) throw new TrecFormatError(`${where}: document ${JSON.stringify(doc)} is listed twice for query ${JSON.stringify(query)}`);
+    if (docs.some((d) => d.doc === doc))
+      throw new TrecFormatError(
+        `${where}: document ${JSON.stringify(doc)} is listed twice for query ${JSON.stringify(query)}`,
+      );
     docs.push({ doc, rank: docs.length + 1, score });
     if (relText !== '') {
       if (!qrels.has(query)) qrels.set(query, new Map());
@@ -215,11 +268,18 @@ export function readTrecCsv(text) {
 }
 
 function pairs(a, b, what) {
-  const x = Array.from(a ?? [], Number); const y = Array.from(b ?? [], Number);
-  if (x.length !== y.length) throw new RangeError(`${what}: the two runs have ${x.length} and ${y.length} per-query values; pair them by query first`);
+  const x = Array.from(a ?? [], Number);
+  const y = Array.from(b ?? [], Number);
+  if (x.length !== y.length)
+    throw new RangeError(
+      `${what}: the two runs have ${x.length} and ${y.length} per-query values; pair them by query first`,
+    );
   if (x.length < 2) throw new RangeError(`${what}: needs at least 2 paired queries, got ${x.length}`);
   const bad = x.findIndex((v, i) => !Number.isFinite(v) || !Number.isFinite(y[i]));
-  if (bad >= 0) throw new RangeError(`${what}: query ${bad} has a non-finite value (${x[bad]}, ${y[bad]}); drop skipped (NaN) queries first`);
+  if (bad >= 0)
+    throw new RangeError(
+      `${what}: query ${bad} has a non-finite value (${x[bad]}, ${y[bad]}); drop skipped (NaN) queries first`,
+    );
   return x.map((v, i) => v - y[i]);
 }
 
@@ -234,7 +294,8 @@ export function pairedTTest(a, b) {
   const mean = d.reduce((s, v) => s + v, 0) / n;
   const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
   const df = n - 1;
-  if (variance === 0) return { meanDifference: mean, t: mean === 0 ? 0 : Math.sign(mean) * Infinity, df, pValue: mean === 0 ? 1 : 0 };
+  if (variance === 0)
+    return { meanDifference: mean, t: mean === 0 ? 0 : Math.sign(mean) * Infinity, df, pValue: mean === 0 ? 1 : 0 };
   const t = mean / Math.sqrt(variance / n);
   const pValue = incompleteBeta(df / (df + t * t), df / 2, 0.5);
   return { meanDifference: mean, t, df, pValue };
@@ -248,15 +309,18 @@ export function pairedTTest(a, b) {
  */
 export function pairedRandomizationTest(a, b, { trials = 10000, seed = 1 } = {}) {
   const d = pairs(a, b, 'pairedRandomizationTest');
-  if (!Number.isSafeInteger(trials) || trials < 1) throw new RangeError(`pairedRandomizationTest: trials must be a positive integer, got ${trials}`);
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`pairedRandomizationTest: seed must be an integer, got ${seed}`);
+  if (!Number.isSafeInteger(trials) || trials < 1)
+    throw new RangeError(`pairedRandomizationTest: trials must be a positive integer, got ${trials}`);
+  if (!Number.isSafeInteger(seed))
+    throw new RangeError(`pairedRandomizationTest: seed must be an integer, got ${seed}`);
   let s = seed >>> 0;
-  const next = () => { // mulberry32
+  const next = () => {
+    // mulberry32
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0);
+    return (t ^ (t >>> 14)) >>> 0;
   };
   const n = d.length;
   const observed = Math.abs(d.reduce((x, v) => x + v, 0));

@@ -93,13 +93,18 @@ export function serveParallelWorker(port = globalThis) {
   const onMessage = (msg) => {
     queue = queue.then(() => handle(msg)).catch((e) => post({ type: 'error', message: messageOf(e) }));
   };
-  if (typeof port?.on === 'function') port.on('message', onMessage); // Node MessagePort
-  else if (typeof port?.addEventListener === 'function') port.addEventListener('message', (event) => onMessage(event.data));
-  else throw new TypeError('serveParallelWorker: pass the port to serve (Node: worker_threads\' parentPort)');
+  if (typeof port?.on === 'function')
+    port.on('message', onMessage); // Node MessagePort
+  else if (typeof port?.addEventListener === 'function')
+    port.addEventListener('message', (event) => onMessage(event.data));
+  else throw new TypeError("serveParallelWorker: pass the port to serve (Node: worker_threads' parentPort)");
 }
 
 // A browser worker started by evaluateParallel on this very module serves the protocol by itself.
-if (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope // eslint-disable-line no-undef
-  && globalThis.name === WORKER_NAME) {
+if (
+  typeof WorkerGlobalScope === 'function' &&
+  globalThis instanceof WorkerGlobalScope && // eslint-disable-line no-undef
+  globalThis.name === WORKER_NAME
+) {
   serveParallelWorker(globalThis);
 }

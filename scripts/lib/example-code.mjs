@@ -4,12 +4,16 @@
 
 const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
-const fixtureNumber = (v) => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Number(v));
+const fixtureNumber = (v) =>
+  v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Number(v);
 
 function literal(v) {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `[${v.map(literal).join(', ')}]`;
-  if (typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${literal(x)}`).join(', ')} }`;
+  if (typeof v === 'object')
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${literal(x)}`)
+      .join(', ')} }`;
   if (typeof v === 'string') return `'${v.replace(/'/g, "\\'")}'`;
   return String(v);
 }
@@ -21,7 +25,14 @@ function nest(data, shape) {
   return Array.from({ length: shape[0] }, (_, i) => nest(data.slice(i * step, (i + 1) * step), shape.slice(1)));
 }
 
-const ARRAY_OF = { float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', int64: 'Int32Array', uint8: 'Uint8Array', bool: 'Uint8Array' };
+const ARRAY_OF = {
+  float32: 'Float32Array',
+  float64: 'Float64Array',
+  int32: 'Int32Array',
+  int64: 'Int32Array',
+  uint8: 'Uint8Array',
+  bool: 'Uint8Array',
+};
 
 /** A fixture tensor as a typed array (1-d) or {data, shape} (other ranks); bool gets dtype: 'bool'. */
 function tensorCode(t) {
@@ -34,15 +45,27 @@ function tensorCode(t) {
   return `{ data: ${array}, shape: ${literal(t.shape)} }`;
 }
 
-const isTensor = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
-  && Object.keys(v).length === 3 && 'dtype' in v && 'shape' in v && 'data' in v;
+const isTensor = (v) =>
+  v !== null &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  Object.keys(v).length === 3 &&
+  'dtype' in v &&
+  'shape' in v &&
+  'data' in v;
 // Detection batches are lists of per-image dicts of tensors (text batches are lists of strings).
-const isDetectionBatch = (batch) => Array.isArray(batch.preds) && batch.preds.length > 0
-  && batch.preds.every((img) => img !== null && typeof img === 'object' && Object.values(img).every(isTensor));
+const isDetectionBatch = (batch) =>
+  Array.isArray(batch.preds) &&
+  batch.preds.length > 0 &&
+  batch.preds.every((img) => img !== null && typeof img === 'object' && Object.values(img).every(isTensor));
 
 // Detection: TorchMetrics' lists of per-image dicts, each tensor as nested arrays.
 function detectionCode(images) {
-  return literal(images.map((img) => Object.fromEntries(Object.entries(img).map(([k, t]) => [k, nest(t.data.map(fixtureNumber), t.shape)]))));
+  return literal(
+    images.map((img) =>
+      Object.fromEntries(Object.entries(img).map(([k, t]) => [k, nest(t.data.map(fixtureNumber), t.shape)])),
+    ),
+  );
 }
 
 /** A RESULT as a short value: 4 decimals, nested arrays for tensors, objects for named results. */
@@ -59,7 +82,9 @@ export function resultText(r) {
       const show = (x) => (Array.isArray(x) ? `[${x.map(show).join(', ')}]` : x);
       return show(nested);
     }
-    return `{ ${Object.entries(v).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${walk(x)}`).join(', ')} }`;
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${walk(x)}`)
+      .join(', ')} }`;
   };
   return walk(r);
 }
@@ -71,8 +96,9 @@ export function exampleCode(metric, example) {
   for (const batch of example.batches) {
     const inputs = isDetectionBatch(batch)
       ? [detectionCode(batch.preds), detectionCode(batch.target)]
-      : metric.inputs.filter((i) => Object.hasOwn(batch, i.name))
-        .map((i) => (isTensor(batch[i.name]) ? tensorCode(batch[i.name]) : literal(batch[i.name]))); // text: as given
+      : metric.inputs
+          .filter((i) => Object.hasOwn(batch, i.name))
+          .map((i) => (isTensor(batch[i.name]) ? tensorCode(batch[i.name]) : literal(batch[i.name]))); // text: as given
     lines.push(`metric.update(${inputs.join(', ')});`);
   }
   lines.push(`metric.compute(); // ${resultText(example.expected)}`);

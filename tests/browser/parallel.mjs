@@ -7,7 +7,7 @@ import { copyBatches, evaluateSingleThread, parallelCases, regressionBatches } f
 function canonical(value) {
   return JSON.stringify(value, (_, v) => {
     if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-    if (v instanceof Float64Array) return Array.from(v, (x) => (Object.is(x, -0) ? "-0" : String(x)));
+    if (v instanceof Float64Array) return Array.from(v, (x) => (Object.is(x, -0) ? '-0' : String(x)));
     return v;
   });
 }
@@ -32,7 +32,16 @@ async function run() {
     const before = workersStarted;
     let progress = 0;
     const input = copyBatches(batches);
-    const got = canonical(await evaluateParallel({ metrics, batches: input, workers: 2, onProgress: (done) => { progress = done; } }));
+    const got = canonical(
+      await evaluateParallel({
+        metrics,
+        batches: input,
+        workers: 2,
+        onProgress: (done) => {
+          progress = done;
+        },
+      }),
+    );
     families[family] = {
       equal: got === want,
       workers: workersStarted - before,

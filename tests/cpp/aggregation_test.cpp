@@ -14,7 +14,9 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-TensorView view(const std::vector<float>& v, Shape shape) { return TensorView{v.data(), DType::float32, std::move(shape)}; }
+TensorView view(const std::vector<float>& v, Shape shape) {
+  return TensorView{v.data(), DType::float32, std::move(shape)};
+}
 TensorView view(const std::vector<float>& v) { return view(v, {static_cast<std::int64_t>(v.size())}); }
 
 double scalar(Metric& m) {
@@ -48,8 +50,8 @@ TEST(AggregationMeanMetric, MergeOfTwoInstancesEqualsOneFedEverything) {
   update(*b, x2, w2);
   update(*b, x3, w3);
   a->merge(*b);
-  const double expected = (1.5 * 0.5 - 2.0 * 2.0 + 4.25 * 1.0 + 10.0 * 3.0 + 3.0 * 0.25 - 7.0 * 1.5) /
-                          (0.5 + 2.0 + 1.0 + 3.0 + 0.25 + 1.5);
+  const double expected =
+      (1.5 * 0.5 - 2.0 * 2.0 + 4.25 * 1.0 + 10.0 * 3.0 + 3.0 * 0.25 - 7.0 * 1.5) / (0.5 + 2.0 + 1.0 + 3.0 + 0.25 + 1.5);
   EXPECT_DOUBLE_EQ(scalar(*all), expected);
   EXPECT_DOUBLE_EQ(scalar(*a), scalar(*all));
   EXPECT_EQ(a->state().updates, 3);
@@ -66,8 +68,8 @@ TEST(AggregationMeanMetric, MergeRefusesOtherOptionsAndOtherMetrics) {
 }
 
 TEST(AggregationNanStrategy, RejectedUpdateLeavesComputeUnchanged) {
-  for (const char* name : {"MeanMetric", "SumMetric", "MaxMetric", "MinMetric", "CatMetric", "RunningMean",
-                           "RunningSum"}) {
+  for (const char* name :
+       {"MeanMetric", "SumMetric", "MaxMetric", "MinMetric", "CatMetric", "RunningMean", "RunningSum"}) {
     SCOPED_TRACE(name);
     auto m = create_metric(name, Json{{"nan_strategy", "error"}});
     update(*m, {1.0f, 2.0f, 6.0f});
@@ -77,7 +79,8 @@ TEST(AggregationNanStrategy, RejectedUpdateLeavesComputeUnchanged) {
       update(*m, {100.0f, kNaN});
       ADD_FAILURE() << "a NaN with nan_strategy='error' was accepted";
     } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << "message does not name the metric: " << e.what();
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos)
+          << "message does not name the metric: " << e.what();
       EXPECT_NE(std::string(e.what()).find("nan"), std::string::npos) << e.what();
     }
     EXPECT_EQ(m->compute().tensor.data, before.tensor.data);
@@ -94,8 +97,8 @@ TEST(AggregationNanStrategy, NanWeightIsRejectedToo) {
 }
 
 TEST(AggregationNanStrategy, InvalidStringIsRejectedAtConstructionNamingTheChoices) {
-  for (const char* name : {"MeanMetric", "SumMetric", "MaxMetric", "MinMetric", "CatMetric", "RunningMean",
-                           "RunningSum"}) {
+  for (const char* name :
+       {"MeanMetric", "SumMetric", "MaxMetric", "MinMetric", "CatMetric", "RunningMean", "RunningSum"}) {
     SCOPED_TRACE(name);
     try {
       create_metric(name, Json{{"nan_strategy", "drop"}});
@@ -134,8 +137,8 @@ TEST(AggregationMeanMetric, WeightBroadcastsLikeTorch) {
 }
 
 TEST(AggregationSaveLoad, RoundTripRestoresTheValueAndKeepsAccumulating) {
-  for (const char* name : {"MeanMetric", "SumMetric", "MaxMetric", "MinMetric", "CatMetric", "RunningMean",
-                           "RunningSum"}) {
+  for (const char* name :
+       {"MeanMetric", "SumMetric", "MaxMetric", "MinMetric", "CatMetric", "RunningMean", "RunningSum"}) {
     SCOPED_TRACE(name);
     const Json opts = Json{{"nan_strategy", "ignore"}};
     auto a = create_metric(name, opts);

@@ -38,7 +38,7 @@ TEST(ExtrinsicClustering, StateHoldsDistinctPairsNotSamples) {
   std::mt19937 rng(7);
   auto m = create_metric("AdjustedRandScore", Json::object());
   for (int b = 0; b < 20; ++b) {
-    auto p = buf(random_ids(rng, 5000, -3, 6));   // 10 pred clusters
+    auto p = buf(random_ids(rng, 5000, -3, 6));     // 10 pred clusters
     auto t = buf(random_ids(rng, 5000, 100, 104));  // 5 target clusters
     testing::update(*m, p, t);
   }
@@ -264,7 +264,8 @@ TEST(KrippendorffAlphaBootstrap, ShareBelowAMinimumMatchesTheInterval) {
   // The 95% interval's ends are the 2.5% and 97.5% quantiles of the same resamples: the share strictly
   // below an end is at most that, the share at or below it at least (resampled alphas tie often).
   const double eps = 1e-9;
-  auto q = query_of(*m, "bootstrap", Json{{"n_resamples", 4000}, {"seed", 1}, {"min_alpha", {-1.0, lo, lo + eps, hi, hi + eps, 1.0}}});
+  auto q = query_of(*m, "bootstrap",
+                    Json{{"n_resamples", 4000}, {"seed", 1}, {"min_alpha", {-1.0, lo, lo + eps, hi, hi + eps, 1.0}}});
   const auto& below = q.field("p_below")->tensor.data;
   ASSERT_EQ(below.size(), 6u);
   EXPECT_EQ(below[0], 0.0);
@@ -295,8 +296,10 @@ TEST(CohenKappaMatrix, RawAgreementAndAgreementWithTheOthersMajority) {
   EXPECT_EQ(a.field("consensus_units")->tensor.data, (std::vector<double>{2, 2, 3}));
   EXPECT_EQ(a.field("no_majority_units")->tensor.data, (std::vector<double>{2, 2, 0}));
   // Split into two updates and merged: the same.
-  auto b = create_metric("CohenKappaMatrix", Json{{"num_classes", 3}}), c = create_metric("CohenKappaMatrix", Json{{"num_classes", 3}});
-  std::vector<TensorView> first{TensorView{r.data(), DType::float64, {1, 3}}}, rest{TensorView{r.data() + 3, DType::float64, {3, 3}}};
+  auto b = create_metric("CohenKappaMatrix", Json{{"num_classes", 3}}),
+       c = create_metric("CohenKappaMatrix", Json{{"num_classes", 3}});
+  std::vector<TensorView> first{TensorView{r.data(), DType::float64, {1, 3}}},
+      rest{TensorView{r.data() + 3, DType::float64, {3, 3}}};
   b->update(rest);
   c->update(first);
   c->merge(*b);
@@ -341,10 +344,12 @@ TEST(CohenKappaMatrix, PairsEqualCohenKappaRatersAndSkipMissing) {
         std::vector<std::int64_t> pair;  // the units both rated
         for (std::int64_t u = 0; u < units; ++u) {
           const double x = r[static_cast<std::size_t>(u * raters + a)], y = r[static_cast<std::size_t>(u * raters + b)];
-          if (!std::isnan(x) && !std::isnan(y)) pair.insert(pair.end(), {static_cast<std::int64_t>(x), static_cast<std::int64_t>(y)});
+          if (!std::isnan(x) && !std::isnan(y))
+            pair.insert(pair.end(), {static_cast<std::int64_t>(x), static_cast<std::int64_t>(y)});
         }
         auto cohen = create_metric("CohenKappaRaters", Json{{"num_classes", 4}, {"weights", w}});
-        std::vector<TensorView> two{TensorView{pair.data(), DType::int64, {static_cast<std::int64_t>(pair.size() / 2), 2}}};
+        std::vector<TensorView> two{
+            TensorView{pair.data(), DType::int64, {static_cast<std::int64_t>(pair.size() / 2), 2}}};
         cohen->update(two);
         EXPECT_NEAR(k.data[static_cast<std::size_t>(a * raters + b)], cohen->compute().tensor.data[0], 1e-12);
         EXPECT_EQ(k.data[static_cast<std::size_t>(a * raters + b)], k.data[static_cast<std::size_t>(b * raters + a)]);

@@ -148,8 +148,10 @@ TEST(BestThresholds, MinPrecisionAgreesWithRecallAtFixedPrecision) {
     // in [0, 1] does that with `preds > threshold` when that score is 0, so it is not a candidate
     float lowest = 1.0f;
     for (std::int64_t n = 0; n < d.N; ++n) lowest = std::min(lowest, d.preds.v[n * d.L + l]);
-    if (lowest > 0.0f) EXPECT_NEAR(recall, field(torch, "recall").tensor.data[l], 1e-6) << "label " << l;
-    else EXPECT_LE(recall, field(torch, "recall").tensor.data[l] + 1e-6) << "label " << l;
+    if (lowest > 0.0f)
+      EXPECT_NEAR(recall, field(torch, "recall").tensor.data[l], 1e-6) << "label " << l;
+    else
+      EXPECT_LE(recall, field(torch, "recall").tensor.data[l] + 1e-6) << "label " << l;
     const Counts c = counts_above(d, l, field(best, "threshold").tensor.data[l], false);
     if (recall > 0) EXPECT_GE(c.tp / (c.tp + c.fp), 0.6);
     EXPECT_NEAR(c.pos > 0 ? c.tp / c.pos : 0.0, field(best, "recall").tensor.data[l], 1e-12);
@@ -222,8 +224,8 @@ TEST(ClassLabels, PerClassResultsAreKeyedByLabel) {
   auto p = buf<std::int32_t>({0, 1, 2, 2, 1, 0});
   auto t = buf<std::int32_t>({0, 2, 2, 2, 1, 1});
   auto plain = create_metric("MulticlassF1Score", {{"num_classes", 3}, {"average", "none"}});
-  auto named = create_metric("F1Score", {{"task", "multiclass"}, {"num_classes", 3}, {"average", "none"},
-                                         {"labels", {"cat", "dog", "bird"}}});
+  auto named = create_metric(
+      "F1Score", {{"task", "multiclass"}, {"num_classes", 3}, {"average", "none"}, {"labels", {"cat", "dog", "bird"}}});
   update(*plain, p, t);
   update(*named, p, t);
   const Result& r = named->compute();
@@ -243,8 +245,8 @@ TEST(ClassLabels, PerClassResultsAreKeyedByLabel) {
   auto macro = create_metric("MulticlassF1Score", {{"num_classes", 3}, {"labels", {"a", "b", "c"}}});
   update(*macro, p, t);
   EXPECT_EQ(macro->compute().kind, Result::Kind::tensor);
-  auto samplewise = create_metric("MulticlassAccuracy", {{"num_classes", 3}, {"multidim_average", "samplewise"},
-                                                         {"labels", {"a", "b", "c"}}});
+  auto samplewise = create_metric(
+      "MulticlassAccuracy", {{"num_classes", 3}, {"multidim_average", "samplewise"}, {"labels", {"a", "b", "c"}}});
   auto ps = buf<std::int32_t>({0, 1, 2, 2, 1, 0, 1, 1, 1}, {3, 3});
   auto ts = buf<std::int32_t>({0, 1, 2, 2, 2, 0, 1, 0, 1}, {3, 3});
   update(*samplewise, ps, ts);
@@ -263,8 +265,11 @@ TEST(ClassLabels, CurvesAndQueriesAreKeyedToo) {
 }
 
 TEST(ClassLabels, BackgroundIsDroppedWhenExcluded) {
-  auto m = create_metric("GeneralizedDiceScore", {{"num_classes", 3}, {"per_class", true}, {"include_background", false},
-                                                  {"labels", {"void", "road", "car"}}, {"input_format", "index"}});
+  auto m = create_metric("GeneralizedDiceScore", {{"num_classes", 3},
+                                                  {"per_class", true},
+                                                  {"include_background", false},
+                                                  {"labels", {"void", "road", "car"}},
+                                                  {"input_format", "index"}});
   auto p = buf<std::int32_t>({0, 1, 2, 2, 1, 0, 1, 2}, {2, 2, 2});
   auto t = buf<std::int32_t>({0, 1, 2, 1, 1, 0, 2, 2}, {2, 2, 2});
   update(*m, p, t);

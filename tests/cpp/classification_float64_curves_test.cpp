@@ -43,11 +43,16 @@ TEST(Float64Curves, RadixSortOfDoublesEqualsStableSort) {
     const int n = round * 131 + 1;
     for (int i = 0; i < n; ++i) {
       const int c = pick(rng);
-      if (c == 0) keys.push_back(0.0);
-      else if (c == 1) keys.push_back(-0.0);
-      else if (c == 2) keys.push_back(1.0 - 1e-9 * pick(rng));  // float64 near-ties below 1
-      else if (c == 3 && !keys.empty()) keys.push_back(keys[static_cast<std::size_t>(i / 2)]);  // exact ties
-      else keys.push_back(u(rng));
+      if (c == 0)
+        keys.push_back(0.0);
+      else if (c == 1)
+        keys.push_back(-0.0);
+      else if (c == 2)
+        keys.push_back(1.0 - 1e-9 * pick(rng));  // float64 near-ties below 1
+      else if (c == 3 && !keys.empty())
+        keys.push_back(keys[static_cast<std::size_t>(i / 2)]);  // exact ties
+      else
+        keys.push_back(u(rng));
     }
     std::vector<std::uint8_t> payload(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) payload[i] = static_cast<std::uint8_t>(i * 37 + 11);
@@ -91,7 +96,10 @@ double reference_ap(const std::vector<double>& p, const std::vector<int>& t) {
     if (t[i] != 1) continue;
     double above = 0, above_pos = 0;  // samples scored >= p[i]
     for (std::size_t j = 0; j < p.size(); ++j)
-      if (p[j] >= p[i]) { above += 1; above_pos += t[j]; }
+      if (p[j] >= p[i]) {
+        above += 1;
+        above_pos += t[j];
+      }
     sum += above_pos / above;
   }
   return sum / pos;
@@ -162,7 +170,8 @@ Data make_data(Task task, std::int64_t classes, std::uint32_t seed) {
   for (std::int64_t i = 0; i < T; ++i) d.target.push_back(label(rng));
   // every class/label has a positive and a negative
   for (std::int64_t k = 0; k < K; ++k) {
-    if (task == Task::multiclass) d.target[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(k);
+    if (task == Task::multiclass)
+      d.target[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(k);
     else if (task == Task::multilabel) {
       d.target[static_cast<std::size_t>(k)] = 1;
       d.target[static_cast<std::size_t>(K + k)] = 0;
@@ -189,11 +198,10 @@ void walk(const Result& r, const std::string& path, std::vector<std::pair<std::s
   }
 }
 
-bool is_threshold(const std::string& path) {
-  return path.find("threshold") != std::string::npos;
-}
+bool is_threshold(const std::string& path) { return path.find("threshold") != std::string::npos; }
 
-std::unique_ptr<Metric> fed(const std::string& name, const Json& args, const Data& d, bool squeezed, bool as_f32 = false) {
+std::unique_ptr<Metric> fed(const std::string& name, const Json& args, const Data& d, bool squeezed,
+                            bool as_f32 = false) {
   auto m = create_metric(name, args);
   std::vector<double> p = d.preds;
   if (squeezed)
@@ -229,10 +237,15 @@ std::vector<CurveCase> exact_curve_cases() {
       if (ex.args.contains("input_kind") && ex.args["input_kind"] == "logits") continue;
       Json args = ex.args;
       args["thresholds"] = nullptr;
-      const std::string task = args.contains("task") ? args["task"].get<std::string>()
-                               : spec.name.rfind("Binary", 0) == 0 ? "binary"
-                               : spec.name.rfind("Multiclass", 0) == 0 ? "multiclass" : "multilabel";
-      CurveCase c{spec.name, args, task == "binary" ? Task::binary : task == "multiclass" ? Task::multiclass : Task::multilabel, 1};
+      const std::string task = args.contains("task")                   ? args["task"].get<std::string>()
+                               : spec.name.rfind("Binary", 0) == 0     ? "binary"
+                               : spec.name.rfind("Multiclass", 0) == 0 ? "multiclass"
+                                                                       : "multilabel";
+      CurveCase c{spec.name, args,
+                  task == "binary"       ? Task::binary
+                  : task == "multiclass" ? Task::multiclass
+                                         : Task::multilabel,
+                  1};
       if (c.task == Task::multiclass) c.classes = args.at("num_classes").get<std::int64_t>();
       if (c.task == Task::multilabel) c.classes = args.at("num_labels").get<std::int64_t>();
       out.push_back(std::move(c));
@@ -260,8 +273,10 @@ TEST(Float64Curves, EveryExactCurveMetricKeepsFloat64NearTiesApart) {
         const auto& [path, x] = spread[i];
         // a threshold is a kept score (squeezed alike), TorchMetrics' 1e6 "none qualifies" excepted
         const double want = is_threshold(path) && x != 1e6 && !std::isnan(x) ? squeeze(x) : x;
-        if (std::isnan(want)) EXPECT_TRUE(std::isnan(near[i].second)) << c.name << path << " #" << i;
-        else EXPECT_EQ(near[i].second, want) << c.name << " " << c.args.dump() << path << " #" << i;
+        if (std::isnan(want))
+          EXPECT_TRUE(std::isnan(near[i].second)) << c.name << path << " #" << i;
+        else
+          EXPECT_EQ(near[i].second, want) << c.name << " " << c.args.dump() << path << " #" << i;
       }
       ++checked;
       metrics.insert(c.name);
@@ -287,8 +302,10 @@ TEST(Float64Curves, MixedUpdatesMergesAndBlobsPromoteTheFloat32Part) {
       if (squeezed)
         for (auto& v : p) v = squeeze(v);
       const Buf<std::int32_t> t{d.target, d.tshape};
-      if (f32) testing::update(m, Buf<float>{std::vector<float>(p.begin(), p.end()), d.pshape}, t);
-      else testing::update(m, Buf<double>{p, d.pshape}, t);
+      if (f32)
+        testing::update(m, Buf<float>{std::vector<float>(p.begin(), p.end()), d.pshape}, t);
+      else
+        testing::update(m, Buf<double>{p, d.pshape}, t);
     };
     feed(*whole, d1, false, false);
     feed(*whole, d2, false, true);

@@ -9,16 +9,16 @@
 #include <gtest/gtest.h>
 
 #include "error_of.hpp"
-#include "wasmetrics/core/error.hpp"
 #include "test_buffers.hpp"
+#include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 
 namespace wasmetrics {
 namespace {
 
-using testing::error_of;
 using testing::Buf;
 using testing::buf;
+using testing::error_of;
 using testing::update;
 
 const auto kMcPreds = buf<float>({0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f, 0.3f, 0.3f, 0.4f, 0.2f, 0.5f, 0.3f}, {4, 3});
@@ -37,25 +37,46 @@ TEST(ClassificationOther, TaskWrapperEqualsTaskSpecificMetric) {
   std::vector<Pair> pairs = {
       {"Accuracy", {{"task", "binary"}}, "BinaryAccuracy", Json::object(), false},
       // TorchMetrics' wrapper default average is 'micro' (MulticlassAccuracy's own is 'macro')
-      {"Accuracy", {{"task", "multiclass"}, {"num_classes", 3}}, "MulticlassAccuracy",
-       {{"num_classes", 3}, {"average", "micro"}}, true},
-      {"F1Score", {{"task", "multiclass"}, {"num_classes", 3}, {"average", "macro"}}, "MulticlassF1Score",
-       {{"num_classes", 3}}, true},
+      {"Accuracy",
+       {{"task", "multiclass"}, {"num_classes", 3}},
+       "MulticlassAccuracy",
+       {{"num_classes", 3}, {"average", "micro"}},
+       true},
+      {"F1Score",
+       {{"task", "multiclass"}, {"num_classes", 3}, {"average", "macro"}},
+       "MulticlassF1Score",
+       {{"num_classes", 3}},
+       true},
       {"FBetaScore", {{"task", "binary"}}, "BinaryFBetaScore", {{"beta", 1.0}}, false},
-      {"JaccardIndex", {{"task", "multiclass"}, {"num_classes", 3}}, "MulticlassJaccardIndex", {{"num_classes", 3}}, true},
+      {"JaccardIndex",
+       {{"task", "multiclass"}, {"num_classes", 3}},
+       "MulticlassJaccardIndex",
+       {{"num_classes", 3}},
+       true},
       {"CalibrationError", {{"task", "binary"}, {"n_bins", 4}}, "BinaryCalibrationError", {{"n_bins", 4}}, false},
-      {"CalibrationError", {{"task", "multiclass"}, {"num_classes", 3}, {"norm", "max"}}, "MulticlassCalibrationError",
-       {{"num_classes", 3}, {"norm", "max"}}, true},
-      {"HingeLoss", {{"task", "multiclass"}, {"num_classes", 3}, {"multiclass_mode", "one-vs-all"}},
-       "MulticlassHingeLoss", {{"num_classes", 3}, {"multiclass_mode", "one-vs-all"}}, true},
+      {"CalibrationError",
+       {{"task", "multiclass"}, {"num_classes", 3}, {"norm", "max"}},
+       "MulticlassCalibrationError",
+       {{"num_classes", 3}, {"norm", "max"}},
+       true},
+      {"HingeLoss",
+       {{"task", "multiclass"}, {"num_classes", 3}, {"multiclass_mode", "one-vs-all"}},
+       "MulticlassHingeLoss",
+       {{"num_classes", 3}, {"multiclass_mode", "one-vs-all"}},
+       true},
       {"HingeLoss", {{"task", "binary"}, {"squared", true}}, "BinaryHingeLoss", {{"squared", true}}, false},
   };
   for (auto& c : pairs) {
     auto w = create_metric(c.wrapper, c.wrapper_opts);
     auto s = create_metric(c.specific, c.specific_opts);
     EXPECT_EQ(w->name(), c.specific) << c.wrapper;
-    if (c.multiclass) { update(*w, kMcPreds, kMcTarget); update(*s, kMcPreds, kMcTarget); }
-    else { update(*w, kBinPreds, kBinTarget); update(*s, kBinPreds, kBinTarget); }
+    if (c.multiclass) {
+      update(*w, kMcPreds, kMcTarget);
+      update(*s, kMcPreds, kMcTarget);
+    } else {
+      update(*w, kBinPreds, kBinTarget);
+      update(*s, kBinPreds, kBinTarget);
+    }
     EXPECT_EQ(w->compute().tensor.data, s->compute().tensor.data) << c.wrapper << " " << c.wrapper_opts.dump();
     // the same metric underneath: states merge and blobs load across the two
     EXPECT_NO_THROW(s->merge(*w)) << c.wrapper;
@@ -64,9 +85,13 @@ TEST(ClassificationOther, TaskWrapperEqualsTaskSpecificMetric) {
 }
 
 TEST(ClassificationOther, TaskWrapperRejectsOptionsOfAnotherTask) {
-  EXPECT_NE(error_of([] { create_metric("Accuracy", {{"task", "binary"}, {"num_classes", 3}}); }).find("'num_classes'"),
+  EXPECT_NE(error_of([] {
+              create_metric("Accuracy", {{"task", "binary"}, {"num_classes", 3}});
+            }).find("'num_classes'"),
             std::string::npos);
-  std::string e = error_of([] { create_metric("Precision", {{"task", "multilabel"}, {"num_labels", 3}, {"top_k", 2}}); });
+  std::string e = error_of([] {
+    create_metric("Precision", {{"task", "multilabel"}, {"num_labels", 3}, {"top_k", 2}});
+  });
   EXPECT_NE(e.find("'top_k'"), std::string::npos) << e;
   EXPECT_NE(e.find("multilabel"), std::string::npos) << e;
   e = error_of([] { create_metric("HingeLoss", {{"task", "binary"}, {"multiclass_mode", "one-vs-all"}}); });
@@ -108,15 +133,15 @@ TEST(ClassificationOther, RejectedUpdateLeavesStateUnchanged) {
   EXPECT_THROW(update(*mc, kMcPreds, buf<std::int64_t>({0, 1, 3, 1})), Error);  // V1
   auto nan_preds = kMcPreds;
   nan_preds.v[4] = std::nanf("");
-  EXPECT_THROW(update(*mc, nan_preds, kMcTarget), Error);                        // V4
+  EXPECT_THROW(update(*mc, nan_preds, kMcTarget), Error);  // V4
   EXPECT_EQ(mc->save_state(), before);
 
   auto hinge = create_metric("BinaryHingeLoss", Json::object());
   update(*hinge, kBinPreds, kBinTarget);
   before = hinge->save_state();
-  EXPECT_THROW(update(*hinge, kBinPreds, buf<std::int64_t>({1, 0, 2, 1, 1, 1})), Error);       // V3
-  EXPECT_THROW(update(*hinge, kBinPreds, buf<float>({1, 0, 0.5f, 1, 1, 1})), Error);           // V2
-  EXPECT_THROW(update(*hinge, buf<std::int64_t>({1, 0, 0, 1, 1, 1}), kBinTarget), Error);      // int preds
+  EXPECT_THROW(update(*hinge, kBinPreds, buf<std::int64_t>({1, 0, 2, 1, 1, 1})), Error);   // V3
+  EXPECT_THROW(update(*hinge, kBinPreds, buf<float>({1, 0, 0.5f, 1, 1, 1})), Error);       // V2
+  EXPECT_THROW(update(*hinge, buf<std::int64_t>({1, 0, 0, 1, 1, 1}), kBinTarget), Error);  // int preds
   EXPECT_EQ(hinge->save_state(), before);
 
   auto rank = create_metric("MultilabelRankingLoss", {{"num_labels", 3}});

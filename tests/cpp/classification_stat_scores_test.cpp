@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "wasmetrics/core/error.hpp"
 #include "test_buffers.hpp"
+#include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/registry.hpp"
 
 namespace wasmetrics {
@@ -43,7 +43,7 @@ TEST(ClassificationStatScores, BatchAveragingTrap) {
   auto t2 = buf<std::int64_t>({1, 1});
   double f1 = scalar(feed(*m, p1, t1, true));  // class 0: 2/3, class 1: 0 (predicted, absent) -> 1/3
   double f2 = scalar(feed(*m, p2, t2, true));  // class 1: 1
-  double all = scalar(m->compute());             // class 0: 2/3, class 1: 1 -> 5/6
+  double all = scalar(m->compute());           // class 0: 2/3, class 1: 1 -> 5/6
   EXPECT_NEAR(f1, 1.0 / 3.0, 1e-12);
   EXPECT_NEAR(f2, 1.0, 1e-12);
   EXPECT_NEAR(all, 5.0 / 6.0, 1e-12);
@@ -97,8 +97,7 @@ TEST(ClassificationStatScores, PerLabelThresholdWrongLengthRejected) {
 
 TEST(ClassificationStatScores, PerLabelThresholdsApplyPerLabel) {
   // label 0 threshold 0.1, label 1 threshold 0.9: preds 0.5 are positive for label 0 only
-  auto m = create_metric("MultilabelStatScores",
-                         {{"num_labels", 2}, {"threshold", {0.1, 0.9}}, {"average", nullptr}});
+  auto m = create_metric("MultilabelStatScores", {{"num_labels", 2}, {"threshold", {0.1, 0.9}}, {"average", nullptr}});
   feed(*m, buf<float>({0.5f, 0.5f, 0.5f, 0.5f}, {2, 2}), buf<std::int64_t>({1, 1, 0, 0}, {2, 2}));
   const Result& r = m->compute();
   ASSERT_EQ(r.tensor.shape, (Shape{2, 5}));
@@ -108,8 +107,10 @@ TEST(ClassificationStatScores, PerLabelThresholdsApplyPerLabel) {
 void expect_same(const Result& a, const Result& b) {
   ASSERT_EQ(a.tensor.shape, b.tensor.shape);
   for (std::size_t i = 0; i < a.tensor.data.size(); ++i) {
-    if (std::isnan(b.tensor.data[i])) EXPECT_TRUE(std::isnan(a.tensor.data[i]));
-    else EXPECT_NEAR(a.tensor.data[i], b.tensor.data[i], 1e-12) << i;
+    if (std::isnan(b.tensor.data[i]))
+      EXPECT_TRUE(std::isnan(a.tensor.data[i]));
+    else
+      EXPECT_NEAR(a.tensor.data[i], b.tensor.data[i], 1e-12) << i;
   }
 }
 
@@ -202,13 +203,15 @@ TEST(ClassificationStatScores, AverageSamples) {
   // scikit-learn: precision of each sample from its counts over labels, then the mean
   auto m = create_metric("MultilabelPrecision", {{"num_labels", 3}, {"average", "samples"}});
   // sample 0: preds {0, 1}, target {0} -> 1/2; sample 1: preds {2}, target {2} -> 1; sample 2: none -> 0/0 -> 0
-  feed(*m, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}), buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
+  feed(*m, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}),
+       buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
   EXPECT_NEAR(scalar(m->compute()), 0.5, 1e-12);
   auto n = create_metric("MultilabelPrecision", {{"num_labels", 3}, {"average", "samples"}, {"zero_division", "nan"}});
-  feed(*n, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}), buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
+  feed(*n, buf<std::int64_t>({1, 1, 0, 0, 0, 1, 0, 0, 0}, {3, 3}),
+       buf<std::int64_t>({1, 0, 0, 0, 0, 1, 1, 0, 0}, {3, 3}));
   EXPECT_NEAR(scalar(n->compute()), 0.75, 1e-12);
-  EXPECT_THROW(create_metric("MultilabelPrecision", {{"num_labels", 3}, {"average", "samples"},
-                                                      {"multidim_average", "samplewise"}}),
+  EXPECT_THROW(create_metric("MultilabelPrecision",
+                             {{"num_labels", 3}, {"average", "samples"}, {"multidim_average", "samplewise"}}),
                Error);
   EXPECT_THROW(create_metric("MulticlassPrecision", {{"num_classes", 3}, {"average", "samples"}}), Error);
 }

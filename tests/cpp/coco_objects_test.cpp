@@ -28,7 +28,9 @@ TEST(CocoRle, PolygonSquareCoversThePixelsInside) {
   EXPECT_EQ(rle_area(r), 16u);
   const auto m = rle_decode(r);
   for (int y = 0; y < 7; ++y)
-    for (int x = 0; x < 6; ++x) EXPECT_EQ(m[static_cast<std::size_t>(y * 6 + x)], (x >= 1 && x <= 4 && y >= 1 && y <= 4) ? 1 : 0) << x << "," << y;
+    for (int x = 0; x < 6; ++x)
+      EXPECT_EQ(m[static_cast<std::size_t>(y * 6 + x)], (x >= 1 && x <= 4 && y >= 1 && y <= 4) ? 1 : 0)
+          << x << "," << y;
   // the same polygon walked the other way round, and from another vertex, gives the same mask
   const double rev[] = {5, 5, 5, 1, 1, 1, 1, 5};
   EXPECT_EQ(rle_from_polygon(rev, 4, 7, 6).counts, r.counts);
@@ -65,8 +67,9 @@ TEST(CocoRle, IouUsesTheDetectionAreaForCrowds) {
 
 TEST(CocoRle, SegmentationChecksNameTheRecord) {
   const Json short_poly = Json::parse("[[1, 1, 5, 1]]");
-  EXPECT_NE(error_of([&] { coco_segmentation_to_rle("M", "gt.annotations[3].segmentation", short_poly, 8, 8); })
-                .find("gt.annotations[3].segmentation[0]"),
+  EXPECT_NE(error_of([&] {
+              coco_segmentation_to_rle("M", "gt.annotations[3].segmentation", short_poly, 8, 8);
+            }).find("gt.annotations[3].segmentation[0]"),
             std::string::npos);
   const Json bad_counts = Json::parse(R"({"counts": [3, 4], "size": [2, 4]})");
   const auto e = error_of([&] { coco_segmentation_to_rle("M", "dt[0].segmentation", bad_counts, 2, 4); });

@@ -96,8 +96,8 @@ TEST_P(Conformance, Case) {
       } catch (const Error&) {
         return;  // refused for another reason (e.g. out of range): the expected outcome
       }
-      GTEST_SKIP() << "deliberate deviation: TorchMetrics refuses the Python int " << ints[0] << "="
-                   << args[ints[0]] << " for a float argument; numbers are numbers here (QUIRKS.md C2)";
+      GTEST_SKIP() << "deliberate deviation: TorchMetrics refuses the Python int " << ints[0] << "=" << args[ints[0]]
+                   << " for a float argument; numbers are numbers here (QUIRKS.md C2)";
     }
   }
   if (is_error && error_at == "init") {
@@ -143,9 +143,7 @@ std::string case_name(const ::testing::TestParamInfo<CaseRef>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Conformance, ::testing::ValuesIn(all_cases()), case_name);
 
-TEST(ConformanceFixtures, AreFound) {
-  EXPECT_GT(all_cases().size(), 0u) << "no fixtures in " << conformance_dir();
-}
+TEST(ConformanceFixtures, AreFound) { EXPECT_GT(all_cases().size(), 0u) << "no fixtures in " << conformance_dir(); }
 
 }  // namespace
 }  // namespace wasmetrics::testing

@@ -42,7 +42,8 @@ std::vector<ExampleRef> all_examples() {
 
 std::vector<std::uint8_t> from_hex(const std::string& hex) {
   std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   return out;
 }
 std::string to_hex(const std::vector<std::uint8_t>& bytes) {
@@ -109,7 +110,8 @@ Json rows_of(const Json& batches, std::int64_t from, std::int64_t to) {
         out[key] = {{"dtype", t["dtype"]}, {"shape", shape}, {"data", Json::array()}};
         out[key]["shape"][0] = 0;
       }
-      for (std::int64_t i = lo * width; i < hi * width; ++i) out[key]["data"].push_back(t["data"][static_cast<std::size_t>(i)]);
+      for (std::int64_t i = lo * width; i < hi * width; ++i)
+        out[key]["data"].push_back(t["data"][static_cast<std::size_t>(i)]);
       if (hi > lo) out[key]["shape"][0] = out[key]["shape"][0].get<std::int64_t>() + (hi - lo);
     }
   }
@@ -148,7 +150,8 @@ std::unique_ptr<Metric> fed(const MetricSpec& spec, const MetricExample& ex, con
 Json result_json(const Result& r) {
   if (r.kind == Result::Kind::tensor) {
     Json d = Json::array();
-    for (double v : r.tensor.data) d.push_back(std::isnan(v) ? Json("NaN") : std::isinf(v) ? Json(v > 0 ? "Infinity" : "-Infinity") : Json(v));
+    for (double v : r.tensor.data)
+      d.push_back(std::isnan(v) ? Json("NaN") : std::isinf(v) ? Json(v > 0 ? "Infinity" : "-Infinity") : Json(v));
     return {{"shape", r.tensor.shape}, {"data", d}};
   }
   if (r.kind == Result::Kind::list) {
@@ -229,7 +232,9 @@ Json args_with_defaults(const MetricSpec& spec, const Json& args) {
 std::string native_blob_file() { return WASMETRICS_CONTRACT_BLOBS; }
 // build/contract-blobs-{simd,plain}.json, beside build/native
 std::string wasm_blob_file(const std::string& build) {
-  return (std::filesystem::path(WASMETRICS_CONTRACT_BLOBS).parent_path().parent_path() / ("contract-blobs-" + build + ".json")).string();
+  return (std::filesystem::path(WASMETRICS_CONTRACT_BLOBS).parent_path().parent_path() /
+          ("contract-blobs-" + build + ".json"))
+      .string();
 }
 
 Json& native_blobs() {
@@ -303,7 +308,8 @@ TEST_P(Contract, Example) {
       }
       std::string order_text;
       for (std::size_t s : order) order_text += std::to_string(s) + " ";
-      EXPECT_EQ(same(acc->compute(), reference->compute(), kTightAtol, kTightRtol), "") << "shards merged in order " << order_text;
+      EXPECT_EQ(same(acc->compute(), reference->compute(), kTightAtol, kTightRtol), "")
+          << "shards merged in order " << order_text;
       ++tried;
     } while (any_order && tried < 24 && std::next_permutation(order.begin(), order.end()));
   }
@@ -333,8 +339,10 @@ TEST_P(Contract, Example) {
     for (const char* method : {"update", "forward"}) {
       std::string message;
       try {
-        if (std::string(method) == "update") whole->update(views);
-        else whole->forward(views);
+        if (std::string(method) == "update")
+          whole->update(views);
+        else
+          whole->forward(views);
       } catch (const Error& e) {
         message = e.what();
       }
@@ -385,12 +393,14 @@ TEST_P(Contract, Example) {
     const Json& entry = file["blobs"][key];
     auto m = create_metric(spec.name, ex.args);
     m->load_state(from_hex(entry["blob"]));
-    EXPECT_EQ(compare_result(m->compute(), entry["value"], kTightAtol, kTightRtol), "") << "a blob saved by the " << build << " build";
+    EXPECT_EQ(compare_result(m->compute(), entry["value"], kTightAtol, kTightRtol), "")
+        << "a blob saved by the " << build << " build";
   }
 }
 
 std::string example_name(const ::testing::TestParamInfo<ExampleRef>& info) {
-  std::string n = info.param.metric + "_" + (info.param.index == std::string::npos ? "none" : std::to_string(info.param.index));
+  std::string n =
+      info.param.metric + "_" + (info.param.index == std::string::npos ? "none" : std::to_string(info.param.index));
   for (auto& ch : n)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   return n;

@@ -102,7 +102,7 @@ TEST(Metric, RejectedUpdateLeavesStateUnchanged) {
 
 TEST(Metric, ForwardIsTheBatchValueAndAccumulates) {
   auto m = create_metric("MeanSquaredError", Json::object());
-  Pair a{{0, 0}, {1, 1}};  // batch MSE 1
+  Pair a{{0, 0}, {1, 1}};              // batch MSE 1
   Pair b{{0, 0, 0, 0}, {3, 3, 3, 3}};  // batch MSE 9
   EXPECT_DOUBLE_EQ(scalar(m->forward(a.views())), 1.0);
   EXPECT_DOUBLE_EQ(scalar(m->forward(b.views())), 9.0);
@@ -192,9 +192,9 @@ TEST(ComputeGroups, StatScoreMetricsWithTheSameInputsShareOneState) {
   recall->update(in);
   f1->update(in);
   // Recall and F1 computed from Precision's state equal their own.
-  EXPECT_EQ(testing::compare_result(recall->compute_from(*precision), Json{{"shape", recall->compute().tensor.shape},
-                                                                            {"data", recall->compute().tensor.data}},
-                                    0, 0),
+  EXPECT_EQ(testing::compare_result(
+                recall->compute_from(*precision),
+                Json{{"shape", recall->compute().tensor.shape}, {"data", recall->compute().tensor.data}}, 0, 0),
             "");
   EXPECT_DOUBLE_EQ(f1->compute_from(*precision).tensor.data[0], f1->compute().tensor.data[0]);
   EXPECT_THROW(other->compute_from(*precision), Error);

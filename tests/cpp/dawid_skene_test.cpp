@@ -50,14 +50,16 @@ Synthetic draw(std::size_t units, double missing, std::uint32_t seed) {
     const int t = pick(priors);
     s.truth.push_back(t);
     for (int r = 0; r < kRaters; ++r)
-      s.ratings.push_back(u01(rng) < missing ? NAN : pick(confusion[static_cast<std::size_t>(r)][static_cast<std::size_t>(t)].data()));
+      s.ratings.push_back(
+          u01(rng) < missing ? NAN : pick(confusion[static_cast<std::size_t>(r)][static_cast<std::size_t>(t)].data()));
   }
   return s;
 }
 
 Result fit(const std::vector<double>& ratings, Json options) {
   auto m = create_metric("DawidSkene", options);
-  std::vector<TensorView> in{TensorView{ratings.data(), DType::float64, {static_cast<std::int64_t>(ratings.size() / kRaters), kRaters}}};
+  std::vector<TensorView> in{
+      TensorView{ratings.data(), DType::float64, {static_cast<std::int64_t>(ratings.size() / kRaters), kRaters}}};
   m->update(in);
   return m->compute();
 }
@@ -81,7 +83,8 @@ TEST(DawidSkene, RecoversKnownConfusionMatricesAndBeatsMajorityVote) {
     for (int j = 0; j < kClasses; ++j)
       for (int l = 0; l < kClasses; ++l) {
         const double got = pi.data[static_cast<std::size_t>((k * kClasses + j) * kClasses + l)];
-        const double want = truth[static_cast<std::size_t>(k)][static_cast<std::size_t>(j)][static_cast<std::size_t>(l)];
+        const double want =
+            truth[static_cast<std::size_t>(k)][static_cast<std::size_t>(j)][static_cast<std::size_t>(l)];
         total += std::abs(got - want);
         if (std::abs(got - want) > worst) {
           worst = std::abs(got - want);
@@ -111,8 +114,7 @@ TEST(DawidSkene, RecoversKnownConfusionMatricesAndBeatsMajorityVote) {
   EXPECT_GT(by_em, by_vote + 0.05) << "Dawid-Skene " << by_em << " vs majority vote " << by_vote;
   // Posteriors are distributions.
   const auto& post = r.field("posteriors")->tensor.data;
-  for (std::size_t u = 0; u < 4000; ++u)
-    EXPECT_NEAR(post[u * 3] + post[u * 3 + 1] + post[u * 3 + 2], 1.0, 1e-12);
+  for (std::size_t u = 0; u < 4000; ++u) EXPECT_NEAR(post[u * 3] + post[u * 3 + 1] + post[u * 3 + 2], 1.0, 1e-12);
 }
 
 TEST(DawidSkene, SameRatingsSameFitAndIterationsCapped) {

@@ -34,9 +34,9 @@ struct Flat {
   std::vector<TensorView> map_views() const {
     auto n = [](const auto& v) { return static_cast<std::int64_t>(v.size()); };
     return {TensorView{pb.data(), DType::float32, {n(pb) / 4, 4}}, TensorView{ps.data(), DType::float32, {n(ps)}},
-            TensorView{pl.data(), DType::int64, {n(pl)}},           TensorView{pc.data(), DType::int64, {n(pc)}},
+            TensorView{pl.data(), DType::int64, {n(pl)}},          TensorView{pc.data(), DType::int64, {n(pc)}},
             TensorView{tb.data(), DType::float32, {n(tb) / 4, 4}}, TensorView{tl.data(), DType::int64, {n(tl)}},
-            TensorView{tc.data(), DType::int64, {n(tc)}},           TensorView{crowd.data(), DType::int64, {n(crowd)}}};
+            TensorView{tc.data(), DType::int64, {n(tc)}},          TensorView{crowd.data(), DType::int64, {n(crowd)}}};
   }
   std::vector<TensorView> iou_views() const {
     auto v = map_views();
@@ -66,13 +66,26 @@ Flat flatten(const std::vector<Image>& images) {
 // all three COCO area ranges, and an image without predictions and one without ground truth.
 std::vector<Image> scene() {
   return {
-      {{10, 10, 50, 60, 100, 100, 220, 230, 5, 5, 15, 18}, {0.9f, 0.75f, 0.3f}, {0, 1, 0},
-       {12, 8, 48, 62, 110, 95, 215, 240, 300, 300, 340, 330}, {0, 1, 2}, {}},
-      {{0, 0, 30, 30, 40, 40, 90, 90}, {0.6f, 0.8f}, {2, 2}, {2, 1, 31, 29, 45, 38, 95, 92, 0, 0, 100, 100}, {2, 2, 1}, {0, 0, 1}},
+      {{10, 10, 50, 60, 100, 100, 220, 230, 5, 5, 15, 18},
+       {0.9f, 0.75f, 0.3f},
+       {0, 1, 0},
+       {12, 8, 48, 62, 110, 95, 215, 240, 300, 300, 340, 330},
+       {0, 1, 2},
+       {}},
+      {{0, 0, 30, 30, 40, 40, 90, 90},
+       {0.6f, 0.8f},
+       {2, 2},
+       {2, 1, 31, 29, 45, 38, 95, 92, 0, 0, 100, 100},
+       {2, 2, 1},
+       {0, 0, 1}},
       {{}, {}, {}, {20, 20, 60, 60}, {1}, {}},
       {{5, 5, 25, 25, 7, 7, 26, 27}, {0.5f, 0.5f}, {1, 0}, {}, {}, {}},
-      {{50, 50, 80, 90, 51, 49, 81, 88, 200, 10, 260, 40}, {0.95f, 0.4f, 0.7f}, {0, 0, 2},
-       {50, 52, 79, 90, 198, 12, 262, 44}, {0, 2}, {}},
+      {{50, 50, 80, 90, 51, 49, 81, 88, 200, 10, 260, 40},
+       {0.95f, 0.4f, 0.7f},
+       {0, 0, 2},
+       {50, 52, 79, 90, 198, 12, 262, 44},
+       {0, 2},
+       {}},
   };
 }
 
@@ -148,8 +161,12 @@ TEST(DetectionMerge, DisjointImagesMergeToTheSameResultAsOneInstance) {
 
 TEST(DetectionMeanAP, PerfectPredictionsScoreOne) {
   std::vector<Image> images = {
-      {{10, 10, 20, 20, 100, 100, 160, 150, 0, 0, 200, 220}, {0.9f, 0.8f, 0.7f}, {0, 1, 2},
-       {10, 10, 20, 20, 100, 100, 160, 150, 0, 0, 200, 220}, {0, 1, 2}, {}},
+      {{10, 10, 20, 20, 100, 100, 160, 150, 0, 0, 200, 220},
+       {0.9f, 0.8f, 0.7f},
+       {0, 1, 2},
+       {10, 10, 20, 20, 100, 100, 160, 150, 0, 0, 200, 220},
+       {0, 1, 2},
+       {}},
       {{30, 40, 90, 80}, {0.5f}, {1}, {30, 40, 90, 80}, {1}, {}},
   };
   Flat f = flatten(images);
@@ -258,13 +275,30 @@ TEST(DetectionValidation, ErrorsNameTheArgumentAndTheValue) {
     EXPECT_NE(msg.find("`pred_boxes` must have shape [K, 4], got [20, 2]"), std::string::npos) << msg;
   }
   for (std::string metric : {"MeanAveragePrecision", "IntersectionOverUnion"}) {
-    check(metric, [](Flat& f) { f.tc[1] = 7; }, "`target_counts` must add up to the number of boxes in `target_boxes` (9), got 13");
-    check(metric, [](Flat& f) { f.pb[2] = NAN; }, "`pred_boxes` must be finite, got nan in box 0");
-    check(metric, [](Flat& f) { f.tb[4] = INFINITY; }, "`target_boxes` must be finite, got inf in box 1");
-    check(metric, [](Flat& f) { f.pl.pop_back(); }, "`pred_labels` must have one entry per box of `pred_boxes` (shape [10]), got shape [9]");
-    check(metric, [](Flat& f) { f.pc.pop_back(); f.pc.back() += 3; },
-          "`pred_counts` and `target_counts` must have one entry per image each");
-    check(metric, [](Flat& f) { f.tc[0] = -1; f.tc[1] += 1; }, "`target_counts` must be >= 0, got -1 for image 0");
+    check(
+        metric, [](Flat& f) { f.tc[1] = 7; },
+        "`target_counts` must add up to the number of boxes in `target_boxes` (9), got 13");
+    check(
+        metric, [](Flat& f) { f.pb[2] = NAN; }, "`pred_boxes` must be finite, got nan in box 0");
+    check(
+        metric, [](Flat& f) { f.tb[4] = INFINITY; }, "`target_boxes` must be finite, got inf in box 1");
+    check(
+        metric, [](Flat& f) { f.pl.pop_back(); },
+        "`pred_labels` must have one entry per box of `pred_boxes` (shape [10]), got shape [9]");
+    check(
+        metric,
+        [](Flat& f) {
+          f.pc.pop_back();
+          f.pc.back() += 3;
+        },
+        "`pred_counts` and `target_counts` must have one entry per image each");
+    check(
+        metric,
+        [](Flat& f) {
+          f.tc[0] = -1;
+          f.tc[1] += 1;
+        },
+        "`target_counts` must be >= 0, got -1 for image 0");
   }
   // Float labels and scores of the wrong length.
   Flat f = flatten(scene());
@@ -307,7 +341,6 @@ TEST(DetectionIou, EmptyImagesCountTheirDiagonalZeros) {
   EXPECT_NE(msg.find("IndexError"), std::string::npos) << msg;
 }
 
-
 // TorchMetrics' docstring examples (functional/detection/diou.py, ciou.py, giou.py, iou.py and the
 // class examples): the only reference values for DIoU and CIoU, which have no fixtures.
 TEST(DetectionIou, DocstringExamples) {
@@ -318,9 +351,10 @@ TEST(DetectionIou, DocstringExamples) {
       {{356.62f, 95.47f, 372.33f, 147.55f}, {}, {0}, {350, 100, 375, 150}, {0}, {}},
   };
   Flat f = flatten(diag);
-  const std::vector<std::pair<std::string, double>> expected = {
-      {"IntersectionOverUnion", 0.5879}, {"GeneralizedIntersectionOverUnion", 0.5638},
-      {"DistanceIntersectionOverUnion", 0.5793}, {"CompleteIntersectionOverUnion", 0.5790}};
+  const std::vector<std::pair<std::string, double>> expected = {{"IntersectionOverUnion", 0.5879},
+                                                                {"GeneralizedIntersectionOverUnion", 0.5638},
+                                                                {"DistanceIntersectionOverUnion", 0.5793},
+                                                                {"CompleteIntersectionOverUnion", 0.5790}};
   const std::vector<std::string> keys = {"iou", "giou", "diou", "ciou"};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     auto m = create_metric(expected[i].first, Json::object());
@@ -328,19 +362,28 @@ TEST(DetectionIou, DocstringExamples) {
     EXPECT_NEAR(field(m->compute(), keys[i]), expected[i].second, 5e-5) << expected[i].first;
   }
   // Two preds (labels 4, 5), one target (label 5): only the same-label pair counts.
-  std::vector<Image> labelled = {
-      {{296.55f, 93.96f, 314.97f, 152.79f, 298.55f, 98.96f, 314.97f, 151.79f}, {}, {4, 5}, {300, 100, 315, 150}, {5}, {}}};
+  std::vector<Image> labelled = {{{296.55f, 93.96f, 314.97f, 152.79f, 298.55f, 98.96f, 314.97f, 151.79f},
+                                  {},
+                                  {4, 5},
+                                  {300, 100, 315, 150},
+                                  {5},
+                                  {}}};
   Flat g = flatten(labelled);
-  for (auto [metric, key, value] : std::vector<std::tuple<std::string, std::string, double>>{
-           {"IntersectionOverUnion", "iou", 0.8614}, {"DistanceIntersectionOverUnion", "diou", 0.8611},
-           {"CompleteIntersectionOverUnion", "ciou", 0.8611}}) {
+  for (auto [metric, key, value] :
+       std::vector<std::tuple<std::string, std::string, double>>{{"IntersectionOverUnion", "iou", 0.8614},
+                                                                 {"DistanceIntersectionOverUnion", "diou", 0.8611},
+                                                                 {"CompleteIntersectionOverUnion", "ciou", 0.8611}}) {
     auto m = create_metric(metric, Json::object());
     m->update(g.iou_views());
     EXPECT_NEAR(field(m->compute(), key), value, 5e-5) << metric;
   }
   // Class metrics: targets with labels 4 and 5.
-  std::vector<Image> per_class = {{{296.55f, 93.96f, 314.97f, 152.79f, 298.55f, 98.96f, 314.97f, 151.79f}, {}, {4, 5},
-                                   {300, 100, 315, 150, 300, 100, 315, 150}, {4, 5}, {}}};
+  std::vector<Image> per_class = {{{296.55f, 93.96f, 314.97f, 152.79f, 298.55f, 98.96f, 314.97f, 151.79f},
+                                   {},
+                                   {4, 5},
+                                   {300, 100, 315, 150, 300, 100, 315, 150},
+                                   {4, 5},
+                                   {}}};
   Flat h = flatten(per_class);
   auto m = create_metric("IntersectionOverUnion", {{"class_metrics", true}});
   m->update(h.iou_views());
@@ -356,14 +399,24 @@ TEST(DetectionMeanAP, DocstringExample) {
   auto m = create_metric("MeanAveragePrecision", Json::object());
   m->update(f.map_views());
   const Result& r = m->compute();
-  const std::vector<std::pair<std::string, double>> expected = {
-      {"map", 0.6},       {"map_50", 1.0},     {"map_75", 1.0},      {"map_large", 0.6},  {"map_medium", -1.0},
-      {"map_small", -1.0}, {"mar_1", 0.6},     {"mar_10", 0.6},      {"mar_100", 0.6},    {"mar_large", 0.6},
-      {"mar_medium", -1.0}, {"mar_small", -1.0}, {"map_per_class", -1.0}, {"mar_100_per_class", -1.0}, {"classes", 0.0}};
+  const std::vector<std::pair<std::string, double>> expected = {{"map", 0.6},
+                                                                {"map_50", 1.0},
+                                                                {"map_75", 1.0},
+                                                                {"map_large", 0.6},
+                                                                {"map_medium", -1.0},
+                                                                {"map_small", -1.0},
+                                                                {"mar_1", 0.6},
+                                                                {"mar_10", 0.6},
+                                                                {"mar_100", 0.6},
+                                                                {"mar_large", 0.6},
+                                                                {"mar_medium", -1.0},
+                                                                {"mar_small", -1.0},
+                                                                {"map_per_class", -1.0},
+                                                                {"mar_100_per_class", -1.0},
+                                                                {"classes", 0.0}};
   for (auto& [key, value] : expected) EXPECT_NEAR(field(r, key), value, 1e-6) << key;
   EXPECT_EQ(r.fields.size(), expected.size());
 }
-
 
 TEST(DetectionRle, EncodeDecodeAreaBboxStringAndIou) {
   // TorchMetrics' segm docstring masks (5 x 5), read column-major as COCO does.
@@ -399,19 +452,31 @@ TEST(DetectionMeanAP, SegmDocstringExample) {
   std::vector<std::uint8_t> target = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
   std::vector<float> no_boxes, score = {0.536f}, area = {0};
   std::vector<std::int64_t> label = {0}, one = {1}, crowd = {0};
-  std::vector<TensorView> in = {
-      {no_boxes.data(), DType::float32, {0, 4}}, {score.data(), DType::float32, {1}}, {label.data(), DType::int64, {1}},
-      {one.data(), DType::int64, {1}},           {no_boxes.data(), DType::float32, {0, 4}}, {label.data(), DType::int64, {1}},
-      {one.data(), DType::int64, {1}},           {crowd.data(), DType::int64, {1}},     {area.data(), DType::float32, {1}},
-      {pred.data(), DType::bool_, {1, 5, 5}},    {target.data(), DType::bool_, {1, 5, 5}}};
+  std::vector<TensorView> in = {{no_boxes.data(), DType::float32, {0, 4}}, {score.data(), DType::float32, {1}},
+                                {label.data(), DType::int64, {1}},         {one.data(), DType::int64, {1}},
+                                {no_boxes.data(), DType::float32, {0, 4}}, {label.data(), DType::int64, {1}},
+                                {one.data(), DType::int64, {1}},           {crowd.data(), DType::int64, {1}},
+                                {area.data(), DType::float32, {1}},        {pred.data(), DType::bool_, {1, 5, 5}},
+                                {target.data(), DType::bool_, {1, 5, 5}}};
   auto m = create_metric("MeanAveragePrecision", {{"iou_type", "segm"}});
   m->update(in);
   const Result& r = m->compute();
   // IoU 3/5 matches at 0.5 and 0.55 only (the float32 threshold 0.6 is above 0.6): 2 of 10.
-  const std::vector<std::pair<std::string, double>> expected = {
-      {"map", 0.2},        {"map_50", 1.0},      {"map_75", 0.0},    {"map_large", -1.0}, {"map_medium", -1.0},
-      {"map_small", 0.2},  {"mar_1", 0.2},       {"mar_10", 0.2},    {"mar_100", 0.2},    {"mar_large", -1.0},
-      {"mar_medium", -1.0}, {"mar_small", 0.2}, {"map_per_class", -1.0}, {"mar_100_per_class", -1.0}, {"classes", 0.0}};
+  const std::vector<std::pair<std::string, double>> expected = {{"map", 0.2},
+                                                                {"map_50", 1.0},
+                                                                {"map_75", 0.0},
+                                                                {"map_large", -1.0},
+                                                                {"map_medium", -1.0},
+                                                                {"map_small", 0.2},
+                                                                {"mar_1", 0.2},
+                                                                {"mar_10", 0.2},
+                                                                {"mar_100", 0.2},
+                                                                {"mar_large", -1.0},
+                                                                {"mar_medium", -1.0},
+                                                                {"mar_small", 0.2},
+                                                                {"map_per_class", -1.0},
+                                                                {"mar_100_per_class", -1.0},
+                                                                {"classes", 0.0}};
   for (auto& [key, value] : expected) EXPECT_NEAR(field(r, key), value, 1e-6) << key;
   // Masks other than 0/1 and missing masks are rejected.
   pred[3] = 2;

@@ -36,7 +36,8 @@ inline Batch read_text_batch(const Json& b, const MetricSpec& spec) {
       out.owned.push_back(tensor_from_json(b[in.name]));
       out.views.push_back(out.owned.back().view());
     } else {
-      if (in.kind == InputKind::tensor) throw std::runtime_error("fixture input '" + in.name + "' is not a tensor object");
+      if (in.kind == InputKind::tensor)
+        throw std::runtime_error("fixture input '" + in.name + "' is not a tensor object");
       out.owned_text.push_back(text_from_json(b[in.name], in.kind));
       out.views.push_back(out.owned_text.back().view());
     }

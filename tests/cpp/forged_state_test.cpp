@@ -88,7 +88,8 @@ void forge_every_kind(Metric& m, const State& layout, Tally& tally) {
     const StateVar& v = healthy.vars()[k];
     const bool cat = v.reduction == Reduction::cat;
     const bool count = (!cat && k < layout.vars().size() && layout.vars()[k].dtype == DType::int64) ||
-                       (cat && v.dtype == DType::int64 && one_of(v.name, {"tp", "fp", "tn", "fn"})) || v.name == "sample_weight";
+                       (cat && v.dtype == DType::int64 && one_of(v.name, {"tp", "fp", "tn", "fn"})) ||
+                       v.name == "sample_weight";
     if (count && !v.bytes.empty()) {
       std::vector<double> bad = {-1};
       if (v.dtype == DType::float64 || v.dtype == DType::float32)
@@ -106,8 +107,9 @@ void forge_every_kind(Metric& m, const State& layout, Tally& tally) {
     int siblings = 0;
     for (auto& w : healthy.vars())
       siblings += w.reduction == Reduction::cat && &w != &v &&
-                  (one_of(v.name, {"tp", "fp", "tn", "fn"}) ? one_of(w.name, {"tp", "fp", "tn", "fn"})
-                                                           : one_of(w.name, {"preds", "scores", "target", "indexes", "sample_weight"}));
+                  (one_of(v.name, {"tp", "fp", "tn", "fn"})
+                       ? one_of(w.name, {"tp", "fp", "tn", "fn"})
+                       : one_of(w.name, {"preds", "scores", "target", "indexes", "sample_weight"}));
     if (rows && siblings > 0 && !v.shape.empty() && v.shape[0] > 0) {
       State forged = healthy;
       StateVar& f = forged.vars()[k];
@@ -195,10 +197,11 @@ TEST(ForgedState, EveryStateKindOfEveryMetricRefusesImpossibleValues) {
   EXPECT_GT(tally.metrics.size(), 50u);
   // every declared cross-field invariant was broken in some metric's state (none is dead)
   for (std::size_t j = 0; j < state_invariants().size(); ++j)
-    EXPECT_TRUE(tally.invariants.count(j)) << "invariant on '" << state_invariants()[j].subject
-                                           << "' applies to no example's state";
-  std::printf("[ forged   ] %d forged blobs over %zu metrics (%d counts, %d rows, %d class targets, %d cross-field totals)\n",
-              tally.forged, tally.metrics.size(), tally.counts, tally.rows, tally.targets, tally.totals);
+    EXPECT_TRUE(tally.invariants.count(j))
+        << "invariant on '" << state_invariants()[j].subject << "' applies to no example's state";
+  std::printf(
+      "[ forged   ] %d forged blobs over %zu metrics (%d counts, %d rows, %d class targets, %d cross-field totals)\n",
+      tally.forged, tally.metrics.size(), tally.counts, tally.rows, tally.targets, tally.totals);
 }
 
 // A forged blob must not poison a healthy metric through merge: it is refused at load, so the
@@ -206,8 +209,10 @@ TEST(ForgedState, EveryStateKindOfEveryMetricRefusesImpossibleValues) {
 TEST(ForgedState, SiblingCatStatesOfDifferentLengthsNeverReachMerge) {
   const Json args = {{"num_labels", 3}};
   auto healthy = create_metric("MultilabelAUROC", args);
-  OwnedTensor preds = tensor_from_json(Json::parse(R"({"dtype":"float32","shape":[4,3],"data":[0.1,0.9,0.4,0.8,0.2,0.7,0.3,0.6,0.5,0.9,0.1,0.2]})"));
-  OwnedTensor target = tensor_from_json(Json::parse(R"({"dtype":"int32","shape":[4,3],"data":[0,1,1,1,0,1,0,1,0,1,0,0]})"));
+  OwnedTensor preds = tensor_from_json(
+      Json::parse(R"({"dtype":"float32","shape":[4,3],"data":[0.1,0.9,0.4,0.8,0.2,0.7,0.3,0.6,0.5,0.9,0.1,0.2]})"));
+  OwnedTensor target =
+      tensor_from_json(Json::parse(R"({"dtype":"int32","shape":[4,3],"data":[0,1,1,1,0,1,0,1,0,1,0,0]})"));
   std::vector<TensorView> in{preds.view(), target.view()};
   healthy->update(in);
   const std::vector<double> before = healthy->compute().tensor.data;

@@ -88,8 +88,10 @@ void CheckMoments(bool integers, PairForm form) {
     const auto p = test_data::values<T>(n, 7 + static_cast<unsigned>(n), integers);
     const auto t = test_data::values<T>(n, 7000 + static_cast<unsigned>(n), integers, 50);
     PairSums s;
-    if constexpr (std::is_same_v<T, float>) s = PairSumsF32(p.data(), t.data(), n, form);
-    else s = PairSumsF64(p.data(), t.data(), n, form);
+    if constexpr (std::is_same_v<T, float>)
+      s = PairSumsF32(p.data(), t.data(), n, form);
+    else
+      s = PairSumsF64(p.data(), t.data(), n, form);
     const PairSums r = scalar::pair_sums(p.data(), t.data(), n, form);
     // the extremes are exact on any data; sums exactly on integers, else within reordering
     EXPECT_EQ(s.min_x, r.min_x) << "n=" << n;
@@ -109,16 +111,20 @@ void CheckMoments(bool integers, PairForm form) {
     const double mx = integers ? std::round(r.sum_x / n) : r.sum_x / n;
     const double my = integers ? std::round(r.sum_y / n) : r.sum_y / n;
     CenteredSums c;
-    if constexpr (std::is_same_v<T, float>) c = CenteredSumsF32(p.data(), t.data(), n, form, mx, my);
-    else c = CenteredSumsF64(p.data(), t.data(), n, form, mx, my);
+    if constexpr (std::is_same_v<T, float>)
+      c = CenteredSumsF32(p.data(), t.data(), n, form, mx, my);
+    else
+      c = CenteredSumsF64(p.data(), t.data(), n, form, mx, my);
     const CenteredSums rc = scalar::centered_sums(p.data(), t.data(), n, form, mx, my);
     const double fields[5] = {c.m2_x, c.m2_y, c.c_xy, c.d_x, c.d_y};
     const double refs[5] = {rc.m2_x, rc.m2_y, rc.c_xy, rc.d_x, rc.d_y};
     const double bounds[5] = {rc.m2_x, rc.m2_y, std::sqrt(rc.m2_x * rc.m2_y), std::sqrt(n * rc.m2_x),
                               std::sqrt(n * rc.m2_y)};
     for (int f = 0; f < 5; ++f) {
-      if (integers) EXPECT_EQ(fields[f], refs[f]) << "n=" << n << " field " << f;
-      else EXPECT_NEAR(fields[f], refs[f], test_data::reorder_bound(n, bounds[f]) * 4) << "n=" << n << " field " << f;
+      if (integers)
+        EXPECT_EQ(fields[f], refs[f]) << "n=" << n << " field " << f;
+      else
+        EXPECT_NEAR(fields[f], refs[f], test_data::reorder_bound(n, bounds[f]) * 4) << "n=" << n << " field " << f;
     }
   }
 }

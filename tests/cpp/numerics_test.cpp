@@ -61,7 +61,8 @@ TEST(Numerics, SumAndMeanOf1e8Float32ValuesDoNotDrift) {
     mean->update(in);
   }
   const long double n = static_cast<long double>(kChunk * kChunks);
-  EXPECT_NEAR(value(*sum) / static_cast<double>(ref), 1.0, 1e-11) << "sum " << value(*sum) << " vs " << static_cast<double>(ref);
+  EXPECT_NEAR(value(*sum) / static_cast<double>(ref), 1.0, 1e-11)
+      << "sum " << value(*sum) << " vs " << static_cast<double>(ref);
   EXPECT_NEAR(value(*mean) / static_cast<double>(ref / n), 1.0, 1e-11);
 }
 
@@ -117,7 +118,8 @@ TEST(Numerics, VarianceMetricsOnNearEqualValues) {
   auto r2 = create_metric("R2Score", Json::object());
   auto ev = create_metric("ExplainedVariance", Json::object());
   for (std::size_t b = 0; b < kN; b += 1000) {
-    std::vector<double> pb(preds.begin() + b, preds.begin() + b + 1000), tb(target.begin() + b, target.begin() + b + 1000);
+    std::vector<double> pb(preds.begin() + b, preds.begin() + b + 1000),
+        tb(target.begin() + b, target.begin() + b + 1000);
     TensorView in[] = {view(pb), view(tb)};
     r2->update(in);
     ev->update(in);

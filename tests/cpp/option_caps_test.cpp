@@ -41,7 +41,8 @@ TEST(OptionCaps, PastTheCapIsRefusedNamingTheCapAndWhy) {
   for (auto& c : caps) {
     const std::string message = refusal(c.metric, c.options);
     ASSERT_FALSE(message.empty()) << c.metric << " " << c.options.dump() << " was accepted";
-    for (auto& s : c.says) EXPECT_NE(message.find(s), std::string::npos) << c.metric << ": '" << s << "' not in: " << message;
+    for (auto& s : c.says)
+      EXPECT_NE(message.find(s), std::string::npos) << c.metric << ": '" << s << "' not in: " << message;
   }
   // At the cap itself the options are accepted.
   EXPECT_EQ(refusal("BinaryROC", {{"thresholds", 100'000}}), "");

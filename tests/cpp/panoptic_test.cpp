@@ -66,17 +66,23 @@ TEST(Panoptic, NoCategorySeenGivesNaN) {
 }
 
 TEST(Panoptic, BadOptionsAreRefusedNamingThem) {
-  EXPECT_NE(error_of([] { create_metric("PanopticQuality", {{"things", {0, 1}}, {"stuffs", {1, 6}}}); })
-                .find("'things' and 'stuffs' must have distinct category ids"),
+  EXPECT_NE(error_of([] {
+              create_metric("PanopticQuality", {{"things", {0, 1}}, {"stuffs", {1, 6}}});
+            }).find("'things' and 'stuffs' must have distinct category ids"),
             std::string::npos);
   EXPECT_NE(error_of([] { create_metric("PanopticQuality", Json::object()); }).find("at least one"), std::string::npos);
-  EXPECT_NE(error_of([] { create_metric("ModifiedPanopticQuality", {{"things", {-1}}}); }).find("'things'"),
+  EXPECT_NE(error_of([] {
+              create_metric("ModifiedPanopticQuality", {{"things", {-1}}});
+            }).find("'things'"),
             std::string::npos);
-  EXPECT_NE(error_of([] { create_metric("PanopticQuality", {{"stuffs", {1.5}}}); }).find("'stuffs'"),
+  EXPECT_NE(error_of([] {
+              create_metric("PanopticQuality", {{"stuffs", {1.5}}});
+            }).find("'stuffs'"),
             std::string::npos);
   // ModifiedPanopticQuality takes neither of PanopticQuality's result options.
-  EXPECT_NE(error_of([] { create_metric("ModifiedPanopticQuality", {{"things", {1}}, {"return_per_class", true}}); })
-                .find("unknown option"),
+  EXPECT_NE(error_of([] {
+              create_metric("ModifiedPanopticQuality", {{"things", {1}}, {"return_per_class", true}});
+            }).find("unknown option"),
             std::string::npos);
 }
 

@@ -109,8 +109,8 @@ TEST(RegressionRejectedUpdate, LeavesComputeUnchanged) {
   const Data good1 = make_data(20, 1, 1, false);
   const Data good3 = make_data(20, 3, 2, false);
 
-  auto check = [](const std::string& metric, const Json& options, const Data& good,
-                  const std::vector<TensorView>& bad, const std::string& expect_in_message) {
+  auto check = [](const std::string& metric, const Json& options, const Data& good, const std::vector<TensorView>& bad,
+                  const std::string& expect_in_message) {
     auto m = create_metric(metric, options);
     m->update(good.views());
     const Result before = m->compute();
@@ -131,8 +131,8 @@ TEST(RegressionRejectedUpdate, LeavesComputeUnchanged) {
   // Shapes that differ, or do not fit num_outputs.
   Data short_target = good1;
   short_target.t.pop_back();
-  std::vector<TensorView> mismatched = {
-      TensorView{good1.p.data(), DType::float64, {20}}, TensorView{short_target.t.data(), DType::float64, {19}}};
+  std::vector<TensorView> mismatched = {TensorView{good1.p.data(), DType::float64, {20}},
+                                        TensorView{short_target.t.data(), DType::float64, {19}}};
   check("PearsonCorrCoef", Json::object(), good1, mismatched, "same shape");
   check("PearsonCorrCoef", {{"num_outputs", 3}}, good3, good1.views(), "num_outputs=3");
   check("KendallRankCorrCoef", {{"num_outputs", 3}}, good3, good1.views(), "num_outputs=3");

@@ -96,7 +96,8 @@ void update(std::unique_ptr<Metric>& m, const A& p, const B& t) {
 struct Counts {
   std::vector<std::vector<double>> inter, pred, target;
 };
-Counts brute_counts(const Arr<std::int64_t>& p, const Arr<std::int64_t>& t, std::int64_t C, std::int64_t ignore = -999) {
+Counts brute_counts(const Arr<std::int64_t>& p, const Arr<std::int64_t>& t, std::int64_t C,
+                    std::int64_t ignore = -999) {
   const std::int64_t N = p.shape[0];
   const std::int64_t S = static_cast<std::int64_t>(p.v.size()) / N;
   Counts c;
@@ -185,8 +186,8 @@ TEST(SegmentationIgnoreIndex, VoidPixelsAreExcludedLikeRemovingThem) {
 TEST(SegmentationIgnoreIndex, PredEqualToIgnoreIndexIsAMiss) {
   // One image, C=2: target [0, 0, 1, 1], preds [0, 255, 1, 1] -> class 0: I=1, U=2; class 1: I=2, U=2.
   Arr<std::int64_t> t{{0, 0, 1, 1}, {1, 4}}, p{{0, 255, 1, 1}, {1, 4}};
-  auto m = create_metric("MeanIoU", {{"num_classes", 2}, {"input_format", "index"}, {"ignore_index", 255},
-                                     {"per_class", true}});
+  auto m = create_metric("MeanIoU",
+                         {{"num_classes", 2}, {"input_format", "index"}, {"ignore_index", 255}, {"per_class", true}});
   update(m, p, t);
   expect_close(value(m), Tensor::vector({0.5, 1.0}));
 }
@@ -217,8 +218,8 @@ TEST(SegmentationDataset, HandComputedIoUSumRatio) {
   auto m = create_metric("MeanIoU", {{"num_classes", 3}, {"input_format", "index"}, {"reduction", "dataset"}});
   update(m, p, t);
   EXPECT_NEAR(value(m).data[0], (0.5 + 2.0 / 3 + 2.0 / 3) / 3, 1e-12);
-  auto pc = create_metric("MeanIoU", {{"num_classes", 3}, {"input_format", "index"}, {"reduction", "dataset"},
-                                      {"per_class", true}});
+  auto pc = create_metric(
+      "MeanIoU", {{"num_classes", 3}, {"input_format", "index"}, {"reduction", "dataset"}, {"per_class", true}});
   update(pc, p, t);
   expect_close(value(pc), Tensor::vector({0.5, 2.0 / 3, 2.0 / 3}));
   // 'sample' on the same data: image 0 (1/2 + 2/3 + 0)/3, image 1 (1/2 + 0 + 2/3)/3.
@@ -233,8 +234,8 @@ TEST(SegmentationDataset, AbsentClassIsLeftOutOfTheMeanAndScoresZeroPerClass) {
   auto m = create_metric("MeanIoU", {{"num_classes", 3}, {"input_format", "index"}, {"reduction", "dataset"}});
   update(m, p, t);
   EXPECT_NEAR(value(m).data[0], (2.0 / 3 + 0.5) / 2, 1e-12);
-  auto pc = create_metric("MeanIoU", {{"num_classes", 3}, {"input_format", "index"}, {"reduction", "dataset"},
-                                      {"per_class", true}});
+  auto pc = create_metric(
+      "MeanIoU", {{"num_classes", 3}, {"input_format", "index"}, {"reduction", "dataset"}, {"per_class", true}});
   update(pc, p, t);
   expect_close(value(pc), Tensor::vector({2.0 / 3, 0.5, 0.0}));
   // Nothing accumulated: NaN.
@@ -255,8 +256,8 @@ TEST(SegmentationDataset, EqualsMulticlassJaccardIndexMacro) {
       if (target.v[i] == 1) target.v[i] = 0;
       if (preds.v[i] == 1) preds.v[i] = 0;
     }
-    auto m = create_metric("MeanIoU", {{"num_classes", C}, {"input_format", "index"}, {"reduction", "dataset"},
-                                       {"ignore_index", 255}});
+    auto m = create_metric(
+        "MeanIoU", {{"num_classes", C}, {"input_format", "index"}, {"reduction", "dataset"}, {"ignore_index", 255}});
     auto j = create_metric("MulticlassJaccardIndex", {{"num_classes", C}, {"average", "macro"}, {"ignore_index", 255}});
     update(m, slice(preds, 0, 2), slice(target, 0, 2));
     update(m, slice(preds, 2, 5), slice(target, 2, 5));
@@ -327,8 +328,10 @@ TEST(SegmentationPerSample, OneValuePerImageInUpdateOrder) {
       ASSERT_EQ(v.data.size(), width);
       for (std::size_t k = 0; k < width; ++k) {
         double got = all.data[static_cast<std::size_t>(n) * width + k];
-        if (std::isnan(v.data[k])) EXPECT_TRUE(std::isnan(got));
-        else EXPECT_NEAR(got, v.data[k], 1e-12) << "image " << n << " column " << k;
+        if (std::isnan(v.data[k]))
+          EXPECT_TRUE(std::isnan(got));
+        else
+          EXPECT_NEAR(got, v.data[k], 1e-12) << "image " << n << " column " << k;
       }
     }
   }
@@ -338,12 +341,9 @@ TEST(SegmentationMerge, HalvesEqualTheWhole) {
   std::mt19937 rng(9);
   auto t = random_maps(rng, 6, 5, 5, 3, 0.1), p = random_maps(rng, 6, 5, 5, 3);
   std::vector<std::pair<std::string, Json>> cfgs = {
-      {"MeanIoU", {{"per_class", true}}},
-      {"MeanIoU", {{"reduction", "dataset"}}},
-      {"MeanIoU", {{"per_sample", true}}},
-      {"GeneralizedDiceScore", {}},
-      {"DiceScore", {{"average", "weighted"}}},
-      {"DiceScore", {{"average", "none"}, {"per_sample", true}}},
+      {"MeanIoU", {{"per_class", true}}},       {"MeanIoU", {{"reduction", "dataset"}}},
+      {"MeanIoU", {{"per_sample", true}}},      {"GeneralizedDiceScore", {}},
+      {"DiceScore", {{"average", "weighted"}}}, {"DiceScore", {{"average", "none"}, {"per_sample", true}}},
   };
   for (auto& [name, opts] : cfgs) {
     SCOPED_TRACE(name + " " + opts.dump());
@@ -419,8 +419,11 @@ TEST(SegmentationKernel, IgnoreIndexInsideTheClassRangeOnBothPaths) {
   for (auto [C, H, W] : std::vector<std::array<std::int64_t, 3>>{{4, 20, 20}, {40, 4, 5}, {300, 30, 30}}) {
     SCOPED_TRACE("C=" + std::to_string(C));
     auto t = random_maps(rng, 3, H, W, C), p = random_maps(rng, 3, H, W, C);
-    auto m = create_metric("MeanIoU", {{"num_classes", C}, {"input_format", "index"}, {"ignore_index", 2},
-                                       {"per_class", true}, {"reduction", "dataset"}});
+    auto m = create_metric("MeanIoU", {{"num_classes", C},
+                                       {"input_format", "index"},
+                                       {"ignore_index", 2},
+                                       {"per_class", true},
+                                       {"reduction", "dataset"}});
     update(m, p, t);
     auto c = brute_counts(p, t, C, 2);
     Tensor got = value(m);
@@ -566,13 +569,12 @@ TEST(SegmentationGeneralizedDice, AbsentClassTakesTheLargestFiniteWeightOfItsSam
   auto m = create_metric("GeneralizedDiceScore", {{"num_classes", 3}, {"input_format", "index"}});
   update(m, p, t);
   EXPECT_NEAR(value(m).data[0], (7.0 / 8) / (27.0 / 16), 1e-12);
-  auto s = create_metric("GeneralizedDiceScore", {{"num_classes", 3}, {"input_format", "index"},
-                                                  {"weight_type", "simple"}});
+  auto s =
+      create_metric("GeneralizedDiceScore", {{"num_classes", 3}, {"input_format", "index"}, {"weight_type", "simple"}});
   update(s, p, t);
   // simple: w = [1/4, 1/2, 1/2]; num = 2(3/4 + 1/2) = 5/2; den = 7/4 + 3/2 + 1 = 17/4.
   EXPECT_NEAR(value(s).data[0], (5.0 / 2) / (17.0 / 4), 1e-12);
-  auto pc = create_metric("GeneralizedDiceScore", {{"num_classes", 3}, {"input_format", "index"},
-                                                   {"per_class", true}});
+  auto pc = create_metric("GeneralizedDiceScore", {{"num_classes", 3}, {"input_format", "index"}, {"per_class", true}});
   update(pc, p, t);
   expect_close(value(pc), Tensor::vector({6.0 / 7, 2.0 / 3, 0.0}));
 }
@@ -612,13 +614,12 @@ TEST(SegmentationDiceScore, ImageWithNothingToScoreIsLeftOut) {
   // C=2, background excluded; image 0 has no foreground anywhere, image 1 is perfect.
   Arr<std::int64_t> t{{0, 0, 1, 1}, {2, 2}}, p{{0, 0, 1, 1}, {2, 2}};
   for (std::string avg : {"micro", "macro", "weighted"}) {
-    auto m = create_metric("DiceScore", {{"num_classes", 2}, {"input_format", "index"}, {"include_background", false},
-                                         {"average", avg}});
+    auto m = create_metric(
+        "DiceScore", {{"num_classes", 2}, {"input_format", "index"}, {"include_background", false}, {"average", avg}});
     update(m, p, t);
     EXPECT_NEAR(value(m).data[0], 1.0, 1e-12) << avg;
   }
 }
-
 
 // ---- HausdorffDistance ----
 namespace hd {
@@ -791,8 +792,11 @@ TEST(SegmentationHausdorff, MatchesBruteForce) {
       for (bool is_directed : {false, true})
         for (bool bg : {false, true}) {
           SCOPED_TRACE(shape_str(geo.shape) + " " + metric + (is_directed ? " directed" : "") + (bg ? " bg" : ""));
-          Json o{{"num_classes", 4}, {"input_format", "index"}, {"distance_metric", metric},
-                 {"directed", is_directed}, {"include_background", bg}};
+          Json o{{"num_classes", 4},
+                 {"input_format", "index"},
+                 {"distance_metric", metric},
+                 {"directed", is_directed},
+                 {"include_background", bg}};
           if (!geo.spacing.empty()) o["spacing"] = geo.spacing;
           std::vector<double> sp = geo.spacing.empty() ? std::vector<double>(geo.shape.size() - 1, 1.0) : geo.spacing;
           double want = hd::reference(p, t, 4, bg, metric, sp, is_directed);
@@ -800,14 +804,18 @@ TEST(SegmentationHausdorff, MatchesBruteForce) {
           update(m, slice(p, 0, 1), slice(t, 0, 1));
           update(m, slice(p, 1, p.shape[0]), slice(t, 1, t.shape[0]));
           double got = value(m).data[0];
-          if (std::isinf(want)) EXPECT_TRUE(std::isinf(got));
-          else EXPECT_NEAR(got, want, 1e-9);
+          if (std::isinf(want))
+            EXPECT_TRUE(std::isinf(got));
+          else
+            EXPECT_NEAR(got, want, 1e-9);
           // one-hot input gives the same
           o["input_format"] = "one-hot";
           auto oh = create_metric("HausdorffDistance", o);
           update(oh, one_hot(p, 4), one_hot(t, 4));
-          if (std::isinf(want)) EXPECT_TRUE(std::isinf(value(oh).data[0]));
-          else EXPECT_NEAR(value(oh).data[0], want, 1e-9);
+          if (std::isinf(want))
+            EXPECT_TRUE(std::isinf(value(oh).data[0]));
+          else
+            EXPECT_NEAR(value(oh).data[0], want, 1e-9);
         }
   }
 }

@@ -35,8 +35,14 @@ void expect_valid_script(const text::Alignment& a, const std::vector<std::uint32
           EXPECT_EQ(target[i + k] == pred[j + k], c.op == EditOp::equal) << "token " << i + k;
         (c.op == EditOp::equal ? h : s) += static_cast<std::int64_t>(tl);
         break;
-      case EditOp::insert: ASSERT_EQ(tl, 0u); ins += static_cast<std::int64_t>(pl); break;
-      case EditOp::delete_: ASSERT_EQ(pl, 0u); del += static_cast<std::int64_t>(tl); break;
+      case EditOp::insert:
+        ASSERT_EQ(tl, 0u);
+        ins += static_cast<std::int64_t>(pl);
+        break;
+      case EditOp::delete_:
+        ASSERT_EQ(pl, 0u);
+        del += static_cast<std::int64_t>(tl);
+        break;
     }
     i = c.target_end;
     j = c.pred_end;
@@ -120,9 +126,14 @@ TEST(TextAlignmentQuery, CharactersAreCodePointsAndErrorsNameTheArgument) {
   const Result r = cer->query("alignment", Json{{"preds", Json::array({"a😀c"})}, {"target", Json::array({"abc"})}});
   EXPECT_EQ(r.items[0].field("substitutions")->tensor.data[0], 1);
   EXPECT_EQ(data_of(r.items[0], "preds_spans"), std::vector<double>({0, 1, 1, 3, 3, 4}));
-  EXPECT_NE(error_of([&] { cer->query("alignment", Json{{"preds", Json::array({"a"})}, {"target", {"a", "b"}}}); }).find("same length"),
+  EXPECT_NE(error_of([&] {
+              cer->query("alignment", Json{{"preds", Json::array({"a"})}, {"target", {"a", "b"}}});
+            }).find("same length"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { cer->query("alignment", Json{{"preds", Json::array({"a"})}}); }).find("`target`"), std::string::npos);
+  EXPECT_NE(error_of([&] {
+              cer->query("alignment", Json{{"preds", Json::array({"a"})}});
+            }).find("`target`"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -23,11 +23,11 @@ std::size_t code_points(std::string_view s) { return utf8_decode(s, "test", "s")
 
 TEST(TextUtf8, CountsCodePointsAsPython) {
   EXPECT_EQ(code_points("abc"), 3u);
-  EXPECT_EQ(code_points("caf\xC3\xA9"), 4u);                 // "café", precomposed é: len 4
-  EXPECT_EQ(code_points("cafe\xCC\x81"), 5u);                // "café", e + combining acute: len 5
+  EXPECT_EQ(code_points("caf\xC3\xA9"), 4u);                           // "café", precomposed é: len 4
+  EXPECT_EQ(code_points("cafe\xCC\x81"), 5u);                          // "café", e + combining acute: len 5
   EXPECT_EQ(code_points("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"), 3u);  // "日本語": 3
-  EXPECT_EQ(code_points("\xF0\x9F\x98\x80!"), 2u);           // U+1F600 (outside the BMP) + "!": 2
-  EXPECT_EQ(code_points("\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"), 2u);  // thumbs up + skin tone modifier: 2
+  EXPECT_EQ(code_points("\xF0\x9F\x98\x80!"), 2u);                     // U+1F600 (outside the BMP) + "!": 2
+  EXPECT_EQ(code_points("\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"), 2u);      // thumbs up + skin tone modifier: 2
 }
 
 TEST(TextUtf8, RejectsMalformedInput) {
@@ -38,7 +38,8 @@ TEST(TextUtf8, RejectsMalformedInput) {
 
 TEST(TextSplit, MatchesPythonStrSplit) {
   std::vector<std::string_view> w;
-  text::split_whitespace("  the\tcat\n sat\xC2\xA0on\xE3\x80\x80mat\xE2\x80\x83 ", w);  // NBSP, ideographic space, em space
+  text::split_whitespace("  the\tcat\n sat\xC2\xA0on\xE3\x80\x80mat\xE2\x80\x83 ",
+                         w);  // NBSP, ideographic space, em space
   ASSERT_EQ(w.size(), 5u);
   EXPECT_EQ(w[0], "the");
   EXPECT_EQ(w[3], "on");
@@ -52,9 +53,27 @@ TEST(TextSplit, MatchesPythonStrSplit) {
 // words distinct ids (random strings over ASCII and Unicode letters and whitespace, enough distinct
 // words to grow the table several times).
 TEST(TextWordInterner, SplitIdsEqualsSplitThenIntern) {
-  const std::vector<std::string> pieces = {"a", "b", "ab", "ba", "caf\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x98\x80", "\xC2\xA1",
-                                           "\xE2\x80\x8B", "\xE1\x9A\x81", "\xE3\x80\x81", " ", "\t", "\n", "\x1F",
-                                           "\xC2\xA0", "\xC2\x85", "\xE3\x80\x80", "\xE2\x80\x83", "\xE2\x80\xA8", "\xE1\x9A\x80"};
+  const std::vector<std::string> pieces = {"a",
+                                           "b",
+                                           "ab",
+                                           "ba",
+                                           "caf\xC3\xA9",
+                                           "\xE6\x97\xA5",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xC2\xA1",
+                                           "\xE2\x80\x8B",
+                                           "\xE1\x9A\x81",
+                                           "\xE3\x80\x81",
+                                           " ",
+                                           "\t",
+                                           "\n",
+                                           "\x1F",
+                                           "\xC2\xA0",
+                                           "\xC2\x85",
+                                           "\xE3\x80\x80",
+                                           "\xE2\x80\x83",
+                                           "\xE2\x80\xA8",
+                                           "\xE1\x9A\x80"};
   std::mt19937 rng(11);
   std::vector<std::string> strings(3000);
   for (auto& s : strings)
@@ -93,7 +112,8 @@ TEST(TextLevenshtein, BitParallelEqualsDp) {
     const std::size_t na = rng() % 200, nb = rng() % 200;
     const std::uint32_t alphabet = 1 + rng() % (trial % 2 ? 4 : 50);
     auto a = random_ids(rng, na, alphabet), b = random_ids(rng, nb, alphabet);
-    ASSERT_EQ(scratch.levenshtein(a, b), kernels::levenshtein_dp(a, b)) << na << " x " << nb << " alphabet " << alphabet;
+    ASSERT_EQ(scratch.levenshtein(a, b), kernels::levenshtein_dp(a, b))
+        << na << " x " << nb << " alphabet " << alphabet;
   }
   std::vector<std::uint32_t> empty, three = {1, 2, 3};
   EXPECT_EQ(scratch.levenshtein(empty, three), 3);
@@ -151,27 +171,50 @@ TEST(TextSacreBleuTokenizers, HandCheckedLines) {
   EXPECT_EQ(tok("ab c", T::chars), "a b   c");
   EXPECT_EQ(tok("我爱你.", T::zh), "我 爱 你 .");
   EXPECT_EQ(tok("Hello, world! 1,000.5", T::intl), "Hello , world ! 1,000.5");
-  EXPECT_EQ(tok("\xE2\x82\xAC" "5", T::intl), "\xE2\x82\xAC 5");  // € is a symbol
+  EXPECT_EQ(tok("\xE2\x82\xAC"
+                "5",
+                T::intl),
+            "\xE2\x82\xAC 5");  // € is a symbol
 }
 
 TEST(TextUnicode, LowerMatchesPython) {
   auto lower = [](std::string_view s) { return utf8_encode(text::to_lower(utf8_decode(s, "t", "s"))); };
-  EXPECT_EQ(lower("\xC3\x89T\xC3\x89"), "\xC3\xA9t\xC3\xA9");                 // ÉTÉ -> été
-  EXPECT_EQ(lower("\xC4\xB0"), "i\xCC\x87");                                  // İ -> i + combining dot
-  EXPECT_EQ(lower("\xE2\x84\xAA"), "k");                                      // KELVIN SIGN -> k
+  EXPECT_EQ(lower("\xC3\x89T\xC3\x89"), "\xC3\xA9t\xC3\xA9");                // ÉTÉ -> été
+  EXPECT_EQ(lower("\xC4\xB0"), "i\xCC\x87");                                 // İ -> i + combining dot
+  EXPECT_EQ(lower("\xE2\x84\xAA"), "k");                                     // KELVIN SIGN -> k
   EXPECT_EQ(lower("\xD0\x9C\xD0\x98\xD0\xA0"), "\xD0\xBC\xD0\xB8\xD1\x80");  // МИР -> мир
 }
 
 TEST(TextPorter, NltkStems) {
   // Classic Porter examples and NLTK_EXTENSIONS rules (pool, ies/ied of length 4, logi, fulli).
   const std::pair<const char*, const char*> cases[] = {
-      {"caresses", "caress"}, {"ponies", "poni"},       {"ties", "tie"},          {"cats", "cat"},
-      {"agreed", "agre"},     {"plastered", "plaster"}, {"motoring", "motor"},    {"sing", "sing"},
-      {"hopping", "hop"},     {"falling", "fall"},      {"filing", "file"},       {"happy", "happi"},
-      {"relational", "relat"}, {"conditional", "condit"}, {"generalization", "gener"}, {"hopefulness", "hope"},
-      {"electrical", "electr"}, {"adjustment", "adjust"}, {"controlling", "control"}, {"rolling", "roll"},
-      {"dying", "die"},       {"skies", "sky"},         {"died", "die"},          {"cried", "cri"},
-      {"running", "run"},     {"generously", "gener"},  {"analogies", "analog"},
+      {"caresses", "caress"},
+      {"ponies", "poni"},
+      {"ties", "tie"},
+      {"cats", "cat"},
+      {"agreed", "agre"},
+      {"plastered", "plaster"},
+      {"motoring", "motor"},
+      {"sing", "sing"},
+      {"hopping", "hop"},
+      {"falling", "fall"},
+      {"filing", "file"},
+      {"happy", "happi"},
+      {"relational", "relat"},
+      {"conditional", "condit"},
+      {"generalization", "gener"},
+      {"hopefulness", "hope"},
+      {"electrical", "electr"},
+      {"adjustment", "adjust"},
+      {"controlling", "control"},
+      {"rolling", "roll"},
+      {"dying", "die"},
+      {"skies", "sky"},
+      {"died", "die"},
+      {"cried", "cri"},
+      {"running", "run"},
+      {"generously", "gener"},
+      {"analogies", "analog"},
   };
   for (auto& [word, stem] : cases) EXPECT_EQ(text::porter_stem(word), stem) << word;
 }

@@ -46,9 +46,12 @@ constexpr std::int64_t kClasses = 3;
 // Options that make the metric constructible with the data below.
 Json args_for(const MetricSpec& s) {
   Json a = Json::object();
-  if (has_option(s, "task")) a["task"] = "binary";
-  else if (has_option(s, "num_classes")) a["num_classes"] = kClasses;
-  else if (has_option(s, "num_labels")) a["num_labels"] = kClasses;
+  if (has_option(s, "task"))
+    a["task"] = "binary";
+  else if (has_option(s, "num_classes"))
+    a["num_classes"] = kClasses;
+  else if (has_option(s, "num_labels"))
+    a["num_labels"] = kClasses;
   if (has_option(s, "beta")) a["beta"] = 2.0;
   for (const char* m : {"min_precision", "min_recall", "min_sensitivity", "min_specificity"})
     if (has_option(s, m)) a[m] = 0.5;
@@ -103,11 +106,17 @@ Rows random_rows(Kind kind, int n, std::mt19937& rng) {
     }
   }
   // every class / label positive and negative at least once (AUROC / AP defined)
-  if (kind == Kind::binary && n >= 2) { r.target[0] = {1}; r.target[1] = {0}; }
+  if (kind == Kind::binary && n >= 2) {
+    r.target[0] = {1};
+    r.target[1] = {0};
+  }
   if (kind == Kind::multiclass)
     for (int c = 0; c < kClasses && c < n; ++c) r.target[static_cast<std::size_t>(c)] = {c};
   if (kind == Kind::multilabel && n >= 2)
-    for (int l = 0; l < kClasses; ++l) { r.target[0][l] = 1; r.target[1][l] = 0; }
+    for (int l = 0; l < kClasses; ++l) {
+      r.target[0][l] = 1;
+      r.target[1][l] = 0;
+    }
   return r;
 }
 
@@ -129,14 +138,28 @@ Batch make_batch(const Rows& r, const std::vector<int>& idx, const std::vector<f
   const auto n = static_cast<std::int64_t>(idx.size());
   for (int i : idx) {
     b.preds.v.insert(b.preds.v.end(), r.preds[i].begin(), r.preds[i].end());
-    if (r.kind == Kind::regression) b.reg_target.v.insert(b.reg_target.v.end(), r.reg_target[i].begin(), r.reg_target[i].end());
-    else b.target.v.insert(b.target.v.end(), r.target[i].begin(), r.target[i].end());
+    if (r.kind == Kind::regression)
+      b.reg_target.v.insert(b.reg_target.v.end(), r.reg_target[i].begin(), r.reg_target[i].end());
+    else
+      b.target.v.insert(b.target.v.end(), r.target[i].begin(), r.target[i].end());
   }
   switch (r.kind) {
-    case Kind::regression: b.preds.shape = {n}; b.reg_target.shape = {n}; break;
-    case Kind::binary: b.preds.shape = {n}; b.target.shape = {n}; break;
-    case Kind::multiclass: b.preds.shape = {n, kClasses}; b.target.shape = {n}; break;
-    case Kind::multilabel: b.preds.shape = {n, kClasses}; b.target.shape = {n, kClasses}; break;
+    case Kind::regression:
+      b.preds.shape = {n};
+      b.reg_target.shape = {n};
+      break;
+    case Kind::binary:
+      b.preds.shape = {n};
+      b.target.shape = {n};
+      break;
+    case Kind::multiclass:
+      b.preds.shape = {n, kClasses};
+      b.target.shape = {n};
+      break;
+    case Kind::multilabel:
+      b.preds.shape = {n, kClasses};
+      b.target.shape = {n, kClasses};
+      break;
   }
   b.weight = buf(w);
   return b;
@@ -267,9 +290,9 @@ INSTANTIATE_TEST_SUITE_P(Registry, Weighted, ::testing::ValuesIn(weighted_metric
 TEST(WeightedRegistry, CoversTheWeightedFamilies) {
   // the metrics the sample-weight work made weighted: a regression of the registry shows here
   const auto names = weighted_metrics();
-  for (const char* want : {"BinaryAccuracy", "MulticlassF1Score", "MultilabelPrecision", "MulticlassConfusionMatrix",
-                           "BinaryAUROC", "MultilabelAveragePrecision", "MeanSquaredError", "R2Score",
-                           "BinaryBrierScore", "MulticlassLogLoss"})
+  for (const char* want :
+       {"BinaryAccuracy", "MulticlassF1Score", "MultilabelPrecision", "MulticlassConfusionMatrix", "BinaryAUROC",
+        "MultilabelAveragePrecision", "MeanSquaredError", "R2Score", "BinaryBrierScore", "MulticlassLogLoss"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
 }
 

@@ -57,7 +57,10 @@ export async function runAnnotationQa({ simd }) {
     a.merge(b);
     assert.ok(Math.abs(scalar(a.compute()) - scalar(whole.compute())) < 1e-12);
     const before = scalar(a.compute());
-    assert.throws(() => a.update({ data: new Float64Array([0, 1, 1, 1, 0, 0]), shape: [2, 3] }), /same number of coders/);
+    assert.throws(
+      () => a.update({ data: new Float64Array([0, 1, 1, 1, 0, 0]), shape: [2, 3] }),
+      /same number of coders/,
+    );
     assert.equal(scalar(a.compute()), before);
     for (const m of [whole, a, b]) m.dispose();
   });
@@ -79,7 +82,9 @@ export async function runAnnotationQa({ simd }) {
 
   test(`[${build}] KrippendorffAlpha.bootstrap: seeded, reproducible, around alpha`, () => {
     const rand = mulberry32(17);
-    const r = Float64Array.from({ length: 60 * 3 }, (_, i) => (rand() < 0.75 ? Math.floor(i / 3) % 4 : Math.floor(rand() * 4)));
+    const r = Float64Array.from({ length: 60 * 3 }, (_, i) =>
+      rand() < 0.75 ? Math.floor(i / 3) % 4 : Math.floor(rand() * 4),
+    );
     const m = new lib.KrippendorffAlpha({ levelOfMeasurement: 'nominal' });
     m.update({ data: r, shape: [60, 3] });
     const alpha = scalar(m.compute());
@@ -129,7 +134,9 @@ export async function runAnnotationQa({ simd }) {
 
   test(`[${build}] KrippendorffAlpha.bootstrap: share of resamples below 0.667 and 0.8`, () => {
     const rand = mulberry32(31);
-    const r = Float64Array.from({ length: 80 * 3 }, (_, i) => (rand() < 0.8 ? Math.floor(i / 3) % 3 : Math.floor(rand() * 3)));
+    const r = Float64Array.from({ length: 80 * 3 }, (_, i) =>
+      rand() < 0.8 ? Math.floor(i / 3) % 3 : Math.floor(rand() * 3),
+    );
     const m = new lib.KrippendorffAlpha();
     m.update({ data: r, shape: [80, 3] });
     const b = m.bootstrap({ nResamples: 1000, seed: 3 });
@@ -149,7 +156,11 @@ export async function runAnnotationQa({ simd }) {
     k.update(ratings);
     const a = k.agreement();
     const get = (o, snake, camel) => o[snake] ?? o[camel];
-    assert.deepEqual(get(a, 'raw_agreement', 'rawAgreement').toArray(), [[1, 0.75, 1 / 3], [0.75, 1, 1 / 3], [1 / 3, 1 / 3, 1]]);
+    assert.deepEqual(get(a, 'raw_agreement', 'rawAgreement').toArray(), [
+      [1, 0.75, 1 / 3],
+      [0.75, 1, 1 / 3],
+      [1 / 3, 1 / 3, 1],
+    ]);
     assert.deepEqual(Array.from(get(a, 'with_consensus', 'withConsensus').data), [0.5, 0.5, 1 / 3]);
     const v = new lib.MajorityVote({ numClasses: 3 });
     v.update(ratings);
@@ -162,8 +173,11 @@ export async function runAnnotationQa({ simd }) {
   test(`[${build}] DawidSkene: recovers known raters (one adversarial) and beats majority vote`, () => {
     const rand = mulberry32(77);
     const K = 3;
-    const diag = (d) => Array.from({ length: K }, (_, j) => Array.from({ length: K }, (_, l) => (j === l ? d : (1 - d) / (K - 1))));
-    const adversarial = Array.from({ length: K }, (_, j) => Array.from({ length: K }, (_, l) => (l === (j + 1) % K ? 0.8 : 0.1)));
+    const diag = (d) =>
+      Array.from({ length: K }, (_, j) => Array.from({ length: K }, (_, l) => (j === l ? d : (1 - d) / (K - 1))));
+    const adversarial = Array.from({ length: K }, (_, j) =>
+      Array.from({ length: K }, (_, l) => (l === (j + 1) % K ? 0.8 : 0.1)),
+    );
     const truthPi = [diag(0.85), diag(0.7), diag(0.55), adversarial, diag(0.4)];
     const R = truthPi.length;
     const pick = (p) => {
@@ -187,7 +201,9 @@ export async function runAnnotationQa({ simd }) {
     assert.equal(scalar(fit.converged), 1);
     const pi = fit.confusion.data;
     let total = 0;
-    for (let r = 0; r < R; r++) for (let j = 0; j < K; j++) for (let l = 0; l < K; l++) total += Math.abs(pi[(r * K + j) * K + l] - truthPi[r][j][l]);
+    for (let r = 0; r < R; r++)
+      for (let j = 0; j < K; j++)
+        for (let l = 0; l < K; l++) total += Math.abs(pi[(r * K + j) * K + l] - truthPi[r][j][l]);
     assert.ok(total / (R * K * K) < 0.03, `mean error of the recovered confusion cells ${total / (R * K * K)}`);
     const mv = new lib.MajorityVote({ numClasses: K });
     mv.update(ratings);

@@ -24,8 +24,14 @@ const closeTo = (a, b) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
 test('init() is idempotent and simd() reports the loaded build', () => {
   assert.equal(init(), init());
   assert.equal(typeof simd(), 'boolean');
-  assert.equal(simd(), WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123,
-    3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11])));
+  assert.equal(
+    simd(),
+    WebAssembly.validate(
+      new Uint8Array([
+        0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+      ]),
+    ),
+  );
 });
 
 test('every input form gives the same value', () => {
@@ -33,12 +39,30 @@ test('every input form gives the same value', () => {
   const t = [1, 2, 0, 3, 3, 1];
   const want = mse(p, t);
   const forms = {
-    'nested arrays': [[[p[0], p[1], p[2]], [p[3], p[4], p[5]]], [[t[0], t[1], t[2]], [t[3], t[4], t[5]]]],
+    'nested arrays': [
+      [
+        [p[0], p[1], p[2]],
+        [p[3], p[4], p[5]],
+      ],
+      [
+        [t[0], t[1], t[2]],
+        [t[3], t[4], t[5]],
+      ],
+    ],
     'flat Float64Array': [Float64Array.from(p), Float64Array.from(t)],
-    '{data: Float64Array, shape}': [{ data: Float64Array.from(p), shape: [2, 3] }, { data: Float64Array.from(t), shape: [2, 3] }],
-    '{data: plain array, shape}': [{ data: p, shape: [3, 2] }, { data: t, shape: [3, 2] }],
-    '{data: plain array, shape, dtype}': [{ data: p, shape: [6], dtype: 'float32' }, { data: t, shape: [6], dtype: 'int64' }],
-    'Tensor': [new Tensor(Float64Array.from(p), [6]), new Tensor(Float64Array.from(t), [6])],
+    '{data: Float64Array, shape}': [
+      { data: Float64Array.from(p), shape: [2, 3] },
+      { data: Float64Array.from(t), shape: [2, 3] },
+    ],
+    '{data: plain array, shape}': [
+      { data: p, shape: [3, 2] },
+      { data: t, shape: [3, 2] },
+    ],
+    '{data: plain array, shape, dtype}': [
+      { data: p, shape: [6], dtype: 'float32' },
+      { data: t, shape: [6], dtype: 'int64' },
+    ],
+    Tensor: [new Tensor(Float64Array.from(p), [6]), new Tensor(Float64Array.from(t), [6])],
     'int64 target': [Float64Array.from(p), BigInt64Array.from(t, BigInt)],
     'int32 target': [Float64Array.from(p), Int32Array.from(t)],
   };
@@ -51,7 +75,15 @@ test('every input form gives the same value', () => {
   // float32 data are float32 values, not their float64 decimals.
   const f = new MeanSquaredError();
   f.update(Float32Array.from(p.map((v) => v + 0.1)), Float64Array.from(t));
-  assert.ok(closeTo(f.compute(), mse(p.map((v) => Math.fround(v + 0.1)), t)));
+  assert.ok(
+    closeTo(
+      f.compute(),
+      mse(
+        p.map((v) => Math.fround(v + 0.1)),
+        t,
+      ),
+    ),
+  );
   f.dispose();
 });
 
@@ -79,23 +111,46 @@ test('a plain number is a 0-d input', () => {
 
 test('input errors name the metric, the method and the argument', () => {
   const m = new MeanSquaredError();
-  assert.throws(() => m.update([[1, 2], [3]], [[1, 2], [3, 4]]), /MeanSquaredError\.update: `preds` is a ragged nested array/);
+  assert.throws(
+    () =>
+      m.update(
+        [[1, 2], [3]],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    /MeanSquaredError\.update: `preds` is a ragged nested array/,
+  );
   assert.throws(() => m.update([1, 2], [[1], 2]), /`target` is a ragged nested array/);
-  assert.throws(() => m.update([1, 2], { data: [1, 2, 3], shape: [2] }),
-    { message: 'MeanSquaredError.update: `target` has 3 elements but shape [2] needs 2' });
-  assert.throws(() => m.forward({ data: new Float32Array(4), shape: [3] }, [1, 2, 3]), /MeanSquaredError\.forward: `preds` has 4 elements/);
+  assert.throws(() => m.update([1, 2], { data: [1, 2, 3], shape: [2] }), {
+    message: 'MeanSquaredError.update: `target` has 3 elements but shape [2] needs 2',
+  });
+  assert.throws(
+    () => m.forward({ data: new Float32Array(4), shape: [3] }, [1, 2, 3]),
+    /MeanSquaredError\.forward: `preds` has 4 elements/,
+  );
   assert.throws(() => m.update([1, 'x'], [1, 2]), /`preds`\[1\] must be a number/);
   assert.throws(() => m.update([1, true], [1, 2]), /`preds` mixes element kinds/);
-  assert.throws(() => m.update({ data: new Float32Array(2), shape: [2], dtype: 'int32' }, [1, 2]), /dtype 'int32' does not match/);
+  assert.throws(
+    () => m.update({ data: new Float32Array(2), shape: [2], dtype: 'int32' }, [1, 2]),
+    /dtype 'int32' does not match/,
+  );
   assert.throws(() => m.update({ data: [1, 2], shape: [2], dtype: 'complex' }, [1, 2]), /unknown dtype/);
-  assert.throws(() => m.update({ data: [1, 2], shape: [-2] }, [1, 2]), /shape must be an array of non-negative integers/);
+  assert.throws(
+    () => m.update({ data: [1, 2], shape: [-2] }, [1, 2]),
+    /shape must be an array of non-negative integers/,
+  );
   assert.throws(() => m.update(new BigUint64Array(2), [1, 2]), /BigUint64Array is not supported/);
   assert.throws(() => m.update('1, 2', [1, 2]), /`preds` must be a number, a typed array/);
   // wrong input count (the core names the expected inputs)
   assert.throws(() => m.update([1, 2]), /preds, target/);
   assert.throws(() => m.update([1], [1], [1], [1]), /preds, target, sample_weight/);
   // shapes the core refuses
-  assert.throws(() => m.update([1, 2, 3], [1, 2]), (e) => e instanceof Error && /preds/.test(e.message));
+  assert.throws(
+    () => m.update([1, 2, 3], [1, 2]),
+    (e) => e instanceof Error && /preds/.test(e.message),
+  );
   // the module and the metric stay usable, and rejected batches left no trace
   m.update([1, 2], [1, 4]);
   assert.ok(closeTo(m.compute(), 2));
@@ -133,7 +188,10 @@ test('createMetric returns the generated class; listMetrics has camelCase option
     }
   }
   const entry = metrics.find((x) => x.name === 'MeanSquaredError');
-  assert.deepEqual(entry.inputs.map((i) => i.name), ['preds', 'target', 'sample_weight']);
+  assert.deepEqual(
+    entry.inputs.map((i) => i.name),
+    ['preds', 'target', 'sample_weight'],
+  );
   assert.ok(entry.options.some((o) => o.name === 'numOutputs' && o.snakeName === 'num_outputs'));
   entry.options.length = 0; // a copy: mutating it changes nothing
   assert.ok(listMetrics().find((x) => x.name === 'MeanSquaredError').options.length > 0);
@@ -181,14 +239,27 @@ test('options given at their defaults equal options omitted: zeroDivision 0 vs 0
   const copy = new f1.constructor(f1.options);
   copy.loadState(f1.saveState());
   assert.equal(copy.compute(), f1.compute());
-  const coll = new MetricCollection({ f1: new MulticlassF1Score({ numClasses: 3 }), acc: new MulticlassAccuracy({ numClasses: 3 }) });
+  const coll = new MetricCollection({
+    f1: new MulticlassF1Score({ numClasses: 3 }),
+    acc: new MulticlassAccuracy({ numClasses: 3 }),
+  });
   const value = coll.forward(preds, target);
   assert.equal(value.f1, f1.compute());
   const clone = coll.clone();
   clone.loadState(coll.saveState());
   assert.deepEqual(clone.compute(), coll.compute());
   const metrics = { f1: { name: 'MulticlassF1Score', options: { numClasses: 3 } } };
-  assert.deepEqual(await evaluateParallel({ metrics, batches: [[preds, target], [preds, target]], workers: 2 }), { f1: f1.compute() });
+  assert.deepEqual(
+    await evaluateParallel({
+      metrics,
+      batches: [
+        [preds, target],
+        [preds, target],
+      ],
+      workers: 2,
+    }),
+    { f1: f1.compute() },
+  );
   for (const m of [f1, explicit, copy, coll, clone]) m.dispose();
 });
 
@@ -221,7 +292,17 @@ test('saveState/loadState round trip; a blob of another metric or options is ref
 });
 
 test('merge of two instances equals one instance fed everything', () => {
-  const batches = [[[1, 2, 3], [1, 1, 1]], [[10, -4], [0, 0]], [[0.25], [0.5]]];
+  const batches = [
+    [
+      [1, 2, 3],
+      [1, 1, 1],
+    ],
+    [
+      [10, -4],
+      [0, 0],
+    ],
+    [[0.25], [0.5]],
+  ];
   const single = new MeanSquaredError({ squared: false });
   for (const [p, t] of batches) single.update(p, t);
   const left = new MeanSquaredError({ squared: false });
@@ -241,11 +322,17 @@ test('forward returns the batch value while compute accumulates (no per-batch av
   // Two batches of very different size and error: the mean of the two batch values is not the
   // value over all data.
   const b1 = [[10], [0]];
-  const b2 = [[1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1.5]];
+  const b2 = [
+    [1, 1, 1, 1, 1, 1, 1],
+    [1, 1, 1, 1, 1, 1, 1.5],
+  ];
   const m = new MeanSquaredError();
   const f1 = m.forward(...b1);
   const f2 = m.forward(...b2);
-  for (const [batch, value] of [[b1, f1], [b2, f2]]) {
+  for (const [batch, value] of [
+    [b1, f1],
+    [b2, f2],
+  ]) {
     const alone = new MeanSquaredError();
     alone.update(...batch);
     assert.equal(value, alone.compute(), 'forward() is the value on the batch alone');
@@ -264,8 +351,14 @@ test('forward returns the batch value while compute accumulates (no per-batch av
 
 test('results: 0-d -> number, n-d -> Tensor with get/toArray', () => {
   const m = new MeanSquaredError({ numOutputs: 3 });
-  const p = [[1, 2, 3], [4, 5, 6]];
-  const t = [[1, 0, 3], [2, 5, 9]];
+  const p = [
+    [1, 2, 3],
+    [4, 5, 6],
+  ];
+  const t = [
+    [1, 0, 3],
+    [2, 5, 9],
+  ];
   m.update(p, t);
   const r = m.compute();
   assert.ok(r instanceof Tensor);
@@ -276,7 +369,10 @@ test('results: 0-d -> number, n-d -> Tensor with get/toArray', () => {
   assert.throws(() => r.get(3), RangeError);
   assert.throws(() => r.get(0, 0), RangeError);
   const t2 = new Tensor(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
-  assert.deepEqual(t2.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(t2.toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.equal(t2.get(1, 2), 6);
   assert.throws(() => new Tensor(new Float64Array(5), [2, 3]), /needs 6/);
   m.dispose();

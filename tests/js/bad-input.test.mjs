@@ -21,14 +21,33 @@ const i64 = (a) => ({ data: BigInt64Array.from(a, BigInt), shape: [a.length] });
 // patterns the message must match: the argument's name and the offending value.
 const TABLE = [
   {
-    family: 'regression', metric: 'MeanSquaredError', options: {},
+    family: 'regression',
+    metric: 'MeanSquaredError',
+    options: {},
     good: [f32([1, 2, 3]), f32([1.5, 2, 2])],
     badInputs: [
       ['wrong rank', [f32([1, 2, 3, 4], [2, 2]), f32([1, 2, 3, 4])], [/preds/, /\[2, 2\]/, /\[4\]/]],
       ['mismatched shapes', [f32([1, 2, 3]), f32([1, 2])], [/preds/, /\[3\]/, /\[2\]/]],
       ['missing input', [f32([1, 2])], [/preds, target/]],
-      ['strings', [['a', 'b'], [1, 2]], [/`preds`/, /string a/]],
-      ['ragged nesting', [[[1, 2], [3]], [[1, 2], [3, 4]]], [/`preds`/, /ragged/]],
+      [
+        'strings',
+        [
+          ['a', 'b'],
+          [1, 2],
+        ],
+        [/`preds`/, /string a/],
+      ],
+      [
+        'ragged nesting',
+        [
+          [[1, 2], [3]],
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+        [/`preds`/, /ragged/],
+      ],
       ['data/shape disagree', [{ data: [1, 2, 3], shape: [2] }, [1, 2]], [/`preds`/, /3 elements/, /\[2\]/]],
       ['BigUint64Array', [new BigUint64Array(2), f32([1, 2])], [/`preds`/, /BigUint64Array/]],
     ],
@@ -43,11 +62,17 @@ const TABLE = [
     ],
   },
   {
-    family: 'regression', metric: 'PearsonCorrCoef', options: { numOutputs: 2 },
+    family: 'regression',
+    metric: 'PearsonCorrCoef',
+    options: { numOutputs: 2 },
     good: [f32([1, 2, 3, 4, 5, 6], [3, 2]), f32([1, 3, 2, 5, 4, 7], [3, 2])],
     badInputs: [
       ['wrong number of outputs', [f32([1, 2, 3], [3, 1]), f32([1, 2, 3], [3, 1])], [/preds/, /\[3, 1\]/]],
-      ['wrong rank', [f32([1, 2, 3, 4, 5, 6], [1, 3, 2]), f32([1, 2, 3, 4, 5, 6], [1, 3, 2])], [/preds/, /\[1, 3, 2\]/]],
+      [
+        'wrong rank',
+        [f32([1, 2, 3, 4, 5, 6], [1, 3, 2]), f32([1, 2, 3, 4, 5, 6], [1, 3, 2])],
+        [/preds/, /\[1, 3, 2\]/],
+      ],
     ],
     badOptions: [
       ['numOutputs 2^31', { numOutputs: 2 ** 31 }, [/num_?outputs/i, /2147483648/]],
@@ -55,7 +80,9 @@ const TABLE = [
     ],
   },
   {
-    family: 'aggregation', metric: 'MeanMetric', options: { nanStrategy: 'error' },
+    family: 'aggregation',
+    metric: 'MeanMetric',
+    options: { nanStrategy: 'error' },
     good: [f32([1, 2, 4])],
     badInputs: [
       ['NaN value with nanStrategy error', [f32([1, NaN, 3])], [/value/, /nan/i]],
@@ -70,7 +97,9 @@ const TABLE = [
     ],
   },
   {
-    family: 'aggregation', metric: 'RunningMean', options: { window: 3 },
+    family: 'aggregation',
+    metric: 'RunningMean',
+    options: { window: 3 },
     good: [f32([1, 2, 4])],
     badInputs: [['value of strings', [['x']], [/`value`/, /string x/]]],
     badOptions: [
@@ -79,10 +108,16 @@ const TABLE = [
     ],
   },
   {
-    family: 'binary', metric: 'BinaryAccuracy', options: {},
+    family: 'binary',
+    metric: 'BinaryAccuracy',
+    options: {},
     good: [f32([0.1, 0.8, 0.6, 0.3]), i32([0, 1, 0, 1])],
     badInputs: [
-      ['wrong rank', [f32([0.1, 0.8, 0.6, 0.3], [2, 2]), i32([0, 1, 0, 1])], [/[Pp]redictions|preds/, /\[2, 2\]/, /\[4\]/]],
+      [
+        'wrong rank',
+        [f32([0.1, 0.8, 0.6, 0.3], [2, 2]), i32([0, 1, 0, 1])],
+        [/[Pp]redictions|preds/, /\[2, 2\]/, /\[4\]/],
+      ],
       ['mismatched shapes', [f32([0.1, 0.8, 0.6]), i32([0, 1, 0, 1])], [/preds|[Pp]redictions/, /\[3\]/, /\[4\]/]],
       ['non-integral float target', [f32([0.1, 0.8]), f32([0.5, 1])], [/`target`/, /0\.5/]],
       ['NaN target', [f32([0.1, 0.8]), f32([NaN, 1])], [/`target`/, /NaN/]],
@@ -106,7 +141,9 @@ const TABLE = [
     ],
   },
   {
-    family: 'binary', metric: 'BinaryAveragePrecision', options: {},
+    family: 'binary',
+    metric: 'BinaryAveragePrecision',
+    options: {},
     good: [f32([0.1, 0.8, 0.6, 0.3]), i32([0, 1, 0, 1])],
     badInputs: [
       ['int preds where scores are needed', [i32([0, 1, 1, 0]), i32([0, 1, 0, 1])], [/`preds`/, /int32/]],
@@ -121,13 +158,19 @@ const TABLE = [
     ],
   },
   {
-    family: 'multiclass', metric: 'MulticlassAccuracy', options: { numClasses: 3 },
+    family: 'multiclass',
+    metric: 'MulticlassAccuracy',
+    options: { numClasses: 3 },
     good: [f32([0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.2, 0.2, 0.6, 0.5, 0.3, 0.2], [4, 3]), i32([0, 1, 2, 1])],
     badInputs: [
       ['target label = numClasses', [f32([0.7, 0.2, 0.1], [1, 3]), i32([3])], [/`target`/, /found 3\b/]],
       ['target label -1 (not the ignoreIndex)', [f32([0.7, 0.2, 0.1], [1, 3]), i32([-1])], [/`target`/, /found -1\b/]],
       ['int preds label 5', [i32([0, 5]), i32([0, 1])], [/`preds`/, /found 5\b/]],
-      ['preds with the wrong number of classes', [f32([0.1, 0.9, 0.2, 0.8], [2, 2]), i32([0, 1])], [/preds/, /\[2, 2\]/]],
+      [
+        'preds with the wrong number of classes',
+        [f32([0.1, 0.9, 0.2, 0.8], [2, 2]), i32([0, 1])],
+        [/preds/, /\[2, 2\]/],
+      ],
       ['non-integral float target', [i32([0, 1]), f32([1.5, 1])], [/`target`/, /1\.5/]],
       ['NaN preds', [f32([NaN, 0.9, 0], [1, 3]), i32([0])], [/`preds`/, /NaN/]],
       ['Infinity preds', [f32([Infinity, 0.9, 0], [1, 3]), i32([0])], [/`preds`/, /Infinity/]],
@@ -144,7 +187,9 @@ const TABLE = [
     ],
   },
   {
-    family: 'multiclass', metric: 'MulticlassAUROC', options: { numClasses: 3 },
+    family: 'multiclass',
+    metric: 'MulticlassAUROC',
+    options: { numClasses: 3 },
     good: [f32([0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.2, 0.2, 0.6, 0.5, 0.3, 0.2], [4, 3]), i32([0, 1, 2, 1])],
     badInputs: [
       ['int preds where scores are needed', [i32([0, 1, 2], [1, 3]), i32([0])], [/`preds`/, /int32/]],
@@ -157,30 +202,54 @@ const TABLE = [
     ],
   },
   {
-    family: 'multilabel', metric: 'MultilabelAccuracy', options: { numLabels: 3 },
+    family: 'multilabel',
+    metric: 'MultilabelAccuracy',
+    options: { numLabels: 3 },
     good: [f32([0.1, 0.7, 0.9, 0.6, 0.2, 0.4], [2, 3]), i32([0, 1, 1, 1, 0, 0], [2, 3])],
     badInputs: [
       ['target 2', [f32([0.1, 0.2, 0.9], [1, 3]), i32([0, 2, 1], [1, 3])], [/`target`/, /value 2\b/]],
-      ['wrong number of labels', [f32([0.1, 0.2], [1, 2]), i32([0, 1], [1, 2])], [/number of labels/, /\b2\b/, /\b3\b/]],
+      [
+        'wrong number of labels',
+        [f32([0.1, 0.2], [1, 2]), i32([0, 1], [1, 2])],
+        [/number of labels/, /\b2\b/, /\b3\b/],
+      ],
       ['NaN preds', [f32([0.1, NaN, 0.9], [1, 3]), i32([0, 1, 1], [1, 3])], [/`preds`/, /NaN/]],
       ['non-integral float target', [f32([0.1, 0.2, 0.9], [1, 3]), f32([0, 0.5, 1], [1, 3])], [/`target`/, /0\.5/]],
     ],
     badOptions: [
-      ['per-label thresholds of the wrong length', { numLabels: 3, threshold: [0.5, 0.5] }, [/threshold/, /expected 3/, /got 2/]],
+      [
+        'per-label thresholds of the wrong length',
+        { numLabels: 3, threshold: [0.5, 0.5] },
+        [/threshold/, /expected 3/, /got 2/],
+      ],
       ['per-label threshold outside [0,1]', { numLabels: 3, threshold: [0.5, 1.5, 0.5] }, [/threshold/, /1\.5/]],
       ['numLabels 0', { numLabels: 0 }, [/num_?labels/i, /\b0\b/]],
       ['numLabels 2^31', { numLabels: 2 ** 31 }, [/num_?labels/i, /2147483648/]],
     ],
   },
   {
-    family: 'segmentation', metric: 'MeanIoU', options: { numClasses: 3, inputFormat: 'index' },
+    family: 'segmentation',
+    metric: 'MeanIoU',
+    options: { numClasses: 3, inputFormat: 'index' },
     good: [i32([0, 1, 2, 1], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])],
     badInputs: [
-      ['preds label = numClasses', [i32([0, 1, 2, 3], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])], [/`preds`/, /label 3\b/]],
+      [
+        'preds label = numClasses',
+        [i32([0, 1, 2, 3], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])],
+        [/`preds`/, /label 3\b/],
+      ],
       ['target label -1', [i32([0, 1, 2, 1], [1, 2, 2]), i32([0, 1, 2, -1], [1, 2, 2])], [/`target`/, /label -1\b/]],
-      ['float preds in index format', [f32([0, 1, 2, 0.5], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])], [/`preds`/, /float32/]],
+      [
+        'float preds in index format',
+        [f32([0, 1, 2, 0.5], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])],
+        [/`preds`/, /float32/],
+      ],
       ['NaN preds', [f32([0, 1, NaN, 0], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])], [/`preds`/, /float32/]],
-      ['mismatched shapes', [i32([0, 1, 2, 1], [1, 2, 2]), i32([0, 1, 2, 2], [1, 4])], [/`preds`/, /\[1, 2, 2\]/, /\[1, 4\]/]],
+      [
+        'mismatched shapes',
+        [i32([0, 1, 2, 1], [1, 2, 2]), i32([0, 1, 2, 2], [1, 4])],
+        [/`preds`/, /\[1, 2, 2\]/, /\[1, 4\]/],
+      ],
     ],
     badOptions: [
       ['numClasses 0', { numClasses: 0 }, [/numClasses/, /\b0\b/]],
@@ -189,7 +258,9 @@ const TABLE = [
     ],
   },
   {
-    family: 'segmentation', metric: 'GeneralizedDiceScore', options: { numClasses: 3, inputFormat: 'index' },
+    family: 'segmentation',
+    metric: 'GeneralizedDiceScore',
+    options: { numClasses: 3, inputFormat: 'index' },
     good: [i32([0, 1, 2, 1], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])],
     badInputs: [
       ['preds label 7', [i32([0, 1, 2, 7], [1, 2, 2]), i32([0, 1, 2, 2], [1, 2, 2])], [/`preds`/, /label 7\b/]],
@@ -197,16 +268,46 @@ const TABLE = [
     badOptions: [['numClasses 2^31', { numClasses: 2 ** 31 }, [/numClasses/, /2147483648/]]],
   },
   {
-    family: 'detection', metric: 'IntersectionOverUnion', options: {},
+    family: 'detection',
+    metric: 'IntersectionOverUnion',
+    options: {},
     good: [boxes([0, 0, 10, 10]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
     badInputs: [
-      ['boxes of wrong rank', [f32([0, 0, 10, 10]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/`pred_boxes`/, /\[4\]/]],
-      ['boxes of 3 coordinates', [f32([0, 0, 10], [1, 3]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/`pred_boxes`/, /\[1, 3\]/]],
-      ['counts not adding up', [boxes([0, 0, 10, 10]), i32([0]), i32([2]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/`pred_counts`/, /got 2\b/]],
-      ['negative count', [boxes([0, 0, 10, 10]), i32([0]), i32([-1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/`pred_counts`/, /-1/]],
-      ['NaN coordinate', [boxes([0, NaN, 10, 10]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/`pred_boxes`/, /nan/i]],
-      ['Infinity coordinate', [boxes([0, 0, 10, 10]), i32([0]), i32([1]), boxes([1, 1, Infinity, 10]), i32([0]), i32([1])], [/`target_boxes`/, /inf/i]],
-      ['float labels', [boxes([0, 0, 10, 10]), f32([0.5]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/`pred_labels`/, /float32/]],
+      [
+        'boxes of wrong rank',
+        [f32([0, 0, 10, 10]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/`pred_boxes`/, /\[4\]/],
+      ],
+      [
+        'boxes of 3 coordinates',
+        [f32([0, 0, 10], [1, 3]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/`pred_boxes`/, /\[1, 3\]/],
+      ],
+      [
+        'counts not adding up',
+        [boxes([0, 0, 10, 10]), i32([0]), i32([2]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/`pred_counts`/, /got 2\b/],
+      ],
+      [
+        'negative count',
+        [boxes([0, 0, 10, 10]), i32([0]), i32([-1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/`pred_counts`/, /-1/],
+      ],
+      [
+        'NaN coordinate',
+        [boxes([0, NaN, 10, 10]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/`pred_boxes`/, /nan/i],
+      ],
+      [
+        'Infinity coordinate',
+        [boxes([0, 0, 10, 10]), i32([0]), i32([1]), boxes([1, 1, Infinity, 10]), i32([0]), i32([1])],
+        [/`target_boxes`/, /inf/i],
+      ],
+      [
+        'float labels',
+        [boxes([0, 0, 10, 10]), f32([0.5]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/`pred_labels`/, /float32/],
+      ],
     ],
     badOptions: [
       ['boxFormat unknown', { boxFormat: 'abc' }, [/boxFormat/, /abc/]],
@@ -214,11 +315,21 @@ const TABLE = [
     ],
   },
   {
-    family: 'detection', metric: 'MeanAveragePrecision', options: {},
+    family: 'detection',
+    metric: 'MeanAveragePrecision',
+    options: {},
     good: [boxes([0, 0, 10, 10]), f32([0.9]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
     badInputs: [
-      ['NaN score', [boxes([0, 0, 10, 10]), f32([NaN]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/`pred_scores`/, /nan/i]],
-      ['scores of the wrong length', [boxes([0, 0, 10, 10]), f32([0.9, 0.8]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])], [/pred_scores/, /\b2\b|\[2\]/]],
+      [
+        'NaN score',
+        [boxes([0, 0, 10, 10]), f32([NaN]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/`pred_scores`/, /nan/i],
+      ],
+      [
+        'scores of the wrong length',
+        [boxes([0, 0, 10, 10]), f32([0.9, 0.8]), i32([0]), i32([1]), boxes([1, 1, 10, 10]), i32([0]), i32([1])],
+        [/pred_scores/, /\b2\b|\[2\]/],
+      ],
     ],
     badOptions: [
       ['iouType unknown', { iouType: 'polygon' }, [/iouType/, /polygon/]],
@@ -226,13 +337,19 @@ const TABLE = [
     ],
   },
   {
-    family: 'retrieval', metric: 'RetrievalPrecision', options: {},
+    family: 'retrieval',
+    metric: 'RetrievalPrecision',
+    options: {},
     good: [f32([0.9, 0.2, 0.5]), bool([1, 0, 1]), i64([0, 0, 1])],
     badInputs: [
       ['int32 query ids', [f32([0.9]), bool([1]), i32([0])], [/`indexes`/, /int64/, /int32/]],
       ['NaN score', [f32([0.9, NaN]), bool([1, 0]), i64([0, 0])], [/`preds`/, /NaN/]],
       ['non-binary target', [f32([0.9]), i32([2]), i64([0])], [/`target`/, /got 2\b/]],
-      ['mismatched lengths', [f32([0.9, 0.1]), bool([1, 0, 1]), i64([0, 0, 0])], [/`indexes`, `preds` and `target`/, /\[2\]/, /\[3\]/]],
+      [
+        'mismatched lengths',
+        [f32([0.9, 0.1]), bool([1, 0, 1]), i64([0, 0, 0])],
+        [/`indexes`, `preds` and `target`/, /\[2\]/, /\[3\]/],
+      ],
       ['empty batch (TorchMetrics refuses it too)', [f32([]), bool([]), i64([])], [/non-empty/, /0 rows/]],
     ],
     badOptions: [
@@ -246,18 +363,48 @@ const TABLE = [
 // nothing; NaN in regression inputs propagates (R4); an ignoreIndex label is not out of range.
 const ACCEPTED = [
   ['empty batch (regression)', 'MeanSquaredError', {}, [f32([]), f32([])], 'unchanged'],
-  ['zero-length output dim (regression)', 'PearsonCorrCoef', { numOutputs: 2 }, [f32([], [0, 2]), f32([], [0, 2])], 'unchanged'],
+  [
+    'zero-length output dim (regression)',
+    'PearsonCorrCoef',
+    { numOutputs: 2 },
+    [f32([], [0, 2]), f32([], [0, 2])],
+    'unchanged',
+  ],
   ['empty batch (aggregation)', 'MeanMetric', {}, [f32([])], 'unchanged'],
   ['empty batch (binary)', 'BinaryAccuracy', {}, [f32([]), i32([])], 'unchanged'],
   ['empty batch (binary curve)', 'BinaryAveragePrecision', {}, [f32([]), i32([])], 'unchanged'],
   ['empty batch (multiclass)', 'MulticlassAccuracy', { numClasses: 3 }, [i32([]), i32([])], 'unchanged'],
-  ['zero-length extra dim (multiclass)', 'MulticlassAccuracy', { numClasses: 3 }, [f32([], [2, 3, 0]), i32([], [2, 0])], 'unchanged'],
+  [
+    'zero-length extra dim (multiclass)',
+    'MulticlassAccuracy',
+    { numClasses: 3 },
+    [f32([], [2, 3, 0]), i32([], [2, 0])],
+    'unchanged',
+  ],
   ['empty batch (multilabel)', 'MultilabelAccuracy', { numLabels: 3 }, [f32([], [0, 3]), i32([], [0, 3])], 'unchanged'],
-  ['empty batch (segmentation)', 'MeanIoU', { numClasses: 3, inputFormat: 'index' }, [i32([], [0, 2, 2]), i32([], [0, 2, 2])], 'unchanged'],
-  ['empty batch (detection)', 'IntersectionOverUnion', {}, [boxes([]), i32([]), i32([]), boxes([]), i32([]), i32([])], 'unchanged'],
+  [
+    'empty batch (segmentation)',
+    'MeanIoU',
+    { numClasses: 3, inputFormat: 'index' },
+    [i32([], [0, 2, 2]), i32([], [0, 2, 2])],
+    'unchanged',
+  ],
+  [
+    'empty batch (detection)',
+    'IntersectionOverUnion',
+    {},
+    [boxes([]), i32([]), i32([]), boxes([]), i32([]), i32([])],
+    'unchanged',
+  ],
   ['NaN preds in regression (R4)', 'MeanSquaredError', {}, [f32([NaN]), f32([1])], 'nan'],
   ['ignoreIndex -1 in binary target', 'BinaryAccuracy', { ignoreIndex: -1 }, [f32([0.9]), i32([-1])], 'unchanged'],
-  ['ignoreIndex 255 in a label map', 'MeanIoU', { numClasses: 3, inputFormat: 'index', ignoreIndex: 255 }, [i32([255], [1, 1, 1]), i32([255], [1, 1, 1])], 'defined'],
+  [
+    'ignoreIndex 255 in a label map',
+    'MeanIoU',
+    { numClasses: 3, inputFormat: 'index', ignoreIndex: 255 },
+    [i32([255], [1, 1, 1]), i32([255], [1, 1, 1])],
+    'defined',
+  ],
 ];
 
 // The good batch of a metric from TABLE, for ACCEPTED rows (same metric and options family).
@@ -308,7 +455,11 @@ function messageCheck(patterns, what) {
             const bytes = m.stateBytes;
             assert.throws(() => m[method](...inputs), messageCheck(patterns, `${row.metric}.${method} with ${what}`));
             assert.equal(m.stateBytes, bytes, `${method}: state size changed after a rejected batch`);
-            assert.deepStrictEqual(outcome(m), expected, `${method}: compute() after a rejected batch differs from good-only`);
+            assert.deepStrictEqual(
+              outcome(m),
+              expected,
+              `${method}: compute() after a rejected batch differs from good-only`,
+            );
           } finally {
             m.dispose();
           }
@@ -334,7 +485,8 @@ function messageCheck(patterns, what) {
         m.update(...batch);
         const got = outcome(m);
         if (kind === 'unchanged') assert.deepStrictEqual(got, outcome(ref));
-        else if (kind === 'nan') assert.ok(Number.isNaN(got.value), `expected NaN to propagate, got ${JSON.stringify(got)}`);
+        else if (kind === 'nan')
+          assert.ok(Number.isNaN(got.value), `expected NaN to propagate, got ${JSON.stringify(got)}`);
         else assert.ok(!('error' in got), `expected a value, got ${got.error}`);
       } finally {
         ref.dispose();

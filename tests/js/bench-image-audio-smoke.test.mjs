@@ -14,8 +14,11 @@ test('bench/image-audio.mjs --smoke --scale=0.001 degrades to "skipped" without 
   const out = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-ia-'));
   try {
     const env = { ...process.env, PYTHONPATH: '', PYTHONNOUSERSITE: '1' };
-    const r = spawnSync(process.execPath, [join(repoRoot, 'bench/image-audio.mjs'), '--smoke', '--scale=0.001', '--runs=1', `--out=${out}`],
-      { encoding: 'utf8', cwd: repoRoot, env, timeout: 240_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bench/image-audio.mjs'), '--smoke', '--scale=0.001', '--runs=1', `--out=${out}`],
+      { encoding: 'utf8', cwd: repoRoot, env, timeout: 240_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /skipped: TorchMetrics not available|skipped: python3 failed/);
     const res = JSON.parse(readFileSync(join(out, 'image-audio-simd-scale0.001-smoke.json'), 'utf8'));

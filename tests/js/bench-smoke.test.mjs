@@ -12,8 +12,11 @@ import { repoRoot } from './helpers.mjs';
 test('bench/run.mjs --scale=0.002: every workload, both builds, finite rows and ratios, JS agrees with WASM', () => {
   const out = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-'));
   try {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'bench/run.mjs'), '--scale=0.002', '--runs=1', `--out=${out}`],
-      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bench/run.mjs'), '--scale=0.002', '--runs=1', `--out=${out}`],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     for (const build of ['simd', 'plain']) {
       const res = JSON.parse(readFileSync(join(out, `${build}-scale0.002.json`), 'utf8'));
@@ -26,10 +29,14 @@ test('bench/run.mjs --scale=0.002: every workload, both builds, finite rows and 
       // 11 (W1) + 5 (W2) + 8 (W3) + 4 (W4) + 9 (W5) ratios of the issue's table, + 2 for exact-curve memory (W3)
       assert.equal(res.ratios.length, 39, `${build}: ${res.ratios.map((q) => q.what).join('; ')}`);
       assert.ok(res.checks.length >= 12);
-      for (const c of res.checks) assert.ok(c.agree, `${build}: plain JS and WASM disagree on ${c.what}: ${c.js} vs ${c.wasm}`);
+      for (const c of res.checks)
+        assert.ok(c.agree, `${build}: plain JS and WASM disagree on ${c.what}: ${c.js} vs ${c.wasm}`);
       assert.match(r.stdout, new RegExp(`${build}: \\d+ of 39 ratio targets met`));
       const mem = res.exactCurveMemory;
-      assert.ok(mem && mem.samples > 0 && Number.isFinite(mem.peakExtraBytesPerSampleAtMost), `${build}: ${JSON.stringify(mem)}`);
+      assert.ok(
+        mem && mem.samples > 0 && Number.isFinite(mem.peakExtraBytesPerSampleAtMost),
+        `${build}: ${JSON.stringify(mem)}`,
+      );
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -39,8 +46,11 @@ test('bench/run.mjs --scale=0.002: every workload, both builds, finite rows and 
 test('bench/per-call.mjs --quick: every per-call row of both builds exists and is finite', () => {
   const out = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-'));
   try {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'bench/per-call.mjs'), '--quick', '--calls=20', `--out=${out}`],
-      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bench/per-call.mjs'), '--quick', '--calls=20', `--out=${out}`],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stdout, /WARNING/);
     for (const build of ['simd', 'plain']) {
@@ -49,7 +59,10 @@ test('bench/per-call.mjs --quick: every per-call row of both builds exists and i
       const whats = res.rows.map((x) => x.what);
       for (const name of ['MeanSquaredError', 'MulticlassConfusionMatrix', 'MultilabelF1Score', 'BinaryAccuracy']) {
         for (const kind of ['create + dispose', 'update', 'compute']) {
-          assert.ok(whats.some((w) => w.startsWith(`${name}: ${kind}`)), `${build}: no row ${name}: ${kind}`);
+          assert.ok(
+            whats.some((w) => w.startsWith(`${name}: ${kind}`)),
+            `${build}: no row ${name}: ${kind}`,
+          );
         }
       }
       assert.ok(whats.includes('4 x 512 x 512 confusion matrix: plain JS / package'));
@@ -65,8 +78,11 @@ test('bench/browser.mjs at a tiny scale: W1, W3 and W5 rows in Chromium and Node
   if (!existsSync('/usr/bin/chromium')) return t.skip('no /usr/bin/chromium');
   const out = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-'));
   try {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'bench/browser.mjs'), '--scale=0.0005', '--runs=1', `--out=${out}`],
-      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bench/browser.mjs'), '--scale=0.0005', '--runs=1', `--out=${out}`],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     const res = JSON.parse(readFileSync(join(out, 'browser-scale0.0005.json'), 'utf8'));
     assert.deepEqual([...new Set(res.rows.map((x) => x.workload.split(' ')[0]))], ['W1', 'W3', 'W5']);

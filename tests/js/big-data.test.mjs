@@ -77,8 +77,14 @@ test('exact curve state over its maxStateBytes budget: Error suggesting threshol
     const labels = Uint8Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? 1 : 0));
     m.update(scores, labels);
     ref.update(scores, labels);
-    assert.throws(() => m.update(scores, labels), (e) => e instanceof Error
-      && /maxStateBytes=5000/.test(e.message) && /thresholds: 1000/.test(e.message) && !/max_state_bytes/.test(e.message));
+    assert.throws(
+      () => m.update(scores, labels),
+      (e) =>
+        e instanceof Error &&
+        /maxStateBytes=5000/.test(e.message) &&
+        /thresholds: 1000/.test(e.message) &&
+        !/max_state_bytes/.test(e.message),
+    );
     assert.throws(() => m.forward(scores, labels), /maxStateBytes/);
     const other = createMetric('BinaryAUROC', { maxStateBytes: budget });
     other.update(scores, labels);
@@ -90,14 +96,24 @@ test('exact curve state over its maxStateBytes budget: Error suggesting threshol
     m.dispose();
     ref.dispose();
   }
-  for (const [name, options] of [['MulticlassROC', { numClasses: 4 }], ['MultilabelAveragePrecision', { numLabels: 4 }]]) {
+  for (const [name, options] of [
+    ['MulticlassROC', { numClasses: 4 }],
+    ['MultilabelAveragePrecision', { numLabels: 4 }],
+  ]) {
     const c = createMetric(name, { ...options, maxStateBytes: 100 });
     try {
       const rows = 20;
       const preds = { data: new Float32Array(rows * 4).fill(0.25), shape: [rows, 4] };
-      const target = name.startsWith('Multiclass') ? new Int32Array(rows) : { data: new Int32Array(rows * 4), shape: [rows, 4] };
-      assert.throws(() => c.update(preds, target), (e) => e instanceof Error && new RegExp(`^${name}: the exact curve state`).test(e.message)
-        && /thresholds: 1000/.test(e.message));
+      const target = name.startsWith('Multiclass')
+        ? new Int32Array(rows)
+        : { data: new Int32Array(rows * 4), shape: [rows, 4] };
+      assert.throws(
+        () => c.update(preds, target),
+        (e) =>
+          e instanceof Error &&
+          new RegExp(`^${name}: the exact curve state`).test(e.message) &&
+          /thresholds: 1000/.test(e.message),
+      );
       assert.equal(c.stateBytes, 0);
     } finally {
       c.dispose();
@@ -139,10 +155,38 @@ test('exact BinaryAUROC with the default budget refuses before the 4 GB heap run
 test('10,000 create/update/dispose cycles leave malloc in-use bytes flat', () => {
   const cycle = (i) => {
     const kinds = [
-      ['MeanSquaredError', {}, [[1, 2, i % 5], [1, 3, 2]]],
-      ['MulticlassAccuracy', { numClasses: 4 }, [[0, 1, 2, i % 4], [0, 1, 3, 3]]],
-      ['BinaryAUROC', {}, [[0.1, 0.9, (i % 10) / 10], [0, 1, 1]]],
-      ['MeanIoU', { numClasses: 3, inputFormat: 'index' }, [{ data: Int32Array.of(0, 1, 2, i % 3), shape: [1, 2, 2] }, { data: Int32Array.of(0, 1, 2, 2), shape: [1, 2, 2] }]],
+      [
+        'MeanSquaredError',
+        {},
+        [
+          [1, 2, i % 5],
+          [1, 3, 2],
+        ],
+      ],
+      [
+        'MulticlassAccuracy',
+        { numClasses: 4 },
+        [
+          [0, 1, 2, i % 4],
+          [0, 1, 3, 3],
+        ],
+      ],
+      [
+        'BinaryAUROC',
+        {},
+        [
+          [0.1, 0.9, (i % 10) / 10],
+          [0, 1, 1],
+        ],
+      ],
+      [
+        'MeanIoU',
+        { numClasses: 3, inputFormat: 'index' },
+        [
+          { data: Int32Array.of(0, 1, 2, i % 3), shape: [1, 2, 2] },
+          { data: Int32Array.of(0, 1, 2, 2), shape: [1, 2, 2] },
+        ],
+      ],
     ];
     const [name, options, batch] = kinds[i % kinds.length];
     const m = createMetric(name, options);
@@ -152,7 +196,9 @@ test('10,000 create/update/dispose cycles leave malloc in-use bytes flat', () =>
     if (i % 7 === 0) {
       try {
         m.update([NaN], [1]); // rejected batches must not leak either
-      } catch { /* expected for the classification metrics */ }
+      } catch {
+        /* expected for the classification metrics */
+      }
     }
     m.dispose();
   };
@@ -185,7 +231,9 @@ test('a metric never disposed is freed by the FinalizationRegistry (node --expos
       now = w.memoryUsage().usedBytes;
     }
     console.log(JSON.stringify({ base, held, now }));`;
-  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
   const { base, held, now } = JSON.parse(out.trim().split('\n').pop());
   assert.ok(held - base > 200 * 80000, `200 states should hold 16 MB, held ${held - base} bytes`);
   assert.ok(now - base < 0.1 * (held - base), `after gc ${now - base} bytes still in use (held ${held - base})`);

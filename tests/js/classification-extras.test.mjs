@@ -7,8 +7,10 @@ import { camelCaseArgs, compareResult, fixtureTensor, importPackage, readFixture
 const wm = await importPackage();
 await wm.init();
 
-test('the batch-averaging trap: compute() over two one-class batches is TorchMetrics\' value, not the mean of forward()', () => {
-  const cases = readFixtureFiles().flatMap((f) => f.cases).filter((c) => c.id.endsWith('_trap'));
+test("the batch-averaging trap: compute() over two one-class batches is TorchMetrics' value, not the mean of forward()", () => {
+  const cases = readFixtureFiles()
+    .flatMap((f) => f.cases)
+    .filter((c) => c.id.endsWith('_trap'));
   assert.ok(cases.length >= 5, `expected the fixtures' *_trap cases, found ${cases.length}`);
   let differing = 0;
   for (const c of cases) {
@@ -17,7 +19,9 @@ test('the batch-averaging trap: compute() over two one-class batches is TorchMet
       const inputs = Object.values(b).map((t, k) => fixtureTensor(t, `${c.id}.batch${i}.${k}`));
       return m.forward(...inputs);
     });
-    c.forward.forEach((want, i) => assert.equal(compareResult(forwards[i], want, c.atol, c.rtol, wm.Tensor), '', `${c.id} forward[${i}]`));
+    c.forward.forEach((want, i) =>
+      assert.equal(compareResult(forwards[i], want, c.atol, c.rtol, wm.Tensor), '', `${c.id} forward[${i}]`),
+    );
     const value = m.compute();
     assert.equal(compareResult(value, c.expected, c.atol, c.rtol, wm.Tensor), '', `${c.id} compute()`);
     if (typeof value === 'number') {
@@ -32,7 +36,7 @@ test('the batch-averaging trap: compute() over two one-class batches is TorchMet
 // Multilabel probabilities with per-label signal of different strength; scores rounded to 1/100.
 function multilabelData(n, labels, seed) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const preds = new Float32Array(n * labels);
   const target = new Int32Array(n * labels);
   for (let i = 0; i < n * labels; i++) {
@@ -56,16 +60,26 @@ test('bestThresholds() gives per-label thresholds that reach the reported F1 whe
   // brute force over every cut of the data
   for (let l = 0; l < L; l++) {
     const counts = (tau) => {
-      let tp = 0; let fp = 0; let fn = 0;
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
       for (let i = 0; i < 400; i++) {
-        const p = preds.data[i * L + l] > tau; const t = target.data[i * L + l] === 1;
-        if (p && t) tp++; else if (p) fp++; else if (t) fn++;
+        const p = preds.data[i * L + l] > tau;
+        const t = target.data[i * L + l] === 1;
+        if (p && t) tp++;
+        else if (p) fp++;
+        else if (t) fn++;
       }
       return f1(tp, fp, fn);
     };
-    const cuts = [...new Set(Array.from({ length: 400 }, (_, i) => preds.data[i * L + l]))].map((v) => Math.fround(v) - 1e-6);
+    const cuts = [...new Set(Array.from({ length: 400 }, (_, i) => preds.data[i * L + l]))].map(
+      (v) => Math.fround(v) - 1e-6,
+    );
     const brute = Math.max(...cuts.map(counts));
-    assert.ok(Math.abs(best.value.data[l] - brute) < 1e-12, `label ${l}: ${best.value.data[l]} vs brute force ${brute}`);
+    assert.ok(
+      Math.abs(best.value.data[l] - brute) < 1e-12,
+      `label ${l}: ${best.value.data[l]} vs brute force ${brute}`,
+    );
     assert.ok(Math.abs(counts(thresholds[l]) - brute) < 1e-12, `label ${l}: the threshold reproduces the F1`);
   }
   const score = new wm.MultilabelF1Score({ numLabels: L, average: null, threshold: thresholds });
@@ -90,7 +104,11 @@ test('bestThresholds() criteria, binned curves and the task wrapper', () => {
     // binned: the largest float32 below a bin edge of linspace(0, 1, 20)
     const edge = Math.round(tau * 19) / 19;
     assert.ok(tau < Math.fround(edge) && Math.fround(tau) === tau, `label ${l}: ${tau} sits just below a bin edge`);
-    const stat = new wm.MultilabelStatScores({ numLabels: 3, average: null, threshold: Array.from(youden.threshold.data) });
+    const stat = new wm.MultilabelStatScores({
+      numLabels: 3,
+      average: null,
+      threshold: Array.from(youden.threshold.data),
+    });
     stat.update(preds, target);
     const [tp, fp, tn, fn] = [0, 1, 2, 3].map((k) => stat.compute().get(l, k));
     assert.ok(Math.abs(tp / (tp + fn) - fp / (fp + tn) - youden.value.data[l]) < 1e-12, `label ${l}: J reproduced`);
@@ -108,10 +126,19 @@ test('bestThresholds() criteria, binned curves and the task wrapper', () => {
   assert.equal(typeof b.threshold, 'number');
   assert.equal(b.value, 1);
   const multiclass = new wm.AUROC({ task: 'multiclass', numClasses: 3 });
-  multiclass.update([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]], [1, 0]);
+  multiclass.update(
+    [
+      [0.2, 0.5, 0.3],
+      [0.6, 0.3, 0.1],
+    ],
+    [1, 0],
+  );
   assert.throws(() => multiclass.bestThresholds(), /binary and multilabel/);
   const listed = wm.listMetrics().find((m) => m.name === 'MultilabelROC');
-  assert.deepEqual(listed.queries.map((q) => q.name), ['bestThresholds']);
+  assert.deepEqual(
+    listed.queries.map((q) => q.name),
+    ['bestThresholds'],
+  );
   assert.ok(!('bestThresholds' in new wm.MeanSquaredError()));
   for (const m of [binned, binary, multiclass]) m.dispose();
 });
@@ -141,6 +168,9 @@ test('labels name per-class results, and a per-label threshold can be given by l
   byLabel.update(p, t);
   const got = byLabel.compute();
   for (const n of names) assert.ok(Math.abs(got[n] - best.value[n]) < 1e-6, n);
-  assert.throws(() => new wm.MultilabelF1Score({ numLabels: 3, labels: names, threshold: { cat: 0.5, dog: 0.5 } }), /missing: bird/);
+  assert.throws(
+    () => new wm.MultilabelF1Score({ numLabels: 3, labels: names, threshold: { cat: 0.5, dog: 0.5 } }),
+    /missing: bird/,
+  );
   for (const m of [plain, named, curve, byLabel]) m.dispose();
 });

@@ -12,7 +12,7 @@ await init();
 
 const C = 3;
 
-test('precision and recall combine into F1 as TorchMetrics\' composition does', () => {
+test("precision and recall combine into F1 as TorchMetrics' composition does", () => {
   const batches = classificationBatches(21, 4, 50, C);
   const p = createMetric('MulticlassPrecision', { numClasses: C, average: 'micro' });
   const r = createMetric('MulticlassRecall', { numClasses: C, average: 'micro' });
@@ -27,7 +27,7 @@ test('precision and recall combine into F1 as TorchMetrics\' composition does', 
     refR.update(...b);
   }
   const [vp, vr] = [refP.compute(), refR.compute()];
-  assert.equal(f1.compute(), ((vp * vr) * 2) / (vp + vr));
+  assert.equal(f1.compute(), (vp * vr * 2) / (vp + vr));
   assert.equal(p.compute(), vp);
   for (const m of [p, r, refP, refR]) m.dispose();
 });
@@ -56,9 +56,19 @@ test('constants on both sides, abs, neg, pow and their r-variants', () => {
   }
   const v = ref.compute();
   const cases = [
-    [m.add(1), v + 1], [m.radd(1), 1 + v], [m.sub(10), v - 10], [m.rsub(1), 1 - v], [m.mul(3), v * 3],
-    [m.rmul(3), 3 * v], [m.div(4), v / 4], [m.rdiv(1), 1 / v], [m.pow(0.5), v ** 0.5], [m.rpow(2), 2 ** v],
-    [m.sub(10).abs(), Math.abs(v - 10)], [m.neg(), -v], [m.neg().abs().neg(), -Math.abs(-v)],
+    [m.add(1), v + 1],
+    [m.radd(1), 1 + v],
+    [m.sub(10), v - 10],
+    [m.rsub(1), 1 - v],
+    [m.mul(3), v * 3],
+    [m.rmul(3), 3 * v],
+    [m.div(4), v / 4],
+    [m.rdiv(1), 1 / v],
+    [m.pow(0.5), v ** 0.5],
+    [m.rpow(2), 2 ** v],
+    [m.sub(10).abs(), Math.abs(v - 10)],
+    [m.neg(), -v],
+    [m.neg().abs().neg(), -Math.abs(-v)],
   ];
   for (const [expr, want] of cases) assert.equal(expr.compute(), want, expr.name);
   assert.equal(m.sub(1).name, '(MeanSquaredError - 1)');
@@ -75,18 +85,27 @@ test('tensor results combine element-wise; shapes must agree', () => {
   const got = diff.compute();
   const [vp, vr] = [p.compute(), r.compute()];
   assert.ok(got instanceof Tensor);
-  assert.deepEqual(Array.from(got.data), Array.from(vp.data, (x, i) => x - vr.data[i]));
-  assert.deepEqual(Array.from(p.mul(new Tensor(Float64Array.of(1, 2, 3), [3])).compute().data), Array.from(vp.data, (x, i) => x * (i + 1)));
+  assert.deepEqual(
+    Array.from(got.data),
+    Array.from(vp.data, (x, i) => x - vr.data[i]),
+  );
+  assert.deepEqual(
+    Array.from(p.mul(new Tensor(Float64Array.of(1, 2, 3), [3])).compute().data),
+    Array.from(vp.data, (x, i) => x * (i + 1)),
+  );
   const scalar = createMetric('MulticlassAccuracy', { numClasses: C });
   scalar.update(...batches[0]);
-  assert.deepEqual(Array.from(p.add(scalar).compute().data), Array.from(vp.data, (x) => x + scalar.compute()));
+  assert.deepEqual(
+    Array.from(p.add(scalar).compute().data),
+    Array.from(vp.data, (x) => x + scalar.compute()),
+  );
   const wide = createMetric('MulticlassRecall', { numClasses: C + 1, average: 'none' });
   wide.update([0, 1], [0, 3]);
   assert.throws(() => p.add(wide).compute(), /cannot combine tensors of shapes \[3\] and \[4\]/);
   for (const x of [p, r, scalar, wide]) x.dispose();
 });
 
-test('forward combines the parts\' batch values; reset, merge, saveState/loadState', () => {
+test("forward combines the parts' batch values; reset, merge, saveState/loadState", () => {
   const batches = regressionBatches(24, 4, 30);
   const mse = createMetric('MeanSquaredError');
   const mae = createMetric('MeanAbsoluteError');
@@ -122,7 +141,14 @@ test('forward combines the parts\' batch values; reset, merge, saveState/loadSta
 test('in a collection, an expression of other entries is computed from them, each updated once', () => {
   const batches = regressionBatches(25, 3, 20);
   // Counts rows: a second update with the same batch would double it.
-  const Rows = defineMetric({ name: 'Rows', states: { n: { init: 0 } }, update(state, preds) { state.n += preds.length; }, compute: (state) => state.n });
+  const Rows = defineMetric({
+    name: 'Rows',
+    states: { n: { init: 0 } },
+    update(state, preds) {
+      state.n += preds.length;
+    },
+    compute: (state) => state.n,
+  });
   const mse = createMetric('MeanSquaredError');
   const sum = new Rows();
   const coll = new MetricCollection({ rmse: mse.pow(0.5), mse, sum, twice: sum.mul(2), mixed: sum.add(mse) });

@@ -24,7 +24,8 @@ const MyRMSE = defineMetric({
     n_observations: { init: 0, reduce: 'sum' },
   },
   update(state, preds, target) {
-    if (preds.length !== target.length) throw new Error(`MyRMSE: preds has ${preds.length} values, target ${target.length}`);
+    if (preds.length !== target.length)
+      throw new Error(`MyRMSE: preds has ${preds.length} values, target ${target.length}`);
     for (let i = 0; i < preds.length; i++) {
       const d = preds[i] - target[i];
       state.sum_squared_error += d * d;
@@ -82,7 +83,10 @@ test('blobs of another metric, other options, a built-in metric or a corrupt blo
   const before = m.compute();
   const Other = defineMetric({ name: 'Other', states: { x: { init: 0 } }, update() {}, compute: () => 0 });
   const other = new Other();
-  assert.throws(() => m.loadState(other.saveState()), /MyRMSE\.loadState: refusing the state blob: it holds the state of Other \(custom\), not of MyRMSE/);
+  assert.throws(
+    () => m.loadState(other.saveState()),
+    /MyRMSE\.loadState: refusing the state blob: it holds the state of Other \(custom\), not of MyRMSE/,
+  );
   const withOptions = new MyRMSE({ scale: 2 });
   assert.throws(() => m.loadState(withOptions.saveState()), /saved with other options/);
   assert.throws(() => m.merge(withOptions), /cannot merge instances with different options/);
@@ -119,13 +123,26 @@ test('reductions sum, mean, min, max, cat and vector states', () => {
         state.all.push(v);
       }
       state.avg = values.reduce((s, v) => s + v, 0) / values.length; // the batch mean
-      values.forEach((v, i) => { state.perColumn[i % 2] += v; });
+      values.forEach((v, i) => {
+        state.perColumn[i % 2] += v;
+      });
     },
     compute(state) {
-      return { total: state.total, avg: state.avg, lo: state.lo, hi: state.hi, all: [...state.all], perColumn: Array.from(state.perColumn) };
+      return {
+        total: state.total,
+        avg: state.avg,
+        lo: state.lo,
+        hi: state.hi,
+        all: [...state.all],
+        perColumn: Array.from(state.perColumn),
+      };
     },
   });
-  const batches = [[3, -1, 4], [1, 5], [-9, 2, 6, 5]];
+  const batches = [
+    [3, -1, 4],
+    [1, 5],
+    [-9, 2, 6, 5],
+  ];
   const a = new Stats();
   const b = new Stats();
   a.update(batches[0]);
@@ -135,7 +152,10 @@ test('reductions sum, mean, min, max, cat and vector states', () => {
   const flat = batches.flat();
   const batchMeans = batches.map((x) => x.reduce((s, v) => s + v, 0) / x.length);
   const got = a.compute();
-  assert.equal(got.total, flat.reduce((s, v) => s + v, 0));
+  assert.equal(
+    got.total,
+    flat.reduce((s, v) => s + v, 0),
+  );
   assert.ok(close(got.avg, batchMeans.reduce((s, v) => s + v, 0) / batchMeans.length), 'mean weighted by update count');
   assert.equal(got.lo, Math.min(...flat));
   assert.equal(got.hi, Math.max(...flat));
@@ -159,10 +179,23 @@ test('a throwing update leaves the state unchanged; bad definitions are refused'
   const blob = m.saveState();
   assert.throws(() => m.update([1, 2], [1]), /preds has 2 values, target 1/);
   assert.deepEqual(m.saveState(), blob);
-  const Bad = defineMetric({ name: 'Bad', states: { x: { init: 0 } }, update(state) { state.x = 'text'; }, compute: () => 0 });
+  const Bad = defineMetric({
+    name: 'Bad',
+    states: { x: { init: 0 } },
+    update(state) {
+      state.x = 'text';
+    },
+    compute: () => 0,
+  });
   assert.throws(() => new Bad().update(), /Bad\.update: update\(\) left state 'x' as text; it must stay a number/);
-  assert.throws(() => defineMetric({ name: 'X', states: { x: { init: 0, reduce: 'median' } }, update() {}, compute() {} }), /unknown reduce "median"/);
-  assert.throws(() => defineMetric({ name: 'no spaces', states: { x: { init: 0 } }, update() {}, compute() {} }), /name must be an identifier/);
+  assert.throws(
+    () => defineMetric({ name: 'X', states: { x: { init: 0, reduce: 'median' } }, update() {}, compute() {} }),
+    /unknown reduce "median"/,
+  );
+  assert.throws(
+    () => defineMetric({ name: 'no spaces', states: { x: { init: 0 } }, update() {}, compute() {} }),
+    /name must be an identifier/,
+  );
   assert.throws(() => defineMetric({ name: 'X', states: {}, update() {}, compute() {} }), /`states` must be an object/);
   assert.throws(() => new CustomMetric(), /abstract/);
   m.dispose();

@@ -30,7 +30,8 @@ export function classificationBatches(seed, count, n, classes) {
     const target = ints(r, n, classes);
     const logits = new Float32Array(n * classes);
     for (let i = 0; i < n; i++) {
-      for (let c = 0; c < classes; c++) logits[i * classes + c] = r() * 2 - 1 + (c === target[i] && r() < 0.6 ? 1.5 : 0);
+      for (let c = 0; c < classes; c++)
+        logits[i * classes + c] = r() * 2 - 1 + (c === target[i] && r() < 0.6 ? 1.5 : 0);
     }
     return [{ data: logits, shape: [n, classes] }, target];
   });
@@ -42,7 +43,10 @@ export function segmentationBatches(seed, count, n, h, w, classes) {
   return Array.from({ length: count }, () => {
     const target = ints(r, n * h * w, classes);
     const preds = target.map((t) => (r() < 0.7 ? t : Math.floor(r() * classes)));
-    return [{ data: preds, shape: [n, h, w] }, { data: target, shape: [n, h, w] }];
+    return [
+      { data: preds, shape: [n, h, w] },
+      { data: target, shape: [n, h, w] },
+    ];
   });
 }
 
@@ -58,25 +62,46 @@ export function detectionBatches(seed, count, images, classes) {
     return [x, y, x + 5 + r() * 30, y + 5 + r() * 30];
   };
   return Array.from({ length: count }, () => {
-    const tb = []; const tl = []; const tc = [];
-    const pb = []; const ps = []; const pl = []; const pc = [];
+    const tb = [];
+    const tl = [];
+    const tc = [];
+    const pb = [];
+    const ps = [];
+    const pl = [];
+    const pc = [];
     for (let i = 0; i < images; i++) {
       const nt = 1 + Math.floor(r() * 4);
       let np = 0;
       for (let k = 0; k < nt; k++) {
         const b = box();
         const label = Math.floor(r() * classes);
-        tb.push(...b); tl.push(label);
-        if (r() < 0.8) { // a detection near the truth
-          pb.push(...b.map((v) => v + (r() - 0.5) * 6)); ps.push(r()); pl.push(r() < 0.85 ? label : Math.floor(r() * classes)); np++;
+        tb.push(...b);
+        tl.push(label);
+        if (r() < 0.8) {
+          // a detection near the truth
+          pb.push(...b.map((v) => v + (r() - 0.5) * 6));
+          ps.push(r());
+          pl.push(r() < 0.85 ? label : Math.floor(r() * classes));
+          np++;
         }
       }
-      if (r() < 0.5) { pb.push(...box()); ps.push(r() * 0.5); pl.push(Math.floor(r() * classes)); np++; } // a false positive
-      tc.push(nt); pc.push(np);
+      if (r() < 0.5) {
+        pb.push(...box());
+        ps.push(r() * 0.5);
+        pl.push(Math.floor(r() * classes));
+        np++;
+      } // a false positive
+      tc.push(nt);
+      pc.push(np);
     }
     return [
-      { data: Float32Array.from(pb), shape: [pl.length, 4] }, Float32Array.from(ps), Int32Array.from(pl), Int32Array.from(pc),
-      { data: Float32Array.from(tb), shape: [tl.length, 4] }, Int32Array.from(tl), Int32Array.from(tc),
+      { data: Float32Array.from(pb), shape: [pl.length, 4] },
+      Float32Array.from(ps),
+      Int32Array.from(pl),
+      Int32Array.from(pc),
+      { data: Float32Array.from(tb), shape: [tl.length, 4] },
+      Int32Array.from(tl),
+      Int32Array.from(tc),
     ];
   });
 }
@@ -101,17 +126,27 @@ export function parallelCases(scale = 1) {
   return {
     regression: {
       metrics: {
-        mse: { name: 'MeanSquaredError' }, rmse: { name: 'MeanSquaredError', options: { squared: false } },
-        mae: { name: 'MeanAbsoluteError' }, r2: { name: 'R2Score' }, pearson: { name: 'PearsonCorrCoef' },
-        spearman: { name: 'SpearmanCorrCoef' }, ev: { name: 'ExplainedVariance' }, ccc: { name: 'ConcordanceCorrCoef' },
-        mape: { name: 'MeanAbsolutePercentageError' }, logcosh: { name: 'LogCoshError' },
+        mse: { name: 'MeanSquaredError' },
+        rmse: { name: 'MeanSquaredError', options: { squared: false } },
+        mae: { name: 'MeanAbsoluteError' },
+        r2: { name: 'R2Score' },
+        pearson: { name: 'PearsonCorrCoef' },
+        spearman: { name: 'SpearmanCorrCoef' },
+        ev: { name: 'ExplainedVariance' },
+        ccc: { name: 'ConcordanceCorrCoef' },
+        mape: { name: 'MeanAbsolutePercentageError' },
+        logcosh: { name: 'LogCoshError' },
       },
       batches: regressionBatches(11, 12 * scale, 500),
     },
     aggregation: {
       metrics: {
-        mean: { name: 'MeanMetric' }, sum: { name: 'SumMetric' }, max: { name: 'MaxMetric' }, min: { name: 'MinMetric' },
-        cat: { name: 'CatMetric' }, running: { name: 'RunningMean', options: { window: 3 } },
+        mean: { name: 'MeanMetric' },
+        sum: { name: 'SumMetric' },
+        max: { name: 'MaxMetric' },
+        min: { name: 'MinMetric' },
+        cat: { name: 'CatMetric' },
+        running: { name: 'RunningMean', options: { window: 3 } },
       },
       batches: aggregationBatches(12, 12 * scale, 300),
     },
@@ -145,7 +180,8 @@ export function parallelCases(scale = 1) {
     },
     detectionIoU: {
       metrics: {
-        iou: { name: 'IntersectionOverUnion' }, giou: { name: 'GeneralizedIntersectionOverUnion' },
+        iou: { name: 'IntersectionOverUnion' },
+        giou: { name: 'GeneralizedIntersectionOverUnion' },
       },
       // IoU metrics take no scores: drop pred_scores from the MAP layout.
       batches: detectionBatches(16, 8 * scale, 3, 3).map(([pb, , pl, pc, tb, tl, tc]) => [pb, pl, pc, tb, tl, tc]),

@@ -7,7 +7,17 @@ import { importPackage } from './helpers.mjs';
 import { classificationBatches, regressionBatches, rng } from './collection-data.mjs';
 
 const lib = await importPackage();
-const { init, createMetric, ClasswiseWrapper, MinMaxMetric, MetricTracker, BootStrapper, MultitaskWrapper, MetricCollection, Tensor } = lib;
+const {
+  init,
+  createMetric,
+  ClasswiseWrapper,
+  MinMaxMetric,
+  MetricTracker,
+  BootStrapper,
+  MultitaskWrapper,
+  MetricCollection,
+  Tensor,
+} = lib;
 await init();
 
 const C = 3;
@@ -20,10 +30,18 @@ test('ClasswiseWrapper labels a per-class result', () => {
   for (const b of batches) {
     const got = w.forward(...b);
     const want = ref.forward(...b);
-    assert.deepEqual(got, { multiclassrecall_cat: want.data[0], multiclassrecall_dog: want.data[1], multiclassrecall_bird: want.data[2] });
+    assert.deepEqual(got, {
+      multiclassrecall_cat: want.data[0],
+      multiclassrecall_dog: want.data[1],
+      multiclassrecall_bird: want.data[2],
+    });
   }
   const v = ref.compute();
-  assert.deepEqual(w.compute(), { multiclassrecall_cat: v.data[0], multiclassrecall_dog: v.data[1], multiclassrecall_bird: v.data[2] });
+  assert.deepEqual(w.compute(), {
+    multiclassrecall_cat: v.data[0],
+    multiclassrecall_dog: v.data[1],
+    multiclassrecall_bird: v.data[2],
+  });
   const plain = new ClasswiseWrapper(recall(), { prefix: 'r/' });
   for (const b of batches) plain.update(...b);
   assert.deepEqual(plain.compute(), { 'r/0': v.data[0], 'r/1': v.data[1], 'r/2': v.data[2] });
@@ -50,7 +68,11 @@ test('ClasswiseWrapper joins the compute group of its metric in a collection', (
     perClassPrecision: new ClasswiseWrapper(createMetric('MulticlassPrecision', { numClasses: C, average: 'none' })),
   });
   assert.deepEqual(coll.computeGroups, [['perClass', 'precision', 'perClassPrecision']]);
-  const refs = [recall(), createMetric('MulticlassPrecision', { numClasses: C }), createMetric('MulticlassPrecision', { numClasses: C, average: 'none' })];
+  const refs = [
+    recall(),
+    createMetric('MulticlassPrecision', { numClasses: C }),
+    createMetric('MulticlassPrecision', { numClasses: C, average: 'none' }),
+  ];
   for (const b of batches) {
     coll.update(...b);
     refs.forEach((m) => m.update(...b));
@@ -123,10 +145,13 @@ test('MetricTracker keeps one value per epoch and finds the best', () => {
 
 test('MetricTracker over a collection: best per key with maximize per key', () => {
   const epochs = [0, 1, 2].map((e) => classificationBatches(60 + e, 2, 40, C));
-  const tracker = new MetricTracker(new MetricCollection({
-    acc: createMetric('MulticlassAccuracy', { numClasses: C }),
-    kappa: createMetric('MulticlassCohenKappa', { numClasses: C }),
-  }), { maximize: { acc: true, kappa: false } });
+  const tracker = new MetricTracker(
+    new MetricCollection({
+      acc: createMetric('MulticlassAccuracy', { numClasses: C }),
+      kappa: createMetric('MulticlassCohenKappa', { numClasses: C }),
+    }),
+    { maximize: { acc: true, kappa: false } },
+  );
   const values = [];
   for (const batches of epochs) {
     tracker.increment();
@@ -155,7 +180,8 @@ test('BootStrapper: Poisson(1) draws per sample, reproducible by seed, statistic
   // SumMetric of ones: each copy's value is the number of draws, a sum of n Poisson(1) counts.
   const n = 4000;
   const ones = new Float64Array(n).fill(1);
-  const make = (seed) => new BootStrapper(createMetric('SumMetric'), { numBootstraps: 16, seed, quantile: [0.05, 0.5, 0.95], raw: true });
+  const make = (seed) =>
+    new BootStrapper(createMetric('SumMetric'), { numBootstraps: 16, seed, quantile: [0.05, 0.5, 0.95], raw: true });
   const a = make(7);
   const b = make(7);
   const c = make(8);
@@ -167,7 +193,10 @@ test('BootStrapper: Poisson(1) draws per sample, reproducible by seed, statistic
   assert.deepEqual(got.raw.shape, [16]);
   assert.ok(raw.every((v) => Number.isInteger(v)));
   // mean of n Poisson(1) = n, sd = sqrt(n): every copy within 5 sd.
-  assert.ok(raw.every((v) => Math.abs(v - n) < 5 * Math.sqrt(n)), `raw ${raw}`);
+  assert.ok(
+    raw.every((v) => Math.abs(v - n) < 5 * Math.sqrt(n)),
+    `raw ${raw}`,
+  );
   const mean = raw.reduce((s, v) => s + v, 0) / raw.length;
   assert.ok(Math.abs(got.mean - mean) < 1e-9);
   const sd = Math.sqrt(raw.reduce((s, v) => s + (v - mean) ** 2, 0) / (raw.length - 1));
@@ -187,7 +216,11 @@ test('BootStrapper resamples rows of every input together; state round trip and 
   const r = rng(3);
   const rows = 200;
   const t = Float64Array.from({ length: rows * 2 }, () => r());
-  const boot = new BootStrapper(createMetric('MeanSquaredError', { numOutputs: 2 }), { numBootstraps: 5, seed: 1, raw: true });
+  const boot = new BootStrapper(createMetric('MeanSquaredError', { numOutputs: 2 }), {
+    numBootstraps: 5,
+    seed: 1,
+    raw: true,
+  });
   boot.update({ data: t, shape: [rows, 2] }, { data: t.slice(), shape: [rows, 2] });
   const got = boot.compute();
   assert.ok(got.mean instanceof Tensor && got.mean.size === 2);
@@ -209,26 +242,41 @@ test('BootStrapper resamples rows of every input together; state round trip and 
   const z = x.clone();
   z.merge(x);
   assert.deepEqual(z.compute(), x.compute());
-  assert.throws(() => new BootStrapper(createMetric('MeanMetric'), { samplingStrategy: 'multinomial' }), /not supported/);
+  assert.throws(
+    () => new BootStrapper(createMetric('MeanMetric'), { samplingStrategy: 'multinomial' }),
+    /not supported/,
+  );
   for (const m of [boot, x, y, z]) m.dispose();
 });
 
-test('MultitaskWrapper routes each task\'s inputs to its metric', () => {
+test("MultitaskWrapper routes each task's inputs to its metric", () => {
   const reg = regressionBatches(70, 3, 30);
   const cls = classificationBatches(71, 3, 30, C);
-  const mt = new MultitaskWrapper({
-    depth: createMetric('MeanSquaredError'),
-    label: new MetricCollection({ acc: createMetric('MulticlassAccuracy', { numClasses: C }), f1: createMetric('MulticlassF1Score', { numClasses: C }) }),
-  }, { prefix: 'val/' });
+  const mt = new MultitaskWrapper(
+    {
+      depth: createMetric('MeanSquaredError'),
+      label: new MetricCollection({
+        acc: createMetric('MulticlassAccuracy', { numClasses: C }),
+        f1: createMetric('MulticlassF1Score', { numClasses: C }),
+      }),
+    },
+    { prefix: 'val/' },
+  );
   const mse = createMetric('MeanSquaredError');
   const acc = createMetric('MulticlassAccuracy', { numClasses: C });
   const f1 = createMetric('MulticlassF1Score', { numClasses: C });
   for (let i = 0; i < 3; i++) {
     const got = mt.forward({ depth: reg[i][0], label: cls[i][0] }, { depth: reg[i][1], label: cls[i][1] });
-    assert.deepEqual(got, { 'val/depth': mse.forward(...reg[i]), 'val/label': { acc: acc.forward(...cls[i]), f1: f1.forward(...cls[i]) } });
+    assert.deepEqual(got, {
+      'val/depth': mse.forward(...reg[i]),
+      'val/label': { acc: acc.forward(...cls[i]), f1: f1.forward(...cls[i]) },
+    });
   }
   assert.deepEqual(mt.compute(), { 'val/depth': mse.compute(), 'val/label': { acc: acc.compute(), f1: f1.compute() } });
-  assert.throws(() => mt.update({ depth: reg[0][0] }, { depth: reg[0][1] }), /`preds` has tasks \{depth\}, expected \{depth,label\}/);
+  assert.throws(
+    () => mt.update({ depth: reg[0][0] }, { depth: reg[0][1] }),
+    /`preds` has tasks \{depth\}, expected \{depth,label\}/,
+  );
   const copy = mt.clone();
   copy.loadState(mt.saveState());
   assert.deepEqual(copy.compute(), mt.compute());

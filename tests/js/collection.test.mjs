@@ -103,10 +103,13 @@ test('prefix, postfix, array form, duplicate names', () => {
   b.dispose();
 });
 
-test('forward gives each metric\'s value on the batch and accumulates it', () => {
+test("forward gives each metric's value on the batch and accumulates it", () => {
   const batches = classificationBatches(4, 4, 40, C);
   const specs = STAT_SCORES; // a group (scratch-copy path) plus a singleton group below
-  const coll = new MetricCollection({ ...makeAll(specs), single: createMetric('MulticlassAccuracy', { numClasses: C, topK: 2 }) });
+  const coll = new MetricCollection({
+    ...makeAll(specs),
+    single: createMetric('MulticlassAccuracy', { numClasses: C, topK: 2 }),
+  });
   const refs = { ...makeAll(specs), single: createMetric('MulticlassAccuracy', { numClasses: C, topK: 2 }) };
   for (const b of batches) {
     const got = coll.forward(...b);
@@ -148,9 +151,15 @@ test('mismatched or corrupt blobs are refused and leave the state unchanged', ()
   batches.forEach((x) => coll.update(...x));
   const before = coll.compute();
   const other = new MetricCollection({ acc: createMetric('MulticlassAccuracy', { numClasses: C + 1 }) });
-  assert.throws(() => coll.loadState(other.saveState()), /MetricCollection\.loadState: refusing the state blob: it was saved with other options or members/);
+  assert.throws(
+    () => coll.loadState(other.saveState()),
+    /MetricCollection\.loadState: refusing the state blob: it was saved with other options or members/,
+  );
   const native = createMetric('MulticlassAccuracy', { numClasses: C });
-  assert.throws(() => coll.loadState(native.saveState()), /refusing the state blob: it is the blob of a built-in metric/);
+  assert.throws(
+    () => coll.loadState(native.saveState()),
+    /refusing the state blob: it is the blob of a built-in metric/,
+  );
   const blob = coll.saveState();
   const corrupt = blob.slice();
   corrupt[corrupt.length - 10] ^= 0xff;

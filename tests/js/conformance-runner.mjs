@@ -6,7 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 
-import { camelCaseArgs, compareResult, fixtureTensor, importPackage, isFixtureTensor, readFixtureFiles } from './helpers.mjs';
+import {
+  camelCaseArgs,
+  compareResult,
+  fixtureTensor,
+  importPackage,
+  isFixtureTensor,
+  readFixtureFiles,
+} from './helpers.mjs';
 
 // Detection batches hold `preds`/`target` as lists of per-image dicts of tensors; the detection
 // metrics take them flat (src/wasmetrics/detection/inputs.hpp): input `<side>_<key>` is key <key>
@@ -40,9 +47,9 @@ function detectionInputs(batch, spec, where) {
       t = { dtype: 'int64', shape: [data.length], data };
     } else {
       const first = images.find((img) => Object.hasOwn(img, key));
-      const dtype = first ? first[key].dtype : (key === 'labels' || key === 'iscrowd' ? 'int64' : 'float32');
+      const dtype = first ? first[key].dtype : key === 'labels' || key === 'iscrowd' ? 'int64' : 'float32';
       // Trailing dims from the first image that has the key (boxes [4], masks [H, W]), as the native adapter.
-      const trailing = first && first[key].shape.length > 0 ? first[key].shape.slice(1) : (key === 'boxes' ? [4] : []);
+      const trailing = first && first[key].shape.length > 0 ? first[key].shape.slice(1) : key === 'boxes' ? [4] : [];
       const width = trailing.reduce((a, d) => a * d, 1);
       const data = [];
       let rows = 0;
@@ -78,9 +85,19 @@ function textInputs(batch, spec, where) {
     const value = batch[input.name];
     // A `text` input given a JSON document (an object, or a list of objects: a COCO file) takes its
     // JSON text, as the package's COCO metrics expect. Mirrors the native runner.
-    const document = (input.kind ?? 'tensor') === 'text' && value !== null && typeof value === 'object'
-      && !isFixtureTensor(value) && (!Array.isArray(value) || (value.length > 0 && typeof value[0] === 'object' && value[0] !== null));
-    inputs.push(isFixtureTensor(value) ? fixtureTensor(value, `${where}.${input.name}`) : document ? JSON.stringify(value) : value);
+    const document =
+      (input.kind ?? 'tensor') === 'text' &&
+      value !== null &&
+      typeof value === 'object' &&
+      !isFixtureTensor(value) &&
+      (!Array.isArray(value) || (value.length > 0 && typeof value[0] === 'object' && value[0] !== null));
+    inputs.push(
+      isFixtureTensor(value)
+        ? fixtureTensor(value, `${where}.${input.name}`)
+        : document
+          ? JSON.stringify(value)
+          : value,
+    );
   }
   if (inputs.length !== Object.keys(batch).length) {
     throw new Error(`${where}: fixture batch has inputs the registry does not list (${Object.keys(batch)})`);
@@ -150,13 +167,14 @@ export function inputsNotTaken(batches, spec) {
 // product accepts it, never passed. The native runner reads the fixture's literal (1 vs 1.0) instead.
 function pythonIntRefusal(lib, c, spec) {
   if (c.error_at !== 'init' || !String(c.error).includes('float')) return null;
-  const key = Object.keys(c.args ?? {}).find((k) => Number.isInteger(c.args[k])
-    && spec.options.some((o) => o.name === k && o.type === 'number'));
+  const key = Object.keys(c.args ?? {}).find(
+    (k) => Number.isInteger(c.args[k]) && spec.options.some((o) => o.name === k && o.type === 'number'),
+  );
   if (key === undefined) return null;
   try {
     lib.createMetric(c.metric, camelCaseArgs(c.args)).dispose();
   } catch {
-    return null;  // refused for another reason (e.g. out of range): run the case as usual
+    return null; // refused for another reason (e.g. out of range): run the case as usual
   }
   return `deliberate deviation: TorchMetrics refuses the Python int ${key}=${c.args[key]} for a float argument; a JS number has no int type (QUIRKS.md C2)`;
 }

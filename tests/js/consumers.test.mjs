@@ -11,7 +11,18 @@
 // Run by `make test-consumers` (CI runs it too); the CPU cost is printed at the end.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -32,7 +43,8 @@ const MIME = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/jav
 
 // The first MeanSquaredError fixture case with a scalar value and two or more batches (so that
 // evaluateParallel really shards), else the first with a scalar value.
-const scalarCases = readFixtureFiles().flatMap((f) => f.cases)
+const scalarCases = readFixtureFiles()
+  .flatMap((f) => f.cases)
   .filter((c) => c.metric === 'MeanSquaredError' && c.expected?.shape?.length === 0 && !c.error && !c.expected_error);
 const fixtureCase = scalarCases.find((c) => c.batches.length >= 2) ?? scalarCases[0];
 
@@ -45,7 +57,9 @@ const tensor = (t) => ({ data: TYPED[t.dtype] === BigInt64Array ? BigInt64Array.
 const batchesOf = () => fixtureCase.batches.map((b) => Object.values(b).map(tensor));
 const feed = (metric) => { for (const args of batchesOf()) metric.update(...args); };
 `;
-  return format === 'cjs' ? `${body}module.exports = { fixtureCase, feed, batchesOf };\n` : `${body}export { fixtureCase, feed, batchesOf };\n`;
+  return format === 'cjs'
+    ? `${body}module.exports = { fixtureCase, feed, batchesOf };\n`
+    : `${body}export { fixtureCase, feed, batchesOf };\n`;
 }
 
 function checkResult(result, where) {
@@ -68,12 +82,21 @@ let childCpuMs = 0; // tools run as child processes (npm, Jest) report their own
 async function project(name, files, packageJson = {}) {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true, ...packageJson }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true, ...packageJson }),
+  );
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  const { stderr } = await run('/usr/bin/time', ['-f', '%U %S', 'npm', 'install', '--offline', '--no-audit', '--no-fund', tarball],
-    { cwd: dir, maxBuffer: 16 << 20, timeout: 300_000 });
+  const { stderr } = await run(
+    '/usr/bin/time',
+    ['-f', '%U %S', 'npm', 'install', '--offline', '--no-audit', '--no-fund', tarball],
+    { cwd: dir, maxBuffer: 16 << 20, timeout: 300_000 },
+  );
   childCpuMs += cpuOfTime(stderr);
-  assert.ok(existsSync(join(dir, 'node_modules/wasmetrics/dist/index.browser.mjs')), `${name}: the tarball did not install`);
+  assert.ok(
+    existsSync(join(dir, 'node_modules/wasmetrics/dist/index.browser.mjs')),
+    `${name}: the tarball did not install`,
+  );
   return dir;
 }
 
@@ -83,11 +106,16 @@ function cpuOfTime(stderr) {
 }
 
 before(async () => {
-  assert.ok(existsSync(join(toolsDir, 'node_modules/.package-lock.json')),
-    'tests/consumers has no node_modules: run `npm ci --prefix tests/consumers` (make test-consumers does)');
+  assert.ok(
+    existsSync(join(toolsDir, 'node_modules/.package-lock.json')),
+    'tests/consumers has no node_modules: run `npm ci --prefix tests/consumers` (make test-consumers does)',
+  );
   assert.ok(fixtureCase, 'no MeanSquaredError case with a scalar value in the conformance fixtures');
   work = mkdtempSync(join(tmpdir(), 'wasmetrics-consumers-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: npmDir, maxBuffer: 16 << 20 });
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: npmDir,
+    maxBuffer: 16 << 20,
+  });
   tarball = join(work, JSON.parse(stdout.slice(stdout.indexOf('[')))[0].filename);
 });
 
@@ -95,21 +123,30 @@ after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
   const own = process.cpuUsage(cpuAtStart);
   const cpu = (own.user + own.system) / 1000 + childCpuMs;
-  console.log(`# consumer matrix: ${(cpu / 1000).toFixed(1)} s CPU (this process + npm and Jest children), `
-    + `${((Date.now() - wallAtStart) / 1000).toFixed(1)} s wall; Chromium's own CPU not counted`);
+  console.log(
+    `# consumer matrix: ${(cpu / 1000).toFixed(1)} s CPU (this process + npm and Jest children), ` +
+      `${((Date.now() - wallAtStart) / 1000).toFixed(1)} s wall; Chromium's own CPU not counted`,
+  );
 });
 
 // ---- Node: Jest --------------------------------------------------------------------------------
 
 async function jest(name, testFile, { esm }) {
-  const dir = await project(name, {
-    [testFile]: readFileSync(join(projectsDir, name, testFile), 'utf8'),
-    [esm ? 'case.mjs' : 'case.cjs']: caseModule(esm ? 'esm' : 'cjs'),
-  }, { jest: { testEnvironment: 'node' } });
+  const dir = await project(
+    name,
+    {
+      [testFile]: readFileSync(join(projectsDir, name, testFile), 'utf8'),
+      [esm ? 'case.mjs' : 'case.cjs']: caseModule(esm ? 'esm' : 'cjs'),
+    },
+    { jest: { testEnvironment: 'node' } },
+  );
   const jestBin = join(toolsDir, 'node_modules/jest/bin/jest.js'); // not in jest's exports map
   const env = { ...process.env, NODE_OPTIONS: esm ? '--experimental-vm-modules' : '', CI: '1' };
-  const { stdout, stderr } = await run('/usr/bin/time', ['-f', '%U %S', process.execPath, jestBin, '--ci', '--rootDir', dir, '--useStderr'],
-    { cwd: dir, env, maxBuffer: 32 << 20, timeout: 300_000 }).catch((e) => {
+  const { stdout, stderr } = await run(
+    '/usr/bin/time',
+    ['-f', '%U %S', process.execPath, jestBin, '--ci', '--rootDir', dir, '--useStderr'],
+    { cwd: dir, env, maxBuffer: 32 << 20, timeout: 300_000 },
+  ).catch((e) => {
     throw new Error(`Jest failed in ${name}:\n${e.stdout}\n${e.stderr}`);
   });
   childCpuMs += cpuOfTime(stderr);
@@ -118,13 +155,21 @@ async function jest(name, testFile, { esm }) {
   return JSON.parse(line.slice(line.indexOf('WASMETRICS_RESULT ') + 18));
 }
 
-test('Jest with its defaults (CommonJS): require, init, compute and evaluateParallel', { timeout: 300_000 }, async () => {
-  checkResult(await jest('jest-cjs', 'wasmetrics.test.js', { esm: false }), 'Jest CJS');
-});
+test(
+  'Jest with its defaults (CommonJS): require, init, compute and evaluateParallel',
+  { timeout: 300_000 },
+  async () => {
+    checkResult(await jest('jest-cjs', 'wasmetrics.test.js', { esm: false }), 'Jest CJS');
+  },
+);
 
-test('Jest on native ESM (--experimental-vm-modules): import, init, compute and evaluateParallel', { timeout: 300_000 }, async () => {
-  checkResult(await jest('jest-esm', 'wasmetrics.test.mjs', { esm: true }), 'Jest ESM');
-});
+test(
+  'Jest on native ESM (--experimental-vm-modules): import, init, compute and evaluateParallel',
+  { timeout: 300_000 },
+  async () => {
+    checkResult(await jest('jest-esm', 'wasmetrics.test.mjs', { esm: true }), 'Jest ESM');
+  },
+);
 
 // ---- browsers: one app, four bundlers, loaded in Chromium ----------------------------------------
 
@@ -153,12 +198,20 @@ const BUNDLERS = {
   async webpack(dir) {
     const webpack = tools('webpack');
     const out = join(dir, 'out');
-    const stats = await new Promise((resolve, reject) => webpack({
-      mode: 'production', context: dir, entry: './main.js', target: 'web',
-      output: { path: out, filename: 'main.js', publicPath: 'auto' },
-      performance: { hints: false },
-      optimization: { minimize: false }, // terser over the package and its worker costs a minute of CPU
-    }, (e, s) => (e ? reject(e) : resolve(s))));
+    const stats = await new Promise((resolve, reject) =>
+      webpack(
+        {
+          mode: 'production',
+          context: dir,
+          entry: './main.js',
+          target: 'web',
+          output: { path: out, filename: 'main.js', publicPath: 'auto' },
+          performance: { hints: false },
+          optimization: { minimize: false }, // terser over the package and its worker costs a minute of CPU
+        },
+        (e, s) => (e ? reject(e) : resolve(s)),
+      ),
+    );
     assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
     cpSync(join(dir, 'index.html'), join(out, 'index.html'));
     return out;
@@ -167,7 +220,12 @@ const BUNDLERS = {
     const esbuild = tools('esbuild');
     const out = join(dir, 'out');
     await esbuild.build({
-      entryPoints: [join(dir, 'main.js')], bundle: true, platform: 'browser', format: 'esm', outdir: out, logLevel: 'silent',
+      entryPoints: [join(dir, 'main.js')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      outdir: out,
+      logLevel: 'silent',
     });
     cpSync(join(dir, 'index.html'), join(out, 'index.html'));
     copyBrowserFiles(dir, out);
@@ -177,7 +235,11 @@ const BUNDLERS = {
     const { rollup } = await import(tools.resolve('rollup'));
     const { nodeResolve } = await import(tools.resolve('@rollup/plugin-node-resolve'));
     const out = join(dir, 'out');
-    const bundle = await rollup({ input: join(dir, 'main.js'), plugins: [nodeResolve({ browser: true })], onwarn() {} });
+    const bundle = await rollup({
+      input: join(dir, 'main.js'),
+      plugins: [nodeResolve({ browser: true })],
+      onwarn() {},
+    });
     await bundle.write({ dir: out, format: 'es' });
     await bundle.close();
     cpSync(join(dir, 'index.html'), join(out, 'index.html'));
@@ -188,7 +250,9 @@ const BUNDLERS = {
 
 // Every script a build emitted (Vite writes them under assets/).
 function scripts(dir) {
-  return readdirSync(dir, { recursive: true }).map((f) => join(dir, f)).filter((f) => /\.m?js$/.test(f));
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, f))
+    .filter((f) => /\.m?js$/.test(f));
 }
 
 function serve(root) {
@@ -202,7 +266,10 @@ function serve(root) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(path)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     createReadStream(path).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -212,35 +279,45 @@ let browser;
 after(() => browser?.close());
 
 for (const [name, bundleApp] of Object.entries(BUNDLERS)) {
-  test(`${name} build in Chromium: init, compute and evaluateParallel on its default Web Worker`, { timeout: 300_000 }, async (t) => {
-    if (!existsSync(CHROMIUM)) {
-      t.skip(`${CHROMIUM} is absent (scripts/install-deps.sh installs it)`);
-      return;
-    }
-    const dir = await browserApp(name);
-    const out = await bundleApp(dir);
-    for (const file of scripts(out)) {
-      assert.ok(!readFileSync(file, 'utf8').includes('file://'), `${name}: a file: URL of the build machine is baked into ${file}`);
-    }
-    if (!browser) {
-      const { chromium } = createRequire(join(npmDir, 'package.json'))('playwright-core');
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-    }
-    const server = await serve(out);
-    const page = await browser.newPage();
-    try {
-      const problems = [];
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-      page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
-      await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-      await page.waitForFunction(() => window.wasmetricsResult !== undefined, null, { timeout: 120_000 });
-      const result = await page.evaluate(() => window.wasmetricsResult);
-      checkResult(result, name);
-      assert.deepEqual(problems, []);
-    } finally {
-      await page.close();
-      server.close();
-    }
-  });
+  test(
+    `${name} build in Chromium: init, compute and evaluateParallel on its default Web Worker`,
+    { timeout: 300_000 },
+    async (t) => {
+      if (!existsSync(CHROMIUM)) {
+        t.skip(`${CHROMIUM} is absent (scripts/install-deps.sh installs it)`);
+        return;
+      }
+      const dir = await browserApp(name);
+      const out = await bundleApp(dir);
+      for (const file of scripts(out)) {
+        assert.ok(
+          !readFileSync(file, 'utf8').includes('file://'),
+          `${name}: a file: URL of the build machine is baked into ${file}`,
+        );
+      }
+      if (!browser) {
+        const { chromium } = createRequire(join(npmDir, 'package.json'))('playwright-core');
+        browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          args: ['--headless', '--no-sandbox', '--disable-gpu'],
+        });
+      }
+      const server = await serve(out);
+      const page = await browser.newPage();
+      try {
+        const problems = [];
+        page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+        page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+        page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
+        await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+        await page.waitForFunction(() => window.wasmetricsResult !== undefined, null, { timeout: 120_000 });
+        const result = await page.evaluate(() => window.wasmetricsResult);
+        checkResult(result, name);
+        assert.deepEqual(problems, []);
+      } finally {
+        await page.close();
+        server.close();
+      }
+    },
+  );
 }

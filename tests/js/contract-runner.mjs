@@ -49,7 +49,17 @@ export function splittable(batches) {
     for (const [key, t] of Object.entries(b)) {
       const t0 = first[key];
       // only tensors have rows to split (a text input may be one string, or a SQuAD dict)
-      if (!t0 || t === null || typeof t !== 'object' || Array.isArray(t) || !Array.isArray(t.shape) || t.shape.length === 0 || t.shape.length !== t0.shape.length || t.dtype !== t0.dtype) return false;
+      if (
+        !t0 ||
+        t === null ||
+        typeof t !== 'object' ||
+        Array.isArray(t) ||
+        !Array.isArray(t.shape) ||
+        t.shape.length === 0 ||
+        t.shape.length !== t0.shape.length ||
+        t.dtype !== t0.dtype
+      )
+        return false;
       if (t.shape.slice(1).some((d, i) => d !== t0.shape[i + 1])) return false;
       if (rows >= 0 && t.shape[0] !== rows) return false;
       rows = t.shape[0];
@@ -183,7 +193,8 @@ function checkExample(lib, spec, ex, key, blobs, full = true) {
     // 3. the rows in 1, 2 and 7 update() calls
     const rowsSplit = spec.batching !== 'updates' && splittable(ex.batches);
     if (rowsSplit) {
-      for (const parts of [1, 2, 7]) same(keep(fed(splitRows(ex.batches, parts))).compute(), value, `rows in ${parts} update() calls`, TIGHT);
+      for (const parts of [1, 2, 7])
+        same(keep(fed(splitRows(ex.batches, parts))).compute(), value, `rows in ${parts} update() calls`, TIGHT);
     }
     if (!full) {
       // the plain build: the round trip, and the blob for the other build (steps 5 and 8 in part)
@@ -223,12 +234,18 @@ function checkExample(lib, spec, ex, key, blobs, full = true) {
 
     // 6. a rejected update: an Error naming the metric; state and compute() unchanged
     // rejectsMismatchedRows false (text zips pairs, clustering raises at compute): one input too many
-    const bad = spec.rejectsMismatchedRows === false ? { batch: structuredClone(ex.batches[0]), extra: true } : badBatch(ex.batches);
+    const bad =
+      spec.rejectsMismatchedRows === false
+        ? { batch: structuredClone(ex.batches[0]), extra: true }
+        : badBatch(ex.batches);
     let inputs = batchInputs(bad.batch, spec, 'bad batch');
     if (bad.extra) while (inputs.length <= spec.inputs.length) inputs = [...inputs, inputs[0]];
     for (const method of ['update', 'forward']) {
-      assert.throws(() => whole[method](...inputs), (e) => e instanceof Error && e.message.includes(spec.name),
-        `${method}(${bad.extra ? 'one input too many' : 'mismatched lengths'}) must throw an Error naming ${spec.name}`);
+      assert.throws(
+        () => whole[method](...inputs),
+        (e) => e instanceof Error && e.message.includes(spec.name),
+        `${method}(${bad.extra ? 'one input too many' : 'mismatched lengths'}) must throw an Error naming ${spec.name}`,
+      );
       assert.deepEqual(whole.saveState(), blob, `state after a rejected ${method}`);
       same(whole.compute(), value, `compute() after a rejected ${method}`);
     }
@@ -320,7 +337,9 @@ function compareLoaded(loaded, blobs, from, to, Tensor) {
 function resultFromJson(j, Tensor) {
   if (Array.isArray(j)) return j.map((e) => resultFromJson(e, Tensor));
   if (j && Array.isArray(j.shape) && Array.isArray(j.data) && Object.keys(j).length === 2) {
-    const data = Float64Array.from(j.data, (x) => (x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : x));
+    const data = Float64Array.from(j.data, (x) =>
+      x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : x,
+    );
     return j.shape.length === 0 ? data[0] : new Tensor(data, j.shape);
   }
   return Object.fromEntries(Object.entries(j).map(([k, e]) => [k, resultFromJson(e, Tensor)]));
@@ -338,11 +357,22 @@ function parallelGroups(lib, specs) {
       const batches = spec.batching !== 'updates' && splittable(ex.batches) ? splitRows(ex.batches, 4) : ex.batches;
       const k = JSON.stringify(batches);
       if (!groups.has(k)) groups.set(k, { batches, members: [] });
-      groups.get(k).members.push({ key: `${spec.name}#${i}`, name: spec.name, family: spec.family, options: camelCaseArgs(ex.args), spec });
+      groups.get(k).members.push({
+        key: `${spec.name}#${i}`,
+        name: spec.name,
+        family: spec.family,
+        options: camelCaseArgs(ex.args),
+        spec,
+      });
     });
   }
   const partners = [];
-  for (const spec of specs) partners.push(...spec.examples.slice(0, 1).map((ex) => ({ name: spec.name, family: spec.family, options: camelCaseArgs(ex.args), spec })));
+  for (const spec of specs)
+    partners.push(
+      ...spec.examples
+        .slice(0, 1)
+        .map((ex) => ({ name: spec.name, family: spec.family, options: camelCaseArgs(ex.args), spec })),
+    );
   for (const g of groups.values()) {
     const families = new Set(g.members.map((m) => m.family));
     if (families.size > 1) continue;
@@ -383,8 +413,14 @@ export async function runContract({ simd, scope = 'all' }) {
     assert.equal(lib.simd(), simd);
     const tested = specs.filter((s) => s.examples.length > 0);
     const examples = tested.reduce((a, s) => a + s.examples.length, 0);
-    console.log(`contract test [${build}]: ${tested.length} metrics (${examples} examples) of ${specs.length} registered`);
-    assert.deepEqual(specs.filter((s) => s.examples.length === 0).map((s) => s.name), [], 'metrics without examples');
+    console.log(
+      `contract test [${build}]: ${tested.length} metrics (${examples} examples) of ${specs.length} registered`,
+    );
+    assert.deepEqual(
+      specs.filter((s) => s.examples.length === 0).map((s) => s.name),
+      [],
+      'metrics without examples',
+    );
     assert.equal(tested.length, specs.length);
   });
 
@@ -393,7 +429,9 @@ export async function runContract({ simd, scope = 'all' }) {
       spec.examples.forEach((ex, i) => {
         it(`example ${i}: ${ex.doc}`, () => checkExample(lib, spec, ex, `${spec.name}#${i}`, blobs, full));
       });
-      if (full && spec.examples.length > 0) it('in a MetricCollection: clone() takes the blob, forward() works', () => checkCollection(lib, spec, spec.examples[0]));
+      if (full && spec.examples.length > 0)
+        it('in a MetricCollection: clone() takes the blob, forward() works', () =>
+          checkCollection(lib, spec, spec.examples[0]));
     });
   }
 
@@ -415,10 +453,12 @@ export async function runContract({ simd, scope = 'all' }) {
 
   // `make test` runs the native contract test in build/native-check (ASan+UBSan), `make native`
   // in build/native: the newer of the two files is the last native run's.
-  const nativeFile = ['native-check', 'native']
-    .map((dir) => join(repoRoot, 'build', dir, 'contract-blobs.json'))
-    .filter((f) => existsSync(f))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? join(repoRoot, 'build', 'native', 'contract-blobs.json');
+  const nativeFile =
+    ['native-check', 'native']
+      .map((dir) => join(repoRoot, 'build', dir, 'contract-blobs.json'))
+      .filter((f) => existsSync(f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ??
+    join(repoRoot, 'build', 'native', 'contract-blobs.json');
   test(`[${build}] native blobs (GoogleTest contract test) load here with the same values`, (t) => {
     if (!existsSync(nativeFile)) {
       t.skip(`${nativeFile} is missing: run the native contract test first`);
@@ -456,7 +496,11 @@ export async function runContract({ simd, scope = 'all' }) {
         const batches = g.batches.map((b, i) => batchInputs(b, g.members[0].spec, `batches[${i}]`));
         const got = await evaluateParallel({ metrics: subset, batches, workers });
         for (const key of keys) {
-          assert.deepStrictEqual(resultJson(got[key], lib.Tensor), want[key], `${key} with ${workers} workers (${keys.length} metrics)`);
+          assert.deepStrictEqual(
+            resultJson(got[key], lib.Tensor),
+            want[key],
+            `${key} with ${workers} workers (${keys.length} metrics)`,
+          );
         }
       }
     }

@@ -49,7 +49,7 @@ test('WasmetricsError is exported, an Error subclass, with every code and its li
   assert.ok(Object.isFrozen(WasmetricsError.codes));
 });
 
-test('the README table lists exactly the binding\'s codes, with their text', () => {
+test("the README table lists exactly the binding's codes, with their text", () => {
   const readme = readFileSync(join(npmDir, 'README.md'), 'utf8');
   const table = readme.slice(readme.indexOf('<!-- error-codes:')).split('\n\n')[0];
   const rows = [...table.matchAll(/^\| `(E_[A-Z_]+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2]]);
@@ -72,8 +72,12 @@ test('E_INPUT: a batch the engine refuses; the state is unchanged', () => {
   throwsCode(() => tweedie.forward(f32(1, 2), f32(-1, 2)), 'E_INPUT', 'TweedieDevianceScore');
   tweedie.dispose();
   // a bool input holding a byte other than 0 or 1 (the engine's one rule for bools)
-  throwsCode(() => m.update({ data: new Uint8Array([1, 2]), shape: [2], dtype: 'bool' }, f32(1, 2)), 'E_INPUT',
-    'MeanSquaredError', 'preds');
+  throwsCode(
+    () => m.update({ data: new Uint8Array([1, 2]), shape: [2], dtype: 'bool' }, f32(1, 2)),
+    'E_INPUT',
+    'MeanSquaredError',
+    'preds',
+  );
   assert.equal(m.compute(), before);
   m.dispose();
 });
@@ -82,16 +86,43 @@ test('E_SHAPE, E_DTYPE, E_LABEL_RANGE, E_NON_FINITE from the shared input checks
   const acc = new MulticlassAccuracy({ numClasses: 3 });
   acc.update(Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 1]));
   const before = acc.compute();
-  throwsCode(() => acc.update(Int32Array.from([0, 1]), Int32Array.from([0, 1, 2])), 'E_SHAPE', 'MulticlassAccuracy', 'preds');
-  throwsCode(() => acc.update({ data: Int32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]), shape: [3, 3] }, Int32Array.from([0, 1, 2])),
-    'E_DTYPE', 'MulticlassAccuracy', 'preds');
-  throwsCode(() => acc.update(Int32Array.from([0, 1, 2]), Int32Array.from([0, 5, 2])), 'E_LABEL_RANGE', 'MulticlassAccuracy', 'target');
-  throwsCode(() => acc.forward({ data: Float32Array.from([0.2, 0.3, 0.5, NaN, 0.5, 0.5, 0.1, 0.1, 0.8]), shape: [3, 3] },
-    Int32Array.from([0, 1, 2])), 'E_NON_FINITE', 'MulticlassAccuracy', 'preds');
+  throwsCode(
+    () => acc.update(Int32Array.from([0, 1]), Int32Array.from([0, 1, 2])),
+    'E_SHAPE',
+    'MulticlassAccuracy',
+    'preds',
+  );
+  throwsCode(
+    () => acc.update({ data: Int32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]), shape: [3, 3] }, Int32Array.from([0, 1, 2])),
+    'E_DTYPE',
+    'MulticlassAccuracy',
+    'preds',
+  );
+  throwsCode(
+    () => acc.update(Int32Array.from([0, 1, 2]), Int32Array.from([0, 5, 2])),
+    'E_LABEL_RANGE',
+    'MulticlassAccuracy',
+    'target',
+  );
+  throwsCode(
+    () =>
+      acc.forward(
+        { data: Float32Array.from([0.2, 0.3, 0.5, NaN, 0.5, 0.5, 0.1, 0.1, 0.8]), shape: [3, 3] },
+        Int32Array.from([0, 1, 2]),
+      ),
+    'E_NON_FINITE',
+    'MulticlassAccuracy',
+    'preds',
+  );
   assert.equal(acc.compute(), before);
   acc.dispose();
   const binary = new lib.BinaryAccuracy();
-  throwsCode(() => binary.update(f32(0.5, Infinity), Int32Array.from([0, 1])), 'E_NON_FINITE', 'BinaryAccuracy', 'preds');
+  throwsCode(
+    () => binary.update(f32(0.5, Infinity), Int32Array.from([0, 1])),
+    'E_NON_FINITE',
+    'BinaryAccuracy',
+    'preds',
+  );
   throwsCode(() => binary.update(f32(0.5, 0.2), Int32Array.from([0, 2])), 'E_LABEL_RANGE', 'BinaryAccuracy', 'target');
   binary.dispose();
 });
@@ -122,7 +153,12 @@ test('E_OPTION names the option in camelCase, as a JS caller writes it, in `argu
   const missing = throwsCode(() => new MulticlassAccuracy(), 'E_OPTION', 'MulticlassAccuracy', 'numClasses');
   assert.doesNotMatch(missing.message, /num_classes/);
   throwsCode(() => new MulticlassAccuracy({ numClasses: 3, topK: 4 }), 'E_OPTION', 'MulticlassAccuracy', 'topK');
-  throwsCode(() => new MulticlassAccuracy({ numClasses: 3, labels: ['a', 'b'] }), 'E_OPTION', 'MulticlassAccuracy', 'labels');
+  throwsCode(
+    () => new MulticlassAccuracy({ numClasses: 3, labels: ['a', 'b'] }),
+    'E_OPTION',
+    'MulticlassAccuracy',
+    'labels',
+  );
   // a metric's own check of its options (untagged in the engine)
   throwsCode(() => new lib.TweedieDevianceScore({ power: 0.5 }), 'E_OPTION', 'TweedieDevianceScore');
 });
@@ -195,8 +231,25 @@ test('JS-side TypeErrors carry codes too: inputs, options, merge, blobs', () => 
   const m = new MeanSquaredError();
   try {
     throwsJsCode(() => m.update('1, 2', f32(1, 2)), TypeError, 'E_INPUT', 'MeanSquaredError');
-    throwsJsCode(() => m.update([[1, 2], [3]], [[1, 2], [3, 4]]), Error, 'E_SHAPE', 'MeanSquaredError');
-    throwsJsCode(() => m.update({ data: Float32Array.from([1, 2]), dtype: 'int32' }, f32(1, 2)), TypeError, 'E_DTYPE', 'MeanSquaredError');
+    throwsJsCode(
+      () =>
+        m.update(
+          [[1, 2], [3]],
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ),
+      Error,
+      'E_SHAPE',
+      'MeanSquaredError',
+    );
+    throwsJsCode(
+      () => m.update({ data: Float32Array.from([1, 2]), dtype: 'int32' }, f32(1, 2)),
+      TypeError,
+      'E_DTYPE',
+      'MeanSquaredError',
+    );
     throwsJsCode(() => new MeanSquaredError(42), TypeError, 'E_OPTION', 'MeanSquaredError');
     throwsJsCode(() => new MeanSquaredError({ numOutputs: NaN }), Error, 'E_OPTION', 'MeanSquaredError');
     throwsJsCode(() => m.merge({}), TypeError, 'E_STATE_MISMATCH', 'MeanSquaredError');

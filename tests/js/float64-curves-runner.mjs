@@ -94,7 +94,9 @@ function exactCurveCases(lib) {
     for (const ex of m.examples) {
       if (ex.args.input_kind === 'logits') continue; // thresholds would be sigmoids, not squeezes
       const args = { ...ex.args, thresholds: null };
-      const task = args.task ?? (m.name.startsWith('Binary') ? 'binary' : m.name.startsWith('Multiclass') ? 'multiclass' : 'multilabel');
+      const task =
+        args.task ??
+        (m.name.startsWith('Binary') ? 'binary' : m.name.startsWith('Multiclass') ? 'multiclass' : 'multilabel');
       const classes = task === 'multiclass' ? args.num_classes : task === 'multilabel' ? args.num_labels : 1;
       cases.push({ name: m.name, args, task, classes });
     }
@@ -104,7 +106,10 @@ function exactCurveCases(lib) {
 
 function feed(m, d, { f32 = false, squeezed = false } = {}) {
   const p = squeezed ? d.preds.map(squeeze) : d.preds;
-  m.update({ data: f32 ? Float32Array.from(p) : Float64Array.from(p), shape: d.pshape }, { data: Int32Array.from(d.target), shape: d.tshape });
+  m.update(
+    { data: f32 ? Float32Array.from(p) : Float64Array.from(p), shape: d.pshape },
+    { data: Int32Array.from(d.target), shape: d.tshape },
+  );
 }
 
 export async function runFloat64Curves({ simd }) {
@@ -118,7 +123,10 @@ export async function runFloat64Curves({ simd }) {
     const ap = referenceAp(p, t);
     assert.equal(auroc, 0.75);
     assert.ok(Math.abs(ap - 5 / 6) < 1e-15);
-    for (const [name, want] of [['BinaryAUROC', auroc], ['BinaryAveragePrecision', ap]]) {
+    for (const [name, want] of [
+      ['BinaryAUROC', auroc],
+      ['BinaryAveragePrecision', ap],
+    ]) {
       const m = lib.createMetric(name, {});
       m.update({ data: Float64Array.from(p), shape: [4] }, { data: Int32Array.from(t), shape: [4] });
       assert.ok(Math.abs(m.compute() - want) < 1e-7, `${name}: ${m.compute()} vs ${want}`);
@@ -145,7 +153,10 @@ export async function runFloat64Curves({ simd }) {
       assert.equal(got.length, want.length, c.name);
       want.forEach(([path, x], i) => {
         const expect = /threshold/.test(path) && x !== 1e6 && !Number.isNaN(x) ? squeeze(x) : x;
-        assert.ok(Object.is(got[i][1], expect) || got[i][1] === expect, `${c.name} ${JSON.stringify(c.args)}${path} #${i}: ${got[i][1]} vs ${expect}`);
+        assert.ok(
+          Object.is(got[i][1], expect) || got[i][1] === expect,
+          `${c.name} ${JSON.stringify(c.args)}${path} #${i}: ${got[i][1]} vs ${expect}`,
+        );
       });
       // float32 part + float64 part: in one instance, and by merge through a blob
       const d2 = makeData(c.task, c.classes, 2);
@@ -168,7 +179,9 @@ export async function runFloat64Curves({ simd }) {
       for (const m of [mixed, merged]) {
         const v = walk(m.compute(), '', []);
         assert.equal(v.length, all.length, c.name);
-        all.forEach(([path, x], i) => assert.ok(Object.is(v[i][1], x), `${c.name}${path} #${i}: ${v[i][1]} vs ${x} (mixed precision)`));
+        all.forEach(([path, x], i) =>
+          assert.ok(Object.is(v[i][1], x), `${c.name}${path} #${i}: ${v[i][1]} vs ${x} (mixed precision)`),
+        );
       }
       for (const m of [spread, near, whole, mixed, a32, b64, merged, loaded]) m.dispose();
       names.add(c.name);

@@ -55,7 +55,10 @@ test('a forged state size of 2^32 + k bytes is refused as truncated, and the met
   view.setBigUint64(size, BigInt(2 ** 32 + elementBytes), true);
   const fresh = new lib.CatMetric();
   fresh.update({ data: Float32Array.of(7), shape: [1] });
-  assert.throws(() => fresh.loadState(reseal(blob)), (e) => e instanceof Error && /runs past its end|state size/.test(e.message) && !/checksum/.test(e.message));
+  assert.throws(
+    () => fresh.loadState(reseal(blob)),
+    (e) => e instanceof Error && /runs past its end|state size/.test(e.message) && !/checksum/.test(e.message),
+  );
   assert.deepEqual(Array.from(fresh.compute().data ?? [fresh.compute()]), [7]);
   const again = new lib.CatMetric();
   again.loadState(fresh.saveState()); // what it saves still loads
@@ -97,10 +100,23 @@ function blobStates(blob) {
 const { batchInputs } = await import('./conformance-runner.mjs');
 const forgeries = [
   // at_most: a float64 sum above its float64 bound
-  { metric: 'BLEUScore', state: 'numerator', forge: (s, v) => v.setFloat64(s.numerator.offset, v.getFloat64(s.denominator.offset, true) + 1, true) },
-  { metric: 'MeanIoU', args: { reduction: 'dataset' }, state: 'intersection', forge: (s, v) => v.setFloat64(s.intersection.offset, v.getFloat64(s.union.offset, true) + 1, true) },
+  {
+    metric: 'BLEUScore',
+    state: 'numerator',
+    forge: (s, v) => v.setFloat64(s.numerator.offset, v.getFloat64(s.denominator.offset, true) + 1, true),
+  },
+  {
+    metric: 'MeanIoU',
+    args: { reduction: 'dataset' },
+    state: 'intersection',
+    forge: (s, v) => v.setFloat64(s.intersection.offset, v.getFloat64(s.union.offset, true) + 1, true),
+  },
   // sum_is_rows: a per-image count one more than the boxes it counts
-  { metric: 'IntersectionOverUnion', state: 'pred_counts', forge: (s, v) => v.setBigInt64(s.pred_counts.offset, v.getBigInt64(s.pred_counts.offset, true) + 1n, true) },
+  {
+    metric: 'IntersectionOverUnion',
+    state: 'pred_counts',
+    forge: (s, v) => v.setBigInt64(s.pred_counts.offset, v.getBigInt64(s.pred_counts.offset, true) + 1n, true),
+  },
 ];
 for (const { metric, args = {}, state, forge } of forgeries) {
   test(`a ${metric} blob whose '${state}' total disagrees with its sibling states is refused, the metric unchanged`, () => {
@@ -118,7 +134,10 @@ for (const { metric, args = {}, state, forge } of forgeries) {
     forge(states, view);
     const receiver = fed();
     const before = new Uint8Array(receiver.saveState());
-    assert.throws(() => receiver.loadState(reseal(blob)), (e) => e instanceof Error && e.message.includes(`'${state}'`) && !/checksum/.test(e.message));
+    assert.throws(
+      () => receiver.loadState(reseal(blob)),
+      (e) => e instanceof Error && e.message.includes(`'${state}'`) && !/checksum/.test(e.message),
+    );
     assert.deepEqual(new Uint8Array(receiver.saveState()), before);
     source.dispose();
     receiver.dispose();

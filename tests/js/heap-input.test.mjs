@@ -19,8 +19,15 @@ test('allocInput: update from HeapInputs equals update from copied typed arrays 
     ['MeanSquaredError', {}, 'float32', 'float32', [257], (i) => Math.sin(i), (i) => Math.cos(i * 0.7)],
     ['PearsonCorrCoef', {}, 'float64', 'float64', [300], (i) => i % 17, (i) => (i * 7) % 13],
     ['MultilabelF1Score', { numLabels: 4 }, 'float32', 'uint8', [50, 4], (i) => (i % 10) / 10, (i) => (i * 3) % 2],
-    ['MulticlassConfusionMatrix', { numClasses: 5, ignoreIndex: 255 }, 'uint8', 'uint8', [2, 64],
-      (i) => i % 5, (i) => (i % 11 === 0 ? 255 : (i * 3) % 5)],
+    [
+      'MulticlassConfusionMatrix',
+      { numClasses: 5, ignoreIndex: 255 },
+      'uint8',
+      'uint8',
+      [2, 64],
+      (i) => i % 5,
+      (i) => (i % 11 === 0 ? 255 : (i * 3) % 5),
+    ],
     ['BinaryAUROC', {}, 'float32', 'uint8', [500], (i) => ((i * 37) % 101) / 100, (i) => (i % 3 === 0 ? 1 : 0)],
   ];
   for (const [name, options, pd, td, shape, fp, ft] of cases) {
@@ -79,7 +86,10 @@ test('HeapInput: dtype, shape, byteLength; dispose is idempotent and any later u
 
 test('allocInput: unknown dtypes and bad shapes are refused naming the value', () => {
   assert.throws(() => allocInput('float16', [2]), /allocInput: unknown dtype "float16"/);
-  assert.throws(() => allocInput('float32', [2, -1]), /allocInput: shape must be an array of non-negative integers, got \[2,-1\]/);
+  assert.throws(
+    () => allocInput('float32', [2, -1]),
+    /allocInput: shape must be an array of non-negative integers, got \[2,-1\]/,
+  );
   assert.throws(() => allocInput('float32', 4), /allocInput: shape must be/);
   assert.throws(() => allocInput('float64', [2 ** 20, 2 ** 20]), /larger than the 4 GB WebAssembly heap/);
   assert.throws(() => new HeapInput(), /use allocInput/);
@@ -107,7 +117,11 @@ test('memory growth detaches an old view; re-acquiring .data sees the same conte
 
 test('benchFloors (the benchmark floors): the SIMD byte sum equals a JS sum (several blocks and a tail); scatter and histogram checksums', async () => {
   // the internal bench entry: the same code as index.mjs plus benchFloors (not in the package's API)
-  const { benchFloors, allocInput: benchAlloc, init: benchInit } = await import(new URL('../../npm/dist/bench.mjs', import.meta.url).href);
+  const {
+    benchFloors,
+    allocInput: benchAlloc,
+    init: benchInit,
+  } = await import(new URL('../../npm/dist/bench.mjs', import.meta.url).href);
   assert.equal((await importPackage()).benchFloors, undefined, 'benchFloors is in the public API');
   await benchInit(); // its own bundle, so its own module instance: inputs allocated in that heap
   const n = 3 * 65536 + 4099; // three full SIMD blocks of 4096 loads, a partial one, a scalar tail
@@ -137,8 +151,14 @@ test('passing allocInput().data kept across a heap growth names the input and sa
   stale.set([1, 2, 3, 4]);
   const grow = allocInput('uint8', [64 << 20]); // forces the heap to grow: `stale` is detached
   const m = createMetric('MeanSquaredError');
-  assert.throws(() => m.update(stale, h), (e) => e instanceof TypeError && /`preds`/.test(e.message)
-    && /detached/.test(e.message) && /pass the HeapInput/.test(e.message));
+  assert.throws(
+    () => m.update(stale, h),
+    (e) =>
+      e instanceof TypeError &&
+      /`preds`/.test(e.message) &&
+      /detached/.test(e.message) &&
+      /pass the HeapInput/.test(e.message),
+  );
   m.update(h, h); // the module and the metric still work
   assert.equal(m.compute(), 0);
   for (const x of [m, h, grow]) x.dispose();

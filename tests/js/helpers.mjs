@@ -48,8 +48,15 @@ export function fixtureNumber(v) {
  * (FORMAT-text-retrieval.md); anything else (strings, lists of strings, dicts) is plain data.
  */
 export function isFixtureTensor(v) {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 3
-    && Object.hasOwn(v, 'dtype') && Object.hasOwn(v, 'shape') && Object.hasOwn(v, 'data');
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 3 &&
+    Object.hasOwn(v, 'dtype') &&
+    Object.hasOwn(v, 'shape') &&
+    Object.hasOwn(v, 'data')
+  );
 }
 
 /** A fixture tensor {dtype, shape, data} as the typed array of its dtype, in the API's {data, shape} form. */
@@ -59,19 +66,28 @@ export function fixtureTensor(j, where) {
   }
   const numbers = j.data.map(fixtureNumber);
   switch (j.dtype) {
-    case 'float32': return { data: Float32Array.from(numbers), shape: j.shape };
-    case 'float64': return { data: Float64Array.from(numbers), shape: j.shape };
-    case 'int32': return { data: Int32Array.from(numbers), shape: j.shape };
-    case 'int64': return { data: BigInt64Array.from(j.data, (v) => BigInt(fixtureNumber(v))), shape: j.shape };
-    case 'uint8': return { data: Uint8Array.from(numbers), shape: j.shape };
-    case 'bool': return { data: Uint8Array.from(numbers), shape: j.shape, dtype: 'bool' };
-    default: throw new Error(`${where}: unknown fixture dtype ${j.dtype}`);
+    case 'float32':
+      return { data: Float32Array.from(numbers), shape: j.shape };
+    case 'float64':
+      return { data: Float64Array.from(numbers), shape: j.shape };
+    case 'int32':
+      return { data: Int32Array.from(numbers), shape: j.shape };
+    case 'int64':
+      return { data: BigInt64Array.from(j.data, (v) => BigInt(fixtureNumber(v))), shape: j.shape };
+    case 'uint8':
+      return { data: Uint8Array.from(numbers), shape: j.shape };
+    case 'bool':
+      return { data: Uint8Array.from(numbers), shape: j.shape, dtype: 'bool' };
+    default:
+      throw new Error(`${where}: unknown fixture dtype ${j.dtype}`);
   }
 }
 
 /** TorchMetrics' snake_case argument names as a JS user writes them. */
 export function camelCaseArgs(args = {}) {
-  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), v]));
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), v]),
+  );
 }
 
 /** The fixtures' rule: |a - b| <= atol + rtol * |b|, NaN equal to NaN. */
@@ -81,8 +97,13 @@ export function close(a, b, atol, rtol) {
   return Math.abs(a - b) <= atol + rtol * Math.abs(b);
 }
 
-const isTensorJson = (e) => e !== null && typeof e === 'object' && !Array.isArray(e)
-  && Object.keys(e).length === 2 && Array.isArray(e.shape) && Array.isArray(e.data);
+const isTensorJson = (e) =>
+  e !== null &&
+  typeof e === 'object' &&
+  !Array.isArray(e) &&
+  Object.keys(e).length === 2 &&
+  Array.isArray(e.shape) &&
+  Array.isArray(e.data);
 
 /**
  * Compares an API result (number | Tensor | object | array) with a fixture RESULT. Returns ''
@@ -104,13 +125,15 @@ export function compareResult(got, expected, atol, rtol, Tensor, path = 'result'
       if (typeof got !== 'number') return `${path}: expected a number (0-d result), got ${describe(got)}`;
       return close(got, want[0], atol, rtol) ? '' : `${path}: got ${got}, expected ${expected.data[0]}`;
     }
-    if (!(got instanceof Tensor)) return `${path}: expected a Tensor of shape [${expected.shape}], got ${describe(got)}`;
+    if (!(got instanceof Tensor))
+      return `${path}: expected a Tensor of shape [${expected.shape}], got ${describe(got)}`;
     if (JSON.stringify(got.shape) !== JSON.stringify(expected.shape)) {
       return `${path}: shape [${got.shape}], expected [${expected.shape}]`;
     }
     if (got.data.length !== want.length) return `${path}: ${got.data.length} elements, expected ${want.length}`;
     for (let i = 0; i < want.length; i++) {
-      if (!close(got.data[i], want[i], atol, rtol)) return `${path}[${i}]: got ${got.data[i]}, expected ${expected.data[i]}`;
+      if (!close(got.data[i], want[i], atol, rtol))
+        return `${path}[${i}]: got ${got.data[i]}, expected ${expected.data[i]}`;
     }
     return '';
   }

@@ -29,7 +29,8 @@ export async function runImageAudio({ simd }) {
   test(`[${simd ? 'simd' : 'plain'}] PSNR over shards equals the formula over everything`, (ctx) => {
     if (!needs(ctx, 'PeakSignalNoiseRatio')) return;
     const rand = mulberry32(11);
-    const p = randomArray(rand, 2 * 64), t = randomArray(rand, 2 * 64);
+    const p = randomArray(rand, 2 * 64),
+      t = randomArray(rand, 2 * 64);
     let sse = 0;
     for (let i = 0; i < p.length; i++) sse += (p[i] - t[i]) ** 2;
     const want = 10 * Math.log10(1 / (sse / p.length));
@@ -48,7 +49,10 @@ export async function runImageAudio({ simd }) {
     const rand = mulberry32(12);
     const m = new lib.StructuralSimilarityIndexMeasure({ dataRange: 1, returnFullImage: true });
     for (let k = 0; k < 2; k++) {
-      m.update({ data: randomArray(rand, 2 * 144), shape: [2, 1, 12, 12] }, { data: randomArray(rand, 2 * 144), shape: [2, 1, 12, 12] });
+      m.update(
+        { data: randomArray(rand, 2 * 144), shape: [2, 1, 12, 12] },
+        { data: randomArray(rand, 2 * 144), shape: [2, 1, 12, 12] },
+      );
     }
     const r = m.compute();
     assert.deepEqual(Object.keys(r), ['ssim', 'image']);
@@ -67,8 +71,11 @@ export async function runImageAudio({ simd }) {
     if (!needs(ctx, 'SignalNoiseRatio', 'ScaleInvariantSignalDistortionRatio', 'PermutationInvariantTraining')) return;
     const rand = mulberry32(13);
     const T = 100;
-    const t = randomArray(rand, T, 2), p = Float64Array.from(t, (v) => v + (rand() - 0.5) * 0.3);
-    let st = 0, sn = 0, pt = 0;
+    const t = randomArray(rand, T, 2),
+      p = Float64Array.from(t, (v) => v + (rand() - 0.5) * 0.3);
+    let st = 0,
+      sn = 0,
+      pt = 0;
     for (let i = 0; i < T; i++) {
       st += t[i] ** 2;
       sn += (t[i] - p[i]) ** 2;
@@ -79,7 +86,8 @@ export async function runImageAudio({ simd }) {
     snr.update(p, t);
     assert.ok(closeTo(snr.compute(), 10 * Math.log10((st + eps) / (sn + eps))));
     const alpha = (pt + eps) / (st + eps);
-    let ss = 0, nn = 0;
+    let ss = 0,
+      nn = 0;
     for (let i = 0; i < T; i++) {
       ss += (alpha * t[i]) ** 2;
       nn += (alpha * t[i] - p[i]) ** 2;
@@ -92,7 +100,7 @@ export async function runImageAudio({ simd }) {
     const other = randomArray(rand, T, 2);
     const swapped = new Float64Array(2 * T);
     swapped.set(other, 0);
-    swapped.set(p, T);  // preds' speaker 1 estimates target speaker 0
+    swapped.set(p, T); // preds' speaker 1 estimates target speaker 0
     const target = new Float64Array(2 * T);
     target.set(t, 0);
     target.set(other, T);
@@ -121,8 +129,14 @@ export async function runImageAudio({ simd }) {
     const m = new lib.StructuralSimilarityIndexMeasure({ dataRange: 1 });
     const ok = { data: new Float64Array(144).fill(0.5), shape: [1, 1, 12, 12] };
     m.update(ok, ok);
-    assert.throws(() => m.update({ data: new Float64Array(16), shape: [1, 1, 4, 4] }, { data: new Float64Array(16), shape: [1, 1, 4, 4] }),
-      /padding/);
+    assert.throws(
+      () =>
+        m.update(
+          { data: new Float64Array(16), shape: [1, 1, 4, 4] },
+          { data: new Float64Array(16), shape: [1, 1, 4, 4] },
+        ),
+      /padding/,
+    );
     assert.throws(() => m.update(ok, { data: new Float64Array(12), shape: [1, 12] }), /`preds` and `target`/);
     assert.equal(m.compute(), 1);
     assert.throws(() => new lib.PermutationInvariantTraining({}), /metric_func|metricFunc/);

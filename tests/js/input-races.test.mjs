@@ -22,8 +22,17 @@ for (const [metric, options, makeTarget] of [
     const preds = new Float32Array(buffer); // length-tracking
     preds.set([0.5, 0.6, 0.7, 0.8]);
     const target = makeTarget();
-    const hostile = { shape: [4], get data() { buffer.resize(4); return target; } };
-    assert.throws(() => m.update(preds, hostile), (e) => e instanceof Error && /changed size/.test(e.message));
+    const hostile = {
+      shape: [4],
+      get data() {
+        buffer.resize(4);
+        return target;
+      },
+    };
+    assert.throws(
+      () => m.update(preds, hostile),
+      (e) => e instanceof Error && /changed size/.test(e.message),
+    );
     assert.deepEqual(m.saveState(), before);
     m.dispose();
   });

@@ -27,7 +27,8 @@ const DTYPES = [Uint8Array, Uint16Array, Int16Array, Int32Array, Uint32Array];
 function asProbs(p) {
   const probs = new Float32Array(n * C).fill(0.1 / C);
   for (let i = 0; i < n; i++) {
-    const s = Math.floor(i / (H * W)), px = i % (H * W);
+    const s = Math.floor(i / (H * W)),
+      px = i % (H * W);
     probs[(s * C + p[i]) * H * W + px] = 0.9;
   }
   return { data: probs, shape: [N, C, H, W] };
@@ -47,10 +48,19 @@ function computeAfterTwo(name, options, p, t) {
 test('integer label maps of every dtype: confusion matrix and Jaccard equal the general path (ignore 255, ignore in range, -1, none)', () => {
   const inRange = target.map((v) => (v === 255 ? 2 : v));
   const noIgnore = target.map((v) => (v === 255 ? 1 : v));
-  const cases = [[{ ignoreIndex: 255 }, target], [{ ignoreIndex: 2 }, inRange], [{}, noIgnore], [{ ignoreIndex: -1 }, Int32Array.from(target, (v) => (v === 255 ? -1 : v))]];
+  const cases = [
+    [{ ignoreIndex: 255 }, target],
+    [{ ignoreIndex: 2 }, inRange],
+    [{}, noIgnore],
+    [{ ignoreIndex: -1 }, Int32Array.from(target, (v) => (v === 255 ? -1 : v))],
+  ];
   for (const [options, t] of cases) {
-    for (const [name, extra] of [['MulticlassConfusionMatrix', {}], ['MulticlassConfusionMatrix', { normalize: 'true' }],
-      ['MulticlassJaccardIndex', { average: 'macro' }], ['MulticlassJaccardIndex', { average: 'none' }]]) {
+    for (const [name, extra] of [
+      ['MulticlassConfusionMatrix', {}],
+      ['MulticlassConfusionMatrix', { normalize: 'true' }],
+      ['MulticlassJaccardIndex', { average: 'macro' }],
+      ['MulticlassJaccardIndex', { average: 'none' }],
+    ]) {
       const opts = { numClasses: C, ...options, ...extra };
       const want = computeAfterTwo(name, opts, asProbs(pred), { data: Int32Array.from(t), shape });
       for (const D of DTYPES) {
@@ -61,7 +71,12 @@ test('integer label maps of every dtype: confusion matrix and Jaccard equal the 
     }
   }
   // and the counts themselves, against a loop here
-  const cm = computeAfterTwo('MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, { data: Uint16Array.from(pred), shape }, { data: Uint16Array.from(target), shape });
+  const cm = computeAfterTwo(
+    'MulticlassConfusionMatrix',
+    { numClasses: C, ignoreIndex: 255 },
+    { data: Uint16Array.from(pred), shape },
+    { data: Uint16Array.from(target), shape },
+  );
   const loop = new Array(C * C).fill(0);
   for (let i = 0; i < n; i++) if (target[i] !== 255) loop[target[i] * C + pred[i]] += 2;
   assert.deepEqual(Array.from(cm.data), loop);
@@ -78,10 +93,24 @@ test('integer label maps with an out-of-range pred or target: the same error for
     for (const D of DTYPES) {
       if (D.name.startsWith('Uint') && t.some((v) => v < 0)) continue;
       const m = createMetric('MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 });
-      assert.throws(() => m.update({ data: D.from(p), shape }, { data: D.from(t), shape }), (e) => { messages.add(e.message); return true; });
-      assert.equal(m.compute().data.reduce((a, b) => a + b, 0), 0, D.name);
+      assert.throws(
+        () => m.update({ data: D.from(p), shape }, { data: D.from(t), shape }),
+        (e) => {
+          messages.add(e.message);
+          return true;
+        },
+      );
+      assert.equal(
+        m.compute().data.reduce((a, b) => a + b, 0),
+        0,
+        D.name,
+      );
       m.update({ data: D.from(pred), shape }, { data: D.from(target), shape });
-      assert.equal(m.compute().data.reduce((a, b) => a + b, 0), target.filter((v) => v !== 255).length, `${D.name}: usable after the error`);
+      assert.equal(
+        m.compute().data.reduce((a, b) => a + b, 0),
+        target.filter((v) => v !== 255).length,
+        `${D.name}: usable after the error`,
+      );
       m.dispose();
     }
     assert.equal(messages.size, 1, [...messages].join(' | '));

@@ -33,7 +33,7 @@ function referenceCounts(p, t, L, thr, ignoreIndex) {
     if (ignoreIndex !== undefined && t[i] === ignoreIndex) continue;
     const l = i % L;
     const pos = p[i] > Math.fround(thr[l]);
-    const j = pos ? (t[i] ? 0 : 1) : (t[i] ? 3 : 2);
+    const j = pos ? (t[i] ? 0 : 1) : t[i] ? 3 : 2;
     out[l * 5 + j]++;
     if (t[i]) out[l * 5 + 4]++;
   }
@@ -48,9 +48,8 @@ export async function runLabelTally({ simd }) {
 
   const shapeOf = (N, L) => (L === 1 ? [N] : [N, L]);
   const nameOf = (L) => (L === 1 ? 'BinaryStatScores' : 'MultilabelStatScores');
-  const optionsOf = (L, thr, extra) => (L === 1
-    ? { threshold: thr[0], ...extra }
-    : { numLabels: L, average: null, threshold: thr, ...extra });
+  const optionsOf = (L, thr, extra) =>
+    L === 1 ? { threshold: thr[0], ...extra } : { numLabels: L, average: null, threshold: thr, ...extra };
   // one metric, two updates of the same batch (state accumulates across batches)
   function run(L, options, p, t) {
     const m = createMetric(nameOf(L), options);
@@ -69,9 +68,27 @@ export async function runLabelTally({ simd }) {
     assert.equal(lib.simd(), simd);
     const rand = rng(20261124);
     let checked = 0;
-    for (const [N, L] of [[1, 1], [15, 1], [4099, 1], [1, 2], [17, 3], [33, 4], [1001, 20], [4111, 20], [257, 37],
-      [16, 16], [31, 5], [5000, 3], [40, 300]]) {
-      for (const [ignoreIndex, ignoreByte] of [[undefined, -1], [-1, -1], [255, 255], [7, 7]]) {
+    for (const [N, L] of [
+      [1, 1],
+      [15, 1],
+      [4099, 1],
+      [1, 2],
+      [17, 3],
+      [33, 4],
+      [1001, 20],
+      [4111, 20],
+      [257, 37],
+      [16, 16],
+      [31, 5],
+      [5000, 3],
+      [40, 300],
+    ]) {
+      for (const [ignoreIndex, ignoreByte] of [
+        [undefined, -1],
+        [-1, -1],
+        [255, 255],
+        [7, 7],
+      ]) {
         for (const perLabel of [false, true]) {
           const thr = Array.from({ length: L }, (_, l) => (perLabel ? (l === 0 ? 0 : l === 1 ? 1 : rand()) : 0.5));
           const { p, t } = randomBatch(rand, N, L, thr.map(Math.fround), ignoreByte);
@@ -83,7 +100,11 @@ export async function runLabelTally({ simd }) {
           const general = run(L, options, p, Int32Array.from(t));
           const what = `N=${N} L=${L} ignoreIndex=${ignoreIndex} perLabel=${perLabel}`;
           assert.deepEqual(fast, general, what);
-          assert.deepEqual(fast, referenceCounts(p, t, L, thr, ignoreIndex).map((v) => 2 * v), what);
+          assert.deepEqual(
+            fast,
+            referenceCounts(p, t, L, thr, ignoreIndex).map((v) => 2 * v),
+            what,
+          );
           checked++;
         }
       }
@@ -94,9 +115,20 @@ export async function runLabelTally({ simd }) {
   test(`${build}: logits (auto-detected, inputKind 'logits') = int32 general path`, () => {
     const rand = rng(99);
     let checked = 0;
-    for (const [N, L] of [[15, 1], [4099, 1], [17, 3], [1001, 20], [257, 37], [5000, 3], [40, 300]]) {
+    for (const [N, L] of [
+      [15, 1],
+      [4099, 1],
+      [17, 3],
+      [1001, 20],
+      [257, 37],
+      [5000, 3],
+      [40, 300],
+    ]) {
       for (const inputKind of ['auto', 'logits']) {
-        for (const [ignoreIndex, ignoreByte] of [[undefined, -1], [255, 255]]) {
+        for (const [ignoreIndex, ignoreByte] of [
+          [undefined, -1],
+          [255, 255],
+        ]) {
           const thr = Array.from({ length: L }, (_, l) => (l === 0 ? 0.5 : l === 1 ? 0 : l === 2 ? 1 : rand()));
           const { p, t } = randomBatch(rand, N, L, thr.map(Math.fround), ignoreByte);
           for (let i = 0; i < p.length; i++) {
@@ -136,20 +168,35 @@ export async function runLabelTally({ simd }) {
     assert.deepEqual(run(L, loose, odd.p, odd.t), run(L, loose, odd.p, Int32Array.from(odd.t)));
     // errors: the general path's message; the state keeps the good batch only
     const good = randomBatch(rand, N, L, thr, -1);
-    const nanAt = (i) => { const b = randomBatch(rand, N, L, thr, -1); b.p[i] = NaN; return [b.p, b.t]; };
-    const bigAt = (i) => { const b = randomBatch(rand, N, L, thr, -1); b.p[i] = Infinity; return [b.p, b.t]; };
+    const nanAt = (i) => {
+      const b = randomBatch(rand, N, L, thr, -1);
+      b.p[i] = NaN;
+      return [b.p, b.t];
+    };
+    const bigAt = (i) => {
+      const b = randomBatch(rand, N, L, thr, -1);
+      b.p[i] = Infinity;
+      return [b.p, b.t];
+    };
     // in the 16-row blocks (SIMD) and in the tail rows (scalar)
     for (const [p, t] of [nanAt(17), nanAt(N * L - 1), bigAt(200), [odd.p, odd.t]]) {
       const general = createMetric('MultilabelStatScores', base);
       const fast = createMetric('MultilabelStatScores', base);
       try {
         let expected;
-        assert.throws(() => general.update({ data: p, shape: [N, L] }, { data: Int32Array.from(t), shape: [N, L] }),
-          (e) => { expected = e.message; return true; });
+        assert.throws(
+          () => general.update({ data: p, shape: [N, L] }, { data: Int32Array.from(t), shape: [N, L] }),
+          (e) => {
+            expected = e.message;
+            return true;
+          },
+        );
         fast.update({ data: good.p, shape: [N, L] }, { data: good.t, shape: [N, L] });
         const before = Array.from(fast.compute().data);
-        assert.throws(() => fast.update({ data: p, shape: [N, L] }, { data: t, shape: [N, L] }),
-          (e) => e.message === expected);
+        assert.throws(
+          () => fast.update({ data: p, shape: [N, L] }, { data: t, shape: [N, L] }),
+          (e) => e.message === expected,
+        );
         assert.deepEqual(Array.from(fast.compute().data), before);
         assert.deepEqual(before, referenceCounts(good.p, good.t, L, thr, undefined));
       } finally {

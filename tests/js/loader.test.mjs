@@ -67,19 +67,23 @@ test('init({wasmBinary}) uses the given bytes', async () => {
 });
 
 test('the CommonJS build finds its .wasm next to index.cjs', async () => {
-  const out = await child(`
+  const out = await child(
+    `
     const out = {};
     await W.init();
     out.simd = W.simd();
     ${CHECK}
-    console.log(JSON.stringify(out));`, { cjs: true });
+    console.log(JSON.stringify(out));`,
+    { cjs: true },
+  );
   assert.deepEqual(out, { simd: true, value: EXPECTED_VALUE });
 });
 
 test('a forgotten metric is freed by the FinalizationRegistry safety net', async () => {
   // 6000 metrics of 800 KB of state each (4.8 GB) never disposed: without the safety net the
   // 4 GB heap runs out.
-  const out = await child(`
+  const out = await child(
+    `
     await W.init();
     const out = { created: 0 };
     const width = 100000;
@@ -90,7 +94,9 @@ test('a forgotten metric is freed by the FinalizationRegistry safety net', async
       out.created++;
       if (i % 100 === 99) { globalThis.gc(); await new Promise((r) => setTimeout(r, 0)); }
     }
-    console.log(JSON.stringify(out));`, { nodeArgs: ['--expose-gc'] });
+    console.log(JSON.stringify(out));`,
+    { nodeArgs: ['--expose-gc'] },
+  );
   assert.equal(out.created, 6000);
 });
 

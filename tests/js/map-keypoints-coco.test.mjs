@@ -16,7 +16,18 @@ const cases = (readFixtureFiles().find((f) => f.file === 'detection_qa.json')?.c
   (c) => c.metric === 'COCOKeypoints' && !Object.hasOwn(c, 'error'),
 );
 const numpyLinspace = (a, b, n) => Array.from({ length: n }, (_, i) => (i === n - 1 ? b : i * ((b - a) / (n - 1)) + a));
-const STATS = ['map', 'map_50', 'map_75', 'map_medium', 'map_large', 'mar', 'mar_50', 'mar_75', 'mar_medium', 'mar_large'];
+const STATS = [
+  'map',
+  'map_50',
+  'map_75',
+  'map_medium',
+  'map_large',
+  'mar',
+  'mar_50',
+  'mar_75',
+  'mar_medium',
+  'mar_large',
+];
 
 // [x1, y1, v1, x2, ...] as [[x1, y1, v1], ...]
 const triples = (flat) => Array.from({ length: flat.length / 3 }, (_, j) => flat.slice(3 * j, 3 * j + 3));
@@ -27,7 +38,11 @@ function asPerImageDicts({ gt, dt }) {
   const known = new Set(gt.categories.map((c) => c.id));
   const preds = images.map((im) => {
     const ds = dt.filter((d) => d.image_id === im.id && known.has(d.category_id));
-    return { keypoints: ds.map((d) => triples(d.keypoints)), scores: ds.map((d) => d.score), labels: ds.map((d) => d.category_id) };
+    return {
+      keypoints: ds.map((d) => triples(d.keypoints)),
+      scores: ds.map((d) => d.score),
+      labels: ds.map((d) => d.category_id),
+    };
   });
   const target = images.map((im) => {
     const as = gt.annotations.filter((a) => a.image_id === im.id && known.has(a.category_id));
@@ -66,8 +81,14 @@ test('MeanAveragePrecision keypoints = COCOKeypoints on the fixture inputs', { s
       STATS.forEach((k, i) => {
         const have = Number(got[k]);
         // MeanAveragePrecision returns float32 values, as TorchMetrics' tensors.
-        assert.ok(Math.abs(have - c.expected.stats.data[i]) <= 1e-6, `${c.id}: ${k} ${have}, COCOeval ${c.expected.stats.data[i]}`);
-        assert.ok(Math.abs(have - Number(engine.data[i])) <= 1e-6, `${c.id}: ${k} ${have}, COCOKeypoints ${engine.data[i]}`);
+        assert.ok(
+          Math.abs(have - c.expected.stats.data[i]) <= 1e-6,
+          `${c.id}: ${k} ${have}, COCOeval ${c.expected.stats.data[i]}`,
+        );
+        assert.ok(
+          Math.abs(have - Number(engine.data[i])) <= 1e-6,
+          `${c.id}: ${k} ${have}, COCOKeypoints ${engine.data[i]}`,
+        );
       });
     } finally {
       m.dispose();
@@ -78,16 +99,68 @@ test('MeanAveragePrecision keypoints = COCOKeypoints on the fixture inputs', { s
 
 test('MeanAveragePrecision keypoints: bad keypoints throw naming the image and field, the state unchanged', () => {
   const m = new MeanAveragePrecision({ iouType: 'keypoints', kptOksSigmas: [0.1, 0.1, 0.1] });
-  const target = [{ boxes: [[0, 0, 10, 10]], labels: [1], keypoints: [[[1, 1, 2], [3, 3, 2], [5, 5, 2]]] }];
-  const preds = [{ keypoints: [[[1, 1, 1], [3, 3, 1], [5, 5, 1]]], scores: [0.5], labels: [1] }];
+  const target = [
+    {
+      boxes: [[0, 0, 10, 10]],
+      labels: [1],
+      keypoints: [
+        [
+          [1, 1, 2],
+          [3, 3, 2],
+          [5, 5, 2],
+        ],
+      ],
+    },
+  ];
+  const preds = [
+    {
+      keypoints: [
+        [
+          [1, 1, 1],
+          [3, 3, 1],
+          [5, 5, 1],
+        ],
+      ],
+      scores: [0.5],
+      labels: [1],
+    },
+  ];
   try {
     m.update(preds, target);
     const before = m.compute();
     // keypoints missing on the ground truth: the engine names both inputs it needs
-    assert.throws(() => m.update(preds, [{ boxes: [[0, 0, 10, 10]], labels: [1] }]), /iouType='keypoints' needs `pred_keypoints` and `target_keypoints`/);
+    assert.throws(
+      () => m.update(preds, [{ boxes: [[0, 0, 10, 10]], labels: [1] }]),
+      /iouType='keypoints' needs `pred_keypoints` and `target_keypoints`/,
+    );
     // two keypoints per object for three sigmas
     assert.throws(
-      () => m.update([{ keypoints: [[[1, 1, 1], [3, 3, 1]]], scores: [0.5], labels: [1] }], [{ ...target[0], keypoints: [[[1, 1, 2], [3, 3, 2]]] }]),
+      () =>
+        m.update(
+          [
+            {
+              keypoints: [
+                [
+                  [1, 1, 1],
+                  [3, 3, 1],
+                ],
+              ],
+              scores: [0.5],
+              labels: [1],
+            },
+          ],
+          [
+            {
+              ...target[0],
+              keypoints: [
+                [
+                  [1, 1, 2],
+                  [3, 3, 2],
+                ],
+              ],
+            },
+          ],
+        ),
       /`pred_keypoints` must have shape \[K, N, 3\].*N = 3 \(one keypoint per kptOksSigmas entry\), got \[1, 2, 3\]/,
     );
     // one object's keypoints not in triples; a missing image's keypoints; different counts in one update
@@ -100,10 +173,24 @@ test('MeanAveragePrecision keypoints: bad keypoints throw naming the image and f
       /preds\[1\]\.keypoints is missing while other images have keypoints/,
     );
     assert.throws(
-      () => m.update(preds, [{ ...target[0], keypoints: [[[1, 1, 2], [3, 3, 2]]] }]),
+      () =>
+        m.update(preds, [
+          {
+            ...target[0],
+            keypoints: [
+              [
+                [1, 1, 2],
+                [3, 3, 2],
+              ],
+            ],
+          },
+        ]),
       /target\[0\]\.keypoints has 2 keypoints per object but preds\[0\]\.keypoints has 3/,
     );
-    assert.throws(() => m.update(preds, [{ labels: [1], keypoints: target[0].keypoints }]), /target\[0\]\.boxes is missing/);
+    assert.throws(
+      () => m.update(preds, [{ labels: [1], keypoints: target[0].keypoints }]),
+      /target\[0\]\.boxes is missing/,
+    );
     assert.deepEqual(m.compute(), before);
   } finally {
     m.dispose();

@@ -59,7 +59,8 @@ function referenceIoU(pairs, numClasses, ignore) {
   };
 }
 
-const near = (a, b, what) => assert.ok(Number.isNaN(b) ? Number.isNaN(a) : Math.abs(a - b) <= 1e-12, `${what}: ${a} != ${b}`);
+const near = (a, b, what) =>
+  assert.ok(Number.isNaN(b) ? Number.isNaN(a) : Math.abs(a - b) <= 1e-12, `${what}: ${a} != ${b}`);
 
 function checkReport(report, ref, names) {
   report.classes.forEach((c, k) => {
@@ -131,21 +132,32 @@ test('a 16-bit greyscale PNG decodes to a Uint16Array and evaluates (labels abov
   assert.equal(m.bitDepth, 16);
   assert.deepEqual([...m.data], [...target]);
   assert.ok(Math.max(...m.data.filter((v) => v !== 65535)) > 255);
-  const report = await evaluateMasks([{ name: 'deep.png', pred: png(pred), target: png(target) }], { numClasses, ignoreIndex: 65535 });
+  const report = await evaluateMasks([{ name: 'deep.png', pred: png(pred), target: png(target) }], {
+    numClasses,
+    ignoreIndex: 65535,
+  });
   checkReport(report, referenceIoU([{ pred, target }], numClasses, 65535), ['deep.png']);
 });
 
 test('RGB, RGBA and non-PNG files are refused with the file named', async () => {
   const rgb = writePng({ width: 2, height: 2, data: new Uint8Array(12), colorType: 'rgb' });
   const rgba = writePng({ width: 2, height: 2, data: new Uint8Array(16), colorType: 'rgba' });
-  assert.throws(() => decodeMask(rgb, { name: 'photo.png' }), /photo\.png: a label mask must be a greyscale or palette PNG, this one is RGB/);
+  assert.throws(
+    () => decodeMask(rgb, { name: 'photo.png' }),
+    /photo\.png: a label mask must be a greyscale or palette PNG, this one is RGB/,
+  );
   assert.throws(() => decodeMask(rgba, { name: 'overlay.png' }), /overlay\.png: .*greyscale or palette.* RGBA/);
-  assert.throws(() => decodeMask(new TextEncoder().encode('not a png at all'), { name: 'notes.txt' }), /notes\.txt: not a PNG file/);
+  assert.throws(
+    () => decodeMask(new TextEncoder().encode('not a png at all'), { name: 'notes.txt' }),
+    /notes\.txt: not a PNG file/,
+  );
   assert.throws(() => decodeMask(rgb.subarray(0, 40), { name: 'cut.png' }), /cut\.png: cannot decode the PNG/);
   assert.throws(() => decodeMask('mask.png', { name: 'm' }), /m: expected the PNG file's bytes/);
   const good = grey8(2, 2, new Uint8Array(4));
-  await assert.rejects(evaluateMasks([{ name: 'img_7.png', pred: rgb, target: good }], { numClasses: 2 }),
-    /img_7\.png \(prediction\): a label mask must be a greyscale or palette PNG, this one is RGB/);
+  await assert.rejects(
+    evaluateMasks([{ name: 'img_7.png', pred: rgb, target: good }], { numClasses: 2 }),
+    /img_7\.png \(prediction\): a label mask must be a greyscale or palette PNG, this one is RGB/,
+  );
 });
 
 // ---- evaluateMasks: errors ---------------------------------------------------------------------
@@ -155,8 +167,9 @@ test('a predicted mask whose size differs from its reference is an error naming 
     { name: 'ok.png', pred: grey8(4, 3, new Uint8Array(12)), target: grey8(4, 3, new Uint8Array(12)) },
     { name: 'frame_0042.png', pred: grey8(4, 3, new Uint8Array(12)), target: grey8(3, 4, new Uint8Array(12)) },
   ];
-  await assert.rejects(evaluateMasks(pairs, { numClasses: 2 }),
-    (e) => /frame_0042\.png: the predicted mask is 4x3 but the reference mask is 3x4/.test(e.message));
+  await assert.rejects(evaluateMasks(pairs, { numClasses: 2 }), (e) =>
+    /frame_0042\.png: the predicted mask is 4x3 but the reference mask is 3x4/.test(e.message),
+  );
 });
 
 test('a label >= numClasses that is not ignoreIndex is an error naming the file, the value and the pixel', async () => {
@@ -165,16 +178,24 @@ test('a label >= numClasses that is not ignoreIndex is an error naming the file,
   const pred = new Uint8Array(w * h);
   target[2 * w + 3] = 9; // x=3, y=2
   const pair = (p, t) => [{ name: 'scene_9.png', pred: grey8(w, h, p), target: grey8(w, h, t) }];
-  await assert.rejects(evaluateMasks(pair(pred, target), { numClasses: 6, ignoreIndex: 255 }),
-    /scene_9\.png: reference label 9 at pixel \(x=3, y=2\) is outside \[0, 6\) and is not the ignoreIndex 255/);
-  await assert.rejects(evaluateMasks(pair(target, new Uint8Array(w * h)), { numClasses: 6 }),
-    /scene_9\.png: predicted label 9 at pixel \(x=3, y=2\) is outside \[0, 6\) and no ignoreIndex is set/);
+  await assert.rejects(
+    evaluateMasks(pair(pred, target), { numClasses: 6, ignoreIndex: 255 }),
+    /scene_9\.png: reference label 9 at pixel \(x=3, y=2\) is outside \[0, 6\) and is not the ignoreIndex 255/,
+  );
+  await assert.rejects(
+    evaluateMasks(pair(target, new Uint8Array(w * h)), { numClasses: 6 }),
+    /scene_9\.png: predicted label 9 at pixel \(x=3, y=2\) is outside \[0, 6\) and no ignoreIndex is set/,
+  );
   // The same value as the ignoreIndex is void, not an error.
   const report = await evaluateMasks(pair(pred, target), { numClasses: 6, ignoreIndex: 9 });
   assert.equal(report.numImages, 1);
   // Decoded label maps (no PNG) are checked the same way.
-  await assert.rejects(evaluateMasks([{ name: 'arr', pred: { data: pred, shape: [h, w] }, target: { data: target, shape: [h, w] } }],
-    { numClasses: 6 }), /arr: reference label 9 at pixel \(x=3, y=2\)/);
+  await assert.rejects(
+    evaluateMasks([{ name: 'arr', pred: { data: pred, shape: [h, w] }, target: { data: target, shape: [h, w] } }], {
+      numClasses: 6,
+    }),
+    /arr: reference label 9 at pixel \(x=3, y=2\)/,
+  );
 });
 
 test('options and pairs are checked', async () => {
@@ -183,8 +204,10 @@ test('options and pairs are checked', async () => {
   await assert.rejects(evaluateMasks([{ name: 'a', pred: m, target: m }], {}), /numClasses must be a positive integer/);
   await assert.rejects(evaluateMasks([{ name: 'a', pred: m }], { numClasses: 2 }), /a needs both pred and target/);
   await assert.rejects(evaluateMasks(null, { numClasses: 2 }), /pairs must be an array/);
-  await assert.rejects(evaluateMasks([{ name: 'a', pred: { data: new Float32Array(4), shape: [2, 2] }, target: m }], { numClasses: 2 }),
-    /a \(prediction\): the predicted label map's data must be a Uint8Array, Uint16Array or Int32Array/);
+  await assert.rejects(
+    evaluateMasks([{ name: 'a', pred: { data: new Float32Array(4), shape: [2, 2] }, target: m }], { numClasses: 2 }),
+    /a \(prediction\): the predicted label map's data must be a Uint8Array, Uint16Array or Int32Array/,
+  );
 });
 
 // ---- evaluateMasks: values ---------------------------------------------------------------------
@@ -200,17 +223,37 @@ test('ignoreIndex 255: void reference pixels leave every count; values match the
   const enc = pairs.map((p) => ({ name: p.name, pred: grey8(w, h, p.pred), target: grey8(w, h, p.target) }));
   const report = await evaluateMasks(enc, { numClasses: C, ignoreIndex: 255 });
   const ref = referenceIoU(pairs, C, 255);
-  checkReport(report, ref, pairs.map((p) => p.name));
+  checkReport(
+    report,
+    ref,
+    pairs.map((p) => p.name),
+  );
   const kept = pairs.reduce((s, p) => s + p.target.filter((v) => v !== 255).length, 0);
-  assert.equal(report.classes.reduce((s, c) => s + c.targetPixels, 0), kept, 'void pixels are not counted as support');
+  assert.equal(
+    report.classes.reduce((s, c) => s + c.targetPixels, 0),
+    kept,
+    'void pixels are not counted as support',
+  );
   // The void pixels do change the result: scoring them as class 0 gives something else.
-  const asZero = referenceIoU(pairs.map((p) => ({ pred: p.pred, target: p.target.map((v) => (v === 255 ? 0 : v)) })), C, -1);
+  const asZero = referenceIoU(
+    pairs.map((p) => ({ pred: p.pred, target: p.target.map((v) => (v === 255 ? 0 : v)) })),
+    C,
+    -1,
+  );
   assert.notEqual(report.meanIoU.dataset, asZero.meanDataset);
 });
 
 test('per-image IoU comes worst first; mixed sizes, dtypes and sources are batched and match the reference', async () => {
   const C = 5;
-  const sizes = [[8, 6], [8, 6], [5, 7], [8, 6], [8, 6], [8, 6], [5, 7]];
+  const sizes = [
+    [8, 6],
+    [8, 6],
+    [5, 7],
+    [8, 6],
+    [8, 6],
+    [8, 6],
+    [5, 7],
+  ];
   const quality = [0.9, 0.2, 0.7, 0.5, 1, 0.35, 0.8]; // share of pixels predicted right
   const pairs = sizes.map(([w, h], i) => {
     const target = labels(w * h, C, 100 + i);
@@ -219,25 +262,40 @@ test('per-image IoU comes worst first; mixed sizes, dtypes and sources are batch
     return { name: `img${i}.png`, w, h, target, pred };
   });
   const sources = pairs.map((p, i) => {
-    const png = (d) => (i === 3
-      ? writePng({ width: p.w, height: p.h, data: Uint16Array.from(d), colorType: 'grey', bitDepth: 16 })
-      : i === 5 ? writePng({ width: p.w, height: p.h, data: d, colorType: 'palette', bitDepth: 8, palette: vocPalette(256) })
-        : grey8(p.w, p.h, d));
+    const png = (d) =>
+      i === 3
+        ? writePng({ width: p.w, height: p.h, data: Uint16Array.from(d), colorType: 'grey', bitDepth: 16 })
+        : i === 5
+          ? writePng({ width: p.w, height: p.h, data: d, colorType: 'palette', bitDepth: 8, palette: vocPalette(256) })
+          : grey8(p.w, p.h, d);
     if (i === 1) return { name: p.name, pred: new Blob([png(p.pred)]), target: new Blob([png(p.target)]) }; // browser File/Blob
     if (i === 2) return { name: p.name, pred: png(p.pred).slice().buffer, target: Buffer.from(png(p.target)) }; // ArrayBuffer, Buffer
-    if (i === 4) return { name: p.name, pred: { data: Int32Array.from(p.pred), shape: [p.h, p.w] }, target: png(p.target) };
+    if (i === 4)
+      return { name: p.name, pred: { data: Int32Array.from(p.pred), shape: [p.h, p.w] }, target: png(p.target) };
     return { name: p.name, pred: png(p.pred), target: png(p.target) };
   });
-  async function* lazily() { // an async iterable, as a folder reader yields pairs
+  async function* lazily() {
+    // an async iterable, as a folder reader yields pairs
     for (const s of sources) yield s;
   }
   const progress = [];
-  const report = await evaluateMasks(lazily(), { numClasses: C, batchSize: 2, onProgress: (p) => progress.push(p.done) });
+  const report = await evaluateMasks(lazily(), {
+    numClasses: C,
+    batchSize: 2,
+    onProgress: (p) => progress.push(p.done),
+  });
   const ref = referenceIoU(pairs, C, -1);
-  checkReport(report, ref, pairs.map((p) => p.name));
+  checkReport(
+    report,
+    ref,
+    pairs.map((p) => p.name),
+  );
   assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7]);
   const order = [...ref.perImage.keys()].sort((a, b) => ref.perImage[a] - ref.perImage[b] || a - b);
-  assert.deepEqual(report.images.map((im) => im.index), order);
+  assert.deepEqual(
+    report.images.map((im) => im.index),
+    order,
+  );
   assert.equal(report.images[0].name, 'img1.png'); // the worst prediction
   for (let k = 1; k < report.images.length; k++) assert.ok(report.images[k - 1].meanIoU <= report.images[k].meanIoU);
   // Batching changes nothing but the order of float sums: one image per batch gives the same report.
@@ -255,10 +313,24 @@ test('an image whose pixels are all void sorts last (NaN); includeBackground fal
     { name: 'void.png', pred: grey8(w, h, new Uint8Array(16)), target: grey8(w, h, new Uint8Array(16).fill(255)) },
     { name: 'real.png', pred: grey8(w, h, p1), target: grey8(w, h, t1) },
   ];
-  const report = await evaluateMasks(pairs, { numClasses: 3, ignoreIndex: 255, includeBackground: false, classNames: ['bg', 'a', 'b'] });
-  assert.deepEqual(report.images.map((im) => im.name), ['real.png', 'void.png']);
+  const report = await evaluateMasks(pairs, {
+    numClasses: 3,
+    ignoreIndex: 255,
+    includeBackground: false,
+    classNames: ['bg', 'a', 'b'],
+  });
+  assert.deepEqual(
+    report.images.map((im) => im.name),
+    ['real.png', 'void.png'],
+  );
   assert.ok(Number.isNaN(report.images[1].meanIoU));
-  assert.deepEqual(report.classes.map((c) => [c.id, c.name]), [[1, 'a'], [2, 'b']]);
+  assert.deepEqual(
+    report.classes.map((c) => [c.id, c.name]),
+    [
+      [1, 'a'],
+      [2, 'b'],
+    ],
+  );
   const { inter, union } = counts(p1, t1, 3, 255);
   near(report.classes[1].iouDataset, union[2] ? inter[2] / union[2] : 0, 'class 2');
 });
@@ -269,8 +341,10 @@ test('extra metrics passed in options.metrics see the same [N, H, W] batches', a
   const pred = labels(w * h, C, 6);
   const dice = new DiceScore({ numClasses: C, inputFormat: 'index', average: 'micro' });
   try {
-    const report = await evaluateMasks([{ name: 'd', pred: grey8(w, h, pred), target: grey8(w, h, target) }],
-      { numClasses: C, metrics: { dice } });
+    const report = await evaluateMasks([{ name: 'd', pred: grey8(w, h, pred), target: grey8(w, h, target) }], {
+      numClasses: C,
+      metrics: { dice },
+    });
     // micro Dice over all classes of one image: 2 * agreements / (2 * pixels)
     const agree = target.filter((v, i) => v === pred[i]).length;
     near(report.metrics.dice, agree / (w * h), 'micro dice');
@@ -288,7 +362,10 @@ test('stackMasks copies [H, W] maps into one [N, H, W] tensor of the widest type
   assert.deepEqual([...s.data], [1, 2, 3, 4, 300, 6, 7, 8]);
   assert.ok(stackMasks([a, a]).data instanceof Uint8Array);
   assert.ok(stackMasks([a, { data: Int32Array.of(1, 2, 3, 4), shape: [2, 2] }]).data instanceof Int32Array);
-  assert.throws(() => stackMasks([a, { data: new Uint8Array(6), shape: [3, 2], name: 'tall' }]), /tall is 2x3 but a is 2x2/);
+  assert.throws(
+    () => stackMasks([a, { data: new Uint8Array(6), shape: [3, 2], name: 'tall' }]),
+    /tall is 2x3 but a is 2x2/,
+  );
 });
 
 // ---- the example -------------------------------------------------------------------------------
@@ -302,7 +379,10 @@ test('the committed sample masks are exactly what make-masks.mjs writes', () => 
     const names = readdirSync(join(sampleDir, side)).sort();
     assert.deepEqual(names, SAMPLES.map((s) => s[0]).sort());
     for (const n of names) {
-      assert.ok(readFileSync(join(out, side, n)).equals(readFileSync(join(sampleDir, side, n))), `${side}/${n} differs`);
+      assert.ok(
+        readFileSync(join(out, side, n)).equals(readFileSync(join(sampleDir, side, n))),
+        `${side}/${n} differs`,
+      );
     }
   }
 });
@@ -339,8 +419,14 @@ test('examples/segmentation/evaluate.mjs prints per-class IoU, both mean IoUs an
   assert.match(stdout, new RegExp(`mean IoU, sample .*: ${pct(ref.meanSample)} %`));
   const worst = [...pairs.keys()].sort((a, b) => ref.perImage[a] - ref.perImage[b] || a - b).slice(0, 5);
   const rows = lines.filter((l) => /^\s+\d+\s+street_\d+\.png/.test(l));
-  assert.deepEqual(rows.map((r) => r.trim().split(/\s+/)[1]), worst.map((i) => pairs[i].name));
-  assert.deepEqual(rows.map((r) => r.trim().split(/\s+/)[3]), worst.map((i) => pct(ref.perImage[i])));
+  assert.deepEqual(
+    rows.map((r) => r.trim().split(/\s+/)[1]),
+    worst.map((i) => pairs[i].name),
+  );
+  assert.deepEqual(
+    rows.map((r) => r.trim().split(/\s+/)[3]),
+    worst.map((i) => pct(ref.perImage[i])),
+  );
   assert.equal(rows[0].trim().split(/\s+/)[1], 'street_08.png', 'the bad prediction is the worst image');
 });
 
@@ -353,8 +439,10 @@ test('evaluate.mjs names the file that has no counterpart', async () => {
   writeFileSync(join(ref, 'a.png'), m);
   writeFileSync(join(ref, 'b.png'), m);
   writeFileSync(join(pred, 'a.png'), m);
-  await assert.rejects(run(process.execPath, [join(repoRoot, 'examples/segmentation/evaluate.mjs'), ref, pred, '--num-classes=2']),
-    (e) => /no prediction for b\.png/.test(e.stderr));
+  await assert.rejects(
+    run(process.execPath, [join(repoRoot, 'examples/segmentation/evaluate.mjs'), ref, pred, '--num-classes=2']),
+    (e) => /no prediction for b\.png/.test(e.stderr),
+  );
 });
 
 // ---- types -------------------------------------------------------------------------------------
@@ -364,11 +452,24 @@ test('index.d.ts types the mask API (tsc --noEmit, strict)', async () => {
   mkdirSync(join(project, 'node_modules'), { recursive: true });
   symlinkSync(npmDir, join(project, 'node_modules/wasmetrics'), 'dir');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'ts-consumer', private: true, type: 'module' }));
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] },
-    files: ['use.ts'],
-  }));
-  writeFileSync(join(project, 'use.ts'), `
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: [],
+      },
+      files: ['use.ts'],
+    }),
+  );
+  writeFileSync(
+    join(project, 'use.ts'),
+    `
 import { init, decodeMask, evaluateMasks, stackMasks, DiceScore, type MaskReport, type DecodedMask } from 'wasmetrics';
 await init();
 const m: DecodedMask = decodeMask(new Uint8Array(8), { name: 'a.png' });
@@ -388,7 +489,8 @@ await evaluateMasks([{ pred: m }], { numClasses: 2 });
 // @ts-expect-error no such metric key
 r.metrics.other;
 export { h, kind, stacked, worst, miou };
-`);
+`,
+  );
   const tsc = join(npmDir, 'node_modules/typescript/bin/tsc');
   try {
     await run(process.execPath, [tsc, '-p', project], { cwd: project });

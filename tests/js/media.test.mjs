@@ -26,12 +26,17 @@ for (const [name, want] of Object.entries(expected)) {
     assert.equal(got.bitDepth, want.bitDepth);
     const tol = want.tolerance ?? (wav ? 1e-7 : 0); // float32 of int / 2^(bits-1); JPEG: see make_media.py
     let worst = 0;
-    want.data.forEach((v, i) => { worst = Math.max(worst, Math.abs(got.data[i] - Math.fround(v))); });
+    want.data.forEach((v, i) => {
+      worst = Math.max(worst, Math.abs(got.data[i] - Math.fround(v)));
+    });
     assert.ok(worst <= tol, `largest difference ${worst} > ${tol}`);
     if (wav) {
       assert.equal(got.sampleRate, want.sampleRate);
       assert.equal(got.sampleFormat, want.sampleFormat);
-      assert.deepEqual(got.channelData.map((c) => c.length), Array(want.shape[0]).fill(want.shape[1]));
+      assert.deepEqual(
+        got.channelData.map((c) => c.length),
+        Array(want.shape[0]).fill(want.shape[1]),
+      );
       assert.equal(got.channelData.at(-1)[0], got.data[(want.shape[0] - 1) * want.shape[1]], 'channelData views data');
     } else {
       assert.equal(got.dataRange, 2 ** want.bitDepth - 1, 'data range from the bit depth');
@@ -41,10 +46,28 @@ for (const [name, want] of Object.entries(expected)) {
 }
 
 test('readImage: colour types, alpha dropped, a data range given', () => {
-  const types = Object.fromEntries(['grey8.png', 'greyalpha8.png', 'rgb16.png', 'rgba8.png', 'palette.png', 'palette-trns.png', 'grey.jpg', 'rgb.jpg']
-    .map((n) => [n, w.readImage(bytes(n), { name: n }).colorType]));
-  assert.deepEqual(types, { 'grey8.png': 'grey', 'greyalpha8.png': 'grey-alpha', 'rgb16.png': 'rgb', 'rgba8.png': 'rgba', 'palette.png': 'rgb',
-    'palette-trns.png': 'rgba', 'grey.jpg': 'grey', 'rgb.jpg': 'rgb' });
+  const types = Object.fromEntries(
+    [
+      'grey8.png',
+      'greyalpha8.png',
+      'rgb16.png',
+      'rgba8.png',
+      'palette.png',
+      'palette-trns.png',
+      'grey.jpg',
+      'rgb.jpg',
+    ].map((n) => [n, w.readImage(bytes(n), { name: n }).colorType]),
+  );
+  assert.deepEqual(types, {
+    'grey8.png': 'grey',
+    'greyalpha8.png': 'grey-alpha',
+    'rgb16.png': 'rgb',
+    'rgba8.png': 'rgba',
+    'palette.png': 'rgb',
+    'palette-trns.png': 'rgba',
+    'grey.jpg': 'grey',
+    'rgb.jpg': 'rgb',
+  });
   const rgba = w.readImage(bytes('rgba16.png'), { name: 'rgba16.png' });
   const rgb = w.readImage(bytes('rgba16.png'), { name: 'rgba16.png', alpha: 'drop', dataRange: 4095 });
   assert.deepEqual(rgb.shape, [3, 9, 13]);
@@ -77,12 +100,24 @@ test('imagePair feeds the image metrics; the same numbers as the samples given b
 test('imagePair: mismatched sizes, channels and ranges name both files', () => {
   const read = (n, o = {}) => w.readImage(bytes(n), { name: n, ...o });
   const cases = [
-    [read('rgb8.png'), read('rgba8.png'), /rgb8\.png \(estimate\) and rgba8\.png \(reference\): the channels differ: rgb \(3\) and rgba \(4\); read both with \{alpha: 'drop'\}/],
+    [
+      read('rgb8.png'),
+      read('rgba8.png'),
+      /rgb8\.png \(estimate\) and rgba8\.png \(reference\): the channels differ: rgb \(3\) and rgba \(4\); read both with \{alpha: 'drop'\}/,
+    ],
     [read('rgb8.png'), read('rgb16.png'), /the data ranges differ: 255 \(8-bit\) and 65535 \(16-bit\)/],
-    [read('grey8.png'), { ...read('grey8.png', { name: 'wide.png' }), width: 14, shape: [1, 9, 14] }, /the sizes differ: 13x9 and 14x9/],
+    [
+      read('grey8.png'),
+      { ...read('grey8.png', { name: 'wide.png' }), width: 14, shape: [1, 9, 14] },
+      /the sizes differ: 13x9 and 14x9/,
+    ],
   ];
   for (const [est, ref, message] of cases) {
-    assert.throws(() => w.imagePair(est, ref), (e) => e instanceof w.MediaFormatError && e.problem === 'mismatch' && e.file === est.name && message.test(e.message));
+    assert.throws(
+      () => w.imagePair(est, ref),
+      (e) =>
+        e instanceof w.MediaFormatError && e.problem === 'mismatch' && e.file === est.name && message.test(e.message),
+    );
   }
 });
 
@@ -93,26 +128,42 @@ test('broken and unsupported files: a MediaFormatError naming the file and the p
     ['arithmetic.jpg', w.readImage, 'unsupported', /arithmetic\.jpg: this JPEG uses arithmetic coding/],
     ['notes.png', w.readImage, 'not-recognised', /notes\.png: not a PNG or JPEG file/],
     ['rgb8.png', w.readWav, 'not-recognised', /rgb8\.png: not a WAV file/],
-    ['truncated.wav', w.readWav, 'truncated', /truncated\.wav: the data chunk declares 200 bytes but the file holds only 163/],
-    ['partial-frame.wav', w.readWav, 'truncated', /partial-frame\.wav: the data chunk's 198 bytes are not whole frames of 4 bytes/],
+    [
+      'truncated.wav',
+      w.readWav,
+      'truncated',
+      /truncated\.wav: the data chunk declares 200 bytes but the file holds only 163/,
+    ],
+    [
+      'partial-frame.wav',
+      w.readWav,
+      'truncated',
+      /partial-frame\.wav: the data chunk's 198 bytes are not whole frames of 4 bytes/,
+    ],
     ['adpcm.wav', w.readWav, 'unsupported', /adpcm\.wav: ADPCM WAV files are not supported/],
     ['rifx.wav', w.readWav, 'unsupported', /rifx\.wav: RIFX WAV files \(big-endian\)/],
     ['header-only.wav', w.readWav, 'truncated', /header-only\.wav: the file ends inside its fmt chunk/],
   ];
   for (const [name, read, problem, message] of cases) {
-    assert.throws(() => read(bytes(name), { name }), (e) => {
-      assert.ok(e instanceof w.MediaFormatError, `${name}: ${e}`);
-      assert.equal(e.name, 'MediaFormatError');
-      assert.equal(e.file, name);
-      assert.equal(e.problem, problem, `${name}: ${e.message}`);
-      assert.match(e.message, message);
-      return true;
-    });
+    assert.throws(
+      () => read(bytes(name), { name }),
+      (e) => {
+        assert.ok(e instanceof w.MediaFormatError, `${name}: ${e}`);
+        assert.equal(e.name, 'MediaFormatError');
+        assert.equal(e.file, name);
+        assert.equal(e.problem, problem, `${name}: ${e.message}`);
+        assert.match(e.message, message);
+        return true;
+      },
+    );
   }
   assert.throws(() => w.readImage(new Uint8Array(0), { name: 'empty.png' }), /empty\.png: the file is empty/);
   assert.throws(() => w.readWav(new ArrayBuffer(0), { name: 'empty.wav' }), /empty\.wav: the file is empty/);
   // the label-mask reader shares the PNG decoder and its errors
-  assert.throws(() => w.decodeMask(bytes('truncated.png'), { name: 'cut.png' }), (e) => e instanceof w.MediaFormatError && /cut\.png: cannot decode the PNG/.test(e.message));
+  assert.throws(
+    () => w.decodeMask(bytes('truncated.png'), { name: 'cut.png' }),
+    (e) => e instanceof w.MediaFormatError && /cut\.png: cannot decode the PNG/.test(e.message),
+  );
 });
 
 test('readWav: an unset data size runs to the end; audioPair: rate, channel and length mismatches', () => {
@@ -127,12 +178,35 @@ test('readWav: an unset data size runs to the end; audioPair: rate, channel and 
   const { preds, target, sampleRate } = w.audioPair(stereo, stereo);
   assert.deepEqual([preds.shape, target.shape, sampleRate], [[2, 50], [2, 50], 16000]);
   const snr = new w.SignalNoiseRatio();
-  assert.equal(typeof snr.forward(w.audioPair(read('extensible-pcm24.wav'), read('extensible-pcm24.wav')).preds, preds), 'number');
+  assert.equal(
+    typeof snr.forward(w.audioPair(read('extensible-pcm24.wav'), read('extensible-pcm24.wav')).preds, preds),
+    'number',
+  );
   snr.dispose();
-  const mismatch = (est, ref, message) => assert.throws(() => w.audioPair(est, ref), (e) => e instanceof w.MediaFormatError && e.problem === 'mismatch' && message.test(e.message));
-  mismatch(read('pcm24-mono.wav'), read('pcm32-mono.wav'), /pcm24-mono\.wav \(estimate\) and pcm32-mono\.wav \(reference\): the sample rates differ: 22050 Hz and 8000 Hz/);
-  mismatch(read('extensible-pcm24.wav'), read('extensible-float32.wav'), /the sample rates differ|the channel counts differ/);
+  const mismatch = (est, ref, message) =>
+    assert.throws(
+      () => w.audioPair(est, ref),
+      (e) => e instanceof w.MediaFormatError && e.problem === 'mismatch' && message.test(e.message),
+    );
+  mismatch(
+    read('pcm24-mono.wav'),
+    read('pcm32-mono.wav'),
+    /pcm24-mono\.wav \(estimate\) and pcm32-mono\.wav \(reference\): the sample rates differ: 22050 Hz and 8000 Hz/,
+  );
+  mismatch(
+    read('extensible-pcm24.wav'),
+    read('extensible-float32.wav'),
+    /the sample rates differ|the channel counts differ/,
+  );
   mismatch(stereo, read('extensible-pcm24.wav'), /the sample rates differ: 16000 Hz and 48000 Hz/);
-  mismatch(read('extensible-float32.wav'), { ...read('extensible-float32.wav'), name: 'long.wav', numFrames: 60 }, /the lengths differ: 50 and 60 samples \(0\.003 s and 0\.004 s\)/);
-  mismatch(read('pcm16-stereo.wav'), { ...read('extensible-float32.wav'), name: 'mono.wav', sampleRate: 16000 }, /the channel counts differ: 2 and 1/);
+  mismatch(
+    read('extensible-float32.wav'),
+    { ...read('extensible-float32.wav'), name: 'long.wav', numFrames: 60 },
+    /the lengths differ: 50 and 60 samples \(0\.003 s and 0\.004 s\)/,
+  );
+  mismatch(
+    read('pcm16-stereo.wav'),
+    { ...read('extensible-float32.wav'), name: 'mono.wav', sampleRate: 16000 },
+    /the channel counts differ: 2 and 1/,
+  );
 });

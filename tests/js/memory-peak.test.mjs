@@ -9,7 +9,7 @@ const wasmetrics = await importPackage();
 await wasmetrics.init();
 const { createMetric, memoryUsage } = wasmetrics;
 
-test('peakBytes is a high-water mark of malloc\'s bytes', () => {
+test("peakBytes is a high-water mark of malloc's bytes", () => {
   const start = memoryUsage();
   assert.ok(start.peakBytes >= start.usedBytes, JSON.stringify(start));
   // an exact curve state of 4M samples (20 MB) held, then freed

@@ -21,26 +21,31 @@ const realLoading = mode === 'normal' ? import('../../npm/dist/index.mjs') : nul
 const inNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
 function quit(code) {
-  if (inNode) process.exit(code); // in a worker thread: ends the thread with that exit code
+  if (inNode)
+    process.exit(code); // in a worker thread: ends the thread with that exit code
   else globalThis.close();
 }
 
-const listen = (port, fn) => (typeof port.on === 'function'
-  ? port.on('message', fn)
-  : port.addEventListener('message', (event) => fn(event.data)));
+const listen = (port, fn) =>
+  typeof port.on === 'function' ? port.on('message', fn) : port.addEventListener('message', (event) => fn(event.data));
 
 export function serveParallelWorker(port = globalThis) {
-  if (realLoading) { // messages wait in a backlog until the package is loaded
+  if (realLoading) {
+    // messages wait in a backlog until the package is loaded
     const served = [];
     const backlog = [];
     listen(port, (msg) => (served.length ? served.forEach((fn) => fn(msg)) : backlog.push(msg)));
     realLoading.then((real) => {
-      real.serveParallelWorker({ on: (type, fn) => type === 'message' && served.push(fn), postMessage: (m, t) => port.postMessage(m, t) });
+      real.serveParallelWorker({
+        on: (type, fn) => type === 'message' && served.push(fn),
+        postMessage: (m, t) => port.postMessage(m, t),
+      });
       for (const msg of backlog.splice(0)) served.forEach((fn) => fn(msg));
     });
     return;
   }
-  if (mode === 'silent') { // listen and ignore: a Node worker thread with no listener would exit (code 0)
+  if (mode === 'silent') {
+    // listen and ignore: a Node worker thread with no listener would exit (code 0)
     listen(port, () => {});
     return;
   }
@@ -64,6 +69,7 @@ export function serveParallelWorker(port = globalThis) {
   });
 }
 
-if (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope) { // eslint-disable-line no-undef
+// eslint-disable-next-line no-undef -- a browser worker's global (Node's globals do not list it)
+if (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope) {
   serveParallelWorker(globalThis);
 }

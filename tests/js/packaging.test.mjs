@@ -44,13 +44,29 @@ test('npm pack ships dist/ (both .wasm, ESM, CJS, the browser build and its work
   [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
   const files = packed.files.map((f) => f.path).sort();
   // not dist/bench.mjs: bench/run.mjs's internal entry (benchFloors) stays out of the package
-  assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/THIRD-PARTY-NOTICES.md', 'dist/index.browser.mjs', 'dist/index.cjs',
-    'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.node.mjs', 'dist/node-bridge.cjs', 'dist/wasmetrics-plain.wasm', 'dist/wasmetrics-simd.wasm',
-    'dist/worker.mjs', 'package.json']);
+  assert.deepEqual(files, [
+    'LICENSE',
+    'README.md',
+    'dist/THIRD-PARTY-NOTICES.md',
+    'dist/index.browser.mjs',
+    'dist/index.cjs',
+    'dist/index.d.cts',
+    'dist/index.d.ts',
+    'dist/index.mjs',
+    'dist/index.node.mjs',
+    'dist/node-bridge.cjs',
+    'dist/wasmetrics-plain.wasm',
+    'dist/wasmetrics-simd.wasm',
+    'dist/worker.mjs',
+    'package.json',
+  ]);
   assert.equal(packed.name, 'wasmetrics');
   // the declarations ship once: index.d.ts re-exports index.d.cts
   const size = (f) => packed.files.find((x) => x.path === f).size;
-  assert.ok(size('dist/index.d.ts') < 200, `index.d.ts is ${size('dist/index.d.ts')} bytes: a second copy of the declarations?`);
+  assert.ok(
+    size('dist/index.d.ts') < 200,
+    `index.d.ts is ${size('dist/index.d.ts')} bytes: a second copy of the declarations?`,
+  );
   assert.ok(size('dist/index.d.cts') > 10_000);
 });
 
@@ -86,10 +102,13 @@ for (const kind of ['esm', 'cjs']) {
     assert.ok(fixtureCase, 'no MeanSquaredError case in the conformance fixtures');
     const body = consumerBody(JSON.stringify(fixtureCase));
     const file = join(consumer, kind === 'esm' ? 'use.mjs' : 'use.cjs');
-    writeFileSync(file, kind === 'esm'
-      ? `import * as lib from 'wasmetrics';\nimport { init, MeanSquaredError } from 'wasmetrics';\n`
-        + `if (typeof init !== 'function' || typeof MeanSquaredError !== 'function') throw new Error('named exports');\n${body}\n`
-      : `const lib = require('wasmetrics');\n(async () => {${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`);
+    writeFileSync(
+      file,
+      kind === 'esm'
+        ? `import * as lib from 'wasmetrics';\nimport { init, MeanSquaredError } from 'wasmetrics';\n` +
+            `if (typeof init !== 'function' || typeof MeanSquaredError !== 'function') throw new Error('named exports');\n${body}\n`
+        : `const lib = require('wasmetrics');\n(async () => {${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+    );
     const { stdout } = await run(process.execPath, [file], { cwd: consumer });
     const out = JSON.parse(stdout.trim());
     const want = fixtureNumber(fixtureCase.expected.data[0]);
@@ -101,7 +120,9 @@ for (const kind of ['esm', 'cjs']) {
 test('import and require in one Node process share one module instance: one init(), metrics merge across both', async () => {
   assert.ok(consumer, 'install failed');
   const file = join(consumer, 'both.mjs');
-  writeFileSync(file, `import { createRequire } from 'node:module';
+  writeFileSync(
+    file,
+    `import { createRequire } from 'node:module';
 import * as esm from 'wasmetrics';
 const cjs = createRequire(import.meta.url)('wasmetrics');
 await esm.init();
@@ -113,7 +134,8 @@ a.merge(b);
 const one = new esm.MeanSquaredError();
 one.update(new Float32Array([1, 2, 3]), new Float32Array([1, 4, 0]));
 console.log(JSON.stringify({ sameClass: esm.Metric === cjs.Metric, merged: a.compute(), oneMetric: one.compute() }));
-`);
+`,
+  );
   const { stdout } = await run(process.execPath, [file], { cwd: consumer });
   const out = JSON.parse(stdout.trim());
   assert.equal(out.sameClass, true);
@@ -124,15 +146,26 @@ test('the TypeScript declarations type-check an ESM and a CommonJS consumer (tsc
   assert.ok(consumer, 'install failed');
   const tsc = join(npmDir, 'node_modules/typescript/bin/tsc');
   assert.ok(existsSync(tsc), 'typescript is a devDependency of npm/: run `npm ci` in npm/');
-  writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',
-      lib: ['es2022'], types: [], skipLibCheck: false,
-    },
-    files: ['consumer.mts', 'consumer-cjs.cts'],
-  }));
+  writeFileSync(
+    join(consumer, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'es2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        lib: ['es2022'],
+        types: [],
+        skipLibCheck: false,
+      },
+      files: ['consumer.mts', 'consumer-cjs.cts'],
+    }),
+  );
   // A CommonJS TypeScript consumer resolves the "require" condition (dist/index.d.cts).
-  writeFileSync(join(consumer, 'consumer-cjs.cts'), `
+  writeFileSync(
+    join(consumer, 'consumer-cjs.cts'),
+    `
 import { init, createMetric, MeanSquaredError } from 'wasmetrics';
 
 export async function main(): Promise<void> {
@@ -142,7 +175,8 @@ export async function main(): Promise<void> {
   // @ts-expect-error squared is a boolean
   new MeanSquaredError({ squared: 1 });
 }
-`);
+`,
+  );
   // From the registry: a metric with a required option cannot be constructed without options.
   const lib = await importPackage();
   await lib.init();
@@ -150,7 +184,9 @@ export async function main(): Promise<void> {
   const requiredCheck = required
     ? `// @ts-expect-error ${required.name} has a required option\n  new lib.${required.name}();`
     : '';
-  writeFileSync(join(consumer, 'consumer.mts'), `
+  writeFileSync(
+    join(consumer, 'consumer.mts'),
+    `
 import { init, simd, createMetric, listMetrics, Metric, Tensor, MeanSquaredError } from 'wasmetrics';
 import type { MeanSquaredErrorOptions, MetricResult, TensorInput, MetricInfo } from 'wasmetrics';
 import * as lib from 'wasmetrics';
@@ -215,7 +251,8 @@ export async function main(): Promise<number> {
   heapI64.dispose();
   return said.length + big.length + wrong.length + cocoMap + n + infos.length + (r === undefined ? 0 : 1) + (loadedSimd ? 1 : 0);
 }
-`);
+`,
+  );
   try {
     await run(process.execPath, [tsc, '-p', join(consumer, 'tsconfig.json')], { cwd: consumer });
   } catch (e) {

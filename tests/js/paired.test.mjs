@@ -22,7 +22,11 @@ function close(got, want, what, rtol = 1e-9, atol = 1e-12) {
 for (const c of refs.mcnemar) {
   test(`mcnemarTest: ${c.doc} ${JSON.stringify(c.table)}`, () => {
     const inputs = c.correctA ? [c.correctA, c.correctB] : [c.table];
-    for (const [exact, correction, key] of [[true, true, 'exact'], [false, false, 'chi2'], [false, true, 'chi2Corrected']]) {
+    for (const [exact, correction, key] of [
+      [true, true, 'exact'],
+      [false, false, 'chi2'],
+      [false, true, 'chi2Corrected'],
+    ]) {
       const r = mcnemarTest(...inputs, { exact, correction });
       assert.deepEqual(r.table, c.table);
       close(r.statistic, c[key].statistic, `${key} statistic`);
@@ -39,20 +43,31 @@ test('mcnemarTest: booleans, 0/1 and the table agree; bad input is refused', () 
   const a = [true, true, false, true, false, true];
   const b = [1, 0, 0, 1, 1, 0];
   const r = mcnemarTest(a, b);
-  assert.deepEqual(r.table, [[2, 2], [1, 1]]);
+  assert.deepEqual(r.table, [
+    [2, 2],
+    [1, 1],
+  ]);
   assert.equal(r.onlyA, 2);
   assert.equal(r.onlyB, 1);
   assert.equal(mcnemarTest(r.table).pValue, r.pValue);
   assert.throws(() => mcnemarTest(a, b.slice(1)), /same rows/);
   assert.throws(() => mcnemarTest([1, 2], [0, 1]), /correctA`\[1\] is 2/);
   assert.throws(() => mcnemarTest(a, b, { exact: 'yes' }), /exact must be/);
-  assert.throws(() => mcnemarTest([[1, -1], [0, 2]]), /non-negative integer/);
+  assert.throws(
+    () =>
+      mcnemarTest([
+        [1, -1],
+        [0, 2],
+      ]),
+    /non-negative integer/,
+  );
 });
 
 for (const c of refs.delong) {
   test(`delongTest: ${c.doc}`, () => {
     const r = delongTest(Float64Array.from(c.scoresA), c.scoresB, Int32Array.from(c.target), { alpha: c.alpha });
-    for (const k of ['aucA', 'aucB', 'difference', 'varianceA', 'varianceB', 'covariance', 'variance', 'z', 'pValue']) close(r[k], c[k], k, 1e-9, 1e-14);
+    for (const k of ['aucA', 'aucB', 'difference', 'varianceA', 'varianceB', 'covariance', 'variance', 'z', 'pValue'])
+      close(r[k], c[k], k, 1e-9, 1e-14);
     close(r.interval[0], c.interval[0], 'interval low', 1e-9, 1e-14);
     close(r.interval[1], c.interval[1], 'interval high', 1e-9, 1e-14);
   });
@@ -61,7 +76,10 @@ for (const c of refs.delong) {
 // pROC's documented DeLong results on its aSAH data (tests/data/paired/proc-asah/README.md):
 // roc.test(roc(outcome, x), roc(outcome, y)) tests AUC(x) - AUC(y), so x is our model B.
 const asahDir = join(repoRoot, 'tests/data/paired/proc-asah');
-const asahRows = readFileSync(join(asahDir, 'aSAH.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+const asahRows = readFileSync(join(asahDir, 'aSAH.csv'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => l.split(','));
 const asahHead = asahRows.shift();
 const asahColumn = (name) => Float64Array.from(asahRows, (r) => Number(r[asahHead.indexOf(name)]));
 const asahPoor = Int32Array.from(asahRows, (r) => (r[asahHead.indexOf('outcome')] === 'Poor' ? 1 : 0));
@@ -80,9 +98,12 @@ for (const c of proc.rocTest) {
   });
 }
 
-test('delongTest: AUCs equal the package\'s BinaryAUROC; swapping the models flips the sign', () => {
+test("delongTest: AUCs equal the package's BinaryAUROC; swapping the models flips the sign", () => {
   const c = refs.delong[1];
-  for (const [scores, key] of [[c.scoresA, 'aucA'], [c.scoresB, 'aucB']]) {
+  for (const [scores, key] of [
+    [c.scoresA, 'aucA'],
+    [c.scoresB, 'aucB'],
+  ]) {
     const m = createMetric('BinaryAUROC');
     m.update(Float32Array.from(scores), Int32Array.from(c.target));
     close(delongTest(c.scoresA, c.scoresB, c.target)[key], m.compute(), key, 1e-6);
@@ -104,14 +125,24 @@ for (const c of refs.bootstrap) {
     const metric = createMetric(c.metric, c.options);
     const target = c.metric === 'BinaryAccuracy' ? Int32Array.from(c.target) : Float32Array.from(c.target);
     const opts = { numBootstraps: c.numBootstraps, seed: c.seed, alpha: c.alpha };
-    const r = pairedBootstrap(metric, [Float32Array.from(c.predsA), target], [Float32Array.from(c.predsB), target], opts);
+    const r = pairedBootstrap(
+      metric,
+      [Float32Array.from(c.predsA), target],
+      [Float32Array.from(c.predsB), target],
+      opts,
+    );
     for (const k of ['valueA', 'valueB', 'difference', 'standardError', 'pValue']) close(r[k], c[k], k, 1e-6, 1e-9);
     close(r.interval[0], c.interval[0], 'interval low', 1e-6, 1e-9);
     close(r.interval[1], c.interval[1], 'interval high', 1e-6, 1e-9);
     assert.equal(r.dropped, c.dropped);
-    const again = pairedBootstrap(metric, [Float32Array.from(c.predsA), target], [Float32Array.from(c.predsB), target], opts);
+    const again = pairedBootstrap(
+      metric,
+      [Float32Array.from(c.predsA), target],
+      [Float32Array.from(c.predsB), target],
+      opts,
+    );
     assert.deepEqual(again, r, 'the same seed gives the same result');
-    assert.equal(metric.compute !== undefined && !metric.disposed, true, 'the template stays the caller\'s');
+    assert.equal(metric.compute !== undefined && !metric.disposed, true, "the template stays the caller's");
     metric.dispose();
   });
 }
@@ -133,11 +164,14 @@ test('pairedBootstrap: identical models give difference 0, interval [0, 0], p 1;
   cm.dispose();
 });
 
-test('pairedBootstrap: its standard error of an AUROC difference is near DeLong\'s', () => {
+test("pairedBootstrap: its standard error of an AUROC difference is near DeLong's", () => {
   const c = refs.delong[2]; // 400 rows
   const m = createMetric('BinaryAUROC');
   const t = Int32Array.from(c.target);
-  const r = pairedBootstrap(m, [Float32Array.from(c.scoresA), t], [Float32Array.from(c.scoresB), t], { numBootstraps: 400, seed: 3 });
+  const r = pairedBootstrap(m, [Float32Array.from(c.scoresA), t], [Float32Array.from(c.scoresB), t], {
+    numBootstraps: 400,
+    seed: 3,
+  });
   const d = delongTest(c.scoresA, c.scoresB, c.target);
   close(r.difference, d.difference, 'difference', 1e-6);
   const ratio = r.standardError / Math.sqrt(d.variance);
@@ -149,10 +183,20 @@ test('pairedBootstrap: onProgress gets every resample in order and changes no nu
   const c = refs.bootstrap[0];
   const m = createMetric('BinaryAccuracy');
   const t = Int32Array.from(c.target);
-  const [a, b] = [[Float32Array.from(c.predsA), t], [Float32Array.from(c.predsB), t]];
+  const [a, b] = [
+    [Float32Array.from(c.predsA), t],
+    [Float32Array.from(c.predsB), t],
+  ];
   const calls = [];
-  const withProgress = pairedBootstrap(m, a, b, { numBootstraps: 30, seed: 2, onProgress: (done, total) => calls.push([done, total]) });
-  assert.deepEqual(calls, Array.from({ length: 30 }, (_, i) => [i + 1, 30]));
+  const withProgress = pairedBootstrap(m, a, b, {
+    numBootstraps: 30,
+    seed: 2,
+    onProgress: (done, total) => calls.push([done, total]),
+  });
+  assert.deepEqual(
+    calls,
+    Array.from({ length: 30 }, (_, i) => [i + 1, 30]),
+  );
   assert.deepEqual(withProgress, pairedBootstrap(m, a, b, { numBootstraps: 30, seed: 2 }));
   assert.throws(() => pairedBootstrap(m, a, b, { onProgress: 'yes' }), /onProgress must be a function/);
   m.dispose();

@@ -52,7 +52,10 @@ async function poolGoneAndNextCallWorks() {
 
 test('the fixture worker serves correctly in its normal mode; workers are counted', T, async () => {
   const before = constructed;
-  assert.deepStrictEqual(await evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving('normal') }), want);
+  assert.deepStrictEqual(
+    await evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving('normal') }),
+    want,
+  );
   assert.equal(constructed - before, 2, 'the counting wrapper saw both workers');
   await poolGoneAndNextCallWorks();
 });
@@ -60,70 +63,128 @@ test('the fixture worker serves correctly in its normal mode; workers are counte
 test('a failed batch rejects naming the batch and the metric; the next call works', T, async () => {
   const bad = [...batches];
   bad[3] = [Float64Array.of(1, 2), Float64Array.of(1, 2, 3)];
-  await assert.rejects(evaluateParallel({ metrics, batches: bad, workers: 2 }),
-    (e) => e instanceof Error && /^evaluateParallel: batch 3: .*MeanSquaredError/.test(e.message));
+  await assert.rejects(
+    evaluateParallel({ metrics, batches: bad, workers: 2 }),
+    (e) => e instanceof Error && /^evaluateParallel: batch 3: .*MeanSquaredError/.test(e.message),
+  );
   await poolGoneAndNextCallWorks();
   const acc = { acc: { name: 'MulticlassAccuracy', options: { numClasses: 3 } } };
-  const labels = [[Int32Array.of(0, 1, 2), Int32Array.of(0, 1, 1)], [Int32Array.of(0, 7), Int32Array.of(0, 1)]];
-  await assert.rejects(evaluateParallel({ metrics: acc, batches: labels, workers: 2 }),
-    failsWith(/^evaluateParallel: batch 1: .*MulticlassAccuracy.*7/));
+  const labels = [
+    [Int32Array.of(0, 1, 2), Int32Array.of(0, 1, 1)],
+    [Int32Array.of(0, 7), Int32Array.of(0, 1)],
+  ];
+  await assert.rejects(
+    evaluateParallel({ metrics: acc, batches: labels, workers: 2 }),
+    failsWith(/^evaluateParallel: batch 1: .*MulticlassAccuracy.*7/),
+  );
   await poolGoneAndNextCallWorks();
 });
 
 const deaths = [
-  ['exit-start', 'exits with code 0 before answering', /^evaluateParallel: worker \d exited \(code 0\) while loading the package$/],
-  ['exit-batch', 'exits with code 0 while working on a batch', /^evaluateParallel: worker \d exited \(code 0\) while working on batch \d$/],
-  ['kill-batch', 'is killed (exit code 1) while working on a batch', /^evaluateParallel: worker \d exited \(code 1\) while working on batch \d$/],
-  ['throw-batch', 'throws an uncaught error', /^evaluateParallel: worker \d failed while working on batch \d: boom: the worker threw$/],
+  [
+    'exit-start',
+    'exits with code 0 before answering',
+    /^evaluateParallel: worker \d exited \(code 0\) while loading the package$/,
+  ],
+  [
+    'exit-batch',
+    'exits with code 0 while working on a batch',
+    /^evaluateParallel: worker \d exited \(code 0\) while working on batch \d$/,
+  ],
+  [
+    'kill-batch',
+    'is killed (exit code 1) while working on a batch',
+    /^evaluateParallel: worker \d exited \(code 1\) while working on batch \d$/,
+  ],
+  [
+    'throw-batch',
+    'throws an uncaught error',
+    /^evaluateParallel: worker \d failed while working on batch \d: boom: the worker threw$/,
+  ],
 ];
 for (const [mode, what, message] of deaths) {
   test(`a worker that ${what} rejects the call at once; the next call works`, T, async () => {
-    await assert.rejects(evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving(mode), timeoutMs: NEVER }), failsWith(message));
+    await assert.rejects(
+      evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving(mode), timeoutMs: NEVER }),
+      failsWith(message),
+    );
     await poolGoneAndNextCallWorks();
   });
 }
 
 test('a worker that runs out of memory rejects the call (resourceLimits); the next call works', T, async () => {
   await assert.rejects(
-    evaluateParallel({ metrics, batches, workers: 1, workerUrl: misbehaving('oom-batch'), timeoutMs: NEVER, resourceLimits: { maxOldGenerationSizeMb: 48 } }),
-    failsWith(/^evaluateParallel: worker 0 failed while working on batch 0: .*out of memory/));
+    evaluateParallel({
+      metrics,
+      batches,
+      workers: 1,
+      workerUrl: misbehaving('oom-batch'),
+      timeoutMs: NEVER,
+      resourceLimits: { maxOldGenerationSizeMb: 48 },
+    }),
+    failsWith(/^evaluateParallel: worker 0 failed while working on batch 0: .*out of memory/),
+  );
   await poolGoneAndNextCallWorks();
 });
 
 test('a worker that never answers is caught by timeoutMs, while loading or on a batch', T, async () => {
-  await assert.rejects(evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving('silent'), timeoutMs: 300 }),
-    failsWith(/^evaluateParallel: worker \d sent nothing for 300 ms while loading the package \(timeoutMs/));
+  await assert.rejects(
+    evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving('silent'), timeoutMs: 300 }),
+    failsWith(/^evaluateParallel: worker \d sent nothing for 300 ms while loading the package \(timeoutMs/),
+  );
   await poolGoneAndNextCallWorks();
   // The fixture answers 'start' at once, so 5 s is only ever spent waiting on the batch.
-  await assert.rejects(evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving('hang-batch'), timeoutMs: 5000 }),
-    failsWith(/^evaluateParallel: worker \d sent nothing for 5000 ms while working on batch \d \(timeoutMs/));
+  await assert.rejects(
+    evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving('hang-batch'), timeoutMs: 5000 }),
+    failsWith(/^evaluateParallel: worker \d sent nothing for 5000 ms while working on batch \d \(timeoutMs/),
+  );
   await poolGoneAndNextCallWorks();
 });
 
 test('an AbortSignal cancels a call: before it starts, while a worker hangs, from onProgress', T, async () => {
   // The signal's reason is read once the call has rejected (it is set by abort()).
-  const isAbort = (signal) => (e) => e instanceof Error && e.name === 'AbortError' && /^evaluateParallel: aborted/.test(e.message)
-    && e.cause === signal.reason;
+  const isAbort = (signal) => (e) =>
+    e instanceof Error &&
+    e.name === 'AbortError' &&
+    /^evaluateParallel: aborted/.test(e.message) &&
+    e.cause === signal.reason;
   const early = new AbortController();
   early.abort();
   await assert.rejects(evaluateParallel({ metrics, batches, signal: early.signal }), isAbort(early.signal));
 
   const hung = new AbortController();
-  const call = evaluateParallel({ metrics, batches, workers: 2, workerUrl: misbehaving('hang-batch'), timeoutMs: NEVER, signal: hung.signal });
+  const call = evaluateParallel({
+    metrics,
+    batches,
+    workers: 2,
+    workerUrl: misbehaving('hang-batch'),
+    timeoutMs: NEVER,
+    signal: hung.signal,
+  });
   setTimeout(() => hung.abort(new Error('enough')), 200);
   await assert.rejects(call, (e) => isAbort(hung.signal)(e) && /\(enough\)$/.test(e.message));
   await poolGoneAndNextCallWorks();
 
   const midway = new AbortController();
-  await assert.rejects(evaluateParallel({
-    metrics, batches, workers: 2, signal: midway.signal, onProgress: (done) => done === 2 && midway.abort(),
-  }), isAbort(midway.signal));
+  await assert.rejects(
+    evaluateParallel({
+      metrics,
+      batches,
+      workers: 2,
+      signal: midway.signal,
+      onProgress: (done) => done === 2 && midway.abort(),
+    }),
+    isAbort(midway.signal),
+  );
   await poolGoneAndNextCallWorks();
 });
 
 test('timeoutMs and signal are checked', T, async () => {
   for (const timeoutMs of [0, -1, NaN, '5']) {
-    await assert.rejects(evaluateParallel({ metrics, batches, timeoutMs }), failsWith(/timeoutMs must be a positive number/));
+    await assert.rejects(
+      evaluateParallel({ metrics, batches, timeoutMs }),
+      failsWith(/timeoutMs must be a positive number/),
+    );
   }
   await assert.rejects(evaluateParallel({ metrics, batches, signal: {} }), /signal must be an AbortSignal/);
   assert.deepStrictEqual(await evaluateParallel({ metrics, batches, workers: 2, timeoutMs: Infinity }), want);

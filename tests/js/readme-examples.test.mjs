@@ -24,9 +24,15 @@ const SHOWN = /^(.*?);\s*\/\/ → (.+?)(?:\s{2,}\(.*\))?$/;
 function near(got, want, where) {
   if (typeof want === 'number') {
     assert.equal(typeof got, 'number', `${where}: expected a number, got ${String(got)}`);
-    assert.ok(Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${where}: got ${got}, README shows ${want}`);
+    assert.ok(
+      Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)),
+      `${where}: got ${got}, README shows ${want}`,
+    );
   } else if (Array.isArray(want)) {
-    assert.ok(Array.isArray(got) && got.length === want.length, `${where}: got ${JSON.stringify(got)}, README shows ${JSON.stringify(want)}`);
+    assert.ok(
+      Array.isArray(got) && got.length === want.length,
+      `${where}: got ${JSON.stringify(got)}, README shows ${JSON.stringify(want)}`,
+    );
     want.forEach((w, i) => near(got[i], w, `${where}[${i}]`));
   } else {
     assert.deepEqual(Object.keys(got ?? {}), Object.keys(want), `${where}: keys`);
@@ -42,13 +48,16 @@ test('README has runnable examples with shown values', () => {
 for (const { code, line } of blocks) {
   test(`README example at line ${line}`, async () => {
     let checks = 0;
-    const body = code.split('\n').map((text, i) => {
-      const fixed = text.replace(/from 'wasmetrics'/, `from ${JSON.stringify(distMjsUrl)}`);
-      const m = SHOWN.exec(fixed);
-      if (!m) return fixed;
-      checks++;
-      return `__readmeCheck((${m[1]}), (${m[2]}), 'README line ${line + i}');`;
-    }).join('\n');
+    const body = code
+      .split('\n')
+      .map((text, i) => {
+        const fixed = text.replace(/from 'wasmetrics'/, `from ${JSON.stringify(distMjsUrl)}`);
+        const m = SHOWN.exec(fixed);
+        if (!m) return fixed;
+        checks++;
+        return `__readmeCheck((${m[1]}), (${m[2]}), 'README line ${line + i}');`;
+      })
+      .join('\n');
     assert.ok(checks > 0);
     const dir = mkdtempSync(join(tmpdir(), 'wasmetrics-readme-'));
     try {

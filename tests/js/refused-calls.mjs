@@ -36,7 +36,8 @@ export function measureRefusedCalls(w, n) {
         call();
       } catch (e) {
         // A trap (RuntimeError, "Aborted()") is the module dying, not a refusal.
-        if (e instanceof WebAssembly.RuntimeError || /Abort/.test(e.message)) throw new Error(`${kind}: the module trapped: ${e.message}`);
+        if (e instanceof WebAssembly.RuntimeError || /Abort/.test(e.message))
+          throw new Error(`${kind}: the module trapped: ${e.message}`);
         message = e.message;
         return;
       }

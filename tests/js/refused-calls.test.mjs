@@ -33,11 +33,11 @@ test('340,000 refused updates (past what the stack held) and the module keeps wo
       m.update([1, 2, 3], [1, 2]);
       assert.fail('accepted');
     } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError || /Abort/.test(e.message)) assert.fail(`trapped at refused call ${i}: ${e.message}`);
+      if (e instanceof WebAssembly.RuntimeError || /Abort/.test(e.message))
+        assert.fail(`trapped at refused call ${i}: ${e.message}`);
     }
   }
   m.update([1, 2], [1, 4]);
   assert.equal(m.compute(), 2);
   m.dispose();
 });
-

@@ -16,7 +16,7 @@ const lib = await importPackage();
 await lib.init();
 const isTensor = (v) => v instanceof lib.Tensor;
 
-test('every example\'s compute() has its metric\'s declared result type', () => {
+test("every example's compute() has its metric's declared result type", () => {
   const wrong = [];
   let checked = 0;
   for (const spec of lib.listMetrics()) {
@@ -26,11 +26,14 @@ test('every example\'s compute() has its metric\'s declared result type', () => 
       const options = camelCaseArgs(ex.args);
       const m = lib.createMetric(spec.name, options);
       try {
-        for (const [b, batch] of ex.batches.entries()) m.update(...batchInputs(batch, spec, `${spec.name}#${i}.batches[${b}]`));
+        for (const [b, batch] of ex.batches.entries())
+          m.update(...batchInputs(batch, spec, `${spec.name}#${i}.batches[${b}]`));
         const value = m.compute();
         checked++;
         if (!matchesResultType(value, type, isTensor, options)) {
-          wrong.push(`${spec.name}#${i} (${JSON.stringify(ex.args)}): got ${describe(value)}, declared ${JSON.stringify(type)}`);
+          wrong.push(
+            `${spec.name}#${i} (${JSON.stringify(ex.args)}): got ${describe(value)}, declared ${JSON.stringify(type)}`,
+          );
         }
       } finally {
         m.dispose();
@@ -56,7 +59,9 @@ function describe(v) {
   if (typeof v === 'number') return 'number';
   if (isTensor(v)) return `Tensor[${v.shape}]`;
   if (Array.isArray(v)) return `[${v.map(describe).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, e]) => `${k}: ${describe(e)}`).join(', ')}}`;
+  return `{${Object.entries(v)
+    .map(([k, e]) => `${k}: ${describe(e)}`)
+    .join(', ')}}`;
 }
 
 test('index.d.ts types compute() per metric (tsc --noEmit, strict, on expected types)', () => {
@@ -67,11 +72,24 @@ test('index.d.ts types compute() per metric (tsc --noEmit, strict, on expected t
   assert.equal(narrow('MeanSquaredError'), 'number');
   const dir = mkdtempSync(join(tmpdir(), 'wasmetrics-result-types-'));
   try {
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022'], types: [] },
-      files: ['expect.mts'],
-    }));
-    writeFileSync(join(dir, 'expect.mts'), `
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'es2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          lib: ['es2022'],
+          types: [],
+        },
+        files: ['expect.mts'],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'expect.mts'),
+      `
 import * as lib from ${JSON.stringify(join(repoRoot, 'npm/dist/index.cjs'))};
 import type { Tensor } from ${JSON.stringify(join(repoRoot, 'npm/dist/index.cjs'))};
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
@@ -111,7 +129,8 @@ const given: lib.MeanSquaredErrorOptions = { squared: false };
 // @ts-expect-error options typed as the whole interface may hold numOutputs: the wide type
 const notNumber: number = new lib.MeanSquaredError(given).compute();
 export { rmse, cell, m50, perClassMap, notNumber };
-`);
+`,
+    );
     try {
       execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
     } catch (e) {

@@ -10,7 +10,7 @@ await wm.init();
 
 function rows(n, queries, seed) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const preds = new Float32Array(n);
   const target = new Uint8Array(n);
   const indexes = new BigInt64Array(n);
@@ -30,19 +30,25 @@ function reciprocalRanks({ preds, target, indexes }) {
     if (!byQuery.has(q)) byQuery.set(q, []);
     byQuery.get(q).push([preds[i], target[i]]);
   }
-  return new Map([...byQuery].map(([q, docs]) => {
-    docs.sort((a, b) => b[0] - a[0]);
-    const first = docs.findIndex((d) => d[1] === 1);
-    return [q, first < 0 ? 0 : 1 / (first + 1)];
-  }));
+  return new Map(
+    [...byQuery].map(([q, docs]) => {
+      docs.sort((a, b) => b[0] - a[0]);
+      const first = docs.findIndex((d) => d[1] === 1);
+      return [q, first < 0 ? 0 : 1 / (first + 1)];
+    }),
+  );
 }
 
-test('perQuery() gives each query\'s value with its id; batches split anywhere give the same compute()', () => {
+test("perQuery() gives each query's value with its id; batches split anywhere give the same compute()", () => {
   const data = rows(2000, 50, 7);
   const whole = new wm.RetrievalMRR();
   whole.update(data.preds, data.target, data.indexes);
   const split = new wm.RetrievalMRR();
-  for (const [a, b] of [[0, 700], [700, 701], [701, 2000]]) {
+  for (const [a, b] of [
+    [0, 700],
+    [700, 701],
+    [701, 2000],
+  ]) {
     split.update(data.preds.subarray(a, b), data.target.subarray(a, b), data.indexes.subarray(a, b));
   }
   assert.equal(split.compute(), whole.compute());
@@ -102,6 +108,8 @@ test('compute() over 1,000,000 rows of 10,000 queries takes well under a few sec
   const [v, seconds] = withCpuSeconds(() => m.compute());
   assert.ok(v > 0 && v < 1);
   assert.ok(seconds < 5, `compute took ${seconds.toFixed(2)} s of CPU`);
-  console.log(`# RetrievalMAP compute, 1e6 rows / 1e4 queries (${wm.simd() ? 'simd' : 'plain'} build): ${seconds.toFixed(2)} s of CPU`);
+  console.log(
+    `# RetrievalMAP compute, 1e6 rows / 1e4 queries (${wm.simd() ? 'simd' : 'plain'} build): ${seconds.toFixed(2)} s of CPU`,
+  );
   m.dispose();
 });

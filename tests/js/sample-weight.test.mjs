@@ -17,9 +17,13 @@ const target = new Int32Array([1, 0, 0, 1, 1, 0, 1, 0]);
 const weight = new Float32Array([2, 1, 0, 3, 1, 1, 0, 2]);
 
 function repeated() {
-  const p = [], t = [];
+  const p = [],
+    t = [];
   for (let i = 0; i < preds.length; i++)
-    for (let k = 0; k < weight[i]; k++) { p.push(preds[i]); t.push(target[i]); }
+    for (let k = 0; k < weight[i]; k++) {
+      p.push(preds[i]);
+      t.push(target[i]);
+    }
   return [new Float32Array(p), new Int32Array(t)];
 }
 
@@ -53,13 +57,21 @@ for (const [name, options] of [
 
 test('the generated class documents sampleWeight as the optional third input', () => {
   const spec = lib.listMetrics().find((m) => m.name === 'BinaryAccuracy');
-  assert.deepEqual(spec.inputs.map((i) => [i.name, i.optional]), [['preds', false], ['target', false], ['sample_weight', true]]);
+  assert.deepEqual(
+    spec.inputs.map((i) => [i.name, i.optional]),
+    [
+      ['preds', false],
+      ['target', false],
+      ['sample_weight', true],
+    ],
+  );
   const m = new lib.BinaryAccuracy();
   try {
     m.update(preds, target, weight);
     m.update(preds, target); // unweighted after weighted: weight 1 per row
     const w = weight.reduce((a, b) => a + b, 0);
-    let hits = 0, whits = 0;
+    let hits = 0,
+      whits = 0;
     for (let i = 0; i < preds.length; i++) {
       const ok = (preds[i] > 0.5 ? 1 : 0) === target[i];
       hits += ok;
@@ -83,7 +95,10 @@ test('weighted and unweighted states merge and a weighted blob loads', () => {
     a.merge(b);
     fresh.loadState(b.saveState());
     assert.equal(fresh.compute(), b.compute());
-    const twice = value('MulticlassAccuracy', { numClasses: 3, average: 'macro' }, (m) => { m.update(p, t); m.update(p, t); });
+    const twice = value('MulticlassAccuracy', { numClasses: 3, average: 'macro' }, (m) => {
+      m.update(p, t);
+      m.update(p, t);
+    });
     assert.ok(Math.abs(a.compute() - twice) < 1e-12);
   } finally {
     a.dispose();

@@ -34,7 +34,9 @@ function binaryBatches(seed, count, n) {
   const r = rng(seed);
   return Array.from({ length: count }, () => {
     const target = Int32Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0));
-    const preds = Float32Array.from(target, (t) => Math.min(0.999, Math.max(0.001, 0.5 + (t - 0.5) * 0.4 + (r() - 0.5) * 0.8)));
+    const preds = Float32Array.from(target, (t) =>
+      Math.min(0.999, Math.max(0.001, 0.5 + (t - 0.5) * 0.4 + (r() - 0.5) * 0.8)),
+    );
     return [preds, target];
   });
 }
@@ -50,20 +52,40 @@ const KINDS = [
   ['BinaryAccuracy', () => createMetric('BinaryAccuracy'), binaryBatches(1, 3, 90)],
   ['BinaryAUROC', () => createMetric('BinaryAUROC'), binaryBatches(2, 3, 90)],
   ['BinaryROC (exact curve)', () => createMetric('BinaryROC'), binaryBatches(3, 3, 90)],
-  ['BinaryPrecisionRecallCurve (binned)', () => createMetric('BinaryPrecisionRecallCurve', { thresholds: 11 }), binaryBatches(4, 3, 90)],
-  ['MulticlassF1Score macro', () => createMetric('MulticlassF1Score', { numClasses: 3, average: 'macro' }), classificationBatches(5, 3, 90, 3)],
-  ['MulticlassConfusionMatrix', () => createMetric('MulticlassConfusionMatrix', { numClasses: 3 }), classificationBatches(6, 3, 90, 3)],
+  [
+    'BinaryPrecisionRecallCurve (binned)',
+    () => createMetric('BinaryPrecisionRecallCurve', { thresholds: 11 }),
+    binaryBatches(4, 3, 90),
+  ],
+  [
+    'MulticlassF1Score macro',
+    () => createMetric('MulticlassF1Score', { numClasses: 3, average: 'macro' }),
+    classificationBatches(5, 3, 90, 3),
+  ],
+  [
+    'MulticlassConfusionMatrix',
+    () => createMetric('MulticlassConfusionMatrix', { numClasses: 3 }),
+    classificationBatches(6, 3, 90, 3),
+  ],
   ['MeanSquaredError', () => createMetric('MeanSquaredError'), regressionBatches(7, 3, 90)],
   ['R2Score', () => createMetric('R2Score'), regressionBatches(8, 3, 90)],
-  ['MetricCollection', () => new MetricCollection({
-    acc: createMetric('MulticlassAccuracy', { numClasses: 3 }),
-    recall: createMetric('MulticlassRecall', { numClasses: 3, average: 'none' }),
-    auroc: createMetric('MulticlassAUROC', { numClasses: 3 }),
-  }), classificationBatches(9, 3, 90, 3)],
+  [
+    'MetricCollection',
+    () =>
+      new MetricCollection({
+        acc: createMetric('MulticlassAccuracy', { numClasses: 3 }),
+        recall: createMetric('MulticlassRecall', { numClasses: 3, average: 'none' }),
+        auroc: createMetric('MulticlassAUROC', { numClasses: 3 }),
+      }),
+    classificationBatches(9, 3, 90, 3),
+  ],
 ];
 
 for (const [label, make, batches] of KINDS) {
-  for (const [keyKind, keysOf] of [['int keys', (k) => k], ['string keys', stringKeys]]) {
+  for (const [keyKind, keysOf] of [
+    ['int keys', (k) => k],
+    ['string keys', stringKeys],
+  ]) {
     test(`SlicedMetric(${label}), ${keyKind}: each slice equals a separate metric on its rows; overall equals the plain metric`, () => {
       const keys = keysOf(intKeys(label.length, batches));
       const sliced = new SlicedMetric(make());
@@ -86,13 +108,19 @@ for (const [label, make, batches] of KINDS) {
       assert.equal(got.slices.length, separate.size);
       assert.equal(got.slices.length, 5, 'the key first seen in batch 2 is a slice');
       const sortedKeys = [...separate.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      assert.deepEqual(got.slices.map((s) => s.key), sortedKeys);
+      assert.deepEqual(
+        got.slices.map((s) => s.key),
+        sortedKeys,
+      );
       for (const s of got.slices) {
         const want = separate.get(s.key);
         assert.equal(s.count, want.count, `count of ${s.key}`);
         assert.deepEqual(plain(s.value), plain(want.metric.compute()), `slice ${s.key}`);
       }
-      assert.equal(got.slices.reduce((a, s) => a + s.count, 0), batches.reduce((a, b) => a + b[1].length, 0));
+      assert.equal(
+        got.slices.reduce((a, s) => a + s.count, 0),
+        batches.reduce((a, b) => a + b[1].length, 0),
+      );
 
       // save -> load into a fresh wrapper gives the same values
       const restored = new SlicedMetric(make());
@@ -106,7 +134,9 @@ for (const [label, make, batches] of KINDS) {
 test('SlicedMetric: merge of shards with different slice sets equals one pass over all rows', () => {
   const batches = binaryBatches(11, 4, 60);
   const r = rng(12);
-  const keys = batches.map((_, j) => Array.from({ length: 60 }, () => (j < 2 ? ['a', 'b'] : ['b', 'c', 7])[Math.floor(r() * (j < 2 ? 2 : 3))]));
+  const keys = batches.map((_, j) =>
+    Array.from({ length: 60 }, () => (j < 2 ? ['a', 'b'] : ['b', 'c', 7])[Math.floor(r() * (j < 2 ? 2 : 3))]),
+  );
   const one = new SlicedMetric(createMetric('BinaryF1Score'));
   const shardA = new SlicedMetric(createMetric('BinaryF1Score'));
   const shardB = new SlicedMetric(createMetric('BinaryF1Score'));
@@ -125,13 +155,26 @@ test('SlicedMetric: merge of shards with different slice sets equals one pass ov
 test('SlicedMetric: declared keys report empty slices (value null, count 0); 1 and "1" are different slices; reset', () => {
   const [preds, target] = binaryBatches(13, 1, 8)[0];
   const m = new SlicedMetric(createMetric('BinaryAccuracy'), { keys: ['never', 1] });
-  assert.deepEqual(plain(m.compute().slices), [{ key: 1, value: null, count: 0 }, { key: 'never', value: null, count: 0 }]);
+  assert.deepEqual(plain(m.compute().slices), [
+    { key: 1, value: null, count: 0 },
+    { key: 'never', value: null, count: 0 },
+  ]);
   m.update(preds, target, [1, 1, '1', '1', 1, 1, '1', 1]);
   const got = m.compute();
-  assert.deepEqual(got.slices.map((s) => [s.key, s.count]), [[1, 5], ['1', 3], ['never', 0]]);
+  assert.deepEqual(
+    got.slices.map((s) => [s.key, s.count]),
+    [
+      [1, 5],
+      ['1', 3],
+      ['never', 0],
+    ],
+  );
   assert.equal(got.slices[2].value, null);
   m.update(preds.subarray(0, 0), target.subarray(0, 0), []); // an empty batch
-  assert.deepEqual(m.compute().slices.map((s) => s.count), [5, 3, 0]);
+  assert.deepEqual(
+    m.compute().slices.map((s) => s.count),
+    [5, 3, 0],
+  );
   m.reset();
   assert.deepEqual(m.keys, [1, 'never'], 'reset keeps the declared slices only');
   const blob = m.saveState();
@@ -142,7 +185,7 @@ test('SlicedMetric: declared keys report empty slices (value null, count 0); 1 a
   other.dispose();
 });
 
-test('SlicedMetric: forward returns the batch\'s own slices and accumulates', () => {
+test("SlicedMetric: forward returns the batch's own slices and accumulates", () => {
   const batches = binaryBatches(14, 2, 40);
   const keys = batches.map((b) => Array.from(b[1], (_, i) => i % 3));
   const m = new SlicedMetric(createMetric('BinaryAccuracy'));
@@ -169,14 +212,33 @@ test('SlicedMetric: a refused update (bad target in one slice, bad key, too many
   assert.throws(() => m.update(preds, badTarget, newKeys), /target/);
   assert.deepEqual(plain(m.compute()), before);
   assert.deepEqual(m.keys, ['x', 'y', 'z'], 'no slice was created by the refused batch');
-  assert.throws(() => m.update(preds, target, keys.map((k, i) => (i === 3 ? 1.5 : k))), /integers or strings.*row 3/);
+  assert.throws(
+    () =>
+      m.update(
+        preds,
+        target,
+        keys.map((k, i) => (i === 3 ? 1.5 : k)),
+      ),
+    /integers or strings.*row 3/,
+  );
   assert.throws(() => m.update(preds, target, keys.slice(1)), /slice keys are 29/);
-  assert.throws(() => m.update(preds, target, keys.map((k, i) => (i < 2 ? `id${i}` : k))), /more than maxSlices 4/);
+  assert.throws(
+    () =>
+      m.update(
+        preds,
+        target,
+        keys.map((k, i) => (i < 2 ? `id${i}` : k)),
+      ),
+    /more than maxSlices 4/,
+  );
   // without keys, the target is taken for the keys and the metric misses an input: refused all the same
   assert.throws(() => m.update(preds, target));
   assert.deepEqual(plain(m.compute()), before);
   assert.deepEqual(m.saveState(), blob);
-  assert.throws(() => m.loadState(new SlicedMetric(createMetric('BinaryF1Score')).saveState()), /other options or members/);
+  assert.throws(
+    () => m.loadState(new SlicedMetric(createMetric('BinaryF1Score')).saveState()),
+    /other options or members/,
+  );
   assert.deepEqual(plain(m.compute()), before);
   m.dispose();
   assert.throws(() => m.compute(), /disposed/);

@@ -22,21 +22,37 @@ test('one pair: a deletion and an insertion keep five hits', () => {
 });
 
 test('spans slice the strings given: emoji, accents, Python whitespace', () => {
-  const pred = 'héllo \u{1F600}  wörld'; const target = 'héllo\u3000there wörld';
+  const pred = 'héllo \u{1F600}  wörld';
+  const target = 'héllo\u3000there wörld';
   const a = lib.alignTranscripts(pred, target);
   for (const t of a.predsTokens) assert.equal(pred.slice(t.start, t.end), t.text);
-  assert.deepEqual(a.predsTokens.map((t) => t.text), ['héllo', '\u{1F600}', 'wörld']);
-  assert.deepEqual(a.targetTokens.map((t) => t.text), ['héllo', 'there', 'wörld']);
-  assert.deepEqual(a.ops.map((o) => o.type), ['equal', 'substitute', 'equal']);
+  assert.deepEqual(
+    a.predsTokens.map((t) => t.text),
+    ['héllo', '\u{1F600}', 'wörld'],
+  );
+  assert.deepEqual(
+    a.targetTokens.map((t) => t.text),
+    ['héllo', 'there', 'wörld'],
+  );
+  assert.deepEqual(
+    a.ops.map((o) => o.type),
+    ['equal', 'substitute', 'equal'],
+  );
   const c = lib.alignTranscripts('a\u{1F600}c', 'abc', { unit: 'char' });
-  assert.deepEqual(c.predsTokens.map((t) => t.text), ['a', '\u{1F600}', 'c']);
+  assert.deepEqual(
+    c.predsTokens.map((t) => t.text),
+    ['a', '\u{1F600}', 'c'],
+  );
   assert.equal(c.substitutions, 1);
 });
 
 test('errors summed over pairs give WordErrorRate and CharErrorRate', () => {
   const preds = ['this is the prediction', 'there is an other sample', '', 'extra words here'];
   const target = ['this is the reference', 'there is another one', 'nothing said', 'words'];
-  for (const [unit, Cls] of [['word', lib.WordErrorRate], ['char', lib.CharErrorRate]]) {
+  for (const [unit, Cls] of [
+    ['word', lib.WordErrorRate],
+    ['char', lib.CharErrorRate],
+  ]) {
     const pairs = lib.alignTranscripts(preds, target, { unit });
     assert.equal(pairs.length, 4);
     const errors = pairs.reduce((s, p) => s + p.errors, 0);

@@ -28,7 +28,10 @@ test('readQrels / readRun read the files; trecInputs lines them up for the Retri
   assert.deepEqual([...qrels.keys()], ['q1', 'q2', 'q3']);
   assert.equal(qrels.get('q1').get('d3'), 2);
   const run = wm.readRun(RUN);
-  assert.deepEqual(run.get('q1').map((r) => r.doc), ['d2', 'd3', 'd5']);
+  assert.deepEqual(
+    run.get('q1').map((r) => r.doc),
+    ['d2', 'd3', 'd5'],
+  );
   const rows = wm.trecInputs(qrels, run, { binary: true });
   assert.deepEqual(rows.queries, ['q1', 'q2', 'q3']);
   // depth 3 (q1 retrieved 3): q1 = three retrieved in trec_eval's order (d3 0.9, d2 0.5, d5 0.1)
@@ -62,16 +65,26 @@ test('readQrels / readRun read the files; trecInputs lines them up for the Retri
 // Tied scores, worked by hand with trec_eval's rule (form_res_rels.c: score descending as a double,
 // then document id descending in byte order; the rank column is ignored).
 test("tied scores: trecInputs orders them as trec_eval does (document id descending), 'keep' as the metrics do", () => {
-  const qrels = wm.readQrels(['t1 0 a 2', 't1 0 b 0', 't1 0 c 1', 't1 0 d 0',
-    't2 0 y 1', 't2 0 z 0',
-    't3 0 \u{1F600} 1', 't3 0 \uFB01 0'].join('\n'));
-  const run = wm.readRun([
-    // t1: a, b, c tie at 1.0 -> trec_eval ranks c, b, a, then d
-    't1 Q0 a 1 1.0 r', 't1 Q0 b 2 1.0 r', 't1 Q0 c 3 1.0 r', 't1 Q0 d 4 0.5 r',
-    // t2: 0.30000001 > 0.3 as doubles (trec_eval: y first), equal as float32
-    't2 Q0 z 1 0.3 r', 't2 Q0 y 2 0.30000001 r',
-    // t3: a tie; UTF-8 bytes F0.. (emoji) > EF.. (U+FB01), though UTF-16 orders them the other way
-    't3 Q0 \uFB01 1 2 r', 't3 Q0 \u{1F600} 2 2 r'].join('\n'));
+  const qrels = wm.readQrels(
+    ['t1 0 a 2', 't1 0 b 0', 't1 0 c 1', 't1 0 d 0', 't2 0 y 1', 't2 0 z 0', 't3 0 \u{1F600} 1', 't3 0 \uFB01 0'].join(
+      '\n',
+    ),
+  );
+  const run = wm.readRun(
+    [
+      // t1: a, b, c tie at 1.0 -> trec_eval ranks c, b, a, then d
+      't1 Q0 a 1 1.0 r',
+      't1 Q0 b 2 1.0 r',
+      't1 Q0 c 3 1.0 r',
+      't1 Q0 d 4 0.5 r',
+      // t2: 0.30000001 > 0.3 as doubles (trec_eval: y first), equal as float32
+      't2 Q0 z 1 0.3 r',
+      't2 Q0 y 2 0.30000001 r',
+      // t3: a tie; UTF-8 bytes F0.. (emoji) > EF.. (U+FB01), though UTF-16 orders them the other way
+      't3 Q0 \uFB01 1 2 r',
+      't3 Q0 \u{1F600} 2 2 r',
+    ].join('\n'),
+  );
   assert.equal(Math.fround(0.3), Math.fround(0.30000001), 'the t2 case needs scores equal in float32');
   const perQuery = (Cls, options, rows) => {
     const m = new Cls(options);
@@ -82,7 +95,8 @@ test("tied scores: trecInputs orders them as trec_eval does (document id descend
       m.dispose();
     }
   };
-  const close = (a, b) => assert.ok(a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-6), `${a} vs ${b}`);
+  const close = (a, b) =>
+    assert.ok(a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-6), `${a} vs ${b}`);
   // binary at relevance >= 2: only t1's a (rank 3 in trec_eval's order), t2's y (rank 1), t3's emoji (rank 1)
   const strict = { binary: true, minRelevance: 2 };
   const docno = wm.trecInputs(qrels, run, strict);
@@ -101,7 +115,9 @@ test("tied scores: trecInputs orders them as trec_eval does (document id descend
   close(perQuery(wm.RetrievalMRR, {}, wm.trecInputs(qrels, run, { binary: true, ties: 'keep' })), [1, 1 / 2, 1 / 2]);
   // and NDCG averages the tied group's gain (2 + 0 + 1) / 3 over ranks 1-3 (TorchMetrics, scikit-learn)
   const tied = (1 + 1 / Math.log2(3) + 1 / 2) * 1;
-  close(perQuery(wm.RetrievalNormalizedDCG, {}, wm.trecInputs(qrels, run, { ties: 'keep' })).slice(0, 1), [tied / (2 + 1 / Math.log2(3))]);
+  close(perQuery(wm.RetrievalNormalizedDCG, {}, wm.trecInputs(qrels, run, { ties: 'keep' })).slice(0, 1), [
+    tied / (2 + 1 / Math.log2(3)),
+  ]);
 });
 
 test("negInfNotRetrieved: trec_eval's map / recip_rank / Rprec / ndcg without a cut", () => {
@@ -136,7 +152,10 @@ test('broken files are TrecFormatErrors naming the line', () => {
     [() => wm.readRun('q1 Q0 d1 1 0.5\n'), /run line 1: expected 6 columns/],
     [() => wm.readRun('q1 Q0 d1 first 0.5 t\n'), /run line 1: rank must be an integer/],
     [() => wm.readRun('q1 Q0 d1 1 NaN t\n'), /run line 1: score must be a finite number, got "NaN"/],
-    [() => wm.readRun('q1 Q0 d1 1 0.5 t\nq1 Q0 d1 2 0.4 t\n'), /run line 2: document "d1" is listed twice for query "q1"/],
+    [
+      () => wm.readRun('q1 Q0 d1 1 0.5 t\nq1 Q0 d1 2 0.4 t\n'),
+      /run line 2: document "d1" is listed twice for query "q1"/,
+    ],
   ];
   for (const [f, pattern] of cases) assert.throws(f, (e) => e instanceof wm.TrecFormatError && pattern.test(e.message));
   assert.throws(() => wm.readRun(42), TypeError);
@@ -146,7 +165,8 @@ test('broken files are TrecFormatErrors naming the line', () => {
 test('pairedTTest: df = 1 follows the Cauchy tail exactly; identical runs give p = 1', () => {
   for (const t of [0.5, 1, 3, 12.706]) {
     // two differences x, y with (x + y) / |x - y| = t
-    const x = (t + 1) / 2; const y = (t - 1) / 2;
+    const x = (t + 1) / 2;
+    const y = (t - 1) / 2;
     const r = wm.pairedTTest([x, y], [0, 0]);
     assert.ok(Math.abs(r.t - t) < 1e-12);
     const want = 1 - (2 / Math.PI) * Math.atan(t);
@@ -179,16 +199,41 @@ test('pairedRandomizationTest: seeded (same seed, same p) and close to the exact
 test('readTrecCsv: one table (query, document, score, relevance) gives the qrels and the run; trecRanking orders as trec_eval', () => {
   const csv = 'qid\tdocno\tscore\trel\textra\nq1\tb\t2.5\t1\tx\nq1\ta\t2.5\t\tx\nq1\tc\t9\t0\tx\n\nq2\td\t1\t2\tx\n';
   const { qrels, run } = wm.readTrecCsv(csv);
-  assert.deepEqual([...qrels.get('q1')], [['b', 1], ['c', 0]], 'an empty relevance is unjudged');
+  assert.deepEqual(
+    [...qrels.get('q1')],
+    [
+      ['b', 1],
+      ['c', 0],
+    ],
+    'an empty relevance is unjudged',
+  );
   assert.deepEqual([...qrels.get('q2')], [['d', 2]]);
-  assert.deepEqual(run.get('q1').map((d) => [d.doc, d.rank, d.score]), [['b', 1, 2.5], ['a', 2, 2.5], ['c', 3, 9]]);
+  assert.deepEqual(
+    run.get('q1').map((d) => [d.doc, d.rank, d.score]),
+    [
+      ['b', 1, 2.5],
+      ['a', 2, 2.5],
+      ['c', 3, 9],
+    ],
+  );
   // trec_eval's order: score descending, the tie of a and b by document id descending
-  assert.deepEqual(wm.trecRanking(run, 'q1').map((d) => [d.doc, d.rank]), [['c', 1], ['b', 2], ['a', 3]]);
+  assert.deepEqual(
+    wm.trecRanking(run, 'q1').map((d) => [d.doc, d.rank]),
+    [
+      ['c', 1],
+      ['b', 2],
+      ['a', 3],
+    ],
+  );
   assert.deepEqual(wm.trecRanking(run, 'nope'), []);
   // the same numbers as the two trec_eval files holding the same lines
-  const fromFiles = wm.trecInputs(wm.readQrels('q1 0 b 1\nq1 0 c 0\nq2 0 d 2\n'), wm.readRun('q1 Q0 b 1 2.5 t\nq1 Q0 a 2 2.5 t\nq1 Q0 c 3 9 t\nq2 Q0 d 1 1 t\n'));
+  const fromFiles = wm.trecInputs(
+    wm.readQrels('q1 0 b 1\nq1 0 c 0\nq2 0 d 2\n'),
+    wm.readRun('q1 Q0 b 1 2.5 t\nq1 Q0 a 2 2.5 t\nq1 Q0 c 3 9 t\nq2 Q0 d 1 1 t\n'),
+  );
   const fromCsv = wm.trecInputs(qrels, run);
-  for (const k of ['preds', 'target', 'indexes', 'queries']) assert.deepEqual(Array.from(fromCsv[k]), Array.from(fromFiles[k]), k);
+  for (const k of ['preds', 'target', 'indexes', 'queries'])
+    assert.deepEqual(Array.from(fromCsv[k]), Array.from(fromFiles[k]), k);
   assert.equal(wm.isTrecCsv(csv), true);
   assert.equal(wm.isTrecCsv('\nquery,document,score,relevance\n'), true);
   assert.equal(wm.isTrecCsv('q1 Q0 doc1 1 2.5 run\n'), false, 'a trec_eval run file');
@@ -207,6 +252,11 @@ test('readTrecCsv: broken tables are TrecFormatErrors naming the line', () => {
     ['query,document,score,relevance\n', /no rows after the header/],
     ['', /the file is empty/],
   ];
-  for (const [text, re] of bad) assert.throws(() => wm.readTrecCsv(text), (e) => e instanceof wm.TrecFormatError && re.test(e.message), JSON.stringify(text));
+  for (const [text, re] of bad)
+    assert.throws(
+      () => wm.readTrecCsv(text),
+      (e) => e instanceof wm.TrecFormatError && re.test(e.message),
+      JSON.stringify(text),
+    );
   assert.throws(() => wm.trecRanking({}, 'q'), TypeError);
 });

@@ -33,29 +33,50 @@ test('demo page: accessibility and phone width', { timeout: 300_000 }, async (t)
   const { server, origin } = await startDemoServer();
   const browser = await launchChromium(chromium);
   try {
-    for (const colorScheme of ['light', 'dark']) await t.test(`axe-core: no critical or serious violation in any mode (${colorScheme} theme)`, async () => {
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme })).newPage();
-      await page.goto(origin + '/web/');
-      await page.evaluate(axeSource); // through the DevTools protocol: the page's CSP stays as it is
-      const found = [];
-      await showEveryMode(page, async (mode) => {
-        const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-        for (const v of r.violations.filter((x) => ['critical', 'serious'].includes(x.impact))) {
-          found.push(`${mode}: ${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-        }
+    for (const colorScheme of ['light', 'dark'])
+      await t.test(`axe-core: no critical or serious violation in any mode (${colorScheme} theme)`, async () => {
+        const page = await (
+          await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme })
+        ).newPage();
+        await page.goto(origin + '/web/');
+        await page.evaluate(axeSource); // through the DevTools protocol: the page's CSP stays as it is
+        const found = [];
+        await showEveryMode(page, async (mode) => {
+          const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+          for (const v of r.violations.filter((x) => ['critical', 'serious'].includes(x.impact))) {
+            found.push(
+              `${mode}: ${v.id} (${v.impact}): ${v.help}; ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(' | ')}`,
+            );
+          }
+        });
+        assert.deepEqual(found, []);
       });
-      assert.deepEqual(found, []);
-    });
 
     await t.test('390x844: no horizontal scroll in any mode', async () => {
-      const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+      const page = await (
+        await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+      ).newPage();
       await page.goto(origin + '/web/');
       const wide = [];
       await showEveryMode(page, async (mode) => {
-        const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
-          culprits: [...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
-            && !e.closest('.out, pre, .table-scroll')).slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`) }));
-        if (w.scroll > w.client) wide.push(`${mode}: page ${w.scroll} px wide in a ${w.client} px screen (${w.culprits.join(', ')})`);
+        const w = await page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth,
+          culprits: [...document.querySelectorAll('body *')]
+            .filter(
+              (e) =>
+                e.offsetParent !== null &&
+                e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 &&
+                !e.closest('.out, pre, .table-scroll'),
+            )
+            .slice(0, 5)
+            .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`),
+        }));
+        if (w.scroll > w.client)
+          wide.push(`${mode}: page ${w.scroll} px wide in a ${w.client} px screen (${w.culprits.join(', ')})`);
       });
       assert.deepEqual(wide, []);
     });

@@ -36,7 +36,10 @@ export async function startDemoServer() {
 }
 
 export function launchChromium(chromium) {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /**
@@ -50,7 +53,11 @@ export function settledState(page, mode = 'classification') {
   const done = ['ready', 'error', 'empty'];
   return async () => {
     for (;;) {
-      await page.waitForFunction(([sel, ok]) => ok.includes(document.querySelector(sel)?.dataset.state), [selector, done], { timeout: 120_000 });
+      await page.waitForFunction(
+        ([sel, ok]) => ok.includes(document.querySelector(sel)?.dataset.state),
+        [selector, done],
+        { timeout: 120_000 },
+      );
       await page.waitForTimeout(200);
       const state = await page.$eval(selector, (e) => e.dataset.state);
       if (done.includes(state)) return state;
@@ -65,7 +72,11 @@ export function settledState(page, mode = 'classification') {
  */
 export async function openedState(page, mode = 'classification') {
   const selector = `[data-results="${mode}"]`;
-  await page.waitForFunction((sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.state), selector, { timeout: 120_000 });
+  await page.waitForFunction(
+    (sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.state),
+    selector,
+    { timeout: 120_000 },
+  );
   return settledState(page, mode)();
 }
 
@@ -80,33 +91,49 @@ export const input = (role) => `input[data-input="${role}"]`;
  * with its data-value parsed (NaN kept), data-class, data-average, data-key, data-options and its table's id.
  */
 export function shownMetrics(page, mode = 'classification') {
-  return page.$$eval(`[data-results="${mode}"] [data-metric]`, (els) => els.map((e) => ({
-    metric: e.dataset.metric,
-    value: /^(NaN|-?Infinity)$/.test(e.dataset.value) ? Number(e.dataset.value) : JSON.parse(e.dataset.value),
-    class: e.dataset.class ?? null,
-    average: e.dataset.average ?? null,
-    key: e.dataset.key ?? null,
-    options: e.dataset.options ? JSON.parse(e.dataset.options) : null,
-    table: e.closest('table')?.id || null, // where it is shown: #metrics-table, #per-class-table, a plot's values, ...
-  })));
+  return page.$$eval(`[data-results="${mode}"] [data-metric]`, (els) =>
+    els.map((e) => ({
+      metric: e.dataset.metric,
+      value: /^(NaN|-?Infinity)$/.test(e.dataset.value) ? Number(e.dataset.value) : JSON.parse(e.dataset.value),
+      class: e.dataset.class ?? null,
+      average: e.dataset.average ?? null,
+      key: e.dataset.key ?? null,
+      options: e.dataset.options ? JSON.parse(e.dataset.options) : null,
+      table: e.closest('table')?.id || null, // where it is shown: #metrics-table, #per-class-table, a plot's values, ...
+    })),
+  );
 }
 
 /** The visible role="alert" elements' text (the contract: at most one, the mode's banner). */
 export function visibleAlerts(page) {
-  return page.$$eval('[role="alert"]', (els) => els.filter((e) => e.offsetParent !== null).map((e) => ({
-    text: e.textContent, link: e.querySelector('a[href^="#"]')?.getAttribute('href') ?? null })));
+  return page.$$eval('[role="alert"]', (els) =>
+    els
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => ({
+        text: e.textContent,
+        link: e.querySelector('a[href^="#"]')?.getAttribute('href') ?? null,
+      })),
+  );
 }
 
 /** A simple comma-separated sample file: its header and a column getter. */
 export function readCsv(file) {
-  const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+  const [header, ...rows] = readFileSync(file, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(','));
   return { header, col: (name) => rows.map((r) => r[header.indexOf(name)]) };
 }
 
 /** Columns of number strings as one row-major [n, columns] float64 tensor. */
 export function stack(columns) {
   const n = columns[0].length;
-  return { data: Float64Array.from({ length: n * columns.length }, (_, k) => Number(columns[k % columns.length][Math.floor(k / columns.length)])), shape: [n, columns.length] };
+  return {
+    data: Float64Array.from({ length: n * columns.length }, (_, k) =>
+      Number(columns[k % columns.length][Math.floor(k / columns.length)]),
+    ),
+    shape: [n, columns.length],
+  };
 }
 
 /**
@@ -127,7 +154,8 @@ export function writeSyntheticCsv(file, rows, { binary = false } = {}) {
       let ok = true;
       while (i < rows && ok) {
         let chunk = '';
-        for (let k = 0; k < 10000 && i < rows; k++, i++) chunk += row(i, ((i * 7919) % 1000) / 1000, ((i * 104729) % 1000) / 1000);
+        for (let k = 0; k < 10000 && i < rows; k++, i++)
+          chunk += row(i, ((i * 7919) % 1000) / 1000, ((i * 104729) % 1000) / 1000);
         ok = s.write(chunk);
       }
       if (i < rows) s.once('drain', more);
@@ -146,10 +174,16 @@ export function writeSyntheticCsv(file, rows, { binary = false } = {}) {
 export function startMainThreadProbe(page, { timers = false } = {}) {
   return page.evaluate((withTimers) => {
     const p = (window.__probe = { frames: [], timers: [], progress: [], parsedAt: null, start: performance.now() });
-    const frame = () => { p.frames.push(performance.now()); if (!p.stop) requestAnimationFrame(frame); };
+    const frame = () => {
+      p.frames.push(performance.now());
+      if (!p.stop) requestAnimationFrame(frame);
+    };
     requestAnimationFrame(frame);
     if (withTimers) {
-      const tick = () => { p.timers.push(performance.now()); if (!p.stop) setTimeout(tick, 0); };
+      const tick = () => {
+        p.timers.push(performance.now());
+        if (!p.stop) setTimeout(tick, 0);
+      };
       tick();
     }
     const bar = document.querySelector('#parse-progress');

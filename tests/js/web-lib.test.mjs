@@ -28,7 +28,16 @@ function npy(header, data, major = 1) {
 }
 
 test('npy: round trip of every little-endian dtype', () => {
-  for (const T of [Float64Array, Float32Array, Int32Array, Int16Array, Int8Array, Uint8Array, Uint16Array, Uint32Array]) {
+  for (const T of [
+    Float64Array,
+    Float32Array,
+    Int32Array,
+    Int16Array,
+    Int8Array,
+    Uint8Array,
+    Uint16Array,
+    Uint32Array,
+  ]) {
     const data = T.from([1, 2, 3, 4, 5, 6]);
     const r = parseNpy(writeNpy(data, [2, 3]));
     assert.deepEqual(r.shape, [2, 3]);
@@ -47,11 +56,25 @@ test('npy: bool, big-endian, Fortran order, format 2.0', () => {
   const be = new Uint8Array(16);
   new DataView(be.buffer).setFloat64(0, 1.5, false);
   new DataView(be.buffer).setFloat64(8, -2.25, false);
-  assert.deepEqual(Array.from(parseNpy(npy("{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }", be)).data), [1.5, -2.25]);
+  assert.deepEqual(
+    Array.from(parseNpy(npy("{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }", be)).data),
+    [1.5, -2.25],
+  );
   // [[1, 2, 3], [4, 5, 6]] stored column-major: 1 4 2 5 3 6
-  const f = parseNpy(npy("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", new Uint8Array(Int32Array.from([1, 4, 2, 5, 3, 6]).buffer)));
+  const f = parseNpy(
+    npy(
+      "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }",
+      new Uint8Array(Int32Array.from([1, 4, 2, 5, 3, 6]).buffer),
+    ),
+  );
   assert.deepEqual(Array.from(f.data), [1, 2, 3, 4, 5, 6]);
-  const v2 = parseNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(Float32Array.from([0.5, 4]).buffer), 2));
+  const v2 = parseNpy(
+    npy(
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+      new Uint8Array(Float32Array.from([0.5, 4]).buffer),
+      2,
+    ),
+  );
   assert.deepEqual(Array.from(v2.data), [0.5, 4]);
 });
 
@@ -60,8 +83,14 @@ test('npy: corrupt files are refused with a reason', () => {
   assert.throws(() => parseNpy(new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 200, 0, 1, 2])), /truncated/);
   const full = writeNpy(new Float64Array([1, 2, 3]), [3]);
   assert.throws(() => parseNpy(full.subarray(0, full.length - 4)), /data is truncated/);
-  assert.throws(() => parseNpy(npy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16))), /not supported/);
-  assert.throws(() => parseNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16), 9)), /version 9/);
+  assert.throws(
+    () => parseNpy(npy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16))),
+    /not supported/,
+  );
+  assert.throws(
+    () => parseNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16), 9)),
+    /version 9/,
+  );
 });
 
 test('CSV cells and header detection', () => {
@@ -70,15 +99,33 @@ test('CSV cells and header detection', () => {
   assert.ok(Number.isNaN(cellNumber('nan')));
   assert.equal(cellNumber('-inf'), -Infinity);
   assert.equal(cellNumber('cat'), undefined);
-  assert.equal(detectHeader([['p', 'y'], ['0.1', '1'], ['0.3', '0']]), true);
-  assert.equal(detectHeader([['0.1', '1'], ['0.3', '0']]), false);
+  assert.equal(
+    detectHeader([
+      ['p', 'y'],
+      ['0.1', '1'],
+      ['0.3', '0'],
+    ]),
+    true,
+  );
+  assert.equal(
+    detectHeader([
+      ['0.1', '1'],
+      ['0.3', '0'],
+    ]),
+    false,
+  );
   assert.equal(detectHeader([['label'], ['cat'], ['dog'], ['cat']]), true);
   assert.equal(detectHeader([['cat'], ['dog'], ['cat']]), false); // a label column without header
 });
 
 test('TableBuilder: text columns become categories; ragged rows are an error naming the line', () => {
   const t = new TableBuilder();
-  t.add([['score', 'label'], ['0.5', 'cat'], ['0.25', 'dog'], ['0.75', 'cat']]);
+  t.add([
+    ['score', 'label'],
+    ['0.5', 'cat'],
+    ['0.25', 'dog'],
+    ['0.75', 'cat'],
+  ]);
   const d = t.finish();
   assert.equal(d.header, true);
   assert.deepEqual(Array.from(d.columns[0].values), [0.5, 0.25, 0.75]);
@@ -88,24 +135,53 @@ test('TableBuilder: text columns become categories; ragged rows are an error nam
 });
 
 test('JSON datasets: records, columns, nested arrays, {preds, target}; COCO and ragged refused', () => {
-  assert.equal(jsonToDataset([{ p: 0.1, y: 0 }, { p: 0.9, y: 1 }]).columns.length, 2);
+  assert.equal(
+    jsonToDataset([
+      { p: 0.1, y: 0 },
+      { p: 0.9, y: 1 },
+    ]).columns.length,
+    2,
+  );
   assert.equal(jsonToDataset({ p: [0.1, 0.9], y: [0, 1] }).rows, 2);
-  assert.deepEqual(jsonToDataset([[1, 2], [3, 4]]).shape, [2, 2]);
+  assert.deepEqual(
+    jsonToDataset([
+      [1, 2],
+      [3, 4],
+    ]).shape,
+    [2, 2],
+  );
   assert.deepEqual(Object.keys(jsonToDataset({ preds: [[[1]]], target: [[[0]]] }).tensors), ['preds', 'target']);
   assert.throws(() => jsonToDataset({ images: [], annotations: [] }), /COCO/);
   assert.throws(() => jsonToDataset([[1, 2], [3]]), /ragged/);
 });
 
-const table = (...cols) => ({ kind: 'table', name: 'f.csv', rows: cols[0][1].length, columns: cols.map(([name, values, categories = null]) => ({ name, values: Float64Array.from(values), categories })) });
+const table = (...cols) => ({
+  kind: 'table',
+  name: 'f.csv',
+  rows: cols[0][1].length,
+  columns: cols.map(([name, values, categories = null]) => ({ name, values: Float64Array.from(values), categories })),
+});
 
 test('task suggestion from the data', () => {
   const suggest = (ds, tg = null) => suggestTask(buildInputs(collectColumns(ds, tg))).task;
   assert.equal(suggest(table(['score', [0.1, 0.8, 0.6]], ['label', [0, 1, 1]])), 'binary');
-  assert.equal(suggest(table(['id', [0, 1, 2]], ['price_pred', [1.5, 2, 3]], ['true_price', [1.2, 2.5, 3]])), 'regression');
+  assert.equal(
+    suggest(table(['id', [0, 1, 2]], ['price_pred', [1.5, 2, 3]], ['true_price', [1.2, 2.5, 3]])),
+    'regression',
+  );
   assert.equal(suggest(table(['p_a', [0.7, 0.2]], ['p_b', [0.3, 0.8]], ['label', [0, 1]])), 'multiclass');
   assert.equal(suggest(table(['pred', [0, 2, 1]], ['target', [0, 2, 2]])), 'multiclass');
-  assert.equal(suggest(table(['p_x', [0.7, 0.2]], ['p_y', [0.3, 0.8]], ['x_true', [1, 0]], ['y_true', [1, 1]])), 'multilabel');
-  assert.equal(suggest({ kind: 'tensor', name: 'p.npy', data: new Float64Array(8), shape: [2, 2, 2] }, { kind: 'tensor', name: 't.npy', data: new Float64Array(8).fill(1), shape: [2, 2, 2] }), 'segmentation');
+  assert.equal(
+    suggest(table(['p_x', [0.7, 0.2]], ['p_y', [0.3, 0.8]], ['x_true', [1, 0]], ['y_true', [1, 1]])),
+    'multilabel',
+  );
+  assert.equal(
+    suggest(
+      { kind: 'tensor', name: 'p.npy', data: new Float64Array(8), shape: [2, 2, 2] },
+      { kind: 'tensor', name: 't.npy', data: new Float64Array(8).fill(1), shape: [2, 2, 2] },
+    ),
+    'segmentation',
+  );
   // a separate targets file: its columns are targets
   assert.equal(suggest(table(['score', [0.1, 0.8]]), table(['whatever', [0, 1]])), 'binary');
 });
@@ -114,17 +190,25 @@ test('class names from column names; text labels mapped to them', () => {
   assert.equal(className('p_cat'), 'cat');
   assert.equal(className('dog_prob'), 'dog');
   assert.equal(className('vehicle_true'), 'vehicle');
-  const inputs = buildInputs(collectColumns(table(['cat', [0.9, 0.2]], ['dog', [0.1, 0.8]], ['label', [0, 1], ['dog', 'cat']])));
+  const inputs = buildInputs(
+    collectColumns(table(['cat', [0.9, 0.2]], ['dog', [0.1, 0.8]], ['label', [0, 1], ['dog', 'cat']])),
+  );
   assert.deepEqual(inputs.classNames, ['cat', 'dog']);
   assert.deepEqual(Array.from(inputs.target.data), [1, 0]);
-  assert.throws(() => buildInputs(collectColumns(table(['cat', [0.9]], ['dog', [0.1]], ['label', [0], ['bird']]))), /not the class names/);
+  assert.throws(
+    () => buildInputs(collectColumns(table(['cat', [0.9]], ['dog', [0.1]], ['label', [0], ['bird']]))),
+    /not the class names/,
+  );
 });
 
 // Issue 15: the defects seen on the demo page, at the level of the pure helpers (the browser
 // tests in web-demo-defects.test.mjs check the page itself).
 const csvTable = (text, hasHeader = 'auto') => {
   const t = new TableBuilder({ skipBlank: true });
-  t.add(text.split('\n').map((l) => l.split(',')), hasHeader);
+  t.add(
+    text.split('\n').map((l) => l.split(',')),
+    hasHeader,
+  );
   return { ...t.finish(), name: 'f.csv', format: 'csv' };
 };
 
@@ -132,9 +216,15 @@ test('pandas: an unnamed first column 0..n-1 is a sample id; a header 0..C-1 is 
   // pd.DataFrame({'p_a':..., 'p_b':..., 'label':...}).to_csv(): an index column with an empty name
   const indexed = csvTable(',p_a,p_b,label\n0,0.9,0.1,0\n1,0.2,0.8,1\n2,0.6,0.4,0\n');
   const { columns } = collectColumns({ ...indexed, name: 'p.csv' }, null);
-  assert.deepEqual(columns.map((c) => c.role), ['id', 'pred', 'pred', 'target']);
+  assert.deepEqual(
+    columns.map((c) => c.role),
+    ['id', 'pred', 'pred', 'target'],
+  );
   // a named column holding 0..n-1 is not taken for an index
-  assert.equal(guessRole({ name: 'score', unnamed: false, values: Float64Array.from([0, 1, 2]), categories: null }, 0), 'pred');
+  assert.equal(
+    guessRole({ name: 'score', unnamed: false, values: Float64Array.from([0, 1, 2]), categories: null }, 0),
+    'pred',
+  );
   // pd.DataFrame(proba).to_csv(index=False) and pd.DataFrame(proba).to_csv()
   for (const text of ['0,1,2\n0.2,0.3,0.5\n0.1,0.1,0.8\n', ',0,1,2\n0,0.2,0.3,0.5\n1,0.1,0.1,0.8\n']) {
     const d = csvTable(text);
@@ -142,13 +232,22 @@ test('pandas: an unnamed first column 0..n-1 is a sample id; a header 0..C-1 is 
     assert.equal(d.rows, 2, text);
   }
   // a headerless file of integer labels that happens to start 0,1,2 keeps its first row
-  assert.equal(detectHeader([['0', '1', '2'], ['1', '2', '0'], ['2', '0', '1']]), false);
+  assert.equal(
+    detectHeader([
+      ['0', '1', '2'],
+      ['1', '2', '0'],
+      ['2', '0', '1'],
+    ]),
+    false,
+  );
 });
 
 test('sklearn names: y_true/y_test are targets; y_pred, y_score, y_prob, y_proba, y_hat are predictions', () => {
   const col = (name) => ({ name, values: Float64Array.from([0.1, 0.9]), categories: null });
-  for (const n of ['y_true', 'y_test', 'y', 'target', 'label', 'labels', 'cat_true', 'target_cat']) assert.equal(guessRole(col(n)), 'target', n);
-  for (const n of ['y_score', 'y_pred', 'y_prob', 'y_proba', 'y_hat', 'y:hat', 'score']) assert.equal(guessRole(col(n)), 'pred', n);
+  for (const n of ['y_true', 'y_test', 'y', 'target', 'label', 'labels', 'cat_true', 'target_cat'])
+    assert.equal(guessRole(col(n)), 'target', n);
+  for (const n of ['y_score', 'y_pred', 'y_prob', 'y_proba', 'y_hat', 'y:hat', 'score'])
+    assert.equal(guessRole(col(n)), 'pred', n);
 });
 
 test('bad cells: text, empty and NaN cells are listed by line and column, not turned into categories', () => {
@@ -158,13 +257,22 @@ test('bad cells: text, empty and NaN cells are listed by line and column, not tu
   const { errors } = checkColumns({ columns });
   assert.equal(errors.length, 2, errors.join('\n'));
   assert.match(errors[0], /column "score" \(f\.csv\): 1 bad cell: line 6: empty/);
-  assert.match(errors[1], /column "label" \(f\.csv\): 2 bad cells: line 4: "oops" is not a number; line 7: nan \(not a number\)/);
+  assert.match(
+    errors[1],
+    /column "label" \(f\.csv\): 2 bad cells: line 4: "oops" is not a number; line 7: nan \(not a number\)/,
+  );
   assert.equal(rowPlace(d, 0), 'line 2');
   // a column that is not used (role ignore) is not checked
   columns[1].role = 'ignore';
   assert.equal(checkColumns({ columns }).errors.length, 1);
   // JSON: records are counted from 0
-  const j = { ...jsonToDataset([{ p: 0.2, y: 0 }, { p: null, y: 1 }]), name: 'r.json' };
+  const j = {
+    ...jsonToDataset([
+      { p: 0.2, y: 0 },
+      { p: null, y: 1 },
+    ]),
+    name: 'r.json',
+  };
   assert.match(checkColumns(collectColumns(j, null)).errors[0], /column "p" \(r\.json\): 1 bad cell: record 1: empty/);
   // arrays: NaN entries by row
   const a = { kind: 'tensor', data: Float64Array.from([0.1, NaN, 0.3]), shape: [3], name: 'p.npy', format: 'npy' };
@@ -173,13 +281,18 @@ test('bad cells: text, empty and NaN cells are listed by line and column, not tu
 });
 
 test('data warnings: 1-based labels, rows not summing to 1, id-like score columns; one error for 1-based labels', () => {
-  const oneBased = csvTable('p_a,p_b,p_c,p_d,label\n0.7,0.1,0.1,0.1,1\n0.1,0.7,0.1,0.1,2\n0.1,0.1,0.7,0.1,3\n0.1,0.1,0.1,0.7,4\n');
+  const oneBased = csvTable(
+    'p_a,p_b,p_c,p_d,label\n0.7,0.1,0.1,0.1,1\n0.1,0.7,0.1,0.1,2\n0.1,0.1,0.7,0.1,3\n0.1,0.1,0.1,0.7,4\n',
+  );
   const cols = collectColumns({ ...oneBased, name: 'f.csv' }, null);
   const { errors, warnings } = checkColumns(cols);
   assert.deepEqual(errors, []);
   assert.equal(warnings.length, 1, warnings.join('\n'));
   assert.match(warnings[0], /run 1\.\.4 with 4 score columns: they look 1-based/);
-  assert.throws(() => suggestTask(buildInputs(cols)), /target labels run 1\.\.4 but 4 score columns mean classes 0\.\.3 \(they look 1-based/);
+  assert.throws(
+    () => suggestTask(buildInputs(cols)),
+    /target labels run 1\.\.4 but 4 score columns mean classes 0\.\.3 \(they look 1-based/,
+  );
   const notSoftmax = csvTable('p_a,p_b,label\n0.5,0.4,0\n0.5,0.5,1\n');
   const w2 = checkColumns(collectColumns({ ...notSoftmax, name: 'f.csv' }, null)).warnings;
   assert.equal(w2.length, 1);
@@ -187,7 +300,10 @@ test('data warnings: 1-based labels, rows not summing to 1, id-like score column
   const idLike = csvTable('row_no,p_a,p_b,label\n17,0.5,0.5,0\n3,0.2,0.8,1\n9,0.9,0.1,0\n');
   const w3 = checkColumns(collectColumns({ ...idLike, name: 'f.csv' }, null)).warnings;
   assert.equal(w3.length, 1, w3.join('\n'));
-  assert.match(w3[0], /column "row_no" \(f\.csv\) holds distinct integers 3\.\.17 beside probability columns: it looks like a sample id/);
+  assert.match(
+    w3[0],
+    /column "row_no" \(f\.csv\) holds distinct integers 3\.\.17 beside probability columns: it looks like a sample id/,
+  );
 });
 
 test('class names: typed (commas or lines), a names file (lines, JSON list, {id: name}); bad JSON named', async () => {
@@ -202,5 +318,9 @@ test('class names: typed (commas or lines), a names file (lines, JSON list, {id:
   assert.throws(() => parseClassNames('[1, 2', 'names.json'), /names\.json: not valid JSON/);
   assert.throws(() => parseClassNames('{"a": 1', 'names.json'), /names\.json: not valid JSON/);
   assert.equal(classNamesText(['a', 'b']), 'a, b');
-  assert.deepEqual(parseClassNames(classNamesText(['a', 'b, c'])), ['a', 'b, c'], 'a name with a comma survives the field');
+  assert.deepEqual(
+    parseClassNames(classNamesText(['a', 'b, c'])),
+    ['a', 'b, c'],
+    'a name with a comma survives the field',
+  );
 });

@@ -18,8 +18,21 @@ await wasmetrics.init();
 const { MODES } = await import(pathToFileURL(join(webDir, 'js/modes/registry.mjs')).href);
 const { plain } = await import(pathToFileURL(join(webDir, 'js/mode-lib.mjs')).href);
 
-const numbers = (v) => (typeof v === 'number' ? [v] : typeof v === 'string' && /^(NaN|-?Infinity)$/.test(v) ? [Number(v)] : Array.isArray(v) ? v.flatMap(numbers) : v && typeof v === 'object' ? Object.values(v).flatMap(numbers) : [NaN]);
-const same = (a, b) => a.length === b.length && a.every((x, i) => (Number.isNaN(x) && Number.isNaN(b[i])) || Math.abs(x - b[i]) <= 1e-9 * Math.max(1, Math.abs(b[i])));
+const numbers = (v) =>
+  typeof v === 'number'
+    ? [v]
+    : typeof v === 'string' && /^(NaN|-?Infinity)$/.test(v)
+      ? [Number(v)]
+      : Array.isArray(v)
+        ? v.flatMap(numbers)
+        : v && typeof v === 'object'
+          ? Object.values(v).flatMap(numbers)
+          : [NaN];
+const same = (a, b) =>
+  a.length === b.length &&
+  a.every(
+    (x, i) => (Number.isNaN(x) && Number.isNaN(b[i])) || Math.abs(x - b[i]) <= 1e-9 * Math.max(1, Math.abs(b[i])),
+  );
 
 for (const name of MODES) {
   const mode = (await import(pathToFileURL(join(webDir, `js/modes/${name}.mjs`)).href)).default;
@@ -36,7 +49,8 @@ for (const name of MODES) {
           return { name: url.split('/').pop(), text: bytes.toString('utf8'), bytes: new Uint8Array(bytes) };
         };
         for (const [role, url] of Object.entries(sample.files)) {
-          if (Array.isArray(url)) { // a list input: its files in the folder named after the role (mode-lib.mjs codeSnippet)
+          if (Array.isArray(url)) {
+            // a list input: its files in the folder named after the role (mode-lib.mjs codeSnippet)
             mkdirSync(join(dir, role));
             files[role] = url.map((u) => one(u, join(dir, role, u.split('/').pop())));
             names[role] = files[role].map((f) => f.name);
@@ -46,18 +60,26 @@ for (const name of MODES) {
           }
         }
         // as the page reads them: a select's value is a string, a checkbox group's a list
-        const options = Object.fromEntries((mode.options ?? []).map((o) => [o.name, o.multiple ? o.default : String(o.default)]));
+        const options = Object.fromEntries(
+          (mode.options ?? []).map((o) => [o.name, o.multiple ? o.default : String(o.default)]),
+        );
         {
           const result = await mode.evaluate(files, wasmetrics, options);
           const script = mode.code(result, names, options);
           assert.match(script, /from 'wasmetrics'/);
-          writeFileSync(join(dir, 'evaluate.mjs'), script.replace("from 'wasmetrics'", `from ${JSON.stringify(distMjsUrl)}`));
+          writeFileSync(
+            join(dir, 'evaluate.mjs'),
+            script.replace("from 'wasmetrics'", `from ${JSON.stringify(distMjsUrl)}`),
+          );
           const cells = JSON.parse(execFileSync(process.execPath, ['evaluate.mjs'], { cwd: dir, encoding: 'utf8' }));
           assert.ok(cells.length > 0, 'the script prints numbers');
           const wrong = [];
           for (const cell of cells) {
             const want = plain(await mode.expected({ ...cell, value: undefined }, files, wasmetrics));
-            if (!same(numbers(cell.value), numbers(want))) wrong.push(`${cell.metric} ${JSON.stringify(cell.options)} key=${cell.key ?? ''}: script ${JSON.stringify(cell.value)}, package ${JSON.stringify(want)}`);
+            if (!same(numbers(cell.value), numbers(want)))
+              wrong.push(
+                `${cell.metric} ${JSON.stringify(cell.options)} key=${cell.key ?? ''}: script ${JSON.stringify(cell.value)}, package ${JSON.stringify(want)}`,
+              );
           }
           assert.deepEqual(wrong, []);
         }

@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { chromiumOrSkip, input, launchChromium, settledState, shownMetrics, startDemoServer, writeSyntheticCsv, openedState } from './web-harness.mjs';
+import {
+  chromiumOrSkip,
+  input,
+  launchChromium,
+  settledState,
+  shownMetrics,
+  startDemoServer,
+  writeSyntheticCsv,
+  openedState,
+} from './web-harness.mjs';
 
 test('demo page: the metrics table on 2 Web Workers equals one thread', { timeout: 600_000 }, async (t) => {
   const chromium = chromiumOrSkip(t);
@@ -29,7 +38,10 @@ test('demo page: the metrics table on 2 Web Workers equals one thread', { timeou
       assert.equal(await openedState(page), 'ready');
       await page.setInputFiles(input('predictions'), file);
       assert.equal(await settled(), 'ready');
-      const line = await page.$eval('#results-out [data-metrics-ms]', (e) => ({ workers: e.dataset.workers, text: e.textContent }));
+      const line = await page.$eval('#results-out [data-metrics-ms]', (e) => ({
+        workers: e.dataset.workers,
+        text: e.textContent,
+      }));
       assert.equal(line.workers, parallel === 'off' ? '1' : '2', line.text);
       shown[parallel] = (await shownMetrics(page)).filter((c) => c.options && c.class === null);
     }

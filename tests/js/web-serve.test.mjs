@@ -18,18 +18,27 @@ const T = { timeout: 120_000 };
 function startServe(args = [], env = {}) {
   const childEnv = { ...process.env, ...env };
   if (!('CI' in env)) delete childEnv.CI;
-  const child = spawn(process.execPath, [SERVE, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+  const child = spawn(process.execPath, [SERVE, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv,
+  });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
   const origin = new Promise((resolve, reject) => {
     child.stdout.on('data', () => {
       const m = /wasmetrics demo page: (http:\/\/127\.0\.0\.1:\d+)\/web\//.exec(out);
       if (m) resolve(m[1]);
     });
-    exited.then((r) => reject(new Error(`web/serve.mjs exited (${r.code ?? r.signal}) before printing its address:\n${r.out}${r.err}`)));
+    exited.then((r) =>
+      reject(new Error(`web/serve.mjs exited (${r.code ?? r.signal}) before printing its address:\n${r.out}${r.err}`)),
+    );
   });
   return { child, origin, exited, output: () => out + err };
 }
@@ -40,7 +49,9 @@ function rawRequest(origin, text) {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => socket.write(text)); // the server closes (Connection: close)
     let data = '';
-    socket.on('data', (d) => { data += d; });
+    socket.on('data', (d) => {
+      data += d;
+    });
     socket.on('error', reject);
     socket.on('close', () => {
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(data);
@@ -82,8 +93,11 @@ test('unparsable or foreign request targets and Host headers are refused; the se
     const origin = await s.origin;
     const host = new URL(origin).host;
     const port = new URL(origin).port;
-    const send = (target, hostHeader = host, version = '1.1') => rawRequest(origin,
-      `GET ${target} HTTP/${version}\r\n${hostHeader === null ? '' : `Host: ${hostHeader}\r\n`}Connection: close\r\n\r\n`);
+    const send = (target, hostHeader = host, version = '1.1') =>
+      rawRequest(
+        origin,
+        `GET ${target} HTTP/${version}\r\n${hostHeader === null ? '' : `Host: ${hostHeader}\r\n`}Connection: close\r\n\r\n`,
+      );
     // Issue 16 item 10: this request line threw an uncaught TypeError (Invalid URL) and killed the server.
     assert.equal(await send('http://a:99999/'), 403);
     assert.equal(await send('http://a:99999/', 'a:99999'), 403);
@@ -107,10 +121,16 @@ test('unparsable or foreign request targets and Host headers are refused; the se
 
 test('--check and CI: one load check of the page and what it needs, then exit 0', T, async () => {
   execFileSync(process.execPath, [join(repoRoot, 'web', 'scripts', 'vendor.mjs')], { stdio: 'ignore' });
-  for (const [args, env, why] of [[['--check'], {}, '--check'], [[], { CI: 'true' }, 'CI is set']]) {
+  for (const [args, env, why] of [
+    [['--check'], {}, '--check'],
+    [[], { CI: 'true' }, 'CI is set'],
+  ]) {
     const s = startServe(args, env);
     const { code, out, err } = await s.exited;
     assert.equal(code, 0, `${why}: ${out}${err}`);
-    assert.match(out, new RegExp(`checked: the page, its scripts, the package and its \\.wasm load \\(not serving: ${why}\\)`));
+    assert.match(
+      out,
+      new RegExp(`checked: the page, its scripts, the package and its \\.wasm load \\(not serving: ${why}\\)`),
+    );
   }
 });

@@ -12,7 +12,19 @@ import { importPackage } from './helpers.mjs';
 import { decodeBlob, encodeBlob, fnv1a32 } from '../../npm/src/blob.mjs';
 
 const lib = await importPackage();
-const { init, BootStrapper, ClasswiseWrapper, MeanSquaredError, MetricCollection, MetricTracker, MinMaxMetric, MulticlassAccuracy, MulticlassRecall, MultitaskWrapper, defineMetric } = lib;
+const {
+  init,
+  BootStrapper,
+  ClasswiseWrapper,
+  MeanSquaredError,
+  MetricCollection,
+  MetricTracker,
+  MinMaxMetric,
+  MulticlassAccuracy,
+  MulticlassRecall,
+  MultitaskWrapper,
+  defineMetric,
+} = lib;
 await init({ simd: true });
 
 // Accepted by MeanSquaredError, refused by MulticlassAccuracy({numClasses: 3}) (a target of 7).
@@ -57,7 +69,10 @@ const CASES = [
   {
     name: 'MultitaskWrapper',
     make: (c = 3) => new MultitaskWrapper({ a: mse(), b: acc(c) }),
-    batch: ([p, t]) => [{ a: p, b: p }, { a: t, b: t }],
+    batch: ([p, t]) => [
+      { a: p, b: p },
+      { a: t, b: t },
+    ],
   },
   {
     name: 'BootStrapper',
@@ -96,7 +111,11 @@ for (const c of CASES) {
     // A blob of another instance (other values) whose last part is corrupt.
     const other = c.make();
     other.update(...c.batch(good()));
-    assertUnchanged(w, () => w.loadState(corruptLastPart(other.saveState())), 'loadState of a blob with a corrupt last part');
+    assertUnchanged(
+      w,
+      () => w.loadState(corruptLastPart(other.saveState())),
+      'loadState of a blob with a corrupt last part',
+    );
     // What was accepted still works.
     w.update(...c.batch(good()));
     w.compute();
@@ -145,10 +164,19 @@ test('forged JS-side blob fields are refused and change nothing: rng, seed, min,
     ['a min that is no number', (h) => ({ ...h, min: 'lots' })],
     ['a max that is not a string', (h) => ({ ...h, max: { valueOf: 1 } })],
   ]) {
-    assertUnchanged(mm, () => mm.loadState(forgeHeader(mmBlob, 't', { kind: 'wrapper', name: 'MinMaxMetric' }, change)), `blob with ${what}`);
+    assertUnchanged(
+      mm,
+      () => mm.loadState(forgeHeader(mmBlob, 't', { kind: 'wrapper', name: 'MinMaxMetric' }, change)),
+      `blob with ${what}`,
+    );
   }
 
-  const Sum = defineMetric({ name: 'ForgedSum', states: { total: { init: 0, reduce: 'sum' } }, update: (s, x) => ({ total: s.total + x.length }), compute: (s) => s.total });
+  const Sum = defineMetric({
+    name: 'ForgedSum',
+    states: { total: { init: 0, reduce: 'sum' } },
+    update: (s, x) => ({ total: s.total + x.length }),
+    compute: (s) => s.total,
+  });
   const sum = new Sum();
   sum.update([1, 2]);
   const sumBlob = sum.saveState();
@@ -157,7 +185,11 @@ test('forged JS-side blob fields are refused and change nothing: rng, seed, min,
     ['a fractional update count', (h) => ({ ...h, updates: 1.5 })],
     ['an update count that is a string', (h) => ({ ...h, updates: '1' })],
   ]) {
-    assertUnchanged(sum, () => sum.loadState(forgeHeader(sumBlob, 't', { kind: 'custom', name: 'ForgedSum' }, change)), `blob with ${what}`);
+    assertUnchanged(
+      sum,
+      () => sum.loadState(forgeHeader(sumBlob, 't', { kind: 'custom', name: 'ForgedSum' }, change)),
+      `blob with ${what}`,
+    );
   }
   // A section length that is no byte count.
   assertUnchanged(sum, () => sum.loadState(forgeNegativeSection(sumBlob)), 'blob with a negative section length');

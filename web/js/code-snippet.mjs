@@ -6,7 +6,12 @@
 // runs it in Node for each format.
 import { splitCsv } from './lib/csv-lite.mjs';
 import { DTYPES, fortranToC, parseNpy } from './lib/npy.mjs';
-import { binaryLabels, BOOTSTRAP_SEED as BOOTSTRAP_SEED_IN_SNIPPET, correctness, predictedLabels } from './lib/compare.mjs';
+import {
+  binaryLabels,
+  BOOTSTRAP_SEED as BOOTSTRAP_SEED_IN_SNIPPET,
+  correctness,
+  predictedLabels,
+} from './lib/compare.mjs';
 import { cellNumber, SPECIAL } from './lib/table.mjs';
 
 const J = JSON.stringify;
@@ -46,7 +51,8 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
   const cellsExpr = (c) => {
     const src = c.source;
     if (src.format === 'csv') return `${fileVar(src)}.map((row) => row[${src.col}])`;
-    if (src.format === 'json' && src.layout === 'records') return `${fileVar(src)}.map((record) => record[${J(src.key)}])`;
+    if (src.format === 'json' && src.layout === 'records')
+      return `${fileVar(src)}.map((record) => record[${J(src.key)}])`;
     if (src.format === 'json' && src.layout === 'columns') return `${fileVar(src)}[${J(src.key)}]`;
     if (src.format === 'json' && src.layout === 'strings') return fileVar(src);
     helpers.add('column');
@@ -61,13 +67,23 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
   const { columns, tensors } = collected;
   const body = [];
   // model B: its prediction columns, read as model A's are (the comparison needs column inputs)
-  const compare = result.compare && !result.compare.error && columnsB?.length && !tensors.pred && !tensors.target ? result.compare : null;
+  const compare =
+    result.compare && !result.compare.error && columnsB?.length && !tensors.pred && !tensors.target
+      ? result.compare
+      : null;
   if (tensors.pred || tensors.target) {
-    for (const [name, t] of [['preds', tensors.pred], ['target', tensors.target]]) {
-      body.push(`const ${name}T = ${tensorExpr(t.source)};`, `const ${name} = { data: Float64Array.from(${name}T.data, Number), shape: ${name}T.shape };`);
+    for (const [name, t] of [
+      ['preds', tensors.pred],
+      ['target', tensors.target],
+    ]) {
+      body.push(
+        `const ${name}T = ${tensorExpr(t.source)};`,
+        `const ${name} = { data: Float64Array.from(${name}T.data, Number), shape: ${name}T.shape };`,
+      );
     }
   } else {
-    const pc = columns.filter((c) => c.role === 'pred'), tc = columns.filter((c) => c.role === 'target');
+    const pc = columns.filter((c) => c.role === 'pred'),
+      tc = columns.filter((c) => c.role === 'target');
     for (const [name, list] of [['preds', pc], ['target', tc], ...(compare ? [['predsB', columnsB]] : [])]) {
       if (list.length === 1) body.push(`const ${name} = Float64Array.from(${valuesExpr(list[0])});`);
       else {
@@ -80,9 +96,11 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
   // the slice column (the page's "Slice by"): the page's keys are a text column's trimmed text,
   // an integer column's numbers, other numbers as text
   const sliceColumn = result.slices && columns.find((c) => c.name === result.slices.column);
-  const sliceKeysExpr = sliceColumn && (sliceColumn.categories
-    ? `${cellsExpr(sliceColumn)}.map((s) => String(s ?? '').trim())`
-    : `${cellsExpr(sliceColumn)}.map(cellNumber).map((v) => (Number.isSafeInteger(v) ? v : String(v)))`);
+  const sliceKeysExpr =
+    sliceColumn &&
+    (sliceColumn.categories
+      ? `${cellsExpr(sliceColumn)}.map((s) => String(s ?? '').trim())`
+      : `${cellsExpr(sliceColumn)}.map(cellNumber).map((v) => (Number.isSafeInteger(v) ? v : String(v)))`);
   if (sliceColumn) helpers.add('number');
 
   const out = [
@@ -93,19 +111,50 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
     'await init();',
     '',
   ];
-  if (helpers.has('number')) out.push('// Cells as the page reads them: numbers, nan/inf, true/false; an empty cell is NaN.', `const SPECIAL = new Map([${[...SPECIAL].map(([k, v]) => `[${J(k)}, ${v}]`).join(', ')}]);`, cellNumber.toString(), '');
+  if (helpers.has('number'))
+    out.push(
+      '// Cells as the page reads them: numbers, nan/inf, true/false; an empty cell is NaN.',
+      `const SPECIAL = new Map([${[...SPECIAL].map(([k, v]) => `[${J(k)}, ${v}]`).join(', ')}]);`,
+      cellNumber.toString(),
+      '',
+    );
   if (helpers.has('csv')) {
-    out.push(splitCsv.toString(), "const readCsv = (file, delimiter, header) => splitCsv(readFileSync(file, 'utf8'), delimiter)",
-      "  .filter((row) => row.some((cell) => cell.trim() !== '')).slice(header ? 1 : 0);", '');
+    out.push(
+      splitCsv.toString(),
+      "const readCsv = (file, delimiter, header) => splitCsv(readFileSync(file, 'utf8'), delimiter)",
+      "  .filter((row) => row.some((cell) => cell.trim() !== '')).slice(header ? 1 : 0);",
+      '',
+    );
   }
-  if (helpers.has('npy')) out.push(`const DTYPES = { ${Object.entries(DTYPES).map(([k, [size, Ctor, name]]) => `${k}: [${size}, ${Ctor.name}${name ? `, ${J(name)}` : ''}]`).join(', ')} };`, parseNpy.toString(), fortranToC.toString(), 'const readNpy = (file) => parseNpy(new Uint8Array(readFileSync(file)));', '');
+  if (helpers.has('npy'))
+    out.push(
+      `const DTYPES = { ${Object.entries(DTYPES)
+        .map(([k, [size, Ctor, name]]) => `${k}: [${size}, ${Ctor.name}${name ? `, ${J(name)}` : ''}]`)
+        .join(', ')} };`,
+      parseNpy.toString(),
+      fortranToC.toString(),
+      'const readNpy = (file) => parseNpy(new Uint8Array(readFileSync(file)));',
+      '',
+    );
   if (helpers.has('nested')) {
-    out.push('// A nested JSON array as {data, shape} (row-major).', 'const nested = (v) => {', '  const shape = [];', '  for (let x = v; Array.isArray(x); x = x[0]) shape.push(x.length);',
-      '  return { data: Float64Array.from(v.flat(Infinity), cellNumber), shape };', '};', '');
+    out.push(
+      '// A nested JSON array as {data, shape} (row-major).',
+      'const nested = (v) => {',
+      '  const shape = [];',
+      '  for (let x = v; Array.isArray(x); x = x[0]) shape.push(x.length);',
+      '  return { data: Float64Array.from(v.flat(Infinity), cellNumber), shape };',
+      '};',
+      '',
+    );
     helpers.add('number');
   }
-  if (helpers.has('column')) out.push('const column = (t, j) => Array.from({ length: t.shape[0] }, (_, i) => t.data[i * t.shape[1] + j]);', '');
-  if (helpers.has('stack')) out.push('const stack = (cols) => ({ data: Float64Array.from({ length: cols[0].length * cols.length }, (_, k) => cols[k % cols.length][Math.floor(k / cols.length)]), shape: [cols[0].length, cols.length] });', '');
+  if (helpers.has('column'))
+    out.push('const column = (t, j) => Array.from({ length: t.shape[0] }, (_, i) => t.data[i * t.shape[1] + j]);', '');
+  if (helpers.has('stack'))
+    out.push(
+      'const stack = (cols) => ({ data: Float64Array.from({ length: cols[0].length * cols.length }, (_, k) => cols[k % cols.length][Math.floor(k / cols.length)]), shape: [cols[0].length, cols.length] });',
+      '',
+    );
   out.push(...lines, ...body, '');
 
   out.push('const metrics = [');
@@ -120,13 +169,18 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
   out.push('  metric.dispose();');
   out.push('}');
   if (sliceColumn) {
-    out.push('', `// Per slice of ${J(sliceColumn.name)} (the page's slices table): one SlicedMetric per metric, one pass.`);
+    out.push(
+      '',
+      `// Per slice of ${J(sliceColumn.name)} (the page's slices table): one SlicedMetric per metric, one pass.`,
+    );
     out.push(`const sliceKeys = ${sliceKeysExpr};`);
     out.push('for (const [name, options] of metrics) {');
     out.push('  const sliced = new SlicedMetric(createMetric(name, options));');
     out.push('  try {');
     out.push('    sliced.update(preds, target, sliceKeys);');
-    out.push(`    for (const s of sliced.compute().slices) console.log('slice', ${J(sliceColumn.name)}, JSON.stringify(s.key), s.count, name, typeof s.value === 'number' ? s.value : JSON.stringify(s.value));`);
+    out.push(
+      `    for (const s of sliced.compute().slices) console.log('slice', ${J(sliceColumn.name)}, JSON.stringify(s.key), s.count, name, typeof s.value === 'number' ? s.value : JSON.stringify(s.value));`,
+    );
     out.push('  } catch (e) {');
     out.push("    console.log('slice', name, 'error:', e.message);");
     out.push('  } finally {');
@@ -136,7 +190,8 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
   }
   if (compare) out.push('', ...compareLines(compare));
   const plotted = (result.curves ?? []).filter((c) => !c.error).map((c) => [c.metric, c.options, false]);
-  if (result.calibration && !result.calibration.error) plotted.push([result.calibration.metric, result.calibration.options, result.calibration.pooled]);
+  if (result.calibration && !result.calibration.error)
+    plotted.push([result.calibration.metric, result.calibration.options, result.calibration.pooled]);
   if (plotted.length) {
     out.push('', "// The plotted curves (one per class/label) and the reliability diagram's calibration error.");
     out.push('const flat = (t) => ({ data: t.data, shape: [t.data.length] }); // multilabel scores pooled as binary');
@@ -146,7 +201,9 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
     out.push('for (const [name, options, pooled] of plots) {');
     out.push('  const metric = createMetric(name, options);');
     out.push('  metric.update(pooled ? flat(preds) : preds, pooled ? flat(target) : target);');
-    out.push('  console.log(name, JSON.stringify(metric.compute(), (k, x) => (x?.shape && x.data ? Array.from(x.data) : x)));');
+    out.push(
+      '  console.log(name, JSON.stringify(metric.compute(), (k, x) => (x?.shape && x.data ? Array.from(x.data) : x)));',
+    );
     out.push('  metric.dispose();');
     out.push('}');
   }
@@ -159,26 +216,47 @@ export function codeSnippet(result, collected, inputs, columnsB = null) {
  * `compare <test> <key> <value>` with keys as the page's data-key shows them.
  */
 function compareLines(compare) {
-  const out = ["// Model B against model A (the page's comparison table): McNemar, DeLong, paired bootstrap.",
-    '// The per-row correctness McNemar counts: the page\'s label rule (TorchMetrics\': score > threshold, logits through a sigmoid; argmax).',
-    binaryLabels.toString(), predictedLabels.toString(), correctness.toString(),
+  const out = [
+    "// Model B against model A (the page's comparison table): McNemar, DeLong, paired bootstrap.",
+    "// The per-row correctness McNemar counts: the page's label rule (TorchMetrics': score > threshold, logits through a sigmoid; argmax).",
+    binaryLabels.toString(),
+    predictedLabels.toString(),
+    correctness.toString(),
     'const asTensor = (x) => (ArrayBuffer.isView(x) ? { data: x, shape: [x.length] } : x);',
     'const [tA, tB, tT] = [preds, predsB, target].map(asTensor);',
-    'const valueOf = (name, options, p) => { const m = createMetric(name, options); m.update(p, target); const v = m.compute(); m.dispose(); return v; };'];
+    'const valueOf = (name, options, p) => { const m = createMetric(name, options); m.update(p, target); const v = m.compute(); m.dispose(); return v; };',
+  ];
   for (const t of compare.tests) {
-    out.push(`console.log('compare ${t.test} A', valueOf(${J(t.name)}, ${J(t.options)}, preds));`, `console.log('compare ${t.test} B', valueOf(${J(t.name)}, ${J(t.options)}, predsB));`);
+    out.push(
+      `console.log('compare ${t.test} A', valueOf(${J(t.name)}, ${J(t.options)}, preds));`,
+      `console.log('compare ${t.test} B', valueOf(${J(t.name)}, ${J(t.options)}, predsB));`,
+    );
     if (t.test === 'mcnemar') {
-      const threshold = t.name === 'BinaryAccuracy' ? t.options.threshold ?? 0.5 : null;
-      out.push('{', `  const r = mcnemarTest(correctness(tA, tT, ${J(threshold)}), correctness(tB, tT, ${J(threshold)}));`,
+      const threshold = t.name === 'BinaryAccuracy' ? (t.options.threshold ?? 0.5) : null;
+      out.push(
+        '{',
+        `  const r = mcnemarTest(correctness(tA, tT, ${J(threshold)}), correctness(tB, tT, ${J(threshold)}));`,
         `  console.log('compare mcnemar difference', valueOf(${J(t.name)}, ${J(t.options)}, predsB) - valueOf(${J(t.name)}, ${J(t.options)}, preds));`,
-        "  console.log('compare mcnemar statistic', r.statistic);", "  console.log('compare mcnemar pValue', r.pValue);", '}');
+        "  console.log('compare mcnemar statistic', r.statistic);",
+        "  console.log('compare mcnemar pValue', r.pValue);",
+        '}',
+      );
     } else if (t.test === 'delong') {
-      out.push('{', '  const r = delongTest(tA.data, tB.data, tT.data);',
-        "  for (const [k, v] of [['difference', r.difference], ['statistic', r.z], ['pValue', r.pValue], ['interval.0', r.interval[0]], ['interval.1', r.interval[1]]]) console.log('compare delong', k, v);", '}');
+      out.push(
+        '{',
+        '  const r = delongTest(tA.data, tB.data, tT.data);',
+        "  for (const [k, v] of [['difference', r.difference], ['statistic', r.z], ['pValue', r.pValue], ['interval.0', r.interval[0]], ['interval.1', r.interval[1]]]) console.log('compare delong', k, v);",
+        '}',
+      );
     } else if (t.test === 'bootstrap') {
-      out.push('{', `  const m = createMetric(${J(t.name)}, ${J(t.options)});`,
-        `  const r = pairedBootstrap(m, [preds, target], [predsB, target], { numBootstraps: ${t.numBootstraps}, seed: ${BOOTSTRAP_SEED_IN_SNIPPET} });`, '  m.dispose();',
-        "  for (const [k, v] of [['difference', r.difference], ['pValue', r.pValue], ['interval.0', r.interval[0]], ['interval.1', r.interval[1]]]) console.log('compare bootstrap', k, v);", '}');
+      out.push(
+        '{',
+        `  const m = createMetric(${J(t.name)}, ${J(t.options)});`,
+        `  const r = pairedBootstrap(m, [preds, target], [predsB, target], { numBootstraps: ${t.numBootstraps}, seed: ${BOOTSTRAP_SEED_IN_SNIPPET} });`,
+        '  m.dispose();',
+        "  for (const [k, v] of [['difference', r.difference], ['pValue', r.pValue], ['interval.0', r.interval[0]], ['interval.1', r.interval[1]]]) console.log('compare bootstrap', k, v);",
+        '}',
+      );
     }
   }
   return out;

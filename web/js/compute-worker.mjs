@@ -51,7 +51,6 @@ function run(name, options, preds, target, onBatch) {
   }
 }
 
-
 /**
  * The metrics table of a large input on `workers` Web Workers (the package's evaluateParallel,
  * equal to one thread by its contract), when the page asked for it (classification-cells.mjs
@@ -62,8 +61,16 @@ async function metricsInParallel(specs, preds, target, workers) {
   const pb = batches(preds, preds.shape[0]);
   const tb = batches(target, target.shape[0]);
   try {
-    const res = await evaluateParallel({ metrics: Object.fromEntries(specs.map((m, k) => [`m${k}`, m])), batches: pb.map((p, i) => [p, tb[i]]), workers, copy: true });
-    return Object.assign(specs.map((m, k) => ({ ...m, value: plain(res[`m${k}`]) })), { workers });
+    const res = await evaluateParallel({
+      metrics: Object.fromEntries(specs.map((m, k) => [`m${k}`, m])),
+      batches: pb.map((p, i) => [p, tb[i]]),
+      workers,
+      copy: true,
+    });
+    return Object.assign(
+      specs.map((m, k) => ({ ...m, value: plain(res[`m${k}`]) })),
+      { workers },
+    );
   } catch {
     return null;
   }
@@ -104,8 +111,11 @@ function worst(job, preds, target, labels) {
       score[i] = wrong / per;
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]).slice(0, K);
-  const per = preds.data.length / n, tper = target.data.length / n;
+  const order = Array.from({ length: n }, (_, i) => i)
+    .sort((a, b) => score[b] - score[a])
+    .slice(0, K);
+  const per = preds.data.length / n,
+    tper = target.data.length / n;
   for (const i of order) {
     const row = { index: i, id: job.ids ? job.ids[i] : String(i), score: score[i] };
     if (task === 'segmentation') row.detail = `${(100 * score[i]).toFixed(2)}% of pixels wrong`;
@@ -137,7 +147,11 @@ function averages(prefix, base, preds, target) {
   const out = {};
   for (const average of ['macro', 'weighted', 'micro']) {
     out[average] = {};
-    for (const [key, name] of [['precision', 'Precision'], ['recall', 'Recall'], ['f1', 'F1Score']]) {
+    for (const [key, name] of [
+      ['precision', 'Precision'],
+      ['recall', 'Recall'],
+      ['f1', 'F1Score'],
+    ]) {
       out[average][key] = run(prefix + name, { ...base, average }, preds, target);
     }
   }
@@ -147,7 +161,8 @@ function averages(prefix, base, preds, target) {
 async function compute(job, post) {
   const t0 = performance.now();
   const { task } = job;
-  let preds = job.preds, target = job.target;
+  let preds = job.preds,
+    target = job.target;
   const n = target.shape[0];
   const nMetrics = job.metrics.length + 4;
   let done = 0;
@@ -162,28 +177,49 @@ async function compute(job, post) {
   // rank the worst samples.
   const L = task === 'multilabel' ? preds.shape[1] : 0;
   const thr = task === 'multilabel' ? Array.from({ length: L }, (_, k) => job.thresholds?.[k] ?? 0.5) : null;
-  const binarized = task === 'multilabel' ? { data: preds.data.map((v, k) => (v > thr[k % L] ? 1 : 0)), shape: preds.shape } : preds;
-  const labels = task === 'multilabel' ? binarized : task === 'regression' ? preds : predictedLabels(preds, task === 'binary' ? job.threshold : undefined);
+  const binarized =
+    task === 'multilabel' ? { data: preds.data.map((v, k) => (v > thr[k % L] ? 1 : 0)), shape: preds.shape } : preds;
+  const labels =
+    task === 'multilabel'
+      ? binarized
+      : task === 'regression'
+        ? preds
+        : predictedLabels(preds, task === 'binary' ? job.threshold : undefined);
   const takesThreshold = (name) => registry.find((s) => s.name === name)?.options.some((o) => o.name === 'threshold');
 
-  const specs = job.metrics.map(({ name, options }) => ({ name, options: task === 'multilabel' && takesThreshold(name) ? { ...options, threshold: thr } : options }));
+  const specs = job.metrics.map(({ name, options }) => ({
+    name,
+    options: task === 'multilabel' && takesThreshold(name) ? { ...options, threshold: thr } : options,
+  }));
   const tMetrics = performance.now();
-  const metrics = (job.parallel && await metricsInParallel(specs, preds, target, job.parallel.workers)) || specs.map(({ name, options }) => {
-    try {
-      return { name, options, value: run(name, options, preds, target, tick) };
-    } catch (e) {
-      return { name, options, error: e.message };
-    }
-  });
+  const metrics =
+    (job.parallel && (await metricsInParallel(specs, preds, target, job.parallel.workers))) ||
+    specs.map(({ name, options }) => {
+      try {
+        return { name, options, value: run(name, options, preds, target, tick) };
+      } catch (e) {
+        return { name, options, error: e.message };
+      }
+    });
 
-  const out = { task, n, metrics, simd: simd(), metricsMs: performance.now() - tMetrics, workers: metrics.workers ?? 1 };
+  const out = {
+    task,
+    n,
+    metrics,
+    simd: simd(),
+    metricsMs: performance.now() - tMetrics,
+    workers: metrics.workers ?? 1,
+  };
   if (task === 'multiclass' || task === 'segmentation' || task === 'binary') {
     const C = task === 'binary' ? 2 : job.numClasses;
     const o = { numClasses: C, average: 'none' };
     const lt = { data: labels.data, shape: labels.shape };
     out.perClass = {
       family: 'Multiclass',
-      names: Array.from({ length: C }, (_, k) => job.classNames?.[k] ?? (task === 'binary' ? ['negative (0)', 'positive (1)'][k] : `class ${k}`)),
+      names: Array.from(
+        { length: C },
+        (_, k) => job.classNames?.[k] ?? (task === 'binary' ? ['negative (0)', 'positive (1)'][k] : `class ${k}`),
+      ),
       precision: run('MulticlassPrecision', o, lt, target, tick).data,
       recall: run('MulticlassRecall', o, lt, target, tick).data,
       f1: run('MulticlassF1Score', o, lt, target, tick).data,
@@ -197,15 +233,23 @@ async function compute(job, post) {
     if (task === 'binary') {
       // the package's own confusion matrix at the threshold: the table below must agree with it
       const pkg = run('BinaryConfusionMatrix', { threshold: job.threshold }, preds, target);
-      if (pkg.data.some((v, k) => v !== cm.data[k])) throw new Error(`the 0/1 predictions at threshold ${job.threshold} disagree with the package's BinaryConfusionMatrix (${JSON.stringify(pkg.data)} vs ${JSON.stringify(cm.data)})`);
+      if (pkg.data.some((v, k) => v !== cm.data[k]))
+        throw new Error(
+          `the 0/1 predictions at threshold ${job.threshold} disagree with the package's BinaryConfusionMatrix (${JSON.stringify(pkg.data)} vs ${JSON.stringify(cm.data)})`,
+        );
       cm = pkg;
     }
     out.confusion = cm;
     // the package's metric behind the matrix, on the inputs as given (probabilities: its own argmax)
-    out.confusionSpec = task === 'binary' ? { metric: 'BinaryConfusionMatrix', options: { threshold: job.threshold } } : { metric: 'MulticlassConfusionMatrix', options: { numClasses: C } };
+    out.confusionSpec =
+      task === 'binary'
+        ? { metric: 'BinaryConfusionMatrix', options: { threshold: job.threshold } }
+        : { metric: 'MulticlassConfusionMatrix', options: { numClasses: C } };
     out.perClass.averages = averages('Multiclass', { numClasses: C }, lt, target);
     out.perClass.averageOptions = { numClasses: C };
-    out.perClass.support = Array.from({ length: C }, (_, r) => cm.data.slice(r * C, (r + 1) * C).reduce((a, b) => a + b, 0));
+    out.perClass.support = Array.from({ length: C }, (_, r) =>
+      cm.data.slice(r * C, (r + 1) * C).reduce((a, b) => a + b, 0),
+    );
   } else if (task === 'multilabel') {
     const o = { numLabels: L, average: 'none', threshold: thr };
     out.perClass = {
@@ -237,10 +281,23 @@ async function compute(job, post) {
   if (job.predsB) {
     const focus = scalar.find((m) => m.name === job.focus) ?? scalar[0] ?? null;
     try {
-      out.compare = compareModels(wasmetrics, { task, preds, predsB: job.predsB, target, threshold: job.threshold, numClasses: job.numClasses,
-        focus: focus && { name: focus.name, options: focus.options } }, (name, options, p) => run(name, options, p, target),
+      out.compare = compareModels(
+        wasmetrics,
+        {
+          task,
+          preds,
+          predsB: job.predsB,
+          target,
+          threshold: job.threshold,
+          numClasses: job.numClasses,
+          focus: focus && { name: focus.name, options: focus.options },
+        },
+        (name, options, p) => run(name, options, p, target),
         // the bootstrap's resamples as progress (every 1%): at 1M rows it is most of the run
-        (done, total) => (done === total || done % Math.max(1, Math.floor(total / 100)) === 0) && post({ type: 'progress', done, total, step: 'bootstrap' }));
+        (done, total) =>
+          (done === total || done % Math.max(1, Math.floor(total / 100)) === 0) &&
+          post({ type: 'progress', done, total, step: 'bootstrap' }),
+      );
     } catch (e) {
       out.compare = { error: e.message };
     }
@@ -251,14 +308,22 @@ async function compute(job, post) {
 
 /** Every scalar metric of the table per slice of `slice.keys` (one key per row): slices.mjs, the package's SlicedMetric. */
 function slicesFor(slice, metrics, preds, target) {
-  return slicedMetrics(wasmetrics, slice.column, slice.keys, metrics.map(({ name, options }) => ({ name, options, inputs: [preds, target] })));
+  return slicedMetrics(
+    wasmetrics,
+    slice.column,
+    slice.keys,
+    metrics.map(({ name, options }) => ({ name, options, inputs: [preds, target] })),
+  );
 }
 
 // Per-label thresholds for the threshold editor: the package's bestThresholds() on the
 // multilabel precision-recall curve (exact up to EXACT_ROWS rows, 1000 bins above).
 const EXACT_ROWS = 200_000;
 function bestThresholds({ preds, target, criterion }) {
-  const curve = createMetric('MultilabelPrecisionRecallCurve', { numLabels: preds.shape[1], thresholds: preds.shape[0] > EXACT_ROWS ? 1000 : null });
+  const curve = createMetric('MultilabelPrecisionRecallCurve', {
+    numLabels: preds.shape[1],
+    thresholds: preds.shape[0] > EXACT_ROWS ? 1000 : null,
+  });
   try {
     const pb = batches(preds, preds.shape[0]);
     const tb = batches(target, target.shape[0]);

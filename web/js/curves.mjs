@@ -50,7 +50,8 @@ export function curvesFor(job, preds, target, run) {
     const title = kind === 'roc' ? 'ROC' : 'Precision-recall';
     try {
       const v = run(name, options, preds, target);
-      const xs = vectors(v[xKey]), ys = vectors(v[yKey]);
+      const xs = vectors(v[xKey]),
+        ys = vectors(v[yKey]);
       // the area in the legend, from the package with the curve's own thresholds: AUROC for ROC,
       // average precision for PR (whose chance level is the prevalence of the class)
       const area = kind === 'roc' ? 'AUROC' : 'AveragePrecision';
@@ -58,9 +59,23 @@ export function curvesFor(job, preds, target, run) {
       const areaValue = run(family + area, areaOptions, preds, target);
       const areas = typeof areaValue === 'number' ? [areaValue] : areaValue.data;
       const prevalence = kind === 'pr' ? prevalences(task, target, names.length) : null;
-      out.push({ kind, name: title, metric: name, options, xLabel, yLabel, binned: thresholds !== null,
+      out.push({
+        kind,
+        name: title,
+        metric: name,
+        options,
+        xLabel,
+        yLabel,
+        binned: thresholds !== null,
         area: { metric: family + area, options: areaOptions, name: kind === 'roc' ? 'AUC' : 'AP' },
-        series: names.map((label, k) => ({ label, x: xs[k], y: ys[k], area: areas[k], ...(prevalence ? { prevalence: prevalence[k] } : {}) })) });
+        series: names.map((label, k) => ({
+          label,
+          x: xs[k],
+          y: ys[k],
+          area: areas[k],
+          ...(prevalence ? { prevalence: prevalence[k] } : {}),
+        })),
+      });
     } catch (e) {
       out.push({ kind, name: title, metric: name, options, error: e.message });
     }
@@ -87,9 +102,11 @@ function prevalences(task, target, C) {
  */
 export function calibrationFor(job, preds, target, run) {
   const { task } = job;
-  if (!['binary', 'multiclass', 'multilabel'].includes(task) || (task !== 'binary' && preds.shape.length !== 2)) return null;
+  if (!['binary', 'multiclass', 'multilabel'].includes(task) || (task !== 'binary' && preds.shape.length !== 2))
+    return null;
   if (task === 'binary' && preds.shape.length !== 1) return null;
-  if (!isProbability(preds.data)) return { error: 'the scores are not probabilities in [0, 1] (logits?): no reliability diagram' };
+  if (!isProbability(preds.data))
+    return { error: 'the scores are not probabilities in [0, 1] (logits?): no reliability diagram' };
   const nBins = CALIBRATION_BINS;
   let metric, options, conf, hit;
   if (task === 'multiclass') {
@@ -112,14 +129,20 @@ export function calibrationFor(job, preds, target, run) {
   }
   let ece;
   try {
-    ece = run(metric, options, task === 'multilabel' ? { data: preds.data, shape: [preds.data.length] } : preds,
-      task === 'multilabel' ? { data: target.data, shape: [target.data.length] } : target);
+    ece = run(
+      metric,
+      options,
+      task === 'multilabel' ? { data: preds.data, shape: [preds.data.length] } : preds,
+      task === 'multilabel' ? { data: target.data, shape: [target.data.length] } : target,
+    );
   } catch (e) {
     return { error: e.message };
   }
   // Boundaries as the core builds them (float32 linspace), so edge values fall as they do there.
   const bounds = Float32Array.from({ length: nBins + 1 }, (_, k) => k / nBins);
-  const count = new Float64Array(nBins + 1), sumConf = new Float64Array(nBins + 1), sumHit = new Float64Array(nBins + 1);
+  const count = new Float64Array(nBins + 1),
+    sumConf = new Float64Array(nBins + 1),
+    sumHit = new Float64Array(nBins + 1);
   for (let i = 0; i < conf.length; i++) {
     const c = Math.fround(conf[i]);
     let b = 0;
@@ -131,7 +154,13 @@ export function calibrationFor(job, preds, target, run) {
   const bins = [];
   for (let b = 0; b <= nBins; b++) {
     if (!count[b]) continue;
-    bins.push({ lo: bounds[b], hi: b < nBins ? bounds[b + 1] : 1, count: count[b], confidence: sumConf[b] / count[b], accuracy: sumHit[b] / count[b] });
+    bins.push({
+      lo: bounds[b],
+      hi: b < nBins ? bounds[b + 1] : 1,
+      count: count[b],
+      confidence: sumConf[b] / count[b],
+      accuracy: sumHit[b] / count[b],
+    });
   }
   return { metric, options, ece, pooled: task === 'multilabel', total: conf.length, bins };
 }

@@ -28,7 +28,12 @@ async function overlayOf(name, file, masks) {
     return { name, file: file.name, problem: e.message };
   }
   const [h, w] = masks.target.shape;
-  if (im.width !== w || im.height !== h) return { name, file: file.name, problem: `${file.name} is ${im.width}×${im.height}, the masks are ${w}×${h}: not overlaid` };
+  if (im.width !== w || im.height !== h)
+    return {
+      name,
+      file: file.name,
+      problem: `${file.name} is ${im.width}×${im.height}, the masks are ${w}×${h}: not overlaid`,
+    };
   const c = im.shape[0];
   const rgba = new Uint8ClampedArray(w * h * 4);
   const scale = 255 / im.dataRange;
@@ -50,13 +55,22 @@ export async function evaluateMaskJob(job, post) {
   const decoded = [];
   for (const [i, p] of pairs.entries()) {
     const [pb, tb] = await Promise.all([p.pred.arrayBuffer(), p.target.arrayBuffer()]);
-    decoded.push({ name: p.name, pred: decodeMask(pb, { name: `${p.name} (prediction)` }), target: decodeMask(tb, { name: `${p.name} (reference)` }) });
+    decoded.push({
+      name: p.name,
+      pred: decodeMask(pb, { name: `${p.name} (prediction)` }),
+      target: decodeMask(tb, { name: `${p.name} (reference)` }),
+    });
     if (i % 4 === 3) post({ type: 'progress', done: i + 1, total: pairs.length * 2 });
   }
-  const inferred = inferNumClasses(decoded.flatMap((d) => [d.pred, d.target]), ignoreIndex ?? NaN);
+  const inferred = inferNumClasses(
+    decoded.flatMap((d) => [d.pred, d.target]),
+    ignoreIndex ?? NaN,
+  );
   const numClasses = job.numClasses ?? inferred;
   const ign = ignoreIndex === null ? {} : { ignoreIndex };
-  const classNames = job.classNames ? Array.from({ length: numClasses }, (_, id) => job.classNames[id] || String(id)) : undefined;
+  const classNames = job.classNames
+    ? Array.from({ length: numClasses }, (_, id) => job.classNames[id] || String(id))
+    : undefined;
   const specs = {
     meanIoU: ['MeanIoU', { numClasses, inputFormat: 'index', ...ign, reduction: 'sample' }],
     meanIoUDataset: ['MeanIoU', { numClasses, inputFormat: 'index', ...ign, reduction: 'dataset' }],
@@ -69,13 +83,25 @@ export async function evaluateMaskJob(job, post) {
   const metrics = Object.fromEntries(Object.entries(specs).map(([k, [name, o]]) => [k, createMetric(name, o)]));
   let report;
   try {
-    report = await evaluateMasks(decoded, { numClasses, ignoreIndex, classNames, metrics,
-      onProgress: ({ done }) => { if (done % 4 === 0) post({ type: 'progress', done: pairs.length + done, total: pairs.length * 2 }); } });
+    report = await evaluateMasks(decoded, {
+      numClasses,
+      ignoreIndex,
+      classNames,
+      metrics,
+      onProgress: ({ done }) => {
+        if (done % 4 === 0) post({ type: 'progress', done: pairs.length + done, total: pairs.length * 2 });
+      },
+    });
   } finally {
     for (const m of Object.values(metrics)) m.dispose();
   }
   const values = Object.fromEntries(Object.entries(report.metrics).map(([k, v]) => [k, plainTensor(v)]));
-  const table = ['meanIoU', 'meanIoUDataset', 'jaccardMacro', 'diceMacro', 'pixelAccuracy'].map((k) => ({ key: k, name: specs[k][0], options: specs[k][1], value: values[k] }));
+  const table = ['meanIoU', 'meanIoUDataset', 'jaccardMacro', 'diceMacro', 'pixelAccuracy'].map((k) => ({
+    key: k,
+    name: specs[k][0],
+    options: specs[k][1],
+    value: values[k],
+  }));
   const perClassIds = report.classes.map((c) => c.id);
   // evaluateMasks' own per-class MeanIoU runs (dataset and sample reduction) and its per-image
   // one (each image alone), as options for the page's cells and their checks
@@ -87,12 +113,24 @@ export async function evaluateMaskJob(job, post) {
     if (file) overlays.push(await overlayOf(im.name, file, byName.get(im.name)));
   }
   return {
-    task: 'segmentation', numImages: report.numImages, numClasses, inferredNumClasses: inferred, ignoreIndex,
+    task: 'segmentation',
+    numImages: report.numImages,
+    numClasses,
+    inferredNumClasses: inferred,
+    ignoreIndex,
     metrics: table,
-    perClass: report.classes.map((c) => ({ ...c, jaccard: values.jaccardPerClass[c.id], dice: values.dicePerClass[c.id] })),
+    perClass: report.classes.map((c) => ({
+      ...c,
+      jaccard: values.jaccardPerClass[c.id],
+      dice: values.dicePerClass[c.id],
+    })),
     perClassIds,
     perClassSpecs: { jaccard: specs.jaccardPerClass, dice: specs.dicePerClass },
-    meanIoUSpecs: { dataset: { ...common, reduction: 'dataset', perClass: true }, sample: { ...common, reduction: 'sample', perClass: true }, image: { ...common, reduction: 'dataset' } },
+    meanIoUSpecs: {
+      dataset: { ...common, reduction: 'dataset', perClass: true },
+      sample: { ...common, reduction: 'sample', perClass: true },
+      image: { ...common, reduction: 'dataset' },
+    },
     classNames: classNames ?? null,
     overlays,
     meanIoU: { dataset: plainTensor(report.meanIoU.dataset), sample: plainTensor(report.meanIoU.sample) },

@@ -24,7 +24,8 @@ export function readTable(text, what = 'the file') {
   const header = rows.shift();
   lines.shift();
   rows.forEach((r, i) => {
-    if (r.length !== header.length) throw new Error(`${what}, line ${lines[i]}: ${r.length} fields, but the header has ${header.length}`);
+    if (r.length !== header.length)
+      throw new Error(`${what}, line ${lines[i]}: ${r.length} fields, but the header has ${header.length}`);
   });
   return { header, rows, line: (i) => lines[i] };
 }
@@ -33,7 +34,10 @@ export function readTable(text, what = 'the file') {
 export function plain(v) {
   if (typeof v === 'number' || typeof v === 'string' || v === null) return v;
   if (v && ArrayBuffer.isView(v.data) && Array.isArray(v.shape)) {
-    const nest = (off, d) => (d === v.shape.length ? v.data[off] : Array.from({ length: v.shape[d] }, (_, i) => nest(off * v.shape[d] + i, d + 1)));
+    const nest = (off, d) =>
+      d === v.shape.length
+        ? v.data[off]
+        : Array.from({ length: v.shape[d] }, (_, i) => nest(off * v.shape[d] + i, d + 1));
     return v.shape.length === 0 ? v.data[0] : nest(0, 0);
   }
   if (Array.isArray(v)) return v.map(plain);
@@ -44,7 +48,9 @@ export function plain(v) {
 /** `value` at a dotted key path ("support.3", "1.2", "lower"); the whole value for no key. */
 export function pick(value, key) {
   if (key === undefined || key === null || key === '') return value;
-  return String(key).split('.').reduce((v, k) => (v === undefined || v === null ? undefined : v[k]), value);
+  return String(key)
+    .split('.')
+    .reduce((v, k) => (v === undefined || v === null ? undefined : v[k]), value);
 }
 
 /** One metric computed by the package on one set of inputs: createMetric, update, compute (or a query). */
@@ -66,15 +72,31 @@ export function resultCell(tag, { metric, value, options, key, extra = {} }) {
   const dataset = { metric, value: String(value) };
   if (options) dataset.options = JSON.stringify(options);
   if (key !== undefined && key !== null) dataset.key = String(key);
-  for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) dataset[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(extra))
+    if (v !== undefined && v !== null) dataset[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return el(tag, { class: 'num', text: fmt(value), dataset });
 }
 
 /** A table: header texts and rows of cells (an element, or a value shown as text). */
 export function table(id, head, rows) {
-  return el('table', { id },
+  return el(
+    'table',
+    { id },
     el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { text: h })))),
-    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => (c instanceof Node ? c : el('td', { text: typeof c === 'number' ? fmt(c) : String(c ?? '') })))))));
+    el(
+      'tbody',
+      {},
+      ...rows.map((r) =>
+        el(
+          'tr',
+          {},
+          ...r.map((c) =>
+            c instanceof Node ? c : el('td', { text: typeof c === 'number' ? fmt(c) : String(c ?? '') }),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /**
@@ -97,15 +119,22 @@ export function codeSnippet({ title, files, helpers = [], consts = {}, body }) {
     ...all.map((f) => (/^(async )?function/.test(String(f)) ? String(f) : `const ${f.name} = ${f};`)),
     '',
     'await wasmetrics.init();',
-    ...(Object.values(files).some(Array.isArray) ? [
-      // a list input's files are read from the folder named after its role, by their names on the
-      // page (a picked folder's files by their path in it, which pairs them as on the page)
-      `// The files of a list input are in the folder named after it: ${Object.keys(files).filter((r) => Array.isArray(files[r])).map((r) => `${r}/`).join(', ')}.`,
-      "const readInputFile = (path, relativePath) => { const b = readFileSync(path); return { name: path.split('/').pop(), ...(relativePath ? { relativePath } : {}), text: b.toString('utf8'), bytes: new Uint8Array(b) }; };",
-      `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, f]) => [role, Array.isArray(f) ? f.map((n) => readInputFile(\`\${role}/\${n}\`, n.includes('/') ? n : undefined)) : readInputFile(f)]));`,
-    ] : [ // the bytes too: a mode may take binary files (the Agreement mode's .npy)
-      "const readInputFile = (name) => { const b = readFileSync(name); return { name, text: b.toString('utf8'), bytes: new Uint8Array(b) }; };",
-      `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, name]) => [role, readInputFile(name)]));`]),
+    ...(Object.values(files).some(Array.isArray)
+      ? [
+          // a list input's files are read from the folder named after its role, by their names on the
+          // page (a picked folder's files by their path in it, which pairs them as on the page)
+          `// The files of a list input are in the folder named after it: ${Object.keys(files)
+            .filter((r) => Array.isArray(files[r]))
+            .map((r) => `${r}/`)
+            .join(', ')}.`,
+          "const readInputFile = (path, relativePath) => { const b = readFileSync(path); return { name: path.split('/').pop(), ...(relativePath ? { relativePath } : {}), text: b.toString('utf8'), bytes: new Uint8Array(b) }; };",
+          `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, f]) => [role, Array.isArray(f) ? f.map((n) => readInputFile(\`\${role}/\${n}\`, n.includes('/') ? n : undefined)) : readInputFile(f)]));`,
+        ]
+      : [
+          // the bytes too: a mode may take binary files (the Agreement mode's .npy)
+          "const readInputFile = (name) => { const b = readFileSync(name); return { name, text: b.toString('utf8'), bytes: new Uint8Array(b) }; };",
+          `const files = Object.fromEntries(Object.entries(${JSON.stringify(files)}).map(([role, name]) => [role, readInputFile(name)]));`,
+        ]),
     'const cells = [];',
     body.trim(),
     "console.log(JSON.stringify(cells, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));",
@@ -122,5 +151,8 @@ export function codeSnippet({ title, files, helpers = [], consts = {}, body }) {
 export function chartCell(container, { id, title, config, fileName = `${id}.png` }) {
   const canvas = plotBox(container, id, title);
   canvas.closest('.plot').prepend(pngButton(canvas, fileName));
-  return new globalThis.Chart(canvas, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options } });
+  return new globalThis.Chart(canvas, {
+    ...config,
+    options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options },
+  });
 }

@@ -6,12 +6,15 @@ const KEY = 'wasmetrics-demo:mode';
 export function showMode(mode) {
   const panels = [...document.querySelectorAll('[data-mode-panel]')];
   if (!panels.some((p) => p.dataset.modePanel === mode)) return false;
-  for (const b of document.querySelectorAll('button[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
+  for (const b of document.querySelectorAll('button[data-mode]'))
+    b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
   for (const p of panels) p.hidden = p.dataset.modePanel !== mode;
   document.body.dataset.mode = mode;
   try {
     sessionStorage.setItem(KEY, mode);
-  } catch { /* storage may be off: the switch still works */ }
+  } catch {
+    /* storage may be off: the switch still works */
+  }
   return true;
 }
 
@@ -23,6 +26,8 @@ export function initModeSwitch() {
   let last = null;
   try {
     last = sessionStorage.getItem(KEY);
-  } catch { /* no storage */ }
+  } catch {
+    /* no storage */
+  }
   if (!(asked && showMode(asked)) && !(last && showMode(last))) showMode(buttons[0]?.dataset.mode);
 }

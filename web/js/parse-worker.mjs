@@ -70,7 +70,8 @@ function parseCsv(file, hasHeader, progress) {
 
 self.onmessage = async (event) => {
   const { id, file, hasHeader = 'auto' } = event.data;
-  const progress = (done) => self.postMessage({ id, type: 'progress', done: Math.min(done, file.size), total: file.size });
+  const progress = (done) =>
+    self.postMessage({ id, type: 'progress', done: Math.min(done, file.size), total: file.size });
   try {
     const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
     if (file.size === 0) throw new Error('the file is empty');
@@ -92,7 +93,9 @@ self.onmessage = async (event) => {
     } else if (kind === 'npy') {
       dataset = { kind: 'tensor', ...parseNpy(new Uint8Array(await file.arrayBuffer())), format: 'npy' };
     } else {
-      throw new Error('a PNG is a segmentation mask: use the "Segmentation masks (PNG)" cell, which pairs folders of predicted and reference masks by name');
+      throw new Error(
+        'a PNG is a segmentation mask: use the "Segmentation masks (PNG)" cell, which pairs folders of predicted and reference masks by name',
+      );
     }
     checkDatasetShape(dataset);
     progress(file.size);

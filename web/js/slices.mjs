@@ -10,14 +10,21 @@ import { el } from './ui.mjs';
 // once a file is read (mode-shell.mjs fills the select from the result's `optionChoices`).
 export const SLICE_AUTO = 'auto';
 export const SLICE_NONE = 'none';
-export const sliceOption = { name: 'sliceBy', label: 'Slice by column', choices: [SLICE_AUTO, SLICE_NONE], default: SLICE_AUTO };
+export const sliceOption = {
+  name: 'sliceBy',
+  label: 'Slice by column',
+  choices: [SLICE_AUTO, SLICE_NONE],
+  default: SLICE_AUTO,
+};
 
 /** The columns ({name: [text per row]}) that can slice the rows: 2 to MAX_SLICES distinct values. */
 export function sliceColumns(columns) {
-  return Object.entries(columns ?? {}).filter(([, v]) => {
-    const n = new Set(v).size;
-    return n >= 2 && n <= MAX_SLICES && n < v.length;
-  }).map(([name]) => name);
+  return Object.entries(columns ?? {})
+    .filter(([, v]) => {
+      const n = new Set(v).size;
+      return n >= 2 && n <= MAX_SLICES && n < v.length;
+    })
+    .map(([name]) => name);
 }
 
 /**
@@ -28,7 +35,10 @@ export function chooseSliceColumn(columns, wanted = SLICE_AUTO) {
   const names = sliceColumns(columns);
   if (!wanted || wanted === SLICE_AUTO) return names[0] ?? null;
   if (wanted === SLICE_NONE) return null;
-  if (!names.includes(wanted)) throw new Error(`Slice by column: no column "${wanted}" with 2 to ${MAX_SLICES} values (${names.length ? `these can: ${names.join(', ')}` : 'no column can'})`);
+  if (!names.includes(wanted))
+    throw new Error(
+      `Slice by column: no column "${wanted}" with 2 to ${MAX_SLICES} values (${names.length ? `these can: ${names.join(', ')}` : 'no column can'})`,
+    );
   return wanted;
 }
 
@@ -47,7 +57,14 @@ export function slicedMetrics(wasmetrics, column, keys, metrics) {
       try {
         m.update(...inputs, keys);
         const r = plain(m.compute());
-        return { name, options, key, label, overall: pick(r.overall, key), slices: r.slices.map((s) => ({ ...s, value: s.value === null ? null : pick(s.value, key) })) };
+        return {
+          name,
+          options,
+          key,
+          label,
+          overall: pick(r.overall, key),
+          slices: r.slices.map((s) => ({ ...s, value: s.value === null ? null : pick(s.value, key) })),
+        };
       } catch (e) {
         return { name, options, key, label, error: e.message };
       } finally {
@@ -60,14 +77,21 @@ export function slicedMetrics(wasmetrics, column, keys, metrics) {
 /** The metric the slices are ordered by: the one named `focus` (and `focusKey`), else the first that ran. */
 export function sliceFocus(slices, focus, focusKey = null) {
   const ok = slices.metrics.filter((m) => !m.error);
-  return ok.find((m) => m.name === focus && (m.key ?? null) === focusKey) ?? ok.find((m) => m.name === focus) ?? ok[0] ?? null;
+  return (
+    ok.find((m) => m.name === focus && (m.key ?? null) === focusKey) ??
+    ok.find((m) => m.name === focus) ??
+    ok[0] ??
+    null
+  );
 }
 
 /** The slices worst first by `focus`'s value (lowest first, highest for errors and losses; empty and NaN last). */
 export function slicesWorstFirst(focus) {
   const lower = lowerIsBetter(focus.name);
   const bad = (v) => typeof v !== 'number' || Number.isNaN(v);
-  return [...focus.slices].sort((a, b) => (bad(a.value) - bad(b.value)) || (lower ? b.value - a.value : a.value - b.value));
+  return [...focus.slices].sort(
+    (a, b) => bad(a.value) - bad(b.value) || (lower ? b.value - a.value : a.value - b.value),
+  );
 }
 
 /**
@@ -79,21 +103,62 @@ export function slicesWorstFirst(focus) {
 export function sliceTable(slices, focus, cell) {
   const { column, metrics } = slices;
   const out = [el('h3', { text: `By ${column}` })];
-  if (!focus) return [...out, el('p', { class: 'error-cell', text: `no metric could be computed per ${column}: ${metrics.map((m) => `${m.label}: ${m.error}`).join('; ')}` })];
+  if (!focus)
+    return [
+      ...out,
+      el('p', {
+        class: 'error-cell',
+        text: `no metric could be computed per ${column}: ${metrics.map((m) => `${m.label}: ${m.error}`).join('; ')}`,
+      }),
+    ];
   const ok = metrics.filter((m) => !m.error);
-  out.push(el('p', { class: 'muted', text: `${focus.slices.length} slices, worst ${focus.label} first (${lowerIsBetter(focus.name) ? 'highest' : 'lowest'} first); each metric computed on the slice's rows alone (the package's SlicedMetric).` }));
+  out.push(
+    el('p', {
+      class: 'muted',
+      text: `${focus.slices.length} slices, worst ${focus.label} first (${lowerIsBetter(focus.name) ? 'highest' : 'lowest'} first); each metric computed on the slice's rows alone (the package's SlicedMetric).`,
+    }),
+  );
   const body = el('tbody');
   for (const s of slicesWorstFirst(focus)) {
     const key = JSON.stringify(s.key);
-    body.append(el('tr', { dataset: { slice: key } }, el('td', { text: String(s.key) }), el('td', { class: 'num', text: String(s.count), dataset: { value: String(s.count), count: 'rows' } }),
-      ...ok.map((m) => {
-        const v = m.slices.find((x) => x.key === s.key)?.value;
-        return typeof v === 'number' ? cell(m, v, key) : el('td', { class: 'muted', text: v === null ? 'no rows' : 'not a number' });
-      })));
+    body.append(
+      el(
+        'tr',
+        { dataset: { slice: key } },
+        el('td', { text: String(s.key) }),
+        el('td', { class: 'num', text: String(s.count), dataset: { value: String(s.count), count: 'rows' } }),
+        ...ok.map((m) => {
+          const v = m.slices.find((x) => x.key === s.key)?.value;
+          return typeof v === 'number'
+            ? cell(m, v, key)
+            : el('td', { class: 'muted', text: v === null ? 'no rows' : 'not a number' });
+        }),
+      ),
+    );
   }
-  out.push(el('table', { id: 'slice-table' }, el('thead', {}, el('tr', {}, el('th', { text: column }), el('th', { text: 'rows' }), ...ok.map((m) => el('th', { text: m.label })))), body));
+  out.push(
+    el(
+      'table',
+      { id: 'slice-table' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { text: column }),
+          el('th', { text: 'rows' }),
+          ...ok.map((m) => el('th', { text: m.label })),
+        ),
+      ),
+      body,
+    ),
+  );
   const failed = metrics.filter((m) => m.error);
-  if (failed.length) out.push(el('p', { class: 'muted', text: `not per slice: ${failed.map((m) => `${m.label} (${m.error})`).join('; ')}` }));
+  if (failed.length)
+    out.push(
+      el('p', { class: 'muted', text: `not per slice: ${failed.map((m) => `${m.label} (${m.error})`).join('; ')}` }),
+    );
   return out;
 }
 
@@ -102,9 +167,20 @@ export function sliceChart(slices, focus) {
   const rows = slicesWorstFirst(focus).filter((s) => typeof s.value === 'number');
   return {
     title: `${focus.label} per ${slices.column} (worst first)`,
-    config: { type: 'bar',
-      data: { labels: rows.map((s) => `${s.key} (${s.count})`), datasets: [{ label: focus.label, data: rows.map((s) => s.value), backgroundColor: '#3b5bdb' }] },
-      options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: slices.column } }, y: { title: { display: true, text: focus.label } } } } },
+    config: {
+      type: 'bar',
+      data: {
+        labels: rows.map((s) => `${s.key} (${s.count})`),
+        datasets: [{ label: focus.label, data: rows.map((s) => s.value), backgroundColor: '#3b5bdb' }],
+      },
+      options: {
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { title: { display: true, text: slices.column } },
+          y: { title: { display: true, text: focus.label } },
+        },
+      },
+    },
   };
 }
 
@@ -113,7 +189,9 @@ export function rowsAt(input, idx) {
   if (Array.isArray(input)) return idx.map((i) => input[i]);
   if (ArrayBuffer.isView(input)) {
     const out = new input.constructor(idx.length);
-    idx.forEach((i, j) => { out[j] = input[i]; });
+    idx.forEach((i, j) => {
+      out[j] = input[i];
+    });
     return out;
   }
   const per = input.shape.slice(1).reduce((a, d) => a * d, 1);

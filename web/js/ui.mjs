@@ -15,7 +15,8 @@ export function el(tag, props = {}, ...children) {
     else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
     else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat())
+    if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return e;
 }
 
@@ -33,7 +34,8 @@ export function fmt(v) {
  */
 export function metricCell(metric, value, extra = {}) {
   const dataset = { value: String(value), ...(metric ? { metric } : {}) };
-  for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) dataset[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(extra))
+    if (v !== undefined && v !== null) dataset[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return el('td', { class: 'num', text: fmt(value), dataset });
 }
 
@@ -62,14 +64,35 @@ export function modePanel(mode) {
       banner.replaceChildren();
       banner.hidden = !message;
       if (!message) return;
-      banner.append(el('strong', { text: 'Error' }), ` in ${cellTitle}: `, el('span', { class: 'banner-text', text: message }));
-      if (cellId) banner.append(' ', el('a', { href: `#${cellId}`, 'data-cell-link': cellId, text: `go to ${cellTitle}` }));
+      banner.append(
+        el('strong', { text: 'Error' }),
+        ` in ${cellTitle}: `,
+        el('span', { class: 'banner-text', text: message }),
+      );
+      if (cellId)
+        banner.append(' ', el('a', { href: `#${cellId}`, 'data-cell-link': cellId, text: `go to ${cellTitle}` }));
     },
     /** The summary strip: [{label, metric, value, options, dataset}] or [] to clear it (dataset: more data-* of the cell). */
     summary(items) {
-      summary.replaceChildren(...items.map((it) => el('div', { class: 'headline' },
-        el('span', { class: 'headline-label', text: it.label }),
-        el('span', { class: 'headline-value', text: fmt(it.value), dataset: { metric: it.metric, value: String(it.value), ...(it.options ? { options: JSON.stringify(it.options) } : {}), ...(it.dataset ?? {}) } }))));
+      summary.replaceChildren(
+        ...items.map((it) =>
+          el(
+            'div',
+            { class: 'headline' },
+            el('span', { class: 'headline-label', text: it.label }),
+            el('span', {
+              class: 'headline-value',
+              text: fmt(it.value),
+              dataset: {
+                metric: it.metric,
+                value: String(it.value),
+                ...(it.options ? { options: JSON.stringify(it.options) } : {}),
+                ...(it.dataset ?? {}),
+              },
+            }),
+          ),
+        ),
+      );
       summary.hidden = items.length === 0;
     },
   };
@@ -100,7 +123,8 @@ export function readNumberField(input, what, { min = -Infinity, max = Infinity, 
   let message = null;
   let v;
   if (allow.includes(raw)) v = raw;
-  else if (raw === '') message = `${what} is empty: type a number${allow.length ? ` or ${allow.map((a) => `"${a}"`).join(' / ')}` : ''}`;
+  else if (raw === '')
+    message = `${what} is empty: type a number${allow.length ? ` or ${allow.map((a) => `"${a}"`).join(' / ')}` : ''}`;
   else {
     v = Number(raw);
     if (!Number.isFinite(v)) message = `${what} must be a number, got "${raw}"`;
@@ -133,7 +157,12 @@ export function canvasPng(canvas, { background = '#ffffff' } = {}) {
   g.fillStyle = background;
   g.fillRect(0, 0, flat.width, flat.height);
   g.drawImage(canvas, 0, 0);
-  return new Promise((resolve, reject) => flat.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the chart as PNG'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    flat.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('the browser could not encode the chart as PNG'))),
+      'image/png',
+    ),
+  );
 }
 
 /**
@@ -142,8 +171,14 @@ export function canvasPng(canvas, { background = '#ffffff' } = {}) {
  */
 export function pngButton(canvas, fileName) {
   const what = canvas.getAttribute('aria-label') ?? canvas.id;
-  return el('button', { type: 'button', class: 'png', dataset: { export: 'png', plot: canvas.id }, 'aria-label': `download ${what} as PNG`, text: 'PNG',
-    onclick: async () => download(await canvasPng(canvas), fileName) });
+  return el('button', {
+    type: 'button',
+    class: 'png',
+    dataset: { export: 'png', plot: canvas.id },
+    'aria-label': `download ${what} as PNG`,
+    text: 'PNG',
+    onclick: async () => download(await canvasPng(canvas), fileName),
+  });
 }
 
 /**
@@ -152,7 +187,18 @@ export function pngButton(canvas, fileName) {
  * it, `hide()` hides it. mode-shell.mjs gives each notebook mode one, fed by the worker.
  */
 export function progressBar(label) {
-  const bar = el('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' }, el('span', { class: 'bar-fill' }));
+  const bar = el(
+    'div',
+    {
+      class: 'bar',
+      role: 'progressbar',
+      'aria-label': label,
+      'aria-valuemin': '0',
+      'aria-valuemax': '100',
+      'aria-valuenow': '0',
+    },
+    el('span', { class: 'bar-fill' }),
+  );
   const text = el('span', { class: 'bar-text' });
   const box = el('div', { class: 'progress', dataset: { progress: '' }, hidden: true }, bar, text);
   return {
@@ -218,9 +264,12 @@ export function cellChain(panel, { order, titles, run, invalidate }) {
   function enqueue(fn) {
     pending++;
     panel.setState('computing');
-    queue = queue.then(fn).catch(() => 'error').then((end) => {
-      if (--pending === 0) panel.setState(end);
-    });
+    queue = queue
+      .then(fn)
+      .catch(() => 'error')
+      .then((end) => {
+        if (--pending === 0) panel.setState(end);
+      });
     return queue;
   }
   return { schedule: (name) => enqueue(() => runFrom(name)), enqueue, setError };

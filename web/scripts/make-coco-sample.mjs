@@ -10,8 +10,11 @@ import { mulberry32 } from '../../scripts/lib/mulberry32.mjs';
 const samples = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'samples');
 const r = mulberry32(12345);
 const r1 = (v) => Math.round(v * 10) / 10;
-const categories = [{ id: 1, name: 'person', supercategory: 'person' }, { id: 3, name: 'car', supercategory: 'vehicle' },
-  { id: 18, name: 'dog', supercategory: 'animal' }];
+const categories = [
+  { id: 1, name: 'person', supercategory: 'person' },
+  { id: 3, name: 'car', supercategory: 'vehicle' },
+  { id: 18, name: 'dog', supercategory: 'animal' },
+];
 const images = [];
 const annotations = [];
 const results = [];
@@ -26,23 +29,42 @@ for (let i = 0; i < 12; i++) {
     const y = r1(r() * (480 - h));
     const cat = categories[Math.floor(r() * 3)].id;
     const crowd = i === 7 && j === 0 ? 1 : 0;
-    annotations.push({ id: 900100 + annotations.length, image_id: id, category_id: cat, iscrowd: crowd,
-      bbox: [x, y, w, h], area: r1(w * h * (0.55 + 0.3 * r())),
-      segmentation: [[x, y, r1(x + w), y, r1(x + w), r1(y + h), x, r1(y + h)]] });
+    annotations.push({
+      id: 900100 + annotations.length,
+      image_id: id,
+      category_id: cat,
+      iscrowd: crowd,
+      bbox: [x, y, w, h],
+      area: r1(w * h * (0.55 + 0.3 * r())),
+      segmentation: [[x, y, r1(x + w), y, r1(x + w), r1(y + h), x, r1(y + h)]],
+    });
     if (i === 9) continue; // no detections for this image
     const found = r() < 0.85;
     if (found) {
       const jit = () => (r() - 0.5) * 0.3;
-      results.push({ image_id: id, category_id: r() < 0.9 ? cat : 1,
-        bbox: [r1(x + jit() * w), r1(y + jit() * h), r1(w * (1 + jit())), r1(h * (1 + jit()))], score: Math.round((0.35 + 0.65 * r()) * 1000) / 1000 });
+      results.push({
+        image_id: id,
+        category_id: r() < 0.9 ? cat : 1,
+        bbox: [r1(x + jit() * w), r1(y + jit() * h), r1(w * (1 + jit())), r1(h * (1 + jit()))],
+        score: Math.round((0.35 + 0.65 * r()) * 1000) / 1000,
+      });
     }
   }
   if (i === 9) continue;
   for (let j = Math.floor(r() * 3); j > 0; j--) {
-    results.push({ image_id: id, category_id: categories[Math.floor(r() * 3)].id,
-      bbox: [r1(r() * 500), r1(r() * 350), r1(10 + r() * 120), r1(10 + r() * 120)], score: Math.round(r() * 600) / 1000 });
+    results.push({
+      image_id: id,
+      category_id: categories[Math.floor(r() * 3)].id,
+      bbox: [r1(r() * 500), r1(r() * 350), r1(10 + r() * 120), r1(10 + r() * 120)],
+      score: Math.round(r() * 600) / 1000,
+    });
   }
 }
-writeFileSync(join(samples, 'coco-gt.json'), `${JSON.stringify({ info: { description: 'wasmetrics demo sample' }, images, annotations, categories })}\n`);
+writeFileSync(
+  join(samples, 'coco-gt.json'),
+  `${JSON.stringify({ info: { description: 'wasmetrics demo sample' }, images, annotations, categories })}\n`,
+);
 writeFileSync(join(samples, 'coco-results.json'), `${JSON.stringify(results)}\n`);
-console.log(`web/samples: coco-gt.json (${images.length} images, ${annotations.length} annotations), coco-results.json (${results.length} detections)`);
+console.log(
+  `web/samples: coco-gt.json (${images.length} images, ${annotations.length} annotations), coco-results.json (${results.length} detections)`,
+);

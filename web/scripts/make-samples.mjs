@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'samples');
 let seed = 20240611;
-const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
 const softmax = (z) => {
   const m = Math.max(...z);
@@ -71,7 +71,11 @@ writeFileSync(join(dir, 'tickets-b.csv'), linesB.join('\n') + '\n');
 {
   const { readFileSync } = await import('node:fs');
   const { writeNpy } = await import('../js/lib/npy.mjs');
-  const rows = readFileSync(join(dir, 'agreement-wide.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(1));
+  const rows = readFileSync(join(dir, 'agreement-wide.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').slice(1));
   const data = Float64Array.from(rows.flat(), (v) => (v === '' ? NaN : Number(v)));
   writeFileSync(join(dir, 'agreement-wide.npy'), writeNpy(data, [rows.length, rows[0].length]));
 }
@@ -82,9 +86,15 @@ writeFileSync(join(dir, 'tickets-b.csv'), linesB.join('\n') + '\n');
 // others product searches) for the "slice by" option.
 {
   const { readFileSync } = await import('node:fs');
-  const words = (file) => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const words = (file) =>
+    readFileSync(join(dir, file), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
   const judged = new Map(words('ranking.qrels').map(([q, , doc, rel]) => [`${q} ${doc}`, rel]));
   const topic = (q) => (Number(q.slice(1)) <= 106 ? 'news' : 'products');
-  const rows = words('ranking-bm25.run').map(([q, , doc, , score]) => [q, doc, score, judged.get(`${q} ${doc}`) ?? '', topic(q)].join(','));
+  const rows = words('ranking-bm25.run').map(([q, , doc, , score]) =>
+    [q, doc, score, judged.get(`${q} ${doc}`) ?? '', topic(q)].join(','),
+  );
   writeFileSync(join(dir, 'ranking-bm25.csv'), ['query,document,score,relevance,topic', ...rows].join('\n') + '\n');
 }

@@ -22,7 +22,10 @@ const { chromium } = createRequire(join(webDir, 'package.json'))('playwright-cor
 const serve = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
 const server = serve.createDemoServer();
 const origin = await serve.listen(server, 0);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 mkdirSync(outDir, { recursive: true });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
@@ -32,7 +35,11 @@ try {
     const sample = SAMPLE[name] ?? mode.samples[0].name;
     await page.goto(`${origin}/web/?mode=${name}`);
     const settled = async () => {
-      await page.waitForFunction((n) => ['ready', 'error', 'empty'].includes(document.querySelector(`[data-results="${n}"]`)?.dataset.state), name, { timeout: 180_000 });
+      await page.waitForFunction(
+        (n) => ['ready', 'error', 'empty'].includes(document.querySelector(`[data-results="${n}"]`)?.dataset.state),
+        name,
+        { timeout: 180_000 },
+      );
       await page.waitForTimeout(300);
     };
     await settled();
@@ -50,7 +57,9 @@ try {
     const full = await page.screenshot({ type: 'png' });
     // half size, drawn by the page's own canvas (smoothed), as a PNG
     const small = await page.evaluate(async (b64) => {
-      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' })); // no fetch: the page's CSP
+      const bitmap = await createImageBitmap(
+        new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }),
+      ); // no fetch: the page's CSP
       const c = new OffscreenCanvas(Math.round(bitmap.width / 2), Math.round(bitmap.height / 2));
       const ctx = c.getContext('2d');
       ctx.imageSmoothingQuality = 'high';

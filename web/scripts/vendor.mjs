@@ -14,9 +14,13 @@ const modules = join(web, 'node_modules');
 const out = join(web, 'vendor');
 
 const pkg = (name) => join(modules, name);
-const missing = ['chart.js', 'chartjs-chart-matrix', 'papaparse'].filter((n) => !existsSync(join(pkg(n), 'package.json')));
+const missing = ['chart.js', 'chartjs-chart-matrix', 'papaparse'].filter(
+  (n) => !existsSync(join(pkg(n), 'package.json')),
+);
 if (missing.length) {
-  console.error(`web/scripts/vendor.mjs: ${missing.join(', ')} not installed: run \`npm ci\` in web/ (scripts/install-deps.sh does)`);
+  console.error(
+    `web/scripts/vendor.mjs: ${missing.join(', ')} not installed: run \`npm ci\` in web/ (scripts/install-deps.sh does)`,
+  );
   process.exit(1);
 }
 mkdirSync(out, { recursive: true });
@@ -36,12 +40,15 @@ for (const [name, from, to] of copies) {
 const papaSrc = join(pkg('papaparse'), 'papaparse.min.js');
 const papaDst = join(out, 'papaparse.mjs');
 if (!fresh(papaSrc, papaDst)) {
-  writeFileSync(papaDst, `// papaparse ${version('papaparse')} (MIT), papaparse.min.js wrapped as an ES module by web/scripts/vendor.mjs.
+  writeFileSync(
+    papaDst,
+    `// papaparse ${version('papaparse')} (MIT), papaparse.min.js wrapped as an ES module by web/scripts/vendor.mjs.
 const module = { exports: {} };
 const exports = module.exports;
 ${readFileSync(papaSrc, 'utf8')}
 export default module.exports;
-`);
+`,
+  );
 }
 
 const versions = Object.fromEntries(['chart.js', 'chartjs-chart-matrix', 'papaparse'].map((n) => [n, version(n)]));

@@ -47,7 +47,8 @@ class CatMetric final : public Metric {
       const std::int64_t nd = rec[k];
       if (nd < 1 || static_cast<std::size_t>(nd) > rec.size() - k - 1)
         fail(name(), ": corrupt state (shape record at ", k, ")");
-      Shape shape(rec.begin() + static_cast<std::ptrdiff_t>(k + 1), rec.begin() + static_cast<std::ptrdiff_t>(k + 1 + nd));
+      Shape shape(rec.begin() + static_cast<std::ptrdiff_t>(k + 1),
+                  rec.begin() + static_cast<std::ptrdiff_t>(k + 1 + nd));
       k += 1 + static_cast<std::size_t>(nd);
       for (auto d : shape)
         if (d < 0) fail(name(), ": corrupt state (negative dimension)");

@@ -16,8 +16,8 @@ class ExtremumMetric final : public Metric {
 
  protected:
   static constexpr const char* kState = IsMax ? "max_value" : "min_value";
-  static constexpr double kInit = IsMax ? -std::numeric_limits<double>::infinity()
-                                        : std::numeric_limits<double>::infinity();
+  static constexpr double kInit =
+      IsMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
 
   State initial_state() const override {
     State s;

@@ -60,10 +60,13 @@ struct NanStrategy {
 // Every aggregation metric of TorchMetrics 1.5.2 defaults to "warn" (only the abstract
 // BaseAggregator defaults to "error").
 inline OptionSpec nan_strategy_option() {
-  return {.name = "nan_strategy", .type = OptionType::number_or_string, .default_value = "warn",
+  return {.name = "nan_strategy",
+          .type = OptionType::number_or_string,
+          .default_value = "warn",
           .choices = {"error", "warn", "ignore"},
-          .doc = "NaN inputs: 'error' rejects the batch, 'warn'/'ignore' drop NaN entries (no warning is emitted "
-                 "yet), a number replaces each NaN entry"};
+          .doc =
+              "NaN inputs: 'error' rejects the batch, 'warn'/'ignore' drop NaN entries (no warning is emitted "
+              "yet), a number replaces each NaN entry"};
 }
 
 // One batch after NaN handling: float32 values, their weights (1 where no weight was given),
@@ -95,8 +98,8 @@ inline void require_broadcastable(std::string_view metric, std::string_view from
     ok = d == 1 || d == to[to.size() - 1 - k];
   }
   if (!ok)
-    fail(metric, ": `", from_name, "` of shape ", shape_str(from), " cannot be broadcast to the shape ",
-         shape_str(to), " of `", to_name, "`");
+    fail(metric, ": `", from_name, "` of shape ", shape_str(from), " cannot be broadcast to the shape ", shape_str(to),
+         " of `", to_name, "`");
 }
 
 // Reads `value` (any dtype, any shape; 0-d is a scalar) and the optional `weight` (broadcast to

@@ -71,7 +71,10 @@ class RunningAggregate final : public Metric {
 };
 
 OptionSpec window_option() {
-  return {.name = "window", .type = OptionType::integer, .default_value = 5, .min = 1,
+  return {.name = "window",
+          .type = OptionType::integer,
+          .default_value = 5,
+          .min = 1,
           .doc = "number of most recent update() calls that compute() aggregates"};
 }
 

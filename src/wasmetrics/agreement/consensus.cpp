@@ -60,7 +60,8 @@ std::vector<std::int64_t> indices_or_missing(const std::string& metric, const Te
 
 // Rows (rater, outcome, 1) of each present rating whose unit another rater rated too: outcome 1 if
 // the rating is the others' unique majority class, 0 if not, 2 if the others tie.
-std::vector<std::int64_t> consensus_outcomes(const std::vector<std::int64_t>& labels, std::int64_t units, std::int64_t raters) {
+std::vector<std::int64_t> consensus_outcomes(const std::vector<std::int64_t>& labels, std::int64_t units,
+                                             std::int64_t raters) {
   std::vector<std::int64_t> rows, votes;
   for (std::int64_t u = 0; u < units; ++u) {
     const auto unit = std::span(labels).subspan(static_cast<std::size_t>(u * raters), static_cast<std::size_t>(raters));
@@ -107,7 +108,8 @@ class CohenKappaMatrix final : public Metric {
     for (std::int64_t u = 0; u < units; ++u)
       for (std::int64_t a = 0; a < raters; ++a)
         for (std::int64_t b = a + 1; b < raters; ++b) {
-          const auto la = labels[static_cast<std::size_t>(u * raters + a)], lb = labels[static_cast<std::size_t>(u * raters + b)];
+          const auto la = labels[static_cast<std::size_t>(u * raters + a)],
+                     lb = labels[static_cast<std::size_t>(u * raters + b)];
           if (la >= 0 && lb >= 0) rows.insert(rows.end(), {a, b, la, lb, 1});
         }
     append_keyed_counts(s["pairs"], compacted_rows(rows, 5));
@@ -138,7 +140,8 @@ class CohenKappaMatrix final : public Metric {
     raw.data.assign(raters * raters, 1.0);
     for (std::size_t a = 0; a < raters; ++a)
       for (std::size_t b = a + 1; b < raters; ++b)
-        raw.data[a * raters + b] = raw.data[b * raters + a] = both[a * raters + b] > 0 ? same[a * raters + b] / both[a * raters + b] : kNaN;
+        raw.data[a * raters + b] = raw.data[b * raters + a] =
+            both[a * raters + b] > 0 ? same[a * raters + b] / both[a * raters + b] : kNaN;
     std::vector<double> agree(raters, 0.0), counted(raters, 0.0), no_majority(raters, 0.0);
     auto outcomes = read_keyed_counts(s["with_others"]);
     for (std::size_t i = 0; i < outcomes.size(); i += 3) {
@@ -166,7 +169,8 @@ class CohenKappaMatrix final : public Metric {
     auto rows = read_keyed_counts(s["pairs"]);
     for (std::size_t i = 0; i < rows.size(); i += 5) {
       const auto a = static_cast<std::size_t>(rows[i]), b = static_cast<std::size_t>(rows[i + 1]);
-      tables[((a * raters + b) * c + static_cast<std::size_t>(rows[i + 2])) * c + static_cast<std::size_t>(rows[i + 3])] += rows[i + 4];
+      tables[((a * raters + b) * c + static_cast<std::size_t>(rows[i + 2])) * c +
+             static_cast<std::size_t>(rows[i + 3])] += rows[i + 4];
     }
     Tensor out;
     out.shape = {static_cast<std::int64_t>(raters), static_cast<std::int64_t>(raters)};
@@ -215,8 +219,10 @@ class MajorityVote final : public Metric {
       std::size_t best = 0;
       int at_best = 0;
       for (std::size_t k = 0; k < votes.size(); ++k) {
-        if (votes[k] > votes[best]) best = k, at_best = 1;
-        else if (votes[k] == votes[best]) ++at_best;
+        if (votes[k] > votes[best])
+          best = k, at_best = 1;
+        else if (votes[k] == votes[best])
+          ++at_best;
       }
       if (present == 0) {
         rows.insert(rows.end(), {kNaN, 0.0, kNaN, kNaN});
@@ -299,7 +305,8 @@ class DawidSkene final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto labels = indices_or_missing(name(), in[0], em_.num_classes);
-    if (in[0].shape[1] < 1) fail(name(), ": `ratings` needs at least one coder (column), got shape ", shape_str(in[0].shape));
+    if (in[0].shape[1] < 1)
+      fail(name(), ": `ratings` needs at least one coder (column), got shape ", shape_str(in[0].shape));
     s["ratings"].append<std::int64_t>(labels);
     agreement::set_coders(s, in[0].shape[1]);
   }
@@ -316,7 +323,8 @@ class DawidSkene final : public Metric {
     std::vector<double> consensus(static_cast<std::size_t>(units), kNaN);
     for (std::size_t u = 0; u < consensus.size(); ++u) {
       bool rated = false;
-      for (std::int64_t r = 0; r < raters; ++r) rated = rated || labels[u * static_cast<std::size_t>(raters) + static_cast<std::size_t>(r)] >= 0;
+      for (std::int64_t r = 0; r < raters; ++r)
+        rated = rated || labels[u * static_cast<std::size_t>(raters) + static_cast<std::size_t>(r)] >= 0;
       if (rated) consensus[u] = static_cast<double>(xt::argmax(xt::view(fit.posteriors, u, xt::all()))());
     }
     std::vector<double> accuracy(static_cast<std::size_t>(raters));  // Σ_j p_j π_k[j, j]
@@ -355,16 +363,22 @@ MetricSpec cohen_kappa_matrix_spec() {
       .doc = "Cohen's kappa of every pair of raters (columns) as an [R, R] matrix; NaN ratings are left out pairwise.",
       .inputs = {{"ratings", false, "[units, raters] class indices, NaN for a missing rating"}},
       .options = {num_classes_option(),
-                  {.name = "weights", .type = OptionType::string, .default_value = nullptr,
-                   .choices = {"linear", "quadratic"}, .nullable = true,
+                  {.name = "weights",
+                   .type = OptionType::string,
+                   .default_value = nullptr,
+                   .choices = {"linear", "quadratic"},
+                   .nullable = true,
                    .doc = "null: every disagreement weighs 1; 'linear': |i - j|; 'quadratic': (i - j)²"}},
       .make = [](const Options& o) { return std::make_unique<CohenKappaMatrix>(o); },
       .queries = {{.name = "agreement",
-                   .doc = "raw agreement of every pair ([R, R], the share of units both rated with the same class) and each rater's agreement with the others' majority: {raw_agreement, with_consensus, consensus_units, no_majority_units}",
+                   .doc = "raw agreement of every pair ([R, R], the share of units both rated with the same class) and "
+                          "each rater's agreement with the others' majority: {raw_agreement, with_consensus, "
+                          "consensus_units, no_majority_units}",
                    .options = {}}},
       .examples = {{.doc = "raters 0 and 1 identical (1), rater 2 against them: 1/2",
                     .args = {{"num_classes", 2}},
-                    .batches = Json::array({{{"ratings", example_tensor("float64", {4, 3}, {0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0})}}}),
+                    .batches = Json::array(
+                        {{{"ratings", example_tensor("float64", {4, 3}, {0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0})}}}),
                     .expected = {{"shape", {3, 3}}, {"data", {1.0, 1.0, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 1.0}}}}},
   };
 }
@@ -378,18 +392,24 @@ MetricSpec majority_vote_spec() {
       .options = {num_classes_option()},
       .make = [](const Options& o) { return std::make_unique<MajorityVote>(o); },
       .queries = {{.name = "most_contested",
-                   .doc = "the k most contested units, worst first (entropy of the votes, then share of dissenting annotators): {units, entropy, dissent}",
-                   .options = {{.name = "k", .type = OptionType::integer, .default_value = 10, .min = 1, .max = 1000000,
+                   .doc = "the k most contested units, worst first (entropy of the votes, then share of dissenting "
+                          "annotators): {units, entropy, dissent}",
+                   .options = {{.name = "k",
+                                .type = OptionType::integer,
+                                .default_value = 10,
+                                .min = 1,
+                                .max = 1000000,
                                 .doc = "how many units to list"}}}},
       .batching = Batching::ordered,  // one result per unit/sample, in update order
-      .examples = {{.doc = "a clear majority, a tie (smallest class given, tied = 1), one missing rating",
-                    .args = {{"num_classes", 3}},
-                    .batches = Json::array({{{"ratings", example_tensor("float64", {3, 3}, {2, 2, 0, 1, 0, 2, 1, 1, "NaN"})}}}),
-                    .expected = {{"labels", {{"shape", {3}}, {"data", {2, 0, 1}}}},
-                                 {"tied", {{"shape", {3}}, {"data", {0, 1, 0}}}},
-                                 {"support", {{"shape", {3}}, {"data", {2.0 / 3, 1.0 / 3, 1.0}}}},
-                                 // votes (2/3, 1/3), (1/3, 1/3, 1/3), (1): entropy in bits
-                                 {"entropy", {{"shape", {3}}, {"data", {std::log2(3.0) - 2.0 / 3, std::log2(3.0), 0.0}}}}}}},
+      .examples =
+          {{.doc = "a clear majority, a tie (smallest class given, tied = 1), one missing rating",
+            .args = {{"num_classes", 3}},
+            .batches = Json::array({{{"ratings", example_tensor("float64", {3, 3}, {2, 2, 0, 1, 0, 2, 1, 1, "NaN"})}}}),
+            .expected = {{"labels", {{"shape", {3}}, {"data", {2, 0, 1}}}},
+                         {"tied", {{"shape", {3}}, {"data", {0, 1, 0}}}},
+                         {"support", {{"shape", {3}}, {"data", {2.0 / 3, 1.0 / 3, 1.0}}}},
+                         // votes (2/3, 1/3), (1/3, 1/3, 1/3), (1): entropy in bits
+                         {"entropy", {{"shape", {3}}, {"data", {std::log2(3.0) - 2.0 / 3, std::log2(3.0), 0.0}}}}}}},
   };
 }
 
@@ -406,28 +426,44 @@ MetricSpec dawid_skene_spec() {
       .doc = "Consensus labels by Dawid & Skene's EM: per-unit posteriors, each rater's confusion matrix and accuracy.",
       .inputs = {{"ratings", false, "[units, raters] class indices, NaN for a missing rating"}},
       .options = {num_classes_option(),
-                  {.name = "max_iterations", .type = OptionType::integer, .default_value = 100, .min = 1, .max = 10000,
+                  {.name = "max_iterations",
+                   .type = OptionType::integer,
+                   .default_value = 100,
+                   .min = 1,
+                   .max = 10000,
                    .doc = "most EM rounds (one M step and one E step each)"},
-                  {.name = "tolerance", .type = OptionType::number, .default_value = 1e-6, .min = 0.0,
+                  {.name = "tolerance",
+                   .type = OptionType::number,
+                   .default_value = 1e-6,
+                   .min = 0.0,
                    .doc = "stop once no posterior moves by more than this in a round"},
-                  {.name = "smoothing", .type = OptionType::number, .default_value = 0.01, .min = 0.0,
-                   .doc = "pseudo-count added to every confusion cell, so a label never seen for a class does not rule the class out; 0: maximum likelihood"}},
+                  {.name = "smoothing",
+                   .type = OptionType::number,
+                   .default_value = 0.01,
+                   .min = 0.0,
+                   .doc = "pseudo-count added to every confusion cell, so a label never seen for a class does not rule "
+                          "the class out; 0: maximum likelihood"}},
       .make = [](const Options& o) { return std::make_unique<DawidSkene>(o); },
       .batching = Batching::ordered,  // one posterior per unit, in update order
-      .examples = {{.doc = "one EM round by hand from the vote shares: raters 0 and 1 agree, rater 2 dissents twice",
-                    .args = {{"num_classes", 2}, {"max_iterations", 1}, {"smoothing", 0.0}},
-                    .batches = Json::array({{{"ratings", example_tensor("float64", {4, 3}, {0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0})}}}),
-                    .expected = {{"labels", {{"shape", {4}}, {"data", {0, 1, 0, 1}}}},
-                                 {"posteriors", {{"shape", {4, 2}}, {"data", {a, 1 - a, 1 - a, a, b, 1 - b, 1 - b, b}}}},
-                                 {"priors", {{"shape", {2}}, {"data", {0.5, 0.5}}}},
-                                 {"confusion", {{"shape", {3, 2, 2}},
-                                                {"data", {5.0 / 6, 1.0 / 6, 1.0 / 6, 5.0 / 6, 5.0 / 6, 1.0 / 6, 1.0 / 6, 5.0 / 6,
-                                                          2.0 / 3, 1.0 / 3, 1.0 / 3, 2.0 / 3}}}},
-                                 {"rater_accuracy", {{"shape", {3}}, {"data", {5.0 / 6, 5.0 / 6, 2.0 / 3}}}},
-                                 {"iterations", example_scalar(1)},
-                                 {"converged", example_scalar(0)},
-                                 {"log_likelihood", example_scalar(2 * std::log(51.0 / 216) + 2 * std::log(27.0 / 216))}},
-                    .atol = 1e-12, .rtol = 1e-12}},
+      .examples =
+          {{.doc = "one EM round by hand from the vote shares: raters 0 and 1 agree, rater 2 dissents twice",
+            .args = {{"num_classes", 2}, {"max_iterations", 1}, {"smoothing", 0.0}},
+            .batches =
+                Json::array({{{"ratings", example_tensor("float64", {4, 3}, {0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0})}}}),
+            .expected = {{"labels", {{"shape", {4}}, {"data", {0, 1, 0, 1}}}},
+                         {"posteriors", {{"shape", {4, 2}}, {"data", {a, 1 - a, 1 - a, a, b, 1 - b, 1 - b, b}}}},
+                         {"priors", {{"shape", {2}}, {"data", {0.5, 0.5}}}},
+                         {"confusion",
+                          {{"shape", {3, 2, 2}},
+                           {"data",
+                            {5.0 / 6, 1.0 / 6, 1.0 / 6, 5.0 / 6, 5.0 / 6, 1.0 / 6, 1.0 / 6, 5.0 / 6, 2.0 / 3, 1.0 / 3,
+                             1.0 / 3, 2.0 / 3}}}},
+                         {"rater_accuracy", {{"shape", {3}}, {"data", {5.0 / 6, 5.0 / 6, 2.0 / 3}}}},
+                         {"iterations", example_scalar(1)},
+                         {"converged", example_scalar(0)},
+                         {"log_likelihood", example_scalar(2 * std::log(51.0 / 216) + 2 * std::log(27.0 / 216))}},
+            .atol = 1e-12,
+            .rtol = 1e-12}},
   };
 }
 

@@ -13,8 +13,8 @@
 // coders × values² rows, whatever the number of units. `coders` (custom) checks that every update
 // has the same number of columns.
 #include <algorithm>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 
@@ -113,8 +113,10 @@ class KrippendorffAlpha final : public Metric {
           fail(name(), ": `ratings` must be finite or missing, got ", v, " at unit ", u, ", coder ", c);
         ++m;
         auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == v; });
-        if (it == groups.end()) groups.emplace_back(v, 1);
-        else ++it->second;
+        if (it == groups.end())
+          groups.emplace_back(v, 1);
+        else
+          ++it->second;
       }
       if (m < 2) continue;
       for (auto& [c, nc] : groups)
@@ -164,7 +166,8 @@ class KrippendorffAlpha final : public Metric {
       double sum = 0;
       for (std::int64_t m = 0; m < pairs; ++m) {
         const double r = rng.uniform();
-        const auto cell = static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin());
+        const auto cell =
+            static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin());
         sum += cell_delta2[std::min(cell, cell_delta2.size() - 1)];
       }
       a = 1 - sum / static_cast<double>(pairs) / expected_per_pair;
@@ -225,7 +228,8 @@ class KrippendorffAlpha final : public Metric {
     auto& o = out.o;
     o.assign(v * v, 0.0);
     for (std::size_t i = 0; i < rows.size(); i += 4) {
-      o[index(rows[i + 1]) * v + index(rows[i + 2])] += static_cast<double>(rows[i + 3]) / static_cast<double>(rows[i] - 1);
+      o[index(rows[i + 1]) * v + index(rows[i + 2])] +=
+          static_cast<double>(rows[i + 3]) / static_cast<double>(rows[i] - 1);
       out.ordered_pairs += static_cast<double>(rows[i + 3]);
     }
     std::vector<double> n_c(v, 0.0);
@@ -238,7 +242,8 @@ class KrippendorffAlpha final : public Metric {
     auto delta2 = [&](std::size_t c, std::size_t k) -> double {
       if (c == k) return 0.0;
       switch (level_) {
-        case Level::nominal: return 1.0;
+        case Level::nominal:
+          return 1.0;
         case Level::ordinal: {
           const std::size_t lo = std::min(c, k), hi = std::max(c, k);
           const double d = cumulative[hi + 1] - cumulative[lo] - (n_c[c] + n_c[k]) / 2;
@@ -282,24 +287,47 @@ MetricSpec krippendorff_alpha_spec() {
       .family = "agreement",
       .doc = "Krippendorff's alpha of any number of coders with missing ratings (nominal, ordinal, interval, ratio).",
       .inputs = {{"ratings", false, "[units, coders] matrix; NaN (or missing_value) marks a missing rating"}},
-      .options =
-          {{.name = "level_of_measurement", .type = OptionType::string, .default_value = "nominal",
-            .choices = {"nominal", "ordinal", "interval", "ratio"},
-            .doc = "the metric of the values: which differences count, and how much"},
-           {.name = "missing_value", .type = OptionType::number, .default_value = nullptr, .nullable = true,
-            .doc = "a value that marks a missing rating (besides NaN); null: only NaN"}},
+      .options = {{.name = "level_of_measurement",
+                   .type = OptionType::string,
+                   .default_value = "nominal",
+                   .choices = {"nominal", "ordinal", "interval", "ratio"},
+                   .doc = "the metric of the values: which differences count, and how much"},
+                  {.name = "missing_value",
+                   .type = OptionType::number,
+                   .default_value = nullptr,
+                   .nullable = true,
+                   .doc = "a value that marks a missing rating (besides NaN); null: only NaN"}},
       .make = [](const Options& o) { return std::make_unique<KrippendorffAlpha>(o); },
-      .queries = {{.name = "bootstrap",
-                   .doc = "Hayes & Krippendorff's bootstrap of alpha: {alpha, lower, upper, bootstrap_mean, pairs_per_resample, min_alpha, p_below}, seeded",
-                   .options = {{.name = "n_resamples", .type = OptionType::integer, .default_value = 1000, .min = 1,
-                                .max = 1000000, .doc = "number of resamples"},
-                               {.name = "confidence_level", .type = OptionType::number, .default_value = 0.95,
-                                .min = 0.0, .max = 1.0, .min_exclusive = true, .doc = "coverage of the percentile interval"},
-                               {.name = "seed", .type = OptionType::integer, .default_value = 0, .min = 0,
-                                .doc = "seed of the resampling; the same seed gives the same interval"},
-                               {.name = "min_alpha", .type = OptionType::number_list, .default_value = Json::array({0.667, 0.8}),
-                                .min = -1.0, .max = 1.0,
-                                .doc = "smallest acceptable alphas: p_below[i] is the share of resampled alphas below min_alpha[i]"}}}},
+      .queries =
+          {{.name = "bootstrap",
+            .doc = "Hayes & Krippendorff's bootstrap of alpha: {alpha, lower, upper, bootstrap_mean, "
+                   "pairs_per_resample, min_alpha, p_below}, seeded",
+            .options =
+                {{.name = "n_resamples",
+                  .type = OptionType::integer,
+                  .default_value = 1000,
+                  .min = 1,
+                  .max = 1000000,
+                  .doc = "number of resamples"},
+                 {.name = "confidence_level",
+                  .type = OptionType::number,
+                  .default_value = 0.95,
+                  .min = 0.0,
+                  .max = 1.0,
+                  .min_exclusive = true,
+                  .doc = "coverage of the percentile interval"},
+                 {.name = "seed",
+                  .type = OptionType::integer,
+                  .default_value = 0,
+                  .min = 0,
+                  .doc = "seed of the resampling; the same seed gives the same interval"},
+                 {.name = "min_alpha",
+                  .type = OptionType::number_list,
+                  .default_value = Json::array({0.667, 0.8}),
+                  .min = -1.0,
+                  .max = 1.0,
+                  .doc =
+                      "smallest acceptable alphas: p_below[i] is the share of resampled alphas below min_alpha[i]"}}}},
       .examples = {{.doc = "two coders, three units, one disagreement: alpha = 4/9",
                     .args = {{"level_of_measurement", "nominal"}},
                     .batches = Json::array({{{"ratings", example_tensor("float64", {3, 2}, {0, 0, 1, 1, 0, 1})}}}),

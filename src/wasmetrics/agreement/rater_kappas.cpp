@@ -28,7 +28,8 @@ class TwoRaterAgreement final : public Metric {
  public:
   TwoRaterAgreement(Options o, PairStatistic stat)
       : Metric(std::move(o)), stat_(stat), classes_(required_classes(name(), options())) {
-    if (options().json().contains("weights") && !options().is_null("weights")) weights_ = options().get_string("weights");
+    if (options().json().contains("weights") && !options().is_null("weights"))
+      weights_ = options().get_string("weights");
   }
 
  protected:
@@ -105,7 +106,8 @@ class FleissKappaRaters final : public Metric {
     std::int64_t sum_squares = 0;
     for (std::int64_t u = 0; u < units; ++u) {
       std::fill(counts.begin(), counts.end(), 0);
-      for (std::int64_t r = 0; r < raters; ++r) ++counts[static_cast<std::size_t>(labels[static_cast<std::size_t>(u * raters + r)])];
+      for (std::int64_t r = 0; r < raters; ++r)
+        ++counts[static_cast<std::size_t>(labels[static_cast<std::size_t>(u * raters + r)])];
       for (std::size_t k = 0; k < counts.size(); ++k) {
         sum_squares += counts[k] * counts[k];
         totals[k] += counts[k];
@@ -154,8 +156,11 @@ MetricSpec cohen_kappa_raters_spec() {
       .doc = "Cohen's kappa of two raters (columns), unweighted or with linear / quadratic weights.",
       .inputs = {ratings_input("[units, 2] class indices, one column per rater")},
       .options = {num_classes_option(),
-                  {.name = "weights", .type = OptionType::string, .default_value = nullptr,
-                   .choices = {"linear", "quadratic"}, .nullable = true,
+                  {.name = "weights",
+                   .type = OptionType::string,
+                   .default_value = nullptr,
+                   .choices = {"linear", "quadratic"},
+                   .nullable = true,
                    .doc = "null: every disagreement weighs 1; 'linear': |i - j|; 'quadratic': (i - j)²"}},
       .make = [](const Options& o) { return std::make_unique<TwoRaterAgreement>(o, PairStatistic::cohen); },
       .examples = {{.doc = "Po = 3/4, Pe = 1/2: kappa = 1/2",

@@ -8,7 +8,10 @@
 namespace wasmetrics::agreement {
 
 OptionSpec num_classes_option() {
-  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
+  return {.name = "num_classes",
+          .type = OptionType::integer,
+          .default_value = nullptr,
+          .min = 1,
           .doc = "number of classes; ratings are class indices in [0, num_classes)"};
 }
 
@@ -23,7 +26,8 @@ void require_matrix(const std::string& metric, const TensorView& ratings) {
          shape_str(ratings.shape), ")");
 }
 
-std::vector<std::int64_t> class_indices(const std::string& metric, const TensorView& ratings, std::int64_t num_classes) {
+std::vector<std::int64_t> class_indices(const std::string& metric, const TensorView& ratings,
+                                        std::int64_t num_classes) {
   require_matrix(metric, ratings);
   std::vector<std::int64_t> out;
   out.reserve(static_cast<std::size_t>(ratings.numel()));

@@ -22,8 +22,9 @@ class PermutationInvariantTraining final : public audio::MeanOfValues {
  public:
   explicit PermutationInvariantTraining(Options o) : MeanOfValues(std::move(o)) {
     if (options().is_null("metric_func"))
-      fail(name(), ": `metric_func` is required (scale_invariant_signal_distortion_ratio, "
-                   "scale_invariant_signal_noise_ratio or signal_noise_ratio)");
+      fail(name(),
+           ": `metric_func` is required (scale_invariant_signal_distortion_ratio, "
+           "scale_invariant_signal_noise_ratio or signal_noise_ratio)");
     const std::string f = options().get_string("metric_func");
     func_ = f == "scale_invariant_signal_noise_ratio" ? Func::si_snr
             : f == "signal_noise_ratio"               ? Func::snr
@@ -65,7 +66,8 @@ class PermutationInvariantTraining final : public audio::MeanOfValues {
     for (std::size_t b = 0; b < batch; ++b) {
       for (std::size_t i = 0; i < spk; ++i)
         for (std::size_t j = 0; j < spk; ++j)
-          m[i * spk + j] = metric({p.data() + (b * spk + j) * len, len}, {t.data() + (b * spk + i) * len, len}, zm, eps);
+          m[i * spk + j] =
+              metric({p.data() + (b * spk + j) * len, len}, {t.data() + (b * spk + i) * len, len}, zm, eps);
       out[b] = best_assignment(m, spk);
     }
     return out;
@@ -74,9 +76,12 @@ class PermutationInvariantTraining final : public audio::MeanOfValues {
  private:
   double metric(std::span<const double> p, std::span<const double> t, bool zm, double eps) const {
     switch (func_) {
-      case Func::si_sdr: return audio::si_sdr(p, t, zm, eps);
-      case Func::si_snr: return audio::si_sdr(p, t, true, eps);
-      case Func::snr: return audio::snr(p, t, zm, eps);
+      case Func::si_sdr:
+        return audio::si_sdr(p, t, zm, eps);
+      case Func::si_snr:
+        return audio::si_sdr(p, t, true, eps);
+      case Func::snr:
+        return audio::snr(p, t, zm, eps);
     }
     return 0;
   }
@@ -140,19 +145,31 @@ MetricSpec permutation_invariant_training_spec() {
       .name = "PermutationInvariantTraining",
       .family = "audio",
       .doc = "Permutation invariant training: each sample scored with its best speaker permutation, averaged.",
-      .inputs = {{"preds", false, "estimated signals [batch, spk, time]"}, {"target", false, "reference signals, same shape"}},
-      .options = {
-          {.name = "metric_func", .type = OptionType::string, .default_value = nullptr,
-           .choices = {"scale_invariant_signal_distortion_ratio", "scale_invariant_signal_noise_ratio",
-                       "signal_noise_ratio"},
-           .doc = "the metric of each (pred, target) pair, by TorchMetrics' functional name (required)"},
-          {.name = "mode", .type = OptionType::string, .default_value = "speaker-wise",
-           .doc = "speaker-wise (assignment over the speaker metric matrix) or permutation-wise; checked at update()"},
-          {.name = "eval_func", .type = OptionType::string, .default_value = "max",
-           .doc = "max or min: which permutation is best; checked at update()"},
-          {.name = "zero_mean", .type = OptionType::boolean, .default_value = nullptr, .nullable = true,
-           .doc = "passed on to metric_func (speaker-wise mode only, as TorchMetrics); null: not passed"},
-      },
+      .inputs = {{"preds", false, "estimated signals [batch, spk, time]"},
+                 {"target", false, "reference signals, same shape"}},
+      .options =
+          {
+              {.name = "metric_func",
+               .type = OptionType::string,
+               .default_value = nullptr,
+               .choices = {"scale_invariant_signal_distortion_ratio", "scale_invariant_signal_noise_ratio",
+                           "signal_noise_ratio"},
+               .doc = "the metric of each (pred, target) pair, by TorchMetrics' functional name (required)"},
+              {.name = "mode",
+               .type = OptionType::string,
+               .default_value = "speaker-wise",
+               .doc =
+                   "speaker-wise (assignment over the speaker metric matrix) or permutation-wise; checked at update()"},
+              {.name = "eval_func",
+               .type = OptionType::string,
+               .default_value = "max",
+               .doc = "max or min: which permutation is best; checked at update()"},
+              {.name = "zero_mean",
+               .type = OptionType::boolean,
+               .default_value = nullptr,
+               .nullable = true,
+               .doc = "passed on to metric_func (speaker-wise mode only, as TorchMetrics); null: not passed"},
+          },
       .make = [](const Options& o) { return std::make_unique<PermutationInvariantTraining>(o); },
       .examples = {{
           .doc = "swapped speakers: the best permutation undoes the swap (SNR: 10 log10(5 / 1) and 10 log10(25 / 1))",

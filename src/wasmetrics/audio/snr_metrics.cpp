@@ -25,7 +25,8 @@ std::vector<double> row_values(std::string_view metric, std::span<const TensorVi
   const std::size_t rows = len ? static_cast<std::size_t>(in[0].numel()) / len : 0;
   std::vector<double> out(rows);
   auto each_row = [&](const auto* p, const auto* t) {
-    for (std::size_t i = 0; i < rows; ++i) out[i] = ratio(std::span(p + i * len, len), std::span(t + i * len, len), eps);
+    for (std::size_t i = 0; i < rows; ++i)
+      out[i] = ratio(std::span(p + i * len, len), std::span(t + i * len, len), eps);
   };
   if (in[0].dtype == DType::float32 && in[1].dtype == DType::float32) {
     each_row(in[0].as<float>(), in[1].as<float>());
@@ -55,7 +56,9 @@ std::vector<InputSpec> signal_inputs(std::string shape) {
 }
 
 OptionSpec zero_mean_option() {
-  return {.name = "zero_mean", .type = OptionType::boolean, .default_value = false,
+  return {.name = "zero_mean",
+          .type = OptionType::boolean,
+          .default_value = false,
           .doc = "subtract each signal's mean first"};
 }
 
@@ -66,8 +69,11 @@ Json docstring_batch() {
 }
 
 MetricExample docstring_example(double value, Json args = Json::object()) {
-  return {.doc = "TorchMetrics' docstring example", .args = std::move(args), .batches = docstring_batch(),
-          .expected = {{"shape", Json::array()}, {"data", {value}}}, .atol = 5e-5};
+  return {.doc = "TorchMetrics' docstring example",
+          .args = std::move(args),
+          .batches = docstring_batch(),
+          .expected = {{"shape", Json::array()}, {"data", {value}}},
+          .atol = 5e-5};
 }
 
 }  // namespace
@@ -79,12 +85,13 @@ MetricSpec signal_noise_ratio_spec() {
       .doc = "Signal-to-noise ratio (dB) of each signal along the last axis, averaged over all signals.",
       .inputs = signal_inputs("[..., time]"),
       .options = {zero_mean_option()},
-      .make = [](const Options& o) {
-        const bool zm = o.get_bool("zero_mean");
-        return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
-          return row_values(m.name(), in, [zm](auto p, auto t, double eps) { return audio::snr(p, t, zm, eps); });
-        });
-      },
+      .make =
+          [](const Options& o) {
+            const bool zm = o.get_bool("zero_mean");
+            return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
+              return row_values(m.name(), in, [zm](auto p, auto t, double eps) { return audio::snr(p, t, zm, eps); });
+            });
+          },
       .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {docstring_example(16.1805)},
   };
@@ -97,11 +104,13 @@ MetricSpec scale_invariant_signal_noise_ratio_spec() {
       .doc = "Scale-invariant SNR (dB): SI-SDR of the zero-mean signals, averaged over all signals.",
       .inputs = signal_inputs("[..., time]"),
       .options = {},
-      .make = [](const Options& o) {
-        return std::make_unique<RowRatioMetric>(o, [](const Metric& m, std::span<const TensorView> in) {
-          return row_values(m.name(), in, [](auto p, auto t, double eps) { return audio::si_sdr(p, t, true, eps); });
-        });
-      },
+      .make =
+          [](const Options& o) {
+            return std::make_unique<RowRatioMetric>(o, [](const Metric& m, std::span<const TensorView> in) {
+              return row_values(m.name(), in,
+                                [](auto p, auto t, double eps) { return audio::si_sdr(p, t, true, eps); });
+            });
+          },
       .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {docstring_example(15.0918)},
   };
@@ -114,12 +123,14 @@ MetricSpec scale_invariant_signal_distortion_ratio_spec() {
       .doc = "Scale-invariant signal-to-distortion ratio (dB), averaged over all signals.",
       .inputs = signal_inputs("[..., time]"),
       .options = {zero_mean_option()},
-      .make = [](const Options& o) {
-        const bool zm = o.get_bool("zero_mean");
-        return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
-          return row_values(m.name(), in, [zm](auto p, auto t, double eps) { return audio::si_sdr(p, t, zm, eps); });
-        });
-      },
+      .make =
+          [](const Options& o) {
+            const bool zm = o.get_bool("zero_mean");
+            return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
+              return row_values(m.name(), in,
+                                [zm](auto p, auto t, double eps) { return audio::si_sdr(p, t, zm, eps); });
+            });
+          },
       .batching = Batching::updates,  // a 1-D input is one signal: its time axis is not a row axis
       .examples = {docstring_example(18.4030)},
   };
@@ -132,29 +143,33 @@ MetricSpec complex_scale_invariant_signal_noise_ratio_spec() {
       .doc = "C-SI-SNR (dB) of complex spectrograms given as [..., freq, time, 2] (real, imaginary).",
       .inputs = signal_inputs("[..., freq, time, 2]"),
       .options = {zero_mean_option()},
-      .make = [](const Options& o) {
-        const bool zm = o.get_bool("zero_mean");
-        return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
-          for (auto& t : in)
-            if (t.ndim() < 3 || t.shape.back() != 2)
-              fail(m.name(), ": `preds` and `target` must have the shape [..., frequency, time, 2], got ",
-                   shape_str(in[0].shape), " and ", shape_str(in[1].shape));
-          require_same_shape(m.name(), "preds", in[0], "target", in[1]);
-          // one signal per spectrogram: freq, time and (real, imaginary) flattened
-          std::vector<TensorView> flat(in.begin(), in.end());
-          for (auto& t : flat) {
-            const std::int64_t per = t.shape[t.shape.size() - 3] * t.shape[t.shape.size() - 2] * 2;
-            t.shape.resize(t.shape.size() - 3);
-            t.shape.push_back(per);
-          }
-          return row_values(m.name(), flat, [zm](auto p, auto t, double eps) { return audio::si_sdr(p, t, zm, eps); });
-        });
-      },
+      .make =
+          [](const Options& o) {
+            const bool zm = o.get_bool("zero_mean");
+            return std::make_unique<RowRatioMetric>(o, [zm](const Metric& m, std::span<const TensorView> in) {
+              for (auto& t : in)
+                if (t.ndim() < 3 || t.shape.back() != 2)
+                  fail(m.name(), ": `preds` and `target` must have the shape [..., frequency, time, 2], got ",
+                       shape_str(in[0].shape), " and ", shape_str(in[1].shape));
+              require_same_shape(m.name(), "preds", in[0], "target", in[1]);
+              // one signal per spectrogram: freq, time and (real, imaginary) flattened
+              std::vector<TensorView> flat(in.begin(), in.end());
+              for (auto& t : flat) {
+                const std::int64_t per = t.shape[t.shape.size() - 3] * t.shape[t.shape.size() - 2] * 2;
+                t.shape.resize(t.shape.size() - 3);
+                t.shape.push_back(per);
+              }
+              return row_values(m.name(), flat,
+                                [zm](auto p, auto t, double eps) { return audio::si_sdr(p, t, zm, eps); });
+            });
+          },
       .examples = {{
           .doc = "identical spectrograms: finite, set by float32 eps (10 log10((sum t^2 + eps) / eps))",
-          .batches = Json::parse(R"([{"preds": {"dtype": "float32", "shape": [1, 1, 2, 2], "data": [1.0, 0.0, 0.0, 1.0]},
+          .batches =
+              Json::parse(R"([{"preds": {"dtype": "float32", "shape": [1, 1, 2, 2], "data": [1.0, 0.0, 0.0, 1.0]},
                                       "target": {"dtype": "float32", "shape": [1, 1, 2, 2], "data": [1.0, 0.0, 0.0, 1.0]}}])"),
-          .expected = {{"shape", Json::array()}, {"data", {10.0 * std::log10((2.0 + 1.1920928955078125e-07) / 1.1920928955078125e-07)}}},
+          .expected = {{"shape", Json::array()},
+                       {"data", {10.0 * std::log10((2.0 + 1.1920928955078125e-07) / 1.1920928955078125e-07)}}},
           .atol = 1e-3,
       }},
   };
@@ -166,28 +181,32 @@ MetricSpec source_aggregated_signal_distortion_ratio_spec() {
       .family = "audio",
       .doc = "SA-SDR (dB): one ratio over all speakers of each sample, averaged over samples.",
       .inputs = signal_inputs("[..., spk, time]"),
-      .options = {{.name = "scale_invariant", .type = OptionType::boolean, .default_value = true,
+      .options = {{.name = "scale_invariant",
+                   .type = OptionType::boolean,
+                   .default_value = true,
                    .doc = "scale the targets by one common factor first"},
                   zero_mean_option()},
-      .make = [](const Options& o) {
-        const bool si = o.get_bool("scale_invariant"), zm = o.get_bool("zero_mean");
-        return std::make_unique<RowRatioMetric>(o, [si, zm](const Metric& m, std::span<const TensorView> in) {
-          require_same_shape(m.name(), "preds", in[0], "target", in[1]);
-          if (in[0].ndim() < 2)
-            fail(m.name(), ": `preds` and `target` must have the shape [..., spk, time], got ", shape_str(in[0].shape));
-          const std::int64_t len = in[0].shape.back();
-          std::vector<TensorView> flat(in.begin(), in.end());
-          for (auto& t : flat) {
-            const std::int64_t per = t.shape[t.shape.size() - 2] * len;
-            t.shape.resize(t.shape.size() - 2);
-            t.shape.push_back(per);
-          }
-          return row_values(m.name(), flat, [si, zm, len](auto p, auto t, double eps) {
-            const std::vector<double> pd(p.begin(), p.end()), td(t.begin(), t.end());  // sa_sdr reads float64
-            return audio::sa_sdr(pd, td, len, si, zm, eps);
-          });
-        });
-      },
+      .make =
+          [](const Options& o) {
+            const bool si = o.get_bool("scale_invariant"), zm = o.get_bool("zero_mean");
+            return std::make_unique<RowRatioMetric>(o, [si, zm](const Metric& m, std::span<const TensorView> in) {
+              require_same_shape(m.name(), "preds", in[0], "target", in[1]);
+              if (in[0].ndim() < 2)
+                fail(m.name(), ": `preds` and `target` must have the shape [..., spk, time], got ",
+                     shape_str(in[0].shape));
+              const std::int64_t len = in[0].shape.back();
+              std::vector<TensorView> flat(in.begin(), in.end());
+              for (auto& t : flat) {
+                const std::int64_t per = t.shape[t.shape.size() - 2] * len;
+                t.shape.resize(t.shape.size() - 2);
+                t.shape.push_back(per);
+              }
+              return row_values(m.name(), flat, [si, zm, len](auto p, auto t, double eps) {
+                const std::vector<double> pd(p.begin(), p.end()), td(t.begin(), t.end());  // sa_sdr reads float64
+                return audio::sa_sdr(pd, td, len, si, zm, eps);
+              });
+            });
+          },
       .examples = {{
           .doc = "two speakers, not scale-invariant: 10 log10(sum t^2 / sum (t - p)^2) = 10 log10(39 / 1)",
           .args = {{"scale_invariant", false}},

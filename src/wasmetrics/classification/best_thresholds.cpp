@@ -10,17 +10,33 @@ namespace wasmetrics::classification {
 
 std::vector<OptionSpec> best_thresholds_options() {
   return {
-      {.name = "criterion", .type = OptionType::string, .default_value = "f1",
+      {.name = "criterion",
+       .type = OptionType::string,
+       .default_value = "f1",
        .choices = {"f1", "fbeta", "youden", "min_precision", "min_recall"},
        .doc = "'f1' / 'fbeta': maximise F1 / F-beta; 'youden': maximise Youden's J = sensitivity + specificity - 1; "
               "'min_precision': the best recall with precision >= minPrecision; 'min_recall': the best precision with "
               "recall >= minRecall"},
-      {.name = "beta", .type = OptionType::number, .default_value = 1.0, .min = 0.0, .min_exclusive = true,
+      {.name = "beta",
+       .type = OptionType::number,
+       .default_value = 1.0,
+       .min = 0.0,
+       .min_exclusive = true,
        .doc = "the beta of criterion 'fbeta'"},
-      {.name = "min_precision", .type = OptionType::number, .default_value = nullptr, .min = 0.0, .max = 1.0,
-       .nullable = true, .doc = "required by criterion 'min_precision'"},
-      {.name = "min_recall", .type = OptionType::number, .default_value = nullptr, .min = 0.0, .max = 1.0,
-       .nullable = true, .doc = "required by criterion 'min_recall'"},
+      {.name = "min_precision",
+       .type = OptionType::number,
+       .default_value = nullptr,
+       .min = 0.0,
+       .max = 1.0,
+       .nullable = true,
+       .doc = "required by criterion 'min_precision'"},
+      {.name = "min_recall",
+       .type = OptionType::number,
+       .default_value = nullptr,
+       .min = 0.0,
+       .max = 1.0,
+       .nullable = true,
+       .doc = "required by criterion 'min_recall'"},
   };
 }
 
@@ -70,9 +86,12 @@ Scored score(const ThresholdChoice& c, double tp, double fp, double pos, double 
       const double b2 = c.beta * c.beta, denom = (1 + b2) * tp + b2 * (pos - tp) + fp;
       return {denom > 0 ? (1 + b2) * tp / denom : 0.0, 0.0, true};
     }
-    case ThresholdCriterion::youden: return {recall - (neg > 0 ? fp / neg : 0.0), 0.0, true};
-    case ThresholdCriterion::min_precision: return {recall, precision, tp + fp > 0 && precision >= c.minimum};
-    case ThresholdCriterion::min_recall: return {precision, recall, tp + fp > 0 && recall >= c.minimum};
+    case ThresholdCriterion::youden:
+      return {recall - (neg > 0 ? fp / neg : 0.0), 0.0, true};
+    case ThresholdCriterion::min_precision:
+      return {recall, precision, tp + fp > 0 && precision >= c.minimum};
+    case ThresholdCriterion::min_recall:
+      return {precision, recall, tp + fp > 0 && recall >= c.minimum};
   }
   return {0, 0, false};
 }
@@ -111,7 +130,8 @@ std::vector<Point> candidates(const ClassCurve& c, const std::vector<float>& giv
     // scores are probabilities: the next lower distinct score, or 0 below the lowest
     const double lower = i + 1 < n ? c.thr[i + 1] : 0.0;
     if (!(c.thr[i] > 0.0) || !(lower >= 0.0)) continue;
-    const double t = c.f64 ? between(lower, c.thr[i]) : between(static_cast<float>(lower), static_cast<float>(c.thr[i]));
+    const double t =
+        c.f64 ? between(lower, c.thr[i]) : between(static_cast<float>(lower), static_cast<float>(c.thr[i]));
     pts.push_back({t, c.tps[i], c.fps[i]});
   }
   return pts;
@@ -119,7 +139,8 @@ std::vector<Point> candidates(const ClassCurve& c, const std::vector<float>& giv
 
 }  // namespace
 
-BestThreshold best_threshold(const ClassCurve& curve, const std::vector<float>& given_thr, const ThresholdChoice& choice) {
+BestThreshold best_threshold(const ClassCurve& curve, const std::vector<float>& given_thr,
+                             const ThresholdChoice& choice) {
   double pos = 0, neg = 0;
   const std::vector<Point> pts = candidates(curve, given_thr, pos, neg);
   // "predict nothing" (threshold 1) first: a later point must beat it strictly, so ties keep the

@@ -22,8 +22,8 @@ enum class ThresholdCriterion { f_beta, youden, min_precision, min_recall };
 
 struct ThresholdChoice {
   ThresholdCriterion criterion = ThresholdCriterion::f_beta;
-  double beta = 1.0;      // f_beta
-  double minimum = 0.0;   // min_precision / min_recall
+  double beta = 1.0;     // f_beta
+  double minimum = 0.0;  // min_precision / min_recall
 };
 
 struct BestThreshold {
@@ -37,6 +37,7 @@ std::vector<OptionSpec> best_thresholds_options();
 ThresholdChoice threshold_choice_from_options(const Options& args);
 
 // `given_thr`: the binned thresholds in the given order (CurveFormat::thresholds); unused when exact.
-BestThreshold best_threshold(const ClassCurve& curve, const std::vector<float>& given_thr, const ThresholdChoice& choice);
+BestThreshold best_threshold(const ClassCurve& curve, const std::vector<float>& given_thr,
+                             const ThresholdChoice& choice);
 
 }  // namespace wasmetrics::classification

@@ -81,7 +81,7 @@ class CalibrationErrorMetric final : public Metric {
     for (std::size_t i = 0; i < count.size(); ++i) {
       double a = count[i] != 0 ? acc[i] / count[i] : 0.0;  // nan_to_num
       double c = count[i] != 0 ? conf[i] / count[i] : 0.0;
-      double prop = count[i] / total;                       // NaN when nothing was seen
+      double prop = count[i] / total;  // NaN when nothing was seen
       l1 += std::fabs(a - c) * prop;
       l2 += (a - c) * (a - c) * prop;
       mx = std::max(mx, std::fabs(a - c));
@@ -101,10 +101,18 @@ class CalibrationErrorMetric final : public Metric {
 MetricSpec calibration_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
-  opts.push_back({.name = "n_bins", .type = OptionType::integer, .default_value = 15, .min = 1, .max = 1e6,  // 2^31 bins allocated 16 GiB, 1e7 took seconds per update (fuzz_metrics)
-                  .doc = "number of equal-width confidence bins in [0, 1] (a confidence of exactly 1 gets a bin of its own; "
-                         "at most 1e6: every update and compute() walks the bins)"});
-  opts.push_back({.name = "norm", .type = OptionType::string, .default_value = "l1", .choices = {"l1", "l2", "max"},
+  opts.push_back(
+      {.name = "n_bins",
+       .type = OptionType::integer,
+       .default_value = 15,
+       .min = 1,
+       .max = 1e6,  // 2^31 bins allocated 16 GiB, 1e7 took seconds per update (fuzz_metrics)
+       .doc = "number of equal-width confidence bins in [0, 1] (a confidence of exactly 1 gets a bin of its own; "
+              "at most 1e6: every update and compute() walks the bins)"});
+  opts.push_back({.name = "norm",
+                  .type = OptionType::string,
+                  .default_value = "l1",
+                  .choices = {"l1", "l2", "max"},
                   .doc = "'l1': expected calibration error; 'l2': root mean square calibration error; 'max': maximum "
                          "calibration error"});
   opts.push_back(ignore_index_option());
@@ -126,16 +134,16 @@ MetricSpec calibration_spec(std::string name, Task task, std::string doc, std::v
 MetricSpec binary_calibration_error_spec() {
   return classification::calibration_spec("BinaryCalibrationError", classification::Task::binary,
                                           "Top-label calibration error (ECE / RMSCE / MCE) of binary probabilities.",
-      examples_from_json(R"json([
+                                          examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: BinaryCalibrationError(n_bins=2, norm='l1')", "args": {"n_bins": 2, "norm": "l1"}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.29]}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: BinaryCalibrationError(n_bins=2, norm='l2')", "args": {"n_bins": 2, "norm": "l2"}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.2918]}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: BinaryCalibrationError(n_bins=2, norm='max')", "args": {"n_bins": 2, "norm": "max"}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.3167]}, "atol": 5e-05}
       ])json"));
 }
 MetricSpec multiclass_calibration_error_spec() {
-  return classification::calibration_spec("MulticlassCalibrationError", classification::Task::multiclass,
-                                          "Top-label calibration error (ECE / RMSCE / MCE) of multiclass probabilities.",
-      examples_from_json(R"json([
+  return classification::calibration_spec(
+      "MulticlassCalibrationError", classification::Task::multiclass,
+      "Top-label calibration error (ECE / RMSCE / MCE) of multiclass probabilities.", examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: MulticlassCalibrationError(num_classes=3, n_bins=3, norm='l1')", "args": {"num_classes": 3, "n_bins": 3, "norm": "l1"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.2]}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: MulticlassCalibrationError(num_classes=3, n_bins=3, norm='l2')", "args": {"num_classes": 3, "n_bins": 3, "norm": "l2"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.2082]}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: MulticlassCalibrationError(num_classes=3, n_bins=3, norm='max')", "args": {"num_classes": 3, "n_bins": 3, "norm": "max"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.2333]}, "atol": 5e-05}

@@ -37,7 +37,8 @@ class CalibrationLoss final : public Metric {
     if (task != Task::binary) {
       if (op.is_null(count)) fail(name(), ": option '", count, "' is required");
       classes_ = op.get_int(count);
-      if (classes_ < 2) fail(name(), ": Expected argument `", count, "` to be an integer larger than 1, but got ", classes_);
+      if (classes_ < 2)
+        fail(name(), ": Expected argument `", count, "` to be an integer larger than 1, but got ", classes_);
     }
     if (all.contains("eps") && !op.is_null("eps")) {
       eps_ = op.get_number("eps");
@@ -61,8 +62,10 @@ class CalibrationLoss final : public Metric {
     require_floating(name(), "preds", preds);
     const std::int64_t N = preds.shape[0];
     std::vector<double> w;
-    if (const TensorView* sw = sample_weight_of(in)) w = read_sample_weight(name(), *sw, N);
-    else w.assign(static_cast<std::size_t>(N), 1.0);
+    if (const TensorView* sw = sample_weight_of(in))
+      w = read_sample_weight(name(), *sw, N);
+    else
+      w.assign(static_cast<std::size_t>(N), 1.0);
     const std::vector<double> p = to_doubles(preds);
     const std::vector<double> t = to_doubles(target);
     for (std::size_t i = 0; i < p.size(); ++i)
@@ -77,8 +80,9 @@ class CalibrationLoss final : public Metric {
         fail(name(), ": `target` holds ", format_number(t[i]), " at flat index ", i, "; expected ",
              task_ == Task::multiclass ? "class labels in [0, num_classes)" : "only the values 0 and 1");
     }
-    const double eps = eps_ > 0 ? eps_ : (preds.dtype == DType::float64 ? std::numeric_limits<double>::epsilon()
-                                                                        : std::numeric_limits<float>::epsilon());
+    const double eps = eps_ > 0 ? eps_
+                                : (preds.dtype == DType::float64 ? std::numeric_limits<double>::epsilon()
+                                                                 : std::numeric_limits<float>::epsilon());
     auto loss = s["loss"].as<double>();
     double total = 0;
     if (task_ == Task::multiclass) {
@@ -164,9 +168,13 @@ class CalibrationLoss final : public Metric {
 };
 
 OptionSpec eps_option() {
-  return {.name = "eps", .type = OptionType::number, .default_value = nullptr, .nullable = true,
-          .doc = "probabilities are clipped to [eps, 1 - eps] before the log; null: scikit-learn 1.2's 'auto', the "
-                 "machine epsilon of the preds' dtype (float32: 1.1920929e-07)"};
+  return {.name = "eps",
+          .type = OptionType::number,
+          .default_value = nullptr,
+          .nullable = true,
+          .doc =
+              "probabilities are clipped to [eps, 1 - eps] before the log; null: scikit-learn 1.2's 'auto', the "
+              "machine epsilon of the preds' dtype (float32: 1.1920929e-07)"};
 }
 
 MetricSpec loss_spec(std::string name, Task task, Loss loss, std::string doc, std::vector<MetricExample> examples) {
@@ -184,8 +192,11 @@ MetricSpec loss_spec(std::string name, Task task, Loss loss, std::string doc, st
       break;
     case Task::multilabel:
       opts.push_back(num_labels_option());
-      opts.push_back({.name = "average", .type = OptionType::string, .default_value = "macro",
-                      .choices = {"macro", "none"}, .nullable = true,
+      opts.push_back({.name = "average",
+                      .type = OptionType::string,
+                      .default_value = "macro",
+                      .choices = {"macro", "none"},
+                      .nullable = true,
                       .doc = "'macro': the mean of the per-label Brier scores; 'none'/null: one score per label"});
       inputs = {{"preds", false, "[N, L] probabilities, in [0, 1]"}, {"target", false, "[N, L] 0/1 labels"}};
       break;
@@ -203,28 +214,31 @@ MetricSpec loss_spec(std::string name, Task task, Loss loss, std::string doc, st
   };
 }
 
-Json f32(Json shape, Json data) { return {{"dtype", "float32"}, {"shape", std::move(shape)}, {"data", std::move(data)}}; }
+Json f32(Json shape, Json data) {
+  return {{"dtype", "float32"}, {"shape", std::move(shape)}, {"data", std::move(data)}};
+}
 Json i64(Json shape, Json data) { return {{"dtype", "int64"}, {"shape", std::move(shape)}, {"data", std::move(data)}}; }
 Json scalar(double v) { return {{"shape", Json::array()}, {"data", Json::array({v})}}; }
 
 }  // namespace
 }  // namespace classification
 
-using classification::Loss;
-using classification::Task;
 using classification::f32;
 using classification::i64;
+using classification::Loss;
 using classification::scalar;
+using classification::Task;
 
 // Examples: values computed in float64 from the float32 inputs as written (scikit-learn 1.2's
 // brier_score_loss / log_loss with sample_weight give the same).
 MetricSpec binary_brier_score_spec() {
-  return classification::loss_spec(
-      "BinaryBrierScore", Task::binary, Loss::brier, "Brier score: the (sample-weighted) mean of (p - t)².",
-      {{.doc = "four rows, the last weighing 3",
-        .batches = Json::array({{{"preds", f32({4}, {0.1, 0.9, 0.8, 0.3})}, {"target", i64({4}, {0, 1, 0, 0})},
-                                 {"sample_weight", f32({4}, {1, 1, 1, 3})}}}),
-        .expected = scalar(0.1550000075995924)}});
+  return classification::loss_spec("BinaryBrierScore", Task::binary, Loss::brier,
+                                   "Brier score: the (sample-weighted) mean of (p - t)².",
+                                   {{.doc = "four rows, the last weighing 3",
+                                     .batches = Json::array({{{"preds", f32({4}, {0.1, 0.9, 0.8, 0.3})},
+                                                              {"target", i64({4}, {0, 1, 0, 0})},
+                                                              {"sample_weight", f32({4}, {1, 1, 1, 3})}}}),
+                                     .expected = scalar(0.1550000075995924)}});
 }
 MetricSpec multiclass_brier_score_spec() {
   return classification::loss_spec(
@@ -232,8 +246,8 @@ MetricSpec multiclass_brier_score_spec() {
       "Multiclass Brier score: the (sample-weighted) mean over rows of Σ_c (p_c - [t = c])².",
       {{.doc = "three rows of three classes",
         .args = {{"num_classes", 3}},
-        .batches = Json::array({{{"preds", f32({3, 3}, {0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4})},
-                                 {"target", i64({3}, {0, 1, 1})}}}),
+        .batches = Json::array(
+            {{{"preds", f32({3, 3}, {0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4})}, {"target", i64({3}, {0, 1, 1})}}}),
         .expected = scalar(0.3133333332339925)}});
 }
 MetricSpec multilabel_brier_score_spec() {
@@ -250,7 +264,8 @@ MetricSpec binary_log_loss_spec() {
       "BinaryLogLoss", Task::binary, Loss::log_loss,
       "Log loss (binary cross-entropy) of probabilities clipped to [eps, 1 - eps], sample-weighted mean.",
       {{.doc = "four rows, one of weight 0",
-        .batches = Json::array({{{"preds", f32({4}, {0.9, 0.2, 0.6, 0.5})}, {"target", i64({4}, {1, 0, 1, 1})},
+        .batches = Json::array({{{"preds", f32({4}, {0.9, 0.2, 0.6, 0.5})},
+                                 {"target", i64({4}, {1, 0, 1, 1})},
                                  {"sample_weight", f32({4}, {1, 2, 1, 0})}}}),
         .expected = scalar(0.26561830906433537)}});
 }
@@ -260,8 +275,8 @@ MetricSpec multiclass_log_loss_spec() {
       "Multiclass log loss: -log of the true class's probability (clipped, rows renormalised), sample-weighted mean.",
       {{.doc = "three rows of three classes",
         .args = {{"num_classes", 3}},
-        .batches = Json::array({{{"preds", f32({3, 3}, {0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4})},
-                                 {"target", i64({3}, {0, 1, 1})}}}),
+        .batches = Json::array(
+            {{{"preds", f32({3, 3}, {0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4})}, {"target", i64({3}, {0, 1, 1})}}}),
         .expected = scalar(0.594597099741363)}});
 }
 

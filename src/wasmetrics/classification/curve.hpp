@@ -40,9 +40,9 @@ namespace wasmetrics::classification {
 struct CurveFormat {
   std::string metric;
   Task task = Task::binary;
-  std::int64_t classes = 1;                 // C (multiclass), L (multilabel), 1 (binary)
+  std::int64_t classes = 1;  // C (multiclass), L (multilabel), 1 (binary)
   bool binned = false;
-  std::vector<float> thresholds;            // binned: float32, in the given order
+  std::vector<float> thresholds;  // binned: float32, in the given order
   std::optional<std::int64_t> ignore_index;
   bool validate = true;
   InputKind kind = InputKind::auto_detect;  // auto | probs | logits
@@ -51,9 +51,9 @@ struct CurveFormat {
   std::int64_t max_state_bytes = 0;         // exact state budget (option max_state_bytes); 0: none
 
   // derived
-  std::vector<float> sorted_thr;            // ascending
+  std::vector<float> sorted_thr;  // ascending
   std::vector<std::int32_t> sorted_to_given;
-  bool linspace = false;                    // thresholds are linspace(0, 1, T): direct index
+  bool linspace = false;  // thresholds are linspace(0, 1, T): direct index
   void prepare();
   std::int64_t state_classes() const { return binned && micro ? 1 : classes; }
 };
@@ -79,12 +79,12 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
 // TorchMetrics' _binary_clf_curve) or binned (counts per threshold, in the given order).
 struct ClassCurve {
   bool binned = false;
-  bool f64 = false;                  // exact: the scores (thr) came from a float64 state
-  std::vector<float> fps, tps;       // exact
-  std::vector<double> thr;           // exact: the distinct scores (float32 values unless f64)
-  std::vector<double> tp, fp;        // binned, per given threshold
-  double pos = 0, neg = 0;           // binned totals
-  bool recall_ones = false;          // exact PRC: TorchMetrics' "no positive target" rule
+  bool f64 = false;             // exact: the scores (thr) came from a float64 state
+  std::vector<float> fps, tps;  // exact
+  std::vector<double> thr;      // exact: the distinct scores (float32 values unless f64)
+  std::vector<double> tp, fp;   // binned, per given threshold
+  double pos = 0, neg = 0;      // binned totals
+  bool recall_ones = false;     // exact PRC: TorchMetrics' "no positive target" rule
 };
 
 enum class CurveSel { per_class, micro };
@@ -94,8 +94,8 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
 
 // Curve points as TorchMetrics returns them (float32 values).
 struct Curve3 {
-  std::vector<float> a, b;    // PRC: precision, recall; ROC: fpr, tpr
-  std::vector<double> thr;    // thresholds (float32 values unless the state is float64)
+  std::vector<float> a, b;  // PRC: precision, recall; ROC: fpr, tpr
+  std::vector<double> thr;  // thresholds (float32 values unless the state is float64)
 };
 Curve3 prc_points(const ClassCurve& c, const std::vector<float>& given_thr);
 Curve3 roc_points(const ClassCurve& c, const std::vector<float>& given_thr);
@@ -120,8 +120,8 @@ Result reduce_scores(const std::vector<float>& res, const std::string& average, 
 // utilities.compute.interp in float32.
 std::vector<float> interp_f32(const std::vector<float>& x, const std::vector<float>& xp, const std::vector<float>& fp);
 
-Result tensor_f32(const std::vector<float>& v);                              // squeezed 1-D
-Result tensor_f64(const std::vector<double>& v);                             // squeezed 1-D
+Result tensor_f32(const std::vector<float>& v);   // squeezed 1-D
+Result tensor_f64(const std::vector<double>& v);  // squeezed 1-D
 Result matrix_f32(const std::vector<float>& v, std::int64_t rows, std::int64_t cols);
 
 }  // namespace wasmetrics::classification

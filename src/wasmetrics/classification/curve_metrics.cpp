@@ -25,11 +25,16 @@ constexpr double kNoThreshold = 1000000.0;  // TorchMetrics' threshold when no p
 
 const char* min_option_name(CurveKind k) {
   switch (k) {
-    case CurveKind::r_at_p: return "min_precision";
-    case CurveKind::p_at_r: return "min_recall";
-    case CurveKind::spec_at_sens: return "min_sensitivity";
-    case CurveKind::sens_at_spec: return "min_specificity";
-    default: return "";
+    case CurveKind::r_at_p:
+      return "min_precision";
+    case CurveKind::p_at_r:
+      return "min_recall";
+    case CurveKind::spec_at_sens:
+      return "min_sensitivity";
+    case CurveKind::sens_at_spec:
+      return "min_specificity";
+    default:
+      return "";
   }
 }
 
@@ -117,7 +122,11 @@ AtResult best_where(const std::vector<float>& value, const std::vector<float>& c
   std::size_t best = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
     if (!(cond[i] >= min_v)) continue;
-    if (!found) { best = i; found = true; continue; }
+    if (!found) {
+      best = i;
+      found = true;
+      continue;
+    }
     if (std::isnan(value[best])) continue;
     if (std::isnan(value[i]) || value[i] > value[best]) best = i;
   }
@@ -135,7 +144,8 @@ class CurveMetric final : public Metric {
     format_ = curve_format_from_options(op, task);
     const Json& all = op.json();
     if (all.contains("average")) average_ = op.is_null("average") ? "none" : op.get_string("average");
-    if (task == Task::multiclass && (kind == CurveKind::prc || kind == CurveKind::roc)) format_.micro = average_ == "micro";
+    if (task == Task::multiclass && (kind == CurveKind::prc || kind == CurveKind::roc))
+      format_.micro = average_ == "micro";
     if (task == Task::binary && kind == CurveKind::auroc) {
       format_.int_preds_ok = true;  // BinaryAUROC never validates tensors (C6)
       if (!op.is_null("max_fpr")) max_fpr_ = op.get_number("max_fpr");
@@ -160,12 +170,13 @@ class CurveMetric final : public Metric {
     const bool pooled = task_ == Task::binary || average_ == "micro";
     // Exact AUROC / AP need only the area: one class at a time, summed while sweeping its sorted keys.
     // (Weighted exact states take the curve path below: the cumulative sums of weights.)
-    if (!format_.binned && !s.find(kSampleWeightState) && (kind_ == CurveKind::ap || (kind_ == CurveKind::auroc && !(task_ == Task::binary && max_fpr_)))) {
+    if (!format_.binned && !s.find(kSampleWeightState) &&
+        (kind_ == CurveKind::ap || (kind_ == CurveKind::auroc && !(task_ == Task::binary && max_fpr_)))) {
       std::vector<float> res;
       std::vector<double> weights;
       for (std::int64_t k = 0; k < (pooled ? 1 : C); ++k) {
-        const ExactArea a = exact_area_f32(format_, s, k, pooled ? CurveSel::micro : CurveSel::per_class,
-                                           kind_ == CurveKind::ap);
+        const ExactArea a =
+            exact_area_f32(format_, s, k, pooled ? CurveSel::micro : CurveSel::per_class, kind_ == CurveKind::ap);
         res.push_back(a.value);
         weights.push_back(a.positives);
       }
@@ -182,13 +193,15 @@ class CurveMetric final : public Metric {
     const bool use_roc = kind_ == CurveKind::roc || kind_ == CurveKind::auroc || kind_ == CurveKind::spec_at_sens ||
                          kind_ == CurveKind::sens_at_spec;
     std::vector<Curve3> pts;
-    for (auto& c : curves) pts.push_back(use_roc ? roc_points(c, format_.thresholds) : prc_points(c, format_.thresholds));
+    for (auto& c : curves)
+      pts.push_back(use_roc ? roc_points(c, format_.thresholds) : prc_points(c, format_.thresholds));
     std::vector<double> weights;
     for (auto& c : curves) weights.push_back(c.binned ? c.pos : (c.tps.empty() ? 0.0 : c.tps.back()));
 
     switch (kind_) {
       case CurveKind::prc:
-      case CurveKind::roc: return curve_result(pts, pooled);
+      case CurveKind::roc:
+        return curve_result(pts, pooled);
       case CurveKind::auroc: {
         if (pooled) return Result::scalar(binary_auroc_f32(pts[0], task_ == Task::binary ? max_fpr_ : std::nullopt));
         std::vector<float> res;
@@ -201,7 +214,8 @@ class CurveMetric final : public Metric {
         for (auto& p : pts) res.push_back(average_precision_f32(p.a, p.b));
         return reduce_scores(res, average_, weights);
       }
-      default: break;
+      default:
+        break;
     }
     std::vector<float> values;
     std::vector<double> thresholds;
@@ -220,8 +234,10 @@ class CurveMetric final : public Metric {
       values.push_back(r.value);
       thresholds.push_back(r.threshold);
     }
-    const char* vname = kind_ == CurveKind::r_at_p ? "recall" : kind_ == CurveKind::p_at_r ? "precision"
-                        : kind_ == CurveKind::spec_at_sens ? "specificity" : "sensitivity";
+    const char* vname = kind_ == CurveKind::r_at_p         ? "recall"
+                        : kind_ == CurveKind::p_at_r       ? "precision"
+                        : kind_ == CurveKind::spec_at_sens ? "specificity"
+                                                           : "sensitivity";
     return Result::dict({{vname, tensor_f32(values)}, {"threshold", tensor_f64(thresholds)}});
   }
 
@@ -243,8 +259,11 @@ class CurveMetric final : public Metric {
       specificity.push_back(b.specificity);
     }
     auto column = [](std::vector<double> v) { return Result::squeezed(Tensor::vector(std::move(v))); };
-    return Result::dict({{"threshold", tensor_f64(thresholds)}, {"value", column(value)}, {"precision", column(precision)},
-                         {"recall", column(recall)}, {"specificity", column(specificity)}});
+    return Result::dict({{"threshold", tensor_f64(thresholds)},
+                         {"value", column(value)},
+                         {"precision", column(precision)},
+                         {"recall", column(recall)},
+                         {"specificity", column(specificity)}});
   }
 
   // Pooled curves (multiclass average micro/macro) are curve points, not one value per class.
@@ -259,7 +278,9 @@ class CurveMetric final : public Metric {
     const bool roc = kind_ == CurveKind::roc;
     const char* n0 = roc ? "fpr" : "precision";
     const char* n1 = roc ? "tpr" : "recall";
-    if (pooled) return Result::dict({{n0, tensor_f32(pts[0].a)}, {n1, tensor_f32(pts[0].b)}, {"thresholds", tensor_f64(pts[0].thr)}});
+    if (pooled)
+      return Result::dict(
+          {{n0, tensor_f32(pts[0].a)}, {n1, tensor_f32(pts[0].b)}, {"thresholds", tensor_f64(pts[0].thr)}});
     const std::int64_t C = static_cast<std::int64_t>(pts.size());
     if (average_ == "macro") {
       std::vector<double> thr;
@@ -287,7 +308,8 @@ class CurveMetric final : public Metric {
         a.insert(a.end(), p.a.begin(), p.a.end());
         b.insert(b.end(), p.b.begin(), p.b.end());
       }
-      return Result::dict({{n0, matrix_f32(a, C, W)}, {n1, matrix_f32(b, C, W)}, {"thresholds", tensor_f64(pts[0].thr)}});
+      return Result::dict(
+          {{n0, matrix_f32(a, C, W)}, {n1, matrix_f32(b, C, W)}, {"thresholds", tensor_f64(pts[0].thr)}});
     }
     std::vector<Result> a, b, t;
     for (auto& p : pts) {
@@ -295,7 +317,9 @@ class CurveMetric final : public Metric {
       b.push_back(tensor_f32(p.b));
       t.push_back(tensor_f64(p.thr));
     }
-    return Result::dict({{n0, Result::list(std::move(a))}, {n1, Result::list(std::move(b))}, {"thresholds", Result::list(std::move(t))}});
+    return Result::dict({{n0, Result::list(std::move(a))},
+                         {n1, Result::list(std::move(b))},
+                         {"thresholds", Result::list(std::move(t))}});
   }
 
   Task task_;
@@ -310,34 +334,54 @@ class CurveMetric final : public Metric {
 
 OptionSpec curve_average_option(Task task, CurveKind kind) {
   if (kind == CurveKind::prc || kind == CurveKind::roc)
-    return {.name = "average", .type = OptionType::string, .default_value = nullptr, .choices = {"micro", "macro", "none"},
+    return {.name = "average",
+            .type = OptionType::string,
+            .default_value = nullptr,
+            .choices = {"micro", "macro", "none"},
             .nullable = true,
-            .doc = "null/'none': one curve per class; 'micro': one curve of the one-hot flattened problem; 'macro': the "
-                   "per-class curves interpolated at their pooled points and averaged"};
+            .doc =
+                "null/'none': one curve per class; 'micro': one curve of the one-hot flattened problem; 'macro': the "
+                "per-class curves interpolated at their pooled points and averaged"};
   if (task == Task::multilabel)
-    return {.name = "average", .type = OptionType::string, .default_value = "macro",
-            .choices = {"micro", "macro", "weighted", "none"}, .nullable = true,
-            .doc = "'micro': one score of all labels flattened; 'macro': mean of the per-label scores (NaN ones left "
-                   "out); 'weighted': weighted by positives; 'none'/null: one score per label"};
-  return {.name = "average", .type = OptionType::string, .default_value = "macro", .choices = {"macro", "weighted", "none"},
+    return {.name = "average",
+            .type = OptionType::string,
+            .default_value = "macro",
+            .choices = {"micro", "macro", "weighted", "none"},
+            .nullable = true,
+            .doc =
+                "'micro': one score of all labels flattened; 'macro': mean of the per-label scores (NaN ones left "
+                "out); 'weighted': weighted by positives; 'none'/null: one score per label"};
+  return {.name = "average",
+          .type = OptionType::string,
+          .default_value = "macro",
+          .choices = {"macro", "weighted", "none"},
           .nullable = true,
-          .doc = "'macro': mean of the per-class scores (NaN ones left out); 'weighted': weighted by positives; "
-                 "'none'/null: one score per class"};
+          .doc =
+              "'macro': mean of the per-class scores (NaN ones left out); 'weighted': weighted by positives; "
+              "'none'/null: one score per class"};
 }
 
 OptionSpec min_option(CurveKind kind) {
-  const char* what = kind == CurveKind::r_at_p ? "precision" : kind == CurveKind::p_at_r ? "recall"
-                     : kind == CurveKind::spec_at_sens ? "sensitivity" : "specificity";
-  return {.name = min_option_name(kind), .type = OptionType::number, .default_value = nullptr,
+  const char* what = kind == CurveKind::r_at_p         ? "precision"
+                     : kind == CurveKind::p_at_r       ? "recall"
+                     : kind == CurveKind::spec_at_sens ? "sensitivity"
+                                                       : "specificity";
+  return {.name = min_option_name(kind),
+          .type = OptionType::number,
+          .default_value = nullptr,
           .doc = std::string("required: the minimum ") + what +
                  " a point must reach (compared in float32; TorchMetrics does not range-check a float)"};
 }
 
 std::string state_doc(Task task) {
   switch (task) {
-    case Task::binary: return " State: exact 5 bytes per kept sample (9 for float64 preds, kept in float64); binned 16·(T+1) bytes.";
-    case Task::multiclass: return " State: exact 4·C+4 bytes per kept sample (8·C+4 for float64 preds, kept in float64); binned 16·(T+1)·C bytes (16·(T+1) for average='micro' curves).";
-    case Task::multilabel: return " State: exact 5·L bytes per sample (9·L for float64 preds, kept in float64); binned 16·(T+1)·L bytes.";
+    case Task::binary:
+      return " State: exact 5 bytes per kept sample (9 for float64 preds, kept in float64); binned 16·(T+1) bytes.";
+    case Task::multiclass:
+      return " State: exact 4·C+4 bytes per kept sample (8·C+4 for float64 preds, kept in float64); binned 16·(T+1)·C "
+             "bytes (16·(T+1) for average='micro' curves).";
+    case Task::multilabel:
+      return " State: exact 5·L bytes per sample (9·L for float64 preds, kept in float64); binned 16·(T+1)·L bytes.";
   }
   return "";
 }
@@ -351,14 +395,16 @@ MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string d
       kind == CurveKind::sens_at_spec)
     opts.push_back(min_option(kind));
   if (task == Task::binary && kind == CurveKind::auroc)
-    opts.push_back({.name = "max_fpr", .type = OptionType::number, .default_value = nullptr, .nullable = true,
+    opts.push_back({.name = "max_fpr",
+                    .type = OptionType::number,
+                    .default_value = nullptr,
+                    .nullable = true,
                     .doc = "partial AUC over fpr in [0, max_fpr] with McClish correction; as TorchMetrics the range is "
                            "not checked (max_fpr > 1 fails in compute())"});
   opts.push_back(thresholds_option());
   opts.push_back(max_state_bytes_option());
-  if (task != Task::binary &&
-      (kind == CurveKind::auroc || kind == CurveKind::ap ||
-       (task == Task::multiclass && (kind == CurveKind::prc || kind == CurveKind::roc))))
+  if (task != Task::binary && (kind == CurveKind::auroc || kind == CurveKind::ap ||
+                               (task == Task::multiclass && (kind == CurveKind::prc || kind == CurveKind::roc))))
     opts.push_back(curve_average_option(task, kind));
   opts.push_back(ignore_index_option());
   opts.push_back(validate_args_option());
@@ -407,30 +453,61 @@ using classification::Task;
 #define WASMETRICS_CURVE_SPEC(id, Name, task, kind, doc) \
   MetricSpec id##_spec() { return classification::curve_spec(Name, task, kind, doc); }
 
-WASMETRICS_CURVE_SPEC(binary_precision_recall_curve, "BinaryPrecisionRecallCurve", Task::binary, CurveKind::prc, "Precision-recall curve {precision, recall, thresholds} (thresholds ascending).")
-WASMETRICS_CURVE_SPEC(multiclass_precision_recall_curve, "MulticlassPrecisionRecallCurve", Task::multiclass, CurveKind::prc, "One-vs-rest precision-recall curve per class (or micro/macro averaged).")
-WASMETRICS_CURVE_SPEC(multilabel_precision_recall_curve, "MultilabelPrecisionRecallCurve", Task::multilabel, CurveKind::prc, "Precision-recall curve per label.")
-WASMETRICS_CURVE_SPEC(binary_roc, "BinaryROC", Task::binary, CurveKind::roc, "ROC curve {fpr, tpr, thresholds} (thresholds descending).")
-WASMETRICS_CURVE_SPEC(multiclass_roc, "MulticlassROC", Task::multiclass, CurveKind::roc, "One-vs-rest ROC curve per class (or micro/macro averaged).")
+WASMETRICS_CURVE_SPEC(binary_precision_recall_curve, "BinaryPrecisionRecallCurve", Task::binary, CurveKind::prc,
+                      "Precision-recall curve {precision, recall, thresholds} (thresholds ascending).")
+WASMETRICS_CURVE_SPEC(multiclass_precision_recall_curve, "MulticlassPrecisionRecallCurve", Task::multiclass,
+                      CurveKind::prc, "One-vs-rest precision-recall curve per class (or micro/macro averaged).")
+WASMETRICS_CURVE_SPEC(multilabel_precision_recall_curve, "MultilabelPrecisionRecallCurve", Task::multilabel,
+                      CurveKind::prc, "Precision-recall curve per label.")
+WASMETRICS_CURVE_SPEC(binary_roc, "BinaryROC", Task::binary, CurveKind::roc,
+                      "ROC curve {fpr, tpr, thresholds} (thresholds descending).")
+WASMETRICS_CURVE_SPEC(multiclass_roc, "MulticlassROC", Task::multiclass, CurveKind::roc,
+                      "One-vs-rest ROC curve per class (or micro/macro averaged).")
 WASMETRICS_CURVE_SPEC(multilabel_roc, "MultilabelROC", Task::multilabel, CurveKind::roc, "ROC curve per label.")
-WASMETRICS_CURVE_SPEC(binary_auroc, "BinaryAUROC", Task::binary, CurveKind::auroc, "Area under the ROC curve (optionally partial up to max_fpr, McClish-corrected).")
-WASMETRICS_CURVE_SPEC(multiclass_auroc, "MulticlassAUROC", Task::multiclass, CurveKind::auroc, "One-vs-rest area under the ROC curve per class, averaged.")
-WASMETRICS_CURVE_SPEC(multilabel_auroc, "MultilabelAUROC", Task::multilabel, CurveKind::auroc, "Area under the ROC curve per label, averaged.")
-WASMETRICS_CURVE_SPEC(binary_average_precision, "BinaryAveragePrecision", Task::binary, CurveKind::ap, "Average precision: sum over thresholds of (recall step) x precision.")
-WASMETRICS_CURVE_SPEC(multiclass_average_precision, "MulticlassAveragePrecision", Task::multiclass, CurveKind::ap, "One-vs-rest average precision per class, averaged.")
-WASMETRICS_CURVE_SPEC(multilabel_average_precision, "MultilabelAveragePrecision", Task::multilabel, CurveKind::ap, "Average precision per label, averaged.")
-WASMETRICS_CURVE_SPEC(binary_recall_at_fixed_precision, "BinaryRecallAtFixedPrecision", Task::binary, CurveKind::r_at_p, "Highest recall with precision >= min_precision, and its threshold.")
-WASMETRICS_CURVE_SPEC(multiclass_recall_at_fixed_precision, "MulticlassRecallAtFixedPrecision", Task::multiclass, CurveKind::r_at_p, "Per class: highest recall with precision >= min_precision, and its threshold.")
-WASMETRICS_CURVE_SPEC(multilabel_recall_at_fixed_precision, "MultilabelRecallAtFixedPrecision", Task::multilabel, CurveKind::r_at_p, "Per label: highest recall with precision >= min_precision, and its threshold.")
-WASMETRICS_CURVE_SPEC(binary_precision_at_fixed_recall, "BinaryPrecisionAtFixedRecall", Task::binary, CurveKind::p_at_r, "Highest precision with recall >= min_recall, and its threshold.")
-WASMETRICS_CURVE_SPEC(multiclass_precision_at_fixed_recall, "MulticlassPrecisionAtFixedRecall", Task::multiclass, CurveKind::p_at_r, "Per class: highest precision with recall >= min_recall, and its threshold.")
-WASMETRICS_CURVE_SPEC(multilabel_precision_at_fixed_recall, "MultilabelPrecisionAtFixedRecall", Task::multilabel, CurveKind::p_at_r, "Per label: highest precision with recall >= min_recall, and its threshold.")
-WASMETRICS_CURVE_SPEC(binary_specificity_at_sensitivity, "BinarySpecificityAtSensitivity", Task::binary, CurveKind::spec_at_sens, "Highest specificity with sensitivity >= min_sensitivity, and its threshold.")
-WASMETRICS_CURVE_SPEC(multiclass_specificity_at_sensitivity, "MulticlassSpecificityAtSensitivity", Task::multiclass, CurveKind::spec_at_sens, "Per class: highest specificity with sensitivity >= min_sensitivity, and its threshold.")
-WASMETRICS_CURVE_SPEC(multilabel_specificity_at_sensitivity, "MultilabelSpecificityAtSensitivity", Task::multilabel, CurveKind::spec_at_sens, "Per label: highest specificity with sensitivity >= min_sensitivity, and its threshold.")
-WASMETRICS_CURVE_SPEC(binary_sensitivity_at_specificity, "BinarySensitivityAtSpecificity", Task::binary, CurveKind::sens_at_spec, "Highest sensitivity with specificity >= min_specificity, and its threshold.")
-WASMETRICS_CURVE_SPEC(multiclass_sensitivity_at_specificity, "MulticlassSensitivityAtSpecificity", Task::multiclass, CurveKind::sens_at_spec, "Per class: highest sensitivity with specificity >= min_specificity, and its threshold.")
-WASMETRICS_CURVE_SPEC(multilabel_sensitivity_at_specificity, "MultilabelSensitivityAtSpecificity", Task::multilabel, CurveKind::sens_at_spec, "Per label: highest sensitivity with specificity >= min_specificity, and its threshold.")
+WASMETRICS_CURVE_SPEC(binary_auroc, "BinaryAUROC", Task::binary, CurveKind::auroc,
+                      "Area under the ROC curve (optionally partial up to max_fpr, McClish-corrected).")
+WASMETRICS_CURVE_SPEC(multiclass_auroc, "MulticlassAUROC", Task::multiclass, CurveKind::auroc,
+                      "One-vs-rest area under the ROC curve per class, averaged.")
+WASMETRICS_CURVE_SPEC(multilabel_auroc, "MultilabelAUROC", Task::multilabel, CurveKind::auroc,
+                      "Area under the ROC curve per label, averaged.")
+WASMETRICS_CURVE_SPEC(binary_average_precision, "BinaryAveragePrecision", Task::binary, CurveKind::ap,
+                      "Average precision: sum over thresholds of (recall step) x precision.")
+WASMETRICS_CURVE_SPEC(multiclass_average_precision, "MulticlassAveragePrecision", Task::multiclass, CurveKind::ap,
+                      "One-vs-rest average precision per class, averaged.")
+WASMETRICS_CURVE_SPEC(multilabel_average_precision, "MultilabelAveragePrecision", Task::multilabel, CurveKind::ap,
+                      "Average precision per label, averaged.")
+WASMETRICS_CURVE_SPEC(binary_recall_at_fixed_precision, "BinaryRecallAtFixedPrecision", Task::binary, CurveKind::r_at_p,
+                      "Highest recall with precision >= min_precision, and its threshold.")
+WASMETRICS_CURVE_SPEC(multiclass_recall_at_fixed_precision, "MulticlassRecallAtFixedPrecision", Task::multiclass,
+                      CurveKind::r_at_p,
+                      "Per class: highest recall with precision >= min_precision, and its threshold.")
+WASMETRICS_CURVE_SPEC(multilabel_recall_at_fixed_precision, "MultilabelRecallAtFixedPrecision", Task::multilabel,
+                      CurveKind::r_at_p,
+                      "Per label: highest recall with precision >= min_precision, and its threshold.")
+WASMETRICS_CURVE_SPEC(binary_precision_at_fixed_recall, "BinaryPrecisionAtFixedRecall", Task::binary, CurveKind::p_at_r,
+                      "Highest precision with recall >= min_recall, and its threshold.")
+WASMETRICS_CURVE_SPEC(multiclass_precision_at_fixed_recall, "MulticlassPrecisionAtFixedRecall", Task::multiclass,
+                      CurveKind::p_at_r, "Per class: highest precision with recall >= min_recall, and its threshold.")
+WASMETRICS_CURVE_SPEC(multilabel_precision_at_fixed_recall, "MultilabelPrecisionAtFixedRecall", Task::multilabel,
+                      CurveKind::p_at_r, "Per label: highest precision with recall >= min_recall, and its threshold.")
+WASMETRICS_CURVE_SPEC(binary_specificity_at_sensitivity, "BinarySpecificityAtSensitivity", Task::binary,
+                      CurveKind::spec_at_sens,
+                      "Highest specificity with sensitivity >= min_sensitivity, and its threshold.")
+WASMETRICS_CURVE_SPEC(multiclass_specificity_at_sensitivity, "MulticlassSpecificityAtSensitivity", Task::multiclass,
+                      CurveKind::spec_at_sens,
+                      "Per class: highest specificity with sensitivity >= min_sensitivity, and its threshold.")
+WASMETRICS_CURVE_SPEC(multilabel_specificity_at_sensitivity, "MultilabelSpecificityAtSensitivity", Task::multilabel,
+                      CurveKind::spec_at_sens,
+                      "Per label: highest specificity with sensitivity >= min_sensitivity, and its threshold.")
+WASMETRICS_CURVE_SPEC(binary_sensitivity_at_specificity, "BinarySensitivityAtSpecificity", Task::binary,
+                      CurveKind::sens_at_spec,
+                      "Highest sensitivity with specificity >= min_specificity, and its threshold.")
+WASMETRICS_CURVE_SPEC(multiclass_sensitivity_at_specificity, "MulticlassSensitivityAtSpecificity", Task::multiclass,
+                      CurveKind::sens_at_spec,
+                      "Per class: highest sensitivity with specificity >= min_specificity, and its threshold.")
+WASMETRICS_CURVE_SPEC(multilabel_sensitivity_at_specificity, "MultilabelSensitivityAtSpecificity", Task::multilabel,
+                      CurveKind::sens_at_spec,
+                      "Per label: highest sensitivity with specificity >= min_specificity, and its threshold.")
 
 #undef WASMETRICS_CURVE_SPEC
 

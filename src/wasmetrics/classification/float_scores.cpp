@@ -36,7 +36,8 @@ std::string ignore_index_text(const InputFormat& f) {
 
 void require_float_preds(const InputFormat& f, const TensorView& preds) {
   if (!is_floating(preds.dtype))
-    fail(f.metric, ": Expected argument `preds` to be floating tensor with probabilities/logits but got tensor with dtype ",
+    fail(f.metric,
+         ": Expected argument `preds` to be floating tensor with probabilities/logits but got tensor with dtype ",
          dtype_name(preds.dtype));
 }
 
@@ -93,7 +94,10 @@ void softmax_row_as(double* row, std::int64_t C, bool f32) {
     return;
   }
   double sum = 0;
-  for (std::int64_t c = 0; c < C; ++c) { row[c] = std::exp(row[c] - mx); sum += row[c]; }
+  for (std::int64_t c = 0; c < C; ++c) {
+    row[c] = std::exp(row[c] - mx);
+    sum += row[c];
+  }
   for (std::int64_t c = 0; c < C; ++c) row[c] /= sum;
 }
 
@@ -121,7 +125,7 @@ BinaryScores binary_scores(const InputFormat& f, const TensorView& preds, const 
   require_float_preds(f, preds);
   check_finite_preds_integral_target(f, preds, target);  // V4, V2
   std::vector<std::int64_t> t = target_labels(target);
-  check_binary_target(f, t, target);                     // V3
+  check_binary_target(f, t, target);  // V3
   BinaryScores out;
   out.f32 = preds.dtype == DType::float32;
   visit_floats(f.metric, "preds", preds, [&](auto p) {
@@ -132,8 +136,13 @@ BinaryScores binary_scores(const InputFormat& f, const TensorView& preds, const 
     }
   });
   bool logits = false;
-  for (double v : out.p) if (outside_unit(v)) { logits = true; break; }
-  if (logits) for (double& v : out.p) v = sigmoid_as(v, out.f32);
+  for (double v : out.p)
+    if (outside_unit(v)) {
+      logits = true;
+      break;
+    }
+  if (logits)
+    for (double& v : out.p) v = sigmoid_as(v, out.f32);
   return out;
 }
 
@@ -144,17 +153,21 @@ ClassScores multiclass_scores(const InputFormat& f, const TensorView& preds, con
     fail(f.metric, ": Expected `preds` of shape (N, C, ...) with float scores and `target` of shape (N, ...), got ",
          shape_str(preds.shape), " and ", shape_str(target.shape));
   if (preds.shape[1] != C)
-    fail(f.metric, ": If `preds` have one dimension more than `target`, `preds.shape[1]` should be equal to number of "
-         "classes (", C, "), got preds shape ", shape_str(preds.shape));
+    fail(f.metric,
+         ": If `preds` have one dimension more than `target`, `preds.shape[1]` should be equal to number of "
+         "classes (",
+         C, "), got preds shape ", shape_str(preds.shape));
   Shape rest(preds.shape.begin() + 2, preds.shape.end());
   Shape trest(target.shape.begin() + 1, target.shape.end());
   if (rest != trest || preds.shape[0] != target.shape[0])
-    fail(f.metric, ": If `preds` have one dimension more than `target`, the shape of `preds` should be (N, C, ...), and "
-         "the shape of `target` should be (N, ...); got ", shape_str(preds.shape), " and ", shape_str(target.shape));
+    fail(f.metric,
+         ": If `preds` have one dimension more than `target`, the shape of `preds` should be (N, C, ...), and "
+         "the shape of `target` should be (N, ...); got ",
+         shape_str(preds.shape), " and ", shape_str(target.shape));
   check_finite_preds_integral_target(f, preds, target);  // V4, V2
   std::vector<std::int64_t> t = target_labels(target);
   const bool has_ii = f.ignore_index.has_value();
-  for (std::size_t i = 0; i < t.size(); ++i) {            // V1
+  for (std::size_t i = 0; i < t.size(); ++i) {  // V1
     if (has_ii && t[i] == *f.ignore_index) continue;
     if (t[i] < 0 || t[i] >= C)
       fail(f.metric, ": Expected `target` to hold class labels in [0, ", C, ")", ignore_index_text(f), ", but found ",
@@ -176,7 +189,11 @@ ClassScores multiclass_scores(const InputFormat& f, const TensorView& preds, con
   });
   out.rows = static_cast<std::int64_t>(out.t.size());
   bool logits = false;
-  for (double v : out.p) if (outside_unit(v)) { logits = true; break; }
+  for (double v : out.p)
+    if (outside_unit(v)) {
+      logits = true;
+      break;
+    }
   if (logits)
     for (std::int64_t r = 0; r < out.rows; ++r) softmax_row_as(out.p.data() + r * C, C, out.f32);
   return out;
@@ -190,13 +207,15 @@ LabelScores multilabel_scores(const InputFormat& f, const TensorView& preds, con
   if (preds.ndim() < 2)
     fail(f.metric, ": `preds` and `target` must be [N, num_labels, ...], got shape ", shape_str(preds.shape));
   if (preds.shape[1] != L)
-    fail(f.metric, ": Expected both `target.shape[1]` and `preds.shape[1]` to be equal to the number of labels but got ",
+    fail(f.metric,
+         ": Expected both `target.shape[1]` and `preds.shape[1]` to be equal to the number of labels but got ",
          preds.shape[1], " and expected ", L);
   if (!is_floating(preds.dtype))
-    fail(f.metric, ": Expected preds tensor to be floating point, but received input with dtype ", dtype_name(preds.dtype));
+    fail(f.metric, ": Expected preds tensor to be floating point, but received input with dtype ",
+         dtype_name(preds.dtype));
   check_finite_preds_integral_target(f, preds, target);  // V4, V2
   std::vector<std::int64_t> t = target_labels(target);
-  check_binary_target(f, t, target);                     // V3
+  check_binary_target(f, t, target);  // V3
   LabelScores out;
   out.L = L;
   out.f32 = preds.dtype == DType::float32;
@@ -207,7 +226,11 @@ LabelScores multilabel_scores(const InputFormat& f, const TensorView& preds, con
   out.t.resize(static_cast<std::size_t>(out.rows * L));
   bool logits = false;
   visit_floats(f.metric, "preds", preds, [&](auto p) {
-    for (auto v : p) if (outside_unit(static_cast<double>(v))) { logits = true; break; }
+    for (auto v : p)
+      if (outside_unit(static_cast<double>(v))) {
+        logits = true;
+        break;
+      }
     for (std::int64_t n = 0; n < N; ++n)
       for (std::int64_t l = 0; l < L; ++l)
         for (std::int64_t x = 0; x < X; ++x) {

@@ -16,9 +16,9 @@ namespace wasmetrics::classification {
 // Binary (calibration, hinge): entries whose target is ignore_index are dropped first; the logits
 // test (sigmoid iff a kept value lies outside [0, 1]) looks at the kept entries only (C4).
 struct BinaryScores {
-  std::vector<double> p;         // kept entries, flattened
-  std::vector<std::uint8_t> t;   // 0 / 1
-  bool f32 = true;               // preds were float32 (values are float32 numbers)
+  std::vector<double> p;        // kept entries, flattened
+  std::vector<std::uint8_t> t;  // 0 / 1
+  bool f32 = true;              // preds were float32 (values are float32 numbers)
 };
 BinaryScores binary_scores(const InputFormat& f, const TensorView& preds, const TensorView& target);
 
@@ -27,8 +27,8 @@ BinaryScores binary_scores(const InputFormat& f, const TensorView& preds, const 
 // ignore_index are dropped first; softmax over C iff a kept value lies outside [0, 1].
 struct ClassScores {
   std::int64_t rows = 0, C = 0;
-  std::vector<double> p;         // [rows, C]
-  std::vector<std::int32_t> t;   // [rows], in [0, C)
+  std::vector<double> p;        // [rows, C]
+  std::vector<std::int32_t> t;  // [rows], in [0, C)
   bool f32 = true;
 };
 ClassScores multiclass_scores(const InputFormat& f, const TensorView& preds, const TensorView& target);
@@ -39,8 +39,8 @@ ClassScores multiclass_scores(const InputFormat& f, const TensorView& preds, con
 struct LabelScores {
   static constexpr std::uint8_t kIgnored = 2;
   std::int64_t rows = 0, L = 0;
-  std::vector<double> p;         // [rows, L]
-  std::vector<std::uint8_t> t;   // [rows, L]: 0, 1 or kIgnored
+  std::vector<double> p;        // [rows, L]
+  std::vector<std::uint8_t> t;  // [rows, L]: 0, 1 or kIgnored
   bool f32 = true;
 };
 LabelScores multilabel_scores(const InputFormat& f, const TensorView& preds, const TensorView& target);

@@ -36,8 +36,10 @@ class HingeLossMetric final : public Metric {
  protected:
   State initial_state() const override {
     State s;
-    if (one_vs_all_) s.add("measures", Reduction::sum, DType::float64, {format_.num_classes});
-    else s.add("measures", Reduction::sum, DType::float64, {});
+    if (one_vs_all_)
+      s.add("measures", Reduction::sum, DType::float64, {format_.num_classes});
+    else
+      s.add("measures", Reduction::sum, DType::float64, {});
     s.add("total", Reduction::sum, DType::int64, {});
     return s;
   }
@@ -64,7 +66,8 @@ class HingeLossMetric final : public Metric {
         double other = -std::numeric_limits<double>::infinity();
         for (std::int64_t c = 0; c < C; ++c)
           if (c != t) other = std::max(other, row[c]);
-        double margin = m.f32 ? static_cast<double>(static_cast<float>(row[t]) - static_cast<float>(other)) : row[t] - other;
+        double margin =
+            m.f32 ? static_cast<double>(static_cast<float>(row[t]) - static_cast<float>(other)) : row[t] - other;
         measures[0] += hinge_of(margin, squared_, m.f32);
       }
     }
@@ -89,10 +92,14 @@ class HingeLossMetric final : public Metric {
 MetricSpec hinge_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
-  opts.push_back({.name = "squared", .type = OptionType::boolean, .default_value = false,
+  opts.push_back({.name = "squared",
+                  .type = OptionType::boolean,
+                  .default_value = false,
                   .doc = "true: the squared hinge loss max(0, 1 - margin)^2"});
   if (task == Task::multiclass)
-    opts.push_back({.name = "multiclass_mode", .type = OptionType::string, .default_value = "crammer-singer",
+    opts.push_back({.name = "multiclass_mode",
+                    .type = OptionType::string,
+                    .default_value = "crammer-singer",
                     .choices = {"crammer-singer", "one-vs-all"},
                     .doc = "'crammer-singer': margin = p[target] - max of the other classes (one value); 'one-vs-all': "
                            "a binary hinge per class (one value per class)"});
@@ -115,7 +122,7 @@ MetricSpec hinge_spec(std::string name, Task task, std::string doc, std::vector<
 MetricSpec binary_hinge_loss_spec() {
   return classification::hinge_spec("BinaryHingeLoss", classification::Task::binary,
                                     "Mean hinge loss max(0, 1 - y p) of binary probabilities (y = +1 / -1).",
-      examples_from_json(R"json([
+                                    examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: BinaryHingeLoss()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.69]}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: BinaryHingeLoss(squared=True)", "args": {"squared": true}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.6905]}, "atol": 5e-05}
       ])json"));
@@ -123,7 +130,7 @@ MetricSpec binary_hinge_loss_spec() {
 MetricSpec multiclass_hinge_loss_spec() {
   return classification::hinge_spec("MulticlassHingeLoss", classification::Task::multiclass,
                                     "Mean hinge loss of multiclass probabilities (Crammer-Singer or one-vs-all).",
-      examples_from_json(R"json([
+                                    examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: MulticlassHingeLoss(num_classes=3)", "args": {"num_classes": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [0.9125]}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: MulticlassHingeLoss(num_classes=3, squared=True)", "args": {"num_classes": 3, "squared": true}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [], "data": [1.1131]}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: MulticlassHingeLoss(num_classes=3, multiclass_mode='one-vs-all')", "args": {"num_classes": 3, "multiclass_mode": "one-vs-all"}, "batches": [{"preds": {"dtype": "float32", "shape": [4, 3], "data": [0.25, 0.2, 0.55, 0.55, 0.05, 0.4, 0.1, 0.3, 0.6, 0.9, 0.05, 0.05]}, "target": {"dtype": "int64", "shape": [4], "data": [0, 1, 2, 0]}}], "expected": {"shape": [3], "data": [0.875, 1.125, 1.1]}, "atol": 5e-05}

@@ -53,14 +53,20 @@ std::pair<double, double> ranking_ap_of(const LabelScores& b) {
     const std::uint8_t* t = b.t.data() + r * L;
     std::int64_t nrel = 0;
     for (std::int64_t l = 0; l < L; ++l) nrel += t[l] == 1;
-    if (nrel == 0 || nrel == L) { sum += 1.0; continue; }
+    if (nrel == 0 || nrel == L) {
+      sum += 1.0;
+      continue;
+    }
     // rank of a score = how many scores are >= it (ties share the largest rank)
     double score = 0;
     for (std::int64_t j = 0; j < L; ++j) {
       if (t[j] != 1) continue;
       std::int64_t among_rel = 0, among_all = 0;
       for (std::int64_t k = 0; k < L; ++k) {
-        if (p[k] >= p[j]) { ++among_all; if (t[k] == 1) ++among_rel; }
+        if (p[k] >= p[j]) {
+          ++among_all;
+          if (t[k] == 1) ++among_rel;
+        }
       }
       score += static_cast<double>(static_cast<float>(among_rel) / static_cast<float>(among_all));
     }
@@ -148,21 +154,21 @@ using classification::RankKind;
 MetricSpec multilabel_ranking_average_precision_spec() {
   return classification::ranking_spec("MultilabelRankingAveragePrecision", RankKind::average_precision,
                                       "Label ranking average precision of multilabel scores (best 1).",
-      examples_from_json(R"json([
+                                      examples_from_json(R"json([
         {"doc": "label ranking average precision of 3 samples", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [0.7777777778]}}
       ])json"));
 }
 MetricSpec multilabel_coverage_error_spec() {
   return classification::ranking_spec("MultilabelCoverageError", RankKind::coverage,
                                       "How many top-ranked labels are needed to cover every true label, on average.",
-      examples_from_json(R"json([
+                                      examples_from_json(R"json([
         {"doc": "mean over samples of the worst rank of a true label", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [2.3333333333]}}
       ])json"));
 }
 MetricSpec multilabel_ranking_loss_spec() {
-  return classification::ranking_spec("MultilabelRankingLoss", RankKind::loss,
-                                      "Fraction of (relevant, irrelevant) label pairs ranked the wrong way, per sample.",
-      examples_from_json(R"json([
+  return classification::ranking_spec(
+      "MultilabelRankingLoss", RankKind::loss,
+      "Fraction of (relevant, irrelevant) label pairs ranked the wrong way, per sample.", examples_from_json(R"json([
         {"doc": "fraction of (true, false) label pairs ranked the wrong way, averaged over samples", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [0.3333333333]}}
       ])json"));
 }

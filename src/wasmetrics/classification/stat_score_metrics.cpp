@@ -45,15 +45,15 @@ class StatScoreMetric final : public Metric {
     if (score == Score::fbeta) {
       if (op.is_null("beta")) fail(name(), ": option 'beta' is required");
       reduce_.beta = op.get_number("beta");
-      if (!(reduce_.beta > 0)) fail(name(), ": Expected argument `beta` to be a float larger than 0, but got ", reduce_.beta, ".");
+      if (!(reduce_.beta > 0))
+        fail(name(), ": Expected argument `beta` to be a float larger than 0, but got ", reduce_.beta, ".");
     }
     if (has_option(op, "zero_division")) {
       if (op.is_string("zero_division")) {
         reduce_.zero_division = std::numeric_limits<double>::quiet_NaN();
       } else {
         double z = op.get_number("zero_division");
-        if (z != 0 && z != 1)
-          fail(name(), ": Expected argument `zero_division` to be 0, 1 or 'nan', but got ", z, ".");
+        if (z != 0 && z != 1) fail(name(), ": Expected argument `zero_division` to be 0, 1 or 'nan', but got ", z, ".");
         reduce_.zero_division = z;
       }
     }
@@ -85,15 +85,18 @@ class StatScoreMetric final : public Metric {
       }
       return;
     }
-    if (format_.task == Task::multiclass) count_stats(format_classes(format_, in[0], in[1]), format_.num_classes, layout_, s);
-    else if (!count_stats_fused(format_, in[0], in[1], layout_, s)) count_stats(format_labels(format_, in[0], in[1]), layout_, s);
+    if (format_.task == Task::multiclass)
+      count_stats(format_classes(format_, in[0], in[1]), format_.num_classes, layout_, s);
+    else if (!count_stats_fused(format_, in[0], in[1], layout_, s))
+      count_stats(format_labels(format_, in[0], in[1]), layout_, s);
   }
 
   Result compute_state(const State& s) const override { return reduce_stats(s, layout_, reduce_); }
 
   // Every stat-score metric with the same input format and layout accumulates the same counts.
   std::string state_key() const override {
-    return "stat_scores|" + format_.key() + "|k=" + std::to_string(layout_.k) + "|ps=" + (layout_.per_sample ? "1" : "0");
+    return "stat_scores|" + format_.key() + "|k=" + std::to_string(layout_.k) +
+           "|ps=" + (layout_.per_sample ? "1" : "0");
   }
 
  private:
@@ -180,29 +183,40 @@ class ExactMatchMetric final : public Metric {
 // ---- schemas ----
 
 OptionSpec average_option(Task task) {
-  OptionSpec s{.name = "average", .type = OptionType::string, .default_value = "macro",
-               .choices = {"micro", "macro", "weighted", "none"}, .nullable = true,
-               .doc = "reduction over classes: 'micro' (pool the counts), 'macro' (mean of per-class scores; "
-                      "multiclass drops classes never seen), 'weighted' (weighted by support tp+fn), 'none'/null "
-                      "(one score per class)"};
+  OptionSpec s{.name = "average",
+               .type = OptionType::string,
+               .default_value = "macro",
+               .choices = {"micro", "macro", "weighted", "none"},
+               .nullable = true,
+               .doc =
+                   "reduction over classes: 'micro' (pool the counts), 'macro' (mean of per-class scores; "
+                   "multiclass drops classes never seen), 'weighted' (weighted by support tp+fn), 'none'/null "
+                   "(one score per class)"};
   if (task == Task::multilabel) {
     s.choices.push_back("samples");
-    s.doc = "reduction over labels: 'micro' (pool the counts), 'macro' (mean of per-label scores), 'weighted' "
-            "(weighted by support tp+fn), 'none'/null (one score per label), 'samples' (scikit-learn: score of each "
-            "sample from its counts summed over labels, then the mean over samples: (1/N) sum_n score(tp_n, fp_n, "
-            "tn_n, fn_n))";
+    s.doc =
+        "reduction over labels: 'micro' (pool the counts), 'macro' (mean of per-label scores), 'weighted' "
+        "(weighted by support tp+fn), 'none'/null (one score per label), 'samples' (scikit-learn: score of each "
+        "sample from its counts summed over labels, then the mean over samples: (1/N) sum_n score(tp_n, fp_n, "
+        "tn_n, fn_n))";
   }
   return s;
 }
 
 OptionSpec zero_division_option() {
-  return {.name = "zero_division", .type = OptionType::number_or_string, .default_value = 0, .choices = {"nan"},
-          .doc = "value of a score whose denominator is 0: 0, 1, or 'nan' (scikit-learn's np.nan: the score is NaN "
-                 "and drops out of macro/weighted/samples averages; NaN when nothing remains)"};
+  return {.name = "zero_division",
+          .type = OptionType::number_or_string,
+          .default_value = 0,
+          .choices = {"nan"},
+          .doc =
+              "value of a score whose denominator is 0: 0, 1, or 'nan' (scikit-learn's np.nan: the score is NaN "
+              "and drops out of macro/weighted/samples averages; NaN when nothing remains)"};
 }
 
 OptionSpec beta_option() {
-  return {.name = "beta", .type = OptionType::number, .default_value = nullptr,
+  return {.name = "beta",
+          .type = OptionType::number,
+          .default_value = nullptr,
           .doc = "weight of recall in the F-beta score (required, > 0)"};
 }
 
@@ -238,8 +252,12 @@ MetricSpec stat_spec(std::string name, Task task, Score score, std::string doc) 
 MetricSpec exact_match_spec(std::string name, Task task, std::string doc) {
   auto examples = stat_score_examples(name);
   std::vector<OptionSpec> opts;
-  if (task == Task::multiclass) opts.push_back(num_classes_option());
-  else { opts.push_back(num_labels_option()); opts.push_back(threshold_option(task)); }
+  if (task == Task::multiclass)
+    opts.push_back(num_classes_option());
+  else {
+    opts.push_back(num_labels_option());
+    opts.push_back(threshold_option(task));
+  }
   opts.push_back(multidim_average_option());
   opts.push_back(ignore_index_option());
   opts.push_back(validate_args_option());
@@ -264,43 +282,73 @@ using classification::Task;
 #define WASMETRICS_STAT_SPEC(id, Name, task, score, doc) \
   MetricSpec id##_spec() { return classification::stat_spec(Name, task, score, doc); }
 
-WASMETRICS_STAT_SPEC(binary_accuracy, "BinaryAccuracy", Task::binary, Score::accuracy, "Accuracy (tp+tn)/all of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_accuracy, "MulticlassAccuracy", Task::multiclass, Score::accuracy, "Accuracy (recall tp/(tp+fn) per class, averaged) of multiclass predictions.")
-WASMETRICS_STAT_SPEC(multilabel_accuracy, "MultilabelAccuracy", Task::multilabel, Score::accuracy, "Accuracy (tp+tn)/all per label, averaged, of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_precision, "BinaryPrecision", Task::binary, Score::precision, "Precision tp/(tp+fp) of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_precision, "MulticlassPrecision", Task::multiclass, Score::precision, "Precision tp/(tp+fp) of multiclass predictions.")
-WASMETRICS_STAT_SPEC(multilabel_precision, "MultilabelPrecision", Task::multilabel, Score::precision, "Precision tp/(tp+fp) of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_recall, "BinaryRecall", Task::binary, Score::recall, "Recall tp/(tp+fn) of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_recall, "MulticlassRecall", Task::multiclass, Score::recall, "Recall tp/(tp+fn) of multiclass predictions.")
-WASMETRICS_STAT_SPEC(multilabel_recall, "MultilabelRecall", Task::multilabel, Score::recall, "Recall tp/(tp+fn) of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_f1_score, "BinaryF1Score", Task::binary, Score::f1, "F1 score 2tp/(2tp+fn+fp) of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_f1_score, "MulticlassF1Score", Task::multiclass, Score::f1, "F1 score 2tp/(2tp+fn+fp) of multiclass predictions.")
-WASMETRICS_STAT_SPEC(multilabel_f1_score, "MultilabelF1Score", Task::multilabel, Score::f1, "F1 score 2tp/(2tp+fn+fp) of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_fbeta_score, "BinaryFBetaScore", Task::binary, Score::fbeta, "F-beta score (1+b^2)tp/((1+b^2)tp+b^2 fn+fp) of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_fbeta_score, "MulticlassFBetaScore", Task::multiclass, Score::fbeta, "F-beta score (1+b^2)tp/((1+b^2)tp+b^2 fn+fp) of multiclass predictions.")
-WASMETRICS_STAT_SPEC(multilabel_fbeta_score, "MultilabelFBetaScore", Task::multilabel, Score::fbeta, "F-beta score (1+b^2)tp/((1+b^2)tp+b^2 fn+fp) of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_specificity, "BinarySpecificity", Task::binary, Score::specificity, "Specificity tn/(tn+fp) of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_specificity, "MulticlassSpecificity", Task::multiclass, Score::specificity, "Specificity tn/(tn+fp) of multiclass predictions.")
-WASMETRICS_STAT_SPEC(multilabel_specificity, "MultilabelSpecificity", Task::multilabel, Score::specificity, "Specificity tn/(tn+fp) of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_negative_predictive_value, "BinaryNegativePredictiveValue", Task::binary, Score::npv, "Negative predictive value tn/(tn+fn) of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_negative_predictive_value, "MulticlassNegativePredictiveValue", Task::multiclass, Score::npv, "Negative predictive value tn/(tn+fn) of multiclass predictions (averaged as precision).")
-WASMETRICS_STAT_SPEC(multilabel_negative_predictive_value, "MultilabelNegativePredictiveValue", Task::multilabel, Score::npv, "Negative predictive value tn/(tn+fn) of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_hamming_distance, "BinaryHammingDistance", Task::binary, Score::hamming, "Hamming distance 1-(tp+tn)/all of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_hamming_distance, "MulticlassHammingDistance", Task::multiclass, Score::hamming, "Hamming distance 1-tp/(tp+fn) of multiclass predictions.")
-WASMETRICS_STAT_SPEC(multilabel_hamming_distance, "MultilabelHammingDistance", Task::multilabel, Score::hamming, "Hamming distance 1-(tp+tn)/all of multilabel predictions.")
-WASMETRICS_STAT_SPEC(binary_stat_scores, "BinaryStatScores", Task::binary, Score::stat_scores, "[tp, fp, tn, fn, support] of binary predictions.")
-WASMETRICS_STAT_SPEC(multiclass_stat_scores, "MulticlassStatScores", Task::multiclass, Score::stat_scores, "[tp, fp, tn, fn, support] of multiclass predictions, per class or reduced.")
-WASMETRICS_STAT_SPEC(multilabel_stat_scores, "MultilabelStatScores", Task::multilabel, Score::stat_scores, "[tp, fp, tn, fn, support] of multilabel predictions, per label or reduced.")
+WASMETRICS_STAT_SPEC(binary_accuracy, "BinaryAccuracy", Task::binary, Score::accuracy,
+                     "Accuracy (tp+tn)/all of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_accuracy, "MulticlassAccuracy", Task::multiclass, Score::accuracy,
+                     "Accuracy (recall tp/(tp+fn) per class, averaged) of multiclass predictions.")
+WASMETRICS_STAT_SPEC(multilabel_accuracy, "MultilabelAccuracy", Task::multilabel, Score::accuracy,
+                     "Accuracy (tp+tn)/all per label, averaged, of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_precision, "BinaryPrecision", Task::binary, Score::precision,
+                     "Precision tp/(tp+fp) of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_precision, "MulticlassPrecision", Task::multiclass, Score::precision,
+                     "Precision tp/(tp+fp) of multiclass predictions.")
+WASMETRICS_STAT_SPEC(multilabel_precision, "MultilabelPrecision", Task::multilabel, Score::precision,
+                     "Precision tp/(tp+fp) of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_recall, "BinaryRecall", Task::binary, Score::recall,
+                     "Recall tp/(tp+fn) of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_recall, "MulticlassRecall", Task::multiclass, Score::recall,
+                     "Recall tp/(tp+fn) of multiclass predictions.")
+WASMETRICS_STAT_SPEC(multilabel_recall, "MultilabelRecall", Task::multilabel, Score::recall,
+                     "Recall tp/(tp+fn) of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_f1_score, "BinaryF1Score", Task::binary, Score::f1,
+                     "F1 score 2tp/(2tp+fn+fp) of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_f1_score, "MulticlassF1Score", Task::multiclass, Score::f1,
+                     "F1 score 2tp/(2tp+fn+fp) of multiclass predictions.")
+WASMETRICS_STAT_SPEC(multilabel_f1_score, "MultilabelF1Score", Task::multilabel, Score::f1,
+                     "F1 score 2tp/(2tp+fn+fp) of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_fbeta_score, "BinaryFBetaScore", Task::binary, Score::fbeta,
+                     "F-beta score (1+b^2)tp/((1+b^2)tp+b^2 fn+fp) of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_fbeta_score, "MulticlassFBetaScore", Task::multiclass, Score::fbeta,
+                     "F-beta score (1+b^2)tp/((1+b^2)tp+b^2 fn+fp) of multiclass predictions.")
+WASMETRICS_STAT_SPEC(multilabel_fbeta_score, "MultilabelFBetaScore", Task::multilabel, Score::fbeta,
+                     "F-beta score (1+b^2)tp/((1+b^2)tp+b^2 fn+fp) of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_specificity, "BinarySpecificity", Task::binary, Score::specificity,
+                     "Specificity tn/(tn+fp) of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_specificity, "MulticlassSpecificity", Task::multiclass, Score::specificity,
+                     "Specificity tn/(tn+fp) of multiclass predictions.")
+WASMETRICS_STAT_SPEC(multilabel_specificity, "MultilabelSpecificity", Task::multilabel, Score::specificity,
+                     "Specificity tn/(tn+fp) of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_negative_predictive_value, "BinaryNegativePredictiveValue", Task::binary, Score::npv,
+                     "Negative predictive value tn/(tn+fn) of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_negative_predictive_value, "MulticlassNegativePredictiveValue", Task::multiclass,
+                     Score::npv,
+                     "Negative predictive value tn/(tn+fn) of multiclass predictions (averaged as precision).")
+WASMETRICS_STAT_SPEC(multilabel_negative_predictive_value, "MultilabelNegativePredictiveValue", Task::multilabel,
+                     Score::npv, "Negative predictive value tn/(tn+fn) of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_hamming_distance, "BinaryHammingDistance", Task::binary, Score::hamming,
+                     "Hamming distance 1-(tp+tn)/all of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_hamming_distance, "MulticlassHammingDistance", Task::multiclass, Score::hamming,
+                     "Hamming distance 1-tp/(tp+fn) of multiclass predictions.")
+WASMETRICS_STAT_SPEC(multilabel_hamming_distance, "MultilabelHammingDistance", Task::multilabel, Score::hamming,
+                     "Hamming distance 1-(tp+tn)/all of multilabel predictions.")
+WASMETRICS_STAT_SPEC(binary_stat_scores, "BinaryStatScores", Task::binary, Score::stat_scores,
+                     "[tp, fp, tn, fn, support] of binary predictions.")
+WASMETRICS_STAT_SPEC(multiclass_stat_scores, "MulticlassStatScores", Task::multiclass, Score::stat_scores,
+                     "[tp, fp, tn, fn, support] of multiclass predictions, per class or reduced.")
+WASMETRICS_STAT_SPEC(multilabel_stat_scores, "MultilabelStatScores", Task::multilabel, Score::stat_scores,
+                     "[tp, fp, tn, fn, support] of multilabel predictions, per label or reduced.")
 
 #undef WASMETRICS_STAT_SPEC
 
 MetricSpec multiclass_exact_match_spec() {
-  return classification::exact_match_spec("MulticlassExactMatch", Task::multiclass,
-                                          "Fraction of samples whose every position is predicted right (subset accuracy).");
+  return classification::exact_match_spec(
+      "MulticlassExactMatch", Task::multiclass,
+      "Fraction of samples whose every position is predicted right (subset accuracy).");
 }
 MetricSpec multilabel_exact_match_spec() {
-  return classification::exact_match_spec("MultilabelExactMatch", Task::multilabel,
-                                          "Fraction of samples whose every label is predicted right (subset accuracy).");
+  return classification::exact_match_spec(
+      "MultilabelExactMatch", Task::multilabel,
+      "Fraction of samples whose every label is predicted right (subset accuracy).");
 }
 
 }  // namespace wasmetrics

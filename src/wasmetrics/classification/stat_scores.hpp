@@ -2,7 +2,8 @@
 // The stat-score state shared by Accuracy, Precision, Recall, F1/FBeta, Specificity,
 // NegativePredictiveValue, HammingDistance and StatScores (Binary*, Multiclass*, Multilabel*):
 //
-//   tp, fp, tn, fn   int64 (float64 sums of sample weights once weighted), one count per class (multiclass), label (multilabel) or 1 (binary)
+//   tp, fp, tn, fn   int64 (float64 sums of sample weights once weighted), one count per class (multiclass), label
+//   (multilabel) or 1 (binary)
 //     global (multidim_average='global', average != 'samples'): shape [K], Reduction::sum
 //     per sample (multidim_average='samplewise', or multilabel average='samples'):
 //                    shape [n, K], Reduction::cat (one row per sample, over all batches)
@@ -49,9 +50,9 @@ struct ReduceOptions {
   Task task = Task::binary;
   Score score = Score::accuracy;
   Average average = Average::binary;
-  bool samplewise = false;      // multidim_average='samplewise'
+  bool samplewise = false;  // multidim_average='samplewise'
   double beta = 1.0;
-  double zero_division = 0.0;   // NaN: scikit-learn's np.nan (drops out of averages)
+  double zero_division = 0.0;  // NaN: scikit-learn's np.nan (drops out of averages)
   std::int64_t top_k = 1;
 };
 

@@ -18,28 +18,77 @@
 
 namespace wasmetrics {
 
-#define WASMETRICS_WRAPPED(X)                                                                                   \
-  X(binary_accuracy) X(multiclass_accuracy) X(multilabel_accuracy) X(binary_precision) X(multiclass_precision) \
-  X(multilabel_precision) X(binary_recall) X(multiclass_recall) X(multilabel_recall) X(binary_f1_score)        \
-  X(multiclass_f1_score) X(multilabel_f1_score) X(binary_fbeta_score) X(multiclass_fbeta_score)                \
-  X(multilabel_fbeta_score) X(binary_specificity) X(multiclass_specificity) X(multilabel_specificity)          \
-  X(binary_negative_predictive_value) X(multiclass_negative_predictive_value)                                  \
-  X(multilabel_negative_predictive_value) X(binary_hamming_distance) X(multiclass_hamming_distance)            \
-  X(multilabel_hamming_distance) X(binary_stat_scores) X(multiclass_stat_scores) X(multilabel_stat_scores)     \
-  X(multiclass_exact_match) X(multilabel_exact_match) X(binary_confusion_matrix) X(multiclass_confusion_matrix) \
-  X(multilabel_confusion_matrix) X(binary_jaccard_index) X(multiclass_jaccard_index)                           \
-  X(multilabel_jaccard_index) X(binary_matthews_corr_coef) X(multiclass_matthews_corr_coef)                    \
-  X(multilabel_matthews_corr_coef) X(binary_cohen_kappa) X(multiclass_cohen_kappa) X(binary_calibration_error)  \
-  X(multiclass_calibration_error) X(binary_hinge_loss) X(multiclass_hinge_loss) X(binary_roc) X(multiclass_roc)       \
-  X(multilabel_roc) X(binary_precision_recall_curve) X(multiclass_precision_recall_curve)                      \
-  X(multilabel_precision_recall_curve) X(binary_auroc) X(multiclass_auroc) X(multilabel_auroc)                 \
-  X(binary_average_precision) X(multiclass_average_precision) X(multilabel_average_precision)                  \
-  X(binary_recall_at_fixed_precision) X(multiclass_recall_at_fixed_precision)                                  \
-  X(multilabel_recall_at_fixed_precision) X(binary_precision_at_fixed_recall)                                  \
-  X(multiclass_precision_at_fixed_recall) X(multilabel_precision_at_fixed_recall)                              \
-  X(binary_specificity_at_sensitivity) X(multiclass_specificity_at_sensitivity)                                \
-  X(multilabel_specificity_at_sensitivity) X(binary_sensitivity_at_specificity)                                \
-  X(multiclass_sensitivity_at_specificity) X(multilabel_sensitivity_at_specificity)
+// clang-format off (one entry per line; clang-format 14 folds X-macro lists differently on each run)
+#define WASMETRICS_WRAPPED(X)              \
+  X(binary_accuracy)                       \
+  X(multiclass_accuracy)                   \
+  X(multilabel_accuracy)                   \
+  X(binary_precision)                      \
+  X(multiclass_precision)                  \
+  X(multilabel_precision)                  \
+  X(binary_recall)                         \
+  X(multiclass_recall)                     \
+  X(multilabel_recall)                     \
+  X(binary_f1_score)                       \
+  X(multiclass_f1_score)                   \
+  X(multilabel_f1_score)                   \
+  X(binary_fbeta_score)                    \
+  X(multiclass_fbeta_score)                \
+  X(multilabel_fbeta_score)                \
+  X(binary_specificity)                    \
+  X(multiclass_specificity)                \
+  X(multilabel_specificity)                \
+  X(binary_negative_predictive_value)      \
+  X(multiclass_negative_predictive_value)  \
+  X(multilabel_negative_predictive_value)  \
+  X(binary_hamming_distance)               \
+  X(multiclass_hamming_distance)           \
+  X(multilabel_hamming_distance)           \
+  X(binary_stat_scores)                    \
+  X(multiclass_stat_scores)                \
+  X(multilabel_stat_scores)                \
+  X(multiclass_exact_match)                \
+  X(multilabel_exact_match)                \
+  X(binary_confusion_matrix)               \
+  X(multiclass_confusion_matrix)           \
+  X(multilabel_confusion_matrix)           \
+  X(binary_jaccard_index)                  \
+  X(multiclass_jaccard_index)              \
+  X(multilabel_jaccard_index)              \
+  X(binary_matthews_corr_coef)             \
+  X(multiclass_matthews_corr_coef)         \
+  X(multilabel_matthews_corr_coef)         \
+  X(binary_cohen_kappa)                    \
+  X(multiclass_cohen_kappa)                \
+  X(binary_calibration_error)              \
+  X(multiclass_calibration_error)          \
+  X(binary_hinge_loss)                     \
+  X(multiclass_hinge_loss)                 \
+  X(binary_roc)                            \
+  X(multiclass_roc)                        \
+  X(multilabel_roc)                        \
+  X(binary_precision_recall_curve)         \
+  X(multiclass_precision_recall_curve)     \
+  X(multilabel_precision_recall_curve)     \
+  X(binary_auroc)                          \
+  X(multiclass_auroc)                      \
+  X(multilabel_auroc)                      \
+  X(binary_average_precision)              \
+  X(multiclass_average_precision)          \
+  X(multilabel_average_precision)          \
+  X(binary_recall_at_fixed_precision)      \
+  X(multiclass_recall_at_fixed_precision)  \
+  X(multilabel_recall_at_fixed_precision)  \
+  X(binary_precision_at_fixed_recall)      \
+  X(multiclass_precision_at_fixed_recall)  \
+  X(multilabel_precision_at_fixed_recall)  \
+  X(binary_specificity_at_sensitivity)     \
+  X(multiclass_specificity_at_sensitivity) \
+  X(multilabel_specificity_at_sensitivity) \
+  X(binary_sensitivity_at_specificity)     \
+  X(multiclass_sensitivity_at_specificity) \
+  X(multilabel_sensitivity_at_specificity)
+// clang-format on
 
 #define WASMETRICS_DECLARE_WRAPPED(id) MetricSpec id##_spec();
 WASMETRICS_WRAPPED(WASMETRICS_DECLARE_WRAPPED)
@@ -63,13 +112,18 @@ const OptionSpec* find_option(const std::vector<OptionSpec>& opts, const std::st
 // nullable if either is, bounds only where both agree.
 void widen(OptionSpec& into, const OptionSpec& other) {
   if (into.type != other.type) {
-    if (other.type == OptionType::number_list || other.type == OptionType::integer_list) into.type = other.type;
-    else if (into.type == OptionType::integer && other.type == OptionType::number) into.type = OptionType::number;
+    if (other.type == OptionType::number_list || other.type == OptionType::integer_list)
+      into.type = other.type;
+    else if (into.type == OptionType::integer && other.type == OptionType::number)
+      into.type = OptionType::number;
   }
   for (auto& c : other.choices)
     if (std::find(into.choices.begin(), into.choices.end(), c) == into.choices.end()) into.choices.push_back(c);
   into.nullable = into.nullable || other.nullable;
-  if (into.min != other.min) { into.min.reset(); into.min_exclusive = false; }
+  if (into.min != other.min) {
+    into.min.reset();
+    into.min_exclusive = false;
+  }
   if (into.max != other.max) into.max.reset();
 }
 
@@ -83,7 +137,10 @@ MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<Task
   std::vector<std::string> tasks;
   for (auto& v : variants) tasks.push_back(v.task);
   std::vector<OptionSpec> opts;
-  opts.push_back({.name = "task", .type = OptionType::string, .default_value = nullptr, .choices = tasks,
+  opts.push_back({.name = "task",
+                  .type = OptionType::string,
+                  .default_value = nullptr,
+                  .choices = tasks,
                   .doc = "which task-specific metric to create (required): " + join_quoted(tasks)});
   std::vector<std::vector<std::string>> tasks_of;  // per union option (index + 1 in opts)
   for (auto& v : variants) {
@@ -156,8 +213,8 @@ MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<Task
       }
     }
     if (!foreign.empty())
-      fail(name, ": option", foreign.size() > 1 ? "s " : " ", join_quoted(foreign), foreign.size() > 1 ? " do" : " does",
-           " not apply to task='", task, "' (", v->spec.name, ")");
+      fail(name, ": option", foreign.size() > 1 ? "s " : " ", join_quoted(foreign),
+           foreign.size() > 1 ? " do" : " does", " not apply to task='", task, "' (", v->spec.name, ")");
     return v->spec.make(validate_options(v->spec.name, v->spec.options, given));
   };
   return {
@@ -180,8 +237,8 @@ MetricSpec three(std::string name, std::string doc, MetricSpec b, MetricSpec mc,
 
 MetricSpec two(std::string name, std::string doc, std::string t1, MetricSpec a, std::string t2, MetricSpec b,
                Json defaults) {
-  return task_wrapper_spec(std::move(name), std::move(doc), {{std::move(t1), std::move(a)}, {std::move(t2), std::move(b)}},
-                           std::move(defaults));
+  return task_wrapper_spec(std::move(name), std::move(doc),
+                           {{std::move(t1), std::move(a)}, {std::move(t2), std::move(b)}}, std::move(defaults));
 }
 
 const char* kTaskDoc = " Set `task` to 'binary', 'multiclass' or 'multilabel'; creates the task-specific metric.";
@@ -193,10 +250,10 @@ using classification::three;
 using classification::two;
 
 // TorchMetrics' wrapper defaults (classification/*.py __new__) where a variant's default differs.
-#define WASMETRICS_THREE(id, Name, stem, defaults, doc)                                                      \
-  MetricSpec id##_spec() {                                                                                  \
-    return three(Name, std::string(doc) + classification::kTaskDoc, binary_##stem##_spec(),                 \
-                 multiclass_##stem##_spec(), multilabel_##stem##_spec(), Json(defaults));                   \
+#define WASMETRICS_THREE(id, Name, stem, defaults, doc)                                     \
+  MetricSpec id##_spec() {                                                                  \
+    return three(Name, std::string(doc) + classification::kTaskDoc, binary_##stem##_spec(), \
+                 multiclass_##stem##_spec(), multilabel_##stem##_spec(), Json(defaults));   \
   }
 
 WASMETRICS_THREE(accuracy, "Accuracy", accuracy, (Json{{"average", "micro"}}), "Accuracy (task wrapper).")
@@ -214,7 +271,8 @@ WASMETRICS_THREE(hamming_distance, "HammingDistance", hamming_distance, (Json{{"
                  "Hamming distance (task wrapper).")
 WASMETRICS_THREE(stat_scores, "StatScores", stat_scores, (Json{{"average", "micro"}}),
                  "[tp, fp, tn, fn, support] (task wrapper).")
-WASMETRICS_THREE(confusion_matrix, "ConfusionMatrix", confusion_matrix, Json::object(), "Confusion matrix (task wrapper).")
+WASMETRICS_THREE(confusion_matrix, "ConfusionMatrix", confusion_matrix, Json::object(),
+                 "Confusion matrix (task wrapper).")
 WASMETRICS_THREE(jaccard_index, "JaccardIndex", jaccard_index, Json::object(), "Jaccard index (task wrapper).")
 WASMETRICS_THREE(matthews_corr_coef, "MatthewsCorrCoef", matthews_corr_coef, Json::object(),
                  "Matthews correlation coefficient (task wrapper).")
@@ -246,7 +304,8 @@ MetricSpec cohen_kappa_spec() {
 }
 MetricSpec calibration_error_spec() {
   return two("CalibrationError", "Top-label calibration error (task wrapper). Set `task` to 'binary' or 'multiclass'.",
-             "binary", binary_calibration_error_spec(), "multiclass", multiclass_calibration_error_spec(), Json::object());
+             "binary", binary_calibration_error_spec(), "multiclass", multiclass_calibration_error_spec(),
+             Json::object());
 }
 MetricSpec hinge_loss_spec() {
   return two("HingeLoss", "Mean hinge loss (task wrapper). Set `task` to 'binary' or 'multiclass'.", "binary",

@@ -15,18 +15,22 @@ void raise_recorded_problem(const std::string& metric, const State& s) {
     case InputProblem::ids_not_1d:
       fail(metric, ": `preds` and `target` must be 1-D cluster ids, an update gave ", detail, "-D tensors");
     case InputProblem::ids_floating:
-      fail(metric, ": `preds` and `target` must be integer cluster ids (real, discrete values), an update gave ", dtype());
+      fail(metric, ": `preds` and `target` must be integer cluster ids (real, discrete values), an update gave ",
+           dtype());
     case InputProblem::ids_length:
       fail(metric, ": `preds` and `target` must have the same shape, an update gave different shapes");
-    case InputProblem::data_not_2d: fail(metric, ": `data` must be 2-D [N, D], an update gave ", detail, "-D data");
+    case InputProblem::data_not_2d:
+      fail(metric, ": `data` must be 2-D [N, D], an update gave ", detail, "-D data");
     case InputProblem::data_not_floating:
       fail(metric, ": `data` must be floating point, an update gave ", dtype(), " data");
-    case InputProblem::labels_not_1d: fail(metric, ": `labels` must be 1-D, an update gave ", detail, "-D labels");
+    case InputProblem::labels_not_1d:
+      fail(metric, ": `labels` must be 1-D, an update gave ", detail, "-D labels");
     case InputProblem::rows_mismatch:
       fail(metric, ": `data` and `labels` must have the same number of rows, an update gave different numbers");
     case InputProblem::width_mismatch:
       fail(metric, ": every update's `data` must have the same number of columns, the updates gave different numbers");
-    case InputProblem::none: break;
+    case InputProblem::none:
+      break;
   }
   fail(metric, ": internal: unknown input problem code ", code);
 }

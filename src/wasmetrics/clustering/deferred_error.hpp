@@ -14,14 +14,14 @@ namespace wasmetrics::clustering {
 
 enum class InputProblem : std::int64_t {
   none = 0,
-  ids_not_1d = 1,        // detail: ndim
-  ids_floating = 2,      // detail: dtype code
-  ids_length = 3,        // detail: none
-  data_not_2d = 4,       // detail: ndim
-  data_not_floating = 5, // detail: dtype code
-  labels_not_1d = 6,     // detail: ndim
-  rows_mismatch = 7,     // detail: none
-  width_mismatch = 8,    // detail: none
+  ids_not_1d = 1,         // detail: ndim
+  ids_floating = 2,       // detail: dtype code
+  ids_length = 3,         // detail: none
+  data_not_2d = 4,        // detail: ndim
+  data_not_floating = 5,  // detail: dtype code
+  labels_not_1d = 6,      // detail: ndim
+  rows_mismatch = 7,      // detail: none
+  width_mismatch = 8,     // detail: none
 };
 
 inline void declare_input_error(State& s) { s.add("input_error", Reduction::max, DType::int64, {}); }

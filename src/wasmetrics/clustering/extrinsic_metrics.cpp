@@ -59,7 +59,8 @@ class ExtrinsicClustering final : public Metric {
  private:
   double score(const Contingency& c) const {
     switch (score_) {
-      case Score::mi: return clustering::mutual_info(c);
+      case Score::mi:
+        return clustering::mutual_info(c);
       case Score::nmi: {
         const double mi = clustering::mutual_info(c);
         if (std::abs(mi) <= kFloat32Eps) return mi;  // torch.allclose(mi, 0, atol=eps)
@@ -69,8 +70,8 @@ class ExtrinsicClustering final : public Metric {
       case Score::ami: {
         const double mi = clustering::mutual_info(c);
         const double emi = clustering::expected_mutual_info(c.target_sizes, c.pred_sizes, c.n);
-        const double normalizer =
-            generalized_mean(clustering::entropy(c.pred_sizes, c.n), clustering::entropy(c.target_sizes, c.n), average_);
+        const double normalizer = generalized_mean(clustering::entropy(c.pred_sizes, c.n),
+                                                   clustering::entropy(c.target_sizes, c.n), average_);
         double denominator = normalizer - emi;
         denominator = denominator < 0 ? std::min(denominator, -kFloat32Eps) : std::max(denominator, kFloat32Eps);
         return (mi - emi) / denominator;
@@ -128,7 +129,9 @@ std::vector<InputSpec> id_inputs() {
 }
 
 OptionSpec average_method_option() {
-  return {.name = "average_method", .type = OptionType::string, .default_value = "arithmetic",
+  return {.name = "average_method",
+          .type = OptionType::string,
+          .default_value = "arithmetic",
           .choices = {"min", "geometric", "arithmetic", "max"},
           .doc = "how the two entropies are averaged into the normaliser"};
 }
@@ -140,8 +143,11 @@ Json docstring_batches() {
 }
 
 MetricExample docstring_example(Json args, double printed) {
-  return {.doc = "TorchMetrics' docstring example", .args = std::move(args), .batches = docstring_batches(),
-          .expected = example_scalar(printed), .atol = 5e-5};
+  return {.doc = "TorchMetrics' docstring example",
+          .args = std::move(args),
+          .batches = docstring_batches(),
+          .expected = example_scalar(printed),
+          .atol = 5e-5};
 }
 
 MetricSpec extrinsic_spec(const char* name, const char* doc, Score score, std::vector<OptionSpec> options,
@@ -186,21 +192,22 @@ MetricSpec rand_score_spec() {
 }
 
 MetricSpec adjusted_rand_score_spec() {
-  return extrinsic_spec(
-      "AdjustedRandScore", "Rand index adjusted for chance.", Score::ari, {},
-      {{.doc = "TorchMetrics' docstring example: crossed clusterings",
-        .batches = Json::array({{{"preds", example_tensor("int64", {4}, {0, 0, 1, 1})},
-                                 {"target", example_tensor("int64", {4}, {0, 1, 0, 1})}}}),
-        .expected = example_scalar(-0.5), .atol = 5e-5}});
+  return extrinsic_spec("AdjustedRandScore", "Rand index adjusted for chance.", Score::ari, {},
+                        {{.doc = "TorchMetrics' docstring example: crossed clusterings",
+                          .batches = Json::array({{{"preds", example_tensor("int64", {4}, {0, 0, 1, 1})},
+                                                   {"target", example_tensor("int64", {4}, {0, 1, 0, 1})}}}),
+                          .expected = example_scalar(-0.5),
+                          .atol = 5e-5}});
 }
 
 MetricSpec fowlkes_mallows_index_spec() {
-  return extrinsic_spec(
-      "FowlkesMallowsIndex", "Fowlkes-Mallows index: geometric mean of pairwise precision and recall.", Score::fmi, {},
-      {{.doc = "TorchMetrics' docstring example",
-        .batches = Json::array({{{"preds", example_tensor("int64", {5}, {2, 2, 0, 1, 0})},
-                                 {"target", example_tensor("int64", {5}, {2, 2, 1, 1, 0})}}}),
-        .expected = example_scalar(0.5), .atol = 5e-5}});
+  return extrinsic_spec("FowlkesMallowsIndex",
+                        "Fowlkes-Mallows index: geometric mean of pairwise precision and recall.", Score::fmi, {},
+                        {{.doc = "TorchMetrics' docstring example",
+                          .batches = Json::array({{{"preds", example_tensor("int64", {5}, {2, 2, 0, 1, 0})},
+                                                   {"target", example_tensor("int64", {5}, {2, 2, 1, 1, 0})}}}),
+                          .expected = example_scalar(0.5),
+                          .atol = 5e-5}});
 }
 
 MetricSpec homogeneity_score_spec() {
@@ -214,11 +221,15 @@ MetricSpec completeness_score_spec() {
 }
 
 MetricSpec v_measure_score_spec() {
-  return extrinsic_spec(
-      "VMeasureScore", "V-measure: weighted harmonic mean of homogeneity and completeness.", Score::v_measure,
-      {{.name = "beta", .type = OptionType::number, .default_value = 1.0, .min = 0.0, .min_exclusive = true,
-        .doc = "weight of completeness against homogeneity (> 0)"}},
-      {docstring_example({{"beta", 2.0}}, 0.4744)});
+  return extrinsic_spec("VMeasureScore", "V-measure: weighted harmonic mean of homogeneity and completeness.",
+                        Score::v_measure,
+                        {{.name = "beta",
+                          .type = OptionType::number,
+                          .default_value = 1.0,
+                          .min = 0.0,
+                          .min_exclusive = true,
+                          .doc = "weight of completeness against homogeneity (> 0)"}},
+                        {docstring_example({{"beta", 2.0}}, 0.4744)});
 }
 
 }  // namespace wasmetrics

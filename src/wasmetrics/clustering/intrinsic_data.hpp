@@ -19,8 +19,8 @@ void declare_intrinsic_common(State& s);
 struct IntrinsicBatch {
   bool ok = false;  // false: a problem was recorded, nothing else to add
   std::int64_t rows = 0, width = 0;
-  std::vector<double> data;            // [rows, width]
-  std::vector<std::int64_t> labels;    // [rows]
+  std::vector<double> data;          // [rows, width]
+  std::vector<std::int64_t> labels;  // [rows]
 };
 
 // Reads one batch, records a problem (and returns ok=false) or records its width.

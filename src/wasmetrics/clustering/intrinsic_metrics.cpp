@@ -95,9 +95,12 @@ class CalinskiHarabaszScore final : public Metric {
     // Two passes per cluster within the batch: means, then squared distances to them.
     std::map<std::int64_t, std::vector<double>> rows;
     for (std::int64_t i = 0; i < b.rows; ++i) {
-      auto& r = rows.try_emplace(b.labels[static_cast<std::size_t>(i)], std::vector<double>(static_cast<std::size_t>(w + 2), 0.0)).first->second;
+      auto& r = rows.try_emplace(b.labels[static_cast<std::size_t>(i)],
+                                 std::vector<double>(static_cast<std::size_t>(w + 2), 0.0))
+                    .first->second;
       r[0] += 1;
-      for (std::int64_t d = 0; d < w; ++d) r[static_cast<std::size_t>(1 + d)] += b.data[static_cast<std::size_t>(i * w + d)];
+      for (std::int64_t d = 0; d < w; ++d)
+        r[static_cast<std::size_t>(1 + d)] += b.data[static_cast<std::size_t>(i * w + d)];
     }
     for (auto& [id, r] : rows)
       for (std::int64_t d = 0; d < w; ++d) r[static_cast<std::size_t>(1 + d)] /= r[0];
@@ -133,7 +136,8 @@ class CalinskiHarabaszScore final : public Metric {
     std::vector<double> mean(static_cast<std::size_t>(w), 0.0);
     for (auto& [id, r] : m.rows) {
       n += r[0];
-      for (std::int64_t d = 0; d < w; ++d) mean[static_cast<std::size_t>(d)] += r[0] * r[static_cast<std::size_t>(1 + d)];
+      for (std::int64_t d = 0; d < w; ++d)
+        mean[static_cast<std::size_t>(d)] += r[0] * r[static_cast<std::size_t>(1 + d)];
     }
     const auto k = static_cast<std::int64_t>(m.rows.size());
     clustering::require_cluster_count(name(), k, static_cast<std::int64_t>(n));
@@ -218,7 +222,8 @@ class DaviesBouldinScore final : public KeptRowsMetric {
   Result compute_state(const State& s) const override {
     Clusters c = clusters_of(s);
     const std::size_t k = c.members.size(), w = static_cast<std::size_t>(c.width);
-    clustering::require_cluster_count(name(), static_cast<std::int64_t>(k), static_cast<std::int64_t>(s["labels"].shape[0]));
+    clustering::require_cluster_count(name(), static_cast<std::int64_t>(k),
+                                      static_cast<std::int64_t>(s["labels"].shape[0]));
     std::vector<double> intra(k, 0.0), diff(w);
     for (std::size_t j = 0; j < k; ++j) {
       for (auto i : c.members[j]) {
@@ -331,7 +336,11 @@ MetricSpec dunn_index_spec() {
       .family = "clustering",
       .doc = "Dunn index: smallest centroid distance over the largest point-to-own-centroid distance (Lp norm).",
       .inputs = intrinsic_inputs(),
-      .options = {{.name = "p", .type = OptionType::number, .default_value = 2.0, .min = 0.0, .min_exclusive = true,
+      .options = {{.name = "p",
+                   .type = OptionType::number,
+                   .default_value = 2.0,
+                   .min = 0.0,
+                   .min_exclusive = true,
                    .doc = "the p of the Lp norm used for every distance"}},
       .make = [](const Options& o) { return std::make_unique<DunnIndex>(o); },
       // TorchMetrics accepts preds/target of different lengths in update() (text: pairs are zipped;
@@ -341,7 +350,8 @@ MetricSpec dunn_index_spec() {
                     .args = {{"p", 2}},
                     .batches = Json::array({{{"data", example_tensor("float32", {4, 2}, {0, 0, 0.5, 0, 1, 0, 0.5, 1})},
                                              {"labels", example_tensor("int64", {4}, {0, 0, 0, 1})}}}),
-                    .expected = example_scalar(2.0), .atol = 5e-5}},
+                    .expected = example_scalar(2.0),
+                    .atol = 5e-5}},
   };
 }
 

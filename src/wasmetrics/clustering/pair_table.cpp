@@ -19,7 +19,8 @@ void count_pairs(State& s, const TensorView& preds, const TensorView& target) {
   // The order of TorchMetrics' check_cluster_labels: same shape, 1-D, not floating.
   if (preds.shape != target.shape) return record_problem(s, InputProblem::ids_length);
   if (preds.ndim() != 1) return record_problem(s, InputProblem::ids_not_1d, preds.ndim());
-  if (is_floating(preds.dtype)) return record_problem(s, InputProblem::ids_floating, static_cast<std::int64_t>(preds.dtype));
+  if (is_floating(preds.dtype))
+    return record_problem(s, InputProblem::ids_floating, static_cast<std::int64_t>(preds.dtype));
   if (is_floating(target.dtype))
     return record_problem(s, InputProblem::ids_floating, static_cast<std::int64_t>(target.dtype));
   const std::size_t n = static_cast<std::size_t>(preds.numel());

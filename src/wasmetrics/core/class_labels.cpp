@@ -18,9 +18,13 @@ const char* class_count_option(const Json& values) {
 }  // namespace
 
 OptionSpec class_labels_option() {
-  return {.name = "labels", .type = OptionType::string_list, .default_value = nullptr, .nullable = true,
-          .doc = "one name per class (or label): per-class results come back as objects keyed by these names "
-                 "instead of arrays; presentation only (state, merge and saved states are unaffected)"};
+  return {.name = "labels",
+          .type = OptionType::string_list,
+          .default_value = nullptr,
+          .nullable = true,
+          .doc =
+              "one name per class (or label): per-class results come back as objects keyed by these names "
+              "instead of arrays; presentation only (state, merge and saved states are unaffected)"};
 }
 
 bool has_class_axis(const MetricSpec& spec) {
@@ -35,15 +39,18 @@ std::vector<std::string> class_labels_from_options(const Options& options) {
   std::vector<std::string> labels = options.get_strings("labels");
   const char* count_name = class_count_option(values);
   if (!count_name || values[count_name].is_null())
-    fail_as(ErrorCode::E_OPTION, "labels", options.metric(), ": option 'labels' needs '", count_name ? to_camel_case(count_name) : "numClasses",
-         "' to be given, so that there is one label per class");
+    fail_as(ErrorCode::E_OPTION, "labels", options.metric(), ": option 'labels' needs '",
+            count_name ? to_camel_case(count_name) : "numClasses",
+            "' to be given, so that there is one label per class");
   const auto count = values[count_name].get<std::int64_t>();
   if (static_cast<std::int64_t>(labels.size()) != count)
-    fail_as(ErrorCode::E_OPTION, "labels", options.metric(), ": option 'labels' has ", labels.size(), " names but ", to_camel_case(count_name), " is ",
-         count, "; give one name per class");
+    fail_as(ErrorCode::E_OPTION, "labels", options.metric(), ": option 'labels' has ", labels.size(), " names but ",
+            to_camel_case(count_name), " is ", count, "; give one name per class");
   std::set<std::string> seen;
   for (auto& l : labels)
-    if (!seen.insert(l).second) fail_as(ErrorCode::E_OPTION, "labels", options.metric(), ": option 'labels' names '", l, "' twice; labels must be unique");
+    if (!seen.insert(l).second)
+      fail_as(ErrorCode::E_OPTION, "labels", options.metric(), ": option 'labels' names '", l,
+              "' twice; labels must be unique");
   if (values.contains("include_background") && values["include_background"].is_boolean() &&
       !values["include_background"].get<bool>())
     labels.erase(labels.begin());

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <cstring>
 #include <numeric>
-#include <utility>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "wasmetrics/core/state.hpp"

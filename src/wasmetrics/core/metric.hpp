@@ -91,7 +91,7 @@ class Metric {
   const MetricSpec* spec_ = nullptr;
   std::optional<State> state_;
   std::optional<Result> cached_;
-  Json labels_option_;                      // the `labels` option as given (null: none)
+  Json labels_option_;                     // the `labels` option as given (null: none)
   std::vector<std::string> class_labels_;  // the names of the per-class results
 };
 

@@ -10,15 +10,24 @@ namespace wasmetrics {
 
 std::string_view option_type_name(OptionType t) {
   switch (t) {
-    case OptionType::boolean: return "boolean";
-    case OptionType::integer: return "integer";
-    case OptionType::number: return "number";
-    case OptionType::string: return "string";
-    case OptionType::number_or_string: return "number_or_string";
-    case OptionType::integer_or_string: return "integer_or_string";
-    case OptionType::number_list: return "number_list";
-    case OptionType::integer_list: return "integer_list";
-    case OptionType::string_list: return "string_list";
+    case OptionType::boolean:
+      return "boolean";
+    case OptionType::integer:
+      return "integer";
+    case OptionType::number:
+      return "number";
+    case OptionType::string:
+      return "string";
+    case OptionType::number_or_string:
+      return "number_or_string";
+    case OptionType::integer_or_string:
+      return "integer_or_string";
+    case OptionType::number_list:
+      return "number_list";
+    case OptionType::integer_list:
+      return "integer_list";
+    case OptionType::string_list:
+      return "string_list";
   }
   return "?";
 }
@@ -40,7 +49,10 @@ std::string to_camel_case(const std::string& name) {
   std::string out;
   bool up = false;
   for (char c : name) {
-    if (c == '_') { up = true; continue; }
+    if (c == '_') {
+      up = true;
+      continue;
+    }
     out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
     up = false;
   }
@@ -58,13 +70,27 @@ std::string choices_text(const std::vector<std::string>& choices) {
 std::string describe(const OptionSpec& s) {
   std::string out;
   switch (s.type) {
-    case OptionType::boolean: out = "true or false"; break;
-    case OptionType::integer: out = "an integer"; break;
-    case OptionType::number: out = "a number"; break;
-    case OptionType::string: out = s.choices.empty() ? "a string" : "one of " + choices_text(s.choices); break;
-    case OptionType::number_or_string: out = "a number or one of " + choices_text(s.choices); break;
-    case OptionType::integer_or_string: out = "an integer or one of " + choices_text(s.choices); break;
-    case OptionType::number_list: out = "a number or an array of numbers"; break;
+    case OptionType::boolean:
+      out = "true or false";
+      break;
+    case OptionType::integer:
+      out = "an integer";
+      break;
+    case OptionType::number:
+      out = "a number";
+      break;
+    case OptionType::string:
+      out = s.choices.empty() ? "a string" : "one of " + choices_text(s.choices);
+      break;
+    case OptionType::number_or_string:
+      out = "a number or one of " + choices_text(s.choices);
+      break;
+    case OptionType::integer_or_string:
+      out = "an integer or one of " + choices_text(s.choices);
+      break;
+    case OptionType::number_list:
+      out = "a number or an array of numbers";
+      break;
     case OptionType::integer_list:
       out = s.default_value.is_array() && s.default_value.empty() ? "an integer or an array of integers (may be empty)"
                                                                   : "an integer or an array of integers";
@@ -105,7 +131,8 @@ bool is_integral(const Json& v) {
 bool is_choice(const OptionSpec& s, const Json& v) {
   if (!v.is_string()) return false;
   if (s.type == OptionType::string && s.choices.empty()) return true;
-  for (auto& c : s.choices) if (c == v.get<std::string>()) return true;
+  for (auto& c : s.choices)
+    if (c == v.get<std::string>()) return true;
   return false;
 }
 
@@ -118,7 +145,7 @@ Json check_value(const std::string& metric, const std::string& key, const Option
     if (v.is_array())
       for (auto& e : v) capped = capped || above(e);
     fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' must be ", describe(s), ", got ", json_text(v),
-         capped && !s.doc.empty() ? " (" + key + ": " + s.doc + ")" : std::string());
+            capped && !s.doc.empty() ? " (" + key + ": " + s.doc + ")" : std::string());
   };
   if (v.is_null()) return s.nullable ? v : bad();
   switch (s.type) {
@@ -143,15 +170,18 @@ Json check_value(const std::string& metric, const std::string& key, const Option
     case OptionType::number_list:
     case OptionType::integer_list: {
       bool ints = s.type == OptionType::integer_list;
-      auto ok = [&](const Json& e) { return ints ? is_integral(e) && in_range(s, e.get<double>())
-                                                 : e.is_number() && in_range(s, e.get<double>()); };
+      auto ok = [&](const Json& e) {
+        return ints ? is_integral(e) && in_range(s, e.get<double>()) : e.is_number() && in_range(s, e.get<double>());
+      };
       if (v.is_number()) return ok(v) ? (ints ? Json(v.get<std::int64_t>()) : Json(v.get<double>())) : bad();
       // An empty list is a value only where the default is one (PanopticQuality's `things`: none).
       const bool empty_allowed = s.default_value.is_array() && s.default_value.empty();
       if (!v.is_array() || (v.empty() && !empty_allowed)) return bad();
       Json out = Json::array();
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!ok(v[i])) fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be ", describe(s), ", got ", json_text(v[i]));
+        if (!ok(v[i]))
+          fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be ", describe(s),
+                  ", got ", json_text(v[i]));
         out.push_back(ints ? Json(static_cast<std::int64_t>(v[i].get<double>())) : Json(v[i].get<double>()));
       }
       return out;
@@ -162,10 +192,12 @@ Json check_value(const std::string& metric, const std::string& key, const Option
       if (!s.choices.empty() && v.is_string()) return is_choice(s, v) ? Json::array({v}) : bad();
       if (!v.is_array() || v.empty()) return bad();
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_string()) fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be a string, got ", v[i].dump());
+        if (!v[i].is_string())
+          fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be a string, got ",
+                  v[i].dump());
         if (!s.choices.empty() && !is_choice(s, v[i]))
-          fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be one of ", choices_text(s.choices), ", got ",
-               json_text(v[i]));
+          fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' element [", i, "] must be one of ",
+                  choices_text(s.choices), ", got ", json_text(v[i]));
       }
       return v;
     }
@@ -191,18 +223,23 @@ Options validate_options(const std::string& metric, const std::vector<OptionSpec
   Json out = Json::object();
   for (auto& s : specs) out[s.name] = canonical_default(metric, s);
   if (given.is_null()) return Options(metric, std::move(out));
-  if (!given.is_object()) fail_as(ErrorCode::E_OPTION, "", metric, ": options must be an object, got ", json_text(given));
+  if (!given.is_object())
+    fail_as(ErrorCode::E_OPTION, "", metric, ": options must be an object, got ", json_text(given));
   Json seen = Json::object();
   for (auto& [key, value] : given.items()) {
     std::string snake = to_snake_case(key);
     const OptionSpec* spec = nullptr;
-    for (auto& s : specs) if (s.name == snake) spec = &s;
+    for (auto& s : specs)
+      if (s.name == snake) spec = &s;
     if (!spec) {
       std::string known;
       for (auto& s : specs) known += (known.empty() ? "" : ", ") + to_camel_case(s.name);
-      fail_as(ErrorCode::E_OPTION, key, metric, ": unknown option '", key, "'", known.empty() ? std::string(" (it takes no options)") : "; known options: " + known);
+      fail_as(ErrorCode::E_OPTION, key, metric, ": unknown option '", key, "'",
+              known.empty() ? std::string(" (it takes no options)") : "; known options: " + known);
     }
-    if (seen.contains(snake)) fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' given twice (as '", seen[snake].get<std::string>(), "' too)");
+    if (seen.contains(snake))
+      fail_as(ErrorCode::E_OPTION, key, metric, ": option '", key, "' given twice (as '",
+              seen[snake].get<std::string>(), "' too)");
     seen[snake] = key;
     out[snake] = check_value(metric, key, *spec, value);
   }

@@ -20,22 +20,22 @@ enum class OptionType {
   string,            // one of `choices`
   number_or_string,  // a number, or one of `choices` (nan_strategy)
   integer_or_string,
-  number_list,       // a number or an array of numbers (per-label thresholds)
+  number_list,  // a number or an array of numbers (per-label thresholds)
   integer_list,
-  string_list,       // a non-empty array of strings (class labels)
+  string_list,  // a non-empty array of strings (class labels)
 };
 
 std::string_view option_type_name(OptionType t);
 
 struct OptionSpec {
-  std::string name;                  // snake_case, as TorchMetrics spells it
+  std::string name;  // snake_case, as TorchMetrics spells it
   OptionType type = OptionType::number;
   Json default_value;                // null means "None"
   std::vector<std::string> choices;  // allowed strings
   std::optional<double> min;         // inclusive unless min_exclusive
   std::optional<double> max;
   bool min_exclusive = false;
-  bool nullable = false;             // null (None) is allowed
+  bool nullable = false;  // null (None) is allowed
   std::string doc;
 };
 

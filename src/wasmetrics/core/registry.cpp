@@ -169,8 +169,12 @@ namespace {
 Json options_json(const std::vector<OptionSpec>& specs) {
   Json options = Json::array();
   for (auto& o : specs) {
-    Json j = {{"name", o.name}, {"camelName", to_camel_case(o.name)}, {"type", option_type_name(o.type)},
-              {"default", o.default_value}, {"nullable", o.nullable}, {"doc", o.doc}};
+    Json j = {{"name", o.name},
+              {"camelName", to_camel_case(o.name)},
+              {"type", option_type_name(o.type)},
+              {"default", o.default_value},
+              {"nullable", o.nullable},
+              {"doc", o.doc}};
     if (!o.choices.empty()) j["choices"] = o.choices;
     if (o.min) j["min"] = *o.min;
     if (o.max) j["max"] = *o.max;
@@ -192,14 +196,27 @@ Json registry_json() {
     }
     Json queries = Json::array();
     for (auto& q : s.queries)
-      queries.push_back({{"name", q.name}, {"camelName", to_camel_case(q.name)}, {"doc", q.doc}, {"options", options_json(q.options)}});
+      queries.push_back({{"name", q.name},
+                         {"camelName", to_camel_case(q.name)},
+                         {"doc", q.doc},
+                         {"options", options_json(q.options)}});
     Json examples = Json::array();
     for (auto& e : s.examples)
-      examples.push_back({{"doc", e.doc}, {"args", e.args}, {"batches", e.batches}, {"expected", e.expected},
-                          {"atol", e.atol}, {"rtol", e.rtol}});
-    metrics.push_back({{"name", s.name}, {"family", s.family}, {"doc", s.doc}, {"inputs", inputs},
-                       {"options", options_json(s.options)}, {"queries", queries},
-                       {"batching", s.batching == Batching::rows ? "rows" : s.batching == Batching::ordered ? "ordered" : "updates"},
+      examples.push_back({{"doc", e.doc},
+                          {"args", e.args},
+                          {"batches", e.batches},
+                          {"expected", e.expected},
+                          {"atol", e.atol},
+                          {"rtol", e.rtol}});
+    metrics.push_back({{"name", s.name},
+                       {"family", s.family},
+                       {"doc", s.doc},
+                       {"inputs", inputs},
+                       {"options", options_json(s.options)},
+                       {"queries", queries},
+                       {"batching", s.batching == Batching::rows      ? "rows"
+                                    : s.batching == Batching::ordered ? "ordered"
+                                                                      : "updates"},
                        {"rejectsMismatchedRows", s.rejects_mismatched_rows},
                        {"examples", examples}});
     if (!s.result.is_null()) metrics.back()["result"] = s.result;

@@ -13,10 +13,10 @@
 namespace wasmetrics {
 
 struct InputSpec {
-  std::string name;       // the keyword name of TorchMetrics' update() argument
+  std::string name;  // the keyword name of TorchMetrics' update() argument
   bool optional = false;
   std::string doc;
-  InputKind kind = InputKind::tensor;  // what JS converts the value to (text_view.hpp)
+  InputKind kind = InputKind::tensor;    // what JS converts the value to (text_view.hpp)
   std::vector<std::string> fields = {};  // records: the key paths a dict must have (docs, types)
 };
 

@@ -14,16 +14,22 @@ struct Result {
   Kind kind = Kind::tensor;
   Tensor tensor;
   std::vector<std::pair<std::string, Result>> fields;  // kind == dict, in order
-  std::vector<Result> items;                            // kind == list
+  std::vector<Result> items;                           // kind == list
 
   Result() = default;
   Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: a tensor is a result
   static Result scalar(double v) { return Result(Tensor::scalar(v)); }
   static Result dict(std::vector<std::pair<std::string, Result>> f) {
-    Result r; r.kind = Kind::dict; r.fields = std::move(f); return r;
+    Result r;
+    r.kind = Kind::dict;
+    r.fields = std::move(f);
+    return r;
   }
   static Result list(std::vector<Result> items) {
-    Result r; r.kind = Kind::list; r.items = std::move(items); return r;
+    Result r;
+    r.kind = Kind::list;
+    r.items = std::move(items);
+    return r;
   }
   // TorchMetrics squeezes every one-element result to 0-d (metric.py -> utilities/data.py).
   static Result squeezed(Tensor t) {
@@ -31,7 +37,8 @@ struct Result {
     return Result(std::move(t));
   }
   const Result* field(const std::string& name) const {
-    for (auto& [k, v] : fields) if (k == name) return &v;
+    for (auto& [k, v] : fields)
+      if (k == name) return &v;
     return nullptr;
   }
 };

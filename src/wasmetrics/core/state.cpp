@@ -3,21 +3,27 @@
 #include "wasmetrics/core/weighted_state.hpp"
 
 #include <algorithm>
-#include <new>
-#include <stdexcept>
 #include <cmath>
+#include <new>
 #include <optional>
+#include <stdexcept>
 
 namespace wasmetrics {
 
 std::string_view reduction_name(Reduction r) {
   switch (r) {
-    case Reduction::sum: return "sum";
-    case Reduction::mean: return "mean";
-    case Reduction::min: return "min";
-    case Reduction::max: return "max";
-    case Reduction::cat: return "cat";
-    case Reduction::custom: return "custom";
+    case Reduction::sum:
+      return "sum";
+    case Reduction::mean:
+      return "mean";
+    case Reduction::min:
+      return "min";
+    case Reduction::max:
+      return "max";
+    case Reduction::cat:
+      return "cat";
+    case Reduction::custom:
+      return "custom";
   }
   return "?";
 }
@@ -38,9 +44,8 @@ StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape s
   for (auto d : shape) need *= static_cast<double>(d);
   if (need + static_cast<double>(byte_size()) > static_cast<double>(kMaxStateVarBytes))
     fail("the state '", v.name, "' of shape ", shape_str(shape), " (", dtype_name(dtype), ") would take ",
-         static_cast<std::uint64_t>(std::min(need, 1.8e19)),
-         " bytes, taking the metric's state over the ", kMaxStateVarBytes,
-         " bytes (1 GiB) a metric state may use; choose smaller options");
+         static_cast<std::uint64_t>(std::min(need, 1.8e19)), " bytes, taking the metric's state over the ",
+         kMaxStateVarBytes, " bytes (1 GiB) a metric state may use; choose smaller options");
   v.shape = std::move(shape);
   v.bytes.resize(static_cast<std::size_t>(v.numel()) * dtype_size(dtype));
   dispatch_dtype(dtype, [&](auto tag) {
@@ -52,12 +57,14 @@ StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape s
 }
 
 const StateVar* State::find(std::string_view name) const {
-  for (auto& v : vars_) if (v.name == name) return &v;
+  for (auto& v : vars_)
+    if (v.name == name) return &v;
   return nullptr;
 }
 
 StateVar& State::operator[](std::string_view name) {
-  for (auto& v : vars_) if (v.name == name) return v;
+  for (auto& v : vars_)
+    if (v.name == name) return v;
   fail("internal: no state named '", name, "'");
 }
 
@@ -96,7 +103,8 @@ void reduce_elementwise(StateVar& a, const StateVar& b, double wa, double wb) {
       for (std::size_t i = 0; i < x.size(); ++i)
         if (y[i] > x[i] || y[i] != y[i]) x[i] = y[i];
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -120,8 +128,10 @@ const State* align_weighted_layouts(State& into, const State& from, std::optiona
     if (a == DType::float64 && b == DType::int64) from_needs = true;
     // kept scores (weighted_state.hpp): float32 meeting float64 is promoted, on either side
     if (may_hold_float64(into.vars()[k]) && may_hold_float64(from.vars()[k]) && a != b) {
-      if (a == DType::float32) promote_to_float64(into.vars()[k]);
-      else from_needs = true;
+      if (a == DType::float32)
+        promote_to_float64(into.vars()[k]);
+      else
+        from_needs = true;
     }
   }
   if (into_needs) {

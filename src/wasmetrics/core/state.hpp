@@ -29,20 +29,23 @@ struct StateVar {
   std::string name;
   Reduction reduction = Reduction::sum;
   DType dtype = DType::float64;
-  Shape shape;                    // for cat, shape[0] grows
-  std::vector<std::byte> bytes;   // row-major, dtype elements
+  Shape shape;                   // for cat, shape[0] grows
+  std::vector<std::byte> bytes;  // row-major, dtype elements
 
   std::int64_t numel() const { return shape_numel(shape); }
-  template <class T> std::span<T> as() {
+  template <class T>
+  std::span<T> as() {
     check_type<T>();
     return {reinterpret_cast<T*>(bytes.data()), bytes.size() / sizeof(T)};
   }
-  template <class T> std::span<const T> as() const {
+  template <class T>
+  std::span<const T> as() const {
     check_type<T>();
     return {reinterpret_cast<const T*>(bytes.data()), bytes.size() / sizeof(T)};
   }
   // Cat states: append rows of `row_shape` (shape without dim 0).
-  template <class T> void append(std::span<const T> values) {
+  template <class T>
+  void append(std::span<const T> values) {
     check_type<T>();
     auto old = bytes.size();
     bytes.resize(old + values.size_bytes());
@@ -51,10 +54,14 @@ struct StateVar {
     for (std::size_t i = 1; i < shape.size(); ++i) row *= shape[i];
     shape[0] = static_cast<std::int64_t>(bytes.size() / sizeof(T)) / (row ? row : 1);
   }
-  template <class T> void append(T value) { append(std::span<const T>(&value, 1)); }
+  template <class T>
+  void append(T value) {
+    append(std::span<const T>(&value, 1));
+  }
 
  private:
-  template <class T> void check_type() const {
+  template <class T>
+  void check_type() const {
     if (dtype_size(dtype) != sizeof(T))
       fail("internal: state '", name, "' is ", dtype_name(dtype), ", read with an element of ", sizeof(T), " bytes");
   }

@@ -31,7 +31,8 @@ constexpr char kMagic[4] = {'W', 'M', 'S', 'T'};
 
 class Writer {
  public:
-  template <class T> void put(T v) {
+  template <class T>
+  void put(T v) {
     std::uint8_t b[sizeof(T)];
     std::memcpy(b, &v, sizeof(T));  // wasm32 and x86-64 are little-endian
     out.insert(out.end(), b, b + sizeof(T));
@@ -53,9 +54,11 @@ class Reader {
   // 64-bit on purpose: a size field read from the blob must not wrap to a small size_t in wasm32
   // (a forged 2^32 + k would otherwise pass as k).
   void need(std::uint64_t n, const char* what) {
-    if (n > static_cast<std::uint64_t>(bytes.size() - pos)) fail("state blob is truncated: ", what, " runs past its end (", bytes.size(), " bytes)");
+    if (n > static_cast<std::uint64_t>(bytes.size() - pos))
+      fail("state blob is truncated: ", what, " runs past its end (", bytes.size(), " bytes)");
   }
-  template <class T> T get(const char* what) {
+  template <class T>
+  T get(const char* what) {
     need(sizeof(T), what);
     T v;
     std::memcpy(&v, bytes.data() + pos, sizeof(T));
@@ -104,7 +107,8 @@ void check_state_values(const State& s, const State& layout, const std::string& 
       const auto n = static_cast<std::size_t>(v.numel());
       for (std::size_t i = 0; i < n; ++i) {
         const double x = state_element(v, i);
-        if (!(x >= 0 && std::isfinite(x))) refuse(v, "holds counts, but element ", i, " is ", x, " (a count is finite and >= 0)");
+        if (!(x >= 0 && std::isfinite(x)))
+          refuse(v, "holds counts, but element ", i, " is ", x, " (a count is finite and >= 0)");
       }
     }
     if (v.reduction != Reduction::cat) continue;
@@ -112,7 +116,8 @@ void check_state_values(const State& s, const State& layout, const std::string& 
       const bool member = group == &rows_ref ? named(kSampleRowStates, v.name) : named(kPerSampleCounts, v.name);
       if (!member) continue;
       if (*group && rows_of(**group) != rows_of(v))
-        refuse(v, "has ", rows_of(v), " rows but '", (*group)->name, "' has ", rows_of(**group), " (one row per sample in both)");
+        refuse(v, "has ", rows_of(v), " rows but '", (*group)->name, "' has ", rows_of(**group),
+               " (one row per sample in both)");
       if (!*group) *group = &v;
     }
   }
@@ -203,7 +208,8 @@ State decode_state(std::span<const std::uint8_t> blob, const std::string& metric
       d = r.get<std::int64_t>("dims");
       if (d < 0) fail("state blob of ", metric, ": state '", v.name, "' has a negative dimension");
     }
-    if (!shape_fits(shape)) fail("state blob of ", metric, ": state '", v.name, "' has an impossible shape ", shape_str(shape));
+    if (!shape_fits(shape))
+      fail("state blob of ", metric, ": state '", v.name, "' has an impossible shape ", shape_str(shape));
     bool rows_ok = v.reduction == Reduction::cat ? std::equal(shape.begin() + 1, shape.end(), v.shape.begin() + 1)
                                                  : shape == v.shape;
     if (!rows_ok) fail("state blob of ", metric, ": state '", v.name, "' has shape ", shape_str(shape));

@@ -57,7 +57,8 @@ void check_state_invariants(const State& s, const std::string& metric) {
     if (!invariant_applies(inv, s)) continue;
     const StateVar& a = s[inv.subject];
     auto refuse = [&](auto&&... what) {
-      fail("state blob of ", metric, ": state '", a.name, "' ", what..., " (", inv.why, "; no metric could have saved it)");
+      fail("state blob of ", metric, ": state '", a.name, "' ", what..., " (", inv.why,
+           "; no metric could have saved it)");
     };
     switch (inv.kind) {
       case InvariantKind::at_most: {
@@ -67,7 +68,8 @@ void check_state_invariants(const State& s, const std::string& metric) {
           const double x = state_element(a, i), y = state_element(b, i);
           // float sums may round a bound that is reached exactly (IoUs of a partition summing to 1)
           // one ulp over: a relative slack of 1e-9, far below any forged excess of a whole unit
-          if (!(x <= y + 1e-9 * std::max(1.0, std::fabs(y)))) refuse("element ", i, " is ", x, ", more than '", b.name, "' element ", i, " = ", y);
+          if (!(x <= y + 1e-9 * std::max(1.0, std::fabs(y))))
+            refuse("element ", i, " is ", x, ", more than '", b.name, "' element ", i, " = ", y);
         }
         break;
       }
@@ -78,14 +80,16 @@ void check_state_invariants(const State& s, const std::string& metric) {
         for (auto other : inv.others) {
           const StateVar& b = s[other];
           if (total != static_cast<long double>(invariant_rows(b)))
-            refuse("counts ", static_cast<double>(total), " in all, but '", b.name, "' has ", invariant_rows(b), " rows");
+            refuse("counts ", static_cast<double>(total), " in all, but '", b.name, "' has ", invariant_rows(b),
+                   " rows");
         }
         break;
       }
       case InvariantKind::same_rows:
         for (auto other : inv.others) {
           const StateVar& b = s[other];
-          if (invariant_rows(a) != invariant_rows(b)) refuse("has ", invariant_rows(a), " rows but '", b.name, "' has ", invariant_rows(b));
+          if (invariant_rows(a) != invariant_rows(b))
+            refuse("has ", invariant_rows(a), " rows but '", b.name, "' has ", invariant_rows(b));
         }
         break;
     }

@@ -55,7 +55,10 @@ struct TensorView {
   bool is_text() const { return kind != InputKind::tensor; }
   std::int64_t numel() const { return shape_numel(shape); }
   std::int64_t ndim() const { return static_cast<std::int64_t>(shape.size()); }
-  template <class T> const T* as() const { return static_cast<const T*>(data); }
+  template <class T>
+  const T* as() const {
+    return static_cast<const T*>(data);
+  }
   // One element as double, whatever the dtype. For cold paths and validation, not kernels.
   double at(std::int64_t i) const {
     return dispatch_dtype(dtype, [&](auto tag) { return static_cast<double>(as<decltype(tag)>()[i]); });

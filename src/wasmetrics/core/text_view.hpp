@@ -20,10 +20,14 @@ enum class InputKind : std::uint8_t {
 
 constexpr std::string_view input_kind_name(InputKind k) {
   switch (k) {
-    case InputKind::tensor: return "tensor";
-    case InputKind::text: return "text";
-    case InputKind::text_lists: return "text_lists";
-    case InputKind::records: return "records";
+    case InputKind::tensor:
+      return "tensor";
+    case InputKind::text:
+      return "text";
+    case InputKind::text_lists:
+      return "text_lists";
+    case InputKind::records:
+      return "records";
   }
   return "?";
 }
@@ -31,19 +35,24 @@ constexpr std::string_view input_kind_name(InputKind k) {
 // For error messages: "a tensor", "strings", ...
 constexpr std::string_view describe_input_kind(InputKind k) {
   switch (k) {
-    case InputKind::tensor: return "a tensor";
-    case InputKind::text: return "a string or a list of strings";
-    case InputKind::text_lists: return "a string, a list of strings or a list of lists of strings";
-    case InputKind::records: return "a dict or a list of dicts";
+    case InputKind::tensor:
+      return "a tensor";
+    case InputKind::text:
+      return "a string or a list of strings";
+    case InputKind::text_lists:
+      return "a string, a list of strings or a list of lists of strings";
+    case InputKind::records:
+      return "a dict or a list of dicts";
   }
   return "?";
 }
 
 struct TextView {
-  const char* bytes = nullptr;              // UTF-8 (validated by the reader, see utf8.hpp)
-  const std::uint32_t* offsets = nullptr;   // count + 1 byte offsets: string i is [offsets[i], offsets[i+1])
-  std::size_t count = 0;                    // number of strings
-  const std::uint32_t* groups = nullptr;    // depth 2 and records: ngroups + 1 string indices: list j is [groups[j], groups[j+1])
+  const char* bytes = nullptr;             // UTF-8 (validated by the reader, see utf8.hpp)
+  const std::uint32_t* offsets = nullptr;  // count + 1 byte offsets: string i is [offsets[i], offsets[i+1])
+  std::size_t count = 0;                   // number of strings
+  const std::uint32_t* groups =
+      nullptr;  // depth 2 and records: ngroups + 1 string indices: list j is [groups[j], groups[j+1])
   std::size_t ngroups = 0;
   // How the value was given: 0 one `str` (count 1), 1 a list of `str`, 2 a list of lists (a bare
   // string inside the outer list is a list of one). Python metrics treat a lone `str` differently

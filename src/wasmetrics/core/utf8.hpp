@@ -20,10 +20,20 @@ inline int utf8_next(const unsigned char* p, const unsigned char* end, char32_t&
   }
   int extra;
   char32_t min;
-  if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; min = 0x80; }
-  else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; min = 0x800; }
-  else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; min = 0x10000; }
-  else return 0;
+  if ((c & 0xE0) == 0xC0) {
+    extra = 1;
+    cp = c & 0x1F;
+    min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    extra = 2;
+    cp = c & 0x0F;
+    min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    extra = 3;
+    cp = c & 0x07;
+    min = 0x10000;
+  } else
+    return 0;
   if (end - p <= extra) return 0;
   for (int k = 1; k <= extra; ++k) {
     if ((p[k] & 0xC0) != 0x80) return 0;

@@ -67,8 +67,8 @@ T pair_iou(IouKind kind, const T* a, const T* b) {
 
 struct KindInfo {
   IouKind kind;
-  const char* key;     // result key: iou, giou, diou, ciou
-  double invalid;      // TorchMetrics' _invalid_val
+  const char* key;  // result key: iou, giou, diou, ciou
+  double invalid;   // TorchMetrics' _invalid_val
 };
 
 class BoxIouMetric final : public Metric {
@@ -122,7 +122,10 @@ class BoxIouMetric final : public Metric {
     const double invalid = info_.invalid;
 
     // Per image: its matrix (rows x cols, row-major) and the ground-truth labels of its columns.
-    struct Mat { std::int64_t rows, cols, gt_begin, gt_count; std::vector<double> v; };
+    struct Mat {
+      std::int64_t rows, cols, gt_begin, gt_count;
+      std::vector<double> v;
+    };
     std::vector<Mat> mats;
     mats.reserve(pc.size());
     std::int64_t po = 0, to = 0;
@@ -151,7 +154,10 @@ class BoxIouMetric final : public Metric {
             double v;
             if (f32[i]) {
               float af[4], bf[4];
-              for (int j = 0; j < 4; ++j) { af[j] = static_cast<float>(a[j]); bf[j] = static_cast<float>(b[j]); }
+              for (int j = 0; j < 4; ++j) {
+                af[j] = static_cast<float>(a[j]);
+                bf[j] = static_cast<float>(b[j]);
+              }
               const float x = pair_iou<float>(info_.kind, af, bf);
               v = x;
               if (threshold_ && x < static_cast<float>(*threshold_)) v = invalid;
@@ -159,7 +165,8 @@ class BoxIouMetric final : public Metric {
               v = pair_iou<double>(info_.kind, a, b);
               if (threshold_ && v < *threshold_) v = invalid;
             }
-            if (respect_labels_ && pl[static_cast<std::size_t>(po + r)] != tl[static_cast<std::size_t>(to + c)]) v = invalid;
+            if (respect_labels_ && pl[static_cast<std::size_t>(po + r)] != tl[static_cast<std::size_t>(to + c)])
+              v = invalid;
             mat.v[static_cast<std::size_t>(r * g + c)] = v;
           }
       }
@@ -172,7 +179,10 @@ class BoxIouMetric final : public Metric {
     std::int64_t count = 0;
     for (auto& mat : mats)
       for (double v : mat.v)
-        if (v != invalid) { sum += v; ++count; }
+        if (v != invalid) {
+          sum += v;
+          ++count;
+        }
     // No valid pair (0/0) or a NaN entry: TorchMetrics replaces a NaN mean by 0.
     double score = count == 0 ? 0.0 : static_cast<double>(static_cast<float>(sum / static_cast<double>(count)));
     if (std::isnan(score)) score = 0.0;
@@ -190,13 +200,16 @@ class BoxIouMetric final : public Metric {
             fail(name(), ": class_metrics=True cannot score an image with ", mat.rows,
                  " predicted boxes and no ground truth: its [", mat.rows, ", ", mat.rows,
                  "] IoU matrix does not match its 0 labels (TorchMetrics raises IndexError: The shape of the mask [",
-                 mat.gt_count, "] at index 0 does not match the shape of the indexed tensor [", mat.rows, ", ", mat.cols,
-                 "] at index 1)");
+                 mat.gt_count, "] at index 0 does not match the shape of the indexed tensor [", mat.rows, ", ",
+                 mat.cols, "] at index 1)");
           for (std::int64_t c = 0; c < mat.cols; ++c) {
             if (tl[static_cast<std::size_t>(mat.gt_begin + c)] != cl) continue;
             for (std::int64_t r = 0; r < mat.rows; ++r) {
               double v = mat.v[static_cast<std::size_t>(r * mat.cols + c)];
-              if (v != invalid) { csum += v; ++cnt; }
+              if (v != invalid) {
+                csum += v;
+                ++cnt;
+              }
             }
           }
         }
@@ -223,22 +236,41 @@ MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info, std::v
       .doc = doc,
       .inputs =
           {
-              {"pred_boxes", false, "float32/float64 [Kp, 4]: every image's predicted boxes (preds[i].boxes), concatenated in image order, in box_format"},
+              {"pred_boxes", false,
+               "float32/float64 [Kp, 4]: every image's predicted boxes (preds[i].boxes), concatenated in image order, "
+               "in box_format"},
               {"pred_labels", false, "integer [Kp]: their class labels (preds[i].labels), concatenated the same way"},
-              {"pred_counts", false, "integer [B]: the number of predictions of each image (len(preds[i].labels)); B = len(preds)"},
-              {"target_boxes", false, "float32/float64 [Kt, 4]: every image's ground-truth boxes (target[i].boxes), concatenated in image order"},
-              {"target_labels", false, "integer [Kt]: their class labels (target[i].labels), concatenated the same way"},
-              {"target_counts", false, "integer [B]: the number of ground-truth annotations of each image (len(target[i].labels)); B = len(target) = len(preds)"},
+              {"pred_counts", false,
+               "integer [B]: the number of predictions of each image (len(preds[i].labels)); B = len(preds)"},
+              {"target_boxes", false,
+               "float32/float64 [Kt, 4]: every image's ground-truth boxes (target[i].boxes), concatenated in image "
+               "order"},
+              {"target_labels", false,
+               "integer [Kt]: their class labels (target[i].labels), concatenated the same way"},
+              {"target_counts", false,
+               "integer [B]: the number of ground-truth annotations of each image (len(target[i].labels)); B = "
+               "len(target) = len(preds)"},
           },
       .options =
           {
-              {.name = "box_format", .type = OptionType::string, .default_value = "xyxy", .choices = {"xyxy", "xywh", "cxcywh"},
+              {.name = "box_format",
+               .type = OptionType::string,
+               .default_value = "xyxy",
+               .choices = {"xyxy", "xywh", "cxcywh"},
                .doc = "format of the input boxes"},
-              {.name = "iou_threshold", .type = OptionType::number, .default_value = nullptr, .nullable = true,
-               .doc = "pairs whose " + key + " is below it are left out (compared in float32 for float32 boxes); null: none"},
-              {.name = "class_metrics", .type = OptionType::boolean, .default_value = false,
+              {.name = "iou_threshold",
+               .type = OptionType::number,
+               .default_value = nullptr,
+               .nullable = true,
+               .doc = "pairs whose " + key +
+                      " is below it are left out (compared in float32 for float32 boxes); null: none"},
+              {.name = "class_metrics",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "also return '" + key + "/cl_<label>' for every ground-truth label"},
-              {.name = "respect_labels", .type = OptionType::boolean, .default_value = true,
+              {.name = "respect_labels",
+               .type = OptionType::boolean,
+               .default_value = true,
                .doc = "only pairs of the same label count; false: every pred x target pair"},
           },
       .make = [info](const Options& o) { return std::make_unique<BoxIouMetric>(o, info); },
@@ -251,8 +283,7 @@ MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info, std::v
 MetricSpec intersection_over_union_spec() {
   return box_iou_spec("IntersectionOverUnion",
                       "Mean IoU over all same-label (pred, target) box pairs of all images (TorchMetrics' averaging).",
-                      {IouKind::iou, "iou", -1.0},
-      examples_from_json(R"json([
+                      {IouKind::iou, "iou", -1.0}, examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: IntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"iou": {"shape": [], "data": [0.8614]}}, "atol": 5e-05},
         {"doc": "TorchMetrics 1.5.2 docstring: IntersectionOverUnion(class_metrics=True)", "args": {"class_metrics": true}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [300.0, 100.0, 315.0, 150.0, 300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}]}], "expected": {"iou": {"shape": [], "data": [0.7756]}, "iou/cl_4": {"shape": [], "data": [0.6898]}, "iou/cl_5": {"shape": [], "data": [0.8614]}}, "atol": 5e-05}
       ])json"));
@@ -261,8 +292,7 @@ MetricSpec intersection_over_union_spec() {
 MetricSpec generalized_intersection_over_union_spec() {
   return box_iou_spec("GeneralizedIntersectionOverUnion",
                       "Mean generalized IoU over all same-label (pred, target) box pairs of all images.",
-                      {IouKind::giou, "giou", -1.0},
-      examples_from_json(R"json([
+                      {IouKind::giou, "giou", -1.0}, examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: GeneralizedIntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "scores": {"dtype": "float32", "shape": [2], "data": [0.236, 0.56]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"giou": {"shape": [], "data": [0.8613]}}, "atol": 5e-05}
       ])json"));
 }
@@ -270,8 +300,7 @@ MetricSpec generalized_intersection_over_union_spec() {
 MetricSpec distance_intersection_over_union_spec() {
   return box_iou_spec("DistanceIntersectionOverUnion",
                       "Mean distance IoU over all same-label (pred, target) box pairs of all images.",
-                      {IouKind::diou, "diou", -1.0},
-      examples_from_json(R"json([
+                      {IouKind::diou, "diou", -1.0}, examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: DistanceIntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "scores": {"dtype": "float32", "shape": [2], "data": [0.236, 0.56]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"diou": {"shape": [], "data": [0.8611]}}, "atol": 5e-05}
       ])json"));
 }
@@ -279,8 +308,7 @@ MetricSpec distance_intersection_over_union_spec() {
 MetricSpec complete_intersection_over_union_spec() {
   return box_iou_spec("CompleteIntersectionOverUnion",
                       "Mean complete IoU over all same-label (pred, target) box pairs of all images.",
-                      {IouKind::ciou, "ciou", -2.0},
-      examples_from_json(R"json([
+                      {IouKind::ciou, "ciou", -2.0}, examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: CompleteIntersectionOverUnion()", "args": {}, "batches": [{"preds": [{"boxes": {"dtype": "float32", "shape": [2, 4], "data": [296.55, 93.96, 314.97, 152.79, 298.55, 98.96, 314.97, 151.79]}, "scores": {"dtype": "float32", "shape": [2], "data": [0.236, 0.56]}, "labels": {"dtype": "int64", "shape": [2], "data": [4, 5]}}], "target": [{"boxes": {"dtype": "float32", "shape": [1, 4], "data": [300.0, 100.0, 315.0, 150.0]}, "labels": {"dtype": "int64", "shape": [1], "data": [5]}}]}], "expected": {"ciou": {"shape": [], "data": [0.8611]}}, "atol": 5e-05}
       ])json"));
 }

@@ -44,22 +44,46 @@ void convert_box(const T in[4], BoxFormat from, BoxFormat to, T out[4]) {
     return;
   }
   switch (from) {
-    case BoxFormat::xyxy: x1 = in[0]; y1 = in[1]; x2 = in[2]; y2 = in[3]; break;
-    case BoxFormat::xywh: x1 = in[0]; y1 = in[1]; x2 = static_cast<T>(in[0] + in[2]); y2 = static_cast<T>(in[1] + in[3]); break;
+    case BoxFormat::xyxy:
+      x1 = in[0];
+      y1 = in[1];
+      x2 = in[2];
+      y2 = in[3];
+      break;
+    case BoxFormat::xywh:
+      x1 = in[0];
+      y1 = in[1];
+      x2 = static_cast<T>(in[0] + in[2]);
+      y2 = static_cast<T>(in[1] + in[3]);
+      break;
     case BoxFormat::cxcywh: {
       const T half_w = static_cast<T>(static_cast<T>(0.5) * in[2]);
       const T half_h = static_cast<T>(static_cast<T>(0.5) * in[3]);
-      x1 = static_cast<T>(in[0] - half_w); y1 = static_cast<T>(in[1] - half_h);
-      x2 = static_cast<T>(in[0] + half_w); y2 = static_cast<T>(in[1] + half_h);
+      x1 = static_cast<T>(in[0] - half_w);
+      y1 = static_cast<T>(in[1] - half_h);
+      x2 = static_cast<T>(in[0] + half_w);
+      y2 = static_cast<T>(in[1] + half_h);
       break;
     }
   }
   switch (to) {
-    case BoxFormat::xyxy: out[0] = x1; out[1] = y1; out[2] = x2; out[3] = y2; break;
-    case BoxFormat::xywh: out[0] = x1; out[1] = y1; out[2] = static_cast<T>(x2 - x1); out[3] = static_cast<T>(y2 - y1); break;
+    case BoxFormat::xyxy:
+      out[0] = x1;
+      out[1] = y1;
+      out[2] = x2;
+      out[3] = y2;
+      break;
+    case BoxFormat::xywh:
+      out[0] = x1;
+      out[1] = y1;
+      out[2] = static_cast<T>(x2 - x1);
+      out[3] = static_cast<T>(y2 - y1);
+      break;
     case BoxFormat::cxcywh:
-      out[0] = static_cast<T>((x1 + x2) / static_cast<T>(2)); out[1] = static_cast<T>((y1 + y2) / static_cast<T>(2));
-      out[2] = static_cast<T>(x2 - x1); out[3] = static_cast<T>(y2 - y1);
+      out[0] = static_cast<T>((x1 + x2) / static_cast<T>(2));
+      out[1] = static_cast<T>((y1 + y2) / static_cast<T>(2));
+      out[2] = static_cast<T>(x2 - x1);
+      out[3] = static_cast<T>(y2 - y1);
       break;
   }
 }
@@ -90,7 +114,8 @@ inline BoxSide read_boxes(std::string_view metric, std::string_view boxes_name, 
   BoxSide side;
   side.counts = read_counts(metric, counts_name, counts);
   if (!is_floating(boxes.dtype))
-    fail(metric, ": `", boxes_name, "` must be a floating point tensor (float32 or float64), got ", dtype_name(boxes.dtype));
+    fail(metric, ": `", boxes_name, "` must be a floating point tensor (float32 or float64), got ",
+         dtype_name(boxes.dtype));
   // [K, 4]; an empty 1-D tensor [0] is taken as no boxes (TorchMetrics' _fix_empty_tensors).
   const bool empty_1d = boxes.ndim() == 1 && boxes.numel() == 0;
   if (!empty_1d && (boxes.ndim() != 2 || boxes.shape[1] != 4))
@@ -115,7 +140,10 @@ inline BoxSide read_boxes(std::string_view metric, std::string_view boxes_name, 
       for (int j = 0; j < 4; ++j) side.boxes[static_cast<std::size_t>(k * 4 + j)] = static_cast<double>(out[j]);
     }
   };
-  if (side.float32) convert(float{}); else convert(double{});
+  if (side.float32)
+    convert(float{});
+  else
+    convert(double{});
   return side;
 }
 

@@ -4,11 +4,11 @@
 #include <limits>
 #include <unordered_map>
 
-#include "wasmetrics/core/error.hpp"
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xoperation.hpp>
 #include <xtensor/xreducer.hpp>
 #include <xtensor/xtensor.hpp>
+#include "wasmetrics/core/error.hpp"
 
 #include "wasmetrics/core/tensor_adapt.hpp"
 
@@ -22,7 +22,8 @@ namespace {
 std::vector<std::int64_t> read_category_ids(const Options& o, const char* name) {
   const Json& v = o.raw(name);
   std::vector<std::int64_t> ids;
-  if (v.is_number()) ids.push_back(v.get<std::int64_t>());
+  if (v.is_number())
+    ids.push_back(v.get<std::int64_t>());
   else
     for (const Json& e : v) ids.push_back(e.get<std::int64_t>());
   std::sort(ids.begin(), ids.end());
@@ -43,8 +44,8 @@ Categories Categories::from_options(const Options& o) {
   const auto stuffs = read_category_ids(o, "stuffs");
   for (std::int64_t id : things)
     if (std::binary_search(stuffs.begin(), stuffs.end(), id))
-      fail(o.metric(), ": options 'things' and 'stuffs' must have distinct category ids, got ", json_text(o.raw("things")),
-           " and ", json_text(o.raw("stuffs")), " (", id, " is in both)");
+      fail(o.metric(), ": options 'things' and 'stuffs' must have distinct category ids, got ",
+           json_text(o.raw("things")), " and ", json_text(o.raw("stuffs")), " (", id, " is in both)");
   if (things.empty() && stuffs.empty())
     fail(o.metric(), ": at least one of the options 'things' and 'stuffs' must be non-empty, got [] and []");
   const auto n = static_cast<std::int64_t>(things.size() + stuffs.size());
@@ -173,7 +174,8 @@ void match_image(const Categories& categories, const MatchRules& rules, const Se
   std::uint64_t last_key = std::numeric_limits<std::uint64_t>::max();
   std::int64_t* last_count = nullptr;
   for (std::size_t p = 0; p < pred_segment.size(); ++p) {
-    const std::uint64_t key = (static_cast<std::uint64_t>(pred_segment[p]) << 32) | static_cast<std::uint32_t>(target_segment[p]);
+    const std::uint64_t key =
+        (static_cast<std::uint64_t>(pred_segment[p]) << 32) | static_cast<std::uint32_t>(target_segment[p]);
     if (key != last_key) {
       last_key = key;
       last_count = &overlap[key];  // references into an unordered_map survive rehashing
@@ -200,7 +202,7 @@ void match_image(const Categories& categories, const MatchRules& rules, const Se
     const double iou = static_cast<double>(n) / static_cast<double>(uni);  // uni >= n > 0
     const auto c = static_cast<std::size_t>(category);
     if (stuff_scored_modified(category)) {
-      out.iou_sum[c] += iou;  // every overlapping pair counts (IoU > 0)
+      out.iou_sum[c] += iou;   // every overlapping pair counts (IoU > 0)
     } else if (2 * n > uni) {  // IoU > 0.5, in integers: at most one match per segment
       pred_matched[ps] = target_matched[ts] = 1;
       out.iou_sum[c] += iou;
@@ -258,8 +260,8 @@ void accumulate(const std::string& metric, const Categories& categories, const M
   std::vector<std::int32_t> pred_segment, target_segment;
   for (std::int64_t b = 0; b < images; ++b) {
     dispatch_dtype(preds.dtype, [&](auto tag) {
-      label_segments(metric, "preds", categories, rules.allow_unknown_preds_category, adapt_rows<decltype(tag)>(preds, 2),
-                     b, points, pred_table, pred_segment);
+      label_segments(metric, "preds", categories, rules.allow_unknown_preds_category,
+                     adapt_rows<decltype(tag)>(preds, 2), b, points, pred_table, pred_segment);
     });
     dispatch_dtype(target.dtype, [&](auto tag) {
       label_segments(metric, "target", categories, /*allow_unknown=*/true, adapt_rows<decltype(tag)>(target, 2), b,

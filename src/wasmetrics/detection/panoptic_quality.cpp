@@ -39,8 +39,9 @@ class PanopticQualityMetric final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    const auto q = panoptic::qualities(s["iou_sum"].as<double>(), s["true_positives"].as<std::int64_t>(),
-                                       s["false_positives"].as<std::int64_t>(), s["false_negatives"].as<std::int64_t>());
+    const auto q =
+        panoptic::qualities(s["iou_sum"].as<double>(), s["true_positives"].as<std::int64_t>(),
+                            s["false_positives"].as<std::int64_t>(), s["false_negatives"].as<std::int64_t>());
     const std::int64_t c = categories_.size();
     if (return_per_class_ && return_sq_and_rq_) {  // [C, 3]: (PQ, SQ, RQ) per category
       Tensor t;
@@ -72,18 +73,25 @@ std::vector<InputSpec> panoptic_inputs() {
   return {{"preds", false,
            "predicted panoptic segmentation: integer [B, *spatial, 2], (category id, instance id) per point; a stuff's "
            "instance id is ignored"},
-          {"target", false,
-           "ground truth, same shape; a category in neither `things` nor `stuffs` is void (ignored)"}};
+          {"target", false, "ground truth, same shape; a category in neither `things` nor `stuffs` is void (ignored)"}};
 }
 
 std::vector<OptionSpec> panoptic_category_options() {
   return {
-      {.name = "things", .type = OptionType::integer_list, .default_value = Json::array(), .min = 0,
+      {.name = "things",
+       .type = OptionType::integer_list,
+       .default_value = Json::array(),
+       .min = 0,
        .doc = "category ids of countable things (instances told apart by instance id); with `stuffs`, at least one "
               "category, no id in both"},
-      {.name = "stuffs", .type = OptionType::integer_list, .default_value = Json::array(), .min = 0,
+      {.name = "stuffs",
+       .type = OptionType::integer_list,
+       .default_value = Json::array(),
+       .min = 0,
        .doc = "category ids of uncountable stuff (one segment per image, instance ids ignored)"},
-      {.name = "allow_unknown_preds_category", .type = OptionType::boolean, .default_value = false,
+      {.name = "allow_unknown_preds_category",
+       .type = OptionType::boolean,
+       .default_value = false,
        .doc = "true: a `preds` category in neither list counts as void; false: it is an error"},
   };
 }
@@ -92,16 +100,21 @@ std::vector<OptionSpec> panoptic_category_options() {
 
 MetricSpec panoptic_quality_spec() {
   auto options = panoptic_category_options();
-  options.push_back({.name = "return_sq_and_rq", .type = OptionType::boolean, .default_value = false,
+  options.push_back({.name = "return_sq_and_rq",
+                     .type = OptionType::boolean,
+                     .default_value = false,
                      .doc = "true: also the segmentation and recognition quality, (PQ, SQ, RQ), shape [3]"});
-  options.push_back({.name = "return_per_class", .type = OptionType::boolean, .default_value = false,
+  options.push_back({.name = "return_per_class",
+                     .type = OptionType::boolean,
+                     .default_value = false,
                      .doc = "true: one value per category, things (sorted) then stuffs (sorted), shape [1, C] "
                             "([C, 3] with return_sq_and_rq); a category seen nowhere reads 0"});
   return {
       .name = "PanopticQuality",
       .family = "panoptic",
-      .doc = "Panoptic quality (Kirillov et al.): per category, the IoU sum of matched segments (IoU > 0.5) over "
-             "TP + FP/2 + FN/2, averaged over the categories seen; void and unknown categories as TorchMetrics.",
+      .doc =
+          "Panoptic quality (Kirillov et al.): per category, the IoU sum of matched segments (IoU > 0.5) over "
+          "TP + FP/2 + FN/2, averaged over the categories seen; void and unknown categories as TorchMetrics.",
       .inputs = panoptic_inputs(),
       .options = std::move(options),
       .make = [](const Options& o) { return std::make_unique<PanopticQualityMetric>(o, /*modified=*/false); },
@@ -117,8 +130,9 @@ MetricSpec modified_panoptic_quality_spec() {
   return {
       .name = "ModifiedPanopticQuality",
       .family = "panoptic",
-      .doc = "Modified panoptic quality (Porzi et al., Seamless Scene Segmentation): things as PanopticQuality, each "
-             "stuff category as the IoU sum of all overlapping segments over the number of target segments.",
+      .doc =
+          "Modified panoptic quality (Porzi et al., Seamless Scene Segmentation): things as PanopticQuality, each "
+          "stuff category as the IoU sum of all overlapping segments over the number of target segments.",
       .inputs = panoptic_inputs(),
       .options = panoptic_category_options(),
       .make = [](const Options& o) { return std::make_unique<PanopticQualityMetric>(o, /*modified=*/true); },

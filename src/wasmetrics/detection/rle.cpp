@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "wasmetrics/detection/rle.hpp"
 #include "wasmetrics/detection/coco_eval.hpp"
+#include "wasmetrics/detection/rle.hpp"
 
 namespace wasmetrics::detection {
 
@@ -67,7 +67,8 @@ std::array<double, 4> rle_to_bbox(const Rle& r) {
     ys = std::min(ys, y);
     ye = std::max(ye, y);
   }
-  return {static_cast<double>(xs), static_cast<double>(ys), static_cast<double>(xe - xs + 1), static_cast<double>(ye - ys + 1)};
+  return {static_cast<double>(xs), static_cast<double>(ys), static_cast<double>(xe - xs + 1),
+          static_cast<double>(ye - ys + 1)};
 }
 
 double rle_iou(const Rle& dt, const Rle& gt, bool crowd) {
@@ -89,14 +90,22 @@ double rle_iou(const Rle& dt, const Rle& gt, bool crowd) {
     }
     ct = 0;
     ca -= c;
-    if (!ca && a < ka) { ca = dt.counts[a++]; va = !va; }
+    if (!ca && a < ka) {
+      ca = dt.counts[a++];
+      va = !va;
+    }
     ct += ca;
     cb -= c;
-    if (!cb && b < kb) { cb = gt.counts[b++]; vb = !vb; }
+    if (!cb && b < kb) {
+      cb = gt.counts[b++];
+      vb = !vb;
+    }
     ct += cb;
   }
-  if (inter == 0) uni = 1;
-  else if (crowd) uni = rle_area(dt);
+  if (inter == 0)
+    uni = 1;
+  else if (crowd)
+    uni = rle_area(dt);
   return static_cast<double>(inter) / static_cast<double>(uni);
 }
 
@@ -120,10 +129,16 @@ Rle rle_merge(const std::vector<Rle>& rles, bool intersect) {
       cc += c;
       left = 0;
       ca -= c;
-      if (!ca && ia < acc.counts.size()) { ca = acc.counts[ia++]; va = !va; }
+      if (!ca && ia < acc.counts.size()) {
+        ca = acc.counts[ia++];
+        va = !va;
+      }
       left += ca;
       cb -= c;
-      if (!cb && ib < b.counts.size()) { cb = b.counts[ib++]; vb = !vb; }
+      if (!cb && ib < b.counts.size()) {
+        cb = b.counts[ib++];
+        vb = !vb;
+      }
       left += cb;
       const bool prev = v;
       v = intersect ? (va && vb) : (va || vb);
@@ -182,8 +197,10 @@ Rle rle_from_polygon(const double* xy, std::size_t k, std::int64_t h, std::int64
     if (std::floor(xd) != xd || xd < 0 || xd > static_cast<double>(w - 1)) continue;
     double yd = static_cast<double>(v[j] < v[j - 1] ? v[j] : v[j - 1]);
     yd = (yd + .5) / scale - .5;
-    if (yd < 0) yd = 0;
-    else if (yd > static_cast<double>(h)) yd = static_cast<double>(h);
+    if (yd < 0)
+      yd = 0;
+    else if (yd > static_cast<double>(h))
+      yd = static_cast<double>(h);
     yd = std::ceil(yd);
     a.push_back(static_cast<std::uint32_t>(static_cast<int>(xd) * static_cast<int>(h) + static_cast<int>(yd)));
   }

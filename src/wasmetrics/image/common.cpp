@@ -5,8 +5,12 @@
 namespace wasmetrics::image {
 
 OptionSpec reduction_option(std::string doc) {
-  return {.name = "reduction", .type = OptionType::string, .default_value = "elementwise_mean",
-          .choices = {"elementwise_mean", "sum", "none"}, .nullable = true, .doc = std::move(doc)};
+  return {.name = "reduction",
+          .type = OptionType::string,
+          .default_value = "elementwise_mean",
+          .choices = {"elementwise_mean", "sum", "none"},
+          .nullable = true,
+          .doc = std::move(doc)};
 }
 
 Reduce parse_reduction(std::string_view metric, const Json& value) {
@@ -31,7 +35,10 @@ Tensor reduce_values(const std::vector<double>& v, Reduce r) {
 }
 
 OptionSpec data_range_option(std::string doc) {
-  return {.name = "data_range", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
+  return {.name = "data_range",
+          .type = OptionType::number_list,
+          .default_value = nullptr,
+          .nullable = true,
           .doc = std::move(doc)};
 }
 

@@ -20,7 +20,8 @@ namespace wasmetrics::image {
 enum class Reduce { mean, sum, none };
 
 // The `reduction` option: "elementwise_mean", "sum", "none" or null.
-OptionSpec reduction_option(std::string doc = "how per-image values are reduced: elementwise_mean, sum, none/null (one value per image)");
+OptionSpec reduction_option(
+    std::string doc = "how per-image values are reduced: elementwise_mean, sum, none/null (one value per image)");
 // Unknown names fail, naming the value (TorchMetrics: "Reduction parameter unknown.").
 Reduce parse_reduction(std::string_view metric, const Json& value);
 // Reduces `v` by `r` as reduce() does (none: the vector itself, shape [n], squeezed to 0-d when
@@ -55,6 +56,5 @@ inline Tensor tensor_of(const xt::xarray<double>& x) {
   for (auto d : x.shape()) t.shape.push_back(static_cast<std::int64_t>(d));
   return t;
 }
-
 
 }  // namespace wasmetrics::image

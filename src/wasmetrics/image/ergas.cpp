@@ -12,7 +12,8 @@ namespace {
 class ErrorRelativeGlobalDimensionlessSynthesis final : public Metric {
  public:
   explicit ErrorRelativeGlobalDimensionlessSynthesis(Options o)
-      : Metric(std::move(o)), ratio_(options().get_number("ratio")),
+      : Metric(std::move(o)),
+        ratio_(options().get_number("ratio")),
         reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
 
  protected:
@@ -65,12 +66,16 @@ MetricSpec error_relative_global_dimensionless_synthesis_spec() {
       .name = "ErrorRelativeGlobalDimensionlessSynthesis",
       .family = "image",
       .doc = "ERGAS: 100 / ratio * sqrt(mean over bands of (RMSE / mean target)^2), per image.",
-      .inputs = {{"preds", false, "predicted images [N, C, H, W]"}, {"target", false, "target images, same shape and dtype"}},
-      .options = {
-          {.name = "ratio", .type = OptionType::number, .default_value = 4.0,
-           .doc = "ratio of high- to low-resolution pixel sizes"},
-          image::reduction_option(),
-      },
+      .inputs = {{"preds", false, "predicted images [N, C, H, W]"},
+                 {"target", false, "target images, same shape and dtype"}},
+      .options =
+          {
+              {.name = "ratio",
+               .type = OptionType::number,
+               .default_value = 4.0,
+               .doc = "ratio of high- to low-resolution pixel sizes"},
+              image::reduction_option(),
+          },
       .make = [](const Options& o) { return std::make_unique<ErrorRelativeGlobalDimensionlessSynthesis>(o); },
       .examples = {{
           .doc = "one 1x2 image, target [1, 3] (mean 2), preds [2, 2] (RMSE 1): 100 / 4 * (1 / 2) = 12.5",

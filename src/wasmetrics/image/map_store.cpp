@@ -16,7 +16,8 @@ void append_maps(State& s, const std::string& name, const xt::xarray<double>& ma
   std::vector<float> values(maps.begin(), maps.end());
   s[name].append(std::span<const float>(values));
   std::vector<std::int64_t> dims(kMaxMapRank, 0);
-  for (std::size_t a = 0; a < maps.dimension() && a < kMaxMapRank; ++a) dims[a] = static_cast<std::int64_t>(maps.shape()[a]);
+  for (std::size_t a = 0; a < maps.dimension() && a < kMaxMapRank; ++a)
+    dims[a] = static_cast<std::int64_t>(maps.shape()[a]);
   s[name + "_dims"].append(std::span<const std::int64_t>(dims));
 }
 
@@ -47,7 +48,8 @@ void add_summed_maps(State& s, const std::string& name, const xt::xarray<double>
   std::vector<double> values(sum.begin(), sum.end());
   s[name].append(std::span<const double>(values));
   std::vector<std::int64_t> row(kSummedMapRank + 1, 1);
-  for (std::size_t a = 0; a < sum.dimension() && a < kSummedMapRank; ++a) row[a] = static_cast<std::int64_t>(sum.shape()[a]);
+  for (std::size_t a = 0; a < sum.dimension() && a < kSummedMapRank; ++a)
+    row[a] = static_cast<std::int64_t>(sum.shape()[a]);
   row[kSummedMapRank] = images;
   s[name + "_blocks"].append(std::span<const std::int64_t>(row));
 }

@@ -55,7 +55,9 @@ void read_chunk(const TensorView& t, std::size_t from, std::size_t n, double* ou
 }
 
 // A clamp bound as torch.clamp applies it to a tensor of `dtype` (rounded to float32 for float32).
-double clamp_bound(double v, DType dtype) { return dtype == DType::float64 ? v : static_cast<double>(static_cast<float>(v)); }
+double clamp_bound(double v, DType dtype) {
+  return dtype == DType::float64 ? v : static_cast<double>(static_cast<float>(v));
+}
 
 class PeakSignalNoiseRatio final : public Metric {
  public:
@@ -117,8 +119,10 @@ class PeakSignalNoiseRatio final : public Metric {
   void add_totals(State& s, const TensorView& preds, const TensorView& target) const {
     const auto n = static_cast<std::size_t>(target.numel());
     if (!range_.given && n == 0) fail(name(), ": `target` is empty, its range cannot be taken (give `data_range`)");
-    const double p_lo = clamp_bound(range_.lo, image::float_dtype_of(preds)), p_hi = clamp_bound(range_.hi, image::float_dtype_of(preds));
-    const double t_lo = clamp_bound(range_.lo, image::float_dtype_of(target)), t_hi = clamp_bound(range_.hi, image::float_dtype_of(target));
+    const double p_lo = clamp_bound(range_.lo, image::float_dtype_of(preds)),
+                 p_hi = clamp_bound(range_.hi, image::float_dtype_of(preds));
+    const double t_lo = clamp_bound(range_.lo, image::float_dtype_of(target)),
+                 t_hi = clamp_bound(range_.hi, image::float_dtype_of(target));
     if (range_.given && !range_.clamp && preds.dtype == target.dtype &&
         (preds.dtype == DType::float32 || preds.dtype == DType::float64)) {
       // the common case (a data_range, float images): only the sum of squared errors, SIMD
@@ -165,8 +169,8 @@ class PeakSignalNoiseRatio final : public Metric {
     const double scale = 10.0 / std::log(base_);
     auto psnr = [&](double sse, double n) { return (2.0 * std::log(range) - std::log(sse / n)) * scale; };
     if (dims_.empty())
-      return Result::scalar(psnr(s["sum_squared_error"].as<double>()[0],
-                                 static_cast<double>(s["total"].as<std::int64_t>()[0])));
+      return Result::scalar(
+          psnr(s["sum_squared_error"].as<double>()[0], static_cast<double>(s["total"].as<std::int64_t>()[0])));
     auto sse = s["sum_squared_error"].as<double>();
     auto total = s["total"].as<double>();
     std::vector<double> values(sse.size());
@@ -188,17 +192,28 @@ MetricSpec peak_signal_noise_ratio_spec() {
       .family = "image",
       .doc = "Peak signal-to-noise ratio, from the squared error summed over all batches (or per `dim` value).",
       .inputs = {{"preds", false, "predicted images, any shape"}, {"target", false, "target images, same shape"}},
-      .options = {
-          image::data_range_option("the value range: a number, [min, max] (inputs are clamped), or null: "
-                                   "max(target, 0) - min(target, 0) over all batches"),
-          {.name = "base", .type = OptionType::number, .default_value = 10.0, .min = 0, .min_exclusive = true,
-           .doc = "base of the logarithm"},
-          {.name = "reduction", .type = OptionType::string, .default_value = "elementwise_mean", .nullable = true,
-           .doc = "with `dim`: elementwise_mean, sum, none/null (one value per `dim` slice); checked at compute(), "
-                  "as TorchMetrics does"},
-          {.name = "dim", .type = OptionType::integer_list, .default_value = nullptr, .nullable = true,
-           .doc = "axes each value is taken over (e.g. [1, 2, 3]: one value per image); null: all at once"},
-      },
+      .options =
+          {
+              image::data_range_option("the value range: a number, [min, max] (inputs are clamped), or null: "
+                                       "max(target, 0) - min(target, 0) over all batches"),
+              {.name = "base",
+               .type = OptionType::number,
+               .default_value = 10.0,
+               .min = 0,
+               .min_exclusive = true,
+               .doc = "base of the logarithm"},
+              {.name = "reduction",
+               .type = OptionType::string,
+               .default_value = "elementwise_mean",
+               .nullable = true,
+               .doc = "with `dim`: elementwise_mean, sum, none/null (one value per `dim` slice); checked at compute(), "
+                      "as TorchMetrics does"},
+              {.name = "dim",
+               .type = OptionType::integer_list,
+               .default_value = nullptr,
+               .nullable = true,
+               .doc = "axes each value is taken over (e.g. [1, 2, 3]: one value per image); null: all at once"},
+          },
       .make = [](const Options& o) { return std::make_unique<PeakSignalNoiseRatio>(o); },
       .examples = {{
           .doc = "TorchMetrics' docstring example",

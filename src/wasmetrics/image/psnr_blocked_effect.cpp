@@ -59,7 +59,8 @@ class PeakSignalNoiseRatioWithBlockedEffect final : public Metric {
     // TorchMetrics' constructor lets any block_size through; range() then raises in update().
     if (block_ < 1) fail(name(), ": `block_size` must be a positive integer, got ", block_);
     require_same_shape(name(), "preds", in[0], "target", in[1]);
-    if (in[0].ndim() != 4) fail(name(), ": expected `preds` and `target` of shape [N, 1, H, W], got ", shape_str(in[0].shape));
+    if (in[0].ndim() != 4)
+      fail(name(), ": expected `preds` and `target` of shape [N, 1, H, W], got ", shape_str(in[0].shape));
     if (in[0].shape[1] > 1)
       fail(name(), ": expects grayscale images, but got images with ", in[0].shape[1], " channels");
     const xt::xarray<double> p = image::read_values(in[0], image::float_dtype_of(in[0]));
@@ -90,14 +91,19 @@ MetricSpec peak_signal_noise_ratio_with_blocked_effect_spec() {
       .name = "PeakSignalNoiseRatioWithBlockedEffect",
       .family = "image",
       .doc = "PSNR-B: PSNR with the MSE raised by the blocking effect factor of grayscale preds.",
-      .inputs = {{"preds", false, "predicted grayscale images [N, 1, H, W]"}, {"target", false, "target images, same shape"}},
-      .options = {{.name = "block_size", .type = OptionType::integer, .default_value = 8,
+      .inputs = {{"preds", false, "predicted grayscale images [N, 1, H, W]"},
+                 {"target", false, "target images, same shape"}},
+      .options = {{.name = "block_size",
+                   .type = OptionType::integer,
+                   .default_value = 8,
                    .doc = "block size of the compression grid (checked at update(), as TorchMetrics)"}},
       .make = [](const Options& o) { return std::make_unique<PeakSignalNoiseRatioWithBlockedEffect>(o); },
       .examples = {{
-          .doc = "constant 2x2 images 0.5 vs 0.4 (no blocking: BEF 0; range 0 counts as [0, 1] data): 10 log10(1 / 0.01) = 20",
+          .doc = "constant 2x2 images 0.5 vs 0.4 (no blocking: BEF 0; range 0 counts as [0, 1] data): 10 log10(1 / "
+                 "0.01) = 20",
           .args = {{"block_size", 1}},
-          .batches = Json::parse(R"([{"preds": {"dtype": "float64", "shape": [1, 1, 2, 2], "data": [0.5, 0.5, 0.5, 0.5]},
+          .batches =
+              Json::parse(R"([{"preds": {"dtype": "float64", "shape": [1, 1, 2, 2], "data": [0.5, 0.5, 0.5, 0.5]},
                                       "target": {"dtype": "float64", "shape": [1, 1, 2, 2], "data": [0.4, 0.4, 0.4, 0.4]}}])"),
           .expected = {{"shape", Json::array()}, {"data", {20.0}}},
           .atol = 1e-6,

@@ -38,7 +38,8 @@ class RootMeanSquaredErrorUsingSlidingWindow final : public Metric {
     const xt::xarray<double> rmse = image::windowed_rmse_map(name(), p, t, window_);
     // x[:, :, crop:-crop, crop:-crop] (empty when crop is 0: NaN, as TorchMetrics)
     const xt::xarray<double> kept = xt::strided_view(
-        rmse, {xt::all(), xt::all(), xt::range(crop, std::max(crop, h - crop)), xt::range(crop, std::max(crop, w - crop))});
+        rmse,
+        {xt::all(), xt::all(), xt::range(crop, std::max(crop, h - crop)), xt::range(crop, std::max(crop, w - crop))});
     // TorchMetrics adds rmse_val.sum(0).mean(): the images' sum, averaged over channels and pixels
     const std::size_t n = kept.shape()[0];
     s["rmse_val_sum"].as<double>()[0] = xt::sum(kept)() / static_cast<double>(n ? kept.size() / n : 0);
@@ -60,14 +61,19 @@ MetricSpec root_mean_squared_error_using_sliding_window_spec() {
       .name = "RootMeanSquaredErrorUsingSlidingWindow",
       .family = "image",
       .doc = "RMSE over a sliding window_size box, averaged over the cropped map and over images.",
-      .inputs = {{"preds", false, "predicted images [N, C, H, W]"}, {"target", false, "target images, same shape and dtype"}},
-      .options = {{.name = "window_size", .type = OptionType::integer, .default_value = 8, .min = 1,
+      .inputs = {{"preds", false, "predicted images [N, C, H, W]"},
+                 {"target", false, "target images, same shape and dtype"}},
+      .options = {{.name = "window_size",
+                   .type = OptionType::integer,
+                   .default_value = 8,
+                   .min = 1,
                    .doc = "side of the sliding window; round(window_size / 2) must be below the image size"}},
       .make = [](const Options& o) { return std::make_unique<RootMeanSquaredErrorUsingSlidingWindow>(o); },
       .examples = {{
           .doc = "a constant error of 0.5 everywhere: RMSE 0.5",
           .args = {{"window_size", 2}},
-          .batches = Json::parse(R"([{"preds": {"dtype": "float64", "shape": [1, 1, 4, 4], "data": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]},
+          .batches = Json::parse(
+              R"([{"preds": {"dtype": "float64", "shape": [1, 1, 4, 4], "data": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]},
                                       "target": {"dtype": "float64", "shape": [1, 1, 4, 4], "data": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}}])"),
           .expected = {{"shape", Json::array()}, {"data", {0.5}}},
       }},

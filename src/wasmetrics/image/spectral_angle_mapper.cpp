@@ -31,12 +31,13 @@ class SpectralAngleMapper final : public Metric {
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_image_pair(name(), in[0], in[1]);
     if (in[0].shape[1] <= 1)
-      fail(name(), ": expected the channel dimension of `preds` and `target` to be larger than 1, got ", in[0].shape[1]);
+      fail(name(), ": expected the channel dimension of `preds` and `target` to be larger than 1, got ",
+           in[0].shape[1]);
     const xt::xarray<double> p = image::read_values(in[0], in[0].dtype), t = image::read_values(in[1], in[1].dtype);
     const auto n = static_cast<std::size_t>(in[0].shape[0]), c = static_cast<std::size_t>(in[0].shape[1]);
     const auto hw = static_cast<std::size_t>(in[0].shape[2] * in[0].shape[3]);
-    xt::xarray<double> angles = xt::xarray<double>::from_shape({n, static_cast<std::size_t>(in[0].shape[2]),
-                                                                static_cast<std::size_t>(in[0].shape[3])});
+    xt::xarray<double> angles = xt::xarray<double>::from_shape(
+        {n, static_cast<std::size_t>(in[0].shape[2]), static_cast<std::size_t>(in[0].shape[3])});
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t k = 0; k < hw; ++k) {
         double dot = 0, pp = 0, tt = 0;
@@ -64,7 +65,8 @@ class SpectralAngleMapper final : public Metric {
   Result compute_state(const State& s) const override {
     if (reduce_ == image::Reduce::none) return Result(image::concat_maps(name(), s, "angles"));
     const double sum = s["sum_sam"].as<double>()[0];
-    return Result::scalar(reduce_ == image::Reduce::sum ? sum : sum / static_cast<double>(s["numel"].as<std::int64_t>()[0]));
+    return Result::scalar(reduce_ == image::Reduce::sum ? sum
+                                                        : sum / static_cast<double>(s["numel"].as<std::int64_t>()[0]));
   }
 
  private:
@@ -78,8 +80,10 @@ MetricSpec spectral_angle_mapper_spec() {
       .name = "SpectralAngleMapper",
       .family = "image",
       .doc = "Spectral angle mapper: the angle (radians) between per-pixel channel vectors, averaged over pixels.",
-      .inputs = {{"preds", false, "predicted images [N, C, H, W], C > 1"}, {"target", false, "target images, same shape and dtype"}},
-      .options = {image::reduction_option("elementwise_mean or sum over pixels, or none/null: the angle maps [N, H, W]")},
+      .inputs = {{"preds", false, "predicted images [N, C, H, W], C > 1"},
+                 {"target", false, "target images, same shape and dtype"}},
+      .options = {image::reduction_option(
+          "elementwise_mean or sum over pixels, or none/null: the angle maps [N, H, W]")},
       .make = [](const Options& o) { return std::make_unique<SpectralAngleMapper>(o); },
       .examples = {{
           .doc = "one pixel, spectra [1, 0] and [1, 1]: 45 degrees = pi / 4",

@@ -12,7 +12,9 @@ namespace {
 class SpectralDistortionIndex final : public Metric {
  public:
   explicit SpectralDistortionIndex(Options o)
-      : Metric(std::move(o)), p_(options().get_int("p")), reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
+      : Metric(std::move(o)),
+        p_(options().get_int("p")),
+        reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
 
  protected:
   State initial_state() const override {
@@ -37,7 +39,8 @@ class SpectralDistortionIndex final : public Metric {
 
   Result compute_state(const State& s) const override {
     const double out = image::spectral_distortion(name(), s, p_);
-    return Result(image::reduce_values({out}, reduce_ == image::Reduce::sum ? image::Reduce::sum : image::Reduce::mean));
+    return Result(
+        image::reduce_values({out}, reduce_ == image::Reduce::sum ? image::Reduce::sum : image::Reduce::mean));
   }
 
  private:
@@ -52,22 +55,27 @@ MetricSpec spectral_distortion_index_spec() {
       .name = "SpectralDistortionIndex",
       .family = "image",
       .doc = "D_lambda: the p-mean difference between the band-to-band UQI of preds and of target.",
-      .inputs = {{"preds", false, "fused images [N, C, H, W]"}, {"target", false, "multispectral images [N, C, h, w], same N and C"}},
-      .options = {
-          {.name = "p", .type = OptionType::integer, .default_value = 1, .min = 1, .doc = "order of the norm"},
-          {.name = "reduction", .type = OptionType::string, .default_value = "elementwise_mean",
-           .choices = {"elementwise_mean", "sum", "none"},
-           .doc = "the value is one number over all images; every reduction returns it"},
-      },
+      .inputs = {{"preds", false, "fused images [N, C, H, W]"},
+                 {"target", false, "multispectral images [N, C, h, w], same N and C"}},
+      .options =
+          {
+              {.name = "p", .type = OptionType::integer, .default_value = 1, .min = 1, .doc = "order of the norm"},
+              {.name = "reduction",
+               .type = OptionType::string,
+               .default_value = "elementwise_mean",
+               .choices = {"elementwise_mean", "sum", "none"},
+               .doc = "the value is one number over all images; every reduction returns it"},
+          },
       .make = [](const Options& o) { return std::make_unique<SpectralDistortionIndex>(o); },
       .examples = {{
           .doc = "preds equal to target: no spectral distortion",
-          .batches = [] {
-            std::vector<double> img(2 * 12 * 12);
-            for (std::size_t i = 0; i < img.size(); ++i) img[i] = static_cast<double>((i * 37) % 97) / 97.0;
-            Json t = {{"dtype", "float64"}, {"shape", {1, 2, 12, 12}}, {"data", img}};
-            return Json::array({{{"preds", t}, {"target", t}}});
-          }(),
+          .batches =
+              [] {
+                std::vector<double> img(2 * 12 * 12);
+                for (std::size_t i = 0; i < img.size(); ++i) img[i] = static_cast<double>((i * 37) % 97) / 97.0;
+                Json t = {{"dtype", "float64"}, {"shape", {1, 2, 12, 12}}, {"data", img}};
+                return Json::array({{{"preds", t}, {"target", t}}});
+              }(),
           .expected = {{"shape", Json::array()}, {"data", {0.0}}},
       }},
   };

@@ -112,7 +112,8 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
         betas_(options().get_numbers("betas")) {
     if (!options().raw("betas").is_array()) fail(name(), ": `betas` must be an array of numbers (one per scale)");
     if (params_.kernel_size.size() > 3)
-      fail(name(), ": `kernel_size` must be one number or 2 or 3 numbers, got ", json_text(options().raw("kernel_size")));
+      fail(name(), ": `kernel_size` must be one number or 2 or 3 numbers, got ",
+           json_text(options().raw("kernel_size")));
     const Json& n = options().raw("normalize");
     normalize_ = n.is_null() ? "" : n.get<std::string>();
   }
@@ -133,7 +134,8 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
     const std::int64_t h = in[0].shape[in[0].shape.size() - 2], w = in[0].shape.back();
     const std::int64_t need = std::int64_t{1} << std::min<std::int64_t>(scales, 62);
     if (h < need || w < need)
-      fail(name(), ": for ", scales, " `betas` the image height and width must be at least ", need, ", got ", h, "x", w);
+      fail(name(), ": for ", scales, " `betas` the image height and width must be at least ", need, ", got ", h, "x",
+           w);
     const std::int64_t div = std::max<std::int64_t>(1, scales - 1) * std::max<std::int64_t>(1, scales - 1);
     if (ks.size() >= 2 && h / div <= ks[0] - 1)
       fail(name(), ": for ", scales, " `betas` and kernel size ", ks[0], " the image height must be larger than ",
@@ -189,7 +191,8 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
             for (std::size_t dd = 0; dd < (spatial == 3 ? 2u : 1u); ++dd)
               for (std::size_t di = 0; di < 2; ++di)
                 for (std::size_t dj = 0; dj < 2; ++dj)
-                  sum += x.data()[((pl * d_in + (spatial == 3 ? 2 * d + dd : 0)) * h_in + 2 * i + di) * w_in + 2 * j + dj];
+                  sum +=
+                      x.data()[((pl * d_in + (spatial == 3 ? 2 * d + dd : 0)) * h_in + 2 * i + di) * w_in + 2 * j + dj];
             out.data()[((pl * d_out + d) * h_out + i) * w_out + j] = sum * scale;
           }
     return out;
@@ -206,9 +209,13 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
 MetricSpec structural_similarity_index_measure_spec() {
   auto options = image::ssim_window_options();
   options.push_back(image::reduction_option());
-  options.push_back({.name = "return_full_image", .type = OptionType::boolean, .default_value = false,
+  options.push_back({.name = "return_full_image",
+                     .type = OptionType::boolean,
+                     .default_value = false,
                      .doc = "also return the SSIM maps of every image fed, {ssim, image}"});
-  options.push_back({.name = "return_contrast_sensitivity", .type = OptionType::boolean, .default_value = false,
+  options.push_back({.name = "return_contrast_sensitivity",
+                     .type = OptionType::boolean,
+                     .default_value = false,
                      .doc = "also return each image's contrast sensitivity, {ssim, contrast_sensitivity}"});
   return {
       .name = "StructuralSimilarityIndexMeasure",
@@ -219,7 +226,8 @@ MetricSpec structural_similarity_index_measure_spec() {
       .options = options,
       .make = [](const Options& o) { return std::make_unique<StructuralSimilarityIndexMeasure>(o); },
       .examples = {{
-          .doc = "constant images 0.2 and 0.6 with data_range 1: (2 * 0.2 * 0.6 + C1) / (0.2^2 + 0.6^2 + C1), C1 = 1e-4",
+          .doc =
+              "constant images 0.2 and 0.6 with data_range 1: (2 * 0.2 * 0.6 + C1) / (0.2^2 + 0.6^2 + C1), C1 = 1e-4",
           .args = {{"data_range", 1.0}},
           .batches = constant_image_batch(0.2, 0.6),
           .expected = {{"shape", Json::array()}, {"data", {(2 * 0.2 * 0.6 + 1e-4) / (0.04 + 0.36 + 1e-4)}}},
@@ -231,11 +239,15 @@ MetricSpec structural_similarity_index_measure_spec() {
 MetricSpec multi_scale_structural_similarity_index_measure_spec() {
   auto options = image::ssim_window_options();
   options.push_back(image::reduction_option());
-  options.push_back({.name = "betas", .type = OptionType::number_list,
+  options.push_back({.name = "betas",
+                     .type = OptionType::number_list,
                      .default_value = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333},
                      .doc = "one exponent per scale (an array); images must be at least 2^len(betas) px"});
-  options.push_back({.name = "normalize", .type = OptionType::string, .default_value = "relu",
-                     .choices = {"relu", "simple"}, .nullable = true,
+  options.push_back({.name = "normalize",
+                     .type = OptionType::string,
+                     .default_value = "relu",
+                     .choices = {"relu", "simple"},
+                     .nullable = true,
                      .doc = "relu: negative terms count as 0; simple: terms mapped to (x + 1) / 2; null: as they are"});
   return {
       .name = "MultiScaleStructuralSimilarityIndexMeasure",
@@ -248,16 +260,26 @@ MetricSpec multi_scale_structural_similarity_index_measure_spec() {
       .examples = {{
           .doc = "identical images score 1 (two scales, 5-px window)",
           .args = {{"data_range", 1.0}, {"betas", {0.5, 0.5}}, {"kernel_size", 5}, {"sigma", 0.6}},
-          .batches = Json::array({{{"preds", {{"dtype", "float32"}, {"shape", {1, 1, 16, 16}}, {"data", [] {
-                                      std::vector<double> v(256);
-                                      for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>((i * 37) % 101) / 100.0;
-                                      return v;
-                                    }()}}},
-                                   {"target", {{"dtype", "float32"}, {"shape", {1, 1, 16, 16}}, {"data", [] {
-                                      std::vector<double> v(256);
-                                      for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>((i * 37) % 101) / 100.0;
-                                      return v;
-                                    }()}}}}}),
+          .batches = Json::array({{{"preds",
+                                    {{"dtype", "float32"},
+                                     {"shape", {1, 1, 16, 16}},
+                                     {"data",
+                                      [] {
+                                        std::vector<double> v(256);
+                                        for (std::size_t i = 0; i < v.size(); ++i)
+                                          v[i] = static_cast<double>((i * 37) % 101) / 100.0;
+                                        return v;
+                                      }()}}},
+                                   {"target",
+                                    {{"dtype", "float32"},
+                                     {"shape", {1, 1, 16, 16}},
+                                     {"data",
+                                      [] {
+                                        std::vector<double> v(256);
+                                        for (std::size_t i = 0; i < v.size(); ++i)
+                                          v[i] = static_cast<double>((i * 37) % 101) / 100.0;
+                                        return v;
+                                      }()}}}}}),
           .expected = {{"shape", Json::array()}, {"data", {1.0}}},
           .atol = 1e-6,
       }},

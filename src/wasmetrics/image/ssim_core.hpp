@@ -26,9 +26,9 @@ SsimParams parse_ssim_params(std::string_view metric, const Options& o);
 std::vector<OptionSpec> ssim_window_options();
 
 struct SsimBatch {
-  std::vector<double> ssim;      // per image: the mean of its SSIM map
-  std::vector<double> cs;        // per image: the mean of its cropped contrast-sensitivity map (if asked)
-  xt::xarray<double> map;        // the SSIM maps [N, C, ...] (if asked)
+  std::vector<double> ssim;  // per image: the mean of its SSIM map
+  std::vector<double> cs;    // per image: the mean of its cropped contrast-sensitivity map (if asked)
+  xt::xarray<double> map;    // the SSIM maps [N, C, ...] (if asked)
 };
 
 // preds/target: [N, C, H, W] or [N, C, D, H, W] values in `dtype` (float32 or float64),

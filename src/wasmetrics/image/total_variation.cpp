@@ -21,8 +21,10 @@ class TotalVariation final : public Metric {
  protected:
   State initial_state() const override {
     State s;
-    if (per_image_) s.add("score_list", Reduction::cat, DType::float64, {0});
-    else s.add("score", Reduction::sum, DType::float64, {});
+    if (per_image_)
+      s.add("score_list", Reduction::cat, DType::float64, {0});
+    else
+      s.add("score", Reduction::sum, DType::float64, {});
     s.add("num_elements", Reduction::sum, DType::int64, {});
     return s;
   }
@@ -79,13 +81,17 @@ MetricSpec total_variation_spec() {
       .family = "image",
       .doc = "Total variation: the summed absolute differences of neighbouring pixels, per image.",
       .inputs = {{"img", false, "images [N, C, H, W]"}},
-      .options = {{.name = "reduction", .type = OptionType::string, .default_value = "sum",
-                   .choices = {"sum", "mean", "none"}, .nullable = true,
+      .options = {{.name = "reduction",
+                   .type = OptionType::string,
+                   .default_value = "sum",
+                   .choices = {"sum", "mean", "none"},
+                   .nullable = true,
                    .doc = "sum or mean over images, or none/null: one value per image"}},
       .make = [](const Options& o) { return std::make_unique<TotalVariation>(o); },
       .examples = {{
           .doc = "a 2x2 image [[0, 1], [3, 5]]: |3-0| + |5-1| + |1-0| + |5-3| = 10",
-          .batches = Json::parse(R"([{"img": {"dtype": "float32", "shape": [1, 1, 2, 2], "data": [0.0, 1.0, 3.0, 5.0]}}])"),
+          .batches =
+              Json::parse(R"([{"img": {"dtype": "float32", "shape": [1, 1, 2, 2], "data": [0.0, 1.0, 3.0, 5.0]}}])"),
           .expected = {{"shape", Json::array()}, {"data", {10.0}}},
       }},
   };

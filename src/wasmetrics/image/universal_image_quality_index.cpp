@@ -35,8 +35,9 @@ class UniversalImageQualityIndex final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_image_pair(name(), in[0], in[1]);
-    const xt::xarray<double> cropped = image::uqi_map(name(), image::read_values(in[0], in[0].dtype),
-                                                      image::read_values(in[1], in[1].dtype), kernel_, sigma_, in[0].dtype);
+    const xt::xarray<double> cropped =
+        image::uqi_map(name(), image::read_values(in[0], in[0].dtype), image::read_values(in[1], in[1].dtype), kernel_,
+                       sigma_, in[0].dtype);
     if (reduce_ == image::Reduce::none) {
       image::append_maps(s, "uqi", cropped);
       return;
@@ -51,7 +52,8 @@ class UniversalImageQualityIndex final : public Metric {
   Result compute_state(const State& s) const override {
     if (reduce_ == image::Reduce::none) return Result(image::concat_maps(name(), s, "uqi"));
     const double sum = s["sum_uqi"].as<double>()[0];
-    return Result::scalar(reduce_ == image::Reduce::sum ? sum : sum / static_cast<double>(s["numel"].as<std::int64_t>()[0]));
+    return Result::scalar(reduce_ == image::Reduce::sum ? sum
+                                                        : sum / static_cast<double>(s["numel"].as<std::int64_t>()[0]));
   }
 
  private:
@@ -67,19 +69,26 @@ MetricSpec universal_image_quality_index_spec() {
       .name = "UniversalImageQualityIndex",
       .family = "image",
       .doc = "Universal image quality index (Wang-Bovik Q) over a Gaussian window, averaged over the cropped map.",
-      .inputs = {{"preds", false, "predicted images [N, C, H, W]"}, {"target", false, "target images, same shape and dtype"}},
-      .options = {
-          {.name = "kernel_size", .type = OptionType::integer_list, .default_value = {11, 11},
-           .doc = "Gaussian window size [kh, kw] (odd)"},
-          {.name = "sigma", .type = OptionType::number_list, .default_value = {1.5, 1.5},
-           .doc = "Gaussian standard deviations [sh, sw]"},
-          image::reduction_option("elementwise_mean or sum over the map, or none/null: the cropped maps"),
-      },
+      .inputs = {{"preds", false, "predicted images [N, C, H, W]"},
+                 {"target", false, "target images, same shape and dtype"}},
+      .options =
+          {
+              {.name = "kernel_size",
+               .type = OptionType::integer_list,
+               .default_value = {11, 11},
+               .doc = "Gaussian window size [kh, kw] (odd)"},
+              {.name = "sigma",
+               .type = OptionType::number_list,
+               .default_value = {1.5, 1.5},
+               .doc = "Gaussian standard deviations [sh, sw]"},
+              image::reduction_option("elementwise_mean or sum over the map, or none/null: the cropped maps"),
+          },
       .make = [](const Options& o) { return std::make_unique<UniversalImageQualityIndex>(o); },
       .examples = {{
           .doc = "identical images: 1 up to float32 eps in the denominator",
           .args = {{"kernel_size", {3, 3}}, {"sigma", {1.0, 1.0}}},
-          .batches = Json::parse(R"([{"preds": {"dtype": "float64", "shape": [1, 1, 4, 4], "data": [0.1, 0.5, 0.2, 0.9, 0.4, 0.3, 0.8, 0.6, 0.7, 0.2, 0.5, 0.1, 0.3, 0.9, 0.6, 0.4]},
+          .batches = Json::parse(
+              R"([{"preds": {"dtype": "float64", "shape": [1, 1, 4, 4], "data": [0.1, 0.5, 0.2, 0.9, 0.4, 0.3, 0.8, 0.6, 0.7, 0.2, 0.5, 0.1, 0.3, 0.9, 0.6, 0.4]},
                                       "target": {"dtype": "float64", "shape": [1, 1, 4, 4], "data": [0.1, 0.5, 0.2, 0.9, 0.4, 0.3, 0.8, 0.6, 0.7, 0.2, 0.5, 0.1, 0.3, 0.9, 0.6, 0.4]}}])"),
           .expected = {{"shape", Json::array()}, {"data", {1.0}}},
           .atol = 1e-6,

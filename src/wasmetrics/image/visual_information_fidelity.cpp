@@ -15,7 +15,8 @@ namespace {
 
 class VisualInformationFidelity final : public Metric {
  public:
-  explicit VisualInformationFidelity(Options o) : Metric(std::move(o)), sigma_n_sq_(options().get_number("sigma_n_sq")) {}
+  explicit VisualInformationFidelity(Options o)
+      : Metric(std::move(o)), sigma_n_sq_(options().get_number("sigma_n_sq")) {}
 
  protected:
   State initial_state() const override {
@@ -28,13 +29,15 @@ class VisualInformationFidelity final : public Metric {
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_floating(name(), "preds", in[0]);
     require_same_shape(name(), "preds", in[0], "target", in[1]);
-    if (in[0].ndim() != 4) fail(name(), ": expected `preds` and `target` of shape [N, C, H, W], got ", shape_str(in[0].shape));
+    if (in[0].ndim() != 4)
+      fail(name(), ": expected `preds` and `target` of shape [N, C, H, W], got ", shape_str(in[0].shape));
     const xt::xarray<double> p = image::read_values(in[0], in[0].dtype), t = image::read_values(in[1], in[0].dtype);
     const auto n = static_cast<std::size_t>(in[0].shape[0]), c = static_cast<std::size_t>(in[0].shape[1]);
     // [N, C, H, W] -> [N * C, H, W] planes: every plane is scored on its own
-    std::vector<std::size_t> planes{n * c, static_cast<std::size_t>(in[0].shape[2]), static_cast<std::size_t>(in[0].shape[3])};
-    const std::vector<double> vif = plane_vif(xt::xarray<double>(xt::reshape_view(p, planes)),
-                                              xt::xarray<double>(xt::reshape_view(t, planes)));
+    std::vector<std::size_t> planes{n * c, static_cast<std::size_t>(in[0].shape[2]),
+                                    static_cast<std::size_t>(in[0].shape[3])};
+    const std::vector<double> vif =
+        plane_vif(xt::xarray<double>(xt::reshape_view(p, planes)), xt::xarray<double>(xt::reshape_view(t, planes)));
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i) {
       double mean = 0;
@@ -106,18 +109,23 @@ MetricSpec visual_information_fidelity_spec() {
       .name = "VisualInformationFidelity",
       .family = "image",
       .doc = "Pixel-domain visual information fidelity over four scales (images of at least 41 x 41 pixels).",
-      .inputs = {{"preds", false, "predicted images [N, C, H, W], H and W >= 41"}, {"target", false, "target images, same shape"}},
-      .options = {{.name = "sigma_n_sq", .type = OptionType::number, .default_value = 2.0, .min = 0,
+      .inputs = {{"preds", false, "predicted images [N, C, H, W], H and W >= 41"},
+                 {"target", false, "target images, same shape"}},
+      .options = {{.name = "sigma_n_sq",
+                   .type = OptionType::number,
+                   .default_value = 2.0,
+                   .min = 0,
                    .doc = "variance of the visual noise"}},
       .make = [](const Options& o) { return std::make_unique<VisualInformationFidelity>(o); },
       .examples = {{
           .doc = "identical images carry all the information: 1",
-          .batches = [] {
-            std::vector<double> img(41 * 41);
-            for (std::size_t i = 0; i < img.size(); ++i) img[i] = static_cast<double>((i * 7919) % 256) / 255.0;
-            Json t = {{"dtype", "float64"}, {"shape", {1, 1, 41, 41}}, {"data", img}};
-            return Json::array({{{"preds", t}, {"target", t}}});
-          }(),
+          .batches =
+              [] {
+                std::vector<double> img(41 * 41);
+                for (std::size_t i = 0; i < img.size(); ++i) img[i] = static_cast<double>((i * 7919) % 256) / 255.0;
+                Json t = {{"dtype", "float64"}, {"shape", {1, 1, 41, 41}}, {"data", img}};
+                return Json::array({{{"preds", t}, {"target", t}}});
+              }(),
           .expected = {{"shape", Json::array()}, {"data", {1.0}}},
           .atol = 1e-6,
       }},

@@ -30,8 +30,8 @@ std::uint64_t read_floor_sum(const std::uint8_t* bytes, std::size_t n) {
       const v128_t v = wasm_v128_load(bytes + i);
       acc = wasm_i32x4_add(acc, wasm_u32x4_extadd_pairwise_u16x8(wasm_u16x8_extadd_pairwise_u8x16(v)));
     }
-    total += static_cast<std::uint64_t>(wasm_u32x4_extract_lane(acc, 0)) + wasm_u32x4_extract_lane(acc, 1)
-             + wasm_u32x4_extract_lane(acc, 2) + wasm_u32x4_extract_lane(acc, 3);
+    total += static_cast<std::uint64_t>(wasm_u32x4_extract_lane(acc, 0)) + wasm_u32x4_extract_lane(acc, 1) +
+             wasm_u32x4_extract_lane(acc, 2) + wasm_u32x4_extract_lane(acc, 3);
   }
   return total + read_floor_sum_scalar(bytes + i, n - i);
 #else

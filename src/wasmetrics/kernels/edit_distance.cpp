@@ -159,7 +159,7 @@ std::int64_t LevenshteinScratch::levenshtein(std::span<const std::uint32_t> a, s
 std::int64_t beam_levenshtein(std::span<const std::uint32_t> prediction, std::span<const std::uint32_t> reference,
                               std::int64_t substitution_cost, std::vector<std::int64_t>& scratch) {
   constexpr std::int64_t kInfinity = 10'000'000'000'000'000;  // TorchMetrics' _INT_INFINITY (1e16)
-  constexpr double kBeamWidth = 25;                            // its _BEAM_WIDTH
+  constexpr double kBeamWidth = 25;                           // its _BEAM_WIDTH
   const std::size_t n = prediction.size(), m = reference.size();
   // Two rows: the previous and the current.
   scratch.assign(2 * (m + 1), kInfinity);

@@ -32,9 +32,13 @@ HWY_INLINE VecF64 F64Abs(VecF64 a) { return VecF64{wasm_f64x2_abs(a.raw)}; }
 HWY_INLINE VecF64 F64Min(VecF64 a, VecF64 b) { return VecF64{wasm_f64x2_pmin(a.raw, b.raw)}; }
 HWY_INLINE VecF64 F64Max(VecF64 a, VecF64 b) { return VecF64{wasm_f64x2_pmax(a.raw, b.raw)}; }
 template <class D>
-HWY_INLINE VecF64 F64Set(D, double x) { return VecF64{wasm_f64x2_splat(x)}; }
+HWY_INLINE VecF64 F64Set(D, double x) {
+  return VecF64{wasm_f64x2_splat(x)};
+}
 template <class D>
-HWY_INLINE VecF64 F64Zero(D d) { return F64Set(d, 0.0); }
+HWY_INLINE VecF64 F64Zero(D d) {
+  return F64Set(d, 0.0);
+}
 template <class D>
 HWY_INLINE double F64SumOfLanes(D, VecF64 v) {
   return wasm_f64x2_extract_lane(v.raw, 0) + wasm_f64x2_extract_lane(v.raw, 1);
@@ -51,32 +55,56 @@ HWY_INLINE double F64MaxOfLanes(D, VecF64 v) {
 }
 template <class D, class T>
 HWY_INLINE VecF64 LoadF64(D, const T* HWY_RESTRICT p) {
-  if constexpr (std::is_same_v<T, double>) return VecF64{wasm_v128_load(p)};
-  else return VecF64{wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p))};
+  if constexpr (std::is_same_v<T, double>)
+    return VecF64{wasm_v128_load(p)};
+  else
+    return VecF64{wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p))};
 }
 #else
 template <class V>
-HWY_INLINE V F64Add(V a, V b) { return hn::Add(a, b); }
+HWY_INLINE V F64Add(V a, V b) {
+  return hn::Add(a, b);
+}
 template <class V>
-HWY_INLINE V F64Sub(V a, V b) { return hn::Sub(a, b); }
+HWY_INLINE V F64Sub(V a, V b) {
+  return hn::Sub(a, b);
+}
 template <class V>
-HWY_INLINE V F64Mul(V a, V b) { return hn::Mul(a, b); }
+HWY_INLINE V F64Mul(V a, V b) {
+  return hn::Mul(a, b);
+}
 template <class V>
-HWY_INLINE V F64Abs(V a) { return hn::Abs(a); }
+HWY_INLINE V F64Abs(V a) {
+  return hn::Abs(a);
+}
 template <class V>
-HWY_INLINE V F64Min(V a, V b) { return hn::Min(a, b); }
+HWY_INLINE V F64Min(V a, V b) {
+  return hn::Min(a, b);
+}
 template <class V>
-HWY_INLINE V F64Max(V a, V b) { return hn::Max(a, b); }
+HWY_INLINE V F64Max(V a, V b) {
+  return hn::Max(a, b);
+}
 template <class D>
-HWY_INLINE hn::Vec<D> F64Set(D d, double x) { return hn::Set(d, x); }
+HWY_INLINE hn::Vec<D> F64Set(D d, double x) {
+  return hn::Set(d, x);
+}
 template <class D>
-HWY_INLINE hn::Vec<D> F64Zero(D d) { return hn::Zero(d); }
+HWY_INLINE hn::Vec<D> F64Zero(D d) {
+  return hn::Zero(d);
+}
 template <class D>
-HWY_INLINE double F64SumOfLanes(D d, hn::Vec<D> v) { return hn::GetLane(hn::SumOfLanes(d, v)); }
+HWY_INLINE double F64SumOfLanes(D d, hn::Vec<D> v) {
+  return hn::GetLane(hn::SumOfLanes(d, v));
+}
 template <class D>
-HWY_INLINE double F64MinOfLanes(D d, hn::Vec<D> v) { return hn::GetLane(hn::MinOfLanes(d, v)); }
+HWY_INLINE double F64MinOfLanes(D d, hn::Vec<D> v) {
+  return hn::GetLane(hn::MinOfLanes(d, v));
+}
 template <class D>
-HWY_INLINE double F64MaxOfLanes(D d, hn::Vec<D> v) { return hn::GetLane(hn::MaxOfLanes(d, v)); }
+HWY_INLINE double F64MaxOfLanes(D d, hn::Vec<D> v) {
+  return hn::GetLane(hn::MaxOfLanes(d, v));
+}
 // Lanes(d) elements of p as float64 (float32 is loaded at half width and widened).
 template <class D, class T>
 HWY_INLINE hn::Vec<D> LoadF64(D d, const T* HWY_RESTRICT p) {
@@ -101,7 +129,9 @@ struct SquaredDiff {
 };
 struct AbsDiff {
   template <class V>
-  HWY_INLINE V operator()(V p, V t) const { return F64Abs(F64Sub(p, t)); }
+  HWY_INLINE V operator()(V p, V t) const {
+    return F64Abs(F64Sub(p, t));
+  }
   static double scalar(double p, double t) { return p < t ? t - p : p - t; }
 };
 // (alpha (t - mean_t) - (p - mean_p))^2: SI-SDR's noise energy, straight from the samples (the
@@ -145,8 +175,10 @@ HWY_INLINE double SumTerms(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, siz
 // x of the pair (x, y = t): p, or the residual t - p. A template flag, not a branch per vector.
 template <bool kResidual, class V>
 HWY_INLINE V PairX(V p, V t) {
-  if constexpr (kResidual) return F64Sub(t, p);
-  else return p;
+  if constexpr (kResidual)
+    return F64Sub(t, p);
+  else
+    return p;
 }
 template <bool kResidual>
 HWY_INLINE double PairXScalar(double p, double t) {
@@ -252,14 +284,18 @@ inline HWY_NOINLINE double SumSquaredDiffF32(const float* p, const float* t, siz
 inline HWY_NOINLINE double SumSquaredDiffF64(const double* p, const double* t, size_t n) {
   return SumTerms(p, t, n, SquaredDiff());
 }
-inline HWY_NOINLINE double SumAbsDiffF32(const float* p, const float* t, size_t n) { return SumTerms(p, t, n, AbsDiff()); }
-inline HWY_NOINLINE double SumAbsDiffF64(const double* p, const double* t, size_t n) { return SumTerms(p, t, n, AbsDiff()); }
+inline HWY_NOINLINE double SumAbsDiffF32(const float* p, const float* t, size_t n) {
+  return SumTerms(p, t, n, AbsDiff());
+}
+inline HWY_NOINLINE double SumAbsDiffF64(const double* p, const double* t, size_t n) {
+  return SumTerms(p, t, n, AbsDiff());
+}
 inline HWY_NOINLINE double SumScaledSquaredDiffF32(const float* p, const float* t, size_t n, double alpha,
-                                                  double mean_p, double mean_t) {
+                                                   double mean_p, double mean_t) {
   return SumTerms(p, t, n, ScaledSquaredDiff{alpha, mean_p, mean_t});
 }
 inline HWY_NOINLINE double SumScaledSquaredDiffF64(const double* p, const double* t, size_t n, double alpha,
-                                                  double mean_p, double mean_t) {
+                                                   double mean_p, double mean_t) {
   return SumTerms(p, t, n, ScaledSquaredDiff{alpha, mean_p, mean_t});
 }
 inline HWY_NOINLINE PairSums PairSumsF32(const float* p, const float* t, size_t n, PairForm form) {
@@ -269,12 +305,12 @@ inline HWY_NOINLINE PairSums PairSumsF64(const double* p, const double* t, size_
   return form == PairForm::residual ? PairSumsImpl<true>(p, t, n) : PairSumsImpl<false>(p, t, n);
 }
 inline HWY_NOINLINE CenteredSums CenteredSumsF32(const float* p, const float* t, size_t n, PairForm form, double mean_x,
-                                          double mean_y) {
+                                                 double mean_y) {
   return form == PairForm::residual ? CenteredSumsImpl<true>(p, t, n, mean_x, mean_y)
                                     : CenteredSumsImpl<false>(p, t, n, mean_x, mean_y);
 }
-inline HWY_NOINLINE CenteredSums CenteredSumsF64(const double* p, const double* t, size_t n, PairForm form, double mean_x,
-                                          double mean_y) {
+inline HWY_NOINLINE CenteredSums CenteredSumsF64(const double* p, const double* t, size_t n, PairForm form,
+                                                 double mean_x, double mean_y) {
   return form == PairForm::residual ? CenteredSumsImpl<true>(p, t, n, mean_x, mean_y)
                                     : CenteredSumsImpl<false>(p, t, n, mean_x, mean_y);
 }

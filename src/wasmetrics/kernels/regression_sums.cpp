@@ -28,7 +28,9 @@ double sum_squared_diff(const float* p, const float* t, std::size_t n) {
 double sum_squared_diff(const double* p, const double* t, std::size_t n) {
   return WASMETRICS_HWY_CALL(SumSquaredDiffF64)(p, t, n);
 }
-double sum_abs_diff(const float* p, const float* t, std::size_t n) { return WASMETRICS_HWY_CALL(SumAbsDiffF32)(p, t, n); }
+double sum_abs_diff(const float* p, const float* t, std::size_t n) {
+  return WASMETRICS_HWY_CALL(SumAbsDiffF32)(p, t, n);
+}
 double sum_abs_diff(const double* p, const double* t, std::size_t n) {
   return WASMETRICS_HWY_CALL(SumAbsDiffF64)(p, t, n);
 }

@@ -46,10 +46,14 @@ class Association final : public Metric {
   Result compute_state(const State& s) const override {
     auto t = nominal::drop_empty(s["confmat"].as<std::int64_t>(), num_classes_);
     switch (stat_) {
-      case Statistic::cramers_v: return Result::scalar(nominal::cramers_v(t, bias_correction_));
-      case Statistic::tschuprows_t: return Result::scalar(nominal::tschuprows_t(t, bias_correction_));
-      case Statistic::pearson: return Result::scalar(nominal::pearsons_contingency(t));
-      case Statistic::theils_u: return Result::scalar(nominal::theils_u(t));
+      case Statistic::cramers_v:
+        return Result::scalar(nominal::cramers_v(t, bias_correction_));
+      case Statistic::tschuprows_t:
+        return Result::scalar(nominal::tschuprows_t(t, bias_correction_));
+      case Statistic::pearson:
+        return Result::scalar(nominal::pearsons_contingency(t));
+      case Statistic::theils_u:
+        return Result::scalar(nominal::theils_u(t));
     }
     return Result::scalar(0);
   }
@@ -64,11 +68,15 @@ class Association final : public Metric {
 };
 
 std::vector<OptionSpec> association_options(bool with_bias_correction) {
-  std::vector<OptionSpec> out = {
-      {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
-       .doc = "number of classes of preds and target (labels in [0, num_classes))"}};
+  std::vector<OptionSpec> out = {{.name = "num_classes",
+                                  .type = OptionType::integer,
+                                  .default_value = nullptr,
+                                  .min = 1,
+                                  .doc = "number of classes of preds and target (labels in [0, num_classes))"}};
   if (with_bias_correction)
-    out.push_back({.name = "bias_correction", .type = OptionType::boolean, .default_value = true,
+    out.push_back({.name = "bias_correction",
+                   .type = OptionType::boolean,
+                   .default_value = true,
                    .doc = "Bergsma's bias correction (and Yates' continuity correction for a 2x2 table)"});
   for (auto& o : nominal::nan_options()) out.push_back(o);
   return out;
@@ -103,33 +111,34 @@ MetricSpec association_spec(const char* name, const char* doc, Statistic stat, b
 }  // namespace
 
 MetricSpec cramers_v_spec() {
-  return association_spec(
-      "CramersV", "Cramer's V association between two nominal labelings (optionally bias-corrected).",
-      Statistic::cramers_v, true,
-      perfect_association_example("relabelled classes: V = 1 (chi2 = 2n, min(r, c) - 1 = 2)",
-                                  {{"num_classes", 3}, {"bias_correction", false}}, 1.0));
+  return association_spec("CramersV",
+                          "Cramer's V association between two nominal labelings (optionally bias-corrected).",
+                          Statistic::cramers_v, true,
+                          perfect_association_example("relabelled classes: V = 1 (chi2 = 2n, min(r, c) - 1 = 2)",
+                                                      {{"num_classes", 3}, {"bias_correction", false}}, 1.0));
 }
 
 MetricSpec tschuprows_t_spec() {
-  return association_spec(
-      "TschuprowsT", "Tschuprow's T association between two nominal labelings (optionally bias-corrected).",
-      Statistic::tschuprows_t, true,
-      perfect_association_example("relabelled classes: T = 1 on a square table",
-                                  {{"num_classes", 3}, {"bias_correction", false}}, 1.0));
+  return association_spec("TschuprowsT",
+                          "Tschuprow's T association between two nominal labelings (optionally bias-corrected).",
+                          Statistic::tschuprows_t, true,
+                          perfect_association_example("relabelled classes: T = 1 on a square table",
+                                                      {{"num_classes", 3}, {"bias_correction", false}}, 1.0));
 }
 
 MetricSpec pearsons_contingency_coefficient_spec() {
-  return association_spec(
-      "PearsonsContingencyCoefficient", "Pearson's contingency coefficient sqrt(phi2 / (1 + phi2)) of two labelings.",
-      Statistic::pearson, false,
-      perfect_association_example("relabelled classes: phi2 = 2, so sqrt(2/3)", {{"num_classes", 3}},
-                                  0.816496580927726));
+  return association_spec("PearsonsContingencyCoefficient",
+                          "Pearson's contingency coefficient sqrt(phi2 / (1 + phi2)) of two labelings.",
+                          Statistic::pearson, false,
+                          perfect_association_example("relabelled classes: phi2 = 2, so sqrt(2/3)",
+                                                      {{"num_classes", 3}}, 0.816496580927726));
 }
 
 MetricSpec theils_u_spec() {
-  return association_spec(
-      "TheilsU", "Theil's uncertainty coefficient U(preds | target) of two nominal labelings.", Statistic::theils_u,
-      false, perfect_association_example("relabelled classes: the target tells the preds fully, U = 1", {{"num_classes", 3}}, 1.0));
+  return association_spec("TheilsU", "Theil's uncertainty coefficient U(preds | target) of two nominal labelings.",
+                          Statistic::theils_u, false,
+                          perfect_association_example("relabelled classes: the target tells the preds fully, U = 1",
+                                                      {{"num_classes", 3}}, 1.0));
 }
 
 }  // namespace wasmetrics

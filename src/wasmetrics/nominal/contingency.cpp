@@ -29,7 +29,8 @@ Table drop_empty(std::span<const std::int64_t> confmat, std::int64_t num_classes
   t.rows = static_cast<std::int64_t>(keep_rows.size());
   t.cols = static_cast<std::int64_t>(keep_cols.size());
   for (auto r : keep_rows)
-    for (auto c : keep_cols) t.cells.push_back(static_cast<double>(confmat[static_cast<std::size_t>(r * num_classes + c)]));
+    for (auto c : keep_cols)
+      t.cells.push_back(static_cast<double>(confmat[static_cast<std::size_t>(r * num_classes + c)]));
   return t;
 }
 

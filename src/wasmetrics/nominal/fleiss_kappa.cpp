@@ -50,19 +50,23 @@ class FleissKappa final : public Metric {
       visit_floats(name(), "ratings", r, [&](auto v) {
         for (std::int64_t u = 0; u < units; ++u)
           for (std::int64_t k = 0; k < raters; ++k) {
-            auto at = [&](std::int64_t c) { return static_cast<double>(v[static_cast<std::size_t>((u * cats + c) * raters + k)]); };
+            auto at = [&](std::int64_t c) {
+              return static_cast<double>(v[static_cast<std::size_t>((u * cats + c) * raters + k)]);
+            };
             std::int64_t best = 0;
             for (std::int64_t c = 1; c < cats && !std::isnan(at(best)); ++c)
               if (std::isnan(at(c)) || at(c) > at(best)) best = c;
             if (best >= raters)
-              fail(name(), ": with mode 'probs' the votes are one-hot encoded over as many categories as there are raters (",
+              fail(name(),
+                   ": with mode 'probs' the votes are one-hot encoded over as many categories as there are raters (",
                    raters, ", as TorchMetrics), but rater ", k, " of unit ", u, " votes for category ", best);
             ++counts[static_cast<std::size_t>(u * categories + best)];
           }
       });
     } else {
       if (r.ndim() != 2 || is_floating(r.dtype))
-        fail(name(), ": with mode 'counts' `ratings` must be an integer [units, categories] tensor of rater counts, got ",
+        fail(name(),
+             ": with mode 'counts' `ratings` must be an integer [units, categories] tensor of rater counts, got ",
              dtype_name(r.dtype), " of shape ", shape_str(r.shape));
       units = r.shape[0];
       categories = r.shape[1];
@@ -122,10 +126,17 @@ MetricSpec fleiss_kappa_spec() {
   return {
       .name = "FleissKappa",
       .family = "nominal",
-      .doc = "Fleiss' kappa of many raters from per-unit category counts or per-rater scores (TorchMetrics: 1e-5 added to the denominator).",
-      .inputs = {{"ratings", false, "counts [units, categories] (mode 'counts') or scores [units, categories, raters] (mode 'probs')"}},
-      .options = {{.name = "mode", .type = OptionType::string, .default_value = "counts", .choices = {"counts", "probs"},
-                   .doc = "'counts': ratings are rater counts per category; 'probs': per-rater scores, argmax is the vote"}},
+      .doc =
+          "Fleiss' kappa of many raters from per-unit category counts or per-rater scores (TorchMetrics: 1e-5 added to "
+          "the denominator).",
+      .inputs = {{"ratings", false,
+                  "counts [units, categories] (mode 'counts') or scores [units, categories, raters] (mode 'probs')"}},
+      .options =
+          {{.name = "mode",
+            .type = OptionType::string,
+            .default_value = "counts",
+            .choices = {"counts", "probs"},
+            .doc = "'counts': ratings are rater counts per category; 'probs': per-rater scores, argmax is the vote"}},
       .make = [](const Options& o) { return std::make_unique<FleissKappa>(o); },
       .examples = {{.doc = "two units, three raters: (2/3 - 5/9) / (1 - 5/9 + 1e-5)",
                     .args = {{"mode", "counts"}},

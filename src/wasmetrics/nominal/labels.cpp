@@ -20,9 +20,15 @@ NanHandling NanHandling::from(const std::string& metric, const Options& o) {
 
 std::vector<OptionSpec> nan_options() {
   return {
-      {.name = "nan_strategy", .type = OptionType::string, .default_value = "replace", .choices = {"replace", "drop"},
+      {.name = "nan_strategy",
+       .type = OptionType::string,
+       .default_value = "replace",
+       .choices = {"replace", "drop"},
        .doc = "'replace': NaN labels become nan_replace_value; 'drop': pairs with a NaN are left out"},
-      {.name = "nan_replace_value", .type = OptionType::number, .default_value = 0.0, .nullable = true,
+      {.name = "nan_replace_value",
+       .type = OptionType::number,
+       .default_value = 0.0,
+       .nullable = true,
        .doc = "the value NaN labels are replaced by (nan_strategy='replace')"},
   };
 }
@@ -35,7 +41,8 @@ std::vector<double> row_labels(const std::string& metric, const char* name, cons
     fail(metric, ": `", name, "` must be 1-D labels or 2-D [N, C] scores, got shape ", shape_str(t.shape));
   if (t.ndim() == 1) return to_doubles(t);
   const std::int64_t rows = t.shape[0], cols = t.shape[1];
-  if (cols == 0 && rows > 0) fail(metric, ": `", name, "` of shape ", shape_str(t.shape), " has no column to take the argmax of");
+  if (cols == 0 && rows > 0)
+    fail(metric, ": `", name, "` of shape ", shape_str(t.shape), " has no column to take the argmax of");
   std::vector<double> out(static_cast<std::size_t>(rows));
   visit_elements(t, [&](auto s) {
     for (std::int64_t r = 0; r < rows; ++r) {

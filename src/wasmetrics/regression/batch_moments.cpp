@@ -48,8 +48,9 @@ Moments one_column(const T* p, const T* t, std::size_t n, kernels::PairForm form
 template <class P, class T>
 std::vector<Moments> columns(const P& pe, const T& te, std::size_t k, kernels::PairForm form) {
   const xt::xtensor<double, 2> y = xt::cast<double>(te);
-  const xt::xtensor<double, 2> x = form == kernels::PairForm::residual ? xt::xtensor<double, 2>(y - xt::cast<double>(pe))
-                                                                      : xt::xtensor<double, 2>(xt::cast<double>(pe));
+  const xt::xtensor<double, 2> x = form == kernels::PairForm::residual
+                                       ? xt::xtensor<double, 2>(y - xt::cast<double>(pe))
+                                       : xt::xtensor<double, 2>(xt::cast<double>(pe));
   const auto rows = static_cast<double>(x.shape(0));
   const xt::xtensor<double, 1> sx = xt::sum(x, {0}), sy = xt::sum(y, {0});
   const xt::xtensor<double, 1> lo_x = xt::amin(x, {0}), hi_x = xt::amax(x, {0});
@@ -80,9 +81,8 @@ std::vector<Moments> columns(const P& pe, const T& te, std::size_t k, kernels::P
 std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std::size_t k, kernels::PairForm form) {
   if (a.numel() / static_cast<std::int64_t>(k) == 0) return std::vector<Moments>(k);
   std::vector<Moments> out;
-  if (k == 1 && with_float_buffers(a, b, [&](const auto* p, const auto* t, std::size_t n) {
-        out = {one_column(p, t, n, form)};
-      }))
+  if (k == 1 &&
+      with_float_buffers(a, b, [&](const auto* p, const auto* t, std::size_t n) { out = {one_column(p, t, n, form)}; }))
     return out;
   return visit_rows_pair(a, b, k, [&](const auto& P, const auto& T) { return columns(P, T, k, form); });
 }

@@ -19,9 +19,8 @@ namespace wasmetrics::regression {
 // `t` as a [numel / k, k] float64 tensor: a copy, for integer or mixed-dtype inputs, so that an
 // expression over two inputs is instantiated once rather than once per pair of dtypes.
 inline xt::xtensor<double, 2> rows_as_double(const TensorView& t, std::size_t k) {
-  return dispatch_dtype(t.dtype, [&](auto tag) {
-    return xt::xtensor<double, 2>(xt::cast<double>(adapt_rows<decltype(tag)>(t, k)));
-  });
+  return dispatch_dtype(
+      t.dtype, [&](auto tag) { return xt::xtensor<double, 2>(xt::cast<double>(adapt_rows<decltype(tag)>(t, k))); });
 }
 
 // Calls f(A, B) with `a` and `b` as [rows, k] xtensor expressions: adaptors over the buffers (no
@@ -40,8 +39,10 @@ template <class F>
 bool with_float_buffers(const TensorView& a, const TensorView& b, F&& f) {
   if (a.dtype != b.dtype || !is_floating(a.dtype)) return false;
   const auto n = static_cast<std::size_t>(a.numel());
-  if (a.dtype == DType::float32) f(a.as<float>(), b.as<float>(), n);
-  else f(a.as<double>(), b.as<double>(), n);
+  if (a.dtype == DType::float32)
+    f(a.as<float>(), b.as<float>(), n);
+  else
+    f(a.as<double>(), b.as<double>(), n);
   return true;
 }
 

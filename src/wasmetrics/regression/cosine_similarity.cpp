@@ -35,7 +35,8 @@ class CosineSimilarity final : public Metric {
     const TensorView& target = in[1];
     require_same_shape(name(), "preds", preds, "target", target);
     if (preds.ndim() != 2)
-      fail(name(), ": expected `preds` and `target` to be 2-D tensors of shape [N, D] (N samples of D dimensions), got ",
+      fail(name(),
+           ": expected `preds` and `target` to be 2-D tensors of shape [N, D] (N samples of D dimensions), got ",
            shape_str(preds.shape));
     const auto rows = static_cast<std::size_t>(preds.shape[0]);
     const auto d = static_cast<std::size_t>(preds.shape[1]);
@@ -80,10 +81,15 @@ MetricSpec cosine_similarity_spec() {
       .family = "regression",
       .doc = "Cosine similarity of each row of preds with the same row of target, reduced over rows.",
       .inputs = {{"preds", false, "predictions, [N, D]"}, {"target", false, "targets, [N, D]"}},
-      .options = {
-          {.name = "reduction", .type = OptionType::string, .default_value = "sum", .choices = {"sum", "mean", "none"},
-           .nullable = true, .doc = "over rows: 'sum', 'mean', or 'none'/null for one value per row"},
-      },
+      .options =
+          {
+              {.name = "reduction",
+               .type = OptionType::string,
+               .default_value = "sum",
+               .choices = {"sum", "mean", "none"},
+               .nullable = true,
+               .doc = "over rows: 'sum', 'mean', or 'none'/null for one value per row"},
+          },
       .make = [](const Options& o) { return std::make_unique<CosineSimilarity>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: CosineSimilarity(reduction='mean')", "args": {"reduction": "mean"}, "batches": [{"preds": {"dtype": "int64", "shape": [2, 2], "data": [0, 1, 0, 1]}, "target": {"dtype": "int64", "shape": [2, 2], "data": [0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.8536]}, "atol": 5e-05}

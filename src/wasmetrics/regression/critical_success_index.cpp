@@ -24,8 +24,10 @@ class CriticalSuccessIndex final : public Metric {
   State initial_state() const override {
     State s;
     for (const char* k : {"hits", "misses", "false_alarms"}) {
-      if (keep_ < 0) s.add(k, Reduction::sum, DType::int64, {});
-      else s.add(k, Reduction::cat, DType::int64, {0});
+      if (keep_ < 0)
+        s.add(k, Reduction::sum, DType::int64, {});
+      else
+        s.add(k, Reduction::cat, DType::int64, {0});
     }
     return s;
   }
@@ -102,16 +104,23 @@ MetricSpec critical_success_index_spec() {
       .doc = "Critical success index (threat score) of the events value >= threshold, over all batches.",
       .inputs = {{"preds", false, "predicted values, any shape (e.g. [N, H, W] or [N, S, H, W])"},
                  {"target", false, "observed values, same shape"}},
-      .options = {
-          {.name = "threshold", .type = OptionType::number, .default_value = nullptr,
-           .doc = "a value counts as an event when it is >= threshold (required)"},
-          {.name = "keep_sequence_dim", .type = OptionType::integer, .default_value = nullptr, .nullable = true,
-           .doc = "keep this axis: one score per index of it and per batch, concatenated; null: one score"},
-      },
-      .make = [](const Options& o) {
-        if (o.is_null("threshold")) fail("CriticalSuccessIndex: `threshold` is required");
-        return std::make_unique<CriticalSuccessIndex>(o);
-      },
+      .options =
+          {
+              {.name = "threshold",
+               .type = OptionType::number,
+               .default_value = nullptr,
+               .doc = "a value counts as an event when it is >= threshold (required)"},
+              {.name = "keep_sequence_dim",
+               .type = OptionType::integer,
+               .default_value = nullptr,
+               .nullable = true,
+               .doc = "keep this axis: one score per index of it and per batch, concatenated; null: one score"},
+          },
+      .make =
+          [](const Options& o) {
+            if (o.is_null("threshold")) fail("CriticalSuccessIndex: `threshold` is required");
+            return std::make_unique<CriticalSuccessIndex>(o);
+          },
       .examples = {{
           .doc = "TorchMetrics' docstring example",
           .args = {{"threshold", 0.5}},

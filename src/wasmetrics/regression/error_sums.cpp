@@ -40,7 +40,7 @@ void add_error_sums(std::string_view metric, State& s, std::span<const TensorVie
     visit_rows_pair(preds, target, k, [&](const auto& P, const auto& T) {
       const auto diff = xt::cast<double>(P) - xt::cast<double>(T);
       const xt::xtensor<double, 1> per_output = squared ? xt::xtensor<double, 1>(xt::sum(xt::square(diff), {0}))
-                                                         : xt::xtensor<double, 1>(xt::sum(xt::abs(diff), {0}));
+                                                        : xt::xtensor<double, 1>(xt::sum(xt::abs(diff), {0}));
       xt::adapt(sums.data(), k, xt::no_ownership(), XtShape{k}) += per_output;
     });
   }

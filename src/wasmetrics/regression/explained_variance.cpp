@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "wasmetrics/core/registry.hpp"
-#include "wasmetrics/regression/weighted_sums.hpp"
 #include "wasmetrics/regression/running_moments.hpp"
+#include "wasmetrics/regression/weighted_sums.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -52,9 +52,12 @@ class ExplainedVariance final : public Metric {
     for (std::size_t j = 0; j < k; ++j) {
       const double numerator = m[j].m2_x / m[j].n;
       denominator[j] = m[j].m2_y / m[j].n;
-      if (numerator != 0 && denominator[j] != 0) score[j] = 1.0 - numerator / denominator[j];
-      else if (numerator != 0) score[j] = 0.0;
-      else score[j] = 1.0;
+      if (numerator != 0 && denominator[j] != 0)
+        score[j] = 1.0 - numerator / denominator[j];
+      else if (numerator != 0)
+        score[j] = 0.0;
+      else
+        score[j] = 1.0;
     }
     if (multioutput_ == "raw_values") return Result::squeezed(Tensor::vector(std::move(score)));
     double sum = 0;
@@ -79,13 +82,17 @@ MetricSpec explained_variance_spec() {
       .name = "ExplainedVariance",
       .family = "regression",
       .doc = "Explained variance 1 - Var(target - preds) / Var(target), per output or averaged.",
-      .inputs = {{"preds", false, "predictions, [N] or [N, outputs]"}, {"target", false, "targets, same shape"},
+      .inputs = {{"preds", false, "predictions, [N] or [N, outputs]"},
+                 {"target", false, "targets, same shape"},
                  sample_weight_input()},
-      .options = {
-          {.name = "multioutput", .type = OptionType::string, .default_value = "uniform_average",
-           .choices = {"raw_values", "uniform_average", "variance_weighted"},
-           .doc = "several outputs: one score each, their mean, or their mean weighted by target variance"},
-      },
+      .options =
+          {
+              {.name = "multioutput",
+               .type = OptionType::string,
+               .default_value = "uniform_average",
+               .choices = {"raw_values", "uniform_average", "variance_weighted"},
+               .doc = "several outputs: one score each, their mean, or their mean weighted by target variance"},
+          },
       .make = [](const Options& o) { return std::make_unique<ExplainedVariance>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: ExplainedVariance()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.9572]}, "atol": 5e-05},

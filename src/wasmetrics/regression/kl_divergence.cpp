@@ -35,12 +35,14 @@ class KLDivergence final : public Metric {
     const TensorView& p = in[0];
     const TensorView& q = in[1];
     require_same_shape(name(), "p", p, "q", q);
-    if (p.ndim() != 2) fail(name(), ": expected both `p` and `q` to be 2-D [N, D] distributions, got shape ", shape_str(p.shape));
+    if (p.ndim() != 2)
+      fail(name(), ": expected both `p` and `q` to be 2-D [N, D] distributions, got shape ", shape_str(p.shape));
     const auto rows = static_cast<std::size_t>(p.shape[0]);
     const auto d = static_cast<std::size_t>(p.shape[1]);
     std::vector<double> measures(rows, 0.0);
     if (log_prob_) {
-      regression::for_each_pair(p, q, [&](std::size_t i, double a, double b) { measures[i / d] += std::exp(a) * (a - b); });
+      regression::for_each_pair(p, q,
+                                [&](std::size_t i, double a, double b) { measures[i / d] += std::exp(a) * (a - b); });
     } else {
       std::vector<double> sum_p(rows, 0.0), sum_q(rows, 0.0);
       regression::for_each_pair(p, q, [&](std::size_t i, double a, double b) {
@@ -88,12 +90,19 @@ MetricSpec kl_divergence_spec() {
       .doc = "Kullback-Leibler divergence KL(p || q) of row distributions, reduced over rows.",
       .inputs = {{"p", false, "data distribution, [N, D] (probabilities or, with log_prob, log-probabilities)"},
                  {"q", false, "prior or approximating distribution, same shape and kind"}},
-      .options = {
-          {.name = "log_prob", .type = OptionType::boolean, .default_value = false,
-           .doc = "true: inputs are log-probabilities; false: non-negative weights, each row normalised to sum 1"},
-          {.name = "reduction", .type = OptionType::string, .default_value = "mean", .choices = {"mean", "sum", "none"},
-           .nullable = true, .doc = "over rows: 'mean', 'sum', or 'none'/null for one value per row"},
-      },
+      .options =
+          {
+              {.name = "log_prob",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "true: inputs are log-probabilities; false: non-negative weights, each row normalised to sum 1"},
+              {.name = "reduction",
+               .type = OptionType::string,
+               .default_value = "mean",
+               .choices = {"mean", "sum", "none"},
+               .nullable = true,
+               .doc = "over rows: 'mean', 'sum', or 'none'/null for one value per row"},
+          },
       .make = [](const Options& o) { return std::make_unique<KLDivergence>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: KLDivergence()", "args": {}, "batches": [{"p": {"dtype": "float32", "shape": [1, 3], "data": [0.36, 0.48, 0.16]}, "q": {"dtype": "float32", "shape": [1, 3], "data": [0.3333333333333333, 0.3333333333333333, 0.3333333333333333]}}], "expected": {"shape": [], "data": [0.0853]}, "atol": 5e-05}

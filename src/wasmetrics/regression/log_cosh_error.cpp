@@ -56,10 +56,14 @@ MetricSpec log_cosh_error_spec() {
       .family = "regression",
       .doc = "Mean of log(cosh(preds - target)), per output.",
       .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"}},
-      .options = {
-          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
-           .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
-      },
+      .options =
+          {
+              {.name = "num_outputs",
+               .type = OptionType::integer,
+               .default_value = 1,
+               .min = 1,
+               .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+          },
       .make = [](const Options& o) { return std::make_unique<LogCoshError>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: LogCoshError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [3.0, 5.0, 2.5, 7.0]}, "target": {"dtype": "float32", "shape": [4], "data": [2.5, 5.0, 4.0, 8.0]}}], "expected": {"shape": [], "data": [0.3523]}, "atol": 5e-05},

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
-#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/error_sums.hpp"
 
 namespace wasmetrics {
@@ -47,11 +47,16 @@ MetricSpec mean_absolute_error_spec() {
       .family = "regression",
       .doc = "Mean absolute error, accumulated over all batches.",
       .inputs = {{"preds", false, "predictions, any shape ([N, num_outputs] when num_outputs > 1)"},
-                 {"target", false, "targets, same shape"}, sample_weight_input()},
-      .options = {
-          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
-           .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
-      },
+                 {"target", false, "targets, same shape"},
+                 sample_weight_input()},
+      .options =
+          {
+              {.name = "num_outputs",
+               .type = OptionType::integer,
+               .default_value = 1,
+               .min = 1,
+               .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+          },
       .make = [](const Options& o) { return std::make_unique<MeanAbsoluteError>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: MeanAbsoluteError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.5]}, "atol": 5e-05},

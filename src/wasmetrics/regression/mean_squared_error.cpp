@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
-#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/error_sums.hpp"
 
 namespace wasmetrics {
@@ -49,14 +49,21 @@ MetricSpec mean_squared_error_spec() {
       .name = "MeanSquaredError",
       .family = "regression",
       .doc = "Mean squared error (or its root with squared=false), accumulated over all batches.",
-      .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"},
+      .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"},
+                 {"target", false, "targets, same shape"},
                  sample_weight_input()},
-      .options = {
-          {.name = "squared", .type = OptionType::boolean, .default_value = true,
-           .doc = "true: MSE; false: RMSE (root of the accumulated mean)"},
-          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
-           .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
-      },
+      .options =
+          {
+              {.name = "squared",
+               .type = OptionType::boolean,
+               .default_value = true,
+               .doc = "true: MSE; false: RMSE (root of the accumulated mean)"},
+              {.name = "num_outputs",
+               .type = OptionType::integer,
+               .default_value = 1,
+               .min = 1,
+               .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+          },
       .make = [](const Options& o) { return std::make_unique<MeanSquaredError>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: MeanSquaredError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [3.0, 5.0, 2.5, 7.0]}, "target": {"dtype": "float32", "shape": [4], "data": [2.5, 5.0, 4.0, 8.0]}}], "expected": {"shape": [], "data": [0.875]}, "atol": 5e-05},

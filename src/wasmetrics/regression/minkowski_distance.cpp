@@ -26,7 +26,8 @@ class MinkowskiDistance final : public Metric {
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "targets", in[1]);
     double sum = 0;
-    regression::for_each_pair(in[0], in[1], [&](std::size_t, double p, double t) { sum += std::pow(std::fabs(p - t), p_); });
+    regression::for_each_pair(in[0], in[1],
+                              [&](std::size_t, double p, double t) { sum += std::pow(std::fabs(p - t), p_); });
     s["minkowski_dist_sum"].as<double>()[0] = sum;
   }
 
@@ -46,10 +47,14 @@ MetricSpec minkowski_distance_spec() {
       .family = "regression",
       .doc = "Minkowski distance (sum of |preds - targets|^p)^(1/p) over all elements.",
       .inputs = {{"preds", false, "predictions, any shape"}, {"targets", false, "targets, same shape"}},
-      .options = {
-          {.name = "p", .type = OptionType::number, .default_value = nullptr, .min = 1,
-           .doc = "required: the order p >= 1 of the norm (1 Manhattan, 2 Euclidean)"},
-      },
+      .options =
+          {
+              {.name = "p",
+               .type = OptionType::number,
+               .default_value = nullptr,
+               .min = 1,
+               .doc = "required: the order p >= 1 of the norm (1 Manhattan, 2 Euclidean)"},
+          },
       .make = [](const Options& o) { return std::make_unique<MinkowskiDistance>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: MinkowskiDistance(p=3)", "args": {"p": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [6.1, 2.11, 3.1, 5.6]}, "targets": {"dtype": "float32", "shape": [4], "data": [1.0, 2.8, 3.5, 4.5]}}], "expected": {"shape": [], "data": [5.122]}, "atol": 5e-05}

@@ -33,8 +33,8 @@ class CorrelationBase : public Metric {
     require_floating(name(), "target", in[1]);
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     regression::rows_for_outputs(name(), in[0], num_outputs_);
-    auto m = regression::batch_moments(in[0], in[1], static_cast<std::size_t>(num_outputs_),
-                                       kernels::PairForm::identity);
+    auto m =
+        regression::batch_moments(in[0], in[1], static_cast<std::size_t>(num_outputs_), kernels::PairForm::identity);
     regression::store_all_moments(s, m);
   }
 
@@ -79,7 +79,10 @@ class ConcordanceCorrCoef final : public CorrelationBase {
 
 std::vector<OptionSpec> correlation_options() {
   return {
-      {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
+      {.name = "num_outputs",
+       .type = OptionType::integer,
+       .default_value = 1,
+       .min = 1,
        .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
   };
 }

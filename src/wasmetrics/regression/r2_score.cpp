@@ -9,8 +9,8 @@
 #include <utility>
 
 #include "wasmetrics/core/registry.hpp"
-#include "wasmetrics/regression/weighted_sums.hpp"
 #include "wasmetrics/regression/running_moments.hpp"
+#include "wasmetrics/regression/weighted_sums.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -22,7 +22,9 @@ bool near_zero(double v) { return std::fabs(v) <= 1e-4; }  // torch.isclose(v, 0
 class R2Score final : public Metric {
  public:
   explicit R2Score(Options o)
-      : Metric(std::move(o)), adjusted_(options().get_int("adjusted")), multioutput_(options().get_string("multioutput")) {}
+      : Metric(std::move(o)),
+        adjusted_(options().get_int("adjusted")),
+        multioutput_(options().get_string("multioutput")) {}
 
  protected:
   State initial_state() const override {
@@ -57,9 +59,12 @@ class R2Score final : public Metric {
     for (std::size_t j = 0; j < k; ++j) {
       const double rss = m[j].m2_x + m[j].n * m[j].mean_x * m[j].mean_x;
       tss[j] = m[j].m2_y;
-      if (near_zero(rss)) raw[j] = 1.0;
-      else if (near_zero(tss[j])) raw[j] = 0.0;
-      else raw[j] = 1.0 - rss / tss[j];
+      if (near_zero(rss))
+        raw[j] = 1.0;
+      else if (near_zero(tss[j]))
+        raw[j] = 0.0;
+      else
+        raw[j] = 1.0 - rss / tss[j];
     }
     std::vector<double> r2;
     if (multioutput_ == "raw_values") {
@@ -92,17 +97,28 @@ MetricSpec r2_score_spec() {
       .name = "R2Score",
       .family = "regression",
       .doc = "Coefficient of determination R², optionally adjusted, per output or averaged.",
-      .inputs = {{"preds", false, "predictions, [N] or [N, outputs]"}, {"target", false, "targets, same shape"},
+      .inputs = {{"preds", false, "predictions, [N] or [N, outputs]"},
+                 {"target", false, "targets, same shape"},
                  sample_weight_input()},
-      .options = {
-          {.name = "num_outputs", .type = OptionType::integer, .default_value = nullptr, .min = 1, .nullable = true,
-           .doc = "deprecated and ignored (as in TorchMetrics): the number of outputs is taken from the input"},
-          {.name = "adjusted", .type = OptionType::integer, .default_value = 0, .min = 0,
-           .doc = "number of independent regressors for the adjusted R² (0: plain R²)"},
-          {.name = "multioutput", .type = OptionType::string, .default_value = "uniform_average",
-           .choices = {"raw_values", "uniform_average", "variance_weighted"},
-           .doc = "several outputs: one score each, their mean, or their mean weighted by target variance"},
-      },
+      .options =
+          {
+              {.name = "num_outputs",
+               .type = OptionType::integer,
+               .default_value = nullptr,
+               .min = 1,
+               .nullable = true,
+               .doc = "deprecated and ignored (as in TorchMetrics): the number of outputs is taken from the input"},
+              {.name = "adjusted",
+               .type = OptionType::integer,
+               .default_value = 0,
+               .min = 0,
+               .doc = "number of independent regressors for the adjusted R² (0: plain R²)"},
+              {.name = "multioutput",
+               .type = OptionType::string,
+               .default_value = "uniform_average",
+               .choices = {"raw_values", "uniform_average", "variance_weighted"},
+               .doc = "several outputs: one score each, their mean, or their mean weighted by target variance"},
+          },
       .make = [](const Options& o) { return std::make_unique<R2Score>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: R2Score()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.9486]}, "atol": 5e-05},

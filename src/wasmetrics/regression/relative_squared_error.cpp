@@ -62,12 +62,18 @@ MetricSpec relative_squared_error_spec() {
       .family = "regression",
       .doc = "Relative squared error: residual sum of squares over total sum of squares, averaged over outputs.",
       .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"}},
-      .options = {
-          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
-           .doc = "number of outputs (columns of a [N, num_outputs] input); the result is their mean"},
-          {.name = "squared", .type = OptionType::boolean, .default_value = true,
-           .doc = "true: relative squared error; false: its square root (per output, before the mean)"},
-      },
+      .options =
+          {
+              {.name = "num_outputs",
+               .type = OptionType::integer,
+               .default_value = 1,
+               .min = 1,
+               .doc = "number of outputs (columns of a [N, num_outputs] input); the result is their mean"},
+              {.name = "squared",
+               .type = OptionType::boolean,
+               .default_value = true,
+               .doc = "true: relative squared error; false: its square root (per output, before the mean)"},
+          },
       .make = [](const Options& o) { return std::make_unique<RelativeSquaredError>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: RelativeSquaredError()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [0.0514]}, "atol": 5e-05}

@@ -143,8 +143,10 @@ inline void prepare_moment_rows_merge(std::string_view metric, State& into, cons
   std::vector<Moments> mine = combine_moment_rows(metric, into);
   const std::size_t theirs = combine_moment_rows(metric, from).size();
   if (!mine.empty() && theirs != 0 && theirs != mine.size())
-    fail(metric, ": the data has ", theirs, " output", theirs == 1 ? "" : "s", " (columns of `preds`) but the data "
-         "accumulated so far has ", mine.size(), "; the number of outputs must stay the same");
+    fail(metric, ": the data has ", theirs, " output", theirs == 1 ? "" : "s",
+         " (columns of `preds`) but the data "
+         "accumulated so far has ",
+         mine.size(), "; the number of outputs must stay the same");
   StateVar& var = into[kMomentRows];
   var.bytes.clear();
   var.shape[0] = 0;

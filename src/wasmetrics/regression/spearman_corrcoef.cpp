@@ -120,10 +120,14 @@ MetricSpec spearman_corr_coef_spec() {
       .doc = "Spearman rank correlation of preds and target, per output (keeps every sample).",
       .inputs = {{"preds", false, "predictions, floating point, [N] or [N, num_outputs]"},
                  {"target", false, "targets, floating point, same shape"}},
-      .options = {
-          {.name = "num_outputs", .type = OptionType::integer, .default_value = 1, .min = 1,
-           .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
-      },
+      .options =
+          {
+              {.name = "num_outputs",
+               .type = OptionType::integer,
+               .default_value = 1,
+               .min = 1,
+               .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
+          },
       .make = [](const Options& o) { return std::make_unique<SpearmanCorrCoef>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: SpearmanCorrCoef()", "args": {}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [2.5, 0.0, 2.0, 8.0]}, "target": {"dtype": "float32", "shape": [4], "data": [3.0, -0.5, 2.0, 7.0]}}], "expected": {"shape": [], "data": [1]}, "atol": 5e-05},

@@ -1,7 +1,8 @@
 // TweedieDevianceScore: mean Tweedie deviance of `preds` against `targets` for a given `power`,
 // as TorchMetrics (regression/tweedie_deviance.py):
 //   power 0: (t - p)²                          power 1 (Poisson): 2 (t log(t/p) + p - t), 0 log 0 = 0
-//   power 2 (Gamma): 2 (log(p/t) + t/p - 1)    otherwise: 2 (max(t,0)^(2-q)/((1-q)(2-q)) - t p^(1-q)/(1-q) + p^(2-q)/(2-q))
+//   power 2 (Gamma): 2 (log(p/t) + t/p - 1)    otherwise: 2 (max(t,0)^(2-q)/((1-q)(2-q)) - t p^(1-q)/(1-q) +
+//   p^(2-q)/(2-q))
 // 0 < power < 1 is undefined (rejected at construction); each power restricts the input's sign
 // and an update that breaks it is rejected, with TorchMetrics' messages. NaN passes the checks.
 #include <cmath>
@@ -15,7 +16,8 @@ namespace {
 class TweedieDevianceScore final : public Metric {
  public:
   explicit TweedieDevianceScore(Options o) : Metric(std::move(o)), power_(options().get_number("power")) {
-    if (power_ > 0 && power_ < 1) fail(name(), ": Deviance Score is not defined for power=", power_, " (0 < power < 1)");
+    if (power_ > 0 && power_ < 1)
+      fail(name(), ": Deviance Score is not defined for power=", power_, " (0 < power < 1)");
   }
 
  protected:
@@ -92,10 +94,13 @@ MetricSpec tweedie_deviance_score_spec() {
       .family = "regression",
       .doc = "Mean Tweedie deviance (0 normal, 1 Poisson, 2 Gamma, other powers compound) over all elements.",
       .inputs = {{"preds", false, "predictions, any shape"}, {"targets", false, "targets, same shape"}},
-      .options = {
-          {.name = "power", .type = OptionType::number, .default_value = 0.0,
-           .doc = "Tweedie power: <= 0, or >= 1 (0 < power < 1 is undefined)"},
-      },
+      .options =
+          {
+              {.name = "power",
+               .type = OptionType::number,
+               .default_value = 0.0,
+               .doc = "Tweedie power: <= 0, or >= 1 (0 < power < 1 is undefined)"},
+          },
       .make = [](const Options& o) { return std::make_unique<TweedieDevianceScore>(o); },
       .examples = examples_from_json(R"json([
         {"doc": "TorchMetrics 1.5.2 docstring: TweedieDevianceScore(power=2)", "args": {"power": 2}, "batches": [{"preds": {"dtype": "float32", "shape": [4], "data": [4.0, 3.0, 2.0, 1.0]}, "targets": {"dtype": "float32", "shape": [4], "data": [1.0, 2.0, 3.0, 4.0]}}], "expected": {"shape": [], "data": [1.2083]}, "atol": 5e-05}

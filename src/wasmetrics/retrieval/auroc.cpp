@@ -36,9 +36,9 @@ class RetrievalAUROC final : public RetrievalMetric {
     float tps = 0, fps = 0;
     for (std::size_t i = 0; i < k; ++i) {
       const float s = logits ? static_cast<float>(classification::sigmoid_as(q.scores[i], true)) : q.scores[i];
-      const float next = i + 1 < k ? (logits ? static_cast<float>(classification::sigmoid_as(q.scores[i + 1], true))
-                                             : q.scores[i + 1])
-                                   : 0.0f;
+      const float next =
+          i + 1 < k ? (logits ? static_cast<float>(classification::sigmoid_as(q.scores[i + 1], true)) : q.scores[i + 1])
+                    : 0.0f;
       tps += q.target[i];
       fps += 1.0f - q.target[i];
       if (i + 1 == k || next != s) {  // end of a run of equal scores: one curve point
@@ -62,11 +62,18 @@ MetricSpec retrieval_auroc_spec() {
   using namespace retrieval;
   return {.name = "RetrievalAUROC",
           .family = "retrieval",
-          .doc = "Area under the ROC curve of each query's top-k documents (optionally partial up to max_fpr, "
-                 "McClish-corrected); aggregated over queries." + memory_doc(false),
+          .doc =
+              "Area under the ROC curve of each query's top-k documents (optionally partial up to max_fpr, "
+              "McClish-corrected); aggregated over queries." +
+              memory_doc(false),
           .inputs = retrieval_inputs(false),
-          .options = {empty_target_action_option("neg", false), ignore_index_option(), top_k_option(),
-                      {.name = "max_fpr", .type = OptionType::number, .default_value = nullptr, .nullable = true,
+          .options = {empty_target_action_option("neg", false),
+                      ignore_index_option(),
+                      top_k_option(),
+                      {.name = "max_fpr",
+                       .type = OptionType::number,
+                       .default_value = nullptr,
+                       .nullable = true,
                        .doc = "partial AUC over fpr in [0, max_fpr] with McClish correction; as TorchMetrics, the "
                               "range (0, 1] is checked in compute(), when a query needs it"},
                       aggregation_option()},

@@ -55,7 +55,8 @@ std::vector<std::uint32_t> order_by_query(std::span<const std::int64_t> ids) {
   if (span > 2 * static_cast<std::uint64_t>(n) + 1024) return radix_order(ids, lo);
   // Dense ids (the usual 0..Q-1): a counting sort, two passes.
   std::vector<std::uint32_t> start(static_cast<std::size_t>(span) + 2, 0);
-  for (auto id : ids) ++start[static_cast<std::size_t>(static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(lo)) + 1];
+  for (auto id : ids)
+    ++start[static_cast<std::size_t>(static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(lo)) + 1];
   for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
   std::vector<std::uint32_t> order(n);
   for (std::size_t i = 0; i < n; ++i)

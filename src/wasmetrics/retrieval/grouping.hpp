@@ -22,9 +22,9 @@ struct QueryRows {
 };
 
 struct GroupedRows {
-  std::vector<std::int64_t> ids;      // ascending, one per query
-  std::vector<std::size_t> offsets;   // ids.size() + 1
-  std::vector<float> scores;          // all rows, grouped
+  std::vector<std::int64_t> ids;     // ascending, one per query
+  std::vector<std::size_t> offsets;  // ids.size() + 1
+  std::vector<float> scores;         // all rows, grouped
   std::vector<float> target;
   std::size_t queries() const { return ids.size(); }
   QueryRows query(std::size_t q) const {

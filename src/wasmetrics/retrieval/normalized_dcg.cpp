@@ -57,8 +57,10 @@ MetricSpec retrieval_normalized_dcg_spec() {
   using namespace retrieval;
   return {.name = "RetrievalNormalizedDCG",
           .family = "retrieval",
-          .doc = "Normalized discounted cumulative gain@k per query, graded relevance, tied scores averaged (as "
-                 "scikit-learn's ndcg_score); aggregated over queries." + memory_doc(true),
+          .doc =
+              "Normalized discounted cumulative gain@k per query, graded relevance, tied scores averaged (as "
+              "scikit-learn's ndcg_score); aggregated over queries." +
+              memory_doc(true),
           .inputs = retrieval_inputs(true),
           .options = {empty_target_action_option("neg", false), ignore_index_option(), top_k_option(),
                       aggregation_option(), not_retrieved_option()},

@@ -15,7 +15,7 @@ namespace {
 struct Curves {
   std::size_t max_k = 0;
   std::vector<std::vector<float>> precision, recall;  // one row per kept query (nullopt rows: skipped)
-  std::vector<bool> kept;                              // per query of the grouping
+  std::vector<bool> kept;                             // per query of the grouping
 };
 
 class PrecisionRecallCurveMetric final : public RetrievalMetric {
@@ -138,7 +138,8 @@ class PrecisionRecallCurveMetric final : public RetrievalMetric {
 
   // max((recall, k)) over the k whose precision >= min_precision (largest k among equal recalls);
   // k = max_k when none qualifies or the best recall is 0.
-  std::pair<double, std::size_t> best_recall(const std::vector<float>& precision, const std::vector<float>& recall) const {
+  std::pair<double, std::size_t> best_recall(const std::vector<float>& precision,
+                                             const std::vector<float>& recall) const {
     float best = 0.0f;
     std::size_t best_k = 0;
     bool any = false;
@@ -171,7 +172,11 @@ MetricExample curve_example(Json args, Json expected) {
 MetricSpec curve_spec(std::string name, bool at_fixed_precision, std::string doc, MetricExample example) {
   std::vector<OptionSpec> opts;
   if (at_fixed_precision)
-    opts.push_back({.name = "min_precision", .type = OptionType::number, .default_value = 0.0, .min = 0.0, .max = 1.0,
+    opts.push_back({.name = "min_precision",
+                    .type = OptionType::number,
+                    .default_value = 0.0,
+                    .min = 0.0,
+                    .max = 1.0,
                     .doc = "the aggregated precision a k must reach (compared in float32)"});
   opts.push_back(max_k_option());
   opts.push_back(adaptive_k_option("k"));
@@ -183,9 +188,8 @@ MetricSpec curve_spec(std::string name, bool at_fixed_precision, std::string doc
           .doc = std::move(doc) + memory_doc(false),
           .inputs = retrieval_inputs(false),
           .options = std::move(opts),
-          .make = [at_fixed_precision](const Options& o) {
-            return std::make_unique<PrecisionRecallCurveMetric>(o, at_fixed_precision);
-          },
+          .make = [at_fixed_precision](
+                      const Options& o) { return std::make_unique<PrecisionRecallCurveMetric>(o, at_fixed_precision); },
           .queries = {per_query_spec()},
           .examples = {std::move(example)}};
 }
@@ -206,9 +210,8 @@ MetricSpec retrieval_recall_at_fixed_precision_spec() {
   return retrieval::curve_spec(
       "RetrievalRecallAtFixedPrecision", true,
       "The best aggregated recall@k among the k whose aggregated precision@k reaches min_precision: {recall, top_k}.",
-      retrieval::curve_example({{"min_precision", 0.8}},
-                               {{"recall", {{"shape", Json::array()}, {"data", {0.5}}}},
-                                {"top_k", {{"shape", Json::array()}, {"data", {1}}}}}));
+      retrieval::curve_example({{"min_precision", 0.8}}, {{"recall", {{"shape", Json::array()}, {"data", {0.5}}}},
+                                                          {"top_k", {{"shape", Json::array()}, {"data", {1}}}}}));
 }
 
 }  // namespace wasmetrics

@@ -44,8 +44,8 @@ class RankMetric final : public RetrievalMetric {
     if (top_k_ == 0) return n;
     const double k = std::min(top_k_, static_cast<double>(n));
     if (k != std::floor(k))
-      fail(name(), ": `top_k` must be an integer to select the top documents of a query with ", n,
-           " documents, got ", top_k_);
+      fail(name(), ": `top_k` must be an integer to select the top documents of a query with ", n, " documents, got ",
+           top_k_);
     if (k < 0) fail(name(), ": `top_k` must not be negative (selected index k out of range), got ", top_k_);
     return static_cast<std::size_t>(k);
   }

@@ -10,66 +10,95 @@ namespace wasmetrics::retrieval {
 
 OptionSpec empty_target_action_option(const char* default_value, bool negatives) {
   const std::string what = negatives ? "negative" : "positive";
-  return {.name = "empty_target_action", .type = OptionType::string, .default_value = default_value,
+  return {.name = "empty_target_action",
+          .type = OptionType::string,
+          .default_value = default_value,
           .choices = {"neg", "pos", "skip", "error"},
-          .doc = "a query without a " + what + " target scores 0 (neg) or 1 (pos), is left out (skip; all left "
+          .doc = "a query without a " + what +
+                 " target scores 0 (neg) or 1 (pos), is left out (skip; all left "
                  "out: 0), or makes compute() throw (error)"};
 }
 
 OptionSpec ignore_index_option() {
-  return {.name = "ignore_index", .type = OptionType::integer, .default_value = nullptr, .nullable = true,
+  return {.name = "ignore_index",
+          .type = OptionType::integer,
+          .default_value = nullptr,
+          .nullable = true,
           .doc = "rows whose target equals this value are dropped at update"};
 }
 
 OptionSpec aggregation_option() {
-  return {.name = "aggregation", .type = OptionType::string, .default_value = "mean",
+  return {.name = "aggregation",
+          .type = OptionType::string,
+          .default_value = "mean",
           .choices = {"mean", "median", "min", "max"},
           .doc = "how the per-query values are combined; median is torch.median (the lower middle value)"};
 }
 
 OptionSpec top_k_option() {
-  return {.name = "top_k", .type = OptionType::integer, .default_value = nullptr, .min = 1, .nullable = true,
+  return {.name = "top_k",
+          .type = OptionType::integer,
+          .default_value = nullptr,
+          .min = 1,
+          .nullable = true,
           .doc = "only the k highest-scored documents of each query count (null: all)"};
 }
 
 OptionSpec lax_top_k_option() {
-  return {.name = "top_k", .type = OptionType::number, .default_value = nullptr, .nullable = true,
-          .doc = "only the k highest-scored documents of each query count (null or 0: all). As TorchMetrics, the "
-                 "value is not checked at construction: a negative or non-integer k fails in compute() when a "
-                 "query has more documents than k"};
+  return {.name = "top_k",
+          .type = OptionType::number,
+          .default_value = nullptr,
+          .nullable = true,
+          .doc =
+              "only the k highest-scored documents of each query count (null or 0: all). As TorchMetrics, the "
+              "value is not checked at construction: a negative or non-integer k fails in compute() when a "
+              "query has more documents than k"};
 }
 
 OptionSpec adaptive_k_option(const char* k_name) {
-  return {.name = "adaptive_k", .type = OptionType::boolean, .default_value = false,
-          .doc = std::string("a query with fewer documents than ") + k_name + " divides by its document count "
-                 "instead of by " + k_name};
+  return {.name = "adaptive_k",
+          .type = OptionType::boolean,
+          .default_value = false,
+          .doc = std::string("a query with fewer documents than ") + k_name +
+                 " divides by its document count "
+                 "instead of by " +
+                 k_name};
 }
 
 OptionSpec max_k_option() {
-  return {.name = "max_k", .type = OptionType::integer, .default_value = nullptr, .min = 1, .nullable = true,
+  return {.name = "max_k",
+          .type = OptionType::integer,
+          .default_value = nullptr,
+          .min = 1,
+          .nullable = true,
           .doc = "the curve covers k = 1..max_k (null: the document count of the largest query)"};
 }
 
 OptionSpec not_retrieved_option() {
-  return {.name = "neg_inf_not_retrieved", .type = OptionType::boolean, .default_value = false,
-          .doc = "rows scored -Infinity are documents the run did not retrieve (trecInputs adds the relevant "
-                 "documents missing from a run so): they count in the query's totals (relevant documents, "
-                 "nDCG's ideal ranking) but hold no rank, as trec_eval counts them (e.g. MAP without top_k is "
-                 "trec_eval's map). false: they are ranked last, as TorchMetrics ranks them"};
+  return {.name = "neg_inf_not_retrieved",
+          .type = OptionType::boolean,
+          .default_value = false,
+          .doc =
+              "rows scored -Infinity are documents the run did not retrieve (trecInputs adds the relevant "
+              "documents missing from a run so): they count in the query's totals (relevant documents, "
+              "nDCG's ideal ranking) but hold no rank, as trec_eval counts them (e.g. MAP without top_k is "
+              "trec_eval's map). false: they are ranked last, as TorchMetrics ranks them"};
 }
 
 std::vector<InputSpec> retrieval_inputs(bool graded) {
   return {{"preds", false, "[N, ...] float scores (cast to float32)"},
-          {"target", false, graded ? "[N, ...] graded relevance (bool, integer or float)"
-                                   : "[N, ...] relevance 0/1 (bool or integer; or ignore_index)"},
+          {"target", false,
+           graded ? "[N, ...] graded relevance (bool, integer or float)"
+                  : "[N, ...] relevance 0/1 (bool or integer; or ignore_index)"},
           {"indexes", false, "[N, ...] int64 query id of each row; a query's rows may come in any batch"}};
 }
 
 QuerySpec per_query_spec() {
   return {.name = "per_query",
-          .doc = "Per-query values with their query ids (ascending): indexes, documents, relevant (positive "
-                 "targets) and the values compute() aggregates; a query left out by empty_target_action='skip' "
-                 "has NaN. Query ids must lie within +-2^53 (exact in a JS number).",
+          .doc =
+              "Per-query values with their query ids (ascending): indexes, documents, relevant (positive "
+              "targets) and the values compute() aggregates; a query left out by empty_target_action='skip' "
+              "has NaN. Query ids must lie within +-2^53 (exact in a JS number).",
           .options = {}};
 }
 
@@ -90,8 +119,10 @@ float aggregate(std::vector<float>& v, Aggregation a) {
       std::nth_element(v.begin(), mid, v.end());
       return *mid;
     }
-    case Aggregation::min: return *std::min_element(v.begin(), v.end());
-    case Aggregation::max: return *std::max_element(v.begin(), v.end());
+    case Aggregation::min:
+      return *std::min_element(v.begin(), v.end());
+    case Aggregation::max:
+      return *std::max_element(v.begin(), v.end());
   }
   return 0.0f;
 }
@@ -128,7 +159,8 @@ RetrievalMetric::RetrievalMetric(Options o, bool graded, bool negatives)
 void check_row_cap(const std::string& metric, std::int64_t have, std::int64_t adding, std::int64_t cap) {
   if (have + adding > cap)
     fail(metric, ": keeping ", adding, " more rows would take the state to ", have + adding,
-         " rows, over the limit of ", cap, " rows per metric (kMaxRetrievalRows: the state and compute()'s "
+         " rows, over the limit of ", cap,
+         " rows per metric (kMaxRetrievalRows: the state and compute()'s "
          "workspace must fit in WebAssembly's 4 GiB); split the evaluation (e.g. by query) or compute() and "
          "reset() first");
 }

@@ -27,8 +27,10 @@ void rows_update(const RowFormat& f, State& s, std::span<const TensorView> in) {
     fail(m, ": `indexes`, `preds` and `target` must have the same shape, got ", shape_str(indexes.shape), ", ",
          shape_str(preds.shape), " and ", shape_str(target.shape));
   if (indexes.dtype != DType::int64)
-    fail(m, ": `indexes` must be a tensor of long integers (int64; in JS a BigInt64Array, bigints or "
-            "{data, dtype: 'int64'}), got ", dtype_name(indexes.dtype));
+    fail(m,
+         ": `indexes` must be a tensor of long integers (int64; in JS a BigInt64Array, bigints or "
+         "{data, dtype: 'int64'}), got ",
+         dtype_name(indexes.dtype));
   if (target.dtype != DType::bool_ && !is_floating(target.dtype) && target.dtype != DType::int8 &&
       target.dtype != DType::int16 && target.dtype != DType::int32 && target.dtype != DType::int64 &&
       target.dtype != DType::uint8 && target.dtype != DType::uint16 && target.dtype != DType::uint32)
@@ -46,8 +48,8 @@ void rows_update(const RowFormat& f, State& s, std::span<const TensorView> in) {
   if (preds.ndim() == 0 || keep.empty())
     fail(m, ": `indexes`, `preds` and `target` must be non-empty and non-scalar tensors",
          preds.ndim() == 0 ? std::string(" (got 0-d tensors)")
-                           : n ? " (every row's target equals ignore_index=" + std::to_string(*f.ignore_index) + ")"
-                               : std::string(" (got 0 rows)"));
+         : n               ? " (every row's target equals ignore_index=" + std::to_string(*f.ignore_index) + ")"
+                           : std::string(" (got 0 rows)"));
   if (!is_floating(preds.dtype)) fail(m, ": `preds` must be a tensor of floats, got ", dtype_name(preds.dtype));
 
   // Check everything before anything is appended: a rejected batch leaves `s` unchanged (it is a
@@ -66,8 +68,8 @@ void rows_update(const RowFormat& f, State& s, std::span<const TensorView> in) {
       if (f.graded) {
         if (!std::isfinite(v)) fail(m, ": `target` must be finite, got ", v, " at row ", keep[j]);
       } else if (v != 0.0 && v != 1.0) {
-        fail(m, ": `target` must contain `binary` values (0 or 1", f.ignore_index ? " or ignore_index" : "",
-             "), got ", v, " at row ", keep[j]);
+        fail(m, ": `target` must contain `binary` values (0 or 1", f.ignore_index ? " or ignore_index" : "", "), got ",
+             v, " at row ", keep[j]);
       }
     }
   });

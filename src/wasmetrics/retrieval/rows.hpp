@@ -18,8 +18,8 @@
 namespace wasmetrics::retrieval {
 
 struct RowFormat {
-  std::string metric;                       // class name, for messages
-  bool graded = false;                      // target is graded relevance (any finite value)
+  std::string metric;   // class name, for messages
+  bool graded = false;  // target is graded relevance (any finite value)
   std::optional<std::int64_t> ignore_index;
 };
 

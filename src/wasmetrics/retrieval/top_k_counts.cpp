@@ -62,7 +62,8 @@ class TopKCountMetric final : public RetrievalMetric {
 
 // The docstring example shared by these metrics (TorchMetrics 1.5.2 retrieval/*.py).
 MetricExample docstring_example(Json args, double expected, bool hit_rate_target = false) {
-  std::vector<int> target = hit_rate_target ? std::vector<int>{1, 0, 0, 0, 1, 0, 1} : std::vector<int>{0, 0, 1, 0, 1, 0, 1};
+  std::vector<int> target =
+      hit_rate_target ? std::vector<int>{1, 0, 0, 0, 1, 0, 1} : std::vector<int>{0, 0, 1, 0, 1, 0, 1};
   return {.doc = "TorchMetrics' docstring example: two queries",
           .args = std::move(args),
           .batches = example_batch({0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2}, target, {0, 0, 0, 1, 1, 1, 1}),
@@ -72,7 +73,8 @@ MetricExample docstring_example(Json args, double expected, bool hit_rate_target
 
 MetricSpec count_spec(std::string name, CountKind kind, std::string doc, MetricExample example) {
   const bool negatives = kind == CountKind::fall_out;
-  std::vector<OptionSpec> opts = {empty_target_action_option(negatives ? "pos" : "neg", negatives), ignore_index_option()};
+  std::vector<OptionSpec> opts = {empty_target_action_option(negatives ? "pos" : "neg", negatives),
+                                  ignore_index_option()};
   if (kind != CountKind::r_precision) opts.push_back(top_k_option());
   if (kind == CountKind::precision) opts.push_back(adaptive_k_option("top_k"));
   opts.push_back(aggregation_option());
@@ -93,9 +95,10 @@ MetricSpec count_spec(std::string name, CountKind kind, std::string doc, MetricE
 using retrieval::CountKind;
 
 MetricSpec retrieval_precision_spec() {
-  return retrieval::count_spec("RetrievalPrecision", CountKind::precision,
-                               "Precision@k per query (relevant among the top k, divided by k), aggregated over queries.",
-                               retrieval::docstring_example({{"top_k", 2}}, 0.5));
+  return retrieval::count_spec(
+      "RetrievalPrecision", CountKind::precision,
+      "Precision@k per query (relevant among the top k, divided by k), aggregated over queries.",
+      retrieval::docstring_example({{"top_k", 2}}, 0.5));
 }
 MetricSpec retrieval_recall_spec() {
   return retrieval::count_spec("RetrievalRecall", CountKind::recall,
@@ -114,9 +117,10 @@ MetricSpec retrieval_hit_rate_spec() {
                                retrieval::docstring_example({{"top_k", 2}}, 0.5, true));
 }
 MetricSpec retrieval_r_precision_spec() {
-  return retrieval::count_spec("RetrievalRPrecision", CountKind::r_precision,
-                               "R-precision per query (precision at R, R = the number of relevant documents), aggregated.",
-                               retrieval::docstring_example(Json::object(), 0.75));
+  return retrieval::count_spec(
+      "RetrievalRPrecision", CountKind::r_precision,
+      "R-precision per query (precision at R, R = the number of relevant documents), aggregated.",
+      retrieval::docstring_example(Json::object(), 0.75));
 }
 
 }  // namespace wasmetrics

@@ -30,8 +30,10 @@ class DiceScore final : public Metric {
         per_sample_(options().get_bool("per_sample")),
         k_(cfg_.num_included()) {
     std::string a = options().is_null("average") ? "none" : options().get_string("average");
-    average_ = a == "micro" ? Average::micro : a == "macro" ? Average::macro
-             : a == "weighted" ? Average::weighted : Average::none;
+    average_ = a == "micro"      ? Average::micro
+               : a == "macro"    ? Average::macro
+               : a == "weighted" ? Average::weighted
+                                 : Average::none;
     width_ = average_ == Average::none ? k_ : 1;
   }
 
@@ -78,7 +80,8 @@ class DiceScore final : public Metric {
     auto sum = s["dice_sum"].as<double>();
     auto count = s["dice_count"].as<std::int64_t>();
     std::vector<double> out;
-    for (std::size_t k = 0; k < sum.size(); ++k) out.push_back(count[k] > 0 ? sum[k] / static_cast<double>(count[k]) : kUndefinedDice);
+    for (std::size_t k = 0; k < sum.size(); ++k)
+      out.push_back(count[k] > 0 ? sum[k] / static_cast<double>(count[k]) : kUndefinedDice);
     return Result::squeezed(Tensor::vector(std::move(out)));
   }
 
@@ -110,11 +113,18 @@ class DiceScore final : public Metric {
     double v = kUndefinedDice;
     if (defined > 0) {
       switch (average_) {
-        case Average::micro: v = num / den; break;
-        case Average::macro: v = sum / static_cast<double>(defined); break;
+        case Average::micro:
+          v = num / den;
+          break;
+        case Average::macro:
+          v = sum / static_cast<double>(defined);
+          break;
         // Only classes absent from the target but predicted: all weights are 0, the score is 0.
-        case Average::weighted: v = support != 0 ? sum / support : 0.0; break;
-        case Average::none: break;
+        case Average::weighted:
+          v = support != 0 ? sum / support : 0.0;
+          break;
+        case Average::none:
+          break;
       }
     }
     row[0] = v;
@@ -133,22 +143,29 @@ MetricSpec dice_score_spec() {
   return {
       .name = "DiceScore",
       .family = "segmentation",
-      .doc = "Dice score 2|P∩T|/(|P|+|T|) per image and class, averaged over classes as `average` says and over "
-             "images by mean; undefined scores (a class empty in both preds and target) are left out (NaN if none).",
-      .inputs = {{"preds", false, "predictions: [N, C, ...] one-hot masks (integer/bool, or float scores) or [N, ...] "
-                                  "label maps (input_format)"},
+      .doc =
+          "Dice score 2|P∩T|/(|P|+|T|) per image and class, averaged over classes as `average` says and over "
+          "images by mean; undefined scores (a class empty in both preds and target) are left out (NaN if none).",
+      .inputs = {{"preds", false,
+                  "predictions: [N, C, ...] one-hot masks (integer/bool, or float scores) or [N, ...] "
+                  "label maps (input_format)"},
                  {"target", false, "ground truth, same shape and format as preds"}},
       .options =
           {
               segmentation::num_classes_option(),
               segmentation::include_background_option(),
-              {.name = "average", .type = OptionType::string, .default_value = "micro",
-               .choices = {"micro", "macro", "weighted", "none"}, .nullable = true,
+              {.name = "average",
+               .type = OptionType::string,
+               .default_value = "micro",
+               .choices = {"micro", "macro", "weighted", "none"},
+               .nullable = true,
                .doc = "per image: 'micro' pools the classes' counts; 'macro' is the mean of the classes' scores; "
                       "'weighted' weighs them by |T|; 'none' (or null) keeps one score per class (shape [C])"},
               segmentation::input_format_option(/*allow_soft=*/true),
               segmentation::ignore_index_option(),
-              {.name = "per_sample", .type = OptionType::boolean, .default_value = false,
+              {.name = "per_sample",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "true: compute() returns each image's score in update order, shape [N] (or [N, C] with "
                       "average 'none'); NaN where the image has nothing to score"},
           },

@@ -50,9 +50,15 @@ class GeneralizedDiceScore final : public Metric {
       for (std::size_t k = 0; k < K; ++k) {
         double t = c.target[k + static_cast<std::size_t>(first)];
         switch (weight_) {
-          case Weight::square: w[k] = 1.0 / (t * t); break;
-          case Weight::simple: w[k] = 1.0 / t; break;
-          case Weight::linear: w[k] = 1.0; break;
+          case Weight::square:
+            w[k] = 1.0 / (t * t);
+            break;
+          case Weight::simple:
+            w[k] = 1.0 / t;
+            break;
+          case Weight::linear:
+            w[k] = 1.0;
+            break;
         }
         if (std::isfinite(w[k]) && cfg_.averaged(static_cast<std::int64_t>(k) + first)) w_max = std::max(w_max, w[k]);
       }
@@ -98,20 +104,26 @@ MetricSpec generalized_dice_score_spec() {
   return {
       .name = "GeneralizedDiceScore",
       .family = "segmentation",
-      .doc = "Generalized Dice score (Sudre et al. 2017) per image, class-weighted by 1/|T|² (square), 1/|T| "
-             "(simple) or 1 (linear), averaged over all images; a class absent from an image's target takes the "
-             "largest finite weight of that image (0 if none).",
-      .inputs = {{"preds", false, "predictions: [N, C, d1, ...] one-hot masks (integer/bool, or float scores) or "
-                                  "[N, d1, d2, ...] label maps (input_format)"},
+      .doc =
+          "Generalized Dice score (Sudre et al. 2017) per image, class-weighted by 1/|T|² (square), 1/|T| "
+          "(simple) or 1 (linear), averaged over all images; a class absent from an image's target takes the "
+          "largest finite weight of that image (0 if none).",
+      .inputs = {{"preds", false,
+                  "predictions: [N, C, d1, ...] one-hot masks (integer/bool, or float scores) or "
+                  "[N, d1, d2, ...] label maps (input_format)"},
                  {"target", false, "ground truth, same shape and format as preds"}},
       .options =
           {
               segmentation::num_classes_option(),
               segmentation::include_background_option(),
-              {.name = "per_class", .type = OptionType::boolean, .default_value = false,
+              {.name = "per_class",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "true: one score per class, 2|P∩T|/(|P|+|T|) per image (0/0 -> 0) averaged over images; "
                       "false: the weighted score over all classes"},
-              {.name = "weight_type", .type = OptionType::string, .default_value = "square",
+              {.name = "weight_type",
+               .type = OptionType::string,
+               .default_value = "square",
                .choices = {"square", "simple", "linear"},
                .doc = "class weight per image: 'square' 1/|T|², 'simple' 1/|T|, 'linear' 1 (plain Dice of pooled "
                       "classes)"},

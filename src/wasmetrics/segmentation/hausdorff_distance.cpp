@@ -53,8 +53,8 @@ void edges(const Grid& g, const std::vector<std::uint8_t>& m, std::vector<std::i
     for (std::size_t a = 0; a < k && !edge; ++a) {
       const std::int64_t st = g.stride[a];
       const std::int64_t c = (i / st) % g.size[a];
-      edge = c == 0 || c == g.size[a] - 1 || !m[static_cast<std::size_t>(i - st)] ||
-             !m[static_cast<std::size_t>(i + st)];
+      edge =
+          c == 0 || c == g.size[a] - 1 || !m[static_cast<std::size_t>(i - st)] || !m[static_cast<std::size_t>(i + st)];
     }
     if (edge) out.push_back(i);
   }
@@ -91,9 +91,12 @@ double directed(const std::vector<double>& A, const std::vector<double>& B, std:
       double d = 0;
       for (std::size_t x = 0; x < k; ++x) {
         const double diff = std::fabs(a[x] - b[x]);
-        if constexpr (D == Dist::euclidean) d += diff * diff;
-        else if constexpr (D == Dist::taxicab) d += diff;
-        else d = std::max(d, diff);
+        if constexpr (D == Dist::euclidean)
+          d += diff * diff;
+        else if constexpr (D == Dist::taxicab)
+          d += diff;
+        else
+          d = std::max(d, diff);
       }
       if (d < cmax) {
         dominated = true;
@@ -181,9 +184,12 @@ class HausdorffDistance final : public Metric {
  private:
   double run(const std::vector<double>& A, const std::vector<double>& B, std::size_t k) const {
     switch (dist_) {
-      case Dist::euclidean: return directed<Dist::euclidean>(A, B, k);
-      case Dist::chessboard: return directed<Dist::chessboard>(A, B, k);
-      case Dist::taxicab: return directed<Dist::taxicab>(A, B, k);
+      case Dist::euclidean:
+        return directed<Dist::euclidean>(A, B, k);
+      case Dist::chessboard:
+        return directed<Dist::chessboard>(A, B, k);
+      case Dist::taxicab:
+        return directed<Dist::taxicab>(A, B, k);
     }
     return kInf;
   }
@@ -238,24 +244,36 @@ MetricSpec hausdorff_distance_spec() {
   return {
       .name = "HausdorffDistance",
       .family = "segmentation",
-      .doc = "Hausdorff distance between the edges of predicted and target masks per image and class, averaged over "
-             "them (+inf where one mask is empty; a class empty in both is left out, NaN if nothing is left).",
-      .inputs = {{"preds", false, "predictions: [N, C, d1, ...] one-hot masks or [N, d1, ...] label maps "
-                                  "(input_format)"},
+      .doc =
+          "Hausdorff distance between the edges of predicted and target masks per image and class, averaged over "
+          "them (+inf where one mask is empty; a class empty in both is left out, NaN if nothing is left).",
+      .inputs = {{"preds", false,
+                  "predictions: [N, C, d1, ...] one-hot masks or [N, d1, ...] label maps "
+                  "(input_format)"},
                  {"target", false, "ground truth, same shape and format as preds"}},
       .options =
           {
               segmentation::num_classes_option(),
-              {.name = "include_background", .type = OptionType::boolean, .default_value = false,
+              {.name = "include_background",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "true keeps class 0 (the background); false (default) drops it (kept when num_classes is 1)"},
-              {.name = "distance_metric", .type = OptionType::string, .default_value = "euclidean",
+              {.name = "distance_metric",
+               .type = OptionType::string,
+               .default_value = "euclidean",
                .choices = {"euclidean", "chessboard", "taxicab"},
                .doc = "distance between two pixels: 'euclidean' (L2), 'chessboard' (L-inf) or 'taxicab' (L1), "
                       "each axis scaled by its spacing"},
-              {.name = "spacing", .type = OptionType::number_list, .default_value = nullptr, .min = 0.0,
-               .min_exclusive = true, .nullable = true,
+              {.name = "spacing",
+               .type = OptionType::number_list,
+               .default_value = nullptr,
+               .min = 0.0,
+               .min_exclusive = true,
+               .nullable = true,
                .doc = "pixel size along each spatial dimension (one number per dimension, e.g. [0.5, 0.5]); null: 1"},
-              {.name = "directed", .type = OptionType::boolean, .default_value = false,
+              {.name = "directed",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "true: largest distance from a pred edge to the target edges only; false: the larger of both "
                       "directions"},
               segmentation::input_format_option(),

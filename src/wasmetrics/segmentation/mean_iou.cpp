@@ -90,7 +90,8 @@ class MeanIoU final : public Metric {
     if (per_class_) {
       // 'dataset': a class with an empty union scores 0 (MulticlassJaccardIndex average=None).
       if (dataset_ && samples_seen(s))
-        for (double& v : per_class) if (std::isnan(v)) v = 0.0;
+        for (double& v : per_class)
+          if (std::isnan(v)) v = 0.0;
       return Result::squeezed(Tensor::vector(std::move(per_class)));
     }
     return Result::scalar(class_mean(per_class.data()));
@@ -124,7 +125,8 @@ class MeanIoU final : public Metric {
       out.shape = {n, k_};
       out.data.assign(rows.begin(), rows.end());
       if (dataset_)
-        for (double& v : out.data) if (std::isnan(v)) v = 0.0;
+        for (double& v : out.data)
+          if (std::isnan(v)) v = 0.0;
       return Result(std::move(out));
     }
     out.shape = {n};
@@ -145,26 +147,33 @@ MetricSpec mean_iou_spec() {
   return {
       .name = "MeanIoU",
       .family = "segmentation",
-      .doc = "Mean intersection over union of segmentation masks or label maps: per-image IoU averaged over all "
-             "images (TorchMetrics' definition, independent of batching) or, with reduction='dataset', intersections "
-             "and unions summed over the dataset (Cityscapes/VOC); a class with an empty union scores 0 per image "
-             "('sample') or is left out of the class mean ('dataset', per-class value 0; NaN if no class occurs).",
+      .doc =
+          "Mean intersection over union of segmentation masks or label maps: per-image IoU averaged over all "
+          "images (TorchMetrics' definition, independent of batching) or, with reduction='dataset', intersections "
+          "and unions summed over the dataset (Cityscapes/VOC); a class with an empty union scores 0 per image "
+          "('sample') or is left out of the class mean ('dataset', per-class value 0; NaN if no class occurs).",
       .inputs = {{"preds", false, "predictions: [N, C, ...] one-hot masks or [N, ...] label maps (input_format)"},
                  {"target", false, "ground truth, same shape and format as preds"}},
       .options =
           {
               segmentation::num_classes_option(),
               segmentation::include_background_option(),
-              {.name = "per_class", .type = OptionType::boolean, .default_value = false,
+              {.name = "per_class",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "true: one IoU per class (shape [C], or [C-1] without background); false: their mean"},
               segmentation::input_format_option(),
               segmentation::ignore_index_option(),
-              {.name = "reduction", .type = OptionType::string, .default_value = "sample",
+              {.name = "reduction",
+               .type = OptionType::string,
+               .default_value = "sample",
                .choices = {"sample", "dataset"},
                .doc = "'sample': mean over images of each image's IoU (an absent class scores 0), as TorchMetrics; "
                       "'dataset': IoU of intersections and unions summed over all images, classes absent everywhere "
                       "left out of the mean (equals MulticlassJaccardIndex macro on the same label maps)"},
-              {.name = "per_sample", .type = OptionType::boolean, .default_value = false,
+              {.name = "per_sample",
+               .type = OptionType::boolean,
+               .default_value = false,
                .doc = "true: compute() returns each image's value in update order, shape [N] (or [N, C] with "
                       "per_class), each computed as the metric would on that image alone"},
           },

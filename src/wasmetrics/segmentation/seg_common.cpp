@@ -19,14 +19,30 @@ bool is_integer_dtype(DType t) { return !is_floating(t); }
 template <class F>
 void dispatch_integer(DType t, F&& f) {
   switch (t) {
-    case DType::int8: f(std::int8_t{}); return;
-    case DType::int16: f(std::int16_t{}); return;
-    case DType::int32: f(std::int32_t{}); return;
-    case DType::int64: f(std::int64_t{}); return;
-    case DType::uint8: case DType::bool_: f(std::uint8_t{}); return;
-    case DType::uint16: f(std::uint16_t{}); return;
-    case DType::uint32: f(std::uint32_t{}); return;
-    default: fail("internal: dispatch_integer on ", dtype_name(t));
+    case DType::int8:
+      f(std::int8_t{});
+      return;
+    case DType::int16:
+      f(std::int16_t{});
+      return;
+    case DType::int32:
+      f(std::int32_t{});
+      return;
+    case DType::int64:
+      f(std::int64_t{});
+      return;
+    case DType::uint8:
+    case DType::bool_:
+      f(std::uint8_t{});
+      return;
+    case DType::uint16:
+      f(std::uint16_t{});
+      return;
+    case DType::uint32:
+      f(std::uint32_t{});
+      return;
+    default:
+      fail("internal: dispatch_integer on ", dtype_name(t));
   }
 }
 
@@ -46,8 +62,12 @@ struct Scratch {
   std::vector<std::uint64_t> inter, pred, target;
   std::vector<double> d_inter, d_pred, d_target;
   explicit Scratch(std::int64_t c)
-      : inter(static_cast<std::size_t>(c)), pred(static_cast<std::size_t>(c)), target(static_cast<std::size_t>(c)),
-        d_inter(static_cast<std::size_t>(c)), d_pred(static_cast<std::size_t>(c)), d_target(static_cast<std::size_t>(c)) {}
+      : inter(static_cast<std::size_t>(c)),
+        pred(static_cast<std::size_t>(c)),
+        target(static_cast<std::size_t>(c)),
+        d_inter(static_cast<std::size_t>(c)),
+        d_pred(static_cast<std::size_t>(c)),
+        d_target(static_cast<std::size_t>(c)) {}
   SampleCounts counts() const { return {d_inter, d_pred, d_target}; }
 };
 
@@ -70,7 +90,7 @@ void index_sample(const SegConfig& cfg, const P* p, const T* t, std::int64_t S, 
   std::fill(s.pred.begin(), s.pred.end(), 0);
   std::fill(s.target.begin(), s.target.end(), 0);
   // Returns true when the pixel is a miss of target class tv (pred == ignore_index).
-  auto slow = [&](std::int64_t i, std::int64_t tv, std::int64_t pv) __attribute__((noinline, cold)) -> bool {
+  auto slow = [&](std::int64_t i, std::int64_t tv, std::int64_t pv) __attribute__((noinline, cold))->bool {
     const bool p_ok = static_cast<std::uint64_t>(pv) < uC;
     const bool t_ok = static_cast<std::uint64_t>(tv) < uC;
     if (has_ignore && tv == ig) {
@@ -140,13 +160,17 @@ template <class P, class T>
                               bool soft) {
   auto is_bad = [&](auto v) {
     using V = decltype(v);
-    if constexpr (std::is_floating_point_v<V>) return !std::isfinite(v);
-    else return !(v == V(0) || v == V(1));
+    if constexpr (std::is_floating_point_v<V>)
+      return !std::isfinite(v);
+    else
+      return !(v == V(0) || v == V(1));
   };
   auto what = [&](auto v) {
     using V = decltype(v);
-    if constexpr (std::is_floating_point_v<V>) return std::string("a non-finite value");
-    else return "the value " + std::to_string(static_cast<std::int64_t>(v));
+    if constexpr (std::is_floating_point_v<V>)
+      return std::string("a non-finite value");
+    else
+      return "the value " + std::to_string(static_cast<std::int64_t>(v));
   };
   for (std::int64_t i = 0; i < len; ++i) {
     if (is_bad(p[i]))
@@ -209,8 +233,10 @@ void check_shapes(const SegConfig& cfg, const TensorView& preds, const TensorVie
   const std::int64_t min_ndim = cfg.one_hot ? 3 : cfg.min_ndim_index;
   if (preds.ndim() < min_ndim) {
     if (cfg.one_hot)
-      fail(cfg.metric, ": `preds` and `target` must be one-hot masks of shape [N, num_classes, ...] with at least one "
-           "spatial dimension (input_format='one-hot'), got shape ", shape_str(preds.shape));
+      fail(cfg.metric,
+           ": `preds` and `target` must be one-hot masks of shape [N, num_classes, ...] with at least one "
+           "spatial dimension (input_format='one-hot'), got shape ",
+           shape_str(preds.shape));
     fail(cfg.metric, ": `preds` and `target` must be label maps of shape [N, ", min_ndim == 2 ? "..." : "d1, d2, ...",
          "] with at least ", min_ndim, " dimensions (input_format='index'), got shape ", shape_str(preds.shape));
   }
@@ -300,18 +326,25 @@ void for_each_sample(const SegConfig& cfg, const TensorView& preds, const Tensor
 }
 
 OptionSpec num_classes_option() {
-  return {.name = "num_classes", .type = OptionType::integer, .default_value = nullptr, .min = 1,
+  return {.name = "num_classes",
+          .type = OptionType::integer,
+          .default_value = nullptr,
+          .min = 1,
           .max = static_cast<double>(kMaxClasses),
           .doc = "number of classes C (required, >= 1); index labels must lie in [0, C)"};
 }
 
 OptionSpec include_background_option() {
-  return {.name = "include_background", .type = OptionType::boolean, .default_value = true,
+  return {.name = "include_background",
+          .type = OptionType::boolean,
+          .default_value = true,
           .doc = "false drops class 0 (the background) from every output and average (kept when num_classes is 1)"};
 }
 
 OptionSpec input_format_option(bool allow_soft) {
-  return {.name = "input_format", .type = OptionType::string, .default_value = "one-hot",
+  return {.name = "input_format",
+          .type = OptionType::string,
+          .default_value = "one-hot",
           .choices = {"one-hot", "index"},
           .doc = std::string("'one-hot': preds/target are [N, C, ...] 0/1 masks (integer or bool") +
                  (allow_soft ? "; float scores count as soft masks" : "") +
@@ -319,10 +352,15 @@ OptionSpec input_format_option(bool allow_soft) {
 }
 
 OptionSpec ignore_index_option() {
-  return {.name = "ignore_index", .type = OptionType::integer, .default_value = nullptr, .nullable = true,
-          .doc = "index input only: pixels whose target equals it leave every count (e.g. 255 for void); a pred equal "
-                 "to it on a kept pixel is a miss (a prediction of that class if inside [0, C), where the class is also left out of "
-                 "class averages)"};
+  return {.name = "ignore_index",
+          .type = OptionType::integer,
+          .default_value = nullptr,
+          .nullable = true,
+          .doc =
+              "index input only: pixels whose target equals it leave every count (e.g. 255 for void); a pred equal "
+              "to it on a kept pixel is a miss (a prediction of that class if inside [0, C), where the class is also "
+              "left out of "
+              "class averages)"};
 }
 
 }  // namespace wasmetrics::segmentation

@@ -30,7 +30,7 @@ struct SegConfig {
   bool include_background = true;
   bool one_hot = true;
   std::optional<std::int64_t> ignore_index;
-  bool allow_soft = false;         // float one-hot inputs accepted (GDS, DiceScore: p·t is a product there)
+  bool allow_soft = false;          // float one-hot inputs accepted (GDS, DiceScore: p·t is a product there)
   std::int64_t min_ndim_index = 2;  // GeneralizedDiceScore: 3 (TorchMetrics checks before one_hot)
 
   // First class that takes part: 1 when the background is dropped (TorchMetrics keeps it when

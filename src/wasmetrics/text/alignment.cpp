@@ -80,10 +80,18 @@ Alignment align_tokens(std::span<const std::uint32_t> pred, std::span<const std:
     if (moves_target) c.target_end = ++i;
     if (moves_pred) c.pred_end = ++j;
     switch (op) {
-      case EditOp::equal: ++a.hits; break;
-      case EditOp::substitute: ++a.substitutions; break;
-      case EditOp::insert: ++a.insertions; break;
-      case EditOp::delete_: ++a.deletions; break;
+      case EditOp::equal:
+        ++a.hits;
+        break;
+      case EditOp::substitute:
+        ++a.substitutions;
+        break;
+      case EditOp::insert:
+        ++a.insertions;
+        break;
+      case EditOp::delete_:
+        ++a.deletions;
+        break;
     }
   }
   return a;

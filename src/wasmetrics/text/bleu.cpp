@@ -21,20 +21,26 @@ using text::SacreTokenizer;
 class Bleu final : public Metric {
  public:
   // `sacre`: SacreBLEUScore (tokenize/lowercase options); otherwise BLEUScore (str.split()).
-  Bleu(Options o, bool sacre) : Metric(std::move(o)), sacre_(sacre), n_gram_(options().get_int("n_gram")),
-                                smooth_(options().get_bool("smooth")) {
+  Bleu(Options o, bool sacre)
+      : Metric(std::move(o)),
+        sacre_(sacre),
+        n_gram_(options().get_int("n_gram")),
+        smooth_(options().get_bool("smooth")) {
     if (options().is_null("weights")) {
       weights_.assign(static_cast<std::size_t>(n_gram_), 1.0 / static_cast<double>(n_gram_));
     } else {
       weights_ = options().get_numbers("weights");
       if (static_cast<std::int64_t>(weights_.size()) != n_gram_)
-        fail(name(), ": `weights` must have one weight per n-gram order: got ", weights_.size(), " weights and n_gram=",
-             n_gram_);
+        fail(name(), ": `weights` must have one weight per n-gram order: got ", weights_.size(),
+             " weights and n_gram=", n_gram_);
     }
     if (sacre_) {
       const std::string t = options().get_string("tokenize");
-      tokenizer_ = t == "none" ? SacreTokenizer::none : t == "13a" ? SacreTokenizer::t13a : t == "zh" ? SacreTokenizer::zh
-                   : t == "intl" ? SacreTokenizer::intl : SacreTokenizer::chars;
+      tokenizer_ = t == "none"   ? SacreTokenizer::none
+                   : t == "13a"  ? SacreTokenizer::t13a
+                   : t == "zh"   ? SacreTokenizer::zh
+                   : t == "intl" ? SacreTokenizer::intl
+                                 : SacreTokenizer::chars;
       lowercase_ = options().get_bool("lowercase");
     }
   }
@@ -83,7 +89,9 @@ class Bleu final : public Metric {
       for (std::size_t r = 0; r < k; ++r) {
         tokens(target.at(j, r), ids, refs[r]);
         ref_spans.emplace_back(refs[r]);
-        auto diff = [&](std::size_t x) { return std::abs(static_cast<double>(hyp.size()) - static_cast<double>(refs[x].size())); };
+        auto diff = [&](std::size_t x) {
+          return std::abs(static_cast<double>(hyp.size()) - static_cast<double>(refs[x].size()));
+        };
         if (diff(r) < diff(best)) best = r;
       }
       preds_len += static_cast<double>(hyp.size());
@@ -125,9 +133,14 @@ std::vector<InputSpec> translation_inputs() {
 std::vector<OptionSpec> bleu_options() {
   return {
       {.name = "n_gram", .type = OptionType::integer, .default_value = 4, .min = 1, .doc = "largest n-gram order"},
-      {.name = "smooth", .type = OptionType::boolean, .default_value = false,
+      {.name = "smooth",
+       .type = OptionType::boolean,
+       .default_value = false,
        .doc = "add-one smoothing of the orders above 1 (Lin & Och)"},
-      {.name = "weights", .type = OptionType::number_list, .default_value = nullptr, .nullable = true,
+      {.name = "weights",
+       .type = OptionType::number_list,
+       .default_value = nullptr,
+       .nullable = true,
        .doc = "weight of each order (n_gram of them); null: uniform"},
   };
 }
@@ -159,10 +172,15 @@ MetricSpec bleu_score_spec() {
 
 MetricSpec sacre_bleu_score_spec() {
   auto options = bleu_options();
-  options.push_back({.name = "tokenize", .type = OptionType::string, .default_value = "13a",
-                     .choices = {"none", "13a", "zh", "intl", "char"},
-                     .doc = "sacrebleu tokenizer (ja-mecab, ko-mecab, flores101/200 need external models: not offered)"});
-  options.push_back({.name = "lowercase", .type = OptionType::boolean, .default_value = false,
+  options.push_back(
+      {.name = "tokenize",
+       .type = OptionType::string,
+       .default_value = "13a",
+       .choices = {"none", "13a", "zh", "intl", "char"},
+       .doc = "sacrebleu tokenizer (ja-mecab, ko-mecab, flores101/200 need external models: not offered)"});
+  options.push_back({.name = "lowercase",
+                     .type = OptionType::boolean,
+                     .default_value = false,
                      .doc = "lowercase the tokenized text"});
   return {
       .name = "SacreBLEUScore",

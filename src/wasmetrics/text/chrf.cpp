@@ -28,9 +28,13 @@ struct Sequences {
 class ChrF final : public Metric {
  public:
   explicit ChrF(Options o)
-      : Metric(std::move(o)), n_char_(options().get_int("n_char_order")), n_word_(options().get_int("n_word_order")),
-        beta_(options().get_number("beta")), lowercase_(options().get_bool("lowercase")),
-        whitespace_(options().get_bool("whitespace")), sentence_level_(options().get_bool("return_sentence_level_score")) {}
+      : Metric(std::move(o)),
+        n_char_(options().get_int("n_char_order")),
+        n_word_(options().get_int("n_word_order")),
+        beta_(options().get_number("beta")),
+        lowercase_(options().get_bool("lowercase")),
+        whitespace_(options().get_bool("whitespace")),
+        sentence_level_(options().get_bool("return_sentence_level_score")) {}
 
  protected:
   State initial_state() const override {
@@ -44,7 +48,8 @@ class ChrF final : public Metric {
   }
 
   // chrF's preprocessing of one sentence into character and word (punctuation split off) ids.
-  void sequences(std::string_view raw, text::CodePointInterner& char_ids, text::TokenIds& word_ids, Sequences& out) const {
+  void sequences(std::string_view raw, text::CodePointInterner& char_ids, text::TokenIds& word_ids,
+                 Sequences& out) const {
     std::u32string s = utf8_decode(raw, name(), "preds/target");
     if (lowercase_) s = text::to_lower(s);
     out.chars.clear();
@@ -115,7 +120,8 @@ class ChrF final : public Metric {
         sequences(corpus.references.at(j, r), char_ids, word_ids, ref);
         for (std::size_t o = 0; o < orders; ++o) {
           const bool is_char = o < static_cast<std::size_t>(n_char_);
-          const auto order = is_char ? static_cast<int>(o) + 1 : static_cast<int>(o - static_cast<std::size_t>(n_char_)) + 1;
+          const auto order =
+              is_char ? static_cast<int>(o) + 1 : static_cast<int>(o - static_cast<std::size_t>(n_char_)) + 1;
           ref_n[o] = ngrams(is_char ? ref.chars.size() : ref.words.size(), order);
           match[o] = static_cast<double>(is_char ? counter.overlap(hyp.chars, ref.chars, order)
                                                  : counter.overlap(hyp.words, ref.words, order));
@@ -137,11 +143,13 @@ class ChrF final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    const double score = fscore(s["preds_ngrams"].as<double>(), s["target_ngrams"].as<double>(), s["matching_ngrams"].as<double>());
+    const double score =
+        fscore(s["preds_ngrams"].as<double>(), s["target_ngrams"].as<double>(), s["matching_ngrams"].as<double>());
     if (!sentence_level_) return Result::scalar(score);
     auto sentences = s["sentence_chrf_score"].as<double>();
     return Result::dict({{"score", Result::scalar(score)},
-                         {"sentence_scores", Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
+                         {"sentence_scores",
+                          Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
   }
 
  private:
@@ -159,26 +167,47 @@ MetricSpec chrf_score_spec() {
       .doc = "chrF (n_word_order=0) or chrF++: F-beta of character and word n-gram matches against the best reference.",
       .inputs = {{"preds", false, "hypotheses: a string or a list of strings", InputKind::text},
                  {"target", false, "references: one list of reference strings per hypothesis", InputKind::text_lists}},
-      .options = {
-          {.name = "n_char_order", .type = OptionType::integer, .default_value = 6, .min = 1, .max = 100,
-           .doc = "largest character n-gram order (at most 100: each order is one more pass over every sentence)"},
-          {.name = "n_word_order", .type = OptionType::integer, .default_value = 2, .min = 0, .max = 100,
-           .doc = "largest word n-gram order (0: chrF, 2: chrF++; at most 100: each order is one more pass over every sentence)"},
-          {.name = "beta", .type = OptionType::number, .default_value = 2.0, .min = 0,
-           .doc = "weight of recall against precision"},
-          {.name = "lowercase", .type = OptionType::boolean, .default_value = false, .doc = "compare lowercased text"},
-          {.name = "whitespace", .type = OptionType::boolean, .default_value = false,
-           .doc = "keep whitespace in character n-grams"},
-          {.name = "return_sentence_level_score", .type = OptionType::boolean, .default_value = false,
-           .doc = "also return each sample's chrF: {score, sentence_scores}"},
-      },
+      .options =
+          {
+              {.name = "n_char_order",
+               .type = OptionType::integer,
+               .default_value = 6,
+               .min = 1,
+               .max = 100,
+               .doc = "largest character n-gram order (at most 100: each order is one more pass over every sentence)"},
+              {.name = "n_word_order",
+               .type = OptionType::integer,
+               .default_value = 2,
+               .min = 0,
+               .max = 100,
+               .doc = "largest word n-gram order (0: chrF, 2: chrF++; at most 100: each order is one more pass over "
+                      "every sentence)"},
+              {.name = "beta",
+               .type = OptionType::number,
+               .default_value = 2.0,
+               .min = 0,
+               .doc = "weight of recall against precision"},
+              {.name = "lowercase",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "compare lowercased text"},
+              {.name = "whitespace",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "keep whitespace in character n-grams"},
+              {.name = "return_sentence_level_score",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "also return each sample's chrF: {score, sentence_scores}"},
+          },
       .make = [](const Options& o) { return std::make_unique<ChrF>(o); },
       // TorchMetrics accepts preds/target of different lengths in update() (text: pairs are zipped;
       // clustering: raised at compute()), so the contract test rejects one input too many instead.
       .rejects_mismatched_rows = false,
       .examples = {{.doc = "TorchMetrics' docstring example",
-                    .batches = Json::array({{{"preds", {"the cat is on the mat"}},
-                                             {"target", Json::array({{"there is a cat on the mat", "a cat is on the mat"}})}}}),
+                    .batches = Json::array(
+                        {{{"preds", {"the cat is on the mat"}},
+                          {"target", Json::array({{"there is a cat on the mat", "a cat is on the mat"}})}}}),
                     .expected = {{"shape", Json::array()}, {"data", {0.8640}}},
                     .atol = 5e-5}},
   };

@@ -3,9 +3,9 @@
 // `substitution_cost`, computed as TorchMetrics does (sacrebleu's TER beam, see
 // kernels/edit_distance.hpp). State: the sum and count of distances, or with reduction
 // none/None every distance (cat), which compute returns ([] for one sample, as TorchMetrics: TR3).
+#include "wasmetrics/kernels/edit_distance.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/utf8.hpp"
-#include "wasmetrics/kernels/edit_distance.hpp"
 #include "wasmetrics/text/text_inputs.hpp"
 #include "wasmetrics/text/token_interner.hpp"
 
@@ -77,27 +77,36 @@ MetricSpec edit_distance_spec() {
       .doc = "Levenshtein distance between characters of prediction and reference, reduced over samples.",
       .inputs = {{"preds", false, "prediction(s): a string or a list of strings", InputKind::text},
                  {"target", false, "reference(s): a string or a list of strings of the same length", InputKind::text}},
-      .options = {
-          {.name = "substitution_cost", .type = OptionType::integer, .default_value = 1, .min = 0,
-           .doc = "cost of a substitution (insertions and deletions cost 1)"},
-          {.name = "reduction", .type = OptionType::string, .default_value = "mean", .choices = {"mean", "sum", "none"},
-           .nullable = true, .doc = "mean or sum over samples, or none/null: one distance per sample"},
-      },
+      .options =
+          {
+              {.name = "substitution_cost",
+               .type = OptionType::integer,
+               .default_value = 1,
+               .min = 0,
+               .doc = "cost of a substitution (insertions and deletions cost 1)"},
+              {.name = "reduction",
+               .type = OptionType::string,
+               .default_value = "mean",
+               .choices = {"mean", "sum", "none"},
+               .nullable = true,
+               .doc = "mean or sum over samples, or none/null: one distance per sample"},
+          },
       .make = [](const Options& o) { return std::make_unique<EditDistance>(o); },
       .batching = Batching::ordered,  // one result per unit/sample, in update order
-      .examples = {
-          {.doc = "TorchMetrics' docstring example",
-           .batches = Json::array({{{"preds", {"rain"}}, {"target", {"shine"}}}}),
-           .expected = scalar_json(3)},
-          {.doc = "substitution_cost=2 (docstring)",
-           .args = {{"substitution_cost", 2}},
-           .batches = Json::array({{{"preds", {"rain"}}, {"target", {"shine"}}}}),
-           .expected = scalar_json(5)},
-          {.doc = "reduction=None: one distance per sample (docstring)",
-           .args = {{"reduction", nullptr}},
-           .batches = Json::array({{{"preds", {"rain", "lnaguaeg"}}, {"target", {"shine", "language"}}}}),
-           .expected = {{"shape", {2}}, {"data", {3, 4}}}},
-      },
+      .examples =
+          {
+              {.doc = "TorchMetrics' docstring example",
+               .batches = Json::array({{{"preds", {"rain"}}, {"target", {"shine"}}}}),
+               .expected = scalar_json(3)},
+              {.doc = "substitution_cost=2 (docstring)",
+               .args = {{"substitution_cost", 2}},
+               .batches = Json::array({{{"preds", {"rain"}}, {"target", {"shine"}}}}),
+               .expected = scalar_json(5)},
+              {.doc = "reduction=None: one distance per sample (docstring)",
+               .args = {{"reduction", nullptr}},
+               .batches = Json::array({{{"preds", {"rain", "lnaguaeg"}}, {"target", {"shine", "language"}}}}),
+               .expected = {{"shape", {2}}, {"data", {3, 4}}}},
+          },
   };
 }
 

@@ -79,9 +79,13 @@ class ErrorRate final : public Metric {
     const double errors = get("errors"), target = get("target_tokens"), preds = get("preds_tokens");
     // Division as float tensors divide: x/0 is +-inf, 0/0 NaN.
     switch (rate_) {
-      case Rate::wer: case Rate::cer: return Result::scalar(errors / target);
-      case Rate::mer: return Result::scalar(errors / get("max_tokens"));
-      case Rate::wil: case Rate::wip: {
+      case Rate::wer:
+      case Rate::cer:
+        return Result::scalar(errors / target);
+      case Rate::mer:
+        return Result::scalar(errors / get("max_tokens"));
+      case Rate::wil:
+      case Rate::wip: {
         const double neg_hits = errors - get("max_tokens");  // TorchMetrics' "errors - total" (TR4)
         const double wip = (neg_hits / target) * (neg_hits / preds);
         return Result::scalar(rate_ == Rate::wip ? wip : 1.0 - wip);
@@ -111,13 +115,14 @@ class ErrorRate final : public Metric {
         for (std::size_t v : {static_cast<std::size_t>(c.op), c.target_start, c.target_end, c.pred_start, c.pred_end})
           ops.push_back(static_cast<double>(v));
       auto count = [](std::int64_t v) { return Result::scalar(static_cast<double>(v)); };
-      pairs.push_back(Result::dict({{"hits", count(a.hits)},
-                                    {"substitutions", count(a.substitutions)},
-                                    {"insertions", count(a.insertions)},
-                                    {"deletions", count(a.deletions)},
-                                    {"ops", Result(Tensor{std::move(ops), {static_cast<std::int64_t>(a.chunks.size()), 5}})},
-                                    {"target_spans", spans(t)},
-                                    {"preds_spans", spans(p)}}));
+      pairs.push_back(
+          Result::dict({{"hits", count(a.hits)},
+                        {"substitutions", count(a.substitutions)},
+                        {"insertions", count(a.insertions)},
+                        {"deletions", count(a.deletions)},
+                        {"ops", Result(Tensor{std::move(ops), {static_cast<std::int64_t>(a.chunks.size()), 5}})},
+                        {"target_spans", spans(t)},
+                        {"preds_spans", spans(p)}}));
     }
     return Result::list(std::move(pairs));
   }
@@ -167,9 +172,7 @@ class ErrorRate final : public Metric {
     return out;
   }
 
-  static Result spans(const Tokens& t) {
-    return Result(Tensor{t.spans, {static_cast<std::int64_t>(t.ids.size()), 2}});
-  }
+  static Result spans(const Tokens& t) { return Result(Tensor{t.spans, {static_cast<std::int64_t>(t.ids.size()), 2}}); }
 
   Rate rate_;
 };
@@ -191,7 +194,8 @@ MetricExample docstring_example(double value) {
 QuerySpec alignment_query(bool chars) {
   const std::string unit = chars ? "character (code point)" : "word (str.split())";
   return {.name = "alignment",
-          .doc = "Per-pair edit alignment of the given pairs at the " + unit + " level, what a reviewer "
+          .doc = "Per-pair edit alignment of the given pairs at the " + unit +
+                 " level, what a reviewer "
                  "checks (jiwer's process_words/process_characters); it does not read or change the "
                  "accumulated state. One entry per pair: hits, substitutions, insertions, deletions (their "
                  "S + D + I is the edit distance the metric counts; among minimum-edit alignments the one "
@@ -199,10 +203,16 @@ QuerySpec alignment_query(bool chars) {
                  "target_start, target_end, pred_start, pred_end; token ranges, end exclusive), "
                  "target_spans and preds_spans [T, 2] (each token's start and end in UTF-16 code units, "
                  "JS string indices). In JS, alignTranscripts() gives the same with names and token text.",
-          .options = {{.name = "preds", .type = OptionType::string_list, .default_value = nullptr, .nullable = true,
+          .options = {{.name = "preds",
+                       .type = OptionType::string_list,
+                       .default_value = nullptr,
+                       .nullable = true,
                        .doc = "the transcriptions to align"},
-                      {.name = "target", .type = OptionType::string_list, .default_value = nullptr,
-                       .nullable = true, .doc = "their references, one per transcription"}}};
+                      {.name = "target",
+                       .type = OptionType::string_list,
+                       .default_value = nullptr,
+                       .nullable = true,
+                       .doc = "their references, one per transcription"}}};
 }
 
 MetricSpec error_rate_spec(std::string name, std::string doc, Rate rate, double example) {
@@ -224,25 +234,27 @@ MetricSpec error_rate_spec(std::string name, std::string doc, Rate rate, double 
 }  // namespace
 
 MetricSpec word_error_rate_spec() {
-  return error_rate_spec("WordErrorRate", "Word error rate: word-level edit distance over the number of reference words.",
-                         Rate::wer, 0.5);
+  return error_rate_spec(
+      "WordErrorRate", "Word error rate: word-level edit distance over the number of reference words.", Rate::wer, 0.5);
 }
 MetricSpec char_error_rate_spec() {
-  return error_rate_spec("CharErrorRate",
-                         "Character error rate: code-point-level edit distance over the number of reference characters.",
-                         Rate::cer, 0.3415);
+  return error_rate_spec(
+      "CharErrorRate", "Character error rate: code-point-level edit distance over the number of reference characters.",
+      Rate::cer, 0.3415);
 }
 MetricSpec match_error_rate_spec() {
-  return error_rate_spec("MatchErrorRate", "Match error rate: word edit distance over max(reference, prediction) words.",
-                         Rate::mer, 0.4444);
+  return error_rate_spec("MatchErrorRate",
+                         "Match error rate: word edit distance over max(reference, prediction) words.", Rate::mer,
+                         0.4444);
 }
 MetricSpec word_info_lost_spec() {
   return error_rate_spec("WordInfoLost", "Word information lost: 1 - WordInfoPreserved.", Rate::wil, 0.6528);
 }
 MetricSpec word_info_preserved_spec() {
-  return error_rate_spec("WordInfoPreserved",
-                         "Word information preserved: hits^2 / (reference words * predicted words), hits as TorchMetrics counts them.",
-                         Rate::wip, 0.3472);
+  return error_rate_spec(
+      "WordInfoPreserved",
+      "Word information preserved: hits^2 / (reference words * predicted words), hits as TorchMetrics counts them.",
+      Rate::wip, 0.3472);
 }
 
 }  // namespace wasmetrics

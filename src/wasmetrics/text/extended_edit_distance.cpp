@@ -24,7 +24,9 @@ std::u32string rstrip(std::u32string s) {
   return s;
 }
 
-bool unicode_digit(char32_t c) { return (c >= '0' && c <= '9') || (c > 127 && text::is_number(c)); }  // re's \d (approx.: N)
+bool unicode_digit(char32_t c) {
+  return (c >= '0' && c <= '9') || (c > 127 && text::is_number(c));
+}  // re's \d (approx.: N)
 
 // _preprocess_en
 std::u32string preprocess_en(std::u32string s) {
@@ -100,7 +102,8 @@ double eed(std::u32string_view hyp, std::u32string_view ref, const EedParams& p,
   next.assign(n + 1, inf);
   for (std::size_t w = 1; w <= ref.size(); ++w) {
     for (std::size_t i = 0; i <= n; ++i) {
-      next[i] = i > 0 ? std::min({next[i - 1] + p.deletion, row[i - 1] + (hyp[i - 1] != ref[w - 1] ? 1.0 : 0.0), row[i] + p.insertion})
+      next[i] = i > 0 ? std::min({next[i - 1] + p.deletion, row[i - 1] + (hyp[i - 1] != ref[w - 1] ? 1.0 : 0.0),
+                                  row[i] + p.insertion})
                       : row[i] + 1.0;
     }
     const std::size_t min_index = static_cast<std::size_t>(std::min_element(next.begin(), next.end()) - next.begin());
@@ -121,7 +124,8 @@ double eed(std::u32string_view hyp, std::u32string_view ref, const EedParams& p,
 class ExtendedEditDistance final : public Metric {
  public:
   explicit ExtendedEditDistance(Options o)
-      : Metric(std::move(o)), japanese_(options().get_string("language") == "ja"),
+      : Metric(std::move(o)),
+        japanese_(options().get_string("language") == "ja"),
         sentence_level_(options().get_bool("return_sentence_level_score")),
         params_{options().get_number("alpha"), options().get_number("rho"), options().get_number("deletion"),
                 options().get_number("insertion")} {}
@@ -168,7 +172,8 @@ class ExtendedEditDistance final : public Metric {
     if (!sentence_level_) return Result::scalar(average);
     auto sentences = s["sentence_eed"].as<double>();
     return Result::dict({{"score", Result::scalar(average)},
-                         {"sentence_scores", Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
+                         {"sentence_scores",
+                          Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
   }
 
  private:
@@ -185,16 +190,34 @@ MetricSpec extended_edit_distance_spec() {
       .doc = "Extended edit distance (EED): character edit distance with jumps and a coverage penalty, best reference.",
       .inputs = {{"preds", false, "hypotheses: a string or a list of strings", InputKind::text},
                  {"target", false, "references: one list of reference strings per hypothesis", InputKind::text_lists}},
-      .options = {
-          {.name = "language", .type = OptionType::string, .default_value = "en", .choices = {"en", "ja"},
-           .doc = "preprocessing: en (punctuation spaced off) or ja (NFKC)"},
-          {.name = "return_sentence_level_score", .type = OptionType::boolean, .default_value = false,
-           .doc = "also return each sample's EED: {score, sentence_scores}"},
-          {.name = "alpha", .type = OptionType::number, .default_value = 2.0, .min = 0, .doc = "cost of a jump"},
-          {.name = "rho", .type = OptionType::number, .default_value = 0.3, .min = 0, .doc = "weight of the coverage penalty"},
-          {.name = "deletion", .type = OptionType::number, .default_value = 0.2, .min = 0, .doc = "cost of a deletion"},
-          {.name = "insertion", .type = OptionType::number, .default_value = 1.0, .min = 0, .doc = "cost of an insertion"},
-      },
+      .options =
+          {
+              {.name = "language",
+               .type = OptionType::string,
+               .default_value = "en",
+               .choices = {"en", "ja"},
+               .doc = "preprocessing: en (punctuation spaced off) or ja (NFKC)"},
+              {.name = "return_sentence_level_score",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "also return each sample's EED: {score, sentence_scores}"},
+              {.name = "alpha", .type = OptionType::number, .default_value = 2.0, .min = 0, .doc = "cost of a jump"},
+              {.name = "rho",
+               .type = OptionType::number,
+               .default_value = 0.3,
+               .min = 0,
+               .doc = "weight of the coverage penalty"},
+              {.name = "deletion",
+               .type = OptionType::number,
+               .default_value = 0.2,
+               .min = 0,
+               .doc = "cost of a deletion"},
+              {.name = "insertion",
+               .type = OptionType::number,
+               .default_value = 1.0,
+               .min = 0,
+               .doc = "cost of an insertion"},
+          },
       .make = [](const Options& o) { return std::make_unique<ExtendedEditDistance>(o); },
       .examples = {{.doc = "TorchMetrics' docstring example",
                     .batches = Json::array({{{"preds", {"this is the prediction", "here is an other sample"}},

@@ -13,8 +13,9 @@ class NgramCounter {
  public:
   // BLEU's clipped counts for orders 1..max_n: numerator[n-1] += sum over the hypothesis' n-grams
   // of min(count in hypothesis, max count in any one reference); denominator[n-1] += hypothesis n-grams.
-  void clipped_counts(std::span<const std::uint32_t> hypothesis, std::span<const std::span<const std::uint32_t>> references,
-                      int max_n, double* numerator, double* denominator);
+  void clipped_counts(std::span<const std::uint32_t> hypothesis,
+                      std::span<const std::span<const std::uint32_t>> references, int max_n, double* numerator,
+                      double* denominator);
 
   // sum over n-grams of min(count in a, count in b) for one order n (chrF, ROUGE-N).
   std::int64_t overlap(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b, int n);

@@ -12,7 +12,8 @@ namespace {
 class Perplexity final : public Metric {
  public:
   explicit Perplexity(Options o)
-      : Metric(std::move(o)), has_ignore_(!options().is_null("ignore_index")),
+      : Metric(std::move(o)),
+        has_ignore_(!options().is_null("ignore_index")),
         ignore_index_(has_ignore_ ? options().get_int("ignore_index") : 0) {}
 
  protected:
@@ -28,12 +29,14 @@ class Perplexity final : public Metric {
     const TensorView& target = in[1];
     if (preds.ndim() != 3)
       fail(name(), ": `preds` must be 3-D [batch_size, seq_len, vocab_size], got shape ", shape_str(preds.shape));
-    if (target.ndim() != 2) fail(name(), ": `target` must be 2-D [batch_size, seq_len], got shape ", shape_str(target.shape));
+    if (target.ndim() != 2)
+      fail(name(), ": `target` must be 2-D [batch_size, seq_len], got shape ", shape_str(target.shape));
     if (preds.shape[0] != target.shape[0] || preds.shape[1] != target.shape[1])
       fail(name(), ": `preds` and `target` must agree in their first two dimensions, got ", shape_str(preds.shape),
            " and ", shape_str(target.shape));
     require_floating(name(), "preds", preds);
-    if (target.dtype != DType::int64) fail(name(), ": `target` must be an int64 tensor, got ", dtype_name(target.dtype));
+    if (target.dtype != DType::int64)
+      fail(name(), ": `target` must be an int64 tensor, got ", dtype_name(target.dtype));
     const std::int64_t vocab = preds.shape[2];
     const std::int64_t tokens = target.numel();
     const auto* labels = target.as<std::int64_t>();
@@ -60,7 +63,8 @@ class Perplexity final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    return Result::scalar(std::exp(s["total_log_probs"].as<double>()[0] / static_cast<double>(s["count"].as<std::int64_t>()[0])));
+    return Result::scalar(
+        std::exp(s["total_log_probs"].as<double>()[0] / static_cast<double>(s["count"].as<std::int64_t>()[0])));
   }
 
  private:
@@ -77,12 +81,16 @@ MetricSpec perplexity_spec() {
       .doc = "Perplexity of a language model: exp of the mean negative log-likelihood of the target tokens.",
       .inputs = {{"preds", false, "logits, float [batch_size, seq_len, vocab_size]"},
                  {"target", false, "token ids, int64 [batch_size, seq_len]"}},
-      .options = {{.name = "ignore_index", .type = OptionType::integer, .default_value = nullptr, .nullable = true,
+      .options = {{.name = "ignore_index",
+                   .type = OptionType::integer,
+                   .default_value = nullptr,
+                   .nullable = true,
                    .doc = "target value whose tokens are left out"}},
       .make = [](const Options& o) { return std::make_unique<Perplexity>(o); },
       .examples = {{.doc = "uniform logits over 4 tokens: perplexity 4",
-                    .batches = Json::array({{{"preds", {{"dtype", "float32"}, {"shape", {1, 2, 4}}, {"data", {0, 0, 0, 0, 1, 1, 1, 1}}}},
-                                             {"target", {{"dtype", "int64"}, {"shape", {1, 2}}, {"data", {3, 0}}}}}}),
+                    .batches = Json::array(
+                        {{{"preds", {{"dtype", "float32"}, {"shape", {1, 2, 4}}, {"data", {0, 0, 0, 0, 1, 1, 1, 1}}}},
+                          {"target", {{"dtype", "int64"}, {"shape", {1, 2}}, {"data", {3, 0}}}}}}),
                     .expected = {{"shape", Json::array()}, {"data", {4.0}}}}},
   };
 }

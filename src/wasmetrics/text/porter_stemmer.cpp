@@ -7,13 +7,22 @@
 namespace wasmetrics::text {
 namespace {
 
-bool ends_with(std::string_view w, std::string_view s) { return w.size() >= s.size() && w.substr(w.size() - s.size()) == s; }
+bool ends_with(std::string_view w, std::string_view s) {
+  return w.size() >= s.size() && w.substr(w.size() - s.size()) == s;
+}
 
 bool is_consonant(std::string_view w, std::size_t i) {
   switch (w[i]) {
-    case 'a': case 'e': case 'i': case 'o': case 'u': return false;
-    case 'y': return i == 0 ? true : !is_consonant(w, i - 1);
-    default: return true;
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u':
+      return false;
+    case 'y':
+      return i == 0 ? true : !is_consonant(w, i - 1);
+    default:
+      return true;
   }
 }
 
@@ -44,7 +53,7 @@ bool ends_cvc(std::string_view w) {
 }
 
 struct Rule {
-  std::string_view suffix;       // "*d": a double consonant ending
+  std::string_view suffix;  // "*d": a double consonant ending
   std::string replacement;
   std::function<bool(std::string_view)> condition;  // on the stem; empty: always
 };
@@ -93,7 +102,8 @@ std::string step1b(const std::string& w) {
   return apply_rules(stem, {{"at", "ate", {}},
                             {"bl", "ble", {}},
                             {"iz", "ize", {}},
-                            {"*d", std::string(1, last), [last](std::string_view) { return last != 'l' && last != 's' && last != 'z'; }},
+                            {"*d", std::string(1, last),
+                             [last](std::string_view) { return last != 'l' && last != 's' && last != 'z'; }},
                             {"", "e", [](std::string_view s) { return measure(s) == 1 && ends_cvc(s); }}});
 }
 
@@ -105,34 +115,65 @@ std::string step2(const std::string& w) {
   if (ends_with(w, "alli") && positive_measure(std::string_view(w).substr(0, w.size() - 4)))
     return step2(w.substr(0, w.size() - 4) + "al");
   const std::string word = w;
-  return apply_rules(w, {{"ational", "ate", positive_measure}, {"tional", "tion", positive_measure},
-                         {"enci", "ence", positive_measure},   {"anci", "ance", positive_measure},
-                         {"izer", "ize", positive_measure},    {"bli", "ble", positive_measure},
-                         {"alli", "al", positive_measure},     {"entli", "ent", positive_measure},
-                         {"eli", "e", positive_measure},       {"ousli", "ous", positive_measure},
-                         {"ization", "ize", positive_measure}, {"ation", "ate", positive_measure},
-                         {"ator", "ate", positive_measure},     {"alism", "al", positive_measure},
-                         {"iveness", "ive", positive_measure}, {"fulness", "ful", positive_measure},
-                         {"ousness", "ous", positive_measure}, {"aliti", "al", positive_measure},
-                         {"iviti", "ive", positive_measure},   {"biliti", "ble", positive_measure},
+  return apply_rules(w, {{"ational", "ate", positive_measure},
+                         {"tional", "tion", positive_measure},
+                         {"enci", "ence", positive_measure},
+                         {"anci", "ance", positive_measure},
+                         {"izer", "ize", positive_measure},
+                         {"bli", "ble", positive_measure},
+                         {"alli", "al", positive_measure},
+                         {"entli", "ent", positive_measure},
+                         {"eli", "e", positive_measure},
+                         {"ousli", "ous", positive_measure},
+                         {"ization", "ize", positive_measure},
+                         {"ation", "ate", positive_measure},
+                         {"ator", "ate", positive_measure},
+                         {"alism", "al", positive_measure},
+                         {"iveness", "ive", positive_measure},
+                         {"fulness", "ful", positive_measure},
+                         {"ousness", "ous", positive_measure},
+                         {"aliti", "al", positive_measure},
+                         {"iviti", "ive", positive_measure},
+                         {"biliti", "ble", positive_measure},
                          {"fulli", "ful", positive_measure},
-                         {"logi", "log", [word](std::string_view) { return positive_measure(std::string_view(word).substr(0, word.size() - 3)); }}});
+                         {"logi", "log", [word](std::string_view) {
+                            return positive_measure(std::string_view(word).substr(0, word.size() - 3));
+                          }}});
 }
 
 std::string step3(const std::string& w) {
-  return apply_rules(w, {{"icate", "ic", positive_measure}, {"ative", "", positive_measure}, {"alize", "al", positive_measure},
-                         {"iciti", "ic", positive_measure}, {"ical", "ic", positive_measure}, {"ful", "", positive_measure},
+  return apply_rules(w, {{"icate", "ic", positive_measure},
+                         {"ative", "", positive_measure},
+                         {"alize", "al", positive_measure},
+                         {"iciti", "ic", positive_measure},
+                         {"ical", "ic", positive_measure},
+                         {"ful", "", positive_measure},
                          {"ness", "", positive_measure}});
 }
 
 std::string step4(const std::string& w) {
   auto gt1 = [](std::string_view s) { return measure(s) > 1; };
-  return apply_rules(w, {{"al", "", gt1},   {"ance", "", gt1}, {"ence", "", gt1}, {"er", "", gt1},   {"ic", "", gt1},
-                         {"able", "", gt1}, {"ible", "", gt1}, {"ant", "", gt1},  {"ement", "", gt1}, {"ment", "", gt1},
-                         {"ent", "", gt1},
-                         {"ion", "", [](std::string_view s) { return measure(s) > 1 && !s.empty() && (s.back() == 's' || s.back() == 't'); }},
-                         {"ou", "", gt1},   {"ism", "", gt1},  {"ate", "", gt1},  {"iti", "", gt1},  {"ous", "", gt1},
-                         {"ive", "", gt1},  {"ize", "", gt1}});
+  return apply_rules(
+      w, {{"al", "", gt1},
+          {"ance", "", gt1},
+          {"ence", "", gt1},
+          {"er", "", gt1},
+          {"ic", "", gt1},
+          {"able", "", gt1},
+          {"ible", "", gt1},
+          {"ant", "", gt1},
+          {"ement", "", gt1},
+          {"ment", "", gt1},
+          {"ent", "", gt1},
+          {"ion", "",
+           [](std::string_view s) { return measure(s) > 1 && !s.empty() && (s.back() == 's' || s.back() == 't'); }},
+          {"ou", "", gt1},
+          {"ism", "", gt1},
+          {"ate", "", gt1},
+          {"iti", "", gt1},
+          {"ous", "", gt1},
+          {"ive", "", gt1},
+          {"ize", "", gt1}});
 }
 
 std::string step5a(const std::string& w) {
@@ -146,7 +187,9 @@ std::string step5a(const std::string& w) {
 
 std::string step5b(const std::string& w) {
   const std::string word = w;
-  return apply_rules(w, {{"ll", "l", [word](std::string_view) { return measure(std::string_view(word).substr(0, word.size() - 1)) > 1; }}});
+  return apply_rules(w, {{"ll", "l", [word](std::string_view) {
+                            return measure(std::string_view(word).substr(0, word.size() - 1)) > 1;
+                          }}});
 }
 
 }  // namespace
@@ -154,10 +197,10 @@ std::string step5b(const std::string& w) {
 std::string porter_stem(std::string word) {
   // NLTK's irregular forms
   static const std::pair<std::string_view, std::string_view> pool[] = {
-      {"sky", "sky"},         {"skies", "sky"},     {"dying", "die"},     {"lying", "lie"},
-      {"tying", "tie"},       {"news", "news"},     {"innings", "inning"}, {"inning", "inning"},
-      {"outings", "outing"},  {"outing", "outing"}, {"cannings", "canning"}, {"canning", "canning"},
-      {"howe", "howe"},       {"proceed", "proceed"}, {"exceed", "exceed"}, {"succeed", "succeed"},
+      {"sky", "sky"},        {"skies", "sky"},       {"dying", "die"},        {"lying", "lie"},
+      {"tying", "tie"},      {"news", "news"},       {"innings", "inning"},   {"inning", "inning"},
+      {"outings", "outing"}, {"outing", "outing"},   {"cannings", "canning"}, {"canning", "canning"},
+      {"howe", "howe"},      {"proceed", "proceed"}, {"exceed", "exceed"},    {"succeed", "succeed"},
   };
   for (auto& [form, stem] : pool)
     if (word == form) return std::string(stem);

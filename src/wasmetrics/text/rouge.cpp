@@ -3,9 +3,9 @@
 // sample against its references (accumulate="best": the reference with the best F-measure of the
 // FIRST key, reported for every key (TR8); "avg": the mean over references), averaged over samples.
 // Tokens: lowercase, runs of [a-z0-9]; with use_stemmer, nltk's Porter stemmer on tokens longer
-// than 3. ROUGE-L's LCS is bit-parallel (kernels/edit_distance.hpp). rougeLsum splits texts into sentences after . ! ? followed by whitespace (what nltk's
-// Punkt does on texts without abbreviations). State: per key and score the sum over samples,
-// and the sample count (exact merge; the result is their mean).
+// than 3. ROUGE-L's LCS is bit-parallel (kernels/edit_distance.hpp). rougeLsum splits texts into sentences after . ! ?
+// followed by whitespace (what nltk's Punkt does on texts without abbreviations). State: per key and score the sum over
+// samples, and the sample count (exact merge; the result is their mean).
 #include <map>
 
 #include "wasmetrics/core/registry.hpp"
@@ -19,7 +19,7 @@
 namespace wasmetrics {
 namespace {
 
-const std::vector<std::string> kRougeKeys = {"rouge1", "rouge2", "rouge3", "rouge4", "rouge5", "rouge6",
+const std::vector<std::string> kRougeKeys = {"rouge1", "rouge2", "rouge3", "rouge4", "rouge5",   "rouge6",
                                              "rouge7", "rouge8", "rouge9", "rougeL", "rougeLsum"};
 constexpr int kL = -1, kLsum = -2;  // key codes besides the n-gram orders 1..9
 
@@ -53,8 +53,10 @@ class Tokenizer {
       word.clear();
     };
     for (char32_t c : lowered) {
-      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) word.push_back(static_cast<char>(c));
-      else flush();
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        word.push_back(static_cast<char>(c));
+      else
+        flush();
     }
     flush();
   }
@@ -66,7 +68,8 @@ class Tokenizer {
     if (!sentences) return;
     std::size_t start = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
-      const bool end = (s[i] == U'.' || s[i] == U'!' || s[i] == U'?') && i + 1 < s.size() && text::is_python_whitespace(s[i + 1]);
+      const bool end =
+          (s[i] == U'.' || s[i] == U'!' || s[i] == U'?') && i + 1 < s.size() && text::is_python_whitespace(s[i + 1]);
       if (end || i + 1 == s.size()) {
         out.sentences.emplace_back();
         tokens(std::u32string_view(s).substr(start, i + 1 - start), out.sentences.back());
@@ -85,7 +88,8 @@ class Tokenizer {
 };
 
 // LCS table of target (rows) x pred (columns), as rouge.py's _lcs(..., return_full_table=True).
-std::vector<std::vector<std::int32_t>> lcs_table(std::span<const std::uint32_t> pred, std::span<const std::uint32_t> target) {
+std::vector<std::vector<std::int32_t>> lcs_table(std::span<const std::uint32_t> pred,
+                                                 std::span<const std::uint32_t> target) {
   std::vector<std::vector<std::int32_t>> t(target.size() + 1, std::vector<std::int32_t>(pred.size() + 1, 0));
   for (std::size_t i = 1; i <= target.size(); ++i)
     for (std::size_t j = 1; j <= pred.size(); ++j)
@@ -141,8 +145,10 @@ Score rouge_lsum(const Tokens& pred, const Tokens& target) {
 
 class Rouge final : public Metric {
  public:
-  explicit Rouge(Options o) : Metric(std::move(o)), stem_(options().get_bool("use_stemmer")),
-                              best_(options().get_string("accumulate") == "best") {
+  explicit Rouge(Options o)
+      : Metric(std::move(o)),
+        stem_(options().get_bool("use_stemmer")),
+        best_(options().get_string("accumulate") == "best") {
     for (auto& k : options().get_strings("rouge_keys")) {
       if (std::find(keys_.begin(), keys_.end(), k) != keys_.end()) continue;
       keys_.push_back(k);
@@ -179,9 +185,9 @@ class Rouge final : public Metric {
     const auto preds = text::text_samples(name(), "preds", in[0]);
     // A lone prediction string takes a list of strings as its references; a list of predictions,
     // one reference each.
-    const auto target = text::reference_lists(name(), "target", in[1],
-                                              in[0].text.depth == 0 ? text::FlatReferences::all_for_one_sample
-                                                                    : text::FlatReferences::one_per_sample);
+    const auto target = text::reference_lists(
+        name(), "target", in[1],
+        in[0].text.depth == 0 ? text::FlatReferences::all_for_one_sample : text::FlatReferences::one_per_sample);
     const std::size_t n = std::min(preds.size(), target.size());
     Tokenizer tokenizer(stem_);
     text::NgramCounter counter;
@@ -249,15 +255,23 @@ MetricSpec rouge_score_spec() {
       .doc = "ROUGE-N, ROUGE-L and ROUGE-Lsum precision, recall and F-measure, averaged over samples.",
       .inputs = {{"preds", false, "summaries: a string or a list of strings", InputKind::text},
                  {"target", false, "references: one string or one list of strings per summary", InputKind::text_lists}},
-      .options = {
-          {.name = "use_stemmer", .type = OptionType::boolean, .default_value = false,
-           .doc = "Porter-stem tokens longer than 3 characters (nltk's PorterStemmer)"},
-          {.name = "accumulate", .type = OptionType::string, .default_value = "best", .choices = {"avg", "best"},
-           .doc = "several references: the best one (by the first key's F-measure) or their average"},
-          {.name = "rouge_keys", .type = OptionType::string_list,
-           .default_value = Json::array({"rouge1", "rouge2", "rougeL", "rougeLsum"}), .choices = kRougeKeys,
-           .doc = "the ROUGE variants to report (the first one picks the best reference)"},
-      },
+      .options =
+          {
+              {.name = "use_stemmer",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "Porter-stem tokens longer than 3 characters (nltk's PorterStemmer)"},
+              {.name = "accumulate",
+               .type = OptionType::string,
+               .default_value = "best",
+               .choices = {"avg", "best"},
+               .doc = "several references: the best one (by the first key's F-measure) or their average"},
+              {.name = "rouge_keys",
+               .type = OptionType::string_list,
+               .default_value = Json::array({"rouge1", "rouge2", "rougeL", "rougeLsum"}),
+               .choices = kRougeKeys,
+               .doc = "the ROUGE variants to report (the first one picks the best reference)"},
+          },
       .make = [](const Options& o) { return std::make_unique<Rouge>(o); },
       // TorchMetrics accepts preds/target of different lengths in update() (text: pairs are zipped;
       // clustering: raised at compute()), so the contract test rejects one input too many instead.

@@ -22,7 +22,8 @@ struct Record {
   bool has(std::string_view path) const {
     for (std::size_t i = begin; i + 1 < end; i += 2) {
       auto p = text->str(i);
-      if (p == path || (p.size() > path.size() && p.substr(0, path.size()) == path && p[path.size()] == '.')) return true;
+      if (p == path || (p.size() > path.size() && p.substr(0, path.size()) == path && p[path.size()] == '.'))
+        return true;
     }
     return false;
   }
@@ -37,7 +38,8 @@ struct Record {
 std::vector<Record> records(std::string_view metric, std::string_view name, const TensorView& input) {
   if (input.kind != InputKind::records) fail(metric, ": `", name, "` must be a dict or a list of dicts");
   std::vector<Record> out;
-  for (std::size_t j = 0; j < input.text.ngroups; ++j) out.push_back({&input.text, input.text.groups[j], input.text.groups[j + 1]});
+  for (std::size_t j = 0; j < input.text.ngroups; ++j)
+    out.push_back({&input.text, input.text.groups[j], input.text.groups[j + 1]});
   return out;
 }
 
@@ -157,19 +159,27 @@ MetricSpec squad_spec() {
       .name = "SQuAD",
       .family = "text",
       .doc = "SQuAD exact match and F1 (percentages) of predicted answers against the ground-truth answers.",
-      .inputs = {{"preds", false, "a dict {prediction_text, id} or a list of them", InputKind::records,
+      .inputs = {{"preds",
+                  false,
+                  "a dict {prediction_text, id} or a list of them",
+                  InputKind::records,
                   {"prediction_text", "id"}},
-                 {"target", false, "a dict {answers: {text: [...], answer_start: [...]}, id} or a list of them",
-                  InputKind::records, {"answers.text", "answers.answer_start", "id"}}},
+                 {"target",
+                  false,
+                  "a dict {answers: {text: [...], answer_start: [...]}, id} or a list of them",
+                  InputKind::records,
+                  {"answers.text", "answers.answer_start", "id"}}},
       .options = {},
       .make = [](const Options& o) { return std::make_unique<Squad>(o); },
       // TorchMetrics accepts preds/target of different lengths in update() (text: pairs are zipped;
       // clustering: raised at compute()), so the contract test rejects one input too many instead.
       .rejects_mismatched_rows = false,
       .examples = {{.doc = "TorchMetrics' docstring example",
-                    .batches = Json::array({{{"preds", {{{"prediction_text", "1976"}, {"id", "56e10a3be3433e1400422b22"}}}},
-                                             {"target", {{{"answers", {{"answer_start", {97}}, {"text", {"1976"}}}},
-                                                          {"id", "56e10a3be3433e1400422b22"}}}}}}),
+                    .batches =
+                        Json::array({{{"preds", {{{"prediction_text", "1976"}, {"id", "56e10a3be3433e1400422b22"}}}},
+                                      {"target",
+                                       {{{"answers", {{"answer_start", {97}}, {"text", {"1976"}}}},
+                                         {"id", "56e10a3be3433e1400422b22"}}}}}}),
                     .expected = {{"exact_match", {{"shape", Json::array()}, {"data", {100.0}}}},
                                  {"f1", {{"shape", Json::array()}, {"data", {100.0}}}}}}},
   };

@@ -29,11 +29,20 @@ using Words = std::vector<std::uint32_t>;
 
 bool in(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
 bool asian_punctuation(char32_t c) {
-  return c == 0x3001 || c == 0x3002 || in(c, 0x3008, 0x3011) || in(c, 0x3014, 0x301F) || in(c, 0xFF61, 0xFF65) || c == 0x30FB;
+  return c == 0x3001 || c == 0x3002 || in(c, 0x3008, 0x3011) || in(c, 0x3014, 0x301F) || in(c, 0xFF61, 0xFF65) ||
+         c == 0x30FB;
 }
 bool full_width_punctuation(char32_t c) {
   switch (c) {
-    case 0xFF0E: case 0xFF0C: case 0xFF1F: case 0xFF1A: case 0xFF1B: case 0xFF01: case 0xFF02: case 0xFF08: case 0xFF09:
+    case 0xFF0E:
+    case 0xFF0C:
+    case 0xFF1F:
+    case 0xFF1A:
+    case 0xFF1B:
+    case 0xFF01:
+    case 0xFF02:
+    case 0xFF08:
+    case 0xFF09:
       return true;
     default:
       return false;
@@ -63,7 +72,6 @@ std::u32string space_around(std::u32string_view s, bool (*pred)(char32_t)) {
   return out;
 }
 
-
 bool digit(char32_t c) { return c >= '0' && c <= '9'; }
 
 std::u32string normalize_general_and_western(std::u32string s) {
@@ -75,21 +83,33 @@ std::u32string normalize_general_and_western(std::u32string s) {
   replace_all(s, U"&lt;", U"<");
   replace_all(s, U"&gt;", U">");
   s = space_around(s, [](char32_t c) {
-    return in(c, 0x7B, 0x7E) || in(c, 0x5B, 0x60) || in(c, 0x20, 0x26) || in(c, 0x28, 0x2B) || in(c, 0x3A, 0x40) || c == 0x2F;
+    return in(c, 0x7B, 0x7E) || in(c, 0x5B, 0x60) || in(c, 0x20, 0x26) || in(c, 0x28, 0x2B) || in(c, 0x3A, 0x40) ||
+           c == 0x2F;
   });
   replace_all(s, U"'s ", U" 's ");
   if (s.size() >= 2 && s.compare(s.size() - 2, 2, U"'s") == 0) s.replace(s.size() - 2, 2, U" 's");
   auto dot_comma = [](char32_t c) { return c == U'.' || c == U','; };
   auto not_digit = [](char32_t c) { return !digit(c); };
   s = text::sub_pairs(s, not_digit, dot_comma, [](std::u32string& o, char32_t a, char32_t b) {
-    o.push_back(a); o.push_back(U' '); o.push_back(b); o.push_back(U' ');
+    o.push_back(a);
+    o.push_back(U' ');
+    o.push_back(b);
+    o.push_back(U' ');
   });
   s = text::sub_pairs(s, dot_comma, not_digit, [](std::u32string& o, char32_t a, char32_t b) {
-    o.push_back(U' '); o.push_back(a); o.push_back(U' '); o.push_back(b);
+    o.push_back(U' ');
+    o.push_back(a);
+    o.push_back(U' ');
+    o.push_back(b);
   });
-  s = text::sub_pairs(s, digit, [](char32_t c) { return c == U'-'; }, [](std::u32string& o, char32_t a, char32_t b) {
-    o.push_back(a); o.push_back(U' '); o.push_back(b); o.push_back(U' ');
-  });
+  s = text::sub_pairs(
+      s, digit, [](char32_t c) { return c == U'-'; },
+      [](std::u32string& o, char32_t a, char32_t b) {
+        o.push_back(a);
+        o.push_back(U' ');
+        o.push_back(b);
+        o.push_back(U' ');
+      });
   return s;
 }
 
@@ -136,7 +156,8 @@ class BeamLevenshtein {
       op_[j] = Op::insert;
     }
     const double ratio = n ? static_cast<double>(m) / static_cast<double>(n) : 1.0;
-    const auto beam = static_cast<std::int64_t>(ratio / 2 > kBeamWidth ? std::ceil(ratio / 2 + kBeamWidth) : kBeamWidth);
+    const auto beam =
+        static_cast<std::int64_t>(ratio / 2 > kBeamWidth ? std::ceil(ratio / 2 + kBeamWidth) : kBeamWidth);
     for (std::size_t i = 1; i <= n; ++i) {
       const auto diag = static_cast<std::int64_t>(std::floor(static_cast<double>(i) * ratio));
       const std::int64_t lo = std::max<std::int64_t>(0, diag - beam);
@@ -232,8 +253,10 @@ std::pair<std::int64_t, Words> shift_words(const Words& pred, const Words& targe
   std::vector<int> target_errors, pred_errors;
   std::int64_t ref_pos = -1, hyp_pos = -1;
   for (Op o : trace) {
-    if (o == Op::insert) o = Op::remove;
-    else if (o == Op::remove) o = Op::insert;
+    if (o == Op::insert)
+      o = Op::remove;
+    else if (o == Op::remove)
+      o = Op::insert;
     if (o == Op::nothing || o == Op::substitute) {
       ++hyp_pos;
       ++ref_pos;
@@ -251,7 +274,8 @@ std::pair<std::int64_t, Words> shift_words(const Words& pred, const Words& targe
   }
   auto error_sum = [](const std::vector<int>& e, std::int64_t a, std::int64_t len) {
     std::int64_t s = 0;
-    for (std::int64_t k = a; k < a + len && k < static_cast<std::int64_t>(e.size()); ++k) s += e[static_cast<std::size_t>(k)];
+    for (std::int64_t k = a; k < a + len && k < static_cast<std::int64_t>(e.size()); ++k)
+      s += e[static_cast<std::size_t>(k)];
     return s;
   };
   struct Best {
@@ -266,16 +290,19 @@ std::pair<std::int64_t, Words> shift_words(const Words& pred, const Words& targe
       for (std::int64_t length = 1; length < kMaxShiftSize; ++length) {
         if (pred[static_cast<std::size_t>(ps + length - 1)] != target[static_cast<std::size_t>(ts + length - 1)]) break;
         // candidate (ps, ts, length), unless a corner case
-        const bool skip = error_sum(pred_errors, ps, length) == 0 || error_sum(target_errors, ts, length) == 0 ||
-                          (ps <= alignment[static_cast<std::size_t>(ts)] && alignment[static_cast<std::size_t>(ts)] < ps + length);
+        const bool skip =
+            error_sum(pred_errors, ps, length) == 0 || error_sum(target_errors, ts, length) == 0 ||
+            (ps <= alignment[static_cast<std::size_t>(ts)] && alignment[static_cast<std::size_t>(ts)] < ps + length);
         if (!skip) {
           std::int64_t prev_idx = -1;
           for (std::int64_t offset = -1; offset < length; ++offset) {
             std::int64_t idx;
-            if (ts + offset == -1) idx = 0;
+            if (ts + offset == -1)
+              idx = 0;
             else if (ts + offset < nt && alignment[static_cast<std::size_t>(ts + offset)] != -2)
               idx = alignment[static_cast<std::size_t>(ts + offset)] + 1;
-            else break;
+            else
+              break;
             if (idx == prev_idx) continue;
             prev_idx = idx;
             Words shifted = perform_shift(pred, ps, length, idx);
@@ -372,7 +399,8 @@ class TranslationEditRate final : public Metric {
     if (!sentence_level_) return Result::scalar(score);
     auto sentences = s["sentence_ter"].as<double>();
     return Result::dict({{"score", Result::scalar(score)},
-                         {"sentence_scores", Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
+                         {"sentence_scores",
+                          Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
   }
 
  private:
@@ -389,20 +417,34 @@ MetricSpec translation_edit_rate_spec() {
       .doc = "Translation edit rate (TER): edits incl. block shifts per reference word, best reference per sample.",
       .inputs = {{"preds", false, "hypotheses: a string or a list of strings", InputKind::text},
                  {"target", false, "references: one list of reference strings per hypothesis", InputKind::text_lists}},
-      .options = {
-          {.name = "normalize", .type = OptionType::boolean, .default_value = false,
-           .doc = "tercom's general and western tokenization (punctuation split off)"},
-          {.name = "no_punctuation", .type = OptionType::boolean, .default_value = false, .doc = "remove punctuation"},
-          {.name = "lowercase", .type = OptionType::boolean, .default_value = true, .doc = "compare lowercased text"},
-          {.name = "asian_support", .type = OptionType::boolean, .default_value = false,
-           .doc = "with normalize/no_punctuation: split CJK characters, handle Asian punctuation"},
-          {.name = "return_sentence_level_score", .type = OptionType::boolean, .default_value = false,
-           .doc = "also return each sample's TER: {score, sentence_scores}"},
-      },
+      .options =
+          {
+              {.name = "normalize",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "tercom's general and western tokenization (punctuation split off)"},
+              {.name = "no_punctuation",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "remove punctuation"},
+              {.name = "lowercase",
+               .type = OptionType::boolean,
+               .default_value = true,
+               .doc = "compare lowercased text"},
+              {.name = "asian_support",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "with normalize/no_punctuation: split CJK characters, handle Asian punctuation"},
+              {.name = "return_sentence_level_score",
+               .type = OptionType::boolean,
+               .default_value = false,
+               .doc = "also return each sample's TER: {score, sentence_scores}"},
+          },
       .make = [](const Options& o) { return std::make_unique<TranslationEditRate>(o); },
       .examples = {{.doc = "TorchMetrics' docstring example",
-                    .batches = Json::array({{{"preds", {"the cat is on the mat"}},
-                                             {"target", Json::array({{"there is a cat on the mat", "a cat is on the mat"}})}}}),
+                    .batches = Json::array(
+                        {{{"preds", {"the cat is on the mat"}},
+                          {"target", Json::array({{"there is a cat on the mat", "a cat is on the mat"}})}}}),
                     .expected = {{"shape", Json::array()}, {"data", {0.1538}}},
                     .atol = 5e-5}},
   };

@@ -37,7 +37,14 @@ void check_strings(std::string_view metric, std::string_view name, const TextVie
 bool is_python_whitespace(char32_t c) {
   if (c <= 0x20) return c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
   switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return c >= 0x2000 && c <= 0x200A;
@@ -104,8 +111,9 @@ ReferenceLists reference_lists(std::string_view metric, std::string_view name, c
 Corpus translation_corpus(std::string_view metric, const TensorView& preds, const TensorView& target) {
   Corpus c;
   c.hypotheses = text_samples(metric, "preds", preds);
-  c.references = reference_lists(metric, "target", target,
-                                 c.hypotheses.size() == 1 ? FlatReferences::all_for_one_sample : FlatReferences::one_per_sample);
+  c.references =
+      reference_lists(metric, "target", target,
+                      c.hypotheses.size() == 1 ? FlatReferences::all_for_one_sample : FlatReferences::one_per_sample);
   bool all_nonempty = true;
   for (std::size_t j = 0; j < c.references.size(); ++j) all_nonempty = all_nonempty && c.references.count(j) > 0;
   if (!c.hypotheses.empty() && all_nonempty && c.references.size() != c.hypotheses.size())

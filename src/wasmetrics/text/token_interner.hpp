@@ -30,7 +30,7 @@ class WordInterner {
     std::uint32_t id;  // kEmpty: free
   };
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  std::vector<Slot> slots_;  // power-of-two size, at most half full
+  std::vector<Slot> slots_;              // power-of-two size, at most half full
   std::vector<std::string_view> words_;  // by id
 };
 

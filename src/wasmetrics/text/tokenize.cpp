@@ -39,7 +39,6 @@ std::u32string join_words(std::u32string_view s) {
   return out;
 }
 
-
 // _SacreBLEUTokenizer._tokenize_regex (13a and zh).
 std::u32string tokenize_regex(std::u32string_view line) {
   // ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> " \1 "
@@ -60,14 +59,25 @@ std::u32string tokenize_regex(std::u32string_view line) {
   auto dot_comma = [](char32_t c) { return c == U'.' || c == U','; };
   auto not_digit = [](char32_t c) { return !is_digit(c); };
   s = sub_pairs(s, not_digit, dot_comma, [](std::u32string& o, char32_t a, char32_t b) {  // "\1 \2 "
-    o.push_back(a); o.push_back(U' '); o.push_back(b); o.push_back(U' ');
+    o.push_back(a);
+    o.push_back(U' ');
+    o.push_back(b);
+    o.push_back(U' ');
   });
   s = sub_pairs(s, dot_comma, not_digit, [](std::u32string& o, char32_t a, char32_t b) {  // " \1 \2"
-    o.push_back(U' '); o.push_back(a); o.push_back(U' '); o.push_back(b);
+    o.push_back(U' ');
+    o.push_back(a);
+    o.push_back(U' ');
+    o.push_back(b);
   });
-  s = sub_pairs(s, is_digit, [](char32_t c) { return c == U'-'; }, [](std::u32string& o, char32_t a, char32_t b) {
-    o.push_back(a); o.push_back(U' '); o.push_back(b); o.push_back(U' ');
-  });
+  s = sub_pairs(
+      s, is_digit, [](char32_t c) { return c == U'-'; },
+      [](std::u32string& o, char32_t a, char32_t b) {
+        o.push_back(a);
+        o.push_back(U' ');
+        o.push_back(b);
+        o.push_back(U' ');
+      });
   return join_words(s);
 }
 
@@ -75,7 +85,10 @@ std::u32string tokenize_regex(std::u32string_view line) {
 // range (and "\u2f800".."\u2fa1d") holds the single characters after U+2000 up to U+2A6D (and
 // after U+2F80 up to U+2FA1), not the CJK extension the comment names. Kept as TorchMetrics has it.
 bool is_chinese_char(char32_t c) {
-  struct R { char32_t lo, hi; bool lo_exclusive; };
+  struct R {
+    char32_t lo, hi;
+    bool lo_exclusive;
+  };
   static constexpr R ranges[] = {
       {0x3400, 0x4DB5, false}, {0x4E00, 0x9FA5, false}, {0x9FA6, 0x9FBB, false}, {0xF900, 0xFA2D, false},
       {0xFA30, 0xFA6A, false}, {0xFA70, 0xFAD9, false}, {0x2000, 0x2A6D, true},  {0x2F80, 0x2FA1, true},
@@ -133,10 +146,16 @@ std::u32string sacrebleu_tokenize(std::u32string_view line, SacreTokenizer t) {
       // (\P{N})(\p{P}) -> "\1 \2 ", (\p{P})(\P{N}) -> " \1 \2", (\p{S}) -> " \1 "
       auto not_number = [](char32_t c) { return !is_number(c); };
       std::u32string s = sub_pairs(line, not_number, is_punctuation, [](std::u32string& o, char32_t a, char32_t b) {
-        o.push_back(a); o.push_back(U' '); o.push_back(b); o.push_back(U' ');
+        o.push_back(a);
+        o.push_back(U' ');
+        o.push_back(b);
+        o.push_back(U' ');
       });
       s = sub_pairs(s, is_punctuation, not_number, [](std::u32string& o, char32_t a, char32_t b) {
-        o.push_back(U' '); o.push_back(a); o.push_back(U' '); o.push_back(b);
+        o.push_back(U' ');
+        o.push_back(a);
+        o.push_back(U' ');
+        o.push_back(b);
       });
       std::u32string out;
       for (char32_t c : s) {

@@ -63,7 +63,8 @@ constexpr char32_t kLCount = 19, kVCount = 21, kTCount = 28, kNCount = kVCount *
 std::uint8_t combining(char32_t c) {
   const CombiningClass* lo = tables::combining_class;
   const CombiningClass* hi = lo + tables::combining_class_size;
-  const CombiningClass* it = std::upper_bound(lo, hi, c, [](char32_t v, const CombiningClass& r) { return v < r.first; });
+  const CombiningClass* it =
+      std::upper_bound(lo, hi, c, [](char32_t v, const CombiningClass& r) { return v < r.first; });
   return it != lo && c <= (it - 1)->last ? (it - 1)->value : 0;
 }
 
@@ -75,9 +76,10 @@ char32_t compose(char32_t a, char32_t b) {
     return a + (b - kTBase);
   const Composition* lo = tables::composition;
   const Composition* hi = lo + tables::composition_size;
-  const Composition* it = std::lower_bound(lo, hi, std::pair(a, b), [](const Composition& c, std::pair<char32_t, char32_t> k) {
-    return c.first < k.first || (c.first == k.first && c.second < k.second);
-  });
+  const Composition* it =
+      std::lower_bound(lo, hi, std::pair(a, b), [](const Composition& c, std::pair<char32_t, char32_t> k) {
+        return c.first < k.first || (c.first == k.first && c.second < k.second);
+      });
   return it != hi && it->first == a && it->second == b ? it->composite : 0;
 }
 
@@ -98,12 +100,17 @@ std::u32string nfkc(std::u32string_view s) {
       continue;
     }
     const NfkdEntry* it = std::lower_bound(lo, hi, c, [](const NfkdEntry& e, char32_t v) { return e.cp < v; });
-    if (it != hi && it->cp == c) d.append(tables::nfkd_data + it->offset, it->length);
-    else d.push_back(c);
+    if (it != hi && it->cp == c)
+      d.append(tables::nfkd_data + it->offset, it->length);
+    else
+      d.push_back(c);
   }
   // 2. canonical ordering: each run of non-starters stably sorted by combining class
   for (std::size_t i = 0; i < d.size();) {
-    if (combining(d[i]) == 0) { ++i; continue; }
+    if (combining(d[i]) == 0) {
+      ++i;
+      continue;
+    }
     std::size_t j = i;
     while (j < d.size() && combining(d[j]) != 0) ++j;
     std::stable_sort(d.begin() + static_cast<std::ptrdiff_t>(i), d.begin() + static_cast<std::ptrdiff_t>(j),

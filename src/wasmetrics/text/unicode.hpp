@@ -8,12 +8,28 @@
 
 namespace wasmetrics::text {
 
-struct CodeRange { char32_t first, last; };
-struct CodeMap { char32_t from, to; };
-struct CodeExpansion { char32_t from; char32_t to[3]; int n; };
-struct NfkdEntry { char32_t cp; std::uint32_t offset, length; };
-struct CombiningClass { char32_t first, last; std::uint8_t value; };
-struct Composition { char32_t first, second, composite; };
+struct CodeRange {
+  char32_t first, last;
+};
+struct CodeMap {
+  char32_t from, to;
+};
+struct CodeExpansion {
+  char32_t from;
+  char32_t to[3];
+  int n;
+};
+struct NfkdEntry {
+  char32_t cp;
+  std::uint32_t offset, length;
+};
+struct CombiningClass {
+  char32_t first, last;
+  std::uint8_t value;
+};
+struct Composition {
+  char32_t first, second, composite;
+};
 
 namespace tables {
 extern const CodeRange punctuation[], symbol[], number[], letter[];
@@ -31,10 +47,10 @@ extern const Composition composition[];
 extern const std::size_t composition_size;
 }  // namespace tables
 
-bool is_punctuation(char32_t c);  // \p{P}
-bool is_symbol(char32_t c);       // \p{S}
-bool is_number(char32_t c);       // \p{N}
-bool is_word_char(char32_t c);    // Python re's \w: letters, numbers, '_'
+bool is_punctuation(char32_t c);        // \p{P}
+bool is_symbol(char32_t c);             // \p{S}
+bool is_number(char32_t c);             // \p{N}
+bool is_word_char(char32_t c);          // Python re's \w: letters, numbers, '_'
 bool is_ascii_punctuation(char32_t c);  // Python's string.punctuation
 // Python's str.lower() of `s`, appended to `out`.
 void append_lower(std::u32string_view s, std::u32string& out);

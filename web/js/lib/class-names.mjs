@@ -9,7 +9,9 @@
  * ids that are not non-negative integers.
  */
 export function parseClassNames(text, what = 'the class names') {
-  const t = String(text ?? '').replace(/^\uFEFF/, '').trim();
+  const t = String(text ?? '')
+    .replace(/^\uFEFF/, '')
+    .trim();
   if (!t) return null;
   if (/^[[{]/.test(t)) {
     let v;
@@ -22,7 +24,8 @@ export function parseClassNames(text, what = 'the class names') {
     if (v && typeof v === 'object') {
       const out = [];
       for (const [id, name] of Object.entries(v)) {
-        if (!/^\d+$/.test(id) || Number(id) > 65535) throw new Error(`${what}: "${id}" is not a class id (a non-negative integer)`);
+        if (!/^\d+$/.test(id) || Number(id) > 65535)
+          throw new Error(`${what}: "${id}" is not a class id (a non-negative integer)`);
         out[Number(id)] = String(name);
       }
       return out;

@@ -22,7 +22,9 @@ function distinct(c) {
 
 /** The columns that can slice the rows: role 'ignore' (not a prediction, target or id), 2..MAX_SLICES values. */
 export function sliceCandidates(columns) {
-  return columns.filter((c) => c.role === 'ignore' && c.values.length > 0 && distinct(c) >= 2 && distinct(c) <= MAX_SLICES);
+  return columns.filter(
+    (c) => c.role === 'ignore' && c.values.length > 0 && distinct(c) >= 2 && distinct(c) <= MAX_SLICES,
+  );
 }
 
 /** The column the page slices by unless told otherwise: the first text candidate, else none. */
@@ -59,7 +61,8 @@ export function predictedLabels(preds, threshold) {
     }
     return { data: out, shape: [n] };
   }
-  if (threshold !== undefined && threshold !== null) return { data: binaryLabels(preds.data, threshold), shape: preds.shape };
+  if (threshold !== undefined && threshold !== null)
+    return { data: binaryLabels(preds.data, threshold), shape: preds.shape };
   return preds;
 }
 
@@ -83,35 +86,80 @@ export function accuracySpec(task, { threshold, numClasses }) {
  * `focus` (any scalar metric), reporting each resample to `progress(done, total)`. Fields are
  * {key: number} with keys as the page's data-key shows them.
  */
-export function compareModels(wm, { task, preds, predsB, target, threshold, numClasses, focus }, value, progress = null) {
+export function compareModels(
+  wm,
+  { task, preds, predsB, target, threshold, numClasses, focus },
+  value,
+  progress = null,
+) {
   const n = target.shape[0];
   const tests = [];
   const acc = accuracySpec(task, { threshold, numClasses });
   if (acc) {
     const a = value(acc.name, acc.options, preds);
     const b = value(acc.name, acc.options, predsB);
-    const r = wm.mcnemarTest(correctness(preds, target, task === 'binary' ? threshold : null), correctness(predsB, target, task === 'binary' ? threshold : null));
+    const r = wm.mcnemarTest(
+      correctness(preds, target, task === 'binary' ? threshold : null),
+      correctness(predsB, target, task === 'binary' ? threshold : null),
+    );
     // the per-row correctness must be the package's accuracy, or the test would be on other numbers
     if (Math.abs(r.accuracyA - a) > 1e-9 || Math.abs(r.accuracyB - b) > 1e-9) {
-      throw new Error(`McNemar: the per-row correctness (${r.accuracyA}, ${r.accuracyB}) disagrees with ${acc.name} (${a}, ${b})`);
+      throw new Error(
+        `McNemar: the per-row correctness (${r.accuracyA}, ${r.accuracyB}) disagrees with ${acc.name} (${a}, ${b})`,
+      );
     }
-    tests.push({ ...acc, a, b, test: 'mcnemar', label: `McNemar (${r.method === 'exact' ? 'exact binomial' : 'chi-square, continuity-corrected'}; ${r.onlyA} rows only A right, ${r.onlyB} only B right)`,
-      fields: { difference: b - a, statistic: r.statistic, pValue: r.pValue } });
+    tests.push({
+      ...acc,
+      a,
+      b,
+      test: 'mcnemar',
+      label: `McNemar (${r.method === 'exact' ? 'exact binomial' : 'chi-square, continuity-corrected'}; ${r.onlyA} rows only A right, ${r.onlyB} only B right)`,
+      fields: { difference: b - a, statistic: r.statistic, pValue: r.pValue },
+    });
   }
   if (task === 'binary' && preds.shape.length === 1) {
     const a = value('BinaryAUROC', {}, preds);
     const b = value('BinaryAUROC', {}, predsB);
     const r = wm.delongTest(preds.data, predsB.data, target.data);
-    tests.push({ name: 'BinaryAUROC', options: {}, a, b, test: 'delong', label: 'DeLong (two correlated AUROCs)',
-      fields: { difference: r.difference, statistic: r.z, pValue: r.pValue, 'interval.0': r.interval[0], 'interval.1': r.interval[1] } });
+    tests.push({
+      name: 'BinaryAUROC',
+      options: {},
+      a,
+      b,
+      test: 'delong',
+      label: 'DeLong (two correlated AUROCs)',
+      fields: {
+        difference: r.difference,
+        statistic: r.z,
+        pValue: r.pValue,
+        'interval.0': r.interval[0],
+        'interval.1': r.interval[1],
+      },
+    });
   }
   if (focus) {
     const numBootstraps = bootstrapCount(n);
     const m = wm.createMetric(focus.name, focus.options);
     try {
-      const r = wm.pairedBootstrap(m, [preds, target], [predsB, target], { numBootstraps, seed: BOOTSTRAP_SEED, onProgress: progress });
-      tests.push({ ...focus, a: r.valueA, b: r.valueB, test: 'bootstrap', numBootstraps, label: `paired bootstrap (${numBootstraps} resamples, seed ${BOOTSTRAP_SEED}, 95% percentile interval)`,
-        fields: { difference: r.difference, pValue: r.pValue, 'interval.0': r.interval[0], 'interval.1': r.interval[1] } });
+      const r = wm.pairedBootstrap(m, [preds, target], [predsB, target], {
+        numBootstraps,
+        seed: BOOTSTRAP_SEED,
+        onProgress: progress,
+      });
+      tests.push({
+        ...focus,
+        a: r.valueA,
+        b: r.valueB,
+        test: 'bootstrap',
+        numBootstraps,
+        label: `paired bootstrap (${numBootstraps} resamples, seed ${BOOTSTRAP_SEED}, 95% percentile interval)`,
+        fields: {
+          difference: r.difference,
+          pValue: r.pValue,
+          'interval.0': r.interval[0],
+          'interval.1': r.interval[1],
+        },
+      });
     } finally {
       m.dispose();
     }

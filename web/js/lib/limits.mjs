@@ -11,8 +11,10 @@ const plural = (n, what) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' 
 /** Refuses a table as soon as its header row is known (a CSV's first chunk). */
 export function checkColumnCount(columns, what = 'the file') {
   if (columns > MAX_COLUMNS) {
-    throw new Error(`${what} has ${plural(columns, 'column')}: the page takes at most ${MAX_COLUMNS.toLocaleString('en-US')} ` +
-      '(one score column per class or label, plus target and id columns); evaluate wider data with the npm package');
+    throw new Error(
+      `${what} has ${plural(columns, 'column')}: the page takes at most ${MAX_COLUMNS.toLocaleString('en-US')} ` +
+        '(one score column per class or label, plus target and id columns); evaluate wider data with the npm package',
+    );
   }
 }
 

@@ -34,7 +34,8 @@ export function matchMasks(predFiles, targetFiles, accept = isPng) {
     }
     return m;
   };
-  const p = index(predFiles), t = index(targetFiles);
+  const p = index(predFiles),
+    t = index(targetFiles);
   const keys = [...p.keys()].filter((k) => t.has(k)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   return {
     pairs: keys.map((k) => ({ name: k, pred: p.get(k), target: t.get(k) })),

@@ -5,9 +5,17 @@
 // tested in tests/js/web-lib.test.mjs against hand-made files of every dtype.
 
 export const DTYPES = {
-  b1: [1, Uint8Array, 'bool'], i1: [1, Int8Array], u1: [1, Uint8Array], i2: [2, Int16Array], u2: [2, Uint16Array],
-  i4: [4, Int32Array], u4: [4, Uint32Array], i8: [8, BigInt64Array], u8: [8, BigUint64Array],
-  f4: [4, Float32Array], f8: [8, Float64Array],
+  b1: [1, Uint8Array, 'bool'],
+  i1: [1, Int8Array],
+  u1: [1, Uint8Array],
+  i2: [2, Int16Array],
+  u2: [2, Uint16Array],
+  i4: [4, Int32Array],
+  u4: [4, Uint32Array],
+  i8: [8, BigInt64Array],
+  u8: [8, BigUint64Array],
+  f4: [4, Float32Array],
+  f8: [8, Float64Array],
 };
 
 /**
@@ -16,7 +24,10 @@ export const DTYPES = {
  *   Float64Array (exact below 2^53: labels and counts), bool a Uint8Array with dtype 'bool'.
  */
 export function parseNpy(bytes) {
-  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength);
+  const u8 =
+    bytes instanceof Uint8Array
+      ? bytes
+      : new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength);
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
   if (u8.length < 10 || magic.some((b, i) => u8[i] !== b)) throw new Error('not a .npy file (no \\x93NUMPY magic)');
   const major = u8[6];
@@ -31,16 +42,25 @@ export function parseNpy(bytes) {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`.npy header is not a NumPy header: ${header.slice(0, 80)}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`.npy shape (${shapeText}) is not a tuple of sizes`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new Error(`.npy header is not a NumPy header: ${header.slice(0, 80)}`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new Error(`.npy shape (${shapeText}) is not a tuple of sizes`);
   const m = /^([<>|=])([biuf])(\d+)$/.exec(descr);
   const spec = m && DTYPES[m[2] + m[3]];
   if (!spec) throw new Error(`.npy dtype '${descr}' is not supported (bool, int8-64, uint8-64, float32, float64 are)`);
   const [size, Ctor, dtypeName] = spec;
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
-  if (u8.length - offset < count * size) throw new Error(`.npy data is truncated: shape (${shape.join(', ')}) needs ${count * size} bytes, the file has ${u8.length - offset}`);
+  if (u8.length - offset < count * size)
+    throw new Error(
+      `.npy data is truncated: shape (${shape.join(', ')}) needs ${count * size} bytes, the file has ${u8.length - offset}`,
+    );
   // Copy into an aligned buffer (also detaches the result from the file's bytes).
   const raw = u8.slice(offset, offset + count * size);
   if (m[1] === '>' && size > 1) {
@@ -73,8 +93,18 @@ export function fortranToC(data, shape) {
 
 /** Writes a little-endian C-order .npy (version 1.0): the reverse of parseNpy, for tests and exports. */
 export function writeNpy(data, shape) {
-  const descr = { Float64Array: '<f8', Float32Array: '<f4', Int32Array: '<i4', Int16Array: '<i2', Int8Array: '|i1', Uint8Array: '|u1',
-    Uint16Array: '<u2', Uint32Array: '<u4', BigInt64Array: '<i8', BigUint64Array: '<u8' }[data.constructor.name];
+  const descr = {
+    Float64Array: '<f8',
+    Float32Array: '<f4',
+    Int32Array: '<i4',
+    Int16Array: '<i2',
+    Int8Array: '|i1',
+    Uint8Array: '|u1',
+    Uint16Array: '<u2',
+    Uint32Array: '<u4',
+    BigInt64Array: '<i8',
+    BigUint64Array: '<u8',
+  }[data.constructor.name];
   if (!descr) throw new Error(`writeNpy: ${data.constructor.name} is not supported`);
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const total = 10 + header.length + 1;

@@ -1,8 +1,16 @@
 // Columns of a parsed CSV/JSON table, header detection and numeric cell parsing. Pure functions:
 // used by the parse worker and tested in Node (tests/js/web-lib.test.mjs).
 
-export const SPECIAL = new Map([['nan', NaN], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity],
-  ['infinity', Infinity], ['-infinity', -Infinity], ['true', 1], ['false', 0]]);
+export const SPECIAL = new Map([
+  ['nan', NaN],
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['-inf', -Infinity],
+  ['infinity', Infinity],
+  ['-infinity', -Infinity],
+  ['true', 1],
+  ['false', 0],
+]);
 
 /** The number a CSV cell holds, or undefined if it is text. An empty cell is NaN (missing). */
 export function cellNumber(s) {
@@ -39,10 +47,21 @@ export function detectHeader(rows) {
   const rest = rows.slice(1, 200);
   if (rest.length === 0) return first.every(isText);
   for (let j = 0; j < first.length; j++) {
-    if (isText(first[j]) && rest.some((r) => r[j] !== undefined && !isText(r[j]) && String(r[j]).trim() !== '')) return true;
+    if (isText(first[j]) && rest.some((r) => r[j] !== undefined && !isText(r[j]) && String(r[j]).trim() !== ''))
+      return true;
   }
-  if (first.length >= 3 && isBlank(first[0]) && isIndexRow(first.slice(1)) && rest.every((r) => !isBlank(r[0]))) return true;
-  if (isIndexRow(first) && rest.some((r) => r.some((c) => { const v = cellNumber(c); return v !== undefined && Number.isFinite(v) && !Number.isInteger(v); }))) return true;
+  if (first.length >= 3 && isBlank(first[0]) && isIndexRow(first.slice(1)) && rest.every((r) => !isBlank(r[0])))
+    return true;
+  if (
+    isIndexRow(first) &&
+    rest.some((r) =>
+      r.some((c) => {
+        const v = cellNumber(c);
+        return v !== undefined && Number.isFinite(v) && !Number.isInteger(v);
+      }),
+    )
+  )
+    return true;
   if (!first.every(isText)) return false;
   return first.every((h, j) => !rest.some((r) => r[j] === h));
 }
@@ -100,7 +119,8 @@ export class ColumnBuilder {
   }
 
   code(cell) {
-    const key = cell === null || cell === undefined ? '' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell).trim();
+    const key =
+      cell === null || cell === undefined ? '' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell).trim();
     let c = this.codes.get(key);
     if (c === undefined) {
       c = this.codes.size;
@@ -114,8 +134,15 @@ export class ColumnBuilder {
     const base = { name: this.name, unnamed: this.unnamed };
     if (this.texts === 0 || this.texts <= this.numbers - this.missingCount) {
       // numeric; its text cells (if any) are bad cells, its empty/NaN cells missing ones
-      return { ...base, values: this.values.slice(0, n), categories: null, badCells: this.textCells, badCount: this.texts,
-        missing: this.missing, missingCount: this.missingCount };
+      return {
+        ...base,
+        values: this.values.slice(0, n),
+        categories: null,
+        badCells: this.textCells,
+        badCount: this.texts,
+        missing: this.missing,
+        missingCount: this.missingCount,
+      };
     }
     // categorical (labels): numbers become categories by their text; an empty (or NaN) cell is
     // the category '' and is listed as missing (every value stays a code of a category)
@@ -161,9 +188,12 @@ export class TableBuilder {
       rows = rows.slice(i);
       i = 0;
       if (rows.length === 0) return;
-      this.header = hasHeader === 'auto' ? detectHeader(rows.slice(0, 400).filter((r) => !blank(r))) : Boolean(hasHeader);
+      this.header =
+        hasHeader === 'auto' ? detectHeader(rows.slice(0, 400).filter((r) => !blank(r))) : Boolean(hasHeader);
       const unnamed = (h) => isBlank(h) || /^Unnamed: \d+$/.test(String(h).trim());
-      const names = this.header ? rows[0].map((h, j) => (isBlank(h) ? `column ${j + 1}` : String(h).trim())) : rows[0].map((_, j) => `column ${j + 1}`);
+      const names = this.header
+        ? rows[0].map((h, j) => (isBlank(h) ? `column ${j + 1}` : String(h).trim()))
+        : rows[0].map((_, j) => `column ${j + 1}`);
       const seen = new Map();
       this.columns = names.map((n, j) => {
         const k = (seen.get(n) ?? 0) + 1;
@@ -184,7 +214,9 @@ export class TableBuilder {
         continue;
       }
       if (row.length !== width) {
-        throw new Error(`line ${this.line} has ${row.length} field${row.length === 1 ? '' : 's'} but ${this.header ? 'the header has' : 'the first line has'} ${width}`);
+        throw new Error(
+          `line ${this.line} has ${row.length} field${row.length === 1 ? '' : 's'} but ${this.header ? 'the header has' : 'the first line has'} ${width}`,
+        );
       }
       for (let j = 0; j < width; j++) this.columns[j].push(row[j]);
       this.rows++;
@@ -195,8 +227,15 @@ export class TableBuilder {
     if (!this.columns || this.rows === 0) throw new Error('no data rows');
     // e.g. JSON records without keys, [{}] (found by fuzz/js/readers.mjs)
     if (this.columns.length === 0) throw new Error('no data columns');
-    return { kind: 'table', rows: this.rows, header: this.header, firstLine: this.header ? 2 : 1, skippedLines: this.skipped, rowWord: this.skipBlank ? 'line' : 'record',
-      columns: this.columns.map((c) => c.finish()) };
+    return {
+      kind: 'table',
+      rows: this.rows,
+      header: this.header,
+      firstLine: this.header ? 2 : 1,
+      skippedLines: this.skipped,
+      rowWord: this.skipBlank ? 'line' : 'record',
+      columns: this.columns.map((c) => c.finish()),
+    };
   }
 }
 
@@ -222,7 +261,10 @@ export function nestedToTensor(value, what = 'array') {
       data[k++] = x;
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[d]) throw new Error(`${what} is ragged: ${what}${path} has ${Array.isArray(v) ? v.length : 'no'} entries, expected ${shape[d]}`);
+    if (!Array.isArray(v) || v.length !== shape[d])
+      throw new Error(
+        `${what} is ragged: ${what}${path} has ${Array.isArray(v) ? v.length : 'no'} entries, expected ${shape[d]}`,
+      );
     for (let i = 0; i < v.length; i++) walk(v[i], d + 1, `${path}[${i}]`);
   };
   walk(value, 0, '');
@@ -231,16 +273,28 @@ export function nestedToTensor(value, what = 'array') {
 
 /** A parsed JSON document as a dataset: records, columns, a nested array, or {preds, target}. */
 export function jsonToDataset(doc) {
-  if (doc && typeof doc === 'object' && !Array.isArray(doc) && Array.isArray(doc.annotations) && Array.isArray(doc.images)) {
+  if (
+    doc &&
+    typeof doc === 'object' &&
+    !Array.isArray(doc) &&
+    Array.isArray(doc.annotations) &&
+    Array.isArray(doc.images)
+  ) {
     throw new Error('this is COCO JSON (object detection); the demo does not read COCO files yet');
   }
   if (Array.isArray(doc) && doc.length && doc[0] && typeof doc[0] === 'object' && !Array.isArray(doc[0])) {
     const names = Object.keys(doc[0]);
     const t = new TableBuilder();
-    t.add([names, ...doc.map((r, i) => {
-      if (!r || typeof r !== 'object') throw new Error(`record ${i} is not an object`);
-      return names.map((n) => r[n]);
-    })], true);
+    t.add(
+      [
+        names,
+        ...doc.map((r, i) => {
+          if (!r || typeof r !== 'object') throw new Error(`record ${i} is not an object`);
+          return names.map((n) => r[n]);
+        }),
+      ],
+      true,
+    );
     return { ...t.finish(), layout: 'records' };
   }
   if (Array.isArray(doc)) {
@@ -263,7 +317,11 @@ export function jsonToDataset(doc) {
       t.add([keys, ...Array.from({ length: n }, (_, i) => keys.map((k) => doc[k][i]))], true);
       return { ...t.finish(), layout: 'columns' };
     }
-    return { kind: 'tensors', layout: 'keys', tensors: Object.fromEntries(keys.map((k) => [k, nestedToTensor(doc[k], k)])) };
+    return {
+      kind: 'tensors',
+      layout: 'keys',
+      tensors: Object.fromEntries(keys.map((k) => [k, nestedToTensor(doc[k], k)])),
+    };
   }
   throw new Error('the JSON is neither an array nor an object');
 }

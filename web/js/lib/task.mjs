@@ -9,7 +9,8 @@ const ID_RE = /^(id|idx|index|key|name|file|filename|path|sample|sample_id|image
 // Target names: y, y_true, y_test, target(s), label(s), ... and prefixed/suffixed forms such as
 // target_cat or cat_true. sklearn's prediction names (y_pred, y_score, y_prob, y_proba, y_hat)
 // are predictions: the "y_" prefix alone says nothing.
-const TARGET_RE = /^(targets?|labels?|y|y_?true|y_?test|y_?gt|y_?label|y_?target|true|truth|gt|ground_?truth|class|actual)$|^(target|true|gt|label)[_:.-]|[_:.-](true|target|gt|label)$/i;
+const TARGET_RE =
+  /^(targets?|labels?|y|y_?true|y_?test|y_?gt|y_?label|y_?target|true|truth|gt|ground_?truth|class|actual)$|^(target|true|gt|label)[_:.-]|[_:.-](true|target|gt|label)$/i;
 
 /** Whether the values are exactly 0, 1, ..., n-1 (a pandas index). */
 export function isRowIndex(values) {
@@ -40,7 +41,16 @@ export function className(columnName) {
 
 // A column of a 1-D or 2-D array; `source` says where it came from (for "Copy as code").
 function tensorColumns(t, file, base, source) {
-  if (t.shape.length === 1) return [{ name: base, values: Float64Array.from(t.data, Number), categories: null, file, source: { ...source, col: null } }];
+  if (t.shape.length === 1)
+    return [
+      {
+        name: base,
+        values: Float64Array.from(t.data, Number),
+        categories: null,
+        file,
+        source: { ...source, col: null },
+      },
+    ];
   const [n, c] = t.shape;
   return Array.from({ length: c }, (_, j) => {
     const values = new Float64Array(n);
@@ -65,7 +75,13 @@ export function collectColumns(preds, target, roles = new Map()) {
   const tensors = {};
   const add = (ds, side) => {
     if (!ds) return;
-    const base = { format: ds.format ?? 'csv', layout: ds.layout ?? null, file: ds.name, delimiter: ds.delimiter ?? ',', header: ds.header ?? false };
+    const base = {
+      format: ds.format ?? 'csv',
+      layout: ds.layout ?? null,
+      file: ds.name,
+      delimiter: ds.delimiter ?? ',',
+      header: ds.header ?? false,
+    };
     if (ds.kind === 'table') {
       ds.columns.forEach((c, j) => {
         let role = guessRole(c, j);
@@ -79,7 +95,9 @@ export function collectColumns(preds, target, roles = new Map()) {
       for (const [key, t] of Object.entries(ds.tensors)) {
         const role = TARGET_RE.test(key) ? 'target' : side;
         if (t.shape.length >= 3) tensors[role] = { ...t, name: ds.name, source: { ...base, key, col: null } };
-        else for (const c of tensorColumns(t, ds.name, key, { ...base, key })) columns.push({ ...c, role: ID_RE.test(key) ? 'id' : role, ds });
+        else
+          for (const c of tensorColumns(t, ds.name, key, { ...base, key }))
+            columns.push({ ...c, role: ID_RE.test(key) ? 'id' : role, ds });
       }
     }
   };
@@ -98,12 +116,15 @@ const where = (c, row) => (c.ds?.kind === 'table' ? rowPlace(c.ds, row) : `row $
  * columns that look like ids).
  */
 export function checkColumns({ columns }) {
-  const errors = [], warnings = [];
+  const errors = [],
+    warnings = [];
   const used = columns.filter((c) => c.role === 'pred' || c.role === 'target');
   for (const c of used) {
     const what = `column "${c.name}" (${c.file})`;
-    const bad = [...(c.badCells ?? []).map((b) => ({ ...b, why: `"${b.text}" is not a number` })),
-      ...(c.missing ?? []).map((b) => ({ ...b, why: b.text === '' ? 'empty' : `${b.text} (not a number)` }))];
+    const bad = [
+      ...(c.badCells ?? []).map((b) => ({ ...b, why: `"${b.text}" is not a number` })),
+      ...(c.missing ?? []).map((b) => ({ ...b, why: b.text === '' ? 'empty' : `${b.text} (not a number)` })),
+    ];
     let count = (c.badCount ?? 0) + (c.missingCount ?? 0);
     if (!c.badCells) {
       // a column of an array (.npy, JSON): its NaN entries
@@ -115,20 +136,31 @@ export function checkColumns({ columns }) {
     }
     if (count) {
       bad.sort((a, b) => a.row - b.row);
-      errors.push(`${what}: ${count} bad cell${count === 1 ? '' : 's'}: ${bad.slice(0, 10).map((b) => `${where(c, b.row)}: ${b.why}`).join('; ')}${count > 10 ? '; …' : ''}`);
+      errors.push(
+        `${what}: ${count} bad cell${count === 1 ? '' : 's'}: ${bad
+          .slice(0, 10)
+          .map((b) => `${where(c, b.row)}: ${b.why}`)
+          .join('; ')}${count > 10 ? '; …' : ''}`,
+      );
     }
   }
   if (errors.length) return { errors, warnings };
 
-  const pc = used.filter((c) => c.role === 'pred'), tc = used.filter((c) => c.role === 'target');
-  const inUnit = (c) => { const [lo, hi] = range(c.values); return lo >= 0 && hi <= 1; };
+  const pc = used.filter((c) => c.role === 'pred'),
+    tc = used.filter((c) => c.role === 'target');
+  const inUnit = (c) => {
+    const [lo, hi] = range(c.values);
+    return lo >= 0 && hi <= 1;
+  };
   // score columns that look like ids: integers outside [0, 1], all different, beside probability columns
   if (pc.length > 1) {
     for (const c of pc) {
       if (c.categories || inUnit(c) || !isIntegral(c.values) || !pc.some((o) => o !== c && inUnit(o))) continue;
       if (new Set(c.values).size === c.values.length) {
         const [lo, hi] = range(c.values);
-        warnings.push(`column "${c.name}" (${c.file}) holds distinct integers ${lo}..${hi} beside probability columns: it looks like a sample id, not a score; give it the role "sample id"`);
+        warnings.push(
+          `column "${c.name}" (${c.file}) holds distinct integers ${lo}..${hi} beside probability columns: it looks like a sample id, not a score; give it the role "sample id"`,
+        );
       }
     }
   }
@@ -136,10 +168,15 @@ export function checkColumns({ columns }) {
     const t = tc[0];
     const [tlo, thi] = range(t.values);
     const P = pc.length;
-    if (tlo >= 1 && thi === P) warnings.push(`the labels of "${t.name}" run ${tlo}..${thi} with ${P} score columns: they look 1-based, and TorchMetrics counts classes from 0 (subtract 1 from the labels)`);
+    if (tlo >= 1 && thi === P)
+      warnings.push(
+        `the labels of "${t.name}" run ${tlo}..${thi} with ${P} score columns: they look 1-based, and TorchMetrics counts classes from 0 (subtract 1 from the labels)`,
+      );
     const scores = pc.filter((c) => !c.categories);
     if (scores.length === P && scores.every(inUnit)) {
-      let off = 0, first = -1, firstSum = 0;
+      let off = 0,
+        first = -1,
+        firstSum = 0;
       const n = t.values.length;
       for (let i = 0; i < n; i++) {
         let sum = 0;
@@ -149,7 +186,10 @@ export function checkColumns({ columns }) {
           off++;
         }
       }
-      if (off) warnings.push(`${off} of ${n} rows of the ${P} score columns do not sum to 1 (${where(scores[0], first)} sums to ${+firstSum.toPrecision(6)}): they are not softmax probabilities; TorchMetrics uses such scores as they are`);
+      if (off)
+        warnings.push(
+          `${off} of ${n} rows of the ${P} score columns do not sum to 1 (${where(scores[0], first)} sums to ${+firstSum.toPrecision(6)}): they are not softmax probabilities; TorchMetrics uses such scores as they are`,
+        );
     }
   }
   return { errors, warnings };
@@ -160,7 +200,8 @@ function isIntegral(values) {
   return true;
 }
 function range(values) {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < lo) lo = v;
@@ -176,10 +217,16 @@ function range(values) {
  */
 export function buildInputs({ columns, tensors }) {
   if (tensors.pred || tensors.target) {
-    if (!tensors.pred || !tensors.target) throw new Error('segmentation needs a predictions and a targets array of masks ([N, H, W])');
+    if (!tensors.pred || !tensors.target)
+      throw new Error('segmentation needs a predictions and a targets array of masks ([N, H, W])');
     const n = tensors.target.shape[0];
-    return { preds: { data: Float64Array.from(tensors.pred.data, Number), shape: tensors.pred.shape }, target: { data: Float64Array.from(tensors.target.data, Number), shape: tensors.target.shape },
-      ids: Array.from({ length: n }, (_, i) => `mask ${i}`), classNames: null, n };
+    return {
+      preds: { data: Float64Array.from(tensors.pred.data, Number), shape: tensors.pred.shape },
+      target: { data: Float64Array.from(tensors.target.data, Number), shape: tensors.target.shape },
+      ids: Array.from({ length: n }, (_, i) => `mask ${i}`),
+      classNames: null,
+      n,
+    };
   }
   const pc = columns.filter((c) => c.role === 'pred');
   const tc = columns.filter((c) => c.role === 'target');
@@ -188,9 +235,13 @@ export function buildInputs({ columns, tensors }) {
   if (tc.length === 0) throw new Error('no target column: add a targets file, or give a column the role "target"');
   const n = pc[0].values.length;
   const other = [...pc, ...tc].find((c) => c.values.length !== n);
-  if (other) throw new Error(`"${other.name}" (${other.file}) has ${other.values.length} rows but "${pc[0].name}" (${pc[0].file}) has ${n}`);
+  if (other)
+    throw new Error(
+      `"${other.name}" (${other.file}) has ${other.values.length} rows but "${pc[0].name}" (${pc[0].file}) has ${n}`,
+    );
   const textPred = pc.find((c) => c.categories);
-  if (textPred && pc.length > 1) throw new Error(`prediction column "${textPred.name}" holds text; score columns must be numbers`);
+  if (textPred && pc.length > 1)
+    throw new Error(`prediction column "${textPred.name}" holds text; score columns must be numbers`);
 
   let classNames = null;
   if (pc.length > 1 && tc.length === 1) classNames = pc.map((c) => className(c.name));
@@ -202,11 +253,15 @@ export function buildInputs({ columns, tensors }) {
     const cats = c.categories;
     let index;
     const lower = classNames?.map((s) => s.toLowerCase());
-    if (lower && cats.every((s) => lower.includes(s.toLowerCase()))) index = cats.map((s) => lower.indexOf(s.toLowerCase()));
+    if (lower && cats.every((s) => lower.includes(s.toLowerCase())))
+      index = cats.map((s) => lower.indexOf(s.toLowerCase()));
     else {
       classNames ??= [...cats].sort();
       const names = classNames;
-      if (!cats.every((s) => names.includes(s))) throw new Error(`"${c.name}" holds labels (${cats.slice(0, 3).join(', ')}…) that are not the class names ${names.join(', ')}`);
+      if (!cats.every((s) => names.includes(s)))
+        throw new Error(
+          `"${c.name}" holds labels (${cats.slice(0, 3).join(', ')}…) that are not the class names ${names.join(', ')}`,
+        );
       index = cats.map((s) => names.indexOf(s));
     }
     c.labelIndex = Object.fromEntries(cats.map((s, k) => [s, index[k]])); // for "Copy as code"
@@ -224,23 +279,41 @@ export function buildInputs({ columns, tensors }) {
     });
     return { data, shape: [n, cols.length] };
   };
-  const ids = idc ? (idc.categories ? Array.from(idc.values, (k) => idc.categories[k]) : Array.from(idc.values, String)) : null;
-  return { preds: stack(pc), target: stack(tc), ids, classNames, n, predNames: pc.map((c) => c.name), targetNames: tc.map((c) => c.name) };
+  const ids = idc
+    ? idc.categories
+      ? Array.from(idc.values, (k) => idc.categories[k])
+      : Array.from(idc.values, String)
+    : null;
+  return {
+    preds: stack(pc),
+    target: stack(tc),
+    ids,
+    classNames,
+    n,
+    predNames: pc.map((c) => c.name),
+    targetNames: tc.map((c) => c.name),
+  };
 }
 
 /** The task the inputs look like, with its sizes and a one-line reason. */
 export function suggestTask(inputs) {
   const { preds, target } = inputs;
-  const p = preds.shape, t = target.shape;
+  const p = preds.shape,
+    t = target.shape;
   if (t.length >= 3 || p.length >= 3) {
     const sameShape = p.length === t.length && p.every((d, i) => d === t[i]);
     const [, hi] = range(target.data);
     const [, phi] = range(preds.data);
     const scores = p.length === t.length + 1;
     if (!sameShape && !scores) throw new Error(`predictions [${p}] and targets [${t}] do not match as masks`);
-    return { task: 'segmentation', numClasses: Math.max(2, scores ? p[1] : Math.max(hi, phi) + 1), reason: `masks: targets of shape [${t}]` };
+    return {
+      task: 'segmentation',
+      numClasses: Math.max(2, scores ? p[1] : Math.max(hi, phi) + 1),
+      reason: `masks: targets of shape [${t}]`,
+    };
   }
-  const P = p.length === 2 ? p[1] : 1, T = t.length === 2 ? t[1] : 1;
+  const P = p.length === 2 ? p[1] : 1,
+    T = t.length === 2 ? t[1] : 1;
   const tInt = isIntegral(target.data);
   const [tlo, thi] = range(target.data);
   const [plo, phi] = range(preds.data);
@@ -248,19 +321,32 @@ export function suggestTask(inputs) {
     if (!tInt) throw new Error(`the target column holds fractional values but there are ${P} score columns`);
     if (tlo < 0 || thi >= P) {
       const oneBased = tlo >= 1 && thi === P ? ' (they look 1-based: subtract 1)' : '';
-      throw new Error(`the target labels run ${tlo}..${thi} but ${P} score columns mean classes 0..${P - 1}${oneBased}`);
+      throw new Error(
+        `the target labels run ${tlo}..${thi} but ${P} score columns mean classes 0..${P - 1}${oneBased}`,
+      );
     }
     return { task: 'multiclass', numClasses: P, reason: `${P} score columns and one integer target` };
   }
   if (T === 1 && P === 1) {
     const pInt = isIntegral(preds.data);
     if (tInt && tlo >= 0 && thi <= 1 && (pInt ? phi <= 1 && plo >= 0 : true)) {
-      return { task: 'binary', reason: pInt ? 'targets and predictions are 0/1' : 'targets are 0/1 and predictions are scores' };
+      return {
+        task: 'binary',
+        reason: pInt ? 'targets and predictions are 0/1' : 'targets are 0/1 and predictions are scores',
+      };
     }
     if (tInt && pInt && tlo >= 0 && plo >= 0 && thi < 1000) {
-      return { task: 'multiclass', numClasses: Math.max(2, Math.max(thi, phi) + 1), reason: 'integer class labels on both sides' };
+      return {
+        task: 'multiclass',
+        numClasses: Math.max(2, Math.max(thi, phi) + 1),
+        reason: 'integer class labels on both sides',
+      };
     }
-    return { task: 'regression', numOutputs: 1, reason: tInt ? 'integer targets with real-valued predictions' : 'real-valued targets' };
+    return {
+      task: 'regression',
+      numOutputs: 1,
+      reason: tInt ? 'integer targets with real-valued predictions' : 'real-valued targets',
+    };
   }
   if (P !== T) throw new Error(`${P} prediction columns but ${T} target columns`);
   if (tInt && tlo >= 0 && thi <= 1) return { task: 'multilabel', numLabels: T, reason: `${T} target columns of 0/1` };
@@ -268,10 +354,39 @@ export function suggestTask(inputs) {
 }
 
 const DEFAULTS = {
-  binary: ['BinaryAccuracy', 'BinaryPrecision', 'BinaryRecall', 'BinaryF1Score', 'BinaryMatthewsCorrCoef', 'BinaryAUROC', 'BinaryAveragePrecision'],
-  multiclass: ['MulticlassAccuracy', 'MulticlassPrecision', 'MulticlassRecall', 'MulticlassF1Score', 'MulticlassCohenKappa', 'MulticlassAUROC'],
-  multilabel: ['MultilabelAccuracy', 'MultilabelPrecision', 'MultilabelRecall', 'MultilabelF1Score', 'MultilabelHammingDistance', 'MultilabelExactMatch'],
-  regression: ['MeanSquaredError', 'MeanAbsoluteError', 'MeanAbsolutePercentageError', 'R2Score', 'PearsonCorrCoef', 'SpearmanCorrCoef'],
+  binary: [
+    'BinaryAccuracy',
+    'BinaryPrecision',
+    'BinaryRecall',
+    'BinaryF1Score',
+    'BinaryMatthewsCorrCoef',
+    'BinaryAUROC',
+    'BinaryAveragePrecision',
+  ],
+  multiclass: [
+    'MulticlassAccuracy',
+    'MulticlassPrecision',
+    'MulticlassRecall',
+    'MulticlassF1Score',
+    'MulticlassCohenKappa',
+    'MulticlassAUROC',
+  ],
+  multilabel: [
+    'MultilabelAccuracy',
+    'MultilabelPrecision',
+    'MultilabelRecall',
+    'MultilabelF1Score',
+    'MultilabelHammingDistance',
+    'MultilabelExactMatch',
+  ],
+  regression: [
+    'MeanSquaredError',
+    'MeanAbsoluteError',
+    'MeanAbsolutePercentageError',
+    'R2Score',
+    'PearsonCorrCoef',
+    'SpearmanCorrCoef',
+  ],
   segmentation: ['MeanIoU', 'DiceScore', 'MulticlassAccuracy', 'MulticlassJaccardIndex'],
 };
 
@@ -299,7 +414,8 @@ export function dataOptions(spec, suggestion, inputs) {
   if (has('numOutputs') && suggestion.numOutputs > 1) out.numOutputs = suggestion.numOutputs;
   if (has('inputFormat') && suggestion.task === 'segmentation') {
     const fmt = spec.options.find((o) => o.name === 'inputFormat');
-    if (fmt.choices?.includes('index') && inputs.preds.shape.length === inputs.target.shape.length) out.inputFormat = 'index';
+    if (fmt.choices?.includes('index') && inputs.preds.shape.length === inputs.target.shape.length)
+      out.inputFormat = 'index';
   }
   return out;
 }

@@ -10,7 +10,10 @@
  */
 async function inputsOf(files) {
   const [{ splitCsv }, { TableBuilder }, { buildInputs, collectColumns }] = await Promise.all([
-    import('../lib/csv-lite.mjs'), import('../lib/table.mjs'), import('../lib/task.mjs')]);
+    import('../lib/csv-lite.mjs'),
+    import('../lib/table.mjs'),
+    import('../lib/task.mjs'),
+  ]);
   const dataset = (f) => {
     if (!f) return null;
     const table = new TableBuilder({ skipBlank: true });
@@ -20,8 +23,15 @@ async function inputsOf(files) {
   const collected = collectColumns(dataset(files.predictions), dataset(files.targets));
   const inputs = buildInputs(collected);
   const b = dataset(files['predictions-b']);
-  const predsB = b && buildInputs({ columns: [...collectColumns(b, null).columns.filter((c) => c.role === 'pred'),
-    ...collected.columns.filter((c) => c.role === 'target')], tensors: {} }).preds;
+  const predsB =
+    b &&
+    buildInputs({
+      columns: [
+        ...collectColumns(b, null).columns.filter((c) => c.role === 'pred'),
+        ...collected.columns.filter((c) => c.role === 'target'),
+      ],
+      tensors: {},
+    }).preds;
   return { ...inputs, columns: collected.columns, predsB };
 }
 
@@ -58,18 +68,28 @@ async function expectedExtra(cell, files, wasmetrics) {
     const idx = keys.flatMap((k, i) => (k === key ? [i] : []));
     return valueOf(wasmetrics, cell.metric, cell.options, rowsOf(preds, idx), rowsOf(target, idx));
   }
-  if (cell.run === 'A' || cell.run === 'B') return valueOf(wasmetrics, cell.metric, cell.options, cell.run === 'A' ? preds : predsB, target);
+  if (cell.run === 'A' || cell.run === 'B')
+    return valueOf(wasmetrics, cell.metric, cell.options, cell.run === 'A' ? preds : predsB, target);
   const [test, ...field] = cell.key.split('.');
   const pick = (r) => (field[0] === 'interval' ? r.interval[Number(field[1])] : r[field[0]]);
   if (test === 'mcnemar') {
     const threshold = cell.options.threshold ?? null;
-    if (field[0] === 'difference') return valueOf(wasmetrics, cell.metric, cell.options, predsB, target) - valueOf(wasmetrics, cell.metric, cell.options, preds, target);
+    if (field[0] === 'difference')
+      return (
+        valueOf(wasmetrics, cell.metric, cell.options, predsB, target) -
+        valueOf(wasmetrics, cell.metric, cell.options, preds, target)
+      );
     return pick(wasmetrics.mcnemarTest(correctness(preds, target, threshold), correctness(predsB, target, threshold)));
   }
   if (test === 'delong') return pick(wasmetrics.delongTest(preds.data, predsB.data, target.data));
   const m = wasmetrics.createMetric(cell.metric, cell.options);
   try {
-    return pick(wasmetrics.pairedBootstrap(m, [preds, target], [predsB, target], { numBootstraps: bootstrapCount(target.shape[0]), seed: BOOTSTRAP_SEED }));
+    return pick(
+      wasmetrics.pairedBootstrap(m, [preds, target], [predsB, target], {
+        numBootstraps: bootstrapCount(target.shape[0]),
+        seed: BOOTSTRAP_SEED,
+      }),
+    );
   } finally {
     m.dispose();
   }
@@ -89,7 +109,11 @@ export default {
     { name: 'tags', label: 'Photo tags (multilabel)', files: { predictions: 'samples/tags.csv' } },
     { name: 'spam', label: 'Spam (binary)', files: { predictions: 'samples/spam.csv' } },
     { name: 'houses', label: 'House prices (regression)', files: { predictions: '../examples/data/house_prices.csv' } },
-    { name: 'tickets', label: 'Tickets (binary, A/B, by channel)', files: { predictions: 'samples/tickets.csv', 'predictions-b': 'samples/tickets-b.csv' } },
+    {
+      name: 'tickets',
+      label: 'Tickets (binary, A/B, by channel)',
+      files: { predictions: 'samples/tickets.csv', 'predictions-b': 'samples/tickets-b.csv' },
+    },
   ],
   markup: `
   <section class="cell" id="cell-data" data-cell="data">
@@ -196,7 +220,10 @@ export default {
     const inputs = await inputsOf(files);
     const { target } = inputs;
     const threshold = Number(cell.threshold);
-    const preds = cell.computedOn === 'labels' ? { data: Float64Array.from(inputs.preds.data, (v) => (v > threshold ? 1 : 0)), shape: inputs.preds.shape } : inputs.preds;
+    const preds =
+      cell.computedOn === 'labels'
+        ? { data: Float64Array.from(inputs.preds.data, (v) => (v > threshold ? 1 : 0)), shape: inputs.preds.shape }
+        : inputs.preds;
     // the reliability diagram of a multilabel task pools every (sample, label) score as binary
     const flat = (x) => (cell.computedOn === 'pooled' ? [x.data, [x.data.length]] : [x.data, x.shape]);
     const m = wasmetrics.createMetric(cell.metric, cell.options);

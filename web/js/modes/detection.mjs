@@ -10,10 +10,18 @@ import { el, fmt } from '../ui.mjs';
 const METRIC = 'MeanAveragePrecision';
 // pycocotools' summarize() lines, in its order: [key, AP/AR, IoU, area, max detections]
 const STATS = [
-  ['map', 'AP', '0.50:0.95', 'all'], ['map_50', 'AP', '0.50', 'all'], ['map_75', 'AP', '0.75', 'all'],
-  ['map_small', 'AP', '0.50:0.95', 'small'], ['map_medium', 'AP', '0.50:0.95', 'medium'], ['map_large', 'AP', '0.50:0.95', 'large'],
-  ['mar_1', 'AR', '0.50:0.95', 'all', 1], ['mar_10', 'AR', '0.50:0.95', 'all', 10], ['mar_100', 'AR', '0.50:0.95', 'all', 100],
-  ['mar_small', 'AR', '0.50:0.95', 'small'], ['mar_medium', 'AR', '0.50:0.95', 'medium'], ['mar_large', 'AR', '0.50:0.95', 'large'],
+  ['map', 'AP', '0.50:0.95', 'all'],
+  ['map_50', 'AP', '0.50', 'all'],
+  ['map_75', 'AP', '0.75', 'all'],
+  ['map_small', 'AP', '0.50:0.95', 'small'],
+  ['map_medium', 'AP', '0.50:0.95', 'medium'],
+  ['map_large', 'AP', '0.50:0.95', 'large'],
+  ['mar_1', 'AR', '0.50:0.95', 'all', 1],
+  ['mar_10', 'AR', '0.50:0.95', 'all', 10],
+  ['mar_100', 'AR', '0.50:0.95', 'all', 100],
+  ['mar_small', 'AR', '0.50:0.95', 'small'],
+  ['mar_medium', 'AR', '0.50:0.95', 'medium'],
+  ['mar_large', 'AR', '0.50:0.95', 'large'],
 ];
 const SUMMARY_OPTIONS = { classMetrics: true };
 /** The PR curves' run: one IoU threshold, with pycocotools' precision array (extendedSummary). */
@@ -58,13 +66,20 @@ export default {
   name: 'detection',
   title: 'Detection (COCO)',
   label: 'Object detection (COCO)',
-  about: 'A COCO ground-truth file (images, annotations, categories) and a detector\'s results file (an array of {image_id, category_id, bbox, score}) give pycocotools\' COCOeval numbers for boxes, per category, and each category\'s precision-recall curve.',
+  about:
+    "A COCO ground-truth file (images, annotations, categories) and a detector's results file (an array of {image_id, category_id, bbox, score}) give pycocotools' COCOeval numbers for boxes, per category, and each category's precision-recall curve.",
   inputs: [
     { role: 'coco-gt', label: 'Ground truth', hint: 'instances_*.json', accept: '.json,application/json' },
-    { role: 'coco-dt', label: 'Results', hint: 'the detector\'s bbox results JSON', accept: '.json,application/json' },
+    { role: 'coco-dt', label: 'Results', hint: "the detector's bbox results JSON", accept: '.json,application/json' },
   ],
   options: [{ name: 'iou', label: 'PR curves at IoU', choices: ['0.5', '0.75'], default: '0.5' }],
-  samples: [{ name: 'coco-small', label: 'Small COCO pair (3 classes)', files: { 'coco-gt': 'samples/coco-gt.json', 'coco-dt': 'samples/coco-results.json' } }],
+  samples: [
+    {
+      name: 'coco-small',
+      label: 'Small COCO pair (3 classes)',
+      files: { 'coco-gt': 'samples/coco-gt.json', 'coco-dt': 'samples/coco-results.json' },
+    },
+  ],
 
   async evaluate(files, wasmetrics, { iou = '0.5' } = {}, { progress = () => {} } = {}) {
     progress(0, 'COCO evaluation');
@@ -74,38 +89,100 @@ export default {
     const [gtCount, dtCount] = [count(gt.annotations ?? []), count(Array.isArray(dt) ? dt : [])];
     const apAt = new Map(atIou.perClass.map((c) => [c.id, c.map]));
     return {
-      images: all.images, annotations: all.annotations, detections: all.detections, iou: Number(iou),
+      images: all.images,
+      annotations: all.annotations,
+      detections: all.detections,
+      iou: Number(iou),
       stats: Object.fromEntries(STATS.map(([key]) => [key, plain(all[key])])),
-      perClass: all.perClass.map((c) => ({ id: c.id, name: c.name, map: c.map, mar: c.mar, groundTruth: gtCount.get(c.id) ?? 0, detections: dtCount.get(c.id) ?? 0 })),
-      curves: atIou.perClass.map((c) => ({ id: c.id, name: c.name, ap: apAt.get(c.id), precision: precisionCurve(atIou, c.id) })),
+      perClass: all.perClass.map((c) => ({
+        id: c.id,
+        name: c.name,
+        map: c.map,
+        mar: c.mar,
+        groundTruth: gtCount.get(c.id) ?? 0,
+        detections: dtCount.get(c.id) ?? 0,
+      })),
+      curves: atIou.perClass.map((c) => ({
+        id: c.id,
+        name: c.name,
+        ap: apAt.get(c.id),
+        precision: precisionCurve(atIou, c.id),
+      })),
     };
   },
 
   render(r, out, { ms, simd }) {
-    out.replaceChildren(el('p', { class: 'muted', text: `${r.images} images, ${r.annotations} ground-truth boxes, ${r.detections} detections; evaluated by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.` }));
+    out.replaceChildren(
+      el('p', {
+        class: 'muted',
+        text: `${r.images} images, ${r.annotations} ground-truth boxes, ${r.detections} detections; evaluated by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms.`,
+      }),
+    );
     const shown = (v) => (v === -1 ? '-1 (none)' : fmt(v));
     const cell = (value, key, extra = {}, options = SUMMARY_OPTIONS) => {
       const td = resultCell('td', { metric: METRIC, value, options, key, extra });
       td.textContent = shown(value);
       return td;
     };
-    out.append(el('h3', { text: 'Summary (pycocotools\' twelve numbers)' }), table('coco-summary-table', ['Metric', 'IoU', 'Area', 'Max dets', 'Value'],
-      STATS.map(([key, kind, iou, area, maxDets = 100]) => [`${kind} (${key})`, iou, area, String(maxDets), cell(r.stats[key], key)])));
+    out.append(
+      el('h3', { text: "Summary (pycocotools' twelve numbers)" }),
+      table(
+        'coco-summary-table',
+        ['Metric', 'IoU', 'Area', 'Max dets', 'Value'],
+        STATS.map(([key, kind, iou, area, maxDets = 100]) => [
+          `${kind} (${key})`,
+          iou,
+          area,
+          String(maxDets),
+          cell(r.stats[key], key),
+        ]),
+      ),
+    );
     const worst = [...r.perClass].sort((a, b) => a.map - b.map || a.id - b.id);
-    const perClass = table('coco-per-class-table', ['Category', 'Id', 'ground-truth boxes', 'detections', 'AP @[.50:.95]', 'AR @100'], worst.map((c) => [
-      c.name, String(c.id), el('td', { class: 'num', text: String(c.groundTruth), dataset: { value: String(c.groundTruth), count: 'ground-truth boxes' } }),
-      el('td', { class: 'num', text: String(c.detections), dataset: { value: String(c.detections), count: 'detections' } }),
-      cell(c.map, 'map_per_class', { class: String(c.id) }), cell(c.mar, 'mar_100_per_class', { class: String(c.id) })]));
+    const perClass = table(
+      'coco-per-class-table',
+      ['Category', 'Id', 'ground-truth boxes', 'detections', 'AP @[.50:.95]', 'AR @100'],
+      worst.map((c) => [
+        c.name,
+        String(c.id),
+        el('td', {
+          class: 'num',
+          text: String(c.groundTruth),
+          dataset: { value: String(c.groundTruth), count: 'ground-truth boxes' },
+        }),
+        el('td', {
+          class: 'num',
+          text: String(c.detections),
+          dataset: { value: String(c.detections), count: 'detections' },
+        }),
+        cell(c.map, 'map_per_class', { class: String(c.id) }),
+        cell(c.mar, 'mar_100_per_class', { class: String(c.id) }),
+      ]),
+    );
     worst.forEach((c, i) => (perClass.tBodies[0].rows[i].dataset.id = String(c.id)));
     out.append(el('h3', { text: 'Per category (worst AP first)' }), perClass);
     prCurves(r, out, cell);
-    return [['map', 'mAP @[.50:.95]'], ['map_50', 'AP @.50'], ['mar_100', 'AR @100']]
-      .map(([key, label]) => ({ label, metric: METRIC, value: r.stats[key], options: SUMMARY_OPTIONS, dataset: { key } }));
+    return [
+      ['map', 'mAP @[.50:.95]'],
+      ['map_50', 'AP @.50'],
+      ['mar_100', 'AR @100'],
+    ].map(([key, label]) => ({
+      label,
+      metric: METRIC,
+      value: r.stats[key],
+      options: SUMMARY_OPTIONS,
+      dataset: { key },
+    }));
   },
 
   /** A Node script printing the numbers shown (the package's evaluateCoco), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Detection (COCO)', files, helpers: [precisionCurve], consts: { METRIC, STATS: STATS.map(([k]) => k), SUMMARY_OPTIONS, CURVE_OPTIONS: curveOptions(r.iou) }, body: `
+    return codeSnippet({
+      title: 'Detection (COCO)',
+      files,
+      helpers: [precisionCurve],
+      consts: { METRIC, STATS: STATS.map(([k]) => k), SUMMARY_OPTIONS, CURVE_OPTIONS: curveOptions(r.iou) },
+      body: `
 const [gt, dt] = [JSON.parse(files['coco-gt'].text), JSON.parse(files['coco-dt'].text)];
 const all = wasmetrics.evaluateCoco(gt, dt, SUMMARY_OPTIONS);
 for (const key of STATS) cells.push({ metric: METRIC, options: SUMMARY_OPTIONS, key, value: plain(all[key]) });
@@ -119,15 +196,29 @@ for (const c of atIou.perClass) {
   cells.push({ metric: METRIC, options: CURVE_OPTIONS, key: 'map_per_class', class: String(c.id), value: c.map });
   cells.push({ metric: METRIC, options: CURVE_OPTIONS, key: 'precision', class: String(c.id), value: precisionCurve(atIou, c.id) });
 }
-` });
+`,
+    });
   },
 
   csvRows(r) {
-    return [['section', 'key', 'category_id', 'category', 'value'],
+    return [
+      ['section', 'key', 'category_id', 'category', 'value'],
       ...STATS.map(([key]) => ['summary', key, '', '', r.stats[key]]),
-      ...r.perClass.flatMap((c) => [['per_class', 'map', c.id, c.name, c.map], ['per_class', 'mar_100', c.id, c.name, c.mar]]),
+      ...r.perClass.flatMap((c) => [
+        ['per_class', 'map', c.id, c.name, c.map],
+        ['per_class', 'mar_100', c.id, c.name, c.mar],
+      ]),
       ...r.curves.map((c) => ['pr_curve', `ap_iou_${r.iou}`, c.id, c.name, c.ap]),
-      ...r.curves.flatMap((c) => c.precision.map((p, i) => ['pr_curve', `precision_at_recall_${(i / (c.precision.length - 1)).toFixed(2)}_iou_${r.iou}`, c.id, c.name, p]))];
+      ...r.curves.flatMap((c) =>
+        c.precision.map((p, i) => [
+          'pr_curve',
+          `precision_at_recall_${(i / (c.precision.length - 1)).toFixed(2)}_iou_${r.iou}`,
+          c.id,
+          c.name,
+          p,
+        ]),
+      ),
+    ];
   },
 
   /**
@@ -139,7 +230,8 @@ for (const c of atIou.perClass) {
     if (cell.metric !== METRIC) return undefined;
     const [gt, dt] = [JSON.parse(files['coco-gt'].text), JSON.parse(files['coco-dt'].text)];
     const options = cell.options ?? SUMMARY_OPTIONS;
-    if (cell.key === 'precision') return precisionCurve(wasmetrics.evaluateCoco(gt, dt, { ...options, extendedSummary: true }), Number(cell.class));
+    if (cell.key === 'precision')
+      return precisionCurve(wasmetrics.evaluateCoco(gt, dt, { ...options, extendedSummary: true }), Number(cell.class));
     const r = wasmetrics.evaluateCoco(gt, dt, options);
     if (cell.key === 'map_per_class' || cell.key === 'mar_100_per_class') {
       const c = r.perClass.find((x) => String(x.id) === cell.class);
@@ -157,21 +249,40 @@ for (const c of atIou.perClass) {
 function prCurves(r, out, cell) {
   const withData = r.curves.filter((c) => c.ap !== -1);
   const box = el('div', { class: 'plots' });
-  out.append(el('h3', { text: `Precision-recall per category at IoU ${r.iou}` }),
-    el('p', { class: 'muted', text: 'pycocotools\' interpolated precision at 101 recall points (area all, 100 detections per image); a category\'s AP at this IoU is the mean of its curve. Categories without ground truth have no curve.' }));
+  out.append(
+    el('h3', { text: `Precision-recall per category at IoU ${r.iou}` }),
+    el('p', {
+      class: 'muted',
+      text: "pycocotools' interpolated precision at 101 recall points (area all, 100 detections per image); a category's AP at this IoU is the mean of its curve. Categories without ground truth have no curve.",
+    }),
+  );
   const ranked = [...withData].sort((a, b) => a.ap - b.ap || a.id - b.id);
   let filter = null;
   if (withData.length > MAX_CURVES) {
-    filter = el('select', { id: 'detection-pr-filter' },
-      el('option', { value: 'worst', text: `the ${MAX_CURVES} with the lowest AP` }), el('option', { value: 'best', text: `the ${MAX_CURVES} with the highest AP` }),
-      el('option', { value: 'all', text: `all ${withData.length}` }), ...ranked.map((c) => el('option', { value: `id:${c.id}`, text: `${c.name} only` })));
-    out.append(el('p', { class: 'opts' }, el('label', { for: 'detection-pr-filter', text: 'Categories shown ' }), filter));
+    filter = el(
+      'select',
+      { id: 'detection-pr-filter' },
+      el('option', { value: 'worst', text: `the ${MAX_CURVES} with the lowest AP` }),
+      el('option', { value: 'best', text: `the ${MAX_CURVES} with the highest AP` }),
+      el('option', { value: 'all', text: `all ${withData.length}` }),
+      ...ranked.map((c) => el('option', { value: `id:${c.id}`, text: `${c.name} only` })),
+    );
+    out.append(
+      el('p', { class: 'opts' }, el('label', { for: 'detection-pr-filter', text: 'Categories shown ' }), filter),
+    );
   }
   out.append(box);
   const values = el('div');
   const pickShown = () => {
     const v = filter?.value ?? 'all';
-    const list = v === 'worst' ? ranked.slice(0, MAX_CURVES) : v === 'best' ? ranked.slice(-MAX_CURVES).reverse() : v === 'all' ? ranked : ranked.filter((c) => `id:${c.id}` === v);
+    const list =
+      v === 'worst'
+        ? ranked.slice(0, MAX_CURVES)
+        : v === 'best'
+          ? ranked.slice(-MAX_CURVES).reverse()
+          : v === 'all'
+            ? ranked
+            : ranked.filter((c) => `id:${c.id}` === v);
     return list;
   };
   let chart = null;
@@ -179,29 +290,91 @@ function prCurves(r, out, cell) {
     const shown = pickShown();
     chart?.destroy();
     box.replaceChildren();
-    const colour = (k) => ['#3b5bdb', '#f59f00', '#2b8a3e', '#c92a2a', '#ae3ec9', '#0c8599', '#e8590c', '#5c940d', '#862e9c', '#1864ab'][k % 10];
+    const colour = (k) =>
+      ['#3b5bdb', '#f59f00', '#2b8a3e', '#c92a2a', '#ae3ec9', '#0c8599', '#e8590c', '#5c940d', '#862e9c', '#1864ab'][
+        k % 10
+      ];
     const n = shown[0]?.precision.length ?? 101;
-    chart = chartCell(box, { id: 'detection-pr', title: `Precision-recall at IoU ${r.iou}${withData.length > shown.length ? ` (${shown.length} of ${withData.length} categories)` : ''}`, fileName: `detection-pr-iou-${r.iou}.png`, config: {
-      type: 'scatter',
-      data: { datasets: shown.map((c, k) => ({ label: `${c.name} (AP ${c.ap.toFixed(3)})`, data: c.precision.map((p, i) => ({ x: i / (n - 1), y: p })),
-        showLine: true, stepped: 'after', pointRadius: 0, borderWidth: 1.5, borderColor: colour(k), backgroundColor: colour(k), borderDash: k >= 10 ? [6, 3] : undefined })) },
-      options: { scales: { x: { min: 0, max: 1, title: { display: true, text: 'recall' } }, y: { min: 0, max: 1.02, title: { display: true, text: 'precision' } } } } } });
+    chart = chartCell(box, {
+      id: 'detection-pr',
+      title: `Precision-recall at IoU ${r.iou}${withData.length > shown.length ? ` (${shown.length} of ${withData.length} categories)` : ''}`,
+      fileName: `detection-pr-iou-${r.iou}.png`,
+      config: {
+        type: 'scatter',
+        data: {
+          datasets: shown.map((c, k) => ({
+            label: `${c.name} (AP ${c.ap.toFixed(3)})`,
+            data: c.precision.map((p, i) => ({ x: i / (n - 1), y: p })),
+            showLine: true,
+            stepped: 'after',
+            pointRadius: 0,
+            borderWidth: 1.5,
+            borderColor: colour(k),
+            backgroundColor: colour(k),
+            borderDash: k >= 10 ? [6, 3] : undefined,
+          })),
+        },
+        options: {
+          scales: {
+            x: { min: 0, max: 1, title: { display: true, text: 'recall' } },
+            y: { min: 0, max: 1.02, title: { display: true, text: 'precision' } },
+          },
+        },
+      },
+    });
     // the text alternative: AP and the plotted precision of each category shown (its curve as the
     // header cell's data-value, a JSON list)
     const opts = curveOptions(r.iou);
     const head = (c) => {
-      const th = el('th', { text: c.name, scope: 'col', dataset: { metric: METRIC, key: 'precision', class: String(c.id), options: JSON.stringify(opts), value: JSON.stringify(c.precision) } });
+      const th = el('th', {
+        text: c.name,
+        scope: 'col',
+        dataset: {
+          metric: METRIC,
+          key: 'precision',
+          class: String(c.id),
+          options: JSON.stringify(opts),
+          value: JSON.stringify(c.precision),
+        },
+      });
       return th;
     };
-    const t = el('table', { id: 'detection-pr-table' },
+    const t = el(
+      'table',
+      { id: 'detection-pr-table' },
       el('thead', {}, el('tr', {}, el('th', { text: 'recall', scope: 'col' }), ...shown.map(head))),
-      el('tbody', {}, el('tr', { dataset: { row: 'ap' } }, el('th', { text: `AP @${r.iou}`, scope: 'row' }), ...shown.map((c) => cell(c.ap, 'map_per_class', { class: String(c.id) }, opts))),
-        ...Array.from({ length: n }, (_, i) => el('tr', {}, el('th', { text: (i / (n - 1)).toFixed(2), scope: 'row' }), ...shown.map((c) => el('td', { class: 'num', text: fmt(c.precision[i]) }))))));
-    values.replaceChildren(el('details', {}, el('summary', { text: 'Plotted values (AP and precision at each recall point)' }), el('div', { class: 'table-scroll' }, t)));
+      el(
+        'tbody',
+        {},
+        el(
+          'tr',
+          { dataset: { row: 'ap' } },
+          el('th', { text: `AP @${r.iou}`, scope: 'row' }),
+          ...shown.map((c) => cell(c.ap, 'map_per_class', { class: String(c.id) }, opts)),
+        ),
+        ...Array.from({ length: n }, (_, i) =>
+          el(
+            'tr',
+            {},
+            el('th', { text: (i / (n - 1)).toFixed(2), scope: 'row' }),
+            ...shown.map((c) => el('td', { class: 'num', text: fmt(c.precision[i]) })),
+          ),
+        ),
+      ),
+    );
+    values.replaceChildren(
+      el(
+        'details',
+        {},
+        el('summary', { text: 'Plotted values (AP and precision at each recall point)' }),
+        el('div', { class: 'table-scroll' }, t),
+      ),
+    );
   };
   filter?.addEventListener('change', draw);
   draw();
   out.append(values);
   const none = r.curves.filter((c) => c.ap === -1);
-  if (none.length) out.append(el('p', { class: 'muted', text: `No ground truth, no curve: ${none.map((c) => c.name).join(', ')}.` }));
+  if (none.length)
+    out.append(el('p', { class: 'muted', text: `No ground truth, no curve: ${none.map((c) => c.name).join(', ')}.` }));
 }

@@ -3,7 +3,16 @@
 // registry (web/README.md, "Modes"); no DOM work happens at import. Optional: the scenes' images
 // (paired by name like the masks; the worst images are drawn with the mask overlay) and class names
 // (typed, or a names file), used in the tables, charts and overlays.
-const STREETS = ["street_01", "street_02", "street_03", "street_04", "street_05", "street_06", "street_07", "street_08"];
+const STREETS = [
+  'street_01',
+  'street_02',
+  'street_03',
+  'street_04',
+  'street_05',
+  'street_06',
+  'street_07',
+  'street_08',
+];
 
 export default {
   name: 'segmentation',
@@ -17,14 +26,26 @@ export default {
     { role: 'masks-images-folder', label: 'Images (folder)', optional: true },
     { role: 'masks-class-names', label: 'Class names file', accept: '.txt,.json,.csv', optional: true },
   ],
-  samples: [{ name: 'streets', label: 'Street scenes (masks only)', files: {
-    'masks-pred': STREETS.map((n) => `../examples/data/masks/predicted/${n}.png`),
-    'masks-target': STREETS.map((n) => `../examples/data/masks/reference/${n}.png`) } },
-  { name: 'streets-photos', label: 'Street scenes with photos and class names', files: {
-    'masks-pred': STREETS.map((n) => `../examples/data/masks/predicted/${n}.png`),
-    'masks-target': STREETS.map((n) => `../examples/data/masks/reference/${n}.png`),
-    'masks-images': STREETS.map((n) => `samples/streets/${n}.png`),
-    'masks-class-names': 'samples/streets/class-names.txt' } }],
+  samples: [
+    {
+      name: 'streets',
+      label: 'Street scenes (masks only)',
+      files: {
+        'masks-pred': STREETS.map((n) => `../examples/data/masks/predicted/${n}.png`),
+        'masks-target': STREETS.map((n) => `../examples/data/masks/reference/${n}.png`),
+      },
+    },
+    {
+      name: 'streets-photos',
+      label: 'Street scenes with photos and class names',
+      files: {
+        'masks-pred': STREETS.map((n) => `../examples/data/masks/predicted/${n}.png`),
+        'masks-target': STREETS.map((n) => `../examples/data/masks/reference/${n}.png`),
+        'masks-images': STREETS.map((n) => `samples/streets/${n}.png`),
+        'masks-class-names': 'samples/streets/class-names.txt',
+      },
+    },
+  ],
   markup: `
   <section class="cell" id="cell-masks" data-cell="masks">
     <div class="cell-head"><span class="idx">[1]</span><h2>Segmentation masks (PNG)</h2><button type="button" class="run" data-run="masks" title="Re-run this cell">▶ Run</button></div>
@@ -77,11 +98,16 @@ export default {
     if (!cell.options) return undefined;
     // one update per image pair (sizes differ between images), paired by file name
     const stem = (n) => n.replace(/\.[^.]*$/, '');
-    const masks = (list) => new Map(list.map((f) => [stem(f.name), wasmetrics.stackMasks([wasmetrics.decodeMask(f.bytes, { name: f.name })])]));
+    const masks = (list) =>
+      new Map(
+        list.map((f) => [stem(f.name), wasmetrics.stackMasks([wasmetrics.decodeMask(f.bytes, { name: f.name })])]),
+      );
     const [preds, targets] = [masks(files['masks-pred']), masks(files['masks-target'])];
     const m = wasmetrics.createMetric(cell.metric, cell.options);
     try {
-      for (const [name, p] of preds) if (cell.image === undefined || cell.image === name) m.update({ data: p.data, shape: p.shape }, { data: targets.get(name).data, shape: targets.get(name).shape });
+      for (const [name, p] of preds)
+        if (cell.image === undefined || cell.image === name)
+          m.update({ data: p.data, shape: p.shape }, { data: targets.get(name).data, shape: targets.get(name).shape });
       return m.compute();
     } finally {
       m.dispose();

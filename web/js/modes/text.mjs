@@ -7,18 +7,33 @@
 // alignTranscripts), with a histogram of the per-pair WER. All numbers
 // come from the npm package (evaluate runs in a Web Worker, mode-worker.mjs).
 import { chartCell, codeSnippet, computeMetric, pick, readTable, resultCell, table } from '../mode-lib.mjs';
-import { chooseSliceColumn, rowsAt, sliceChart, sliceColumns, sliceFocus, sliceOption, sliceTable, slicedMetrics } from '../slices.mjs';
+import {
+  chooseSliceColumn,
+  rowsAt,
+  sliceChart,
+  sliceColumns,
+  sliceFocus,
+  sliceOption,
+  sliceTable,
+  slicedMetrics,
+} from '../slices.mjs';
 import { el } from '../ui.mjs';
 
-const HYP = /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
+const HYP =
+  /^(hyp|hypothesis|hypotheses|pred|prediction|preds|predicted|output|candidate|translation|transcript|asr|system)$/i;
 const REF = /^(ref|reference|references|target|gold|truth|label|expected)([ _-]?\d+)?$/i;
 const ID = /^(id|index|utt|utterance|utterance_id|segment|segment_id|sent_id|pair)$/i;
 
 /** Two plain-text files, one sentence a line, paired by line (blank last line ignored). */
 function readLinePairs(hyps, refs) {
-  const lines = (f) => f.text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '').split(/\r?\n/);
+  const lines = (f) =>
+    f.text
+      .replace(/^\uFEFF/, '')
+      .replace(/\r?\n$/, '')
+      .split(/\r?\n/);
   const [h, r] = [lines(hyps), lines(refs)];
-  if (h.length !== r.length) throw new Error(`${hyps.name} has ${h.length} lines but ${refs.name} has ${r.length}: the files pair line by line`);
+  if (h.length !== r.length)
+    throw new Error(`${hyps.name} has ${h.length} lines but ${refs.name} has ${r.length}: the files pair line by line`);
   return { ids: h.map((_, i) => `line ${i + 1}`), preds: h, refs: r.map((x) => [x]), columns: {} };
 }
 
@@ -29,7 +44,10 @@ const SUBTITLES = /\.(srt|vtt)$/i;
  * markup such as <i> or {\\an8} removed). A cue is a block with a timing line (`-->`).
  */
 export function readCues(text, fileName = 'the file') {
-  const blocks = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  const blocks = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/);
   const cues = [];
   let line = 1;
   for (const block of blocks) {
@@ -37,7 +55,12 @@ export function readCues(text, fileName = 'the file') {
     const at = lines.findIndex((l) => l.includes('-->'));
     if (at >= 0) {
       if (at > 1) throw new Error(`${fileName}, line ${line + at}: a timing line must be a cue's first or second line`);
-      const words = lines.slice(at + 1).join(' ').replace(/<[^>]*>|\{\\[^}]*\}/g, '').replace(/\s+/g, ' ').trim();
+      const words = lines
+        .slice(at + 1)
+        .join(' ')
+        .replace(/<[^>]*>|\{\\[^}]*\}/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
       cues.push({ id: at === 1 ? lines[0].trim() : `cue ${cues.length + 1}`, text: words });
     }
     line += lines.length + 1;
@@ -49,7 +72,8 @@ export function readCues(text, fileName = 'the file') {
 /** Two subtitle files paired by cue, in order. */
 function readCuePairs(hyps, refs) {
   const [h, r] = [readCues(hyps.text, hyps.name), readCues(refs.text, refs.name)];
-  if (h.length !== r.length) throw new Error(`${hyps.name} has ${h.length} cues but ${refs.name} has ${r.length}: the files pair cue by cue`);
+  if (h.length !== r.length)
+    throw new Error(`${hyps.name} has ${h.length} cues but ${refs.name} has ${r.length}: the files pair cue by cue`);
   return { ids: r.map((c) => c.id), preds: h.map((c) => c.text), refs: r.map((c) => [c.text]), columns: {} };
 }
 
@@ -61,7 +85,9 @@ function requireUtf8(file) {
   const at = file.text.indexOf('\uFFFD');
   if (at < 0) return;
   const line = file.text.slice(0, at).split('\n').length;
-  throw new Error(`${file.name}, line ${line}: not UTF-8 text (bytes a UTF-8 decoder cannot read, shown as U+FFFD); save the file as UTF-8`);
+  throw new Error(
+    `${file.name}, line ${line}: not UTF-8 text (bytes a UTF-8 decoder cannot read, shown as U+FFFD); save the file as UTF-8`,
+  );
 }
 
 /** The pairs of the mode's files: ids, hypotheses, and a list of references per pair. */
@@ -94,10 +120,16 @@ export function readPairs(text, fileName = 'the file') {
       const keys = Object.keys(o ?? {});
       const hk = keys.find((x) => HYP.test(x));
       const rk = keys.filter((x) => REF.test(x));
-      if (!hk || !rk.length) throw new Error(`${fileName}, line ${k + 1}: needs a hypothesis key (hyp, hypothesis, prediction, …) and a reference key (ref, reference, target, …); it has ${keys.join(', ') || 'none'}`);
+      if (!hk || !rk.length)
+        throw new Error(
+          `${fileName}, line ${k + 1}: needs a hypothesis key (hyp, hypothesis, prediction, …) and a reference key (ref, reference, target, …); it has ${keys.join(', ') || 'none'}`,
+        );
       const refs = rk.flatMap((x) => (Array.isArray(o[x]) ? o[x] : [o[x]]));
-      if (typeof o[hk] !== 'string' || refs.some((r) => typeof r !== 'string')) throw new Error(`${fileName}, line ${k + 1}: the hypothesis and references must be strings`);
-      const other = keys.filter((x) => x !== hk && !rk.includes(x) && !ID.test(x) && ['string', 'number', 'boolean'].includes(typeof o[x]));
+      if (typeof o[hk] !== 'string' || refs.some((r) => typeof r !== 'string'))
+        throw new Error(`${fileName}, line ${k + 1}: the hypothesis and references must be strings`);
+      const other = keys.filter(
+        (x) => x !== hk && !rk.includes(x) && !ID.test(x) && ['string', 'number', 'boolean'].includes(typeof o[x]),
+      );
       for (const x of other) (out.columns[x] ??= new Array(out.ids.length).fill('')).push(String(o[x]));
       for (const x of Object.keys(out.columns)) if (!other.includes(x)) out.columns[x].push(''); // a key missing from this line
       out.ids.push(String(o[keys.find((x) => ID.test(x))] ?? out.ids.length + 1));
@@ -111,12 +143,20 @@ export function readPairs(text, fileName = 'the file') {
   const hc = header.findIndex((h) => HYP.test(h));
   const rcs = header.map((h, j) => j).filter((j) => REF.test(header[j]));
   const ic = header.findIndex((h) => ID.test(h));
-  if (hc < 0 || !rcs.length) throw new Error(`${fileName}: needs a hypothesis column (hyp, hypothesis, prediction, …) and a reference column (ref, reference, target, ref_2, …); the header is ${header.join(', ')}`);
+  if (hc < 0 || !rcs.length)
+    throw new Error(
+      `${fileName}: needs a hypothesis column (hyp, hypothesis, prediction, …) and a reference column (ref, reference, target, ref_2, …); the header is ${header.join(', ')}`,
+    );
   return {
     ids: rows.map((r, i) => (ic >= 0 ? r[ic] : String(i + 1))),
     preds: rows.map((r) => r[hc]),
     refs: rows.map((r) => rcs.map((j) => r[j]).filter((s, k) => k === 0 || s !== '')), // extra references may be empty
-    columns: Object.fromEntries(header.map((h, j) => [h, j]).filter(([, j]) => j !== hc && j !== ic && !rcs.includes(j)).map(([h, j]) => [h, rows.map((r) => r[j])])),
+    columns: Object.fromEntries(
+      header
+        .map((h, j) => [h, j])
+        .filter(([, j]) => j !== hc && j !== ic && !rcs.includes(j))
+        .map(([h, j]) => [h, rows.map((r) => r[j])]),
+    ),
   };
 }
 
@@ -159,15 +199,26 @@ const MAX_PER_PAIR = 5000; // one small metric per pair: a per-pair table beyond
  * lacks), an insertion (hypothesis words the reference lacks).
  */
 export function alignedRuns(a) {
-  const words = (tokens, from, to) => tokens.slice(from, to).map((t) => t.text).join(' ');
-  return a.ops.map((op) => ({ type: op.type, ref: words(a.targetTokens, op.targetStart, op.targetEnd), hyp: words(a.predsTokens, op.predStart, op.predEnd) }));
+  const words = (tokens, from, to) =>
+    tokens
+      .slice(from, to)
+      .map((t) => t.text)
+      .join(' ');
+  return a.ops.map((op) => ({
+    type: op.type,
+    ref: words(a.targetTokens, op.targetStart, op.targetEnd),
+    hyp: words(a.predsTokens, op.predStart, op.predEnd),
+  }));
 }
 
 /** Per-pair WERs counted in bins of 0.1 from 0 to 1, and a last bin for WER ≥ 1 (insertions). */
 export function werHistogram(values) {
   const counts = new Array(11).fill(0);
   for (const v of values) counts[Number.isFinite(v) ? Math.min(10, Math.floor(v * 10 + 1e-9)) : 10]++;
-  return counts.map((count, k) => ({ label: k < 10 ? `${(k / 10).toFixed(1)}–${((k + 1) / 10).toFixed(1)}` : '≥ 1.0', count }));
+  return counts.map((count, k) => ({
+    label: k < 10 ? `${(k / 10).toFixed(1)}–${((k + 1) / 10).toFixed(1)}` : '≥ 1.0',
+    count,
+  }));
 }
 
 /** The pair a user asked to see (by id): its WER, CER and word alignment; null when none is asked. */
@@ -175,10 +226,20 @@ function chosenPair(p, pair, wasmetrics) {
   const id = String(pair ?? '').trim();
   if (!id) return null;
   const i = p.ids.indexOf(id);
-  if (i < 0) throw new Error(`align the pair with id: no pair "${id}" in the file (its ids: ${p.ids.slice(0, 5).join(', ')}${p.ids.length > 5 ? ', …' : ''})`);
+  if (i < 0)
+    throw new Error(
+      `align the pair with id: no pair "${id}" in the file (its ids: ${p.ids.slice(0, 5).join(', ')}${p.ids.length > 5 ? ', …' : ''})`,
+    );
   const [a] = wasmetrics.alignTranscripts([p.preds[i]], [p.refs[i][0]], { unit: 'word' });
-  return { index: i, id, hyp: p.preds[i], ref: p.refs[i][0], runs: alignedRuns(a), errors: a.errors,
-    ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) };
+  return {
+    index: i,
+    id,
+    hyp: p.preds[i],
+    ref: p.refs[i][0],
+    runs: alignedRuns(a),
+    errors: a.errors,
+    ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])),
+  };
 }
 
 function inputsFor(p, metric, pair) {
@@ -190,28 +251,72 @@ function inputsFor(p, metric, pair) {
 /** The per-slice table and bar chart (slices.mjs), ordered by WER when it was picked. */
 function renderSlices(slices, out) {
   const focus = sliceFocus(slices, 'WordErrorRate');
-  out.append(...sliceTable(slices, focus, (m, v, key) => resultCell('td', { metric: m.name, value: v, options: m.options, key: m.key, extra: { slice: key, sliceBy: slices.column } })));
+  out.append(
+    ...sliceTable(slices, focus, (m, v, key) =>
+      resultCell('td', {
+        metric: m.name,
+        value: v,
+        options: m.options,
+        key: m.key,
+        extra: { slice: key, sliceBy: slices.column },
+      }),
+    ),
+  );
   if (!focus) return;
   const plots = el('div', { class: 'plots' });
   out.append(plots);
-  chartCell(plots, { id: 'slice-plot', fileName: `text-${focus.label.replace(/\W+/g, '-')}-per-${slices.column}.png`, ...sliceChart(slices, focus) });
+  chartCell(plots, {
+    id: 'slice-plot',
+    fileName: `text-${focus.label.replace(/\W+/g, '-')}-per-${slices.column}.png`,
+    ...sliceChart(slices, focus),
+  });
 }
 
 export default {
   name: 'text',
   title: 'Text (WER, BLEU, …)',
   label: 'Text metrics: transcripts and translations',
-  about: 'One file of hypothesis/reference pairs: CSV or TSV with a hypothesis column (hyp, hypothesis, prediction, …) and one or more reference columns (ref, reference, target, ref_2, …), or JSON Lines with those keys (a reference key may hold a list). Or two plain-text files, hypotheses and references, one sentence a line; or two subtitle files (SRT or WebVTT), paired cue by cue.',
+  about:
+    'One file of hypothesis/reference pairs: CSV or TSV with a hypothesis column (hyp, hypothesis, prediction, …) and one or more reference columns (ref, reference, target, ref_2, …), or JSON Lines with those keys (a reference key may hold a list). Or two plain-text files, hypotheses and references, one sentence a line; or two subtitle files (SRT or WebVTT), paired cue by cue.',
   inputs: [
-    { role: 'text-pairs', label: 'Pairs (or hypotheses, one a line)', hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it', accept: '.csv,.tsv,.txt,.jsonl,.json,.srt,.vtt' },
-    { role: 'text-references', label: 'References, one a line (or subtitles)', hint: 'plain text paired with the hypotheses by line, or SRT/WebVTT paired by cue', accept: '.txt,.srt,.vtt', optional: true },
+    {
+      role: 'text-pairs',
+      label: 'Pairs (or hypotheses, one a line)',
+      hint: 'CSV, TSV or JSONL; or a plain-text file of hypotheses with a references file beside it',
+      accept: '.csv,.tsv,.txt,.jsonl,.json,.srt,.vtt',
+    },
+    {
+      role: 'text-references',
+      label: 'References, one a line (or subtitles)',
+      hint: 'plain text paired with the hypotheses by line, or SRT/WebVTT paired by cue',
+      accept: '.txt,.srt,.vtt',
+      optional: true,
+    },
   ],
-  options: [sliceOption, { name: 'pair', label: 'align the pair with id', default: '' }, { name: 'metrics', label: 'Corpus metrics', multiple: true, choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })), default: CORPUS.filter((c) => c[6]).map(([id]) => id) }],
+  options: [
+    sliceOption,
+    { name: 'pair', label: 'align the pair with id', default: '' },
+    {
+      name: 'metrics',
+      label: 'Corpus metrics',
+      multiple: true,
+      choices: CORPUS.map(([id, metric, options, key, label]) => ({ value: id, label, metric, options, key })),
+      default: CORPUS.filter((c) => c[6]).map(([id]) => id),
+    },
+  ],
   samples: [
     { name: 'asr', label: 'Speech transcripts (TSV)', files: { 'text-pairs': 'samples/text-asr.tsv' } },
     { name: 'mt', label: 'Translations, 2 references (JSONL)', files: { 'text-pairs': 'samples/text-mt.jsonl' } },
-    { name: 'lines', label: 'Subtitles (two .txt files, by line)', files: { 'text-pairs': 'samples/text-hyp.txt', 'text-references': 'samples/text-ref.txt' } },
-    { name: 'cues', label: 'Subtitles (SRT against WebVTT, by cue)', files: { 'text-pairs': 'samples/subtitles-asr.srt', 'text-references': 'samples/subtitles-ref.vtt' } },
+    {
+      name: 'lines',
+      label: 'Subtitles (two .txt files, by line)',
+      files: { 'text-pairs': 'samples/text-hyp.txt', 'text-references': 'samples/text-ref.txt' },
+    },
+    {
+      name: 'cues',
+      label: 'Subtitles (SRT against WebVTT, by cue)',
+      files: { 'text-pairs': 'samples/subtitles-asr.srt', 'text-references': 'samples/subtitles-ref.vtt' },
+    },
   ],
 
   async evaluate(files, wasmetrics, { metrics, pair = '', sliceBy } = {}, { progress = () => {} } = {}) {
@@ -222,73 +327,238 @@ export default {
     const corpus = picked.map(([, metric, options, key, label], j) => {
       progress(j / (picked.length + 1), `${label}`);
       try {
-        return { metric, options, key, label, value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) };
+        return {
+          metric,
+          options,
+          key,
+          label,
+          value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key),
+        };
       } catch (e) {
         return { metric, options, key, label, error: e.message };
       }
     });
     const n = p.preds.length;
     progress(picked.length / (picked.length + 1), 'WER and CER per pair');
-    const perPair = n <= MAX_PER_PAIR ? p.preds.map((_, i) => ({ index: i, id: p.ids[i], hyp: p.preds[i], ref: p.refs[i][0],
-      ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])) })) : null;
+    const perPair =
+      n <= MAX_PER_PAIR
+        ? p.preds.map((_, i) => ({
+            index: i,
+            id: p.ids[i],
+            hyp: p.preds[i],
+            ref: p.refs[i][0],
+            ...Object.fromEntries(PER_PAIR.map((m) => [m, computeMetric(wasmetrics, m, {}, inputsFor(p, m, i))])),
+          }))
+        : null;
     const histogram = perPair ? werHistogram(perPair.map((x) => x.WordErrorRate)) : null;
-    perPair?.sort((a, b) => b.WordErrorRate - a.WordErrorRate || b.CharErrorRate - a.CharErrorRate || a.index - b.index);
+    perPair?.sort(
+      (a, b) => b.WordErrorRate - a.WordErrorRate || b.CharErrorRate - a.CharErrorRate || a.index - b.index,
+    );
     const worst = perPair?.slice(0, 20) ?? null;
     if (worst) {
-      const alignments = wasmetrics.alignTranscripts(worst.map((w) => w.hyp), worst.map((w) => w.ref), { unit: 'word' });
+      const alignments = wasmetrics.alignTranscripts(
+        worst.map((w) => w.hyp),
+        worst.map((w) => w.ref),
+        { unit: 'word' },
+      );
       worst.forEach((w, k) => Object.assign(w, { runs: alignedRuns(alignments[k]), errors: alignments[k].errors }));
     }
     if (column) progress(1, `per ${column}`);
-    const slices = column ? slicedMetrics(wasmetrics, column, p.columns[column], picked.map(([, name, options, key, label]) => ({ name, options, key, label, inputs: inputsFor(p, name) }))) : null;
-    return { optionChoices: { sliceBy: sliceColumns(p.columns) }, slices, chosen, histogram, file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '), pairs: n, references: Math.max(...p.refs.map((r) => r.length)), corpus, worst, perPairLimit: MAX_PER_PAIR };
+    const slices = column
+      ? slicedMetrics(
+          wasmetrics,
+          column,
+          p.columns[column],
+          picked.map(([, name, options, key, label]) => ({ name, options, key, label, inputs: inputsFor(p, name) })),
+        )
+      : null;
+    return {
+      optionChoices: { sliceBy: sliceColumns(p.columns) },
+      slices,
+      chosen,
+      histogram,
+      file: [files['text-pairs'].name, files['text-references']?.name].filter(Boolean).join(' + '),
+      pairs: n,
+      references: Math.max(...p.refs.map((r) => r.length)),
+      corpus,
+      worst,
+      perPairLimit: MAX_PER_PAIR,
+    };
   },
 
   render(r, out, { ms, simd }) {
-    out.replaceChildren(el('p', { class: 'muted', text: `${r.file}: ${r.pairs} pairs, up to ${r.references} reference(s) each; computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms. Error rates use the first reference; BLEU, chrF, TER and ROUGE use all.` }));
-    out.append(el('h3', { text: 'Corpus scores' }), table('text-corpus', ['metric', 'options', 'value'], r.corpus.map((c) => [
-      c.label, JSON.stringify(c.options) === '{}' ? '' : JSON.stringify(c.options),
-      c.error ? el('td', { class: 'error-text', text: c.error }) : resultCell('td', { metric: c.metric, value: c.value, options: c.options, key: c.key })])));
-    const run = (x) => (x.type === 'equal' ? el('span', { text: `${x.ref} ` })
-      : el('span', { class: `align-${x.type}`, title: x.type },
-        ...(x.ref ? [el('del', { text: x.ref })] : []), ...(x.hyp ? [el('ins', { text: x.hyp })] : []), ' '));
+    out.replaceChildren(
+      el('p', {
+        class: 'muted',
+        text: `${r.file}: ${r.pairs} pairs, up to ${r.references} reference(s) each; computed by wasmetrics (${simd ? 'SIMD' : 'plain'} build) in a worker in ${Math.round(ms)} ms. Error rates use the first reference; BLEU, chrF, TER and ROUGE use all.`,
+      }),
+    );
+    out.append(
+      el('h3', { text: 'Corpus scores' }),
+      table(
+        'text-corpus',
+        ['metric', 'options', 'value'],
+        r.corpus.map((c) => [
+          c.label,
+          JSON.stringify(c.options) === '{}' ? '' : JSON.stringify(c.options),
+          c.error
+            ? el('td', { class: 'error-text', text: c.error })
+            : resultCell('td', { metric: c.metric, value: c.value, options: c.options, key: c.key }),
+        ]),
+      ),
+    );
+    const run = (x) =>
+      x.type === 'equal'
+        ? el('span', { text: `${x.ref} ` })
+        : el(
+            'span',
+            { class: `align-${x.type}`, title: x.type },
+            ...(x.ref ? [el('del', { text: x.ref })] : []),
+            ...(x.hyp ? [el('ins', { text: x.hyp })] : []),
+            ' ',
+          );
     if (r.chosen) {
       const c = r.chosen;
-      out.append(el('h3', { text: `Pair ${c.id}` }), table('text-chosen', ['hypothesis', 'reference', 'WER', 'CER'], [[c.hyp, c.ref,
-        resultCell('td', { metric: 'WordErrorRate', value: c.WordErrorRate, options: {}, extra: { pair: String(c.index) } }),
-        resultCell('td', { metric: 'CharErrorRate', value: c.CharErrorRate, options: {}, extra: { pair: String(c.index) } })]]),
-      el('p', { class: 'alignment', dataset: { pair: String(c.index), chosen: '' } }, el('b', { text: `${c.id} (${c.errors} error${c.errors === 1 ? '' : 's'}): ` }), ...c.runs.map(run)));
+      out.append(
+        el('h3', { text: `Pair ${c.id}` }),
+        table(
+          'text-chosen',
+          ['hypothesis', 'reference', 'WER', 'CER'],
+          [
+            [
+              c.hyp,
+              c.ref,
+              resultCell('td', {
+                metric: 'WordErrorRate',
+                value: c.WordErrorRate,
+                options: {},
+                extra: { pair: String(c.index) },
+              }),
+              resultCell('td', {
+                metric: 'CharErrorRate',
+                value: c.CharErrorRate,
+                options: {},
+                extra: { pair: String(c.index) },
+              }),
+            ],
+          ],
+        ),
+        el(
+          'p',
+          { class: 'alignment', dataset: { pair: String(c.index), chosen: '' } },
+          el('b', { text: `${c.id} (${c.errors} error${c.errors === 1 ? '' : 's'}): ` }),
+          ...c.runs.map(run),
+        ),
+      );
     }
     if (r.worst) {
-      out.append(el('h3', { text: 'Worst pairs (highest WER first)' }), table('text-worst', ['pair', 'hypothesis', 'reference', 'WER', 'CER'], r.worst.map((w) => [
-        w.id, w.hyp, w.ref,
-        resultCell('td', { metric: 'WordErrorRate', value: w.WordErrorRate, options: {}, extra: { pair: String(w.index) } }),
-        resultCell('td', { metric: 'CharErrorRate', value: w.CharErrorRate, options: {}, extra: { pair: String(w.index) } })])));
-      out.append(el('h3', { text: 'Alignment of the worst pairs (words)' }),
-        el('p', { class: 'muted', text: 'struck through: reference words the hypothesis replaced or missed; underlined: the hypothesis words put in their place or added' }),
-        ...r.worst.map((w) => el('p', { class: 'alignment', dataset: { pair: String(w.index) } },
-          el('b', { text: `${w.id} (${w.errors} error${w.errors === 1 ? '' : 's'}): ` }), ...w.runs.map(run))));
+      out.append(
+        el('h3', { text: 'Worst pairs (highest WER first)' }),
+        table(
+          'text-worst',
+          ['pair', 'hypothesis', 'reference', 'WER', 'CER'],
+          r.worst.map((w) => [
+            w.id,
+            w.hyp,
+            w.ref,
+            resultCell('td', {
+              metric: 'WordErrorRate',
+              value: w.WordErrorRate,
+              options: {},
+              extra: { pair: String(w.index) },
+            }),
+            resultCell('td', {
+              metric: 'CharErrorRate',
+              value: w.CharErrorRate,
+              options: {},
+              extra: { pair: String(w.index) },
+            }),
+          ]),
+        ),
+      );
+      out.append(
+        el('h3', { text: 'Alignment of the worst pairs (words)' }),
+        el('p', {
+          class: 'muted',
+          text: 'struck through: reference words the hypothesis replaced or missed; underlined: the hypothesis words put in their place or added',
+        }),
+        ...r.worst.map((w) =>
+          el(
+            'p',
+            { class: 'alignment', dataset: { pair: String(w.index) } },
+            el('b', { text: `${w.id} (${w.errors} error${w.errors === 1 ? '' : 's'}): ` }),
+            ...w.runs.map(run),
+          ),
+        ),
+      );
       const most = Math.max(1, ...r.histogram.map((b) => b.count));
-      out.append(el('h3', { text: 'Per-pair WER' }), table('text-wer-histogram', ['WER', 'pairs', ''], r.histogram.map((b) => [b.label, String(b.count),
-        el('td', {}, Object.assign(el('span', { class: 'hbar' }), { style: `width: ${Math.round((160 * b.count) / most)}px` }))])));
+      out.append(
+        el('h3', { text: 'Per-pair WER' }),
+        table(
+          'text-wer-histogram',
+          ['WER', 'pairs', ''],
+          r.histogram.map((b) => [
+            b.label,
+            String(b.count),
+            el(
+              'td',
+              {},
+              Object.assign(el('span', { class: 'hbar' }), { style: `width: ${Math.round((160 * b.count) / most)}px` }),
+            ),
+          ]),
+        ),
+      );
       const plots = el('div', { class: 'plots' });
       out.append(plots);
-      chartCell(plots, { id: 'text-wer-histogram-plot', title: 'Pairs by WER', fileName: 'text-wer-histogram.png', config: {
-        type: 'bar',
-        data: { labels: r.histogram.map((b) => b.label), datasets: [{ label: 'pairs', data: r.histogram.map((b) => b.count), backgroundColor: '#3b5bdb' }] },
-        options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'WER' } }, y: { title: { display: true, text: 'pairs' }, ticks: { precision: 0 } } } } } });
-    } else out.append(el('p', { class: 'muted', text: `More than ${r.perPairLimit} pairs: the per-pair table is left out.` }));
+      chartCell(plots, {
+        id: 'text-wer-histogram-plot',
+        title: 'Pairs by WER',
+        fileName: 'text-wer-histogram.png',
+        config: {
+          type: 'bar',
+          data: {
+            labels: r.histogram.map((b) => b.label),
+            datasets: [{ label: 'pairs', data: r.histogram.map((b) => b.count), backgroundColor: '#3b5bdb' }],
+          },
+          options: {
+            plugins: { legend: { display: false } },
+            scales: {
+              x: { title: { display: true, text: 'WER' } },
+              y: { title: { display: true, text: 'pairs' }, ticks: { precision: 0 } },
+            },
+          },
+        },
+      });
+    } else
+      out.append(
+        el('p', { class: 'muted', text: `More than ${r.perPairLimit} pairs: the per-pair table is left out.` }),
+      );
     if (r.slices) renderSlices(r.slices, out);
     const head = (m, key) => r.corpus.find((c) => c.metric === m && c.key === key && !c.error);
-    return [['WordErrorRate', null, 'WER'], ['CharErrorRate', null, 'CER'], ['SacreBLEUScore', null, 'SacreBLEU'], ['CHRFScore', null, 'chrF']]
-      .map(([m, key, label]) => [head(m, key), label]).filter(([c]) => c).map(([c, label]) => ({ label, metric: c.metric, value: c.value, options: c.options }));
+    return [
+      ['WordErrorRate', null, 'WER'],
+      ['CharErrorRate', null, 'CER'],
+      ['SacreBLEUScore', null, 'SacreBLEU'],
+      ['CHRFScore', null, 'chrF'],
+    ]
+      .map(([m, key, label]) => [head(m, key), label])
+      .filter(([c]) => c)
+      .map(([c, label]) => ({ label, metric: c.metric, value: c.value, options: c.options }));
   },
 
   /** A Node script printing the numbers shown (the page's reader included), for "Copy as code". */
   code(r, files) {
-    return codeSnippet({ title: 'Text', files, helpers: [readLinePairs, readCues, readCuePairs, requireUtf8, pairsOf, readPairs, inputsFor], consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) }, body: `
+    return codeSnippet({
+      title: 'Text',
+      files,
+      helpers: [readLinePairs, readCues, readCuePairs, requireUtf8, pairsOf, readPairs, inputsFor],
+      consts: { HYP, REF, ID, SUBTITLES, KINDS, PER_PAIR, CORPUS: r.corpus.map((c) => [c.metric, c.options, c.key]) },
+      body: `
 const p = pairsOf(files);
 for (const [metric, options, key] of CORPUS) cells.push({ metric, options, ...(key ? { key } : {}), value: pick(computeMetric(wasmetrics, metric, options, inputsFor(p, metric)), key) });
-${r.slices ? `// per ${r.slices.column} (the page's slices table): one SlicedMetric per metric, one pass
+${
+  r.slices
+    ? `// per ${r.slices.column} (the page's slices table): one SlicedMetric per metric, one pass
 const sliceBy = ${JSON.stringify(r.slices.column)};
 for (const [metric, options, key] of CORPUS) {
   const sliced = new wasmetrics.SlicedMetric(wasmetrics.createMetric(metric, options));
@@ -300,25 +570,42 @@ for (const [metric, options, key] of CORPUS) {
   } finally {
     sliced.dispose();
   }
-}` : ''}
-${r.chosen || r.worst ? "p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });" : ''}
-` });
+}`
+    : ''
+}
+${r.chosen || r.worst ? 'p.preds.forEach((_, i) => { for (const metric of PER_PAIR) cells.push({ metric, options: {}, pair: String(i), value: computeMetric(wasmetrics, metric, {}, inputsFor(p, metric, i)) }); });' : ''}
+`,
+    });
   },
 
   csvRows(r) {
-    return [['section', 'name', 'key', 'value'], ...r.corpus.map((c) => ['corpus', c.metric, c.key ?? '', c.error ?? c.value]),
+    return [
+      ['section', 'name', 'key', 'value'],
+      ...r.corpus.map((c) => ['corpus', c.metric, c.key ?? '', c.error ?? c.value]),
       ...(r.worst ?? []).flatMap((w) => PER_PAIR.map((m) => ['pair', w.id, m, w[m]])),
-      ...(r.slices?.metrics ?? []).flatMap((m) => (m.slices ?? []).map((s) => [`slice ${r.slices.column}=${s.key} (${s.count} pairs)`, m.name, m.key ?? '', s.value ?? '']))];
+      ...(r.slices?.metrics ?? []).flatMap((m) =>
+        (m.slices ?? []).map((s) => [
+          `slice ${r.slices.column}=${s.key} (${s.count} pairs)`,
+          m.name,
+          m.key ?? '',
+          s.value ?? '',
+        ]),
+      ),
+    ];
   },
 
   /** The package's value for a shown cell: its metric on the whole file, or on its one pair. */
   async expected(cell, files, wasmetrics) {
     const p = pairsOf(files);
-    if (cell.slice !== undefined) { // the slice's pairs picked here, the metric run on them alone
+    if (cell.slice !== undefined) {
+      // the slice's pairs picked here, the metric run on them alone
       const key = JSON.parse(cell.slice);
       const idx = p.columns[cell.sliceBy].flatMap((k, i) => (k === key ? [i] : []));
       const [preds, target] = inputsFor(p, cell.metric);
-      return pick(computeMetric(wasmetrics, cell.metric, cell.options, [rowsAt(preds, idx), rowsAt(target, idx)]), cell.key);
+      return pick(
+        computeMetric(wasmetrics, cell.metric, cell.options, [rowsAt(preds, idx), rowsAt(target, idx)]),
+        cell.key,
+      );
     }
     const pair = cell.pair === undefined ? undefined : Number(cell.pair);
     return pick(computeMetric(wasmetrics, cell.metric, cell.options, inputsFor(p, cell.metric, pair)), cell.key);

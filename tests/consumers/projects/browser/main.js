@@ -9,8 +9,19 @@ async function main() {
   feed(metric);
   const single = metric.compute();
   metric.dispose();
-  const parallel = await evaluateParallel({ metrics: { m: { name: fixtureCase.metric, options: fixtureCase.args } }, batches: batchesOf(), workers: 2 });
+  const parallel = await evaluateParallel({
+    metrics: { m: { name: fixtureCase.metric, options: fixtureCase.args } },
+    batches: batchesOf(),
+    workers: 2,
+  });
   return { single, parallel: parallel.m, simd: simd() };
 }
 
-main().then((result) => { window.wasmetricsResult = result; }, (e) => { window.wasmetricsResult = { error: String(e?.stack ?? e) }; });
+main().then(
+  (result) => {
+    window.wasmetricsResult = result;
+  },
+  (e) => {
+    window.wasmetricsResult = { error: String(e?.stack ?? e) };
+  },
+);
