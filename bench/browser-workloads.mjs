@@ -3,8 +3,8 @@
 // runtime itself (no transfer to time), each row is the median of `runs` runs after a warm-up, and
 // includes construction, the batch updates, compute() and dispose(), as run.mjs's copy rows.
 
-// xorshift32: the same bytes in both runtimes.
-function random(seed) {
+// xorshift32: the same bytes in both runtimes (bench/per-call.mjs uses it too).
+export function random(seed) {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13;

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { random } from './browser-workloads.mjs'; // xorshift32, the same bytes in every run
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -66,19 +67,6 @@ function timeMs(fn) {
 const rows = []; // {what, value, unit, best?}
 const row = (what, value, unit) =>
   rows.push(typeof value === 'number' ? { what, value, unit } : { what, value: value.median, best: value.best, unit });
-
-// A deterministic generator (xorshift32), so both builds see the same bytes.
-function random(seed) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 const metrics = {
   MeanSquaredError: { options: {}, inputs: () => [new Float32Array(16).fill(0.5), new Float32Array(16).fill(0.25)] },

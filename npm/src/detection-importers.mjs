@@ -299,6 +299,27 @@ export function readYolo(labels, { classes, images = [], imageSize: size } = {})
 const child = (el, name) => el.children.find((c) => c.name === name);
 const children = (el, name) => el.children.filter((c) => c.name === name);
 
+// An XML file's root element, which must be <root>; errors name the file and the line.
+function xmlRoot(f, fn, file, root, what) {
+  let doc;
+  try {
+    doc = parseXml(textOf(f), fn);
+  } catch (e) {
+    throw formatError(fn, file, '', e.message.replace(`${fn}: `, ''), { line: e.line });
+  }
+  if (doc.name !== root)
+    throw formatError(
+      fn,
+      file,
+      `line ${doc.line}`,
+      `the root element is <${doc.name}>, not <${root}> (is it ${what}?)`,
+      {
+        line: doc.line,
+      },
+    );
+  return doc;
+}
+
 /**
  * Pascal VOC XML (one file per image: <annotation><filename>, <size><width><height>, <object>s
  * with <name>, <difficult>, <bndbox> xmin ymin xmax ymax) into COCO; boxes taken as given (no
@@ -315,20 +336,7 @@ export function readPascalVoc(files, { classes, difficultAsCrowd = false } = {})
   const sorted = [...files].sort((x, y) => (fileName(x) < fileName(y) ? -1 : fileName(x) > fileName(y) ? 1 : 0));
   for (const f of sorted) {
     const file = fileName(f);
-    let doc;
-    try {
-      doc = parseXml(textOf(f), fn);
-    } catch (e) {
-      throw formatError(fn, file, '', e.message.replace(`${fn}: `, ''), { line: e.line });
-    }
-    if (doc.name !== 'annotation')
-      throw formatError(
-        fn,
-        file,
-        `line ${doc.line}`,
-        `the root element is <${doc.name}>, not <annotation> (is it a Pascal VOC file?)`,
-        { line: doc.line },
-      );
+    const doc = xmlRoot(f, fn, file, 'annotation', 'a Pascal VOC file');
     const num = (el, tag, where) => {
       const c = el && child(el, tag);
       if (!c) throw formatError(fn, file, where, `<${tag}> is missing`, { line: el?.line, field: tag });
@@ -420,20 +428,7 @@ export function readCvatImages(files, { classes } = {}) {
   const skipped = {};
   for (const f of list) {
     const file = fileName(f);
-    let doc;
-    try {
-      doc = parseXml(textOf(f), fn);
-    } catch (e) {
-      throw formatError(fn, file, '', e.message.replace(`${fn}: `, ''), { line: e.line });
-    }
-    if (doc.name !== 'annotations')
-      throw formatError(
-        fn,
-        file,
-        `line ${doc.line}`,
-        `the root element is <${doc.name}>, not <annotations> (is it a CVAT for images export?)`,
-        { line: doc.line },
-      );
+    const doc = xmlRoot(f, fn, file, 'annotations', 'a CVAT for images export');
     const meta = child(doc, 'meta');
     const labelsEl =
       meta &&

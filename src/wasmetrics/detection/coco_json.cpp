@@ -17,8 +17,6 @@ namespace {
 constexpr double kMaxCoordinate = 1e8;
 constexpr std::int64_t kMaxPixels = 2147483647;
 
-std::string at(std::string_view where, std::string_view key) { return std::string(where) + "." + std::string(key); }
-
 const Json& field(std::string_view metric, std::string_view where, const Json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end()) fail(metric, ": `", where, "` has no `", key, "`");

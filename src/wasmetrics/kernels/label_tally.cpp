@@ -28,6 +28,33 @@ void LabelTally::reset(std::int64_t labels) {
 
 namespace {
 
+// One element's histogram code: pred | target << 1, or 4 when its target is ignore_index;
+// target_bits ORs every kept target byte (> 1 iff one is neither 0 nor 1).
+template <bool kIgnore>
+inline unsigned element_code(bool pred, unsigned tv, unsigned ignore, unsigned& target_bits) {
+  const unsigned code = (pred ? 1u : 0u) | (tv & 1u) << 1;
+  if constexpr (kIgnore) {
+    const bool skip = tv == ignore;
+    target_bits |= skip ? 0u : tv;
+    return skip ? 4u : code;
+  } else {
+    target_bits |= tv;
+    return code;
+  }
+}
+
+// Folds the per-label histograms of a pass into the tally.
+template <bool kIgnore>
+void fold_histograms(const std::vector<std::uint64_t>& hist, std::int64_t L, int bins, LabelTally& out) {
+  for (std::int64_t l = 0; l < L; ++l) {
+    const std::uint64_t* h = hist.data() + l * bins;
+    out.pred_and_target[l] += h[3];
+    out.pred[l] += h[1] + h[3];
+    out.target[l] += h[2] + h[3];
+    if constexpr (kIgnore) out.ignored[l] += h[4];
+  }
+}
+
 // Adds rows [0, rows) to `out`: per element one increment of a per-label histogram of the code
 // pred | target << 1 (| 4 when ignored). Probabilities are compared as bit patterns (for floats in
 // [+0, 1] the order of the bits is the order of the values; anything else raises the flag).
@@ -59,25 +86,11 @@ void tally_rows(const float* p, const std::uint8_t* t, std::int64_t rows, std::i
         std::memcpy(&bits, p + l, sizeof bits);
         const unsigned tv = t[l];
         bits_max = bits > bits_max ? bits : bits_max;
-        unsigned code = (bits > thr_bits[l] ? 1u : 0u) | (tv & 1u) << 1;
-        if constexpr (kIgnore) {
-          const bool skip = tv == ignore;
-          target_bits |= skip ? 0u : tv;
-          code = skip ? 4u : code;
-        } else {
-          target_bits |= tv;
-        }
-        ++h[code];
+        ++h[element_code<kIgnore>(bits > thr_bits[l], tv, ignore, target_bits)];
       }
     }
   }
-  for (std::int64_t l = 0; l < L; ++l) {
-    const std::uint64_t* h = hist.data() + l * kBins;
-    out.pred_and_target[l] += h[3];
-    out.pred[l] += h[1] + h[3];
-    out.target[l] += h[2] + h[3];
-    if constexpr (kIgnore) out.ignored[l] += h[4];
-  }
+  fold_histograms<kIgnore>(hist, L, kBins, out);
   out.preds_maybe_outside_unit |= bits_max > 0x3f800000u;  // bits of 1.0f
   out.target_unexpected |= target_bits > 1;
 }
@@ -102,24 +115,10 @@ void tally_rows_logits(const float* p, const std::uint8_t* t, std::int64_t rows,
       abs_bits_max = bits > abs_bits_max ? bits : abs_bits_max;
       outside |= !(v >= 0.0f && v <= 1.0f);
       const unsigned tv = t[l];
-      unsigned code = (v >= cut[l] ? 1u : 0u) | (tv & 1u) << 1;
-      if constexpr (kIgnore) {
-        const bool skip = tv == ignore;
-        target_bits |= skip ? 0u : tv;
-        code = skip ? 4u : code;
-      } else {
-        target_bits |= tv;
-      }
-      ++h[code];
+      ++h[element_code<kIgnore>(v >= cut[l], tv, ignore, target_bits)];
     }
   }
-  for (std::int64_t l = 0; l < L; ++l) {
-    const std::uint64_t* h = hist.data() + l * kBins;
-    out.pred_and_target[l] += h[3];
-    out.pred[l] += h[1] + h[3];
-    out.target[l] += h[2] + h[3];
-    if constexpr (kIgnore) out.ignored[l] += h[4];
-  }
+  fold_histograms<kIgnore>(hist, L, kBins, out);
   out.preds_not_finite |= abs_bits_max >= 0x7f800000u;  // bits of Infinity
   out.preds_outside_unit |= outside;
   out.target_unexpected |= target_bits > 1;
