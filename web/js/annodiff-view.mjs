@@ -238,7 +238,7 @@ export function reviewCell(out, r, { call, hasImages }) {
     caption.textContent =
       `${im.file_name} (${im.ref.length} reference, ${im.cand.length} candidate objects, ${im.problems} problem${im.problems === 1 ? '' : 's'})` +
       (sel2
-        ? `; selected: ${selected.side === 'ref' ? 'reference' : 'candidate'} ${names.get(sel2.categoryId)} #${sel2.id}, ${sel2.kind || sel2.outcome}${sel2.iou !== null ? `, IoU ${fmt(sel2.iou)}` : ''}`
+        ? `; selected: ${selected.side === 'ref' ? 'reference' : 'candidate'} ${names.get(sel2.categoryId)} #${sel2.id}, ${sel2.kind || sel2.outcome}${sel2.iou !== null ? `, ${similarityName} ${fmt(sel2.iou)}` : ''}`
         : '') +
       (problems.length && at >= 0 ? ` — problem ${at + 1} of ${problems.length}` : '') +
       (note ? `. ${note}` : '');
@@ -279,6 +279,9 @@ export function reviewCell(out, r, { call, hasImages }) {
     g.restore();
   }
 
+  // what an object's `iou` is: the similarity the matching used
+  const similarityName = { bbox: 'Box IoU', segm: 'Mask IoU', keypoints: 'OKS' }[r.compare] ?? 'IoU';
+
   function objectsTable(im) {
     const row = (o, side) =>
       el(
@@ -300,7 +303,11 @@ export function reviewCell(out, r, { call, hasImages }) {
           o.outcome === 'fp' ? 'false positive' : o.outcome,
         ),
         el('td', { text: o.kind }),
-        el('td', { class: 'num', text: o.iou === null || o.iou === undefined ? '' : fmt(o.iou) }),
+        el('td', {
+          class: 'num',
+          text: o.iou === null || o.iou === undefined ? '' : fmt(o.iou),
+          dataset: { similarity: o.iou === null || o.iou === undefined ? '' : String(o.iou) },
+        }),
         el('td', { text: o.partner === null ? '' : String(o.partner) }),
         el('td', { class: 'num', text: o.score === undefined ? '' : fmt(o.score) }),
       );
@@ -315,7 +322,7 @@ export function reviewCell(out, r, { call, hasImages }) {
           el(
             'tr',
             {},
-            ...['Set', 'Id', 'Class', 'Outcome', 'Error', 'Box IoU', 'Paired with', 'Score'].map((t) =>
+            ...['Set', 'Id', 'Class', 'Outcome', 'Error', similarityName, 'Paired with', 'Score'].map((t) =>
               el('th', { text: t, scope: 'col' }),
             ),
           ),

@@ -209,19 +209,114 @@ export function boxIou(a, b) {
 }
 
 /**
+ * pycocotools' COCOeval.computeOks for one candidate and one reference object (COCO keypoint
+ * lists [x, y, v, ...], the reference's bbox and area, one sigma per keypoint). Written here
+ * because the package exposes OKS only inside its matching (COCOMatches / COCOKeypoints give the
+ * matches, not the similarity) and adding a function to it needs an engine export; the test
+ * (tests/js/web-annodiff.test.mjs) checks it by redoing COCOMatches' keypoint matching with it.
+ * Same arithmetic as computeOks: a reference without labelled keypoints is compared through its
+ * box enlarged to 3x; the mean is numpy's pairwise sum (8 running sums from 8 terms on) over the
+ * count, so a value on a threshold falls on the same side as in COCOeval.
+ */
+export function keypointOks(dt, gt, gtBox, gtArea, sigmas) {
+  const k = sigmas.length;
+  let labelled = 0;
+  for (let j = 0; j < k; j++) if (gt[3 * j + 2] > 0) labelled++;
+  const [x0, x1] = [gtBox[0] - gtBox[2], gtBox[0] + gtBox[2] * 2];
+  const [y0, y1] = [gtBox[1] - gtBox[3], gtBox[1] + gtBox[3] * 2];
+  const eps = 2.220446049250313e-16; // np.spacing(1)
+  const terms = [];
+  for (let j = 0; j < k; j++) {
+    let dx;
+    let dy;
+    if (labelled > 0) {
+      if (!(gt[3 * j + 2] > 0)) continue;
+      dx = dt[3 * j] - gt[3 * j];
+      dy = dt[3 * j + 1] - gt[3 * j + 1];
+    } else {
+      const [xd, yd] = [dt[3 * j], dt[3 * j + 1]];
+      dx = Math.max(0, x0 - xd) + Math.max(0, xd - x1);
+      dy = Math.max(0, y0 - yd) + Math.max(0, yd - y1);
+    }
+    const v = sigmas[j] * 2 * (sigmas[j] * 2);
+    terms.push(Math.exp(-((dx * dx + dy * dy) / v / (gtArea + eps) / 2)));
+  }
+  const n = terms.length;
+  let sum = 0;
+  if (n < 8) for (const t of terms) sum += t;
+  else {
+    const r = terms.slice(0, 8);
+    let i = 8;
+    for (; i + 8 <= n; i += 8) for (let j = 0; j < 8; j++) r[j] += terms[i + j];
+    sum = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
+    for (; i < n; i++) sum += terms[i];
+  }
+  return sum / n;
+}
+
+/**
+ * The similarity shown per object pair, the one the matching used: box IoU (bbox), the package's
+ * mask IoU (segm: rleIou over rleFrPoly's masks, as COCOeval rasterises polygons; a crowd region's
+ * own rule is not needed, crowds being ignored objects) or OKS (keypoints, the matching's sigmas).
+ * Returns (refs, cands, image) => [cands.length][refs.length] (null where a side lacks geometry)
+ * for one image's COCO annotations.
+ */
+export function pairSimilarity(wasmetrics, compare, options = {}) {
+  if (compare === 'segm') {
+    const maskOf = (a, im) => {
+      const s = a.segmentation;
+      if (Array.isArray(s)) return s.length ? wasmetrics.rleFrPoly(s, im.height, im.width) : null;
+      return s && s.counts !== undefined ? s : null;
+    };
+    return (refs, cands, im) => {
+      const [rm, cm] = [refs.map((a) => maskOf(a, im)), cands.map((a) => maskOf(a, im))];
+      const [ri, ci] = [rm.flatMap((m, k) => (m ? [k] : [])), cm.flatMap((m, k) => (m ? [k] : []))];
+      const out = cands.map(() => refs.map(() => null));
+      if (!ri.length || !ci.length) return out;
+      const m = wasmetrics.rleIou(
+        ci.map((k) => cm[k]),
+        ri.map((k) => rm[k]),
+      );
+      ci.forEach((c, a) => ri.forEach((r, b) => (out[c][r] = m[a][b])));
+      return out;
+    };
+  }
+  if (compare === 'keypoints') {
+    // COCO's 17 person sigmas as COCOeval writes them (np.array([.26, ...]) / 10.0)
+    const sigmas =
+      options.kptOksSigmas ??
+      [0.26, 0.25, 0.25, 0.35, 0.35, 0.79, 0.79, 0.72, 0.72, 0.62, 0.62, 1.07, 1.07, 0.87, 0.87, 0.89, 0.89].map(
+        (x) => x / 10.0,
+      );
+    return (refs, cands) =>
+      cands.map((c) =>
+        refs.map((r) =>
+          Array.isArray(c.keypoints) && Array.isArray(r.keypoints) && r.bbox
+            ? keypointOks(c.keypoints, r.keypoints, r.bbox, r.area ?? r.bbox[2] * r.bbox[3], sigmas)
+            : null,
+        ),
+      );
+  }
+  return (refs, cands) => cands.map((c) => refs.map((r) => (r.bbox && c.bbox ? boxIou(r.bbox, c.bbox) : null)));
+}
+
+/**
  * Every object's outcome at the IoU threshold `iou` ('0.5' or '0.75': COCOMatches' row) from the
  * package's matching: reference objects matched / missed / ignored (crowd), candidate objects
  * matched / false positive / ignored / unevaluated (beyond the 100 best of its image and class).
- * On top, the page's own reading of the leftovers (box IoU): a false positive overlapping a missed
+ * On top, the page's own reading of the leftovers: a false positive overlapping a missed
  * object of another class at >= iou is a wrong class (both objects); other false positives are a
  * duplicate (same class, overlapping an object already matched), poor localisation (same class,
- * box IoU 0.1 to iou) or background. Returns {images: [{id, ..., ref: [...], cand: [...]}]}.
+ * similarity 0.1 to iou) or background. `similarity` is pairSimilarity's (box IoU by default):
+ * each object's `iou` is its box IoU, mask IoU or OKS with its partner.
+ * Returns {images: [{id, ..., ref: [...], cand: [...]}]}.
  */
-export function diffObjects(gt, dt, entries, iou) {
+export function diffObjects(gt, dt, entries, iou, similarity) {
   const row = String(iou) === '0.75' ? 1 : 0;
   const thr = Number(iou);
   const images = new Map(gt.images.map((im) => [im.id, { ...im, ref: [], cand: [] }]));
   const refById = new Map();
+  const source = new Map(); // object -> its COCO annotation
   for (const a of gt.annotations) {
     const o = {
       id: a.id,
@@ -234,7 +329,9 @@ export function diffObjects(gt, dt, entries, iou) {
     };
     if (a.segmentation && Array.isArray(a.segmentation)) o.polygons = a.segmentation;
     if (a.keypoints) o.keypoints = a.keypoints;
-    images.get(a.image_id)?.ref.push(o);
+    const im = images.get(a.image_id);
+    if (im) [o.at, o.image] = [im.ref.push(o) - 1, im];
+    source.set(o, a);
     refById.set(a.id, o);
   }
   const cand = dt.map((a, j) => {
@@ -250,10 +347,26 @@ export function diffObjects(gt, dt, entries, iou) {
     };
     if (Array.isArray(a.segmentation)) o.polygons = a.segmentation;
     if (a.keypoints) o.keypoints = a.keypoints;
-    images.get(a.image_id)?.cand.push(o);
+    const im = images.get(a.image_id);
+    if (im) [o.at, o.image] = [im.cand.push(o) - 1, im];
+    source.set(o, a);
     return o;
   });
-  const iouOf = (r, c) => (r.bbox && c.bbox ? boxIou(r.bbox, c.bbox) : null);
+  // one image's [cand][ref] similarities, computed when first needed (mask IoU runs in the engine)
+  const sim =
+    similarity ??
+    ((refs, cands) => cands.map((c) => refs.map((r) => (r.bbox && c.bbox ? boxIou(r.bbox, c.bbox) : null))));
+  const matrices = new Map();
+  const iouOf = (r, c) => {
+    if (!r.image || r.image !== c.image) return null;
+    let m = matrices.get(r.image);
+    if (!m) {
+      const src = (list) => list.map((o) => source.get(o));
+      m = sim(src(r.image.ref), src(r.image.cand), r.image);
+      matrices.set(r.image, m);
+    }
+    return m[c.at][r.at];
+  };
   for (const e of entries) {
     e.gtIds.forEach((id, k) => {
       const o = refById.get(id);
@@ -297,8 +410,13 @@ export function diffObjects(gt, dt, entries, iou) {
       c.iou = same;
       c.kind = same >= thr && taken ? 'duplicate' : same >= 0.1 ? 'localisation' : 'background';
     }
+    matrices.delete(im);
     const problems = [...im.ref.filter((r) => r.outcome === 'missed'), ...im.cand.filter((c) => c.outcome === 'fp')];
     im.problems = problems.length;
+  }
+  for (const o of [...refById.values(), ...cand]) {
+    delete o.at;
+    delete o.image;
   }
   return { images: [...images.values()] };
 }

@@ -12,7 +12,9 @@ import {
   classCounts,
   cocoMatches,
   diffObjects,
+  keypointOks,
   packDiff,
+  pairSimilarity,
   readAnnotationSide,
   unpackDiff,
 } from '../lib/annodiff.mjs';
@@ -31,11 +33,14 @@ const TIDE_NAMES = {
   miss: 'missed',
 };
 /** The options of the package's TIDE run (detqa-api: tideErrors on readCoco's per-image dicts). */
-const tideOptions = (iou) => ({ boxFormat: 'xywh', iouThreshold: Number(iou) });
-/** The confusion matrix's run: every candidate object (score > 0), the page's IoU. */
-const confusionOptions = (iou, classes) => ({
+const tideOptions = (iou, compare = 'bbox') => ({
   boxFormat: 'xywh',
   iouThreshold: Number(iou),
+  ...(compare === 'segm' ? { iouType: 'segm' } : {}),
+});
+/** The confusion matrix's run: every candidate object (score > 0), the page's IoU. */
+const confusionOptions = (iou, classes, compare = 'bbox') => ({
+  ...tideOptions(iou, compare),
   scoreThreshold: 0,
   classes,
 });
@@ -61,7 +66,8 @@ function diffPair(files, wasmetrics, { compare = 'bbox', iou = '0.5', imageSize 
   const pair = alignPair(ref, cand);
   const matched = cocoMatches(wasmetrics, pair.gt, pair.dt, compare);
   progress(0.45, 'outcomes per object');
-  const diff = diffObjects(matched.gt, matched.dt, matched.entries, iou);
+  const similarity = pairSimilarity(wasmetrics, compare, matched.options);
+  const diff = diffObjects(matched.gt, matched.dt, matched.entries, iou, similarity);
   const counts = classCounts(diff, matched.gt.categories);
   return { ref, cand, pair, matched, diff, counts };
 }
@@ -88,27 +94,49 @@ function mapOf(wasmetrics, gt, dt, compare, matchOpts) {
   }
 }
 
+/**
+ * readCoco's per-image dicts (image ids sorted, objects in file order), with each object's mask
+ * for segm: {polygons, size} or its RLE, as tideErrors / detectionConfusionMatrix take them.
+ */
+function detectionInputs(wasmetrics, gt, dt, compare) {
+  const d = wasmetrics.readCoco(gt, dt);
+  if (compare !== 'segm') return d;
+  const sizes = new Map(gt.images.map((im) => [im.id, [im.height, im.width]]));
+  const slot = new Map(d.imageIds.map((id, k) => [id, k]));
+  const maskOf = (a) =>
+    Array.isArray(a.segmentation) ? { polygons: a.segmentation, size: sizes.get(a.image_id) } : a.segmentation;
+  const [pm, tm] = [d.imageIds.map(() => []), d.imageIds.map(() => [])];
+  for (const a of gt.annotations) tm[slot.get(a.image_id)].push(maskOf(a));
+  for (const a of dt) pm[slot.get(a.image_id)].push(maskOf(a));
+  return {
+    ...d,
+    preds: d.preds.map((p, i) => ({ ...p, masks: pm[i] })),
+    target: d.target.map((t, i) => ({ ...t, masks: tm[i] })),
+  };
+}
+
 /** TIDE and the confusion matrix, when the package has them (feature-detected: null otherwise). */
-function extrasOf(wasmetrics, gt, dt, iou) {
+function extrasOf(wasmetrics, gt, dt, iou, compare = 'bbox') {
   const has = (name) => typeof wasmetrics[name] === 'function';
   if (!has('tideErrors') && !has('detectionConfusionMatrix')) return { tide: null, confusion: null };
-  const d = wasmetrics.readCoco(gt, dt);
+  const d = detectionInputs(wasmetrics, gt, dt, compare);
   let tide = null;
   let confusion = null;
   if (has('tideErrors')) {
-    const t = wasmetrics.tideErrors(d.preds, d.target, tideOptions(iou));
+    const t = wasmetrics.tideErrors(d.preds, d.target, tideOptions(iou, compare));
     tide = {
       ap: t.ap,
       counts: { ...t.counts },
       dAP: { ...t.dAP },
       dAPSpecial: { ...t.dAPSpecial },
-      options: tideOptions(iou),
+      options: tideOptions(iou, compare),
     };
   }
   if (has('detectionConfusionMatrix')) {
     const classes = d.categories.map((c) => c.id);
-    const c = wasmetrics.detectionConfusionMatrix(d.preds, d.target, confusionOptions(iou, classes));
-    confusion = { classes: [...c.classes], counts: plain(c.counts), options: confusionOptions(iou, classes) };
+    const options = confusionOptions(iou, classes, compare);
+    const c = wasmetrics.detectionConfusionMatrix(d.preds, d.target, options);
+    confusion = { classes: [...c.classes], counts: plain(c.counts), options };
   }
   return { tide, confusion, imageIds: d.imageIds };
 }
@@ -127,7 +155,7 @@ function problemRows(r) {
       'category',
       'outcome',
       'error',
-      'box_iou',
+      { bbox: 'box_iou', segm: 'mask_iou', keypoints: 'oks' }[r.compare] ?? 'iou',
       'paired_with',
       'score',
       'x',
@@ -187,7 +215,7 @@ function flaggedCoco(r) {
             source_id: o.id,
             outcome: o.outcome === 'fp' ? 'false positive' : o.outcome,
             error: o.kind,
-            box_iou: o.iou,
+            [{ bbox: 'box_iou', segm: 'mask_iou', keypoints: 'oks' }[r.compare] ?? 'iou']: o.iou,
             paired_with: o.partner,
           },
         };
@@ -304,8 +332,11 @@ export default {
     progress(0.5, 'mAP');
     const map = mapOf(wasmetrics, matched.gt, matched.dt, compare, matched.options);
     progress(0.7, 'TIDE and the confusion matrix');
+    // TIDE and the matrix compare boxes or masks; keypoints have neither in the package
     const extras =
-      compare === 'bbox' ? extrasOf(wasmetrics, matched.gt, matched.dt, iou) : { tide: null, confusion: null };
+      compare === 'keypoints'
+        ? { tide: null, confusion: null }
+        : extrasOf(wasmetrics, matched.gt, matched.dt, iou, compare);
     progress(0.9, 'the review list');
     const result = {
       compare,
@@ -418,7 +449,7 @@ export default {
       el('h3', { text: `Per class at IoU ${r.iou} (${r.compare})` }),
       el('p', {
         class: 'muted',
-        text: "TP, FP and missed from the package's COCOMatches (pycocotools' evaluateImg: area all, 100 objects per image and class; crowd objects ignored). Wrong class: a false positive over a missed object of another class (box IoU at the threshold; the page's reading, counted in FP and Missed too).",
+        text: "TP, FP and missed from the package's COCOMatches (pycocotools' evaluateImg: area all, 100 objects per image and class; crowd objects ignored). Wrong class: a false positive over a missed object of another class (box IoU, mask IoU or OKS as compared, at the threshold; the page's reading, counted in FP and Missed too).",
       }),
       perClass,
     );
@@ -528,16 +559,21 @@ export default {
         alignPair,
         cocoMatches,
         boxIou,
+        keypointOks,
+        pairSimilarity,
         diffObjects,
         classCounts,
         diffPair,
         mapOf,
+        tideOptions,
+        confusionOptions,
+        detectionInputs,
+        extrasOf,
       ],
       consts: {
         MATCHES,
         OPTIONS: { compare: r.compare, iou: r.iou, imageSize: options?.imageSize ?? '' },
         MATCH_OPTIONS: r.matchOptions,
-        TIDE_OPTIONS: tideOptions(r.iou),
       },
       body: `
 const { matched, counts } = diffPair(files, wasmetrics, OPTIONS);
@@ -546,16 +582,11 @@ for (const c of [...counts.perClass, { ...counts.all, id: 'all' }]) {
 }
 const map = mapOf(wasmetrics, matched.gt, matched.dt, OPTIONS.compare, matched.options);
 for (const [key, value] of Object.entries(map.values)) cells.push({ metric: map.metric, options: map.options, key, value });
-// TIDE and the detection confusion matrix, when this wasmetrics has them (boxes only)
-if (OPTIONS.compare === 'bbox' && typeof wasmetrics.tideErrors === 'function') {
-  const d = wasmetrics.readCoco(matched.gt, matched.dt);
-  const t = wasmetrics.tideErrors(d.preds, d.target, TIDE_OPTIONS);
-  for (const type of Object.keys(t.dAP)) cells.push({ metric: 'tideErrors', options: TIDE_OPTIONS, key: \`dAP.\${type}\`, value: t.dAP[type] }, { metric: 'tideErrors', options: TIDE_OPTIONS, key: \`counts.\${type}\`, value: t.counts[type] });
-}
-if (OPTIONS.compare === 'bbox' && typeof wasmetrics.detectionConfusionMatrix === 'function') {
-  const d = wasmetrics.readCoco(matched.gt, matched.dt);
-  const options = { ...TIDE_OPTIONS, scoreThreshold: 0, classes: d.categories.map((c) => c.id) };
-  cells.push({ metric: 'detectionConfusionMatrix', options, key: 'counts', value: plain(wasmetrics.detectionConfusionMatrix(d.preds, d.target, options).counts) });
+// TIDE and the detection confusion matrix, when this wasmetrics has them (boxes or masks)
+if (OPTIONS.compare !== 'keypoints') {
+  const { tide, confusion } = extrasOf(wasmetrics, matched.gt, matched.dt, OPTIONS.iou, OPTIONS.compare);
+  if (tide) for (const type of Object.keys(tide.dAP)) cells.push({ metric: 'tideErrors', options: tide.options, key: \`dAP.\${type}\`, value: tide.dAP[type] }, { metric: 'tideErrors', options: tide.options, key: \`counts.\${type}\`, value: tide.counts[type] });
+  if (confusion) cells.push({ metric: 'detectionConfusionMatrix', options: confusion.options, key: 'counts', value: confusion.counts });
 }
 `,
     });
@@ -581,8 +612,9 @@ if (OPTIONS.compare === 'bbox' && typeof wasmetrics.detectionConfusionMatrix ===
     }
     if (cell.metric === 'tideErrors' || cell.metric === 'detectionConfusionMatrix') {
       if (typeof wasmetrics[cell.metric] !== 'function') return undefined;
-      const { matched } = diffPair(files, wasmetrics, { compare: 'bbox', iou: String(cell.options.iouThreshold) });
-      const d = wasmetrics.readCoco(matched.gt, matched.dt);
+      const compare = cell.options.iouType ?? 'bbox';
+      const { matched } = diffPair(files, wasmetrics, { compare, iou: String(cell.options.iouThreshold) });
+      const d = detectionInputs(wasmetrics, matched.gt, matched.dt, compare);
       const v = wasmetrics[cell.metric](d.preds, d.target, cell.options);
       return plain(
         String(cell.key)
@@ -603,8 +635,8 @@ function tideCell(r, out) {
         class: 'muted',
         id: 'annodiff-tide-missing',
         text:
-          r.compare !== 'bbox'
-            ? "TIDE's breakdown is computed on boxes: compare bbox to see it."
+          r.compare === 'keypoints'
+            ? "TIDE's breakdown compares boxes or masks: compare bbox or segm to see it."
             : "This build of wasmetrics has no tideErrors (TIDE's breakdown comes with a later version of the package).",
       }),
     );
@@ -649,8 +681,8 @@ function confusionCell(r, out) {
         class: 'muted',
         id: 'annodiff-confusion-missing',
         text:
-          r.compare !== 'bbox'
-            ? 'The confusion matrix is computed on boxes: compare bbox to see it.'
+          r.compare === 'keypoints'
+            ? 'The confusion matrix compares boxes or masks: compare bbox or segm to see it.'
             : 'This build of wasmetrics has no detectionConfusionMatrix (it comes with a later version of the package).',
       }),
     );
