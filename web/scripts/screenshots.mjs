@@ -16,7 +16,7 @@ const { MODES } = await import(pathToFileURL(join(webDir, 'js/modes/registry.mjs
 // the sample shown for a mode (default: its first)
 const SAMPLE = { segmentation: 'streets-photos', ranking: 'two-runs' };
 // what to scroll to: the part of the results worth seeing first
-const SCROLL_TO = { segmentation: '#masks-worst', detection: '#coco-per-class-table' };
+const SCROLL_TO = { segmentation: '#masks-worst', detection: '#coco-per-class-table', annodiff: '#annodiff-viewer' };
 
 const { chromium } = createRequire(join(webDir, 'package.json'))('playwright-core');
 const serve = await import(pathToFileURL(join(webDir, 'serve.mjs')).href);
