@@ -15,12 +15,12 @@
 // (MS-SSIM's smallest for its defaults) and 0.5 s clips.
 // Usage: node bench/image-audio.mjs [--scale=S] [--runs=N] [--quick] [--smoke] [--only=i1,a1] [--plain] [--out=DIR]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
-import { loadPackage, runTorchMetrics, sideBySideArgs } from './side-by-side.mjs';
+import { loadAverage, loadPackage, runTorchMetrics, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -194,9 +194,7 @@ function timeTorchMetrics(cases) {
 
 const TARGET = 3;
 const started = new Date();
-const load = loadavg()
-  .map((x) => x.toFixed(1))
-  .join(' ');
+const load = loadAverage();
 console.log(
   `wasmetrics image/audio bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, ` +
     `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`,
@@ -250,30 +248,10 @@ for (const w of workloads) {
     if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
   });
 }
-mkdirSync(OUT, { recursive: true });
-const file = join(OUT, `image-audio-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${SMOKE ? '-smoke' : ''}.json`);
-writeFileSync(
-  file,
-  `${JSON.stringify(
-    {
-      build: buildName,
-      scale: SCALE,
-      smoke: SMOKE,
-      runs: RUNS,
-      node: process.versions.node,
-      date: started.toISOString(),
-      loadavgStart: load,
-      loadavgEnd: loadavg()
-        .map((x) => x.toFixed(1))
-        .join(' '),
-      rows,
-    },
-    null,
-    1,
-  )}\n`,
-);
-console.log(
-  `\nload average at the end ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}; wrote ${file}`,
+writeBenchResults(
+  OUT,
+  `image-audio-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${SMOKE ? '-smoke' : ''}`,
+  { build: buildName, scale: SCALE, smoke: SMOKE, runs: RUNS },
+  { date: started, load },
+  rows,
 );

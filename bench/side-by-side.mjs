@@ -1,8 +1,10 @@
 // What the side-by-side benches against TorchMetrics share (bench/text-retrieval.mjs,
 // bench/image-audio.mjs): their command line (--scale=S --runs=N --quick --only=a,b --plain
 // --out=DIR, plus the flags a bench adds), the npm package (npm/dist) loaded in the build asked
-// for, and the TorchMetrics side run in a child process.
+// for, the TorchMetrics side run in a child process, and the results file they write.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -51,4 +53,30 @@ export function runTorchMetrics(script, args, spec) {
     return { skipped: `python3 failed (${res.error?.message ?? `exit ${res.status}`})` };
   const out = JSON.parse(res.stdout.trim().split('\n').pop());
   return out.available ? out : { skipped: `TorchMetrics not available (${out.reason})` };
+}
+
+/** The load average as the benches print it ("1.0 0.8 0.5"). */
+export const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+/**
+ * Writes `{...header, node, date, loadavgStart, loadavgEnd, rows}` to OUT/NAME.json and prints
+ * the load average at the end; `started` {date, load} is when the run began.
+ */
+export function writeBenchResults(out, name, header, started, rows) {
+  mkdirSync(out, { recursive: true });
+  const file = join(out, `${name}.json`);
+  const loadavgEnd = loadAverage();
+  const result = {
+    ...header,
+    node: process.versions.node,
+    date: started.date.toISOString(),
+    loadavgStart: started.load,
+    loadavgEnd,
+    rows,
+  };
+  writeFileSync(file, `${JSON.stringify(result, null, 1)}\n`);
+  console.log(`\nload average at the end ${loadavgEnd}; wrote ${file}`);
 }

@@ -18,12 +18,12 @@
 // see bench/README.md).
 // Usage: node bench/text-retrieval.mjs [--scale=S] [--runs=N] [--quick] [--only=t1,r1] [--plain] [--full] [--out=DIR]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
-import { loadPackage, runTorchMetrics, sideBySideArgs } from './side-by-side.mjs';
+import { loadAverage, loadPackage, runTorchMetrics, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -429,9 +429,7 @@ function timeTorchMetrics(cases) {
 // ---- run ------------------------------------------------------------------------------------------
 
 const started = new Date();
-const load = loadavg()
-  .map((x) => x.toFixed(1))
-  .join(' ');
+const load = loadAverage();
 console.log(
   `wasmetrics text/retrieval bench: ${buildName} build, scale ${SCALE}, median of ${RUNS} runs, ` +
     `node ${process.versions.node}, ${cpus().length} cores, load average ${load}`,
@@ -488,29 +486,10 @@ for (const w of workloads) {
     if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
   });
 }
-mkdirSync(OUT, { recursive: true });
-const file = join(OUT, `text-retrieval-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}.json`);
-writeFileSync(
-  file,
-  `${JSON.stringify(
-    {
-      build: buildName,
-      scale: SCALE,
-      runs: RUNS,
-      node: process.versions.node,
-      date: started.toISOString(),
-      loadavgStart: load,
-      loadavgEnd: loadavg()
-        .map((x) => x.toFixed(1))
-        .join(' '),
-      rows,
-    },
-    null,
-    1,
-  )}\n`,
-);
-console.log(
-  `\nload average at the end ${loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}; wrote ${file}`,
+writeBenchResults(
+  OUT,
+  `text-retrieval-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}`,
+  { build: buildName, scale: SCALE, runs: RUNS },
+  { date: started, load },
+  rows,
 );
