@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # `make lint`: checks, changes nothing. clang-format (.clang-format) over the C++, Prettier
-# (tools/lint/prettier.config.mjs) and ESLint (tools/lint/eslint.config.mjs) over the JavaScript.
+# (tools/lint/prettier.config.mjs) and ESLint (tools/lint/eslint.config.mjs) over the JavaScript;
+# no tracked symlinks.
 # scripts/format.sh applies the formatters. Exit status: non-zero when any check fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lint-files.sh
 status=0
+
+# A tracked symlink is a machine's path, not source: one to .third_party once broke every clean clone.
+links=$(git ls-files -s | awk '$1 == "120000" { print $4 }')
+if [ -n "$links" ]; then
+  echo "lint: tracked symlinks (git rm --cached them):"; sed 's/^/  /' <<<"$links"
+  status=1
+fi
 
 mapfile -t cpp < <(cpp_files)
 if ! clang-format --dry-run --Werror "${cpp[@]}" 2>/tmp/wasmetrics-clang-format.log; then
