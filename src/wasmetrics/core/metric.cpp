@@ -8,8 +8,45 @@
 
 namespace wasmetrics {
 
+namespace {
+
+// Per-call overhead (issue 25): a batch state is reset in place instead of declared anew (names,
+// shapes and buffers allocated per update). Kept only while small, so that an instance does not
+// hold a second copy of a large state (a confusion matrix of many classes, a big batch of kept
+// samples) between calls.
+constexpr std::size_t kKeptBatchBytes = 64 * 1024;
+
+std::size_t capacity_bytes(const State& s) {
+  std::size_t n = 0;
+  for (auto& v : s.vars()) n += v.bytes.capacity();
+  return n;
+}
+
+}  // namespace
+
+State& Metric::begin_batch() {
+  if (!blank_ && !blank_too_large_) {
+    State fresh = initial_state();
+    if (fresh.byte_size() > kKeptBatchBytes) {
+      blank_too_large_ = true;  // too large to keep a second copy: every batch is declared anew
+      return batch_ = std::move(fresh);
+    }
+    blank_ = std::move(fresh);
+  }
+  if (!blank_) return batch_ = initial_state();
+  if (same_layout(batch_, *blank_) && capacity_bytes(batch_) <= kKeptBatchBytes)
+    reset_like(batch_, *blank_);
+  else
+    batch_ = *blank_;
+  return batch_;
+}
+
+void Metric::end_batch() {
+  if (!blank_ || capacity_bytes(batch_) > kKeptBatchBytes) batch_ = State();
+}
+
 void Metric::ensure_state() {
-  if (!state_) state_ = initial_state();
+  if (!state_) state_ = blank_ ? *blank_ : initial_state();
 }
 
 const State& Metric::state() {
@@ -124,12 +161,24 @@ void Metric::fold(const State& batch) {
   cached_.reset();
 }
 
+namespace {
+// Runs end_batch however update/forward leave (a rejected batch too).
+template <class F>
+struct OnExit {
+  F f;
+  ~OnExit() { f(); }
+};
+template <class F>
+OnExit(F) -> OnExit<F>;
+}  // namespace
+
 void Metric::update(std::span<const TensorView> inputs) {
+  OnExit release{[this] { end_batch(); }};
   // a refusal that does not say which it is (a metric's own check) is E_INPUT
-  State batch = tag_untagged(ErrorCode::E_INPUT, [&] {
+  State& batch = tag_untagged(ErrorCode::E_INPUT, [&]() -> State& {
     check_input_count(inputs);
     check_bool_inputs(inputs);
-    State b = initial_state();
+    State& b = begin_batch();
     update_state(b, inputs);  // throws before anything is folded in
     b.updates = 1;
     return b;
@@ -144,10 +193,11 @@ const Result& Metric::compute() {
 }
 
 Result Metric::forward(std::span<const TensorView> inputs) {
-  State batch = tag_untagged(ErrorCode::E_INPUT, [&] {
+  OnExit release{[this] { end_batch(); }};
+  State& batch = tag_untagged(ErrorCode::E_INPUT, [&]() -> State& {
     check_input_count(inputs);
     check_bool_inputs(inputs);
-    State b = initial_state();
+    State& b = begin_batch();
     update_state(b, inputs);
     b.updates = 1;
     return b;

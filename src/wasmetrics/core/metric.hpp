@@ -65,8 +65,20 @@ class Metric {
   Json options_json() const;
 
  protected:
-  // Declares the states with their initial values (called for the state and for every batch).
-  virtual State initial_state() const = 0;
+  // Declares one state (name, reduction, element type T, shape, initial value) and returns its typed
+  // handle: call it in the constructor, once per state, and read the state in update_state and
+  // compute_state through the handle (slot.span(s), slot.value(s), slot.tensor(s)). The names stay
+  // for save/load, merge and error messages; no name is looked up per call.
+  template <class T>
+  StateSlot<T> declare_state(std::string name, Reduction reduction, Shape shape, double init = 0.0) {
+    return state_layout_.add<T>(std::move(name), reduction, std::move(shape), init);
+  }
+  // Shared helpers (e.g. a family's common counts) declare into the layout themselves.
+  StateLayout& state_layout() { return state_layout_; }
+  // The states with their initial values (called for the state and, reset in place, for batches):
+  // the declared layout. Metrics not yet on declare_state override it and declare by name (the old,
+  // slower path: State::add here, State::operator[](name) in update/compute).
+  virtual State initial_state() const { return state_layout_.make(); }
   // Folds one batch into `batch`, a fresh initial_state(). Throw Error on bad input.
   virtual void update_state(State& batch, std::span<const TensorView> inputs) const = 0;
   virtual Result compute_state(const State& state) const = 0;
@@ -85,11 +97,17 @@ class Metric {
   void check_input_count(std::span<const TensorView> inputs) const;
   void check_bool_inputs(std::span<const TensorView> inputs) const;
   void fold(const State& batch);
+  State& begin_batch();            // batch_, reset to the blank state (no allocation when the layout holds)
+  void end_batch();                // releases batch_'s buffers when a large batch grew them
   Result present(Result r) const;  // names per-class results after class_labels_
 
   Options options_;
+  StateLayout state_layout_;  // what declare_state declared (empty for metrics that override initial_state)
   const MetricSpec* spec_ = nullptr;
   std::optional<State> state_;
+  std::optional<State> blank_;  // initial_state(), kept when small: what batches are reset to
+  bool blank_too_large_ = false;
+  State batch_;  // the batch state update() and forward() fill, reused between calls
   std::optional<Result> cached_;
   Json labels_option_;                     // the `labels` option as given (null: none)
   std::vector<std::string> class_labels_;  // the names of the per-class results

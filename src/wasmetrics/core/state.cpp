@@ -56,6 +56,12 @@ StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape s
   return vars_.back();
 }
 
+State StateLayout::make() const {
+  State s;
+  for (auto& d : decls_) s.add(d.name, d.reduction, d.dtype, d.shape, d.init);
+  return s;
+}
+
 const StateVar* State::find(std::string_view name) const {
   for (auto& v : vars_)
     if (v.name == name) return &v;
@@ -66,6 +72,30 @@ StateVar& State::operator[](std::string_view name) {
   for (auto& v : vars_)
     if (v.name == name) return v;
   fail("internal: no state named '", name, "'");
+}
+
+bool same_layout(const State& a, const State& b) {
+  if (a.vars().size() != b.vars().size()) return false;
+  for (std::size_t k = 0; k < a.vars().size(); ++k) {
+    const StateVar& x = a.vars()[k];
+    const StateVar& y = b.vars()[k];
+    // no names compared (reset_like rewrites them): what an update can change in a batch state is its
+    // dtypes (the weighted layout), the number of its states (row weights added) and their sizes
+    if (x.dtype != y.dtype || x.reduction != y.reduction || x.shape.size() != y.shape.size()) return false;
+    if (x.reduction != Reduction::cat && x.bytes.size() != y.bytes.size()) return false;
+  }
+  return true;
+}
+
+void reset_like(State& s, const State& blank) {
+  for (std::size_t k = 0; k < s.vars().size(); ++k) {
+    StateVar& v = s.vars()[k];
+    const StateVar& b = blank.vars()[k];
+    v.name.assign(b.name);  // no allocation: the same text, unless a metric replaced the state's vars
+    std::copy(b.shape.begin(), b.shape.end(), v.shape.begin());
+    v.bytes.assign(b.bytes.begin(), b.bytes.end());  // same size: no allocation; cat: empty, capacity kept
+  }
+  s.updates = blank.updates;
 }
 
 const StateVar& State::operator[](std::string_view name) const {
