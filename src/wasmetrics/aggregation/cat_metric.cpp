@@ -21,26 +21,18 @@ class CatMetric final : public Metric {
   explicit CatMetric(Options o) : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("value", Reduction::cat, DType::float32, {0});
-    s.add("shapes", Reduction::cat, DType::int64, {0});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0]);
     if (b.values.size() == 0) return;
     if (b.shape.empty()) b.shape = {1};
-    auto& shapes = s["shapes"];
-    shapes.append<std::int64_t>(static_cast<std::int64_t>(b.shape.size()));
-    shapes.append<std::int64_t>(std::span<const std::int64_t>(b.shape));
-    s["value"].append<float>(std::span<const float>(b.values.data(), b.values.size()));
+    shapes_.append(s, static_cast<std::int64_t>(b.shape.size()));
+    shapes_.append(s, std::span<const std::int64_t>(b.shape));
+    value_.append(s, std::span<const float>(b.values.data(), b.values.size()));
   }
 
   Result compute_state(const State& s) const override {
-    auto values = s["value"].as<float>();
-    auto rec = s["shapes"].as<std::int64_t>();
+    auto values = value_.span(s);
+    auto rec = shapes_.span(s);
     Shape out;  // [sum of dim 0, common trailing dims]
     std::int64_t total = 0;
     for (std::size_t k = 0; k < rec.size();) {
@@ -76,6 +68,8 @@ class CatMetric final : public Metric {
 
  private:
   aggregation::NanStrategy nan_;
+  StateSlot<float> value_ = declare_state<float>("value", Reduction::cat, {0});
+  StateSlot<std::int64_t> shapes_ = declare_state<std::int64_t>("shapes", Reduction::cat, {0});
 };
 
 }  // namespace

@@ -15,15 +15,8 @@ class ExtremumMetric final : public Metric {
   explicit ExtremumMetric(Options o) : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())) {}
 
  protected:
-  static constexpr const char* kState = IsMax ? "max_value" : "min_value";
   static constexpr double kInit =
       IsMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-
-  State initial_state() const override {
-    State s;
-    s.add(kState, IsMax ? Reduction::max : Reduction::min, DType::float64, {}, kInit);
-    return s;
-  }
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0]);
@@ -34,13 +27,15 @@ class ExtremumMetric final : public Metric {
       const double d = static_cast<double>(v);
       if (IsMax ? d > best : d < best) best = d;
     }
-    s[kState].as<double>()[0] = best;
+    best_.value(s) = best;
   }
 
-  Result compute_state(const State& s) const override { return Result::scalar(s[kState].as<double>()[0]); }
+  Result compute_state(const State& s) const override { return Result::scalar(best_.value(s)); }
 
  private:
   aggregation::NanStrategy nan_;
+  StateSlot<double> best_ =
+      declare_state<double>(IsMax ? "max_value" : "min_value", IsMax ? Reduction::max : Reduction::min, {}, kInit);
 };
 
 }  // namespace

@@ -12,26 +12,21 @@ class MeanMetric final : public Metric {
   explicit MeanMetric(Options o) : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("mean_value", Reduction::sum, DType::float64, {});
-    s.add("weight", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0], in.size() > 1 ? &in[1] : nullptr);
     const aggregation::BatchSums sums = aggregation::batch_sums(b);
-    s["mean_value"].as<double>()[0] = sums.weighted;
-    s["weight"].as<double>()[0] = sums.weight;
+    mean_value_.value(s) = sums.weighted;
+    weight_.value(s) = sums.weight;
   }
 
   Result compute_state(const State& s) const override {
-    return Result::scalar(s["mean_value"].as<double>()[0] / s["weight"].as<double>()[0]);
+    return Result::scalar(mean_value_.value(s) / weight_.value(s));
   }
 
  private:
   aggregation::NanStrategy nan_;
+  StateSlot<double> mean_value_ = declare_state<double>("mean_value", Reduction::sum, {});
+  StateSlot<double> weight_ = declare_state<double>("weight", Reduction::sum, {});
 };
 
 }  // namespace

@@ -31,22 +31,16 @@ class RunningAggregate final : public Metric {
       : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())), window_(options().get_int("window")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("rows", Reduction::cat, DType::float64, {0, 2});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView* weight = IsMean && in.size() > 1 ? &in[1] : nullptr;
     auto b = aggregation::clean_batch(name(), nan_, in[0], weight);
     const aggregation::BatchSums sums = aggregation::batch_sums(b);  // RunningSum has no weight: all 1
     const double row[2] = {sums.weighted, sums.weight};
-    s["rows"].append<double>(std::span<const double>(row, 2));
+    rows_.append(s, std::span<const double>(row, 2));
   }
 
   void merge_custom(State& into, const State& /*from*/) const override {
-    StateVar& rows = into["rows"];
+    StateVar& rows = rows_.var(into);
     if (rows.shape[0] <= window_) return;
     const auto drop = static_cast<std::size_t>(rows.shape[0] - window_) * 2 * sizeof(double);
     rows.bytes.erase(rows.bytes.begin(), rows.bytes.begin() + static_cast<std::ptrdiff_t>(drop));
@@ -54,7 +48,7 @@ class RunningAggregate final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    auto rows = s["rows"].as<double>();
+    auto rows = rows_.span(s);
     const std::size_t n = rows.size() / 2;
     const std::size_t first = n > static_cast<std::size_t>(window_) ? n - static_cast<std::size_t>(window_) : 0;
     double sum = 0, weight = 0;
@@ -68,6 +62,7 @@ class RunningAggregate final : public Metric {
  private:
   aggregation::NanStrategy nan_;
   std::int64_t window_;
+  StateSlot<double> rows_ = declare_state<double>("rows", Reduction::cat, {0, 2});
 };
 
 OptionSpec window_option() {

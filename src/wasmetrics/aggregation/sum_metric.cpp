@@ -11,21 +11,16 @@ class SumMetric final : public Metric {
   explicit SumMetric(Options o) : Metric(std::move(o)), nan_(aggregation::NanStrategy::from(options())) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sum_value", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto b = aggregation::clean_batch(name(), nan_, in[0]);
-    s["sum_value"].as<double>()[0] = aggregation::batch_sums(b).weighted;
+    sum_value_.value(s) = aggregation::batch_sums(b).weighted;
   }
 
-  Result compute_state(const State& s) const override { return Result::scalar(s["sum_value"].as<double>()[0]); }
+  Result compute_state(const State& s) const override { return Result::scalar(sum_value_.value(s)); }
 
  private:
   aggregation::NanStrategy nan_;
+  StateSlot<double> sum_value_ = declare_state<double>("sum_value", Reduction::sum, {});
 };
 
 }  // namespace

@@ -90,16 +90,6 @@ class CohenKappaMatrix final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("pairs", Reduction::cat, DType::int64, {0, 5});
-    // (rater, outcome, count): outcome 1 the rater agrees with the others' majority on a unit, 0 it
-    // does not, 2 the others are tied (no consensus to agree with).
-    s.add("with_others", Reduction::cat, DType::int64, {0, 3});
-    agreement::declare_coders(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto labels = indices_or_missing(name(), in[0], classes_);
     const std::int64_t units = in[0].shape[0], raters = in[0].shape[1];
@@ -112,24 +102,24 @@ class CohenKappaMatrix final : public Metric {
                      lb = labels[static_cast<std::size_t>(u * raters + b)];
           if (la >= 0 && lb >= 0) rows.insert(rows.end(), {a, b, la, lb, 1});
         }
-    append_keyed_counts(s["pairs"], compacted_rows(rows, 5));
-    append_keyed_counts(s["with_others"], compacted_rows(consensus_outcomes(labels, units, raters), 3));
-    agreement::set_coders(s, raters);
+    append_keyed_counts(pairs_.var(s), compacted_rows(rows, 5));
+    append_keyed_counts(with_others_.var(s), compacted_rows(consensus_outcomes(labels, units, raters), 3));
+    coders_.value(s) = raters;
   }
 
   void merge_custom(State& into, const State& from) const override {
-    agreement::merge_coders(name(), into, from);
-    compact_keyed_counts(into["pairs"]);
-    compact_keyed_counts(into["with_others"]);
+    agreement::merge_coders(name(), coders_, into, from);
+    compact_keyed_counts(pairs_.var(into));
+    compact_keyed_counts(with_others_.var(into));
   }
 
   // Raw agreement of every pair (the share of the units both rated where they gave the same class)
   // and each rater's agreement with the majority of the other raters, over the units where the
   // others have a unique majority.
   Result query_state(const std::string&, const Options&, const State& s) const override {
-    const auto raters = static_cast<std::size_t>(s["coders"].as<std::int64_t>()[0]);
+    const auto raters = static_cast<std::size_t>(coders_.value(s));
     std::vector<double> same(raters * raters, 0.0), both(raters * raters, 0.0);
-    auto rows = read_keyed_counts(s["pairs"]);
+    auto rows = read_keyed_counts(pairs_.var(s));
     for (std::size_t i = 0; i < rows.size(); i += 5) {
       const auto ab = static_cast<std::size_t>(rows[i] * static_cast<std::int64_t>(raters) + rows[i + 1]);
       both[ab] += static_cast<double>(rows[i + 4]);
@@ -143,7 +133,7 @@ class CohenKappaMatrix final : public Metric {
         raw.data[a * raters + b] = raw.data[b * raters + a] =
             both[a * raters + b] > 0 ? same[a * raters + b] / both[a * raters + b] : kNaN;
     std::vector<double> agree(raters, 0.0), counted(raters, 0.0), no_majority(raters, 0.0);
-    auto outcomes = read_keyed_counts(s["with_others"]);
+    auto outcomes = read_keyed_counts(with_others_.var(s));
     for (std::size_t i = 0; i < outcomes.size(); i += 3) {
       const auto r = static_cast<std::size_t>(outcomes[i]);
       const auto n = static_cast<double>(outcomes[i + 2]);
@@ -163,10 +153,10 @@ class CohenKappaMatrix final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    const auto raters = static_cast<std::size_t>(s["coders"].as<std::int64_t>()[0]);
+    const auto raters = static_cast<std::size_t>(coders_.value(s));
     const auto c = static_cast<std::size_t>(classes_);
     std::vector<std::int64_t> tables(raters * raters * c * c, 0);  // [a, b, class a, class b]
-    auto rows = read_keyed_counts(s["pairs"]);
+    auto rows = read_keyed_counts(pairs_.var(s));
     for (std::size_t i = 0; i < rows.size(); i += 5) {
       const auto a = static_cast<std::size_t>(rows[i]), b = static_cast<std::size_t>(rows[i + 1]);
       tables[((a * raters + b) * c + static_cast<std::size_t>(rows[i + 2])) * c +
@@ -189,6 +179,11 @@ class CohenKappaMatrix final : public Metric {
  private:
   std::int64_t classes_;
   std::string weights_;
+  StateSlot<std::int64_t> pairs_ = declare_state<std::int64_t>("pairs", Reduction::cat, {0, 5});
+  // (rater, outcome, count): outcome 1 the rater agrees with the others' majority on a unit, 0 it
+  // does not, 2 the others are tied (no consensus to agree with).
+  StateSlot<std::int64_t> with_others_ = declare_state<std::int64_t>("with_others", Reduction::cat, {0, 3});
+  agreement::CodersSlot coders_ = agreement::declare_coders(state_layout());
 };
 
 class MajorityVote final : public Metric {
@@ -196,12 +191,6 @@ class MajorityVote final : public Metric {
   explicit MajorityVote(Options o) : Metric(std::move(o)), classes_(required_classes(name(), options())) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("units", Reduction::cat, DType::float64, {0, kVoteColumns});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto labels = indices_or_missing(name(), in[0], classes_);
     const std::int64_t units = in[0].shape[0], raters = in[0].shape[1];
@@ -237,11 +226,11 @@ class MajorityVote final : public Metric {
       rows.insert(rows.end(), {static_cast<double>(best), at_best > 1 ? 1.0 : 0.0,
                                static_cast<double>(votes[best]) / static_cast<double>(present), entropy + 0.0});
     }
-    s["units"].append<double>(rows);
+    units_.append(s, rows);
   }
 
   Result compute_state(const State& s) const override {
-    auto rows = s["units"].as<double>();
+    auto rows = units_.span(s);
     const std::size_t n = rows.size() / kVoteColumns;
     std::vector<double> labels(n), tied(n), support(n), entropy(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -259,7 +248,7 @@ class MajorityVote final : public Metric {
   // The units by how contested they are, worst first: higher entropy of the votes, then a smaller
   // winning share (more dissenting annotators), then unit order. Units nobody rated come last.
   Result query_state(const std::string&, const Options& args, const State& s) const override {
-    auto rows = s["units"].as<double>();
+    auto rows = units_.span(s);
     const std::size_t n = rows.size() / kVoteColumns;
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = i;
@@ -284,6 +273,7 @@ class MajorityVote final : public Metric {
 
  private:
   std::int64_t classes_;
+  StateSlot<double> units_ = declare_state<double>("units", Reduction::cat, {0, kVoteColumns});
 };
 
 class DawidSkene final : public Metric {
@@ -296,26 +286,21 @@ class DawidSkene final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("ratings", Reduction::cat, DType::int64, {0});  // [units × coders] flat, row-major, -1 missing
-    agreement::declare_coders(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto labels = indices_or_missing(name(), in[0], em_.num_classes);
     if (in[0].shape[1] < 1)
       fail(name(), ": `ratings` needs at least one coder (column), got shape ", shape_str(in[0].shape));
-    s["ratings"].append<std::int64_t>(labels);
-    agreement::set_coders(s, in[0].shape[1]);
+    ratings_.append(s, labels);
+    coders_.value(s) = in[0].shape[1];
   }
 
-  void merge_custom(State& into, const State& from) const override { agreement::merge_coders(name(), into, from); }
+  void merge_custom(State& into, const State& from) const override {
+    agreement::merge_coders(name(), coders_, into, from);
+  }
 
   Result compute_state(const State& s) const override {
-    const auto labels = s["ratings"].as<std::int64_t>();
-    const std::int64_t raters = s["coders"].as<std::int64_t>()[0];
+    const auto labels = ratings_.span(s);
+    const std::int64_t raters = coders_.value(s);
     if (std::none_of(labels.begin(), labels.end(), [](std::int64_t l) { return l >= 0; }))
       fail(name(), ": no rating to fit (every unit is missing all its ratings, or nothing was updated)");
     const auto units = static_cast<std::int64_t>(labels.size()) / raters;
@@ -350,6 +335,9 @@ class DawidSkene final : public Metric {
 
  private:
   agreement::DawidSkeneOptions em_;
+  // [units × coders] flat, row-major, -1 missing
+  StateSlot<std::int64_t> ratings_ = declare_state<std::int64_t>("ratings", Reduction::cat, {0});
+  agreement::CodersSlot coders_ = agreement::declare_coders(state_layout());
 };
 
 }  // namespace

@@ -89,13 +89,6 @@ class KrippendorffAlpha final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("pairs", Reduction::cat, DType::int64, {0, 4});
-    agreement::declare_coders(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& r = in[0];
     agreement::require_matrix(name(), r);
@@ -125,13 +118,13 @@ class KrippendorffAlpha final : public Metric {
           if (pairs > 0) rows.insert(rows.end(), {m, value_key(c), value_key(k), pairs});
         }
     }
-    append_keyed_counts(s["pairs"], compacted_rows(rows, 4));
-    agreement::set_coders(s, coders);
+    append_keyed_counts(pairs_.var(s), compacted_rows(rows, 4));
+    coders_.value(s) = coders;
   }
 
   void merge_custom(State& into, const State& from) const override {
-    agreement::merge_coders(name(), into, from);
-    compact_keyed_counts(into["pairs"]);
+    agreement::merge_coders(name(), coders_, into, from);
+    compact_keyed_counts(pairs_.var(into));
   }
 
   Result compute_state(const State& s) const override { return Result::scalar(coincidences(s).alpha()); }
@@ -214,7 +207,7 @@ class KrippendorffAlpha final : public Metric {
   };
 
   Coincidences coincidences(const State& s) const {
-    auto rows = read_keyed_counts(s["pairs"]);
+    auto rows = read_keyed_counts(pairs_.var(s));
     Coincidences out;
     auto& values = out.values;
     for (std::size_t i = 0; i < rows.size(); i += 4) values.push_back(key_value(rows[i + 1]));
@@ -275,6 +268,8 @@ class KrippendorffAlpha final : public Metric {
   Level level_;
   bool has_marker_ = false;
   double marker_ = 0;
+  StateSlot<std::int64_t> pairs_ = declare_state<std::int64_t>("pairs", Reduction::cat, {0, 4});
+  agreement::CodersSlot coders_ = agreement::declare_coders(state_layout());
 };
 
 }  // namespace

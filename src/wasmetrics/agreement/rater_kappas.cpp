@@ -15,6 +15,7 @@
 #include "wasmetrics/agreement/ratings.hpp"
 #include "wasmetrics/core/example_tensor.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -33,24 +34,18 @@ class TwoRaterAgreement final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("confmat", Reduction::sum, DType::int64, {classes_, classes_});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     agreement::require_matrix(name(), in[0]);
     if (in[0].shape[1] != 2)
       fail(name(), " needs exactly 2 coders (columns), got ", in[0].shape[1], " (shape ", shape_str(in[0].shape), ")");
     auto labels = agreement::class_indices(name(), in[0], classes_);
-    auto table = s["confmat"].as<std::int64_t>();
+    auto table = confmat_.span(s);
     for (std::size_t i = 0; i + 1 < labels.size(); i += 2)
       ++table[static_cast<std::size_t>(labels[i] * classes_ + labels[i + 1])];
   }
 
   Result compute_state(const State& s) const override {
-    auto table = s["confmat"].as<std::int64_t>();
+    auto table = confmat_.span(s);
     const auto c = static_cast<std::size_t>(classes_);
     std::vector<double> rows(c, 0.0), cols(c, 0.0);
     double n = 0, agree = 0;
@@ -80,6 +75,7 @@ class TwoRaterAgreement final : public Metric {
   PairStatistic stat_;
   std::int64_t classes_;
   std::string weights_;
+  StateSlot<std::int64_t> confmat_ = declare_state<std::int64_t>("confmat", Reduction::sum, {classes_, classes_});
 };
 
 class FleissKappaRaters final : public Metric {
@@ -87,21 +83,12 @@ class FleissKappaRaters final : public Metric {
   explicit FleissKappaRaters(Options o) : Metric(std::move(o)), classes_(required_classes(name(), options())) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("units", Reduction::sum, DType::int64, {});
-    s.add("sum_squares", Reduction::sum, DType::int64, {});
-    s.add("class_totals", Reduction::sum, DType::int64, {classes_});
-    agreement::declare_coders(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     agreement::require_matrix(name(), in[0]);
     const std::int64_t units = in[0].shape[0], raters = in[0].shape[1];
     if (raters < 2) fail(name(), " needs at least 2 coders (columns), got ", raters);
     auto labels = agreement::class_indices(name(), in[0], classes_);
-    auto totals = s["class_totals"].as<std::int64_t>();
+    auto totals = class_totals_.span(s);
     std::vector<std::int64_t> counts(static_cast<std::size_t>(classes_));
     std::int64_t sum_squares = 0;
     for (std::int64_t u = 0; u < units; ++u) {
@@ -113,21 +100,23 @@ class FleissKappaRaters final : public Metric {
         totals[k] += counts[k];
       }
     }
-    s["units"].as<std::int64_t>()[0] = units;
-    s["sum_squares"].as<std::int64_t>()[0] = sum_squares;
-    agreement::set_coders(s, raters);
+    units_.value(s) = units;
+    sum_squares_.value(s) = sum_squares;
+    coders_.value(s) = raters;
   }
 
-  void merge_custom(State& into, const State& from) const override { agreement::merge_coders(name(), into, from); }
+  void merge_custom(State& into, const State& from) const override {
+    agreement::merge_coders(name(), coders_, into, from);
+  }
 
   Result compute_state(const State& s) const override {
-    const double units = static_cast<double>(s["units"].as<std::int64_t>()[0]);
-    const double raters = static_cast<double>(s["coders"].as<std::int64_t>()[0]);
-    const double sum_squares = static_cast<double>(s["sum_squares"].as<std::int64_t>()[0]);
+    const double units = count_at(units_.var(s), 0);
+    const double raters = static_cast<double>(coders_.value(s));
+    const double sum_squares = count_at(sum_squares_.var(s), 0);
     const double p_bar = (sum_squares - units * raters) / (units * raters * (raters - 1));
     double pe = 0;
-    for (auto t : s["class_totals"].as<std::int64_t>()) {
-      const double p = static_cast<double>(t) / (units * raters);
+    for (double t : counts_of(class_totals_.var(s))) {
+      const double p = t / (units * raters);
       pe += p * p;
     }
     return Result::scalar((p_bar - pe) / (1 - pe));
@@ -137,6 +126,10 @@ class FleissKappaRaters final : public Metric {
 
  private:
   std::int64_t classes_;
+  StateSlot<std::int64_t> units_ = declare_state<std::int64_t>("units", Reduction::sum, {});
+  StateSlot<std::int64_t> sum_squares_ = declare_state<std::int64_t>("sum_squares", Reduction::sum, {});
+  StateSlot<std::int64_t> class_totals_ = declare_state<std::int64_t>("class_totals", Reduction::sum, {classes_});
+  agreement::CodersSlot coders_ = agreement::declare_coders(state_layout());
 };
 
 InputSpec ratings_input(const char* doc) { return {"ratings", false, doc}; }

@@ -46,13 +46,11 @@ std::vector<std::int64_t> class_indices(const std::string& metric, const TensorV
   return out;
 }
 
-void declare_coders(State& s) { s.add("coders", Reduction::custom, DType::int64, {}); }
+CodersSlot declare_coders(StateLayout& layout) { return layout.add<std::int64_t>("coders", Reduction::custom, {}); }
 
-void set_coders(State& s, std::int64_t coders) { s["coders"].as<std::int64_t>()[0] = coders; }
-
-void merge_coders(const std::string& metric, State& into, const State& from) {
-  auto& mine = into["coders"].as<std::int64_t>()[0];
-  const auto theirs = from["coders"].as<std::int64_t>()[0];
+void merge_coders(const std::string& metric, CodersSlot coders, State& into, const State& from) {
+  auto& mine = coders.value(into);
+  const auto theirs = coders.value(from);
   if (theirs == 0) return;
   if (mine != 0 && mine != theirs)
     fail(metric, ": every update must rate with the same number of coders (columns): this one has ", theirs,

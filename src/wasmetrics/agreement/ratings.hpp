@@ -24,8 +24,8 @@ std::vector<std::int64_t> class_indices(const std::string& metric, const TensorV
 
 // State `coders` (int64 [], custom): the number of columns every update had (0: none yet).
 // merge_coders() refuses, before anything changes, to fold in updates with another number.
-void declare_coders(State& s);
-void set_coders(State& s, std::int64_t coders);
-void merge_coders(const std::string& metric, State& into, const State& from);
+using CodersSlot = StateSlot<std::int64_t>;
+CodersSlot declare_coders(StateLayout& layout);
+void merge_coders(const std::string& metric, CodersSlot coders, State& into, const State& from);
 
 }  // namespace wasmetrics::agreement

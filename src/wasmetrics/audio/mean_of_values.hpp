@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "wasmetrics/core/metric.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics::audio {
 
@@ -15,22 +16,20 @@ class MeanOfValues : public Metric {
   // The values of one batch (one per signal, or per sample for PIT and SA-SDR).
   virtual std::vector<double> batch_values(std::span<const TensorView> inputs) const = 0;
 
-  State initial_state() const override {
-    State s;
-    s.add("sum_value", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
   void update_state(State& s, std::span<const TensorView> inputs) const override {
     const std::vector<double> values = batch_values(inputs);
     double sum = 0;
     for (double v : values) sum += v;
-    s["sum_value"].as<double>()[0] = sum;
-    s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(values.size());
+    sum_value_.value(s) = sum;
+    total_.value(s) = static_cast<std::int64_t>(values.size());
   }
   Result compute_state(const State& s) const override {
-    return Result::scalar(s["sum_value"].as<double>()[0] / static_cast<double>(s["total"].as<std::int64_t>()[0]));
+    return Result::scalar(sum_value_.value(s) / count_at(total_.var(s), 0));
   }
+
+ private:
+  StateSlot<double> sum_value_ = declare_state<double>("sum_value", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 }  // namespace wasmetrics::audio

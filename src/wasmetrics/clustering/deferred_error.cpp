@@ -2,11 +2,16 @@
 
 #include "wasmetrics/core/dtype.hpp"
 #include "wasmetrics/core/error.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics::clustering {
 
-void raise_recorded_problem(const std::string& metric, const State& s) {
-  const std::int64_t code = s["input_error"].as<std::int64_t>()[0];
+std::int64_t recorded_problem(InputErrorSlot slot, const State& s) {
+  return static_cast<std::int64_t>(count_at(slot.var(s), 0));
+}
+
+void raise_recorded_problem(const std::string& metric, InputErrorSlot slot, const State& s) {
+  const std::int64_t code = recorded_problem(slot, s);
   if (code == 0) return;
   const auto problem = static_cast<InputProblem>(code >> 16);
   const std::int64_t detail = code & 0xffff;

@@ -24,14 +24,22 @@ enum class InputProblem : std::int64_t {
   width_mismatch = 8,     // detail: none
 };
 
-inline void declare_input_error(State& s) { s.add("input_error", Reduction::max, DType::int64, {}); }
+using InputErrorSlot = StateSlot<std::int64_t>;
 
-inline void record_problem(State& s, InputProblem p, std::int64_t detail = 0) {
-  auto& code = s["input_error"].as<std::int64_t>()[0];
+inline InputErrorSlot declare_input_error(StateLayout& layout) {
+  return layout.add<std::int64_t>("input_error", Reduction::max, {});
+}
+
+// In a batch state (int64, as declared).
+inline void record_problem(InputErrorSlot slot, State& s, InputProblem p, std::int64_t detail = 0) {
+  auto& code = slot.value(s);
   code = std::max(code, (static_cast<std::int64_t>(p) << 16) | detail);
 }
 
+// The recorded code (0: none) of an accumulated state, which a loaded blob may hold as float64.
+std::int64_t recorded_problem(InputErrorSlot slot, const State& s);
+
 // Throws the recorded problem, if any.
-void raise_recorded_problem(const std::string& metric, const State& s);
+void raise_recorded_problem(const std::string& metric, InputErrorSlot slot, const State& s);
 
 }  // namespace wasmetrics::clustering

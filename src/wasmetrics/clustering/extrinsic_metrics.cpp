@@ -39,24 +39,20 @@ class ExtrinsicClustering final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    clustering::declare_pair_table(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
-    clustering::count_pairs(s, in[0], in[1]);
+    clustering::count_pairs(table_, s, in[0], in[1]);
   }
 
-  void merge_custom(State& into, const State&) const override { clustering::compact_pair_table(into); }
+  void merge_custom(State& into, const State&) const override { clustering::compact_pair_table(table_, into); }
 
   Result compute_state(const State& s) const override {
-    clustering::raise_recorded_problem(name(), s);
-    return Result::scalar(score(clustering::read_contingency(s)));
+    clustering::raise_recorded_problem(name(), table_.input_error, s);
+    return Result::scalar(score(clustering::read_contingency(table_, s)));
   }
 
  private:
+  clustering::PairTable table_ = clustering::declare_pair_table(state_layout());
+
   double score(const Contingency& c) const {
     switch (score_) {
       case Score::mi:

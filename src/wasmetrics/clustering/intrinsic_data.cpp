@@ -9,21 +9,24 @@
 
 namespace wasmetrics::clustering {
 
-void declare_intrinsic_common(State& s) {
-  s.add("widths", Reduction::cat, DType::int64, {0, 2});
-  declare_input_error(s);
+IntrinsicCommon declare_intrinsic_common(StateLayout& layout) {
+  IntrinsicCommon c;
+  c.widths = layout.add<std::int64_t>("widths", Reduction::cat, {0, 2});
+  c.input_error = declare_input_error(layout);
+  return c;
 }
 
-IntrinsicBatch read_intrinsic_batch(State& s, const TensorView& data, const TensorView& labels) {
+IntrinsicBatch read_intrinsic_batch(const IntrinsicCommon& c, State& s, const TensorView& data,
+                                    const TensorView& labels) {
   IntrinsicBatch b;
   // TorchMetrics' _validate_intrinsic_cluster_data order: data 2-D, data floating, labels 1-D.
-  if (data.ndim() != 2) return record_problem(s, InputProblem::data_not_2d, data.ndim()), b;
+  if (data.ndim() != 2) return record_problem(c.input_error, s, InputProblem::data_not_2d, data.ndim()), b;
   if (!is_floating(data.dtype))
-    return record_problem(s, InputProblem::data_not_floating, static_cast<std::int64_t>(data.dtype)), b;
-  if (labels.ndim() != 1) return record_problem(s, InputProblem::labels_not_1d, labels.ndim()), b;
-  if (labels.shape[0] != data.shape[0]) return record_problem(s, InputProblem::rows_mismatch), b;
+    return record_problem(c.input_error, s, InputProblem::data_not_floating, static_cast<std::int64_t>(data.dtype)), b;
+  if (labels.ndim() != 1) return record_problem(c.input_error, s, InputProblem::labels_not_1d, labels.ndim()), b;
+  if (labels.shape[0] != data.shape[0]) return record_problem(c.input_error, s, InputProblem::rows_mismatch), b;
   if (is_floating(labels.dtype))
-    return record_problem(s, InputProblem::ids_floating, static_cast<std::int64_t>(labels.dtype)), b;
+    return record_problem(c.input_error, s, InputProblem::ids_floating, static_cast<std::int64_t>(labels.dtype)), b;
   b.ok = true;
   b.rows = data.shape[0];
   b.width = data.shape[1];
@@ -33,12 +36,12 @@ IntrinsicBatch read_intrinsic_batch(State& s, const TensorView& data, const Tens
     for (auto x : v) b.labels.push_back(static_cast<std::int64_t>(x));
   });
   const std::int64_t row[2] = {b.width, 1};
-  append_keyed_counts(s["widths"], std::span<const std::int64_t>(row, 2));
+  append_keyed_counts(c.widths.var(s), std::span<const std::int64_t>(row, 2));
   return b;
 }
 
-std::int64_t common_width(const std::string& metric, const State& s) {
-  auto widths = read_keyed_counts(s["widths"]);
+std::int64_t common_width(const std::string& metric, const IntrinsicCommon& c, const State& s) {
+  auto widths = read_keyed_counts(c.widths.var(s));
   if (widths.size() > 2)
     fail(metric, ": every update's `data` must have the same number of columns, the updates gave ", widths[0], " and ",
          widths[2]);

@@ -9,12 +9,19 @@
 #include <string>
 #include <vector>
 
+#include "wasmetrics/clustering/deferred_error.hpp"
 #include "wasmetrics/core/state.hpp"
 #include "wasmetrics/core/tensor.hpp"
 
 namespace wasmetrics::clustering {
 
-void declare_intrinsic_common(State& s);
+// The handles on the states every intrinsic metric keeps: the widths seen and the deferred error.
+struct IntrinsicCommon {
+  StateSlot<std::int64_t> widths;
+  InputErrorSlot input_error;
+};
+
+IntrinsicCommon declare_intrinsic_common(StateLayout& layout);
 
 struct IntrinsicBatch {
   bool ok = false;  // false: a problem was recorded, nothing else to add
@@ -24,11 +31,12 @@ struct IntrinsicBatch {
 };
 
 // Reads one batch, records a problem (and returns ok=false) or records its width.
-IntrinsicBatch read_intrinsic_batch(State& s, const TensorView& data, const TensorView& labels);
+IntrinsicBatch read_intrinsic_batch(const IntrinsicCommon& c, State& s, const TensorView& data,
+                                    const TensorView& labels);
 
 // After raise_recorded_problem: the one width of every update (0 when nothing was added); throws
 // when updates had different widths.
-std::int64_t common_width(const std::string& metric, const State& s);
+std::int64_t common_width(const std::string& metric, const IntrinsicCommon& c, const State& s);
 
 // TorchMetrics' _validate_intrinsic_labels_to_samples.
 void require_cluster_count(const std::string& metric, std::int64_t clusters, std::int64_t samples);

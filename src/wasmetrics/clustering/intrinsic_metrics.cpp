@@ -49,24 +49,30 @@ struct Moments {
   }
 };
 
-Moments read_moments(const State& s, std::int64_t width) {
+// The per-cluster moment rows: cluster ids [K] and their (count, mean..., squared deviations) rows.
+struct MomentSlots {
+  StateSlot<std::int64_t> ids;
+  StateSlot<double> values;
+};
+
+Moments read_moments(const MomentSlots& slots, const State& s, std::int64_t width) {
   Moments m;
   m.width = width;
-  auto ids = s["cluster_ids"].as<std::int64_t>();
-  auto values = s["cluster_moments"].as<double>();
+  auto ids = slots.ids.span(s);
+  auto values = slots.values.span(s);
   for (std::size_t k = 0; k < ids.size(); ++k) m.add(ids[k], values.data() + k * static_cast<std::size_t>(width + 2));
   return m;
 }
 
-void write_moments(State& s, const Moments& m) {
+void write_moments(const MomentSlots& slots, State& s, const Moments& m) {
   std::vector<std::int64_t> ids;
   std::vector<double> values;
   for (auto& [id, row] : m.rows) {
     ids.push_back(id);
     values.insert(values.end(), row.begin(), row.end());
   }
-  auto& id_var = s["cluster_ids"];
-  auto& value_var = s["cluster_moments"];
+  auto& id_var = slots.ids.var(s);
+  auto& value_var = slots.values.var(s);
   id_var.bytes.clear();
   id_var.shape[0] = 0;
   value_var.bytes.clear();
@@ -80,16 +86,8 @@ class CalinskiHarabaszScore final : public Metric {
   explicit CalinskiHarabaszScore(Options o) : Metric(std::move(o)) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("cluster_ids", Reduction::cat, DType::int64, {0});
-    s.add("cluster_moments", Reduction::cat, DType::float64, {0});
-    clustering::declare_intrinsic_common(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
-    auto b = read_intrinsic_batch(s, in[0], in[1]);
+    auto b = read_intrinsic_batch(common_, s, in[0], in[1]);
     if (!b.ok) return;
     const std::int64_t w = b.width;
     // Two passes per cluster within the batch: means, then squared distances to them.
@@ -114,24 +112,24 @@ class CalinskiHarabaszScore final : public Metric {
     Moments m;
     m.width = w;
     m.rows = std::move(rows);
-    write_moments(s, m);
+    write_moments(moments_, s, m);
   }
 
   void merge_custom(State& into, const State& from) const override {
     // Compact the held rows (all of one width, unless the updates disagree: then nothing is compacted,
     // compute() reports the disagreement).
     (void)from;
-    if (into["input_error"].as<std::int64_t>()[0] != 0) return;
-    auto widths = read_keyed_counts(into["widths"]);
-    compact_keyed_counts(into["widths"]);
+    if (clustering::recorded_problem(common_.input_error, into) != 0) return;
+    auto widths = read_keyed_counts(common_.widths.var(into));
+    compact_keyed_counts(common_.widths.var(into));
     if (widths.size() != 2) return;
-    write_moments(into, read_moments(into, widths[0]));
+    write_moments(moments_, into, read_moments(moments_, into, widths[0]));
   }
 
   Result compute_state(const State& s) const override {
-    clustering::raise_recorded_problem(name(), s);
-    const std::int64_t w = clustering::common_width(name(), s);
-    Moments m = read_moments(s, w);
+    clustering::raise_recorded_problem(name(), common_.input_error, s);
+    const std::int64_t w = clustering::common_width(name(), common_, s);
+    Moments m = read_moments(moments_, s, w);
     double n = 0;
     std::vector<double> mean(static_cast<std::size_t>(w), 0.0);
     for (auto& [id, r] : m.rows) {
@@ -155,6 +153,12 @@ class CalinskiHarabaszScore final : public Metric {
     if (within == 0) return Result::scalar(1.0);
     return Result::scalar(between * (n - static_cast<double>(k)) / (within * (static_cast<double>(k) - 1.0)));
   }
+
+ private:
+  // declared in this order: the state blob's order of every saved state
+  MomentSlots moments_{declare_state<std::int64_t>("cluster_ids", Reduction::cat, {0}),
+                       declare_state<double>("cluster_moments", Reduction::cat, {0})};
+  clustering::IntrinsicCommon common_ = clustering::declare_intrinsic_common(state_layout());
 };
 
 // Every row kept: the points grouped by cluster (sorted ids), with their centroids.
@@ -170,29 +174,21 @@ class KeptRowsMetric : public Metric {
   using Metric::Metric;
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("labels", Reduction::cat, DType::int64, {0});
-    s.add("data", Reduction::cat, DType::float64, {0});
-    clustering::declare_intrinsic_common(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
-    auto b = read_intrinsic_batch(s, in[0], in[1]);
+    auto b = read_intrinsic_batch(common_, s, in[0], in[1]);
     if (!b.ok) return;
-    s["labels"].append<std::int64_t>(b.labels);
-    s["data"].append<double>(b.data);
+    labels_.append(s, b.labels);
+    data_.append(s, b.data);
   }
 
-  void merge_custom(State& into, const State&) const override { compact_keyed_counts(into["widths"]); }
+  void merge_custom(State& into, const State&) const override { compact_keyed_counts(common_.widths.var(into)); }
 
   Clusters clusters_of(const State& s) const {
-    clustering::raise_recorded_problem(name(), s);
+    clustering::raise_recorded_problem(name(), common_.input_error, s);
     Clusters c;
-    c.width = clustering::common_width(name(), s);
-    c.data = s["data"].as<double>();
-    auto labels = s["labels"].as<std::int64_t>();
+    c.width = clustering::common_width(name(), common_, s);
+    c.data = data_.span(s);
+    auto labels = labels_.span(s);
     std::map<std::int64_t, std::size_t> index;
     for (std::size_t i = 0; i < labels.size(); ++i) {
       auto [it, added] = index.try_emplace(labels[i], c.members.size());
@@ -212,6 +208,10 @@ class KeptRowsMetric : public Metric {
     }
     return c;
   }
+
+  StateSlot<std::int64_t> labels_ = declare_state<std::int64_t>("labels", Reduction::cat, {0});
+  StateSlot<double> data_ = declare_state<double>("data", Reduction::cat, {0});
+  clustering::IntrinsicCommon common_ = clustering::declare_intrinsic_common(state_layout());
 };
 
 class DaviesBouldinScore final : public KeptRowsMetric {
@@ -222,8 +222,7 @@ class DaviesBouldinScore final : public KeptRowsMetric {
   Result compute_state(const State& s) const override {
     Clusters c = clusters_of(s);
     const std::size_t k = c.members.size(), w = static_cast<std::size_t>(c.width);
-    clustering::require_cluster_count(name(), static_cast<std::int64_t>(k),
-                                      static_cast<std::int64_t>(s["labels"].shape[0]));
+    clustering::require_cluster_count(name(), static_cast<std::int64_t>(k), labels_.var(s).shape[0]);
     std::vector<double> intra(k, 0.0), diff(w);
     for (std::size_t j = 0; j < k; ++j) {
       for (auto i : c.members[j]) {

@@ -10,19 +10,21 @@
 
 namespace wasmetrics::clustering {
 
-void declare_pair_table(State& s) {
-  s.add("pairs", Reduction::cat, DType::int64, {0, 3});
-  declare_input_error(s);
+PairTable declare_pair_table(StateLayout& layout) {
+  PairTable t;
+  t.pairs = layout.add<std::int64_t>("pairs", Reduction::cat, {0, 3});
+  t.input_error = declare_input_error(layout);
+  return t;
 }
 
-void count_pairs(State& s, const TensorView& preds, const TensorView& target) {
+void count_pairs(const PairTable& t, State& s, const TensorView& preds, const TensorView& target) {
   // The order of TorchMetrics' check_cluster_labels: same shape, 1-D, not floating.
-  if (preds.shape != target.shape) return record_problem(s, InputProblem::ids_length);
-  if (preds.ndim() != 1) return record_problem(s, InputProblem::ids_not_1d, preds.ndim());
+  if (preds.shape != target.shape) return record_problem(t.input_error, s, InputProblem::ids_length);
+  if (preds.ndim() != 1) return record_problem(t.input_error, s, InputProblem::ids_not_1d, preds.ndim());
   if (is_floating(preds.dtype))
-    return record_problem(s, InputProblem::ids_floating, static_cast<std::int64_t>(preds.dtype));
+    return record_problem(t.input_error, s, InputProblem::ids_floating, static_cast<std::int64_t>(preds.dtype));
   if (is_floating(target.dtype))
-    return record_problem(s, InputProblem::ids_floating, static_cast<std::int64_t>(target.dtype));
+    return record_problem(t.input_error, s, InputProblem::ids_floating, static_cast<std::int64_t>(target.dtype));
   const std::size_t n = static_cast<std::size_t>(preds.numel());
   std::vector<std::int64_t> rows(3 * n);
   visit_elements(target, [&](auto t) {
@@ -35,13 +37,13 @@ void count_pairs(State& s, const TensorView& preds, const TensorView& target) {
     }
   });
   auto compact = compacted_rows(rows, 3);
-  append_keyed_counts(s["pairs"], compact);
+  append_keyed_counts(t.pairs.var(s), compact);
 }
 
-void compact_pair_table(State& s) { compact_keyed_counts(s["pairs"]); }
+void compact_pair_table(const PairTable& t, State& s) { compact_keyed_counts(t.pairs.var(s)); }
 
-Contingency read_contingency(const State& s) {
-  auto rows = read_keyed_counts(s["pairs"]);  // sorted by (target, pred)
+Contingency read_contingency(const PairTable& t, const State& s) {
+  auto rows = read_keyed_counts(t.pairs.var(s));  // sorted by (target, pred)
   Contingency c;
   std::unordered_map<std::int64_t, std::size_t> pred_index;
   for (std::size_t r = 0; r + 2 < rows.size(); r += 3) {

@@ -9,17 +9,24 @@
 #include <string>
 #include <vector>
 
+#include "wasmetrics/clustering/deferred_error.hpp"
 #include "wasmetrics/core/state.hpp"
 #include "wasmetrics/core/tensor.hpp"
 
 namespace wasmetrics::clustering {
 
-void declare_pair_table(State& s);
+// The handles on the table's states: the pairs and the deferred input error.
+struct PairTable {
+  StateSlot<std::int64_t> pairs;
+  InputErrorSlot input_error;
+};
+
+PairTable declare_pair_table(StateLayout& layout);
 
 // Validates (deferring problems to compute, deferred_error.hpp) and counts one batch's pairs.
-void count_pairs(State& s, const TensorView& preds, const TensorView& target);
+void count_pairs(const PairTable& t, State& s, const TensorView& preds, const TensorView& target);
 
-void compact_pair_table(State& s);
+void compact_pair_table(const PairTable& t, State& s);
 
 // The table as compute() needs it, cluster order unspecified.
 struct Contingency {
@@ -31,7 +38,7 @@ struct Contingency {
   std::int64_t n = 0;
 };
 
-Contingency read_contingency(const State& s);
+Contingency read_contingency(const PairTable& t, const State& s);
 
 // -Σ p log p over cluster sizes (nats); 1.0 for no sample, as TorchMetrics' calculate_entropy.
 double entropy(const std::vector<std::int64_t>& sizes, std::int64_t n);

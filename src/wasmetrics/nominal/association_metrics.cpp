@@ -30,21 +30,15 @@ class Association final : public Metric {
         nan_(nominal::NanHandling::from(name(), options())) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("confmat", Reduction::sum, DType::int64, {num_classes_, num_classes_});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto pairs = nominal::read_label_pairs(name(), in[0], in[1], num_classes_, nan_);
-    auto table = s["confmat"].as<std::int64_t>();
+    auto table = confmat_.span(s);
     for (std::size_t i = 0; i < pairs.preds.size(); ++i)
       ++table[static_cast<std::size_t>(pairs.target[i] * num_classes_ + pairs.preds[i])];
   }
 
   Result compute_state(const State& s) const override {
-    auto t = nominal::drop_empty(s["confmat"].as<std::int64_t>(), num_classes_);
+    auto t = nominal::drop_empty(confmat_.span(s), num_classes_);
     switch (stat_) {
       case Statistic::cramers_v:
         return Result::scalar(nominal::cramers_v(t, bias_correction_));
@@ -65,6 +59,8 @@ class Association final : public Metric {
   std::int64_t num_classes_;
   bool bias_correction_;
   nominal::NanHandling nan_;
+  StateSlot<std::int64_t> confmat_ =
+      declare_state<std::int64_t>("confmat", Reduction::sum, {num_classes_, num_classes_});
 };
 
 std::vector<OptionSpec> association_options(bool with_bias_correction) {

@@ -17,6 +17,7 @@
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/keyed_counts.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -26,15 +27,6 @@ class FleissKappa final : public Metric {
   explicit FleissKappa(Options o) : Metric(std::move(o)), probs_(options().get_string("mode") == "probs") {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("units", Reduction::sum, DType::int64, {});
-    s.add("sum_squares", Reduction::sum, DType::int64, {});
-    s.add("max_raters", Reduction::max, DType::int64, {});
-    s.add("category_totals", Reduction::cat, DType::int64, {0, 2});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& r = in[0];
     std::vector<std::int64_t> counts;  // [units, categories]
@@ -92,20 +84,20 @@ class FleissKappa final : public Metric {
     std::vector<std::int64_t> rows;
     for (std::int64_t c = 0; c < categories; ++c)
       if (totals[static_cast<std::size_t>(c)] != 0) rows.insert(rows.end(), {c, totals[static_cast<std::size_t>(c)]});
-    s["units"].as<std::int64_t>()[0] = units;
-    s["sum_squares"].as<std::int64_t>()[0] = sum_squares;
-    s["max_raters"].as<std::int64_t>()[0] = max_raters;
-    append_keyed_counts(s["category_totals"], rows);
+    units_.value(s) = units;
+    sum_squares_.value(s) = sum_squares;
+    max_raters_.value(s) = max_raters;
+    append_keyed_counts(category_totals_.var(s), rows);
   }
 
-  void merge_custom(State& into, const State&) const override { compact_keyed_counts(into["category_totals"]); }
+  void merge_custom(State& into, const State&) const override { compact_keyed_counts(category_totals_.var(into)); }
 
   Result compute_state(const State& s) const override {
-    const double units = static_cast<double>(s["units"].as<std::int64_t>()[0]);
-    const double raters = static_cast<double>(s["max_raters"].as<std::int64_t>()[0]);
-    const double sum_squares = static_cast<double>(s["sum_squares"].as<std::int64_t>()[0]);
+    const double units = count_at(units_.var(s), 0);
+    const double raters = count_at(max_raters_.var(s), 0);
+    const double sum_squares = count_at(sum_squares_.var(s), 0);
     const double p_bar = (sum_squares - units * raters) / (raters * (raters - 1)) / units;
-    auto totals = read_keyed_counts(s["category_totals"]);
+    auto totals = read_keyed_counts(category_totals_.var(s));
     double pe = 0;
     for (std::size_t i = 0; i + 1 < totals.size(); i += 2) {
       const double p = static_cast<double>(totals[i + 1]) / (units * raters);
@@ -116,6 +108,10 @@ class FleissKappa final : public Metric {
 
  private:
   bool probs_;
+  StateSlot<std::int64_t> units_ = declare_state<std::int64_t>("units", Reduction::sum, {});
+  StateSlot<std::int64_t> sum_squares_ = declare_state<std::int64_t>("sum_squares", Reduction::sum, {});
+  StateSlot<std::int64_t> max_raters_ = declare_state<std::int64_t>("max_raters", Reduction::max, {});
+  StateSlot<std::int64_t> category_totals_ = declare_state<std::int64_t>("category_totals", Reduction::cat, {0, 2});
 };
 
 }  // namespace

@@ -65,16 +65,18 @@ std::vector<std::uint32_t> order_by_query(std::span<const std::int64_t> ids) {
   return order;
 }
 
-GroupedRows group_by_query(const State& s, const std::string& metric) {
-  const auto ids = s["indexes"].as<std::int64_t>();
-  const auto preds = s["preds"].as<float>();
-  const StateVar& tv = s["target"];
-  const bool graded = tv.dtype == DType::float32;
+GroupedRows group_by_query(const RowSlots& rows, const State& s, const std::string& metric) {
+  const auto ids = rows.indexes.span(s);
+  const auto preds = rows.preds.span(s);
+  const bool graded = rows.graded();
   const std::size_t n = ids.size();
   if (n > std::numeric_limits<std::uint32_t>::max())
     fail(metric, ": too many rows (", n, ") for one computation; the limit is 2^32 - 1");
+  const std::span<const float> graded_target = graded ? rows.graded_target.span(s) : std::span<const float>();
+  const std::span<const std::uint8_t> binary_target =
+      graded ? std::span<const std::uint8_t>() : rows.binary_target.span(s);
   auto target_at = [&](std::uint32_t r) -> float {
-    return graded ? tv.as<float>()[r] : static_cast<float>(tv.as<std::uint8_t>()[r]);
+    return graded ? graded_target[r] : static_cast<float>(binary_target[r]);
   };
 
   GroupedRows g;

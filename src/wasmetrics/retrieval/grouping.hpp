@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wasmetrics/core/state.hpp"
+#include "wasmetrics/retrieval/rows.hpp"
 
 namespace wasmetrics::retrieval {
 
@@ -34,7 +35,7 @@ struct GroupedRows {
 };
 
 // The rows of a retrieval state (rows.hpp), grouped. `metric` names the metric in errors.
-GroupedRows group_by_query(const State& s, const std::string& metric);
+GroupedRows group_by_query(const RowSlots& rows, const State& s, const std::string& metric);
 
 // Row order by query id, stable (exposed for tests): a permutation of 0..ids.size()-1.
 std::vector<std::uint32_t> order_by_query(std::span<const std::int64_t> ids);

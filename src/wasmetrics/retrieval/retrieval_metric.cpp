@@ -154,6 +154,7 @@ RetrievalMetric::RetrievalMetric(Options o, bool graded, bool negatives)
   format_.graded = graded;
   if (!options().is_null("ignore_index")) format_.ignore_index = options().get_int("ignore_index");
   if (options().json().contains("neg_inf_not_retrieved")) not_retrieved_ = options().get_bool("neg_inf_not_retrieved");
+  rows_ = declare_rows(state_layout(), format_);
 }
 
 void check_row_cap(const std::string& metric, std::int64_t have, std::int64_t adding, std::int64_t cap) {
@@ -166,7 +167,7 @@ void check_row_cap(const std::string& metric, std::int64_t have, std::int64_t ad
 }
 
 void RetrievalMetric::merge_custom(State& into, const State& from) const {
-  check_row_cap(name(), row_count(into), row_count(from));
+  check_row_cap(name(), row_count(rows_, into), row_count(rows_, from));
 }
 
 std::size_t RetrievalMetric::ranked(const QueryRows& q) const {
@@ -177,8 +178,8 @@ std::size_t RetrievalMetric::ranked(const QueryRows& q) const {
 }
 
 GroupedRows RetrievalMetric::grouped(const State& s) const {
-  if (row_count(s) == 0) fail(name(), ": compute() needs at least one update() first (no rows accumulated)");
-  return group_by_query(s, name());
+  if (row_count(rows_, s) == 0) fail(name(), ": compute() needs at least one update() first (no rows accumulated)");
+  return group_by_query(rows_, s, name());
 }
 
 bool RetrievalMetric::is_empty(const QueryRows& q) const {

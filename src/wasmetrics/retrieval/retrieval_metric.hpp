@@ -54,8 +54,7 @@ class RetrievalMetric : public Metric {
   RetrievalMetric(Options o, bool graded, bool negatives = false);
 
  protected:
-  State initial_state() const override { return rows_initial_state(format_); }
-  void update_state(State& s, std::span<const TensorView> in) const override { rows_update(format_, s, in); }
+  void update_state(State& s, std::span<const TensorView> in) const override { rows_update(format_, rows_, s, in); }
   Result compute_state(const State& s) const override;
   Result query_state(const std::string& name, const Options& args, const State& s) const override;
   // Refuses a fold that would take the rows over kMaxRetrievalRows (runs before anything merges).
@@ -77,6 +76,7 @@ class RetrievalMetric : public Metric {
   bool not_retrieved_ = false;  // neg_inf_not_retrieved
 
   RowFormat format_;
+  RowSlots rows_;
   EmptyAction empty_;
   Aggregation aggregation_;
   bool negatives_;

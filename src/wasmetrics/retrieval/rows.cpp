@@ -8,17 +8,20 @@
 
 namespace wasmetrics::retrieval {
 
-State rows_initial_state(const RowFormat& f) {
-  State s;
-  s.add("preds", Reduction::cat, DType::float32, {0});
-  s.add("target", Reduction::cat, f.graded ? DType::float32 : DType::uint8, {0});
-  s.add("indexes", Reduction::cat, DType::int64, {0});
-  return s;
+RowSlots declare_rows(StateLayout& layout, const RowFormat& f) {
+  RowSlots rows;
+  rows.preds = layout.add<float>("preds", Reduction::cat, {0});
+  if (f.graded)
+    rows.graded_target = layout.add<float>("target", Reduction::cat, {0});
+  else
+    rows.binary_target = layout.add<std::uint8_t>("target", Reduction::cat, {0});
+  rows.indexes = layout.add<std::int64_t>("indexes", Reduction::cat, {0});
+  return rows;
 }
 
-std::int64_t row_count(const State& s) { return s["indexes"].shape[0]; }
+std::int64_t row_count(const RowSlots& rows, const State& s) { return rows.indexes.var(s).shape[0]; }
 
-void rows_update(const RowFormat& f, State& s, std::span<const TensorView> in) {
+void rows_update(const RowFormat& f, const RowSlots& rows, State& s, std::span<const TensorView> in) {
   const TensorView& preds = in[0];
   const TensorView& target = in[1];
   const TensorView& indexes = in[2];
@@ -73,24 +76,24 @@ void rows_update(const RowFormat& f, State& s, std::span<const TensorView> in) {
       }
     }
   });
-  s["preds"].append<float>(p);
+  rows.preds.append(s, p);
   if (f.graded) {
     std::vector<float> t(keep.size());
     visit_elements(target, [&](auto v) {
       for (std::size_t j = 0; j < keep.size(); ++j) t[j] = static_cast<float>(v[keep[j]]);
     });
-    s["target"].append<float>(t);
+    rows.graded_target.append(s, t);
   } else {
     std::vector<std::uint8_t> t(keep.size());
     visit_elements(target, [&](auto v) {
       for (std::size_t j = 0; j < keep.size(); ++j) t[j] = v[keep[j]] != 0 ? 1 : 0;
     });
-    s["target"].append<std::uint8_t>(t);
+    rows.binary_target.append(s, t);
   }
   std::vector<std::int64_t> ids(keep.size());
   const std::int64_t* src = indexes.as<std::int64_t>();
   for (std::size_t j = 0; j < keep.size(); ++j) ids[j] = src[keep[j]];
-  s["indexes"].append<std::int64_t>(ids);
+  rows.indexes.append(s, ids);
 }
 
 }  // namespace wasmetrics::retrieval

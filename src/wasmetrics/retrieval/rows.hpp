@@ -23,13 +23,22 @@ struct RowFormat {
   std::optional<std::int64_t> ignore_index;
 };
 
-State rows_initial_state(const RowFormat& f);
+// Typed handles on the three states; one of the two target slots is declared (by RowFormat::graded).
+struct RowSlots {
+  StateSlot<float> preds;
+  StateSlot<float> graded_target;
+  StateSlot<std::uint8_t> binary_target;
+  StateSlot<std::int64_t> indexes;
+  bool graded() const { return graded_target.declared(); }
+};
+
+RowSlots declare_rows(StateLayout& layout, const RowFormat& f);
 
 // Validates one batch (preds, target, indexes) as TorchMetrics' _check_retrieval_inputs does and
 // appends its kept rows to `s`. Order of checks: same shape, int64 indexes, ignore_index drop,
 // something left, target dtype, float preds (no NaN), binary (or finite graded) target.
-void rows_update(const RowFormat& f, State& s, std::span<const TensorView> inputs);
+void rows_update(const RowFormat& f, const RowSlots& rows, State& s, std::span<const TensorView> inputs);
 
-std::int64_t row_count(const State& s);
+std::int64_t row_count(const RowSlots& rows, const State& s);
 
 }  // namespace wasmetrics::retrieval

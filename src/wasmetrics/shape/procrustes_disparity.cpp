@@ -7,6 +7,7 @@
 
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -64,13 +65,6 @@ class ProcrustesDisparity final : public Metric {
   explicit ProcrustesDisparity(Options o) : Metric(std::move(o)), sum_(options().get_string("reduction") == "sum") {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("disparity", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "point_cloud1", in[0], "point_cloud2", in[1]);
     if (in[0].ndim() != 3)
@@ -94,17 +88,19 @@ class ProcrustesDisparity final : public Metric {
       for (double v : singular_values(cross, d)) trace += v;
       sum += 1.0 - trace * trace;
     }
-    s["disparity"].as<double>()[0] = sum;
-    s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(n);
+    disparity_.value(s) = sum;
+    total_.value(s) = static_cast<std::int64_t>(n);
   }
 
   Result compute_state(const State& s) const override {
-    const double d = s["disparity"].as<double>()[0];
-    return Result::scalar(sum_ ? d : d / static_cast<double>(s["total"].as<std::int64_t>()[0]));
+    const double d = disparity_.value(s);
+    return Result::scalar(sum_ ? d : d / count_at(total_.var(s), 0));
   }
 
  private:
   bool sum_;
+  StateSlot<double> disparity_ = declare_state<double>("disparity", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 }  // namespace

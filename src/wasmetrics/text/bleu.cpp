@@ -46,15 +46,6 @@ class Bleu final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("preds_len", Reduction::sum, DType::float64, {});
-    s.add("target_len", Reduction::sum, DType::float64, {});
-    s.add("numerator", Reduction::sum, DType::float64, {n_gram_});
-    s.add("denominator", Reduction::sum, DType::float64, {n_gram_});
-    return s;
-  }
-
   void tokens(std::string_view line, text::TokenIds& ids, std::vector<std::uint32_t>& out) const {
     out.clear();
     if (line.empty()) return;  // `tokenizer(line) if line else []`
@@ -76,8 +67,8 @@ class Bleu final : public Metric {
     std::vector<std::vector<std::uint32_t>> refs;
     std::vector<std::span<const std::uint32_t>> ref_spans;
     double preds_len = 0, target_len = 0;
-    auto num = s["numerator"].as<double>();
-    auto den = s["denominator"].as<double>();
+    auto num = numerator_.span(s);
+    auto den = denominator_.span(s);
     for (std::size_t j = 0; j < n; ++j) {
       const std::size_t k = target.count(j);
       if (k == 0) fail(name(), ": `target[", j, "]` has no reference");
@@ -98,14 +89,14 @@ class Bleu final : public Metric {
       target_len += static_cast<double>(refs[best].size());
       counter.clipped_counts(hyp, ref_spans, static_cast<int>(n_gram_), num.data(), den.data());
     }
-    s["preds_len"].as<double>()[0] += preds_len;
-    s["target_len"].as<double>()[0] += target_len;
+    preds_len_.value(s) += preds_len;
+    target_len_.value(s) += target_len;
   }
 
   Result compute_state(const State& s) const override {
-    auto num = s["numerator"].as<double>();
-    auto den = s["denominator"].as<double>();
-    const double preds_len = s["preds_len"].as<double>()[0], target_len = s["target_len"].as<double>()[0];
+    auto num = numerator_.span(s);
+    auto den = denominator_.span(s);
+    const double preds_len = preds_len_.value(s), target_len = target_len_.value(s);
     if (*std::min_element(num.begin(), num.end()) == 0.0) return Result::scalar(0.0);  // before smoothing (TR2)
     double log_sum = 0;
     for (std::size_t i = 0; i < num.size(); ++i) {
@@ -123,6 +114,10 @@ class Bleu final : public Metric {
   std::vector<double> weights_;
   SacreTokenizer tokenizer_ = SacreTokenizer::none;
   bool lowercase_ = false;
+  StateSlot<double> preds_len_ = declare_state<double>("preds_len", Reduction::sum, {});
+  StateSlot<double> target_len_ = declare_state<double>("target_len", Reduction::sum, {});
+  StateSlot<double> numerator_ = declare_state<double>("numerator", Reduction::sum, {n_gram_});
+  StateSlot<double> denominator_ = declare_state<double>("denominator", Reduction::sum, {n_gram_});
 };
 
 std::vector<InputSpec> translation_inputs() {

@@ -37,16 +37,6 @@ class ChrF final : public Metric {
         sentence_level_(options().get_bool("return_sentence_level_score")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    const std::int64_t orders = n_char_ + n_word_;
-    s.add("preds_ngrams", Reduction::sum, DType::float64, {orders});
-    s.add("target_ngrams", Reduction::sum, DType::float64, {orders});
-    s.add("matching_ngrams", Reduction::sum, DType::float64, {orders});
-    if (sentence_level_) s.add("sentence_chrf_score", Reduction::cat, DType::float64, {0});
-    return s;
-  }
-
   // chrF's preprocessing of one sentence into character and word (punctuation split off) ids.
   void sequences(std::string_view raw, text::CodePointInterner& char_ids, text::TokenIds& word_ids,
                  Sequences& out) const {
@@ -101,9 +91,9 @@ class ChrF final : public Metric {
     text::NgramCounter counter;
     Sequences hyp, ref;
     std::vector<double> hyp_n(orders), ref_n(orders), match(orders), best_ref(orders), best_match(orders);
-    auto preds_total = s["preds_ngrams"].as<double>();
-    auto target_total = s["target_ngrams"].as<double>();
-    auto matching_total = s["matching_ngrams"].as<double>();
+    auto preds_total = preds_ngrams_.span(s);
+    auto target_total = target_ngrams_.span(s);
+    auto matching_total = matching_ngrams_.span(s);
     std::vector<double> sentence_scores;
     for (std::size_t j = 0; j < n; ++j) {
       sequences(corpus.hypotheses[j], char_ids, word_ids, hyp);
@@ -139,14 +129,13 @@ class ChrF final : public Metric {
       }
       sentence_scores.push_back(best);
     }
-    if (sentence_level_) s["sentence_chrf_score"].append<double>(sentence_scores);
+    if (sentence_level_) sentence_chrf_score_.append(s, sentence_scores);
   }
 
   Result compute_state(const State& s) const override {
-    const double score =
-        fscore(s["preds_ngrams"].as<double>(), s["target_ngrams"].as<double>(), s["matching_ngrams"].as<double>());
+    const double score = fscore(preds_ngrams_.span(s), target_ngrams_.span(s), matching_ngrams_.span(s));
     if (!sentence_level_) return Result::scalar(score);
-    auto sentences = s["sentence_chrf_score"].as<double>();
+    auto sentences = sentence_chrf_score_.span(s);
     return Result::dict({{"score", Result::scalar(score)},
                          {"sentence_scores",
                           Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
@@ -156,6 +145,11 @@ class ChrF final : public Metric {
   std::int64_t n_char_, n_word_;
   double beta_;
   bool lowercase_, whitespace_, sentence_level_;
+  StateSlot<double> preds_ngrams_ = declare_state<double>("preds_ngrams", Reduction::sum, {n_char_ + n_word_});
+  StateSlot<double> target_ngrams_ = declare_state<double>("target_ngrams", Reduction::sum, {n_char_ + n_word_});
+  StateSlot<double> matching_ngrams_ = declare_state<double>("matching_ngrams", Reduction::sum, {n_char_ + n_word_});
+  StateSlot<double> sentence_chrf_score_ =
+      sentence_level_ ? declare_state<double>("sentence_chrf_score", Reduction::cat, {0}) : StateSlot<double>();
 };
 
 }  // namespace

@@ -21,17 +21,6 @@ class EditDistance final : public Metric {
         mean_(!per_sample_ && options().get_string("reduction") == "mean") {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (per_sample_) {
-      s.add("edit_scores", Reduction::cat, DType::int64, {0});
-    } else {
-      s.add("edit_scores", Reduction::sum, DType::int64, {});
-      s.add("num_elements", Reduction::sum, DType::int64, {});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const auto preds = text::text_samples(name(), "preds", in[0]);
     const auto target = text::text_samples(name(), "target", in[1]);
@@ -47,23 +36,28 @@ class EditDistance final : public Metric {
       distances.push_back(kernels::beam_levenshtein(p, t, substitution_cost_, scratch));
     }
     if (per_sample_) {
-      s["edit_scores"].append<std::int64_t>(distances);
+      edit_scores_.append(s, distances);
     } else {
-      for (auto d : distances) s["edit_scores"].as<std::int64_t>()[0] += d;
-      s["num_elements"].as<std::int64_t>()[0] += static_cast<std::int64_t>(distances.size());
+      for (auto d : distances) edit_scores_.value(s) += d;
+      num_elements_.value(s) += static_cast<std::int64_t>(distances.size());
     }
   }
 
   Result compute_state(const State& s) const override {
-    auto scores = s["edit_scores"].as<std::int64_t>();
+    auto scores = edit_scores_.span(s);
     if (per_sample_) return Result::squeezed(Tensor::vector(std::vector<double>(scores.begin(), scores.end())));
     const auto sum = static_cast<double>(scores[0]);
-    return Result::scalar(mean_ ? sum / static_cast<double>(s["num_elements"].as<std::int64_t>()[0]) : sum);
+    return Result::scalar(mean_ ? sum / static_cast<double>(num_elements_.value(s)) : sum);
   }
 
  private:
   std::int64_t substitution_cost_;
   bool per_sample_, mean_;
+  // per sample: every distance kept (cat); else their sum and count
+  StateSlot<std::int64_t> edit_scores_ = per_sample_ ? declare_state<std::int64_t>("edit_scores", Reduction::cat, {0})
+                                                     : declare_state<std::int64_t>("edit_scores", Reduction::sum, {});
+  StateSlot<std::int64_t> num_elements_ =
+      per_sample_ ? StateSlot<std::int64_t>() : declare_state<std::int64_t>("num_elements", Reduction::sum, {});
 };
 
 Json scalar_json(double v) { return {{"shape", Json::array()}, {"data", {v}}}; }

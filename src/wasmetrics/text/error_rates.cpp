@@ -29,13 +29,6 @@ class ErrorRate final : public Metric {
   std::string state_key() const override { return rate_ == Rate::cer ? Metric::state_key() : "text|word_edit_counts"; }
 
  protected:
-  State initial_state() const override {
-    State s;
-    for (const char* n : {"errors", "target_tokens", "preds_tokens", "max_tokens"})
-      s.add(n, Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const auto preds = text::text_samples(name(), "preds", in[0]);
     const auto target = text::text_samples(name(), "target", in[1]);
@@ -68,25 +61,25 @@ class ErrorRate final : public Metric {
         add();
       }
     }
-    s["errors"].as<std::int64_t>()[0] += errors;
-    s["target_tokens"].as<std::int64_t>()[0] += t_total;
-    s["preds_tokens"].as<std::int64_t>()[0] += p_total;
-    s["max_tokens"].as<std::int64_t>()[0] += max_total;
+    errors_.value(s) += errors;
+    target_tokens_.value(s) += t_total;
+    preds_tokens_.value(s) += p_total;
+    max_tokens_.value(s) += max_total;
   }
 
   Result compute_state(const State& s) const override {
-    auto get = [&](const char* n) { return static_cast<double>(s[n].as<std::int64_t>()[0]); };
-    const double errors = get("errors"), target = get("target_tokens"), preds = get("preds_tokens");
+    auto get = [&](StateSlot<std::int64_t> slot) { return static_cast<double>(slot.value(s)); };
+    const double errors = get(errors_), target = get(target_tokens_), preds = get(preds_tokens_);
     // Division as float tensors divide: x/0 is +-inf, 0/0 NaN.
     switch (rate_) {
       case Rate::wer:
       case Rate::cer:
         return Result::scalar(errors / target);
       case Rate::mer:
-        return Result::scalar(errors / get("max_tokens"));
+        return Result::scalar(errors / get(max_tokens_));
       case Rate::wil:
       case Rate::wip: {
-        const double neg_hits = errors - get("max_tokens");  // TorchMetrics' "errors - total" (TR4)
+        const double neg_hits = errors - get(max_tokens_);  // TorchMetrics' "errors - total" (TR4)
         const double wip = (neg_hits / target) * (neg_hits / preds);
         return Result::scalar(rate_ == Rate::wip ? wip : 1.0 - wip);
       }
@@ -128,6 +121,11 @@ class ErrorRate final : public Metric {
   }
 
  private:
+  StateSlot<std::int64_t> errors_ = declare_state<std::int64_t>("errors", Reduction::sum, {});
+  StateSlot<std::int64_t> target_tokens_ = declare_state<std::int64_t>("target_tokens", Reduction::sum, {});
+  StateSlot<std::int64_t> preds_tokens_ = declare_state<std::int64_t>("preds_tokens", Reduction::sum, {});
+  StateSlot<std::int64_t> max_tokens_ = declare_state<std::int64_t>("max_tokens", Reduction::sum, {});
+
   // A string's tokens as ids, with each token's [start, end) in UTF-16 code units (JS string
   // indices), so a caller can highlight them in the string it passed.
   struct Tokens {

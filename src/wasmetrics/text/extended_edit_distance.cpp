@@ -131,14 +131,6 @@ class ExtendedEditDistance final : public Metric {
                 options().get_number("insertion")} {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sentence_eed_sum", Reduction::sum, DType::float64, {});
-    s.add("sentences", Reduction::sum, DType::int64, {});
-    if (sentence_level_) s.add("sentence_eed", Reduction::cat, DType::float64, {0});
-    return s;
-  }
-
   std::u32string preprocess(std::string_view raw) const {
     std::u32string s = utf8_decode(raw, name(), "preds/target");
     return japanese_ ? text::nfkc(rstrip(std::move(s))) : preprocess_en(std::move(s));
@@ -161,16 +153,16 @@ class ExtendedEditDistance final : public Metric {
     }
     double sum = 0;
     for (double v : scores) sum += v;
-    s["sentence_eed_sum"].as<double>()[0] += sum;
-    s["sentences"].as<std::int64_t>()[0] += static_cast<std::int64_t>(scores.size());
-    if (sentence_level_) s["sentence_eed"].append<double>(scores);
+    sentence_eed_sum_.value(s) += sum;
+    sentences_.value(s) += static_cast<std::int64_t>(scores.size());
+    if (sentence_level_) sentence_eed_.append(s, scores);
   }
 
   Result compute_state(const State& s) const override {
-    const auto count = s["sentences"].as<std::int64_t>()[0];
-    const double average = count == 0 ? 0.0 : s["sentence_eed_sum"].as<double>()[0] / static_cast<double>(count);
+    const auto count = sentences_.value(s);
+    const double average = count == 0 ? 0.0 : sentence_eed_sum_.value(s) / static_cast<double>(count);
     if (!sentence_level_) return Result::scalar(average);
-    auto sentences = s["sentence_eed"].as<double>();
+    auto sentences = sentence_eed_.span(s);
     return Result::dict({{"score", Result::scalar(average)},
                          {"sentence_scores",
                           Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
@@ -179,6 +171,10 @@ class ExtendedEditDistance final : public Metric {
  private:
   bool japanese_, sentence_level_;
   EedParams params_;
+  StateSlot<double> sentence_eed_sum_ = declare_state<double>("sentence_eed_sum", Reduction::sum, {});
+  StateSlot<std::int64_t> sentences_ = declare_state<std::int64_t>("sentences", Reduction::sum, {});
+  StateSlot<double> sentence_eed_ =
+      sentence_level_ ? declare_state<double>("sentence_eed", Reduction::cat, {0}) : StateSlot<double>();
 };
 
 }  // namespace

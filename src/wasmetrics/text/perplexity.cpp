@@ -17,13 +17,6 @@ class Perplexity final : public Metric {
         ignore_index_(has_ignore_ ? options().get_int("ignore_index") : 0) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("total_log_probs", Reduction::sum, DType::float64, {});
-    s.add("count", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& target = in[1];
@@ -58,18 +51,19 @@ class Perplexity final : public Metric {
         ++count;
       }
     });
-    s["total_log_probs"].as<double>()[0] += total;
-    s["count"].as<std::int64_t>()[0] += count;
+    total_log_probs_.value(s) += total;
+    count_.value(s) += count;
   }
 
   Result compute_state(const State& s) const override {
-    return Result::scalar(
-        std::exp(s["total_log_probs"].as<double>()[0] / static_cast<double>(s["count"].as<std::int64_t>()[0])));
+    return Result::scalar(std::exp(total_log_probs_.value(s) / static_cast<double>(count_.value(s))));
   }
 
  private:
   bool has_ignore_;
   std::int64_t ignore_index_;
+  StateSlot<double> total_log_probs_ = declare_state<double>("total_log_probs", Reduction::sum, {});
+  StateSlot<std::int64_t> count_ = declare_state<std::int64_t>("count", Reduction::sum, {});
 };
 
 }  // namespace

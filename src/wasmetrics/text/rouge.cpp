@@ -155,17 +155,14 @@ class Rouge final : public Metric {
       codes_.push_back(k == "rougeL" ? kL : k == "rougeLsum" ? kLsum : std::stoi(k.substr(5)));
       lsum_ = lsum_ || codes_.back() == kLsum;
     }
+    for (auto& k : keys_)
+      scores_.push_back({declare_state<double>(k + "_fmeasure", Reduction::sum, {}),
+                         declare_state<double>(k + "_precision", Reduction::sum, {}),
+                         declare_state<double>(k + "_recall", Reduction::sum, {})});
+    samples_ = declare_state<std::int64_t>("samples", Reduction::sum, {});
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    for (auto& k : keys_)
-      for (const char* t : {"_fmeasure", "_precision", "_recall"}) s.add(k + t, Reduction::sum, DType::float64, {});
-    s.add("samples", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   Score score(int code, const Tokens& pred, const Tokens& target, text::NgramCounter& counter,
               kernels::LevenshteinScratch& lcs) const {
     if (code == kLsum) return rouge_lsum(pred, target);
@@ -224,19 +221,21 @@ class Rouge final : public Metric {
       }
     }
     for (std::size_t q = 0; q < keys_.size(); ++q) {
-      s[keys_[q] + "_fmeasure"].as<double>()[0] += sums[q].fmeasure;
-      s[keys_[q] + "_precision"].as<double>()[0] += sums[q].precision;
-      s[keys_[q] + "_recall"].as<double>()[0] += sums[q].recall;
+      scores_[q].fmeasure.value(s) += sums[q].fmeasure;
+      scores_[q].precision.value(s) += sums[q].precision;
+      scores_[q].recall.value(s) += sums[q].recall;
     }
-    s["samples"].as<std::int64_t>()[0] += static_cast<std::int64_t>(n);
+    samples_.value(s) += static_cast<std::int64_t>(n);
   }
 
   Result compute_state(const State& s) const override {
-    const auto n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
+    const auto n = static_cast<double>(samples_.value(s));
     std::vector<std::pair<std::string, Result>> out;
-    for (auto& k : keys_)
-      for (const char* t : {"_fmeasure", "_precision", "_recall"})
-        out.emplace_back(k + t, Result::scalar(s[k + t].as<double>()[0] / n));
+    for (std::size_t q = 0; q < keys_.size(); ++q) {
+      out.emplace_back(keys_[q] + "_fmeasure", Result::scalar(scores_[q].fmeasure.value(s) / n));
+      out.emplace_back(keys_[q] + "_precision", Result::scalar(scores_[q].precision.value(s) / n));
+      out.emplace_back(keys_[q] + "_recall", Result::scalar(scores_[q].recall.value(s) / n));
+    }
     return Result::dict(std::move(out));
   }
 
@@ -244,6 +243,12 @@ class Rouge final : public Metric {
   bool stem_, best_, lsum_ = false;
   std::vector<std::string> keys_;
   std::vector<int> codes_;
+  // per rouge key: the sums of its three scores (<key>_fmeasure, _precision, _recall)
+  struct ScoreSlots {
+    StateSlot<double> fmeasure, precision, recall;
+  };
+  std::vector<ScoreSlots> scores_;
+  StateSlot<std::int64_t> samples_;
 };
 
 }  // namespace

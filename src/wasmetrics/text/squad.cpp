@@ -106,14 +106,6 @@ class Squad final : public Metric {
   using Metric::Metric;
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("f1_score", Reduction::sum, DType::float64, {});
-    s.add("exact_match", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const auto preds = records(name(), "preds", in[0]);
     const auto target = records(name(), "target", in[1]);
@@ -140,16 +132,21 @@ class Squad final : public Metric {
       f1 += best_f1;
       exact += best_exact;
     }
-    s["f1_score"].as<double>()[0] += f1;
-    s["exact_match"].as<double>()[0] += exact;
-    s["total"].as<std::int64_t>()[0] += static_cast<std::int64_t>(target.size());
+    f1_score_.value(s) += f1;
+    exact_match_.value(s) += exact;
+    total_.value(s) += static_cast<std::int64_t>(target.size());
   }
 
   Result compute_state(const State& s) const override {
-    const auto total = static_cast<double>(s["total"].as<std::int64_t>()[0]);
-    return Result::dict({{"exact_match", Result::scalar(100.0 * s["exact_match"].as<double>()[0] / total)},
-                         {"f1", Result::scalar(100.0 * s["f1_score"].as<double>()[0] / total)}});
+    const auto total = static_cast<double>(total_.value(s));
+    return Result::dict({{"exact_match", Result::scalar(100.0 * exact_match_.value(s) / total)},
+                         {"f1", Result::scalar(100.0 * f1_score_.value(s) / total)}});
   }
+
+ private:
+  StateSlot<double> f1_score_ = declare_state<double>("f1_score", Reduction::sum, {});
+  StateSlot<double> exact_match_ = declare_state<double>("exact_match", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 }  // namespace

@@ -353,14 +353,6 @@ class TranslationEditRate final : public Metric {
         sentence_level_(options().get_bool("return_sentence_level_score")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("total_num_edits", Reduction::sum, DType::float64, {});
-    s.add("total_tgt_len", Reduction::sum, DType::float64, {});
-    if (sentence_level_) s.add("sentence_ter", Reduction::cat, DType::float64, {0});
-    return s;
-  }
-
   void words(std::string_view raw, text::TokenIds& ids, Words& out) const {
     out.clear();
     ids.split_ids(tercom_tokenize(utf8_decode(raw, name(), "preds/target"), tercom_), out);
@@ -389,15 +381,15 @@ class TranslationEditRate final : public Metric {
       length_sum += mean_length;
       sentences.push_back(ter_from_statistics(best, mean_length));
     }
-    s["total_num_edits"].as<double>()[0] += edits_sum;
-    s["total_tgt_len"].as<double>()[0] += length_sum;
-    if (sentence_level_) s["sentence_ter"].append<double>(sentences);
+    total_num_edits_.value(s) += edits_sum;
+    total_tgt_len_.value(s) += length_sum;
+    if (sentence_level_) sentence_ter_.append(s, sentences);
   }
 
   Result compute_state(const State& s) const override {
-    const double score = ter_from_statistics(s["total_num_edits"].as<double>()[0], s["total_tgt_len"].as<double>()[0]);
+    const double score = ter_from_statistics(total_num_edits_.value(s), total_tgt_len_.value(s));
     if (!sentence_level_) return Result::scalar(score);
-    auto sentences = s["sentence_ter"].as<double>();
+    auto sentences = sentence_ter_.span(s);
     return Result::dict({{"score", Result::scalar(score)},
                          {"sentence_scores",
                           Result::squeezed(Tensor::vector(std::vector<double>(sentences.begin(), sentences.end())))}});
@@ -406,6 +398,10 @@ class TranslationEditRate final : public Metric {
  private:
   TercomOptions tercom_;
   bool sentence_level_;
+  StateSlot<double> total_num_edits_ = declare_state<double>("total_num_edits", Reduction::sum, {});
+  StateSlot<double> total_tgt_len_ = declare_state<double>("total_tgt_len", Reduction::sum, {});
+  StateSlot<double> sentence_ter_ =
+      sentence_level_ ? declare_state<double>("sentence_ter", Reduction::cat, {0}) : StateSlot<double>();
 };
 
 }  // namespace
