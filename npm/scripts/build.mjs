@@ -525,6 +525,11 @@ export declare function listMetrics(): MetricInfo[];
  */
 export declare abstract class Metric {
   protected constructor(name: string, options?: object);
+  /**
+   * Bytes of all inputs together copied into the heap per part when a large batch of typed arrays
+   * goes to a metric that takes batches in parts (e.g. PeakSignalNoiseRatio); 0: every batch whole.
+   */
+  static inputSliceBytes: number;
   /** The registered name, e.g. "MeanSquaredError". */
   readonly name: string;
   /** Every option with its validated value, camelCase keys. */
