@@ -87,6 +87,7 @@ bench: npm
 	@node bench/browser.mjs
 	@node bench/text-retrieval.mjs
 	@node bench/image-audio.mjs
+	@node bench/detection.mjs
 
 # clang-format, Prettier and ESLint checks (scripts/lint.sh); scripts/format.sh applies the formatters.
 lint: deps

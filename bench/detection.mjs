@@ -1,44 +1,64 @@
 #!/usr/bin/env node
-// COCO-style bbox evaluation through the npm package on a synthetic COCO pair (fixed seed,
-// generated here, never committed): by default 5,000 images x 100 detections x 80 classes, about
-// 7 ground-truth boxes per image (COCO val2017 has 7.3), a few crowd boxes, detections near the
-// ground truth plus clutter. Measured, each the median of --runs runs in this one process:
-//   parse   JSON.parse of the two files' text (what a page does with uploaded files)
-//   read    readCoco: validation + per-image dicts
-//   update  MeanAveragePrecision.update with the per-image dicts (flattening + the engine's copy)
-//   compute MeanAveragePrecision.compute (COCOeval: evaluate + accumulate + summarize), classMetrics on
-// and the peak resident memory (getrusage maxRSS) of a child process that only reads the two files
-// and evaluates (the generator runs in the parent, so its memory is not counted), plus the state size.
-// pycocotools' figures for comparison are in bench/DETECTION.md (none can be run here).
-// Usage: node bench/detection.mjs [--images=5000] [--dets=100] [--classes=80] [--runs=3] [--json]
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { performance } from 'node:perf_hooks';
+// MeanAveragePrecision (bbox) against pycocotools on the same COCO files, each contender in fresh
+// processes (issue 25's mAP row). Two synthetic COCO pairs from a fixed seed (generated into
+// bench/data/, never committed): COCO-val-sized (5,000 images x 100 detections x 80 classes, ~7
+// ground-truth boxes per image as in val2017, 1% crowd; detections near the ground truth plus
+// clutter) and a tenth of it (500 images). For each size and each of --runs rounds:
+//   wasmetrics  a fresh `node` process (this script, --child) evaluates the pair twice: the FIRST
+//               evaluation of the process (what a page or a CLI pays) and a REPEAT; each: JSON.parse
+//               of both files, readCoco, MeanAveragePrecision.update (classMetrics on, xywh),
+//               compute(). Also the WebAssembly heap around compute() (memoryUsage()).
+//   pycocotools a fresh python3 process (bench/pycocotools_bench.py): COCO(gt), loadRes, evaluate,
+//               accumulate, summarize.
+// Wall and CPU time (process-wide: V8's background compilation and GC threads count) of every
+// stage; medians over the rounds; the 12 COCO stats of both are compared.
+// pycocotools: $PYTHON (default python3, needs numpy) with $PYCOCOTOOLS (default: a .pycocotools
+// folder beside the checkout) on its path, or an installed pycocotools; without it the row says
+// why and the package is timed alone. Building it from source: bench/DETECTION.md.
+// Usage: node bench/detection.mjs [--scale=S] [--runs=N] [--quick] [--images=5000,500] [--dets=100]
+//   [--classes=80] [--plain] [--out=DIR] [--dist=DIR]   (--quick = --scale=0.02 --runs=1)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
+import { loadAverage, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
-const { init, readCoco, MeanAveragePrecision, simd } = lib;
-
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a) => a.replace(/^--/, '').split('='))
-    .map(([k, v]) => [k, v ?? true]),
-);
-const IMAGES = Number(args.images ?? 5000);
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..');
+const { args, scale, runs, out } = sideBySideArgs('bench/detection.mjs', {
+  here,
+  quickScale: 0.02,
+  extraFlags: ['images', 'dets', 'classes', 'child', 'dist'],
+});
 const DETS = Number(args.dets ?? 100);
 const CLASSES = Number(args.classes ?? 80);
-const RUNS = Number(args.runs ?? 3);
-await init(args.plain ? { simd: false } : {});
+const SIZES = String(args.images ?? '5000,500')
+  .split(',')
+  .map((n) => Math.max(1, Math.round(Number(n) * scale)));
+const STATS = [
+  'map',
+  'map_50',
+  'map_75',
+  'map_small',
+  'map_medium',
+  'map_large',
+  'mar_1',
+  'mar_10',
+  'mar_100',
+  'mar_small',
+  'mar_medium',
+  'mar_large',
+];
+// Issue 25's targets.
+const SPEEDUP_TARGET = (images) => (images >= 5000 ? 30 : 15);
+const FIRST_OVER_REPEAT = 1.3;
+const COMPUTE_HEAP_OVER_STATE = 2;
 
-const rng = mulberry32;
-
-function syntheticCoco() {
-  const r = rng(20240611);
+/** The seeded synthetic COCO pair: {gtText, resText}. */
+function syntheticCoco(images) {
+  const r = mulberry32(20240611);
   const W = 640;
   const H = 480;
   const round = (v) => Math.round(v * 100) / 100; // detectors export 2-3 decimals
@@ -50,12 +70,12 @@ function syntheticCoco() {
   };
   // COCO's category ids are not contiguous (1..90 with gaps): keep that.
   const catIds = Array.from({ length: CLASSES }, (_, k) => k + 1 + Math.floor(k / 8));
-  const images = [];
+  const imgs = [];
   const annotations = [];
   const results = [];
-  for (let i = 0; i < IMAGES; i++) {
+  for (let i = 0; i < images; i++) {
     const id = 100000 + i * 3;
-    images.push({ id, file_name: `${id}.jpg`, width: W, height: H });
+    imgs.push({ id, file_name: `${id}.jpg`, width: W, height: H });
     const nGt = Math.floor(r() * 15);
     const gts = [];
     for (let j = 0; j < nGt; j++) {
@@ -72,9 +92,10 @@ function syntheticCoco() {
       });
     }
     for (let j = 0; j < DETS; j++) {
+      const near = j < gts.length * 3 && gts.length > 0; // confident near the ground truth, less so elsewhere
       let b;
       let cat;
-      if (j < gts.length * 3 && gts.length) {
+      if (near) {
         // near a ground-truth box, sometimes with the wrong class
         const g = gts[j % gts.length];
         const s = 0.15 * (1 + j / gts.length);
@@ -89,7 +110,6 @@ function syntheticCoco() {
         b = box();
         cat = catIds[Math.floor(r() * CLASSES)];
       }
-      const near = j < gts.length * 3 && gts.length > 0; // confident near the ground truth, less so elsewhere
       results.push({
         image_id: id,
         category_id: cat,
@@ -100,103 +120,224 @@ function syntheticCoco() {
   }
   return {
     gtText: JSON.stringify({
-      images,
+      images: imgs,
       annotations,
       categories: catIds.map((id) => ({ id, name: `class_${id}`, supercategory: 'x' })),
     }),
     resText: JSON.stringify(results),
-    annotations: annotations.length,
-    detections: results.length,
   };
 }
 
-if (!args.child) {
-  // Parent: generate, write the two files, measure in a child process.
-  const dir = mkdtempSync(join(tmpdir(), 'wasmetrics-bench-coco-'));
-  try {
-    const t0 = performance.now();
-    const data = syntheticCoco();
-    const genMs = performance.now() - t0;
-    writeFileSync(join(dir, 'gt.json'), data.gtText);
-    writeFileSync(join(dir, 'results.json'), data.resText);
-    const passed = process.argv.slice(2).filter((a) => !a.startsWith('--child'));
-    const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), `--child=${dir}`, ...passed], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    process.stdout.write(args.json ? `${JSON.stringify({ ...JSON.parse(text), generateMs: genMs })}\n` : text);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** bench/data/coco-<images>x<dets>x<classes>/{gt,results}.json, generated once. */
+function dataset(images) {
+  const dir = join(here, 'data', `coco-${images}x${DETS}x${CLASSES}`);
+  if (!existsSync(join(dir, 'results.json'))) {
+    const { gtText, resText } = syntheticCoco(images);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'gt.json'), gtText);
+    writeFileSync(join(dir, 'results.json'), resText);
   }
+  return { gt: join(dir, 'gt.json'), res: join(dir, 'results.json') };
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** --child=DIR: one fresh process, the first evaluation and a repeat; prints one JSON line. */
+async function child(dir) {
+  const dist = resolve(args.dist ?? join(repoRoot, 'npm/dist'));
+  let w = performance.now();
+  let c = cpuMs();
+  const lib = await import(pathToFileURL(join(dist, 'index.mjs')).href);
+  await lib.init({ simd: !args.plain });
+  const init = { wall: performance.now() - w, cpu: cpuMs() - c };
+  const { readCoco, MeanAveragePrecision, memoryUsage, simd } = lib;
+  const evaluations = [];
+  for (let run = 0; run < 2; run++) {
+    const wall = {};
+    const cpu = {};
+    const stage = (name, fn) => {
+      const w0 = performance.now();
+      const c0 = cpuMs();
+      const v = fn();
+      wall[name] = performance.now() - w0;
+      cpu[name] = cpuMs() - c0;
+      return v;
+    };
+    const texts = [readFileSync(join(dir, 'gt.json'), 'utf8'), readFileSync(join(dir, 'results.json'), 'utf8')];
+    const [gt, res] = stage('parse', () => texts.map((t) => JSON.parse(t)));
+    const coco = stage('readCoco', () => readCoco(gt, res));
+    const metric = new MeanAveragePrecision({ boxFormat: 'xywh', classMetrics: true });
+    try {
+      stage('update', () => metric.update(coco.preds, coco.target));
+      const before = memoryUsage();
+      const value = stage('compute', () => metric.compute());
+      const after = memoryUsage();
+      evaluations.push({
+        wall,
+        cpu,
+        stats: STATS.map((k) => Number(value[k])),
+        memory: { stateBytes: metric.stateBytes, before, after },
+        counts: { images: gt.images.length, annotations: gt.annotations.length, detections: res.length },
+      });
+    } finally {
+      metric.dispose();
+    }
+  }
+  console.log(JSON.stringify({ simd: simd(), init, evaluations, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+/** Per-stage medians of [{stage: ms}] plus the median of the totals. */
+function medians(list) {
+  const out = {};
+  for (const k of Object.keys(list[0])) out[k] = median(list.map((x) => x[k]));
+  out.total = median(list.map(sum));
+  return out;
+}
+
+function runPackage(files) {
+  const dir = dirname(files.gt);
+  const passed = process.argv.slice(2).filter((a) => !/^--(child|images|scale|quick|runs)/.test(a));
+  const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--child=${dir}`, ...passed], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (res.status !== 0) throw new Error(`bench/detection.mjs: the package's child process failed (${res.status})`);
+  return JSON.parse(res.stdout.trim().split('\n').pop());
+}
+
+function runPycocotools(files) {
+  const env = { ...process.env };
+  if (!env.PYCOCOTOOLS && existsSync(resolve(repoRoot, '..', '.pycocotools', 'pycocotools')))
+    env.PYCOCOTOOLS = resolve(repoRoot, '..', '.pycocotools');
+  const res = spawnSync(process.env.PYTHON || 'python3', [join(here, 'pycocotools_bench.py'), files.gt, files.res], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (res.error || res.status !== 0)
+    return { skipped: `python failed (${res.error?.message ?? `exit ${res.status}`})` };
+  const got = JSON.parse(res.stdout.trim().split('\n').pop());
+  // seconds -> ms
+  const ms = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v * 1000]));
+  return got.available ? { wall: ms(got.wall), cpu: ms(got.cpu), stats: got.stats } : { skipped: got.reason };
+}
+
+if (args.child) {
+  await child(args.child);
   process.exit(0);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const gtFile = readFileSync(join(args.child, 'gt.json'), 'utf8');
-const resFile = readFileSync(join(args.child, 'results.json'), 'utf8');
-const data = { gtText: gtFile, resText: resFile };
-
-const times = { parse: [], read: [], update: [], compute: [] };
-let value;
-let stateBytes = 0;
-for (let run = 0; run < RUNS; run++) {
-  let t = performance.now();
-  const gt = JSON.parse(data.gtText);
-  const res = JSON.parse(data.resText);
-  data.annotations = gt.annotations.length;
-  data.detections = res.length;
-  times.parse.push(performance.now() - t);
-  t = performance.now();
-  const coco = readCoco(gt, res);
-  times.read.push(performance.now() - t);
-  const metric = new MeanAveragePrecision({ boxFormat: 'xywh', classMetrics: true });
-  try {
-    t = performance.now();
-    metric.update(coco.preds, coco.target);
-    times.update.push(performance.now() - t);
-    stateBytes = metric.stateBytes;
-    t = performance.now();
-    value = metric.compute();
-    times.compute.push(performance.now() - t);
-  } finally {
-    metric.dispose();
+const started = { date: new Date(), load: loadAverage() };
+console.log(
+  `MeanAveragePrecision (bbox) vs pycocotools, fresh processes, ${runs} round(s), ${DETS} detections per image, ` +
+    `${CLASSES} classes; load average at the start ${started.load}`,
+);
+const rows = [];
+let build = null;
+for (const images of SIZES) {
+  const files = dataset(images);
+  const pkg = [];
+  const py = [];
+  let skipped = null;
+  for (let r = 0; r < runs; r++) {
+    pkg.push(runPackage(files));
+    if (skipped) continue;
+    const p = runPycocotools(files);
+    if (p.skipped) skipped = p.skipped;
+    else py.push(p);
   }
-}
-const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-const total = med.parse + med.read + med.update + med.compute;
-const maxRssMB = process.resourceUsage().maxRSS / 1024;
-const out = {
-  images: IMAGES,
-  detections: data.detections,
-  annotations: data.annotations,
-  classes: CLASSES,
-  simd: simd(),
-  runs: RUNS,
-  medianMs: med,
-  totalMs: total,
-  stateMB: stateBytes / 2 ** 20,
-  peakRssMB: maxRssMB,
-  jsonMB: (data.gtText.length + data.resText.length) / 2 ** 20,
-  map: value.map,
-  map_50: value.map_50,
-  map_75: value.map_75,
-};
-if (args.json) {
-  console.log(JSON.stringify(out));
-} else {
-  const f = (x) => `${(x / 1000).toFixed(2).padStart(7)} s`;
+  build = pkg[0].simd ? 'simd' : 'plain';
+  const first = pkg.map((p) => p.evaluations[0]);
+  const repeat = pkg.map((p) => p.evaluations[1]);
+  const row = {
+    images,
+    counts: first[0].counts,
+    rounds: runs,
+    init: { wall: median(pkg.map((p) => p.init.wall)), cpu: median(pkg.map((p) => p.init.cpu)) },
+    first: { wall: medians(first.map((e) => e.wall)), cpu: medians(first.map((e) => e.cpu)) },
+    repeat: { wall: medians(repeat.map((e) => e.wall)), cpu: medians(repeat.map((e) => e.cpu)) },
+    memory: first[0].memory,
+    maxRssMB: median(pkg.map((p) => p.maxRssMB)),
+    stats: first[0].stats,
+  };
+  if (py.length) {
+    row.pycocotools = { wall: medians(py.map((p) => p.wall)), cpu: medians(py.map((p) => p.cpu)), stats: py[0].stats };
+    row.maxStatDiff = Math.max(...row.stats.map((v, i) => Math.abs(v - py[0].stats[i])));
+  } else {
+    row.pycocotools = { skipped };
+  }
+  rows.push(row);
+
+  const f = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const { counts } = row;
   console.log(
-    `COCO bbox evaluation, ${IMAGES} images x ${DETS} detections x ${CLASSES} classes ` +
-      `(${data.detections} detections, ${data.annotations} ground-truth boxes, ${out.jsonMB.toFixed(1)} MB of JSON), ` +
-      `${simd() ? 'SIMD' : 'plain'} build, median of ${RUNS}:`,
+    `\n${images} images: ${counts.detections} detections, ${counts.annotations} ground-truth boxes, ${build} build`,
   );
-  console.log(`  parse JSON   ${f(med.parse)}`);
-  console.log(`  readCoco     ${f(med.read)}`);
-  console.log(`  update       ${f(med.update)}`);
-  console.log(`  compute      ${f(med.compute)}   (COCOeval: evaluate + accumulate + summarize, per-class on)`);
-  console.log(`  total        ${f(total)}`);
+  for (const [name, side] of [
+    ['wasmetrics first', row.first],
+    ['wasmetrics repeat', row.repeat],
+  ]) {
+    const stages = Object.keys(side.cpu)
+      .filter((k) => k !== 'total')
+      .map((k) => `${k} ${f(side.cpu[k])}`)
+      .join(', ');
+    console.log(`  ${name.padEnd(18)} CPU ${f(side.cpu.total)} (${stages}), wall ${f(side.wall.total)}`);
+  }
+  const m = row.memory;
+  const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
+  const computePeak = m.after.peakBytes - (m.before.usedBytes - m.stateBytes);
   console.log(
-    `  state ${out.stateMB.toFixed(1)} MB in the WebAssembly heap; peak RSS of the evaluating process ${maxRssMB.toFixed(0)} MB`,
+    `  heap: state ${mb(m.stateBytes)}, in use before compute ${mb(m.before.usedBytes)}, malloc high-water ` +
+      `${mb(m.before.peakBytes)} before compute / ${mb(m.after.peakBytes)} after, heap ${mb(m.before.heapBytes)} -> ` +
+      `${mb(m.after.heapBytes)}; peak RSS ${row.maxRssMB.toFixed(0)} MB`,
   );
-  console.log(`  map ${value.map.toFixed(4)}, map_50 ${value.map_50.toFixed(4)}, map_75 ${value.map_75.toFixed(4)}`);
+  row.ratios = {
+    firstOverRepeatCpu: row.first.cpu.total / row.repeat.cpu.total,
+    firstOverRepeatWall: row.first.wall.total / row.repeat.wall.total,
+    // compute's high-water mark of the heap over the state, other live allocations left out
+    computePeakOverState: computePeak / m.stateBytes,
+  };
+  const mark = (ok) => (ok ? 'met' : '**miss**');
+  console.log(
+    `  first / repeat: CPU ${row.ratios.firstOverRepeatCpu.toFixed(2)}x, wall ${row.ratios.firstOverRepeatWall.toFixed(2)}x ` +
+      `(target <= ${FIRST_OVER_REPEAT}: ${mark(row.ratios.firstOverRepeatCpu <= FIRST_OVER_REPEAT)}); ` +
+      `compute's heap high-water (state + what compute adds) / state ${row.ratios.computePeakOverState.toFixed(2)} ` +
+      `(target < ${COMPUTE_HEAP_OVER_STATE}: ${mark(row.ratios.computePeakOverState < COMPUTE_HEAP_OVER_STATE)})`,
+  );
+  if (row.pycocotools.skipped) {
+    console.log(`  pycocotools: skipped (${row.pycocotools.skipped})`);
+    continue;
+  }
+  const pc = row.pycocotools;
+  const stages = Object.keys(pc.cpu)
+    .filter((k) => k !== 'total')
+    .map((k) => `${k} ${f(pc.cpu[k])}`)
+    .join(', ');
+  console.log(`  ${'pycocotools'.padEnd(18)} CPU ${f(pc.cpu.total)} (${stages}), wall ${f(pc.wall.total)}`);
+  const target = SPEEDUP_TARGET(images);
+  row.ratios.speedupCpu = pc.cpu.total / row.first.cpu.total;
+  row.ratios.speedupWall = pc.wall.total / row.first.wall.total;
+  row.ratios.speedupCpuWithoutGt = (pc.cpu.total - pc.cpu.loadGt) / row.first.cpu.total;
+  console.log(
+    `  pycocotools / wasmetrics first: CPU ${row.ratios.speedupCpu.toFixed(1)}x, wall ${row.ratios.speedupWall.toFixed(1)}x ` +
+      `(target >= ${target}: ${mark(row.ratios.speedupCpu >= target)}); without pycocotools' COCO(gt) ` +
+      `${row.ratios.speedupCpuWithoutGt.toFixed(1)}x; stats differ by at most ${row.maxStatDiff.toExponential(1)}`,
+  );
 }
+writeBenchResults(
+  out,
+  `detection-${build}${scale === 1 ? '' : `-scale${scale}`}`,
+  { scale, runs, dets: DETS, classes: CLASSES, build },
+  started,
+  rows,
+);

@@ -1,7 +1,8 @@
 // What bounds PeakSignalNoiseRatio on bench/image-audio.mjs's I1 images (bench/README): the
-// package's update() with Float32Arrays (copied into the WebAssembly heap) against allocInput
-// (zero-copy: the data written into the heap once, untimed) and against the copy alone (the same
-// bytes set into a heap buffer, no metric). Median of --runs after one warm-up.
+// package's update() with Float32Arrays (copied into the WebAssembly heap a part at a time, the
+// default, and whole: Metric.inputSliceBytes = 0) against allocInput (zero-copy: the data written
+// into the heap once, untimed) and against the copy alone (the same bytes set into a heap buffer,
+// no metric). Median of --runs after one warm-up; wall and process CPU time (user + system).
 //   node bench/psnr-copy-floor.mjs [--scale=S] [--runs=N] [--plain]
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -36,42 +37,61 @@ const BATCHES = 4,
 const slices = (v) => Array.from({ length: BATCHES }, (_, i) => v.subarray(i * rows * per, (i + 1) * rows * per));
 const bShape = [rows, ...shape.slice(1)];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function time(f) {
-  f();
-  const ts = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
+const round = (x) => Math.round(x * 10) / 10;
+// Every condition once per round, rounds repeated (after one warm-up round): a shared machine's
+// noise (other processes, GC of the loaded data) falls on all of them alike.
+function timeInterleaved(conditions) {
+  const wall = conditions.map(() => []),
+    cpu = conditions.map(() => []);
+  for (let r = 0; r <= RUNS; r++) {
+    conditions.forEach(([, f], k) => {
+      const c0 = process.cpuUsage(),
+        t0 = performance.now();
+      f();
+      const c = process.cpuUsage(c0);
+      if (r === 0) return;
+      wall[k].push(performance.now() - t0);
+      cpu[k].push((c.user + c.system) / 1000);
+    });
   }
-  return median(ts);
+  return Object.fromEntries(
+    conditions.map(([name], k) => [name, { wallMs: round(median(wall[k])), cpuMs: round(median(cpu[k])) }]),
+  );
 }
 
 const ps = slices(preds),
   ts = slices(target);
-const viaCopy = time(() => {
+const loadStart = loadavg().map((x) => x.toFixed(1));
+const slice = lib.Metric.inputSliceBytes;
+const viaUpdate = (sliceBytes) => () => {
+  lib.Metric.inputSliceBytes = sliceBytes;
   const m = lib.createMetric('PeakSignalNoiseRatio', { dataRange: 1.0 });
   for (let i = 0; i < BATCHES; i++) m.update({ data: ps[i], shape: bShape }, { data: ts[i], shape: bShape });
   m.compute();
   m.dispose();
-});
+  lib.Metric.inputSliceBytes = slice;
+};
 const heap = [0, 1, 2, 3].map(() => [lib.allocInput('float32', bShape), lib.allocInput('float32', bShape)]);
-heap.forEach(([p, t], i) => {
-  p.data.set(ps[i]);
-  t.data.set(ts[i]);
-});
-const zeroCopy = time(() => {
-  const m = lib.createMetric('PeakSignalNoiseRatio', { dataRange: 1.0 });
-  for (const [p, t] of heap) m.update(p, t);
-  m.compute();
-  m.dispose();
-});
-const copyOnly = time(() => {
+const setAll = () =>
   heap.forEach(([p, t], i) => {
     p.data.set(ps[i]);
     t.data.set(ts[i]);
   });
-});
+setAll();
+const times = timeInterleaved([
+  ['updateInParts', viaUpdate(slice)],
+  ['updateWhole', viaUpdate(0)], // Metric.inputSliceBytes = 0: the batch copied whole
+  [
+    'allocInput',
+    () => {
+      const m = lib.createMetric('PeakSignalNoiseRatio', { dataRange: 1.0 });
+      for (const [p, t] of heap) m.update(p, t);
+      m.compute();
+      m.dispose();
+    },
+  ],
+  ['heapSetOnly', setAll],
+]);
 heap.flat().forEach((h) => h.dispose());
 const mb = (2 * preds.byteLength) / 1e6;
 console.log(
@@ -80,9 +100,9 @@ console.log(
     images: shape,
     megabytes: mb,
     runs: RUNS,
-    updateWithCopyMs: viaCopy,
-    allocInputMs: zeroCopy,
-    heapSetOnlyMs: copyOnly,
-    loadavg: loadavg().map((x) => x.toFixed(1)),
+    inputSliceBytes: slice,
+    ...times,
+    loadavgStart: loadStart,
+    loadavgEnd: loadavg().map((x) => x.toFixed(1)),
   }),
 );

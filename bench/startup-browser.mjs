@@ -5,44 +5,61 @@
 // Cold: a fresh browser context each run (no HTTP cache, no compiled-code cache). Warm: the same
 // context, a second visit (the .wasm and the bundle come from the HTTP cache, and Chromium may
 // reuse the code it compiled for a streamed .wasm).
-// Prints each phase's median over N runs and the load average; the budget is 300 ms warm.
+// Prints each phase's median over N runs, how long the .wasm's fetch took (its Resource Timing entry:
+// a transfer size of 0 means it came from the HTTP cache), the load average and the size of each
+// .wasm (raw and gzip); the budget is 300 ms warm.
+// --dist=DIR,DIR2,... compares builds of the package (npm/dist by default), each served under its
+// own path, the runs interleaved (one cold/warm/third series of each per round).
 // Measured here, not asserted in a test (the machine is shared).
 // --revisit-after=MS waits MS between the visits: V8 writes a streamed module's compiled code to the
 // cache only once some of it has tiered up (or a timeout passed), so a visit right after the first
 // one (the default, 0) still compiles, while a visitor returning seconds later reads the cache.
-//   node bench/startup-browser.mjs [--runs=N] [--revisit-after=MS]
+//   node bench/startup-browser.mjs [--runs=N] [--revisit-after=MS] [--dist=DIR,...]
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 import { chromiumOrSkip, launchChromium } from '../tests/js/web-harness.mjs';
 
-const distDir = resolve(dirname(fileURLToPath(import.meta.url)), '../npm/dist');
-const TYPES = { '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+const TYPES = {
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.html': 'text/html',
+};
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const RUNS = Number(args.runs ?? 7);
 const BUDGET_WARM_MS = 300;
 const REVISIT_AFTER_MS = Number(args['revisit-after'] ?? 0);
+const DISTS = (args.dist ?? resolve(dirname(fileURLToPath(import.meta.url)), '../npm/dist'))
+  .split(',')
+  .map((d) => resolve(d));
 
 const chromium = chromiumOrSkip({
   skip: (why) => {
     throw new Error(why);
   },
 });
-// npm/dist, plus an empty page to run the probe in
+// each build of the package under /dist<i>/, plus an empty page to run the probe in
 const server = createServer(async (req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (path === '/') {
     res
-      .writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-cache' })
+      .writeHead(200, {
+        'Content-Type': 'text/html',
+        'Cache-Control': 'no-cache',
+      })
       .end('<!doctype html><title>startup</title>');
     return;
   }
-  const file = join(distDir, path.replace(/^\/dist\//, ''));
-  if (!path.startsWith('/dist/') || !file.startsWith(distDir)) return res.writeHead(404).end();
+  const [, which, rest] = path.match(/^\/dist(\d+)\/(.*)$/) ?? [];
+  const distDir = DISTS[Number(which)];
+  const file = distDir === undefined ? '' : join(distDir, rest);
+  if (distDir === undefined || !file.startsWith(distDir)) return res.writeHead(404).end();
   try {
     const [body, info] = await Promise.all([readFile(file), stat(file)]);
     res
@@ -76,45 +93,71 @@ async function probe(entryUrl) {
   const n = lib.listMetrics().length;
   const t4 = performance.now();
   if (!(n > 0)) throw new Error('listMetrics() is empty');
-  return { import: t1 - t0, init: t2 - t1, firstCompute: t3 - t2, total: t3 - t0, listMetrics: t4 - t3 };
+  const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+  return {
+    import: t1 - t0,
+    init: t2 - t1,
+    firstCompute: t3 - t2,
+    total: t3 - t0,
+    listMetrics: t4 - t3,
+    wasmFetch: wasm?.duration ?? NaN,
+    wasmFromCache: wasm?.transferSize === 0 ? 1 : 0,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const entryUrl = `${origin}/dist/index.browser.mjs`;
-const blank = `${origin}/`;
 const loadBefore = loadavg()[0];
-const cold = [];
-const warm = []; // the second visit
-const third = []; // Chromium caches a streamed .wasm's compiled code once it has run: the third visit reads it
+// per build: cold (a fresh context), warm (the second visit), third (Chromium caches a streamed
+// .wasm's compiled code once it has run: a later visit may read it)
+const series = DISTS.map(() => ({ cold: [], warm: [], third: [] }));
 try {
   for (let i = 0; i < RUNS; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(blank);
-    cold.push(await page.evaluate(probe, entryUrl));
-    for (const visits of [warm, third]) {
-      if (REVISIT_AFTER_MS > 0) await new Promise((ok) => setTimeout(ok, REVISIT_AFTER_MS));
-      const again = await context.newPage(); // another visit: a fresh page, the context's caches
-      await again.goto(blank);
-      visits.push(await again.evaluate(probe, entryUrl));
-      await again.close();
+    for (const [d, runs] of series.entries()) {
+      const entryUrl = `${origin}/dist${d}/index.browser.mjs`;
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      runs.cold.push(await page.evaluate(probe, entryUrl));
+      for (const visits of [runs.warm, runs.third]) {
+        if (REVISIT_AFTER_MS > 0) await new Promise((ok) => setTimeout(ok, REVISIT_AFTER_MS));
+        const again = await context.newPage(); // another visit: a fresh page, the context's caches
+        await again.goto(`${origin}/`);
+        visits.push(await again.evaluate(probe, entryUrl));
+        await again.close();
+      }
+      await context.close();
     }
-    await context.close();
   }
 } finally {
   await browser.close();
   server.close();
 }
+const loadAfter = loadavg()[0];
 const fmt = (runs) => {
   const m = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
+  const cached = runs.filter((r) => r.wasmFromCache).length;
   return (
     `import ${m.import.toFixed(0)} ms, init ${m.init.toFixed(0)} ms, first compute ${m.firstCompute.toFixed(1)} ms; ` +
-    `import -> first value ${m.total.toFixed(0)} ms; then listMetrics() ${m.listMetrics.toFixed(0)} ms`
+    `import -> first value ${m.total.toFixed(0)} ms; then listMetrics() ${m.listMetrics.toFixed(0)} ms; ` +
+    `.wasm fetch ${m.wasmFetch.toFixed(0)} ms (from the HTTP cache in ${cached}/${runs.length})`
   );
 };
-const warmTotal = median(warm.map((r) => r.total));
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+for (const [d, runs] of series.entries()) {
+  const warmTotal = median(runs.warm.map((r) => r.total));
+  const sizes = readdirSync(DISTS[d])
+    .filter((f) => f.endsWith('.wasm'))
+    .map((f) => {
+      const bytes = readFileSync(join(DISTS[d], f));
+      return `${f} ${kb(bytes.length)} (gzip ${kb(gzipSync(bytes).length)})`;
+    });
+  console.log(
+    `Chromium startup (${DISTS[d]}/index.browser.mjs, median of ${RUNS} runs, revisits ${REVISIT_AFTER_MS} ms apart):\n` +
+      `  cold: ${fmt(runs.cold)}\n  warm: ${fmt(runs.warm)} ` +
+      `(budget ${BUDGET_WARM_MS} ms warm: ${warmTotal <= BUDGET_WARM_MS ? 'met' : 'NOT met'})\n` +
+      `  third visit: ${fmt(runs.third)}\n  ${sizes.join(', ')}`,
+  );
+}
 console.log(
-  `Chromium startup (index.browser.mjs, median of ${RUNS} runs, revisits ${REVISIT_AFTER_MS} ms apart):\n  cold: ${fmt(cold)}\n  warm: ${fmt(warm)} ` +
-    `(budget ${BUDGET_WARM_MS} ms warm: ${warmTotal <= BUDGET_WARM_MS ? 'met' : 'NOT met'})\n  third visit: ${fmt(third)}\n` +
-    `  load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+  `load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}${DISTS.length > 1 ? ' (runs interleaved)' : ''}`,
 );

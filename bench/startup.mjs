@@ -2,11 +2,16 @@
 // Startup (issue 18): `import` of the package -> first computed metric, in fresh Node processes
 // (each pays the whole cost: reading the bundle, compiling the .wasm, instantiating, the first
 // metric). Prints each phase's median over N processes, the process's CPU time up to the first
-// value (less sensitive to a busy machine than wall time), the load average, and the budget (100 ms).
-// listMetrics() (the full registry with every example, built on first request) is timed after.
-//   node bench/startup.mjs [--runs=N] [--entry=index.node.mjs|index.mjs|index.cjs]
+// value (less sensitive to a busy machine than wall time), the load average, the budget (100 ms),
+// and the size of each .wasm (raw and gzip). listMetrics() (the full registry with every example,
+// built on first request) is timed after.
+// --dist=DIR,DIR2,... compares builds of the package (npm/dist by default): the runs interleave
+// (one process of each per round), so a busy machine weighs on each alike.
+//   node bench/startup.mjs [--runs=N] [--entry=index.node.mjs|index.mjs|index.cjs] [--dist=DIR,...]
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,9 +20,9 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const RUNS = Number(args.runs ?? 7);
 const ENTRY = args.entry ?? 'index.node.mjs'; // what `import 'wasmetrics'` resolves to in Node
 const BUDGET_MS = 100;
+const DISTS = (args.dist ?? join(repoRoot, 'npm/dist')).split(',').map((d) => resolve(d));
 
-const entryUrl = pathToFileURL(join(repoRoot, 'npm/dist', ENTRY)).href;
-const probe = `
+const probe = (entryUrl) => `
 const t0 = performance.now();
 const mod = await import(${JSON.stringify(entryUrl)});
 const lib = typeof mod.init === 'function' ? mod : mod.default; // index.cjs: module.exports
@@ -31,24 +36,49 @@ m.dispose();
 const t3 = performance.now();
 const { user, system } = process.cpuUsage(); // the whole process so far, node's own start included
 const cpu = (user + system) / 1000;
+// The main thread's share (Linux: its schedstat, ns on a CPU): what a work moved to V8's background
+// threads (the .wasm's compile) no longer adds to the wall time when cores are free.
+let mainCpu = NaN;
+try {
+  const { readFileSync } = await import('node:fs');
+  mainCpu = Number(readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[0]) / 1e6;
+} catch {}
 if (!(Math.abs(value - 0.875) < 1e-6)) throw new Error('wrong value ' + value);
 const n = lib.listMetrics().length;
 const t4 = performance.now();
 if (!(n > 0)) throw new Error('listMetrics() is empty');
-console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, firstCompute: t3 - t2, total: t3 - t0, cpu, listMetrics: t4 - t3 }));
+console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, firstCompute: t3 - t2, total: t3 - t0, cpu, mainCpu, listMetrics: t4 - t3 }));
 `;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadBefore = loadavg()[0];
-const runs = [];
+const runs = DISTS.map(() => []);
 for (let i = 0; i < RUNS; i++) {
-  runs.push(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' })));
+  DISTS.forEach((dist, d) => {
+    const entryUrl = pathToFileURL(join(dist, ENTRY)).href;
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', probe(entryUrl)], { encoding: 'utf8' });
+    runs[d].push(JSON.parse(stdout));
+  });
 }
-const out = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
+const loadAfter = loadavg()[0];
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+DISTS.forEach((dist, d) => {
+  const rs = runs[d];
+  const out = Object.fromEntries(Object.keys(rs[0]).map((k) => [k, median(rs.map((r) => r[k]))]));
+  const sizes = readdirSync(dist)
+    .filter((f) => f.endsWith('.wasm'))
+    .map((f) => {
+      const bytes = readFileSync(join(dist, f));
+      return `${f} ${kb(bytes.length)} (gzip ${kb(gzipSync(bytes).length)})`;
+    });
+  console.log(
+    `startup (${dist}/${ENTRY}, median of ${RUNS} fresh processes): import ${out.import.toFixed(0)} ms, ` +
+      `init ${out.init.toFixed(0)} ms, first compute ${out.firstCompute.toFixed(1)} ms; ` +
+      `import -> first value ${out.total.toFixed(0)} ms (budget ${BUDGET_MS} ms: ${out.total <= BUDGET_MS ? 'met' : 'NOT met'}), ` +
+      `process CPU to first value ${out.cpu.toFixed(0)} ms (main thread ${out.mainCpu.toFixed(0)} ms); then listMetrics() ${out.listMetrics.toFixed(0)} ms; ` +
+      `${sizes.join(', ')}`,
+  );
+});
 console.log(
-  `startup (${ENTRY}, median of ${RUNS} fresh processes): import ${out.import.toFixed(0)} ms, ` +
-    `init ${out.init.toFixed(0)} ms, first compute ${out.firstCompute.toFixed(1)} ms; ` +
-    `import -> first value ${out.total.toFixed(0)} ms (budget ${BUDGET_MS} ms: ${out.total <= BUDGET_MS ? 'met' : 'NOT met'}), ` +
-    `process CPU to first value ${out.cpu.toFixed(0)} ms; then listMetrics() ${out.listMetrics.toFixed(0)} ms; ` +
-    `load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+  `load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}${DISTS.length > 1 ? ' (runs interleaved)' : ''}`,
 );

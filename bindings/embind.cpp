@@ -9,12 +9,14 @@
 #include <algorithm>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "wasmetrics/core/batch_parts.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/registry_lean.hpp"
@@ -247,6 +249,32 @@ class JsMetric {
     return guarded(ErrorCode::E_INPUT, metric_name(),
                    [&] { return to_js(metric_->forward(read_flat_inputs(at, count))); });
   }
+  // A batch in parts (core/batch_parts.hpp): how it may be cut (BatchSplit as a number), then the
+  // parts as flat descriptors, then the end (update) or the batch's value (forward).
+  int split() {
+    return guarded(ErrorCode::E_INTERNAL, metric_name(), [&] { return static_cast<int>(batch_split_of(*metric_)); });
+  }
+  void begin_parts() {
+    guarded(ErrorCode::E_INTERNAL, metric_name(), [&] {
+      parts().begin();
+      return 0;
+    });
+  }
+  void update_part_flat(std::uintptr_t at, unsigned count) {
+    guarded(ErrorCode::E_INPUT, metric_name(), [&] {
+      parts().update(read_flat_inputs(at, count));
+      return 0;
+    });
+  }
+  void end_parts() {
+    guarded(ErrorCode::E_INPUT, metric_name(), [&] {
+      parts().end();
+      return 0;
+    });
+  }
+  val forward_parts() {
+    return guarded(ErrorCode::E_COMPUTE, metric_name(), [&] { return to_js(parts().forward()); });
+  }
   val compute() {
     return guarded(ErrorCode::E_COMPUTE, metric_name(), [&] { return to_js(metric_->compute()); });
   }
@@ -307,7 +335,12 @@ class JsMetric {
   }
 
  private:
+  BatchParts& parts() {
+    if (!parts_) parts_.emplace(*metric_);
+    return *parts_;
+  }
   std::unique_ptr<Metric> metric_;
+  std::optional<BatchParts> parts_;  // a batch being given in parts (begin_parts .. end_parts)
 };
 
 std::string registry_json_text() { return registry_json().dump(); }
@@ -387,6 +420,11 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
       .function("forward", &JsMetric::forward)
       .function("updateFlat", &JsMetric::update_flat)
       .function("forwardFlat", &JsMetric::forward_flat)
+      .function("split", &JsMetric::split)
+      .function("beginParts", &JsMetric::begin_parts)
+      .function("updatePartFlat", &JsMetric::update_part_flat)
+      .function("endParts", &JsMetric::end_parts)
+      .function("forwardParts", &JsMetric::forward_parts)
       .function("compute", &JsMetric::compute)
       .function("reset", &JsMetric::reset)
       .function("merge", &JsMetric::merge)

@@ -15,6 +15,8 @@
 import { exampleCode } from '../../scripts/lib/example-code.mjs';
 import { resultType, tsResultTypes } from './result-types.mjs';
 import { readDtypeCodes } from './dtype-codes.mjs';
+import { EARLY_COMPILE_KEY } from '../src/early-compile.mjs';
+import { SIMD_PROBE } from '../src/simd-probe.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -525,6 +527,11 @@ export declare function listMetrics(): MetricInfo[];
  */
 export declare abstract class Metric {
   protected constructor(name: string, options?: object);
+  /**
+   * Bytes of all inputs together copied into the heap per part when a large batch of typed arrays
+   * goes to a metric that takes batches in parts (e.g. PeakSignalNoiseRatio); 0: every batch whole.
+   */
+  static inputSliceBytes: number;
   /** The registered name, e.g. "MeanSquaredError". */
   readonly name: string;
   /** Every option with its validated value, camelCase keys. */
@@ -860,7 +867,9 @@ function writeNodeEsmEntry() {
   writeFileSync(
     join(distDir, 'node-bridge.cjs'),
     `// ${pkg.name} ${pkg.version}: index.cjs for index.node.mjs, without Node lexing index.cjs again.\n` +
-      "'use strict';\n\nconst lib = require('./index.cjs');\n\nmodule.exports = lib;\n",
+      "'use strict';\n\n" +
+      earlyCompileSource() +
+      "\nconst lib = require('./index.cjs');\n\nmodule.exports = lib;\n",
   );
   writeFileSync(
     join(distDir, 'index.node.mjs'),
@@ -868,6 +877,23 @@ function writeNodeEsmEntry() {
       "import lib from './node-bridge.cjs';\n\n" +
       `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = lib;\n`,
   );
+}
+
+// The bridge's first statements: start compiling the default .wasm before index.cjs is read and
+// compiled, and offer it to the loader (src/early-compile.mjs says why; the SIMD probe is the
+// loader's own, src/simd-probe.mjs). Any failure is left for init() to meet and report.
+function earlyCompileSource() {
+  return `// Compile the .wasm while Node reads and compiles index.cjs (src/early-compile.mjs).
+try {
+  const simd = WebAssembly.validate(new Uint8Array(${JSON.stringify([...SIMD_PROBE])}));
+  const file = require('node:path').join(__dirname, simd ? 'wasmetrics-simd.wasm' : 'wasmetrics-plain.wasm');
+  const compiled = WebAssembly.compile(require('node:fs').readFileSync(file));
+  compiled.catch(() => {}); // init() reports a failure
+  globalThis[Symbol.for(${JSON.stringify(EARLY_COMPILE_KEY)})] = { simd, compiled };
+} catch {
+  // no file system or no .wasm here (bundled): init() loads it
+}
+`;
 }
 
 // dist/THIRD-PARTY-NOTICES.md: the licence of every npm package the bundles contain, read from

@@ -7,43 +7,9 @@
 import { glueFor } from 'wasmetrics:glue';
 import { readFileBytes } from 'wasmetrics:platform';
 import SPECS from 'wasmetrics:specs';
+import { takeOfferedCompile } from './early-compile.mjs';
 import { wasmetricsError } from './errors.mjs';
-
-// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the
-// engine implements WebAssembly SIMD (the same probe as wasm-feature-detect / onnxruntime-web).
-const SIMD_PROBE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00, // magic, version 1
-  0x01,
-  0x05,
-  0x01,
-  0x60,
-  0x00,
-  0x01,
-  0x7b, //       type section: () -> v128
-  0x03,
-  0x02,
-  0x01,
-  0x00, //                         function section: one function of type 0
-  0x0a,
-  0x0a,
-  0x01,
-  0x08,
-  0x00, //                   code section: one body, no locals
-  0x41,
-  0x00,
-  0xfd,
-  0x0f,
-  0xfd,
-  0x62,
-  0x0b, //       i32.const 0; i8x16.splat; i8x16.popcnt; end
-]);
+import { simdSupported } from './simd-probe.mjs';
 
 const INIT_OPTION_KEYS = ['simd', 'wasmBinary', 'wasmUrl', 'locateFile'];
 const NOT_READY = 'wasmetrics: call `await init()` first';
@@ -53,18 +19,34 @@ let initPromise = null;
 let initOptions = null;
 let wasmModule = null;
 let loadedSimd = null;
-
-/** True when this engine validates a WebAssembly SIMD module. */
-export function simdSupported() {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
+// Node: the default build's compile, started when the package loads (startup budget, issue 18;
+// src/early-compile.mjs); an init() that asks for that build takes it. Not in browsers: there
+// init({wasmUrl, locateFile}) may still move the .wasm.
+let earlyCompile = null; // {simd, compiled: Promise<WebAssembly.Module>} until an init() takes or drops it
 
 function isNode() {
   return typeof process === 'object' && typeof process.versions?.node === 'string';
+}
+
+// Takes the compile dist/node-bridge.cjs started, or reads and compiles the default .wasm now,
+// where the host has a file system (Node, Bun, Deno).
+function compileDefaultBuildEarly() {
+  if (!isNode() || typeof globalThis.location !== 'undefined') return;
+  earlyCompile = takeOfferedCompile();
+  if (earlyCompile !== null) return;
+  const useSimd = simdSupported();
+  const compiled = compileWasm({}, useSimd);
+  compiled.catch(() => {}); // not unhandled: an init() that takes it reports the failure
+  earlyCompile = { simd: useSimd, compiled };
+}
+
+// The early compile's module when `options` ask for that build from its default place; forgotten
+// either way (the first init() decides which build the realm loads).
+function takeEarlyCompile(options, useSimd) {
+  const early = earlyCompile;
+  earlyCompile = null;
+  const defaultPlace = options.wasmBinary === undefined && options.wasmUrl === undefined && !options.locateFile;
+  return early !== null && defaultPlace && early.simd === useSimd ? early.compiled : null;
 }
 
 function sameOptions(a, b) {
@@ -143,7 +125,7 @@ async function load(options) {
     throw new Error('wasmetrics.init: {simd: true} but this engine does not support WebAssembly SIMD');
   }
   const useSimd = options.simd ?? supported;
-  const compiled = await compileWasm(options, useSimd);
+  const compiled = await (takeEarlyCompile(options, useSimd) ?? compileWasm(options, useSimd));
 
   // The glue reports a failed instantiation only to the console, so race our own rejection.
   let instantiateFailed;
@@ -299,3 +281,5 @@ function resolveUrl(where) {
   if (isNode() && typeof globalThis.location === 'undefined') return null;
   return new URL(text, globalThis.location?.href ?? defaultWasmUrl(false).href);
 }
+
+compileDefaultBuildEarly(); // last: every helper it calls is defined by now

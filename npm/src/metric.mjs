@@ -1,7 +1,7 @@
 // The Metric base class: a thin owner of one native (Embind) metric. No metric logic lives here:
 // inputs are converted and copied, calls are forwarded, results are copied out.
 import { getWasm } from './loader.mjs';
-import { fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
+import { forEachHeapPart, fromNativeResult, toInputTensor, withHeapBytes, withHeapTensors } from './tensor.mjs';
 import { toTextInput } from './text.mjs';
 import { wasmetricsError, withCode } from './errors.mjs';
 import { addDisposeSymbol } from './dispose-symbol.mjs';
@@ -170,6 +170,15 @@ export class Metric {
   #inputKinds;
   #camelNames;
   #task = null; // the `task` given to a task wrapper (see the constructor)
+  #split = null; // how the engine may take a batch in parts (tensor.mjs SPLIT_*; 0: never), asked once
+
+  /**
+   * Bytes of all inputs together copied into the WebAssembly heap per part when a large batch of
+   * typed arrays is given to update()/forward() of a metric whose engine takes batches in parts
+   * (e.g. PeakSignalNoiseRatio): each part is folded while it is in cache. 0 sends every batch
+   * whole. The state and values are the same either way (up to the rounding of sums).
+   */
+  static inputSliceBytes = 512 * 1024;
 
   constructor(name, options) {
     if (new.target === Metric) {
@@ -216,7 +225,8 @@ export class Metric {
     return this.#native;
   }
 
-  #withInputs(method, inputs, fn) {
+  // `parts(native)`: how to end a batch given in parts (update: endParts, forward: forwardParts).
+  #withInputs(method, inputs, fn, parts = null) {
     const native = this.#alive(method);
     let n = inputs.length;
     while (n > 0 && inputs[n - 1] === undefined) n--; // trailing optional inputs left out
@@ -231,9 +241,28 @@ export class Metric {
         throw withCode(e, 'E_INPUT', this.#name); // a wrong type, a ragged array...: refused before the engine
       }
     }
-    return withHeapTensors(getWasm(`${this.#name}.${method}`), tensors, (descriptors, flat) =>
-      fn(native, descriptors, flat),
-    );
+    const M = getWasm(`${this.#name}.${method}`);
+    if (parts && this.#foldInParts(M, native, tensors)) return parts(native);
+    return withHeapTensors(M, tensors, (descriptors, flat) => fn(native, descriptors, flat));
+  }
+
+  // A large batch of typed arrays copied and folded a part at a time (tensor.mjs forEachHeapPart)
+  // where the engine declares how this metric's batches may be cut; false: send it whole. A refused
+  // part (the engine dropped the parts, the state is unchanged) is false too: the whole batch then
+  // throws the error it would have thrown, with its own shapes and indices.
+  #foldInParts(M, native, tensors) {
+    this.#split ??= native.split();
+    if (this.#split === 0) return false;
+    let begun = false;
+    try {
+      return forEachHeapPart(M, tensors, this.#split, Metric.inputSliceBytes, (at) => {
+        if (!begun) native.beginParts();
+        begun = true;
+        native.updatePartFlat(at, tensors.length);
+      });
+    } catch {
+      return false;
+    }
   }
 
   /** The metric's registered name, e.g. "MeanSquaredError". */
@@ -261,16 +290,22 @@ export class Metric {
 
   /** Folds a batch into the state. Inputs in the order of the metric's update() arguments. */
   update(...inputs) {
-    this.#withInputs('update', inputs, (native, d, flat) =>
-      flat ? native.updateFlat(flat, d.length) : native.update(d),
+    this.#withInputs(
+      'update',
+      inputs,
+      (native, d, flat) => (flat ? native.updateFlat(flat, d.length) : native.update(d)),
+      (native) => native.endParts(),
     );
   }
 
   /** The value on this batch alone; the batch is accumulated too. */
   forward(...inputs) {
     return fromNativeResult(
-      this.#withInputs('forward', inputs, (native, d, flat) =>
-        flat ? native.forwardFlat(flat, d.length) : native.forward(d),
+      this.#withInputs(
+        'forward',
+        inputs,
+        (native, d, flat) => (flat ? native.forwardFlat(flat, d.length) : native.forward(d)),
+        (native) => native.forwardParts(),
       ),
     );
   }

@@ -296,6 +296,87 @@ export function withHeapTensors(M, tensors, fn) {
   }
 }
 
+// How a batch may be cut (the engine's BatchSplit, JsMetric::split in bindings/embind.cpp).
+export const SPLIT_ROWS = 1;
+export const SPLIT_ELEMENTS = 2;
+
+/**
+ * A large batch copied into the heap one part at a time (a cache-sized slice of every input, into
+ * one scratch buffer reused for each part) and folded part by part with `foldPart(descriptorsPtr)`
+ * while the part is still in cache, instead of one copy of the whole batch (a first touch of fresh
+ * heap pages, then a second pass reading it back from memory: bench/README, PSNR). `split` is the
+ * metric's SPLIT_ROWS (along dim 0, every input alike) or SPLIT_ELEMENTS (flat runs; inputs of one
+ * shape); about `sliceBytes` of all inputs together per part. Returns false without calling
+ * anything when the batch cannot be cut that way or fits in one part (the caller then sends it
+ * whole), else true once every part was folded. The caller begins and ends the batch; a part the
+ * engine refuses throws from foldPart.
+ */
+export function forEachHeapPart(M, tensors, split, sliceBytes, foldPart) {
+  if (!(sliceBytes > 0) || tensors.length === 0) return false;
+  const heapBuffer = M.HEAPU8.buffer;
+  const first = tensors[0].shape;
+  for (const t of tensors) {
+    if (t.heap || t.text || t.data.buffer === heapBuffer || t.shape.length === 0 || t.shape[0] !== first[0])
+      return false;
+    if (split === SPLIT_ELEMENTS && (t.shape.length !== first.length || t.shape.some((d, k) => d !== first[k])))
+      return false;
+    if (t.data.length !== t.shape.reduce((n, d) => n * d, 1)) return false; // the whole path reports it
+  }
+  // per input: elements of one unit (a row, or one element) and its bytes
+  const unit = tensors.map((t) => (split === SPLIT_ROWS ? t.data.length / Math.max(t.shape[0], 1) : 1));
+  const units = split === SPLIT_ROWS ? first[0] : tensors[0].data.length;
+  const unitBytes = tensors.reduce((n, t, i) => n + unit[i] * t.data.BYTES_PER_ELEMENT, 0);
+  if (unitBytes === 0) return false;
+  const step = Math.max(1, Math.floor(sliceBytes / unitBytes));
+  if (step >= units) return false;
+  const offsets = [];
+  let scratchBytes = 0;
+  for (let i = 0; i < tensors.length; i++) {
+    offsets.push(scratchBytes);
+    scratchBytes += Math.ceil((step * unit[i] * tensors[i].data.BYTES_PER_ELEMENT) / 16) * 16;
+  }
+  let descriptorCount = 0;
+  for (const t of tensors) descriptorCount += 3 + (split === SPLIT_ROWS ? t.shape.length : 1);
+  const scratch = M._malloc(scratchBytes) >>> 0;
+  const descriptors = scratch === 0 ? 0 : M._malloc(descriptorCount * 8) >>> 0;
+  try {
+    if (descriptors === 0)
+      throw withCode(new Error(`out of memory in the WebAssembly heap (${scratchBytes} bytes)`), 'E_OUT_OF_MEMORY');
+    let buffer = null,
+      views = null,
+      f64 = null;
+    for (let from = 0; from < units; from += step) {
+      const m = Math.min(step, units - from);
+      if (buffer !== M.HEAPU8.buffer) {
+        // (again) after the heap grew: folding a part may allocate
+        buffer = M.HEAPU8.buffer;
+        views = tensors.map((t, i) => new t.data.constructor(buffer, scratch + offsets[i], step * unit[i]));
+        f64 = new Float64Array(buffer, descriptors, descriptorCount);
+      }
+      let k = 0;
+      for (let i = 0; i < tensors.length; i++) {
+        const t = tensors[i];
+        views[i].set(t.data.subarray(from * unit[i], (from + m) * unit[i]));
+        f64[k++] = scratch + offsets[i];
+        f64[k++] = DTYPES[t.dtype].code;
+        if (split === SPLIT_ROWS) {
+          f64[k++] = t.shape.length;
+          f64[k++] = m;
+          for (let d = 1; d < t.shape.length; d++) f64[k++] = t.shape[d];
+        } else {
+          f64[k++] = 1;
+          f64[k++] = m;
+        }
+      }
+      foldPart(descriptors);
+    }
+    return true;
+  } finally {
+    if (descriptors !== 0) M._free(descriptors);
+    if (scratch !== 0) M._free(scratch);
+  }
+}
+
 // The same tensor descriptors as float64s in the heap, [pointer, dtypeCode, ndim, dims...] per input
 // (the binding's updateFlat/forwardFlat read them as plain memory instead of through a JS call per
 // field): its pointer, freed with the inputs.

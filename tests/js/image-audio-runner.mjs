@@ -26,6 +26,96 @@ export async function runImageAudio({ simd }) {
     return missing.length === 0;
   };
 
+  // First in the file: the heap's high-water mark is still that of a fresh module.
+  test(`[${simd ? 'simd' : 'plain'}] a large batch is copied into the heap a part at a time`, (ctx) => {
+    if (!needs(ctx, 'PeakSignalNoiseRatio')) return;
+    const n = 1 << 22; // 16 MB per input
+    const p = new Float32Array(n).fill(0.25),
+      t = new Float32Array(n).fill(0.5);
+    const peakGrowth = (sliceBytes) => {
+      lib.Metric.inputSliceBytes = sliceBytes;
+      const before = lib.memoryUsage().peakBytes;
+      const m = new lib.PeakSignalNoiseRatio({ dataRange: 1 });
+      m.update({ data: p, shape: [4, 1, 1024, 1024] }, { data: t, shape: [4, 1, 1024, 1024] });
+      const value = m.compute();
+      m.dispose();
+      return { growth: lib.memoryUsage().peakBytes - before, value };
+    };
+    try {
+      const parts = peakGrowth(512 * 1024);
+      const whole = peakGrowth(0); // after: the parts' peak is below the whole batch's
+      assert.ok(parts.growth < 4e6, `in parts the heap peak grew by ${parts.growth} bytes`);
+      assert.ok(whole.growth > 24e6, `whole, the heap peak grew by ${whole.growth} bytes (the probe itself)`);
+      assert.ok(closeTo(parts.value, 10 * Math.log10(1 / 0.0625)), `${parts.value}`);
+      assert.equal(parts.value, whole.value);
+    } finally {
+      lib.Metric.inputSliceBytes = 512 * 1024;
+    }
+  });
+
+  test(`[${simd ? 'simd' : 'plain'}] a batch in parts gives the state, values and errors of the whole`, (ctx) => {
+    if (!needs(ctx, 'PeakSignalNoiseRatio')) return;
+    const rand = mulberry32(23);
+    const shape = [3, 2, 5, 7],
+      size = 210;
+    const f32 = () => Float32Array.from({ length: size }, () => rand());
+    const batches = [0, 1, 2].map(() => [
+      { data: f32(), shape },
+      { data: f32(), shape },
+    ]);
+    const mixed = [
+      { data: f32(), shape },
+      { data: Float64Array.from({ length: size }, () => rand()), shape },
+    ];
+    const errorOf = (f) => {
+      try {
+        f();
+      } catch (e) {
+        return { code: e.code, message: e.message };
+      }
+      return null;
+    };
+    const run = (sliceBytes, options) => {
+      lib.Metric.inputSliceBytes = sliceBytes;
+      const m = new lib.PeakSignalNoiseRatio(options);
+      const out = { forward: [], errors: [] };
+      for (const [p, t] of batches) out.forward.push(m.forward(p, t));
+      m.update(...mixed);
+      const before = m.saveState();
+      // refused batches: shapes differ; a bool input holding a byte other than 0/1 in its last part
+      out.errors.push(errorOf(() => m.update(batches[0][0], { data: f32().subarray(0, 200), shape: [2, 2, 5, 10] })));
+      const bools = new Uint8Array(size).fill(1);
+      bools[size - 3] = 2;
+      out.errors.push(errorOf(() => m.update({ data: bools, shape, dtype: 'bool' }, batches[0][1])));
+      out.unchanged = Buffer.from(m.saveState()).equals(Buffer.from(before));
+      out.value = m.compute();
+      out.state = m.saveState();
+      m.dispose();
+      return out;
+    };
+    const values = (v) => (typeof v === 'number' ? [v] : Array.from(v.data));
+    try {
+      for (const options of [{ dataRange: 1 }, {}, { dataRange: 1, dim: [1, 2, 3], reduction: 'none' }]) {
+        const whole = run(0, options);
+        assert.ok(whole.errors.every((e) => e !== null) && whole.unchanged, JSON.stringify(options));
+        for (const sliceBytes of [8, 100, 1000]) {
+          const got = run(sliceBytes, options);
+          const what = `${JSON.stringify(options)}, ${sliceBytes} bytes per part`;
+          assert.deepEqual(got.errors, whole.errors, what);
+          assert.ok(got.unchanged, what);
+          for (const [a, b] of [[got.value, whole.value], ...got.forward.map((f, i) => [f, whole.forward[i]])]) {
+            assert.equal(values(a).length, values(b).length, what);
+            values(a).forEach((x, i) => assert.ok(closeTo(x, values(b)[i], 1e-12), `${what}: ${x} vs ${values(b)[i]}`));
+          }
+          // the same state: the blob's layout and every byte but the sums' last bits
+          assert.equal(got.state.length, whole.state.length, what);
+        }
+      }
+    } finally {
+      lib.Metric.inputSliceBytes = 512 * 1024;
+    }
+  });
+
   test(`[${simd ? 'simd' : 'plain'}] PSNR over shards equals the formula over everything`, (ctx) => {
     if (!needs(ctx, 'PeakSignalNoiseRatio')) return;
     const rand = mulberry32(11);

@@ -7,16 +7,19 @@
 //   multiclass: confmat int64 [C, C] (rows: target, columns: prediction), Reduction::sum.
 // Binary metrics of this family drop ignored entries before the logits test, multilabel ones
 // test the whole tensor (C4).
-#include <array>
 #include <cmath>
 #include <limits>
 #include <type_traits>
 
-#include <xtensor/xadapt.hpp>
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
 #include <xtensor/xreducer.hpp>
 #include <xtensor/xtensor.hpp>
 #include <xtensor/xview.hpp>
 
+#include "wasmetrics/classification/count_matrix.hpp"
 #include "wasmetrics/classification/input_format.hpp"
 #include "wasmetrics/classification/stat_scores.hpp"
 #include "wasmetrics/core/registry.hpp"
@@ -152,41 +155,29 @@ constexpr double kUndefinedScore = std::numeric_limits<double>::quiet_NaN();
 
 enum class CmKind : std::uint8_t { confusion_matrix, jaccard, mcc, kappa };
 
-// A dense row-major matrix (or a stack of 2x2 matrices for multilabel).
-struct Dense {
-  Shape shape;
-  std::vector<double> v;
-  double& at(std::int64_t r, std::int64_t c, std::int64_t n) { return v[r * n + c]; }
-};
-
-double divide_or(double a, double b, double zd) { return b != 0 ? a / b : zd; }
+// The family's matrices as [M, n, n]: multiclass one [C, C] (rows: target); binary one [2, 2];
+// multilabel one [2, 2] per label, each [[tn, fp], [fn, tp]].
+using Matrices = xt::xtensor<double, 3>;
+using Square = xt::xtensor<double, 2>;
 
 // TorchMetrics' _matthews_corrcoef_reduce on one square matrix (n x n, row = target).
-double mcc_of(const std::vector<double>& cm, std::int64_t n) {
+double mcc_of(const Square& cm) {
+  const std::size_t n = cm.shape()[0];
   if (n == 2) {
-    const double tn = cm[0], fp = cm[1], fn = cm[2], tp = cm[3];
+    const double tn = cm(0, 0), fp = cm(0, 1), fn = cm(1, 0), tp = cm(1, 1);
     if (tp + tn != 0 && fp + fn == 0) return 1.0;
     if (tp + tn == 0 && fp + fn != 0) return -1.0;
   }
-  double c = 0, s = 0, tkpk = 0, pk2 = 0, tk2 = 0;
-  for (std::int64_t i = 0; i < n; ++i) {
-    double tk = 0, pk = 0;
-    for (std::int64_t j = 0; j < n; ++j) {
-      tk += cm[i * n + j];
-      pk += cm[j * n + i];
-    }
-    c += cm[i * n + i];
-    s += tk;
-    tkpk += tk * pk;
-    pk2 += pk * pk;
-    tk2 += tk * tk;
-  }
-  double num = c * s - tkpk;
-  double den = (s * s - pk2) * (s * s - tk2);
+  const xt::xtensor<double, 1> tk = xt::sum(cm, {1});  // per target class
+  const xt::xtensor<double, 1> pk = xt::sum(cm, {0});  // per predicted class
+  const double c = xt::sum(xt::diagonal(cm))(), s = xt::sum(tk)();
+  const double tkpk = xt::sum(tk * pk)(), pk2 = xt::sum(pk * pk)(), tk2 = xt::sum(tk * tk)();
+  const double num = c * s - tkpk;
+  const double den = (s * s - pk2) * (s * s - tk2);
   if (den == 0 && n == 2) {
     // TorchMetrics' eps formula, in float32 as it computes it
-    const float tn = static_cast<float>(cm[0]), fp = static_cast<float>(cm[1]), fn = static_cast<float>(cm[2]),
-                tp = static_cast<float>(cm[3]);
+    const float tn = static_cast<float>(cm(0, 0)), fp = static_cast<float>(cm(0, 1)), fn = static_cast<float>(cm(1, 0)),
+                tp = static_cast<float>(cm(1, 1));
     float a = 0, b = 0;
     if (fn == 0 && tn == 0) {
       a = tp;
@@ -210,23 +201,23 @@ double mcc_of(const std::vector<double>& cm, std::int64_t n) {
   return num / std::sqrt(den);
 }
 
-double kappa_of(const std::vector<double>& cm, std::int64_t n, const std::string& weights) {
-  std::vector<double> sum0(static_cast<std::size_t>(n), 0), sum1(static_cast<std::size_t>(n), 0);
-  double total = 0;
-  for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t j = 0; j < n; ++j) {
-      sum1[i] += cm[i * n + j];
-      sum0[j] += cm[i * n + j];
-      total += cm[i * n + j];
-    }
-  double a = 0, b = 0;
-  for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t j = 0; j < n; ++j) {
-      double d = static_cast<double>(i - j);
-      double w = weights == "linear" ? std::fabs(d) : weights == "quadratic" ? d * d : (i == j ? 0.0 : 1.0);
-      a += w * cm[i * n + j];
-      b += w * (sum1[i] * sum0[j] / total);
-    }
+// TorchMetrics' _cohen_kappa_reduce: 1 - Σ w·observed / Σ w·expected, expected = outer(row sums,
+// column sums) / total. Full sums run over the flattened matrix (row-major order).
+double kappa_of(const Square& cm, const std::string& weights) {
+  const std::size_t n = cm.shape()[0];
+  const xt::xtensor<double, 1> sum1 = xt::sum(cm, {1}), sum0 = xt::sum(cm, {0});
+  const double total = xt::sum(xt::flatten(cm))();
+  const Square expected = xt::view(sum1, xt::all(), xt::newaxis()) * xt::view(sum0, xt::newaxis(), xt::all()) / total;
+  const auto index = xt::arange<double>(static_cast<double>(n));
+  const Square d = xt::view(index, xt::all(), xt::newaxis()) - xt::view(index, xt::newaxis(), xt::all());
+  Square w;
+  if (weights == "linear")
+    w = xt::abs(d);
+  else if (weights == "quadratic")
+    w = d * d;
+  else
+    w = xt::where(xt::equal(d, 0.0), 0.0, 1.0);
+  const double a = xt::sum(xt::flatten(Square(w * cm)))(), b = xt::sum(xt::flatten(Square(w * expected)))();
   return 1 - a / b;
 }
 
@@ -301,129 +292,106 @@ class ConfusionFamilyMetric final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    // the matrices: multiclass [C, C]; binary [2, 2]; multilabel L x [2, 2]
-    const bool mc = format_.task == Task::multiclass;
-    const std::int64_t C = format_.num_classes;
-    std::vector<std::vector<double>> mats;
-    std::int64_t n = 2;
-    if (mc) {
-      n = C;
-      mats.push_back(counts_of(s["confmat"]));  // int64 counts, or float64 weighted sums
-    } else {
-      const std::vector<double> tp = counts_of(s["tp"]), fp = counts_of(s["fp"]), tn = counts_of(s["tn"]),
-                                fn = counts_of(s["fn"]);
-      for (std::int64_t l = 0; l < layout_.k; ++l) mats.push_back({tn[l], fp[l], fn[l], tp[l]});
-    }
+    const Matrices mats = matrices(s);
     switch (kind_) {
       case CmKind::confusion_matrix:
-        return confusion_matrix(mats, n);
-      case CmKind::mcc: {
-        if (format_.task == Task::multilabel) {  // per-label 2x2 matrices summed first
-          std::vector<double> sum(4, 0.0);
-          for (auto& m : mats)
-            for (int i = 0; i < 4; ++i) sum[i] += m[i];
-          return Result::scalar(mcc_of(sum, 2));
-        }
-        return Result::scalar(mcc_of(mats[0], n));
-      }
+        return confusion_matrix(mats);
+      case CmKind::mcc:  // multilabel: the per-label 2x2 matrices summed first
+        return Result::scalar(mcc_of(xt::sum(mats, {0})));
       case CmKind::kappa:
-        return Result::scalar(kappa_of(mats[0], n, weights_));
+        return Result::scalar(kappa_of(xt::view(mats, 0, xt::all(), xt::all()), weights_));
       case CmKind::jaccard:
-        return jaccard(mats, n);
+        return jaccard(mats);
     }
     return Result();
   }
 
  private:
-  Result confusion_matrix(std::vector<std::vector<double>>& mats, std::int64_t n) const {
-    Tensor out;
-    for (auto& m : mats) {
-      if (normalize_ == "true" || normalize_ == "pred" || normalize_ == "all") {
-        const auto un = static_cast<std::size_t>(n);
-        const auto a = xt::adapt(m, std::array<std::size_t, 2>{un, un});
-        xt::xtensor<double, 2> norm;
-        if (normalize_ == "true") {
-          const xt::xtensor<double, 1> rows = xt::sum(a, {1});  // per target class
-          norm = a / xt::view(rows, xt::all(), xt::newaxis());
-        } else if (normalize_ == "pred") {
-          const xt::xtensor<double, 1> cols = xt::sum(a, {0});  // per predicted class
-          norm = a / xt::view(cols, xt::newaxis(), xt::all());
-        } else {
-          norm = a / xt::sum(a)();
-        }
-        m.assign(norm.begin(), norm.end());
-        for (double& v : m) v = std::isnan(v) ? 0.0 : v;  // C10: NaN -> 0
-      }
-      out.data.insert(out.data.end(), m.begin(), m.end());
+  Matrices matrices(const State& s) const {
+    if (format_.task == Task::multiclass) {  // int64 counts, or float64 weighted sums
+      const std::int64_t C = format_.num_classes;
+      return xt::view(count_matrix(s["confmat"], C, C), xt::newaxis(), xt::all(), xt::all());
     }
-    if (format_.task == Task::multilabel)
-      out.shape = {static_cast<std::int64_t>(mats.size()), 2, 2};
-    else
-      out.shape = {n, n};
-    return Result(std::move(out));
+    const std::int64_t L = layout_.k;
+    const CountMatrix cells = xt::concatenate(xt::xtuple(count_matrix(s["tn"], L, 1), count_matrix(s["fp"], L, 1),
+                                                         count_matrix(s["fn"], L, 1), count_matrix(s["tp"], L, 1)),
+                                              1);  // [L, 4]
+    return xt::reshape_view(cells, {static_cast<std::size_t>(L), std::size_t{2}, std::size_t{2}});
   }
 
-  Result jaccard(const std::vector<std::vector<double>>& mats, std::int64_t n) const {
+  Result confusion_matrix(const Matrices& mats) const {
+    Matrices out = mats;
+    if (normalize_ == "true" || normalize_ == "pred" || normalize_ == "all") {
+      // the sums are evaluated before they broadcast (a lazy keep_dims reducer does not broadcast right)
+      Matrices sums;
+      if (normalize_ == "true")  // per target class
+        sums = xt::sum(mats, {2}, xt::keep_dims);
+      else if (normalize_ == "pred")  // per predicted class
+        sums = xt::sum(mats, {1}, xt::keep_dims);
+      else
+        sums = xt::sum(mats, {1, 2}, xt::keep_dims);
+      out = mats / sums;
+      out = xt::where(xt::isnan(out), 0.0, out);  // C10: NaN -> 0
+    }
+    Tensor t;
+    t.data.assign(out.begin(), out.end());
+    const auto n = static_cast<std::int64_t>(mats.shape()[1]);
+    if (format_.task == Task::multilabel)
+      t.shape = {static_cast<std::int64_t>(mats.shape()[0]), 2, 2};
+    else
+      t.shape = {n, n};
+    return Result(std::move(t));
+  }
+
+  Result jaccard(const Matrices& mats) const {
     const double zd = zero_division_;
     const bool nan_zd = std::isnan(zd);
     if (format_.task == Task::binary) {
-      const auto& m = mats[0];
-      return Result::scalar(divide_or(m[3], m[1] + m[2] + m[3], zd));
+      const double tp = mats(0, 1, 1), fp = mats(0, 0, 1), fn = mats(0, 1, 0);
+      return Result::scalar(fp + fn + tp != 0 ? tp / (fp + fn + tp) : zd);
     }
     const bool ml = format_.task == Task::multilabel;
     // per class: num (tp), denom (tp + fp + fn), support, presence
-    const std::int64_t K = ml ? static_cast<std::int64_t>(mats.size()) : n;
-    std::vector<double> num(K), den(K), support(K), seen(K);
-    for (std::int64_t c = 0; c < K; ++c) {
-      if (ml) {
-        const auto& m = mats[c];
-        num[c] = m[3];
-        den[c] = m[3] + m[1] + m[2];
-        support[c] = m[3] + m[2];
-      } else {
-        const auto& m = mats[0];
-        double row = 0, col = 0;
-        for (std::int64_t q = 0; q < n; ++q) {
-          row += m[c * n + q];
-          col += m[q * n + c];
-        }
-        num[c] = m[c * n + c];
-        den[c] = row + col - num[c];
-        support[c] = row;
-        seen[c] = row + col;
-      }
+    xt::xtensor<double, 1> num, den, support, seen;
+    if (ml) {
+      const auto tp = xt::view(mats, xt::all(), 1, 1), fp = xt::view(mats, xt::all(), 0, 1),
+                 fn = xt::view(mats, xt::all(), 1, 0);
+      num = tp;
+      den = tp + fp + fn;
+      support = tp + fn;
+    } else {
+      const auto m = xt::view(mats, 0, xt::all(), xt::all());
+      const xt::xtensor<double, 1> row = xt::sum(m, {1}), col = xt::sum(m, {0});
+      num = xt::diagonal(m);
+      den = row + col - num;
+      support = row;
+      seen = row + col;
     }
+    const auto K = static_cast<std::int64_t>(num.size());
     const bool ii_in = format_.ignore_index && *format_.ignore_index >= 0 && *format_.ignore_index < K;
     const std::int64_t ii = ii_in ? *format_.ignore_index : -1;
     if (average_ == "micro") {
-      double a = 0, b = 0;
-      for (std::int64_t c = 0; c < K; ++c) {
-        a += num[c];
-        b += den[c];
-      }
-      if (ii_in) b -= den[ii];
-      return Result::scalar(divide_or(a, b, zd));
+      const double a = xt::sum(num)();
+      double b = xt::sum(den)();
+      if (ii_in) b -= den(static_cast<std::size_t>(ii));
+      return Result::scalar(b != 0 ? a / b : zd);
     }
-    std::vector<double> score(K);
-    for (std::int64_t c = 0; c < K; ++c) score[c] = divide_or(num[c], den[c], zd);
-    if (average_ == "none") return Result::squeezed(Tensor::vector(score));
-    std::vector<double> w(K);
-    double wsum = 0;
-    for (std::int64_t c = 0; c < K; ++c) {
-      if (average_ == "weighted")
-        w[c] = support[c];
-      else
-        w[c] = (c == ii || (!ml && seen[c] == 0)) ? 0.0 : 1.0;
-      if (nan_zd && std::isnan(score[c])) w[c] = 0;
-      wsum += w[c];
+    const xt::xtensor<double, 1> score = xt::where(xt::not_equal(den, 0.0), num / den, zd);
+    if (average_ == "none") return Result::squeezed(Tensor::vector({score.begin(), score.end()}));
+    xt::xtensor<double, 1> w;
+    if (average_ == "weighted") {
+      w = support;
+    } else {  // macro: ignore_index and (multiclass) classes never seen weigh 0
+      w = xt::ones<double>({static_cast<std::size_t>(K)});
+      if (!ml) w = xt::where(xt::equal(seen, 0.0), 0.0, w);
+      if (ii_in) w(static_cast<std::size_t>(ii)) = 0.0;
     }
-    double out = 0;
-    for (std::int64_t c = 0; c < K; ++c) {
-      if (nan_zd && w[c] == 0) continue;
-      out += w[c] * score[c] / wsum;  // TorchMetrics: NaN when no weight at all
-    }
-    if (wsum == 0) out = kUndefinedScore;
-    return Result::scalar(out);
+    if (nan_zd) w = xt::where(xt::isnan(score), 0.0, w);
+    const double wsum = xt::sum(w)();
+    // 'nan' zero_division: a zero weight leaves its class out; TorchMetrics: NaN when no weight at all
+    const xt::xtensor<double, 1> terms =
+        nan_zd ? xt::eval(xt::where(xt::equal(w, 0.0), 0.0, w * score / wsum)) : xt::eval(w * score / wsum);
+    return Result::scalar(wsum == 0 ? kUndefinedScore : xt::sum(terms)());
   }
 
   CmKind kind_;

@@ -4,6 +4,14 @@
 #include <limits>
 #include <vector>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xreducer.hpp>
+#include <xtensor/xview.hpp>
+
+#include "wasmetrics/classification/count_matrix.hpp"
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/kernels/label_tally.hpp"
@@ -272,38 +280,56 @@ void count_stats_weighted(const ClassLabels& b, std::int64_t C, std::span<const 
   out.store(s, layout.per_sample);
 }
 
-// ---- reduction ----
+// ---- reduction: the counts as float64 [rows, k] matrices, the scores as xtensor expressions ----
 
 namespace {
 
-double safe_div(double num, double den, double zd) { return den != 0 ? num / den : zd; }
+struct StatMatrices {
+  CountMatrix tp, fp, tn, fn;  // [rows, k]
+};
 
-// The score of one set of counts. `multiclass` selects TorchMetrics' multiclass accuracy/hamming
+// Elementwise num / den, `zd` where den == 0 (TorchMetrics' _safe_divide).
+template <class N, class D>
+CountMatrix divide_cells(const N& num, const D& den, double zd) {
+  const CountMatrix d = den;
+  return xt::where(xt::not_equal(d, 0.0), num / d, zd);
+}
+
+// The score of every (row, class) cell. `multiclass` selects TorchMetrics' multiclass accuracy/hamming
 // (tp / (tp + fn)) over the binary/multilabel one ((tp + tn) / all).
-double score_of(const ReduceOptions& r, bool multiclass, double tp, double fp, double tn, double fn) {
+CountMatrix score_of(const ReduceOptions& r, bool multiclass, const StatMatrices& c) {
   const double zd = r.zero_division;
   switch (r.score) {
     case Score::accuracy:
-      return multiclass ? safe_div(tp, tp + fn, 0) : safe_div(tp + tn, tp + tn + fp + fn, 0);
-    case Score::hamming:
-      return 1 - (multiclass ? safe_div(tp, tp + fn, 0) : safe_div(tp + tn, tp + tn + fp + fn, 0));
+    case Score::hamming: {
+      CountMatrix accuracy =
+          multiclass ? divide_cells(c.tp, c.tp + c.fn, 0.0) : divide_cells(c.tp + c.tn, c.tp + c.tn + c.fp + c.fn, 0.0);
+      if (r.score == Score::hamming) accuracy = 1.0 - accuracy;
+      return accuracy;
+    }
     case Score::precision:
-      return safe_div(tp, tp + fp, zd);
+      return divide_cells(c.tp, c.tp + c.fp, zd);
     case Score::recall:
-      return safe_div(tp, tp + fn, zd);
+      return divide_cells(c.tp, c.tp + c.fn, zd);
     case Score::f1:
     case Score::fbeta: {
       const double b2 = r.score == Score::f1 ? 1.0 : r.beta * r.beta;
-      return safe_div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, zd);
+      return divide_cells((1 + b2) * c.tp, (1 + b2) * c.tp + b2 * c.fn + c.fp, zd);
     }
     case Score::specificity:
-      return safe_div(tn, tn + fp, 0);
+      return divide_cells(c.tn, c.tn + c.fp, 0.0);
     case Score::npv:
-      return safe_div(tn, tn + fn, zd);
+      return divide_cells(c.tn, c.tn + c.fn, zd);
     case Score::stat_scores:
       break;
   }
-  return kNaN;
+  return xt::full_like(c.tp, kNaN);
+}
+
+// The counts summed over classes, one column per row ([rows, 1]): micro/binary/samples pool first.
+StatMatrices pooled(const StatMatrices& c) {
+  return {xt::sum(c.tp, {1}, xt::keep_dims), xt::sum(c.fp, {1}, xt::keep_dims), xt::sum(c.tn, {1}, xt::keep_dims),
+          xt::sum(c.fn, {1}, xt::keep_dims)};
 }
 
 // Which scores TorchMetrics passes top_k to _adjust_weights_safe_divide for (C7).
@@ -311,157 +337,104 @@ bool uses_top_k(Score s) {
   return s == Score::accuracy || s == Score::precision || s == Score::recall || s == Score::npv;
 }
 
-struct RowView {
-  const double* tp;
-  const double* fp;
-  const double* tn;
-  const double* fn;
-};
-
-// Reduces one row (k classes) to a scalar by micro/macro/weighted/binary.
-double reduce_row(const ReduceOptions& r, const RowView& v, std::int64_t k) {
+// One value per row: micro/binary/samples score the pooled counts; macro/weighted average the
+// per-class scores with TorchMetrics' _adjust_weights_safe_divide weights.
+xt::xtensor<double, 1> reduce_rows(const ReduceOptions& r, const StatMatrices& c) {
   const bool mc = r.task == Task::multiclass;
-  if (r.average == Average::binary || r.average == Average::micro || r.average == Average::samples) {
-    double tp = 0, fp = 0, tn = 0, fn = 0;
-    for (std::int64_t c = 0; c < k; ++c) {
-      tp += v.tp[c];
-      fp += v.fp[c];
-      tn += v.tn[c];
-      fn += v.fn[c];
-    }
-    return score_of(r, mc && r.average == Average::micro, tp, fp, tn, fn);
-  }
-  // macro / weighted (_adjust_weights_safe_divide)
+  if (r.average == Average::binary || r.average == Average::micro || r.average == Average::samples)
+    return xt::view(score_of(r, mc && r.average == Average::micro, pooled(c)), xt::all(), 0);
   const bool nan_zd = std::isnan(r.zero_division);
-  const std::int64_t top_k = uses_top_k(r.score) ? r.top_k : 1;
-  std::vector<double> w(static_cast<std::size_t>(k)), s(static_cast<std::size_t>(k));
-  double wsum = 0;
-  for (std::int64_t c = 0; c < k; ++c) {
-    const double tp = static_cast<double>(v.tp[c]), fp = static_cast<double>(v.fp[c]),
-                 tn = static_cast<double>(v.tn[c]), fn = static_cast<double>(v.fn[c]);
-    s[c] = score_of(r, mc, tp, fp, tn, fn);
-    double wc;
-    if (r.average == Average::weighted)
-      wc = tp + fn;
-    else if (mc && (top_k == 1 ? tp + fp + fn == 0 : tp + fn == 0))
-      wc = 0;
-    else
-      wc = 1;
-    if (nan_zd && std::isnan(s[c])) wc = 0;  // scikit-learn: a NaN score drops out of the average
-    w[c] = wc;
-    wsum += wc;
+  const CountMatrix s = score_of(r, mc, c);
+  CountMatrix w;
+  if (r.average == Average::weighted) {
+    w = c.tp + c.fn;
+  } else if (mc) {  // a class absent from preds and target (top_k: from target) weighs 0
+    const CountMatrix seen =
+        (uses_top_k(r.score) ? r.top_k : 1) == 1 ? CountMatrix(c.tp + c.fp + c.fn) : CountMatrix(c.tp + c.fn);
+    w = xt::where(xt::equal(seen, 0.0), 0.0, 1.0);
+  } else {
+    w = xt::ones_like(s);
   }
-  if (wsum == 0) return nan_zd ? kNaN : 0.0;
-  double out = 0;
-  for (std::int64_t c = 0; c < k; ++c)
-    if (w[c] != 0) out += w[c] * s[c] / wsum;
-  return out;
+  if (nan_zd) w = xt::where(xt::isnan(s), 0.0, w);  // scikit-learn: a NaN score drops out of the average
+  const xt::xtensor<double, 1> wsum = xt::sum(w, {1});
+  // a zero weight leaves its class out (its score may be NaN)
+  const xt::xtensor<double, 1> mean =
+      xt::sum(xt::where(xt::not_equal(w, 0.0), w * s / xt::view(wsum, xt::all(), xt::newaxis()), 0.0), {1});
+  return xt::where(xt::equal(wsum, 0.0), nan_zd ? kNaN : 0.0, mean);
+}
+
+// StatScores: [tp, fp, tn, fn, support] per row and class, reduced over classes by `average`.
+Result stat_scores_result(const StatMatrices& c, const StatLayout& layout, const ReduceOptions& r) {
+  const std::size_t R = c.tp.shape()[0], K = c.tp.shape()[1];
+  const CountMatrix support = c.tp + c.fn;
+  const xt::xtensor<double, 3> vals = xt::stack(xt::xtuple(c.tp, c.fp, c.tn, c.fn, support), 2);  // [R, K, 5]
+  Tensor out;
+  if (r.average == Average::samples) {
+    // mean over samples of each sample's counts summed over labels (rows x labels pooled in order)
+    xt::xtensor<double, 1> acc = xt::sum(xt::reshape_view(vals, {R * K, std::size_t{5}}), {0});
+    if (R)
+      acc /= static_cast<double>(R);
+    else
+      acc.fill(kNaN);
+    out.data.assign(acc.begin(), acc.end());
+    out.shape = {5};
+    return Result::squeezed(std::move(out));
+  }
+  if (r.average == Average::none) {
+    out.data.assign(vals.begin(), vals.end());
+  } else {
+    xt::xtensor<double, 2> acc;  // [R, 5]
+    if (r.average == Average::weighted) {
+      CountMatrix share;  // support / the row's support (multilabel samplewise: every row's, TorchMetrics' w.sum())
+      if (r.task == Task::multilabel && layout.per_sample && r.samplewise)
+        share = support / xt::sum(xt::flatten(support))();
+      else
+        share = support / CountMatrix(xt::sum(support, {1}, xt::keep_dims));  // evaluated, then broadcast
+      acc = xt::sum(vals * xt::view(share, xt::all(), xt::all(), xt::newaxis()), {1});
+    } else {
+      acc = xt::sum(vals, {1});
+      if (r.average == Average::macro) acc /= static_cast<double>(K);
+    }
+    out.data.assign(acc.begin(), acc.end());
+  }
+  if (r.samplewise) out.shape.push_back(static_cast<std::int64_t>(R));
+  if (r.average == Average::none) out.shape.push_back(static_cast<std::int64_t>(K));
+  out.shape.push_back(5);
+  if (r.task == Task::binary) {  // binary stat scores are .squeeze()d
+    Shape sq;
+    for (auto d : out.shape)
+      if (d != 1) sq.push_back(d);
+    out.shape = sq;
+  }
+  return Result::squeezed(std::move(out));
 }
 
 }  // namespace
 
 Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptions& r) {
-  // int64 counts, or float64 sums of sample weights (weighted layout), read as doubles
-  const std::vector<double> tp = counts_of(st["tp"]), fp = counts_of(st["fp"]), tn = counts_of(st["tn"]),
-                            fn = counts_of(st["fn"]);
+  // int64 counts, or float64 sums of sample weights (weighted layout), as [rows, k] matrices
   const std::int64_t K = layout.k;
   const std::int64_t R = layout.per_sample ? st["tp"].shape[0] : 1;
-  auto row = [&](std::int64_t i) {
-    return RowView{tp.data() + i * K, fp.data() + i * K, tn.data() + i * K, fn.data() + i * K};
-  };
-  const bool nan_zd = std::isnan(r.zero_division);
-
-  if (r.score == Score::stat_scores) {
-    // [tp, fp, tn, fn, support] per row, reduced over classes by `average`
-    auto vals = [&](std::int64_t i, std::int64_t c, int j) -> double {
-      const std::int64_t at = i * K + c;
-      switch (j) {
-        case 0:
-          return tp[at];
-        case 1:
-          return fp[at];
-        case 2:
-          return tn[at];
-        case 3:
-          return fn[at];
-        default:
-          return tp[at] + fn[at];
-      }
-    };
-    Tensor out;
-    auto reduce_one = [&](std::int64_t i, std::vector<double>& dst) {
-      if (r.average == Average::none) {
-        for (std::int64_t c = 0; c < K; ++c)
-          for (int j = 0; j < 5; ++j) dst.push_back(vals(i, c, j));
-        return;
-      }
-      double acc[5] = {0, 0, 0, 0, 0};
-      if (r.average == Average::weighted) {
-        double W = 0;
-        if (r.task == Task::multilabel && layout.per_sample && r.samplewise) {
-          for (std::int64_t q = 0; q < R * K; ++q) W += tp[q] + fn[q];  // TorchMetrics: w.sum()
-        } else {
-          for (std::int64_t c = 0; c < K; ++c) W += vals(i, c, 4);
-        }
-        for (std::int64_t c = 0; c < K; ++c) {
-          const double f = vals(i, c, 4) / W;
-          for (int j = 0; j < 5; ++j) acc[j] += vals(i, c, j) * f;
-        }
-      } else {
-        for (std::int64_t c = 0; c < K; ++c)
-          for (int j = 0; j < 5; ++j) acc[j] += vals(i, c, j);
-        if (r.average == Average::macro)
-          for (double& a : acc) a /= static_cast<double>(K);
-      }
-      dst.insert(dst.end(), acc, acc + 5);
-    };
-    if (r.average == Average::samples) {
-      // mean over samples of each sample's counts summed over labels
-      double acc[5] = {0, 0, 0, 0, 0};
-      for (std::int64_t i = 0; i < R; ++i) {
-        for (std::int64_t c = 0; c < K; ++c)
-          for (int j = 0; j < 5; ++j) acc[j] += vals(i, c, j);
-      }
-      for (double& a : acc) a = R ? a / static_cast<double>(R) : kNaN;
-      out.data.assign(acc, acc + 5);
-      out.shape = {5};
-      return Result::squeezed(std::move(out));
-    }
-    for (std::int64_t i = 0; i < R; ++i) reduce_one(i, out.data);
-    if (r.samplewise) out.shape.push_back(R);
-    if (r.average == Average::none) out.shape.push_back(K);
-    out.shape.push_back(5);
-    if (r.task == Task::binary) {  // binary stat scores are .squeeze()d
-      Shape sq;
-      for (auto d : out.shape)
-        if (d != 1) sq.push_back(d);
-      out.shape = sq;
-    }
-    return Result::squeezed(std::move(out));
-  }
+  const StatMatrices c{count_matrix(st["tp"], R, K), count_matrix(st["fp"], R, K), count_matrix(st["tn"], R, K),
+                       count_matrix(st["fn"], R, K)};
+  if (r.score == Score::stat_scores) return stat_scores_result(c, layout, r);
 
   Tensor out;
-  if (r.average == Average::samples) {
-    double sum = 0;
-    std::int64_t n = 0;
-    for (std::int64_t i = 0; i < R; ++i) {
-      double v = reduce_row(r, row(i), K);
-      if (nan_zd && std::isnan(v)) continue;
-      sum += v;
-      ++n;
+  if (r.average == Average::none) {
+    const CountMatrix s = score_of(r, r.task == Task::multiclass, c);
+    out.data.assign(s.begin(), s.end());
+  } else {
+    const xt::xtensor<double, 1> v = reduce_rows(r, c);
+    if (r.average == Average::samples) {
+      // mean over samples; 'nan' zero_division drops undefined samples
+      const bool nan_zd = std::isnan(r.zero_division);
+      xt::xtensor<bool, 1> kept = xt::ones<bool>(v.shape());
+      if (nan_zd) kept = !xt::isnan(v);
+      const double n = xt::sum(xt::cast<double>(kept))();
+      const double sum = xt::sum(xt::where(kept, v, 0.0))();
+      return Result::scalar(n > 0 ? sum / n : (nan_zd ? kNaN : 0.0));
     }
-    return Result::scalar(n ? sum / static_cast<double>(n) : (nan_zd ? kNaN : 0.0));
-  }
-  for (std::int64_t i = 0; i < R; ++i) {
-    if (r.average == Average::none) {
-      RowView v = row(i);
-      for (std::int64_t c = 0; c < K; ++c)
-        out.data.push_back(score_of(r, r.task == Task::multiclass, static_cast<double>(v.tp[c]),
-                                    static_cast<double>(v.fp[c]), static_cast<double>(v.tn[c]),
-                                    static_cast<double>(v.fn[c])));
-    } else {
-      out.data.push_back(reduce_row(r, row(i), K));
-    }
+    out.data.assign(v.begin(), v.end());
   }
   if (r.samplewise) out.shape.push_back(R);
   if (r.average == Average::none) out.shape.push_back(K);

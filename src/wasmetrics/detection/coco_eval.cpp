@@ -4,139 +4,323 @@
 #include <cmath>
 #include <numeric>
 
+// Layout of the evaluation (COCOeval's evaluate + accumulate, same numbers): one category at a
+// time. The annotations are grouped by category once (a counting sort of indices); a category's
+// images are visited in image order, each (image, category) pair sorted, its IoU matrix computed
+// and matched at every area range into one status byte per (detection, area, IoU threshold); then
+// the category is accumulated and its buffers reused for the next. Nothing is kept per box across
+// categories, and the scratch vectors are reused for every pair, so compute() needs the output
+// tables plus one category's detections beyond the state it reads.
+//
+// The per-pair and per-category steps are separate, non-inlined functions on purpose: WebAssembly
+// engines compile a module quickly first (V8's Liftoff) and swap in optimised code per function
+// once it is hot, but a call already running keeps the code it started with. Work done in one long
+// call stays on the baseline code for the whole first compute(); work done in many short calls
+// moves to the optimised code after the first few hundred of them.
+#if defined(__GNUC__) || defined(__clang__)
+#define WASMETRICS_COCO_STEP __attribute__((noinline))
+#else
+#define WASMETRICS_COCO_STEP
+#endif
+
 namespace wasmetrics::detection {
 
 namespace {
 
-// evaluateImg's result for one (image, category, area range) as accumulate() reads it; absent when
-// the image has neither detections nor ground truth of that category (pycocotools' None).
-struct EvalImg {
-  std::int64_t D = 0, G = 0;
-  std::vector<double> dt_scores;         // [D], score order
-  std::vector<std::uint8_t> dt_matched;  // [T, D]
-  std::vector<std::uint8_t> dt_ignore;   // [T, D]
-  std::vector<std::uint8_t> gt_ignore;   // [G]
+// Category k's annotation indices (one side), in input order and so in image order, are
+// index[offsets[k] .. offsets[k + 1]). 32-bit: a WebAssembly heap cannot hold 2^32 boxes.
+struct ByCategory {
+  std::vector<std::size_t> offsets;  // [K + 1]
+  std::vector<std::uint32_t> index;  // annotations whose label is one of the categories
 };
 
-// _gts / _dts grouped by (image, category), annotation order kept: [I * K] lists of global indices.
-struct Grouped {
-  std::vector<std::vector<std::int64_t>> gts, dts;
-};
-
-Grouped group_by_image_category(const CocoData& data, const std::vector<std::int64_t>& cat_ids) {
-  const std::int64_t I = data.num_images, K = static_cast<std::int64_t>(cat_ids.size());
-  auto cat_index = [&](std::int64_t label) -> std::int64_t {
+ByCategory group_by_category(std::span<const std::int64_t> labels, const std::vector<std::int64_t>& cat_ids) {
+  const std::size_t K = cat_ids.size();
+  auto cat_index = [&](std::int64_t label) -> std::size_t {
     auto it = std::lower_bound(cat_ids.begin(), cat_ids.end(), label);
-    return (it != cat_ids.end() && *it == label) ? it - cat_ids.begin() : -1;
+    return (it != cat_ids.end() && *it == label) ? static_cast<std::size_t>(it - cat_ids.begin()) : K;
   };
-  Grouped g;
-  g.gts.resize(static_cast<std::size_t>(I * K));
-  g.dts.resize(static_cast<std::size_t>(I * K));
-  for (std::int64_t i = 0; i < I; ++i) {
-    for (std::int64_t n = data.gt_offsets[i]; n < data.gt_offsets[i + 1]; ++n) {
-      auto k = cat_index(data.gt_labels[n]);
-      if (k >= 0) g.gts[static_cast<std::size_t>(i * K + k)].push_back(n);
-    }
-    for (std::int64_t d = data.det_offsets[i]; d < data.det_offsets[i + 1]; ++d) {
-      auto k = cat_index(data.det_labels[d]);
-      if (k >= 0) g.dts[static_cast<std::size_t>(i * K + k)].push_back(d);
-    }
+  ByCategory g;
+  g.offsets.assign(K + 2, 0);  // [K]: labels outside the categories, counted then dropped
+  for (auto label : labels) ++g.offsets[cat_index(label) + 1];
+  for (std::size_t k = 0; k <= K; ++k) g.offsets[k + 1] += g.offsets[k];
+  std::vector<std::size_t> next(g.offsets.begin(), g.offsets.end() - 1);
+  g.index.resize(g.offsets[K]);
+  for (std::size_t n = 0; n < labels.size(); ++n) {
+    const auto k = cat_index(labels[n]);
+    if (k < K) g.index[next[k]++] = static_cast<std::uint32_t>(n);
   }
+  g.offsets.resize(K + 1);
   return g;
 }
 
-// computeIoU / computeOks for one (image, category): the detections by score, highest first
-// (stable), cut to maxDet; ious [D, G] in the original gt order, empty when either side is (pycocotools' []).
-struct PairIous {
-  std::vector<std::int64_t> dt;
-  std::vector<double> ious;
-};
-
-PairIous pair_ious(const CocoData& data, const std::vector<std::int64_t>& gt, std::vector<std::int64_t> dt,
-                   std::int64_t max_det) {
-  std::stable_sort(dt.begin(), dt.end(),
-                   [&](std::int64_t a, std::int64_t b) { return -data.det_scores[a] < -data.det_scores[b]; });
-  if (static_cast<std::int64_t>(dt.size()) > max_det) dt.resize(static_cast<std::size_t>(max_det));
-  PairIous out;
-  const std::int64_t D = static_cast<std::int64_t>(dt.size()), G = static_cast<std::int64_t>(gt.size());
-  if (D > 0 && G > 0) {
-    out.ious.resize(static_cast<std::size_t>(D * G));
-    for (std::int64_t di = 0; di < D; ++di)
-      for (std::int64_t gi = 0; gi < G; ++gi) {
-        const auto d = dt[static_cast<std::size_t>(di)];
-        const auto g = gt[static_cast<std::size_t>(gi)];
-        const bool crowd = data.gt_crowd[g] != 0;
-        out.ious[static_cast<std::size_t>(di * G + gi)] =
-            data.iou_fn ? data.iou_fn(d, g, crowd) : coco_box_iou(&data.det_boxes[d * 4], &data.gt_boxes[g * 4], crowd);
-      }
-  }
-  out.dt = std::move(dt);
-  return out;
+// Image of annotation n given a side's [B + 1] offsets.
+std::int64_t image_of_annotation(const std::vector<std::int64_t>& offsets, std::uint32_t n) {
+  return std::upper_bound(offsets.begin() + 1, offsets.end(), static_cast<std::int64_t>(n)) - (offsets.begin() + 1);
 }
 
-// evaluateImg's matching for one area range.
-ImageMatch match_image(const CocoData& data, const std::vector<std::int64_t>& gt, const PairIous& pair,
-                       const std::array<double, 2>& rng, const std::vector<double>& iou_thrs) {
-  ImageMatch e;
-  const std::int64_t T = static_cast<std::int64_t>(iou_thrs.size());
-  const std::int64_t D = static_cast<std::int64_t>(pair.dt.size()), G = static_cast<std::int64_t>(gt.size());
-  // gt ignore flags, then gt sorted with ignored ones last (stable).
-  std::vector<std::uint8_t> g_ign(static_cast<std::size_t>(G));
-  for (std::int64_t gi = 0; gi < G; ++gi) {
-    const auto g = gt[static_cast<std::size_t>(gi)];
+// Calls fn(i, dets, gts) for every image i that has a detection or a ground truth of category k, in
+// image order; dets and gts are that image's annotations of the category, in input order.
+template <class Fn>
+void for_each_image_of_category(const CocoData& data, const ByCategory& dcat, const ByCategory& gcat, std::size_t k,
+                                Fn&& fn) {
+  const std::uint32_t* dets = dcat.index.data();
+  const std::uint32_t* gts = gcat.index.data();
+  std::size_t pd = dcat.offsets[k], pg = gcat.offsets[k];
+  const std::size_t pd_end = dcat.offsets[k + 1], pg_end = gcat.offsets[k + 1];
+  const std::int64_t none = data.num_images;
+  while (pd < pd_end || pg < pg_end) {
+    const std::int64_t id = pd < pd_end ? image_of_annotation(data.det_offsets, dets[pd]) : none;
+    const std::int64_t ig = pg < pg_end ? image_of_annotation(data.gt_offsets, gts[pg]) : none;
+    const std::int64_t i = std::min(id, ig);
+    std::size_t pd2 = pd, pg2 = pg;
+    while (pd2 < pd_end && dets[pd2] < data.det_offsets[static_cast<std::size_t>(i) + 1]) ++pd2;
+    while (pg2 < pg_end && gts[pg2] < data.gt_offsets[static_cast<std::size_t>(i) + 1]) ++pg2;
+    fn(i, std::span<const std::uint32_t>(dets + pd, pd2 - pd), std::span<const std::uint32_t>(gts + pg, pg2 - pg));
+    pd = pd2;
+    pg = pg2;
+  }
+}
+
+// One (image, category) pair as evaluateImg sees it; reused from pair to pair.
+struct PairScratch {
+  std::vector<std::uint32_t> dt;        // [D] detections by score (stable), at most maxDet
+  std::vector<double> ious;             // [D, G] against the gts in their given order
+  std::vector<std::uint8_t> g_ign;      // [G] given order: ignored at this area range
+  std::vector<std::uint32_t> gtind;     // [G] sorted position -> given position (ignored last)
+  std::vector<std::uint8_t> gt_ignore;  // [G] sorted order
+  std::vector<std::uint8_t> crowd;      // [G] sorted order
+  std::vector<std::int32_t> dt_match;   // [T, D] position in the sorted gts, -1 none
+  std::vector<std::int32_t> gt_match;   // [T, G] position in dt, -1 none
+  std::vector<std::uint8_t> dt_ignore;  // [T, D]
+};
+
+// computeIoU / computeOks: the detections by score, highest first (stable), cut to maxDet, and the
+// [D, G] IoU matrix in the given gt order (left empty when either side is: pycocotools' []).
+WASMETRICS_COCO_STEP void pair_ious(const CocoData& data, std::span<const std::uint32_t> dets,
+                                    std::span<const std::uint32_t> gts, std::int64_t max_det, PairScratch& s) {
+  s.dt.assign(dets.begin(), dets.end());
+  const double* score = data.det_scores.data();
+  std::stable_sort(s.dt.begin(), s.dt.end(),
+                   [score](std::uint32_t a, std::uint32_t b) { return -score[a] < -score[b]; });
+  if (static_cast<std::int64_t>(s.dt.size()) > max_det)
+    s.dt.resize(static_cast<std::size_t>(std::max<std::int64_t>(max_det, 0)));
+  const std::size_t D = s.dt.size(), G = gts.size();
+  s.ious.resize(D > 0 && G > 0 ? D * G : 0);
+  if (s.ious.empty()) return;
+  for (std::size_t di = 0; di < D; ++di) {
+    const auto d = s.dt[di];
+    for (std::size_t gi = 0; gi < G; ++gi) {
+      const auto g = gts[gi];
+      const bool crowd = data.gt_crowd[g] != 0;
+      s.ious[di * G + gi] =
+          data.iou_fn ? data.iou_fn(d, g, crowd)
+                      : coco_box_iou(&data.det_boxes[std::size_t{d} * 4], &data.gt_boxes[std::size_t{g} * 4], crowd);
+    }
+  }
+}
+
+// evaluateImg's matching at one area range, on the pair prepared by pair_ious: gt_ignore / crowd
+// in sorted order (ignored last), dt_match / gt_match / dt_ignore per IoU threshold.
+WASMETRICS_COCO_STEP void match_area(const CocoData& data, std::span<const std::uint32_t> gts,
+                                     const std::array<double, 2>& rng, const std::vector<double>& iou_thrs,
+                                     PairScratch& s) {
+  const std::size_t T = iou_thrs.size(), D = s.dt.size(), G = gts.size();
+  s.g_ign.resize(G);
+  for (std::size_t gi = 0; gi < G; ++gi) {
+    const auto g = gts[gi];
     const double area = data.gt_area[g];
     const bool ignored = data.gt_crowd[g] != 0 || (!data.gt_ignore.empty() && data.gt_ignore[g] != 0);
-    g_ign[static_cast<std::size_t>(gi)] = (ignored || area < rng[0] || area > rng[1]) ? 1 : 0;
+    s.g_ign[gi] = (ignored || area < rng[0] || area > rng[1]) ? 1 : 0;
   }
-  std::vector<std::int64_t> gtind(static_cast<std::size_t>(G));
-  std::iota(gtind.begin(), gtind.end(), 0);
-  std::stable_sort(gtind.begin(), gtind.end(), [&](std::int64_t x, std::int64_t y) {
-    return g_ign[static_cast<std::size_t>(x)] < g_ign[static_cast<std::size_t>(y)];
-  });
-  e.dt = pair.dt;
-  e.gt.resize(static_cast<std::size_t>(G));
-  e.gt_ignore.resize(static_cast<std::size_t>(G));
-  std::vector<std::uint8_t> crowd(static_cast<std::size_t>(G));
-  for (std::int64_t gi = 0; gi < G; ++gi) {
-    const auto src = gtind[static_cast<std::size_t>(gi)];
-    e.gt[static_cast<std::size_t>(gi)] = gt[static_cast<std::size_t>(src)];
-    e.gt_ignore[static_cast<std::size_t>(gi)] = g_ign[static_cast<std::size_t>(src)];
-    crowd[static_cast<std::size_t>(gi)] = data.gt_crowd[gt[static_cast<std::size_t>(src)]] != 0;
+  // gts sorted with the ignored ones last (a stable partition: np.argsort(gtIg, kind='mergesort'))
+  s.gtind.clear();
+  for (int pass = 0; pass < 2; ++pass)
+    for (std::size_t gi = 0; gi < G; ++gi)
+      if (s.g_ign[gi] == pass) s.gtind.push_back(static_cast<std::uint32_t>(gi));
+  s.gt_ignore.resize(G);
+  s.crowd.resize(G);
+  for (std::size_t gi = 0; gi < G; ++gi) {
+    s.gt_ignore[gi] = s.g_ign[s.gtind[gi]];
+    s.crowd[gi] = data.gt_crowd[gts[s.gtind[gi]]] != 0;
   }
-  e.dt_match.assign(static_cast<std::size_t>(T * D), -1);
-  e.gt_match.assign(static_cast<std::size_t>(T * G), -1);
-  e.dt_ignore.assign(static_cast<std::size_t>(T * D), 0);
-  if (!pair.ious.empty()) {
-    for (std::int64_t t = 0; t < T; ++t) {
-      for (std::int64_t di = 0; di < D; ++di) {
-        double iou = std::min(iou_thrs[static_cast<std::size_t>(t)], 1 - 1e-10);
-        std::int64_t m = -1;
-        for (std::int64_t gi = 0; gi < G; ++gi) {
+  s.dt_match.assign(T * D, -1);
+  s.gt_match.assign(T * G, -1);
+  s.dt_ignore.assign(T * D, 0);
+  if (!s.ious.empty()) {
+    for (std::size_t t = 0; t < T; ++t) {
+      std::int32_t* gt_match = &s.gt_match[t * G];
+      for (std::size_t di = 0; di < D; ++di) {
+        const double* row = &s.ious[di * G];
+        double iou = std::min(iou_thrs[t], 1 - 1e-10);
+        std::int32_t m = -1;
+        for (std::size_t gi = 0; gi < G; ++gi) {
           // a matched gt takes no other detection, unless it is a crowd
-          if (e.gt_match[static_cast<std::size_t>(t * G + gi)] >= 0 && !crowd[static_cast<std::size_t>(gi)]) continue;
+          if (gt_match[gi] >= 0 && !s.crowd[gi]) continue;
           // matched to a regular gt already: the ignored ones (last) cannot replace it
-          if (m > -1 && e.gt_ignore[static_cast<std::size_t>(m)] == 0 && e.gt_ignore[static_cast<std::size_t>(gi)] == 1)
-            break;
-          const double v = pair.ious[static_cast<std::size_t>(di * G + gtind[static_cast<std::size_t>(gi)])];
+          if (m > -1 && s.gt_ignore[static_cast<std::size_t>(m)] == 0 && s.gt_ignore[gi] == 1) break;
+          const double v = row[s.gtind[gi]];
           if (v < iou) continue;
           iou = v;
-          m = gi;
+          m = static_cast<std::int32_t>(gi);
         }
         if (m == -1) continue;
-        e.dt_ignore[static_cast<std::size_t>(t * D + di)] = e.gt_ignore[static_cast<std::size_t>(m)];
-        e.dt_match[static_cast<std::size_t>(t * D + di)] = m;
-        e.gt_match[static_cast<std::size_t>(t * G + m)] = di;
+        s.dt_ignore[t * D + di] = s.gt_ignore[static_cast<std::size_t>(m)];
+        s.dt_match[t * D + di] = m;
+        gt_match[m] = static_cast<std::int32_t>(di);
       }
     }
   }
   // Unmatched detections outside the area range are ignored.
-  for (std::int64_t di = 0; di < D; ++di) {
-    const double area = data.det_area[pair.dt[static_cast<std::size_t>(di)]];
+  for (std::size_t di = 0; di < D; ++di) {
+    const double area = data.det_area_of(s.dt[di]);
     if (!(area < rng[0] || area > rng[1])) continue;
-    for (std::int64_t t = 0; t < T; ++t)
-      if (e.dt_match[static_cast<std::size_t>(t * D + di)] < 0) e.dt_ignore[static_cast<std::size_t>(t * D + di)] = 1;
+    for (std::size_t t = 0; t < T; ++t)
+      if (s.dt_match[t * D + di] < 0) s.dt_ignore[t * D + di] = 1;
   }
-  return e;
+}
+
+// What accumulate() reads of one detection at one (area range, IoU threshold).
+enum : std::uint8_t { kFalsePositive = 0, kTruePositive = 1, kIgnored = 2 };
+
+// The evaluated detections of one category (evalImgs' dtScores / dtMatches / dtIgnore), in image
+// order and score order within an image: its score, its rank in its image (for maxDet) and one
+// status per (area range, IoU threshold); npig per area range.
+struct CategoryDets {
+  std::vector<double> scores;
+  std::vector<std::uint32_t> rank;
+  std::vector<std::uint8_t> status;  // [n, A * T]
+  std::vector<std::int64_t> npig;    // [A] ground truths not ignored
+  bool any = false;                  // some image has a detection or a ground truth (an evalImg)
+  void clear(std::size_t A) {
+    scores.clear();
+    rank.clear();
+    status.clear();
+    npig.assign(A, 0);
+    any = false;
+  }
+};
+
+// evaluateImg at every area range for one (image, category) pair, appended to `cat`.
+WASMETRICS_COCO_STEP void evaluate_pair(const CocoData& data, std::span<const std::uint32_t> dets,
+                                        std::span<const std::uint32_t> gts, const CocoParams& p, PairScratch& s,
+                                        CategoryDets& cat) {
+  const std::int64_t max_det = p.max_dets.empty() ? 0 : p.max_dets.back();
+  pair_ious(data, dets, gts, max_det, s);
+  const std::size_t T = p.iou_thrs.size(), A = p.area_ranges.size(), D = s.dt.size(), G = gts.size();
+  const std::size_t base = cat.scores.size();
+  for (std::size_t di = 0; di < D; ++di) {
+    cat.scores.push_back(data.det_scores[s.dt[di]]);
+    cat.rank.push_back(static_cast<std::uint32_t>(di));
+  }
+  cat.status.resize((base + D) * A * T);
+  cat.any = true;
+  for (std::size_t a = 0; a < A; ++a) {
+    match_area(data, gts, p.area_ranges[a], p.iou_thrs, s);
+    for (std::size_t gi = 0; gi < G; ++gi) cat.npig[a] += s.gt_ignore[gi] == 0;
+    for (std::size_t di = 0; di < D; ++di) {
+      std::uint8_t* st = &cat.status[(base + di) * A * T + a * T];
+      for (std::size_t t = 0; t < T; ++t)
+        st[t] = s.dt_ignore[t * D + di] ? kIgnored : s.dt_match[t * D + di] >= 0 ? kTruePositive : kFalsePositive;
+    }
+  }
+}
+
+struct AccumulateScratch {
+  std::vector<std::uint32_t> order, sel;    // the category's detections by score; those within maxDet
+  std::vector<double> step_pr, step_score;  // per true positive: precision (then its suffix max), score
+};
+
+// accumulate() for one category k: every (t, r, k, a, m) cell of precision, recall (and scores).
+// Precision is tp / (tp + fp + eps) after each detection, made non-increasing from the right and
+// read at the first detection whose recall reaches each recall threshold. Recall only moves at a
+// true positive and the precision right after a non-true positive is no higher than before it, so
+// the curve is kept at the true positives only (plus the first detection): same values, same cells.
+WASMETRICS_COCO_STEP void accumulate_category(const CategoryDets& cat, std::int64_t k, const CocoParams& p,
+                                              CocoEvalOutput& out, AccumulateScratch& s) {
+  const std::int64_t T = out.T, R = out.R, K = out.K, A = out.A, M = out.M;
+  const auto AT = static_cast<std::size_t>(A * T);
+  const double eps = std::nextafter(1.0, 2.0) - 1.0;  // np.spacing(1)
+  const bool with_scores = !out.scores.empty();
+  // accumulate() pools the first maxDet detections of every image (image order) and sorts them by
+  // descending score, stably; the pool of a smaller maxDet is a subsequence of the same order.
+  s.order.resize(cat.scores.size());
+  std::iota(s.order.begin(), s.order.end(), 0u);
+  const double* score = cat.scores.data();
+  std::stable_sort(s.order.begin(), s.order.end(),
+                   [score](std::uint32_t x, std::uint32_t y) { return -score[x] < -score[y]; });
+  auto pidx = [&](std::int64_t t, std::int64_t r, std::int64_t a, std::int64_t m) {
+    return static_cast<std::size_t>((((t * R + r) * K + k) * A + a) * M + m);
+  };
+  for (std::int64_t m = 0; m < M; ++m) {
+    const auto max_det = std::max<std::int64_t>(p.max_dets[static_cast<std::size_t>(m)], 0);
+    s.sel.clear();
+    for (auto o : s.order)
+      if (cat.rank[o] < max_det) s.sel.push_back(o);
+    const std::size_t nd = s.sel.size();
+    for (std::int64_t a = 0; a < A; ++a) {
+      const std::int64_t npig = cat.npig[static_cast<std::size_t>(a)];
+      if (npig == 0) continue;
+      for (std::int64_t t = 0; t < T; ++t) {
+        const std::size_t lane = static_cast<std::size_t>(a * T + t);
+        s.step_pr.clear();
+        s.step_score.clear();
+        double tp = 0, fp = 0;
+        for (std::size_t n = 0; n < nd; ++n) {
+          const auto d = s.sel[n];
+          const auto st = cat.status[d * AT + lane];
+          if (st == kTruePositive) {
+            tp += 1;
+            s.step_pr.push_back(tp / (fp + tp + eps));
+            s.step_score.push_back(score[d]);
+          } else if (st == kFalsePositive) {
+            fp += 1;
+          }
+        }
+        out.recall[static_cast<std::size_t>(((t * K + k) * A + a) * M + m)] = nd ? tp / static_cast<double>(npig) : 0.0;
+        const std::size_t steps = s.step_pr.size();
+        for (std::size_t j = steps; j-- > 1;)
+          if (s.step_pr[j] > s.step_pr[j - 1]) s.step_pr[j - 1] = s.step_pr[j];
+        // recall at the first detection: 1 / npig if it is a true positive, else 0
+        const double rc0 =
+            nd && cat.status[s.sel[0] * AT + lane] == kTruePositive ? 1.0 / static_cast<double>(npig) : 0.0;
+        for (std::int64_t r = 0; r < R; ++r) {
+          double q = 0, ss = 0;  // 0 from the first recall threshold not reached on (pycocotools' IndexError)
+          const double thr = p.rec_thrs[static_cast<std::size_t>(r)];
+          bool reached = false;
+          if (nd > 0 && !(rc0 < thr)) {  // np.searchsorted(rc, thr, 'left') == 0
+            q = steps ? s.step_pr[0] : 0.0;
+            ss = score[s.sel[0]];
+            reached = true;
+          } else if (nd > 0) {
+            // first true positive j with recall (j + 1) / npig >= thr
+            std::size_t lo = 0, hi = steps;
+            while (lo < hi) {
+              const std::size_t mid = (lo + hi) / 2;
+              if (static_cast<double>(mid + 1) / static_cast<double>(npig) < thr)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+            if (lo < steps) {
+              q = s.step_pr[lo];
+              ss = s.step_score[lo];
+              reached = true;
+            }
+          }
+          if (!reached) {
+            for (std::int64_t r2 = r; r2 < R; ++r2) {
+              out.precision[pidx(t, r2, a, m)] = 0.0;
+              if (with_scores) out.scores[pidx(t, r2, a, m)] = 0.0;
+            }
+            break;
+          }
+          out.precision[pidx(t, r, a, m)] = q;
+          if (with_scores) out.scores[pidx(t, r, a, m)] = ss;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -152,180 +336,53 @@ double coco_box_iou(const double* d, const double* g, bool crowd) {
   return i / u;
 }
 
-namespace {
-
-// evaluateImg's result as accumulate() keeps it: the detections' scores and, per IoU threshold,
-// matched / ignored flags.
-EvalImg eval_img(const CocoData& data, const PairIous& pair, std::int64_t G, ImageMatch m) {
-  EvalImg e;
-  e.D = static_cast<std::int64_t>(pair.dt.size());
-  e.G = G;
-  e.gt_ignore = std::move(m.gt_ignore);
-  e.dt_ignore = std::move(m.dt_ignore);
-  e.dt_scores.resize(pair.dt.size());
-  for (std::size_t di = 0; di < pair.dt.size(); ++di) e.dt_scores[di] = data.det_scores[pair.dt[di]];
-  e.dt_matched.resize(m.dt_match.size());
-  for (std::size_t n = 0; n < m.dt_match.size(); ++n) e.dt_matched[n] = m.dt_match[n] >= 0;
-  return e;
-}
-
-// evaluate(): per (category k, area range a) at [k * A + a], the non-None evalImgs in image order
-// (accumulate() only ever walks them that way), so memory follows the annotations, not categories
-// x images. `ious`, when given, receives COCOeval.ious for every evaluated (image, category).
-std::vector<std::vector<EvalImg>> evaluate_images(const CocoData& data, const std::vector<std::int64_t>& cat_ids,
-                                                  const CocoParams& p, std::vector<CocoEvalOutput::Ious>* ious) {
-  const std::int64_t I = data.num_images, K = static_cast<std::int64_t>(cat_ids.size());
-  const std::int64_t A = static_cast<std::int64_t>(p.area_ranges.size());
-  const std::int64_t max_det = p.max_dets.empty() ? 0 : p.max_dets.back();
-  const auto grouped = group_by_image_category(data, cat_ids);
-  std::vector<std::vector<EvalImg>> eval_imgs(static_cast<std::size_t>(K * A));
-  std::vector<CocoEvalOutput::Ious> by_img_cat(ious ? static_cast<std::size_t>(I * K) : 0);
-  auto evaluated = [&](std::int64_t i) {
-    return data.image_evaluated.empty() || data.image_evaluated[static_cast<std::size_t>(i)] != 0;
-  };
-  for (std::int64_t k = 0; k < K; ++k) {
-    for (std::int64_t i = 0; i < I; ++i) {
-      if (!evaluated(i)) continue;
-      const auto at = static_cast<std::size_t>(i * K + k);
-      const auto& gt = grouped.gts[at];
-      const auto& dts = grouped.dts[at];
-      if (ious) by_img_cat[at] = {i, cat_ids[static_cast<std::size_t>(k)], 0, 0, {}};
-      if (gt.empty() && dts.empty()) continue;
-      const PairIous pair = pair_ious(data, gt, dts, max_det);
-      const auto G = static_cast<std::int64_t>(gt.size());
-      if (ious && !pair.ious.empty())
-        by_img_cat[at] = {i, cat_ids[static_cast<std::size_t>(k)], static_cast<std::int64_t>(pair.dt.size()), G,
-                          pair.ious};
-      for (std::int64_t a = 0; a < A; ++a)
-        eval_imgs[static_cast<std::size_t>(k * A + a)].push_back(eval_img(
-            data, pair, G, match_image(data, gt, pair, p.area_ranges[static_cast<std::size_t>(a)], p.iou_thrs)));
-    }
-  }
-  if (ious)
-    for (std::size_t n = 0; n < by_img_cat.size(); ++n)
-      if (evaluated(static_cast<std::int64_t>(n) / K)) ious->push_back(std::move(by_img_cat[n]));
-  return eval_imgs;
-}
-
-// accumulate()'s pooled detections of one (category, area range) at one maxDet: the first maxDet
-// of every image, in descending score order (stable, image order among equal scores).
-struct Pooled {
-  struct Ref {
-    const EvalImg* e;
-    std::int64_t j;
-  };
-  std::vector<Ref> refs;       // score order
-  std::vector<double> scores;  // score order
-};
-
-Pooled pool_detections(const std::vector<EvalImg>& E, std::int64_t max_det) {
-  std::vector<Pooled::Ref> refs;
-  std::vector<double> sc;
-  for (const auto& e : E)
-    for (std::int64_t j = 0; j < std::min(e.D, max_det); ++j) {
-      refs.push_back({&e, j});
-      sc.push_back(e.dt_scores[static_cast<std::size_t>(j)]);
-    }
-  std::vector<std::size_t> order(refs.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return -sc[x] < -sc[y]; });
-  Pooled out;
-  for (auto o : order) {
-    out.refs.push_back(refs[o]);
-    out.scores.push_back(sc[o]);
-  }
-  return out;
-}
-
-// One IoU threshold t of accumulate(): the recall reached, and precision (made non-increasing) and
-// score sampled at the recall thresholds — q and ss stay 0 from the first recall threshold beyond
-// the reached recall on.
-struct ThresholdCurve {
-  double recall = 0;
-  std::vector<double> precision, scores;  // [R]
-};
-
-ThresholdCurve curve_at_threshold(const Pooled& pooled, std::int64_t t, std::int64_t npig,
-                                  const std::vector<double>& rec_thrs) {
-  const double eps = std::nextafter(1.0, 2.0) - 1.0;  // np.spacing(1)
-  const auto nd = pooled.refs.size();
-  std::vector<double> rc(nd), pr(nd);
-  double tp = 0, fp = 0;
-  for (std::size_t n = 0; n < nd; ++n) {
-    const auto& ref = pooled.refs[n];
-    const auto at = static_cast<std::size_t>(t * ref.e->D + ref.j);
-    if (!ref.e->dt_ignore[at]) {
-      if (ref.e->dt_matched[at])
-        tp += 1;
-      else
-        fp += 1;
-    }
-    rc[n] = tp / static_cast<double>(npig);
-    pr[n] = tp / (fp + tp + eps);
-  }
-  for (std::size_t n = nd; n-- > 1;)
-    if (pr[n] > pr[n - 1]) pr[n - 1] = pr[n];
-  ThresholdCurve out;
-  out.recall = nd ? rc.back() : 0.0;
-  out.precision.assign(rec_thrs.size(), 0.0);
-  out.scores.assign(rec_thrs.size(), 0.0);
-  for (std::size_t r = 0; r < rec_thrs.size(); ++r) {
-    const auto pi = static_cast<std::size_t>(std::lower_bound(rc.begin(), rc.end(), rec_thrs[r]) - rc.begin());
-    if (pi >= nd) break;
-    out.precision[r] = pr[pi];
-    out.scores[r] = pooled.scores[pi];
-  }
-  return out;
-}
-
-// accumulate(): precision, recall and scores of every (t, r, k, a, m) cell, -1 where a (category,
-// area range) has no evalImg or no ground truth that is not ignored.
-void accumulate(const std::vector<std::vector<EvalImg>>& eval_imgs, const CocoParams& p, CocoEvalOutput& out) {
-  const std::int64_t T = out.T, R = out.R, K = out.K, A = out.A, M = out.M;
-  out.precision.assign(static_cast<std::size_t>(T * R * K * A * M), -1.0);
-  out.recall.assign(static_cast<std::size_t>(T * K * A * M), -1.0);
-  out.scores.assign(static_cast<std::size_t>(T * R * K * A * M), -1.0);
-  auto pidx = [&](std::int64_t t, std::int64_t r, std::int64_t k, std::int64_t a, std::int64_t m) {
-    return static_cast<std::size_t>((((t * R + r) * K + k) * A + a) * M + m);
-  };
-  auto ridx = [&](std::int64_t t, std::int64_t k, std::int64_t a, std::int64_t m) {
-    return static_cast<std::size_t>(((t * K + k) * A + a) * M + m);
-  };
-  for (std::int64_t k = 0; k < K; ++k) {
-    for (std::int64_t a = 0; a < A; ++a) {
-      const auto& E = eval_imgs[static_cast<std::size_t>(k * A + a)];
-      std::int64_t npig = 0;
-      for (const auto& e : E)
-        for (auto ig : e.gt_ignore) npig += ig == 0;
-      if (E.empty() || npig == 0) continue;
-      for (std::int64_t m = 0; m < M; ++m) {
-        const Pooled pooled = pool_detections(E, std::max<std::int64_t>(p.max_dets[static_cast<std::size_t>(m)], 0));
-        for (std::int64_t t = 0; t < T; ++t) {
-          const ThresholdCurve c = curve_at_threshold(pooled, t, npig, p.rec_thrs);
-          out.recall[ridx(t, k, a, m)] = c.recall;
-          for (std::int64_t r = 0; r < R; ++r) {
-            out.precision[pidx(t, r, k, a, m)] = c.precision[static_cast<std::size_t>(r)];
-            out.scores[pidx(t, r, k, a, m)] = c.scores[static_cast<std::size_t>(r)];
-          }
-        }
-      }
-    }
-  }
-}
-
-}  // namespace
-
-// COCOeval.evaluate() then accumulate().
+// COCOeval.evaluate() then accumulate(), category by category.
 CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& p,
-                             bool keep_ious) {
+                             bool extended) {
   CocoEvalOutput out;
   out.T = static_cast<std::int64_t>(p.iou_thrs.size());
   out.R = static_cast<std::int64_t>(p.rec_thrs.size());
   out.K = static_cast<std::int64_t>(cat_ids.size());
   out.A = static_cast<std::int64_t>(p.area_ranges.size());
   out.M = static_cast<std::int64_t>(p.max_dets.size());
-  const auto eval_imgs = evaluate_images(data, cat_ids, p, keep_ious ? &out.ious : nullptr);
-  accumulate(eval_imgs, p, out);
+  const std::int64_t I = data.num_images, K = out.K;
+  const auto cells = static_cast<std::size_t>(out.T * out.R * K * out.A * out.M);
+  out.precision.assign(cells, -1.0);
+  out.recall.assign(static_cast<std::size_t>(out.T * K * out.A * out.M), -1.0);
+  if (extended) out.scores.assign(cells, -1.0);
+  // COCOeval.ious: one entry per (image, category), image-major, [] where either side is empty
+  std::vector<CocoEvalOutput::Ious> by_img_cat;
+  if (extended) {
+    by_img_cat.reserve(static_cast<std::size_t>(I * K));
+    for (std::int64_t i = 0; i < I; ++i)
+      for (std::int64_t k = 0; k < K; ++k) by_img_cat.push_back({i, cat_ids[static_cast<std::size_t>(k)], 0, 0, {}});
+  }
+  auto evaluated = [&](std::int64_t i) {
+    return data.image_evaluated.empty() || data.image_evaluated[static_cast<std::size_t>(i)] != 0;
+  };
+  const auto dcat = group_by_category(data.det_labels, cat_ids);
+  const auto gcat = group_by_category(data.gt_labels, cat_ids);
+  PairScratch pair;
+  CategoryDets cat;
+  AccumulateScratch acc;
+  for (std::int64_t k = 0; k < K; ++k) {
+    cat.clear(p.area_ranges.size());
+    for_each_image_of_category(
+        data, dcat, gcat, static_cast<std::size_t>(k),
+        [&](std::int64_t i, std::span<const std::uint32_t> dets, std::span<const std::uint32_t> gts) {
+          if (!evaluated(i)) return;
+          evaluate_pair(data, dets, gts, p, pair, cat);
+          if (extended && !pair.ious.empty())
+            by_img_cat[static_cast<std::size_t>(i * K + k)] = {i, cat_ids[static_cast<std::size_t>(k)],
+                                                               static_cast<std::int64_t>(pair.dt.size()),
+                                                               static_cast<std::int64_t>(gts.size()), pair.ious};
+        });
+    // accumulate() skips a (category, area range) without any evalImg or without a ground truth
+    // that is not ignored: its cells stay -1
+    if (cat.any) accumulate_category(cat, k, p, out, acc);
+  }
+  for (std::size_t n = 0; n < by_img_cat.size(); ++n)
+    if (evaluated(static_cast<std::int64_t>(n) / K)) out.ious.push_back(std::move(by_img_cat[n]));
   return out;
 }
 
@@ -396,20 +453,30 @@ std::array<double, 10> coco_summarize_keypoints(const CocoEvalOutput& ev, const 
 
 std::vector<ImageMatch> coco_match_images(const CocoData& data, const std::vector<std::int64_t>& cat_ids,
                                           const CocoParams& p, std::size_t area) {
-  const std::int64_t I = data.num_images, K = static_cast<std::int64_t>(cat_ids.size());
   const std::int64_t max_det = p.max_dets.empty() ? 0 : p.max_dets.back();
-  const auto grouped = group_by_image_category(data, cat_ids);
+  const auto dcat = group_by_category(data.det_labels, cat_ids);
+  const auto gcat = group_by_category(data.gt_labels, cat_ids);
   std::vector<ImageMatch> out;
-  for (std::int64_t i = 0; i < I; ++i)
-    for (std::int64_t k = 0; k < K; ++k) {
-      const auto& gt = grouped.gts[static_cast<std::size_t>(i * K + k)];
-      const auto& dts = grouped.dts[static_cast<std::size_t>(i * K + k)];
-      if (gt.empty() && dts.empty()) continue;
-      ImageMatch m = match_image(data, gt, pair_ious(data, gt, dts, max_det), p.area_ranges[area], p.iou_thrs);
-      m.image = i;
-      m.category = k;
-      out.push_back(std::move(m));
-    }
+  PairScratch s;
+  for (std::size_t k = 0; k < cat_ids.size(); ++k)
+    for_each_image_of_category(
+        data, dcat, gcat, k,
+        [&](std::int64_t i, std::span<const std::uint32_t> dets, std::span<const std::uint32_t> gts) {
+          pair_ious(data, dets, gts, max_det, s);
+          match_area(data, gts, p.area_ranges[area], p.iou_thrs, s);
+          ImageMatch m;
+          m.image = i;
+          m.category = static_cast<std::int64_t>(k);
+          m.dt.assign(s.dt.begin(), s.dt.end());
+          for (auto gi : s.gtind) m.gt.push_back(gts[gi]);
+          m.gt_ignore = s.gt_ignore;
+          m.dt_match.assign(s.dt_match.begin(), s.dt_match.end());
+          m.gt_match.assign(s.gt_match.begin(), s.gt_match.end());
+          m.dt_ignore = s.dt_ignore;
+          out.push_back(std::move(m));
+        });
+  // evaluateImg's order: image-major, then category
+  std::stable_sort(out.begin(), out.end(), [](const ImageMatch& x, const ImageMatch& y) { return x.image < y.image; });
   return out;
 }
 

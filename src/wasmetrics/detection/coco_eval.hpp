@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace wasmetrics::detection {
@@ -25,32 +27,50 @@ CocoParams coco_keypoint_params();
 // np.linspace(start, stop, num): start + i * step, the last value exactly stop.
 std::vector<double> numpy_linspace(double start, double stop, std::int64_t num);
 
-// The annotations of all images. Boxes are COCO xywh (float64).
+// The annotations of all images, mostly borrowed: the spans point into the caller's arrays (a
+// metric's state, which outlives compute()), so evaluating copies no per-box array. Arrays the
+// caller has to build go through own(), which keeps them alive as long as any copy of this struct.
 struct CocoData {
   std::int64_t num_images = 0;
-  std::vector<std::int64_t> det_offsets;  // [B + 1]
-  std::vector<double> det_boxes;          // [Kd * 4] xywh (bbox) — unused when iou_fn is set
-  std::vector<double> det_scores;         // [Kd]
-  std::vector<std::int64_t> det_labels;   // [Kd]
-  std::vector<double> det_area;           // [Kd]
-  std::vector<std::int64_t> gt_offsets;   // [B + 1]
-  std::vector<double> gt_boxes;           // [Kg * 4] xywh
-  std::vector<std::int64_t> gt_labels;    // [Kg]
-  std::vector<std::uint8_t> gt_crowd;     // [Kg] 0/1
-  std::vector<double> gt_area;            // [Kg] area used for the area ranges
-  std::vector<std::uint8_t> gt_ignore;    // [Kg] ignored besides crowds (keypoints: none labelled); empty = none
+  std::vector<std::int64_t> det_offsets;     // [B + 1]
+  std::vector<std::int64_t> gt_offsets;      // [B + 1]
+  std::span<const double> det_boxes;         // [Kd * 4] xywh (bbox) — unused when iou_fn is set
+  std::span<const double> det_scores;        // [Kd]
+  std::span<const std::int64_t> det_labels;  // [Kd]
+  std::span<const double> det_area;          // [Kd]; empty: the box area w * h
+  std::span<const double> gt_boxes;          // [Kg * 4] xywh
+  std::span<const std::int64_t> gt_labels;   // [Kg]
+  std::span<const std::uint8_t> gt_crowd;    // [Kg] 0/1
+  std::span<const double> gt_area;           // [Kg] area used for the area ranges
+  std::span<const std::uint8_t> gt_ignore;   // [Kg] ignored besides crowds (keypoints: none labelled); empty = none
   // Images in params.imgIds (empty: all). TorchMetrics leaves images without any mask out of the
   // segm datasets, so their detections are never scored.
-  std::vector<std::uint8_t> image_evaluated;
+  std::span<const std::uint8_t> image_evaluated;
   // IoU of detection d with ground truth g (global indices) given g's crowd flag; null = box IoU.
   std::function<double(std::int64_t d, std::int64_t g, bool crowd)> iou_fn;
+
+  // Keeps `values` alive with this struct (and its copies); returns a view of them.
+  template <class T>
+  std::span<const T> own(std::vector<T> values) {
+    auto kept = std::make_shared<const std::vector<T>>(std::move(values));
+    owned_.push_back(kept);
+    return {kept->data(), kept->size()};
+  }
+
+  double det_area_of(std::int64_t d) const {
+    const auto i = static_cast<std::size_t>(d);
+    return det_area.empty() ? det_boxes[i * 4 + 2] * det_boxes[i * 4 + 3] : det_area[i];
+  }
+
+ private:
+  std::vector<std::shared_ptr<const void>> owned_;
 };
 
 struct CocoEvalOutput {
   std::int64_t T = 0, R = 0, K = 0, A = 4, M = 0;
   std::vector<double> precision;  // [T, R, K, A, M], -1 where there is nothing to evaluate
   std::vector<double> recall;     // [T, K, A, M]
-  std::vector<double> scores;     // [T, R, K, A, M]
+  std::vector<double> scores;     // [T, R, K, A, M]; filled only when `extended` was asked
   // COCOeval.ious in its order (image-major, then category): [D, G] row-major; empty = pycocotools' [].
   struct Ious {
     std::int64_t image, category, rows, cols;
@@ -79,8 +99,11 @@ std::vector<ImageMatch> coco_match_images(const CocoData& data, const std::vecto
 // pycocotools' bbIou for one pair of xywh boxes (crowd: intersection over the detection's area).
 double coco_box_iou(const double* dt, const double* gt, bool crowd);
 
+// evaluate() + accumulate(), one category at a time: the per-(image, category) matches of a category
+// live only while that category is accumulated, so the memory beyond `data` is the output tables
+// plus one category's detections. `extended`: also COCOeval.ious and the scores table.
 CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& params,
-                             bool keep_ious);
+                             bool extended);
 
 // COCOeval.summarize()'s 12 stats; `only_category` restricts to one category index (k), as
 // TorchMetrics' per-class loop (params.catIds = [c]) does.

@@ -113,14 +113,16 @@ class CocoObjectMetric : public Metric {
     offsets("gt_counts", d.gt_offsets);
     offsets("det_counts", d.det_offsets);
     const auto kg = static_cast<std::size_t>(d.gt_offsets.back()), kd = static_cast<std::size_t>(d.det_offsets.back());
+    // The per-box arrays are borrowed from the state (compute() holds it).
     auto take = [&](const std::string& key, std::size_t n, auto tag) {
       using T = decltype(tag);
       auto v = s[key].as<T>();
       if (v.size() != n) fail(name(), ": corrupt state (", key, " has ", v.size(), " values, expected ", n, ")");
-      return std::vector<T>(v.begin(), v.end());
+      return v;
     };
-    out.gt_ids = take("gt_ids", kg, std::int64_t{});
-    out.det_ids = take("det_ids", kd, std::int64_t{});
+    auto copy = [](auto span) { return std::vector<typename decltype(span)::value_type>(span.begin(), span.end()); };
+    out.gt_ids = copy(take("gt_ids", kg, std::int64_t{}));
+    out.det_ids = copy(take("det_ids", kd, std::int64_t{}));
     d.gt_labels = take("gt_labels", kg, std::int64_t{});
     d.det_labels = take("det_labels", kd, std::int64_t{});
     d.det_scores = take("det_scores", kd, double{});
@@ -128,13 +130,18 @@ class CocoObjectMetric : public Metric {
     d.gt_area = take("gt_area", kg, double{});
     d.gt_boxes = take("gt_boxes", kg * 4, double{});
     d.det_boxes = take("det_boxes", kd * 4, double{});
-    for (auto c : take("gt_iscrowd", kg, std::int64_t{})) d.gt_crowd.push_back(c != 0);
+    std::vector<std::uint8_t> crowd;
+    for (auto c : take("gt_iscrowd", kg, std::int64_t{})) crowd.push_back(c != 0);
+    d.gt_crowd = d.own(std::move(crowd));
     if (type_ == CocoIouType::keypoints) {
       // COCOeval ignores a ground truth without labelled keypoints (num_keypoints 0)
-      for (auto n : take("gt_num_keypoints", kg, std::int64_t{})) d.gt_ignore.push_back(n == 0);
+      std::vector<std::uint8_t> ignore;
+      for (auto n : take("gt_num_keypoints", kg, std::int64_t{})) ignore.push_back(n == 0);
+      d.gt_ignore = d.own(std::move(ignore));
       const std::size_t kp = sigmas_.size() * 3;
-      d.iou_fn = detection::oks_similarity(take("det_keypoints", kd * kp, double{}),
-                                           take("gt_keypoints", kg * kp, double{}), d.gt_boxes, d.gt_area, sigmas_);
+      d.iou_fn = detection::oks_similarity(copy(take("det_keypoints", kd * kp, double{})),
+                                           copy(take("gt_keypoints", kg * kp, double{})), copy(d.gt_boxes),
+                                           copy(d.gt_area), sigmas_);
     } else if (type_ == CocoIouType::segm) {
       auto gm = masks_of(s, "gt", kg), dm = masks_of(s, "det", kd);
       d.iou_fn = [gm = std::move(gm), dm = std::move(dm)](std::int64_t a, std::int64_t b, bool crowd) {

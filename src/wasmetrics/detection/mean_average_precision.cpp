@@ -287,6 +287,8 @@ class MeanAveragePrecision final : public Metric {
  private:
   static double to_f32(double v) { return static_cast<double>(static_cast<float>(v)); }
 
+  // COCOeval's inputs over the state: the per-box arrays are borrowed from it (compute() holds the
+  // state), only the per-image offsets and the ground truths' flags and areas are built here.
   detection::CocoData coco_data(const State& s, bool micro) const {
     detection::CocoData d;
     auto det_counts = s["det_counts"].as<std::int64_t>();
@@ -296,66 +298,64 @@ class MeanAveragePrecision final : public Metric {
     for (auto c : det_counts) d.det_offsets.push_back(d.det_offsets.back() + c);
     d.gt_offsets.assign(1, 0);
     for (auto c : gt_counts) d.gt_offsets.push_back(d.gt_offsets.back() + c);
-    auto db = s["det_boxes"].as<double>();
-    auto gb = s["gt_boxes"].as<double>();
-    d.det_boxes.assign(db.begin(), db.end());
-    d.gt_boxes.assign(gb.begin(), gb.end());
+    d.det_boxes = s["det_boxes"].as<double>();
+    d.gt_boxes = s["gt_boxes"].as<double>();
+    d.det_scores = s["det_scores"].as<double>();
+    d.det_labels = s["det_labels"].as<std::int64_t>();
+    d.gt_labels = s["gt_labels"].as<std::int64_t>();
+    const std::size_t kd = d.det_scores.size(), kg = d.gt_labels.size();
     std::vector<detection::Rle> det_masks, gt_masks;
     if (segm_) {
       det_masks = masks_of(s["det_mask_runs"], s["det_mask_info"]);
       gt_masks = masks_of(s["gt_mask_runs"], s["gt_mask_info"]);
+      if (det_masks.size() != kd || gt_masks.size() != kg) fail(name(), ": corrupt state (mask counts differ)");
       // Boxes are not used; placeholders keep the annotation arrays aligned.
-      d.det_boxes.assign(det_masks.size() * 4, 0.0);
-      d.gt_boxes.assign(gt_masks.size() * 4, 0.0);
-      d.image_evaluated.resize(static_cast<std::size_t>(d.num_images));
-      for (std::size_t i = 0; i < gt_counts.size(); ++i) d.image_evaluated[i] = gt_counts[i] > 0;
+      d.det_boxes = d.own(std::vector<double>(kd * 4, 0.0));
+      d.gt_boxes = d.own(std::vector<double>(kg * 4, 0.0));
+      std::vector<std::uint8_t> evaluated(static_cast<std::size_t>(d.num_images));
+      for (std::size_t i = 0; i < gt_counts.size(); ++i) evaluated[i] = gt_counts[i] > 0;
+      d.image_evaluated = d.own(std::move(evaluated));
+      std::vector<double> det_area(kd);
+      for (std::size_t i = 0; i < kd; ++i) det_area[i] = static_cast<double>(detection::rle_area(det_masks[i]));
+      d.det_area = d.own(std::move(det_area));
     }
-    auto ds = s["det_scores"].as<double>();
-    d.det_scores.assign(ds.begin(), ds.end());
-    auto dl = s["det_labels"].as<std::int64_t>();
-    auto gl = s["gt_labels"].as<std::int64_t>();
     // average="micro": every label becomes 0 while the categories stay the classes seen (mean_ap.py).
-    d.det_labels.assign(dl.begin(), dl.end());
-    d.gt_labels.assign(gl.begin(), gl.end());
     if (micro) {
-      std::fill(d.det_labels.begin(), d.det_labels.end(), 0);
-      std::fill(d.gt_labels.begin(), d.gt_labels.end(), 0);
+      d.det_labels = d.own(std::vector<std::int64_t>(kd, 0));
+      d.gt_labels = d.own(std::vector<std::int64_t>(kg, 0));
     }
-    const std::size_t kd = d.det_scores.size(), kg = d.gt_labels.size();
     if (d.det_offsets.back() != static_cast<std::int64_t>(kd) || d.gt_offsets.back() != static_cast<std::int64_t>(kg) ||
         d.det_boxes.size() != kd * 4 || d.gt_boxes.size() != kg * 4 || d.det_labels.size() != kd)
       fail(name(), ": corrupt state (annotation counts differ)");
-    if (segm_ && (det_masks.size() != kd || gt_masks.size() != kg))
-      fail(name(), ": corrupt state (mask counts differ)");
-    d.det_area.resize(kd);
-    for (std::size_t i = 0; i < kd; ++i)
-      d.det_area[i] = segm_ ? static_cast<double>(detection::rle_area(det_masks[i]))
-                            : d.det_boxes[i * 4 + 2] * d.det_boxes[i * 4 + 3];
     auto crowd = s["gt_iscrowd"].as<std::int64_t>();
     auto area = s["gt_area"].as<double>();
     if (crowd.size() != kg || area.size() != kg) fail(name(), ": corrupt state (annotation counts differ)");
-    d.gt_crowd.resize(kg);
-    d.gt_area.resize(kg);
+    std::vector<std::uint8_t> gt_crowd(kg);
+    std::vector<double> gt_area(kg);
     for (std::size_t i = 0; i < kg; ++i) {
-      d.gt_crowd[i] = crowd[i] != 0;
+      gt_crowd[i] = crowd[i] != 0;
       const double own =
           segm_ ? static_cast<double>(detection::rle_area(gt_masks[i])) : d.gt_boxes[i * 4 + 2] * d.gt_boxes[i * 4 + 3];
-      d.gt_area[i] = area[i] > 0 ? area[i] : own;
+      gt_area[i] = area[i] > 0 ? area[i] : own;
     }
+    d.gt_crowd = d.own(std::move(gt_crowd));
+    d.gt_area = d.own(std::move(gt_area));
     if (keypoints_) {
       // COCOeval ignores a ground truth without labelled keypoints (num_keypoints 0: no v > 0).
       auto gk = s["gt_keypoints"].as<double>();
       auto dk = s["det_keypoints"].as<double>();
       const std::size_t per = sigmas_.size() * 3;
       if (gk.size() != kg * per || dk.size() != kd * per) fail(name(), ": corrupt state (keypoint counts differ)");
-      d.gt_ignore.resize(kg);
+      std::vector<std::uint8_t> ignore(kg);
       for (std::size_t i = 0; i < kg; ++i) {
         bool labelled = false;
         for (std::size_t j = 0; j < sigmas_.size(); ++j) labelled = labelled || gk[i * per + 3 * j + 2] > 0;
-        d.gt_ignore[i] = !labelled;
+        ignore[i] = !labelled;
       }
-      d.iou_fn =
-          detection::oks_similarity({dk.begin(), dk.end()}, {gk.begin(), gk.end()}, d.gt_boxes, d.gt_area, sigmas_);
+      d.gt_ignore = d.own(std::move(ignore));
+      d.iou_fn = detection::oks_similarity({dk.begin(), dk.end()}, {gk.begin(), gk.end()},
+                                           {d.gt_boxes.begin(), d.gt_boxes.end()}, {d.gt_area.begin(), d.gt_area.end()},
+                                           sigmas_);
     }
     if (segm_) {
       d.iou_fn = [det = std::move(det_masks), gt = std::move(gt_masks)](std::int64_t a, std::int64_t b, bool crowd) {

@@ -9,6 +9,7 @@
 
 #include <xtensor/xmath.hpp>
 
+#include "wasmetrics/core/batch_parts.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/image/common.hpp"
 #include "wasmetrics/kernels/regression_sums.hpp"
@@ -59,7 +60,7 @@ double clamp_bound(double v, DType dtype) {
   return dtype == DType::float64 ? v : static_cast<double>(static_cast<float>(v));
 }
 
-class PeakSignalNoiseRatio final : public Metric {
+class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
  public:
   explicit PeakSignalNoiseRatio(Options o) : Metric(std::move(o)) {
     range_ = image::parse_data_range(name(), options());
@@ -68,6 +69,15 @@ class PeakSignalNoiseRatio final : public Metric {
       for (double d : options().get_numbers("dim")) dims_.push_back(static_cast<std::int64_t>(d));
       if (!range_.given) fail(name(), ": `data_range` must be given when `dim` is not null");
     }
+  }
+
+  // dim null: a sum over all elements (and the target's min/max), so any flat cut adds up to the
+  // whole; with `dim` (every axis > 0) one value per row-major index of the kept axes, dim 0 first,
+  // so consecutive rows append consecutive values.
+  BatchSplit batch_split() const override {
+    if (dims_.empty()) return BatchSplit::elements;
+    const bool keeps_dim0 = std::all_of(dims_.begin(), dims_.end(), [](std::int64_t d) { return d > 0; });
+    return keeps_dim0 ? BatchSplit::rows : BatchSplit::none;
   }
 
  protected:

@@ -9,12 +9,17 @@
 #include <cmath>
 #include <limits>
 
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xreducer.hpp>
+
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/segmentation/seg_common.hpp"
 
 namespace wasmetrics {
 namespace {
 
+using segmentation::ClassVector;
 using segmentation::SampleCounts;
 using segmentation::SegConfig;
 
@@ -28,7 +33,8 @@ class DiceScore final : public Metric {
       : Metric(std::move(o)),
         cfg_(segmentation::seg_config(options(), /*allow_soft=*/true, /*min_ndim_index=*/2)),
         per_sample_(options().get_bool("per_sample")),
-        k_(cfg_.num_included()) {
+        k_(cfg_.num_included()),
+        averaged_(segmentation::averaged_mask(cfg_)) {
     std::string a = options().is_null("average") ? "none" : options().get_string("average");
     average_ = a == "micro"      ? Average::micro
                : a == "macro"    ? Average::macro
@@ -88,36 +94,28 @@ class DiceScore final : public Metric {
  private:
   void sample_row(const SampleCounts& c, std::vector<double>& row) const {
     const std::int64_t first = cfg_.first_class();
-    auto dice = [&](std::int64_t cls) {
-      auto j = static_cast<std::size_t>(cls);
-      double den = c.pred[j] + c.target[j];
-      return den != 0 ? 2.0 * c.inter[j] / den : kUndefinedDice;
-    };
+    const auto inter = segmentation::included(c.inter, first), target = segmentation::included(c.target, first);
+    const ClassVector den = segmentation::included(c.pred, first) + target;
+    const ClassVector dice = xt::where(xt::not_equal(den, 0.0), 2.0 * inter / den, kUndefinedDice);
     if (average_ == Average::none) {
-      for (std::int64_t k = 0; k < k_; ++k) row[static_cast<std::size_t>(k)] = dice(k + first);
+      row.assign(dice.begin(), dice.end());
       return;
     }
-    double num = 0, den = 0, sum = 0, support = 0;
-    std::int64_t defined = 0;
-    for (std::int64_t cls = first; cls < cfg_.num_classes; ++cls) {
-      if (!cfg_.averaged(cls)) continue;
-      auto j = static_cast<std::size_t>(cls);
-      num += 2.0 * c.inter[j];
-      den += c.pred[j] + c.target[j];
-      support += c.target[j];
-      double d = dice(cls);
-      if (std::isnan(d)) continue;
-      ++defined;
-      sum += average_ == Average::weighted ? d * c.target[j] : d;
-    }
+    const xt::xtensor<bool, 1> defined = averaged_ && !xt::isnan(dice);
+    const double num = xt::sum(xt::where(averaged_, 2.0 * inter, 0.0))();
+    const double den_sum = xt::sum(xt::where(averaged_, den, 0.0))();
+    const double support = xt::sum(xt::where(averaged_, target, 0.0))();
+    const double count = xt::sum(xt::cast<double>(defined))();
+    const double sum = average_ == Average::weighted ? xt::sum(xt::where(defined, dice * target, 0.0))()
+                                                     : xt::sum(xt::where(defined, dice, 0.0))();
     double v = kUndefinedDice;
-    if (defined > 0) {
+    if (count > 0) {
       switch (average_) {
         case Average::micro:
-          v = num / den;
+          v = num / den_sum;
           break;
         case Average::macro:
-          v = sum / static_cast<double>(defined);
+          v = sum / count;
           break;
         // Only classes absent from the target but predicted: all weights are 0, the score is 0.
         case Average::weighted:
@@ -135,6 +133,7 @@ class DiceScore final : public Metric {
   std::int64_t k_;
   Average average_ = Average::micro;
   std::int64_t width_ = 1;
+  xt::xtensor<bool, 1> averaged_;  // over the included classes: those in class averages
 };
 
 }  // namespace

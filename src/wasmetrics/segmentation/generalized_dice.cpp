@@ -10,13 +10,21 @@
 #include <cmath>
 #include <limits>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xreducer.hpp>
+
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/segmentation/seg_common.hpp"
 
 namespace wasmetrics {
 namespace {
 
+using segmentation::ClassVector;
 using segmentation::SampleCounts;
+
+constexpr double kUndefinedGds = std::numeric_limits<double>::quiet_NaN();  // no sample seen
 using segmentation::SegConfig;
 
 enum class Weight { square, simple, linear };
@@ -27,7 +35,8 @@ class GeneralizedDiceScore final : public Metric {
       : Metric(std::move(o)),
         cfg_(segmentation::seg_config(options(), /*allow_soft=*/true, /*min_ndim_index=*/3)),
         per_class_(options().get_bool("per_class")),
-        k_(cfg_.num_included()) {
+        k_(cfg_.num_included()),
+        averaged_(segmentation::averaged_mask(cfg_)) {
     auto w = options().get_string("weight_type");
     weight_ = w == "square" ? Weight::square : w == "simple" ? Weight::simple : Weight::linear;
   }
@@ -42,53 +51,42 @@ class GeneralizedDiceScore final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     const std::int64_t first = cfg_.first_class();
-    const auto K = static_cast<std::size_t>(k_);
-    std::vector<double> w(K), num(K), den(K);
-    auto score = s["score"].as<double>();
+    auto score = segmentation::adapt_classes(s["score"].as<double>());
     segmentation::for_each_sample(cfg_, in[0], in[1], [&](std::int64_t, const SampleCounts& c) {
-      double w_max = 0;  // largest finite weight of this sample
-      for (std::size_t k = 0; k < K; ++k) {
-        double t = c.target[k + static_cast<std::size_t>(first)];
-        switch (weight_) {
-          case Weight::square:
-            w[k] = 1.0 / (t * t);
-            break;
-          case Weight::simple:
-            w[k] = 1.0 / t;
-            break;
-          case Weight::linear:
-            w[k] = 1.0;
-            break;
-        }
-        if (std::isfinite(w[k]) && cfg_.averaged(static_cast<std::int64_t>(k) + first)) w_max = std::max(w_max, w[k]);
+      const auto inter = segmentation::included(c.inter, first), pred = segmentation::included(c.pred, first),
+                 target = segmentation::included(c.target, first);
+      ClassVector w;
+      switch (weight_) {
+        case Weight::square:
+          w = 1.0 / (target * target);
+          break;
+        case Weight::simple:
+          w = 1.0 / target;
+          break;
+        case Weight::linear:
+          w = xt::ones<double>(target.shape());
+          break;
       }
-      for (std::size_t k = 0; k < K; ++k) {
-        auto j = k + static_cast<std::size_t>(first);
-        if (std::isinf(w[k])) w[k] = w_max;
-        num[k] = 2.0 * c.inter[j] * w[k];
-        den[k] = (c.pred[j] + c.target[j]) * w[k];
-      }
+      // a class absent from the target (infinite weight) takes the sample's largest finite weight
+      // among the averaged classes, 0 if none
+      const double w_max = xt::amax(xt::where(xt::isfinite(w) && averaged_, w, 0.0))();
+      w = xt::where(xt::isinf(w), w_max, w);
+      const ClassVector num = 2.0 * inter * w, den = (pred + target) * w;
       if (per_class_) {
-        for (std::size_t k = 0; k < K; ++k) score[k] += den[k] != 0 ? num[k] / den[k] : 0.0;
+        score += xt::where(xt::not_equal(den, 0.0), num / den, 0.0);
       } else {
-        double n = 0, d = 0;
-        for (std::size_t k = 0; k < K; ++k) {
-          if (!cfg_.averaged(static_cast<std::int64_t>(k) + first)) continue;
-          n += num[k];
-          d += den[k];
-        }
-        score[0] += d != 0 ? n / d : 0.0;
+        const double n = xt::sum(xt::where(averaged_, num, 0.0))(), d = xt::sum(xt::where(averaged_, den, 0.0))();
+        score(0) += d != 0 ? n / d : 0.0;
       }
     });
     s["samples"].as<std::int64_t>()[0] += segmentation::batch_size(in[0]);
   }
 
   Result compute_state(const State& s) const override {
-    auto score = s["score"].as<double>();
-    double n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
-    std::vector<double> out;
-    for (double v : score) out.push_back(n > 0 ? v / n : std::numeric_limits<double>::quiet_NaN());
-    return Result::squeezed(Tensor::vector(std::move(out)));
+    const auto score = segmentation::adapt_classes(s["score"].as<double>());
+    const double n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
+    const ClassVector out = n > 0 ? ClassVector(score / n) : ClassVector(xt::full_like(score, kUndefinedGds));
+    return Result::squeezed(Tensor::vector({out.begin(), out.end()}));
   }
 
  private:
@@ -96,6 +94,7 @@ class GeneralizedDiceScore final : public Metric {
   bool per_class_;
   std::int64_t k_;
   Weight weight_;
+  xt::xtensor<bool, 1> averaged_;  // over the included classes: those in the weighted score
 };
 
 }  // namespace

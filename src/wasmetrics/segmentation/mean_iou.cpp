@@ -7,8 +7,14 @@
 // reduction='dataset' (Cityscapes/VOC): intersection and union summed over every image, then
 // IoU per class; the mean skips classes with an empty union (MulticlassJaccardIndex macro).
 // per_sample=true keeps one row per image (cat state) and returns them in update order.
+#include <array>
 #include <cmath>
 #include <limits>
+
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xreducer.hpp>
 
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/segmentation/seg_common.hpp"
@@ -16,6 +22,7 @@
 namespace wasmetrics {
 namespace {
 
+using segmentation::ClassVector;
 using segmentation::SampleCounts;
 using segmentation::SegConfig;
 
@@ -29,7 +36,8 @@ class MeanIoU final : public Metric {
         per_class_(options().get_bool("per_class")),
         dataset_(options().get_string("reduction") == "dataset"),
         per_sample_(options().get_bool("per_sample")),
-        k_(cfg_.num_included()) {}
+        k_(cfg_.num_included()),
+        averaged_(segmentation::averaged_mask(cfg_)) {}
 
  protected:
   State initial_state() const override {
@@ -49,27 +57,17 @@ class MeanIoU final : public Metric {
 
   void update_state(State& s, std::span<const TensorView> in) const override {
     const std::int64_t first = cfg_.first_class();
-    std::vector<double> row(static_cast<std::size_t>(k_));
     segmentation::for_each_sample(cfg_, in[0], in[1], [&](std::int64_t, const SampleCounts& c) {
-      for (std::int64_t k = 0; k < k_; ++k) {
-        auto j = static_cast<std::size_t>(k + first);
-        double inter = c.inter[j];
-        double uni = c.pred[j] + c.target[j] - inter;
-        row[static_cast<std::size_t>(k)] = uni != 0 ? inter / uni : (dataset_ ? kNaN : 0.0);
-      }
+      const auto inter = segmentation::included(c.inter, first);
+      const ClassVector uni = segmentation::included(c.pred, first) + segmentation::included(c.target, first) - inter;
+      const ClassVector iou = xt::where(xt::not_equal(uni, 0.0), inter / uni, dataset_ ? kNaN : 0.0);
       if (per_sample_) {
-        s["sample_iou"].append<double>(row);
+        s["sample_iou"].append<double>(std::span<const double>(iou.data(), iou.size()));
       } else if (dataset_) {
-        auto I = s["intersection"].as<double>();
-        auto U = s["union"].as<double>();
-        for (std::int64_t k = 0; k < k_; ++k) {
-          auto j = static_cast<std::size_t>(k + first);
-          I[static_cast<std::size_t>(k)] += c.inter[j];
-          U[static_cast<std::size_t>(k)] += c.pred[j] + c.target[j] - c.inter[j];
-        }
+        segmentation::adapt_classes(s["intersection"].as<double>()) += inter;
+        segmentation::adapt_classes(s["union"].as<double>()) += uni;
       } else {
-        auto sum = s["iou_sum"].as<double>();
-        for (std::size_t k = 0; k < row.size(); ++k) sum[k] += row[k];
+        segmentation::adapt_classes(s["iou_sum"].as<double>()) += iou;
       }
     });
     if (!per_sample_ && !dataset_) s["samples"].as<std::int64_t>()[0] += segmentation::batch_size(in[0]);
@@ -77,24 +75,22 @@ class MeanIoU final : public Metric {
 
   Result compute_state(const State& s) const override {
     if (per_sample_) return compute_per_sample(s);
-    std::vector<double> per_class(static_cast<std::size_t>(k_));
+    ClassVector per_class;
     if (dataset_) {
-      auto I = s["intersection"].as<double>();
-      auto U = s["union"].as<double>();
-      for (std::size_t k = 0; k < per_class.size(); ++k) per_class[k] = U[k] != 0 ? I[k] / U[k] : kNaN;
+      const auto I = segmentation::adapt_classes(s["intersection"].as<double>());
+      const auto U = segmentation::adapt_classes(s["union"].as<double>());
+      per_class = xt::where(xt::not_equal(U, 0.0), I / U, kNaN);
     } else {
-      auto sum = s["iou_sum"].as<double>();
-      double n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
-      for (std::size_t k = 0; k < per_class.size(); ++k) per_class[k] = n > 0 ? sum[k] / n : kNaN;
+      const auto sum = segmentation::adapt_classes(s["iou_sum"].as<double>());
+      const double n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
+      per_class = n > 0 ? ClassVector(sum / n) : ClassVector(xt::full_like(sum, kNaN));
     }
     if (per_class_) {
       // 'dataset': a class with an empty union scores 0 (MulticlassJaccardIndex average=None).
-      if (dataset_ && samples_seen(s))
-        for (double& v : per_class)
-          if (std::isnan(v)) v = 0.0;
-      return Result::squeezed(Tensor::vector(std::move(per_class)));
+      if (dataset_ && samples_seen(s)) per_class = xt::where(xt::isnan(per_class), 0.0, per_class);
+      return Result::squeezed(Tensor::vector({per_class.begin(), per_class.end()}));
     }
-    return Result::scalar(class_mean(per_class.data()));
+    return Result::scalar(class_mean(per_class));
   }
 
  private:
@@ -102,35 +98,28 @@ class MeanIoU final : public Metric {
   static bool samples_seen(const State& s) { return s.updates > 0; }
 
   // Mean over the averaged classes ('dataset': those with a non-empty union, NaN if none).
-  double class_mean(const double* v) const {
-    const std::int64_t first = cfg_.first_class();
-    double sum = 0;
-    std::int64_t n = 0;
-    for (std::int64_t k = 0; k < k_; ++k) {
-      if (!cfg_.averaged(k + first)) continue;
-      double x = v[k];
-      if (dataset_ && std::isnan(x)) continue;
-      sum += x;
-      ++n;
-    }
-    return n > 0 ? sum / static_cast<double>(n) : kNaN;
+  template <class E>
+  double class_mean(const E& v) const {
+    xt::xtensor<bool, 1> kept = averaged_;
+    if (dataset_) kept = kept && !xt::isnan(v);
+    const double n = xt::sum(xt::cast<double>(kept))();
+    return n > 0 ? xt::sum(xt::where(kept, v, 0.0))() / n : kNaN;
   }
 
   Result compute_per_sample(const State& s) const {
     const auto& var = s["sample_iou"];
-    auto rows = var.as<double>();
-    const std::int64_t n = var.shape[0];
+    const auto n = static_cast<std::size_t>(var.shape[0]);
+    const auto rows = xt::adapt(var.as<double>().data(), n * static_cast<std::size_t>(k_), xt::no_ownership(),
+                                std::array<std::size_t, 2>{n, static_cast<std::size_t>(k_)});
     Tensor out;
     if (per_class_) {
-      out.shape = {n, k_};
-      out.data.assign(rows.begin(), rows.end());
-      if (dataset_)
-        for (double& v : out.data)
-          if (std::isnan(v)) v = 0.0;
+      out.shape = {var.shape[0], k_};
+      const xt::xtensor<double, 2> values = dataset_ ? xt::eval(xt::where(xt::isnan(rows), 0.0, rows)) : xt::eval(rows);
+      out.data.assign(values.begin(), values.end());
       return Result(std::move(out));
     }
-    out.shape = {n};
-    for (std::int64_t i = 0; i < n; ++i) out.data.push_back(class_mean(rows.data() + i * k_));
+    out.shape = {var.shape[0]};
+    for (std::size_t i = 0; i < n; ++i) out.data.push_back(class_mean(xt::view(rows, i, xt::all())));
     return Result(std::move(out));
   }
 
@@ -138,7 +127,8 @@ class MeanIoU final : public Metric {
   bool per_class_;
   bool dataset_;
   bool per_sample_;
-  std::int64_t k_;  // included classes
+  std::int64_t k_;                 // included classes
+  xt::xtensor<bool, 1> averaged_;  // over the included classes: those in class means
 };
 
 }  // namespace

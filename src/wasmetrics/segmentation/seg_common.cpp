@@ -5,6 +5,8 @@
 #include <limits>
 #include <type_traits>
 
+#include <xtensor/xbuilder.hpp>
+
 #include "wasmetrics/core/error.hpp"
 
 namespace wasmetrics::segmentation {
@@ -263,6 +265,13 @@ void check_inputs(const SegConfig& cfg, const TensorView& preds, const TensorVie
   check_shapes(cfg, preds, target);
   check_dtype(cfg, "preds", preds);
   check_dtype(cfg, "target", target);
+}
+
+xt::xtensor<bool, 1> averaged_mask(const SegConfig& cfg) {
+  const std::int64_t first = cfg.first_class();
+  xt::xtensor<bool, 1> mask = xt::zeros<bool>({static_cast<std::size_t>(cfg.num_included())});
+  for (std::int64_t k = 0; k < cfg.num_included(); ++k) mask(static_cast<std::size_t>(k)) = cfg.averaged(k + first);
+  return mask;
 }
 
 SegConfig seg_config(const Options& o, bool allow_soft, std::int64_t min_ndim_index) {

@@ -4,12 +4,18 @@
 // label maps (index format, [N, ...]) or one-hot masks ([N, C, ...]) to per-sample, per-class
 // counts: |P ∩ T|, |P| and |T|. Every metric (MeanIoU, GeneralizedDiceScore, DiceScore) is a
 // function of those three numbers per sample and class.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
 
 #include "wasmetrics/core/options.hpp"
 #include "wasmetrics/core/tensor.hpp"
@@ -43,6 +49,23 @@ struct SegConfig {
     return c >= first_class() && c < num_classes && !(ignore_index && *ignore_index == c);
   }
 };
+
+// Per-class values (of the included classes, or all num_classes) as xtensor.
+using ClassVector = xt::xtensor<double, 1>;
+
+// A span of per-class values seen as a 1-D xtensor (no copy; writable when the span is).
+template <class T>
+auto adapt_classes(std::span<T> v) {
+  return xt::adapt(v.data(), v.size(), xt::no_ownership(), std::array<std::size_t, 1>{v.size()});
+}
+
+// The counts of the included classes [first_class(), num_classes) of one sample (views, no copy).
+inline auto included(std::span<const double> counts, std::int64_t first) {
+  return xt::view(adapt_classes(counts), xt::range(static_cast<std::size_t>(first), counts.size()));
+}
+
+// Over the included classes: whether each takes part in class averages (SegConfig::averaged).
+xt::xtensor<bool, 1> averaged_mask(const SegConfig& cfg);
 
 // Reads num_classes (required), include_background, input_format and ignore_index (when the
 // metric declares it) from validated options; throws on a missing num_classes, or on
