@@ -4,8 +4,6 @@
 #include <cstring>
 #include <limits>
 
-#include "wasmetrics/kernels/out_of_line.hpp"
-
 // Scalar on purpose (clang's auto-vectorizer; gcc leaves such loops scalar): a vectorized binning
 // loop extracts every lane for its scattered increment.
 #if defined(__clang__)
@@ -93,13 +91,5 @@ BinnedChecks bin_multiclass(const ThresholdBins& bins, const float* p, const std
   }
   return {max_bits, max_target};
 }
-
-// Functions of their own in WASM too (out_of_line.hpp): inlined into the curve update, the binning
-// loops ran slower in the SIMD build than in the plain one.
-WASMETRICS_OUT_OF_LINE(max_bits_f32);
-WASMETRICS_OUT_OF_LINE(max_u8);
-WASMETRICS_OUT_OF_LINE(max_as_u32);
-WASMETRICS_OUT_OF_LINE(bin_binary);
-WASMETRICS_OUT_OF_LINE(bin_multiclass);
 
 }  // namespace wasmetrics::kernels

@@ -1,7 +1,6 @@
 // kernels/regression_sums: the Highway code (regression_sums-inl.h) compiled for every target
 // (natively) or for the one static target (WASM), and the dispatching entry points.
 #include "wasmetrics/kernels/hwy_dispatch.hpp"
-#include "wasmetrics/kernels/out_of_line.hpp"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "wasmetrics/kernels/regression_sums.cpp"
@@ -22,20 +21,6 @@ WASMETRICS_HWY_EXPORT(PairSumsF32);
 WASMETRICS_HWY_EXPORT(PairSumsF64);
 WASMETRICS_HWY_EXPORT(CenteredSumsF32);
 WASMETRICS_HWY_EXPORT(CenteredSumsF64);
-
-#if defined(__EMSCRIPTEN__)
-// Each kernel stays a function of its own (out_of_line.hpp), not part of its caller.
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(SumSquaredDiffF32));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(SumSquaredDiffF64));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(SumAbsDiffF32));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(SumAbsDiffF64));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(SumScaledSquaredDiffF32));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(SumScaledSquaredDiffF64));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(PairSumsF32));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(PairSumsF64));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(CenteredSumsF32));
-WASMETRICS_OUT_OF_LINE(HWY_STATIC_DISPATCH(CenteredSumsF64));
-#endif
 
 double sum_squared_diff(const float* p, const float* t, std::size_t n) {
   return WASMETRICS_HWY_CALL(SumSquaredDiffF32)(p, t, n);
