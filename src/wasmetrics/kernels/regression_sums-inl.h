@@ -239,8 +239,8 @@ HWY_INLINE V Centered(V v, V center) {
 }
 
 // Σdx², Σdy², Σdx·dy, Σdx, Σdy in one pass. Five accumulators, two vectors per step added to each
-// other before the accumulator (a short chain per step, few live registers: V8 keeps them all in
-// registers, where ten accumulators spilled), so the loop runs at the adds' throughput.
+// other before the accumulator: a short chain per step and few live values (ten accumulators plus
+// the loaded vectors and the centres would not fit x64's 16 vector registers under V8).
 template <bool kResidual, bool kShift, class T>
 HWY_INLINE CenteredSums CenteredSumsImpl(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, size_t n, double mean_x,
                                          double mean_y) {
