@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -217,6 +218,67 @@ TEST(RegressionCompute, ConstantInputIsExactlyDegenerate) {
   EXPECT_EQ(feed("ExplainedVariance", constant_target), 0.0);
   EXPECT_EQ(feed("SpearmanCorrCoef", constant_target), 0.0);
   EXPECT_TRUE(std::isnan(feed("KendallRankCorrCoef", constant_target)));
+}
+
+// The one-column float path (regression/batch_moments.cpp) sums x, y, x², y², xy in one pass and
+// falls back to centred passes when that would lose precision: data far from 0 relative to its
+// spread (R3's offset 1e4, spread 0.5), a first element far out, a constant column. Each must
+// match the moments computed in long double from the same float32 values.
+TEST(RegressionCompute, OnePassMomentsKeepTheirPrecision) {
+  struct Case {
+    const char* what;
+    double offset, spread, first;  // first: x[0]'s distance from the offset (an outlier when large)
+  };
+  const Case cases[] = {{"centred", 0, 1, 0},
+                        {"offset 1e4", 1e4, 0.5, 0},
+                        {"offset 1e4, outlier first", 1e4, 0.5, 300},
+                        {"offset -3e3, wide", -3e3, 50, 0},
+                        {"outlier first only", 0, 1, 5e3}};
+  std::mt19937 rng(11);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  for (const Case& c : cases) {
+    const std::int64_t n = 3001;
+    std::vector<float> p(n), t(n);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const double base = c.offset + c.spread * noise(rng) + (i == 0 ? c.first : 0.0);
+      t[i] = static_cast<float>(base);
+      p[i] = static_cast<float>(base + 0.3 * c.spread * noise(rng));
+    }
+    long double sp = 0, st = 0;
+    for (std::int64_t i = 0; i < n; ++i) sp += p[i], st += t[i];
+    const long double mp = sp / n, mt = st / n;
+    long double spp = 0, stt = 0, spt = 0, rss = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const long double dp = p[i] - mp, dt = t[i] - mt, e = static_cast<long double>(t[i]) - p[i];
+      spp += dp * dp, stt += dt * dt, spt += dp * dt, rss += e * e;
+    }
+    const double pearson = static_cast<double>(spt / std::sqrt(spp * stt));
+    const double r2 = static_cast<double>(1 - rss / stt);
+    auto feed = [&](const char* metric) {
+      auto m = create_metric(metric, Json::object());
+      for (std::int64_t from : {0, 1000, 2200}) {  // three batches, the first holding x[0]
+        const std::int64_t to = from == 0 ? 1000 : from == 1000 ? 2200 : n;
+        const std::vector<TensorView> batch{TensorView{p.data() + from, DType::float32, {to - from}},
+                                            TensorView{t.data() + from, DType::float32, {to - from}}};
+        m->update(batch);
+      }
+      return m->compute().tensor.data.at(0);
+    };
+    EXPECT_NEAR(feed("PearsonCorrCoef"), pearson, 1e-9) << c.what;
+    EXPECT_NEAR(feed("R2Score"), r2, 1e-9) << c.what;
+  }
+  // a constant float32 column: exactly degenerate in one batch too
+  std::vector<float> p(101, 0.1f), t(101);
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<float>(i % 7);
+  const std::vector<TensorView> pt{TensorView{p.data(), DType::float32, {101}},
+                                   TensorView{t.data(), DType::float32, {101}}};
+  const std::vector<TensorView> tp{pt[1], pt[0]};
+  auto pearson = create_metric("PearsonCorrCoef", Json::object());
+  pearson->update(pt);
+  EXPECT_TRUE(std::isnan(pearson->compute().tensor.data.at(0)));
+  auto r2 = create_metric("R2Score", Json::object());
+  r2->update(tp);
+  EXPECT_EQ(r2->compute().tensor.data.at(0), 0.0);
 }
 
 TEST(RegressionCompute, ListStateMetricsNeedAnUpdate) {

@@ -229,51 +229,69 @@ HWY_INLINE PairSums PairSumsImpl(const T* HWY_RESTRICT p, const T* HWY_RESTRICT 
   return r;
 }
 
-template <bool kResidual, class T>
+// v - center, or v itself for the unshifted sums (a template flag: no subtraction of 0 per vector).
+template <bool kShift, class V>
+HWY_INLINE V Centered(V v, V center) {
+  if constexpr (kShift)
+    return F64Sub(v, center);
+  else
+    return v;
+}
+
+// Σdx², Σdy², Σdx·dy, Σdx, Σdy in one pass. Five accumulators, two vectors per step added to each
+// other before the accumulator: a short chain per step and few live values (ten accumulators plus
+// the loaded vectors and the centres would not fit x64's 16 vector registers under V8).
+template <bool kResidual, bool kShift, class T>
 HWY_INLINE CenteredSums CenteredSumsImpl(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, size_t n, double mean_x,
                                          double mean_y) {
   const hn::ScalableTag<double> d;
   const size_t N = hn::Lanes(d);
   const auto mx = F64Set(d, mean_x), my = F64Set(d, mean_y);
-  auto m2x0 = F64Zero(d), m2y0 = F64Zero(d), cxy0 = F64Zero(d), dx0 = F64Zero(d), dy0 = F64Zero(d);
-  auto m2x1 = m2x0, m2y1 = m2x0, cxy1 = m2x0, dx1 = m2x0, dy1 = m2x0;
+  auto m2x = F64Zero(d), m2y = F64Zero(d), cxy = F64Zero(d), dx = F64Zero(d), dy = F64Zero(d);
   size_t i = 0;
   if (n >= 2 * N) {
     for (; i <= n - 2 * N; i += 2 * N) {
-      auto y0 = LoadF64(d, t + i), y1 = LoadF64(d, t + i + N);
-      const auto x0 = PairX<kResidual>(LoadF64(d, p + i), y0);
-      const auto x1 = PairX<kResidual>(LoadF64(d, p + i + N), y1);
-      const auto ex0 = F64Sub(x0, mx), ey0 = F64Sub(y0, my);
-      const auto ex1 = F64Sub(x1, mx), ey1 = F64Sub(y1, my);
-      m2x0 = F64Add(m2x0, F64Mul(ex0, ex0));
-      m2y0 = F64Add(m2y0, F64Mul(ey0, ey0));
-      cxy0 = F64Add(cxy0, F64Mul(ex0, ey0));
-      dx0 = F64Add(dx0, ex0);
-      dy0 = F64Add(dy0, ey0);
-      m2x1 = F64Add(m2x1, F64Mul(ex1, ex1));
-      m2y1 = F64Add(m2y1, F64Mul(ey1, ey1));
-      cxy1 = F64Add(cxy1, F64Mul(ex1, ey1));
-      dx1 = F64Add(dx1, ex1);
-      dy1 = F64Add(dy1, ey1);
+      const auto y0 = LoadF64(d, t + i), y1 = LoadF64(d, t + i + N);
+      const auto ex0 = Centered<kShift>(PairX<kResidual>(LoadF64(d, p + i), y0), mx);
+      const auto ex1 = Centered<kShift>(PairX<kResidual>(LoadF64(d, p + i + N), y1), mx);
+      const auto ey0 = Centered<kShift>(y0, my), ey1 = Centered<kShift>(y1, my);
+      m2x = F64Add(m2x, F64Add(F64Mul(ex0, ex0), F64Mul(ex1, ex1)));
+      m2y = F64Add(m2y, F64Add(F64Mul(ey0, ey0), F64Mul(ey1, ey1)));
+      cxy = F64Add(cxy, F64Add(F64Mul(ex0, ey0), F64Mul(ex1, ey1)));
+      dx = F64Add(dx, F64Add(ex0, ex1));
+      dy = F64Add(dy, F64Add(ey0, ey1));
     }
   }
   CenteredSums r;
-  r.m2_x = F64SumOfLanes(d, F64Add(m2x0, m2x1));
-  r.m2_y = F64SumOfLanes(d, F64Add(m2y0, m2y1));
-  r.c_xy = F64SumOfLanes(d, F64Add(cxy0, cxy1));
-  r.d_x = F64SumOfLanes(d, F64Add(dx0, dx1));
-  r.d_y = F64SumOfLanes(d, F64Add(dy0, dy1));
+  r.m2_x = F64SumOfLanes(d, m2x);
+  r.m2_y = F64SumOfLanes(d, m2y);
+  r.c_xy = F64SumOfLanes(d, cxy);
+  r.d_x = F64SumOfLanes(d, dx);
+  r.d_y = F64SumOfLanes(d, dy);
   for (; i < n; ++i) {
     const double y = static_cast<double>(t[i]);
     const double x = PairXScalar<kResidual>(static_cast<double>(p[i]), y);
-    const double dx = x - mean_x, dy = y - mean_y;
-    r.m2_x += dx * dx;
-    r.m2_y += dy * dy;
-    r.c_xy += dx * dy;
-    r.d_x += dx;
-    r.d_y += dy;
+    const double ex = x - mean_x, ey = y - mean_y;
+    r.m2_x += ex * ex;
+    r.m2_y += ey * ey;
+    r.c_xy += ex * ey;
+    r.d_x += ex;
+    r.d_y += ey;
   }
   return r;
+}
+
+// The four variants (pair form, shifted or not: centres of 0 take the unshifted loop, which sums
+// the same values since v - 0 == v).
+template <class T>
+HWY_INLINE CenteredSums CenteredSumsAny(const T* HWY_RESTRICT p, const T* HWY_RESTRICT t, size_t n, PairForm form,
+                                        double mean_x, double mean_y) {
+  const bool shift = mean_x != 0 || mean_y != 0;
+  if (form == PairForm::residual)
+    return shift ? CenteredSumsImpl<true, true>(p, t, n, mean_x, mean_y)
+                 : CenteredSumsImpl<true, false>(p, t, n, mean_x, mean_y);
+  return shift ? CenteredSumsImpl<false, true>(p, t, n, mean_x, mean_y)
+               : CenteredSumsImpl<false, false>(p, t, n, mean_x, mean_y);
 }
 
 // One named, non-template function per kernel and dtype: what HWY_EXPORT dispatches to. `inline`:
@@ -306,13 +324,11 @@ inline HWY_NOINLINE PairSums PairSumsF64(const double* p, const double* t, size_
 }
 inline HWY_NOINLINE CenteredSums CenteredSumsF32(const float* p, const float* t, size_t n, PairForm form, double mean_x,
                                                  double mean_y) {
-  return form == PairForm::residual ? CenteredSumsImpl<true>(p, t, n, mean_x, mean_y)
-                                    : CenteredSumsImpl<false>(p, t, n, mean_x, mean_y);
+  return CenteredSumsAny(p, t, n, form, mean_x, mean_y);
 }
 inline HWY_NOINLINE CenteredSums CenteredSumsF64(const double* p, const double* t, size_t n, PairForm form,
                                                  double mean_x, double mean_y) {
-  return form == PairForm::residual ? CenteredSumsImpl<true>(p, t, n, mean_x, mean_y)
-                                    : CenteredSumsImpl<false>(p, t, n, mean_x, mean_y);
+  return CenteredSumsAny(p, t, n, form, mean_x, mean_y);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -1,6 +1,7 @@
 // batch_moments (running_moments.hpp): a batch's moments by the corrected two-pass sum. Pass one
 // gives the means (a constant column takes its exact value, so its centred sums are exactly 0);
-// pass two the centred sums and Σdx, Σdy, whose square over n removes the mean's rounding.
+// pass two the centred sums and Σdx, Σdy, whose square over n removes the mean's rounding. One
+// float column fuses both into one pass where the data allows (one_column).
 #include <cmath>
 #include <vector>
 
@@ -27,21 +28,43 @@ void apply_correction(Moments& m, double dsx, double dsy, double rows) {
   if (m.m2_y < 0) m.m2_y = 0;
 }
 
-// One float column (the hot path of bench W5): both passes are SIMD kernels.
+// Sums about a centre (K_x, K_y) turned into moments: mean = K + Σd/n, m2 = Σd² - (Σd)²/n, and
+// whether that subtraction kept the precision: it loses about log2(Σd² / m2) bits, so the sums
+// are accepted when Σd² <= 16 m2 (the centre within ~4 standard deviations of the mean) for x
+// and y (c_xy's loss is bounded by theirs). NaN sums are accepted (NaN stays NaN).
+struct Centred {
+  Moments m;
+  bool precise;
+};
+Centred from_centre(const kernels::CenteredSums& c, double centre_x, double centre_y, double rows) {
+  Centred r{};
+  r.m.n = rows;
+  r.m.mean_x = centre_x + c.d_x / rows;
+  r.m.mean_y = centre_y + c.d_y / rows;
+  r.m.m2_x = c.m2_x;
+  r.m.m2_y = c.m2_y;
+  r.m.c_xy = c.c_xy;
+  apply_correction(r.m, c.d_x, c.d_y, rows);
+  r.precise = !(c.m2_x > 16 * r.m.m2_x) && !(c.m2_y > 16 * r.m.m2_y);
+  return r;
+}
+
+// One float column (the hot path of bench W5): usually ONE fused pass, the sums of x, y, x², y²
+// and xy (about 0: no subtraction per element). Data far from 0 relative to its spread takes a
+// second pass centred on the first pair (x[0], y[0]): a constant column then sums exact zeros, so
+// its mean is its value and its m2 exactly 0; and, if x[0] or y[0] lies far out, a third centred
+// on the mean just found. The accepted pass loses at most 4 bits, as the corrected two-pass sum.
 template <class T>
 Moments one_column(const T* p, const T* t, std::size_t n, kernels::PairForm form) {
-  Moments m;
   const auto rows = static_cast<double>(n);
-  const kernels::PairSums s = kernels::pair_sums(p, t, n, form);
-  m.n = rows;
-  m.mean_x = column_mean(s.sum_x, s.min_x, s.max_x, rows);
-  m.mean_y = column_mean(s.sum_y, s.min_y, s.max_y, rows);
-  const kernels::CenteredSums c = kernels::centered_sums(p, t, n, form, m.mean_x, m.mean_y);
-  m.m2_x = c.m2_x;
-  m.m2_y = c.m2_y;
-  m.c_xy = c.c_xy;
-  apply_correction(m, c.d_x, c.d_y, rows);
-  return m;
+  Centred r = from_centre(kernels::centered_sums(p, t, n, form, 0.0, 0.0), 0.0, 0.0, rows);
+  if (r.precise) return r.m;
+  const double y0 = static_cast<double>(t[0]);
+  const double x0 = form == kernels::PairForm::residual ? y0 - static_cast<double>(p[0]) : static_cast<double>(p[0]);
+  r = from_centre(kernels::centered_sums(p, t, n, form, x0, y0), x0, y0, rows);
+  if (r.precise) return r.m;
+  const double mx = r.m.mean_x, my = r.m.mean_y;
+  return from_centre(kernels::centered_sums(p, t, n, form, mx, my), mx, my, rows).m;
 }
 
 // Any k and dtype: the same passes as xtensor reductions along the rows, in row order per column.
