@@ -6,7 +6,6 @@
 // the colours) and do not exist in Node, so the package decodes itself.
 /*! The JPEG decoder bundled here: jpeg-js (BSD-3-Clause, (c) 2011 notmasteryet, Eugene Ware and
  *  contributors; its decoder derives from Mozilla's pdf.js, Apache-2.0). */
-import decodeJpegJs from 'jpeg-js/lib/decoder.js';
 import { fileBytes, MediaFormatError, mediaError } from './media-error.mjs';
 import { decodePngChecked, isPng, paletteToRgb, unpackLowBitDepth } from './png.mjs';
 
@@ -63,7 +62,9 @@ function decodeJpeg(view, name) {
   let img;
   try {
     // tolerantDecoding off: a truncated file is an error, never grey rows filled in silently
-    img = decodeJpegJs(view, {
+    // required on first use, not imported: the 40 KB decoder is evaluated when a JPEG is first read
+    // instead of at every start of the package (issue 18)
+    img = require('jpeg-js/lib/decoder.js')(view, {
       useTArray: true,
       formatAsRGBA: false,
       tolerantDecoding: false,

@@ -6,7 +6,6 @@ import { toTextInput } from './text.mjs';
 import { wasmetricsError, withCode } from './errors.mjs';
 import { addDisposeSymbol } from './dispose-symbol.mjs';
 import SPECS from 'wasmetrics:specs';
-import { strFromU8, unzlibSync } from 'fflate';
 import REGISTRY_ZLIB from 'wasmetrics:registry';
 
 let registryCache = null;
@@ -18,6 +17,9 @@ let registryCache = null;
 function registry(what) {
   getWasm(what); // the package's rule: init() first
   if (registryCache === null) {
+    // Required here, not imported: esbuild then evaluates fflate (whose top level builds its
+    // Huffman tables) on the first listMetrics(), not at every start (issue 18).
+    const { strFromU8, unzlibSync } = require('./inflate.mjs');
     const zlib = Uint8Array.from(atob(REGISTRY_ZLIB), (c) => c.charCodeAt(0));
     const parsed = JSON.parse(strFromU8(unzlibSync(zlib)));
     registryCache = { parsed, byName: new Map(parsed.metrics.map((m) => [m.name, m])) };

@@ -1,9 +1,9 @@
-// 'wasmetrics:platform' of the CommonJS build (see platform.mjs): static imports, which esbuild
-// turns into require() calls, because Jest runs CommonJS in a vm where import() throws.
+// 'wasmetrics:platform' of the CommonJS build (see platform.mjs): require() calls (a static import
+// becomes one too), because Jest runs CommonJS in a vm where import() throws. node:worker_threads
+// is required when evaluateParallel first asks for it: loading it cost every start ~4 ms (issue 18).
 import { readFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 
 export const readFileBytes = (where) => readFile(where);
-export const nodeWorkerClass = async () => Worker;
+export const nodeWorkerClass = async () => require('node:worker_threads').Worker;
 export const packageUrl = () => import.meta.url;
 export const startDefaultWebWorker = () => null;

@@ -2,8 +2,12 @@
 // bundled copy of fast-png, the checks that run before it allocates, and low-bit-depth unpacking.
 /*! The PNG decoder bundled here: fast-png (MIT, (c) 2015 Michaël Zasso) with its dependencies
  *  fflate (MIT, (c) Arjun Barrett) and iobuffer (MIT, (c) 2015 Michaël Zasso). */
-import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import { fileBytes, mediaError } from './media-error.mjs';
+
+// fast-png (and the fflate it imports) is required on first use, not imported: esbuild then
+// evaluates it, with fflate's table-building top level, when a PNG is first read instead of at
+// every start of the package (issue 18).
+const fastPng = () => require('fast-png');
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -75,7 +79,7 @@ export function decodePngChecked(view, name) {
   checkClaimedSize(view, name);
   let png;
   try {
-    png = decodePng(view);
+    png = fastPng().decode(view);
   } catch (e) {
     // no IEND chunk near the end: the file was cut short
     const tail = String.fromCharCode(...view.subarray(Math.max(0, view.length - 64)));
@@ -94,7 +98,7 @@ export function decodePngChecked(view, name) {
 /** A palette PNG's pixels as interleaved RGB (RGBA with a tRNS chunk) bytes, and the channel count. */
 export function paletteToRgb(png, name) {
   try {
-    const data = convertIndexedToRgb(png);
+    const data = fastPng().convertIndexedToRgb(png);
     return { data, channels: png.palette[0].length };
   } catch (e) {
     throw mediaError(name, 'corrupt', `cannot expand the PNG's palette (${e?.message ?? e})`);
