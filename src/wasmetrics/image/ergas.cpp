@@ -17,12 +17,6 @@ class ErrorRelativeGlobalDimensionlessSynthesis final : public Metric {
         reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("scores", Reduction::cat, DType::float64, {0});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_image_pair(name(), in[0], in[1]);
     const xt::xarray<double> p = image::read_values(in[0], in[0].dtype), t = image::read_values(in[1], in[1].dtype);
@@ -45,18 +39,19 @@ class ErrorRelativeGlobalDimensionlessSynthesis final : public Metric {
       }
       scores[i] = 100.0 / ratio_ * std::sqrt(sum / static_cast<double>(c));
     }
-    s["scores"].append(std::span<const double>(scores));
+    scores_.append(s, std::span<const double>(scores));
   }
 
   Result compute_state(const State& s) const override {
     if (s.updates == 0) fail(name(), ": compute() needs at least one update() first (no images to score)");
-    auto v = s["scores"].as<double>();
+    auto v = scores_.span(s);
     return Result(image::reduce_values(std::vector<double>(v.begin(), v.end()), reduce_));
   }
 
  private:
   double ratio_;
   image::Reduce reduce_;
+  StateSlot<double> scores_ = declare_state<double>("scores", Reduction::cat, {0});  // one per image
 };
 
 }  // namespace

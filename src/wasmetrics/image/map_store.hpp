@@ -15,9 +15,14 @@ namespace wasmetrics::image {
 
 inline constexpr int kMaxMapRank = 5;
 
-void declare_maps(State& s, const std::string& name);
-void append_maps(State& s, const std::string& name, const xt::xarray<double>& maps);
-Tensor concat_maps(std::string_view metric, const State& s, const std::string& name);
+// States `name` (float32 cat, the values) and `name`_dims (int64 cat [batches, kMaxMapRank]).
+struct MapStates {
+  StateSlot<float> values;
+  StateSlot<std::int64_t> dims;  // each batch's dims, 0-padded
+};
+MapStates declare_maps(StateLayout& layout, const std::string& name);
+void append_maps(const MapStates& maps, State& s, const xt::xarray<double>& values);
+Tensor concat_maps(std::string_view metric, const MapStates& maps, const State& s);
 
 // Per-pixel maps summed over images, of a size known only from the data (RASE's RMSE and target
 // sums [C, H, W]): a cat state of blocks (one per batch) plus a row [dims..., images] per block.
@@ -25,14 +30,19 @@ Tensor concat_maps(std::string_view metric, const State& s, const std::string& n
 // state holds one block (two while folding) instead of one per batch; sum_maps() refuses blocks of
 // different sizes (torch.cat of such images fails at compute()).
 inline constexpr int kSummedMapRank = 3;
-void declare_summed_maps(State& s, const std::string& name);
+// States `name` (float64 cat, the blocks) and `name`_blocks (int64 cat [blocks, kSummedMapRank + 1]).
+struct SummedMapStates {
+  StateSlot<double> values;
+  StateSlot<std::int64_t> blocks;  // per block: dims..., images
+};
+SummedMapStates declare_summed_maps(StateLayout& layout, const std::string& name);
 // `sum` holds the batch's per-pixel sums, shaped [dims...] (kSummedMapRank axes).
-void add_summed_maps(State& s, const std::string& name, const xt::xarray<double>& sum, std::int64_t images);
-void compact_summed_maps(State& s, const std::string& name);
+void add_summed_maps(const SummedMapStates& maps, State& s, const xt::xarray<double>& sum, std::int64_t images);
+void compact_summed_maps(const SummedMapStates& maps, State& s);
 struct SummedMaps {
   xt::xarray<double> sum;  // [dims...], summed over every image
   double images = 0;
 };
-SummedMaps sum_maps(std::string_view metric, const State& s, const std::string& name);
+SummedMaps sum_maps(std::string_view metric, const SummedMapStates& maps, const State& s);
 
 }  // namespace wasmetrics::image

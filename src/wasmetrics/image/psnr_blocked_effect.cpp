@@ -8,6 +8,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/image/common.hpp"
 
 namespace wasmetrics {
@@ -46,15 +47,6 @@ class PeakSignalNoiseRatioWithBlockedEffect final : public Metric {
       : Metric(std::move(o)), block_(options().get_int("block_size")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sum_squared_error", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    s.add("bef", Reduction::sum, DType::float64, {});
-    s.add("data_range", Reduction::max, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     // TorchMetrics' constructor lets any block_size through; range() then raises in update().
     if (block_ < 1) fail(name(), ": `block_size` must be a positive integer, got ", block_);
@@ -66,22 +58,25 @@ class PeakSignalNoiseRatioWithBlockedEffect final : public Metric {
     const xt::xarray<double> p = image::read_values(in[0], image::float_dtype_of(in[0]));
     const xt::xarray<double> t = image::read_values(in[1], image::float_dtype_of(in[1]));
     if (t.size() == 0) fail(name(), ": `target` is empty");
-    s["sum_squared_error"].as<double>()[0] = xt::sum(xt::square(p - t))();
-    s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(t.size());
-    s["bef"].as<double>()[0] = blocking_effect_factor(p, block_);
-    s["data_range"].as<double>()[0] = std::max(0.0, xt::amax(t)() - xt::amin(t)());
+    sum_squared_error_.value(s) = xt::sum(xt::square(p - t))();
+    total_.value(s) = static_cast<std::int64_t>(t.size());
+    bef_.value(s) = blocking_effect_factor(p, block_);
+    data_range_.value(s) = std::max(0.0, xt::amax(t)() - xt::amin(t)());
   }
 
   Result compute_state(const State& s) const override {
-    const double mse = s["sum_squared_error"].as<double>()[0] / static_cast<double>(s["total"].as<std::int64_t>()[0]) +
-                       s["bef"].as<double>()[0];
-    const double range = s["data_range"].as<double>()[0];
+    const double mse = sum_squared_error_.value(s) / count_at(total_.var(s), 0) + bef_.value(s);
+    const double range = data_range_.value(s);
     // TorchMetrics takes a range above 2 as 0-255 data and anything else as [0, 1] data
     return Result::scalar(range > 2 ? 10.0 * std::log10(range * range / mse) : 10.0 * std::log10(1.0 / mse));
   }
 
  private:
   std::int64_t block_;
+  StateSlot<double> sum_squared_error_ = declare_state<double>("sum_squared_error", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
+  StateSlot<double> bef_ = declare_state<double>("bef", Reduction::sum, {});
+  StateSlot<double> data_range_ = declare_state<double>("data_range", Reduction::max, {});  // largest target range
 };
 
 }  // namespace

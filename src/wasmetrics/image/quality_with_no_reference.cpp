@@ -23,25 +23,18 @@ class QualityWithNoReference final : public Metric {
         reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    image::declare_spectral_distortion(s);
-    image::declare_spatial_distortion(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_pansharpening_inputs(name(), in);
-    image::add_spectral_distortion(name(), s, in[0], in[1]);
-    image::add_spatial_distortion(name(), s, in);
+    image::add_spectral_distortion(name(), spectral_, s, in[0], in[1]);
+    image::add_spatial_distortion(name(), spatial_, s, in);
   }
 
-  void merge_custom(State& into, const State&) const override { image::compact_spatial_distortion(into); }
+  void merge_custom(State& into, const State&) const override { image::compact_spatial_distortion(spatial_, into); }
 
   Result compute_state(const State& s) const override {
-    const double d_lambda = image::spectral_distortion(name(), s, norm_order_);
-    Tensor qnr = image::reduced_distortion(image::spatial_distortion_terms(name(), s, norm_order_, window_), reduce_,
-                                           norm_order_);
+    const double d_lambda = image::spectral_distortion(name(), spectral_, s, norm_order_);
+    Tensor qnr = image::reduced_distortion(image::spatial_distortion_terms(name(), spatial_, s, norm_order_, window_),
+                                           reduce_, norm_order_);
     for (double& d_s : qnr.data) d_s = std::pow(1.0 - d_lambda, alpha_) * std::pow(1.0 - d_s, beta_);
     return Result(qnr);
   }
@@ -50,6 +43,9 @@ class QualityWithNoReference final : public Metric {
   double alpha_, beta_;
   std::int64_t norm_order_, window_;
   image::Reduce reduce_;
+  // D_lambda's states, then D_s's
+  image::SpectralDistortionStates spectral_ = image::declare_spectral_distortion(state_layout());
+  image::SpatialDistortionStates spatial_ = image::declare_spatial_distortion(state_layout());
 };
 
 }  // namespace

@@ -28,14 +28,6 @@ class RelativeAverageSpectralError final : public Metric {
   explicit RelativeAverageSpectralError(Options o) : Metric(std::move(o)), window_(options().get_int("window_size")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    image::declare_summed_maps(s, "rmse_map");     // [C, H, W] windowed RMSE, summed over images
-    image::declare_summed_maps(s, "target_mean");  // [C, H, W] window means / window_size^2, likewise
-    s.add("deferred_error", Reduction::custom, DType::int64, {9});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView &preds = in[0], &target = in[1];
     require_floating(name(), "preds", preds);
@@ -50,7 +42,7 @@ class RelativeAverageSpectralError final : public Metric {
     else if (image::half_window_crop(window_) >= std::min(preds.shape[2], preds.shape[3]))
       problem = kRaseWindow;
     if (problem != kRaseOk) {
-      auto e = s["deferred_error"].as<std::int64_t>();
+      auto e = deferred_error_.span(s);
       e[0] = problem;
       for (std::size_t a = 0; a < 4; ++a) {
         e[1 + a] = preds.ndim() == 4 ? preds.shape[a] : 0;
@@ -60,26 +52,25 @@ class RelativeAverageSpectralError final : public Metric {
     }
     const xt::xarray<double> p = image::read_values(preds, preds.dtype), t = image::read_values(target, target.dtype);
     const double area = static_cast<double>(window_ * window_);
-    image::add_summed_maps(s, "rmse_map", xt::sum(image::windowed_rmse_map(name(), p, t, window_), {0}),
-                           preds.shape[0]);
+    image::add_summed_maps(rmse_map_, s, xt::sum(image::windowed_rmse_map(name(), p, t, window_), {0}), preds.shape[0]);
     image::add_summed_maps(
-        s, "target_mean",
+        target_mean_, s,
         xt::sum(image::separable_filter(name(), t, image::uniform_window_filters(window_)), {0}) / area,
         preds.shape[0]);
   }
 
   void merge_custom(State& into, const State& from) const override {
-    auto into_err = into["deferred_error"].as<std::int64_t>();
-    auto from_err = from["deferred_error"].as<std::int64_t>();
+    auto into_err = deferred_error_.span(into);
+    auto from_err = deferred_error_.span(from);
     if (into_err[0] == kRaseOk && from_err[0] != kRaseOk) std::copy(from_err.begin(), from_err.end(), into_err.begin());
-    image::compact_summed_maps(into, "rmse_map");
-    image::compact_summed_maps(into, "target_mean");
+    image::compact_summed_maps(rmse_map_, into);
+    image::compact_summed_maps(target_mean_, into);
   }
 
   Result compute_state(const State& s) const override {
-    raise_deferred(s["deferred_error"].as<std::int64_t>());
-    const image::SummedMaps rmse = image::sum_maps(name(), s, "rmse_map");
-    const image::SummedMaps target = image::sum_maps(name(), s, "target_mean");
+    raise_deferred(deferred_error_.span(s));
+    const image::SummedMaps rmse = image::sum_maps(name(), rmse_map_, s);
+    const image::SummedMaps target = image::sum_maps(name(), target_mean_, s);
     const xt::xarray<double> target_mean = xt::mean(target.sum / target.images, {0});  // over channels
     const xt::xarray<double> rase_map =
         100.0 / target_mean * xt::sqrt(xt::mean(xt::square(rmse.sum / rmse.images), {0}));
@@ -110,6 +101,11 @@ class RelativeAverageSpectralError final : public Metric {
   }
 
   std::int64_t window_;
+  // [C, H, W] windowed RMSE, summed over images
+  image::SummedMapStates rmse_map_ = image::declare_summed_maps(state_layout(), "rmse_map");
+  // [C, H, W] window means / window_size^2, likewise
+  image::SummedMapStates target_mean_ = image::declare_summed_maps(state_layout(), "target_mean");
+  StateSlot<std::int64_t> deferred_error_ = declare_state<std::int64_t>("deferred_error", Reduction::custom, {9});
 };
 
 }  // namespace

@@ -21,13 +21,6 @@ class RootMeanSquaredErrorUsingSlidingWindow final : public Metric {
       : Metric(std::move(o)), window_(options().get_int("window_size")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("rmse_val_sum", Reduction::sum, DType::float64, {});
-    s.add("total_images", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_image_pair(name(), in[0], in[1]);
     const std::int64_t crop = image::half_window_crop(window_);
@@ -42,16 +35,18 @@ class RootMeanSquaredErrorUsingSlidingWindow final : public Metric {
         {xt::all(), xt::all(), xt::range(crop, std::max(crop, h - crop)), xt::range(crop, std::max(crop, w - crop))});
     // TorchMetrics adds rmse_val.sum(0).mean(): the images' sum, averaged over channels and pixels
     const std::size_t n = kept.shape()[0];
-    s["rmse_val_sum"].as<double>()[0] = xt::sum(kept)() / static_cast<double>(n ? kept.size() / n : 0);
-    s["total_images"].as<double>()[0] = static_cast<double>(in[0].shape[0]);
+    rmse_val_sum_.value(s) = xt::sum(kept)() / static_cast<double>(n ? kept.size() / n : 0);
+    total_images_.value(s) = static_cast<double>(in[0].shape[0]);
   }
 
   Result compute_state(const State& s) const override {
-    return Result::scalar(s["rmse_val_sum"].as<double>()[0] / s["total_images"].as<double>()[0]);
+    return Result::scalar(rmse_val_sum_.value(s) / total_images_.value(s));
   }
 
  private:
   std::int64_t window_;
+  StateSlot<double> rmse_val_sum_ = declare_state<double>("rmse_val_sum", Reduction::sum, {});
+  StateSlot<double> total_images_ = declare_state<double>("total_images", Reduction::sum, {});
 };
 
 }  // namespace

@@ -93,13 +93,6 @@ class SpatialCorrelationCoefficient final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("scc_score", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_floating(name(), "preds", in[0]);
     require_floating(name(), "target", in[1]);
@@ -131,17 +124,17 @@ class SpatialCorrelationCoefficient final : public Metric {
     }
     double total = 0;
     for (double v : image_sum) total += v / static_cast<double>(per_image * bands);
-    s["scc_score"].as<double>()[0] = total;
-    s["total"].as<double>()[0] = static_cast<double>(n);
+    scc_score_.value(s) = total;
+    total_.value(s) = static_cast<double>(n);
   }
 
-  Result compute_state(const State& s) const override {
-    return Result::scalar(s["scc_score"].as<double>()[0] / s["total"].as<double>()[0]);
-  }
+  Result compute_state(const State& s) const override { return Result::scalar(scc_score_.value(s) / total_.value(s)); }
 
  private:
   std::int64_t window_;
   HighPassKernel kernel_;
+  StateSlot<double> scc_score_ = declare_state<double>("scc_score", Reduction::sum, {});
+  StateSlot<double> total_ = declare_state<double>("total", Reduction::sum, {});
 };
 
 }  // namespace

@@ -111,12 +111,15 @@ void check_pansharpening_inputs(std::string_view metric, std::span<const TensorV
          shape_str(pan_lr.shape));
 }
 
-void declare_spatial_distortion(State& s) {
-  declare_summed_maps(s, "band_uqi");                                 // [C, 4, 1]: m1 sum, count, m2 sum, count
-  s.add("image_sizes", Reduction::cat, DType::int64, {0, kSizeRow});  // distinct (ms h, ms w, H, W)
+SpatialDistortionStates declare_spatial_distortion(StateLayout& layout) {
+  SpatialDistortionStates out;
+  out.band_uqi = declare_summed_maps(layout, "band_uqi");
+  out.image_sizes = layout.add<std::int64_t>("image_sizes", Reduction::cat, {0, kSizeRow});
+  return out;
 }
 
-void add_spatial_distortion(std::string_view metric, State& s, std::span<const TensorView> in) {
+void add_spatial_distortion(std::string_view metric, const SpatialDistortionStates& states, State& s,
+                            std::span<const TensorView> in) {
   const DType dtype = in[0].dtype;
   const xt::xarray<double> preds = read_values(in[0], dtype), ms = read_values(in[1], dtype),
                            pan = read_values(in[2], dtype), pan_lr = read_values(in[3], dtype);
@@ -130,15 +133,14 @@ void add_spatial_distortion(std::string_view metric, State& s, std::span<const T
     sums(c, 2, 0) = m2;
     sums(c, 3, 0) = n2;
   }
-  add_summed_maps(s, "band_uqi", sums, in[0].shape[0]);
+  add_summed_maps(states.band_uqi, s, sums, in[0].shape[0]);
   const std::vector<std::int64_t> size{in[1].shape[2], in[1].shape[3], in[0].shape[2], in[0].shape[3]};
-  s["image_sizes"].append(std::span<const std::int64_t>(size));
+  states.image_sizes.append(s, std::span<const std::int64_t>(size));
 }
 
-void compact_spatial_distortion(State& s) {
-  compact_summed_maps(s, "band_uqi");
-  StateVar& sizes = s["image_sizes"];
-  auto rows = sizes.as<std::int64_t>();
+void compact_spatial_distortion(const SpatialDistortionStates& states, State& s) {
+  compact_summed_maps(states.band_uqi, s);
+  auto rows = states.image_sizes.span(s);
   std::vector<std::int64_t> kept;
   for (std::size_t r = 0; r < rows.size(); r += kSizeRow) {
     bool seen = false;
@@ -150,20 +152,21 @@ void compact_spatial_distortion(State& s) {
       kept.insert(kept.end(), rows.begin() + static_cast<std::ptrdiff_t>(r),
                   rows.begin() + static_cast<std::ptrdiff_t>(r + kSizeRow));
   }
+  StateVar& sizes = states.image_sizes.var(s);
   sizes.bytes.resize(kept.size() * sizeof(std::int64_t));
-  std::copy(kept.begin(), kept.end(), sizes.as<std::int64_t>().begin());
   sizes.shape[0] = static_cast<std::int64_t>(kept.size() / kSizeRow);
+  std::copy(kept.begin(), kept.end(), states.image_sizes.span(s).begin());
 }
 
-std::vector<double> spatial_distortion_terms(std::string_view metric, const State& s, std::int64_t norm_order,
-                                             std::int64_t window_size) {
-  auto sizes = s["image_sizes"].as<std::int64_t>();
+std::vector<double> spatial_distortion_terms(std::string_view metric, const SpatialDistortionStates& states,
+                                             const State& s, std::int64_t norm_order, std::int64_t window_size) {
+  auto sizes = states.image_sizes.span(s);
   for (std::size_t r = kSizeRow; r < sizes.size(); r += kSizeRow)
     if (!std::equal(sizes.begin(), sizes.begin() + kSizeRow, sizes.begin() + static_cast<std::ptrdiff_t>(r)))
       fail(metric, ": cannot score images of different sizes together (ms ", sizes[0], "x", sizes[1], ", preds ",
            sizes[2], "x", sizes[3], " and ms ", sizes[r], "x", sizes[r + 1], ", preds ", sizes[r + 2], "x",
            sizes[r + 3], ")");
-  const SummedMaps band = sum_maps(metric, s, "band_uqi");
+  const SummedMaps band = sum_maps(metric, states.band_uqi, s);
   if (window_size >= sizes[0] || window_size >= sizes[1])
     fail(metric, ": expected `window_size` to be smaller than dimension of `ms`, got window_size: ", window_size,
          " for ms of ", sizes[0], "x", sizes[1]);

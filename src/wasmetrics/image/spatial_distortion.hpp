@@ -15,6 +15,7 @@
 #include "wasmetrics/core/state.hpp"
 #include "wasmetrics/core/tensor.hpp"
 #include "wasmetrics/image/common.hpp"
+#include "wasmetrics/image/map_store.hpp"
 
 namespace wasmetrics::image {
 
@@ -26,14 +27,21 @@ std::vector<OptionSpec> spatial_distortion_options();
 // The checks of _spatial_distortion_index_update on (preds, ms, pan, pan_lr); pan_lr is required
 // here (without it TorchMetrics degrades `pan` through torchvision's resize, not reproduced).
 void check_pansharpening_inputs(std::string_view metric, std::span<const TensorView> in);
-void declare_spatial_distortion(State& s);
+// The states, in this order: the summed maps `band_uqi` ([C, 4, 1] per block: m1 sum, count, m2 sum,
+// count) and `image_sizes` (int64 cat [sizes, 4]: the distinct (ms h, ms w, H, W)).
+struct SpatialDistortionStates {
+  SummedMapStates band_uqi;
+  StateSlot<std::int64_t> image_sizes;
+};
+SpatialDistortionStates declare_spatial_distortion(StateLayout& layout);
 // Folds one checked batch (preds, ms, pan, pan_lr).
-void add_spatial_distortion(std::string_view metric, State& s, std::span<const TensorView> in);
+void add_spatial_distortion(std::string_view metric, const SpatialDistortionStates& states, State& s,
+                            std::span<const TensorView> in);
 // Call from merge_custom(): adds up the held per-band sums, keeps one row per distinct size.
-void compact_spatial_distortion(State& s);
+void compact_spatial_distortion(const SpatialDistortionStates& states, State& s);
 // Per band, |m1 - m2|^norm_order (to be reduced, then raised to 1 / norm_order).
-std::vector<double> spatial_distortion_terms(std::string_view metric, const State& s, std::int64_t norm_order,
-                                             std::int64_t window_size);
+std::vector<double> spatial_distortion_terms(std::string_view metric, const SpatialDistortionStates& states,
+                                             const State& s, std::int64_t norm_order, std::int64_t window_size);
 
 // The examples' batch: 2 images of 2 bands, preds/pan 24x24 and ms/pan_lr 12x12, float64, filled
 // with ((i a + b) mod m) / m patterns (the examples' docs give the Python that reproduces them).

@@ -21,27 +21,22 @@ class SpatialDistortionIndex final : public Metric {
         reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    image::declare_spatial_distortion(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_pansharpening_inputs(name(), in);
-    image::add_spatial_distortion(name(), s, in);
+    image::add_spatial_distortion(name(), states_, s, in);
   }
 
-  void merge_custom(State& into, const State&) const override { image::compact_spatial_distortion(into); }
+  void merge_custom(State& into, const State&) const override { image::compact_spatial_distortion(states_, into); }
 
   Result compute_state(const State& s) const override {
-    return Result(image::reduced_distortion(image::spatial_distortion_terms(name(), s, norm_order_, window_), reduce_,
-                                            norm_order_));
+    return Result(image::reduced_distortion(image::spatial_distortion_terms(name(), states_, s, norm_order_, window_),
+                                            reduce_, norm_order_));
   }
 
  private:
   std::int64_t norm_order_, window_;
   image::Reduce reduce_;
+  image::SpatialDistortionStates states_ = image::declare_spatial_distortion(state_layout());
 };
 
 }  // namespace

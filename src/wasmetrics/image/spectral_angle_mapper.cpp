@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/image/common.hpp"
 #include "wasmetrics/image/map_store.hpp"
 
@@ -17,17 +18,6 @@ class SpectralAngleMapper final : public Metric {
       : Metric(std::move(o)), reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (reduce_ == image::Reduce::none) {
-      image::declare_maps(s, "angles");
-    } else {
-      s.add("sum_sam", Reduction::sum, DType::float64, {});
-      s.add("numel", Reduction::sum, DType::int64, {});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_image_pair(name(), in[0], in[1]);
     if (in[0].shape[1] <= 1)
@@ -53,24 +43,29 @@ class SpectralAngleMapper final : public Metric {
         angles.data()[i * hw + k] = std::acos(cosine);
       }
     if (reduce_ == image::Reduce::none) {
-      image::append_maps(s, "angles", angles);
+      image::append_maps(maps_, s, angles);
       return;
     }
     double sum = 0;
     for (double a : angles) sum += a;
-    s["sum_sam"].as<double>()[0] = sum;
-    s["numel"].as<std::int64_t>()[0] = static_cast<std::int64_t>(angles.size());
+    sum_sam_.value(s) = sum;
+    numel_.value(s) = static_cast<std::int64_t>(angles.size());
   }
 
   Result compute_state(const State& s) const override {
-    if (reduce_ == image::Reduce::none) return Result(image::concat_maps(name(), s, "angles"));
-    const double sum = s["sum_sam"].as<double>()[0];
-    return Result::scalar(reduce_ == image::Reduce::sum ? sum
-                                                        : sum / static_cast<double>(s["numel"].as<std::int64_t>()[0]));
+    if (reduce_ == image::Reduce::none) return Result(image::concat_maps(name(), maps_, s));
+    const double sum = sum_sam_.value(s);
+    return Result::scalar(reduce_ == image::Reduce::sum ? sum : sum / count_at(numel_.var(s), 0));
   }
 
  private:
   image::Reduce reduce_;
+  // reduction none/null: the angle maps; else their sum and the pixel count
+  bool keep_maps_ = reduce_ == image::Reduce::none;
+  image::MapStates maps_ = keep_maps_ ? image::declare_maps(state_layout(), "angles") : image::MapStates();
+  StateSlot<double> sum_sam_ = keep_maps_ ? StateSlot<double>() : declare_state<double>("sum_sam", Reduction::sum, {});
+  StateSlot<std::int64_t> numel_ =
+      keep_maps_ ? StateSlot<std::int64_t>() : declare_state<std::int64_t>("numel", Reduction::sum, {});
 };
 
 }  // namespace

@@ -38,24 +38,28 @@ void add_band_uqi_sums(std::string_view metric, const xt::xarray<double>& x, DTy
 
 }  // namespace
 
-void declare_spectral_distortion(State& s) {
-  s.add("band_uqi_sums", Reduction::cat, DType::float64, {0});  // per batch: reference's, then fused C x C sums
-  s.add("batch_dims", Reduction::cat, DType::int64, {0, 4});    // per batch: C, H, W, images
+SpectralDistortionStates declare_spectral_distortion(StateLayout& layout) {
+  SpectralDistortionStates out;
+  out.band_uqi_sums = layout.add<double>("band_uqi_sums", Reduction::cat, {0});
+  out.batch_dims = layout.add<std::int64_t>("batch_dims", Reduction::cat, {0, 4});
+  return out;
 }
 
-void add_spectral_distortion(std::string_view metric, State& s, const TensorView& fused, const TensorView& reference) {
+void add_spectral_distortion(std::string_view metric, const SpectralDistortionStates& states, State& s,
+                             const TensorView& fused, const TensorView& reference) {
   const auto n = static_cast<std::size_t>(fused.shape[0]), c = static_cast<std::size_t>(fused.shape[1]);
   std::vector<double> sums(2 * c * c, 0.0);
   add_band_uqi_sums(metric, read_values(reference, reference.dtype), reference.dtype, n, c, sums.data());
   add_band_uqi_sums(metric, read_values(fused, fused.dtype), fused.dtype, n, c, sums.data() + c * c);
-  s["band_uqi_sums"].append(std::span<const double>(sums));
+  states.band_uqi_sums.append(s, std::span<const double>(sums));
   const std::vector<std::int64_t> dims{fused.shape[1], fused.shape[2], fused.shape[3], fused.shape[0]};
-  s["batch_dims"].append(std::span<const std::int64_t>(dims));
+  states.batch_dims.append(s, std::span<const std::int64_t>(dims));
 }
 
-double spectral_distortion(std::string_view metric, const State& s, std::int64_t p) {
-  auto dims = s["batch_dims"].as<std::int64_t>();
-  auto sums = s["band_uqi_sums"].as<double>();
+double spectral_distortion(std::string_view metric, const SpectralDistortionStates& states, const State& s,
+                           std::int64_t p) {
+  auto dims = states.batch_dims.span(s);
+  auto sums = states.band_uqi_sums.span(s);
   if (dims.empty()) fail(metric, ": compute() needs at least one update() first (no images to score)");
   const auto c = static_cast<std::size_t>(dims[0]);
   std::vector<double> total(2 * c * c, 0.0);

@@ -12,11 +12,19 @@
 
 namespace wasmetrics::image {
 
-void declare_spectral_distortion(State& s);
+// The states, in this order: per batch, `band_uqi_sums` (float64 cat: the reference's, then the
+// fused images' C x C sums) and `batch_dims` (int64 cat [batches, 4]: C, H, W, images).
+struct SpectralDistortionStates {
+  StateSlot<double> band_uqi_sums;
+  StateSlot<std::int64_t> batch_dims;
+};
+SpectralDistortionStates declare_spectral_distortion(StateLayout& layout);
 // Folds one batch: fused images [N, C, H, W] and the multispectral reference [N, C, h, w] (checked
 // by the caller: floating, one dtype, 4-D, same N and C).
-void add_spectral_distortion(std::string_view metric, State& s, const TensorView& fused, const TensorView& reference);
+void add_spectral_distortion(std::string_view metric, const SpectralDistortionStates& states, State& s,
+                             const TensorView& fused, const TensorView& reference);
 // (1 / (C (C - 1)) sum |m1 - m2|^p)^(1 / p) over everything folded in (C = 1: 0).
-double spectral_distortion(std::string_view metric, const State& s, std::int64_t p);
+double spectral_distortion(std::string_view metric, const SpectralDistortionStates& states, const State& s,
+                           std::int64_t p);
 
 }  // namespace wasmetrics::image

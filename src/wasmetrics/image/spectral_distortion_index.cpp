@@ -17,12 +17,6 @@ class SpectralDistortionIndex final : public Metric {
         reduce_(image::parse_reduction(name(), options().raw("reduction"))) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    image::declare_spectral_distortion(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_floating(name(), "preds", in[0]);
     if (in[0].dtype != in[1].dtype)
@@ -34,11 +28,11 @@ class SpectralDistortionIndex final : public Metric {
     if (in[0].shape[0] != in[1].shape[0] || in[0].shape[1] != in[1].shape[1])
       fail(name(), ": expected `preds` and `target` to have the same batch and channel sizes, got ",
            shape_str(in[0].shape), " and ", shape_str(in[1].shape));
-    image::add_spectral_distortion(name(), s, in[0], in[1]);
+    image::add_spectral_distortion(name(), states_, s, in[0], in[1]);
   }
 
   Result compute_state(const State& s) const override {
-    const double out = image::spectral_distortion(name(), s, p_);
+    const double out = image::spectral_distortion(name(), states_, s, p_);
     return Result(
         image::reduce_values({out}, reduce_ == image::Reduce::sum ? image::Reduce::sum : image::Reduce::mean));
   }
@@ -46,6 +40,7 @@ class SpectralDistortionIndex final : public Metric {
  private:
   std::int64_t p_;
   image::Reduce reduce_;
+  image::SpectralDistortionStates states_ = image::declare_spectral_distortion(state_layout());
 };
 
 }  // namespace

@@ -28,35 +28,41 @@ std::pair<xt::xarray<double>, xt::xarray<double>> read_pair(std::string_view met
   return {image::read_values(in[0], in[0].dtype), image::read_values(in[1], in[0].dtype)};
 }
 
-// Sum-or-list state of per-image values, as TorchMetrics keeps `similarity`.
-void declare_similarity(State& s, image::Reduce r) {
-  if (r == image::Reduce::none) {
-    s.add("similarity", Reduction::cat, DType::float64, {0});
-  } else {
-    s.add("similarity", Reduction::sum, DType::float64, {});
-  }
-  s.add("total", Reduction::sum, DType::float64, {});
+// Sum-or-list state of per-image values, as TorchMetrics keeps `similarity`, and the image count.
+struct SimilarityStates {
+  image::Reduce reduce = image::Reduce::mean;
+  StateSlot<double> similarity;  // reduction none: one value per image (cat); else their sum
+  StateSlot<double> total;
+};
+
+SimilarityStates declare_similarity(StateLayout& layout, image::Reduce r) {
+  SimilarityStates out;
+  out.reduce = r;
+  out.similarity = r == image::Reduce::none ? layout.add<double>("similarity", Reduction::cat, {0})
+                                            : layout.add<double>("similarity", Reduction::sum, {});
+  out.total = layout.add<double>("total", Reduction::sum, {});
+  return out;
 }
 
-void fold_similarity(State& s, image::Reduce r, const std::vector<double>& values) {
-  if (r == image::Reduce::none) {
-    s["similarity"].append(std::span<const double>(values));
+void fold_similarity(const SimilarityStates& states, State& s, const std::vector<double>& values) {
+  if (states.reduce == image::Reduce::none) {
+    states.similarity.append(s, std::span<const double>(values));
   } else {
     double sum = 0;
     for (double v : values) sum += v;
-    s["similarity"].as<double>()[0] = sum;
+    states.similarity.value(s) = sum;
   }
-  s["total"].as<double>()[0] = static_cast<double>(values.size());
+  states.total.value(s) = static_cast<double>(values.size());
 }
 
-Tensor similarity_result(std::string_view metric, const State& s, image::Reduce r) {
-  if (r == image::Reduce::none) {
+Tensor similarity_result(std::string_view metric, const SimilarityStates& states, const State& s) {
+  if (states.reduce == image::Reduce::none) {
     if (s.updates == 0) fail(metric, ": compute() needs at least one update() first (no values to concatenate)");
-    auto v = s["similarity"].as<double>();
+    auto v = states.similarity.span(s);
     return image::reduce_values(std::vector<double>(v.begin(), v.end()), image::Reduce::none);
   }
-  double sum = s["similarity"].as<double>()[0];
-  return Tensor::scalar(r == image::Reduce::sum ? sum : sum / s["total"].as<double>()[0]);
+  double sum = states.similarity.value(s);
+  return Tensor::scalar(states.reduce == image::Reduce::sum ? sum : sum / states.total.value(s));
 }
 
 class StructuralSimilarityIndexMeasure final : public Metric {
@@ -69,31 +75,23 @@ class StructuralSimilarityIndexMeasure final : public Metric {
         cs_(options().get_bool("return_contrast_sensitivity")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    declare_similarity(s, reduce_);
-    if (cs_) s.add("contrast_sensitivity", Reduction::cat, DType::float64, {0});
-    if (full_) image::declare_maps(s, "image");
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto [p, t] = read_pair(name(), in);
     image::SsimBatch b = image::ssim_batch(name(), std::move(p), std::move(t), in[0].dtype, params_, cs_, full_);
-    fold_similarity(s, reduce_, b.ssim);
-    if (cs_) s["contrast_sensitivity"].append(std::span<const double>(b.cs));
-    if (full_) image::append_maps(s, "image", b.map);
+    fold_similarity(similarity_, s, b.ssim);
+    if (cs_) contrast_sensitivity_.append(s, std::span<const double>(b.cs));
+    if (full_) image::append_maps(image_, s, b.map);
   }
 
   Result compute_state(const State& s) const override {
-    Result ssim(similarity_result(name(), s, reduce_));
+    Result ssim(similarity_result(name(), similarity_, s));
     if (cs_) {
-      auto v = s["contrast_sensitivity"].as<double>();
+      auto v = contrast_sensitivity_.span(s);
       return Result::dict({{"ssim", ssim},
                            {"contrast_sensitivity",
                             image::reduce_values(std::vector<double>(v.begin(), v.end()), image::Reduce::none)}});
     }
-    if (full_) return Result::dict({{"ssim", ssim}, {"image", image::concat_maps(name(), s, "image")}});
+    if (full_) return Result::dict({{"ssim", ssim}, {"image", image::concat_maps(name(), image_, s)}});
     return ssim;
   }
 
@@ -101,6 +99,10 @@ class StructuralSimilarityIndexMeasure final : public Metric {
   image::SsimParams params_;
   image::Reduce reduce_;
   bool full_, cs_;
+  SimilarityStates similarity_ = declare_similarity(state_layout(), reduce_);
+  StateSlot<double> contrast_sensitivity_ =
+      cs_ ? declare_state<double>("contrast_sensitivity", Reduction::cat, {0}) : StateSlot<double>();
+  image::MapStates image_ = full_ ? image::declare_maps(state_layout(), "image") : image::MapStates();
 };
 
 class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
@@ -119,12 +121,6 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    declare_similarity(s, reduce_);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     auto [p, t] = read_pair(name(), in);
     const std::size_t spatial = p.dimension() - 2;
@@ -166,10 +162,10 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
         if (normalize_ == "simple") v = (v + 1.0) / 2.0;
         values[i] *= std::pow(v, betas_[k]);
       }
-    fold_similarity(s, reduce_, values);
+    fold_similarity(similarity_, s, values);
   }
 
-  Result compute_state(const State& s) const override { return similarity_result(name(), s, reduce_); }
+  Result compute_state(const State& s) const override { return similarity_result(name(), similarity_, s); }
 
  private:
   // F.avg_pool2d(x, 2) / avg_pool3d(x, 2): the mean of each 2x2 (2x2x2) block, odd edges dropped.
@@ -202,6 +198,7 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
   image::Reduce reduce_;
   std::vector<double> betas_;
   std::string normalize_;
+  SimilarityStates similarity_ = declare_similarity(state_layout(), reduce_);
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/image/common.hpp"
 
 namespace wasmetrics {
@@ -16,19 +17,15 @@ class TotalVariation final : public Metric {
     const Json& r = options().raw("reduction");
     per_image_ = r.is_null() || r.get<std::string>() == "none";
     mean_ = !per_image_ && r.get<std::string>() == "mean";
+    // per image (reduction none/null) or summed, then the image count
+    if (per_image_)
+      score_list_ = declare_state<double>("score_list", Reduction::cat, {0});
+    else
+      score_ = declare_state<double>("score", Reduction::sum, {});
+    num_elements_ = declare_state<std::int64_t>("num_elements", Reduction::sum, {});
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (per_image_)
-      s.add("score_list", Reduction::cat, DType::float64, {0});
-    else
-      s.add("score", Reduction::sum, DType::float64, {});
-    s.add("num_elements", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& img = in[0];
     if (img.ndim() != 4) fail(name(), ": expected `img` to be a 4-D tensor [N, C, H, W], got ", shape_str(img.shape));
@@ -50,27 +47,29 @@ class TotalVariation final : public Metric {
       scores[i] = sum;
     }
     if (per_image_) {
-      s["score_list"].append(std::span<const double>(scores));
+      score_list_.append(s, std::span<const double>(scores));
     } else {
       double total = 0;
       for (double v : scores) total += v;
-      s["score"].as<double>()[0] = total;
+      score_.value(s) = total;
     }
-    s["num_elements"].as<std::int64_t>()[0] = static_cast<std::int64_t>(n);
+    num_elements_.value(s) = static_cast<std::int64_t>(n);
   }
 
   Result compute_state(const State& s) const override {
     if (per_image_) {
       if (s.updates == 0) fail(name(), ": compute() needs at least one update() first (no values to concatenate)");
-      auto v = s["score_list"].as<double>();
+      auto v = score_list_.span(s);
       return Result::squeezed(Tensor::vector(std::vector<double>(v.begin(), v.end())));
     }
-    const double score = s["score"].as<double>()[0];
-    return Result::scalar(mean_ ? score / static_cast<double>(s["num_elements"].as<std::int64_t>()[0]) : score);
+    const double score = score_.value(s);
+    return Result::scalar(mean_ ? score / count_at(num_elements_.var(s), 0) : score);
   }
 
  private:
   bool per_image_ = false, mean_ = false;
+  StateSlot<double> score_list_, score_;  // declared in the constructor, after the reduction is read
+  StateSlot<std::int64_t> num_elements_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 // count (16 bytes); with reduction none/null the cropped maps as float32 (TorchMetrics keeps both
 // inputs and filters them at compute()).
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/image/common.hpp"
 #include "wasmetrics/image/map_store.hpp"
 #include "wasmetrics/image/uqi_core.hpp"
@@ -22,44 +23,38 @@ class UniversalImageQualityIndex final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (reduce_ == image::Reduce::none) {
-      image::declare_maps(s, "uqi");
-    } else {
-      s.add("sum_uqi", Reduction::sum, DType::float64, {});
-      s.add("numel", Reduction::sum, DType::int64, {});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     image::check_image_pair(name(), in[0], in[1]);
     const xt::xarray<double> cropped =
         image::uqi_map(name(), image::read_values(in[0], in[0].dtype), image::read_values(in[1], in[1].dtype), kernel_,
                        sigma_, in[0].dtype);
     if (reduce_ == image::Reduce::none) {
-      image::append_maps(s, "uqi", cropped);
+      image::append_maps(maps_, s, cropped);
       return;
     }
     double sum = 0;
     for (double v : cropped) sum += v;
-    s["sum_uqi"].as<double>()[0] = sum;
+    sum_uqi_.value(s) = sum;
     const auto& sh = in[0].shape;
-    s["numel"].as<std::int64_t>()[0] = sh[0] * sh[1] * (sh[2] - kernel_[0] + 1) * (sh[3] - kernel_[1] + 1);
+    numel_.value(s) = sh[0] * sh[1] * (sh[2] - kernel_[0] + 1) * (sh[3] - kernel_[1] + 1);
   }
 
   Result compute_state(const State& s) const override {
-    if (reduce_ == image::Reduce::none) return Result(image::concat_maps(name(), s, "uqi"));
-    const double sum = s["sum_uqi"].as<double>()[0];
-    return Result::scalar(reduce_ == image::Reduce::sum ? sum
-                                                        : sum / static_cast<double>(s["numel"].as<std::int64_t>()[0]));
+    if (reduce_ == image::Reduce::none) return Result(image::concat_maps(name(), maps_, s));
+    const double sum = sum_uqi_.value(s);
+    return Result::scalar(reduce_ == image::Reduce::sum ? sum : sum / count_at(numel_.var(s), 0));
   }
 
  private:
   image::Reduce reduce_;
   std::vector<std::int64_t> kernel_;
   std::vector<double> sigma_;
+  // reduction none/null: the maps; else their sum and TorchMetrics' divisor
+  bool keep_maps_ = reduce_ == image::Reduce::none;
+  image::MapStates maps_ = keep_maps_ ? image::declare_maps(state_layout(), "uqi") : image::MapStates();
+  StateSlot<double> sum_uqi_ = keep_maps_ ? StateSlot<double>() : declare_state<double>("sum_uqi", Reduction::sum, {});
+  StateSlot<std::int64_t> numel_ =
+      keep_maps_ ? StateSlot<std::int64_t>() : declare_state<std::int64_t>("numel", Reduction::sum, {});
 };
 
 }  // namespace

@@ -19,13 +19,6 @@ class VisualInformationFidelity final : public Metric {
       : Metric(std::move(o)), sigma_n_sq_(options().get_number("sigma_n_sq")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("vif_score", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_floating(name(), "preds", in[0]);
     require_same_shape(name(), "preds", in[0], "target", in[1]);
@@ -44,13 +37,11 @@ class VisualInformationFidelity final : public Metric {
       for (std::size_t ch = 0; ch < c; ++ch) mean += vif[i * c + ch];
       sum += mean / static_cast<double>(c);
     }
-    s["vif_score"].as<double>()[0] = sum;
-    s["total"].as<double>()[0] = static_cast<double>(n);
+    vif_score_.value(s) = sum;
+    total_.value(s) = static_cast<double>(n);
   }
 
-  Result compute_state(const State& s) const override {
-    return Result::scalar(s["vif_score"].as<double>()[0] / s["total"].as<double>()[0]);
-  }
+  Result compute_state(const State& s) const override { return Result::scalar(vif_score_.value(s) / total_.value(s)); }
 
  private:
   // VIF of each plane of [P, H, W] (_vif_per_channel).
@@ -100,6 +91,8 @@ class VisualInformationFidelity final : public Metric {
   }
 
   double sigma_n_sq_;
+  StateSlot<double> vif_score_ = declare_state<double>("vif_score", Reduction::sum, {});
+  StateSlot<double> total_ = declare_state<double>("total", Reduction::sum, {});
 };
 
 }  // namespace

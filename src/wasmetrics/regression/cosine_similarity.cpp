@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/common.hpp"
 
 namespace wasmetrics {
@@ -19,17 +20,6 @@ class CosineSimilarity final : public Metric {
         reduction_(options().is_null("reduction") ? std::string("none") : options().get_string("reduction")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (reduction_ == "none") {
-      s.add("similarity", Reduction::cat, DType::float64, {0});
-    } else {
-      s.add("similarity_sum", Reduction::sum, DType::float64, {});
-      s.add("total", Reduction::sum, DType::int64, {});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& target = in[1];
@@ -48,29 +38,37 @@ class CosineSimilarity final : public Metric {
     });
     std::vector<double> sim(rows);
     for (std::size_t r = 0; r < rows; ++r) sim[r] = dot[r] / (std::sqrt(pp[r]) * std::sqrt(tt[r]));
-    if (reduction_ == "none") {
-      s["similarity"].append(std::span<const double>(sim));
+    if (keep_rows_) {
+      similarity_.append(s, std::span<const double>(sim));
     } else {
       double sum = 0;
       for (double v : sim) sum += v;
-      s["similarity_sum"].as<double>()[0] = sum;
-      s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(rows);
+      similarity_sum_.value(s) = sum;
+      total_.value(s) = static_cast<std::int64_t>(rows);
     }
   }
 
   Result compute_state(const State& s) const override {
     regression::require_updated(name(), s);
-    if (reduction_ == "none") {
-      auto v = s["similarity"].as<double>();
+    if (keep_rows_) {
+      auto v = similarity_.span(s);
       return Result::squeezed(Tensor::vector(std::vector<double>(v.begin(), v.end())));
     }
-    const double sum = s["similarity_sum"].as<double>()[0];
+    const double sum = similarity_sum_.value(s);
     if (reduction_ == "sum") return Result::scalar(sum);
-    return Result::scalar(sum / static_cast<double>(s["total"].as<std::int64_t>()[0]));
+    return Result::scalar(sum / count_at(total_.var(s), 0));
   }
 
  private:
   std::string reduction_;
+  bool keep_rows_ = reduction_ == "none";
+  // reduction none: the per-row similarities; else their sum and the row count
+  StateSlot<double> similarity_ =
+      keep_rows_ ? declare_state<double>("similarity", Reduction::cat, {0}) : StateSlot<double>();
+  StateSlot<double> similarity_sum_ =
+      keep_rows_ ? StateSlot<double>() : declare_state<double>("similarity_sum", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ =
+      keep_rows_ ? StateSlot<std::int64_t>() : declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -18,20 +19,17 @@ class CriticalSuccessIndex final : public Metric {
       keep_ = options().get_int("keep_sequence_dim");
       if (keep_ < 0) fail(name(), ": `keep_sequence_dim` must be a non-negative integer, got ", keep_);
     }
+    // three int64 counts, or with keep_sequence_dim three vectors concatenated per update()
+    auto declare = [&](const char* state) {
+      return keep_ < 0 ? declare_state<std::int64_t>(state, Reduction::sum, {})
+                       : declare_state<std::int64_t>(state, Reduction::cat, {0});
+    };
+    hits_ = declare("hits");
+    misses_ = declare("misses");
+    false_alarms_ = declare("false_alarms");
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    for (const char* k : {"hits", "misses", "false_alarms"}) {
-      if (keep_ < 0)
-        s.add(k, Reduction::sum, DType::int64, {});
-      else
-        s.add(k, Reduction::cat, DType::int64, {0});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     const TensorView& p = in[0];
@@ -53,24 +51,26 @@ class CriticalSuccessIndex final : public Metric {
       false_alarms[k] += pe[i] && !te[i];
     }
     if (keep_ < 0) {
-      s["hits"].as<std::int64_t>()[0] = hits[0];
-      s["misses"].as<std::int64_t>()[0] = misses[0];
-      s["false_alarms"].as<std::int64_t>()[0] = false_alarms[0];
+      hits_.value(s) = hits[0];
+      misses_.value(s) = misses[0];
+      false_alarms_.value(s) = false_alarms[0];
       return;
     }
-    s["hits"].append(std::span<const std::int64_t>(hits));
-    s["misses"].append(std::span<const std::int64_t>(misses));
-    s["false_alarms"].append(std::span<const std::int64_t>(false_alarms));
+    hits_.append(s, std::span<const std::int64_t>(hits));
+    misses_.append(s, std::span<const std::int64_t>(misses));
+    false_alarms_.append(s, std::span<const std::int64_t>(false_alarms));
   }
 
   Result compute_state(const State& s) const override {
-    auto h = s["hits"].as<std::int64_t>(), m = s["misses"].as<std::int64_t>(), f = s["false_alarms"].as<std::int64_t>();
+    // counts_of: a blob may hold the counts as float64 (core/weighted_state.hpp), the same values
+    const std::vector<double> h = counts_of(hits_.var(s)), m = counts_of(misses_.var(s)),
+                              f = counts_of(false_alarms_.var(s));
     if (keep_ >= 0 && s.updates == 0)
       fail(name(), ": compute() needs at least one update() first (no values to concatenate)");
     std::vector<double> out(h.size());
     for (std::size_t i = 0; i < h.size(); ++i) {
-      const auto denom = h[i] + m[i] + f[i];
-      out[i] = denom == 0 ? 0.0 : static_cast<double>(h[i]) / static_cast<double>(denom);
+      const double denom = h[i] + m[i] + f[i];
+      out[i] = denom == 0 ? 0.0 : h[i] / denom;
     }
     if (keep_ < 0) return Result::scalar(out[0]);
     return Result::squeezed(Tensor::vector(std::move(out)));
@@ -93,6 +93,7 @@ class CriticalSuccessIndex final : public Metric {
 
   double threshold_;
   std::int64_t keep_ = -1;
+  StateSlot<std::int64_t> hits_, misses_, false_alarms_;  // declared in the constructor, after keep_
 };
 
 }  // namespace

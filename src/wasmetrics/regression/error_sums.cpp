@@ -1,11 +1,13 @@
 #include "wasmetrics/regression/error_sums.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xreducer.hpp>
 
 #include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/core/state_tensor.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/kernels/regression_sums.hpp"
 #include "wasmetrics/regression/common.hpp"
@@ -13,8 +15,15 @@
 
 namespace wasmetrics::regression {
 
-void add_error_sums(std::string_view metric, State& s, std::span<const TensorView> in, std::int64_t num_outputs,
-                    ErrorKind kind, const char* sum_state) {
+ErrorSumStates declare_error_sums(StateLayout& layout, std::string sum_name, std::int64_t num_outputs) {
+  ErrorSumStates out;
+  out.sums = layout.add<double>(std::move(sum_name), Reduction::sum, {num_outputs});
+  out.total = layout.add<std::int64_t>("total", Reduction::sum, {});
+  return out;
+}
+
+void add_error_sums(std::string_view metric, const ErrorSumStates& states, State& s, std::span<const TensorView> in,
+                    std::int64_t num_outputs, ErrorKind kind) {
   const TensorView& preds = in[0];
   const TensorView& target = in[1];
   require_same_shape(metric, "preds", preds, "target", target);
@@ -25,11 +34,12 @@ void add_error_sums(std::string_view metric, State& s, std::span<const TensorVie
     // weighted: sum w·err and the total weight (every element of a row weighs the row's weight)
     promote_counts_to_float64(s);  // total: the sum of the weights (core/weighted_state.hpp)
     auto err = [squared](double d) { return squared ? d * d : std::fabs(d); };
-    add_weighted_errors(metric, preds, target, *w, num_outputs, s[sum_state].as<double>(), s["total"].as<double>()[0],
-                        err);
+    // total is float64 now: its slot is typed int64 as declared, so it is reached through its StateVar
+    add_weighted_errors(metric, preds, target, *w, num_outputs, states.sums.span(s),
+                        states.total.var(s).as<double>()[0], err);
     return;
   }
-  auto sums = s[sum_state].as<double>();
+  auto sums = states.sums.span(s);
   const auto k = static_cast<std::size_t>(num_outputs);
   // One output over float buffers is the hot path (bench W5): the SIMD kernels, several
   // accumulators. Anything else is an xtensor reduction over rows, in row order per output.
@@ -41,10 +51,10 @@ void add_error_sums(std::string_view metric, State& s, std::span<const TensorVie
       const auto diff = xt::cast<double>(P) - xt::cast<double>(T);
       const xt::xtensor<double, 1> per_output = squared ? xt::xtensor<double, 1>(xt::sum(xt::square(diff), {0}))
                                                         : xt::xtensor<double, 1>(xt::sum(xt::abs(diff), {0}));
-      xt::adapt(sums.data(), k, xt::no_ownership(), XtShape{k}) += per_output;
+      states.sums.tensor(s) += per_output;
     });
   }
-  s["total"].as<std::int64_t>()[0] += rows;
+  states.total.value(s) += rows;
 }
 
 }  // namespace wasmetrics::regression

@@ -21,12 +21,6 @@ class ExplainedVariance final : public Metric {
   explicit ExplainedVariance(Options o) : Metric(std::move(o)), multioutput_(options().get_string("multioutput")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    regression::add_moment_rows(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     const auto k = static_cast<std::size_t>(regression::outputs_of(name(), in[0]));
@@ -34,18 +28,20 @@ class ExplainedVariance final : public Metric {
     if (const TensorView* w = sample_weight_of(in)) {
       // weighted means and variances (scikit-learn's sample_weight); n is the sum of the weights
       const std::vector<double> wv = read_sample_weight(name(), *w, in[0].shape[0]);
-      regression::append_moment_rows(s, regression::weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
+      regression::append_moment_rows(moment_rows_, s,
+                                     regression::weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
       return;
     }
-    regression::append_moment_rows(s, regression::batch_moments(in[0], in[1], k, kernels::PairForm::residual));
+    regression::append_moment_rows(moment_rows_, s,
+                                   regression::batch_moments(in[0], in[1], k, kernels::PairForm::residual));
   }
 
   void merge_custom(State& into, const State& from) const override {
-    regression::prepare_moment_rows_merge(name(), into, from);
+    regression::prepare_moment_rows_merge(name(), moment_rows_, into, from);
   }
 
   Result compute_state(const State& s) const override {
-    const std::vector<Moments> m = regression::combine_moment_rows(name(), s);
+    const std::vector<Moments> m = regression::combine_moment_rows(name(), moment_rows_, s);
     if (m.empty()) return Result::scalar(std::nan(""));  // no update: 0/0 as TorchMetrics
     const std::size_t k = m.size();
     std::vector<double> score(k), denominator(k);
@@ -73,6 +69,7 @@ class ExplainedVariance final : public Metric {
 
  private:
   std::string multioutput_;
+  regression::MomentRowsSlot moment_rows_ = regression::declare_moment_rows(state_layout());
 };
 
 }  // namespace

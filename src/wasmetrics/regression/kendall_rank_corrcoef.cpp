@@ -128,24 +128,17 @@ class KendallRankCorrCoef final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("preds", Reduction::cat, DType::float64, {0, num_outputs_});
-    s.add("target", Reduction::cat, DType::float64, {0, num_outputs_});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     regression::rows_for_outputs(name(), in[0], num_outputs_);
-    s["preds"].append(std::span<const double>(to_doubles(in[0])));
-    s["target"].append(std::span<const double>(to_doubles(in[1])));
+    preds_.append(s, std::span<const double>(to_doubles(in[0])));
+    target_.append(s, std::span<const double>(to_doubles(in[1])));
   }
 
   Result compute_state(const State& s) const override {
     regression::require_updated(name(), s);
-    auto p = s["preds"].as<double>();
-    auto t = s["target"].as<double>();
+    auto p = preds_.span(s);
+    auto t = target_.span(s);
     const auto k = static_cast<std::size_t>(num_outputs_);
     const std::size_t rows = p.size() / k;
     Tensor tau, p_value;
@@ -200,6 +193,8 @@ class KendallRankCorrCoef final : public Metric {
   bool t_test_;
   std::string alternative_;
   std::int64_t num_outputs_;
+  StateSlot<double> preds_ = declare_state<double>("preds", Reduction::cat, {0, num_outputs_});
+  StateSlot<double> target_ = declare_state<double>("target", Reduction::cat, {0, num_outputs_});
 };
 
 }  // namespace

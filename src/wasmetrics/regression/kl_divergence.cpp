@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/common.hpp"
 
 namespace wasmetrics {
@@ -21,16 +22,6 @@ class KLDivergence final : public Metric {
         sum_(!keep_rows_ && options().get_string("reduction") == "sum") {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (keep_rows_)
-      s.add("measures", Reduction::cat, DType::float64, {0});
-    else
-      s.add("measures", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& p = in[0];
     const TensorView& q = in[1];
@@ -56,29 +47,33 @@ class KLDivergence final : public Metric {
       });
     }
     if (keep_rows_) {
-      s["measures"].append(std::span<const double>(measures));
+      measures_.append(s, std::span<const double>(measures));
     } else {
       double total = 0;
       for (double m : measures) total += m;
-      s["measures"].as<double>()[0] = total;
-      s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(rows);
+      measures_.value(s) = total;
+      total_.value(s) = static_cast<std::int64_t>(rows);
     }
   }
 
   Result compute_state(const State& s) const override {
-    auto m = s["measures"].as<double>();
+    auto m = measures_.span(s);
     if (keep_rows_) {
       regression::require_updated(name(), s);
       return Result::squeezed(Tensor::vector(std::vector<double>(m.begin(), m.end())));
     }
     if (sum_) return Result::scalar(m[0]);
-    return Result::scalar(m[0] / static_cast<double>(s["total"].as<std::int64_t>()[0]));
+    return Result::scalar(m[0] / count_at(total_.var(s), 0));
   }
 
  private:
   bool log_prob_;
   bool keep_rows_;
   bool sum_;
+  // reduction none: every row's value; else their sum (with the row count either way)
+  StateSlot<double> measures_ = keep_rows_ ? declare_state<double>("measures", Reduction::cat, {0})
+                                           : declare_state<double>("measures", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/common.hpp"
 
 namespace wasmetrics {
@@ -15,29 +16,22 @@ class LogCoshError final : public Metric {
   explicit LogCoshError(Options o) : Metric(std::move(o)), num_outputs_(options().get_int("num_outputs")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sum_log_cosh_error", Reduction::sum, DType::float64, {num_outputs_});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     const std::int64_t rows = regression::rows_for_outputs(name(), in[0], num_outputs_);
-    auto sums = s["sum_log_cosh_error"].as<double>();
+    auto sums = sum_log_cosh_error_.span(s);
     const auto k = static_cast<std::size_t>(num_outputs_);
     static const double kLog2 = std::log(2.0);
     regression::for_each_pair(in[0], in[1], [&](std::size_t i, double p, double t) {
       const double a = std::fabs(p - t);
       sums[i % k] += a + std::log1p(std::exp(-2.0 * a)) - kLog2;
     });
-    s["total"].as<std::int64_t>()[0] = rows;
+    total_.value(s) = rows;
   }
 
   Result compute_state(const State& s) const override {
-    auto sums = s["sum_log_cosh_error"].as<double>();
-    const double n = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    auto sums = sum_log_cosh_error_.span(s);
+    const double n = count_at(total_.var(s), 0);
     Tensor out;
     out.shape = {num_outputs_};
     for (double v : sums) out.data.push_back(v / n);
@@ -46,6 +40,8 @@ class LogCoshError final : public Metric {
 
  private:
   std::int64_t num_outputs_;
+  StateSlot<double> sum_log_cosh_error_ = declare_state<double>("sum_log_cosh_error", Reduction::sum, {num_outputs_});
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 }  // namespace

@@ -15,20 +15,13 @@ class MeanAbsoluteError final : public Metric {
   explicit MeanAbsoluteError(Options o) : Metric(std::move(o)), num_outputs_(options().get_int("num_outputs")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sum_abs_error", Reduction::sum, DType::float64, {num_outputs_});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
-    regression::add_error_sums(name(), s, in, num_outputs_, regression::ErrorKind::absolute, "sum_abs_error");
+    regression::add_error_sums(name(), states_, s, in, num_outputs_, regression::ErrorKind::absolute);
   }
 
   Result compute_state(const State& s) const override {
-    auto sae = s["sum_abs_error"].as<double>();
-    const double n = count_at(s["total"], 0);
+    auto sae = states_.sums.span(s);
+    const double n = count_at(states_.total.var(s), 0);
     Tensor out;
     out.shape = {num_outputs_};
     for (double v : sae) out.data.push_back(v / n);
@@ -37,6 +30,7 @@ class MeanAbsoluteError final : public Metric {
 
  private:
   std::int64_t num_outputs_;
+  regression::ErrorSumStates states_ = regression::declare_error_sums(state_layout(), "sum_abs_error", num_outputs_);
 };
 
 }  // namespace

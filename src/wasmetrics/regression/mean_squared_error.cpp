@@ -17,20 +17,13 @@ class MeanSquaredError final : public Metric {
       : Metric(std::move(o)), squared_(options().get_bool("squared")), num_outputs_(options().get_int("num_outputs")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sum_squared_error", Reduction::sum, DType::float64, {num_outputs_});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
-    regression::add_error_sums(name(), s, in, num_outputs_, regression::ErrorKind::squared, "sum_squared_error");
+    regression::add_error_sums(name(), states_, s, in, num_outputs_, regression::ErrorKind::squared);
   }
 
   Result compute_state(const State& s) const override {
-    auto sse = s["sum_squared_error"].as<double>();
-    const double n = count_at(s["total"], 0);
+    auto sse = states_.sums.span(s);
+    const double n = count_at(states_.total.var(s), 0);
     Tensor out;
     out.shape = {num_outputs_};
     for (double v : sse) out.data.push_back(squared_ ? v / n : std::sqrt(v / n));
@@ -40,6 +33,8 @@ class MeanSquaredError final : public Metric {
  private:
   bool squared_;
   std::int64_t num_outputs_;
+  regression::ErrorSumStates states_ =
+      regression::declare_error_sums(state_layout(), "sum_squared_error", num_outputs_);
 };
 
 }  // namespace

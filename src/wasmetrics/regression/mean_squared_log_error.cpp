@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/common.hpp"
 
 namespace wasmetrics {
@@ -13,13 +14,6 @@ class MeanSquaredLogError final : public Metric {
   using Metric::Metric;
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sum_squared_log_error", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     double sum = 0;
@@ -27,14 +21,17 @@ class MeanSquaredLogError final : public Metric {
       const double d = std::log1p(p) - std::log1p(t);
       sum += d * d;
     });
-    s["sum_squared_log_error"].as<double>()[0] = sum;
-    s["total"].as<std::int64_t>()[0] = in[1].numel();
+    sum_squared_log_error_.value(s) = sum;
+    total_.value(s) = in[1].numel();
   }
 
   Result compute_state(const State& s) const override {
-    return Result::scalar(s["sum_squared_log_error"].as<double>()[0] /
-                          static_cast<double>(s["total"].as<std::int64_t>()[0]));
+    return Result::scalar(sum_squared_log_error_.value(s) / count_at(total_.var(s), 0));
   }
+
+ private:
+  StateSlot<double> sum_squared_log_error_ = declare_state<double>("sum_squared_log_error", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 }  // namespace

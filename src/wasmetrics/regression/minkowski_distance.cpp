@@ -17,26 +17,21 @@ class MinkowskiDistance final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("minkowski_dist_sum", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "targets", in[1]);
     double sum = 0;
     regression::for_each_pair(in[0], in[1],
                               [&](std::size_t, double p, double t) { sum += std::pow(std::fabs(p - t), p_); });
-    s["minkowski_dist_sum"].as<double>()[0] = sum;
+    minkowski_dist_sum_.value(s) = sum;
   }
 
   Result compute_state(const State& s) const override {
-    return Result::scalar(std::pow(s["minkowski_dist_sum"].as<double>()[0], 1.0 / p_));
+    return Result::scalar(std::pow(minkowski_dist_sum_.value(s), 1.0 / p_));
   }
 
  private:
   double p_ = 0;
+  StateSlot<double> minkowski_dist_sum_ = declare_state<double>("minkowski_dist_sum", Reduction::sum, {});
 };
 
 }  // namespace

@@ -21,12 +21,6 @@ class CorrelationBase : public Metric {
   explicit CorrelationBase(Options o) : Metric(std::move(o)), num_outputs_(options().get_int("num_outputs")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    regression::add_moment_states(s, num_outputs_);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     // TorchMetrics' first update takes preds.mean(0), which torch refuses for integer tensors.
     require_floating(name(), "preds", in[0]);
@@ -35,15 +29,15 @@ class CorrelationBase : public Metric {
     regression::rows_for_outputs(name(), in[0], num_outputs_);
     auto m =
         regression::batch_moments(in[0], in[1], static_cast<std::size_t>(num_outputs_), kernels::PairForm::identity);
-    regression::store_all_moments(s, m);
+    moments_.store_all(s, m);
   }
 
-  void merge_custom(State& into, const State& from) const override { regression::merge_moment_states(into, from); }
+  void merge_custom(State& into, const State& from) const override { moments_.merge(into, from); }
 
   Result compute_state(const State& s) const override {
     Tensor out;
     out.shape = {num_outputs_};
-    for (const Moments& m : regression::all_moments(s)) out.data.push_back(value(m));
+    for (const Moments& m : moments_.all(s)) out.data.push_back(value(m));
     return Result::squeezed(std::move(out));
   }
 
@@ -55,6 +49,7 @@ class CorrelationBase : public Metric {
   }
 
   std::int64_t num_outputs_;
+  regression::MomentStates moments_ = regression::declare_moment_states(state_layout(), num_outputs_);
 };
 
 class PearsonCorrCoef final : public CorrelationBase {

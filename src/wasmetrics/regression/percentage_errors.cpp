@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/common.hpp"
 
 namespace wasmetrics {
@@ -23,18 +24,6 @@ class PercentageError final : public Metric {
   PercentageError(Options o, Kind kind) : Metric(std::move(o)), kind_(kind) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (kind_ == Kind::wmape) {
-      s.add("sum_abs_error", Reduction::sum, DType::float64, {});
-      s.add("sum_scale", Reduction::sum, DType::float64, {});
-    } else {
-      s.add("sum_abs_per_error", Reduction::sum, DType::float64, {});
-      s.add("total", Reduction::sum, DType::int64, {});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& target = in[1];
@@ -60,23 +49,30 @@ class PercentageError final : public Metric {
         break;
     }
     if (kind_ == Kind::wmape) {
-      s["sum_abs_error"].as<double>()[0] = a;
-      s["sum_scale"].as<double>()[0] = b;
+      sum_abs_error_.value(s) = a;
+      sum_scale_.value(s) = b;
     } else {
-      s["sum_abs_per_error"].as<double>()[0] = a;
-      s["total"].as<std::int64_t>()[0] = target.numel();
+      sum_abs_per_error_.value(s) = a;
+      total_.value(s) = target.numel();
     }
   }
 
   Result compute_state(const State& s) const override {
-    if (kind_ == Kind::wmape)
-      return Result::scalar(s["sum_abs_error"].as<double>()[0] / clamp_min(s["sum_scale"].as<double>()[0], kEpsilon));
-    return Result::scalar(s["sum_abs_per_error"].as<double>()[0] /
-                          static_cast<double>(s["total"].as<std::int64_t>()[0]));
+    if (kind_ == Kind::wmape) return Result::scalar(sum_abs_error_.value(s) / clamp_min(sum_scale_.value(s), kEpsilon));
+    return Result::scalar(sum_abs_per_error_.value(s) / count_at(total_.var(s), 0));
   }
 
  private:
   Kind kind_;
+  // WMAPE: the sums of |p - t| and |t|; MAPE, SMAPE: the sum of the per-element errors and their count
+  bool wmape_ = kind_ == Kind::wmape;
+  StateSlot<double> sum_abs_error_ =
+      wmape_ ? declare_state<double>("sum_abs_error", Reduction::sum, {}) : StateSlot<double>();
+  StateSlot<double> sum_scale_ = wmape_ ? declare_state<double>("sum_scale", Reduction::sum, {}) : StateSlot<double>();
+  StateSlot<double> sum_abs_per_error_ =
+      wmape_ ? StateSlot<double>() : declare_state<double>("sum_abs_per_error", Reduction::sum, {});
+  StateSlot<std::int64_t> total_ =
+      wmape_ ? StateSlot<std::int64_t>() : declare_state<std::int64_t>("total", Reduction::sum, {});
 };
 
 std::vector<InputSpec> inputs() {

@@ -27,12 +27,6 @@ class R2Score final : public Metric {
         multioutput_(options().get_string("multioutput")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    regression::add_moment_rows(s);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     const auto k = static_cast<std::size_t>(regression::outputs_of(name(), in[0]));
@@ -40,18 +34,20 @@ class R2Score final : public Metric {
     if (const TensorView* w = sample_weight_of(in)) {
       // weighted means and variances (scikit-learn's sample_weight); n is the sum of the weights
       const std::vector<double> wv = read_sample_weight(name(), *w, in[0].shape[0]);
-      regression::append_moment_rows(s, regression::weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
+      regression::append_moment_rows(moment_rows_, s,
+                                     regression::weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
       return;
     }
-    regression::append_moment_rows(s, regression::batch_moments(in[0], in[1], k, kernels::PairForm::residual));
+    regression::append_moment_rows(moment_rows_, s,
+                                   regression::batch_moments(in[0], in[1], k, kernels::PairForm::residual));
   }
 
   void merge_custom(State& into, const State& from) const override {
-    regression::prepare_moment_rows_merge(name(), into, from);
+    regression::prepare_moment_rows_merge(name(), moment_rows_, into, from);
   }
 
   Result compute_state(const State& s) const override {
-    const std::vector<Moments> m = regression::combine_moment_rows(name(), s);
+    const std::vector<Moments> m = regression::combine_moment_rows(name(), moment_rows_, s);
     const double n = m.empty() ? 0.0 : m[0].n;
     if (n < 2) fail(name(), ": needs at least two samples to calculate r2 score, got ", n);
     const std::size_t k = m.size();
@@ -88,6 +84,7 @@ class R2Score final : public Metric {
  private:
   std::int64_t adjusted_;
   std::string multioutput_;
+  regression::MomentRowsSlot moment_rows_ = regression::declare_moment_rows(state_layout());
 };
 
 }  // namespace

@@ -21,25 +21,19 @@ class RelativeSquaredError final : public Metric {
       : Metric(std::move(o)), num_outputs_(options().get_int("num_outputs")), squared_(options().get_bool("squared")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    regression::add_moment_states(s, num_outputs_);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     regression::rows_for_outputs(name(), in[0], num_outputs_);
-    regression::store_all_moments(s, regression::batch_moments(in[0], in[1], static_cast<std::size_t>(num_outputs_),
-                                                               kernels::PairForm::residual));
+    moments_.store_all(s, regression::batch_moments(in[0], in[1], static_cast<std::size_t>(num_outputs_),
+                                                    kernels::PairForm::residual));
   }
 
-  void merge_custom(State& into, const State& from) const override { regression::merge_moment_states(into, from); }
+  void merge_custom(State& into, const State& from) const override { moments_.merge(into, from); }
 
   Result compute_state(const State& s) const override {
     constexpr double eps = std::numeric_limits<float>::epsilon();
     double sum = 0;
-    const std::vector<Moments> m = regression::all_moments(s);
+    const std::vector<Moments> m = moments_.all(s);
     for (const Moments& o : m) {
       const double rss = o.m2_x + o.n * o.mean_x * o.mean_x;
       const double tss = o.m2_y < eps ? eps : o.m2_y;  // torch.clamp(min=eps): NaN stays NaN
@@ -52,6 +46,7 @@ class RelativeSquaredError final : public Metric {
  private:
   std::int64_t num_outputs_;
   bool squared_;
+  regression::MomentStates moments_ = regression::declare_moment_states(state_layout(), num_outputs_);
 };
 
 }  // namespace

@@ -9,15 +9,16 @@
 // TorchMetrics' sums of raw powers (Σy² - (Σy)²/n) cancel catastrophically.
 //
 // Two ways to keep them in a State:
-//  * outputs fixed at construction (num_outputs): six custom float64 states of shape [k], merged
-//    by merge_moment_states() from the metric's merge_custom();
+//  * outputs fixed at construction (num_outputs): six custom float64 states of shape [k]
+//    (declare_moment_states), merged by MomentStates::merge() from the metric's merge_custom();
 //  * outputs inferred from the data (R2Score, ExplainedVariance, whose TorchMetrics states are
-//    scalars that broadcast to the first batch's width): one cat state of rows
-//    (output, n, mean_x, mean_y, m2_x, m2_y, c_xy). The state's value is the per-output Chan
+//    scalars that broadcast to the first batch's width): one cat state of rows (output, n, mean_x,
+//    mean_y, m2_x, m2_y, c_xy), declare_moment_rows. The state's value is the per-output Chan
 //    combination of all its rows, so concatenation is a correct merge; merge_custom() calls
 //    prepare_moment_rows_merge(), which rejects a batch of another width and compacts the
 //    accumulated rows to one per output, keeping the state at about 2k rows.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <string_view>
@@ -60,62 +61,67 @@ std::vector<Moments> batch_moments(const TensorView& a, const TensorView& b, std
 
 // ---- fixed number of outputs: six custom states of shape [k] --------------------------------
 
-inline constexpr const char* kMomentStates[6] = {"n", "mean_x", "mean_y", "m2_x", "m2_y", "c_xy"};
+// The six states n, mean_x, mean_y, m2_x, m2_y, c_xy (float64 [k], custom), in that order.
+struct MomentStates {
+  std::array<StateSlot<double>, 6> fields;  // in the order of Moments' members
 
-inline void add_moment_states(State& s, std::int64_t k) {
-  for (const char* name : kMomentStates) s.add(name, Reduction::custom, DType::float64, {k});
-}
-
-inline Moments moments_at(const State& s, std::size_t j) {
-  Moments m;
-  double* fields[6] = {&m.n, &m.mean_x, &m.mean_y, &m.m2_x, &m.m2_y, &m.c_xy};
-  for (int f = 0; f < 6; ++f) *fields[f] = s[kMomentStates[f]].as<double>()[j];
-  return m;
-}
-
-inline void store_moments(State& s, std::size_t j, const Moments& m) {
-  const double fields[6] = {m.n, m.mean_x, m.mean_y, m.m2_x, m.m2_y, m.c_xy};
-  for (int f = 0; f < 6; ++f) s[kMomentStates[f]].as<double>()[j] = fields[f];
-}
-
-inline std::vector<Moments> all_moments(const State& s) {
-  std::vector<Moments> out(s["n"].as<double>().size());
-  for (std::size_t j = 0; j < out.size(); ++j) out[j] = moments_at(s, j);
-  return out;
-}
-
-inline void store_all_moments(State& s, const std::vector<Moments>& m) {
-  for (std::size_t j = 0; j < m.size(); ++j) store_moments(s, j, m[j]);
-}
-
-inline void merge_moment_states(State& into, const State& from) {
-  const std::size_t k = into["n"].as<double>().size();
-  for (std::size_t j = 0; j < k; ++j) {
-    Moments m = moments_at(into, j);
-    m.merge(moments_at(from, j));
-    store_moments(into, j, m);
+  Moments at(const State& s, std::size_t j) const {
+    return Moments{fields[0].span(s)[j], fields[1].span(s)[j], fields[2].span(s)[j],
+                   fields[3].span(s)[j], fields[4].span(s)[j], fields[5].span(s)[j]};
   }
+  void store(State& s, std::size_t j, const Moments& m) const {
+    const double values[6] = {m.n, m.mean_x, m.mean_y, m.m2_x, m.m2_y, m.c_xy};
+    for (std::size_t f = 0; f < 6; ++f) fields[f].span(s)[j] = values[f];
+  }
+  std::vector<Moments> all(const State& s) const {
+    std::vector<Moments> out(fields[0].span(s).size());
+    for (std::size_t j = 0; j < out.size(); ++j) out[j] = at(s, j);
+    return out;
+  }
+  void store_all(State& s, const std::vector<Moments>& m) const {
+    for (std::size_t j = 0; j < m.size(); ++j) store(s, j, m[j]);
+  }
+  // For merge_custom(): folds `from`'s moments into `into`'s, output by output (Chan et al.).
+  void merge(State& into, const State& from) const {
+    const std::size_t k = fields[0].span(into).size();
+    for (std::size_t j = 0; j < k; ++j) {
+      Moments m = at(into, j);
+      m.merge(at(from, j));
+      store(into, j, m);
+    }
+  }
+};
+
+inline MomentStates declare_moment_states(StateLayout& layout, std::int64_t k) {
+  static constexpr const char* kNames[6] = {"n", "mean_x", "mean_y", "m2_x", "m2_y", "c_xy"};
+  MomentStates out;
+  for (std::size_t f = 0; f < 6; ++f) out.fields[f] = layout.add<double>(kNames[f], Reduction::custom, {k});
+  return out;
 }
 
 // ---- outputs inferred from the data: a cat state of moment rows ------------------------------
 
 inline constexpr std::int64_t kMomentRowWidth = 7;  // output, n, mean_x, mean_y, m2_x, m2_y, c_xy
-inline constexpr const char* kMomentRows = "moment_rows";
 
-inline void add_moment_rows(State& s) { s.add(kMomentRows, Reduction::cat, DType::float64, {0, kMomentRowWidth}); }
+// The cat state `moment_rows` (float64 [rows, kMomentRowWidth]).
+using MomentRowsSlot = StateSlot<double>;
 
-inline void append_moment_rows(State& s, const std::vector<Moments>& per_output) {
+inline MomentRowsSlot declare_moment_rows(StateLayout& layout) {
+  return layout.add<double>("moment_rows", Reduction::cat, {0, kMomentRowWidth});
+}
+
+inline void append_moment_rows(MomentRowsSlot rows, State& s, const std::vector<Moments>& per_output) {
   for (std::size_t j = 0; j < per_output.size(); ++j) {
     const Moments& m = per_output[j];
     const double row[kMomentRowWidth] = {static_cast<double>(j), m.n, m.mean_x, m.mean_y, m.m2_x, m.m2_y, m.c_xy};
-    s[kMomentRows].append(std::span<const double>(row, kMomentRowWidth));
+    rows.append(s, std::span<const double>(row, kMomentRowWidth));
   }
 }
 
 // The per-output combination of the rows (empty when nothing was accumulated). A row whose output
 // index is not a small non-negative integer, or an output without rows, means a corrupt state.
-inline std::vector<Moments> combine_moment_rows(std::string_view metric, const State& s) {
-  auto v = s[kMomentRows].as<double>();
+inline std::vector<Moments> combine_moment_rows(std::string_view metric, MomentRowsSlot moment_rows, const State& s) {
+  auto v = moment_rows.span(s);
   const std::size_t rows = v.size() / kMomentRowWidth;
   std::size_t k = 0;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -139,18 +145,18 @@ inline std::vector<Moments> combine_moment_rows(std::string_view metric, const S
 
 // For merge_custom(): refuses to mix data of different widths (before anything changes), then
 // compacts `into` to one row per output; the engine appends `from`'s rows afterwards.
-inline void prepare_moment_rows_merge(std::string_view metric, State& into, const State& from) {
-  std::vector<Moments> mine = combine_moment_rows(metric, into);
-  const std::size_t theirs = combine_moment_rows(metric, from).size();
+inline void prepare_moment_rows_merge(std::string_view metric, MomentRowsSlot rows, State& into, const State& from) {
+  std::vector<Moments> mine = combine_moment_rows(metric, rows, into);
+  const std::size_t theirs = combine_moment_rows(metric, rows, from).size();
   if (!mine.empty() && theirs != 0 && theirs != mine.size())
     fail(metric, ": the data has ", theirs, " output", theirs == 1 ? "" : "s",
          " (columns of `preds`) but the data "
          "accumulated so far has ",
          mine.size(), "; the number of outputs must stay the same");
-  StateVar& var = into[kMomentRows];
+  StateVar& var = rows.var(into);
   var.bytes.clear();
   var.shape[0] = 0;
-  append_moment_rows(into, mine);
+  append_moment_rows(rows, into, mine);
 }
 
 }  // namespace wasmetrics::regression

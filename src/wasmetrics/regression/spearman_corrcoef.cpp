@@ -40,13 +40,6 @@ class SpearmanCorrCoef final : public Metric {
   explicit SpearmanCorrCoef(Options o) : Metric(std::move(o)), num_outputs_(options().get_int("num_outputs")) {}
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("preds", Reduction::cat, DType::float32, {0, num_outputs_});
-    s.add("target", Reduction::cat, DType::float32, {0, num_outputs_});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& target = in[1];
@@ -55,14 +48,14 @@ class SpearmanCorrCoef final : public Metric {
            " and ", dtype_name(target.dtype));
     require_same_shape(name(), "preds", preds, "target", target);
     regression::rows_for_outputs(name(), preds, num_outputs_);
-    append_float32(s["preds"], preds);
-    append_float32(s["target"], target);
+    append_float32(preds_, s, preds);
+    append_float32(target_, s, target);
   }
 
   Result compute_state(const State& s) const override {
     regression::require_updated(name(), s);
-    auto p = s["preds"].as<float>();
-    auto t = s["target"].as<float>();
+    auto p = preds_.span(s);
+    auto t = target_.span(s);
     const auto k = static_cast<std::size_t>(num_outputs_);
     const std::size_t n = p.size() / k;
     Tensor out;
@@ -79,12 +72,12 @@ class SpearmanCorrCoef final : public Metric {
   }
 
  private:
-  static void append_float32(StateVar& var, const TensorView& x) {
+  static void append_float32(StateSlot<float> slot, State& s, const TensorView& x) {
     std::vector<float> values(static_cast<std::size_t>(x.numel()));
     visit_floats("SpearmanCorrCoef", "preds", x, [&](auto span) {
       for (std::size_t i = 0; i < span.size(); ++i) values[i] = static_cast<float>(span[i]);
     });
-    var.append(std::span<const float>(values));
+    slot.append(s, std::span<const float>(values));
   }
 
   static double rank_correlation(const std::vector<double>& a, const std::vector<double>& b) {
@@ -109,6 +102,8 @@ class SpearmanCorrCoef final : public Metric {
   }
 
   std::int64_t num_outputs_;
+  StateSlot<float> preds_ = declare_state<float>("preds", Reduction::cat, {0, num_outputs_});
+  StateSlot<float> target_ = declare_state<float>("target", Reduction::cat, {0, num_outputs_});
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/weighted_state.hpp"
 #include "wasmetrics/regression/common.hpp"
 
 namespace wasmetrics {
@@ -21,13 +22,6 @@ class TweedieDevianceScore final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("sum_deviance_score", Reduction::sum, DType::float64, {});
-    s.add("num_observations", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& targets = in[1];
@@ -54,13 +48,12 @@ class TweedieDevianceScore final : public Metric {
         sum += 2 * (term1 - term2 + term3);
       });
     }
-    s["sum_deviance_score"].as<double>()[0] = sum;
-    s["num_observations"].as<std::int64_t>()[0] = preds.numel();
+    sum_deviance_score_.value(s) = sum;
+    num_observations_.value(s) = preds.numel();
   }
 
   Result compute_state(const State& s) const override {
-    return Result::scalar(s["sum_deviance_score"].as<double>()[0] /
-                          static_cast<double>(s["num_observations"].as<std::int64_t>()[0]));
+    return Result::scalar(sum_deviance_score_.value(s) / count_at(num_observations_.var(s), 0));
   }
 
  private:
@@ -84,6 +77,8 @@ class TweedieDevianceScore final : public Metric {
   }
 
   double power_;
+  StateSlot<double> sum_deviance_score_ = declare_state<double>("sum_deviance_score", Reduction::sum, {});
+  StateSlot<std::int64_t> num_observations_ = declare_state<std::int64_t>("num_observations", Reduction::sum, {});
 };
 
 }  // namespace
