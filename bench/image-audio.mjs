@@ -8,19 +8,24 @@
 // WARNING). When TorchMetrics cannot be imported its rows print "skipped: TorchMetrics not
 // available" and the package's rows still run.
 //   I1 SSIM, MS-SSIM, PSNR (data_range 1) on 16 image pairs of 3 x 512 x 512 float32, 4 batches
+//   I1U8 PSNR (data_range 255) on the I1 images quantised to 0..255 as uint8 (decoded 8-bit images);
+//        TorchMetrics gets float32 tensors of the same values (torch's uint8 subtraction wraps)
+//   and, for PSNR, what bounds it (bench/psnr-copy-floor.mjs): the copy into the heap, one read
 //   A1 SI-SDR and SDR on 100 clips of 4 s at 16 kHz (64,000 float32 samples), 4 batches
 // TorchMetrics runs from source, as for bench/text-retrieval.mjs (bench/README.md): TorchMetrics'
 // and lightning-utilities' src/ on PYTHONPATH, the interpreter named by $PYTHON (default python3).
 // --smoke (tests/js/bench-image-audio-smoke.test.mjs) shrinks the sizes too: 3 x 192 x 192 images
 // (MS-SSIM's smallest for its defaults) and 0.5 s clips.
-// Usage: node bench/image-audio.mjs [--scale=S] [--runs=N] [--quick] [--smoke] [--only=i1,a1] [--plain] [--out=DIR]
+// Usage: node bench/image-audio.mjs [--scale=S] [--runs=N] [--quick] [--smoke] [--only=i1,i1u8,a1]
+//        [--metrics=PeakSignalNoiseRatio,...] [--plain] [--out=DIR]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
-import { loadAverage, loadPackage, runTorchMetrics, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
+import { psnrBound } from './psnr-copy-floor.mjs';
+import { loadAverage, runTorchMetrics, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -30,8 +35,10 @@ const {
   runs: RUNS,
   only: ONLY,
   out: OUT,
-} = sideBySideArgs('bench/image-audio.mjs', { here, quickScale: 0.125, extraFlags: ['smoke'] });
-const lib = await loadPackage(repoRoot, args);
+} = sideBySideArgs('bench/image-audio.mjs', { here, quickScale: 0.125, extraFlags: ['smoke', 'metrics'] });
+// dist/bench.mjs: the package's code plus benchFloors (the PSNR bound's single read), not shipped
+const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/bench.mjs')).href);
+await lib.init({ simd: !args.plain });
 const buildName = lib.simd() ? 'simd' : 'plain';
 
 // ---- data ---------------------------------------------------------------------------------------
@@ -103,27 +110,36 @@ function audioClips(seed, n, samples, rate) {
   return { preds, target, shape: [n, samples] };
 }
 
+// The float images as a decoded 8-bit image holds them: round(255 v).
+function quantised({ preds, target, shape }) {
+  const u8 = (v) => Uint8Array.from(v, (x) => Math.round(x * 255));
+  return { preds: u8(preds), target: u8(target), shape };
+}
+
 const GENERATORS = {
   i1: () => imagePairs(31, count(16), 3, SIDE, SIDE),
+  i1u8: () => quantised(workload('i1')),
   a1: () => audioClips(32, count(100), SAMPLES, 16_000),
 };
+const ARRAYS = { float32: Float32Array, uint8: Uint8Array };
 
-// Cached as raw little-endian float32 arrays plus a JSON of the shape: what the Python side reads too.
+// Cached as raw little-endian arrays plus a JSON of the shape and dtype: what the Python side reads too.
 function workload(name) {
   const meta = join(dataDir, `${name}.json`);
   if (!existsSync(meta)) {
     mkdirSync(dataDir, { recursive: true });
     const { preds, target, shape } = GENERATORS[name]();
+    const dtype = preds instanceof Uint8Array ? 'uint8' : 'float32';
     writeFileSync(join(dataDir, `${name}.preds.bin`), new Uint8Array(preds.buffer));
     writeFileSync(join(dataDir, `${name}.target.bin`), new Uint8Array(target.buffer));
-    writeFileSync(meta, JSON.stringify({ shape }));
+    writeFileSync(meta, JSON.stringify({ shape, dtype }));
   }
-  const { shape } = JSON.parse(readFileSync(meta, 'utf8'));
+  const { shape, dtype = 'float32' } = JSON.parse(readFileSync(meta, 'utf8'));
   const read = (k) => {
     const bytes = readFileSync(join(dataDir, `${name}.${k}.bin`));
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
-    return new Float32Array(copy.buffer);
+    return new ARRAYS[dtype](copy.buffer);
   };
   return { preds: read('preds'), target: read('target'), shape };
 }
@@ -144,13 +160,16 @@ function batchesOf(data) {
 
 // ---- what runs --------------------------------------------------------------------------------------
 
+// --metrics=A,B: only these classes (e.g. --metrics=PeakSignalNoiseRatio: the PSNR rows and bounds alone)
+const METRICS = args.metrics ? String(args.metrics).split(',') : null;
 const CASES = [
   { w: 'i1', cls: 'StructuralSimilarityIndexMeasure', options: { data_range: 1.0 } },
   { w: 'i1', cls: 'MultiScaleStructuralSimilarityIndexMeasure', options: { data_range: 1.0 } },
   { w: 'i1', cls: 'PeakSignalNoiseRatio', options: { data_range: 1.0 } },
+  { w: 'i1u8', cls: 'PeakSignalNoiseRatio', options: { data_range: 255.0 } },
   { w: 'a1', cls: 'ScaleInvariantSignalDistortionRatio', options: {} },
   { w: 'a1', cls: 'SignalDistortionRatio', options: {} },
-].filter((c) => !ONLY || ONLY.includes(c.w));
+].filter((c) => (!ONLY || ONLY.includes(c.w)) && (!METRICS || METRICS.includes(c.cls)));
 
 const camel = (o) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
@@ -210,13 +229,21 @@ for (const w of workloads) {
   const wasm = cases.map((c) => timeWasm(c, batches));
   const tm = timeTorchMetrics(cases);
   const what =
-    w === 'i1'
-      ? `${data.shape[0]} images ${data.shape.slice(1).join('x')}`
+    w === 'i1' || w === 'i1u8'
+      ? `${data.shape[0]} images ${data.shape.slice(1).join('x')} ${data.preds instanceof Uint8Array ? 'uint8' : 'float32'}`
       : `${data.shape[0]} clips of ${data.shape[1]} samples`;
   console.log(`\n${w.toUpperCase()} (${what})`);
   if (tm.skipped) console.log(`  skipped: ${tm.skipped}`);
+  // PSNR's bound on this machine, now: the copy of the inputs into the heap, one read of them,
+  // allocInput (zero-copy) against TorchMetrics' CPU time (README: why 3x is out of reach through a copy)
+  const bounds = cases.map((c) =>
+    c.cls === 'PeakSignalNoiseRatio'
+      ? psnrBound(lib, batches, { dataRange: c.options.data_range, runs: Math.max(RUNS, 5) })
+      : null,
+  );
   cases.forEach((c, i) => {
     const t = tm.skipped ? null : tm.results[i];
+    const bound = bounds[i];
     const ratio = t ? t.ms / wasm[i].ms : null;
     const cpuRatio = t?.cpu_ms != null ? t.cpu_ms / wasm[i].cpuMs : null;
     const agree = t ? Math.abs(t.value - wasm[i].value) <= 1e-4 * Math.max(1, Math.abs(t.value)) : null;
@@ -236,6 +263,7 @@ for (const w of workloads) {
       wasmValue: wasm[i].value,
       torchmetricsValue: t?.value ?? null,
       agree,
+      ...(bound ? { bound } : {}),
     });
     console.log(
       `  ${c.cls}: wasmetrics ${wasm[i].ms.toFixed(1)} ms (${wasm[i].value.toFixed(6)})` +
@@ -245,12 +273,26 @@ for (const w of workloads) {
         ` | CPU ${wasm[i].cpuMs.toFixed(1)} ms` +
         (cpuRatio != null ? ` vs ${t.cpu_ms.toFixed(1)} ms, ${cpuRatio.toFixed(2)}x` : ''),
     );
+    if (bound) {
+      const tmCpu = t?.cpu_ms;
+      console.log(
+        `    bound (${bound.dtype}, ${bound.megabytes.toFixed(1)} MB, CPU medians of ${bound.runs}): ` +
+          `copy into the heap ${bound.heapSetOnly.cpuMs} ms, one read ${bound.readOnce.cpuMs} ms, ` +
+          `allocInput ${bound.allocInput.cpuMs} ms, update() in parts ${bound.updateInParts.cpuMs} ms, ` +
+          `whole ${bound.updateWhole.cpuMs} ms` +
+          (tmCpu != null
+            ? `; TorchMetrics ${tmCpu.toFixed(1)} ms: 3x needs <= ${(tmCpu / 3).toFixed(1)} ms, ` +
+              `the copy alone is ${(tmCpu / bound.heapSetOnly.cpuMs).toFixed(2)}x, ` +
+              `allocInput ${(tmCpu / bound.allocInput.cpuMs).toFixed(2)}x`
+            : ''),
+      );
+    }
     if (agree === false) console.log(`  WARNING ${c.cls}: wasmetrics ${wasm[i].value} vs TorchMetrics ${t.value}`);
   });
 }
 writeBenchResults(
   OUT,
-  `image-audio-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${SMOKE ? '-smoke' : ''}`,
+  `image-audio-${buildName}${SCALE === 1 ? '' : `-scale${SCALE}`}${SMOKE ? '-smoke' : ''}${METRICS ? `-${METRICS.join('+')}` : ''}`,
   { build: buildName, scale: SCALE, smoke: SMOKE, runs: RUNS },
   { date: started, load },
   rows,

@@ -1,9 +1,10 @@
 """TorchMetrics' side of bench/image-audio.mjs: times the same workloads on CPU.
 
 Reads the cases (JSON on stdin: workload, class, options) and the data the JS side wrote
-(bench/data/image-audio-scale*/: WORKLOAD.{preds,target}.bin float32 and WORKLOAD.json with the
-shape), runs each case as a user would (construct, update every batch, compute), median of `runs`
-runs after one warm-up on the first batch, and prints one JSON line:
+(bench/data/image-audio-scale*/: WORKLOAD.{preds,target}.bin and WORKLOAD.json with the shape and
+dtype: float32, or uint8 given to TorchMetrics as float32 of the same values), runs each case as a
+user would (construct, update every batch, compute), median of `runs` runs after one warm-up on the
+first batch, and prints one JSON line:
 {"available": true, "results": [{"ms", "cpu_ms", "runs_ms", "value"}...]} or {"available": false, "reason"} when torch
 or TorchMetrics cannot be imported (TorchMetrics runs from source, as for torchmetrics_bench.py).
 Usage: python3 bench/torchmetrics_image_audio_bench.py DATA_DIR RUNS BATCHES < cases.json
@@ -34,9 +35,12 @@ def main():
     def workload(name):
         if name not in loaded:
             with open(f"{data_dir}/{name}.json") as f:
-                shape = json.load(f)["shape"]
-            arrays = [torch.from_numpy(np.fromfile(f"{data_dir}/{name}.{k}.bin", dtype=np.float32)).reshape(shape)
-                      for k in ("preds", "target")]
+                meta = json.load(f)
+            shape, dtype = meta["shape"], meta.get("dtype", "float32")
+            # uint8 images reach TorchMetrics as float32 tensors of the same values, converted here,
+            # untimed: what its users must pass (torch's uint8 subtraction wraps around)
+            arrays = [torch.from_numpy(np.fromfile(f"{data_dir}/{name}.{k}.bin", dtype=dtype).astype(np.float32))
+                      .reshape(shape) for k in ("preds", "target")]
             size = -(-shape[0] // batches)  # the JS side's split: ceil(n / batches) rows per batch
             loaded[name] = list(zip(torch.split(arrays[0], size), torch.split(arrays[1], size)))
         return loaded[name]

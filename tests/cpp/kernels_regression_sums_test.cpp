@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 #undef HWY_TARGET_INCLUDE
@@ -145,6 +147,41 @@ void TestMoments() {
     CheckMoments<double>(false, form);
   }
 }
+// The integer kernels against the exact twin: random samples over the whole range, every length
+// around the vector and unroll boundaries; then the largest squares over more elements than one
+// uint8 flush block takes (on AVX3: 4 * 32 * 4096), so the int32 lanes would overflow unflushed.
+template <class T>
+uint64_t IntegerSquaredDiff(const T* p, const T* t, size_t n) {
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return SumSquaredDiffU8(p, t, n);
+  else
+    return SumSquaredDiffU16(p, t, n);
+}
+template <class T>
+void CheckIntegerSquaredDiff() {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<unsigned> u(0, std::numeric_limits<T>::max());
+  for (std::size_t n : test_data::lengths()) {
+    std::vector<T> p(n), t(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      p[i] = static_cast<T>(u(rng));
+      t[i] = static_cast<T>(u(rng));
+    }
+    EXPECT_EQ(IntegerSquaredDiff(p.data(), t.data(), n), scalar::sum_squared_diff_exact(p.data(), t.data(), n))
+        << "n=" << n;
+  }
+  const std::size_t n = 4 * 64 * 4096 * 2 + 37;  // more than two flush blocks of any target
+  std::vector<T> hi(n, std::numeric_limits<T>::max()), lo(n, 0);
+  hi[n / 2] = 3;  // one smaller square in the middle of a block
+  const uint64_t expected = scalar::sum_squared_diff_exact(hi.data(), lo.data(), n);
+  EXPECT_EQ(IntegerSquaredDiff(hi.data(), lo.data(), n), expected);
+  EXPECT_EQ(IntegerSquaredDiff(lo.data(), hi.data(), n), expected);  // negative differences alike
+}
+void TestIntegerSquaredDiffExact() {
+  CheckIntegerSquaredDiff<uint8_t>();
+  CheckIntegerSquaredDiff<uint16_t>();
+}
+
 void TestNaNPropagates() {
   std::vector<float> p(37, 1.0f), t(37, 2.0f);
   p[29] = std::numeric_limits<float>::quiet_NaN();
@@ -166,6 +203,7 @@ HWY_EXPORT_AND_TEST_P(RegressionSumsKernel, TestSumsExactOnIntegers);
 HWY_EXPORT_AND_TEST_P(RegressionSumsKernel, TestSumsRandom);
 HWY_EXPORT_AND_TEST_P(RegressionSumsKernel, TestMoments);
 HWY_EXPORT_AND_TEST_P(RegressionSumsKernel, TestNaNPropagates);
+HWY_EXPORT_AND_TEST_P(RegressionSumsKernel, TestIntegerSquaredDiffExact);
 
 // The entry points the metrics call (dispatched to the best target) agree with the twins.
 TEST(RegressionSumsKernel, DispatchedEntryPoints) {
@@ -179,6 +217,14 @@ TEST(RegressionSumsKernel, DispatchedEntryPoints) {
             scalar::pair_sums(p.data(), t.data(), p.size(), PairForm::residual).sum_x);
   EXPECT_EQ(centered_sums(p.data(), t.data(), p.size(), PairForm::identity, 1, 2).c_xy,
             scalar::centered_sums(p.data(), t.data(), p.size(), PairForm::identity, 1, 2).c_xy);
+  const std::vector<std::uint8_t> p8 = {0, 255, 7, 200, 13, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 250};
+  const std::vector<std::uint8_t> t8 = {255, 0, 9, 100, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(sum_squared_diff(p8.data(), t8.data(), p8.size()),
+            scalar::sum_squared_diff_exact(p8.data(), t8.data(), p8.size()));
+  const std::vector<std::uint16_t> p16 = {0, 65535, 7, 40000, 13, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  const std::vector<std::uint16_t> t16 = {65535, 0, 9, 100, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_EQ(sum_squared_diff(p16.data(), t16.data(), p16.size()),
+            scalar::sum_squared_diff_exact(p16.data(), t16.data(), p16.size()));
 }
 }  // namespace wasmetrics::kernels
 #endif

@@ -1,9 +1,12 @@
 // PeakSignalNoiseRatio (image/psnr.py). With `dim` null the state is a sum of squared errors and a
 // count (plus the target's min/max when `data_range` is null: they start at 0, so the range is
 // max(target, 0) - min(target, 0), QUIRKS-image-audio IA3); with `dim` it keeps one (sse, count)
-// pair per value, i.e. 16 bytes per image for dim [1, 2, 3], 16 * C for dim [2, 3].
+// pair per value, i.e. 16 bytes per image for dim [1, 2, 3], 16 * C for dim [2, 3]. Integer inputs
+// are read as their values (as float32, the dtype TorchMetrics users cast them to: torch's uint8
+// subtraction wraps); uint8/uint16 pairs take exact integer kernels.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -69,6 +72,18 @@ class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
       for (double d : options().get_numbers("dim")) dims_.push_back(static_cast<std::int64_t>(d));
       if (!range_.given) fail(name(), ": `data_range` must be given when `dim` is not null");
     }
+    // names and order as before the slots (saved states)
+    if (dims_.empty()) {
+      sum_squared_error_ = declare_state<double>("sum_squared_error", Reduction::sum, {});
+      total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
+      if (!range_.given) {
+        min_target_ = declare_state<double>("min_target", Reduction::min, {});
+        max_target_ = declare_state<double>("max_target", Reduction::max, {});
+      }
+    } else {
+      sum_squared_error_ = declare_state<double>("sum_squared_error", Reduction::cat, {0});
+      total_per_value_ = declare_state<double>("total", Reduction::cat, {0});
+    }
   }
 
   // dim null: a sum over all elements (and the target's min/max), so any flat cut adds up to the
@@ -81,32 +96,9 @@ class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (dims_.empty()) {
-      s.add("sum_squared_error", Reduction::sum, DType::float64, {});
-      s.add("total", Reduction::sum, DType::int64, {});
-      if (!range_.given) {
-        s.add("min_target", Reduction::min, DType::float64, {});
-        s.add("max_target", Reduction::max, DType::float64, {});
-      }
-    } else {
-      s.add("sum_squared_error", Reduction::cat, DType::float64, {0});
-      s.add("total", Reduction::cat, DType::float64, {0});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     if (dims_.empty()) return add_totals(s, in[0], in[1]);
-    xt::xarray<double> p = image::read_values(in[0], image::float_dtype_of(in[0]));
-    xt::xarray<double> t = image::read_values(in[1], image::float_dtype_of(in[1]));
-    if (range_.clamp) {
-      image::clamp_in_place(p, range_.lo, range_.hi, image::float_dtype_of(in[0]));
-      image::clamp_in_place(t, range_.lo, range_.hi, image::float_dtype_of(in[1]));
-    }
-    xt::xarray<double> sq = xt::square(p - t);
     std::vector<std::size_t> axes;
     double count = 1;
     for (auto d : dims_) {
@@ -118,10 +110,50 @@ class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
       axes.push_back(static_cast<std::size_t>(a));
       count *= static_cast<double>(in[0].shape[static_cast<std::size_t>(a)]);
     }
-    const std::vector<double> sse = sum_over_axes(sq, axes);
-    s["sum_squared_error"].append(std::span<const double>(sse));
+    std::vector<double> sse;
+    if (!(is_exact_integer_pair(in[0], in[1]) && rows_over_trailing_axes(in[0], in[1], axes, sse))) {
+      xt::xarray<double> p = image::read_values(in[0], image::float_dtype_of(in[0]));
+      xt::xarray<double> t = image::read_values(in[1], image::float_dtype_of(in[1]));
+      if (range_.clamp) {
+        image::clamp_in_place(p, range_.lo, range_.hi, image::float_dtype_of(in[0]));
+        image::clamp_in_place(t, range_.lo, range_.hi, image::float_dtype_of(in[1]));
+      }
+      xt::xarray<double> sq = xt::square(p - t);
+      sse = sum_over_axes(sq, axes);
+    }
+    sum_squared_error_.append(s, std::span<const double>(sse));
     std::vector<double> counts(sse.size(), count);
-    s["total"].append(std::span<const double>(counts));
+    total_per_value_.append(s, std::span<const double>(counts));
+  }
+
+  // uint8 or uint16 images of one dtype, not clamped: their squared errors are integers, summed
+  // exactly by the integer kernels (decoded 8/16-bit images, 2 or 4 times fewer bytes than float32:
+  // bench/README). The float path sums the same integers, exactly too (below 2^53).
+  bool is_exact_integer_pair(const TensorView& preds, const TensorView& target) const {
+    return !range_.clamp && preds.dtype == target.dtype &&
+           (preds.dtype == DType::uint8 || preds.dtype == DType::uint16);
+  }
+
+  static std::uint64_t integer_sse(const TensorView& preds, const TensorView& target, std::size_t from, std::size_t n) {
+    if (preds.dtype == DType::uint8)
+      return kernels::sum_squared_diff(preds.as<std::uint8_t>() + from, target.as<std::uint8_t>() + from, n);
+    return kernels::sum_squared_diff(preds.as<std::uint16_t>() + from, target.as<std::uint16_t>() + from, n);
+  }
+
+  // `dim` reducing the trailing axes (e.g. [1, 2, 3] of [N, C, H, W]): each value is one contiguous
+  // run of the buffers, summed by the integer kernel. Fills `sse` and returns true then; false for
+  // any other axes.
+  static bool rows_over_trailing_axes(const TensorView& preds, const TensorView& target,
+                                      const std::vector<std::size_t>& axes, std::vector<double>& sse) {
+    const auto ndim = static_cast<std::size_t>(preds.ndim());
+    const std::size_t first = ndim - axes.size();
+    for (auto a : axes)
+      if (a < first) return false;  // distinct axes, all >= first: exactly first .. ndim - 1
+    std::size_t rows = 1, run = 1;
+    for (std::size_t a = 0; a < ndim; ++a) (a < first ? rows : run) *= static_cast<std::size_t>(preds.shape[a]);
+    sse.resize(rows);
+    for (std::size_t r = 0; r < rows; ++r) sse[r] = static_cast<double>(integer_sse(preds, target, r * run, run));
+    return true;
   }
 
   // dim null: one pass over both buffers, a chunk at a time (sum of squared errors, the target's
@@ -136,10 +168,17 @@ class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
     if (range_.given && !range_.clamp && preds.dtype == target.dtype &&
         (preds.dtype == DType::float32 || preds.dtype == DType::float64)) {
       // the common case (a data_range, float images): only the sum of squared errors, SIMD
-      s["sum_squared_error"].as<double>()[0] =
-          preds.dtype == DType::float32 ? kernels::sum_squared_diff(preds.as<float>(), target.as<float>(), n)
+      sum_squared_error_.value(s) = preds.dtype == DType::float32
+                                        ? kernels::sum_squared_diff(preds.as<float>(), target.as<float>(), n)
                                         : kernels::sum_squared_diff(preds.as<double>(), target.as<double>(), n);
-      s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(n);
+      total_.value(s) = static_cast<std::int64_t>(n);
+      return;
+    }
+    if (is_exact_integer_pair(preds, target)) {
+      sum_squared_error_.value(s) = static_cast<double>(integer_sse(preds, target, 0, n));
+      total_.value(s) = static_cast<std::int64_t>(n);
+      // unsigned samples: min(target, 0) is 0, the state's start
+      if (!range_.given) max_target_.value(s) = static_cast<double>(max_sample(target));
       return;
     }
     constexpr std::size_t kChunk = 4096;
@@ -164,25 +203,33 @@ class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
       }
     }
     if (!range_.given) {
-      s["min_target"].as<double>()[0] = lo;
-      s["max_target"].as<double>()[0] = hi;
+      min_target_.value(s) = lo;
+      max_target_.value(s) = hi;
     }
-    s["sum_squared_error"].as<double>()[0] = sse;
-    s["total"].as<std::int64_t>()[0] = static_cast<std::int64_t>(n);
+    sum_squared_error_.value(s) = sse;
+    total_.value(s) = static_cast<std::int64_t>(n);
+  }
+
+  static unsigned max_sample(const TensorView& x) {
+    const auto n = static_cast<std::size_t>(x.numel());
+    if (x.dtype == DType::uint8) {
+      const std::uint8_t* v = x.as<std::uint8_t>();
+      return n == 0 ? 0 : *std::max_element(v, v + n);
+    }
+    const std::uint16_t* v = x.as<std::uint16_t>();
+    return n == 0 ? 0 : *std::max_element(v, v + n);
   }
 
   Result compute_state(const State& s) const override {
     // TorchMetrics checks `reduction` only here (reduce() raises on an unknown name).
     const image::Reduce reduce = image::parse_reduction(name(), options().raw("reduction"));
     double range = range_.range;
-    if (!range_.given) range = s["max_target"].as<double>()[0] - s["min_target"].as<double>()[0];
+    if (!range_.given) range = max_target_.value(s) - min_target_.value(s);
     const double scale = 10.0 / std::log(base_);
     auto psnr = [&](double sse, double n) { return (2.0 * std::log(range) - std::log(sse / n)) * scale; };
-    if (dims_.empty())
-      return Result::scalar(
-          psnr(s["sum_squared_error"].as<double>()[0], static_cast<double>(s["total"].as<std::int64_t>()[0])));
-    auto sse = s["sum_squared_error"].as<double>();
-    auto total = s["total"].as<double>();
+    if (dims_.empty()) return Result::scalar(psnr(sum_squared_error_.value(s), static_cast<double>(total_.value(s))));
+    auto sse = sum_squared_error_.span(s);
+    auto total = total_per_value_.span(s);
     std::vector<double> values(sse.size());
     for (std::size_t i = 0; i < sse.size(); ++i) values[i] = psnr(sse[i], total[i]);
     return Result(image::reduce_values(values, reduce));
@@ -192,6 +239,11 @@ class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
   image::DataRange range_;
   double base_ = 10;
   std::vector<std::int64_t> dims_;
+  // dim null: 0-d sums (and the target's extremes without data_range); with `dim`: one row per value
+  StateSlot<double> sum_squared_error_;
+  StateSlot<std::int64_t> total_;
+  StateSlot<double> total_per_value_;
+  StateSlot<double> min_target_, max_target_;
 };
 
 }  // namespace

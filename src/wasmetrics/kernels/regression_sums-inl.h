@@ -8,7 +8,9 @@
 #define WASMETRICS_KERNELS_REGRESSION_SUMS_INL_H_
 #endif
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "hwy/highway.h"
@@ -294,6 +296,119 @@ HWY_INLINE CenteredSums CenteredSumsAny(const T* HWY_RESTRICT p, const T* HWY_RE
                : CenteredSumsImpl<false, false>(p, t, n, mean_x, mean_y);
 }
 
+// Σ(p - t)² over integer samples, exactly (decoded 8/16-bit images: PSNR). uint8: widened to
+// int16, subtracted, and each pair of adjacent squares summed into an int32 lane by one multiply-add
+// (x86 pmaddwd, WASM i32x4.dot_i16x8). A lane gains at most 2 * 255² = 130050 per vector, so the four
+// accumulators together stay below 2^31 for kU8VectorsPerFlush vectors each; they are then flushed
+// into a 64-bit total.
+inline constexpr size_t kU8VectorsPerFlush = 4096;  // 4 * 4096 * 130050 = 2130739200 < 2^31 - 1
+
+template <class D32>
+HWY_INLINE uint64_t FlushI32(D32 d32, hn::Vec<D32> v) {
+  HWY_ALIGN int32_t lanes[HWY_MAX_BYTES / sizeof(int32_t)];
+  hn::Store(v, d32, lanes);
+  uint64_t s = 0;
+  for (size_t k = 0; k < hn::Lanes(d32); ++k) s += static_cast<uint32_t>(lanes[k]);  // each lane >= 0
+  return s;
+}
+
+// p - t of Lanes(d16) uint8 samples, as int16.
+template <class D16>
+HWY_INLINE hn::Vec<D16> DiffU8(D16 d16, const uint8_t* HWY_RESTRICT p, const uint8_t* HWY_RESTRICT t) {
+  const hn::Rebind<uint8_t, D16> d8;
+  const hn::Rebind<uint16_t, D16> du16;
+  return hn::Sub(hn::BitCast(d16, hn::PromoteTo(du16, hn::LoadU(d8, p))),
+                 hn::BitCast(d16, hn::PromoteTo(du16, hn::LoadU(d8, t))));
+}
+
+HWY_INLINE uint64_t SumSquaredDiffU8Impl(const uint8_t* HWY_RESTRICT p, const uint8_t* HWY_RESTRICT t, size_t n) {
+  const hn::ScalableTag<int16_t> d16;
+  const hn::Repartition<int32_t, decltype(d16)> d32;
+  const size_t N = hn::Lanes(d16);
+  uint64_t total = 0;
+  size_t i = 0;
+  while (i + N <= n) {
+    const size_t end = i + std::min(n - i, 4 * N * kU8VectorsPerFlush);
+    // ReorderWidenMulAccumulate may put half the products into its second sum (the emulated
+    // targets): those are kept and flushed alike.
+    auto a0 = hn::Zero(d32), a1 = hn::Zero(d32), a2 = hn::Zero(d32), a3 = hn::Zero(d32);
+    auto b0 = hn::Zero(d32), b1 = hn::Zero(d32), b2 = hn::Zero(d32), b3 = hn::Zero(d32);
+    for (; i + 4 * N <= end; i += 4 * N) {
+      const auto e0 = DiffU8(d16, p + i, t + i), e1 = DiffU8(d16, p + i + N, t + i + N);
+      const auto e2 = DiffU8(d16, p + i + 2 * N, t + i + 2 * N), e3 = DiffU8(d16, p + i + 3 * N, t + i + 3 * N);
+      a0 = hn::ReorderWidenMulAccumulate(d32, e0, e0, a0, b0);
+      a1 = hn::ReorderWidenMulAccumulate(d32, e1, e1, a1, b1);
+      a2 = hn::ReorderWidenMulAccumulate(d32, e2, e2, a2, b2);
+      a3 = hn::ReorderWidenMulAccumulate(d32, e3, e3, a3, b3);
+    }
+    for (; i + N <= end; i += N) {
+      const auto e0 = DiffU8(d16, p + i, t + i);
+      a0 = hn::ReorderWidenMulAccumulate(d32, e0, e0, a0, b0);
+    }
+    total += FlushI32(d32, hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)));
+    total += FlushI32(d32, hn::Add(hn::Add(b0, b1), hn::Add(b2, b3)));
+  }
+  for (; i < n; ++i) {  // fewer than N left: no read past the buffers' end
+    const int d = static_cast<int>(p[i]) - static_cast<int>(t[i]);
+    total += static_cast<uint64_t>(d * d);
+  }
+  return total;
+}
+
+#if HWY_TARGET == HWY_SCALAR
+// One lane: no 32 -> 64-bit lane pairs to split; two independent chains.
+HWY_INLINE uint64_t SumSquaredDiffU16Impl(const uint16_t* HWY_RESTRICT p, const uint16_t* HWY_RESTRICT t, size_t n) {
+  uint64_t s0 = 0, s1 = 0;
+  size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const int64_t d0 = static_cast<int64_t>(p[i]) - t[i], d1 = static_cast<int64_t>(p[i + 1]) - t[i + 1];
+    s0 += static_cast<uint64_t>(d0 * d0);
+    s1 += static_cast<uint64_t>(d1 * d1);
+  }
+  if (i < n) {
+    const int64_t d = static_cast<int64_t>(p[i]) - t[i];
+    s0 += static_cast<uint64_t>(d * d);
+  }
+  return s0 + s1;
+}
+#else
+// |p - t| of Lanes(d32) uint16 samples (two saturating subtractions, one of them 0) as uint32,
+// squared into uint64 lanes (32 x 32 -> 64-bit multiplies of the even lanes, then of the odd ones
+// shifted down) and added to acc.
+template <class D32>
+HWY_INLINE hn::Vec<hn::Repartition<uint64_t, D32> > AddSquaresU16(D32 d32, const uint16_t* HWY_RESTRICT p,
+                                                                  const uint16_t* HWY_RESTRICT t,
+                                                                  hn::Vec<hn::Repartition<uint64_t, D32> > acc) {
+  const hn::Repartition<uint64_t, D32> d64;
+  const hn::Rebind<uint16_t, D32> d16;
+  const auto a = hn::LoadU(d16, p), b = hn::LoadU(d16, t);
+  const auto e = hn::PromoteTo(d32, hn::Or(hn::SaturatedSub(a, b), hn::SaturatedSub(b, a)));
+  const auto odd = hn::BitCast(d32, hn::ShiftRight<32>(hn::BitCast(d64, e)));
+  return hn::Add(acc, hn::Add(hn::MulEven(e, e), hn::MulEven(odd, odd)));
+}
+
+HWY_INLINE uint64_t SumSquaredDiffU16Impl(const uint16_t* HWY_RESTRICT p, const uint16_t* HWY_RESTRICT t, size_t n) {
+  const hn::ScalableTag<uint32_t> d32;
+  const hn::Repartition<uint64_t, decltype(d32)> d64;
+  const size_t N = hn::Lanes(d32);
+  auto a0 = hn::Zero(d64), a1 = hn::Zero(d64);
+  size_t i = 0;
+  if (n >= 2 * N) {
+    for (; i <= n - 2 * N; i += 2 * N) {
+      a0 = AddSquaresU16(d32, p + i, t + i, a0);
+      a1 = AddSquaresU16(d32, p + i + N, t + i + N, a1);
+    }
+  }
+  for (; i + N <= n; i += N) a0 = AddSquaresU16(d32, p + i, t + i, a0);
+  uint64_t total = hn::GetLane(hn::SumOfLanes(d64, hn::Add(a0, a1)));
+  for (; i < n; ++i) {
+    const int64_t d = static_cast<int64_t>(p[i]) - static_cast<int64_t>(t[i]);
+    total += static_cast<uint64_t>(d * d);
+  }
+  return total;
+}
+#endif
+
 // One named, non-template function per kernel and dtype: what HWY_EXPORT dispatches to. `inline`:
 // the kernel's .cpp and its test both compile this header.
 inline HWY_NOINLINE double SumSquaredDiffF32(const float* p, const float* t, size_t n) {
@@ -301,6 +416,12 @@ inline HWY_NOINLINE double SumSquaredDiffF32(const float* p, const float* t, siz
 }
 inline HWY_NOINLINE double SumSquaredDiffF64(const double* p, const double* t, size_t n) {
   return SumTerms(p, t, n, SquaredDiff());
+}
+inline HWY_NOINLINE uint64_t SumSquaredDiffU8(const uint8_t* p, const uint8_t* t, size_t n) {
+  return SumSquaredDiffU8Impl(p, t, n);
+}
+inline HWY_NOINLINE uint64_t SumSquaredDiffU16(const uint16_t* p, const uint16_t* t, size_t n) {
+  return SumSquaredDiffU16Impl(p, t, n);
 }
 inline HWY_NOINLINE double SumAbsDiffF32(const float* p, const float* t, size_t n) {
   return SumTerms(p, t, n, AbsDiff());

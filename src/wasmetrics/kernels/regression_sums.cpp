@@ -13,6 +13,8 @@ namespace wasmetrics::kernels {
 
 WASMETRICS_HWY_EXPORT(SumSquaredDiffF32);
 WASMETRICS_HWY_EXPORT(SumSquaredDiffF64);
+WASMETRICS_HWY_EXPORT(SumSquaredDiffU8);
+WASMETRICS_HWY_EXPORT(SumSquaredDiffU16);
 WASMETRICS_HWY_EXPORT(SumAbsDiffF32);
 WASMETRICS_HWY_EXPORT(SumAbsDiffF64);
 WASMETRICS_HWY_EXPORT(SumScaledSquaredDiffF32);
@@ -27,6 +29,12 @@ double sum_squared_diff(const float* p, const float* t, std::size_t n) {
 }
 double sum_squared_diff(const double* p, const double* t, std::size_t n) {
   return WASMETRICS_HWY_CALL(SumSquaredDiffF64)(p, t, n);
+}
+std::uint64_t sum_squared_diff(const std::uint8_t* p, const std::uint8_t* t, std::size_t n) {
+  return WASMETRICS_HWY_CALL(SumSquaredDiffU8)(p, t, n);
+}
+std::uint64_t sum_squared_diff(const std::uint16_t* p, const std::uint16_t* t, std::size_t n) {
+  return WASMETRICS_HWY_CALL(SumSquaredDiffU16)(p, t, n);
 }
 double sum_abs_diff(const float* p, const float* t, std::size_t n) {
   return WASMETRICS_HWY_CALL(SumAbsDiffF32)(p, t, n);

@@ -3,6 +3,7 @@
 // float64 (Google Highway: SIMD on every target, several accumulators, so the sum is not one
 // serial chain of additions). `scalar::` holds the one-accumulator twins the tests compare with.
 #include <cstddef>
+#include <cstdint>
 
 namespace wasmetrics::kernels {
 
@@ -25,6 +26,9 @@ struct CenteredSums {
 
 double sum_squared_diff(const float* p, const float* t, std::size_t n);
 double sum_squared_diff(const double* p, const double* t, std::size_t n);
+// Σ(p - t)² of integer samples, exact (a 64-bit integer total: 8/16-bit images for PSNR).
+std::uint64_t sum_squared_diff(const std::uint8_t* p, const std::uint8_t* t, std::size_t n);
+std::uint64_t sum_squared_diff(const std::uint16_t* p, const std::uint16_t* t, std::size_t n);
 double sum_abs_diff(const float* p, const float* t, std::size_t n);
 double sum_abs_diff(const double* p, const double* t, std::size_t n);
 // Σ(alpha (t - mean_t) - (p - mean_p))²: the audio metrics' scale-invariant noise energy.
@@ -40,6 +44,15 @@ CenteredSums centered_sums(const double* p, const double* t, std::size_t n, Pair
                            double mean_y);
 
 namespace scalar {
+template <class T>
+std::uint64_t sum_squared_diff_exact(const T* p, const T* t, std::size_t n) {
+  std::uint64_t s = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t d = static_cast<std::int64_t>(p[i]) - static_cast<std::int64_t>(t[i]);
+    s += static_cast<std::uint64_t>(d * d);
+  }
+  return s;
+}
 template <class T>
 double sum_squared_diff(const T* p, const T* t, std::size_t n) {
   double s = 0;
