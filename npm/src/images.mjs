@@ -112,11 +112,15 @@ function decodePng(view, name) {
 
 /**
  * Decodes a PNG or JPEG file (told apart by its first bytes, not its name) into channel-first
- * float32 samples, as the image metrics take them. See index.d.ts (readImage) for the options.
+ * samples: float32 as the image metrics take them, or (samples: 'stored') the file's own 8- or
+ * 16-bit integers, which PSNR reads 4x (2x) fewer bytes of, with an exact integer kernel.
+ * See index.d.ts (readImage) for the options.
  */
-export function readImage(bytes, { name = 'image', dataRange, alpha = 'keep' } = {}) {
+export function readImage(bytes, { name = 'image', dataRange, alpha = 'keep', samples = 'float32' } = {}) {
   if (alpha !== 'keep' && alpha !== 'drop')
     throw new TypeError(`${name}: alpha must be 'keep' or 'drop', got ${JSON.stringify(alpha)}`);
+  if (samples !== 'float32' && samples !== 'stored')
+    throw new TypeError(`${name}: samples must be 'float32' or 'stored', got ${JSON.stringify(samples)}`);
   if (dataRange !== undefined && !(typeof dataRange === 'number' && dataRange > 0 && Number.isFinite(dataRange))) {
     throw new TypeError(`${name}: dataRange must be a positive number, got ${JSON.stringify(dataRange)}`);
   }
@@ -131,7 +135,8 @@ export function readImage(bytes, { name = 'image', dataRange, alpha = 'keep' } =
   const kept = alpha === 'drop' && hasAlpha ? channels - 1 : channels;
   // interleaved [H, W, channels] -> [kept, H, W]
   const plane = width * height;
-  const data = new Float32Array(kept * plane);
+  const Samples = samples === 'float32' ? Float32Array : depth === 16 ? Uint16Array : Uint8Array;
+  const data = new Samples(kept * plane);
   const src = img.data;
   for (let c = 0; c < kept; c++) {
     const out = data.subarray(c * plane, (c + 1) * plane);
@@ -171,6 +176,11 @@ export function imagePair(estimate, reference) {
           ? "; read both with {alpha: 'drop'} to compare the colours only"
           : ''
       }`,
+    );
+  }
+  if (estimate.data.constructor !== reference.data.constructor) {
+    throw mismatch(
+      `the sample types differ: ${estimate.data.constructor.name} and ${reference.data.constructor.name}; read both with the same samples option`,
     );
   }
   if (estimate.dataRange !== reference.dataRange) {

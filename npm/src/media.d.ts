@@ -19,13 +19,22 @@ export declare class MediaFormatError extends Error {
   readonly problem: 'not-recognised' | 'truncated' | 'corrupt' | 'unsupported' | 'mismatch';
 }
 
-/** A decoded image, channel-first, as the image metrics take it (add the batch axis: `[1, ...shape]`). */
-export interface DecodedImage {
+/** What `data` holds: float32 (the default), or with `samples: 'stored'` the file's own integers. */
+export type ImageSamples = Float32Array | Uint8Array | Uint16Array;
+
+/**
+ * A decoded image, channel-first, as the image metrics take it (add the batch axis: `[1, ...shape]`).
+ * `D` is Float32Array unless it was read with `samples: 'stored'`.
+ */
+export interface DecodedImage<D extends ImageSamples = Float32Array> {
   readonly name: string;
   /** Told from the file's first bytes, not its name. */
   readonly format: 'png' | 'jpeg';
-  /** The samples as stored (0..255 for 8-bit, 0..65535 for 16-bit; never rescaled), [C, H, W] row-major. */
-  readonly data: Float32Array;
+  /**
+   * The samples as stored (0..255 for 8-bit, 0..65535 for 16-bit; never rescaled), [C, H, W] row-major:
+   * float32, or with `samples: 'stored'` a Uint8Array (bit depth 1-8) or Uint16Array (16).
+   */
+  readonly data: D;
   /** [C, H, W]. */
   readonly shape: [number, number, number];
   readonly width: number;
@@ -47,6 +56,12 @@ export interface ReadImageOptions {
   dataRange?: number;
   /** 'keep' (default) returns the alpha channel of grey+alpha and RGBA images as the last channel; 'drop' leaves it out. */
   alpha?: 'keep' | 'drop';
+  /**
+   * 'float32' (default): what every image metric takes. 'stored': the file's integers (Uint8Array for
+   * 1-8 bits, Uint16Array for 16), a quarter (half) of the bytes: PeakSignalNoiseRatio and
+   * TotalVariation take them and give the same values; SSIM and the others need float32, as in TorchMetrics.
+   */
+  samples?: 'float32' | 'stored';
 }
 
 /**
@@ -63,21 +78,28 @@ export interface ReadImageOptions {
  * const ssim = new StructuralSimilarityIndexMeasure({ dataRange });
  * ssim.update(preds, target);
  */
-export declare function readImage(bytes: FileBytes, options?: ReadImageOptions): DecodedImage;
+export declare function readImage(
+  bytes: FileBytes,
+  options: ReadImageOptions & { samples: 'stored' },
+): DecodedImage<Uint8Array | Uint16Array>;
+export declare function readImage(bytes: FileBytes, options?: ReadImageOptions & { samples?: 'float32' }): DecodedImage;
 
 /** An image pair as update(preds, target) takes it, [1, C, H, W] each, and the data range they share. */
-export interface ImagePair {
-  preds: { data: Float32Array; shape: [1, number, number, number] };
-  target: { data: Float32Array; shape: [1, number, number, number] };
+export interface ImagePair<D extends ImageSamples = Float32Array> {
+  preds: { data: D; shape: [1, number, number, number] };
+  target: { data: D; shape: [1, number, number, number] };
   dataRange: number;
 }
 
 /**
  * Checks that an estimate and its reference image can be compared and shapes them as
  * [1, C, H, W]; throws a MediaFormatError (problem 'mismatch') naming both files when their sizes,
- * channel counts or data ranges differ.
+ * channel counts, data ranges or sample types differ.
  */
-export declare function imagePair(estimate: DecodedImage, reference: DecodedImage): ImagePair;
+export declare function imagePair<D extends ImageSamples>(
+  estimate: DecodedImage<D>,
+  reference: DecodedImage<D>,
+): ImagePair<D>;
 
 /** A decoded WAV file: every channel as float32, channel after channel. */
 export interface DecodedWav {

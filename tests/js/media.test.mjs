@@ -121,6 +121,46 @@ test('imagePair: mismatched sizes, channels and ranges name both files', () => {
   }
 });
 
+test("readImage samples: 'stored': the file's integers, the same values; PSNR gives the same number", () => {
+  for (const [file, Type] of [
+    ['grey8.png', Uint8Array],
+    ['rgb16.png', Uint16Array],
+    ['palette.png', Uint8Array],
+    ['rgb.jpg', Uint8Array],
+  ]) {
+    const float = w.readImage(bytes(file), { name: file });
+    const stored = w.readImage(bytes(file), { name: file, samples: 'stored' });
+    assert.ok(stored.data instanceof Type, `${file}: ${stored.data.constructor.name}, wanted ${Type.name}`);
+    assert.deepEqual(stored.shape, float.shape);
+    assert.equal(stored.dataRange, float.dataRange);
+    assert.deepEqual(Array.from(stored.data), Array.from(float.data), file);
+  }
+  const est = w.readImage(bytes('rgb8.png'), { name: 'est.png' });
+  const ref = w.readImage(bytes('rgba8.png'), { name: 'ref.png', alpha: 'drop' });
+  const estU8 = w.readImage(bytes('rgb8.png'), { name: 'est.png', samples: 'stored' });
+  const refU8 = w.readImage(bytes('rgba8.png'), { name: 'ref.png', alpha: 'drop', samples: 'stored' });
+  const value = (pair) => {
+    const psnr = new w.PeakSignalNoiseRatio({ dataRange: pair.dataRange });
+    try {
+      return psnr.forward(pair.preds, pair.target);
+    } finally {
+      psnr.dispose();
+    }
+  };
+  assert.equal(value(w.imagePair(estU8, refU8)), value(w.imagePair(est, ref)));
+  assert.throws(
+    () => w.imagePair(estU8, ref),
+    (e) =>
+      e instanceof w.MediaFormatError &&
+      e.problem === 'mismatch' &&
+      /the sample types differ: Uint8Array and Float32Array/.test(e.message),
+  );
+  assert.throws(
+    () => w.readImage(bytes('rgb8.png'), { name: 'x.png', samples: 'uint8' }),
+    /x\.png: samples must be 'float32' or 'stored', got "uint8"/,
+  );
+});
+
 test('broken and unsupported files: a MediaFormatError naming the file and the problem', () => {
   const cases = [
     ['truncated.png', w.readImage, 'truncated', /truncated\.png: cannot decode the PNG \(truncated/],

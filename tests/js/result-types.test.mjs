@@ -128,6 +128,17 @@ lib.createMetric('MulticlassAccuracy', { average: 'micro' });
 const given: lib.MeanSquaredErrorOptions = { squared: false };
 // @ts-expect-error options typed as the whole interface may hold numOutputs: the wide type
 const notNumber: number = new lib.MeanSquaredError(given).compute();
+const png = new Uint8Array(0);
+expectType<ReturnType<typeof lib.readImage>['data'], Float32Array>(true);
+const stored = lib.readImage(png, { samples: 'stored' });
+expectType<typeof stored.data, Uint8Array | Uint16Array>(true);
+const floats = lib.readImage(png, { alpha: 'drop' });
+expectType<typeof floats.data, Float32Array>(true);
+expectType<ReturnType<typeof lib.imagePair<Uint8Array | Uint16Array>>['preds']['data'], Uint8Array | Uint16Array>(true);
+// @ts-expect-error an estimate read as integers beside a float32 reference
+lib.imagePair(stored, floats);
+// @ts-expect-error only 'float32' or 'stored'
+lib.readImage(png, { samples: 'uint8' });
 export { rmse, cell, m50, perClassMap, notNumber };
 `,
     );
