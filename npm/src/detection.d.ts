@@ -78,35 +78,12 @@ export declare function readCoco(groundTruth: CocoJson, results: CocoJson): Coco
 
 /**
  * The keys of COCOeval's 12 summary numbers in MeanAveragePrecision's result (bbox and segm, default
- * maxDetectionThresholds [1, 10, 100]), in pycocotools' summarize() order.
+ * maxDetectionThresholds [1, 10, 100]), in pycocotools' summarize() order. (scripts/build.mjs writes
+ * the tuple of src/coco-keys.mjs in place of string[].)
  */
-export declare const COCO_SUMMARY_KEYS: readonly [
-  'map',
-  'map_50',
-  'map_75',
-  'map_small',
-  'map_medium',
-  'map_large',
-  'mar_1',
-  'mar_10',
-  'mar_100',
-  'mar_small',
-  'mar_medium',
-  'mar_large',
-];
+export declare const COCO_SUMMARY_KEYS: readonly string[];
 /** The keys of COCOeval's 10 keypoint summary numbers (iouType 'keypoints'), in summarize()'s order. */
-export declare const COCO_KEYPOINT_SUMMARY_KEYS: readonly [
-  'map',
-  'map_50',
-  'map_75',
-  'map_medium',
-  'map_large',
-  'mar',
-  'mar_50',
-  'mar_75',
-  'mar_medium',
-  'mar_large',
-];
+export declare const COCO_KEYPOINT_SUMMARY_KEYS: readonly string[];
 
 /** Options of {@link evaluateCoco}: MeanAveragePrecision's, boxes being COCO's xywh. */
 export interface EvaluateCocoOptions extends Omit<MeanAveragePrecisionOptions, 'boxFormat' | 'iouType'> {
