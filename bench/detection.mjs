@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { COCO_SUMMARY_KEYS } from '../npm/src/coco-keys.mjs';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
 import { loadAverage, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
 
@@ -37,20 +38,6 @@ const CLASSES = Number(args.classes ?? 80);
 const SIZES = String(args.images ?? '5000,500')
   .split(',')
   .map((n) => Math.max(1, Math.round(Number(n) * scale)));
-const STATS = [
-  'map',
-  'map_50',
-  'map_75',
-  'map_small',
-  'map_medium',
-  'map_large',
-  'mar_1',
-  'mar_10',
-  'mar_100',
-  'mar_small',
-  'mar_medium',
-  'mar_large',
-];
 // Issue 25's targets.
 const SPEEDUP_TARGET = (images) => (images >= 5000 ? 30 : 15);
 const FIRST_OVER_REPEAT = 1.3;
@@ -178,7 +165,7 @@ async function child(dir) {
       evaluations.push({
         wall,
         cpu,
-        stats: STATS.map((k) => Number(value[k])),
+        stats: COCO_SUMMARY_KEYS.map((k) => Number(value[k])),
         memory: { stateBytes: metric.stateBytes, before, after },
         counts: { images: gt.images.length, annotations: gt.annotations.length, detections: res.length },
       });

@@ -17,12 +17,25 @@ import { resultType, tsResultTypes } from './result-types.mjs';
 import { readDtypeCodes } from './dtype-codes.mjs';
 import { EARLY_COMPILE_KEY } from '../src/early-compile.mjs';
 import { SIMD_PROBE } from '../src/simd-probe.mjs';
+import * as cocoKeys from '../src/coco-keys.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
+
+// detection.d.ts declares COCO_SUMMARY_KEYS and COCO_KEYPOINT_SUMMARY_KEYS as `readonly string[]`;
+// the typed declarations get the literal tuples of src/coco-keys.mjs, their one source.
+function withCocoKeyTuples(dts) {
+  let written = 0;
+  const out = dts.replace(/\b(COCO_(?:KEYPOINT_)?SUMMARY_KEYS): readonly string\[\];/g, (_, name) => {
+    written++;
+    return `${name}: readonly [${cocoKeys[name].map((k) => `'${k}'`).join(', ')}];`;
+  });
+  if (written !== 2) throw new Error(`build: detection.d.ts declares ${written} of the 2 COCO key lists`);
+  return out;
+}
 
 const npmDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(npmDir, '..');
@@ -744,7 +757,7 @@ function generateDts(registry, dtypes) {
   // parallel evaluation (src/collection.mjs and its neighbours).
   out.push(readFileSync(join(srcDir, 'collection.d.ts'), 'utf8'));
   // Hand-written declarations of detection inputs and the COCO reader (src/detection.mjs, src/coco.mjs).
-  out.push(readFileSync(join(srcDir, 'detection.d.ts'), 'utf8'));
+  out.push(withCocoKeyTuples(readFileSync(join(srcDir, 'detection.d.ts'), 'utf8')));
   out.push(readFileSync(join(srcDir, 'heap-input.d.ts'), 'utf8')); // zero-copy inputs
   out.push(readFileSync(join(srcDir, 'trec.d.ts'), 'utf8')); // trec_eval files, paired tests (src/trec.mjs)
   out.push(readFileSync(join(srcDir, 'sliced.d.ts'), 'utf8')); // SlicedMetric, mcnemarTest, delongTest, pairedBootstrap

@@ -12,33 +12,16 @@
 // are the `shapedBy` options (and options that usually reshape a result, SHAPING_OPTIONS, widen a
 // derived type).
 
+import { COCO_KEYPOINT_SUMMARY_KEYS, COCO_SUMMARY_KEYS } from '../src/coco-keys.mjs';
+
 // Declared here until the metric's spec declares its `result` (detection/ is another owner's).
 export const RESULT_TYPES = {
   // classMetrics=true fills the per-class fields with one value per class; iouType 'keypoints'
   // returns COCOeval's 10 keypoint stats instead of the 12 box/mask ones
   MeanAveragePrecision: {
     oneOf: [
-      [
-        [
-          'map',
-          'map_50',
-          'map_75',
-          'map_small',
-          'map_medium',
-          'map_large',
-          'mar_1',
-          'mar_10',
-          'mar_100',
-          'mar_small',
-          'mar_medium',
-          'mar_large',
-        ],
-        'mar_100_per_class',
-      ],
-      [
-        ['map', 'map_50', 'map_75', 'map_medium', 'map_large', 'mar', 'mar_50', 'mar_75', 'mar_medium', 'mar_large'],
-        'mar_per_class',
-      ],
+      [COCO_SUMMARY_KEYS, 'mar_100_per_class'],
+      [COCO_KEYPOINT_SUMMARY_KEYS, 'mar_per_class'],
     ].map(([stats, marPerClass]) => ({
       fields: Object.fromEntries(
         stats

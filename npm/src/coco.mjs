@@ -57,6 +57,35 @@ function knownList(map) {
   return ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, ... (${ids.length} in all)` : ids.join(', ');
 }
 
+// Where each annotation goes when they are grouped by image (`slots[j]`: annotation j's image),
+// keeping file order within an image: its position, and each image's [offsets[k], offsets[k + 1]).
+// `position` is null when the file lists the annotations by image already (results files usually do).
+function imageOrder(slots, images) {
+  const offsets = new Int32Array(images + 1);
+  let sorted = true;
+  for (let j = 0; j < slots.length; j++) {
+    offsets[slots[j] + 1]++;
+    if (j > 0 && slots[j] < slots[j - 1]) sorted = false;
+  }
+  for (let k = 0; k < images; k++) offsets[k + 1] += offsets[k];
+  if (sorted) return { offsets, position: null };
+  const next = offsets.slice(0, images);
+  const position = new Int32Array(slots.length);
+  for (let j = 0; j < slots.length; j++) position[j] = next[slots[j]]++;
+  return { offsets, position };
+}
+
+// Rows of `width` values of `values` (file order) moved to their `position`s (image order).
+function placeRows(values, width, position) {
+  if (position === null) return values;
+  const out = new values.constructor(values.length);
+  for (let j = 0; j < position.length; j++) {
+    const to = position[j] * width;
+    for (let c = 0; c < width; c++) out[to + c] = values[j * width + c];
+  }
+  return out;
+}
+
 /**
  * Reads a COCO ground-truth file and a results file into TorchMetrics-style per-image dicts
  * (boxes in xywh), images in ascending id order as COCOeval takes them.
@@ -99,9 +128,18 @@ export function readCoco(groundTruth, results) {
   const imageIds = [...images.keys()].sort((a, b) => a - b);
   const slot = new Map(imageIds.map((id, k) => [id, k]));
 
-  const gtPer = imageIds.map(() => []);
+  // Every annotation is read once, in file order, into flat typed arrays (no object per
+  // annotation), then placed image by image (a stable counting sort on the image's slot): the
+  // per-image dicts are views of one buffer per field, which update() takes without a copy.
+  const gtCount = gt.annotations.length;
+  const gtSlot = new Int32Array(gtCount);
+  const gtBox = new Float64Array(gtCount * 4);
+  const gtLabel = new Int32Array(gtCount);
+  const gtCrowd = new Uint8Array(gtCount);
+  const gtArea = new Float64Array(gtCount);
   const annIds = new Map();
-  gt.annotations.forEach((a, j) => {
+  for (let j = 0; j < gtCount; j++) {
+    const a = gt.annotations[j];
     const where = `readCoco: ground truth annotations[${j}]`;
     const id = requireId(a, 'id', where);
     if (annIds.has(id)) throw new CocoError(`${where}.id ${id} is a duplicate (also annotations[${annIds.get(id)}])`);
@@ -124,11 +162,20 @@ export function readCoco(groundTruth, results) {
         throw new CocoError(`${where}.area must be a finite number >= 0, got ${show(a.area)}`);
       area = a.area;
     }
-    gtPer[slot.get(imageId)].push({ bbox, categoryId, crowd, area });
-  });
+    gtSlot[j] = slot.get(imageId);
+    gtBox.set(bbox, j * 4);
+    gtLabel[j] = categoryId;
+    gtCrowd[j] = crowd;
+    gtArea[j] = area;
+  }
 
-  const dtPer = imageIds.map(() => []);
-  res.forEach((r, j) => {
+  const dtCount = res.length;
+  const dtSlot = new Int32Array(dtCount);
+  const dtBox = new Float64Array(dtCount * 4);
+  const dtLabel = new Int32Array(dtCount);
+  const dtScore = new Float64Array(dtCount);
+  for (let j = 0; j < dtCount; j++) {
+    const r = res[j];
     const where = `readCoco: results[${j}]`;
     const imageId = requireId(r, 'image_id', where);
     if (!images.has(imageId)) throw new CocoError(`${where}.image_id ${imageId} is not an image of the ground truth`);
@@ -141,25 +188,43 @@ export function readCoco(groundTruth, results) {
     if (!Object.hasOwn(r, 'score')) throw new CocoError(`${where}.score is missing`);
     if (typeof r.score !== 'number' || !Number.isFinite(r.score))
       throw new CocoError(`${where}.score must be a finite number, got ${show(r.score)}`);
-    dtPer[slot.get(imageId)].push({ bbox, categoryId, score: r.score });
-  });
+    dtSlot[j] = slot.get(imageId);
+    dtBox.set(bbox, j * 4);
+    dtLabel[j] = categoryId;
+    dtScore[j] = r.score;
+  }
 
-  const boxesOf = (anns) => {
-    const data = new Float64Array(anns.length * 4);
-    anns.forEach((a, k) => data.set(a.bbox, k * 4));
-    return { data, shape: [anns.length, 4] };
+  const gtAt = imageOrder(gtSlot, imageIds.length);
+  const dtAt = imageOrder(dtSlot, imageIds.length);
+  const dt = {
+    boxes: placeRows(dtBox, 4, dtAt.position),
+    scores: placeRows(dtScore, 1, dtAt.position),
+    labels: placeRows(dtLabel, 1, dtAt.position),
   };
-  const preds = dtPer.map((anns) => ({
-    boxes: boxesOf(anns),
-    scores: Float64Array.from(anns, (a) => a.score),
-    labels: Int32Array.from(anns, (a) => a.categoryId),
-  }));
-  const target = gtPer.map((anns) => ({
-    boxes: boxesOf(anns),
-    labels: Int32Array.from(anns, (a) => a.categoryId),
-    iscrowd: Uint8Array.from(anns, (a) => a.crowd),
-    area: Float64Array.from(anns, (a) => a.area),
-  }));
+  const g = {
+    boxes: placeRows(gtBox, 4, gtAt.position),
+    labels: placeRows(gtLabel, 1, gtAt.position),
+    iscrowd: placeRows(gtCrowd, 1, gtAt.position),
+    area: placeRows(gtArea, 1, gtAt.position),
+  };
+  const boxesOf = (data, from, to) => ({ data: data.subarray(from * 4, to * 4), shape: [to - from, 4] });
+  const preds = imageIds.map((_, k) => {
+    const [from, to] = [dtAt.offsets[k], dtAt.offsets[k + 1]];
+    return {
+      boxes: boxesOf(dt.boxes, from, to),
+      scores: dt.scores.subarray(from, to),
+      labels: dt.labels.subarray(from, to),
+    };
+  });
+  const target = imageIds.map((_, k) => {
+    const [from, to] = [gtAt.offsets[k], gtAt.offsets[k + 1]];
+    return {
+      boxes: boxesOf(g.boxes, from, to),
+      labels: g.labels.subarray(from, to),
+      iscrowd: g.iscrowd.subarray(from, to),
+      area: g.area.subarray(from, to),
+    };
+  });
   return {
     imageIds,
     categories: [...categories.values()].sort((a, b) => a.id - b.id).map(({ id, name }) => ({ id, name })),

@@ -76,6 +76,15 @@ export interface CocoDataset {
  */
 export declare function readCoco(groundTruth: CocoJson, results: CocoJson): CocoDataset;
 
+/**
+ * The keys of COCOeval's 12 summary numbers in MeanAveragePrecision's result (bbox and segm, default
+ * maxDetectionThresholds [1, 10, 100]), in pycocotools' summarize() order. (scripts/build.mjs writes
+ * the tuple of src/coco-keys.mjs in place of string[].)
+ */
+export declare const COCO_SUMMARY_KEYS: readonly string[];
+/** The keys of COCOeval's 10 keypoint summary numbers (iouType 'keypoints'), in summarize()'s order. */
+export declare const COCO_KEYPOINT_SUMMARY_KEYS: readonly string[];
+
 /** Options of {@link evaluateCoco}: MeanAveragePrecision's, boxes being COCO's xywh. */
 export interface EvaluateCocoOptions extends Omit<MeanAveragePrecisionOptions, 'boxFormat' | 'iouType'> {
   /** Only 'bbox' from COCO JSON (polygon segmentation is not rasterised). */

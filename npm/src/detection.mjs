@@ -213,6 +213,9 @@ class Column {
     }
     const width = this.kind === 'boxes' ? 4 : 1;
     const Out = this.kind === 'int' ? Int32Array : this.kind === 'boxes' && this.float32 ? Float32Array : Float64Array;
+    const shape = this.kind === 'boxes' ? [total, 4] : [total];
+    const joined = this.#adjacentViews(Out, width);
+    if (joined) return { data: joined, shape };
     const data = new Out(total * width);
     let at = 0;
     for (const { t, n } of this.parts) {
@@ -221,7 +224,28 @@ class Column {
       } // else zeros: TorchMetrics' item.get("iscrowd", zeros_like(labels))
       at += n * width;
     }
-    return { data, shape: this.kind === 'boxes' ? [total, 4] : [total] };
+    return { data, shape };
+  }
+
+  // The parts as one view when every part is an `Out` view of one buffer right after the previous
+  // one (readCoco's per-image arrays): the concatenation is then that range, no copy. Else null.
+  #adjacentViews(Out, width) {
+    let buffer = null;
+    let start = 0;
+    let end = 0;
+    for (const { t, n } of this.parts) {
+      if (n === 0 && (!t || t.data.length === 0)) continue;
+      const d = t?.data;
+      if (!(d instanceof Out) || d.length !== n * width) return null;
+      if (buffer === null) {
+        buffer = d.buffer;
+        start = d.byteOffset;
+      } else if (d.buffer !== buffer || d.byteOffset !== end) {
+        return null;
+      }
+      end = d.byteOffset + d.byteLength;
+    }
+    return buffer === null ? null : new Out(buffer, start, (end - start) / Out.BYTES_PER_ELEMENT);
   }
 }
 

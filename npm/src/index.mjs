@@ -25,6 +25,7 @@ export { evaluateParallel } from './parallel.mjs';
 export { serveParallelWorker } from './worker.mjs';
 export { DetectionMetric, decodeRle } from './detection.mjs';
 export { readCoco, evaluateCoco } from './coco.mjs';
+export { COCO_SUMMARY_KEYS, COCO_KEYPOINT_SUMMARY_KEYS } from './coco-keys.mjs';
 export { tideErrors } from './tide.mjs';
 export { detectionConfusionMatrix } from './detection-confusion.mjs';
 export { rleEncode, rleDecode, rleArea, rleToBbox, rleIou, rleFrPoly } from './rle.mjs';

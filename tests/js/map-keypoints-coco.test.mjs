@@ -10,24 +10,12 @@ import { importPackage, readFixtureFiles } from './helpers.mjs';
 
 const lib = await importPackage();
 await lib.init();
-const { MeanAveragePrecision, COCOKeypoints } = lib;
+const { MeanAveragePrecision, COCOKeypoints, COCO_KEYPOINT_SUMMARY_KEYS: STATS } = lib;
 
 const cases = (readFixtureFiles().find((f) => f.file === 'detection_qa.json')?.cases ?? []).filter(
   (c) => c.metric === 'COCOKeypoints' && !Object.hasOwn(c, 'error'),
 );
 const numpyLinspace = (a, b, n) => Array.from({ length: n }, (_, i) => (i === n - 1 ? b : i * ((b - a) / (n - 1)) + a));
-const STATS = [
-  'map',
-  'map_50',
-  'map_75',
-  'map_medium',
-  'map_large',
-  'mar',
-  'mar_50',
-  'mar_75',
-  'mar_medium',
-  'mar_large',
-];
 
 // [x1, y1, v1, x2, ...] as [[x1, y1, v1], ...]
 const triples = (flat) => Array.from({ length: flat.length / 3 }, (_, j) => flat.slice(3 * j, 3 * j + 3));

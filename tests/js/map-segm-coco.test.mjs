@@ -9,26 +9,12 @@ import { importPackage, readFixtureFiles } from './helpers.mjs';
 
 const lib = await importPackage();
 await lib.init();
-const { MeanAveragePrecision, rleFrPoly } = lib;
+const { MeanAveragePrecision, rleFrPoly, COCO_SUMMARY_KEYS: STATS } = lib;
 
 const cases = (readFixtureFiles().find((f) => f.file === 'detection_qa.json')?.cases ?? []).filter(
   (c) => c.metric === 'COCOSegmPolygons' && !Object.hasOwn(c, 'error'),
 );
 const numpyLinspace = (a, b, n) => Array.from({ length: n }, (_, i) => (i === n - 1 ? b : i * ((b - a) / (n - 1)) + a));
-const STATS = [
-  'map',
-  'map_50',
-  'map_75',
-  'map_small',
-  'map_medium',
-  'map_large',
-  'mar_1',
-  'mar_10',
-  'mar_100',
-  'mar_small',
-  'mar_medium',
-  'mar_large',
-];
 
 // One COCO annotation's segmentation as an RLE on its image (polygons merged as annToRLE does), or
 // (`polygonsAsGiven`) the polygons themselves with the image size, for MeanAveragePrecision to rasterise.

@@ -24,23 +24,8 @@ import {
   webDir,
 } from './web-harness.mjs';
 
-const { init, evaluateCoco } = await importPackage();
+const { init, evaluateCoco, COCO_SUMMARY_KEYS: STAT_KEYS } = await importPackage();
 await init();
-
-const STAT_KEYS = [
-  'map',
-  'map_50',
-  'map_75',
-  'map_small',
-  'map_medium',
-  'map_large',
-  'mar_1',
-  'mar_10',
-  'mar_100',
-  'mar_small',
-  'mar_medium',
-  'mar_large',
-];
 
 test('detection cell of the web demo in headless Chromium', { timeout: 300_000 }, async (t) => {
   const chromium = chromiumOrSkip(t);

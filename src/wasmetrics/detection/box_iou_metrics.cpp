@@ -81,18 +81,6 @@ class BoxIouMetric final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("pred_boxes", Reduction::cat, DType::float64, {0, 4});
-    s.add("pred_labels", Reduction::cat, DType::int64, {0});
-    s.add("pred_counts", Reduction::cat, DType::int64, {0});
-    s.add("target_boxes", Reduction::cat, DType::float64, {0, 4});
-    s.add("target_labels", Reduction::cat, DType::int64, {0});
-    s.add("target_counts", Reduction::cat, DType::int64, {0});
-    s.add("float32", Reduction::cat, DType::uint8, {0});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const std::string& m = name();
     auto pred = detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[2], box_format_, BoxFormat::xyxy);
@@ -100,24 +88,24 @@ class BoxIouMetric final : public Metric {
     auto target = detection::read_boxes(m, "target_boxes", in[3], "target_counts", in[5], box_format_, BoxFormat::xyxy);
     auto target_labels = detection::read_labels(m, "target_labels", in[4], "target_boxes", target.total);
     detection::require_same_images(m, pred, target);
-    s["pred_boxes"].append<double>(pred.boxes);
-    s["pred_labels"].append<std::int64_t>(pred_labels);
-    s["pred_counts"].append<std::int64_t>(pred.counts);
-    s["target_boxes"].append<double>(target.boxes);
-    s["target_labels"].append<std::int64_t>(target_labels);
-    s["target_counts"].append<std::int64_t>(target.counts);
+    pred_boxes_.append(s, pred.boxes);
+    pred_labels_.append(s, pred_labels);
+    pred_counts_.append(s, pred.counts);
+    target_boxes_.append(s, target.boxes);
+    target_labels_.append(s, target_labels);
+    target_counts_.append(s, target.counts);
     std::vector<std::uint8_t> f32(pred.counts.size(), pred.float32 && target.float32 ? 1 : 0);
-    s["float32"].append<std::uint8_t>(f32);
+    float32_flags_.append(s, f32);
   }
 
   Result compute_state(const State& s) const override {
-    auto pb = s["pred_boxes"].as<double>();
-    auto pl = s["pred_labels"].as<std::int64_t>();
-    auto pc = s["pred_counts"].as<std::int64_t>();
-    auto tb = s["target_boxes"].as<double>();
-    auto tl = s["target_labels"].as<std::int64_t>();
-    auto tc = s["target_counts"].as<std::int64_t>();
-    auto f32 = s["float32"].as<std::uint8_t>();
+    auto pb = pred_boxes_.span(s);
+    auto pl = pred_labels_.span(s);
+    auto pc = pred_counts_.span(s);
+    auto tb = target_boxes_.span(s);
+    auto tl = target_labels_.span(s);
+    auto tc = target_counts_.span(s);
+    auto f32 = float32_flags_.span(s);
     if (pc.size() != tc.size() || f32.size() != pc.size()) fail(name(), ": corrupt state (image counts differ)");
     const double invalid = info_.invalid;
 
@@ -226,6 +214,15 @@ class BoxIouMetric final : public Metric {
   BoxFormat box_format_;
   std::optional<double> threshold_;
   bool class_metrics_, respect_labels_;
+
+  // The states of the header comment, in their blob order.
+  StateSlot<double> pred_boxes_ = declare_state<double>("pred_boxes", Reduction::cat, {0, 4});
+  StateSlot<std::int64_t> pred_labels_ = declare_state<std::int64_t>("pred_labels", Reduction::cat, {0});
+  StateSlot<std::int64_t> pred_counts_ = declare_state<std::int64_t>("pred_counts", Reduction::cat, {0});
+  StateSlot<double> target_boxes_ = declare_state<double>("target_boxes", Reduction::cat, {0, 4});
+  StateSlot<std::int64_t> target_labels_ = declare_state<std::int64_t>("target_labels", Reduction::cat, {0});
+  StateSlot<std::int64_t> target_counts_ = declare_state<std::int64_t>("target_counts", Reduction::cat, {0});
+  StateSlot<std::uint8_t> float32_flags_ = declare_state<std::uint8_t>("float32", Reduction::cat, {0});
 };
 
 MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info, std::vector<MetricExample> examples) {

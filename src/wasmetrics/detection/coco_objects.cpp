@@ -38,51 +38,30 @@ class CocoObjectMetric : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("img_info", Reduction::cat, DType::int64, {0, 3});
-    s.add("categories", Reduction::cat, DType::int64, {0});
-    for (const char* side : kSides) {
-      const std::string p(side);
-      s.add(p + "_counts", Reduction::cat, DType::int64, {0});
-      s.add(p + "_ids", Reduction::cat, DType::int64, {0});
-      s.add(p + "_labels", Reduction::cat, DType::int64, {0});
-      s.add(p + "_iscrowd", Reduction::cat, DType::int64, {0});
-      s.add(p + "_num_keypoints", Reduction::cat, DType::int64, {0});
-      s.add(p + "_scores", Reduction::cat, DType::float64, {0});
-      s.add(p + "_area", Reduction::cat, DType::float64, {0});
-      s.add(p + "_boxes", Reduction::cat, DType::float64, {0, 4});
-      s.add(p + "_keypoints", Reduction::cat, DType::float64, {0});
-      s.add(p + "_mask_info", Reduction::cat, DType::int64, {0, 3});
-      s.add(p + "_mask_runs", Reduction::cat, DType::int64, {0});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const auto batch = detection::read_coco(name(), text_input(name(), "gt", in[0]), text_input(name(), "dt", in[1]),
                                             type_, sigmas_.size());
     for (std::size_t i = 0; i < batch.image_ids.size(); ++i) {
       const std::int64_t rec[3] = {batch.image_ids[i], batch.heights[i], batch.widths[i]};
-      s["img_info"].append<std::int64_t>(std::span<const std::int64_t>(rec, 3));
+      img_info_.append(s, std::span<const std::int64_t>(rec, 3));
     }
-    s["categories"].append<std::int64_t>(batch.categories);
+    categories_.append(s, batch.categories);
     for (int k = 0; k < 2; ++k) {
       const auto& side = k == 0 ? batch.gt : batch.dt;
-      const std::string p(kSides[k]);
-      s[p + "_counts"].append<std::int64_t>(side.counts);
-      s[p + "_ids"].append<std::int64_t>(side.ids);
-      s[p + "_labels"].append<std::int64_t>(side.labels);
-      s[p + "_iscrowd"].append<std::int64_t>(side.crowd);
-      s[p + "_num_keypoints"].append<std::int64_t>(side.num_keypoints);
-      s[p + "_scores"].append<double>(side.scores);
-      s[p + "_area"].append<double>(side.area);
-      s[p + "_boxes"].append<double>(side.boxes);
-      s[p + "_keypoints"].append<double>(side.keypoints);
+      const SideSlots& slots = sides_[k];
+      slots.counts.append(s, side.counts);
+      slots.ids.append(s, side.ids);
+      slots.labels.append(s, side.labels);
+      slots.iscrowd.append(s, side.crowd);
+      slots.num_keypoints.append(s, side.num_keypoints);
+      slots.scores.append(s, side.scores);
+      slots.area.append(s, side.area);
+      slots.boxes.append(s, side.boxes);
+      slots.keypoints.append(s, side.keypoints);
       for (const auto& m : side.masks) {
         const std::int64_t rec[3] = {m.h, m.w, static_cast<std::int64_t>(m.counts.size())};
-        s[p + "_mask_info"].append<std::int64_t>(std::span<const std::int64_t>(rec, 3));
-        for (auto c : m.counts) s[p + "_mask_runs"].append<std::int64_t>(static_cast<std::int64_t>(c));
+        slots.mask_info.append(s, std::span<const std::int64_t>(rec, 3));
+        for (auto c : m.counts) slots.mask_runs.append(s, static_cast<std::int64_t>(c));
       }
     }
   }
@@ -96,54 +75,56 @@ class CocoObjectMetric : public Metric {
   Prepared prepare(const State& s) const {
     Prepared out;
     auto& d = out.data;
-    auto info = s["img_info"].as<std::int64_t>();
+    auto info = img_info_.span(s);
     for (std::size_t i = 0; i + 2 < info.size(); i += 3) out.image_ids.push_back(info[i]);
-    auto cats = s["categories"].as<std::int64_t>();
+    auto cats = categories_.span(s);
     out.cat_ids.assign(cats.begin(), cats.end());
     std::sort(out.cat_ids.begin(), out.cat_ids.end());
     out.cat_ids.erase(std::unique(out.cat_ids.begin(), out.cat_ids.end()), out.cat_ids.end());
     const auto B = out.image_ids.size();
     d.num_images = static_cast<std::int64_t>(B);
-    auto offsets = [&](const char* key, std::vector<std::int64_t>& off) {
-      auto c = s[key].as<std::int64_t>();
-      if (c.size() != B) fail(name(), ": corrupt state (", key, " has ", c.size(), " images, img_info ", B, ")");
+    const SideSlots& gt = sides_[0];
+    const SideSlots& det = sides_[1];
+    auto offsets = [&](StateSlot<std::int64_t> counts, std::vector<std::int64_t>& off) {
+      auto c = counts.span(s);
+      if (c.size() != B)
+        fail(name(), ": corrupt state (", counts.var(s).name, " has ", c.size(), " images, img_info ", B, ")");
       off.assign(1, 0);
       for (auto v : c) off.push_back(off.back() + v);
     };
-    offsets("gt_counts", d.gt_offsets);
-    offsets("det_counts", d.det_offsets);
+    offsets(gt.counts, d.gt_offsets);
+    offsets(det.counts, d.det_offsets);
     const auto kg = static_cast<std::size_t>(d.gt_offsets.back()), kd = static_cast<std::size_t>(d.det_offsets.back());
     // The per-box arrays are borrowed from the state (compute() holds it).
-    auto take = [&](const std::string& key, std::size_t n, auto tag) {
-      using T = decltype(tag);
-      auto v = s[key].as<T>();
-      if (v.size() != n) fail(name(), ": corrupt state (", key, " has ", v.size(), " values, expected ", n, ")");
+    auto take = [&](auto slot, std::size_t n) {
+      auto v = slot.span(s);
+      if (v.size() != n)
+        fail(name(), ": corrupt state (", slot.var(s).name, " has ", v.size(), " values, expected ", n, ")");
       return v;
     };
     auto copy = [](auto span) { return std::vector<typename decltype(span)::value_type>(span.begin(), span.end()); };
-    out.gt_ids = copy(take("gt_ids", kg, std::int64_t{}));
-    out.det_ids = copy(take("det_ids", kd, std::int64_t{}));
-    d.gt_labels = take("gt_labels", kg, std::int64_t{});
-    d.det_labels = take("det_labels", kd, std::int64_t{});
-    d.det_scores = take("det_scores", kd, double{});
-    d.det_area = take("det_area", kd, double{});
-    d.gt_area = take("gt_area", kg, double{});
-    d.gt_boxes = take("gt_boxes", kg * 4, double{});
-    d.det_boxes = take("det_boxes", kd * 4, double{});
+    out.gt_ids = copy(take(gt.ids, kg));
+    out.det_ids = copy(take(det.ids, kd));
+    d.gt_labels = take(gt.labels, kg);
+    d.det_labels = take(det.labels, kd);
+    d.det_scores = take(det.scores, kd);
+    d.det_area = take(det.area, kd);
+    d.gt_area = take(gt.area, kg);
+    d.gt_boxes = take(gt.boxes, kg * 4);
+    d.det_boxes = take(det.boxes, kd * 4);
     std::vector<std::uint8_t> crowd;
-    for (auto c : take("gt_iscrowd", kg, std::int64_t{})) crowd.push_back(c != 0);
+    for (auto c : take(gt.iscrowd, kg)) crowd.push_back(c != 0);
     d.gt_crowd = d.own(std::move(crowd));
     if (type_ == CocoIouType::keypoints) {
       // COCOeval ignores a ground truth without labelled keypoints (num_keypoints 0)
       std::vector<std::uint8_t> ignore;
-      for (auto n : take("gt_num_keypoints", kg, std::int64_t{})) ignore.push_back(n == 0);
+      for (auto n : take(gt.num_keypoints, kg)) ignore.push_back(n == 0);
       d.gt_ignore = d.own(std::move(ignore));
       const std::size_t kp = sigmas_.size() * 3;
-      d.iou_fn = detection::oks_similarity(copy(take("det_keypoints", kd * kp, double{})),
-                                           copy(take("gt_keypoints", kg * kp, double{})), copy(d.gt_boxes),
-                                           copy(d.gt_area), sigmas_);
+      d.iou_fn = detection::oks_similarity(copy(take(det.keypoints, kd * kp)), copy(take(gt.keypoints, kg * kp)),
+                                           copy(d.gt_boxes), copy(d.gt_area), sigmas_);
     } else if (type_ == CocoIouType::segm) {
-      auto gm = masks_of(s, "gt", kg), dm = masks_of(s, "det", kd);
+      auto gm = masks_of(s, gt, "gt", kg), dm = masks_of(s, det, "det", kd);
       d.iou_fn = [gm = std::move(gm), dm = std::move(dm)](std::int64_t a, std::int64_t b, bool crowd) {
         return detection::rle_iou(dm[static_cast<std::size_t>(a)], gm[static_cast<std::size_t>(b)], crowd);
       };
@@ -155,9 +136,31 @@ class CocoObjectMetric : public Metric {
   std::vector<double> sigmas_;
 
  private:
-  std::vector<detection::Rle> masks_of(const State& s, const std::string& side, std::size_t n) const {
-    auto info = s[side + "_mask_info"].as<std::int64_t>();
-    auto runs = s[side + "_mask_runs"].as<std::int64_t>();
+  // One side's states (see the header comment), in their blob order.
+  struct SideSlots {
+    StateSlot<std::int64_t> counts, ids, labels, iscrowd, num_keypoints;
+    StateSlot<double> scores, area, boxes, keypoints;
+    StateSlot<std::int64_t> mask_info, mask_runs;
+  };
+  SideSlots declare_side(const std::string& p) {
+    SideSlots out;
+    out.counts = declare_state<std::int64_t>(p + "_counts", Reduction::cat, {0});
+    out.ids = declare_state<std::int64_t>(p + "_ids", Reduction::cat, {0});
+    out.labels = declare_state<std::int64_t>(p + "_labels", Reduction::cat, {0});
+    out.iscrowd = declare_state<std::int64_t>(p + "_iscrowd", Reduction::cat, {0});
+    out.num_keypoints = declare_state<std::int64_t>(p + "_num_keypoints", Reduction::cat, {0});
+    out.scores = declare_state<double>(p + "_scores", Reduction::cat, {0});
+    out.area = declare_state<double>(p + "_area", Reduction::cat, {0});
+    out.boxes = declare_state<double>(p + "_boxes", Reduction::cat, {0, 4});
+    out.keypoints = declare_state<double>(p + "_keypoints", Reduction::cat, {0});
+    out.mask_info = declare_state<std::int64_t>(p + "_mask_info", Reduction::cat, {0, 3});
+    out.mask_runs = declare_state<std::int64_t>(p + "_mask_runs", Reduction::cat, {0});
+    return out;
+  }
+
+  std::vector<detection::Rle> masks_of(const State& s, const SideSlots& slots, const char* side, std::size_t n) const {
+    auto info = slots.mask_info.span(s);
+    auto runs = slots.mask_runs.span(s);
     if (info.size() != n * 3) fail(name(), ": corrupt state (", side, "_mask_info)");
     std::vector<detection::Rle> out(n);
     std::size_t at = 0;
@@ -178,6 +181,10 @@ class CocoObjectMetric : public Metric {
     }
     return out;
   }
+
+  StateSlot<std::int64_t> img_info_ = declare_state<std::int64_t>("img_info", Reduction::cat, {0, 3});
+  StateSlot<std::int64_t> categories_ = declare_state<std::int64_t>("categories", Reduction::cat, {0});
+  SideSlots sides_[2] = {declare_side(kSides[0]), declare_side(kSides[1])};  // gt, det
 };
 
 Tensor vector_tensor(const std::vector<double>& v, Shape shape) { return Tensor{v, std::move(shape)}; }

@@ -96,26 +96,6 @@ class MeanAveragePrecision final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("det_boxes", Reduction::cat, DType::float64, {0, 4});
-    s.add("det_scores", Reduction::cat, DType::float64, {0});
-    s.add("det_labels", Reduction::cat, DType::int64, {0});
-    s.add("det_counts", Reduction::cat, DType::int64, {0});
-    s.add("gt_boxes", Reduction::cat, DType::float64, {0, 4});
-    s.add("gt_labels", Reduction::cat, DType::int64, {0});
-    s.add("gt_iscrowd", Reduction::cat, DType::int64, {0});
-    s.add("gt_area", Reduction::cat, DType::float64, {0});
-    s.add("gt_counts", Reduction::cat, DType::int64, {0});
-    s.add("det_mask_runs", Reduction::cat, DType::int64, {0});
-    s.add("det_mask_info", Reduction::cat, DType::int64, {0, 3});
-    s.add("gt_mask_runs", Reduction::cat, DType::int64, {0});
-    s.add("gt_mask_info", Reduction::cat, DType::int64, {0, 3});
-    s.add("det_keypoints", Reduction::cat, DType::float64, {0, 3});
-    s.add("gt_keypoints", Reduction::cat, DType::float64, {0, 3});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const std::string& m = name();
     detection::BoxSide pred, target;
@@ -158,8 +138,8 @@ class MeanAveragePrecision final : public Metric {
     std::vector<double> area(static_cast<std::size_t>(target.total), 0.0);
     if (in.size() > 8) area = detection::read_values(m, "target_area", in[8], target_items, target.total, true);
     if (segm_) {
-      read_masks("pred_masks", in[9], "pred_counts", pred.total, s["det_mask_runs"], s["det_mask_info"]);
-      read_masks("target_masks", in[10], "target_counts", target.total, s["gt_mask_runs"], s["gt_mask_info"]);
+      read_masks("pred_masks", in[9], "pred_counts", pred.total, s, det_masks_);
+      read_masks("target_masks", in[10], "target_counts", target.total, s, gt_masks_);
     } else if (keypoints_) {
       auto det_kp = read_keypoints("pred_keypoints", in[11], "pred_counts", pred.total);
       auto gt_kp = read_keypoints("target_keypoints", in[12], "target_counts", target.total);
@@ -169,28 +149,28 @@ class MeanAveragePrecision final : public Metric {
         const auto box = detection::keypoint_extent_box(&det_kp[static_cast<std::size_t>(k) * n * 3], n);
         det_boxes.insert(det_boxes.end(), box.begin(), box.end());
       }
-      s["det_boxes"].append<double>(det_boxes);
-      s["gt_boxes"].append<double>(target.boxes);
-      s["det_keypoints"].append<double>(det_kp);
-      s["gt_keypoints"].append<double>(gt_kp);
+      det_boxes_.append(s, det_boxes);
+      gt_boxes_.append(s, target.boxes);
+      det_keypoints_.append(s, det_kp);
+      gt_keypoints_.append(s, gt_kp);
     } else {
-      s["det_boxes"].append<double>(pred.boxes);
-      s["gt_boxes"].append<double>(target.boxes);
+      det_boxes_.append(s, pred.boxes);
+      gt_boxes_.append(s, target.boxes);
     }
-    s["det_scores"].append<double>(scores);
-    s["det_labels"].append<std::int64_t>(pred_labels);
-    s["det_counts"].append<std::int64_t>(pred.counts);
-    s["gt_labels"].append<std::int64_t>(target_labels);
-    s["gt_iscrowd"].append<std::int64_t>(crowd);
-    s["gt_area"].append<double>(area);
-    s["gt_counts"].append<std::int64_t>(target.counts);
+    det_scores_.append(s, scores);
+    det_labels_.append(s, pred_labels);
+    det_counts_.append(s, pred.counts);
+    gt_labels_.append(s, target_labels);
+    gt_iscrowd_.append(s, crowd);
+    gt_area_.append(s, area);
+    gt_counts_.append(s, target.counts);
   }
 
   Result compute_state(const State& s) const override {
-    auto det_counts = s["det_counts"].as<std::int64_t>();
-    auto gt_counts = s["gt_counts"].as<std::int64_t>();
-    auto det_labels = s["det_labels"].as<std::int64_t>();
-    auto gt_labels = s["gt_labels"].as<std::int64_t>();
+    auto det_counts = det_counts_.span(s);
+    auto gt_counts = gt_counts_.span(s);
+    auto det_labels = det_labels_.span(s);
+    auto gt_labels = gt_labels_.span(s);
     if (det_counts.size() != gt_counts.size()) fail(name(), ": corrupt state (image counts differ)");
 
     // _get_classes(): sorted unique labels of detections and ground truth.
@@ -285,29 +265,38 @@ class MeanAveragePrecision final : public Metric {
   }
 
  private:
+  // One side's masks: every mask's COCO RLE run lengths, in order, and (h, w, number of runs) per mask.
+  struct MaskSlots {
+    StateSlot<std::int64_t> runs, info;
+  };
+  MaskSlots declare_masks(const std::string& side) {
+    auto runs = declare_state<std::int64_t>(side + "_mask_runs", Reduction::cat, {0});
+    return {runs, declare_state<std::int64_t>(side + "_mask_info", Reduction::cat, {0, 3})};
+  }
+
   static double to_f32(double v) { return static_cast<double>(static_cast<float>(v)); }
 
   // COCOeval's inputs over the state: the per-box arrays are borrowed from it (compute() holds the
   // state), only the per-image offsets and the ground truths' flags and areas are built here.
   detection::CocoData coco_data(const State& s, bool micro) const {
     detection::CocoData d;
-    auto det_counts = s["det_counts"].as<std::int64_t>();
-    auto gt_counts = s["gt_counts"].as<std::int64_t>();
+    auto det_counts = det_counts_.span(s);
+    auto gt_counts = gt_counts_.span(s);
     d.num_images = static_cast<std::int64_t>(det_counts.size());
     d.det_offsets.assign(1, 0);
     for (auto c : det_counts) d.det_offsets.push_back(d.det_offsets.back() + c);
     d.gt_offsets.assign(1, 0);
     for (auto c : gt_counts) d.gt_offsets.push_back(d.gt_offsets.back() + c);
-    d.det_boxes = s["det_boxes"].as<double>();
-    d.gt_boxes = s["gt_boxes"].as<double>();
-    d.det_scores = s["det_scores"].as<double>();
-    d.det_labels = s["det_labels"].as<std::int64_t>();
-    d.gt_labels = s["gt_labels"].as<std::int64_t>();
+    d.det_boxes = det_boxes_.span(s);
+    d.gt_boxes = gt_boxes_.span(s);
+    d.det_scores = det_scores_.span(s);
+    d.det_labels = det_labels_.span(s);
+    d.gt_labels = gt_labels_.span(s);
     const std::size_t kd = d.det_scores.size(), kg = d.gt_labels.size();
     std::vector<detection::Rle> det_masks, gt_masks;
     if (segm_) {
-      det_masks = masks_of(s["det_mask_runs"], s["det_mask_info"]);
-      gt_masks = masks_of(s["gt_mask_runs"], s["gt_mask_info"]);
+      det_masks = masks_of(s, det_masks_);
+      gt_masks = masks_of(s, gt_masks_);
       if (det_masks.size() != kd || gt_masks.size() != kg) fail(name(), ": corrupt state (mask counts differ)");
       // Boxes are not used; placeholders keep the annotation arrays aligned.
       d.det_boxes = d.own(std::vector<double>(kd * 4, 0.0));
@@ -327,8 +316,8 @@ class MeanAveragePrecision final : public Metric {
     if (d.det_offsets.back() != static_cast<std::int64_t>(kd) || d.gt_offsets.back() != static_cast<std::int64_t>(kg) ||
         d.det_boxes.size() != kd * 4 || d.gt_boxes.size() != kg * 4 || d.det_labels.size() != kd)
       fail(name(), ": corrupt state (annotation counts differ)");
-    auto crowd = s["gt_iscrowd"].as<std::int64_t>();
-    auto area = s["gt_area"].as<double>();
+    auto crowd = gt_iscrowd_.span(s);
+    auto area = gt_area_.span(s);
     if (crowd.size() != kg || area.size() != kg) fail(name(), ": corrupt state (annotation counts differ)");
     std::vector<std::uint8_t> gt_crowd(kg);
     std::vector<double> gt_area(kg);
@@ -342,8 +331,8 @@ class MeanAveragePrecision final : public Metric {
     d.gt_area = d.own(std::move(gt_area));
     if (keypoints_) {
       // COCOeval ignores a ground truth without labelled keypoints (num_keypoints 0: no v > 0).
-      auto gk = s["gt_keypoints"].as<double>();
-      auto dk = s["det_keypoints"].as<double>();
+      auto gk = gt_keypoints_.span(s);
+      auto dk = det_keypoints_.span(s);
       const std::size_t per = sigmas_.size() * 3;
       if (gk.size() != kg * per || dk.size() != kd * per) fail(name(), ": corrupt state (keypoint counts differ)");
       std::vector<std::uint8_t> ignore(kg);
@@ -366,8 +355,8 @@ class MeanAveragePrecision final : public Metric {
   }
 
   // Masks [K, H, W] (bool or integer 0/1) to RLE states.
-  void read_masks(const char* arg, const TensorView& t, const char* counts_name, std::int64_t k, StateVar& runs,
-                  StateVar& info) const {
+  void read_masks(const char* arg, const TensorView& t, const char* counts_name, std::int64_t k, State& s,
+                  const MaskSlots& slots) const {
     if (is_floating(t.dtype))
       fail(name(), ": `", arg, "` must be a bool or integer 0/1 tensor [K, H, W], got ", dtype_name(t.dtype));
     const bool empty = k == 0 && t.numel() == 0 && t.ndim() <= 3;
@@ -386,9 +375,9 @@ class MeanAveragePrecision final : public Metric {
           mask[static_cast<std::size_t>(j)] = v != 0;
         }
         auto rle = detection::rle_encode(mask.data(), h, w);
-        for (auto c : rle.counts) runs.append<std::int64_t>(static_cast<std::int64_t>(c));
+        for (auto c : rle.counts) slots.runs.append(s, static_cast<std::int64_t>(c));
         const std::int64_t rec[3] = {h, w, static_cast<std::int64_t>(rle.counts.size())};
-        info.append<std::int64_t>(std::span<const std::int64_t>(rec, 3));
+        slots.info.append(s, std::span<const std::int64_t>(rec, 3));
       }
     });
   }
@@ -414,9 +403,9 @@ class MeanAveragePrecision final : public Metric {
     return out;
   }
 
-  std::vector<detection::Rle> masks_of(const StateVar& runs_var, const StateVar& info_var) const {
-    auto runs = runs_var.as<std::int64_t>();
-    auto info = info_var.as<std::int64_t>();
+  std::vector<detection::Rle> masks_of(const State& s, const MaskSlots& slots) const {
+    auto runs = slots.runs.span(s);
+    auto info = slots.info.span(s);
     std::vector<detection::Rle> out;
     std::size_t at = 0;
     for (std::size_t i = 0; i + 2 < info.size(); i += 3) {
@@ -456,6 +445,21 @@ class MeanAveragePrecision final : public Metric {
   bool class_metrics_, extended_, micro_, segm_, keypoints_ = false;
   detection::CocoParams params_;
   std::vector<double> sigmas_;  // iou_type='keypoints' only
+
+  // Every state is declared whatever iou_type (blobs keep one layout); see the header comment.
+  StateSlot<double> det_boxes_ = declare_state<double>("det_boxes", Reduction::cat, {0, 4});
+  StateSlot<double> det_scores_ = declare_state<double>("det_scores", Reduction::cat, {0});
+  StateSlot<std::int64_t> det_labels_ = declare_state<std::int64_t>("det_labels", Reduction::cat, {0});
+  StateSlot<std::int64_t> det_counts_ = declare_state<std::int64_t>("det_counts", Reduction::cat, {0});
+  StateSlot<double> gt_boxes_ = declare_state<double>("gt_boxes", Reduction::cat, {0, 4});
+  StateSlot<std::int64_t> gt_labels_ = declare_state<std::int64_t>("gt_labels", Reduction::cat, {0});
+  StateSlot<std::int64_t> gt_iscrowd_ = declare_state<std::int64_t>("gt_iscrowd", Reduction::cat, {0});
+  StateSlot<double> gt_area_ = declare_state<double>("gt_area", Reduction::cat, {0});
+  StateSlot<std::int64_t> gt_counts_ = declare_state<std::int64_t>("gt_counts", Reduction::cat, {0});
+  MaskSlots det_masks_ = declare_masks("det");
+  MaskSlots gt_masks_ = declare_masks("gt");
+  StateSlot<double> det_keypoints_ = declare_state<double>("det_keypoints", Reduction::cat, {0, 3});
+  StateSlot<double> gt_keypoints_ = declare_state<double>("gt_keypoints", Reduction::cat, {0, 3});
 };
 
 }  // namespace

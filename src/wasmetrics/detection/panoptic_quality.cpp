@@ -20,28 +20,17 @@ class PanopticQualityMetric final : public Metric {
         return_per_class_(!modified && options().get_bool("return_per_class")) {}
 
  protected:
-  State initial_state() const override {
-    const Shape per_category{categories_.size()};
-    State s;
-    s.add("iou_sum", Reduction::sum, DType::float64, per_category);
-    s.add("true_positives", Reduction::sum, DType::int64, per_category);
-    s.add("false_positives", Reduction::sum, DType::int64, per_category);
-    s.add("false_negatives", Reduction::sum, DType::int64, per_category);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     panoptic::accumulate(name(), categories_, rules_, in[0], in[1],
-                         {.iou_sum = s["iou_sum"].as<double>(),
-                          .true_positives = s["true_positives"].as<std::int64_t>(),
-                          .false_positives = s["false_positives"].as<std::int64_t>(),
-                          .false_negatives = s["false_negatives"].as<std::int64_t>()});
+                         {.iou_sum = iou_sum_.span(s),
+                          .true_positives = true_positives_.span(s),
+                          .false_positives = false_positives_.span(s),
+                          .false_negatives = false_negatives_.span(s)});
   }
 
   Result compute_state(const State& s) const override {
-    const auto q =
-        panoptic::qualities(s["iou_sum"].as<double>(), s["true_positives"].as<std::int64_t>(),
-                            s["false_positives"].as<std::int64_t>(), s["false_negatives"].as<std::int64_t>());
+    const auto q = panoptic::qualities(iou_sum_.span(s), true_positives_.span(s), false_positives_.span(s),
+                                       false_negatives_.span(s));
     const std::int64_t c = categories_.size();
     if (return_per_class_ && return_sq_and_rq_) {  // [C, 3]: (PQ, SQ, RQ) per category
       Tensor t;
@@ -67,6 +56,15 @@ class PanopticQualityMetric final : public Metric {
   panoptic::MatchRules rules_;
   bool return_sq_and_rq_;
   bool return_per_class_;
+
+  // Per-category sums (panoptic_common.hpp), one entry per category of categories_ (declared above).
+  StateSlot<double> iou_sum_ = declare_state<double>("iou_sum", Reduction::sum, {categories_.size()});
+  StateSlot<std::int64_t> true_positives_ =
+      declare_state<std::int64_t>("true_positives", Reduction::sum, {categories_.size()});
+  StateSlot<std::int64_t> false_positives_ =
+      declare_state<std::int64_t>("false_positives", Reduction::sum, {categories_.size()});
+  StateSlot<std::int64_t> false_negatives_ =
+      declare_state<std::int64_t>("false_negatives", Reduction::sum, {categories_.size()});
 };
 
 std::vector<InputSpec> panoptic_inputs() {

@@ -8,21 +8,19 @@ import { chartCell, codeSnippet, pick, plain, resultCell, table } from '../mode-
 import { el, fmt } from '../ui.mjs';
 
 const METRIC = 'MeanAveragePrecision';
-// pycocotools' summarize() lines, in its order: [key, AP/AR, IoU, area, max detections]
-const STATS = [
-  ['map', 'AP', '0.50:0.95', 'all'],
-  ['map_50', 'AP', '0.50', 'all'],
-  ['map_75', 'AP', '0.75', 'all'],
-  ['map_small', 'AP', '0.50:0.95', 'small'],
-  ['map_medium', 'AP', '0.50:0.95', 'medium'],
-  ['map_large', 'AP', '0.50:0.95', 'large'],
-  ['mar_1', 'AR', '0.50:0.95', 'all', 1],
-  ['mar_10', 'AR', '0.50:0.95', 'all', 10],
-  ['mar_100', 'AR', '0.50:0.95', 'all', 100],
-  ['mar_small', 'AR', '0.50:0.95', 'small'],
-  ['mar_medium', 'AR', '0.50:0.95', 'medium'],
-  ['mar_large', 'AR', '0.50:0.95', 'large'],
-];
+/**
+ * What one of pycocotools' summarize() lines measures, from its key in the package's
+ * COCO_SUMMARY_KEYS (map_50: AP at IoU .50; mar_10: AR with 10 detections; map_small: area small).
+ */
+function summaryLine(key) {
+  const kind = key.startsWith('map') ? 'AP' : 'AR';
+  const suffix = key.slice(4);
+  const number = /^\d+$/.test(suffix) ? Number(suffix) : null;
+  const iou = kind === 'AP' && number !== null ? (number / 100).toFixed(2) : '0.50:0.95';
+  const area = ['small', 'medium', 'large'].includes(suffix) ? suffix : 'all';
+  const maxDets = kind === 'AR' && number !== null ? number : 100;
+  return { kind, iou, area, maxDets };
+}
 const SUMMARY_OPTIONS = { classMetrics: true };
 /** The PR curves' run: one IoU threshold, with pycocotools' precision array (extendedSummary). */
 const curveOptions = (iou) => ({ classMetrics: true, iouThresholds: [Number(iou)] });
@@ -93,7 +91,7 @@ export default {
       annotations: all.annotations,
       detections: all.detections,
       iou: Number(iou),
-      stats: Object.fromEntries(STATS.map(([key]) => [key, plain(all[key])])),
+      stats: Object.fromEntries(wasmetrics.COCO_SUMMARY_KEYS.map((key) => [key, plain(all[key])])),
       perClass: all.perClass.map((c) => ({
         id: c.id,
         name: c.name,
@@ -129,13 +127,10 @@ export default {
       table(
         'coco-summary-table',
         ['Metric', 'IoU', 'Area', 'Max dets', 'Value'],
-        STATS.map(([key, kind, iou, area, maxDets = 100]) => [
-          `${kind} (${key})`,
-          iou,
-          area,
-          String(maxDets),
-          cell(r.stats[key], key),
-        ]),
+        Object.keys(r.stats).map((key) => {
+          const { kind, iou, area, maxDets } = summaryLine(key);
+          return [`${kind} (${key})`, iou, area, String(maxDets), cell(r.stats[key], key)];
+        }),
       ),
     );
     const worst = [...r.perClass].sort((a, b) => a.map - b.map || a.id - b.id);
@@ -181,11 +176,11 @@ export default {
       title: 'Detection (COCO)',
       files,
       helpers: [precisionCurve],
-      consts: { METRIC, STATS: STATS.map(([k]) => k), SUMMARY_OPTIONS, CURVE_OPTIONS: curveOptions(r.iou) },
+      consts: { METRIC, SUMMARY_OPTIONS, CURVE_OPTIONS: curveOptions(r.iou) },
       body: `
 const [gt, dt] = [JSON.parse(files['coco-gt'].text), JSON.parse(files['coco-dt'].text)];
 const all = wasmetrics.evaluateCoco(gt, dt, SUMMARY_OPTIONS);
-for (const key of STATS) cells.push({ metric: METRIC, options: SUMMARY_OPTIONS, key, value: plain(all[key]) });
+for (const key of wasmetrics.COCO_SUMMARY_KEYS) cells.push({ metric: METRIC, options: SUMMARY_OPTIONS, key, value: plain(all[key]) });
 for (const c of all.perClass) {
   cells.push({ metric: METRIC, options: SUMMARY_OPTIONS, key: 'map_per_class', class: String(c.id), value: c.map });
   cells.push({ metric: METRIC, options: SUMMARY_OPTIONS, key: 'mar_100_per_class', class: String(c.id), value: c.mar });
@@ -203,7 +198,7 @@ for (const c of atIou.perClass) {
   csvRows(r) {
     return [
       ['section', 'key', 'category_id', 'category', 'value'],
-      ...STATS.map(([key]) => ['summary', key, '', '', r.stats[key]]),
+      ...Object.entries(r.stats).map(([key, value]) => ['summary', key, '', '', value]),
       ...r.perClass.flatMap((c) => [
         ['per_class', 'map', c.id, c.name, c.map],
         ['per_class', 'mar_100', c.id, c.name, c.mar],
