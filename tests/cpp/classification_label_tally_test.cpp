@@ -42,6 +42,13 @@ InputFormat format_for(std::int64_t L, std::vector<double> thr, std::optional<st
   return f;
 }
 
+// A fresh stat-score state of `layout` (which gets the states' slots).
+State fresh_stat_state(StatLayout& layout) {
+  StateLayout states;
+  classification::declare_stat_states(states, layout);
+  return states.make();
+}
+
 std::vector<std::int64_t> counts(const State& s) {
   std::vector<std::int64_t> out;
   for (const char* n : {"tp", "fp", "tn", "fn"})
@@ -75,8 +82,7 @@ Batch random_batch(std::mt19937& rng, std::int64_t N, std::int64_t L, const std:
 // The counts of the general path, from fresh states.
 std::vector<std::int64_t> general(const InputFormat& f, const Batch& b) {
   StatLayout layout{.k = f.num_classes};
-  State s;
-  classification::add_stat_states(s, layout);
+  State s = fresh_stat_state(layout);
   classification::count_stats(classification::format_labels(f, b.preds(), b.target()), layout, s);
   return counts(s);
 }
@@ -110,8 +116,7 @@ TEST(LabelTally, FusedMatchesGeneralPathOnRandomBatches) {
         InputFormat f = format_for(L, thr, ii);
         Batch b = random_batch(rng, N, L, f.thr_f32, ignore_byte);
         StatLayout layout{.k = L};
-        State s;
-        classification::add_stat_states(s, layout);
+        State s = fresh_stat_state(layout);
         ASSERT_TRUE(classification::count_stats_fused(f, b.preds(), b.target(), layout, s))
             << "N=" << N << " L=" << L << " ignore case " << ignore_case;
         EXPECT_EQ(counts(s), general(f, b))
@@ -161,8 +166,7 @@ TEST(LabelTally, LogitsPassMatchesGeneralPath) {
             b.p[i] = wide(rng);
         }
         StatLayout layout{.k = L};
-        State s;
-        classification::add_stat_states(s, layout);
+        State s = fresh_stat_state(layout);
         ASSERT_TRUE(classification::count_stats_fused(f, b.preds(), b.target(), layout, s)) << "N=" << N << " L=" << L;
         EXPECT_EQ(counts(s), general(f, b)) << "N=" << N << " L=" << L << " ignore case " << ignore_case;
         ++checked;
@@ -173,8 +177,7 @@ TEST(LabelTally, LogitsPassMatchesGeneralPath) {
   InputFormat f = format_for(4, {0.5}, std::nullopt, true, InputKind::logits);
   Batch b = random_batch(rng, 99, 4, f.thr_f32, -1);
   StatLayout layout{.k = 4};
-  State s;
-  classification::add_stat_states(s, layout);
+  State s = fresh_stat_state(layout);
   ASSERT_TRUE(classification::count_stats_fused(f, b.preds(), b.target(), layout, s));
   EXPECT_EQ(counts(s), general(f, b));
   EXPECT_EQ(checked, 6 * 2 * 2);
@@ -203,8 +206,7 @@ TEST(LabelTally, RefusesBatchesTheGeneralPathMustDecide) {
   InputFormat f = format_for(5, {0.5}, std::nullopt);
   StatLayout layout{.k = 5};
   auto refused = [&](const InputFormat& fmt, const Batch& b) {
-    State s;
-    classification::add_stat_states(s, layout);
+    State s = fresh_stat_state(layout);
     const auto before = counts(s);
     const bool took = classification::count_stats_fused(fmt, b.preds(), b.target(), layout, s);
     if (!took) EXPECT_EQ(counts(s), before);  // a refused batch leaves the state as it was

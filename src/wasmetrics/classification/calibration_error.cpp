@@ -30,21 +30,16 @@ class CalibrationErrorMetric final : public Metric {
     norm_ = options().get_string("norm");
     bounds_f32_ = unit_linspace(n_bins_, true);
     bounds_f64_ = unit_linspace(n_bins_, false);
+    count_ = declare_state<double>("count", Reduction::sum, {n_bins_ + 1});
+    conf_sum_ = declare_state<double>("conf_sum", Reduction::sum, {n_bins_ + 1});
+    acc_sum_ = declare_state<double>("acc_sum", Reduction::sum, {n_bins_ + 1});
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("count", Reduction::sum, DType::float64, {n_bins_ + 1});
-    s.add("conf_sum", Reduction::sum, DType::float64, {n_bins_ + 1});
-    s.add("acc_sum", Reduction::sum, DType::float64, {n_bins_ + 1});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
-    auto count = s["count"].as<double>();
-    auto conf = s["conf_sum"].as<double>();
-    auto acc = s["acc_sum"].as<double>();
+    auto count = count_.span(s);
+    auto conf = conf_sum_.span(s);
+    auto acc = acc_sum_.span(s);
     auto add = [&](double c, double a, bool f32) {
       const auto& b = f32 ? bounds_f32_ : bounds_f64_;
       // right=True: the number of boundaries <= c, minus 1
@@ -72,9 +67,9 @@ class CalibrationErrorMetric final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    auto count = s["count"].as<double>();
-    auto conf = s["conf_sum"].as<double>();
-    auto acc = s["acc_sum"].as<double>();
+    auto count = count_.span(s);
+    auto conf = conf_sum_.span(s);
+    auto acc = acc_sum_.span(s);
     double total = 0;
     for (double c : count) total += c;
     double l1 = 0, l2 = 0, mx = 0;
@@ -96,6 +91,8 @@ class CalibrationErrorMetric final : public Metric {
   std::int64_t n_bins_ = 15;
   std::string norm_;
   std::vector<double> bounds_f32_, bounds_f64_;
+  // per bin: samples, sum of confidences, sum of accuracies
+  StateSlot<double> count_, conf_sum_, acc_sum_;
 };
 
 MetricSpec calibration_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {

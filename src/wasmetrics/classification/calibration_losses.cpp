@@ -45,16 +45,11 @@ class CalibrationLoss final : public Metric {
       if (!(eps_ > 0 && eps_ < 0.5)) fail(name(), ": option 'eps' must be in (0, 0.5), got ", eps_);
     }
     if (all.contains("average")) per_label_ = op.is_null("average") || op.get_string("average") == "none";
+    loss_sum_ = declare_state<double>("loss", Reduction::sum, {task_ == Task::multilabel ? classes_ : 1});
+    weight_ = declare_state<double>("weight", Reduction::sum, {});
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("loss", Reduction::sum, DType::float64, {task_ == Task::multilabel ? classes_ : 1});
-    s.add("weight", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& target = in[1];
@@ -83,7 +78,7 @@ class CalibrationLoss final : public Metric {
     const double eps = eps_ > 0 ? eps_
                                 : (preds.dtype == DType::float64 ? std::numeric_limits<double>::epsilon()
                                                                  : std::numeric_limits<float>::epsilon());
-    auto loss = s["loss"].as<double>();
+    auto loss = loss_sum_.span(s);
     double total = 0;
     if (task_ == Task::multiclass) {
       const std::int64_t C = classes_;
@@ -129,12 +124,12 @@ class CalibrationLoss final : public Metric {
         total += wn * static_cast<double>(task_ == Task::multilabel ? per_row / width : per_row);
       }
     }
-    s["weight"].as<double>()[0] += total;
+    weight_.value(s) += total;
   }
 
   Result compute_state(const State& s) const override {
-    auto loss = s["loss"].as<double>();
-    const double total = s["weight"].as<double>()[0];
+    auto loss = loss_sum_.span(s);
+    const double total = weight_.value(s);
     if (task_ != Task::multilabel) return Result::scalar(loss[0] / total);
     std::vector<double> per_label(loss.begin(), loss.end());
     double mean = 0;
@@ -165,6 +160,8 @@ class CalibrationLoss final : public Metric {
   std::int64_t classes_ = 1;
   double eps_ = 0;  // 0: the preds' machine epsilon
   bool per_label_ = false;
+  StateSlot<double> loss_sum_;  // "loss": weighted sum of losses ([L] multilabel, else [1])
+  StateSlot<double> weight_;    // sum of the samples' weights
 };
 
 OptionSpec eps_option() {

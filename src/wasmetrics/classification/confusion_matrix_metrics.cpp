@@ -242,18 +242,13 @@ class ConfusionFamilyMetric final : public Metric {
           fail(name(), ": Expected argument `zero_division` to be 0, 1 or 'nan', but got ", zero_division_, ".");
       }
     }
+    if (format_.task == Task::multiclass)
+      confmat_ = declare_state<std::int64_t>("confmat", Reduction::sum, {format_.num_classes, format_.num_classes});
+    else
+      declare_stat_states(state_layout(), layout_);
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (format_.task == Task::multiclass)
-      s.add("confmat", Reduction::sum, DType::int64, {format_.num_classes, format_.num_classes});
-    else
-      add_stat_states(s, layout_);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     if (const TensorView* w = sample_weight_of(in)) {
       // weighted: the general formatting path, cells as float64 sums of the rows' weights
@@ -265,7 +260,7 @@ class ConfusionFamilyMetric final : public Metric {
       }
       ClassLabels b = format_classes(format_, in[0], in[1]);
       const std::vector<double> wv = read_sample_weight(name(), *w, b.n);
-      auto cm = s["confmat"].as<double>();
+      auto cm = confmat_.var(s).as<double>();  // promoted above: not the slot's int64
       const std::int64_t C = format_.num_classes;
       for (std::int64_t n = 0; n < b.n; ++n)
         for (std::int64_t x = 0; x < b.extra; ++x) {
@@ -279,7 +274,7 @@ class ConfusionFamilyMetric final : public Metric {
       count_stats(format_labels(format_, in[0], in[1]), layout_, s);
       return;
     }
-    auto cm = s["confmat"].as<std::int64_t>();
+    auto cm = confmat_.span(s);
     if (bincount_label_maps(format_, in[0], in[1], cm.data())) return;
     ClassLabels b = format_classes(format_, in[0], in[1]);
     const std::int64_t C = format_.num_classes;
@@ -310,12 +305,14 @@ class ConfusionFamilyMetric final : public Metric {
   Matrices matrices(const State& s) const {
     if (format_.task == Task::multiclass) {  // int64 counts, or float64 weighted sums
       const std::int64_t C = format_.num_classes;
-      return xt::view(count_matrix(s["confmat"], C, C), xt::newaxis(), xt::all(), xt::all());
+      return xt::view(count_matrix(confmat_.var(s), C, C), xt::newaxis(), xt::all(), xt::all());
     }
     const std::int64_t L = layout_.k;
-    const CountMatrix cells = xt::concatenate(xt::xtuple(count_matrix(s["tn"], L, 1), count_matrix(s["fp"], L, 1),
-                                                         count_matrix(s["fn"], L, 1), count_matrix(s["tp"], L, 1)),
-                                              1);  // [L, 4]
+    const auto& n = layout_.counts;  // tp, fp, tn, fn
+    const CountMatrix cells =
+        xt::concatenate(xt::xtuple(count_matrix(n[2].var(s), L, 1), count_matrix(n[1].var(s), L, 1),
+                                   count_matrix(n[3].var(s), L, 1), count_matrix(n[0].var(s), L, 1)),
+                        1);  // [L, 4]
     return xt::reshape_view(cells, {static_cast<std::size_t>(L), std::size_t{2}, std::size_t{2}});
   }
 
@@ -396,7 +393,8 @@ class ConfusionFamilyMetric final : public Metric {
 
   CmKind kind_;
   InputFormat format_;
-  StatLayout layout_;
+  StatLayout layout_;                // binary / multilabel: the stat-score counts
+  StateSlot<std::int64_t> confmat_;  // multiclass: [C, C], rows target, columns prediction
   std::string normalize_ = "none";
   std::string weights_ = "none";
   std::string average_ = "binary";

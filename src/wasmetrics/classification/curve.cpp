@@ -26,6 +26,19 @@ std::string ignore_index_text(const CurveFormat& f) {
   return f.ignore_index ? " and ignore_index=" + std::to_string(*f.ignore_index) : std::string();
 }
 
+// The weighted exact state's per-row weights (float32 [N]), or nullptr while the state is unweighted:
+// found by position (CurveStates::row_weights_at), the name only checked.
+template <class S>
+auto* row_weights_of(const CurveFormat& f, S& s) {
+  auto& vars = s.vars();
+  using Var = std::remove_reference_t<decltype(vars[0])>;
+  if (f.binned || vars.size() <= f.states.row_weights_at) return static_cast<Var*>(nullptr);
+  Var& w = vars[f.states.row_weights_at];
+  if (w.name != kSampleWeightState)
+    fail("internal: ", f.metric, " has state '", w.name, "' where '", kSampleWeightState, "' belongs");
+  return &w;
+}
+
 // Target labels as int64 (kNotALabel for a non-integral float), with V2 checked.
 std::vector<std::int64_t> read_target(const CurveFormat& f, const TensorView& target) {
   std::vector<std::int64_t> out(static_cast<std::size_t>(target.numel()));
@@ -132,8 +145,8 @@ bool ignore_hits_labels(const CurveFormat& f, std::int64_t labels) {
 }
 
 // Adds a batch's local counts to the state's int64 histogram.
-void add_counts(State& s, const std::vector<std::int64_t>& counts) {
-  std::int64_t* hist = s["hist"].as<std::int64_t>().data();
+void add_counts(const CurveFormat& f, State& s, const std::vector<std::int64_t>& counts) {
+  std::int64_t* hist = f.states.hist.span(s).data();
   for (std::size_t i = 0; i < counts.size(); ++i) hist[i] += counts[i];
 }
 
@@ -166,12 +179,12 @@ bool binary_f32_u8_update(const CurveFormat& f, State& s, const TensorView& pred
       return c.max_bits <= kernels::kOneF32Bits && c.max_target <= 1;
     });
     if (!ok) return false;
-    add_counts(s, counts);
+    add_counts(f, s, counts);
     return true;
   }
   if (kernels::max_bits_f32(p, n) > kernels::kOneF32Bits || kernels::max_u8(t, n) > 1) return false;
-  s["scores"].append<float>(std::span<const float>(p, n));
-  s["target"].append<std::uint8_t>(std::span<const std::uint8_t>(t, n));
+  f.states.scores.append(s, std::span<const float>(p, n));
+  f.states.target_u8.append(s, std::span<const std::uint8_t>(t, n));
   return true;
 }
 
@@ -197,15 +210,15 @@ bool multiclass_f32_i32_update(const CurveFormat& f, State& s, const TensorView&
         });
     // the preds of ignored rows are not binned but must pass V4 all the same
     if (!ok || (has_ii && kernels::max_bits_f32(p, N * K) > kernels::kOneF32Bits)) return false;
-    add_counts(s, counts);
+    add_counts(f, s, counts);
     return true;
   }
   // a row labelled ignore_index (outside [0, C) here) fails the range check: general path
   if (kernels::max_bits_f32(p, N * K) > kernels::kOneF32Bits ||
       kernels::max_as_u32(t, N) >= static_cast<std::uint32_t>(K))
     return false;
-  s["scores"].append<float>(std::span<const float>(p, N * K));
-  s["target"].append<std::int32_t>(std::span<const std::int32_t>(t, N));
+  f.states.scores.append(s, std::span<const float>(p, N * K));
+  f.states.target_i32.append(s, std::span<const std::int32_t>(t, N));
   return true;
 }
 
@@ -228,8 +241,8 @@ class KeptScores {
     else
       d_[i] = v;
   }
-  void append_to(State& s) const {
-    StateVar& v = s[kKeptScoresState];
+  void append_to(const CurveFormat& f, State& s) const {
+    StateVar& v = f.states.scores.var(s);  // float32, or float64 below
     if (f32_) {
       v.append<float>(f_);
       return;
@@ -289,9 +302,9 @@ void curve_check_budget(const CurveFormat& f, const State& into, const State& ba
   std::size_t after = now + batch.byte_size();
   // merge_states promotes float32 kept scores meeting float64 ones (weighted_state.hpp): count them
   // at 8 bytes
-  const StateVar* a = into.find(kKeptScoresState);
-  const StateVar* b = batch.find(kKeptScoresState);
-  if (a && b && a->dtype != b->dtype) after += (a->dtype == DType::float32 ? a : b)->bytes.size();
+  const StateVar& a = f.states.scores.var(into);
+  const StateVar& b = f.states.scores.var(batch);
+  if (a.dtype != b.dtype) after += (a.dtype == DType::float32 ? a : b).bytes.size();
   if (after <= static_cast<std::size_t>(f.max_state_bytes)) return;
   const char* per = f.task == Task::binary ? "5 bytes per kept sample, 9 for float64 preds"
                     : f.task == Task::multiclass
@@ -389,29 +402,36 @@ CurveFormat curve_format_from_options(const Options& o, Task task) {
 
 // ---- state ----
 
-State curve_initial_state(const CurveFormat& f) {
-  State s;
+void declare_curve_states(StateLayout& layout, CurveFormat& f) {
+  CurveStates& c = f.states;
   if (f.binned) {
-    s.add("hist", Reduction::sum, DType::int64,
-          {f.state_classes(), static_cast<std::int64_t>(f.thresholds.size()) + 1, 2});
-    return s;
+    c.hist = layout.add<std::int64_t>("hist", Reduction::sum,
+                                      {f.state_classes(), static_cast<std::int64_t>(f.thresholds.size()) + 1, 2});
+    c.row_weights_at = c.hist.index() + 1;
+    return;
   }
+  std::size_t last = 0;
   switch (f.task) {
     case Task::binary:
-      s.add("scores", Reduction::cat, DType::float32, {0});
-      s.add("target", Reduction::cat, DType::uint8, {0});
+      c.scores = layout.add<float>(kKeptScoresState, Reduction::cat, {0});
+      c.target_u8 = layout.add<std::uint8_t>("target", Reduction::cat, {0});
+      last = c.target_u8.index();
       break;
     case Task::multiclass:
-      s.add("scores", Reduction::cat, DType::float32, {0, f.classes});
-      s.add("target", Reduction::cat, DType::int32, {0});
+      c.scores = layout.add<float>(kKeptScoresState, Reduction::cat, {0, f.classes});
+      c.target_i32 = layout.add<std::int32_t>("target", Reduction::cat, {0});
+      last = c.target_i32.index();
       break;
     case Task::multilabel:
-      s.add("scores", Reduction::cat, DType::float32, {0, f.classes});
-      s.add("target", Reduction::cat, DType::uint8, {0, f.classes});
+      c.scores = layout.add<float>(kKeptScoresState, Reduction::cat, {0, f.classes});
+      c.target_u8 = layout.add<std::uint8_t>("target", Reduction::cat, {0, f.classes});
+      last = c.target_u8.index();
       break;
   }
-  return s;
+  c.row_weights_at = last + 1;
 }
+
+bool has_row_weights(const CurveFormat& f, const State& s) { return row_weights_of(f, s) != nullptr; }
 
 // ---- update: the steps of curve_update ----
 
@@ -496,9 +516,9 @@ class GeneralBatch {
     per_n_ = N0 == 0 ? 1 : (f.task == Task::binary ? preds.numel() / N0 : (K == 0 ? 1 : preds.numel() / (N0 * K)));
     if (f.binned) {
       if (weighted_)
-        whist_ = s["hist"].as<double>().data();
+        whist_ = f.states.hist.var(s).as<double>().data();  // promoted: not the slot's int64
       else
-        hist_ = s["hist"].as<std::int64_t>().data();
+        hist_ = f.states.hist.span(s).data();
     }
   }
   bool f32() const { return preds_f32_; }
@@ -519,9 +539,12 @@ class GeneralBatch {
   // exact: the kept scores, the targets and the kept rows' weights into the state
   template <class Target>
   void append(const std::vector<Target>& tg) {
-    scores.append_to(s_);
-    s_["target"].append<Target>(tg);
-    if (weighted_) s_[kSampleWeightState].append<float>(kept_weight_);
+    scores.append_to(f_, s_);
+    if constexpr (std::is_same_v<Target, std::int32_t>)
+      f_.states.target_i32.append(s_, tg);
+    else
+      f_.states.target_u8.append(s_, tg);
+    if (weighted_) row_weights_of(f_, s_)->template append<float>(kept_weight_);
   }
 
   KeptScores scores;
@@ -671,7 +694,7 @@ void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const
     // the batch state (fresh) in the weighted layout (weighted_state.hpp)
     if (f.binned)
       promote_counts_to_float64(s);
-    else if (!s.find(kSampleWeightState))
+    else if (!row_weights_of(f, s))  // the fresh batch state: added after the declared states
       s.add(kSampleWeightState, Reduction::cat, DType::float32, {0});
   } else {
     if (binary_f32_u8_update(f, s, preds, target)) return;
@@ -714,18 +737,17 @@ SortedExact<T> sorted_exact(const CurveFormat& f, const State& s, std::int64_t k
   SortedExact<T> out;
   auto& pairs = out.pairs;
   const std::int64_t K = f.classes;
-  const StateVar& sv = s["scores"];
-  const StateVar& tv = s["target"];
+  const StateVar& sv = f.states.scores.var(s);  // float32 or float64: T
   const std::size_t N = static_cast<std::size_t>(sv.shape[0]);
   const T* scores = sv.as<T>().data();
   std::size_t m = 0;  // pairs kept
   if (f.task == Task::binary) {
-    const std::uint8_t* tg = tv.as<std::uint8_t>().data();
+    const std::uint8_t* tg = f.states.target_u8.span(s).data();
     pairs.resize(N);
     for (std::size_t i = 0; i < N; ++i) pairs.put(i, kernels::desc_key(scores[i]), tg[i]);
     m = N;
   } else if (f.task == Task::multiclass) {
-    const std::int32_t* tg = tv.as<std::int32_t>().data();
+    const std::int32_t* tg = f.states.target_i32.span(s).data();
     if (sel == CurveSel::micro) {
       pairs.resize(N * static_cast<std::size_t>(K));
       for (std::size_t r = 0; r < N; ++r)
@@ -741,7 +763,7 @@ SortedExact<T> sorted_exact(const CurveFormat& f, const State& s, std::int64_t k
       out.recall_ones = all_zero;  // C14: TorchMetrics tests state[1] == 0, i.e. every target is class 0
     }
   } else {
-    const std::uint8_t* tg = tv.as<std::uint8_t>().data();
+    const std::uint8_t* tg = f.states.target_u8.span(s).data();
     const bool one = sel == CurveSel::per_class;
     pairs.resize(one ? N : N * static_cast<std::size_t>(K));
     for (std::size_t r = 0; r < N; ++r)
@@ -791,10 +813,10 @@ void build_exact(const SortedExact<T>& e, ClassCurve& c) {
 template <class T>
 void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, ClassCurve& c) {
   const std::int64_t K = f.classes;
-  const StateVar& sv = s["scores"];
+  const StateVar& sv = f.states.scores.var(s);  // float32 or float64: T
   const std::int64_t N = sv.shape[0];
   auto scores = sv.as<T>();
-  auto weight = s[kSampleWeightState].as<float>();
+  auto weight = row_weights_of(f, s)->template as<float>();
   std::vector<T> keys;
   std::vector<float> wts;
   std::vector<std::uint8_t> labels;
@@ -806,17 +828,17 @@ void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, 
   };
   bool any_kept = false;
   if (f.task == Task::binary) {
-    auto tg = s["target"].as<std::uint8_t>();
+    auto tg = f.states.target_u8.span(s);
     for (std::int64_t r = 0; r < N; ++r) keep(scores[r], tg[r], weight[r]);
     any_kept = N > 0;
   } else if (f.task == Task::multiclass) {
-    auto tg = s["target"].as<std::int32_t>();
+    auto tg = f.states.target_i32.span(s);
     for (std::int64_t r = 0; r < N; ++r)
       for (std::int64_t j = 0; j < K; ++j)
         if (sel == CurveSel::micro || j == k) keep(scores[r * K + j], tg[r] == j ? 1 : 0, weight[r]);
     any_kept = N > 0;
   } else {
-    auto tg = s["target"].as<std::uint8_t>();
+    auto tg = f.states.target_u8.span(s);
     for (std::int64_t r = 0; r < N; ++r)
       for (std::int64_t j = 0; j < K; ++j) {
         if (sel == CurveSel::per_class && j != k) continue;
@@ -856,14 +878,14 @@ void build_weighted_exact(const CurveFormat& f, const State& s, std::int64_t k, 
 
 template <class T>
 void exact_curve(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, ClassCurve& c) {
-  if (s.find(kSampleWeightState)) {
+  if (row_weights_of(f, s)) {
     build_weighted_exact<T>(f, s, k, sel, c);
     return;
   }
   build_exact(sorted_exact<T>(f, s, k, sel), c);
 }
 
-bool float64_scores(const State& s) { return s[kKeptScoresState].dtype == DType::float64; }
+bool float64_scores(const CurveFormat& f, const State& s) { return f.states.scores.var(s).dtype == DType::float64; }
 
 }  // namespace
 
@@ -873,7 +895,7 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     c.binned = true;
     const std::int64_t T = static_cast<std::int64_t>(f.thresholds.size());
     const std::int64_t T1 = T + 1;
-    const std::vector<double> h = counts_of(s["hist"]);  // int64 counts, or float64 weighted sums
+    const std::vector<double> h = counts_of(f.states.hist.var(s));  // int64 counts, or float64 weighted sums
     std::vector<double> hb(static_cast<std::size_t>(T1 * 2), 0.0);
     const std::int64_t SK = f.state_classes();
     // One class's histogram, or all of them summed (micro). Not a scan of every class per class:
@@ -894,7 +916,7 @@ ClassCurve class_curve(const CurveFormat& f, const State& s, std::int64_t k, Cur
     c.neg = sn + hb[0];
     return c;
   }
-  if (float64_scores(s))
+  if (float64_scores(f, s))
     exact_curve<double>(f, s, k, sel, c);
   else
     exact_curve<float>(f, s, k, sel, c);
@@ -960,7 +982,7 @@ ExactArea exact_area(const CurveFormat& f, const State& s, std::int64_t k, Curve
 }  // namespace
 
 ExactArea exact_area_f32(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision) {
-  if (float64_scores(s)) return exact_area<double>(f, s, k, sel, average_precision);
+  if (float64_scores(f, s)) return exact_area<double>(f, s, k, sel, average_precision);
   return exact_area<float>(f, s, k, sel, average_precision);
 }
 

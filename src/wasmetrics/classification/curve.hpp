@@ -37,6 +37,20 @@
 
 namespace wasmetrics::classification {
 
+// The curve states' slots (declare_curve_states), in declaration order: binned `hist`, or exact
+// `scores` and `target`. Only the declared ones are set. `hist` and `scores` may be widened after
+// declaration (float64 weighted sums; float64 kept scores: core/weighted_state.hpp), so they are
+// read through var() by dtype, never span().
+struct CurveStates {
+  StateSlot<std::int64_t> hist;        // binned: [K, T+1, 2]
+  StateSlot<float> scores;             // exact: [N] or [N, K]
+  StateSlot<std::uint8_t> target_u8;   // exact binary [N] / multilabel [N, L] (kIgnoredTarget: ignored)
+  StateSlot<std::int32_t> target_i32;  // exact multiclass [N]
+  // The weighted exact state's per-row weights follow the declared states (the engine keeps
+  // `sample_weight` last: weighted_state.hpp): their index in a State that has them.
+  std::size_t row_weights_at = 0;
+};
+
 struct CurveFormat {
   std::string metric;
   Task task = Task::binary;
@@ -49,6 +63,7 @@ struct CurveFormat {
   bool micro = false;                       // multiclass average='micro': one binary problem
   bool int_preds_ok = false;                // BinaryAUROC never validates tensors: integer preds pass
   std::int64_t max_state_bytes = 0;         // exact state budget (option max_state_bytes); 0: none
+  CurveStates states;                       // set by declare_curve_states
 
   // derived
   std::vector<float> sorted_thr;  // ascending
@@ -69,7 +84,11 @@ OptionSpec curve_input_kind_option(Task task);
 // thresholds, ignore_index, validate_args, input_kind, num_classes/num_labels.
 CurveFormat curve_format_from_options(const Options& o, Task task);
 
-State curve_initial_state(const CurveFormat& f);
+// Declares the curve states of `f` (once its options are final: micro shapes the hist) into the
+// metric's `layout` and keeps their slots in f.states. They must be the metric's last states.
+void declare_curve_states(StateLayout& layout, CurveFormat& f);
+// Whether `s` is in the weighted exact layout (per-row sample weights beside the kept rows).
+bool has_row_weights(const CurveFormat& f, const State& s);
 // Validates one batch (shapes, V4, V2, V3, V1, float preds) and folds it into `s` (a fresh state).
 // With `sample_weight` ([N], one per row of preds) `s` is turned into the weighted layout.
 void curve_update(const CurveFormat& f, State& s, const TensorView& preds, const TensorView& target,

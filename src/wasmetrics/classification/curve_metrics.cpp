@@ -9,7 +9,6 @@
 #include "wasmetrics/classification/curve.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
-#include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace classification {
@@ -154,11 +153,10 @@ class CurveMetric final : public Metric {
       if (op.is_null(m)) fail(name(), ": option '", m, "' is required");
       min_value_ = static_cast<float>(op.get_number(m));
     }
+    declare_curve_states(state_layout(), format_);  // after `micro`, which shapes the binned state
   }
 
  protected:
-  State initial_state() const override { return curve_initial_state(format_); }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     curve_update(format_, s, in[0], in[1], sample_weight_of(in));
   }
@@ -170,7 +168,7 @@ class CurveMetric final : public Metric {
     const bool pooled = task_ == Task::binary || average_ == "micro";
     // Exact AUROC / AP need only the area: one class at a time, summed while sweeping its sorted keys.
     // (Weighted exact states take the curve path below: the cumulative sums of weights.)
-    if (!format_.binned && !s.find(kSampleWeightState) &&
+    if (!format_.binned && !has_row_weights(format_, s) &&
         (kind_ == CurveKind::ap || (kind_ == CurveKind::auroc && !(task_ == Task::binary && max_fpr_)))) {
       std::vector<float> res;
       std::vector<double> weights;

@@ -77,35 +77,30 @@ class DiceMetric final : public Metric {
     global_ = !samplewise_ && avg_ != DiceAvg::samples;
     check_.metric = n;
     check_.ignore_index = ii_;
+    if (global_) {
+      const std::int64_t k = avg_ == DiceAvg::macro ? num_classes_ : 1;
+      tp_ = declare_state<std::int64_t>("tp", Reduction::sum, {k});
+      fp_ = declare_state<std::int64_t>("fp", Reduction::sum, {k});
+      fn_ = declare_state<std::int64_t>("fn", Reduction::sum, {k});
+      batches_ = declare_state<std::int64_t>("batches", Reduction::sum, {});
+    } else {
+      row_sum_ = declare_state<double>("row_sum", Reduction::sum, {});
+      rows_ = declare_state<std::int64_t>("rows", Reduction::sum, {});
+    }
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (global_) {
-      const std::int64_t k = avg_ == DiceAvg::macro ? num_classes_ : 1;
-      s.add("tp", Reduction::sum, DType::int64, {k});
-      s.add("fp", Reduction::sum, DType::int64, {k});
-      s.add("fn", Reduction::sum, DType::int64, {k});
-      s.add("batches", Reduction::sum, DType::int64, {});
-    } else {
-      s.add("row_sum", Reduction::sum, DType::float64, {});
-      s.add("rows", Reduction::sum, DType::int64, {});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override;
 
   Result compute_state(const State& s) const override {
     if (!global_) {
-      const double rows = static_cast<double>(s["rows"].as<std::int64_t>()[0]);
+      const double rows = static_cast<double>(rows_.value(s));
       if (rows == 0) return Result::scalar(samplewise_ ? std::numeric_limits<double>::quiet_NaN() : 0.0);
-      return Result::scalar(s["row_sum"].as<double>()[0] / rows);
+      return Result::scalar(row_sum_.value(s) / rows);
     }
-    auto tp = s["tp"].as<std::int64_t>();
-    auto fp = s["fp"].as<std::int64_t>();
-    auto fn = s["fn"].as<std::int64_t>();
+    auto tp = tp_.span(s);
+    auto fp = fp_.span(s);
+    auto fn = fn_.span(s);
     if (avg_ == DiceAvg::micro) return Result::scalar(score(tp[0], fp[0], fn[0]));
     double sum = 0;
     std::int64_t kept = 0;
@@ -117,7 +112,7 @@ class DiceMetric final : public Metric {
     }
     if (kept) return Result::scalar(sum / static_cast<double>(kept));
     // only the ignored class left (its stats are -1 after any update): 0/0 weights -> zero_division
-    const bool ignored_left = ii_ && s["batches"].as<std::int64_t>()[0] > 0;
+    const bool ignored_left = ii_ && batches_.value(s) > 0;
     return Result::scalar(ignored_left ? zero_division_ : 0.0);
   }
 
@@ -147,6 +142,11 @@ class DiceMetric final : public Metric {
   std::optional<std::int64_t> top_k_;
   double threshold_ = 0.5, zero_division_ = 0.0;
   InputFormat check_;  // name + ignore_index for the shared V4/V2 checks
+  // global: counts per class ([num_classes] macro, [1] micro) and the updates seen
+  StateSlot<std::int64_t> tp_, fp_, fn_, batches_;
+  // per sample row: the sum of the rows' scores and their count
+  StateSlot<double> row_sum_;
+  StateSlot<std::int64_t> rows_;
 };
 
 // Shape without size-1 dimensions (torch.squeeze), with a leading 1 kept when `keep_first`.
@@ -391,7 +391,7 @@ void DiceMetric::fold_sample(const SampleStats& st, State& s, double& row_sum, s
     return out;
   };
   if (global_) {
-    auto stp = s["tp"].as<std::int64_t>(), sfp = s["fp"].as<std::int64_t>(), sfn = s["fn"].as<std::int64_t>();
+    auto stp = tp_.span(s), sfp = fp_.span(s), sfn = fn_.span(s);
     if (avg_ == DiceAvg::micro) {
       stp[0] += xt::sum(over_classes(st.tp))();
       sfp[0] += xt::sum(over_classes(st.fp))();
@@ -451,10 +451,10 @@ void DiceMetric::update_state(State& s, std::span<const TensorView> in) const {
     fold_sample(st, s, row_sum, rows);
   }
   if (global_) {
-    s["batches"].as<std::int64_t>()[0] += 1;
+    batches_.value(s) += 1;
   } else {
-    s["row_sum"].as<double>()[0] += row_sum;
-    s["rows"].as<std::int64_t>()[0] += rows;
+    row_sum_.value(s) += row_sum;
+    rows_.value(s) += rows;
   }
 }
 

@@ -31,22 +31,14 @@ class HingeLossMetric final : public Metric {
     format_ = score_format(options(), task, LogitsTest::kept_entries);
     squared_ = options().get_bool("squared");
     one_vs_all_ = task == Task::multiclass && options().get_string("multiclass_mode") == "one-vs-all";
+    measures_ = declare_state<double>("measures", Reduction::sum, one_vs_all_ ? Shape{format_.num_classes} : Shape{});
+    total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (one_vs_all_)
-      s.add("measures", Reduction::sum, DType::float64, {format_.num_classes});
-    else
-      s.add("measures", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
-    auto measures = s["measures"].as<double>();
-    auto total = s["total"].as<std::int64_t>();
+    auto measures = measures_.span(s);
+    auto total = total_.span(s);
     if (format_.task == Task::binary) {
       BinaryScores b = binary_scores(format_, in[0], in[1]);
       double sum = 0;
@@ -75,8 +67,8 @@ class HingeLossMetric final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    auto measures = s["measures"].as<double>();
-    double total = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    auto measures = measures_.span(s);
+    const double total = static_cast<double>(total_.value(s));
     if (!one_vs_all_) return Result::scalar(measures[0] / total);
     std::vector<double> out(measures.begin(), measures.end());
     for (double& v : out) v /= total;
@@ -87,6 +79,8 @@ class HingeLossMetric final : public Metric {
   InputFormat format_;
   bool squared_ = false;
   bool one_vs_all_ = false;
+  StateSlot<double> measures_;     // [] or, one-vs-all, [C]
+  StateSlot<std::int64_t> total_;  // kept samples / rows
 };
 
 MetricSpec hinge_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {

@@ -108,29 +108,22 @@ class RankingMetric final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("measure", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::float64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     LabelScores b = multilabel_scores(format_, in[0], in[1]);
     auto [m, n] = kind_ == RankKind::coverage ? coverage_of(b)
                   : kind_ == RankKind::loss   ? ranking_loss_of(b)
                                               : ranking_ap_of(b);
-    s["measure"].as<double>()[0] += m;
-    s["total"].as<double>()[0] += n;
+    measure_.value(s) += m;
+    total_.value(s) += n;
   }
 
-  Result compute_state(const State& s) const override {
-    return Result::scalar(s["measure"].as<double>()[0] / s["total"].as<double>()[0]);
-  }
+  Result compute_state(const State& s) const override { return Result::scalar(measure_.value(s) / total_.value(s)); }
 
  private:
   InputFormat format_;
   RankKind kind_;
+  StateSlot<double> measure_ = declare_state<double>("measure", Reduction::sum, {});
+  StateSlot<double> total_ = declare_state<double>("total", Reduction::sum, {});
 };
 
 MetricSpec ranking_spec(std::string name, RankKind kind, std::string doc, std::vector<MetricExample> examples) {

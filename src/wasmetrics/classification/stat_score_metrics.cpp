@@ -61,17 +61,12 @@ class StatScoreMetric final : public Metric {
       fail(name(), ": average='samples' already averages over samples; it needs multidim_average='global'");
     layout_.k = task == Task::binary ? 1 : format_.num_classes;
     layout_.per_sample = format_.samplewise || reduce_.average == Average::samples;
+    declare_stat_states(state_layout(), layout_);
   }
 
   const InputFormat& format() const { return format_; }
 
  protected:
-  State initial_state() const override {
-    State s;
-    add_stat_states(s, layout_);
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     if (const TensorView* w = sample_weight_of(in)) {
       // weighted: the general formatting path, counts as float64 sums of the rows' weights
@@ -110,20 +105,15 @@ class ExactMatchMetric final : public Metric {
  public:
   ExactMatchMetric(Options o, Task task) : Metric(std::move(o)) {
     format_ = input_format_from_options(options(), task, LogitsTest::whole_tensor);
+    if (format_.samplewise) {
+      per_sample_ = declare_state<double>("per_sample", Reduction::cat, {0});
+    } else {
+      correct_ = declare_state<std::int64_t>("correct", Reduction::sum, {});
+      total_ = declare_state<std::int64_t>("total", Reduction::sum, {});
+    }
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (format_.samplewise) {
-      s.add("per_sample", Reduction::cat, DType::float64, {0});
-    } else {
-      s.add("correct", Reduction::sum, DType::int64, {});
-      s.add("total", Reduction::sum, DType::int64, {});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     std::vector<double> per_sample;
     std::int64_t correct = 0, total = 0;
@@ -159,25 +149,27 @@ class ExactMatchMetric final : public Metric {
       total = b.n * X;
     }
     if (format_.samplewise) {
-      s["per_sample"].append(std::span<const double>(per_sample));
+      per_sample_.append(s, std::span<const double>(per_sample));
     } else {
-      s["correct"].as<std::int64_t>()[0] += correct;
-      s["total"].as<std::int64_t>()[0] += total;
+      correct_.value(s) += correct;
+      total_.value(s) += total;
     }
   }
 
   Result compute_state(const State& s) const override {
     if (format_.samplewise) {
-      auto v = s["per_sample"].as<double>();
+      auto v = per_sample_.span(s);
       return Result::squeezed(Tensor::vector(std::vector<double>(v.begin(), v.end())));
     }
-    double c = static_cast<double>(s["correct"].as<std::int64_t>()[0]);
-    double t = static_cast<double>(s["total"].as<std::int64_t>()[0]);
+    const double c = static_cast<double>(correct_.value(s));
+    const double t = static_cast<double>(total_.value(s));
     return Result::scalar(t != 0 ? c / t : 0.0);
   }
 
  private:
   InputFormat format_;
+  StateSlot<double> per_sample_;  // samplewise: one value per sample
+  StateSlot<std::int64_t> correct_, total_;
 };
 
 // ---- schemas ----

@@ -23,12 +23,12 @@ constexpr const char* kNames[4] = {"tp", "fp", "tn", "fn"};
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
-void add_stat_states(State& s, const StatLayout& layout) {
-  for (const char* name : kNames) {
+void declare_stat_states(StateLayout& states, StatLayout& layout) {
+  for (int j = 0; j < 4; ++j) {
     if (layout.per_sample)
-      s.add(name, Reduction::cat, DType::int64, {0, layout.k});
+      layout.counts[j] = states.add<std::int64_t>(kNames[j], Reduction::cat, {0, layout.k});
     else
-      s.add(name, Reduction::sum, DType::int64, {layout.k});
+      layout.counts[j] = states.add<std::int64_t>(kNames[j], Reduction::sum, {layout.k});
   }
 }
 
@@ -41,13 +41,13 @@ struct Counts {
   Counts(std::int64_t r, std::int64_t kk) : rows(r), k(kk) {
     for (auto& v : c) v.assign(static_cast<std::size_t>(r * kk), 0);
   }
-  void store(State& s, bool per_sample) const {
+  void store(State& s, const StatLayout& layout) const {
     for (int j = 0; j < 4; ++j) {
-      StateVar& var = s[kNames[j]];
-      if (per_sample) {
-        var.append(std::span<const std::int64_t>(c[j]));
+      const StateSlot<std::int64_t>& slot = layout.counts[j];
+      if (layout.per_sample) {
+        slot.append(s, std::span<const std::int64_t>(c[j]));
       } else {
-        auto dst = var.as<std::int64_t>();
+        auto dst = slot.span(s);
         for (std::int64_t r = 0; r < rows; ++r)
           for (std::int64_t i = 0; i < k; ++i) dst[i] += c[j][r * k + i];
       }
@@ -72,7 +72,7 @@ void count_stats(const LabelCodes& b, const StatLayout& layout, State& s) {
       out.c[2][l] += h[l * 5 + 0];  // pred 0, target 0
       out.c[3][l] += h[l * 5 + 2];  // pred 0, target 1
     }
-    out.store(s, layout.per_sample);
+    out.store(s, layout);
     return;
   }
   for (std::int64_t n = 0; n < N; ++n) {
@@ -88,7 +88,7 @@ void count_stats(const LabelCodes& b, const StatLayout& layout, State& s) {
       out.c[3][at] += h[2];  // pred 0, target 1
     }
   }
-  out.store(s, layout.per_sample);
+  out.store(s, layout);
 }
 
 bool count_stats_fused(const InputFormat& f, const TensorView& preds, const TensorView& target,
@@ -130,8 +130,8 @@ bool count_stats_fused(const InputFormat& f, const TensorView& preds, const Tens
     if (tally.target_unexpected || tally.preds_not_finite) return false;
     if (f.kind == InputKind::auto_detect && !tally.preds_outside_unit) return false;
   }
-  auto tp = s["tp"].as<std::int64_t>(), fp = s["fp"].as<std::int64_t>(), tn = s["tn"].as<std::int64_t>(),
-       fn = s["fn"].as<std::int64_t>();
+  auto tp = layout.counts[0].span(s), fp = layout.counts[1].span(s), tn = layout.counts[2].span(s),
+       fn = layout.counts[3].span(s);
   for (std::int64_t l = 0; l < L; ++l) {
     const auto a = static_cast<std::int64_t>(tally.pred_and_target[l]), p = static_cast<std::int64_t>(tally.pred[l]),
                t = static_cast<std::int64_t>(tally.target[l]),
@@ -196,7 +196,7 @@ void count_stats(const ClassLabels& b, std::int64_t C, const StatLayout& layout,
       const std::int64_t i = r * C + c;
       out.c[2][i] = valid[static_cast<std::size_t>(r)] - out.c[0][i] - out.c[1][i] - out.c[3][i];
     }
-  out.store(s, layout.per_sample);
+  out.store(s, layout);
 }
 
 // ---- weighted counts ----
@@ -210,10 +210,10 @@ struct WeightedCounts {
   WeightedCounts(std::int64_t r, std::int64_t kk) : rows(r), k(kk) {
     for (auto& v : c) v.assign(static_cast<std::size_t>(r * kk), 0.0);
   }
-  void store(State& s, bool per_sample) const {
+  void store(State& s, const StatLayout& layout) const {
     for (int j = 0; j < 4; ++j) {
-      StateVar& var = s[kNames[j]];
-      if (per_sample) {
+      StateVar& var = layout.counts[j].var(s);  // float64 (promoted): not the slot's int64
+      if (layout.per_sample) {
         var.append(std::span<const double>(c[j]));
       } else {
         auto dst = var.as<double>();
@@ -238,7 +238,7 @@ void count_stats_weighted(const LabelCodes& b, std::span<const double> w, const 
         if (cp[x] != LabelCodes::kIgnored) out.c[kSlot[cp[x]]][row * L + l] += wn;
     }
   }
-  out.store(s, layout.per_sample);
+  out.store(s, layout);
 }
 
 void count_stats_weighted(const ClassLabels& b, std::int64_t C, std::span<const double> w, const StatLayout& layout,
@@ -277,7 +277,7 @@ void count_stats_weighted(const ClassLabels& b, std::int64_t C, std::span<const 
       const std::int64_t i = r * C + c;
       out.c[2][i] = valid[static_cast<std::size_t>(r)] - out.c[0][i] - out.c[1][i] - out.c[3][i];
     }
-  out.store(s, layout.per_sample);
+  out.store(s, layout);
 }
 
 // ---- reduction: the counts as float64 [rows, k] matrices, the scores as xtensor expressions ----
@@ -414,9 +414,10 @@ Result stat_scores_result(const StatMatrices& c, const StatLayout& layout, const
 Result reduce_stats(const State& st, const StatLayout& layout, const ReduceOptions& r) {
   // int64 counts, or float64 sums of sample weights (weighted layout), as [rows, k] matrices
   const std::int64_t K = layout.k;
-  const std::int64_t R = layout.per_sample ? st["tp"].shape[0] : 1;
-  const StatMatrices c{count_matrix(st["tp"], R, K), count_matrix(st["fp"], R, K), count_matrix(st["tn"], R, K),
-                       count_matrix(st["fn"], R, K)};
+  const auto& n = layout.counts;
+  const std::int64_t R = layout.per_sample ? n[0].var(st).shape[0] : 1;
+  const StatMatrices c{count_matrix(n[0].var(st), R, K), count_matrix(n[1].var(st), R, K),
+                       count_matrix(n[2].var(st), R, K), count_matrix(n[3].var(st), R, K)};
   if (r.score == Score::stat_scores) return stat_scores_result(c, layout, r);
 
   Tensor out;

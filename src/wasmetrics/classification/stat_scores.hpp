@@ -11,6 +11,7 @@
 // The layout depends only on the input format (StatLayout::key()), never on `average` or on
 // which score is computed, so every metric of the family with the same format can share one
 // update. Ignored positions (target == ignore_index) count nowhere.
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -24,9 +25,14 @@ namespace wasmetrics::classification {
 struct StatLayout {
   std::int64_t k = 1;       // classes / labels / 1
   bool per_sample = false;  // cat rows [n, k] instead of sums [k]
+  // tp, fp, tn, fn, in that order: set by declare_stat_states. int64 counts, float64 sums once a
+  // weighted batch widened them, so the weighted paths and reduce_stats read them through var().
+  std::array<StateSlot<std::int64_t>, 4> counts;
 };
 
-void add_stat_states(State& s, const StatLayout& layout);
+// Declares tp, fp, tn, fn (in that order, shaped by `layout`) into the metric's `states` and keeps
+// their slots in `layout.counts`; every function below reads the state through them.
+void declare_stat_states(StateLayout& states, StatLayout& layout);
 // Weighted layout (core/weighted_state.hpp): the same states as float64 sums of sample weights.
 // count_stats_weighted folds a batch whose row n (of b.n) weighs w[n] into such states.
 void count_stats_weighted(const LabelCodes& b, std::span<const double> w, const StatLayout& layout, State& s);

@@ -41,31 +41,26 @@ class DiceScore final : public Metric {
                : a == "weighted" ? Average::weighted
                                  : Average::none;
     width_ = average_ == Average::none ? k_ : 1;
+    if (per_sample_) {
+      sample_dice_ = declare_state<double>("sample_dice", Reduction::cat, {0, width_});
+    } else {
+      // nanmean over samples, per column: sum and count of the defined values.
+      dice_sum_ = declare_state<double>("dice_sum", Reduction::sum, {width_});
+      dice_count_ = declare_state<std::int64_t>("dice_count", Reduction::sum, {width_});
+    }
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    if (per_sample_) {
-      s.add("sample_dice", Reduction::cat, DType::float64, {0, width_});
-    } else {
-      // nanmean over samples, per column: sum and count of the defined values.
-      s.add("dice_sum", Reduction::sum, DType::float64, {width_});
-      s.add("dice_count", Reduction::sum, DType::int64, {width_});
-    }
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     std::vector<double> row(static_cast<std::size_t>(width_));
     segmentation::for_each_sample(cfg_, in[0], in[1], [&](std::int64_t, const SampleCounts& c) {
       sample_row(c, row);
       if (per_sample_) {
-        s["sample_dice"].append<double>(row);
+        sample_dice_.append(s, row);
         return;
       }
-      auto sum = s["dice_sum"].as<double>();
-      auto count = s["dice_count"].as<std::int64_t>();
+      auto sum = dice_sum_.span(s);
+      auto count = dice_count_.span(s);
       for (std::size_t k = 0; k < row.size(); ++k) {
         if (std::isnan(row[k])) continue;
         sum[k] += row[k];
@@ -76,15 +71,15 @@ class DiceScore final : public Metric {
 
   Result compute_state(const State& s) const override {
     if (per_sample_) {
-      const auto& var = s["sample_dice"];
-      auto rows = var.as<double>();
+      const std::int64_t n = sample_dice_.var(s).shape[0];
+      auto rows = sample_dice_.span(s);
       Tensor out;
       out.data.assign(rows.begin(), rows.end());
-      out.shape = average_ == Average::none ? Shape{var.shape[0], width_} : Shape{var.shape[0]};
+      out.shape = average_ == Average::none ? Shape{n, width_} : Shape{n};
       return Result(std::move(out));
     }
-    auto sum = s["dice_sum"].as<double>();
-    auto count = s["dice_count"].as<std::int64_t>();
+    auto sum = dice_sum_.span(s);
+    auto count = dice_count_.span(s);
     std::vector<double> out;
     for (std::size_t k = 0; k < sum.size(); ++k)
       out.push_back(count[k] > 0 ? sum[k] / static_cast<double>(count[k]) : kUndefinedDice);
@@ -133,7 +128,10 @@ class DiceScore final : public Metric {
   std::int64_t k_;
   Average average_ = Average::micro;
   std::int64_t width_ = 1;
-  xt::xtensor<bool, 1> averaged_;  // over the included classes: those in class averages
+  xt::xtensor<bool, 1> averaged_;       // over the included classes: those in class averages
+  StateSlot<double> sample_dice_;       // per_sample: one row per image
+  StateSlot<double> dice_sum_;          // otherwise: per column, sum of the defined values
+  StateSlot<std::int64_t> dice_count_;  // and their count
 };
 
 }  // namespace

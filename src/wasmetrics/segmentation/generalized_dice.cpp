@@ -42,16 +42,9 @@ class GeneralizedDiceScore final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("score", Reduction::sum, DType::float64, {per_class_ ? k_ : 1});
-    s.add("samples", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const std::int64_t first = cfg_.first_class();
-    auto score = segmentation::adapt_classes(s["score"].as<double>());
+    auto score = segmentation::adapt_classes(score_.span(s));
     segmentation::for_each_sample(cfg_, in[0], in[1], [&](std::int64_t, const SampleCounts& c) {
       const auto inter = segmentation::included(c.inter, first), pred = segmentation::included(c.pred, first),
                  target = segmentation::included(c.target, first);
@@ -79,12 +72,12 @@ class GeneralizedDiceScore final : public Metric {
         score(0) += d != 0 ? n / d : 0.0;
       }
     });
-    s["samples"].as<std::int64_t>()[0] += segmentation::batch_size(in[0]);
+    samples_.value(s) += segmentation::batch_size(in[0]);
   }
 
   Result compute_state(const State& s) const override {
-    const auto score = segmentation::adapt_classes(s["score"].as<double>());
-    const double n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
+    const auto score = segmentation::adapt_classes(score_.span(s));
+    const double n = static_cast<double>(samples_.value(s));
     const ClassVector out = n > 0 ? ClassVector(score / n) : ClassVector(xt::full_like(score, kUndefinedGds));
     return Result::squeezed(Tensor::vector({out.begin(), out.end()}));
   }
@@ -95,6 +88,8 @@ class GeneralizedDiceScore final : public Metric {
   std::int64_t k_;
   Weight weight_;
   xt::xtensor<bool, 1> averaged_;  // over the included classes: those in the weighted score
+  StateSlot<double> score_ = declare_state<double>("score", Reduction::sum, {per_class_ ? k_ : 1});
+  StateSlot<std::int64_t> samples_ = declare_state<std::int64_t>("samples", Reduction::sum, {});
 };
 
 }  // namespace

@@ -121,13 +121,6 @@ class HausdorffDistance final : public Metric {
   }
 
  protected:
-  State initial_state() const override {
-    State s;
-    s.add("score", Reduction::sum, DType::float64, {});
-    s.add("total", Reduction::sum, DType::int64, {});
-    return s;
-  }
-
   void update_state(State& s, std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& target = in[1];
@@ -171,13 +164,13 @@ class HausdorffDistance final : public Metric {
         ++total;
       }
     }
-    s["score"].as<double>()[0] += score;
-    s["total"].as<std::int64_t>()[0] += total;
+    score_.value(s) += score;
+    total_.value(s) += total;
   }
 
   Result compute_state(const State& s) const override {
-    double score = s["score"].as<double>()[0];
-    auto total = s["total"].as<std::int64_t>()[0];
+    const double score = score_.value(s);
+    const std::int64_t total = total_.value(s);
     return Result::scalar(total > 0 ? score / static_cast<double>(total) : std::numeric_limits<double>::quiet_NaN());
   }
 
@@ -236,6 +229,8 @@ class HausdorffDistance final : public Metric {
   Dist dist_ = Dist::euclidean;
   std::vector<double> spacing_;
   bool directed_;
+  StateSlot<double> score_ = declare_state<double>("score", Reduction::sum, {});              // sum of distances
+  StateSlot<std::int64_t> total_ = declare_state<std::int64_t>("total", Reduction::sum, {});  // (sample, class) pairs
 };
 
 }  // namespace

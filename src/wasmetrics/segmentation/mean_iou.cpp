@@ -37,24 +37,20 @@ class MeanIoU final : public Metric {
         dataset_(options().get_string("reduction") == "dataset"),
         per_sample_(options().get_bool("per_sample")),
         k_(cfg_.num_included()),
-        averaged_(segmentation::averaged_mask(cfg_)) {}
-
- protected:
-  State initial_state() const override {
-    State s;
+        averaged_(segmentation::averaged_mask(cfg_)) {
     if (per_sample_) {
       // One row per image: per-class IoU ('dataset': NaN where the union is empty).
-      s.add("sample_iou", Reduction::cat, DType::float64, {0, k_});
+      sample_iou_ = declare_state<double>("sample_iou", Reduction::cat, {0, k_});
     } else if (dataset_) {
-      s.add("intersection", Reduction::sum, DType::float64, {k_});
-      s.add("union", Reduction::sum, DType::float64, {k_});
+      intersection_ = declare_state<double>("intersection", Reduction::sum, {k_});
+      union_ = declare_state<double>("union", Reduction::sum, {k_});
     } else {
-      s.add("iou_sum", Reduction::sum, DType::float64, {k_});
-      s.add("samples", Reduction::sum, DType::int64, {});
+      iou_sum_ = declare_state<double>("iou_sum", Reduction::sum, {k_});
+      samples_ = declare_state<std::int64_t>("samples", Reduction::sum, {});
     }
-    return s;
   }
 
+ protected:
   void update_state(State& s, std::span<const TensorView> in) const override {
     const std::int64_t first = cfg_.first_class();
     segmentation::for_each_sample(cfg_, in[0], in[1], [&](std::int64_t, const SampleCounts& c) {
@@ -62,27 +58,27 @@ class MeanIoU final : public Metric {
       const ClassVector uni = segmentation::included(c.pred, first) + segmentation::included(c.target, first) - inter;
       const ClassVector iou = xt::where(xt::not_equal(uni, 0.0), inter / uni, dataset_ ? kNaN : 0.0);
       if (per_sample_) {
-        s["sample_iou"].append<double>(std::span<const double>(iou.data(), iou.size()));
+        sample_iou_.append(s, std::span<const double>(iou.data(), iou.size()));
       } else if (dataset_) {
-        segmentation::adapt_classes(s["intersection"].as<double>()) += inter;
-        segmentation::adapt_classes(s["union"].as<double>()) += uni;
+        segmentation::adapt_classes(intersection_.span(s)) += inter;
+        segmentation::adapt_classes(union_.span(s)) += uni;
       } else {
-        segmentation::adapt_classes(s["iou_sum"].as<double>()) += iou;
+        segmentation::adapt_classes(iou_sum_.span(s)) += iou;
       }
     });
-    if (!per_sample_ && !dataset_) s["samples"].as<std::int64_t>()[0] += segmentation::batch_size(in[0]);
+    if (!per_sample_ && !dataset_) samples_.value(s) += segmentation::batch_size(in[0]);
   }
 
   Result compute_state(const State& s) const override {
     if (per_sample_) return compute_per_sample(s);
     ClassVector per_class;
     if (dataset_) {
-      const auto I = segmentation::adapt_classes(s["intersection"].as<double>());
-      const auto U = segmentation::adapt_classes(s["union"].as<double>());
+      const auto I = segmentation::adapt_classes(intersection_.span(s));
+      const auto U = segmentation::adapt_classes(union_.span(s));
       per_class = xt::where(xt::not_equal(U, 0.0), I / U, kNaN);
     } else {
-      const auto sum = segmentation::adapt_classes(s["iou_sum"].as<double>());
-      const double n = static_cast<double>(s["samples"].as<std::int64_t>()[0]);
+      const auto sum = segmentation::adapt_classes(iou_sum_.span(s));
+      const double n = static_cast<double>(samples_.value(s));
       per_class = n > 0 ? ClassVector(sum / n) : ClassVector(xt::full_like(sum, kNaN));
     }
     if (per_class_) {
@@ -107,9 +103,9 @@ class MeanIoU final : public Metric {
   }
 
   Result compute_per_sample(const State& s) const {
-    const auto& var = s["sample_iou"];
+    const auto& var = sample_iou_.var(s);
     const auto n = static_cast<std::size_t>(var.shape[0]);
-    const auto rows = xt::adapt(var.as<double>().data(), n * static_cast<std::size_t>(k_), xt::no_ownership(),
+    const auto rows = xt::adapt(sample_iou_.span(s).data(), n * static_cast<std::size_t>(k_), xt::no_ownership(),
                                 std::array<std::size_t, 2>{n, static_cast<std::size_t>(k_)});
     Tensor out;
     if (per_class_) {
@@ -127,8 +123,13 @@ class MeanIoU final : public Metric {
   bool per_class_;
   bool dataset_;
   bool per_sample_;
-  std::int64_t k_;                 // included classes
-  xt::xtensor<bool, 1> averaged_;  // over the included classes: those in class means
+  std::int64_t k_;                  // included classes
+  xt::xtensor<bool, 1> averaged_;   // over the included classes: those in class means
+  StateSlot<double> sample_iou_;    // per_sample: one row per image
+  StateSlot<double> intersection_;  // 'dataset': per class, summed over images
+  StateSlot<double> union_;
+  StateSlot<double> iou_sum_;        // 'sample': per class, sum of per-image IoU
+  StateSlot<std::int64_t> samples_;  // and the images seen
 };
 
 }  // namespace
