@@ -15,6 +15,16 @@ if [ -n "$links" ]; then
   status=1
 fi
 
+# Update and compute reach a metric's state through typed StateSlot handles (HACKING.md, "Declaring
+# and reading state"); indexing a State by name compares strings on every call, so outside core/
+# (serialization, merge) it is refused. Heuristic: the usual State names, or a StateVar member after.
+by_name=$(git grep -nE '\b(s|s_|state|st)\["[a-z_0-9]+"\]|\["[a-z_0-9]+"\]\s*\.\s*(as\s*<|append|shape\b|bytes\b|dtype\b|numel\(|reduction\b)' \
+  -- 'src/wasmetrics/*' ':!src/wasmetrics/core/*')
+if [ -n "$by_name" ]; then
+  echo "lint: a State read by name in update/compute (declare a StateSlot instead):"; sed 's/^/  /' <<<"$by_name"
+  status=1
+fi
+
 mapfile -t cpp < <(cpp_files)
 if ! clang-format --dry-run --Werror "${cpp[@]}" 2>/tmp/wasmetrics-clang-format.log; then
   places=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' /tmp/wasmetrics-clang-format.log)
