@@ -13,18 +13,13 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { chromiumOrSkip, launchChromium } from '../tests/js/web-harness.mjs';
+import { benchArgs } from './args.mjs';
 import { runBrowserWorkloads } from './browser-workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distDir = resolve(here, '../npm/dist');
 const TYPES = { '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const m = /^--(scale|runs|out)=(.*)$/.exec(a);
-    if (!m) throw new Error(`browser.mjs: unknown argument ${a}`);
-    return [m[1], m[2]];
-  }),
-);
+const args = benchArgs('bench/browser.mjs', ['scale', 'runs', 'out']);
 const SCALE = Number(args.scale ?? 0.1);
 const RUNS = Number(args.runs ?? 5);
 const OUT = resolve(args.out ?? join(here, 'results'));

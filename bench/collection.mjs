@@ -13,18 +13,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { classificationBatches, copyBatches, segmentationBatches } from '../tests/js/collection-data.mjs';
+import { benchArgs } from './args.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
 const { init, createMetric, MetricCollection, evaluateParallel, simd } = lib;
 await init();
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a) => a.replace(/^--/, '').split('='))
-    .map(([k, v]) => [k, v ?? true]),
-);
+const args = benchArgs('bench/collection.mjs', ['runs', 'json']);
 const RUNS = Number(args.runs ?? 7);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
+import { benchArgs } from './args.mjs';
 
 const dataDir = join(resolve(dirname(fileURLToPath(import.meta.url))), 'data');
 
@@ -127,8 +128,7 @@ export function workloadData(name, scale, { cache = true } = {}) {
 export const WORKLOADS = Object.keys(GENERATORS);
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const scaleArg = process.argv.slice(2).find((a) => a.startsWith('--scale='));
-  const scale = scaleArg ? Number(scaleArg.slice('--scale='.length)) : 1;
+  const scale = Number(benchArgs('bench/data.mjs', ['scale']).scale ?? 1);
   for (const w of WORKLOADS) {
     workloadData(w, scale);
     console.log(`bench/data: ${w} at scale ${scale}`);

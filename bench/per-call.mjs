@@ -12,17 +12,11 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { random } from './browser-workloads.mjs'; // xorshift32, the same bytes in every run
+import { benchArgs } from './args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
-    if (!m || !['runs', 'calls', 'build', 'quick', 'out'].includes(m[1]))
-      throw new Error(`per-call.mjs: unknown argument ${a}`);
-    return [m[1], m[2] ?? true];
-  }),
-);
+const args = benchArgs('bench/per-call.mjs', ['runs', 'calls', 'build', 'quick', 'out']);
 const RUNS = Number(args.runs ?? (args.quick ? 3 : 7));
 const CALLS = Number(args.calls ?? (args.quick ? 200 : 2000));
 const BUILD = args.build ?? 'both';

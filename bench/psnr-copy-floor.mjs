@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchArgs } from './args.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
@@ -96,12 +97,7 @@ export function psnrBound(lib, batches, { dataRange, runs = 5 }) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const here = dirname(fileURLToPath(import.meta.url));
-  const args = Object.fromEntries(
-    process.argv
-      .slice(2)
-      .map((a) => a.replace(/^--/, '').split('='))
-      .map(([k, v]) => [k, v ?? true]),
-  );
+  const args = benchArgs('bench/psnr-copy-floor.mjs', ['runs', 'scale', 'plain']);
   const RUNS = Number(args.runs ?? 5);
   const lib = await import(pathToFileURL(resolve(here, '..', 'npm/dist/bench.mjs')).href);
   await lib.init({ simd: !args.plain });

@@ -17,21 +17,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { workloadData } from './data.mjs';
+import { benchArgs } from './args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new Error(`bench/run.mjs: unknown argument ${a}`);
-    return [m[1], m[2] ?? true];
-  }),
-);
-for (const k of Object.keys(args)) {
-  if (!['scale', 'runs', 'quick', 'build', 'out', 'only'].includes(k))
-    throw new Error(`bench/run.mjs: unknown option --${k}`);
-}
+const args = benchArgs('bench/run.mjs', ['scale', 'runs', 'quick', 'build', 'out', 'only']);
 const SCALE = Number(args.scale ?? (args.quick ? 0.01 : 1));
 const RUNS = Number(args.runs ?? (args.quick ? 3 : 5));
 const BUILD = args.build ?? 'both';

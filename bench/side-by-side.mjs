@@ -7,17 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { benchArgs } from './args.mjs';
 
 /** {args, scale, runs, only, out} from process.argv; an unknown flag or a bad number throws. */
 export function sideBySideArgs(script, { here, quickScale, extraFlags = [] }) {
   const known = ['scale', 'runs', 'quick', 'only', 'plain', 'out', ...extraFlags];
-  const args = Object.fromEntries(
-    process.argv.slice(2).map((a) => {
-      const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-      if (!m || !known.includes(m[1])) throw new Error(`${script}: unknown argument ${a}`);
-      return [m[1], m[2] ?? true];
-    }),
-  );
+  const args = benchArgs(script, known);
   const scale = Number(args.scale ?? (args.quick ? quickScale : 1));
   const runs = Number(args.runs ?? (args.quick ? 1 : 3));
   if (!(scale > 0) || !(runs >= 1)) throw new Error(`${script}: --scale must be > 0 and --runs >= 1`);

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { chromiumOrSkip, launchChromium } from '../tests/js/web-harness.mjs';
+import { benchArgs } from './args.mjs';
 
 const TYPES = {
   '.mjs': 'text/javascript',
@@ -31,7 +32,7 @@ const TYPES = {
   '.html': 'text/html',
 };
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const args = benchArgs('bench/startup-browser.mjs', ['runs', 'revisit-after', 'dist']);
 const RUNS = Number(args.runs ?? 7);
 const BUDGET_WARM_MS = 300;
 const REVISIT_AFTER_MS = Number(args['revisit-after'] ?? 0);

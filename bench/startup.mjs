@@ -14,9 +14,10 @@ import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchArgs } from './args.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const args = benchArgs('bench/startup.mjs', ['runs', 'entry', 'dist']);
 const RUNS = Number(args.runs ?? 7);
 const ENTRY = args.entry ?? 'index.node.mjs'; // what `import 'wasmetrics'` resolves to in Node
 const BUDGET_MS = 100;

@@ -15,8 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 import { importPackage } from '../tests/js/helpers.mjs';
 import { chromiumOrSkip, launchChromium, startDemoServer } from '../tests/js/web-harness.mjs';
+import { benchArgs } from './args.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const args = benchArgs('bench/web-annodiff.mjs', ['images', 'objects']);
 const [images, objects] = [Number(args.images ?? 5000), Number(args.objects ?? 50000)];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'wasmetrics-annodiff-'));

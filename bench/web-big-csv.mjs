@@ -17,13 +17,9 @@ import {
   startMainThreadProbe,
   writeSyntheticCsv,
 } from '../tests/js/web-harness.mjs';
+import { benchArgs } from './args.mjs';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a) => a.replace(/^--/, '').split('='))
-    .map(([k, v]) => [k, v ?? true]),
-);
+const args = benchArgs('bench/web-big-csv.mjs', ['mb', 'json']);
 const mbWanted = Number(args.mb ?? 200);
 const chromium = chromiumOrSkip({
   skip: (why) => {

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromiumOrSkip, launchChromium, startDemoServer, writeSyntheticCsv } from '../tests/js/web-harness.mjs';
+import { benchArgs } from './args.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const args = benchArgs('bench/web-parallel.mjs', ['rows', 'workers']);
 const sizes = (args.rows ?? '100000,400000,1600000').split(',').map(Number);
 const workerCounts = (args.workers ?? '2,4').split(',').map(Number);
 const chromium = chromiumOrSkip({
