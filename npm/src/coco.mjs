@@ -86,13 +86,8 @@ function placeRows(values, width, position) {
   return out;
 }
 
-/**
- * Reads a COCO ground-truth file and a results file into TorchMetrics-style per-image dicts
- * (boxes in xywh), images in ascending id order as COCOeval takes them.
- */
-export function readCoco(groundTruth, results) {
-  const gt = parseJson(groundTruth, 'readCoco: the ground truth');
-  let res = parseJson(results, 'readCoco: the results');
+// The two parsed files' top-level shapes: a ground-truth object with the three arrays, a results array.
+function checkTopLevel(gt, res) {
   if (Array.isArray(gt))
     throw new CocoError(
       'readCoco: the ground truth must be an object with images, annotations and categories; got an array (is it a results file?)',
@@ -109,8 +104,11 @@ export function readCoco(groundTruth, results) {
         `${res && Array.isArray(res.annotations) ? ' (got a ground-truth-like object)' : ''}`,
     );
   }
+}
 
-  const images = new Map(); // id -> index in id order, filled below
+// The ground truth's images (id -> index in the file) and categories (id -> {id, name, index}).
+function readImagesAndCategories(gt) {
+  const images = new Map();
   gt.images.forEach((img, i) => {
     const id = requireId(img, 'id', `readCoco: ground truth images[${i}]`);
     if (images.has(id))
@@ -125,21 +123,22 @@ export function readCoco(groundTruth, results) {
     if (categories.has(id)) throw new CocoError(`readCoco: ground truth categories[${i}].id ${id} is a duplicate`);
     categories.set(id, { id, name: typeof cat.name === 'string' ? cat.name : String(id), index: i });
   });
-  const imageIds = [...images.keys()].sort((a, b) => a - b);
-  const slot = new Map(imageIds.map((id, k) => [id, k]));
+  return { images, categories };
+}
 
-  // Every annotation is read once, in file order, into flat typed arrays (no object per
-  // annotation), then placed image by image (a stable counting sort on the image's slot): the
-  // per-image dicts are views of one buffer per field, which update() takes without a copy.
-  const gtCount = gt.annotations.length;
-  const gtSlot = new Int32Array(gtCount);
-  const gtBox = new Float64Array(gtCount * 4);
-  const gtLabel = new Int32Array(gtCount);
-  const gtCrowd = new Uint8Array(gtCount);
-  const gtArea = new Float64Array(gtCount);
+// The ground-truth annotations, in file order, as flat columns (`slot`: each one's image slot).
+function readGroundTruthAnnotations(annotations, { images, categories, slot }) {
+  const count = annotations.length;
+  const out = {
+    slot: new Int32Array(count),
+    boxes: new Float64Array(count * 4),
+    labels: new Int32Array(count),
+    iscrowd: new Uint8Array(count),
+    area: new Float64Array(count),
+  };
   const annIds = new Map();
-  for (let j = 0; j < gtCount; j++) {
-    const a = gt.annotations[j];
+  for (let j = 0; j < count; j++) {
+    const a = annotations[j];
     const where = `readCoco: ground truth annotations[${j}]`;
     const id = requireId(a, 'id', where);
     if (annIds.has(id)) throw new CocoError(`${where}.id ${id} is a duplicate (also annotations[${annIds.get(id)}])`);
@@ -162,19 +161,25 @@ export function readCoco(groundTruth, results) {
         throw new CocoError(`${where}.area must be a finite number >= 0, got ${show(a.area)}`);
       area = a.area;
     }
-    gtSlot[j] = slot.get(imageId);
-    gtBox.set(bbox, j * 4);
-    gtLabel[j] = categoryId;
-    gtCrowd[j] = crowd;
-    gtArea[j] = area;
+    out.slot[j] = slot.get(imageId);
+    out.boxes.set(bbox, j * 4);
+    out.labels[j] = categoryId;
+    out.iscrowd[j] = crowd;
+    out.area[j] = area;
   }
+  return out;
+}
 
-  const dtCount = res.length;
-  const dtSlot = new Int32Array(dtCount);
-  const dtBox = new Float64Array(dtCount * 4);
-  const dtLabel = new Int32Array(dtCount);
-  const dtScore = new Float64Array(dtCount);
-  for (let j = 0; j < dtCount; j++) {
+// The results (detections), in file order, as flat columns (`slot`: each one's image slot).
+function readResults(res, { images, categories, slot }) {
+  const count = res.length;
+  const out = {
+    slot: new Int32Array(count),
+    boxes: new Float64Array(count * 4),
+    scores: new Float64Array(count),
+    labels: new Int32Array(count),
+  };
+  for (let j = 0; j < count; j++) {
     const r = res[j];
     const where = `readCoco: results[${j}]`;
     const imageId = requireId(r, 'image_id', where);
@@ -188,43 +193,51 @@ export function readCoco(groundTruth, results) {
     if (!Object.hasOwn(r, 'score')) throw new CocoError(`${where}.score is missing`);
     if (typeof r.score !== 'number' || !Number.isFinite(r.score))
       throw new CocoError(`${where}.score must be a finite number, got ${show(r.score)}`);
-    dtSlot[j] = slot.get(imageId);
-    dtBox.set(bbox, j * 4);
-    dtLabel[j] = categoryId;
-    dtScore[j] = r.score;
+    out.slot[j] = slot.get(imageId);
+    out.boxes.set(bbox, j * 4);
+    out.labels[j] = categoryId;
+    out.scores[j] = r.score;
   }
+  return out;
+}
 
-  const gtAt = imageOrder(gtSlot, imageIds.length);
-  const dtAt = imageOrder(dtSlot, imageIds.length);
-  const dt = {
-    boxes: placeRows(dtBox, 4, dtAt.position),
-    scores: placeRows(dtScore, 1, dtAt.position),
-    labels: placeRows(dtLabel, 1, dtAt.position),
-  };
-  const g = {
-    boxes: placeRows(gtBox, 4, gtAt.position),
-    labels: placeRows(gtLabel, 1, gtAt.position),
-    iscrowd: placeRows(gtCrowd, 1, gtAt.position),
-    area: placeRows(gtArea, 1, gtAt.position),
-  };
-  const boxesOf = (data, from, to) => ({ data: data.subarray(from * 4, to * 4), shape: [to - from, 4] });
-  const preds = imageIds.map((_, k) => {
-    const [from, to] = [dtAt.offsets[k], dtAt.offsets[k + 1]];
-    return {
-      boxes: boxesOf(dt.boxes, from, to),
-      scores: dt.scores.subarray(from, to),
-      labels: dt.labels.subarray(from, to),
-    };
+// One dict per image slot from flat columns (`slot` plus fields of one value a row, boxes of 4):
+// the rows grouped by image, each field a view of one buffer (boxes as an [n, 4] tensor).
+function perImage(columns, images) {
+  const { slot, ...fields } = columns;
+  const at = imageOrder(slot, images);
+  const placed = Object.entries(fields).map(([key, values]) => {
+    const width = key === 'boxes' ? 4 : 1;
+    return [key, width, placeRows(values, width, at.position)];
   });
-  const target = imageIds.map((_, k) => {
-    const [from, to] = [gtAt.offsets[k], gtAt.offsets[k + 1]];
-    return {
-      boxes: boxesOf(g.boxes, from, to),
-      labels: g.labels.subarray(from, to),
-      iscrowd: g.iscrowd.subarray(from, to),
-      area: g.area.subarray(from, to),
-    };
+  return Array.from({ length: images }, (_, k) => {
+    const [from, to] = [at.offsets[k], at.offsets[k + 1]];
+    return Object.fromEntries(
+      placed.map(([key, width, values]) => {
+        const part = values.subarray(from * width, to * width);
+        return [key, width === 1 ? part : { data: part, shape: [to - from, width] }];
+      }),
+    );
   });
+}
+
+/**
+ * Reads a COCO ground-truth file and a results file into TorchMetrics-style per-image dicts
+ * (boxes in xywh), images in ascending id order as COCOeval takes them.
+ */
+export function readCoco(groundTruth, results) {
+  const gt = parseJson(groundTruth, 'readCoco: the ground truth');
+  const res = parseJson(results, 'readCoco: the results');
+  checkTopLevel(gt, res);
+  const { images, categories } = readImagesAndCategories(gt);
+  const imageIds = [...images.keys()].sort((a, b) => a - b);
+  const known = { images, categories, slot: new Map(imageIds.map((id, k) => [id, k])) };
+
+  // Every annotation is read once, in file order, into flat typed arrays (no object per
+  // annotation), then placed image by image (a stable counting sort on the image's slot): the
+  // per-image dicts are views of one buffer per field, which update() takes without a copy.
+  const target = perImage(readGroundTruthAnnotations(gt.annotations, known), imageIds.length);
+  const preds = perImage(readResults(res, known), imageIds.length);
   return {
     imageIds,
     categories: [...categories.values()].sort((a, b) => a.id - b.id).map(({ id, name }) => ({ id, name })),

@@ -227,6 +227,17 @@ export class Metric {
     return this.#native;
   }
 
+  // merge / computeFrom take another native-backed metric (a JS-side metric has no native state).
+  #expectMetric(method, other) {
+    if (!(other instanceof Metric)) {
+      throw withCode(
+        new TypeError(`${this.#name}.${method}: expected a metric, got ${String(other)}`),
+        'E_STATE_MISMATCH',
+        this.#name,
+      );
+    }
+  }
+
   // `parts(native)`: how to end a batch given in parts (update: endParts, forward: forwardParts).
   #withInputs(method, inputs, fn, parts = null) {
     const native = this.#alive(method);
@@ -324,13 +335,7 @@ export class Metric {
   /** Folds another instance's state into this one (same metric and options). */
   merge(other) {
     const native = this.#alive('merge');
-    if (!(other instanceof Metric)) {
-      throw withCode(
-        new TypeError(`${this.#name}.merge: expected a metric, got ${String(other)}`),
-        'E_STATE_MISMATCH',
-        this.#name,
-      );
-    }
+    this.#expectMetric('merge', other);
     native.merge(other.#alive('merge (the metric merged in)'));
   }
 
@@ -350,13 +355,7 @@ export class Metric {
   /** This metric's value computed from `source`'s state; their stateKey must be equal. */
   computeFrom(source) {
     const native = this.#alive('computeFrom');
-    if (!(source instanceof Metric)) {
-      throw withCode(
-        new TypeError(`${this.#name}.computeFrom: expected a metric, got ${String(source)}`),
-        'E_STATE_MISMATCH',
-        this.#name,
-      );
-    }
+    this.#expectMetric('computeFrom', source);
     return fromNativeResult(native.computeFrom(source.#alive('computeFrom (the source metric)')));
   }
 

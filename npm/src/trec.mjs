@@ -15,6 +15,16 @@ function lines(text, what) {
   return text.split(/\r?\n/);
 }
 
+// A line's whitespace-separated fields, as many as `names` lists; null for a blank line.
+function columnsOf(line, at, names) {
+  if (!line.trim()) return null;
+  const f = line.trim().split(/\s+/);
+  const n = names.split(' ').length;
+  if (f.length !== n)
+    throw new TrecFormatError(`${at}: expected ${n} columns (${names}), got ${f.length}: ${JSON.stringify(line)}`);
+  return f;
+}
+
 /**
  * Reads a qrels file: one judgment per line, `query iteration document relevance` (whitespace
  * separated; the iteration column is ignored; relevance an integer, <= 0 is not relevant).
@@ -24,13 +34,9 @@ function lines(text, what) {
 export function readQrels(text) {
   const out = new Map();
   lines(text, 'readQrels').forEach((line, i) => {
-    if (!line.trim()) return;
-    const f = line.trim().split(/\s+/);
     const at = `qrels line ${i + 1}`;
-    if (f.length !== 4)
-      throw new TrecFormatError(
-        `${at}: expected 4 columns (query iteration document relevance), got ${f.length}: ${JSON.stringify(line)}`,
-      );
+    const f = columnsOf(line, at, 'query iteration document relevance');
+    if (!f) return;
     const [query, , doc, relText] = f;
     if (!/^[+-]?\d+$/.test(relText))
       throw new TrecFormatError(`${at}: relevance must be an integer, got ${JSON.stringify(relText)}`);
@@ -56,13 +62,9 @@ export function readRun(text) {
   const out = new Map();
   const seen = new Map();
   lines(text, 'readRun').forEach((line, i) => {
-    if (!line.trim()) return;
-    const f = line.trim().split(/\s+/);
     const at = `run line ${i + 1}`;
-    if (f.length !== 6)
-      throw new TrecFormatError(
-        `${at}: expected 6 columns (query Q0 document rank score tag), got ${f.length}: ${JSON.stringify(line)}`,
-      );
+    const f = columnsOf(line, at, 'query Q0 document rank score tag');
+    if (!f) return;
     const [query, , doc, rankText, scoreText] = f;
     if (!/^[+-]?\d+$/.test(rankText))
       throw new TrecFormatError(`${at}: rank must be an integer, got ${JSON.stringify(rankText)}`);
