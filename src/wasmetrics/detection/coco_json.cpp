@@ -134,157 +134,111 @@ Rle coco_segmentation_to_rle(std::string_view metric, std::string_view where, co
   return rle_from_counts(metric, where, c, rh, rw);
 }
 
-CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::string_view dt_text, CocoIouType type,
-                    std::size_t num_kpts) {
-  const Json gt = parse(metric, "gt", gt_text);
-  const Json dt = parse(metric, "dt", dt_text);
-  if (!gt.is_object()) fail(metric, ": `gt` must be a COCO ground-truth object {images, annotations, categories}");
-  for (const char* key : {"images", "annotations", "categories"})
-    if (!gt.contains(key) || !gt[key].is_array()) fail(metric, ": `gt` has no `", key, "` list");
-  if (!dt.is_array()) fail(metric, ": `dt` must be a COCO results list [{image_id, category_id, score, ...}]");
+namespace {
 
-  CocoBatch out;
-  // images, by id
-  std::map<std::int64_t, Image> images;
-  const auto& imgs = gt["images"];
-  for (std::size_t i = 0; i < imgs.size(); ++i) {
-    const std::string w = "gt.images[" + std::to_string(i) + "]";
-    if (!imgs[i].is_object()) fail(metric, ": `", w, "` must be an object");
-    const auto id = integer(metric, w + ".id", field(metric, w, imgs[i], "id"));
-    std::int64_t ih = 0, iw = 0;
-    if (type == CocoIouType::segm) {
-      ih = integer(metric, w + ".height", field(metric, w, imgs[i], "height"));
-      iw = integer(metric, w + ".width", field(metric, w, imgs[i], "width"));
-      check_image_size(metric, w, ih, iw);
-    }
-    if (!images.emplace(id, Image{0, ih, iw}).second) fail(metric, ": `", w, ".id` ", id, " is a duplicate image id");
-  }
-  std::int64_t n = 0;
-  for (auto& [id, img] : images) {
-    img.index = n++;
-    out.image_ids.push_back(id);
-    out.heights.push_back(img.h);
-    out.widths.push_back(img.w);
-  }
-  const auto& cats = gt["categories"];
-  for (std::size_t i = 0; i < cats.size(); ++i) {
-    const std::string w = "gt.categories[" + std::to_string(i) + "]";
-    if (!cats[i].is_object()) fail(metric, ": `", w, "` must be an object");
-    out.categories.push_back(integer(metric, w + ".id", field(metric, w, cats[i], "id")));
-  }
-  std::sort(out.categories.begin(), out.categories.end());
-  out.categories.erase(std::unique(out.categories.begin(), out.categories.end()), out.categories.end());
-  auto known_category = [&](std::int64_t c) {
-    return std::binary_search(out.categories.begin(), out.categories.end(), c);
-  };
+// One annotation or result as read, in file order (grouped by image at the end).
+struct JsonAnn {
+  std::int64_t image, id, label, crowd = 0, num_kp = 0;
+  double score = 0, area = 0;
+  std::array<double, 4> box{};
+  std::vector<double> kp;
+  Rle mask;
+};
 
-  // Annotations are read in file order, then stably grouped by image.
-  struct Ann {
-    std::int64_t image, id, label, crowd = 0, num_kp = 0;
-    double score = 0, area = 0;
-    std::array<double, 4> box{};
-    std::vector<double> kp;
-    Rle mask;
-  };
-  auto image_of = [&](const std::string& w, const Json& a, const char* side) -> const Image& {
-    const auto id = integer(metric, w + ".image_id", field(metric, w, a, "image_id"));
-    auto it = images.find(id);
-    if (it == images.end()) fail(metric, ": `", w, ".image_id` ", id, " is not an image of `gt` (", side, ")");
-    return it->second;
-  };
-  auto read_keypoints = [&](const std::string& w, const Json& a) {
-    auto kp = numbers(metric, w + ".keypoints", field(metric, w, a, "keypoints"));
-    if (kp.size() % 3 != 0)
-      fail(metric, ": `", w, ".keypoints` must hold x, y, v triples, got ", kp.size(), " numbers");
-    if (kp.size() / 3 != num_kpts)
-      fail(metric, ": `", w, ".keypoints` has ", kp.size() / 3, " keypoints, but there are ", num_kpts,
-           " kpt_oks_sigmas (one per keypoint)");
-    return kp;
-  };
+// loadRes picks how it completes the results from the first one: a box, a mask, keypoints.
+enum class ResultsBranch { bbox, segm, keypoints };
 
-  std::vector<Ann> gts;
-  const auto& anns = gt["annotations"];
-  for (std::size_t i = 0; i < anns.size(); ++i) {
-    const std::string w = "gt.annotations[" + std::to_string(i) + "]";
-    const Json& a = anns[i];
-    if (!a.is_object()) fail(metric, ": `", w, "` must be an object");
-    const Image& img = image_of(w, a, "ground truth");
-    Ann g{img.index, integer(metric, w + ".id", field(metric, w, a, "id")),
-          integer(metric, w + ".category_id", field(metric, w, a, "category_id"))};
-    if (a.contains("iscrowd")) g.crowd = integer(metric, w + ".iscrowd", a["iscrowd"]) != 0;
-    g.area = number(metric, w + ".area", field(metric, w, a, "area"));
-    if (type != CocoIouType::segm || a.contains("bbox")) {
-      auto b = read_box(metric, w + ".bbox", field(metric, w, a, "bbox"));
-      std::copy(b.begin(), b.end(), g.box.begin());
-    }
-    if (type == CocoIouType::segm)
-      g.mask = coco_segmentation_to_rle(metric, w + ".segmentation", field(metric, w, a, "segmentation"), img.h, img.w);
-    if (type == CocoIouType::keypoints) {
-      g.kp = read_keypoints(w, a);
-      g.num_kp = integer(metric, w + ".num_keypoints", field(metric, w, a, "num_keypoints"));
-    }
-    if (known_category(g.label)) gts.push_back(std::move(g));
-  }
+// read_coco's steps, sharing what every step checks against: the images by id, the categories.
+class CocoJsonReader {
+ public:
+  CocoJsonReader(std::string_view metric, CocoIouType type, std::size_t num_kpts)
+      : metric_(metric), type_(type), num_kpts_(num_kpts) {}
 
-  // loadRes picks how it completes the results from the first one: a box, a mask, keypoints.
-  enum class Branch { bbox, segm, keypoints } branch = Branch::bbox;
-  if (!dt.empty()) {
-    const Json& first = dt[0];
-    if (!first.is_object()) fail(metric, ": `dt[0]` must be an object");
-    if (first.contains("bbox") && !(first["bbox"].is_array() && first["bbox"].empty()))
-      branch = Branch::bbox;
-    else if (first.contains("segmentation"))
-      branch = Branch::segm;
-    else if (first.contains("keypoints"))
-      branch = Branch::keypoints;
-    else
-      fail(metric, ": `dt[0]` has none of `bbox`, `segmentation`, `keypoints`");
-  }
-  std::vector<Ann> dts;
-  for (std::size_t i = 0; i < dt.size(); ++i) {
-    const std::string w = "dt[" + std::to_string(i) + "]";
-    const Json& a = dt[i];
-    if (!a.is_object()) fail(metric, ": `", w, "` must be an object");
-    const Image& img = image_of(w, a, "results must be for images of the ground truth");
-    Ann d{img.index, static_cast<std::int64_t>(i) + 1,
-          integer(metric, w + ".category_id", field(metric, w, a, "category_id"))};
-    d.score = number(metric, w + ".score", field(metric, w, a, "score"));
-    if (type == CocoIouType::segm) {
-      if (img.h == 0) fail(metric, ": `", w, "` is on an image without height and width");
-      d.mask = coco_segmentation_to_rle(metric, w + ".segmentation", field(metric, w, a, "segmentation"), img.h, img.w);
-    }
-    if (type == CocoIouType::keypoints) d.kp = read_keypoints(w, a);
-    if (branch == Branch::bbox || type == CocoIouType::bbox) {
-      auto b = read_box(metric, w + ".bbox", field(metric, w, a, "bbox"));
-      std::copy(b.begin(), b.end(), d.box.begin());
-    }
-    switch (branch) {
-      case Branch::bbox:
-        d.area = d.box[2] * d.box[3];
-        break;
-      case Branch::segm: {
-        const Rle r = type == CocoIouType::segm
-                          ? d.mask
-                          : coco_segmentation_to_rle(metric, w + ".segmentation", field(metric, w, a, "segmentation"),
-                                                     img.h, img.w);
-        d.area = static_cast<double>(rle_area(r));
-        break;
+  // gt.images by id, ascending: each one's index, and (segm) its height and width, into `out`.
+  void read_images(const Json& imgs, CocoBatch& out) {
+    for (std::size_t i = 0; i < imgs.size(); ++i) {
+      const std::string w = "gt.images[" + std::to_string(i) + "]";
+      if (!imgs[i].is_object()) fail(metric_, ": `", w, "` must be an object");
+      const auto id = integer(metric_, w + ".id", field(metric_, w, imgs[i], "id"));
+      std::int64_t ih = 0, iw = 0;
+      if (type_ == CocoIouType::segm) {
+        ih = integer(metric_, w + ".height", field(metric_, w, imgs[i], "height"));
+        iw = integer(metric_, w + ".width", field(metric_, w, imgs[i], "width"));
+        check_image_size(metric_, w, ih, iw);
       }
-      case Branch::keypoints: {
-        // area and box from the extent of every keypoint (labelled or not), as loadRes does
-        auto kp = d.kp.empty() ? numbers(metric, w + ".keypoints", field(metric, w, a, "keypoints")) : d.kp;
-        if (kp.size() < 3) fail(metric, ": `", w, ".keypoints` must have at least one keypoint");
-        d.box = keypoint_extent_box(kp.data(), kp.size() / 3);
-        d.area = d.box[2] * d.box[3];
-        break;
-      }
+      if (!images_.emplace(id, Image{0, ih, iw}).second)
+        fail(metric_, ": `", w, ".id` ", id, " is a duplicate image id");
     }
-    if (known_category(d.label)) dts.push_back(std::move(d));
+    std::int64_t n = 0;
+    for (auto& [id, img] : images_) {
+      img.index = n++;
+      out.image_ids.push_back(id);
+      out.heights.push_back(img.h);
+      out.widths.push_back(img.w);
+    }
   }
 
-  auto fill = [&](std::vector<Ann>& list, CocoSide& side) {
-    std::stable_sort(list.begin(), list.end(), [](const Ann& x, const Ann& y) { return x.image < y.image; });
-    side.counts.assign(out.image_ids.size(), 0);
+  // gt.categories' ids, ascending and unique, into `out` (annotations of other ids are dropped).
+  void read_categories(const Json& cats, CocoBatch& out) {
+    for (std::size_t i = 0; i < cats.size(); ++i) {
+      const std::string w = "gt.categories[" + std::to_string(i) + "]";
+      if (!cats[i].is_object()) fail(metric_, ": `", w, "` must be an object");
+      out.categories.push_back(integer(metric_, w + ".id", field(metric_, w, cats[i], "id")));
+    }
+    std::sort(out.categories.begin(), out.categories.end());
+    out.categories.erase(std::unique(out.categories.begin(), out.categories.end()), out.categories.end());
+    categories_ = &out.categories;
+  }
+
+  std::vector<JsonAnn> read_ground_truth(const Json& anns) const {
+    std::vector<JsonAnn> gts;
+    for (std::size_t i = 0; i < anns.size(); ++i) {
+      const std::string w = "gt.annotations[" + std::to_string(i) + "]";
+      const Json& a = anns[i];
+      if (!a.is_object()) fail(metric_, ": `", w, "` must be an object");
+      const Image& img = image_of(w, a, "ground truth");
+      JsonAnn g{img.index, integer(metric_, w + ".id", field(metric_, w, a, "id")),
+                integer(metric_, w + ".category_id", field(metric_, w, a, "category_id"))};
+      if (a.contains("iscrowd")) g.crowd = integer(metric_, w + ".iscrowd", a["iscrowd"]) != 0;
+      g.area = number(metric_, w + ".area", field(metric_, w, a, "area"));
+      if (type_ != CocoIouType::segm || a.contains("bbox")) g.box = box_of(w, a);
+      if (type_ == CocoIouType::segm) g.mask = segmentation_of(w, a, img);
+      if (type_ == CocoIouType::keypoints) {
+        g.kp = keypoints_of(w, a);
+        g.num_kp = integer(metric_, w + ".num_keypoints", field(metric_, w, a, "num_keypoints"));
+      }
+      if (known_category(g.label)) gts.push_back(std::move(g));
+    }
+    return gts;
+  }
+
+  std::vector<JsonAnn> read_results(const Json& dt) const {
+    const ResultsBranch branch = results_branch(dt);
+    std::vector<JsonAnn> dts;
+    for (std::size_t i = 0; i < dt.size(); ++i) {
+      const std::string w = "dt[" + std::to_string(i) + "]";
+      const Json& a = dt[i];
+      if (!a.is_object()) fail(metric_, ": `", w, "` must be an object");
+      const Image& img = image_of(w, a, "results must be for images of the ground truth");
+      JsonAnn d{img.index, static_cast<std::int64_t>(i) + 1,
+                integer(metric_, w + ".category_id", field(metric_, w, a, "category_id"))};
+      d.score = number(metric_, w + ".score", field(metric_, w, a, "score"));
+      if (type_ == CocoIouType::segm) {
+        if (img.h == 0) fail(metric_, ": `", w, "` is on an image without height and width");
+        d.mask = segmentation_of(w, a, img);
+      }
+      if (type_ == CocoIouType::keypoints) d.kp = keypoints_of(w, a);
+      if (branch == ResultsBranch::bbox || type_ == CocoIouType::bbox) d.box = box_of(w, a);
+      complete_result(branch, w, a, img, d);
+      if (known_category(d.label)) dts.push_back(std::move(d));
+    }
+    return dts;
+  }
+
+  // `list` grouped by image (stably: file order within an image) as the columns of `side`.
+  void fill(std::vector<JsonAnn>& list, std::size_t num_images, CocoSide& side) const {
+    std::stable_sort(list.begin(), list.end(), [](const JsonAnn& x, const JsonAnn& y) { return x.image < y.image; });
+    side.counts.assign(num_images, 0);
     for (auto& a : list) {
       ++side.counts[static_cast<std::size_t>(a.image)];
       side.ids.push_back(a.id);
@@ -295,11 +249,98 @@ CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::stri
       side.area.push_back(a.area);
       side.boxes.insert(side.boxes.end(), a.box.begin(), a.box.end());
       side.keypoints.insert(side.keypoints.end(), a.kp.begin(), a.kp.end());
-      if (type == CocoIouType::segm) side.masks.push_back(std::move(a.mask));
+      if (type_ == CocoIouType::segm) side.masks.push_back(std::move(a.mask));
     }
-  };
-  fill(gts, out.gt);
-  fill(dts, out.dt);
+  }
+
+ private:
+  bool known_category(std::int64_t c) const { return std::binary_search(categories_->begin(), categories_->end(), c); }
+
+  const Image& image_of(const std::string& w, const Json& a, const char* side) const {
+    const auto id = integer(metric_, w + ".image_id", field(metric_, w, a, "image_id"));
+    auto it = images_.find(id);
+    if (it == images_.end()) fail(metric_, ": `", w, ".image_id` ", id, " is not an image of `gt` (", side, ")");
+    return it->second;
+  }
+
+  std::array<double, 4> box_of(const std::string& w, const Json& a) const {
+    auto b = read_box(metric_, w + ".bbox", field(metric_, w, a, "bbox"));
+    return {b[0], b[1], b[2], b[3]};
+  }
+
+  Rle segmentation_of(const std::string& w, const Json& a, const Image& img) const {
+    return coco_segmentation_to_rle(metric_, w + ".segmentation", field(metric_, w, a, "segmentation"), img.h, img.w);
+  }
+
+  std::vector<double> keypoints_of(const std::string& w, const Json& a) const {
+    auto kp = numbers(metric_, w + ".keypoints", field(metric_, w, a, "keypoints"));
+    if (kp.size() % 3 != 0)
+      fail(metric_, ": `", w, ".keypoints` must hold x, y, v triples, got ", kp.size(), " numbers");
+    if (kp.size() / 3 != num_kpts_)
+      fail(metric_, ": `", w, ".keypoints` has ", kp.size() / 3, " keypoints, but there are ", num_kpts_,
+           " kpt_oks_sigmas (one per keypoint)");
+    return kp;
+  }
+
+  ResultsBranch results_branch(const Json& dt) const {
+    if (dt.empty()) return ResultsBranch::bbox;
+    const Json& first = dt[0];
+    if (!first.is_object()) fail(metric_, ": `dt[0]` must be an object");
+    if (first.contains("bbox") && !(first["bbox"].is_array() && first["bbox"].empty())) return ResultsBranch::bbox;
+    if (first.contains("segmentation")) return ResultsBranch::segm;
+    if (first.contains("keypoints")) return ResultsBranch::keypoints;
+    fail(metric_, ": `dt[0]` has none of `bbox`, `segmentation`, `keypoints`");
+  }
+
+  // A result's area (and, from keypoints, its box) as loadRes completes it on `branch`.
+  void complete_result(ResultsBranch branch, const std::string& w, const Json& a, const Image& img, JsonAnn& d) const {
+    switch (branch) {
+      case ResultsBranch::bbox:
+        d.area = d.box[2] * d.box[3];
+        break;
+      case ResultsBranch::segm: {
+        const Rle r = type_ == CocoIouType::segm ? d.mask : segmentation_of(w, a, img);
+        d.area = static_cast<double>(rle_area(r));
+        break;
+      }
+      case ResultsBranch::keypoints: {
+        // area and box from the extent of every keypoint (labelled or not), as loadRes does
+        auto kp = d.kp.empty() ? numbers(metric_, w + ".keypoints", field(metric_, w, a, "keypoints")) : d.kp;
+        if (kp.size() < 3) fail(metric_, ": `", w, ".keypoints` must have at least one keypoint");
+        d.box = keypoint_extent_box(kp.data(), kp.size() / 3);
+        d.area = d.box[2] * d.box[3];
+        break;
+      }
+    }
+  }
+
+  std::string_view metric_;
+  CocoIouType type_;
+  std::size_t num_kpts_;
+  std::map<std::int64_t, Image> images_;
+  const std::vector<std::int64_t>* categories_ = nullptr;
+};
+
+}  // namespace
+
+CocoBatch read_coco(std::string_view metric, std::string_view gt_text, std::string_view dt_text, CocoIouType type,
+                    std::size_t num_kpts) {
+  const Json gt = parse(metric, "gt", gt_text);
+  const Json dt = parse(metric, "dt", dt_text);
+  if (!gt.is_object()) fail(metric, ": `gt` must be a COCO ground-truth object {images, annotations, categories}");
+  for (const char* key : {"images", "annotations", "categories"})
+    if (!gt.contains(key) || !gt[key].is_array()) fail(metric, ": `gt` has no `", key, "` list");
+  if (!dt.is_array()) fail(metric, ": `dt` must be a COCO results list [{image_id, category_id, score, ...}]");
+
+  CocoBatch out;
+  CocoJsonReader reader(metric, type, num_kpts);
+  reader.read_images(gt["images"], out);
+  reader.read_categories(gt["categories"], out);
+  // Annotations are read in file order, then stably grouped by image.
+  auto gts = reader.read_ground_truth(gt["annotations"]);
+  auto dts = reader.read_results(dt);
+  reader.fill(gts, out.image_ids.size(), out.gt);
+  reader.fill(dts, out.image_ids.size(), out.dt);
   return out;
 }
 
