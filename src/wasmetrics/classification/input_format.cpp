@@ -224,9 +224,11 @@ std::string InputFormat::key() const {
   return s.str();
 }
 
-LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const TensorView& target) {
+namespace {
+
+// format_labels' shape and dtype checks (as TorchMetrics), before any value is read.
+void check_label_shapes(const InputFormat& f, const TensorView& preds, const TensorView& target) {
   const bool ml = f.task == Task::multilabel;
-  // shapes (as TorchMetrics)
   if (preds.shape != target.shape)
     fail_as(ErrorCode::E_SHAPE, "preds", f.metric,
             ": Predictions and targets are expected to have the same shape, but got ", shape_str(preds.shape), " and ",
@@ -256,33 +258,28 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
   if (!pf && (f.kind == InputKind::probs || f.kind == InputKind::logits))
     fail_as(ErrorCode::E_DTYPE, "preds", f.metric, ": input_kind='", f.kind == InputKind::probs ? "probs" : "logits",
             "' needs float `preds`, got ", dtype_name(preds.dtype));
+}
 
-  check_v4_v2(f, preds, target);  // V4, V2
-
-  LabelCodes out;
-  out.n = preds.shape[0];
-  out.labels = ml ? f.num_classes : 1;
-  std::int64_t numel = preds.numel();
-  out.extra = out.n * out.labels == 0 ? 1 : numel / (out.n * out.labels);
-  out.code.resize(static_cast<std::size_t>(numel));
-  if (numel == 0) return out;
-
+// V3: target in {0, 1, ignore_index}.
+void check_label_target(const InputFormat& f, const TensorView& target) {
   const bool has_ii = f.ignore_index.has_value();
   const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+  visit_elements(target, [&](auto t) {
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      std::int64_t v = label_of(t[i]);
+      if (v != 0 && v != 1 && !(has_ii && v == ii))
+        fail_as(ErrorCode::E_LABEL_RANGE, "target", f.metric, ": Detected the value ",
+                fmt_num(static_cast<double>(t[i])), " in `target` at flat index ", i,
+                " but expected only the values 0, 1", ignore_text(f));
+    }
+  });
+}
 
-  // V3: target in {0, 1, ignore_index}
-  if (f.validate) {
-    visit_elements(target, [&](auto t) {
-      for (std::size_t i = 0; i < t.size(); ++i) {
-        std::int64_t v = label_of(t[i]);
-        if (v != 0 && v != 1 && !(has_ii && v == ii))
-          fail_as(ErrorCode::E_LABEL_RANGE, "target", f.metric, ": Detected the value ",
-                  fmt_num(static_cast<double>(t[i])), " in `target` at flat index ", i,
-                  " but expected only the values 0, 1", ignore_text(f));
-      }
-    });
-  }
-  // label preds (int preds, or input_kind='labels') in {0, 1}
+// How `preds` are read: labels (int preds, or input_kind='labels'), probabilities, or logits.
+Mode label_mode(const InputFormat& f, const TensorView& preds, const TensorView& target) {
+  const bool pf = is_floating(preds.dtype);
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
   Mode mode = Mode::labels;
   if (pf && f.kind != InputKind::labels) {
     if (f.kind == InputKind::logits) {
@@ -311,15 +308,37 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
       }
     }
   }
-  if (mode == Mode::labels && f.validate) {
-    visit_elements(preds, [&](auto p) {
-      for (std::size_t i = 0; i < p.size(); ++i)
-        if (!(p[i] == 0 || p[i] == 1))
-          fail_as(ErrorCode::E_LABEL_RANGE, "preds", f.metric, ": Detected the value ",
-                  fmt_num(static_cast<double>(p[i])), " in `preds` at flat index ", i,
-                  " but expected only the values 0 and 1 since `preds` is a label tensor");
-    });
-  }
+  return mode;
+}
+
+// Label preds in {0, 1}.
+void check_label_preds(const InputFormat& f, const TensorView& preds) {
+  visit_elements(preds, [&](auto p) {
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (!(p[i] == 0 || p[i] == 1))
+        fail_as(ErrorCode::E_LABEL_RANGE, "preds", f.metric, ": Detected the value ",
+                fmt_num(static_cast<double>(p[i])), " in `preds` at flat index ", i,
+                " but expected only the values 0 and 1 since `preds` is a label tensor");
+  });
+}
+
+}  // namespace
+
+LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const TensorView& target) {
+  check_label_shapes(f, preds, target);
+  check_v4_v2(f, preds, target);  // V4, V2
+
+  LabelCodes out;
+  out.n = preds.shape[0];
+  out.labels = f.task == Task::multilabel ? f.num_classes : 1;
+  std::int64_t numel = preds.numel();
+  out.extra = out.n * out.labels == 0 ? 1 : numel / (out.n * out.labels);
+  out.code.resize(static_cast<std::size_t>(numel));
+  if (numel == 0) return out;
+
+  if (f.validate) check_label_target(f, target);
+  const Mode mode = label_mode(f, preds, target);
+  if (mode == Mode::labels && f.validate) check_label_preds(f, preds);
   visit_elements(preds, [&](auto p) {
     visit_elements(target, [&](auto t) {
       fill_codes(f, p.data(), t.data(), out.n, out.labels, out.extra, mode, out.code.data());
@@ -330,7 +349,11 @@ LabelCodes format_labels(const InputFormat& f, const TensorView& preds, const Te
 
 // ---- multiclass ----
 
-ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const TensorView& target) {
+namespace {
+
+// format_classes' shape checks (as TorchMetrics): true when `preds` are [N, C, ...] scores, false
+// for labels of `target`'s shape.
+bool check_class_shapes(const InputFormat& f, const TensorView& preds, const TensorView& target) {
   const std::int64_t C = f.num_classes;
   const bool pf = is_floating(preds.dtype);
   bool scores;  // preds are [N, C, ...] scores
@@ -392,15 +415,70 @@ ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const 
     fail_as(ErrorCode::E_SHAPE, "preds", f.metric, ": top_k=", f.top_k,
             " needs `preds` of scores, shape [N, C, ...]; got label preds of shape ", shape_str(preds.shape));
 
+  return scores;
+}
+
+// input_kind='probs': every score in [0, 1].
+void check_probs_in_unit_range(const InputFormat& f, const TensorView& preds) {
+  visit_elements(preds, [&](auto p) {
+    for (auto v : p)
+      if (!(v >= 0 && v <= 1))
+        fail_as(ErrorCode::E_INPUT, "preds", f.metric, ": input_kind='probs' but `preds` holds ", fmt_num(v),
+                ", outside [0, 1]");
+  });
+}
+
+// `target` as class codes (V1 on target): ignore_index -> kIgnoredClass, out of [0, C) -> an error,
+// or kInvalidClass when not validating.
+void read_class_targets(const InputFormat& f, const TensorView& target, std::vector<std::int32_t>& codes) {
+  const std::int64_t C = f.num_classes;
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+  visit_elements(target, [&](auto t) {
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      std::int64_t v = label_of(t[i]);
+      if (has_ii && v == ii) {
+        codes[i] = ClassLabels::kIgnoredClass;
+        continue;
+      }
+      if (v < 0 || v >= C) {
+        if (f.validate)
+          fail_as(ErrorCode::E_LABEL_RANGE, "target", f.metric, ": Expected `target` to hold class labels in [0, ", C,
+                  ")", ignore_text(f), ", but found ", fmt_num(static_cast<double>(t[i])), " at flat index ", i);
+        codes[i] = ClassLabels::kInvalidClass;
+        continue;
+      }
+      codes[i] = static_cast<std::int32_t>(v);
+    }
+  });
+}
+
+// Label preds as class codes (V1 on preds: a class in [0, C), or ignore_index).
+void read_class_preds(const InputFormat& f, const TensorView& preds, std::vector<std::int32_t>& codes) {
+  const std::int64_t C = f.num_classes;
+  const bool has_ii = f.ignore_index.has_value();
+  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
+  visit_elements(preds, [&](auto p) {
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      std::int64_t v = label_of(p[i]);
+      if (v < 0 || v >= C) {
+        if (f.validate && !(has_ii && v == ii))
+          fail_as(ErrorCode::E_LABEL_RANGE, "preds", f.metric, ": Expected `preds` to hold class labels in [0, ", C,
+                  ")", ignore_text(f), ", but found ", fmt_num(static_cast<double>(p[i])), " at flat index ", i);
+        codes[i] = ClassLabels::kInvalidClass;
+        continue;
+      }
+      codes[i] = static_cast<std::int32_t>(v);
+    }
+  });
+}
+
+}  // namespace
+
+ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const TensorView& target) {
+  const bool scores = check_class_shapes(f, preds, target);
   check_v4_v2(f, preds, target);  // V4, V2
-  if (scores && f.kind == InputKind::probs && f.validate) {
-    visit_elements(preds, [&](auto p) {
-      for (auto v : p)
-        if (!(v >= 0 && v <= 1))
-          fail_as(ErrorCode::E_INPUT, "preds", f.metric, ": input_kind='probs' but `preds` holds ", fmt_num(v),
-                  ", outside [0, 1]");
-    });
-  }
+  if (scores && f.kind == InputKind::probs && f.validate) check_probs_in_unit_range(f, preds);
 
   ClassLabels out;
   out.n = target.ndim() ? target.shape[0] : 1;
@@ -411,44 +489,12 @@ ClassLabels format_classes(const InputFormat& f, const TensorView& preds, const 
   out.preds.resize(static_cast<std::size_t>(nt * out.k));
   if (nt == 0) return out;
 
-  const bool has_ii = f.ignore_index.has_value();
-  const std::int64_t ii = has_ii ? *f.ignore_index : 0;
-  // target (V1 on target)
-  visit_elements(target, [&](auto t) {
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      std::int64_t v = label_of(t[i]);
-      if (has_ii && v == ii) {
-        out.target[i] = ClassLabels::kIgnoredClass;
-        continue;
-      }
-      if (v < 0 || v >= C) {
-        if (f.validate)
-          fail_as(ErrorCode::E_LABEL_RANGE, "target", f.metric, ": Expected `target` to hold class labels in [0, ", C,
-                  ")", ignore_text(f), ", but found ", fmt_num(static_cast<double>(t[i])), " at flat index ", i);
-        out.target[i] = ClassLabels::kInvalidClass;
-        continue;
-      }
-      out.target[i] = static_cast<std::int32_t>(v);
-    }
-  });
+  read_class_targets(f, target, out.target);
   if (scores) {
     visit_floats(f.metric, "preds", preds,
-                 [&](auto p) { top_classes(p.data(), out.n, C, out.extra, out.k, out.preds.data()); });
+                 [&](auto p) { top_classes(p.data(), out.n, f.num_classes, out.extra, out.k, out.preds.data()); });
   } else {
-    // label preds (V1 on preds: a class in [0, C), or ignore_index)
-    visit_elements(preds, [&](auto p) {
-      for (std::size_t i = 0; i < p.size(); ++i) {
-        std::int64_t v = label_of(p[i]);
-        if (v < 0 || v >= C) {
-          if (f.validate && !(has_ii && v == ii))
-            fail_as(ErrorCode::E_LABEL_RANGE, "preds", f.metric, ": Expected `preds` to hold class labels in [0, ", C,
-                    ")", ignore_text(f), ", but found ", fmt_num(static_cast<double>(p[i])), " at flat index ", i);
-          out.preds[i] = ClassLabels::kInvalidClass;
-          continue;
-        }
-        out.preds[i] = static_cast<std::int32_t>(v);
-      }
-    });
+    read_class_preds(f, preds, out.preds);
   }
   return out;
 }
