@@ -18,6 +18,7 @@
 #include <numbers>
 #include <optional>
 #include <set>
+#include <span>
 
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/detection/inputs.hpp"
@@ -99,70 +100,8 @@ class BoxIouMetric final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    auto pb = pred_boxes_.span(s);
-    auto pl = pred_labels_.span(s);
-    auto pc = pred_counts_.span(s);
-    auto tb = target_boxes_.span(s);
-    auto tl = target_labels_.span(s);
-    auto tc = target_counts_.span(s);
-    auto f32 = float32_flags_.span(s);
-    if (pc.size() != tc.size() || f32.size() != pc.size()) fail(name(), ": corrupt state (image counts differ)");
+    const std::vector<IouMatrix> mats = image_matrices(s);
     const double invalid = info_.invalid;
-
-    // Per image: its matrix (rows x cols, row-major) and the ground-truth labels of its columns.
-    struct Mat {
-      std::int64_t rows, cols, gt_begin, gt_count;
-      std::vector<double> v;
-    };
-    std::vector<Mat> mats;
-    mats.reserve(pc.size());
-    std::int64_t po = 0, to = 0;
-    for (std::size_t i = 0; i < pc.size(); ++i) {
-      const std::int64_t n = pc[i], g = tc[i];
-      Mat mat{0, 0, to, g, {}};
-      if (po + n > static_cast<std::int64_t>(pl.size()) || to + g > static_cast<std::int64_t>(tl.size()))
-        fail(name(), ": corrupt state (box counts)");
-      if (n == 0 || g == 0) {
-        // Zero K x K matrix; with respect_labels the label mask is the identity.
-        const std::int64_t k = n == 0 ? g : n;
-        mat.rows = mat.cols = k;
-        mat.v.assign(static_cast<std::size_t>(k * k), 0.0);
-        if (respect_labels_)
-          for (std::int64_t r = 0; r < k; ++r)
-            for (std::int64_t c = 0; c < k; ++c)
-              if (r != c) mat.v[static_cast<std::size_t>(r * k + c)] = invalid;
-      } else {
-        mat.rows = n;
-        mat.cols = g;
-        mat.v.resize(static_cast<std::size_t>(n * g));
-        for (std::int64_t r = 0; r < n; ++r)
-          for (std::int64_t c = 0; c < g; ++c) {
-            const double* a = &pb[static_cast<std::size_t>((po + r) * 4)];
-            const double* b = &tb[static_cast<std::size_t>((to + c) * 4)];
-            double v;
-            if (f32[i]) {
-              float af[4], bf[4];
-              for (int j = 0; j < 4; ++j) {
-                af[j] = static_cast<float>(a[j]);
-                bf[j] = static_cast<float>(b[j]);
-              }
-              const float x = pair_iou<float>(info_.kind, af, bf);
-              v = x;
-              if (threshold_ && x < static_cast<float>(*threshold_)) v = invalid;
-            } else {
-              v = pair_iou<double>(info_.kind, a, b);
-              if (threshold_ && v < *threshold_) v = invalid;
-            }
-            if (respect_labels_ && pl[static_cast<std::size_t>(po + r)] != tl[static_cast<std::size_t>(to + c)])
-              v = invalid;
-            mat.v[static_cast<std::size_t>(r * g + c)] = v;
-          }
-      }
-      po += n;
-      to += g;
-      mats.push_back(std::move(mat));
-    }
-
     double sum = 0;
     std::int64_t count = 0;
     for (auto& mat : mats)
@@ -178,38 +117,117 @@ class BoxIouMetric final : public Metric {
     fields.emplace_back(info_.key, Result::scalar(score));
 
     if (class_metrics_) {
-      std::set<std::int64_t> classes(tl.begin(), tl.end());
-      for (auto cl : classes) {
-        double csum = 0;
-        std::int64_t cnt = 0;
-        for (auto& mat : mats) {
-          // mat[:, gt_labels == cl]: the mask has one entry per ground-truth box.
-          if (mat.cols != mat.gt_count)
-            fail(name(), ": class_metrics=True cannot score an image with ", mat.rows,
-                 " predicted boxes and no ground truth: its [", mat.rows, ", ", mat.rows,
-                 "] IoU matrix does not match its 0 labels (TorchMetrics raises IndexError: The shape of the mask [",
-                 mat.gt_count, "] at index 0 does not match the shape of the indexed tensor [", mat.rows, ", ",
-                 mat.cols, "] at index 1)");
-          for (std::int64_t c = 0; c < mat.cols; ++c) {
-            if (tl[static_cast<std::size_t>(mat.gt_begin + c)] != cl) continue;
-            for (std::int64_t r = 0; r < mat.rows; ++r) {
-              double v = mat.v[static_cast<std::size_t>(r * mat.cols + c)];
-              if (v != invalid) {
-                csum += v;
-                ++cnt;
-              }
-            }
-          }
-        }
-        const double value = cnt == 0 ? std::numeric_limits<double>::quiet_NaN()
-                                      : static_cast<double>(static_cast<float>(csum / static_cast<double>(cnt)));
-        fields.emplace_back(std::string(info_.key) + "/cl_" + std::to_string(cl), Result::scalar(value));
-      }
+      auto tl = target_labels_.span(s);
+      for (auto cl : std::set<std::int64_t>(tl.begin(), tl.end()))
+        fields.emplace_back(std::string(info_.key) + "/cl_" + std::to_string(cl),
+                            Result::scalar(class_mean(mats, tl, cl)));
     }
     return Result::dict(std::move(fields));
   }
 
  private:
+  // One image's matrix (rows x cols, row-major) and where its columns' ground-truth labels start.
+  struct IouMatrix {
+    std::int64_t rows, cols, gt_begin, gt_count;
+    std::vector<double> v;
+  };
+
+  // Every image's matrix, from the concatenated boxes and labels of the state.
+  std::vector<IouMatrix> image_matrices(const State& s) const {
+    auto pb = pred_boxes_.span(s);
+    auto pl = pred_labels_.span(s);
+    auto pc = pred_counts_.span(s);
+    auto tb = target_boxes_.span(s);
+    auto tl = target_labels_.span(s);
+    auto tc = target_counts_.span(s);
+    auto f32 = float32_flags_.span(s);
+    if (pc.size() != tc.size() || f32.size() != pc.size()) fail(name(), ": corrupt state (image counts differ)");
+    std::vector<IouMatrix> mats;
+    mats.reserve(pc.size());
+    std::int64_t po = 0, to = 0;
+    for (std::size_t i = 0; i < pc.size(); ++i) {
+      const std::int64_t n = pc[i], g = tc[i];
+      if (po + n > static_cast<std::int64_t>(pl.size()) || to + g > static_cast<std::int64_t>(tl.size()))
+        fail(name(), ": corrupt state (box counts)");
+      if (n == 0 || g == 0) {
+        mats.push_back(empty_image_matrix(n == 0 ? g : n, to, g));
+      } else {
+        IouMatrix mat{n, g, to, g, std::vector<double>(static_cast<std::size_t>(n * g))};
+        for (std::int64_t r = 0; r < n; ++r)
+          for (std::int64_t c = 0; c < g; ++c)
+            mat.v[static_cast<std::size_t>(r * g + c)] =
+                pair_value(&pb[static_cast<std::size_t>((po + r) * 4)], &tb[static_cast<std::size_t>((to + c) * 4)],
+                           f32[i] != 0, pl[static_cast<std::size_t>(po + r)], tl[static_cast<std::size_t>(to + c)]);
+        mats.push_back(std::move(mat));
+      }
+      po += n;
+      to += g;
+    }
+    return mats;
+  }
+
+  // An image without predictions or without ground truth: a zero K x K matrix; with respect_labels
+  // the label mask is the identity.
+  IouMatrix empty_image_matrix(std::int64_t k, std::int64_t gt_begin, std::int64_t gt_count) const {
+    IouMatrix mat{k, k, gt_begin, gt_count, std::vector<double>(static_cast<std::size_t>(k * k), 0.0)};
+    if (respect_labels_)
+      for (std::int64_t r = 0; r < k; ++r)
+        for (std::int64_t c = 0; c < k; ++c)
+          if (r != c) mat.v[static_cast<std::size_t>(r * k + c)] = info_.invalid;
+    return mat;
+  }
+
+  // One prediction / ground-truth pair's entry: the IoU (in float32 when both inputs were), or
+  // `invalid` below the threshold or (respect_labels) across labels.
+  double pair_value(const double* a, const double* b, bool float32, std::int64_t pred_label,
+                    std::int64_t gt_label) const {
+    const double invalid = info_.invalid;
+    double v;
+    if (float32) {
+      float af[4], bf[4];
+      for (int j = 0; j < 4; ++j) {
+        af[j] = static_cast<float>(a[j]);
+        bf[j] = static_cast<float>(b[j]);
+      }
+      const float x = pair_iou<float>(info_.kind, af, bf);
+      v = x;
+      if (threshold_ && x < static_cast<float>(*threshold_)) v = invalid;
+    } else {
+      v = pair_iou<double>(info_.kind, a, b);
+      if (threshold_ && v < *threshold_) v = invalid;
+    }
+    if (respect_labels_ && pred_label != gt_label) v = invalid;
+    return v;
+  }
+
+  // class_metrics: the mean of the valid entries in the columns of class `cl` (NaN when none).
+  double class_mean(const std::vector<IouMatrix>& mats, std::span<const std::int64_t> tl, std::int64_t cl) const {
+    const double invalid = info_.invalid;
+    double csum = 0;
+    std::int64_t cnt = 0;
+    for (auto& mat : mats) {
+      // mat[:, gt_labels == cl]: the mask has one entry per ground-truth box.
+      if (mat.cols != mat.gt_count)
+        fail(name(), ": class_metrics=True cannot score an image with ", mat.rows,
+             " predicted boxes and no ground truth: its [", mat.rows, ", ", mat.rows,
+             "] IoU matrix does not match its 0 labels (TorchMetrics raises IndexError: The shape of the mask [",
+             mat.gt_count, "] at index 0 does not match the shape of the indexed tensor [", mat.rows, ", ", mat.cols,
+             "] at index 1)");
+      for (std::int64_t c = 0; c < mat.cols; ++c) {
+        if (tl[static_cast<std::size_t>(mat.gt_begin + c)] != cl) continue;
+        for (std::int64_t r = 0; r < mat.rows; ++r) {
+          double v = mat.v[static_cast<std::size_t>(r * mat.cols + c)];
+          if (v != invalid) {
+            csum += v;
+            ++cnt;
+          }
+        }
+      }
+    }
+    return cnt == 0 ? std::numeric_limits<double>::quiet_NaN()
+                    : static_cast<double>(static_cast<float>(csum / static_cast<double>(cnt)));
+  }
+
   KindInfo info_;
   BoxFormat box_format_;
   std::optional<double> threshold_;
