@@ -38,6 +38,52 @@ HWY_INLINE hn::Vec<D8> MasksToBytes(D8 d8, V32 m0, V32 m1, V32 m2, V32 m3) {
 #endif
 }
 
+// Tile thresholds: lane k of group g (of the tile starting at group g0) holds label (N (g0 + g) + k) mod L's.
+HWY_INLINE void TileThresholds(const float* HWY_RESTRICT thr, std::int64_t N, std::int64_t L, std::int64_t g0,
+                               std::int64_t gn, float* HWY_RESTRICT thr_v) {
+  for (std::int64_t g = 0; g < gn; ++g)
+    for (std::int64_t k = 0, l = (N * (g0 + g)) % L; k < N; ++k, l = l + 1 == L ? 0 : l + 1) thr_v[g * N + k] = thr[l];
+}
+
+// A tile's byte-lane counters (kCounters sets of N per group) added to the per-label totals.
+template <int kCounters>
+HWY_INLINE void AddTileCounters(const std::uint8_t* HWY_RESTRICT acc, std::int64_t N, std::int64_t L, std::int64_t g0,
+                                std::int64_t gn, std::uint64_t* const* totals) {
+  for (std::int64_t g = 0; g < gn; ++g) {
+    const std::uint8_t* c = acc + kCounters * g * N;
+    for (std::int64_t k = 0, l = (N * (g0 + g)) % L; k < N; ++k, l = l + 1 == L ? 0 : l + 1)
+      for (int j = 0; j < kCounters; ++j) totals[j][l] += c[j * N + k];
+  }
+}
+
+// The flags of `out` from what the pass watched: the u32 max of the preds' bits, (logits) the preds'
+// min and max, and the u8 max of the kept target bytes.
+template <bool kLogits, class D8, class V32, class VF, class V8>
+HWY_INLINE void ReportTallyFlags(D8 d8, V32 bits_max, VF lo, VF hi, V8 target_max, LabelTally& out) {
+  const hn::Repartition<std::uint32_t, D8> d32;
+  const hn::Repartition<float, D8> df;
+  const auto NF = static_cast<std::int64_t>(hn::Lanes(df));
+  alignas(64) std::uint32_t lanes32[64];  // up to 64 lanes of 32 bits on every target (2048-bit vectors)
+  hn::Store(bits_max, d32, lanes32);
+  const std::uint32_t bits_top = *std::max_element(lanes32, lanes32 + NF);
+  if constexpr (kLogits) {
+    out.preds_not_finite |= bits_top >= 0x7f800000u;  // bits of Infinity
+    alignas(64) float mn[64], mx[64];
+    hn::Store(lo, df, mn);
+    hn::Store(hi, df, mx);
+    // (NaN makes these meaningless, but then preds_not_finite is set)
+    out.preds_outside_unit |= *std::min_element(mn, mn + NF) < 0.0f || *std::max_element(mx, mx + NF) > 1.0f;
+  } else {
+    (void)lo;
+    (void)hi;
+    constexpr std::uint32_t kOneBits = 0x3f800000u;  // 1.0f; +0 .. 1 are the bit patterns 0 .. kOneBits
+    out.preds_maybe_outside_unit |= bits_top > kOneBits;
+  }
+  alignas(64) std::uint8_t tm[256];
+  hn::Store(target_max, d8, tm);
+  out.target_unexpected |= *std::max_element(tm, tm + hn::Lanes(d8)) > 1;
+}
+
 // A block of N rows (N = bytes per vector) is L groups of N consecutive elements; lane k of group g
 // always belongs to label (N g + k) mod L. The pass walks the memory in order: per group four
 // float compares against four threshold vectors, the masks narrowed to bytes and combined with the
@@ -80,9 +126,7 @@ void TallyBlocks(const float* HWY_RESTRICT p, const std::uint8_t* HWY_RESTRICT t
     const std::int64_t nb = std::min(kRun, blocks - b0);
     for (std::int64_t g0 = 0; g0 < L; g0 += tile) {
       const std::int64_t gn = std::min(tile, L - g0);
-      for (std::int64_t g = 0; g < gn; ++g)
-        for (std::int64_t k = 0, l = (N * (g0 + g)) % L; k < N; ++k, l = l + 1 == L ? 0 : l + 1)
-          thr_v[static_cast<std::size_t>(g * N + k)] = thr[l];
+      TileThresholds(thr, N, L, g0, gn, thr_v.data());
       std::fill(acc.data(), acc.data() + kCounters * gn * N, std::uint8_t{0});
       const float* pb = p + b0 * stride + N * g0;
       const std::uint8_t* tb = t + b0 * stride + N * g0;
@@ -125,30 +169,10 @@ void TallyBlocks(const float* HWY_RESTRICT p, const std::uint8_t* HWY_RESTRICT t
           hn::StoreU(hn::Add(hn::LoadU(d8, c + 2 * N), tv), d8, c + 2 * N);
         }
       }
-      for (std::int64_t g = 0; g < gn; ++g) {
-        const std::uint8_t* c = acc.data() + kCounters * g * N;
-        for (std::int64_t k = 0, l = (N * (g0 + g)) % L; k < N; ++k, l = l + 1 == L ? 0 : l + 1)
-          for (int j = 0; j < kCounters; ++j) totals[j][l] += c[j * N + k];
-      }
+      AddTileCounters<kCounters>(acc.data(), N, L, g0, gn, totals);
     }
   }
-  alignas(64) std::uint32_t lanes32[64];  // up to 64 lanes of 32 bits on every target (2048-bit vectors)
-  hn::Store(bits_max, d32, lanes32);
-  const std::uint32_t bits_top = *std::max_element(lanes32, lanes32 + NF);
-  if constexpr (kLogits) {
-    out.preds_not_finite |= bits_top >= 0x7f800000u;  // bits of Infinity
-    alignas(64) float mn[64], mx[64];
-    hn::Store(lo, df, mn);
-    hn::Store(hi, df, mx);
-    // (NaN makes these meaningless, but then preds_not_finite is set)
-    out.preds_outside_unit |= *std::min_element(mn, mn + NF) < 0.0f || *std::max_element(mx, mx + NF) > 1.0f;
-  } else {
-    constexpr std::uint32_t kOneBits = 0x3f800000u;  // 1.0f; +0 .. 1 are the bit patterns 0 .. kOneBits
-    out.preds_maybe_outside_unit |= bits_top > kOneBits;
-  }
-  alignas(64) std::uint8_t tm[256];
-  hn::Store(target_max, d8, tm);
-  out.target_unexpected |= *std::max_element(tm, tm + N) > 1;
+  ReportTallyFlags<kLogits>(d8, bits_max, lo, hi, target_max, out);
   if (!kLogits && (out.preds_maybe_outside_unit || out.target_unexpected)) return;  // stopped early
   const std::int64_t done = blocks * N;
   scalar::tally_add(p + done * L, t + done * L, rows - done, L, thr, ignore,
