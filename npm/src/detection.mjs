@@ -271,11 +271,7 @@ const TORCHMETRICS_KEYS = {
 };
 const COLUMN_KINDS = { boxes: 'boxes', masks: 'masks', keypoints: 'keypoints', labels: 'int', iscrowd: 'int' };
 
-/**
- * The flat inputs of a detection metric, in the order of its registry inputs, from TorchMetrics'
- * lists of per-image dicts. `inputs` is the registry's input list; `call` names the method in errors.
- */
-export function flattenDetection(inputs, preds, target, call) {
+function checkImageLists(preds, target, call) {
   for (const [name, list] of [
     ['preds', preds],
     ['target', target],
@@ -291,145 +287,162 @@ export function flattenDetection(inputs, preds, target, call) {
       `${call}: \`preds\` and \`target\` must have one dict per image each, got ${preds.length} and ${target.length}`,
     );
   }
+}
+
+// flattenDetection's running state: a Column per registry input (but the counts), each side's
+// per-image counts, the inputs some image gave, and the first mask size / keypoint count seen.
+function detectionColumns(inputs) {
   const wanted = inputs.map((i) => {
     const us = i.name.indexOf('_');
     return { side: i.name.slice(0, us), key: i.name.slice(us + 1), optional: i.optional };
   });
-  const has = (side, key) => wanted.some((w) => w.side === side && w.key === key);
   const columns = new Map(
     wanted
       .filter((w) => w.key !== 'counts')
       .map((w) => [`${w.side}_${w.key}`, new Column(COLUMN_KINDS[w.key] ?? 'float')]),
   );
-  const counts = { pred: [], target: [] };
-  const present = new Set();
-  let maskSize = null; // one H x W for every mask of an update, predicted and ground truth
-  let maskWhere = '';
-  let keypointsWhere = ''; // every object of an update has the same number of keypoints
-  for (const side of ['pred', 'target']) {
-    const list = side === 'pred' ? preds : target;
-    for (let i = 0; i < list.length; i++) {
-      const where = `${call}: ${SIDES[side]}[${i}]`;
-      const image = list[i];
-      if (image === null || typeof image !== 'object' || Array.isArray(image) || ArrayBuffer.isView(image)) {
-        throw new TypeError(
-          `${where} must be a dict such as {boxes, ${side === 'pred' ? 'scores, ' : ''}labels}, got ${Array.isArray(image) ? 'an array' : String(image)}`,
-        );
-      }
-      // TorchMetrics' keys a metric does not use (IoU's scores) are ignored as there; others are typos.
-      const known = wanted.filter((w) => w.side === side && w.key !== 'counts').map((w) => w.key);
-      const unknown = Object.keys(image).filter((k) => !known.includes(k) && !TORCHMETRICS_KEYS[side].includes(k));
-      if (unknown.length)
-        throw new Error(
-          `${where} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`,
-        );
-      const labels = field(image, 'labels', where, true);
-      if (labels.shape.length > 1)
-        throw new Error(`${where}.labels must be 1-D [N], got shape [${labels.shape.join(', ')}]`);
-      const n = rowsOf(labels);
-      checkPerBox(labels, n, `${where}.labels`, 'int');
-      checkValues(labels, n, `${where}.labels`, 'int');
-      counts[side].push(n);
-      columns.get(`${side}_labels`).push(labels, n);
-      const hasMasks = has(side, 'masks') && image.masks !== undefined;
-      // keypoints place a detection (its box is their extent, as COCO.loadRes); ground truths keep their boxes
-      const boxesOptional = hasMasks || (side === 'pred' && has(side, 'keypoints') && image.keypoints !== undefined);
-      for (const { key } of wanted.filter((w) => w.side === side && !['counts', 'labels'].includes(w.key))) {
-        const col = columns.get(`${side}_${key}`);
-        const fw = `${where}.${key}`;
-        if (key === 'masks') {
-          if (!hasMasks) {
-            col.push(null, n);
-            continue;
-          }
-          present.add(`${side}_${key}`);
-          const m = readMasks(image.masks, n, fw);
-          if (m) {
-            const size = [m.shape[1], m.shape[2]];
-            if (maskSize && (maskSize[0] !== size[0] || maskSize[1] !== size[1])) {
-              throw new Error(
-                `${fw} are ${size[0]} x ${size[1]} but ${maskWhere} are ${maskSize[0]} x ${maskSize[1]}; ` +
-                  'one update takes masks of one size (update once per image size)',
-              );
-            }
-            maskSize = size;
-            maskWhere = `${SIDES[side]}[${i}].masks`;
-          }
-          col.push(m, n);
-          continue;
-        }
-        if (key === 'keypoints') {
-          const t = image.keypoints === undefined ? null : readKeypoints(image.keypoints, n, fw);
-          if (image.keypoints !== undefined) present.add(`${side}_${key}`);
-          if (t) {
-            const first = columns
-              .get('pred_keypoints')
-              .parts.concat(columns.get('target_keypoints').parts)
-              .find((p) => p.t);
-            if (first && first.t.shape[1] !== t.shape[1]) {
-              throw new Error(
-                `${fw} has ${t.shape[1]} keypoints per object but ${keypointsWhere} has ${first.t.shape[1]}`,
-              );
-            }
-            if (!first) keypointsWhere = `${SIDES[side]}[${i}].keypoints`;
-          }
-          col.push(t, n);
-          continue;
-        }
-        // boxes may be left out for masks (iou_type 'segm'); scores are required where the metric has them.
-        const required = key === 'scores' || (key === 'boxes' && !boxesOptional);
-        const t = field(image, key, where, required);
-        if (t === null) {
-          col.push(null, key === 'boxes' ? 0 : n);
-          continue;
-        }
-        present.add(`${side}_${key}`);
-        // A flat typed array of 4N coordinates is N boxes (row-major [N, 4]).
-        if (key === 'boxes' && ArrayBuffer.isView(image.boxes) && t.shape.length === 1 && t.data.length === 4 * n)
-          t.shape = [n, 4];
-        if (key === 'boxes') {
-          const empty = t.data.length === 0 && t.shape.length <= 2;
-          if (!empty && (t.shape.length !== 2 || t.shape[1] !== 4))
-            throw new Error(`${fw} must have shape [N, 4], got [${t.shape.join(', ')}]`);
-          const rows = empty ? 0 : t.shape[0];
-          if (rows !== n && !(boxesOptional && rows === 0)) {
-            throw new Error(`${fw} has ${rows} boxes but ${SIDES[side]}[${i}].labels has ${n} labels`);
-          }
-          if (!FLOAT_DTYPES.has(t.dtype))
-            throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
-          checkValues(t, rows, fw, 'boxes');
-          col.push(t, rows);
-        } else {
-          const kind = key === 'iscrowd' ? 'int' : 'float';
-          checkPerBox(t, n, fw, kind);
-          if (key === 'scores' && !FLOAT_DTYPES.has(t.dtype))
-            throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
-          checkValues(t, n, fw, kind);
-          col.push(t, n);
-        }
-      }
-    }
+  return {
+    wanted,
+    has: (side, key) => wanted.some((w) => w.side === side && w.key === key),
+    columns,
+    counts: { pred: [], target: [] },
+    present: new Set(),
+    maskSize: null, // one H x W for every mask of an update, predicted and ground truth
+    maskWhere: '',
+    keypointsWhere: '', // every object of an update has the same number of keypoints
+  };
+}
+
+// One image's dict (`list[i]` of `side`) checked and appended to every column.
+function readDetectionImage(acc, side, i, image, call) {
+  const where = `${call}: ${SIDES[side]}[${i}]`;
+  if (image === null || typeof image !== 'object' || Array.isArray(image) || ArrayBuffer.isView(image)) {
+    throw new TypeError(
+      `${where} must be a dict such as {boxes, ${side === 'pred' ? 'scores, ' : ''}labels}, got ${Array.isArray(image) ? 'an array' : String(image)}`,
+    );
   }
-  // Boxes are all-or-nothing per side: some images with masks only would misalign them; so are masks and keypoints.
+  // TorchMetrics' keys a metric does not use (IoU's scores) are ignored as there; others are typos.
+  const known = acc.wanted.filter((w) => w.side === side && w.key !== 'counts').map((w) => w.key);
+  const unknown = Object.keys(image).filter((k) => !known.includes(k) && !TORCHMETRICS_KEYS[side].includes(k));
+  if (unknown.length)
+    throw new Error(
+      `${where} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`,
+    );
+  const labels = field(image, 'labels', where, true);
+  if (labels.shape.length > 1)
+    throw new Error(`${where}.labels must be 1-D [N], got shape [${labels.shape.join(', ')}]`);
+  const n = rowsOf(labels);
+  checkPerBox(labels, n, `${where}.labels`, 'int');
+  checkValues(labels, n, `${where}.labels`, 'int');
+  acc.counts[side].push(n);
+  acc.columns.get(`${side}_labels`).push(labels, n);
+  const hasMasks = acc.has(side, 'masks') && image.masks !== undefined;
+  // keypoints place a detection (its box is their extent, as COCO.loadRes); ground truths keep their boxes
+  const boxesOptional = hasMasks || (side === 'pred' && acc.has(side, 'keypoints') && image.keypoints !== undefined);
+  for (const { key } of acc.wanted.filter((w) => w.side === side && !['counts', 'labels'].includes(w.key))) {
+    if (key === 'masks') pushMasks(acc, side, i, hasMasks ? image.masks : undefined, n, `${where}.masks`);
+    else if (key === 'keypoints') pushKeypoints(acc, side, i, image.keypoints, n, `${where}.keypoints`);
+    else pushPerBoxField(acc, side, i, image, key, n, where, boxesOptional);
+  }
+}
+
+function pushMasks(acc, side, i, masks, n, fw) {
+  const col = acc.columns.get(`${side}_masks`);
+  if (masks === undefined) {
+    col.push(null, n);
+    return;
+  }
+  acc.present.add(`${side}_masks`);
+  const m = readMasks(masks, n, fw);
+  if (m) {
+    const size = [m.shape[1], m.shape[2]];
+    if (acc.maskSize && (acc.maskSize[0] !== size[0] || acc.maskSize[1] !== size[1])) {
+      throw new Error(
+        `${fw} are ${size[0]} x ${size[1]} but ${acc.maskWhere} are ${acc.maskSize[0]} x ${acc.maskSize[1]}; ` +
+          'one update takes masks of one size (update once per image size)',
+      );
+    }
+    acc.maskSize = size;
+    acc.maskWhere = `${SIDES[side]}[${i}].masks`;
+  }
+  col.push(m, n);
+}
+
+function pushKeypoints(acc, side, i, keypoints, n, fw) {
+  const t = keypoints === undefined ? null : readKeypoints(keypoints, n, fw);
+  if (keypoints !== undefined) acc.present.add(`${side}_keypoints`);
+  if (t) {
+    const first = acc.columns
+      .get('pred_keypoints')
+      .parts.concat(acc.columns.get('target_keypoints').parts)
+      .find((p) => p.t);
+    if (first && first.t.shape[1] !== t.shape[1]) {
+      throw new Error(`${fw} has ${t.shape[1]} keypoints per object but ${acc.keypointsWhere} has ${first.t.shape[1]}`);
+    }
+    if (!first) acc.keypointsWhere = `${SIDES[side]}[${i}].keypoints`;
+  }
+  acc.columns.get(`${side}_keypoints`).push(t, n);
+}
+
+// boxes, scores, iscrowd, area: boxes may be left out for masks (iou_type 'segm'); scores are
+// required where the metric has them.
+function pushPerBoxField(acc, side, i, image, key, n, where, boxesOptional) {
+  const col = acc.columns.get(`${side}_${key}`);
+  const fw = `${where}.${key}`;
+  const required = key === 'scores' || (key === 'boxes' && !boxesOptional);
+  const t = field(image, key, where, required);
+  if (t === null) {
+    col.push(null, key === 'boxes' ? 0 : n);
+    return;
+  }
+  acc.present.add(`${side}_${key}`);
+  if (key !== 'boxes') {
+    const kind = key === 'iscrowd' ? 'int' : 'float';
+    checkPerBox(t, n, fw, kind);
+    if (key === 'scores' && !FLOAT_DTYPES.has(t.dtype))
+      throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
+    checkValues(t, n, fw, kind);
+    col.push(t, n);
+    return;
+  }
+  // A flat typed array of 4N coordinates is N boxes (row-major [N, 4]).
+  if (ArrayBuffer.isView(image.boxes) && t.shape.length === 1 && t.data.length === 4 * n) t.shape = [n, 4];
+  const empty = t.data.length === 0 && t.shape.length <= 2;
+  if (!empty && (t.shape.length !== 2 || t.shape[1] !== 4))
+    throw new Error(`${fw} must have shape [N, 4], got [${t.shape.join(', ')}]`);
+  const rows = empty ? 0 : t.shape[0];
+  if (rows !== n && !(boxesOptional && rows === 0)) {
+    throw new Error(`${fw} has ${rows} boxes but ${SIDES[side]}[${i}].labels has ${n} labels`);
+  }
+  if (!FLOAT_DTYPES.has(t.dtype)) throw new TypeError(`${fw} must be float32 or float64 (or numbers), got ${t.dtype}`);
+  checkValues(t, rows, fw, 'boxes');
+  col.push(t, rows);
+}
+
+// Boxes are all-or-nothing per side: some images with masks only would misalign them; so are masks and keypoints.
+function checkAllOrNothing(acc, call) {
   for (const side of ['pred', 'target']) {
     for (const key of ['masks', 'keypoints']) {
-      const col = columns.get(`${side}_${key}`);
-      if (!col || !present.has(`${side}_${key}`)) continue;
+      const col = acc.columns.get(`${side}_${key}`);
+      if (!col || !acc.present.has(`${side}_${key}`)) continue;
       const i = col.parts.findIndex((p) => p.t === null && p.n > 0);
       if (i >= 0) throw new Error(`${call}: ${SIDES[side]}[${i}].${key} is missing while other images have ${key}`);
     }
-    const col = columns.get(`${side}_boxes`);
+    const col = acc.columns.get(`${side}_boxes`);
     const total = col.parts.reduce((s, p) => s + p.n, 0);
-    const labels = counts[side].reduce((s, c) => s + c, 0);
+    const labels = acc.counts[side].reduce((s, c) => s + c, 0);
     if (total !== 0 && total !== labels) {
-      const i = col.parts.findIndex((p, k) => p.n !== counts[side][k]);
+      const i = col.parts.findIndex((p, k) => p.n !== acc.counts[side][k]);
       throw new Error(
         `${call}: ${SIDES[side]}[${i}] has no boxes while other images have some; give boxes for every image or none (masks only)`,
       );
     }
   }
-  // An optional input is given when some image has it, or a later optional input is given
-  // (inputs are positional); images without it contribute zeros.
+}
+
+// An optional input is given when some image has it, or a later optional input is given
+// (inputs are positional); images without it contribute zeros.
+function givenInputs(wanted, present) {
   const give = new Array(wanted.length).fill(false);
   let later = false;
   for (let i = wanted.length - 1; i >= 0; i--) {
@@ -437,12 +450,28 @@ export function flattenDetection(inputs, preds, target, call) {
     give[i] = !w.optional || later || present.has(`${w.side}_${w.key}`);
     later = later || (w.optional && give[i]);
   }
-  for (const col of columns.values()) col.maskSize = maskSize;
+  return give;
+}
+
+/**
+ * The flat inputs of a detection metric, in the order of its registry inputs, from TorchMetrics'
+ * lists of per-image dicts. `inputs` is the registry's input list; `call` names the method in errors.
+ */
+export function flattenDetection(inputs, preds, target, call) {
+  checkImageLists(preds, target, call);
+  const acc = detectionColumns(inputs);
+  for (const side of ['pred', 'target']) {
+    const list = side === 'pred' ? preds : target;
+    for (let i = 0; i < list.length; i++) readDetectionImage(acc, side, i, list[i], call);
+  }
+  checkAllOrNothing(acc, call);
+  const give = givenInputs(acc.wanted, acc.present);
+  for (const col of acc.columns.values()) col.maskSize = acc.maskSize;
   const out = [];
-  for (let i = 0; i < wanted.length && give[i]; i++) {
-    const w = wanted[i];
-    if (w.key === 'counts') out.push({ data: Int32Array.from(counts[w.side]), shape: [counts[w.side].length] });
-    else out.push(columns.get(`${w.side}_${w.key}`).tensor());
+  for (let i = 0; i < acc.wanted.length && give[i]; i++) {
+    const w = acc.wanted[i];
+    if (w.key === 'counts') out.push({ data: Int32Array.from(acc.counts[w.side]), shape: [acc.counts[w.side].length] });
+    else out.push(acc.columns.get(`${w.side}_${w.key}`).tensor());
   }
   return out;
 }
