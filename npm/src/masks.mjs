@@ -153,33 +153,8 @@ export async function evaluateMasks(pairs, options = {}) {
     onProgress,
     metrics = {},
   } = options;
-  if (!Number.isSafeInteger(numClasses) || numClasses < 1) {
-    throw new TypeError(`evaluateMasks: numClasses must be a positive integer, got ${String(numClasses)}`);
-  }
-  if (ignoreIndex !== null && !Number.isSafeInteger(ignoreIndex)) {
-    throw new TypeError(`evaluateMasks: ignoreIndex must be an integer or null, got ${String(ignoreIndex)}`);
-  }
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-    throw new TypeError(`evaluateMasks: batchSize must be a positive integer, got ${String(batchSize)}`);
-  }
-  if (
-    pairs === null ||
-    pairs === undefined ||
-    (typeof pairs[Symbol.iterator] !== 'function' && typeof pairs[Symbol.asyncIterator] !== 'function')
-  ) {
-    throw new TypeError('evaluateMasks: pairs must be an array (or iterable) of {name, pred, target}');
-  }
-  const { MeanIoU } = generated;
-  if (typeof MeanIoU !== 'function') throw new Error('evaluateMasks: this build of wasmetrics has no MeanIoU metric');
-  const common = { numClasses, inputFormat: 'index', ignoreIndex, includeBackground };
-  const own = {
-    classDataset: new MeanIoU({ ...common, reduction: 'dataset', perClass: true }),
-    classSample: new MeanIoU({ ...common, reduction: 'sample', perClass: true }),
-    meanDataset: new MeanIoU({ ...common, reduction: 'dataset' }),
-    meanSample: new MeanIoU({ ...common, reduction: 'sample' }),
-    // Each image alone as Cityscapes/VOC score it: mean over the classes it has (NaN if none).
-    perImage: new MeanIoU({ ...common, reduction: 'dataset', perSample: true }),
-  };
+  checkMaskOptions(pairs, numClasses, ignoreIndex, batchSize);
+  const own = meanIoUMetrics({ numClasses, inputFormat: 'index', ignoreIndex, includeBackground });
   const ignore = ignoreIndex ?? NaN;
   const targetPixels = new Float64Array(numClasses);
   const predPixels = new Float64Array(numClasses);
@@ -196,19 +171,7 @@ export async function evaluateMasks(pairs, options = {}) {
   try {
     let index = 0;
     for await (const pair of pairs) {
-      const name = pair?.name ?? (typeof pair?.target?.name === 'string' ? pair.target.name : `pair #${index}`);
-      if (!pair || pair.pred === undefined || pair.target === undefined) {
-        throw new TypeError(`evaluateMasks: ${name} needs both pred and target`);
-      }
-      const target = labelMap(await resolveInput(pair.target), `${name} (reference)`, 'reference');
-      const pred = labelMap(await resolveInput(pair.pred), `${name} (prediction)`, 'predicted');
-      if (pred.shape[0] !== target.shape[0] || pred.shape[1] !== target.shape[1]) {
-        throw new Error(
-          `${name}: the predicted mask is ${shapeText(pred.shape)} but the reference mask is ${shapeText(target.shape)}`,
-        );
-      }
-      checkLabels(target, 'reference', name, numClasses, ignoreIndex);
-      checkLabels(pred, 'predicted', name, numClasses, ignoreIndex);
+      const { name, pred, target } = await readMaskPair(pair, index, numClasses, ignoreIndex);
       countSupport(target, pred, ignore, targetPixels, predPixels);
       const last = pending[pending.length - 1];
       if (last && (last.target.shape[0] !== target.shape[0] || last.target.shape[1] !== target.shape[1])) flush();
@@ -220,39 +183,104 @@ export async function evaluateMasks(pairs, options = {}) {
     }
     flush();
     if (images.length === 0) throw new Error('evaluateMasks: no mask pairs were given');
-
-    const perImage = own.perImage.compute();
-    images.forEach((im, i) => {
-      im.meanIoU = perImage.data[i];
-    });
-    const first = includeBackground || numClasses === 1 ? 0 : 1;
-    const classIds = Array.from({ length: numClasses - first }, (_, k) => k + first);
-    const vector = (r) => (typeof r === 'number' ? [r] : Array.from(r.data));
-    const iouDataset = vector(own.classDataset.compute());
-    const iouSample = vector(own.classSample.compute());
-    const extra = {};
-    for (const [key, m] of Object.entries(metrics)) extra[key] = m.compute();
-    return {
-      numImages: images.length,
-      numClasses,
-      ignoreIndex,
-      classes: classIds.map((id, k) => ({
-        id,
-        name: classNames?.[id] ?? String(id),
-        iouDataset: iouDataset[k],
-        iouSample: iouSample[k],
-        targetPixels: targetPixels[id],
-        predPixels: predPixels[id],
-        present: targetPixels[id] + predPixels[id] > 0,
-      })),
-      meanIoU: { dataset: own.meanDataset.compute(), sample: own.meanSample.compute() },
-      // Worst first; images with nothing to score (NaN: every pixel void) last; ties by input order.
-      images: images.sort(
-        (a, b) => Number.isNaN(a.meanIoU) - Number.isNaN(b.meanIoU) || a.meanIoU - b.meanIoU || a.index - b.index,
-      ),
-      metrics: extra,
-    };
+    return maskReport(
+      own,
+      metrics,
+      images,
+      { numClasses, ignoreIndex, includeBackground, classNames },
+      {
+        targetPixels,
+        predPixels,
+      },
+    );
   } finally {
     for (const m of Object.values(own)) m.dispose();
   }
+}
+
+function checkMaskOptions(pairs, numClasses, ignoreIndex, batchSize) {
+  if (!Number.isSafeInteger(numClasses) || numClasses < 1) {
+    throw new TypeError(`evaluateMasks: numClasses must be a positive integer, got ${String(numClasses)}`);
+  }
+  if (ignoreIndex !== null && !Number.isSafeInteger(ignoreIndex)) {
+    throw new TypeError(`evaluateMasks: ignoreIndex must be an integer or null, got ${String(ignoreIndex)}`);
+  }
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new TypeError(`evaluateMasks: batchSize must be a positive integer, got ${String(batchSize)}`);
+  }
+  if (
+    pairs === null ||
+    pairs === undefined ||
+    (typeof pairs[Symbol.iterator] !== 'function' && typeof pairs[Symbol.asyncIterator] !== 'function')
+  ) {
+    throw new TypeError('evaluateMasks: pairs must be an array (or iterable) of {name, pred, target}');
+  }
+}
+
+// The MeanIoU instances evaluateMasks reads its report from (`common`: the shared options).
+function meanIoUMetrics(common) {
+  const { MeanIoU } = generated;
+  if (typeof MeanIoU !== 'function') throw new Error('evaluateMasks: this build of wasmetrics has no MeanIoU metric');
+  return {
+    classDataset: new MeanIoU({ ...common, reduction: 'dataset', perClass: true }),
+    classSample: new MeanIoU({ ...common, reduction: 'sample', perClass: true }),
+    meanDataset: new MeanIoU({ ...common, reduction: 'dataset' }),
+    meanSample: new MeanIoU({ ...common, reduction: 'sample' }),
+    // Each image alone as Cityscapes/VOC score it: mean over the classes it has (NaN if none).
+    perImage: new MeanIoU({ ...common, reduction: 'dataset', perSample: true }),
+  };
+}
+
+// One {name, pred, target} pair read as two label maps of one size, their labels checked.
+async function readMaskPair(pair, index, numClasses, ignoreIndex) {
+  const name = pair?.name ?? (typeof pair?.target?.name === 'string' ? pair.target.name : `pair #${index}`);
+  if (!pair || pair.pred === undefined || pair.target === undefined) {
+    throw new TypeError(`evaluateMasks: ${name} needs both pred and target`);
+  }
+  const target = labelMap(await resolveInput(pair.target), `${name} (reference)`, 'reference');
+  const pred = labelMap(await resolveInput(pair.pred), `${name} (prediction)`, 'predicted');
+  if (pred.shape[0] !== target.shape[0] || pred.shape[1] !== target.shape[1]) {
+    throw new Error(
+      `${name}: the predicted mask is ${shapeText(pred.shape)} but the reference mask is ${shapeText(target.shape)}`,
+    );
+  }
+  checkLabels(target, 'reference', name, numClasses, ignoreIndex);
+  checkLabels(pred, 'predicted', name, numClasses, ignoreIndex);
+  return { name, pred, target };
+}
+
+// evaluateMasks' result from its metrics once every pair is in.
+function maskReport(own, metrics, images, { numClasses, ignoreIndex, includeBackground, classNames }, pixels) {
+  const { targetPixels, predPixels } = pixels;
+  const perImage = own.perImage.compute();
+  images.forEach((im, i) => {
+    im.meanIoU = perImage.data[i];
+  });
+  const first = includeBackground || numClasses === 1 ? 0 : 1;
+  const classIds = Array.from({ length: numClasses - first }, (_, k) => k + first);
+  const vector = (r) => (typeof r === 'number' ? [r] : Array.from(r.data));
+  const iouDataset = vector(own.classDataset.compute());
+  const iouSample = vector(own.classSample.compute());
+  const extra = {};
+  for (const [key, m] of Object.entries(metrics)) extra[key] = m.compute();
+  return {
+    numImages: images.length,
+    numClasses,
+    ignoreIndex,
+    classes: classIds.map((id, k) => ({
+      id,
+      name: classNames?.[id] ?? String(id),
+      iouDataset: iouDataset[k],
+      iouSample: iouSample[k],
+      targetPixels: targetPixels[id],
+      predPixels: predPixels[id],
+      present: targetPixels[id] + predPixels[id] > 0,
+    })),
+    meanIoU: { dataset: own.meanDataset.compute(), sample: own.meanSample.compute() },
+    // Worst first; images with nothing to score (NaN: every pixel void) last; ties by input order.
+    images: images.sort(
+      (a, b) => Number.isNaN(a.meanIoU) - Number.isNaN(b.meanIoU) || a.meanIoU - b.meanIoU || a.index - b.index,
+    ),
+    metrics: extra,
+  };
 }
