@@ -6,7 +6,6 @@
 // The number of outputs is inferred from the input ([N] one, [N, k] k) as TorchMetrics does, so
 // the moments live in a cat state of rows; a later batch of another width is rejected.
 #include <cmath>
-#include <utility>
 
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/regression/running_moments.hpp"
@@ -28,18 +27,7 @@ class R2Score final : public Metric {
 
  protected:
   void update_state(State& s, std::span<const TensorView> in) const override {
-    require_same_shape(name(), "preds", in[0], "target", in[1]);
-    const auto k = static_cast<std::size_t>(regression::outputs_of(name(), in[0]));
-    auto residual_and_target = [](double p, double t) { return std::pair{t - p, t}; };
-    if (const TensorView* w = sample_weight_of(in)) {
-      // weighted means and variances (scikit-learn's sample_weight); n is the sum of the weights
-      const std::vector<double> wv = read_sample_weight(name(), *w, in[0].shape[0]);
-      regression::append_moment_rows(moment_rows_, s,
-                                     regression::weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
-      return;
-    }
-    regression::append_moment_rows(moment_rows_, s,
-                                   regression::batch_moments(in[0], in[1], k, kernels::PairForm::residual));
+    regression::append_residual_moments(name(), moment_rows_, s, in);
   }
 
   void merge_custom(State& into, const State& from) const override {

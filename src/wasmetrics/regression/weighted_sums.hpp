@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
+#include "wasmetrics/regression/common.hpp"
 #include "wasmetrics/regression/running_moments.hpp"
 
 namespace wasmetrics::regression {
@@ -67,6 +70,22 @@ std::vector<Moments> weighted_batch_moments(const TensorView& a, const TensorVie
     c.c_xy += wi * dx * dy;
   });
   return m;
+}
+
+// R2Score, ExplainedVariance: one batch's per-output moments of the residual x = target - preds and
+// of y = target (weighted when `sample_weight` is given: scikit-learn's rule, n the sum of the
+// weights), appended to the `moment_rows` state.
+inline void append_residual_moments(std::string_view metric, MomentRowsSlot rows, State& s,
+                                    std::span<const TensorView> in) {
+  require_same_shape(metric, "preds", in[0], "target", in[1]);
+  const auto k = static_cast<std::size_t>(outputs_of(metric, in[0]));
+  if (const TensorView* w = sample_weight_of(in)) {
+    const std::vector<double> wv = read_sample_weight(metric, *w, in[0].shape[0]);
+    auto residual_and_target = [](double p, double t) { return std::pair{t - p, t}; };
+    append_moment_rows(rows, s, weighted_batch_moments(in[0], in[1], wv, k, residual_and_target));
+    return;
+  }
+  append_moment_rows(rows, s, batch_moments(in[0], in[1], k, kernels::PairForm::residual));
 }
 
 }  // namespace wasmetrics::regression
