@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <xtensor/xtensor.hpp>
 
 #include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/options.hpp"
 #include "wasmetrics/core/state.hpp"
 #include "wasmetrics/core/tensor_adapt.hpp"
 
@@ -109,6 +111,16 @@ inline double clamp_unit(double r) {  // torch.clamp(r, -1, 1); NaN stays NaN
   if (r > 1.0) return 1.0;
   if (r < -1.0) return -1.0;
   return r;
+}
+
+// The `num_outputs` option of the metrics scored per column; `what` ends its doc (what is done
+// with the columns).
+inline OptionSpec num_outputs_option(std::string_view what) {
+  return {.name = "num_outputs",
+          .type = OptionType::integer,
+          .default_value = 1,
+          .min = 1,
+          .doc = "number of outputs (columns of a [N, num_outputs] input)" + std::string(what)};
 }
 
 }  // namespace wasmetrics::regression

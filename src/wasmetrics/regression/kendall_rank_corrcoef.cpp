@@ -222,11 +222,7 @@ MetricSpec kendall_rank_corr_coef_spec() {
                .choices = {"two-sided", "less", "greater"},
                .nullable = true,
                .doc = "alternative hypothesis of the t-test (used only with t_test; required then)"},
-              {.name = "num_outputs",
-               .type = OptionType::integer,
-               .default_value = 1,
-               .min = 1,
-               .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
+              regression::num_outputs_option(", each correlated separately"),
           },
       .make = [](const Options& o) { return std::make_unique<KendallRankCorrCoef>(o); },
       .examples = examples_from_json(R"json([

@@ -54,11 +54,7 @@ MetricSpec log_cosh_error_spec() {
       .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"}},
       .options =
           {
-              {.name = "num_outputs",
-               .type = OptionType::integer,
-               .default_value = 1,
-               .min = 1,
-               .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+              regression::num_outputs_option(", each scored separately"),
           },
       .make = [](const Options& o) { return std::make_unique<LogCoshError>(o); },
       .examples = examples_from_json(R"json([

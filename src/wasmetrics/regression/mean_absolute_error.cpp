@@ -5,6 +5,7 @@
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/regression/common.hpp"
 #include "wasmetrics/regression/error_sums.hpp"
 
 namespace wasmetrics {
@@ -45,11 +46,7 @@ MetricSpec mean_absolute_error_spec() {
                  sample_weight_input()},
       .options =
           {
-              {.name = "num_outputs",
-               .type = OptionType::integer,
-               .default_value = 1,
-               .min = 1,
-               .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+              regression::num_outputs_option(", each scored separately"),
           },
       .make = [](const Options& o) { return std::make_unique<MeanAbsoluteError>(o); },
       .examples = examples_from_json(R"json([

@@ -6,6 +6,7 @@
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/sample_weight.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
+#include "wasmetrics/regression/common.hpp"
 #include "wasmetrics/regression/error_sums.hpp"
 
 namespace wasmetrics {
@@ -53,11 +54,7 @@ MetricSpec mean_squared_error_spec() {
                .type = OptionType::boolean,
                .default_value = true,
                .doc = "true: MSE; false: RMSE (root of the accumulated mean)"},
-              {.name = "num_outputs",
-               .type = OptionType::integer,
-               .default_value = 1,
-               .min = 1,
-               .doc = "number of outputs (columns of a [N, num_outputs] input), each scored separately"},
+              regression::num_outputs_option(", each scored separately"),
           },
       .make = [](const Options& o) { return std::make_unique<MeanSquaredError>(o); },
       .examples = examples_from_json(R"json([

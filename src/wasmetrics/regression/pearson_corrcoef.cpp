@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/common.hpp"
 #include "wasmetrics/regression/running_moments.hpp"
 
 namespace wasmetrics {
@@ -74,11 +75,7 @@ class ConcordanceCorrCoef final : public CorrelationBase {
 
 std::vector<OptionSpec> correlation_options() {
   return {
-      {.name = "num_outputs",
-       .type = OptionType::integer,
-       .default_value = 1,
-       .min = 1,
-       .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
+      regression::num_outputs_option(", each correlated separately"),
   };
 }
 

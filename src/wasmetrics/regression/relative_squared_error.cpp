@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/regression/common.hpp"
 #include "wasmetrics/regression/running_moments.hpp"
 
 namespace wasmetrics {
@@ -59,11 +60,7 @@ MetricSpec relative_squared_error_spec() {
       .inputs = {{"preds", false, "predictions, [N] or [N, num_outputs]"}, {"target", false, "targets, same shape"}},
       .options =
           {
-              {.name = "num_outputs",
-               .type = OptionType::integer,
-               .default_value = 1,
-               .min = 1,
-               .doc = "number of outputs (columns of a [N, num_outputs] input); the result is their mean"},
+              regression::num_outputs_option("; the result is their mean"),
               {.name = "squared",
                .type = OptionType::boolean,
                .default_value = true,

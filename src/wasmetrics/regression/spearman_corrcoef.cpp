@@ -117,11 +117,7 @@ MetricSpec spearman_corr_coef_spec() {
                  {"target", false, "targets, floating point, same shape"}},
       .options =
           {
-              {.name = "num_outputs",
-               .type = OptionType::integer,
-               .default_value = 1,
-               .min = 1,
-               .doc = "number of outputs (columns of a [N, num_outputs] input), each correlated separately"},
+              regression::num_outputs_option(", each correlated separately"),
           },
       .make = [](const Options& o) { return std::make_unique<SpearmanCorrCoef>(o); },
       .examples = examples_from_json(R"json([
