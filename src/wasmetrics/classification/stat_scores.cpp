@@ -34,6 +34,17 @@ void declare_stat_states(StateLayout& states, StatLayout& layout) {
 
 namespace {
 
+// The multiclass passes count tp, fp and fn per class and the valid (kept) elements per row: tn
+// is the rest. `Out`: Counts or WeightedCounts.
+template <class Out, class V>
+void fill_true_negatives(Out& out, const std::vector<V>& valid) {
+  for (std::int64_t r = 0; r < out.rows; ++r)
+    for (std::int64_t c = 0; c < out.k; ++c) {
+      const std::int64_t i = r * out.k + c;
+      out.c[2][i] = valid[static_cast<std::size_t>(r)] - out.c[0][i] - out.c[1][i] - out.c[3][i];
+    }
+}
+
 // Writes a batch's counts: global -> added to the [k] sums; per sample -> appended as rows.
 struct Counts {
   std::int64_t rows, k;
@@ -191,11 +202,7 @@ void count_stats(const ClassLabels& b, std::int64_t C, const StatLayout& layout,
     }
     valid[static_cast<std::size_t>(row)] += v;
   }
-  for (std::int64_t r = 0; r < rows; ++r)
-    for (std::int64_t c = 0; c < C; ++c) {
-      const std::int64_t i = r * C + c;
-      out.c[2][i] = valid[static_cast<std::size_t>(r)] - out.c[0][i] - out.c[1][i] - out.c[3][i];
-    }
+  fill_true_negatives(out, valid);
   out.store(s, layout);
 }
 
@@ -272,11 +279,7 @@ void count_stats_weighted(const ClassLabels& b, std::int64_t C, std::span<const 
       if (!hit && tv >= 0) fn[tv] += wn;
     }
   }
-  for (std::int64_t r = 0; r < rows; ++r)
-    for (std::int64_t c = 0; c < C; ++c) {
-      const std::int64_t i = r * C + c;
-      out.c[2][i] = valid[static_cast<std::size_t>(r)] - out.c[0][i] - out.c[1][i] - out.c[3][i];
-    }
+  fill_true_negatives(out, valid);
   out.store(s, layout);
 }
 
