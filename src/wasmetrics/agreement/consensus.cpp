@@ -30,6 +30,7 @@
 namespace wasmetrics {
 namespace {
 
+using agreement::disagreement_weights_option;
 using agreement::num_classes_option;
 using agreement::required_classes;
 
@@ -350,13 +351,7 @@ MetricSpec cohen_kappa_matrix_spec() {
       .family = "agreement",
       .doc = "Cohen's kappa of every pair of raters (columns) as an [R, R] matrix; NaN ratings are left out pairwise.",
       .inputs = {{"ratings", false, "[units, raters] class indices, NaN for a missing rating"}},
-      .options = {num_classes_option(),
-                  {.name = "weights",
-                   .type = OptionType::string,
-                   .default_value = nullptr,
-                   .choices = {"linear", "quadratic"},
-                   .nullable = true,
-                   .doc = "null: every disagreement weighs 1; 'linear': |i - j|; 'quadratic': (i - j)²"}},
+      .options = {num_classes_option(), disagreement_weights_option()},
       .make = [](const Options& o) { return std::make_unique<CohenKappaMatrix>(o); },
       .queries = {{.name = "agreement",
                    .doc = "raw agreement of every pair ([R, R], the share of units both rated with the same class) and "

@@ -20,6 +20,7 @@
 namespace wasmetrics {
 namespace {
 
+using agreement::disagreement_weights_option;
 using agreement::num_classes_option;
 using agreement::required_classes;
 
@@ -148,13 +149,7 @@ MetricSpec cohen_kappa_raters_spec() {
       .family = "agreement",
       .doc = "Cohen's kappa of two raters (columns), unweighted or with linear / quadratic weights.",
       .inputs = {ratings_input("[units, 2] class indices, one column per rater")},
-      .options = {num_classes_option(),
-                  {.name = "weights",
-                   .type = OptionType::string,
-                   .default_value = nullptr,
-                   .choices = {"linear", "quadratic"},
-                   .nullable = true,
-                   .doc = "null: every disagreement weighs 1; 'linear': |i - j|; 'quadratic': (i - j)²"}},
+      .options = {num_classes_option(), disagreement_weights_option()},
       .make = [](const Options& o) { return std::make_unique<TwoRaterAgreement>(o, PairStatistic::cohen); },
       .examples = {{.doc = "Po = 3/4, Pe = 1/2: kappa = 1/2",
                     .args = {{"num_classes", 2}},

@@ -15,6 +15,15 @@ OptionSpec num_classes_option() {
           .doc = "number of classes; ratings are class indices in [0, num_classes)"};
 }
 
+OptionSpec disagreement_weights_option() {
+  return {.name = "weights",
+          .type = OptionType::string,
+          .default_value = nullptr,
+          .choices = {"linear", "quadratic"},
+          .nullable = true,
+          .doc = "null: every disagreement weighs 1; 'linear': |i - j|; 'quadratic': (i - j)²"};
+}
+
 std::int64_t required_classes(const std::string& metric, const Options& o) {
   if (o.is_null("num_classes")) fail(metric, ": option 'num_classes' is required");
   return o.get_int("num_classes");

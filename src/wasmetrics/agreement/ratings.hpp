@@ -15,6 +15,9 @@ namespace wasmetrics::agreement {
 OptionSpec num_classes_option();
 std::int64_t required_classes(const std::string& metric, const Options& o);
 
+// Option `weights` of the kappas over a class-by-class table: null, 'linear' or 'quadratic'.
+OptionSpec disagreement_weights_option();
+
 // Rejects anything but a 2-D matrix.
 void require_matrix(const std::string& metric, const TensorView& ratings);
 
