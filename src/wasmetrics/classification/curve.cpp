@@ -328,25 +328,28 @@ OptionSpec curve_input_kind_option(Task task) {
                  (task == Task::multiclass ? "softmax" : "sigmoid") + " first"};
 }
 
+namespace {
+
+// num_classes / num_labels of a curve: required, at least 2, and small enough for the int32 codes.
+std::int64_t curve_class_count(const Options& o, const char* option) {
+  if (o.is_null(option)) fail(o.metric(), ": option '", option, "' is required");
+  const std::int64_t n = o.get_int(option);
+  if (n < 2) fail(o.metric(), ": Expected argument `", option, "` to be an integer larger than 1, but got ", n);
+  if (n > std::numeric_limits<std::int32_t>::max() / 2) fail(o.metric(), ": option '", option, "' is too large: ", n);
+  return n;
+}
+
+}  // namespace
+
 CurveFormat curve_format_from_options(const Options& o, Task task) {
   CurveFormat f;
   f.metric = o.metric();
   f.task = task;
   const Json& all = o.json();
   if (task == Task::multiclass) {
-    if (o.is_null("num_classes")) fail(f.metric, ": option 'num_classes' is required");
-    f.classes = o.get_int("num_classes");
-    if (f.classes < 2)
-      fail(f.metric, ": Expected argument `num_classes` to be an integer larger than 1, but got ", f.classes);
-    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2)
-      fail(f.metric, ": option 'num_classes' is too large: ", f.classes);
+    f.classes = curve_class_count(o, "num_classes");
   } else if (task == Task::multilabel) {
-    if (o.is_null("num_labels")) fail(f.metric, ": option 'num_labels' is required");
-    f.classes = o.get_int("num_labels");
-    if (f.classes < 2)
-      fail(f.metric, ": Expected argument `num_labels` to be an integer larger than 1, but got ", f.classes);
-    if (f.classes > std::numeric_limits<std::int32_t>::max() / 2)
-      fail(f.metric, ": option 'num_labels' is too large: ", f.classes);
+    f.classes = curve_class_count(o, "num_labels");
   }
   const Json& thr = o.raw("thresholds");
   if (thr.is_number()) {

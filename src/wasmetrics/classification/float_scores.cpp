@@ -135,12 +135,7 @@ BinaryScores binary_scores(const InputFormat& f, const TensorView& preds, const 
       out.t.push_back(t[i] == 1 ? 1 : 0);
     }
   });
-  bool logits = false;
-  for (double v : out.p)
-    if (outside_unit(v)) {
-      logits = true;
-      break;
-    }
+  const bool logits = std::any_of(out.p.begin(), out.p.end(), outside_unit);
   if (logits)
     for (double& v : out.p) v = sigmoid_as(v, out.f32);
   return out;
@@ -188,12 +183,7 @@ ClassScores multiclass_scores(const InputFormat& f, const TensorView& preds, con
       }
   });
   out.rows = static_cast<std::int64_t>(out.t.size());
-  bool logits = false;
-  for (double v : out.p)
-    if (outside_unit(v)) {
-      logits = true;
-      break;
-    }
+  const bool logits = std::any_of(out.p.begin(), out.p.end(), outside_unit);
   if (logits)
     for (std::int64_t r = 0; r < out.rows; ++r) softmax_row_as(out.p.data() + r * C, C, out.f32);
   return out;
