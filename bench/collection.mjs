@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 import { classificationBatches, copyBatches, segmentationBatches } from '../tests/js/collection-data.mjs';
 import { benchArgs } from './args.mjs';
+import { median } from './stats.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/index.mjs')).href);
@@ -22,10 +23,6 @@ await init();
 
 const args = benchArgs('bench/collection.mjs', ['runs', 'json']);
 const RUNS = Number(args.runs ?? 7);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = (x) => `${x.toFixed(1).padStart(8)} ms`;
 
 // ---- 1. compute groups ---------------------------------------------------------------------------

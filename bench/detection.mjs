@@ -25,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COCO_SUMMARY_KEYS } from '../npm/src/coco-keys.mjs';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
 import { loadAverage, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -176,10 +177,6 @@ async function child(dir) {
   console.log(JSON.stringify({ simd: simd(), init, evaluations, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
 /** Per-stage medians of [{stage: ms}] plus the median of the totals. */
 function medians(list) {

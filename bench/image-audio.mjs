@@ -25,7 +25,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
 import { psnrBound } from './psnr-copy-floor.mjs';
-import { loadAverage, runTorchMetrics, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
+import { camel, loadAverage, runTorchMetrics, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -171,12 +172,6 @@ const CASES = [
   { w: 'a1', cls: 'SignalDistortionRatio', options: {} },
 ].filter((c) => (!ONLY || ONLY.includes(c.w)) && (!METRICS || METRICS.includes(c.cls)));
 
-const camel = (o) =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const scalarOf = (v) => (typeof v === 'number' ? v : v.data[0]);
 
 // Wall time and the process's CPU time (user + system, all threads) of each run: on a shared

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { random } from './browser-workloads.mjs'; // xorshift32, the same bytes in every run
 import { benchArgs } from './args.mjs';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -27,10 +28,6 @@ await lib.init({ simd: BUILD !== 'plain' });
 const buildName = lib.simd() ? 'simd' : 'plain';
 const { createMetric } = lib;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 let sink = 0;
 /**
  * The time of one fn() call in µs over RUNS blocks (after one warm-up block): the median, and the

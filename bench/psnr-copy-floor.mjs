@@ -13,8 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchArgs } from './args.mjs';
+import { median } from './stats.mjs';
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
 const DTYPE_OF = new Map([
   [Float32Array, 'float32'],

@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { workloadData } from './data.mjs';
 import { benchArgs } from './args.mjs';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -38,10 +39,6 @@ const { init, createMetric, MetricCollection, allocInput, benchFloors, simd } = 
 await init({ simd: BUILD !== 'plain' });
 const buildName = simd() ? 'simd' : 'plain';
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 let sink = 0; // every contender's result lands here so no pass can be optimized away
 
 /** Median milliseconds of fn() over `runs` runs after one warm-up; setup() runs untimed before each. */

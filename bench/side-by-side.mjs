@@ -9,6 +9,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { benchArgs } from './args.mjs';
 
+/** TorchMetrics' snake_case option names as the package's camelCase ones. */
+export const camel = (o) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
+
 /** {args, scale, runs, only, out} from process.argv; an unknown flag or a bad number throws. */
 export function sideBySideArgs(script, { here, quickScale, extraFlags = [] }) {
   const known = ['scale', 'runs', 'quick', 'only', 'plain', 'out', ...extraFlags];

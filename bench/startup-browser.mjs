@@ -25,6 +25,7 @@ import { gzipSync } from 'node:zlib';
 
 import { chromiumOrSkip, launchChromium } from '../tests/js/web-harness.mjs';
 import { benchArgs } from './args.mjs';
+import { median } from './stats.mjs';
 
 const TYPES = {
   '.mjs': 'text/javascript',
@@ -106,7 +107,6 @@ async function probe(entryUrl) {
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadBefore = loadavg()[0];
 // per build: cold (a fresh context), warm (the second visit), third (Chromium caches a streamed
 // .wasm's compiled code once it has run: a later visit may read it)

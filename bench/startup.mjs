@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchArgs } from './args.mjs';
+import { median } from './stats.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = benchArgs('bench/startup.mjs', ['runs', 'entry', 'dist']);
@@ -51,7 +52,6 @@ if (!(n > 0)) throw new Error('listMetrics() is empty');
 console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, firstCompute: t3 - t2, total: t3 - t0, cpu, mainCpu, listMetrics: t4 - t3 }));
 `;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadBefore = loadavg()[0];
 const runs = DISTS.map(() => []);
 for (let i = 0; i < RUNS; i++) {

@@ -23,7 +23,15 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
-import { loadAverage, loadPackage, runTorchMetrics, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
+import {
+  camel,
+  loadAverage,
+  loadPackage,
+  runTorchMetrics,
+  sideBySideArgs,
+  writeBenchResults,
+} from './side-by-side.mjs';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -186,12 +194,6 @@ const CASES = [
   ret('RetrievalRecallAtFixedPrecision', { min_precision: 0.5, max_k: 10 }),
 ].filter((c) => !ONLY || ONLY.includes(c.w));
 
-const camel = (o) =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const scalarOf = (v, key) => {
   if (typeof v === 'number') return v;
   if (key && v[key] !== undefined) return typeof v[key] === 'number' ? v[key] : v[key].data[0];
