@@ -185,6 +185,65 @@ export function readYoloClasses(text, file = 'classes') {
   return names;
 }
 
+// An image's size for its YOLO labels: from the image file's header, else `imageSize`.
+function yoloImageDims(fn, key, img, lf, size) {
+  if (img) {
+    let dims;
+    try {
+      dims = imageSize(bytesOf(img), fileName(img));
+    } catch (e) {
+      throw formatError(fn, fileName(img), '', e.message.replace(`${fileName(img)}: `, ''));
+    }
+    if (!dims) throw formatError(fn, fileName(img), '', 'not a PNG or JPEG: its size cannot be read (give imageSize)');
+    return dims;
+  }
+  if (size) return { width: size.width, height: size.height };
+  throw formatError(
+    fn,
+    fileName(lf),
+    '',
+    `no image named ${key}.png/.jpg to take the size from (give the images, or imageSize)`,
+  );
+}
+
+// One YOLO label line (`class cx cy w h [score]` or `class x1 y1 ... [score]`) as a COCO annotation
+// in pixels of `dims`; `bad(msg)` makes the error naming the line.
+function yoloAnnotation(line, bad, names, imageId, dims) {
+  const tok = line.split(/\s+/);
+  const nums = tok.map(Number);
+  const cls = nums[0];
+  if (!Number.isInteger(cls) || cls < 0) throw bad(`the class must be an integer >= 0, got ${show(tok[0])}`);
+  if (cls >= names.length)
+    throw bad(`class ${cls} is not in the classes file (${names.length} classes: 0..${names.length - 1})`);
+  const bi = nums.findIndex((v, k) => k > 0 && !Number.isFinite(v));
+  if (bi > 0) throw bad(`value ${bi + 1} is not a number: ${show(tok[bi])}`);
+  const vals = nums.slice(1);
+  const ann = { image_id: imageId, category_id: cls + 1 };
+  if (vals.length === 4 || vals.length === 5) {
+    const [cx, cy, w, h] = vals;
+    if (w < 0 || h < 0) throw bad(`a negative width or height: ${line}`);
+    if ([cx, cy, w, h].some((v) => v < 0 || v > 1.0001))
+      throw bad(`box values must be in [0, 1] (normalised by the image size), got ${line}`);
+    const bbox = [(cx - w / 2) * dims.width, (cy - h / 2) * dims.height, w * dims.width, h * dims.height];
+    if (vals.length === 5) ann.score = vals[4];
+    return { ...ann, bbox, area: bbox[2] * bbox[3] };
+  }
+  if (vals.length >= 6) {
+    const hasScore = vals.length % 2 === 1;
+    const xy = hasScore ? vals.slice(0, -1) : vals;
+    if (xy.some((v) => v < 0 || v > 1.0001))
+      throw bad('polygon values must be in [0, 1] (normalised by the image size)');
+    if (hasScore) ann.score = vals[vals.length - 1];
+    return polygonAnnotation(
+      xy.map((v, k) => v * (k % 2 === 0 ? dims.width : dims.height)),
+      ann,
+    );
+  }
+  throw bad(
+    `expected "class cx cy w h" (5 values, 6 with a confidence) or a polygon "class x1 y1 x2 y2 x3 y3 ...", got ${tok.length} values`,
+  );
+}
+
 /**
  * YOLO txt labels (one file per image: `class cx cy w h` in [0, 1] of the image size; a 6th value
  * is a confidence; `class x1 y1 x2 y2 ...` is a polygon, YOLO's segmentation format) into COCO.
@@ -223,23 +282,7 @@ export function readYolo(labels, { classes, images = [], imageSize: size } = {})
   for (const key of stems) {
     const lf = labelStems.get(key);
     const img = byStem.get(key);
-    let dims = null;
-    if (img) {
-      try {
-        dims = imageSize(bytesOf(img), fileName(img));
-      } catch (e) {
-        throw formatError(fn, fileName(img), '', e.message.replace(`${fileName(img)}: `, ''));
-      }
-      if (!dims)
-        throw formatError(fn, fileName(img), '', 'not a PNG or JPEG: its size cannot be read (give imageSize)');
-    } else if (size) dims = { width: size.width, height: size.height };
-    else
-      throw formatError(
-        fn,
-        fileName(lf),
-        '',
-        `no image named ${key}.png/.jpg to take the size from (give the images, or imageSize)`,
-      );
+    const dims = yoloImageDims(fn, key, img, lf, size);
     const imageId = b.image(img ? baseName(fileName(img)) : `${key}.jpg`, dims.width, dims.height);
     if (!lf) continue;
     textOf(lf)
@@ -247,48 +290,10 @@ export function readYolo(labels, { classes, images = [], imageSize: size } = {})
       .forEach((raw, i) => {
         const line = raw.trim();
         if (line === '' || line.startsWith('#')) return;
-        const where = `line ${i + 1}`;
-        const bad = (msg) => formatError(fn, fileName(lf), where, msg, { line: i + 1 });
-        const tok = line.split(/\s+/);
-        const nums = tok.map(Number);
-        const cls = nums[0];
-        if (!Number.isInteger(cls) || cls < 0) throw bad(`the class must be an integer >= 0, got ${show(tok[0])}`);
-        if (cls >= names.length)
-          throw bad(`class ${cls} is not in the classes file (${names.length} classes: 0..${names.length - 1})`);
-        const bi = nums.findIndex((v, k) => k > 0 && !Number.isFinite(v));
-        if (bi > 0) throw bad(`value ${bi + 1} is not a number: ${show(tok[bi])}`);
-        const vals = nums.slice(1);
-        const ann = { image_id: imageId, category_id: cls + 1 };
-        if (vals.length === 4 || vals.length === 5) {
-          const [cx, cy, w, h] = vals;
-          if (w < 0 || h < 0) throw bad(`a negative width or height: ${line}`);
-          if ([cx, cy, w, h].some((v) => v < 0 || v > 1.0001))
-            throw bad(`box values must be in [0, 1] (normalised by the image size), got ${line}`);
-          const bbox = [(cx - w / 2) * dims.width, (cy - h / 2) * dims.height, w * dims.width, h * dims.height];
-          if (vals.length === 5) {
-            ann.score = vals[4];
-            scored = true;
-          }
-          b.add({ ...ann, bbox, area: bbox[2] * bbox[3] });
-        } else if (vals.length >= 6) {
-          const hasScore = vals.length % 2 === 1;
-          const xy = hasScore ? vals.slice(0, -1) : vals;
-          if (xy.some((v) => v < 0 || v > 1.0001))
-            throw bad('polygon values must be in [0, 1] (normalised by the image size)');
-          if (hasScore) {
-            ann.score = vals[vals.length - 1];
-            scored = true;
-          }
-          b.add(
-            polygonAnnotation(
-              xy.map((v, k) => v * (k % 2 === 0 ? dims.width : dims.height)),
-              ann,
-            ),
-          );
-        } else
-          throw bad(
-            `expected "class cx cy w h" (5 values, 6 with a confidence) or a polygon "class x1 y1 x2 y2 x3 y3 ...", got ${tok.length} values`,
-          );
+        const bad = (msg) => formatError(fn, fileName(lf), `line ${i + 1}`, msg, { line: i + 1 });
+        const ann = yoloAnnotation(line, bad, names, imageId, dims);
+        if (ann.score !== undefined) scored = true;
+        b.add(ann);
       });
   }
   return b.done(scored ? { scored: true } : {});
