@@ -1,8 +1,10 @@
 #pragma once
 // The audio metrics' shared state, as TorchMetrics keeps it: the sum of the per-signal values of
 // every batch and their count (16 bytes whatever the data); compute() is their mean.
-#include <vector>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xtensor.hpp>
 
+#include "wasmetrics/audio/signal.hpp"
 #include "wasmetrics/core/metric.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
 
@@ -14,13 +16,11 @@ class MeanOfValues : public Metric {
 
  protected:
   // The values of one batch (one per signal, or per sample for PIT and SA-SDR).
-  virtual std::vector<double> batch_values(std::span<const TensorView> inputs) const = 0;
+  virtual Values batch_values(std::span<const TensorView> inputs) const = 0;
 
   void update_state(State& s, std::span<const TensorView> inputs) const override {
-    const std::vector<double> values = batch_values(inputs);
-    double sum = 0;
-    for (double v : values) sum += v;
-    sum_value_.value(s) = sum;
+    const Values values = batch_values(inputs);
+    sum_value_.value(s) = xt::sum(values)();
     total_.value(s) = static_cast<std::int64_t>(values.size());
   }
   Result compute_state(const State& s) const override {

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <optional>
 
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/audio/assignment.hpp"
 #include "wasmetrics/audio/mean_of_values.hpp"
 #include "wasmetrics/audio/signal.hpp"
@@ -35,7 +37,7 @@ class PermutationInvariantTraining final : public audio::MeanOfValues {
   }
 
  protected:
-  std::vector<double> batch_values(std::span<const TensorView> in) const override {
+  audio::Values batch_values(std::span<const TensorView> in) const override {
     const TensorView& preds = in[0];
     const TensorView& target = in[1];
     if (preds.ndim() < 2 || target.ndim() < 2 || preds.shape[0] != target.shape[0] || preds.shape[1] != target.shape[1])
@@ -54,27 +56,30 @@ class PermutationInvariantTraining final : public audio::MeanOfValues {
     // permutation-wise mode does not pass metric_func's keyword arguments on (IA7)
     const bool zm = speaker_wise ? zero_mean_.value_or(false) : false;
     const double eps = audio::eps_of(preds.dtype);
-    const std::vector<double> p = to_doubles(preds), t = to_doubles(target);
     const auto batch = static_cast<std::size_t>(preds.shape[0]), spk = static_cast<std::size_t>(preds.shape[1]);
-    std::vector<double> out(batch);
     if (preds.ndim() == 2) {
       // [batch, spk] read as [batch, spk] of one-sample signals: metric_func then runs along the batch axis
-      return two_d_values(p, t, batch, spk, speaker_wise, zm, eps);
+      return audio::visit_signal_rows(preds, target, spk, [&](const auto& p, const auto& t) {
+        return two_d_values(p, t, batch, speaker_wise, zm, eps);
+      });
     }
     const auto len = static_cast<std::size_t>(preds.shape[2]);
-    std::vector<double> m(spk * spk);
-    for (std::size_t b = 0; b < batch; ++b) {
-      for (std::size_t i = 0; i < spk; ++i)
-        for (std::size_t j = 0; j < spk; ++j)
-          m[i * spk + j] =
-              metric({p.data() + (b * spk + j) * len, len}, {t.data() + (b * spk + i) * len, len}, zm, eps);
-      out[b] = best_assignment(m, spk);
-    }
-    return out;
+    // [batch * spk, time] rows; m(b, i, j): target i of sample b against its prediction j
+    return audio::visit_signal_rows(preds, target, len, [&](const auto& p, const auto& t) {
+      xt::xtensor<double, 3> m = xt::empty<double>({batch, spk, spk});
+      for (std::size_t b = 0; b < batch; ++b)
+        for (std::size_t i = 0; i < spk; ++i)
+          for (std::size_t j = 0; j < spk; ++j)
+            m(b, i, j) = metric(audio::row_of(p, b * spk + j), audio::row_of(t, b * spk + i), zm, eps);
+      audio::Values out = xt::empty<double>({batch});
+      for (std::size_t b = 0; b < batch; ++b) out(b) = best_assignment(xt::view(m, b, xt::all(), xt::all()));
+      return out;
+    });
   }
 
  private:
-  double metric(std::span<const double> p, std::span<const double> t, bool zm, double eps) const {
+  template <class T>
+  double metric(std::span<const T> p, std::span<const T> t, bool zm, double eps) const {
     switch (func_) {
       case Func::si_sdr:
         return audio::si_sdr(p, t, zm, eps);
@@ -86,49 +91,49 @@ class PermutationInvariantTraining final : public audio::MeanOfValues {
     return 0;
   }
 
-  // The mean of m[i][perm[i]] for the best permutation (m[target][pred]).
-  double best_assignment(const std::vector<double>& m, std::size_t spk) const {
-    std::vector<double> cost(m);
-    if (eval_ == "max")
-      for (auto& c : cost) c = -c;
-    const auto perm = audio::min_cost_assignment(cost, spk);
+  // The mean of m(i, perm[i]) for the best permutation (m[target][pred], one sample's [spk, spk]).
+  template <class M>
+  double best_assignment(const M& m) const {
+    const auto perm = eval_ == "max" ? audio::min_cost_assignment(-m) : audio::min_cost_assignment(m);
     double sum = 0;
-    for (std::size_t i = 0; i < spk; ++i) sum += m[i * spk + perm[i]];
-    return sum / static_cast<double>(spk);
+    for (std::size_t i = 0; i < perm.size(); ++i) sum += m(i, perm[i]);
+    return sum / static_cast<double>(perm.size());
   }
 
-  std::vector<double> two_d_values(const std::vector<double>& p, const std::vector<double>& t, std::size_t batch,
-                                   std::size_t spk, bool speaker_wise, bool zm, double eps) const {
-    std::vector<double> out(batch);
+  // p, t: [batch, spk] (adaptors or float64 copies; [0, 0] when spk is 0).
+  template <class P, class T>
+  audio::Values two_d_values(const P& p, const T& t, std::size_t batch, bool speaker_wise, bool zm, double eps) const {
+    using V = std::remove_cv_t<std::remove_reference_t<decltype(*p.data())>>;
+    const std::size_t spk = p.shape()[1];
+    audio::Values out = xt::empty<double>({batch});
     if (speaker_wise) {
       // one matrix for every sample: column j of preds against column i of target
-      std::vector<double> m(spk * spk), pc(batch), tc(batch);
-      for (std::size_t i = 0; i < spk; ++i)
+      xt::xtensor<double, 2> m = xt::empty<double>({spk, spk});
+      for (std::size_t i = 0; i < spk; ++i) {
+        const xt::xtensor<V, 1> tc = xt::col(t, i);
         for (std::size_t j = 0; j < spk; ++j) {
-          for (std::size_t b = 0; b < batch; ++b) {
-            pc[b] = p[b * spk + j];
-            tc[b] = t[b * spk + i];
-          }
-          m[i * spk + j] = metric(pc, tc, zm, eps);
+          const xt::xtensor<V, 1> pc = xt::col(p, j);
+          m(i, j) = metric(std::span<const V>(pc.data(), batch), std::span<const V>(tc.data(), batch), zm, eps);
         }
-      std::fill(out.begin(), out.end(), best_assignment(m, spk));
+      }
+      out.fill(best_assignment(m));
       return out;
     }
     // permutation-wise: each sample's speakers permuted as one signal, every permutation tried
     if (spk > 8) fail(name(), ": permutation-wise mode with ", spk, " speakers would try ", spk, "! permutations");
     std::vector<std::size_t> perm(spk);
-    std::vector<double> pp(spk);
+    xt::xtensor<V, 1> pp = xt::empty<V>({spk});
     for (std::size_t b = 0; b < batch; ++b) {
       std::iota(perm.begin(), perm.end(), std::size_t{0});
       double best = std::nan("");
       bool first = true;
       do {
-        for (std::size_t s = 0; s < spk; ++s) pp[s] = p[b * spk + perm[s]];
-        const double v = metric(pp, {t.data() + b * spk, spk}, zm, eps);
+        if (spk) pp = xt::view(p, b, xt::keep(perm));
+        const double v = metric(std::span<const V>(pp.data(), spk), audio::row_of(t, b), zm, eps);
         if (first || (eval_ == "max" ? v > best : v < best)) best = v;
         first = false;
       } while (std::next_permutation(perm.begin(), perm.end()));
-      out[b] = best;
+      out(b) = best;
     }
     return out;
   }

@@ -21,26 +21,15 @@ class SignalDistortionRatio final : public audio::MeanOfValues {
   }
 
  protected:
-  std::vector<double> batch_values(std::span<const TensorView> in) const override {
+  audio::Values batch_values(std::span<const TensorView> in) const override {
     require_same_shape(name(), "preds", in[0], "target", in[1]);
     const auto len = static_cast<std::size_t>(in[0].ndim() ? in[0].shape.back() : 1);
-    const std::size_t rows = len ? static_cast<std::size_t>(in[0].numel()) / len : 0;
-    std::vector<double> out(rows);
-    // float32/float64 signals are read where they are, one at a time (no float64 copy of the batch)
-    auto each_row = [&](const auto* p, const auto* t) {
-      for (std::size_t i = 0; i < rows; ++i)
-        out[i] = audio::sdr(std::span(p + i * len, len), std::span(t + i * len, len), params_);
-    };
-    if (in[0].dtype == DType::float32 && in[1].dtype == DType::float32) {
-      each_row(in[0].as<float>(), in[1].as<float>());
-    } else if (in[0].dtype == DType::float64 && in[1].dtype == DType::float64) {
-      each_row(in[0].as<double>(), in[1].as<double>());
-    } else {
-      const audio::Signals p = audio::read_signals(in[0]), t = audio::read_signals(in[1]);
-      each_row(p.values.data(), t.values.data());
-    }
+    // float32/float64 signals are read where they are, one row at a time (no float64 copy of the batch)
+    audio::Values out = audio::visit_signal_rows(in[0], in[1], len, [&](const auto& p, const auto& t) {
+      return audio::map_rows(p, t, [&](auto pr, auto tr) { return audio::sdr(pr, tr, params_); });
+    });
     if (in[0].dtype != DType::float64)
-      for (double& v : out) v = static_cast<float>(v);  // TorchMetrics returns preds' dtype
+      out = xt::cast<double>(xt::cast<float>(out));  // TorchMetrics returns preds' dtype
     return out;
   }
 

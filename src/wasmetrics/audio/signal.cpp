@@ -1,22 +1,20 @@
 #include "wasmetrics/audio/signal.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <utility>
+
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xsort.hpp>
+#include <xtensor/xview.hpp>
 
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/kernels/fft.hpp"
 #include "wasmetrics/kernels/regression_sums.hpp"
 
 namespace wasmetrics::audio {
-
-Signals read_signals(const TensorView& t) {
-  Signals s;
-  s.values = to_doubles(t);
-  s.length = t.ndim() ? t.shape.back() : 1;
-  return s;
-}
 
 double eps_of(DType preds_dtype) {
   return preds_dtype == DType::float64 ? std::numeric_limits<double>::epsilon()
@@ -25,10 +23,10 @@ double eps_of(DType preds_dtype) {
 
 namespace {
 
-double mean(std::span<const double> x) {
-  double s = 0;
-  for (double v : x) s += v;
-  return s / static_cast<double>(x.size());
+// A span as a 1-D xtensor expression (no copy).
+template <class T>
+auto adapt_span(std::span<const T> s) {
+  return xt::adapt(s.data(), s.size(), xt::no_ownership(), std::array<std::size_t, 1>{s.size()});
 }
 
 // The means to remove (zero with zero_mean false).
@@ -60,6 +58,34 @@ double si_sdr_of(std::span<const T> p, std::span<const T> t, bool zero_mean, dou
   return 10.0 * std::log10((signal + eps) / (noise + eps));
 }
 
+template <class T>
+double sa_sdr_of(std::span<const T> p, std::span<const T> t, std::size_t len, bool scale_invariant, bool zero_mean,
+                 double eps) {
+  const std::size_t spk = len ? p.size() / len : 0;
+  // per speaker row: its means (p, t) and the centred sums <p, t>, <t, t>
+  xt::xtensor<double, 2> means = xt::empty<double>({spk, std::size_t{2}});
+  xt::xtensor<double, 2> sums = xt::empty<double>({spk, std::size_t{2}});
+  for (std::size_t s = 0; s < spk; ++s) {
+    const auto ps = p.subspan(s * len, len), ts = t.subspan(s * len, len);
+    const auto [mp, mt] = means_of(ps, ts, zero_mean);
+    const kernels::CenteredSums c =
+        kernels::centered_sums(ps.data(), ts.data(), len, kernels::PairForm::identity, mp, mt);
+    means(s, 0) = mp;
+    means(s, 1) = mt;
+    sums(s, 0) = c.c_xy;
+    sums(s, 1) = c.m2_y;
+  }
+  const xt::xtensor<double, 1> total = xt::sum(sums, {0});
+  const double pt = spk ? total(0) : 0.0, tt = spk ? total(1) : 0.0;
+  const double alpha = scale_invariant ? (pt + eps) / (tt + eps) : 1.0;  // one scale for every speaker
+  double distortion = 0;
+  for (std::size_t s = 0; s < spk; ++s)
+    distortion +=
+        kernels::sum_scaled_squared_diff(p.data() + s * len, t.data() + s * len, len, alpha, means(s, 0), means(s, 1));
+  const double signal = alpha * alpha * tt;
+  return 10.0 * std::log10((signal + eps) / (distortion + eps));
+}
+
 }  // namespace
 
 double snr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps) {
@@ -74,97 +100,71 @@ double si_sdr(std::span<const double> p, std::span<const double> t, bool zero_me
 double si_sdr(std::span<const float> p, std::span<const float> t, bool zero_mean, double eps) {
   return si_sdr_of(p, t, zero_mean, eps);
 }
-
-double sa_sdr(std::span<const double> p, std::span<const double> t, std::int64_t len, bool scale_invariant,
+double sa_sdr(std::span<const double> p, std::span<const double> t, std::size_t len, bool scale_invariant,
               bool zero_mean, double eps) {
-  const auto n = static_cast<std::size_t>(len);
-  const std::size_t spk = n ? p.size() / n : 0;
-  std::vector<double> pc(p.begin(), p.end()), tc(t.begin(), t.end());
-  if (zero_mean)
-    for (std::size_t s = 0; s < spk; ++s) {
-      const double mp = mean(p.subspan(s * n, n)), mt = mean(t.subspan(s * n, n));
-      for (std::size_t i = 0; i < n; ++i) {
-        pc[s * n + i] -= mp;
-        tc[s * n + i] -= mt;
-      }
-    }
-  double alpha = 1.0;
-  if (scale_invariant) {
-    double pt = 0, tt = 0;
-    for (std::size_t i = 0; i < pc.size(); ++i) {
-      pt += pc[i] * tc[i];
-      tt += tc[i] * tc[i];
-    }
-    alpha = (pt + eps) / (tt + eps);
-  }
-  double signal = 0, distortion = 0;
-  for (std::size_t i = 0; i < pc.size(); ++i) {
-    const double tv = alpha * tc[i], dv = tv - pc[i];
-    signal += tv * tv;
-    distortion += dv * dv;
-  }
-  return 10.0 * std::log10((signal + eps) / (distortion + eps));
+  return sa_sdr_of(p, t, len, scale_invariant, zero_mean, eps);
+}
+double sa_sdr(std::span<const float> p, std::span<const float> t, std::size_t len, bool scale_invariant, bool zero_mean,
+              double eps) {
+  return sa_sdr_of(p, t, len, scale_invariant, zero_mean, eps);
 }
 
-bool solve_symmetric_toeplitz(std::span<const double> r, std::span<const double> b, std::vector<double>& x) {
+bool solve_symmetric_toeplitz(const xt::xtensor<double, 1>& r, const xt::xtensor<double, 1>& b,
+                              xt::xtensor<double, 1>& x) {
   // Levinson: forward vectors f (T_k f = e_0) give the solution x of T_k x = b_k, one order at a time.
   const std::size_t n = r.size();
-  x.assign(n, 0.0);
+  x = xt::zeros<double>({n});
   if (n == 0) return true;
-  if (r[0] == 0.0) return false;
-  std::vector<double> f(n, 0.0), f_next(n, 0.0);
-  f[0] = 1.0 / r[0];
-  x[0] = b[0] / r[0];
+  if (r(0) == 0.0) return false;
+  xt::xtensor<double, 1> f = xt::zeros<double>({n});  // zero past the current order
+  f(0) = 1.0 / r(0);
+  x(0) = b(0) / r(0);
+  // The O(n^2) inner loops stay plain loops over the containers: as xtensor views (r reversed,
+  // f flipped) SDR took 20% longer (bench: 16 signals x 16000 samples, 512 taps).
+  xt::xtensor<double, 1> f_next = xt::zeros<double>({n});
   for (std::size_t k = 1; k < n; ++k) {
-    double ef = 0;  // error of the extended forward vector
-    for (std::size_t i = 0; i < k; ++i) ef += r[k - i] * f[i];
+    double ef = 0, ex = 0;  // errors of f and x extended by a zero
+    for (std::size_t i = 0; i < k; ++i) {
+      ef += r(k - i) * f(i);
+      ex += r(k - i) * x(i);
+    }
     const double denom = 1.0 - ef * ef;
     if (denom == 0.0 || !std::isfinite(denom)) return false;
-    // symmetric T: the backward vector is f reversed
-    for (std::size_t i = 0; i <= k; ++i) {
-      const double fi = i < k ? f[i] : 0.0;
-      const double bi = i > 0 ? f[k - i] : 0.0;
-      f_next[i] = (fi - ef * bi) / denom;
-    }
+    // symmetric T: the backward vector is f reversed (f[k] is still 0 here)
+    for (std::size_t i = 0; i <= k; ++i) f_next(i) = (f(i) - ef * f(k - i)) / denom;
     std::copy(f_next.begin(), f_next.begin() + static_cast<std::ptrdiff_t>(k) + 1, f.begin());
-    double ex = 0;  // error of x extended by a zero
-    for (std::size_t i = 0; i < k; ++i) ex += r[k - i] * x[i];
-    const double c = b[k] - ex;
-    for (std::size_t i = 0; i <= k; ++i) x[i] += c * f[k - i];
+    const double c = b(k) - ex;
+    for (std::size_t i = 0; i <= k; ++i) x(i) += c * f(k - i);
   }
   return true;
 }
 
-namespace {
-
-// Gaussian elimination with partial pivoting on the dense Toeplitz matrix (singular leading minors).
-std::vector<double> solve_dense(std::span<const double> r, std::span<const double> b) {
+xt::xtensor<double, 1> solve_toeplitz_dense(const xt::xtensor<double, 1>& r, const xt::xtensor<double, 1>& b) {
   const std::size_t n = r.size();
-  std::vector<double> a(n * n), x(b.begin(), b.end());
+  xt::xtensor<double, 2> a = xt::empty<double>({n, n});
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) a[i * n + j] = r[i > j ? i - j : j - i];
+    for (std::size_t j = 0; j < n; ++j) a(i, j) = r(i > j ? i - j : j - i);
+  xt::xtensor<double, 1> x = b;
   for (std::size_t c = 0; c < n; ++c) {
-    std::size_t piv = c;
-    for (std::size_t i = c + 1; i < n; ++i)
-      if (std::fabs(a[i * n + c]) > std::fabs(a[piv * n + c])) piv = i;
+    // the first largest |a[i][c]|, i >= c (NaN never wins, as a `>` scan)
+    const std::size_t piv = c + xt::argmax(xt::abs(xt::view(a, xt::range(c, n), c)))();
     if (piv != c) {
-      for (std::size_t j = 0; j < n; ++j) std::swap(a[c * n + j], a[piv * n + j]);
-      std::swap(x[c], x[piv]);
+      const xt::xtensor<double, 1> row_c = xt::row(a, c);
+      xt::row(a, c) = xt::row(a, piv);
+      xt::row(a, piv) = row_c;
+      std::swap(x(c), x(piv));
     }
-    for (std::size_t i = c + 1; i < n; ++i) {
-      const double m = a[i * n + c] / a[c * n + c];
-      for (std::size_t j = c; j < n; ++j) a[i * n + j] -= m * a[c * n + j];
-      x[i] -= m * x[c];
-    }
+    auto below = xt::range(c + 1, n), right = xt::range(c, n);
+    const xt::xtensor<double, 1> m = xt::view(a, below, c) / a(c, c);
+    xt::view(a, below, right) -= xt::view(m, xt::all(), xt::newaxis()) * xt::view(a, c, xt::newaxis(), right);
+    xt::view(x, below) -= m * x(c);
   }
   for (std::size_t c = n; c-- > 0;) {
-    for (std::size_t j = c + 1; j < n; ++j) x[c] -= a[c * n + j] * x[j];
-    x[c] /= a[c * n + c];
+    auto right = xt::range(c + 1, n);
+    x(c) = (x(c) - xt::sum(xt::view(a, c, right) * xt::view(x, right))()) / a(c, c);
   }
   return x;
 }
-
-}  // namespace
 
 Correlations fft_correlations(std::span<const double> t, std::span<const double> p, std::int64_t n_fft,
                               std::int64_t count) {
@@ -173,9 +173,9 @@ Correlations fft_correlations(std::span<const double> t, std::span<const double>
   // inverse FFT of |T|^2 + i conj(T) P returns the auto-correlation as its real part and the
   // cross-correlation as its imaginary part (what irfft gives for each, as TorchMetrics takes them).
   const auto n = static_cast<std::size_t>(n_fft);
-  std::vector<double> re(n, 0.0), im(n, 0.0);
-  std::copy(t.begin(), t.end(), re.begin());
-  std::copy(p.begin(), p.end(), im.begin());
+  xt::xtensor<double, 1> re = xt::zeros<double>({n}), im = xt::zeros<double>({n});
+  xt::view(re, xt::range(0, t.size())) = adapt_span(t);
+  xt::view(im, xt::range(0, p.size())) = adapt_span(p);
   kernels::fft_forward_bit_reversed(re.data(), im.data(), n);
   const std::uint32_t* rev = kernels::bit_reversal_table(n);
   // position of frequency k is rev[k]; rev is its own inverse
@@ -188,54 +188,40 @@ Correlations fft_correlations(std::span<const double> t, std::span<const double>
     wr = r - bi;                                                  // |T|^2 + i conj(T) P
     wi = br;
   };
+  // frequency pairs (k, -k) in bit-reversed positions: an index walk, not an expression
   for (std::size_t pos = 0; pos < n; ++pos) {
     const std::size_t k = rev[pos], neg = rev[(n - k) & (n - 1)];
     if (neg < pos) continue;  // done with its pair
-    const double ar = re[pos], ai = im[pos], cr = re[neg], ci = im[neg];
-    combine(ar, ai, cr, ci, re[pos], im[pos]);
-    if (neg != pos) combine(cr, ci, ar, ai, re[neg], im[neg]);
+    const double ar = re(pos), ai = im(pos), cr = re(neg), ci = im(neg);
+    combine(ar, ai, cr, ci, re(pos), im(pos));
+    if (neg != pos) combine(cr, ci, ar, ai, re(neg), im(neg));
   }
   kernels::fft_inverse_from_bit_reversed(re.data(), im.data(), n);
-  const auto c = static_cast<std::size_t>(count);
-  Correlations out{std::vector<double>(c), std::vector<double>(c)};
+  auto lags = xt::range(std::size_t{0}, static_cast<std::size_t>(count));
   const double scale = 1.0 / static_cast<double>(n);
-  for (std::size_t k = 0; k < c; ++k) {
-    out.auto_corr[k] = re[k] * scale;
-    out.cross_corr[k] = im[k] * scale;
-  }
-  return out;
+  return {xt::view(re, lags) * scale, xt::view(im, lags) * scale};
 }
 
 namespace {
 
 template <class T>
 double sdr_of(std::span<const T> p, std::span<const T> t, const SdrParams& prm) {
-  const std::size_t n = p.size();
-  std::vector<double> pc(p.begin(), p.end()), tc(t.begin(), t.end());
+  // float64 copies, centred and scaled to unit norm (the floor 1e-6 keeps a silent signal finite)
+  xt::xtensor<double, 1> pc = xt::cast<double>(adapt_span(p)), tc = xt::cast<double>(adapt_span(t));
   if (prm.zero_mean) {
-    const double mp = mean(pc), mt = mean(tc);
-    for (std::size_t i = 0; i < n; ++i) {
-      pc[i] -= mp;
-      tc[i] -= mt;
-    }
+    pc -= xt::mean(pc)();
+    tc -= xt::mean(tc)();
   }
-  auto normalise = [](std::vector<double>& v) {
-    double s = 0;
-    for (double x : v) s += x * x;
-    const double norm = std::max(std::sqrt(s), 1e-6);
-    for (double& x : v) x /= norm;
-  };
-  normalise(tc);
-  normalise(pc);
+  tc /= std::max(std::sqrt(xt::sum(xt::square(tc))()), 1e-6);
+  pc /= std::max(std::sqrt(xt::sum(xt::square(pc))()), 1e-6);
   std::int64_t n_fft = 1;
-  while (n_fft < 2 * static_cast<std::int64_t>(n) - 1) n_fft *= 2;
+  while (n_fft < 2 * static_cast<std::int64_t>(p.size()) - 1) n_fft *= 2;
   const std::int64_t taps = std::min(prm.filter_length, n_fft);
-  auto [r0, b] = fft_correlations(tc, pc, n_fft, taps);
-  if (prm.load_diag) r0[0] += *prm.load_diag;
-  std::vector<double> x;
-  if (!solve_symmetric_toeplitz(r0, b, x)) x = solve_dense(r0, b);
-  double coh = 0;
-  for (std::size_t i = 0; i < b.size(); ++i) coh += b[i] * x[i];
+  auto [r0, b] = fft_correlations({tc.data(), tc.size()}, {pc.data(), pc.size()}, n_fft, taps);
+  if (prm.load_diag) r0(0) += *prm.load_diag;
+  xt::xtensor<double, 1> x;
+  if (!solve_symmetric_toeplitz(r0, b, x)) x = solve_toeplitz_dense(r0, b);
+  const double coh = xt::sum(b * x)();
   return 10.0 * std::log10(coh / (1.0 - coh));
 }
 

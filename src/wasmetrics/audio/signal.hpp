@@ -2,29 +2,57 @@
 // Per-signal ratios of TorchMetrics' functional audio metrics (functional/audio/snr.py, sdr.py),
 // on one signal (or one group of signals) at a time, in float64. `eps` is
 // torch.finfo(preds.dtype).eps, which keeps identical and all-zero inputs finite (IA4).
+// The inputs are read on xtensor: [..., time] as a [rows, time] adaptor over the caller's buffer
+// (visit_signal_rows); each row goes to the Highway kernels (kernels/regression_sums, fft) as a
+// pointer into that buffer (row_of), since a row's sums are the hot loop.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <vector>
 
-#include "wasmetrics/core/tensor.hpp"
+#include <xtensor/xmath.hpp>
+#include <xtensor/xtensor.hpp>
+
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics::audio {
 
-// The inputs' values as float64 rows of their last axis: rows() x length().
-struct Signals {
-  std::vector<double> values;
-  std::int64_t length = 0;
-  std::size_t rows() const { return length ? values.size() / static_cast<std::size_t>(length) : 0; }
-  std::span<const double> row(std::size_t i) const {
-    return {values.data() + i * static_cast<std::size_t>(length), static_cast<std::size_t>(length)};
-  }
-};
-Signals read_signals(const TensorView& t);
+// One value per signal of a batch (per sample for PIT and SA-SDR).
+using Values = xt::xtensor<double, 1>;
+
 // torch.finfo(dtype).eps of preds' dtype (integers count as float32).
 double eps_of(DType preds_dtype);
+
+// Calls f(P, T) with `p` and `t` (same number of elements) as [rows, len] row-major xtensor
+// expressions, rows = numel / len: adaptors over the buffers (no copy) when both are float32 or
+// both float64, else float64 copies (one instantiation for every other pair of dtypes).
+template <class F>
+decltype(auto) visit_signal_rows(const TensorView& p, const TensorView& t, std::size_t len, F&& f) {
+  if (p.dtype == t.dtype && p.dtype == DType::float32) return f(adapt_rows<float>(p, len), adapt_rows<float>(t, len));
+  if (p.dtype == t.dtype && p.dtype == DType::float64) return f(adapt_rows<double>(p, len), adapt_rows<double>(t, len));
+  auto as_double = [len](const TensorView& v) {
+    return dispatch_dtype(
+        v.dtype, [&](auto tag) { return xt::xtensor<double, 2>(xt::cast<double>(adapt_rows<decltype(tag)>(v, len))); });
+  };
+  return f(as_double(p), as_double(t));
+}
+
+// Row i of a [rows, len] row-major xtensor container or adaptor, as the span the kernels read.
+template <class E>
+auto row_of(const E& rows, std::size_t i) {
+  using T = std::remove_cv_t<std::remove_reference_t<decltype(*rows.data())>>;
+  const std::size_t len = rows.shape()[1];
+  return std::span<const T>(rows.data() + i * len, len);
+}
+
+// f(row i of P, row i of T) for every row, as a Values of rows elements.
+template <class P, class T, class F>
+Values map_rows(const P& p, const T& t, F&& f) {
+  Values out = xt::empty<double>({p.shape()[0]});
+  for (std::size_t i = 0; i < out.size(); ++i) out(i) = f(row_of(p, i), row_of(t, i));
+  return out;
+}
 
 // 10 log10((sum t^2 + eps) / (sum (t - p)^2 + eps)), the means removed first with zero_mean.
 // float32 and float64 signals are read as they are (SIMD sums in float64, kernels/regression_sums).
@@ -34,9 +62,12 @@ double snr(std::span<const float> p, std::span<const float> t, bool zero_mean, d
 // and <t, t>, one for the noise energy sum (alpha t - p)^2 (taken from the samples, not expanded).
 double si_sdr(std::span<const double> p, std::span<const double> t, bool zero_mean, double eps);
 double si_sdr(std::span<const float> p, std::span<const float> t, bool zero_mean, double eps);
-// Source-aggregated SDR over `spk` signals of one sample (rows of p and t, each `len` long).
-double sa_sdr(std::span<const double> p, std::span<const double> t, std::int64_t len, bool scale_invariant,
+// Source-aggregated SDR over the `spk` signals of one sample (rows of p and t, each `len` long):
+// the same kernel passes per speaker row, one alpha over all of them.
+double sa_sdr(std::span<const double> p, std::span<const double> t, std::size_t len, bool scale_invariant,
               bool zero_mean, double eps);
+double sa_sdr(std::span<const float> p, std::span<const float> t, std::size_t len, bool scale_invariant, bool zero_mean,
+              double eps);
 
 struct SdrParams {
   std::int64_t filter_length = 512;
@@ -56,13 +87,17 @@ double sdr(std::span<const float> p, std::span<const float> t, const SdrParams& 
 // zero-padded to n_fft (a power of two): c[k] = sum_n t[n] p[(n + k) mod n_fft], computed by FFT
 // as TorchMetrics does (irfft(|T|^2), irfft(conj(T) P)). count <= n_fft, t and p at most n_fft long.
 struct Correlations {
-  std::vector<double> auto_corr, cross_corr;
+  xt::xtensor<double, 1> auto_corr, cross_corr;
 };
 Correlations fft_correlations(std::span<const double> t, std::span<const double> p, std::int64_t n_fft,
                               std::int64_t count);
 
 // Solves T x = b for the symmetric Toeplitz T with first column r (Levinson recursion, O(n^2)).
 // Returns false when a leading minor is singular (the caller falls back to elimination).
-bool solve_symmetric_toeplitz(std::span<const double> r, std::span<const double> b, std::vector<double>& x);
+bool solve_symmetric_toeplitz(const xt::xtensor<double, 1>& r, const xt::xtensor<double, 1>& b,
+                              xt::xtensor<double, 1>& x);
+// The same system by Gaussian elimination with partial pivoting on the dense matrix (O(n^3)): the
+// fallback when a leading minor is singular.
+xt::xtensor<double, 1> solve_toeplitz_dense(const xt::xtensor<double, 1>& r, const xt::xtensor<double, 1>& b);
 
 }  // namespace wasmetrics::audio

@@ -13,42 +13,28 @@
 namespace wasmetrics {
 namespace {
 
-using audio::Signals;
-
 // The ratio of each pair of rows (signals along the last axis): `ratio(p, t, eps)` on spans of
-// float or double. float32 and float64 inputs are read where they are; other dtypes as float64.
+// float or double, the rows of the inputs' [rows, time] adaptors (audio::visit_signal_rows).
 template <class Ratio>
-std::vector<double> row_values(std::string_view metric, std::span<const TensorView> in, const Ratio& ratio) {
+audio::Values row_values(std::string_view metric, std::span<const TensorView> in, const Ratio& ratio) {
   require_same_shape(metric, "preds", in[0], "target", in[1]);
   const double eps = audio::eps_of(in[0].dtype);
   const auto len = static_cast<std::size_t>(in[0].ndim() ? in[0].shape.back() : 1);
-  const std::size_t rows = len ? static_cast<std::size_t>(in[0].numel()) / len : 0;
-  std::vector<double> out(rows);
-  auto each_row = [&](const auto* p, const auto* t) {
-    for (std::size_t i = 0; i < rows; ++i)
-      out[i] = ratio(std::span(p + i * len, len), std::span(t + i * len, len), eps);
-  };
-  if (in[0].dtype == DType::float32 && in[1].dtype == DType::float32) {
-    each_row(in[0].as<float>(), in[1].as<float>());
-  } else if (in[0].dtype == DType::float64 && in[1].dtype == DType::float64) {
-    each_row(in[0].as<double>(), in[1].as<double>());
-  } else {
-    const Signals p = audio::read_signals(in[0]), t = audio::read_signals(in[1]);
-    each_row(p.values.data(), t.values.data());
-  }
-  return out;
+  return audio::visit_signal_rows(in[0], in[1], len, [&](const auto& p, const auto& t) {
+    return audio::map_rows(p, t, [&](auto pr, auto tr) { return ratio(pr, tr, eps); });
+  });
 }
 
 class RowRatioMetric final : public audio::MeanOfValues {
  public:
-  RowRatioMetric(Options o, std::function<std::vector<double>(const Metric&, std::span<const TensorView>)> f)
-      : MeanOfValues(std::move(o)), f_(std::move(f)) {}
+  using Rows = std::function<audio::Values(const Metric&, std::span<const TensorView>)>;
+  RowRatioMetric(Options o, Rows f) : MeanOfValues(std::move(o)), f_(std::move(f)) {}
 
  protected:
-  std::vector<double> batch_values(std::span<const TensorView> in) const override { return f_(*this, in); }
+  audio::Values batch_values(std::span<const TensorView> in) const override { return f_(*this, in); }
 
  private:
-  std::function<std::vector<double>(const Metric&, std::span<const TensorView>)> f_;
+  Rows f_;
 };
 
 std::vector<InputSpec> signal_inputs(std::string shape) {
@@ -194,16 +180,16 @@ MetricSpec source_aggregated_signal_distortion_ratio_spec() {
               if (in[0].ndim() < 2)
                 fail(m.name(), ": `preds` and `target` must have the shape [..., spk, time], got ",
                      shape_str(in[0].shape));
-              const std::int64_t len = in[0].shape.back();
+              const auto len = static_cast<std::size_t>(in[0].shape.back());
               std::vector<TensorView> flat(in.begin(), in.end());
               for (auto& t : flat) {
-                const std::int64_t per = t.shape[t.shape.size() - 2] * len;
+                const std::int64_t per = t.shape[t.shape.size() - 2] * in[0].shape.back();
                 t.shape.resize(t.shape.size() - 2);
                 t.shape.push_back(per);
               }
+              // one row per sample: its speakers' signals one after the other
               return row_values(m.name(), flat, [si, zm, len](auto p, auto t, double eps) {
-                const std::vector<double> pd(p.begin(), p.end()), td(t.begin(), t.end());  // sa_sdr reads float64
-                return audio::sa_sdr(pd, td, len, si, zm, eps);
+                return audio::sa_sdr(p, t, len, si, zm, eps);
               });
             });
           },

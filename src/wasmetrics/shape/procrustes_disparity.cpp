@@ -1,28 +1,39 @@
 // ProcrustesDisparity (shape/procrustes.py): per pair of point clouds [M, D], both centred and
 // scaled to unit Frobenius norm, the squared distance left after the best rotation and scale of
-// the second onto the first: 1 - (sum of singular values of A^T B)^2. Singular values come from
-// one-sided Jacobi rotations of the D x D matrix. State: a sum and a count (16 bytes).
+// the second onto the first: 1 - (sum of singular values of A^T B)^2. The batch is read on
+// xtensor ([N, M, D] adaptors, or float64 copies of other dtypes): centring, scaling and the
+// N cross-covariances A^T B are expressions over the whole batch; the singular values of each
+// D x D matrix come from one-sided Jacobi rotations (no xtensor-blas here). State: a sum and a
+// count (16 bytes).
+#include <array>
 #include <cmath>
 #include <vector>
 
+#include <xtensor/xmath.hpp>
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
 
 namespace wasmetrics {
 namespace {
 
-// Singular values of the d x d row-major matrix `a` (one-sided Jacobi: orthogonalise its columns).
-std::vector<double> singular_values(std::vector<double> a, std::size_t d) {
+// Sum of the singular values of the d x d matrix `a` (one-sided Jacobi: orthogonalise its columns;
+// the singular values are then the column norms). A rotation's few scalar updates are the loop.
+double nuclear_norm(xt::xtensor<double, 2> a) {
+  const std::size_t d = a.shape()[0];
   for (int sweep = 0; sweep < 60; ++sweep) {
     double off = 0;
     for (std::size_t p = 0; p + 1 < d; ++p)
       for (std::size_t q = p + 1; q < d; ++q) {
         double alpha = 0, beta = 0, gamma = 0;
         for (std::size_t i = 0; i < d; ++i) {
-          alpha += a[i * d + p] * a[i * d + p];
-          beta += a[i * d + q] * a[i * d + q];
-          gamma += a[i * d + p] * a[i * d + q];
+          alpha += a(i, p) * a(i, p);
+          beta += a(i, q) * a(i, q);
+          gamma += a(i, p) * a(i, q);
         }
         if (gamma == 0) continue;
         off = std::max(off, std::fabs(gamma) / std::sqrt(alpha * beta));
@@ -30,34 +41,73 @@ std::vector<double> singular_values(std::vector<double> a, std::size_t d) {
         const double t = (zeta >= 0 ? 1.0 : -1.0) / (std::fabs(zeta) + std::sqrt(1 + zeta * zeta));
         const double c = 1 / std::sqrt(1 + t * t), s = c * t;
         for (std::size_t i = 0; i < d; ++i) {
-          const double x = a[i * d + p], y = a[i * d + q];
-          a[i * d + p] = c * x - s * y;
-          a[i * d + q] = s * x + c * y;
+          const double x = a(i, p), y = a(i, q);
+          a(i, p) = c * x - s * y;
+          a(i, q) = s * x + c * y;
         }
       }
     if (off < 1e-15) break;
   }
-  std::vector<double> out(d);
-  for (std::size_t j = 0; j < d; ++j) {
-    double s = 0;
-    for (std::size_t i = 0; i < d; ++i) s += a[i * d + j] * a[i * d + j];
-    out[j] = std::sqrt(s);
-  }
-  return out;
+  return xt::sum(xt::sqrt(xt::sum(xt::square(a), {0})))();
 }
 
-// Centres the [m, d] cloud and scales it to unit Frobenius norm (0/0 gives NaN, as TorchMetrics).
-void standardise(std::vector<double>& x, std::size_t m, std::size_t d) {
-  for (std::size_t j = 0; j < d; ++j) {
-    double mean = 0;
-    for (std::size_t i = 0; i < m; ++i) mean += x[i * d + j];
-    mean /= static_cast<double>(m);
-    for (std::size_t i = 0; i < m; ++i) x[i * d + j] -= mean;
+// The cross-covariances A_k^T B_k of the [n, m, d] batches with every cloud centred (per
+// coordinate) and scaled to unit Frobenius norm, as [n, d, d] (0/0 gives NaN, as TorchMetrics).
+// Hand loops over each cloud's rows: the same as xtensor expressions over the batch (centring
+// broadcast back, reductions along axes) took 2.2-2.8x the time (bench: 1000 x 50 x 3).
+template <class A, class B>
+xt::xtensor<double, 3> standardised_cross(const A& a_in, const B& b_in) {
+  const std::size_t n = a_in.shape()[0], m = a_in.shape()[1], d = a_in.shape()[2];
+  xt::xtensor<double, 3> cross = xt::zeros<double>({n, d, d});
+  xt::xtensor<double, 1> mean_a = xt::empty<double>({d}), mean_b = xt::empty<double>({d});
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto* pa = a_in.data() + k * m * d;
+    const auto* pb = b_in.data() + k * m * d;
+    mean_a.fill(0.0);
+    mean_b.fill(0.0);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < d; ++j) {
+        mean_a(j) += static_cast<double>(pa[i * d + j]);
+        mean_b(j) += static_cast<double>(pb[i * d + j]);
+      }
+    mean_a /= static_cast<double>(m);
+    mean_b /= static_cast<double>(m);
+    double ss_a = 0, ss_b = 0;
+    double* c = &cross(k, 0, 0);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t r = 0; r < d; ++r) {
+        const double x = static_cast<double>(pa[i * d + r]) - mean_a(r);
+        const double y = static_cast<double>(pb[i * d + r]) - mean_b(r);
+        ss_a += x * x;
+        ss_b += y * y;
+        for (std::size_t col = 0; col < d; ++col)
+          c[r * d + col] += x * (static_cast<double>(pb[i * d + col]) - mean_b(col));
+      }
+    // (no points: nothing to scale, A^T B stays 0 as TorchMetrics' empty product)
+    if (m) xt::view(cross, k, xt::all(), xt::all()) /= std::sqrt(ss_a) * std::sqrt(ss_b);
   }
-  double norm = 0;
-  for (double v : x) norm += v * v;
-  norm = std::sqrt(norm);
-  for (double& v : x) v /= norm;
+  return cross;
+}
+
+// Calls f(A, B) with the inputs as [n, m, d] xtensor expressions: adaptors over the buffers when
+// both are float32 or both float64, else float64 copies (one instantiation for the other dtypes).
+// (Fixed-rank adaptors: xtensor's reductions step through them faster than through adapt()'s.)
+template <class T>
+auto adapt_clouds(const TensorView& t) {
+  std::array<std::size_t, 3> shape;
+  for (std::size_t i = 0; i < 3; ++i) shape[i] = static_cast<std::size_t>(t.shape[i]);
+  return xt::adapt(t.as<T>(), static_cast<std::size_t>(t.numel()), xt::no_ownership(), shape);
+}
+
+template <class F>
+decltype(auto) visit_cloud_pair(const TensorView& a, const TensorView& b, F&& f) {
+  if (a.dtype == b.dtype && a.dtype == DType::float32) return f(adapt_clouds<float>(a), adapt_clouds<float>(b));
+  if (a.dtype == b.dtype && a.dtype == DType::float64) return f(adapt_clouds<double>(a), adapt_clouds<double>(b));
+  auto as_double = [](const TensorView& t) {
+    return dispatch_dtype(
+        t.dtype, [&](auto tag) { return xt::xtensor<double, 3>(xt::cast<double>(adapt_clouds<decltype(tag)>(t))); });
+  };
+  return f(as_double(a), as_double(b));
 }
 
 class ProcrustesDisparity final : public Metric {
@@ -69,26 +119,15 @@ class ProcrustesDisparity final : public Metric {
     require_same_shape(name(), "point_cloud1", in[0], "point_cloud2", in[1]);
     if (in[0].ndim() != 3)
       fail(name(), ": expected `point_cloud1` and `point_cloud2` of shape [N, M, D], got ", shape_str(in[0].shape));
-    const std::vector<double> all1 = to_doubles(in[0]), all2 = to_doubles(in[1]);
-    const auto n = static_cast<std::size_t>(in[0].shape[0]), m = static_cast<std::size_t>(in[0].shape[1]),
-               d = static_cast<std::size_t>(in[0].shape[2]);
-    double sum = 0;
+    const auto n = static_cast<std::size_t>(in[0].shape[0]);
+    const xt::xtensor<double, 3> cross =
+        visit_cloud_pair(in[0], in[1], [](const auto& a, const auto& b) { return standardised_cross(a, b); });
+    xt::xtensor<double, 1> disparity = xt::empty<double>({n});
     for (std::size_t k = 0; k < n; ++k) {
-      std::vector<double> a(all1.begin() + static_cast<std::ptrdiff_t>(k * m * d),
-                            all1.begin() + static_cast<std::ptrdiff_t>((k + 1) * m * d));
-      std::vector<double> b(all2.begin() + static_cast<std::ptrdiff_t>(k * m * d),
-                            all2.begin() + static_cast<std::ptrdiff_t>((k + 1) * m * d));
-      standardise(a, m, d);
-      standardise(b, m, d);
-      std::vector<double> cross(d * d, 0.0);  // A^T B
-      for (std::size_t i = 0; i < m; ++i)
-        for (std::size_t r = 0; r < d; ++r)
-          for (std::size_t c = 0; c < d; ++c) cross[r * d + c] += a[i * d + r] * b[i * d + c];
-      double trace = 0;
-      for (double v : singular_values(cross, d)) trace += v;
-      sum += 1.0 - trace * trace;
+      const double trace = nuclear_norm(xt::view(cross, k, xt::all(), xt::all()));
+      disparity(k) = 1.0 - trace * trace;
     }
-    disparity_.value(s) = sum;
+    disparity_.value(s) = xt::sum(disparity)();
     total_.value(s) = static_cast<std::int64_t>(n);
   }
 
