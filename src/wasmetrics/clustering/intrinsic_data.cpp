@@ -1,5 +1,6 @@
 #include "wasmetrics/clustering/intrinsic_data.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "wasmetrics/clustering/deferred_error.hpp"
@@ -30,7 +31,7 @@ IntrinsicBatch read_intrinsic_batch(const IntrinsicCommon& c, State& s, const Te
   b.ok = true;
   b.rows = data.shape[0];
   b.width = data.shape[1];
-  b.data = to_doubles(data);
+  b.data = &data;
   visit_elements(labels, [&](auto v) {
     b.labels.reserve(v.size());
     for (auto x : v) b.labels.push_back(static_cast<std::int64_t>(x));
@@ -54,19 +55,17 @@ void require_cluster_count(const std::string& metric, std::int64_t clusters, std
          clusters, " clusters and ", samples, " samples");
 }
 
-double p_norm(const double* v, std::int64_t n, double p) {
+double p_norm(const double* v, std::size_t n, double p) {
+  double s = 0;
   if (std::isinf(p)) {
-    double m = 0;
-    for (std::int64_t i = 0; i < n; ++i) m = std::max(m, std::abs(v[i]));
-    return m;
+    for (std::size_t i = 0; i < n; ++i) s = std::max(s, std::abs(v[i]));
+    return s;
   }
   if (p == 2) {
-    double s = 0;
-    for (std::int64_t i = 0; i < n; ++i) s += v[i] * v[i];
+    for (std::size_t i = 0; i < n; ++i) s += v[i] * v[i];
     return std::sqrt(s);
   }
-  double s = 0;
-  for (std::int64_t i = 0; i < n; ++i) s += std::pow(std::abs(v[i]), p);
+  for (std::size_t i = 0; i < n; ++i) s += std::pow(std::abs(v[i]), p);
   return std::pow(s, 1.0 / p);
 }
 

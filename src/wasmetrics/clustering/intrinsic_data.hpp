@@ -5,9 +5,14 @@
 //
 // `widths` (cat int64 [K, 2], keyed counts: (D, number of updates)) remembers every D seen, so
 // updates of different widths are an error at compute (TorchMetrics' torch.cat would fail there).
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xtensor.hpp>
 
 #include "wasmetrics/clustering/deferred_error.hpp"
 #include "wasmetrics/core/state.hpp"
@@ -26,7 +31,7 @@ IntrinsicCommon declare_intrinsic_common(StateLayout& layout);
 struct IntrinsicBatch {
   bool ok = false;  // false: a problem was recorded, nothing else to add
   std::int64_t rows = 0, width = 0;
-  std::vector<double> data;          // [rows, width]
+  const TensorView* data = nullptr;  // the caller's [rows, width] float32/float64 view (adapt it, no copy)
   std::vector<std::int64_t> labels;  // [rows]
 };
 
@@ -41,7 +46,21 @@ std::int64_t common_width(const std::string& metric, const IntrinsicCommon& c, c
 // TorchMetrics' _validate_intrinsic_labels_to_samples.
 void require_cluster_count(const std::string& metric, std::int64_t clusters, std::int64_t samples);
 
-// The p-norm of a vector (p = +inf: the largest absolute value).
-double p_norm(const double* v, std::int64_t n, double p);
+// The p-norm of a vector (p = +inf: the largest absolute value, NaN skipped).
+double p_norm(const double* v, std::size_t n, double p);
+
+// The p-norm of each row of `diff` [M, D] (p = +inf: the largest absolute value, NaN coordinates
+// skipped as std::max(m, NaN) did), as xtensor reductions along axis 1: an [M] result, never an
+// [M, D] temporary when `diff` is a lazy expression.
+template <class E>
+xt::xtensor<double, 1> row_p_norms(const E& diff, double p) {
+  if (diff.shape(1) == 0) return xt::zeros<double>({diff.shape(0)});
+  if (std::isinf(p)) {
+    auto a = xt::abs(diff);
+    return xt::amax(xt::where(xt::isnan(a), 0.0, a), {1});
+  }
+  if (p == 2) return xt::sqrt(xt::sum(xt::square(diff), {1}));
+  return xt::pow(xt::sum(xt::pow(xt::abs(diff), p), {1}), 1.0 / p);
+}
 
 }  // namespace wasmetrics::clustering

@@ -1,12 +1,20 @@
 #include "wasmetrics/clustering/pair_table.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <unordered_map>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
 
 #include "wasmetrics/clustering/deferred_error.hpp"
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/keyed_counts.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics::clustering {
 
@@ -25,18 +33,12 @@ void count_pairs(const PairTable& t, State& s, const TensorView& preds, const Te
     return record_problem(t.input_error, s, InputProblem::ids_floating, static_cast<std::int64_t>(preds.dtype));
   if (is_floating(target.dtype))
     return record_problem(t.input_error, s, InputProblem::ids_floating, static_cast<std::int64_t>(target.dtype));
-  const std::size_t n = static_cast<std::size_t>(preds.numel());
-  std::vector<std::int64_t> rows(3 * n);
-  visit_elements(target, [&](auto t) {
-    for (std::size_t i = 0; i < n; ++i) rows[3 * i] = static_cast<std::int64_t>(t[i]);
-  });
-  visit_elements(preds, [&](auto p) {
-    for (std::size_t i = 0; i < n; ++i) {
-      rows[3 * i + 1] = static_cast<std::int64_t>(p[i]);
-      rows[3 * i + 2] = 1;
-    }
-  });
-  auto compact = compacted_rows(rows, 3);
+  // The batch's (target, pred, 1) rows as an [N, 3] table, its columns filled from the adapted inputs.
+  const auto n = static_cast<std::size_t>(preds.numel());
+  xt::xtensor<std::int64_t, 2> rows = xt::ones<std::int64_t>({n, std::size_t{3}});
+  visit_adapted(target, [&](const auto& v) { xt::view(rows, xt::all(), 0) = xt::cast<std::int64_t>(v); });
+  visit_adapted(preds, [&](const auto& v) { xt::view(rows, xt::all(), 1) = xt::cast<std::int64_t>(v); });
+  auto compact = compacted_rows(std::span<const std::int64_t>(rows.data(), rows.size()), 3);
   append_keyed_counts(t.pairs.var(s), compact);
 }
 
@@ -61,35 +63,44 @@ Contingency read_contingency(const PairTable& t, const State& s) {
   return c;
 }
 
+namespace {
+
+// A count vector as a 1-D float64 expression over its buffer (no copy).
+auto as_doubles(const std::vector<std::int64_t>& v) {
+  return xt::cast<double>(xt::adapt(v.data(), v.size(), xt::no_ownership(), std::array<std::size_t, 1>{v.size()}));
+}
+
+auto as_tensor(const std::vector<std::int64_t>& v) {
+  return xt::adapt(v.data(), v.size(), xt::no_ownership(), std::array<std::size_t, 1>{v.size()});
+}
+
+}  // namespace
+
 double entropy(const std::vector<std::int64_t>& sizes, std::int64_t n) {
   if (n == 0) return 1.0;
-  const double log_n = std::log(static_cast<double>(n));
-  double h = 0;
-  for (auto a : sizes)
-    if (a > 0) h -= static_cast<double>(a) / static_cast<double>(n) * (std::log(static_cast<double>(a)) - log_n);
-  return h;
+  const double nn = static_cast<double>(n), log_n = std::log(nn);
+  const auto a = as_doubles(sizes);
+  // 0 log 0 = 0: empty clusters masked. 0.0 - Σ (not -Σ) keeps a +0 entropy +0.
+  return 0.0 - xt::sum(xt::where(a > 0, a / nn * (xt::log(a) - log_n), 0.0))();
 }
 
 double mutual_info(const Contingency& c) {
   // Σ n_ij/n (log n + log n_ij - log a_i - log b_j) over the non-zero cells (TorchMetrics'
   // _mutual_info_score_compute; its one-cluster shortcut compares a torch.Size with 1 and never fires).
+  if (c.cells.empty()) return 0.0;
   const double n = static_cast<double>(c.n), log_n = std::log(n);
-  double mi = 0;
-  for (std::size_t k = 0; k < c.cells.size(); ++k) {
-    const double v = static_cast<double>(c.cells[k]);
-    mi += v / n *
-          (log_n + std::log(v) - std::log(static_cast<double>(c.target_sizes[c.cell_target[k]])) -
-           std::log(static_cast<double>(c.pred_sizes[c.cell_pred[k]])));
-  }
-  return mi;
+  const auto v = as_doubles(c.cells);
+  const auto a = xt::view(as_doubles(c.target_sizes), xt::keep(c.cell_target));  // a_i of each cell
+  const auto b = xt::view(as_doubles(c.pred_sizes), xt::keep(c.cell_pred));      // b_j of each cell
+  return xt::sum(v / n * (log_n + xt::log(v) - xt::log(a) - xt::log(b)))();
 }
 
 SquareSums square_sums(const Contingency& c) {
-  SquareSums s;
-  for (auto v : c.cells) s.cells += v * v;
-  for (auto v : c.target_sizes) s.target += v * v;
-  for (auto v : c.pred_sizes) s.preds += v * v;
-  return s;
+  // int64 sums: exact whatever the order.
+  auto sum_sq = [](const std::vector<std::int64_t>& v) -> std::int64_t {
+    return v.empty() ? 0 : xt::sum(xt::square(as_tensor(v)))();
+  };
+  return {sum_sq(c.cells), sum_sq(c.target_sizes), sum_sq(c.pred_sizes)};
 }
 
 }  // namespace wasmetrics::clustering

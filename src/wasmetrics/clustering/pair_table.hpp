@@ -28,7 +28,8 @@ void count_pairs(const PairTable& t, State& s, const TensorView& preds, const Te
 
 void compact_pair_table(const PairTable& t, State& s);
 
-// The table as compute() needs it, cluster order unspecified.
+// The table as compute() needs it, cluster order unspecified. entropy / mutual_info / square_sums
+// adapt these vectors (xt::adapt, no copy) and reduce them as xtensor expressions.
 struct Contingency {
   std::vector<std::int64_t> cells;         // the non-zero counts n_ij
   std::vector<std::size_t> cell_target;    // i of each cell (index into target_sizes)

@@ -1,7 +1,8 @@
 // CramersV, TschuprowsT, PearsonsContingencyCoefficient and TheilsU (TorchMetrics nominal/): one
 // state, the num_classes x num_classes table of (target, preds) label pairs (rows target, columns
-// preds), int64 [C, C] summed over batches: 8·C² bytes whatever the number of samples. compute()
-// drops the all-zero rows and columns and takes the statistic in float64 (contingency.hpp).
+// preds), int64 [C, C] summed over batches: 8·C² bytes whatever the number of samples. update()
+// scatters the batch's pairs into it (a hand loop: one increment per sample); compute() drops the
+// all-zero rows and columns and takes the statistic in float64 as xtensor algebra (contingency.hpp).
 //
 // Labels outside [0, num_classes) are rejected in the update that carries them (TorchMetrics does
 // not check: such a label lands in another cell, or the reshape fails — QUIRKS-qa Q5).
@@ -38,7 +39,7 @@ class Association final : public Metric {
   }
 
   Result compute_state(const State& s) const override {
-    auto t = nominal::drop_empty(confmat_.span(s), num_classes_);
+    const nominal::Table t = nominal::drop_empty(confmat_, s);
     switch (stat_) {
       case Statistic::cramers_v:
         return Result::scalar(nominal::cramers_v(t, bias_correction_));

@@ -3,60 +3,52 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
+
+#include <xtensor/xmath.hpp>
+#include <xtensor/xview.hpp>
+
+#include "wasmetrics/core/state_tensor.hpp"
 
 namespace wasmetrics::nominal {
+namespace {
 
-double Table::total() const {
-  double s = 0;
-  for (double v : cells) s += v;
-  return s;
+// The indices of the non-zero entries of a vector of sums.
+std::vector<std::size_t> nonzero_at(const xt::xtensor<std::int64_t, 1>& sums) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < sums.size(); ++i)
+    if (sums(i) != 0) out.push_back(i);
+  return out;
 }
 
-Table drop_empty(std::span<const std::int64_t> confmat, std::int64_t num_classes) {
-  std::vector<std::int64_t> keep_rows, keep_cols;
-  for (std::int64_t r = 0; r < num_classes; ++r) {
-    std::int64_t s = 0;
-    for (std::int64_t c = 0; c < num_classes; ++c) s += confmat[static_cast<std::size_t>(r * num_classes + c)];
-    if (s != 0) keep_rows.push_back(r);
-  }
+double total(const Table& t) { return xt::sum(t)(); }
+
+}  // namespace
+
+Table drop_empty(const StateSlot<std::int64_t>& confmat, const State& s) {
+  auto cm = confmat.tensor(s);  // int64 [C, C], the state's buffer
+  const auto keep_rows = nonzero_at(xt::sum(cm, {1}));
   // Columns are judged after the rows are dropped, as TorchMetrics does (same outcome: counts >= 0).
-  for (std::int64_t c = 0; c < num_classes; ++c) {
-    std::int64_t s = 0;
-    for (auto r : keep_rows) s += confmat[static_cast<std::size_t>(r * num_classes + c)];
-    if (s != 0) keep_cols.push_back(c);
-  }
-  Table t;
-  t.rows = static_cast<std::int64_t>(keep_rows.size());
-  t.cols = static_cast<std::int64_t>(keep_cols.size());
-  for (auto r : keep_rows)
-    for (auto c : keep_cols)
-      t.cells.push_back(static_cast<double>(confmat[static_cast<std::size_t>(r * num_classes + c)]));
-  return t;
+  auto rows = xt::view(cm, xt::keep(keep_rows), xt::all());
+  const auto keep_cols = nonzero_at(xt::sum(rows, {0}));
+  if (keep_rows.empty() || keep_cols.empty()) return Table::from_shape({keep_rows.size(), keep_cols.size()});
+  return xt::cast<double>(xt::view(cm, xt::keep(keep_rows), xt::keep(keep_cols)));
 }
 
 double chi_squared(const Table& t, bool yates) {
-  const double n = t.total();
-  std::vector<double> row(static_cast<std::size_t>(t.rows), 0.0), col(static_cast<std::size_t>(t.cols), 0.0);
-  for (std::int64_t r = 0; r < t.rows; ++r)
-    for (std::int64_t c = 0; c < t.cols; ++c) {
-      row[static_cast<std::size_t>(r)] += t.at(r, c);
-      col[static_cast<std::size_t>(c)] += t.at(r, c);
-    }
-  const std::int64_t df = t.rows * t.cols - t.rows - t.cols + 1;
+  const std::size_t rows = t.shape(0), cols = t.shape(1);
+  const double n = total(t);
+  const std::int64_t df = static_cast<std::int64_t>(rows * cols) - static_cast<std::int64_t>(rows + cols) + 1;
   if (df == 0) return 0.0;
-  double chi2 = 0;
-  for (std::int64_t r = 0; r < t.rows; ++r)
-    for (std::int64_t c = 0; c < t.cols; ++c) {
-      const double expected = row[static_cast<std::size_t>(r)] * col[static_cast<std::size_t>(c)] / n;
-      double observed = t.at(r, c);
-      if (df == 1 && yates) {
-        const double diff = expected - observed;
-        const double direction = diff > 0 ? 1.0 : (diff < 0 ? -1.0 : 0.0);
-        observed += direction * std::min(0.5, std::abs(direction));
-      }
-      chi2 += (observed - expected) * (observed - expected) / expected;
-    }
-  return chi2;
+  const xt::xtensor<double, 1> row = xt::sum(t, {1}), col = xt::sum(t, {0});
+  // The independence table row_r · col_c / n, by broadcasting [rows, 1] against [cols].
+  const Table expected = xt::view(row, xt::all(), xt::newaxis()) * col / n;
+  if (df == 1 && yates) {
+    // Yates: each cell 0.5 toward its expected count (sign(expected - observed) · min(0.5, 1)).
+    const Table observed = t + 0.5 * xt::sign(expected - t);
+    return xt::sum(xt::square(observed - expected) / expected)();
+  }
+  return xt::sum(xt::square(t - expected) / expected)();
 }
 
 namespace {
@@ -75,9 +67,9 @@ double clamp01(double v) { return std::isnan(v) ? v : std::clamp(v, 0.0, 1.0); }
 }  // namespace
 
 double cramers_v(const Table& t, bool bias_correction) {
-  const double n = t.total();
+  const double n = total(t);
   const double phi2 = chi_squared(t, bias_correction) / n;
-  const double r = static_cast<double>(t.rows), c = static_cast<double>(t.cols);
+  const double r = static_cast<double>(t.shape(0)), c = static_cast<double>(t.shape(1));
   if (bias_correction) {
     auto k = bias_corrected(phi2, r, c, n);
     if (std::min(k.rows, k.cols) == 1) return std::numeric_limits<double>::quiet_NaN();
@@ -87,9 +79,9 @@ double cramers_v(const Table& t, bool bias_correction) {
 }
 
 double tschuprows_t(const Table& t, bool bias_correction) {
-  const double n = t.total();
+  const double n = total(t);
   const double phi2 = chi_squared(t, bias_correction) / n;
-  const double r = static_cast<double>(t.rows), c = static_cast<double>(t.cols);
+  const double r = static_cast<double>(t.shape(0)), c = static_cast<double>(t.shape(1));
   if (bias_correction) {
     auto k = bias_corrected(phi2, r, c, n);
     if (std::min(k.rows, k.cols) == 1) return std::numeric_limits<double>::quiet_NaN();
@@ -99,27 +91,19 @@ double tschuprows_t(const Table& t, bool bias_correction) {
 }
 
 double pearsons_contingency(const Table& t) {
-  const double phi2 = chi_squared(t, false) / t.total();
+  const double phi2 = chi_squared(t, false) / total(t);
   return clamp01(std::sqrt(phi2 / (1 + phi2)));
 }
 
 double theils_u(const Table& t) {
-  const double n = t.total();
-  // H(preds | target) = sum p(t, p) log(p(t) / p(t, p)); empty cells contribute nothing (nansum).
-  double conditional = 0;
-  for (std::int64_t r = 0; r < t.rows; ++r) {
-    double row = 0;
-    for (std::int64_t c = 0; c < t.cols; ++c) row += t.at(r, c);
-    for (std::int64_t c = 0; c < t.cols; ++c)
-      if (t.at(r, c) > 0) conditional += t.at(r, c) / n * std::log(row / t.at(r, c));
-  }
-  double entropy = 0;
-  for (std::int64_t c = 0; c < t.cols; ++c) {
-    double col = 0;
-    for (std::int64_t r = 0; r < t.rows; ++r) col += t.at(r, c);
-    const double p = col / n;
-    entropy -= p * std::log(p);
-  }
+  const double n = total(t);
+  const xt::xtensor<double, 1> row = xt::sum(t, {1});
+  // H(preds | target) = Σ p(t, p) log(p(t) / p(t, p)); empty cells contribute nothing (nansum).
+  const double conditional =
+      xt::sum(xt::where(t > 0, t / n * xt::log(xt::view(row, xt::all(), xt::newaxis()) / t), 0.0))();
+  // H(preds) over the column shares (every kept column is non-empty). 0.0 - Σ, not -Σ: +0 when empty.
+  const xt::xtensor<double, 1> p = xt::sum(t, {0}) / n;
+  const double entropy = 0.0 - xt::sum(p * xt::log(p))();
   if (entropy == 0) return 0.0;
   return (entropy - conditional) / entropy;
 }

@@ -1,21 +1,20 @@
 #pragma once
 // The statistics of a target x preds contingency table shared by CramersV, TschuprowsT,
-// PearsonsContingencyCoefficient and TheilsU (TorchMetrics functional/nominal/utils.py), in float64.
+// PearsonsContingencyCoefficient and TheilsU (TorchMetrics functional/nominal/utils.py), in float64,
+// written as xtensor expressions over the table (marginals by xt::sum along an axis).
 #include <cstdint>
-#include <span>
-#include <vector>
+
+#include <xtensor/xtensor.hpp>
+
+#include "wasmetrics/core/state.hpp"
 
 namespace wasmetrics::nominal {
 
-// A dense table with its all-zero rows and columns dropped (_drop_empty_rows_and_cols).
-struct Table {
-  std::int64_t rows = 0, cols = 0;
-  std::vector<double> cells;  // row-major
-  double at(std::int64_t r, std::int64_t c) const { return cells[static_cast<std::size_t>(r * cols + c)]; }
-  double total() const;
-};
+// A dense [rows, cols] float64 table (rows target, columns preds).
+using Table = xt::xtensor<double, 2>;
 
-Table drop_empty(std::span<const std::int64_t> confmat, std::int64_t num_classes);
+// The int64 [C, C] count state with its all-zero rows and columns dropped (_drop_empty_rows_and_cols).
+Table drop_empty(const StateSlot<std::int64_t>& confmat, const State& s);
 
 // Pearson's chi-squared against the independence table; with `yates` and one degree of freedom
 // the cells move 0.5 toward the expected counts first (_compute_chi_squared). 0 with no degree of

@@ -4,6 +4,7 @@
 
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics::nominal {
 
@@ -39,21 +40,22 @@ namespace {
 std::vector<double> row_labels(const std::string& metric, const char* name, const TensorView& t) {
   if (t.ndim() != 1 && t.ndim() != 2)
     fail(metric, ": `", name, "` must be 1-D labels or 2-D [N, C] scores, got shape ", shape_str(t.shape));
-  if (t.ndim() == 1) return to_doubles(t);
-  const std::int64_t rows = t.shape[0], cols = t.shape[1];
+  if (t.ndim() == 1) return visit_adapted(t, [](const auto& v) { return std::vector<double>(v.begin(), v.end()); });
+  const auto rows = static_cast<std::size_t>(t.shape[0]), cols = static_cast<std::size_t>(t.shape[1]);
   if (cols == 0 && rows > 0)
     fail(metric, ": `", name, "` of shape ", shape_str(t.shape), " has no column to take the argmax of");
-  std::vector<double> out(static_cast<std::size_t>(rows));
-  visit_elements(t, [&](auto s) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-      std::int64_t best = 0;
-      for (std::int64_t c = 0; c < cols; ++c) {
-        const double v = static_cast<double>(s[r * cols + c]);
-        const double b = static_cast<double>(s[r * cols + best]);
-        if (std::isnan(b)) break;  // torch.argmax: the first NaN is the maximum
+  std::vector<double> out(rows);
+  visit_adapted(t, [&](const auto& s) {  // [rows, cols]
+    // torch.argmax: the first NaN is the maximum (xt::argmax does not order NaN so: a hand loop).
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::size_t best = 0;
+      for (std::size_t c = 0; c < cols; ++c) {
+        const double v = static_cast<double>(s(r, c));
+        const double b = static_cast<double>(s(r, best));
+        if (std::isnan(b)) break;
         if (std::isnan(v) || v > b) best = c;
       }
-      out[static_cast<std::size_t>(r)] = static_cast<double>(best);
+      out[r] = static_cast<double>(best);
     }
   });
   return out;
