@@ -11,8 +11,8 @@
 #include <vector>
 
 #include <xtensor/xadapt.hpp>
-#include <xtensor/xreducer.hpp>
 #include <xtensor/xmath.hpp>
+#include <xtensor/xreducer.hpp>
 #include <xtensor/xtensor.hpp>
 
 #include "wasmetrics/core/state.hpp"

@@ -89,7 +89,9 @@ class PrecisionRecallCurveMetric final : public RetrievalMetric {
   }
 
  private:
-  static Result as_result(const xt::xtensor<double, 1>& v) { return Result::squeezed(Tensor::vector(as_std_vector(v))); }
+  static Result as_result(const xt::xtensor<double, 1>& v) {
+    return Result::squeezed(Tensor::vector(as_std_vector(v)));
+  }
   static xt::xtensor<double, 1> top_ks(std::size_t max_k) {
     return xt::arange<double>(1.0, static_cast<double>(max_k) + 1.0);
   }

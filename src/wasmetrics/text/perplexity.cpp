@@ -10,8 +10,8 @@
 #include <xtensor/xview.hpp>
 
 #include "wasmetrics/core/inputs.hpp"
-#include "wasmetrics/core/tensor_adapt.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics {
 namespace {
