@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <optional>
 
+#include <xtensor/xmath.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/classification/curve.hpp"
 #include "wasmetrics/classification/float_scores.hpp"
 #include "wasmetrics/core/error.hpp"
@@ -23,28 +26,26 @@ class RetrievalAUROC final : public RetrievalMetric {
  protected:
   float query_value(const QueryRows& q) const override {
     const std::size_t k = top_k_ ? std::min(q.size(), static_cast<std::size_t>(top_k_)) : q.size();
-    double pos = 0;
-    for (std::size_t i = 0; i < k; ++i) pos += q.target[i];
+    const auto target = xt::view(q.target_x(), xt::range(0, k));
+    const double pos = run_sum(target);
     if (pos == 0 || pos == static_cast<double>(k)) return 0.0f;
     if (max_fpr_ && !(*max_fpr_ > 0 && *max_fpr_ <= 1))
       fail(name(), ": `max_fpr` must be in (0, 1] for a partial AUC, got ", *max_fpr_);
     // BinaryAUROC squashes scores with a sigmoid (in float32) when one lies outside [0, 1]; that can
     // merge distinct scores into ties, so it is applied before the curve groups equal scores.
-    const bool logits = std::any_of(q.scores.begin(), q.scores.begin() + static_cast<std::ptrdiff_t>(k),
-                                    [](float s) { return !(s >= 0.0f && s <= 1.0f); });
+    xt::xtensor<float, 1> scores = xt::view(q.scores_x(), xt::range(0, k));
+    if (!xt::all(scores >= 0.0f && scores <= 1.0f))
+      std::transform(scores.begin(), scores.end(), scores.begin(),
+                     [](float x) { return static_cast<float>(classification::sigmoid_as(x, true)); });
+    // Cumulative counts in float32, as the curve code keeps them; one point at the end of each run
+    // of equal scores.
+    const xt::xtensor<float, 1> tps = xt::cumsum(target), fps = xt::cumsum(1.0f - target);
     classification::ClassCurve c;
-    float tps = 0, fps = 0;
     for (std::size_t i = 0; i < k; ++i) {
-      const float s = logits ? static_cast<float>(classification::sigmoid_as(q.scores[i], true)) : q.scores[i];
-      const float next =
-          i + 1 < k ? (logits ? static_cast<float>(classification::sigmoid_as(q.scores[i + 1], true)) : q.scores[i + 1])
-                    : 0.0f;
-      tps += q.target[i];
-      fps += 1.0f - q.target[i];
-      if (i + 1 == k || next != s) {  // end of a run of equal scores: one curve point
-        c.tps.push_back(tps);
-        c.fps.push_back(fps);
-        c.thr.push_back(s);
+      if (i + 1 == k || scores(i + 1) != scores(i)) {
+        c.tps.push_back(tps(i));
+        c.fps.push_back(fps(i));
+        c.thr.push_back(scores(i));
       }
     }
     return classification::binary_auroc_f32(classification::roc_points(c, {}), max_fpr_);

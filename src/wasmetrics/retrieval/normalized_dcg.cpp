@@ -6,6 +6,10 @@
 #include <cmath>
 #include <functional>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/retrieval/retrieval_metric.hpp"
 
 namespace wasmetrics {
@@ -23,26 +27,28 @@ class NormalizedDCG final : public RetrievalMetric {
     // The gain reads the ranked rows (all unless neg_inf_not_retrieved), the ideal every row.
     const std::size_t n = ranked(q), all = q.size();
     const std::size_t k = top_k_ ? std::min(n, static_cast<std::size_t>(top_k_)) : n;
-    const std::size_t ideal_k = top_k_ ? std::min(all, static_cast<std::size_t>(top_k_)) : all;
-    auto discount = [](std::size_t i, std::size_t cut) {
-      return i < cut ? 1.0 / std::log2(static_cast<double>(i) + 2.0) : 0.0;
-    };
+    const std::size_t ideal_k = top_k_ ? std::min(all, static_cast<std::size_t>(top_k_)) : all;  // >= k
+    // 1 / log2(rank + 1) for ranks 1..ideal_k; zero beyond the cut (not stored)
+    const xt::xtensor<double, 1> discount = 1.0 / xt::log2(xt::arange<double>(2.0, static_cast<double>(ideal_k) + 2.0));
+    // Tied scores share their group's mean gain: a hand loop over the groups (mostly single rows,
+    // where per-group views cost more than the sums), groups starting beyond k add nothing.
     double gain = 0;
-    for (std::size_t a = 0; a < n && a < k;) {  // groups starting beyond k have zero discount
+    for (std::size_t a = 0; a < n && a < k;) {
       std::size_t b = a + 1;
       while (b < n && q.scores[b] == q.scores[a]) ++b;
       double group_gain = 0, group_discount = 0;
       for (std::size_t i = a; i < b; ++i) {
         group_gain += q.target[i];
-        group_discount += discount(i, k);
+        if (i < k) group_discount += discount(i);
       }
       gain += group_gain / static_cast<double>(b - a) * group_discount;
       a = b;
     }
-    std::vector<float> ideal(q.target.begin(), q.target.end());
-    std::sort(ideal.begin(), ideal.end(), std::greater<float>());
-    double best = 0;
-    for (std::size_t i = 0; i < ideal_k; ++i) best += discount(i, ideal_k) * ideal[i];
+    // The ideal ranking: the ideal_k largest targets, in descending order.
+    xt::xtensor<float, 1> ideal = q.target_x();
+    std::partial_sort(ideal.begin(), ideal.begin() + static_cast<std::ptrdiff_t>(ideal_k), ideal.end(),
+                      std::greater<float>());
+    const double best = run_sum(discount * xt::view(ideal, xt::range(0, ideal_k)));
     return best == 0 ? 0.0f : static_cast<float>(gain / best);
   }
 

@@ -5,6 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xsort.hpp>
+#include <xtensor/xview.hpp>
 
 #include "wasmetrics/retrieval/retrieval_metric.hpp"
 
@@ -14,8 +22,8 @@ namespace {
 
 struct Curves {
   std::size_t max_k = 0;
-  std::vector<std::vector<float>> precision, recall;  // one row per kept query (nullopt rows: skipped)
-  std::vector<bool> kept;                             // per query of the grouping
+  xt::xtensor<float, 2> precision, recall;  // [kept queries, max_k]
+  xt::xtensor<bool, 1> kept;                // per query of the grouping (false: skipped)
 };
 
 class PrecisionRecallCurveMetric final : public RetrievalMetric {
@@ -31,27 +39,19 @@ class PrecisionRecallCurveMetric final : public RetrievalMetric {
   float query_value(const QueryRows&) const override { return 0.0f; }  // curves: see compute_state
 
   Result compute_state(const State& s) const override {
-    const GroupedRows g = grouped(s);
-    const Curves c = curves(g);
-    std::vector<float> precision(c.max_k), recall(c.max_k), column;
-    std::size_t kept = 0;
-    for (bool k : c.kept) kept += k ? 1 : 0;
-    if (kept) {
-      for (std::size_t j = 0; j < c.max_k; ++j) {
-        column.clear();
-        for (auto& row : c.precision) column.push_back(row[j]);
-        precision[j] = aggregate(column, aggregation_);
-        column.clear();
-        for (auto& row : c.recall) column.push_back(row[j]);
-        recall[j] = aggregate(column, aggregation_);
-      }
+    const Curves c = curves(grouped(s));
+    // aggregated position by position (column by column) over the kept queries; none: zeros
+    xt::xtensor<float, 1> precision = xt::zeros<float>({c.max_k}), recall = xt::zeros<float>({c.max_k});
+    if (c.precision.shape(0)) {
+      precision = aggregate_columns(c.precision, aggregation_);
+      recall = aggregate_columns(c.recall, aggregation_);
     }
     if (at_fixed_precision_) {
       auto [r, k] = best_recall(precision, recall);
       return Result::dict({{"recall", Result::scalar(r)}, {"top_k", Result::scalar(static_cast<double>(k))}});
     }
-    return Result::dict({{"precision", as_result(std::vector<double>(precision.begin(), precision.end()))},
-                         {"recall", as_result(std::vector<double>(recall.begin(), recall.end()))},
+    return Result::dict({{"precision", as_result(xt::cast<double>(precision))},
+                         {"recall", as_result(xt::cast<double>(recall))},
                          {"top_k", as_result(top_ks(c.max_k))}});
   }
 
@@ -62,97 +62,94 @@ class PrecisionRecallCurveMetric final : public RetrievalMetric {
     const Curves c = curves(g);
     auto fields = query_columns(g, name());
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const auto Q = static_cast<std::int64_t>(g.queries());
-    std::vector<double> precision, recall, best_r, best_k;
-    for (std::size_t q = 0, row = 0; q < g.queries(); ++q) {
-      if (!c.kept[q]) {
-        precision.insert(precision.end(), c.max_k, nan);
-        recall.insert(recall.end(), c.max_k, nan);
-        best_r.push_back(nan);
-        best_k.push_back(nan);
-        continue;
-      }
-      precision.insert(precision.end(), c.precision[row].begin(), c.precision[row].end());
-      recall.insert(recall.end(), c.recall[row].begin(), c.recall[row].end());
-      auto [r, k] = best_recall(c.precision[row], c.recall[row]);
-      best_r.push_back(r);
-      best_k.push_back(static_cast<double>(k));
+    const std::size_t Q = g.queries(), K = c.max_k;
+    xt::xtensor<double, 2> precision({Q, K}, nan), recall({Q, K}, nan);
+    xt::xtensor<double, 1> best_r({Q}, nan), best_k({Q}, nan);
+    for (std::size_t q = 0, row = 0; q < Q; ++q) {
+      if (!c.kept(q)) continue;
+      const auto p = xt::row(c.precision, static_cast<std::ptrdiff_t>(row));
+      const auto r = xt::row(c.recall, static_cast<std::ptrdiff_t>(row));
+      xt::row(precision, static_cast<std::ptrdiff_t>(q)) = xt::cast<double>(p);
+      xt::row(recall, static_cast<std::ptrdiff_t>(q)) = xt::cast<double>(r);
+      const auto [value, k] = best_recall(p, r);
+      best_r(q) = value;
+      best_k(q) = static_cast<double>(k);
       ++row;
     }
     if (at_fixed_precision_) {
-      fields.emplace_back("recall", Result(Tensor::vector(std::move(best_r))));
-      fields.emplace_back("top_k", Result(Tensor::vector(std::move(best_k))));
+      fields.emplace_back("recall", Result(Tensor::vector(as_std_vector(best_r))));
+      fields.emplace_back("top_k", Result(Tensor::vector(as_std_vector(best_k))));
     } else {
-      const auto K = static_cast<std::int64_t>(c.max_k);
-      fields.emplace_back("precision", Result(Tensor{std::move(precision), {Q, K}}));
-      fields.emplace_back("recall", Result(Tensor{std::move(recall), {Q, K}}));
-      fields.emplace_back("top_k", Result(Tensor::vector(top_ks(c.max_k))));
+      const auto dims = Shape{static_cast<std::int64_t>(Q), static_cast<std::int64_t>(K)};
+      fields.emplace_back("precision", Result(Tensor{std::vector<double>(precision.begin(), precision.end()), dims}));
+      fields.emplace_back("recall", Result(Tensor{std::vector<double>(recall.begin(), recall.end()), dims}));
+      fields.emplace_back("top_k", Result(Tensor::vector(as_std_vector(top_ks(K)))));
     }
     return Result::dict(std::move(fields));
   }
 
  private:
-  static Result as_result(std::vector<double> v) { return Result::squeezed(Tensor::vector(std::move(v))); }
-  static std::vector<double> top_ks(std::size_t max_k) {
-    std::vector<double> k(max_k);
-    for (std::size_t j = 0; j < max_k; ++j) k[j] = static_cast<double>(j + 1);
-    return k;
+  static Result as_result(const xt::xtensor<double, 1>& v) {
+    return Result::squeezed(Tensor::vector(as_std_vector(v)));
+  }
+  static xt::xtensor<double, 1> top_ks(std::size_t max_k) {
+    return xt::arange<double>(1.0, static_cast<double>(max_k) + 1.0);
   }
 
   Curves curves(const GroupedRows& g) const {
     Curves c;
-    if (max_k_) {
-      c.max_k = static_cast<std::size_t>(max_k_);
-    } else {
-      for (std::size_t q = 0; q < g.queries(); ++q) c.max_k = std::max(c.max_k, g.query(q).size());
+    const std::size_t Q = g.queries();
+    c.max_k = max_k_ ? static_cast<std::size_t>(max_k_) : xt::amax(xt::diff(adapt_run(g.offsets)))();
+    // Which queries count (empty_target_action, in query order: 'error' throws at the first).
+    c.kept = xt::zeros<bool>({Q});
+    xt::xtensor<bool, 1> empty = xt::zeros<bool>({Q});
+    const std::optional<float> empty_as = empty_value();
+    for (std::size_t q = 0; q < Q; ++q) {
+      empty(q) = is_empty(g.query(q));
+      c.kept(q) = !empty(q) || empty_as.has_value();
     }
-    for (std::size_t q = 0; q < g.queries(); ++q) {
-      const QueryRows rows = g.query(q);
-      if (is_empty(rows)) {
-        auto v = empty_value();
-        c.kept.push_back(v.has_value());
-        if (v) {
-          c.precision.emplace_back(c.max_k, *v);
-          c.recall.emplace_back(c.max_k, *v);
-        }
+    const auto kept = static_cast<std::size_t>(xt::sum(xt::cast<std::size_t>(c.kept))());
+    c.precision = xt::empty<float>({kept, c.max_k});
+    c.recall = xt::empty<float>({kept, c.max_k});
+    const xt::xtensor<float, 1> k = xt::cast<float>(xt::arange<std::size_t>(1, c.max_k + 1));
+    xt::xtensor<double, 1> relevant = xt::empty<double>({c.max_k});
+    for (std::size_t q = 0, row = 0; q < Q; ++q) {
+      if (!c.kept(q)) continue;
+      auto p = xt::row(c.precision, static_cast<std::ptrdiff_t>(row));
+      auto r = xt::row(c.recall, static_cast<std::ptrdiff_t>(row));
+      ++row;
+      if (empty(q)) {
+        p = *empty_as;
+        r = *empty_as;
         continue;
       }
-      c.kept.push_back(true);
-      const std::size_t n = rows.size();
-      double total = 0;
-      for (float t : rows.target) total += t;
-      std::vector<float> p(c.max_k), r(c.max_k);
-      double relevant = 0;
-      for (std::size_t j = 0; j < c.max_k; ++j) {
-        if (j < n) relevant += rows.target[j];
-        // adaptive_k: beyond the query's documents, divide by their count instead of by k
-        const std::size_t k = adaptive_ && j + 1 > n ? n : j + 1;
-        p[j] = static_cast<float>(relevant) / static_cast<float>(k);
-        r[j] = static_cast<float>(relevant) / static_cast<float>(total);
-      }
-      c.precision.push_back(std::move(p));
-      c.recall.push_back(std::move(r));
+      const QueryRows rows = g.query(q);
+      const std::size_t n = rows.size(), m = std::min(n, c.max_k);
+      // relevant among the first j + 1 rows; beyond the query's rows it stays at their total
+      xt::view(relevant, xt::range(0, m)) = xt::cumsum(xt::cast<double>(xt::view(rows.target_x(), xt::range(0, m))));
+      xt::view(relevant, xt::range(m, c.max_k)) = relevant(m - 1);
+      const double total = run_sum(rows.target_x());
+      // adaptive_k: beyond the query's documents, divide by their count instead of by k
+      if (adaptive_)
+        p = xt::cast<float>(relevant) / xt::minimum(k, static_cast<float>(n));
+      else
+        p = xt::cast<float>(relevant) / k;
+      r = xt::cast<float>(relevant) / static_cast<float>(total);
     }
     return c;
   }
 
   // max((recall, k)) over the k whose precision >= min_precision (largest k among equal recalls);
   // k = max_k when none qualifies or the best recall is 0.
-  std::pair<double, std::size_t> best_recall(const std::vector<float>& precision,
-                                             const std::vector<float>& recall) const {
-    float best = 0.0f;
-    std::size_t best_k = 0;
-    bool any = false;
-    for (std::size_t j = 0; j < precision.size(); ++j) {
-      if (!(precision[j] >= min_precision_)) continue;
-      if (!any || recall[j] >= best) {
-        best = recall[j];
-        best_k = j + 1;
-        any = true;
-      }
-    }
-    if (!any || best == 0.0f) best_k = precision.size();
-    return {static_cast<double>(best), best_k};
+  template <class P, class R>
+  std::pair<double, std::size_t> best_recall(const P& precision, const R& recall) const {
+    const std::size_t K = precision.size();
+    const auto qualifies = precision >= min_precision_;
+    if (!xt::any(qualifies)) return {0.0, K};
+    const float best = xt::amax(xt::where(qualifies, recall, -std::numeric_limits<float>::infinity()))();
+    if (best == 0.0f) return {0.0, K};
+    const xt::xtensor<bool, 1> at_best = qualifies && xt::equal(recall, best);
+    return {static_cast<double>(best), K - xt::argmax(xt::flip(at_best, 0))()};
   }
 
   bool at_fixed_precision_;

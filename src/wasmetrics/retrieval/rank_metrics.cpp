@@ -4,6 +4,11 @@
 // document, and k = min(top_k, documents) must be a non-negative integer when a query is scored.
 #include <cmath>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xsort.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/retrieval/retrieval_metric.hpp"
 
@@ -20,22 +25,22 @@ class RankMetric final : public RetrievalMetric {
  protected:
   float query_value(const QueryRows& q) const override {
     const std::size_t k = documents_considered(ranked(q));
+    const auto top = xt::view(q.target_x(), xt::range(0, k));
+    const auto relevant_in_top = top > 0.0f;
     if (mrr_) {
-      for (std::size_t i = 0; i < k; ++i)
-        if (q.target[i] > 0) return 1.0f / (static_cast<float>(i) + 1.0f);
-      return 0.0f;
+      if (!xt::any(relevant_in_top)) return 0.0f;
+      return 1.0f / (static_cast<float>(xt::argmax(relevant_in_top)()) + 1.0f);
     }
-    // mean over the relevant documents in the top k of (their rank among them) / (their rank)
-    double sum = 0;
-    std::size_t found = 0;
-    for (std::size_t i = 0; i < k; ++i)
-      if (q.target[i] > 0) sum += static_cast<double>(static_cast<float>(++found) / static_cast<float>(i + 1));
+    // mean over the relevant documents in the top k of (their rank among them) / (their rank),
+    // each ratio in float32 as TorchMetrics computes it
+    const auto found = xt::cast<float>(xt::cumsum(xt::cast<std::size_t>(relevant_in_top)));
+    const auto rank = xt::cast<float>(xt::arange<std::size_t>(1, k + 1));
+    const double sum = run_sum(xt::where(relevant_in_top, found / rank, 0.0f));
     // Relevant documents that hold no rank (neg_inf_not_retrieved) add precision 0 to the mean
     // when no cut applies: trec_eval's map.
-    std::size_t relevant = found;
-    if (top_k_ == 0)
-      for (std::size_t i = k; i < q.size(); ++i) relevant += q.target[i] > 0 ? 1 : 0;
-    return relevant ? static_cast<float>(sum / static_cast<double>(relevant)) : 0.0f;
+    const auto cut = top_k_ == 0 ? q.size() : k;
+    const double relevant = run_sum(xt::view(q.target_x(), xt::range(0, cut)) > 0.0f);
+    return relevant != 0 ? static_cast<float>(sum / relevant) : 0.0f;
   }
 
  private:

@@ -4,6 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xindex_view.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xsort.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/core/error.hpp"
 
 namespace wasmetrics::retrieval {
@@ -107,24 +114,42 @@ std::string memory_doc(bool graded) {
                 : " State: 13 bytes per row (float32 score, uint8 relevance, int64 query id).";
 }
 
-float aggregate(std::vector<float>& v, Aggregation a) {
+float aggregate(xt::xtensor<float, 1>& v, Aggregation a) {
   switch (a) {
-    case Aggregation::mean: {
-      double sum = 0;
-      for (float x : v) sum += x;
-      return static_cast<float>(sum / static_cast<double>(v.size()));
-    }
+    case Aggregation::mean:
+      return static_cast<float>(run_sum(v) / static_cast<double>(v.size()));
     case Aggregation::median: {
       auto mid = v.begin() + static_cast<std::ptrdiff_t>((v.size() - 1) / 2);
       std::nth_element(v.begin(), mid, v.end());
       return *mid;
     }
     case Aggregation::min:
-      return *std::min_element(v.begin(), v.end());
+      return xt::amin(v)();
     case Aggregation::max:
-      return *std::max_element(v.begin(), v.end());
+      return xt::amax(v)();
   }
   return 0.0f;
+}
+
+xt::xtensor<float, 1> aggregate_columns(const xt::xtensor<float, 2>& v, Aggregation a) {
+  switch (a) {
+    case Aggregation::mean:
+      return xt::cast<float>(xt::sum<double>(v, {0}) / static_cast<double>(v.shape(0)));
+    case Aggregation::median: {
+      xt::xtensor<float, 1> out = xt::empty<float>({v.shape(1)});
+      xt::xtensor<float, 1> column;
+      for (std::size_t j = 0; j < v.shape(1); ++j) {
+        column = xt::col(v, static_cast<std::ptrdiff_t>(j));
+        out(j) = aggregate(column, a);
+      }
+      return out;
+    }
+    case Aggregation::min:
+      return xt::amin(v, {0});
+    case Aggregation::max:
+      return xt::amax(v, {0});
+  }
+  return {};
 }
 
 namespace {
@@ -183,8 +208,7 @@ GroupedRows RetrievalMetric::grouped(const State& s) const {
 }
 
 bool RetrievalMetric::is_empty(const QueryRows& q) const {
-  double sum = 0;
-  for (float t : q.target) sum += negatives_ ? 1.0 - t : t;
+  const double sum = negatives_ ? run_sum(1.0 - q.target_x()) : run_sum(q.target_x());
   if (sum != 0) return false;
   if (empty_ == EmptyAction::error)
     fail(name(), ": `compute` method was provided with a query with no ", negatives_ ? "negative" : "positive",
@@ -198,53 +222,53 @@ std::optional<float> RetrievalMetric::empty_value() const {
   return std::nullopt;
 }
 
-Result RetrievalMetric::compute_state(const State& s) const {
-  const GroupedRows g = grouped(s);
-  std::vector<float> values;
-  values.reserve(g.queries());
-  for (std::size_t q = 0; q < g.queries(); ++q) {
+QueryValues RetrievalMetric::per_query_values(const GroupedRows& g) const {
+  const std::size_t n = g.queries();
+  QueryValues v{xt::zeros<float>({n}), xt::zeros<bool>({n})};
+  const std::optional<float> empty = empty_value();
+  for (std::size_t q = 0; q < n; ++q) {
     const QueryRows rows = g.query(q);
-    if (is_empty(rows)) {
-      if (auto v = empty_value()) values.push_back(*v);
-    } else {
-      values.push_back(query_value(rows));
+    if (!is_empty(rows)) {
+      v.values(q) = query_value(rows);
+      v.kept(q) = true;
+    } else if (empty) {
+      v.values(q) = *empty;
+      v.kept(q) = true;
     }
   }
-  return Result::scalar(values.empty() ? 0.0 : static_cast<double>(aggregate(values, aggregation_)));
+  return v;
+}
+
+Result RetrievalMetric::compute_state(const State& s) const {
+  const QueryValues v = per_query_values(grouped(s));
+  xt::xtensor<float, 1> kept = xt::filter(v.values, v.kept);
+  return Result::scalar(kept.size() ? static_cast<double>(aggregate(kept, aggregation_)) : 0.0);
 }
 
 std::vector<std::pair<std::string, Result>> query_columns(const GroupedRows& g, const std::string& metric) {
-  std::vector<double> ids, docs, relevant;
   constexpr std::int64_t kExact = std::int64_t{1} << 53;
-  for (std::size_t q = 0; q < g.queries(); ++q) {
-    const QueryRows rows = g.query(q);
-    if (rows.id > kExact || rows.id < -kExact)
-      fail(metric, ".perQuery: query id ", rows.id, " is beyond +-2^53 and cannot be returned exactly as a number");
-    ids.push_back(static_cast<double>(rows.id));
-    docs.push_back(static_cast<double>(rows.size()));
-    double r = 0;
-    for (float t : rows.target) r += t > 0 ? 1 : 0;
-    relevant.push_back(r);
-  }
-  return {{"indexes", Result(Tensor::vector(std::move(ids)))},
-          {"documents", Result(Tensor::vector(std::move(docs)))},
-          {"relevant", Result(Tensor::vector(std::move(relevant)))}};
+  const auto ids = adapt_run(g.ids);
+  const auto beyond = ids > kExact || ids < -kExact;
+  if (xt::any(beyond))
+    fail(metric, ".perQuery: query id ", ids(xt::argmax(beyond)()),
+         " is beyond +-2^53 and cannot be returned exactly as a number");
+  // Per-query counts as differences of cumulative counts at the query boundaries (exact: integers).
+  const auto offsets = adapt_run(g.offsets);
+  const xt::xtensor<double, 1> positives =
+      xt::concatenate(xt::xtuple(xt::zeros<double>({1}), xt::cumsum(xt::cast<double>(adapt_run(g.target) > 0.0f))));
+  const xt::xtensor<double, 1> at_bounds = xt::index_view(positives, offsets);
+  return {{"indexes", Result(Tensor::vector(as_std_vector(xt::cast<double>(ids))))},
+          {"documents", Result(Tensor::vector(as_std_vector(xt::cast<double>(xt::diff(offsets)))))},
+          {"relevant", Result(Tensor::vector(as_std_vector(xt::diff(at_bounds))))}};
 }
 
 Result RetrievalMetric::query_state(const std::string&, const Options&, const State& s) const {
   const GroupedRows g = grouped(s);
   auto fields = query_columns(g, name());
-  std::vector<double> values;
-  for (std::size_t q = 0; q < g.queries(); ++q) {
-    const QueryRows rows = g.query(q);
-    if (is_empty(rows)) {
-      auto v = empty_value();
-      values.push_back(v ? static_cast<double>(*v) : std::numeric_limits<double>::quiet_NaN());
-    } else {
-      values.push_back(static_cast<double>(query_value(rows)));
-    }
-  }
-  fields.emplace_back("values", Result(Tensor::vector(std::move(values))));
+  const QueryValues v = per_query_values(g);
+  const xt::xtensor<double, 1> values =
+      xt::where(v.kept, xt::cast<double>(v.values), std::numeric_limits<double>::quiet_NaN());
+  fields.emplace_back("values", Result(Tensor::vector(as_std_vector(values))));
   return Result::dict(std::move(fields));
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <xtensor/xtensor.hpp>
+
 #include "wasmetrics/core/metric.hpp"
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/retrieval/grouping.hpp"
@@ -36,9 +38,18 @@ QuerySpec per_query_spec();
 // How the family's state grows, appended to each metric's doc line.
 std::string memory_doc(bool graded);
 
-// TorchMetrics' aggregation of float32 values: mean (float32 result), torch.median (lower middle
-// value), min, max. `values` must be non-empty; it may be reordered.
-float aggregate(std::vector<float>& values, Aggregation a);
+// TorchMetrics' aggregation of float32 values: mean (summed in float64, float32 result),
+// torch.median (lower middle value), min, max. `values` must be non-empty; it may be reordered.
+float aggregate(xt::xtensor<float, 1>& values, Aggregation a);
+// The same, column by column, of a non-empty [rows, columns] matrix: one value per column.
+xt::xtensor<float, 1> aggregate_columns(const xt::xtensor<float, 2>& values, Aggregation a);
+
+// Each query's value (float32) and whether it counts: false for an empty query left out by
+// empty_target_action='skip'.
+struct QueryValues {
+  xt::xtensor<float, 1> values;
+  xt::xtensor<bool, 1> kept;
+};
 
 // The most rows one metric keeps (13-16 bytes each in the state, about as much again while
 // compute() groups them): chosen so that a full state still computes within WebAssembly's 4 GiB.
@@ -66,6 +77,8 @@ class RetrievalMetric : public Metric {
 
   // Grouped rows; throws when nothing was accumulated.
   GroupedRows grouped(const State& s) const;
+  // query_value of every query in id order, empty queries as empty_target_action says.
+  QueryValues per_query_values(const GroupedRows& g) const;
   // Whether the query is empty for empty_target_action; throws for 'error' when it is.
   bool is_empty(const QueryRows& q) const;
   // 1 (pos), 0 (neg), or nullopt (skip) for an empty query.
@@ -81,6 +94,11 @@ class RetrievalMetric : public Metric {
   Aggregation aggregation_;
   bool negatives_;
 };
+
+// A float64 xtensor as the std::vector a Tensor result holds.
+inline std::vector<double> as_std_vector(const xt::xtensor<double, 1>& x) {
+  return std::vector<double>(x.begin(), x.end());
+}
 
 // Per-query columns shared by the per_query answers: query ids (as exact doubles: ids beyond
 // +-2^53 are refused), number of documents and of relevant documents.

@@ -1,12 +1,37 @@
 #include "wasmetrics/retrieval/rows.hpp"
 
+#include <array>
 #include <cmath>
 #include <vector>
 
+#include <xtensor/xindex_view.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xsort.hpp>
+#include <xtensor/xtensor.hpp>
+
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics::retrieval {
+
+namespace {
+
+// f(rows): the elements of `t` (any shape: one element per row) as a 1-D adaptor in t's own type
+// (xt::adapt, no copy). A static rank, unlike adapt_flat's: element access is cheaper and
+// xt::argwhere's indices are one-element arrays.
+template <class F>
+void visit_vector(const TensorView& t, F&& f) {
+  const auto n = static_cast<std::size_t>(t.numel());
+  dispatch_dtype(t.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    f(xt::adapt(t.as<T>(), n, xt::no_ownership(), std::array<std::size_t, 1>{n}));
+  });
+}
+
+}  // namespace
 
 RowSlots declare_rows(StateLayout& layout, const RowFormat& f) {
   RowSlots rows;
@@ -41,59 +66,66 @@ void rows_update(const RowFormat& f, const RowSlots& rows, State& s, std::span<c
 
   const std::size_t n = static_cast<std::size_t>(preds.numel());
   // Rows whose target equals ignore_index are dropped first (compared in the target's own type).
-  std::vector<std::uint32_t> keep;
-  keep.reserve(n);
-  visit_elements(target, [&](auto t) {
-    for (std::size_t i = 0; i < n; ++i)
-      if (!f.ignore_index || static_cast<double>(t[i]) != static_cast<double>(*f.ignore_index))
-        keep.push_back(static_cast<std::uint32_t>(i));
-  });
-  if (preds.ndim() == 0 || keep.empty())
+  std::vector<std::array<std::size_t, 1>> keep;  // xt::argwhere's indices of the kept rows
+  if (f.ignore_index)
+    visit_vector(target, [&](auto t) {
+      keep = xt::argwhere(xt::not_equal(xt::cast<double>(t), static_cast<double>(*f.ignore_index)));
+    });
+  const std::size_t kept = f.ignore_index ? keep.size() : n;
+  if (preds.ndim() == 0 || kept == 0)
     fail(m, ": `indexes`, `preds` and `target` must be non-empty and non-scalar tensors",
          preds.ndim() == 0 ? std::string(" (got 0-d tensors)")
          : n               ? " (every row's target equals ignore_index=" + std::to_string(*f.ignore_index) + ")"
                            : std::string(" (got 0 rows)"));
   if (!is_floating(preds.dtype)) fail(m, ": `preds` must be a tensor of floats, got ", dtype_name(preds.dtype));
+  // g(rows): the kept rows of `t` as a 1-D expression (an index view when ignore_index dropped some).
+  auto with_kept = [&](const TensorView& t, auto&& g) {
+    visit_vector(t, [&](auto x) {
+      if (f.ignore_index)
+        g(xt::index_view(x, keep));
+      else
+        g(x);
+    });
+  };
+  auto input_row = [&](std::size_t j) { return f.ignore_index ? keep[j][0] : j; };
 
   // Check everything before anything is appended: a rejected batch leaves `s` unchanged (it is a
   // fresh batch state anyway, but the checks read better grouped).
-  std::vector<float> p(keep.size());
-  visit_floats(m, "preds", preds, [&](auto v) {
-    for (std::size_t j = 0; j < keep.size(); ++j) {
-      float x = static_cast<float>(v[keep[j]]);
-      if (std::isnan(x)) fail(m, ": `preds` must not contain NaN (row ", keep[j], ")");
-      p[j] = x == 0.0f ? 0.0f : x;  // -0 and +0 tie, as torch compares them
-    }
-  });
-  visit_elements(target, [&](auto t) {
-    for (std::size_t j = 0; j < keep.size(); ++j) {
-      const double v = static_cast<double>(t[keep[j]]);
-      if (f.graded) {
-        if (!std::isfinite(v)) fail(m, ": `target` must be finite, got ", v, " at row ", keep[j]);
-      } else if (v != 0.0 && v != 1.0) {
+  xt::xtensor<float, 1> p;
+  with_kept(preds, [&](auto v) { p = xt::cast<float>(v); });
+  if (xt::any(xt::isnan(p)))
+    fail(m, ": `preds` must not contain NaN (row ", input_row(xt::argmax(xt::isnan(p))()), ")");
+  xt::noalias(p) = xt::where(xt::equal(p, 0.0f), 0.0f, p);  // -0 and +0 tie, as torch compares them
+  with_kept(target, [&](auto t) {
+    const auto v = xt::cast<double>(t);
+    if (f.graded) {
+      const auto bad = !xt::isfinite(v);
+      if (xt::any(bad)) {
+        const std::size_t j = xt::argmax(bad)();
+        fail(m, ": `target` must be finite, got ", v(j), " at row ", input_row(j));
+      }
+    } else {
+      const auto bad = xt::not_equal(v, 0.0) && xt::not_equal(v, 1.0);
+      if (xt::any(bad)) {
+        const std::size_t j = xt::argmax(bad)();
         fail(m, ": `target` must contain `binary` values (0 or 1", f.ignore_index ? " or ignore_index" : "", "), got ",
-             v, " at row ", keep[j]);
+             v(j), " at row ", input_row(j));
       }
     }
   });
-  rows.preds.append(s, p);
+  rows.preds.append(s, std::span<const float>(p.data(), p.size()));
   if (f.graded) {
-    std::vector<float> t(keep.size());
-    visit_elements(target, [&](auto v) {
-      for (std::size_t j = 0; j < keep.size(); ++j) t[j] = static_cast<float>(v[keep[j]]);
-    });
-    rows.graded_target.append(s, t);
+    xt::xtensor<float, 1> t;
+    with_kept(target, [&](auto v) { t = xt::cast<float>(v); });
+    rows.graded_target.append(s, std::span<const float>(t.data(), t.size()));
   } else {
-    std::vector<std::uint8_t> t(keep.size());
-    visit_elements(target, [&](auto v) {
-      for (std::size_t j = 0; j < keep.size(); ++j) t[j] = v[keep[j]] != 0 ? 1 : 0;
-    });
-    rows.binary_target.append(s, t);
+    xt::xtensor<std::uint8_t, 1> t;
+    with_kept(target, [&](auto v) { t = xt::cast<std::uint8_t>(xt::not_equal(v, 0)); });
+    rows.binary_target.append(s, std::span<const std::uint8_t>(t.data(), t.size()));
   }
-  std::vector<std::int64_t> ids(keep.size());
-  const std::int64_t* src = indexes.as<std::int64_t>();
-  for (std::size_t j = 0; j < keep.size(); ++j) ids[j] = src[keep[j]];
-  rows.indexes.append(s, ids);
+  xt::xtensor<std::int64_t, 1> ids;
+  with_kept(indexes, [&](auto v) { ids = xt::cast<std::int64_t>(v); });
+  rows.indexes.append(s, std::span<const std::int64_t>(ids.data(), ids.size()));
 }
 
 }  // namespace wasmetrics::retrieval

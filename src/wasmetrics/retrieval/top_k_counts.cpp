@@ -3,6 +3,9 @@
 // (TorchMetrics functional/retrieval/{precision,recall,fall_out,hit_rate,r_precision}.py).
 #include <algorithm>
 
+#include <xtensor/xmath.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/retrieval/retrieval_metric.hpp"
 
 namespace wasmetrics {
@@ -11,10 +14,8 @@ namespace {
 
 // How many of the first k rows (score descending) have target 1 (or 0 with `negatives`).
 double count_in_top(const QueryRows& q, std::size_t k, bool negatives = false) {
-  const std::size_t end = std::min(k, q.size());
-  double c = 0;
-  for (std::size_t i = 0; i < end; ++i) c += negatives ? 1.0 - q.target[i] : q.target[i];
-  return c;
+  const auto top = xt::view(q.target_x(), xt::range(0, std::min(k, q.size())));
+  return negatives ? run_sum(1.0 - top) : run_sum(top);
 }
 
 double total(const QueryRows& q, bool negatives = false) { return count_in_top(q, q.size(), negatives); }
@@ -34,7 +35,7 @@ class TopKCountMetric final : public RetrievalMetric {
     // Counts in the top k read the ranked rows only (all rows unless neg_inf_not_retrieved);
     // totals read every row.
     const std::size_t n = ranked(q);
-    const QueryRows top{q.id, q.scores.first(n), q.target.first(n)};
+    const QueryRows top = q.first(n);
     std::size_t k = top_k_ ? static_cast<std::size_t>(top_k_) : n;
     switch (kind_) {
       case CountKind::precision:

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xtensor.hpp>
+
 #include "wasmetrics/core/error.hpp"
 
 namespace wasmetrics::text {
@@ -29,14 +32,14 @@ Alignment align_tokens(std::span<const std::uint32_t> pred, std::span<const std:
 
   // Rows i = reference tokens consumed, columns j = prediction tokens consumed; two cost rows and
   // the step matrix.
-  std::vector<std::uint8_t> step((m + 1) * (n + 1));
+  xt::xtensor<std::uint8_t, 2> step = xt::empty<std::uint8_t>({m + 1, n + 1});
   std::vector<Cost> prev(n + 1), cur(n + 1);
   for (std::size_t j = 0; j <= n; ++j) {
     prev[j] = {static_cast<std::int32_t>(j), 0};
-    step[j] = kInsert;
+    step(0, j) = kInsert;
   }
   for (std::size_t i = 1; i <= m; ++i) {
-    std::uint8_t* row = step.data() + i * (n + 1);
+    std::uint8_t* row = &step(i, 0);  // the hot loop writes a row through a pointer
     cur[0] = {static_cast<std::int32_t>(i), 0};
     row[0] = kDelete;
     for (std::size_t j = 1; j <= n; ++j) {
@@ -57,7 +60,7 @@ Alignment align_tokens(std::span<const std::uint32_t> pred, std::span<const std:
   std::vector<EditOp> ops;
   ops.reserve(m + n);
   for (std::size_t i = m, j = n; i > 0 || j > 0;) {
-    const std::uint8_t s = step[i * (n + 1) + j];
+    const std::uint8_t s = step(i, j);
     if (s == kDiagonal) {
       ops.push_back(target[i - 1] == pred[j - 1] ? EditOp::equal : EditOp::substitute);
       --i, --j;

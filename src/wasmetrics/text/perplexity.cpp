@@ -3,8 +3,15 @@
 // `ignore_index`. State: the summed negative log probability and the token count (sums).
 #include <cmath>
 
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xsort.hpp>
+#include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>
+
 #include "wasmetrics/core/inputs.hpp"
 #include "wasmetrics/core/registry.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics {
 namespace {
@@ -31,26 +38,35 @@ class Perplexity final : public Metric {
     if (target.dtype != DType::int64)
       fail(name(), ": `target` must be an int64 tensor, got ", dtype_name(target.dtype));
     const std::int64_t vocab = preds.shape[2];
-    const std::int64_t tokens = target.numel();
-    const auto* labels = target.as<std::int64_t>();
+    const auto labels = adapt_flat<std::int64_t>(target);  // [N * T]
+    // The tokens that count (not ignore_index), and a clear error for the first that is no token.
+    const xt::xtensor<bool, 1> counted = has_ignore_ ? xt::xtensor<bool, 1>(xt::not_equal(labels, ignore_index_))
+                                                     : xt::xtensor<bool, 1>(xt::ones<bool>({labels.size()}));
+    const auto outside = counted && (labels < std::int64_t{0} || labels >= vocab);
+    if (xt::any(outside))
+      fail(name(), ": `target` holds ", labels(xt::argmax(outside)()), ", outside [0, ", vocab,
+           ") (vocab_size) and not ignore_index");
+    const auto V = static_cast<std::size_t>(vocab);
     double total = 0;
-    std::int64_t count = 0;
-    visit_floats(name(), "preds", preds, [&](auto logits) {
-      for (std::int64_t i = 0; i < tokens; ++i) {
-        std::int64_t label = labels[i];
-        if (has_ignore_ && label == ignore_index_) continue;
-        if (label < 0 || label >= vocab)
-          fail(name(), ": `target` holds ", label, ", outside [0, ", vocab, ") (vocab_size) and not ignore_index");
-        // -log softmax(row)[label] = logsumexp(row) - row[label], with the row's max taken out
-        auto row = logits.subspan(static_cast<std::size_t>(i * vocab), static_cast<std::size_t>(vocab));
+    const auto count = static_cast<std::int64_t>(xt::sum(xt::cast<std::int64_t>(counted))());
+    auto score = [&](const auto& logits) {  // [N * T, V]
+      for (std::size_t i = 0; i < counted.size(); ++i) {
+        if (!counted(i)) continue;
+        // -log softmax(row)[label] = logsumexp(row) - row[label], with the row's max taken out.
+        // A hand loop over the row's buffer: the same sums as xt::amax / xt::sum(xt::exp(...)) on
+        // xt::row measured 1.7x the CPU time (8 x 512 x 32,000 float32 logits).
+        const auto* row = logits.data() + i * V;
         double top = -INFINITY;
-        for (auto v : row) top = std::max(top, static_cast<double>(v));
+        for (std::size_t j = 0; j < V; ++j) top = std::max(top, static_cast<double>(row[j]));
         double sum = 0;
-        for (auto v : row) sum += std::exp(static_cast<double>(v) - top);
-        total += std::log(sum) + top - static_cast<double>(row[static_cast<std::size_t>(label)]);
-        ++count;
+        for (std::size_t j = 0; j < V; ++j) sum += std::exp(static_cast<double>(row[j]) - top);
+        total += std::log(sum) + top - static_cast<double>(row[static_cast<std::size_t>(labels(i))]);
       }
-    });
+    };
+    if (preds.dtype == DType::float32)
+      score(adapt_rows<float>(preds, V));
+    else
+      score(adapt_rows<double>(preds, V));
     total_log_probs_.value(s) += total;
     count_.value(s) += count;
   }

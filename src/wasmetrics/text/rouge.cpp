@@ -8,6 +8,9 @@
 // samples, and the sample count (exact merge; the result is their mean).
 #include <map>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xtensor.hpp>
+
 #include "wasmetrics/core/registry.hpp"
 #include "wasmetrics/core/utf8.hpp"
 #include "wasmetrics/kernels/edit_distance.hpp"
@@ -88,12 +91,11 @@ class Tokenizer {
 };
 
 // LCS table of target (rows) x pred (columns), as rouge.py's _lcs(..., return_full_table=True).
-std::vector<std::vector<std::int32_t>> lcs_table(std::span<const std::uint32_t> pred,
-                                                 std::span<const std::uint32_t> target) {
-  std::vector<std::vector<std::int32_t>> t(target.size() + 1, std::vector<std::int32_t>(pred.size() + 1, 0));
+xt::xtensor<std::int32_t, 2> lcs_table(std::span<const std::uint32_t> pred, std::span<const std::uint32_t> target) {
+  xt::xtensor<std::int32_t, 2> t = xt::zeros<std::int32_t>({target.size() + 1, pred.size() + 1});
   for (std::size_t i = 1; i <= target.size(); ++i)
     for (std::size_t j = 1; j <= pred.size(); ++j)
-      t[i][j] = target[i - 1] == pred[j - 1] ? t[i - 1][j - 1] + 1 : std::max(t[i - 1][j], t[i][j - 1]);
+      t(i, j) = target[i - 1] == pred[j - 1] ? t(i - 1, j - 1) + 1 : std::max(t(i - 1, j), t(i, j - 1));
   return t;
 }
 
@@ -122,7 +124,7 @@ Score rouge_lsum(const Tokens& pred, const Tokens& target) {
           in_union[j - 1] = true;
           --i;
           --j;
-        } else if (table[j][i - 1] > table[j - 1][i]) {
+        } else if (table(j, i - 1) > table(j - 1, i)) {
           --i;
         } else {
           --j;
