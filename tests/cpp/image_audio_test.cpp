@@ -120,6 +120,18 @@ TEST(ImageFilter, HalfWindowCropRoundsHalvesToEven) {
   EXPECT_EQ(image::half_window_crop(8), 4);
 }
 
+// x solves the symmetric Toeplitz system with first column r and right-hand side b.
+void expect_toeplitz_solution(const std::vector<double>& r, const std::vector<double>& b,
+                              const xt::xtensor<double, 1>& x, unsigned seed) {
+  const std::size_t n = b.size();
+  ASSERT_EQ(x.size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double row = 0;
+    for (std::size_t j = 0; j < n; ++j) row += r[i > j ? i - j : j - i] * x[j];
+    EXPECT_NEAR(row, b[i], 1e-9) << "seed " << seed << " row " << i;
+  }
+}
+
 TEST(AudioToeplitz, LevinsonAgreesWithTheDenseSystem) {
   for (unsigned seed : {1u, 2u, 3u}) {
     const std::size_t n = 12;
@@ -130,12 +142,7 @@ TEST(AudioToeplitz, LevinsonAgreesWithTheDenseSystem) {
       for (std::size_t i = 0; i + k < sig.size(); ++i) r[k] += sig[i] * sig[i + k];
     xt::xtensor<double, 1> x;
     ASSERT_TRUE(audio::solve_symmetric_toeplitz(xt::adapt(r), xt::adapt(b), x));
-    ASSERT_EQ(x.size(), n);
-    for (std::size_t i = 0; i < n; ++i) {
-      double row = 0;
-      for (std::size_t j = 0; j < n; ++j) row += r[i > j ? i - j : j - i] * x[j];
-      EXPECT_NEAR(row, b[i], 1e-9) << "seed " << seed << " row " << i;
-    }
+    expect_toeplitz_solution(r, b, x, seed);
   }
 }
 
@@ -148,12 +155,7 @@ TEST(AudioToeplitz, EliminationSolvesWhatLevinsonCannot) {
     xt::xtensor<double, 1> x;
     ASSERT_FALSE(audio::solve_symmetric_toeplitz(xt::adapt(r), xt::adapt(b), x));
     x = audio::solve_toeplitz_dense(xt::adapt(r), xt::adapt(b));
-    ASSERT_EQ(x.size(), n);
-    for (std::size_t i = 0; i < n; ++i) {
-      double row = 0;
-      for (std::size_t j = 0; j < n; ++j) row += r[i > j ? i - j : j - i] * x[j];
-      EXPECT_NEAR(row, b[i], 1e-9) << "seed " << seed << " row " << i;
-    }
+    expect_toeplitz_solution(r, b, x, seed);
   }
 }
 
