@@ -278,10 +278,12 @@ class KeptRowsMetric : public Metric {
 };
 
 // NaN entries replaced by `fill`: std::max / std::min with a NaN second argument kept the first.
-// (Used within one full expression: the result refers to `e`.)
+// (Used within one full expression: the result refers to `e`. `fill` is moved in so that the
+// expression holds its own copy: an lvalue scalar is held by reference, and this parameter dies
+// on return — ASan: stack-use-after-scope.)
 template <class E>
 auto skip_nan(const E& e, double fill) {
-  return xt::where(xt::isnan(e), fill, e);
+  return xt::where(xt::isnan(e), std::move(fill), e);
 }
 
 class DaviesBouldinScore final : public KeptRowsMetric {
