@@ -23,12 +23,6 @@ double eps_of(DType preds_dtype) {
 
 namespace {
 
-// A span as a 1-D xtensor expression (no copy).
-template <class T>
-auto adapt_span(std::span<const T> s) {
-  return xt::adapt(s.data(), s.size(), xt::no_ownership(), std::array<std::size_t, 1>{s.size()});
-}
-
 // The means to remove (zero with zero_mean false).
 template <class T>
 std::pair<double, double> means_of(std::span<const T> p, std::span<const T> t, bool zero_mean) {
@@ -174,8 +168,8 @@ Correlations fft_correlations(std::span<const double> t, std::span<const double>
   // cross-correlation as its imaginary part (what irfft gives for each, as TorchMetrics takes them).
   const auto n = static_cast<std::size_t>(n_fft);
   xt::xtensor<double, 1> re = xt::zeros<double>({n}), im = xt::zeros<double>({n});
-  xt::view(re, xt::range(0, t.size())) = adapt_span(t);
-  xt::view(im, xt::range(0, p.size())) = adapt_span(p);
+  xt::view(re, xt::range(0, t.size())) = adapt_1d(t);
+  xt::view(im, xt::range(0, p.size())) = adapt_1d(p);
   kernels::fft_forward_bit_reversed(re.data(), im.data(), n);
   const std::uint32_t* rev = kernels::bit_reversal_table(n);
   // position of frequency k is rev[k]; rev is its own inverse
@@ -207,7 +201,7 @@ namespace {
 template <class T>
 double sdr_of(std::span<const T> p, std::span<const T> t, const SdrParams& prm) {
   // float64 copies, centred and scaled to unit norm (the floor 1e-6 keeps a silent signal finite)
-  xt::xtensor<double, 1> pc = xt::cast<double>(adapt_span(p)), tc = xt::cast<double>(adapt_span(t));
+  xt::xtensor<double, 1> pc = xt::cast<double>(adapt_1d(p)), tc = xt::cast<double>(adapt_1d(t));
   if (prm.zero_mean) {
     pc -= xt::mean(pc)();
     tc -= xt::mean(tc)();

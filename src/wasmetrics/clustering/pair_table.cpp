@@ -66,13 +66,7 @@ Contingency read_contingency(const PairTable& t, const State& s) {
 namespace {
 
 // A count vector as a 1-D float64 expression over its buffer (no copy).
-auto as_doubles(const std::vector<std::int64_t>& v) {
-  return xt::cast<double>(xt::adapt(v.data(), v.size(), xt::no_ownership(), std::array<std::size_t, 1>{v.size()}));
-}
-
-auto as_tensor(const std::vector<std::int64_t>& v) {
-  return xt::adapt(v.data(), v.size(), xt::no_ownership(), std::array<std::size_t, 1>{v.size()});
-}
+auto as_doubles(const std::vector<std::int64_t>& v) { return xt::cast<double>(adapt_1d(v)); }
 
 }  // namespace
 
@@ -98,7 +92,7 @@ double mutual_info(const Contingency& c) {
 SquareSums square_sums(const Contingency& c) {
   // int64 sums: exact whatever the order.
   auto sum_sq = [](const std::vector<std::int64_t>& v) -> std::int64_t {
-    return v.empty() ? 0 : xt::sum(xt::square(as_tensor(v)))();
+    return v.empty() ? 0 : xt::sum(xt::square(adapt_1d(v)))();
   };
   return {sum_sq(c.cells), sum_sq(c.target_sizes), sum_sq(c.pred_sizes)};
 }

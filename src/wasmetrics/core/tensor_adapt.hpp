@@ -3,8 +3,10 @@
 // view's shape, row-major, read-only. Metrics handle tensors with xtensor's vocabulary on these
 // (views, xt::sum along an axis, broadcasting); kernels/ takes the raw pointer where a hot loop
 // needs it. Kept out of tensor.hpp so that only the files that use xtensor pay for its headers.
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <ranges>
 #include <vector>
 
 #include <xtensor/xadapt.hpp>
@@ -16,6 +18,19 @@ namespace wasmetrics {
 using XtShape = std::vector<std::size_t>;
 
 inline XtShape xt_shape_of(const Shape& s) { return XtShape(s.begin(), s.end()); }
+
+// Contiguous memory as a 1-D xtensor (xt::adapt, no copy; writable when T is not const). A
+// static rank, unlike adapt_flat's shape vector: making one allocates nothing, element access is
+// cheaper and xt::argwhere's indices are one-element arrays.
+template <class T>
+auto adapt_1d(T* data, std::size_t n) {
+  return xt::adapt(data, n, xt::no_ownership(), std::array<std::size_t, 1>{n});
+}
+// The same over a contiguous range held by the caller (std::vector, std::span, ...).
+template <std::ranges::contiguous_range R>
+auto adapt_1d(R& r) {
+  return adapt_1d(std::ranges::data(r), std::ranges::size(r));
+}
 
 // The elements of `t` (whose dtype must be T) as an N-D xtensor expression of t's shape.
 template <class T>

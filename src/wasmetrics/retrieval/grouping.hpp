@@ -16,20 +16,10 @@
 #include <xtensor/xtensor.hpp>
 
 #include "wasmetrics/core/state.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 #include "wasmetrics/retrieval/rows.hpp"
 
 namespace wasmetrics::retrieval {
-
-// Contiguous values as a read-only 1-D xtensor (xt::adapt, no copy; a static rank, so making one
-// per query allocates nothing).
-template <class T>
-auto adapt_run(std::span<const T> v) {
-  return xt::adapt(v.data(), v.size(), xt::no_ownership(), std::array<std::size_t, 1>{v.size()});
-}
-template <class T>
-auto adapt_run(const std::vector<T>& v) {
-  return adapt_run(std::span<const T>(v));
-}
 
 // The float64 sum of a 1-D expression over a query's rows (summed in order, as the hand loops it
 // replaced).
@@ -45,8 +35,8 @@ struct QueryRows {
   std::span<const float> scores;
   std::span<const float> target;  // 0/1, or graded relevance
   std::size_t size() const { return scores.size(); }
-  auto scores_x() const { return adapt_run(scores); }
-  auto target_x() const { return adapt_run(target); }
+  auto scores_x() const { return adapt_1d(scores); }
+  auto target_x() const { return adapt_1d(target); }
   // The first n rows (n <= size()).
   QueryRows first(std::size_t n) const { return {id, scores.first(n), target.first(n)}; }
 };

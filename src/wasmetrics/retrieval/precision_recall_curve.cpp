@@ -99,7 +99,7 @@ class PrecisionRecallCurveMetric final : public RetrievalMetric {
   Curves curves(const GroupedRows& g) const {
     Curves c;
     const std::size_t Q = g.queries();
-    c.max_k = max_k_ ? static_cast<std::size_t>(max_k_) : xt::amax(xt::diff(adapt_run(g.offsets)))();
+    c.max_k = max_k_ ? static_cast<std::size_t>(max_k_) : xt::amax(xt::diff(adapt_1d(g.offsets)))();
     // Which queries count (empty_target_action, in query order: 'error' throws at the first).
     c.kept = xt::zeros<bool>({Q});
     xt::xtensor<bool, 1> empty = xt::zeros<bool>({Q});

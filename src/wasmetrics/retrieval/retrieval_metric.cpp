@@ -247,15 +247,15 @@ Result RetrievalMetric::compute_state(const State& s) const {
 
 std::vector<std::pair<std::string, Result>> query_columns(const GroupedRows& g, const std::string& metric) {
   constexpr std::int64_t kExact = std::int64_t{1} << 53;
-  const auto ids = adapt_run(g.ids);
+  const auto ids = adapt_1d(g.ids);
   const auto beyond = ids > kExact || ids < -kExact;
   if (xt::any(beyond))
     fail(metric, ".perQuery: query id ", ids(xt::argmax(beyond)()),
          " is beyond +-2^53 and cannot be returned exactly as a number");
   // Per-query counts as differences of cumulative counts at the query boundaries (exact: integers).
-  const auto offsets = adapt_run(g.offsets);
+  const auto offsets = adapt_1d(g.offsets);
   const xt::xtensor<double, 1> positives =
-      xt::concatenate(xt::xtuple(xt::zeros<double>({1}), xt::cumsum(xt::cast<double>(adapt_run(g.target) > 0.0f))));
+      xt::concatenate(xt::xtuple(xt::zeros<double>({1}), xt::cumsum(xt::cast<double>(adapt_1d(g.target) > 0.0f))));
   const xt::xtensor<double, 1> at_bounds = xt::index_view(positives, offsets);
   return {{"indexes", Result(Tensor::vector(as_std_vector(xt::cast<double>(ids))))},
           {"documents", Result(Tensor::vector(as_std_vector(xt::cast<double>(xt::diff(offsets)))))},

@@ -27,7 +27,7 @@ void visit_vector(const TensorView& t, F&& f) {
   const auto n = static_cast<std::size_t>(t.numel());
   dispatch_dtype(t.dtype, [&](auto tag) {
     using T = decltype(tag);
-    f(xt::adapt(t.as<T>(), n, xt::no_ownership(), std::array<std::size_t, 1>{n}));
+    f(adapt_1d(t.as<T>(), n));
   });
 }
 

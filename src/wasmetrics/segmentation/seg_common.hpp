@@ -19,6 +19,7 @@
 
 #include "wasmetrics/core/options.hpp"
 #include "wasmetrics/core/tensor.hpp"
+#include "wasmetrics/core/tensor_adapt.hpp"
 
 namespace wasmetrics::segmentation {
 
@@ -56,7 +57,7 @@ using ClassVector = xt::xtensor<double, 1>;
 // A span of per-class values seen as a 1-D xtensor (no copy; writable when the span is).
 template <class T>
 auto adapt_classes(std::span<T> v) {
-  return xt::adapt(v.data(), v.size(), xt::no_ownership(), std::array<std::size_t, 1>{v.size()});
+  return adapt_1d(v);
 }
 
 // The counts of the included classes [first_class(), num_classes) of one sample (views, no copy).
