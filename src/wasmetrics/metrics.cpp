@@ -292,7 +292,7 @@ std::span<MetricSpec (*const)()> metric_spec_functions() {
   return table;
 }
 
-std::vector<MetricSpec> all_metric_specs() {
+WASMETRICS_COLD std::vector<MetricSpec> all_metric_specs() {
   std::vector<MetricSpec> out;
 #define WASMETRICS_ADD(id) out.push_back(id##_spec());
   WASMETRICS_METRICS(WASMETRICS_ADD)

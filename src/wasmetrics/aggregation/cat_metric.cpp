@@ -74,7 +74,7 @@ class CatMetric final : public Metric {
 
 }  // namespace
 
-MetricSpec cat_metric_spec() {
+WASMETRICS_COLD MetricSpec cat_metric_spec() {
   return {
       .name = "CatMetric",
       .family = "aggregation",

@@ -40,7 +40,7 @@ class ExtremumMetric final : public Metric {
 
 }  // namespace
 
-MetricSpec max_metric_spec() {
+WASMETRICS_COLD MetricSpec max_metric_spec() {
   return {
       .name = "MaxMetric",
       .family = "aggregation",
@@ -54,7 +54,7 @@ MetricSpec max_metric_spec() {
   };
 }
 
-MetricSpec min_metric_spec() {
+WASMETRICS_COLD MetricSpec min_metric_spec() {
   return {
       .name = "MinMetric",
       .family = "aggregation",

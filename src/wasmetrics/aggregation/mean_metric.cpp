@@ -31,7 +31,7 @@ class MeanMetric final : public Metric {
 
 }  // namespace
 
-MetricSpec mean_metric_spec() {
+WASMETRICS_COLD MetricSpec mean_metric_spec() {
   return {
       .name = "MeanMetric",
       .family = "aggregation",

@@ -75,7 +75,7 @@ OptionSpec window_option() {
 
 }  // namespace
 
-MetricSpec running_mean_spec() {
+WASMETRICS_COLD MetricSpec running_mean_spec() {
   return {
       .name = "RunningMean",
       .family = "aggregation",
@@ -91,7 +91,7 @@ MetricSpec running_mean_spec() {
   };
 }
 
-MetricSpec running_sum_spec() {
+WASMETRICS_COLD MetricSpec running_sum_spec() {
   return {
       .name = "RunningSum",
       .family = "aggregation",

@@ -25,7 +25,7 @@ class SumMetric final : public Metric {
 
 }  // namespace
 
-MetricSpec sum_metric_spec() {
+WASMETRICS_COLD MetricSpec sum_metric_spec() {
   return {
       .name = "SumMetric",
       .family = "aggregation",

@@ -343,7 +343,7 @@ class DawidSkene final : public Metric {
 
 }  // namespace
 
-MetricSpec cohen_kappa_matrix_spec() {
+WASMETRICS_COLD MetricSpec cohen_kappa_matrix_spec() {
   // Reference computation: raters 0 and 1 agree on every unit (kappa 1); rater 2 gives A = [0, 1, 1, 0]
   // against B = [0, 1, 0, 0] (kappa 1/2, see CohenKappaRaters).
   return {
@@ -366,7 +366,7 @@ MetricSpec cohen_kappa_matrix_spec() {
   };
 }
 
-MetricSpec majority_vote_spec() {
+WASMETRICS_COLD MetricSpec majority_vote_spec() {
   return {
       .name = "MajorityVote",
       .family = "agreement",
@@ -396,7 +396,7 @@ MetricSpec majority_vote_spec() {
   };
 }
 
-MetricSpec dawid_skene_spec() {
+WASMETRICS_COLD MetricSpec dawid_skene_spec() {
   // Reference computation (one EM round, no smoothing), ratings [[0,0,0], [1,1,1], [0,0,1], [1,1,0]]:
   // the start is the vote shares (1, 0), (0, 1), (2/3, 1/3), (1/3, 2/3); the M step gives p = (1/2, 1/2),
   // raters 0 and 1 π = [[5/6, 1/6], [1/6, 5/6]], rater 2 π = [[2/3, 1/3], [1/3, 2/3]]; the E step gives

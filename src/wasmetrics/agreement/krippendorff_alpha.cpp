@@ -274,7 +274,7 @@ class KrippendorffAlpha final : public Metric {
 
 }  // namespace
 
-MetricSpec krippendorff_alpha_spec() {
+WASMETRICS_COLD MetricSpec krippendorff_alpha_spec() {
   // Reference computation: 2 coders, units (0,0), (1,1), (0,1): o_00 = o_11 = 2, o_01 = o_10 = 1,
   // n_0 = n_1 = 3, n = 6; alpha = 1 - 5·2 / 18 = 4/9.
   return {

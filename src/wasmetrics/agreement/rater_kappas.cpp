@@ -143,7 +143,7 @@ Json two_rater_batches() {
 
 }  // namespace
 
-MetricSpec cohen_kappa_raters_spec() {
+WASMETRICS_COLD MetricSpec cohen_kappa_raters_spec() {
   return {
       .name = "CohenKappaRaters",
       .family = "agreement",
@@ -158,7 +158,7 @@ MetricSpec cohen_kappa_raters_spec() {
   };
 }
 
-MetricSpec scotts_pi_spec() {
+WASMETRICS_COLD MetricSpec scotts_pi_spec() {
   return {
       .name = "ScottsPi",
       .family = "agreement",
@@ -173,7 +173,7 @@ MetricSpec scotts_pi_spec() {
   };
 }
 
-MetricSpec fleiss_kappa_raters_spec() {
+WASMETRICS_COLD MetricSpec fleiss_kappa_raters_spec() {
   return {
       .name = "FleissKappaRaters",
       .family = "agreement",

@@ -145,7 +145,7 @@ class PermutationInvariantTraining final : public audio::MeanOfValues {
 
 }  // namespace
 
-MetricSpec permutation_invariant_training_spec() {
+WASMETRICS_COLD MetricSpec permutation_invariant_training_spec() {
   return {
       .name = "PermutationInvariantTraining",
       .family = "audio",

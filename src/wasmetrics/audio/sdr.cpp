@@ -39,7 +39,7 @@ class SignalDistortionRatio final : public audio::MeanOfValues {
 
 }  // namespace
 
-MetricSpec signal_distortion_ratio_spec() {
+WASMETRICS_COLD MetricSpec signal_distortion_ratio_spec() {
   return {
       .name = "SignalDistortionRatio",
       .family = "audio",

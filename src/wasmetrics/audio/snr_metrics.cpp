@@ -64,7 +64,7 @@ MetricExample docstring_example(double value, Json args = Json::object()) {
 
 }  // namespace
 
-MetricSpec signal_noise_ratio_spec() {
+WASMETRICS_COLD MetricSpec signal_noise_ratio_spec() {
   return {
       .name = "SignalNoiseRatio",
       .family = "audio",
@@ -83,7 +83,7 @@ MetricSpec signal_noise_ratio_spec() {
   };
 }
 
-MetricSpec scale_invariant_signal_noise_ratio_spec() {
+WASMETRICS_COLD MetricSpec scale_invariant_signal_noise_ratio_spec() {
   return {
       .name = "ScaleInvariantSignalNoiseRatio",
       .family = "audio",
@@ -102,7 +102,7 @@ MetricSpec scale_invariant_signal_noise_ratio_spec() {
   };
 }
 
-MetricSpec scale_invariant_signal_distortion_ratio_spec() {
+WASMETRICS_COLD MetricSpec scale_invariant_signal_distortion_ratio_spec() {
   return {
       .name = "ScaleInvariantSignalDistortionRatio",
       .family = "audio",
@@ -122,7 +122,7 @@ MetricSpec scale_invariant_signal_distortion_ratio_spec() {
   };
 }
 
-MetricSpec complex_scale_invariant_signal_noise_ratio_spec() {
+WASMETRICS_COLD MetricSpec complex_scale_invariant_signal_noise_ratio_spec() {
   return {
       .name = "ComplexScaleInvariantSignalNoiseRatio",
       .family = "audio",
@@ -161,7 +161,7 @@ MetricSpec complex_scale_invariant_signal_noise_ratio_spec() {
   };
 }
 
-MetricSpec source_aggregated_signal_distortion_ratio_spec() {
+WASMETRICS_COLD MetricSpec source_aggregated_signal_distortion_ratio_spec() {
   return {
       .name = "SourceAggregatedSignalDistortionRatio",
       .family = "audio",

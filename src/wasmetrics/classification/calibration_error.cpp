@@ -95,7 +95,8 @@ class CalibrationErrorMetric final : public Metric {
   StateSlot<double> count_, conf_sum_, acc_sum_;
 };
 
-MetricSpec calibration_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {
+WASMETRICS_COLD MetricSpec calibration_spec(std::string name, Task task, std::string doc,
+                                            std::vector<MetricExample> examples) {
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   opts.push_back(
@@ -128,7 +129,7 @@ MetricSpec calibration_spec(std::string name, Task task, std::string doc, std::v
 }  // namespace
 }  // namespace classification
 
-MetricSpec binary_calibration_error_spec() {
+WASMETRICS_COLD MetricSpec binary_calibration_error_spec() {
   return classification::calibration_spec("BinaryCalibrationError", classification::Task::binary,
                                           "Top-label calibration error (ECE / RMSCE / MCE) of binary probabilities.",
                                           examples_from_json(R"json([
@@ -137,7 +138,7 @@ MetricSpec binary_calibration_error_spec() {
         {"doc": "TorchMetrics 1.5.2 docstring: BinaryCalibrationError(n_bins=2, norm='max')", "args": {"n_bins": 2, "norm": "max"}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.3167]}, "atol": 5e-05}
       ])json"));
 }
-MetricSpec multiclass_calibration_error_spec() {
+WASMETRICS_COLD MetricSpec multiclass_calibration_error_spec() {
   return classification::calibration_spec(
       "MulticlassCalibrationError", classification::Task::multiclass,
       "Top-label calibration error (ECE / RMSCE / MCE) of multiclass probabilities.", examples_from_json(R"json([

@@ -174,7 +174,8 @@ OptionSpec eps_option() {
               "machine epsilon of the preds' dtype (float32: 1.1920929e-07)"};
 }
 
-MetricSpec loss_spec(std::string name, Task task, Loss loss, std::string doc, std::vector<MetricExample> examples) {
+WASMETRICS_COLD MetricSpec loss_spec(std::string name, Task task, Loss loss, std::string doc,
+                                     std::vector<MetricExample> examples) {
   std::vector<OptionSpec> opts;
   std::vector<InputSpec> inputs;
   switch (task) {
@@ -228,7 +229,7 @@ using classification::Task;
 
 // Examples: values computed in float64 from the float32 inputs as written (scikit-learn 1.2's
 // brier_score_loss / log_loss with sample_weight give the same).
-MetricSpec binary_brier_score_spec() {
+WASMETRICS_COLD MetricSpec binary_brier_score_spec() {
   return classification::loss_spec("BinaryBrierScore", Task::binary, Loss::brier,
                                    "Brier score: the (sample-weighted) mean of (p - t)².",
                                    {{.doc = "four rows, the last weighing 3",
@@ -237,7 +238,7 @@ MetricSpec binary_brier_score_spec() {
                                                               {"sample_weight", f32({4}, {1, 1, 1, 3})}}}),
                                      .expected = scalar(0.1550000075995924)}});
 }
-MetricSpec multiclass_brier_score_spec() {
+WASMETRICS_COLD MetricSpec multiclass_brier_score_spec() {
   return classification::loss_spec(
       "MulticlassBrierScore", Task::multiclass, Loss::brier,
       "Multiclass Brier score: the (sample-weighted) mean over rows of Σ_c (p_c - [t = c])².",
@@ -247,7 +248,7 @@ MetricSpec multiclass_brier_score_spec() {
             {{{"preds", f32({3, 3}, {0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4})}, {"target", i64({3}, {0, 1, 1})}}}),
         .expected = scalar(0.3133333332339925)}});
 }
-MetricSpec multilabel_brier_score_spec() {
+WASMETRICS_COLD MetricSpec multilabel_brier_score_spec() {
   return classification::loss_spec(
       "MultilabelBrierScore", Task::multilabel, Loss::brier,
       "Brier score per label (sample-weighted mean of (p - t)²), averaged over labels or one per label.",
@@ -256,7 +257,7 @@ MetricSpec multilabel_brier_score_spec() {
         .batches = Json::array({{{"preds", f32({2, 2}, {0.9, 0.2, 0.4, 0.6})}, {"target", i64({2, 2}, {1, 0, 0, 1})}}}),
         .expected = {{"shape", {2}}, {"data", {0.08500000476837188, 0.09999999105930357}}}}});
 }
-MetricSpec binary_log_loss_spec() {
+WASMETRICS_COLD MetricSpec binary_log_loss_spec() {
   return classification::loss_spec(
       "BinaryLogLoss", Task::binary, Loss::log_loss,
       "Log loss (binary cross-entropy) of probabilities clipped to [eps, 1 - eps], sample-weighted mean.",
@@ -266,7 +267,7 @@ MetricSpec binary_log_loss_spec() {
                                  {"sample_weight", f32({4}, {1, 2, 1, 0})}}}),
         .expected = scalar(0.26561830906433537)}});
 }
-MetricSpec multiclass_log_loss_spec() {
+WASMETRICS_COLD MetricSpec multiclass_log_loss_spec() {
   return classification::loss_spec(
       "MulticlassLogLoss", Task::multiclass, Loss::log_loss,
       "Multiclass log loss: -log of the true class's probability (clipped, rows renormalised), sample-weighted mean.",

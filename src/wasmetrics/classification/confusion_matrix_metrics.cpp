@@ -445,7 +445,7 @@ OptionSpec jaccard_zero_division_option() {
               "averages)"};
 }
 
-MetricSpec cm_spec(std::string name, Task task, CmKind kind, std::string doc) {
+WASMETRICS_COLD MetricSpec cm_spec(std::string name, Task task, CmKind kind, std::string doc) {
   auto examples = confusion_matrix_examples(name);
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
@@ -476,7 +476,7 @@ using classification::CmKind;
 using classification::Task;
 
 #define WASMETRICS_CM_SPEC(id, Name, task, kind, doc) \
-  MetricSpec id##_spec() { return classification::cm_spec(Name, task, kind, doc); }
+  WASMETRICS_COLD MetricSpec id##_spec() { return classification::cm_spec(Name, task, kind, doc); }
 
 WASMETRICS_CM_SPEC(binary_confusion_matrix, "BinaryConfusionMatrix", Task::binary, CmKind::confusion_matrix,
                    "2x2 confusion matrix [[tn, fp], [fn, tp]] (rows: target).")

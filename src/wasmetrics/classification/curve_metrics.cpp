@@ -384,7 +384,7 @@ std::string state_doc(Task task) {
   return "";
 }
 
-MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string doc) {
+WASMETRICS_COLD MetricSpec curve_spec(std::string name, Task task, CurveKind kind, std::string doc) {
   auto examples = curve_examples(name);
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
@@ -449,7 +449,7 @@ using classification::CurveKind;
 using classification::Task;
 
 #define WASMETRICS_CURVE_SPEC(id, Name, task, kind, doc) \
-  MetricSpec id##_spec() { return classification::curve_spec(Name, task, kind, doc); }
+  WASMETRICS_COLD MetricSpec id##_spec() { return classification::curve_spec(Name, task, kind, doc); }
 
 WASMETRICS_CURVE_SPEC(binary_precision_recall_curve, "BinaryPrecisionRecallCurve", Task::binary, CurveKind::prc,
                       "Precision-recall curve {precision, recall, thresholds} (thresholds ascending).")

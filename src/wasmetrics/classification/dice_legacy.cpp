@@ -461,7 +461,7 @@ void DiceMetric::update_state(State& s, std::span<const TensorView> in) const {
 }  // namespace
 }  // namespace classification
 
-MetricSpec dice_spec() {
+WASMETRICS_COLD MetricSpec dice_spec() {
   using classification::DiceMetric;
   return {
       .name = "Dice",

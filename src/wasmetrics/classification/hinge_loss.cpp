@@ -83,7 +83,8 @@ class HingeLossMetric final : public Metric {
   StateSlot<std::int64_t> total_;  // kept samples / rows
 };
 
-MetricSpec hinge_spec(std::string name, Task task, std::string doc, std::vector<MetricExample> examples) {
+WASMETRICS_COLD MetricSpec hinge_spec(std::string name, Task task, std::string doc,
+                                      std::vector<MetricExample> examples) {
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass) opts.push_back(num_classes_option());
   opts.push_back({.name = "squared",
@@ -113,7 +114,7 @@ MetricSpec hinge_spec(std::string name, Task task, std::string doc, std::vector<
 }  // namespace
 }  // namespace classification
 
-MetricSpec binary_hinge_loss_spec() {
+WASMETRICS_COLD MetricSpec binary_hinge_loss_spec() {
   return classification::hinge_spec("BinaryHingeLoss", classification::Task::binary,
                                     "Mean hinge loss max(0, 1 - y p) of binary probabilities (y = +1 / -1).",
                                     examples_from_json(R"json([
@@ -121,7 +122,7 @@ MetricSpec binary_hinge_loss_spec() {
         {"doc": "TorchMetrics 1.5.2 docstring: BinaryHingeLoss(squared=True)", "args": {"squared": true}, "batches": [{"preds": {"dtype": "float32", "shape": [5], "data": [0.25, 0.25, 0.55, 0.75, 0.75]}, "target": {"dtype": "int64", "shape": [5], "data": [0, 0, 1, 1, 1]}}], "expected": {"shape": [], "data": [0.6905]}, "atol": 5e-05}
       ])json"));
 }
-MetricSpec multiclass_hinge_loss_spec() {
+WASMETRICS_COLD MetricSpec multiclass_hinge_loss_spec() {
   return classification::hinge_spec("MulticlassHingeLoss", classification::Task::multiclass,
                                     "Mean hinge loss of multiclass probabilities (Crammer-Singer or one-vs-all).",
                                     examples_from_json(R"json([

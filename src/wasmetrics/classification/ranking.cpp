@@ -126,7 +126,8 @@ class RankingMetric final : public Metric {
   StateSlot<double> total_ = declare_state<double>("total", Reduction::sum, {});
 };
 
-MetricSpec ranking_spec(std::string name, RankKind kind, std::string doc, std::vector<MetricExample> examples) {
+WASMETRICS_COLD MetricSpec ranking_spec(std::string name, RankKind kind, std::string doc,
+                                        std::vector<MetricExample> examples) {
   return {
       .name = std::move(name),
       .family = "classification",
@@ -144,21 +145,21 @@ MetricSpec ranking_spec(std::string name, RankKind kind, std::string doc, std::v
 
 using classification::RankKind;
 
-MetricSpec multilabel_ranking_average_precision_spec() {
+WASMETRICS_COLD MetricSpec multilabel_ranking_average_precision_spec() {
   return classification::ranking_spec("MultilabelRankingAveragePrecision", RankKind::average_precision,
                                       "Label ranking average precision of multilabel scores (best 1).",
                                       examples_from_json(R"json([
         {"doc": "label ranking average precision of 3 samples", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [0.7777777778]}}
       ])json"));
 }
-MetricSpec multilabel_coverage_error_spec() {
+WASMETRICS_COLD MetricSpec multilabel_coverage_error_spec() {
   return classification::ranking_spec("MultilabelCoverageError", RankKind::coverage,
                                       "How many top-ranked labels are needed to cover every true label, on average.",
                                       examples_from_json(R"json([
         {"doc": "mean over samples of the worst rank of a true label", "args": {"num_labels": 3}, "batches": [{"preds": {"dtype": "float32", "shape": [3, 3], "data": [0.75, 0.05, 0.35, 0.45, 0.75, 0.05, 0.05, 0.55, 0.75]}, "target": {"dtype": "int64", "shape": [3, 3], "data": [1, 0, 1, 1, 0, 0, 1, 0, 1]}}], "expected": {"shape": [], "data": [2.3333333333]}}
       ])json"));
 }
-MetricSpec multilabel_ranking_loss_spec() {
+WASMETRICS_COLD MetricSpec multilabel_ranking_loss_spec() {
   return classification::ranking_spec(
       "MultilabelRankingLoss", RankKind::loss,
       "Fraction of (relevant, irrelevant) label pairs ranked the wrong way, per sample.", examples_from_json(R"json([

@@ -212,7 +212,7 @@ OptionSpec beta_option() {
           .doc = "weight of recall in the F-beta score (required, > 0)"};
 }
 
-MetricSpec stat_spec(std::string name, Task task, Score score, std::string doc) {
+WASMETRICS_COLD MetricSpec stat_spec(std::string name, Task task, Score score, std::string doc) {
   auto examples = stat_score_examples(name);
   std::vector<OptionSpec> opts;
   if (score == Score::fbeta) opts.push_back(beta_option());
@@ -241,7 +241,7 @@ MetricSpec stat_spec(std::string name, Task task, Score score, std::string doc) 
   };
 }
 
-MetricSpec exact_match_spec(std::string name, Task task, std::string doc) {
+WASMETRICS_COLD MetricSpec exact_match_spec(std::string name, Task task, std::string doc) {
   auto examples = stat_score_examples(name);
   std::vector<OptionSpec> opts;
   if (task == Task::multiclass)
@@ -272,7 +272,7 @@ using classification::Score;
 using classification::Task;
 
 #define WASMETRICS_STAT_SPEC(id, Name, task, score, doc) \
-  MetricSpec id##_spec() { return classification::stat_spec(Name, task, score, doc); }
+  WASMETRICS_COLD MetricSpec id##_spec() { return classification::stat_spec(Name, task, score, doc); }
 
 WASMETRICS_STAT_SPEC(binary_accuracy, "BinaryAccuracy", Task::binary, Score::accuracy,
                      "Accuracy (tp+tn)/all of binary predictions.")
@@ -332,12 +332,12 @@ WASMETRICS_STAT_SPEC(multilabel_stat_scores, "MultilabelStatScores", Task::multi
 
 #undef WASMETRICS_STAT_SPEC
 
-MetricSpec multiclass_exact_match_spec() {
+WASMETRICS_COLD MetricSpec multiclass_exact_match_spec() {
   return classification::exact_match_spec(
       "MulticlassExactMatch", Task::multiclass,
       "Fraction of samples whose every position is predicted right (subset accuracy).");
 }
-MetricSpec multilabel_exact_match_spec() {
+WASMETRICS_COLD MetricSpec multilabel_exact_match_spec() {
   return classification::exact_match_spec(
       "MultilabelExactMatch", Task::multilabel,
       "Fraction of samples whose every label is predicted right (subset accuracy).");

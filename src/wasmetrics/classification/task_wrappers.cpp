@@ -133,7 +133,8 @@ std::string join_quoted(const std::vector<std::string>& v) {
   return out;
 }
 
-MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<TaskVariant> variants, Json defaults) {
+WASMETRICS_COLD MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<TaskVariant> variants,
+                                             Json defaults) {
   std::vector<std::string> tasks;
   for (auto& v : variants) tasks.push_back(v.task);
   std::vector<OptionSpec> opts;
@@ -229,14 +230,15 @@ MetricSpec task_wrapper_spec(std::string name, std::string doc, std::vector<Task
   };
 }
 
-MetricSpec three(std::string name, std::string doc, MetricSpec b, MetricSpec mc, MetricSpec ml, Json defaults) {
+WASMETRICS_COLD MetricSpec three(std::string name, std::string doc, MetricSpec b, MetricSpec mc, MetricSpec ml,
+                                 Json defaults) {
   return task_wrapper_spec(std::move(name), std::move(doc),
                            {{"binary", std::move(b)}, {"multiclass", std::move(mc)}, {"multilabel", std::move(ml)}},
                            std::move(defaults));
 }
 
-MetricSpec two(std::string name, std::string doc, std::string t1, MetricSpec a, std::string t2, MetricSpec b,
-               Json defaults) {
+WASMETRICS_COLD MetricSpec two(std::string name, std::string doc, std::string t1, MetricSpec a, std::string t2,
+                               MetricSpec b, Json defaults) {
   return task_wrapper_spec(std::move(name), std::move(doc),
                            {{std::move(t1), std::move(a)}, {std::move(t2), std::move(b)}}, std::move(defaults));
 }
@@ -251,7 +253,7 @@ using classification::two;
 
 // TorchMetrics' wrapper defaults (classification/*.py __new__) where a variant's default differs.
 #define WASMETRICS_THREE(id, Name, stem, defaults, doc)                                     \
-  MetricSpec id##_spec() {                                                                  \
+  WASMETRICS_COLD MetricSpec id##_spec() {                                                  \
     return three(Name, std::string(doc) + classification::kTaskDoc, binary_##stem##_spec(), \
                  multiclass_##stem##_spec(), multilabel_##stem##_spec(), Json(defaults));   \
   }
@@ -294,20 +296,20 @@ WASMETRICS_THREE(sensitivity_at_specificity, "SensitivityAtSpecificity", sensiti
 
 #undef WASMETRICS_THREE
 
-MetricSpec exact_match_spec() {
+WASMETRICS_COLD MetricSpec exact_match_spec() {
   return two("ExactMatch", "Exact match (task wrapper). Set `task` to 'multiclass' or 'multilabel'.", "multiclass",
              multiclass_exact_match_spec(), "multilabel", multilabel_exact_match_spec(), Json::object());
 }
-MetricSpec cohen_kappa_spec() {
+WASMETRICS_COLD MetricSpec cohen_kappa_spec() {
   return two("CohenKappa", "Cohen's kappa (task wrapper). Set `task` to 'binary' or 'multiclass'.", "binary",
              binary_cohen_kappa_spec(), "multiclass", multiclass_cohen_kappa_spec(), Json::object());
 }
-MetricSpec calibration_error_spec() {
+WASMETRICS_COLD MetricSpec calibration_error_spec() {
   return two("CalibrationError", "Top-label calibration error (task wrapper). Set `task` to 'binary' or 'multiclass'.",
              "binary", binary_calibration_error_spec(), "multiclass", multiclass_calibration_error_spec(),
              Json::object());
 }
-MetricSpec hinge_loss_spec() {
+WASMETRICS_COLD MetricSpec hinge_loss_spec() {
   return two("HingeLoss", "Mean hinge loss (task wrapper). Set `task` to 'binary' or 'multiclass'.", "binary",
              binary_hinge_loss_spec(), "multiclass", multiclass_hinge_loss_spec(), Json::object());
 }

@@ -146,8 +146,8 @@ MetricExample docstring_example(Json args, double printed) {
           .atol = 5e-5};
 }
 
-MetricSpec extrinsic_spec(const char* name, const char* doc, Score score, std::vector<OptionSpec> options,
-                          std::vector<MetricExample> examples) {
+WASMETRICS_COLD MetricSpec extrinsic_spec(const char* name, const char* doc, Score score,
+                                          std::vector<OptionSpec> options, std::vector<MetricExample> examples) {
   return {
       .name = name,
       .family = "clustering",
@@ -164,30 +164,30 @@ MetricSpec extrinsic_spec(const char* name, const char* doc, Score score, std::v
 
 }  // namespace
 
-MetricSpec mutual_info_score_spec() {
+WASMETRICS_COLD MetricSpec mutual_info_score_spec() {
   return extrinsic_spec("MutualInfoScore", "Mutual information (nats) between two clusterings.", Score::mi, {},
                         {docstring_example(Json::object(), 0.5004)});
 }
 
-MetricSpec normalized_mutual_info_score_spec() {
+WASMETRICS_COLD MetricSpec normalized_mutual_info_score_spec() {
   return extrinsic_spec("NormalizedMutualInfoScore",
                         "Mutual information normalised by a mean of the two clusterings' entropies.", Score::nmi,
                         {average_method_option()}, {docstring_example({{"average_method", "arithmetic"}}, 0.4744)});
 }
 
-MetricSpec adjusted_mutual_info_score_spec() {
+WASMETRICS_COLD MetricSpec adjusted_mutual_info_score_spec() {
   return extrinsic_spec("AdjustedMutualInfoScore",
                         "Mutual information adjusted for chance (exact expected MI, fast for thousands of clusters).",
                         Score::ami, {average_method_option()},
                         {docstring_example({{"average_method", "arithmetic"}}, -0.25)});
 }
 
-MetricSpec rand_score_spec() {
+WASMETRICS_COLD MetricSpec rand_score_spec() {
   return extrinsic_spec("RandScore", "Rand index: the share of sample pairs on which two clusterings agree.",
                         Score::rand, {}, {docstring_example(Json::object(), 0.6)});
 }
 
-MetricSpec adjusted_rand_score_spec() {
+WASMETRICS_COLD MetricSpec adjusted_rand_score_spec() {
   return extrinsic_spec("AdjustedRandScore", "Rand index adjusted for chance.", Score::ari, {},
                         {{.doc = "TorchMetrics' docstring example: crossed clusterings",
                           .batches = Json::array({{{"preds", example_tensor("int64", {4}, {0, 0, 1, 1})},
@@ -196,7 +196,7 @@ MetricSpec adjusted_rand_score_spec() {
                           .atol = 5e-5}});
 }
 
-MetricSpec fowlkes_mallows_index_spec() {
+WASMETRICS_COLD MetricSpec fowlkes_mallows_index_spec() {
   return extrinsic_spec("FowlkesMallowsIndex",
                         "Fowlkes-Mallows index: geometric mean of pairwise precision and recall.", Score::fmi, {},
                         {{.doc = "TorchMetrics' docstring example",
@@ -206,17 +206,17 @@ MetricSpec fowlkes_mallows_index_spec() {
                           .atol = 5e-5}});
 }
 
-MetricSpec homogeneity_score_spec() {
+WASMETRICS_COLD MetricSpec homogeneity_score_spec() {
   return extrinsic_spec("HomogeneityScore", "Homogeneity: each predicted cluster holds members of one target class.",
                         Score::homogeneity, {}, {docstring_example(Json::object(), 0.4744)});
 }
 
-MetricSpec completeness_score_spec() {
+WASMETRICS_COLD MetricSpec completeness_score_spec() {
   return extrinsic_spec("CompletenessScore", "Completeness: each target class falls in one predicted cluster.",
                         Score::completeness, {}, {docstring_example(Json::object(), 0.4744)});
 }
 
-MetricSpec v_measure_score_spec() {
+WASMETRICS_COLD MetricSpec v_measure_score_spec() {
   return extrinsic_spec("VMeasureScore", "V-measure: weighted harmonic mean of homogeneity and completeness.",
                         Score::v_measure,
                         {{.name = "beta",

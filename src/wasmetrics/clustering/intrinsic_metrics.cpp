@@ -340,7 +340,7 @@ std::vector<InputSpec> intrinsic_inputs() {
 
 }  // namespace
 
-MetricSpec calinski_harabasz_score_spec() {
+WASMETRICS_COLD MetricSpec calinski_harabasz_score_spec() {
   // Reference computation: clusters {(0,0),(0,2)} and {(4,0),(4,2)}: means (0,1), (4,1), overall
   // (2,1); between = 2·4 + 2·4 = 16, within = 4·1 = 4; (16 / 1) / (4 / 2) = 8.
   return {
@@ -360,7 +360,7 @@ MetricSpec calinski_harabasz_score_spec() {
   };
 }
 
-MetricSpec davies_bouldin_score_spec() {
+WASMETRICS_COLD MetricSpec davies_bouldin_score_spec() {
   // Reference computation: the same points; intra distances 1 and 1, centroid distance 4: (1+1)/4.
   return {
       .name = "DaviesBouldinScore",
@@ -379,7 +379,7 @@ MetricSpec davies_bouldin_score_spec() {
   };
 }
 
-MetricSpec dunn_index_spec() {
+WASMETRICS_COLD MetricSpec dunn_index_spec() {
   return {
       .name = "DunnIndex",
       .family = "clustering",

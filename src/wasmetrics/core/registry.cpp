@@ -143,7 +143,7 @@ std::unique_ptr<Metric> create_metric(const std::string& name, const Json& optio
   return metric;
 }
 
-std::vector<MetricExample> examples_from_json(std::string_view json) {
+WASMETRICS_COLD std::vector<MetricExample> examples_from_json(std::string_view json) {
   if (t_skip_examples) return {};  // the lean registry (see build_specs)
   const Json parsed = Json::parse(json);
   if (!parsed.is_array()) throw std::runtime_error("examples: expected a JSON array");
@@ -185,7 +185,7 @@ Json options_json(const std::vector<OptionSpec>& specs) {
 }
 }  // namespace
 
-Json registry_json() {
+WASMETRICS_COLD Json registry_json() {
   Json metrics = Json::array();
   for (auto& s : metric_specs()) {
     Json inputs = Json::array();

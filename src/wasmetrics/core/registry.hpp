@@ -41,6 +41,16 @@ struct MetricExample {
   double atol = 1e-6, rtol = 1e-5;  // a docstring's printed value is rounded: give atol 5e-5 for 4 decimals
 };
 
+// On every function that builds a MetricSpec (and on the registry's JSON builders): they run once
+// per metric creation, or for listMetrics()/the docs, never in an update loop, yet were 22% of the
+// .wasm at -O3 (inlined string, vector and option construction with its unwinding paths). Compiled
+// for size they are about half as large (bench/README "Startup"), which every page load decodes.
+#if defined(__clang__)
+#define WASMETRICS_COLD __attribute__((cold, minsize))
+#else
+#define WASMETRICS_COLD __attribute__((cold))
+#endif
+
 // Examples written as JSON text, an array of {doc, args, batches, expected, atol?, rtol?} (what the
 // specs' `.examples` fields hold); throws std::runtime_error naming the bad entry.
 std::vector<MetricExample> examples_from_json(std::string_view json);

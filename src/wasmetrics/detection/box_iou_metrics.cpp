@@ -243,7 +243,8 @@ class BoxIouMetric final : public Metric {
   StateSlot<std::uint8_t> float32_flags_ = declare_state<std::uint8_t>("float32", Reduction::cat, {0});
 };
 
-MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info, std::vector<MetricExample> examples) {
+WASMETRICS_COLD MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info,
+                                        std::vector<MetricExample> examples) {
   const std::string key = info.key;
   return {
       .name = name,
@@ -295,7 +296,7 @@ MetricSpec box_iou_spec(const char* name, const char* doc, KindInfo info, std::v
 
 }  // namespace
 
-MetricSpec intersection_over_union_spec() {
+WASMETRICS_COLD MetricSpec intersection_over_union_spec() {
   return box_iou_spec("IntersectionOverUnion",
                       "Mean IoU over all same-label (pred, target) box pairs of all images (TorchMetrics' averaging).",
                       {IouKind::iou, "iou", -1.0}, examples_from_json(R"json([
@@ -304,7 +305,7 @@ MetricSpec intersection_over_union_spec() {
       ])json"));
 }
 
-MetricSpec generalized_intersection_over_union_spec() {
+WASMETRICS_COLD MetricSpec generalized_intersection_over_union_spec() {
   return box_iou_spec("GeneralizedIntersectionOverUnion",
                       "Mean generalized IoU over all same-label (pred, target) box pairs of all images.",
                       {IouKind::giou, "giou", -1.0}, examples_from_json(R"json([
@@ -312,7 +313,7 @@ MetricSpec generalized_intersection_over_union_spec() {
       ])json"));
 }
 
-MetricSpec distance_intersection_over_union_spec() {
+WASMETRICS_COLD MetricSpec distance_intersection_over_union_spec() {
   return box_iou_spec("DistanceIntersectionOverUnion",
                       "Mean distance IoU over all same-label (pred, target) box pairs of all images.",
                       {IouKind::diou, "diou", -1.0}, examples_from_json(R"json([
@@ -320,7 +321,7 @@ MetricSpec distance_intersection_over_union_spec() {
       ])json"));
 }
 
-MetricSpec complete_intersection_over_union_spec() {
+WASMETRICS_COLD MetricSpec complete_intersection_over_union_spec() {
   return box_iou_spec("CompleteIntersectionOverUnion",
                       "Mean complete IoU over all same-label (pred, target) box pairs of all images.",
                       {IouKind::ciou, "ciou", -2.0}, examples_from_json(R"json([

@@ -282,7 +282,7 @@ const std::vector<InputSpec> kCocoInputs = {
 
 }  // namespace
 
-MetricSpec coco_segm_polygons_spec() {
+WASMETRICS_COLD MetricSpec coco_segm_polygons_spec() {
   return {
       .name = "COCOSegmPolygons",
       .family = "detection",
@@ -299,7 +299,7 @@ MetricSpec coco_segm_polygons_spec() {
   };
 }
 
-MetricSpec coco_keypoints_spec() {
+WASMETRICS_COLD MetricSpec coco_keypoints_spec() {
   return {
       .name = "COCOKeypoints",
       .family = "detection",
@@ -316,7 +316,7 @@ MetricSpec coco_keypoints_spec() {
   };
 }
 
-MetricSpec coco_matches_spec() {
+WASMETRICS_COLD MetricSpec coco_matches_spec() {
   return {
       .name = "COCOMatches",
       .family = "detection",

@@ -474,7 +474,7 @@ std::vector<MetricExample> mean_average_precision_examples() {
 
 }  // namespace
 
-MetricSpec mean_average_precision_spec() {
+WASMETRICS_COLD MetricSpec mean_average_precision_spec() {
   return {
       .name = "MeanAveragePrecision",
       .family = "detection",

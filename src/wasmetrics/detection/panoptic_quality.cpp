@@ -96,7 +96,7 @@ std::vector<OptionSpec> panoptic_category_options() {
 
 }  // namespace
 
-MetricSpec panoptic_quality_spec() {
+WASMETRICS_COLD MetricSpec panoptic_quality_spec() {
   auto options = panoptic_category_options();
   options.push_back({.name = "return_sq_and_rq",
                      .type = OptionType::boolean,
@@ -124,7 +124,7 @@ MetricSpec panoptic_quality_spec() {
   };
 }
 
-MetricSpec modified_panoptic_quality_spec() {
+WASMETRICS_COLD MetricSpec modified_panoptic_quality_spec() {
   return {
       .name = "ModifiedPanopticQuality",
       .family = "panoptic",

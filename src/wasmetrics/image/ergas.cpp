@@ -56,7 +56,7 @@ class ErrorRelativeGlobalDimensionlessSynthesis final : public Metric {
 
 }  // namespace
 
-MetricSpec error_relative_global_dimensionless_synthesis_spec() {
+WASMETRICS_COLD MetricSpec error_relative_global_dimensionless_synthesis_spec() {
   return {
       .name = "ErrorRelativeGlobalDimensionlessSynthesis",
       .family = "image",

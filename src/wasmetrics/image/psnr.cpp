@@ -248,7 +248,7 @@ class PeakSignalNoiseRatio final : public Metric, public SplitsBatches {
 
 }  // namespace
 
-MetricSpec peak_signal_noise_ratio_spec() {
+WASMETRICS_COLD MetricSpec peak_signal_noise_ratio_spec() {
   return {
       .name = "PeakSignalNoiseRatio",
       .family = "image",

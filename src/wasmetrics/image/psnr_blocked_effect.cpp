@@ -81,7 +81,7 @@ class PeakSignalNoiseRatioWithBlockedEffect final : public Metric {
 
 }  // namespace
 
-MetricSpec peak_signal_noise_ratio_with_blocked_effect_spec() {
+WASMETRICS_COLD MetricSpec peak_signal_noise_ratio_with_blocked_effect_spec() {
   return {
       .name = "PeakSignalNoiseRatioWithBlockedEffect",
       .family = "image",

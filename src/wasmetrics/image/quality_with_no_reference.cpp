@@ -50,7 +50,7 @@ class QualityWithNoReference final : public Metric {
 
 }  // namespace
 
-MetricSpec quality_with_no_reference_spec() {
+WASMETRICS_COLD MetricSpec quality_with_no_reference_spec() {
   std::vector<OptionSpec> options{
       {.name = "alpha",
        .type = OptionType::number,

@@ -110,7 +110,7 @@ class RelativeAverageSpectralError final : public Metric {
 
 }  // namespace
 
-MetricSpec relative_average_spectral_error_spec() {
+WASMETRICS_COLD MetricSpec relative_average_spectral_error_spec() {
   return {
       .name = "RelativeAverageSpectralError",
       .family = "image",

@@ -51,7 +51,7 @@ class RootMeanSquaredErrorUsingSlidingWindow final : public Metric {
 
 }  // namespace
 
-MetricSpec root_mean_squared_error_using_sliding_window_spec() {
+WASMETRICS_COLD MetricSpec root_mean_squared_error_using_sliding_window_spec() {
   return {
       .name = "RootMeanSquaredErrorUsingSlidingWindow",
       .family = "image",

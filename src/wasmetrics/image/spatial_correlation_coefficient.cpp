@@ -139,7 +139,7 @@ class SpatialCorrelationCoefficient final : public Metric {
 
 }  // namespace
 
-MetricSpec spatial_correlation_coefficient_spec() {
+WASMETRICS_COLD MetricSpec spatial_correlation_coefficient_spec() {
   return {
       .name = "SpatialCorrelationCoefficient",
       .family = "image",

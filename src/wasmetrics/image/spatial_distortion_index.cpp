@@ -41,7 +41,7 @@ class SpatialDistortionIndex final : public Metric {
 
 }  // namespace
 
-MetricSpec spatial_distortion_index_spec() {
+WASMETRICS_COLD MetricSpec spatial_distortion_index_spec() {
   return {
       .name = "SpatialDistortionIndex",
       .family = "image",

@@ -70,7 +70,7 @@ class SpectralAngleMapper final : public Metric {
 
 }  // namespace
 
-MetricSpec spectral_angle_mapper_spec() {
+WASMETRICS_COLD MetricSpec spectral_angle_mapper_spec() {
   return {
       .name = "SpectralAngleMapper",
       .family = "image",

@@ -45,7 +45,7 @@ class SpectralDistortionIndex final : public Metric {
 
 }  // namespace
 
-MetricSpec spectral_distortion_index_spec() {
+WASMETRICS_COLD MetricSpec spectral_distortion_index_spec() {
   return {
       .name = "SpectralDistortionIndex",
       .family = "image",

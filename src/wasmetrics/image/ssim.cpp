@@ -203,7 +203,7 @@ class MultiScaleStructuralSimilarityIndexMeasure final : public Metric {
 
 }  // namespace
 
-MetricSpec structural_similarity_index_measure_spec() {
+WASMETRICS_COLD MetricSpec structural_similarity_index_measure_spec() {
   auto options = image::ssim_window_options();
   options.push_back(image::reduction_option());
   options.push_back({.name = "return_full_image",
@@ -233,7 +233,7 @@ MetricSpec structural_similarity_index_measure_spec() {
   };
 }
 
-MetricSpec multi_scale_structural_similarity_index_measure_spec() {
+WASMETRICS_COLD MetricSpec multi_scale_structural_similarity_index_measure_spec() {
   auto options = image::ssim_window_options();
   options.push_back(image::reduction_option());
   options.push_back({.name = "betas",

@@ -74,7 +74,7 @@ class TotalVariation final : public Metric {
 
 }  // namespace
 
-MetricSpec total_variation_spec() {
+WASMETRICS_COLD MetricSpec total_variation_spec() {
   return {
       .name = "TotalVariation",
       .family = "image",

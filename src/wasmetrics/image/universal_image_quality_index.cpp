@@ -59,7 +59,7 @@ class UniversalImageQualityIndex final : public Metric {
 
 }  // namespace
 
-MetricSpec universal_image_quality_index_spec() {
+WASMETRICS_COLD MetricSpec universal_image_quality_index_spec() {
   return {
       .name = "UniversalImageQualityIndex",
       .family = "image",

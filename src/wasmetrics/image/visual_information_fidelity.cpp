@@ -97,7 +97,7 @@ class VisualInformationFidelity final : public Metric {
 
 }  // namespace
 
-MetricSpec visual_information_fidelity_spec() {
+WASMETRICS_COLD MetricSpec visual_information_fidelity_spec() {
   return {
       .name = "VisualInformationFidelity",
       .family = "image",

@@ -93,7 +93,8 @@ MetricExample perfect_association_example(const char* doc, Json args, double val
           .expected = example_scalar(value)};
 }
 
-MetricSpec association_spec(const char* name, const char* doc, Statistic stat, bool bias, MetricExample example) {
+WASMETRICS_COLD MetricSpec association_spec(const char* name, const char* doc, Statistic stat, bool bias,
+                                            MetricExample example) {
   return {
       .name = name,
       .family = "nominal",
@@ -107,7 +108,7 @@ MetricSpec association_spec(const char* name, const char* doc, Statistic stat, b
 
 }  // namespace
 
-MetricSpec cramers_v_spec() {
+WASMETRICS_COLD MetricSpec cramers_v_spec() {
   return association_spec("CramersV",
                           "Cramer's V association between two nominal labelings (optionally bias-corrected).",
                           Statistic::cramers_v, true,
@@ -115,7 +116,7 @@ MetricSpec cramers_v_spec() {
                                                       {{"num_classes", 3}, {"bias_correction", false}}, 1.0));
 }
 
-MetricSpec tschuprows_t_spec() {
+WASMETRICS_COLD MetricSpec tschuprows_t_spec() {
   return association_spec("TschuprowsT",
                           "Tschuprow's T association between two nominal labelings (optionally bias-corrected).",
                           Statistic::tschuprows_t, true,
@@ -123,7 +124,7 @@ MetricSpec tschuprows_t_spec() {
                                                       {{"num_classes", 3}, {"bias_correction", false}}, 1.0));
 }
 
-MetricSpec pearsons_contingency_coefficient_spec() {
+WASMETRICS_COLD MetricSpec pearsons_contingency_coefficient_spec() {
   return association_spec("PearsonsContingencyCoefficient",
                           "Pearson's contingency coefficient sqrt(phi2 / (1 + phi2)) of two labelings.",
                           Statistic::pearson, false,
@@ -131,7 +132,7 @@ MetricSpec pearsons_contingency_coefficient_spec() {
                                                       {{"num_classes", 3}}, 0.816496580927726));
 }
 
-MetricSpec theils_u_spec() {
+WASMETRICS_COLD MetricSpec theils_u_spec() {
   return association_spec("TheilsU", "Theil's uncertainty coefficient U(preds | target) of two nominal labelings.",
                           Statistic::theils_u, false,
                           perfect_association_example("relabelled classes: the target tells the preds fully, U = 1",

@@ -109,7 +109,7 @@ class FleissKappa final : public Metric {
 
 }  // namespace
 
-MetricSpec fleiss_kappa_spec() {
+WASMETRICS_COLD MetricSpec fleiss_kappa_spec() {
   // Reference computation: 2 units, 3 raters, 2 categories; unit 1 unanimous, unit 2 split 2/1.
   // P_1 = 1, P_2 = 1/3, p_bar = 2/3; p = (4/6, 2/6), pe = 5/9; kappa = (1/9) / (4/9 + 1e-5).
   return {

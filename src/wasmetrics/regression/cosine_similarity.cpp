@@ -73,7 +73,7 @@ class CosineSimilarity final : public Metric {
 
 }  // namespace
 
-MetricSpec cosine_similarity_spec() {
+WASMETRICS_COLD MetricSpec cosine_similarity_spec() {
   return {
       .name = "CosineSimilarity",
       .family = "regression",

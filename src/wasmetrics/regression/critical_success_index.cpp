@@ -98,7 +98,7 @@ class CriticalSuccessIndex final : public Metric {
 
 }  // namespace
 
-MetricSpec critical_success_index_spec() {
+WASMETRICS_COLD MetricSpec critical_success_index_spec() {
   return {
       .name = "CriticalSuccessIndex",
       .family = "regression",

@@ -62,7 +62,7 @@ class ExplainedVariance final : public Metric {
 
 }  // namespace
 
-MetricSpec explained_variance_spec() {
+WASMETRICS_COLD MetricSpec explained_variance_spec() {
   return {
       .name = "ExplainedVariance",
       .family = "regression",

@@ -199,7 +199,7 @@ class KendallRankCorrCoef final : public Metric {
 
 }  // namespace
 
-MetricSpec kendall_rank_corr_coef_spec() {
+WASMETRICS_COLD MetricSpec kendall_rank_corr_coef_spec() {
   return {
       .name = "KendallRankCorrCoef",
       .family = "regression",

@@ -78,7 +78,7 @@ class KLDivergence final : public Metric {
 
 }  // namespace
 
-MetricSpec kl_divergence_spec() {
+WASMETRICS_COLD MetricSpec kl_divergence_spec() {
   return {
       .name = "KLDivergence",
       .family = "regression",

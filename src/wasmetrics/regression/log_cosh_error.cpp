@@ -46,7 +46,7 @@ class LogCoshError final : public Metric {
 
 }  // namespace
 
-MetricSpec log_cosh_error_spec() {
+WASMETRICS_COLD MetricSpec log_cosh_error_spec() {
   return {
       .name = "LogCoshError",
       .family = "regression",

@@ -36,7 +36,7 @@ class MeanAbsoluteError final : public Metric {
 
 }  // namespace
 
-MetricSpec mean_absolute_error_spec() {
+WASMETRICS_COLD MetricSpec mean_absolute_error_spec() {
   return {
       .name = "MeanAbsoluteError",
       .family = "regression",

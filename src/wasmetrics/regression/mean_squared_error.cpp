@@ -40,7 +40,7 @@ class MeanSquaredError final : public Metric {
 
 }  // namespace
 
-MetricSpec mean_squared_error_spec() {
+WASMETRICS_COLD MetricSpec mean_squared_error_spec() {
   return {
       .name = "MeanSquaredError",
       .family = "regression",

@@ -36,7 +36,7 @@ class MeanSquaredLogError final : public Metric {
 
 }  // namespace
 
-MetricSpec mean_squared_log_error_spec() {
+WASMETRICS_COLD MetricSpec mean_squared_log_error_spec() {
   return {
       .name = "MeanSquaredLogError",
       .family = "regression",

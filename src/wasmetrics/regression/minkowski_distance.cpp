@@ -36,7 +36,7 @@ class MinkowskiDistance final : public Metric {
 
 }  // namespace
 
-MetricSpec minkowski_distance_spec() {
+WASMETRICS_COLD MetricSpec minkowski_distance_spec() {
   return {
       .name = "MinkowskiDistance",
       .family = "regression",

@@ -86,7 +86,7 @@ std::vector<InputSpec> correlation_inputs() {
 
 }  // namespace
 
-MetricSpec pearson_corr_coef_spec() {
+WASMETRICS_COLD MetricSpec pearson_corr_coef_spec() {
   return {
       .name = "PearsonCorrCoef",
       .family = "regression",
@@ -101,7 +101,7 @@ MetricSpec pearson_corr_coef_spec() {
   };
 }
 
-MetricSpec concordance_corr_coef_spec() {
+WASMETRICS_COLD MetricSpec concordance_corr_coef_spec() {
   return {
       .name = "ConcordanceCorrCoef",
       .family = "regression",

@@ -81,7 +81,7 @@ std::vector<InputSpec> inputs() {
 
 }  // namespace
 
-MetricSpec mean_absolute_percentage_error_spec() {
+WASMETRICS_COLD MetricSpec mean_absolute_percentage_error_spec() {
   return {
       .name = "MeanAbsolutePercentageError",
       .family = "regression",
@@ -95,7 +95,7 @@ MetricSpec mean_absolute_percentage_error_spec() {
   };
 }
 
-MetricSpec symmetric_mean_absolute_percentage_error_spec() {
+WASMETRICS_COLD MetricSpec symmetric_mean_absolute_percentage_error_spec() {
   return {
       .name = "SymmetricMeanAbsolutePercentageError",
       .family = "regression",
@@ -109,7 +109,7 @@ MetricSpec symmetric_mean_absolute_percentage_error_spec() {
   };
 }
 
-MetricSpec weighted_mean_absolute_percentage_error_spec() {
+WASMETRICS_COLD MetricSpec weighted_mean_absolute_percentage_error_spec() {
   return {
       .name = "WeightedMeanAbsolutePercentageError",
       .family = "regression",

@@ -77,7 +77,7 @@ class R2Score final : public Metric {
 
 }  // namespace
 
-MetricSpec r2_score_spec() {
+WASMETRICS_COLD MetricSpec r2_score_spec() {
   return {
       .name = "R2Score",
       .family = "regression",

@@ -52,7 +52,7 @@ class RelativeSquaredError final : public Metric {
 
 }  // namespace
 
-MetricSpec relative_squared_error_spec() {
+WASMETRICS_COLD MetricSpec relative_squared_error_spec() {
   return {
       .name = "RelativeSquaredError",
       .family = "regression",

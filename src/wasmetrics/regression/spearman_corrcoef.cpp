@@ -108,7 +108,7 @@ class SpearmanCorrCoef final : public Metric {
 
 }  // namespace
 
-MetricSpec spearman_corr_coef_spec() {
+WASMETRICS_COLD MetricSpec spearman_corr_coef_spec() {
   return {
       .name = "SpearmanCorrCoef",
       .family = "regression",

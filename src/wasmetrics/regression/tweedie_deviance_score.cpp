@@ -83,7 +83,7 @@ class TweedieDevianceScore final : public Metric {
 
 }  // namespace
 
-MetricSpec tweedie_deviance_score_spec() {
+WASMETRICS_COLD MetricSpec tweedie_deviance_score_spec() {
   return {
       .name = "TweedieDevianceScore",
       .family = "regression",

@@ -59,7 +59,7 @@ class RetrievalAUROC final : public RetrievalMetric {
 }  // namespace
 }  // namespace retrieval
 
-MetricSpec retrieval_auroc_spec() {
+WASMETRICS_COLD MetricSpec retrieval_auroc_spec() {
   using namespace retrieval;
   return {.name = "RetrievalAUROC",
           .family = "retrieval",

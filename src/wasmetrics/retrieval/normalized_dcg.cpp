@@ -59,7 +59,7 @@ class NormalizedDCG final : public RetrievalMetric {
 }  // namespace
 }  // namespace retrieval
 
-MetricSpec retrieval_normalized_dcg_spec() {
+WASMETRICS_COLD MetricSpec retrieval_normalized_dcg_spec() {
   using namespace retrieval;
   return {.name = "RetrievalNormalizedDCG",
           .family = "retrieval",

@@ -166,7 +166,8 @@ MetricExample curve_example(Json args, Json expected) {
           .atol = 5e-5};
 }
 
-MetricSpec curve_spec(std::string name, bool at_fixed_precision, std::string doc, MetricExample example) {
+WASMETRICS_COLD MetricSpec curve_spec(std::string name, bool at_fixed_precision, std::string doc,
+                                      MetricExample example) {
   std::vector<OptionSpec> opts;
   if (at_fixed_precision)
     opts.push_back({.name = "min_precision",
@@ -194,7 +195,7 @@ MetricSpec curve_spec(std::string name, bool at_fixed_precision, std::string doc
 }  // namespace
 }  // namespace retrieval
 
-MetricSpec retrieval_precision_recall_curve_spec() {
+WASMETRICS_COLD MetricSpec retrieval_precision_recall_curve_spec() {
   auto vec = [](std::vector<double> v) { return Json{{"shape", {v.size()}}, {"data", v}}; };
   return retrieval::curve_spec(
       "RetrievalPrecisionRecallCurve", false,
@@ -203,7 +204,7 @@ MetricSpec retrieval_precision_recall_curve_spec() {
                                                 {"recall", vec({0.5, 0.5, 1.0, 1.0})},
                                                 {"top_k", vec({1, 2, 3, 4})}}));
 }
-MetricSpec retrieval_recall_at_fixed_precision_spec() {
+WASMETRICS_COLD MetricSpec retrieval_recall_at_fixed_precision_spec() {
   return retrieval::curve_spec(
       "RetrievalRecallAtFixedPrecision", true,
       "The best aggregated recall@k among the k whose aggregated precision@k reaches min_precision: {recall, top_k}.",

@@ -59,7 +59,7 @@ class RankMetric final : public RetrievalMetric {
   double top_k_ = 0;  // 0 (or null): every document
 };
 
-MetricSpec rank_spec(std::string name, bool mrr, std::string doc, double expected) {
+WASMETRICS_COLD MetricSpec rank_spec(std::string name, bool mrr, std::string doc, double expected) {
   return {.name = std::move(name),
           .family = "retrieval",
           .doc = std::move(doc) + memory_doc(false),
@@ -78,13 +78,13 @@ MetricSpec rank_spec(std::string name, bool mrr, std::string doc, double expecte
 }  // namespace
 }  // namespace retrieval
 
-MetricSpec retrieval_map_spec() {
+WASMETRICS_COLD MetricSpec retrieval_map_spec() {
   return retrieval::rank_spec("RetrievalMAP", false,
                               "Mean average precision: per query, the mean precision at the rank of each relevant "
                               "document in the top k; aggregated over queries.",
                               0.7917);
 }
-MetricSpec retrieval_mrr_spec() {
+WASMETRICS_COLD MetricSpec retrieval_mrr_spec() {
   return retrieval::rank_spec("RetrievalMRR", true,
                               "Mean reciprocal rank: per query, 1 / the rank of the first relevant document in the "
                               "top k (0 if none); aggregated over queries.",

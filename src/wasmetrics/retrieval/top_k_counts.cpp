@@ -72,7 +72,7 @@ MetricExample docstring_example(Json args, double expected, bool hit_rate_target
           .atol = 5e-5};
 }
 
-MetricSpec count_spec(std::string name, CountKind kind, std::string doc, MetricExample example) {
+WASMETRICS_COLD MetricSpec count_spec(std::string name, CountKind kind, std::string doc, MetricExample example) {
   const bool negatives = kind == CountKind::fall_out;
   std::vector<OptionSpec> opts = {empty_target_action_option(negatives ? "pos" : "neg", negatives),
                                   ignore_index_option()};
@@ -95,29 +95,29 @@ MetricSpec count_spec(std::string name, CountKind kind, std::string doc, MetricE
 
 using retrieval::CountKind;
 
-MetricSpec retrieval_precision_spec() {
+WASMETRICS_COLD MetricSpec retrieval_precision_spec() {
   return retrieval::count_spec(
       "RetrievalPrecision", CountKind::precision,
       "Precision@k per query (relevant among the top k, divided by k), aggregated over queries.",
       retrieval::docstring_example({{"top_k", 2}}, 0.5));
 }
-MetricSpec retrieval_recall_spec() {
+WASMETRICS_COLD MetricSpec retrieval_recall_spec() {
   return retrieval::count_spec("RetrievalRecall", CountKind::recall,
                                "Recall@k per query (relevant among the top k, divided by all relevant), aggregated.",
                                retrieval::docstring_example({{"top_k", 2}}, 0.75));
 }
-MetricSpec retrieval_fall_out_spec() {
+WASMETRICS_COLD MetricSpec retrieval_fall_out_spec() {
   return retrieval::count_spec("RetrievalFallOut", CountKind::fall_out,
                                "Fall-out@k per query (non-relevant among the top k, divided by all non-relevant); a "
                                "query without a negative target is the empty one (default: counts 1).",
                                retrieval::docstring_example({{"top_k", 2}}, 0.5));
 }
-MetricSpec retrieval_hit_rate_spec() {
+WASMETRICS_COLD MetricSpec retrieval_hit_rate_spec() {
   return retrieval::count_spec("RetrievalHitRate", CountKind::hit_rate,
                                "Hit rate@k per query (1 if any relevant document is in the top k), aggregated.",
                                retrieval::docstring_example({{"top_k", 2}}, 0.5, true));
 }
-MetricSpec retrieval_r_precision_spec() {
+WASMETRICS_COLD MetricSpec retrieval_r_precision_spec() {
   return retrieval::count_spec(
       "RetrievalRPrecision", CountKind::r_precision,
       "R-precision per query (precision at R, R = the number of relevant documents), aggregated.",

@@ -136,7 +136,7 @@ class DiceScore final : public Metric {
 
 }  // namespace
 
-MetricSpec dice_score_spec() {
+WASMETRICS_COLD MetricSpec dice_score_spec() {
   return {
       .name = "DiceScore",
       .family = "segmentation",

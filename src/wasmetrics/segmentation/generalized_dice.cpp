@@ -94,7 +94,7 @@ class GeneralizedDiceScore final : public Metric {
 
 }  // namespace
 
-MetricSpec generalized_dice_score_spec() {
+WASMETRICS_COLD MetricSpec generalized_dice_score_spec() {
   return {
       .name = "GeneralizedDiceScore",
       .family = "segmentation",

@@ -235,7 +235,7 @@ class HausdorffDistance final : public Metric {
 
 }  // namespace
 
-MetricSpec hausdorff_distance_spec() {
+WASMETRICS_COLD MetricSpec hausdorff_distance_spec() {
   return {
       .name = "HausdorffDistance",
       .family = "segmentation",

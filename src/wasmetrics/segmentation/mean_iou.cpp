@@ -134,7 +134,7 @@ class MeanIoU final : public Metric {
 
 }  // namespace
 
-MetricSpec mean_iou_spec() {
+WASMETRICS_COLD MetricSpec mean_iou_spec() {
   return {
       .name = "MeanIoU",
       .family = "segmentation",

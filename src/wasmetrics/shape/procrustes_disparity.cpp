@@ -144,7 +144,7 @@ class ProcrustesDisparity final : public Metric {
 
 }  // namespace
 
-MetricSpec procrustes_disparity_spec() {
+WASMETRICS_COLD MetricSpec procrustes_disparity_spec() {
   return {
       .name = "ProcrustesDisparity",
       .family = "shape",

@@ -150,7 +150,7 @@ MetricExample docstring_example() {
 
 }  // namespace
 
-MetricSpec bleu_score_spec() {
+WASMETRICS_COLD MetricSpec bleu_score_spec() {
   return {
       .name = "BLEUScore",
       .family = "text",
@@ -165,7 +165,7 @@ MetricSpec bleu_score_spec() {
   };
 }
 
-MetricSpec sacre_bleu_score_spec() {
+WASMETRICS_COLD MetricSpec sacre_bleu_score_spec() {
   auto options = bleu_options();
   options.push_back(
       {.name = "tokenize",

@@ -154,7 +154,7 @@ class ChrF final : public Metric {
 
 }  // namespace
 
-MetricSpec chrf_score_spec() {
+WASMETRICS_COLD MetricSpec chrf_score_spec() {
   return {
       .name = "CHRFScore",
       .family = "text",

@@ -64,7 +64,7 @@ Json scalar_json(double v) { return {{"shape", Json::array()}, {"data", {v}}}; }
 
 }  // namespace
 
-MetricSpec edit_distance_spec() {
+WASMETRICS_COLD MetricSpec edit_distance_spec() {
   return {
       .name = "EditDistance",
       .family = "text",

@@ -213,7 +213,7 @@ QuerySpec alignment_query(bool chars) {
                        .doc = "their references, one per transcription"}}};
 }
 
-MetricSpec error_rate_spec(std::string name, std::string doc, Rate rate, double example) {
+WASMETRICS_COLD MetricSpec error_rate_spec(std::string name, std::string doc, Rate rate, double example) {
   return {
       .name = std::move(name),
       .family = "text",
@@ -231,24 +231,24 @@ MetricSpec error_rate_spec(std::string name, std::string doc, Rate rate, double 
 
 }  // namespace
 
-MetricSpec word_error_rate_spec() {
+WASMETRICS_COLD MetricSpec word_error_rate_spec() {
   return error_rate_spec(
       "WordErrorRate", "Word error rate: word-level edit distance over the number of reference words.", Rate::wer, 0.5);
 }
-MetricSpec char_error_rate_spec() {
+WASMETRICS_COLD MetricSpec char_error_rate_spec() {
   return error_rate_spec(
       "CharErrorRate", "Character error rate: code-point-level edit distance over the number of reference characters.",
       Rate::cer, 0.3415);
 }
-MetricSpec match_error_rate_spec() {
+WASMETRICS_COLD MetricSpec match_error_rate_spec() {
   return error_rate_spec("MatchErrorRate",
                          "Match error rate: word edit distance over max(reference, prediction) words.", Rate::mer,
                          0.4444);
 }
-MetricSpec word_info_lost_spec() {
+WASMETRICS_COLD MetricSpec word_info_lost_spec() {
   return error_rate_spec("WordInfoLost", "Word information lost: 1 - WordInfoPreserved.", Rate::wil, 0.6528);
 }
-MetricSpec word_info_preserved_spec() {
+WASMETRICS_COLD MetricSpec word_info_preserved_spec() {
   return error_rate_spec(
       "WordInfoPreserved",
       "Word information preserved: hits^2 / (reference words * predicted words), hits as TorchMetrics counts them.",

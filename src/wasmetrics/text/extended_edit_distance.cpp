@@ -179,7 +179,7 @@ class ExtendedEditDistance final : public Metric {
 
 }  // namespace
 
-MetricSpec extended_edit_distance_spec() {
+WASMETRICS_COLD MetricSpec extended_edit_distance_spec() {
   return {
       .name = "ExtendedEditDistance",
       .family = "text",

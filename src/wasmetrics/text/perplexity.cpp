@@ -84,7 +84,7 @@ class Perplexity final : public Metric {
 
 }  // namespace
 
-MetricSpec perplexity_spec() {
+WASMETRICS_COLD MetricSpec perplexity_spec() {
   return {
       .name = "Perplexity",
       .family = "text",

@@ -255,7 +255,7 @@ class Rouge final : public Metric {
 
 }  // namespace
 
-MetricSpec rouge_score_spec() {
+WASMETRICS_COLD MetricSpec rouge_score_spec() {
   return {
       .name = "ROUGEScore",
       .family = "text",

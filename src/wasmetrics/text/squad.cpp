@@ -151,7 +151,7 @@ class Squad final : public Metric {
 
 }  // namespace
 
-MetricSpec squad_spec() {
+WASMETRICS_COLD MetricSpec squad_spec() {
   return {
       .name = "SQuAD",
       .family = "text",

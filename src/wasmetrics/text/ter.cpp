@@ -406,7 +406,7 @@ class TranslationEditRate final : public Metric {
 
 }  // namespace
 
-MetricSpec translation_edit_rate_spec() {
+WASMETRICS_COLD MetricSpec translation_edit_rate_spec() {
   return {
       .name = "TranslationEditRate",
       .family = "text",
