@@ -40,6 +40,7 @@ const {
 // dist/bench.mjs: the package's code plus benchFloors (the PSNR bound's single read), not shipped
 const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/bench.mjs')).href);
 await lib.init({ simd: !args.plain });
+await lib.benchFloors.init(); // the PSNR bound's single read runs in the floors' own module
 const buildName = lib.simd() ? 'simd' : 'plain';
 
 // ---- data ---------------------------------------------------------------------------------------

@@ -33,10 +33,12 @@ if (!(SCALE > 0) || !(RUNS >= 1) || !['both', 'simd', 'plain'].includes(BUILD)) 
 }
 const JS_RUNS = Math.min(RUNS, 3); // the slow plain-JS sorts dominate the wall time otherwise
 
-// dist/bench.mjs: the package (dist/index.mjs's code) plus benchFloors; built beside it, not shipped.
+// dist/bench.mjs: the package (dist/index.mjs's code) plus benchFloors, whose WebAssembly module is
+// its own (bench/floors/): floor inputs are copies in that module's heap, made untimed (floorCopies).
 const lib = await import(pathToFileURL(join(repoRoot, 'npm/dist/bench.mjs')).href);
 const { init, createMetric, MetricCollection, allocInput, benchFloors, simd } = lib;
 await init({ simd: BUILD !== 'plain' });
+await benchFloors.init(); // the floors built like the package module just loaded
 const buildName = simd() ? 'simd' : 'plain';
 
 let sink = 0; // every contender's result lands here so no pass can be optimized away
@@ -93,6 +95,8 @@ function heapCopies(views, dtype, shapeOf) {
   });
 }
 const disposeAll = (...lists) => lists.flat().forEach((h) => h.dispose());
+/** The same bytes in the floors' heap (benchFloors), one per HeapInput. */
+const floorCopies = (heapList) => heapList.map((h) => benchFloors.copyOf(h));
 
 // One metric over all batches: create, update each, compute, dispose (all timed).
 function runMetric(name, options, batchInputs) {
@@ -279,7 +283,9 @@ function w1() {
   const pH = heapCopies(pB, 'float32', (v) => [v.length / L, L]);
   const tH = heapCopies(tB, 'uint8', (v) => [v.length / L, L]);
   const heapInputs = pH.map((p, b) => [p, tH[b]]);
-  const read = row(W, 'WASM read floor (SIMD sum of preds+target)', time(() => readFloor(pH, tH)).ms);
+  const [pF, tF] = [floorCopies(pH), floorCopies(tH)];
+  const read = row(W, 'WASM read floor (SIMD sum of preds+target)', time(() => readFloor(pF, tF)).ms);
+  disposeAll(pF, tF);
   const perLabel = Array.from({ length: L }, (_, l) => 0.3 + (0.4 * l) / (L - 1));
   const metrics = [
     ['MultilabelF1Score', { numLabels: L, average: 'macro' }, (c) => jsF1Macro(c)],
@@ -336,18 +342,20 @@ function w2() {
   const pH = heapCopies(pB, 'uint8', shape);
   const tH = heapCopies(tB, 'uint8', shape);
   const heapInputs = pH.map((p, b) => [p, tH[b]]);
+  const [pF, tF] = [floorCopies(pH), floorCopies(tH)];
   const scatter = row(
     W,
     'WASM simple scatter pass (no mask)',
     time(() => {
       let s = 0;
-      pH.forEach((p, b) => {
-        s += benchFloors.scatter(p, tH[b]);
+      pF.forEach((p, b) => {
+        s += benchFloors.scatter(p, tF[b]);
       });
       sink += s;
     }).ms,
   );
-  row(W, 'WASM read floor (SIMD sum)', time(() => readFloor(pH, tH)).ms);
+  row(W, 'WASM read floor (SIMD sum)', time(() => readFloor(pF, tF)).ms);
+  disposeAll(pF, tF);
   const metrics = [
     ['MulticlassConfusionMatrix', { numClasses: C, ignoreIndex: 255 }, (cm) => ({ data: cm })],
     ['MulticlassJaccardIndex', { numClasses: C, average: 'macro', ignoreIndex: 255 }, (cm) => jsJaccardMacro(cm, C)],
@@ -396,8 +404,8 @@ function w2() {
 
 // Floors of a ranking workload over `keys` float32 scores and uint8 labels already in the heap.
 function rankingFloors(W, scoresH, labelsH, scores, labels) {
-  const sortScores = allocInput('float32', [scores.length]);
-  const sortLabels = allocInput('uint8', [labels.length]);
+  const sortScores = benchFloors.alloc('float32', scores.length);
+  const sortLabels = benchFloors.alloc('uint8', labels.length);
   const sort = row(
     W,
     'WASM radix-sort floor (all keys, one sort)',
@@ -414,17 +422,19 @@ function rankingFloors(W, scoresH, labelsH, scores, labels) {
     ).ms,
   );
   disposeAll([sortScores, sortLabels]);
+  const [scoresF, labelsF] = [floorCopies(scoresH), floorCopies(labelsH)];
   const hist = row(
     W,
     'WASM 200-bin histogram pass',
     time(() => {
       let s = 0;
-      scoresH.forEach((h, b) => {
-        s += benchFloors.histogram(h, labelsH[b], 200);
+      scoresF.forEach((h, b) => {
+        s += benchFloors.histogram(h, labelsF[b], 200);
       });
       sink += s;
     }).ms,
   );
+  disposeAll(scoresF, labelsF);
   return { sort, hist };
 }
 
@@ -549,8 +559,10 @@ function w5() {
   const pH = heapCopies(pB, 'float32', (v) => [v.length]);
   const tH = heapCopies(tB, 'float32', (v) => [v.length]);
   const heapInputs = pH.map((p, b) => [p, tH[b]]);
-  const read = row(W, 'WASM read floor (SIMD sum of preds+target)', time(() => readFloor(pH, tH)).ms);
-  const copyRead = row(W, 'copy into the heap + WASM read', time(() => copyAndRead([pB, tB], [pH, tH])).ms);
+  const [pF, tF] = [floorCopies(pH), floorCopies(tH)];
+  const read = row(W, 'WASM read floor (SIMD sum of preds+target)', time(() => readFloor(pF, tF)).ms);
+  const copyRead = row(W, 'copy into the heap + WASM read', time(() => copyAndRead([pB, tB], [pF, tF])).ms);
+  disposeAll(pF, tF);
   const js = {
     MeanSquaredError: () => {
       let s = 0;

@@ -21,7 +21,6 @@
 #include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/registry_lean.hpp"
 #include "wasmetrics/detection/rle_api.hpp"
-#include "wasmetrics/kernels/bench_floors.hpp"
 
 using emscripten::val;
 using namespace wasmetrics;
@@ -446,28 +445,4 @@ EMSCRIPTEN_BINDINGS(wasmetrics) {
   emscripten::function("rleCall", &rle_call);
   emscripten::function("rleEncode", &rle_encode_call);
   emscripten::function("rleDecode", &rle_decode_call);
-
-  // bench/run.mjs floors (kernels/bench_floors.hpp): pointers into the heap, checksums back.
-  emscripten::function(
-      "benchReadFloor", +[](std::uintptr_t p, double n) {
-        return static_cast<double>(
-            kernels::read_floor_sum(reinterpret_cast<const std::uint8_t*>(p), static_cast<std::size_t>(n)));
-      });
-  emscripten::function(
-      "benchScatterFloor", +[](std::uintptr_t pred, std::uintptr_t target, double n) {
-        return static_cast<double>(kernels::scatter_floor(reinterpret_cast<const std::uint8_t*>(pred),
-                                                          reinterpret_cast<const std::uint8_t*>(target),
-                                                          static_cast<std::size_t>(n)));
-      });
-  emscripten::function(
-      "benchRadixSortFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n) {
-        return static_cast<double>(kernels::radix_sort_floor(
-            reinterpret_cast<float*>(scores), reinterpret_cast<std::uint8_t*>(labels), static_cast<std::size_t>(n)));
-      });
-  emscripten::function(
-      "benchHistogramFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n, int bins) {
-        return static_cast<double>(kernels::histogram_floor(reinterpret_cast<const float*>(scores),
-                                                            reinterpret_cast<const std::uint8_t*>(labels),
-                                                            static_cast<std::size_t>(n), bins));
-      });
 }

@@ -3,7 +3,7 @@
 # script (package, page, tests, benches, examples, build scripts); TypeScript declarations are
 # Prettier's only (ESLint here reads JavaScript). npm/dist and vendored code are never tracked.
 cpp_files() {
-  git ls-files 'src/*.cpp' 'src/*.hpp' 'src/*.h' 'bindings/*.cpp' 'tests/cpp/*.cpp' 'tests/cpp/*.hpp' 'fuzz/*.cpp' \
+  git ls-files 'src/*.cpp' 'src/*.hpp' 'src/*.h' 'bindings/*.cpp' 'bench/floors/*.cpp' 'bench/floors/*.hpp' 'tests/cpp/*.cpp' 'tests/cpp/*.hpp' 'fuzz/*.cpp' \
     | grep -v '^src/wasmetrics/text/unicode_tables.cpp$'
 }
 js_files() {

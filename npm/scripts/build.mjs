@@ -51,6 +51,8 @@ const DIST_FILES = [
   'index.browser.mjs',
   'worker.mjs',
   'bench.mjs',
+  'bench-floors-simd.wasm',
+  'bench-floors-plain.wasm',
   'index.d.ts',
   'index.d.cts',
   'wasmetrics-simd.wasm',
@@ -198,6 +200,9 @@ function readInputs({ simdDir, plainDir }) {
     simdWasm: join(simdDir, 'wasmetrics.wasm'),
     plainGlue: join(plainDir, 'wasmetrics.js'),
     plainWasm: join(plainDir, 'wasmetrics.wasm'),
+    // bench/run.mjs's floors (bench/floors/), for dist/bench.mjs only
+    simdFloorsGlue: join(simdDir, 'wasmetrics_bench_floors.js'),
+    plainFloorsGlue: join(plainDir, 'wasmetrics_bench_floors.js'),
   };
   const missing = Object.values(files).filter((f) => !existsSync(f));
   if (missing.length) {
@@ -216,12 +221,13 @@ function readInputs({ simdDir, plainDir }) {
 const UMD_TRAILER =
   /\nif \(typeof exports === 'object' && typeof module === 'object'\)\n\s+module\.exports = createWasmetricsModule;\nelse if \(typeof define === 'function' && define\['amd'\]\)\n\s+define\(\[\], function\(\) \{ return createWasmetricsModule; \}\);\nelse if \(typeof exports === 'object'\)\n\s+exports\["createWasmetricsModule"\] = createWasmetricsModule;\n?$/;
 
-function glueToEsm(glue, where) {
-  if (!/^\s*var createWasmetricsModule = /.test(glue))
-    fail(`${where}: not an Emscripten MODULARIZE glue exporting createWasmetricsModule`);
-  if (!UMD_TRAILER.test(glue))
+function glueToEsm(glue, where, name = 'createWasmetricsModule') {
+  if (!new RegExp(`^\\s*var ${name} = `).test(glue))
+    fail(`${where}: not an Emscripten MODULARIZE glue exporting ${name}`);
+  const trailer = new RegExp(UMD_TRAILER.source.replaceAll('createWasmetricsModule', name));
+  if (!trailer.test(glue))
     fail(`${where}: the glue's UMD trailer was not found (Emscripten output changed?); update glueToEsm()`);
-  return `${glue.replace(UMD_TRAILER, '\n')}export default createWasmetricsModule;\n`;
+  return `${glue.replace(trailer, '\n')}export default ${name};\n`;
 }
 
 async function loadRegistry(tmp, glueEsm, wasm, label) {
@@ -1007,6 +1013,18 @@ async function main() {
           "import simd from 'wasmetrics:glue-simd';\nimport plain from 'wasmetrics:glue-plain';\n" +
           'export const glueFor = (useSimd) => (useSimd ? simd : plain);\n',
       };
+  // dist/bench.mjs's floors module (src/bench-floors.mjs): floorsGlueFor(useSimd) -> its factory
+  const floorsGlue = (which) =>
+    glueToEsm(
+      inputs[`${which}FloorsGlue`],
+      `build/wasm-${which}/wasmetrics_bench_floors.js`,
+      'createBenchFloorsModule',
+    );
+  modules['wasmetrics:bench-floors-glue-simd'] = floorsGlue('simd');
+  modules['wasmetrics:bench-floors-glue-plain'] = floorsGlue('plain');
+  modules['wasmetrics:bench-floors-glue'] =
+    "import simd from 'wasmetrics:bench-floors-glue-simd';\nimport plain from 'wasmetrics:bench-floors-glue-plain';\n" +
+    'export const floorsGlueFor = (useSimd) => (useSimd ? simd : plain);\n';
   modules['wasmetrics:metrics'] = generateMetricsModule(registry);
   // What a metric instance needs of its registry entry (src/metric.mjs, metricSpec), compact:
   // [inputs, options], each a space-separated list; an input is name[=kind][?] (kind when not a
@@ -1052,6 +1070,8 @@ async function main() {
   mkdirSync(distDir, { recursive: true });
   copyFileSync(join(args.simdDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-simd.wasm'));
   copyFileSync(join(args.plainDir, 'wasmetrics.wasm'), join(distDir, 'wasmetrics-plain.wasm'));
+  copyFileSync(join(args.simdDir, 'wasmetrics_bench_floors.wasm'), join(distDir, 'bench-floors-simd.wasm'));
+  copyFileSync(join(args.plainDir, 'wasmetrics_bench_floors.wasm'), join(distDir, 'bench-floors-plain.wasm'));
   // The declarations once, in index.d.cts: a CommonJS consumer's `require('wasmetrics')` needs
   // them there (under node16 resolution a .d.cts cannot re-export an ESM .d.ts), while an ESM
   // .d.ts may re-export a CommonJS one, so index.d.ts (the package is "type": "module") is one line.

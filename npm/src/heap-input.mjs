@@ -107,31 +107,3 @@ export function allocInput(dtype, shape) {
   }
   return new HeapInput(HEAP_INPUT_TOKEN, M, dtype, shape, length);
 }
-
-/**
- * The benchmark's floors (bench/run.mjs), not metrics: the least work over the same heap bytes.
- * Each takes HeapInputs and returns a checksum. radixSort sorts its inputs in place. Exported by
- * the internal entry src/bench.mjs (dist/bench.mjs, not shipped), never by the package.
- */
-export const benchFloors = Object.freeze({
-  readSum: (input) => getWasm('benchFloors').benchReadFloor(input.pointer('readSum'), input.byteLength),
-  scatter: (pred, target) =>
-    getWasm('benchFloors').benchScatterFloor(
-      pred.pointer('scatter'),
-      target.pointer('scatter'),
-      Math.min(pred.byteLength, target.byteLength),
-    ),
-  radixSort: (scores, labels) =>
-    getWasm('benchFloors').benchRadixSortFloor(
-      scores.pointer('radixSort'),
-      labels.pointer('radixSort'),
-      Math.min(scores.byteLength / 4, labels.byteLength),
-    ),
-  histogram: (scores, labels, bins) =>
-    getWasm('benchFloors').benchHistogramFloor(
-      scores.pointer('histogram'),
-      labels.pointer('histogram'),
-      Math.min(scores.byteLength / 4, labels.byteLength),
-      bins,
-    ),
-});

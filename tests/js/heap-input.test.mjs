@@ -1,5 +1,6 @@
 // Zero-copy inputs (allocInput / HeapInput): the same results as copied inputs, disposal errors,
 // and views re-acquired after memory growth. Expected values come from the copying path.
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -115,34 +116,51 @@ test('memory growth detaches an old view; re-acquiring .data sees the same conte
   for (const x of [preds, target, big, m, ref]) x.dispose();
 });
 
-test('benchFloors (the benchmark floors): the SIMD byte sum equals a JS sum (several blocks and a tail); scatter and histogram checksums', async () => {
+test('benchFloors (the benchmark floors, a module of their own): the SIMD byte sum equals a JS sum (several blocks and a tail); scatter and histogram checksums; nothing bench-only in the shipped .wasm', async () => {
   // the internal bench entry: the same code as index.mjs plus benchFloors (not in the package's API)
-  const {
-    benchFloors,
-    allocInput: benchAlloc,
-    init: benchInit,
-  } = await import(new URL('../../npm/dist/bench.mjs', import.meta.url).href);
+  const { benchFloors, init: benchInit } = await import(new URL('../../npm/dist/bench.mjs', import.meta.url).href);
   assert.equal((await importPackage()).benchFloors, undefined, 'benchFloors is in the public API');
-  await benchInit(); // its own bundle, so its own module instance: inputs allocated in that heap
+  assert.throws(() => benchFloors.alloc('uint8', 4), /benchFloors\.init/);
+  await benchInit();
+  await benchFloors.init(); // the floors' own module, built like the package's module in use
   const n = 3 * 65536 + 4099; // three full SIMD blocks of 4096 loads, a partial one, a scalar tail
-  const bytes = benchAlloc('uint8', [n]);
+  const bytes = benchFloors.alloc('uint8', n);
   fill(bytes.data, (i) => (i * 131 + 7) & 0xff);
   let sum = 0;
   for (const v of bytes.data) sum += v;
   assert.equal(benchFloors.readSum(bytes), sum);
+  // copyOf: the same bytes from a typed array
+  const again = benchFloors.copyOf(bytes.data.slice());
+  assert.equal(benchFloors.readSum(again), sum);
   // scatter: sum over cells of count * pred = sum of pred bytes
-  const target = benchAlloc('uint8', [n]);
+  const target = benchFloors.alloc('uint8', n);
   fill(target.data, (i) => i % 21);
   assert.equal(benchFloors.scatter(bytes, target), sum);
   // histogram over 11 bins of scores in [0, 1]: sum of count * (bin * 2 + label)
-  const scores = benchAlloc('float32', [1000]);
-  const labels = benchAlloc('uint8', [1000]);
+  const scores = benchFloors.alloc('float32', 1000);
+  const labels = benchFloors.alloc('uint8', 1000);
   fill(scores.data, (i) => (i % 100) / 99);
   fill(labels.data, (i) => i % 2);
   let check = 0;
   for (let i = 0; i < 1000; i++) check += Math.min(10, Math.trunc(scores.data[i] * 10)) * 2 + labels.data[i];
   assert.equal(benchFloors.histogram(scores, labels, 11), check);
-  for (const x of [bytes, target, scores, labels]) x.dispose();
+  // radixSort: descending, labels carried
+  fill(scores.data, (i) => ((i * 37) % 1000) / 999);
+  fill(labels.data, (i) => ((i * 37) % 1000) & 1);
+  benchFloors.radixSort(scores, labels);
+  const sorted = Array.from(scores.data);
+  assert.deepEqual(
+    sorted,
+    [...sorted].sort((a, b) => b - a),
+  );
+  assert.ok(Array.from(scores.data).every((v, i) => (Math.round(v * 999) & 1) === labels.data[i]));
+  for (const x of [bytes, again, target, scores, labels]) x.dispose();
+  // issue 18: the package's modules bind no bench function (Embind keeps each bound name as text)
+  for (const file of ['wasmetrics-simd.wasm', 'wasmetrics-plain.wasm']) {
+    const wasm = readFileSync(new URL(`../../npm/dist/${file}`, import.meta.url));
+    for (const name of ['benchReadFloor', 'benchScatterFloor', 'benchRadixSortFloor', 'benchHistogramFloor'])
+      assert.equal(wasm.includes(name), false, `${file} binds ${name}`);
+  }
 });
 
 test('passing allocInput().data kept across a heap growth names the input and says to pass the HeapInput', () => {

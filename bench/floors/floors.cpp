@@ -1,4 +1,4 @@
-#include "wasmetrics/kernels/bench_floors.hpp"
+#include "floors.hpp"
 
 #include <algorithm>
 #include <span>

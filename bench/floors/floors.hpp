@@ -1,7 +1,8 @@
 #pragma once
 // Floors for bench/run.mjs: the least work any metric over the same bytes must do (read them once,
 // scatter them once, radix-sort them, bin them once). Not metrics and not in the registry; they
-// return a checksum so the compiler cannot drop the pass.
+// return a checksum so the compiler cannot drop the pass. Built into a WebAssembly module of their
+// own (bindings.cpp, CMakeLists.txt's wasmetrics_bench_floors), never into the package's.
 #include <cstddef>
 #include <cstdint>
 
