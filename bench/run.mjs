@@ -396,9 +396,23 @@ function w2() {
       ),
     ).ms,
   );
-  disposeAll(pH16, tH16);
+  // its own floor: the simple scatter over the same uint16 maps (twice the uint8 maps' bytes)
+  const [pF16, tF16] = [floorCopies(pH16), floorCopies(tH16)];
+  const scatter16 = row(
+    W,
+    'WASM simple scatter pass, uint16 maps (no mask)',
+    time(() => {
+      let s = 0;
+      pF16.forEach((p, b) => {
+        s += benchFloors.scatter16(p, tF16[b]);
+      });
+      sink += s;
+    }).ms,
+  );
+  disposeAll(pH16, tH16, pF16, tF16);
   check(W, 'MulticlassConfusionMatrix uint16 maps', cm16.value, { data: jsConfusion(pB, tB, C, 255) });
   ratio(W, 'MulticlassConfusionMatrix uint16 maps: copy / scatter', cm16.ms / scatter, '<=', 1.5);
+  ratio(W, 'MulticlassConfusionMatrix uint16 maps: copy / uint16 scatter', cm16.ms / scatter16, '<=', 1.3);
   disposeAll(pH, tH);
 }
 

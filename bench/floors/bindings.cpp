@@ -26,6 +26,11 @@ EMSCRIPTEN_BINDINGS(wasmetrics_bench_floors) {
             scatter_floor(at<const std::uint8_t>(pred), at<const std::uint8_t>(target), static_cast<std::size_t>(n)));
       });
   emscripten::function(
+      "benchScatterFloorU16", +[](std::uintptr_t pred, std::uintptr_t target, double n) {
+        return static_cast<double>(scatter_floor_u16(at<const std::uint16_t>(pred), at<const std::uint16_t>(target),
+                                                     static_cast<std::size_t>(n)));
+      });
+  emscripten::function(
       "benchRadixSortFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n) {
         return static_cast<double>(
             radix_sort_floor(at<float>(scores), at<std::uint8_t>(labels), static_cast<std::size_t>(n)));

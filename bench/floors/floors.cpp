@@ -47,6 +47,14 @@ std::uint64_t scatter_floor(const std::uint8_t* pred, const std::uint8_t* target
   return check;
 }
 
+std::uint64_t scatter_floor_u16(const std::uint16_t* pred, const std::uint16_t* target, std::size_t n) {
+  std::vector<std::uint32_t> counts(256 * 256, 0);
+  for (std::size_t i = 0; i < n; ++i) ++counts[(target[i] & 0xffu) * 256u + (pred[i] & 0xffu)];
+  std::uint64_t check = 0;
+  for (std::size_t k = 0; k < counts.size(); ++k) check += counts[k] * (k & 0xff);
+  return check;
+}
+
 std::uint64_t radix_sort_floor(float* scores, std::uint8_t* labels, std::size_t n) {
   radix_sort_desc(std::span<float>(scores, n), std::span<std::uint8_t>(labels, n));
   return n ? labels[0] + labels[n - 1] : 0;

@@ -14,6 +14,9 @@ std::uint64_t read_floor_sum_scalar(const std::uint8_t* bytes, std::size_t n);
 
 // The simple confusion scatter: counts[target * 256 + pred] += 1, no mask, no checks.
 std::uint64_t scatter_floor(const std::uint8_t* pred, const std::uint8_t* target, std::size_t n);
+// The same scatter over uint16 label maps (twice the bytes): each label's low byte indexes the same
+// 256 x 256 table (the bench's maps hold labels below 256), no mask, no checks.
+std::uint64_t scatter_floor_u16(const std::uint16_t* pred, const std::uint16_t* target, std::size_t n);
 
 // Sorts float32 scores descending carrying a uint8 label (kernels::radix_sort_desc), in place.
 std::uint64_t radix_sort_floor(float* scores, std::uint8_t* labels, std::size_t n);

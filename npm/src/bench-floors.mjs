@@ -65,6 +65,9 @@ export const benchFloors = Object.freeze({
   readSum: (input) => need().benchReadFloor(input.pointer(), input.byteLength),
   scatter: (pred, target) =>
     need().benchScatterFloor(pred.pointer(), target.pointer(), Math.min(pred.byteLength, target.byteLength)),
+  /** uint16 label maps: the same scatter over twice the bytes. */
+  scatter16: (pred, target) =>
+    need().benchScatterFloorU16(pred.pointer(), target.pointer(), Math.min(pred.length, target.length)),
   /** Sorts its inputs in place. */
   radixSort: (scores, labels) =>
     need().benchRadixSortFloor(scores.pointer(), labels.pointer(), Math.min(scores.byteLength / 4, labels.byteLength)),

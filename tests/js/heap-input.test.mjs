@@ -136,6 +136,10 @@ test('benchFloors (the benchmark floors, a module of their own): the SIMD byte s
   const target = benchFloors.alloc('uint8', n);
   fill(target.data, (i) => i % 21);
   assert.equal(benchFloors.scatter(bytes, target), sum);
+  // the uint16 scatter: the same maps widened give the same checksum
+  const bytes16 = benchFloors.copyOf(Uint16Array.from(bytes.data));
+  const target16 = benchFloors.copyOf(Uint16Array.from(target.data));
+  assert.equal(benchFloors.scatter16(bytes16, target16), sum);
   // histogram over 11 bins of scores in [0, 1]: sum of count * (bin * 2 + label)
   const scores = benchFloors.alloc('float32', 1000);
   const labels = benchFloors.alloc('uint8', 1000);
@@ -154,7 +158,7 @@ test('benchFloors (the benchmark floors, a module of their own): the SIMD byte s
     [...sorted].sort((a, b) => b - a),
   );
   assert.ok(Array.from(scores.data).every((v, i) => (Math.round(v * 999) & 1) === labels.data[i]));
-  for (const x of [bytes, again, target, scores, labels]) x.dispose();
+  for (const x of [bytes, again, target, bytes16, target16, scores, labels]) x.dispose();
   // issue 18: the package's modules bind no bench function (Embind keeps each bound name as text)
   for (const file of ['wasmetrics-simd.wasm', 'wasmetrics-plain.wasm']) {
     const wasm = readFileSync(new URL(`../../npm/dist/${file}`, import.meta.url));
