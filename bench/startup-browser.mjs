@@ -148,7 +148,7 @@ const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 for (const [d, runs] of series.entries()) {
   const warmTotal = median(runs.warm.map((r) => r.total));
   const sizes = readdirSync(DISTS[d])
-    .filter((f) => f.endsWith('.wasm'))
+    .filter((f) => f.startsWith('wasmetrics-') && f.endsWith('.wasm')) // the package's, not the bench floors'
     .map((f) => {
       const bytes = readFileSync(join(DISTS[d], f));
       return `${f} ${kb(bytes.length)} (gzip ${kb(gzipSync(bytes).length)})`;

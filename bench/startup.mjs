@@ -67,7 +67,7 @@ DISTS.forEach((dist, d) => {
   const rs = runs[d];
   const out = Object.fromEntries(Object.keys(rs[0]).map((k) => [k, median(rs.map((r) => r[k]))]));
   const sizes = readdirSync(dist)
-    .filter((f) => f.endsWith('.wasm'))
+    .filter((f) => f.startsWith('wasmetrics-') && f.endsWith('.wasm')) // the package's, not the bench floors'
     .map((f) => {
       const bytes = readFileSync(join(dist, f));
       return `${f} ${kb(bytes.length)} (gzip ${kb(gzipSync(bytes).length)})`;
