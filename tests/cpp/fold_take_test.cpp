@@ -126,7 +126,9 @@ TEST(FoldTake, WeightedLayoutsMergeAsTheCopy) {
   }
 }
 
-Batch batch_at(const MetricSpec& spec, const MetricExample& ex, std::size_t i) { return read_batch(ex.batches[i], spec); }
+Batch batch_at(const MetricSpec& spec, const MetricExample& ex, std::size_t i) {
+  return read_batch(ex.batches[i], spec);
+}
 
 // forward() is update() with the copying fold: on every example, metrics updated (taking) and
 // forwarded (copying) hold the same state, blob and value after one pass, a second pass (forward

@@ -4,8 +4,8 @@
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/registry_lean.hpp"
-#include "wasmetrics/core/state_merge.hpp"
 #include "wasmetrics/core/state_blob.hpp"
+#include "wasmetrics/core/state_merge.hpp"
 
 namespace wasmetrics {
 
