@@ -88,6 +88,18 @@ TEST(FoldTake, TakesTheBuffersOfAnEmptyStateAndMergesAsTheCopy) {
   EXPECT_EQ(taken["rows"].shape, (Shape{3, 2}));
 }
 
+TEST(FoldTake, ABufferWithMuchSlackIsCopied) {
+  State copied = blank(), taken = blank();
+  State given = batch_of({1, 2, 3, 4}, {7, 8});
+  given["rows"].bytes.reserve(1024);  // as many appends leave it
+  const void* buffer = given["rows"].bytes.data();
+  merge_states(copied, given);
+  merge_states_taking(taken, given);
+  EXPECT_EQ(identical_states(taken, copied), "");
+  EXPECT_NE(taken["rows"].bytes.data(), buffer);
+  EXPECT_EQ(taken["rows"].bytes.capacity(), taken["rows"].bytes.size());
+}
+
 TEST(FoldTake, ARefusedMergeTakesNothing) {
   State into = blank();
   State bad = batch_of({1, 2, 3, 4}, {7, 8});

@@ -199,9 +199,12 @@ void merge_into(State& into, const State& from_given, State* takeable) {
   if (into.vars().size() != from.vars().size()) fail("cannot merge states: they declare different states");
   // what may be taken: the batch itself, or the copy the weighted layout converted it into
   State* take = !takeable ? nullptr : &from == &from_given ? takeable : &*converted;
+  // Only a nearly full buffer is taken: one grown by many appends may hold up to twice its rows,
+  // slack the state would keep (the copy is exact).
   auto taken = [&](const StateVar& a, std::size_t k) {
-    return take && a.reduction == Reduction::cat && take->vars()[k].reduction == Reduction::cat && a.shape[0] == 0 &&
-           a.bytes.empty();
+    if (!take || a.reduction != Reduction::cat || a.shape[0] != 0 || !a.bytes.empty()) return false;
+    const StateVar& b = take->vars()[k];
+    return b.reduction == Reduction::cat && b.bytes.capacity() - b.bytes.size() <= b.bytes.size() / 8;
   };
   // Every cat state gets its room before anything is appended: when the heap runs out (bad_alloc,
   // turned into a JS Error by the binding) no state is left longer than its siblings.
