@@ -69,7 +69,7 @@ struct CocoData {
 struct CocoEvalOutput {
   std::int64_t T = 0, R = 0, K = 0, A = 4, M = 0;
   // The maxDets kept in precision (and scores): all M, or only those the caller summarizes
-  // (coco_evaluate's ap_max_dets; the table is T x R x K x A doubles per maxDets, 2.6 MB at COCO's
+  // (coco_evaluate's ap_max_dets; the table is T x R x K x A doubles per maxDets, 2.5 MB at COCO's
   // defaults). precision_slot[m]: m's place among them, -1 when not kept.
   std::int64_t P = 0;
   std::vector<std::int64_t> precision_slot;  // [M]
