@@ -159,6 +159,60 @@ TEST(DetectionMerge, DisjointImagesMergeToTheSameResultAsOneInstance) {
   }
 }
 
+// compute() keeps the precision of the summarized maxDets only unless extended_summary asks for the
+// whole table: every value must be the one computed with the whole table, bit for bit.
+TEST(DetectionMeanAP, SummariesWithoutTheFullPrecisionTableAreTheExtendedOnes) {
+  std::vector<Image> images;
+  std::uint32_t seed = 12345;
+  auto next = [&seed](int n) {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<int>((seed >> 8) % static_cast<std::uint32_t>(n));
+  };
+  for (int i = 0; i < 24; ++i) {
+    Image im;
+    for (int g = next(6); g-- > 0;) {
+      const float x = static_cast<float>(next(400)), y = static_cast<float>(next(300));
+      const float w = static_cast<float>(4 + next(150)), h = static_cast<float>(4 + next(150));
+      im.target_boxes.insert(im.target_boxes.end(), {x, y, x + w, y + h});
+      im.target_labels.push_back(next(3));
+      for (int d = next(3); d-- > 0;) {  // jittered detections of it, sometimes of another class
+        const float dx = static_cast<float>(next(21) - 10), dy = static_cast<float>(next(21) - 10);
+        im.pred_boxes.insert(im.pred_boxes.end(), {x + dx, y + dy, x + w + dx, y + h - dy});
+        im.pred_scores.push_back(static_cast<float>(next(1000)) / 1000.0f);
+        im.pred_labels.push_back(next(5) == 0 ? next(3) : im.target_labels.back());
+      }
+    }
+    for (int c = next(4); c-- > 0;) {  // clutter
+      const float x = static_cast<float>(next(500)), y = static_cast<float>(next(400));
+      im.pred_boxes.insert(im.pred_boxes.end(), {x, y, x + 5 + static_cast<float>(next(60)), y + 30});
+      im.pred_scores.push_back(static_cast<float>(next(1000)) / 1000.0f);
+      im.pred_labels.push_back(next(3));
+    }
+    images.push_back(std::move(im));
+  }
+  Flat f = flatten(images);
+  for (const Json& options : {Json{{"class_metrics", true}}, Json{{"average", "micro"}, {"class_metrics", true}},
+                              Json{{"max_detection_thresholds", {1, 2, 5}}, {"class_metrics", true}},
+                              Json{{"max_detection_thresholds", {100, 10, 1}}}}) {
+    SCOPED_TRACE(options.dump());
+    Json extended_options = options;
+    extended_options["extended_summary"] = true;
+    auto summarized = create_metric("MeanAveragePrecision", options);
+    auto extended = create_metric("MeanAveragePrecision", extended_options);
+    summarized->update(f.map_views());
+    extended->update(f.map_views());
+    const Result& a = summarized->compute();
+    const Result& b = extended->compute();
+    ASSERT_EQ(a.kind, Result::Kind::dict);
+    EXPECT_GT(field(a, "map_50"), 0.1);
+    for (auto& [key, value] : a.fields) {
+      const Result* full = b.field(key);
+      ASSERT_NE(full, nullptr) << key;
+      EXPECT_TRUE(same_result(value, *full)) << key;
+    }
+  }
+}
+
 TEST(DetectionMeanAP, PerfectPredictionsScoreOne) {
   std::vector<Image> images = {
       {{10, 10, 20, 20, 100, 100, 160, 150, 0, 0, 200, 220},

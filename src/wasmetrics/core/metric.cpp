@@ -5,6 +5,7 @@
 #include "wasmetrics/core/error_code.hpp"
 #include "wasmetrics/core/registry_lean.hpp"
 #include "wasmetrics/core/state_blob.hpp"
+#include "wasmetrics/core/state_merge.hpp"
 
 namespace wasmetrics {
 
@@ -183,7 +184,12 @@ void Metric::update(std::span<const TensorView> inputs) {
     b.updates = 1;
     return b;
   });
-  fold(batch);
+  // fold(batch), taking the batch's cat buffers where the state has no rows yet (state_merge.hpp):
+  // the batch is dropped after this, so its rows need not be held twice
+  ensure_state();
+  merge_custom(*state_, batch);
+  merge_states_taking(*state_, batch);
+  cached_.reset();
 }
 
 const Result& Metric::compute() {

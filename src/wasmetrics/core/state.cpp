@@ -1,5 +1,6 @@
 #include "wasmetrics/core/state.hpp"
 
+#include "wasmetrics/core/state_merge.hpp"
 #include "wasmetrics/core/weighted_state.hpp"
 
 #include <algorithm>
@@ -191,18 +192,26 @@ const State* align_weighted_layouts(State& into, const State& from, std::optiona
   return &c;
 }
 
-}  // namespace
-
-void merge_states(State& into, const State& from_given) {
+// merge_states; `takeable` (null, or &from_given) may give up its cat buffers (merge_states_taking).
+void merge_into(State& into, const State& from_given, State* takeable) {
   std::optional<State> converted;
   const State& from = *align_weighted_layouts(into, from_given, converted);
   if (into.vars().size() != from.vars().size()) fail("cannot merge states: they declare different states");
+  // what may be taken: the batch itself, or the copy the weighted layout converted it into
+  State* take = !takeable ? nullptr : &from == &from_given ? takeable : &*converted;
+  // Only a nearly full buffer is taken: one grown by many appends may hold up to twice its rows,
+  // slack the state would keep (the copy is exact).
+  auto taken = [&](const StateVar& a, std::size_t k) {
+    if (!take || a.reduction != Reduction::cat || a.shape[0] != 0 || !a.bytes.empty()) return false;
+    const StateVar& b = take->vars()[k];
+    return b.reduction == Reduction::cat && b.bytes.capacity() - b.bytes.size() <= b.bytes.size() / 8;
+  };
   // Every cat state gets its room before anything is appended: when the heap runs out (bad_alloc,
   // turned into a JS Error by the binding) no state is left longer than its siblings.
   for (std::size_t k = 0; k < into.vars().size(); ++k) {
     StateVar& a = into.vars()[k];
     const StateVar& b = from.vars()[k];
-    if (a.reduction != Reduction::cat || b.reduction != Reduction::cat) continue;
+    if (a.reduction != Reduction::cat || b.reduction != Reduction::cat || taken(a, k)) continue;
     const std::size_t need = a.bytes.size() + b.bytes.size();
     if (need <= a.bytes.capacity()) continue;
     try {
@@ -222,6 +231,13 @@ void merge_states(State& into, const State& from_given) {
     if (a.reduction == Reduction::cat) {
       if (!std::equal(a.shape.begin() + 1, a.shape.end(), b.shape.begin() + 1, b.shape.end()))
         fail("cannot merge state '", a.name, "': rows of shape ", shape_str(a.shape), " and ", shape_str(b.shape));
+      if (taken(a, k)) {  // no rows yet: the same bytes as the append below, without a second copy
+        StateVar& b_own = take->vars()[k];
+        a.bytes.swap(b_own.bytes);
+        a.shape[0] = b_own.shape[0];
+        b_own.shape[0] = 0;
+        continue;
+      }
       a.bytes.insert(a.bytes.end(), b.bytes.begin(), b.bytes.end());
       a.shape[0] += b.shape[0];
       continue;
@@ -234,5 +250,11 @@ void merge_states(State& into, const State& from_given) {
   }
   into.updates += from.updates;
 }
+
+}  // namespace
+
+void merge_states(State& into, const State& from) { merge_into(into, from, nullptr); }
+
+void merge_states_taking(State& into, State& from) { merge_into(into, from, &from); }
 
 }  // namespace wasmetrics

@@ -1,5 +1,7 @@
 #include "wasmetrics/detection/coco_eval.hpp"
 
+#include "wasmetrics/core/error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -249,10 +251,12 @@ WASMETRICS_COCO_STEP void accumulate_category(const CategoryDets& cat, std::int6
   const double* score = cat.scores.data();
   std::stable_sort(s.order.begin(), s.order.end(),
                    [score](std::uint32_t x, std::uint32_t y) { return -score[x] < -score[y]; });
-  auto pidx = [&](std::int64_t t, std::int64_t r, std::int64_t a, std::int64_t m) {
-    return static_cast<std::size_t>((((t * R + r) * K + k) * A + a) * M + m);
+  const std::int64_t P = out.P;
+  auto pidx = [&](std::int64_t t, std::int64_t r, std::int64_t a, std::int64_t slot) {
+    return static_cast<std::size_t>((((t * R + r) * K + k) * A + a) * P + slot);
   };
   for (std::int64_t m = 0; m < M; ++m) {
+    const std::int64_t slot = out.precision_slot[static_cast<std::size_t>(m)];  // -1: only its recall
     const auto max_det = std::max<std::int64_t>(p.max_dets[static_cast<std::size_t>(m)], 0);
     s.sel.clear();
     for (auto o : s.order)
@@ -278,6 +282,7 @@ WASMETRICS_COCO_STEP void accumulate_category(const CategoryDets& cat, std::int6
           }
         }
         out.recall[static_cast<std::size_t>(((t * K + k) * A + a) * M + m)] = nd ? tp / static_cast<double>(npig) : 0.0;
+        if (slot < 0) continue;
         const std::size_t steps = s.step_pr.size();
         for (std::size_t j = steps; j-- > 1;)
           if (s.step_pr[j] > s.step_pr[j - 1]) s.step_pr[j - 1] = s.step_pr[j];
@@ -310,13 +315,13 @@ WASMETRICS_COCO_STEP void accumulate_category(const CategoryDets& cat, std::int6
           }
           if (!reached) {
             for (std::int64_t r2 = r; r2 < R; ++r2) {
-              out.precision[pidx(t, r2, a, m)] = 0.0;
-              if (with_scores) out.scores[pidx(t, r2, a, m)] = 0.0;
+              out.precision[pidx(t, r2, a, slot)] = 0.0;
+              if (with_scores) out.scores[pidx(t, r2, a, slot)] = 0.0;
             }
             break;
           }
-          out.precision[pidx(t, r, a, m)] = q;
-          if (with_scores) out.scores[pidx(t, r, a, m)] = ss;
+          out.precision[pidx(t, r, a, slot)] = q;
+          if (with_scores) out.scores[pidx(t, r, a, slot)] = ss;
         }
       }
     }
@@ -338,15 +343,21 @@ double coco_box_iou(const double* d, const double* g, bool crowd) {
 
 // COCOeval.evaluate() then accumulate(), category by category.
 CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& p,
-                             bool extended) {
+                             bool extended, const std::vector<std::int64_t>* ap_max_dets) {
   CocoEvalOutput out;
   out.T = static_cast<std::int64_t>(p.iou_thrs.size());
   out.R = static_cast<std::int64_t>(p.rec_thrs.size());
   out.K = static_cast<std::int64_t>(cat_ids.size());
   out.A = static_cast<std::int64_t>(p.area_ranges.size());
   out.M = static_cast<std::int64_t>(p.max_dets.size());
+  // precision only for the maxDets summarized (summarize_one refuses to read another)
+  for (std::int64_t md : p.max_dets) {
+    const bool kept =
+        extended || !ap_max_dets || std::find(ap_max_dets->begin(), ap_max_dets->end(), md) != ap_max_dets->end();
+    out.precision_slot.push_back(kept ? out.P++ : -1);
+  }
   const std::int64_t I = data.num_images, K = out.K;
-  const auto cells = static_cast<std::size_t>(out.T * out.R * K * out.A * out.M);
+  const auto cells = static_cast<std::size_t>(out.T * out.R * K * out.A * out.P);
   out.precision.assign(cells, -1.0);
   out.recall.assign(static_cast<std::size_t>(out.T * K * out.A * out.M), -1.0);
   if (extended) out.scores.assign(cells, -1.0);
@@ -400,8 +411,11 @@ double summarize_one(const CocoEvalOutput& ev, const CocoParams& p, bool ap, std
       for (std::int64_t k = 0; k < ev.K; ++k) {
         if (only_category && *only_category != k) continue;
         if (ap) {
+          const std::int64_t slot = ev.precision_slot[static_cast<std::size_t>(m)];
+          if (slot < 0) fail("internal: the precision of maxDets ", max_dets, " was not kept (coco_evaluate)");
           for (std::int64_t r = 0; r < ev.R; ++r) {
-            double v = ev.precision[static_cast<std::size_t>((((t * ev.R + r) * ev.K + k) * ev.A + area) * ev.M + m)];
+            double v =
+                ev.precision[static_cast<std::size_t>((((t * ev.R + r) * ev.K + k) * ev.A + area) * ev.P + slot)];
             if (v > -1) {
               sum += v;
               ++n;
@@ -421,6 +435,10 @@ double summarize_one(const CocoEvalOutput& ev, const CocoParams& p, bool ap, std
 }
 
 }  // namespace
+
+std::vector<std::int64_t> coco_summary_max_dets(const CocoParams& p) {
+  return {100, p.max_dets.size() > 2 ? p.max_dets[2] : 0};  // as coco_summarize reads them
+}
 
 std::array<double, 12> coco_summarize(const CocoEvalOutput& ev, const CocoParams& p,
                                       std::optional<std::int64_t> only_category) {

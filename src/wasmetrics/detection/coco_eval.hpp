@@ -68,9 +68,14 @@ struct CocoData {
 
 struct CocoEvalOutput {
   std::int64_t T = 0, R = 0, K = 0, A = 4, M = 0;
-  std::vector<double> precision;  // [T, R, K, A, M], -1 where there is nothing to evaluate
-  std::vector<double> recall;     // [T, K, A, M]
-  std::vector<double> scores;     // [T, R, K, A, M]; filled only when `extended` was asked
+  // The maxDets kept in precision (and scores): all M, or only those the caller summarizes
+  // (coco_evaluate's ap_max_dets; the table is T x R x K x A doubles per maxDets, 2.5 MB at COCO's
+  // defaults). precision_slot[m]: m's place among them, -1 when not kept.
+  std::int64_t P = 0;
+  std::vector<std::int64_t> precision_slot;  // [M]
+  std::vector<double> precision;             // [T, R, K, A, P], -1 where there is nothing to evaluate
+  std::vector<double> recall;                // [T, K, A, M]
+  std::vector<double> scores;                // [T, R, K, A, P]; filled only when `extended` was asked
   // COCOeval.ious in its order (image-major, then category): [D, G] row-major; empty = pycocotools' [].
   struct Ious {
     std::int64_t image, category, rows, cols;
@@ -101,9 +106,16 @@ double coco_box_iou(const double* dt, const double* gt, bool crowd);
 
 // evaluate() + accumulate(), one category at a time: the per-(image, category) matches of a category
 // live only while that category is accumulated, so the memory beyond `data` is the output tables
-// plus one category's detections. `extended`: also COCOeval.ious and the scores table.
+// plus one category's detections. `extended`: also COCOeval.ious and the scores table, and every
+// maxDets' precision. Otherwise `ap_max_dets`, when given, names the maxDets values whose precision
+// is kept (what the summaries read: coco_summary_max_dets, or the keypoint summary's max_det); the
+// other maxDets' cells are not filled (their recall is).
 CocoEvalOutput coco_evaluate(const CocoData& data, const std::vector<std::int64_t>& cat_ids, const CocoParams& params,
-                             bool extended);
+                             bool extended, const std::vector<std::int64_t>* ap_max_dets = nullptr);
+
+// The maxDets values whose precision coco_summarize reads: 100 (hard-coded, QUIRKS D1) and maxDets[2]
+// (0 when there are fewer).
+std::vector<std::int64_t> coco_summary_max_dets(const CocoParams& params);
 
 // COCOeval.summarize()'s 12 stats; `only_category` restricts to one category index (k), as
 // TorchMetrics' per-class loop (params.catIds = [c]) does.

@@ -202,8 +202,9 @@ class COCOSegmPolygons final : public CocoObjectMetric {
   Result compute_state(const State& s) const override {
     const auto prep = prepare(s);
     const auto params = detection::coco_detection_params();
-    const auto stats =
-        detection::coco_summarize(detection::coco_evaluate(prep.data, prep.cat_ids, params, false), params);
+    const auto ap_max_dets = detection::coco_summary_max_dets(params);
+    const auto stats = detection::coco_summarize(
+        detection::coco_evaluate(prep.data, prep.cat_ids, params, false, &ap_max_dets), params);
     return stats_result(stats.data(), stats.size());
   }
 };
@@ -216,8 +217,9 @@ class COCOKeypoints final : public CocoObjectMetric {
   Result compute_state(const State& s) const override {
     const auto prep = prepare(s);
     const auto params = detection::coco_keypoint_params();
-    const auto stats =
-        detection::coco_summarize_keypoints(detection::coco_evaluate(prep.data, prep.cat_ids, params, false), params);
+    const std::vector<std::int64_t> ap_max_dets{20};  // coco_summarize_keypoints' max_det
+    const auto stats = detection::coco_summarize_keypoints(
+        detection::coco_evaluate(prep.data, prep.cat_ids, params, false, &ap_max_dets), params, 20);
     return stats_result(stats.data(), stats.size());
   }
 };

@@ -223,7 +223,10 @@ class MeanAveragePrecision final : public Metric {
         put_stats(none);
     } else {
       detection::CocoData data = coco_data(s, micro_);
-      auto ev = detection::coco_evaluate(data, classes, params_, extended_);
+      // the summaries read the precision of these maxDets only (the rest is for extended_summary)
+      const std::vector<std::int64_t> ap_max_dets =
+          keypoints_ ? std::vector<std::int64_t>{mdt.back()} : detection::coco_summary_max_dets(params_);
+      auto ev = detection::coco_evaluate(data, classes, params_, extended_, &ap_max_dets);
       if (keypoints_)
         put_keypoint_stats(detection::coco_summarize_keypoints(ev, params_, mdt.back()));
       else
@@ -234,7 +237,7 @@ class MeanAveragePrecision final : public Metric {
         const detection::CocoEvalOutput* macro = &ev;
         detection::CocoEvalOutput macro_ev;
         if (micro_) {
-          macro_ev = detection::coco_evaluate(coco_data(s, false), classes, params_, false);
+          macro_ev = detection::coco_evaluate(coco_data(s, false), classes, params_, false, &ap_max_dets);
           macro = &macro_ev;
         }
         for (std::size_t k = 0; k < classes.size(); ++k) {
@@ -436,9 +439,9 @@ class MeanAveragePrecision final : public Metric {
       ious.emplace_back(std::move(key), Result(std::move(t)));
     }
     set_field(fields, "ious", Result::dict(std::move(ious)));
-    set_field(fields, "precision", squeeze_result(Tensor{ev.precision, {ev.T, ev.R, ev.K, ev.A, ev.M}}));
+    set_field(fields, "precision", squeeze_result(Tensor{ev.precision, {ev.T, ev.R, ev.K, ev.A, ev.P}}));
     set_field(fields, "recall", squeeze_result(Tensor{ev.recall, {ev.T, ev.K, ev.A, ev.M}}));
-    set_field(fields, "scores", squeeze_result(Tensor{ev.scores, {ev.T, ev.R, ev.K, ev.A, ev.M}}));
+    set_field(fields, "scores", squeeze_result(Tensor{ev.scores, {ev.T, ev.R, ev.K, ev.A, ev.P}}));
   }
 
   BoxFormat box_format_;
