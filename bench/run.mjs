@@ -114,6 +114,16 @@ function readFloor(...heapLists) {
   sink += s;
   return s;
 }
+/** Median ms of one floor pass `pass(pred, target)` over every batch's pair of floor inputs. */
+function pairFloorMs(pass, predFloors, targetFloors) {
+  return time(() => {
+    let s = 0;
+    predFloors.forEach((p, b) => {
+      s += pass(p, targetFloors[b]);
+    });
+    sink += s;
+  }).ms;
+}
 function copyAndRead(viewLists, heapLists) {
   let s = 0;
   viewLists.forEach((views, i) =>
@@ -343,17 +353,7 @@ function w2() {
   const tH = heapCopies(tB, 'uint8', shape);
   const heapInputs = pH.map((p, b) => [p, tH[b]]);
   const [pF, tF] = [floorCopies(pH), floorCopies(tH)];
-  const scatter = row(
-    W,
-    'WASM simple scatter pass (no mask)',
-    time(() => {
-      let s = 0;
-      pF.forEach((p, b) => {
-        s += benchFloors.scatter(p, tF[b]);
-      });
-      sink += s;
-    }).ms,
-  );
+  const scatter = row(W, 'WASM simple scatter pass (no mask)', pairFloorMs(benchFloors.scatter, pF, tF));
   row(W, 'WASM read floor (SIMD sum)', time(() => readFloor(pF, tF)).ms);
   disposeAll(pF, tF);
   const metrics = [
@@ -401,13 +401,7 @@ function w2() {
   const scatter16 = row(
     W,
     'WASM simple scatter pass, uint16 maps (no mask)',
-    time(() => {
-      let s = 0;
-      pF16.forEach((p, b) => {
-        s += benchFloors.scatter16(p, tF16[b]);
-      });
-      sink += s;
-    }).ms,
+    pairFloorMs(benchFloors.scatter16, pF16, tF16),
   );
   disposeAll(pH16, tH16, pF16, tF16);
   check(W, 'MulticlassConfusionMatrix uint16 maps', cm16.value, { data: jsConfusion(pB, tB, C, 255) });
@@ -440,13 +434,7 @@ function rankingFloors(W, scoresH, labelsH, scores, labels) {
   const hist = row(
     W,
     'WASM 200-bin histogram pass',
-    time(() => {
-      let s = 0;
-      scoresF.forEach((h, b) => {
-        s += benchFloors.histogram(h, labelsF[b], 200);
-      });
-      sink += s;
-    }).ms,
+    pairFloorMs((h, labels) => benchFloors.histogram(h, labels, 200), scoresF, labelsF),
   );
   disposeAll(scoresF, labelsF);
   return { sort, hist };
