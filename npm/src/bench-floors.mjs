@@ -6,19 +6,12 @@
 import { floorsGlueFor } from 'wasmetrics:bench-floors-glue';
 
 import { simd } from './loader.mjs';
+import { DTYPES } from './tensor.mjs';
 
 let M = null;
 const need = () => {
   if (!M) throw new Error('benchFloors: call `await benchFloors.init()` after init()');
   return M;
-};
-
-const ARRAYS = {
-  uint8: Uint8Array,
-  float32: Float32Array,
-  int32: Int32Array,
-  float64: Float64Array,
-  uint16: Uint16Array,
 };
 
 /** Bytes in the floors' heap: `data` is a fresh view each time (the heap may grow). */
@@ -54,7 +47,7 @@ export const benchFloors = Object.freeze({
     M = await floorsGlueFor(useSimd)({ wasmBinary });
   },
   /** `length` elements of `dtype` ('uint8', 'float32', ...) in the floors' heap. */
-  alloc: (dtype, length) => new FloorInput(ARRAYS[dtype], length),
+  alloc: (dtype, length) => new FloorInput(DTYPES[dtype].Array, length),
   /** A copy of a typed array's (or a HeapInput's) elements in the floors' heap. */
   copyOf(source) {
     const data = source.data ?? source;
