@@ -448,8 +448,8 @@ function w3() {
   const inputs = sB.map((s, b) => [s, tB[b]]);
   const sH = heapCopies(sB, 'float32', (v) => [v.length]);
   const tH = heapCopies(tB, 'uint8', (v) => [v.length]);
+  const heapInputs = sH.map((h, b) => [h, tH[b]]);
   const { sort, hist } = rankingFloors(W, sH, tH, scores, target);
-  disposeAll(sH, tH);
   const P = target.reduce((a, b) => a + b, 0);
   const N = target.length - P;
   const isPos = (i) => target[i] === 1;
@@ -459,6 +459,7 @@ function w3() {
     ['BinaryAveragePrecision', jsApFromCounts],
   ]) {
     const exact = time(() => runMetric(name, {}, inputs));
+    const exactZero = time(() => runMetric(name, {}, heapInputs));
     const exactJs = time(
       () => {
         const c = jsExactCurve(scores, isPos);
@@ -467,11 +468,15 @@ function w3() {
       { runs: JS_RUNS },
     );
     row(W, `${name} exact copy`, exact.ms);
+    row(W, `${name} exact zero-copy`, exactZero.ms);
     row(W, `${name} exact plain JS (index sort)`, exactJs.ms);
     check(W, `${name} exact`, exact.value, exactJs.value);
-    ratio(W, `${name} exact: copy / radix sort`, exact.ms / sort, '<=', 1.5);
+    check(W, `${name} exact zero-copy`, exactZero.value, exactJs.value);
+    ratio(W, `${name} exact: copy / radix sort`, exact.ms / sort, '<=', 1.3);
+    ratio(W, `${name} exact: zero-copy / radix sort`, exactZero.ms / sort, '<=', 1.3);
     ratio(W, `${name} exact: plain JS / copy`, exactJs.ms / exact.ms, '>=', 20);
     const binned = time(() => runMetric(name, { thresholds: 200 }, inputs));
+    const binnedZero = time(() => runMetric(name, { thresholds: 200 }, heapInputs));
     const binnedJs = time(
       () => {
         const c = withTotals(jsBinnedCounts(scores, isPos, th), P, N);
@@ -480,11 +485,14 @@ function w3() {
       { runs: JS_RUNS },
     );
     row(W, `${name} 200 thresholds copy`, binned.ms);
+    row(W, `${name} 200 thresholds zero-copy`, binnedZero.ms);
     row(W, `${name} 200 thresholds plain JS (binary search)`, binnedJs.ms);
     if (name === 'BinaryAUROC') check(W, `${name} 200 thresholds`, binned.value, binnedJs.value);
-    ratio(W, `${name} binned: copy / histogram`, binned.ms / hist, '<=', 2);
+    ratio(W, `${name} binned: copy / histogram`, binned.ms / hist, '<=', 1.5);
+    ratio(W, `${name} binned: zero-copy / histogram`, binnedZero.ms / hist, '<=', 1.5);
     ratio(W, `${name} binned: plain JS / copy`, binnedJs.ms / binned.ms, '>=', 2);
   }
+  disposeAll(sH, tH);
   exactCurveMemory(W);
 }
 
@@ -534,22 +542,35 @@ function w4() {
     }
     return s / C;
   };
+  const zpH = heapCopies(pB, 'float32', (v) => [v.length / C, C]);
+  const ztH = heapCopies(tB, 'int32', (v) => [v.length]);
+  const heapInputs = zpH.map((p, b) => [p, ztH[b]]);
   const exact = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro' }, inputs));
+  const exactZero = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro' }, heapInputs));
   const exactJs = time(() => jsMacro((col, isPos) => jsExactCurve(col, isPos)), { runs: JS_RUNS });
   row(W, 'MulticlassAUROC exact copy', exact.ms);
+  row(W, 'MulticlassAUROC exact zero-copy', exactZero.ms);
   row(W, 'MulticlassAUROC exact plain JS (index sort per class)', exactJs.ms);
   check(W, 'MulticlassAUROC exact', exact.value, exactJs.value);
-  ratio(W, 'MulticlassAUROC exact: copy / radix sort', exact.ms / sort, '<=', 1.5);
+  check(W, 'MulticlassAUROC exact zero-copy', exactZero.value, exactJs.value);
+  ratio(W, 'MulticlassAUROC exact: copy / radix sort', exact.ms / sort, '<=', 1.3);
+  ratio(W, 'MulticlassAUROC exact: zero-copy / radix sort', exactZero.ms / sort, '<=', 1.3);
   ratio(W, 'MulticlassAUROC exact: plain JS / copy', exactJs.ms / exact.ms, '>=', 20);
   const binned = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro', thresholds: 200 }, inputs));
+  const binnedZero = time(() =>
+    runMetric('MulticlassAUROC', { numClasses: C, average: 'macro', thresholds: 200 }, heapInputs),
+  );
   const binnedJs = time(() => jsMacro((col, isPos, P, Nn) => withTotals(jsBinnedCounts(col, isPos, th), P, Nn)), {
     runs: JS_RUNS,
   });
   row(W, 'MulticlassAUROC 200 thresholds copy', binned.ms);
+  row(W, 'MulticlassAUROC 200 thresholds zero-copy', binnedZero.ms);
   row(W, 'MulticlassAUROC 200 thresholds plain JS (binary search)', binnedJs.ms);
   check(W, 'MulticlassAUROC 200 thresholds', binned.value, binnedJs.value);
-  ratio(W, 'MulticlassAUROC binned: copy / histogram', binned.ms / hist, '<=', 2);
+  ratio(W, 'MulticlassAUROC binned: copy / histogram', binned.ms / hist, '<=', 1.5);
+  ratio(W, 'MulticlassAUROC binned: zero-copy / histogram', binnedZero.ms / hist, '<=', 1.5);
   ratio(W, 'MulticlassAUROC binned: plain JS / copy', binnedJs.ms / binned.ms, '>=', 2);
+  disposeAll(zpH, ztH);
 }
 
 function w5() {

@@ -744,42 +744,56 @@ SortedExact<T> sorted_exact(const CurveFormat& f, const State& s, std::int64_t k
   const std::size_t N = static_cast<std::size_t>(sv.shape[0]);
   const T* scores = sv.as<T>().data();
   std::size_t m = 0;  // pairs kept
+  std::size_t positives = 0;
   if (f.task == Task::binary) {
     const std::uint8_t* tg = f.states.target_u8.span(s).data();
-    pairs.resize(N);
-    for (std::size_t i = 0; i < N; ++i) pairs.put(i, kernels::desc_key(scores[i]), tg[i]);
+    auto w = pairs.fill(N);
+    for (std::size_t i = 0; i < N; ++i) {
+      w.put(i, kernels::desc_key(scores[i]), tg[i]);
+      positives += tg[i];
+    }
     m = N;
+    pairs.finish(w, m);
   } else if (f.task == Task::multiclass) {
     const std::int32_t* tg = f.states.target_i32.span(s).data();
     if (sel == CurveSel::micro) {
-      pairs.resize(N * static_cast<std::size_t>(K));
+      auto w = pairs.fill(N * static_cast<std::size_t>(K));
       for (std::size_t r = 0; r < N; ++r)
-        for (std::int64_t j = 0; j < K; ++j, ++m) pairs.put(m, kernels::desc_key(scores[m]), tg[r] == j ? 1 : 0);
+        for (std::int64_t j = 0; j < K; ++j, ++m) {
+          const std::uint8_t v = tg[r] == j ? 1 : 0;
+          w.put(m, kernels::desc_key(scores[m]), v);
+          positives += v;
+        }
+      pairs.finish(w, m);
     } else {
-      pairs.resize(N);
+      auto w = pairs.fill(N);
       bool all_zero = true;
       for (std::size_t r = 0; r < N; ++r) {
-        pairs.put(r, kernels::desc_key(scores[r * K + k]), tg[r] == k ? 1 : 0);
+        const std::uint8_t v = tg[r] == k ? 1 : 0;
+        w.put(r, kernels::desc_key(scores[r * K + k]), v);
+        positives += v;
         all_zero = all_zero && tg[r] == 0;
       }
       m = N;
+      pairs.finish(w, m);
       out.recall_ones = all_zero;  // C14: TorchMetrics tests state[1] == 0, i.e. every target is class 0
     }
   } else {
     const std::uint8_t* tg = f.states.target_u8.span(s).data();
     const bool one = sel == CurveSel::per_class;
-    pairs.resize(one ? N : N * static_cast<std::size_t>(K));
+    auto w = pairs.fill(one ? N : N * static_cast<std::size_t>(K));
     for (std::size_t r = 0; r < N; ++r)
       for (std::int64_t j = one ? k : 0; j < (one ? k + 1 : K); ++j) {
         const std::uint8_t v = tg[r * K + j];
         if (v == kIgnoredTarget) continue;
-        pairs.put(m++, kernels::desc_key(scores[r * K + j]), v);
+        w.put(m++, kernels::desc_key(scores[r * K + j]), v);
+        positives += v;
       }
-    pairs.truncate(m);
+    pairs.finish(w, m);
   }
   if (m == 0)
     fail(f.metric, ": compute() needs at least one sample that is not ignored (TorchMetrics raises here too)");
-  for (std::uint8_t v : pairs.labels()) out.positives += v;
+  out.positives = static_cast<double>(positives);
   if (!(f.task == Task::multiclass && sel == CurveSel::per_class)) out.recall_ones = out.positives == 0;
   pairs.sort();
   return out;
@@ -932,11 +946,12 @@ template <class T>
 ExactArea exact_area(const CurveFormat& f, const State& s, std::int64_t k, CurveSel sel, bool average_precision) {
   const SortedExact<T> e = sorted_exact<T>(f, s, k, sel);
   const std::size_t n = e.pairs.size();
-  const auto& labels = e.pairs.labels();
+  // Raw pointers, integer counts and each decoded score carried to the next pair: the sweep is
+  // one pass over the sorted keys (SortedExact::run_end's rule; counts are exact in double).
+  const auto* keys = e.pairs.keys().data();
+  const std::uint8_t* labels = e.pairs.labels().data();
   const bool recall_ones = e.recall_ones;
-  // build_exact's cumulative counts at the end of each run of equal scores (exact in double)
   const double total = e.positives;
-  auto run_end = [&](std::size_t i) { return e.run_end(i); };
   const float tl = static_cast<float>(total);
   const float fl = static_cast<float>(static_cast<double>(n) - total);
   ExactArea out{0.0f, static_cast<double>(tl)};
@@ -944,11 +959,18 @@ ExactArea exact_area(const CurveFormat& f, const State& s, std::int64_t k, Curve
   if (!average_precision) {
     // trapz_f32 over roc_points: (0, 0), then (fps / fps.back(), tps / tps.back()) per run, in order
     float x0 = 0.0f, y0 = 0.0f;
-    double tps = 0;
+    std::uint64_t tps = 0;
+    T score = kernels::score_of_desc_key(keys[0]);
     for (std::size_t i = 0; i < n; ++i) {
       tps += labels[i];
-      if (!run_end(i)) continue;
-      const float tp = static_cast<float>(tps), fp = static_cast<float>(static_cast<double>(i + 1) - tps);
+      if (i + 1 < n) {
+        const T next = kernels::score_of_desc_key(keys[i + 1]);
+        const bool same = next == score;
+        score = next;
+        if (same) continue;
+      }
+      const auto tpd = static_cast<double>(tps);
+      const float tp = static_cast<float>(tpd), fp = static_cast<float>(static_cast<double>(i + 1) - tpd);
       const float x1 = fl <= 0 ? 0.0f : fp / fl;
       const float y1 = tl <= 0 ? 0.0f : tp / tl;
       const float dx = x1 - x0;
@@ -961,12 +983,14 @@ ExactArea exact_area(const CurveFormat& f, const State& s, std::int64_t k, Curve
     return out;
   }
   // average_precision_f32 over prc_points: runs from the last to the first, then (precision 1, recall 0)
-  double after = 0;  // positives after index i
+  std::uint64_t after = 0;  // positives after index i
   bool have_prev = false;
   float prev_precision = 0.0f, prev_recall = 0.0f;
+  T above = 0;  // the score at i + 1 (unused at i = n - 1, the last run's end)
   for (std::size_t i = n; i-- > 0;) {
-    if (run_end(i)) {
-      const double tps = total - after;
+    const T score = kernels::score_of_desc_key(keys[i]);
+    if (i + 1 == n || score != above) {
+      const double tps = total - static_cast<double>(after);
       const float tp = static_cast<float>(tps), fp = static_cast<float>(static_cast<double>(i + 1) - tps);
       const float precision = tp / (tp + fp);
       const float recall = recall_ones ? 1.0f : tp / tl;
@@ -975,6 +999,7 @@ ExactArea exact_area(const CurveFormat& f, const State& s, std::int64_t k, Curve
       prev_recall = recall;
       have_prev = true;
     }
+    above = score;
     after += labels[i];
   }
   sum += static_cast<double>((0.0f - prev_recall) * prev_precision);

@@ -128,11 +128,20 @@ void radix_sort_desc(std::span<float> keys, std::span<std::uint8_t> payload) { s
 void radix_sort_desc(std::span<double> keys, std::span<std::uint8_t> payload) { sort_desc<double>(keys, payload); }
 
 template <class U>
-void DescKeys<U>::resize(std::size_t n) {
+typename DescKeys<U>::Filler DescKeys<U>::fill(std::size_t n) {
   // uint32 digit counts: a curve's keys are bounded by the state budget (max_state_bytes <= 3 GiB)
   if (n > 0xffffffffu) fail("internal: DescKeys: ", n, " keys (at most 2^32 - 1)");
   keys_.resize(n);
   labels_.resize(n);
+  return Filler(keys_.data(), labels_.data());
+}
+
+template <class U>
+void DescKeys<U>::finish(const Filler& f, std::size_t count) {
+  if (count > keys_.size()) fail("internal: DescKeys: ", count, " pairs written into room for ", keys_.size());
+  keys_.resize(count);
+  labels_.resize(count);
+  hist_ = f.hist_;
 }
 
 template <class U>

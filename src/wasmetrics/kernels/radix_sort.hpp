@@ -73,18 +73,30 @@ class DescKeys {
   static constexpr int kDigits = sizeof(U);
   using Histograms = std::array<std::array<std::uint32_t, 256>, kDigits>;
 
-  // Room for n pairs; then put() them at 0, 1, ... and truncate(count).
-  void resize(std::size_t n);
-  void truncate(std::size_t n) {
-    keys_.resize(n);
-    labels_.resize(n);
-  }
-  // The i-th pair, counted in the histograms.
-  void put(std::size_t i, U key, std::uint8_t label) {
-    keys_[i] = key;
-    labels_[i] = label;
-    for (int b = 0; b < kDigits; ++b) ++hist_[b][(key >> (8 * b)) & 0xffu];
-  }
+  // Writes pairs through raw pointers and counts their digits in histograms of its own: a
+  // uint8 label store may alias any memory the compiler cannot prove separate, so writing through
+  // DescKeys' members reloaded the buffers' addresses and histograms at every pair. A Filler
+  // lives on the caller's stack (its address never escapes), so nothing aliases it.
+  class Filler {
+   public:
+    void put(std::size_t i, U key, std::uint8_t label) {
+      keys_[i] = key;
+      labels_[i] = label;
+      for (int b = 0; b < kDigits; ++b) ++hist_[b][(key >> (8 * b)) & 0xffu];
+    }
+
+   private:
+    friend class DescKeys;
+    Filler(U* keys, std::uint8_t* labels) : keys_(keys), labels_(labels) {}
+    U* keys_;
+    std::uint8_t* labels_;
+    Histograms hist_{};
+  };
+
+  // Room for n pairs, to be written by the returned Filler at 0, 1, ... count - 1; then
+  // finish(filler, count).
+  Filler fill(std::size_t n);
+  void finish(const Filler& f, std::size_t count);
   // Stable sort by key ascending (= score descending), labels moved along.
   void sort();
 
