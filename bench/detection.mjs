@@ -26,6 +26,7 @@ import { COCO_SUMMARY_KEYS } from '../npm/src/coco-keys.mjs';
 import { mulberry32 } from '../scripts/lib/mulberry32.mjs';
 import { loadAverage, sideBySideArgs, writeBenchResults } from './side-by-side.mjs';
 import { median } from './stats.mjs';
+import { freshPageMicros } from './page-cost.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -146,12 +147,15 @@ async function child(dir) {
   for (let run = 0; run < 2; run++) {
     const wall = {};
     const cpu = {};
+    const faults = {}; // first touches of pages (bench/page-cost.mjs): what a first run pays over a repeat
     const stage = (name, fn) => {
       const w0 = performance.now();
       const c0 = cpuMs();
+      const f0 = process.resourceUsage().minorPageFault;
       const v = fn();
       wall[name] = performance.now() - w0;
       cpu[name] = cpuMs() - c0;
+      faults[name] = process.resourceUsage().minorPageFault - f0;
       return v;
     };
     const texts = [readFileSync(join(dir, 'gt.json'), 'utf8'), readFileSync(join(dir, 'results.json'), 'utf8')];
@@ -166,6 +170,7 @@ async function child(dir) {
       evaluations.push({
         wall,
         cpu,
+        faults,
         stats: COCO_SUMMARY_KEYS.map((k) => Number(value[k])),
         memory: { stateBytes: metric.stateBytes, before, after },
         counts: { images: gt.images.length, annotations: gt.annotations.length, detections: res.length },
@@ -228,6 +233,7 @@ console.log(
 );
 const rows = [];
 let build = null;
+const usPerFault = freshPageMicros();
 for (const images of SIZES) {
   const files = dataset(images);
   const pkg = [];
@@ -248,8 +254,16 @@ for (const images of SIZES) {
     counts: first[0].counts,
     rounds: runs,
     init: { wall: median(pkg.map((p) => p.init.wall)), cpu: median(pkg.map((p) => p.init.cpu)) },
-    first: { wall: medians(first.map((e) => e.wall)), cpu: medians(first.map((e) => e.cpu)) },
-    repeat: { wall: medians(repeat.map((e) => e.wall)), cpu: medians(repeat.map((e) => e.cpu)) },
+    first: {
+      wall: medians(first.map((e) => e.wall)),
+      cpu: medians(first.map((e) => e.cpu)),
+      faults: medians(first.map((e) => e.faults)),
+    },
+    repeat: {
+      wall: medians(repeat.map((e) => e.wall)),
+      cpu: medians(repeat.map((e) => e.cpu)),
+      faults: medians(repeat.map((e) => e.faults)),
+    },
     memory: first[0].memory,
     maxRssMB: median(pkg.map((p) => p.maxRssMB)),
     stats: first[0].stats,
@@ -275,8 +289,19 @@ for (const images of SIZES) {
       .filter((k) => k !== 'total')
       .map((k) => `${k} ${f(side.cpu[k])}`)
       .join(', ');
-    console.log(`  ${name.padEnd(18)} CPU ${f(side.cpu.total)} (${stages}), wall ${f(side.wall.total)}`);
+    console.log(
+      `  ${name.padEnd(18)} CPU ${f(side.cpu.total)} (${stages}), wall ${f(side.wall.total)}, ` +
+        `${side.faults.total.toFixed(0)} page faults`,
+    );
   }
+  // What the first run's extra page faults cost at this machine's price of a fresh page.
+  row.usPerFault = usPerFault;
+  row.firstExtraFaultMs = ((row.first.faults.total - row.repeat.faults.total) * usPerFault) / 1000;
+  console.log(
+    `  first - repeat: CPU ${f(row.first.cpu.total - row.repeat.cpu.total)}, of which ` +
+      `${(row.first.faults.total - row.repeat.faults.total).toFixed(0)} more page faults x ${usPerFault.toFixed(1)} us ` +
+      `(a fresh page here, bench/page-cost.mjs) = ${f(row.firstExtraFaultMs)}`,
+  );
   const m = row.memory;
   const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
   const computePeak = m.after.peakBytes - (m.before.usedBytes - m.stateBytes);

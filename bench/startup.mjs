@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchArgs } from './args.mjs';
 import { median } from './stats.mjs';
+import { freshPageMicros } from './page-cost.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = benchArgs('bench/startup.mjs', ['runs', 'entry', 'dist']);
@@ -25,6 +26,7 @@ const BUDGET_MS = 100;
 const DISTS = (args.dist ?? join(repoRoot, 'npm/dist')).split(',').map((d) => resolve(d));
 
 const probe = (entryUrl) => `
+const faults0 = process.resourceUsage().minorPageFault;
 const t0 = performance.now();
 const mod = await import(${JSON.stringify(entryUrl)});
 const lib = typeof mod.init === 'function' ? mod : mod.default; // index.cjs: module.exports
@@ -36,6 +38,7 @@ m.update(new Float32Array([3, 5, 2.5, 7]), new Float32Array([2.5, 5, 4, 8]));
 const value = m.compute();
 m.dispose();
 const t3 = performance.now();
+const faults = process.resourceUsage().minorPageFault - faults0;
 const { user, system } = process.cpuUsage(); // the whole process so far, node's own start included
 const cpu = (user + system) / 1000;
 // The main thread's share (Linux: its schedstat, ns on a CPU): what a work moved to V8's background
@@ -49,7 +52,7 @@ if (!(Math.abs(value - 0.875) < 1e-6)) throw new Error('wrong value ' + value);
 const n = lib.listMetrics().length;
 const t4 = performance.now();
 if (!(n > 0)) throw new Error('listMetrics() is empty');
-console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, firstCompute: t3 - t2, total: t3 - t0, cpu, mainCpu, listMetrics: t4 - t3 }));
+console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, firstCompute: t3 - t2, total: t3 - t0, cpu, mainCpu, faults, listMetrics: t4 - t3 }));
 `;
 
 const loadBefore = loadavg()[0];
@@ -62,6 +65,7 @@ for (let i = 0; i < RUNS; i++) {
   });
 }
 const loadAfter = loadavg()[0];
+const usPerFault = freshPageMicros(); // bench/page-cost.mjs: most of a start is first touches of fresh pages
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 DISTS.forEach((dist, d) => {
   const rs = runs[d];
@@ -76,7 +80,9 @@ DISTS.forEach((dist, d) => {
     `startup (${dist}/${ENTRY}, median of ${RUNS} fresh processes): import ${out.import.toFixed(0)} ms, ` +
       `init ${out.init.toFixed(0)} ms, first compute ${out.firstCompute.toFixed(1)} ms; ` +
       `import -> first value ${out.total.toFixed(0)} ms (budget ${BUDGET_MS} ms: ${out.total <= BUDGET_MS ? 'met' : 'NOT met'}), ` +
-      `process CPU to first value ${out.cpu.toFixed(0)} ms (main thread ${out.mainCpu.toFixed(0)} ms); then listMetrics() ${out.listMetrics.toFixed(0)} ms; ` +
+      `process CPU to first value ${out.cpu.toFixed(0)} ms (main thread ${out.mainCpu.toFixed(0)} ms); ` +
+      `${out.faults.toFixed(0)} page faults to first value (x ${usPerFault.toFixed(1)} us per fresh page here = ` +
+      `${((out.faults * usPerFault) / 1000).toFixed(0)} ms); then listMetrics() ${out.listMetrics.toFixed(0)} ms; ` +
       `${sizes.join(', ')}`,
   );
 });
