@@ -191,6 +191,10 @@ function medians(list) {
   return out;
 }
 
+/** An evaluation's per-stage medians of wall time, CPU time and page faults over the rounds. */
+const stageMedians = (evaluations) =>
+  Object.fromEntries(['wall', 'cpu', 'faults'].map((k) => [k, medians(evaluations.map((e) => e[k]))]));
+
 function runPackage(files) {
   const dir = dirname(files.gt);
   const passed = process.argv.slice(2).filter((a) => !/^--(child|images|scale|quick|runs)/.test(a));
@@ -254,16 +258,8 @@ for (const images of SIZES) {
     counts: first[0].counts,
     rounds: runs,
     init: { wall: median(pkg.map((p) => p.init.wall)), cpu: median(pkg.map((p) => p.init.cpu)) },
-    first: {
-      wall: medians(first.map((e) => e.wall)),
-      cpu: medians(first.map((e) => e.cpu)),
-      faults: medians(first.map((e) => e.faults)),
-    },
-    repeat: {
-      wall: medians(repeat.map((e) => e.wall)),
-      cpu: medians(repeat.map((e) => e.cpu)),
-      faults: medians(repeat.map((e) => e.faults)),
-    },
+    first: stageMedians(first),
+    repeat: stageMedians(repeat),
     memory: first[0].memory,
     maxRssMB: median(pkg.map((p) => p.maxRssMB)),
     stats: first[0].stats,

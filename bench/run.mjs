@@ -108,6 +108,15 @@ function runMetric(name, options, batchInputs) {
     m.dispose();
   }
 }
+// One metric over JS arrays (the copy into the heap timed) and over the same batches as
+// HeapInputs, a row each ("<label> copy", "<label> zero-copy").
+function copyAndZeroCopy(W, label, name, options, inputs, heapInputs) {
+  const copy = time(() => runMetric(name, options, inputs));
+  const zero = time(() => runMetric(name, options, heapInputs));
+  row(W, `${label} copy`, copy.ms);
+  row(W, `${label} zero-copy`, zero.ms);
+  return { copy, zero };
+}
 function readFloor(...heapLists) {
   let s = 0;
   for (const list of heapLists) for (const h of list) s += benchFloors.readSum(h);
@@ -458,8 +467,7 @@ function w3() {
     ['BinaryAUROC', jsAurocFromCounts],
     ['BinaryAveragePrecision', jsApFromCounts],
   ]) {
-    const exact = time(() => runMetric(name, {}, inputs));
-    const exactZero = time(() => runMetric(name, {}, heapInputs));
+    const { copy: exact, zero: exactZero } = copyAndZeroCopy(W, `${name} exact`, name, {}, inputs, heapInputs);
     const exactJs = time(
       () => {
         const c = jsExactCurve(scores, isPos);
@@ -467,16 +475,15 @@ function w3() {
       },
       { runs: JS_RUNS },
     );
-    row(W, `${name} exact copy`, exact.ms);
-    row(W, `${name} exact zero-copy`, exactZero.ms);
     row(W, `${name} exact plain JS (index sort)`, exactJs.ms);
     check(W, `${name} exact`, exact.value, exactJs.value);
     check(W, `${name} exact zero-copy`, exactZero.value, exactJs.value);
     ratio(W, `${name} exact: copy / radix sort`, exact.ms / sort, '<=', 1.3);
     ratio(W, `${name} exact: zero-copy / radix sort`, exactZero.ms / sort, '<=', 1.3);
     ratio(W, `${name} exact: plain JS / copy`, exactJs.ms / exact.ms, '>=', 20);
-    const binned = time(() => runMetric(name, { thresholds: 200 }, inputs));
-    const binnedZero = time(() => runMetric(name, { thresholds: 200 }, heapInputs));
+    const binnedOpts = { thresholds: 200 };
+    const label = `${name} 200 thresholds`;
+    const { copy: binned, zero: binnedZero } = copyAndZeroCopy(W, label, name, binnedOpts, inputs, heapInputs);
     const binnedJs = time(
       () => {
         const c = withTotals(jsBinnedCounts(scores, isPos, th), P, N);
@@ -484,8 +491,6 @@ function w3() {
       },
       { runs: JS_RUNS },
     );
-    row(W, `${name} 200 thresholds copy`, binned.ms);
-    row(W, `${name} 200 thresholds zero-copy`, binnedZero.ms);
     row(W, `${name} 200 thresholds plain JS (binary search)`, binnedJs.ms);
     if (name === 'BinaryAUROC') check(W, `${name} 200 thresholds`, binned.value, binnedJs.value);
     ratio(W, `${name} binned: copy / histogram`, binned.ms / hist, '<=', 1.5);
@@ -545,26 +550,33 @@ function w4() {
   const zpH = heapCopies(pB, 'float32', (v) => [v.length / C, C]);
   const ztH = heapCopies(tB, 'int32', (v) => [v.length]);
   const heapInputs = zpH.map((p, b) => [p, ztH[b]]);
-  const exact = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro' }, inputs));
-  const exactZero = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro' }, heapInputs));
+  const exactOpts = { numClasses: C, average: 'macro' };
+  const { copy: exact, zero: exactZero } = copyAndZeroCopy(
+    W,
+    'MulticlassAUROC exact',
+    'MulticlassAUROC',
+    exactOpts,
+    inputs,
+    heapInputs,
+  );
   const exactJs = time(() => jsMacro((col, isPos) => jsExactCurve(col, isPos)), { runs: JS_RUNS });
-  row(W, 'MulticlassAUROC exact copy', exact.ms);
-  row(W, 'MulticlassAUROC exact zero-copy', exactZero.ms);
   row(W, 'MulticlassAUROC exact plain JS (index sort per class)', exactJs.ms);
   check(W, 'MulticlassAUROC exact', exact.value, exactJs.value);
   check(W, 'MulticlassAUROC exact zero-copy', exactZero.value, exactJs.value);
   ratio(W, 'MulticlassAUROC exact: copy / radix sort', exact.ms / sort, '<=', 1.3);
   ratio(W, 'MulticlassAUROC exact: zero-copy / radix sort', exactZero.ms / sort, '<=', 1.3);
   ratio(W, 'MulticlassAUROC exact: plain JS / copy', exactJs.ms / exact.ms, '>=', 20);
-  const binned = time(() => runMetric('MulticlassAUROC', { numClasses: C, average: 'macro', thresholds: 200 }, inputs));
-  const binnedZero = time(() =>
-    runMetric('MulticlassAUROC', { numClasses: C, average: 'macro', thresholds: 200 }, heapInputs),
+  const { copy: binned, zero: binnedZero } = copyAndZeroCopy(
+    W,
+    'MulticlassAUROC 200 thresholds',
+    'MulticlassAUROC',
+    { ...exactOpts, thresholds: 200 },
+    inputs,
+    heapInputs,
   );
   const binnedJs = time(() => jsMacro((col, isPos, P, Nn) => withTotals(jsBinnedCounts(col, isPos, th), P, Nn)), {
     runs: JS_RUNS,
   });
-  row(W, 'MulticlassAUROC 200 thresholds copy', binned.ms);
-  row(W, 'MulticlassAUROC 200 thresholds zero-copy', binnedZero.ms);
   row(W, 'MulticlassAUROC 200 thresholds plain JS (binary search)', binnedJs.ms);
   check(W, 'MulticlassAUROC 200 thresholds', binned.value, binnedJs.value);
   ratio(W, 'MulticlassAUROC binned: copy / histogram', binned.ms / hist, '<=', 1.5);
@@ -645,11 +657,8 @@ function w5() {
     },
   };
   for (const [name, jsFn] of Object.entries(js)) {
-    const copy = time(() => runMetric(name, {}, inputs));
-    const zero = time(() => runMetric(name, {}, heapInputs));
+    const { copy, zero } = copyAndZeroCopy(W, name, name, {}, inputs, heapInputs);
     const plain = time(jsFn, { runs: JS_RUNS });
-    row(W, `${name} copy`, copy.ms);
-    row(W, `${name} zero-copy`, zero.ms);
     row(W, `${name} plain JS`, plain.ms);
     check(W, name, copy.value, plain.value);
     ratio(W, `${name}: copy / (copy + read)`, copy.ms / copyRead, '<=', 1.3);
