@@ -72,4 +72,50 @@ std::uint64_t histogram_floor(const float* scores, const std::uint8_t* labels, s
   return check;
 }
 
+double moments_floor(const float* x, const float* y, std::size_t n) {
+  std::size_t i = 0;
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+#if defined(WASMETRICS_SIMD) && defined(__wasm_simd128__)
+  v128_t ax = wasm_f64x2_splat(0), ay = ax, axx = ax, ayy = ax, axy = ax;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t x0 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(x + i));
+    const v128_t x1 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(x + i + 2));
+    const v128_t y0 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(y + i));
+    const v128_t y1 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(y + i + 2));
+    ax = wasm_f64x2_add(ax, wasm_f64x2_add(x0, x1));
+    ay = wasm_f64x2_add(ay, wasm_f64x2_add(y0, y1));
+    axx = wasm_f64x2_add(axx, wasm_f64x2_add(wasm_f64x2_mul(x0, x0), wasm_f64x2_mul(x1, x1)));
+    ayy = wasm_f64x2_add(ayy, wasm_f64x2_add(wasm_f64x2_mul(y0, y0), wasm_f64x2_mul(y1, y1)));
+    axy = wasm_f64x2_add(axy, wasm_f64x2_add(wasm_f64x2_mul(x0, y0), wasm_f64x2_mul(x1, y1)));
+  }
+  const v128_t all = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_add(ax, ay), wasm_f64x2_add(axx, ayy)), axy);
+  sx = wasm_f64x2_extract_lane(all, 0) + wasm_f64x2_extract_lane(all, 1);
+#else
+  double sx1 = 0, sy1 = 0, sxx1 = 0, syy1 = 0, sxy1 = 0;
+  for (; i + 2 <= n; i += 2) {
+    const double x0 = x[i], x1 = x[i + 1], y0 = y[i], y1 = y[i + 1];
+    sx += x0;
+    sx1 += x1;
+    sy += y0;
+    sy1 += y1;
+    sxx += x0 * x0;
+    sxx1 += x1 * x1;
+    syy += y0 * y0;
+    syy1 += y1 * y1;
+    sxy += x0 * y0;
+    sxy1 += x1 * y1;
+  }
+  sx += sx1 + sy1 + sxx1 + syy1 + sxy1;
+#endif
+  for (; i < n; ++i) {
+    const double a = x[i], b = y[i];
+    sx += a;
+    sy += b;
+    sxx += a * a;
+    syy += b * b;
+    sxy += a * b;
+  }
+  return sx + sy + sxx + syy + sxy;
+}
+
 }  // namespace wasmetrics::kernels

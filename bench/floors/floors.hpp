@@ -21,6 +21,12 @@ std::uint64_t scatter_floor_u16(const std::uint16_t* pred, const std::uint16_t* 
 // Sorts float32 scores descending carrying a uint8 label (kernels::radix_sort_desc), in place.
 std::uint64_t radix_sort_floor(float* scores, std::uint8_t* labels, std::size_t n);
 
+// The five float64 sums a correlation needs of float32 pairs (Σx, Σy, Σx², Σy², Σxy), added into
+// one checksum: the per-element arithmetic every moment metric (PearsonCorrCoef, R2Score) must do,
+// without checks, dispatch or state. f64x2 with WASMETRICS_SIMD; two scalar accumulators per sum
+// otherwise (the plain build's float64 op throughput, not an addition's latency, bounds it).
+double moments_floor(const float* x, const float* y, std::size_t n);
+
 // One pass binning scores in [0, 1] into `bins` equal bins by label: hist[bin * 2 + label].
 std::uint64_t histogram_floor(const float* scores, const std::uint8_t* labels, std::size_t n, int bins);
 

@@ -88,7 +88,9 @@ std::vector<Moments> columns(const P& pe, const T& te, std::size_t k, kernels::P
   const xt::xtensor<double, 2> dx = x - xt::view(mean_x, xt::newaxis(), xt::all());
   const xt::xtensor<double, 2> dy = y - xt::view(mean_y, xt::newaxis(), xt::all());
   const xt::xtensor<double, 1> m2_x = xt::sum(dx * dx, {0}), m2_y = xt::sum(dy * dy, {0});
-  const xt::xtensor<double, 1> c_xy = xt::sum(dx * dy, {0});
+  const xt::xtensor<double, 1> c_xy = form == kernels::PairForm::residual
+                                          ? xt::xtensor<double, 1>(xt::zeros<double>({k}))
+                                          : xt::xtensor<double, 1>(xt::sum(dx * dy, {0}));
   const xt::xtensor<double, 1> dsx = xt::sum(dx, {0}), dsy = xt::sum(dy, {0});
   for (std::size_t j = 0; j < k; ++j) {
     m[j].m2_x = m2_x(j);

@@ -33,7 +33,7 @@ struct Moments {
   double n = 0;
   double mean_x = 0, mean_y = 0;
   double m2_x = 0, m2_y = 0;  // Σ(x - mean_x)², Σ(y - mean_y)²
-  double c_xy = 0;            // Σ(x - mean_x)(y - mean_y)
+  double c_xy = 0;            // Σ(x - mean_x)(y - mean_y); not summed in the residual form (never read there)
 
   // Folds `b` in (Chan et al.). Exact when either side is empty.
   void merge(const Moments& b) {
