@@ -22,6 +22,7 @@
 
 #include "wasmetrics/core/error.hpp"
 #include "wasmetrics/core/inputs.hpp"
+#include "wasmetrics/core/state.hpp"
 #include "wasmetrics/core/tensor.hpp"
 
 namespace wasmetrics::detection {
@@ -91,9 +92,50 @@ void convert_box(const T in[4], BoxFormat from, BoxFormat to, T out[4]) {
 // One side (pred or target) of a batch, checked: per-image counts and the converted boxes.
 struct BoxSide {
   std::vector<std::int64_t> counts;  // [B]
-  std::vector<double> boxes;         // [K * 4], converted to the metric's working format
+  std::vector<double> boxes;         // [K * 4], converted to the metric's working format (read_boxes)
   std::int64_t total = 0;            // K
   bool float32 = false;              // the boxes were float32 (the metric works in float32 then)
+};
+
+// Where the *_into readers put what they read and checked: reserve(n) once (n values to come), then
+// the values in blocks through operator()(std::span<const T>). A reader that throws has written part
+// of them: the caller writes into the batch's state, which a refused update drops whole.
+template <class T>
+struct VectorSink {  // into a std::vector (the readers that return one)
+  std::vector<T>& out;
+  void reserve(std::size_t n) { out.reserve(out.size() + n); }
+  void operator()(std::span<const T> v) { out.insert(out.end(), v.begin(), v.end()); }
+};
+template <class T>
+struct CatStateSink {  // straight into a cat state: no per-box vector beside the state (compute's peak)
+  const StateSlot<T>& slot;
+  State& state;
+  void reserve(std::size_t n) {
+    auto& bytes = slot.var(state).bytes;
+    bytes.reserve(bytes.size() + n * sizeof(T));  // exact: the rows arrive in blocks
+  }
+  void operator()(std::span<const T> v) { slot.append(state, v); }
+};
+
+// A block of values on the stack, flushed into a sink when full and at the end.
+template <class T, class Sink>
+class BlockWriter {
+ public:
+  explicit BlockWriter(Sink& sink) : sink_(sink) {}
+  void push(T v) {
+    block_[n_++] = v;
+    if (n_ == kBlock) flush();
+  }
+  void flush() {
+    if (n_) sink_(std::span<const T>(block_, n_));
+    n_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 1024;
+  Sink& sink_;
+  T block_[kBlock];
+  std::size_t n_ = 0;
 };
 
 inline std::vector<std::int64_t> read_counts(std::string_view metric, std::string_view name, const TensorView& t) {
@@ -109,8 +151,12 @@ inline std::vector<std::int64_t> read_counts(std::string_view metric, std::strin
   return out;
 }
 
-inline BoxSide read_boxes(std::string_view metric, std::string_view boxes_name, const TensorView& boxes,
-                          std::string_view counts_name, const TensorView& counts, BoxFormat from, BoxFormat to) {
+// The side's counts and total (side.boxes left empty); the converted boxes, K * 4 float64 values, go
+// to `sink`.
+template <class Sink>
+BoxSide read_boxes_into(std::string_view metric, std::string_view boxes_name, const TensorView& boxes,
+                        std::string_view counts_name, const TensorView& counts, BoxFormat from, BoxFormat to,
+                        Sink& sink) {
   BoxSide side;
   side.counts = read_counts(metric, counts_name, counts);
   if (!is_floating(boxes.dtype))
@@ -127,7 +173,8 @@ inline BoxSide read_boxes(std::string_view metric, std::string_view boxes_name, 
     fail(metric, ": `", counts_name, "` must add up to the number of boxes in `", boxes_name, "` (", side.total,
          "), got ", sum, " (counts ", shape_str(side.counts), ")");
   side.float32 = boxes.dtype == DType::float32;
-  side.boxes.resize(static_cast<std::size_t>(side.total) * 4);
+  sink.reserve(static_cast<std::size_t>(side.total) * 4);
+  BlockWriter<double, Sink> out(sink);
   auto convert = [&](auto tag) {
     using T = decltype(tag);
     const T* p = boxes.as<T>();
@@ -135,15 +182,25 @@ inline BoxSide read_boxes(std::string_view metric, std::string_view boxes_name, 
       for (int j = 0; j < 4; ++j)
         if (!std::isfinite(static_cast<double>(p[k * 4 + j])))
           fail(metric, ": `", boxes_name, "` must be finite, got ", static_cast<double>(p[k * 4 + j]), " in box ", k);
-      T out[4]{};
-      convert_box<T>(p + k * 4, from, to, out);
-      for (int j = 0; j < 4; ++j) side.boxes[static_cast<std::size_t>(k * 4 + j)] = static_cast<double>(out[j]);
+      T converted[4]{};
+      convert_box<T>(p + k * 4, from, to, converted);
+      for (int j = 0; j < 4; ++j) out.push(static_cast<double>(converted[j]));
     }
   };
   if (side.float32)
     convert(float{});
   else
     convert(double{});
+  out.flush();
+  return side;
+}
+
+inline BoxSide read_boxes(std::string_view metric, std::string_view boxes_name, const TensorView& boxes,
+                          std::string_view counts_name, const TensorView& counts, BoxFormat from, BoxFormat to) {
+  std::vector<double> converted;
+  VectorSink<double> sink{converted};
+  BoxSide side = read_boxes_into(metric, boxes_name, boxes, counts_name, counts, from, to, sink);
+  side.boxes = std::move(converted);
   return side;
 }
 
@@ -155,30 +212,52 @@ inline void require_per_box(std::string_view metric, std::string_view name, cons
          shape_str(t.shape));
 }
 
-inline std::vector<std::int64_t> read_labels(std::string_view metric, std::string_view name, const TensorView& t,
-                                             std::string_view boxes_name, std::int64_t k) {
+// Class labels per box, as int64, to `sink`.
+template <class Sink>
+void read_labels_into(std::string_view metric, std::string_view name, const TensorView& t, std::string_view boxes_name,
+                      std::int64_t k, Sink& sink) {
   if (is_floating(t.dtype) || t.dtype == DType::bool_)
     fail(metric, ": `", name, "` must be an integer tensor (class labels), got ", dtype_name(t.dtype));
   require_per_box(metric, name, t, boxes_name, k);
-  std::vector<std::int64_t> out(static_cast<std::size_t>(k));
+  sink.reserve(static_cast<std::size_t>(k));
+  BlockWriter<std::int64_t, Sink> out(sink);
   visit_elements(t, [&](auto s) {
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::int64_t>(s[i]);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(k); ++i) out.push(static_cast<std::int64_t>(s[i]));
   });
+  out.flush();
+}
+
+inline std::vector<std::int64_t> read_labels(std::string_view metric, std::string_view name, const TensorView& t,
+                                             std::string_view boxes_name, std::int64_t k) {
+  std::vector<std::int64_t> out;
+  VectorSink<std::int64_t> sink{out};
+  read_labels_into(metric, name, t, boxes_name, k, sink);
   return out;
 }
 
-// Floating values per box (scores, areas); integers are accepted where `allow_int`.
-inline std::vector<double> read_values(std::string_view metric, std::string_view name, const TensorView& t,
-                                       std::string_view boxes_name, std::int64_t k, bool allow_int) {
+// Floating values per box (scores, areas), as float64, to `sink`; integers are accepted where
+// `allow_int`.
+template <class Sink>
+void read_values_into(std::string_view metric, std::string_view name, const TensorView& t, std::string_view boxes_name,
+                      std::int64_t k, bool allow_int, Sink& sink) {
   if (t.dtype == DType::bool_ || (!allow_int && !is_floating(t.dtype)))
     fail(metric, ": `", name, "` must be a floating point tensor (float32 or float64), got ", dtype_name(t.dtype));
   require_per_box(metric, name, t, boxes_name, k);
-  std::vector<double> out(static_cast<std::size_t>(k));
+  sink.reserve(static_cast<std::size_t>(k));
+  BlockWriter<double, Sink> out(sink);
   for (std::int64_t i = 0; i < k; ++i) {
-    out[static_cast<std::size_t>(i)] = t.at(i);
-    if (!std::isfinite(out[static_cast<std::size_t>(i)]))
-      fail(metric, ": `", name, "` must be finite, got ", out[static_cast<std::size_t>(i)], " at box ", i);
+    const double v = t.at(i);
+    if (!std::isfinite(v)) fail(metric, ": `", name, "` must be finite, got ", v, " at box ", i);
+    out.push(v);
   }
+  out.flush();
+}
+
+inline std::vector<double> read_values(std::string_view metric, std::string_view name, const TensorView& t,
+                                       std::string_view boxes_name, std::int64_t k, bool allow_int) {
+  std::vector<double> out;
+  VectorSink<double> sink{out};
+  read_values_into(metric, name, t, boxes_name, k, allow_int, sink);
   return out;
 }
 

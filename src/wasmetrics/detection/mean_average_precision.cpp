@@ -124,19 +124,30 @@ class MeanAveragePrecision final : public Metric {
         detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
       target = detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
     } else {
-      pred = detection::read_boxes(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh);
-      target = detection::read_boxes(m, "target_boxes", in[4], "target_counts", in[6], box_format_, BoxFormat::xywh);
+      // Boxes straight into the batch's state: no per-box vectors beside it (compute's peak, issue 25).
+      detection::CatStateSink<double> det_boxes{det_boxes_, s}, gt_boxes{gt_boxes_, s};
+      pred = detection::read_boxes_into(m, "pred_boxes", in[0], "pred_counts", in[3], box_format_, BoxFormat::xywh,
+                                        det_boxes);
+      target = detection::read_boxes_into(m, "target_boxes", in[4], "target_counts", in[6], box_format_,
+                                          BoxFormat::xywh, gt_boxes);
     }
     const char* items = segm_ ? "pred_masks" : keypoints_ ? "pred_keypoints" : "pred_boxes";
     const char* target_items = segm_ ? "target_masks" : "target_boxes";
-    auto scores = detection::read_values(m, "pred_scores", in[1], items, pred.total, false);
-    auto pred_labels = detection::read_labels(m, "pred_labels", in[2], items, pred.total);
-    auto target_labels = detection::read_labels(m, "target_labels", in[5], target_items, target.total);
+    detection::CatStateSink<double> scores{det_scores_, s}, area{gt_area_, s};
+    detection::CatStateSink<std::int64_t> pred_labels{det_labels_, s}, target_labels{gt_labels_, s},
+        crowd{gt_iscrowd_, s};
+    detection::read_values_into(m, "pred_scores", in[1], items, pred.total, false, scores);
+    detection::read_labels_into(m, "pred_labels", in[2], items, pred.total, pred_labels);
+    detection::read_labels_into(m, "target_labels", in[5], target_items, target.total, target_labels);
     detection::require_same_images(m, pred, target);
-    std::vector<std::int64_t> crowd(static_cast<std::size_t>(target.total), 0);
-    if (in.size() > 7) crowd = detection::read_labels(m, "target_iscrowd", in[7], target_items, target.total);
-    std::vector<double> area(static_cast<std::size_t>(target.total), 0.0);
-    if (in.size() > 8) area = detection::read_values(m, "target_area", in[8], target_items, target.total, true);
+    if (in.size() > 7)
+      detection::read_labels_into(m, "target_iscrowd", in[7], target_items, target.total, crowd);
+    else
+      gt_iscrowd_.append(s, std::vector<std::int64_t>(static_cast<std::size_t>(target.total), 0));
+    if (in.size() > 8)
+      detection::read_values_into(m, "target_area", in[8], target_items, target.total, true, area);
+    else
+      gt_area_.append(s, std::vector<double>(static_cast<std::size_t>(target.total), 0.0));
     if (segm_) {
       read_masks("pred_masks", in[9], "pred_counts", pred.total, s, det_masks_);
       read_masks("target_masks", in[10], "target_counts", target.total, s, gt_masks_);
@@ -153,16 +164,8 @@ class MeanAveragePrecision final : public Metric {
       gt_boxes_.append(s, target.boxes);
       det_keypoints_.append(s, det_kp);
       gt_keypoints_.append(s, gt_kp);
-    } else {
-      det_boxes_.append(s, pred.boxes);
-      gt_boxes_.append(s, target.boxes);
     }
-    det_scores_.append(s, scores);
-    det_labels_.append(s, pred_labels);
     det_counts_.append(s, pred.counts);
-    gt_labels_.append(s, target_labels);
-    gt_iscrowd_.append(s, crowd);
-    gt_area_.append(s, area);
     gt_counts_.append(s, target.counts);
   }
 
