@@ -155,11 +155,27 @@ void Metric::check_bool_inputs(std::span<const TensorView> inputs) const {
   }
 }
 
-void Metric::fold(const State& batch) {
+void Metric::fold(const State& batch, State* take) {
   ensure_state();
   merge_custom(*state_, batch);
-  merge_states(*state_, batch);
+  if (take)
+    merge_states_taking(*state_, *take);
+  else
+    merge_states(*state_, batch);
   cached_.reset();
+}
+
+// a refusal that does not say which it is (a metric's own check) is E_INPUT; update_state throws
+// before anything is folded in
+State& Metric::fill_batch(std::span<const TensorView> inputs) {
+  return tag_untagged(ErrorCode::E_INPUT, [&]() -> State& {
+    check_input_count(inputs);
+    check_bool_inputs(inputs);
+    State& b = begin_batch();
+    update_state(b, inputs);
+    b.updates = 1;
+    return b;
+  });
 }
 
 namespace {
@@ -175,21 +191,8 @@ OnExit(F) -> OnExit<F>;
 
 void Metric::update(std::span<const TensorView> inputs) {
   OnExit release{[this] { end_batch(); }};
-  // a refusal that does not say which it is (a metric's own check) is E_INPUT
-  State& batch = tag_untagged(ErrorCode::E_INPUT, [&]() -> State& {
-    check_input_count(inputs);
-    check_bool_inputs(inputs);
-    State& b = begin_batch();
-    update_state(b, inputs);  // throws before anything is folded in
-    b.updates = 1;
-    return b;
-  });
-  // fold(batch), taking the batch's cat buffers where the state has no rows yet (state_merge.hpp):
-  // the batch is dropped after this, so its rows need not be held twice
-  ensure_state();
-  merge_custom(*state_, batch);
-  merge_states_taking(*state_, batch);
-  cached_.reset();
+  State& batch = fill_batch(inputs);
+  fold(batch, &batch);  // the batch is dropped after this: its rows need not be held twice
 }
 
 const Result& Metric::compute() {
@@ -200,15 +203,8 @@ const Result& Metric::compute() {
 
 Result Metric::forward(std::span<const TensorView> inputs) {
   OnExit release{[this] { end_batch(); }};
-  State& batch = tag_untagged(ErrorCode::E_INPUT, [&]() -> State& {
-    check_input_count(inputs);
-    check_bool_inputs(inputs);
-    State& b = begin_batch();
-    update_state(b, inputs);
-    b.updates = 1;
-    return b;
-  });
-  fold(batch);
+  const State& batch = fill_batch(inputs);
+  fold(batch);  // copied: the batch's own value is computed from it next
   return tag_untagged(ErrorCode::E_COMPUTE, [&] { return present(compute_state(batch)); });
 }
 

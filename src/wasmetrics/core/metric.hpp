@@ -96,7 +96,10 @@ class Metric {
   void ensure_state();
   void check_input_count(std::span<const TensorView> inputs) const;
   void check_bool_inputs(std::span<const TensorView> inputs) const;
-  void fold(const State& batch);
+  // Folds a batch or another instance's state in. `take`: the batch is dropped right after, so its
+  // cat buffers are taken where the state has no rows yet (state_merge.hpp) instead of copied.
+  void fold(const State& batch, State* take = nullptr);
+  State& fill_batch(std::span<const TensorView> inputs);  // batch_ checked and updated with `inputs`
   State& begin_batch();            // batch_, reset to the blank state (no allocation when the layout holds)
   void end_batch();                // releases batch_'s buffers when a large batch grew them
   Result present(Result r) const;  // names per-class results after class_labels_
