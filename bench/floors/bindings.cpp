@@ -36,6 +36,10 @@ EMSCRIPTEN_BINDINGS(wasmetrics_bench_floors) {
             radix_sort_floor(at<float>(scores), at<std::uint8_t>(labels), static_cast<std::size_t>(n)));
       });
   emscripten::function(
+      "benchRocSweepFloor", +[](std::uintptr_t scores, std::uintptr_t labels, double n) {
+        return roc_sweep_floor(at<float>(scores), at<std::uint8_t>(labels), static_cast<std::size_t>(n));
+      });
+  emscripten::function(
       "benchMomentsFloor", +[](std::uintptr_t x, std::uintptr_t y, double n) {
         return moments_floor(at<const float>(x), at<const float>(y), static_cast<std::size_t>(n));
       });

@@ -72,6 +72,28 @@ std::uint64_t histogram_floor(const float* scores, const std::uint8_t* labels, s
   return check;
 }
 
+double roc_sweep_floor(float* scores, std::uint8_t* labels, std::size_t n) {
+  radix_sort_desc(std::span<float>(scores, n), std::span<std::uint8_t>(labels, n));
+  std::uint64_t positives = 0;  // the metric counts these while it gathers its keys
+  for (std::size_t i = 0; i < n; ++i) positives += labels[i];
+  const float tl = static_cast<float>(positives);
+  const float fl = static_cast<float>(n - positives);
+  float x0 = 0.0f, y0 = 0.0f;
+  double sum = 0;
+  std::uint64_t tps = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    tps += labels[i];
+    if (i + 1 < n && scores[i + 1] == scores[i]) continue;
+    const float tp = static_cast<float>(tps), fp = static_cast<float>(i + 1 - tps);
+    const float x1 = fl <= 0 ? 0.0f : fp / fl;
+    const float y1 = tl <= 0 ? 0.0f : tp / tl;
+    sum += static_cast<double>((x1 - x0) * (y1 + y0));
+    x0 = x1;
+    y0 = y1;
+  }
+  return sum / 2;
+}
+
 double moments_floor(const float* x, const float* y, std::size_t n) {
   std::size_t i = 0;
   double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;

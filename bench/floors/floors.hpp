@@ -21,6 +21,12 @@ std::uint64_t scatter_floor_u16(const std::uint16_t* pred, const std::uint16_t* 
 // Sorts float32 scores descending carrying a uint8 label (kernels::radix_sort_desc), in place.
 std::uint64_t radix_sort_floor(float* scores, std::uint8_t* labels, std::size_t n);
 
+// radix_sort_floor, then the sweep an exact AUROC cannot skip: one float32 ROC point per distinct
+// score (fps / negatives, tps / positives, as TorchMetrics computes them) and its trapezoid, summed
+// in float64 in curve order (classification/curve.cpp's sweep does the same, from keys). Returns
+// the area: the floor of sort + sweep, which is the work of an exact, bit-identical AUROC.
+double roc_sweep_floor(float* scores, std::uint8_t* labels, std::size_t n);
+
 // The five float64 sums a correlation needs of float32 pairs (Σx, Σy, Σx², Σy², Σxy), added into
 // one checksum: the per-element arithmetic every moment metric (PearsonCorrCoef, R2Score) must do,
 // without checks, dispatch or state. f64x2 with WASMETRICS_SIMD; two scalar accumulators per sum

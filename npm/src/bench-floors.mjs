@@ -64,6 +64,9 @@ export const benchFloors = Object.freeze({
   /** Sorts its inputs in place. */
   radixSort: (scores, labels) =>
     need().benchRadixSortFloor(scores.pointer(), labels.pointer(), Math.min(scores.byteLength / 4, labels.byteLength)),
+  /** Sorts its inputs in place, then sweeps them for the exact AUROC (returned). */
+  rocSweep: (scores, labels) =>
+    need().benchRocSweepFloor(scores.pointer(), labels.pointer(), Math.min(scores.byteLength / 4, labels.byteLength)),
   /** Σx, Σy, Σx², Σy², Σxy of two float32 inputs, as one checksum. */
   moments: (x, y) => need().benchMomentsFloor(x.pointer(), y.pointer(), Math.min(x.length, y.length)),
   histogram: (scores, labels, bins) =>

@@ -27,11 +27,11 @@ test('bench/run.mjs --scale=0.002: every workload, both builds, finite rows and 
         assert.ok(Number.isFinite(x) && x >= 0, `${build}: ${x}`);
       }
       // 11 (W1) + 6 (W2) + 12 (W3) + 6 (W4) + 9 (W5) ratios of the issues' tables, + 2 for exact-curve memory (W3)
-      assert.equal(res.ratios.length, 49, `${build}: ${res.ratios.map((q) => q.what).join('; ')}`);
+      assert.equal(res.ratios.length, 52, `${build}: ${res.ratios.map((q) => q.what).join('; ')}`);
       assert.ok(res.checks.length >= 12);
       for (const c of res.checks)
         assert.ok(c.agree, `${build}: plain JS and WASM disagree on ${c.what}: ${c.js} vs ${c.wasm}`);
-      assert.match(r.stdout, new RegExp(`${build}: \\d+ of 49 ratio targets met`));
+      assert.match(r.stdout, new RegExp(`${build}: \\d+ of 52 ratio targets met`));
       const mem = res.exactCurveMemory;
       assert.ok(
         mem && mem.samples > 0 && Number.isFinite(mem.peakExtraBytesPerSampleAtMost),
