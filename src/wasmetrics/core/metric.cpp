@@ -7,6 +7,8 @@
 #include "wasmetrics/core/state_blob.hpp"
 #include "wasmetrics/core/state_merge.hpp"
 
+#include <utility>
+
 namespace wasmetrics {
 
 namespace {
@@ -155,14 +157,20 @@ void Metric::check_bool_inputs(std::span<const TensorView> inputs) const {
   }
 }
 
-void Metric::fold(const State& batch, State* take) {
+void Metric::begin_fold(const State& batch) {
   ensure_state();
   merge_custom(*state_, batch);
-  if (take)
-    merge_states_taking(*state_, *take);
-  else
-    merge_states(*state_, batch);
   cached_.reset();
+}
+
+void Metric::fold(const State& batch) {
+  begin_fold(batch);
+  merge_states(*state_, batch);
+}
+
+void Metric::fold(State&& batch) {
+  begin_fold(batch);
+  merge_states_taking(*state_, batch);
 }
 
 // a refusal that does not say which it is (a metric's own check) is E_INPUT; update_state throws
@@ -192,7 +200,7 @@ OnExit(F) -> OnExit<F>;
 void Metric::update(std::span<const TensorView> inputs) {
   OnExit release{[this] { end_batch(); }};
   State& batch = fill_batch(inputs);
-  fold(batch, &batch);  // the batch is dropped after this: its rows need not be held twice
+  fold(std::move(batch));  // the batch is dropped after this: its rows need not be held twice
 }
 
 const Result& Metric::compute() {

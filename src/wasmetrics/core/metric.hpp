@@ -96,9 +96,13 @@ class Metric {
   void ensure_state();
   void check_input_count(std::span<const TensorView> inputs) const;
   void check_bool_inputs(std::span<const TensorView> inputs) const;
-  // Folds a batch or another instance's state in. `take`: the batch is dropped right after, so its
-  // cat buffers are taken where the state has no rows yet (state_merge.hpp) instead of copied.
-  void fold(const State& batch, State* take = nullptr);
+  // Folds a batch or another instance's state in, copying its rows.
+  void fold(const State& batch);
+  // Folds a batch that is dropped right after: its cat buffers are taken where the state has no
+  // rows yet (state_merge.hpp) instead of copied.
+  void fold(State&& batch);
+  // What both folds do first: the metric's own merge of its custom states, the cache dropped.
+  void begin_fold(const State& batch);
   State& fill_batch(std::span<const TensorView> inputs);  // batch_ checked and updated with `inputs`
   State& begin_batch();            // batch_, reset to the blank state (no allocation when the layout holds)
   void end_batch();                // releases batch_'s buffers when a large batch grew them

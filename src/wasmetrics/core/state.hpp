@@ -58,6 +58,13 @@ struct StateVar {
   void append(T value) {
     append(std::span<const T>(&value, 1));
   }
+  // Cat states: room for `more` elements beyond those held, so that appending them does not
+  // reallocate (a reader that knows its count reserves the exact size once).
+  template <class T>
+  void reserve(std::size_t more) {
+    check_type<T>();
+    bytes.reserve(bytes.size() + more * sizeof(T));
+  }
 
  private:
   template <class T>
@@ -115,6 +122,7 @@ class StateSlot {
   // Cat states: appends rows (elements of the row shape declared, dim 0 grown).
   void append(State& s, std::span<const T> values) const { typed(var(s)).template append<T>(values); }
   void append(State& s, T value) const { typed(var(s)).template append<T>(value); }
+  void reserve(State& s, std::size_t more) const { typed(var(s)).template reserve<T>(more); }
   // xt::adapt over the buffer with the state's current shape (defined in core/state_tensor.hpp).
   auto tensor(State& s) const;
   auto tensor(const State& s) const;

@@ -110,10 +110,7 @@ template <class T>
 struct CatStateSink {  // straight into a cat state: no per-box vector beside the state (compute's peak)
   const StateSlot<T>& slot;
   State& state;
-  void reserve(std::size_t n) {
-    auto& bytes = slot.var(state).bytes;
-    bytes.reserve(bytes.size() + n * sizeof(T));  // exact: the rows arrive in blocks
-  }
+  void reserve(std::size_t n) { slot.reserve(state, n); }  // exact: the rows arrive in blocks
   void operator()(std::span<const T> v) { slot.append(state, v); }
 };
 
