@@ -15,6 +15,7 @@ import { EARLY_COMPILE_KEY } from '../npm/src/early-compile.mjs';
 import { SIMD_PROBE } from '../npm/src/simd-probe.mjs';
 import { benchArgs } from './args.mjs';
 import { freshPageMicros } from './page-cost.mjs';
+import { FIRST_METRIC } from './startup-metric.mjs';
 import { median } from './stats.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,10 +59,10 @@ const mark = (step) => {
   mark('init()');
   const metric = new lib.MeanSquaredError();
   mark('new MeanSquaredError()');
-  metric.update(new Float32Array([3, 5, 2.5, 7]), new Float32Array([2.5, 5, 4, 8]));
+  metric.update(new Float32Array(${JSON.stringify(FIRST_METRIC.preds)}), new Float32Array(${JSON.stringify(FIRST_METRIC.target)}));
   const value = metric.compute();
   mark('first update() + compute()');
-  if (!(Math.abs(value - 0.875) < 1e-6)) throw new Error('wrong value ' + value);
+  if (!(Math.abs(value - ${FIRST_METRIC.value}) < 1e-6)) throw new Error('wrong value ' + value);
   console.log(JSON.stringify({ steps, total: performance.now() - t0, compiledAt }));
 })();
 `;

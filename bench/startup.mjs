@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchArgs } from './args.mjs';
 import { median } from './stats.mjs';
 import { freshPageMicros } from './page-cost.mjs';
+import { FIRST_METRIC } from './startup-metric.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = benchArgs('bench/startup.mjs', ['runs', 'entry', 'dist']);
@@ -34,7 +35,7 @@ const t1 = performance.now();
 await lib.init();
 const t2 = performance.now();
 const m = new lib.MeanSquaredError();
-m.update(new Float32Array([3, 5, 2.5, 7]), new Float32Array([2.5, 5, 4, 8]));
+m.update(new Float32Array(${JSON.stringify(FIRST_METRIC.preds)}), new Float32Array(${JSON.stringify(FIRST_METRIC.target)}));
 const value = m.compute();
 m.dispose();
 const t3 = performance.now();
@@ -48,7 +49,7 @@ try {
   const { readFileSync } = await import('node:fs');
   mainCpu = Number(readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[0]) / 1e6;
 } catch {}
-if (!(Math.abs(value - 0.875) < 1e-6)) throw new Error('wrong value ' + value);
+if (!(Math.abs(value - ${FIRST_METRIC.value}) < 1e-6)) throw new Error('wrong value ' + value);
 const n = lib.listMetrics().length;
 const t4 = performance.now();
 if (!(n > 0)) throw new Error('listMetrics() is empty');
