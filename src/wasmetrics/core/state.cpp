@@ -29,6 +29,18 @@ std::string_view reduction_name(Reduction r) {
   return "?";
 }
 
+namespace {
+
+// A state's initial value when it is not 0 (min/max states), out of line (see reduce_elementwise).
+[[gnu::noinline]] void fill_state(StateVar& v, double init) {
+  dispatch_dtype(v.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::fill(v.template as<T>().begin(), v.template as<T>().end(), static_cast<T>(init));
+  });
+}
+
+}  // namespace
+
 StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape shape, double init) {
   if (find(name)) fail("internal: state '", name, "' declared twice");
   StateVar v;
@@ -48,11 +60,8 @@ StateVar& State::add(std::string name, Reduction reduction, DType dtype, Shape s
          static_cast<std::uint64_t>(std::min(need, 1.8e19)), " bytes, taking the metric's state over the ",
          kMaxStateVarBytes, " bytes (1 GiB) a metric state may use; choose smaller options");
   v.shape = std::move(shape);
-  v.bytes.resize(static_cast<std::size_t>(v.numel()) * dtype_size(dtype));
-  dispatch_dtype(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    std::fill(v.template as<T>().begin(), v.template as<T>().end(), static_cast<T>(init));
-  });
+  v.bytes.resize(static_cast<std::size_t>(v.numel()) * dtype_size(dtype));  // zeros
+  if (init != 0 || std::signbit(init)) fill_state(v, init);
   vars_.push_back(std::move(v));
   return vars_.back();
 }
@@ -112,8 +121,11 @@ std::size_t State::byte_size() const {
 
 namespace {
 
+// Out of line, like the other paths a merge does not always take: WebAssembly engines compile a
+// function on its first call (V8's lazy compilation, Node's default), all of it, so the merge every
+// first update() runs stays small (issue 18: Node's startup).
 template <class T>
-void reduce_elementwise(StateVar& a, const StateVar& b, double wa, double wb) {
+[[gnu::noinline]] void reduce_elementwise(StateVar& a, const StateVar& b, double wa, double wb) {
   auto x = a.as<T>();
   auto y = b.as<T>();
   switch (a.reduction) {
@@ -150,7 +162,8 @@ void add_unit_row_weights(State& s) {
 
 // Brings `into` and `from` to one layout when only one of them is weighted: `into` is converted in
 // place (same value), `from` through a copy in `converted` (returned, or &from when it needs none).
-const State* align_weighted_layouts(State& into, const State& from, std::optional<State>& converted) {
+[[gnu::noinline]] const State* convert_weighted_layouts(State& into, const State& from,
+                                                        std::optional<State>& converted) {
   const bool into_rows = has_row_weights(into), from_rows = has_row_weights(from);
   bool from_needs = into_rows && !from_rows, into_needs = from_rows && !into_rows;
   for (std::size_t k = 0; k < std::min(into.vars().size(), from.vars().size()); ++k) {
@@ -190,6 +203,21 @@ const State* align_weighted_layouts(State& into, const State& from, std::optiona
       promote_to_float64(c.vars()[k]);
   if (into_rows && !from_rows) add_unit_row_weights(c);
   return &c;
+}
+
+// Whether convert_weighted_layouts has anything to do: the same tests, without changing anything.
+bool layouts_differ(const State& into, const State& from) {
+  if (has_row_weights(into) != has_row_weights(from)) return true;
+  for (std::size_t k = 0; k < std::min(into.vars().size(), from.vars().size()); ++k) {
+    const DType a = into.vars()[k].dtype, b = from.vars()[k].dtype;
+    if ((a == DType::int64 && b == DType::float64) || (a == DType::float64 && b == DType::int64)) return true;
+    if (a != b && may_hold_float64(into.vars()[k]) && may_hold_float64(from.vars()[k])) return true;
+  }
+  return false;
+}
+
+const State* align_weighted_layouts(State& into, const State& from, std::optional<State>& converted) {
+  return layouts_differ(into, from) ? convert_weighted_layouts(into, from, converted) : &from;
 }
 
 // merge_states; `takeable` (null, or &from_given) may give up its cat buffers (merge_states_taking).
