@@ -162,6 +162,7 @@ void add_unit_row_weights(State& s) {
 
 // Brings `into` and `from` to one layout when only one of them is weighted: `into` is converted in
 // place (same value), `from` through a copy in `converted` (returned, or &from when it needs none).
+// layouts_differ (below) repeats this function's tests without acting on them: change both.
 [[gnu::noinline]] const State* convert_weighted_layouts(State& into, const State& from,
                                                         std::optional<State>& converted) {
   const bool into_rows = has_row_weights(into), from_rows = has_row_weights(from);
