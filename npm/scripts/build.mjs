@@ -48,6 +48,7 @@ const DIST_FILES = [
   'index.node.mjs',
   'node-bridge.cjs',
   'index.cjs',
+  'codecs.cjs',
   'index.browser.mjs',
   'worker.mjs',
   'bench.mjs',
@@ -791,6 +792,36 @@ function virtualModules(modules, platformFile) {
   };
 }
 
+// The third-party decoders npm/src requires on first use (a PNG, a JPEG, listMetrics()'s inflate:
+// src/inflate.mjs, fflate's functions). In dist/index.cjs, the bundle Node's `import` and `require`
+// load, they are not compiled at every start: V8 pre-parses every function of a script it compiles,
+// and these 127 KB took a third of index.cjs's compile (25 -> 16 ms, issue 18). index.cjs requires
+// them from dist/codecs.cjs on first use instead. The ESM bundles keep them inline: browser
+// bundlers and pages load one file. (fflate through src/inflate.mjs: its ESM build, the one fast-png
+// imports, so codecs.cjs holds one copy.)
+const CJS_CODECS = ['./inflate.mjs', 'fast-png', 'jpeg-js/lib/decoder.js'];
+
+function codecsEntry() {
+  const entries = CJS_CODECS.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`);
+  return `module.exports = {\n${entries.join('\n')}\n};\n`;
+}
+
+function codecsFromSiblingFile() {
+  const filter = new RegExp(`^(${CJS_CODECS.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'wasmetrics-codecs-from-sibling-file',
+    setup(b) {
+      // (a path that does not end in .mjs: esbuild would take the stub for an ES module)
+      b.onResolve({ filter }, (args) => ({ path: `${args.path} from codecs.cjs`, namespace: 'wasmetrics-codec' }));
+      b.onResolve({ filter: /^\.\/codecs\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'wasmetrics-codec' }, (args) => ({
+        contents: `module.exports = require('./codecs.cjs')[${JSON.stringify(args.path.replace(/ from codecs\.cjs$/, ''))}]();\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 async function bundle(modules) {
   let esbuild;
   try {
@@ -836,11 +867,20 @@ async function bundle(modules) {
     {
       ...common,
       format: 'cjs',
-      plugins: [virtualModules(modules, 'platform-node.mjs')],
+      plugins: [codecsFromSiblingFile(), virtualModules(modules, 'platform-node.mjs')],
       outfile: join(distDir, 'index.cjs'),
       // import.meta does not exist in CommonJS: the shim gives the file URL of index.cjs.
       define: { 'import.meta.url': 'importMetaUrl' },
       inject: [join(srcDir, 'cjs-shim.mjs')],
+    },
+    // index.cjs's decoders (codecsFromSiblingFile): one file, so fast-png and the registry's
+    // inflate share one fflate.
+    {
+      ...common,
+      entryPoints: ['wasmetrics:codecs'],
+      format: 'cjs',
+      plugins: [virtualModules({ 'wasmetrics:codecs': codecsEntry() }, 'platform-node.mjs')],
+      outfile: join(distDir, 'codecs.cjs'),
     },
   ];
   const bundled = new Set();
@@ -851,6 +891,7 @@ async function bundle(modules) {
       fail(`esbuild warnings for ${options.outfile}:\n${text.join('\n')}`);
     }
     keepOneByte(options.outfile);
+    if (options.outfile.endsWith('index.cjs')) plainCjsExports(options.outfile);
     if (options.outfile.endsWith('.browser.mjs')) {
       const nodeImport = Object.values(result.metafile.outputs)
         .flatMap((o) => o.imports)
@@ -882,6 +923,30 @@ function keepOneByte(file) {
   // eslint-disable-next-line no-control-regex
   const escaped = text.replace(/[^\x00-\xff]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
   if (escaped !== text) writeFileSync(file, escaped);
+}
+
+// esbuild's CommonJS entry exports through getters (`__export(index_exports, {name: () => name})`,
+// copied by `__toCommonJS`): live bindings, which an ESM-to-CJS bundle needs in general, and 285
+// one-line functions that V8 compiles one by one when index.node.mjs reads each name, 2-3 ms of every
+// start (issue 18). No export of index.mjs is ever reassigned (its modules are evaluated by the end
+// of index.cjs's top level), so index.cjs ends with one object of plain values instead, made after
+// every declaration; the same names, enumerable, with the same non-enumerable __esModule marker.
+function plainCjsExports(file) {
+  const text = readFileSync(file, 'utf8');
+  const block =
+    /^var index_exports = \{\};\n__export\(index_exports, \{\n([^]*?)\n\}\);\nmodule\.exports = __toCommonJS\(index_exports\);\n/m.exec(
+      text,
+    );
+  if (!block) fail(`${file}: esbuild's export block was not found; update plainCjsExports`);
+  const entries = block[1].split('\n').map((line) => {
+    const m = /^ {2}([A-Za-z_$][\w$]*): \(\) => ([A-Za-z_$][\w$]*),?$/.exec(line);
+    if (!m) fail(`${file}: unexpected export line ${JSON.stringify(line)}; update plainCjsExports`);
+    return `  ${m[1]}: ${m[2]},`;
+  });
+  const tail =
+    '\n// the exports as plain values (npm/scripts/build.mjs, plainCjsExports)\n' +
+    `module.exports = __defProp({\n${entries.join('\n')}\n}, "__esModule", { value: true });\n`;
+  writeFileSync(file, text.slice(0, block.index) + text.slice(block.index + block[0].length) + tail);
 }
 
 // dist/index.node.mjs, Node's `import` entry: dist/index.cjs re-exported by name, so that `import`
@@ -959,6 +1024,12 @@ async function selfCheck(registry) {
   const expected = registry.metrics.map((m) => m.name).sort();
   const esm = await import(pathToFileURL(join(distDir, 'index.mjs')).href);
   const cjs = createRequire(import.meta.url)(join(distDir, 'index.cjs'));
+  // plainCjsExports: the CommonJS build exports every name of the ESM one, each with a value of its kind
+  const names = (lib) => JSON.stringify(Object.keys(lib).sort());
+  if (names(cjs) !== names(esm)) fail('index.cjs and index.mjs export different names');
+  const unlike = Object.keys(esm).find((k) => cjs[k] === undefined || typeof cjs[k] !== typeof esm[k]);
+  if (unlike) fail(`index.cjs exports ${unlike} as ${typeof cjs[unlike]}, index.mjs as ${typeof esm[unlike]}`);
+  if (cjs.__esModule !== true) fail('index.cjs lost its __esModule marker');
   for (const [label, lib] of [
     ['index.mjs', esm],
     ['index.cjs', cjs],

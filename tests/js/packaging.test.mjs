@@ -48,6 +48,7 @@ test('npm pack ships dist/ (both .wasm, ESM, CJS, the browser build and its work
     'LICENSE',
     'README.md',
     'dist/THIRD-PARTY-NOTICES.md',
+    'dist/codecs.cjs',
     'dist/index.browser.mjs',
     'dist/index.cjs',
     'dist/index.d.cts',
@@ -116,6 +117,43 @@ for (const kind of ['esm', 'cjs']) {
     assert.ok(close(out.value, want, fixtureCase.atol ?? 1e-6, fixtureCase.rtol ?? 1e-5), `${out.value} != ${want}`);
   });
 }
+
+// index.cjs requires the decoders (fast-png, jpeg-js, fflate) from dist/codecs.cjs on first use
+// (npm/scripts/build.mjs, CJS_CODECS): from the installed package, through both of Node's entries
+// (import resolves to index.node.mjs, which loads index.cjs), they decode what index.mjs, which
+// bundles them inline, decodes.
+test('the installed package decodes PNG and JPEG and inflates listMetrics() through index.cjs', async () => {
+  assert.ok(consumer, 'install failed');
+  const media = join(npmDir, '../tests/data/media');
+  const file = join(consumer, 'decoders.mjs');
+  writeFileSync(
+    file,
+    `import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as imported from 'wasmetrics';
+const required = createRequire(import.meta.url)('wasmetrics');
+await imported.init();
+const out = { sameModule: imported.readImage === required.readImage, images: {} };
+for (const name of ['rgb16.png', 'palette.png', 'rgb.jpg', 'grey.jpg']) {
+  const img = required.readImage(readFileSync(${JSON.stringify(media)} + '/' + name), { name });
+  out.images[name] = { shape: img.shape, data: Array.from(img.data) };
+}
+out.metrics = required.listMetrics().length;
+console.log(JSON.stringify(out));
+`,
+  );
+  const { stdout } = await run(process.execPath, [file], { cwd: consumer });
+  const out = JSON.parse(stdout.trim());
+  assert.equal(out.sameModule, true, 'import and require loaded different copies');
+  const inline = await importPackage(); // npm/dist/index.mjs: the decoders bundled inline
+  await inline.init();
+  for (const [name, got] of Object.entries(out.images)) {
+    const want = inline.readImage(readFileSync(join(media, name)), { name });
+    assert.deepEqual(got.shape, want.shape, name);
+    assert.deepEqual(got.data, Array.from(want.data), name);
+  }
+  assert.equal(out.metrics, inline.listMetrics().length);
+});
 
 test('import and require in one Node process share one module instance: one init(), metrics merge across both', async () => {
   assert.ok(consumer, 'install failed');
