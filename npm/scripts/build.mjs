@@ -1097,6 +1097,13 @@ async function main() {
     "import simd from 'wasmetrics:bench-floors-glue-simd';\nimport plain from 'wasmetrics:bench-floors-glue-plain';\n" +
     'export const floorsGlueFor = (useSimd) => (useSimd ? simd : plain);\n';
   modules['wasmetrics:metrics'] = generateMetricsModule(registry);
+  // The classes by registered name (createMetric, the parallel worker, evaluateMasks): an object
+  // literal, where a namespace import of 'wasmetrics:metrics' made esbuild build a namespace object
+  // with one getter per class at every start (issue 18).
+  const classNames = registry.metrics.map((m) => `  ${m.name},`).join('\n');
+  modules['wasmetrics:metric-classes'] =
+    `import {\n${classNames}\n} from 'wasmetrics:metrics';\n\n` +
+    `export default Object.freeze({\n  __proto__: null,\n${classNames}\n});\n`;
   // What a metric instance needs of its registry entry (src/metric.mjs, metricSpec), compact:
   // [inputs, options], each a space-separated list; an input is name[=kind][?] (kind when not a
   // tensor, ? when optional), an option its snake_case name, + '#' for a number_list. camelName is

@@ -1,7 +1,7 @@
 // wasmetrics: TorchMetrics-grade metrics computed in WebAssembly.
 // The per-metric classes come from 'wasmetrics:metrics', generated from the registry of the
 // WebAssembly build by scripts/build.mjs; nothing here names a metric.
-import * as generated from 'wasmetrics:metrics';
+import METRIC_CLASSES from 'wasmetrics:metric-classes';
 import { Metric, UnlistedMetric } from './metric.mjs';
 import { installOperators } from './compose.mjs';
 
@@ -66,8 +66,6 @@ installOperators(Metric);
 
 /** A metric by its registered name, e.g. createMetric('MeanSquaredError', {squared: false}). */
 export function createMetric(name, options) {
-  if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(generated, name)) {
-    return new generated[name](options);
-  }
+  if (typeof name === 'string' && Object.hasOwn(METRIC_CLASSES, name)) return new METRIC_CLASSES[name](options);
   return new UnlistedMetric(name, options); // the core names the known metrics if it is unknown
 }

@@ -3,7 +3,7 @@
 // the registered MeanIoU metric. Works the same in Node (Buffer, Uint8Array) and in browsers
 // (ArrayBuffer, File/Blob). No metric logic here: every IoU comes from the WebAssembly core; this
 // file only decodes, checks inputs so that errors can name the file, and batches.
-import * as generated from 'wasmetrics:metrics';
+import METRIC_CLASSES from 'wasmetrics:metric-classes';
 import { decodePngChecked, pngBytes, unpackLowBitDepth } from './png.mjs';
 
 const COLOUR_NAMES = { 2: 'greyscale with alpha', 3: 'RGB', 4: 'RGBA' };
@@ -219,7 +219,7 @@ function checkMaskOptions(pairs, numClasses, ignoreIndex, batchSize) {
 
 // The MeanIoU instances evaluateMasks reads its report from (`common`: the shared options).
 function meanIoUMetrics(common) {
-  const { MeanIoU } = generated;
+  const { MeanIoU } = METRIC_CLASSES;
   if (typeof MeanIoU !== 'function') throw new Error('evaluateMasks: this build of wasmetrics has no MeanIoU metric');
   return {
     classDataset: new MeanIoU({ ...common, reduction: 'dataset', perClass: true }),
