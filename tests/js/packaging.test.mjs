@@ -39,6 +39,15 @@ const consumerBody = (caseJson) => `
 let packed;
 let consumer;
 
+// Writes `source` into the consumer project as `fileName`, runs it with Node there and returns
+// what it printed, parsed as JSON.
+async function runInConsumer(fileName, source) {
+  const file = join(consumer, fileName);
+  writeFileSync(file, source);
+  const { stdout } = await run(process.execPath, [file], { cwd: consumer });
+  return JSON.parse(stdout.trim());
+}
+
 test('npm pack ships dist/ (both .wasm, ESM, CJS, the browser build and its worker, types, third-party notices), package.json, README and LICENSE only', async () => {
   const { stdout } = await npm(['pack', '--json', '--pack-destination', work], npmDir);
   [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
@@ -102,16 +111,13 @@ for (const kind of ['esm', 'cjs']) {
     assert.ok(consumer, 'install failed');
     assert.ok(fixtureCase, 'no MeanSquaredError case in the conformance fixtures');
     const body = consumerBody(JSON.stringify(fixtureCase));
-    const file = join(consumer, kind === 'esm' ? 'use.mjs' : 'use.cjs');
-    writeFileSync(
-      file,
+    const out = await runInConsumer(
+      kind === 'esm' ? 'use.mjs' : 'use.cjs',
       kind === 'esm'
         ? `import * as lib from 'wasmetrics';\nimport { init, MeanSquaredError } from 'wasmetrics';\n` +
             `if (typeof init !== 'function' || typeof MeanSquaredError !== 'function') throw new Error('named exports');\n${body}\n`
         : `const lib = require('wasmetrics');\n(async () => {${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
     );
-    const { stdout } = await run(process.execPath, [file], { cwd: consumer });
-    const out = JSON.parse(stdout.trim());
     const want = fixtureNumber(fixtureCase.expected.data[0]);
     t.diagnostic(`${fixtureCase.id}: ${out.value} (expected ${want}, simd build: ${out.simd})`);
     assert.ok(close(out.value, want, fixtureCase.atol ?? 1e-6, fixtureCase.rtol ?? 1e-5), `${out.value} != ${want}`);
@@ -125,9 +131,8 @@ for (const kind of ['esm', 'cjs']) {
 test('the installed package decodes PNG and JPEG and inflates listMetrics() through index.cjs', async () => {
   assert.ok(consumer, 'install failed');
   const media = join(npmDir, '../tests/data/media');
-  const file = join(consumer, 'decoders.mjs');
-  writeFileSync(
-    file,
+  const out = await runInConsumer(
+    'decoders.mjs',
     `import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as imported from 'wasmetrics';
@@ -142,8 +147,6 @@ out.metrics = required.listMetrics().length;
 console.log(JSON.stringify(out));
 `,
   );
-  const { stdout } = await run(process.execPath, [file], { cwd: consumer });
-  const out = JSON.parse(stdout.trim());
   assert.equal(out.sameModule, true, 'import and require loaded different copies');
   const inline = await importPackage(); // npm/dist/index.mjs: the decoders bundled inline
   await inline.init();
@@ -157,9 +160,8 @@ console.log(JSON.stringify(out));
 
 test('import and require in one Node process share one module instance: one init(), metrics merge across both', async () => {
   assert.ok(consumer, 'install failed');
-  const file = join(consumer, 'both.mjs');
-  writeFileSync(
-    file,
+  const out = await runInConsumer(
+    'both.mjs',
     `import { createRequire } from 'node:module';
 import * as esm from 'wasmetrics';
 const cjs = createRequire(import.meta.url)('wasmetrics');
@@ -174,8 +176,6 @@ one.update(new Float32Array([1, 2, 3]), new Float32Array([1, 4, 0]));
 console.log(JSON.stringify({ sameClass: esm.Metric === cjs.Metric, merged: a.compute(), oneMetric: one.compute() }));
 `,
   );
-  const { stdout } = await run(process.execPath, [file], { cwd: consumer });
-  const out = JSON.parse(stdout.trim());
   assert.equal(out.sameClass, true);
   assert.equal(out.merged, out.oneMetric);
 });
