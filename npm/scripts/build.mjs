@@ -1097,7 +1097,7 @@ async function main() {
     "import simd from 'wasmetrics:bench-floors-glue-simd';\nimport plain from 'wasmetrics:bench-floors-glue-plain';\n" +
     'export const floorsGlueFor = (useSimd) => (useSimd ? simd : plain);\n';
   modules['wasmetrics:metrics'] = generateMetricsModule(registry);
-  // The classes by registered name (createMetric, the parallel worker, evaluateMasks): an object
+  // The classes by registered name (createMetric, evaluateMasks): an object
   // literal, where a namespace import of 'wasmetrics:metrics' made esbuild build a namespace object
   // with one getter per class at every start (issue 18).
   const classNames = registry.metrics.map((m) => `  ${m.name},`).join('\n');

@@ -1,8 +1,7 @@
 // wasmetrics: TorchMetrics-grade metrics computed in WebAssembly.
 // The per-metric classes come from 'wasmetrics:metrics', generated from the registry of the
 // WebAssembly build by scripts/build.mjs; nothing here names a metric.
-import METRIC_CLASSES from 'wasmetrics:metric-classes';
-import { Metric, UnlistedMetric } from './metric.mjs';
+import { Metric } from './metric.mjs';
 import { installOperators } from './compose.mjs';
 
 export { init, memoryUsage, simd } from './loader.mjs';
@@ -10,6 +9,7 @@ export { Tensor } from './tensor.mjs';
 export { WasmetricsError } from './errors.mjs';
 export { allocInput, HeapInput } from './heap-input.mjs';
 export { Metric, listMetrics } from './metric.mjs';
+export { createMetric } from './create-metric.mjs';
 export { decodeMask, stackMasks, evaluateMasks } from './masks.mjs';
 export { readImage, imagePair } from './images.mjs';
 export { readWav, audioPair } from './wav.mjs';
@@ -63,9 +63,3 @@ export {
 
 // Every metric gets add, sub, mul, div, pow, abs, neg (and radd, rsub...): see compose.mjs.
 installOperators(Metric);
-
-/** A metric by its registered name, e.g. createMetric('MeanSquaredError', {squared: false}). */
-export function createMetric(name, options) {
-  if (typeof name === 'string' && Object.hasOwn(METRIC_CLASSES, name)) return new METRIC_CLASSES[name](options);
-  return new UnlistedMetric(name, options); // the core names the known metrics if it is unknown
-}

@@ -12,9 +12,8 @@
 //   {type: 'done', index}          accumulating mode: batch `index` folded in
 //   {type: 'final', blob}          accumulating mode, after 'finish': the worker's whole state
 //   {type: 'error', index?, message}
-import METRIC_CLASSES from 'wasmetrics:metric-classes';
+import { createMetric } from './create-metric.mjs';
 import { init } from './loader.mjs';
-import { UnlistedMetric } from './metric.mjs';
 import { MetricCollection } from './collection.mjs';
 
 // The name evaluateParallel gives a Web Worker started on this package's own module, which then
@@ -34,9 +33,7 @@ export function createMetrics(specs, where) {
       const name = typeof spec === 'string' ? spec : spec?.name;
       if (typeof name !== 'string') throw new TypeError(`${where}: metrics.${key} must be {name, options}`);
       const options = typeof spec === 'string' ? undefined : spec.options;
-      made[key] = Object.hasOwn(METRIC_CLASSES, name)
-        ? new METRIC_CLASSES[name](options)
-        : new UnlistedMetric(name, options);
+      made[key] = createMetric(name, options);
     }
   } catch (e) {
     for (const m of Object.values(made)) m.dispose();
