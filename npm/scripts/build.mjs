@@ -795,8 +795,9 @@ function virtualModules(modules, platformFile) {
 // The third-party decoders npm/src requires on first use (a PNG, a JPEG, listMetrics()'s inflate:
 // src/inflate.mjs, fflate's functions). In dist/index.cjs, the bundle Node's `import` and `require`
 // load, they are not compiled at every start: V8 pre-parses every function of a script it compiles,
-// and these 127 KB took a third of index.cjs's compile (25 -> 16 ms, issue 18). index.cjs requires
-// them from dist/codecs.cjs on first use instead. The ESM bundles keep them inline: browser
+// and these 127 KB cost 3-4 ms of index.cjs's compile and 1.5 ms of its evaluation at every start
+// (issue 18; bench/README "Session 17"). index.cjs requires them from dist/codecs.cjs on first use
+// instead. The ESM bundles keep them inline: browser
 // bundlers and pages load one file. (fflate through src/inflate.mjs: its ESM build, the one fast-png
 // imports, so codecs.cjs holds one copy.)
 const CJS_CODECS = ['./inflate.mjs', 'fast-png', 'jpeg-js/lib/decoder.js'];
