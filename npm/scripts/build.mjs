@@ -797,9 +797,8 @@ function virtualModules(modules, platformFile) {
 // load, they are not compiled at every start: V8 pre-parses every function of a script it compiles,
 // and these 127 KB cost 3-4 ms of index.cjs's compile and 1.5 ms of its evaluation at every start
 // (issue 18; bench/README "Session 17"). index.cjs requires them from dist/codecs.cjs on first use
-// instead. The ESM bundles keep them inline: browser
-// bundlers and pages load one file. (fflate through src/inflate.mjs: its ESM build, the one fast-png
-// imports, so codecs.cjs holds one copy.)
+// instead. The ESM bundles keep them inline: browser bundlers and pages load one file. (fflate
+// through src/inflate.mjs: its ESM build, the one fast-png imports, so codecs.cjs holds one copy.)
 const CJS_CODECS = ['./inflate.mjs', 'fast-png', 'jpeg-js/lib/decoder.js'];
 
 function codecsEntry() {
@@ -808,15 +807,18 @@ function codecsEntry() {
 }
 
 function codecsFromSiblingFile() {
-  const filter = new RegExp(`^(${CJS_CODECS.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
   return {
     name: 'wasmetrics-codecs-from-sibling-file',
     setup(b) {
-      // (a path that does not end in .mjs: esbuild would take the stub for an ES module)
-      b.onResolve({ filter }, (args) => ({ path: `${args.path} from codecs.cjs`, namespace: 'wasmetrics-codec' }));
+      // A stub per codec; its path must not end in .mjs (esbuild would take it for an ES module).
+      b.onResolve({ filter: /.*/ }, (args) =>
+        CJS_CODECS.includes(args.path)
+          ? { path: `${args.path} from codecs.cjs`, namespace: 'wasmetrics-codec', pluginData: args.path }
+          : undefined,
+      );
       b.onResolve({ filter: /^\.\/codecs\.cjs$/ }, (args) => ({ path: args.path, external: true }));
       b.onLoad({ filter: /.*/, namespace: 'wasmetrics-codec' }, (args) => ({
-        contents: `module.exports = require('./codecs.cjs')[${JSON.stringify(args.path.replace(/ from codecs\.cjs$/, ''))}]();\n`,
+        contents: `module.exports = require('./codecs.cjs')[${JSON.stringify(args.pluginData)}]();\n`,
         loader: 'js',
       }));
     },
